@@ -1,0 +1,34 @@
+#!/bin/sh
+# deps.sh - install what sakimori needs to build and test on Debian 12.
+# Idempotent: installs only what is missing.  Run as root.
+#   scripts/deps.sh          build dependencies
+#   scripts/deps.sh test     also what the tests and benchmarks drive
+set -eu
+
+BUILD="meson ninja-build pkg-config bison gcc libc6-dev
+ libssl-dev libjansson-dev libsqlite3-dev libpcre2-dev zlib1g-dev libmnl-dev
+ libhyperscan-dev libsystemd-dev libcap-dev mandoc"
+TEST="$BUILD libcmocka-dev clang libclang-rt-14-dev llvm python3 jq
+ procps sysstat util-linux e2fsprogs iproute2 nftables kmod attr libcap2-bin
+ apache2 postfix goaccess fail2ban aide pflogsumm hyperfine time net-tools
+ bsdextrautils coreutils findutils gzip"
+
+want=$BUILD
+[ "${1:-}" = test ] && want=$TEST
+
+missing=""
+for p in $want; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+	echo "deps.sh: missing packages:$missing (run as root to install)" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+# Postfix asks how it is used; tests run their own loopback-only instance.
+echo "postfix postfix/main_mailer_type select Local only" | debconf-set-selections
+echo "postfix postfix/mailname string localhost" | debconf-set-selections
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends $missing

@@ -1,0 +1,38 @@
+/*
+ * fileio.h - the I/O edge: read a whole (small) file, join a root prefix,
+ * write a file atomically.  Readers of /proc and /sys use these with the
+ * collector's root prefix so tests can point them at fixture trees.
+ */
+#ifndef BASE_FILEIO_H
+#define BASE_FILEIO_H
+
+#include <stddef.h>
+
+struct err;
+struct strbuf;
+
+/*
+ * Reads the file at path into out (replacing its contents), at most max
+ * bytes; a longer file is cut at max and *truncated set (when not NULL).
+ * 0, or -1 with err (err->code is the errno: ENOENT, EACCES, ...).
+ */
+int file_read(const char *path, size_t max, struct strbuf *out, int *truncated,
+    struct err *err);
+
+/*
+ * Joins root and path ("" or NULL root means none) into dst.
+ * 0, or -1 when it does not fit.
+ */
+int path_join(char *dst, size_t dstsz, const char *root, const char *path);
+
+/*
+ * Writes data to path atomically: a temporary file in the same directory,
+ * fsync, rename, fsync of the directory.  mode is the new file's mode.
+ */
+int file_write_atomic(const char *path, const void *data, size_t len,
+    unsigned mode, struct err *err);
+
+/* mkdir -p with mode for the directories it makes.  0 or -1 with err. */
+int dir_make(const char *path, unsigned mode, struct err *err);
+
+#endif

@@ -1,0 +1,41 @@
+/*
+ * output.h - how a command prints: a human table (colour only on a
+ * terminal, and never with NO_COLOR set), JSON lines, or one Nagios plugin
+ * line with performance data.
+ */
+#ifndef BASE_OUTPUT_H
+#define BASE_OUTPUT_H
+
+#include <stdio.h>
+
+#include "base/finding.h"
+
+#include <jansson.h>
+
+enum out_mode {
+	OUT_TABLE,
+	OUT_JSON,
+	OUT_NAGIOS,
+};
+
+struct out {
+	enum out_mode mode;
+	FILE *fp;
+	int color;
+};
+
+/* Colour when fp is a terminal, NO_COLOR is unset and TERM is not "dumb". */
+void out_init(struct out *o, enum out_mode mode, FILE *fp);
+/* The finding as a JSON object: {"type":"finding","severity":...}. */
+json_t *finding_json(const struct finding *f);
+/*
+ * Prints the report's findings in o's mode; name is the plugin name for
+ * the Nagios line ("SAKIMORI").  The table says "no problems found" when
+ * the report is empty.
+ */
+void out_report(const struct out *o, const struct report *r, const char *name);
+/* Escape sequence for a severity's colour ("" without colour). */
+const char *out_sev_color(const struct out *o, enum sev sev);
+const char *out_reset(const struct out *o);
+
+#endif

@@ -1,0 +1,88 @@
+/*
+ * paths.c - configuration and state locations (see paths.h).
+ */
+#include "base/paths.h"
+
+#include <errno.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "base/err.h"
+#include "base/fileio.h"
+
+static const char *
+home_dir(void)
+{
+	const char *h = getenv("HOME");
+	struct passwd *pw;
+
+	if (h && h[0] == '/')
+		return h;
+	pw = getpwuid(getuid());
+	return pw && pw->pw_dir ? pw->pw_dir : "/";
+}
+
+static int
+put(char *dst, size_t dstsz, struct err *err, const char *a, const char *b)
+{
+	int n = snprintf(dst, dstsz, "%s%s", a, b);
+
+	if (n < 0 || (size_t)n >= dstsz)
+		return err_set(
+		    err, ENAMETOOLONG, "path too long: '%s%s'", a, b);
+	return 0;
+}
+
+int
+paths_config(
+    char *dst, size_t dstsz, const char *opt, int *explicit_, struct err *err)
+{
+	const char *env = getenv("SAKIMORI_CONFIG");
+	const char *x;
+
+	*explicit_ = 1;
+	if (opt && opt[0])
+		return put(dst, dstsz, err, opt, "");
+	if (env && env[0])
+		return put(dst, dstsz, err, env, "");
+	*explicit_ = 0;
+	if (geteuid() == 0)
+		return put(dst, dstsz, err, "/etc", "/sakimori/sakimori.conf");
+	x = getenv("XDG_CONFIG_HOME");
+	if (x && x[0] == '/')
+		return put(dst, dstsz, err, x, "/sakimori/sakimori.conf");
+	return put(
+	    dst, dstsz, err, home_dir(), "/.config/sakimori/sakimori.conf");
+}
+
+int
+paths_state_dir(char *dst, size_t dstsz, const char *opt, struct err *err)
+{
+	const char *env = getenv("SAKIMORI_STATE_DIR");
+	const char *x;
+
+	if (opt && opt[0])
+		return put(dst, dstsz, err, opt, "");
+	if (env && env[0])
+		return put(dst, dstsz, err, env, "");
+	if (geteuid() == 0)
+		return put(dst, dstsz, err, "/var", "/lib/sakimori");
+	x = getenv("XDG_STATE_HOME");
+	if (x && x[0] == '/')
+		return put(dst, dstsz, err, x, "/sakimori");
+	return put(dst, dstsz, err, home_dir(), "/.local/state/sakimori");
+}
+
+int
+paths_state_file(char *dst, size_t dstsz, const char *state_dir,
+    const char *name, struct err *err)
+{
+	if (dir_make(state_dir, 0700, err) == -1)
+		return -1;
+	if (path_join(dst, dstsz, state_dir, name) == -1)
+		return err_set(err, ENAMETOOLONG, "path too long: '%s/%s'",
+		    state_dir, name);
+	return 0;
+}

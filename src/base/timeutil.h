@@ -1,0 +1,28 @@
+/*
+ * timeutil.h - durations, clocks and time stamps.
+ */
+#ifndef BASE_TIMEUTIL_H
+#define BASE_TIMEUTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+/*
+ * Parses a duration: a number with an optional unit s, m, h, d or w
+ * ("90", "30s", "5m", "2h", "7d"); several terms may follow each other
+ * ("1h30m").  0 and *secs, or -1.
+ */
+int dur_parse(const char *s, size_t n, uint64_t *secs);
+/* Formats secs compactly ("2d3h", "5m", "42s"). */
+void dur_format(char *dst, size_t dstsz, uint64_t secs);
+/* Monotonic seconds (CLOCK_MONOTONIC) as a double. */
+double clock_mono(void);
+/* Wall time in seconds since the epoch, with fraction. */
+double clock_wall(void);
+/* ISO 8601 local time with offset: 2026-11-26T20:04:47+0000. */
+void time_iso(char *dst, size_t dstsz, time_t t);
+/* Sleeps for secs (fractional), restarting after signals. */
+void sleep_secs(double secs);
+
+#endif

@@ -1,0 +1,677 @@
+/*
+ * conf.c - loading, checking and querying the configuration (see conf.h).
+ */
+#include "conf/conf.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "base/cur.h"
+#include "base/timeutil.h"
+#include "conf/conf_int.h"
+
+void
+conf_init(struct conf *c)
+{
+	memset(c, 0, sizeof(*c));
+}
+
+static void
+node_release(struct conf_node *n)
+{
+	for (size_t i = 0; i < n->nchild; i++)
+		node_release(&n->child[i]);
+	free(n->child);
+	for (size_t i = 0; i < n->nvals; i++)
+		free(n->vals[i].str);
+	free(n->vals);
+	free(n->key);
+	memset(n, 0, sizeof(*n));
+}
+
+void
+conf_release(struct conf *c)
+{
+	node_release(&c->root);
+	for (size_t i = 0; i < c->nfiles; i++)
+		free(c->files[i]);
+	free(c->files);
+	memset(c, 0, sizeof(*c));
+}
+
+void
+conf_errs_release(struct conf_errs *errs)
+{
+	for (size_t i = 0; i < errs->n; i++)
+		free(errs->msg[i]);
+	free(errs->msg);
+	errs->msg = NULL;
+	errs->n = 0;
+}
+
+struct conf_val
+conf_val_classify(char *text, int quoted)
+{
+	struct conf_val v = {CV_WORD, 0, text};
+	const char *cur, *end;
+	uint64_t secs;
+	double d;
+
+	if (text == NULL || quoted) {
+		v.type = CV_STR;
+		return v;
+	}
+	cur = text;
+	end = text + strlen(text);
+	if (cur_dec(&cur, end, &d) == 0) {
+		if (cur == end) {
+			v.type = CV_NUM;
+			v.num = d;
+			return v;
+		}
+		if (cur + 1 == end && *cur == '%') {
+			v.type = CV_PCT;
+			v.num = d;
+			return v;
+		}
+	}
+	if (text[0] >= '0' && text[0] <= '9' &&
+	    dur_parse(text, strlen(text), &secs) == 0) {
+		v.type = CV_DUR;
+		v.num = (double)secs;
+	}
+	return v;
+}
+
+static void
+add_err(struct conf_errs *errs, const struct conf_node *n, const char *fmt, ...)
+{
+	char msg[512], line[800], **nm;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(line, sizeof(line), "%s:%d: %s",
+	    n->file ? n->file : "(config)", n->line, msg);
+	if (errs->n >= 1000)
+		return;
+	nm = realloc(errs->msg, (errs->n + 1) * sizeof(*nm));
+	if (nm == NULL)
+		return;
+	errs->msg = nm;
+	if ((nm[errs->n] = strdup(line)) != NULL)
+		errs->n++;
+}
+
+static int
+is_bool(const char *s, int *out)
+{
+	static const char *const yes[] = {"yes", "on", "true"};
+	static const char *const no[] = {"no", "off", "false"};
+
+	for (size_t i = 0; i < 3; i++) {
+		if (strcasecmp(s, yes[i]) == 0) {
+			*out = 1;
+			return 1;
+		}
+		if (strcasecmp(s, no[i]) == 0) {
+			*out = 0;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Checks the values of n against kind; 0 or -1 after reporting. */
+static int
+check_kind(
+    const struct conf_node *n, enum schema_kind kind, struct conf_errs *errs)
+{
+	int b;
+
+	switch (kind) {
+	case SK_FLAG:
+		if (n->nvals != 0) {
+			add_err(errs, n, "'%s' takes no value", n->key);
+			return -1;
+		}
+		return 0;
+	case SK_LIST:
+		if (n->nvals == 0) {
+			add_err(
+			    errs, n, "'%s' wants at least one value", n->key);
+			return -1;
+		}
+		return 0;
+	default:
+		break;
+	}
+	if (n->nvals != 1) {
+		add_err(
+		    errs, n, "'%s' wants one value, got %zu", n->key, n->nvals);
+		return -1;
+	}
+	switch (kind) {
+	case SK_NUM:
+		if (n->vals[0].type != CV_NUM && n->vals[0].type != CV_PCT) {
+			add_err(errs, n, "'%s' wants a number, not '%s'",
+			    n->key, n->vals[0].str);
+			return -1;
+		}
+		return 0;
+	case SK_DUR:
+		if (n->vals[0].type != CV_DUR && n->vals[0].type != CV_NUM) {
+			add_err(errs, n,
+			    "'%s' wants a duration (30s, 5m, 2h, 1d), not '%s'",
+			    n->key, n->vals[0].str);
+			return -1;
+		}
+		return 0;
+	case SK_BOOL:
+		if (!is_bool(n->vals[0].str, &b)) {
+			add_err(errs, n, "'%s' wants yes or no, not '%s'",
+			    n->key, n->vals[0].str);
+			return -1;
+		}
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+static const struct schema_key common_keys[] = {
+    {"warning", SK_NUM},
+    {"critical", SK_NUM},
+    {"for", SK_DUR},
+    {"disable", SK_FLAG},
+    {"enable", SK_FLAG},
+    {NULL, 0},
+};
+
+static const struct schema_key *
+key_find(const struct schema_check *sc, const char *name)
+{
+	for (const struct schema_key *k = common_keys; k->name; k++)
+		if (strcmp(k->name, name) == 0)
+			return k;
+	for (const struct schema_key *k = sc->keys; k && k->name; k++)
+		if (strcmp(k->name, name) == 0)
+			return k;
+	return NULL;
+}
+
+static size_t
+kind_arity(enum schema_kind kind)
+{
+	switch (kind) {
+	case SK_FLAG:
+		return 0;
+	case SK_LIST:
+		return SIZE_MAX;
+	default:
+		return 1;
+	}
+}
+
+/*
+ * "warning 1 critical 2 for 5m" on one line is one statement to the
+ * grammar; split it where a known key of fixed arity ends, so that a
+ * one-line block reads as the admin meant it.
+ */
+static int
+split_statements(struct conf_node *blk, const struct schema_check *sc)
+{
+	for (size_t i = 0; i < blk->nchild; i++) {
+		struct conf_node *n = &blk->child[i], *nc;
+		const struct schema_key *k = key_find(sc, n->key);
+		size_t ar, rest;
+
+		if (k == NULL || n->is_block)
+			continue;
+		ar = kind_arity(k->kind);
+		/* A word where the values end starts the next statement. */
+		if (ar == SIZE_MAX || n->nvals <= ar ||
+		    n->vals[ar].type != CV_WORD)
+			continue;
+		nc = realloc(blk->child, (blk->nchild + 1) * sizeof(*nc));
+		if (nc == NULL)
+			return -1;
+		blk->child = nc;
+		n = &blk->child[i];
+		memmove(&blk->child[i + 2], &blk->child[i + 1],
+		    (blk->nchild - i - 1) * sizeof(*nc));
+		blk->nchild++;
+		rest = n->nvals - ar - 1;
+		struct conf_node *m = &blk->child[i + 1];
+		memset(m, 0, sizeof(*m));
+		m->key = n->vals[ar].str;
+		m->file = n->file;
+		m->line = n->line;
+		m->nvals = rest;
+		if (rest) {
+			m->vals = malloc(rest * sizeof(*m->vals));
+			if (m->vals == NULL)
+				return -1;
+			memcpy(
+			    m->vals, &n->vals[ar + 1], rest * sizeof(*m->vals));
+		}
+		n->nvals = ar;
+	}
+	return 0;
+}
+
+static void
+check_check(struct conf_node *n, struct conf_errs *errs)
+{
+	const struct schema_check *sc;
+
+	if (n->nvals < 1 || n->vals[0].type == CV_NUM) {
+		add_err(errs, n, "'check' wants a check name");
+		return;
+	}
+	sc = schema_check_find(n->vals[0].str);
+	if (sc == NULL) {
+		add_err(errs, n, "unknown check '%s'", n->vals[0].str);
+		return;
+	}
+	if (n->nvals > 2 || (n->nvals == 2 && !sc->subject)) {
+		add_err(errs, n,
+		    sc->subject ? "check '%s' takes at most one subject"
+		                : "check '%s' takes no subject",
+		    sc->name);
+		return;
+	}
+	if (!n->is_block)
+		return;
+	if (split_statements(n, sc) == -1) {
+		add_err(errs, n, "out of memory");
+		return;
+	}
+	for (size_t i = 0; i < n->nchild; i++) {
+		struct conf_node *k = &n->child[i];
+		const struct schema_key *sk = key_find(sc, k->key);
+
+		if (k->is_block) {
+			add_err(errs, k, "no block may open inside check '%s'",
+			    sc->name);
+			continue;
+		}
+		if (sk == NULL) {
+			add_err(errs, k, "unknown key '%s' in check '%s'",
+			    k->key, sc->name);
+			continue;
+		}
+		check_kind(k, sk->kind, errs);
+	}
+}
+
+static void
+check_set(struct conf_node *n, struct conf_errs *errs)
+{
+	const struct schema_setting *ss;
+	struct conf_node tmp;
+
+	if (n->is_block) {
+		add_err(errs, n, "'set' takes no block");
+		return;
+	}
+	if (n->nvals < 1) {
+		add_err(errs, n, "'set' wants a setting name");
+		return;
+	}
+	ss = schema_setting_find(n->vals[0].str);
+	if (ss == NULL) {
+		add_err(errs, n, "unknown setting '%s'", n->vals[0].str);
+		return;
+	}
+	tmp = *n;
+	tmp.key = n->vals[0].str;
+	tmp.vals = n->vals + 1;
+	tmp.nvals = n->nvals - 1;
+	check_kind(&tmp, ss->kind, errs);
+}
+
+static void
+check_tree(struct conf *c, struct conf_errs *errs)
+{
+	for (size_t i = 0; i < c->root.nchild; i++) {
+		struct conf_node *n = &c->root.child[i];
+
+		if (strcmp(n->key, "check") == 0)
+			check_check(n, errs);
+		else if (strcmp(n->key, "set") == 0)
+			check_set(n, errs);
+		else
+			add_err(errs, n, "unknown statement '%s'", n->key);
+	}
+}
+
+static int
+load(struct conf *c, const char *path, const char *text, size_t len,
+    struct conf_errs *errs)
+{
+	size_t before = errs->n;
+
+	snprintf(c->path, sizeof(c->path), "%s", path);
+	conf_parse(c, path, text, len, errs);
+	check_tree(c, errs);
+	return errs->n > before ? -1 : 0;
+}
+
+int
+conf_load(
+    struct conf *c, const char *path, int must_exist, struct conf_errs *errs)
+{
+	if (!must_exist && access(path, F_OK) == -1 && errno == ENOENT)
+		return 0;
+	return load(c, path, NULL, 0, errs);
+}
+
+int
+conf_load_string(struct conf *c, const char *name, const char *text, size_t len,
+    struct conf_errs *errs)
+{
+	return load(c, name, text, len, errs);
+}
+
+/* Queries. */
+
+static int
+subject_is(const struct conf_node *n, const char *name, const char *subject)
+{
+	if (n->nvals < 1 || strcmp(n->key, "check") != 0 ||
+	    strcmp(n->vals[0].str, name) != 0)
+		return 0;
+	if (subject == NULL)
+		return n->nvals == 1;
+	return n->nvals == 2 && strcmp(n->vals[1].str, subject) == 0;
+}
+
+const struct conf_node *
+conf_check(const struct conf *c, const char *name, const char *subject)
+{
+	const struct conf_node *found = NULL;
+
+	/* The last block wins, as later lines override earlier ones. */
+	if (subject) {
+		for (size_t i = 0; i < c->root.nchild; i++)
+			if (subject_is(&c->root.child[i], name, subject))
+				found = &c->root.child[i];
+		if (found)
+			return found;
+	}
+	for (size_t i = 0; i < c->root.nchild; i++)
+		if (subject_is(&c->root.child[i], name, NULL))
+			found = &c->root.child[i];
+	return found;
+}
+
+size_t
+conf_check_subjects(
+    const struct conf *c, const char *name, const char **out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < c->root.nchild && n < max; i++) {
+		const struct conf_node *nd = &c->root.child[i];
+		int dup = 0;
+
+		if (strcmp(nd->key, "check") != 0 || nd->nvals != 2 ||
+		    strcmp(nd->vals[0].str, name) != 0)
+			continue;
+		for (size_t j = 0; j < n; j++)
+			dup |= strcmp(out[j], nd->vals[1].str) == 0;
+		if (!dup)
+			out[n++] = nd->vals[1].str;
+	}
+	return n;
+}
+
+const struct conf_node *
+conf_find(const struct conf_node *blk, const char *key)
+{
+	const struct conf_node *found = NULL;
+
+	if (blk == NULL)
+		return NULL;
+	for (size_t i = 0; i < blk->nchild; i++)
+		if (strcmp(blk->child[i].key, key) == 0)
+			found = &blk->child[i];
+	return found;
+}
+
+double
+conf_num(const struct conf_node *blk, const char *key, double dflt)
+{
+	const struct conf_node *n = conf_find(blk, key);
+
+	return n && n->nvals > 0 && n->vals[0].type != CV_STR &&
+	        n->vals[0].type != CV_WORD
+	    ? n->vals[0].num
+	    : dflt;
+}
+
+const char *
+conf_str(const struct conf_node *blk, const char *key, const char *dflt)
+{
+	const struct conf_node *n = conf_find(blk, key);
+
+	return n && n->nvals > 0 ? n->vals[0].str : dflt;
+}
+
+int
+conf_flag(const struct conf_node *blk, const char *key)
+{
+	const struct conf_node *n = conf_find(blk, key);
+	int b;
+
+	if (n == NULL)
+		return 0;
+	if (n->nvals == 0)
+		return 1;
+	return is_bool(n->vals[0].str, &b) ? b : 0;
+}
+
+static const struct conf_node *
+setting_node(const struct conf *c, const char *key)
+{
+	const struct conf_node *found = NULL;
+
+	for (size_t i = 0; i < c->root.nchild; i++) {
+		const struct conf_node *n = &c->root.child[i];
+
+		if (strcmp(n->key, "set") == 0 && n->nvals >= 2 &&
+		    strcmp(n->vals[0].str, key) == 0)
+			found = n;
+	}
+	return found;
+}
+
+const char *
+conf_setting(const struct conf *c, const char *key, const char *dflt)
+{
+	const struct conf_node *n = setting_node(c, key);
+
+	return n ? n->vals[1].str : dflt;
+}
+
+double
+conf_setting_num(const struct conf *c, const char *key, double dflt)
+{
+	const struct conf_node *n = setting_node(c, key);
+
+	return n && n->vals[1].type != CV_STR && n->vals[1].type != CV_WORD
+	    ? n->vals[1].num
+	    : dflt;
+}
+
+static void
+apply(const struct conf_node *blk, struct threshold *t)
+{
+	const struct conf_node *w, *cr, *f;
+
+	if (blk == NULL)
+		return;
+	/* The later of disable/enable wins. */
+	for (size_t i = 0; i < blk->nchild; i++) {
+		if (strcmp(blk->child[i].key, "disable") == 0)
+			t->enabled = 0;
+		else if (strcmp(blk->child[i].key, "enable") == 0)
+			t->enabled = 1;
+	}
+	if ((w = conf_find(blk, "warning")) && w->nvals == 1)
+		t->warn = w->vals[0].num;
+	if ((cr = conf_find(blk, "critical")) && cr->nvals == 1)
+		t->crit = cr->vals[0].num;
+	if ((f = conf_find(blk, "for")) && f->nvals == 1)
+		t->for_secs = (uint64_t)f->vals[0].num;
+}
+
+void
+conf_threshold(const struct conf *c, const char *name, const char *subject,
+    struct threshold *t)
+{
+	const struct schema_check *sc = schema_check_find(name);
+	const struct conf_node *general = NULL, *specific = NULL;
+
+	t->warn = sc ? sc->warn : NAN;
+	t->crit = sc ? sc->crit : NAN;
+	t->for_secs = 0;
+	t->enabled = 1;
+	for (size_t i = 0; i < c->root.nchild; i++) {
+		const struct conf_node *n = &c->root.child[i];
+
+		if (subject_is(n, name, NULL))
+			general = n;
+		else if (subject && subject_is(n, name, subject))
+			specific = n;
+	}
+	apply(general, t);
+	apply(specific, t);
+}
+
+/* The normalised dump. */
+
+static void
+dump_val(FILE *fp, const struct conf_val *v)
+{
+	char d[32];
+
+	switch (v->type) {
+	case CV_STR:
+		fputc('"', fp);
+		for (const char *p = v->str; *p; p++) {
+			if (*p == '"' || *p == '\\')
+				fprintf(fp, "\\%c", *p);
+			else if (*p == '\n')
+				fputs("\\n", fp);
+			else if (*p == '\t')
+				fputs("\\t", fp);
+			else if ((unsigned char)*p < 0x20 || *p == 0x7f)
+				fputc('?', fp);
+			else
+				fputc(*p, fp);
+		}
+		fputc('"', fp);
+		break;
+	case CV_NUM:
+		fprintf(fp, "%g", v->num);
+		break;
+	case CV_PCT:
+		fprintf(fp, "%g%%", v->num);
+		break;
+	case CV_DUR:
+		dur_format(d, sizeof(d), (uint64_t)v->num);
+		/* dur_format rounds ("1d3h"); print exact seconds when it would lose. */
+		{
+			uint64_t back;
+
+			if (dur_parse(d, strlen(d), &back) == 0 &&
+			    back == (uint64_t)v->num)
+				fputs(d, fp);
+			else
+				fprintf(
+				    fp, "%llus", (unsigned long long)v->num);
+		}
+		break;
+	default:
+		fputs(v->str, fp);
+		break;
+	}
+}
+
+static void
+dump_node(FILE *fp, const struct conf_node *n, int depth)
+{
+	for (int i = 0; i < depth; i++)
+		fputc('\t', fp);
+	fputs(n->key, fp);
+	for (size_t i = 0; i < n->nvals; i++) {
+		fputc(' ', fp);
+		dump_val(fp, &n->vals[i]);
+	}
+	if (n->is_block) {
+		fputs(" {\n", fp);
+		for (size_t i = 0; i < n->nchild; i++)
+			dump_node(fp, &n->child[i], depth + 1);
+		for (int i = 0; i < depth; i++)
+			fputc('\t', fp);
+		fputc('}', fp);
+	}
+	fputc('\n', fp);
+}
+
+static void
+dump_thr(FILE *fp, double v)
+{
+	if (isnan(v))
+		fputs("-", fp);
+	else
+		fprintf(fp, "%g", v);
+}
+
+void
+conf_dump(const struct conf *c, FILE *fp)
+{
+	fprintf(fp, "# sakimori configuration: %s\n",
+	    c->path[0] ? c->path : "built-in defaults (no file)");
+	for (size_t i = 1; i < c->nfiles; i++)
+		fprintf(fp, "# included: %s\n", c->files[i]);
+	for (size_t i = 0; i < c->root.nchild; i++)
+		dump_node(fp, &c->root.child[i], 0);
+	fputs("\n# effective checks (warning / critical / for)\n", fp);
+	for (size_t i = 0; i < schema_nchecks; i++) {
+		const struct schema_check *sc = &schema_checks[i];
+		const char *subj[64];
+		struct threshold t;
+		size_t ns;
+
+		conf_threshold(c, sc->name, NULL, &t);
+		fprintf(fp, "#   %-14s %s ", sc->name,
+		    t.enabled ? "enabled " : "disabled");
+		dump_thr(fp, t.warn);
+		fputs(" / ", fp);
+		dump_thr(fp, t.crit);
+		fprintf(fp, " / %llus  %s\n", (unsigned long long)t.for_secs,
+		    sc->help);
+		ns = conf_check_subjects(c, sc->name, subj, 64);
+		for (size_t j = 0; j < ns; j++) {
+			conf_threshold(c, sc->name, subj[j], &t);
+			fprintf(fp, "#     \"%s\" %s ", subj[j],
+			    t.enabled ? "enabled " : "disabled");
+			dump_thr(fp, t.warn);
+			fputs(" / ", fp);
+			dump_thr(fp, t.crit);
+			fprintf(
+			    fp, " / %llus\n", (unsigned long long)t.for_secs);
+		}
+	}
+}

@@ -1,0 +1,65 @@
+# lib.sh - what every integration script shares: assertions that say what
+# failed, a scratch directory removed on exit, and cleanup hooks.
+# Source it first; each script ends with 'done_testing'.
+set -u
+: "${SAKIMORI:?SAKIMORI must name the built binary}"
+: "${FIXTURES:?FIXTURES must name tests/fixtures}"
+
+T_FAILS=0
+T_COUNT=0
+T_CLEANUP=()
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/sakimori-test.XXXXXX")
+export SAKIMORI_STATE_DIR="$TMP/state"
+# An empty configuration: built-in defaults, whatever the machine has in /etc.
+: > "$TMP/empty.conf"
+export SAKIMORI_CONFIG="$TMP/empty.conf"
+export NO_COLOR=1
+
+on_exit() {
+	local i
+	for ((i = ${#T_CLEANUP[@]} - 1; i >= 0; i--)); do
+		eval "${T_CLEANUP[$i]}" >/dev/null 2>&1 || true
+	done
+	rm -rf "$TMP"
+}
+trap on_exit EXIT
+cleanup() { T_CLEANUP+=("$*"); }
+
+ok() {	# ok DESCRIPTION -- a passed assertion
+	T_COUNT=$((T_COUNT + 1))
+	echo "ok $T_COUNT - $1"
+}
+not_ok() {	# not_ok DESCRIPTION [DETAIL]
+	T_COUNT=$((T_COUNT + 1))
+	T_FAILS=$((T_FAILS + 1))
+	echo "not ok $T_COUNT - $1"
+	[ $# -gt 1 ] && printf '#   %s\n' "$2"
+}
+check() {	# check DESCRIPTION COMMAND... -- passes when the command succeeds
+	local d=$1
+	shift
+	if "$@"; then ok "$d"; else not_ok "$d" "command failed: $*"; fi
+}
+check_eq() {	# check_eq DESCRIPTION EXPECTED ACTUAL
+	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "expected '$2', got '$3'"; fi
+}
+check_match() {	# check_match DESCRIPTION REGEX TEXT
+	if printf '%s' "$3" | grep -Eq -- "$2"; then ok "$1"; else not_ok "$1" "no match for /$2/ in: $(printf '%s' "$3" | head -c 2000)"; fi
+}
+check_nomatch() {	# check_nomatch DESCRIPTION REGEX TEXT
+	if printf '%s' "$3" | grep -Eq -- "$2"; then not_ok "$1" "unexpected match for /$2/ in: $(printf '%s' "$3" | head -c 2000)"; else ok "$1"; fi
+}
+run() {	# run COMMAND... -- sets OUT (stdout), ERR (stderr), RC
+	OUT=$("$@" 2>"$TMP/.stderr")
+	RC=$?
+	ERR=$(cat "$TMP/.stderr")
+}
+skip_all() {	# skip_all REASON -- meson counts exit 77 as skipped
+	echo "# SKIP: $1"
+	exit 77
+}
+done_testing() {
+	echo "# $T_COUNT assertions, $T_FAILS failed"
+	[ "$T_COUNT" -gt 0 ] || { echo "# no assertion ran"; exit 1; }
+	[ "$T_FAILS" -eq 0 ]
+}

@@ -1,0 +1,223 @@
+/*
+ * test_conf.c - the configuration grammar, schema checks, queries and the
+ * every-error-with-its-line guarantee.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "conf/conf.h"
+
+static void
+defaults_without_a_file(void **state)
+{
+	struct conf c;
+	struct conf_errs errs = {0};
+	struct threshold t;
+
+	(void)state;
+	conf_init(&c);
+	assert_int_equal(
+	    conf_load(&c, "/nonexistent/sakimori.conf", 0, &errs), 0);
+	conf_threshold(&c, "load", NULL, &t);
+	assert_true(t.enabled);
+	assert_true(fabs(t.warn - 1.0) < 1e-9);
+	assert_true(fabs(t.crit - 2.0) < 1e-9);
+	conf_threshold(&c, "fs-blocks", "/", &t);
+	assert_true(fabs(t.warn - 90) < 1e-9 && fabs(t.crit - 95) < 1e-9);
+	/* Named explicitly, a missing file is an error. */
+	assert_int_equal(
+	    conf_load(&c, "/nonexistent/sakimori.conf", 1, &errs), -1);
+	assert_int_equal(errs.n, 1);
+	assert_non_null(strstr(errs.msg[0], "/nonexistent/sakimori.conf"));
+	conf_errs_release(&errs);
+	conf_release(&c);
+}
+
+static void
+good_file_every_construct(void **state)
+{
+	struct conf c;
+	struct conf_errs errs = {0};
+	struct threshold t;
+	const char *subj[8];
+
+	(void)state;
+	conf_init(&c);
+	assert_int_equal(
+	    conf_load(&c, FIXTURES "/conf/good.conf", 1, &errs), 0);
+	assert_int_equal(errs.n, 0);
+	assert_int_equal(c.nfiles, 2); /* the include was read */
+	assert_string_equal(
+	    conf_setting(&c, "state-dir", NULL), "/tmp/sakimori-test-state");
+	assert_true(conf_setting_num(&c, "interval", 0) == 2);
+	/* One-line block split into its statements. */
+	conf_threshold(&c, "load", NULL, &t);
+	assert_true(fabs(t.warn - 1.5) < 1e-9 && fabs(t.crit - 3) < 1e-9);
+	assert_int_equal(t.for_secs, 300);
+	conf_threshold(&c, "memory", NULL, &t);
+	assert_true(t.warn == 15 && t.crit == 5);
+	/* Subject-specific block overrides the default for that subject only. */
+	conf_threshold(&c, "fs-blocks", "/var", &t);
+	assert_true(t.warn == 80 && t.crit == 90);
+	conf_threshold(&c, "fs-blocks", "/", &t);
+	assert_true(t.warn == 90 && t.crit == 95);
+	/* The macro expanded. */
+	conf_threshold(&c, "process-count", "apache2", &t);
+	assert_true(t.warn == 120);
+	assert_int_equal(conf_check_subjects(&c, "process-count", subj, 8), 1);
+	assert_string_equal(subj[0], "apache2");
+	conf_threshold(&c, "swap-activity", NULL, &t);
+	assert_false(t.enabled);
+	/* From the included file. */
+	conf_threshold(&c, "fs-inodes", "/home", &t);
+	assert_true(t.warn == 70);
+	conf_release(&c);
+}
+
+static void
+bad_file_reports_every_error(void **state)
+{
+	static const struct {
+		int line;
+		const char *what;
+	} want[] = {
+	    {3, "unknown check 'nosuch'"},
+	    {4, "'warning' wants a number, not 'lots'"},
+	    {5, "unknown setting 'nosuchsetting'"},
+	    {6, "unknown key 'colour'"},
+	    {7, "takes at most one subject"},
+	    {8, "unterminated quoted string"},
+	    {9, "macro 'undefined' is not defined"},
+	    {10, "cannot open include file"},
+	};
+	struct conf c;
+	struct conf_errs errs = {0};
+
+	(void)state;
+	conf_init(&c);
+	assert_int_equal(
+	    conf_load(&c, FIXTURES "/conf/bad.conf", 1, &errs), -1);
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		char prefix[256];
+		int found = 0;
+
+		snprintf(prefix, sizeof(prefix),
+		    "%s:%d: ", FIXTURES "/conf/bad.conf", want[i].line);
+		for (size_t j = 0; j < errs.n; j++)
+			found |=
+			    strncmp(errs.msg[j], prefix, strlen(prefix)) == 0 &&
+			    strstr(errs.msg[j], want[i].what) != NULL;
+		if (!found) {
+			for (size_t j = 0; j < errs.n; j++)
+				fprintf(stderr, "got: %s\n", errs.msg[j]);
+			fail_msg("missing error at line %d: %s", want[i].line,
+			    want[i].what);
+		}
+	}
+	conf_errs_release(&errs);
+	conf_release(&c);
+}
+
+static void
+include_loop_is_an_error(void **state)
+{
+	struct conf c;
+	struct conf_errs errs = {0};
+
+	(void)state;
+	conf_init(&c);
+	assert_int_equal(
+	    conf_load(&c, FIXTURES "/conf/loop.conf", 1, &errs), -1);
+	assert_true(errs.n >= 1);
+	assert_non_null(strstr(errs.msg[0], "include loop"));
+	assert_non_null(strstr(errs.msg[0], "loop.conf:2:"));
+	conf_errs_release(&errs);
+	conf_release(&c);
+}
+
+static void
+garbage_never_crashes(void **state)
+{
+	static const char *const inputs[] = {
+	    "}}}}",
+	    "{",
+	    "check",
+	    "check load {",
+	    "\"",
+	    "$",
+	    "=\n=",
+	    "check load { warning 1 } }",
+	    "a b c { d { e { f { g { h { i { j { k { l { }",
+	    "\x01\x02\xff",
+	    "include",
+	    "x = \"unterminated",
+	    "check load { warning 1; critical }",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++) {
+		struct conf c;
+		struct conf_errs errs = {0};
+
+		conf_init(&c);
+		assert_int_equal(conf_load_string(&c, "mem", inputs[i],
+		                     strlen(inputs[i]), &errs),
+		    -1);
+		assert_true(errs.n >= 1);
+		for (size_t j = 0; j < errs.n; j++)
+			assert_non_null(strstr(errs.msg[j], "mem:"));
+		conf_errs_release(&errs);
+		conf_release(&c);
+	}
+}
+
+static void
+dump_is_reparseable(void **state)
+{
+	struct conf c, c2;
+	struct conf_errs errs = {0};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp;
+	struct threshold t;
+
+	(void)state;
+	conf_init(&c);
+	assert_int_equal(
+	    conf_load(&c, FIXTURES "/conf/good.conf", 1, &errs), 0);
+	fp = open_memstream(&buf, &len);
+	conf_dump(&c, fp);
+	fclose(fp);
+	conf_init(&c2);
+	assert_int_equal(conf_load_string(&c2, "dump", buf, len, &errs), 0);
+	conf_threshold(&c2, "load", NULL, &t);
+	assert_true(fabs(t.warn - 1.5) < 1e-9 && t.for_secs == 300);
+	conf_threshold(&c2, "process-count", "apache2", &t);
+	assert_true(t.warn == 120);
+	free(buf);
+	conf_release(&c);
+	conf_release(&c2);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(defaults_without_a_file),
+	    cmocka_unit_test(good_file_every_construct),
+	    cmocka_unit_test(bad_file_reports_every_error),
+	    cmocka_unit_test(include_loop_is_an_error),
+	    cmocka_unit_test(garbage_never_crashes),
+	    cmocka_unit_test(dump_is_reparseable),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
