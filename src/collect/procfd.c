@@ -1,0 +1,194 @@
+/*
+ * procfd.c - socket inode to process map from /proc/PID/fd (see procfd.h).
+ */
+#include "collect/procfd.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/cur.h"
+#include "base/err.h"
+#include "base/fileio.h"
+#include "base/strbuf.h"
+
+int
+procfd_parse_link(const char *s, size_t n, uint64_t *inode)
+{
+	const char *cur = s, *end = s + n;
+	uint64_t v;
+
+	if (cur_lit(&cur, end, "socket:[") == -1 ||
+	    cur_u64(&cur, end, &v) == -1 || cur_char(&cur, end, ']') == -1 ||
+	    cur != end || v == 0)
+		return -1;
+	*inode = v;
+	return 0;
+}
+
+static int
+is_pid(const char *name)
+{
+	if (*name == '\0')
+		return 0;
+	for (; *name; name++)
+		if (*name < '0' || *name > '9')
+			return 0;
+	return 1;
+}
+
+static int
+add(struct procfd_map *m, const struct procfd_owner *o)
+{
+	struct hmap_entry *e;
+	int created;
+
+	e = hmap_put(&m->by_inode, &o->inode, sizeof(o->inode), &created);
+	if (e == NULL)
+		return -1;
+	if (!created) {
+		/* readdir order is not PID order everywhere: keep the lowest. */
+		struct procfd_owner *cur = &m->v[e->val.u - 1];
+
+		if (o->pid < cur->pid)
+			*cur = *o;
+		return 0;
+	}
+	if (m->n == m->cap) {
+		size_t ncap = m->cap ? m->cap * 2 : 256;
+		struct procfd_owner *nv = realloc(m->v, ncap * sizeof(*nv));
+
+		if (nv == NULL)
+			return -1;
+		m->v = nv;
+		m->cap = ncap;
+	}
+	m->v[m->n++] = *o;
+	e->val.u = m->n;
+	return 0;
+}
+
+/* Fills the process part of o (comm, exe, uid) for pid; -1 if it vanished. */
+static int
+process(int procfd, const char *pid, struct procfd_owner *o)
+{
+	char path[64], buf[256];
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	memset(o, 0, sizeof(*o));
+	o->pid = (int)strtol(pid, NULL, 10);
+	if (fstatat(procfd, pid, &st, 0) == -1)
+		return -1;
+	o->uid = st.st_uid;
+	snprintf(path, sizeof(path), "%s/comm", pid);
+	fd = openat(procfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd != -1) {
+		n = read(fd, buf, sizeof(o->comm) - 1);
+		close(fd);
+		if (n > 0) {
+			if (buf[n - 1] == '\n')
+				n--;
+			memcpy(o->comm, buf, (size_t)n);
+			o->comm[n] = '\0';
+		}
+	}
+	snprintf(path, sizeof(path), "%s/exe", pid);
+	n = readlinkat(procfd, path, o->exe, sizeof(o->exe) - 1);
+	o->exe[n > 0 ? n : 0] = '\0';
+	return 0;
+}
+
+int
+procfd_map_build(struct procfd_map *m, const char *root, struct err *err)
+{
+	char procpath[PATH_MAX];
+	struct dirent *de;
+	int procfd;
+	DIR *d;
+
+	memset(m, 0, sizeof(*m));
+	hmap_init(&m->by_inode);
+	if (path_join(procpath, sizeof(procpath), root, "/proc") == -1)
+		return err_set(err, ENAMETOOLONG, "path too long");
+	procfd = open(procpath, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (procfd == -1)
+		return err_sys(err, errno, "cannot open '%s'", procpath);
+	d = fdopendir(dup(procfd));
+	if (d == NULL) {
+		close(procfd);
+		return err_sys(err, errno, "cannot list '%s'", procpath);
+	}
+	while ((de = readdir(d)) != NULL) {
+		struct procfd_owner o;
+		char fdpath[64];
+		struct dirent *fe;
+		int have_proc = 0, dfd;
+		DIR *fdd;
+
+		if (!is_pid(de->d_name))
+			continue;
+		snprintf(fdpath, sizeof(fdpath), "%s/fd", de->d_name);
+		dfd =
+		    openat(procfd, fdpath, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dfd == -1 || (fdd = fdopendir(dfd)) == NULL) {
+			if (dfd != -1)
+				close(dfd);
+			m->skipped++; /* vanished, or not ours to read */
+			continue;
+		}
+		while ((fe = readdir(fdd)) != NULL) {
+			char target[64];
+			uint64_t ino;
+			ssize_t n;
+
+			if (fe->d_name[0] == '.')
+				continue;
+			n = readlinkat(
+			    dirfd(fdd), fe->d_name, target, sizeof(target));
+			if (n <= 0 || n >= (ssize_t)sizeof(target) ||
+			    procfd_parse_link(target, (size_t)n, &ino) == -1)
+				continue;
+			if (!have_proc) {
+				if (process(procfd, de->d_name, &o) == -1)
+					break;
+				have_proc = 1;
+			}
+			o.inode = ino;
+			if (add(m, &o) == -1) {
+				closedir(fdd);
+				closedir(d);
+				close(procfd);
+				return err_set(err, ENOMEM, "out of memory");
+			}
+		}
+		closedir(fdd);
+	}
+	closedir(d);
+	close(procfd);
+	return 0;
+}
+
+const struct procfd_owner *
+procfd_map_find(const struct procfd_map *m, uint64_t inode)
+{
+	const struct hmap_entry *e =
+	    hmap_get(&m->by_inode, &inode, sizeof(inode));
+
+	return e ? &m->v[e->val.u - 1] : NULL;
+}
+
+void
+procfd_map_release(struct procfd_map *m)
+{
+	free(m->v);
+	hmap_release(&m->by_inode);
+	memset(m, 0, sizeof(*m));
+}
