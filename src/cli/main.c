@@ -20,6 +20,8 @@ struct command {
 };
 
 static const struct command commands[] = {
+    {"audit", cmd_audit,
+        "review a server's configuration (audit apache): what is open"},
     {"config", cmd_config,
         "parse the configuration; print it normalised, or every error"},
 };
