@@ -1,0 +1,20 @@
+/*
+ * collect_int.h - what the collect readers share: reading a file below
+ * the root prefix.
+ */
+#ifndef COLLECT_COLLECT_INT_H
+#define COLLECT_COLLECT_INT_H
+
+#include <stddef.h>
+
+struct err;
+struct strbuf;
+
+/*
+ * Reads root + rel (root NULL or "" means the real system) into sb, at
+ * most max bytes.  0, or -1 with err (err->code is the errno).
+ */
+int collect_file(const char *root, const char *rel, size_t max,
+    struct strbuf *sb, struct err *err);
+
+#endif

@@ -1,0 +1,464 @@
+/*
+ * proc.c - the process table from /proc/PID (see proc.h).
+ */
+#include "collect/proc.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/cur.h"
+#include "base/err.h"
+#include "base/fileio.h"
+#include "base/timeutil.h"
+#include "collect/cpu.h"
+#include "collect/loadavg.h"
+
+int
+proc_stat_parse(
+    const char *s, size_t n, long page_kb, struct proc *p, struct err *err)
+{
+	const char *cur = s, *end = s + n, *open, *close = NULL;
+	int64_t v[25]; /* v[k] is field k (1-based), from field 4 on */
+	uint64_t pid;
+	unsigned k;
+
+	/* The last ')' ends comm, whatever comm holds. */
+	for (const char *q = end; q > s; q--)
+		if (q[-1] == ')') {
+			close = q - 1;
+			break;
+		}
+	if (cur_u64(&cur, end, &pid) == -1 || pid == 0 || pid > INT32_MAX ||
+	    cur_char(&cur, end, ' ') == -1 || cur_char(&cur, end, '(') == -1 ||
+	    close == NULL || close < cur)
+		return err_set(err, EINVAL, "malformed stat: no 'pid (comm)'");
+	open = cur;
+	cur = close + 1;
+	if (cur_char(&cur, end, ' ') == -1 || cur >= end || *cur == ' ' ||
+	    *cur == '\n')
+		return err_set(err, EINVAL, "malformed stat: no state");
+	p->pid = (int)pid;
+	{
+		size_t cl = (size_t)(close - open);
+
+		if (cl >= sizeof(p->comm))
+			cl = sizeof(p->comm) - 1;
+		memcpy(p->comm, open, cl);
+		p->comm[cl] = '\0';
+	}
+	p->state = *cur++;
+	for (k = 4; k <= 24; k++) {
+		if (cur_char(&cur, end, ' ') == -1 ||
+		    cur_i64(&cur, end, &v[k]) == -1)
+			break;
+	}
+	if (k <= 22)
+		return err_set(err, EINVAL,
+		    "malformed stat: %u fields, need at least 22", k - 1);
+	p->ppid = (int)v[4];
+	p->pgrp = (int)v[5];
+	p->session = (int)v[6];
+	p->tty_nr = (uint64_t)v[7];
+	p->utime = (uint64_t)(v[14] < 0 ? 0 : v[14]);
+	p->stime = (uint64_t)(v[15] < 0 ? 0 : v[15]);
+	p->priority = v[18];
+	p->nice = v[19];
+	p->nthreads = (uint64_t)(v[20] < 0 ? 0 : v[20]);
+	p->start_ticks = (uint64_t)(v[22] < 0 ? 0 : v[22]);
+	if (k > 24) {
+		p->vsz_kb = (uint64_t)(v[23] < 0 ? 0 : v[23]) / 1024;
+		p->rss_kb =
+		    (uint64_t)(v[24] < 0 ? 0 : v[24]) * (uint64_t)page_kb;
+		p->flags |= PROC_F_MEM;
+	}
+	return 0;
+}
+
+/* "Uid:\t0\t0\t0\t0": the first two numbers. */
+static int
+two_ids(const char *p, const char *le, uint32_t *a, uint32_t *b)
+{
+	uint64_t x, y;
+
+	cur_spaces(&p, le);
+	if (cur_u64(&p, le, &x) == -1 || cur_spaces(&p, le) == 0 ||
+	    cur_u64(&p, le, &y) == -1 || x > UINT32_MAX || y > UINT32_MAX)
+		return -1;
+	*a = (uint32_t)x;
+	*b = (uint32_t)y;
+	return 0;
+}
+
+int
+proc_status_parse(const char *s, size_t n, struct proc *p)
+{
+	const char *cur = s, *end = s + n, *ls, *le;
+	int have_uid = 0, have_gid = 0;
+	uint32_t egid;
+
+	while (cur_line(&cur, end, &ls, &le) == 0) {
+		const char *q = ls;
+
+		if (cur_lit(&q, le, "Uid:") == 0)
+			have_uid = two_ids(q, le, &p->uid, &p->euid) == 0;
+		else if (cur_lit(&q, le, "Gid:") == 0)
+			have_gid = two_ids(q, le, &p->gid, &egid) == 0;
+		if (have_uid && have_gid)
+			break;
+	}
+	if (!have_uid)
+		return -1;
+	p->flags |= PROC_F_STATUS;
+	return 0;
+}
+
+void
+proc_cmdline_parse(const char *s, size_t n, struct proc *p)
+{
+	size_t o = 0;
+
+	/* A trailing NUL ends the last argument; it is not a separator. */
+	while (n > 0 && s[n - 1] == '\0')
+		n--;
+	for (size_t i = 0; i < n; i++) {
+		if (o + 1 >= sizeof(p->cmdline)) {
+			p->flags |= PROC_F_CMD_CUT;
+			break;
+		}
+		p->cmdline[o++] = s[i] == '\0' ? ' ' : s[i];
+	}
+	p->cmdline[o] = '\0';
+	p->flags |= PROC_F_CMDLINE;
+}
+
+void
+proc_table_init(struct proc_table *t)
+{
+	memset(t, 0, sizeof(*t));
+}
+
+void
+proc_table_release(struct proc_table *t)
+{
+	free(t->p);
+	memset(t, 0, sizeof(*t));
+}
+
+/* Reads dirfd/rel into buf (at most bufsz - 1 bytes).  Length, or -errno. */
+static ssize_t
+read_at(int dirfd, const char *rel, char *buf, size_t bufsz)
+{
+	size_t len = 0;
+	int fd = openat(dirfd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+	if (fd == -1)
+		return -errno;
+	while (len + 1 < bufsz) {
+		ssize_t r = read(fd, buf + len, bufsz - 1 - len);
+
+		if (r == -1) {
+			int e = errno;
+
+			if (e == EINTR)
+				continue;
+			close(fd);
+			return -e;
+		}
+		if (r == 0)
+			break;
+		len += (size_t)r;
+	}
+	close(fd);
+	buf[len] = '\0';
+	return (ssize_t)len;
+}
+
+static int
+gone(ssize_t r)
+{
+	return r == -ENOENT || r == -ESRCH;
+}
+
+static int
+cmp_pid(const void *a, const void *b)
+{
+	const struct proc *x = a, *y = b;
+
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+/* Reads one process into p; 0 keep, 1 vanished, 2 unreadable, 3 malformed. */
+static int
+read_one(int procfd, const char *pid, unsigned what, const struct proc_table *t,
+    struct proc *p)
+{
+	char path[64], buf[8192];
+	ssize_t r;
+	struct err err;
+
+	memset(p, 0, sizeof(*p));
+	snprintf(path, sizeof(path), "%s/stat", pid);
+	r = read_at(procfd, path, buf, sizeof(buf));
+	if (r == 0 || gone(r))
+		return 1;
+	if (r < 0)
+		return 2; /* EACCES, EPERM (hidepid), or EIO */
+	if (proc_stat_parse(buf, (size_t)r, t->page_kb, p, &err) == -1)
+		return 3;
+	if (what & (PROC_READ_STATUS | PROC_READ_USER)) {
+		snprintf(path, sizeof(path), "%s/status", pid);
+		r = read_at(procfd, path, buf, sizeof(buf));
+		if (gone(r))
+			return 1;
+		if (r > 0)
+			(void)proc_status_parse(buf, (size_t)r, p);
+	}
+	if (!(p->flags & PROC_F_STATUS)) {
+		/* The directory belongs to the effective uid (when dumpable). */
+		struct stat st;
+
+		if (fstatat(procfd, pid, &st, 0) == -1)
+			return errno == ENOENT ? 1 : 2;
+		p->uid = p->euid = st.st_uid;
+		p->gid = st.st_gid;
+	}
+	if (what & PROC_READ_CMDLINE) {
+		snprintf(path, sizeof(path), "%s/cmdline", pid);
+		r = read_at(procfd, path, buf, sizeof(buf));
+		if (gone(r))
+			return 1;
+		if (r >= 0) {
+			proc_cmdline_parse(buf, (size_t)r, p);
+			if (r == 0 && p->ppid == 2)
+				p->flags |= PROC_F_KTHREAD;
+		}
+		if (r >= 0 && (size_t)r + 1 >= sizeof(buf))
+			p->flags |= PROC_F_CMD_CUT;
+	}
+	if (p->pid == 2 || p->ppid == 2)
+		p->flags |= PROC_F_KTHREAD; /* kthreadd and its children */
+	if ((what & PROC_READ_EXE) && !(p->flags & PROC_F_KTHREAD)) {
+		char exe[PROC_EXE_MAX + 16];
+
+		snprintf(path, sizeof(path), "%s/exe", pid);
+		r = readlinkat(procfd, path, exe, sizeof(exe) - 1);
+		if (r > 0) {
+			static const char del[] = " (deleted)";
+			size_t dl = sizeof(del) - 1;
+
+			exe[r] = '\0';
+			if ((size_t)r > dl &&
+			    memcmp(exe + r - dl, del, dl) == 0) {
+				p->flags |= PROC_F_EXE_DELETED;
+				exe[r - (ssize_t)dl] = '\0';
+			}
+			snprintf(p->exe, sizeof(p->exe), "%s", exe);
+			p->flags |= PROC_F_EXE;
+		}
+	}
+	p->cpu_secs = (double)(p->utime + p->stime) / (double)t->hz;
+	if (t->btime)
+		p->start_time =
+		    (double)t->btime + (double)p->start_ticks / (double)t->hz;
+	if (t->uptime > 0) {
+		p->run_secs =
+		    t->uptime - (double)p->start_ticks / (double)t->hz;
+		if (p->run_secs < 0)
+			p->run_secs = 0;
+	}
+	return 0;
+}
+
+static int
+is_pid(const char *s)
+{
+	if (*s == '\0' || *s == '0')
+		return 0;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return 0;
+	return 1;
+}
+
+int
+proc_table_read(struct proc_table *t, const char *root, unsigned what,
+    struct uid_names *names, struct err *err)
+{
+	char path[PATH_MAX];
+	struct uptime up;
+	struct cpu_stat cs;
+	struct err e2;
+	struct dirent *de;
+	DIR *d;
+	int procfd;
+
+	t->n = 0;
+	t->listed = t->vanished = t->unreadable = t->malformed = 0;
+	t->dropped = 0;
+	t->hz = sysconf(_SC_CLK_TCK);
+	if (t->hz <= 0)
+		t->hz = 100;
+	t->page_kb = sysconf(_SC_PAGESIZE) / 1024;
+	if (t->page_kb <= 0)
+		t->page_kb = 4;
+	t->uptime = uptime_read(root, &up, &e2) == 0 ? up.up : 0;
+	t->btime = 0;
+	if (cpustat_read(root, &cs, &e2) == 0 && (cs.have & CPUSTAT_BTIME))
+		t->btime = cs.btime;
+	cpustat_release(&cs);
+	if (path_join(path, sizeof(path), root, "/proc") == -1)
+		return err_set(err, ENAMETOOLONG, "path too long: '%s'", root);
+	d = opendir(path);
+	if (d == NULL)
+		return err_sys(err, errno, "cannot open '%s'", path);
+	procfd = dirfd(d);
+	t->mono = clock_mono();
+	while ((de = readdir(d)) != NULL) {
+		struct proc *p;
+		int rc;
+
+		if (!is_pid(de->d_name))
+			continue;
+		t->listed++;
+		if (t->n >= PROC_MAX) {
+			t->dropped++;
+			continue;
+		}
+		if (t->n == t->cap) {
+			size_t cap = t->cap ? t->cap * 2 : 256;
+			struct proc *np = realloc(t->p, cap * sizeof(*np));
+
+			if (np == NULL) {
+				t->dropped++;
+				continue;
+			}
+			t->p = np;
+			t->cap = cap;
+		}
+		p = &t->p[t->n];
+		rc = read_one(procfd, de->d_name, what, t, p);
+		if (rc == 1) {
+			t->vanished++;
+			continue;
+		}
+		if (rc == 2) {
+			t->unreadable++;
+			continue;
+		}
+		if (rc == 3) {
+			t->malformed++;
+			continue;
+		}
+		if (names && (what & PROC_READ_USER))
+			snprintf(p->user, sizeof(p->user), "%s",
+			    uid_names_get(names, p->euid));
+		else
+			snprintf(p->user, sizeof(p->user), "%u", p->euid);
+		t->n++;
+	}
+	closedir(d);
+	if (t->n > 1)
+		qsort(t->p, t->n, sizeof(*t->p), cmp_pid);
+	proc_table_cpu(t, NULL);
+	return 0;
+}
+
+const struct proc *
+proc_table_find(const struct proc_table *t, int pid)
+{
+	size_t lo = 0, hi = t->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (t->p[mid].pid == pid)
+			return &t->p[mid];
+		if (t->p[mid].pid < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+void
+proc_table_cpu(struct proc_table *now, const struct proc_table *before)
+{
+	double elapsed = before ? now->mono - before->mono : 0;
+
+	for (size_t i = 0; i < now->n; i++) {
+		struct proc *p = &now->p[i];
+		const struct proc *b =
+		    before ? proc_table_find(before, p->pid) : NULL;
+		uint64_t ticks = p->utime + p->stime;
+
+		if (before == NULL || elapsed <= 0) {
+			p->cpu_pct = p->run_secs > 0
+			    ? 100.0 * p->cpu_secs / p->run_secs
+			    : 0;
+			p->flags &= ~PROC_F_CPU_SAMPLED;
+			continue;
+		}
+		if (b && b->start_ticks == p->start_ticks) {
+			uint64_t bt = b->utime + b->stime;
+
+			p->cpu_pct = ticks > bt ? 100.0 * (double)(ticks - bt) /
+			        (double)now->hz / elapsed
+			                        : 0;
+		} else {
+			/* Started during the sample: all its time is in it. */
+			double span = p->run_secs > 0 && p->run_secs < elapsed
+			    ? p->run_secs
+			    : elapsed;
+
+			p->cpu_pct = 100.0 * p->cpu_secs / span;
+		}
+		p->flags |= PROC_F_CPU_SAMPLED;
+	}
+}
+
+static int
+cmp_busy(const void *a, const void *b)
+{
+	const struct proc *x = *(const struct proc *const *)a;
+	const struct proc *y = *(const struct proc *const *)b;
+
+	if (x->cpu_pct != y->cpu_pct)
+		return x->cpu_pct < y->cpu_pct ? 1 : -1;
+	if (x->rss_kb != y->rss_kb)
+		return x->rss_kb < y->rss_kb ? 1 : -1;
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+size_t
+proc_table_top(const struct proc_table *t, size_t k, const struct proc **out)
+{
+	const struct proc **all;
+	size_t n;
+
+	if (k == 0 || t->n == 0)
+		return 0;
+	all = malloc(t->n * sizeof(*all));
+	if (all == NULL)
+		return 0;
+	for (size_t i = 0; i < t->n; i++)
+		all[i] = &t->p[i];
+	qsort(all, t->n, sizeof(*all), cmp_busy);
+	n = k < t->n ? k : t->n;
+	memcpy(out, all, n * sizeof(*out));
+	free(all);
+	return n;
+}
+
+const char *
+proc_name(const struct proc *p)
+{
+	return p->comm;
+}

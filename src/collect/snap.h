@@ -1,0 +1,81 @@
+/*
+ * snap.h - one snapshot of the whole machine for status and check: the
+ * levels (load, memory, swap, filesystems, users) once, and the counters
+ * behind the rates (CPU, swapping, disk I/O, per-process CPU) twice,
+ * interval seconds apart.  With interval 0 there is one sample and the
+ * rates are averages since boot (as the first line of vmstat and
+ * iostat); per-process CPU is then the average over each process's life
+ * (as ps).
+ *
+ * A section that cannot be read is not an error of the snapshot: its bit
+ * stays clear in have and err[section] says why.
+ */
+#ifndef COLLECT_SNAP_H
+#define COLLECT_SNAP_H
+
+#include <time.h>
+
+#include "collect/cpu.h"
+#include "collect/diskstats.h"
+#include "collect/loadavg.h"
+#include "collect/meminfo.h"
+#include "collect/mounts.h"
+#include "collect/passwd.h"
+#include "collect/proc.h"
+#include "collect/swaps.h"
+#include "collect/utmp.h"
+#include "collect/vmstat.h"
+
+enum snap_section {
+	SNAP_LOAD,  /* loadavg and uptime */
+	SNAP_CPU,   /* /proc/stat */
+	SNAP_MEM,   /* meminfo and swaps */
+	SNAP_VM,    /* vmstat: swapping and paging */
+	SNAP_FS,    /* mounts and statvfs */
+	SNAP_DISK,  /* diskstats */
+	SNAP_PROC,  /* processes */
+	SNAP_USERS, /* utmp */
+	SNAP_NSECTIONS,
+};
+
+#define SNAP_BIT(s) (1u << (s))
+#define SNAP_ALL ((1u << SNAP_NSECTIONS) - 1)
+
+struct snap {
+	unsigned want, have; /* SNAP_BIT masks */
+	char err[SNAP_NSECTIONS][256];
+	double interval; /* seconds between the samples; 0: since boot */
+	time_t now;      /* wall clock of the (second) sample */
+	long ncpu;       /* online CPUs (lines in /proc/stat) */
+	struct loadavg load;
+	struct uptime up;
+	struct cpu_stat cpu0, cpu1; /* cpu0 unused with interval 0 */
+	struct meminfo mem;
+	struct mem_summary memsum;
+	struct swaps swaps;
+	struct vmstat vm0, vm1;
+	struct mounts mounts;
+	struct diskstats disk0, disk1;
+	struct proc_table proc0, proc1;
+	struct sessions users;
+	struct uid_names names;
+	/* derived rates over the interval (or since boot) */
+	double swapin_s, swapout_s; /* pages per second */
+	double pgin_kb_s, pgout_kb_s;
+	double intr_s, ctxt_s;
+};
+
+/*
+ * Takes a snapshot of the sections in want (SNAP_BIT mask) below root;
+ * fs_all keeps pseudo and duplicate filesystems.  Always returns 0; see
+ * have and err.  Release with snap_release.
+ */
+int snap_take(struct snap *s, const char *root, unsigned want, double interval,
+    int fs_all);
+void snap_release(struct snap *s);
+/* CPU usage over the snapshot: id -1 the total, else that CPU; 0 or -1. */
+int snap_cpu(const struct snap *s, int id, struct cpu_usage *out);
+/* Disk rates for device i of disk1; 0 or -1 (no sample). */
+int snap_disk(const struct snap *s, size_t i, struct disk_rates *out);
+
+#endif
