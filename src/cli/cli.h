@@ -89,5 +89,6 @@ int cli_exit_for(const struct report *r);
 /* Subcommands: argv[0] is the subcommand's name. */
 int cmd_config(struct cli *cli, int argc, char **argv);
 int cmd_audit(struct cli *cli, int argc, char **argv);
+int cmd_logs(struct cli *cli, int argc, char **argv);
 
 #endif

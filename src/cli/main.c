@@ -24,6 +24,7 @@ static const struct command commands[] = {
         "review a server's configuration (audit apache): what is open"},
     {"config", cmd_config,
         "parse the configuration; print it normalised, or every error"},
+    {"logs", cmd_logs, "scan, stats, follow: access, error and system logs"},
 };
 
 static void

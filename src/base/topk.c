@@ -1,0 +1,309 @@
+/*
+ * topk.c - Space-Saving top-k: an open-addressing hash (linear probing,
+ * backward-shift deletion) over a fixed array of entries, and a min-heap
+ * of those entries by count so the one to evict is always at the root.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/topk.h"
+
+static uint64_t
+mix(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
+/* 8 bytes at a time; seeded so keys chosen by an attacker spread. */
+static uint64_t
+khash(const void *data, size_t n, uint64_t seed)
+{
+	const unsigned char *p = data;
+	uint64_t h = seed ^ (n * 0x9e3779b97f4a7c15ULL);
+
+	while (n >= 8) {
+		uint64_t w;
+
+		memcpy(&w, p, 8);
+		h = (h ^ mix(w)) * 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 29;
+		p += 8;
+		n -= 8;
+	}
+	if (n > 0) {
+		uint64_t w = 0;
+
+		memcpy(&w, p, n);
+		h = (h ^ mix(w ^ ((uint64_t)n << 56))) * 0x9e3779b97f4a7c15ULL;
+	}
+	return mix(h);
+}
+
+int
+topk_init(struct topk *t, size_t cap, size_t maxkey)
+{
+	memset(t, 0, sizeof(*t));
+	t->cap = cap;
+	t->maxkey = maxkey ? maxkey : 256;
+	t->nslots = 16;
+	while (t->nslots < cap * 2)
+		t->nslots <<= 1;
+	if (getrandom(&t->seed, sizeof(t->seed), GRND_NONBLOCK) !=
+	    sizeof(t->seed))
+		t->seed = mix((uint64_t)time(NULL) ^ (uint64_t)getpid() << 32);
+	/* Entries and heap grow with use; slots are small (4 bytes each). */
+	t->e = calloc(cap ? cap : 1, sizeof(*t->e));
+	t->heap = calloc(cap ? cap : 1, sizeof(*t->heap));
+	t->slots = calloc(t->nslots, sizeof(*t->slots));
+	if (t->e == NULL || t->heap == NULL || t->slots == NULL) {
+		topk_release(t);
+		return -1;
+	}
+	return 0;
+}
+
+void
+topk_release(struct topk *t)
+{
+	if (t->e != NULL)
+		for (size_t i = 0; i < t->n; i++) {
+			free(t->e[i].key);
+			if (t->free_data != NULL && t->e[i].data != NULL)
+				t->free_data(t->e[i].data);
+		}
+	free(t->e);
+	free(t->heap);
+	free(t->slots);
+	t->e = NULL;
+	t->heap = NULL;
+	t->slots = NULL;
+	t->n = 0;
+}
+
+static size_t
+find_slot(const struct topk *t, const void *key, size_t klen, uint64_t h)
+{
+	size_t mask = t->nslots - 1, i = (size_t)h & mask;
+
+	for (;;) {
+		uint32_t s = t->slots[i];
+
+		if (s == 0)
+			return i;
+		const struct topk_entry *e = &t->e[s - 1];
+
+		if (e->hash == h && e->klen == klen &&
+		    memcmp(e->key, key, klen) == 0)
+			return i;
+		i = (i + 1) & mask;
+	}
+}
+
+static void
+slot_delete(struct topk *t, size_t i)
+{
+	size_t mask = t->nslots - 1, j = i;
+
+	t->slots[i] = 0;
+	for (;;) {
+		j = (j + 1) & mask;
+		if (t->slots[j] == 0)
+			return;
+		size_t home = (size_t)t->e[t->slots[j] - 1].hash & mask;
+
+		/* Move j back into the hole i when its home is not in (i, j]. */
+		if ((j > i && (home <= i || home > j)) ||
+		    (j < i && (home <= i && home > j))) {
+			t->slots[i] = t->slots[j];
+			t->slots[j] = 0;
+			i = j;
+		}
+	}
+}
+
+static void
+heap_swap(struct topk *t, uint32_t a, uint32_t b)
+{
+	uint32_t x = t->heap[a];
+
+	t->heap[a] = t->heap[b];
+	t->heap[b] = x;
+	t->e[t->heap[a]].heap = a;
+	t->e[t->heap[b]].heap = b;
+}
+
+static void
+sift_down(struct topk *t, uint32_t i)
+{
+	for (;;) {
+		uint32_t l = 2 * i + 1, r = l + 1, m = i;
+
+		if (l < t->n && t->e[t->heap[l]].count < t->e[t->heap[m]].count)
+			m = l;
+		if (r < t->n && t->e[t->heap[r]].count < t->e[t->heap[m]].count)
+			m = r;
+		if (m == i)
+			return;
+		heap_swap(t, i, m);
+		i = m;
+	}
+}
+
+static void
+sift_up(struct topk *t, uint32_t i)
+{
+	while (i > 0) {
+		uint32_t p = (i - 1) / 2;
+
+		if (t->e[t->heap[p]].count <= t->e[t->heap[i]].count)
+			return;
+		heap_swap(t, i, p);
+		i = p;
+	}
+}
+
+static int
+set_key(struct topk_entry *e, const void *key, size_t klen)
+{
+	if (e->key == NULL || e->klen < klen) {
+		char *k = realloc(e->key, klen ? klen : 1);
+
+		if (k == NULL)
+			return -1;
+		e->key = k;
+	}
+	memcpy(e->key, key, klen);
+	e->klen = (uint32_t)klen;
+	return 0;
+}
+
+static void
+clear_caller(struct topk *t, struct topk_entry *e)
+{
+	if (t->free_data != NULL && e->data != NULL)
+		t->free_data(e->data);
+	e->sum = 0;
+	e->first = e->last = 0;
+	e->aux[0] = e->aux[1] = 0;
+	e->data = NULL;
+}
+
+struct topk_entry *
+topk_add(struct topk *t, const void *key, size_t klen, uint64_t inc, int *fresh)
+{
+	uint64_t h;
+	size_t s;
+	struct topk_entry *e;
+
+	*fresh = 0;
+	if (t->cap == 0)
+		return NULL;
+	if (klen > t->maxkey)
+		klen = t->maxkey;
+	h = khash(key, klen, t->seed);
+	s = find_slot(t, key, klen, h);
+	t->total += inc;
+	if (t->slots[s] != 0) {
+		e = &t->e[t->slots[s] - 1];
+		e->count += inc;
+		sift_down(t, e->heap);
+		return e;
+	}
+	if (t->n < t->cap) {
+		uint32_t idx = (uint32_t)t->n;
+
+		e = &t->e[idx];
+		memset(e, 0, sizeof(*e));
+		if (set_key(e, key, klen) == -1)
+			return NULL;
+		e->hash = h;
+		e->count = inc;
+		t->heap[t->n] = idx;
+		e->heap = (uint32_t)t->n;
+		t->n++;
+		t->slots[s] = idx + 1;
+		sift_up(t, e->heap);
+		*fresh = 1;
+		return e;
+	}
+	/* Full: the minimum makes room and lends its count as the error. */
+	uint32_t idx = t->heap[0];
+
+	e = &t->e[idx];
+	slot_delete(t, find_slot(t, e->key, e->klen, e->hash));
+	if (set_key(e, key, klen) == -1)
+		return NULL;
+	clear_caller(t, e);
+	e->hash = h;
+	e->err = e->count;
+	e->count += inc;
+	t->evicted++;
+	t->slots[find_slot(t, key, klen, h)] = idx + 1;
+	sift_down(t, 0);
+	*fresh = 1;
+	return e;
+}
+
+struct topk_entry *
+topk_get(const struct topk *t, const void *key, size_t klen)
+{
+	size_t s;
+
+	if (t->cap == 0)
+		return NULL;
+	if (klen > t->maxkey)
+		klen = t->maxkey;
+	s = find_slot(t, key, klen, khash(key, klen, t->seed));
+	return t->slots[s] ? &t->e[t->slots[s] - 1] : NULL;
+}
+
+static int
+cmp_desc(const void *a, const void *b)
+{
+	const struct topk_entry *x = *(const struct topk_entry *const *)a;
+	const struct topk_entry *y = *(const struct topk_entry *const *)b;
+	size_t n;
+	int c;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	n = x->klen < y->klen ? x->klen : y->klen;
+	c = memcmp(x->key, y->key, n);
+	if (c != 0)
+		return c;
+	return x->klen < y->klen ? -1 : x->klen > y->klen;
+}
+
+size_t
+topk_sorted(const struct topk *t, const struct topk_entry **out, size_t max)
+{
+	const struct topk_entry **all;
+	size_t k;
+
+	if (t->n == 0 || max == 0)
+		return 0;
+	all = malloc(t->n * sizeof(*all));
+	if (all == NULL)
+		return 0;
+	for (size_t i = 0; i < t->n; i++)
+		all[i] = &t->e[i];
+	qsort(all, t->n, sizeof(*all), cmp_desc);
+	k = t->n < max ? t->n : max;
+	memcpy(out, all, k * sizeof(*out));
+	free(all);
+	return k;
+}
+
+int
+topk_exact(const struct topk *t)
+{
+	return t->evicted == 0;
+}

@@ -1,0 +1,49 @@
+/*
+ * parse_int.h - cursor helpers shared by the log parsers (internal).
+ */
+#ifndef LOGS_PARSE_INT_H
+#define LOGS_PARSE_INT_H
+
+#include "logs/logs.h"
+
+int p_digits(const char **cur, const char *end, int k, int *v);
+int p_day(const char **cur, const char *end, int *v);
+int p_hms(const char **cur, const char *end, struct logs_time *t);
+int p_zone(const char **cur, const char *end, struct logs_time *t);
+int p_time_clf(const char **cur, const char *end, struct logs_time *t);
+int p_time_iso(const char **cur, const char *end, struct logs_time *t, int sep);
+int p_time_ctime(const char **cur, const char *end, struct logs_time *t);
+int p_time_3164(
+    const char **cur, const char *end, struct logs_time *t, int year);
+
+/* A quoted field at *cur ('"' first): contents without the quotes. */
+int p_quoted(const char **cur, const char *end, struct logs_str *out, int lax);
+/* Splits "METHOD target PROTO" into method, path, query, protocol. */
+void p_request(struct logs_access *a);
+/* Splits a target into path and query at the first '?'. */
+void p_target(struct logs_access *a, const char *s, size_t n);
+/* Decimal into int64; "-" gives -1; 0 or -1 when neither. */
+int p_num_or_dash(const char **cur, const char *end, int64_t *v);
+/* 1 when [s, s+n) looks like an IPv4 or IPv6 address. */
+int p_is_addr(const char *s, size_t n);
+
+static inline struct logs_str
+p_str(const char *p, size_t n)
+{
+	struct logs_str s = {p, n};
+	return s;
+}
+
+/* "-" and "" are absent. */
+static inline struct logs_str
+p_dash(const char *p, size_t n)
+{
+	struct logs_str s = {NULL, 0};
+	if (n == 0 || (n == 1 && p[0] == '-'))
+		return s;
+	s.p = p;
+	s.n = n;
+	return s;
+}
+
+#endif

@@ -1,0 +1,264 @@
+/*
+ * parse_w3c.c - W3C extended log format (IIS): the #Fields: directive
+ * names the space-separated columns of the rows after it, and may change
+ * in the middle of a file (IIS writes a new header when its settings or
+ * the site change).  Rows that still follow an older layout are matched
+ * against it by their value count.
+ */
+#include <string.h>
+
+#include "logs/logs.h"
+#include "logs/parse_int.h"
+
+enum {
+	F_OTHER = 0,
+	F_DATE,
+	F_TIME,
+	F_CIP,
+	F_USER,
+	F_SITENAME,
+	F_METHOD,
+	F_STEM,
+	F_QUERY,
+	F_STATUS,
+	F_SCBYTES,
+	F_TAKEN,
+	F_VERSION,
+	F_HOST,
+	F_UA,
+	F_REFERER,
+};
+
+static const struct {
+	const char *name;
+	unsigned char id;
+} names[] = {
+    {"date", F_DATE},
+    {"time", F_TIME},
+    {"c-ip", F_CIP},
+    {"cs-username", F_USER},
+    {"s-sitename", F_SITENAME},
+    {"cs-method", F_METHOD},
+    {"cs-uri-stem", F_STEM},
+    {"cs-uri-query", F_QUERY},
+    {"sc-status", F_STATUS},
+    {"sc-bytes", F_SCBYTES},
+    {"time-taken", F_TAKEN},
+    {"cs-version", F_VERSION},
+    {"cs-host", F_HOST},
+    {"cs(User-Agent)", F_UA},
+    {"cs(Referer)", F_REFERER},
+};
+
+/* IIS defaults, for rows without any header (told apart by count). */
+static const char *const default_fields[] = {
+    /* IIS 6 with every field */
+    "date time s-sitename s-computername s-ip cs-method cs-uri-stem "
+    "cs-uri-query s-port cs-username c-ip cs-version cs(User-Agent) "
+    "cs(Cookie) cs(Referer) cs-host sc-status sc-substatus sc-win32-status "
+    "sc-bytes cs-bytes time-taken",
+    /* IIS 7 to 8 default */
+    "date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username "
+    "c-ip cs(User-Agent) sc-status sc-substatus sc-win32-status "
+    "time-taken",
+    /* IIS 8.5 and later default */
+    "date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username "
+    "c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus "
+    "sc-win32-status time-taken",
+};
+
+static void
+compile(struct logs_w3c_layout *l, const char *p, const char *end)
+{
+	l->nf = 0;
+	while (p < end && l->nf < LOGS_W3C_MAXF) {
+		const char *w;
+		unsigned char id = F_OTHER;
+
+		while (p < end && *p == ' ')
+			p++;
+		w = p;
+		while (p < end && *p != ' ')
+			p++;
+		if (p == w)
+			break;
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (strlen(names[i].name) == (size_t)(p - w) &&
+			    memcmp(names[i].name, w, (size_t)(p - w)) == 0)
+				id = names[i].id;
+		l->f[l->nf++] = id;
+	}
+}
+
+void
+logs_w3c_init(struct logs_w3c *w)
+{
+	memset(w, 0, sizeof(*w));
+}
+
+static void
+new_layout(struct logs_w3c *w, const char *p, const char *end)
+{
+	struct logs_w3c_layout l;
+
+	compile(&l, p, end);
+	if (w->nl > 0 && w->l[0].nf == l.nf &&
+	    memcmp(w->l[0].f, l.f, l.nf) == 0)
+		return;
+	memmove(&w->l[1], &w->l[0], sizeof(w->l[0]) * (LOGS_W3C_LAYOUTS - 1));
+	w->l[0] = l;
+	if (w->nl < LOGS_W3C_LAYOUTS)
+		w->nl++;
+}
+
+static int
+fill(const struct logs_w3c_layout *l, const struct logs_str *v, unsigned nv,
+    struct logs_access *a)
+{
+	struct logs_str date = {0}, tm = {0};
+	int64_t x;
+
+	memset(a, 0, sizeof(*a));
+	a->status = -1;
+	a->bytes = -1;
+	a->duration_us = -1;
+	for (unsigned i = 0; i < nv; i++) {
+		const char *c = v[i].p, *ce = v[i].p + v[i].n;
+
+		switch (l->f[i]) {
+		case F_DATE:
+			date = v[i];
+			break;
+		case F_TIME:
+			tm = v[i];
+			break;
+		case F_CIP:
+			a->client = v[i];
+			break;
+		case F_USER:
+			a->user = p_dash(v[i].p, v[i].n);
+			break;
+		case F_SITENAME:
+			if (a->vhost.n == 0)
+				a->vhost = p_dash(v[i].p, v[i].n);
+			break;
+		case F_HOST:
+			if (!(v[i].n == 1 && v[i].p[0] == '-'))
+				a->vhost = v[i];
+			break;
+		case F_METHOD:
+			a->method = v[i];
+			break;
+		case F_STEM:
+			a->path = v[i];
+			break;
+		case F_QUERY:
+			a->query = p_dash(v[i].p, v[i].n);
+			break;
+		case F_STATUS:
+			if (p_num_or_dash(&c, ce, &x) == -1 || c != ce ||
+			    x > 999)
+				return -1;
+			a->status = (int)x;
+			break;
+		case F_SCBYTES:
+			if (p_num_or_dash(&c, ce, &x) == 0 && c == ce)
+				a->bytes = x;
+			break;
+		case F_TAKEN:
+			if (p_num_or_dash(&c, ce, &x) == 0 && c == ce && x >= 0)
+				a->duration_us = x * 1000;
+			break;
+		case F_VERSION:
+			a->protocol = p_dash(v[i].p, v[i].n);
+			break;
+		case F_UA:
+			a->user_agent = p_dash(v[i].p, v[i].n);
+			break;
+		case F_REFERER:
+			a->referrer = p_dash(v[i].p, v[i].n);
+			break;
+		default:
+			break;
+		}
+	}
+	if (date.n == 0)
+		return -1;
+	{
+		const char *c = date.p, *ce = date.p + date.n;
+		struct logs_time *t = &a->time;
+
+		memset(t, 0, sizeof(*t));
+		if (p_digits(&c, ce, 4, &t->year) == -1 || c >= ce ||
+		    *c++ != '-' || p_digits(&c, ce, 2, &t->mon) == -1 ||
+		    c >= ce || *c++ != '-' ||
+		    p_digits(&c, ce, 2, &t->mday) == -1 || c != ce)
+			return -1;
+		if (tm.n) {
+			c = tm.p;
+			ce = tm.p + tm.n;
+			if (p_hms(&c, ce, t) == -1 || c != ce)
+				return -1;
+		}
+		/* W3C times are UTC. */
+		t->has_tz = 1;
+		t->has_year = 1;
+		logs_time_finish(t);
+		if (!t->valid)
+			return -1;
+	}
+	if (a->method.n && a->path.n)
+		a->request = p_str(
+		    a->method.p, (size_t)(a->path.p + a->path.n - a->method.p));
+	if (a->client.n == 0 && a->path.n == 0)
+		return -1;
+	return 0;
+}
+
+enum logs_res
+logs_w3c_line(
+    struct logs_w3c *w, const char *line, size_t n, struct logs_access *a)
+{
+	struct logs_str v[LOGS_W3C_MAXF];
+	const char *p = line, *end = line + n;
+	unsigned nv = 0;
+
+	if (n == 0)
+		return LOGS_EMPTY;
+	if (line[0] == '#') {
+		if (n > 8 && memcmp(line, "#Fields:", 8) == 0) {
+			if (w->nheaders == 0)
+				w->nl = 0; /* forget the assumed defaults */
+			new_layout(w, line + 8, end);
+			w->nheaders++;
+		}
+		return LOGS_DIRECTIVE;
+	}
+	if (w->nheaders == 0 && w->nl == 0)
+		for (size_t i =
+		         sizeof(default_fields) / sizeof(default_fields[0]);
+		     i-- > 0;)
+			new_layout(w, default_fields[i],
+			    default_fields[i] + strlen(default_fields[i]));
+	while (p < end) {
+		const char *s = p;
+
+		if (nv == LOGS_W3C_MAXF)
+			return LOGS_BAD;
+		while (p < end && *p != ' ')
+			p++;
+		v[nv++] = p_str(s, (size_t)(p - s));
+		if (p < end)
+			p++;
+	}
+	for (unsigned i = 0; i < w->nl; i++) {
+		if (w->l[i].nf != nv)
+			continue;
+		if (fill(&w->l[i], v, nv, a) == -1)
+			return LOGS_BAD;
+		if (i > 0 && w->nheaders > 0)
+			w->rematched++;
+		return LOGS_OK;
+	}
+	return LOGS_BAD;
+}
