@@ -49,8 +49,8 @@ cur_i64(const char **cur, const char *end, int64_t *out)
 	return 0;
 }
 
-static int
-hexval(char c)
+int
+cur_hexval(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -68,9 +68,9 @@ cur_hex(const char **cur, const char *end, uint64_t *out)
 	uint64_t v = 0;
 	int d;
 
-	if (p >= end || hexval(*p) < 0)
+	if (p >= end || cur_hexval(*p) < 0)
 		return -1;
-	for (; p < end && (d = hexval(*p)) >= 0; p++) {
+	for (; p < end && (d = cur_hexval(*p)) >= 0; p++) {
 		if (v >> 60)
 			return -1;
 		v = v << 4 | (uint64_t)d;

@@ -15,6 +15,8 @@ int cur_u64(const char **cur, const char *end, uint64_t *out);
 int cur_i64(const char **cur, const char *end, int64_t *out);
 /* Hexadecimal number (no 0x); 0 or -1. */
 int cur_hex(const char **cur, const char *end, uint64_t *out);
+/* The value of one hexadecimal digit (either case), or -1. */
+int cur_hexval(char c);
 /* Decimal with optional fraction ("0.52", "12"); 0 or -1. */
 int cur_dec(const char **cur, const char *end, double *out);
 

@@ -90,5 +90,6 @@ int cli_exit_for(const struct report *r);
 int cmd_config(struct cli *cli, int argc, char **argv);
 int cmd_audit(struct cli *cli, int argc, char **argv);
 int cmd_logs(struct cli *cli, int argc, char **argv);
+int cmd_fim(struct cli *cli, int argc, char **argv);
 
 #endif

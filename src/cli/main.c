@@ -24,6 +24,8 @@ static const struct command commands[] = {
         "review a server's configuration (audit apache): what is open"},
     {"config", cmd_config,
         "parse the configuration; print it normalised, or every error"},
+    {"fim", cmd_fim,
+        "file integrity: signed baselines of system binaries and web roots"},
     {"logs", cmd_logs, "scan, stats, follow: access, error and system logs"},
 };
 

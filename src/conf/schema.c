@@ -20,6 +20,23 @@ static const struct schema_key fs_keys[] = {
     {NULL, 0},
 };
 
+/* File integrity (sakimori fim): what to record and how. */
+static const struct schema_key fim_keys[] = {
+    {"paths", SK_LIST},         /* replace the default paths */
+    {"exclude", SK_LIST},       /* added to the built-in exclusions */
+    {"webroots", SK_LIST},      /* web roots (default: Apache's, /var/www) */
+    {"baseline", SK_STR},       /* directory of the baseline */
+    {"key", SK_STR},            /* private key (may be on removable media) */
+    {"public-key", SK_STR},     /* trusted public key */
+    {"workers", SK_NUM},        /* digest threads, 0: one per CPU */
+    {"nice", SK_NUM},           /* CPU niceness of a scan (default 10) */
+    {"ionice", SK_STR},         /* 0-7 best effort, idle, none (default 7) */
+    {"hash", SK_STR},           /* sha256 or sha512 */
+    {"compare-atime", SK_BOOL}, /* report access time changes */
+    {"cross-mounts", SK_BOOL},  /* descend into other file systems */
+    {NULL, 0},
+};
+
 static const struct schema_key none_keys[] = {
     {NULL, 0},
 };
@@ -37,6 +54,8 @@ const struct schema_check schema_checks[] = {
         95, fs_keys},
     {"process-count", "processes of one name above the threshold", 1, NAN, NAN,
         none_keys},
+    {"fim", "file integrity: paths, exclusions, web roots, keys, workers", 0,
+        NAN, NAN, fim_keys},
 };
 const size_t schema_nchecks = sizeof(schema_checks) / sizeof(schema_checks[0]);
 

@@ -1,0 +1,233 @@
+/*
+ * fim.h - file integrity: a baseline of file attributes and content
+ * digests (scan.c: a parallel walk and digest), its signed text format
+ * (baseline.c, sign.c), the comparison of a baseline with a fresh scan
+ * (diff.c) and what dpkg's records explain (dpkg.c).
+ *
+ * Paths are raw bytes (whatever the file system holds, newlines and
+ * invalid UTF-8 included); every output escapes them.
+ */
+#ifndef FIM_FIM_H
+#define FIM_FIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+struct err;
+struct strbuf;
+
+#define FIM_FORMAT_VERSION 1
+#define FIM_HASH_MAX 64 /* bytes of the longest digest (SHA-512) */
+
+enum fim_hash {
+	FIM_SHA256,
+	FIM_SHA512,
+};
+
+/* Entry flags. */
+#define FIM_F_UNREADABLE 0x01 /* content could not be read (err set) */
+#define FIM_F_UNSTABLE 0x02   /* kept changing while it was read */
+#define FIM_F_EXEC 0x04       /* content starts like a program (ELF, MZ, #!) */
+#define FIM_F_HASHED 0x08     /* hash holds the content digest */
+
+struct fim_entry {
+	char *path;  /* absolute, raw bytes */
+	mode_t mode; /* type and permission bits (st_mode) */
+	uid_t uid;
+	gid_t gid;
+	uint64_t size, ino, nlink, dev;
+	int64_t mtime, ctime, atime; /* nanoseconds since the epoch */
+	unsigned char hash[FIM_HASH_MAX];
+	char *target; /* symbolic link's target, NULL otherwise */
+	char *caps;   /* security.capability as hex, NULL when none */
+	char *xattrs; /* other extended attributes "name=hex,...", or NULL */
+	unsigned flags;
+	int err; /* errno when FIM_F_UNREADABLE */
+};
+
+/* A baseline: what was recorded, sorted by path (byte order). */
+struct fim_baseline {
+	int version;
+	time_t created;
+	char host[256];
+	enum fim_hash hash;
+	char **roots;
+	size_t nroots;
+	char **excludes;
+	size_t nexcludes;
+	struct fim_entry *e;
+	size_t n, cap;
+};
+
+/* What to scan and how. */
+struct fim_scan_opts {
+	const char *const *roots;
+	size_t nroots;
+	const char *const *excludes; /* fnmatch patterns or path prefixes */
+	size_t nexcludes;
+	unsigned workers; /* 0: one per online CPU */
+	enum fim_hash hash;
+	int cross_mounts; /* descend into other file systems */
+	/* Called from the scanning thread about 5 times a second (may be NULL). */
+	void (*progress)(void *arg, uint64_t files, uint64_t bytes, int done);
+	void *progress_arg;
+};
+
+/* Totals of a scan. */
+struct fim_scan_stats {
+	uint64_t files, bytes_hashed, unreadable, unstable, rescans;
+	double secs;
+};
+
+void fim_baseline_init(struct fim_baseline *b);
+void fim_baseline_release(struct fim_baseline *b);
+/* Sorts by path and checks for duplicates; 0 or -1 with err. */
+int fim_baseline_sort(struct fim_baseline *b, struct err *err);
+/* The entry for path, or NULL (b sorted). */
+const struct fim_entry *fim_baseline_find(
+    const struct fim_baseline *b, const char *path);
+
+/*
+ * Walks the roots and digests every regular file in parallel into out
+ * (initialised by the caller; roots, excludes and hash are copied in).
+ * Special files are never opened.  Files that cannot be read are kept
+ * with FIM_F_UNREADABLE; files that keep changing while read are read
+ * again, then kept with FIM_F_UNSTABLE.  0, or -1 with err.
+ */
+int fim_scan(const struct fim_scan_opts *o, struct fim_baseline *out,
+    struct fim_scan_stats *st, struct err *err);
+
+/* "sha256" / "sha512"; the digest length in bytes. */
+const char *fim_hash_name(enum fim_hash h);
+int fim_hash_parse(const char *s, enum fim_hash *out);
+size_t fim_hash_len(enum fim_hash h);
+
+/*
+ * The text format (versioned, self-describing: a header names the format,
+ * the version, the fields and their order; one line per entry; "end" and
+ * the number of entries guard against truncation).  Pure: bytes in,
+ * struct out.
+ */
+int fim_baseline_write(
+    const struct fim_baseline *b, struct strbuf *out, struct err *err);
+/* Parses [data, data+len) into b (initialised); -1 with "line N: why". */
+int fim_baseline_parse(
+    const char *data, size_t len, struct fim_baseline *b, struct err *err);
+
+/*
+ * Ed25519 signatures (OpenSSL EVP).  Keys are PEM files.  The signature
+ * file names the signer's key by fingerprint so that a refusal can say
+ * whether the baseline was altered or signed by another key.
+ */
+int fim_keygen(const char *priv_path, const char *pub_path, struct err *err);
+/* The SHA-256 fingerprint of a public key file ("SHA256:hex"). */
+int fim_key_fingerprint(
+    const char *pub_path, char *dst, size_t dstsz, struct err *err);
+/* Signs data with the private key; the signature file text into sig. */
+int fim_sign(const char *priv_path, const void *data, size_t len,
+    struct strbuf *sig, struct err *err);
+/*
+ * Verifies that sig (the signature file's text) signs data with the public
+ * key; -1 with err saying why (altered, another key, malformed signature).
+ */
+int fim_verify(const char *pub_path, const void *data, size_t len,
+    const char *sig, size_t siglen, struct err *err);
+
+/* What a changed path is. */
+enum fim_class {
+	FIM_C_PACKAGE,    /* explained by the package manager: no alert */
+	FIM_C_ADDED,      /* a new file */
+	FIM_C_REMOVED,    /* a file gone */
+	FIM_C_CHANGED,    /* attributes changed */
+	FIM_C_SYSBIN,     /* a program's content changed */
+	FIM_C_SETUID,     /* a new setuid or setgid file (or bit) */
+	FIM_C_WEBEXEC,    /* a new executable in a web root */
+	FIM_C_DEFACEMENT, /* a page in a web root changed */
+	FIM_C_CAPABILITY, /* file capabilities added or changed */
+	FIM_C_UNREADABLE, /* could not be read now */
+	FIM_C_UNSTABLE,   /* kept changing while read */
+};
+const char *fim_class_name(enum fim_class c);
+/* 2 critical, 1 warning, 0 none. */
+int fim_class_sev(enum fim_class c);
+
+#define FIM_A_TYPE 0x0001
+#define FIM_A_MODE 0x0002
+#define FIM_A_UID 0x0004
+#define FIM_A_GID 0x0008
+#define FIM_A_SIZE 0x0010
+#define FIM_A_INO 0x0020
+#define FIM_A_NLINK 0x0040
+#define FIM_A_MTIME 0x0080
+#define FIM_A_CTIME 0x0100
+#define FIM_A_ATIME 0x0200
+#define FIM_A_HASH 0x0400
+#define FIM_A_TARGET 0x0800
+#define FIM_A_CAPS 0x1000
+#define FIM_A_XATTRS 0x2000
+#define FIM_A_DEFAULT (0x3fff & ~FIM_A_ATIME)
+
+/* One difference between the baseline and now. */
+struct fim_change {
+	const struct fim_entry *old; /* NULL when added */
+	const struct fim_entry *cur; /* NULL when removed */
+	unsigned attrs;              /* FIM_A_* that differ */
+	enum fim_class cls;
+	char pkg[128]; /* the package that explains it (FIM_C_PACKAGE) */
+};
+
+struct fim_changes {
+	struct fim_change *c;
+	size_t n, cap;
+};
+
+/* How changes are classified. */
+struct fim_diff_opts {
+	unsigned compare; /* FIM_A_* to compare (FIM_A_DEFAULT) */
+	const char *const *webroots;
+	size_t nwebroots;
+};
+
+/* Compares two sorted baselines; changes point into both.  0 or -1. */
+int fim_diff(const struct fim_baseline *old, const struct fim_baseline *cur,
+    const struct fim_diff_opts *o, struct fim_changes *out, struct err *err);
+void fim_changes_release(struct fim_changes *c);
+/* "mode,uid,hash" for attrs. */
+void fim_attrs_names(unsigned attrs, char *dst, size_t dstsz);
+/* One attribute's value of e as text (raw; escape for output). */
+void fim_attr_value(const struct fim_entry *e, unsigned attr, enum fim_hash h,
+    struct strbuf *sb);
+/* Whether path is root itself or below it. */
+int fim_path_under(const char *path, const char *root);
+
+/*
+ * dpkg's records: the md5sums of installed packages' files
+ * (ROOT/var/lib/dpkg/info/ *.md5sums) and the times of installs and
+ * upgrades (ROOT/var/log/dpkg.log).  Loaded lazily; bounded.
+ */
+struct fim_dpkg;
+struct fim_dpkg *fim_dpkg_open(const char *root);
+void fim_dpkg_free(struct fim_dpkg *d);
+/*
+ * 1 when dpkg explains the current content of path: its package's md5sum
+ * for the path equals md5 of the file now, and dpkg's log shows the
+ * package installed, reinstalled or upgraded at or after since.  pkg gets
+ * the package name.  0 when not explained.
+ */
+int fim_dpkg_explains(struct fim_dpkg *d, const char *path, time_t since,
+    char *pkg, size_t pkgsz);
+/* Pure parsers, for tests and fuzzing. */
+/* One md5sums file of package pkg into d; returns lines skipped as malformed. */
+size_t fim_dpkg_add_md5sums(
+    struct fim_dpkg *d, const char *pkg, const char *data, size_t len);
+/* dpkg.log text; returns lines skipped as malformed. */
+size_t fim_dpkg_add_log(struct fim_dpkg *d, const char *data, size_t len);
+/* The package's last install/upgrade time from the log (0 if none). */
+time_t fim_dpkg_last_change(const struct fim_dpkg *d, const char *pkg);
+/* The md5 (32 hex) recorded for path, with the package; NULL if none. */
+const char *fim_dpkg_md5(
+    const struct fim_dpkg *d, const char *path, const char **pkg);
+
+#endif

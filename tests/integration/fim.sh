@@ -1,0 +1,248 @@
+#!/usr/bin/env bash
+# fim.sh - "sakimori fim" on a temporary tree: each kind of tampering is
+# reported with its class and attributes, an untouched tree reports
+# nothing, a check leaves access times alone (strictatime ext4 image),
+# altered or foreign baselines are refused, a baseline on a read-only
+# mount is used, and awkward files (unreadable, changing, looping links,
+# names with newlines and invalid UTF-8) neither stop nor fool it.
+. "$(dirname "$0")/lib.sh"
+
+command -v jq >/dev/null || skip_all "jq is not installed"
+[ "$(id -u)" = 0 ] || skip_all "needs root (chown, setcap, mounts)"
+
+T=$TMP/tree
+W=$T/www
+mkdir -p "$T/usr/bin" "$T/etc" "$W" "$SAKIMORI_STATE_DIR"
+cat > "$TMP/fim.conf" <<EOF
+check fim { webroots "$W"; workers 2; nice 0 }
+EOF
+export SAKIMORI_CONFIG="$TMP/fim.conf"
+F() { "$SAKIMORI" fim "$@"; }
+
+# The tree: programs, configuration, a web root, links.
+head -c 20000 /dev/urandom > "$T/usr/bin/prog1"
+head -c 30000 /dev/urandom > "$T/usr/bin/prog2"
+cp /bin/true "$T/usr/bin/capme"
+chmod 755 "$T/usr/bin/prog1" "$T/usr/bin/prog2"
+echo "setting=1" > "$T/etc/mode.conf"
+echo "owned" > "$T/etc/owned"
+echo "data" > "$T/etc/data"
+echo "gone" > "$T/etc/gone"
+ln -s data "$T/etc/link"
+echo "<html>welcome</html>" > "$W/index.html"
+ln -s loop2 "$T/etc/loop1"
+ln -s loop1 "$T/etc/loop2"
+ln -s .. "$T/etc/up"
+mkfifo "$T/etc/fifo"
+weird=$'bad\nname\xff.txt'
+echo "x" > "$T/etc/$weird"
+
+run F keygen
+check_eq "keygen exits 0" 0 "$RC"
+check "keygen writes a private key readable by root only" \
+	test "$(stat -c %a "$SAKIMORI_STATE_DIR/fim/fim.key")" = 600
+run F init "$T"
+check_eq "init exits 0" 0 "$RC"
+check "the baseline and its signature are written" \
+	test -s "$SAKIMORI_STATE_DIR/fim/baseline" -a -s "$SAKIMORI_STATE_DIR/fim/baseline.sig"
+check_match "the baseline names its format and fields" \
+	"^sakimori-fim-baseline 1$" "$(head -1 "$SAKIMORI_STATE_DIR/fim/baseline")"
+check_match "symlink loops are recorded, not followed" \
+	"/etc/loop1 l 0777 .* loop2 " "$(cat "$SAKIMORI_STATE_DIR/fim/baseline")"
+
+run F check
+check_eq "untouched tree: exit 0" 0 "$RC"
+check_match "untouched tree: no changes" "^no changes since" "$OUT"
+run F check --json
+check_eq "untouched tree, JSON: no change objects" "" \
+	"$(printf '%s\n' "$OUT" | jq -r 'select(.type == "change") | .path')"
+
+# A read-only copy of the baseline (the seed's floppy) is used as it is.
+mkdir -p "$TMP/media" "$TMP/ro"
+run F export "$TMP/media"
+check_eq "export exits 0" 0 "$RC"
+check "export writes baseline, signature and public key" \
+	test -s "$TMP/media/baseline" -a -s "$TMP/media/baseline.sig" -a -s "$TMP/media/fim.pub"
+if mount --bind "$TMP/media" "$TMP/ro" 2>/dev/null; then
+	cleanup "umount '$TMP/ro'"
+	mount -o remount,bind,ro "$TMP/ro"
+	check "the media is read-only" bash -c "! touch '$TMP/ro/x' 2>/dev/null"
+	run F check --baseline "$TMP/ro"
+	check_eq "a baseline on a read-only mount is used" 0 "$RC"
+	check_match "and finds no changes" "^no changes" "$OUT"
+else
+	not_ok "bind mount for the read-only baseline" "mount --bind failed"
+fi
+
+# Refusals: one byte altered; signed by another key; truncated.
+cp -r "$TMP/media" "$TMP/altered"
+sed -i '0,/ 0755 0 0 20000 /s// 0755 0 0 20001 /' "$TMP/altered/baseline"
+run F check --baseline "$TMP/altered"
+check_eq "a baseline altered by one byte is refused (exit 2)" 2 "$RC"
+check_match "saying it was altered" "refusing the baseline .*altered after it was signed" "$ERR"
+run F keygen --key "$TMP/other.key" --pubkey "$TMP/other.pub"
+run F init --key "$TMP/other.key" --pubkey "$TMP/other.pub" --baseline "$TMP/foreign" "$T"
+check_eq "init with another key" 0 "$RC"
+run F check --baseline "$TMP/foreign"
+check_eq "a baseline signed by another key is refused" 2 "$RC"
+check_match "saying so, with both fingerprints" "signed by another key \(SHA256:[0-9a-f]{64}\), not by the trusted public key .*SHA256:" "$ERR"
+cp -r "$TMP/media" "$TMP/truncated"
+head -c 1000 "$TMP/media/baseline" > "$TMP/truncated/baseline"
+run F check --baseline "$TMP/truncated"
+check_eq "a truncated baseline is refused" 2 "$RC"
+check_match "saying it is truncated" "truncated" "$ERR"
+run F verify --baseline "$TMP/altered"
+check_eq "verify refuses the altered baseline too" 2 "$RC"
+run F verify
+check_eq "verify accepts the good one" 0 "$RC"
+check_match "verify names the key" "signature: good, key .*fim.pub \(SHA256:" "$OUT"
+
+# Access times: a check on a strictatime file system reads every file
+# and must leave their access times as they were.
+IMG=$TMP/atime.img
+M=$TMP/atime
+mkdir -p "$M"
+mounted=
+if truncate -s 16M "$IMG" && mkfs.ext4 -q -F "$IMG" 2>/dev/null &&
+	mount -o loop,strictatime "$IMG" "$M" 2>/dev/null; then
+	mounted=ext4
+elif mount -t tmpfs -o strictatime,size=16m tmpfs "$M" 2>/dev/null; then
+	mounted=tmpfs
+fi
+if [ -n "$mounted" ]; then
+	cleanup "umount '$M'"
+	mkdir -p "$M/d"
+	for i in 1 2 3; do head -c 100000 /dev/urandom > "$M/d/f$i"; done
+	echo ctl > "$M/control"
+	touch -a -d "2020-01-01 00:00:00" "$M/d/f1" "$M/d/f2" "$M/d/f3" "$M/control" "$M/d"
+	cat "$M/control" >/dev/null
+	check "control: reading a file on this $mounted mount changes its atime" \
+		test "$(stat -c %X "$M/control")" != "$(date -d '2020-01-01 00:00:00' +%s)"
+	before=$(stat -c '%n %X' "$M"/d/f*)
+	run F init --baseline "$TMP/b-atime" "$M"
+	check_eq "init on the $mounted mount" 0 "$RC"
+	run F check --baseline "$TMP/b-atime" "$M"
+	check_eq "check on the $mounted mount: no changes" 0 "$RC"
+	check_eq "init and check left the access times unchanged ($mounted, strictatime)" \
+		"$before" "$(stat -c '%n %X' "$M"/d/f*)"
+	run F check --atime --baseline "$TMP/b-atime" "$M"
+	check_eq "compared with --atime too, nothing changed" 0 "$RC"
+else
+	not_ok "a strictatime mount for the access time test" "neither a loop ext4 nor a tmpfs mount worked"
+fi
+
+# Now tamper with the tree, once for each class.
+cp -p "$T/usr/bin/prog1" "$TMP/ref"
+printf 'EVIL' | dd of="$T/usr/bin/prog1" bs=1 seek=100 conv=notrunc 2>/dev/null
+touch -r "$TMP/ref" "$T/usr/bin/prog1"          # content changed, mtime restored
+chmod 600 "$T/etc/mode.conf"                    # mode change
+chown 1234:1234 "$T/etc/owned"                  # owner change
+cp /bin/true "$T/usr/bin/newsuid" && chmod 4755 "$T/usr/bin/newsuid"
+head -c 30000 /dev/urandom > "$TMP/prog2.new" && chmod 755 "$TMP/prog2.new"
+mv "$TMP/prog2.new" "$T/usr/bin/prog2"          # replaced, same size
+ln "$T/etc/data" "$T/etc/data.hardlink"         # a hard link
+ln -sfn owned "$T/etc/link"                     # symlink retargeted
+rm "$T/etc/gone"                                # removed
+cp /bin/true "$W/sh.exe" && chmod 644 "$W/sh.exe" # the seed's sh.exe
+echo "<html>hacked</html>" > "$W/index.html"    # defacement
+echo "y" > "$T/etc/$weird"
+capok=
+if command -v setcap >/dev/null && setcap cap_net_raw+ep "$T/usr/bin/capme" 2>/dev/null; then
+	capok=1
+fi
+
+run F check --json
+check_eq "tampered tree: exit 2 (critical)" 2 "$RC"
+J=$OUT
+cls() { printf '%s\n' "$J" | jq -r --arg p "$1" 'select(.type == "change" and .path == $p) | .class'; }
+keys() { printf '%s\n' "$J" | jq -r --arg p "$1" 'select(.type == "change" and .path == $p) | .changes | keys | join(",")'; }
+val() { printf '%s\n' "$J" | jq -r --arg p "$1" --arg k "$2" 'select(.type == "change" and .path == $p) | .changes[$k] | "\(.old)->\(.new)"'; }
+
+check_eq "content change with mtime restored: a changed program" changed-program "$(cls "$T/usr/bin/prog1")"
+check_match "  its hash changed, its mtime did not" "^ctime,hash$" "$(keys "$T/usr/bin/prog1")"
+check_eq "mode change: class" changed "$(cls "$T/etc/mode.conf")"
+check_eq "mode change: old and new mode" "0644->0600" "$(val "$T/etc/mode.conf" mode)"
+check_eq "owner change: class" changed "$(cls "$T/etc/owned")"
+check_eq "owner change: uid" "0->1234" "$(val "$T/etc/owned" uid)"
+check_eq "owner change: gid" "0->1234" "$(val "$T/etc/owned" gid)"
+check_eq "new setuid file" new-setuid "$(cls "$T/usr/bin/newsuid")"
+check_eq "  its mode is shown" "null->4755" "$(val "$T/usr/bin/newsuid" mode)"
+check_eq "replaced binary of the same size: a changed program" changed-program "$(cls "$T/usr/bin/prog2")"
+check_match "  hash and inode changed, size did not" "hash.*inode" "$(keys "$T/usr/bin/prog2")"
+check_nomatch "  (size is not among the changes)" "size" "$(keys "$T/usr/bin/prog2")"
+check_eq "hard link: the new name is added" added "$(cls "$T/etc/data.hardlink")"
+check_eq "hard link: the old name's link count" "1->2" "$(val "$T/etc/data" links)"
+check_eq "symlink retargeted: class" changed "$(cls "$T/etc/link")"
+check_eq "symlink retargeted: target" "data->owned" "$(val "$T/etc/link" target)"
+check_eq "removed file" removed "$(cls "$T/etc/gone")"
+check_eq "new executable in the web root" web-executable "$(cls "$W/sh.exe")"
+check_eq "changed page in the web root" web-page-changed "$(cls "$W/index.html")"
+if [ -n "$capok" ]; then
+	check_eq "capability added with setcap" capabilities "$(cls "$T/usr/bin/capme")"
+	check_match "  the caps attribute, old empty, new set" "^->01000002" "$(val "$T/usr/bin/capme" caps)"
+else
+	echo "# setcap unavailable: capability case not run"
+fi
+check_eq "loops and special files are left alone" "" \
+	"$(printf '%s\n' "$J" | jq -r 'select(.type == "change") | .path' | grep -E 'loop|/up$|fifo')"
+
+# Names with a newline and invalid UTF-8 are escaped.
+run F check
+check_match "text output escapes a newline and invalid UTF-8" 'bad\\x0aname\\xff\.txt' "$OUT"
+n=$(printf '%s\n' "$OUT" | grep -c 'name\\xff' || true)
+check_eq "and keeps the name on one line" 1 "$n"
+check_match "JSON keeps the newline escaped and the byte as \\\\xNN" 'bad\\nname\\\\xff' "$J"
+check_match "text output shows old and new values" "mode +0644 -> 0600" "$OUT"
+
+# update accepts the present state.
+run F update
+check_eq "update exits 0" 0 "$RC"
+run F check
+check_eq "after update the tree is clean" 0 "$RC"
+
+# Unreadable files (as an unprivileged user) are reported, not fatal.
+U=$TMP/user
+mkdir -p "$U/tree/sub" "$U/state"
+echo a > "$U/tree/a"; echo b > "$U/tree/b"; echo c > "$U/tree/sub/c"
+chmod -R a+rX "$U"; chown -R 65534:65534 "$U/state"
+chmod a+x "$TMP"
+NB() { setpriv --reuid=65534 --regid=65534 --clear-groups env SAKIMORI_STATE_DIR="$U/state" "$SAKIMORI" fim "$@"; }
+run NB keygen
+run NB init "$U/tree"
+check_eq "unprivileged init" 0 "$RC"
+chmod 000 "$U/tree/b" "$U/tree/sub"
+run NB check --json
+check_eq "unreadable files: a warning, not a failure" 1 "$RC"
+check_eq "the unreadable file is reported as such" unreadable \
+	"$(printf '%s\n' "$OUT" | jq -r --arg p "$U/tree/b" 'select(.path == $p) | .class')"
+check_match "with the reason" "Permission denied" "$(printf '%s\n' "$OUT" | jq -r --arg p "$U/tree/b" 'select(.path == $p) | .error')"
+check_eq "the readable file beside it is not reported" "" \
+	"$(printf '%s\n' "$OUT" | jq -r --arg p "$U/tree/a" 'select(.path == $p) | .class')"
+check_eq "the unreadable directory is reported as such" unreadable \
+	"$(printf '%s\n' "$OUT" | jq -r --arg p "$U/tree/sub" 'select(.path == $p) | .class')"
+
+# A file that changes size while it is read is read again, then marked.
+G=$TMP/grow
+mkdir -p "$G"
+head -c 8000000 /dev/zero > "$G/busy"
+( while :; do printf 'more data\n' >> "$G/busy"; done ) &
+writer=$!
+cleanup "kill $writer"
+run F init --json --baseline "$TMP/b-grow" "$G"
+kill "$writer" 2>/dev/null; wait "$writer" 2>/dev/null
+check_eq "init over a growing file exits 0" 0 "$RC"
+s=$(printf '%s\n' "$OUT" | jq -r 'select(.type == "summary") | "\(.rescans) \(.unstable)"')
+check_match "the growing file was rescanned (rescans unstable: $s)" "^[1-9]" "$s"
+flag=$(grep '/busy f' "$TMP/b-grow/baseline" | awk '{print $(NF-1)}')
+if [ "${s#* }" -gt 0 ]; then
+	check_eq "still changing after the rescans: recorded as unstable" s "$flag"
+else
+	check_eq "settled during a rescan: recorded with its digest" h "$flag"
+fi
+
+run F bogus
+check_eq "an unknown fim subcommand is a usage error" 64 "$RC"
+run F check relative/path
+check_eq "relative paths are refused" 64 "$RC"
+
+done_testing

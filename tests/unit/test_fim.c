@@ -1,0 +1,365 @@
+/*
+ * test_fim.c - the file integrity module: the baseline format (round
+ * trip, escaping, truncation and corruption), the classification of
+ * changes, dpkg's records, and Ed25519 signatures.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "base/err.h"
+#include "base/fileio.h"
+#include "base/strbuf.h"
+#include "fim/fim.h"
+
+static void
+read_fixture(const char *name, struct strbuf *sb)
+{
+	char p[4096];
+	struct err err = {0};
+
+	snprintf(p, sizeof(p), "%s/fim/%s", FIXTURES, name);
+	assert_int_equal(file_read(p, 1 << 20, sb, NULL, &err), 0);
+}
+
+static void
+parses_the_fixture(void **state)
+{
+	struct strbuf sb = STRBUF_INIT(0);
+	struct fim_baseline b;
+	struct err err = {0};
+	const struct fim_entry *e;
+
+	(void)state;
+	read_fixture("baseline.txt", &sb);
+	fim_baseline_init(&b);
+	assert_int_equal(fim_baseline_parse(sb.p, sb.len, &b, &err), 0);
+	assert_int_equal(b.n, 5);
+	assert_int_equal(b.nroots, 2);
+	assert_string_equal(b.roots[1], "/var/www");
+	assert_int_equal(b.nexcludes, 1);
+	assert_string_equal(b.host, "web one");
+	assert_int_equal(b.created, 1764187200);
+	e = fim_baseline_find(&b, "/usr/bin/ls");
+	assert_non_null(e);
+	assert_true(S_ISREG(e->mode));
+	assert_int_equal(e->mode & 07777, 0755);
+	assert_int_equal(e->ino, 11);
+	assert_true(e->mtime == 1764187000500000000LL);
+	assert_true(e->flags & FIM_F_EXEC);
+	assert_int_equal(e->hash[0], 0xba);
+	e = fim_baseline_find(&b, "/usr/bin/ping");
+	assert_non_null(e);
+	assert_string_equal(
+	    e->caps, "0100000200200000000000000000000000000000");
+	/* A newline and an invalid UTF-8 byte in a name, escaped as %XX. */
+	e = fim_baseline_find(&b, "/var/www/a\nb\xff");
+	assert_non_null(e);
+	assert_int_equal(e->uid, 33);
+	assert_true(e->mtime == -1000000000LL);
+	assert_string_equal(e->xattrs, "user.x=3031");
+	e = fim_baseline_find(&b, "/var/www/link");
+	assert_non_null(e);
+	assert_true(S_ISLNK(e->mode));
+	assert_string_equal(e->target, "-");
+	fim_baseline_release(&b);
+	strbuf_release(&sb);
+}
+
+static void
+writes_what_it_reads(void **state)
+{
+	struct strbuf sb = STRBUF_INIT(0), out = STRBUF_INIT(0);
+	struct fim_baseline b, again;
+	struct err err = {0};
+
+	(void)state;
+	read_fixture("baseline.txt", &sb);
+	fim_baseline_init(&b);
+	fim_baseline_init(&again);
+	assert_int_equal(fim_baseline_parse(sb.p, sb.len, &b, &err), 0);
+	assert_int_equal(fim_baseline_write(&b, &out, &err), 0);
+	assert_non_null(strstr(out.p, "/var/www/a%0ab%ff f 0644"));
+	assert_non_null(strstr(out.p, "host web%20one\n"));
+	assert_int_equal(fim_baseline_parse(out.p, out.len, &again, &err), 0);
+	assert_int_equal(again.n, b.n);
+	for (size_t i = 0; i < b.n; i++) {
+		assert_string_equal(again.e[i].path, b.e[i].path);
+		assert_memory_equal(again.e[i].hash, b.e[i].hash, 32);
+		assert_int_equal(again.e[i].mode, b.e[i].mode);
+	}
+	fim_baseline_release(&b);
+	fim_baseline_release(&again);
+	strbuf_release(&sb);
+	strbuf_release(&out);
+}
+
+/* Parses text; returns the error message ("" when it parsed). */
+static const char *
+parse_err(const char *text, size_t len)
+{
+	static struct err err;
+	struct fim_baseline b;
+	int rc;
+
+	memset(&err, 0, sizeof(err));
+	fim_baseline_init(&b);
+	rc = fim_baseline_parse(text, len, &b, &err);
+	fim_baseline_release(&b);
+	if (rc == 0)
+		return "";
+	assert_true(err.msg[0] != '\0');
+	return err.msg;
+}
+
+static void
+refuses_truncated_and_corrupt(void **state)
+{
+	struct strbuf sb = STRBUF_INIT(0);
+	char *copy;
+	const char *m;
+	size_t cut;
+
+	(void)state;
+	read_fixture("baseline.txt", &sb);
+	/* Every prefix is refused, with a reason. */
+	for (cut = 0; cut < sb.len; cut++)
+		assert_string_not_equal(parse_err(sb.p, cut), "");
+	m = parse_err(sb.p, sb.len - 4); /* "end\n" gone */
+	assert_non_null(strstr(m, "truncated"));
+	m = parse_err(sb.p, (size_t)(strstr(sb.p, "/usr/bin/ping") - sb.p));
+	assert_non_null(strstr(m, "truncated: 2 of 5 entries"));
+	/* One byte changed in a number, in the order, in the magic. */
+	copy = malloc(sb.len);
+	memcpy(copy, sb.p, sb.len);
+	*strstr(copy, " 0755 0 0 3 11") = 'x';
+	m = parse_err(copy, sb.len);
+	assert_non_null(strstr(m, "corrupt baseline: line 12"));
+	memcpy(copy, sb.p, sb.len);
+	memcpy(strstr(copy, "/usr/bin/ping"), "/usr/bin/aaaa", 13);
+	m = parse_err(copy, sb.len);
+	assert_non_null(strstr(m, "out of order"));
+	memcpy(copy, sb.p, sb.len);
+	copy[0] = 'x';
+	assert_non_null(strstr(parse_err(copy, sb.len), "not a sakimori"));
+	m = parse_err("sakimori-fim-baseline 9\n", 24);
+	assert_non_null(strstr(m, "newer"));
+	/* Data after the end. */
+	free(copy);
+	copy = malloc(sb.len + 2);
+	memcpy(copy, sb.p, sb.len);
+	memcpy(copy + sb.len, "x\n", 2);
+	assert_non_null(strstr(parse_err(copy, sb.len + 2), "after 'end'"));
+	free(copy);
+	strbuf_release(&sb);
+}
+
+/* A baseline entry for the diff tests. */
+static void
+add(struct fim_baseline *b, const char *path, mode_t mode, const char *hash,
+    const char *caps)
+{
+	struct fim_entry *e;
+
+	b->e = realloc(b->e, (b->n + 1) * sizeof(*b->e));
+	e = &b->e[b->n++];
+	memset(e, 0, sizeof(*e));
+	e->path = strdup(path);
+	e->mode = mode;
+	e->nlink = 1;
+	e->ino = b->n;
+	if (hash) {
+		memset(e->hash, hash[0], 32);
+		e->flags |= FIM_F_HASHED;
+	}
+	if (caps)
+		e->caps = strdup(caps);
+}
+
+static const struct fim_change *
+find_change(const struct fim_changes *c, const char *path)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		const struct fim_entry *e =
+		    c->c[i].cur ? c->c[i].cur : c->c[i].old;
+
+		if (strcmp(e->path, path) == 0)
+			return &c->c[i];
+	}
+	return NULL;
+}
+
+static void
+classifies_changes(void **state)
+{
+	struct fim_baseline a, b;
+	struct fim_changes ch = {0};
+	struct fim_diff_opts o;
+	struct err err = {0};
+	const char *web[] = {"/var/www"};
+	const struct fim_change *c;
+
+	(void)state;
+	fim_baseline_init(&a);
+	fim_baseline_init(&b);
+	add(&a, "/usr/bin", S_IFDIR | 0755, NULL, NULL);
+	add(&a, "/usr/bin/cat", S_IFREG | 0755, "a", NULL);
+	add(&a, "/usr/bin/ls", S_IFREG | 0755, "a", NULL);
+	add(&a, "/usr/bin/ping", S_IFREG | 0755, "a", NULL);
+	add(&a, "/usr/bin/same", S_IFREG | 0755, "a", NULL);
+	add(&a, "/usr/bin/su", S_IFREG | 0755, "a", NULL);
+	add(&a, "/var/www/index.html", S_IFREG | 0644, "a", NULL);
+
+	add(&b, "/usr/bin", S_IFDIR | 0755, NULL, NULL);
+	b.e[0].mtime = 5; /* a directory's times follow its entries */
+	b.e[0].nlink = 7;
+	add(&b, "/usr/bin/evil", S_IFREG | 04755, "x", NULL);
+	add(&b, "/usr/bin/ls", S_IFREG | 0755, "b", NULL);
+	add(&b, "/usr/bin/ping", S_IFREG | 0755, "a", "01000002");
+	add(&b, "/usr/bin/same", S_IFREG | 0755, "a", NULL);
+	add(&b, "/usr/bin/su", S_IFREG | 04755, "a", NULL);
+	add(&b, "/var/www/index.html", S_IFREG | 0644, "b", NULL);
+	add(&b, "/var/www/sh.exe", S_IFREG | 0644, "c", NULL);
+	/* Same inode numbers where the path is the same. */
+	for (size_t i = 0; i < b.n; i++) {
+		const struct fim_entry *o_ = fim_baseline_find(&a, b.e[i].path);
+
+		if (o_)
+			b.e[i].ino = o_->ino;
+	}
+	memset(&o, 0, sizeof(o));
+	o.compare = FIM_A_DEFAULT;
+	o.webroots = web;
+	o.nwebroots = 1;
+	assert_int_equal(fim_diff(&a, &b, &o, &ch, &err), 0);
+	assert_null(find_change(&ch, "/usr/bin"));
+	assert_null(find_change(&ch, "/usr/bin/same"));
+	c = find_change(&ch, "/usr/bin/cat");
+	assert_non_null(c);
+	assert_int_equal(c->cls, FIM_C_REMOVED);
+	c = find_change(&ch, "/usr/bin/evil");
+	assert_int_equal(c->cls, FIM_C_SETUID);
+	c = find_change(&ch, "/usr/bin/ls");
+	assert_int_equal(c->cls, FIM_C_SYSBIN);
+	assert_int_equal(c->attrs, FIM_A_HASH);
+	c = find_change(&ch, "/usr/bin/ping");
+	assert_int_equal(c->cls, FIM_C_CAPABILITY);
+	assert_int_equal(c->attrs, FIM_A_CAPS);
+	c = find_change(&ch, "/usr/bin/su");
+	assert_int_equal(c->cls, FIM_C_SETUID);
+	assert_int_equal(c->attrs, FIM_A_MODE);
+	c = find_change(&ch, "/var/www/index.html");
+	assert_int_equal(c->cls, FIM_C_DEFACEMENT);
+	c = find_change(&ch, "/var/www/sh.exe");
+	assert_int_equal(c->cls, FIM_C_WEBEXEC);
+	assert_int_equal(ch.n, 7);
+	assert_int_equal(fim_class_sev(FIM_C_PACKAGE), 0);
+	fim_changes_release(&ch);
+	fim_baseline_release(&a);
+	fim_baseline_release(&b);
+}
+
+static void
+reads_dpkg_records(void **state)
+{
+	struct strbuf sb = STRBUF_INIT(0);
+	struct fim_dpkg *d = fim_dpkg_open("");
+	const char *pkg = NULL, *md5;
+	struct tm tm;
+
+	(void)state;
+	read_fixture("hello.md5sums", &sb);
+	assert_int_equal(
+	    fim_dpkg_add_md5sums(d, "hello:amd64", sb.p, sb.len), 2);
+	md5 = fim_dpkg_md5(d, "/usr/bin/hello", &pkg);
+	assert_non_null(md5);
+	assert_string_equal(md5, "d41d8cd98f00b204e9800998ecf8427e");
+	assert_string_equal(pkg, "hello");
+	assert_null(fim_dpkg_md5(d, "/usr/bin/one-space", NULL));
+	read_fixture("dpkg.log", &sb);
+	assert_int_equal(fim_dpkg_add_log(d, sb.p, sb.len), 1);
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = 126;
+	tm.tm_mon = 10;
+	tm.tm_mday = 25;
+	tm.tm_hour = 9;
+	tm.tm_min = 30;
+	tm.tm_isdst = -1;
+	/* The reinstall (an upgrade to the same version) is the last change;
+	 * status and trigger lines are not changes. */
+	assert_true(fim_dpkg_last_change(d, "hello") == mktime(&tm));
+	assert_true(fim_dpkg_last_change(d, "libc6") > mktime(&tm));
+	assert_true(fim_dpkg_last_change(d, "man-db") == 0);
+	fim_dpkg_free(d);
+	strbuf_release(&sb);
+}
+
+static void
+signs_and_refuses(void **state)
+{
+	char dir[] = "/tmp/test_fim.XXXXXX", k1[256], p1[256], k2[256], p2[256];
+	struct strbuf sig = STRBUF_INIT(0), sig2 = STRBUF_INIT(0);
+	struct err err = {0};
+	char data[] = "sakimori-fim-baseline 1\nthe content\n";
+	char fp[96];
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(k1, sizeof(k1), "%s/a.key", dir);
+	snprintf(p1, sizeof(p1), "%s/a.pub", dir);
+	snprintf(k2, sizeof(k2), "%s/b.key", dir);
+	snprintf(p2, sizeof(p2), "%s/b.pub", dir);
+	assert_int_equal(fim_keygen(k1, p1, &err), 0);
+	assert_int_equal(fim_keygen(k2, p2, &err), 0);
+	assert_int_equal(fim_key_fingerprint(p1, fp, sizeof(fp), &err), 0);
+	assert_int_equal(strncmp(fp, "SHA256:", 7), 0);
+	assert_int_equal(strlen(fp), 71);
+	assert_int_equal(fim_sign(k1, data, strlen(data), &sig, &err), 0);
+	assert_int_equal(
+	    fim_verify(p1, data, strlen(data), sig.p, sig.len, &err), 0);
+	/* One byte altered. */
+	data[5] ^= 1;
+	assert_int_equal(
+	    fim_verify(p1, data, strlen(data), sig.p, sig.len, &err), -1);
+	assert_non_null(strstr(err.msg, "altered"));
+	data[5] ^= 1;
+	/* Signed by another key. */
+	assert_int_equal(fim_sign(k2, data, strlen(data), &sig2, &err), 0);
+	assert_int_equal(
+	    fim_verify(p1, data, strlen(data), sig2.p, sig2.len, &err), -1);
+	assert_non_null(strstr(err.msg, "another key"));
+	/* A public key is not a private key; garbage is not a signature. */
+	assert_int_equal(fim_sign(p1, data, 3, &sig2, &err), -1);
+	assert_int_equal(fim_verify(p1, data, 3, "junk\n", 5, &err), -1);
+	assert_non_null(strstr(err.msg, "malformed"));
+	unlink(k1);
+	unlink(p1);
+	unlink(k2);
+	unlink(p2);
+	rmdir(dir);
+	strbuf_release(&sig);
+	strbuf_release(&sig2);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(parses_the_fixture),
+	    cmocka_unit_test(writes_what_it_reads),
+	    cmocka_unit_test(refuses_truncated_and_corrupt),
+	    cmocka_unit_test(classifies_changes),
+	    cmocka_unit_test(reads_dpkg_records),
+	    cmocka_unit_test(signs_and_refuses),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
