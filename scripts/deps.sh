@@ -11,7 +11,7 @@ BUILD="meson ninja-build pkg-config bison gcc libc6-dev
 TEST="$BUILD libcmocka-dev clang libclang-rt-14-dev llvm python3 jq
  procps sysstat util-linux e2fsprogs iproute2 nftables kmod attr libcap2-bin
  apache2 postfix goaccess fail2ban aide pflogsumm hyperfine time net-tools
- bsdextrautils coreutils findutils gzip"
+ bsdextrautils coreutils findutils gzip openssh-server openssh-client"
 
 want=$BUILD
 [ "${1:-}" = test ] && want=$TEST
@@ -30,5 +30,5 @@ export DEBIAN_FRONTEND=noninteractive
 # Postfix asks how it is used; tests run their own loopback-only instance.
 echo "postfix postfix/main_mailer_type select Local only" | debconf-set-selections
 echo "postfix postfix/mailname string localhost" | debconf-set-selections
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends $missing
+apt-get -o DPkg::Lock::Timeout=600 update -qq
+apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends $missing

@@ -15,7 +15,7 @@ skipped=0
 # count_meson BUILDDIR: adds that run's results (meson-logs/testlog.json).
 count_meson() {
 	local r
-	r=$(python3 - "$1/meson-logs/testlog.json" <<'PY'
+	r=$(/usr/bin/python3 - "$1/meson-logs/testlog.json" <<'PY'
 import json, sys
 p = f = s = 0
 for line in open(sys.argv[1]):

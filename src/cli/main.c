@@ -27,6 +27,8 @@ static const struct command commands[] = {
     {"fim", cmd_fim,
         "file integrity: signed baselines of system binaries and web roots"},
     {"logs", cmd_logs, "scan, stats, follow: access, error and system logs"},
+    {"inventory", cmd_inventory,
+        "the server table: host, OS, services and their versions"},
 };
 
 static void

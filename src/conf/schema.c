@@ -56,6 +56,8 @@ const struct schema_check schema_checks[] = {
         none_keys},
     {"fim", "file integrity: paths, exclusions, web roots, keys, workers", 0,
         NAN, NAN, fim_keys},
+    {"inventory", "new or vanished listening services since the last inventory",
+        0, NAN, NAN, none_keys},
 };
 const size_t schema_nchecks = sizeof(schema_checks) / sizeof(schema_checks[0]);
 
@@ -66,6 +68,9 @@ const struct schema_setting schema_settings[] = {
     {"sendmail", SK_STR, "the sendmail interface program"},
     {"interval", SK_DUR, "sampling interval for rates"},
     {"hostname", SK_STR, "name to report instead of the host name"},
+    {"location", SK_STR, "where the server stands (the server table)"},
+    {"rack", SK_STR, "its rack and position (the server table)"},
+    {"owner", SK_STR, "who is responsible for it (the server table)"},
 };
 const size_t schema_nsettings =
     sizeof(schema_settings) / sizeof(schema_settings[0]);

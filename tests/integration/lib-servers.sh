@@ -8,6 +8,7 @@
 #                                             no relay, log in DIR/maillog
 #                                             (postfix -c DIR/etc: config, queue,
 #                                             data all under DIR)
+#   start_sshd DIR PORT                       Debian's sshd, no logins possible
 
 # start_apache DIR PORT [EXTRA]: the instance's pid file is DIR/httpd.pid.
 start_apache() {
@@ -79,6 +80,20 @@ EOC
 	# Postfix logs why it failed to DIR/maillog (there may be no syslog).
 	postfix -c "$dir/etc" start || { tail -n 5 "$dir/maillog" >&2; return 1; }
 	cleanup "postfix -c '$dir/etc' stop; sleep 0.5"
+	wait_port "$port" || return 1
+}
+
+# start_sshd DIR PORT: Debian's OpenSSH server on 127.0.0.1:PORT with a
+# host key made for the test (no user can log in: no keys, no passwords).
+start_sshd() {
+	local dir=$1 port=$2
+	mkdir -p "$dir" /run/sshd
+	ssh-keygen -q -t ed25519 -N '' -f "$dir/hostkey" || return 1
+	/usr/sbin/sshd -f /dev/null -h "$dir/hostkey" \
+	    -o "ListenAddress=127.0.0.1:$port" -o "PidFile=$dir/sshd.pid" \
+	    -o PasswordAuthentication=no -o KbdInteractiveAuthentication=no \
+	    -o AuthorizedKeysFile=none || return 1
+	cleanup "kill \$(cat '$dir/sshd.pid' 2>/dev/null) 2>/dev/null"
 	wait_port "$port" || return 1
 }
 

@@ -5,6 +5,12 @@ set -u
 : "${SAKIMORI:?SAKIMORI must name the built binary}"
 : "${FIXTURES:?FIXTURES must name tests/fixtures}"
 
+# Debian's python3 directly: a version manager's shim on PATH can take
+# seconds per start.
+if [ -x /usr/bin/python3 ]; then
+	python3() { /usr/bin/python3 "$@"; }
+fi
+
 T_FAILS=0
 T_COUNT=0
 T_CLEANUP=()

@@ -1,0 +1,301 @@
+/*
+ * cmd_inventory.c - "sakimori inventory": the server table (S17), the
+ * way the seed's admin keeps it in a notebook: host | IP | location | OS |
+ * version | service | version, one row per service; or every fact as CSV,
+ * Markdown or JSON (schema in docs/inventory.md).  Each run is also kept in
+ * the state directory; "sakimori check" reports what changed since.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "base/esc.h"
+#include "base/json.h"
+#include "base/log.h"
+#include "base/strbuf.h"
+#include "base/table.h"
+#include "cli/cli.h"
+#include "inv/inventory.h"
+
+enum fmt {
+	FMT_TABLE,
+	FMT_CSV,
+	FMT_MARKDOWN,
+	FMT_JSON,
+};
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+	    "usage: sakimori inventory [--format table|csv|markdown|json] "
+	    "[--json]\n"
+	    "                          [--no-save]\n"
+	    "\n"
+	    "The server table: host name, addresses, location, OS and version, "
+	    "and\n"
+	    "every service (each listening socket's process, executable, "
+	    "package and\n"
+	    "version, and well-known services installed but not listening).  "
+	    "Facts\n"
+	    "are read from the kernel and dpkg's records; nothing is run.  "
+	    "The\n"
+	    "inventory is kept in the state directory; 'sakimori check' "
+	    "reports what\n"
+	    "changed since (a new listener is what a backdoor looks like).\n"
+	    "Location, rack and owner come from 'set location', 'set rack' "
+	    "and\n"
+	    "'set owner' in the configuration.\n");
+}
+
+static const char *
+svc_ports(const struct inv_svc *s, char *buf, size_t bufsz)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < s->nlisten && o < bufsz; i++) {
+		/* One entry per port and protocol family: "22/tcp 22/tcp6". */
+		int dup = 0;
+
+		for (unsigned j = 0; j < i; j++)
+			dup |= s->listen[j].port == s->listen[i].port &&
+			    strcmp(s->listen[j].proto, s->listen[i].proto) == 0;
+		if (dup)
+			continue;
+		o += (size_t)snprintf(buf + o, bufsz - o, "%s%u/%s",
+		    o ? " " : "", s->listen[i].port, s->listen[i].proto);
+	}
+	return buf;
+}
+
+static const char *
+os_version(const struct inventory *inv, char *buf, size_t bufsz)
+{
+	snprintf(buf, bufsz, "%s", inv->os_version);
+	return buf;
+}
+
+/* A CSV field: quoted when needed, escaped for a terminal first. */
+static void
+csv_field(FILE *fp, const char *s, int last)
+{
+	struct strbuf sb = STRBUF_INIT(1 << 16);
+	int quote;
+
+	esc_text(&sb, s, strlen(s));
+	quote = strpbrk(strbuf_str(&sb), ",\"") != NULL;
+	if (quote) {
+		fputc('"', fp);
+		for (const char *p = strbuf_str(&sb); *p; p++) {
+			if (*p == '"')
+				fputc('"', fp);
+			fputc(*p, fp);
+		}
+		fputc('"', fp);
+	} else
+		fputs(strbuf_str(&sb), fp);
+	fputs(last ? "\n" : ",", fp);
+	strbuf_release(&sb);
+}
+
+/* A Markdown cell: escaped, with '|' written as \|. */
+static void
+md_cell(FILE *fp, const char *s)
+{
+	struct strbuf sb = STRBUF_INIT(1 << 16);
+
+	esc_text(&sb, s, strlen(s));
+	fputs(" ", fp);
+	for (const char *p = strbuf_str(&sb); *p; p++) {
+		if (*p == '|')
+			fputc('\\', fp);
+		fputc(*p, fp);
+	}
+	fputs(" |", fp);
+	strbuf_release(&sb);
+}
+
+static void
+print(const struct inventory *inv, enum fmt fmt, FILE *fp)
+{
+	static const char *const hdr[] = {"HOST", "IP", "LOCATION", "OS",
+	    "VERSION", "SERVICE", "VERSION", "PACKAGE VERSION", "PORTS"};
+	char ports[512], osv[128], loc[256], ip[64];
+	const char *slash;
+
+	snprintf(ip, sizeof(ip), "%s", inv_primary_ip(inv));
+	if ((slash = strchr(ip, '/')) != NULL)
+		ip[slash - ip] = '\0';
+	struct table t;
+
+	snprintf(loc, sizeof(loc), "%s%s%s", inv->location,
+	    inv->location[0] && inv->rack[0] ? " / " : "", inv->rack);
+	os_version(inv, osv, sizeof(osv));
+	switch (fmt) {
+	case FMT_JSON:
+		json_line(fp, inv_to_json(inv));
+		return;
+	case FMT_CSV:
+		for (size_t i = 0; i < 9; i++)
+			csv_field(
+			    fp, i == 6 ? "SERVICE VERSION" : hdr[i], i == 8);
+		for (unsigned i = 0; i < inv->nsvcs; i++) {
+			const struct inv_svc *s = &inv->svcs[i];
+			const char *row[9] = {inv->hostname, ip, loc,
+			    inv->os_name, osv, s->name, s->version,
+			    s->package_version,
+			    svc_ports(s, ports, sizeof(ports))};
+
+			for (size_t c = 0; c < 9; c++)
+				csv_field(fp, row[c], c == 8);
+		}
+		return;
+	case FMT_MARKDOWN:
+		fputs("|", fp);
+		for (size_t i = 0; i < 9; i++)
+			md_cell(fp, hdr[i]);
+		fputs("\n|", fp);
+		for (size_t i = 0; i < 9; i++)
+			fputs("---|", fp);
+		fputs("\n", fp);
+		for (unsigned i = 0; i < inv->nsvcs; i++) {
+			const struct inv_svc *s = &inv->svcs[i];
+			const char *row[9] = {inv->hostname, ip, loc,
+			    inv->os_name, osv, s->name, s->version,
+			    s->package_version,
+			    svc_ports(s, ports, sizeof(ports))};
+
+			fputs("|", fp);
+			for (size_t c = 0; c < 9; c++)
+				md_cell(fp, row[c]);
+			fputs("\n", fp);
+		}
+		return;
+	default:
+		break;
+	}
+	/* The notebook: the host's columns on its first row only. */
+	table_init(&t, 9, hdr, "llllllllr");
+	t.align[8] = 'l';
+	for (unsigned i = 0; i < inv->nsvcs; i++) {
+		const struct inv_svc *s = &inv->svcs[i];
+		const char *row[9] = {i ? "" : inv->hostname, i ? "" : ip,
+		    i ? "" : loc, i ? "" : inv->os_name, i ? "" : osv, s->name,
+		    s->version, s->package_version,
+		    svc_ports(s, ports, sizeof(ports))};
+
+		table_row(&t, row);
+	}
+	if (inv->nsvcs == 0) {
+		const char *row[9] = {inv->hostname, ip, loc, inv->os_name, osv,
+		    "(no services)", "", "", ""};
+		table_row(&t, row);
+	}
+	table_print(&t, fp, 0);
+	table_release(&t);
+	{
+		char mem[32];
+		struct strbuf sb = STRBUF_INIT(4096);
+
+		snprintf(mem, sizeof(mem), "%.1f GiB",
+		    (double)inv->mem_total_kb / 1048576.0);
+		fputc('\n', fp);
+		strbuf_printf(&sb,
+		    "%s (%s): %s, kernel %s %s, %u x %s, %s, virtualisation %s",
+		    inv->fqdn, inv->os_pretty, inv->os_name,
+		    inv->kernel_release, inv->arch, inv->cpu_count,
+		    inv->cpu_model[0] ? inv->cpu_model : "CPU", mem, inv->virt);
+		struct strbuf e = STRBUF_INIT(8192);
+		esc_text(&e, sb.p, sb.len);
+		fprintf(fp, "%s\n", strbuf_str(&e));
+		strbuf_release(&e);
+		strbuf_release(&sb);
+	}
+	if (inv->owner[0])
+		fprintf(fp, "owner: %s\n", inv->owner);
+	if (inv->skipped)
+		fprintf(fp,
+		    "(%u entries could not be read: processes that "
+		    "exited or were not readable)\n",
+		    inv->skipped);
+}
+
+int
+cmd_inventory(struct cli *cli, int argc, char **argv)
+{
+	enum {
+		OPT_FORMAT = OPT_FIRST_PRIVATE,
+		OPT_NO_SAVE,
+	};
+	static const struct option longopts[] = {
+	    CLI_COMMON_LONGOPTS,
+	    {"format", required_argument, NULL, OPT_FORMAT},
+	    {"no-save", no_argument, NULL, OPT_NO_SAVE},
+	    {NULL, 0, NULL, 0},
+	};
+	struct inventory *inv;
+	struct inv_opts o = {0};
+	struct err err = {0};
+	enum fmt fmt = FMT_TABLE;
+	int c, save = 1, fmt_given = 0;
+
+	while ((c = getopt_long(
+	            argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+		if (cli_common_opt(cli, c, optarg))
+			continue;
+		switch (c) {
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		case OPT_FORMAT:
+			fmt_given = 1;
+			if (strcmp(optarg, "table") == 0)
+				fmt = FMT_TABLE;
+			else if (strcmp(optarg, "csv") == 0)
+				fmt = FMT_CSV;
+			else if (strcmp(optarg, "markdown") == 0)
+				fmt = FMT_MARKDOWN;
+			else if (strcmp(optarg, "json") == 0)
+				fmt = FMT_JSON;
+			else
+				return cli_usage_error(cli, "inventory",
+				    "unknown format '%s'", optarg);
+			break;
+		case OPT_NO_SAVE:
+			save = 0;
+			break;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc)
+		return cli_usage_error(
+		    cli, "inventory", "unexpected argument '%s'", argv[optind]);
+	if (!fmt_given && cli->mode == OUT_JSON)
+		fmt = FMT_JSON;
+	if (cli_conf(cli) == -1)
+		return EXIT_CONFIG;
+	o.root = cli->root;
+	o.location = conf_setting(&cli->conf, "location", NULL);
+	o.rack = conf_setting(&cli->conf, "rack", NULL);
+	o.owner = conf_setting(&cli->conf, "owner", NULL);
+	inv = calloc(1, sizeof(*inv));
+	if (inv == NULL) {
+		log_warnx("out of memory");
+		return EXIT_OSERR;
+	}
+	if (inv_collect(inv, &o, &err) == -1) {
+		log_warnx("%s", err.msg);
+		free(inv);
+		return EXIT_UNKNOWN;
+	}
+	print(inv, fmt, stdout);
+	if (save && cli_state_dir(cli) == 0 &&
+	    inv_state_save(cli->state_dir, inv, &err) == -1)
+		log_warnx("cannot keep the inventory: %s", err.msg);
+	free(inv);
+	return EXIT_OK;
+}

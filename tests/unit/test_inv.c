@@ -1,0 +1,232 @@
+/*
+ * test_inv.c - the inventory's parsers (os-release, dpkg status and file
+ * lists), its JSON round trip, the comparison with the previous inventory
+ * and the corrupt-state path.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "base/err.h"
+#include "base/fileio.h"
+#include "base/strbuf.h"
+#include "base/finding.h"
+#include "inv/dpkg.h"
+#include "inv/inventory.h"
+#include "inv/osrel.h"
+
+#define ROOT FIXTURES "/inv/root"
+
+static void
+os_release(void **state)
+{
+	struct strbuf sb = STRBUF_INIT(0);
+	struct err err = {0};
+	struct osrel r;
+
+	(void)state;
+	assert_int_equal(
+	    file_read(ROOT "/etc/os-release", 1 << 20, &sb, NULL, &err), 0);
+	osrel_parse(sb.p, sb.len, &r);
+	assert_string_equal(r.id, "debian");
+	assert_string_equal(r.name, "Debian GNU/Linux"); /* single quotes */
+	assert_string_equal(r.version_id, "12");
+	assert_string_equal(r.version, "12 \"bookworm\""); /* escapes */
+	assert_string_equal(r.pretty_name, "Debian GNU/Linux 12 (bookworm)");
+	assert_int_equal(r.skipped, 1);
+	osrel_parse("", 0, &r);
+	assert_string_equal(r.id, "");
+	strbuf_release(&sb);
+}
+
+static void
+dpkg_status(void **state)
+{
+	struct dpkg_db db;
+	struct err err = {0};
+	const struct dpkg_pkg *p;
+
+	(void)state;
+	dpkg_init(&db);
+	assert_int_equal(dpkg_load(&db, ROOT, &err), 0);
+	p = dpkg_find(&db, "openssh-server");
+	assert_non_null(p);
+	assert_string_equal(p->version, "1:9.2p1-2+deb12u3");
+	assert_string_equal(p->arch, "amd64");
+	assert_non_null(dpkg_find(&db, "apache2-bin"));
+	assert_null(dpkg_find(&db, "oldstuff")); /* only config files left */
+	p = dpkg_find(&db, "noversion");
+	assert_non_null(p);
+	assert_string_equal(p->version, "");
+	assert_non_null(dpkg_find(&db, "half"));
+	assert_int_equal(db.n, 5);
+	assert_true(db.skipped >= 1); /* the line without a colon */
+	dpkg_release(&db);
+	/* No dpkg at all: a clear error. */
+	dpkg_init(&db);
+	assert_int_equal(dpkg_load(&db, "/nonexistent", &err), -1);
+	assert_non_null(strstr(err.msg, "/nonexistent/var/lib/dpkg/status"));
+	dpkg_release(&db);
+}
+
+static void
+dpkg_file_owners(void **state)
+{
+	const char *paths[] = {"/usr/sbin/sshd", "/usr/sbin/apache2",
+	    "/usr/bin/ldd-fixture", "/usr/local/bin/mine", "relative", NULL};
+	char owner[6][128];
+	struct err err = {0};
+
+	(void)state;
+	assert_int_equal(dpkg_owners(ROOT, paths, 6, owner, &err), 0);
+	assert_string_equal(owner[0], "openssh-server");
+	assert_string_equal(owner[1], "apache2-bin");
+	assert_string_equal(owner[2], "libc6"); /* /bin alias, ":amd64" cut */
+	assert_string_equal(owner[3], "");
+	assert_string_equal(owner[4], "");
+	assert_string_equal(owner[5], "");
+}
+
+static struct inventory *
+sample(void)
+{
+	struct inventory *inv = calloc(1, sizeof(*inv));
+	struct inv_svc *s;
+
+	snprintf(inv->hostname, sizeof(inv->hostname), "www1");
+	inv->taken_at = 1700000000;
+	s = &inv->svcs[inv->nsvcs++];
+	snprintf(s->name, sizeof(s->name), "OpenSSH");
+	snprintf(s->exe, sizeof(s->exe), "/usr/sbin/sshd");
+	snprintf(s->comm, sizeof(s->comm), "sshd");
+	snprintf(s->package, sizeof(s->package), "openssh-server");
+	snprintf(s->package_version, sizeof(s->package_version), "1:9.2p1-2");
+	s->listening = 1;
+	s->pids[s->npids++] = 500;
+	snprintf(s->listen[0].proto, sizeof(s->listen[0].proto), "tcp");
+	snprintf(s->listen[0].addr, sizeof(s->listen[0].addr), "0.0.0.0");
+	s->listen[0].port = 22;
+	s->nlisten = 1;
+	return inv;
+}
+
+static void
+json_round_trip_and_diff(void **state)
+{
+	struct inventory *a = sample(), *b = calloc(1, sizeof(*b)), *c;
+	struct err err = {0};
+	struct report r;
+	json_t *j;
+
+	(void)state;
+	j = inv_to_json(a);
+	assert_int_equal(inv_from_json(b, j, &err), 0);
+	json_decref(j);
+	assert_string_equal(b->hostname, "www1");
+	assert_int_equal(b->nsvcs, 1);
+	assert_int_equal(b->svcs[0].listen[0].port, 22);
+	assert_string_equal(b->svcs[0].package_version, "1:9.2p1-2");
+
+	/* Same inventory: nothing to report. */
+	report_init(&r);
+	inv_diff(a, b, &r);
+	assert_int_equal(r.nf, 0);
+	report_release(&r);
+
+	/* A new listener on 31337 by a process from no package; sshd upgraded. */
+	c = sample();
+	snprintf(c->svcs[0].package_version, 128, "1:9.2p1-3");
+	struct inv_svc *s = &c->svcs[c->nsvcs++];
+	snprintf(s->name, sizeof(s->name), "nc");
+	snprintf(s->exe, sizeof(s->exe), "/tmp/.x/nc");
+	snprintf(s->comm, sizeof(s->comm), "nc");
+	s->pids[s->npids++] = 4242;
+	snprintf(s->listen[0].proto, 8, "tcp");
+	snprintf(s->listen[0].addr, 64, "0.0.0.0");
+	s->listen[0].port = 31337;
+	s->nlisten = 1;
+	report_init(&r);
+	inv_diff(a, c, &r);
+	assert_int_equal(r.nf, 2);
+	const struct finding *nl = NULL, *up = NULL;
+	for (size_t i = 0; i < r.nf; i++) {
+		if (strcmp(r.f[i].check, "inventory-listener") == 0)
+			nl = &r.f[i];
+		if (strcmp(r.f[i].check, "inventory-version") == 0)
+			up = &r.f[i];
+	}
+	assert_non_null(nl);
+	assert_non_null(up);
+	assert_int_equal(nl->sev, SEV_WARNING);
+	assert_string_equal(nl->subject, "tcp 0.0.0.0:31337");
+	assert_non_null(strstr(nl->message, "'nc'"));
+	assert_non_null(strstr(nl->message, "not from any package"));
+	assert_string_equal(finding_ev_get(nl, "pid"), "4242");
+	assert_int_equal(up->sev, SEV_OK);
+	assert_non_null(strstr(up->message, "1:9.2p1-3"));
+	report_release(&r);
+
+	/* And back: the listener is reported gone. */
+	report_init(&r);
+	inv_diff(c, a, &r);
+	int gone = 0;
+	for (size_t i = 0; i < r.nf; i++)
+		gone += strstr(r.f[i].message, "is gone") != NULL;
+	assert_int_equal(gone, 1);
+	report_release(&r);
+	free(a);
+	free(b);
+	free(c);
+}
+
+static void
+corrupt_state(void **state)
+{
+	char dir[] = "/tmp/sakimori-inv.XXXXXX", path[256];
+	struct inventory *inv = calloc(1, sizeof(*inv));
+	struct err err = {0};
+	static const char *const bad[] = {"{not json", "[]", "{\"schema\":1}",
+	    "{\"schema\":99,\"services\":[]}",
+	    "{\"schema\":1,\"services\":[{\"listen\":[{\"port\":\"x\"}]}]}"};
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(inv_state_load(dir, inv, &err), 1); /* none yet */
+	snprintf(path, sizeof(path), "%s/inventory.json", dir);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(
+		    file_write_atomic(path, bad[i], strlen(bad[i]), 0600, &err),
+		    0);
+		assert_int_equal(inv_state_load(dir, inv, &err), -1);
+		assert_non_null(strstr(err.msg, "corrupt"));
+	}
+	struct inventory *s = sample();
+	assert_int_equal(inv_state_save(dir, s, &err), 0);
+	assert_int_equal(inv_state_load(dir, inv, &err), 0);
+	assert_int_equal(inv->svcs[0].listen[0].port, 22);
+	unlink(path);
+	rmdir(dir);
+	free(s);
+	free(inv);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(os_release),
+	    cmocka_unit_test(dpkg_status),
+	    cmocka_unit_test(dpkg_file_owners),
+	    cmocka_unit_test(json_round_trip_and_diff),
+	    cmocka_unit_test(corrupt_state),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
