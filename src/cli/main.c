@@ -29,6 +29,7 @@ static const struct command commands[] = {
     {"logs", cmd_logs, "scan, stats, follow: access, error and system logs"},
     {"inventory", cmd_inventory,
         "the server table: host, OS, services and their versions"},
+    {"logs", cmd_logs, "scan, stats, follow: access, error and system logs"},
 };
 
 static void
