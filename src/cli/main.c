@@ -26,7 +26,6 @@ static const struct command commands[] = {
         "parse the configuration; print it normalised, or every error"},
     {"fim", cmd_fim,
         "file integrity: signed baselines of system binaries and web roots"},
-    {"logs", cmd_logs, "scan, stats, follow: access, error and system logs"},
     {"inventory", cmd_inventory,
         "the server table: host, OS, services and their versions"},
     {"logs", cmd_logs, "scan, stats, follow: access, error and system logs"},
