@@ -91,5 +91,6 @@ int cmd_config(struct cli *cli, int argc, char **argv);
 int cmd_audit(struct cli *cli, int argc, char **argv);
 int cmd_logs(struct cli *cli, int argc, char **argv);
 int cmd_fim(struct cli *cli, int argc, char **argv);
+int cmd_disk(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -27,6 +27,8 @@ static const struct command commands[] = {
     {"fim", cmd_fim,
         "file integrity: signed baselines of system binaries and web roots"},
     {"logs", cmd_logs, "scan, stats, follow: access, error and system logs"},
+    {"disk", cmd_disk,
+        "filesystem error state and disk errors in the kernel log"},
 };
 
 static void
