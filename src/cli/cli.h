@@ -92,5 +92,6 @@ int cmd_audit(struct cli *cli, int argc, char **argv);
 int cmd_logs(struct cli *cli, int argc, char **argv);
 int cmd_fim(struct cli *cli, int argc, char **argv);
 int cmd_inventory(struct cli *cli, int argc, char **argv);
+int cmd_disk(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -17,6 +17,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "apache/apache.h"
 #include "base/cur.h"
 #include "base/err.h"
 #include "base/esc.h"
@@ -31,6 +32,7 @@
 #define BASELINE_MAX ((size_t)2 << 30) /* 2 GiB of baseline text */
 #define SIG_MAX 4096
 #define MAX_PATHS 256
+#define MAX_WEB 64
 
 enum {
 	OPT_BASELINE = OPT_FIRST_PRIVATE,
@@ -66,7 +68,8 @@ struct fim_cmd {
 	size_t npaths;
 	const char *excl[MAX_PATHS];
 	size_t nexcl;
-	const char *web[MAX_PATHS];
+	const char *web[MAX_WEB];
+	char *webown[MAX_WEB]; /* document roots read from Apache's files */
 	size_t nweb;
 	/* progress */
 	int tty;
@@ -138,20 +141,40 @@ conf_list(const struct conf_node *blk, const char *key, const char **out,
 }
 
 /*
- * The web roots: configured ones, else what the Apache configuration
- * serves.  TODO(issue 3): when the Apache configuration reader lands on
- * main, ask it for the DocumentRoot list here; until then /var/www when
- * it exists.
+ * The web roots: the configured ones, else the document roots of the
+ * Apache configuration (main server and virtual hosts, read as httpd
+ * reads it, under --root), else /var/www when it exists.
  */
 static void
 default_webroots(struct fim_cmd *fc)
 {
+	struct apache_docroot *dr;
+	struct apache_opts ao;
+	struct apache_conf ac;
+	char path[PATH_MAX];
 	struct stat st;
+	size_t nd;
 
-	fc->nweb = conf_list(fc->blk, "webroots", fc->web, MAX_PATHS, 0);
+	fc->nweb = conf_list(fc->blk, "webroots", fc->web, MAX_WEB, 0);
 	if (fc->nweb > 0)
 		return;
-	if (stat("/var/www", &st) == 0 && S_ISDIR(st.st_mode))
+	if (apache_conf_find(fc->cli->root, path, sizeof(path)) == 0 &&
+	    (dr = calloc(MAX_WEB, sizeof(*dr))) != NULL) {
+		memset(&ao, 0, sizeof(ao));
+		ao.root = fc->cli->root;
+		/* Problems in the file are the audit's to report; what
+		 * could be read still names the roots. */
+		apache_conf_load(&ac, path, &ao);
+		nd = apache_docroots(&ac, dr, MAX_WEB);
+		for (size_t i = 0; i < nd && i < MAX_WEB; i++) {
+			fc->webown[i] = strdup(dr[i].path);
+			if (fc->webown[i])
+				fc->web[fc->nweb++] = fc->webown[i];
+		}
+		apache_conf_release(&ac);
+		free(dr);
+	}
+	if (fc->nweb == 0 && stat("/var/www", &st) == 0 && S_ISDIR(st.st_mode))
 		fc->web[fc->nweb++] = "/var/www";
 }
 
@@ -1091,7 +1114,7 @@ cmd_fim(struct cli *cli, int argc, char **argv)
 	};
 	struct fim_cmd fc;
 	uint64_t v;
-	int c;
+	int c, rc;
 
 	memset(&fc, 0, sizeof(fc));
 	fc.cli = cli;
@@ -1147,18 +1170,25 @@ cmd_fim(struct cli *cli, int argc, char **argv)
 			return cli_usage_error(cli, "fim",
 			    "paths must be absolute: '%s'", argv[i]);
 	if (strcmp(fc.sub, "keygen") == 0 && argc == 0)
-		return do_keygen(&fc);
-	if (strcmp(fc.sub, "init") == 0)
-		return do_init(&fc, argc, argv);
-	if (strcmp(fc.sub, "check") == 0)
-		return do_check(&fc, argc, argv);
-	if (strcmp(fc.sub, "update") == 0)
-		return do_update(&fc, argc, argv);
-	if (strcmp(fc.sub, "export") == 0)
-		return do_export(&fc, argc, argv);
-	if ((strcmp(fc.sub, "verify") == 0 || strcmp(fc.sub, "status") == 0) &&
+		rc = do_keygen(&fc);
+	else if (strcmp(fc.sub, "init") == 0)
+		rc = do_init(&fc, argc, argv);
+	else if (strcmp(fc.sub, "check") == 0)
+		rc = do_check(&fc, argc, argv);
+	else if (strcmp(fc.sub, "update") == 0)
+		rc = do_update(&fc, argc, argv);
+	else if (strcmp(fc.sub, "export") == 0)
+		rc = do_export(&fc, argc, argv);
+	else if ((strcmp(fc.sub, "verify") == 0 ||
+	             strcmp(fc.sub, "status") == 0) &&
 	    argc == 0)
-		return do_verify(&fc, strcmp(fc.sub, "status") == 0);
+		rc = do_verify(&fc, strcmp(fc.sub, "status") == 0);
+	else
+		rc = -1;
+	for (size_t i = 0; i < MAX_WEB; i++)
+		free(fc.webown[i]);
+	if (rc != -1)
+		return rc;
 	return cli_usage_error(
 	    cli, "fim", "unknown or malformed subcommand '%s'", fc.sub);
 }

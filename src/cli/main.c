@@ -29,6 +29,8 @@ static const struct command commands[] = {
     {"inventory", cmd_inventory,
         "the server table: host, OS, services and their versions"},
     {"logs", cmd_logs, "scan, stats, follow: access, error and system logs"},
+    {"disk", cmd_disk,
+        "filesystem error state and disk errors in the kernel log"},
 };
 
 static void

@@ -200,6 +200,30 @@ check_eq "update exits 0" 0 "$RC"
 run F check
 check_eq "after update the tree is clean" 0 "$RC"
 
+# Without configured web roots, the document roots of the Apache
+# configuration are the web roots (here a configuration under --root).
+A=$TMP/aroot
+mkdir -p "$A/etc/apache2" "$TMP/site" "$TMP/vhost"
+echo "<html>main</html>" > "$TMP/site/index.html"
+echo "<html>vhost</html>" > "$TMP/vhost/index.html"
+cat > "$A/etc/apache2/apache2.conf" <<EOF
+ServerRoot "/etc/apache2"
+DocumentRoot "$TMP/site"
+<VirtualHost *:80>
+	DocumentRoot "$TMP/vhost"
+</VirtualHost>
+EOF
+AP() { SAKIMORI_CONFIG="$TMP/empty.conf" "$SAKIMORI" --root "$A" fim "$@"; }
+run AP init --baseline "$TMP/b-apache" "$TMP/site" "$TMP/vhost"
+check_eq "init with Apache's document roots" 0 "$RC"
+cp /bin/true "$TMP/vhost/sh.exe"
+echo "<html>defaced</html>" > "$TMP/site/index.html"
+run AP check --json --baseline "$TMP/b-apache"
+check_eq "a new program in a virtual host's document root" web-executable \
+	"$(printf '%s\n' "$OUT" | jq -r --arg p "$TMP/vhost/sh.exe" 'select(.path == $p) | .class')"
+check_eq "a changed page in the main document root" web-page-changed \
+	"$(printf '%s\n' "$OUT" | jq -r --arg p "$TMP/site/index.html" 'select(.path == $p) | .class')"
+
 # Unreadable files (as an unprivileged user) are reported, not fatal.
 U=$TMP/user
 mkdir -p "$U/tree/sub" "$U/state"

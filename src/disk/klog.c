@@ -1,0 +1,749 @@
+/*
+ * klog.c - classify kernel log lines that report disk and filesystem
+ * errors (see klog.h).  One Hyperscan literal database holds the literals
+ * of every pattern, so a line is scanned once whatever their number; the
+ * PCRE2 (JIT) form of a pattern whose literal was found then decides and
+ * captures the device and sector.
+ *
+ * The patterns follow the kernels' own format strings: Linux block layer
+ * (blk_print_req_error, end_request, buffer_io_error), libata
+ * (ata_eh_link_report), SCSI sense (scsi_print_sense), NVMe
+ * (nvme_log_error, nvme_timeout), ext2/3/4, JBD2, XFS, btrfs, md, the
+ * megaraid_sas event log and mpt*sas; FreeBSD's ata(4) ("adN: HARD READ
+ * ERROR blk# N", the seed's example), CAM (da, ada) and GEOM.
+ */
+#include "disk/klog.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <hs/hs.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "base/err.h"
+
+struct kpattern {
+	const char *id;
+	enum disk_kclass cls;
+	const char *re;
+	int caseless;
+	int dev;      /* capture group of the device, 0 if none */
+	int dev2;     /* another group tried when dev did not take part */
+	int extra;    /* group of an array name or failed command */
+	int sector;   /* group of the sector or block */
+	int sect_hex; /* the sector is hexadecimal */
+};
+
+/*
+ * Order matters: the first pattern (in this order) that matches a line
+ * decides its class, so the specific ones come before the general.
+ */
+static const struct kpattern patterns[] = {
+    /* FreeBSD ata(4), the seed's example, and older wd/ad/da drivers. */
+    {"freebsd.hard_error", DK_MEDIUM_ERROR,
+        "\\b((?:a?da|ad|wd)\\d+\\w*): HARD (READ|WRITE) ERROR(?: blk# "
+        "?(\\d+))?",
+        0, 1, 0, 2, 3, 0},
+    {"freebsd.hard_error_fsbn", DK_MEDIUM_ERROR,
+        "\\b((?:a?da|ad|wd)\\d+\\w*): hard error (reading|writing) fsbn (\\d+)",
+        0, 1, 0, 2, 3, 0},
+    {"freebsd.ata_failure", DK_IO_ERROR,
+        "\\b(ad\\d+): FAILURE - ((?:READ|WRITE)\\w*)", 0, 1, 0, 2, 0, 0},
+    {"freebsd.cam_medium", DK_MEDIUM_ERROR,
+        "\\((a?da\\d+):[^)]*\\): SCSI sense: MEDIUM ERROR", 0, 1, 0, 0, 0, 0},
+    {"freebsd.cam_unc", DK_MEDIUM_ERROR,
+        "\\((a?da\\d+):[^)]*\\): ATA status: [^,]*, error: [0-9a-fA-F]+ "
+        "\\([^)]*UNC",
+        0, 1, 0, 0, 0, 0},
+    {"freebsd.cam_error", DK_IO_ERROR,
+        "\\((a?da\\d+):[^)]*\\): (?:CAM status: (?:ATA Status Error|SCSI "
+        "Status Error|Command timeout|Uncorrectable parity/CRC error)|Error "
+        "\\d+, Retries exhausted|ATA status: [0-9a-fA-F]+ \\([^)]*ERR)",
+        0, 1, 0, 0, 0, 0},
+    {"freebsd.g_vfs_done", DK_IO_ERROR,
+        "g_vfs_done\\(\\):([\\w/.-]+)\\[(READ|WRITE)\\(offset=\\d+", 0, 1, 0, 2,
+        0, 0},
+
+    /* Linux block layer. */
+    {"linux.end_request_medium", DK_MEDIUM_ERROR,
+        "end_request: critical medium error, dev ([^\\s,]+), sector (\\d+)", 0,
+        1, 0, 0, 2, 0},
+    {"linux.end_request", DK_IO_ERROR,
+        "end_request: I/O error, dev ([^\\s,]+), sector (\\d+)", 0, 1, 0, 0, 2,
+        0},
+    {"linux.critical_medium", DK_MEDIUM_ERROR,
+        "critical medium error, dev ([^\\s,]+), sector (\\d+)", 0, 1, 0, 0, 2,
+        0},
+    {"linux.blk_update_request", DK_IO_ERROR,
+        "blk_update_request: I/O error, dev ([^\\s,]+), sector (\\d+)", 0, 1, 0,
+        0, 2, 0},
+    {"linux.print_req_error", DK_IO_ERROR,
+        "print_req_error: I/O error, dev ([^\\s,]+), sector (\\d+)", 0, 1, 0, 0,
+        2, 0},
+    {"linux.io_error", DK_IO_ERROR,
+        "(?:^|[\\s:\\]])I/O error, dev ([^\\s,]+), sector (\\d+)", 0, 1, 0, 0,
+        2, 0},
+    {"linux.blk_error", DK_IO_ERROR,
+        "(?:critical (?:target|nexus|protection|space allocation)|recoverable "
+        "transport|timeout) error, dev ([^\\s,]+), sector (\\d+)",
+        0, 1, 0, 0, 2, 0},
+    {"linux.buffer_io_error", DK_IO_ERROR,
+        "Buffer I/O error on (?:dev|device) ([^\\s,]+), (?:logical )?block "
+        "(\\d+)",
+        0, 1, 0, 0, 2, 0},
+
+    /* libata error handler. */
+    {"linux.ata_unc", DK_MEDIUM_ERROR,
+        "\\b(ata\\d+(?:\\.\\d+)?): error: \\{[^}]*\\bUNC\\b", 0, 1, 0, 0, 0, 0},
+    {"linux.ata_failed_command", DK_ATA_ERROR,
+        "\\b(ata\\d+(?:\\.\\d+)?): failed command: ([A-Z][A-Z0-9 ]*[A-Z0-9])",
+        0, 1, 0, 2, 0, 0},
+    {"linux.ata_status_err", DK_ATA_ERROR,
+        "\\b(ata\\d+(?:\\.\\d+)?): status: \\{[^}]*\\bERR\\b", 0, 1, 0, 0, 0,
+        0},
+    {"linux.ata_error", DK_ATA_ERROR,
+        "\\b(ata\\d+(?:\\.\\d+)?): error: \\{ ?([A-Z][A-Z ]*[A-Z]) ?\\}", 0, 1,
+        0, 2, 0, 0},
+
+    /* NVMe (before the SCSI sense texts: "Unrecovered Read Error"). */
+    {"nvme.unrecovered_read", DK_MEDIUM_ERROR,
+        "\\b(nvme\\d+n\\d+): [\\w /]+\\(0x[0-9a-fA-F]+\\) @ LBA (\\d+), \\d+ "
+        "blocks, Unrecovered Read Error",
+        0, 1, 0, 0, 2, 0},
+    {"nvme.cmd_error", DK_IO_ERROR,
+        "\\b(nvme\\d+n\\d+): [\\w /]+\\(0x[0-9a-fA-F]+\\) @ LBA (\\d+), \\d+ "
+        "blocks, ([^(]*[^( ])",
+        0, 1, 0, 3, 2, 0},
+    {"nvme.timeout", DK_CONTROLLER,
+        "\\bnvme (nvme\\d+): I/O .*QID \\d+ timeout", 0, 1, 0, 0, 0, 0},
+    {"nvme.reset", DK_CONTROLLER,
+        "\\bnvme (nvme\\d+): (?:controller is down; will reset|[Rr]esetting "
+        "controller|Removing after probe failure|Device not ready; aborting "
+        "reset|Disabling device after reset failure|Abort status)",
+        0, 1, 0, 0, 0, 0},
+    {"nvme.io_error", DK_IO_ERROR,
+        "\\b(nvme\\d+(?:n\\d+)?)\\b.*\\bI/O\\b.*\\berror", 1, 1, 0, 0, 0, 0},
+
+    /* SCSI sense data (sd), also from disks behind mpt*sas and megaraid. */
+    {"linux.scsi_medium_error", DK_MEDIUM_ERROR,
+        "(?:\\[([\\w-]+)\\] (?:tag#\\d+ )?)?Sense Key ?: Medium Error", 0, 1, 0,
+        0, 0, 0},
+    {"linux.unrecovered_read", DK_MEDIUM_ERROR,
+        "(?:\\[([\\w-]+)\\] (?:tag#\\d+ )?)?(?:Add\\. Sense: )?Unrecovered "
+        "read "
+        "error",
+        0, 1, 0, 0, 0, 0},
+    {"linux.scsi_hardware_error", DK_IO_ERROR,
+        "(?:\\[([\\w-]+)\\] (?:tag#\\d+ )?)?Sense Key ?: Hardware Error", 0, 1,
+        0, 0, 0, 0},
+    {"linux.scsi_failed", DK_IO_ERROR,
+        "\\[([\\w-]+)\\] (?:tag#\\d+ )?(?:FAILED Result: |Unhandled (?:sense|"
+        "error) code)",
+        0, 1, 0, 0, 0, 0},
+    {"linux.medium_error", DK_MEDIUM_ERROR,
+        "(?:\\[([\\w-]+)\\].*)?Medium Error", 0, 1, 0, 0, 0, 0},
+
+    /* Filesystems. */
+    {"ext.remount_ro", DK_FS_READONLY,
+        "\\bEXT[234]-fs \\(([^)\\s]+)\\): (?:error: )?[Rr]emounting "
+        "filesystem read-only",
+        0, 1, 0, 0, 0, 0},
+    {"ext.io_warning", DK_IO_ERROR,
+        "\\bEXT[234]-fs warning \\(device ([^)\\s]+)\\): .*I/O error", 0, 1, 0,
+        0, 0, 0},
+    {"ext.error", DK_FS_ERROR,
+        "\\bEXT[234]-fs error \\(device ([^)\\s]+)\\)(?: in|:) ?(\\w+)?", 0, 1,
+        0, 2, 0, 0},
+    {"fs.remount_ro", DK_FS_READONLY, "[Rr]emounting filesystem read-only", 0,
+        0, 0, 0, 0, 0},
+    {"jbd2.aborted", DK_JOURNAL_ABORTED,
+        "Aborting journal on device ([\\w:/-]+)-\\d+(?:\\.|\\s|$)", 0, 1, 0, 0,
+        0, 0},
+    {"jbd2.error_dev", DK_JOURNAL_ABORTED,
+        "\\bJBD2: .*(?:[Ee]rror|IO errors|[Aa]bort).* (?:on|for) "
+        "(?:device )?([\\w:/-]+)-\\d+(?:\\.|\\s|$)",
+        0, 1, 0, 0, 0, 0},
+    {"jbd2.error", DK_JOURNAL_ABORTED,
+        "\\bJBD2: .*(?:IO error|I/O error|Error -?\\d+|abort)", 1, 0, 0, 0, 0,
+        0},
+    {"xfs.shutdown", DK_FS_SHUTDOWN,
+        "\\bXFS \\(([^)\\s]+)\\):.*(?:Shutting down filesystem|[Ff]ilesystem "
+        "has been shut down)",
+        0, 1, 0, 0, 0, 0},
+    {"xfs.metadata_io_error", DK_IO_ERROR,
+        "\\bXFS \\(([^)\\s]+)\\): metadata I/O error(?:.*?(?:daddr|block) "
+        "0x([0-9a-fA-F]+))?",
+        0, 1, 0, 0, 2, 1},
+    {"xfs.error", DK_FS_ERROR,
+        "\\bXFS \\(([^)\\s]+)\\): (?:Corruption (?:detected|of in-memory "
+        "data)|Internal error|[Ll]og I/O [Ee]rror|writeback error|[Mm]etadata "
+        "corruption)",
+        0, 1, 0, 0, 0, 0},
+    {"btrfs.errs", DK_IO_ERROR,
+        "\\bBTRFS (?:error|warning|info) \\(device ([^)\\s:]+)[^)]*\\): bdev "
+        "\\S+ errs: wr \\d+, rd \\d+",
+        0, 1, 0, 0, 0, 0},
+    {"btrfs.io_error", DK_IO_ERROR,
+        "\\bBTRFS (?:error|warning|critical|info) \\(device ([^)\\s:]+)[^)]*"
+        "\\): .*\\b(?:read|write|i/o|I/O) error",
+        0, 1, 0, 0, 0, 0},
+    {"btrfs.error", DK_FS_ERROR,
+        "\\bBTRFS (?:error|critical) \\(device ([^)\\s:]+)", 0, 1, 0, 0, 0, 0},
+
+    /* Software and hardware RAID. */
+    {"md.disk_failure", DK_RAID_FAILURE,
+        "\\bmd/raid\\w*:(\\w+): Disk failure on ([^\\s,]+), disabling device",
+        0, 2, 0, 1, 0, 0},
+    {"md.read_error", DK_IO_ERROR,
+        "\\bmd/raid\\w*:(\\w+): ([\\w-]+): (?:rescheduling "
+        "sector|unrecoverable "
+        "I/O read error for block) (\\d+)",
+        0, 2, 0, 1, 3, 0},
+    {"megaraid.medium_error", DK_RAID_FAILURE,
+        "\\bmegaraid_sas \\S+: .*(?:[Mm]edium error|Predictive failure).*?"
+        "(PD [0-9a-fA-F]+\\([^)]*\\))(?: at ([0-9a-fA-F]+))?",
+        0, 1, 0, 0, 2, 1},
+    {"mpt.medium_error", DK_RAID_FAILURE,
+        "\\b(mpt\\w*|ioc\\d+)[^:]*: .*medium error", 1, 0, 0, 1, 0, 0},
+};
+
+#define NPATTERNS (sizeof(patterns) / sizeof(patterns[0]))
+
+/*
+ * Literals that every line a pattern matches must contain (any one of a
+ * pattern's literals, '|' separated).  Hyperscan looks for all of them in
+ * one pass (literal mode compiles in milliseconds, where the full regular
+ * expressions take most of a second); only the patterns whose literal was
+ * found are then tried with PCRE2.  A literal is caseless when its
+ * pattern is.
+ */
+static const struct {
+	const char *id;
+	const char *lits;
+} prefilters[] = {
+    {"freebsd.hard_error", "HARD READ ERROR|HARD WRITE ERROR"},
+    {"freebsd.hard_error_fsbn",
+        "hard error reading fsbn|hard error writing fsbn"},
+    {"freebsd.ata_failure", ": FAILURE - "},
+    {"freebsd.cam_medium", "SCSI sense: MEDIUM ERROR"},
+    {"freebsd.cam_unc", "ATA status: "},
+    {"freebsd.cam_error", "CAM status: |Retries exhausted|ATA status: "},
+    {"freebsd.g_vfs_done", "g_vfs_done():"},
+    {"linux.end_request_medium", "end_request: critical medium error, dev "},
+    {"linux.end_request", "end_request: I/O error, dev "},
+    {"linux.critical_medium", "critical medium error, dev "},
+    {"linux.blk_update_request", "blk_update_request: I/O error, dev "},
+    {"linux.print_req_error", "print_req_error: I/O error, dev "},
+    {"linux.io_error", "I/O error, dev "},
+    {"linux.blk_error", " error, dev "},
+    {"linux.buffer_io_error", "Buffer I/O error on dev"},
+    {"linux.ata_unc", ": error: {"},
+    {"linux.ata_failed_command", ": failed command: "},
+    {"linux.ata_status_err", ": status: {"},
+    {"linux.ata_error", ": error: {"},
+    {"nvme.unrecovered_read", "Unrecovered Read Error"},
+    {"nvme.cmd_error", " @ LBA "},
+    {"nvme.timeout", "nvme nvme"},
+    {"nvme.reset", "nvme nvme"},
+    {"nvme.io_error", "nvme"},
+    {"linux.scsi_medium_error", "Medium Error"},
+    {"linux.unrecovered_read", "Unrecovered read error"},
+    {"linux.scsi_hardware_error", "Hardware Error"},
+    {"linux.scsi_failed",
+        "FAILED Result: |Unhandled sense code|Unhandled error code"},
+    {"linux.medium_error", "Medium Error"},
+    {"ext.remount_ro", "emounting filesystem read-only"},
+    {"ext.io_warning", "-fs warning (device "},
+    {"ext.error", "-fs error (device "},
+    {"fs.remount_ro", "emounting filesystem read-only"},
+    {"jbd2.aborted", "Aborting journal on device "},
+    {"jbd2.error_dev", "JBD2: "},
+    {"jbd2.error", "JBD2: "},
+    {"xfs.shutdown", "XFS ("},
+    {"xfs.metadata_io_error", "XFS ("},
+    {"xfs.error", "XFS ("},
+    {"btrfs.errs", "BTRFS "},
+    {"btrfs.io_error", "BTRFS "},
+    {"btrfs.error", "BTRFS "},
+    {"md.disk_failure", "Disk failure on "},
+    {"md.read_error", "md/raid"},
+    {"megaraid.medium_error", "megaraid_sas "},
+    {"mpt.medium_error", "medium error"},
+};
+
+#define MAXLITS 128
+
+struct disk_klog {
+	hs_database_t *db;
+	hs_scratch_t *scratch;
+	pcre2_code *re[NPATTERNS];
+	pcre2_match_data *md;
+};
+
+static const char *const class_names[DK_NCLASS] = {
+    [DK_NONE] = "none",
+    [DK_IO_ERROR] = "io-error",
+    [DK_MEDIUM_ERROR] = "medium-error",
+    [DK_ATA_ERROR] = "ata-error",
+    [DK_CONTROLLER] = "controller-reset",
+    [DK_FS_ERROR] = "fs-error",
+    [DK_FS_READONLY] = "fs-readonly",
+    [DK_JOURNAL_ABORTED] = "journal-aborted",
+    [DK_FS_SHUTDOWN] = "fs-shutdown",
+    [DK_RAID_FAILURE] = "raid-failure",
+};
+
+const char *
+disk_kclass_name(enum disk_kclass c)
+{
+	if ((unsigned)c >= DK_NCLASS)
+		return "none";
+	return class_names[c];
+}
+
+size_t
+disk_klog_npatterns(void)
+{
+	return NPATTERNS;
+}
+
+const char *
+disk_klog_pattern_id(size_t i)
+{
+	return i < NPATTERNS ? patterns[i].id : NULL;
+}
+
+void
+disk_klog_free(struct disk_klog *k)
+{
+	if (k == NULL)
+		return;
+	for (size_t i = 0; i < NPATTERNS; i++)
+		pcre2_code_free(k->re[i]);
+	pcre2_match_data_free(k->md);
+	if (k->scratch != NULL)
+		hs_free_scratch(k->scratch);
+	if (k->db != NULL)
+		hs_free_database(k->db);
+	free(k);
+}
+
+/* Splits the prefilter literals of every pattern into the arrays. */
+static int
+collect_literals(const char **lit, size_t *len, unsigned *flags, unsigned *ids,
+    struct err *err)
+{
+	unsigned n = 0;
+
+	for (size_t i = 0; i < NPATTERNS; i++) {
+		const char *l = NULL;
+
+		for (size_t j = 0;
+		     j < sizeof(prefilters) / sizeof(prefilters[0]); j++)
+			if (strcmp(prefilters[j].id, patterns[i].id) == 0)
+				l = prefilters[j].lits;
+		if (l == NULL) {
+			err_set(err, 0, "pattern '%s' has no literal",
+			    patterns[i].id);
+			return -1;
+		}
+		while (*l) {
+			size_t k = strcspn(l, "|");
+
+			if (n == MAXLITS) {
+				err_set(err, 0, "too many literals");
+				return -1;
+			}
+			lit[n] = l;
+			len[n] = k;
+			flags[n] = HS_FLAG_SINGLEMATCH |
+			    (patterns[i].caseless ? HS_FLAG_CASELESS : 0);
+			ids[n] = (unsigned)i;
+			n++;
+			l += k;
+			if (*l == '|')
+				l++;
+		}
+	}
+	return (int)n;
+}
+
+struct disk_klog *
+disk_klog_new(struct err *err)
+{
+	const char *lit[MAXLITS];
+	size_t len[MAXLITS];
+	unsigned flags[MAXLITS], ids[MAXLITS];
+	hs_compile_error_t *cerr = NULL;
+	struct disk_klog *k;
+	int nlit;
+
+	_Static_assert(NPATTERNS <= 64, "pattern set is a 64-bit mask");
+	k = calloc(1, sizeof(*k));
+	if (k == NULL) {
+		err_sys(err, 12, "cannot compile the disk-error patterns");
+		return NULL;
+	}
+	for (size_t i = 0; i < NPATTERNS; i++) {
+		int ecode;
+		PCRE2_SIZE eoff;
+
+		k->re[i] = pcre2_compile((PCRE2_SPTR)patterns[i].re,
+		    PCRE2_ZERO_TERMINATED,
+		    patterns[i].caseless ? PCRE2_CASELESS : 0, &ecode, &eoff,
+		    NULL);
+		if (k->re[i] == NULL) {
+			PCRE2_UCHAR msg[128];
+
+			pcre2_get_error_message(ecode, msg, sizeof(msg));
+			err_set(err, 0, "pattern '%s': %s at offset %zu",
+			    patterns[i].id, (const char *)msg, (size_t)eoff);
+			disk_klog_free(k);
+			return NULL;
+		}
+		/* JIT is an optimisation: without it pcre2_match interprets. */
+		(void)pcre2_jit_compile(k->re[i], PCRE2_JIT_COMPLETE);
+	}
+	k->md = pcre2_match_data_create(8, NULL);
+	if (k->md == NULL) {
+		err_set(err, 12, "cannot compile the disk-error patterns");
+		disk_klog_free(k);
+		return NULL;
+	}
+	if ((nlit = collect_literals(lit, len, flags, ids, err)) == -1) {
+		disk_klog_free(k);
+		return NULL;
+	}
+	if (hs_compile_lit_multi(lit, flags, ids, len, (unsigned)nlit,
+	        HS_MODE_BLOCK, NULL, &k->db, &cerr) != HS_SUCCESS) {
+		err_set(err, 0, "literal '%.*s': %s",
+		    cerr->expression >= 0 ? (int)len[cerr->expression] : 1,
+		    cerr->expression >= 0 ? lit[cerr->expression] : "?",
+		    cerr->message);
+		hs_free_compile_error(cerr);
+		disk_klog_free(k);
+		return NULL;
+	}
+	if (hs_alloc_scratch(k->db, &k->scratch) != HS_SUCCESS) {
+		err_set(err, 12, "cannot allocate Hyperscan scratch space");
+		disk_klog_free(k);
+		return NULL;
+	}
+	return k;
+}
+
+static int
+on_match(unsigned id, unsigned long long from, unsigned long long to,
+    unsigned flags, void *ctx)
+{
+	(void)from;
+	(void)to;
+	(void)flags;
+	*(uint64_t *)ctx |= (uint64_t)1 << id;
+	return 0;
+}
+
+/* Copies capture group g into dst (cut to fit); 0 when it took part. */
+static int
+group(pcre2_match_data *md, int g, const char *line, char *dst, size_t dstsz)
+{
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+	size_t n;
+
+	dst[0] = '\0';
+	if (g <= 0 || (uint32_t)g >= pcre2_get_ovector_count(md) ||
+	    ov[2 * g] == PCRE2_UNSET)
+		return -1;
+	n = ov[2 * g + 1] - ov[2 * g];
+	if (n >= dstsz)
+		n = dstsz - 1;
+	memcpy(dst, line + ov[2 * g], n);
+	dst[n] = '\0';
+	return 0;
+}
+
+static uint64_t
+parse_sector(const char *s, int hex)
+{
+	uint64_t v = 0;
+	int any = 0;
+
+	for (; *s; s++) {
+		unsigned d;
+
+		if (*s >= '0' && *s <= '9')
+			d = (unsigned)(*s - '0');
+		else if (hex && *s >= 'a' && *s <= 'f')
+			d = (unsigned)(*s - 'a' + 10);
+		else if (hex && *s >= 'A' && *s <= 'F')
+			d = (unsigned)(*s - 'A' + 10);
+		else
+			break;
+		if (v > (UINT64_MAX - d) / (hex ? 16 : 10))
+			return UINT64_MAX;
+		v = v * (hex ? 16 : 10) + d;
+		any = 1;
+	}
+	return any ? v : UINT64_MAX;
+}
+
+enum disk_kclass
+disk_klog_classify(
+    struct disk_klog *k, const char *line, size_t len, struct disk_kmatch *m)
+{
+	uint64_t hits = 0;
+	static const char empty[1] = "";
+
+	if (line == NULL || len == 0)
+		line = empty, len = 0;
+	if (len > UINT32_MAX)
+		len = UINT32_MAX;
+	if (hs_scan(k->db, line, (unsigned)len, 0, k->scratch, on_match,
+	        &hits) != HS_SUCCESS ||
+	    hits == 0)
+		return DK_NONE;
+	for (size_t i = 0; i < NPATTERNS; i++) {
+		const struct kpattern *p = &patterns[i];
+		char sect[32];
+
+		if (!(hits & ((uint64_t)1 << i)))
+			continue;
+		if (pcre2_match(
+		        k->re[i], (PCRE2_SPTR)line, len, 0, 0, k->md, NULL) < 0)
+			continue;
+		memset(m, 0, sizeof(*m));
+		m->cls = p->cls;
+		m->pattern = p->id;
+		m->sector = UINT64_MAX;
+		if (group(k->md, p->dev, line, m->device, sizeof(m->device)) ==
+		        -1 ||
+		    m->device[0] == '\0')
+			group(
+			    k->md, p->dev2, line, m->device, sizeof(m->device));
+		if (strncmp(m->device, "/dev/", 5) == 0)
+			memmove(
+			    m->device, m->device + 5, strlen(m->device) - 4);
+		group(k->md, p->extra, line, m->extra, sizeof(m->extra));
+		if (group(k->md, p->sector, line, sect, sizeof(sect)) == 0)
+			m->sector = parse_sector(sect, p->sect_hex);
+		return m->cls;
+	}
+	return DK_NONE;
+}
+
+/* --- prefixes ------------------------------------------------------- */
+
+static int
+digits(const char *s, const char *end, int n, int *out)
+{
+	int v = 0;
+
+	if (end - s < n)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+/* "2026-11-26T20:18:15[.frac](Z|+hh:mm)"; returns the end or NULL. */
+static const char *
+parse_rfc3339(const char *s, const char *end, time_t *when)
+{
+	struct tm tm;
+	int y, mo, d, h, mi, sec, oh = 0, om = 0, sign = 0;
+	const char *p = s;
+
+	if (digits(p, end, 4, &y) || end - p < 19 || p[4] != '-' ||
+	    digits(p + 5, end, 2, &mo) || p[7] != '-' ||
+	    digits(p + 8, end, 2, &d) || (p[10] != 'T' && p[10] != ' ') ||
+	    digits(p + 11, end, 2, &h) || p[13] != ':' ||
+	    digits(p + 14, end, 2, &mi) || p[16] != ':' ||
+	    digits(p + 17, end, 2, &sec))
+		return NULL;
+	p += 19;
+	if (p < end && (*p == '.' || *p == ',')) {
+		p++;
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+	}
+	if (p < end && *p == 'Z') {
+		p++;
+	} else if (p < end && (*p == '+' || *p == '-')) {
+		sign = *p == '-' ? -1 : 1;
+		if (digits(p + 1, end, 2, &oh))
+			return NULL;
+		p += 3;
+		if (p < end && *p == ':')
+			p++;
+		if (digits(p, end, 2, &om))
+			return NULL;
+		p += 2;
+	}
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
+	    sec > 60)
+		return NULL;
+	if (sign == 0 && (p >= end || *p != ' '))
+		return NULL;
+	*when = timegm(&tm) - sign * (oh * 3600 + om * 60);
+	return p;
+}
+
+/* "Nov 26 20:18:15" (day may be " 6"); returns the end or NULL. */
+static const char *
+parse_rfc3164(const char *s, const char *end, time_t now, time_t *when)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	struct tm tm, nowtm;
+	int mon = -1, d, h, mi, sec;
+	const char *p = s;
+	time_t t;
+
+	if (end - p < 15 || p[3] != ' ')
+		return NULL;
+	for (int i = 0; i < 12; i++)
+		if (memcmp(p, months + 3 * i, 3) == 0)
+			mon = i;
+	if (mon < 0)
+		return NULL;
+	if (p[4] == ' ') {
+		if (digits(p + 5, end, 1, &d))
+			return NULL;
+	} else if (digits(p + 4, end, 2, &d)) {
+		return NULL;
+	}
+	if (p[6] != ' ' || digits(p + 7, end, 2, &h) || p[9] != ':' ||
+	    digits(p + 10, end, 2, &mi) || p[12] != ':' ||
+	    digits(p + 13, end, 2, &sec) || h > 23 || mi > 59 || sec > 60 ||
+	    d < 1)
+		return NULL;
+	localtime_r(&now, &nowtm);
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = nowtm.tm_year;
+	tm.tm_mon = mon;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	tm.tm_isdst = -1;
+	t = mktime(&tm);
+	if (t > now + 86400) {
+		memset(&tm, 0, sizeof(tm));
+		tm.tm_year = nowtm.tm_year - 1;
+		tm.tm_mon = mon;
+		tm.tm_mday = d;
+		tm.tm_hour = h;
+		tm.tm_min = mi;
+		tm.tm_sec = sec;
+		tm.tm_isdst = -1;
+		t = mktime(&tm);
+	}
+	*when = t;
+	return p + 15;
+}
+
+/* "[  12.345678] " at p: seconds, and the end; NULL when absent. */
+static const char *
+parse_uptime(const char *p, const char *end, double *up)
+{
+	double v = 0, scale = 0.1;
+	int any = 0;
+
+	if (p >= end || *p != '[')
+		return NULL;
+	p++;
+	while (p < end && *p == ' ')
+		p++;
+	while (p < end && *p >= '0' && *p <= '9') {
+		v = v * 10 + (*p - '0');
+		p++;
+		any = 1;
+	}
+	if (!any || p >= end || *p != '.')
+		return NULL;
+	p++;
+	while (p < end && *p >= '0' && *p <= '9') {
+		v += (*p - '0') * scale;
+		scale /= 10;
+		p++;
+	}
+	if (p >= end || *p != ']')
+		return NULL;
+	p++;
+	if (p < end && *p == ' ')
+		p++;
+	*up = v;
+	return p;
+}
+
+void
+disk_klog_split(
+    const char *line, size_t len, time_t now, struct disk_kline *out)
+{
+	const char *end = line + len, *p, *host, *tag;
+	time_t when = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->msg = line;
+	out->msglen = len;
+	out->uptime = -1;
+	p = parse_rfc3339(line, end, &when);
+	if (p == NULL)
+		p = parse_rfc3164(line, end, now, &when);
+	if (p != NULL && p < end && *p == ' ') {
+		/* host, then the tag up to '[' or ':' */
+		p++;
+		host = p;
+		while (p < end && *p != ' ')
+			p++;
+		if (p > host && p < end) {
+			p++;
+			tag = p;
+			while (p < end && *p != ':' && *p != '[' && *p != ' ')
+				p++;
+			if (p > tag && p < end) {
+				out->tag = tag;
+				out->taglen = (size_t)(p - tag);
+				if (*p == '[') /* pid */
+					while (p < end && *p != ']')
+						p++;
+				if (p < end && *p == ']')
+					p++;
+				if (p < end && *p == ':')
+					p++;
+				if (p < end && *p == ' ')
+					p++;
+				out->when = when;
+				out->msg = p;
+				out->msglen = (size_t)(end - p);
+			}
+		}
+	}
+	p = parse_uptime(out->msg, end, &out->uptime);
+	if (p != NULL) {
+		out->msglen = (size_t)(end - p);
+		out->msg = p;
+	}
+}
+
+enum disk_kclass
+disk_klog_line(struct disk_klog *k, const char *line, size_t len, time_t now,
+    struct disk_kline *kl, struct disk_kmatch *m)
+{
+	disk_klog_split(line, len, now, kl);
+	if (kl->tag != NULL &&
+	    !(kl->taglen == 6 && memcmp(kl->tag, "kernel", 6) == 0))
+		return DK_NONE;
+	return disk_klog_classify(k, kl->msg, kl->msglen, m);
+}

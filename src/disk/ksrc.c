@@ -1,0 +1,293 @@
+/*
+ * ksrc.c - read kernel messages from /dev/kmsg, the journal and log files
+ * (see ksrc.h).
+ */
+#include "disk/ksrc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <zlib.h>
+
+#include "config.h"
+#include "base/cur.h"
+#include "base/err.h"
+
+#if HAVE_LIBSYSTEMD
+#include <systemd/sd-journal.h>
+#endif
+
+int
+disk_kmsg_parse(
+    const char *buf, size_t len, struct disk_kmsg_rec *r, struct err *err)
+{
+	const char *cur = buf, *end = buf + len, *nl;
+	uint64_t pri;
+
+	memset(r, 0, sizeof(*r));
+	if (cur_u64(&cur, end, &pri) == -1 || pri > 0xFFFFFFFFu ||
+	    cur_char(&cur, end, ',') == -1 ||
+	    cur_u64(&cur, end, &r->seq) == -1 ||
+	    cur_char(&cur, end, ',') == -1 ||
+	    cur_u64(&cur, end, &r->usec) == -1 ||
+	    cur_char(&cur, end, ',') == -1 || cur >= end)
+		return err_set(err, EINVAL, "malformed kmsg record header");
+	r->facility = (unsigned)(pri >> 3);
+	r->level = (unsigned)(pri & 7);
+	r->flag = *cur++;
+	/* Fields added by later kernels come before ';'. */
+	while (cur < end && *cur != ';' && *cur != '\n')
+		cur++;
+	if (cur >= end || *cur != ';')
+		return err_set(err, EINVAL, "malformed kmsg record: no ';'");
+	cur++;
+	nl = memchr(cur, '\n', (size_t)(end - cur));
+	r->msg = cur;
+	r->msglen = nl ? (size_t)(nl - cur) : (size_t)(end - cur);
+	cur = nl ? nl + 1 : end;
+	/* Dictionary: continuation lines " KEY=value". */
+	while (cur < end && *cur == ' ') {
+		const char *ls = cur + 1;
+		size_t n;
+
+		nl = memchr(ls, '\n', (size_t)(end - ls));
+		n = nl ? (size_t)(nl - ls) : (size_t)(end - ls);
+		if (n > 7 && memcmp(ls, "DEVICE=", 7) == 0) {
+			r->device = ls + 7;
+			r->devlen = n - 7;
+		}
+		r->ndict++;
+		cur = nl ? nl + 1 : end;
+	}
+	return 0;
+}
+
+/* --- log files --------------------------------------------------------- */
+
+int
+disk_ksrc_file(const char *path, disk_kline_fn fn, void *ctx,
+    struct disk_ksrc_stats *st, struct err *err)
+{
+	enum { CHUNK = 1 << 16 };
+	char *buf, *line;
+	size_t llen = 0;
+	int cutting = 0, n, fd;
+	gzFile gz;
+
+	memset(st, 0, sizeof(*st));
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd == -1)
+		return err_sys(err, errno, "cannot open '%s'", path);
+	/* gzdopen reads plain files as they are. */
+	gz = gzdopen(fd, "rb");
+	if (gz == NULL) {
+		close(fd);
+		return err_set(err, ENOMEM, "cannot read '%s'", path);
+	}
+	buf = malloc(CHUNK);
+	line = malloc(DISK_KLINE_MAX);
+	if (buf == NULL || line == NULL) {
+		free(buf);
+		free(line);
+		gzclose(gz);
+		return err_set(err, ENOMEM, "cannot read '%s'", path);
+	}
+	while ((n = gzread(gz, buf, CHUNK)) > 0) {
+		const char *p = buf, *end = buf + n;
+
+		while (p < end) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+			size_t take = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+			if (!cutting) {
+				if (llen + take > DISK_KLINE_MAX) {
+					take = DISK_KLINE_MAX - llen;
+					cutting = 1;
+					st->cut++;
+				}
+				memcpy(line + llen, p, take);
+				llen += take;
+			}
+			if (nl == NULL)
+				break;
+			if (llen > 0 && line[llen - 1] == '\r')
+				llen--;
+			st->lines++;
+			fn(ctx, line, llen, st->lines, 0);
+			llen = 0;
+			cutting = 0;
+			p = nl + 1;
+		}
+	}
+	if (n < 0) {
+		int e;
+		const char *msg = gzerror(gz, &e);
+
+		err_set(err, EIO, "cannot read '%s': %s", path,
+		    e == Z_ERRNO ? strerror(errno) : msg);
+		free(buf);
+		free(line);
+		gzclose(gz);
+		return -1;
+	}
+	if (llen > 0) { /* a last line without newline */
+		st->lines++;
+		fn(ctx, line, llen, st->lines, 0);
+	}
+	free(buf);
+	free(line);
+	gzclose(gz);
+	return 0;
+}
+
+/* --- /dev/kmsg ---------------------------------------------------------- */
+
+/* Wall time of boot, as the kernel's log time stamps count from it. */
+static double
+boot_wall(void)
+{
+	struct timespec rt, mono;
+
+	clock_gettime(CLOCK_REALTIME, &rt);
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	return (double)rt.tv_sec - (double)mono.tv_sec +
+	    ((double)rt.tv_nsec - (double)mono.tv_nsec) / 1e9;
+}
+
+int
+disk_ksrc_kmsg(const char *path, uint64_t from, int kern_only, disk_kline_fn fn,
+    void *ctx, struct disk_ksrc_stats *st, struct err *err)
+{
+	char *buf;
+	double boot = boot_wall();
+	int fd;
+
+	memset(st, 0, sizeof(*st));
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd == -1)
+		return err_sys(err, errno, "cannot open '%s'", path);
+	buf = malloc(DISK_KLINE_MAX * 2);
+	if (buf == NULL) {
+		close(fd);
+		return err_set(err, ENOMEM, "cannot read '%s'", path);
+	}
+	for (;;) {
+		struct disk_kmsg_rec r;
+		struct err perr = {0};
+		ssize_t n = read(fd, buf, DISK_KLINE_MAX * 2 - 1);
+
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && errno == EPIPE) { /* overwritten: go on */
+			st->lost++;
+			continue;
+		}
+		if (n == -1 && errno == EAGAIN)
+			break;
+		if (n == -1) {
+			int e = errno;
+
+			free(buf);
+			close(fd);
+			return err_sys(err, e, "cannot read '%s'", path);
+		}
+		if (n == 0)
+			break;
+		if (disk_kmsg_parse(buf, (size_t)n, &r, &perr) == -1) {
+			st->malformed++;
+			continue;
+		}
+		/* The buffer covers the time from its oldest record on. */
+		if (st->first_time == 0)
+			st->first_time = (time_t)(boot + (double)r.usec / 1e6);
+		if (r.seq < from) {
+			st->skipped++;
+			continue;
+		}
+		if (st->lines == 0)
+			st->first_seq = r.seq;
+		st->last_seq = r.seq;
+		st->lines++;
+		if (kern_only && r.facility != 0)
+			continue;
+		fn(ctx, r.msg, r.msglen, r.seq,
+		    (time_t)(boot + (double)r.usec / 1e6));
+	}
+	free(buf);
+	close(fd);
+	return 0;
+}
+
+/* --- the journal ---------------------------------------------------------- */
+
+int
+disk_ksrc_journal(const char *after_cursor, disk_kline_fn fn, void *ctx,
+    char *cursor_out, size_t cursor_sz, struct disk_ksrc_stats *st,
+    struct err *err)
+{
+	memset(st, 0, sizeof(*st));
+	if (cursor_sz > 0)
+		cursor_out[0] = '\0';
+#if HAVE_LIBSYSTEMD
+	sd_journal *j;
+	int rc, any = 0;
+
+	rc = sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY | SD_JOURNAL_SYSTEM);
+	if (rc < 0)
+		return err_sys(err, -rc, "cannot open the journal");
+	rc = sd_journal_add_match(j, "_TRANSPORT=kernel", 0);
+	if (rc < 0) {
+		sd_journal_close(j);
+		return err_sys(err, -rc, "cannot read the journal");
+	}
+	if (after_cursor != NULL && after_cursor[0] != '\0') {
+		if (sd_journal_seek_cursor(j, after_cursor) >= 0 &&
+		    sd_journal_next(j) > 0 &&
+		    sd_journal_test_cursor(j, after_cursor) <= 0)
+			sd_journal_previous(j); /* cursor gone: start there */
+	} else {
+		sd_journal_seek_head(j);
+	}
+	while ((rc = sd_journal_next(j)) > 0) {
+		const void *data;
+		size_t len;
+		uint64_t usec = 0;
+		char *c;
+
+		if (sd_journal_get_data(j, "MESSAGE", &data, &len) < 0 ||
+		    len < 8)
+			continue;
+		sd_journal_get_realtime_usec(j, &usec);
+		st->lines++;
+		if (st->first_time == 0)
+			st->first_time = (time_t)(usec / 1000000);
+		if (len - 8 > DISK_KLINE_MAX) {
+			st->cut++;
+			len = DISK_KLINE_MAX + 8;
+		}
+		fn(ctx, (const char *)data + 8, len - 8, st->lines,
+		    (time_t)(usec / 1000000));
+		if (sd_journal_get_cursor(j, &c) >= 0) {
+			if (strlen(c) < cursor_sz) {
+				memcpy(cursor_out, c, strlen(c) + 1);
+				any = 1;
+			}
+			free(c);
+		}
+	}
+	sd_journal_close(j);
+	if (rc < 0)
+		return err_sys(err, -rc, "cannot read the journal");
+	(void)any;
+	return 0;
+#else
+	(void)after_cursor;
+	(void)fn;
+	(void)ctx;
+	(void)err;
+	return 1;
+#endif
+}
