@@ -38,9 +38,16 @@ done
 check_match "Apache: the upstream version read from the binary" '^2\.4\.[0-9]+$' "$(svc version Apache)"
 check_match "OpenSSH: the upstream version read from the binary" '^[0-9]+\.[0-9]+p[0-9]+$' "$(svc version OpenSSH)"
 
-# Every TCP and UDP listener that ss sees is somewhere in the table.
-ports=$(ss -Hltun | awk '{ n = split($5, a, ":"); print a[n] "/" ($1 == "tcp" ? "tcp" : "udp") }' | sort -u)
-listed=$(jq -r '.services[].listen[] | "\(.port)/\(.proto | rtrimstr("6"))"' "$TMP/inv.json")
+# Every TCP and UDP listener that ss sees is somewhere in the table.  Other
+# programs may open and close listeners meanwhile: only those ss sees both
+# before and after the inventory count.
+ss_ports() { ss -Hltun | awk '{ n = split($5, a, ":"); print a[n] "/" ($1 == "tcp" ? "tcp" : "udp") }' | sort -u; }
+before=$(ss_ports)
+run "$SAKIMORI" inventory --json --no-save
+printf '%s\n' "$OUT" > "$TMP/inv2.json"
+after=$(ss_ports)
+ports=$(comm -12 <(printf '%s\n' "$before") <(printf '%s\n' "$after"))
+listed=$(jq -r '.services[].listen[] | "\(.port)/\(.proto | rtrimstr("6"))"' "$TMP/inv2.json")
 missing=""
 for p in $ports; do
 	printf '%s\n' "$listed" | grep -qx "$p" || missing="$missing $p"
