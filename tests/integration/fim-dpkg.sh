@@ -9,7 +9,8 @@
 command -v dpkg-deb >/dev/null && command -v dpkg >/dev/null || skip_all "no dpkg"
 command -v jq >/dev/null || skip_all "jq is not installed"
 
-PKG=sakimori-fim-test
+# A name of its own: several runs (other checkouts) may share this dpkg.
+PKG=sakimori-fim-test-$$-$RANDOM
 DEST=/opt/$PKG
 dpkg -s "$PKG" >/dev/null 2>&1 && skip_all "$PKG is installed already (left by another run?)"
 
