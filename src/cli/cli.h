@@ -86,8 +86,17 @@ int cli_usage_error(const struct cli *cli, const char *cmd, const char *fmt,
 /* The exit status for a report: its worst severity. */
 int cli_exit_for(const struct report *r);
 
+/*
+ * Sampling interval for rates ("1", "0.5", "2s", "250ms"; 0 means rates
+ * since boot); 0 or -1.  The default is "set interval" or 1 s.
+ */
+int cli_interval(const char *arg, double *out);
+double cli_interval_default(const struct cli *cli);
+
 /* Subcommands: argv[0] is the subcommand's name. */
 int cmd_config(struct cli *cli, int argc, char **argv);
+int cmd_status(struct cli *cli, int argc, char **argv);
+int cmd_check(struct cli *cli, int argc, char **argv);
 int cmd_audit(struct cli *cli, int argc, char **argv);
 int cmd_logs(struct cli *cli, int argc, char **argv);
 int cmd_fim(struct cli *cli, int argc, char **argv);

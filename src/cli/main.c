@@ -20,6 +20,11 @@ struct command {
 };
 
 static const struct command commands[] = {
+    {"status", cmd_status,
+        "one screen: uptime, load, users, CPU, memory, filesystems, disks, "
+        "top processes, findings"},
+    {"check", cmd_check,
+        "run the built-in checks once; Nagios-style exit status"},
     {"audit", cmd_audit,
         "review a server's configuration (audit apache): what is open"},
     {"config", cmd_config,

@@ -50,7 +50,7 @@ sample_counters(struct snap *s, const char *root, int second)
 			s->want &= ~SNAP_BIT(SNAP_DISK);
 		}
 	}
-	if (want(s, SNAP_PROC)) {
+	if (want(s, SNAP_PROC) && (second || !(s->want & SNAP_PROC_ONCE))) {
 		struct proc_table *t = second ? &s->proc1 : &s->proc0;
 		/* The first sample only needs the CPU times. */
 		unsigned what = second ? PROC_READ_ALL : 0;
@@ -149,7 +149,9 @@ snap_take(struct snap *s, const char *root, unsigned wantmask, double interval,
 	if (want(s, SNAP_DISK))
 		s->have |= SNAP_BIT(SNAP_DISK);
 	if (want(s, SNAP_PROC)) {
-		proc_table_cpu(&s->proc1, s->interval > 0 ? &s->proc0 : NULL);
+		int sampled = s->interval > 0 && !(s->want & SNAP_PROC_ONCE);
+
+		proc_table_cpu(&s->proc1, sampled ? &s->proc0 : NULL);
 		s->have |= SNAP_BIT(SNAP_PROC);
 	}
 	if (want(s, SNAP_USERS)) {

@@ -40,6 +40,8 @@ enum snap_section {
 
 #define SNAP_BIT(s) (1u << (s))
 #define SNAP_ALL ((1u << SNAP_NSECTIONS) - 1)
+/* With SNAP_PROC: read processes once (no per-process CPU sample). */
+#define SNAP_PROC_ONCE (1u << 30)
 
 struct snap {
 	unsigned want, have; /* SNAP_BIT masks */

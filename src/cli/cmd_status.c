@@ -1,0 +1,769 @@
+/*
+ * cmd_status.c - "sakimori status": one screen combining w, vmstat, free,
+ * df, iostat and top, then the current findings of the built-in checks.
+ * Everything comes from one snapshot (collect/snap.h): the rates over
+ * --interval seconds (default 1; 0 means averages since boot).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/cur.h"
+#include "base/finding.h"
+#include "base/json.h"
+#include "base/output.h"
+#include "base/table.h"
+#include "base/timeutil.h"
+#include "cli/cli.h"
+#include "collect/snap.h"
+#include "rules/rules.h"
+
+enum {
+	OPT_INTERVAL = OPT_FIRST_PRIVATE,
+	OPT_TOP,
+	OPT_ALL_FS,
+	OPT_ALL_DISKS,
+};
+
+struct status_opts {
+	double interval;
+	size_t top;
+	int all_fs, all_disks;
+};
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+	    "usage: sakimori status [--interval S] [--top N] [--all-fs] "
+	    "[--all-disks]\n"
+	    "                       [--json] [--root DIR] [-f FILE]\n"
+	    "\n"
+	    "One screen: uptime, load and users (w); CPU, memory and swap "
+	    "(vmstat,\n"
+	    "free); filesystems (df); disks (iostat -dx); the busiest "
+	    "processes (top);\n"
+	    "and the current findings of the built-in checks.\n"
+	    "\n"
+	    "  --interval S   sample rates over S seconds (default 1, or "
+	    "'set interval');\n"
+	    "                 0: no wait, averages since boot (per-process "
+	    "CPU over\n"
+	    "                 each process's life, as ps)\n"
+	    "  --top N        processes to show (default 10)\n"
+	    "  --all-fs       also pseudo and duplicate filesystems\n"
+	    "  --all-disks    also partitions and devices without I/O\n"
+	    "  --json         JSON lines, one object per item (see "
+	    "sakimori(8))\n"
+	    "  --root DIR     read /proc, /sys, /dev, /etc and /run below DIR\n"
+	    "\n"
+	    "Exit status: the worst finding (0 OK, 1 WARNING, 2 CRITICAL, 3 "
+	    "UNKNOWN).\n");
+}
+
+static const char *
+hostname_of(const struct cli *cli, char *buf, size_t sz)
+{
+	const char *set = cli->conf_loaded
+	    ? conf_setting(&cli->conf, "hostname", NULL)
+	    : NULL;
+
+	if (set)
+		return set;
+	if (gethostname(buf, sz) == -1)
+		snprintf(buf, sz, "localhost");
+	buf[sz - 1] = '\0';
+	return buf;
+}
+
+/* Whether a device is shown: whole disks that did some I/O, as iostat. */
+static int
+disk_shown(const struct disk_stat *d, int all)
+{
+	if (all)
+		return 1;
+	if (d->whole == 0)
+		return 0;
+	return d->f[DS_RD_IOS] + d->f[DS_WR_IOS] + d->f[DS_DC_IOS] > 0;
+}
+
+static void
+fmt_u64(char *buf, size_t sz, uint64_t v)
+{
+	snprintf(buf, sz, "%llu", (unsigned long long)v);
+}
+
+static void
+fmt_f(char *buf, size_t sz, double v, int prec)
+{
+	if (isnan(v))
+		snprintf(buf, sz, "-");
+	else
+		snprintf(buf, sz, "%.*f", prec, v);
+}
+
+static void
+fmt_hm(char *buf, size_t sz, time_t t)
+{
+	struct tm tm;
+
+	if (localtime_r(&t, &tm) == NULL)
+		snprintf(buf, sz, "?");
+	else
+		strftime(buf, sz, "%Y-%m-%d %H:%M", &tm);
+}
+
+/* ---- the human screen ------------------------------------------------ */
+
+static void
+print_head(const struct cli *cli, const struct snap *s, FILE *fp)
+{
+	char host[256], up[32], now[32];
+
+	hostname_of(cli, host, sizeof(host));
+	dur_format(up, sizeof(up), (uint64_t)s->up.up);
+	fmt_hm(now, sizeof(now), s->now);
+	fprintf(fp, "%s  %s  up %s, %zu user%s", host, now, up, s->users.n,
+	    s->users.n == 1 ? "" : "s");
+	if (s->have & SNAP_BIT(SNAP_LOAD))
+		fprintf(fp,
+		    ", load average: %.2f, %.2f, %.2f (%ld CPU%s, %.2f per "
+		    "CPU)",
+		    s->load.avg1, s->load.avg5, s->load.avg15, s->ncpu,
+		    s->ncpu == 1 ? "" : "s", s->load.avg1 / (double)s->ncpu);
+	fputc('\n', fp);
+	if (s->interval > 0)
+		fprintf(fp, "rates over %.2f s\n", s->interval);
+	else
+		fprintf(fp, "rates are averages since boot\n");
+}
+
+static void
+print_cpu(const struct snap *s, FILE *fp, int color)
+{
+	static const char *const hdr[] = {
+	    "CPU", "%USER", "%SYS", "%IDLE", "%IOWAIT", "%STEAL"};
+	struct table t;
+	struct cpu_usage u;
+	char c[6][32];
+	const char *cells[6];
+
+	if (!(s->have & SNAP_BIT(SNAP_CPU))) {
+		fprintf(fp, "\ncpu: %s\n", s->err[SNAP_CPU]);
+		return;
+	}
+	fputc('\n', fp);
+	table_init(&t, 6, hdr, "lrrrrr");
+	for (long i = -1; i < (long)s->cpu1.ncpu; i++) {
+		int id = i < 0 ? -1 : s->cpu1.cpu[i].id;
+
+		if (snap_cpu(s, id, &u) == -1)
+			continue;
+		if (id < 0)
+			snprintf(c[0], sizeof(c[0]), "all");
+		else
+			snprintf(c[0], sizeof(c[0]), "cpu%d", id);
+		fmt_f(c[1], sizeof(c[1]), u.user, 1);
+		fmt_f(c[2], sizeof(c[2]), u.system, 1);
+		fmt_f(c[3], sizeof(c[3]), u.idle, 1);
+		fmt_f(c[4], sizeof(c[4]), u.iowait, 1);
+		fmt_f(c[5], sizeof(c[5]), u.steal, 1);
+		for (int k = 0; k < 6; k++)
+			cells[k] = c[k];
+		table_row(&t, cells);
+	}
+	table_print(&t, fp, color);
+	table_release(&t);
+	fprintf(fp,
+	    "processes: %zu (%llu running, %llu blocked); %.0f interrupts/s, "
+	    "%.0f context switches/s\n",
+	    s->proc1.n, (unsigned long long)s->cpu1.procs_running,
+	    (unsigned long long)s->cpu1.procs_blocked, s->intr_s, s->ctxt_s);
+}
+
+static void
+print_mem(const struct snap *s, FILE *fp, int color)
+{
+	static const char *const hdr[] = {
+	    "kB", "TOTAL", "USED", "FREE", "SHARED", "BUFF/CACHE", "AVAILABLE"};
+	const struct mem_summary *m = &s->memsum;
+	struct table t;
+	char c[7][32];
+	const char *cells[7];
+
+	if (!(s->have & SNAP_BIT(SNAP_MEM))) {
+		fprintf(fp, "\nmemory: %s\n", s->err[SNAP_MEM]);
+		return;
+	}
+	fputc('\n', fp);
+	table_init(&t, 7, hdr, "lrrrrrr");
+	snprintf(c[0], sizeof(c[0]), "Mem:");
+	fmt_u64(c[1], sizeof(c[1]), m->total);
+	fmt_u64(c[2], sizeof(c[2]), m->used);
+	fmt_u64(c[3], sizeof(c[3]), m->free);
+	fmt_u64(c[4], sizeof(c[4]), m->shared);
+	fmt_u64(c[5], sizeof(c[5]), m->buff_cache);
+	fmt_u64(c[6], sizeof(c[6]), m->available);
+	for (int k = 0; k < 7; k++)
+		cells[k] = c[k];
+	table_row(&t, cells);
+	snprintf(c[0], sizeof(c[0]), "Swap:");
+	fmt_u64(c[1], sizeof(c[1]), m->swap_total);
+	fmt_u64(c[2], sizeof(c[2]), m->swap_used);
+	fmt_u64(c[3], sizeof(c[3]), m->swap_free);
+	cells[4] = cells[5] = cells[6] = "";
+	table_row(&t, cells);
+	table_print(&t, fp, color);
+	table_release(&t);
+	fprintf(fp, "available %.1f%%%s", m->avail_pct,
+	    m->avail_estimated ? " (estimated)" : "");
+	if (s->have & SNAP_BIT(SNAP_VM))
+		fprintf(fp,
+		    "; swapped in %.1f, out %.1f pages/s; paged in %.0f, out "
+		    "%.0f kB/s",
+		    s->swapin_s, s->swapout_s, s->pgin_kb_s, s->pgout_kb_s);
+	fputc('\n', fp);
+}
+
+static void
+print_fs(const struct snap *s, FILE *fp, int color)
+{
+	static const char *const hdr[] = {"FILESYSTEM", "TYPE", "SIZE-kB",
+	    "USED-kB", "AVAIL-kB", "USE%", "IUSE%", "MOUNTED ON"};
+	struct table t;
+	char c[8][64];
+	const char *cells[8];
+
+	if (!(s->have & SNAP_BIT(SNAP_FS))) {
+		fprintf(fp, "\nfilesystems: %s\n", s->err[SNAP_FS]);
+		return;
+	}
+	fputc('\n', fp);
+	table_init(&t, 8, hdr, "llrrrrrl");
+	for (size_t i = 0; i < s->mounts.n; i++) {
+		const struct mount_entry *e = &s->mounts.m[i];
+
+		if (!e->shown || !e->have_usage)
+			continue;
+		cells[0] = e->source;
+		cells[1] = e->fstype;
+		fmt_u64(c[2], sizeof(c[2]), e->u.size_kb);
+		fmt_u64(c[3], sizeof(c[3]), e->u.used_kb);
+		fmt_u64(c[4], sizeof(c[4]), e->u.avail_kb);
+		fmt_f(c[5], sizeof(c[5]), e->u.used_pct, 1);
+		fmt_f(c[6], sizeof(c[6]), e->u.inodes_pct, 1);
+		for (int k = 2; k < 7; k++)
+			cells[k] = c[k];
+		cells[7] = e->mnt;
+		table_row(&t, cells);
+	}
+	table_print(&t, fp, color);
+	table_release(&t);
+}
+
+static void
+print_disks(
+    const struct snap *s, const struct status_opts *o, FILE *fp, int color)
+{
+	static const char *const hdr[] = {"DEVICE", "r/s", "w/s", "rkB/s",
+	    "wkB/s", "r_await", "w_await", "aqu-sz", "%util"};
+	struct table t;
+	char c[9][32];
+	const char *cells[9];
+	struct disk_rates r;
+	size_t rows = 0;
+
+	if (!(s->have & SNAP_BIT(SNAP_DISK))) {
+		fprintf(fp, "\ndisks: %s\n", s->err[SNAP_DISK]);
+		return;
+	}
+	table_init(&t, 9, hdr, "lrrrrrrrr");
+	for (size_t i = 0; i < s->disk1.n; i++) {
+		const struct disk_stat *d = &s->disk1.d[i];
+
+		if (!disk_shown(d, o->all_disks) || snap_disk(s, i, &r) == -1)
+			continue;
+		cells[0] = d->name;
+		fmt_f(c[1], sizeof(c[1]), r.r_s, 2);
+		fmt_f(c[2], sizeof(c[2]), r.w_s, 2);
+		fmt_f(c[3], sizeof(c[3]), r.rkb_s, 2);
+		fmt_f(c[4], sizeof(c[4]), r.wkb_s, 2);
+		fmt_f(c[5], sizeof(c[5]), r.r_await, 2);
+		fmt_f(c[6], sizeof(c[6]), r.w_await, 2);
+		fmt_f(c[7], sizeof(c[7]), r.aqu_sz, 2);
+		fmt_f(c[8], sizeof(c[8]), r.util, 2);
+		for (int k = 1; k < 9; k++)
+			cells[k] = c[k];
+		table_row(&t, cells);
+		rows++;
+	}
+	if (rows) {
+		fputc('\n', fp);
+		table_print(&t, fp, color);
+	}
+	table_release(&t);
+}
+
+static void
+print_users(const struct snap *s, FILE *fp, int color)
+{
+	static const char *const hdr[] = {
+	    "USER", "TTY", "FROM", "LOGIN@", "IDLE"};
+	struct table t;
+	char login[32], idle[32];
+	const char *cells[5];
+
+	if (s->users.n == 0)
+		return;
+	fputc('\n', fp);
+	table_init(&t, 5, hdr, "lllll");
+	for (size_t i = 0; i < s->users.n; i++) {
+		const struct session *u = &s->users.s[i];
+
+		fmt_hm(login, sizeof(login), u->login);
+		if (u->idle < 0)
+			snprintf(idle, sizeof(idle), "?");
+		else
+			dur_format(idle, sizeof(idle), (uint64_t)u->idle);
+		cells[0] = u->user;
+		cells[1] = u->line;
+		cells[2] = u->host[0] ? u->host : "-";
+		cells[3] = login;
+		cells[4] = idle;
+		table_row(&t, cells);
+	}
+	table_print(&t, fp, color);
+	table_release(&t);
+}
+
+/* The command line (cut to fit a screen line), or [comm] for kernel threads. */
+static const char *
+command_of(const struct proc *p, char *buf, size_t sz)
+{
+	if (p->cmdline[0])
+		snprintf(buf, sz, "%s", p->cmdline);
+	else
+		snprintf(buf, sz, "[%s]", p->comm);
+	return buf;
+}
+
+static void
+print_procs(
+    const struct snap *s, const struct status_opts *o, FILE *fp, int color)
+{
+	static const char *const hdr[] = {"PID", "USER", "S", "%CPU", "RSS-kB",
+	    "VSZ-kB", "TIME", "ELAPSED", "COMMAND"};
+	const struct proc **top;
+	struct table t;
+	char c[9][64], cmd[100];
+	const char *cells[9];
+	size_t n;
+
+	if (!(s->have & SNAP_BIT(SNAP_PROC))) {
+		fprintf(fp, "\nprocesses: %s\n", s->err[SNAP_PROC]);
+		return;
+	}
+	top = calloc(o->top ? o->top : 1, sizeof(*top));
+	if (top == NULL)
+		return;
+	n = proc_table_top(&s->proc1, o->top, top);
+	fputc('\n', fp);
+	table_init(&t, 9, hdr, "rllrrrrrl");
+	for (size_t i = 0; i < n; i++) {
+		const struct proc *p = top[i];
+
+		snprintf(c[0], sizeof(c[0]), "%d", p->pid);
+		cells[1] = p->user;
+		snprintf(c[2], sizeof(c[2]), "%c", p->state);
+		fmt_f(c[3], sizeof(c[3]), p->cpu_pct, 1);
+		fmt_u64(c[4], sizeof(c[4]), p->rss_kb);
+		fmt_u64(c[5], sizeof(c[5]), p->vsz_kb);
+		dur_format(c[6], sizeof(c[6]), (uint64_t)p->cpu_secs);
+		dur_format(c[7], sizeof(c[7]), (uint64_t)p->run_secs);
+		cells[0] = c[0];
+		for (int k = 2; k < 8; k++)
+			cells[k] = c[k];
+		cells[8] = command_of(p, cmd, sizeof(cmd));
+		table_row(&t, cells);
+	}
+	table_print(&t, fp, color);
+	table_release(&t);
+	free(top);
+	if (s->proc1.vanished || s->proc1.unreadable || s->proc1.malformed)
+		fprintf(fp,
+		    "(skipped: %u vanished while read, %u unreadable, %u "
+		    "malformed)\n",
+		    s->proc1.vanished, s->proc1.unreadable, s->proc1.malformed);
+}
+
+/* ---- JSON lines ------------------------------------------------------ */
+
+static json_t *
+jtime(time_t t)
+{
+	char buf[64];
+
+	time_iso(buf, sizeof(buf), t);
+	return json_string(buf);
+}
+
+static json_t *
+jnum(double v)
+{
+	return jreal_or_null(v);
+}
+
+static json_t *
+ju64(uint64_t v)
+{
+	return json_integer(
+	    (json_int_t)(v > (uint64_t)INT64_MAX ? INT64_MAX : v));
+}
+
+static void
+json_host(const struct cli *cli, const struct snap *s, FILE *fp)
+{
+	json_t *o = json_object();
+	char host[256];
+
+	jset(o, "type", json_string("host"));
+	jset(o, "hostname", jstr(hostname_of(cli, host, sizeof(host))));
+	jset(o, "time", jtime(s->now));
+	jset(o, "interval_s", jnum(s->interval));
+	jset(o, "uptime_s", jnum(s->up.up));
+	jset(o, "cpus", json_integer(s->ncpu));
+	jset(o, "users", json_integer((json_int_t)s->users.n));
+	if (s->have & SNAP_BIT(SNAP_LOAD)) {
+		jset(o, "load1", jnum(s->load.avg1));
+		jset(o, "load5", jnum(s->load.avg5));
+		jset(o, "load15", jnum(s->load.avg15));
+		jset(o, "load1_per_cpu", jnum(s->load.avg1 / (double)s->ncpu));
+		jset(o, "runnable", ju64(s->load.running));
+		jset(o, "threads", ju64(s->load.total));
+	}
+	json_line(fp, o);
+}
+
+static void
+json_cpu(const struct snap *s, FILE *fp)
+{
+	struct cpu_usage u;
+	json_t *o;
+
+	if (!(s->have & SNAP_BIT(SNAP_CPU)))
+		return;
+	for (long i = -1; i < (long)s->cpu1.ncpu; i++) {
+		int id = i < 0 ? -1 : s->cpu1.cpu[i].id;
+
+		if (snap_cpu(s, id, &u) == -1)
+			continue;
+		o = json_object();
+		jset(o, "type", json_string("cpu"));
+		jset(o, "cpu", id < 0 ? json_string("all") : json_integer(id));
+		jset(o, "user", jnum(u.user));
+		jset(o, "nice", jnum(u.nice));
+		jset(o, "system", jnum(u.system));
+		jset(o, "irq", jnum(u.irq));
+		jset(o, "idle", jnum(u.idle));
+		jset(o, "iowait", jnum(u.iowait));
+		jset(o, "steal", jnum(u.steal));
+		json_line(fp, o);
+	}
+	o = json_object();
+	jset(o, "type", json_string("system"));
+	jset(o, "procs_running", ju64(s->cpu1.procs_running));
+	jset(o, "procs_blocked", ju64(s->cpu1.procs_blocked));
+	jset(o, "interrupts_s", jnum(s->intr_s));
+	jset(o, "context_switches_s", jnum(s->ctxt_s));
+	jset(o, "forks", ju64(s->cpu1.processes));
+	jset(o, "boot_time", jtime((time_t)s->cpu1.btime));
+	json_line(fp, o);
+}
+
+static void
+json_mem(const struct snap *s, FILE *fp)
+{
+	const struct mem_summary *m = &s->memsum;
+	json_t *o;
+
+	if (!(s->have & SNAP_BIT(SNAP_MEM)))
+		return;
+	o = json_object();
+	jset(o, "type", json_string("memory"));
+	jset(o, "total_kb", ju64(m->total));
+	jset(o, "used_kb", ju64(m->used));
+	jset(o, "free_kb", ju64(m->free));
+	jset(o, "shared_kb", ju64(m->shared));
+	jset(o, "buff_cache_kb", ju64(m->buff_cache));
+	jset(o, "available_kb", ju64(m->available));
+	jset(o, "available_pct", jnum(m->avail_pct));
+	jset(o, "available_estimated", json_boolean(m->avail_estimated));
+	jset(o, "swap_total_kb", ju64(m->swap_total));
+	jset(o, "swap_used_kb", ju64(m->swap_used));
+	jset(o, "swap_free_kb", ju64(m->swap_free));
+	if (s->have & SNAP_BIT(SNAP_VM)) {
+		jset(o, "swapin_pages_s", jnum(s->swapin_s));
+		jset(o, "swapout_pages_s", jnum(s->swapout_s));
+		jset(o, "pgpgin_kb_s", jnum(s->pgin_kb_s));
+		jset(o, "pgpgout_kb_s", jnum(s->pgout_kb_s));
+	}
+	json_line(fp, o);
+	for (size_t i = 0; i < s->swaps.n; i++) {
+		const struct swap_area *a = &s->swaps.a[i];
+
+		o = json_object();
+		jset(o, "type", json_string("swap"));
+		jset(o, "name", jstr(a->name));
+		jset(o, "kind", jstr(a->type));
+		jset(o, "size_kb", ju64(a->size_kb));
+		jset(o, "used_kb", ju64(a->used_kb));
+		jset(o, "priority", json_integer(a->prio));
+		json_line(fp, o);
+	}
+}
+
+static void
+json_fs(const struct snap *s, FILE *fp)
+{
+	if (!(s->have & SNAP_BIT(SNAP_FS)))
+		return;
+	for (size_t i = 0; i < s->mounts.n; i++) {
+		const struct mount_entry *e = &s->mounts.m[i];
+		json_t *o;
+
+		if (!e->shown || !e->have_usage)
+			continue;
+		o = json_object();
+		jset(o, "type", json_string("filesystem"));
+		jset(o, "source", jstr(e->source));
+		jset(o, "fstype", jstr(e->fstype));
+		jset(o, "mount", jstr(e->mnt));
+		jset(o, "readonly", json_boolean(e->readonly));
+		jset(o, "size_kb", ju64(e->u.size_kb));
+		jset(o, "used_kb", ju64(e->u.used_kb));
+		jset(o, "avail_kb", ju64(e->u.avail_kb));
+		jset(o, "used_pct", jnum(e->u.used_pct));
+		jset(o, "inodes", ju64(e->u.inodes));
+		jset(o, "inodes_used", ju64(e->u.inodes_used));
+		jset(o, "inodes_free", ju64(e->u.inodes_free));
+		jset(o, "inodes_pct", jnum(e->u.inodes_pct));
+		json_line(fp, o);
+	}
+}
+
+static void
+json_disks(const struct snap *s, const struct status_opts *opt, FILE *fp)
+{
+	struct disk_rates r;
+
+	if (!(s->have & SNAP_BIT(SNAP_DISK)))
+		return;
+	for (size_t i = 0; i < s->disk1.n; i++) {
+		const struct disk_stat *d = &s->disk1.d[i];
+		json_t *o;
+
+		if (!disk_shown(d, opt->all_disks) || snap_disk(s, i, &r) == -1)
+			continue;
+		o = json_object();
+		jset(o, "type", json_string("disk"));
+		jset(o, "device", jstr(d->name));
+		jset(o, "r_s", jnum(r.r_s));
+		jset(o, "w_s", jnum(r.w_s));
+		jset(o, "rkb_s", jnum(r.rkb_s));
+		jset(o, "wkb_s", jnum(r.wkb_s));
+		jset(o, "rrqm_s", jnum(r.rrqm_s));
+		jset(o, "wrqm_s", jnum(r.wrqm_s));
+		jset(o, "r_await", jnum(r.r_await));
+		jset(o, "w_await", jnum(r.w_await));
+		jset(o, "await", jnum(r.await));
+		jset(o, "aqu_sz", jnum(r.aqu_sz));
+		jset(o, "util", jnum(r.util));
+		json_line(fp, o);
+	}
+}
+
+static void
+json_users(const struct snap *s, FILE *fp)
+{
+	for (size_t i = 0; i < s->users.n; i++) {
+		const struct session *u = &s->users.s[i];
+		json_t *o = json_object();
+
+		jset(o, "type", json_string("user"));
+		jset(o, "user", jstr(u->user));
+		jset(o, "tty", jstr(u->line));
+		jset(o, "from", jstr(u->host));
+		jset(o, "login", jtime(u->login));
+		jset(o, "login_epoch", json_integer((json_int_t)u->login));
+		jset(o, "idle_s", u->idle < 0 ? json_null() : jnum(u->idle));
+		jset(o, "pid", json_integer(u->pid));
+		json_line(fp, o);
+	}
+}
+
+static void
+json_procs(const struct snap *s, const struct status_opts *opt, FILE *fp)
+{
+	const struct proc **top;
+	json_t *o;
+	size_t n;
+
+	if (!(s->have & SNAP_BIT(SNAP_PROC)))
+		return;
+	o = json_object();
+	jset(o, "type", json_string("processes"));
+	jset(o, "count", json_integer((json_int_t)s->proc1.n));
+	jset(o, "vanished", json_integer(s->proc1.vanished));
+	jset(o, "unreadable", json_integer(s->proc1.unreadable));
+	jset(o, "malformed", json_integer(s->proc1.malformed));
+	jset(o, "cpu_sampled", json_boolean(s->interval > 0));
+	json_line(fp, o);
+	top = calloc(opt->top ? opt->top : 1, sizeof(*top));
+	if (top == NULL)
+		return;
+	n = proc_table_top(&s->proc1, opt->top, top);
+	for (size_t i = 0; i < n; i++) {
+		const struct proc *p = top[i];
+		char st[2] = {p->state, '\0'};
+
+		o = json_object();
+		jset(o, "type", json_string("process"));
+		jset(o, "pid", json_integer(p->pid));
+		jset(o, "ppid", json_integer(p->ppid));
+		jset(o, "user", jstr(p->user));
+		jset(o, "uid", json_integer(p->euid));
+		jset(o, "state", jstr(st));
+		jset(o, "cpu_pct", jnum(p->cpu_pct));
+		jset(o, "cpu_s", jnum(p->cpu_secs));
+		jset(o, "rss_kb", ju64(p->rss_kb));
+		jset(o, "vsz_kb", ju64(p->vsz_kb));
+		jset(o, "threads", ju64(p->nthreads));
+		jset(o, "nice", json_integer(p->nice));
+		if (p->start_time > 0)
+			jset(o, "start", jtime((time_t)p->start_time));
+		jset(o, "run_s", jnum(p->run_secs));
+		jset(o, "comm", jstr(p->comm));
+		jset(o, "cmdline", jstr(p->cmdline));
+		jset(o, "exe", jstr(p->exe));
+		jset(o, "exe_deleted",
+		    json_boolean(p->flags & PROC_F_EXE_DELETED));
+		json_line(fp, o);
+	}
+	free(top);
+}
+
+static void
+json_errors(const struct snap *s, FILE *fp)
+{
+	static const char *const names[SNAP_NSECTIONS] = {"load", "cpu",
+	    "memory", "vmstat", "filesystems", "disks", "processes", "users"};
+
+	for (int i = 0; i < SNAP_NSECTIONS; i++) {
+		json_t *o;
+
+		if ((s->have & SNAP_BIT(i)) || !(s->want & SNAP_BIT(i)) ||
+		    s->err[i][0] == '\0')
+			continue;
+		o = json_object();
+		jset(o, "type", json_string("error"));
+		jset(o, "section", json_string(names[i]));
+		jset(o, "message", jstr(s->err[i]));
+		json_line(fp, o);
+	}
+}
+
+int
+cmd_status(struct cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    CLI_COMMON_LONGOPTS,
+	    {"interval", required_argument, NULL, OPT_INTERVAL},
+	    {"top", required_argument, NULL, OPT_TOP},
+	    {"all-fs", no_argument, NULL, OPT_ALL_FS},
+	    {"all-disks", no_argument, NULL, OPT_ALL_DISKS},
+	    {NULL, 0, NULL, 0},
+	};
+	struct status_opts o = {.interval = -1, .top = 10};
+	const char *interval_arg = NULL;
+	struct snap s;
+	struct report r;
+	uint64_t top;
+	FILE *fp = stdout;
+	int c, rc;
+
+	while ((c = getopt_long(
+	            argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+		if (cli_common_opt(cli, c, optarg))
+			continue;
+		switch (c) {
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		case OPT_INTERVAL:
+			interval_arg = optarg;
+			break;
+		case OPT_TOP:
+			if (str_u64(optarg, &top) == -1 || top > 10000)
+				return cli_usage_error(cli, "status",
+				    "--top wants a number up to 10000");
+			o.top = (size_t)top;
+			break;
+		case OPT_ALL_FS:
+			o.all_fs = 1;
+			break;
+		case OPT_ALL_DISKS:
+			o.all_disks = 1;
+			break;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc)
+		return cli_usage_error(
+		    cli, "status", "unexpected argument '%s'", argv[optind]);
+	if (cli_conf(cli) == -1)
+		return EXIT_CONFIG;
+	o.interval = cli_interval_default(cli);
+	if (interval_arg && cli_interval(interval_arg, &o.interval) == -1)
+		return cli_usage_error(cli, "status",
+		    "--interval wants seconds (0 to 3600), got '%s'",
+		    interval_arg);
+	cli_out(cli);
+	snap_take(&s, cli->root, SNAP_ALL, o.interval, o.all_fs);
+	report_init(&r);
+	rules_run(&cli->conf, &s, &r);
+	if (cli->mode == OUT_JSON) {
+		json_host(cli, &s, fp);
+		json_cpu(&s, fp);
+		json_mem(&s, fp);
+		json_fs(&s, fp);
+		json_disks(&s, &o, fp);
+		json_users(&s, fp);
+		json_procs(&s, &o, fp);
+		json_errors(&s, fp);
+		out_report(&cli->out, &r, "SAKIMORI");
+	} else if (cli->mode == OUT_NAGIOS) {
+		out_report(&cli->out, &r, "SAKIMORI");
+	} else {
+		int color = cli->out.color;
+
+		print_head(cli, &s, fp);
+		print_users(&s, fp, color);
+		print_cpu(&s, fp, color);
+		print_mem(&s, fp, color);
+		print_fs(&s, fp, color);
+		print_disks(&s, &o, fp, color);
+		print_procs(&s, &o, fp, color);
+		fputc('\n', fp);
+		out_report(&cli->out, &r, "SAKIMORI");
+	}
+	rc = cli_exit_for(&r);
+	report_release(&r);
+	snap_release(&s);
+	return rc;
+}

@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# check.sh - "sakimori check" on conditions made for real: a CPU spinner
+# against a low load threshold, a process holding memory against an
+# available-memory threshold, a nearly full small tmpfs (blocks and
+# inodes), N sleeping processes of one name against a limit of N-1
+# (the CPU spinner is in check_load.sh: the load average takes its time).
+# Each must give the matching finding and exit status, and exit 0 again
+# once the condition is removed.  Only the check under test is enabled in
+# each part, so the rest of a busy machine cannot change the answer.
+. "$(dirname "$0")/lib.sh"
+command -v jq >/dev/null || skip_all "jq is not installed"
+
+# conf FILE CHECK [extra lines]: a configuration with only CHECK enabled
+conf() {
+	local f=$1 keep=$2
+	shift 2
+	{
+		for c in load swap-activity memory fs-blocks fs-inodes process-count; do
+			[ "$c" = "$keep" ] || echo "check $c { disable }"
+		done
+		printf '%s\n' "$@"
+	} > "$f"
+}
+ncpu=$(getconf _NPROCESSORS_ONLN)
+
+# ---- process-count: N sleepers named skmr-sleeper, limit N-1 ----
+cp "$(command -v sleep)" "$TMP/skmr-sleeper"
+conf "$TMP/procs.conf" process-count 'check process-count "skmr-sleeper" { warning 4 critical 10 }'
+pids=()
+for i in 1 2 3 4 5; do
+	"$TMP/skmr-sleeper" 300 &
+	pids+=($!)
+	cleanup "kill $!"
+done
+run "$SAKIMORI" check -f "$TMP/procs.conf" --interval 0 --json
+check_eq "5 sleepers against a limit of 4: WARNING (exit 1)" 1 "$RC"
+f=$(printf '%s\n' "$OUT" | jq -c 'select(.type=="finding" and .check=="process-count")')
+check_eq "the finding names the process" '"skmr-sleeper"' "$(printf '%s' "$f" | jq .subject)"
+check_eq "the finding counts 5" '"5"' "$(printf '%s' "$f" | jq .evidence.count)"
+run "$SAKIMORI" check -f "$TMP/procs.conf" --interval 0 --nagios
+check_match "nagios: a WARNING line with the count as perfdata" \
+	"^SAKIMORI WARNING - WARNING: 5 processes named 'skmr-sleeper'.*'procs skmr-sleeper'=5;4;10;0;" "$OUT"
+kill "${pids[0]}"
+wait "${pids[0]}" 2>/dev/null
+run "$SAKIMORI" check -f "$TMP/procs.conf" --interval 0
+check_eq "4 sleepers: OK again (exit 0)" 0 "$RC"
+check_match "the table says so" "no problems found" "$OUT"
+kill "${pids[@]}" 2>/dev/null
+wait 2>/dev/null
+
+# ---- the built-in httpd/apache2 limit (150) is there without a config ----
+conf "$TMP/builtin.conf" process-count
+run "$SAKIMORI" check -f "$TMP/builtin.conf" --interval 0 --nagios
+check_match "apache2 and httpd are counted against 150 by default" \
+	"'procs httpd'=[0-9]+;150;;0; 'procs apache2'=[0-9]+;150;;0;" "$OUT"
+
+# ---- fs-blocks and fs-inodes: a small tmpfs (256 pages, 64 inodes) ----
+if [ "$(id -u)" = 0 ]; then
+	mnt=$TMP/mnt
+	mkdir -p "$mnt"
+	if mount -t tmpfs -o size=1m,nr_inodes=64 skmr-test "$mnt"; then
+		cleanup "umount -l '$mnt'"
+		conf "$TMP/fs.conf" fs-blocks "check fs-blocks { disable }" \
+			"check fs-blocks \"$mnt\" { enable }" \
+			"check fs-inodes \"$mnt\" { enable }"
+		run "$SAKIMORI" check -f "$TMP/fs.conf" --interval 0
+		check_eq "an empty tmpfs: OK" 0 "$RC"
+		head -c 950000 /dev/zero > "$mnt/fill"
+		run "$SAKIMORI" check -f "$TMP/fs.conf" --interval 0 --json
+		check_eq "a tmpfs 91% full: WARNING (exit 1)" 1 "$RC"
+		head -c 50000 /dev/zero >> "$mnt/fill"
+		run "$SAKIMORI" check -f "$TMP/fs.conf" --interval 0 --json
+		check_eq "96% full: CRITICAL (exit 2)" 2 "$RC"
+		f=$(printf '%s\n' "$OUT" | jq -c 'select(.type=="finding" and .check=="fs-blocks")')
+		check_eq "the finding names the mount point" "\"$mnt\"" "$(printf '%s' "$f" | jq .subject)"
+		check_eq "and its device" '"skmr-test"' "$(printf '%s' "$f" | jq .evidence.device)"
+		check_eq "no other filesystem is reported" 1 "$(printf '%s\n' "$OUT" | grep -c '"type":"finding"')"
+		rm "$mnt/fill"
+		run "$SAKIMORI" check -f "$TMP/fs.conf" --interval 0
+		check_eq "the file removed: OK again (exit 0)" 0 "$RC"
+		# 64 inodes: the root directory and 60 files are 95.3% used
+		for i in $(seq 60); do : > "$mnt/f$i"; done
+		run "$SAKIMORI" check -f "$TMP/fs.conf" --interval 0 --json
+		check_eq "61 of 64 inodes used: CRITICAL (exit 2)" 2 "$RC"
+		check_match "the finding is about inodes" '"check":"fs-inodes","subject":"'"$mnt"'"' "$OUT"
+		rm -f "$mnt"/f*
+		run "$SAKIMORI" check -f "$TMP/fs.conf" --interval 0
+		check_eq "the files removed: OK again (exit 0)" 0 "$RC"
+	else
+		echo "# cannot mount a tmpfs here; filesystem part skipped"
+	fi
+fi
+
+# ---- memory: a process holding 3% of RAM against a threshold 1.5% below
+# ---- what is available now ----
+avail=$(awk '/^MemAvailable:/ {print $2}' /proc/meminfo)
+total=$(awk '/^MemTotal:/ {print $2}' /proc/meminfo)
+if [ -n "$avail" ] && [ "$avail" -gt $((total / 10)) ]; then
+	thr=$(awk -v a="$avail" -v t="$total" 'BEGIN{printf "%.2f", a * 100 / t - 1.5}')
+	conf "$TMP/mem.conf" memory "check memory { warning $thr% critical 1% }"
+	run "$SAKIMORI" check -f "$TMP/mem.conf" --interval 0
+	check_eq "before: available memory above $thr%: OK" 0 "$RC"
+	hold=$((total * 3 / 100))
+	# perl (perl-base is essential in Debian) writes every byte of a
+	# string of that size, then sleeps holding it.
+	perl -e '$x = "x" x ($ARGV[0] * 1024); sleep 120' "$hold" &
+	hog=$!
+	cleanup "kill $hog"
+	# wait until it holds the memory
+	for i in $(seq 120); do
+		rss=$(awk '/^VmRSS:/ {print $2}' /proc/$hog/status 2>/dev/null)
+		[ "${rss:-0}" -ge $((hold * 95 / 100)) ] && break
+		sleep 0.25
+	done
+	for i in $(seq 20); do
+		run "$SAKIMORI" check -f "$TMP/mem.conf" --interval 0 --json
+		[ "$RC" = 1 ] && break
+		sleep 0.25
+	done
+	check_eq "a process holding ${hold} kB: WARNING (exit 1)" 1 "$RC"
+	check_match "the memory finding says how much is available" '"check":"memory".*"available_kb":"[0-9]+"' "$OUT"
+	kill $hog
+	wait $hog 2>/dev/null
+	for i in $(seq 20); do
+		run "$SAKIMORI" check -f "$TMP/mem.conf" --interval 0
+		[ "$RC" = 0 ] && break
+		sleep 0.25
+	done
+	check_eq "the process gone: OK again (exit 0)" 0 "$RC"
+else
+	echo "# less than 10% of memory available; memory part skipped"
+fi
+
+# ---- output modes and usage ----
+conf "$TMP/none.conf" none
+run "$SAKIMORI" check -f "$TMP/none.conf" --json --interval 0
+check_eq "nothing enabled: exit 0" 0 "$RC"
+check_match "--json ends with a summary line" '"type":"summary","severity":"OK"' "$OUT"
+run "$SAKIMORI" check --interval -1
+check_eq "a negative interval is a usage error" 64 "$RC"
+printf 'check load { warning }\n' > "$TMP/bad.conf"
+run "$SAKIMORI" check -f "$TMP/bad.conf"
+check_eq "a bad configuration exits 78" 78 "$RC"
+
+done_testing
