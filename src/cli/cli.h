@@ -92,6 +92,13 @@ int cli_exit_for(const struct report *r);
  */
 int cli_interval(const char *arg, double *out);
 double cli_interval_default(const struct cli *cli);
+/*
+ * For commands that sample: loads the configuration, resolves the
+ * interval (arg from --interval, or NULL) and prepares the output.
+ * EXIT_OK, or the exit status after printing why.
+ */
+int cli_sample_setup(
+    struct cli *cli, const char *cmd, const char *arg, double *interval);
 
 /* Subcommands: argv[0] is the subcommand's name. */
 int cmd_config(struct cli *cli, int argc, char **argv);

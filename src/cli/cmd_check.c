@@ -107,14 +107,9 @@ cmd_check(struct cli *cli, int argc, char **argv)
 	if (optind != argc)
 		return cli_usage_error(
 		    cli, "check", "unexpected argument '%s'", argv[optind]);
-	if (cli_conf(cli) == -1)
-		return EXIT_CONFIG;
-	interval = cli_interval_default(cli);
-	if (interval_arg && cli_interval(interval_arg, &interval) == -1)
-		return cli_usage_error(cli, "check",
-		    "--interval wants seconds (0 to 3600), got '%s'",
-		    interval_arg);
-	cli_out(cli);
+	if ((rc = cli_sample_setup(cli, "check", interval_arg, &interval)) !=
+	    EXIT_OK)
+		return rc;
 	snap_take(&s, cli->root,
 	    SNAP_BIT(SNAP_LOAD) | SNAP_BIT(SNAP_CPU) | SNAP_BIT(SNAP_MEM) |
 	        SNAP_BIT(SNAP_VM) | SNAP_BIT(SNAP_FS) | SNAP_BIT(SNAP_PROC) |

@@ -726,14 +726,9 @@ cmd_status(struct cli *cli, int argc, char **argv)
 	if (optind != argc)
 		return cli_usage_error(
 		    cli, "status", "unexpected argument '%s'", argv[optind]);
-	if (cli_conf(cli) == -1)
-		return EXIT_CONFIG;
-	o.interval = cli_interval_default(cli);
-	if (interval_arg && cli_interval(interval_arg, &o.interval) == -1)
-		return cli_usage_error(cli, "status",
-		    "--interval wants seconds (0 to 3600), got '%s'",
-		    interval_arg);
-	cli_out(cli);
+	if ((rc = cli_sample_setup(cli, "status", interval_arg, &o.interval)) !=
+	    EXIT_OK)
+		return rc;
 	snap_take(&s, cli->root, SNAP_ALL, o.interval, o.all_fs);
 	report_init(&r);
 	rules_run(&cli->conf, &s, &r);

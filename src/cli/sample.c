@@ -36,3 +36,17 @@ cli_interval_default(const struct cli *cli)
 
 	return v >= 0 && v <= 3600 ? v : 1.0;
 }
+
+int
+cli_sample_setup(
+    struct cli *cli, const char *cmd, const char *arg, double *interval)
+{
+	if (cli_conf(cli) == -1)
+		return EXIT_CONFIG;
+	*interval = cli_interval_default(cli);
+	if (arg && cli_interval(arg, interval) == -1)
+		return cli_usage_error(cli, cmd,
+		    "--interval wants seconds (0 to 3600), got '%s'", arg);
+	cli_out(cli);
+	return EXIT_OK;
+}
