@@ -108,6 +108,10 @@ int cmd_audit(struct cli *cli, int argc, char **argv);
 int cmd_logs(struct cli *cli, int argc, char **argv);
 int cmd_fim(struct cli *cli, int argc, char **argv);
 int cmd_inventory(struct cli *cli, int argc, char **argv);
+
+struct snap;
+/* The module checks of "sakimori check" (check_hooks.c), after the rules. */
+void check_hooks_run(struct cli *cli, const struct snap *s, struct report *r);
 int cmd_disk(struct cli *cli, int argc, char **argv);
 
 #endif

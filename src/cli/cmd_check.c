@@ -117,6 +117,7 @@ cmd_check(struct cli *cli, int argc, char **argv)
 	    interval, 0);
 	report_init(&r);
 	rules_run(&cli->conf, &s, &r);
+	check_hooks_run(cli, &s, &r);
 	out_report(&cli->out, &r, "SAKIMORI");
 	if (cli->mode == OUT_JSON)
 		json_summary(&r, s.interval, stdout);

@@ -6,9 +6,13 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-servers.sh"
 
-start_apache "$TMP/apache" 18181 || { not_ok "apache starts"; done_testing; }
-start_postfix "$TMP/postfix" 12626 || { not_ok "postfix starts"; done_testing; }
-start_sshd "$TMP/sshd" 12222 || { not_ok "sshd starts"; done_testing; }
+AP=$(free_port)
+start_apache "$TMP/apache" "$AP" || { not_ok "apache starts"; done_testing; exit 1; }
+PF=$(free_port)
+start_postfix "$TMP/postfix" "$PF" || { not_ok "postfix starts"; done_testing; exit 1; }
+SP=$(free_port)
+start_sshd "$TMP/sshd" "$SP" || { not_ok "sshd starts"; done_testing; exit 1; }
+LP=$(free_port)
 
 run "$SAKIMORI" inventory --json --no-save
 check_eq "inventory --json exits 0" 0 "$RC"
@@ -22,7 +26,7 @@ svc() {
 	    else tostring end' "$TMP/inv.json" | head -n 1
 }
 
-for pair in "Apache apache2-bin 18181" "Postfix postfix 12626" "OpenSSH openssh-server 12222"; do
+for pair in "Apache apache2-bin $AP" "Postfix postfix $PF" "OpenSSH openssh-server $SP"; do
 	set -- $pair
 	want=$(dpkg-query -W -f='${Version}' "$2")
 	check_eq "$1: the version dpkg-query -W reports for $2" "$want" "$(svc package_version "$1")"
@@ -65,11 +69,11 @@ check "the root filesystem is listed" jqok 'any(.filesystems[]; .mount == "/")' 
 
 run "$SAKIMORI" inventory --no-save
 check_match "table: the seed's columns" "^HOST +IP +LOCATION +OS +VERSION +SERVICE +VERSION" "$OUT"
-check_match "table: Apache with its version and port" "Apache +2\.4\.[0-9]+ .*18181/tcp" "$OUT"
+check_match "table: Apache with its version and port" "Apache +2\.4\.[0-9]+ .*$AP/tcp" "$OUT"
 check_match "table: the host name on the first row" "^$(hostname) " "$(printf '%s\n' "$OUT" | sed -n 2p)"
 run "$SAKIMORI" inventory --no-save --format csv
 check_match "csv: header" "^HOST,IP,LOCATION,OS,VERSION,SERVICE,SERVICE VERSION,PACKAGE VERSION,PORTS$" "$OUT"
-check_match "csv: Postfix row with its port" "^[^,]+,[^,]*,[^,]*,[^,]+,[^,]*,Postfix,[^,]+,[^,]+,.*12626/tcp" "$OUT"
+check_match "csv: Postfix row with its port" "^[^,]+,[^,]*,[^,]*,[^,]+,[^,]*,Postfix,[^,]+,[^,]+,.*$PF/tcp" "$OUT"
 run "$SAKIMORI" inventory --no-save --format markdown
 check_match "markdown: a table row for OpenSSH" "^\| .* \| OpenSSH \| " "$OUT"
 run "$SAKIMORI" inventory --format yaml
@@ -86,5 +90,44 @@ mkdir -p "$TMP/root/proc/net" "$TMP/root/etc"
 run "$SAKIMORI" --root "$TMP/root" inventory --no-save --json
 check_eq "no os-release: still exits 0" 0 "$RC"
 check_match "no os-release: said so" '"pretty_name":"unknown \(no os-release\)"' "$OUT"
+
+# check: a new listener is reported once, naming the process; its going
+# too.  Only the inventory's findings about our port (or its state file)
+# matter here: a busy test machine may raise others, and other programs
+# may open and close listeners of their own meanwhile.
+inv_findings() { printf '%s\n' "$OUT" | grep -E "\"check\":\"inventory-(state|listener\",\"subject\":\"tcp 127.0.0.1:$LP\")" || true; }
+run "$SAKIMORI" check --json --interval 0
+check_eq "the first check only records the inventory" "" "$(printf '%s\n' "$OUT" | grep '"check":"inventory' || true)"
+check "the inventory is kept in the state directory" test -s "$SAKIMORI_STATE_DIR/inventory.json"
+perl -MIO::Socket::INET -e '
+	my $s = IO::Socket::INET->new(LocalAddr => "127.0.0.1", LocalPort => $ARGV[0],
+	    Listen => 5, ReuseAddr => 1) or die "listen: $!";
+	$0 = "backdoor-test";
+	sleep 60;' "$LP" &
+lpid=$!
+cleanup "kill $lpid"
+wait_port "$LP"
+run "$SAKIMORI" check --json --interval 0
+f=$(inv_findings)
+check_match "a new listener is reported" "\"severity\":\"WARNING\",\"check\":\"inventory-listener\",\"subject\":\"tcp 127.0.0.1:$LP\"" "$f"
+check_match "naming the process and its PID" "\"pid\":\"$lpid\"" "$f"
+check_match "and that no package owns it... or perl's" '"exe":"/usr/bin/perl' "$f"
+check "check exits non-zero" [ "$RC" -ge 1 ]
+run "$SAKIMORI" check --json --interval 0
+check_eq "reported once: the next check is quiet" "" "$(inv_findings)"
+kill "$lpid"; wait "$lpid" 2>/dev/null
+run "$SAKIMORI" check --json --interval 0
+check_match "the listener's going is reported" "\"check\":\"inventory-listener\",\"subject\":\"tcp 127.0.0.1:$LP\",\"message\":\"listening tcp port $LP .* is gone" "$(inv_findings)"
+
+# A corrupt kept inventory: said so, and a fresh one taken.
+printf '{"schema":1,"services":[{"listen":7' > "$SAKIMORI_STATE_DIR/inventory.json"
+run "$SAKIMORI" check --json --interval 0
+check_match "a corrupt state file is reported" '"check":"inventory-state".*corrupt.*fresh inventory' "$(inv_findings)"
+run "$SAKIMORI" check --json --interval 0
+check_eq "and replaced by a good one" "" "$(inv_findings)"
+printf 'check inventory { disable }\n' > "$TMP/noinv.conf"
+printf 'garbage' > "$SAKIMORI_STATE_DIR/inventory.json"
+run "$SAKIMORI" -f "$TMP/noinv.conf" check --json --interval 0
+check_eq "check inventory { disable } turns it off" "" "$(inv_findings)"
 
 done_testing

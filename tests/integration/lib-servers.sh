@@ -106,13 +106,25 @@ traversable() {
 	done
 }
 
-# wait_port PORT: until something listens on 127.0.0.1:PORT (10 s at most).
+# wait_port PORT: until something listens on 127.0.0.1:PORT (30 s at most:
+# a loaded machine starts servers slowly).
 wait_port() {
 	local i
-	for i in $(seq 1 100); do
+	for i in $(seq 1 300); do
 		ss -Hltn "sport = :$1" | grep -q . && return 0
 		sleep 0.1
 	done
-	echo "# nothing listens on port $1 after 10 s" >&2
+	echo "# nothing listens on port $1 after 30 s" >&2
 	return 1
+}
+
+# free_port: a TCP port nothing listens on now (from 20000-59999), so that
+# tests running at the same time on one machine do not collide.
+free_port() {
+	local p used
+	used=$(ss -Hltan | awk '{ n = split($4, a, ":"); print a[n] }' | sort -u)
+	while :; do
+		p=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+		printf '%s\n' "$used" | grep -qx "$p" || { echo "$p"; return; }
+	done
 }

@@ -1,0 +1,57 @@
+/*
+ * check_hooks.c - the checks of "sakimori check" that live in their own
+ * modules (beyond the built-in rules of src/rules): each is one function
+ * in hooks[] below, called after the built-in rules with the same snapshot
+ * and report.  A hook whose check is disabled in the configuration is not
+ * called; a hook that fails adds an UNKNOWN finding saying why.
+ * Add a hook with one line in hooks[] (this file merges by union).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "base/finding.h"
+#include "cli/cli.h"
+#include "collect/snap.h"
+#include "inv/inventory.h"
+
+static int
+hook_inventory(
+    struct cli *cli, const struct snap *s, struct report *r, struct err *err)
+{
+	struct inv_opts o = {0};
+
+	(void)s;
+	if (cli_state_dir(cli) == -1)
+		return err_set(err, 0, "no state directory");
+	o.root = cli->root;
+	o.location = conf_setting(&cli->conf, "location", NULL);
+	o.rack = conf_setting(&cli->conf, "rack", NULL);
+	o.owner = conf_setting(&cli->conf, "owner", NULL);
+	return inv_check(&o, cli->state_dir, r, err);
+}
+
+static const struct {
+	const char *check; /* the check's name in src/conf/schema.c */
+	int (*fn)(
+	    struct cli *, const struct snap *, struct report *, struct err *);
+} hooks[] = {
+    {"inventory", hook_inventory},
+};
+
+void
+check_hooks_run(struct cli *cli, const struct snap *s, struct report *r)
+{
+	for (size_t i = 0; i < sizeof(hooks) / sizeof(hooks[0]); i++) {
+		struct threshold t;
+		struct err err = {0};
+
+		conf_threshold(&cli->conf, hooks[i].check, NULL, &t);
+		if (!t.enabled)
+			continue;
+		if (hooks[i].fn(cli, s, r, &err) == -1)
+			report_add(r, SEV_UNKNOWN, hooks[i].check,
+			    hooks[i].check, "%s",
+			    err.msg[0] ? err.msg : "failed");
+	}
+}
