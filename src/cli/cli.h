@@ -109,5 +109,6 @@ int cmd_logs(struct cli *cli, int argc, char **argv);
 int cmd_fim(struct cli *cli, int argc, char **argv);
 int cmd_inventory(struct cli *cli, int argc, char **argv);
 int cmd_disk(struct cli *cli, int argc, char **argv);
+int cmd_du(struct cli *cli, int argc, char **argv);
 
 #endif
