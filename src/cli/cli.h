@@ -113,5 +113,6 @@ struct snap;
 /* The module checks of "sakimori check" (check_hooks.c), after the rules. */
 void check_hooks_run(struct cli *cli, const struct snap *s, struct report *r);
 int cmd_disk(struct cli *cli, int argc, char **argv);
+int cmd_du(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -14,7 +14,9 @@
 #include "base/log.h"
 #include "base/table.h"
 #include "base/timeutil.h"
+#include "base/cur.h"
 #include "cli/cli.h"
+#include "collect/snap.h"
 #include "disk/fsstate.h"
 #include "disk/kscan.h"
 #include "disk/ksys.h"
@@ -25,20 +27,23 @@ enum {
 	OPT_DEVICE,
 	OPT_NO_KLOG,
 	OPT_NEW,
+	OPT_INTERVAL,
 };
 
 static void
 usage(FILE *fp)
 {
 	fprintf(fp,
-	    "usage: sakimori disk [--json] [--new] [--no-kernel-log]\n"
+	    "usage: sakimori disk [--json] [--interval S] [--new] "
+	    "[--no-kernel-log]\n"
 	    "       sakimori disk --kernel-log FILE [FILE...]\n"
 	    "       sakimori disk --device PATH [--device PATH...]\n"
 	    "\n"
-	    "Filesystems with their recorded error state (ext2/3/4 "
-	    "superblock, btrfs\n"
-	    "error counters) and the disk and filesystem errors in the "
-	    "kernel log:\n"
+	    "Filesystems (space, inodes, read-only) with their recorded "
+	    "error state\n"
+	    "(ext2/3/4 superblock, btrfs error counters), per-device I/O as "
+	    "iostat -dx,\n"
+	    "and the disk and filesystem errors in the kernel log:\n"
 	    "/dev/kmsg, the journal, /var/log/kern.log, messages and syslog "
 	    "(with\n"
 	    "rotated .1 and .gz files).  Disk errors are CRITICAL: the disk "
@@ -53,6 +58,8 @@ usage(FILE *fp)
 	    "device or image\n"
 	    "                     (read-only) instead of the mounted "
 	    "filesystems\n"
+	    "  --interval S       I/O rates over S seconds (default: "
+	    "averages since boot)\n"
 	    "  --new              report only kernel-log errors not reported "
 	    "by an earlier\n"
 	    "                     --new run (positions kept in the state "
@@ -270,6 +277,147 @@ print_sources(const struct out *o, const struct disk_ksys *run,
 	}
 }
 
+/* The df view: every filesystem the mount table shows, as df would. */
+static void
+print_usage_table(const struct out *o, const struct snap *s)
+{
+	static const char *const hdr[] = {"FILESYSTEM", "MOUNT", "TYPE",
+	    "SIZE-KB", "USED-KB", "AVAIL-KB", "USE%", "IUSE%", "RO"};
+	struct table t;
+
+	table_init(&t, 9, hdr, "lllrrrrrl");
+	for (size_t i = 0; i < s->mounts.n; i++) {
+		const struct mount_entry *m = &s->mounts.m[i];
+		char sz[32] = "-", us[32] = "-", av[32] = "-", p[16] = "-",
+		     ip[16] = "-";
+		const char *cells[9];
+
+		if (!m->shown)
+			continue;
+		if (m->have_usage) {
+			snprintf(sz, sizeof(sz), "%llu",
+			    (unsigned long long)m->u.size_kb);
+			snprintf(us, sizeof(us), "%llu",
+			    (unsigned long long)m->u.used_kb);
+			snprintf(av, sizeof(av), "%llu",
+			    (unsigned long long)m->u.avail_kb);
+			if (m->u.used_pct == m->u.used_pct)
+				snprintf(p, sizeof(p), "%.1f", m->u.used_pct);
+			if (m->u.inodes_pct == m->u.inodes_pct)
+				snprintf(
+				    ip, sizeof(ip), "%.1f", m->u.inodes_pct);
+		}
+		cells[0] = m->source;
+		cells[1] = m->mnt;
+		cells[2] = m->fstype;
+		cells[3] = sz;
+		cells[4] = us;
+		cells[5] = av;
+		cells[6] = p;
+		cells[7] = ip;
+		cells[8] = m->readonly ? "ro" : "rw";
+		table_row(&t, cells);
+	}
+	table_print(&t, o->fp, o->color);
+	table_release(&t);
+}
+
+static void
+print_usage_json(const struct snap *s)
+{
+	for (size_t i = 0; i < s->mounts.n; i++) {
+		const struct mount_entry *m = &s->mounts.m[i];
+		json_t *o;
+
+		if (!m->shown)
+			continue;
+		o = json_object();
+		jset(o, "type", json_string("mount"));
+		jset(o, "source", jstr(m->source));
+		jset(o, "mount", jstr(m->mnt));
+		jset(o, "fstype", jstr(m->fstype));
+		jset(o, "options", jstr(m->opts));
+		jset(o, "readonly", json_boolean(m->readonly));
+		if (m->have_usage) {
+			jset(o, "size_kb",
+			    json_integer((json_int_t)m->u.size_kb));
+			jset(o, "used_kb",
+			    json_integer((json_int_t)m->u.used_kb));
+			jset(o, "avail_kb",
+			    json_integer((json_int_t)m->u.avail_kb));
+			jset(o, "used_pct", jreal_or_null(m->u.used_pct));
+			jset(
+			    o, "inodes", json_integer((json_int_t)m->u.inodes));
+			jset(o, "inodes_used",
+			    json_integer((json_int_t)m->u.inodes_used));
+			jset(o, "inodes_pct", jreal_or_null(m->u.inodes_pct));
+		}
+		json_line(stdout, o);
+	}
+}
+
+/* The iostat -dx view: whole disks that did any I/O. */
+static void
+print_io(const struct out *o, const struct snap *s)
+{
+	static const char *const hdr[] = {"DEVICE", "r/s", "w/s", "rkB/s",
+	    "wkB/s", "rrqm/s", "wrqm/s", "r_await", "w_await", "aqu-sz",
+	    "%util"};
+	struct table t;
+
+	table_init(&t, 11, hdr, "lrrrrrrrrrr");
+	for (size_t i = 0; i < s->disk1.n; i++) {
+		const struct disk_stat *d = &s->disk1.d[i];
+		struct disk_rates r;
+		double v[10];
+		char cell[10][32];
+		const char *cells[11];
+
+		if (d->whole == 0 ||
+		    d->f[DS_RD_IOS] + d->f[DS_WR_IOS] + d->f[DS_DC_IOS] == 0 ||
+		    snap_disk(s, i, &r) == -1)
+			continue;
+		if (o->mode == OUT_JSON) {
+			json_t *j = json_object();
+
+			jset(j, "type", json_string("device"));
+			jset(j, "name", jstr(d->name));
+			jset(j, "interval_s", json_real(s->interval));
+			jset(j, "r_s", json_real(r.r_s));
+			jset(j, "w_s", json_real(r.w_s));
+			jset(j, "rkb_s", json_real(r.rkb_s));
+			jset(j, "wkb_s", json_real(r.wkb_s));
+			jset(j, "rrqm_s", json_real(r.rrqm_s));
+			jset(j, "wrqm_s", json_real(r.wrqm_s));
+			jset(j, "r_await", json_real(r.r_await));
+			jset(j, "w_await", json_real(r.w_await));
+			jset(j, "aqu_sz", json_real(r.aqu_sz));
+			jset(j, "util", json_real(r.util));
+			json_line(o->fp, j);
+			continue;
+		}
+		v[0] = r.r_s;
+		v[1] = r.w_s;
+		v[2] = r.rkb_s;
+		v[3] = r.wkb_s;
+		v[4] = r.rrqm_s;
+		v[5] = r.wrqm_s;
+		v[6] = r.r_await;
+		v[7] = r.w_await;
+		v[8] = r.aqu_sz;
+		v[9] = r.util;
+		cells[0] = d->name;
+		for (int k = 0; k < 10; k++) {
+			snprintf(cell[k], sizeof(cell[k]), "%.2f", v[k]);
+			cells[k + 1] = cell[k];
+		}
+		table_row(&t, cells);
+	}
+	if (o->mode != OUT_JSON)
+		table_print(&t, o->fp, o->color);
+	table_release(&t);
+}
+
 int
 cmd_disk(struct cli *cli, int argc, char **argv)
 {
@@ -279,6 +427,7 @@ cmd_disk(struct cli *cli, int argc, char **argv)
 	    {"device", required_argument, NULL, OPT_DEVICE},
 	    {"no-kernel-log", no_argument, NULL, OPT_NO_KLOG},
 	    {"new", no_argument, NULL, OPT_NEW},
+	    {"interval", required_argument, NULL, OPT_INTERVAL},
 	    {NULL, 0, NULL, 0},
 	};
 	char **files = NULL, **devices = NULL;
@@ -291,6 +440,9 @@ cmd_disk(struct cli *cli, int argc, char **argv)
 	struct report rep;
 	struct err err = {0};
 	time_t now = time(NULL);
+	double interval = 0;
+	struct snap snap;
+	int have_snap = 0;
 
 	files = calloc((size_t)argc + 1, sizeof(*files));
 	devices = calloc((size_t)argc + 1, sizeof(*devices));
@@ -320,6 +472,17 @@ cmd_disk(struct cli *cli, int argc, char **argv)
 			break;
 		case OPT_NEW:
 			incremental = 1;
+			break;
+		case OPT_INTERVAL:
+			if (str_dec(optarg, &interval) == -1 || interval < 0 ||
+			    interval > 3600) {
+				free(files);
+				free(devices);
+				return cli_usage_error(cli, "disk",
+				    "--interval wants seconds (0 to 3600), got "
+				    "'%s'",
+				    optarg);
+			}
 			break;
 		default:
 			usage(stderr);
@@ -359,8 +522,15 @@ cmd_disk(struct cli *cli, int argc, char **argv)
 			}
 		}
 	} else if (nfiles == 0) {
-		if (disk_fs_mounted(cli->root, &fsl, &err) == -1)
-			log_warnx("%s", err.msg);
+		snap_take(&snap, cli->root,
+		    SNAP_BIT(SNAP_LOAD) | SNAP_BIT(SNAP_FS) |
+		        SNAP_BIT(SNAP_DISK),
+		    interval, 0);
+		have_snap = 1;
+		for (int sec = SNAP_FS; sec <= SNAP_DISK; sec++)
+			if (!(snap.have & SNAP_BIT(sec)))
+				log_warnx("%s", snap.err[sec]);
+		disk_fs_mounted(cli->root, &snap.mounts, &fsl);
 		for (size_t i = 0; i < fsl.n; i++)
 			if (fsl.fs[i].note[0] && !fsl.fs[i].have_sb &&
 			    strstr(fsl.fs[i].note, "cannot") != NULL)
@@ -409,14 +579,34 @@ cmd_disk(struct cli *cli, int argc, char **argv)
 	}
 
 	if (cli->mode == OUT_JSON) {
+		if (have_snap)
+			print_usage_json(&snap);
 		for (size_t i = 0; i < fsl.n; i++)
 			print_fs_json(&fsl.fs[i]);
+		if (have_snap)
+			print_io(&cli->out, &snap);
 		if (run != NULL)
 			print_sources(&cli->out, run, scan);
 	} else if (cli->mode == OUT_TABLE) {
-		if (fsl.n > 0) {
+		if (have_snap) {
 			fprintf(cli->out.fp, "Filesystems\n");
+			print_usage_table(&cli->out, &snap);
+			fprintf(cli->out.fp, "\n");
+		}
+		if (fsl.n > 0) {
+			fprintf(cli->out.fp, "Filesystem error state\n");
 			print_fs_table(&cli->out, &fsl);
+			fprintf(cli->out.fp, "\n");
+		}
+		if (have_snap) {
+			if (snap.interval > 0)
+				fprintf(cli->out.fp,
+				    "Devices (I/O over %.1f s)\n",
+				    snap.interval);
+			else
+				fprintf(cli->out.fp,
+				    "Devices (I/O averaged since boot)\n");
+			print_io(&cli->out, &snap);
 			fprintf(cli->out.fp, "\n");
 		}
 		if (run != NULL) {
@@ -428,6 +618,8 @@ cmd_disk(struct cli *cli, int argc, char **argv)
 	out_report(&cli->out, &rep, "SAKIMORI DISK");
 	rc = cli_exit_for(&rep);
 out:
+	if (have_snap)
+		snap_release(&snap);
 	disk_klog_free(k);
 	free(scan);
 	free(run);

@@ -35,7 +35,8 @@ static const struct command commands[] = {
         "the server table: host, OS, services and their versions"},
     {"logs", cmd_logs, "scan, stats, follow: access, error and system logs"},
     {"disk", cmd_disk,
-        "filesystem error state and disk errors in the kernel log"},
+        "filesystems, I/O, fs error state, disk errors in the kernel log"},
+    {"du", cmd_du, "largest directories and files under a path"},
 };
 
 static void

@@ -6,7 +6,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
-#include <mntent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +17,7 @@
 #include "base/finding.h"
 #include "base/strbuf.h"
 #include "base/timeutil.h"
+#include "collect/mounts.h"
 
 static struct disk_fs *
 fs_add(struct disk_fslist *l)
@@ -143,51 +143,43 @@ read_btrfs(const char *root, struct disk_fs *fs)
 		    "btrfs error counters not found in /sys/fs/btrfs");
 }
 
-int
-disk_fs_mounted(const char *root, struct disk_fslist *l, struct err *err)
+void
+disk_fs_mounted(
+    const char *root, const struct mounts *ms, struct disk_fslist *l)
 {
-	char path[PATH_MAX], buf[4096];
-	struct mntent me, *m;
-	FILE *fp;
+	char dev[PATH_MAX];
 
 	if (root == NULL)
 		root = "";
-	if (path_join(path, sizeof(path), root, "/proc/self/mounts") == -1)
-		return err_set(err, ENAMETOOLONG, "root prefix too long");
-	if ((fp = setmntent(path, "r")) == NULL)
-		return err_sys(err, errno, "cannot open '%s'", path);
-	while ((m = getmntent_r(fp, &me, buf, sizeof(buf))) != NULL) {
+	for (size_t i = 0; i < ms->n; i++) {
+		const struct mount_entry *m = &ms->m[i];
 		struct disk_fs *fs;
-		char dev[PATH_MAX];
+		int seen = 0;
 
 		/* Local filesystems live on a device node. */
-		if (strncmp(m->mnt_fsname, "/dev/", 5) != 0)
+		if (m->pseudo || m->source == NULL ||
+		    strncmp(m->source, "/dev/", 5) != 0)
 			continue;
 		/* Bind mounts and subvolumes: one row per device. */
-		int seen = 0;
-		for (size_t i = 0; i < l->n; i++)
-			seen |= strcmp(l->fs[i].dev, m->mnt_fsname) == 0;
-		if (seen)
+		for (size_t k = 0; k < l->n; k++)
+			seen |= strcmp(l->fs[k].dev, m->source) == 0;
+		if (seen || (fs = fs_add(l)) == NULL)
 			continue;
-		if ((fs = fs_add(l)) == NULL)
-			break;
-		snprintf(fs->dev, sizeof(fs->dev), "%s", m->mnt_fsname);
-		snprintf(fs->mnt, sizeof(fs->mnt), "%s", m->mnt_dir);
-		snprintf(fs->type, sizeof(fs->type), "%s", m->mnt_type);
-		if (is_ext(m->mnt_type)) {
-			if (path_join(dev, sizeof(dev), root, m->mnt_fsname) ==
-			    0)
+		fs->me = m;
+		snprintf(fs->dev, sizeof(fs->dev), "%s", m->source);
+		snprintf(fs->mnt, sizeof(fs->mnt), "%s", m->mnt);
+		snprintf(fs->type, sizeof(fs->type), "%s", m->fstype);
+		if (is_ext(m->fstype)) {
+			if (path_join(dev, sizeof(dev), root, m->source) == 0)
 				read_ext(fs, dev);
-		} else if (strcmp(m->mnt_type, "btrfs") == 0) {
+		} else if (strcmp(m->fstype, "btrfs") == 0) {
 			read_btrfs(root, fs);
 		} else {
 			snprintf(fs->note, sizeof(fs->note),
 			    "the kernel exposes no error state for %s",
-			    m->mnt_type);
+			    m->fstype);
 		}
 	}
-	endmntent(fp);
-	return 0;
 }
 
 void

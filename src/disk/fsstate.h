@@ -14,6 +14,8 @@
 
 #include "disk/extsb.h"
 
+struct mount_entry;
+struct mounts;
 struct report;
 
 struct disk_fs {
@@ -25,6 +27,7 @@ struct disk_fs {
 	int have_counters; /* btrfs: error counters read */
 	uint64_t wr_errs, rd_errs, flush_errs, corrupt_errs, gen_errs;
 	char note[512]; /* why nothing was read ("cannot open ...") */
+	const struct mount_entry *me; /* its mount (disk_fs_mounted), or NULL */
 };
 
 struct disk_fslist {
@@ -33,12 +36,13 @@ struct disk_fslist {
 };
 
 /*
- * The local filesystems mounted under root (its /proc/self/mounts), each
- * with its state; pseudo and network filesystems are left out.  A device
- * that cannot be read gets a note and the others are still read.  0, or
- * -1 when the mount table cannot be read (err).
+ * The local filesystems of the mount table ms (collect/mounts.h), each
+ * with its state, one per device; pseudo and network filesystems are left
+ * out.  Devices are opened under root.  A device that cannot be read gets
+ * a note and the others are still read.
  */
-int disk_fs_mounted(const char *root, struct disk_fslist *l, struct err *err);
+void disk_fs_mounted(
+    const char *root, const struct mounts *ms, struct disk_fslist *l);
 /* Adds the block device or image file at path (any type) to l. */
 void disk_fs_device(const char *path, struct disk_fslist *l);
 void disk_fslist_release(struct disk_fslist *l);

@@ -85,7 +85,7 @@ if [ "$(id -u)" = 0 ] && loop=$(losetup -f --show "$img" 2>/dev/null); then
 		jq_eq "its first error time" 1700000000 .first_error_time_epoch
 		jq_eq "its last error function" ext4_readdir .last_error_func
 		jq_eq "mounting counted once more" 32 .mount_count
-		check "exit 1 or 2 with the mounted fs in error" [ "$RC" = 1 ] || [ "$RC" = 2 ]
+		check_match "exit 1 or 2 with the mounted fs in error" "^[12]$" "$RC"
 		check_match "the finding names the mount point" "\"subject\":\"$TMP/mnt\"" "$OUT"
 		umount "$TMP/mnt"
 	else
