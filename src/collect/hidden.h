@@ -1,0 +1,73 @@
+/*
+ * hidden.h - hidden processes, found the way unhide(8) finds them but
+ * without forking: every PID up to pid_max is asked directly (kill(pid,
+ * 0); with thorough, also getpriority and sched_getscheduler) and the
+ * live ones are compared with the /proc directory listing, which is what
+ * ps(1) and top(1) read and what a rootkit edits.  A live PID missing from
+ * the listing is checked again after a second listing, so a process that
+ * started or ended during the scan is not reported, and threads (whose
+ * TIDs answer kill but are not listed) are told apart by their Tgid.
+ */
+#ifndef COLLECT_HIDDEN_H
+#define COLLECT_HIDDEN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct err;
+
+/*
+ * Fills bits (one per PID, pid_max bits, zeroed by the caller) with the
+ * PIDs a listing shows.  0, or -1 with err.
+ */
+typedef int hidden_list_fn(
+    void *ctx, uint8_t *bits, int pid_max, struct err *err);
+
+/* The default listing: the numeric entries of /proc (readdir). */
+int hidden_list_proc(void *ctx, uint8_t *bits, int pid_max, struct err *err);
+
+struct hidden_opts {
+	int pid_max;          /* 0: /proc/sys/kernel/pid_max */
+	int thorough;         /* also getpriority and sched_getscheduler */
+	hidden_list_fn *list; /* NULL: hidden_list_proc */
+	void *list_ctx;
+};
+
+#define HIDDEN_BY_KILL 0x1  /* kill(pid, 0) answered (0 or EPERM) */
+#define HIDDEN_BY_PRIO 0x2  /* getpriority(PRIO_PROCESS, pid) answered */
+#define HIDDEN_BY_SCHED 0x4 /* sched_getscheduler(pid) answered */
+#define HIDDEN_BY_PROC 0x8  /* /proc/PID could be opened directly */
+
+struct hidden_pid {
+	int pid;
+	unsigned how;  /* HIDDEN_BY_* */
+	uint32_t uid;  /* from /proc/PID/status; UINT32_MAX unknown */
+	char comm[32]; /* raw; "" when /proc/PID is not readable */
+	char exe[256]; /* readlink /proc/PID/exe, raw; "" unknown */
+};
+
+struct hidden_result {
+	struct hidden_pid *v;
+	size_t n;
+	int pid_max;
+	unsigned listed; /* PIDs in the listing */
+	unsigned alive;  /* PIDs that answered */
+	unsigned
+	    threads;    /* answered, not listed, but a thread of a listed one */
+	unsigned raced; /* not listed at first, then listed or gone */
+	int hidepid;    /* /proc is mounted hidepid>0 and we are not root */
+};
+
+/*
+ * Scans PIDs 1..pid_max-1.  0 (r filled; release it), or -1 with err.
+ * When r->hidepid is set the answer is meaningless (others' processes are
+ * missing from the listing by design) and r->n is 0.
+ */
+int hidden_scan(
+    const struct hidden_opts *o, struct hidden_result *r, struct err *err);
+void hidden_result_release(struct hidden_result *r);
+
+/* 1 if the proc mount at root's /proc has hidepid other than 0/off. */
+int hidden_proc_hidepid(const char *mountinfo, size_t len);
+
+#endif

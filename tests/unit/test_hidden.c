@@ -1,0 +1,147 @@
+/*
+ * test_hidden.c - the hidden-process scan: a listing that omits a live PID
+ * (this test's own) must name it; the real listing with extra threads
+ * running must name nothing; the hidepid mount option is recognised.
+ */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "base/err.h"
+#include "collect/hidden.h"
+
+/* The real /proc listing, minus the PID in ctx: what a rootkit does. */
+static int
+list_without(void *ctx, uint8_t *bits, int pid_max, struct err *err)
+{
+	int pid = *(int *)ctx;
+
+	if (hidden_list_proc(NULL, bits, pid_max, err) == -1)
+		return -1;
+	if (pid < pid_max)
+		bits[pid >> 3] &= (uint8_t) ~(1u << (pid & 7));
+	return 0;
+}
+
+static void
+fake_listing_omits_a_live_pid(void **state)
+{
+	struct hidden_opts o = {0};
+	struct hidden_result r;
+	struct err err = {0};
+	int me = getpid(), found = 0;
+
+	(void)state;
+	o.list = list_without;
+	o.list_ctx = &me;
+	o.thorough = 1;
+	assert_int_equal(hidden_scan(&o, &r, &err), 0);
+	for (size_t i = 0; i < r.n; i++)
+		if (r.v[i].pid == me) {
+			found = 1;
+			assert_true(r.v[i].how & HIDDEN_BY_KILL);
+			assert_true(r.v[i].how & HIDDEN_BY_PRIO);
+			assert_true(r.v[i].how & HIDDEN_BY_SCHED);
+			assert_true(r.v[i].how & HIDDEN_BY_PROC);
+			assert_int_equal(r.v[i].uid, getuid());
+			assert_string_equal(r.v[i].comm, "test_hidden");
+		}
+	assert_true(found);
+	assert_true(r.listed > 1);
+	hidden_result_release(&r);
+}
+
+static void *
+idle(void *arg)
+{
+	int *fd = arg;
+	char c;
+
+	(void)!read(*fd, &c, 1);
+	return NULL;
+}
+
+static void
+threads_are_not_hidden(void **state)
+{
+	struct hidden_opts o = {0};
+	struct hidden_result r;
+	struct err err = {0};
+	pthread_t t[3];
+	int p[2];
+
+	(void)state;
+	assert_int_equal(pipe(p), 0);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, idle, &p[0]), 0);
+	/* as the foreign listing would, the real one omits thread IDs */
+	assert_int_equal(hidden_scan(&o, &r, &err), 0);
+	if (!r.hidepid) {
+		for (size_t i = 0; i < r.n; i++)
+			print_error(
+			    "reported pid %d (%s)\n", r.v[i].pid, r.v[i].comm);
+		assert_int_equal(r.n, 0);
+		assert_true(r.threads >= 3);
+	}
+	hidden_result_release(&r);
+	close(p[1]);
+	for (int i = 0; i < 3; i++)
+		pthread_join(t[i], NULL);
+	close(p[0]);
+}
+
+static void
+pid_range_is_bounded(void **state)
+{
+	struct hidden_opts o = {0};
+	struct hidden_result r;
+	struct err err = {0};
+	int me = 1 << 30; /* omit nothing */
+
+	(void)state;
+	o.pid_max = 300;
+	o.list = list_without;
+	o.list_ctx = &me;
+	assert_int_equal(hidden_scan(&o, &r, &err), 0);
+	assert_int_equal(r.pid_max, 300);
+	for (size_t i = 0; i < r.n; i++)
+		assert_true(r.v[i].pid < 300);
+	hidden_result_release(&r);
+}
+
+static void
+hidepid_option(void **state)
+{
+	const char plain[] = "21 26 0:20 / /proc rw,relatime - proc proc rw\n";
+	const char hp[] = "1 2 0:5 / /sys rw - sysfs sysfs rw\n"
+	                  "21 26 0:20 / /proc rw - proc proc rw,hidepid=2\n";
+	const char inv[] =
+	    "21 26 0:20 / /proc rw - proc proc rw,hidepid=invisible\n";
+	const char off[] = "21 26 0:20 / /proc rw - proc proc rw,hidepid=0\n";
+
+	(void)state;
+	assert_int_equal(hidden_proc_hidepid(plain, strlen(plain)), 0);
+	assert_int_equal(hidden_proc_hidepid(hp, strlen(hp)), 1);
+	assert_int_equal(hidden_proc_hidepid(inv, strlen(inv)), 1);
+	assert_int_equal(hidden_proc_hidepid(off, strlen(off)), 0);
+	assert_int_equal(hidden_proc_hidepid("", 0), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(fake_listing_omits_a_live_pid),
+	    cmocka_unit_test(threads_are_not_hidden),
+	    cmocka_unit_test(pid_range_is_bounded),
+	    cmocka_unit_test(hidepid_option),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
