@@ -138,6 +138,35 @@ hmap_put(struct hmap *m, const void *key, size_t klen, int *created)
 }
 
 int
+hmap_del(struct hmap *m, const void *key, size_t klen)
+{
+	struct hmap_entry *e;
+	size_t i, j, k, mask = m->cap - 1;
+
+	if (m->cap == 0)
+		return -1;
+	e = find(m, key, klen, hash_bytes(key, klen, seed));
+	if (e->key == NULL)
+		return -1;
+	free(e->key);
+	/* Backward-shift deletion keeps every probe chain unbroken. */
+	i = j = (size_t)(e - m->slots);
+	for (;;) {
+		j = (j + 1) & mask;
+		if (m->slots[j].key == NULL)
+			break;
+		k = (size_t)m->slots[j].hash & mask;
+		if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
+			continue;
+		m->slots[i] = m->slots[j];
+		i = j;
+	}
+	m->slots[i].key = NULL;
+	m->count--;
+	return 0;
+}
+
+int
 hmap_each(
     const struct hmap *m, int (*fn)(struct hmap_entry *, void *), void *arg)
 {

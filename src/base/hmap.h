@@ -34,6 +34,8 @@ struct hmap_entry *hmap_get(const struct hmap *m, const void *key, size_t klen);
 /* The entry for key, created with val 0 when absent (*created set); NULL on ENOMEM. */
 struct hmap_entry *hmap_put(
     struct hmap *m, const void *key, size_t klen, int *created);
+/* Removes key (freeing the key copy); 0, or -1 when absent. */
+int hmap_del(struct hmap *m, const void *key, size_t klen);
 /* Calls fn on every entry; stops and returns fn's value when non-zero. */
 int hmap_each(
     const struct hmap *m, int (*fn)(struct hmap_entry *, void *), void *arg);

@@ -114,5 +114,6 @@ struct snap;
 void check_hooks_run(struct cli *cli, const struct snap *s, struct report *r);
 int cmd_disk(struct cli *cli, int argc, char **argv);
 int cmd_du(struct cli *cli, int argc, char **argv);
+int cmd_mail(struct cli *cli, int argc, char **argv);
 
 #endif

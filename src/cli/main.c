@@ -37,6 +37,9 @@ static const struct command commands[] = {
     {"disk", cmd_disk,
         "filesystems, I/O, fs error state, disk errors in the kernel log"},
     {"du", cmd_du, "largest directories and files under a path"},
+    {"mail", cmd_mail,
+        "mail-log report and live findings (postfix, sendmail, exim, "
+        "qmail)"},
 };
 
 static void

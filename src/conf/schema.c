@@ -37,6 +37,17 @@ static const struct schema_key fim_keys[] = {
     {NULL, 0},
 };
 
+static const struct schema_key mail_domain_keys[] = {
+    {"local-domains", SK_LIST}, /* delivered here */
+    {"usual-domains", SK_LIST}, /* expected destinations */
+    {NULL, 0},
+};
+
+static const struct schema_key mail_volume_keys[] = {
+    {"factor", SK_NUM}, /* times the usual daily volume */
+    {NULL, 0},
+};
+
 static const struct schema_key none_keys[] = {
     {NULL, 0},
 };
@@ -58,6 +69,22 @@ const struct schema_check schema_checks[] = {
         NAN, NAN, fim_keys},
     {"inventory", "new or vanished listening services since the last inventory",
         0, NAN, NAN, none_keys},
+    {"mail-relay-probe", "relay attempts refused per mail client", 0, 1, 20,
+        none_keys},
+    {"mail-enumeration", "recipients refused as unknown per mail client", 0, 10,
+        50, none_keys},
+    {"mail-outside-domains",
+        "recipient domains neither local nor usual per client, SASL login "
+        "or local user",
+        0, 50, 200, mail_domain_keys},
+    {"mail-volume",
+        "outbound recipients per day per client, SASL login or local user "
+        "(absolute, or factor times the usual)",
+        0, 500, 2000, mail_volume_keys},
+    {"mail-null-sender", "null-sender mail per day that is not our own bounces",
+        0, 50, 500, none_keys},
+    {"mail-deferred", "messages still deferred when the mail log ends", 0, 100,
+        1000, none_keys},
 };
 const size_t schema_nchecks = sizeof(schema_checks) / sizeof(schema_checks[0]);
 
