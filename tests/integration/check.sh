@@ -2,7 +2,8 @@
 # check.sh - "sakimori check" on conditions made for real: a CPU spinner
 # against a low load threshold, a process holding memory against an
 # available-memory threshold, a nearly full small tmpfs (blocks and
-# inodes), N sleeping processes of one name against a limit of N-1
+# inodes), a process swapping all the time in a small memory cgroup,
+# N sleeping processes of one name against a limit of N-1
 # (the CPU spinner is in check_load.sh: the load average takes its time).
 # Each must give the matching finding and exit status, and exit 0 again
 # once the condition is removed.  Only the check under test is enabled in
@@ -129,6 +130,63 @@ if [ -n "$avail" ] && [ "$avail" -gt $((total / 10)) ]; then
 	check_eq "the process gone: OK again (exit 0)" 0 "$RC"
 else
 	echo "# less than 10% of memory available; memory part skipped"
+fi
+
+# ---- swap-activity: a process in a memory cgroup of 64 MB that keeps
+# ---- touching 128 MB swaps all the time (a swap file of our own) ----
+swap_part() {
+	local d cg cgv=1 hog pid i
+	d=$(mktemp -d /var/tmp/sakimori-swap.XXXXXX) || return 1
+	cleanup "rm -rf '$d'"
+	dd if=/dev/zero of="$d/swap" bs=1M count=256 status=none &&
+		chmod 600 "$d/swap" && mkswap "$d/swap" >/dev/null 2>&1 &&
+		swapon "$d/swap" 2>/dev/null || { echo "# swapon failed here"; return 1; }
+	cleanup "swapoff '$d/swap'"
+	if [ -d /sys/fs/cgroup/memory ] && [ -w /sys/fs/cgroup/memory ]; then
+		cg=/sys/fs/cgroup/memory/sakimori-test-$$
+		mkdir "$cg" && echo 64M > "$cg/memory.limit_in_bytes" &&
+			echo 100 > "$cg/memory.swappiness" || return 1
+	elif [ -f /sys/fs/cgroup/cgroup.controllers ] && grep -qw memory /sys/fs/cgroup/cgroup.controllers; then
+		cgv=2
+		cg=/sys/fs/cgroup/sakimori-test-$$
+		echo +memory > /sys/fs/cgroup/cgroup.subtree_control 2>/dev/null
+		mkdir "$cg" && echo 64M > "$cg/memory.max" || return 1
+	else
+		echo "# no memory cgroup to limit the test process"
+		return 1
+	fi
+	cleanup "rmdir '$cg'"
+	conf "$TMP/swap.conf" swap-activity
+	run "$SAKIMORI" check -f "$TMP/swap.conf" --interval 1
+	check_eq "swap on, nothing swapping: OK (exit 0)" 0 "$RC"
+	sh -c 'echo $$ > "$1/cgroup.procs" && exec perl -e '"'"'
+	    my $x = "x" x (128 << 20);
+	    for (my $i = 0; ; $i = ($i + 4096) % length($x)) { substr($x, $i, 1, "y") }'"'"'' _ "$cg" &
+	hog=$!
+	cleanup "kill $hog"
+	for i in $(seq 40); do
+		[ "$(awk '$1 == "pswpout" {print $2}' /proc/vmstat)" -gt 0 ] 2>/dev/null &&
+			[ -n "$(awk '$1 != "Filename" && $4 > 0' /proc/swaps)" ] && break
+		sleep 0.25
+	done
+	run "$SAKIMORI" check -f "$TMP/swap.conf" --interval 1 --json
+	check_eq "a process swapping all the time: WARNING (exit 1)" 1 "$RC"
+	check_match "the finding gives the pages swapped per second" \
+		'"check":"swap-activity","subject":"swap".*"swapout_per_s":"[0-9.]+"' "$OUT"
+	kill $hog
+	wait $hog 2>/dev/null
+	for i in 1 2 3; do
+		run "$SAKIMORI" check -f "$TMP/swap.conf" --interval 1
+		[ "$RC" = 0 ] && break
+	done
+	check_eq "the process gone: OK again (exit 0)" 0 "$RC"
+	return 0
+}
+if [ "$(id -u)" = 0 ] && command -v mkswap >/dev/null && command -v swapon >/dev/null &&
+	[ -z "$(awk 'NR > 1' /proc/swaps)" ]; then
+	swap_part || echo "# swap part skipped"
+else
+	echo "# swap part skipped: not root, no mkswap/swapon, or swap already on"
 fi
 
 # ---- output modes and usage ----
