@@ -130,8 +130,12 @@ near "vmstat bi ${W[9]} = pgpgin/s per CPU" "$(pc "${V[memory.pgpgin_kb_s]}")" "
 near "vmstat bo ${W[10]} = pgpgout/s per CPU" "$(pc "${V[memory.pgpgout_kb_s]}")" "${W[10]}" 0.02 1
 near "vmstat in ${W[11]} = interrupts/s per CPU" "$(pc "${V[system.interrupts_s]}")" "${W[11]}" 0.02 1
 near "vmstat cs ${W[12]} = context switches/s per CPU" "$(pc "${V[system.context_switches_s]}")" "${W[12]}" 0.02 1
-near "vmstat si (since boot) ${W[7]}" "$(pc "${V[memory.swapin_pages_s]}")" "${W[7]}" 0.02 1
-near "vmstat so (since boot) ${W[8]}" "$(pc "${V[memory.swapout_pages_s]}")" "${W[8]}" 0.02 1
+# vmstat's si and so are kB per second; ours are pages per second
+pkb=$(( $(getconf PAGESIZE) / 1024 ))
+near "vmstat si (since boot) ${W[7]} = pages swapped in/s x $pkb kB per CPU" \
+	"$(pc "$(awk -v a="${V[memory.swapin_pages_s]}" -v k="$pkb" 'BEGIN{print a * k}')")" "${W[7]}" 0.02 1
+near "vmstat so (since boot) ${W[8]} = pages swapped out/s x $pkb kB per CPU" \
+	"$(pc "$(awk -v a="${V[memory.swapout_pages_s]}" -v k="$pkb" 'BEGIN{print a * k}')")" "${W[8]}" 0.02 1
 near "vmstat free ${W[4]} within 1%" "${V[memory.free_kb]}" "${W[4]}" 0.01 1024
 near "vmstat buff+cache within 1%" "${V[memory.buff_cache_kb]}" "$(( W[5] + W[6] ))" 0.01 1024
 near "vmstat swpd" "${V[memory.swap_used_kb]}" "${W[3]}" 0.01 1024
