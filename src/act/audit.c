@@ -18,25 +18,13 @@
 #include "base/strbuf.h"
 #include "base/timeutil.h"
 
-int
-audit_log(const char *state_dir, const struct audit_entry *e, struct err *err)
+/* One entry as a JSON line (with the newline) appended to sb; 0 or -1. */
+static int
+entry_line(const struct audit_entry *e, struct strbuf *sb, char **line)
 {
-	char path[PATH_MAX], ts[40];
+	char ts[40];
 	json_t *o = json_object();
-	struct strbuf sb = STRBUF_INIT(1 << 16);
-	char *line;
-	ssize_t n;
-	int fd;
 
-	if (dir_make(state_dir, 0700, err) == -1) {
-		json_decref(o);
-		return -1;
-	}
-	if (path_join(path, sizeof(path), state_dir, "audit.log") == -1) {
-		json_decref(o);
-		return err_set(
-		    err, ENAMETOOLONG, "path too long: '%s'", state_dir);
-	}
 	time_iso(ts, sizeof(ts), time(NULL));
 	jset(o, "time", json_string(ts));
 	jset(o, "action", jstr(e->action));
@@ -46,34 +34,70 @@ audit_log(const char *state_dir, const struct audit_entry *e, struct err *err)
 	jset(o, "result", jstr(e->result));
 	jset(o, "uid", json_integer((json_int_t)getuid()));
 	jset(o, "pid", json_integer((json_int_t)getpid()));
-	line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	*line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(o);
-	if (line == NULL)
-		return err_set(err, ENOMEM, "cannot format audit entry");
-	if (strbuf_adds(&sb, line) == -1 || strbuf_addc(&sb, '\n') == -1) {
-		free(line);
-		strbuf_release(&sb);
-		return err_set(err, ENOMEM, "audit entry too large");
+	if (*line == NULL)
+		return -1;
+	if (strbuf_adds(sb, *line) == -1 || strbuf_addc(sb, '\n') == -1) {
+		free(*line);
+		*line = NULL;
+		return -1;
 	}
+	return 0;
+}
+
+int
+audit_log_many(const char *state_dir, const struct audit_entry *e, size_t n,
+    struct err *err)
+{
+	char path[PATH_MAX];
+	struct strbuf sb = STRBUF_INIT(0);
+	char **lines;
+	ssize_t w;
+	int fd, rc = 0;
+
+	if (n == 0)
+		return 0;
+	if (dir_make(state_dir, 0700, err) == -1)
+		return -1;
+	if (path_join(path, sizeof(path), state_dir, "audit.log") == -1)
+		return err_set(
+		    err, ENAMETOOLONG, "path too long: '%s'", state_dir);
+	if ((lines = calloc(n, sizeof(*lines))) == NULL)
+		return err_set(err, ENOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++)
+		if (entry_line(&e[i], &sb, &lines[i]) == -1) {
+			rc = err_set(err, ENOMEM, "cannot format audit entry");
+			goto out;
+		}
 	fd = open(
 	    path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd == -1) {
-		int e2 = errno;
-		free(line);
-		strbuf_release(&sb);
-		return err_sys(err, e2, "cannot open '%s'", path);
+		rc = err_sys(err, errno, "cannot open '%s'", path);
+		goto out;
 	}
 	/* One write with O_APPEND: lines from concurrent writers never mix. */
-	n = write(fd, sb.p, sb.len);
-	strbuf_release(&sb);
-	if (n == -1 || fsync(fd) == -1) {
-		int e2 = errno;
+	w = write(fd, sb.p, sb.len);
+	if (w == -1 || (size_t)w != sb.len || fsync(fd) == -1) {
+		int e2 = w == -1 || (size_t)w == sb.len ? errno : EIO;
+
 		close(fd);
-		free(line);
-		return err_sys(err, e2, "cannot write '%s'", path);
+		rc = err_sys(err, e2, "cannot write '%s'", path);
+		goto out;
 	}
 	close(fd);
-	syslog(LOG_AUTHPRIV | LOG_NOTICE, "audit: %s", line);
-	free(line);
-	return 0;
+	for (size_t i = 0; i < n; i++)
+		syslog(LOG_AUTHPRIV | LOG_NOTICE, "audit: %s", lines[i]);
+out:
+	for (size_t i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
+	strbuf_release(&sb);
+	return rc;
+}
+
+int
+audit_log(const char *state_dir, const struct audit_entry *e, struct err *err)
+{
+	return audit_log_many(state_dir, e, 1, err);
 }

@@ -7,6 +7,8 @@
 #ifndef ACT_AUDIT_H
 #define ACT_AUDIT_H
 
+#include <stddef.h>
+
 struct err;
 
 struct audit_entry {
@@ -21,5 +23,11 @@ struct audit_entry {
 /* Appends e to state_dir/audit.log.  0, or -1 with err. */
 int audit_log(
     const char *state_dir, const struct audit_entry *e, struct err *err);
+/*
+ * Appends n entries with one write and one fsync (a batch of blocks);
+ * each also goes to syslog.  0, or -1 with err (then none was written).
+ */
+int audit_log_many(const char *state_dir, const struct audit_entry *e, size_t n,
+    struct err *err);
 
 #endif

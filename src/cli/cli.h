@@ -115,5 +115,6 @@ void check_hooks_run(struct cli *cli, const struct snap *s, struct report *r);
 int cmd_disk(struct cli *cli, int argc, char **argv);
 int cmd_du(struct cli *cli, int argc, char **argv);
 int cmd_mail(struct cli *cli, int argc, char **argv);
+int cmd_net(struct cli *cli, int argc, char **argv);
 
 #endif

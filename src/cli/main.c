@@ -40,6 +40,9 @@ static const struct command commands[] = {
     {"mail", cmd_mail,
         "mail-log report and live findings (postfix, sendmail, exim, "
         "qmail)"},
+    {"net", cmd_net,
+        "connections per address, prefix, port and state; block, unblock, "
+        "bans, restore"},
 };
 
 static void

@@ -98,6 +98,39 @@ const struct schema_setting schema_settings[] = {
     {"location", SK_STR, "where the server stands (the server table)"},
     {"rack", SK_STR, "its rack and position (the server table)"},
     {"owner", SK_STR, "who is responsible for it (the server table)"},
+    /* net: connection counts and blocking (src/net, cmd_net.c) */
+    {"net-prefix-v4", SK_NUM,
+        "prefix length connections are grouped by "
+        "(IPv4, default 24)"},
+    {"net-prefix-v6", SK_NUM,
+        "prefix length connections are grouped by "
+        "(IPv6, default 64)"},
+    {"block-backend", SK_STR,
+        "how addresses are blocked: route or "
+        "nftables"},
+    {"block-route-type", SK_STR,
+        "route type of a block: blackhole, "
+        "unreachable or prohibit"},
+    {"block-duration", SK_DUR,
+        "how long a block lasts without --for "
+        "(0: until unblocked)"},
+    {"block-broadest-v4", SK_NUM,
+        "shortest IPv4 prefix blocked without "
+        "--force (default 16)"},
+    {"block-broadest-v6", SK_NUM,
+        "shortest IPv6 prefix blocked without "
+        "--force (default 32)"},
+    {"block-max-active", SK_NUM, "cap on active blocks (default 10000)"},
+    {"block-repeat-factor", SK_NUM,
+        "a repeat offender's block lasts this "
+        "many times longer per earlier block"},
+    {"block-max-duration", SK_DUR,
+        "longest a repeat offender's block "
+        "grows to (default 30d)"},
+    {"admin-networks", SK_LIST, "prefixes that are never blocked"},
+    {"ssh-ports", SK_LIST,
+        "local SSH ports whose peers are never blocked "
+        "(default 22)"},
 };
 const size_t schema_nsettings =
     sizeof(schema_settings) / sizeof(schema_settings[0]);

@@ -14,8 +14,8 @@
 #include "base/fileio.h"
 #include "base/strbuf.h"
 
-static int
-db_err(struct store *s, struct err *err, const char *what)
+int
+store_err(struct store *s, struct err *err, const char *what)
 {
 	int code = sqlite3_errcode(s->db);
 
@@ -32,7 +32,7 @@ int
 store_exec(struct store *s, const char *sql, struct err *err)
 {
 	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		return db_err(s, err, "cannot execute");
+		return store_err(s, err, "cannot execute");
 	return 0;
 }
 
@@ -55,7 +55,7 @@ store_open(struct store *s, const char *state_dir, struct err *err)
 	        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 	            SQLITE_OPEN_NOFOLLOW,
 	        NULL) != SQLITE_OK) {
-		int rc = db_err(s, err, "cannot open");
+		int rc = store_err(s, err, "cannot open");
 		store_close(s);
 		return rc;
 	}
@@ -108,7 +108,7 @@ store_prepare(struct store *s, const char *sql, struct err *err)
 	sqlite3_stmt *st = NULL;
 
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		db_err(s, err, "cannot prepare");
+		store_err(s, err, "cannot prepare");
 		return NULL;
 	}
 	return st;
@@ -149,7 +149,8 @@ store_migrate(struct store *s, const char *module, const char *const *steps,
 		sqlite3_finalize(st);
 		if (rc != SQLITE_DONE) {
 			store_rollback(s);
-			return db_err(s, err, "cannot record schema version");
+			return store_err(
+			    s, err, "cannot record schema version");
 		}
 		if (store_commit(s, err) == -1)
 			return -1;
@@ -186,7 +187,7 @@ store_kv_get(struct store *s, const char *ns, const char *key,
 	sqlite3_finalize(st);
 	if (rc == SQLITE_DONE)
 		return 1;
-	return db_err(s, err, "cannot read");
+	return store_err(s, err, "cannot read");
 }
 
 int
@@ -204,7 +205,7 @@ store_kv_set(struct store *s, const char *ns, const char *key, const void *val,
 	sqlite3_bind_blob(st, 3, val, (int)len, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : db_err(s, err, "cannot write");
+	return rc == SQLITE_DONE ? 0 : store_err(s, err, "cannot write");
 }
 
 int
@@ -220,5 +221,5 @@ store_kv_del(struct store *s, const char *ns, const char *key, struct err *err)
 	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : db_err(s, err, "cannot delete");
+	return rc == SQLITE_DONE ? 0 : store_err(s, err, "cannot delete");
 }

@@ -33,6 +33,11 @@ void store_close(struct store *s);
 int store_migrate(struct store *s, const char *module, const char *const *steps,
     int nsteps, struct err *err);
 int store_exec(struct store *s, const char *sql, struct err *err);
+/*
+ * Fills err from the database's last error ("corrupt ..., move it aside"
+ * with code EILSEQ for a corrupt file; EIO otherwise) and returns -1.
+ */
+int store_err(struct store *s, struct err *err, const char *what);
 int store_begin(struct store *s, struct err *err); /* BEGIN IMMEDIATE */
 int store_commit(struct store *s, struct err *err);
 void store_rollback(struct store *s);

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# net_conns.sh - counting connections per remote address: sakimori against
+# the pipelines an administrator would run, on the same 20,000 loopback
+# connections, side by side in one run (hyperfine, medians).
+#
+#   bench/net_conns.sh [BUILD_DIR]        (root: makes a network namespace)
+#
+# Peers:
+#   ss      ss -Htan state established | awk '{print $4}' | sed 's/:[^:]*$//'
+#           | sort | uniq -c | sort -rn
+#   netstat the seed's pipeline: netstat -an | grep ESTABLISHED
+#           | awk '{print $5}' | cut -d: -f1 | sort | uniq -c | sort -rn
+#   sakimori  sakimori net conns --state established --top 0
+# All three count per remote address; sakimori also counts per prefix,
+# per local port and per state in the same run.
+set -eu
+build=${1:-build}
+here=$(cd "$(dirname "$0")/.." && pwd)
+sk=$here/$build/src/cli/sakimori
+[ -x "$sk" ] || { echo "build first: scripts/build.sh release" >&2; exit 1; }
+if [ -z "${SAKIMORI_IN_NETNS:-}" ]; then
+	SAKIMORI_IN_NETNS=1 exec unshare -n bash "$0" "$@"
+fi
+ip link set lo up
+tmp=$(mktemp -d)
+pids=()
+trap 'kill "${pids[@]}" 2>/dev/null; rm -rf "$tmp"' EXIT
+for part in 0 1 2 3; do
+	/usr/bin/python3 "$here/tests/integration/net_helper.py" hold $part 600 > "$tmp/hold.$part" 2>&1 &
+	pids+=($!)
+done
+for i in $(seq 1 600); do
+	[ "$(cat "$tmp"/hold.* | grep -c '^ready')" = 4 ] && break
+	sleep 0.1
+done
+echo "sockets: $(ss -Htan | wc -l) (established: $(ss -Htan state established | wc -l))"
+export SAKIMORI_CONFIG=$tmp/empty.conf
+: > "$SAKIMORI_CONFIG"
+hyperfine -N --warmup 3 --runs "${RUNS:-30}" --export-json "$tmp/h.json" \
+	-n sakimori "$sk net conns --state established --top 0" \
+	-n ss "bash -c \"ss -Htan state established | awk '{print \\\$4}' | sed 's/:[^:]*\$//' | sort | uniq -c | sort -rn\"" \
+	-n netstat "bash -c \"netstat -an | grep ESTABLISHED | awk '{print \\\$5}' | cut -d: -f1 | sort | uniq -c | sort -rn\"" \
+	> "$tmp/h.txt"
+# Wall-clock medians, and CPU time (user + system, mean over the runs: the
+# whole pipeline's processes), which a busy shared machine disturbs less.
+jq -r '.results[] | "\(.command) \(.median) \(.user + .system)"' "$tmp/h.json" | awk '
+	{ m[$1] = $2; c[$1] = $3 } END {
+	printf "wall median   sakimori %.1f ms   ss pipeline %.1f ms   netstat pipeline %.1f ms\n",
+	    m["sakimori"] * 1000, m["ss"] * 1000, m["netstat"] * 1000
+	printf "wall ratio    ss/sakimori %.1fx   netstat/sakimori %.1fx\n",
+	    m["ss"] / m["sakimori"], m["netstat"] / m["sakimori"]
+	printf "cpu (u+s)     sakimori %.1f ms   ss pipeline %.1f ms   netstat pipeline %.1f ms\n",
+	    c["sakimori"] * 1000, c["ss"] * 1000, c["netstat"] * 1000
+	printf "cpu ratio     ss/sakimori %.1fx   netstat/sakimori %.1fx\n",
+	    c["ss"] / c["sakimori"], c["netstat"] / c["sakimori"] }'

@@ -1,0 +1,224 @@
+/*
+ * allow.c - the allow-list of what is never blocked (see allow.h).
+ */
+#include "net/allow.h"
+
+#include <errno.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <linux/rtnetlink.h>
+
+#include "base/err.h"
+#include "collect/sock.h"
+#include "net/route.h"
+
+int
+net_allow_add(struct net_allow *a, const struct net_prefix *p, const char *why)
+{
+	if (a->n == a->cap) {
+		size_t ncap = a->cap != 0 ? a->cap * 2 : 32;
+		struct net_allow_entry *nv = realloc(a->v, ncap * sizeof(*nv));
+
+		if (nv == NULL)
+			return -1;
+		a->v = nv;
+		a->cap = ncap;
+	}
+	a->v[a->n].p = *p;
+	snprintf(a->v[a->n].why, sizeof(a->v[a->n].why), "%s", why);
+	a->n++;
+	return 0;
+}
+
+static int
+add_text(struct net_allow *a, const char *txt, const char *why, struct err *err)
+{
+	struct net_prefix p;
+
+	if (net_prefix_parse(txt, strlen(txt), &p, err) == -1)
+		return -1;
+	if (net_allow_add(a, &p, why) == -1)
+		return err_set(err, ENOMEM, "out of memory");
+	return 0;
+}
+
+static int
+host_addresses(struct net_allow *a, struct err *err)
+{
+	struct ifaddrs *ifa, *i;
+
+	if (getifaddrs(&ifa) == -1)
+		return err_sys(err, errno, "cannot list this host's addresses");
+	for (i = ifa; i != NULL; i = i->ifa_next) {
+		struct net_prefix p;
+		uint8_t b[16] = {0};
+		char why[128];
+
+		if (i->ifa_addr == NULL)
+			continue;
+		if (i->ifa_addr->sa_family == AF_INET)
+			memcpy(b,
+			    &((const struct sockaddr_in *)(const void *)
+			            i->ifa_addr)
+			         ->sin_addr,
+			    4);
+		else if (i->ifa_addr->sa_family == AF_INET6)
+			memcpy(b,
+			    &((const struct sockaddr_in6 *)(const void *)
+			            i->ifa_addr)
+			         ->sin6_addr,
+			    16);
+		else
+			continue;
+		net_prefix_from_bytes(&p, i->ifa_addr->sa_family, b);
+		snprintf(why, sizeof(why), "an address of this host (%s)",
+		    i->ifa_name != NULL ? i->ifa_name : "?");
+		if (net_allow_add(a, &p, why) == -1) {
+			freeifaddrs(ifa);
+			return err_set(err, ENOMEM, "out of memory");
+		}
+	}
+	freeifaddrs(ifa);
+	return 0;
+}
+
+static int
+gw_cb(const struct net_rt_info *ri, void *arg)
+{
+	struct net_allow *a = arg;
+
+	if (ri->dst.len != 0 || ri->type != RTN_UNICAST)
+		return 0;
+	for (unsigned i = 0; i < ri->ngw; i++) {
+		char why[128], ifn[IF_NAMESIZE] = "";
+
+		if (ri->oif != 0 && if_indextoname(ri->oif, ifn) == NULL)
+			ifn[0] = '\0';
+		snprintf(why, sizeof(why), "a default gateway%s%s%s",
+		    ifn[0] ? " (dev " : "", ifn, ifn[0] ? ")" : "");
+		if (net_allow_add(a, &ri->gw[i], why) == -1)
+			return ENOMEM;
+	}
+	return 0;
+}
+
+static int
+gateways(struct net_allow *a, struct err *err)
+{
+	struct net_rt rt;
+	int rc;
+
+	if (net_rt_open(&rt, err) == -1)
+		return -1;
+	rc = net_rt_dump(&rt, AF_INET, gw_cb, a, err);
+	if (rc == 0)
+		rc = net_rt_dump(&rt, AF_INET6, gw_cb, a, err);
+	net_rt_close(&rt);
+	if (rc == ENOMEM)
+		return err_set(err, ENOMEM, "out of memory");
+	return rc == 0 ? 0 : -1;
+}
+
+struct ssh_ctx {
+	struct net_allow *a;
+	const struct net_allow_opts *o;
+};
+
+static int
+ssh_cb(const struct sock_entry *e, void *arg)
+{
+	struct ssh_ctx *c = arg;
+	const uint16_t dflt = 22;
+	const uint16_t *ports =
+	    c->o->ssh_ports != NULL ? c->o->ssh_ports : &dflt;
+	size_t n = c->o->ssh_ports != NULL ? c->o->nssh : 1;
+
+	for (size_t i = 0; i < n; i++) {
+		struct net_prefix p;
+		char why[128];
+
+		if (e->lport != ports[i])
+			continue;
+		net_prefix_from_bytes(&p, e->family, e->raddr);
+		snprintf(why, sizeof(why),
+		    "the peer of an established SSH session (local port %u)",
+		    (unsigned)e->lport);
+		if (net_allow_add(c->a, &p, why) == -1)
+			return ENOMEM;
+	}
+	return 0;
+}
+
+static int
+ssh_peers(struct net_allow *a, const struct net_allow_opts *o, struct err *err)
+{
+	struct sock_query q = {0};
+	struct ssh_ctx c = {a, o};
+	int rc;
+
+	q.protos = SOCK_TCP;
+	q.states = SOCK_STATE_BIT(SOCK_ESTABLISHED);
+	rc = sock_walk(&q, NULL, ssh_cb, &c, NULL, NULL, err);
+	if (rc == ENOMEM)
+		return err_set(err, ENOMEM, "out of memory");
+	if (rc != 0)
+		return -1;
+	if (o->ssh_connection != NULL && o->ssh_connection[0] != '\0') {
+		/* "client_ip client_port server_ip server_port" */
+		const char *sp = strchr(o->ssh_connection, ' ');
+		size_t len = sp != NULL ? (size_t)(sp - o->ssh_connection)
+		                        : strlen(o->ssh_connection);
+		struct net_prefix p;
+		struct err ignore = {0};
+
+		if (net_prefix_parse(o->ssh_connection, len, &p, &ignore) ==
+		        0 &&
+		    net_allow_add(a, &p,
+		        "the client of this SSH session (SSH_CONNECTION)") ==
+		        -1)
+			return err_set(err, ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+int
+net_allow_build(
+    struct net_allow *a, const struct net_allow_opts *o, struct err *err)
+{
+	a->n = 0;
+	if (add_text(a, "127.0.0.0/8", "loopback", err) == -1 ||
+	    add_text(a, "::1", "loopback", err) == -1 ||
+	    add_text(a, "0.0.0.0/32", "the unspecified address", err) == -1 ||
+	    add_text(a, "::/128", "the unspecified address", err) == -1)
+		return -1;
+	for (size_t i = 0; i < o->nadmin; i++)
+		if (add_text(a, o->admin[i], "a configured admin network",
+		        err) == -1)
+			return err_prefix(err, "admin-networks");
+	if (host_addresses(a, err) == -1 || gateways(a, err) == -1 ||
+	    ssh_peers(a, o, err) == -1)
+		return -1;
+	return 0;
+}
+
+const struct net_allow_entry *
+net_allow_match(const struct net_allow *a, const struct net_prefix *p)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (net_prefix_overlaps(&a->v[i].p, p))
+			return &a->v[i];
+	return NULL;
+}
+
+void
+net_allow_release(struct net_allow *a)
+{
+	free(a->v);
+	memset(a, 0, sizeof(*a));
+}

@@ -1,0 +1,160 @@
+/*
+ * nft.c - the nftables backend of blocking (see nft.h).
+ */
+#include "net/nft.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <nftables/libnftables.h>
+
+#include "base/err.h"
+#include "base/strbuf.h"
+
+int
+net_nft_open(struct net_nft *n, struct err *err)
+{
+	n->ctx = nft_ctx_new(NFT_CTX_DEFAULT);
+	if (n->ctx == NULL)
+		return err_set(
+		    err, ENOMEM, "cannot create an nftables context");
+	nft_ctx_buffer_output(n->ctx);
+	nft_ctx_buffer_error(n->ctx);
+	return 0;
+}
+
+void
+net_nft_close(struct net_nft *n)
+{
+	if (n->ctx != NULL)
+		nft_ctx_free(n->ctx);
+	n->ctx = NULL;
+}
+
+/* nft's first error line, cut, for a message. */
+static int
+nft_err(struct net_nft *n, struct err *err, const char *what)
+{
+	const char *e = nft_ctx_get_error_buffer(n->ctx);
+	size_t len = 0;
+
+	if (e == NULL)
+		e = "";
+	while (e[len] != '\0' && e[len] != '\n' && len < 300)
+		len++;
+	if (strstr(e, "Operation not permitted") != NULL)
+		return err_set(err, EPERM,
+		    "nftables: cannot %s: %.*s (needs root or CAP_NET_ADMIN)",
+		    what, (int)len, e);
+	return err_set(
+	    err, EIO, "nftables: cannot %s: %.*s", what, (int)len, e);
+}
+
+static int
+run(struct net_nft *n, const char *cmd, const char *what, struct err *err)
+{
+	if (nft_run_cmd_from_buffer(n->ctx, cmd) != 0)
+		return nft_err(n, err, what);
+	return 0;
+}
+
+int
+net_nft_setup(struct net_nft *n, struct err *err)
+{
+	static const char cmd[] =
+	    "add table inet " NET_NFT_TABLE "\n"
+	    "add set inet " NET_NFT_TABLE " block4 { type ipv4_addr; flags "
+	    "interval, timeout; }\n"
+	    "add set inet " NET_NFT_TABLE " block6 { type ipv6_addr; flags "
+	    "interval, timeout; }\n"
+	    "add chain inet " NET_NFT_TABLE " input { type filter hook input "
+	    "priority -10; policy accept; }\n"
+	    "add chain inet " NET_NFT_TABLE " forward { type filter hook "
+	    "forward priority -10; policy accept; }\n"
+	    "add chain inet " NET_NFT_TABLE " output { type filter hook "
+	    "output priority -10; policy accept; }\n"
+	    "flush chain inet " NET_NFT_TABLE " input\n"
+	    "flush chain inet " NET_NFT_TABLE " forward\n"
+	    "flush chain inet " NET_NFT_TABLE " output\n"
+	    "add rule inet " NET_NFT_TABLE " input ip saddr @block4 drop\n"
+	    "add rule inet " NET_NFT_TABLE " input ip6 saddr @block6 drop\n"
+	    "add rule inet " NET_NFT_TABLE " forward ip saddr @block4 drop\n"
+	    "add rule inet " NET_NFT_TABLE " forward ip6 saddr @block6 drop\n"
+	    "add rule inet " NET_NFT_TABLE " forward ip daddr @block4 drop\n"
+	    "add rule inet " NET_NFT_TABLE " forward ip6 daddr @block6 drop\n"
+	    "add rule inet " NET_NFT_TABLE " output ip daddr @block4 drop\n"
+	    "add rule inet " NET_NFT_TABLE " output ip6 daddr @block6 drop\n";
+
+	return run(n, cmd, "create table inet " NET_NFT_TABLE, err);
+}
+
+static int
+add_elements(struct strbuf *sb, const struct net_prefix *p,
+    const uint64_t *timeouts, size_t np, int family, int add)
+{
+	int first = 1;
+
+	for (size_t i = 0; i < np; i++) {
+		char txt[NET_PREFIX_STRLEN];
+
+		if (p[i].family != family)
+			continue;
+		if (first &&
+		    strbuf_printf(sb, "%s element inet %s %s { ",
+		        add ? "add" : "delete", NET_NFT_TABLE,
+		        family == AF_INET ? "block4" : "block6") == -1)
+			return -1;
+		net_prefix_format(&p[i], txt, sizeof(txt));
+		if (strbuf_printf(sb, "%s%s", first ? "" : ", ", txt) == -1)
+			return -1;
+		if (add && timeouts != NULL && timeouts[i] != 0 &&
+		    strbuf_printf(sb, " timeout %llus",
+		        (unsigned long long)timeouts[i]) == -1)
+			return -1;
+		first = 0;
+	}
+	if (!first && strbuf_adds(sb, " }\n") == -1)
+		return -1;
+	return 0;
+}
+
+int
+net_nft_block(struct net_nft *n, const struct net_prefix *p,
+    const uint64_t *timeouts, size_t np, int add, struct err *err)
+{
+	struct strbuf sb = STRBUF_INIT(0);
+	int rc;
+
+	if (np == 0)
+		return 0;
+	if (add_elements(&sb, p, timeouts, np, AF_INET, add) == -1 ||
+	    add_elements(&sb, p, timeouts, np, AF_INET6, add) == -1) {
+		strbuf_release(&sb);
+		return err_set(err, ENOMEM, "nftables command too large");
+	}
+	rc = nft_run_cmd_from_buffer(n->ctx, strbuf_str(&sb));
+	strbuf_release(&sb);
+	if (rc == 0)
+		return 0;
+	if (np == 1) {
+		const char *e = nft_ctx_get_error_buffer(n->ctx);
+
+		if (e != NULL && add && strstr(e, "File exists") != NULL)
+			return 0;
+		if (e != NULL && !add &&
+		    strstr(e, "No such file or directory") != NULL)
+			return 0;
+	}
+	return nft_err(
+	    n, err, add ? "add set elements" : "delete set elements");
+}
+
+int
+net_nft_flush(struct net_nft *n, struct err *err)
+{
+	return run(n,
+	    "flush set inet " NET_NFT_TABLE " block4\n"
+	    "flush set inet " NET_NFT_TABLE " block6\n",
+	    "flush the block sets", err);
+}

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# net_conns.sh - "sakimori net conns" against 20,000 real loopback
+# connections (held by net_helper.py, which stops by itself) in a network
+# namespace of its own: counts per state, per remote address and per local
+# port equal what `ss -Htan` shows, counted with awk; the /proc/net
+# fallback agrees with netlink; --port, --state and --top filter.
+if [ -z "${SAKIMORI_IN_NETNS:-}" ]; then
+	[ "$(id -u)" = 0 ] || { echo "# SKIP: needs root for a network namespace"; exit 77; }
+	command -v ss >/dev/null || { echo "# SKIP: needs ss (iproute2)"; exit 77; }
+	SAKIMORI_IN_NETNS=1 exec unshare -n bash "$0" "$@"
+fi
+. "$(dirname "$0")/lib.sh"
+HELPER="$(dirname "$0")/net_helper.py"
+ip link set lo up
+# 40,000 descriptors: four helper processes of about 10,000 each, as the
+# hard limit may be as low as 20,000 (raise the soft limit if allowed)
+ulimit -n 65536 2>/dev/null || true
+for part in 0 1 2 3; do
+	/usr/bin/python3 "$HELPER" hold $part 50 > "$TMP/hold.$part" 2>&1 &
+	cleanup "kill $!"
+done
+for i in $(seq 1 400); do
+	[ "$(cat "$TMP"/hold.* | grep -c '^ready')" = 4 ] && break
+	sleep 0.1
+done
+check_eq "the four helpers hold their connections" 4 "$(cat "$TMP"/hold.* | grep -c '^ready')"
+p6=$(awk '{ print $3 }' "$TMP/hold.3")
+
+# What ss sees, folded the way sakimori folds: IPv4-mapped is IPv4.
+ss -Htan > "$TMP/ss.txt"
+awk '{ s = $1; if (s == "ESTAB") s = "ESTABLISHED"; gsub("-", "_", s);
+	sub("FIN_WAIT_", "FIN_WAIT", s); n[s]++ } END { for (k in n) print k, n[k] }' \
+	"$TMP/ss.txt" | sort > "$TMP/ss.states"
+awk '$1 != "LISTEN" { a = $5; sub(/:[^:]*$/, "", a); gsub(/[][]/, "", a);
+	sub(/^::ffff:/, "", a); n[a]++ } END { for (k in n) print k, n[k] }' \
+	"$TMP/ss.txt" | sort > "$TMP/ss.addrs"
+awk 'NR == FNR { if ($1 == "LISTEN") { l = $4; sub(/.*:/, "", l); lp[l] = 1 }; next }
+	$1 != "LISTEN" { l = $4; sub(/.*:/, "", l); if (l in lp) n[l]++ }
+	END { for (k in n) print k, n[k] }' "$TMP/ss.txt" "$TMP/ss.txt" | sort > "$TMP/ss.ports"
+
+run "$SAKIMORI" net conns --json --top 0
+check_eq "net conns --json: exit 0" 0 "$RC"
+printf '%s\n' "$OUT" > "$TMP/sk.json"
+jq -r 'select(.type == "state") | "\(.state) \(.count)"' "$TMP/sk.json" | sort > "$TMP/sk.states"
+jq -r 'select(.type == "addr") | "\(.addr) \(.count)"' "$TMP/sk.json" | sort > "$TMP/sk.addrs"
+jq -r 'select(.type == "port") | "\(.port) \(.count)"' "$TMP/sk.json" | sort > "$TMP/sk.ports"
+total=$(jq -r 'select(.type == "total") | .count' "$TMP/sk.json")
+check_eq "total equals ss's line count" "$(wc -l < "$TMP/ss.txt")" "$total"
+conns=$(jq -s '[.[] | select(.type == "state")] | map({(.state): .count}) | add
+	| .ESTABLISHED / 2 + .FIN_WAIT2 + .TIME_WAIT' "$TMP/sk.json")
+check_eq "20,000 connections were counted" 20000 "$conns"
+check_eq "counts per state equal ss | awk" "$(cat "$TMP/ss.states")" "$(cat "$TMP/sk.states")"
+check_eq "counts per remote address equal ss | awk" "$(cat "$TMP/ss.addrs")" "$(cat "$TMP/sk.addrs")"
+check_eq "counts per local service port equal ss | awk" "$(cat "$TMP/ss.ports")" "$(cat "$TMP/sk.ports")"
+check_match "TIME_WAIT is among the states" "^TIME_WAIT 300$" "$(cat "$TMP/sk.states")"
+check_match "the flooding address holds 4000" "^127.0.9.9 4000$" "$(cat "$TMP/sk.addrs")"
+check_match "IPv4-mapped clients count as IPv4" "^127.0.8.8 1000$" "$(cat "$TMP/sk.addrs")"
+check_nomatch "no ::ffff: address is left" "::ffff:" "$(cat "$TMP/sk.addrs")"
+check_match "the source is netlink" '"source":"netlink"' "$OUT"
+
+# The /proc/net fallback gives the same counts.
+run "$SAKIMORI" net conns --json --top 0 --proc
+jq -r 'select(.type == "state") | "\(.state) \(.count)"' <<<"$OUT" | sort > "$TMP/pr.states"
+jq -r 'select(.type == "addr") | "\(.addr) \(.count)"' <<<"$OUT" | sort > "$TMP/pr.addrs"
+check_match "--proc reads /proc/net" '"source":"proc"' "$OUT"
+check_eq "/proc/net: same counts per state" "$(cat "$TMP/sk.states")" "$(cat "$TMP/pr.states")"
+check_eq "/proc/net: same counts per address" "$(cat "$TMP/sk.addrs")" "$(cat "$TMP/pr.addrs")"
+
+# Per prefix: /24 by default; --prefix4 16 puts every 127.0.x.y in one.
+run "$SAKIMORI" net conns --json --top 1 --prefix4 16
+check_match "--prefix4 16 groups 127.0.0.0/16" '"prefix":"127.0.0.0/16"' "$OUT"
+run "$SAKIMORI" net conns --json --top 0
+check_match "default /24 prefix of the flooder" '"prefix":"127.0.9.0/24","count":4000' "$OUT"
+
+# --top, --port, --state (the filter is applied in the kernel)
+run "$SAKIMORI" net conns --json --top 2
+check_eq "--top 2: two address rows" 2 "$(jq -r 'select(.type == "addr") | .addr' <<<"$OUT" | wc -l)"
+want=$(awk -v p="$p6" '$1 != "LISTEN" { l = $4; sub(/.*:/, "", l); if (l == p) n++ } END { print n + 0 }' "$TMP/ss.txt")
+run "$SAKIMORI" net conns --json --port "$p6"
+check_eq "--port counts only that local port" "$want" "$(jq -r 'select(.type == "port") | .count' <<<"$OUT")"
+check_eq "--port: one port row" 1 "$(jq -r 'select(.type == "port") | .port' <<<"$OUT" | wc -l)"
+run "$SAKIMORI" net conns --json --state time-wait,fin-wait-2
+check_eq "--state: only the states asked for" "FIN_WAIT2 200
+TIME_WAIT 300" "$(jq -r 'select(.type == "state") | "\(.state) \(.count)"' <<<"$OUT" | sort)"
+run "$SAKIMORI" net conns
+check_match "table output names the flooder" "127\.0\.9\.9 +4000" "$OUT"
+run "$SAKIMORI" net conns --state bogus
+check_eq "unknown state: usage error" 64 "$RC"
+
+# Without root, sock_diag still answers (it needs no privilege).
+: > "$TMP/nobody.conf"
+chmod 755 "$TMP"
+chmod 644 "$TMP/nobody.conf"
+run setpriv --reuid=nobody --regid=nogroup --clear-groups env SAKIMORI_CONFIG="$TMP/nobody.conf" "$SAKIMORI" net conns --json --state established
+check_eq "as nobody: exit 0" 0 "$RC"
+check_match "as nobody: established connections counted" '"state":"ESTABLISHED"' "$OUT"
+
+done_testing

@@ -1,0 +1,312 @@
+/*
+ * test_net.c - addresses and prefixes (parse, print, compare), connection
+ * counts on the /proc/net fixtures, and the ban records in a real state
+ * database.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "base/err.h"
+#include "net/addr.h"
+#include "net/allow.h"
+#include "net/ban.h"
+#include "net/count.h"
+#include "store/store.h"
+
+static struct net_prefix
+P(const char *s) {
+	struct net_prefix p;
+	struct err err = {0};
+
+	if (net_prefix_parse(s, strlen(s), &p, &err) == -1)
+		fail_msg("'%s': %s", s, err.msg);
+	return p;
+}
+
+static void
+parses_and_prints(void **state)
+{
+	struct net_prefix p;
+	char buf[NET_PREFIX_STRLEN];
+
+	(void)state;
+	p = P("192.0.2.1");
+	assert_int_equal(p.family, AF_INET);
+	assert_int_equal(p.len, 32);
+	net_prefix_format(&p, buf, sizeof(buf));
+	assert_string_equal(buf, "192.0.2.1");
+	net_prefix_format_len(&p, buf, sizeof(buf));
+	assert_string_equal(buf, "192.0.2.1/32");
+
+	p = P("203.0.113.0/24");
+	assert_int_equal(p.len, 24);
+	net_prefix_format(&p, buf, sizeof(buf));
+	assert_string_equal(buf, "203.0.113.0/24");
+
+	p = P("2001:DB8::1");
+	assert_int_equal(p.family, AF_INET6);
+	net_prefix_format(&p, buf, sizeof(buf));
+	assert_string_equal(buf, "2001:db8::1");
+
+	p = P("2001:db8::/32");
+	assert_int_equal(p.len, 32);
+	p = P("0.0.0.0/0");
+	assert_int_equal(p.len, 0);
+}
+
+static void
+ipv4_mapped_is_ipv4(void **state)
+{
+	struct net_prefix p;
+	char buf[NET_PREFIX_STRLEN];
+	uint8_t raw[16] = {0};
+
+	(void)state;
+	p = P("::ffff:1.2.3.4");
+	assert_int_equal(p.family, AF_INET);
+	assert_int_equal(p.len, 32);
+	net_prefix_format(&p, buf, sizeof(buf));
+	assert_string_equal(buf, "1.2.3.4");
+	p = P("::ffff:1.2.3.0/120");
+	assert_int_equal(p.family, AF_INET);
+	assert_int_equal(p.len, 24);
+	/* from a socket: the same folding */
+	raw[10] = raw[11] = 0xff;
+	raw[12] = 198;
+	raw[13] = 51;
+	raw[14] = 100;
+	raw[15] = 7;
+	net_prefix_from_bytes(&p, AF_INET6, raw);
+	assert_true(net_prefix_equal(&p, &(struct net_prefix){0}) == 0);
+	net_prefix_format(&p, buf, sizeof(buf));
+	assert_string_equal(buf, "198.51.100.7");
+}
+
+static void
+expect_bad(const char *s, const char *why)
+{
+	struct net_prefix p;
+	struct err err = {0};
+
+	if (net_prefix_parse(s, strlen(s), &p, &err) != -1)
+		fail_msg("'%s' was accepted", s);
+	if (strstr(err.msg, why) == NULL)
+		fail_msg("'%s': '%s' does not say '%s'", s, err.msg, why);
+}
+
+static void
+refuses_bad_input(void **state)
+{
+	(void)state;
+	expect_bad("", "empty");
+	expect_bad("1.2.3", "not an IPv4 or IPv6 address");
+	expect_bad("1.2.3.4.5", "not an IPv4 or IPv6 address");
+	expect_bad("256.1.1.1", "not an IPv4 or IPv6 address");
+	expect_bad("01.2.3.4", "not an IPv4 or IPv6 address");
+	expect_bad("1.2.3.4 ", "not an IPv4 or IPv6 address");
+	expect_bad("example.org", "not an IPv4 or IPv6 address");
+	expect_bad("2001:db8::g", "not an IPv4 or IPv6 address");
+	expect_bad("1.2.3.4/33", "at most 32");
+	expect_bad("2001:db8::/129", "at most 128");
+	expect_bad("1.2.3.4/", "decimal");
+	expect_bad("1.2.3.4/08", "decimal");
+	expect_bad("1.2.3.4/+8", "decimal");
+	expect_bad("1.2.3.4/8x", "decimal");
+	expect_bad("1.2.3.4/99999999999999999999999", "decimal");
+	expect_bad("fe80::1%eth0", "zone ids");
+	expect_bad("fe80::1%eth0/64", "zone ids");
+	expect_bad("[2001:db8::1]", "brackets");
+	expect_bad("10.1.2.3/8", "did you mean 10.0.0.0/8");
+	expect_bad("2001:db8::1/32", "did you mean 2001:db8::/32");
+	{
+		struct net_prefix p;
+		struct err err = {0};
+		const char nul[] = "1.2.3.4\0/8";
+
+		assert_int_equal(
+		    net_prefix_parse(nul, sizeof(nul) - 1, &p, &err), -1);
+	}
+}
+
+static void
+contains_and_overlaps(void **state)
+{
+	struct net_prefix a = P("10.0.0.0/8"), b = P("10.9.0.1"),
+	                  c = P("11.0.0.0/8"), d = P("::1"), t;
+
+	(void)state;
+	assert_true(net_prefix_contains(&a, &b));
+	assert_false(net_prefix_contains(&b, &a));
+	assert_true(net_prefix_overlaps(&b, &a));
+	assert_false(net_prefix_overlaps(&a, &c));
+	assert_false(net_prefix_overlaps(&a, &d)); /* families differ */
+	t = P("192.0.2.77");
+	net_prefix_truncate(&t, 24);
+	assert_true(net_prefix_equal(&t, &(struct net_prefix){0}) == 0);
+	{
+		char buf[NET_PREFIX_STRLEN];
+
+		net_prefix_format(&t, buf, sizeof(buf));
+		assert_string_equal(buf, "192.0.2.0/24");
+	}
+	t = P("2001:db8:1:2:3:4:5:6");
+	net_prefix_truncate(&t, 64);
+	assert_true(net_prefix_equal(&t,
+	    &(struct net_prefix){
+	        .family = AF_INET6,
+	        .len = 64,
+	        .addr = {0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 2},
+	    }));
+}
+
+static void
+allow_list_matches(void **state)
+{
+	struct net_allow a = {0};
+	struct net_prefix p = P("127.0.0.0/8"), q;
+	const struct net_allow_entry *e;
+
+	(void)state;
+	assert_int_equal(net_allow_add(&a, &p, "loopback"), 0);
+	q = P("127.0.0.1");
+	e = net_allow_match(&a, &q);
+	assert_non_null(e);
+	assert_string_equal(e->why, "loopback");
+	q = P("0.0.0.0/1");
+	assert_non_null(net_allow_match(&a, &q));
+	q = P("128.0.0.0/1");
+	assert_null(net_allow_match(&a, &q));
+	net_allow_release(&a);
+}
+
+static void
+counts_the_fixture(void **state)
+{
+	struct net_counts c;
+	struct net_count_opts o = {0};
+	struct err err = {0};
+	struct net_count_row *rows;
+	size_t n;
+	char buf[NET_PREFIX_STRLEN];
+	uint16_t port;
+
+	(void)state;
+	o.port = -1;
+	o.per_port_keys = 1;
+	net_counts_init(&c);
+	assert_int_equal(
+	    net_count_collect(&o, FIXTURES "/proc-net", &c, &err), 0);
+	assert_string_equal(c.source, "proc");
+	assert_int_equal(c.total, 8); /* TCP only by default */
+	assert_int_equal(c.state[SOCK_LISTEN], 2);
+	assert_int_equal(c.state[SOCK_ESTABLISHED], 6);
+	/* 127.0.0.1 (4 incl. the mapped one) and ::1 (2) */
+	n = net_count_top(&c.addr, 0, &rows);
+	assert_int_equal(n, 2);
+	net_prefix_format(rows[0].key, buf, sizeof(buf));
+	assert_string_equal(buf, "127.0.0.1");
+	assert_int_equal(rows[0].n, 4);
+	net_prefix_format(rows[1].key, buf, sizeof(buf));
+	assert_string_equal(buf, "::1");
+	free(rows);
+	n = net_count_top(&c.prefix, 1, &rows);
+	assert_int_equal(n, 1);
+	net_prefix_format(rows[0].key, buf, sizeof(buf));
+	assert_string_equal(buf, "127.0.0.0/24");
+	free(rows);
+	/* inbound to the two listening ports: 1 to 47001, 2 to 47002 */
+	n = net_count_top(&c.port, 0, &rows);
+	assert_int_equal(n, 2);
+	memcpy(&port, rows[0].key, 2);
+	assert_int_equal(port, 47002);
+	assert_int_equal(rows[0].n, 2);
+	free(rows);
+	/* (127.0.0.1, 47001), (127.0.0.1, 47002) mapped, (::1, 47002) */
+	assert_int_equal(hmap_count(&c.addr_port), 3);
+	net_counts_release(&c);
+}
+
+static void
+ban_records(void **state)
+{
+	char dir[] = "/tmp/sakimori-test-net.XXXXXX";
+	struct store s;
+	struct err err = {0};
+	struct net_ban b, got, *list;
+	size_t n;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(store_open(&s, dir, &err), 0);
+	assert_int_equal(net_ban_migrate(&s, &err), 0);
+	assert_int_equal(net_ban_migrate(&s, &err), 0); /* idempotent */
+	memset(&b, 0, sizeof(b));
+	b.prefix = P("203.0.113.0/24");
+	snprintf(b.backend, sizeof(b.backend), "%s", "route");
+	snprintf(b.kind, sizeof(b.kind), "%s", "blackhole");
+	b.since = 1000;
+	b.until = 2000;
+	snprintf(b.reason, sizeof(b.reason), "%s", "flood");
+	snprintf(b.by, sizeof(b.by), "%s", "rule:conn-flood");
+	assert_int_equal(net_ban_insert(&s, &b, &err), 0);
+	assert_true(b.id > 0);
+	assert_int_equal(net_ban_count_active(&s, &err), 1);
+	assert_int_equal(net_ban_find_active(&s, &b.prefix, &got, &err), 0);
+	assert_true(net_prefix_equal(&got.prefix, &b.prefix));
+	assert_string_equal(got.by, "rule:conn-flood");
+	assert_int_equal(got.until, 2000);
+	assert_int_equal(net_ban_history(&s, &b.prefix, &err), 0);
+	assert_int_equal(
+	    net_ban_end(&s, b.id, NET_BAN_EXPIRED, 2001, "expiry", "", &err),
+	    0);
+	assert_int_equal(net_ban_find_active(&s, &b.prefix, &got, &err), 1);
+	assert_int_equal(net_ban_history(&s, &b.prefix, &err), 1);
+	assert_int_equal(net_ban_list(&s, 1, &list, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(list[0].state, NET_BAN_EXPIRED);
+	assert_string_equal(list[0].ended_by, "expiry");
+	free(list);
+	assert_int_equal(net_ban_list(&s, 0, &list, &n, &err), 0);
+	assert_int_equal(n, 0);
+	free(list);
+	store_close(&s);
+	{
+		char path[256];
+
+		snprintf(path, sizeof(path), "%s/sakimori.db", dir);
+		unlink(path);
+		snprintf(path, sizeof(path), "%s/sakimori.db-wal", dir);
+		unlink(path);
+		snprintf(path, sizeof(path), "%s/sakimori.db-shm", dir);
+		unlink(path);
+		rmdir(dir);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(parses_and_prints),
+	    cmocka_unit_test(ipv4_mapped_is_ipv4),
+	    cmocka_unit_test(refuses_bad_input),
+	    cmocka_unit_test(contains_and_overlaps),
+	    cmocka_unit_test(allow_list_matches),
+	    cmocka_unit_test(counts_the_fixture),
+	    cmocka_unit_test(ban_records),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
