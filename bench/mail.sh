@@ -4,6 +4,7 @@
 # one deterministic generated postfix log of 1,000,000 lines.
 #   bench/mail.sh [BUILD_DIR]     (default build; needs hyperfine, jq,
 #                                  pflogsumm, fail2ban: scripts/deps.sh test)
+# sakimori exits 1 or 2 when the log has findings (hyperfine -i).
 # Prints the medians and the ratios; raw hyperfine results in $OUT.
 set -eu
 cd "$(dirname "$0")/.."
@@ -18,11 +19,11 @@ log=$OUT/postfix-$lines.log
 echo "log: $log ($(wc -l < "$log") lines, $(du -h "$log" | cut -f1))"
 filter=/etc/fail2ban/filter.d/postfix.conf
 state=$OUT/state
-hyperfine --style basic --runs "$runs" --warmup 1 \
+hyperfine -i --style basic --runs "$runs" --warmup 1 \
     --export-json "$OUT/report.json" \
     -n sakimori "$bin --state-dir $state mail report --no-learn $log" \
     -n pflogsumm "pflogsumm $log"
-hyperfine --style basic --runs "${F2B_RUNS:-3}" \
+hyperfine -i --style basic --runs "${F2B_RUNS:-3}" \
     --export-json "$OUT/scan.json" \
     -n sakimori-json "$bin --state-dir $state mail report --no-learn --json $log" \
     -n fail2ban-regex "fail2ban-regex $log $filter"

@@ -22,11 +22,15 @@
 #include "base/err.h"
 #include "base/fileio.h"
 #include "base/json.h"
+#include "base/strbuf.h"
 #include "base/log.h"
 #include "base/table.h"
 #include "base/timeutil.h"
 #include "cli/cli.h"
+#include "collect/proc.h"
 #include "mail/mail_hist.h"
+#include "mail/mail_procs.h"
+#include "mail/mail_queue.h"
 #include "mail/mail_stats.h"
 
 #define LINE_MAX_LEN 65536
@@ -40,6 +44,7 @@ enum {
 	OPT_INTERVAL,
 	OPT_WINDOW,
 	OPT_MAX_LIVE,
+	OPT_NO_PROCS,
 };
 
 struct mail_opts {
@@ -49,6 +54,7 @@ struct mail_opts {
 	int from_start;
 	double interval;
 	uint64_t window;
+	int procs;
 };
 
 static void
@@ -80,6 +86,7 @@ usage(FILE *fp)
 	    "this year)\n"
 	    "  --no-learn       do not add this log to the history in the "
 	    "state directory\n"
+	    "  --no-processes   do not count the MTA processes running now\n"
 	    "  --from-start     follow: read what the file holds first\n"
 	    "  --interval SECS  follow: how often to judge (default 5)\n"
 	    "  --window DUR     follow: restart the counts every DUR "
@@ -379,6 +386,102 @@ this_year(void)
 	return tm.tm_year + 1900;
 }
 
+/*
+ * The MTA processes running now (ROOT/proc): performance data, and a
+ * finding above the mail-processes thresholds.
+ */
+static void
+judge_procs(struct cli *cli, struct report *r)
+{
+	struct proc_table t;
+	struct mail_procs mp;
+	struct threshold th;
+	struct err err = {0};
+	struct finding *f;
+
+	conf_threshold(&cli->conf, "mail-processes", NULL, &th);
+	if (!th.enabled)
+		return;
+	proc_table_init(&t);
+	if (proc_table_read(&t, cli->root, PROC_READ_EXE, NULL, &err) == -1) {
+		log_info("mail processes: %s", err.msg);
+		proc_table_release(&t);
+		return;
+	}
+	mail_procs_count(&t, &mp);
+	proc_table_release(&t);
+	report_perf(r, "mta_processes", mp.total, "", th.warn, th.crit, 0, NAN);
+	if (isnan(th.warn) || mp.total < th.warn)
+		return;
+	f = report_add(r,
+	    !isnan(th.crit) && mp.total >= th.crit ? SEV_CRITICAL : SEV_WARNING,
+	    "mail-processes", "mta",
+	    "%u MTA processes running (sendmail %u, postfix %u, exim %u, "
+	    "qmail %u)",
+	    mp.total, mp.sendmail, mp.postfix, mp.exim, mp.qmail);
+	if (f != NULL) {
+		finding_ev(f, "processes", "%u", mp.total);
+		finding_ev(f, "smtp_servers", "%u", mp.smtpd);
+	}
+}
+
+/*
+ * postfix's deferred queue now, where readable: performance data, a
+ * finding above the mail-deferred thresholds, and the growth since the
+ * last look (kept in the state database).
+ */
+static void
+judge_queue(struct cli *cli, struct mail_hist *h, struct report *r)
+{
+	const struct conf_node *blk =
+	    conf_check(&cli->conf, "mail-deferred", NULL);
+	const char *dir = conf_str(blk, "queue-dir", "/var/spool/postfix");
+	struct threshold th;
+	struct err err = {0};
+	struct strbuf prev = STRBUF_INIT(64);
+	struct finding *f;
+	uint64_t n, was = 0;
+	int have_prev = 0;
+	char now[32], key[PATH_MAX];
+
+	conf_threshold(&cli->conf, "mail-deferred", NULL, &th);
+	if (!th.enabled)
+		return;
+	if (mail_queue_deferred(cli->root, dir, &n, &err) == -1) {
+		log_info("deferred queue: %s", err.msg);
+		return;
+	}
+	/* the key is the directory as read, root prefix included */
+	if (path_join(key, sizeof(key), cli->root, dir) == -1)
+		h = NULL;
+	if (h != NULL) {
+		if (store_kv_get(&h->st, "mail", key, &prev, NULL) == 0) {
+			const char *c = strbuf_str(&prev);
+
+			have_prev = cur_u64(&c, c + prev.len, &was) == 0;
+		}
+		snprintf(now, sizeof(now), "%llu", (unsigned long long)n);
+		(void)store_kv_set(&h->st, "mail", key, now, strlen(now), NULL);
+	}
+	strbuf_release(&prev);
+	report_perf(
+	    r, "deferred_queue", (double)n, "", th.warn, th.crit, 0, NAN);
+	if (isnan(th.warn) || (double)n < th.warn)
+		return;
+	f = report_add(r,
+	    !isnan(th.crit) && (double)n >= th.crit ? SEV_CRITICAL
+	                                            : SEV_WARNING,
+	    "mail-deferred", "queue", "%llu messages in the deferred queue%s",
+	    (unsigned long long)n, have_prev && n > was ? " and growing" : "");
+	if (f != NULL) {
+		finding_ev(f, "deferred_queue", "%llu", (unsigned long long)n);
+		finding_ev(f, "queue_dir", "%s", dir);
+		if (have_prev)
+			finding_ev(
+			    f, "previous", "%llu", (unsigned long long)was);
+	}
+}
+
 static int
 mail_report(
     struct cli *cli, const struct mail_opts *o, int nfiles, char **files)
@@ -412,7 +515,12 @@ mail_report(
 		mail_hist_policy(&h, &s, &p);
 	report_init(&r);
 	mail_stats_judge(&s, &p, &r);
-	print_summary(cli, &s, o->top);
+	if (o->procs) {
+		judge_procs(cli, &r);
+		judge_queue(cli, have_hist ? &h : NULL, &r);
+	}
+	if (cli->mode != OUT_NAGIOS)
+		print_summary(cli, &s, o->top);
 	out_report(&cli->out, &r, "SAKIMORI MAIL");
 	if (have_hist) {
 		struct err err = {0};
@@ -570,6 +678,8 @@ mail_follow(
 				s.flushed = 1;
 				mail_stats_judge(js, &q, &r);
 				s.flushed = 0;
+				if (o->procs)
+					judge_procs(cli, &r);
 			}
 			for (size_t i = 0; i < r.nf; i++) {
 				struct finding *f = &r.f[i];
@@ -643,9 +753,10 @@ cmd_mail(struct cli *cli, int argc, char **argv)
 	    {"from-start", no_argument, NULL, OPT_FROM_START},
 	    {"interval", required_argument, NULL, OPT_INTERVAL},
 	    {"window", required_argument, NULL, OPT_WINDOW},
+	    {"no-processes", no_argument, NULL, OPT_NO_PROCS},
 	    {NULL, 0, NULL, 0},
 	};
-	struct mail_opts o = {10, 0, 1, 0, 5, 3600};
+	struct mail_opts o = {10, 0, 1, 0, 5, 3600, 1};
 	uint64_t v;
 	double d;
 	int c;
@@ -676,6 +787,9 @@ cmd_mail(struct cli *cli, int argc, char **argv)
 			break;
 		case OPT_FROM_START:
 			o.from_start = 1;
+			break;
+		case OPT_NO_PROCS:
+			o.procs = 0;
 			break;
 		case OPT_INTERVAL:
 			if (str_dec(optarg, &d) == -1 || d < 0.1 || d > 86400)

@@ -48,6 +48,11 @@ static const struct schema_key mail_volume_keys[] = {
     {NULL, 0},
 };
 
+static const struct schema_key mail_queue_keys[] = {
+    {"queue-dir", SK_STR}, /* postfix's queue_directory */
+    {NULL, 0},
+};
+
 static const struct schema_key none_keys[] = {
     {NULL, 0},
 };
@@ -83,8 +88,14 @@ const struct schema_check schema_checks[] = {
         0, 500, 2000, mail_volume_keys},
     {"mail-null-sender", "null-sender mail per day that is not our own bounces",
         0, 50, 500, none_keys},
-    {"mail-deferred", "messages still deferred when the mail log ends", 0, 100,
-        1000, none_keys},
+    {"mail-deferred",
+        "messages deferred: still deferred when the mail log ends, and in "
+        "postfix's deferred queue",
+        0, 100, 1000, mail_queue_keys},
+    {"mail-processes",
+        "MTA processes running (sendmail, postfix, exim, qmail): a spam run "
+        "forks many",
+        0, 100, 300, none_keys},
 };
 const size_t schema_nchecks = sizeof(schema_checks) / sizeof(schema_checks[0]);
 

@@ -312,7 +312,8 @@ on_end(void *arg, const struct mail_msg *m, enum mail_end why)
 	struct mail_stats *s = arg;
 	struct mail_who *w[MAIL_P_N];
 	char dom[256];
-	size_t np = principals(s, m, w);
+	/* our own notifications are nobody's volume */
+	size_t np = m->own_bounce ? 0 : principals(s, m, w);
 
 	if (m->received) {
 		s->received++;

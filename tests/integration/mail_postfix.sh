@@ -153,6 +153,12 @@ check_nomatch "the bounce's from=<> is not flagged" "mail-null-sender" "$F"
 check_eq "exactly two findings" 2 "$(printf '%s\n' "$F" | grep -c .)"
 check_match "top senders are listed" '"list":"senders","key":"carol@test.example","count":2' "$OUT"
 
+# The processes of the running instance (master, qmgr, pickup, postlogd...).
+printf 'check mail-processes { warning 4 }\n' > "$TMP/procs.conf"
+run "$SAKIMORI" -f "$TMP/procs.conf" mail report --json --no-learn "$LOG"
+n=$(printf '%s\n' "$OUT" | jq -r 'select(.check=="mail-processes") | .evidence.processes')
+check "the running postfix's processes are counted (${n:-none})" [ "${n:-0}" -ge 4 ]
+
 run "$SAKIMORI" mail report --no-learn "$LOG"
 check_match "the table names the relay client" "mail-relay-probe.*127\.0\.0\.2" "$OUT"
 

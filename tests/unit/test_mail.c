@@ -19,6 +19,7 @@
 #include "base/fileio.h"
 #include "base/strbuf.h"
 #include "mail/mail.h"
+#include "mail/mail_procs.h"
 #include "mail/mail_stats.h"
 
 static char *
@@ -655,6 +656,47 @@ compromised_login_is_named(void **state)
 	report_release(&r);
 }
 
+static void
+counts_mta_processes(void **state)
+{
+	static const struct {
+		const char *comm, *exe;
+	} ps[] = {
+	    {"master", "/usr/lib/postfix/sbin/master"},
+	    {"smtpd", "/usr/lib/postfix/sbin/smtpd"},
+	    {"smtpd", "/usr/lib/postfix/sbin/smtpd"},
+	    {"qmgr", ""},
+	    {"master", ""},            /* some other program's master */
+	    {"smtp", "/usr/bin/smtp"}, /* not postfix's */
+	    {"sendmail", ""},
+	    {"sm-mta", ""},
+	    {"exim4", ""},
+	    {"qmail-send", ""},
+	    {"qmail-smtpd", ""},
+	    {"bash", "/bin/bash"},
+	};
+	struct proc p[sizeof(ps) / sizeof(ps[0])];
+	struct proc_table t;
+	struct mail_procs mp;
+
+	(void)state;
+	memset(p, 0, sizeof(p));
+	for (size_t i = 0; i < sizeof(ps) / sizeof(ps[0]); i++) {
+		snprintf(p[i].comm, sizeof(p[i].comm), "%s", ps[i].comm);
+		snprintf(p[i].exe, sizeof(p[i].exe), "%s", ps[i].exe);
+	}
+	memset(&t, 0, sizeof(t));
+	t.p = p;
+	t.n = sizeof(ps) / sizeof(ps[0]);
+	mail_procs_count(&t, &mp);
+	assert_int_equal(mp.postfix, 4);
+	assert_int_equal(mp.sendmail, 2);
+	assert_int_equal(mp.exim, 1);
+	assert_int_equal(mp.qmail, 2);
+	assert_int_equal(mp.total, 9);
+	assert_int_equal(mp.smtpd, 2 + 2 + 1 + 1);
+}
+
 int
 main(void)
 {
@@ -670,6 +712,7 @@ main(void)
 	    cmocka_unit_test(bad_input),
 	    cmocka_unit_test(normal_day_is_quiet),
 	    cmocka_unit_test(compromised_login_is_named),
+	    cmocka_unit_test(counts_mta_processes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
