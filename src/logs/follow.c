@@ -470,6 +470,16 @@ open_live(struct fw *w)
 	w->dev = st.st_dev;
 	w->ino = st.st_ino;
 	w->grew = clock_mono();
+	/*
+	 * Take the fingerprint at once, before anything is read: a bookmark
+	 * at offset 0 must still tell this file from a later copytruncate.
+	 */
+	if (fp_check(w) == -1) {
+		close(fd);
+		w->fd = -1;
+		errno = EAGAIN;
+		return -1;
+	}
 	return 0;
 }
 
