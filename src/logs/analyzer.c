@@ -9,6 +9,8 @@
 /* Add new analyzers here (see analyzer.h). */
 const struct logs_analyzer_ops *const logs_analyzer_table[] = {
     &logs_stats_ops,
+    &logs_links_ops,
+    &logs_floods_ops,
     NULL,
 };
 

@@ -52,6 +52,12 @@ enum logs_kind {
 	LOGS_KIND_ACCESS = 1,
 	LOGS_KIND_ERROR = 2,
 	LOGS_KIND_SYSLOG = 4,
+	/*
+	 * A line no parser read: still counted as unparsed with its line
+	 * number, and handed (as line only) to analyzers that want raw text,
+	 * such as a CGI's stderr in Apache 2.2's error log ("panic: POPSTACK").
+	 */
+	LOGS_KIND_RAW = 8,
 };
 
 /* Formats a caller may force (--format); AUTO detects per line. */

@@ -96,6 +96,15 @@ logs_feed_line(struct logs_feed *f, const char *line, size_t n, int cut)
 		f->counts.unparsed++;
 		if (f->counts.nbad < LOGS_BAD_KEEP)
 			f->counts.bad_line[f->counts.nbad++] = f->lineno;
+		if (f->run != NULL && (f->run->kinds & LOGS_KIND_RAW)) {
+			memset(&rec, 0, sizeof(rec));
+			rec.kind = LOGS_KIND_RAW;
+			rec.line.p = line;
+			rec.line.n = n;
+			rec.lineno = f->lineno;
+			rec.file = f->file;
+			logs_run_record(f->run, &rec, f->report);
+		}
 		return;
 	case LOGS_OK:
 		break;
