@@ -20,7 +20,7 @@ logs_opts_default(struct logs_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->top = 10;
 	o->topk_cap = 10000;
-	o->page_types = "html,htm,shtml,xhtml,php,asp,aspx,jsp,cgi,pl,py";
+	o->page_types = "html,htm,shtml,xhtml,php,asp,aspx,jsp,cgi,pl,py,/";
 	o->flood_rate = 60;
 	o->flood_min = 100;
 }

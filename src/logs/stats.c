@@ -42,6 +42,7 @@ struct stats {
 	struct topk top[T_N];
 	char types[MAX_TYPES][12];
 	size_t ntypes;
+	int dirs; /* "/" in the list: directory indexes are pages */
 };
 
 static void stats_free(void *st);
@@ -63,7 +64,9 @@ stats_create(const struct logs_opts *o, const char **errmsg)
 	for (p = o->page_types; p != NULL && *p && s->ntypes < MAX_TYPES;) {
 		size_t n = strcspn(p, ", ");
 
-		if (n > 0 && n < sizeof(s->types[0])) {
+		if (n == 1 && p[0] == '/') {
+			s->dirs = 1;
+		} else if (n > 0 && n < sizeof(s->types[0])) {
 			for (size_t i = 0; i < n; i++) {
 				char c = p[i];
 
@@ -95,7 +98,7 @@ stats_free(void *st)
 	free(s);
 }
 
-/* A page: a directory ("/", "/blog/") or one of the configured types. */
+/* A page: one of the configured types, or a directory ("/") when listed. */
 static int
 is_page(const struct stats *s, const char *p, size_t n)
 {
@@ -105,7 +108,7 @@ is_page(const struct stats *s, const char *p, size_t n)
 	if (n == 0)
 		return 0;
 	if (p[n - 1] == '/')
-		return 1;
+		return s->dirs;
 	while (i > 0 && p[i - 1] != '.' && p[i - 1] != '/')
 		i--;
 	if (i == 0 || p[i - 1] != '.')
