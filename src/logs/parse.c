@@ -232,13 +232,25 @@ unwrap(struct logs_rec *rec)
 	struct logs_str m = rec->u.s.message;
 	struct logs_error e;
 
-	if (m.n < 20)
-		return;
-	if (m.p[0] == '[' ? logs_parse_apache_error(m.p, m.n, &e) == 0
-	                  : (m.p[4] == '/' &&
-	                        logs_parse_nginx_error(m.p, m.n, &e) == 0)) {
-		rec->kind = LOGS_KIND_ERROR;
-		rec->u.e = e;
+	for (int pass = 0; pass < 2; pass++) {
+		const char *c;
+
+		if (m.n < 20)
+			return;
+		if (m.p[0] == '['
+		        ? logs_parse_apache_error(m.p, m.n, &e) == 0
+		        : (m.p[4] == '/' &&
+		              logs_parse_nginx_error(m.p, m.n, &e) == 0)) {
+			rec->kind = LOGS_KIND_ERROR;
+			rec->u.e = e;
+			return;
+		}
+		/* A second "host tag: " prefix (relayed twice). */
+		c = memchr(m.p, ':', m.n < 64 ? m.n : 64);
+		if (c == NULL || c + 2 >= m.p + m.n || c[1] != ' ')
+			return;
+		m.n -= (size_t)(c + 2 - m.p);
+		m.p = c + 2;
 	}
 }
 

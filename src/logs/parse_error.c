@@ -166,12 +166,17 @@ logs_parse_apache_error(const char *line, size_t n, struct logs_error *e)
 	return 0;
 }
 
-/* "key: value" or key: "value" in nginx's tail; absent if not there. */
+/*
+ * "key: value" or key: "value" in nginx's tail; absent if not there.  The
+ * last occurrence wins: nginx appends its own pairs after the message,
+ * which a client can fill with a fake ", client: ..." (a user name, say).
+ */
 static struct logs_str
 nginx_kv(const char *s, const char *end, const char *key)
 {
 	size_t k = strlen(key);
 	const char *p = s;
+	struct logs_str last = {NULL, 0};
 
 	while (p < end) {
 		const char *h = memchr(p, ',', (size_t)(end - p));
@@ -189,16 +194,18 @@ nginx_kv(const char *s, const char *end, const char *key)
 				struct logs_str out;
 				const char *c = v;
 
-				if (p_quoted(&c, end, &out, 1) == 0)
-					return out;
+				if (p_quoted(&c, end, &out, 1) == 0) {
+					last = out;
+					continue;
+				}
 			}
 			ve = memchr(v, ',', (size_t)(end - v));
 			if (ve == NULL)
 				ve = end;
-			return p_str(v, (size_t)(ve - v));
+			last = p_str(v, (size_t)(ve - v));
 		}
 	}
-	return p_str(NULL, 0);
+	return last;
 }
 
 int

@@ -9,9 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
+#include "base/cur.h"
 #include "base/topk.h"
 #include "logs/logs.h"
 
@@ -324,6 +326,323 @@ topk_exact_then_bounded(void **state)
 	topk_release(&t);
 }
 
+/* ---- the labelled corpus (tests/fixtures/logs/corpus) ---- */
+
+struct lines {
+	char *buf;
+	char **l;
+	size_t *len;
+	size_t n;
+};
+
+static int
+load_lines(const char *path, struct lines *ls)
+{
+	FILE *fp = fopen(path, "rb");
+	long sz;
+	size_t i, start = 0;
+
+	memset(ls, 0, sizeof(*ls));
+	if (fp == NULL)
+		return -1;
+	fseek(fp, 0, SEEK_END);
+	sz = ftell(fp);
+	fseek(fp, 0, SEEK_SET);
+	ls->buf = malloc((size_t)sz + 1);
+	assert_non_null(ls->buf);
+	assert_int_equal(fread(ls->buf, 1, (size_t)sz, fp), (size_t)sz);
+	fclose(fp);
+	ls->buf[sz] = '\n';
+	ls->l = calloc((size_t)sz + 2, sizeof(char *));
+	ls->len = calloc((size_t)sz + 2, sizeof(size_t));
+	for (i = 0; i <= (size_t)sz; i++)
+		if (ls->buf[i] == '\n') {
+			if (i == (size_t)sz && start == i)
+				break;
+			ls->l[ls->n] = ls->buf + start;
+			ls->len[ls->n] = i - start;
+			if (ls->len[ls->n] > 0 && ls->buf[i - 1] == '\r')
+				ls->len[ls->n]--;
+			ls->n++;
+			start = i + 1;
+		}
+	return 0;
+}
+
+static void
+free_lines(struct lines *ls)
+{
+	free(ls->buf);
+	free(ls->l);
+	free(ls->len);
+}
+
+/* Splits a TSV row in place; returns the number of cells. */
+static size_t
+cells(char *row, size_t n, char **c, size_t max)
+{
+	size_t k = 0;
+	char *p = row, *end = row + n;
+
+	while (k < max) {
+		char *t = memchr(p, '\t', (size_t)(end - p));
+
+		c[k++] = p;
+		if (t == NULL) {
+			*end = '\0';
+			break;
+		}
+		*t = '\0';
+		p = t + 1;
+	}
+	return k;
+}
+
+static void
+time_text(const struct logs_time *t, char *buf, size_t sz)
+{
+	if (t->has_tz) {
+		/* fail2ban's tests run in CET/CEST. */
+		struct tm tm;
+		time_t e = (time_t)t->epoch;
+
+		setenv("TZ", "CET-1CEST,M3.5.0,M10.5.0/3", 1);
+		tzset();
+		localtime_r(&e, &tm);
+		snprintf(buf, sz, "%04d-%02d-%02dT%02d:%02d:%02d",
+		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		    tm.tm_min, tm.tm_sec);
+	} else {
+		snprintf(buf, sz, "%04d-%02d-%02dT%02d:%02d:%02d", t->year,
+		    t->mon, t->mday, t->hour, t->min, t->sec);
+	}
+}
+
+/* Every line of every corpus file: a record or counted with its number. */
+static void
+parse_all(const char *path, struct lines *ls, struct logs_rec *recs,
+    enum logs_res *res, unsigned *bad)
+{
+	struct logs_parser p;
+
+	assert_int_equal(load_lines(path, ls), 0);
+	logs_parser_init(&p, LOGS_FMT_AUTO);
+	p.default_year = 2005;
+	*bad = 0;
+	for (size_t i = 0; i < ls->n; i++) {
+		res[i] = logs_parse_line(&p, ls->l[i], ls->len[i], &recs[i]);
+		if (res[i] == LOGS_BAD)
+			(*bad)++;
+		/* The journal's strings live in the parser: not used here. */
+	}
+	logs_parser_release(&p);
+}
+
+static void
+fail2ban_hosts_and_times(void **state)
+{
+	static const char *const files[] = {
+	    "access/fail2ban--apache-badbots",
+	    "access/fail2ban--apache-botsearch",
+	    "access/fail2ban--apache-fakegooglebot",
+	    "access/fail2ban--apache-shellshock",
+	    "access/fail2ban--nginx-bad-request",
+	    "access/fail2ban--nginx-botsearch",
+	    "access/fail2ban--nginx-forbidden",
+	    "access/fail2ban--nginx-http-auth",
+	    "access/fail2ban--nginx-limit-req",
+	    "error/fail2ban--apache-modsecurity",
+	    "error/fail2ban--apache-nohome",
+	    "error/fail2ban--apache-noscript",
+	    "error/fail2ban--apache-overflows",
+	    "error/fail2ban--apache-pass",
+	    "error/fail2ban--php-url-fopen",
+	    "error/fail2ban--suhosin",
+	};
+	unsigned checked_host = 0, checked_time = 0, in_message = 0;
+
+	(void)state;
+	for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+		char path[512];
+		struct lines ls, tsv;
+		struct logs_rec recs[256];
+		enum logs_res res[256];
+		unsigned bad;
+
+		snprintf(path, sizeof(path), "%s/logs/corpus/%s.log", FIXTURES,
+		    files[f]);
+		parse_all(path, &ls, recs, res, &bad);
+		assert_true(ls.n < 256);
+		snprintf(path, sizeof(path), "%s/logs/corpus/%s.expected.tsv",
+		    FIXTURES, files[f]);
+		assert_int_equal(load_lines(path, &tsv), 0);
+		for (size_t r = 1; r < tsv.n; r++) {
+			char *c[8], got[64];
+			size_t nc = cells(tsv.l[r], tsv.len[r], c, 8);
+			uint64_t ln;
+			struct logs_str host = {NULL, 0};
+			const struct logs_time *t = NULL;
+			const struct logs_rec *rec;
+
+			assert_true(nc >= 6);
+			assert_int_equal(str_u64(c[0], &ln), 0);
+			assert_true(ln >= 1 && ln <= ls.n);
+			if (res[ln - 1] != LOGS_OK)
+				fail_msg("%s line %llu: not parsed", files[f],
+				    (unsigned long long)ln);
+			rec = &recs[ln - 1];
+			if (rec->kind == LOGS_KIND_ACCESS) {
+				host = rec->u.a.client;
+				t = &rec->u.a.time;
+			} else if (rec->kind == LOGS_KIND_ERROR) {
+				host = rec->u.e.client;
+				t = &rec->u.e.time;
+			} else if (rec->kind == LOGS_KIND_SYSLOG) {
+				t = &rec->u.s.time;
+			}
+			if (c[4][0] != '\0') {
+				if (host.n == 0) {
+					/* suhosin: "attacker 'IP'" in the text */
+					assert_int_equal(
+					    rec->kind, LOGS_KIND_SYSLOG);
+					assert_non_null(
+					    memmem(rec->u.s.message.p,
+					        rec->u.s.message.n, c[4],
+					        strlen(c[4])));
+					in_message++;
+				} else {
+					if (!eq(host, c[4]))
+						fail_msg("%s line %llu: host "
+						         "'%.*s', want '%s'",
+						    files[f],
+						    (unsigned long long)ln,
+						    (int)host.n, host.p, c[4]);
+					checked_host++;
+				}
+			}
+			if (c[5][0] != '\0' && t != NULL && t->valid) {
+				time_text(t, got, sizeof(got));
+				/* fail2ban fills in a missing year itself */
+				if (!t->has_year && !t->has_tz)
+					memcpy(got, c[5], 4);
+				/*
+				 * One label disagrees with its own line:
+				 * "[Fri Dec 06 09:29:34 2013]" (a Friday in
+				 * 2013) is labelled 2014-12-06.
+				 */
+				if (strcmp(files[f],
+				        "access/fail2ban--apache-botsearch") ==
+				        0 &&
+				    ln == 19 && strcmp(c[5] + 4, got + 4) == 0)
+					continue;
+				if (strcmp(got, c[5]) != 0)
+					fail_msg(
+					    "%s line %llu: time %s, want %s",
+					    files[f], (unsigned long long)ln,
+					    got, c[5]);
+				checked_time++;
+			}
+		}
+		free_lines(&tsv);
+		free_lines(&ls);
+	}
+	print_message("fail2ban corpus: %u hosts, %u times, %u hosts in the "
+	              "message text\n",
+	    checked_host, checked_time, in_message);
+	assert_true(checked_host > 100);
+	assert_true(checked_time > 100);
+}
+
+static void
+iis_fields(void **state)
+{
+	static const char *const tsvs[] = {
+	    "iis/beats--fields-parse.expected.tsv",
+	    "iis/brianary-testdata--fields-parse.expected.tsv",
+	};
+	static const char *const prefix[] = {"beats--", "brianary-testdata--"};
+	unsigned rows = 0, bad_rows = 0;
+
+	(void)state;
+	for (size_t f = 0; f < 2; f++) {
+		char path[512];
+		struct lines tsv;
+
+		snprintf(
+		    path, sizeof(path), "%s/logs/corpus/%s", FIXTURES, tsvs[f]);
+		assert_int_equal(load_lines(path, &tsv), 0);
+		for (size_t r = 1; r < tsv.n; r++) {
+			char *c[12], date[16];
+			size_t nc = cells(tsv.l[r], tsv.len[r], c, 12);
+			struct lines ls;
+			struct logs_rec recs[256];
+			enum logs_res res[256];
+			unsigned bad;
+			uint64_t ln;
+			const struct logs_access *a;
+
+			assert_int_equal(nc, 12);
+			snprintf(path, sizeof(path), "%s/logs/corpus/iis/%s%s",
+			    FIXTURES, prefix[f], c[0]);
+			parse_all(path, &ls, recs, res, &bad);
+			assert_int_equal(str_u64(c[1], &ln), 0);
+			assert_true(ln >= 1 && ln <= ls.n);
+			if (strncmp(c[2], "no: ", 4) == 0 &&
+			    strstr(c[2], "EARLIER") == NULL) {
+				/* A malformed row: counted, not read. */
+				assert_int_equal(res[ln - 1], LOGS_BAD);
+				bad_rows++;
+				free_lines(&ls);
+				continue;
+			}
+			if (res[ln - 1] != LOGS_OK)
+				fail_msg("%s line %llu: not parsed", c[0],
+				    (unsigned long long)ln);
+			a = &recs[ln - 1].u.a;
+			snprintf(date, sizeof(date), "%04d-%02d-%02d",
+			    a->time.year, a->time.mon, a->time.mday);
+			assert_string_equal(date, c[3]);
+			if (c[4][0]) {
+				char tm[16];
+
+				snprintf(tm, sizeof(tm), "%02d:%02d:%02d",
+				    a->time.hour, a->time.min, a->time.sec);
+				assert_string_equal(tm, c[4]);
+			}
+#define FIELD(s, want)                                                         \
+	do {                                                                   \
+		const char *w_ = (want);                                       \
+		if (w_[0] == '\0')                                             \
+			break;                                                 \
+		if (!eq((s), strcmp(w_, "-") == 0 ? NULL : w_))                \
+			fail_msg("%s line %llu: '%.*s', want '%s'", c[0],      \
+			    (unsigned long long)ln, (int)(s).n,                \
+			    (s).p ? (s).p : "", w_);                           \
+	} while (0)
+			FIELD(a->client, c[5]);
+			FIELD(a->method, c[6]);
+			FIELD(a->path, c[7]);
+			FIELD(a->query, c[8]);
+			FIELD(a->user, c[10]);
+			FIELD(a->user_agent, c[11]);
+#undef FIELD
+			if (c[9][0]) {
+				char st[16];
+
+				snprintf(st, sizeof(st), "%d", a->status);
+				assert_string_equal(st, c[9]);
+			}
+			rows++;
+			free_lines(&ls);
+		}
+		free_lines(&tsv);
+	}
+	print_message("iis corpus: %u rows match, %u malformed rows counted\n",
+	    rows, bad_rows);
+	assert_true(rows >= 15);
+	assert_true(bad_rows >= 1);
+}
+
 int
 main(void)
 {
@@ -337,6 +656,8 @@ main(void)
 	    cmocka_unit_test(logformat_compiled),
 	    cmocka_unit_test(detects_each_line),
 	    cmocka_unit_test(topk_exact_then_bounded),
+	    cmocka_unit_test(fail2ban_hosts_and_times),
+	    cmocka_unit_test(iis_fields),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
