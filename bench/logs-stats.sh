@@ -69,7 +69,7 @@ echo
 echo "| tool | wall s | CPU s | lines/s (wall) | lines/s (CPU) | MB/s (wall) | peak RSS MB |"
 echo "|---|---|---|---|---|---|---|"
 row "sakimori logs stats" sakimori
-row "goaccess $(goaccess --version | head -1 | awk '{ print $3 }') -o report.json" goaccess
+row "goaccess $(goaccess --version | head -1 | awk '{ sub(/\.$/, "", $3); print $3 }') -o report.json" goaccess
 row "sakimori, 1,000,000 distinct clients" distinct
 echo
 awk -v sw="$(median "$WORK/sakimori" 1)" -v gw="$(median "$WORK/goaccess" 1)" \
