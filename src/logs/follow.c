@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <zlib.h>
@@ -62,6 +63,7 @@ struct fl {
 	char bmpath[PATH_MAX];
 	int sink;              /* -1 without lines_to */
 	uint64_t sink_len;     /* bytes in the sink (written) */
+	int64_t saved_ns;      /* wall time of the last bookmark commit */
 	struct strbuf sinkbuf; /* lines not yet written to the sink */
 	char *buf;
 	size_t bufcap;
@@ -268,18 +270,22 @@ read_fd(struct fl *f, struct fw *w, int fd, int final, size_t limit,
 	}
 }
 
-/* A whole rotated .gz file from the (uncompressed) offset w->off on. */
+/* A whole rotated .gz file (fd) from the (uncompressed) offset w->off on. */
 static int
-read_gz(struct fl *f, struct fw *w, const char *path, struct err *err)
+read_gz(struct fl *f, struct fw *w, int fd, const char *path, struct err *err)
 {
-	gzFile gz = gzopen(path, "rb");
+	int fd2 = dup(fd);
+	gzFile gz = fd2 == -1 ? NULL : gzdopen(fd2, "rb");
 	size_t have = 0, used;
 	uint64_t skip = w->off;
 	int k;
 
-	if (gz == NULL)
+	if (gz == NULL) {
+		if (fd2 != -1)
+			close(fd2);
 		return err_sys(
 		    err, errno ? errno : EIO, "cannot open '%s'", path);
+	}
 	while (skip > 0) {
 		unsigned want =
 		    skip > f->bufcap ? (unsigned)f->bufcap : (unsigned)skip;
@@ -494,98 +500,227 @@ reset_file(struct fw *w)
 	logs_w3c_init(&w->w3c);
 }
 
+/* Sets w's fingerprint from the first bytes of the open fd. */
+static void
+fp_take(struct fw *w, int fd)
+{
+	char b[FP_MAX];
+	ssize_t k = pread(fd, b, FP_MAX, 0);
+
+	if (k < 0)
+		k = 0;
+	w->fplen = (uint32_t)k;
+	w->fphash = fp_hash(b, (size_t)k);
+}
+
+static int
+newer_or_same(const struct stat *a, const struct stat *b)
+{
+	return a->st_mtim.tv_sec > b->st_mtim.tv_sec ||
+	    (a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	        a->st_mtim.tv_nsec >= b->st_mtim.tv_nsec);
+}
+
 /*
  * Finds the file that w's bookmark (dev, ino, off, fingerprint) names
  * among the path and its rotated siblings; reads it from off and every
  * newer rotated file in full, then opens the live path at its start.  If
- * the bookmarked file is the live one, just opens it at off.
+ * the bookmarked file is the live one, just opens it at off.  A rotation
+ * while this runs (names shift, the live file renamed or truncated) is
+ * noticed by identity and the search starts again from where it got to.
+ * use_time: the bookmark was loaded with nothing known of its file
+ * (empty when committed): rotated files written after that commit are
+ * read from their start.
  */
 static int
-resolve(struct fl *f, struct fw *w, int quiet, struct err *err)
+resolve(struct fl *f, struct fw *w, int quiet, int use_time, struct err *err)
 {
 	struct cand *c;
-	size_t n, i;
-	ssize_t m = -1;
 
 	c = calloc(256, sizeof(*c));
 	if (c == NULL)
 		return err_set(err, ENOMEM, "out of memory");
-	n = candidates(w, c, 256);
-	for (i = 0; i < n && m < 0; i++) {
-		uint64_t h;
+	for (int attempt = 0; attempt < 16; attempt++) {
+		size_t n = candidates(w, c, 256), i;
+		ssize_t m = -1, live = -1;
+		uint32_t elen = 0;
+		uint64_t ehash = fp_hash("", 0);
+		int retry = 0, by_time = 0;
 
-		if (c[i].st.st_dev == w->dev && c[i].st.st_ino == w->ino &&
-		    !is_gz(c[i].name) && (uint64_t)c[i].st.st_size >= w->off) {
+		for (i = 0; i < n; i++)
+			if (c[i].live)
+				live = (ssize_t)i;
+		if (live >= 0) {
+			char p[PATH_MAX];
+			char b[FP_MAX];
+			int fd;
+			ssize_t k = 0;
+
+			snprintf(p, sizeof(p), "%s/%s", w->dir, c[live].name);
+			if ((fd = open(p, O_RDONLY | O_CLOEXEC)) != -1) {
+				struct stat st;
+
+				if (fstat(fd, &st) == 0 &&
+				    st.st_ino == c[live].st.st_ino &&
+				    st.st_dev == c[live].st.st_dev)
+					k = pread(fd, b, FP_MAX, 0);
+				close(fd);
+			}
+			if (k < 0)
+				k = 0;
+			elen = (uint32_t)k;
+			ehash = fp_hash(b, (size_t)k);
+		}
+		if (use_time && attempt == 0 && w->fplen == 0 && w->off == 0 &&
+		    f->saved_ns > 0)
+			for (i = 0; i < n && m < 0; i++)
+				if (!c[i].live &&
+				    (int64_t)c[i].st.st_mtim.tv_sec *
+				                1000000000 +
+				            c[i].st.st_mtim.tv_nsec >
+				        f->saved_ns) {
+					m = (ssize_t)i;
+					by_time = 1;
+				}
+		for (i = 0; i < n && m < 0; i++) {
+			uint64_t h;
 			char p[PATH_MAX];
 
+			if (c[i].st.st_dev != w->dev ||
+			    c[i].st.st_ino != w->ino || is_gz(c[i].name) ||
+			    (uint64_t)c[i].st.st_size < w->off)
+				continue;
 			snprintf(p, sizeof(p), "%s/%s", w->dir, c[i].name);
 			if (fp_of(p, -1, w->fplen, &h) == 0 && h == w->fphash)
 				m = (ssize_t)i;
 		}
-	}
-	/* A copy (copytruncate): same first bytes, newest first. */
-	for (i = n; w->fplen > 0 && i-- > 0 && m < 0;) {
-		char p[PATH_MAX];
-		uint64_t h;
+		/* A copy (copytruncate): same first bytes, newest first. */
+		for (i = n; w->fplen > 0 && i-- > 0 && m < 0;) {
+			char p[PATH_MAX];
+			uint64_t h;
 
-		if (!is_gz(c[i].name) && (uint64_t)c[i].st.st_size < w->off)
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", w->dir, c[i].name);
-		if (fp_of(p, -1, w->fplen, &h) == 0 && h == w->fphash)
-			m = (ssize_t)i;
-	}
-	if (m >= 0 && c[m].live) {
-		free(c);
-		if (open_live(w) == -1)
-			return 0; /* gone again: the next look finds it */
-		return 0;
-	}
-	if (m < 0) {
-		if (!quiet && (w->off > 0 || w->fplen > 0))
+			if (!is_gz(c[i].name) &&
+			    (uint64_t)c[i].st.st_size < w->off)
+				continue;
+			snprintf(p, sizeof(p), "%s/%s", w->dir, c[i].name);
+			if (fp_of(p, -1, w->fplen, &h) == 0 && h == w->fphash)
+				m = (ssize_t)i;
+		}
+		log_debug("resolve '%s': bookmark ino %llu off %llu fplen %u: "
+		          "%s",
+		    w->path, (unsigned long long)w->ino,
+		    (unsigned long long)w->off, w->fplen,
+		    m >= 0 ? c[m].name : "(none)");
+		if (m >= 0 && c[m].live) {
+			dev_t bd = w->dev;
+			ino_t bi = w->ino;
+
+			if (open_live(w) == 0) {
+				if (w->ino == c[m].st.st_ino &&
+				    w->dev == c[m].st.st_dev) {
+					free(c);
+					return 0;
+				}
+				/* Replaced since the listing: look again. */
+				close(w->fd);
+				w->fd = -1;
+				w->dev = bd;
+				w->ino = bi;
+				continue;
+			}
+			w->dev = bd;
+			w->ino = bi;
+			if (errno == EAGAIN)
+				continue; /* truncated since: find the copy */
+			free(c);
+			return 0; /* gone: step() opens it when it appears */
+		}
+		if (m < 0 && !quiet && (w->off > 0 || w->fplen > 0))
 			log_warnx("'%s': the bookmarked file was not found "
 			          "(rotated away?); reading from the start",
 			    w->path);
-	} else {
-		for (i = (size_t)m; i < n && !c[i].live; i++) {
+		for (i = m < 0 ? n : (size_t)m; i < n && !c[i].live; i++) {
 			char p[PATH_MAX];
+			struct stat st;
+			int fd;
 
-			snprintf(p, sizeof(p), "%s/%s", w->dir, c[i].name);
 			/* A newer rotated file was written after ours. */
 			if (i != (size_t)m &&
-			    (c[i].st.st_mtim.tv_sec < c[m].st.st_mtim.tv_sec ||
-			        (c[i].st.st_mtim.tv_sec ==
-			                c[m].st.st_mtim.tv_sec &&
-			            c[i].st.st_mtim.tv_nsec <
-			                c[m].st.st_mtim.tv_nsec)))
+			    !newer_or_same(&c[i].st, &c[m].st))
 				continue;
-			if (i != (size_t)m) {
+			snprintf(p, sizeof(p), "%s/%s", w->dir, c[i].name);
+			fd = open(p, O_RDONLY | O_CLOEXEC);
+			if (fd == -1 || fstat(fd, &st) == -1 ||
+			    st.st_ino != c[i].st.st_ino ||
+			    st.st_dev != c[i].st.st_dev) {
+				/* Names shifted under us: start again from
+				 * where the bookmark got to. */
+				if (fd != -1)
+					close(fd);
+				retry = 1;
+				break;
+			}
+			log_debug("read '%s' from %llu", p,
+			    i == (size_t)m ? (unsigned long long)w->off : 0ULL);
+			if (i != (size_t)m || by_time) {
 				reset_file(w);
-				w->dev = c[i].st.st_dev;
-				w->ino = c[i].st.st_ino;
+				w->dev = st.st_dev;
+				w->ino = st.st_ino;
+				if (!is_gz(p))
+					fp_take(w, fd);
 			}
 			if (is_gz(p)) {
-				if (read_gz(f, w, p, err) == -1)
+				int rc = read_gz(f, w, fd, p, err);
+
+				close(fd);
+				if (rc == -1)
 					goto fail;
 			} else {
-				int fd = open(p, O_RDONLY | O_CLOEXEC);
+				int rc = read_fd(f, w, fd, 1, 0, err);
 
-				if (fd == -1)
-					continue;
-				if (read_fd(f, w, fd, 1, 0, err) == -1) {
-					close(fd);
-					goto fail;
-				}
 				close(fd);
+				if (rc == -1)
+					goto fail;
 			}
 		}
+		if (retry)
+			continue;
+		reset_file(w);
+		if (open_live(w) == -1) {
+			w->dev = 0;
+			w->ino = 0;
+			free(c);
+			return 0;
+		}
+		if (live >= 0) {
+			uint64_t h;
+
+			/*
+			 * The live file of the listing must be the one opened,
+			 * with the same first bytes: else it was renamed or
+			 * copytruncated meanwhile and is read from its start
+			 * (or its copy) first.
+			 */
+			if (w->ino != c[live].st.st_ino ||
+			    w->dev != c[live].st.st_dev ||
+			    fp_of(w->path, w->fd, elen, &h) == -1 ||
+			    h != ehash) {
+				close(w->fd);
+				w->fd = -1;
+				reset_file(w);
+				w->dev = c[live].st.st_dev;
+				w->ino = c[live].st.st_ino;
+				w->fplen = elen;
+				w->fphash = ehash;
+				continue;
+			}
+		}
+		free(c);
+		return 0;
 	}
 	free(c);
-	reset_file(w);
-	if (open_live(w) == -1) {
-		w->dev = 0;
-		w->ino = 0;
-	}
-	return 0;
+	return err_set(
+	    err, EAGAIN, "'%s': rotating too fast to follow", w->path);
 fail:
 	free(c);
 	return -1;
@@ -601,8 +736,14 @@ bm_save(struct fl *f, struct err *err)
 
 	if (f->sink != -1 && sink_flush(f, err) == -1)
 		return -1;
-	strbuf_printf(&sb, "sakimori-follow 1\nsink %llu\n",
-	    (unsigned long long)f->sink_len);
+	{
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		f->saved_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	}
+	strbuf_printf(&sb, "sakimori-follow 1\nsink %llu\ntime %lld\n",
+	    (unsigned long long)f->sink_len, (long long)f->saved_ns);
 	for (size_t i = 0; i < f->nfw; i++) {
 		const struct fw *w = &f->fw[i];
 
@@ -647,6 +788,15 @@ bm_load(struct fl *f, uint64_t *sink_len, int *have, struct err *err)
 		const char *q = ls;
 		uint64_t v[8];
 
+		if (cur_lit(&q, le, "time ") == 0) {
+			int64_t t;
+
+			if (cur_i64(&q, le, &t) == -1)
+				rc = -1;
+			else
+				f->saved_ns = t;
+			continue;
+		}
 		if (cur_lit(&q, le, "sink ") == 0) {
 			if (cur_u64(&q, le, sink_len) == -1)
 				rc = -1;
@@ -712,7 +862,7 @@ step(struct fl *f, struct fw *w, struct err *err)
 		/* Truncated or rewritten in place: find the copy. */
 		close(w->fd);
 		w->fd = -1;
-		if (resolve(f, w, 1, err) == -1)
+		if (resolve(f, w, 1, 0, err) == -1)
 			return -1;
 		if (w->fd == -1)
 			return 0;
@@ -723,7 +873,7 @@ step(struct fl *f, struct fw *w, struct err *err)
 	case 1:
 		close(w->fd);
 		w->fd = -1;
-		return resolve(f, w, 1, err);
+		return resolve(f, w, 1, 0, err);
 	default:
 		break;
 	}
@@ -735,13 +885,13 @@ step(struct fl *f, struct fw *w, struct err *err)
 		if (fp_check(w) == -1) {
 			close(w->fd);
 			w->fd = -1;
-			return resolve(f, w, 1, err);
+			return resolve(f, w, 1, 0, err);
 		}
 		if (read_fd(f, w, w->fd, 1, 0, err) == -1)
 			return -1;
 		close(w->fd);
 		w->fd = -1;
-		if (resolve(f, w, 1, err) == -1)
+		if (resolve(f, w, 1, 0, err) == -1)
 			return -1;
 		if (w->fd != -1 &&
 		    read_fd(f, w, w->fd, 0, 16 * CHUNK, err) == -1)
@@ -875,7 +1025,7 @@ start(struct fl *f, struct err *err)
 		struct fw *w = &f->fw[i];
 
 		if (have[i]) {
-			if (resolve(f, w, 0, err) == -1) {
+			if (resolve(f, w, 0, 1, err) == -1) {
 				free(have);
 				return -1;
 			}

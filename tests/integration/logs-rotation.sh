@@ -19,7 +19,7 @@ mkdir -p "$TMP/log"
 
 FPID=
 follower() {
-	"$SAKIMORI" logs follow --analyzers stats --from-start --poll 0.2 \
+	"$SAKIMORI" ${SAKIMORI_TORTURE_DEBUG:+-v -v} logs follow --analyzers stats --from-start --poll 0.2 \
 	    --name torture --lines-to "$OUT" "$@" "$LOG" \
 	    >/dev/null 2>>"$TMP/follower.err" &
 	FPID=$!
@@ -38,9 +38,13 @@ check "first bookmark written" test -f "$SAKIMORI_STATE_DIR/logs/follow-torture.
 WPID=$!
 kills=0
 while kill -0 "$WPID" 2>/dev/null; do
-	# A random moment between 0.1 and 1.3 s.
-	sleep "0.$(( RANDOM % 9 + 1 ))$(( RANDOM % 10 ))"
-	[ $(( RANDOM % 3 )) -eq 0 ] && sleep 0.4
+	# A random moment between 0.1 and 1.3 s, or right after the start.
+	if [ $(( RANDOM % 4 )) -eq 0 ]; then
+		sleep "0.0$(( RANDOM % 10 ))"
+	else
+		sleep "0.$(( RANDOM % 9 + 1 ))$(( RANDOM % 10 ))"
+		[ $(( RANDOM % 3 )) -eq 0 ] && sleep 0.4
+	fi
 	kill -9 "$FPID" 2>/dev/null
 	wait "$FPID" 2>/dev/null
 	kills=$((kills + 1))
