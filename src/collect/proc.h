@@ -12,6 +12,9 @@
  *    process) is skipped and counted in t->unreadable when its stat cannot
  *    be read, and kept without the missing fields otherwise; a stat that
  *    does not parse is counted in t->malformed.  None of these is an error.
+ *    (With hidepid=2, "invisible", other users' PIDs are not even listed,
+ *    so they cannot be counted; hidepid=1 lists them, and they count as
+ *    unreadable.)
  *  - CPU%: proc_table_cpu(now, before) computes each process's share of
  *    one CPU between two tables (take one, wait, take another); a process
  *    is matched by pid and start time, so a reused pid is a new process.

@@ -112,12 +112,23 @@ while read -r src size used avail cap mnt; do
 done < <(printf '%s\n' "$D1" | tail -n +2)
 flush
 
-# ---- vmstat and iostat: their first report is the average since boot,
-# ---- as status --interval 0.  vmstat divides its first-line rates by the
-# ---- CPU time of all CPUs, so they are ours divided by the CPU count.
-VM=$(vmstat 1 1 | tail -n 1)
-IO=$(iostat -dx 1 1)
-load "$("$SAKIMORI" status --json --interval 0 --top 0)"
+# ---- vmstat 1 2 and iostat -dx 1 2, started together with status: their
+# ---- first report is the average since boot, as status --interval 0
+# ---- taken at the same moment; their second covers about the same second
+# ---- as status --interval 1 started right after.  vmstat divides its
+# ---- first-line rates by the CPU time of all CPUs, so they are ours
+# ---- divided by the CPU count.
+vmstat 1 2 > "$TMP/vm2" &
+vpid=$!
+iostat -dx 1 2 > "$TMP/io2" &
+ipid=$!
+J0=$("$SAKIMORI" status --json --interval 0 --top 0)
+J1=$("$SAKIMORI" status --json --interval 1 --top 0)
+wait $vpid $ipid
+VM=$(sed -n 3p "$TMP/vm2")
+IO=$(awk '/^Device/ {n++} n == 1' "$TMP/io2")
+IO2=$(awk '/^Device/ {n++} n == 2' "$TMP/io2")
+load "$J0"
 ncpu=${V[host.cpus]}
 words "$VM"
 # vmstat columns: r b swpd free buff cache si so bi bo in cs us sy id wa st
@@ -159,15 +170,26 @@ while read -r line; do
 done < <(printf '%s\n' "$IO" | awk '/^Device/ {h = 1; next} h && NF > 1')
 flush
 
-# ---- one second sampled by both: vmstat 1 2's second line and status
-# ---- --interval 1 cover nearly the same second on a busy machine.
-vmstat 1 2 > "$TMP/vm2" &
-vpid=$!
-load "$("$SAKIMORI" status --json --interval 1 --top 0)"
-wait $vpid
-words "$(tail -n 1 "$TMP/vm2")"
-near "the 1 s sample: CPU idle ${V[cpu[all].idle]} near vmstat's ${W[15]} (same second)" "${V[cpu[all].idle]}" "${W[15]}" 0 15
+# The second reports and status --interval 1 sample nearly (not exactly)
+# the same second of a machine that other programs keep busy: the figures
+# must be of the same size, not equal.
+load "$J1"
+words "$(sed -n 4p "$TMP/vm2")"
+near "the 1 s sample: CPU idle ${V[cpu[all].idle]} near vmstat's ${W[15]} (about the same second)" "${V[cpu[all].idle]}" "${W[15]}" 0 15
 near "the sample's interval is about 1 s" "${V[host.interval_s]}" 1 0 0.3
+idev2=$(printf '%s\n' "$IO2" | awk '/^Device/ {h = 1; next} h && NF > 1 {print $1}' | sort)
+check_eq "iostat's second report lists the same devices" "$idev2" \
+	"$(printf '%s\n' "${!V[@]}" | sed -n 's/^disk\[\(.*\)\]\.device$/\1/p' | sort)"
+words "$(printf '%s\n' "$IO2" | grep -m1 '^Device')"; H=("${W[@]}")
+while read -r line; do
+	words "$line"
+	dev=${W[1]}
+	[ -n "${V[disk[$dev].device]:-}" ] || continue
+	for ((c = 1; c < ${#H[@]}; c++)); do
+		[ "${H[$c]}" = "%util" ] || continue
+		near "iostat $dev %util over about the same second ${W[$c]} vs ${V[disk[$dev].util]}" "${V[disk[$dev].util]}" "${W[$c]}" 0 25
+	done
+done < <(printf '%s\n' "$IO2" | awk '/^Device/ {h = 1; next} h && NF > 1')
 flush
 
 # ---- who on a utmp with sessions (fixture tree) ----
