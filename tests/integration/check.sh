@@ -11,12 +11,19 @@
 . "$(dirname "$0")/lib.sh"
 command -v jq >/dev/null || skip_all "jq is not installed"
 
+# Every check sakimori knows (other modules add theirs), from the
+# effective list that "config check" prints.
+ALL_CHECKS=$("$SAKIMORI" config check -f "$TMP/empty.conf" |
+	sed -En 's/^#   ([a-z0-9-]+) +(enabled|disabled) .*/\1/p')
+check "config check lists the built-in checks" \
+	sh -c 'for c in load swap-activity memory fs-blocks fs-inodes process-count; do
+		printf "%s\n" "$1" | grep -qx "$c" || exit 1; done' _ "$ALL_CHECKS"
 # conf FILE CHECK [extra lines]: a configuration with only CHECK enabled
 conf() {
 	local f=$1 keep=$2
 	shift 2
 	{
-		for c in load swap-activity memory fs-blocks fs-inodes process-count; do
+		for c in $ALL_CHECKS; do
 			[ "$c" = "$keep" ] || echo "check $c { disable }"
 		done
 		printf '%s\n' "$@"

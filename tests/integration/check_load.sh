@@ -7,11 +7,10 @@
 . "$(dirname "$0")/lib.sh"
 command -v jq >/dev/null || skip_all "jq is not installed"
 ncpu=$(getconf _NPROCESSORS_ONLN)
-{
-	for c in swap-activity memory fs-blocks fs-inodes process-count; do
-		echo "check $c { disable }"
-	done
-} > "$TMP/base.conf"
+# every other check sakimori knows (other modules add theirs) disabled
+"$SAKIMORI" config check -f "$TMP/empty.conf" |
+	sed -En 's/^#   ([a-z0-9-]+) +(enabled|disabled) .*/check \1 { disable }/p' |
+	grep -v '^check load ' > "$TMP/base.conf"
 
 # ---- load: spinners against a threshold just above the load now ----
 read -r l1 _ < /proc/loadavg
