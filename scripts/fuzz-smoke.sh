@@ -3,7 +3,7 @@
 # bounded time on its seed corpus (fuzz/corpus/NAME); fails on any crash.
 set -eu
 dir=$1
-secs=${FUZZ_SECONDS:-20}
+secs=${FUZZ_SECONDS:-10}
 rc=0
 for t in "$dir"/fuzz/fuzz_*; do
 	[ -f "$t" ] && [ -x "$t" ] || continue
