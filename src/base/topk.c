@@ -63,6 +63,7 @@ topk_init(struct topk *t, size_t cap, size_t maxkey)
 	t->e = calloc(cap ? cap : 1, sizeof(*t->e));
 	t->heap = calloc(cap ? cap : 1, sizeof(*t->heap));
 	t->slots = calloc(t->nslots, sizeof(*t->slots));
+	t->heaped = 0;
 	if (t->e == NULL || t->heap == NULL || t->slots == NULL) {
 		topk_release(t);
 		return -1;
@@ -88,21 +89,29 @@ topk_release(struct topk *t)
 	t->n = 0;
 }
 
+#define SLOT_IDX(s) ((uint32_t)(s)-1)
+#define SLOT_TAG(h) ((h) >> 32)
+#define SLOT(h, idx) (((h) >> 32 << 32) | ((uint64_t)(idx) + 1))
+
+/* The slot of key, or the empty slot where it would go. */
 static size_t
 find_slot(const struct topk *t, const void *key, size_t klen, uint64_t h)
 {
 	size_t mask = t->nslots - 1, i = (size_t)h & mask;
 
 	for (;;) {
-		uint32_t s = t->slots[i];
+		uint64_t s = t->slots[i];
 
 		if (s == 0)
 			return i;
-		const struct topk_entry *e = &t->e[s - 1];
+		/* The tag (high hash bits) spares a visit to most entries. */
+		if ((s >> 32) == SLOT_TAG(h)) {
+			const struct topk_entry *e = &t->e[SLOT_IDX(s)];
 
-		if (e->hash == h && e->klen == klen &&
-		    memcmp(e->key, key, klen) == 0)
-			return i;
+			if (e->hash == h && e->klen == klen &&
+			    memcmp(e->key, key, klen) == 0)
+				return i;
+		}
 		i = (i + 1) & mask;
 	}
 }
@@ -117,7 +126,7 @@ slot_delete(struct topk *t, size_t i)
 		j = (j + 1) & mask;
 		if (t->slots[j] == 0)
 			return;
-		size_t home = (size_t)t->e[t->slots[j] - 1].hash & mask;
+		size_t home = (size_t)t->e[SLOT_IDX(t->slots[j])].hash & mask;
 
 		/* Move j back into the hole i when its home is not in (i, j]. */
 		if ((j > i && (home <= i || home > j)) ||
@@ -157,19 +166,6 @@ sift_down(struct topk *t, uint32_t i)
 	}
 }
 
-static void
-sift_up(struct topk *t, uint32_t i)
-{
-	while (i > 0) {
-		uint32_t p = (i - 1) / 2;
-
-		if (t->e[t->heap[p]].count <= t->e[t->heap[i]].count)
-			return;
-		heap_swap(t, i, p);
-		i = p;
-	}
-}
-
 static int
 set_key(struct topk_entry *e, const void *key, size_t klen)
 {
@@ -202,6 +198,7 @@ topk_add(struct topk *t, const void *key, size_t klen, uint64_t inc, int *fresh)
 	uint64_t h;
 	size_t s;
 	struct topk_entry *e;
+	uint32_t idx;
 
 	*fresh = 0;
 	if (t->cap == 0)
@@ -212,14 +209,15 @@ topk_add(struct topk *t, const void *key, size_t klen, uint64_t inc, int *fresh)
 	s = find_slot(t, key, klen, h);
 	t->total += inc;
 	if (t->slots[s] != 0) {
-		e = &t->e[t->slots[s] - 1];
+		e = &t->e[SLOT_IDX(t->slots[s])];
 		e->count += inc;
-		sift_down(t, e->heap);
+		/* The heap is kept only once the table is full. */
+		if (t->heaped)
+			sift_down(t, e->heap);
 		return e;
 	}
 	if (t->n < t->cap) {
-		uint32_t idx = (uint32_t)t->n;
-
+		idx = (uint32_t)t->n;
 		e = &t->e[idx];
 		memset(e, 0, sizeof(*e));
 		if (set_key(e, key, klen) == -1)
@@ -229,14 +227,18 @@ topk_add(struct topk *t, const void *key, size_t klen, uint64_t inc, int *fresh)
 		t->heap[t->n] = idx;
 		e->heap = (uint32_t)t->n;
 		t->n++;
-		t->slots[s] = idx + 1;
-		sift_up(t, e->heap);
+		t->slots[s] = SLOT(h, idx);
 		*fresh = 1;
 		return e;
 	}
-	/* Full: the minimum makes room and lends its count as the error. */
-	uint32_t idx = t->heap[0];
-
+	if (!t->heaped) {
+		/* Full for the first time: heapify, O(cap). */
+		for (size_t i = t->n / 2; i-- > 0;)
+			sift_down(t, (uint32_t)i);
+		t->heaped = 1;
+	}
+	/* The minimum makes room and lends its count as the error. */
+	idx = t->heap[0];
 	e = &t->e[idx];
 	slot_delete(t, find_slot(t, e->key, e->klen, e->hash));
 	if (set_key(e, key, klen) == -1)
@@ -246,7 +248,7 @@ topk_add(struct topk *t, const void *key, size_t klen, uint64_t inc, int *fresh)
 	e->err = e->count;
 	e->count += inc;
 	t->evicted++;
-	t->slots[find_slot(t, key, klen, h)] = idx + 1;
+	t->slots[find_slot(t, key, klen, h)] = SLOT(h, idx);
 	sift_down(t, 0);
 	*fresh = 1;
 	return e;
@@ -262,7 +264,7 @@ topk_get(const struct topk *t, const void *key, size_t klen)
 	if (klen > t->maxkey)
 		klen = t->maxkey;
 	s = find_slot(t, key, klen, khash(key, klen, t->seed));
-	return t->slots[s] ? &t->e[t->slots[s] - 1] : NULL;
+	return t->slots[s] ? &t->e[SLOT_IDX(t->slots[s])] : NULL;
 }
 
 static int

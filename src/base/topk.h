@@ -35,8 +35,9 @@ struct topk_entry {
 
 struct topk {
 	struct topk_entry *e;
-	uint32_t *heap;  /* entry indexes, min count at [0] */
-	uint32_t *slots; /* hash: entry index + 1, 0 empty */
+	uint32_t *heap;  /* entry indexes, min count at [0] once heaped */
+	uint64_t *slots; /* hash tag << 32 | entry index + 1; 0 empty */
+	int heaped;      /* the heap is built when the table first fills */
 	size_t cap, n, nslots, maxkey;
 	uint64_t total;   /* sum of all increments */
 	uint64_t evicted; /* replacements so far: 0 means exact */
