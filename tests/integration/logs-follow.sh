@@ -27,7 +27,7 @@ cleanup 'kill -9 $FPID'
 # wait_lines N: until the sink holds N lines (5 s at most).
 wait_lines() {
 	for _ in $(seq 100); do
-		[ "$(wc -l < "$OUT" 2>/dev/null || echo 0)" -ge "$1" ] && return 0
+		[ "$({ wc -l < "$OUT"; } 2>/dev/null || echo 0)" -ge "$1" ] && return 0
 		sleep 0.05
 	done
 	return 1
@@ -35,6 +35,7 @@ wait_lines() {
 
 # A file that does not exist yet: read from its start when it appears.
 start_follow
+check "the follower starts and writes its first bookmark" test -f "$SAKIMORI_STATE_DIR/logs/follow-t.bm"
 echo "one" > "$D/app.log"
 echo "two" >> "$D/app.log"
 check "a file that appears later is read from its start" wait_lines 2
