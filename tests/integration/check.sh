@@ -106,11 +106,14 @@ avail=$(awk '/^MemAvailable:/ {print $2}' /proc/meminfo)
 total=$(awk '/^MemTotal:/ {print $2}' /proc/meminfo)
 if [ -n "$avail" ] && [ "$avail" -gt $((total / 5)) ]; then
 	hold=$((total * 4 / 100))
-	# perl (perl-base is essential in Debian) writes every byte of a
-	# string of that size, then sleeps holding it.
-	perl -e '$x = "x" x ($ARGV[0] * 1024); sleep 120' "$hold" &
+	# dd reads that much of /dev/zero into one buffer (the kernel writes
+	# every page), then blocks writing it into a FIFO nobody reads.
+	mkfifo "$TMP/fifo"
+	dd if=/dev/zero of="$TMP/fifo" bs="${hold}K" count=1 iflag=fullblock 2>/dev/null &
 	hog=$!
 	cleanup "kill $hog"
+	sleep 300 < "$TMP/fifo" &
+	cleanup "kill $!"
 	# wait until it holds the memory
 	for i in $(seq 120); do
 		rss=$(awk '/^VmRSS:/ {print $2}' /proc/$hog/status 2>/dev/null)
