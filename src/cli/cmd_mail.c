@@ -112,6 +112,50 @@ default_files(const char **files, const char *root, char *buf, size_t bufsz)
 	return 0;
 }
 
+/* Feeds the lines in [buf, buf+len); returns how many bytes are left over. */
+static size_t
+feed_lines(struct mail_stats *s, char *buf, size_t len, int year)
+{
+	const char *p = buf, *end = buf + len, *nl;
+
+	while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		mail_stats_line(s, p, (size_t)(nl - p), year);
+		p = nl + 1;
+	}
+	len = (size_t)(end - p);
+	if (len >= LINE_MAX_LEN) {
+		mail_stats_line(s, p, len, year); /* judged on its start */
+		return 0;
+	}
+	memmove(buf, p, len);
+	return len;
+}
+
+/* Reads a plain file's lines with read(2); closes fd. */
+static int
+feed_plain(struct mail_stats *s, int fd, int year)
+{
+	size_t cap = 1 << 20, have = 0;
+	char *buf = malloc(cap);
+	ssize_t n = 0;
+
+	if (buf == NULL) {
+		close(fd);
+		return -1;
+	}
+	while ((n = read(fd, buf + have, cap - have)) > 0 ||
+	    (n == -1 && errno == EINTR))
+		if (n > 0)
+			have = feed_lines(s, buf, have + (size_t)n, year);
+	if (n == -1)
+		log_warnx("read error: %s", strerror(errno));
+	if (have > 0)
+		mail_stats_line(s, buf, have, year);
+	free(buf);
+	close(fd);
+	return n == -1 ? -1 : 0;
+}
+
 /* Reads every line of one file (plain or gzip) into s. */
 static int
 feed_file(struct mail_stats *s, const char *path, int year)
@@ -129,6 +173,16 @@ feed_file(struct mail_stats *s, const char *path, int year)
 		log_warnx("cannot open '%s': %s", path, strerror(errno));
 		return -1;
 	}
+	{
+		unsigned char magic[2];
+		struct stat st;
+
+		/* Plain regular files are read directly (no zlib copy). */
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+		    pread(fd, magic, 2, 0) == 2 &&
+		    !(magic[0] == 0x1f && magic[1] == 0x8b))
+			return feed_plain(s, fd, year);
+	}
 	gz = gzdopen(fd, "rb");
 	if (gz == NULL) {
 		close(fd);
@@ -141,22 +195,8 @@ feed_file(struct mail_stats *s, const char *path, int year)
 		gzclose(gz);
 		return -1;
 	}
-	while ((n = gzread(gz, buf + have, (unsigned)(cap - have))) > 0) {
-		const char *p = buf, *end = buf + have + (size_t)n, *nl;
-
-		while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-			mail_stats_line(s, p, (size_t)(nl - p), year);
-			p = nl + 1;
-		}
-		have = (size_t)(end - p);
-		if (have >= LINE_MAX_LEN) {
-			/* An over-long line: judged on its first part. */
-			mail_stats_line(s, p, have, year);
-			have = 0;
-			continue;
-		}
-		memmove(buf, p, have);
-	}
+	while ((n = gzread(gz, buf + have, (unsigned)(cap - have))) > 0)
+		have = feed_lines(s, buf, have + (size_t)n, year);
 	if (n < 0) {
 		int e;
 
