@@ -278,7 +278,8 @@ hash_file(
 		close(fd);
 		return;
 	}
-	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	if (before.st_size > READ_CHUNK)
+		posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	for (tries = 0; tries < MAX_RESCANS; tries++) {
 		uint64_t total = 0;
 		ssize_t r;
@@ -292,6 +293,12 @@ hash_file(
 		}
 		EVP_DigestInit_ex2(ctx, s->md, NULL);
 		for (;;) {
+			/* Stop at the size fstat gave: the second fstat says
+			 * whether more was written meanwhile (and it saves
+			 * the read that would return 0 on each of many small
+			 * files). */
+			if (total > 0 && total >= (uint64_t)before.st_size)
+				break;
 			r = read(fd, buf, READ_CHUNK);
 			if (r == -1 && errno == EINTR)
 				continue;

@@ -50,6 +50,14 @@ check_match "the baseline names its format and fields" \
 check_match "symlink loops are recorded, not followed" \
 	"/etc/loop1 l 0777 .* loop2 " "$(cat "$SAKIMORI_STATE_DIR/fim/baseline")"
 
+# Progress: on a terminal (script(1) gives one), never otherwise.
+run F init --baseline "$TMP/b-progress" "$T"
+check_eq "no terminal: nothing on standard error" "" "$ERR"
+if command -v script >/dev/null; then
+	out=$(script -qec "'$SAKIMORI' fim init --baseline '$TMP/b-progress' '$T'" /dev/null 2>&1)
+	check_match "on a terminal: files, bytes and rate" "[0-9]+ files, [0-9.]+ [KMG]?B, [0-9.]+ [KMG]?B/s" "$out"
+fi
+
 run F check
 check_eq "untouched tree: exit 0" 0 "$RC"
 check_match "untouched tree: no changes" "^no changes since" "$OUT"
