@@ -13,6 +13,7 @@
 #include "base/finding.h"
 #include "cli/cli.h"
 #include "collect/snap.h"
+#include "disk/check.h"
 #include "inv/inventory.h"
 
 static int
@@ -31,12 +32,49 @@ hook_inventory(
 	return inv_check(&o, cli->state_dir, r, err);
 }
 
+/* Usage samples on every run; "full in N days" from their trend. */
+static int
+hook_fs_forecast(
+    struct cli *cli, const struct snap *s, struct report *r, struct err *err)
+{
+	if (cli_state_dir(cli) == -1)
+		return err_set(err, 0, "no state directory");
+	return disk_check_forecast(
+	    &cli->conf, cli->state_dir, &s->mounts, s->now, r, err);
+}
+
+/* Daily: kernel-log disk errors since the last daily run. */
+static int
+hook_disk_errors(
+    struct cli *cli, const struct snap *s, struct report *r, struct err *err)
+{
+	if (!cli->daily)
+		return 0;
+	if (cli_state_dir(cli) == -1)
+		return err_set(err, 0, "no state directory");
+	return disk_check_klog(cli->root, cli->state_dir, s->now, r, err);
+}
+
+/* Daily: each mounted filesystem's recorded error state. */
+static int
+hook_fs_errors(
+    struct cli *cli, const struct snap *s, struct report *r, struct err *err)
+{
+	(void)err;
+	if (cli->daily)
+		disk_check_fsstate(cli->root, &s->mounts, s->now, r);
+	return 0;
+}
+
 static const struct {
 	const char *check; /* the check's name in src/conf/schema.c */
 	int (*fn)(
 	    struct cli *, const struct snap *, struct report *, struct err *);
 } hooks[] = {
     {"inventory", hook_inventory},
+    {"fs-full-forecast", hook_fs_forecast},
+    {"disk-errors", hook_disk_errors},
+    {"fs-errors", hook_fs_errors},
 };
 
 void

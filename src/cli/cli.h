@@ -37,6 +37,7 @@ struct cli {
 	int conf_loaded;
 	char conf_path[PATH_MAX];
 	char state_dir[PATH_MAX];
+	int daily; /* check --daily: the once-a-day checks run too */
 };
 
 /*

@@ -53,6 +53,12 @@ static const struct schema_key mail_queue_keys[] = {
     {NULL, 0},
 };
 
+static const struct schema_key forecast_keys[] = {
+    {"window", SK_DUR},   /* samples older than this are forgotten (30d) */
+    {"min-span", SK_DUR}, /* samples must span this before a forecast (6h) */
+    {NULL, 0},
+};
+
 static const struct schema_key none_keys[] = {
     {NULL, 0},
 };
@@ -68,6 +74,18 @@ const struct schema_check schema_checks[] = {
         95, fs_keys},
     {"fs-inodes", "filesystem inodes used above the threshold (percent)", 1, 90,
         95, fs_keys},
+    {"disk-errors",
+        "disk errors in the kernel log (check --daily): count per disk at "
+        "or above the threshold",
+        1, NAN, 1, none_keys},
+    {"fs-errors",
+        "recorded filesystem errors or an fsck due (check --daily; "
+        "ext2/3/4 superblock, btrfs counters)",
+        1, 1, NAN, none_keys},
+    {"fs-full-forecast",
+        "filesystem full within the threshold (days) at the current trend "
+        "of the samples kept between check runs",
+        1, 30, 7, forecast_keys},
     {"process-count", "processes of one name above the threshold", 1, NAN, NAN,
         none_keys},
     {"fim", "file integrity: paths, exclusions, web roots, keys, workers", 0,
