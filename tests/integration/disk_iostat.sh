@@ -12,54 +12,65 @@ loop=$(losetup -f --show "$TMP/io.img" 2>/dev/null) || skip_all "no loop device"
 cleanup "losetup -d $loop"
 dev=${loop#/dev/}
 target=$loop
-if mkfs.ext4 -q -F "$loop" 2>/dev/null && mkdir "$TMP/mnt" &&
+# No lazy initialisation: its background writes would land in one interval only.
+if mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0 "$loop" 2>/dev/null && mkdir "$TMP/mnt" &&
 	mount "$loop" "$TMP/mnt" 2>/dev/null; then
 	cleanup "umount $TMP/mnt"
 	target=$TMP/mnt/data
 	sync
 fi
 
-# Both take their samples 3 s apart; the I/O happens well inside, so both
-# intervals hold all of it whatever the start-up skew between them.
-iostat -dx -y -o JSON "$dev" 3 1 > "$TMP/iostat.json" &
-ip=$!
-"$SAKIMORI" disk --no-kernel-log --interval 3 --json > "$TMP/saki.json" &
-sp=$!
-sleep 0.8
-dd if=/dev/zero of="$target" bs=64k count=256 oflag=direct conv=fsync status=none
-dd if="$target" of=/dev/null bs=32k count=256 iflag=direct status=none
-wait "$ip"
-wait "$sp"
+# Both take their samples 4 s apart; the I/O happens well inside, so both
+# intervals hold all of it whatever the start-up skew between them.  On a
+# loaded machine a start can still be late: up to 3 attempts, the last
+# one's figures are asserted.
+measure() {
+	iostat -dx -y -o JSON "$dev" 4 1 > "$TMP/iostat.json" &
+	local ip=$!
+	"$SAKIMORI" disk --no-kernel-log --interval 4 --json > "$TMP/saki.json" &
+	local sp=$!
+	sleep 1.5
+	dd if=/dev/zero of="$target" bs=64k count=256 oflag=direct conv=fsync status=none
+	dd if="$target" of=/dev/null bs=32k count=256 iflag=direct status=none
+	wait "$ip"
+	wait "$sp"
+	io=$(jq -c --arg d "$dev" '.sysstat.hosts[0].statistics[0].disk[] | select(.disk_device==$d)' "$TMP/iostat.json")
+	sk=$(jq -c --arg d "$dev" 'select(.type=="device" and .name==$d)' "$TMP/saki.json")
+}
 
-io=$(jq -c --arg d "$dev" '.sysstat.hosts[0].statistics[0].disk[] | select(.disk_device==$d)' "$TMP/iostat.json")
-sk=$(jq -c --arg d "$dev" 'select(.type=="device" and .name==$d)' "$TMP/saki.json")
-check "iostat reported $dev" [ -n "$io" ]
-check "sakimori reported $dev" [ -n "$sk" ]
-check_match "over a 3 s interval" '"interval_s":(2\.9|3\.0)' "$sk"
-
-# agree NAME IOSTAT_KEY SAKIMORI_KEY: within 2%, or 0.02 (iostat rounds to 2 decimals)
-agree() {
-	local a b
-	a=$(printf '%s' "$io" | jq -r ".\"$2\"")
-	b=$(printf '%s' "$sk" | jq -r ".$3")
-	if awk -v a="$a" -v b="$b" 'BEGIN {
+# close A B: within 2%, or 0.02 (iostat rounds to 2 decimals)
+close() {
+	awk -v a="$1" -v b="$2" 'BEGIN {
 		d = a - b; if (d < 0) d = -d
 		m = a; if (m < 0) m = -m
 		exit !(d <= 0.02 * m || d <= 0.02)
-	}'; then ok "$1 agrees: iostat $a, sakimori $b"
-	else not_ok "$1 agrees within 2%" "iostat $a, sakimori $b"; fi
+	}'
 }
-agree "w/s" "w/s" w_s
-agree "r/s" "r/s" r_s
-agree "wkB/s" "wkB/s" wkb_s
-agree "rkB/s" "rkB/s" rkb_s
-agree "wrqm/s" "wrqm/s" wrqm_s
-agree "rrqm/s" "rrqm/s" rrqm_s
-agree "r_await" "r_await" r_await
-agree "w_await" "w_await" w_await
-agree "aqu-sz" "aqu-sz" aqu_sz
-agree "%util" "util" util
+keys="w/s:w_s r/s:r_s wkB/s:wkb_s rkB/s:rkb_s wrqm/s:wrqm_s rrqm/s:rrqm_s r_await:r_await w_await:w_await aqu-sz:aqu_sz util:util"
+all_close() {
+	local k a b
+	for k in $keys; do
+		a=$(printf '%s' "$io" | jq -r ".\"${k%%:*}\"")
+		b=$(printf '%s' "$sk" | jq -r ".${k#*:}")
+		close "$a" "$b" || return 1
+	done
+}
+for attempt in 1 2 3; do
+	measure
+	[ -n "$io" ] && [ -n "$sk" ] && all_close && break
+	echo "# attempt $attempt: figures differ, measuring again: iostat $io sakimori $sk"
+done
+
+check "iostat reported $dev" [ -n "$io" ]
+check "sakimori reported $dev" [ -n "$sk" ]
+check_match "over a 4 s interval" '"interval_s":(3\.9|4\.0)' "$sk"
+for k in $keys; do
+	a=$(printf '%s' "$io" | jq -r ".\"${k%%:*}\"")
+	b=$(printf '%s' "$sk" | jq -r ".${k#*:}")
+	if close "$a" "$b"; then ok "${k%%:*} agrees: iostat $a, sakimori $b"
+	else not_ok "${k%%:*} agrees within 2%" "iostat $a, sakimori $b"; fi
+done
 wkb=$(printf '%s' "$sk" | jq -r '.wkb_s')
-check "the writes were seen (wkB/s $wkb >= 16384 kB / 3 s)" awk -v v="$wkb" 'BEGIN { exit !(v >= 5000) }'
+check "the writes were seen (wkB/s $wkb >= 16384 kB / 4 s)" awk -v v="$wkb" 'BEGIN { exit !(v >= 4000) }'
 
 done_testing
