@@ -39,6 +39,7 @@ enum {
 	OPT_POLL,
 	OPT_EXIT_IDLE,
 	OPT_FROM_START,
+	OPT_RULES,
 };
 
 static void
@@ -48,6 +49,7 @@ usage(FILE *fp)
 	    "usage: sakimori logs scan [OPTIONS] FILE...\n"
 	    "       sakimori logs stats [OPTIONS] FILE...\n"
 	    "       sakimori logs follow [OPTIONS] FILE...\n"
+	    "       sakimori logs attacks [OPTIONS] FILE...\n"
 	    "\n"
 	    "scan    every analyzer over whole files (plain or .gz) in one "
 	    "pass\n"
@@ -55,6 +57,7 @@ usage(FILE *fp)
 	    "top lists\n"
 	    "follow  follow files as they grow and rotate (tail -F), with "
 	    "bookmarks\n"
+	    "attacks flagged requests and incidents per address only\n"
 	    "\n"
 	    "options:\n"
 	    "  --format NAME       auto (default), clf, logformat, iis, "
@@ -82,6 +85,9 @@ usage(FILE *fp)
 	    "  --site HOST         our own host name (repeat; for broken "
 	    "links)\n"
 	    "  --year Y            year of syslog times that have none\n"
+	    "  --rules PATH        attack rule file or directory (default: "
+	    "the shipped\n"
+	    "                      rules; also SAKIMORI_RULES)\n"
 	    "follow only:\n"
 	    "  --name NAME         bookmark set name (default: from the "
 	    "files)\n"
@@ -226,6 +232,7 @@ cmd_logs(struct cli *cli, int argc, char **argv)
 	    {"poll", required_argument, NULL, OPT_POLL},
 	    {"exit-idle", required_argument, NULL, OPT_EXIT_IDLE},
 	    {"from-start", no_argument, NULL, OPT_FROM_START},
+	    {"rules", required_argument, NULL, OPT_RULES},
 	    {NULL, 0, NULL, 0},
 	};
 	struct logs_args a;
@@ -327,6 +334,9 @@ cmd_logs(struct cli *cli, int argc, char **argv)
 		case OPT_FROM_START:
 			a.fo.from_start = 1;
 			break;
+		case OPT_RULES:
+			lo.rules = optarg;
+			break;
 		default:
 			usage(stderr);
 			return EXIT_USAGE;
@@ -339,7 +349,7 @@ cmd_logs(struct cli *cli, int argc, char **argv)
 		    cli, "logs", "expected 'scan', 'stats' or 'follow'");
 	verb = argv[0];
 	if (strcmp(verb, "scan") != 0 && strcmp(verb, "stats") != 0 &&
-	    strcmp(verb, "follow") != 0)
+	    strcmp(verb, "follow") != 0 && strcmp(verb, "attacks") != 0)
 		return cli_usage_error(cli, "logs", "unknown verb '%s'", verb);
 	if (argc < 2)
 		return cli_usage_error(cli, "logs", "no FILE given");
@@ -349,6 +359,11 @@ cmd_logs(struct cli *cli, int argc, char **argv)
 	a.sites[a.nsites] = NULL;
 	lo.sites = a.nsites ? a.sites : NULL;
 	lo.follow = strcmp(verb, "follow") == 0;
+	lo.attacks_list = strcmp(verb, "attacks") == 0;
+	lo.conf = &cli->conf;
+	lo.out = &cli->out;
+	if (cli_state_dir(cli) == 0)
+		lo.state_dir = cli->state_dir;
 	if (a.logformat != NULL) {
 		fmt = logs_fmt_compile(a.logformat, &errmsg);
 		if (fmt == NULL)
@@ -358,8 +373,10 @@ cmd_logs(struct cli *cli, int argc, char **argv)
 			a.force = LOGS_FMT_LOGFORMAT;
 	}
 	if (logs_run_init(&run,
-	        strcmp(verb, "stats") == 0 ? "stats" : a.analyzers, &lo,
-	        &errmsg) == -1) {
+	        strcmp(verb, "stats") == 0 ? "stats"
+	            : lo.attacks_list      ? "attacks"
+	                                   : a.analyzers,
+	        &lo, &errmsg) == -1) {
 		logs_fmt_free(fmt);
 		return cli_usage_error(cli, "logs", "--analyzers: %s", errmsg);
 	}
@@ -408,7 +425,7 @@ cmd_logs(struct cli *cli, int argc, char **argv)
 	if (cli->out.mode == OUT_TABLE)
 		fputc('\n', cli->out.fp);
 	logs_run_finish(&run, &rep, &cli->out);
-	if (strcmp(verb, "scan") == 0) {
+	if (strcmp(verb, "scan") == 0 || lo.attacks_list) {
 		if (cli->out.mode == OUT_TABLE)
 			fputc('\n', cli->out.fp);
 		out_report(&cli->out, &rep, "SAKIMORI LOGS");

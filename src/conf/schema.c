@@ -37,6 +37,18 @@ static const struct schema_key fim_keys[] = {
     {NULL, 0},
 };
 
+static const struct schema_key web_attack_keys[] = {
+    {"rules", SK_LIST},         /* extra rule files or directories */
+    {"disable-rules", SK_LIST}, /* rule ids to switch off */
+    {NULL, 0},
+};
+
+static const struct schema_key web_rate_keys[] = {
+    {"window", SK_DUR},
+    {"urls", SK_LIST}, /* web-login-burst: login path suffixes */
+    {NULL, 0},
+};
+
 static const struct schema_key mail_domain_keys[] = {
     {"local-domains", SK_LIST}, /* delivered here */
     {"usual-domains", SK_LIST}, /* expected destinations */
@@ -114,6 +126,14 @@ const struct schema_check schema_checks[] = {
         "MTA processes running (sendmail, postfix, exim, qmail): a spam run "
         "forks many",
         0, 100, 300, none_keys},
+    {"web-attack", "attack signatures in web logs (rules, disable-rules)", 0,
+        NAN, NAN, web_attack_keys},
+    {"web-login-burst", "login POSTs from one address within window", 0, 20,
+        NAN, web_rate_keys},
+    {"web-404-scan", "404 responses to one address within window", 0, 50, NAN,
+        web_rate_keys},
+    {"web-request-flood", "requests from one address within window", 0, 600,
+        NAN, web_rate_keys},
 };
 const size_t schema_nchecks = sizeof(schema_checks) / sizeof(schema_checks[0]);
 
@@ -160,6 +180,7 @@ const struct schema_setting schema_settings[] = {
     {"ssh-ports", SK_LIST,
         "local SSH ports whose peers are never blocked "
         "(default 22)"},
+    {"attack-rules", SK_STR, "directory or file of the shipped attack rules"},
 };
 const size_t schema_nsettings =
     sizeof(schema_settings) / sizeof(schema_settings[0]);

@@ -11,6 +11,7 @@ const struct logs_analyzer_ops *const logs_analyzer_table[] = {
     &logs_stats_ops,
     &logs_links_ops,
     &logs_floods_ops,
+    &logs_attacks_ops,
     NULL,
 };
 

@@ -36,6 +36,8 @@
 #include "base/output.h"
 #include "logs/logs.h"
 
+struct conf;
+
 /* Options every analyzer may read; set by the command line / config. */
 struct logs_opts {
 	int top;         /* rows in top lists (default 10) */
@@ -46,6 +48,12 @@ struct logs_opts {
 	double flood_rate;        /* messages per minute that make a flood */
 	unsigned flood_min;       /* and at least this many in all */
 	int follow;               /* 1 when live: report as lines arrive */
+	/* the attacks analyzer (src/logs/attacks.c) */
+	const struct conf *conf; /* NULL: built-in defaults */
+	const char *state_dir;   /* compiled-rules cache when it exists */
+	const char *rules;       /* --rules: rule file or directory */
+	int attacks_list;        /* print each flagged request (logs attacks) */
+	const struct out *out;   /* where analyzers may print as records come */
 };
 
 void logs_opts_default(struct logs_opts *o);
@@ -89,6 +97,7 @@ void logs_run_release(struct logs_run *run);
 
 /* The built-in analyzers. */
 extern const struct logs_analyzer_ops logs_stats_ops;
+extern const struct logs_analyzer_ops logs_attacks_ops;
 extern const struct logs_analyzer_ops logs_links_ops;
 extern const struct logs_analyzer_ops logs_floods_ops;
 

@@ -1,0 +1,110 @@
+/*
+ * attack.h - attack detection for one web request: normalise its fields
+ * (normalise.h), scan each once with every signature (sig.h), turn
+ * decoding anomalies into findings, and say what it is.
+ *
+ * The input is a small struct of request fields, filled by whichever
+ * log parser read the line (Apache, nginx, IIS W3C ...).
+ *
+ * Anomaly rules (rule files, "anomaly: NAME") report what decoding found:
+ *	unicode-traversal         the decoded path climbs directories that its
+ *	                          raw form does not show, using overlong UTF-8
+ *	                          or %uXXXX (the IIS Unicode bug)
+ *	double-encoded-traversal  the same, through double percent-encoding
+ *	encoded-traversal         the same, through plain percent-encoding
+ *	above-root                ".." climbs above the document root
+ *	overlong-utf8             overlong UTF-8 of a syntax character
+ *	iis-u-encoding            %uXXXX escapes
+ *	double-encoding           decoding twice changed the text again
+ *	nul-byte, crlf, control-char, invalid-utf8, bad-percent, backslash
+ */
+#ifndef ATTACK_ATTACK_H
+#define ATTACK_ATTACK_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "attack/rules.h"
+#include "attack/sig.h"
+
+/*
+ * One request as a log recorded it.  Strings need not be NUL-terminated.
+ * attack_req_uri() fills path and query from a request URI.
+ */
+struct attack_req {
+	const char *method;
+	size_t method_len;
+	const char *path; /* raw path, as logged (IIS: cs-uri-stem) */
+	size_t path_len;
+	const char *query; /* raw query without '?'; NULL when none */
+	size_t query_len;
+	const char *ua;
+	size_t ua_len;
+	const char *referer;
+	size_t referer_len;
+	const char *client; /* NUL-terminated address (or host) */
+	int status;         /* 0 when unknown */
+	uint64_t bytes;
+	time_t time;
+	const char *file; /* where it was read, for reports */
+	uint64_t line;
+};
+
+/* Splits a raw request URI at its first '?' into rq's path and query. */
+void attack_req_uri(struct attack_req *rq, const char *uri, size_t n);
+
+#define ATTACK_MAX_HITS 32
+#define ATTACK_FIELD_MAX (64u << 10) /* longer fields are scanned cut */
+
+struct attack_hit {
+	unsigned rule; /* index in the engine's ruleset */
+	enum attack_field field;
+};
+
+struct attack_result {
+	struct attack_hit hit[ATTACK_MAX_HITS];
+	size_t nhits;
+	unsigned path_flags, query_flags; /* NORM_* */
+	int top;             /* index in hit[] of the worst, -1 none */
+	enum attack_sev sev; /* of hit[top] */
+};
+
+struct attack_engine {
+	struct attack_ruleset rules;
+	struct sig sig;
+	char *buf[6];
+	size_t bufcap;
+};
+
+/*
+ * Takes over rs (left empty) and compiles it; cache_path as in
+ * sig_compile (NULL: no cache).  0, or -1 with err.
+ */
+int attack_engine_init(struct attack_engine *e, struct attack_ruleset *rs,
+    const char *cache_path, struct err *err);
+void attack_engine_release(struct attack_engine *e);
+
+/*
+ * Examines one request; fills res (res->nhits 0: nothing found).  Never
+ * fails on any input; returns res->nhits.
+ */
+size_t attack_match(struct attack_engine *e, const struct attack_req *rq,
+    struct attack_result *res);
+
+/* The rule behind a hit. */
+const struct attack_rule *attack_rule_of(
+    const struct attack_engine *e, const struct attack_hit *h);
+
+/* 1 if the result has a hit of class cls. */
+int attack_has_class(const struct attack_engine *e,
+    const struct attack_result *res, const char *cls);
+
+/*
+ * The request path, raw, names an executable or script (.exe, .com, .bat,
+ * .cmd, .dll, .pl, .cgi, .php, .asp ... or something under /cgi-bin/):
+ * a 2xx there means the attack ran.
+ */
+int attack_path_executable(const char *uri, size_t n);
+
+#endif

@@ -1,0 +1,113 @@
+/*
+ * incident.h - the story per attacking address: every flagged request
+ * opens or extends that address's incident (first and last seen, classes,
+ * statuses, bytes, whether an attack succeeded), later requests from the
+ * address answer "what did they do next?", and rate rules over the stream
+ * find login bursts, 404 scanners and request floods.
+ *
+ * Memory is bounded: at most max_clients addresses are tracked (more are
+ * counted in dropped_clients), each incident keeps its first
+ * INC_EVENTS_MAX attack requests and INC_NEXT_MAX later ones, and counts
+ * the rest.
+ */
+#ifndef ATTACK_INCIDENT_H
+#define ATTACK_INCIDENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "attack/attack.h"
+#include "base/hmap.h"
+
+#define INC_EVENTS_MAX 64
+#define INC_NEXT_MAX 32
+#define INC_CLASSES_MAX 16
+#define INC_REQ_MAX 240 /* request text kept per event (cut) */
+
+enum rate_kind {
+	RATE_LOGIN, /* POSTs to a login URL */
+	RATE_404,   /* 404 responses */
+	RATE_FLOOD, /* all requests */
+	RATE_N,
+};
+
+struct rate_rule {
+	uint32_t max;    /* this many in window fires (0: off) */
+	uint32_t window; /* seconds */
+};
+
+struct inc_conf {
+	struct rate_rule rate[RATE_N];
+	const char *const *login_urls; /* path suffixes; NULL: the defaults */
+	size_t max_clients;
+};
+
+/* The built-in defaults (20 login POSTs / 5 min, 50 404s / 5 min, 600
+ * requests / 1 min, 100000 addresses). */
+void inc_conf_default(struct inc_conf *c);
+
+struct inc_event {
+	int64_t time;
+	uint64_t line;
+	const char *file; /* the caller's string: must outlive the tracker */
+	char method[16];
+	char request[INC_REQ_MAX]; /* path?query as logged, cut */
+	size_t reqlen;             /* may hold NUL bytes */
+	int status;
+	int64_t bytes;
+	uint32_t rule;   /* rule id; 0 for a rate event */
+	const char *cls; /* class (rules' or a rate rule's name) */
+	enum attack_sev sev;
+};
+
+struct incident {
+	char client[64];
+	int64_t first, last;
+	uint64_t attacks;  /* flagged requests */
+	uint64_t requests; /* all requests since the first flagged one */
+	uint64_t bytes;    /* bytes sent in answer to flagged requests */
+	uint64_t
+	    status[6]; /* flagged requests by status class: 1xx..5xx, other */
+	const char *classes[INC_CLASSES_MAX];
+	unsigned nclasses;
+	enum attack_sev worst;
+	int succeeded;        /* a 2xx on an attack request */
+	int succeeded_exec;   /* ... on an executable path */
+	int rate_fired;       /* bit per enum rate_kind */
+	struct inc_event *ev; /* grown as needed, at most INC_EVENTS_MAX */
+	unsigned nev, capev;
+	struct inc_event *next; /* later, non-flagged requests (INC_NEXT_MAX) */
+	unsigned nnext, capnext;
+	uint64_t next_dropped;
+	double score;
+};
+
+struct inc_tracker {
+	struct inc_conf conf;
+	struct hmap clients; /* address -> struct inc_client * */
+	uint64_t dropped_clients;
+	size_t nincidents;
+};
+
+void inc_init(struct inc_tracker *t, const struct inc_conf *c);
+void inc_release(struct inc_tracker *t);
+
+/*
+ * One request and what attack_match found (res->nhits may be 0): updates
+ * the address's rate counters and its incident.  Returns a rate rule that
+ * fired on this request (RATE_N when none), so a live follower can report
+ * it at once.
+ */
+enum rate_kind inc_add(struct inc_tracker *t, const struct attack_engine *e,
+    const struct attack_req *rq, const struct attack_result *res);
+
+/*
+ * The incidents ranked, worst first (successes, then severity, then
+ * volume).  The array is the caller's to free(); the incidents stay the
+ * tracker's.  *n is set to their number.
+ */
+struct incident **inc_ranked(struct inc_tracker *t, size_t *n);
+
+const char *rate_kind_name(enum rate_kind k); /* "login-burst", ... */
+
+#endif

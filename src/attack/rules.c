@@ -1,0 +1,397 @@
+/*
+ * rules.c - the rule-file parser and loader (format in rules.h).
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <openssl/evp.h>
+
+#include "attack/rules.h"
+#include "base/cur.h"
+#include "base/fileio.h"
+#include "base/strbuf.h"
+
+#define RULES_FILE_MAX (8u << 20)
+#define RULES_MAX 20000
+
+static const char *const sev_names[] = {
+    "info", "low", "medium", "high", "critical"};
+static const char *const field_names[] = {
+    "method", "path", "query", "ua", "referer"};
+
+void
+rules_init(struct attack_ruleset *rs)
+{
+	memset(rs, 0, sizeof(*rs));
+}
+
+void
+rules_release(struct attack_ruleset *rs)
+{
+	for (size_t i = 0; i < rs->n; i++)
+		free(rs->r[i].pattern);
+	free(rs->r);
+	memset(rs, 0, sizeof(*rs));
+}
+
+const char *
+attack_sev_name(enum attack_sev s)
+{
+	return (unsigned)s < 5 ? sev_names[s] : "?";
+}
+
+const char *
+attack_field_name(enum attack_field f)
+{
+	return (unsigned)f < AF_NFIELDS ? field_names[f] : "?";
+}
+
+int
+attack_sev_parse(const char *s, size_t n, enum attack_sev *out)
+{
+	for (int i = 0; i < 5; i++)
+		if (mem_eq(s, n, sev_names[i])) {
+			*out = (enum attack_sev)i;
+			return 0;
+		}
+	return -1;
+}
+
+struct attack_rule *
+rules_find(struct attack_ruleset *rs, uint32_t id)
+{
+	for (size_t i = 0; i < rs->n; i++)
+		if (rs->r[i].id == id)
+			return &rs->r[i];
+	return NULL;
+}
+
+static void
+copy_text(char *dst, size_t dstsz, const char *s, size_t n)
+{
+	if (n >= dstsz)
+		n = dstsz - 1;
+	memcpy(dst, s, n);
+	dst[n] = '\0';
+}
+
+static int
+parse_fields(const char *v, size_t n, unsigned *out)
+{
+	const char *cur = v, *end = v + n, *w;
+	size_t wl;
+
+	*out = 0;
+	for (;;) {
+		while (
+		    cur < end && (*cur == ' ' || *cur == '\t' || *cur == ','))
+			cur++;
+		if ((wl = cur_word(&cur, end, &w)) == 0)
+			break;
+		if (w[wl - 1] == ',')
+			wl--;
+		if (mem_eq(w, wl, "uri")) {
+			*out |= 1u << AF_PATH | 1u << AF_QUERY;
+			continue;
+		}
+		if (mem_eq(w, wl, "user-agent"))
+			wl = 2, w = "ua";
+		int found = 0;
+		for (int f = 0; f < AF_NFIELDS; f++)
+			if (mem_eq(w, wl, field_names[f])) {
+				*out |= 1u << f;
+				found = 1;
+			}
+		if (!found)
+			return -1;
+	}
+	return *out ? 0 : -1;
+}
+
+/* Adds or replaces (same id) the finished stanza r. */
+static int
+rules_put(struct attack_ruleset *rs, struct attack_rule *r, struct err *err)
+{
+	struct attack_rule *old = rules_find(rs, r->id);
+
+	if (old != NULL) {
+		free(old->pattern);
+		*old = *r;
+		return 0;
+	}
+	if (rs->n >= RULES_MAX)
+		return err_set(
+		    err, 0, "%s: more than %d rules", r->origin, RULES_MAX);
+	if (rs->n == rs->cap) {
+		size_t cap = rs->cap ? rs->cap * 2 : 64;
+		struct attack_rule *p = realloc(rs->r, cap * sizeof(*p));
+
+		if (p == NULL)
+			return err_sys(err, ENOMEM, "rules");
+		rs->r = p;
+		rs->cap = cap;
+	}
+	rs->r[rs->n++] = *r;
+	return 0;
+}
+
+static int
+finish(struct attack_ruleset *rs, struct attack_rule *r, int *open,
+    struct err *err)
+{
+	if (!*open)
+		return 0;
+	*open = 0;
+	if (r->id == 0)
+		return err_set(err, 0, "%s: rule without an id", r->origin);
+	if (!r->disabled) {
+		if (r->cls[0] == '\0')
+			return err_set(err, 0, "%s: rule %u has no class",
+			    r->origin, r->id);
+		if (r->pattern == NULL && r->anomaly[0] == '\0')
+			return err_set(err, 0,
+			    "%s: rule %u has neither pattern nor anomaly",
+			    r->origin, r->id);
+		if (r->pattern != NULL && r->fields == 0)
+			return err_set(err, 0, "%s: rule %u has no fields",
+			    r->origin, r->id);
+	}
+	return rules_put(rs, r, err);
+}
+
+int
+rules_parse(struct attack_ruleset *rs, const char *name, const char *text,
+    size_t len, struct err *err)
+{
+	const char *cur = text, *end = text + len, *ls, *le;
+	struct attack_rule r;
+	int open = 0, lineno = 0;
+
+	memset(&r, 0, sizeof(r));
+	while (cur_line(&cur, end, &ls, &le) == 0) {
+		const char *k, *v;
+		size_t kl, vl;
+
+		lineno++;
+		while (ls < le && (*ls == ' ' || *ls == '\t'))
+			ls++;
+		while (le > ls && (le[-1] == ' ' || le[-1] == '\t'))
+			le--;
+		if (ls == le) {
+			if (finish(rs, &r, &open, err) == -1)
+				goto fail;
+			continue;
+		}
+		if (*ls == '#')
+			continue;
+		k = ls;
+		kl = cur_until(&ls, le, ':', &k);
+		if (ls == le) {
+			err_set(err, 0, "%s:%d: expected 'key: value'", name,
+			    lineno);
+			goto fail;
+		}
+		v = ls + 1;
+		while (v < le && (*v == ' ' || *v == '\t'))
+			v++;
+		vl = (size_t)(le - v);
+		if (!open) {
+			memset(&r, 0, sizeof(r));
+			r.fields = 1u << AF_PATH | 1u << AF_QUERY;
+			r.sev = ASEV_MEDIUM;
+			snprintf(
+			    r.origin, sizeof(r.origin), "%s:%d", name, lineno);
+			open = 1;
+		}
+		if (mem_eq(k, kl, "id")) {
+			uint64_t id;
+			const char *c = v;
+
+			if (cur_u64(&c, le, &id) == -1 || c != le || id == 0 ||
+			    id > UINT32_MAX) {
+				err_set(
+				    err, 0, "%s:%d: bad rule id", name, lineno);
+				goto fail;
+			}
+			r.id = (uint32_t)id;
+		} else if (mem_eq(k, kl, "class")) {
+			copy_text(r.cls, sizeof(r.cls), v, vl);
+		} else if (mem_eq(k, kl, "severity")) {
+			if (attack_sev_parse(v, vl, &r.sev) == -1) {
+				err_set(err, 0, "%s:%d: unknown severity", name,
+				    lineno);
+				goto fail;
+			}
+		} else if (mem_eq(k, kl, "description")) {
+			copy_text(r.desc, sizeof(r.desc), v, vl);
+		} else if (mem_eq(k, kl, "references")) {
+			copy_text(r.refs, sizeof(r.refs), v, vl);
+		} else if (mem_eq(k, kl, "fields")) {
+			if (parse_fields(v, vl, &r.fields) == -1) {
+				err_set(err, 0,
+				    "%s:%d: fields are path, query, uri, ua, "
+				    "referer, method",
+				    name, lineno);
+				goto fail;
+			}
+		} else if (mem_eq(k, kl, "form")) {
+			if (mem_eq(v, vl, "decoded"))
+				r.form = AFORM_DECODED;
+			else if (mem_eq(v, vl, "raw"))
+				r.form = AFORM_RAW;
+			else if (mem_eq(v, vl, "shell"))
+				r.form = AFORM_SHELL;
+			else {
+				err_set(err, 0,
+				    "%s:%d: form is decoded, raw or shell",
+				    name, lineno);
+				goto fail;
+			}
+		} else if (mem_eq(k, kl, "case")) {
+			r.caseful = mem_eq(v, vl, "sensitive");
+		} else if (mem_eq(k, kl, "disabled")) {
+			r.disabled = mem_eq(v, vl, "yes");
+		} else if (mem_eq(k, kl, "pattern")) {
+			if (vl == 0 || vl > RULE_PATTERN_MAX) {
+				err_set(err, 0,
+				    "%s:%d: empty or too long pattern", name,
+				    lineno);
+				goto fail;
+			}
+			free(r.pattern);
+			r.pattern = strndup(v, vl);
+			if (r.pattern == NULL) {
+				err_sys(err, ENOMEM, "%s", name);
+				goto fail;
+			}
+		} else if (mem_eq(k, kl, "anomaly")) {
+			copy_text(r.anomaly, sizeof(r.anomaly), v, vl);
+		} else {
+			err_set(err, 0, "%s:%d: unknown key '%.*s'", name,
+			    lineno, (int)(kl > 40 ? 40 : kl), k);
+			goto fail;
+		}
+	}
+	if (finish(rs, &r, &open, err) == -1)
+		goto fail;
+	return 0;
+fail:
+	if (open)
+		free(r.pattern);
+	return -1;
+}
+
+static int
+load_file(struct attack_ruleset *rs, const char *path, struct err *err)
+{
+	struct strbuf sb = STRBUF_INIT(RULES_FILE_MAX);
+	int trunc = 0, rc;
+
+	if (file_read(path, RULES_FILE_MAX, &sb, &trunc, err) == -1)
+		return -1;
+	if (trunc) {
+		strbuf_release(&sb);
+		return err_set(err, 0, "'%s': rule file too large", path);
+	}
+	rc = rules_parse(rs, path, strbuf_str(&sb), sb.len, err);
+	strbuf_release(&sb);
+	return rc;
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int
+rules_load_path(struct attack_ruleset *rs, const char *path, struct err *err)
+{
+	struct stat st;
+	DIR *d;
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	int rc = 0;
+
+	if (stat(path, &st) == -1)
+		return err_sys(err, errno, "cannot read rules '%s'", path);
+	if (!S_ISDIR(st.st_mode))
+		return load_file(rs, path, err);
+	if ((d = opendir(path)) == NULL)
+		return err_sys(err, errno, "cannot open '%s'", path);
+	while ((de = readdir(d)) != NULL) {
+		size_t l = strlen(de->d_name);
+
+		if (l < 7 || de->d_name[0] == '.' ||
+		    strcmp(de->d_name + l - 6, ".rules") != 0)
+			continue;
+		if (n == cap) {
+			size_t nc = cap ? cap * 2 : 16;
+			char **p = realloc(names, nc * sizeof(*p));
+
+			if (p == NULL) {
+				rc = err_sys(err, ENOMEM, "'%s'", path);
+				goto out;
+			}
+			names = p;
+			cap = nc;
+		}
+		if ((names[n] = strdup(de->d_name)) == NULL) {
+			rc = err_sys(err, ENOMEM, "'%s'", path);
+			goto out;
+		}
+		n++;
+	}
+	qsort(names, n, sizeof(*names), name_cmp);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		char full[4096];
+
+		if (path_join(full, sizeof(full), path, names[i]) == -1)
+			rc = err_set(err, 0, "'%s': path too long", path);
+		else
+			rc = load_file(rs, full, err);
+	}
+out:
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	closedir(d);
+	return rc;
+}
+
+void
+rules_hash(const struct attack_ruleset *rs, char out[65])
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	unsigned char md[32];
+	unsigned mdlen = 0;
+
+	out[0] = '\0';
+	if (ctx == NULL)
+		return;
+	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+	for (size_t i = 0; i < rs->n; i++) {
+		const struct attack_rule *r = &rs->r[i];
+		unsigned hdr[5] = {r->id, r->fields, (unsigned)r->form,
+		    (unsigned)r->caseful, (unsigned)r->disabled};
+
+		EVP_DigestUpdate(ctx, hdr, sizeof(hdr));
+		if (r->pattern != NULL)
+			EVP_DigestUpdate(
+			    ctx, r->pattern, strlen(r->pattern) + 1);
+	}
+	EVP_DigestFinal_ex(ctx, md, &mdlen);
+	EVP_MD_CTX_free(ctx);
+	for (unsigned i = 0; i < mdlen && i < 32; i++) {
+		static const char hx[] = "0123456789abcdef";
+
+		out[2 * i] = hx[md[i] >> 4];
+		out[2 * i + 1] = hx[md[i] & 15];
+	}
+	out[2 * (mdlen < 32 ? mdlen : 32)] = '\0';
+}

