@@ -68,10 +68,16 @@ logs_run_init(struct logs_run *run, const char *names,
 	memset(run, 0, sizeof(*run));
 	*errmsg = NULL;
 	if (names == NULL) {
-		for (size_t i = 0; logs_analyzer_table[i] != NULL; i++)
+		for (size_t i = 0; logs_analyzer_table[i] != NULL; i++) {
+			/* compiling the attack rules takes seconds without
+			 * the cache: only when asked (--analyzers, logs
+			 * attacks) */
+			if (logs_analyzer_table[i] == &logs_attacks_ops)
+				continue;
 			if (add_one(run, logs_analyzer_table[i], opts,
 			        errmsg) == -1)
 				goto fail;
+		}
 		return 0;
 	}
 	while (*names) {

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "attack/attack.h"
@@ -50,6 +51,9 @@ rules_base(const struct logs_opts *o)
 	}
 	if (env != NULL && env[0] != '\0')
 		return env;
+	if (access(SAKIMORI_DATADIR "/rules", F_OK) == -1 &&
+	    access(SAKIMORI_SRC_RULES, F_OK) == 0)
+		return SAKIMORI_SRC_RULES; /* not installed: the source tree's */
 	return SAKIMORI_DATADIR "/rules";
 }
 

@@ -90,8 +90,8 @@ check "the cached rules give the same answer" \
     jq_ok 'map(select(.type=="attack.request")) | length == 3'
 
 # logs scan includes the attacks analyzer
-run "$SAKIMORI" --json logs scan "$A/seed-iis-w3c.log"
-check "logs scan reports the incident" jq_ok 'map(select(.type=="attack.incident")) | length >= 1'
+run "$SAKIMORI" --json logs scan --analyzers stats,attacks "$A/seed-iis-w3c.log"
+check "logs scan --analyzers ...,attacks reports the incident" jq_ok 'map(select(.type=="attack.incident")) | length >= 1'
 
 # A broken rule file is a clear error
 printf 'id: 1\nclass: x\npattern: (unclosed\n' > "$TMP/broken.rules"
