@@ -15,6 +15,7 @@
 #include "collect/snap.h"
 #include "disk/check.h"
 #include "inv/inventory.h"
+#include "rules/net_flood.h"
 
 static int
 hook_inventory(
@@ -66,6 +67,38 @@ hook_fs_errors(
 	return 0;
 }
 
+static int
+hook_conn_flood(
+    struct cli *cli, const struct snap *s, struct report *r, struct err *err)
+{
+	return rules_net_flood(
+	    &cli->conf, s, cli->root, RULES_CONN_FLOOD, r, err);
+}
+
+static int
+hook_conn_flood_prefix(
+    struct cli *cli, const struct snap *s, struct report *r, struct err *err)
+{
+	return rules_net_flood(
+	    &cli->conf, s, cli->root, RULES_CONN_FLOOD_PREFIX, r, err);
+}
+
+static int
+hook_syn_flood(
+    struct cli *cli, const struct snap *s, struct report *r, struct err *err)
+{
+	return rules_net_flood(
+	    &cli->conf, s, cli->root, RULES_SYN_FLOOD, r, err);
+}
+
+static int
+hook_web_conn_share(
+    struct cli *cli, const struct snap *s, struct report *r, struct err *err)
+{
+	return rules_net_flood(
+	    &cli->conf, s, cli->root, RULES_WEB_CONN_SHARE, r, err);
+}
+
 static const struct {
 	const char *check; /* the check's name in src/conf/schema.c */
 	int (*fn)(
@@ -75,6 +108,10 @@ static const struct {
     {"fs-full-forecast", hook_fs_forecast},
     {"disk-errors", hook_disk_errors},
     {"fs-errors", hook_fs_errors},
+    {"conn-flood", hook_conn_flood},
+    {"conn-flood-prefix", hook_conn_flood_prefix},
+    {"syn-flood", hook_syn_flood},
+    {"web-conn-share", hook_web_conn_share},
 };
 
 void

@@ -312,6 +312,8 @@ diag_cb(const struct nlmsghdr *nlh, void *data)
 	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*m)))
 		return MNL_CB_OK;
 	m = mnl_nlmsg_get_payload(nlh);
+	if (m->idiag_family != AF_INET && m->idiag_family != AF_INET6)
+		return MNL_CB_OK;
 	if (!state_wanted(c->states, m->idiag_state))
 		return MNL_CB_OK;
 	memset(&e, 0, sizeof(e));
@@ -342,22 +344,38 @@ diag_dump(struct mnl_socket *nl, int family, int proto, uint32_t states,
 	/* a large buffer lets the kernel fill 32 KiB dump messages */
 	static _Thread_local char buf[65536];
 	struct nlmsghdr *nlh;
-	struct inet_diag_req_v2 *req;
 	unsigned seq = (unsigned)time(NULL), portid;
+	uint32_t kstates = states != 0 ? states : 0xffffffffu;
 	ssize_t n;
 	int ret;
 
+	if (states & SOCK_STATE_BIT(SOCK_SYN_RECV))
+		kstates |= SOCK_STATE_BIT(SOCK_NEW_SYN_RECV);
 	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	nlh->nlmsg_seq = seq;
-	req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
-	req->sdiag_family = (uint8_t)family;
-	req->sdiag_protocol = (uint8_t)proto;
-	/* the kernel's filter: only the states asked for are dumped */
-	req->idiag_states = states != 0 ? states : 0xffffffffu;
-	if (states & SOCK_STATE_BIT(SOCK_SYN_RECV))
-		req->idiag_states |= SOCK_STATE_BIT(SOCK_NEW_SYN_RECV);
+	if (family == AF_UNSPEC) {
+		/*
+		 * The older request: TCP of both families in one walk of
+		 * the kernel's socket hash (what ss does), instead of one
+		 * walk per family.
+		 */
+		struct inet_diag_req *req;
+
+		nlh->nlmsg_type = TCPDIAG_GETSOCK;
+		req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
+		req->idiag_family = AF_UNSPEC;
+		req->idiag_states = kstates;
+	} else {
+		struct inet_diag_req_v2 *req;
+
+		nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+		req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
+		req->sdiag_family = (uint8_t)family;
+		req->sdiag_protocol = (uint8_t)proto;
+		/* the kernel's filter: only the states asked for are dumped */
+		req->idiag_states = kstates;
+	}
 	portid = mnl_socket_get_portid(nl);
 	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
 		return err_sys(err, errno, "cannot send sock_diag request");
@@ -428,6 +446,23 @@ sock_walk(const struct sock_query *q, const char *root, sock_fn fn, void *arg,
 
 		if (!(protos & (pi == 0 ? SOCK_TCP : SOCK_UDP)))
 			continue;
+		if (!use_proc && proto == IPPROTO_TCP &&
+		    (fams & (SOCK_INET4 | SOCK_INET6)) ==
+		        (SOCK_INET4 | SOCK_INET6)) {
+			int r = diag_dump(
+			    nl, AF_UNSPEC, proto, q->states, &ctx, err);
+
+			if (r == -1) {
+				rc = -1;
+				break;
+			}
+			if (r == 0) {
+				if (ctx.rc != 0)
+					rc = ctx.rc;
+				continue;
+			}
+			err_clear(err); /* no compat request: one per family */
+		}
 		for (unsigned fi = 0; fi < 2 && rc == 0; fi++) {
 			int family = fi == 0 ? AF_INET : AF_INET6;
 			int r = 1;

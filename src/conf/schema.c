@@ -71,6 +71,12 @@ static const struct schema_key forecast_keys[] = {
     {NULL, 0},
 };
 
+static const struct schema_key web_share_keys[] = {
+    {"workers", SK_NUM}, /* percent of the worker limit, default 80 */
+    {"ports", SK_LIST},  /* web ports, default 80 443 */
+    {NULL, 0},
+};
+
 static const struct schema_key none_keys[] = {
     {NULL, 0},
 };
@@ -102,6 +108,20 @@ const struct schema_check schema_checks[] = {
         none_keys},
     {"fim", "file integrity: paths, exclusions, web roots, keys, workers", 0,
         NAN, NAN, fim_keys},
+    {"conn-flood",
+        "one remote address holding more connections than the threshold "
+        "to one local service port (subject: the port)",
+        1, 100, 300, none_keys},
+    {"conn-flood-prefix",
+        "one remote prefix (/24, /64) holding more connections than the "
+        "threshold to one local service port (subject: the port)",
+        1, 300, 1000, none_keys},
+    {"syn-flood", "half-open connections (SYN_RECV) above the threshold", 0,
+        100, 1000, none_keys},
+    {"web-conn-share",
+        "web workers near their limit while one address holds more than "
+        "the threshold (percent) of the web connections",
+        0, 30, 50, web_share_keys},
     {"inventory", "new or vanished listening services since the last inventory",
         0, NAN, NAN, none_keys},
     {"mail-relay-probe", "relay attempts refused per mail client", 0, 1, 20,

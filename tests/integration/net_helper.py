@@ -8,7 +8,7 @@ leaves connections behind.
   connect ADDR PORT SECS [SRC]   connect (from SRC) and hold the connection
   probe ADDR PORT TIMEOUT        exit 0 when a TCP connection succeeds
   hold PART SECS                 a quarter of the 20,000-connection load
-  flood ADDR PORT N SRC SECS     N connections from SRC to ADDR:PORT, held
+  flood ADDR PORT SECS SRC:N...  N connections from each SRC to ADDR:PORT
 
 hold: four processes (PART 0..3; the hard limit on descriptors here is
 20,000 per process), each with a listener on 127.0.0.1:P4 and a
@@ -133,14 +133,24 @@ def hold(part, secs):
     hold_until(deadline, held)
 
 
-def flood(addr, port, n, src, secs):
+def flood(addr, port, secs, *spec):
+    """Connections from each SRC:N (N from SRC), retrying while the
+    listener is not up yet (for at most 10 s)."""
     deadline = time.time() + float(secs)
     held = []
-    for i in range(int(n)):
-        c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        c.bind((src, 0))
-        c.connect((addr, int(port)))
-        held.append(c)
+    for sn in spec:
+        src, n = sn.rsplit(":", 1)
+        for i in range(int(n)):
+            for attempt in range(100):
+                c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                c.bind((src, 0))
+                try:
+                    c.connect((addr, int(port)))
+                    break
+                except ConnectionRefusedError:
+                    c.close()
+                    time.sleep(0.1)
+            held.append(c)
     print("ready", flush=True)
     hold_until(deadline, held)
 

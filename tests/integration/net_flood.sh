@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# net_flood.sh - the flood rules of "sakimori check" against real
+# connections in network namespaces of the test's own: one address holding
+# many connections to a local service (conn-flood, conn-flood-prefix), a
+# SYN_RECV surge (SYNs from a peer namespace whose SYN-ACKs are dropped
+# there, so the handshakes stay half-open), and the seed's combination
+# (web-server workers near their limit while one address holds most of
+# the web connections: 125 processes named apache2, plus any apache2 the
+# machine runs, and a port-80 listener).
+if [ -z "${SAKIMORI_IN_NETNS:-}" ]; then
+	[ "$(id -u)" = 0 ] || { echo "# SKIP: needs root for network namespaces"; exit 77; }
+	SAKIMORI_IN_NETNS=1 exec unshare -n bash "$0" "$@"
+fi
+. "$(dirname "$0")/lib.sh"
+HELPER="$(dirname "$0")/net_helper.py"
+PY=/usr/bin/python3
+ip link set lo up
+# only what this test is about: no inventory of listeners (slow: package
+# lookups), no swap sample
+printf 'check inventory { disable }\n' > "$SAKIMORI_CONFIG"
+CHECK="check --interval 0 --json"
+
+# --- one address holding 400 connections to port 8080 ---
+"$PY" "$HELPER" listen 127.0.0.1 8080 40 > /dev/null 2>&1 &
+cleanup "kill $!"
+"$PY" "$HELPER" flood 127.0.0.1 8080 40 127.0.5.5:400 > "$TMP/flood.out" 2>&1 &
+cleanup "kill $!"
+for i in $(seq 1 100); do grep -q ready "$TMP/flood.out" && break; sleep 0.1; done
+run "$SAKIMORI" $CHECK
+check_eq "check: CRITICAL (exit 2)" 2 "$RC"
+check_match "conn-flood names the address, the count and the port" \
+	'"severity":"CRITICAL","check":"conn-flood","subject":"127.0.5.5","message":"127.0.5.5 holds 400 connections to local port 8080, above 300"' "$OUT"
+check_match "conn-flood-prefix names the /24" '"check":"conn-flood-prefix","subject":"127.0.5.0/24"' "$OUT"
+check_match "the finding says how to block it" '"block":"sakimori net block 127.0.5.5"' "$OUT"
+check_nomatch "the listener's own address is not a flooder" '"subject":"127.0.0.1"' "$OUT"
+printf 'check inventory { disable }\ncheck conn-flood "8080" { warning 1000 critical 2000 }\ncheck conn-flood-prefix { disable }\n' > "$TMP/port.conf"
+run "$SAKIMORI" -f "$TMP/port.conf" $CHECK
+check_nomatch "a per-port threshold silences it" '"check":"conn-flood"' "$OUT"
+check_match "perfdata: the largest holder" '"conns per addr max":400' "$OUT"
+
+# --- a SYN_RECV surge from a peer namespace ---
+unshare -n sleep 60 > /dev/null 2>&1 &
+PEER=$!
+cleanup "kill $PEER"
+sleep 0.2
+ip link add fl0 type veth peer name fl1
+ip link set fl1 netns "$PEER"
+ip addr add 10.8.0.1/24 dev fl0
+ip link set fl0 up
+nsenter -t "$PEER" -n ip link set lo up
+nsenter -t "$PEER" -n ip addr add 10.8.0.2/24 dev fl1
+nsenter -t "$PEER" -n ip link set fl1 up
+"$PY" "$HELPER" listen 10.8.0.1 8081 40 > /dev/null 2>&1 &
+cleanup "kill $!"
+# B drops the SYN-ACKs: A's handshakes stay in SYN_RECV
+nsenter -t "$PEER" -n nft -f - <<'NFT'
+table inet t {
+	chain in {
+		type filter hook input priority 0;
+		tcp flags & (syn | ack) == syn | ack drop
+	}
+}
+NFT
+nsenter -t "$PEER" -n "$PY" -c '
+import socket
+s = []
+for i in range(150):
+    c = socket.socket(); c.setblocking(False)
+    try: c.connect(("10.8.0.1", 8081))
+    except BlockingIOError: pass
+    s.append(c)
+import time; time.sleep(30)' > /dev/null 2>&1 &
+cleanup "kill $!"
+for i in $(seq 1 50); do [ "$(ss -Htn state syn-recv | wc -l)" -ge 150 ] && break; sleep 0.1; done
+check_eq "ss sees 150 SYN_RECV" 150 "$(ss -Htn state syn-recv | wc -l)"
+run "$SAKIMORI" net conns --json --state syn-recv
+check_match "net conns counts them" '"state":"SYN_RECV","count":150' "$OUT"
+run "$SAKIMORI" $CHECK
+check_match "syn-flood: 150 half-open connections, a WARNING" '"severity":"WARNING","check":"syn-flood".*150 half-open' "$OUT"
+
+# --- the seed's case: apache2 workers near the limit, one address with
+#     most of the web connections ---
+cp /bin/sleep "$TMP/apache2"
+for i in $(seq 1 125); do "$TMP/apache2" 40 > /dev/null 2>&1 & done
+cleanup "pkill -x apache2 -P $$"
+"$PY" "$HELPER" listen 127.0.0.1 80 40 > /dev/null 2>&1 &
+cleanup "kill $!"
+"$PY" "$HELPER" flood 127.0.0.1 80 40 127.0.4.4:150 127.0.3.1:10 127.0.3.2:10 \
+	127.0.3.3:10 127.0.3.4:10 127.0.3.5:10 > "$TMP/web.out" 2>&1 &
+cleanup "kill $!"
+for i in $(seq 1 100); do grep -q ready "$TMP/web.out" && break; sleep 0.1; done
+run "$SAKIMORI" $CHECK
+check_match "web-conn-share: workers near the limit, one address holds 75%" \
+	'"severity":"CRITICAL","check":"web-conn-share","subject":"127.0.4.4","message":"125 apache2 workers \(limit 150\) while 127.0.4.4 holds 75% of the 200 web connections"' "$OUT"
+pkill -x apache2 -P $$
+for i in $(seq 1 50); do pgrep -x apache2 -P $$ > /dev/null || break; sleep 0.1; done
+run "$SAKIMORI" $CHECK
+check_nomatch "without the workers, no web-conn-share" '"check":"web-conn-share"' "$OUT"
+
+done_testing
