@@ -148,6 +148,13 @@ struct apache_docroot {
 size_t apache_docroots(
     const struct apache_conf *c, struct apache_docroot *out, size_t max);
 
+/* The CGI directories: ScriptAlias / ScriptAliasMatch targets (up to the
+ * first $) at server level and in virtual hosts, and <Directory> sections
+ * that hand files to cgi-script.  Returns how many were found (only max
+ * are stored); each is absolute without a trailing slash. */
+size_t apache_cgi_dirs(
+    const struct apache_conf *c, char (*out)[PATH_MAX], size_t max);
+
 /*
  * Reviews the configuration and adds findings to r (check ids
  * "apache-status", "apache-info", "apache-cgi-open", "apache-exec-cgi",

@@ -211,3 +211,70 @@ apache_docroots(
 	}
 	return count;
 }
+
+static size_t
+cgi_add(const struct apache_conf *c, const char *p, char (*out)[PATH_MAX],
+    size_t n, size_t max)
+{
+	char d[PATH_MAX];
+	char *dollar;
+	size_t len;
+
+	if (p[0] == '/')
+		snprintf(d, sizeof(d), "%s", p);
+	else
+		snprintf(d, sizeof(d), "%s/%s", c->server_root, p);
+	dollar = strchr(d, '$');
+	if (dollar != NULL) {
+		*dollar = '\0';
+		if (strrchr(d, '/') != NULL)
+			strrchr(d, '/')[1] = '\0';
+	}
+	len = strlen(d);
+	while (len > 1 && d[len - 1] == '/')
+		d[--len] = '\0';
+	for (size_t i = 0; i < n && i < max; i++)
+		if (strcmp(out[i], d) == 0)
+			return n;
+	if (n < max)
+		snprintf(out[n], PATH_MAX, "%s", d);
+	return n + 1;
+}
+
+static size_t
+cgi_scan(const struct apache_conf *c, const struct apache_node *p,
+    char (*out)[PATH_MAX], size_t n, size_t max)
+{
+	for (size_t i = 0; i < p->nchild; i++) {
+		const struct apache_node *x = p->child[i];
+
+		if (!x->section && x->argc == 2 &&
+		    (strcasecmp(x->name, "ScriptAlias") == 0 ||
+		        strcasecmp(x->name, "ScriptAliasMatch") == 0))
+			n = cgi_add(c, x->argv[1], out, n, max);
+		else if (x->section && x->argc == 1 &&
+		    strcasecmp(x->name, "Directory") == 0) {
+			for (size_t j = 0; j < x->nchild; j++) {
+				const struct apache_node *h = x->child[j];
+
+				if (!h->section && h->argc >= 1 &&
+				    strcasecmp(h->argv[0], "cgi-script") == 0 &&
+				    (strcasecmp(h->name, "SetHandler") == 0 ||
+				        strcasecmp(h->name, "AddHandler") ==
+				            0)) {
+					n = cgi_add(c, x->argv[0], out, n, max);
+					break;
+				}
+			}
+		} else if (x->section &&
+		    strcasecmp(x->name, "VirtualHost") == 0)
+			n = cgi_scan(c, x, out, n, max);
+	}
+	return n;
+}
+
+size_t
+apache_cgi_dirs(const struct apache_conf *c, char (*out)[PATH_MAX], size_t max)
+{
+	return cgi_scan(c, &c->root, out, 0, max);
+}

@@ -17,6 +17,7 @@
 #include "base/timeutil.h"
 #include "cli/cli.h"
 #include "collect/snap.h"
+#include "rules/procrules.h"
 #include "rules/rules.h"
 
 enum {
@@ -41,6 +42,12 @@ usage(FILE *fp)
 	    "  fs-inodes      inodes used on each filesystem (90%% / 95%%)\n"
 	    "  process-count  processes of one name (httpd, apache2: warning "
 	    "above 150)\n"
+	    "  stuck-cgi      interpreters of the web server running long "
+	    "(300 s / 600 s)\n"
+	    "  apache-workers Apache children against MaxRequestWorkers "
+	    "(80%% / 95%%)\n"
+	    "  proc-*, net-promisc  suspicious processes (see sakimori ps "
+	    "--suspicious)\n"
 	    "Thresholds come from the configuration (sakimori.conf(5)).\n"
 	    "\n"
 	    "  --interval S   sample swapping over S seconds (default 1, or "
@@ -54,6 +61,8 @@ usage(FILE *fp)
 	    "                 'set mail-to', the report is mailed as well\n"
 	    "  --json         JSON lines: each finding, then a summary\n"
 	    "  --nagios       one Nagios plugin line with performance data\n"
+	    "  --kill         stop CRITICAL stuck-cgi processes, mail the "
+	    "script's owner\n"
 	    "\n"
 	    "Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (the "
 	    "worst finding).\n");
@@ -131,12 +140,14 @@ cmd_check(struct cli *cli, int argc, char **argv)
 	    CLI_COMMON_LONGOPTS,
 	    {"interval", required_argument, NULL, OPT_INTERVAL},
 	    {"daily", no_argument, NULL, 'd'},
+	    {"kill", no_argument, NULL, 'k'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *interval_arg = NULL;
 	double interval;
 	struct snap s;
 	struct report r;
+	struct procrules_opts po = {0};
 	int c, rc, daily = 0;
 
 	while ((c = getopt_long(
@@ -153,6 +164,9 @@ cmd_check(struct cli *cli, int argc, char **argv)
 		case 'd':
 			daily = 1;
 			cli->daily = 1;
+			break;
+		case 'k':
+			po.kill = 1; /* stuck-cgi: stop what it finds */
 			break;
 		default:
 			usage(stderr);
@@ -172,6 +186,9 @@ cmd_check(struct cli *cli, int argc, char **argv)
 	    interval, 0);
 	report_init(&r);
 	rules_run(&cli->conf, &s, &r);
+	po.root = cli->root;
+	po.state_dir = cli_state_dir(cli) == 0 ? cli->state_dir : NULL;
+	procrules_run(&cli->conf, &s, &po, &r);
 	check_hooks_run(cli, &s, &r);
 	out_report(&cli->out, &r, "SAKIMORI");
 	if (daily)

@@ -20,6 +20,9 @@ struct command {
 };
 
 static const struct command commands[] = {
+    {"ps", cmd_ps,
+        "processes like ps axu (--tree, --sort); --suspicious: backdoors"},
+    {"top", cmd_top, "the busiest processes over a sample, like top -b"},
     {"status", cmd_status,
         "one screen: uptime, load, users, CPU, memory, filesystems, disks, "
         "top processes, findings"},

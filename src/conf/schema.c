@@ -77,6 +77,40 @@ static const struct schema_key web_share_keys[] = {
     {NULL, 0},
 };
 
+static const struct schema_key allow_keys[] = {
+    {"allow", SK_LIST}, /* command names, patterns (or ports) to accept */
+    {NULL, 0},
+};
+
+static const struct schema_key listener_keys[] = {
+    {"allow", SK_LIST},
+    {"loopback", SK_BOOL}, /* also loopback-only listeners */
+    {NULL, 0},
+};
+
+static const struct schema_key hidden_keys[] = {
+    {"thorough", SK_BOOL}, /* getpriority and sched_getscheduler too */
+    {NULL, 0},
+};
+
+static const struct schema_key stuck_keys[] = {
+    {"cpu", SK_NUM},           /* percent of one CPU over the sample */
+    {"interpreters", SK_LIST}, /* executable names (patterns) */
+    {"servers", SK_LIST},      /* web-server ancestors (patterns) */
+    {"users", SK_LIST},        /* web-server users (patterns) */
+    {"cgi-dirs", SK_LIST},     /* besides the Apache configuration's */
+    {"apache-config", SK_STR},
+    {"kill", SK_BOOL},
+    {"grace", SK_DUR},
+    {"mail", SK_BOOL},
+    {NULL, 0},
+};
+
+static const struct schema_key apache_workers_keys[] = {
+    {"config", SK_STR}, /* instead of each master's -f or the default */
+    {NULL, 0},
+};
+
 static const struct schema_key none_keys[] = {
     {NULL, 0},
 };
@@ -106,6 +140,29 @@ const struct schema_check schema_checks[] = {
         1, 30, 7, forecast_keys},
     {"process-count", "processes of one name above the threshold", 1, NAN, NAN,
         none_keys},
+    {"stuck-cgi",
+        "interpreter started by the web server running longer (seconds) or "
+        "hotter than allowed",
+        0, 300, 600, stuck_keys},
+    {"apache-workers",
+        "Apache child processes in percent of the configured limit", 0, 80, 95,
+        apache_workers_keys},
+    {"proc-exe-deleted", "process whose executable was deleted or replaced", 0,
+        NAN, NAN, none_keys},
+    {"proc-exe-location", "process run from /tmp, /var/tmp or /dev/shm", 0, NAN,
+        NAN, none_keys},
+    {"proc-exe-writable", "process whose executable everyone may write", 0, NAN,
+        NAN, none_keys},
+    {"proc-name-mismatch", "command name that is not the program's", 0, NAN,
+        NAN, allow_keys},
+    {"proc-listener", "listening socket of a program not on the allow list", 0,
+        NAN, NAN, listener_keys},
+    {"proc-sniffer", "raw or packet socket of a program not on the list", 0,
+        NAN, NAN, allow_keys},
+    {"net-promisc", "network interface in promiscuous mode", 0, NAN, NAN,
+        allow_keys},
+    {"proc-hidden", "process hidden from the /proc listing", 0, NAN, NAN,
+        hidden_keys},
     {"fim", "file integrity: paths, exclusions, web roots, keys, workers", 0,
         NAN, NAN, fim_keys},
     {"conn-flood",

@@ -1,0 +1,55 @@
+/*
+ * procrules.h - the process checks: suspicious processes (S1, S18),
+ * stuck interpreters and CGI with the optional kill action (S11), and the
+ * Apache process count against the configured limit (S12).
+ *
+ * Each reads a process table (collect/proc.h, read with PROC_READ_ALL)
+ * and the configuration, and adds findings to a report.  check ids:
+ *   proc-exe-deleted   executable deleted (CRITICAL) or replaced (WARNING)
+ *   proc-exe-location  executable under /tmp, /var/tmp or /dev/shm
+ *   proc-exe-writable  executable or its directory writable by everyone
+ *   proc-name-mismatch command name not the executable's or argv[0]'s
+ *   proc-listener      listening socket of a program not on the allow list
+ *   proc-sniffer       raw or packet socket of a program not on the list
+ *   net-promisc        interface in promiscuous mode (not a bridge port)
+ *   proc-hidden        PID that answers but is missing from /proc's list
+ *   stuck-cgi          interpreter of the web server running too long or
+ *                      too hot
+ *   apache-workers     Apache children against MaxRequestWorkers
+ */
+#ifndef RULES_PROCRULES_H
+#define RULES_PROCRULES_H
+
+#include <stddef.h>
+
+struct conf;
+struct proc_table;
+struct report;
+struct snap;
+
+struct procrules_opts {
+	const char *root;      /* prefix for /proc, /sys, /etc readers */
+	const char *state_dir; /* for the audit log of kills */
+	int kill;              /* --kill: act on stuck-cgi findings */
+	int no_hidden;         /* skip the hidden-process scan */
+	double interval;       /* seconds the CPU sample spans; 0: lifetime */
+};
+
+/* Suspicious processes, sockets and interfaces. */
+void procrules_suspicious(const struct conf *c, const struct proc_table *t,
+    const struct procrules_opts *o, struct report *r);
+/* Stuck interpreters / CGI; kills them when o->kill or "kill yes". */
+void procrules_stuck(const struct conf *c, const struct proc_table *t,
+    const struct procrules_opts *o, struct report *r);
+/* Apache worker processes against each instance's configured limit. */
+void procrules_apache(const struct conf *c, const struct proc_table *t,
+    const struct procrules_opts *o, struct report *r);
+/* All of the above on the snapshot's process table (for check). */
+void procrules_run(const struct conf *c, const struct snap *s,
+    const struct procrules_opts *o, struct report *r);
+
+/* 1 if name (a command or executable base name) matches one of the
+ * fnmatch patterns in the NULL-terminated list. */
+int procrules_match(const char *name, const char *const *pats);
+
+#endif

@@ -1,0 +1,369 @@
+/*
+ * stuckcgi.c - the seed's S11: the Perl CGI that eats the CPU.  An
+ * interpreter (perl, python, php, ruby, a shell, ...) that the web server
+ * started (an ancestor is the server, or it runs as the web user) or whose
+ * script lies in a CGI directory, and that has run longer than the
+ * thresholds or used more CPU than "cpu" percent.  With the kill action
+ * (--kill or "kill yes"), a CRITICAL one is stopped (SIGTERM, then SIGKILL
+ * after "grace"), the owner of the script gets a mail, and the audit log
+ * records it.
+ */
+#include <limits.h>
+#include <math.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "act/audit.h"
+#include "act/kill.h"
+#include "act/mail.h"
+#include "apache/apache.h"
+#include "base/err.h"
+#include "base/esc.h"
+#include "base/fileio.h"
+#include "base/finding.h"
+#include "base/strbuf.h"
+#include "collect/proc.h"
+#include "conf/conf.h"
+#include "rules/procrules.h"
+#include "rules/procrules_int.h"
+
+static const char *const interp_default[] = {"perl", "perl5*", "python",
+    "python[0-9]*", "php", "php[0-9]*", "php-cgi*", "ruby", "ruby[0-9]*", "sh",
+    "bash", "dash", "ksh", "ksh93", "mksh", "zsh", "tclsh*", "lua*", "node",
+    "nodejs", NULL};
+static const char *const servers_default[] = {"apache2", "httpd",
+    "httpd.worker", "nginx", "lighttpd", "php-fpm*", "fcgiwrap", "uwsgi", NULL};
+static const char *const users_default[] = {
+    "www-data", "apache", "httpd", "nginx", "wwwrun", "www", "lighttpd", NULL};
+
+#define MAX_CGI_DIRS 64
+
+/* A list key of the check as a NULL-terminated vector (or dflt). */
+static const char **
+list_key(const struct conf_node *blk, const char *key, const char *const *dflt)
+{
+	const struct conf_node *n = conf_find(blk, key);
+	const char **v;
+
+	if (n == NULL || n->nvals == 0)
+		return NULL;
+	v = calloc(n->nvals + 1, sizeof(*v));
+	if (v == NULL)
+		return NULL;
+	for (size_t i = 0; i < n->nvals; i++)
+		v[i] = n->vals[i].str;
+	(void)dflt;
+	return v;
+}
+
+/* The script an interpreter runs: its first argument that is not an
+ * option (cmdline is argv joined by spaces). */
+static int
+script_of(const struct proc *p, char *dst, size_t sz)
+{
+	const char *s = strchr(p->cmdline, ' ');
+
+	while (s != NULL) {
+		const char *e;
+
+		s++;
+		if (*s == '-') {
+			/* "-e CODE" has no script; other options go on */
+			if (s[1] == 'e' || s[1] == 'c')
+				return -1;
+			s = strchr(s, ' ');
+			continue;
+		}
+		e = strchr(s, ' ');
+		snprintf(
+		    dst, sz, "%.*s", (int)(e ? e - s : (long)strlen(s)), s);
+		return dst[0] ? 0 : -1;
+	}
+	return -1;
+}
+
+/* Makes a relative script path absolute with the process's cwd. */
+static void
+script_abs(const struct proc *p, const char *root, char *path, size_t sz)
+{
+	char link[PATH_MAX], cwd[PATH_MAX], rel[32];
+	ssize_t n;
+
+	if (path[0] == '/')
+		return;
+	snprintf(rel, sizeof(rel), "/proc/%d/cwd", p->pid);
+	if (path_join(link, sizeof(link), root, rel) == -1 ||
+	    (n = readlink(link, cwd, sizeof(cwd) - 1)) <= 0)
+		return;
+	cwd[n] = '\0';
+	{
+		char tmp[PATH_MAX];
+
+		snprintf(tmp, sizeof(tmp), "%s/%s", cwd, path);
+		snprintf(path, sz, "%s", tmp);
+	}
+}
+
+static int
+under_dir(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return strncmp(path, dir, n) == 0 && path[n] == '/';
+}
+
+/* The web-server ancestor's pid, or 0. */
+static int
+server_ancestor(const struct proc_table *t, const struct proc *p,
+    const char *const *servers)
+{
+	const struct proc *q = p;
+
+	for (int depth = 0; depth < 64 && q != NULL && q->ppid > 0; depth++) {
+		q = proc_table_find(t, q->ppid);
+		if (q != NULL && procrules_match(q->comm, servers))
+			return q->pid;
+	}
+	return 0;
+}
+
+static void
+load_cgi_dirs(const struct conf_node *blk, const char *root,
+    char (*dirs)[PATH_MAX], size_t *n)
+{
+	const char *path = conf_str(blk, "apache-config", NULL);
+	struct apache_opts o;
+	struct apache_conf ac;
+	char found[PATH_MAX];
+	const struct conf_node *cd = conf_find(blk, "cgi-dirs");
+
+	*n = 0;
+	if (cd != NULL)
+		for (size_t i = 0; i < cd->nvals && *n < MAX_CGI_DIRS; i++)
+			snprintf(dirs[(*n)++], PATH_MAX, "%s", cd->vals[i].str);
+	if (path == NULL) {
+		if (apache_conf_find(root, found, sizeof(found)) == -1)
+			return;
+		path = found;
+	}
+	memset(&o, 0, sizeof(o));
+	o.root = root;
+	apache_conf_load(&ac, path, &o);
+	if (ac.nfiles > 0) {
+		size_t k = apache_cgi_dirs(&ac, dirs + *n, MAX_CGI_DIRS - *n);
+
+		*n += k < MAX_CGI_DIRS - *n ? k : MAX_CGI_DIRS - *n;
+	}
+	apache_conf_release(&ac);
+}
+
+static void
+mail_owner(const struct conf *c, const char *script, uid_t uid,
+    const struct proc *p, const char *why, const char *how, struct finding *f)
+{
+	struct passwd *pw = getpwuid(uid);
+	char subject[256], host[256] = "this server", e_script[1024], stamp[64];
+	struct strbuf body = STRBUF_INIT(16384);
+	struct mail m = {0};
+	struct err err = {0};
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (pw == NULL) {
+		finding_ev(f, "mail", "no user for uid %u", (unsigned)uid);
+		return;
+	}
+	gethostname(host, sizeof(host) - 1);
+	esc_text_buf(e_script, sizeof(e_script), script, strlen(script));
+	localtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S %z", &tm);
+	snprintf(subject, sizeof(subject), "your CGI script was stopped on %s",
+	    host);
+	strbuf_printf(&body,
+	    "Hello %s,\n\n"
+	    "sakimori on %s stopped your script\n\n"
+	    "    %s\n\n"
+	    "(process %d, run by %s) at %s, because %s.\n"
+	    "It was stopped with %s.\n\n"
+	    "Please check the script for an endless loop or a request that\n"
+	    "never ends before you use it again.\n",
+	    pw->pw_name, host, e_script, p->pid, p->user, stamp, why, how);
+	m.sendmail = conf_setting(c, "sendmail", NULL);
+	m.from = conf_setting(c, "mail-from", NULL);
+	m.to = pw->pw_name;
+	m.subject = subject;
+	m.body = strbuf_str(&body);
+	if (mail_send(&m, &err) == 0)
+		finding_ev(f, "mail", "sent to %s", pw->pw_name);
+	else
+		finding_ev(f, "mail", "failed: %s", err.msg);
+	strbuf_release(&body);
+}
+
+static void
+stop(const struct conf *c, const struct conf_node *blk,
+    const struct procrules_opts *o, const struct proc *p, const char *script,
+    const char *root, const char *why, struct finding *f)
+{
+	double grace = conf_num(blk, "grace", 5);
+	struct audit_entry a = {0};
+	struct err err = {0}, aerr = {0};
+	char target[1024], reason[768], result[600], full[PATH_MAX];
+	struct stat st;
+	int k;
+
+	k = act_kill(p->pid, p->start_ticks, grace, &err);
+	snprintf(target, sizeof(target), "pid %d (%s)", p->pid,
+	    script[0] ? script : p->comm);
+	snprintf(reason, sizeof(reason), "stuck interpreter: %s", why);
+	if (k == -1)
+		snprintf(result, sizeof(result), "failed: %s", err.msg);
+	else
+		snprintf(result, sizeof(result), "%s",
+		    k == KILL_GONE       ? "already gone"
+		        : k == KILL_TERM ? "ok: ended after SIGTERM"
+		                         : "ok: ended after SIGKILL");
+	a.action = "kill";
+	a.who = "rule:stuck-cgi";
+	a.target = target;
+	a.reason = reason;
+	a.result = result;
+	if (o->state_dir == NULL || audit_log(o->state_dir, &a, &aerr) == -1)
+		finding_ev(f, "audit", "failed: %s",
+		    o->state_dir ? aerr.msg : "no state directory");
+	finding_ev(f, "action", "%s", result);
+	if (k != KILL_TERM && k != KILL_KILL)
+		return;
+	if (f != NULL) {
+		size_t n = strlen(f->message);
+
+		snprintf(f->message + n, sizeof(f->message) - n,
+		    "; stopped (%s)", k == KILL_TERM ? "SIGTERM" : "SIGKILL");
+	}
+	if (script[0] == '\0' ||
+	    !(conf_find(blk, "mail") == NULL || conf_flag(blk, "mail")))
+		return;
+	if (path_join(full, sizeof(full), root, script) == -1 ||
+	    stat(full, &st) == -1) {
+		finding_ev(f, "mail", "script owner unknown");
+		return;
+	}
+	mail_owner(c, script, st.st_uid, p, why,
+	    k == KILL_TERM ? "SIGTERM" : "SIGKILL (it ignored SIGTERM)", f);
+	{
+		struct audit_entry m = {"mail", "rule:stuck-cgi", target,
+		    "owner of the stopped script", finding_ev_get(f, "mail")};
+
+		audit_log(o->state_dir, &m, &aerr);
+	}
+}
+
+void
+procrules_stuck(const struct conf *c, const struct proc_table *t,
+    const struct procrules_opts *o, struct report *r)
+{
+	const struct conf_node *blk = conf_check(c, "stuck-cgi", NULL);
+	const char **interp = list_key(blk, "interpreters", NULL);
+	const char **servers = list_key(blk, "servers", NULL);
+	const char **users = list_key(blk, "users", NULL);
+	const char *root = o->root ? o->root : "";
+	double cpu_limit = conf_num(blk, "cpu", 90);
+	int do_kill = o->kill || conf_flag(blk, "kill");
+	char(*dirs)[PATH_MAX] = NULL;
+	size_t ndirs = 0;
+	struct threshold th;
+
+	conf_threshold(c, "stuck-cgi", NULL, &th);
+	if (!th.enabled)
+		goto out;
+	dirs = calloc(MAX_CGI_DIRS, PATH_MAX);
+	if (dirs != NULL)
+		load_cgi_dirs(blk, root, dirs, &ndirs);
+	for (size_t i = 0; i < t->n; i++) {
+		const struct proc *p = &t->p[i];
+		char exe[PROC_EXE_MAX], script[PATH_MAX] = "", subj[32],
+		                        why[512];
+		const char *base, *via = NULL;
+		int anc, in_cgi = 0;
+		enum sev sev = SEV_OK;
+		struct finding *f;
+		size_t n;
+
+		if ((p->flags & PROC_F_KTHREAD) || p->exe[0] == '\0')
+			continue;
+		snprintf(exe, sizeof(exe), "%s", p->exe);
+		n = strlen(exe);
+		if (n > 10 && strcmp(exe + n - 10, " (deleted)") == 0)
+			exe[n - 10] = '\0';
+		base = procrules_base(exe);
+		if (!procrules_match(base, interp ? interp : interp_default))
+			continue;
+		/* no script: a shell running a command (piped logs) or an
+		 * interactive interpreter, not a CGI */
+		if (script_of(p, script, sizeof(script)) == -1)
+			continue;
+		script_abs(p, root, script, sizeof(script));
+		for (size_t d = 0; d < ndirs && script[0]; d++)
+			if (under_dir(script, dirs[d]))
+				in_cgi = 1;
+		anc =
+		    server_ancestor(t, p, servers ? servers : servers_default);
+		if (in_cgi)
+			via = "its script is in a CGI directory";
+		else if (anc)
+			via = "the web server started it";
+		else if (procrules_match(
+		             p->user, users ? users : users_default))
+			via = "it runs as the web server's user";
+		else
+			continue;
+		if (!isnan(th.crit) && p->run_secs >= th.crit) {
+			sev = SEV_CRITICAL;
+			snprintf(why, sizeof(why),
+			    "it ran for %.0f s (critical %.0f s)", p->run_secs,
+			    th.crit);
+		} else if (!isnan(th.warn) && p->run_secs >= th.warn) {
+			sev = SEV_WARNING;
+			snprintf(why, sizeof(why),
+			    "it ran for %.0f s (warning %.0f s)", p->run_secs,
+			    th.warn);
+		} else if (cpu_limit > 0 && p->cpu_pct >= cpu_limit &&
+		    p->run_secs >= 10) {
+			sev = SEV_WARNING;
+			snprintf(why, sizeof(why),
+			    "it used %.0f%% CPU (limit %.0f%%)", p->cpu_pct,
+			    cpu_limit);
+		} else
+			continue;
+		snprintf(subj, sizeof(subj), "pid %d", p->pid);
+		f = report_add(r, sev, "stuck-cgi", subj,
+		    "%s (pid %d, user %s) %s%s has been running %.0f s at "
+		    "%.0f%% CPU: %s",
+		    base, p->pid, p->user, script[0] ? "running " : "", script,
+		    p->run_secs, p->cpu_pct, via);
+		if (f == NULL)
+			continue;
+		finding_ev(f, "pid", "%d", p->pid);
+		finding_ev(f, "user", "%s", p->user);
+		finding_ev(f, "interpreter", "%s", exe);
+		if (script[0])
+			finding_ev(f, "script", "%s", script);
+		finding_ev(f, "run_secs", "%.0f", p->run_secs);
+		finding_ev(f, "cpu_pct", "%.1f", p->cpu_pct);
+		finding_ev(f, "why", "%s", why);
+		if (anc)
+			finding_ev(f, "server_pid", "%d", anc);
+		if (do_kill && sev == SEV_CRITICAL && root[0] == '\0')
+			stop(c, blk, o, p, script, root, why, f);
+	}
+out:
+	free(dirs);
+	free(interp);
+	free(servers);
+	free(users);
+}
