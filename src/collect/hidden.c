@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -222,6 +223,102 @@ we_are_hidden_from(void)
 	return r;
 }
 
+/* One stripe of the sweep: PIDs lo..hi-1 not in the listing that answer. */
+struct stripe {
+	const uint8_t *bits;
+	int lo, hi, thorough;
+	int *cand;
+	size_t n, cap;
+	unsigned listed, alive;
+	int oom;
+};
+
+static void *
+sweep_stripe(void *arg)
+{
+	struct stripe *st = arg;
+
+	for (int pid = st->lo; pid < st->hi; pid++) {
+		unsigned how;
+
+		if (bit_get(st->bits, pid)) {
+			st->listed++;
+			st->alive++;
+			continue;
+		}
+		if (!probe(pid, st->thorough, &how))
+			continue;
+		st->alive++;
+		if (st->n == st->cap) {
+			size_t cap = st->cap ? st->cap * 2 : 256;
+			int *v = reallocarray(st->cand, cap, sizeof(*v));
+
+			if (v == NULL) {
+				st->oom = 1;
+				break;
+			}
+			st->cand = v;
+			st->cap = cap;
+		}
+		st->cand[st->n++] = pid;
+	}
+	return NULL;
+}
+
+/* The sweep over 1..pid_max-1, split over up to 8 threads (one per CPU):
+ * a syscall per PID is the whole cost.  0, or -1 on ENOMEM. */
+static int
+sweep(const uint8_t *bits, int pid_max, int thorough, struct hidden_result *r,
+    int **cand, size_t *ncand)
+{
+	struct stripe st[8];
+	pthread_t th[8];
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int n = ncpu < 1 ? 1 : ncpu > 8 ? 8 : (int)ncpu, started[8] = {0};
+	int rc = 0;
+	size_t total = 0;
+
+	if (pid_max < 65536)
+		n = 1; /* not worth a thread */
+	for (int i = 0; i < n; i++) {
+		memset(&st[i], 0, sizeof(st[i]));
+		st[i].bits = bits;
+		st[i].thorough = thorough;
+		st[i].lo = i == 0 ? 1 : (int)((long)pid_max * i / n);
+		st[i].hi = (int)((long)pid_max * (i + 1) / n);
+		if (i > 0 &&
+		    pthread_create(&th[i], NULL, sweep_stripe, &st[i]) == 0)
+			started[i] = 1;
+	}
+	sweep_stripe(&st[0]);
+	for (int i = 1; i < n; i++) {
+		if (started[i])
+			pthread_join(th[i], NULL);
+		else
+			sweep_stripe(&st[i]);
+	}
+	for (int i = 0; i < n; i++) {
+		r->listed += st[i].listed;
+		r->alive += st[i].alive;
+		total += st[i].n;
+		if (st[i].oom)
+			rc = -1;
+	}
+	*cand = rc == 0 && total ? calloc(total, sizeof(**cand)) : NULL;
+	if (total && *cand == NULL)
+		rc = -1;
+	*ncand = 0;
+	for (int i = 0; i < n; i++) {
+		if (rc == 0 && st[i].n)
+			memcpy(*cand + *ncand, st[i].cand,
+			    st[i].n * sizeof(**cand));
+		if (rc == 0)
+			*ncand += st[i].n;
+		free(st[i].cand);
+	}
+	return rc;
+}
+
 int
 hidden_scan(
     const struct hidden_opts *o, struct hidden_result *r, struct err *err)
@@ -229,7 +326,7 @@ hidden_scan(
 	hidden_list_fn *list = o->list ? o->list : hidden_list_proc;
 	uint8_t *bits = NULL;
 	int *cand = NULL;
-	size_t ncand = 0, capcand = 0;
+	size_t ncand = 0;
 	int pid_max = o->pid_max, rc = -1;
 	uint64_t t2;
 
@@ -248,29 +345,9 @@ hidden_scan(
 		return err_sys(err, ENOMEM, "hidden-process scan");
 	if (list(o->list_ctx, bits, pid_max, err) == -1)
 		goto out;
-	for (int pid = 1; pid < pid_max; pid++) {
-		unsigned how;
-
-		if (bit_get(bits, pid)) {
-			r->listed++;
-			r->alive++;
-			continue;
-		}
-		if (!probe(pid, o->thorough, &how))
-			continue;
-		r->alive++;
-		if (ncand == capcand) {
-			int *n;
-
-			capcand = capcand ? capcand * 2 : 256;
-			n = reallocarray(cand, capcand, sizeof(*cand));
-			if (n == NULL) {
-				err_sys(err, ENOMEM, "hidden-process scan");
-				goto out;
-			}
-			cand = n;
-		}
-		cand[ncand++] = pid;
+	if (sweep(bits, pid_max, o->thorough, r, &cand, &ncand) == -1) {
+		err_sys(err, ENOMEM, "hidden-process scan");
+		goto out;
 	}
 	if (ncand == 0) {
 		rc = 0;

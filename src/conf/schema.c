@@ -90,6 +90,7 @@ static const struct schema_key listener_keys[] = {
 
 static const struct schema_key hidden_keys[] = {
     {"thorough", SK_BOOL}, /* getpriority and sched_getscheduler too */
+    {"pid-max", SK_NUM},   /* scan this range instead of kernel.pid_max */
     {NULL, 0},
 };
 

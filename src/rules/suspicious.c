@@ -158,8 +158,8 @@ check_exe(const struct conf *c, const struct proc *p, const char *root,
 	if (strncmp(path, "/memfd:", 7) == 0) {
 		/* fileless: an anonymous memory file, never on disk */
 		if (procrules_enabled(c, "proc-exe-deleted") &&
-		    !procrules_allowed(c, "proc-exe-deleted", p->comm,
-		        memfd_allow)) {
+		    !procrules_allowed(
+		        c, "proc-exe-deleted", p->comm, memfd_allow)) {
 			f = report_add(r, SEV_CRITICAL, "proc-exe-deleted",
 			    subj,
 			    "%s (pid %d, user %s) runs from an anonymous "
@@ -481,6 +481,7 @@ check_hidden(
 	if (o->root != NULL && o->root[0] != '\0')
 		return; /* a fixture tree has no live PIDs to ask */
 	ho.thorough = conf_flag(blk, "thorough");
+	ho.pid_max = (int)conf_num(blk, "pid-max", 0);
 	if (hidden_scan(&ho, &hr, &err) == -1) {
 		report_add(r, SEV_UNKNOWN, "proc-hidden", "processes",
 		    "cannot look for hidden processes: %s", err.msg);
