@@ -46,8 +46,8 @@ usage(FILE *fp)
 	    "(300 s / 600 s)\n"
 	    "  apache-workers Apache children against MaxRequestWorkers "
 	    "(80%% / 95%%)\n"
-	    "  proc-*, net-promisc  suspicious processes (see sakimori ps "
-	    "--suspicious)\n"
+	    "  proc-*, net-promisc  with --suspicious: suspicious processes "
+	    "(ps --suspicious)\n"
 	    "Thresholds come from the configuration (sakimori.conf(5)).\n"
 	    "\n"
 	    "  --interval S   sample swapping over S seconds (default 1, or "
@@ -141,6 +141,7 @@ cmd_check(struct cli *cli, int argc, char **argv)
 	    {"interval", required_argument, NULL, OPT_INTERVAL},
 	    {"daily", no_argument, NULL, 'd'},
 	    {"kill", no_argument, NULL, 'k'},
+	    {"suspicious", no_argument, NULL, 's'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *interval_arg = NULL;
@@ -167,6 +168,9 @@ cmd_check(struct cli *cli, int argc, char **argv)
 			break;
 		case 'k':
 			po.kill = 1; /* stuck-cgi: stop what it finds */
+			break;
+		case 's':
+			po.suspicious = 1; /* as ps --suspicious */
 			break;
 		default:
 			usage(stderr);

@@ -33,6 +33,7 @@ struct procrules_opts {
 	int kill;              /* --kill: act on stuck-cgi findings */
 	int no_hidden;         /* skip the hidden-process scan */
 	double interval;       /* seconds the CPU sample spans; 0: lifetime */
+	int suspicious;        /* procrules_run: also the suspicious checks */
 };
 
 /* Suspicious processes, sockets and interfaces. */

@@ -60,7 +60,7 @@ check_nomatch "no sshd, cron or sakimori finding" '"comm":"(sshd|cron|sakimori|m
 check_nomatch "nothing is hidden on this machine" '"check":"proc-hidden"' "$OUT"
 
 # check includes the same rules
-run "$SAKIMORI" check --interval 0 --json
+run "$SAKIMORI" check --suspicious --interval 0 --json
 check_match "check reports the deleted /tmp executable" "\"check\":\"proc-exe-deleted\",\"subject\":\"pid $deleted\"" "$OUT"
 check_match "check reports the listener" "\"check\":\"proc-listener\",\"subject\":\"pid $listener\"" "$OUT"
 printf 'check proc-listener { allow "%s" }\n' "$port" >"$TMP/allow.conf"
