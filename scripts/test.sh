@@ -6,6 +6,8 @@
 # with one line "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
+# Packages: deps.sh runs apt-get install for whatever is missing (build, test
+# and benchmark dependencies; needs root on a fresh machine).
 scripts/deps.sh test || exit 1
 
 passed=0
