@@ -52,6 +52,8 @@ nsenter -t "$PEER" -n ip addr add 10.8.0.2/24 dev fl1
 nsenter -t "$PEER" -n ip link set fl1 up
 "$PY" "$HELPER" listen 10.8.0.1 8081 40 > /dev/null 2>&1 &
 cleanup "kill $!"
+# The SYNs must find the listener, or they are answered with resets.
+for i in $(seq 1 100); do ss -Hltn "sport = :8081" | grep -q . && break; sleep 0.1; done
 # B drops the SYN-ACKs: A's handshakes stay in SYN_RECV
 nsenter -t "$PEER" -n nft -f - <<'NFT'
 table inet t {
