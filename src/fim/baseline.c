@@ -385,6 +385,11 @@ get_str(const char *w, size_t n, char **out)
 			}
 			*d++ = (char)(h * 16 + l);
 			i += 2;
+		} else if ((unsigned char)w[i] <= ' ' ||
+		    (unsigned char)w[i] > '~') {
+			/* The writer encodes these: a raw one is corruption. */
+			free(s);
+			return -1;
 		} else {
 			*d++ = w[i];
 		}
