@@ -5,6 +5,7 @@
  * the site change).  Rows that still follow an older layout are matched
  * against it by their value count.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "logs/logs.h"
@@ -166,7 +167,9 @@ fill(const struct logs_w3c_layout *l, const struct logs_str *v, unsigned nv,
 				a->bytes = x;
 			break;
 		case F_TAKEN:
-			if (p_num_or_dash(&c, ce, &x) == 0 && c == ce && x >= 0)
+			/* time-taken is in ms; a value that overflows in us is nonsense. */
+			if (p_num_or_dash(&c, ce, &x) == 0 && c == ce &&
+			    x >= 0 && x <= INT64_MAX / 1000)
 				a->duration_us = x * 1000;
 			break;
 		case F_VERSION:
