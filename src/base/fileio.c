@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <zlib.h>
+
 #include "base/err.h"
 #include "base/strbuf.h"
 
@@ -56,6 +58,69 @@ file_read(const char *path, size_t max, struct strbuf *out, int *truncated,
 		}
 	}
 	close(fd);
+	if (out->p == NULL)
+		strbuf_add(out, "", 0);
+	return 0;
+}
+
+/* Whether path names a gzip file by its suffix. */
+static int
+is_gz(const char *path)
+{
+	size_t n = strlen(path);
+
+	return n > 3 && strcmp(path + n - 3, ".gz") == 0;
+}
+
+int
+file_read_any(const char *path, size_t max, struct strbuf *out, int *truncated,
+    struct err *err)
+{
+	char chunk[8192];
+	gzFile gz;
+	int fd;
+
+	if (!is_gz(path))
+		return file_read(path, max, out, truncated, err);
+	strbuf_reset(out);
+	if (truncated)
+		*truncated = 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd == -1)
+		return err_sys(err, errno, "cannot open '%s'", path);
+	if ((gz = gzdopen(fd, "rb")) == NULL) {
+		close(fd);
+		return err_set(err, ENOMEM, "cannot read '%s'", path);
+	}
+	for (;;) {
+		size_t want = sizeof(chunk);
+		int n;
+
+		if (out->len >= max) {
+			if (truncated && gzread(gz, chunk, 1) > 0)
+				*truncated = 1;
+			break;
+		}
+		if (want > max - out->len)
+			want = max - out->len;
+		n = gzread(gz, chunk, (unsigned)want);
+		if (n < 0) {
+			int e;
+			const char *why = gzerror(gz, &e);
+
+			err_set(err, EIO, "cannot decompress '%s': %s", path,
+			    why ? why : "error");
+			gzclose(gz);
+			return -1;
+		}
+		if (n == 0)
+			break;
+		if (strbuf_add(out, chunk, (size_t)n) == -1) {
+			gzclose(gz);
+			return err_set(err, ENOMEM, "'%s' is too large", path);
+		}
+	}
+	gzclose(gz);
 	if (out->p == NULL)
 		strbuf_add(out, "", 0);
 	return 0;

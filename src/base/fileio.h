@@ -20,6 +20,14 @@ int file_read(const char *path, size_t max, struct strbuf *out, int *truncated,
     struct err *err);
 
 /*
+ * As file_read, but a path ending in ".gz" is decompressed (gzip); max
+ * and *truncated are about the decompressed bytes.  A corrupt stream is
+ * an error.
+ */
+int file_read_any(const char *path, size_t max, struct strbuf *out,
+    int *truncated, struct err *err);
+
+/*
  * Joins root and path ("" or NULL root means none) into dst.
  * 0, or -1 when it does not fit.
  */

@@ -400,6 +400,19 @@ load_baseline(struct fim_cmd *fc, struct fim_baseline *b, struct strbuf *raw)
 	return 0;
 }
 
+/* Which package installed each file, so that a later check can tell a
+ * file an upgrade dropped from one deleted by hand. */
+static void
+annotate(struct fim_cmd *fc, struct fim_baseline *b)
+{
+	struct fim_dpkg *dp = fim_dpkg_open(fc->cli->root);
+
+	if (dp == NULL)
+		return;
+	fim_dpkg_annotate(dp, b);
+	fim_dpkg_free(dp);
+}
+
 static int
 write_baseline(struct fim_cmd *fc, const struct fim_baseline *b)
 {
@@ -707,6 +720,7 @@ do_init(struct fim_cmd *fc, int argc, char **argv)
 		fim_baseline_release(&b);
 		return EXIT_SOFTWARE;
 	}
+	annotate(fc, &b);
 	if (write_baseline(fc, &b) == -1) {
 		fim_baseline_release(&b);
 		return EXIT_CANTCREAT;
@@ -781,6 +795,16 @@ report(struct fim_cmd *fc, const struct fim_baseline *old,
 				dp = fim_dpkg_open(fc->cli->root);
 			if (dp &&
 			    fim_dpkg_explains(dp, c->cur->path, old->created,
+			        c->pkg, sizeof(c->pkg)))
+				c->cls = FIM_C_PACKAGE;
+			break;
+		case FIM_C_REMOVED:
+			if (c->old->pkg == NULL)
+				break;
+			if (dp == NULL)
+				dp = fim_dpkg_open(fc->cli->root);
+			if (dp &&
+			    fim_dpkg_explains_removal(dp, c->old, old->created,
 			        c->pkg, sizeof(c->pkg)))
 				c->cls = FIM_C_PACKAGE;
 			break;
@@ -949,6 +973,7 @@ do_update(struct fim_cmd *fc, int argc, char **argv)
 		rc = EXIT_SOFTWARE;
 		goto out;
 	}
+	annotate(fc, &nb);
 	if (write_baseline(fc, &nb) == -1) {
 		rc = EXIT_CANTCREAT;
 		goto out;

@@ -8,7 +8,7 @@
  *	root /usr/bin
  *	exclude /etc/mtab
  *	fields path type mode uid gid size ino nlink mtime ctime atime hash
- *	  target caps xattrs flags err		(one line)
+ *	  target caps xattrs flags err pkg		(one line)
  *	entries 2
  *	/usr/bin f 0755 0 0 ...
  *	...
@@ -54,6 +54,7 @@ enum field {
 	F_XATTRS,
 	F_FLAGS,
 	F_ERR,
+	F_PKG,
 	F_NFIELDS,
 	F_UNKNOWN = -1,
 };
@@ -76,6 +77,7 @@ static const char *const field_names[F_NFIELDS] = {
     "xattrs",
     "flags",
     "err",
+    "pkg",
 };
 
 void
@@ -103,6 +105,7 @@ fim_baseline_release(struct fim_baseline *b)
 		free(b->e[i].target);
 		free(b->e[i].caps);
 		free(b->e[i].xattrs);
+		free(b->e[i].pkg);
 	}
 	free(b->e);
 	strv_free(b->roots, b->nroots);
@@ -306,7 +309,9 @@ fim_baseline_write(
 		put_str(sb, e->xattrs);
 		strbuf_addc(sb, ' ');
 		put_flags(sb, e->flags);
-		strbuf_printf(sb, " %d\n", e->err);
+		strbuf_printf(sb, " %d ", e->err);
+		put_str(sb, e->pkg);
+		strbuf_addc(sb, '\n');
 	}
 	if (strbuf_adds(sb, "end\n") == -1)
 		return err_set(err, ENOMEM,
@@ -509,6 +514,7 @@ entry_release(struct fim_entry *e)
 	free(e->target);
 	free(e->caps);
 	free(e->xattrs);
+	free(e->pkg);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -595,6 +601,9 @@ parse_entry(struct pstate *p, const char *ls, const char *le, const int *fmap,
 		case F_ERR:
 			rc = get_u64(w, n, &v);
 			e->err = v > 4095 ? 0 : (int)v;
+			break;
+		case F_PKG:
+			rc = get_str(w, n, &e->pkg);
 			break;
 		default:
 			break; /* a field of a newer version */

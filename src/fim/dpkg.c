@@ -3,10 +3,14 @@
  * every file of an installed package (/var/lib/dpkg/info/PKG.md5sums,
  * "<md5>  <path without leading slash>") and logs each install and
  * upgrade (/var/log/dpkg.log, "YYYY-MM-DD HH:MM:SS upgrade PKG:ARCH OLD
- * NEW"; a reinstall is an upgrade to the same version).  A changed file
- * is the package manager's doing when its content now matches its
- * package's record and the log shows that package installed or upgraded
- * since the baseline was made.
+ * NEW"; a reinstall is an upgrade to the same version; logrotate keeps
+ * dpkg.log.1 and older months as dpkg.log.N.gz).  A changed file is the
+ * package manager's doing when its content now matches its package's
+ * record and the log shows that package installed or upgraded since the
+ * baseline was made.  A file gone is, when the baseline recorded its
+ * package, the log shows that package upgraded or removed since, and no
+ * installed package lists the path any more (an upgrade that dropped or
+ * renamed it, as library upgrades do).
  *
  * The parsers are pure (bytes in); fim_dpkg_explains reads the records
  * on first use and the file's content with O_NOATIME.
@@ -16,6 +20,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
@@ -31,6 +36,7 @@
 #define MAX_PKGS (256u * 1024)         /* packages remembered */
 #define MD5SUMS_MAX (64 * 1024 * 1024) /* one md5sums file */
 #define LOG_MAX (256 * 1024 * 1024)    /* one dpkg.log */
+#define LOG_ROTATIONS 12               /* dpkg.log.1 ... dpkg.log.12.gz */
 
 struct md5rec {
 	char md5[33];
@@ -194,8 +200,9 @@ fim_dpkg_add_log(struct fim_dpkg *d, const char *data, size_t len)
 		c = ls + 19;
 		cur_spaces(&c, le);
 		n = cur_word(&c, le, &w);
-		if (!mem_eq(w, n, "install") && !mem_eq(w, n, "upgrade"))
-			continue; /* status, configure, trigproc, remove... */
+		if (!mem_eq(w, n, "install") && !mem_eq(w, n, "upgrade") &&
+		    !mem_eq(w, n, "remove") && !mem_eq(w, n, "purge"))
+			continue; /* status, configure, trigproc... */
 		cur_spaces(&c, le);
 		n = cur_word(&c, le, &w);
 		if (n == 0) {
@@ -261,12 +268,22 @@ load(struct fim_dpkg *d)
 	}
 	if (dh)
 		closedir(dh);
-	/* The rotated log first would not matter: the latest time wins. */
-	for (int i = 0; i < 2; i++) {
-		snprintf(p, sizeof(p), "%s/var/log/dpkg.log%s", d->root,
-		    i ? ".1" : "");
-		if (file_read(p, LOG_MAX, &sb, NULL, NULL) == 0)
+	/* The log and its rotations (logrotate keeps 12 months, .2 on
+	 * gzipped); order does not matter: the latest time wins. */
+	for (int i = 0; i <= LOG_ROTATIONS; i++) {
+		if (i == 0)
+			snprintf(p, sizeof(p), "%s/var/log/dpkg.log", d->root);
+		else
+			snprintf(p, sizeof(p), "%s/var/log/dpkg.log.%d%s",
+			    d->root, i, i == 1 ? "" : ".gz");
+		if (file_read_any(p, LOG_MAX, &sb, NULL, NULL) == 0)
 			fim_dpkg_add_log(d, sb.p ? sb.p : "", sb.len);
+		else if (i == 1) { /* some keep .1 compressed too */
+			snprintf(
+			    p, sizeof(p), "%s/var/log/dpkg.log.1.gz", d->root);
+			if (file_read_any(p, LOG_MAX, &sb, NULL, NULL) == 0)
+				fim_dpkg_add_log(d, sb.p ? sb.p : "", sb.len);
+		}
 	}
 	strbuf_release(&sb);
 }
@@ -337,6 +354,54 @@ lookup(const struct fim_dpkg *d, const char *path, const char **pkg)
 	return NULL;
 }
 
+/* The records name paths inside the root the scan was given. */
+static const char *
+lookup_rooted(struct fim_dpkg *d, const char *path, const char **pkg)
+{
+	size_t rl = strlen(d->root);
+
+	if (!d->loaded)
+		load(d);
+	if (rl > 0 && strncmp(path, d->root, rl) == 0 && path[rl] == '/')
+		return lookup(d, path + rl, pkg);
+	return lookup(d, path, pkg);
+}
+
+int
+fim_dpkg_explains_removal(struct fim_dpkg *d, const struct fim_entry *old,
+    time_t since, char *pkg, size_t pkgsz)
+{
+	const char *p = NULL;
+
+	if (old->pkg == NULL)
+		return 0;
+	if (lookup_rooted(d, old->path, &p) != NULL)
+		return 0; /* still a package's file: its removal is not dpkg's */
+	if (fim_dpkg_last_change(d, old->pkg) < since)
+		return 0;
+	snprintf(pkg, pkgsz, "%s", old->pkg);
+	return 1;
+}
+
+size_t
+fim_dpkg_annotate(struct fim_dpkg *d, struct fim_baseline *b)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < b->n; i++) {
+		struct fim_entry *e = &b->e[i];
+		const char *p = NULL;
+
+		free(e->pkg);
+		e->pkg = NULL;
+		if (!S_ISREG(e->mode) || lookup_rooted(d, e->path, &p) == NULL)
+			continue;
+		if ((e->pkg = strdup(p)) != NULL)
+			n++;
+	}
+	return n;
+}
+
 int
 fim_dpkg_explains(
     struct fim_dpkg *d, const char *path, time_t since, char *pkg, size_t pkgsz)
@@ -344,15 +409,7 @@ fim_dpkg_explains(
 	const char *want, *p = NULL;
 	char now[33];
 
-	size_t rl = strlen(d->root);
-
-	if (!d->loaded)
-		load(d);
-	/* The records name paths inside the root the scan was given. */
-	if (rl > 0 && strncmp(path, d->root, rl) == 0 && path[rl] == '/')
-		want = lookup(d, path + rl, &p);
-	else
-		want = lookup(d, path, &p);
+	want = lookup_rooted(d, path, &p);
 	if (want == NULL || fim_dpkg_last_change(d, p) < since)
 		return 0;
 	if (file_md5(d, path, now) == -1 || strcmp(now, want) != 0)

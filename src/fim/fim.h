@@ -44,7 +44,8 @@ struct fim_entry {
 	char *caps;   /* security.capability as hex, NULL when none */
 	char *xattrs; /* other extended attributes "name=hex,...", or NULL */
 	unsigned flags;
-	int err; /* errno when FIM_F_UNREADABLE */
+	int err;   /* errno when FIM_F_UNREADABLE */
+	char *pkg; /* the dpkg package that installed it, NULL when none */
 };
 
 /* A baseline: what was recorded, sorted by path (byte order). */
@@ -204,8 +205,9 @@ int fim_path_under(const char *path, const char *root);
 
 /*
  * dpkg's records: the md5sums of installed packages' files
- * (ROOT/var/lib/dpkg/info/ *.md5sums) and the times of installs and
- * upgrades (ROOT/var/log/dpkg.log).  Loaded lazily; bounded.
+ * (ROOT/var/lib/dpkg/info/ *.md5sums) and the times of installs,
+ * upgrades and removals (ROOT/var/log/dpkg.log and its rotations, the
+ * older ones gzipped).  Loaded lazily; bounded.
  */
 struct fim_dpkg;
 struct fim_dpkg *fim_dpkg_open(const char *root);
@@ -218,13 +220,28 @@ void fim_dpkg_free(struct fim_dpkg *d);
  */
 int fim_dpkg_explains(struct fim_dpkg *d, const char *path, time_t since,
     char *pkg, size_t pkgsz);
+/*
+ * 1 when dpkg explains that a file recorded in the baseline (old, with
+ * the package that owned it then) is gone: the log shows that package
+ * upgraded, reinstalled or removed at or after since, and no installed
+ * package lists the path any more.  pkg gets the package name.
+ */
+int fim_dpkg_explains_removal(struct fim_dpkg *d, const struct fim_entry *old,
+    time_t since, char *pkg, size_t pkgsz);
+/*
+ * Records in each regular file's entry of b the package that installed
+ * it (entry->pkg), from dpkg's records; entries of no package get NULL.
+ * Returns how many were attributed.
+ */
+size_t fim_dpkg_annotate(struct fim_dpkg *d, struct fim_baseline *b);
 /* Pure parsers, for tests and fuzzing. */
 /* One md5sums file of package pkg into d; returns lines skipped as malformed. */
 size_t fim_dpkg_add_md5sums(
     struct fim_dpkg *d, const char *pkg, const char *data, size_t len);
 /* dpkg.log text; returns lines skipped as malformed. */
 size_t fim_dpkg_add_log(struct fim_dpkg *d, const char *data, size_t len);
-/* The package's last install/upgrade time from the log (0 if none). */
+/* The package's last install, upgrade or removal time from the log (0 if
+ * none). */
 time_t fim_dpkg_last_change(const struct fim_dpkg *d, const char *pkg);
 /* The md5 (32 hex) recorded for path, with the package; NULL if none. */
 const char *fim_dpkg_md5(

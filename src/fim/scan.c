@@ -373,6 +373,7 @@ entry_free(struct fim_entry *e)
 	free(e->target);
 	free(e->caps);
 	free(e->xattrs);
+	free(e->pkg);
 	free(e);
 }
 

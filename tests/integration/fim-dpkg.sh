@@ -32,6 +32,10 @@ build_deb() {	# build_deb VERSION TOOL-TEXT -> $TMP/$PKG_VERSION.deb
 	printf '#!/bin/sh\necho "%s"\n' "$2" > "$d$DEST/bin/tool"
 	chmod 755 "$d$DEST/bin/tool"
 	echo "data that stays the same" > "$d$DEST/share/data"
+	# A library named by its version, as upgrades rename them: 1.0 ships
+	# libx.so.1.0, 1.1 ships libx.so.1.1 and no longer the old one.
+	mkdir -p "$d$DEST/lib"
+	printf 'library %s\n' "$1" > "$d$DEST/lib/libx.so.$1"
 	cat > "$d/DEBIAN/control" <<EOF
 Package: $PKG
 Version: $1
@@ -57,6 +61,10 @@ run "$SAKIMORI" fim check --json
 check_eq "after an upgrade: exit 0 (nothing unexplained)" 0 "$RC"
 cls() { printf '%s\n' "$OUT" | jq -r --arg p "$1" 'select(.type == "change" and .path == $p) | "\(.class) \(.package)"'; }
 check_eq "the upgraded program is the package manager's change" "package $PKG" "$(cls "$DEST/bin/tool")"
+check_eq "the library the upgrade dropped: removed by the package manager" "package $PKG" "$(cls "$DEST/lib/libx.so.1.0")"
+check_eq "  and its JSON says it is gone" "removed" \
+	"$(printf '%s\n' "$OUT" | jq -r --arg p "$DEST/lib/libx.so.1.0" 'select(.path == $p) | .status')"
+check_eq "the library the upgrade added: the package manager's" "package $PKG" "$(cls "$DEST/lib/libx.so.1.1")"
 check_match "  with its hash among the changes" "hash" \
 	"$(printf '%s\n' "$OUT" | jq -r --arg p "$DEST/bin/tool" 'select(.path == $p) | .changes | keys | join(",")')"
 run "$SAKIMORI" fim check
@@ -76,5 +84,15 @@ run "$SAKIMORI" fim check --json
 check_eq "a hand-altered package file: exit 2" 2 "$RC"
 check_eq "reported as a changed program, not the package's" "changed-program null" "$(cls "$DEST/bin/tool")"
 check_eq "while the untouched file stays explained" "package $PKG" "$(cls "$DEST/share/data")"
+
+# A package's file deleted by hand, with no upgrade since: an alert, even
+# though its package is known (the baseline recorded it).
+"$SAKIMORI" fim update >/dev/null
+check "the baseline records the owning package" \
+	grep -q " $PKG\$" "$SAKIMORI_STATE_DIR/fim/baseline"
+rm "$DEST/share/data"
+run "$SAKIMORI" fim check --json
+check_eq "a package file deleted by hand: exit 1 (a warning)" 1 "$RC"
+check_eq "reported as removed, not the package's" "removed null" "$(cls "$DEST/share/data")"
 
 done_testing

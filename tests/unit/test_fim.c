@@ -267,6 +267,88 @@ classifies_changes(void **state)
 	fim_baseline_release(&b);
 }
 
+static time_t
+local_time(int y, int mo, int d, int h, int mi)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_isdst = -1;
+	return mktime(&tm);
+}
+
+/* Files gone after an upgrade or a removal, with the upgrade only in a
+ * gzipped rotation of dpkg.log; the owning package recorded at init. */
+static void
+explains_removals(void **state)
+{
+	char root[4096];
+	struct fim_dpkg *d;
+	struct fim_baseline b;
+	struct fim_entry e;
+	char pkg[128];
+	time_t before = local_time(2026, 11, 20, 0, 0);
+
+	(void)state;
+	snprintf(root, sizeof(root), "%s/fim/dpkgroot", FIXTURES);
+	d = fim_dpkg_open(root);
+	assert_non_null(d);
+	memset(&e, 0, sizeof(e));
+	e.mode = S_IFREG | 0644;
+	/* An upgrade renamed the library: the old name is gone, no package
+	 * lists it, and the package that owned it was upgraded since. */
+	e.path = "/usr/lib/libx.so.1.0";
+	e.pkg = "libx1";
+	assert_int_equal(
+	    fim_dpkg_explains_removal(d, &e, before, pkg, sizeof(pkg)), 1);
+	assert_string_equal(pkg, "libx1");
+	/* ... but not when the baseline is newer than the upgrade. */
+	assert_int_equal(fim_dpkg_explains_removal(d, &e,
+	                     local_time(2026, 11, 26, 0, 0), pkg, sizeof(pkg)),
+	    0);
+	/* A removed package. */
+	e.path = "/usr/lib/gone.so";
+	e.pkg = "gone";
+	assert_int_equal(
+	    fim_dpkg_explains_removal(d, &e, before, pkg, sizeof(pkg)), 1);
+	/* Still a file of its (upgraded) package: deleted by someone else. */
+	e.path = "/usr/bin/keep";
+	e.pkg = "keep";
+	assert_int_equal(
+	    fim_dpkg_explains_removal(d, &e, before, pkg, sizeof(pkg)), 0);
+	/* No package recorded in the baseline: never explained. */
+	e.path = "/usr/lib/libx.so.1.0";
+	e.pkg = NULL;
+	assert_int_equal(
+	    fim_dpkg_explains_removal(d, &e, before, pkg, sizeof(pkg)), 0);
+
+	/* Annotation: regular files of a package get its name. */
+	fim_baseline_init(&b);
+	b.e = calloc(4, sizeof(*b.e));
+	assert_non_null(b.e);
+	b.n = b.cap = 4;
+	b.e[0].path = strdup("/usr/bin");
+	b.e[0].mode = S_IFDIR | 0755;
+	b.e[1].path = strdup("/usr/bin/keep");
+	b.e[1].mode = S_IFREG | 0755;
+	b.e[2].path = strdup("/usr/bin/other");
+	b.e[2].mode = S_IFREG | 0755;
+	b.e[3].path = strdup("/usr/lib/libx.so.1.1");
+	b.e[3].mode = S_IFREG | 0644;
+	assert_int_equal(fim_dpkg_annotate(d, &b), 2);
+	assert_null(b.e[0].pkg);
+	assert_string_equal(b.e[1].pkg, "keep");
+	assert_null(b.e[2].pkg);
+	assert_string_equal(b.e[3].pkg, "libx1");
+	fim_baseline_release(&b);
+	fim_dpkg_free(d);
+}
+
 static void
 reads_dpkg_records(void **state)
 {
@@ -358,6 +440,7 @@ main(void)
 	    cmocka_unit_test(refuses_truncated_and_corrupt),
 	    cmocka_unit_test(classifies_changes),
 	    cmocka_unit_test(reads_dpkg_records),
+	    cmocka_unit_test(explains_removals),
 	    cmocka_unit_test(signs_and_refuses),
 	};
 
