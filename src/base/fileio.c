@@ -17,47 +17,56 @@
 #include "base/err.h"
 #include "base/strbuf.h"
 
-int
-file_read(const char *path, size_t max, struct strbuf *out, int *truncated,
-    struct err *err)
+/* A source of bytes: a plain file descriptor or a gzip stream. */
+struct src {
+	int fd;
+	gzFile gz; /* NULL for a plain file */
+};
+
+/* Up to n bytes; -1 with errno (EIO for a corrupt gzip stream). */
+static ssize_t
+src_read(struct src *s, char *buf, size_t n)
+{
+	int k;
+
+	if (s->gz == NULL)
+		return read(s->fd, buf, n);
+	k = gzread(s->gz, buf, (unsigned)n);
+	if (k < 0)
+		errno = EIO;
+	return k;
+}
+
+/* Reads the whole source into out, at most max bytes (see file_read). */
+static int
+read_all(struct src *s, const char *path, size_t max, struct strbuf *out,
+    int *truncated, struct err *err)
 {
 	char chunk[8192];
-	int fd;
 
-	strbuf_reset(out);
-	if (truncated)
-		*truncated = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd == -1)
-		return err_sys(err, errno, "cannot open '%s'", path);
 	for (;;) {
 		size_t want = sizeof(chunk);
 		ssize_t n;
 
 		if (out->len >= max) {
 			/* One more byte tells a file of exactly max from a longer one. */
-			if (truncated && read(fd, chunk, 1) > 0)
+			if (truncated && src_read(s, chunk, 1) > 0)
 				*truncated = 1;
 			break;
 		}
 		if (want > max - out->len)
 			want = max - out->len;
-		n = read(fd, chunk, want);
+		n = src_read(s, chunk, want);
 		if (n == -1) {
-			if (errno == EINTR)
+			if (errno == EINTR && s->gz == NULL)
 				continue;
-			int e = errno;
-			close(fd);
-			return err_sys(err, e, "cannot read '%s'", path);
+			return err_sys(err, errno, "cannot read '%s'", path);
 		}
 		if (n == 0)
 			break;
-		if (strbuf_add(out, chunk, (size_t)n) == -1) {
-			close(fd);
+		if (strbuf_add(out, chunk, (size_t)n) == -1)
 			return err_set(err, ENOMEM, "'%s' is too large", path);
-		}
 	}
-	close(fd);
 	if (out->p == NULL)
 		strbuf_add(out, "", 0);
 	return 0;
@@ -72,58 +81,43 @@ is_gz(const char *path)
 	return n > 3 && strcmp(path + n - 3, ".gz") == 0;
 }
 
+static int
+read_file(const char *path, int gunzip, size_t max, struct strbuf *out,
+    int *truncated, struct err *err)
+{
+	struct src s = {.fd = -1, .gz = NULL};
+	int rc;
+
+	strbuf_reset(out);
+	if (truncated)
+		*truncated = 0;
+	s.fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (s.fd == -1)
+		return err_sys(err, errno, "cannot open '%s'", path);
+	if (gunzip && (s.gz = gzdopen(s.fd, "rb")) == NULL) {
+		close(s.fd);
+		return err_set(err, ENOMEM, "cannot read '%s'", path);
+	}
+	rc = read_all(&s, path, max, out, truncated, err);
+	if (s.gz)
+		gzclose(s.gz); /* closes the descriptor too */
+	else
+		close(s.fd);
+	return rc;
+}
+
+int
+file_read(const char *path, size_t max, struct strbuf *out, int *truncated,
+    struct err *err)
+{
+	return read_file(path, 0, max, out, truncated, err);
+}
+
 int
 file_read_any(const char *path, size_t max, struct strbuf *out, int *truncated,
     struct err *err)
 {
-	char chunk[8192];
-	gzFile gz;
-	int fd;
-
-	if (!is_gz(path))
-		return file_read(path, max, out, truncated, err);
-	strbuf_reset(out);
-	if (truncated)
-		*truncated = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd == -1)
-		return err_sys(err, errno, "cannot open '%s'", path);
-	if ((gz = gzdopen(fd, "rb")) == NULL) {
-		close(fd);
-		return err_set(err, ENOMEM, "cannot read '%s'", path);
-	}
-	for (;;) {
-		size_t want = sizeof(chunk);
-		int n;
-
-		if (out->len >= max) {
-			if (truncated && gzread(gz, chunk, 1) > 0)
-				*truncated = 1;
-			break;
-		}
-		if (want > max - out->len)
-			want = max - out->len;
-		n = gzread(gz, chunk, (unsigned)want);
-		if (n < 0) {
-			int e;
-			const char *why = gzerror(gz, &e);
-
-			err_set(err, EIO, "cannot decompress '%s': %s", path,
-			    why ? why : "error");
-			gzclose(gz);
-			return -1;
-		}
-		if (n == 0)
-			break;
-		if (strbuf_add(out, chunk, (size_t)n) == -1) {
-			gzclose(gz);
-			return err_set(err, ENOMEM, "'%s' is too large", path);
-		}
-	}
-	gzclose(gz);
-	if (out->p == NULL)
-		strbuf_add(out, "", 0);
-	return 0;
+	return read_file(path, is_gz(path), max, out, truncated, err);
 }
 
 int
