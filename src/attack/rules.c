@@ -61,6 +61,14 @@ attack_sev_parse(const char *s, size_t n, enum attack_sev *out)
 	return -1;
 }
 
+void
+rules_set_paranoia(struct attack_ruleset *rs, int level)
+{
+	for (size_t i = 0; i < rs->n; i++)
+		if (rs->r[i].paranoia > level)
+			rs->r[i].disabled = 1;
+}
+
 struct attack_rule *
 rules_find(struct attack_ruleset *rs, uint32_t id)
 {
@@ -203,6 +211,7 @@ rules_parse(struct attack_ruleset *rs, const char *name, const char *text,
 			memset(&r, 0, sizeof(r));
 			r.fields = 1u << AF_PATH | 1u << AF_QUERY;
 			r.sev = ASEV_MEDIUM;
+			r.paranoia = 1;
 			snprintf(
 			    r.origin, sizeof(r.origin), "%s:%d", name, lineno);
 			open = 1;
@@ -255,6 +264,13 @@ rules_parse(struct attack_ruleset *rs, const char *name, const char *text,
 			r.caseful = mem_eq(v, vl, "sensitive");
 		} else if (mem_eq(k, kl, "disabled")) {
 			r.disabled = mem_eq(v, vl, "yes");
+		} else if (mem_eq(k, kl, "paranoia")) {
+			if (vl != 1 || v[0] < '1' || v[0] > '4') {
+				err_set(err, 0, "%s:%d: paranoia is 1 to 4",
+				    name, lineno);
+				goto fail;
+			}
+			r.paranoia = v[0] - '0';
 		} else if (mem_eq(k, kl, "pattern")) {
 			if (vl == 0 || vl > RULE_PATTERN_MAX) {
 				err_set(err, 0,

@@ -21,6 +21,10 @@
  *	             that this rule reports
  *	disabled:    yes - the rule is known but not used (to switch off a
  *	             shipped rule from an override file)
+ *	paranoia:    1 (default) to 4: the rule is used only when the
+ *	             configured paranoia level is at least this, as in the
+ *	             OWASP CRS (higher levels catch more and flag more
+ *	             legitimate requests)
  *
  * Example:
  *	id: 100100
@@ -76,6 +80,7 @@ struct attack_rule {
 	enum attack_form form;
 	int caseful;
 	int disabled;
+	int paranoia;     /* 1..4 */
 	char *pattern;    /* NULL for an anomaly rule */
 	char anomaly[32]; /* "" for a pattern rule */
 	char origin[128]; /* "file:line" of the stanza */
@@ -104,6 +109,12 @@ int rules_parse(struct attack_ruleset *rs, const char *name, const char *text,
  */
 int rules_load_path(
     struct attack_ruleset *rs, const char *path, struct err *err);
+
+/*
+ * Switches off (disabled) every rule whose paranoia level is above level
+ * (1..4): what a configured "paranoia N" does before compiling.
+ */
+void rules_set_paranoia(struct attack_ruleset *rs, int level);
 
 /* The rule with id, or NULL. */
 struct attack_rule *rules_find(struct attack_ruleset *rs, uint32_t id);

@@ -40,6 +40,7 @@ static const struct schema_key fim_keys[] = {
 static const struct schema_key web_attack_keys[] = {
     {"rules", SK_LIST},         /* extra rule files or directories */
     {"disable-rules", SK_LIST}, /* rule ids to switch off */
+    {"paranoia", SK_NUM},       /* 1..4: use rules up to this level */
     {NULL, 0},
 };
 
@@ -204,7 +205,8 @@ const struct schema_check schema_checks[] = {
         "MTA processes running (sendmail, postfix, exim, qmail): a spam run "
         "forks many",
         0, 100, 300, none_keys},
-    {"web-attack", "attack signatures in web logs (rules, disable-rules)", 0,
+    {"web-attack",
+        "attack signatures in web logs (rules, paranoia, disable-rules)", 0,
         NAN, NAN, web_attack_keys},
     {"web-login-burst", "login POSTs from one address within window", 0, 20,
         NAN, web_rate_keys},

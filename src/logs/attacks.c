@@ -57,22 +57,28 @@ rules_base(const struct logs_opts *o)
 	return SAKIMORI_DATADIR "/rules";
 }
 
-/* Extra rule files and disabled ids from "check web-attack { }". */
+/* Extra rule files, the paranoia level (default 1) and disabled ids from
+ * "check web-attack { }". */
 static int
 rules_from_conf(const struct logs_opts *o, struct attack_ruleset *rs)
 {
 	const struct conf_node *blk, *n;
 	struct err err = {0};
+	double lvl;
 
 	if (o->conf == NULL ||
-	    (blk = conf_check(o->conf, "web-attack", NULL)) == NULL)
+	    (blk = conf_check(o->conf, "web-attack", NULL)) == NULL) {
+		rules_set_paranoia(rs, 1);
 		return 0;
+	}
 	if ((n = conf_find(blk, "rules")) != NULL)
 		for (size_t i = 0; i < n->nvals; i++)
 			if (rules_load_path(rs, n->vals[i].str, &err) == -1) {
 				snprintf(errbuf, sizeof(errbuf), "%s", err.msg);
 				return -1;
 			}
+	lvl = conf_num(blk, "paranoia", 1);
+	rules_set_paranoia(rs, lvl < 1 ? 1 : lvl > 4 ? 4 : (int)lvl);
 	if ((n = conf_find(blk, "disable-rules")) != NULL)
 		for (size_t i = 0; i < n->nvals; i++) {
 			struct attack_rule *r =
