@@ -356,6 +356,11 @@ norm_shell(const char *s, size_t n, char *out)
 		}
 		i++;
 	emit:
+		if (c == '\n') { /* a command separator to the shell */
+			out[o++] = '\n';
+			space = 1;
+			continue;
+		}
 		if (is_space(c)) {
 			if (!space)
 				out[o++] = ' ';

@@ -61,7 +61,7 @@ size_t norm_path(const char *s, size_t n, char *out, unsigned *flags);
  * The shell's view of decoded text, for command-injection signatures:
  * drops the quoting and escaping that shells ignore (\ ' " ^ and empty
  * expansions such as $@ or ${x}), turns $IFS / ${IFS} and runs of
- * whitespace into one space.  out needs n bytes.  Returns the length.
+ * whitespace into one space; a newline, which separates commands, stays.  out needs n bytes.  Returns the length.
  */
 size_t norm_shell(const char *s, size_t n, char *out);
 
