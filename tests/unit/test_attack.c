@@ -22,25 +22,37 @@
 
 #define RULES_DIR FIXTURES "/../../rules"
 
-static struct attack_engine engine;
+static struct attack_engine engine;        /* shipped rules, paranoia 1 */
+static struct attack_engine engine_strict; /* paranoia 4, as CRS tests */
 
 static int
-setup(void **state)
+engine_load(struct attack_engine *e, int paranoia)
 {
 	struct attack_ruleset rs;
 	struct err err = {0};
 
-	(void)state;
 	rules_init(&rs);
 	if (rules_load_path(&rs, RULES_DIR, &err) == -1) {
 		fprintf(stderr, "%s\n", err.msg);
+		rules_release(&rs);
 		return -1;
 	}
-	if (attack_engine_init(&engine, &rs, NULL, &err) == -1) {
+	rules_set_paranoia(&rs, paranoia);
+	if (attack_engine_init(e, &rs, NULL, &err) == -1) {
 		fprintf(stderr, "%s\n", err.msg);
+		rules_release(&rs);
 		return -1;
 	}
 	return 0;
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	if (engine_load(&engine, 1) == -1)
+		return -1;
+	return engine_load(&engine_strict, 4);
 }
 
 static int
@@ -48,12 +60,13 @@ teardown(void **state)
 {
 	(void)state;
 	attack_engine_release(&engine);
+	attack_engine_release(&engine_strict);
 	return 0;
 }
 
 static size_t
-match(const char *method, const char *uri, const char *ua,
-    struct attack_result *res)
+match_on(struct attack_engine *e, const char *method, const char *uri,
+    const char *ua, struct attack_result *res)
 {
 	struct attack_req rq = {0};
 
@@ -62,19 +75,32 @@ match(const char *method, const char *uri, const char *ua,
 	attack_req_uri(&rq, uri, strlen(uri));
 	rq.ua = ua;
 	rq.ua_len = ua ? strlen(ua) : 0;
-	return attack_match(&engine, &rq, res);
+	return attack_match(e, &rq, res);
+}
+
+static size_t
+match(const char *method, const char *uri, const char *ua,
+    struct attack_result *res)
+{
+	return match_on(&engine, method, uri, ua, res);
+}
+
+static void
+explain_on(const struct attack_engine *e, const char *what,
+    const struct attack_result *res)
+{
+	for (size_t i = 0; i < res->nhits; i++) {
+		const struct attack_rule *r = attack_rule_of(e, &res->hit[i]);
+
+		fprintf(stderr, "  %s: rule %u %s (%s)\n", what, r->id, r->cls,
+		    r->desc);
+	}
 }
 
 static void
 explain(const char *what, const struct attack_result *res)
 {
-	for (size_t i = 0; i < res->nhits; i++) {
-		const struct attack_rule *r =
-		    attack_rule_of(&engine, &res->hit[i]);
-
-		fprintf(stderr, "  %s: rule %u %s (%s)\n", what, r->id, r->cls,
-		    r->desc);
-	}
+	explain_on(&engine, what, res);
 }
 
 /* ---- normaliser ---- */
@@ -306,14 +332,58 @@ benign_look_alikes(void **state)
 	    "/api/items?filter=name&online=1",
 	    "/search?q=drop+shipping+table+lamps",
 	    "/search?q=Tom's+diner",
+	    /* SQL words in searches */
+	    "/search?q=select+all+from+the+menu",
+	    "/search?q=union+of+select+committees",
+	    "/search?q=insert+coin+into+slot",
+	    "/search?q=order+by+price",
+	    "/search?q=1+or+2+bedrooms",
+	    "/search?q=null+and+void",
+	    "/search?q=black+%26+white+photos",
+	    "/search?q=O%27Reilly+books",
+	    "/search?q=50%25+off",
+	    "/search?q=how+to+use+cat+command",
+	    "/search?q=at+the+store",
+	    "/search?q=if+(x+%3E+1)",
+	    /* '..' inside file names, encoded characters in paths */
+	    "/files/release..notes.txt",
+	    "/downloads/archive..2023.tar.gz",
+	    "/docs/v1.2..v1.3-changes.html",
+	    "/wiki/Etc/GMT%2B5",
+	    "/wiki/Cat_(Unix)",
+	    "/wiki/AT%26T",
+	    "/images/logo%402x.png",
+	    "/recipes/mac-%26-cheese",
+	    "/api/v2/users?fields=id,name,email&sort=-created_at&limit=50",
+	    "/api/search?filter[status]=open&filter[type]=bug",
+	    "/redirect?url=https%3A%2F%2Fwww.example.org%2Fpage",
+	    "/login?next=%2Fdashboard%3Ftab%3Dsettings",
+	    "/maps?ll=35.6895,139.6917&z=12",
+	    "/search?q=%60backticks%60+in+markdown",
+	};
+	/* user agents with parentheses, semicolons, '+' and URLs */
+	static const char *const uas[] = {
+	    "Mozilla/5.0 (X11; Linux x86_64; rv:109.0) Gecko/20100101 "
+	    "Firefox/115.0",
+	    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
+	    "(KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36",
+	    "Mozilla/4.0 (compatible; MSIE 7.0; Windows NT 5.1; .NET CLR "
+	    "1.1.4322; .NET CLR 2.0.50727)",
+	    "Mozilla/5.0 (compatible; bingbot/2.0; "
+	    "+http://www.bing.com/bingbot.htm)",
+	    "Dalvik/2.1.0 (Linux; U; Android 11; Redmi Note 8 Pro "
+	    "MIUI/V12.5.6.0.RGGMIXM)",
+	    "facebookexternalhit/1.1 "
+	    "(+http://www.facebook.com/externalhit_uatext.php)",
+	    "Mozilla/5.0 (iPad; CPU OS 16_6 like Mac OS X) "
+	    "AppleWebKit/605.1.15 "
+	    "(KHTML, like Gecko) CriOS/119.0 Mobile/15E148 Safari/604.1",
 	};
 	struct attack_result res;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
-		if (match("GET", ok[i],
-		        "Mozilla/5.0 (X11; Linux x86_64; rv:109.0) "
-		        "Gecko/20100101 Firefox/115.0",
+		if (match("GET", ok[i], uas[i % (sizeof(uas) / sizeof(uas[0]))],
 		        &res) != 0) {
 			fprintf(stderr, "false positive: %s\n", ok[i]);
 			explain("hit", &res);
@@ -425,31 +495,80 @@ modern_attacks(void **state)
 
 /* ---- OWASP CRS regression requests ---- */
 
+/*
+ * How the rows are judged (the corpus README: the rule-file group is the
+ * class, not the exact rule id):
+ *  - detect rows whose payload is in a field an access log records
+ *    (method, URI, User-Agent) must be flagged with a class of the row's
+ *    family; the others ("not in a logged field") are counted apart;
+ *  - no-detect rows must not be flagged at all, except the few where
+ *    CRS's "no_expect_ids" only says that one rule must stay silent on
+ *    an attack another rule catches (other_rule[] below);
+ *  - CRS runs its regression tests at paranoia level 4 (tests/
+ *    docker-compose.yml: BLOCKING_PARANOIA 4, ARG_LENGTH 400,
+ *    VALIDATE_UTF8_ENCODING 1), so the goal holds for the rules at
+ *    paranoia 4; the shipped default, paranoia 1, is measured too.
+ */
 struct family {
 	const char *group; /* CRS rule-file group */
 	const char *classes[6];
-	unsigned det, det_hit, nodet, nodet_hit, hidden;
+	unsigned det, det_hit, nodet, nodet_hit, hidden, other;
 };
 
-static struct family families[] = {
-    {"SCANNER-DETECTION", {"scanner"}, 0, 0, 0, 0, 0},
+static const struct family families_init[] = {
+    {"SCANNER-DETECTION", {"scanner"}, 0, 0, 0, 0, 0, 0},
     {"PROTOCOL-ENFORCEMENT",
         {"protocol", "iis-unicode", "sensitive-file", "traversal"}, 0, 0, 0, 0,
-        0},
-    {"PROTOCOL-ATTACK", {"protocol", "command-injection", "exploit-probe"}, 0,
-        0, 0, 0, 0},
-    {"ATTACK-LFI", {"traversal", "sensitive-file", "iis-unicode"}, 0, 0, 0, 0,
-        0},
-    {"ATTACK-RFI", {"rfi"}, 0, 0, 0, 0, 0},
-    {"ATTACK-RCE", {"command-injection", "command-exec", "shellshock"}, 0, 0, 0,
         0, 0},
-    {"ATTACK-PHP", {"php-injection"}, 0, 0, 0, 0, 0},
-    {"ATTACK-GENERIC", {"code-injection", "ssrf"}, 0, 0, 0, 0, 0},
-    {"ATTACK-XSS", {"xss"}, 0, 0, 0, 0, 0},
-    {"ATTACK-SQLI", {"sql-injection"}, 0, 0, 0, 0, 0},
-    {"SESSION-FIXATION", {"session-fixation"}, 0, 0, 0, 0, 0},
-    {"ATTACK-JAVA", {"java-injection", "log4shell"}, 0, 0, 0, 0, 0},
+    {"PROTOCOL-ATTACK", {"protocol", "command-injection", "exploit-probe"}, 0,
+        0, 0, 0, 0, 0},
+    {"ATTACK-LFI", {"traversal", "sensitive-file", "iis-unicode"}, 0, 0, 0, 0,
+        0, 0},
+    {"ATTACK-RFI", {"rfi"}, 0, 0, 0, 0, 0, 0},
+    {"ATTACK-RCE", {"command-injection", "command-exec", "shellshock"}, 0, 0, 0,
+        0, 0, 0},
+    {"ATTACK-PHP", {"php-injection"}, 0, 0, 0, 0, 0, 0},
+    {"ATTACK-GENERIC", {"code-injection", "ssrf"}, 0, 0, 0, 0, 0, 0},
+    {"ATTACK-XSS", {"xss"}, 0, 0, 0, 0, 0, 0},
+    {"ATTACK-SQLI", {"sql-injection"}, 0, 0, 0, 0, 0, 0},
+    {"SESSION-FIXATION", {"session-fixation"}, 0, 0, 0, 0, 0, 0},
+    {"ATTACK-JAVA", {"java-injection", "log4shell"}, 0, 0, 0, 0, 0, 0},
 };
+
+#define NFAM (sizeof(families_init) / sizeof(families_init[0]))
+
+/*
+ * no-detect rows that are attacks another CRS rule of the same family
+ * detects: "no_expect_ids: [X]" only keeps rule X silent.  They are judged
+ * as detect rows of their family.
+ */
+static const struct {
+	const char *rule, *test, *why;
+} other_rule[] = {
+    /* 932230.yaml's own notes: the test commands are not among 932230's
+     * two- and three-letter commands; the payloads (wget ... ; perl ...;
+     * rm -rf, a dropper) are what 932235/932250 detect. */
+    {"932230", "1", "a dropper; 932230 only looks for 2-3 letter commands"},
+    {"932230", "2", "a dropper; 932230 only looks for 2-3 letter commands"},
+    /* 933131 looks for obfuscated superglobal names; the plain
+     * $_SERVER / $_COOKIE (after URL decoding) are 933130's, whose test 2
+     * is the same $_SERVER['test'] payload, expected detect. */
+    {"933131", "1", "$_SERVER after decoding: 933130 detects it"},
+    {"933131", "2", "$_COOKIE as a parameter name: 933130 detects it"},
+    /* the same request is the detect row of the sibling rule */
+    {"942510", "2", "'bla' is 942511's detect row"},
+    {"942511", "1", "`bla` is 942510's detect row"},
+};
+
+static const char *
+other_rule_reason(const char *rule, const char *test)
+{
+	for (size_t i = 0; i < sizeof(other_rule) / sizeof(other_rule[0]); i++)
+		if (strcmp(other_rule[i].rule, rule) == 0 &&
+		    strcmp(other_rule[i].test, test) == 0)
+			return other_rule[i].why;
+	return NULL;
+}
 
 /*
  * Is the attack in this row in a field an access log records (method,
@@ -463,9 +582,12 @@ logged(const char *rule_id, const char *uri, const char *ua)
 	static const char *const plain[] = {"/", "/get", "/post", "/upload",
 	    "/upload1", "/anything", "*", "/post/foo", "/post/bar",
 	    "/pineapple", "/cgi-bin/fup.cgi", "/get/upload1"};
-	/* the URI is not plain, but what fires is a header */
+	/* the URI is not plain, but what fires is a header: 920201/920202
+	 * Range, 920660 and 920340 Content-Length / Content-Type, 920120
+	 * multipart file names, 920490 the x-up-devcap-post-charset header
+	 * (its User-Agent "UP ..." is only the condition) */
 	static const char *const header_rules[] = {
-	    "920201", "920202", "920660", "920120", "920340"};
+	    "920201", "920202", "920660", "920120", "920340", "920490"};
 
 	for (size_t i = 0; i < sizeof(header_rules) / sizeof(header_rules[0]);
 	     i++)
@@ -480,10 +602,11 @@ logged(const char *rule_id, const char *uri, const char *ua)
 }
 
 static int
-family_hit(const struct family *fam, const struct attack_result *res)
+family_hit(const struct attack_engine *e, const struct family *fam,
+    const struct attack_result *res)
 {
 	for (size_t c = 0; c < 6 && fam->classes[c]; c++)
-		if (attack_has_class(&engine, res, fam->classes[c]))
+		if (attack_has_class(e, res, fam->classes[c]))
 			return 1;
 	return 0;
 }
@@ -503,17 +626,51 @@ split_tsv(char *line, char **col, size_t max)
 	return n;
 }
 
+/* The corpus writes '\' as "\\" and tab, CR, LF as "\t", "\r", "\n". */
 static void
-crs_recall_and_false_positives(void **state)
+tsv_unescape(char *s)
+{
+	char *w = s;
+
+	for (; *s; s++) {
+		if (*s == '\\' && s[1] != '\0' && strchr("\\ntr", s[1])) {
+			s++;
+			*w++ = *s == 'n' ? '\n'
+			    : *s == 't'  ? '\t'
+			    : *s == 'r'  ? '\r'
+			                 : '\\';
+		} else
+			*w++ = *s;
+	}
+	*w = '\0';
+}
+
+struct crs_totals {
+	unsigned det, hit, nodet, fp, hidden, other, other_status;
+	unsigned fp_low; /* no-detect rows flagged by a rule of paranoia < 3 */
+};
+
+/* Is there a hit by a rule of paranoia level below 3? */
+static int
+hit_below_3(const struct attack_engine *e, const struct attack_result *res)
+{
+	for (size_t i = 0; i < res->nhits; i++)
+		if (attack_rule_of(e, &res->hit[i])->paranoia < 3)
+			return 1;
+	return 0;
+}
+
+static void
+crs_eval(struct attack_engine *e, int paranoia, struct family *fams,
+    struct crs_totals *t)
 {
 	struct strbuf sb = STRBUF_INIT(1u << 24);
 	struct err err = {0};
 	char *p, *nl;
-	unsigned tot_det = 0, tot_hit = 0, tot_nodet = 0, tot_fp = 0;
-	unsigned tot_hidden = 0, tot_other = 0;
 	int verbose = getenv("ATTACK_VERBOSE") != NULL;
 
-	(void)state;
+	memset(t, 0, sizeof(*t));
+	memcpy(fams, families_init, sizeof(families_init));
 	assert_int_equal(
 	    file_read(FIXTURES "/attacks/crs-regression-requests.tsv", 1u << 24,
 	        &sb, NULL, &err),
@@ -525,7 +682,7 @@ crs_recall_and_false_positives(void **state)
 		char *col[10];
 		struct family *fam = NULL;
 		struct attack_result res;
-		const char *method;
+		const char *method, *why;
 		int detect, hit;
 
 		nl = strchr(p, '\n');
@@ -534,76 +691,111 @@ crs_recall_and_false_positives(void **state)
 		*nl = '\0';
 		if (split_tsv(p, col, 10) < 10)
 			continue;
-		for (size_t f = 0; f < sizeof(families) / sizeof(families[0]);
-		     f++)
-			if (strstr(col[0], families[f].group) != NULL)
-				fam = &families[f];
+		for (size_t f = 0; f < NFAM; f++)
+			if (strstr(col[0], fams[f].group) != NULL)
+				fam = &fams[f];
 		if (fam == NULL)
 			continue;
 		if (strcmp(col[8], "detect") == 0)
 			detect = 1;
 		else if (strcmp(col[8], "no-detect") == 0)
 			detect = 0;
-		else {
-			tot_other++;
+		else { /* expects a status code or a log text: not ours */
+			t->other_status++;
 			continue;
 		}
+		tsv_unescape(col[5]);
+		tsv_unescape(col[6]);
 		method = col[4];
 		while (*method == ' ' || *method == '\t')
 			method++;
-		match(method, col[5], col[6], &res);
+		match_on(e, method, col[5], col[6], &res);
+		why = detect ? NULL : other_rule_reason(col[1], col[2]);
+		if (why != NULL) {
+			fam->other++;
+			t->other++;
+			detect = 1;
+		}
 		if (detect) {
 			if (!logged(col[1], col[5], col[6])) {
 				fam->hidden++;
-				tot_hidden++;
+				t->hidden++;
 				continue;
 			}
-			hit = family_hit(fam, &res);
+			hit = family_hit(e, fam, &res);
 			fam->det++;
 			fam->det_hit += (unsigned)hit;
 			if (!hit && verbose) {
-				fprintf(stderr, "MISS %s %s %s | %s\n", col[1],
-				    method, col[5], col[6]);
-				explain("got", &res);
+				fprintf(stderr, "MISS(p%d) %s/%s %s %s | %s\n",
+				    paranoia, col[1], col[2], method, col[5],
+				    col[6]);
+				explain_on(e, "got", &res);
 			}
 		} else {
 			hit = res.nhits > 0;
+			t->fp_low += (unsigned)hit_below_3(e, &res);
 			fam->nodet++;
 			fam->nodet_hit += (unsigned)hit;
 			if (hit && verbose) {
-				fprintf(stderr, "FP %s %s %s | %s\n", col[1],
-				    method, col[5], col[6]);
-				explain("got", &res);
+				fprintf(stderr, "FP(p%d) %s/%s %s %s | %s\n",
+				    paranoia, col[1], col[2], method, col[5],
+				    col[6]);
+				explain_on(e, "got", &res);
 			}
 		}
 	}
-	printf("CRS regression requests, per class family "
-	       "(payload in method, URI or User-Agent):\n");
-	printf("%-22s %8s %8s %8s %8s %8s %8s\n", "family", "detect", "flagged",
-	    "recall", "no-det", "flagged", "FP-rate");
-	for (size_t f = 0; f < sizeof(families) / sizeof(families[0]); f++) {
-		struct family *fm = &families[f];
+	printf("CRS regression requests at paranoia %d, per class family "
+	       "(payload in method, URI or User-Agent):\n",
+	    paranoia);
+	printf("%-22s %7s %7s %7s %7s %7s %7s\n", "family", "detect", "flagged",
+	    "recall", "no-det", "flagged", "FP");
+	for (size_t f = 0; f < NFAM; f++) {
+		struct family *fm = &fams[f];
 
-		printf("%-22s %8u %8u %7.1f%% %8u %8u %7.1f%%   (+%u not in "
-		       "a logged field)\n",
+		printf("%-22s %7u %7u %6.1f%% %7u %7u %6.1f%%   (+%u not in "
+		       "a logged field; %u no-detect for another rule)\n",
 		    fm->group, fm->det, fm->det_hit,
 		    fm->det ? 100.0 * fm->det_hit / fm->det : 100.0, fm->nodet,
 		    fm->nodet_hit,
 		    fm->nodet ? 100.0 * fm->nodet_hit / fm->nodet : 0.0,
-		    fm->hidden);
-		tot_det += fm->det;
-		tot_hit += fm->det_hit;
-		tot_nodet += fm->nodet;
-		tot_fp += fm->nodet_hit;
+		    fm->hidden, fm->other);
+		t->det += fm->det;
+		t->hit += fm->det_hit;
+		t->nodet += fm->nodet;
+		t->fp += fm->nodet_hit;
 	}
-	printf("%-22s %8u %8u %7.1f%% %8u %8u %7.1f%%   (+%u not in a "
-	       "logged field, %u 'other')\n",
-	    "ALL", tot_det, tot_hit, 100.0 * tot_hit / tot_det, tot_nodet,
-	    tot_fp, 100.0 * tot_fp / tot_nodet, tot_hidden, tot_other);
+	printf("%-22s %7u %7u %6.1f%% %7u %7u %6.1f%%   (+%u not in a "
+	       "logged field; %u no-detect for another rule; %u expecting a "
+	       "status)\n",
+	    "ALL", t->det, t->hit, 100.0 * t->hit / t->det, t->nodet, t->fp,
+	    100.0 * t->fp / t->nodet, t->hidden, t->other, t->other_status);
 	strbuf_release(&sb);
-	/* floors: a rule change that loses coverage fails here */
-	assert_true(tot_hit * 100 >= tot_det * 80);
-	assert_true(tot_fp * 100 <= tot_nodet * 25);
+}
+
+static void
+crs_recall_and_false_positives(void **state)
+{
+	struct family fams[NFAM];
+	struct crs_totals t;
+
+	(void)state;
+	/* the shipped default: no false positive at all, and a floor for
+	 * recall (the rows missed need rules of paranoia 2 or more) */
+	crs_eval(&engine, 1, fams, &t);
+	assert_int_equal(t.det, 227);
+	assert_true(t.hit >= 214);
+	assert_int_equal(t.fp, 0);
+	/* as CRS's own harness runs (paranoia 4): every attack caught.  The
+	 * no-detect rows there are only flagged by paranoia 3-4 rules, which
+	 * by design flag ordinary text (a space, a '%') as CRS's 920272 and
+	 * 920273 do; none by a rule of level 1 or 2. */
+	crs_eval(&engine_strict, 4, fams, &t);
+	assert_int_equal(t.det, 227);
+	assert_int_equal(t.hit, t.det);
+	assert_int_equal(t.fp_low, 0);
+	printf("paranoia 4: no-detect rows flagged by rules of paranoia 3-4 "
+	       "only: %u, by lower levels: %u\n",
+	    t.fp, t.fp_low);
 }
 
 int
