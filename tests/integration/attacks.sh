@@ -83,6 +83,20 @@ check "config: login threshold raised, no burst" jq_ok 'map(select(.type=="attac
 check "config: an extra rule file is loaded" jq_ok 'map(select(.type=="attack.request" and .rule==900001)) | length == 1'
 check "config: disabled rules do not fire" jq_ok 'map(select(.type=="attack.request")) | map(.rules[]) | (index(100110) == null and index(100113) == null)'
 
+# Paranoia: the array-parameter rule (paranoia 4) only at level 4
+mkdir -p "$TMP/state3" "$TMP/proto"
+cp "$SRCDIR/rules/05-protocol.rules" "$TMP/proto/"
+printf '192.0.2.98 - - [12/Oct/2024:13:00:00 +0000] "GET /get?foo[1]=bar HTTP/1.1" 200 10 "-" "x"\n' > "$TMP/para.log"
+run env SAKIMORI_STATE_DIR="$TMP/state3" "$SAKIMORI" --json logs attacks \
+    --rules "$TMP/proto" "$TMP/para.log"
+check "paranoia 1 (default): a parameter array is not flagged" \
+    jq_ok 'map(select(.type=="attack.request")) | length == 0'
+printf 'check web-attack { paranoia 4 }\n' > "$TMP/p4.conf"
+run env SAKIMORI_STATE_DIR="$TMP/state3" "$SAKIMORI" -f "$TMP/p4.conf" \
+    --json logs attacks --rules "$TMP/proto" "$TMP/para.log"
+check "paranoia 4: the parameter array is flagged" \
+    jq_ok 'map(select(.type=="attack.request")) | map(.rules[]) | index(100054) != null'
+
 # The compiled databases are cached in the state directory
 check "the compiled rules are cached" [ -s "$SAKIMORI_STATE_DIR/attack-rules.hsdb" ]
 run "$SAKIMORI" --json logs attacks "$A/seed-combined.log"

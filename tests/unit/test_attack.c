@@ -233,6 +233,9 @@ rules_parse_and_override(void **state)
 	                 "anomaly: crlf\n";
 	const char b[] = "id: 7\nclass: z\npattern: qux\n";
 	const char bad[] = "id: 9\nclass: z\nseverity: dire\npattern: x\n";
+	const char para[] = "id: 10\nclass: x\npattern: a\n\n"
+	                    "id: 11\nclass: x\nparanoia: 3\npattern: b\n";
+	const char para5[] = "id: 12\nclass: x\nparanoia: 5\npattern: c\n";
 
 	(void)state;
 	rules_init(&rs);
@@ -247,6 +250,19 @@ rules_parse_and_override(void **state)
 	assert_string_equal(rules_find(&rs, 7)->pattern, "qux");
 	assert_int_equal(rules_parse(&rs, "bad", bad, strlen(bad), &err), -1);
 	assert_non_null(strstr(err.msg, "bad:3"));
+	rules_release(&rs);
+
+	/* paranoia: rules above the configured level are switched off */
+	rules_init(&rs);
+	assert_int_equal(rules_parse(&rs, "p", para, strlen(para), &err), 0);
+	assert_int_equal(rules_find(&rs, 10)->paranoia, 1);
+	assert_int_equal(rules_find(&rs, 11)->paranoia, 3);
+	rules_set_paranoia(&rs, 2);
+	assert_false(rules_find(&rs, 10)->disabled);
+	assert_true(rules_find(&rs, 11)->disabled);
+	assert_int_equal(
+	    rules_parse(&rs, "p5", para5, strlen(para5), &err), -1);
+	assert_non_null(strstr(err.msg, "paranoia"));
 	rules_release(&rs);
 }
 
