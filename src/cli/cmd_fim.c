@@ -286,7 +286,7 @@ progress(void *arg, uint64_t files, uint64_t bytes, int done)
 
 	human_bytes(b, sizeof(b), (double)bytes);
 	human_bytes(r, sizeof(r), el > 0 ? (double)bytes / el : 0);
-	if (!done && fc->expect_bytes > bytes && bytes > 0 && el > 0.5) {
+	if (!done && fc->expect_bytes > bytes && bytes > 0 && el > 0.3) {
 		char d[32];
 
 		dur_format(d, sizeof(d),
@@ -595,15 +595,24 @@ print_text(const struct out *out, const struct fim_change *c, enum fim_hash h)
 	strbuf_release(&v);
 }
 
+/*
+ * What an earlier baseline in the directory says it hashed: init's
+ * estimate of the time left when it makes the baseline again.
+ */
 static uint64_t
-total_bytes(const struct fim_baseline *b)
+earlier_bytes(struct fim_cmd *fc)
 {
-	uint64_t t = 0;
+	struct strbuf sb = STRBUF_INIT(64 * 1024);
+	char p[4200];
+	uint64_t n = 0;
 
-	for (size_t i = 0; i < b->n; i++)
-		if (S_ISREG(b->e[i].mode))
-			t += b->e[i].size;
-	return t;
+	if (!isatty(STDERR_FILENO) || fc->cli->mode == OUT_JSON)
+		return 0;
+	dir_file(p, sizeof(p), fc->dir, "baseline");
+	if (file_read(p, 64 * 1024, &sb, NULL, NULL) == 0)
+		n = fim_baseline_peek_bytes(sb.p ? sb.p : "", sb.len);
+	strbuf_release(&sb);
+	return n;
 }
 
 /* Subcommands. */
@@ -714,6 +723,7 @@ do_init(struct fim_cmd *fc, int argc, char **argv)
 		return EXIT_NOINPUT;
 	}
 	set_paths(fc, argc, argv);
+	fc->expect_bytes = earlier_bytes(fc);
 	fim_baseline_init(&b);
 	if (scan(fc, fc->paths, fc->npaths, fc->excl, fc->nexcl, h, &b, &st) ==
 	    -1) {
@@ -850,7 +860,7 @@ compare_now(struct fim_cmd *fc, int argc, char **argv, struct fim_baseline *b,
 	strbuf_release(&raw);
 	if (rc)
 		return rc;
-	fc->expect_bytes = total_bytes(b);
+	fc->expect_bytes = fim_baseline_bytes(b);
 	fc->npaths = 0;
 	for (int i = 0; i < argc && fc->npaths < MAX_PATHS; i++)
 		fc->paths[fc->npaths++] = argv[i];
@@ -1090,7 +1100,8 @@ do_verify(struct fim_cmd *fc, int status)
 		jset(o, "host", jstr(b.host));
 		jset(o, "hash", jstr(fim_hash_name(b.hash)));
 		jset(o, "entries", json_integer((json_int_t)b.n));
-		jset(o, "bytes", json_integer((json_int_t)total_bytes(&b)));
+		jset(o, "bytes",
+		    json_integer((json_int_t)fim_baseline_bytes(&b)));
 		jset(o, "key", jstr(key));
 		jset(o, "fingerprint", jstr(fp));
 		for (size_t i = 0; i < b.nroots; i++)
@@ -1107,7 +1118,8 @@ do_verify(struct fim_cmd *fc, int status)
 			char hb[32];
 
 			esc_text(&s, b.host, strlen(b.host));
-			human_bytes(hb, sizeof(hb), (double)total_bytes(&b));
+			human_bytes(
+			    hb, sizeof(hb), (double)fim_baseline_bytes(&b));
 			printf("created:   %s on %s\n", when, strbuf_str(&s));
 			printf(
 			    "entries:   %zu (%s of file content)\n", b.n, hb);

@@ -5,6 +5,7 @@
  *	created 1764187200
  *	host web1
  *	hash sha256
+ *	bytes 123456789		(of regular files: for progress estimates)
  *	root /usr/bin
  *	exclude /etc/mtab
  *	fields path type mode uid gid size ino nlink mtime ctime atime hash
@@ -260,6 +261,17 @@ put_flags(struct strbuf *sb, unsigned f)
 		strbuf_addc(sb, '-');
 }
 
+uint64_t
+fim_baseline_bytes(const struct fim_baseline *b)
+{
+	uint64_t t = 0;
+
+	for (size_t i = 0; i < b->n; i++)
+		if (S_ISREG(b->e[i].mode))
+			t += b->e[i].size;
+	return t;
+}
+
 int
 fim_baseline_write(
     const struct fim_baseline *b, struct strbuf *sb, struct err *err)
@@ -271,6 +283,7 @@ fim_baseline_write(
 	strbuf_adds(sb, "host ");
 	put_str(sb, b->host);
 	strbuf_printf(sb, "\nhash %s\n", fim_hash_name(b->hash));
+	strbuf_printf(sb, "bytes %" PRIu64 "\n", fim_baseline_bytes(b));
 	for (size_t i = 0; i < b->nroots; i++) {
 		strbuf_adds(sb, "root ");
 		put_str(sb, b->roots[i]);
@@ -633,6 +646,25 @@ header_word(
 	*v = ls + kl + 1;
 	*vn = (size_t)(le - *v);
 	return 1;
+}
+
+uint64_t
+fim_baseline_peek_bytes(const char *data, size_t len)
+{
+	const char *cur = data, *end = data + len, *ls, *le, *v;
+	size_t vn;
+
+	while (cur_line(&cur, end, &ls, &le) == 0) {
+		uint64_t n;
+
+		if (header_word(ls, le, "fields", &v, &vn) ||
+		    header_word(ls, le, "entries", &v, &vn))
+			break; /* the header is over */
+		if (header_word(ls, le, "bytes", &v, &vn) &&
+		    get_u64(v, vn, &n) == 0)
+			return n;
+	}
+	return 0;
 }
 
 int

@@ -113,6 +113,14 @@ size_t fim_hash_len(enum fim_hash h);
  */
 int fim_baseline_write(
     const struct fim_baseline *b, struct strbuf *out, struct err *err);
+/* The bytes of regular files b records (what a scan of it hashes). */
+uint64_t fim_baseline_bytes(const struct fim_baseline *b);
+/*
+ * The "bytes" header line of a baseline's text (its first lines are
+ * enough), 0 when there is none: a progress estimate before the baseline
+ * is read, never trusted for anything else.
+ */
+uint64_t fim_baseline_peek_bytes(const char *data, size_t len);
 /* Parses [data, data+len) into b (initialised); -1 with "line N: why". */
 int fim_baseline_parse(
     const char *data, size_t len, struct fim_baseline *b, struct err *err);

@@ -315,6 +315,8 @@ hash_file(
 				e->flags |= FIM_F_EXEC;
 			EVP_DigestUpdate(ctx, buf, (size_t)r);
 			total += (uint64_t)r;
+			/* Counted as read, so progress moves on a big file. */
+			atomic_fetch_add(&s->bytes, (uint64_t)r);
 		}
 		if (rerr) {
 			e->flags |= FIM_F_UNREADABLE;
@@ -323,7 +325,6 @@ hash_file(
 			break;
 		}
 		EVP_DigestFinal_ex(ctx, e->hash, &len);
-		atomic_fetch_add(&s->bytes, total);
 		if (fstat(fd, &after) == -1)
 			break;
 		if (same_file(&before, &after) &&

@@ -279,4 +279,24 @@ check_eq "an unknown fim subcommand is a usage error" 64 "$RC"
 run F check relative/path
 check_eq "relative paths are refused" 64 "$RC"
 
+# On a terminal (script(1) gives one), init and check show files, bytes,
+# rate and the time left: check from its baseline, init from the earlier
+# baseline's byte count.  A sparse file takes a second or so to hash.
+if command -v script >/dev/null; then
+	E=$TMP/eta
+	mkdir -p "$E"
+	truncate -s 1G "$E/sparse"
+	run F init --baseline "$TMP/b-eta" "$E"
+	check_eq "init of the big sparse file" 0 "$RC"
+	check "the baseline header says how many bytes it hashed" \
+		grep -q '^bytes 1073741824$' "$TMP/b-eta/baseline"
+	tty_out=$(script -qec "$SAKIMORI fim init --baseline $TMP/b-eta $E" /dev/null | tr '\r' '\n')
+	check_match "init on a terminal: files, bytes, rate, time left" \
+		"[0-9]+ files, [0-9.]+ [KMG]?B, [0-9.]+ [KMG]?B/s, about [0-9dhms]+ left" "$tty_out"
+	tty_out=$(script -qec "$SAKIMORI fim check --baseline $TMP/b-eta" /dev/null | tr '\r' '\n')
+	check_match "check on a terminal: time left" "about .* left" "$tty_out"
+	run F check --baseline "$TMP/b-eta"
+	check "not on a terminal: no progress lines" sh -c '! printf "%s" "$1" | grep -q "left"' _ "$ERR"
+fi
+
 done_testing
