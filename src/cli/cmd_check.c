@@ -46,8 +46,10 @@ usage(FILE *fp)
 	    "(300 s / 600 s)\n"
 	    "  apache-workers Apache children against MaxRequestWorkers "
 	    "(80%% / 95%%)\n"
-	    "  proc-*, net-promisc  with --suspicious: suspicious processes "
-	    "(ps --suspicious)\n"
+	    "  proc-*, net-promisc  suspicious processes, sockets and "
+	    "interfaces\n"
+	    "                 (as ps --suspicious; allow lists in the "
+	    "configuration)\n"
 	    "Thresholds come from the configuration (sakimori.conf(5)).\n"
 	    "\n"
 	    "  --interval S   sample swapping over S seconds (default 1, or "
@@ -170,7 +172,8 @@ cmd_check(struct cli *cli, int argc, char **argv)
 			po.kill = 1; /* stuck-cgi: stop what it finds */
 			break;
 		case 's':
-			po.suspicious = 1; /* as ps --suspicious */
+			/* the suspicious checks are part of check now; the
+			 * option stays for scripts written for --suspicious */
 			break;
 		default:
 			usage(stderr);

@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -23,6 +24,8 @@
 
 #define PID_MAX_LIMIT (1 << 22) /* the kernel's own ceiling (4194304) */
 #define MAX_REPORT 4096         /* hidden PIDs kept */
+#define MAX_CAND 65536          /* candidates verified */
+#define MAX_THREADS 64          /* sweep threads */
 
 static int
 bit_get(const uint8_t *b, int i)
@@ -223,11 +226,57 @@ we_are_hidden_from(void)
 	return r;
 }
 
+/* A PID to verify, and what named it. */
+struct cand {
+	int pid;
+	unsigned how;
+};
+
+struct cands {
+	struct cand *v;
+	size_t n, cap;
+	uint8_t *seen; /* pid_max bits */
+	int pid_max;
+	int oom;
+};
+
+static void
+cand_add(struct cands *c, int pid, unsigned how)
+{
+	if (pid <= 0 || pid >= c->pid_max)
+		return;
+	if (bit_get(c->seen, pid)) {
+		for (size_t i = 0; i < c->n; i++)
+			if (c->v[i].pid == pid) {
+				c->v[i].how |= how;
+				return;
+			}
+		return;
+	}
+	if (c->n >= MAX_CAND)
+		return;
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 64;
+		struct cand *v = reallocarray(c->v, cap, sizeof(*v));
+
+		if (v == NULL) {
+			c->oom = 1;
+			return;
+		}
+		c->v = v;
+		c->cap = cap;
+	}
+	bit_set(c->seen, pid);
+	c->v[c->n].pid = pid;
+	c->v[c->n].how = how;
+	c->n++;
+}
+
 /* One stripe of the sweep: PIDs lo..hi-1 not in the listing that answer. */
 struct stripe {
 	const uint8_t *bits;
 	int lo, hi, thorough;
-	int *cand;
+	struct cand *cand;
 	size_t n, cap;
 	unsigned listed, alive;
 	int oom;
@@ -241,6 +290,14 @@ sweep_stripe(void *arg)
 	for (int pid = st->lo; pid < st->hi; pid++) {
 		unsigned how;
 
+		/* whole bytes of listed PIDs at once */
+		if ((pid & 7) == 0 && pid + 8 <= st->hi &&
+		    st->bits[pid >> 3] == 0xff) {
+			st->listed += 8;
+			st->alive += 8;
+			pid += 7;
+			continue;
+		}
 		if (bit_get(st->bits, pid)) {
 			st->listed++;
 			st->alive++;
@@ -251,7 +308,8 @@ sweep_stripe(void *arg)
 		st->alive++;
 		if (st->n == st->cap) {
 			size_t cap = st->cap ? st->cap * 2 : 256;
-			int *v = reallocarray(st->cand, cap, sizeof(*v));
+			struct cand *v =
+			    reallocarray(st->cand, cap, sizeof(*v));
 
 			if (v == NULL) {
 				st->oom = 1;
@@ -260,32 +318,41 @@ sweep_stripe(void *arg)
 			st->cand = v;
 			st->cap = cap;
 		}
-		st->cand[st->n++] = pid;
+		st->cand[st->n].pid = pid;
+		st->cand[st->n].how = how;
+		st->n++;
 	}
 	return NULL;
 }
 
-/* The sweep over 1..pid_max-1, split over up to 8 threads (one per CPU):
- * a syscall per PID is the whole cost.  0, or -1 on ENOMEM. */
+/*
+ * The sweep over 1..pid_max-1, split over a thread per CPU (a system call
+ * per unlisted PID is the whole cost), into c.  0, or -1 on ENOMEM.
+ */
 static int
-sweep(const uint8_t *bits, int pid_max, int thorough, struct hidden_result *r,
-    int **cand, size_t *ncand)
+sweep(const uint8_t *bits, int pid_max, const struct hidden_opts *o,
+    struct hidden_result *r, struct cands *c)
 {
-	struct stripe st[8];
-	pthread_t th[8];
+	struct stripe st[MAX_THREADS];
+	pthread_t th[MAX_THREADS];
+	int started[MAX_THREADS] = {0};
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	int n = ncpu < 1 ? 1 : ncpu > 8 ? 8 : (int)ncpu, started[8] = {0};
+	int n = o->threads > 0 ? o->threads : ncpu < 1 ? 1 : (int)ncpu;
 	int rc = 0;
-	size_t total = 0;
 
-	if (pid_max < 65536)
-		n = 1; /* not worth a thread */
+	if (n > MAX_THREADS)
+		n = MAX_THREADS;
+	if (pid_max < 4096 * n)
+		n = pid_max / 4096 > 0 ? pid_max / 4096 : 1;
+	/* stripes end on byte boundaries: whole bytes of the bitmap each */
 	for (int i = 0; i < n; i++) {
 		memset(&st[i], 0, sizeof(st[i]));
 		st[i].bits = bits;
-		st[i].thorough = thorough;
-		st[i].lo = i == 0 ? 1 : (int)((long)pid_max * i / n);
-		st[i].hi = (int)((long)pid_max * (i + 1) / n);
+		st[i].thorough = o->thorough;
+		st[i].lo = i == 0 ? 1 : (int)(((long)pid_max * i / n) & ~7L);
+		st[i].hi = i == n - 1
+		    ? pid_max
+		    : (int)(((long)pid_max * (i + 1) / n) & ~7L);
 		if (i > 0 &&
 		    pthread_create(&th[i], NULL, sweep_stripe, &st[i]) == 0)
 			started[i] = 1;
@@ -297,26 +364,195 @@ sweep(const uint8_t *bits, int pid_max, int thorough, struct hidden_result *r,
 		else
 			sweep_stripe(&st[i]);
 	}
+	r->nthreads = n;
 	for (int i = 0; i < n; i++) {
 		r->listed += st[i].listed;
 		r->alive += st[i].alive;
-		total += st[i].n;
 		if (st[i].oom)
 			rc = -1;
-	}
-	*cand = rc == 0 && total ? calloc(total, sizeof(**cand)) : NULL;
-	if (total && *cand == NULL)
-		rc = -1;
-	*ncand = 0;
-	for (int i = 0; i < n; i++) {
-		if (rc == 0 && st[i].n)
-			memcpy(*cand + *ncand, st[i].cand,
-			    st[i].n * sizeof(**cand));
-		if (rc == 0)
-			*ncand += st[i].n;
+		for (size_t k = 0; k < st[i].n; k++)
+			cand_add(c, st[i].cand[k].pid, st[i].cand[k].how);
 		free(st[i].cand);
 	}
-	return rc;
+	return c->oom ? -1 : rc;
+}
+
+/* The numbers in a list of PIDs (children, cgroup.procs) into c when the
+ * listing does not have them; returns how many numbers. */
+static unsigned
+pids_in(const char *s, size_t len, const uint8_t *bits, struct cands *c,
+    unsigned how)
+{
+	const char *cur = s, *end = s + len;
+	unsigned n = 0;
+
+	while (cur < end) {
+		uint64_t v;
+
+		if (*cur < '0' || *cur > '9') {
+			cur++;
+			continue;
+		}
+		if (cur_u64(&cur, end, &v) == -1)
+			break;
+		n++;
+		if (v > 0 && v < (uint64_t)c->pid_max && !bit_get(bits, (int)v))
+			cand_add(c, (int)v, how);
+	}
+	return n;
+}
+
+/*
+ * Cross-check: the children of every thread of every listed process.  A
+ * child the kernel names there but the listing does not is a candidate.
+ */
+static void
+cross_children(const uint8_t *bits, struct hidden_result *r, struct cands *c)
+{
+	struct strbuf sb = STRBUF_INIT(1u << 20);
+
+	for (int pid = 1; pid < c->pid_max; pid++) {
+		char path[64];
+		struct dirent *de;
+		DIR *d;
+
+		if ((pid & 7) == 0 && bits[pid >> 3] == 0) {
+			pid += 7;
+			continue;
+		}
+		if (!bit_get(bits, pid))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task", pid);
+		if ((d = opendir(path)) == NULL)
+			continue; /* gone, or not a process of ours to see */
+		while ((de = readdir(d)) != NULL) {
+			struct err err = {0};
+			char file[96];
+
+			if (de->d_name[0] < '1' || de->d_name[0] > '9')
+				continue;
+			snprintf(file, sizeof(file),
+			    "/proc/%d/task/%.16s/children", pid, de->d_name);
+			if (file_read(file, 1u << 20, &sb, NULL, &err) == 0 &&
+			    sb.len > 0)
+				r->children += pids_in(
+				    sb.p, sb.len, bits, c, HIDDEN_BY_CHILDREN);
+		}
+		closedir(d);
+	}
+	strbuf_release(&sb);
+}
+
+/* The mount point of the cgroup hierarchy: cgroup2, else the first v1. */
+static int
+cgroup_mount(char *dst, size_t sz)
+{
+	struct strbuf sb = STRBUF_INIT(1u << 20);
+	struct err err = {0};
+	const char *cur, *end, *ls, *le;
+	int found = 0;
+
+	if (file_read("/proc/self/mountinfo", 1u << 20, &sb, NULL, &err) ==
+	        -1 ||
+	    sb.len == 0) {
+		strbuf_release(&sb);
+		return -1;
+	}
+	cur = sb.p;
+	end = sb.p + sb.len;
+	while (cur_line(&cur, end, &ls, &le) == 0) {
+		/* "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS ... - FSTYPE ..." */
+		const char *f[5], *p = ls, *sep = NULL;
+		size_t flen[5];
+		int v2;
+
+		for (int i = 0; i < 5; i++) {
+			while (p < le && *p == ' ')
+				p++;
+			f[i] = p;
+			while (p < le && *p != ' ')
+				p++;
+			flen[i] = (size_t)(p - f[i]);
+		}
+		for (const char *q = p; q + 3 <= le; q++)
+			if (q[0] == ' ' && q[1] == '-' && q[2] == ' ') {
+				sep = q + 3;
+				break;
+			}
+		if (sep == NULL)
+			continue;
+		v2 = le - sep >= 8 && memcmp(sep, "cgroup2 ", 8) == 0;
+		if (!v2 && !(le - sep >= 7 && memcmp(sep, "cgroup ", 7) == 0))
+			continue;
+		/* the hierarchy's root only, and no octal escapes */
+		if (flen[3] != 1 || f[3][0] != '/' ||
+		    memchr(f[4], '\\', flen[4]) != NULL || flen[4] >= sz)
+			continue;
+		if (found && !v2)
+			continue;
+		snprintf(dst, sz, "%.*s", (int)flen[4], f[4]);
+		found = 1;
+		if (v2)
+			break;
+	}
+	strbuf_release(&sb);
+	return found ? 0 : -1;
+}
+
+/* cgroup.procs of dir and every cgroup below it (depth and count bound). */
+static void
+cgroup_walk(const char *dir, int depth, const uint8_t *bits,
+    struct hidden_result *r, struct cands *c, struct strbuf *sb)
+{
+	char path[PATH_MAX];
+	struct err err = {0};
+	struct dirent *de;
+	DIR *d;
+
+	if (depth > 32 || r->cgroups >= 100000)
+		return;
+	if (snprintf(path, sizeof(path), "%s/cgroup.procs", dir) >=
+	    (int)sizeof(path))
+		return;
+	if (file_read(path, 64u << 20, sb, NULL, &err) == 0) {
+		r->cgroups++;
+		if (sb->len > 0)
+			pids_in(sb->p, sb->len, bits, c, HIDDEN_BY_CGROUP);
+	}
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_type != DT_DIR || de->d_name[0] == '.')
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >=
+		    (int)sizeof(path))
+			continue;
+		cgroup_walk(path, depth + 1, bits, r, c, sb);
+	}
+	closedir(d);
+}
+
+static void
+cross_cgroups(const struct hidden_opts *o, const uint8_t *bits,
+    struct hidden_result *r, struct cands *c)
+{
+	char dir[PATH_MAX];
+	struct strbuf sb = STRBUF_INIT(64u << 20);
+
+	if (o->cgroup_dir != NULL)
+		snprintf(dir, sizeof(dir), "%s", o->cgroup_dir);
+	else if (cgroup_mount(dir, sizeof(dir)) == -1)
+		return;
+	cgroup_walk(dir, 0, bits, r, c, &sb);
+	strbuf_release(&sb);
+}
+
+static int
+cand_cmp(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+
+	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
 int
@@ -325,9 +561,9 @@ hidden_scan(
 {
 	hidden_list_fn *list = o->list ? o->list : hidden_list_proc;
 	uint8_t *bits = NULL;
-	int *cand = NULL;
-	size_t ncand = 0;
+	struct cands c = {0};
 	int pid_max = o->pid_max, rc = -1;
+	size_t nbytes;
 	uint64_t t2;
 
 	memset(r, 0, sizeof(*r));
@@ -340,26 +576,45 @@ hidden_scan(
 		r->hidepid = 1;
 		return 0;
 	}
-	bits = calloc((size_t)pid_max / 8 + 1, 1);
-	if (bits == NULL)
-		return err_sys(err, ENOMEM, "hidden-process scan");
-	if (list(o->list_ctx, bits, pid_max, err) == -1)
-		goto out;
-	if (sweep(bits, pid_max, o->thorough, r, &cand, &ncand) == -1) {
+	nbytes = (size_t)pid_max / 8 + 1;
+	bits = calloc(nbytes, 1);
+	c.seen = calloc(nbytes, 1);
+	c.pid_max = pid_max;
+	if (bits == NULL || c.seen == NULL) {
 		err_sys(err, ENOMEM, "hidden-process scan");
 		goto out;
 	}
-	if (ncand == 0) {
+	if (list(o->list_ctx, bits, pid_max, err) == -1)
+		goto out;
+	/* the cheap cross-checks first, then the sweep */
+	if (!o->no_children)
+		cross_children(bits, r, &c);
+	if (!o->no_cgroups)
+		cross_cgroups(o, bits, r, &c);
+	if (!o->no_sweep) {
+		if (sweep(bits, pid_max, o, r, &c) == -1) {
+			err_sys(err, ENOMEM, "hidden-process scan");
+			goto out;
+		}
+	} else
+		for (int pid = 1; pid < pid_max; pid++)
+			r->listed += (unsigned)bit_get(bits, pid);
+	if (c.oom) {
+		err_sys(err, ENOMEM, "hidden-process scan");
+		goto out;
+	}
+	if (c.n == 0) {
 		rc = 0;
 		goto out;
 	}
-	/* A second listing: what started during the sweep shows up in it. */
+	qsort(c.v, c.n, sizeof(*c.v), cand_cmp);
+	/* A second listing: what started during the scan shows up in it. */
 	t2 = ticks_now();
-	memset(bits, 0, (size_t)pid_max / 8 + 1);
+	memset(bits, 0, nbytes);
 	if (list(o->list_ctx, bits, pid_max, err) == -1)
 		goto out;
-	for (size_t i = 0; i < ncand; i++) {
-		int pid = cand[i], tgid;
+	for (size_t i = 0; i < c.n; i++) {
+		int pid = c.v[i].pid, tgid;
 		unsigned how;
 		uint32_t uid;
 		uint64_t start;
@@ -370,6 +625,7 @@ hidden_scan(
 			r->raced++;
 			continue;
 		}
+		how |= c.v[i].how;
 		if (read_status(pid, &tgid, &uid, comm, sizeof(comm), &start) ==
 		    0) {
 			how |= HIDDEN_BY_PROC;
@@ -410,7 +666,8 @@ hidden_scan(
 	rc = 0;
 out:
 	free(bits);
-	free(cand);
+	free(c.seen);
+	free(c.v);
 	if (rc == -1)
 		hidden_result_release(r);
 	return rc;

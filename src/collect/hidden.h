@@ -7,6 +7,14 @@
  * the listing is checked again after a second listing, so a process that
  * started or ended during the scan is not reported, and threads (whose
  * TIDs answer kill but are not listed) are told apart by their Tgid.
+ *
+ * The sweep costs one system call per PID that is not listed, split over
+ * a thread per CPU.  Two cheap cross-checks read other kernel tables that
+ * name PIDs and that a rootkit filtering the /proc listing leaves alone:
+ * /proc/PID/task/TID/children of every listed process (a hidden child of
+ * a visible parent) and the cgroup.procs files of the cgroup hierarchy
+ * (every process is in one cgroup).  They take milliseconds whatever
+ * pid_max is; with sweep off they are all that runs.
  */
 #ifndef COLLECT_HIDDEN_H
 #define COLLECT_HIDDEN_H
@@ -27,16 +35,23 @@ typedef int hidden_list_fn(
 int hidden_list_proc(void *ctx, uint8_t *bits, int pid_max, struct err *err);
 
 struct hidden_opts {
-	int pid_max;          /* 0: /proc/sys/kernel/pid_max */
-	int thorough;         /* also getpriority and sched_getscheduler */
-	hidden_list_fn *list; /* NULL: hidden_list_proc */
+	int pid_max;            /* 0: /proc/sys/kernel/pid_max */
+	int thorough;           /* also getpriority and sched_getscheduler */
+	int no_sweep;           /* only the cross-checks, no brute force */
+	int no_children;        /* skip the children cross-check */
+	int no_cgroups;         /* skip the cgroup.procs cross-check */
+	int threads;            /* sweep threads; 0: one per CPU */
+	const char *cgroup_dir; /* NULL: the cgroup mount in mountinfo */
+	hidden_list_fn *list;   /* NULL: hidden_list_proc */
 	void *list_ctx;
 };
 
-#define HIDDEN_BY_KILL 0x1  /* kill(pid, 0) answered (0 or EPERM) */
-#define HIDDEN_BY_PRIO 0x2  /* getpriority(PRIO_PROCESS, pid) answered */
-#define HIDDEN_BY_SCHED 0x4 /* sched_getscheduler(pid) answered */
-#define HIDDEN_BY_PROC 0x8  /* /proc/PID could be opened directly */
+#define HIDDEN_BY_KILL 0x1      /* kill(pid, 0) answered (0 or EPERM) */
+#define HIDDEN_BY_PRIO 0x2      /* getpriority(PRIO_PROCESS, pid) answered */
+#define HIDDEN_BY_SCHED 0x4     /* sched_getscheduler(pid) answered */
+#define HIDDEN_BY_PROC 0x8      /* /proc/PID could be opened directly */
+#define HIDDEN_BY_CHILDREN 0x10 /* a listed parent's children file */
+#define HIDDEN_BY_CGROUP 0x20   /* a cgroup.procs file */
 
 struct hidden_pid {
 	int pid;
@@ -55,7 +70,10 @@ struct hidden_result {
 	unsigned
 	    threads;    /* answered, not listed, but a thread of a listed one */
 	unsigned raced; /* not listed at first, then listed or gone */
-	int hidepid;    /* /proc is mounted hidepid>0 and we are not root */
+	unsigned children; /* child PIDs read from children files */
+	unsigned cgroups;  /* cgroup.procs files read */
+	int nthreads;      /* sweep threads used */
+	int hidepid;       /* /proc is mounted hidepid>0 and we are not root */
 };
 
 /*

@@ -79,7 +79,8 @@ static const struct schema_key web_share_keys[] = {
 };
 
 static const struct schema_key allow_keys[] = {
-    {"allow", SK_LIST}, /* command names, patterns (or ports) to accept */
+    /* command names, executable paths ("/..."), patterns, ports */
+    {"allow", SK_LIST},
     {NULL, 0},
 };
 
@@ -92,6 +93,7 @@ static const struct schema_key listener_keys[] = {
 static const struct schema_key hidden_keys[] = {
     {"thorough", SK_BOOL}, /* getpriority and sched_getscheduler too */
     {"pid-max", SK_NUM},   /* scan this range instead of kernel.pid_max */
+    {"sweep", SK_BOOL},    /* no: the cross-checks only, no brute force */
     {NULL, 0},
 };
 
@@ -150,11 +152,11 @@ const struct schema_check schema_checks[] = {
         "Apache child processes in percent of the configured limit", 0, 80, 95,
         apache_workers_keys},
     {"proc-exe-deleted", "process whose executable was deleted or replaced", 0,
-        NAN, NAN, none_keys},
+        NAN, NAN, allow_keys},
     {"proc-exe-location", "process run from /tmp, /var/tmp or /dev/shm", 0, NAN,
-        NAN, none_keys},
+        NAN, allow_keys},
     {"proc-exe-writable", "process whose executable everyone may write", 0, NAN,
-        NAN, none_keys},
+        NAN, allow_keys},
     {"proc-name-mismatch", "command name that is not the program's", 0, NAN,
         NAN, allow_keys},
     {"proc-listener", "listening socket of a program not on the allow list", 0,

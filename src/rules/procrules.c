@@ -13,8 +13,7 @@ procrules_run(const struct conf *c, const struct snap *s,
 	if (!(s->have & SNAP_BIT(SNAP_PROC)))
 		return;
 	t = &s->proc1; /* the last sample, with CPU over the interval */
-	if (o->suspicious)
-		procrules_suspicious(c, t, o, r);
+	procrules_suspicious(c, t, o, r);
 	procrules_stuck(c, t, o, r);
 	procrules_apache(c, t, o, r);
 }

@@ -10,6 +10,7 @@
  *   proc-exe-writable  executable or its directory writable by everyone
  *   proc-name-mismatch command name not the executable's or argv[0]'s
  *   proc-listener      listening socket of a program not on the allow list
+ *                      (built in: well-known daemons by executable path)
  *   proc-sniffer       raw or packet socket of a program not on the list
  *   net-promisc        interface in promiscuous mode (not a bridge port)
  *   proc-hidden        PID that answers but is missing from /proc's list
@@ -33,7 +34,6 @@ struct procrules_opts {
 	int kill;              /* --kill: act on stuck-cgi findings */
 	int no_hidden;         /* skip the hidden-process scan */
 	double interval;       /* seconds the CPU sample spans; 0: lifetime */
-	int suspicious;        /* procrules_run: also the suspicious checks */
 };
 
 /* Suspicious processes, sockets and interfaces. */

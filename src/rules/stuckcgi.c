@@ -32,13 +32,13 @@
 #include "rules/procrules.h"
 #include "rules/procrules_int.h"
 
-static const char *const interp_default[] = {"perl", "perl5*", "python",
+const char *const procrules_interp_default[] = {"perl", "perl5*", "python",
     "python[0-9]*", "php", "php[0-9]*", "php-cgi*", "ruby", "ruby[0-9]*", "sh",
     "bash", "dash", "ksh", "ksh93", "mksh", "zsh", "tclsh*", "lua*", "node",
     "nodejs", NULL};
-static const char *const servers_default[] = {"apache2", "httpd",
+const char *const procrules_servers_default[] = {"apache2", "httpd",
     "httpd.worker", "nginx", "lighttpd", "php-fpm*", "fcgiwrap", "uwsgi", NULL};
-static const char *const users_default[] = {
+const char *const procrules_users_default[] = {
     "www-data", "apache", "httpd", "nginx", "wwwrun", "www", "lighttpd", NULL};
 
 #define MAX_CGI_DIRS 64
@@ -61,12 +61,10 @@ list_key(const struct conf_node *blk, const char *key, const char *const *dflt)
 	return v;
 }
 
-/* The script an interpreter runs: its first argument that is not an
- * option (cmdline is argv joined by spaces). */
-static int
-script_of(const struct proc *p, char *dst, size_t sz)
+int
+procrules_script_of(const char *cmdline, char *dst, size_t sz)
 {
-	const char *s = strchr(p->cmdline, ' ');
+	const char *s = strchr(cmdline, ' ');
 
 	while (s != NULL) {
 		const char *e;
@@ -263,6 +261,54 @@ stop(const struct conf *c, const struct conf_node *blk,
 	}
 }
 
+int
+procrules_stuck_verdict(const struct proc *p, const struct proc_table *t,
+    const char *script, const struct stuck_params *sp, struct stuck_verdict *v)
+{
+	char exe[PROC_EXE_MAX];
+	int in_cgi = 0;
+
+	memset(v, 0, sizeof(*v));
+	v->sev = SEV_OK;
+	if ((p->flags & PROC_F_KTHREAD) || p->exe[0] == '\0')
+		return SEV_OK;
+	procrules_exe_path(p->exe, exe, sizeof(exe));
+	if (!procrules_match(procrules_base(exe), sp->interpreters))
+		return SEV_OK;
+	for (size_t d = 0; d < sp->ncgi_dirs && script[0]; d++)
+		if (under_dir(script, sp->cgi_dirs[d]))
+			in_cgi = 1;
+	v->server_pid = server_ancestor(t, p, sp->servers);
+	if (in_cgi)
+		v->via = STUCK_CGI_DIR;
+	else if (v->server_pid)
+		v->via = STUCK_SERVER;
+	else if (procrules_match(p->user, sp->users))
+		v->via = STUCK_USER;
+	else
+		return SEV_OK;
+	if (!isnan(sp->crit) && p->run_secs >= sp->crit) {
+		v->sev = SEV_CRITICAL;
+		snprintf(v->why, sizeof(v->why),
+		    "it ran for %.0f s (critical %.0f s)", p->run_secs,
+		    sp->crit);
+	} else if (!isnan(sp->warn) && p->run_secs >= sp->warn) {
+		v->sev = SEV_WARNING;
+		snprintf(v->why, sizeof(v->why),
+		    "it ran for %.0f s (warning %.0f s)", p->run_secs,
+		    sp->warn);
+	} else if (sp->cpu > 0 && p->cpu_pct >= sp->cpu &&
+	    p->run_secs >= sp->cpu_min_run) {
+		v->sev = SEV_WARNING;
+		snprintf(v->why, sizeof(v->why),
+		    "it used %.0f%% CPU (limit %.0f%%)", p->cpu_pct, sp->cpu);
+	}
+	return v->sev;
+}
+
+static const char *const via_text[] = {"", "its script is in a CGI directory",
+    "the web server started it", "it runs as the web server's user"};
+
 void
 procrules_stuck(const struct conf *c, const struct proc_table *t,
     const struct procrules_opts *o, struct report *r)
@@ -272,11 +318,11 @@ procrules_stuck(const struct conf *c, const struct proc_table *t,
 	const char **servers = list_key(blk, "servers", NULL);
 	const char **users = list_key(blk, "users", NULL);
 	const char *root = o->root ? o->root : "";
-	double cpu_limit = conf_num(blk, "cpu", 90);
 	int do_kill = o->kill || conf_flag(blk, "kill");
 	char(*dirs)[PATH_MAX] = NULL;
 	size_t ndirs = 0;
 	struct threshold th;
+	struct stuck_params sp;
 
 	conf_threshold(c, "stuck-cgi", NULL, &th);
 	if (!th.enabled)
@@ -284,68 +330,42 @@ procrules_stuck(const struct conf *c, const struct proc_table *t,
 	dirs = calloc(MAX_CGI_DIRS, PATH_MAX);
 	if (dirs != NULL)
 		load_cgi_dirs(blk, root, dirs, &ndirs);
+	memset(&sp, 0, sizeof(sp));
+	sp.interpreters = interp ? interp : procrules_interp_default;
+	sp.servers = servers ? servers : procrules_servers_default;
+	sp.users = users ? users : procrules_users_default;
+	sp.cgi_dirs = (const char(*)[PATH_MAX])dirs;
+	sp.ncgi_dirs = ndirs;
+	sp.warn = th.warn;
+	sp.crit = th.crit;
+	sp.cpu = conf_num(blk, "cpu", 90);
+	sp.cpu_min_run = 10;
 	for (size_t i = 0; i < t->n; i++) {
 		const struct proc *p = &t->p[i];
-		char exe[PROC_EXE_MAX], script[PATH_MAX] = "", subj[32],
-		                        why[512];
-		const char *base, *via = NULL;
-		int anc, in_cgi = 0;
-		enum sev sev = SEV_OK;
+		char exe[PROC_EXE_MAX], script[PATH_MAX] = "", subj[32];
+		struct stuck_verdict v;
 		struct finding *f;
-		size_t n;
 
 		if ((p->flags & PROC_F_KTHREAD) || p->exe[0] == '\0')
 			continue;
-		snprintf(exe, sizeof(exe), "%s", p->exe);
-		n = strlen(exe);
-		if (n > 10 && strcmp(exe + n - 10, " (deleted)") == 0)
-			exe[n - 10] = '\0';
-		base = procrules_base(exe);
-		if (!procrules_match(base, interp ? interp : interp_default))
+		procrules_exe_path(p->exe, exe, sizeof(exe));
+		if (!procrules_match(procrules_base(exe), sp.interpreters))
 			continue;
 		/* no script: a shell running a command (piped logs) or an
 		 * interactive interpreter, not a CGI */
-		if (script_of(p, script, sizeof(script)) == -1)
+		if (procrules_script_of(p->cmdline, script, sizeof(script)) ==
+		    -1)
 			continue;
 		script_abs(p, root, script, sizeof(script));
-		for (size_t d = 0; d < ndirs && script[0]; d++)
-			if (under_dir(script, dirs[d]))
-				in_cgi = 1;
-		anc =
-		    server_ancestor(t, p, servers ? servers : servers_default);
-		if (in_cgi)
-			via = "its script is in a CGI directory";
-		else if (anc)
-			via = "the web server started it";
-		else if (procrules_match(
-		             p->user, users ? users : users_default))
-			via = "it runs as the web server's user";
-		else
-			continue;
-		if (!isnan(th.crit) && p->run_secs >= th.crit) {
-			sev = SEV_CRITICAL;
-			snprintf(why, sizeof(why),
-			    "it ran for %.0f s (critical %.0f s)", p->run_secs,
-			    th.crit);
-		} else if (!isnan(th.warn) && p->run_secs >= th.warn) {
-			sev = SEV_WARNING;
-			snprintf(why, sizeof(why),
-			    "it ran for %.0f s (warning %.0f s)", p->run_secs,
-			    th.warn);
-		} else if (cpu_limit > 0 && p->cpu_pct >= cpu_limit &&
-		    p->run_secs >= 10) {
-			sev = SEV_WARNING;
-			snprintf(why, sizeof(why),
-			    "it used %.0f%% CPU (limit %.0f%%)", p->cpu_pct,
-			    cpu_limit);
-		} else
+		if (procrules_stuck_verdict(p, t, script, &sp, &v) == SEV_OK)
 			continue;
 		snprintf(subj, sizeof(subj), "pid %d", p->pid);
-		f = report_add(r, sev, "stuck-cgi", subj,
+		f = report_add(r, (enum sev)v.sev, "stuck-cgi", subj,
 		    "%s (pid %d, user %s) %s%s has been running %.0f s at "
 		    "%.0f%% CPU: %s",
-		    base, p->pid, p->user, script[0] ? "running " : "", script,
-		    p->run_secs, p->cpu_pct, via);
+		    procrules_base(exe), p->pid, p->user,
+		    script[0] ? "running " : "", script, p->run_secs,
+		    p->cpu_pct, via_text[v.via]);
 		if (f == NULL)
 			continue;
 		finding_ev(f, "pid", "%d", p->pid);
@@ -355,11 +375,11 @@ procrules_stuck(const struct conf *c, const struct proc_table *t,
 			finding_ev(f, "script", "%s", script);
 		finding_ev(f, "run_secs", "%.0f", p->run_secs);
 		finding_ev(f, "cpu_pct", "%.1f", p->cpu_pct);
-		finding_ev(f, "why", "%s", why);
-		if (anc)
-			finding_ev(f, "server_pid", "%d", anc);
-		if (do_kill && sev == SEV_CRITICAL && root[0] == '\0')
-			stop(c, blk, o, p, script, root, why, f);
+		finding_ev(f, "why", "%s", v.why);
+		if (v.server_pid)
+			finding_ev(f, "server_pid", "%d", v.server_pid);
+		if (do_kill && v.sev == SEV_CRITICAL && root[0] == '\0')
+			stop(c, blk, o, p, script, root, v.why, f);
 	}
 out:
 	free(dirs);

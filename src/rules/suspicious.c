@@ -27,24 +27,55 @@
 #include "rules/procrules.h"
 #include "rules/procrules_int.h"
 
-/* Daemons that listen as a matter of course; "allow" adds to them. */
-static const char *const listen_allow[] = {"sshd", "apache2", "httpd", "nginx",
-    "lighttpd", "master", "smtpd", "exim4", "exim", "sendmail*", "named",
-    "unbound", "dnsmasq", "systemd-resolve", "systemd-network", "systemd",
-    "chronyd", "ntpd", "cupsd", "mysqld", "mariadbd", "postgres",
-    "redis-server", "memcached", "dhclient", "dhcpcd", "rpcbind", "rpc.statd",
-    "avahi-daemon", "snmpd", "slapd", "dovecot", "xinetd", "vsftpd", "proftpd",
-    "squid", "haproxy", "php-fpm*", "containerd", "dockerd", "docker-proxy",
-    "sakimori", NULL};
+/*
+ * Daemons that listen as a matter of course, by executable path (a
+ * command name proves nothing: anything may call itself sshd); "allow"
+ * adds to them.
+ */
+const char *const procrules_listen_allow[] = {"/usr/sbin/sshd",
+    "/usr/sbin/apache2", "/usr/sbin/httpd", "/usr/sbin/nginx",
+    "/usr/sbin/lighttpd", "/usr/lib/postfix/sbin/*", "/usr/libexec/postfix/*",
+    "/usr/sbin/exim4", "/usr/sbin/exim", "/usr/sbin/sendmail-mta",
+    "/usr/lib/sm.bin/sendmail", "/usr/sbin/named", "/usr/sbin/unbound",
+    "/usr/sbin/dnsmasq", "/usr/lib/systemd/systemd",
+    "/usr/lib/systemd/systemd-resolved", "/usr/lib/systemd/systemd-networkd",
+    "/usr/lib/systemd/systemd-timesyncd", "/usr/sbin/chronyd", "/usr/sbin/ntpd",
+    "/usr/sbin/cupsd", "/usr/sbin/mysqld", "/usr/sbin/mariadbd",
+    "/usr/lib/postgresql/*/bin/postgres", "/usr/bin/redis-server",
+    "/usr/bin/memcached", "/usr/sbin/dhclient", "/usr/sbin/dhcpcd",
+    "/usr/sbin/rpcbind", "/usr/sbin/rpc.statd", "/usr/sbin/rpc.mountd",
+    "/usr/sbin/avahi-daemon", "/usr/sbin/snmpd", "/usr/sbin/slapd",
+    "/usr/sbin/dovecot", "/usr/lib/dovecot/*", "/usr/sbin/xinetd",
+    "/usr/sbin/vsftpd", "/usr/sbin/proftpd", "/usr/sbin/squid",
+    "/usr/sbin/haproxy", "/usr/sbin/php-fpm*", "/usr/sbin/smbd",
+    "/usr/sbin/nmbd", "/usr/sbin/nrpe", "/usr/sbin/zabbix_agentd",
+    "/usr/sbin/opendkim", "/usr/sbin/spamd",
+    "/usr/bin/prometheus-node-exporter", "/usr/bin/containerd",
+    "/usr/bin/dockerd", "/usr/bin/docker-proxy",
+    "/usr/libexec/docker/docker-proxy", NULL};
 
 /* Programs with a reason to hold raw or packet sockets. */
-static const char *const sniff_allow[] = {"dhclient", "dhcpcd",
-    "systemd-network", "NetworkManager", "wpa_supplicant", "lldpd",
-    "keepalived", "ping", "ping6", "traceroute*", "arping", "tcpdump",
-    "sakimori", NULL};
+const char *const procrules_sniff_allow[] = {"/usr/sbin/dhclient",
+    "/usr/sbin/dhcpcd", "/usr/lib/systemd/systemd-networkd",
+    "/usr/sbin/NetworkManager", "/usr/sbin/wpa_supplicant", "/usr/sbin/lldpd",
+    "/usr/sbin/keepalived", "/usr/bin/ping", "/usr/bin/ping6",
+    "/usr/sbin/traceroute*", "/usr/bin/traceroute*", "/usr/sbin/arping",
+    "/usr/bin/arping", "/usr/bin/tcpdump", "/usr/sbin/tcpdump", NULL};
 
-/* Programs that run themselves from a sealed memfd on purpose. */
-static const char *const memfd_allow[] = {"runc", "runc:*", "crun", NULL};
+/* Programs that run themselves from a sealed memfd on purpose (container
+ * runtimes re-executing themselves against CVE-2019-5736). */
+const char *const procrules_memfd_allow[] = {"runc", "runc:*", "crun", NULL};
+
+/* Command names that differ from the program's by design. */
+const char *const procrules_name_allow[] = {"(sd-*)", "runc:*", NULL};
+
+/* Kernel threads' names: a user process calling itself one hides. */
+static const char *const kthread_names[] = {"kworker*", "ksoftirqd*",
+    "kthreadd", "migration/*", "rcu_*", "watchdog/*", "kswapd*", "jbd2/*",
+    "kblockd", "kauditd", "khungtaskd", "cpuhp/*", "irq/*", "kcompactd*",
+    "ksmd", "khugepaged", "kdevtmpfs", "oom_reaper", "kthrotld", "scsi_eh_*",
+    "scsi_tmf_*", "writeback", "kintegrityd", "md*_raid*", "xfsaild*",
+    "ext4-rsv-conver", "kdamond*", "idle_inject/*", "pool_workqueue_*", NULL};
 
 int
 procrules_match(const char *name, const char *const *pats)
@@ -55,23 +86,105 @@ procrules_match(const char *name, const char *const *pats)
 	return 0;
 }
 
-/* Matches name against the built-in list and the "allow" key of check. */
+void
+procrules_exe_path(const char *exe, char *dst, size_t sz)
+{
+	size_t n;
+
+	snprintf(dst, sz, "%s", exe);
+	n = strlen(dst);
+	if (n > 10 && strcmp(dst + n - 10, " (deleted)") == 0)
+		dst[n - 10] = '\0';
+}
+
+/* path as /usr/... when it is under /bin, /sbin or /lib* (merged /usr). */
+static void
+usr_path(const char *path, char *dst, size_t sz)
+{
+	if (strncmp(path, "/bin/", 5) == 0 || strncmp(path, "/sbin/", 6) == 0 ||
+	    strncmp(path, "/lib/", 5) == 0 ||
+	    strncmp(path, "/lib64/", 7) == 0 ||
+	    strncmp(path, "/lib32/", 7) == 0)
+		snprintf(dst, sz, "/usr%s", path);
+	else
+		snprintf(dst, sz, "%s", path);
+}
+
+static int
+path_match(const char *pat, const char *exe)
+{
+	char path[PROC_EXE_MAX], usr[PROC_EXE_MAX + 8];
+
+	if (exe == NULL || exe[0] != '/')
+		return 0;
+	procrules_exe_path(exe, path, sizeof(path));
+	if (fnmatch(pat, path, FNM_PATHNAME) == 0)
+		return 1;
+	usr_path(path, usr, sizeof(usr));
+	return fnmatch(pat, usr, FNM_PATHNAME) == 0;
+}
+
 int
-procrules_allowed(const struct conf *c, const char *check, const char *name,
-    const char *const *builtin)
+procrules_builtin_allowed(
+    const char *const *builtin, const char *comm, const char *exe)
+{
+	for (; builtin != NULL && *builtin != NULL; builtin++) {
+		if ((*builtin)[0] == '/') {
+			if (path_match(*builtin, exe))
+				return 1;
+		} else if (comm != NULL && fnmatch(*builtin, comm, 0) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int
+all_digits(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return 0;
+	return 1;
+}
+
+/* One "allow" value against a process (see procrules_int.h). */
+static int
+allow_value(const char *v, const char *comm, const char *exe, const char *port)
+{
+	char path[PROC_EXE_MAX];
+
+	if (v[0] == '/')
+		return path_match(v, exe);
+	if (all_digits(v))
+		return port != NULL && strcmp(v, port) == 0;
+	if (comm != NULL && fnmatch(v, comm, 0) == 0)
+		return 1;
+	if (exe != NULL && exe[0] == '/') {
+		procrules_exe_path(exe, path, sizeof(path));
+		return fnmatch(v, procrules_base(path), 0) == 0;
+	}
+	return 0;
+}
+
+int
+procrules_allowed(const struct conf *c, const char *check, const char *comm,
+    const char *exe, const char *port, const char *const *builtin)
 {
 	const struct conf_node *blk = conf_check(c, check, NULL);
-	const struct conf_node *n = conf_find(blk, "allow");
 
-	if (procrules_match(name, builtin))
+	if (procrules_builtin_allowed(builtin, comm, exe))
 		return 1;
 	if (blk != NULL)
 		for (size_t i = 0; i < blk->nchild; i++) {
-			n = &blk->child[i];
+			const struct conf_node *n = &blk->child[i];
+
 			if (strcmp(n->key, "allow") != 0)
 				continue;
 			for (size_t j = 0; j < n->nvals; j++)
-				if (fnmatch(n->vals[j].str, name, 0) == 0)
+				if (allow_value(
+				        n->vals[j].str, comm, exe, port))
 					return 1;
 		}
 	return 0;
@@ -92,6 +205,120 @@ procrules_enabled(const struct conf *c, const char *check)
 
 	conf_threshold(c, check, NULL, &t);
 	return t.enabled;
+}
+
+static int
+under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return strncmp(path, dir, n) == 0 && path[n] == '/';
+}
+
+unsigned
+procrules_exe_verdict(
+    const char *exe, unsigned pflags, const struct exe_facts *fx)
+{
+	char path[PROC_EXE_MAX];
+	unsigned v = 0;
+
+	if (exe == NULL || exe[0] == '\0')
+		return 0;
+	procrules_exe_path(exe, path, sizeof(path));
+	if (under(path, "/tmp") || under(path, "/var/tmp") ||
+	    under(path, "/dev/shm"))
+		v |= SUSP_EXE_TMP;
+	if (strncmp(path, "/memfd:", 7) == 0)
+		return v | SUSP_EXE_MEMFD; /* never on disk */
+	if (pflags & PROC_F_EXE_DELETED)
+		return v |
+		    (fx != NULL && fx->exists ? SUSP_EXE_REPLACED
+		                              : SUSP_EXE_DELETED);
+	if (fx == NULL || !fx->exists)
+		return v;
+	if (fx->mode & S_IWOTH)
+		v |= SUSP_EXE_WORLD;
+	else if (fx->dir_known && (fx->dir_mode & S_IWOTH) &&
+	    !(fx->dir_mode & S_ISVTX))
+		v |= SUSP_EXE_DIR;
+	return v;
+}
+
+int
+procrules_kthread_name(const char *name)
+{
+	return procrules_match(name, kthread_names);
+}
+
+/* 1 if comm and name agree on their first 15 bytes (TASK_COMM_LEN - 1). */
+static int
+comm_eq(const char *comm, const char *name, size_t namelen)
+{
+	size_t n = strlen(comm);
+
+	if (namelen > 15)
+		namelen = 15;
+	if (n > 15)
+		n = 15;
+	return n == namelen && memcmp(comm, name, n) == 0;
+}
+
+/* The word at s (up to a space or the end) without its directories. */
+static const char *
+word_base(const char *s, const char **end)
+{
+	const char *e = strchr(s, ' '), *b = s;
+
+	if (e == NULL)
+		e = s + strlen(s);
+	for (const char *q = s; q < e; q++)
+		if (*q == '/')
+			b = q + 1;
+	*end = e;
+	return b;
+}
+
+enum name_verdict
+procrules_name_verdict(const struct proc *p)
+{
+	char path[PROC_EXE_MAX];
+	const char *base, *a0, *a0e, *a1, *a1e;
+	size_t clen = strlen(p->comm), n;
+
+	if (!(p->flags & PROC_F_EXE) || p->exe[0] == '\0' ||
+	    (p->flags & PROC_F_KTHREAD) || !(p->flags & PROC_F_CMDLINE) ||
+	    p->comm[0] == '\0')
+		return NAME_OK;
+	/* a user process (it has an executable) that looks like a kernel
+	 * thread in ps: named like one, or a "[...]" command line */
+	n = strlen(p->cmdline);
+	if (procrules_kthread_name(p->comm) ||
+	    (n >= 2 && p->cmdline[0] == '[' && p->cmdline[n - 1] == ']'))
+		return NAME_KTHREAD;
+	procrules_exe_path(p->exe, path, sizeof(path));
+	base = procrules_base(path);
+	if (comm_eq(p->comm, base, strlen(base)))
+		return NAME_OK;
+	/* argv[0] (busybox, symlinked interpreters, login shells) */
+	a0 = word_base(p->cmdline, &a0e);
+	if (comm_eq(p->comm, a0, (size_t)(a0e - a0)))
+		return NAME_OK;
+	/* a title the process set itself (setproctitle, perl's $0): the
+	 * command line starts with the command name */
+	if (clen > 0 && strncmp(a0, p->comm, clen) == 0)
+		return NAME_OK;
+	/* a script run through #! or by an interpreter: its name */
+	a1 = *a0e ? a0e + 1 : a0e;
+	while (*a1 == '-') { /* interpreter options */
+		a1 = strchr(a1, ' ');
+		if (a1 == NULL)
+			return NAME_MISMATCH;
+		a1++;
+	}
+	a1 = word_base(a1, &a1e);
+	if (a1 < a1e && comm_eq(p->comm, a1, (size_t)(a1e - a1)))
+		return NAME_OK;
+	return NAME_MISMATCH;
 }
 
 static void
@@ -115,164 +342,120 @@ pid_subject(char *dst, size_t sz, const struct proc *p)
 	snprintf(dst, sz, "pid %d", p->pid);
 }
 
-/* The executable's path without the kernel's " (deleted)" suffix. */
+/* What stat(2) says about the executable (under root) and its directory. */
 static void
-exe_path(const struct proc *p, char *dst, size_t sz)
+exe_facts_read(const char *path, const char *root, struct exe_facts *fx)
 {
-	size_t n;
+	char full[PATH_MAX], dir[PATH_MAX];
+	struct stat st;
 
-	snprintf(dst, sz, "%s", p->exe);
-	n = strlen(dst);
-	if (n > 10 && strcmp(dst + n - 10, " (deleted)") == 0)
-		dst[n - 10] = '\0';
+	memset(fx, 0, sizeof(*fx));
+	if (path_join(full, sizeof(full), root, path) == -1 ||
+	    stat(full, &st) == -1)
+		return;
+	fx->exists = 1;
+	fx->mode = st.st_mode;
+	snprintf(dir, sizeof(dir), "%s", full);
+	if (strrchr(dir, '/') != NULL)
+		*strrchr(dir, '/') = '\0';
+	if (stat(dir[0] ? dir : "/", &st) == 0) {
+		fx->dir_known = 1;
+		fx->dir_mode = st.st_mode;
+	}
 }
 
+/* 1 if check is enabled and p is not on its allow list. */
 static int
-under(const char *path, const char *dir)
+exe_wanted(const struct conf *c, const char *check, const struct proc *p,
+    const char *const *builtin)
 {
-	size_t n = strlen(dir);
-
-	return strncmp(path, dir, n) == 0 && path[n] == '/';
+	return procrules_enabled(c, check) &&
+	    !procrules_allowed(c, check, p->comm, p->exe, NULL, builtin);
 }
 
 static void
 check_exe(const struct conf *c, const struct proc *p, const char *root,
     struct report *r)
 {
-	char path[PROC_EXE_MAX], full[PATH_MAX], dir[PATH_MAX], subj[32];
-	struct finding *f;
-	struct stat st;
+	char path[PROC_EXE_MAX], subj[32];
+	struct exe_facts fx;
+	struct finding *f = NULL;
+	unsigned v;
 
 	if (!(p->flags & PROC_F_EXE) || p->exe[0] == '\0')
 		return;
-	exe_path(p, path, sizeof(path));
+	procrules_exe_path(p->exe, path, sizeof(path));
+	exe_facts_read(path, root, &fx);
+	v = procrules_exe_verdict(p->exe, p->flags, &fx);
+	if (v == 0)
+		return;
 	pid_subject(subj, sizeof(subj), p);
-	if (procrules_enabled(c, "proc-exe-location") &&
-	    (under(path, "/tmp") || under(path, "/var/tmp") ||
-	        under(path, "/dev/shm"))) {
+	if ((v & SUSP_EXE_TMP) && exe_wanted(c, "proc-exe-location", p, NULL)) {
 		f = report_add(r, SEV_CRITICAL, "proc-exe-location", subj,
 		    "%s (pid %d, user %s) runs from a temporary directory: %s",
 		    p->comm, p->pid, p->user, path);
 		ev_proc(f, p);
 	}
-	if (strncmp(path, "/memfd:", 7) == 0) {
+	if ((v & SUSP_EXE_MEMFD) &&
+	    exe_wanted(c, "proc-exe-deleted", p, procrules_memfd_allow)) {
 		/* fileless: an anonymous memory file, never on disk */
-		if (procrules_enabled(c, "proc-exe-deleted") &&
-		    !procrules_allowed(
-		        c, "proc-exe-deleted", p->comm, memfd_allow)) {
-			f = report_add(r, SEV_CRITICAL, "proc-exe-deleted",
-			    subj,
-			    "%s (pid %d, user %s) runs from an anonymous "
-			    "memory file, not from disk: %s",
-			    p->comm, p->pid, p->user, path + 1);
-			ev_proc(f, p);
-		}
-		return;
-	}
-	if (p->flags & PROC_F_EXE_DELETED) {
-		if (procrules_enabled(c, "proc-exe-deleted")) {
-			int replaced =
-			    path_join(full, sizeof(full), root, path) == 0 &&
-			    stat(full, &st) == 0;
-
-			f = report_add(r, replaced ? SEV_WARNING : SEV_CRITICAL,
-			    "proc-exe-deleted", subj,
-			    replaced
-			        ? "%s (pid %d, user %s) runs an executable "
-			          "replaced since it started: %s (upgraded? "
-			          "restart it)"
-			        : "%s (pid %d, user %s) runs an executable "
-			          "that was deleted: %s",
-			    p->comm, p->pid, p->user, path);
-			ev_proc(f, p);
-		}
-		return;
-	}
-	if (!procrules_enabled(c, "proc-exe-writable"))
-		return;
-	if (path_join(full, sizeof(full), root, path) == -1 ||
-	    stat(full, &st) == -1)
-		return;
-	snprintf(dir, sizeof(dir), "%s", full);
-	if (strrchr(dir, '/') != NULL)
-		*strrchr(dir, '/') = '\0';
-	if (st.st_mode & S_IWOTH) {
+		f = report_add(r, SEV_CRITICAL, "proc-exe-deleted", subj,
+		    "%s (pid %d, user %s) runs from an anonymous memory file, "
+		    "not from disk: %s",
+		    p->comm, p->pid, p->user, path + 1);
+	} else if ((v & SUSP_EXE_DELETED) &&
+	    exe_wanted(c, "proc-exe-deleted", p, NULL)) {
+		f = report_add(r, SEV_CRITICAL, "proc-exe-deleted", subj,
+		    "%s (pid %d, user %s) runs an executable that was "
+		    "deleted: %s",
+		    p->comm, p->pid, p->user, path);
+	} else if ((v & SUSP_EXE_REPLACED) &&
+	    exe_wanted(c, "proc-exe-deleted", p, NULL)) {
+		f = report_add(r, SEV_WARNING, "proc-exe-deleted", subj,
+		    "%s (pid %d, user %s) runs an executable replaced since "
+		    "it started: %s (upgraded? restart it)",
+		    p->comm, p->pid, p->user, path);
+	} else if ((v & SUSP_EXE_WORLD) &&
+	    exe_wanted(c, "proc-exe-writable", p, NULL)) {
 		f = report_add(r, SEV_CRITICAL, "proc-exe-writable", subj,
 		    "%s (pid %d, user %s) runs an executable everyone may "
 		    "write: %s",
 		    p->comm, p->pid, p->user, path);
-		ev_proc(f, p);
-	} else if (stat(dir[0] ? dir : "/", &st) == 0 &&
-	    (st.st_mode & S_IWOTH) && !(st.st_mode & S_ISVTX)) {
+	} else if ((v & SUSP_EXE_DIR) &&
+	    exe_wanted(c, "proc-exe-writable", p, NULL)) {
 		f = report_add(r, SEV_CRITICAL, "proc-exe-writable", subj,
 		    "%s (pid %d, user %s) runs from a directory everyone may "
 		    "write: %s",
 		    p->comm, p->pid, p->user, path);
-		ev_proc(f, p);
-	}
-}
-
-/* 1 if a and b agree on their first 15 bytes (TASK_COMM_LEN - 1). */
-static int
-comm_eq(const char *comm, const char *name, size_t namelen)
-{
-	size_t n = strlen(comm);
-
-	if (namelen > 15)
-		namelen = 15;
-	if (n > 15)
-		n = 15;
-	return n == namelen && memcmp(comm, name, n) == 0;
+	} else
+		return;
+	ev_proc(f, p);
 }
 
 static void
 check_name(const struct conf *c, const struct proc *p, struct report *r)
 {
 	char path[PROC_EXE_MAX], subj[32];
-	const char *base, *a0, *a0e, *a1, *a1e;
+	enum name_verdict v;
 	struct finding *f;
 
-	if (!(p->flags & PROC_F_EXE) || p->exe[0] == '\0' ||
-	    (p->flags & PROC_F_KTHREAD) || !(p->flags & PROC_F_CMDLINE) ||
-	    !procrules_enabled(c, "proc-name-mismatch"))
+	if (!procrules_enabled(c, "proc-name-mismatch"))
 		return;
-	exe_path(p, path, sizeof(path));
-	base = procrules_base(path);
-	if (comm_eq(p->comm, base, strlen(base)))
+	v = procrules_name_verdict(p);
+	if (v == NAME_OK ||
+	    procrules_allowed(c, "proc-name-mismatch", p->comm, p->exe, NULL,
+	        v == NAME_KTHREAD ? NULL : procrules_name_allow))
 		return;
-	/* argv[0] (busybox, symlinked interpreters) and, for scripts run
-	 * through #!, the script's name */
-	a0 = p->cmdline;
-	a0e = strchr(a0, ' ');
-	if (a0e == NULL)
-		a0e = a0 + strlen(a0);
-	for (const char *s = a0; s < a0e; s++)
-		if (*s == '/')
-			a0 = s + 1;
-	if (comm_eq(p->comm, a0, (size_t)(a0e - a0)))
-		return;
-	a1 = *a0e ? a0e + 1 : a0e;
-	while (*a1 == '-') { /* interpreter options */
-		a1 = strchr(a1, ' ');
-		if (a1 == NULL)
-			break;
-		a1++;
-	}
-	if (a1 != NULL) {
-		a1e = strchr(a1, ' ');
-		if (a1e == NULL)
-			a1e = a1 + strlen(a1);
-		for (const char *s = a1; s < a1e; s++)
-			if (*s == '/')
-				a1 = s + 1;
-		if (comm_eq(p->comm, a1, (size_t)(a1e - a1)))
-			return;
-	}
-	if (procrules_allowed(c, "proc-name-mismatch", p->comm, NULL))
-		return;
+	procrules_exe_path(p->exe, path, sizeof(path));
 	pid_subject(subj, sizeof(subj), p);
-	f = report_add(r, SEV_WARNING, "proc-name-mismatch", subj,
-	    "pid %d calls itself '%s' but runs %s", p->pid, p->comm, path);
+	if (v == NAME_KTHREAD)
+		f = report_add(r, SEV_CRITICAL, "proc-name-mismatch", subj,
+		    "pid %d poses as a kernel thread ('%s') but runs %s",
+		    p->pid, p->comm, path);
+	else
+		f = report_add(r, SEV_WARNING, "proc-name-mismatch", subj,
+		    "pid %d calls itself '%s' but runs %s", p->pid, p->comm,
+		    path);
 	ev_proc(f, p);
 }
 
@@ -310,23 +493,19 @@ addr_text(const struct sock_entry *e, char *dst, size_t sz)
 	}
 }
 
-/* The name an allow list matches: comm, or the executable's base name. */
+/* The socket's owner is allowed: by its executable's path, command name
+ * or (port != NULL) the port. */
 static int
 owner_allowed(const struct conf *c, const char *check,
-    const struct procfd_owner *o, const struct proc_table *t,
+    const struct procfd_owner *o, const struct proc_table *t, const char *port,
     const char *const *builtin)
 {
 	const struct proc *p = proc_table_find(t, o->pid);
-	char path[PROC_EXE_MAX];
 
-	if (procrules_allowed(c, check, o->comm, builtin))
-		return 1;
-	if (p != NULL && p->exe[0]) {
-		exe_path(p, path, sizeof(path));
-		return procrules_allowed(
-		    c, check, procrules_base(path), builtin);
-	}
-	return 0;
+	if (o->pid == getpid())
+		return 1; /* ourselves */
+	return procrules_allowed(c, check, o->comm,
+	    p != NULL && p->exe[0] ? p->exe : NULL, port, builtin);
 }
 
 struct listen_walk {
@@ -351,8 +530,8 @@ listen_one(const struct sock_entry *e, struct listen_walk *w)
 	if (o == NULL)
 		return; /* the kernel's own, or the owner is gone */
 	snprintf(port, sizeof(port), "%u", e->lport);
-	if (owner_allowed(w->c, "proc-listener", o, w->t, listen_allow) ||
-	    procrules_allowed(w->c, "proc-listener", port, NULL))
+	if (owner_allowed(
+	        w->c, "proc-listener", o, w->t, port, procrules_listen_allow))
 		return;
 	addr_text(e, addr, sizeof(addr));
 	snprintf(subj, sizeof(subj), "pid %d", o->pid);
@@ -414,8 +593,8 @@ check_sockets(const struct conf *c, const struct proc_table *t,
 				char subj[32];
 
 				if (o == NULL ||
-				    owner_allowed(
-				        c, "proc-sniffer", o, t, sniff_allow))
+				    owner_allowed(c, "proc-sniffer", o, t, NULL,
+				        procrules_sniff_allow))
 					continue;
 				snprintf(subj, sizeof(subj), "pid %d", o->pid);
 				f = report_add(r, SEV_CRITICAL, "proc-sniffer",
@@ -456,7 +635,8 @@ check_promisc(const struct conf *c, const char *root, struct report *r)
 		if (path_join(brport, sizeof(brport), root, rel) == 0 &&
 		    stat(brport, &st) == 0)
 			continue;
-		if (procrules_allowed(c, "net-promisc", v[i].name, NULL))
+		if (procrules_allowed(
+		        c, "net-promisc", v[i].name, NULL, NULL, NULL))
 			continue;
 		f = report_add(r, SEV_WARNING, "net-promisc", v[i].name,
 		    "interface %s is in promiscuous mode: something may be "
@@ -482,6 +662,8 @@ check_hidden(
 		return; /* a fixture tree has no live PIDs to ask */
 	ho.thorough = conf_flag(blk, "thorough");
 	ho.pid_max = (int)conf_num(blk, "pid-max", 0);
+	ho.no_sweep =
+	    conf_find(blk, "sweep") != NULL && !conf_flag(blk, "sweep");
 	if (hidden_scan(&ho, &hr, &err) == -1) {
 		report_add(r, SEV_UNKNOWN, "proc-hidden", "processes",
 		    "cannot look for hidden processes: %s", err.msg);
@@ -504,10 +686,12 @@ check_hidden(
 		if (f == NULL)
 			continue;
 		finding_ev(f, "pid", "%d", h->pid);
-		finding_ev(f, "found_by", "%s%s%s%s",
+		finding_ev(f, "found_by", "%s%s%s%s%s%s",
 		    h->how & HIDDEN_BY_KILL ? "kill " : "",
 		    h->how & HIDDEN_BY_PRIO ? "getpriority " : "",
 		    h->how & HIDDEN_BY_SCHED ? "sched_getscheduler " : "",
+		    h->how & HIDDEN_BY_CHILDREN ? "children " : "",
+		    h->how & HIDDEN_BY_CGROUP ? "cgroup.procs " : "",
 		    h->how & HIDDEN_BY_PROC ? "/proc/PID" : "");
 		if (h->uid != UINT32_MAX)
 			finding_ev(f, "uid", "%u", h->uid);

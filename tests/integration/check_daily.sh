@@ -18,6 +18,7 @@ check fs-blocks { disable }
 check fs-inodes { disable }
 set mail-to "admin@example.org"
 set sendmail "$FIXTURES/bin/fake-sendmail"
+$(process_checks_off)
 CONF
 export SAKIMORI_CONFIG=$TMP/quiet.conf
 export FAKE_SENDMAIL_OUT=$TMP/mail.out

@@ -96,6 +96,9 @@ check_match "no os-release: said so" '"pretty_name":"unknown \(no os-release\)"'
 # matter here: a busy test machine may raise others, and other programs
 # may open and close listeners of their own meanwhile.
 inv_findings() { printf '%s\n' "$OUT" | grep -E "\"check\":\"inventory-(state|listener\",\"subject\":\"tcp 127.0.0.1:$LP\")" || true; }
+# (the process checks, part of check too, are procs.sh's business)
+process_checks_off >"$TMP/check.conf"
+export SAKIMORI_CONFIG="$TMP/check.conf"
 run "$SAKIMORI" check --json --interval 0
 check_eq "the first check only records the inventory" "" "$(printf '%s\n' "$OUT" | grep '"check":"inventory' || true)"
 check "the inventory is kept in the state directory" test -s "$SAKIMORI_STATE_DIR/inventory.json"
@@ -125,7 +128,7 @@ run "$SAKIMORI" check --json --interval 0
 check_match "a corrupt state file is reported" '"check":"inventory-state".*corrupt.*fresh inventory' "$(inv_findings)"
 run "$SAKIMORI" check --json --interval 0
 check_eq "and replaced by a good one" "" "$(inv_findings)"
-printf 'check inventory { disable }\n' > "$TMP/noinv.conf"
+{ printf 'check inventory { disable }\n'; process_checks_off; } > "$TMP/noinv.conf"
 printf 'garbage' > "$SAKIMORI_STATE_DIR/inventory.json"
 run "$SAKIMORI" -f "$TMP/noinv.conf" check --json --interval 0
 check_eq "check inventory { disable } turns it off" "" "$(inv_findings)"

@@ -17,7 +17,7 @@ PY=/usr/bin/python3
 ip link set lo up
 # only what this test is about: no inventory of listeners (slow: package
 # lookups), no swap sample
-printf 'check inventory { disable }\n' > "$SAKIMORI_CONFIG"
+{ printf 'check inventory { disable }\n'; process_checks_off; } > "$SAKIMORI_CONFIG"
 CHECK="check --interval 0 --json"
 
 # --- one address holding 400 connections to port 8080 ---
@@ -33,7 +33,7 @@ check_match "conn-flood names the address, the count and the port" \
 check_match "conn-flood-prefix names the /24" '"check":"conn-flood-prefix","subject":"127.0.5.0/24"' "$OUT"
 check_match "the finding says how to block it" '"block":"sakimori net block 127.0.5.5"' "$OUT"
 check_nomatch "the listener's own address is not a flooder" '"subject":"127.0.0.1"' "$OUT"
-printf 'check inventory { disable }\ncheck conn-flood "8080" { warning 1000 critical 2000 }\ncheck conn-flood-prefix { disable }\n' > "$TMP/port.conf"
+{ printf 'check inventory { disable }\ncheck conn-flood "8080" { warning 1000 critical 2000 }\ncheck conn-flood-prefix { disable }\n'; process_checks_off; } > "$TMP/port.conf"
 run "$SAKIMORI" -f "$TMP/port.conf" $CHECK
 check_nomatch "a per-port threshold silences it" '"check":"conn-flood"' "$OUT"
 check_match "perfdata: the largest holder" '"conns per addr max":400' "$OUT"

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # procs.sh - "sakimori ps" and the suspicious-process checks against real
 # processes: a copy of sleep run from /tmp and then deleted, a listener on
-# an unexpected port, a process renamed with prctl(PR_SET_NAME) are each
-# reported (by ps --suspicious and by check); an ordinary sleep, sshd and
-# the test's own shell are not.  Bad input: command lines with terminal
-# escapes and invalid UTF-8 are printed escaped, processes that vanish
-# while read, a hidepid=2 /proc in a private mount namespace.
+# an unexpected port, a process renamed with prctl(PR_SET_NAME) as a
+# kernel thread and one renamed as another daemon are each reported by
+# plain "sakimori check" (and by ps --suspicious); the machine's ordinary
+# processes are not: a real sshd, a real cron, real apache2 workers, an
+# ordinary sleep, and the test runner (this shell, meson's python).  Bad
+# input: command lines with terminal escapes and invalid UTF-8 are printed
+# escaped, processes that vanish while read, a hidepid=2 /proc in a
+# private mount namespace.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-servers.sh"
 PY=/usr/bin/python3 # Debian's, not a wrapper (pyenv shims) that may fork
@@ -14,6 +17,16 @@ command -v jq >/dev/null || skip_all "jq is not installed"
 
 pids=()
 bg() { "$@" & pids+=($!); cleanup "kill $! 2>/dev/null"; }
+
+# Only the process checks (the machine's load, disks and listener
+# inventory are other tests' business), with loopback listeners judged
+# too: the servers below listen on 127.0.0.1.
+"$SAKIMORI" config check -f "$TMP/empty.conf" |
+	sed -En 's/^#   ([a-z0-9-]+) +(enabled|disabled) .*/check \1 { disable }/p' |
+	grep -Ev '^check (proc-[a-z-]+|net-promisc) ' >"$TMP/procs.conf"
+echo 'check proc-listener { loopback yes }' >>"$TMP/procs.conf"
+check "the configuration keeps the process checks" grep -q 'check load { disable }' "$TMP/procs.conf"
+export SAKIMORI_CONFIG="$TMP/procs.conf"
 
 # --- the suspects ---
 cp /bin/sleep "$TMP/sleep"
@@ -29,6 +42,10 @@ bg $PY -c "
 import ctypes, time
 ctypes.CDLL(None).prctl(15, b'kworker/1:2', 0, 0, 0); time.sleep(300)"
 renamed=$!
+bg $PY -c "
+import ctypes, time
+ctypes.CDLL(None).prctl(15, b'sshd', 0, 0, 0); time.sleep(300)"
+posing=$!
 # --- ordinary processes ---
 bg sleep 300
 ordinary=$!
@@ -37,6 +54,35 @@ if [ -x /usr/sbin/sshd ] && command -v ssh-keygen >/dev/null; then
 	sport=$(free_port)
 	start_sshd "$TMP/sshd" "$sport" && sshd_pid=$(cat "$TMP/sshd/sshd.pid")
 fi
+check "a real sshd runs (${sshd_pid:-none})" [ -n "$sshd_pid" ]
+# cron: ours, or the machine's when one runs already (one per machine)
+cron_pid=
+if [ -x /usr/sbin/cron ]; then
+	/usr/sbin/cron -f >/dev/null 2>&1 &
+	c=$!
+	cleanup "kill $c 2>/dev/null"
+	sleep 0.3
+	if kill -0 "$c" 2>/dev/null; then cron_pid=$c; else cron_pid=$(pgrep -xo cron); fi
+fi
+check "a real cron runs (${cron_pid:-none})" [ -n "$cron_pid" ]
+apache_pids=
+aport=$(free_port)
+if start_apache "$TMP/apache" "$aport"; then
+	apache_pids=$(pgrep -x apache2 -P "$(cat "$TMP/apache/httpd.pid")" | tr '\n' ' ')
+	apache_pids="$(cat "$TMP/apache/httpd.pid") $apache_pids"
+fi
+check "real apache2 workers run ($apache_pids)" [ "$(wc -w <<<"$apache_pids")" -ge 2 ]
+# the test runner: this shell and its ancestors up to meson's python
+runner=$$
+p=$PPID
+while [ "${p:-0}" -gt 1 ]; do
+	comm=$(cat /proc/$p/comm 2>/dev/null) || break
+	case $comm in
+	bash | sh | meson | python3* | procs.sh | env | timeout) runner="$runner $p" ;;
+	*) break ;;
+	esac
+	p=$(awk '{ print $4 }' /proc/$p/stat 2>/dev/null)
+done
 # escapes and invalid UTF-8 in a command line
 bg bash -c "exec -a $'evil\033]0;owned\007\xff\xfe' sleep 300"
 escaped=$!
@@ -44,27 +90,47 @@ wait_port "$port" || true
 rm "$TMP/sleep"
 sleep 0.3 # the renamed and escaped ones have exec'd and set their names
 
-run "$SAKIMORI" ps --suspicious --json
-check "ps --suspicious exits CRITICAL (2) with the suspects ($RC)" [ "$RC" -eq 2 ]
 finding() { # finding CHECK PID -> the finding's JSON, or nothing
 	jq -c --arg c "$1" --arg s "pid $2" 'select(.check == $c and .subject == $s)' <<<"$OUT"
 }
-check_match "the /tmp copy of sleep is reported as run from /tmp" '"proc-exe-location"' "$(finding proc-exe-location $deleted)"
-check_match "and as deleted (CRITICAL)" '"CRITICAL"' "$(finding proc-exe-deleted $deleted)"
-check_match "the unexpected listener is reported with its port" "\"port\":\"$port\"" "$(finding proc-listener $listener)"
-check_match "the prctl-renamed process is reported" "kworker/1:2" "$(finding proc-name-mismatch $renamed)"
-for p in $ordinary $$ $escaped ${sshd_pid:-}; do
-	check_eq "pid $p (ordinary) is not reported" "" "$(jq -c --arg s "pid $p" 'select(.subject == $s)' <<<"$OUT")"
-done
-check_nomatch "nothing is hidden on this machine" '"check":"proc-hidden"' "$OUT"
+named() { # named PID -> every finding about PID
+	jq -c --arg s "pid $1" --arg p "$1" 'select(.subject == $s or .evidence.pid == $p)' <<<"$OUT"
+}
+judge() { # judge WHAT: the assertions on one run's JSON in OUT
+	check_match "$1: the /tmp copy of sleep is reported as run from /tmp" '"CRITICAL"' "$(finding proc-exe-location $deleted)"
+	check_match "$1: and as deleted (CRITICAL)" 'CRITICAL.*was deleted' "$(finding proc-exe-deleted $deleted)"
+	check_match "$1: the unexpected listener is reported with its port" "\"port\":\"$port\"" "$(finding proc-listener $listener)"
+	check_match "$1: the process renamed as a kernel thread is reported" 'CRITICAL.*kworker/1:2' "$(finding proc-name-mismatch $renamed)"
+	check_match "$1: the python calling itself sshd is reported" "WARNING.*calls itself 'sshd'" "$(finding proc-name-mismatch $posing)"
+	for p in $ordinary $escaped $sshd_pid $cron_pid $apache_pids $runner; do
+		check_eq "$1: pid $p ($(cat /proc/$p/comm 2>/dev/null), ordinary) is not reported" "" "$(named $p)"
+	done
+}
 
-# check includes the same rules
+run "$SAKIMORI" check --interval 0 --json
+check "plain check exits CRITICAL (2) with the suspects ($RC)" [ "$RC" -eq 2 ]
+judge "check"
+check_nomatch "nothing is hidden on this machine" '"check":"proc-hidden","subject"' "$OUT"
+check_match "the summary follows the findings" '"type":"summary"' "$(tail -n 1 <<<"$OUT")"
+
+run "$SAKIMORI" ps --suspicious --json
+check "ps --suspicious exits CRITICAL (2) with the suspects ($RC)" [ "$RC" -eq 2 ]
+judge "ps --suspicious"
+
 run "$SAKIMORI" check --suspicious --interval 0 --json
-check_match "check reports the deleted /tmp executable" "\"check\":\"proc-exe-deleted\",\"subject\":\"pid $deleted\"" "$OUT"
-check_match "check reports the listener" "\"check\":\"proc-listener\",\"subject\":\"pid $listener\"" "$OUT"
-printf 'check proc-listener { allow "%s" }\n' "$port" >"$TMP/allow.conf"
-run "$SAKIMORI" -f "$TMP/allow.conf" ps --suspicious --json --no-hidden
+check_match "check --suspicious (kept for old scripts) reports the same" "\"check\":\"proc-exe-deleted\",\"subject\":\"pid $deleted\"" "$OUT"
+
+# allow lists: by port, by executable path, by command name
+printf 'check proc-listener { allow "%s" }\n' "$port" >>"$TMP/procs.conf"
+printf 'check proc-exe-location { allow "%s/*" }\n' "$TMP" >>"$TMP/procs.conf"
+printf 'check proc-name-mismatch { allow "kworker/1:*" }\n' >>"$TMP/procs.conf"
+run "$SAKIMORI" check --interval 0 --json
 check_eq "a port on the allow list is accepted" "" "$(finding proc-listener $listener)"
+check_eq "an executable path on the allow list is accepted" "" "$(finding proc-exe-location $deleted)"
+check_match "which does not hide that it was deleted" 'CRITICAL' "$(finding proc-exe-deleted $deleted)"
+check_eq "a command name on the allow list is accepted" "" "$(finding proc-name-mismatch $renamed)"
+check_match "others are still reported" "calls itself 'sshd'" "$(finding proc-name-mismatch $posing)"
+export SAKIMORI_CONFIG="$TMP/empty.conf"
 
 # --- ps itself ---
 run "$SAKIMORI" ps

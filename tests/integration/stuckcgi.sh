@@ -58,6 +58,8 @@ cat >"$TMP/sakimori.conf" <<EOF
 set sendmail "$FIXTURES/bin/fake-sendmail"
 check stuck-cgi { warning 1; critical 2; grace 1s }
 check load { disable }
+check inventory { disable }
+$(process_checks_off)
 EOF
 export FAKE_SENDMAIL_OUT="$TMP/mail.out"
 sleep 2.2 # longer than the critical run time

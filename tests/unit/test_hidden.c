@@ -1,14 +1,21 @@
 /*
  * test_hidden.c - the hidden-process scan: a listing that omits a live PID
  * (this test's own) must name it; the real listing with extra threads
- * running must name nothing; the hidepid mount option is recognised.
+ * running must name nothing; the cross-checks alone (no sweep) find a
+ * child hidden from the listing through its parent's children file and
+ * through cgroup.procs; the hidepid mount option is recognised.
  */
 #include <pthread.h>
+#include <signal.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -115,6 +122,113 @@ pid_range_is_bounded(void **state)
 	hidden_result_release(&r);
 }
 
+/* A child that waits for us; its pid. */
+static pid_t
+child_start(void)
+{
+	pid_t c = fork();
+
+	assert_true(c >= 0);
+	if (c == 0) {
+		pause();
+		_exit(0);
+	}
+	return c;
+}
+
+static void
+child_stop(pid_t c)
+{
+	kill(c, SIGKILL);
+	waitpid(c, NULL, 0);
+}
+
+/* 1 if r names pid with all the bits of how. */
+static int
+names(const struct hidden_result *r, int pid, unsigned how)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (r->v[i].pid == pid)
+			return (r->v[i].how & how) == how;
+	return 0;
+}
+
+static void
+children_cross_check_finds_a_hidden_child(void **state)
+{
+	struct hidden_opts o = {0};
+	struct hidden_result r;
+	struct err err = {0};
+	int c = child_start();
+
+	(void)state;
+	o.list = list_without;
+	o.list_ctx = &c;
+	o.no_sweep = 1; /* no brute force: the children file alone */
+	o.no_cgroups = 1;
+	assert_int_equal(hidden_scan(&o, &r, &err), 0);
+	assert_true(r.children >= 1);
+	assert_true(names(&r, c, HIDDEN_BY_CHILDREN | HIDDEN_BY_KILL));
+	assert_int_equal(r.n, 1);
+	hidden_result_release(&r);
+	/* with nothing omitted, nothing is named */
+	{
+		int none = 1 << 30;
+
+		o.list_ctx = &none;
+		assert_int_equal(hidden_scan(&o, &r, &err), 0);
+		assert_int_equal(r.n, 0);
+		hidden_result_release(&r);
+	}
+	child_stop(c);
+}
+
+static void
+cgroup_cross_check_finds_a_hidden_child(void **state)
+{
+	struct hidden_opts o = {0};
+	struct hidden_result r;
+	struct err err = {0};
+	int c = child_start();
+
+	(void)state;
+	o.list = list_without;
+	o.list_ctx = &c;
+	o.no_sweep = 1;
+	o.no_children = 1; /* cgroup.procs alone */
+	assert_int_equal(hidden_scan(&o, &r, &err), 0);
+	if (r.cgroups == 0) {
+		child_stop(c);
+		hidden_result_release(&r);
+		skip(); /* no cgroup hierarchy mounted here */
+	}
+	assert_true(names(&r, c, HIDDEN_BY_CGROUP | HIDDEN_BY_KILL));
+	hidden_result_release(&r);
+	/* a fixture hierarchy: one cgroup.procs naming the child */
+	{
+		char dir[] = "/tmp/test_hidden.XXXXXX", file[64], sub[64];
+		FILE *fp;
+
+		assert_non_null(mkdtemp(dir));
+		snprintf(sub, sizeof(sub), "%s/a.slice", dir);
+		assert_int_equal(mkdir(sub, 0700), 0);
+		snprintf(file, sizeof(file), "%s/cgroup.procs", sub);
+		fp = fopen(file, "w");
+		assert_non_null(fp);
+		fprintf(fp, "1\n%d\n", c);
+		fclose(fp);
+		o.cgroup_dir = dir;
+		assert_int_equal(hidden_scan(&o, &r, &err), 0);
+		assert_int_equal(r.cgroups, 1); /* the root has none: a.slice */
+		assert_true(names(&r, c, HIDDEN_BY_CGROUP));
+		hidden_result_release(&r);
+		unlink(file);
+		rmdir(sub);
+		rmdir(dir);
+	}
+	child_stop(c);
+}
+
 static void
 hidepid_option(void **state)
 {
@@ -140,6 +254,8 @@ main(void)
 	    cmocka_unit_test(fake_listing_omits_a_live_pid),
 	    cmocka_unit_test(threads_are_not_hidden),
 	    cmocka_unit_test(pid_range_is_bounded),
+	    cmocka_unit_test(children_cross_check_finds_a_hidden_child),
+	    cmocka_unit_test(cgroup_cross_check_finds_a_hidden_child),
 	    cmocka_unit_test(hidepid_option),
 	};
 

@@ -1,0 +1,391 @@
+/*
+ * test_procrules.c - the process rules' pure verdicts on fixture records:
+ * the executable (deleted, replaced, memfd, temporary directory, writable
+ * by everyone or in a directory everyone may write), the command name
+ * (the program's, argv[0], a script, a title set by the process, posing
+ * as another program or a kernel thread), the allow lists (by path, name
+ * and port; built-in daemons by path only), and the stuck-CGI rule
+ * (interpreter, started by the web server, as its user or under a CGI
+ * directory, run time and CPU thresholds).
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <cmocka.h>
+
+#include "base/finding.h"
+#include "collect/proc.h"
+#include "conf/conf.h"
+#include "rules/procrules.h"
+#include "rules/procrules_int.h"
+
+/* A user process record: pid, comm, exe (as readlink gives it), cmdline. */
+static void
+rec(struct proc *p, int pid, const char *comm, const char *exe,
+    const char *cmdline)
+{
+	memset(p, 0, sizeof(*p));
+	p->pid = pid;
+	p->ppid = 1;
+	snprintf(p->comm, sizeof(p->comm), "%s", comm);
+	snprintf(p->exe, sizeof(p->exe), "%s", exe);
+	snprintf(p->cmdline, sizeof(p->cmdline), "%s", cmdline);
+	snprintf(p->user, sizeof(p->user), "root");
+	p->flags = PROC_F_EXE | PROC_F_CMDLINE | PROC_F_STATUS;
+	if (strstr(exe, " (deleted)") != NULL)
+		p->flags |= PROC_F_EXE_DELETED;
+}
+
+static struct conf *
+conf_of(const char *text)
+{
+	static struct conf c;
+	struct conf_errs errs = {0};
+
+	conf_init(&c);
+	assert_int_equal(
+	    conf_load_string(&c, "t", text, strlen(text), &errs), 0);
+	conf_errs_release(&errs);
+	return &c;
+}
+
+/* ---- executables ---- */
+
+static void
+exe_verdicts(void **state)
+{
+	struct exe_facts ok = {1, S_IFREG | 0755, 1, S_IFDIR | 0755};
+	struct exe_facts world = {1, S_IFREG | 0777, 1, S_IFDIR | 0755};
+	struct exe_facts dirw = {1, S_IFREG | 0755, 1, S_IFDIR | 0777};
+	struct exe_facts sticky = {1, S_IFREG | 0755, 1, S_IFDIR | 01777};
+	struct exe_facts gone = {0, 0, 0, 0};
+
+	(void)state;
+	assert_int_equal(procrules_exe_verdict("/usr/sbin/sshd", 0, &ok), 0);
+	assert_int_equal(procrules_exe_verdict("", 0, &ok), 0);
+	/* a copy of sleep run from /tmp, then deleted */
+	assert_int_equal(procrules_exe_verdict("/tmp/x/sleep (deleted)",
+	                     PROC_F_EXE_DELETED, &gone),
+	    SUSP_EXE_TMP | SUSP_EXE_DELETED);
+	/* the same path holds a new file: an upgrade, not a deletion */
+	assert_int_equal(procrules_exe_verdict("/usr/sbin/cron (deleted)",
+	                     PROC_F_EXE_DELETED, &ok),
+	    SUSP_EXE_REPLACED);
+	/* nothing known about the path: a deleted one counts as deleted */
+	assert_int_equal(procrules_exe_verdict(
+	                     "/usr/bin/x (deleted)", PROC_F_EXE_DELETED, NULL),
+	    SUSP_EXE_DELETED);
+	assert_int_equal(
+	    procrules_exe_verdict("/var/tmp/.x/miner", 0, &ok), SUSP_EXE_TMP);
+	assert_int_equal(
+	    procrules_exe_verdict("/dev/shm/payload", 0, &ok), SUSP_EXE_TMP);
+	/* /tmpfoo is not /tmp */
+	assert_int_equal(procrules_exe_verdict("/tmpfoo/bin/x", 0, &ok), 0);
+	/* fileless: memfd, never on disk, whatever stat says */
+	assert_int_equal(procrules_exe_verdict("/memfd:sealed-91 (deleted)",
+	                     PROC_F_EXE_DELETED, &gone),
+	    SUSP_EXE_MEMFD);
+	assert_int_equal(procrules_exe_verdict("/opt/app/bin/app", 0, &world),
+	    SUSP_EXE_WORLD);
+	assert_int_equal(
+	    procrules_exe_verdict("/opt/app/bin/app", 0, &dirw), SUSP_EXE_DIR);
+	/* a sticky directory writable by everyone (like /tmp) is not one
+	 * anybody may swap the file in */
+	assert_int_equal(
+	    procrules_exe_verdict("/opt/app/bin/app", 0, &sticky), 0);
+}
+
+/* ---- command names ---- */
+
+static void
+name_verdicts(void **state)
+{
+	struct proc p;
+
+	(void)state;
+	rec(&p, 10, "sshd", "/usr/sbin/sshd", "sshd: root@pts/0");
+	assert_int_equal(procrules_name_verdict(&p), NAME_OK);
+	/* comm is cut to 15 bytes */
+	rec(&p, 11, "systemd-journal", "/usr/lib/systemd/systemd-journald",
+	    "/lib/systemd/systemd-journald");
+	assert_int_equal(procrules_name_verdict(&p), NAME_OK);
+	/* argv[0]: busybox applets, login shells, symlinked interpreters */
+	rec(&p, 12, "ls", "/usr/bin/busybox", "ls -l");
+	assert_int_equal(procrules_name_verdict(&p), NAME_OK);
+	rec(&p, 13, "python3", "/usr/bin/python3.11", "/usr/bin/python3 -q");
+	assert_int_equal(procrules_name_verdict(&p), NAME_OK);
+	/* an interpreter running a script (#!): the script's name */
+	rec(&p, 14, "meson", "/usr/bin/python3.11",
+	    "/usr/bin/python3 /usr/bin/meson test -C build");
+	assert_int_equal(procrules_name_verdict(&p), NAME_OK);
+	rec(&p, 15, "unattended-upgr", "/usr/bin/python3.11",
+	    "/usr/bin/python3 -u /usr/bin/unattended-upgrade --wait");
+	assert_int_equal(procrules_name_verdict(&p), NAME_OK);
+	/* a title the process set itself (setproctitle, perl's $0) */
+	rec(&p, 16, "spamd child", "/usr/bin/perl", "spamd child");
+	assert_int_equal(procrules_name_verdict(&p), NAME_OK);
+	rec(&p, 17, "gunicorn: maste", "/usr/bin/python3.11",
+	    "gunicorn: master [app]");
+	assert_int_equal(procrules_name_verdict(&p), NAME_OK);
+	/* a python that renamed itself with prctl(PR_SET_NAME) */
+	rec(&p, 18, "sshd", "/usr/bin/python3.11",
+	    "/usr/bin/python3 -c import ctypes");
+	assert_int_equal(procrules_name_verdict(&p), NAME_MISMATCH);
+	rec(&p, 19, "httpd", "/tmp/.x/a.out", "./a.out");
+	assert_int_equal(procrules_name_verdict(&p), NAME_MISMATCH);
+	/* posing as a kernel thread: by name, or by a [...] command line,
+	 * even when argv[0] agrees */
+	rec(&p, 20, "kworker/1:2", "/usr/bin/python3.11",
+	    "/usr/bin/python3 -c x");
+	assert_int_equal(procrules_name_verdict(&p), NAME_KTHREAD);
+	rec(&p, 21, "kswapd0", "/usr/bin/perl", "kswapd0");
+	assert_int_equal(procrules_name_verdict(&p), NAME_KTHREAD);
+	rec(&p, 22, "perl", "/usr/bin/perl", "[kthreadd]");
+	assert_int_equal(procrules_name_verdict(&p), NAME_KTHREAD);
+	/* real kernel threads have no executable and are not judged */
+	rec(&p, 2, "kthreadd", "", "");
+	p.flags = PROC_F_KTHREAD;
+	assert_int_equal(procrules_name_verdict(&p), NAME_OK);
+	/* nothing known (unreadable exe or cmdline): no verdict */
+	rec(&p, 23, "x", "/usr/bin/y", "y");
+	p.flags &= ~PROC_F_CMDLINE;
+	assert_int_equal(procrules_name_verdict(&p), NAME_OK);
+	assert_true(procrules_kthread_name("ksoftirqd/0"));
+	assert_false(procrules_kthread_name("watchdog")); /* the daemon */
+}
+
+/* ---- allow lists ---- */
+
+static void
+allow_lists(void **state)
+{
+	struct conf *c;
+
+	(void)state;
+	/* built-in listeners by path; /sbin counts as /usr/sbin */
+	assert_true(procrules_builtin_allowed(
+	    procrules_listen_allow, "sshd", "/usr/sbin/sshd"));
+	assert_true(procrules_builtin_allowed(
+	    procrules_listen_allow, "sshd", "/sbin/sshd"));
+	assert_true(procrules_builtin_allowed(
+	    procrules_listen_allow, "apache2", "/usr/sbin/apache2 (deleted)"));
+	assert_true(procrules_builtin_allowed(
+	    procrules_listen_allow, "master", "/usr/lib/postfix/sbin/master"));
+	assert_true(procrules_builtin_allowed(procrules_listen_allow,
+	    "postgres", "/usr/lib/postgresql/15/bin/postgres"));
+	/* a command name proves nothing */
+	assert_false(procrules_builtin_allowed(
+	    procrules_listen_allow, "sshd", "/tmp/sshd"));
+	assert_false(procrules_builtin_allowed(
+	    procrules_listen_allow, "sshd", "/usr/bin/python3.11"));
+	assert_false(
+	    procrules_builtin_allowed(procrules_listen_allow, "sshd", NULL));
+	/* '*' in a path pattern does not cross '/' */
+	assert_false(procrules_builtin_allowed(procrules_listen_allow,
+	    "postgres", "/usr/lib/postgresql/15/x/bin/postgres"));
+	/* memfd: only container runtimes, by name */
+	assert_true(procrules_builtin_allowed(
+	    procrules_memfd_allow, "runc:[2:INIT]", "/memfd:runc (deleted)"));
+	assert_false(procrules_builtin_allowed(procrules_memfd_allow,
+	    "memfd:sealed-91", "/memfd:sealed-91 (deleted)"));
+
+	c = conf_of("check proc-listener { allow \"/opt/app/bin/*\" \"8080\" "
+	            "\"myd*\" }\n");
+	assert_true(procrules_allowed(c, "proc-listener", "x",
+	    "/opt/app/bin/server", "9", procrules_listen_allow));
+	assert_false(procrules_allowed(c, "proc-listener", "x",
+	    "/opt/app/bin/sub/server", "9", procrules_listen_allow));
+	assert_true(procrules_allowed(c, "proc-listener", "x", "/usr/bin/x",
+	    "8080", procrules_listen_allow));
+	assert_false(procrules_allowed(c, "proc-listener", "x", "/usr/bin/x",
+	    "80800", procrules_listen_allow));
+	/* a name matches the command name or the executable's base name */
+	assert_true(procrules_allowed(c, "proc-listener", "mydaemon",
+	    "/usr/bin/x", "9", procrules_listen_allow));
+	assert_true(procrules_allowed(c, "proc-listener", "x",
+	    "/usr/local/bin/mydaemon", "9", procrules_listen_allow));
+	assert_true(procrules_allowed(c, "proc-listener", "sshd",
+	    "/usr/sbin/sshd", "22", procrules_listen_allow));
+	assert_false(procrules_allowed(c, "proc-listener", "evil", "/tmp/evil",
+	    "4444", procrules_listen_allow));
+	/* another check's list does not count */
+	assert_false(procrules_allowed(c, "proc-sniffer", "mydaemon",
+	    "/usr/bin/x", NULL, procrules_sniff_allow));
+	/* a port number is not a name for checks without ports */
+	assert_false(procrules_allowed(
+	    c, "proc-listener", "8080", "/usr/bin/x", NULL, NULL));
+	conf_release(c);
+}
+
+/* ---- stuck CGI ---- */
+
+#define NPROC 6
+
+/*
+ * A table: init (1), apache2 master (100, root), its worker (101,
+ * www-data), a perl CGI the worker started (102), a root shell (200) and
+ * a perl it runs (201).
+ */
+static void
+web_table(struct proc_table *t, struct proc *v)
+{
+	memset(t, 0, sizeof(*t));
+	rec(&v[0], 1, "systemd", "/usr/lib/systemd/systemd", "/sbin/init");
+	v[0].ppid = 0;
+	rec(&v[1], 100, "apache2", "/usr/sbin/apache2", "/usr/sbin/apache2 -k");
+	rec(&v[2], 101, "apache2", "/usr/sbin/apache2", "/usr/sbin/apache2 -k");
+	v[2].ppid = 100;
+	snprintf(v[2].user, sizeof(v[2].user), "www-data");
+	rec(&v[3], 102, "loop.pl", "/usr/bin/perl",
+	    "/usr/bin/perl /srv/www/cgi-bin/loop.pl");
+	v[3].ppid = 101;
+	snprintf(v[3].user, sizeof(v[3].user), "www-data");
+	rec(&v[4], 200, "bash", "/usr/bin/bash", "-bash");
+	rec(&v[5], 201, "perl", "/usr/bin/perl", "perl /root/long.pl");
+	v[5].ppid = 200;
+	t->p = v;
+	t->n = NPROC;
+}
+
+static void
+params(struct stuck_params *sp, const char (*dirs)[PATH_MAX], size_t n)
+{
+	memset(sp, 0, sizeof(*sp));
+	sp->interpreters = procrules_interp_default;
+	sp->servers = procrules_servers_default;
+	sp->users = procrules_users_default;
+	sp->cgi_dirs = dirs;
+	sp->ncgi_dirs = n;
+	sp->warn = 300;
+	sp->crit = 600;
+	sp->cpu = 90;
+	sp->cpu_min_run = 10;
+}
+
+static void
+stuck_verdicts(void **state)
+{
+	static const char dirs[1][PATH_MAX] = {"/srv/www/cgi-bin"};
+	struct proc v[NPROC], *cgi = &v[3], *mine = &v[5];
+	struct proc_table t;
+	struct stuck_params sp;
+	struct stuck_verdict out;
+	char script[256];
+
+	(void)state;
+	web_table(&t, v);
+	params(&sp, NULL, 0);
+	assert_int_equal(
+	    procrules_script_of(cgi->cmdline, script, sizeof(script)), 0);
+	assert_string_equal(script, "/srv/www/cgi-bin/loop.pl");
+	assert_int_equal(
+	    procrules_script_of("perl -w -T x.pl", script, sizeof(script)), 0);
+	assert_string_equal(script, "x.pl");
+	assert_int_equal(procrules_script_of("perl -e 1", script, 256), -1);
+	assert_int_equal(procrules_script_of("sh -c 'x'", script, 256), -1);
+	assert_int_equal(procrules_script_of("python3", script, 256), -1);
+
+	/* young and idle: nothing */
+	cgi->run_secs = 5;
+	cgi->cpu_pct = 1;
+	assert_int_equal(procrules_stuck_verdict(
+	                     cgi, &t, "/srv/www/cgi-bin/loop.pl", &sp, &out),
+	    SEV_OK);
+	/* run time: warning, then critical; started by the web server */
+	cgi->run_secs = 301;
+	assert_int_equal(procrules_stuck_verdict(
+	                     cgi, &t, "/srv/www/cgi-bin/loop.pl", &sp, &out),
+	    SEV_WARNING);
+	assert_int_equal(out.via, STUCK_SERVER);
+	assert_int_equal(out.server_pid, 101);
+	assert_non_null(strstr(out.why, "ran for 301 s (warning 300 s)"));
+	cgi->run_secs = 601;
+	assert_int_equal(procrules_stuck_verdict(
+	                     cgi, &t, "/srv/www/cgi-bin/loop.pl", &sp, &out),
+	    SEV_CRITICAL);
+	/* CPU over the sample, once it has run cpu_min_run seconds */
+	cgi->run_secs = 20;
+	cgi->cpu_pct = 99;
+	assert_int_equal(procrules_stuck_verdict(
+	                     cgi, &t, "/srv/www/cgi-bin/loop.pl", &sp, &out),
+	    SEV_WARNING);
+	assert_non_null(strstr(out.why, "99% CPU (limit 90%)"));
+	cgi->run_secs = 5;
+	assert_int_equal(procrules_stuck_verdict(
+	                     cgi, &t, "/srv/www/cgi-bin/loop.pl", &sp, &out),
+	    SEV_OK);
+	/* a CGI directory wins over the ancestor as the reason */
+	params(&sp, dirs, 1);
+	cgi->run_secs = 700;
+	assert_int_equal(procrules_stuck_verdict(
+	                     cgi, &t, "/srv/www/cgi-bin/loop.pl", &sp, &out),
+	    SEV_CRITICAL);
+	assert_int_equal(out.via, STUCK_CGI_DIR);
+	/* root's own long perl, not the web server's: left alone */
+	mine->run_secs = 100000;
+	mine->cpu_pct = 100;
+	assert_int_equal(
+	    procrules_stuck_verdict(mine, &t, "/root/long.pl", &sp, &out),
+	    SEV_OK);
+	assert_int_equal(out.via, STUCK_NOT);
+	/* ... unless its script lies under a CGI directory */
+	assert_int_equal(procrules_stuck_verdict(
+	                     mine, &t, "/srv/www/cgi-bin/x.pl", &sp, &out),
+	    SEV_CRITICAL);
+	/* "/srv/www/cgi-bin2" is not under "/srv/www/cgi-bin" */
+	assert_int_equal(procrules_stuck_verdict(
+	                     mine, &t, "/srv/www/cgi-bin2/x.pl", &sp, &out),
+	    SEV_OK);
+	/* run as the web server's user, parent gone (reparented to init) */
+	mine->ppid = 1;
+	snprintf(mine->user, sizeof(mine->user), "www-data");
+	assert_int_equal(
+	    procrules_stuck_verdict(mine, &t, "/tmp/x.pl", &sp, &out),
+	    SEV_CRITICAL);
+	assert_int_equal(out.via, STUCK_USER);
+	/* the web server itself is not an interpreter */
+	v[2].run_secs = 100000;
+	assert_int_equal(
+	    procrules_stuck_verdict(&v[2], &t, "", &sp, &out), SEV_OK);
+	/* a deleted interpreter is still one; thresholds off (NAN) */
+	snprintf(cgi->exe, sizeof(cgi->exe), "/usr/bin/perl (deleted)");
+	sp.warn = sp.crit = NAN;
+	sp.cpu = 0;
+	cgi->run_secs = 1e6;
+	assert_int_equal(procrules_stuck_verdict(
+	                     cgi, &t, "/srv/www/cgi-bin/loop.pl", &sp, &out),
+	    SEV_OK);
+	sp.crit = 600;
+	assert_int_equal(procrules_stuck_verdict(
+	                     cgi, &t, "/srv/www/cgi-bin/loop.pl", &sp, &out),
+	    SEV_CRITICAL);
+	/* configured interpreters replace the built-in list */
+	{
+		static const char *const only_python[] = {"python*", NULL};
+
+		sp.interpreters = only_python;
+		assert_int_equal(procrules_stuck_verdict(cgi, &t,
+		                     "/srv/www/cgi-bin/loop.pl", &sp, &out),
+		    SEV_OK);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(exe_verdicts),
+	    cmocka_unit_test(name_verdicts),
+	    cmocka_unit_test(allow_lists),
+	    cmocka_unit_test(stuck_verdicts),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
