@@ -17,7 +17,64 @@
 #include "base/err.h"
 
 #if HAVE_LIBSYSTEMD
+#include <dlfcn.h>
 #include <systemd/sd-journal.h>
+
+/*
+ * libsystemd (with libgcrypt, liblzma, libzstd, liblz4 and more behind
+ * it) is loaded with dlopen when the journal is first read, not at the
+ * start of every command: mapping and relocating those libraries costs
+ * a few milliseconds a run.  The header is libsystemd's own, so the
+ * function types are checked at build time.
+ */
+#define KSRC_SYSTEMD_SONAME "libsystemd.so.0"
+
+static struct {
+	int tried;
+	void *h;
+	__typeof__(sd_journal_open) *open;
+	__typeof__(sd_journal_close) *close;
+	__typeof__(sd_journal_add_match) *add_match;
+	__typeof__(sd_journal_seek_cursor) *seek_cursor;
+	__typeof__(sd_journal_test_cursor) *test_cursor;
+	__typeof__(sd_journal_seek_head) *seek_head;
+	__typeof__(sd_journal_next) *next;
+	__typeof__(sd_journal_previous) *previous;
+	__typeof__(sd_journal_get_data) *get_data;
+	__typeof__(sd_journal_get_realtime_usec) *get_realtime_usec;
+	__typeof__(sd_journal_get_cursor) *get_cursor;
+} sdj;
+
+#define SDJ_SYM(field, name)                                                   \
+	((*(void **)&sdj.field = dlsym(sdj.h, name)) != NULL)
+
+/* 1 when libsystemd is loaded, 0 when it cannot be (no journal then). */
+static int
+sdj_load(void)
+{
+	if (sdj.tried)
+		return sdj.h != NULL;
+	sdj.tried = 1;
+	if ((sdj.h = dlopen(KSRC_SYSTEMD_SONAME, RTLD_NOW | RTLD_LOCAL)) ==
+	    NULL)
+		return 0;
+	if (!SDJ_SYM(open, "sd_journal_open") ||
+	    !SDJ_SYM(close, "sd_journal_close") ||
+	    !SDJ_SYM(add_match, "sd_journal_add_match") ||
+	    !SDJ_SYM(seek_cursor, "sd_journal_seek_cursor") ||
+	    !SDJ_SYM(test_cursor, "sd_journal_test_cursor") ||
+	    !SDJ_SYM(seek_head, "sd_journal_seek_head") ||
+	    !SDJ_SYM(next, "sd_journal_next") ||
+	    !SDJ_SYM(previous, "sd_journal_previous") ||
+	    !SDJ_SYM(get_data, "sd_journal_get_data") ||
+	    !SDJ_SYM(get_realtime_usec, "sd_journal_get_realtime_usec") ||
+	    !SDJ_SYM(get_cursor, "sd_journal_get_cursor")) {
+		dlclose(sdj.h);
+		sdj.h = NULL;
+		return 0;
+	}
+	return 1;
+}
 #endif
 
 int
@@ -235,32 +292,32 @@ disk_ksrc_journal(const char *after_cursor, disk_kline_fn fn, void *ctx,
 	sd_journal *j;
 	int rc, any = 0;
 
-	rc = sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY | SD_JOURNAL_SYSTEM);
+	if (!sdj_load())
+		return 1; /* no libsystemd here: as if built without it */
+	rc = sdj.open(&j, SD_JOURNAL_LOCAL_ONLY | SD_JOURNAL_SYSTEM);
 	if (rc < 0)
 		return err_sys(err, -rc, "cannot open the journal");
-	rc = sd_journal_add_match(j, "_TRANSPORT=kernel", 0);
+	rc = sdj.add_match(j, "_TRANSPORT=kernel", 0);
 	if (rc < 0) {
-		sd_journal_close(j);
+		sdj.close(j);
 		return err_sys(err, -rc, "cannot read the journal");
 	}
 	if (after_cursor != NULL && after_cursor[0] != '\0') {
-		if (sd_journal_seek_cursor(j, after_cursor) >= 0 &&
-		    sd_journal_next(j) > 0 &&
-		    sd_journal_test_cursor(j, after_cursor) <= 0)
-			sd_journal_previous(j); /* cursor gone: start there */
+		if (sdj.seek_cursor(j, after_cursor) >= 0 && sdj.next(j) > 0 &&
+		    sdj.test_cursor(j, after_cursor) <= 0)
+			sdj.previous(j); /* cursor gone: start there */
 	} else {
-		sd_journal_seek_head(j);
+		sdj.seek_head(j);
 	}
-	while ((rc = sd_journal_next(j)) > 0) {
+	while ((rc = sdj.next(j)) > 0) {
 		const void *data;
 		size_t len;
 		uint64_t usec = 0;
 		char *c;
 
-		if (sd_journal_get_data(j, "MESSAGE", &data, &len) < 0 ||
-		    len < 8)
+		if (sdj.get_data(j, "MESSAGE", &data, &len) < 0 || len < 8)
 			continue;
-		sd_journal_get_realtime_usec(j, &usec);
+		sdj.get_realtime_usec(j, &usec);
 		st->lines++;
 		if (st->first_time == 0)
 			st->first_time = (time_t)(usec / 1000000);
@@ -270,7 +327,7 @@ disk_ksrc_journal(const char *after_cursor, disk_kline_fn fn, void *ctx,
 		}
 		fn(ctx, (const char *)data + 8, len - 8, st->lines,
 		    (time_t)(usec / 1000000));
-		if (sd_journal_get_cursor(j, &c) >= 0) {
+		if (sdj.get_cursor(j, &c) >= 0) {
 			if (strlen(c) < cursor_sz) {
 				memcpy(cursor_out, c, strlen(c) + 1);
 				any = 1;
@@ -278,7 +335,7 @@ disk_ksrc_journal(const char *after_cursor, disk_kline_fn fn, void *ctx,
 			free(c);
 		}
 	}
-	sd_journal_close(j);
+	sdj.close(j);
 	if (rc < 0)
 		return err_sys(err, -rc, "cannot read the journal");
 	(void)any;

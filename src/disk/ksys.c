@@ -133,7 +133,8 @@ disk_ksys_scan(struct disk_kscan *s, struct store *store, struct disk_ksys *run,
 		} else if (rc == 1) {
 			r->ok = 0;
 			snprintf(r->error, sizeof(r->error),
-			    "built without libsystemd");
+			    "no libsystemd (built without it, or "
+			    "libsystemd.so.0 cannot be loaded)");
 		} else {
 			r->ok = st.lines > 0 || cursor[0] ? 1 : 0;
 			r->st = st;

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "base/err.h"
 
@@ -92,10 +94,211 @@ net_count_add(struct net_counts *c, const struct net_count_opts *o,
 	return bump(c, &c->prefix_port, &k, sizeof(k));
 }
 
+/*
+ * The walk's fast path: the sockets are first counted in one table keyed
+ * by (remote address, local service port or 0), one lookup a socket;
+ * the maps of struct net_counts are filled from it at the end, one
+ * update per distinct key.  The table is bounded: past NET_COUNT_MAXKEYS
+ * keys the remaining sockets go through net_count_add directly.
+ */
+struct agg_slot {
+	uint8_t addr[16]; /* unmapped remote address */
+	uint16_t port;    /* local service port, 0: not inbound */
+	uint8_t family;   /* 0: empty slot */
+	uint8_t inbound;
+	uint8_t state; /* of the socket (batch only; not part of the key) */
+	uint8_t pad[3];
+	uint64_t n;
+};
+
+struct agg {
+	struct agg_slot *v;
+	size_t cap, count; /* cap: a power of two (or 0) */
+	uint64_t seed;
+};
+
+static uint64_t
+agg_mix(uint64_t h)
+{
+	h ^= h >> 32;
+	h *= 0xd6e8feb86659fd93ULL;
+	h ^= h >> 32;
+	return h;
+}
+
+static uint64_t
+agg_hash(const struct agg *a, const struct agg_slot *k)
+{
+	uint64_t x, y;
+
+	memcpy(&x, k->addr, 8);
+	memcpy(&y, k->addr + 8, 8);
+	return agg_mix(agg_mix(x ^ a->seed) ^ y ^
+	    ((uint64_t)k->port << 16 | (uint64_t)k->family << 8 | k->inbound));
+}
+
+static int
+agg_same(const struct agg_slot *s, const struct agg_slot *k)
+{
+	return s->family == k->family && s->port == k->port &&
+	    s->inbound == k->inbound &&
+	    memcmp(s->addr, k->addr, sizeof(s->addr)) == 0;
+}
+
+static struct agg_slot *
+agg_find(const struct agg *a, const struct agg_slot *k)
+{
+	size_t i = (size_t)agg_hash(a, k) & (a->cap - 1);
+
+	while (a->v[i].family != 0 && !agg_same(&a->v[i], k))
+		i = (i + 1) & (a->cap - 1);
+	return &a->v[i];
+}
+
+static int
+agg_grow(struct agg *a)
+{
+	size_t ncap = a->cap != 0 ? a->cap * 2 : 1024;
+	struct agg old = *a;
+
+	if ((a->v = calloc(ncap, sizeof(*a->v))) == NULL) {
+		a->v = old.v;
+		return -1;
+	}
+	a->cap = ncap;
+	for (size_t i = 0; i < old.cap; i++)
+		if (old.v[i].family != 0)
+			*agg_find(a, &old.v[i]) = old.v[i];
+	free(old.v);
+	return 0;
+}
+
+/* 0 counted, 1 table full (count another way), -1 ENOMEM. */
+static int
+agg_add(struct agg *a, const struct agg_slot *k)
+{
+	struct agg_slot *s;
+
+	if (a->count * 2 >= a->cap) {
+		if (a->count >= NET_COUNT_MAXKEYS)
+			return 1;
+		if (agg_grow(a) == -1)
+			return -1;
+	}
+	s = agg_find(a, k);
+	if (s->family == 0) {
+		*s = *k;
+		s->n = 0;
+		a->count++;
+	}
+	s->n++;
+	return 0;
+}
+
+static int
+bump_n(struct net_counts *c, struct hmap *m, const void *key, size_t klen,
+    uint64_t n)
+{
+	struct hmap_entry *he = hmap_get(m, key, klen);
+	int created;
+
+	if (he == NULL) {
+		if (hmap_count(m) >= NET_COUNT_MAXKEYS) {
+			c->overflow += n;
+			return 0;
+		}
+		if ((he = hmap_put(m, key, klen, &created)) == NULL)
+			return -1;
+	}
+	he->val.u += n;
+	return 0;
+}
+
+/* The maps from the table: what net_count_add does, n sockets at once. */
+static int
+agg_flush(
+    const struct agg *a, struct net_counts *c, const struct net_count_opts *o)
+{
+	for (size_t i = 0; i < a->cap; i++) {
+		const struct agg_slot *s = &a->v[i];
+		struct net_count_key k;
+		struct net_prefix pre;
+
+		if (s->family == 0)
+			continue;
+		memset(&k, 0, sizeof(k));
+		k.p.family = s->family;
+		k.p.len = (uint8_t)net_prefix_maxlen(&k.p);
+		memcpy(k.p.addr, s->addr, sizeof(k.p.addr));
+		if (bump_n(c, &c->addr, &k.p, sizeof(k.p), s->n) == -1)
+			return -1;
+		pre = k.p;
+		net_prefix_truncate(&pre,
+		    pre.family == AF_INET ? (o->plen4 != 0 ? o->plen4 : 24)
+		                          : (o->plen6 != 0 ? o->plen6 : 64));
+		if (bump_n(c, &c->prefix, &pre, sizeof(pre), s->n) == -1)
+			return -1;
+		if (!s->inbound)
+			continue;
+		if (bump_n(c, &c->port, &s->port, sizeof(s->port), s->n) == -1)
+			return -1;
+		if (!o->per_port_keys)
+			continue;
+		k.port = s->port;
+		if (bump_n(c, &c->addr_port, &k, sizeof(k), s->n) == -1)
+			return -1;
+		k.p = pre;
+		if (bump_n(c, &c->prefix_port, &k, sizeof(k), s->n) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Keys are gathered in a batch and counted when it is full: between two
+ * netlink reads the kernel has evicted the table from the caches (and,
+ * in some virtual machines, from the TLB), so a batch counted at once
+ * runs on a warm table.
+ */
+#define AGG_BATCH 8192
+
 struct walk_ctx {
 	struct net_counts *c;
 	const struct net_count_opts *o;
+	struct agg agg;
+	struct agg_slot *batch; /* AGG_BATCH keys */
+	size_t nbatch;
 };
+
+/* Counts the batch: 0, or -1 (ENOMEM). */
+static int
+agg_drain(struct walk_ctx *w)
+{
+	for (size_t i = 0; i < w->nbatch; i++) {
+		const struct agg_slot *k = &w->batch[i];
+		int r = agg_add(&w->agg, k);
+		struct sock_entry e;
+
+		if (r == -1)
+			return -1;
+		if (r == 0) {
+			w->c->total++;
+			w->c->state[k->state]++;
+			continue;
+		}
+		/* the table is full: the slow way, one map at a time */
+		memset(&e, 0, sizeof(e));
+		e.family = k->family;
+		e.proto = IPPROTO_TCP;
+		e.state = k->state;
+		memcpy(e.raddr, k->addr, sizeof(e.raddr));
+		e.lport = k->port;
+		if (net_count_add(w->c, w->o, &e) == -1)
+			return -1;
+	}
+	w->nbatch = 0;
+	return 0;
+}
 
 static int
 mark_listener(const struct sock_entry *e, void *arg)
@@ -110,10 +313,26 @@ static int
 count_one(const struct sock_entry *e, void *arg)
 {
 	struct walk_ctx *w = arg;
+	struct net_counts *c = w->c;
+	struct net_prefix p;
+	struct agg_slot *k;
 
 	if (w->o->port >= 0 && e->lport != w->o->port)
 		return 0;
-	return net_count_add(w->c, w->o, e) == -1 ? ENOMEM : 0;
+	if (e->state == SOCK_LISTEN ||
+	    (e->proto == IPPROTO_UDP && e->state == SOCK_CLOSE))
+		return net_count_add(c, w->o, e) == -1 ? ENOMEM : 0;
+	if (w->nbatch == AGG_BATCH && agg_drain(w) == -1)
+		return ENOMEM;
+	net_prefix_from_bytes(&p, e->family, e->raddr);
+	k = &w->batch[w->nbatch++];
+	memset(k, 0, sizeof(*k));
+	memcpy(k->addr, p.addr, sizeof(k->addr));
+	k->family = p.family;
+	k->inbound = c->listening[e->lport];
+	k->port = k->inbound ? e->lport : 0;
+	k->state = e->state <= SOCK_STATE_MAX ? e->state : 0;
+	return 0;
 }
 
 int
@@ -121,11 +340,17 @@ net_count_collect(const struct net_count_opts *o, const char *root,
     struct net_counts *c, struct err *err)
 {
 	struct sock_query q = {0};
-	struct walk_ctx w = {c, o};
+	struct walk_ctx w = {c, o, {NULL, 0, 0, 0}, NULL, 0};
+	struct timespec ts;
 	int rc;
 
 	if (c->listening == NULL && (c->listening = calloc(65536, 1)) == NULL)
 		return err_set(err, ENOMEM, "out of memory");
+	if ((w.batch = malloc(AGG_BATCH * sizeof(*w.batch))) == NULL)
+		return err_set(err, ENOMEM, "out of memory");
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	w.agg.seed = agg_mix((uint64_t)ts.tv_nsec ^ (uint64_t)getpid() << 32 ^
+	    (uint64_t)(uintptr_t)&w);
 	/* the service ports: what TCP listens on */
 	q.protos = SOCK_TCP;
 	q.states = SOCK_STATE_BIT(SOCK_LISTEN);
@@ -137,6 +362,10 @@ net_count_collect(const struct net_count_opts *o, const char *root,
 	q.protos = o->protos != 0 ? o->protos : SOCK_TCP;
 	q.states = o->states;
 	rc = sock_walk(&q, root, count_one, &w, &c->source, &c->skipped, err);
+	if (rc == 0 && (agg_drain(&w) == -1 || agg_flush(&w.agg, c, o) == -1))
+		rc = ENOMEM;
+	free(w.batch);
+	free(w.agg.v);
 	if (rc == ENOMEM)
 		return err_set(err, ENOMEM, "out of memory while counting");
 	return rc == 0 ? 0 : -1;

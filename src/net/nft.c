@@ -1,8 +1,15 @@
 /*
  * nft.c - the nftables backend of blocking (see nft.h).
+ *
+ * libnftables (with libnftnl, libxtables, libgmp and more behind it) is
+ * loaded with dlopen when the backend is first used, not at start-up:
+ * every other command would otherwise pay for mapping and relocating
+ * those libraries (a few milliseconds each run).  The header is still
+ * the library's own, so the function types are checked at build time.
  */
 #include "net/nft.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -12,15 +19,74 @@
 #include "base/err.h"
 #include "base/strbuf.h"
 
+/* The soname of the libnftables the build is made against (Debian 12). */
+#ifndef NET_NFT_SONAME
+#define NET_NFT_SONAME "libnftables.so.1"
+#endif
+
+static struct {
+	void *h;
+	__typeof__(nft_ctx_new) *ctx_new;
+	__typeof__(nft_ctx_free) *ctx_free;
+	__typeof__(nft_ctx_buffer_output) *buffer_output;
+	__typeof__(nft_ctx_buffer_error) *buffer_error;
+	__typeof__(nft_ctx_get_error_buffer) *get_error_buffer;
+	__typeof__(nft_run_cmd_from_buffer) *run_cmd_from_buffer;
+} lib;
+
+static int
+sym(void **dst, const char *name, struct err *err)
+{
+	if ((*dst = dlsym(lib.h, name)) == NULL)
+		return err_set(
+		    err, ENOSYS, "%s has no %s", NET_NFT_SONAME, name);
+	return 0;
+}
+
+/* Loads libnftables once.  0, or -1 with err. */
+static int
+lib_load(struct err *err)
+{
+	const char *e;
+
+	if (lib.run_cmd_from_buffer != NULL)
+		return 0;
+	if (lib.h == NULL &&
+	    (lib.h = dlopen(NET_NFT_SONAME, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		e = dlerror();
+		return err_set(err, ENOSYS,
+		    "the nftables backend needs %s (Debian package "
+		    "libnftables1): %s",
+		    NET_NFT_SONAME, e != NULL ? e : "cannot load it");
+	}
+	if (sym((void **)&lib.ctx_new, "nft_ctx_new", err) == -1 ||
+	    sym((void **)&lib.ctx_free, "nft_ctx_free", err) == -1 ||
+	    sym((void **)&lib.buffer_output, "nft_ctx_buffer_output", err) ==
+	        -1 ||
+	    sym((void **)&lib.buffer_error, "nft_ctx_buffer_error", err) ==
+	        -1 ||
+	    sym((void **)&lib.get_error_buffer, "nft_ctx_get_error_buffer",
+	        err) == -1 ||
+	    sym((void **)&lib.run_cmd_from_buffer, "nft_run_cmd_from_buffer",
+	        err) == -1) {
+		lib.run_cmd_from_buffer = NULL;
+		return -1;
+	}
+	return 0;
+}
+
 int
 net_nft_open(struct net_nft *n, struct err *err)
 {
-	n->ctx = nft_ctx_new(NFT_CTX_DEFAULT);
+	n->ctx = NULL;
+	if (lib_load(err) == -1)
+		return -1;
+	n->ctx = lib.ctx_new(NFT_CTX_DEFAULT);
 	if (n->ctx == NULL)
 		return err_set(
 		    err, ENOMEM, "cannot create an nftables context");
-	nft_ctx_buffer_output(n->ctx);
-	nft_ctx_buffer_error(n->ctx);
+	lib.buffer_output(n->ctx);
+	lib.buffer_error(n->ctx);
 	return 0;
 }
 
@@ -28,7 +94,7 @@ void
 net_nft_close(struct net_nft *n)
 {
 	if (n->ctx != NULL)
-		nft_ctx_free(n->ctx);
+		lib.ctx_free(n->ctx);
 	n->ctx = NULL;
 }
 
@@ -36,7 +102,7 @@ net_nft_close(struct net_nft *n)
 static int
 nft_err(struct net_nft *n, struct err *err, const char *what)
 {
-	const char *e = nft_ctx_get_error_buffer(n->ctx);
+	const char *e = lib.get_error_buffer(n->ctx);
 	size_t len = 0;
 
 	if (e == NULL)
@@ -54,7 +120,7 @@ nft_err(struct net_nft *n, struct err *err, const char *what)
 static int
 run(struct net_nft *n, const char *cmd, const char *what, struct err *err)
 {
-	if (nft_run_cmd_from_buffer(n->ctx, cmd) != 0)
+	if (lib.run_cmd_from_buffer(n->ctx, cmd) != 0)
 		return nft_err(n, err, what);
 	return 0;
 }
@@ -133,12 +199,12 @@ net_nft_block(struct net_nft *n, const struct net_prefix *p,
 		strbuf_release(&sb);
 		return err_set(err, ENOMEM, "nftables command too large");
 	}
-	rc = nft_run_cmd_from_buffer(n->ctx, strbuf_str(&sb));
+	rc = lib.run_cmd_from_buffer(n->ctx, strbuf_str(&sb));
 	strbuf_release(&sb);
 	if (rc == 0)
 		return 0;
 	if (np == 1) {
-		const char *e = nft_ctx_get_error_buffer(n->ctx);
+		const char *e = lib.get_error_buffer(n->ctx);
 
 		if (e != NULL && add && strstr(e, "File exists") != NULL)
 			return 0;
