@@ -105,6 +105,28 @@ void apache_conf_release(struct apache_conf *c);
  * under root; 0 with path filled, or -1. */
 int apache_conf_find(const char *root, char *path, size_t pathsz);
 
+/* What a running httpd's command line says of its configuration. */
+#define APACHE_CMD_DEFINES 16
+struct apache_cmdline {
+	char file[PATH_MAX];                /* -f, "" */
+	char dir[PATH_MAX];                 /* -d, "" */
+	char defs[APACHE_CMD_DEFINES][128]; /* -D */
+	size_t ndefs;
+	const char *defv[APACHE_CMD_DEFINES + 1]; /* for apache_opts.defines */
+	char path[PATH_MAX]; /* the main file httpd reads */
+};
+
+/*
+ * Reads -f FILE, -d DIR and -D NAME (also written -fFILE) from cmdline, a
+ * process's arguments separated by spaces, and sets a->path to the main
+ * file that httpd reads: override when not NULL, else -f (under -d when
+ * relative), else the usual main file under root (apache_conf_find).
+ * Fills o to load it (root, the defines, -d as ServerRoot).  0, or -1
+ * when there is no main file.
+ */
+int apache_cmdline_conf(const char *cmdline, const char *root,
+    const char *override, struct apache_cmdline *a, struct apache_opts *o);
+
 /* 1 if module id ("status_module") or source name ("mod_status.c") is loaded. */
 int apache_module_loaded(const struct apache_conf *c, const char *name);
 /* 1 if name is defined (-D, Define, envvars), with or without a value. */

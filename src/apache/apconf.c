@@ -1143,3 +1143,58 @@ apache_conf_find(const char *root, char *path, size_t pathsz)
 		}
 	return -1;
 }
+
+/* One argument of -f / -d / -D: "-f FILE" (next word) or "-fFILE". */
+static void
+cmdline_opt(struct apache_cmdline *a, char opt, const char *v, size_t n)
+{
+	if (opt == 'f')
+		snprintf(a->file, sizeof(a->file), "%.*s", (int)n, v);
+	else if (opt == 'd')
+		snprintf(a->dir, sizeof(a->dir), "%.*s", (int)n, v);
+	else if (a->ndefs < APACHE_CMD_DEFINES)
+		snprintf(
+		    a->defs[a->ndefs++], sizeof(a->defs[0]), "%.*s", (int)n, v);
+}
+
+int
+apache_cmdline_conf(const char *cmdline, const char *root, const char *override,
+    struct apache_cmdline *a, struct apache_opts *o)
+{
+	const char *s = cmdline;
+	char opt = 0;
+
+	memset(a, 0, sizeof(*a));
+	while (s != NULL && *s) {
+		const char *e = strchr(s, ' ');
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+
+		if (opt) {
+			cmdline_opt(a, opt, s, n);
+			opt = 0;
+		} else if (n >= 2 && s[0] == '-' &&
+		    (s[1] == 'f' || s[1] == 'd' || s[1] == 'D')) {
+			if (n == 2)
+				opt = s[1];
+			else
+				cmdline_opt(a, s[1], s + 2, n - 2);
+		}
+		s = e ? e + 1 : NULL;
+	}
+	for (size_t i = 0; i < a->ndefs; i++)
+		a->defv[i] = a->defs[i];
+	a->defv[a->ndefs] = NULL;
+	memset(o, 0, sizeof(*o));
+	o->root = root;
+	o->defines = a->defv;
+	o->server_root = a->dir[0] ? a->dir : NULL;
+	if (override != NULL)
+		snprintf(a->path, sizeof(a->path), "%s", override);
+	else if (a->file[0] == '/')
+		snprintf(a->path, sizeof(a->path), "%s", a->file);
+	else if (a->file[0] && a->dir[0])
+		snprintf(a->path, sizeof(a->path), "%s/%s", a->dir, a->file);
+	else if (apache_conf_find(root, a->path, sizeof(a->path)) == -1)
+		return -1;
+	return 0;
+}

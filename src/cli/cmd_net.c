@@ -729,6 +729,7 @@ cmd_net(struct cli *cli, int argc, char **argv)
 	int c, all = 0, force = 0, dry = 0, have_for = 0, rc;
 
 	co.port = -1;
+	co.parallel = 1; /* interactive: the answer soon, on two CPUs if idle */
 	while ((c = getopt_long(
 	            argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		if (cli_common_opt(cli, c, optarg))

@@ -106,8 +106,27 @@ process(int procfd, const char *pid, struct procfd_owner *o)
 	return 0;
 }
 
+/* 1 when comm is one of names (NULL: any). */
+static int
+comm_wanted(const char *comm, const char *const *names)
+{
+	if (names == NULL)
+		return 1;
+	for (size_t i = 0; names[i] != NULL; i++)
+		if (strcmp(comm, names[i]) == 0)
+			return 1;
+	return 0;
+}
+
 int
 procfd_map_build(struct procfd_map *m, const char *root, struct err *err)
+{
+	return procfd_map_build_for(m, root, NULL, err);
+}
+
+int
+procfd_map_build_for(struct procfd_map *m, const char *root,
+    const char *const *comms, struct err *err)
 {
 	char procpath[PATH_MAX];
 	struct dirent *de;
@@ -135,6 +154,13 @@ procfd_map_build(struct procfd_map *m, const char *root, struct err *err)
 
 		if (!is_pid(de->d_name))
 			continue;
+		if (comms != NULL) {
+			/* only the named programs: their fds alone are read */
+			if (process(procfd, de->d_name, &o) == -1 ||
+			    !comm_wanted(o.comm, comms))
+				continue;
+			have_proc = 1;
+		}
 		snprintf(fdpath, sizeof(fdpath), "%s/fd", de->d_name);
 		dfd =
 		    openat(procfd, fdpath, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -38,6 +38,12 @@ struct procfd_map {
 int procfd_parse_link(const char *s, size_t n, uint64_t *inode);
 /* Scans ROOT/proc.  0, or -1 with err when /proc cannot be listed. */
 int procfd_map_build(struct procfd_map *m, const char *root, struct err *err);
+/*
+ * The same for the processes whose comm is one of comms (a NULL-terminated
+ * list; NULL: every process): only their descriptors are read.
+ */
+int procfd_map_build_for(struct procfd_map *m, const char *root,
+    const char *const *comms, struct err *err);
 const struct procfd_owner *procfd_map_find(
     const struct procfd_map *m, uint64_t inode);
 void procfd_map_release(struct procfd_map *m);

@@ -6,6 +6,8 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -339,7 +341,7 @@ diag_cb(const struct nlmsghdr *nlh, void *data)
  */
 static int
 diag_dump(struct mnl_socket *nl, int family, int proto, uint32_t states,
-    struct diag_ctx *c, struct err *err)
+    const void *bc, size_t bclen, struct diag_ctx *c, struct err *err)
 {
 	/* a large buffer lets the kernel fill 32 KiB dump messages */
 	static _Thread_local char buf[65536];
@@ -366,6 +368,9 @@ diag_dump(struct mnl_socket *nl, int family, int proto, uint32_t states,
 		req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
 		req->idiag_family = AF_UNSPEC;
 		req->idiag_states = kstates;
+		if (bc != NULL)
+			mnl_attr_put(
+			    nlh, INET_DIAG_REQ_BYTECODE, (uint16_t)bclen, bc);
 	} else {
 		struct inet_diag_req_v2 *req;
 
@@ -414,6 +419,210 @@ diag_dump(struct mnl_socket *nl, int family, int proto, uint32_t states,
 	}
 }
 
+/* ---- one TCP walk on two CPUs ------------------------------------------ */
+
+static int table_add(const struct sock_entry *e, void *arg);
+
+/* Below this many sockets in this namespace a second thread is not worth it. */
+#define SPLIT_MIN_SOCKETS 4000
+
+/* 1 when a second CPU is there for us and likely idle. */
+static int
+split_worth_it(void)
+{
+	struct strbuf sb = STRBUF_INIT(4096);
+	cpu_set_t set;
+	const char *cur, *end, *w;
+	uint64_t running = 0, inuse = 0, tw = 0;
+	const char *env = getenv("SAKIMORI_SOCK_SPLIT");
+	int ncpu, ok = 0;
+
+	/* "1": always, "0": never (tests and benchmarks); else automatic */
+	if (env != NULL && (strcmp(env, "0") == 0 || strcmp(env, "1") == 0))
+		return env[0] == '1';
+	if (sched_getaffinity(0, sizeof(set), &set) == -1 ||
+	    (ncpu = CPU_COUNT(&set)) < 2)
+		return 0;
+	/* "0.52 0.58 0.59 2/149 12345": running (us included) / all */
+	if (file_read("/proc/loadavg", 4096, &sb, NULL, NULL) == 0) {
+		cur = sb.p;
+		end = sb.p + sb.len;
+		for (int i = 0; i < 3; i++) {
+			cur_spaces(&cur, end);
+			cur_word(&cur, end, &w);
+		}
+		cur_spaces(&cur, end);
+		ok = cur_u64(&cur, end, &running) == 0 &&
+		    running < (uint64_t)ncpu;
+	}
+	/* "TCP: inuse 38 orphan 0 tw 2 alloc 41 mem 3" (this namespace) */
+	if (ok && file_read("/proc/net/sockstat", 4096, &sb, NULL, NULL) == 0) {
+		const char *p = strstr(strbuf_str(&sb), "TCP: inuse ");
+
+		ok = 0;
+		if (p != NULL) {
+			cur = p + strlen("TCP: inuse ");
+			end = sb.p + sb.len;
+			if (cur_u64(&cur, end, &inuse) == 0 &&
+			    (p = strstr(cur, " tw ")) != NULL) {
+				cur = p + 4;
+				if (cur_u64(&cur, end, &tw) == -1)
+					tw = 0;
+			}
+			ok = inuse + tw >= SPLIT_MIN_SOCKETS;
+		}
+	}
+	strbuf_release(&sb);
+	return ok;
+}
+
+/*
+ * The two halves: with T the middle of the ephemeral port range, half A
+ * is (sport >= T) xor (dport >= T) and half B its complement.  Nearly
+ * every connection has one ephemeral port, so each half gets about half
+ * of them.  The kernel runs the program until it jumps exactly to the end
+ * (accept) or past it (reject).
+ */
+struct split_bc {
+	struct inet_diag_bc_op op[7];
+};
+
+static void
+bc_port(struct inet_diag_bc_op *op, int code, unsigned char yes,
+    unsigned short no, unsigned port)
+{
+	op[0].code = (unsigned char)code;
+	op[0].yes = yes;
+	op[0].no = no;
+	op[1].code = INET_DIAG_BC_NOP;
+	op[1].yes = 0;
+	op[1].no = (unsigned short)port;
+}
+
+static void
+split_program(struct split_bc *b, unsigned t, int half)
+{
+	/*
+	 *  0: sport >= T ?  yes: 8            no: 20
+	 *  8: A: dport <= T-1, B: dport >= T ?  yes: 16   no: reject
+	 * 16: jump to the end (accept)
+	 * 20: A: dport >= T, B: dport <= T-1 ?  yes: accept  no: reject
+	 */
+	memset(b, 0, sizeof(*b));
+	bc_port(&b->op[0], INET_DIAG_BC_S_GE, 8, 20, t);
+	bc_port(&b->op[2], half == 0 ? INET_DIAG_BC_D_LE : INET_DIAG_BC_D_GE, 8,
+	    24, half == 0 ? t - 1 : t);
+	b->op[4].code = INET_DIAG_BC_JMP;
+	b->op[4].yes = 4;
+	b->op[4].no = 12;
+	bc_port(&b->op[5], half == 0 ? INET_DIAG_BC_D_GE : INET_DIAG_BC_D_LE, 8,
+	    12, half == 0 ? t : t - 1);
+}
+
+/* The middle of net.ipv4.ip_local_port_range (32768..60999 if unknown). */
+static unsigned
+split_port(void)
+{
+	struct strbuf sb = STRBUF_INIT(256);
+	uint64_t lo = 32768, hi = 60999;
+	const char *cur, *end;
+
+	if (file_read("/proc/sys/net/ipv4/ip_local_port_range", 256, &sb, NULL,
+	        NULL) == 0) {
+		uint64_t a, b;
+
+		cur = sb.p;
+		end = sb.p + sb.len;
+		if (cur_u64(&cur, end, &a) == 0 && cur_spaces(&cur, end) > 0 &&
+		    cur_u64(&cur, end, &b) == 0 && a >= 1 && a <= b &&
+		    b <= 65535) {
+			lo = a;
+			hi = b;
+		}
+	}
+	strbuf_release(&sb);
+	return (unsigned)((lo + hi + 1) / 2);
+}
+
+struct split_part {
+	uint32_t states;
+	struct split_bc bc;
+	struct sock_table t; /* what the second thread received */
+	struct err err;
+	int r; /* diag_dump's result, 2: could not start */
+};
+
+static void *
+split_run(void *arg)
+{
+	struct split_part *p = arg;
+	struct mnl_socket *nl = mnl_socket_open(NETLINK_SOCK_DIAG);
+	struct diag_ctx c = {0};
+
+	p->r = 2;
+	if (nl == NULL)
+		return NULL;
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) == 0) {
+		c.fn = table_add;
+		c.arg = &p->t;
+		p->r = diag_dump(nl, AF_UNSPEC, IPPROTO_TCP, p->states, &p->bc,
+		    sizeof(p->bc), &c, &p->err);
+		if (p->r == 0 && (c.rc != 0 || p->t.dropped != 0))
+			p->r = 2; /* out of memory: the caller does it */
+	}
+	mnl_socket_close(nl);
+	return NULL;
+}
+
+/*
+ * The TCP walk of both families in two halves, one in a second thread.
+ * 0 (ctx->rc is fn's value), 1 when not done (the caller walks as
+ * usual; fn has not been called), -1 with err.
+ */
+static int
+tcp_split(struct mnl_socket *nl, uint32_t states, struct diag_ctx *ctx,
+    struct err *err)
+{
+	struct split_part *p;
+	struct split_bc mine;
+	pthread_t th;
+	unsigned t;
+	int r;
+
+	if (!split_worth_it())
+		return 1;
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return 1;
+	t = split_port();
+	p->states = states;
+	split_program(&p->bc, t, 1);
+	split_program(&mine, t, 0);
+	if (pthread_create(&th, NULL, split_run, p) != 0) {
+		free(p);
+		return 1;
+	}
+	r = diag_dump(
+	    nl, AF_UNSPEC, IPPROTO_TCP, states, &mine, sizeof(mine), ctx, err);
+	pthread_join(th, NULL);
+	if (r == 0 && ctx->rc == 0) {
+		if (p->r == 0) {
+			for (size_t i = 0; i < p->t.n && ctx->rc == 0; i++)
+				ctx->rc = ctx->fn(&p->t.v[i], ctx->arg);
+		} else {
+			/* the other half failed: read it here */
+			r = diag_dump(nl, AF_UNSPEC, IPPROTO_TCP, states,
+			    &p->bc, sizeof(p->bc), ctx, err);
+			if (r == 1)
+				r = err_set(err, EIO,
+				    "sock_diag: the second half of the TCP "
+				    "dump was refused");
+		}
+	}
+	free(p->t.v);
+	free(p);
+	return r;
+}
+
 int
 sock_walk(const struct sock_query *q, const char *root, sock_fn fn, void *arg,
     const char **source, unsigned *skipped, struct err *err)
@@ -449,8 +658,13 @@ sock_walk(const struct sock_query *q, const char *root, sock_fn fn, void *arg,
 		if (!use_proc && proto == IPPROTO_TCP &&
 		    (fams & (SOCK_INET4 | SOCK_INET6)) ==
 		        (SOCK_INET4 | SOCK_INET6)) {
-			int r = diag_dump(
-			    nl, AF_UNSPEC, proto, q->states, &ctx, err);
+			int r = 1;
+
+			if (q->parallel)
+				r = tcp_split(nl, q->states, &ctx, err);
+			if (r == 1)
+				r = diag_dump(nl, AF_UNSPEC, proto, q->states,
+				    NULL, 0, &ctx, err);
 
 			if (r == -1) {
 				rc = -1;
@@ -470,8 +684,8 @@ sock_walk(const struct sock_query *q, const char *root, sock_fn fn, void *arg,
 			if (!(fams & (fi == 0 ? SOCK_INET4 : SOCK_INET6)))
 				continue;
 			if (!use_proc) {
-				r = diag_dump(
-				    nl, family, proto, q->states, &ctx, err);
+				r = diag_dump(nl, family, proto, q->states,
+				    NULL, 0, &ctx, err);
 				if (r == -1) {
 					rc = -1;
 					break;

@@ -61,6 +61,12 @@ struct sock_query {
 	unsigned protos;   /* SOCK_TCP | SOCK_UDP */
 	uint32_t states;   /* SOCK_STATE_BIT(...) mask; applied in the kernel */
 	int force_proc;    /* read /proc/net even when netlink works */
+	/*
+	 * Split a large TCP dump over two threads when a second CPU is
+	 * idle (see sock_walk).  fn may then be called from a second
+	 * thread, but never by two threads at once.
+	 */
+	int parallel;
 };
 
 struct sock_entry {
@@ -94,6 +100,16 @@ typedef int (*sock_fn)(const struct sock_entry *e, void *arg);
  * a family/protocol (EPROTONOSUPPORT, ENOENT), /proc/net is read instead.
  * *source (when not NULL) is set to "netlink" or "proc".  *skipped (when
  * not NULL) is increased by malformed /proc lines.
+ *
+ * TCP of both families is one walk of the kernel's socket hash (the
+ * TCPDIAG_GETSOCK request).  With q->parallel, two CPUs and one of them
+ * idle (/proc/loadavg), the walk is made twice at once, each thread
+ * asking the kernel (with a bytecode filter on the ports, split at the
+ * middle of the ephemeral port range) for about half of the sockets:
+ * the kernel's per-socket work, most of the time, is then shared by two
+ * CPUs.  Only for more than 4,000 TCP sockets in this namespace
+ * (/proc/net/sockstat).  The environment variable SAKIMORI_SOCK_SPLIT=1
+ * forces the split, =0 prevents it (tests, benchmarks).
  * Returns 0, fn's non-zero value, or -1 with err.
  */
 int sock_walk(const struct sock_query *q, const char *root, sock_fn fn,

@@ -15,6 +15,7 @@
 #include <linux/rtnetlink.h>
 
 #include "base/err.h"
+#include "collect/procfd.h"
 #include "collect/sock.h"
 #include "net/route.h"
 
@@ -128,6 +129,7 @@ gateways(struct net_allow *a, struct err *err)
 struct ssh_ctx {
 	struct net_allow *a;
 	const struct net_allow_opts *o;
+	const struct procfd_map *sshd; /* sockets held by sshd processes */
 };
 
 static int
@@ -138,7 +140,21 @@ ssh_cb(const struct sock_entry *e, void *arg)
 	const uint16_t *ports =
 	    c->o->ssh_ports != NULL ? c->o->ssh_ports : &dflt;
 	size_t n = c->o->ssh_ports != NULL ? c->o->nssh : 1;
+	const struct procfd_owner *own;
 
+	/* held by an sshd, whatever its port */
+	if (e->inode != 0 &&
+	    (own = procfd_map_find(c->sshd, e->inode)) != NULL) {
+		struct net_prefix p;
+		char why[128];
+
+		net_prefix_from_bytes(&p, e->family, e->raddr);
+		snprintf(why, sizeof(why),
+		    "the peer of an established SSH session (sshd pid %d, "
+		    "local port %u)",
+		    own->pid, (unsigned)e->lport);
+		return net_allow_add(c->a, &p, why) == -1 ? ENOMEM : 0;
+	}
 	for (size_t i = 0; i < n; i++) {
 		struct net_prefix p;
 		char why[128];
@@ -158,13 +174,19 @@ ssh_cb(const struct sock_entry *e, void *arg)
 static int
 ssh_peers(struct net_allow *a, const struct net_allow_opts *o, struct err *err)
 {
+	static const char *const sshd_names[] = {"sshd", "sshd-session", NULL};
 	struct sock_query q = {0};
-	struct ssh_ctx c = {a, o};
+	struct procfd_map sshd;
+	struct ssh_ctx c = {a, o, &sshd};
 	int rc;
 
+	/* the sockets of sshd processes (socket inode -> pid), any port */
+	if (procfd_map_build_for(&sshd, NULL, sshd_names, err) == -1)
+		return err_prefix(err, "the SSH sessions");
 	q.protos = SOCK_TCP;
 	q.states = SOCK_STATE_BIT(SOCK_ESTABLISHED);
 	rc = sock_walk(&q, NULL, ssh_cb, &c, NULL, NULL, err);
+	procfd_map_release(&sshd);
 	if (rc == ENOMEM)
 		return err_set(err, ENOMEM, "out of memory");
 	if (rc != 0)

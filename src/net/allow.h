@@ -5,8 +5,10 @@
  * (getifaddrs, in the current network namespace); the default gateways
  * (routes of length 0 in any table, with their multipath next hops); the
  * configured admin networks; the peers of established TCP connections to
- * a local SSH port (22 unless configured) and the client in this
- * process's SSH_CONNECTION.  A block is refused when its prefix overlaps
+ * a local SSH port (22 unless configured), the peers of every established
+ * TCP socket an sshd process holds (found by socket inode in
+ * /proc/PID/fd: sshd on any port, also the targets of its forwardings),
+ * and the client in this process's SSH_CONNECTION.  A block is refused when its prefix overlaps
  * any entry (contains it or lies inside it).
  */
 #ifndef NET_ALLOW_H

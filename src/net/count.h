@@ -32,6 +32,7 @@ struct net_count_opts {
 	unsigned protos;       /* SOCK_TCP (default) and/or SOCK_UDP */
 	int per_port_keys;     /* also fill addr_port and prefix_port */
 	int force_proc;        /* read /proc/net instead of netlink */
+	int parallel;          /* sock_query.parallel: for interactive use */
 };
 
 struct net_counts {

@@ -22,89 +22,31 @@
 static const char *const apache_names[] = {
     "apache2", "httpd", "httpd.worker", "httpd.event", NULL};
 
-#define MAX_DEFINES 16
-
-/* -f FILE, -d DIR and -D NAME from a master's command line. */
-static void
-parse_args(const char *cmd, char *file, size_t fsz, char *dir, size_t dsz,
-    char defs[][128], size_t *ndefs)
-{
-	const char *s = cmd;
-	char opt = 0;
-
-	*ndefs = 0;
-	while (s != NULL && *s) {
-		const char *e = strchr(s, ' ');
-		size_t n = e ? (size_t)(e - s) : strlen(s);
-
-		if (opt) {
-			if (opt == 'f')
-				snprintf(file, fsz, "%.*s", (int)n, s);
-			else if (opt == 'd')
-				snprintf(dir, dsz, "%.*s", (int)n, s);
-			else if (*ndefs < MAX_DEFINES)
-				snprintf(
-				    defs[(*ndefs)++], 128, "%.*s", (int)n, s);
-			opt = 0;
-		} else if (n == 2 && s[0] == '-' &&
-		    (s[1] == 'f' || s[1] == 'd' || s[1] == 'D'))
-			opt = s[1];
-		else if (n > 2 && s[0] == '-' &&
-		    (s[1] == 'f' || s[1] == 'd' || s[1] == 'D')) {
-			char o = s[1];
-
-			if (o == 'f')
-				snprintf(file, fsz, "%.*s", (int)n - 2, s + 2);
-			else if (o == 'd')
-				snprintf(dir, dsz, "%.*s", (int)n - 2, s + 2);
-			else if (*ndefs < MAX_DEFINES)
-				snprintf(defs[(*ndefs)++], 128, "%.*s",
-				    (int)n - 2, s + 2);
-		}
-		s = e ? e + 1 : NULL;
-	}
-}
-
 static void
 check_master(const struct conf *c, const struct proc_table *t,
     const struct proc *m, const char *root, struct report *r)
 {
-	char file[PATH_MAX] = "", dir[PATH_MAX] = "", path[PATH_MAX],
-	     defs[MAX_DEFINES][128], subj[64];
-	const char *defv[MAX_DEFINES + 1];
+	char subj[64];
 	const struct conf_node *blk = conf_check(c, "apache-workers", NULL);
-	const char *cfg = conf_str(blk, "config", NULL);
+	const char *cfg = conf_str(blk, "config", NULL), *path;
+	struct apache_cmdline cl;
 	struct apache_opts o;
 	struct apache_conf ac;
 	struct apache_limits l;
 	struct threshold th;
-	size_t ndefs, children = 0, threads = 0;
+	size_t children = 0, threads = 0;
 	double pct, limit;
 	enum sev sev = SEV_OK;
 	struct finding *f;
 
-	parse_args(
-	    m->cmdline, file, sizeof(file), dir, sizeof(dir), defs, &ndefs);
-	for (size_t i = 0; i < ndefs; i++)
-		defv[i] = defs[i];
-	defv[ndefs] = NULL;
-	memset(&o, 0, sizeof(o));
-	o.root = root;
-	o.defines = defv;
-	o.server_root = dir[0] ? dir : NULL;
-	if (cfg != NULL)
-		snprintf(path, sizeof(path), "%s", cfg);
-	else if (file[0] == '/')
-		snprintf(path, sizeof(path), "%s", file);
-	else if (file[0] && dir[0])
-		snprintf(path, sizeof(path), "%s/%s", dir, file);
-	else if (apache_conf_find(root, path, sizeof(path)) == -1) {
+	if (apache_cmdline_conf(m->cmdline, root, cfg, &cl, &o) == -1) {
 		snprintf(subj, sizeof(subj), "pid %d", m->pid);
 		report_add(r, SEV_UNKNOWN, "apache-workers", subj,
 		    "cannot find the configuration of %s (pid %d)", m->comm,
 		    m->pid);
 		return;
 	}
+	path = cl.path;
 	apache_conf_load(&ac, path, &o);
 	if (apache_limits(&ac, &l) == -1) {
 		snprintf(subj, sizeof(subj), "pid %d", m->pid);

@@ -3,13 +3,17 @@
  */
 #include "rules/net_flood.h"
 
+#include <limits.h>
 #include <math.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "apache/apache.h"
 #include "base/err.h"
 #include "base/finding.h"
+#include "collect/procfd.h"
 #include "collect/snap.h"
 #include "conf/conf.h"
 #include "net/count.h"
@@ -128,45 +132,148 @@ syn_flood(const struct conf *c, const struct net_counts *nc, struct report *r)
 		finding_ev(f, "count", "%.0f", n);
 }
 
-/* Workers of the web server and their limit; 0 when none run. */
-static size_t
-web_workers(const struct conf *c, const struct snap *s, double *limit,
-    const char **name)
+/* What web_share compares: the workers and their limit. */
+struct web_limit {
+	size_t workers;
+	double limit;
+	const char *name;         /* "apache2", "httpd" */
+	char from[PATH_MAX + 64]; /* where the limit came from */
+	int master;               /* the Apache master's pid, or 0 */
+};
+
+static const char *const web_names[] = {
+    "apache2", "httpd", "httpd.worker", "httpd.event", NULL};
+
+/*
+ * The Apache behind the web ports: a process named as Apache that holds
+ * a socket listening on one of them (socket inode -> pid), climbed up to
+ * its master; its children against the limit of its configuration
+ * (MaxRequestWorkers for prefork, MaxRequestWorkers / ThreadsPerChild
+ * child processes for the threaded MPMs, as apache-workers counts).
+ * 0 when found, -1 when not (no listener of Apache's, no configuration).
+ */
+static int
+web_apache(const struct conf *c, const struct snap *s, const char *root,
+    const unsigned *wp, size_t nwp, struct web_limit *w)
+{
+	const struct conf_node *blk = conf_check(c, "apache-workers", NULL);
+	const char *cfg = conf_str(blk, "config", NULL);
+	const struct proc *m = NULL, *pp;
+	struct sock_table lt = {0};
+	struct procfd_map fm;
+	struct apache_cmdline cl;
+	struct apache_opts o;
+	struct apache_conf ac;
+	struct apache_limits l;
+	struct err e = {0};
+	int rc = -1;
+
+	if (sock_listening(root, &lt, &e) == -1)
+		return -1;
+	if (procfd_map_build_for(&fm, root, web_names, &e) == -1) {
+		sock_table_release(&lt);
+		return -1;
+	}
+	for (size_t i = 0; i < lt.n && m == NULL; i++) {
+		const struct procfd_owner *ow;
+
+		if (lt.v[i].proto != IPPROTO_TCP)
+			continue;
+		for (size_t j = 0; j < nwp && m == NULL; j++)
+			if (lt.v[i].lport == wp[j] &&
+			    (ow = procfd_map_find(&fm, lt.v[i].inode)) != NULL)
+				m = proc_table_find(&s->proc1, ow->pid);
+	}
+	procfd_map_release(&fm);
+	sock_table_release(&lt);
+	/* a child holds the listener too: the master is the first ancestor
+	 * not named like it */
+	for (int depth = 0; m != NULL && depth < 8; depth++) {
+		pp = proc_table_find(&s->proc1, m->ppid);
+		if (pp == NULL || strcmp(pp->comm, m->comm) != 0)
+			break;
+		m = pp;
+	}
+	if (m == NULL ||
+	    apache_cmdline_conf(m->cmdline, root, cfg, &cl, &o) == -1)
+		return -1;
+	apache_conf_load(&ac, cl.path, &o);
+	if (apache_limits(&ac, &l) == 0) {
+		w->workers = 0;
+		for (size_t i = 0; i < s->proc1.n; i++)
+			w->workers += s->proc1.p[i].ppid == m->pid &&
+			    strcmp(s->proc1.p[i].comm, m->comm) == 0;
+		w->limit = l.threaded ? (double)l.max_processes
+		                      : (double)l.max_workers;
+		w->master = m->pid;
+		for (size_t i = 0; web_names[i] != NULL; i++)
+			if (strcmp(m->comm, web_names[i]) == 0)
+				w->name = web_names[i];
+		if (l.file != NULL)
+			snprintf(w->from, sizeof(w->from),
+			    "%s MaxRequestWorkers %ld%s (%s:%d)", l.mpm,
+			    l.max_workers,
+			    l.threaded ? " / ThreadsPerChild" : "", l.file,
+			    l.line);
+		else
+			snprintf(w->from, sizeof(w->from),
+			    "%s MaxRequestWorkers %ld%s (the default; %s)",
+			    l.mpm, l.max_workers,
+			    l.threaded ? " / ThreadsPerChild" : "", cl.path);
+		rc = w->name != NULL ? 0 : -1;
+	}
+	apache_conf_release(&ac);
+	return rc;
+}
+
+/*
+ * Workers of the web server and their limit (w->workers 0 when none
+ * run): Apache's own limit when its configuration can be read, else the
+ * processes named apache2 or httpd against the process-count threshold.
+ */
+static void
+web_workers(const struct conf *c, const struct snap *s, const char *root,
+    const unsigned *wp, size_t nwp, struct web_limit *w)
 {
 	static const char *const web[] = {"apache2", "httpd"};
 	size_t best = 0;
 
-	*limit = NAN;
-	*name = NULL;
+	memset(w, 0, sizeof(*w));
+	w->limit = NAN;
 	if (s == NULL || !(s->have & SNAP_BIT(SNAP_PROC)))
-		return 0;
-	for (size_t w = 0; w < sizeof(web) / sizeof(web[0]); w++) {
+		return;
+	if (web_apache(c, s, root, wp, nwp, w) == 0)
+		return;
+	memset(w, 0, sizeof(*w));
+	w->limit = NAN;
+	for (size_t k = 0; k < sizeof(web) / sizeof(web[0]); k++) {
 		struct threshold t;
 		size_t n = 0;
 
 		for (size_t i = 0; i < s->proc1.n; i++)
-			n += strcmp(s->proc1.p[i].comm, web[w]) == 0;
+			n += strcmp(s->proc1.p[i].comm, web[k]) == 0;
 		if (n <= best)
 			continue;
 		best = n;
-		*name = web[w];
-		conf_threshold(c, "process-count", web[w], &t);
-		*limit = !isnan(t.warn) ? t.warn
-		    : !isnan(t.crit)    ? t.crit
-		                        : RULES_HTTPD_LIMIT;
+		w->workers = n;
+		w->name = web[k];
+		conf_threshold(c, "process-count", web[k], &t);
+		w->limit = !isnan(t.warn) ? t.warn
+		    : !isnan(t.crit)      ? t.crit
+		                          : RULES_HTTPD_LIMIT;
+		snprintf(w->from, sizeof(w->from),
+		    "the process-count threshold for %s", web[k]);
 	}
-	return best;
 }
 
 static void
-web_share(const struct conf *c, const struct snap *s,
+web_share(const struct conf *c, const struct snap *s, const char *root,
     const struct net_counts *nc, struct report *r)
 {
 	const struct conf_node *blk = conf_check(c, "web-conn-share", NULL);
 	const struct conf_node *ports = conf_find(blk, "ports");
-	double pct_workers = conf_num(blk, "workers", 80), limit, share;
-	const char *name;
-	size_t workers = web_workers(c, s, &limit, &name);
+	double pct_workers = conf_num(blk, "workers", 80), share;
+	struct web_limit w;
 	uint64_t total = 0, best = 0;
 	struct net_prefix bestp;
 	struct threshold t;
@@ -176,9 +283,6 @@ web_share(const struct conf *c, const struct snap *s,
 	struct finding *f;
 	char who[NET_PREFIX_STRLEN];
 
-	if (workers == 0 || isnan(limit) || limit <= 0 ||
-	    (double)workers * 100.0 < pct_workers * limit)
-		return;
 	if (ports != NULL)
 		for (size_t i = 0; i < ports->nvals && nwp < 16; i++)
 			wp[nwp++] = (unsigned)ports->vals[i].num;
@@ -186,6 +290,10 @@ web_share(const struct conf *c, const struct snap *s,
 		wp[nwp++] = 80;
 		wp[nwp++] = 443;
 	}
+	web_workers(c, s, root, wp, nwp, &w);
+	if (w.workers == 0 || isnan(w.limit) || w.limit <= 0 ||
+	    (double)w.workers * 100.0 < pct_workers * w.limit)
+		return;
 	/* connections to the web ports, and the largest single holder */
 	for (size_t i = 0; i < nc->addr_port.cap; i++) {
 		const struct hmap_entry *he = &nc->addr_port.slots[i];
@@ -244,11 +352,14 @@ web_share(const struct conf *c, const struct snap *s,
 	f = report_add(r, sev, "web-conn-share", who,
 	    "%zu %s workers (limit %.0f) while %s holds %.0f%% of the %llu web "
 	    "connections",
-	    workers, name, limit, who, share, (unsigned long long)total);
+	    w.workers, w.name, w.limit, who, share, (unsigned long long)total);
 	if (f == NULL)
 		return;
-	finding_ev(f, "workers", "%zu", workers);
-	finding_ev(f, "limit", "%.0f", limit);
+	finding_ev(f, "workers", "%zu", w.workers);
+	finding_ev(f, "limit", "%.0f", w.limit);
+	finding_ev(f, "limit_from", "%s", w.from);
+	if (w.master != 0)
+		finding_ev(f, "master", "%d", w.master);
 	finding_ev(f, "address", "%s", who);
 	finding_ev(f, "count", "%llu", (unsigned long long)best);
 	finding_ev(f, "share", "%.1f", share);
@@ -274,7 +385,7 @@ rules_net_flood(const struct conf *c, const struct snap *s, const char *root,
 		syn_flood(c, &nc, r);
 		break;
 	case RULES_WEB_CONN_SHARE:
-		web_share(c, s, &nc, r);
+		web_share(c, s, root, &nc, r);
 		break;
 	}
 	net_counts_release(&nc);

@@ -8,7 +8,8 @@
 #                                             no relay, log in DIR/maillog
 #                                             (postfix -c DIR/etc: config, queue,
 #                                             data all under DIR)
-#   start_sshd DIR PORT                       Debian's sshd, no logins possible
+#   start_sshd DIR PORT [ADDR]                Debian's sshd on ADDR (default
+#                                             127.0.0.1), no logins possible
 
 # start_apache DIR PORT [EXTRA]: the instance's pid file is DIR/httpd.pid.
 start_apache() {
@@ -83,14 +84,15 @@ EOC
 	wait_port "$port" || return 1
 }
 
-# start_sshd DIR PORT: Debian's OpenSSH server on 127.0.0.1:PORT with a
-# host key made for the test (no user can log in: no keys, no passwords).
+# start_sshd DIR PORT [ADDR]: Debian's OpenSSH server on ADDR:PORT
+# (ADDR 127.0.0.1 by default) with a host key made for the test (no user
+# can log in: no keys, no passwords).
 start_sshd() {
-	local dir=$1 port=$2
+	local dir=$1 port=$2 addr=${3:-127.0.0.1}
 	mkdir -p "$dir" /run/sshd
 	ssh-keygen -q -t ed25519 -N '' -f "$dir/hostkey" || return 1
 	/usr/sbin/sshd -f /dev/null -h "$dir/hostkey" \
-	    -o "ListenAddress=127.0.0.1:$port" -o "PidFile=$dir/sshd.pid" \
+	    -o "ListenAddress=$addr:$port" -o "PidFile=$dir/sshd.pid" \
 	    -o PasswordAuthentication=no -o KbdInteractiveAuthentication=no \
 	    -o AuthorizedKeysFile=none || return 1
 	cleanup "kill \$(cat '$dir/sshd.pid' 2>/dev/null) 2>/dev/null"

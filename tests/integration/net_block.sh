@@ -147,6 +147,24 @@ for i in $(seq 1 50); do grep -q connected "$TMP/ssh.out" && break; sleep 0.1; d
 refused "the peer of an SSH session" "10.9.0.2 is never blocked: it is the peer of an established SSH session \(local port 22\)" 10.9.0.2
 kill $SSHC $SSHD
 wait $SSHC $SSHD 2>/dev/null
+# A real sshd on port 2222 (not an SSH port sakimori is told of): its
+# session is found by the socket's owner, an sshd process.  The client in
+# B is a plain TCP connection: sshd's session process holds it while it
+# waits for the SSH greeting.
+. "$(dirname "$0")/lib-servers.sh"
+start_sshd "$TMP/sshd" 2222 10.9.0.1 || not_ok "sshd starts on 10.9.0.1:2222"
+nsenter -t "$PEER" -n "$PY" "$HELPER" connect 10.9.0.1 2222 30 > "$TMP/ssh2.out" 2>&1 &
+SSHC=$!
+cleanup "kill $SSHC"
+for i in $(seq 1 50); do grep -q connected "$TMP/ssh2.out" && break; sleep 0.1; done
+# sshd forks the session process after accept: wait until one holds it
+for i in $(seq 1 50); do ss -Htnp state established "sport = :2222" | grep -q sshd && break; sleep 0.1; done
+refused "the peer of an sshd on port 2222" "10.9.0.2 is never blocked: it is the peer of an established SSH session \(sshd pid [0-9]+, local port 2222\)" 10.9.0.2
+kill $SSHC
+wait $SSHC 2>/dev/null
+for i in $(seq 1 50); do ss -Htn state established "sport = :2222" | grep -q . || break; sleep 0.1; done
+run "$SAKIMORI" net block 10.9.0.2 --dry-run
+check_eq "once the session is gone, 10.9.0.2 can be blocked (dry run)" 0 "$RC"
 run env SSH_CONNECTION="192.0.2.77 51000 10.9.0.1 22" "$SAKIMORI" net block 192.0.2.77
 check_eq "the client in SSH_CONNECTION: refused" 65 "$RC"
 printf 'set admin-networks "198.18.0.0/15"\n' > "$TMP/admin.conf"

@@ -6,7 +6,9 @@
 # there, so the handshakes stay half-open), and the seed's combination
 # (web-server workers near their limit while one address holds most of
 # the web connections: 125 processes named apache2, plus any apache2 the
-# machine runs, and a port-80 listener).
+# machine runs, and a port-80 listener, against the process-count
+# threshold; then a real Apache on port 8088 against its own
+# MaxRequestWorkers).
 if [ -z "${SAKIMORI_IN_NETNS:-}" ]; then
 	[ "$(id -u)" = 0 ] || { echo "# SKIP: needs root for network namespaces"; exit 77; }
 	SAKIMORI_IN_NETNS=1 exec unshare -n bash "$0" "$@"
@@ -92,11 +94,34 @@ cleanup "kill $!"
 cleanup "kill $!"
 for i in $(seq 1 100); do grep -q ready "$TMP/web.out" && break; sleep 0.1; done
 run "$SAKIMORI" $CHECK
+# (125 or more: other tests on the machine may run an Apache too)
 check_match "web-conn-share: workers near the limit, one address holds 75%" \
-	'"severity":"CRITICAL","check":"web-conn-share","subject":"127.0.4.4","message":"125 apache2 workers \(limit 150\) while 127.0.4.4 holds 75% of the 200 web connections"' "$OUT"
+	'"severity":"CRITICAL","check":"web-conn-share","subject":"127.0.4.4","message":"1[2-9][0-9] apache2 workers \(limit 150\) while 127.0.4.4 holds 75% of the 200 web connections"' "$OUT"
+check_match "no Apache listens on port 80: the limit is the process-count threshold" \
+	'"limit_from":"the process-count threshold for apache2"' "$OUT"
 pkill -x apache2 -P $$
 for i in $(seq 1 50); do pgrep -x apache2 -P $$ > /dev/null || break; sleep 0.1; done
 run "$SAKIMORI" $CHECK
 check_nomatch "without the workers, no web-conn-share" '"check":"web-conn-share"' "$OUT"
+
+# --- the same with a real Apache (prefork) on port 8088: the limit is its
+#     own MaxRequestWorkers, found through the process holding the port ---
+. "$(dirname "$0")/lib-servers.sh"
+printf 'StartServers 10\nMinSpareServers 10\nMaxSpareServers 12\nServerLimit 12\nMaxRequestWorkers 12\n' > "$TMP/mpm.conf"
+start_apache "$TMP/apache" 8088 "$TMP/mpm.conf" || not_ok "apache starts on 127.0.0.1:8088"
+for i in $(seq 1 100); do
+	[ "$(pgrep -c -P "$(cat "$TMP/apache/httpd.pid")" -x apache2)" -ge 10 ] && break
+	sleep 0.1
+done
+"$PY" "$HELPER" flood 127.0.0.1 8088 40 127.0.4.4:150 127.0.3.1:10 127.0.3.2:10 \
+	127.0.3.3:10 127.0.3.4:10 127.0.3.5:10 > "$TMP/web2.out" 2>&1 &
+cleanup "kill $!"
+for i in $(seq 1 100); do grep -q ready "$TMP/web2.out" && break; sleep 0.1; done
+printf 'check inventory { disable }\ncheck web-conn-share { ports 8088 }\n' > "$TMP/web.conf"
+run "$SAKIMORI" -f "$TMP/web.conf" $CHECK
+check_match "real Apache: the limit is its MaxRequestWorkers (12)" \
+	'"check":"web-conn-share","subject":"127.0.4.4","message":"1[0-2] apache2 workers \(limit 12\) while 127.0.4.4 holds 75% of the 200 web connections"' "$OUT"
+check_match "real Apache: the finding says where the limit comes from" \
+	'"limit_from":"prefork MaxRequestWorkers 12 \([^"]*/mpm.conf:5\)","master":"'"$(cat "$TMP/apache/httpd.pid")"'"' "$OUT"
 
 done_testing

@@ -381,6 +381,43 @@ garbage_does_not_crash(void **state)
 	apache_conf_release(&c);
 }
 
+/* What a running httpd's command line says: -f, -d, -D, both spellings. */
+static void
+cmdline_conf(void **state)
+{
+	struct apache_cmdline a;
+	struct apache_opts o;
+
+	(void)state;
+	assert_int_equal(
+	    apache_cmdline_conf("/usr/sbin/httpd -d /srv/www -f "
+	                        "conf/h.conf -DSSL -D DEV -k start",
+	        "", NULL, &a, &o),
+	    0);
+	assert_string_equal(a.path, "/srv/www/conf/h.conf");
+	assert_string_equal(o.server_root, "/srv/www");
+	assert_int_equal(a.ndefs, 2);
+	assert_string_equal(o.defines[0], "SSL");
+	assert_string_equal(o.defines[1], "DEV");
+	assert_null(o.defines[2]);
+	/* an absolute -f stands alone; the override wins over both */
+	assert_int_equal(
+	    apache_cmdline_conf("apache2 -f/etc/a.conf", "", NULL, &a, &o), 0);
+	assert_string_equal(a.path, "/etc/a.conf");
+	assert_null(o.server_root);
+	assert_int_equal(apache_cmdline_conf("apache2 -f/etc/a.conf", "",
+	                     "/etc/b.conf", &a, &o),
+	    0);
+	assert_string_equal(a.path, "/etc/b.conf");
+	/* nothing on the command line and no usual file under the root */
+	assert_int_equal(apache_cmdline_conf(
+	                     "apache2 -k start", FX "/no-such", NULL, &a, &o),
+	    -1);
+	/* a relative -f without -d: the usual file, as httpd's default */
+	assert_int_equal(
+	    apache_cmdline_conf("apache2 -f", FX "/no-such", NULL, &a, &o), -1);
+}
+
 int
 main(void)
 {
@@ -398,6 +435,7 @@ main(void)
 	    cmocka_unit_test(audit_backend),
 	    cmocka_unit_test(audit_open_defaults),
 	    cmocka_unit_test(garbage_does_not_crash),
+	    cmocka_unit_test(cmdline_conf),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
