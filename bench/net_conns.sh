@@ -11,6 +11,10 @@
 #   netstat the seed's pipeline: netstat -an | grep ESTABLISHED
 #           | awk '{print $5}' | cut -d: -f1 | sort | uniq -c | sort -rn
 #   sakimori  sakimori net conns --state established --top 0
+#             (and, for the record, the same with SAKIMORI_SOCK_SPLIT=1:
+#             the kernel's walk always split over two threads, and =0:
+#             always one walk; without it sakimori splits only when a CPU
+#             is idle)
 # All three count per remote address; sakimori also counts per prefix,
 # per local port and per state in the same run.
 set -eu
@@ -34,10 +38,13 @@ for i in $(seq 1 600); do
 	sleep 0.1
 done
 echo "sockets: $(ss -Htan | wc -l) (established: $(ss -Htan state established | wc -l))"
+echo "load before: $(cat /proc/loadavg)"
 export SAKIMORI_CONFIG=$tmp/empty.conf
 : > "$SAKIMORI_CONFIG"
 hyperfine -N --warmup 3 --runs "${RUNS:-30}" --export-json "$tmp/h.json" \
 	-n sakimori "$sk net conns --state established --top 0" \
+	-n split1 "env SAKIMORI_SOCK_SPLIT=1 $sk net conns --state established --top 0" \
+	-n split0 "env SAKIMORI_SOCK_SPLIT=0 $sk net conns --state established --top 0" \
 	-n ss "bash -c \"ss -Htan state established | awk '{print \\\$4}' | sed 's/:[^:]*\$//' | sort | uniq -c | sort -rn\"" \
 	-n netstat "bash -c \"netstat -an | grep ESTABLISHED | awk '{print \\\$5}' | cut -d: -f1 | sort | uniq -c | sort -rn\"" \
 	> "$tmp/h.txt"
@@ -52,4 +59,9 @@ jq -r '.results[] | "\(.command) \(.median) \(.user + .system)"' "$tmp/h.json" |
 	printf "cpu (u+s)     sakimori %.1f ms   ss pipeline %.1f ms   netstat pipeline %.1f ms\n",
 	    c["sakimori"] * 1000, c["ss"] * 1000, c["netstat"] * 1000
 	printf "cpu ratio     ss/sakimori %.1fx   netstat/sakimori %.1fx\n",
-	    c["ss"] / c["sakimori"], c["netstat"] / c["sakimori"] }'
+	    c["ss"] / c["sakimori"], c["netstat"] / c["sakimori"]
+	printf "forced split  wall %.1f ms (ss/it %.1fx, netstat/it %.1fx)   cpu %.1f ms\n",
+	    m["split1"] * 1000, m["ss"] / m["split1"], m["netstat"] / m["split1"], c["split1"] * 1000
+	printf "one walk      wall %.1f ms (ss/it %.1fx, netstat/it %.1fx)   cpu %.1f ms\n",
+	    m["split0"] * 1000, m["ss"] / m["split0"], m["netstat"] / m["split0"], c["split0"] * 1000 }'
+echo "load after: $(cat /proc/loadavg)"
