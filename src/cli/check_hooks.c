@@ -12,6 +12,7 @@
 #include "base/err.h"
 #include "base/finding.h"
 #include "cli/cli.h"
+#include "cli/cmd_net.h"
 #include "collect/snap.h"
 #include "disk/check.h"
 #include "inv/inventory.h"
@@ -71,8 +72,12 @@ static int
 hook_conn_flood(
     struct cli *cli, const struct snap *s, struct report *r, struct err *err)
 {
-	return rules_net_flood(
-	    &cli->conf, s, cli->root, RULES_CONN_FLOOD, r, err);
+	size_t from = r->nf;
+
+	if (rules_net_flood(
+	        &cli->conf, s, cli->root, RULES_CONN_FLOOD, r, err) == -1)
+		return -1;
+	return cmd_net_flood_act(cli, r, from, err); /* action block */
 }
 
 static int

@@ -25,6 +25,7 @@
 #include "base/table.h"
 #include "base/timeutil.h"
 #include "cli/cli.h"
+#include "cli/cmd_net.h"
 #include "collect/sock.h"
 #include "net/addr.h"
 #include "net/allow.h"
@@ -471,6 +472,40 @@ print_item(struct cli *cli, const char *action, const struct net_block_item *x)
 		printf("%s\n", x->msg);
 }
 
+/*
+ * The allow-list from the configuration (admin-networks, ssh-ports) and
+ * the system.  0, or -1 with err (EINVAL: a bad ssh-ports value).
+ */
+static int
+allow_build(struct cli *cli, struct net_allow *allow, struct err *err)
+{
+	const char *admin[256];
+	const char *ports[64];
+	uint16_t ssh[64];
+	size_t nports;
+	struct net_allow_opts ao = {0};
+
+	ao.admin = admin;
+	ao.nadmin = setting_list(&cli->conf, "admin-networks", admin,
+	    sizeof(admin) / sizeof(admin[0]));
+	nports = setting_list(
+	    &cli->conf, "ssh-ports", ports, sizeof(ports) / sizeof(ports[0]));
+	for (size_t i = 0; i < nports; i++) {
+		uint64_t v;
+
+		if (parse_uint(ports[i], 65535, &v) == -1)
+			return err_set(err, EINVAL,
+			    "ssh-ports: '%s' is not a port", ports[i]);
+		ssh[i] = (uint16_t)v;
+	}
+	if (nports > 0) {
+		ao.ssh_ports = ssh;
+		ao.nssh = nports;
+	}
+	ao.ssh_connection = getenv("SSH_CONNECTION");
+	return net_allow_build(allow, &ao, err);
+}
+
 static int
 net_block(struct cli *cli, struct items *it, struct net_block_conf *bc, int add)
 {
@@ -487,40 +522,16 @@ net_block(struct cli *cli, struct items *it, struct net_block_conf *bc, int add)
 	bc->by = by;
 	bc->state_dir = cli->state_dir;
 	if (add) {
-		const char *admin[256];
-		const char *ports[64];
-		uint16_t ssh[64];
-		size_t nports;
-		struct net_allow_opts ao = {0};
-
-		ao.admin = admin;
-		ao.nadmin = setting_list(&cli->conf, "admin-networks", admin,
-		    sizeof(admin) / sizeof(admin[0]));
-		nports = setting_list(&cli->conf, "ssh-ports", ports,
-		    sizeof(ports) / sizeof(ports[0]));
-		for (size_t i = 0; i < nports; i++) {
-			uint64_t v;
-
-			if (parse_uint(ports[i], 65535, &v) == -1) {
-				log_warnx(
-				    "ssh-ports: '%s' is not a port", ports[i]);
-				store_close(&s);
-				return EXIT_CONFIG;
-			}
-			ssh[i] = (uint16_t)v;
-		}
-		if (nports > 0) {
-			ao.ssh_ports = ssh;
-			ao.nssh = nports;
-		}
-		ao.ssh_connection = getenv("SSH_CONNECTION");
-		if (net_allow_build(&allow, &ao, &err) == -1) {
-			log_warnx("cannot build the allow-list, so nothing is "
-			          "blocked: %s",
-			    err.msg);
+		if (allow_build(cli, &allow, &err) == -1) {
+			if (err.code == EINVAL)
+				log_warnx("%s", err.msg);
+			else
+				log_warnx("cannot build the allow-list, so "
+				          "nothing is blocked: %s",
+				    err.msg);
 			store_close(&s);
 			net_allow_release(&allow);
-			return EXIT_OSERR;
+			return err.code == EINVAL ? EXIT_CONFIG : EXIT_OSERR;
 		}
 		rc = net_block_add(&s, &allow, bc, it->v, it->n, &err);
 	} else {
@@ -552,6 +563,120 @@ net_block(struct cli *cli, struct items *it, struct net_block_conf *bc, int add)
 	if (refused)
 		return EXIT_DATAERR;
 	return EXIT_OK;
+}
+
+/* ---- conn-flood's block action ------------------------------------------ */
+
+#define FLOOD_ACT_MAX 64
+
+/* The action configured for conn-flood on port (its own block first). */
+static const struct conf_node *
+flood_block(const struct conf *c, const char *port, const char *key)
+{
+	const struct conf_node *b = conf_check(c, "conn-flood", port);
+
+	if (conf_find(b, key) == NULL)
+		b = conf_check(c, "conn-flood", NULL);
+	return b;
+}
+
+int
+cmd_net_flood_act(
+    struct cli *cli, struct report *r, size_t from, struct err *err)
+{
+	struct net_block_item items[FLOOD_ACT_MAX];
+	char reasons[FLOOD_ACT_MAX][128];
+	size_t idx[FLOOD_ACT_MAX], n = 0;
+	struct net_block_conf bc;
+	struct net_allow allow = {0};
+	struct store st;
+	int rc;
+
+	for (size_t i = from; i < r->nf && n < FLOOD_ACT_MAX; i++) {
+		struct finding *f = &r->f[i];
+		const char *port = finding_ev_get(f, "port");
+		const char *act;
+		struct err perr = {0};
+		double dflt;
+
+		if (strcmp(f->check, "conn-flood") != 0 ||
+		    f->sev != SEV_CRITICAL)
+			continue;
+		act = conf_str(
+		    flood_block(&cli->conf, port, "action"), "action", "none");
+		if (strcmp(act, "none") == 0)
+			continue;
+		if (strcmp(act, "block") != 0)
+			return err_set(err, EINVAL,
+			    "conn-flood: action is 'block' or 'none', not '%s'",
+			    act);
+		memset(&items[n], 0, sizeof(items[n]));
+		if (net_prefix_parse(f->subject, strlen(f->subject),
+		        &items[n].p, &perr) == -1) {
+			finding_ev(f, "action", "not blocked: %s", perr.msg);
+			continue;
+		}
+		/* block-for, else block-duration, else an hour: a rule's
+		 * block always ends by itself */
+		dflt = conf_setting_num(&cli->conf, "block-duration", 0);
+		items[n].secs = (uint64_t)conf_num(
+		    flood_block(&cli->conf, port, "block-for"), "block-for",
+		    dflt > 0 ? dflt : 3600);
+		if (items[n].secs == 0)
+			items[n].secs = 3600;
+		snprintf(reasons[n], sizeof(reasons[n]),
+		    "conn-flood: %s connections to local port %s",
+		    finding_ev_get(f, "count") ? finding_ev_get(f, "count")
+		                               : "?",
+		    port ? port : "?");
+		items[n].reason = reasons[n];
+		idx[n++] = i;
+	}
+	if (n == 0)
+		return 0;
+	if (cli_state_dir(cli) == -1)
+		return err_set(err, 0, "conn-flood action: no state directory");
+	block_conf(cli, &bc);
+	bc.by = "rule:conn-flood";
+	if (store_open(&st, cli->state_dir, err) == -1 ||
+	    net_ban_migrate(&st, err) == -1) {
+		store_close(&st);
+		return err_prefix(err, "conn-flood action block");
+	}
+	if (allow_build(cli, &allow, err) == -1) {
+		store_close(&st);
+		net_allow_release(&allow);
+		return err_prefix(
+		    err, "conn-flood action block: the allow-list");
+	}
+	rc = net_block_add(&st, &allow, &bc, items, n, err);
+	net_allow_release(&allow);
+	store_close(&st);
+	if (rc == -1)
+		return err_prefix(err, "conn-flood action block");
+	for (size_t k = 0; k < n; k++) {
+		struct finding *f = &r->f[idx[k]];
+		char until[40] = "";
+
+		if (items[k].until != 0)
+			time_iso(until, sizeof(until), items[k].until);
+		switch (items[k].status) {
+		case NET_BLOCK_DONE:
+		case NET_BLOCK_EXTENDED:
+			finding_ev(f, "action", "%s until %s",
+			    items[k].status == NET_BLOCK_DONE
+			        ? "blocked"
+			        : "block extended",
+			    until);
+			break;
+		default:
+			finding_ev(f, "action", "%s: %s",
+			    net_block_status_name(items[k].status),
+			    items[k].msg);
+			break;
+		}
+	}
+	return 0;
 }
 
 /* ---- bans ------------------------------------------------------------- */

@@ -72,6 +72,12 @@ static const struct schema_key forecast_keys[] = {
     {NULL, 0},
 };
 
+static const struct schema_key conn_flood_keys[] = {
+    {"action", SK_STR},    /* "block": block CRITICAL flooders (none) */
+    {"block-for", SK_DUR}, /* how long (block-duration, else 1h) */
+    {NULL, 0},
+};
+
 static const struct schema_key web_share_keys[] = {
     {"workers", SK_NUM}, /* percent of the worker limit, default 80 */
     {"ports", SK_LIST},  /* web ports, default 80 443 */
@@ -172,7 +178,7 @@ const struct schema_check schema_checks[] = {
     {"conn-flood",
         "one remote address holding more connections than the threshold "
         "to one local service port (subject: the port)",
-        1, 100, 300, none_keys},
+        1, 100, 300, conn_flood_keys},
     {"conn-flood-prefix",
         "one remote prefix (/24, /64) holding more connections than the "
         "threshold to one local service port (subject: the port)",

@@ -81,6 +81,27 @@ run "$SAKIMORI" net conns --json --state syn-recv
 check_match "net conns counts them" '"state":"SYN_RECV","count":150' "$OUT"
 run "$SAKIMORI" $CHECK
 check_match "syn-flood: 150 half-open connections, a WARNING" '"severity":"WARNING","check":"syn-flood".*150 half-open' "$OUT"
+check_eq "no block action unless configured" "" "$(ip route show type blackhole)"
+
+# --- conn-flood's opt-in block action: B's address (CRITICAL with these
+#     thresholds) is blocked through the allow-list, recorded and audited as
+#     the rule's; the loopback flooder of port 8080 is refused ---
+printf 'check inventory { disable }\ncheck conn-flood "8081" { warning 50 critical 100 action block block-for 2m }\ncheck conn-flood "8080" { action block }\n' > "$TMP/act.conf"
+run "$SAKIMORI" -f "$TMP/act.conf" $CHECK
+OUT0=$OUT
+check_match "action block: the flooder is blocked" '"check":"conn-flood","subject":"10.8.0.2".*"action":"blocked until [^"]+"' "$OUT"
+check_match "action block: a blackhole route for it" '^blackhole 10\.8\.0\.2 ' "$(ip route show type blackhole)"
+check_match "action block: audited as the rule's" '"action":"block","who":"rule:conn-flood","target":"10.8.0.2/32","reason":"conn-flood: 150 connections to local port 8081; until [^"]+","result":"ok"' "$(cat "$SAKIMORI_STATE_DIR/audit.log")"
+run "$SAKIMORI" net bans --json
+check_match "action block: bans says by whom and why" '"prefix":"10.8.0.2","state":"active".*"by":"rule:conn-flood","reason":"conn-flood: 150 connections to local port 8081"' "$OUT"
+before=$(jq -r 'select(.prefix == "10.8.0.2") | .until' <<<"$OUT")
+now=$(date +%s)
+check "action block: for block-for (2m)" test $(( $(date -d "$before" +%s) - now )) -le 120 -a $(( $(date -d "$before" +%s) - now )) -ge 100
+check_match "action block: the loopback flooder is refused by the allow-list" '"subject":"127.0.5.5".*"action":"refused: [^"]*loopback' "$(grep '"check":"conn-flood","subject":"127.0.5.5"' <<<"$OUT0" || true)"
+printf 'check inventory { disable }\ncheck conn-flood { action blok }\n' > "$TMP/bad.conf"
+run "$SAKIMORI" -f "$TMP/bad.conf" $CHECK
+check_match "a misspelt action is an UNKNOWN, not a silent no" '"severity":"UNKNOWN","check":"conn-flood".*action is .block. or .none., not .blok.' "$OUT"
+"$SAKIMORI" net unblock 10.8.0.2 > /dev/null
 
 # --- the seed's case: apache2 workers near the limit, one address with
 #     most of the web connections ---
