@@ -86,7 +86,7 @@ check_eq "no block action unless configured" "" "$(ip route show type blackhole)
 # --- conn-flood's opt-in block action: B's address (CRITICAL with these
 #     thresholds) is blocked through the allow-list, recorded and audited as
 #     the rule's; the loopback flooder of port 8080 is refused ---
-printf 'check inventory { disable }\ncheck conn-flood "8081" { warning 50 critical 100 action block block-for 2m }\ncheck conn-flood "8080" { action block }\n' > "$TMP/act.conf"
+{ printf 'check inventory { disable }\ncheck conn-flood "8081" { warning 50 critical 100 action block block-for 2m }\ncheck conn-flood "8080" { action block }\n'; process_checks_off; } > "$TMP/act.conf"
 run "$SAKIMORI" -f "$TMP/act.conf" $CHECK
 OUT0=$OUT
 check_match "action block: the flooder is blocked" '"check":"conn-flood","subject":"10.8.0.2".*"action":"blocked until [^"]+"' "$OUT"
@@ -98,7 +98,7 @@ before=$(jq -r 'select(.prefix == "10.8.0.2") | .until' <<<"$OUT")
 now=$(date +%s)
 check "action block: for block-for (2m)" test $(( $(date -d "$before" +%s) - now )) -le 120 -a $(( $(date -d "$before" +%s) - now )) -ge 100
 check_match "action block: the loopback flooder is refused by the allow-list" '"subject":"127.0.5.5".*"action":"refused: [^"]*loopback' "$(grep '"check":"conn-flood","subject":"127.0.5.5"' <<<"$OUT0" || true)"
-printf 'check inventory { disable }\ncheck conn-flood { action blok }\n' > "$TMP/bad.conf"
+{ printf 'check inventory { disable }\ncheck conn-flood { action blok }\n'; process_checks_off; } > "$TMP/bad.conf"
 run "$SAKIMORI" -f "$TMP/bad.conf" $CHECK
 check_match "a misspelt action is an UNKNOWN, not a silent no" '"severity":"UNKNOWN","check":"conn-flood".*action is .block. or .none., not .blok.' "$OUT"
 "$SAKIMORI" net unblock 10.8.0.2 > /dev/null
@@ -138,7 +138,7 @@ done
 	127.0.3.3:10 127.0.3.4:10 127.0.3.5:10 > "$TMP/web2.out" 2>&1 &
 cleanup "kill $!"
 for i in $(seq 1 100); do grep -q ready "$TMP/web2.out" && break; sleep 0.1; done
-printf 'check inventory { disable }\ncheck web-conn-share { ports 8088 }\n' > "$TMP/web.conf"
+{ printf 'check inventory { disable }\ncheck web-conn-share { ports 8088 }\n'; process_checks_off; } > "$TMP/web.conf"
 run "$SAKIMORI" -f "$TMP/web.conf" $CHECK
 check_match "real Apache: the limit is its MaxRequestWorkers (12)" \
 	'"check":"web-conn-share","subject":"127.0.4.4","message":"1[0-2] apache2 workers \(limit 12\) while 127.0.4.4 holds 75% of the 200 web connections"' "$OUT"
