@@ -281,6 +281,13 @@ attack_match(struct attack_engine *e, const struct attack_req *rq,
 				add_hit(res, (unsigned)i, AF_PATH);
 		}
 
+	/* rules that count only with some response statuses */
+	n = 0;
+	for (size_t i = 0; i < res->nhits; i++)
+		if (rules_status_ok(&e->rules.r[res->hit[i].rule], rq->status))
+			res->hit[n++] = res->hit[i];
+	res->nhits = n;
+
 	for (size_t i = 0; i < res->nhits; i++) {
 		enum attack_sev s = e->rules.r[res->hit[i].rule].sev;
 

@@ -120,6 +120,38 @@ parse_fields(const char *v, size_t n, unsigned *out)
 	return *out ? 0 : -1;
 }
 
+static int
+parse_status(const char *v, size_t n, struct attack_rule *r)
+{
+	const char *cur = v, *end = v + n;
+	uint64_t st;
+
+	r->nstatus = 0;
+	for (;;) {
+		while (
+		    cur < end && (*cur == ' ' || *cur == '\t' || *cur == ','))
+			cur++;
+		if (cur == end)
+			break;
+		if (cur_u64(&cur, end, &st) == -1 || st < 100 || st > 599 ||
+		    r->nstatus == RULE_STATUS_MAX)
+			return -1;
+		r->status[r->nstatus++] = (uint16_t)st;
+	}
+	return r->nstatus > 0 ? 0 : -1;
+}
+
+int
+rules_status_ok(const struct attack_rule *r, int status)
+{
+	if (r->nstatus == 0)
+		return 1;
+	for (unsigned i = 0; i < r->nstatus; i++)
+		if (r->status[i] == status)
+			return 1;
+	return 0;
+}
+
 /* Adds or replaces (same id) the finished stanza r. */
 static int
 rules_put(struct attack_ruleset *rs, struct attack_rule *r, struct err *err)
@@ -264,6 +296,13 @@ rules_parse(struct attack_ruleset *rs, const char *name, const char *text,
 			r.caseful = mem_eq(v, vl, "sensitive");
 		} else if (mem_eq(k, kl, "disabled")) {
 			r.disabled = mem_eq(v, vl, "yes");
+		} else if (mem_eq(k, kl, "status")) {
+			if (parse_status(v, vl, &r) == -1) {
+				err_set(err, 0,
+				    "%s:%d: status is up to %d numbers 100-599",
+				    name, lineno, RULE_STATUS_MAX);
+				goto fail;
+			}
 		} else if (mem_eq(k, kl, "paranoia")) {
 			if (vl != 1 || v[0] < '1' || v[0] > '4') {
 				err_set(err, 0, "%s:%d: paranoia is 1 to 4",
@@ -397,6 +436,9 @@ rules_hash(const struct attack_ruleset *rs, char out[65])
 		    (unsigned)r->caseful, (unsigned)r->disabled};
 
 		EVP_DigestUpdate(ctx, hdr, sizeof(hdr));
+		if (r->nstatus > 0)
+			EVP_DigestUpdate(
+			    ctx, r->status, r->nstatus * sizeof(r->status[0]));
 		if (r->pattern != NULL)
 			EVP_DigestUpdate(
 			    ctx, r->pattern, strlen(r->pattern) + 1);

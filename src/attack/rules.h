@@ -21,6 +21,10 @@
  *	             that this rule reports
  *	disabled:    yes - the rule is known but not used (to switch off a
  *	             shipped rule from an override file)
+ *	status:      response statuses (e.g. "400 404"): the rule counts only
+ *	             when the server answered with one of them (a probe for
+ *	             what this server does not have); when the status is not
+ *	             known the rule does not count
  *	paranoia:    1 (default) to 4: the rule is used only when the
  *	             configured paranoia level is at least this, as in the
  *	             OWASP CRS (higher levels catch more and flag more
@@ -69,6 +73,7 @@ enum attack_sev {
 #define RULE_CLASS_MAX 40
 #define RULE_TEXT_MAX 256
 #define RULE_PATTERN_MAX 4096
+#define RULE_STATUS_MAX 8
 
 struct attack_rule {
 	uint32_t id;
@@ -80,10 +85,12 @@ struct attack_rule {
 	enum attack_form form;
 	int caseful;
 	int disabled;
-	int paranoia;     /* 1..4 */
-	char *pattern;    /* NULL for an anomaly rule */
-	char anomaly[32]; /* "" for a pattern rule */
-	char origin[128]; /* "file:line" of the stanza */
+	int paranoia;                     /* 1..4 */
+	uint16_t status[RULE_STATUS_MAX]; /* only with these statuses */
+	unsigned nstatus;                 /* 0: any status */
+	char *pattern;                    /* NULL for an anomaly rule */
+	char anomaly[32];                 /* "" for a pattern rule */
+	char origin[128];                 /* "file:line" of the stanza */
 };
 
 struct attack_ruleset {
@@ -115,6 +122,10 @@ int rules_load_path(
  * (1..4): what a configured "paranoia N" does before compiling.
  */
 void rules_set_paranoia(struct attack_ruleset *rs, int level);
+
+/* 1 when a hit of rule r counts for a response with this status (0:
+ * unknown). */
+int rules_status_ok(const struct attack_rule *r, int status);
 
 /* The rule with id, or NULL. */
 struct attack_rule *rules_find(struct attack_ruleset *rs, uint32_t id);
