@@ -295,6 +295,10 @@ attacks_record(void *st, const struct logs_rec *rec, struct report *r)
 	client[cn] = '\0';
 	rq.method = ac->method.p;
 	rq.method_len = ac->method.n;
+	if (rq.method_len == 0) { /* "HELP", binary: the line is the method */
+		rq.method = ac->request.p;
+		rq.method_len = ac->request.n;
+	}
 	rq.path = ac->path.p;
 	rq.path_len = ac->path.n;
 	rq.query = ac->query.p;
