@@ -509,6 +509,42 @@ modern_attacks(void **state)
 	}
 }
 
+/* Rules with "status:" count only with those responses. */
+static void
+status_rules(void **state)
+{
+	struct attack_ruleset rs;
+	struct err err = {0};
+	const char a[] = "id: 1\nclass: x\nstatus: 404, 400\npattern: a\n";
+	const char b[] = "id: 2\nclass: x\nstatus: 99\npattern: a\n";
+	struct attack_req rq = {0};
+	struct attack_result res;
+	const char *uri = "/cgi-bin/tools/tools.pl";
+
+	(void)state;
+	rules_init(&rs);
+	assert_int_equal(rules_parse(&rs, "a", a, strlen(a), &err), 0);
+	assert_int_equal(rs.r[0].nstatus, 2);
+	assert_true(rules_status_ok(&rs.r[0], 404));
+	assert_true(rules_status_ok(&rs.r[0], 400));
+	assert_false(rules_status_ok(&rs.r[0], 200));
+	assert_false(rules_status_ok(&rs.r[0], 0));
+	assert_int_equal(rules_parse(&rs, "b", b, strlen(b), &err), -1);
+	rules_release(&rs);
+
+	/* a bot searching for CGIs: a probe on a 404, nothing on a 200 */
+	rq.method = "GET";
+	rq.method_len = 3;
+	attack_req_uri(&rq, uri, strlen(uri));
+	rq.status = 404;
+	attack_match(&engine, &rq, &res);
+	assert_true(attack_has_class(&engine, &res, "probe"));
+	rq.status = 200;
+	assert_int_equal(attack_match(&engine, &rq, &res), 0);
+	rq.status = 0; /* unknown */
+	assert_int_equal(attack_match(&engine, &rq, &res), 0);
+}
+
 /* ---- OWASP CRS regression requests ---- */
 
 /*
@@ -828,6 +864,7 @@ main(void)
 	    cmocka_unit_test(benign_look_alikes),
 	    cmocka_unit_test(bad_input_is_handled),
 	    cmocka_unit_test(modern_attacks),
+	    cmocka_unit_test(status_rules),
 	    cmocka_unit_test(crs_recall_and_false_positives),
 	};
 
