@@ -218,6 +218,8 @@ labelled_lines_agree(void **state)
 	FILE *mfp = open_memstream(&mbuf, &mlen);
 	const char *errmsg = NULL;
 	unsigned tot[5] = {0}, bad = 0, out_flagged = 0;
+	char *paths[64];
+	size_t npaths = 0;
 
 	(void)state;
 	assert_non_null(mfp);
@@ -238,12 +240,15 @@ labelled_lines_agree(void **state)
 	for (size_t i = 0; i < nlab;) {
 		struct logs_feed feed;
 		struct err err = {0};
-		char path[512];
+		/* the incidents keep the file name until the run finishes */
+		char *path = paths[npaths++] = malloc(512);
 		size_t j;
 		unsigned cnt[5] = {0}, wrong = 0;
 
 		memset(&seen, 0, sizeof(seen));
-		snprintf(path, sizeof(path), CORPUS "%s", lab[i].file);
+		assert_non_null(path);
+		assert_true(npaths < 64);
+		snprintf(path, 512, CORPUS "%s", lab[i].file);
 		logs_feed_init(&feed, LOGS_FMT_AUTO, NULL, &run, &rep);
 		assert_int_equal(
 		    logs_scan_file(path, LOGS_MAX_LINE_DEFAULT, &feed, &err),
@@ -324,6 +329,8 @@ labelled_lines_agree(void **state)
 	logs_run_finish(&run, &rep, &out);
 	logs_run_release(&run);
 	report_release(&rep);
+	for (size_t i = 0; i < npaths; i++)
+		free(paths[i]);
 	fclose(mfp);
 	free(mbuf);
 	free(lab);
