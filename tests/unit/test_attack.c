@@ -663,6 +663,23 @@ family_hit(const struct attack_engine *e, const struct family *fam,
 	return 0;
 }
 
+/* The same, counting only rules of paranoia 2 or less: a rule's hits do
+ * not depend on the other rules, so this is what paranoia 2 finds. */
+static int
+family_hit_p2(const struct attack_engine *e, const struct family *fam,
+    const struct attack_result *res)
+{
+	for (size_t i = 0; i < res->nhits; i++) {
+		const struct attack_rule *r = attack_rule_of(e, &res->hit[i]);
+
+		for (size_t c = 0; c < 6 && fam->classes[c]; c++)
+			if (r->paranoia <= 2 &&
+			    strcmp(r->cls, fam->classes[c]) == 0)
+				return 1;
+	}
+	return 0;
+}
+
 /* Splits a TSV line in place into at most max columns. */
 static size_t
 split_tsv(char *line, char **col, size_t max)
@@ -700,6 +717,7 @@ tsv_unescape(char *s)
 struct crs_totals {
 	unsigned det, hit, nodet, fp, hidden, other, other_status;
 	unsigned fp_low; /* no-detect rows flagged by a rule of paranoia < 3 */
+	unsigned hit_p2; /* detect rows flagged by rules of paranoia <= 2 */
 };
 
 /* Is there a hit by a rule of paranoia level below 3? */
@@ -775,6 +793,7 @@ crs_eval(struct attack_engine *e, int paranoia, struct family *fams,
 				continue;
 			}
 			hit = family_hit(e, fam, &res);
+			t->hit_p2 += (unsigned)family_hit_p2(e, fam, &res);
 			fam->det++;
 			fam->det_hit += (unsigned)hit;
 			if (!hit && verbose) {
@@ -848,6 +867,10 @@ crs_recall_and_false_positives(void **state)
 	printf("paranoia 4: no-detect rows flagged by rules of paranoia 3-4 "
 	       "only: %u, by lower levels: %u\n",
 	    t.fp, t.fp_low);
+	printf("paranoia 2 (the rules of level 1-2 in the same run): recall "
+	       "%u/%u, false positives %u/%u\n",
+	    t.hit_p2, t.det, t.fp_low, t.nodet);
+	assert_true(t.hit_p2 >= 221);
 }
 
 int
