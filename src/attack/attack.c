@@ -4,6 +4,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "attack/attack.h"
 #include "attack/normalise.h"
@@ -21,6 +22,8 @@ int
 attack_engine_init(struct attack_engine *e, struct attack_ruleset *rs,
     const char *cache_path, struct err *err)
 {
+	struct timespec ts;
+
 	memset(e, 0, sizeof(*e));
 	e->rules = *rs;
 	rules_init(rs);
@@ -34,7 +37,25 @@ attack_engine_init(struct attack_engine *e, struct attack_ruleset *rs,
 			attack_engine_release(e);
 			return err_set(err, 0, "out of memory");
 		}
+	/* the memo's hash is seeded: values an attacker writes into the log
+	 * cannot be aimed at one slot (a collision only costs a scan) */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	e->seed = ((uint64_t)ts.tv_nsec << 20 ^ (uint64_t)ts.tv_sec ^
+	              (uint64_t)(uintptr_t)e) *
+	        0x9e3779b97f4a7c15ULL |
+	    1;
+	attack_engine_memo(e, 1);
 	return 0;
+}
+
+void
+attack_engine_memo(struct attack_engine *e, int on)
+{
+	if (!on) {
+		free(e->memo);
+		e->memo = NULL;
+	} else if (e->memo == NULL)
+		e->memo = calloc(ATTACK_MEMO_SLOTS, sizeof(*e->memo));
 }
 
 void
@@ -44,6 +65,7 @@ attack_engine_release(struct attack_engine *e)
 	rules_release(&e->rules);
 	for (size_t i = 0; i < sizeof(e->buf) / sizeof(e->buf[0]); i++)
 		free(e->buf[i]);
+	free(e->memo);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -53,9 +75,22 @@ attack_rule_of(const struct attack_engine *e, const struct attack_hit *h)
 	return &e->rules.r[h->rule];
 }
 
+/*
+ * The rules one field matched, in the order the scans reported them,
+ * each once.  FRES_MAX is twice ATTACK_MAX_HITS: a longer list could not
+ * change a result, as the request's hits are full before its end.
+ */
+#define FRES_MAX (2 * ATTACK_MAX_HITS)
+
+struct fres {
+	unsigned n;
+	unsigned flags; /* NORM_* of the field's decoding */
+	uint32_t rule[FRES_MAX];
+};
+
 struct match_ctx {
 	const struct attack_engine *e;
-	struct attack_result *res;
+	struct fres *fr;
 	enum attack_field field;
 	int form; /* SIG_ALL: the text is the same in every form */
 };
@@ -77,20 +112,25 @@ static int
 on_match(unsigned rule, void *ctx)
 {
 	struct match_ctx *mc = ctx;
-
 	const struct attack_rule *r = &mc->e->rules.r[rule];
+	struct fres *fr = mc->fr;
 
-	if ((r->fields & (1u << mc->field)) &&
-	    (mc->form == SIG_ALL || (int)r->form == mc->form))
-		add_hit(mc->res, rule, mc->field);
+	if (!(r->fields & (1u << mc->field)) ||
+	    (mc->form != SIG_ALL && (int)r->form != mc->form))
+		return 0;
+	for (unsigned i = 0; i < fr->n; i++)
+		if (fr->rule[i] == rule)
+			return 0;
+	if (fr->n < FRES_MAX)
+		fr->rule[fr->n++] = rule;
 	return 0;
 }
 
 static void
 scan(struct attack_engine *e, enum attack_field f, int form, const char *p,
-    size_t n, struct attack_result *res)
+    size_t n, struct fres *fr)
 {
-	struct match_ctx mc = {e, res, f, form};
+	struct match_ctx mc = {e, fr, f, form};
 
 	if (sig_has(&e->sig, f, form))
 		(void)sig_scan(&e->sig, f, form, p, n, on_match, &mc);
@@ -152,7 +192,7 @@ shell_plain(const char *s, size_t n)
  */
 static void
 scan_forms(struct attack_engine *e, enum attack_field f, const char *raw,
-    size_t rn, const char *dec, size_t dn, struct attack_result *res)
+    size_t rn, const char *dec, size_t dn, struct fres *res)
 {
 	const char *sh = dec;
 	size_t sn = dn;
@@ -215,60 +255,135 @@ cut(size_t n)
 	return n > ATTACK_FIELD_MAX ? ATTACK_FIELD_MAX : n;
 }
 
+/* A seeded hash of a field value, 8 bytes at a time. */
+static uint64_t
+memo_hash(const char *p, size_t n, uint64_t seed, unsigned field)
+{
+	uint64_t h = seed ^ ((uint64_t)n << 8 | field) * 0x9e3779b97f4a7c15ULL;
+	uint64_t w;
+
+	for (; n >= 8; p += 8, n -= 8) {
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	w = 0;
+	memcpy(&w, p, n);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 29;
+	h *= 0xff51afd7ed558ccdULL;
+	return h ^ (h >> 32);
+}
+
+/* Normalises and scans one field (all of its forms) into fr. */
+static void
+field_scan(struct attack_engine *e, enum attack_field f, const char *p,
+    size_t n, struct fres *fr)
+{
+	size_t m;
+
+	switch (f) {
+	case AF_METHOD:
+		scan(e, AF_METHOD, SIG_ALL, p, n, fr);
+		return;
+	case AF_PATH:
+		if (path_plain(p, n)) {
+			scan_forms(e, AF_PATH, p, n, p, n, fr);
+			return;
+		}
+		m = norm_path(p, n, e->buf[B_PATH], &fr->flags);
+		scan_forms(e, AF_PATH, p, n, e->buf[B_PATH], m, fr);
+		return;
+	case AF_QUERY:
+		if (plain(p, n, 1)) {
+			scan_forms(e, AF_QUERY, p, n, p, n, fr);
+			return;
+		}
+		m = norm_decode(p, n, 1, e->buf[B_QUERY], &fr->flags);
+		scan_forms(e, AF_QUERY, p, n, e->buf[B_QUERY], m, fr);
+		return;
+	case AF_UA:
+	case AF_REFERER:
+		if (plain(p, n, 0)) {
+			scan_forms(e, f, p, n, p, n, fr);
+			return;
+		}
+		m = norm_decode(p, n, 0, e->buf[f == AF_UA ? B_UA : B_REF],
+		    &fr->flags);
+		scan_forms(e, f, p, n, e->buf[f == AF_UA ? B_UA : B_REF], m,
+		    fr);
+		return;
+	case AF_NFIELDS:
+		break;
+	}
+}
+
+/*
+ * One field through the memo: a value seen recently gives back its
+ * remembered result, any other is scanned (and remembered when short and
+ * with few hits).  The field's hits go into res in the scans' order;
+ * returns the field's decoding flags.
+ */
+static unsigned
+field_match(struct attack_engine *e, enum attack_field f, const char *p,
+    size_t n, struct attack_result *res)
+{
+	struct fres fr;
+	struct attack_memo *m = NULL;
+	uint64_t h = 0;
+
+	if (e->memo != NULL && n < ATTACK_MEMO_KEY) {
+		h = memo_hash(p, n, e->seed, (unsigned)f);
+		m = &e->memo[h & (ATTACK_MEMO_SLOTS - 1)];
+		if (m->hash == h && m->len == n + 1 && m->field == f &&
+		    memcmp(m->key, p, n) == 0) {
+			e->memo_hits++;
+			for (unsigned i = 0; i < m->nhits; i++)
+				add_hit(res, m->rule[i], f);
+			return m->flags;
+		}
+		e->memo_misses++;
+	}
+	fr.n = 0;
+	fr.flags = 0;
+	field_scan(e, f, p, n, &fr);
+	for (unsigned i = 0; i < fr.n; i++)
+		add_hit(res, fr.rule[i], f);
+	if (m != NULL && fr.n <= ATTACK_MEMO_HITS) {
+		m->hash = h;
+		m->len = (uint16_t)(n + 1);
+		m->field = (uint8_t)f;
+		m->nhits = (uint8_t)fr.n;
+		m->flags = fr.flags;
+		memcpy(m->rule, fr.rule, fr.n * sizeof(fr.rule[0]));
+		if (n > 0)
+			memcpy(m->key, p, n);
+	}
+	return fr.flags;
+}
+
 size_t
 attack_match(struct attack_engine *e, const struct attack_req *rq,
     struct attack_result *res)
 {
-	const char *path = rq->path ? rq->path : "";
-	const char *q = rq->query;
-	size_t pn = cut(rq->path_len), qn = cut(rq->query_len), n;
-
-	memset(res, 0, sizeof(*res));
+	res->nhits = 0;
+	res->path_flags = res->query_flags = 0;
 	res->top = -1;
+	res->sev = ASEV_INFO;
 
 	if (rq->method_len > 0)
-		scan(e, AF_METHOD, SIG_ALL, rq->method, cut(rq->method_len),
-		    res);
-
-	if (path_plain(path, pn))
-		scan_forms(e, AF_PATH, path, pn, path, pn, res);
-	else {
-		n = norm_path(path, pn, e->buf[B_PATH], &res->path_flags);
-		scan_forms(e, AF_PATH, path, pn, e->buf[B_PATH], n, res);
-	}
-	if (q != NULL) {
-		if (plain(q, qn, 1))
-			scan_forms(e, AF_QUERY, q, qn, q, qn, res);
-		else {
-			n = norm_decode(
-			    q, qn, 1, e->buf[B_QUERY], &res->query_flags);
-			scan_forms(e, AF_QUERY, q, qn, e->buf[B_QUERY], n, res);
-		}
-	}
-	if (rq->ua_len > 0) {
-		unsigned f = 0;
-		size_t l = cut(rq->ua_len);
-
-		if (plain(rq->ua, l, 0))
-			scan_forms(e, AF_UA, rq->ua, l, rq->ua, l, res);
-		else {
-			n = norm_decode(rq->ua, l, 0, e->buf[B_UA], &f);
-			scan_forms(e, AF_UA, rq->ua, l, e->buf[B_UA], n, res);
-		}
-	}
-	if (rq->referer_len > 0) {
-		unsigned f = 0;
-		size_t l = cut(rq->referer_len);
-
-		if (plain(rq->referer, l, 0))
-			scan_forms(
-			    e, AF_REFERER, rq->referer, l, rq->referer, l, res);
-		else {
-			n = norm_decode(rq->referer, l, 0, e->buf[B_REF], &f);
-			scan_forms(e, AF_REFERER, rq->referer, l, e->buf[B_REF],
-			    n, res);
-		}
-	}
+		(void)field_match(
+		    e, AF_METHOD, rq->method, cut(rq->method_len), res);
+	res->path_flags = field_match(
+	    e, AF_PATH, rq->path ? rq->path : "", cut(rq->path_len), res);
+	if (rq->query != NULL)
+		res->query_flags =
+		    field_match(e, AF_QUERY, rq->query, cut(rq->query_len), res);
+	if (rq->ua_len > 0)
+		(void)field_match(e, AF_UA, rq->ua, cut(rq->ua_len), res);
+	if (rq->referer_len > 0)
+		(void)field_match(
+		    e, AF_REFERER, rq->referer, cut(rq->referer_len), res);
 
 	if (res->path_flags | res->query_flags)
 		for (size_t i = 0; i < e->rules.n; i++) {
@@ -282,7 +397,8 @@ attack_match(struct attack_engine *e, const struct attack_req *rq,
 		}
 
 	/* rules that count only with some response statuses */
-	n = 0;
+	size_t n = 0;
+
 	for (size_t i = 0; i < res->nhits; i++)
 		if (rules_status_ok(&e->rules.r[res->hit[i].rule], rq->status))
 			res->hit[n++] = res->hit[i];

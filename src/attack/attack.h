@@ -70,12 +70,42 @@ struct attack_result {
 	enum attack_sev sev; /* of hit[top] */
 };
 
+/*
+ * What scanning one field found does not depend on anything but the
+ * field's bytes, and logs repeat the same user agents, referrers, paths
+ * and queries over and over: the engine remembers the hits (and the
+ * decoding flags) of recently seen short field values in a direct-mapped
+ * table, so a repeated value costs a hash and a compare instead of its
+ * normalisation and scans.  The results are exactly those of a scan.
+ */
+#define ATTACK_MEMO_SLOTS 16384 /* power of two */
+#define ATTACK_MEMO_KEY 232     /* longer values are always scanned */
+#define ATTACK_MEMO_HITS 6      /* values with more hits are not kept */
+
+struct attack_memo {
+	uint64_t hash;
+	uint16_t len; /* key length + 1; 0: empty slot */
+	uint8_t field, nhits;
+	unsigned flags;
+	uint32_t rule[ATTACK_MEMO_HITS];
+	char key[ATTACK_MEMO_KEY];
+};
+
 struct attack_engine {
 	struct attack_ruleset rules;
 	struct sig sig;
 	char *buf[6];
 	size_t bufcap;
+	struct attack_memo *memo; /* ATTACK_MEMO_SLOTS; NULL: no memo */
+	uint64_t seed;
+	uint64_t memo_hits, memo_misses;
 };
+
+/*
+ * Switches the memo off (or on again): every field is then normalised
+ * and scanned (benchmarks measure the engine both ways).
+ */
+void attack_engine_memo(struct attack_engine *e, int on);
 
 /*
  * Takes over rs (left empty) and compiles it; cache_path as in
