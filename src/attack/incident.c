@@ -2,11 +2,15 @@
  * incident.c - incidents per attacking address and rate rules (see
  * incident.h).
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "attack/incident.h"
+#include "base/hmap.h"
 
 struct rate_state {
 	int64_t start;
@@ -15,9 +19,43 @@ struct rate_state {
 };
 
 struct inc_client {
+	uint64_t hash;
 	struct rate_state rate[RATE_N];
 	struct incident *inc;
+	uint8_t klen; /* key length + 1; 0: empty slot */
+	char key[INC_ADDR_MAX];
 };
+
+/* Arena chunks: incidents, events and request texts, freed together. */
+struct inc_chunk {
+	struct inc_chunk *next;
+	size_t used, cap;
+	max_align_t data[];
+};
+
+#define INC_CHUNK (1u << 20)
+
+static void *
+arena_alloc(struct inc_tracker *t, size_t n)
+{
+	struct inc_chunk *c = t->arena;
+	void *p;
+
+	n = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+	if (c == NULL || c->cap - c->used < n) {
+		size_t cap = n > INC_CHUNK ? n : INC_CHUNK;
+
+		if ((c = malloc(sizeof(*c) + cap)) == NULL)
+			return NULL;
+		c->next = t->arena;
+		c->used = 0;
+		c->cap = cap;
+		t->arena = c;
+	}
+	p = (char *)c->data + c->used;
+	c->used += n;
+	return p;
+}
 
 static const char *const default_login[] = {"/wp-login.php", "/xmlrpc.php",
     "/user/login", "/administrator/index.php", "/admin/login", "/login.php",
@@ -49,36 +87,93 @@ rate_kind_name(enum rate_kind k)
 void
 inc_init(struct inc_tracker *t, const struct inc_conf *c)
 {
+	struct timespec ts;
+
 	memset(t, 0, sizeof(*t));
 	t->conf = *c;
 	if (t->conf.login_urls == NULL)
 		t->conf.login_urls = default_login;
 	if (t->conf.max_clients == 0)
 		t->conf.max_clients = 100000;
-	hmap_init(&t->clients);
-}
-
-static int
-free_client(struct hmap_entry *e, void *arg)
-{
-	struct inc_client *c = e->val.p;
-
-	(void)arg;
-	if (c != NULL && c->inc != NULL) {
-		free(c->inc->ev);
-		free(c->inc->next);
-		free(c->inc);
-	}
-	free(c);
-	return 0;
+	/* seeded: addresses in a log cannot be aimed at one probe chain */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	t->seed = ((uint64_t)ts.tv_nsec ^ (uint64_t)getpid() << 32 ^
+	              (uint64_t)(uintptr_t)t) |
+	    1;
 }
 
 void
 inc_release(struct inc_tracker *t)
 {
-	hmap_each(&t->clients, free_client, NULL);
-	hmap_release(&t->clients);
+	while (t->arena != NULL) {
+		struct inc_chunk *c = t->arena;
+
+		t->arena = c->next;
+		free(c);
+	}
+	free(t->slots);
 	memset(t, 0, sizeof(*t));
+}
+
+/* The slot for key: its own, or the empty one where it would go. */
+static struct inc_client *
+client_slot(const struct inc_tracker *t, const char *key, size_t n, uint64_t h)
+{
+	size_t i = (size_t)h & (t->cap - 1);
+
+	for (;;) {
+		struct inc_client *c = &t->slots[i];
+
+		if (c->klen == 0 ||
+		    (c->hash == h && c->klen == n + 1 &&
+		        memcmp(c->key, key, n) == 0))
+			return c;
+		i = (i + 1) & (t->cap - 1);
+	}
+}
+
+static int
+client_grow(struct inc_tracker *t)
+{
+	size_t ocap = t->cap, ncap = ocap ? ocap * 2 : 1024;
+	struct inc_client *old = t->slots;
+
+	if ((t->slots = calloc(ncap, sizeof(*t->slots))) == NULL) {
+		t->slots = old;
+		return -1;
+	}
+	t->cap = ncap;
+	for (size_t i = 0; i < ocap; i++)
+		if (old[i].klen != 0)
+			*client_slot(t, old[i].key, old[i].klen - 1u,
+			    old[i].hash) = old[i];
+	free(old);
+	return 0;
+}
+
+/* The client's entry, created when new; NULL past max_clients. */
+static struct inc_client *
+client_get(struct inc_tracker *t, const char *key)
+{
+	size_t n = strnlen(key, INC_ADDR_MAX);
+	uint64_t h = hash_bytes(key, n, t->seed);
+	struct inc_client *c;
+
+	if (t->cap > 0) {
+		c = client_slot(t, key, n, h);
+		if (c->klen != 0)
+			return c;
+	}
+	if (t->count >= t->conf.max_clients)
+		return NULL;
+	if ((t->count + 1) * 4 > t->cap * 3 && client_grow(t) == -1)
+		return NULL;
+	c = client_slot(t, key, n, h);
+	c->hash = h;
+	c->klen = (uint8_t)(n + 1);
+	memcpy(c->key, key, n);
+	t->count++;
+	return c;
 }
 
 static void
@@ -92,35 +187,46 @@ copy_cut(char *dst, size_t dstsz, const char *s, size_t n)
 }
 
 static void
-fill_event(struct inc_event *ev, const struct attack_req *rq)
+fill_event(
+    struct inc_tracker *t, struct inc_event *ev, const struct attack_req *rq)
 {
 	size_t pn =
 	    rq->path_len < INC_REQ_MAX - 1 ? rq->path_len : INC_REQ_MAX - 1;
+	size_t qn = 0, len;
+	char *req;
 
 	memset(ev, 0, sizeof(*ev));
 	ev->time = (int64_t)rq->time;
 	ev->line = rq->line;
 	ev->file = rq->file;
 	copy_cut(ev->method, sizeof(ev->method), rq->method, rq->method_len);
-	copy_cut(ev->request, sizeof(ev->request), rq->path, pn);
-	ev->reqlen = pn;
-	if (rq->query != NULL && pn + 1 < INC_REQ_MAX - 1) {
-		size_t qn = rq->query_len < INC_REQ_MAX - pn - 2
+	if (rq->query != NULL && pn + 1 < INC_REQ_MAX - 1)
+		qn = rq->query_len < INC_REQ_MAX - pn - 2
 		    ? rq->query_len
 		    : INC_REQ_MAX - pn - 2;
-
-		ev->request[pn] = '?';
-		copy_cut(
-		    ev->request + pn + 1, INC_REQ_MAX - pn - 1, rq->query, qn);
-		ev->reqlen = pn + 1 + qn;
+	len = rq->query != NULL && pn + 1 < INC_REQ_MAX - 1 ? pn + 1 + qn : pn;
+	if ((req = arena_alloc(t, len + 1)) == NULL) {
+		ev->request = "";
+		return;
 	}
+	if (pn > 0)
+		memcpy(req, rq->path, pn);
+	if (len > pn) {
+		req[pn] = '?';
+		if (qn > 0)
+			memcpy(req + pn + 1, rq->query, qn);
+	}
+	req[len] = '\0';
+	ev->request = req;
+	ev->reqlen = len;
 	ev->status = rq->status;
 	ev->bytes = (int64_t)rq->bytes;
 }
 
 /* A free slot of a bounded, growing event array, or NULL when full. */
 static struct inc_event *
-slot(struct inc_event **v, unsigned *n, unsigned *cap, unsigned max)
+slot(struct inc_tracker *t, struct inc_event **v, unsigned *n, unsigned *cap,
+    unsigned max)
 {
 	if (*n >= max)
 		return NULL;
@@ -130,8 +236,11 @@ slot(struct inc_event **v, unsigned *n, unsigned *cap, unsigned max)
 
 		if (nc > max)
 			nc = max;
-		if ((p = realloc(*v, nc * sizeof(*p))) == NULL)
+		/* the old array stays in the arena: at most as much again */
+		if ((p = arena_alloc(t, nc * sizeof(*p))) == NULL)
 			return NULL;
+		if (*n > 0)
+			memcpy(p, *v, *n * sizeof(*p));
 		*v = p;
 		*cap = nc;
 	}
@@ -154,9 +263,10 @@ open_incident(
 {
 	if (c->inc != NULL)
 		return c->inc;
-	c->inc = calloc(1, sizeof(*c->inc));
+	c->inc = arena_alloc(t, sizeof(*c->inc));
 	if (c->inc == NULL)
 		return NULL;
+	memset(c->inc, 0, sizeof(*c->inc));
 	copy_cut(c->inc->client, sizeof(c->inc->client),
 	    rq->client ? rq->client : "-", rq->client ? strlen(rq->client) : 1);
 	c->inc->first = (int64_t)rq->time;
@@ -229,27 +339,16 @@ inc_add(struct inc_tracker *t, const struct attack_engine *e,
     const struct attack_req *rq, const struct attack_result *res)
 {
 	const char *client = rq->client ? rq->client : "-";
-	struct hmap_entry *he;
 	struct inc_client *c;
 	struct incident *inc;
 	enum rate_kind fired = RATE_N;
-	int created = 0;
 	int64_t now = (int64_t)rq->time;
 
-	he = hmap_get(&t->clients, client, strlen(client));
-	if (he == NULL) {
-		if (hmap_count(&t->clients) >= t->conf.max_clients) {
+	if ((c = client_get(t, client)) == NULL) {
+		if (t->count >= t->conf.max_clients)
 			t->dropped_clients++;
-			return RATE_N;
-		}
-		he = hmap_put(&t->clients, client, strlen(client), &created);
-		if (he == NULL)
-			return RATE_N;
-		he->val.p = calloc(1, sizeof(struct inc_client));
-		if (he->val.p == NULL)
-			return RATE_N;
+		return RATE_N;
 	}
-	c = he->val.p;
 
 	if (is_login(t, rq) &&
 	    rate_step(&c->rate[RATE_LOGIN], &t->conf.rate[RATE_LOGIN], now))
@@ -266,11 +365,11 @@ inc_add(struct inc_tracker *t, const struct attack_engine *e,
 			inc->requests++;
 			if (now > inc->last)
 				inc->last = now;
-			struct inc_event *ev = slot(&inc->next, &inc->nnext,
-			    &inc->capnext, INC_NEXT_MAX);
+			struct inc_event *ev = slot(t, &inc->next,
+			    &inc->nnext, &inc->capnext, INC_NEXT_MAX);
 
 			if (ev != NULL)
-				fill_event(ev, rq);
+				fill_event(t, ev, rq);
 			else
 				inc->next_dropped++;
 		}
@@ -289,10 +388,10 @@ inc_add(struct inc_tracker *t, const struct attack_engine *e,
 		if (inc->worst < ASEV_MEDIUM)
 			inc->worst = ASEV_MEDIUM;
 		struct inc_event *ev =
-		    slot(&inc->ev, &inc->nev, &inc->capev, INC_EVENTS_MAX);
+		    slot(t, &inc->ev, &inc->nev, &inc->capev, INC_EVENTS_MAX);
 
 		if (ev != NULL) {
-			fill_event(ev, rq);
+			fill_event(t, ev, rq);
 			ev->cls = rate_kind_name(fired);
 			ev->sev = ASEV_MEDIUM;
 		}
@@ -315,10 +414,10 @@ inc_add(struct inc_tracker *t, const struct attack_engine *e,
 				inc->succeeded_exec = 1;
 		}
 		struct inc_event *ev =
-		    slot(&inc->ev, &inc->nev, &inc->capev, INC_EVENTS_MAX);
+		    slot(t, &inc->ev, &inc->nev, &inc->capev, INC_EVENTS_MAX);
 
 		if (ev != NULL) {
-			fill_event(ev, rq);
+			fill_event(t, ev, rq);
 			ev->rule = top->id;
 			ev->cls = top->cls;
 			ev->sev = res->sev;
@@ -327,25 +426,12 @@ inc_add(struct inc_tracker *t, const struct attack_engine *e,
 	return fired;
 }
 
-struct collect {
-	struct incident **v;
-	size_t n, cap;
-};
-
-static int
-collect_one(struct hmap_entry *e, void *arg)
+static void
+score(struct incident *inc)
 {
-	struct collect *col = arg;
-	struct inc_client *c = e->val.p;
-
-	if (c == NULL || c->inc == NULL || col->n >= col->cap)
-		return 0;
-	c->inc->score = c->inc->succeeded_exec * 1000.0 +
-	    c->inc->succeeded * 500.0 + (double)c->inc->worst * 100.0 +
-	    (c->inc->attacks > 99 ? 99.0 : (double)c->inc->attacks) +
-	    c->inc->nclasses;
-	col->v[col->n++] = c->inc;
-	return 0;
+	inc->score = inc->succeeded_exec * 1000.0 + inc->succeeded * 500.0 +
+	    (double)inc->worst * 100.0 +
+	    (inc->attacks > 99 ? 99.0 : (double)inc->attacks) + inc->nclasses;
 }
 
 static int
@@ -364,14 +450,19 @@ by_score(const void *a, const void *b)
 struct incident **
 inc_ranked(struct inc_tracker *t, size_t *n)
 {
-	struct collect col = {NULL, 0, t->nincidents};
+	struct incident **v;
+	size_t k = 0;
 
 	*n = 0;
-	col.v = calloc(t->nincidents ? t->nincidents : 1, sizeof(*col.v));
-	if (col.v == NULL)
+	v = calloc(t->nincidents ? t->nincidents : 1, sizeof(*v));
+	if (v == NULL)
 		return NULL;
-	hmap_each(&t->clients, collect_one, &col);
-	qsort(col.v, col.n, sizeof(*col.v), by_score);
-	*n = col.n;
-	return col.v;
+	for (size_t i = 0; i < t->cap && k < t->nincidents; i++)
+		if (t->slots[i].klen != 0 && t->slots[i].inc != NULL) {
+			score(t->slots[i].inc);
+			v[k++] = t->slots[i].inc;
+		}
+	qsort(v, k, sizeof(*v), by_score);
+	*n = k;
+	return v;
 }

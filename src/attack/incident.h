@@ -8,7 +8,9 @@
  * Memory is bounded: at most max_clients addresses are tracked (more are
  * counted in dropped_clients), each incident keeps its first
  * INC_EVENTS_MAX attack requests and INC_NEXT_MAX later ones, and counts
- * the rest.
+ * the rest.  Addresses are kept inline in one open-addressing table (one
+ * cache line per request on the common path), incidents and events in an
+ * arena freed at once.
  */
 #ifndef ATTACK_INCIDENT_H
 #define ATTACK_INCIDENT_H
@@ -17,12 +19,12 @@
 #include <stdint.h>
 
 #include "attack/attack.h"
-#include "base/hmap.h"
 
 #define INC_EVENTS_MAX 64
 #define INC_NEXT_MAX 32
 #define INC_CLASSES_MAX 16
 #define INC_REQ_MAX 240 /* request text kept per event (cut) */
+#define INC_ADDR_MAX 63 /* longer client names are cut there */
 
 enum rate_kind {
 	RATE_LOGIN, /* POSTs to a login URL */
@@ -51,8 +53,8 @@ struct inc_event {
 	uint64_t line;
 	const char *file; /* the caller's string: must outlive the tracker */
 	char method[16];
-	char request[INC_REQ_MAX]; /* path?query as logged, cut */
-	size_t reqlen;             /* may hold NUL bytes */
+	const char *request; /* path?query as logged, cut (not terminated) */
+	size_t reqlen;       /* may hold NUL bytes */
 	int status;
 	int64_t bytes;
 	uint32_t rule;   /* rule id; 0 for a rate event */
@@ -82,9 +84,15 @@ struct incident {
 	double score;
 };
 
+struct inc_client;
+struct inc_chunk;
+
 struct inc_tracker {
 	struct inc_conf conf;
-	struct hmap clients; /* address -> struct inc_client * */
+	struct inc_client *slots; /* open addressing, cap a power of two */
+	size_t cap, count;
+	uint64_t seed;
+	struct inc_chunk *arena;
 	uint64_t dropped_clients;
 	size_t nincidents;
 };
