@@ -20,10 +20,10 @@ struct rate_state {
 
 struct inc_client {
 	uint64_t hash;
+	uint8_t klen; /* key length + 1 */
+	char key[INC_ADDR_MAX];
 	struct rate_state rate[RATE_N];
 	struct incident *inc;
-	uint8_t klen; /* key length + 1; 0: empty slot */
-	char key[INC_ADDR_MAX];
 };
 
 /* Arena chunks: incidents, events and request texts, freed together. */
@@ -111,23 +111,34 @@ inc_release(struct inc_tracker *t)
 		t->arena = c->next;
 		free(c);
 	}
-	free(t->slots);
+	free(t->index);
+	free(t->client);
 	memset(t, 0, sizeof(*t));
 }
 
-/* The slot for key: its own, or the empty one where it would go. */
-static struct inc_client *
+/*
+ * The index entry for key: its own, or the empty one where it would go.
+ * Entries are 8 bytes (the hash's high half and the client's place), so a
+ * probe sequence stays in one or two cache lines.
+ */
+static uint64_t *
 client_slot(const struct inc_tracker *t, const char *key, size_t n, uint64_t h)
 {
 	size_t i = (size_t)h & (t->cap - 1);
+	uint64_t tag = h & 0xffffffff00000000ULL;
 
 	for (;;) {
-		struct inc_client *c = &t->slots[i];
+		uint64_t *x = &t->index[i];
 
-		if (c->klen == 0 ||
-		    (c->hash == h && c->klen == n + 1 &&
-		        memcmp(c->key, key, n) == 0))
-			return c;
+		if (*x == 0)
+			return x;
+		if ((*x & 0xffffffff00000000ULL) == tag) {
+			const struct inc_client *c =
+			    &t->client[(*x & 0xffffffffu) - 1];
+
+			if (c->klen == n + 1 && memcmp(c->key, key, n) == 0)
+				return x;
+		}
 		i = (i + 1) & (t->cap - 1);
 	}
 }
@@ -135,18 +146,21 @@ client_slot(const struct inc_tracker *t, const char *key, size_t n, uint64_t h)
 static int
 client_grow(struct inc_tracker *t)
 {
-	size_t ocap = t->cap, ncap = ocap ? ocap * 2 : 1024;
-	struct inc_client *old = t->slots;
+	size_t ocap = t->cap, ncap = ocap ? ocap * 2 : 4096;
+	uint64_t *old = t->index;
 
-	if ((t->slots = calloc(ncap, sizeof(*t->slots))) == NULL) {
-		t->slots = old;
+	if ((t->index = calloc(ncap, sizeof(*t->index))) == NULL) {
+		t->index = old;
 		return -1;
 	}
 	t->cap = ncap;
 	for (size_t i = 0; i < ocap; i++)
-		if (old[i].klen != 0)
-			*client_slot(t, old[i].key, old[i].klen - 1u,
-			    old[i].hash) = old[i];
+		if (old[i] != 0) {
+			const struct inc_client *c =
+			    &t->client[(old[i] & 0xffffffffu) - 1];
+
+			*client_slot(t, c->key, c->klen - 1u, c->hash) = old[i];
+		}
 	free(old);
 	return 0;
 }
@@ -157,22 +171,36 @@ client_get(struct inc_tracker *t, const char *key)
 {
 	size_t n = strnlen(key, INC_ADDR_MAX);
 	uint64_t h = hash_bytes(key, n, t->seed);
+	uint64_t *x;
 	struct inc_client *c;
 
 	if (t->cap > 0) {
-		c = client_slot(t, key, n, h);
-		if (c->klen != 0)
-			return c;
+		x = client_slot(t, key, n, h);
+		if (*x != 0)
+			return &t->client[(*x & 0xffffffffu) - 1];
 	}
-	if (t->count >= t->conf.max_clients)
+	if (t->count >= t->conf.max_clients || t->count >= 0xfffffffeu)
 		return NULL;
-	if ((t->count + 1) * 4 > t->cap * 3 && client_grow(t) == -1)
+	/* the index at most half full */
+	if ((t->count + 1) * 2 > t->cap && client_grow(t) == -1)
 		return NULL;
-	c = client_slot(t, key, n, h);
+	if (t->count == t->capclient) {
+		size_t nc = t->capclient ? t->capclient * 2 : 1024;
+		struct inc_client *p = realloc(t->client, nc * sizeof(*p));
+
+		if (p == NULL)
+			return NULL;
+		t->client = p;
+		t->capclient = nc;
+	}
+	x = client_slot(t, key, n, h);
+	c = &t->client[t->count];
+	memset(c, 0, sizeof(*c));
 	c->hash = h;
 	c->klen = (uint8_t)(n + 1);
 	memcpy(c->key, key, n);
 	t->count++;
+	*x = (h & 0xffffffff00000000ULL) | t->count;
 	return c;
 }
 
@@ -457,10 +485,10 @@ inc_ranked(struct inc_tracker *t, size_t *n)
 	v = calloc(t->nincidents ? t->nincidents : 1, sizeof(*v));
 	if (v == NULL)
 		return NULL;
-	for (size_t i = 0; i < t->cap && k < t->nincidents; i++)
-		if (t->slots[i].klen != 0 && t->slots[i].inc != NULL) {
-			score(t->slots[i].inc);
-			v[k++] = t->slots[i].inc;
+	for (size_t i = 0; i < t->count && k < t->nincidents; i++)
+		if (t->client[i].inc != NULL) {
+			score(t->client[i].inc);
+			v[k++] = t->client[i].inc;
 		}
 	qsort(v, k, sizeof(*v), by_score);
 	*n = k;

@@ -89,8 +89,10 @@ struct inc_chunk;
 
 struct inc_tracker {
 	struct inc_conf conf;
-	struct inc_client *slots; /* open addressing, cap a power of two */
-	size_t cap, count;
+	uint64_t *index; /* open addressing: hash << 32 | client + 1 */
+	size_t cap;      /* of index, a power of two */
+	struct inc_client *client; /* dense, count of them */
+	size_t count, capclient;
 	uint64_t seed;
 	struct inc_chunk *arena;
 	uint64_t dropped_clients;
