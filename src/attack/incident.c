@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -33,7 +34,32 @@ struct inc_chunk {
 	max_align_t data[];
 };
 
-#define INC_CHUNK (1u << 20)
+#define INC_CHUNK (2u << 20)
+
+/*
+ * A chunk in huge pages where the kernel has them for the asking
+ * (transparent huge pages in "madvise" mode): filling a big arena page by
+ * page costs a fault per 4 KiB, which on a virtual machine was a tenth of
+ * a whole scan.
+ */
+static struct inc_chunk *
+chunk_new(size_t cap)
+{
+	void *p = NULL;
+
+	if (cap + sizeof(struct inc_chunk) <= INC_CHUNK) {
+		if (posix_memalign(&p, INC_CHUNK, INC_CHUNK) != 0)
+			return NULL;
+		(void)madvise(p, INC_CHUNK, MADV_HUGEPAGE);
+		((struct inc_chunk *)p)->cap =
+		    INC_CHUNK - sizeof(struct inc_chunk);
+		return p;
+	}
+	if ((p = malloc(sizeof(struct inc_chunk) + cap)) == NULL)
+		return NULL;
+	((struct inc_chunk *)p)->cap = cap;
+	return p;
+}
 
 static void *
 arena_alloc(struct inc_tracker *t, size_t n)
@@ -43,13 +69,10 @@ arena_alloc(struct inc_tracker *t, size_t n)
 
 	n = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
 	if (c == NULL || c->cap - c->used < n) {
-		size_t cap = n > INC_CHUNK ? n : INC_CHUNK;
-
-		if ((c = malloc(sizeof(*c) + cap)) == NULL)
+		if ((c = chunk_new(n)) == NULL)
 			return NULL;
 		c->next = t->arena;
 		c->used = 0;
-		c->cap = cap;
 		t->arena = c;
 	}
 	p = (char *)c->data + c->used;
@@ -393,8 +416,8 @@ inc_add(struct inc_tracker *t, const struct attack_engine *e,
 			inc->requests++;
 			if (now > inc->last)
 				inc->last = now;
-			struct inc_event *ev = slot(t, &inc->next,
-			    &inc->nnext, &inc->capnext, INC_NEXT_MAX);
+			struct inc_event *ev = slot(t, &inc->next, &inc->nnext,
+			    &inc->capnext, INC_NEXT_MAX);
 
 			if (ev != NULL)
 				fill_event(t, ev, rq);
