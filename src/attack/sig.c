@@ -1,40 +1,43 @@
 /*
  * sig.c - Hyperscan compile, cache and scan for the attack rules.
  *
- * Cache file: "SKMHSDB5\n", the rules' SHA-256 in hex and '\n', then for
- * (field, form) database a 32-bit little-endian length and that many bytes of
- * hs_serialize_database output (length 0: no database).
+ * Cache file: the line "SKMHSDB6", then a line with the key (the rules'
+ * SHA-256, the Hyperscan version and the target platform the database was
+ * compiled for, as hs_populate_platform gives it), a line with the
+ * SHA-256 of the payload, the payload's length in decimal and '\n', then
+ * the payload: hs_serialize_database output.  Anything that does not
+ * match in every part, or a database this CPU cannot run, is ignored (and
+ * the cache rewritten after the compile).
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <hs/hs.h>
+#include <openssl/evp.h>
 
 #include "attack/sig.h"
 #include "base/fileio.h"
 #include "base/strbuf.h"
 
-#define CACHE_MAGIC "SKMHSDB5\n"
-#define CACHE_MAX (256u << 20)
+#define CACHE_MAGIC "SKMHSDB6\n"
+#define CACHE_MAX (64u << 20)
+#define KEY_MAX 256
 
 static int
 alloc_scratch(struct sig *s, struct err *err)
 {
-	for (int m = 0; m < SIG_NDBS; m++) {
-		if (s->db[m] == NULL)
-			continue;
-		if (hs_alloc_scratch(s->db[m], &s->scratch) != HS_SUCCESS)
-			return err_set(err, ENOMEM,
-			    "cannot allocate Hyperscan scratch space");
-	}
+	if (s->db != NULL && hs_alloc_scratch(s->db, &s->scratch) != HS_SUCCESS)
+		return err_set(
+		    err, ENOMEM, "cannot allocate Hyperscan scratch space");
 	return 0;
 }
 
 static int
-compile_one(
-    struct sig *s, const struct attack_ruleset *rs, int m, struct err *err)
+compile_all(struct sig *s, const struct attack_ruleset *rs, struct err *err)
 {
 	const char **expr = NULL;
 	unsigned *flags = NULL, *ids = NULL;
@@ -42,8 +45,6 @@ compile_one(
 	hs_compile_error_t *cerr = NULL;
 	int rc = 0;
 
-	if (m % SIG_NDB != SIG_ALL)
-		return 0;
 	expr = calloc(rs->n + 1, sizeof(*expr));
 	flags = calloc(rs->n + 1, sizeof(*flags));
 	ids = calloc(rs->n + 1, sizeof(*ids));
@@ -54,9 +55,7 @@ compile_one(
 	for (size_t i = 0; i < rs->n; i++) {
 		const struct attack_rule *r = &rs->r[i];
 
-		if (r->disabled || r->pattern == NULL ||
-		    !(r->fields & (1u << (m / SIG_NDB))) ||
-		    (m % SIG_NDB != SIG_ALL && (int)r->form != m % SIG_NDB))
+		if (r->disabled || r->pattern == NULL || r->fields == 0)
 			continue;
 		expr[n] = r->pattern;
 		/* no HS_FLAG_SINGLEMATCH: its bookkeeping costs more than
@@ -68,7 +67,7 @@ compile_one(
 	if (n == 0)
 		goto out;
 	if (hs_compile_multi(expr, flags, ids, (unsigned)n, HS_MODE_BLOCK, NULL,
-	        &s->db[m], &cerr) != HS_SUCCESS) {
+	        &s->db, &cerr) != HS_SUCCESS) {
 		if (cerr->expression >= 0 && (size_t)cerr->expression < n) {
 			const struct attack_rule *r =
 			    &rs->r[ids[cerr->expression]];
@@ -78,10 +77,10 @@ compile_one(
 		} else
 			rc = err_set(err, 0, "hyperscan: %s", cerr->message);
 		hs_free_compile_error(cerr);
-		s->db[m] = NULL;
+		s->db = NULL;
 		goto out;
 	}
-	s->npatterns += n;
+	s->npatterns = n;
 out:
 	free(expr);
 	free(flags);
@@ -90,88 +89,135 @@ out:
 }
 
 static void
-put_u32(struct strbuf *sb, uint32_t v)
+sha256_hex(const void *p, size_t n, char out[65])
 {
-	unsigned char b[4] = {(unsigned char)v, (unsigned char)(v >> 8),
-	    (unsigned char)(v >> 16), (unsigned char)(v >> 24)};
+	static const char hx[] = "0123456789abcdef";
+	unsigned char md[32];
+	unsigned mdlen = 0;
 
-	strbuf_add(sb, b, 4);
+	out[0] = '\0';
+	if (EVP_Digest(p, n, md, &mdlen, EVP_sha256(), NULL) != 1 ||
+	    mdlen != 32)
+		return;
+	for (unsigned i = 0; i < 32; i++) {
+		out[2 * i] = hx[md[i] >> 4];
+		out[2 * i + 1] = hx[md[i] & 15];
+	}
+	out[64] = '\0';
+}
+
+/* The cache key: what the database depends on.  "" when unknown. */
+static void
+cache_key(const struct attack_ruleset *rs, char *key, size_t sz)
+{
+	char hash[65];
+	hs_platform_info_t pl;
+
+	key[0] = '\0';
+	rules_hash(rs, hash);
+	if (hash[0] == '\0' || hs_populate_platform(&pl) != HS_SUCCESS)
+		return;
+	if ((size_t)snprintf(key, sz, "%s %s tune=%u features=%" PRIx64, hash,
+	        hs_version(), pl.tune, (uint64_t)pl.cpu_features) >= sz)
+		key[0] = '\0';
+	for (char *c = key; *c; c++)
+		if (*c == '\n')
+			*c = ' ';
 }
 
 static void
-cache_write(struct sig *s, const char *path, const char *hash)
+cache_write(struct sig *s, const char *path, const char *key)
 {
 	struct strbuf sb = STRBUF_INIT(CACHE_MAX);
 	struct err err;
-	int ok = 1;
+	char *bytes = NULL, sum[65];
+	size_t len = 0;
 
-	strbuf_adds(&sb, CACHE_MAGIC);
-	strbuf_adds(&sb, hash);
-	strbuf_addc(&sb, '\n');
-	for (int m = 0; m < SIG_NDBS && ok; m++) {
-		char *bytes = NULL;
-		size_t len = 0;
-
-		if (s->db[m] == NULL) {
-			put_u32(&sb, 0);
-			continue;
-		}
-		if (hs_serialize_database(s->db[m], &bytes, &len) !=
-		    HS_SUCCESS) {
-			ok = 0;
-			break;
-		}
-		put_u32(&sb, (uint32_t)len);
-		if (strbuf_add(&sb, bytes, len) == -1)
-			ok = 0;
-		free(bytes);
-	}
-	if (ok)
+	if (s->db == NULL ||
+	    hs_serialize_database(s->db, &bytes, &len) != HS_SUCCESS)
+		return;
+	sha256_hex(bytes, len, sum);
+	if (sum[0] != '\0' &&
+	    strbuf_printf(&sb, "%s%s\n%s %zu\n", CACHE_MAGIC, key, sum, len) !=
+	        -1 &&
+	    strbuf_add(&sb, bytes, len) != -1)
 		(void)file_write_atomic(path, sb.p, sb.len, 0600, &err);
+	free(bytes);
 	strbuf_release(&sb);
 }
 
+/* One line of [*p, end) without its '\n'; NULL when there is none. */
+static const char *
+line(const char **p, const char *end, size_t *n)
+{
+	const char *s = *p, *nl = memchr(s, '\n', (size_t)(end - s));
+
+	if (nl == NULL)
+		return NULL;
+	*n = (size_t)(nl - s);
+	*p = nl + 1;
+	return s;
+}
+
 static int
-cache_read(struct sig *s, const char *path, const char *hash)
+noop(unsigned int id, unsigned long long from, unsigned long long to,
+    unsigned int flags, void *ctx)
+{
+	(void)id;
+	(void)from;
+	(void)to;
+	(void)flags;
+	(void)ctx;
+	return 0;
+}
+
+static int
+cache_read(struct sig *s, const char *path, const char *key)
 {
 	struct strbuf sb = STRBUF_INIT(CACHE_MAX);
 	struct err err;
-	const unsigned char *p, *end;
-	size_t hl = strlen(hash), ml = strlen(CACHE_MAGIC);
+	const char *p, *end, *l;
+	char sum[65], want[65];
+	size_t n, ml = strlen(CACHE_MAGIC), len = 0;
 	int trunc = 0;
 
 	if (file_read(path, CACHE_MAX, &sb, &trunc, &err) == -1 || trunc)
 		goto fail;
-	p = (const unsigned char *)sb.p;
+	p = sb.p;
 	end = p + sb.len;
-	if (sb.len < ml + hl + 1 || memcmp(p, CACHE_MAGIC, ml) != 0 ||
-	    memcmp(p + ml, hash, hl) != 0 || p[ml + hl] != '\n')
+	if (sb.len < ml || memcmp(p, CACHE_MAGIC, ml) != 0)
 		goto fail;
-	p += ml + hl + 1;
-	for (int m = 0; m < SIG_NDBS; m++) {
-		uint32_t len;
-
-		if (end - p < 4)
+	p += ml;
+	if ((l = line(&p, end, &n)) == NULL || n != strlen(key) ||
+	    memcmp(l, key, n) != 0)
+		goto fail;
+	if ((l = line(&p, end, &n)) == NULL || n < 66 || l[64] != ' ')
+		goto fail;
+	memcpy(want, l, 64);
+	want[64] = '\0';
+	for (size_t i = 65; i < n; i++) {
+		if (l[i] < '0' || l[i] > '9' || len > CACHE_MAX)
 			goto fail;
-		len = (uint32_t)p[0] | (uint32_t)p[1] << 8 |
-		    (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-		p += 4;
-		if (len == 0)
-			continue;
-		if ((size_t)(end - p) < len ||
-		    hs_deserialize_database((const char *)p, len, &s->db[m]) !=
-		        HS_SUCCESS)
-			goto fail;
-		p += len;
+		len = len * 10 + (size_t)(l[i] - '0');
 	}
+	if ((size_t)(end - p) != len)
+		goto fail;
+	sha256_hex(p, len, sum);
+	if (strcmp(sum, want) != 0 ||
+	    hs_deserialize_database(p, len, &s->db) != HS_SUCCESS)
+		goto fail;
+	/* a database for features this CPU lacks fails at scan time: try */
+	if (hs_alloc_scratch(s->db, &s->scratch) != HS_SUCCESS ||
+	    hs_scan(s->db, "x", 1, 0, s->scratch, noop, NULL) != HS_SUCCESS)
+		goto fail;
 	strbuf_release(&sb);
 	return 0;
 fail:
 	strbuf_release(&sb);
-	for (int m = 0; m < SIG_NDBS; m++) {
-		hs_free_database(s->db[m]);
-		s->db[m] = NULL;
-	}
+	hs_free_scratch(s->scratch);
+	hs_free_database(s->db);
+	s->scratch = NULL;
+	s->db = NULL;
 	return -1;
 }
 
@@ -179,48 +225,39 @@ int
 sig_compile(struct sig *s, const struct attack_ruleset *rs,
     const char *cache_path, struct err *err)
 {
-	char hash[65];
+	char key[KEY_MAX];
 
 	memset(s, 0, sizeof(*s));
-	hash[0] = '\0';
+	key[0] = '\0';
 	for (size_t i = 0; i < rs->n; i++)
 		for (int f = 0; f < AF_NFIELDS; f++)
 			if (!rs->r[i].disabled && rs->r[i].pattern != NULL &&
 			    (rs->r[i].fields & (1u << f)))
 				s->forms[f] |= 1u << rs->r[i].form;
 	if (cache_path != NULL) {
-		rules_hash(rs, hash);
-		if (hash[0] != '\0' && cache_read(s, cache_path, hash) == 0) {
+		cache_key(rs, key, sizeof(key));
+		if (key[0] != '\0' && cache_read(s, cache_path, key) == 0) {
 			s->from_cache = 1;
 			for (size_t i = 0; i < rs->n; i++)
-				if (!rs->r[i].disabled && rs->r[i].pattern)
+				if (!rs->r[i].disabled && rs->r[i].pattern &&
+				    rs->r[i].fields != 0)
 					s->npatterns++;
-			if (alloc_scratch(s, err) == -1) {
-				sig_release(s);
-				return -1;
-			}
 			return 0;
 		}
 	}
-	for (int m = 0; m < SIG_NDBS; m++)
-		if (compile_one(s, rs, m, err) == -1) {
-			sig_release(s);
-			return -1;
-		}
-	if (alloc_scratch(s, err) == -1) {
+	if (compile_all(s, rs, err) == -1 || alloc_scratch(s, err) == -1) {
 		sig_release(s);
 		return -1;
 	}
-	if (cache_path != NULL && hash[0] != '\0')
-		cache_write(s, cache_path, hash);
+	if (cache_path != NULL && key[0] != '\0')
+		cache_write(s, cache_path, key);
 	return 0;
 }
 
 void
 sig_release(struct sig *s)
 {
-	for (int m = 0; m < SIG_NDBS; m++)
-		hs_free_database(s->db[m]);
+	hs_free_database(s->db);
 	hs_free_scratch(s->scratch);
 	memset(s, 0, sizeof(*s));
 }
@@ -228,7 +265,7 @@ sig_release(struct sig *s)
 int
 sig_has(const struct sig *s, enum attack_field f, int form)
 {
-	if (s->db[f * SIG_NDB + SIG_ALL] == NULL)
+	if (s->db == NULL || !s->forms[f])
 		return 0;
 	return form == SIG_ALL || (s->forms[f] & (1u << form));
 }
@@ -255,14 +292,14 @@ sig_scan(struct sig *s, enum attack_field f, int form, const char *p, size_t n,
     sig_match_fn fn, void *ctx)
 {
 	struct scan_ctx sc = {fn, ctx};
-	struct hs_database *db = s->db[f * SIG_NDB + SIG_ALL];
 	hs_error_t e;
 
-	(void)form; /* one database per field: the caller filters by form */
-	if (db == NULL || n == 0)
+	(void)f; /* one database: the caller filters by field and form */
+	(void)form;
+	if (s->db == NULL || n == 0)
 		return 0;
 	if (n > UINT32_MAX)
 		n = UINT32_MAX;
-	e = hs_scan(db, p, (unsigned)n, 0, s->scratch, on_match, &sc);
+	e = hs_scan(s->db, p, (unsigned)n, 0, s->scratch, on_match, &sc);
 	return e == HS_SUCCESS || e == HS_SCAN_TERMINATED ? 0 : -1;
 }

@@ -1,11 +1,16 @@
 /*
- * sig.h - the signature engine: every pattern rule compiled into Hyperscan
- * databases at start-up, one per field and form (decoded, raw, shell, and
- * all three for text that is the same in every form), so each field of a
- * request is scanned once for all of its signatures at the same time.
+ * sig.h - the signature engine: every pattern rule compiled into one
+ * Hyperscan database at start-up, so each field of a request is scanned
+ * once for all of its signatures at the same time (a match of a rule that
+ * does not apply to the field, or to the form of the text scanned, is
+ * dropped by the caller).  One database rather than one per field: each
+ * pattern is compiled once, which halves the compile time, and a field's
+ * scan costs about the same.
  *
- * The compiled databases may be cached in a file keyed by the hash of the
- * rules (rules_hash), so a restart skips the compile.
+ * The compiled database may be cached in a file keyed by the hash of the
+ * rules (rules_hash), the Hyperscan version and the CPU it was compiled
+ * for, so a restart skips the compile; a cache that is corrupt, cut, or
+ * from another machine is ignored and rewritten.
  */
 #ifndef ATTACK_SIG_H
 #define ATTACK_SIG_H
@@ -15,33 +20,26 @@
 #include "attack/rules.h"
 #include "base/err.h"
 
-#define SIG_ALL AFORM_N
-#define SIG_NDB (AFORM_N + 1)
-#define SIG_NDBS (AF_NFIELDS * SIG_NDB)
+#define SIG_ALL AFORM_N /* the text is the same in every form */
 
 struct hs_database;
 struct hs_scratch;
 
 struct sig {
-	/* [field * SIG_NDB + SIG_ALL]: per field one database with the
-	 * rules of every form; text that is the same in every form (the
-	 * common case) is scanned once, otherwise each form's text is
-	 * scanned and only that form's matches count.  The per-form slots
-	 * are reserved (NULL). */
-	struct hs_database *db[SIG_NDBS];
+	struct hs_database *db; /* NULL: no pattern rule */
 	unsigned
 	    forms[AF_NFIELDS]; /* bit per form some rule of the field has */
 	struct hs_scratch *scratch;
 	size_t npatterns;
-	int from_cache; /* the databases were read from the cache file */
+	int from_cache; /* the database was read from the cache file */
 };
 
 /*
  * Compiles the enabled pattern rules of rs (a Hyperscan match id is the
  * rule's index in rs).  cache_path, when not NULL, is a file to read the
- * databases from when it matches rs's hash, and to write them to
- * otherwise (a failure to write is ignored).  0, or -1 with err naming the
- * rule whose pattern does not compile.
+ * database from when it matches rs's hash, this Hyperscan and this CPU,
+ * and to write it to otherwise (a failure to write is ignored).  0, or -1
+ * with err naming the rule whose pattern does not compile.
  */
 int sig_compile(struct sig *s, const struct attack_ruleset *rs,
     const char *cache_path, struct err *err);
@@ -51,8 +49,8 @@ void sig_release(struct sig *s);
 typedef int (*sig_match_fn)(unsigned rule_index, void *ctx);
 
 /*
- * Scans [p, p+n) with the field's database; fn sees every match (a rule
- * may match more than once, and the caller keeps only the rules of form
+ * Scans [p, p+n) with the database; fn sees every match (a rule may match
+ * more than once; the caller keeps only the rules of field f, and of form
  * unless form is SIG_ALL).  0, or -1 when Hyperscan fails (which it does
  * not on any input).
  */
