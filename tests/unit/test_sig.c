@@ -1,0 +1,252 @@
+/*
+ * test_sig.c - the signature engine's compiled-database cache (written,
+ * reused, and ignored when corrupt, cut, from another CPU or for other
+ * rules) and the field memo (a repeated field value gives exactly what a
+ * scan gives).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "attack/attack.h"
+#include "attack/sig.h"
+#include "base/fileio.h"
+#include "base/strbuf.h"
+
+static const char rules_a[] =
+    "id: 1\nclass: traversal\nseverity: high\nfields: path query\n"
+    "pattern: \\.\\./\n\n"
+    "id: 2\nclass: command-exec\nseverity: critical\nfields: path\n"
+    "pattern: /(cmd|root)\\.exe\n\n"
+    "id: 3\nclass: scanner\nseverity: low\nfields: ua\n"
+    "pattern: \\bnikto\\b\n\n"
+    "id: 4\nclass: sql-injection\nseverity: high\nfields: query\n"
+    "pattern: union\\s+select\n\n"
+    "id: 5\nclass: iis-unicode\nseverity: critical\nanomaly: "
+    "unicode-traversal\n";
+
+static char dir[] = "/tmp/test_sig.XXXXXX";
+static char cache[256];
+
+static int
+setup(void **state)
+{
+	(void)state;
+	if (mkdtemp(dir) == NULL)
+		return -1;
+	snprintf(cache, sizeof(cache), "%s/attack-rules.hsdb", dir);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	unlink(cache);
+	rmdir(dir);
+	return 0;
+}
+
+static void
+load(struct attack_ruleset *rs, const char *text)
+{
+	struct err err = {0};
+
+	rules_init(rs);
+	assert_int_equal(
+	    rules_parse(rs, "t.rules", text, strlen(text), &err), 0);
+}
+
+/* Compiles text with the cache; returns from_cache, checks a match. */
+static int
+compile(const char *text)
+{
+	struct attack_ruleset rs;
+	struct attack_engine e;
+	struct attack_req rq = {0};
+	struct attack_result res;
+	struct err err = {0};
+	const char uri[] = "/scripts/../winnt/system32/cmd.exe";
+	int fc;
+
+	load(&rs, text);
+	assert_int_equal(attack_engine_init(&e, &rs, cache, &err), 0);
+	fc = e.sig.from_cache;
+	rq.method = "GET";
+	rq.method_len = 3;
+	attack_req_uri(&rq, uri, strlen(uri));
+	assert_true(attack_match(&e, &rq, &res) >= 1);
+	assert_true(attack_has_class(&e, &res, "traversal") ||
+	    attack_has_class(&e, &res, "command-exec"));
+	attack_engine_release(&e);
+	return fc;
+}
+
+static void
+rewrite(const char *what, const char *with)
+{
+	struct strbuf sb = STRBUF_INIT(64u << 20);
+	struct err err = {0};
+	char *at;
+
+	assert_int_equal(file_read(cache, 64u << 20, &sb, NULL, &err), 0);
+	if (what == NULL) {
+		/* flip a byte near the end of the payload */
+		sb.p[sb.len - 10] ^= 0x55;
+	} else {
+		at = memmem(sb.p, sb.len, what, strlen(what));
+		assert_non_null(at);
+		assert_int_equal(strlen(what), strlen(with));
+		memcpy(at, with, strlen(with));
+	}
+	assert_int_equal(file_write_atomic(cache, sb.p, sb.len, 0600, &err), 0);
+	strbuf_release(&sb);
+}
+
+static void
+cache_reuse(void **state)
+{
+	(void)state;
+	unlink(cache);
+	assert_int_equal(compile(rules_a), 0);
+	assert_int_equal(access(cache, F_OK), 0);
+	assert_int_equal(compile(rules_a), 1);
+}
+
+static void
+cache_corrupt(void **state)
+{
+	struct strbuf sb = STRBUF_INIT(64u << 20);
+	struct err err = {0};
+
+	(void)state;
+	unlink(cache);
+	assert_int_equal(compile(rules_a), 0);
+	rewrite(NULL, NULL);
+	assert_int_equal(compile(rules_a), 0); /* ignored, rewritten */
+	assert_int_equal(compile(rules_a), 1);
+
+	/* cut */
+	assert_int_equal(file_read(cache, 64u << 20, &sb, NULL, &err), 0);
+	assert_int_equal(
+	    file_write_atomic(cache, sb.p, sb.len / 2, 0600, &err), 0);
+	assert_int_equal(compile(rules_a), 0);
+	assert_int_equal(compile(rules_a), 1);
+
+	/* garbage */
+	assert_int_equal(
+	    file_write_atomic(cache, "SKMHSDB6\nx\n", 11, 0600, &err), 0);
+	assert_int_equal(compile(rules_a), 0);
+	assert_int_equal(compile(rules_a), 1);
+	strbuf_release(&sb);
+}
+
+static void
+cache_foreign(void **state)
+{
+	struct strbuf sb = STRBUF_INIT(64u << 20);
+	struct err err = {0};
+	char *f;
+
+	(void)state;
+	unlink(cache);
+	assert_int_equal(compile(rules_a), 0);
+	/* another CPU's features in the key */
+	assert_int_equal(file_read(cache, 64u << 20, &sb, NULL, &err), 0);
+	f = memmem(sb.p, sb.len, "features=", 9);
+	assert_non_null(f);
+	f[9] = f[9] == 'f' ? 'e' : 'f';
+	assert_int_equal(file_write_atomic(cache, sb.p, sb.len, 0600, &err), 0);
+	assert_int_equal(compile(rules_a), 0);
+	assert_int_equal(compile(rules_a), 1);
+	/* another Hyperscan version */
+	rewrite(" 5.", " 4.");
+	assert_int_equal(compile(rules_a), 0);
+	strbuf_release(&sb);
+}
+
+static void
+cache_other_rules(void **state)
+{
+	char other[sizeof(rules_a) + 64];
+
+	(void)state;
+	unlink(cache);
+	assert_int_equal(compile(rules_a), 0);
+	snprintf(other, sizeof(other), "%s", rules_a);
+	memcpy(strstr(other, "(cmd|root)"), "(cmd|bash)", 10);
+	assert_int_equal(compile(other), 0);
+	assert_int_equal(compile(other), 1);
+	assert_int_equal(compile(rules_a), 0);
+}
+
+/* The same requests with and without the memo, twice each. */
+static void
+memo_same(void **state)
+{
+	static const char *const req[][3] = {
+	    {"GET", "/index.html", "Mozilla/5.0"},
+	    {"GET", "/scripts/..%c0%af../winnt/system32/cmd.exe?/c+dir",
+	        "Mozilla/5.0"},
+	    {"GET", "/search?q=1+union+select+2", "nikto/2.1"},
+	    {"GET", "/search?q=1%20union%20select%202", "Mozilla/5.0"},
+	    {"GET", "/a/../b?x=../../etc", "curl/8"},
+	    {"POST", "/index.html", "nikto"},
+	    {"GET", "/", ""},
+	    {"GET", "/%2e%2e/%2e%2e/x", "Mozilla/5.0 nikto"},
+	};
+	struct attack_ruleset rs;
+	struct attack_engine e;
+	struct err err = {0};
+
+	(void)state;
+	load(&rs, rules_a);
+	assert_int_equal(attack_engine_init(&e, &rs, NULL, &err), 0);
+	for (int round = 0; round < 3; round++)
+		for (size_t i = 0; i < sizeof(req) / sizeof(req[0]); i++) {
+			struct attack_req rq = {0};
+			struct attack_result a, b;
+
+			rq.method = req[i][0];
+			rq.method_len = strlen(req[i][0]);
+			attack_req_uri(&rq, req[i][1], strlen(req[i][1]));
+			rq.ua = req[i][2];
+			rq.ua_len = strlen(req[i][2]);
+			attack_engine_memo(&e, 1);
+			attack_match(&e, &rq, &a);
+			attack_engine_memo(&e, round == 2);
+			attack_match(&e, &rq, &b);
+			assert_int_equal(a.nhits, b.nhits);
+			assert_int_equal(a.top, b.top);
+			assert_int_equal(a.path_flags, b.path_flags);
+			assert_int_equal(a.query_flags, b.query_flags);
+			for (size_t k = 0; k < a.nhits; k++) {
+				assert_int_equal(a.hit[k].rule, b.hit[k].rule);
+				assert_int_equal(
+				    a.hit[k].field, b.hit[k].field);
+			}
+		}
+	assert_true(e.memo_hits > 0);
+	attack_engine_release(&e);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(cache_reuse),
+	    cmocka_unit_test(cache_corrupt),
+	    cmocka_unit_test(cache_foreign),
+	    cmocka_unit_test(cache_other_rules),
+	    cmocka_unit_test(memo_same),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
