@@ -308,10 +308,10 @@ field_scan(struct attack_engine *e, enum attack_field f, const char *p,
 			scan_forms(e, f, p, n, p, n, fr);
 			return;
 		}
-		m = norm_decode(p, n, 0, e->buf[f == AF_UA ? B_UA : B_REF],
-		    &fr->flags);
-		scan_forms(e, f, p, n, e->buf[f == AF_UA ? B_UA : B_REF], m,
-		    fr);
+		m = norm_decode(
+		    p, n, 0, e->buf[f == AF_UA ? B_UA : B_REF], &fr->flags);
+		scan_forms(
+		    e, f, p, n, e->buf[f == AF_UA ? B_UA : B_REF], m, fr);
 		return;
 	case AF_NFIELDS:
 		break;
@@ -377,8 +377,8 @@ attack_match(struct attack_engine *e, const struct attack_req *rq,
 	res->path_flags = field_match(
 	    e, AF_PATH, rq->path ? rq->path : "", cut(rq->path_len), res);
 	if (rq->query != NULL)
-		res->query_flags =
-		    field_match(e, AF_QUERY, rq->query, cut(rq->query_len), res);
+		res->query_flags = field_match(
+		    e, AF_QUERY, rq->query, cut(rq->query_len), res);
 	if (rq->ua_len > 0)
 		(void)field_match(e, AF_UA, rq->ua, cut(rq->ua_len), res);
 	if (rq->referer_len > 0)

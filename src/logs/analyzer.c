@@ -68,16 +68,12 @@ logs_run_init(struct logs_run *run, const char *names,
 	memset(run, 0, sizeof(*run));
 	*errmsg = NULL;
 	if (names == NULL) {
-		for (size_t i = 0; logs_analyzer_table[i] != NULL; i++) {
-			/* compiling the attack rules takes seconds without
-			 * the cache: only when asked (--analyzers, logs
-			 * attacks) */
-			if (logs_analyzer_table[i] == &logs_attacks_ops)
-				continue;
+		/* every analyzer, attacks too (its compiled rules are
+		 * cached in the state directory) */
+		for (size_t i = 0; logs_analyzer_table[i] != NULL; i++)
 			if (add_one(run, logs_analyzer_table[i], opts,
 			        errmsg) == -1)
 				goto fail;
-		}
 		return 0;
 	}
 	while (*names) {

@@ -20,6 +20,7 @@
 #include "attack/normalise.h"
 #include "base/esc.h"
 #include "base/json.h"
+#include "base/paths.h"
 #include "base/strbuf.h"
 #include "base/table.h"
 #include "base/timeutil.h"
@@ -132,7 +133,6 @@ attacks_create(const struct logs_opts *opts, const char **errmsg)
 	struct err err = {0};
 	char cache[4096];
 	const char *cachep = NULL;
-	struct stat st;
 
 	if (a == NULL)
 		return NULL;
@@ -144,11 +144,13 @@ attacks_create(const struct logs_opts *opts, const char **errmsg)
 	}
 	if (rules_from_conf(opts, &rs) == -1)
 		goto fail;
-	if (opts->state_dir != NULL && stat(opts->state_dir, &st) == 0 &&
-	    S_ISDIR(st.st_mode) &&
-	    (size_t)snprintf(cache, sizeof(cache), "%s/attack-rules.hsdb",
-	        opts->state_dir) < sizeof(cache))
+	/* the compiled rules are cached in the state directory (made when
+	 * missing); without it every start compiles them again */
+	if (opts->state_dir != NULL &&
+	    paths_state_file(cache, sizeof(cache), opts->state_dir,
+	        "attack-rules.hsdb", &err) == 0)
 		cachep = cache;
+	err.msg[0] = '\0';
 	if (attack_engine_init(&a->engine, &rs, cachep, &err) == -1) {
 		snprintf(errbuf, sizeof(errbuf), "%s", err.msg);
 		goto fail;

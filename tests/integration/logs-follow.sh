@@ -2,7 +2,8 @@
 # logs-follow.sh - `sakimori logs follow` on real files: a file that
 # appears later, a partial last line that waits for its newline, delete and
 # recreate, a file replaced by a directory and back, a rename rotation and
-# a gzip'd rotated file read after a restart, and findings printed live.
+# a gzip'd rotated file read after a restart, and findings (floods and
+# attacks) printed live.
 . "$(dirname "$0")/lib.sh"
 command -v jq >/dev/null || skip_all "jq not installed"
 
@@ -14,8 +15,11 @@ start_follow() {
 	"$SAKIMORI" logs follow --json --poll 0.1 --name t --lines-to "$OUT" \
 	    "$@" "$D/app.log" > "$TMP/follow.out" 2> "$TMP/follow.err" &
 	FPID=$!
-	for _ in $(seq 100); do
+	# Ready when it writes its bookmark: the first start compiles the
+	# attack rules (seconds; longer under ASan on a busy machine).
+	for _ in $(seq 1200); do
 		[ -f "$SAKIMORI_STATE_DIR/logs/follow-t.bm" ] && break
+		kill -0 "$FPID" 2>/dev/null || break
 		sleep 0.05
 	done
 }
@@ -91,6 +95,16 @@ for _ in $(seq 50); do
 	sleep 0.1
 done
 check_eq "...once" 1 "$(grep -c '"check":"logs.flood"' "$TMP/follow.out")"
+
+# Attacks are part of follow by default: the seed's request, live.
+echo '10.9.9.9 - - [10/Oct/2004:12:00:00 +0000] "GET /scripts/..%c0%af../winnt/system32/cmd.exe?/c+dir HTTP/1.0" 200 1234 "-" "-"' >> "$D/app.log"
+check "an attack line is read" wait_lines 131
+for _ in $(seq 50); do
+	grep -q '"check":"web-attack"' "$TMP/follow.out" && break
+	sleep 0.1
+done
+check "...and reported live without --analyzers" \
+    grep -q '"check":"web-attack","subject":"10.9.9.9"' "$TMP/follow.out"
 stop_follow
 check_eq "no repeated line over the whole run" 0 \
     "$(sort "$OUT" | uniq -d | grep -vc 'POPSTACK')"
