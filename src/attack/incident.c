@@ -25,6 +25,12 @@ struct inc_client {
 	char key[INC_ADDR_MAX];
 	struct rate_state rate[RATE_N];
 	struct incident *inc;
+	/* the incident's counters that every later request moves, kept here
+	 * so that such a request does not touch the incident (copied into
+	 * it by inc_ranked) */
+	uint64_t inc_requests, next_dropped;
+	int64_t inc_last;
+	int next_full; /* the incident's "next" list is full */
 };
 
 #define HUGE_PAGE (2u << 20)
@@ -209,6 +215,34 @@ client_grow(struct inc_tracker *t)
 		}
 	free(old);
 	return 0;
+}
+
+void
+inc_prefetch(const struct inc_tracker *t, const char *client)
+{
+	size_t n;
+	uint64_t h, x;
+
+	if (t->cap == 0 || client == NULL)
+		return;
+	n = strnlen(client, INC_ADDR_MAX);
+	h = hash_bytes(client, n, t->seed);
+	x = t->index[(size_t)h & (t->cap - 1)];
+	if (x != 0)
+		__builtin_prefetch(&t->client[(x & 0xffffffffu) - 1], 1);
+}
+
+void
+inc_prefetch_index(const struct inc_tracker *t, const char *client)
+{
+	size_t n;
+	uint64_t h;
+
+	if (t->cap == 0 || client == NULL)
+		return;
+	n = strnlen(client, INC_ADDR_MAX);
+	h = hash_bytes(client, n, t->seed);
+	__builtin_prefetch(&t->index[(size_t)h & (t->cap - 1)]);
 }
 
 /* The client's entry, created when new; NULL past max_clients. */
@@ -439,26 +473,30 @@ inc_add(struct inc_tracker *t, const struct attack_engine *e,
 	if (res->nhits == 0 && fired == RATE_N) {
 		/* "what did they do next?" */
 		if ((inc = c->inc) != NULL) {
-			inc->requests++;
-			if (now > inc->last)
-				inc->last = now;
-			struct inc_event *ev = slot(t, &inc->next, &inc->nnext,
-			    &inc->capnext, INC_NEXT_MAX);
+			struct inc_event *ev = NULL;
 
+			c->inc_requests++;
+			if (now > c->inc_last)
+				c->inc_last = now;
+			if (!c->next_full) {
+				ev = slot(t, &inc->next, &inc->nnext,
+				    &inc->capnext, INC_NEXT_MAX);
+				c->next_full = inc->nnext >= INC_NEXT_MAX;
+			}
 			if (ev != NULL)
 				fill_event(t, ev, rq);
 			else
-				inc->next_dropped++;
+				c->next_dropped++;
 		}
 		return RATE_N;
 	}
 	if ((inc = open_incident(t, c, rq)) == NULL)
 		return fired;
-	inc->requests++;
+	c->inc_requests++;
 	if (now != 0 && (inc->first == 0 || now < inc->first))
 		inc->first = now;
-	if (now > inc->last)
-		inc->last = now;
+	if (now > c->inc_last)
+		c->inc_last = now;
 	if (fired != RATE_N) {
 		inc->rate_fired |= 1 << fired;
 		add_class(inc, rate_kind_name(fired));
@@ -536,8 +574,13 @@ inc_ranked(struct inc_tracker *t, size_t *n)
 		return NULL;
 	for (size_t i = 0; i < t->count && k < t->nincidents; i++)
 		if (t->client[i].inc != NULL) {
-			score(t->client[i].inc);
-			v[k++] = t->client[i].inc;
+			struct incident *inc = t->client[i].inc;
+
+			inc->requests = t->client[i].inc_requests;
+			inc->last = t->client[i].inc_last;
+			inc->next_dropped = t->client[i].next_dropped;
+			score(inc);
+			v[k++] = inc;
 		}
 	qsort(v, k, sizeof(*v), by_score);
 	*n = k;

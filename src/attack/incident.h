@@ -112,6 +112,16 @@ enum rate_kind inc_add(struct inc_tracker *t, const struct attack_engine *e,
     const struct attack_req *rq, const struct attack_result *res);
 
 /*
+ * Starts loading the client's tracking state into the cache: called
+ * before attack_match, so that its work hides the memory latency inc_add
+ * would otherwise wait for.  Optional; no effect on results.
+ */
+void inc_prefetch(const struct inc_tracker *t, const char *client);
+/* The first step of that, which does not wait for memory: for a request
+ * further ahead. */
+void inc_prefetch_index(const struct inc_tracker *t, const char *client);
+
+/*
  * The incidents ranked, worst first (successes, then severity, then
  * volume).  The array is the caller's to free(); the incidents stay the
  * tracker's.  *n is set to their number.

@@ -58,6 +58,8 @@ add_one(struct logs_run *run, const struct logs_analyzer_ops *ops,
 	run->st[run->n] = st;
 	run->n++;
 	run->kinds |= ops->kinds;
+	if (ops->hint != NULL)
+		run->hints = 1;
 	return 0;
 }
 
@@ -111,6 +113,14 @@ logs_run_record(
 	for (unsigned i = 0; i < run->n; i++)
 		if (run->ops[i]->kinds & rec->kind)
 			run->ops[i]->record(run->st[i], rec, r);
+}
+
+void
+logs_run_hint(struct logs_run *run, const char *line, size_t n)
+{
+	for (unsigned i = 0; i < run->n; i++)
+		if (run->ops[i]->hint != NULL)
+			run->ops[i]->hint(run->st[i], line, n);
 }
 
 void

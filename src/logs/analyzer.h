@@ -26,6 +26,10 @@
  *     OUT_JSON mode, nothing in OUT_NAGIOS.  Document every JSON field in
  *     docs/sakimori.8 and keep them stable.
  *   - free(state) releases everything.
+ *   - hint(state, line, n), optional (NULL), sees the head of the line
+ *     after the one whose record comes next, before it: a chance to start
+ *     loading what that line will need (memory latency hidden behind the
+ *     work on the current line).  It must not change any result.
  */
 #ifndef LOGS_ANALYZER_H
 #define LOGS_ANALYZER_H
@@ -66,6 +70,7 @@ struct logs_analyzer_ops {
 	void (*record)(void *st, const struct logs_rec *rec, struct report *r);
 	void (*finish)(void *st, struct report *r, const struct out *out);
 	void (*free)(void *st);
+	void (*hint)(void *st, const char *line, size_t n);
 };
 
 /* The table of known analyzers (NULL-terminated). */
@@ -79,6 +84,7 @@ struct logs_run {
 	void *st[16];
 	unsigned n;
 	unsigned kinds; /* union of ops' kinds */
+	unsigned hints; /* some analyzer has a hint() */
 };
 
 /*
@@ -90,6 +96,8 @@ int logs_run_init(struct logs_run *run, const char *names,
 /* Hands rec to every analyzer that wants its kind. */
 void logs_run_record(
     struct logs_run *run, const struct logs_rec *rec, struct report *r);
+/* hint() of every analyzer that has one (see above). */
+void logs_run_hint(struct logs_run *run, const char *line, size_t n);
 /* finish() of every analyzer. */
 void logs_run_finish(
     struct logs_run *run, struct report *r, const struct out *out);

@@ -27,6 +27,10 @@
 #include "conf/conf.h"
 #include "logs/analyzer.h"
 
+/* Incidents reported as findings one by one, the worst first; the rest
+ * are summed up in one finding (a scan of a big log has thousands). */
+#define ATTACKS_FINDINGS_MAX 100
+
 struct attacks {
 	struct attack_engine engine;
 	struct inc_tracker inc;
@@ -325,6 +329,7 @@ attacks_record(void *st, const struct logs_rec *rec, struct report *r)
 	rq.file = rec->file;
 	rq.line = rec->lineno;
 	a->requests++;
+	inc_prefetch(&a->inc, rq.client);
 	attack_match(&a->engine, &rq, &res);
 	fired = inc_add(&a->inc, &a->engine, &rq, &res);
 	if (res.nhits > 0) {
@@ -475,6 +480,9 @@ attacks_finish(void *st, struct report *r, const struct out *o)
 	struct attacks *a = st;
 	struct incident **v;
 	size_t n = 0, top = a->opts->top > 0 ? (size_t)a->opts->top : 10;
+	size_t reported = 0, more = 0;
+	uint64_t more_attacks = 0;
+	enum sev more_sev = SEV_OK;
 
 	v = inc_ranked(&a->inc, &n);
 	for (size_t i = 0; i < n; i++) {
@@ -491,6 +499,16 @@ attacks_finish(void *st, struct report *r, const struct out *o)
 			continue;
 		if (a->opts->follow)
 			continue; /* reported live */
+		if (reported == ATTACKS_FINDINGS_MAX) {
+			/* the rest (ranked lower) in one finding; every
+			 * incident is in the incident list */
+			more++;
+			more_attacks += inc->attacks;
+			if (sev > more_sev)
+				more_sev = sev;
+			continue;
+		}
+		reported++;
 		class_list(inc, cls, sizeof(cls));
 		f = report_add(r, sev, "web-attack", inc->client,
 		    "%s: %llu attack requests (%s)%s", inc->client,
@@ -502,6 +520,19 @@ attacks_finish(void *st, struct report *r, const struct out *o)
 			finding_ev(f, "classes", "%s", cls);
 			finding_ev(f, "attacks", "%llu",
 			    (unsigned long long)inc->attacks);
+		}
+	}
+	if (more > 0) {
+		struct finding *f = report_add(r, more_sev, "web-attack",
+		    "more-addresses",
+		    "%zu more addresses with attacks (%llu attack requests): "
+		    "see the incident list",
+		    more, (unsigned long long)more_attacks);
+
+		if (f != NULL) {
+			finding_ev(f, "addresses", "%zu", more);
+			finding_ev(f, "attacks", "%llu",
+			    (unsigned long long)more_attacks);
 		}
 	}
 	if (o->mode == OUT_JSON) {
@@ -591,6 +622,25 @@ attacks_finish(void *st, struct report *r, const struct out *o)
 	free(v);
 }
 
+/* The next line's first word is (in the common formats) its client:
+ * start loading where that address's state is (attacks_record then
+ * loads the state itself before matching the request). */
+static void
+attacks_hint(void *st, const char *line, size_t n)
+{
+	struct attacks *a = st;
+	char client[64];
+	size_t k = 0;
+
+	while (k < n && k < sizeof(client) - 1 && line[k] != ' ')
+		k++;
+	if (k == 0 || k == n || k == sizeof(client) - 1)
+		return;
+	memcpy(client, line, k);
+	client[k] = '\0';
+	inc_prefetch_index(&a->inc, client);
+}
+
 const struct logs_analyzer_ops logs_attacks_ops = {
     "attacks",
     "attack signatures, incidents per address, login bursts, 404 scans, "
@@ -600,4 +650,5 @@ const struct logs_analyzer_ops logs_attacks_ops = {
     attacks_record,
     attacks_finish,
     attacks_free,
+    attacks_hint,
 };

@@ -225,6 +225,13 @@ logs_scan_file(
 			if (nl == NULL)
 				break;
 			len = (size_t)(nl - (buf + start));
+			/* the next line's head, when it is in the buffer */
+			if (f->run != NULL && f->run->hints &&
+			    start + len + 1 < have)
+				logs_run_hint(f->run, nl + 1,
+				    have - (start + len + 1) < 64
+				        ? have - (start + len + 1)
+				        : 64);
 			if (skipping)
 				skipping = 0;
 			else if (len > max_line)
