@@ -7,6 +7,9 @@
 #
 # usage: bench/attacks.sh [SAKIMORI]   (default: build/src/cli/sakimori)
 #   RUNS=5 (sakimori and grep runs), LINES=1000000,
+#   NOMEMO_RUNS=3 (sakimori with SAKIMORI_ATTACK_MEMO=0: every field
+#   decoded and scanned, none remembered - the engine without help from
+#   the log's repetitions),
 #   FB_LINES=100000 (fail2ban-regex is slow: it reads the first FB_LINES
 #   lines once with each filter), WORK=/tmp/sakimori-bench
 # Prints a Markdown table of medians for BENCHMARKS.md.  Everything runs on
@@ -92,9 +95,15 @@ median() { # median FILE COLUMN
 }
 
 export SAKIMORI_RULES=$RULES SAKIMORI_STATE_DIR=$WORK/state
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 # compile once: the runs measured read the compiled rules from the cache
-"$SAKIMORI" logs attacks /dev/null > /dev/null 2>&1 || true
+: > "$WORK/empty.log"
+rm -f "$WORK/state/attack-rules.hsdb"
+/usr/bin/time -q -f "%e %U %S" -o "$WORK/compile.t" \
+    "$SAKIMORI" logs attacks "$WORK/empty.log" > /dev/null 2>&1 || true
 measure sakimori "$RUNS" "$SAKIMORI" logs attacks "$LOG"
+SAKIMORI_ATTACK_MEMO=0 measure nomemo "${NOMEMO_RUNS:-3}" \
+    "$SAKIMORI" logs attacks "$LOG"
 measure grep "$RUNS" grep -c -i -E -f "$PAT" "$LOG"
 FLAGGED=$("$SAKIMORI" --json logs attacks "$LOG" 2>/dev/null |
     grep -c '"type":"attack.request"' || true)
@@ -114,14 +123,20 @@ NFB=$(grep -c '' "$WORK/fail2ban")
 fbw=$(awk '{ s += $2 } END { print s }' "$WORK/fail2ban")
 fbc=$(awk '{ s += $3 } END { print s }' "$WORK/fail2ban")
 
+LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
 sw=$(median "$WORK/sakimori" 1); sc=$(median "$WORK/sakimori" 2)
+nw=$(median "$WORK/nomemo" 1); nc=$(median "$WORK/nomemo" 2)
 gw=$(median "$WORK/grep" 1); gc=$(median "$WORK/grep" 2)
 echo "log: $LINES lines, $BYTES bytes (bench/gen-access-log.py); sakimori and grep: medians of $RUNS runs; fail2ban-regex: $NFB stock apache filters over the first $FB_LINES lines, one run each"
+echo "load average (1, 5, 15 min) before: $LOAD0; after: $LOAD1; $(nproc) CPUs"
+echo "compiling the rules (no cache): $(awk '{ printf "%.2f s wall, %.2f s CPU", $1, $2 + $3 }' "$WORK/compile.t")"
 echo "flagged by sakimori: $FLAGGED requests; lines grep counts: $GREPPED"
 echo
 echo "| tool | wall s | CPU s | MB/s (wall) | MB/s (CPU) | lines/s (wall) | lines/s (CPU) |"
 echo "|---|---|---|---|---|---|---|"
 awk -v l="sakimori logs attacks (all rules)" -v w="$sw" -v c="$sc" -v n="$LINES" -v b="$BYTES" 'BEGIN {
+	printf "| %s | %.2f | %.2f | %.0f | %.0f | %.0f | %.0f |\n", l, w, c, b / w / 1e6, b / c / 1e6, n / w, n / c }'
+awk -v l="sakimori, SAKIMORI_ATTACK_MEMO=0" -v w="$nw" -v c="$nc" -v n="$LINES" -v b="$BYTES" 'BEGIN {
 	printf "| %s | %.2f | %.2f | %.0f | %.0f | %.0f | %.0f |\n", l, w, c, b / w / 1e6, b / c / 1e6, n / w, n / c }'
 awk -v l="grep -c -i -E -f (same patterns)" -v w="$gw" -v c="$gc" -v n="$LINES" -v b="$BYTES" 'BEGIN {
 	printf "| %s | %.2f | %.2f | %.0f | %.0f | %.0f | %.0f |\n", l, w, c, b / w / 1e6, b / c / 1e6, n / w, n / c }'
@@ -131,6 +146,7 @@ echo
 awk -v sw="$sw" -v sc="$sc" -v gw="$gw" -v gc="$gc" -v fw="$fbw" -v fc="$fbc" \
     -v n="$LINES" -v fn="$FB_LINES" 'BEGIN {
 	printf "sakimori / grep: %.1fx (wall), %.1fx (CPU)\n", gw / sw, gc / sc
+	printf "sakimori without the memo / grep: %.1fx (CPU)\n", gc / nc
 	printf "sakimori / fail2ban-regex (all filters), lines/s: %.0fx (wall), %.0fx (CPU)\n",
 	    (n / sw) / (fn / fw), (n / sc) / (fn / fc)
 }'
