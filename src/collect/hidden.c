@@ -278,7 +278,7 @@ struct stripe {
 	int lo, hi, thorough;
 	struct cand *cand;
 	size_t n, cap;
-	unsigned listed, alive;
+	unsigned alive;
 	int oom;
 };
 
@@ -290,19 +290,14 @@ sweep_stripe(void *arg)
 	for (int pid = st->lo; pid < st->hi; pid++) {
 		unsigned how;
 
-		/* whole bytes of listed PIDs at once */
+		/* whole bytes of known PIDs at once */
 		if ((pid & 7) == 0 && pid + 8 <= st->hi &&
 		    st->bits[pid >> 3] == 0xff) {
-			st->listed += 8;
-			st->alive += 8;
 			pid += 7;
 			continue;
 		}
-		if (bit_get(st->bits, pid)) {
-			st->listed++;
-			st->alive++;
+		if (bit_get(st->bits, pid))
 			continue;
-		}
 		if (!probe(pid, st->thorough, &how))
 			continue;
 		st->alive++;
@@ -366,7 +361,6 @@ sweep(const uint8_t *bits, int pid_max, const struct hidden_opts *o,
 	}
 	r->nthreads = n;
 	for (int i = 0; i < n; i++) {
-		r->listed += st[i].listed;
 		r->alive += st[i].alive;
 		if (st[i].oom)
 			rc = -1;
@@ -403,11 +397,14 @@ pids_in(const char *s, size_t len, const uint8_t *bits, struct cands *c,
 }
 
 /*
- * Cross-check: the children of every thread of every listed process.  A
- * child the kernel names there but the listing does not is a candidate.
+ * The threads of every listed process go into known (their TIDs answer
+ * kill but are not listed: not hidden), and, with children, the cross-
+ * check: a child the kernel names in a children file of a listed process
+ * but the listing does not have is a candidate.
  */
 static void
-cross_children(const uint8_t *bits, struct hidden_result *r, struct cands *c)
+task_walk(const uint8_t *bits, uint8_t *known, int children,
+    struct hidden_result *r, struct cands *c)
 {
 	struct strbuf sb = STRBUF_INIT(1u << 20);
 
@@ -428,8 +425,18 @@ cross_children(const uint8_t *bits, struct hidden_result *r, struct cands *c)
 		while ((de = readdir(d)) != NULL) {
 			struct err err = {0};
 			char file[96];
+			uint64_t tid;
 
-			if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			if (de->d_name[0] < '1' || de->d_name[0] > '9' ||
+			    str_u64(de->d_name, &tid) == -1)
+				continue;
+			if (tid != (uint64_t)pid &&
+			    tid < (uint64_t)c->pid_max &&
+			    !bit_get(known, (int)tid)) {
+				bit_set(known, (int)tid);
+				r->threads++;
+			}
+			if (!children)
 				continue;
 			snprintf(file, sizeof(file),
 			    "/proc/%d/task/%.16s/children", pid, de->d_name);
@@ -560,7 +567,7 @@ hidden_scan(
     const struct hidden_opts *o, struct hidden_result *r, struct err *err)
 {
 	hidden_list_fn *list = o->list ? o->list : hidden_list_proc;
-	uint8_t *bits = NULL;
+	uint8_t *bits = NULL, *known = NULL;
 	struct cands c = {0};
 	int pid_max = o->pid_max, rc = -1;
 	size_t nbytes;
@@ -578,27 +585,28 @@ hidden_scan(
 	}
 	nbytes = (size_t)pid_max / 8 + 1;
 	bits = calloc(nbytes, 1);
+	known = calloc(nbytes, 1);
 	c.seen = calloc(nbytes, 1);
 	c.pid_max = pid_max;
-	if (bits == NULL || c.seen == NULL) {
+	if (bits == NULL || known == NULL || c.seen == NULL) {
 		err_sys(err, ENOMEM, "hidden-process scan");
 		goto out;
 	}
 	if (list(o->list_ctx, bits, pid_max, err) == -1)
 		goto out;
-	/* the cheap cross-checks first, then the sweep */
-	if (!o->no_children)
-		cross_children(bits, r, &c);
+	for (size_t i = 0; i < nbytes; i++)
+		r->listed += (unsigned)__builtin_popcount(bits[i]);
+	/* known: the listed processes and their threads; the cheap
+	 * cross-checks first, then the sweep over what is not known */
+	memcpy(known, bits, nbytes);
+	task_walk(bits, known, !o->no_children, r, &c);
 	if (!o->no_cgroups)
 		cross_cgroups(o, bits, r, &c);
-	if (!o->no_sweep) {
-		if (sweep(bits, pid_max, o, r, &c) == -1) {
-			err_sys(err, ENOMEM, "hidden-process scan");
-			goto out;
-		}
-	} else
-		for (int pid = 1; pid < pid_max; pid++)
-			r->listed += (unsigned)bit_get(bits, pid);
+	r->alive = r->listed + r->threads;
+	if (!o->no_sweep && sweep(known, pid_max, o, r, &c) == -1) {
+		err_sys(err, ENOMEM, "hidden-process scan");
+		goto out;
+	}
 	if (c.oom) {
 		err_sys(err, ENOMEM, "hidden-process scan");
 		goto out;
@@ -666,6 +674,7 @@ hidden_scan(
 	rc = 0;
 out:
 	free(bits);
+	free(known);
 	free(c.seen);
 	free(c.v);
 	if (rc == -1)

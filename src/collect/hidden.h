@@ -65,11 +65,11 @@ struct hidden_result {
 	struct hidden_pid *v;
 	size_t n;
 	int pid_max;
-	unsigned listed; /* PIDs in the listing */
-	unsigned alive;  /* PIDs that answered */
-	unsigned
-	    threads;    /* answered, not listed, but a thread of a listed one */
-	unsigned raced; /* not listed at first, then listed or gone */
+	unsigned listed;   /* PIDs in the listing */
+	unsigned alive;    /* PIDs that answered */
+	unsigned threads;  /* thread IDs of listed processes (not probed), and
+			   candidates that turned out to be threads */
+	unsigned raced;    /* not listed at first, then listed or gone */
 	unsigned children; /* child PIDs read from children files */
 	unsigned cgroups;  /* cgroup.procs files read */
 	int nthreads;      /* sweep threads used */
