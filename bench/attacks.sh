@@ -35,7 +35,7 @@ if [ ! -s "$LOG" ]; then
 fi
 FBLOG=$WORK/access-$FB_LINES-head.log
 head -n "$FB_LINES" "$LOG" > "$FBLOG"
-BYTES=$(stat -c %s "$LOG")
+BYTES=$(stat -L -c %s "$LOG")
 CPU=$(( $(nproc) - 1 ))
 
 # The rules' patterns as POSIX extended regular expressions for grep:
@@ -143,7 +143,7 @@ awk -v l="grep -c -i -E -f (same patterns)" -v w="$gw" -v c="$gc" -v n="$LINES" 
 awk -v l="fail2ban-regex, $NFB apache filters, $FB_LINES lines" -v w="$fbw" -v c="$fbc" -v n="$FB_LINES" -v b="$(stat -c %s "$FBLOG")" 'BEGIN {
 	printf "| %s | %.2f | %.2f | %.1f | %.1f | %.0f | %.0f |\n", l, w, c, b / w / 1e6, b / c / 1e6, n / w, n / c }'
 echo
-awk -v sw="$sw" -v sc="$sc" -v gw="$gw" -v gc="$gc" -v fw="$fbw" -v fc="$fbc" \
+awk -v sw="$sw" -v sc="$sc" -v gw="$gw" -v gc="$gc" -v nc="$nc" -v fw="$fbw" -v fc="$fbc" \
     -v n="$LINES" -v fn="$FB_LINES" 'BEGIN {
 	printf "sakimori / grep: %.1fx (wall), %.1fx (CPU)\n", gw / sw, gc / sc
 	printf "sakimori without the memo / grep: %.1fx (CPU)\n", gc / nc
