@@ -55,7 +55,9 @@ for f in sorted(glob.glob(rules + "/*.rules")):
                 continue
             k, v = line.split(":", 1)
             kv[k.strip()] = v.strip()
-        if "pattern" in kv and kv.get("disabled") != "yes":
+        # the rules sakimori uses by default: enabled, paranoia 1
+        if "pattern" in kv and kv.get("disabled") != "yes" and \
+                kv.get("paranoia", "1") == "1":
             pats.append(kv["pattern"])
 good, bad = [], 0
 for p in pats:
