@@ -302,6 +302,11 @@ struct diag_ctx {
 	sock_fn fn;
 	void *arg;
 	int rc; /* fn's non-zero value, once */
+	/* two threads walking halves: fn is called under lock, and a
+	 * non-zero value of fn in either thread sets *stop for both */
+	pthread_mutex_t *lock;
+	int *stop;
+	size_t delivered; /* sockets handed to fn */
 };
 
 static int
@@ -318,6 +323,9 @@ diag_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 	if (!state_wanted(c->states, m->idiag_state))
 		return MNL_CB_OK;
+	/* after a stop the rest of the dump is read to its end, unused */
+	if (c->rc != 0 || (c->stop != NULL && *c->stop))
+		return MNL_CB_OK;
 	memset(&e, 0, sizeof(e));
 	e.family = m->idiag_family;
 	e.proto = (uint8_t)c->proto;
@@ -330,8 +338,9 @@ diag_cb(const struct nlmsghdr *nlh, void *data)
 	e.inode = m->idiag_inode;
 	e.rqueue = m->idiag_rqueue;
 	e.wqueue = m->idiag_wqueue;
-	if ((c->rc = c->fn(&e, c->arg)) != 0)
-		return MNL_CB_STOP;
+	c->delivered++;
+	if ((c->rc = c->fn(&e, c->arg)) != 0 && c->stop != NULL)
+		*c->stop = 1;
 	return MNL_CB_OK;
 }
 
@@ -349,7 +358,7 @@ diag_dump(struct mnl_socket *nl, int family, int proto, uint32_t states,
 	unsigned seq = (unsigned)time(NULL), portid;
 	uint32_t kstates = states != 0 ? states : 0xffffffffu;
 	ssize_t n;
-	int ret;
+	int ret, e;
 
 	if (states & SOCK_STATE_BIT(SOCK_SYN_RECV))
 		kstates |= SOCK_STATE_BIT(SOCK_NEW_SYN_RECV);
@@ -396,18 +405,15 @@ diag_dump(struct mnl_socket *nl, int family, int proto, uint32_t states,
 			return err_sys(
 			    err, errno, "cannot read sock_diag reply");
 		}
+		if (c->lock != NULL)
+			pthread_mutex_lock(c->lock);
 		ret = mnl_cb_run(buf, (size_t)n, seq, portid, diag_cb, c);
-		if (ret == MNL_CB_STOP) {
-			if (c->rc != 0) {
-				/* drain the rest of the dump */
-				while ((n = mnl_socket_recvfrom(
-				            nl, buf, sizeof(buf))) > 0 &&
-				    mnl_cb_run(buf, (size_t)n, seq, portid,
-				        NULL, NULL) > MNL_CB_STOP)
-					;
-			}
-			return 0;
-		}
+		e = errno;
+		if (c->lock != NULL)
+			pthread_mutex_unlock(c->lock);
+		errno = e;
+		if (ret == MNL_CB_STOP)
+			return 0; /* NLMSG_DONE */
 		if (ret == MNL_CB_ERROR) {
 			if (errno == ENOENT || errno == EPROTONOSUPPORT ||
 			    errno == EOPNOTSUPP || errno == EINVAL)
@@ -420,8 +426,6 @@ diag_dump(struct mnl_socket *nl, int family, int proto, uint32_t states,
 }
 
 /* ---- one TCP walk on two CPUs ------------------------------------------ */
-
-static int table_add(const struct sock_entry *e, void *arg);
 
 /* Below this many sockets in this namespace a second thread is not worth it. */
 #define SPLIT_MIN_SOCKETS 4000
@@ -547,7 +551,7 @@ split_port(void)
 struct split_part {
 	uint32_t states;
 	struct split_bc bc;
-	struct sock_table t; /* what the second thread received */
+	struct diag_ctx c; /* fn, arg, lock and stop shared with the caller */
 	struct err err;
 	int r; /* diag_dump's result, 2: could not start */
 };
@@ -557,37 +561,34 @@ split_run(void *arg)
 {
 	struct split_part *p = arg;
 	struct mnl_socket *nl = mnl_socket_open(NETLINK_SOCK_DIAG);
-	struct diag_ctx c = {0};
 
 	p->r = 2;
 	if (nl == NULL)
 		return NULL;
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) == 0) {
-		c.fn = table_add;
-		c.arg = &p->t;
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) == 0)
 		p->r = diag_dump(nl, AF_UNSPEC, IPPROTO_TCP, p->states, &p->bc,
-		    sizeof(p->bc), &c, &p->err);
-		if (p->r == 0 && (c.rc != 0 || p->t.dropped != 0))
-			p->r = 2; /* out of memory: the caller does it */
-	}
+		    sizeof(p->bc), &p->c, &p->err);
 	mnl_socket_close(nl);
 	return NULL;
 }
 
 /*
- * The TCP walk of both families in two halves, one in a second thread.
- * 0 (ctx->rc is fn's value), 1 when not done (the caller walks as
- * usual; fn has not been called), -1 with err.
+ * The TCP walk of both families in two halves, the second in a thread of
+ * its own; both hand their sockets to fn as they come, one at a time
+ * (under a lock), so the counting overlaps the kernel's work.  0 (ctx->rc
+ * is fn's value), 1 when not done (the caller walks as usual; fn has not
+ * been called), -1 with err.
  */
 static int
 tcp_split(struct mnl_socket *nl, uint32_t states, struct diag_ctx *ctx,
     struct err *err)
 {
+	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 	struct split_part *p;
 	struct split_bc mine;
 	pthread_t th;
 	unsigned t;
-	int r;
+	int r, stop = 0;
 
 	if (!split_worth_it())
 		return 1;
@@ -597,28 +598,44 @@ tcp_split(struct mnl_socket *nl, uint32_t states, struct diag_ctx *ctx,
 	p->states = states;
 	split_program(&p->bc, t, 1);
 	split_program(&mine, t, 0);
+	p->c.fn = ctx->fn;
+	p->c.arg = ctx->arg;
+	p->c.lock = &lock;
+	p->c.stop = &stop;
+	ctx->lock = &lock;
+	ctx->stop = &stop;
+	ctx->delivered = 0;
 	if (pthread_create(&th, NULL, split_run, p) != 0) {
+		ctx->lock = NULL;
+		ctx->stop = NULL;
 		free(p);
 		return 1;
 	}
 	r = diag_dump(
 	    nl, AF_UNSPEC, IPPROTO_TCP, states, &mine, sizeof(mine), ctx, err);
 	pthread_join(th, NULL);
-	if (r == 0 && ctx->rc == 0) {
-		if (p->r == 0) {
-			for (size_t i = 0; i < p->t.n && ctx->rc == 0; i++)
-				ctx->rc = ctx->fn(&p->t.v[i], ctx->arg);
-		} else {
-			/* the other half failed: read it here */
-			r = diag_dump(nl, AF_UNSPEC, IPPROTO_TCP, states,
-			    &p->bc, sizeof(p->bc), ctx, err);
-			if (r == 1)
-				r = err_set(err, EIO,
-				    "sock_diag: the second half of the TCP "
-				    "dump was refused");
-		}
+	ctx->lock = NULL;
+	ctx->stop = NULL;
+	if (r == 0 && ctx->rc == 0)
+		ctx->rc = p->c.rc; /* the other half's fn stopped */
+	if (r == 1 && p->c.delivered != 0)
+		r = err_set(err, EIO,
+		    "sock_diag: one half of the TCP dump was refused, the "
+		    "other not");
+	else if (r == 0 && ctx->rc == 0 && p->r != 0) {
+		/* the other half failed or could not start */
+		if (p->c.delivered != 0)
+			r = err_set(err, p->err.code ? p->err.code : EIO, "%s",
+			    p->r == -1 ? p->err.msg
+			               : "sock_diag: half of the TCP "
+			                 "dump failed");
+		else if ((r = diag_dump(nl, AF_UNSPEC, IPPROTO_TCP, states,
+		              &p->bc, sizeof(p->bc), ctx, err)) == 1)
+			r = err_set(err, EIO,
+			    "sock_diag: the second half of the TCP dump was "
+			    "refused");
 	}
-	free(p->t.v);
+	pthread_mutex_destroy(&lock);
 	free(p);
 	return r;
 }
