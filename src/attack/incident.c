@@ -109,6 +109,35 @@ arena_alloc(struct inc_tracker *t, size_t n)
 	return p;
 }
 
+/* A file name the events point to: the caller's may not outlive the
+ * tracker (a follower frees its files before the report is printed). */
+struct inc_name {
+	struct inc_name *next;
+	char s[];
+};
+
+static const char *
+intern_name(struct inc_tracker *t, const char *name)
+{
+	struct inc_name *n;
+	size_t len;
+
+	if (name == NULL)
+		return NULL;
+	if (t->last_name != NULL && strcmp(t->last_name, name) == 0)
+		return t->last_name;
+	for (n = t->names; n != NULL; n = n->next)
+		if (strcmp(n->s, name) == 0)
+			return t->last_name = n->s;
+	len = strlen(name);
+	if ((n = arena_alloc(t, sizeof(*n) + len + 1)) == NULL)
+		return "-";
+	memcpy(n->s, name, len + 1);
+	n->next = t->names;
+	t->names = n;
+	return t->last_name = n->s;
+}
+
 static const char *const default_login[] = {"/wp-login.php", "/xmlrpc.php",
     "/user/login", "/administrator/index.php", "/admin/login", "/login.php",
     "/login", "/signin", "/session", "/j_security_check", NULL};
@@ -309,7 +338,7 @@ fill_event(
 	memset(ev, 0, sizeof(*ev));
 	ev->time = (int64_t)rq->time;
 	ev->line = rq->line;
-	ev->file = rq->file;
+	ev->file = intern_name(t, rq->file);
 	copy_cut(ev->method, sizeof(ev->method), rq->method, rq->method_len);
 	if (rq->query != NULL && pn + 1 < INC_REQ_MAX - 1)
 		qn = rq->query_len < INC_REQ_MAX - pn - 2

@@ -51,7 +51,7 @@ void inc_conf_default(struct inc_conf *c);
 struct inc_event {
 	int64_t time;
 	uint64_t line;
-	const char *file; /* the caller's string: must outlive the tracker */
+	const char *file; /* the tracker's copy of the caller's file name */
 	char method[16];
 	const char *request; /* path?query as logged, cut (not terminated) */
 	size_t reqlen;       /* may hold NUL bytes */
@@ -87,6 +87,8 @@ struct incident {
 struct inc_client;
 struct inc_chunk;
 
+struct inc_name;
+
 struct inc_tracker {
 	struct inc_conf conf;
 	uint64_t *index; /* open addressing: hash << 32 | client + 1 */
@@ -95,6 +97,8 @@ struct inc_tracker {
 	size_t count, capclient;
 	uint64_t seed;
 	struct inc_chunk *arena;
+	struct inc_name *names; /* file names seen, copied into the arena */
+	const char *last_name;  /* the one used last */
 	uint64_t dropped_clients;
 	size_t nincidents;
 };

@@ -357,12 +357,13 @@ net_count_collect(const struct net_count_opts *o, const char *root,
 	q.force_proc = o->force_proc;
 	rc =
 	    sock_walk(&q, root, mark_listener, c, &c->source, &c->skipped, err);
-	if (rc != 0)
-		return -1;
-	q.protos = o->protos != 0 ? o->protos : SOCK_TCP;
-	q.states = o->states;
-	q.parallel = o->parallel;
-	rc = sock_walk(&q, root, count_one, &w, &c->source, &c->skipped, err);
+	if (rc == 0) {
+		q.protos = o->protos != 0 ? o->protos : SOCK_TCP;
+		q.states = o->states;
+		q.parallel = o->parallel;
+		rc = sock_walk(
+		    &q, root, count_one, &w, &c->source, &c->skipped, err);
+	}
 	if (rc == 0 && (agg_drain(&w) == -1 || agg_flush(&w.agg, c, o) == -1))
 		rc = ENOMEM;
 	free(w.batch);

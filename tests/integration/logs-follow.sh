@@ -106,6 +106,10 @@ done
 check "...and reported live without --analyzers" \
     grep -q '"check":"web-attack","subject":"10.9.9.9"' "$TMP/follow.out"
 stop_follow
+# With findings the status is the worst severity: 2 for the attack, not a
+# crash (the incident report is printed after the files are closed).
+check_eq "SIGTERM after the attack: exit 2, the report printed" 2 $?
+check "...with the incident in it" grep -q '"type":"attack.incident"' "$TMP/follow.out"
 check_eq "no repeated line over the whole run" 0 \
     "$(sort "$OUT" | uniq -d | grep -vc 'POPSTACK')"
 check_eq "bookmark kept" 1 "$(grep -c '^file ' "$SAKIMORI_STATE_DIR/logs/follow-t.bm")"
