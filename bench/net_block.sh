@@ -10,14 +10,7 @@
 # namespace, and includes the allow-list, the records (one transaction),
 # the audit log (one synced line per block) and the kernel.
 set -eu
-build=${1:-build}
-here=$(cd "$(dirname "$0")/.." && pwd)
-sk=$here/$build/src/cli/sakimori
-[ -x "$sk" ] || { echo "build first: scripts/build.sh release" >&2; exit 1; }
-if [ -z "${SAKIMORI_IN_NETNS:-}" ]; then
-	SAKIMORI_IN_NETNS=1 exec unshare -n bash "$0" "$@"
-fi
-ip link set lo up
+. "$(dirname "$0")/lib-netns.sh"
 N=${N:-10000}
 RUNS=${RUNS:-5}
 LOOP_N=${LOOP_N:-500}

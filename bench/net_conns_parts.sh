@@ -9,26 +9,12 @@
 #
 #   bench/net_conns_parts.sh [BUILD_DIR]     (root; RUNS, default 30)
 set -eu
-build=${1:-build}
-here=$(cd "$(dirname "$0")/.." && pwd)
-sk=$here/$build/src/cli/sakimori
-[ -x "$sk" ] || { echo "build first: scripts/build.sh release" >&2; exit 1; }
-if [ -z "${SAKIMORI_IN_NETNS:-}" ]; then
-	SAKIMORI_IN_NETNS=1 exec unshare -n bash "$0" "$@"
-fi
-ip link set lo up
+. "$(dirname "$0")/lib-netns.sh"
 tmp=$(mktemp -d)
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null; rm -rf "$tmp"' EXIT
 cc -O2 -static -pthread "$here/bench/net_dump_floor.c" -o "$tmp/floor"
-for part in 0 1 2 3; do
-	/usr/bin/python3 "$here/tests/integration/net_helper.py" hold $part 600 > "$tmp/hold.$part" 2>&1 &
-	pids+=($!)
-done
-for i in $(seq 1 600); do
-	[ "$(cat "$tmp"/hold.* | grep -c '^ready')" = 4 ] && break
-	sleep 0.1
-done
+hold_connections "$tmp"
 echo "sockets: $(ss -Htan | wc -l); the dump returns $("$tmp/floor" 2 -v) established"
 echo "load before: $(cat /proc/loadavg)"
 export SAKIMORI_CONFIG=$tmp/empty.conf SAKIMORI_SOCK_SPLIT=0
