@@ -65,11 +65,16 @@ pem_to_file(EVP_PKEY *pk, int priv, const char *path, struct err *err)
 int
 fim_keygen(const char *priv_path, const char *pub_path, struct err *err)
 {
-	EVP_PKEY *pk = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+	EVP_PKEY_CTX *kc = EVP_PKEY_CTX_new_from_name(NULL, "ED25519", NULL);
+	EVP_PKEY *pk = NULL;
 	int rc;
 
-	if (pk == NULL)
+	if (kc == NULL || EVP_PKEY_keygen_init(kc) <= 0 ||
+	    EVP_PKEY_generate(kc, &pk) <= 0) {
+		EVP_PKEY_CTX_free(kc);
 		return err_set(err, EIO, "cannot make an Ed25519 key pair");
+	}
+	EVP_PKEY_CTX_free(kc);
 	rc = pem_to_file(pk, 1, priv_path, err);
 	if (rc == 0)
 		rc = pem_to_file(pk, 0, pub_path, err);

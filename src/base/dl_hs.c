@@ -1,0 +1,115 @@
+/*
+ * dl_hs.c - the Hyperscan functions sakimori calls, loaded from libhs at
+ * their first call (see dynlib.h).  The declarations are Hyperscan's own
+ * (hs/hs.h), so a changed signature fails the build.
+ */
+#include <hs/hs.h>
+
+#include "base/dynlib.h"
+
+#ifndef DL_HS_SONAME
+#define DL_HS_SONAME "libhs.so.5"
+#endif
+
+/* X(name): every function forwarded below, in one list. */
+#define HS_FUNCS(X)                                                            \
+	X(hs_alloc_scratch)                                                    \
+	X(hs_compile_lit_multi)                                                \
+	X(hs_compile_multi)                                                    \
+	X(hs_deserialize_database)                                             \
+	X(hs_free_compile_error)                                               \
+	X(hs_free_database)                                                    \
+	X(hs_free_scratch)                                                     \
+	X(hs_populate_platform)                                                \
+	X(hs_scan)                                                             \
+	X(hs_serialize_database)                                               \
+	X(hs_version)
+
+#define AS_INDEX(f) I_##f,
+#define AS_NAME(f) #f,
+enum { HS_FUNCS(AS_INDEX) N_FUNCS };
+static const char *const names[] = {HS_FUNCS(AS_NAME) NULL};
+static void *fns[N_FUNCS];
+static struct dynlib lib =
+    DYNLIB_INIT(DL_HS_SONAME, "libhyperscan5 or libvectorscan5", names, fns);
+
+/* The library's function f, loaded on first use. */
+#define REAL(f) (dynlib_need(&lib), (__typeof__(f) *)fns[I_##f])
+
+hs_error_t HS_CDECL
+hs_alloc_scratch(const hs_database_t *db, hs_scratch_t **scratch)
+{
+	return REAL(hs_alloc_scratch)(db, scratch);
+}
+
+hs_error_t HS_CDECL
+hs_compile_lit_multi(const char *const *expressions, const unsigned *flags,
+    const unsigned *ids, const size_t *lens, unsigned elements, unsigned mode,
+    const hs_platform_info_t *platform, hs_database_t **db,
+    hs_compile_error_t **error)
+{
+	return REAL(hs_compile_lit_multi)(
+	    expressions, flags, ids, lens, elements, mode, platform, db, error);
+}
+
+hs_error_t HS_CDECL
+hs_compile_multi(const char *const *expressions, const unsigned int *flags,
+    const unsigned int *ids, unsigned int elements, unsigned int mode,
+    const hs_platform_info_t *platform, hs_database_t **db,
+    hs_compile_error_t **error)
+{
+	return REAL(hs_compile_multi)(
+	    expressions, flags, ids, elements, mode, platform, db, error);
+}
+
+hs_error_t HS_CDECL
+hs_deserialize_database(
+    const char *bytes, const size_t length, hs_database_t **db)
+{
+	return REAL(hs_deserialize_database)(bytes, length, db);
+}
+
+hs_error_t HS_CDECL
+hs_free_compile_error(hs_compile_error_t *error)
+{
+	return REAL(hs_free_compile_error)(error);
+}
+
+hs_error_t HS_CDECL
+hs_free_database(hs_database_t *db)
+{
+	return REAL(hs_free_database)(db);
+}
+
+hs_error_t HS_CDECL
+hs_free_scratch(hs_scratch_t *scratch)
+{
+	return REAL(hs_free_scratch)(scratch);
+}
+
+hs_error_t HS_CDECL
+hs_populate_platform(hs_platform_info_t *platform)
+{
+	return REAL(hs_populate_platform)(platform);
+}
+
+hs_error_t HS_CDECL
+hs_scan(const hs_database_t *db, const char *data, unsigned int length,
+    unsigned int flags, hs_scratch_t *scratch, match_event_handler onEvent,
+    void *context)
+{
+	return REAL(hs_scan)(
+	    db, data, length, flags, scratch, onEvent, context);
+}
+
+hs_error_t HS_CDECL
+hs_serialize_database(const hs_database_t *db, char **bytes, size_t *length)
+{
+	return REAL(hs_serialize_database)(db, bytes, length);
+}
+
+const char *HS_CDECL
+hs_version(void)
+{
+	return REAL(hs_version)();
+}
