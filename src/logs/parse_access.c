@@ -360,8 +360,8 @@ logs_parse_iis_native(const char *line, size_t n, struct logs_access *a)
 	a->user = p_dash(f[1].p, f[1].n);
 	a->vhost = p_dash(f[4].p, f[4].n);
 	c = f[7].p;
-	if (p_num_or_dash(&c, f[7].p + f[7].n, &v) == 0 && v >= 0)
-		a->duration_us = v * 1000;
+	if (p_num_or_dash(&c, f[7].p + f[7].n, &v) == 0)
+		a->duration_us = p_dur_us(v, 1000);
 	c = f[9].p;
 	if (p_num_or_dash(&c, f[9].p + f[9].n, &v) == 0)
 		a->bytes = v;

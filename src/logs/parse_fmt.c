@@ -491,10 +491,11 @@ logs_fmt_parse(
 		case X_DUR_US:
 		case X_DUR_MS:
 		case X_DUR_S:
-			if (num(v, &x) == 0 && x >= 0)
-				a->duration_us = it->id == X_DUR_US ? x
-				    : it->id == X_DUR_MS            ? x * 1000
-				                         : x * 1000000;
+			if (num(v, &x) == 0)
+				a->duration_us = p_dur_us(x,
+				    it->id == X_DUR_US       ? 1
+				        : it->id == X_DUR_MS ? 1000
+				                             : 1000000);
 			break;
 		case X_DUR_FLOAT: {
 			const char *c = v.p;

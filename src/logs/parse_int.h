@@ -46,4 +46,13 @@ p_dash(const char *p, size_t n)
 	return s;
 }
 
+/* A duration of x units (1, 1000 or 1000000 microseconds) in
+ * microseconds, or -1 (unknown) when it is negative or would overflow:
+ * a value that large in a log is nonsense, not a reason to misbehave. */
+static inline int64_t
+p_dur_us(int64_t x, int64_t unit)
+{
+	return x < 0 || x > INT64_MAX / unit ? -1 : x * unit;
+}
+
 #endif

@@ -167,10 +167,9 @@ fill(const struct logs_w3c_layout *l, const struct logs_str *v, unsigned nv,
 				a->bytes = x;
 			break;
 		case F_TAKEN:
-			/* time-taken is in ms; a value that overflows in us is nonsense. */
-			if (p_num_or_dash(&c, ce, &x) == 0 && c == ce &&
-			    x >= 0 && x <= INT64_MAX / 1000)
-				a->duration_us = x * 1000;
+			/* time-taken is in ms */
+			if (p_num_or_dash(&c, ce, &x) == 0 && c == ce)
+				a->duration_us = p_dur_us(x, 1000);
 			break;
 		case F_VERSION:
 			a->protocol = p_dash(v[i].p, v[i].n);

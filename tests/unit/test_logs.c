@@ -234,6 +234,16 @@ logformat_compiled(void **state)
 	assert_int_equal(a.status, 301);
 	assert_int_equal(a.duration_us, 250000);
 	logs_fmt_free(f);
+	/* %T in seconds: a value whose microseconds overflow is unknown (-1),
+	 * not a wrapped number (fuzz_logs_fmt found the overflow). */
+	f = logs_fmt_compile("%h %T", &errmsg);
+	assert_non_null(f);
+	assert_int_equal(logs_fmt_parse(f, "1.2.3.4 3", 9, &a), 0);
+	assert_int_equal(a.duration_us, 3000000);
+	assert_int_equal(
+	    logs_fmt_parse(f, "1.2.3.4 322222222222222222", 26, &a), 0);
+	assert_int_equal(a.duration_us, -1);
+	logs_fmt_free(f);
 	assert_null(logs_fmt_compile("%h %Z", &errmsg));
 	assert_non_null(errmsg);
 	assert_null(logs_fmt_compile("%h%u", &errmsg));
