@@ -5,6 +5,8 @@
  * and signatures for baselines.  The declarations are OpenSSL's own, so a
  * changed signature fails the build.
  */
+#include <stddef.h>
+
 #include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -49,7 +51,7 @@
 	X(PEM_write_bio_PrivateKey)
 
 #define AS_INDEX(f) I_##f,
-#define AS_NAME(f) #f,
+#define AS_NAME(f) DYNLIB_SYM(f),
 enum { CRYPTO_FUNCS(AS_INDEX) N_FUNCS };
 static const char *const names[] = {CRYPTO_FUNCS(AS_NAME) NULL};
 static void *fns[N_FUNCS];

@@ -3,6 +3,8 @@
  * their first call (see dynlib.h).  The declarations are Hyperscan's own
  * (hs/hs.h), so a changed signature fails the build.
  */
+#include <stddef.h>
+
 #include <hs/hs.h>
 
 #include "base/dynlib.h"
@@ -26,7 +28,7 @@
 	X(hs_version)
 
 #define AS_INDEX(f) I_##f,
-#define AS_NAME(f) #f,
+#define AS_NAME(f) DYNLIB_SYM(f),
 enum { HS_FUNCS(AS_INDEX) N_FUNCS };
 static const char *const names[] = {HS_FUNCS(AS_NAME) NULL};
 static void *fns[N_FUNCS];

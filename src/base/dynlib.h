@@ -30,6 +30,11 @@ struct dynlib {
 		so, pkg, n, f, 0                                               \
 	}
 
+/* The symbol's name as a string after macro expansion (pcre2_compile is
+ * pcre2_compile_8, gzopen may be gzopen64). */
+#define DYNLIB_SYM(f) DYNLIB_STR_(f)
+#define DYNLIB_STR_(f) #f
+
 /* Loads l and fills its fns (thread-safe, once); exits with 127 when it
  * cannot.  Use dynlib_need. */
 void dynlib_load(struct dynlib *l);
