@@ -184,7 +184,10 @@ mail_tai64n(const char *s, size_t n, time_t *out)
 		if (!((s[i] >= '0' && s[i] <= '9') ||
 		        (s[i] >= 'a' && s[i] <= 'f')))
 			return -1;
-	if (cur_hex(&p, e, &v) == -1 || p != e || v < 0x400000000000000aULL)
+	/* Before 1970 or after 9999 (labels from 2^63 on are reserved) is
+	 * no time a mail log was written: not a time_t to compute with. */
+	if (cur_hex(&p, e, &v) == -1 || p != e || v < 0x400000000000000aULL ||
+	    v - 0x400000000000000aULL > 253402300799ULL)
 		return -1;
 	/* TAI64: 2^62 + TAI seconds; TAI is UTC + 10 s (+ leap seconds). */
 	*out = (time_t)(v - 0x400000000000000aULL);

@@ -661,7 +661,8 @@ mail_stats_judge(
 
 	mail_stats_finish(s);
 	if (s->last > s->first)
-		c.days = fmax(1.0, (double)(s->last - s->first) / 86400.0);
+		c.days =
+		    fmax(1.0, ((double)s->last - (double)s->first) / 86400.0);
 	hmap_init(&x.set);
 	hmap_init(&lx.set);
 	for (size_t i = 0; i < p->nlocal; i++) {

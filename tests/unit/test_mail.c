@@ -438,6 +438,11 @@ qmail_session(void **state)
 	(void)state;
 	assert_int_equal(mail_tai64n("@400000006925a0c000000000", 25, &t), 0);
 	assert_int_equal(t, 0x6925a0c0 - 10);
+	/* Labels before 1970, after 9999 or reserved (2^63 on) are no time
+	 * (a wrapped time_t made the report's day count overflow). */
+	assert_int_equal(mail_tai64n("@c00000006925a0c000000000", 25, &t), -1);
+	assert_int_equal(mail_tai64n("@4000003b0000000000000000", 25, &t), -1);
+	assert_int_equal(mail_tai64n("@400000000000000900000000", 25, &t), -1);
 	mail_stats_init(&s, 0);
 	feed(&s, text, len);
 	assert_int_equal(s.received, 3);
