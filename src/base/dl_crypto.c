@@ -50,201 +50,194 @@
 	X(PEM_write_bio_PUBKEY)                                                \
 	X(PEM_write_bio_PrivateKey)
 
-#define AS_INDEX(f) I_##f,
-#define AS_NAME(f) DYNLIB_SYM(f),
-enum { CRYPTO_FUNCS(AS_INDEX) N_FUNCS };
-static const char *const names[] = {CRYPTO_FUNCS(AS_NAME) NULL};
-static void *fns[N_FUNCS];
-static struct dynlib lib = DYNLIB_INIT(DL_CRYPTO_SONAME, "libssl3", names, fns);
-
-/* The library's function f, loaded on first use. */
-#define REAL(f) (dynlib_need(&lib), (__typeof__(f) *)fns[I_##f])
+DYNLIB_DEFINE(CRYPTO_FUNCS, DL_CRYPTO_SONAME, "libssl3");
 
 long
 BIO_ctrl(BIO *bp, int cmd, long larg, void *parg)
 {
-	return REAL(BIO_ctrl)(bp, cmd, larg, parg);
+	return DYNLIB_REAL(BIO_ctrl)(bp, cmd, larg, parg);
 }
 
 int
 BIO_free(BIO *a)
 {
-	return REAL(BIO_free)(a);
+	return DYNLIB_REAL(BIO_free)(a);
 }
 
 BIO *
 BIO_new(const BIO_METHOD *type)
 {
-	return REAL(BIO_new)(type);
+	return DYNLIB_REAL(BIO_new)(type);
 }
 
 BIO *
 BIO_new_mem_buf(const void *buf, int len)
 {
-	return REAL(BIO_new_mem_buf)(buf, len);
+	return DYNLIB_REAL(BIO_new_mem_buf)(buf, len);
 }
 
 const BIO_METHOD *
 BIO_s_mem(void)
 {
-	return REAL(BIO_s_mem)();
+	return DYNLIB_REAL(BIO_s_mem)();
 }
 
 int
 EVP_Digest(const void *data, size_t count, unsigned char *md,
     unsigned int *size, const EVP_MD *type, ENGINE *impl)
 {
-	return REAL(EVP_Digest)(data, count, md, size, type, impl);
+	return DYNLIB_REAL(EVP_Digest)(data, count, md, size, type, impl);
 }
 
 int
 EVP_DigestFinal_ex(EVP_MD_CTX *ctx, unsigned char *md, unsigned int *s)
 {
-	return REAL(EVP_DigestFinal_ex)(ctx, md, s);
+	return DYNLIB_REAL(EVP_DigestFinal_ex)(ctx, md, s);
 }
 
 int
 EVP_DigestInit_ex(EVP_MD_CTX *ctx, const EVP_MD *type, ENGINE *impl)
 {
-	return REAL(EVP_DigestInit_ex)(ctx, type, impl);
+	return DYNLIB_REAL(EVP_DigestInit_ex)(ctx, type, impl);
 }
 
 int
 EVP_DigestInit_ex2(
     EVP_MD_CTX *ctx, const EVP_MD *type, const OSSL_PARAM params[])
 {
-	return REAL(EVP_DigestInit_ex2)(ctx, type, params);
+	return DYNLIB_REAL(EVP_DigestInit_ex2)(ctx, type, params);
 }
 
 int
 EVP_DigestSign(EVP_MD_CTX *ctx, unsigned char *sigret, size_t *siglen,
     const unsigned char *tbs, size_t tbslen)
 {
-	return REAL(EVP_DigestSign)(ctx, sigret, siglen, tbs, tbslen);
+	return DYNLIB_REAL(EVP_DigestSign)(ctx, sigret, siglen, tbs, tbslen);
 }
 
 int
 EVP_DigestSignInit(EVP_MD_CTX *ctx, EVP_PKEY_CTX **pctx, const EVP_MD *type,
     ENGINE *e, EVP_PKEY *pkey)
 {
-	return REAL(EVP_DigestSignInit)(ctx, pctx, type, e, pkey);
+	return DYNLIB_REAL(EVP_DigestSignInit)(ctx, pctx, type, e, pkey);
 }
 
 int
 EVP_DigestUpdate(EVP_MD_CTX *ctx, const void *d, size_t cnt)
 {
-	return REAL(EVP_DigestUpdate)(ctx, d, cnt);
+	return DYNLIB_REAL(EVP_DigestUpdate)(ctx, d, cnt);
 }
 
 int
 EVP_DigestVerify(EVP_MD_CTX *ctx, const unsigned char *sigret, size_t siglen,
     const unsigned char *tbs, size_t tbslen)
 {
-	return REAL(EVP_DigestVerify)(ctx, sigret, siglen, tbs, tbslen);
+	return DYNLIB_REAL(EVP_DigestVerify)(ctx, sigret, siglen, tbs, tbslen);
 }
 
 int
 EVP_DigestVerifyInit(EVP_MD_CTX *ctx, EVP_PKEY_CTX **pctx, const EVP_MD *type,
     ENGINE *e, EVP_PKEY *pkey)
 {
-	return REAL(EVP_DigestVerifyInit)(ctx, pctx, type, e, pkey);
+	return DYNLIB_REAL(EVP_DigestVerifyInit)(ctx, pctx, type, e, pkey);
 }
 
 void
 EVP_MD_CTX_free(EVP_MD_CTX *ctx)
 {
-	REAL(EVP_MD_CTX_free)(ctx);
+	DYNLIB_REAL(EVP_MD_CTX_free)(ctx);
 }
 
 EVP_MD_CTX *
 EVP_MD_CTX_new(void)
 {
-	return REAL(EVP_MD_CTX_new)();
+	return DYNLIB_REAL(EVP_MD_CTX_new)();
 }
 
 void
 EVP_PKEY_CTX_free(EVP_PKEY_CTX *ctx)
 {
-	REAL(EVP_PKEY_CTX_free)(ctx);
+	DYNLIB_REAL(EVP_PKEY_CTX_free)(ctx);
 }
 
 EVP_PKEY_CTX *
 EVP_PKEY_CTX_new_from_name(
     OSSL_LIB_CTX *libctx, const char *name, const char *propquery)
 {
-	return REAL(EVP_PKEY_CTX_new_from_name)(libctx, name, propquery);
+	return DYNLIB_REAL(EVP_PKEY_CTX_new_from_name)(libctx, name, propquery);
 }
 
 void
 EVP_PKEY_free(EVP_PKEY *pkey)
 {
-	REAL(EVP_PKEY_free)(pkey);
+	DYNLIB_REAL(EVP_PKEY_free)(pkey);
 }
 
 int
 EVP_PKEY_generate(EVP_PKEY_CTX *ctx, EVP_PKEY **ppkey)
 {
-	return REAL(EVP_PKEY_generate)(ctx, ppkey);
+	return DYNLIB_REAL(EVP_PKEY_generate)(ctx, ppkey);
 }
 
 int
 EVP_PKEY_get_raw_public_key(
     const EVP_PKEY *pkey, unsigned char *pub, size_t *len)
 {
-	return REAL(EVP_PKEY_get_raw_public_key)(pkey, pub, len);
+	return DYNLIB_REAL(EVP_PKEY_get_raw_public_key)(pkey, pub, len);
 }
 
 int
 EVP_PKEY_is_a(const EVP_PKEY *pkey, const char *name)
 {
-	return REAL(EVP_PKEY_is_a)(pkey, name);
+	return DYNLIB_REAL(EVP_PKEY_is_a)(pkey, name);
 }
 
 int
 EVP_PKEY_keygen_init(EVP_PKEY_CTX *ctx)
 {
-	return REAL(EVP_PKEY_keygen_init)(ctx);
+	return DYNLIB_REAL(EVP_PKEY_keygen_init)(ctx);
 }
 
 const EVP_MD *
 EVP_md5(void)
 {
-	return REAL(EVP_md5)();
+	return DYNLIB_REAL(EVP_md5)();
 }
 
 const EVP_MD *
 EVP_sha256(void)
 {
-	return REAL(EVP_sha256)();
+	return DYNLIB_REAL(EVP_sha256)();
 }
 
 const EVP_MD *
 EVP_sha512(void)
 {
-	return REAL(EVP_sha512)();
+	return DYNLIB_REAL(EVP_sha512)();
 }
 
 EVP_PKEY *
 PEM_read_bio_PUBKEY(BIO *out, EVP_PKEY **x, pem_password_cb *cb, void *u)
 {
-	return REAL(PEM_read_bio_PUBKEY)(out, x, cb, u);
+	return DYNLIB_REAL(PEM_read_bio_PUBKEY)(out, x, cb, u);
 }
 
 EVP_PKEY *
 PEM_read_bio_PrivateKey(BIO *out, EVP_PKEY **x, pem_password_cb *cb, void *u)
 {
-	return REAL(PEM_read_bio_PrivateKey)(out, x, cb, u);
+	return DYNLIB_REAL(PEM_read_bio_PrivateKey)(out, x, cb, u);
 }
 
 int
 PEM_write_bio_PUBKEY(BIO *out, const EVP_PKEY *x)
 {
-	return REAL(PEM_write_bio_PUBKEY)(out, x);
+	return DYNLIB_REAL(PEM_write_bio_PUBKEY)(out, x);
 }
 
 int
 PEM_write_bio_PrivateKey(BIO *out, const EVP_PKEY *x, const EVP_CIPHER *enc,
     const unsigned char *kstr, int klen, pem_password_cb *cb, void *u)
 {
-	return REAL(PEM_write_bio_PrivateKey)(out, x, enc, kstr, klen, cb, u);
+	return DYNLIB_REAL(PEM_write_bio_PrivateKey)(
+	    out, x, enc, kstr, klen, cb, u);
 }

@@ -27,21 +27,12 @@
 	X(hs_serialize_database)                                               \
 	X(hs_version)
 
-#define AS_INDEX(f) I_##f,
-#define AS_NAME(f) DYNLIB_SYM(f),
-enum { HS_FUNCS(AS_INDEX) N_FUNCS };
-static const char *const names[] = {HS_FUNCS(AS_NAME) NULL};
-static void *fns[N_FUNCS];
-static struct dynlib lib =
-    DYNLIB_INIT(DL_HS_SONAME, "libhyperscan5 or libvectorscan5", names, fns);
-
-/* The library's function f, loaded on first use. */
-#define REAL(f) (dynlib_need(&lib), (__typeof__(f) *)fns[I_##f])
+DYNLIB_DEFINE(HS_FUNCS, DL_HS_SONAME, "libhyperscan5 or libvectorscan5");
 
 hs_error_t HS_CDECL
 hs_alloc_scratch(const hs_database_t *db, hs_scratch_t **scratch)
 {
-	return REAL(hs_alloc_scratch)(db, scratch);
+	return DYNLIB_REAL(hs_alloc_scratch)(db, scratch);
 }
 
 hs_error_t HS_CDECL
@@ -50,7 +41,7 @@ hs_compile_lit_multi(const char *const *expressions, const unsigned *flags,
     const hs_platform_info_t *platform, hs_database_t **db,
     hs_compile_error_t **error)
 {
-	return REAL(hs_compile_lit_multi)(
+	return DYNLIB_REAL(hs_compile_lit_multi)(
 	    expressions, flags, ids, lens, elements, mode, platform, db, error);
 }
 
@@ -60,7 +51,7 @@ hs_compile_multi(const char *const *expressions, const unsigned int *flags,
     const hs_platform_info_t *platform, hs_database_t **db,
     hs_compile_error_t **error)
 {
-	return REAL(hs_compile_multi)(
+	return DYNLIB_REAL(hs_compile_multi)(
 	    expressions, flags, ids, elements, mode, platform, db, error);
 }
 
@@ -68,31 +59,31 @@ hs_error_t HS_CDECL
 hs_deserialize_database(
     const char *bytes, const size_t length, hs_database_t **db)
 {
-	return REAL(hs_deserialize_database)(bytes, length, db);
+	return DYNLIB_REAL(hs_deserialize_database)(bytes, length, db);
 }
 
 hs_error_t HS_CDECL
 hs_free_compile_error(hs_compile_error_t *error)
 {
-	return REAL(hs_free_compile_error)(error);
+	return DYNLIB_REAL(hs_free_compile_error)(error);
 }
 
 hs_error_t HS_CDECL
 hs_free_database(hs_database_t *db)
 {
-	return REAL(hs_free_database)(db);
+	return DYNLIB_REAL(hs_free_database)(db);
 }
 
 hs_error_t HS_CDECL
 hs_free_scratch(hs_scratch_t *scratch)
 {
-	return REAL(hs_free_scratch)(scratch);
+	return DYNLIB_REAL(hs_free_scratch)(scratch);
 }
 
 hs_error_t HS_CDECL
 hs_populate_platform(hs_platform_info_t *platform)
 {
-	return REAL(hs_populate_platform)(platform);
+	return DYNLIB_REAL(hs_populate_platform)(platform);
 }
 
 hs_error_t HS_CDECL
@@ -100,18 +91,18 @@ hs_scan(const hs_database_t *db, const char *data, unsigned int length,
     unsigned int flags, hs_scratch_t *scratch, match_event_handler onEvent,
     void *context)
 {
-	return REAL(hs_scan)(
+	return DYNLIB_REAL(hs_scan)(
 	    db, data, length, flags, scratch, onEvent, context);
 }
 
 hs_error_t HS_CDECL
 hs_serialize_database(const hs_database_t *db, char **bytes, size_t *length)
 {
-	return REAL(hs_serialize_database)(db, bytes, length);
+	return DYNLIB_REAL(hs_serialize_database)(db, bytes, length);
 }
 
 const char *HS_CDECL
 hs_version(void)
 {
-	return REAL(hs_version)();
+	return DYNLIB_REAL(hs_version)();
 }

@@ -27,53 +27,44 @@
 	X(pcre2_match_data_create)                                             \
 	X(pcre2_match_data_free)
 
-#define AS_INDEX(f) I_##f,
-#define AS_NAME(f) DYNLIB_SYM(f),
-enum { PCRE2_FUNCS(AS_INDEX) N_FUNCS };
-static const char *const names[] = {PCRE2_FUNCS(AS_NAME) NULL};
-static void *fns[N_FUNCS];
-static struct dynlib lib =
-    DYNLIB_INIT(DL_PCRE2_SONAME, "libpcre2-8-0", names, fns);
-
-/* The library's function f, loaded on first use. */
-#define REAL(f) (dynlib_need(&lib), (__typeof__(f) *)fns[I_##f])
+DYNLIB_DEFINE(PCRE2_FUNCS, DL_PCRE2_SONAME, "libpcre2-8-0");
 
 void
 pcre2_code_free(pcre2_code *code)
 {
-	REAL(pcre2_code_free)(code);
+	DYNLIB_REAL(pcre2_code_free)(code);
 }
 
 pcre2_code *
 pcre2_compile(PCRE2_SPTR pattern, PCRE2_SIZE length, uint32_t options,
     int *errorcode, PCRE2_SIZE *erroroffset, pcre2_compile_context *ccontext)
 {
-	return REAL(pcre2_compile)(
+	return DYNLIB_REAL(pcre2_compile)(
 	    pattern, length, options, errorcode, erroroffset, ccontext);
 }
 
 int
 pcre2_get_error_message(int errorcode, PCRE2_UCHAR *buffer, PCRE2_SIZE len)
 {
-	return REAL(pcre2_get_error_message)(errorcode, buffer, len);
+	return DYNLIB_REAL(pcre2_get_error_message)(errorcode, buffer, len);
 }
 
 uint32_t
 pcre2_get_ovector_count(pcre2_match_data *md)
 {
-	return REAL(pcre2_get_ovector_count)(md);
+	return DYNLIB_REAL(pcre2_get_ovector_count)(md);
 }
 
 PCRE2_SIZE *
 pcre2_get_ovector_pointer(pcre2_match_data *md)
 {
-	return REAL(pcre2_get_ovector_pointer)(md);
+	return DYNLIB_REAL(pcre2_get_ovector_pointer)(md);
 }
 
 int
 pcre2_jit_compile(pcre2_code *code, uint32_t options)
 {
-	return REAL(pcre2_jit_compile)(code, options);
+	return DYNLIB_REAL(pcre2_jit_compile)(code, options);
 }
 
 int
@@ -81,18 +72,18 @@ pcre2_match(const pcre2_code *code, PCRE2_SPTR subject, PCRE2_SIZE length,
     PCRE2_SIZE startoffset, uint32_t options, pcre2_match_data *md,
     pcre2_match_context *mcontext)
 {
-	return REAL(pcre2_match)(
+	return DYNLIB_REAL(pcre2_match)(
 	    code, subject, length, startoffset, options, md, mcontext);
 }
 
 pcre2_match_data *
 pcre2_match_data_create(uint32_t ovecsize, pcre2_general_context *gcontext)
 {
-	return REAL(pcre2_match_data_create)(ovecsize, gcontext);
+	return DYNLIB_REAL(pcre2_match_data_create)(ovecsize, gcontext);
 }
 
 void
 pcre2_match_data_free(pcre2_match_data *md)
 {
-	REAL(pcre2_match_data_free)(md);
+	DYNLIB_REAL(pcre2_match_data_free)(md);
 }

@@ -37,143 +37,134 @@
 	X(sqlite3_reset)                                                       \
 	X(sqlite3_step)
 
-#define AS_INDEX(f) I_##f,
-#define AS_NAME(f) DYNLIB_SYM(f),
-enum { SQLITE3_FUNCS(AS_INDEX) N_FUNCS };
-static const char *const names[] = {SQLITE3_FUNCS(AS_NAME) NULL};
-static void *fns[N_FUNCS];
-static struct dynlib lib =
-    DYNLIB_INIT(DL_SQLITE3_SONAME, "libsqlite3-0", names, fns);
-
-/* The library's function f, loaded on first use. */
-#define REAL(f) (dynlib_need(&lib), (__typeof__(f) *)fns[I_##f])
+DYNLIB_DEFINE(SQLITE3_FUNCS, DL_SQLITE3_SONAME, "libsqlite3-0");
 
 int
 sqlite3_bind_blob(
     sqlite3_stmt *st, int i, const void *v, int n, void (*d)(void *))
 {
-	return REAL(sqlite3_bind_blob)(st, i, v, n, d);
+	return DYNLIB_REAL(sqlite3_bind_blob)(st, i, v, n, d);
 }
 
 int
 sqlite3_bind_int(sqlite3_stmt *st, int i, int v)
 {
-	return REAL(sqlite3_bind_int)(st, i, v);
+	return DYNLIB_REAL(sqlite3_bind_int)(st, i, v);
 }
 
 int
 sqlite3_bind_int64(sqlite3_stmt *st, int i, sqlite3_int64 v)
 {
-	return REAL(sqlite3_bind_int64)(st, i, v);
+	return DYNLIB_REAL(sqlite3_bind_int64)(st, i, v);
 }
 
 int
 sqlite3_bind_text(
     sqlite3_stmt *st, int i, const char *v, int n, void (*d)(void *))
 {
-	return REAL(sqlite3_bind_text)(st, i, v, n, d);
+	return DYNLIB_REAL(sqlite3_bind_text)(st, i, v, n, d);
 }
 
 int
 sqlite3_busy_timeout(sqlite3 *db, int ms)
 {
-	return REAL(sqlite3_busy_timeout)(db, ms);
+	return DYNLIB_REAL(sqlite3_busy_timeout)(db, ms);
 }
 
 int
 sqlite3_close(sqlite3 *db)
 {
-	return REAL(sqlite3_close)(db);
+	return DYNLIB_REAL(sqlite3_close)(db);
 }
 
 const void *
 sqlite3_column_blob(sqlite3_stmt *st, int col)
 {
-	return REAL(sqlite3_column_blob)(st, col);
+	return DYNLIB_REAL(sqlite3_column_blob)(st, col);
 }
 
 int
 sqlite3_column_bytes(sqlite3_stmt *st, int col)
 {
-	return REAL(sqlite3_column_bytes)(st, col);
+	return DYNLIB_REAL(sqlite3_column_bytes)(st, col);
 }
 
 double
 sqlite3_column_double(sqlite3_stmt *st, int col)
 {
-	return REAL(sqlite3_column_double)(st, col);
+	return DYNLIB_REAL(sqlite3_column_double)(st, col);
 }
 
 int
 sqlite3_column_int(sqlite3_stmt *st, int col)
 {
-	return REAL(sqlite3_column_int)(st, col);
+	return DYNLIB_REAL(sqlite3_column_int)(st, col);
 }
 
 sqlite3_int64
 sqlite3_column_int64(sqlite3_stmt *st, int col)
 {
-	return REAL(sqlite3_column_int64)(st, col);
+	return DYNLIB_REAL(sqlite3_column_int64)(st, col);
 }
 
 const unsigned char *
 sqlite3_column_text(sqlite3_stmt *st, int col)
 {
-	return REAL(sqlite3_column_text)(st, col);
+	return DYNLIB_REAL(sqlite3_column_text)(st, col);
 }
 
 int
 sqlite3_errcode(sqlite3 *db)
 {
-	return REAL(sqlite3_errcode)(db);
+	return DYNLIB_REAL(sqlite3_errcode)(db);
 }
 
 const char *
 sqlite3_errmsg(sqlite3 *db)
 {
-	return REAL(sqlite3_errmsg)(db);
+	return DYNLIB_REAL(sqlite3_errmsg)(db);
 }
 
 int
 sqlite3_exec(sqlite3 *db, const char *sql,
     int (*cb)(void *, int, char **, char **), void *arg, char **errmsg)
 {
-	return REAL(sqlite3_exec)(db, sql, cb, arg, errmsg);
+	return DYNLIB_REAL(sqlite3_exec)(db, sql, cb, arg, errmsg);
 }
 
 int
 sqlite3_finalize(sqlite3_stmt *st)
 {
-	return REAL(sqlite3_finalize)(st);
+	return DYNLIB_REAL(sqlite3_finalize)(st);
 }
 
 sqlite3_int64
 sqlite3_last_insert_rowid(sqlite3 *db)
 {
-	return REAL(sqlite3_last_insert_rowid)(db);
+	return DYNLIB_REAL(sqlite3_last_insert_rowid)(db);
 }
 
 int
 sqlite3_open_v2(const char *filename, sqlite3 **db, int flags, const char *vfs)
 {
-	return REAL(sqlite3_open_v2)(filename, db, flags, vfs);
+	return DYNLIB_REAL(sqlite3_open_v2)(filename, db, flags, vfs);
 }
 
 int
 sqlite3_prepare_v2(
     sqlite3 *db, const char *sql, int n, sqlite3_stmt **st, const char **tail)
 {
-	return REAL(sqlite3_prepare_v2)(db, sql, n, st, tail);
+	return DYNLIB_REAL(sqlite3_prepare_v2)(db, sql, n, st, tail);
 }
 
 int
 sqlite3_reset(sqlite3_stmt *st)
 {
-	return REAL(sqlite3_reset)(st);
+	return DYNLIB_REAL(sqlite3_reset)(st);
 }
 
 int
 sqlite3_step(sqlite3_stmt *st)
 {
-	return REAL(sqlite3_step)(st);
+	return DYNLIB_REAL(sqlite3_step)(st);
 }

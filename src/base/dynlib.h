@@ -35,6 +35,24 @@ struct dynlib {
 #define DYNLIB_SYM(f) DYNLIB_STR_(f)
 #define DYNLIB_STR_(f) #f
 
+/*
+ * DYNLIB_DEFINE(LIST, soname, package), in a forwarder file: the library
+ * with the functions of LIST, an X-macro (LIST(X) is X(f1) X(f2) ...).
+ * DYNLIB_REAL(f) is then the library's f, loaded on first use:
+ *
+ *	int gzclose(gzFile g) { return DYNLIB_REAL(gzclose)(g); }
+ */
+#define DYNLIB_INDEX_(f) DYNLIB_I_##f,
+#define DYNLIB_NAME_(f) DYNLIB_SYM(f),
+#define DYNLIB_DEFINE(LIST, so, pkg)                                           \
+	enum { LIST(DYNLIB_INDEX_) DYNLIB_N_ };                                \
+	static const char *const dynlib_names_[] = {LIST(DYNLIB_NAME_) NULL};  \
+	static void *dynlib_fns_[DYNLIB_N_];                                   \
+	static struct dynlib dynlib_lib_ =                                     \
+	    DYNLIB_INIT(so, pkg, dynlib_names_, dynlib_fns_)
+#define DYNLIB_REAL(f)                                                         \
+	(dynlib_need(&dynlib_lib_), (__typeof__(f) *)dynlib_fns_[DYNLIB_I_##f])
+
 /* Loads l and fills its fns (thread-safe, once); exits with 127 when it
  * cannot.  Use dynlib_need. */
 void dynlib_load(struct dynlib *l);
