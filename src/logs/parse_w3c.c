@@ -58,6 +58,11 @@ static const char *const default_fields[] = {
     "cs-uri-query s-port cs-username c-ip cs-version cs(User-Agent) "
     "cs(Cookie) cs(Referer) cs-host sc-status sc-substatus sc-win32-status "
     "sc-bytes cs-bytes time-taken",
+    /* IIS 6 with every field but the three it leaves off by default
+     * (sc-bytes, cs-bytes, time-taken) */
+    "date time s-sitename s-computername s-ip cs-method cs-uri-stem "
+    "cs-uri-query s-port cs-username c-ip cs-version cs(User-Agent) "
+    "cs(Cookie) cs(Referer) cs-host sc-status sc-substatus sc-win32-status",
     /* IIS 7 to 8 default */
     "date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username "
     "c-ip cs(User-Agent) sc-status sc-substatus sc-win32-status "

@@ -201,6 +201,36 @@ w3c_fields_change(void **state)
 }
 
 static void
+w3c_without_header(void **state)
+{
+	/* IIS 6 rows with no #Fields, told apart by their count: every field
+	 * (22), and every field but the three off by default (19; the wazuh
+	 * ruleset's iis6 sample). */
+	const char *r22 = "2007-01-22 05:00:11 W3SVC1 HOSTNAME 1.1.1.1 POST "
+	                  "/Auth.asmx - 80 - 2.2.2.2 HTTP/1.1 Agent - - "
+	                  "hostname 400 0 0 1467 841 31";
+	const char *r19 = "2005-05-21 05:39:27 W3SVC1 hostname123 "
+	                  "192.168.0.101 GET /VirtualServerError/VSWebApp.exe "
+	                  "view=1 1024 WEBBROWSER\\User 192.168.0.101 HTTP/1.0 "
+	                  "Mozilla/4.0+(User-Agent) - - xx.nada.com 200 0 0";
+	struct logs_w3c w;
+	struct logs_access a;
+
+	(void)state;
+	logs_w3c_init(&w);
+	assert_int_equal(logs_w3c_line(&w, r22, strlen(r22), &a), LOGS_OK);
+	assert_int_equal(a.status, 400);
+	assert_int_equal(a.bytes, 1467);
+	assert_str(a.client, "2.2.2.2");
+	assert_int_equal(logs_w3c_line(&w, r19, strlen(r19), &a), LOGS_OK);
+	assert_int_equal(a.status, 200);
+	assert_int_equal(a.bytes, -1);
+	assert_str(a.path, "/VirtualServerError/VSWebApp.exe");
+	assert_str(a.query, "view=1");
+	assert_str(a.user_agent, "Mozilla/4.0+(User-Agent)");
+}
+
+static void
 logformat_compiled(void **state)
 {
 	const char *errmsg;
@@ -663,6 +693,7 @@ main(void)
 	    cmocka_unit_test(apache_error_22_24),
 	    cmocka_unit_test(syslog_formats),
 	    cmocka_unit_test(w3c_fields_change),
+	    cmocka_unit_test(w3c_without_header),
 	    cmocka_unit_test(logformat_compiled),
 	    cmocka_unit_test(detects_each_line),
 	    cmocka_unit_test(topk_exact_then_bounded),
