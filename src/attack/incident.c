@@ -90,23 +90,31 @@ chunk_new(size_t cap)
 	return p;
 }
 
+/* n bytes of the arena at a multiple of align (a power of two, at most
+ * that of max_align_t). */
 static void *
-arena_alloc(struct inc_tracker *t, size_t n)
+arena_alloc_at(struct inc_tracker *t, size_t n, size_t align)
 {
 	struct inc_chunk *c = t->arena;
+	size_t off = c != NULL ? (c->used + align - 1) & ~(align - 1) : 0;
 	void *p;
 
-	n = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
-	if (c == NULL || c->cap - c->used < n) {
+	if (c == NULL || off > c->cap || c->cap - off < n) {
 		if ((c = chunk_new(n)) == NULL)
 			return NULL;
 		c->next = t->arena;
-		c->used = 0;
 		t->arena = c;
+		off = 0;
 	}
-	p = (char *)c->data + c->used;
-	c->used += n;
+	p = (char *)c->data + off;
+	c->used = off + n;
 	return p;
+}
+
+static void *
+arena_alloc(struct inc_tracker *t, size_t n)
+{
+	return arena_alloc_at(t, n, sizeof(max_align_t));
 }
 
 /* A file name the events point to: the caller's may not outlive the
@@ -326,13 +334,39 @@ copy_cut(char *dst, size_t dstsz, const char *s, size_t n)
 	dst[n] = '\0';
 }
 
+/* The request text kept of rq (path?query): the path cut at
+ * INC_REQ_MAX - 1 bytes, the query after it as far as room is left.
+ * Returns its length; *qn is the query's part. */
+static size_t
+req_cut(const struct attack_req *rq, size_t *pn, size_t *qn)
+{
+	*pn = rq->path_len < INC_REQ_MAX - 1 ? rq->path_len : INC_REQ_MAX - 1;
+	*qn = 0;
+	if (rq->query == NULL || *pn + 1 >= INC_REQ_MAX - 1)
+		return *pn;
+	*qn = rq->query_len < INC_REQ_MAX - *pn - 2 ? rq->query_len
+	                                            : INC_REQ_MAX - *pn - 2;
+	return *pn + 1 + *qn;
+}
+
+static void
+req_copy(
+    char *dst, const struct attack_req *rq, size_t pn, size_t qn, size_t len)
+{
+	if (pn > 0)
+		memcpy(dst, rq->path, pn);
+	if (len > pn) {
+		dst[pn] = '?';
+		if (qn > 0)
+			memcpy(dst + pn + 1, rq->query, qn);
+	}
+}
+
 static void
 fill_event(
     struct inc_tracker *t, struct inc_event *ev, const struct attack_req *rq)
 {
-	size_t pn =
-	    rq->path_len < INC_REQ_MAX - 1 ? rq->path_len : INC_REQ_MAX - 1;
-	size_t qn = 0, len;
+	size_t pn, qn, len = req_cut(rq, &pn, &qn);
 	char *req;
 
 	memset(ev, 0, sizeof(*ev));
@@ -340,27 +374,63 @@ fill_event(
 	ev->line = rq->line;
 	ev->file = intern_name(t, rq->file);
 	copy_cut(ev->method, sizeof(ev->method), rq->method, rq->method_len);
-	if (rq->query != NULL && pn + 1 < INC_REQ_MAX - 1)
-		qn = rq->query_len < INC_REQ_MAX - pn - 2
-		    ? rq->query_len
-		    : INC_REQ_MAX - pn - 2;
-	len = rq->query != NULL && pn + 1 < INC_REQ_MAX - 1 ? pn + 1 + qn : pn;
 	if ((req = arena_alloc(t, len + 1)) == NULL) {
 		ev->request = "";
 		return;
 	}
-	if (pn > 0)
-		memcpy(req, rq->path, pn);
-	if (len > pn) {
-		req[pn] = '?';
-		if (qn > 0)
-			memcpy(req + pn + 1, rq->query, qn);
-	}
+	req_copy(req, rq, pn, qn, len);
 	req[len] = '\0';
 	ev->request = req;
 	ev->reqlen = len;
 	ev->status = rq->status;
 	ev->bytes = (int64_t)rq->bytes;
+}
+
+/* Appends rq to the incident's later requests; -1 when out of memory. */
+static int
+add_next(
+    struct inc_tracker *t, struct incident *inc, const struct attack_req *rq)
+{
+	size_t pn, qn, len = req_cut(rq, &pn, &qn);
+	size_t mlen = rq->method_len < 15 ? rq->method_len : 15;
+	struct inc_next *x =
+	    arena_alloc_at(t, offsetof(struct inc_next, text) + mlen + len,
+	        _Alignof(struct inc_next));
+
+	if (x == NULL)
+		return -1;
+	x->link = NULL;
+	x->file = intern_name(t, rq->file);
+	x->time = (int64_t)rq->time;
+	x->line = rq->line;
+	x->bytes = (int64_t)rq->bytes;
+	x->status = rq->status;
+	x->mlen = (uint8_t)mlen;
+	x->rlen = (uint8_t)len;
+	if (mlen > 0)
+		memcpy(x->text, rq->method, mlen);
+	req_copy(x->text + mlen, rq, pn, qn, len);
+	if (inc->next_tail != NULL)
+		inc->next_tail->link = x;
+	else
+		inc->next = x;
+	inc->next_tail = x;
+	inc->nnext++;
+	return 0;
+}
+
+void
+inc_next_event(const struct inc_next *n, struct inc_event *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->time = n->time;
+	ev->line = n->line;
+	ev->file = n->file;
+	copy_cut(ev->method, sizeof(ev->method), n->text, n->mlen);
+	ev->request = n->text + n->mlen;
+	ev->reqlen = n->rlen;
+	ev->status = n->status;
+	ev->bytes = n->bytes;
 }
 
 /* A free slot of a bounded, growing event array, or NULL when full. */
@@ -502,20 +572,13 @@ inc_add(struct inc_tracker *t, const struct attack_engine *e,
 	if (res->nhits == 0 && fired == RATE_N) {
 		/* "what did they do next?" */
 		if ((inc = c->inc) != NULL) {
-			struct inc_event *ev = NULL;
-
 			c->inc_requests++;
 			if (now > c->inc_last)
 				c->inc_last = now;
-			if (!c->next_full) {
-				ev = slot(t, &inc->next, &inc->nnext,
-				    &inc->capnext, INC_NEXT_MAX);
-				c->next_full = inc->nnext >= INC_NEXT_MAX;
-			}
-			if (ev != NULL)
-				fill_event(t, ev, rq);
-			else
+			if (c->next_full || add_next(t, inc, rq) == -1)
 				c->next_dropped++;
+			else
+				c->next_full = inc->nnext >= INC_NEXT_MAX;
 		}
 		return RATE_N;
 	}

@@ -62,6 +62,23 @@ struct inc_event {
 	enum attack_sev sev;
 };
 
+/*
+ * A later request ("what did they do next?"), packed: up to INC_NEXT_MAX
+ * of them are kept for every attacking address, so their size is most of
+ * the tracker's memory.  inc_next_event() gives one as an event.
+ */
+struct inc_next {
+	const struct inc_next *link; /* the address's following one */
+	const char *file;            /* the tracker's copy */
+	int64_t time;
+	uint64_t line;
+	int64_t bytes;
+	int32_t status;
+	uint8_t mlen; /* method, cut at 15 bytes */
+	uint8_t rlen; /* request (path?query), cut at INC_REQ_MAX - 1 */
+	char text[];  /* the method, then the request; not terminated */
+};
+
 struct incident {
 	char client[64];
 	int64_t first, last;
@@ -78,8 +95,10 @@ struct incident {
 	int rate_fired;       /* bit per enum rate_kind */
 	struct inc_event *ev; /* grown as needed, at most INC_EVENTS_MAX */
 	unsigned nev, capev;
-	struct inc_event *next; /* later, non-flagged requests (INC_NEXT_MAX) */
-	unsigned nnext, capnext;
+	/* later, non-flagged requests (at most INC_NEXT_MAX), in order */
+	const struct inc_next *next;
+	struct inc_next *next_tail;
+	unsigned nnext;
 	uint64_t next_dropped;
 	double score;
 };
@@ -124,6 +143,12 @@ void inc_prefetch(const struct inc_tracker *t, const char *client);
 /* The first step of that, which does not wait for memory: for a request
  * further ahead. */
 void inc_prefetch_index(const struct inc_tracker *t, const char *client);
+
+/*
+ * A later request as an event: the method copied into ev, the request
+ * pointing into n (valid while the tracker is); rule 0, class NULL.
+ */
+void inc_next_event(const struct inc_next *n, struct inc_event *ev);
 
 /*
  * The incidents ranked, worst first (successes, then severity, then

@@ -449,8 +449,12 @@ print_incident_json(
 	    json_integer(
 	        (json_int_t)(inc->attacks > inc->nev ? inc->attacks - inc->nev
 	                                             : 0)));
-	for (unsigned i = 0; i < inc->nnext; i++)
-		json_array_append_new(nx, event_json(&inc->next[i], 0));
+	for (const struct inc_next *x = inc->next; x != NULL; x = x->link) {
+		struct inc_event ev;
+
+		inc_next_event(x, &ev);
+		json_array_append_new(nx, event_json(&ev, 0));
+	}
 	jset(j, "next", nx);
 	jset(j, "next_dropped", json_integer((json_int_t)inc->next_dropped));
 	json_line(o->fp, j);
@@ -607,8 +611,13 @@ attacks_finish(void *st, struct report *r, const struct out *o)
 				        inc->nev));
 			if (inc->nnext > 0)
 				fprintf(o->fp, "  then:\n");
-			for (unsigned k = 0; k < inc->nnext; k++)
-				print_event_line(o->fp, "next", &inc->next[k]);
+			for (const struct inc_next *x = inc->next; x != NULL;
+			     x = x->link) {
+				struct inc_event ev;
+
+				inc_next_event(x, &ev);
+				print_event_line(o->fp, "next", &ev);
+			}
 			if (inc->next_dropped)
 				fprintf(o->fp, "    ... %llu more\n",
 				    (unsigned long long)inc->next_dropped);
