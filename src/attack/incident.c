@@ -31,7 +31,11 @@ struct inc_client {
 	uint64_t inc_requests, next_dropped;
 	int64_t inc_last;
 	int next_full; /* the incident's "next" list is full */
+	/* to 192 bytes: three whole cache lines (the array is aligned) */
+	char pad[192 - 180];
 };
+
+_Static_assert(sizeof(struct inc_client) == 192, "inc_client: 3 lines");
 
 #define HUGE_PAGE (2u << 20)
 
@@ -46,8 +50,12 @@ huge_calloc(size_t n)
 {
 	void *p = NULL;
 
-	if (n < HUGE_PAGE / 2)
-		return calloc(1, n);
+	if (n < HUGE_PAGE / 2) {
+		if (posix_memalign(&p, 64, n) != 0)
+			return NULL;
+		memset(p, 0, n);
+		return p;
+	}
 	n = (n + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
 	if (posix_memalign(&p, HUGE_PAGE, n) != 0)
 		return NULL;
@@ -255,39 +263,44 @@ client_grow(struct inc_tracker *t)
 }
 
 void
-inc_prefetch(const struct inc_tracker *t, const char *client)
+inc_key(const struct inc_tracker *t, const char *client, struct inc_key *k)
 {
-	size_t n;
-	uint64_t h, x;
-
-	if (t->cap == 0 || client == NULL)
-		return;
-	n = strnlen(client, INC_ADDR_MAX);
-	h = hash_bytes(client, n, t->seed);
-	x = t->index[(size_t)h & (t->cap - 1)];
-	if (x != 0)
-		__builtin_prefetch(&t->client[(x & 0xffffffffu) - 1], 1);
+	k->p = client != NULL ? client : "-";
+	k->n = strnlen(k->p, INC_ADDR_MAX);
+	k->h = hash_bytes(k->p, k->n, t->seed);
 }
 
 void
-inc_prefetch_index(const struct inc_tracker *t, const char *client)
+inc_prefetch(const struct inc_tracker *t, uint64_t h)
 {
-	size_t n;
-	uint64_t h;
+	uint64_t x;
+	const char *c;
 
-	if (t->cap == 0 || client == NULL)
+	if (t->cap == 0)
 		return;
-	n = strnlen(client, INC_ADDR_MAX);
-	h = hash_bytes(client, n, t->seed);
-	__builtin_prefetch(&t->index[(size_t)h & (t->cap - 1)]);
+	x = t->index[(size_t)h & (t->cap - 1)];
+	if (x == 0)
+		return;
+	c = (const char *)&t->client[(x & 0xffffffffu) - 1];
+	__builtin_prefetch(c, 1);
+	__builtin_prefetch(c + 64, 1);
+	__builtin_prefetch(c + 128, 1);
+}
+
+void
+inc_prefetch_index(const struct inc_tracker *t, uint64_t h)
+{
+	if (t->cap > 0)
+		__builtin_prefetch(&t->index[(size_t)h & (t->cap - 1)]);
 }
 
 /* The client's entry, created when new; NULL past max_clients. */
 static struct inc_client *
-client_get(struct inc_tracker *t, const char *key)
+client_get(struct inc_tracker *t, const struct inc_key *k)
 {
-	size_t n = strnlen(key, INC_ADDR_MAX);
-	uint64_t h = hash_bytes(key, n, t->seed);
+	const char *key = k->p;
+	size_t n = k->n;
+	uint64_t h = k->h;
 	uint64_t *x;
 	struct inc_client *c;
 
@@ -548,13 +561,23 @@ enum rate_kind
 inc_add(struct inc_tracker *t, const struct attack_engine *e,
     const struct attack_req *rq, const struct attack_result *res)
 {
-	const char *client = rq->client ? rq->client : "-";
+	struct inc_key k;
+
+	inc_key(t, rq->client, &k);
+	return inc_add_key(t, e, rq, res, &k);
+}
+
+enum rate_kind
+inc_add_key(struct inc_tracker *t, const struct attack_engine *e,
+    const struct attack_req *rq, const struct attack_result *res,
+    const struct inc_key *k)
+{
 	struct inc_client *c;
 	struct incident *inc;
 	enum rate_kind fired = RATE_N;
 	int64_t now = (int64_t)rq->time;
 
-	if ((c = client_get(t, client)) == NULL) {
+	if ((c = client_get(t, k)) == NULL) {
 		if (t->count >= t->conf.max_clients)
 			t->dropped_clients++;
 		return RATE_N;

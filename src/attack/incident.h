@@ -134,15 +134,33 @@ void inc_release(struct inc_tracker *t);
 enum rate_kind inc_add(struct inc_tracker *t, const struct attack_engine *e,
     const struct attack_req *rq, const struct attack_result *res);
 
+/* A client address (rq->client: NUL-terminated, NULL for "-", cut at
+ * INC_ADDR_MAX bytes) with its hash in this tracker. */
+struct inc_key {
+	const char *p;
+	size_t n;
+	uint64_t h;
+};
+
+void inc_key(
+    const struct inc_tracker *t, const char *client, struct inc_key *k);
+
+/* inc_add with the key of rq->client, from inc_key() (hashed once for
+ * the prefetches below and the update). */
+enum rate_kind inc_add_key(struct inc_tracker *t, const struct attack_engine *e,
+    const struct attack_req *rq, const struct attack_result *res,
+    const struct inc_key *k);
+
 /*
- * Starts loading the client's tracking state into the cache: called
- * before attack_match, so that its work hides the memory latency inc_add
- * would otherwise wait for.  Optional; no effect on results.
+ * Loading a client's tracking state into the cache ahead of inc_add, so
+ * that work on other lines hides the memory latency inc_add would wait
+ * for.  Optional, and no effect on results (h may even be wrong).
+ * inc_prefetch_index() does not wait for memory: for a request two lines
+ * ahead; inc_prefetch() reads the index entry (so, best, one the other
+ * prefetched a line earlier) and starts loading the client's entry.
  */
-void inc_prefetch(const struct inc_tracker *t, const char *client);
-/* The first step of that, which does not wait for memory: for a request
- * further ahead. */
-void inc_prefetch_index(const struct inc_tracker *t, const char *client);
+void inc_prefetch_index(const struct inc_tracker *t, uint64_t h);
+void inc_prefetch(const struct inc_tracker *t, uint64_t h);
 
 /*
  * A later request as an event: the method copied into ev, the request

@@ -26,10 +26,11 @@
  *     OUT_JSON mode, nothing in OUT_NAGIOS.  Document every JSON field in
  *     docs/sakimori.8 and keep them stable.
  *   - free(state) releases everything.
- *   - hint(state, line, n), optional (NULL), sees the head of the line
- *     after the one whose record comes next, before it: a chance to start
- *     loading what that line will need (memory latency hidden behind the
- *     work on the current line).  It must not change any result.
+ *   - hint(state, line, n), optional (NULL), sees the head of a line to
+ *     come (in a batch scan the one two after the line whose record comes
+ *     next), before it: a chance to start loading what that line will
+ *     need (memory latency hidden behind the work on the lines before).
+ *     It must not change any result; it may not be called for some lines.
  */
 #ifndef LOGS_ANALYZER_H
 #define LOGS_ANALYZER_H

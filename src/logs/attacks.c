@@ -36,6 +36,10 @@ struct attacks {
 	struct inc_tracker inc;
 	const struct logs_opts *opts;
 	uint64_t requests, flagged;
+	/* the client hash of the line hinted last (whose index entry is on
+	 * its way into the cache), when ahead_set */
+	uint64_t ahead;
+	int ahead_set;
 	char *login_urls[33];
 };
 
@@ -295,6 +299,7 @@ attacks_record(void *st, const struct logs_rec *rec, struct report *r)
 	const struct logs_access *ac = &rec->u.a;
 	struct attack_req rq;
 	struct attack_result res;
+	struct inc_key key;
 	char client[64];
 	enum rate_kind fired;
 	size_t cn = ac->client.n < sizeof(client) - 1 ? ac->client.n
@@ -329,9 +334,10 @@ attacks_record(void *st, const struct logs_rec *rec, struct report *r)
 	rq.file = rec->file;
 	rq.line = rec->lineno;
 	a->requests++;
-	inc_prefetch(&a->inc, rq.client);
+	inc_key(&a->inc, rq.client, &key);
+	inc_prefetch(&a->inc, key.h);
 	attack_match(&a->engine, &rq, &res);
-	fired = inc_add(&a->inc, &a->engine, &rq, &res);
+	fired = inc_add_key(&a->inc, &a->engine, &rq, &res, &key);
 	if (res.nhits > 0) {
 		a->flagged++;
 		if (a->opts->attacks_list && a->opts->out != NULL)
@@ -631,23 +637,32 @@ attacks_finish(void *st, struct report *r, const struct out *o)
 	free(v);
 }
 
-/* The next line's first word is (in the common formats) its client:
- * start loading where that address's state is (attacks_record then
- * loads the state itself before matching the request). */
+/* A line to come (two ahead in a batch scan): its first word is (in the
+ * common formats) its client; start loading that address's index entry.
+ * The entry of the line hinted before, whose index entry should be in
+ * the cache by now, starts loading too (attacks_record finds both
+ * there). */
 static void
 attacks_hint(void *st, const char *line, size_t n)
 {
 	struct attacks *a = st;
+	struct inc_key k;
 	char client[64];
-	size_t k = 0;
+	size_t i = 0;
 
-	while (k < n && k < sizeof(client) - 1 && line[k] != ' ')
-		k++;
-	if (k == 0 || k == n || k == sizeof(client) - 1)
+	if (a->ahead_set)
+		inc_prefetch(&a->inc, a->ahead);
+	a->ahead_set = 0;
+	while (i < n && i < sizeof(client) - 1 && line[i] != ' ')
+		i++;
+	if (i == 0 || i == n || i == sizeof(client) - 1)
 		return;
-	memcpy(client, line, k);
-	client[k] = '\0';
-	inc_prefetch_index(&a->inc, client);
+	memcpy(client, line, i);
+	client[i] = '\0';
+	inc_key(&a->inc, client, &k);
+	inc_prefetch_index(&a->inc, k.h);
+	a->ahead = k.h;
+	a->ahead_set = 1;
 }
 
 const struct logs_analyzer_ops logs_attacks_ops = {

@@ -218,20 +218,28 @@ logs_scan_file(
 			break;
 		}
 		have += (size_t)k;
-		for (;;) {
-			char *nl = memchr(buf + start, '\n', have - start);
+		for (char *nl2 = NULL;;) {
+			char *nl = nl2 != NULL
+			    ? nl2
+			    : memchr(buf + start, '\n', have - start);
 			size_t len;
 
+			nl2 = NULL;
 			if (nl == NULL)
 				break;
 			len = (size_t)(nl - (buf + start));
-			/* the next line's head, when it is in the buffer */
+			/* the head of the line after the next one, when it is
+			 * in the buffer (the next line's end is kept for the
+			 * next turn) */
 			if (f->run != NULL && f->run->hints &&
-			    start + len + 1 < have)
-				logs_run_hint(f->run, nl + 1,
-				    have - (start + len + 1) < 64
-				        ? have - (start + len + 1)
-				        : 64);
+			    start + len + 1 < have &&
+			    (nl2 = memchr(nl + 1, '\n',
+			         have - (start + len + 1))) != NULL &&
+			    nl2 + 1 < buf + have) {
+				size_t m = (size_t)(buf + have - (nl2 + 1));
+
+				logs_run_hint(f->run, nl2 + 1, m < 64 ? m : 64);
+			}
 			if (skipping)
 				skipping = 0;
 			else if (len > max_line)
