@@ -35,13 +35,32 @@ table_row(struct table *t, const char *const *cells)
 		t->cells = nc;
 		t->caprow = ncap;
 	}
+	/* a row's cells are one allocation, each cell NUL-terminated
+	 * (row[0] is its start): a big table is not one small allocation
+	 * per cell */
 	row = t->cells + t->nrow * t->ncol;
-	for (unsigned i = 0; i < t->ncol; i++) {
-		struct strbuf sb = STRBUF_INIT(1 << 16);
-		const char *c = cells[i] ? cells[i] : "-";
+	{
+		struct strbuf one = STRBUF_INIT(1 << 16); /* a cell, cut */
+		struct strbuf all = STRBUF_INIT(0);
+		size_t off[TABLE_MAXCOL];
 
-		esc_text(&sb, c, strlen(c));
-		row[i] = sb.p ? sb.p : strdup("");
+		for (unsigned i = 0; i < t->ncol; i++) {
+			const char *c = cells[i] ? cells[i] : "-";
+
+			strbuf_reset(&one);
+			esc_text(&one, c, strlen(c));
+			off[i] = all.len;
+			if (strbuf_add(&all, one.p ? one.p : "", one.len) ==
+			        -1 ||
+			    strbuf_addc(&all, '\0') == -1) {
+				strbuf_release(&one);
+				strbuf_release(&all);
+				return -1;
+			}
+		}
+		strbuf_release(&one);
+		for (unsigned i = 0; i < t->ncol; i++)
+			row[i] = all.p + off[i];
 	}
 	t->nrow++;
 	return 0;
@@ -110,8 +129,8 @@ table_print(const struct table *t, FILE *fp, int color)
 void
 table_release(struct table *t)
 {
-	for (size_t i = 0; i < t->nrow * t->ncol; i++)
-		free(t->cells[i]);
+	for (size_t r = 0; r < t->nrow; r++)
+		free(t->cells[r * t->ncol]);
 	free(t->cells);
 	t->cells = NULL;
 	t->nrow = t->caprow = 0;
