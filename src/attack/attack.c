@@ -8,6 +8,7 @@
 
 #include "attack/attack.h"
 #include "attack/normalise.h"
+#include "base/mem.h"
 
 enum {
 	B_PATH,
@@ -55,7 +56,8 @@ attack_engine_memo(struct attack_engine *e, int on)
 		free(e->memo);
 		e->memo = NULL;
 	} else if (e->memo == NULL)
-		e->memo = calloc(ATTACK_MEMO_SLOTS, sizeof(*e->memo));
+		/* probed at random: in huge pages, no TLB miss per probe */
+		e->memo = mem_huge_calloc(ATTACK_MEMO_SLOTS * sizeof(*e->memo));
 }
 
 void

@@ -12,6 +12,7 @@
 
 #include "attack/incident.h"
 #include "base/hmap.h"
+#include "base/mem.h"
 
 struct rate_state {
 	int64_t start;
@@ -30,39 +31,13 @@ struct inc_client {
 	 * it by inc_ranked) */
 	uint64_t inc_requests, next_dropped;
 	int64_t inc_last;
-	int next_full; /* the incident's "next" list is full */
-	/* to 192 bytes: three whole cache lines (the array is aligned) */
-	char pad[192 - 180];
+	unsigned nnext;                   /* the incident's later requests */
+	const struct inc_next *next_last; /* ... the last one */
 };
 
 _Static_assert(sizeof(struct inc_client) == 192, "inc_client: 3 lines");
 
 #define HUGE_PAGE (2u << 20)
-
-/*
- * Zeroed memory for a big table, in transparent huge pages where the
- * kernel gives them for the asking ("madvise" mode): a table probed at
- * random costs a TLB miss per probe in 4 KiB pages, and filling it a page
- * fault per 4 KiB (both dear on a virtual machine).
- */
-static void *
-huge_calloc(size_t n)
-{
-	void *p = NULL;
-
-	if (n < HUGE_PAGE / 2) {
-		if (posix_memalign(&p, 64, n) != 0)
-			return NULL;
-		memset(p, 0, n);
-		return p;
-	}
-	n = (n + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
-	if (posix_memalign(&p, HUGE_PAGE, n) != 0)
-		return NULL;
-	(void)madvise(p, n, MADV_HUGEPAGE);
-	memset(p, 0, n);
-	return p;
-}
 
 /* Arena chunks: incidents, events and request texts, freed together. */
 struct inc_chunk {
@@ -246,7 +221,7 @@ client_grow(struct inc_tracker *t)
 	size_t ocap = t->cap, ncap = ocap ? ocap * 2 : 4096;
 	uint64_t *old = t->index;
 
-	if ((t->index = huge_calloc(ncap * sizeof(*t->index))) == NULL) {
+	if ((t->index = mem_huge_calloc(ncap * sizeof(*t->index))) == NULL) {
 		t->index = old;
 		return -1;
 	}
@@ -316,7 +291,7 @@ client_get(struct inc_tracker *t, const struct inc_key *k)
 		return NULL;
 	if (t->count == t->capclient) {
 		size_t nc = t->capclient ? t->capclient * 2 : 1024;
-		struct inc_client *p = huge_calloc(nc * sizeof(*p));
+		struct inc_client *p = mem_huge_calloc(nc * sizeof(*p));
 
 		if (p == NULL)
 			return NULL;
@@ -399,10 +374,11 @@ fill_event(
 	ev->bytes = (int64_t)rq->bytes;
 }
 
-/* Appends rq to the incident's later requests; -1 when out of memory. */
+/* Appends rq to the address's later requests (touching neither the
+ * incident nor the request before); -1 when out of memory. */
 static int
 add_next(
-    struct inc_tracker *t, struct incident *inc, const struct attack_req *rq)
+    struct inc_tracker *t, struct inc_client *c, const struct attack_req *rq)
 {
 	size_t pn, qn, len = req_cut(rq, &pn, &qn);
 	size_t mlen = rq->method_len < 15 ? rq->method_len : 15;
@@ -412,7 +388,7 @@ add_next(
 
 	if (x == NULL)
 		return -1;
-	x->link = NULL;
+	x->prev = c->next_last;
 	x->file = intern_name(t, rq->file);
 	x->time = (int64_t)rq->time;
 	x->line = rq->line;
@@ -423,13 +399,26 @@ add_next(
 	if (mlen > 0)
 		memcpy(x->text, rq->method, mlen);
 	req_copy(x->text + mlen, rq, pn, qn, len);
-	if (inc->next_tail != NULL)
-		inc->next_tail->link = x;
-	else
-		inc->next = x;
-	inc->next_tail = x;
-	inc->nnext++;
+	c->next_last = x;
+	c->nnext++;
 	return 0;
+}
+
+unsigned
+inc_next_list(
+    const struct incident *inc, const struct inc_next *v[INC_NEXT_MAX])
+{
+	unsigned n = 0;
+
+	for (const struct inc_next *x = inc->next_last; x != NULL; x = x->prev)
+		n++;
+	if (n > INC_NEXT_MAX)
+		n = INC_NEXT_MAX; /* cannot be: a guard */
+	unsigned i = n;
+	for (const struct inc_next *x = inc->next_last; x != NULL && i > 0;
+	     x = x->prev)
+		v[--i] = x;
+	return n;
 }
 
 void
@@ -598,10 +587,9 @@ inc_add_key(struct inc_tracker *t, const struct attack_engine *e,
 			c->inc_requests++;
 			if (now > c->inc_last)
 				c->inc_last = now;
-			if (c->next_full || add_next(t, inc, rq) == -1)
+			if (c->nnext >= INC_NEXT_MAX ||
+			    add_next(t, c, rq) == -1)
 				c->next_dropped++;
-			else
-				c->next_full = inc->nnext >= INC_NEXT_MAX;
 		}
 		return RATE_N;
 	}
@@ -694,6 +682,8 @@ inc_ranked(struct inc_tracker *t, size_t *n)
 			inc->requests = t->client[i].inc_requests;
 			inc->last = t->client[i].inc_last;
 			inc->next_dropped = t->client[i].next_dropped;
+			inc->nnext = t->client[i].nnext;
+			inc->next_last = t->client[i].next_last;
 			score(inc);
 			v[k++] = inc;
 		}

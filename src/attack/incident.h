@@ -68,7 +68,7 @@ struct inc_event {
  * the tracker's memory.  inc_next_event() gives one as an event.
  */
 struct inc_next {
-	const struct inc_next *link; /* the address's following one */
+	const struct inc_next *prev; /* the address's one before, or NULL */
 	const char *file;            /* the tracker's copy */
 	int64_t time;
 	uint64_t line;
@@ -95,9 +95,9 @@ struct incident {
 	int rate_fired;       /* bit per enum rate_kind */
 	struct inc_event *ev; /* grown as needed, at most INC_EVENTS_MAX */
 	unsigned nev, capev;
-	/* later, non-flagged requests (at most INC_NEXT_MAX), in order */
-	const struct inc_next *next;
-	struct inc_next *next_tail;
+	/* later, non-flagged requests (at most INC_NEXT_MAX): the last one
+	 * (inc_next_list() gives them in order) */
+	const struct inc_next *next_last;
 	unsigned nnext;
 	uint64_t next_dropped;
 	double score;
@@ -167,6 +167,11 @@ void inc_prefetch(const struct inc_tracker *t, uint64_t h);
  * pointing into n (valid while the tracker is); rule 0, class NULL.
  */
 void inc_next_event(const struct inc_next *n, struct inc_event *ev);
+
+/* The incident's later requests in order into v (INC_NEXT_MAX of them at
+ * most); returns their number. */
+unsigned inc_next_list(
+    const struct incident *inc, const struct inc_next *v[INC_NEXT_MAX]);
 
 /*
  * The incidents ranked, worst first (successes, then severity, then

@@ -417,6 +417,8 @@ print_incident_json(
 {
 	json_t *j = json_object(), *cls = json_array(), *st = json_object(),
 	       *tl = json_array(), *nx = json_array();
+	const struct inc_next *nv[INC_NEXT_MAX];
+	unsigned nn;
 	char when[40];
 	static const char *const sc[] = {
 	    "1xx", "2xx", "3xx", "4xx", "5xx", "other"};
@@ -455,10 +457,11 @@ print_incident_json(
 	    json_integer(
 	        (json_int_t)(inc->attacks > inc->nev ? inc->attacks - inc->nev
 	                                             : 0)));
-	for (const struct inc_next *x = inc->next; x != NULL; x = x->link) {
+	nn = inc_next_list(inc, nv);
+	for (unsigned i = 0; i < nn; i++) {
 		struct inc_event ev;
 
-		inc_next_event(x, &ev);
+		inc_next_event(nv[i], &ev);
 		json_array_append_new(nx, event_json(&ev, 0));
 	}
 	jset(j, "next", nx);
@@ -604,6 +607,8 @@ attacks_finish(void *st, struct report *r, const struct out *o)
 		table_release(&t);
 		for (size_t i = 0; i < n && i < top; i++) {
 			struct incident *inc = v[i];
+			const struct inc_next *nv[INC_NEXT_MAX];
+			unsigned nn;
 
 			if (inc->worst < ASEV_MEDIUM && !inc->succeeded)
 				continue;
@@ -615,13 +620,13 @@ attacks_finish(void *st, struct report *r, const struct out *o)
 				fprintf(o->fp, "    ... %llu more\n",
 				    (unsigned long long)(inc->attacks -
 				        inc->nev));
-			if (inc->nnext > 0)
+			nn = inc_next_list(inc, nv);
+			if (nn > 0)
 				fprintf(o->fp, "  then:\n");
-			for (const struct inc_next *x = inc->next; x != NULL;
-			     x = x->link) {
+			for (unsigned k = 0; k < nn; k++) {
 				struct inc_event ev;
 
-				inc_next_event(x, &ev);
+				inc_next_event(nv[k], &ev);
 				print_event_line(o->fp, "next", &ev);
 			}
 			if (inc->next_dropped)
