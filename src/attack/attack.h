@@ -79,7 +79,7 @@ struct attack_result {
  * normalisation and scans.  The results are exactly those of a scan.
  */
 #define ATTACK_MEMO_SLOTS 16384 /* power of two */
-#define ATTACK_MEMO_KEY 232     /* longer values are always scanned */
+#define ATTACK_MEMO_KEY 216     /* longer values are always scanned */
 #define ATTACK_MEMO_HITS 6      /* values with more hits are not kept */
 
 struct attack_memo {
@@ -90,6 +90,8 @@ struct attack_memo {
 	uint32_t rule[ATTACK_MEMO_HITS];
 	char key[ATTACK_MEMO_KEY];
 };
+
+_Static_assert(sizeof(struct attack_memo) == 256, "memo entry: 4 lines");
 
 struct attack_engine {
 	struct attack_ruleset rules;

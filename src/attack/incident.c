@@ -184,7 +184,10 @@ inc_release(struct inc_tracker *t)
 		free(c);
 	}
 	free(t->index);
-	free(t->client);
+	if (t->client_map != NULL)
+		mem_unreserve(t->client_map, t->client_maplen);
+	else
+		free(t->client);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -289,11 +292,25 @@ client_get(struct inc_tracker *t, const struct inc_key *k)
 	/* the index at most half full */
 	if ((t->count + 1) * 2 > t->cap && client_grow(t) == -1)
 		return NULL;
-	if (t->count == t->capclient) {
-		size_t nc = t->capclient ? t->capclient * 2 : 1024;
-		struct inc_client *p = mem_huge_calloc(nc * sizeof(*p));
+	if (t->count == 0 && t->client == NULL) {
+		/* room for every address the tracker may keep, taken as the
+		 * addresses come: no copy, no zeroing twice */
+		size_t m = t->conf.max_clients < 0xfffffffeu
+		    ? t->conf.max_clients
+		    : 0xfffffffeu;
 
-		if (p == NULL)
+		if (m <= SIZE_MAX / sizeof(struct inc_client) &&
+		    (t->client = mem_reserve(m * sizeof(struct inc_client),
+		         &t->client_map, &t->client_maplen)) != NULL)
+			t->capclient = m;
+	}
+	if (t->count == t->capclient) {
+		/* no room reserved: grown by doubling */
+		size_t nc = t->capclient ? t->capclient * 2 : 1024;
+		struct inc_client *p;
+
+		if (t->client_map != NULL ||
+		    (p = mem_huge_calloc(nc * sizeof(*p))) == NULL)
 			return NULL;
 		if (t->count > 0)
 			memcpy(p, t->client, t->count * sizeof(*p));

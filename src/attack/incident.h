@@ -114,6 +114,8 @@ struct inc_tracker {
 	size_t cap;      /* of index, a power of two */
 	struct inc_client *client; /* dense, count of them */
 	size_t count, capclient;
+	void *client_map; /* client's reserved space (mem_reserve), or NULL */
+	size_t client_maplen;
 	uint64_t seed;
 	struct inc_chunk *arena;
 	struct inc_name *names; /* file names seen, copied into the arena */

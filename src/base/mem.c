@@ -3,6 +3,7 @@
  */
 #include "base/mem.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -26,4 +27,33 @@ mem_huge_calloc(size_t n)
 	(void)madvise(p, n, MADV_HUGEPAGE);
 	memset(p, 0, n);
 	return p;
+}
+
+void *
+mem_reserve(size_t n, void **base, size_t *len)
+{
+	size_t r = (n + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+	char *p, *a;
+
+	*base = NULL;
+	*len = 0;
+	if (n == 0 || r < n || r + HUGE_PAGE < r)
+		return NULL;
+	p = mmap(NULL, r + HUGE_PAGE, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	a = (char *)(((uintptr_t)p + HUGE_PAGE - 1) &
+	    ~(uintptr_t)(HUGE_PAGE - 1));
+	(void)madvise(a, r, MADV_HUGEPAGE);
+	*base = p;
+	*len = r + HUGE_PAGE;
+	return a;
+}
+
+void
+mem_unreserve(void *base, size_t len)
+{
+	if (base != NULL && len > 0)
+		(void)munmap(base, len);
 }

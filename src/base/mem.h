@@ -15,4 +15,14 @@
  */
 void *mem_huge_calloc(size_t n);
 
+/*
+ * Address space for up to n bytes that grow in place: nothing is
+ * allocated until touched, zero when first touched, in transparent huge
+ * pages (where the kernel gives them) - so a table that would otherwise
+ * grow by doubling is neither copied nor zeroed again.  NULL when the
+ * space cannot be had (*len is then 0); mem_unreserve() frees it.
+ */
+void *mem_reserve(size_t n, void **base, size_t *len);
+void mem_unreserve(void *base, size_t len);
+
 #endif
