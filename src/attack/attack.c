@@ -257,28 +257,66 @@ cut(size_t n)
 	return n > ATTACK_FIELD_MAX ? ATTACK_FIELD_MAX : n;
 }
 
+static uint64_t
+load64(const char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return v;
+}
+
+static uint64_t
+load32(const char *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
+static uint64_t
+rotl64(uint64_t x, int r)
+{
+	return x << r | x >> (64 - r);
+}
+
 /*
  * The memo's slot for a field value: a seeded hash of its length, its
- * first and its last 16 bytes.  It need not see every byte, as a hit is
- * confirmed by comparing the whole value; values made to share a slot
- * only cost their scans.
+ * first and its last 16 bytes (all of a shorter value, read as
+ * overlapping words), the four words mixed side by side rather than one
+ * after the other (five of these per request).  It need not see every
+ * byte, as a hit is confirmed by comparing the whole value; values made
+ * to share a slot only cost their scans.
  */
 static uint64_t
 memo_hash(const char *p, size_t n, uint64_t seed, unsigned field)
 {
-	uint64_t h = seed ^ ((uint64_t)n << 8 | field) * 0x9e3779b97f4a7c15ULL;
-	uint64_t w[4] = {0, 0, 0, 0};
+	uint64_t a = 0, b = 0, c = 0, d = 0, k, h;
 
 	if (n >= 16) {
-		memcpy(w, p, 16);
-		memcpy(w + 2, p + n - 16, 16);
-	} else
-		memcpy(w, p, n);
-	for (int i = 0; i < 4; i++) {
-		h = (h ^ w[i]) * 0xff51afd7ed558ccdULL;
-		h ^= h >> 32;
+		a = load64(p);
+		b = load64(p + 8);
+		c = load64(p + n - 16);
+		d = load64(p + n - 8);
+	} else if (n >= 8) {
+		a = load64(p);
+		b = load64(p + n - 8);
+	} else if (n >= 4) {
+		a = load32(p) | load32(p + n - 4) << 32;
+	} else if (n > 0) {
+		a = (uint64_t)(unsigned char)p[0] |
+		    (uint64_t)(unsigned char)p[n / 2] << 8 |
+		    (uint64_t)(unsigned char)p[n - 1] << 16;
 	}
-	return h;
+	k = seed ^ ((uint64_t)n << 8 | field);
+	h = (a ^ k) * 0x9e3779b97f4a7c15ULL ^
+	    rotl64((b ^ seed) * 0xc2b2ae3d27d4eb4fULL, 23) ^
+	    rotl64((c ^ k) * 0x165667b19e3779f9ULL, 41) ^
+	    rotl64((d ^ seed) * 0xff51afd7ed558ccdULL, 57);
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	return h ^ h >> 32;
 }
 
 /* Normalises and scans one field (all of its forms) into fr. */
