@@ -27,7 +27,7 @@
  *     docs/sakimori.8 and keep them stable.
  *   - free(state) releases everything.
  *   - hint(state, line, n), optional (NULL), sees the head of a line to
- *     come (in a batch scan the one two after the line whose record comes
+ *     come (in a batch scan the third after the line whose record comes
  *     next), before it: a chance to start loading what that line will
  *     need (memory latency hidden behind the work on the lines before).
  *     It must not change any result; it may not be called for some lines.

@@ -36,10 +36,10 @@ struct attacks {
 	struct inc_tracker inc;
 	const struct logs_opts *opts;
 	uint64_t requests, flagged;
-	/* the client hash of the line hinted last (whose index entry is on
-	 * its way into the cache), when ahead_set */
-	uint64_t ahead;
-	int ahead_set;
+	/* the client hashes of the lines hinted last and the time before
+	 * (whose index entries are on their way into the cache), when set */
+	uint64_t ahead[2];
+	int ahead_set[2];
 	char *login_urls[33];
 };
 
@@ -642,11 +642,11 @@ attacks_finish(void *st, struct report *r, const struct out *o)
 	free(v);
 }
 
-/* A line to come (two ahead in a batch scan): its first word is (in the
- * common formats) its client; start loading that address's index entry.
- * The entry of the line hinted before, whose index entry should be in
- * the cache by now, starts loading too (attacks_record finds both
- * there). */
+/* A line to come (three ahead in a batch scan): its first word is (in
+ * the common formats) its client; start loading that address's index
+ * entry.  The entry of the line hinted the time before, whose index
+ * entry should be in the cache by now, starts loading too
+ * (attacks_record finds both there). */
 static void
 attacks_hint(void *st, const char *line, size_t n)
 {
@@ -655,9 +655,11 @@ attacks_hint(void *st, const char *line, size_t n)
 	char client[64];
 	size_t i = 0;
 
-	if (a->ahead_set)
-		inc_prefetch(&a->inc, a->ahead);
-	a->ahead_set = 0;
+	if (a->ahead_set[1])
+		inc_prefetch(&a->inc, a->ahead[1]);
+	a->ahead[1] = a->ahead[0];
+	a->ahead_set[1] = a->ahead_set[0];
+	a->ahead_set[0] = 0;
 	while (i < n && i < sizeof(client) - 1 && line[i] != ' ')
 		i++;
 	if (i == 0 || i == n || i == sizeof(client) - 1)
@@ -666,8 +668,8 @@ attacks_hint(void *st, const char *line, size_t n)
 	client[i] = '\0';
 	inc_key(&a->inc, client, &k);
 	inc_prefetch_index(&a->inc, k.h);
-	a->ahead = k.h;
-	a->ahead_set = 1;
+	a->ahead[0] = k.h;
+	a->ahead_set[0] = 1;
 }
 
 const struct logs_analyzer_ops logs_attacks_ops = {

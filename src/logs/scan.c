@@ -218,27 +218,41 @@ logs_scan_file(
 			break;
 		}
 		have += (size_t)k;
-		for (char *nl2 = NULL;;) {
-			char *nl = nl2 != NULL
-			    ? nl2
-			    : memchr(buf + start, '\n', have - start);
+		/* the ends of the lines after this one, found ahead for
+		 * the hints (queued for the next turns) */
+		char *ahead[2];
+		size_t nahead = 0;
+
+		for (;;) {
+			char *nl;
 			size_t len;
 
-			nl2 = NULL;
+			if (nahead > 0) {
+				nl = ahead[0];
+				ahead[0] = ahead[1];
+				nahead--;
+			} else
+				nl = memchr(buf + start, '\n', have - start);
 			if (nl == NULL)
 				break;
 			len = (size_t)(nl - (buf + start));
-			/* the head of the line after the next one, when it is
-			 * in the buffer (the next line's end is kept for the
-			 * next turn) */
-			if (f->run != NULL && f->run->hints &&
-			    start + len + 1 < have &&
-			    (nl2 = memchr(nl + 1, '\n',
-			         have - (start + len + 1))) != NULL &&
-			    nl2 + 1 < buf + have) {
-				size_t m = (size_t)(buf + have - (nl2 + 1));
+			/* the head of the third line after this one, when it
+			 * is in the buffer */
+			if (f->run != NULL && f->run->hints) {
+				char *e = nahead > 0 ? ahead[nahead - 1] : nl;
 
-				logs_run_hint(f->run, nl2 + 1, m < 64 ? m : 64);
+				while (nahead < 2 && e + 1 < buf + have &&
+				    (e = memchr(e + 1, '\n',
+				         (size_t)(buf + have - (e + 1)))) !=
+				        NULL)
+					ahead[nahead++] = e;
+				if (nahead == 2 && ahead[1] + 1 < buf + have) {
+					size_t m = (size_t)(buf + have -
+					    (ahead[1] + 1));
+
+					logs_run_hint(f->run, ahead[1] + 1,
+					    m < 64 ? m : 64);
+				}
 			}
 			if (skipping)
 				skipping = 0;
