@@ -61,7 +61,9 @@ sm_delay(struct mail_span v)
 	    cur_u64(&c, end, &m) == -1 || cur_char(&c, end, ':') == -1 ||
 	    cur_u64(&c, end, &s) == -1)
 		return -1;
-	return (double)(d * 86400 + h * 3600 + m * 60 + s);
+	/* in double: absurd values stay absurd instead of wrapping */
+	return (double)d * 86400 + (double)h * 3600 + (double)m * 60 +
+	    (double)s;
 }
 
 /* relay=name [addr] (may be forged) or relay=[addr] or relay=user@localhost */
