@@ -307,7 +307,7 @@ attacks_record(void *st, const struct logs_rec *rec, struct report *r)
 
 	if (rec->kind != LOGS_KIND_ACCESS)
 		return;
-	memset(&rq, 0, sizeof(rq));
+	/* every field of rq is set below (no memset: once per line) */
 	if (cn > 0)
 		memcpy(client, ac->client.p, cn);
 	client[cn] = '\0';

@@ -138,6 +138,29 @@ p_is_addr(const char *s, size_t n)
 	return (dots == 3 && colons == 0) || colons >= 2;
 }
 
+/*
+ * An empty record (what a memset and the -1s give), field by field: a
+ * memset of the whole is a "rep stos" that costs more than the rest of
+ * the parse's stores on some CPUs, once per line.
+ */
+static void
+access_clear(struct logs_access *a)
+{
+	const struct logs_str none = {NULL, 0};
+
+	_Static_assert(sizeof(struct logs_access) ==
+	        12 * sizeof(struct logs_str) + sizeof(struct logs_time) +
+	            3 * sizeof(int64_t),
+	    "logs_access: a field was added, clear it here");
+	a->client = a->forwarded = a->ident = a->user = none;
+	memset(&a->time, 0, sizeof(a->time));
+	a->request = a->method = a->path = a->query = a->protocol = none;
+	a->status = -1;
+	a->bytes = -1;
+	a->referrer = a->user_agent = a->vhost = none;
+	a->duration_us = -1;
+}
+
 /* Words before the '[' of the time: a comma-list counts as one group. */
 struct grp {
 	const char *p;
@@ -185,10 +208,7 @@ logs_parse_clf(const char *line, size_t n, struct logs_access *a)
 	unsigned ng = 0;
 	int64_t v;
 
-	memset(a, 0, sizeof(*a));
-	a->status = -1;
-	a->bytes = -1;
-	a->duration_us = -1;
+	access_clear(a);
 
 	/* Groups of words up to "[time]". */
 	while (p < end && *p != '[') {
