@@ -179,6 +179,29 @@ rules_put(struct attack_ruleset *rs, struct attack_rule *r, struct err *err)
 	return 0;
 }
 
+/* A stanza is complete: 0, or -1 with err. */
+static int
+check_rule(const struct attack_rule *r, struct err *err)
+{
+	if (r->id == 0)
+		return err_set(err, 0, "%s: rule without an id", r->origin);
+	if (!r->disabled) {
+		if (r->cls[0] == '\0')
+			return err_set(err, 0, "%s: rule %u has no class",
+			    r->origin, r->id);
+		if ((r->pattern == NULL) == (r->anomaly[0] == '\0'))
+			return err_set(err, 0,
+			    "%s: rule %u needs a pattern or an anomaly (one "
+			    "of them)",
+			    r->origin, r->id);
+		if (r->pattern != NULL && r->fields == 0)
+			return err_set(err, 0, "%s: rule %u has no fields",
+			    r->origin, r->id);
+	}
+	return 0;
+}
+
+/* The stanza in r (if open) ends: into rs, or its pattern freed with -1. */
 static int
 finish(struct attack_ruleset *rs, struct attack_rule *r, int *open,
     struct err *err)
@@ -186,21 +209,12 @@ finish(struct attack_ruleset *rs, struct attack_rule *r, int *open,
 	if (!*open)
 		return 0;
 	*open = 0;
-	if (r->id == 0)
-		return err_set(err, 0, "%s: rule without an id", r->origin);
-	if (!r->disabled) {
-		if (r->cls[0] == '\0')
-			return err_set(err, 0, "%s: rule %u has no class",
-			    r->origin, r->id);
-		if (r->pattern == NULL && r->anomaly[0] == '\0')
-			return err_set(err, 0,
-			    "%s: rule %u has neither pattern nor anomaly",
-			    r->origin, r->id);
-		if (r->pattern != NULL && r->fields == 0)
-			return err_set(err, 0, "%s: rule %u has no fields",
-			    r->origin, r->id);
+	if (check_rule(r, err) == -1 || rules_put(rs, r, err) == -1) {
+		free(r->pattern);
+		r->pattern = NULL;
+		return -1;
 	}
-	return rules_put(rs, r, err);
+	return 0;
 }
 
 int

@@ -236,6 +236,8 @@ rules_parse_and_override(void **state)
 	const char para[] = "id: 10\nclass: x\npattern: a\n\n"
 	                    "id: 11\nclass: x\nparanoia: 3\npattern: b\n";
 	const char para5[] = "id: 12\nclass: x\nparanoia: 5\npattern: c\n";
+	const char both[] = "id: 13\nclass: x\npattern: d\nanomaly: crlf\n";
+	const char noid[] = "class: x\npattern: e\n\n";
 
 	(void)state;
 	rules_init(&rs);
@@ -263,6 +265,20 @@ rules_parse_and_override(void **state)
 	assert_int_equal(
 	    rules_parse(&rs, "p5", para5, strlen(para5), &err), -1);
 	assert_non_null(strstr(err.msg, "paranoia"));
+	rules_release(&rs);
+
+	/* a stanza with both a pattern and an anomaly is refused; one that
+	 * ends incomplete (no id) frees its pattern (fuzz_rules found the
+	 * leak; the ASan run of this test fails without the fix) */
+	rules_init(&rs);
+	assert_int_equal(
+	    rules_parse(&rs, "both", both, strlen(both), &err), -1);
+	assert_non_null(strstr(err.msg, "pattern or an anomaly"));
+	assert_int_equal(rs.n, 0);
+	assert_int_equal(
+	    rules_parse(&rs, "noid", noid, strlen(noid), &err), -1);
+	assert_non_null(strstr(err.msg, "without an id"));
+	assert_int_equal(rs.n, 0);
 	rules_release(&rs);
 }
 
