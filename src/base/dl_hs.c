@@ -1,9 +1,13 @@
 /*
  * dl_hs.c - the Hyperscan functions sakimori calls, loaded from libhs at
  * their first call (see dynlib.h).  The declarations are Hyperscan's own
- * (hs/hs.h), so a changed signature fails the build.
+ * (hs/hs.h), so a changed signature fails the build.  hs_scan also works
+ * around a read past the end of the data in Hyperscan 5.4 (see there).
  */
 #include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <hs/hs.h>
 
@@ -86,13 +90,43 @@ hs_populate_platform(hs_platform_info_t *platform)
 	return DYNLIB_REAL(hs_populate_platform)(platform);
 }
 
+/*
+ * Hyperscan 5.4 (Debian 12's libhyperscan5) reads up to 32 bytes past the
+ * end of the data in its AVX-512 VBMI literal matcher (fat Teddy; the same
+ * code in Vectorscan was fixed by VectorCamp/vectorscan#333).  Harmless
+ * inside a mapped page, a SIGSEGV when the data ends just before an
+ * unmapped one: fuzz_klog hit it in CI, and a log line at the very end of
+ * a mapping would too.  Data that ends within SCAN_SLACK bytes of a page
+ * boundary is therefore scanned from a copy with room after it; match
+ * offsets are the same, and the other 98% of scans are not copied.
+ */
+#define SCAN_SLACK 64
+#define SCAN_PAGE 4096 /* the smallest page: a boundary of every size */
+#define SCAN_STACK 4096
+
 hs_error_t HS_CDECL
 hs_scan(const hs_database_t *db, const char *data, unsigned int length,
     unsigned int flags, hs_scratch_t *scratch, match_event_handler onEvent,
     void *context)
 {
-	return DYNLIB_REAL(hs_scan)(
-	    db, data, length, flags, scratch, onEvent, context);
+	uintptr_t last = (uintptr_t)data + length - 1;
+	char stack[SCAN_STACK + SCAN_SLACK], *copy;
+	hs_error_t rc;
+
+	if (length == 0 || (last & (SCAN_PAGE - 1)) < SCAN_PAGE - SCAN_SLACK)
+		return DYNLIB_REAL(hs_scan)(
+		    db, data, length, flags, scratch, onEvent, context);
+	copy =
+	    length <= SCAN_STACK ? stack : malloc((size_t)length + SCAN_SLACK);
+	if (copy == NULL)
+		return HS_NOMEM;
+	memcpy(copy, data, length);
+	memset(copy + length, 0, SCAN_SLACK);
+	rc = DYNLIB_REAL(hs_scan)(
+	    db, copy, length, flags, scratch, onEvent, context);
+	if (copy != stack)
+		free(copy);
+	return rc;
 }
 
 hs_error_t HS_CDECL

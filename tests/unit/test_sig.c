@@ -2,7 +2,7 @@
  * test_sig.c - the signature engine's compiled-database cache (written,
  * reused, and ignored when corrupt, cut, from another CPU or for other
  * rules) and the field memo (a repeated field value gives exactly what a
- * scan gives).
+ * scan gives); hs_scan on data that ends just before an unmapped page.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,7 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
+
+#include <hs/hs.h>
 
 #include <cmocka.h>
 
@@ -237,6 +240,67 @@ memo_same(void **state)
 	attack_engine_release(&e);
 }
 
+static int
+count_match(unsigned int id, unsigned long long from, unsigned long long to,
+    unsigned int flags, void *ctx)
+{
+	(void)id;
+	(void)from;
+	(void)to;
+	(void)flags;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+/*
+ * Hyperscan 5.4's AVX-512 VBMI literal matcher reads past the end of the
+ * data (a SIGSEGV here, without the work-around in base/dl_hs.c, on a CPU
+ * with AVX-512 VBMI); every suffix of a text is scanned where it ends on
+ * the last byte before a page with no access, and the matches are those
+ * of the same text scanned anywhere else.
+ */
+static void
+scan_at_the_end_of_a_mapping(void **state)
+{
+	static const char *const pats[] = {
+	    "bat|cat|mat|rat|fat|sat|pat|hat|vat"};
+	static const unsigned flags[] = {HS_FLAG_CASELESS};
+	static const unsigned ids[] = {1};
+	const char *text = "VAt hat pat sat fat rat mat ca";
+	size_t n = strlen(text), page = (size_t)sysconf(_SC_PAGESIZE);
+	hs_database_t *db = NULL;
+	hs_compile_error_t *ce = NULL;
+	hs_scratch_t *scr = NULL;
+	char *map;
+
+	(void)state;
+	assert_int_equal(hs_compile_multi(pats, flags, ids, 1, HS_MODE_BLOCK,
+	                     NULL, &db, &ce),
+	    HS_SUCCESS);
+	assert_int_equal(hs_alloc_scratch(db, &scr), HS_SUCCESS);
+	map = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(map != MAP_FAILED);
+	assert_int_equal(mprotect(map + page, page, PROT_NONE), 0);
+	for (size_t len = 1; len <= n; len++) {
+		char *at_end = map + page - len;
+		int here = 0, there = 0;
+
+		memcpy(at_end, text + n - len, len);
+		assert_int_equal(hs_scan(db, at_end, (unsigned)len, 0, scr,
+		                     count_match, &here),
+		    HS_SUCCESS);
+		memmove(map, at_end, len);
+		assert_int_equal(hs_scan(db, map, (unsigned)len, 0, scr,
+		                     count_match, &there),
+		    HS_SUCCESS);
+		assert_int_equal(here, there);
+	}
+	assert_int_equal(munmap(map, 2 * page), 0);
+	hs_free_scratch(scr);
+	hs_free_database(db);
+}
+
 int
 main(void)
 {
@@ -246,6 +310,7 @@ main(void)
 	    cmocka_unit_test(cache_foreign),
 	    cmocka_unit_test(cache_other_rules),
 	    cmocka_unit_test(memo_same),
+	    cmocka_unit_test(scan_at_the_end_of_a_mapping),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
