@@ -268,8 +268,9 @@ mail_parse_postfix(const char *comp, size_t complen, const char *msg,
 				ev->kind = MAIL_EV_CONNECT;
 			return ev->kind;
 		}
+		/* the client comes between "warning: " and ": SASL " */
 		if (span_starts(cur, n, "warning: ") &&
-		    (p = mail_find(cur, n, ": SASL ")) != NULL &&
+		    (p = mail_find(cur + 9, n - 9, ": SASL ")) != NULL &&
 		    mail_find(p, (size_t)(end - p), "authentication failed") !=
 		        NULL) {
 			cur += 9;

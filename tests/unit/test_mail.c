@@ -271,6 +271,24 @@ postfix_fail2ban_clients(void **state)
 	free(exp);
 }
 
+/* "warning: SASL ...": the ": SASL " is inside "warning: " itself, so there
+ * is no client between them (fuzz_mail_postfix: a read before its span). */
+static void
+postfix_sasl_warning_without_client(void **state)
+{
+	const char *m = "warning: SASL +usr/locauthentication failed";
+	const char *ok = "warning: unknown[192.0.2.7]: SASL LOGIN "
+	                 "authentication failed: UGFzc3dvcmQ6";
+	struct mail_event ev;
+
+	(void)state;
+	mail_parse_postfix("smtpd", 5, m, strlen(m), &ev);
+	assert_int_not_equal(ev.kind, MAIL_EV_AUTH_FAIL);
+	mail_parse_postfix("smtpd", 5, ok, strlen(ok), &ev);
+	assert_int_equal(ev.kind, MAIL_EV_AUTH_FAIL);
+	assert_true(span_is(ev.client_addr, "192.0.2.7"));
+}
+
 /* sendmail rejections quoted by OSSEC: client, queue id, Relaying denied. */
 static void
 sendmail_rejects(void **state)
@@ -709,6 +727,7 @@ main(void)
 	    cmocka_unit_test(postfix_corpus_fields),
 	    cmocka_unit_test(postfix_deliveries),
 	    cmocka_unit_test(postfix_fail2ban_clients),
+	    cmocka_unit_test(postfix_sasl_warning_without_client),
 	    cmocka_unit_test(sendmail_rejects),
 	    cmocka_unit_test(sendmail_session),
 	    cmocka_unit_test(exim_session),
