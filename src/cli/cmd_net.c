@@ -257,6 +257,7 @@ net_conns(struct cli *cli, struct net_count_opts *o, size_t top)
 	if (o->plen6 == 0)
 		o->plen6 =
 		    (unsigned)conf_setting_num(&cli->conf, "net-prefix-v6", 64);
+	o->no_bpf = !conf_setting_bool(&cli->conf, "net-bpf", 1);
 	if (o->plen4 > 32 || o->plen6 > 128 || o->plen4 == 0 || o->plen6 == 0) {
 		log_warnx("net-prefix-v4 must be 1..32 and net-prefix-v6 "
 		          "1..128");

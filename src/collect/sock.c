@@ -24,6 +24,7 @@
 #include "base/err.h"
 #include "base/fileio.h"
 #include "base/strbuf.h"
+#include "collect/sock_bpf.h"
 
 /* /proc/net/tcp of a busy server: about 150 bytes a socket. */
 #define PROC_MAX ((size_t)1 << 30)
@@ -349,11 +350,10 @@ diag_cb(const struct nlmsghdr *nlh, void *data)
  * falls back to /proc), or -1 with err.
  */
 static int
-diag_dump(struct mnl_socket *nl, int family, int proto, uint32_t states,
-    const void *bc, size_t bclen, struct diag_ctx *c, struct err *err)
+dump_into(struct mnl_socket *nl, int family, int proto, uint32_t states,
+    const void *bc, size_t bclen, struct diag_ctx *c, char *buf, size_t bufsz,
+    struct err *err)
 {
-	/* a large buffer lets the kernel fill 32 KiB dump messages */
-	static _Thread_local char buf[65536];
 	struct nlmsghdr *nlh;
 	unsigned seq = (unsigned)time(NULL), portid;
 	uint32_t kstates = states != 0 ? states : 0xffffffffu;
@@ -398,7 +398,7 @@ diag_dump(struct mnl_socket *nl, int family, int proto, uint32_t states,
 	c->states = states;
 	c->rc = 0;
 	for (;;) {
-		n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+		n = mnl_socket_recvfrom(nl, buf, bufsz);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -423,6 +423,23 @@ diag_dump(struct mnl_socket *nl, int family, int proto, uint32_t states,
 			    family == AF_INET6 ? "6" : "");
 		}
 	}
+}
+
+static int
+diag_dump(struct mnl_socket *nl, int family, int proto, uint32_t states,
+    const void *bc, size_t bclen, struct diag_ctx *c, struct err *err)
+{
+	/* a large buffer lets the kernel fill 32 KiB dump messages (on the
+	 * heap: a thread-local one is zeroed at every start of the program) */
+	enum { BUFSZ = 65536 };
+	char *buf = malloc(BUFSZ);
+	int r;
+
+	if (buf == NULL)
+		return err_set(err, ENOMEM, "out of memory");
+	r = dump_into(nl, family, proto, states, bc, bclen, c, buf, BUFSZ, err);
+	free(buf);
+	return r;
 }
 
 /* ---- one TCP walk on two CPUs ------------------------------------------ */
@@ -648,7 +665,7 @@ sock_walk(const struct sock_query *q, const char *root, sock_fn fn, void *arg,
 	unsigned fams, protos;
 	struct mnl_socket *nl = NULL;
 	struct diag_ctx ctx = {0};
-	int use_proc, rc = 0, used_proc = 0;
+	int use_proc, rc = 0, used_proc = 0, used_bpf = 0;
 
 	if (q == NULL)
 		q = &all;
@@ -665,12 +682,34 @@ sock_walk(const struct sock_query *q, const char *root, sock_fn fn, void *arg,
 			use_proc = 1;
 		}
 	}
+	/* LISTEN alone: sock_diag walks only the listening hash, faster */
+	if (!use_proc && q->addr_only && (protos & SOCK_TCP) &&
+	    (q->states == 0 ||
+	        (q->states & ~SOCK_STATE_BIT(SOCK_LISTEN)) != 0)) {
+		/* "0": never; "1": always, and an error when it cannot be */
+		const char *env = getenv("SAKIMORI_SOCK_BPF");
+		int fd = -1;
+
+		if (env == NULL || strcmp(env, "0") != 0)
+			fd = sock_bpf_open(q->states, err);
+		if (fd >= 0) {
+			rc = sock_bpf_read(fd, fams, fn, arg, err);
+			close(fd);
+			used_bpf = 1;
+		} else if (env != NULL && strcmp(env, "1") == 0) {
+			if (nl != NULL)
+				mnl_socket_close(nl);
+			return err_prefix(err, "SAKIMORI_SOCK_BPF=1");
+		} else
+			err_clear(err);
+	}
 	ctx.fn = fn;
 	ctx.arg = arg;
 	for (unsigned pi = 0; pi < 2 && rc == 0; pi++) {
 		int proto = pi == 0 ? IPPROTO_TCP : IPPROTO_UDP;
 
-		if (!(protos & (pi == 0 ? SOCK_TCP : SOCK_UDP)))
+		if (!(protos & (pi == 0 ? SOCK_TCP : SOCK_UDP)) ||
+		    (pi == 0 && used_bpf))
 			continue;
 		if (!use_proc && proto == IPPROTO_TCP &&
 		    (fams & (SOCK_INET4 | SOCK_INET6)) ==
@@ -720,7 +759,7 @@ sock_walk(const struct sock_query *q, const char *root, sock_fn fn, void *arg,
 	if (nl != NULL)
 		mnl_socket_close(nl);
 	if (source != NULL)
-		*source = used_proc ? "proc" : "netlink";
+		*source = used_proc ? "proc" : used_bpf ? "bpf" : "netlink";
 	return rc;
 }
 

@@ -67,6 +67,12 @@ struct sock_query {
 	 * thread, but never by two threads at once.
 	 */
 	int parallel;
+	/*
+	 * The caller reads only family, proto, state, ports, addresses and
+	 * uid: TCP may then come from the kernel's BPF socket iterator
+	 * (sock_bpf.h), which leaves inode and queues 0.
+	 */
+	int addr_only;
 };
 
 struct sock_entry {
@@ -87,7 +93,7 @@ struct sock_table {
 	size_t n, cap;
 	size_t dropped;     /* past SOCK_TABLE_MAX */
 	unsigned skipped;   /* malformed /proc lines */
-	const char *source; /* "netlink" or "proc" */
+	const char *source; /* "bpf", "netlink" or "proc" */
 };
 
 /* Returns 0 to go on, non-zero to stop the walk (sock_walk returns it). */
@@ -110,6 +116,12 @@ typedef int (*sock_fn)(const struct sock_entry *e, void *arg);
  * CPUs.  Only for more than 4,000 TCP sockets in this namespace
  * (/proc/net/sockstat).  The environment variable SAKIMORI_SOCK_SPLIT=1
  * forces the split, =0 prevents it (tests, benchmarks).
+ *
+ * With q->addr_only, TCP (when the states asked for are not LISTEN
+ * alone) is first asked of the BPF socket iterator, which is faster
+ * still (sock_bpf.h; *source "bpf"); where the kernel refuses it,
+ * sock_diag as above.  SAKIMORI_SOCK_BPF=0 prevents it, =1 makes its
+ * refusal an error (tests, benchmarks).
  * Returns 0, fn's non-zero value, or -1 with err.
  */
 int sock_walk(const struct sock_query *q, const char *root, sock_fn fn,

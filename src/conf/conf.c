@@ -513,6 +513,15 @@ conf_setting_num(const struct conf *c, const char *key, double dflt)
 	    : dflt;
 }
 
+int
+conf_setting_bool(const struct conf *c, const char *key, int dflt)
+{
+	const struct conf_node *n = setting_node(c, key);
+	int b;
+
+	return n != NULL && is_bool(n->vals[1].str, &b) ? b : dflt;
+}
+
 static void
 apply(const struct conf_node *blk, struct threshold *t)
 {

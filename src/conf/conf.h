@@ -102,6 +102,7 @@ int conf_flag(const struct conf_node *blk, const char *key);
 const char *conf_setting(
     const struct conf *c, const char *key, const char *dflt);
 double conf_setting_num(const struct conf *c, const char *key, double dflt);
+int conf_setting_bool(const struct conf *c, const char *key, int dflt);
 
 /* What a threshold check needs; thresholds are NAN when not set. */
 struct threshold {

@@ -242,6 +242,9 @@ const struct schema_setting schema_settings[] = {
     {"net-prefix-v6", SK_NUM,
         "prefix length connections are grouped by "
         "(IPv6, default 64)"},
+    {"net-bpf", SK_BOOL,
+        "read the TCP table with a BPF socket iterator when root "
+        "(default yes; no: sock_diag)"},
     {"block-backend", SK_STR,
         "how addresses are blocked: route or "
         "nftables"},

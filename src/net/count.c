@@ -361,6 +361,7 @@ net_count_collect(const struct net_count_opts *o, const char *root,
 		q.protos = o->protos != 0 ? o->protos : SOCK_TCP;
 		q.states = o->states;
 		q.parallel = o->parallel;
+		q.addr_only = !o->no_bpf; /* uid, inode, queues: unused */
 		rc = sock_walk(
 		    &q, root, count_one, &w, &c->source, &c->skipped, err);
 	}

@@ -33,6 +33,7 @@ struct net_count_opts {
 	int per_port_keys;     /* also fill addr_port and prefix_port */
 	int force_proc;        /* read /proc/net instead of netlink */
 	int parallel;          /* sock_query.parallel: for interactive use */
+	int no_bpf;            /* sock_diag, never the BPF socket iterator */
 };
 
 struct net_counts {
@@ -44,7 +45,7 @@ struct net_counts {
 	struct hmap addr_port;   /* key: struct net_count_key */
 	struct hmap prefix_port; /* key: struct net_count_key */
 	uint64_t overflow;       /* keys dropped past NET_COUNT_MAXKEYS */
-	const char *source;      /* "netlink" or "proc" */
+	const char *source;      /* "bpf", "netlink" or "proc" */
 	unsigned skipped;        /* malformed /proc lines */
 	uint8_t *listening;      /* 65536 bytes: 1 where a TCP listener is */
 };

@@ -38,6 +38,7 @@ collect(const struct conf *c, const char *root, struct net_counts *nc,
 	o.per_port_keys = 1;
 	o.plen4 = (unsigned)conf_setting_num(c, "net-prefix-v4", 24);
 	o.plen6 = (unsigned)conf_setting_num(c, "net-prefix-v6", 64);
+	o.no_bpf = !conf_setting_bool(c, "net-bpf", 1);
 	if (o.plen4 < 1 || o.plen4 > 32)
 		o.plen4 = 24;
 	if (o.plen6 < 1 || o.plen6 > 128)

@@ -2,8 +2,9 @@
 # net_conns.sh - "sakimori net conns" against 20,000 real loopback
 # connections (held by net_helper.py, which stops by itself) in a network
 # namespace of its own: counts per state, per remote address and per local
-# port equal what `ss -Htan` shows, counted with awk; the /proc/net
-# fallback agrees with netlink; --port, --state and --top filter.
+# port equal what `ss -Htan` shows, counted with awk, whether they come
+# from the BPF socket iterator (root), sock_diag in one walk or two, or
+# /proc/net; --port, --state and --top filter.
 if [ -z "${SAKIMORI_IN_NETNS:-}" ]; then
 	[ "$(id -u)" = 0 ] || { echo "# SKIP: needs root for a network namespace"; exit 77; }
 	command -v ss >/dev/null || { echo "# SKIP: needs ss (iproute2)"; exit 77; }
@@ -56,14 +57,35 @@ check_match "TIME_WAIT is among the states" "^TIME_WAIT 300$" "$(cat "$TMP/sk.st
 check_match "the flooding address holds 4000" "^127.0.9.9 4000$" "$(cat "$TMP/sk.addrs")"
 check_match "IPv4-mapped clients count as IPv4" "^127.0.8.8 1000$" "$(cat "$TMP/sk.addrs")"
 check_nomatch "no ::ffff: address is left" "::ffff:" "$(cat "$TMP/sk.addrs")"
-check_match "the source is netlink" '"source":"netlink"' "$OUT"
+# As root, on a kernel with BTF, the TCP table comes from the BPF socket
+# iterator; sock_diag, the split walk and /proc/net must agree with it.
+if [ -r /sys/kernel/btf/vmlinux ]; then
+	check_match "the source is the BPF socket iterator" '"source":"bpf"' "$OUT"
+	check_eq "the iterator's layout is kept for the boot (root's, 0600)" "root 600" \
+		"$(stat -c '%U %a' /run/sakimori/btf-layout 2>&1)"
+	# one program loaded; the only sock_diag dump is the listeners'
+	strace -f -e trace=bpf,sendto "$SAKIMORI" net conns --top 0 2> "$TMP/bpf.strace" > /dev/null
+	check_eq "one BPF program is loaded" 1 "$(grep -c 'BPF_PROG_LOAD' "$TMP/bpf.strace")"
+	check_eq "one sock_diag dump (the listeners)" 1 "$(grep -c 'sendto(.*TCPDIAG_GETSOCK' "$TMP/bpf.strace")"
+	# a damaged layout file is not used, and is made again
+	printf 'garbage' > /run/sakimori/btf-layout
+	run "$SAKIMORI" net conns --json --top 0
+	jq -r 'select(.type == "addr") | "\(.addr) \(.count)"' <<<"$OUT" | sort > "$TMP/bc.addrs"
+	check_eq "a damaged layout file: the same counts" "$(cat "$TMP/sk.addrs")" "$(cat "$TMP/bc.addrs")"
+	check_eq "a damaged layout file is made again" 104 "$(stat -c %s /run/sakimori/btf-layout)"
+	# set net-bpf no: sock_diag
+	printf 'set net-bpf no\n' > "$TMP/nobpf.conf"
+	run env SAKIMORI_CONFIG="$TMP/nobpf.conf" "$SAKIMORI" net conns --json --top 0
+	check_match "set net-bpf no: the source is netlink" '"source":"netlink"' "$OUT"
+else
+	check_match "the source is netlink" '"source":"netlink"' "$OUT"
+fi
 
-# The /proc/net fallback gives the same counts.
-# The TCP walk split over two threads (each asks the kernel for half of
+# sock_diag (SAKIMORI_SOCK_BPF=0): the TCP walk split over two threads (each asks the kernel for half of
 # the sockets with a port filter) counts exactly the same; and so does
 # the single walk.
 for split in 1 0; do
-	run env SAKIMORI_SOCK_SPLIT=$split "$SAKIMORI" net conns --json --top 0
+	run env SAKIMORI_SOCK_BPF=0 SAKIMORI_SOCK_SPLIT=$split "$SAKIMORI" net conns --json --top 0
 	jq -r 'select(.type == "state") | "\(.state) \(.count)"' <<<"$OUT" | sort > "$TMP/sp.states"
 	jq -r 'select(.type == "addr") | "\(.addr) \(.count)"' <<<"$OUT" | sort > "$TMP/sp.addrs"
 	jq -r 'select(.type == "port") | "\(.port) \(.count)"' <<<"$OUT" | sort > "$TMP/sp.ports"
@@ -72,10 +94,11 @@ for split in 1 0; do
 	check_eq "SAKIMORI_SOCK_SPLIT=$split: same counts per port" "$(cat "$TMP/ss.ports")" "$(cat "$TMP/sp.ports")"
 done
 # requests: the listeners, then one walk (or two halves, one per thread)
-dumps() { SAKIMORI_SOCK_SPLIT=$1 strace -f -e trace=sendto "$SAKIMORI" net conns --top 0 2>&1 >/dev/null | grep -c 'sendto(.*TCPDIAG_GETSOCK'; }
+dumps() { SAKIMORI_SOCK_BPF=0 SAKIMORI_SOCK_SPLIT=$1 strace -f -e trace=sendto "$SAKIMORI" net conns --top 0 2>&1 >/dev/null | grep -c 'sendto(.*TCPDIAG_GETSOCK'; }
 check_eq "SAKIMORI_SOCK_SPLIT=1: the walk is made in two halves" 3 "$(dumps 1)"
 check_eq "SAKIMORI_SOCK_SPLIT=0: one walk" 2 "$(dumps 0)"
 
+# The /proc/net fallback gives the same counts.
 run "$SAKIMORI" net conns --json --top 0 --proc
 jq -r 'select(.type == "state") | "\(.state) \(.count)"' <<<"$OUT" | sort > "$TMP/pr.states"
 jq -r 'select(.type == "addr") | "\(.addr) \(.count)"' <<<"$OUT" | sort > "$TMP/pr.addrs"
@@ -111,5 +134,6 @@ chmod 644 "$TMP/nobody.conf"
 run setpriv --reuid=nobody --regid=nogroup --clear-groups env SAKIMORI_CONFIG="$TMP/nobody.conf" "$SAKIMORI" net conns --json --state established
 check_eq "as nobody: exit 0" 0 "$RC"
 check_match "as nobody: established connections counted" '"state":"ESTABLISHED"' "$OUT"
+check_match "as nobody: sock_diag (BPF needs root)" '"source":"netlink"' "$OUT"
 
 done_testing

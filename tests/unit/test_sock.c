@@ -12,12 +12,15 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "base/err.h"
 #include "collect/sock.h"
+#include "collect/sock_bpf.h"
 
 static const struct sock_entry *
 find(const struct sock_table *t, int proto, int state, uint16_t lport,
@@ -227,6 +230,194 @@ netlink_finds_own_listener(void **state)
 	sock_table_release(&t);
 }
 
+/* ---- the BPF socket iterator against sock_diag ------------------------ */
+
+struct mine {
+	uint16_t ports[2];
+	struct sock_entry v[64];
+	size_t n;
+};
+
+static int
+keep_mine(const struct sock_entry *e, void *arg)
+{
+	struct mine *m = arg;
+
+	for (int i = 0; i < 2; i++)
+		if ((e->lport == m->ports[i] || e->rport == m->ports[i]) &&
+		    m->n < 64) {
+			struct sock_entry *k = &m->v[m->n++];
+
+			*k = *e;
+			k->inode = 0; /* the iterator does not read these */
+			k->rqueue = k->wqueue = 0;
+		}
+	return 0;
+}
+
+static int
+entry_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, sizeof(struct sock_entry));
+}
+
+static uint16_t
+listener(int family, int *fd)
+{
+	struct sockaddr_in6 s6 = {0};
+	struct sockaddr_in s4 = {0};
+	socklen_t sl;
+	int off = 0;
+
+	*fd = socket(family, SOCK_STREAM, 0);
+	assert_true(*fd >= 0);
+	if (family == AF_INET6) {
+		/* on :: for both families: an IPv4 client is ::ffff:a.b.c.d */
+		assert_int_equal(setsockopt(*fd, IPPROTO_IPV6, IPV6_V6ONLY,
+		                     &off, sizeof(off)),
+		    0);
+		s6.sin6_family = AF_INET6;
+		assert_int_equal(
+		    bind(*fd, (struct sockaddr *)&s6, sizeof(s6)), 0);
+		sl = sizeof(s6);
+		assert_int_equal(
+		    getsockname(*fd, (struct sockaddr *)&s6, &sl), 0);
+		assert_int_equal(listen(*fd, 16), 0);
+		return ntohs(s6.sin6_port);
+	}
+	s4.sin_family = AF_INET;
+	s4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(*fd, (struct sockaddr *)&s4, sizeof(s4)), 0);
+	sl = sizeof(s4);
+	assert_int_equal(getsockname(*fd, (struct sockaddr *)&s4, &sl), 0);
+	assert_int_equal(listen(*fd, 16), 0);
+	return ntohs(s4.sin_port);
+}
+
+static int
+client(int family, uint16_t port)
+{
+	struct sockaddr_in6 s6 = {0};
+	struct sockaddr_in s4 = {0};
+	int fd = socket(family, SOCK_STREAM, 0);
+
+	assert_true(fd >= 0);
+	if (family == AF_INET6) {
+		s6.sin6_family = AF_INET6;
+		s6.sin6_addr = in6addr_loopback;
+		s6.sin6_port = htons(port);
+		assert_int_equal(
+		    connect(fd, (struct sockaddr *)&s6, sizeof(s6)), 0);
+	} else {
+		s4.sin_family = AF_INET;
+		s4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		s4.sin_port = htons(port);
+		assert_int_equal(
+		    connect(fd, (struct sockaddr *)&s4, sizeof(s4)), 0);
+	}
+	return fd;
+}
+
+/*
+ * Root with the kernel's BTF: the iterator's program is accepted, and it
+ * reports the same sockets as sock_diag, in every state made here
+ * (LISTEN, ESTABLISHED, CLOSE_WAIT, and the time-wait sockets of
+ * FIN_WAIT2 and TIME_WAIT), IPv4, IPv6 and IPv4-mapped.
+ */
+static void
+bpf_iterator_equals_sock_diag(void **state)
+{
+	struct sock_query q = {0};
+	struct mine a = {0}, b = {0};
+	struct err err = {0};
+	const char *source = NULL;
+	int l4, l6, c[6], s[6], fd;
+	struct timespec ts = {0, 100 * 1000 * 1000};
+
+	(void)state;
+	if (geteuid() != 0 || access("/sys/kernel/btf/vmlinux", R_OK) != 0)
+		skip();
+	unsetenv("SAKIMORI_SOCK_BPF");
+	a.ports[0] = b.ports[0] = listener(AF_INET, &l4);
+	a.ports[1] = b.ports[1] = listener(AF_INET6, &l6);
+	c[0] = client(AF_INET, a.ports[0]);
+	c[1] = client(AF_INET, a.ports[0]);
+	c[2] = client(AF_INET, a.ports[1]); /* IPv4-mapped at the server */
+	c[3] = client(AF_INET6, a.ports[1]);
+	c[4] = client(AF_INET, a.ports[0]);
+	c[5] = client(AF_INET6, a.ports[1]);
+	for (int i = 0; i < 6; i++)
+		assert_true((s[i] = accept(i == 2 || i == 3 || i == 5 ? l6 : l4,
+		                 NULL, NULL)) >= 0);
+	/* c4 closes first: FIN_WAIT2 (a time-wait socket), s4 CLOSE_WAIT;
+	 * c5 and s5 both close: c5 is in TIME_WAIT */
+	close(c[4]);
+	close(c[5]);
+	nanosleep(&ts, NULL);
+	close(s[5]);
+	nanosleep(&ts, NULL);
+
+	q.protos = SOCK_TCP;
+	q.addr_only = 1;
+	assert_int_equal(
+	    sock_walk(&q, NULL, keep_mine, &a, &source, NULL, &err), 0);
+	assert_string_equal(source, "bpf");
+	q.addr_only = 0;
+	assert_int_equal(
+	    sock_walk(&q, NULL, keep_mine, &b, &source, NULL, &err), 0);
+	assert_string_equal(source, "netlink");
+	/* 2 listeners, 4 x 2 established, c4 + s4, c5 */
+	assert_int_equal(b.n, 13);
+	assert_int_equal(a.n, b.n);
+	qsort(a.v, a.n, sizeof(a.v[0]), entry_cmp);
+	qsort(b.v, b.n, sizeof(b.v[0]), entry_cmp);
+	for (size_t i = 0; i < a.n; i++)
+		assert_memory_equal(&a.v[i], &b.v[i], sizeof(a.v[i]));
+	{
+		int st[SOCK_STATE_MAX + 1] = {0};
+
+		for (size_t i = 0; i < a.n; i++)
+			st[a.v[i].state]++;
+		assert_int_equal(st[SOCK_LISTEN], 2);
+		assert_int_equal(st[SOCK_ESTABLISHED], 8);
+		assert_int_equal(st[SOCK_CLOSE_WAIT], 1);
+		assert_int_equal(st[SOCK_FIN_WAIT2], 1);
+		assert_int_equal(st[SOCK_TIME_WAIT], 1);
+	}
+
+	/* the state filter is the kernel's: only what was asked for */
+	memset(&a, 0, sizeof(a));
+	a.ports[0] = b.ports[0];
+	a.ports[1] = b.ports[1];
+	fd = sock_bpf_open(
+	    SOCK_STATE_BIT(SOCK_FIN_WAIT2) | SOCK_STATE_BIT(SOCK_CLOSE_WAIT),
+	    &err);
+	assert_true(fd >= 0);
+	assert_int_equal(
+	    sock_bpf_read(fd, SOCK_INET4 | SOCK_INET6, keep_mine, &a, &err), 0);
+	close(fd);
+	assert_int_equal(a.n, 2);
+	assert_true(a.v[0].state != a.v[1].state);
+
+	/* SAKIMORI_SOCK_BPF=0: sock_diag even when the iterator would do */
+	setenv("SAKIMORI_SOCK_BPF", "0", 1);
+	q.addr_only = 1;
+	memset(&a, 0, sizeof(a));
+	assert_int_equal(
+	    sock_walk(&q, NULL, keep_mine, &a, &source, NULL, &err), 0);
+	assert_string_equal(source, "netlink");
+	unsetenv("SAKIMORI_SOCK_BPF");
+
+	for (int i = 0; i < 6; i++) {
+		if (i != 4 && i != 5)
+			close(c[i]);
+		if (i != 5)
+			close(s[i]);
+	}
+	close(l4);
+	close(l6);
+}
+
 int
 main(void)
 {
@@ -237,6 +428,7 @@ main(void)
 	    cmocka_unit_test(parser_reports_first_bad_line),
 	    cmocka_unit_test(state_names),
 	    cmocka_unit_test(netlink_finds_own_listener),
+	    cmocka_unit_test(bpf_iterator_equals_sock_diag),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
