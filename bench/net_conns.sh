@@ -12,10 +12,10 @@
 #   netstat the seed's pipeline: netstat -an | grep ESTABLISHED
 #           | awk '{print $5}' | cut -d: -f1 | sort | uniq -c | sort -rn
 #   sakimori  sakimori net conns --state established --top 0
-#             (and, for the record, the same with SAKIMORI_SOCK_SPLIT=1:
-#             the kernel's walk always split over two threads, and =0:
-#             always one walk; without it sakimori splits only when a CPU
-#             is idle)
+#             (as root: the BPF socket iterator; and, for the record, the
+#             same through sock_diag, SAKIMORI_SOCK_BPF=0, with
+#             SAKIMORI_SOCK_SPLIT=1: the kernel's walk always split over
+#             two threads, and =0: always one walk)
 # All three count per remote address; sakimori also counts per prefix,
 # per local port and per state in the same run.
 set -eu
@@ -24,6 +24,9 @@ tmp=$(mktemp -d)
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null; rm -rf "$tmp"' EXIT
 hold_connections "$tmp"
+# the source sakimori uses here (bpf as root on a kernel with BTF)
+: > "$tmp/empty.conf"
+echo "source: $(SAKIMORI_CONFIG=$tmp/empty.conf "$sk" net conns --json --top 0 | jq -r 'select(.type == "total") | .source')"
 echo "sockets: $(ss -Htan | wc -l) (established: $(ss -Htan state established | wc -l))"
 echo "load before: $(cat /proc/loadavg)"
 export SAKIMORI_CONFIG=$tmp/empty.conf
@@ -35,8 +38,8 @@ rt=
 [ "${RT:-0}" = 1 ] && rt="chrt -f 50"
 $rt hyperfine -N --warmup 3 --runs "${RUNS:-30}" --export-json "$tmp/h.json" \
 	-n sakimori "$sk net conns --state established --top 0" \
-	-n split1 "env SAKIMORI_SOCK_SPLIT=1 $sk net conns --state established --top 0" \
-	-n split0 "env SAKIMORI_SOCK_SPLIT=0 $sk net conns --state established --top 0" \
+	-n split1 "env SAKIMORI_SOCK_BPF=0 SAKIMORI_SOCK_SPLIT=1 $sk net conns --state established --top 0" \
+	-n split0 "env SAKIMORI_SOCK_BPF=0 SAKIMORI_SOCK_SPLIT=0 $sk net conns --state established --top 0" \
 	-n ss "bash -c \"ss -Htan state established | awk '{print \\\$4}' | sed 's/:[^:]*\$//' | sort | uniq -c | sort -rn\"" \
 	-n netstat "bash -c \"netstat -an | grep ESTABLISHED | awk '{print \\\$5}' | cut -d: -f1 | sort | uniq -c | sort -rn\"" \
 	> "$tmp/h.txt"
@@ -52,8 +55,8 @@ jq -r '.results[] | "\(.command) \(.median) \(.user + .system)"' "$tmp/h.json" |
 	    c["sakimori"] * 1000, c["ss"] * 1000, c["netstat"] * 1000
 	printf "cpu ratio     ss/sakimori %.1fx   netstat/sakimori %.1fx\n",
 	    c["ss"] / c["sakimori"], c["netstat"] / c["sakimori"]
-	printf "forced split  wall %.1f ms (ss/it %.1fx, netstat/it %.1fx)   cpu %.1f ms\n",
+	printf "sock_diag, split  wall %.1f ms (ss/it %.1fx, netstat/it %.1fx)   cpu %.1f ms\n",
 	    m["split1"] * 1000, m["ss"] / m["split1"], m["netstat"] / m["split1"], c["split1"] * 1000
-	printf "one walk      wall %.1f ms (ss/it %.1fx, netstat/it %.1fx)   cpu %.1f ms\n",
+	printf "sock_diag, 1 walk wall %.1f ms (ss/it %.1fx, netstat/it %.1fx)   cpu %.1f ms\n",
 	    m["split0"] * 1000, m["ss"] / m["split0"], m["netstat"] / m["split0"], c["split0"] * 1000 }'
 echo "load after: $(cat /proc/loadavg)"

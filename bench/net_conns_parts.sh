@@ -4,7 +4,7 @@
 # sakimori's start-up, the kernel's dump read by a static program that
 # does nothing else (bench/net_dump_floor.c: the walk with every socket
 # filled, the walk alone, the walk split over two threads), sakimori
-# itself, and ss alone.  Everything at real-time priority (chrt -f 50),
+# itself (BPF socket iterator, and sock_diag), and ss alone.  Everything at real-time priority (chrt -f 50),
 # which approximates an idle machine on a shared one.
 #
 #   bench/net_conns_parts.sh [BUILD_DIR]     (root; RUNS, default 30)
@@ -25,8 +25,9 @@ chrt -f 50 hyperfine -N --warmup 3 --runs "${RUNS:-30}" --export-json "$tmp/h.js
 	-n "dump (static program)" "$tmp/floor 2" \
 	-n "walk alone (state nobody is in)" "$tmp/floor 4" \
 	-n "dump split over two threads" "$tmp/floor 2 split" \
-	-n "sakimori net conns (one walk)" "$sk net conns --state established --top 0" \
-	-n "sakimori net conns (split)" "env SAKIMORI_SOCK_SPLIT=1 $sk net conns --state established --top 0" \
+	-n "sakimori net conns (BPF iterator)" "$sk net conns --state established --top 0" \
+	-n "sakimori net conns (sock_diag, one walk)" "env SAKIMORI_SOCK_BPF=0 $sk net conns --state established --top 0" \
+	-n "sakimori net conns (sock_diag, split)" "env SAKIMORI_SOCK_BPF=0 SAKIMORI_SOCK_SPLIT=1 $sk net conns --state established --top 0" \
 	-n "ss -Htan state established" "ss -Htan state established" > /dev/null
 jq -r '.results[] | "\(.median * 1000 | . * 10 | floor / 10) ms\t(user \(.user * 1000 | floor), system \(.system * 1000 | floor))\t\(.command)"' "$tmp/h.json"
 echo "load after: $(cat /proc/loadavg)"
