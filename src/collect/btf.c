@@ -50,14 +50,11 @@ btf_init(struct btf *b, const void *data, size_t len, struct err *err)
 	memset(b, 0, sizeof(*b));
 	if (len < HDR_LEN)
 		return err_set(err, EINVAL,
-		    "btf: %zu bytes, shorter than "
-		    "its header",
-		    len);
+		    "btf: %zu bytes, shorter than its header", len);
 	memcpy(&magic, p, sizeof(magic));
 	if (magic != BTF_MAGIC || p[2] != 1)
-		return err_set(err, EINVAL,
-		    "btf: not BTF version 1 of "
-		    "this byte order");
+		return err_set(
+		    err, EINVAL, "btf: not BTF version 1 of this byte order");
 	hdr_len = rd32(p + 4);
 	type_off = rd32(p + 8);
 	type_len = rd32(p + 12);
@@ -66,18 +63,16 @@ btf_init(struct btf *b, const void *data, size_t len, struct err *err)
 	if (hdr_len < HDR_LEN || hdr_len > len ||
 	    (uint64_t)type_off + type_len > len - hdr_len ||
 	    (uint64_t)str_off + str_len > len - hdr_len)
-		return err_set(err, EINVAL,
-		    "btf: sections past the end of "
-		    "the data");
+		return err_set(
+		    err, EINVAL, "btf: sections past the end of the data");
 	b->types = p + hdr_len + type_off;
 	b->types_len = type_len;
 	b->strs = (const char *)p + hdr_len + str_off;
 	b->strs_len = str_len;
 	/* names are compared with strcmp: the last one must end */
 	if (str_len == 0 || b->strs[str_len - 1] != '\0')
-		return err_set(err, EINVAL,
-		    "btf: string section does not "
-		    "end with NUL");
+		return err_set(
+		    err, EINVAL, "btf: string section does not end with NUL");
 	b->n = 1; /* id 0 is void */
 	return 0;
 }
@@ -355,23 +350,18 @@ member_in(struct btf *b, uint32_t id, const char *name, uint32_t base,
 
 		if (++*budget > MEMBER_BUDGET)
 			return err_set(err, EINVAL,
-			    "btf: type %u: too many "
-			    "members to look through",
+			    "btf: type %u: too many members to look through",
 			    id);
 		if (mname >= b->strs_len)
 			return err_set(err, EINVAL,
-			    "btf: type %u: member "
-			    "name past the strings",
-			    id);
+			    "btf: type %u: member name past the strings", id);
 		if (info >> 31) { /* kind_flag: bit field size, bit offset */
 			bits = moff >> 24;
 			moff &= 0xffffff;
 		}
 		if ((uint64_t)base + moff > UINT32_MAX)
 			return err_set(err, EINVAL,
-			    "btf: type %u: member "
-			    "offset too large",
-			    id);
+			    "btf: type %u: member offset too large", id);
 		if (mname == 0) {
 			/* an anonymous struct or union: its members are ours */
 			r = resolve(b, mtype, &rid, &mkind, &msize, 0, err);

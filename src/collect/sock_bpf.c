@@ -112,8 +112,7 @@ sock_bpf_layout(
 		r = members(&b, &t[3], ctx_want, N(ctx_want), l, err);
 	if (r == 0 && t[4].id == 0) {
 		err_set(err, ENOENT,
-		    "btf: no function bpf_iter_tcp (a "
-		    "kernel older than 5.9?)");
+		    "btf: no function bpf_iter_tcp (a kernel older than 5.9?)");
 		r = 1;
 	}
 	l->iter_id = t[4].id;
@@ -404,9 +403,8 @@ sock_bpf_read(int fd, unsigned families, sock_fn fn, void *arg, struct err *err)
 			/* EAGAIN: a million sockets skipped in one read */
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
-			rc = err_sys(err, errno,
-			    "cannot read the socket "
-			    "iterator");
+			rc = err_sys(
+			    err, errno, "cannot read the socket iterator");
 			break;
 		}
 		if (got == 0)
@@ -415,9 +413,8 @@ sock_bpf_read(int fd, unsigned families, sock_fn fn, void *arg, struct err *err)
 		for (i = 0; i + SOCK_BPF_REC <= have; i += SOCK_BPF_REC) {
 			if (sock_bpf_decode(buf + i, &e) == -1) {
 				rc = err_set(err, EPROTO,
-				    "socket iterator: "
-				    "a record not of "
-				    "this program");
+				    "socket iterator: a record not of this "
+				    "program");
 				break;
 			}
 			if (!(families &
@@ -434,10 +431,8 @@ sock_bpf_read(int fd, unsigned families, sock_fn fn, void *arg, struct err *err)
 	}
 	free(buf);
 	if (rc == 0 && have != 0)
-		rc = err_set(err, EPROTO,
-		    "socket iterator: %zu bytes left "
-		    "over",
-		    have);
+		rc = err_set(
+		    err, EPROTO, "socket iterator: %zu bytes left over", have);
 	return rc;
 }
 
