@@ -98,6 +98,8 @@ jfield(struct logs_parser *p, json_t *o, const char *key, size_t *off,
 		need = json_array_size(v);
 	else
 		return 0;
+	if (need == 0)
+		return 0; /* empty as absent (scratch may not exist yet) */
 	if (*off + need > p->scratch_cap) {
 		/* Slices already handed out point into scratch: grow it only
 		 * before the first field (off == 0), else cut. */

@@ -324,6 +324,20 @@ detects_each_line(void **state)
 	assert_int_equal(rec.u.s.severity, 3);
 	assert_int_equal(rec.u.s.time.epoch, 1700000000);
 	logs_parser_release(&p);
+
+	/* Only empty fields, in a parser that has no scratch yet (found by
+	 * fuzz_logs_line: an offset applied to its null pointer). */
+	{
+		static const char j[] =
+		    "{\"MESSAGE\":\"\",\"_HOSTNAME\":\"\",\"_PID\":[]}";
+
+		logs_parser_init(&p, LOGS_FMT_JOURNAL_JSON);
+		assert_int_equal(
+		    logs_parse_line(&p, j, strlen(j), &rec), LOGS_OK);
+		assert_str(rec.u.s.message, "");
+		assert_int_equal(rec.u.s.host.n, 0);
+		logs_parser_release(&p);
+	}
 }
 
 static void
