@@ -9,11 +9,13 @@
 # Two settings:
 #  - host: this machine's processes, sakimori only (unhide's checkkill forks
 #    ps for every live PID it meets and takes minutes on a busy machine);
-#    the 4194304 range through "check proc-hidden { pid-max 4194304 }",
-#    with and without the sweep (the cross-checks alone).
+#    the 4194304 range through "check proc-hidden { pid-max 4194304 }":
+#    the sweep inside the kernel (BPF, as root), the system-call sweep
+#    (SAKIMORI_HIDDEN_BPF=0), and no sweep (the cross-checks alone).
 #  - a private PID namespace (unshare -pf --mount-proc) whose pid_max is
 #    set to each range (per namespace since Linux 6.14): both tools sweep
-#    the same range side by side, with only a handful of live PIDs.
+#    the same range side by side, with only a handful of live PIDs; there
+#    sakimori uses system calls (the kernel's PIDs are not the namespace's).
 # Needs hyperfine, jq and unhide (scripts/deps.sh test).  Run as root.
 set -eu
 S=$(realpath "${1:-build/src/cli/sakimori}")
@@ -37,9 +39,13 @@ summary() { # summary JSON
 }
 echo "pid_max: $(cat /proc/sys/kernel/pid_max), CPUs: $(nproc), load: $(cut -d' ' -f1-3 /proc/loadavg), processes: $(ls -d /proc/[0-9]* | wc -l)"
 echo "host:"
+SAKIMORI_HIDDEN_BPF=1 "$S" -f "$tmp/default.conf" ps --suspicious >/dev/null ||
+	echo "(the sweep inside the kernel cannot run here: see the first rows)"
 hyperfine -N -i -w 1 -r "$R" --export-json "$tmp/host.json" \
     -n "sakimori, kernel.pid_max" "$S -f $tmp/default.conf ps --suspicious" \
+    -n "sakimori, kernel.pid_max, system calls" "env SAKIMORI_HIDDEN_BPF=0 $S -f $tmp/default.conf ps --suspicious" \
     -n "sakimori, pid-max 4194304" "$S -f $tmp/4m.conf ps --suspicious" \
+    -n "sakimori, pid-max 4194304, system calls" "env SAKIMORI_HIDDEN_BPF=0 $S -f $tmp/4m.conf ps --suspicious" \
     -n "sakimori, pid-max 4194304, sweep no" "$S -f $tmp/4m-nosweep.conf ps --suspicious" \
     >/dev/null
 summary "$tmp/host.json"

@@ -1,8 +1,8 @@
 /*
- * fuzz_btf.c - libFuzzer target: the BTF reader and the BPF socket
- * iterator's layout never read out of bounds or loop without end,
- * whatever the bytes, and a layout found gives a program whose jumps stay
- * inside it.  Also looks up members of the first types by an arbitrary
+ * fuzz_btf.c - libFuzzer target: the BTF reader and the layouts of the
+ * BPF socket iterator and the in-kernel PID sweep never read out of bounds
+ * or loop without end, whatever the bytes, and a layout found gives a
+ * program whose jumps stay inside it.  Also looks up members of the first types by an arbitrary
  * name, as a malformed struct would be walked.
  */
 #include <linux/bpf.h>
@@ -13,13 +13,32 @@
 
 #include "base/err.h"
 #include "collect/btf.h"
+#include "collect/pid_bpf.h"
 #include "collect/sock_bpf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* Every jump of the n instructions at prog lands inside them; the last
+ * is exit. */
+static void
+jumps_inside(const struct bpf_insn *prog, size_t n, size_t max)
+{
+	if (n == 0 || n > max || prog[n - 1].code != (BPF_JMP | BPF_EXIT))
+		abort();
+	for (size_t i = 0; i < n; i++)
+		if ((prog[i].code & 7) == BPF_JMP &&
+		    (prog[i].code & 0xf0) != BPF_CALL &&
+		    (prog[i].code & 0xf0) != BPF_EXIT &&
+		    ((long)i + 1 + prog[i].off < 0 ||
+		        (long)i + 1 + prog[i].off >= (long)n))
+			abort();
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	struct bpf_insn pprog[PID_BPF_INSNS];
+	struct pid_bpf_layout pl;
 	struct bpf_insn prog[SOCK_BPF_INSNS];
 	struct sock_bpf_layout l;
 	struct err err = {0};
@@ -33,17 +52,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (sock_bpf_layout(p, size, &l, &err) == 0) {
 		size_t n = sock_bpf_program(&l, 0, prog);
 
-		if (n == 0 || n > SOCK_BPF_INSNS ||
-		    prog[n - 1].code != (BPF_JMP | BPF_EXIT))
-			abort();
+		jumps_inside(prog, n, SOCK_BPF_INSNS);
+		/* the socket program only jumps forward */
 		for (size_t i = 0; i < n; i++)
 			if ((prog[i].code & 7) == BPF_JMP &&
 			    (prog[i].code & 0xf0) != BPF_CALL &&
 			    (prog[i].code & 0xf0) != BPF_EXIT &&
-			    ((long)i + 1 + prog[i].off <= (long)i ||
-			        (long)i + 1 + prog[i].off >= (long)n))
+			    prog[i].off < 0)
 				abort();
 	}
+	if (pid_bpf_layout(p, size, &pl, &err) == 0)
+		jumps_inside(pprog, pid_bpf_program(&pl, 3, 1u << 22, pprog),
+		    PID_BPF_INSNS);
 	if (btf_init(&b, p, size, &err) == 0) {
 		struct btf_want w[] = {
 		    {BTF_K_STRUCT, "s", 0},

@@ -21,6 +21,7 @@
 #include "base/fileio.h"
 #include "base/strbuf.h"
 #include "collect/hidden.h"
+#include "collect/pid_bpf.h"
 
 #define PID_MAX_LIMIT (1 << 22) /* the kernel's own ceiling (4194304) */
 #define MAX_REPORT 4096         /* hidden PIDs kept */
@@ -554,6 +555,55 @@ cross_cgroups(const struct hidden_opts *o, const uint8_t *bits,
 	strbuf_release(&sb);
 }
 
+/*
+ * The sweep inside the kernel: every thread-group leader in its PID table
+ * that is not known goes into c.  0; 1 when it cannot run here (why in
+ * r->why_not_kernel; pb closed); -1 with err when it failed running.
+ */
+static int
+kernel_sweep(const uint8_t *known, int pid_max, struct pid_bpf *pb,
+    struct hidden_result *r, struct cands *c, struct err *err)
+{
+	struct err e = {0};
+	long n;
+
+	if (pid_bpf_open(pb, pid_max, &e) == -1) {
+		snprintf(
+		    r->why_not_kernel, sizeof(r->why_not_kernel), "%s", e.msg);
+		return 1;
+	}
+	if ((n = pid_bpf_sweep(pb, 1, pid_max, err)) == -1)
+		return -1;
+	r->kernel_sweep = 1;
+	r->nthreads = 1;
+	for (int pid = 1; pid < pid_max; pid++) {
+		if ((pid & 7) == 0 && pid + 8 <= pid_max &&
+		    pb->m[PID_BPF_BITS + (pid >> 3)] == 0) {
+			pid += 7;
+			continue;
+		}
+		if (pid_bpf_marked(pb, pid) && !bit_get(known, pid)) {
+			r->alive++;
+			cand_add(c, pid, HIDDEN_BY_KERNEL);
+		}
+	}
+	return 0;
+}
+
+/* Is a candidate still there?  Asked both ways when the kernel's sweep
+ * ran, so that a filtered kill(2) does not clear it. */
+static int
+still_alive(struct pid_bpf *pb, int pid, int thorough, unsigned *how)
+{
+	int alive = probe(pid, thorough, how);
+
+	if (pb->m != NULL && pid_bpf_sweep(pb, pid, pid + 1, NULL) == 1) {
+		*how |= HIDDEN_BY_KERNEL;
+		alive = 1;
+	}
+	return alive;
+}
+
 static int
 cand_cmp(const void *a, const void *b)
 {
@@ -569,6 +619,10 @@ hidden_scan(
 	hidden_list_fn *list = o->list ? o->list : hidden_list_proc;
 	uint8_t *bits = NULL, *known = NULL;
 	struct cands c = {0};
+	struct pid_bpf pb = {.prog = -1, .map = -1};
+	const char *env = getenv("SAKIMORI_HIDDEN_BPF");
+	int no_bpf = o->no_bpf || (env != NULL && strcmp(env, "0") == 0);
+	int need_bpf = o->need_bpf || (env != NULL && strcmp(env, "1") == 0);
 	int pid_max = o->pid_max, rc = -1;
 	size_t nbytes;
 	uint64_t t2;
@@ -603,7 +657,19 @@ hidden_scan(
 	if (!o->no_cgroups)
 		cross_cgroups(o, bits, r, &c);
 	r->alive = r->listed + r->threads;
-	if (!o->no_sweep && sweep(known, pid_max, o, r, &c) == -1) {
+	if (!o->no_sweep && !no_bpf) {
+		int k = kernel_sweep(known, pid_max, &pb, r, &c, err);
+
+		if (k == -1)
+			goto out;
+		if (k == 1 && need_bpf) {
+			err_set(err, EOPNOTSUPP, "SAKIMORI_HIDDEN_BPF=1: %s",
+			    r->why_not_kernel);
+			goto out;
+		}
+	}
+	if (!o->no_sweep && !r->kernel_sweep &&
+	    sweep(known, pid_max, o, r, &c) == -1) {
 		err_sys(err, ENOMEM, "hidden-process scan");
 		goto out;
 	}
@@ -629,7 +695,8 @@ hidden_scan(
 		char comm[32];
 		struct hidden_pid *h;
 
-		if (bit_get(bits, pid) || !probe(pid, o->thorough, &how)) {
+		if (bit_get(bits, pid) ||
+		    !still_alive(&pb, pid, o->thorough, &how)) {
 			r->raced++;
 			continue;
 		}
@@ -673,6 +740,7 @@ hidden_scan(
 	}
 	rc = 0;
 out:
+	pid_bpf_close(&pb);
 	free(bits);
 	free(known);
 	free(c.seen);

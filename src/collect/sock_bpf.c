@@ -9,18 +9,16 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <linux/bpf.h>
 
 #include "base/err.h"
 #include "collect/btf.h"
+#include "collect/kbpf.h"
 
-#define BTF_PATH "/sys/kernel/btf/vmlinux"
 #define BOOT_ID "/proc/sys/kernel/random/boot_id"
 #define RUN_DIR "/run/sakimori"
 
@@ -121,22 +119,6 @@ sock_bpf_layout(
 }
 
 /* ---- the program ------------------------------------------------------ */
-
-#define INSN(c, d, s, o, i)                                                    \
-	((struct bpf_insn){(uint8_t)(c), (d), (s), (int16_t)(o), (int32_t)(i)})
-#define MOV_X(d, s) INSN(BPF_ALU64 | BPF_MOV | BPF_X, d, s, 0, 0)
-#define MOV_K(d, k) INSN(BPF_ALU64 | BPF_MOV | BPF_K, d, 0, 0, k)
-#define ALU_K(op, d, k) INSN(BPF_ALU64 | (op) | BPF_K, d, 0, 0, k)
-#define ALU_X(op, d, s) INSN(BPF_ALU64 | (op) | BPF_X, d, s, 0, 0)
-#define LDX(sz, d, s, o) INSN(BPF_LDX | BPF_MEM | (sz), d, s, o, 0)
-#define STX(sz, d, s, o) INSN(BPF_STX | BPF_MEM | (sz), d, s, o, 0)
-#define ST0(o) INSN(BPF_ST | BPF_MEM | BPF_DW, R_FP, 0, o, 0)
-#define JMP_K(op, d, k) INSN(BPF_JMP | (op) | BPF_K, d, 0, 0, k)
-#define JA() INSN(BPF_JMP | BPF_JA, 0, 0, 0, 0)
-#define CALL(f) INSN(BPF_JMP | BPF_CALL, 0, 0, 0, f)
-#define EXIT() INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
-
-enum { R0, R1, R2, R3, R4, R5, R6, R7, R8, R9, R_FP };
 
 /* The record, on the program's stack at fp - 48 (see sock_bpf_decode). */
 #define REC (-SOCK_BPF_REC)
@@ -250,12 +232,6 @@ sock_bpf_decode(const uint8_t *rec, struct sock_entry *e)
 
 /* ---- the walk --------------------------------------------------------- */
 
-static long
-sys_bpf(int cmd, union bpf_attr *a)
-{
-	return syscall(SYS_bpf, cmd, a, sizeof(*a));
-}
-
 /* This boot's id (36 characters).  0 or -1. */
 static int
 boot_id(char id[40])
@@ -274,28 +250,6 @@ boot_id(char id[40])
 	return 0;
 }
 
-/* The whole of fd (size bytes) in a new buffer, for kernels that cannot
- * map the BTF (before 6.16): slow through sysfs, once a boot. */
-static void *
-read_all(int fd, size_t size)
-{
-	char *p = malloc(size);
-	size_t got = 0;
-
-	while (p != NULL && got < size) {
-		ssize_t n = pread(fd, p + got, size - got, (off_t)got);
-
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			free(p);
-			return NULL;
-		}
-		got += (size_t)n;
-	}
-	return p;
-}
-
 /*
  * The layout of the running kernel: kept from earlier in this boot
  * (sock_bpf_cache.c, root only), else from its BTF.  0, 1 (no BPF here:
@@ -306,43 +260,23 @@ kernel_layout(struct sock_bpf_layout *l, struct err *err)
 {
 	char id[40];
 	struct stat st;
-	void *m;
-	size_t size;
-	int fd, r, mapped = 1;
+	struct kbpf_btf b;
+	int r;
 	int cache = geteuid() == 0 && boot_id(id) == 0;
 
-	if ((fd = open(BTF_PATH, O_RDONLY | O_CLOEXEC)) == -1) {
-		err_sys(err, errno, "cannot open '%s'", BTF_PATH);
+	if (stat(KBPF_BTF_PATH, &st) == -1 || st.st_size <= 0) {
+		err_sys(err, errno, "cannot read '%s'", KBPF_BTF_PATH);
 		return 1;
 	}
-	if (fstat(fd, &st) == -1 || st.st_size <= 0) {
-		err_sys(err, errno, "cannot read '%s'", BTF_PATH);
-		close(fd);
-		return 1;
-	}
-	size = (size_t)st.st_size;
-	if (cache && sock_bpf_cache_get(RUN_DIR, id, size, l) == 0) {
-		close(fd);
+	if (cache &&
+	    sock_bpf_cache_get(RUN_DIR, id, (uint64_t)st.st_size, l) == 0)
 		return 0;
-	}
-	/* mapped, not read: reading its 5 MB through sysfs takes 20 ms */
-	m = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
-	if (m == MAP_FAILED) {
-		mapped = 0;
-		m = read_all(fd, size);
-	}
-	close(fd);
-	if (m == NULL) {
-		err_sys(err, errno, "cannot read '%s'", BTF_PATH);
+	if (kbpf_btf_load(&b, err) == -1)
 		return 1;
-	}
-	r = sock_bpf_layout(m, size, l, err);
-	if (mapped)
-		munmap(m, size);
-	else
-		free(m);
+	r = sock_bpf_layout(b.p, b.len, l, err);
 	if (r == 0 && cache)
-		sock_bpf_cache_put(RUN_DIR, id, size, l);
+		sock_bpf_cache_put(RUN_DIR, id, (uint64_t)b.len, l);
+	kbpf_btf_release(&b);
 	return r;
 }
 
@@ -363,19 +297,19 @@ iter_open(const struct sock_bpf_layout *l, uint32_t states, struct err *err)
 	/* bpf_seq_write is for GPL-compatible programs; this one is ISC */
 	a.license = (uintptr_t) "Dual BSD/GPL";
 	memcpy(a.prog_name, "sakimori_socks", sizeof("sakimori_socks"));
-	if ((pfd = (int)sys_bpf(BPF_PROG_LOAD, &a)) == -1)
+	if ((pfd = (int)kbpf_sys(BPF_PROG_LOAD, &a)) == -1)
 		return err_sys(err, errno, "cannot load the socket iterator");
 	memset(&a, 0, sizeof(a));
 	a.link_create.prog_fd = (uint32_t)pfd;
 	a.link_create.attach_type = BPF_TRACE_ITER;
-	lfd = (int)sys_bpf(BPF_LINK_CREATE, &a);
+	lfd = (int)kbpf_sys(BPF_LINK_CREATE, &a);
 	e = errno;
 	close(pfd);
 	if (lfd == -1)
 		return err_sys(err, e, "cannot attach the socket iterator");
 	memset(&a, 0, sizeof(a));
 	a.iter_create.link_fd = (uint32_t)lfd;
-	ifd = (int)sys_bpf(BPF_ITER_CREATE, &a);
+	ifd = (int)kbpf_sys(BPF_ITER_CREATE, &a);
 	e = errno;
 	close(lfd);
 	if (ifd == -1)

@@ -100,6 +100,7 @@ static const struct schema_key hidden_keys[] = {
     {"thorough", SK_BOOL}, /* getpriority and sched_getscheduler too */
     {"pid-max", SK_NUM},   /* scan this range instead of kernel.pid_max */
     {"sweep", SK_BOOL},    /* no: the cross-checks only, no brute force */
+    {"bpf", SK_BOOL},      /* no: the system-call sweep, not the kernel's */
     {NULL, 0},
 };
 

@@ -664,6 +664,7 @@ check_hidden(
 	ho.pid_max = (int)conf_num(blk, "pid-max", 0);
 	ho.no_sweep =
 	    conf_find(blk, "sweep") != NULL && !conf_flag(blk, "sweep");
+	ho.no_bpf = conf_find(blk, "bpf") != NULL && !conf_flag(blk, "bpf");
 	if (hidden_scan(&ho, &hr, &err) == -1) {
 		report_add(r, SEV_UNKNOWN, "proc-hidden", "processes",
 		    "cannot look for hidden processes: %s", err.msg);
@@ -686,7 +687,8 @@ check_hidden(
 		if (f == NULL)
 			continue;
 		finding_ev(f, "pid", "%d", h->pid);
-		finding_ev(f, "found_by", "%s%s%s%s%s%s",
+		finding_ev(f, "found_by", "%s%s%s%s%s%s%s",
+		    h->how & HIDDEN_BY_KERNEL ? "kernel-pid-table " : "",
 		    h->how & HIDDEN_BY_KILL ? "kill " : "",
 		    h->how & HIDDEN_BY_PRIO ? "getpriority " : "",
 		    h->how & HIDDEN_BY_SCHED ? "sched_getscheduler " : "",

@@ -1,6 +1,7 @@
 /*
  * test_hidden.c - the hidden-process scan: a listing that omits a live PID
- * (this test's own) must name it; the real listing with extra threads
+ * (this test's own) must name it, through the kernel's sweep and through
+ * system calls; the real listing with extra threads
  * running must name nothing; the cross-checks alone (no sweep) find a
  * child hidden from the listing through its parent's children file and
  * through cgroup.procs; the hidepid mount option is recognised.
@@ -36,19 +37,31 @@ list_without(void *ctx, uint8_t *bits, int pid_max, struct err *err)
 	return 0;
 }
 
+/*
+ * The listing omits this test's own PID: the scan names it, by each
+ * system call, /proc/PID, and (as root on this kernel, unless no_bpf) by
+ * the kernel's sweep.
+ */
 static void
-fake_listing_omits_a_live_pid(void **state)
+omitted_pid_is_named(int no_bpf)
 {
 	struct hidden_opts o = {0};
 	struct hidden_result r;
 	struct err err = {0};
 	int me = getpid(), found = 0;
+	int kernel = !no_bpf && geteuid() == 0 &&
+	    access("/sys/kernel/btf/vmlinux", R_OK) == 0;
 
-	(void)state;
+	unsetenv("SAKIMORI_HIDDEN_BPF");
 	o.list = list_without;
 	o.list_ctx = &me;
 	o.thorough = 1;
+	o.no_bpf = no_bpf;
 	assert_int_equal(hidden_scan(&o, &r, &err), 0);
+	if (kernel && !r.kernel_sweep)
+		fail_msg(
+		    "the kernel's sweep did not run: %s", r.why_not_kernel);
+	assert_int_equal(r.kernel_sweep, kernel);
 	for (size_t i = 0; i < r.n; i++)
 		if (r.v[i].pid == me) {
 			found = 1;
@@ -56,12 +69,57 @@ fake_listing_omits_a_live_pid(void **state)
 			assert_true(r.v[i].how & HIDDEN_BY_PRIO);
 			assert_true(r.v[i].how & HIDDEN_BY_SCHED);
 			assert_true(r.v[i].how & HIDDEN_BY_PROC);
+			assert_int_equal(
+			    !!(r.v[i].how & HIDDEN_BY_KERNEL), kernel);
 			assert_int_equal(r.v[i].uid, getuid());
 			assert_string_equal(r.v[i].comm, "test_hidden");
 		}
 	assert_true(found);
 	assert_true(r.listed > 1);
 	hidden_result_release(&r);
+}
+
+static void
+fake_listing_omits_a_live_pid(void **state)
+{
+	(void)state;
+	omitted_pid_is_named(0);
+}
+
+static void
+fake_listing_by_system_calls(void **state)
+{
+	(void)state;
+	omitted_pid_is_named(1);
+}
+
+/* SAKIMORI_HIDDEN_BPF=1 where the kernel's sweep cannot run is an error
+ * naming why, not a quiet fallback; as root here it runs. */
+static void
+kernel_sweep_required(void **state)
+{
+	struct hidden_opts o = {0};
+	struct hidden_result r;
+	struct err err = {0};
+	int me = 1 << 30; /* omit nothing */
+	int rc;
+
+	(void)state;
+	o.list = list_without;
+	o.list_ctx = &me;
+	setenv("SAKIMORI_HIDDEN_BPF", "1", 1);
+	rc = hidden_scan(&o, &r, &err);
+	unsetenv("SAKIMORI_HIDDEN_BPF");
+	if (geteuid() == 0 && access("/sys/kernel/btf/vmlinux", R_OK) == 0) {
+		if (rc != 0)
+			fail_msg("%s", err.msg);
+		assert_true(r.kernel_sweep);
+		assert_int_equal(r.n, 0);
+		hidden_result_release(&r);
+	} else {
+		assert_int_equal(rc, -1);
+		assert_non_null(strstr(err.msg, "SAKIMORI_HIDDEN_BPF=1"));
+	}
 }
 
 static void *
@@ -252,6 +310,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(fake_listing_omits_a_live_pid),
+	    cmocka_unit_test(fake_listing_by_system_calls),
+	    cmocka_unit_test(kernel_sweep_required),
 	    cmocka_unit_test(threads_are_not_hidden),
 	    cmocka_unit_test(pid_range_is_bounded),
 	    cmocka_unit_test(children_cross_check_finds_a_hidden_child),
