@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -401,16 +402,24 @@ load_baseline(struct fim_cmd *fc, struct fim_baseline *b, struct strbuf *raw)
 }
 
 /* Which package installed each file, so that a later check can tell a
- * file an upgrade dropped from one deleted by hand. */
+ * file an upgrade dropped from one deleted by hand.  dp: the records read
+ * already (freed here), or NULL. */
 static void
-annotate(struct fim_cmd *fc, struct fim_baseline *b)
+annotate(struct fim_cmd *fc, struct fim_baseline *b, struct fim_dpkg *dp)
 {
-	struct fim_dpkg *dp = fim_dpkg_open(fc->cli->root);
-
+	if (dp == NULL)
+		dp = fim_dpkg_open(fc->cli->root);
 	if (dp == NULL)
 		return;
 	fim_dpkg_annotate(dp, b);
 	fim_dpkg_free(dp);
+}
+
+static void *
+preload(void *dp)
+{
+	fim_dpkg_preload(dp);
+	return NULL;
 }
 
 static int
@@ -706,8 +715,10 @@ do_init(struct fim_cmd *fc, int argc, char **argv)
 {
 	struct fim_baseline b;
 	struct fim_scan_stats st;
+	struct fim_dpkg *dp;
+	pthread_t th;
 	enum fim_hash h;
-	int rc = setup(fc);
+	int loading, rc = setup(fc);
 
 	if (rc)
 		return rc;
@@ -725,12 +736,19 @@ do_init(struct fim_cmd *fc, int argc, char **argv)
 	set_paths(fc, argc, argv);
 	fc->expect_bytes = earlier_bytes(fc);
 	fim_baseline_init(&b);
-	if (scan(fc, fc->paths, fc->npaths, fc->excl, fc->nexcl, h, &b, &st) ==
-	    -1) {
+	/* dpkg's records are read by a thread of their own while the scan
+	 * runs: otherwise a second or so alone after it */
+	dp = fim_dpkg_open(fc->cli->root);
+	loading = dp != NULL && pthread_create(&th, NULL, preload, dp) == 0;
+	rc = scan(fc, fc->paths, fc->npaths, fc->excl, fc->nexcl, h, &b, &st);
+	if (loading)
+		pthread_join(th, NULL);
+	if (rc == -1) {
+		fim_dpkg_free(dp);
 		fim_baseline_release(&b);
 		return EXIT_SOFTWARE;
 	}
-	annotate(fc, &b);
+	annotate(fc, &b, dp);
 	if (write_baseline(fc, &b) == -1) {
 		fim_baseline_release(&b);
 		return EXIT_CANTCREAT;
@@ -983,7 +1001,7 @@ do_update(struct fim_cmd *fc, int argc, char **argv)
 		rc = EXIT_SOFTWARE;
 		goto out;
 	}
-	annotate(fc, &nb);
+	annotate(fc, &nb, NULL);
 	if (write_baseline(fc, &nb) == -1) {
 		rc = EXIT_CANTCREAT;
 		goto out;

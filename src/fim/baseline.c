@@ -155,9 +155,15 @@ fim_baseline_find(const struct fim_baseline *b, const char *path)
 
 /* Writer. */
 
+static const char hexdig[] = "0123456789abcdef";
+
+/* The writer runs once per entry (100,000s): no printf on its path. */
+
 static void
 put_str(struct strbuf *sb, const char *s)
 {
+	const unsigned char *p, *run;
+
 	if (s == NULL) {
 		strbuf_addc(sb, '-');
 		return;
@@ -166,12 +172,41 @@ put_str(struct strbuf *sb, const char *s)
 		strbuf_adds(sb, "%2d");
 		return;
 	}
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p <= ' ' || *p > '~' || *p == '%')
-			strbuf_printf(sb, "%%%02x", *p);
-		else
-			strbuf_addc(sb, (char)*p);
+	for (p = run = (const unsigned char *)s; *p; p++) {
+		char esc[3];
+
+		if (*p > ' ' && *p <= '~' && *p != '%')
+			continue;
+		strbuf_add(sb, run, (size_t)(p - run));
+		esc[0] = '%';
+		esc[1] = hexdig[*p >> 4];
+		esc[2] = hexdig[*p & 15];
+		strbuf_add(sb, esc, 3);
+		run = p + 1;
 	}
+	strbuf_add(sb, run, (size_t)(p - run));
+}
+
+/* Decimal digits of v, right-aligned in buf (20 bytes); their count. */
+static size_t
+dec(char *buf, uint64_t v)
+{
+	size_t n = 0;
+
+	do {
+		buf[19 - n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	return n;
+}
+
+static void
+put_u64(struct strbuf *sb, uint64_t v)
+{
+	char buf[20];
+	size_t n = dec(buf, v);
+
+	strbuf_add(sb, buf + 20 - n, n);
 }
 
 static char
@@ -224,24 +259,38 @@ static void
 put_time(struct strbuf *sb, int64_t ns)
 {
 	int64_t s = ns / 1000000000, f = ns % 1000000000;
+	char frac[10];
 
 	if (f < 0) {
 		f += 1000000000;
 		s--;
 	}
-	strbuf_printf(sb, "%" PRId64 ".%09" PRId64, s, f);
+	if (s < 0) {
+		strbuf_addc(sb, '-');
+		put_u64(sb, (uint64_t)0 - (uint64_t)s);
+	} else
+		put_u64(sb, (uint64_t)s);
+	frac[0] = '.';
+	for (int i = 9; i >= 1; i--, f /= 10)
+		frac[i] = (char)('0' + f % 10);
+	strbuf_add(sb, frac, sizeof(frac));
 }
 
 static void
 put_hash(struct strbuf *sb, const struct fim_entry *e, size_t hl)
 {
+	char hex[2 * sizeof(e->hash)];
+
 	if (!(e->flags & (FIM_F_HASHED | FIM_F_UNSTABLE)) ||
-	    (e->flags & FIM_F_UNREADABLE)) {
+	    (e->flags & FIM_F_UNREADABLE) || hl > sizeof(e->hash)) {
 		strbuf_addc(sb, '-');
 		return;
 	}
-	for (size_t i = 0; i < hl; i++)
-		strbuf_printf(sb, "%02x", e->hash[i]);
+	for (size_t i = 0; i < hl; i++) {
+		hex[2 * i] = hexdig[e->hash[i] >> 4];
+		hex[2 * i + 1] = hexdig[e->hash[i] & 15];
+	}
+	strbuf_add(sb, hex, 2 * hl);
 }
 
 static void
@@ -301,12 +350,30 @@ fim_baseline_write(
 	for (size_t i = 0; i < b->n; i++) {
 		const struct fim_entry *e = &b->e[i];
 
+		char tm[8];
+		unsigned m = (unsigned)(e->mode & 07777);
+
 		put_str(sb, e->path);
-		strbuf_printf(sb,
-		    " %c %04o %u %u %" PRIu64 " %" PRIu64 " %" PRIu64 " ",
-		    type_char(e->mode), (unsigned)(e->mode & 07777),
-		    (unsigned)e->uid, (unsigned)e->gid, e->size, e->ino,
-		    e->nlink);
+		/* " %c %04o " */
+		tm[0] = ' ';
+		tm[1] = type_char(e->mode);
+		tm[2] = ' ';
+		tm[3] = (char)('0' + (m >> 9 & 7));
+		tm[4] = (char)('0' + (m >> 6 & 7));
+		tm[5] = (char)('0' + (m >> 3 & 7));
+		tm[6] = (char)('0' + (m & 7));
+		tm[7] = ' ';
+		strbuf_add(sb, tm, sizeof(tm));
+		put_u64(sb, e->uid);
+		strbuf_addc(sb, ' ');
+		put_u64(sb, e->gid);
+		strbuf_addc(sb, ' ');
+		put_u64(sb, e->size);
+		strbuf_addc(sb, ' ');
+		put_u64(sb, e->ino);
+		strbuf_addc(sb, ' ');
+		put_u64(sb, e->nlink);
+		strbuf_addc(sb, ' ');
 		put_time(sb, e->mtime);
 		strbuf_addc(sb, ' ');
 		put_time(sb, e->ctime);
@@ -322,7 +389,13 @@ fim_baseline_write(
 		put_str(sb, e->xattrs);
 		strbuf_addc(sb, ' ');
 		put_flags(sb, e->flags);
-		strbuf_printf(sb, " %d ", e->err);
+		strbuf_addc(sb, ' ');
+		if (e->err < 0) {
+			strbuf_addc(sb, '-');
+			put_u64(sb, (uint64_t)0 - (uint64_t)(int64_t)e->err);
+		} else
+			put_u64(sb, (uint64_t)e->err);
+		strbuf_addc(sb, ' ');
 		put_str(sb, e->pkg);
 		strbuf_addc(sb, '\n');
 	}

@@ -45,7 +45,7 @@ struct md5rec {
 
 struct fim_dpkg {
 	char root[4096];
-	int loaded;
+	int loaded, logs_loaded;
 	struct hmap files; /* "/path" -> struct md5rec * */
 	struct hmap pkgs;  /* "pkg" -> time of last install or upgrade */
 };
@@ -242,14 +242,17 @@ fim_dpkg_md5(const struct fim_dpkg *d, const char *path, const char **pkg)
 	return r->md5;
 }
 
+/* The md5sums of every installed package. */
 static void
 load(struct fim_dpkg *d)
 {
 	char dir[4200], p[4600];
-	struct strbuf sb = STRBUF_INIT(LOG_MAX);
+	struct strbuf sb = STRBUF_INIT(MD5SUMS_MAX);
 	struct dirent *de;
 	DIR *dh;
 
+	if (d->loaded)
+		return;
 	d->loaded = 1;
 	snprintf(dir, sizeof(dir), "%s/var/lib/dpkg/info", d->root);
 	dh = opendir(dir);
@@ -268,8 +271,22 @@ load(struct fim_dpkg *d)
 	}
 	if (dh)
 		closedir(dh);
-	/* The log and its rotations (logrotate keeps 12 months, .2 on
-	 * gzipped); order does not matter: the latest time wins. */
+	strbuf_release(&sb);
+}
+
+/* The log and its rotations, only when a change is to be explained (init
+ * needs the md5sums alone, for each file's package). */
+static void
+load_logs(struct fim_dpkg *d)
+{
+	char p[4600];
+	struct strbuf sb = STRBUF_INIT(LOG_MAX);
+
+	if (d->logs_loaded)
+		return;
+	d->logs_loaded = 1;
+	/* logrotate keeps 12 months, .2 on gzipped; order does not
+	 * matter: the latest time wins. */
 	for (int i = 0; i <= LOG_ROTATIONS; i++) {
 		if (i == 0)
 			snprintf(p, sizeof(p), "%s/var/log/dpkg.log", d->root);
@@ -286,6 +303,12 @@ load(struct fim_dpkg *d)
 		}
 	}
 	strbuf_release(&sb);
+}
+
+void
+fim_dpkg_preload(struct fim_dpkg *d)
+{
+	load(d);
 }
 
 /* MD5 of the file at path as 32 hex digits; 0 or -1. */
@@ -360,8 +383,7 @@ lookup_rooted(struct fim_dpkg *d, const char *path, const char **pkg)
 {
 	size_t rl = strlen(d->root);
 
-	if (!d->loaded)
-		load(d);
+	load(d);
 	if (rl > 0 && strncmp(path, d->root, rl) == 0 && path[rl] == '/')
 		return lookup(d, path + rl, pkg);
 	return lookup(d, path, pkg);
@@ -377,6 +399,7 @@ fim_dpkg_explains_removal(struct fim_dpkg *d, const struct fim_entry *old,
 		return 0;
 	if (lookup_rooted(d, old->path, &p) != NULL)
 		return 0; /* still a package's file: its removal is not dpkg's */
+	load_logs(d);
 	if (fim_dpkg_last_change(d, old->pkg) < since)
 		return 0;
 	snprintf(pkg, pkgsz, "%s", old->pkg);
@@ -410,7 +433,10 @@ fim_dpkg_explains(
 	char now[33];
 
 	want = lookup_rooted(d, path, &p);
-	if (want == NULL || fim_dpkg_last_change(d, p) < since)
+	if (want == NULL)
+		return 0;
+	load_logs(d);
+	if (fim_dpkg_last_change(d, p) < since)
 		return 0;
 	if (file_md5(d, path, now) == -1 || strcmp(now, want) != 0)
 		return 0;

@@ -220,6 +220,10 @@ int fim_path_under(const char *path, const char *root);
 struct fim_dpkg;
 struct fim_dpkg *fim_dpkg_open(const char *root);
 void fim_dpkg_free(struct fim_dpkg *d);
+/* Reads the md5sums now (they are otherwise read on first use): a thread
+ * can do it while the scan runs.  The log is read when a change is to be
+ * explained. */
+void fim_dpkg_preload(struct fim_dpkg *d);
 /*
  * 1 when dpkg explains the current content of path: its package's md5sum
  * for the path equals md5 of the file now, and dpkg's log shows the

@@ -176,17 +176,25 @@ sb_take(struct strbuf *sb)
 static void
 read_xattrs(struct fim_entry *e, int fd)
 {
-	char *names, *val;
+	char small[512], *names = small, *val = NULL;
 	ssize_t nl, vl;
 	struct strbuf other = STRBUF_INIT(256 * 1024);
 
-	names = malloc(XATTR_LIST_MAX_);
-	val = malloc(XATTR_VAL_MAX);
-	if (names == NULL || val == NULL)
-		goto out;
-	nl = fd >= 0 ? flistxattr(fd, names, XATTR_LIST_MAX_)
-	             : llistxattr(e->path, names, XATTR_LIST_MAX_);
-	if (nl <= 0)
+	/* Most files have no attributes, or a few short names: asked into
+	 * a small buffer first, so that nothing is allocated for them. */
+	nl = fd >= 0 ? flistxattr(fd, small, sizeof(small))
+	             : llistxattr(e->path, small, sizeof(small));
+	if (nl == 0 || (nl == -1 && errno != ERANGE))
+		return;
+	if (nl == -1) {
+		if ((names = malloc(XATTR_LIST_MAX_)) == NULL)
+			return;
+		nl = fd >= 0 ? flistxattr(fd, names, XATTR_LIST_MAX_)
+		             : llistxattr(e->path, names, XATTR_LIST_MAX_);
+		if (nl <= 0)
+			goto out;
+	}
+	if ((val = malloc(XATTR_VAL_MAX)) == NULL)
 		goto out;
 	/* The kernel lists names in storage order; that is stable enough
 	 * for one file, and the diff compares the whole text. */
@@ -229,7 +237,8 @@ read_xattrs(struct fim_entry *e, int fd)
 		e->xattrs = sb_take(&other);
 out:
 	strbuf_release(&other);
-	free(names);
+	if (names != small)
+		free(names);
 	free(val);
 }
 

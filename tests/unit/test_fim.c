@@ -102,6 +102,59 @@ writes_what_it_reads(void **state)
 	strbuf_release(&out);
 }
 
+/* The writer's fields, exactly: escapes, octal mode, big and negative
+ * numbers, nanoseconds, the hash in hex, the package. */
+static void
+writes_each_field_exactly(void **state)
+{
+	struct strbuf out = STRBUF_INIT(0);
+	struct fim_baseline b;
+	struct fim_entry e[2];
+	struct err err = {0};
+	char path0[] = "/srv/a b%c", path1[] = "/srv/z", tgt[] = "-";
+	char caps[] = "0100", pkg[] = "web-pages";
+
+	(void)state;
+	fim_baseline_init(&b);
+	memset(e, 0, sizeof(e));
+	e[0].path = path0;
+	e[0].mode = S_IFREG | 04755;
+	e[0].uid = 4294967294u;
+	e[0].gid = 7;
+	e[0].size = 9223372036854775807ULL;
+	e[0].ino = 18446744073709551615ULL;
+	e[0].nlink = 1;
+	e[0].mtime = -1500000000LL;         /* 1.5 s before the epoch */
+	e[0].ctime = 1764187000000000001LL; /* one nanosecond past */
+	e[0].atime = 0;
+	for (int i = 0; i < 32; i++)
+		e[0].hash[i] = (unsigned char)(i * 17 + 15);
+	e[0].caps = caps;
+	e[0].flags = FIM_F_HASHED | FIM_F_EXEC;
+	e[0].pkg = pkg;
+	e[1].path = path1;
+	e[1].mode = S_IFLNK | 0777;
+	e[1].target = tgt;
+	e[1].flags = FIM_F_UNREADABLE;
+	e[1].err = 13;
+	b.e = e;
+	b.n = 2;
+	assert_int_equal(fim_baseline_write(&b, &out, &err), 0);
+	assert_non_null(strstr(out.p,
+	    "\n/srv/a%20b%25c f 4755 4294967294 7 9223372036854775807 "
+	    "18446744073709551615 1 -2.500000000 1764187000.000000001 "
+	    "0.000000000 "
+	    "0f2031425364758697a8b9cadbecfd0e1f30415263748596a7b8c9daebfc0d1e"
+	    " - 0100 - hx 0 web-pages\n"));
+	assert_non_null(strstr(out.p,
+	    "\n/srv/z l 0777 0 0 0 0 0 0.000000000 0.000000000 "
+	    "0.000000000 - %2d - - u 13 -\nend\n"));
+	b.e = NULL;
+	b.n = 0;
+	fim_baseline_release(&b);
+	strbuf_release(&out);
+}
+
 /* Parses text; returns the error message ("" when it parsed). */
 static const char *
 parse_err(const char *text, size_t len)
@@ -437,6 +490,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(parses_the_fixture),
 	    cmocka_unit_test(writes_what_it_reads),
+	    cmocka_unit_test(writes_each_field_exactly),
 	    cmocka_unit_test(refuses_truncated_and_corrupt),
 	    cmocka_unit_test(classifies_changes),
 	    cmocka_unit_test(reads_dpkg_records),
