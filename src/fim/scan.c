@@ -253,23 +253,33 @@ open_noatime(const char *path, int flags)
 	return fd;
 }
 
+/* Is st (fstat of the open file) what the walk's lstat recorded in e? */
 static int
-same_file(const struct stat *a, const struct stat *b)
+same_file(const struct fim_entry *e, const struct stat *st)
 {
-	return a->st_ino == b->st_ino && a->st_dev == b->st_dev &&
-	    a->st_size == b->st_size &&
-	    a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
-	    a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
-	    a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
-	    a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+	return (uint64_t)st->st_ino == e->ino &&
+	    (uint64_t)st->st_dev == e->dev &&
+	    (uint64_t)st->st_size == e->size &&
+	    (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec ==
+	    e->mtime &&
+	    (int64_t)st->st_ctim.tv_sec * 1000000000 + st->st_ctim.tv_nsec ==
+	    e->ctime;
 }
 
-/* Digests one regular file: read to the end, then make sure it held still. */
+/*
+ * Digests one regular file: read up to the size the walk's lstat gave,
+ * then fstat, which says whether this is still that file and whether it
+ * held still (one system call per file fewer than a fstat before and
+ * after: on 137,000 files that is a third of a second).  A file replaced
+ * meanwhile, or changed while read, is read again.  The open is
+ * non-blocking, so that a special file swapped in between lstat and open
+ * is at most read up to that size, never waited on.
+ */
 static void
 hash_file(
     struct scan *s, struct fim_entry *e, EVP_MD_CTX *ctx, unsigned char *buf)
 {
-	struct stat before, after;
+	struct stat after;
 	int fd, tries;
 
 	fd = open_noatime(e->path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
@@ -279,15 +289,7 @@ hash_file(
 		atomic_fetch_add(&s->unreadable, 1);
 		return;
 	}
-	if (fstat(fd, &before) == -1 || !S_ISREG(before.st_mode) ||
-	    before.st_ino != e->ino) {
-		/* Replaced by something else between lstat and open. */
-		e->flags |= FIM_F_UNSTABLE;
-		atomic_fetch_add(&s->unstable, 1);
-		close(fd);
-		return;
-	}
-	if (before.st_size > READ_CHUNK)
+	if (e->size > READ_CHUNK)
 		posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	for (tries = 0; tries < MAX_RESCANS; tries++) {
 		uint64_t total = 0;
@@ -302,11 +304,10 @@ hash_file(
 		}
 		EVP_DigestInit_ex2(ctx, s->md, NULL);
 		for (;;) {
-			/* Stop at the size fstat gave: the second fstat says
-			 * whether more was written meanwhile (and it saves
-			 * the read that would return 0 on each of many small
-			 * files). */
-			if (total > 0 && total >= (uint64_t)before.st_size)
+			/* Stop at the recorded size: the fstat says whether
+			 * more was written meanwhile (and it saves the read
+			 * that would return 0 on each of many small files). */
+			if (total > 0 && total >= e->size)
 				break;
 			r = read(fd, buf, READ_CHUNK);
 			if (r == -1 && errno == EINTR)
@@ -333,19 +334,24 @@ hash_file(
 			atomic_fetch_add(&s->unreadable, 1);
 			break;
 		}
-		EVP_DigestFinal_ex(ctx, e->hash, &len);
 		if (fstat(fd, &after) == -1)
 			break;
-		if (same_file(&before, &after) &&
-		    total == (uint64_t)after.st_size) {
+		if (!S_ISREG(after.st_mode)) {
+			/* Replaced by something else between lstat and open:
+			 * recorded as it was, marked unstable. */
+			e->flags |= FIM_F_UNSTABLE;
+			break;
+		}
+		EVP_DigestFinal_ex(ctx, e->hash, &len);
+		if (same_file(e, &after) && total == (uint64_t)after.st_size) {
 			stat_to_entry(e, &after);
 			e->flags |= FIM_F_HASHED;
 			e->flags &= ~FIM_F_UNSTABLE;
 			break;
 		}
-		/* It changed while we read: record what it is now, again. */
+		/* Replaced, or changed while we read: record what it is now
+		 * and read it again. */
 		stat_to_entry(e, &after);
-		before = after;
 		e->flags |= FIM_F_UNSTABLE;
 	}
 	if (e->flags & FIM_F_UNSTABLE)
