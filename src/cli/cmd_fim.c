@@ -76,6 +76,7 @@ struct fim_cmd {
 	int tty;
 	double t0;
 	uint64_t expect_bytes;
+	const struct fim_baseline *prev; /* the baseline checked, or NULL */
 };
 
 static void
@@ -319,6 +320,7 @@ scan(struct fim_cmd *fc, const char *const *roots, size_t nroots,
 	o.workers = (unsigned)fc->workers;
 	o.hash = h;
 	o.cross_mounts = conf_flag(fc->blk, "cross-mounts");
+	o.prev = fc->prev;
 	fc->tty = isatty(STDERR_FILENO) && fc->cli->mode != OUT_JSON;
 	if (fc->tty) {
 		o.progress = progress;
@@ -885,8 +887,11 @@ compare_now(struct fim_cmd *fc, int argc, char **argv, struct fim_baseline *b,
 	/* Without paths: the baseline's own roots, what it recorded. */
 	for (size_t i = 0; argc == 0 && i < b->nroots && i < MAX_PATHS; i++)
 		fc->paths[fc->npaths++] = b->roots[i];
-	if (scan(fc, fc->paths, fc->npaths, (const char *const *)b->excludes,
-	        b->nexcludes, b->hash, cur, st) == -1)
+	fc->prev = b;
+	rc = scan(fc, fc->paths, fc->npaths, (const char *const *)b->excludes,
+	    b->nexcludes, b->hash, cur, st);
+	fc->prev = NULL;
+	if (rc == -1)
 		return EXIT_UNKNOWN;
 	*failed = 0;
 	if (argc == 0)

@@ -71,6 +71,11 @@ struct fim_scan_opts {
 	unsigned workers; /* 0: one per online CPU */
 	enum fim_hash hash;
 	int cross_mounts; /* descend into other file systems */
+	/* The baseline being checked (or NULL): a symbolic link it recorded
+	 * with the same inode, size, mtime and ctime keeps its target from
+	 * it instead of being read again, since readlink(2) sets the link's
+	 * access time and a link's target cannot change in place. */
+	const struct fim_baseline *prev;
 	/* Called from the scanning thread about 5 times a second (may be NULL). */
 	void (*progress)(void *arg, uint64_t files, uint64_t bytes, int done);
 	void *progress_arg;

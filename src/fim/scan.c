@@ -394,16 +394,46 @@ entry_free(struct fim_entry *e)
 }
 
 /* Records the link target of a symbolic link (never followed). */
+/*
+ * A symbolic link's target: from the baseline being checked when it
+ * recorded this very link (same inode, size, mtime and ctime: replacing
+ * or re-creating a link changes them), else read.  Reading sets the
+ * link's access time, whatever the open flags; taking it from the
+ * baseline keeps a check from touching the links it checks.  After a
+ * read, st's access time is the one the read left.
+ */
 static void
-read_target(struct fim_entry *e, int dirfd, const char *name)
+read_target(struct scan *s, struct fim_entry *e, struct stat *st, int dirfd,
+    const char *name)
 {
+	struct stat now;
+	const struct fim_entry *old =
+	    s->o->prev ? fim_baseline_find(s->o->prev, e->path) : NULL;
 	char buf[4096];
-	ssize_t n = readlinkat(dirfd, name, buf, sizeof(buf) - 1);
+	ssize_t n;
 
+	if (old != NULL && S_ISLNK(old->mode) && old->target != NULL &&
+	    old->ino == (uint64_t)st->st_ino &&
+	    old->size == (uint64_t)st->st_size &&
+	    old->mtime ==
+	        (int64_t)st->st_mtim.tv_sec * 1000000000 +
+	            st->st_mtim.tv_nsec &&
+	    old->ctime ==
+	        (int64_t)st->st_ctim.tv_sec * 1000000000 +
+	            st->st_ctim.tv_nsec) {
+		e->target = strdup(old->target);
+		return;
+	}
+	n = readlinkat(dirfd, name, buf, sizeof(buf) - 1);
 	if (n < 0)
 		n = 0;
 	buf[n] = '\0';
 	e->target = strdup(buf);
+	/* the access time as our own read left it, so that a later check
+	 * with --atime does not report that read */
+	if (fstatat(dirfd, name, &now, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    now.st_ino == st->st_ino && S_ISLNK(now.st_mode))
+		st->st_atim = now.st_atim;
 }
 
 /*
@@ -465,7 +495,7 @@ read_dir(struct scan *s, struct fim_entry *de)
 			continue;
 		}
 		if (S_ISLNK(st.st_mode))
-			read_target(e, fd, d->d_name);
+			read_target(s, e, &st, fd, d->d_name);
 		else if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
 			read_xattrs(e, -1); /* special: by path, never opened */
 		if (nb == capb) {
@@ -580,7 +610,7 @@ add_roots(struct scan *s, struct err *err)
 		while (l > 1 && e->path[l - 1] == '/')
 			e->path[--l] = '\0';
 		if (S_ISLNK(st.st_mode))
-			read_target(e, AT_FDCWD, r);
+			read_target(s, e, &st, AT_FDCWD, r);
 		else if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
 			read_xattrs(e, -1);
 		if (classify_locked(s, e, &st, (uint64_t)st.st_dev) == -1) {
