@@ -352,6 +352,10 @@ fim_baseline_write(
 
 		char tm[8];
 		unsigned m = (unsigned)(e->mode & 07777);
+		const uint64_t nums[] = {
+		    e->uid, e->gid, e->size, e->ino, e->nlink};
+		const int64_t times[] = {e->mtime, e->ctime, e->atime};
+		const char *strs[] = {e->target, e->caps, e->xattrs};
 
 		put_str(sb, e->path);
 		/* " %c %04o " */
@@ -364,30 +368,21 @@ fim_baseline_write(
 		tm[6] = (char)('0' + (m & 7));
 		tm[7] = ' ';
 		strbuf_add(sb, tm, sizeof(tm));
-		put_u64(sb, e->uid);
-		strbuf_addc(sb, ' ');
-		put_u64(sb, e->gid);
-		strbuf_addc(sb, ' ');
-		put_u64(sb, e->size);
-		strbuf_addc(sb, ' ');
-		put_u64(sb, e->ino);
-		strbuf_addc(sb, ' ');
-		put_u64(sb, e->nlink);
-		strbuf_addc(sb, ' ');
-		put_time(sb, e->mtime);
-		strbuf_addc(sb, ' ');
-		put_time(sb, e->ctime);
-		strbuf_addc(sb, ' ');
-		put_time(sb, e->atime);
-		strbuf_addc(sb, ' ');
+		/* each field, then the space before the next */
+		for (size_t k = 0; k < sizeof(nums) / sizeof(nums[0]); k++) {
+			put_u64(sb, nums[k]);
+			strbuf_addc(sb, ' ');
+		}
+		for (size_t k = 0; k < sizeof(times) / sizeof(times[0]); k++) {
+			put_time(sb, times[k]);
+			strbuf_addc(sb, ' ');
+		}
 		put_hash(sb, e, hl);
 		strbuf_addc(sb, ' ');
-		put_str(sb, e->target);
-		strbuf_addc(sb, ' ');
-		put_str(sb, e->caps);
-		strbuf_addc(sb, ' ');
-		put_str(sb, e->xattrs);
-		strbuf_addc(sb, ' ');
+		for (size_t k = 0; k < sizeof(strs) / sizeof(strs[0]); k++) {
+			put_str(sb, strs[k]);
+			strbuf_addc(sb, ' ');
+		}
 		put_flags(sb, e->flags);
 		strbuf_addc(sb, ' ');
 		if (e->err < 0) {
