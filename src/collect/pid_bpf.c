@@ -15,8 +15,6 @@
 
 #define CHUNK 65536 /* PIDs per run: each run is a short one */
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
-
 int
 pid_bpf_layout(
     const void *data, size_t len, struct pid_bpf_layout *l, struct err *err)
@@ -37,9 +35,9 @@ pid_bpf_layout(
 	memset(l, 0, sizeof(*l));
 	if (btf_init(&b, data, len, err) == -1)
 		return -1;
-	if ((r = btf_find(&b, t, N(t), err)) == -1)
+	if ((r = btf_find(&b, t, KBPF_N(t), err)) == -1)
 		goto out;
-	for (size_t i = 0; i < N(t); i++)
+	for (size_t i = 0; i < KBPF_N(t); i++)
 		if (t[i].id == 0) {
 			err_set(err, ENOENT, "btf: no %s %s",
 			    t[i].kind == BTF_K_FUNC ? "kernel function"
@@ -48,7 +46,7 @@ pid_bpf_layout(
 			r = 1;
 			goto out;
 		}
-	for (size_t i = 0; i < N(member); i++) {
+	for (size_t i = 0; i < KBPF_N(member); i++) {
 		uint32_t off, size;
 
 		r = btf_member(&b, t[0].id, member[i], &off, &size, err);

@@ -81,8 +81,6 @@ members(struct btf *b, const struct btf_want *s, const struct want *w, size_t n,
 	return 0;
 }
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
-
 int
 sock_bpf_layout(
     const void *data, size_t len, struct sock_bpf_layout *l, struct err *err)
@@ -100,14 +98,14 @@ sock_bpf_layout(
 	memset(l, 0, sizeof(*l));
 	if (btf_init(&b, data, len, err) == -1)
 		return -1;
-	if ((r = btf_find(&b, t, N(t), err)) == 0)
-		r = members(&b, &t[0], skc_want, N(skc_want), l, err);
+	if ((r = btf_find(&b, t, KBPF_N(t), err)) == 0)
+		r = members(&b, &t[0], skc_want, KBPF_N(skc_want), l, err);
 	if (r == 0)
-		r = members(&b, &t[1], tw_want, N(tw_want), l, err);
+		r = members(&b, &t[1], tw_want, KBPF_N(tw_want), l, err);
 	if (r == 0)
-		r = members(&b, &t[2], meta_want, N(meta_want), l, err);
+		r = members(&b, &t[2], meta_want, KBPF_N(meta_want), l, err);
 	if (r == 0)
-		r = members(&b, &t[3], ctx_want, N(ctx_want), l, err);
+		r = members(&b, &t[3], ctx_want, KBPF_N(ctx_want), l, err);
 	if (r == 0 && t[4].id == 0) {
 		err_set(err, ENOENT,
 		    "btf: no function bpf_iter_tcp (a kernel older than 5.9?)");
