@@ -155,23 +155,19 @@ can_run(void)
 	return geteuid() == 0 && access("/sys/kernel/btf/vmlinux", R_OK) == 0;
 }
 
+static int tid_of_thread;
+
+/* A thread that says its ID, then waits for a byte on the pipe. */
 static void *
-idle(void *arg)
+idle_tid(void *arg)
 {
 	int *fd = arg;
 	char c;
 
+	__atomic_store_n(
+	    &tid_of_thread, (int)syscall(SYS_gettid), __ATOMIC_SEQ_CST);
 	(void)!read(*fd, &c, 1);
 	return NULL;
-}
-
-static int tid_of_thread;
-
-static void *
-idle_tid(void *arg)
-{
-	tid_of_thread = (int)syscall(SYS_gettid);
-	return idle(arg);
 }
 
 /* The numeric entries of /proc, as bits. */
