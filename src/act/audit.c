@@ -46,6 +46,40 @@ entry_line(const struct audit_entry *e, struct strbuf *sb, char **line)
 	return 0;
 }
 
+/* Opens state_dir/audit.log for appending, made if missing. */
+static int
+audit_open(const char *state_dir, char *path, size_t pathsz, struct err *err)
+{
+	int fd;
+
+	if (dir_make(state_dir, 0700, err) == -1)
+		return -1;
+	if (path_join(path, pathsz, state_dir, "audit.log") == -1)
+		return err_set(
+		    err, ENAMETOOLONG, "path too long: '%s'", state_dir);
+	fd = open(
+	    path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd == -1)
+		return err_sys(err, errno, "cannot open '%s'", path);
+	return fd;
+}
+
+int
+audit_check(const char *state_dir, struct err *err)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (state_dir == NULL)
+		return err_set(err, EINVAL,
+		    "no state directory for the audit "
+		    "log");
+	if ((fd = audit_open(state_dir, path, sizeof(path), err)) == -1)
+		return -1;
+	close(fd);
+	return 0;
+}
+
 int
 audit_log_many(const char *state_dir, const struct audit_entry *e, size_t n,
     struct err *err)
@@ -58,11 +92,10 @@ audit_log_many(const char *state_dir, const struct audit_entry *e, size_t n,
 
 	if (n == 0)
 		return 0;
-	if (dir_make(state_dir, 0700, err) == -1)
-		return -1;
-	if (path_join(path, sizeof(path), state_dir, "audit.log") == -1)
-		return err_set(
-		    err, ENAMETOOLONG, "path too long: '%s'", state_dir);
+	if (state_dir == NULL)
+		return err_set(err, EINVAL,
+		    "no state directory for the audit "
+		    "log");
 	if ((lines = calloc(n, sizeof(*lines))) == NULL)
 		return err_set(err, ENOMEM, "out of memory");
 	for (size_t i = 0; i < n; i++)
@@ -70,10 +103,8 @@ audit_log_many(const char *state_dir, const struct audit_entry *e, size_t n,
 			rc = err_set(err, ENOMEM, "cannot format audit entry");
 			goto out;
 		}
-	fd = open(
-	    path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd == -1) {
-		rc = err_sys(err, errno, "cannot open '%s'", path);
+	if ((fd = audit_open(state_dir, path, sizeof(path), err)) == -1) {
+		rc = -1;
 		goto out;
 	}
 	/* One write with O_APPEND: lines from concurrent writers never mix. */

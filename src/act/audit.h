@@ -20,6 +20,13 @@ struct audit_entry {
 	const char *result; /* "ok", "failed: ...", "dry-run" */
 };
 
+/*
+ * Checks that the audit log can be appended to (opens it for appending,
+ * creating it and the state directory if missing), so that an action is
+ * refused before it is taken when it could not be recorded.  0, or -1
+ * with err.
+ */
+int audit_check(const char *state_dir, struct err *err);
 /* Appends e to state_dir/audit.log.  0, or -1 with err. */
 int audit_log(
     const char *state_dir, const struct audit_entry *e, struct err *err);

@@ -44,7 +44,7 @@ dur_parse(const char *s, size_t n, uint64_t *secs)
 			cur++;
 		} else if (total != 0)
 			return -1; /* "1h30" is ambiguous */
-		if (v > (UINT64_MAX - total) / mul)
+		if (v > (DUR_MAX - total) / mul)
 			return -1;
 		total += v * mul;
 	}

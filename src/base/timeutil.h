@@ -9,9 +9,16 @@
 #include <time.h>
 
 /*
+ * The longest duration dur_parse accepts: 2^53 s (285 million years),
+ * exact as a double (the configuration keeps numbers as doubles) and
+ * far from overflowing when added to a time_t.
+ */
+#define DUR_MAX ((uint64_t)1 << 53)
+
+/*
  * Parses a duration: a number with an optional unit s, m, h, d or w
  * ("90", "30s", "5m", "2h", "7d"); several terms may follow each other
- * ("1h30m").  0 and *secs, or -1.
+ * ("1h30m").  0 and *secs, or -1 (also for a total above DUR_MAX).
  */
 int dur_parse(const char *s, size_t n, uint64_t *secs);
 /* Formats secs compactly ("2d3h", "5m", "42s"). */

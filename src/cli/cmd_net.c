@@ -99,10 +99,13 @@ usage(FILE *fp)
 
 /* ---- configuration ---------------------------------------------------- */
 
-/* Every value of every "set KEY ..." (a list setting), at most max. */
-static size_t
-setting_list(
-    const struct conf *c, const char *key, const char **out, size_t max)
+/*
+ * Every value of every "set KEY ..." (a list setting) into out.  The
+ * count, or -1 with err when there are more than max: none is dropped.
+ */
+static ssize_t
+setting_list(const struct conf *c, const char *key, const char **out,
+    size_t max, struct err *err)
 {
 	size_t n = 0;
 
@@ -112,14 +115,35 @@ setting_list(
 		if (strcmp(s->key, "set") != 0 || s->nvals < 2 ||
 		    strcmp(s->vals[0].str, key) != 0)
 			continue;
-		for (size_t j = 1; j < s->nvals && n < max; j++)
+		for (size_t j = 1; j < s->nvals; j++) {
+			if (n == max)
+				return err_set(err, EINVAL,
+				    "%s: more than %zu values", key, max);
 			out[n++] = s->vals[j].str;
+		}
 	}
-	return n;
+	return (ssize_t)n;
 }
 
-static void
-block_conf(struct cli *cli, struct net_block_conf *bc)
+/*
+ * A duration setting in seconds (v as the configuration holds it):
+ * 0..NET_BLOCK_MAX_SECS.  0, or -1 with err.
+ */
+static int
+block_secs(double v, const char *key, uint64_t *out, struct err *err)
+{
+	if (!(v >= 0) || v > (double)NET_BLOCK_MAX_SECS)
+		return err_set(err, EINVAL,
+		    "%s: a duration from 0 to 3650d (about ten years), not "
+		    "%.0f s",
+		    key, v);
+	*out = (uint64_t)v;
+	return 0;
+}
+
+/* The block settings.  0, or -1 with err (a value out of range). */
+static int
+block_conf(struct cli *cli, struct net_block_conf *bc, struct err *err)
 {
 	const struct conf *c = &cli->conf;
 
@@ -131,9 +155,9 @@ block_conf(struct cli *cli, struct net_block_conf *bc)
 	bc->max_active =
 	    (unsigned)conf_setting_num(c, "block-max-active", 10000);
 	bc->repeat_factor = conf_setting_num(c, "block-repeat-factor", 2);
-	bc->max_duration =
-	    (uint64_t)conf_setting_num(c, "block-max-duration", 30 * 86400);
 	bc->state_dir = cli->state_dir;
+	return block_secs(conf_setting_num(c, "block-max-duration", 30 * 86400),
+	    "block-max-duration", &bc->max_duration, err);
 }
 
 /* "user:NAME", with the sudo user when there is one. */
@@ -378,6 +402,7 @@ items_from_file(struct items *it, const char *path)
 	struct strbuf sb = STRBUF_INIT(256u << 20);
 	struct err err = {0};
 	const char *cur, *end, *ls, *le;
+	char name[512];
 	unsigned lineno = 0;
 
 	if (strcmp(path, "-") == 0) {
@@ -394,11 +419,12 @@ items_from_file(struct items *it, const char *path)
 		log_warnx("%s", err.msg);
 		return -1;
 	}
+	esc_text_buf(name, sizeof(name), path, strlen(path));
 	cur = strbuf_str(&sb);
 	end = cur + sb.len;
 	while (cur_line(&cur, end, &ls, &le) == 0) {
 		const char *w, *hash;
-		char where[64];
+		char where[sizeof(name) + 16];
 		size_t wl;
 
 		lineno++;
@@ -409,7 +435,7 @@ items_from_file(struct items *it, const char *path)
 		if ((wl = cur_word(&ls, le, &w)) == 0)
 			continue;
 		snprintf(where, sizeof(where), "%s:%u",
-		    strcmp(path, "-") == 0 ? "stdin" : "file", lineno);
+		    strcmp(path, "-") == 0 ? "standard input" : name, lineno);
 		if (items_add(it, w, wl, where) == -1) {
 			strbuf_release(&sb);
 			return -1;
@@ -475,7 +501,8 @@ print_item(struct cli *cli, const char *action, const struct net_block_item *x)
 
 /*
  * The allow-list from the configuration (admin-networks, ssh-ports) and
- * the system.  0, or -1 with err (EINVAL: a bad ssh-ports value).
+ * the system.  0, or -1 with err (EINVAL: a bad admin-networks or
+ * ssh-ports value, a configuration error: never skipped).
  */
 static int
 allow_build(struct cli *cli, struct net_allow *allow, struct err *err)
@@ -483,28 +510,75 @@ allow_build(struct cli *cli, struct net_allow *allow, struct err *err)
 	const char *admin[256];
 	const char *ports[64];
 	uint16_t ssh[64];
-	size_t nports;
+	ssize_t nadmin, nports;
 	struct net_allow_opts ao = {0};
 
+	nadmin = setting_list(&cli->conf, "admin-networks", admin,
+	    sizeof(admin) / sizeof(admin[0]), err);
+	nports = nadmin < 0 ? -1
+	                    : setting_list(&cli->conf, "ssh-ports", ports,
+	                          sizeof(ports) / sizeof(ports[0]), err);
+	if (nports < 0)
+		return -1;
 	ao.admin = admin;
-	ao.nadmin = setting_list(&cli->conf, "admin-networks", admin,
-	    sizeof(admin) / sizeof(admin[0]));
-	nports = setting_list(
-	    &cli->conf, "ssh-ports", ports, sizeof(ports) / sizeof(ports[0]));
-	for (size_t i = 0; i < nports; i++) {
+	ao.nadmin = (size_t)nadmin;
+	for (ssize_t i = 0; i < nports; i++) {
 		uint64_t v;
+		char esc[256];
 
-		if (parse_uint(ports[i], 65535, &v) == -1)
+		if (parse_uint(ports[i], 65535, &v) == -1 || v == 0) {
+			esc_text_buf(
+			    esc, sizeof(esc), ports[i], strlen(ports[i]));
 			return err_set(err, EINVAL,
-			    "ssh-ports: '%s' is not a port", ports[i]);
+			    "ssh-ports: '%s' is not a port (1..65535)", esc);
+		}
 		ssh[i] = (uint16_t)v;
 	}
 	if (nports > 0) {
 		ao.ssh_ports = ssh;
-		ao.nssh = nports;
+		ao.nssh = (size_t)nports;
 	}
 	ao.ssh_connection = getenv("SSH_CONNECTION");
 	return net_allow_build(allow, &ao, err);
+}
+
+/*
+ * The allow-list for a block or a restore, or the exit status after
+ * saying why it could not be built (nothing is blocked without it).
+ */
+static int
+allow_for_cli(struct cli *cli, struct net_allow *allow)
+{
+	struct err err = {0};
+	char esc[1024];
+
+	if (allow_build(cli, allow, &err) == 0)
+		return 0;
+	esc_text_buf(esc, sizeof(esc), err.msg, strlen(err.msg));
+	net_allow_release(allow);
+	if (err.code == EINVAL) {
+		log_warnx("%s", esc);
+		return EXIT_CONFIG;
+	}
+	log_warnx(
+	    "cannot build the allow-list, so nothing is blocked: %s", esc);
+	return EXIT_OSERR;
+}
+
+/*
+ * The exit status for a failed add, remove or restore (rc -1, or an
+ * audit log failure), after saying why.
+ */
+static int
+block_error(int rc, const struct err *err)
+{
+	if (rc == NET_BLOCK_EAUDIT || rc == NET_BLOCK_UNAUDITED) {
+		log_warnx("%s", err->msg);
+		return EXIT_CANTCREAT;
+	}
+	log_warnx("%s%s", err->msg,
+	    err->code == EILSEQ ? "; refusing to act on blocks" : "");
+	return EXIT_SOFTWARE;
 }
 
 static int
@@ -523,16 +597,9 @@ net_block(struct cli *cli, struct items *it, struct net_block_conf *bc, int add)
 	bc->by = by;
 	bc->state_dir = cli->state_dir;
 	if (add) {
-		if (allow_build(cli, &allow, &err) == -1) {
-			if (err.code == EINVAL)
-				log_warnx("%s", err.msg);
-			else
-				log_warnx("cannot build the allow-list, so "
-				          "nothing is blocked: %s",
-				    err.msg);
+		if ((rc = allow_for_cli(cli, &allow)) != 0) {
 			store_close(&s);
-			net_allow_release(&allow);
-			return err.code == EINVAL ? EXIT_CONFIG : EXIT_OSERR;
+			return rc;
 		}
 		rc = net_block_add(&s, &allow, bc, it->v, it->n, &err);
 	} else {
@@ -540,11 +607,8 @@ net_block(struct cli *cli, struct items *it, struct net_block_conf *bc, int add)
 	}
 	net_allow_release(&allow);
 	store_close(&s);
-	if (rc == -1) {
-		log_warnx("%s%s", err.msg,
-		    err.code == EILSEQ ? "; refusing to act on blocks" : "");
-		return EXIT_SOFTWARE;
-	}
+	if (rc < 0)
+		return block_error(rc, &err);
 	for (size_t i = 0; i < it->n; i++) {
 		const struct net_block_item *x = &it->v[i];
 
@@ -557,6 +621,8 @@ net_block(struct cli *cli, struct items *it, struct net_block_conf *bc, int add)
 				eperm++;
 		}
 	}
+	if (rc == NET_BLOCK_UNAUDITED)
+		return block_error(rc, &err);
 	if (eperm)
 		return EXIT_NOPERM;
 	if (failed)
@@ -620,9 +686,11 @@ cmd_net_flood_act(
 		/* block-for, else block-duration, else an hour: a rule's
 		 * block always ends by itself */
 		dflt = conf_setting_num(&cli->conf, "block-duration", 0);
-		items[n].secs = (uint64_t)conf_num(
-		    flood_block(&cli->conf, port, "block-for"), "block-for",
-		    dflt > 0 ? dflt : 3600);
+		if (block_secs(
+		        conf_num(flood_block(&cli->conf, port, "block-for"),
+		            "block-for", dflt > 0 ? dflt : 3600),
+		        "conn-flood: block-for", &items[n].secs, err) == -1)
+			return -1;
 		if (items[n].secs == 0)
 			items[n].secs = 3600;
 		snprintf(reasons[n], sizeof(reasons[n]),
@@ -637,7 +705,8 @@ cmd_net_flood_act(
 		return 0;
 	if (cli_state_dir(cli) == -1)
 		return err_set(err, 0, "conn-flood action: no state directory");
-	block_conf(cli, &bc);
+	if (block_conf(cli, &bc, err) == -1)
+		return err_prefix(err, "conn-flood action block");
 	bc.by = "rule:conn-flood";
 	if (store_open(&st, cli->state_dir, err) == -1 ||
 	    net_ban_migrate(&st, err) == -1) {
@@ -653,7 +722,7 @@ cmd_net_flood_act(
 	rc = net_block_add(&st, &allow, &bc, items, n, err);
 	net_allow_release(&allow);
 	store_close(&st);
-	if (rc == -1)
+	if (rc < 0)
 		return err_prefix(err, "conn-flood action block");
 	for (size_t k = 0; k < n; k++) {
 		struct finding *f = &r->f[idx[k]];
@@ -671,12 +740,13 @@ cmd_net_flood_act(
 			    until);
 			break;
 		default:
-			finding_ev(f, "action", "%s: %s",
-			    net_block_status_name(items[k].status),
-			    items[k].msg);
+			/* "refused: ..." and "failed: ..." say it themselves */
+			finding_ev(f, "action", "%s", items[k].msg);
 			break;
 		}
 	}
+	if (rc == NET_BLOCK_UNAUDITED)
+		return err_prefix(err, "conn-flood action block");
 	return 0;
 }
 
@@ -780,21 +850,45 @@ net_restore(struct cli *cli, struct net_block_conf *bc)
 	struct store s;
 	struct err err = {0};
 	struct net_restore_stats st;
+	struct net_allow allow = {0};
 	char by[192];
 	int rc;
 
 	if ((rc = open_store(cli, &s)) != 0)
 		return rc;
+	if ((rc = allow_for_cli(cli, &allow)) != 0) {
+		store_close(&s);
+		return rc;
+	}
 	who_am_i(by, sizeof(by));
 	bc->by = by;
 	bc->state_dir = cli->state_dir;
-	rc = net_block_restore(&s, bc, time(NULL), &st, &err);
+	rc = net_block_restore(&s, &allow, bc, time(NULL), &st, &err);
+	net_allow_release(&allow);
 	store_close(&s);
-	if (rc == -1) {
-		log_warnx("%s%s", err.msg,
-		    err.code == EILSEQ ? "; refusing to act on blocks" : "");
-		return EXIT_SOFTWARE;
+	if (rc < 0) {
+		net_restore_stats_release(&st);
+		return block_error(rc, &err);
 	}
+	for (size_t i = 0; i < st.nskip; i++) {
+		char txt[NET_PREFIX_STRLEN];
+
+		net_prefix_format(&st.skip[i].p, txt, sizeof(txt));
+		if (cli->mode == OUT_JSON) {
+			json_t *o = json_object();
+
+			jset(o, "type", json_string("skipped"));
+			jset(o, "prefix", json_string(txt));
+			jset(o, "message", jstr(st.skip[i].msg));
+			json_line(stdout, o);
+		}
+		log_warnx("restore: not applied: %s (still recorded: 'sakimori "
+		          "net unblock %s' ends it)",
+		    st.skip[i].msg, txt);
+	}
+	if (st.skipped > st.nskip)
+		log_warnx(
+		    "restore: %zu more not applied", st.skipped - st.nskip);
 	if (cli->mode == OUT_JSON) {
 		json_t *o = json_object();
 
@@ -802,6 +896,7 @@ net_restore(struct cli *cli, struct net_block_conf *bc)
 		jset(o, "applied", json_integer((json_int_t)st.applied));
 		jset(o, "expired", json_integer((json_int_t)st.expired));
 		jset(o, "stale", json_integer((json_int_t)st.stale));
+		jset(o, "skipped", json_integer((json_int_t)st.skipped));
 		jset(o, "failed", json_integer((json_int_t)st.failed));
 		jset(o, "dry_run", json_boolean(bc->dry_run));
 		if (st.first_error[0])
@@ -809,20 +904,46 @@ net_restore(struct cli *cli, struct net_block_conf *bc)
 		json_line(stdout, o);
 	} else {
 		printf("%s%zu active blocks in place, %zu expired and removed, "
-		       "%zu stale routes removed, %zu failures\n",
+		       "%zu stale routes removed, %zu refused by the "
+		       "allow-list, %zu failures\n",
 		    bc->dry_run ? "dry run: " : "", st.applied, st.expired,
-		    st.stale, st.failed);
+		    st.stale, st.skipped, st.failed);
 	}
+	net_restore_stats_release(&st);
+	if (rc == NET_BLOCK_UNAUDITED)
+		return block_error(rc, &err);
 	if (st.failed) {
 		log_warnx("%s", st.first_error);
 		return strstr(st.first_error, "CAP_NET_ADMIN") != NULL
 		    ? EXIT_NOPERM
 		    : EXIT_OSERR;
 	}
+	if (st.skipped)
+		return EXIT_DATAERR;
 	return EXIT_OK;
 }
 
 /* ---- dispatch --------------------------------------------------------- */
+
+/*
+ * --for: "forever" (0), or a duration whose every number has its unit
+ * ("90" alone could be seconds or minutes), 1 s to NET_BLOCK_MAX_SECS.
+ */
+static int
+for_parse(const char *arg, uint64_t *secs)
+{
+	size_t n = strlen(arg);
+
+	if (strcmp(arg, "forever") == 0) {
+		*secs = 0;
+		return 0;
+	}
+	if (n == 0 || (arg[n - 1] >= '0' && arg[n - 1] <= '9') ||
+	    dur_parse(arg, n, secs) == -1 || *secs == 0 ||
+	    *secs > NET_BLOCK_MAX_SECS)
+		return -1;
+	return 0;
+}
 
 int
 cmd_net(struct cli *cli, int argc, char **argv)
@@ -849,6 +970,7 @@ cmd_net(struct cli *cli, int argc, char **argv)
 	struct net_count_opts co = {0};
 	struct net_block_conf bc;
 	struct items it = {0};
+	struct err err = {0};
 	const char *sub, *from = NULL, *reason = NULL, *backend = NULL,
 	                 *type = NULL;
 	uint64_t top = 10, v, secs = 0;
@@ -901,11 +1023,11 @@ cmd_net(struct cli *cli, int argc, char **argv)
 			co.force_proc = 1;
 			break;
 		case OPT_FOR:
-			if (dur_parse(optarg, strlen(optarg), &secs) == -1 ||
-			    secs == 0)
+			if (for_parse(optarg, &secs) == -1)
 				return cli_usage_error(cli, "net",
-				    "--for wants a duration such as 90s, 1h, "
-				    "7d");
+				    "--for wants a duration with a unit, such "
+				    "as 90s, 1h or 7d, at most 3650d (about "
+				    "ten years), or 'forever'");
 			have_for = 1;
 			break;
 		case OPT_REASON:
@@ -965,7 +1087,10 @@ cmd_net(struct cli *cli, int argc, char **argv)
 			    cli, "net bans", "takes no arguments");
 		return net_bans(cli, all);
 	}
-	block_conf(cli, &bc);
+	if (block_conf(cli, &bc, &err) == -1) {
+		log_warnx("%s", err.msg);
+		return EXIT_CONFIG;
+	}
 	if (backend != NULL)
 		bc.backend = backend;
 	if (type != NULL)
@@ -1005,9 +1130,13 @@ cmd_net(struct cli *cli, int argc, char **argv)
 		free(it.v);
 		return cli_usage_error(cli, "net", "%s wants ADDR[/LEN]", sub);
 	}
-	if (!have_for)
-		secs =
-		    (uint64_t)conf_setting_num(&cli->conf, "block-duration", 0);
+	if (!have_for &&
+	    block_secs(conf_setting_num(&cli->conf, "block-duration", 0),
+	        "block-duration", &secs, &err) == -1) {
+		log_warnx("%s", err.msg);
+		free(it.v);
+		return EXIT_CONFIG;
+	}
 	for (size_t i = 0; i < it.n; i++) {
 		it.v[i].secs = secs;
 		it.v[i].reason = reason;

@@ -217,7 +217,11 @@ net_allow_build(
 	if (add_text(a, "127.0.0.0/8", "loopback", err) == -1 ||
 	    add_text(a, "::1", "loopback", err) == -1 ||
 	    add_text(a, "0.0.0.0/32", "the unspecified address", err) == -1 ||
-	    add_text(a, "::/128", "the unspecified address", err) == -1)
+	    add_text(a, "::/128", "the unspecified address", err) == -1 ||
+	    add_text(a, "224.0.0.0/4", "multicast", err) == -1 ||
+	    add_text(a, "255.255.255.255", "the broadcast address", err) ==
+	        -1 ||
+	    add_text(a, "ff00::/8", "multicast", err) == -1)
 		return -1;
 	for (size_t i = 0; i < o->nadmin; i++)
 		if (add_text(a, o->admin[i], "a configured admin network",

@@ -8,8 +8,11 @@
  * a local SSH port (22 unless configured), the peers of every established
  * TCP socket an sshd process holds (found by socket inode in
  * /proc/PID/fd: sshd on any port, also the targets of its forwardings),
- * and the client in this process's SSH_CONNECTION.  A block is refused when its prefix overlaps
- * any entry (contains it or lies inside it).
+ * and the client in this process's SSH_CONNECTION.  Multicast
+ * (224.0.0.0/4, ff00::/8) and the broadcast address are on it too: a
+ * route or a set element for them stops no attacker.  A block is
+ * refused when its prefix overlaps any entry (contains it or lies
+ * inside it).
  */
 #ifndef NET_ALLOW_H
 #define NET_ALLOW_H

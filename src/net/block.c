@@ -158,14 +158,20 @@ audit(struct abatch *ab, const struct net_block_conf *c, const char *action,
 	ab->n++;
 }
 
-static void
-audit_flush(struct abatch *ab, const struct net_block_conf *c)
+/*
+ * Writes the batch (and frees it).  The record in the database stands
+ * even when the log cannot be written: the caller reports the failure.
+ * 0, or NET_BLOCK_UNAUDITED with err.
+ */
+static int
+audit_flush(struct abatch *ab, const struct net_block_conf *c, struct err *err)
 {
-	struct err err = {0};
+	int rc = 0;
 
-	/* the record in the database stands even when the log cannot be
-	   written; the caller sees it from the database */
-	(void)audit_log_many(c->state_dir, ab->v, ab->n, &err);
+	if (audit_log_many(c->state_dir, ab->v, ab->n, err) == -1) {
+		err_prefix(err, "not recorded in the audit log");
+		rc = NET_BLOCK_UNAUDITED;
+	}
 	for (size_t i = 0; i < ab->n; i++) {
 		free((char *)ab->v[i].who);
 		free((char *)ab->v[i].target);
@@ -174,6 +180,20 @@ audit_flush(struct abatch *ab, const struct net_block_conf *c)
 	}
 	free(ab->v);
 	memset(ab, 0, sizeof(*ab));
+	return rc;
+}
+
+/* Before anything is done: the audit log takes appends.  0 or EAUDIT. */
+static int
+audit_ready(const struct net_block_conf *c, struct err *err)
+{
+	if (audit_check(c->state_dir, err) == -1) {
+		err_prefix(err,
+		    "the audit log cannot be written, so nothing "
+		    "is done");
+		return NET_BLOCK_EAUDIT;
+	}
+	return 0;
 }
 
 static uint64_t
@@ -187,6 +207,8 @@ repeat_secs(const struct net_block_conf *c, uint64_t secs, uint64_t earlier)
 		d *= c->repeat_factor;
 	if (c->max_duration != 0 && d > (double)c->max_duration)
 		d = (double)(c->max_duration > secs ? c->max_duration : secs);
+	if (d > (double)NET_BLOCK_MAX_SECS)
+		d = (double)NET_BLOCK_MAX_SECS;
 	return (uint64_t)d;
 }
 
@@ -199,32 +221,51 @@ until_text(char *dst, size_t n, time_t until)
 		time_iso(dst, n, until);
 }
 
+/*
+ * The allow-list's verdict on p, for a block and for its restore alike:
+ * 0 allowed, -1 refused (msg says why).
+ */
+static int
+allow_refusal(const struct net_allow *allow, const struct net_prefix *p,
+    char *msg, size_t msgsz)
+{
+	const struct net_allow_entry *a = net_allow_match(allow, p);
+	char txt[NET_PREFIX_STRLEN], other[NET_PREFIX_STRLEN];
+
+	if (a == NULL)
+		return 0;
+	net_prefix_format(p, txt, sizeof(txt));
+	net_prefix_format(&a->p, other, sizeof(other));
+	if (net_prefix_equal(&a->p, p))
+		snprintf(msg, msgsz, "refused: %s is never blocked: it is %s",
+		    txt, a->why);
+	else if (net_prefix_contains(&a->p, p))
+		snprintf(msg, msgsz,
+		    "refused: %s lies inside %s, which is never blocked: %s",
+		    txt, other, a->why);
+	else
+		snprintf(msg, msgsz,
+		    "refused: %s contains %s, which is never blocked: %s", txt,
+		    other, a->why);
+	return -1;
+}
+
 /* Policy of one item; 0 accepted, -1 refused (msg set). */
 static int
 policy(const struct net_allow *allow, const struct net_block_conf *c,
     struct net_block_item *it)
 {
-	const struct net_allow_entry *a = net_allow_match(allow, &it->p);
-	char txt[NET_PREFIX_STRLEN], other[NET_PREFIX_STRLEN];
+	char txt[NET_PREFIX_STRLEN];
 	unsigned broad = it->p.family == AF_INET ? c->broad4 : c->broad6;
 
+	if (allow_refusal(allow, &it->p, it->msg, sizeof(it->msg)) == -1)
+		return -1;
 	net_prefix_format(&it->p, txt, sizeof(txt));
-	if (a != NULL) {
-		net_prefix_format(&a->p, other, sizeof(other));
-		if (net_prefix_equal(&a->p, &it->p))
-			snprintf(it->msg, sizeof(it->msg),
-			    "refused: %s is never blocked: it is %s", txt,
-			    a->why);
-		else if (net_prefix_contains(&a->p, &it->p))
-			snprintf(it->msg, sizeof(it->msg),
-			    "refused: %s lies inside %s, which is never "
-			    "blocked: %s",
-			    txt, other, a->why);
-		else
-			snprintf(it->msg, sizeof(it->msg),
-			    "refused: %s contains %s, which is never blocked: "
-			    "%s",
-			    txt, other, a->why);
+	if (it->secs > NET_BLOCK_MAX_SECS) {
+		snprintf(it->msg, sizeof(it->msg),
+		    "refused: %s: a block lasts at most 3650d (about ten "
+		    "years), or forever",
+		    txt);
 		return -1;
 	}
 	if (it->p.len < broad && !c->force) {
@@ -278,6 +319,42 @@ fail:
 	return NULL;
 }
 
+/*
+ * nftables keeps no two overlapping intervals in a set: after a failed
+ * add, names the active nftables block that p overlaps, if any.
+ */
+static void
+overlap_note(
+    struct store *s, const struct net_prefix *p, char *msg, size_t msgsz)
+{
+	struct net_ban *b;
+	struct err e2 = {0};
+	size_t n, len = strlen(msg);
+
+	if (net_ban_list(s, 0, &b, &n, &e2) == -1)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		char other[NET_PREFIX_STRLEN];
+
+		if (strcmp(b[i].backend, "nftables") != 0 ||
+		    net_prefix_equal(&b[i].prefix, p) ||
+		    !net_prefix_overlaps(&b[i].prefix, p))
+			continue;
+		net_prefix_format_len(&b[i].prefix, other, sizeof(other));
+		if (net_prefix_contains(&b[i].prefix, p))
+			snprintf(msg + len, msgsz - len,
+			    " (it lies inside %s, which is blocked already)",
+			    other);
+		else
+			snprintf(msg + len, msgsz - len,
+			    " (it overlaps %s, which is blocked already: "
+			    "unblock that first)",
+			    other);
+		break;
+	}
+	free(b);
+}
+
 int
 net_block_add(struct store *s, const struct net_allow *allow,
     const struct net_block_conf *c, struct net_block_item *items, size_t n,
@@ -289,10 +366,13 @@ net_block_add(struct store *s, const struct net_allow *allow,
 	char *batched = NULL;
 	int64_t active;
 	time_t now = time(NULL);
-	char until[40];
+	char until[40], txt[NET_PREFIX_STRLEN];
+	int rc;
 
 	if (net_ban_migrate(s, err) == -1)
 		return -1;
+	if (audit_ready(c, err) != 0)
+		return NET_BLOCK_EAUDIT;
 	if ((active = net_ban_count_active(s, err)) < 0)
 		return -1;
 	if ((bans = calloc(n != 0 ? n : 1, sizeof(*bans))) == NULL)
@@ -374,8 +454,9 @@ net_block_add(struct store *s, const struct net_allow *allow,
 		    it->status == NET_BLOCK_DRYRUN) {
 			if (it->status == NET_BLOCK_DRYRUN) {
 				until_text(until, sizeof(until), it->until);
+				net_prefix_format_len(&it->p, txt, sizeof(txt));
 				snprintf(it->msg, sizeof(it->msg),
-				    "would block until %s (%s)", until,
+				    "would block %s until %s (%s)", txt, until,
 				    c->backend);
 			}
 			audit(&ab, c, "block", &it->p, it->reason,
@@ -396,12 +477,17 @@ net_block_add(struct store *s, const struct net_allow *allow,
 			snprintf(
 			    it->msg, sizeof(it->msg), "failed: %s", e2.msg);
 			it->err_code = e2.code;
+			if (strcmp(b->backend, "nftables") == 0)
+				overlap_note(
+				    s, &it->p, it->msg, sizeof(it->msg));
 			/* a new record failed; an extended one stays for
 			   restore to retry */
 			if (b->id != 0 && !extended &&
 			    net_ban_end(s, b->id, NET_BAN_FAILED, now, c->by,
 			        e2.msg, err) == -1) {
-				audit_flush(&ab, c);
+				struct err e3 = {0};
+
+				audit_flush(&ab, c, &e3);
 				be_close(&be);
 				free(bans);
 				free(batched);
@@ -410,21 +496,26 @@ net_block_add(struct store *s, const struct net_allow *allow,
 			audit(&ab, c, "block", &it->p, reason, it->msg);
 			continue;
 		}
-		snprintf(it->msg, sizeof(it->msg), "%s until %s (%s %s)",
-		    it->status == NET_BLOCK_EXTENDED ? "already blocked; now"
+		net_prefix_format_len(&it->p, txt, sizeof(txt));
+		snprintf(it->msg, sizeof(it->msg), "%s %s until %s (%s %s)",
+		    it->status == NET_BLOCK_EXTENDED ? "already blocked:"
 		                                     : "blocked",
-		    until, b->backend, b->kind);
+		    txt, until, b->backend, b->kind);
 		audit(&ab, c, "block", &it->p, reason, "ok");
 	}
-	audit_flush(&ab, c);
+	rc = audit_flush(&ab, c, err);
 	be_close(&be);
 	free(bans);
 	free(batched);
-	return 0;
+	return rc;
 dberr:
 	if (!c->dry_run)
 		store_rollback(s);
-	audit_flush(&ab, c);
+	{
+		struct err e3 = {0};
+
+		audit_flush(&ab, c, &e3);
+	}
 	be_close(&be);
 	free(bans);
 	return -1;
@@ -441,6 +532,8 @@ net_block_remove(struct store *s, const struct net_block_conf *c,
 
 	if (net_ban_migrate(s, err) == -1)
 		return -1;
+	if (audit_ready(c, err) != 0)
+		return NET_BLOCK_EAUDIT;
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		struct net_block_item *it = &items[i];
 		struct net_ban b;
@@ -487,7 +580,13 @@ net_block_remove(struct store *s, const struct net_block_conf *c,
 		snprintf(it->msg, sizeof(it->msg), "unblocked %s", txt);
 		audit(&ab, c, "unblock", &it->p, it->reason, "ok");
 	}
-	audit_flush(&ab, c);
+	if (rc == 0)
+		rc = audit_flush(&ab, c, err);
+	else {
+		struct err e3 = {0};
+
+		audit_flush(&ab, c, &e3);
+	}
 	be_close(&be);
 	return rc;
 }
@@ -563,9 +662,37 @@ kind_cb(const struct net_rt_info *ri, void *arg)
 	return 0;
 }
 
+/* Notes an active block the allow-list now refuses; 0 or ENOMEM. */
+static int
+note_skip(
+    struct net_restore_stats *st, const struct net_prefix *p, const char *msg)
+{
+	st->skipped++;
+	if (st->nskip >= NET_RESTORE_SKIP_MAX)
+		return 0;
+	if (st->skip == NULL &&
+	    (st->skip = calloc(NET_RESTORE_SKIP_MAX, sizeof(*st->skip))) ==
+	        NULL)
+		return ENOMEM;
+	st->skip[st->nskip].p = *p;
+	snprintf(st->skip[st->nskip].msg, sizeof(st->skip[st->nskip].msg), "%s",
+	    msg);
+	st->nskip++;
+	return 0;
+}
+
+void
+net_restore_stats_release(struct net_restore_stats *st)
+{
+	free(st->skip);
+	st->skip = NULL;
+	st->nskip = 0;
+}
+
 int
-net_block_restore(struct store *s, const struct net_block_conf *c, time_t now,
-    struct net_restore_stats *st, struct err *err)
+net_block_restore(struct store *s, const struct net_allow *allow,
+    const struct net_block_conf *c, time_t now, struct net_restore_stats *st,
+    struct err *err)
 {
 	struct backends be = {0};
 	struct abatch ab = {0};
@@ -574,15 +701,22 @@ net_block_restore(struct store *s, const struct net_block_conf *c, time_t now,
 	size_t nb = 0, nnft = 0;
 	struct net_prefix *np = NULL;
 	uint64_t *nto = NULL;
+	char *skip = NULL, msg[400];
 	int rc = -1, any_nft = 0;
 
 	memset(st, 0, sizeof(*st));
 	hmap_init(&sc.active);
-	if (net_ban_migrate(s, err) == -1 ||
-	    net_ban_list(s, 0, &bans, &nb, err) == -1)
+	if (net_ban_migrate(s, err) == -1)
+		goto out;
+	if (audit_ready(c, err) != 0) {
+		rc = NET_BLOCK_EAUDIT;
+		goto out;
+	}
+	if (net_ban_list(s, 0, &bans, &nb, err) == -1)
 		goto out;
 	if ((np = calloc(nb + 1, sizeof(*np))) == NULL ||
-	    (nto = calloc(nb + 1, sizeof(*nto))) == NULL) {
+	    (nto = calloc(nb + 1, sizeof(*nto))) == NULL ||
+	    (skip = calloc(nb + 1, 1)) == NULL) {
 		err_set(err, ENOMEM, "out of memory");
 		goto out;
 	}
@@ -609,6 +743,19 @@ net_block_restore(struct store *s, const struct net_block_conf *c, time_t now,
 			b->id = 0; /* not active any more */
 			continue;
 		}
+		if (allow_refusal(allow, &b->prefix, msg, sizeof(msg)) == -1) {
+			/* kept on record, not applied; its route (a kernel
+			   entry of an active block) is removed below */
+			if (note_skip(st, &b->prefix, msg) != 0) {
+				err_set(err, ENOMEM, "out of memory");
+				goto out;
+			}
+			audit(&ab, c, "restore", &b->prefix, b->reason,
+			    c->dry_run ? "dry-run" : msg);
+			skip[i] = 1;
+		}
+		if (skip[i] && strcmp(b->backend, "nftables") == 0)
+			continue; /* the set is refilled without it */
 		if (strcmp(b->backend, "nftables") == 0) {
 			np[nnft] = b->prefix;
 			nto[nnft++] =
@@ -620,7 +767,7 @@ net_block_restore(struct store *s, const struct net_block_conf *c, time_t now,
 		}
 	}
 	if (c->dry_run) {
-		st->applied = nb - st->expired;
+		st->applied = nb - st->expired - st->skipped;
 		rc = 0;
 		goto out;
 	}
@@ -676,10 +823,10 @@ net_block_restore(struct store *s, const struct net_block_conf *c, time_t now,
 
 		if (b->id == 0 || strcmp(b->backend, "nftables") == 0)
 			continue;
-		if (be_apply(&be, b->backend, b->kind, &b->prefix, 0, 1, &e2) ==
-		    -1)
+		if (be_apply(&be, b->backend, b->kind, &b->prefix, 0, !skip[i],
+		        &e2) == -1)
 			note_error(st, e2.msg);
-		else
+		else if (!skip[i])
 			st->applied++;
 	}
 	/* nftables: exactly the active set, with the time each has left */
@@ -695,12 +842,19 @@ net_block_restore(struct store *s, const struct net_block_conf *c, time_t now,
 	}
 	rc = 0;
 out:
-	audit_flush(&ab, c);
+	if (rc == 0)
+		rc = audit_flush(&ab, c, err);
+	else {
+		struct err e3 = {0};
+
+		audit_flush(&ab, c, &e3);
+	}
 	be_close(&be);
 	hmap_release(&sc.active);
 	free(sc.stale);
 	free(bans);
 	free(np);
 	free(nto);
+	free(skip);
 	return rc;
 }

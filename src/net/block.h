@@ -8,8 +8,10 @@
  * the accepted ones are written to the state database in one transaction
  * (committed); then applied; a backend failure marks the record failed.
  * Every block, unblock and expiry is written to the audit log
- * (act/audit.h) with its result.  A state database that cannot be read
- * (corrupt) fails the whole call before anything is done.
+ * (act/audit.h) with its result; a call whose actions could not be
+ * audited (the log cannot be opened for appending) is refused before
+ * anything is done.  A state database that cannot be read (corrupt)
+ * fails the whole call before anything is done.
  */
 #ifndef NET_BLOCK_H
 #define NET_BLOCK_H
@@ -46,9 +48,13 @@ enum net_block_status {
 	NET_BLOCK_ABSENT,   /* unblock: was not blocked */
 };
 
+/* The longest block: 3650 days, about ten years (0 means no end). */
+#define NET_BLOCK_MAX_SECS ((uint64_t)3650 * 86400)
+
 struct net_block_item {
 	struct net_prefix p;
-	uint64_t secs;      /* asked duration; 0: never expires */
+	uint64_t secs; /* asked duration (at most NET_BLOCK_MAX_SECS); 0: never
+	                  expires */
 	const char *reason; /* NULL: none given */
 	/* filled in: */
 	enum net_block_status status;
@@ -62,34 +68,67 @@ struct net_block_item {
 void net_block_conf_init(struct net_block_conf *c);
 
 /*
- * Blocks each item (statuses in the items).  -1 with err only when the
- * state database fails (nothing is applied then); otherwise 0, even when
- * some items were refused or failed.
+ * Results of add, remove and restore besides 0 and -1 (database):
+ * EAUDIT, the audit log cannot be written, so nothing was done;
+ * UNAUDITED, done as the items say, but the audit log write failed at
+ * the end.
+ */
+#define NET_BLOCK_EAUDIT (-2)
+#define NET_BLOCK_UNAUDITED 1
+
+/*
+ * Blocks each item (statuses in the items).  -1 with err when the state
+ * database fails, NET_BLOCK_EAUDIT with err when the audit log cannot be
+ * opened for appending (nothing is applied then); NET_BLOCK_UNAUDITED
+ * with err when the items were handled but their audit entries could not
+ * be written; otherwise 0, even when some items were refused or failed.
  */
 int net_block_add(struct store *s, const struct net_allow *allow,
     const struct net_block_conf *c, struct net_block_item *items, size_t n,
     struct err *err);
 
-/* Unblocks each item's exact prefix.  0, or -1 with err (database). */
+/*
+ * Unblocks each item's exact prefix.  0, -1 with err (database),
+ * NET_BLOCK_EAUDIT or NET_BLOCK_UNAUDITED with err (as net_block_add).
+ */
 int net_block_remove(struct store *s, const struct net_block_conf *c,
     struct net_block_item *items, size_t n, struct err *err);
 
+/* An active block restore did not apply: what the allow-list says now. */
+struct net_restore_skip {
+	struct net_prefix p;
+	char msg[400]; /* "refused: 10.0.0.1 is never blocked: ..." */
+};
+
 struct net_restore_stats {
 	size_t applied; /* active blocks put (back) in place */
+	size_t skipped; /* active blocks the allow-list refuses: not applied */
+	struct net_restore_skip *skip; /* the first NET_RESTORE_SKIP_MAX */
+	size_t nskip;
 	size_t expired; /* blocks whose time ran out, removed */
 	size_t stale;   /* sakimori routes with no active block, removed */
 	size_t failed;  /* could not be applied or removed */
 	char first_error[400];
 };
 
+#define NET_RESTORE_SKIP_MAX 1000
+
 /*
  * Expires blocks whose time is up (removed from the kernel, recorded as
  * expired, audited), removes sakimori's routes that no active block
- * explains, and re-applies every active block.  What the boot unit and
- * the expiry timer run.  0, or -1 with err (database).
+ * explains, and re-applies every active block that the allow-list still
+ * accepts (the same refusals as net_block_add): one it now refuses
+ * (an admin network, an SSH peer, a gateway, this host) is skipped,
+ * removed from the kernel if it was there, audited and listed in st,
+ * and stays recorded as active until it is unblocked or expires.  What
+ * the boot unit and the expiry timer run.  0, or -1 with err (database,
+ * or an audit log that cannot be written: nothing done).  Release st
+ * with net_restore_stats_release.
  */
-int net_block_restore(struct store *s, const struct net_block_conf *c,
-    time_t now, struct net_restore_stats *st, struct err *err);
+int net_block_restore(struct store *s, const struct net_allow *allow,
+    const struct net_block_conf *c, time_t now, struct net_restore_stats *st,
+    struct err *err);
+void net_restore_stats_release(struct net_restore_stats *st);
 
 const char *net_block_status_name(enum net_block_status st);
 

@@ -11,6 +11,7 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -98,15 +99,21 @@ net_nft_close(struct net_nft *n)
 	n->ctx = NULL;
 }
 
-/* nft's first error line, cut, for a message. */
+/*
+ * nft's message for a message of ours: the first line of its error
+ * buffer ("Error: interval overlaps with an existing one"), cut.  The
+ * library hands the buffer out once (reading it empties it), so each
+ * failure reads it exactly once, here.
+ */
 static int
-nft_err(struct net_nft *n, struct err *err, const char *what)
+nft_err(const char *e, struct err *err, const char *what)
 {
-	const char *e = lib.get_error_buffer(n->ctx);
 	size_t len = 0;
 
-	if (e == NULL)
-		e = "";
+	if (e == NULL || e[0] == '\0')
+		e = "no message from nftables";
+	if (strncmp(e, "Error: ", 7) == 0)
+		e += 7;
 	while (e[len] != '\0' && e[len] != '\n' && len < 300)
 		len++;
 	if (strstr(e, "Operation not permitted") != NULL)
@@ -121,7 +128,7 @@ static int
 run(struct net_nft *n, const char *cmd, const char *what, struct err *err)
 {
 	if (lib.run_cmd_from_buffer(n->ctx, cmd) != 0)
-		return nft_err(n, err, what);
+		return nft_err(lib.get_error_buffer(n->ctx), err, what);
 	return 0;
 }
 
@@ -190,6 +197,7 @@ net_nft_block(struct net_nft *n, const struct net_prefix *p,
     const uint64_t *timeouts, size_t np, int add, struct err *err)
 {
 	struct strbuf sb = STRBUF_INIT(0);
+	const char *e;
 	int rc;
 
 	if (np == 0)
@@ -203,17 +211,23 @@ net_nft_block(struct net_nft *n, const struct net_prefix *p,
 	strbuf_release(&sb);
 	if (rc == 0)
 		return 0;
-	if (np == 1) {
-		const char *e = lib.get_error_buffer(n->ctx);
-
-		if (e != NULL && add && strstr(e, "File exists") != NULL)
+	e = lib.get_error_buffer(n->ctx);
+	if (np == 1 && e != NULL) {
+		if (add && strstr(e, "File exists") != NULL)
 			return 0;
-		if (e != NULL && !add &&
-		    strstr(e, "No such file or directory") != NULL)
+		if (!add && strstr(e, "No such file or directory") != NULL)
 			return 0;
 	}
+	if (np == 1) {
+		char txt[NET_PREFIX_STRLEN], what[NET_PREFIX_STRLEN + 32];
+
+		net_prefix_format(&p[0], txt, sizeof(txt));
+		snprintf(
+		    what, sizeof(what), "%s %s", add ? "add" : "delete", txt);
+		return nft_err(e, err, what);
+	}
 	return nft_err(
-	    n, err, add ? "add set elements" : "delete set elements");
+	    e, err, add ? "add set elements" : "delete set elements");
 }
 
 int

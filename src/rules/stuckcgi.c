@@ -203,24 +203,37 @@ mail_owner(const struct conf *c, const char *script, uid_t uid,
 	strbuf_release(&body);
 }
 
-static void
+/*
+ * Stops p and records it.  A kill that could not be audited is not
+ * made: -1 with err then (the process is left running); -1 with err too
+ * when the entry of a kill made could not be written.  0 otherwise.
+ */
+static int
 stop(const struct conf *c, const struct conf_node *blk,
     const struct procrules_opts *o, const struct proc *p, const char *script,
-    const char *root, const char *why, struct finding *f)
+    const char *root, const char *why, struct finding *f, struct err *err)
 {
 	double grace = conf_num(blk, "grace", 5);
 	struct audit_entry a = {0};
-	struct err err = {0}, aerr = {0};
+	struct err kerr = {0}, aerr = {0};
 	char target[1024], reason[768], result[600], full[PATH_MAX];
 	struct stat st;
-	int k;
+	int k, rc = 0;
 
-	k = act_kill(p->pid, p->start_ticks, grace, &err);
+	if (audit_check(o->state_dir, err) == -1) {
+		err_prefix(err,
+		    "pid %d not stopped: the audit log cannot be "
+		    "written",
+		    p->pid);
+		finding_ev(f, "action", "%s", err->msg);
+		return -1;
+	}
+	k = act_kill(p->pid, p->start_ticks, grace, &kerr);
 	snprintf(target, sizeof(target), "pid %d (%s)", p->pid,
 	    script[0] ? script : p->comm);
 	snprintf(reason, sizeof(reason), "stuck interpreter: %s", why);
 	if (k == -1)
-		snprintf(result, sizeof(result), "failed: %s", err.msg);
+		snprintf(result, sizeof(result), "failed: %s", kerr.msg);
 	else
 		snprintf(result, sizeof(result), "%s",
 		    k == KILL_GONE       ? "already gone"
@@ -231,12 +244,15 @@ stop(const struct conf *c, const struct conf_node *blk,
 	a.target = target;
 	a.reason = reason;
 	a.result = result;
-	if (o->state_dir == NULL || audit_log(o->state_dir, &a, &aerr) == -1)
-		finding_ev(f, "audit", "failed: %s",
-		    o->state_dir ? aerr.msg : "no state directory");
+	if (audit_log(o->state_dir, &a, &aerr) == -1) {
+		finding_ev(f, "audit", "failed: %s", aerr.msg);
+		rc = err_set(err, aerr.code,
+		    "pid %d: %s, but not recorded in the audit log: %s", p->pid,
+		    result, aerr.msg);
+	}
 	finding_ev(f, "action", "%s", result);
 	if (k != KILL_TERM && k != KILL_KILL)
-		return;
+		return rc;
 	if (f != NULL) {
 		size_t n = strlen(f->message);
 
@@ -245,11 +261,11 @@ stop(const struct conf *c, const struct conf_node *blk,
 	}
 	if (script[0] == '\0' ||
 	    !(conf_find(blk, "mail") == NULL || conf_flag(blk, "mail")))
-		return;
+		return rc;
 	if (path_join(full, sizeof(full), root, script) == -1 ||
 	    stat(full, &st) == -1) {
 		finding_ev(f, "mail", "script owner unknown");
-		return;
+		return rc;
 	}
 	mail_owner(c, script, st.st_uid, p, why,
 	    k == KILL_TERM ? "SIGTERM" : "SIGKILL (it ignored SIGTERM)", f);
@@ -259,6 +275,7 @@ stop(const struct conf *c, const struct conf_node *blk,
 
 		audit_log(o->state_dir, &m, &aerr);
 	}
+	return rc;
 }
 
 int
@@ -378,8 +395,15 @@ procrules_stuck(const struct conf *c, const struct proc_table *t,
 		finding_ev(f, "why", "%s", v.why);
 		if (v.server_pid)
 			finding_ev(f, "server_pid", "%d", v.server_pid);
-		if (do_kill && v.sev == SEV_CRITICAL && root[0] == '\0')
-			stop(c, blk, o, p, script, root, v.why, f);
+		if (do_kill && v.sev == SEV_CRITICAL && root[0] == '\0') {
+			struct err serr = {0};
+
+			/* f is not used after a report_add */
+			if (stop(c, blk, o, p, script, root, v.why, f, &serr) ==
+			    -1)
+				report_add(r, SEV_UNKNOWN, "stuck-cgi", subj,
+				    "%s", serr.msg);
+		}
 	}
 out:
 	free(dirs);

@@ -47,7 +47,7 @@ blackholes() { { ip route show type blackhole; ip -6 route show type blackhole; 
 # --- block, traffic stops, unblock, traffic flows ---
 run "$SAKIMORI" net block 10.9.0.2 --for 1h --reason "slow-connection attack"
 check_eq "block: exit 0" 0 "$RC"
-check_match "block says until when" "blocked until 20" "$OUT"
+check_match "block names what it blocked and until when" "^blocked 10\.9\.0\.2/32 until 20" "$OUT"
 check_match "the blackhole route is there" "^10\.9\.0\.2$" "$(blackholes)"
 check_match "with sakimori's protocol" "blackhole 10.9.0.2 proto 83" "$(ip route show type blackhole)"
 run "$PY" "$HELPER" probe 10.9.0.2 8080 2
@@ -110,6 +110,41 @@ check_nomatch "and not the expired one" "^192\.0\.2\.20$" "$got"
 check_nomatch "nor the stale route" "^203\.0\.113\.99$" "$got"
 check_match "192.0.2.11 is back" "^192\.0\.2\.11$" "$got"
 
+# --- restore applies the allow-list of now: a block of what has since
+#     become an admin network or an address of this host is not put
+#     back (and its route goes), said on stderr and in JSON; it stays
+#     on record until it is unblocked ---
+run "$SAKIMORI" net block 198.51.100.44 198.51.100.45 --for 1h
+check_eq "blocks to be refused at restore: exit 0" 0 "$RC"
+printf 'set admin-networks "198.51.100.44"\n' > "$TMP/admin44.conf"
+ip addr add 198.51.100.45/32 dev sk0
+run "$SAKIMORI" -f "$TMP/admin44.conf" net restore --json
+check_eq "restore with blocks the allow-list refuses: exit 65" 65 "$RC"
+check_match "restore counts them as skipped" '"type":"restore".*"skipped":2' "$OUT"
+check_match "restore lists the admin network in JSON" '"type":"skipped","prefix":"198.51.100.44","message":"refused: 198.51.100.44 is never blocked: it is a configured admin network"' "$OUT"
+check_match "and this host's new address" '"type":"skipped","prefix":"198.51.100.45","message":"refused: 198.51.100.45 is never blocked: it is an address of this host \(sk0\)"' "$OUT"
+check_match "restore says so on stderr" "not applied: refused: 198\.51\.100\.44 is never blocked" "$ERR"
+check_nomatch "the admin network's route is not (re)applied" "^198\.51\.100\.44$" "$(blackholes)"
+check_nomatch "nor this host's" "^198\.51\.100\.45$" "$(blackholes)"
+check_match "the others are still in place" "^192\.0\.2\.11$" "$(blackholes)"
+check_match "the skip is audited" '"action":"restore".*"target":"198.51.100.44/32".*"result":"refused: ' "$(cat "$SAKIMORI_STATE_DIR/audit.log")"
+run "$SAKIMORI" net bans --json
+check_match "the refused block stays on record" '"prefix":"198.51.100.44","state":"active"' "$OUT"
+run "$SAKIMORI" -f "$TMP/admin44.conf" net restore
+check_match "plain restore counts it" "2 refused by the allow-list" "$OUT"
+printf 'set admin-networks "198.51.100.0/24" "garbage"\n' > "$TMP/badadmin.conf"
+run "$SAKIMORI" -f "$TMP/badadmin.conf" net restore
+check_eq "restore with an invalid admin network: configuration error (78)" 78 "$RC"
+check_match "and says which" "admin-networks: 'garbage' is not an" "$ERR"
+printf 'set ssh-ports 22 0\n' > "$TMP/badport.conf"
+run "$SAKIMORI" -f "$TMP/badport.conf" net block 192.0.2.88
+check_eq "an invalid ssh-ports value: configuration error (78)" 78 "$RC"
+ip addr del 198.51.100.45/32 dev sk0
+run "$SAKIMORI" net unblock 198.51.100.44 198.51.100.45
+check_eq "unblocking the refused ones: exit 0" 0 "$RC"
+run "$SAKIMORI" net restore
+check_eq "then restore is clean: exit 0" 0 "$RC"
+
 # --- the allow-list and broad prefixes ---
 refused() {	# refused DESC PATTERN ARGS...
 	local d=$1 pat=$2
@@ -126,9 +161,14 @@ refused "the default gateway" "10.9.0.254 is never blocked: it is a default gate
 refused "a prefix holding this host" "10.9.0.0/24 contains 10.9.0.1, which is never blocked" 10.9.0.0/24
 refused "a /8 without --force" "11.0.0.0/8 is broader than /16; give --force" 11.0.0.0/8
 refused "an IPv6 /16 without --force" "broader than /32" 2a00::/16
+refused "an IPv4 multicast address" "224\.0\.0\.1 lies inside 224\.0\.0\.0/4, which is never blocked: multicast" 224.0.0.1
+refused "a multicast prefix" "239\.1\.0\.0/16 lies inside 224\.0\.0\.0/4" 239.1.0.0/16
+refused "the broadcast address" "255\.255\.255\.255 is never blocked: it is the broadcast address" 255.255.255.255
+refused "an IPv6 multicast address" "ff02::1 lies inside ff00::/8, which is never blocked: multicast" ff02::1
+refused "a broad prefix holding multicast, even with --force" "contains 224\.0\.0\.0/4" 192.0.0.0/2 --force
 run "$SAKIMORI" net block 11.0.0.0/8 --force --dry-run
 check_eq "a /8 with --force --dry-run: exit 0" 0 "$RC"
-check_match "dry-run says what it would do" "would block" "$OUT"
+check_match "dry-run says what it would do" "would block 11\.0\.0\.0/8 until" "$OUT"
 check_nomatch "dry-run adds no route" "^11\.0\.0\.0/8$" "$(blackholes)"
 check_match "dry-run is audited as such" '"target":"11.0.0.0/8".*"result":"dry-run"' "$(cat "$SAKIMORI_STATE_DIR/audit.log")"
 check_match "a refusal is audited" '"target":"127.0.0.1/32".*"result":"refused: ' "$(cat "$SAKIMORI_STATE_DIR/audit.log")"
@@ -185,6 +225,68 @@ check_eq "one bad address among good ones: nothing is done" "" "$(blackholes | g
 run "$SAKIMORI" net block 192.0.2.51 --for 0s
 check_eq "--for 0: usage error" 64 "$RC"
 
+# --- durations: a unit is required, at most 3650 days, or forever ---
+run "$SAKIMORI" net block 192.0.2.52 --for 9223372036854775807s
+check_eq "--for 9223372036854775807s: usage error" 64 "$RC"
+check_match "--for: says the maximum" "at most 3650d" "$ERR"
+run "$SAKIMORI" net block 192.0.2.52 --for 99999999999999999999999s
+check_eq "--for past 64 bits: usage error" 64 "$RC"
+run "$SAKIMORI" net block 192.0.2.52 --for 3651d
+check_eq "--for 3651d: usage error" 64 "$RC"
+run "$SAKIMORI" net block 192.0.2.52 --for 90
+check_eq "--for 90 (no unit): usage error" 64 "$RC"
+check_match "--for: a unit is wanted" "with a unit" "$ERR"
+check_nomatch "no route for a refused duration" "^192\.0\.2\.52$" "$(blackholes)"
+run "$SAKIMORI" net block 192.0.2.52 --for 3650d --json
+check_eq "--for 3650d: exit 0" 0 "$RC"
+u=$(jq -r .until <<<"$OUT")
+left=$(( $(date -d "$u" +%s) - $(date +%s) ))
+check "3650d is about ten years ahead ($left s)" test "$left" -gt 315359000 -a "$left" -le 315360000
+run "$SAKIMORI" net restore
+check_match "a ten-year block survives restore" "^192\.0\.2\.52$" "$(blackholes)"
+run "$SAKIMORI" net block 192.0.2.53 --for forever --json
+check_eq "--for forever: exit 0" 0 "$RC"
+check_match "--for forever: no end" '"until":null' "$OUT"
+printf 'set block-duration 9223372036854775807s\n' > "$TMP/longdur.conf"
+run "$SAKIMORI" -f "$TMP/longdur.conf" net block 192.0.2.54
+check_eq "block-duration out of range: configuration error (78)" 78 "$RC"
+check_nomatch "and no route" "^192\.0\.2\.54$" "$(blackholes)"
+run "$SAKIMORI" net unblock 192.0.2.52 192.0.2.53
+
+# --- --from: errors name the file and the line ---
+printf '# addresses\n192.0.2.55\n1.2.3\n' > "$TMP/list.txt"
+run "$SAKIMORI" net block --from "$TMP/list.txt"
+check_eq "--from with a bad line: exit 65" 65 "$RC"
+check_match "the error names the file and line" "$TMP/list\.txt:3: '1\.2\.3' is not" "$ERR"
+run "$SAKIMORI" net block --from - < "$TMP/list.txt"
+check_match "standard input is named so" "standard input:3: " "$ERR"
+run "$SAKIMORI" net block --from <(printf 'bad\n')
+check_nomatch "no <fd:N> in messages" "<fd" "$ERR"
+check_match "a pipe is named by its path" "/dev/fd/[0-9]+:1: " "$ERR"
+check_nomatch "nothing from the bad list was blocked" "^192\.0\.2\.55$" "$(blackholes)"
+
+# --- an action that cannot be audited is not taken ---
+mkdir -p "$TMP/noaudit/audit.log"
+run "$SAKIMORI" --state-dir "$TMP/noaudit" net block 192.0.2.56 --for 1h
+check_eq "audit log not writable: block exits 73" 73 "$RC"
+check_match "and says why" "audit log cannot be written, so nothing is done: cannot open '$TMP/noaudit/audit\.log': Is a directory" "$ERR"
+check_nomatch "no route was added" "^192\.0\.2\.56$" "$(blackholes)"
+run "$SAKIMORI" --state-dir "$TMP/noaudit" net bans --json
+check_nomatch "nor recorded" "192\.0\.2\.56" "$OUT"
+rmdir "$TMP/noaudit/audit.log"
+run "$SAKIMORI" --state-dir "$TMP/noaudit" net block 192.0.2.56 --for 1h
+check_eq "with the log writable again: exit 0" 0 "$RC"
+mv "$TMP/noaudit/audit.log" "$TMP/noaudit/audit.saved"
+mkdir "$TMP/noaudit/audit.log"
+run "$SAKIMORI" --state-dir "$TMP/noaudit" net unblock 192.0.2.56
+check_eq "audit log not writable: unblock exits 73" 73 "$RC"
+check_match "the route stays" "^192\.0\.2\.56$" "$(blackholes)"
+run "$SAKIMORI" --state-dir "$TMP/noaudit" net restore
+check_eq "audit log not writable: restore exits 73" 73 "$RC"
+rmdir "$TMP/noaudit/audit.log"
+run "$SAKIMORI" --state-dir "$TMP/noaudit" net unblock 192.0.2.56
+check_eq "with the log back: unblock exits 0" 0 "$RC"
+
 # --- without privilege: EPERM is explained ---
 mkdir -p "$TMP/nobody"
 chown nobody "$TMP/nobody"
@@ -231,6 +333,18 @@ if command -v nft >/dev/null && nft list tables >/dev/null 2>&1; then
 	check_nomatch "the kernel dropped the expired element on time" "10\.9\.0\.2" "$(nft list set inet sakimori block4)"
 	check "nft: reachable after expiry" "$PY" "$HELPER" probe 10.9.0.2 8080 2
 	run "$SAKIMORI" net block --backend nftables 192.0.2.80 --for 1h
+	# nftables keeps no overlapping intervals in a set: the kernel's
+	# message and the block it overlaps are named
+	run "$SAKIMORI" net block --backend nftables 192.0.2.0/24 --for 1h
+	check_eq "nft: a prefix overlapping a blocked element fails (71)" 71 "$RC"
+	check_match "nft overlap: the kernel's message" "failed: nftables: cannot add 192\.0\.2\.0/24: interval overlaps with an existing one" "$ERR"
+	check_match "nft overlap: names the block it overlaps" "overlaps 192\.0\.2\.80/32, which is blocked already" "$ERR"
+	run "$SAKIMORI" net block --backend nftables 192.0.2.96/28 --for 1h
+	check_eq "nft: a prefix beside it: exit 0" 0 "$RC"
+	run "$SAKIMORI" net block --backend nftables 192.0.2.97 --for 1h
+	check_eq "nft: an address inside a blocked prefix fails (71)" 71 "$RC"
+	check_match "nft: and names the prefix it lies inside" "cannot add 192\.0\.2\.97: .*lies inside 192\.0\.2\.96/28, which is blocked already" "$ERR"
+	run "$SAKIMORI" net unblock 192.0.2.96/28
 	nft flush ruleset
 	run "$SAKIMORI" net restore --json
 	check_match "nft restore: the expired one is recorded as such" '"expired":1' "$OUT"

@@ -87,6 +87,12 @@ check_eq "no block action unless configured" "" "$(ip route show type blackhole)
 #     thresholds) is blocked through the allow-list, recorded and audited as
 #     the rule's; the loopback flooder of port 8080 is refused ---
 { printf 'check inventory { disable }\ncheck conn-flood "8081" { warning 50 critical 100 action block block-for 2m }\ncheck conn-flood "8080" { action block }\n'; process_checks_off; } > "$TMP/act.conf"
+# a block the audit log cannot record is not made, and is an UNKNOWN
+mkdir -p "$TMP/noaudit/audit.log"
+run "$SAKIMORI" -f "$TMP/act.conf" --state-dir "$TMP/noaudit" $CHECK
+check_match "action block without an audit log: the flooder is found" '"check":"conn-flood","subject":"10.8.0.2"' "$OUT"
+check_match "action block without an audit log: an UNKNOWN that says why" '"severity":"UNKNOWN","check":"conn-flood".*audit log cannot be written, so nothing is done' "$OUT"
+check_eq "action block without an audit log: no route" "" "$(ip route show type blackhole)"
 run "$SAKIMORI" -f "$TMP/act.conf" $CHECK
 OUT0=$OUT
 check_match "action block: the flooder is blocked" '"check":"conn-flood","subject":"10.8.0.2".*"action":"blocked until [^"]+"' "$OUT"
@@ -98,6 +104,7 @@ before=$(jq -r 'select(.prefix == "10.8.0.2") | .until' <<<"$OUT")
 now=$(date +%s)
 check "action block: for block-for (2m)" test $(( $(date -d "$before" +%s) - now )) -le 120 -a $(( $(date -d "$before" +%s) - now )) -ge 100
 check_match "action block: the loopback flooder is refused by the allow-list" '"subject":"127.0.5.5".*"action":"refused: [^"]*loopback' "$(grep '"check":"conn-flood","subject":"127.0.5.5"' <<<"$OUT0" || true)"
+check_nomatch "action block: the refusal says 'refused:' once" '"action":"refused: refused:' "$(grep '"check":"conn-flood","subject":"127.0.5.5"' <<<"$OUT0" || true)"
 { printf 'check inventory { disable }\ncheck conn-flood { action blok }\n'; process_checks_off; } > "$TMP/bad.conf"
 run "$SAKIMORI" -f "$TMP/bad.conf" $CHECK
 check_match "a misspelt action is an UNKNOWN, not a silent no" '"severity":"UNKNOWN","check":"conn-flood".*action is .block. or .none., not .blok.' "$OUT"

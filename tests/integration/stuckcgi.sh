@@ -78,6 +78,14 @@ a=$(jq -c 'select(.check == "apache-workers")' <<<"$OUT")
 check_match "apache-workers: 2 of 2 workers is CRITICAL" '"severity":"CRITICAL".*"children":"2".*"limit":"2"' "$a"
 check_match "the limit comes from the instance's own configuration" "\"config\":\"$www/httpd.conf\"" "$a"
 
+# a kill the audit log cannot record is not made, and is an UNKNOWN
+mkdir -p "$TMP/noaudit/audit.log"
+run "$SAKIMORI" -f "$TMP/sakimori.conf" --state-dir "$TMP/noaudit" check --interval 0 --json --kill
+f=$(jq -c --arg s "pid $cgi" 'select(.check == "stuck-cgi" and .subject == $s)' <<<"$OUT")
+check_match "without an audit log --kill does not stop it, and says why" '"action":"pid [0-9]+ not stopped: the audit log cannot be written: cannot open' "$f"
+check_match "and reports it as an UNKNOWN" '"severity":"UNKNOWN".*not stopped: the audit log cannot be written' "$f"
+check "the CGI still runs" kill -0 "$cgi"
+
 run "$SAKIMORI" -f "$TMP/sakimori.conf" check --interval 0 --json --kill
 f=$(jq -c --arg s "pid $cgi" 'select(.check == "stuck-cgi" and .subject == $s)' <<<"$OUT")
 check_match "--kill stops it, with SIGKILL after the grace period" '"action":"ok: ended after SIGKILL"' "$f"

@@ -139,6 +139,15 @@ durations(void **state)
 	assert_int_equal(dur_parse("1h30", 4, &s), -1);
 	assert_int_equal(dur_parse("5x", 2, &s), -1);
 	assert_int_equal(dur_parse("", 0, &s), -1);
+	/* overflow is an error, never a wrapped or negative time */
+	assert_int_equal(dur_parse("9007199254740992s", 17, &s), 0);
+	assert_true(s == DUR_MAX);
+	assert_int_equal(dur_parse("9007199254740993s", 17, &s), -1);
+	assert_int_equal(dur_parse("9223372036854775807s", 20, &s), -1);
+	assert_int_equal(dur_parse("18446744073709551615s", 21, &s), -1);
+	assert_int_equal(dur_parse("18446744073709551616s", 21, &s), -1);
+	assert_int_equal(dur_parse("106751991167301d", 16, &s), -1);
+	assert_int_equal(dur_parse("1w9007199254740000s", 19, &s), -1);
 	dur_format(buf, sizeof(buf), 93784);
 	assert_string_equal(buf, "1d2h");
 	dur_format(buf, sizeof(buf), 42);

@@ -3,6 +3,7 @@
  * counts on the /proc/net fixtures, and the ban records in a real state
  * database.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -191,6 +192,53 @@ allow_list_matches(void **state)
 	net_allow_release(&a);
 }
 
+/* Built from this host: multicast and broadcast are never blocked. */
+static void
+allow_list_refuses_multicast_and_broadcast(void **state)
+{
+	static const char *const never[] = {"224.0.0.1", "239.255.0.0/16",
+	    "255.255.255.255", "ff02::1", "ff0e::/16"};
+	struct net_allow a = {0};
+	struct net_allow_opts o = {0};
+	struct err err = {0};
+	struct net_prefix q;
+	const struct net_allow_entry *e;
+
+	(void)state;
+	assert_int_equal(net_allow_build(&a, &o, &err), 0);
+	for (size_t i = 0; i < sizeof(never) / sizeof(never[0]); i++) {
+		q = P(never[i]);
+		e = net_allow_match(&a, &q);
+		if (e == NULL)
+			fail_msg("'%s' is not on the allow-list", never[i]);
+		assert_true(strcmp(e->why, "multicast") == 0 ||
+		    strcmp(e->why, "the broadcast address") == 0);
+	}
+	q = P("255.255.255.254");
+	e = net_allow_match(&a, &q);
+	assert_true(e == NULL || strcmp(e->why, "multicast") != 0);
+	net_allow_release(&a);
+}
+
+/* A bad admin network is an error, never skipped. */
+static void
+allow_list_bad_admin_network(void **state)
+{
+	const char *admin[] = {"192.0.2.0/24", "garbage"};
+	struct net_allow a = {0};
+	struct net_allow_opts o = {0};
+	struct err err = {0};
+
+	(void)state;
+	o.admin = admin;
+	o.nadmin = 2;
+	assert_int_equal(net_allow_build(&a, &o, &err), -1);
+	assert_int_equal(err.code, EINVAL);
+	assert_non_null(strstr(err.msg, "admin-networks"));
+	assert_non_null(strstr(err.msg, "'garbage'"));
+	net_allow_release(&a);
+}
+
 static void
 counts_the_fixture(void **state)
 {
@@ -304,6 +352,8 @@ main(void)
 	    cmocka_unit_test(refuses_bad_input),
 	    cmocka_unit_test(contains_and_overlaps),
 	    cmocka_unit_test(allow_list_matches),
+	    cmocka_unit_test(allow_list_refuses_multicast_and_broadcast),
+	    cmocka_unit_test(allow_list_bad_admin_network),
 	    cmocka_unit_test(counts_the_fixture),
 	    cmocka_unit_test(ban_records),
 	};
