@@ -46,7 +46,7 @@ step() {	# step NAME COMMAND...: one pass/fail outside meson
 }
 
 for flavour in release asan; do
-	if dir=$(scripts/build.sh $flavour); then
+	if dir=$(scripts/build.sh $flavour --with-tests); then
 		echo "=== meson test ($flavour)"
 		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "base/err.h"
 #include "base/fileio.h"
 
@@ -49,7 +50,7 @@ paths_config(
 		return put(dst, dstsz, err, env, "");
 	*explicit_ = 0;
 	if (geteuid() == 0)
-		return put(dst, dstsz, err, "/etc", "/sakimori/sakimori.conf");
+		return put(dst, dstsz, err, SAKIMORI_CONFIG_FILE, "");
 	x = getenv("XDG_CONFIG_HOME");
 	if (x && x[0] == '/')
 		return put(dst, dstsz, err, x, "/sakimori/sakimori.conf");

@@ -1,7 +1,9 @@
 /*
  * paths.h - where sakimori keeps its configuration and state.
  *
- * As root: /etc/sakimori/sakimori.conf, /var/lib/sakimori, /run/sakimori
+ * As root: SYSCONFDIR/sakimori/sakimori.conf (SAKIMORI_CONFIG_FILE from
+ * meson: /etc with prefix /usr, /usr/local/etc with the default prefix,
+ * where the example is installed), /var/lib/sakimori and /run/sakimori
  * (FHS, whatever the install prefix).  As another user:
  * $XDG_CONFIG_HOME/sakimori/sakimori.conf and $XDG_STATE_HOME/sakimori
  * (~/.config and ~/.local/state when unset).  The command line

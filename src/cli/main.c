@@ -64,9 +64,9 @@ usage(FILE *fp)
 	fprintf(fp,
 	    "\n"
 	    "options (also accepted after the command):\n"
-	    "  -f, --config FILE   configuration file (default: "
-	    "/etc/sakimori/sakimori.conf\n"
-	    "                      as root; also SAKIMORI_CONFIG)\n"
+	    "  -f, --config FILE   configuration file (also SAKIMORI_CONFIG); "
+	    "default\n"
+	    "                      as root: " SAKIMORI_CONFIG_FILE "\n"
 	    "  --state-dir DIR     state directory (also SAKIMORI_STATE_DIR)\n"
 	    "  --json              JSON lines\n"
 	    "  --nagios            one Nagios plugin line with performance "

@@ -6,7 +6,9 @@
 run "$SAKIMORI" config check
 check_eq "an empty file: built-in defaults, exit 0" 0 "$RC"
 check_match "the load check's default thresholds" "load +enabled +1 / 2" "$OUT"
-if [ ! -e /etc/sakimori/sakimori.conf ] && [ "$(id -u)" = 0 ]; then
+# root's default file, which follows the build's sysconfdir
+default=$("$SAKIMORI" --help | sed -n 's/^ *as root: //p')
+if [ -n "$default" ] && [ ! -e "$default" ] && [ "$(id -u)" = 0 ]; then
 	run env -u SAKIMORI_CONFIG "$SAKIMORI" config check
 	check_eq "no file at all: built-in defaults, exit 0" 0 "$RC"
 	check_match "defaults are named as such" "built-in defaults" "$OUT"
