@@ -143,6 +143,148 @@ include_loop_is_an_error(void **state)
 	conf_release(&c);
 }
 
+/* Included files that begin with a statement, a comment, a blank line. */
+static void
+include_reads_every_kind_of_file(void **state)
+{
+	static const struct {
+		const char *subject;
+		double warn;
+	} want[] = {
+	    {"stmt", 1},
+	    {"comment", 2},
+	    {"blank", 3},
+	    {"nested", 4},
+	    {"nested2", 5},
+	    {"main", 6},
+	    {"after-semicolon", 7},
+	    {"glob-a", 8},
+	    {"glob-b", 9},
+	    {"last", 10},
+	};
+	const char *subj[16];
+	struct conf c;
+	struct conf_errs errs = {0};
+	struct threshold t;
+	size_t n;
+
+	(void)state;
+	conf_init(&c);
+	assert_int_equal(
+	    conf_load(&c, FIXTURES "/conf/inc/main.conf", 1, &errs), 0);
+	for (size_t j = 0; j < errs.n; j++)
+		fprintf(stderr, "got: %s\n", errs.msg[j]);
+	assert_int_equal(errs.n, 0);
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		conf_threshold(&c, "process-count", want[i].subject, &t);
+		if (t.warn != want[i].warn)
+			fail_msg("subject %s: warning %g, want %g",
+			    want[i].subject, t.warn, want[i].warn);
+	}
+	/* In the order the files were included. */
+	n = conf_check_subjects(&c, "process-count", subj, 16);
+	assert_int_equal(n, 10);
+	assert_string_equal(subj[0], "stmt");
+	assert_string_equal(subj[4], "nested2");
+	assert_string_equal(subj[5], "nested");
+	assert_string_equal(subj[6], "glob-a");
+	assert_string_equal(subj[8], "main");
+	assert_string_equal(subj[9], "last");
+	conf_errs_release(&errs);
+	conf_release(&c);
+}
+
+/* Files that include each other from their first line. */
+static void
+include_loop_from_the_first_line(void **state)
+{
+	struct conf c;
+	struct conf_errs errs = {0};
+	struct threshold t;
+
+	(void)state;
+	conf_init(&c);
+	assert_int_equal(
+	    conf_load(&c, FIXTURES "/conf/inc/loop-a.conf", 1, &errs), -1);
+	for (size_t j = 0; j < errs.n; j++)
+		fprintf(stderr, "got: %s\n", errs.msg[j]);
+	assert_int_equal(errs.n, 1);
+	assert_non_null(strstr(errs.msg[0], "loop-b.conf:1: include loop: '"));
+	assert_non_null(strstr(errs.msg[0], "loop-a.conf' is already"));
+	/* The rest of both files was read. */
+	conf_threshold(&c, "load", NULL, &t);
+	assert_true(t.warn == 2);
+	conf_errs_release(&errs);
+	conf_release(&c);
+}
+
+/* A quote left open swallows neither its block's '}' nor later lines. */
+static void
+unterminated_quote_hides_nothing(void **state)
+{
+	static const char text[] = "check memory { warning \"5% }\n"
+	                           "check nosuch { warning 1 }\n"
+	                           "set mail-to \"root@localhost\n"
+	                           "check load { warning lots }\n";
+	struct conf c;
+	struct conf_errs errs = {0};
+
+	(void)state;
+	conf_init(&c);
+	assert_int_equal(
+	    conf_load_string(&c, "mem", text, strlen(text), &errs), -1);
+	for (size_t j = 0; j < errs.n; j++)
+		fprintf(stderr, "got: %s\n", errs.msg[j]);
+	assert_int_equal(errs.n, 4);
+	assert_string_equal(errs.msg[0], "mem:1: unterminated quoted string");
+	assert_string_equal(errs.msg[1], "mem:3: unterminated quoted string");
+	assert_string_equal(errs.msg[2], "mem:2: unknown check 'nosuch'");
+	assert_string_equal(
+	    errs.msg[3], "mem:4: 'warning' wants a number, not 'lots'");
+	conf_errs_release(&errs);
+	conf_release(&c);
+}
+
+/* 10,000 nested braces: one message that says so, nothing misleading. */
+static void
+deep_nesting_is_named(void **state)
+{
+	enum { DEPTH = 10000 };
+	static const char *const open[] = {"check load {\n", "{"};
+	struct conf c;
+	struct conf_errs errs = {0};
+
+	(void)state;
+	for (size_t k = 0; k < 2; k++) {
+		size_t ol = strlen(open[k]), len = 0;
+		char *text = malloc(DEPTH * (ol + 2) + 1);
+		int nested = 0;
+
+		assert_non_null(text);
+		for (int i = 0; i < DEPTH; i++, len += ol)
+			memcpy(text + len, open[k], ol);
+		for (int i = 0; i < DEPTH; i++)
+			text[len++] = '}';
+		text[len++] = '\n';
+		conf_init(&c);
+		assert_int_equal(
+		    conf_load_string(&c, "mem", text, len, &errs), -1);
+		for (size_t j = 0; j < errs.n; j++) {
+			fprintf(stderr, "got: %s\n", errs.msg[j]);
+			assert_null(strstr(errs.msg[j], "syntax error"));
+			assert_null(strstr(errs.msg[j], "memory exhausted"));
+			assert_null(strstr(errs.msg[j], "missing '}'"));
+			nested += strstr(errs.msg[j],
+			              "blocks nested more than 8 deep") != NULL;
+		}
+		assert_int_equal(nested, 1);
+		assert_true(errs.n <= 2);
+		conf_errs_release(&errs);
+		conf_release(&c);
+		free(text);
+	}
+}
+
 static void
 garbage_never_crashes(void **state)
 {
@@ -215,6 +357,10 @@ main(void)
 	    cmocka_unit_test(good_file_every_construct),
 	    cmocka_unit_test(bad_file_reports_every_error),
 	    cmocka_unit_test(include_loop_is_an_error),
+	    cmocka_unit_test(include_reads_every_kind_of_file),
+	    cmocka_unit_test(include_loop_from_the_first_line),
+	    cmocka_unit_test(unterminated_quote_hides_nothing),
+	    cmocka_unit_test(deep_nesting_is_named),
 	    cmocka_unit_test(garbage_never_crashes),
 	    cmocka_unit_test(dump_is_reparseable),
 	};
