@@ -285,6 +285,88 @@ deep_nesting_is_named(void **state)
 	}
 }
 
+/* Every value is checked at load time, each error with its line. */
+static void
+values_are_checked_at_load(void **state)
+{
+	static const struct {
+		int line;
+		const char *what;
+	} want[] = {
+	    {2, "'admin-networks': 'garbage' is not an IPv4 or IPv6 address"},
+	    {3, "'ssh-ports': '70000' is not a port number (1..65535)"},
+	    {4, "'net-prefix-v4' must be 1..32, not '99'"},
+	    {5, "'block-backend' wants route or nftables, not 'iptables'"},
+	    {6, "'block-max-active' must be 1..4294967295, not '-1'"},
+	    {7, "check 'load': warning 3 is above critical 2"},
+	    {8, "'warning' must be 0..100, not '150%'"},
+	    {9, "check 'fs-full-forecast': warning 3 is below critical 7"},
+	    {10, "'10.1.2.3/8' has address bits set past the /8 prefix"},
+	    {10, "'2001:db8::/129' has a prefix length that is not 0..128"},
+	    {11, "the subject 'http' is not a port number"},
+	    {12, "'paranoia' must be 1..4, not '5'"},
+	    {13, "check 'memory': warning 5 is below critical 10"},
+	};
+	struct conf c;
+	struct conf_errs errs = {0};
+
+	(void)state;
+	conf_init(&c);
+	assert_int_equal(
+	    conf_load(&c, FIXTURES "/conf/values.conf", 1, &errs), -1);
+	for (size_t j = 0; j < errs.n; j++)
+		fprintf(stderr, "got: %s\n", errs.msg[j]);
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		char prefix[256];
+		int found = 0;
+
+		snprintf(prefix, sizeof(prefix),
+		    "%s:%d: ", FIXTURES "/conf/values.conf", want[i].line);
+		for (size_t j = 0; j < errs.n; j++)
+			found |=
+			    strncmp(errs.msg[j], prefix, strlen(prefix)) == 0 &&
+			    strstr(errs.msg[j], want[i].what) != NULL;
+		if (!found)
+			fail_msg("missing error at line %d: %s", want[i].line,
+			    want[i].what);
+	}
+	assert_int_equal(errs.n, sizeof(want) / sizeof(want[0]));
+	conf_errs_release(&errs);
+	conf_release(&c);
+}
+
+/* What the commands take passes. */
+static void
+good_values_pass(void **state)
+{
+	static const char text[] =
+	    "set admin-networks \"192.0.2.0/24\" \"2001:db8::/32\" "
+	    "\"::1\" 198.51.100.7\n"
+	    "set ssh-ports 22 2222\n"
+	    "set net-prefix-v4 24; set net-prefix-v6 128\n"
+	    "set block-backend nftables; set block-route-type prohibit\n"
+	    "set block-max-active 1; set block-repeat-factor 1\n"
+	    "check memory { warning 15% critical 5% }\n"
+	    "check memory { warning 5 }\n"
+	    "check load { warning 2 critical 2 average 15 }\n"
+	    "check fs-blocks \"/var\" { warning 100% critical 100% }\n"
+	    "check fs-full-forecast { warning 10 critical 1 }\n"
+	    "check conn-flood \"8080\" { action block }\n"
+	    "check fim { hash sha512; ionice idle; nice -5; workers 0 }\n"
+	    "check web-conn-share { workers 90%; ports 80 443 8080 }\n";
+	struct conf c;
+	struct conf_errs errs = {0};
+
+	(void)state;
+	conf_init(&c);
+	assert_int_equal(
+	    conf_load_string(&c, "mem", text, strlen(text), &errs), 0);
+	for (size_t j = 0; j < errs.n; j++)
+		fprintf(stderr, "got: %s\n", errs.msg[j]);
+	assert_int_equal(errs.n, 0);
+	conf_release(&c);
+}
+
 static void
 garbage_never_crashes(void **state)
 {
@@ -361,6 +443,8 @@ main(void)
 	    cmocka_unit_test(include_loop_from_the_first_line),
 	    cmocka_unit_test(unterminated_quote_hides_nothing),
 	    cmocka_unit_test(deep_nesting_is_named),
+	    cmocka_unit_test(values_are_checked_at_load),
+	    cmocka_unit_test(good_values_pass),
 	    cmocka_unit_test(garbage_never_crashes),
 	    cmocka_unit_test(dump_is_reparseable),
 	};
