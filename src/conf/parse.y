@@ -224,6 +224,9 @@ yyerror(struct parser *ps, const char *msg)
 	/* The lexer has said what is wrong with the token it gave. */
 	if (ps->lexerr)
 		return;
+	/* An open block at the end is reported as such (conf_parse). */
+	if (ps->depth > 0 && strstr(msg, "unexpected end of file") != NULL)
+		return;
 	perr(ps, "%s", strncmp(msg, "syntax error, ", 14) == 0 ?
 	    msg + 14 : msg);
 }
@@ -772,7 +775,7 @@ conf_parse(struct conf *c, const char *path, const char *text, size_t len,
 	}
 	ps.tokfile = ps.files[0].name;
 	ps.tokline = 1;
-	if (yyparse(&ps) != 0 && ps.errors == 0)
+	if (yyparse(&ps) != 0 && ps.errors == 0 && ps.depth == 0)
 		perr(&ps, "cannot parse");
 	if (ps.depth > 0)
 		perr(&ps, "missing '}' at end of file");
