@@ -226,8 +226,8 @@ check_range(const struct conf_node *n, const struct conf_val *v, double min,
 		add_err(errs, n, "'%s' must not be negative, not '%s'", n->key,
 		    v->str);
 	else
-		add_err(errs, n, "'%s' must be %.15g..%.15g, not '%s'", n->key, min,
-		    max, v->str);
+		add_err(errs, n, "'%s' must be %.15g..%.15g, not '%s'", n->key,
+		    min, max, v->str);
 	return -1;
 }
 

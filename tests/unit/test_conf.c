@@ -82,13 +82,51 @@ good_file_every_construct(void **state)
 	conf_release(&c);
 }
 
+/* An error every config test expects: "FILE:LINE: ..." saying what. */
+struct want_err {
+	int line;
+	const char *what;
+};
+
+/*
+ * Loads path and fails unless it fails with every wanted error, each at
+ * its line (and, when exact, with no other).
+ */
+static void
+expect_errors(
+    const char *path, const struct want_err *want, size_t n, int exact)
+{
+	struct conf c;
+	struct conf_errs errs_ = {0}, *errs = &errs_;
+
+	conf_init(&c);
+	assert_int_equal(conf_load(&c, path, 1, errs), -1);
+	for (size_t i = 0; i < n; i++) {
+		char prefix[256];
+		int found = 0;
+
+		snprintf(prefix, sizeof(prefix), "%s:%d: ", path, want[i].line);
+		for (size_t j = 0; j < errs->n; j++)
+			found |= strncmp(errs->msg[j], prefix,
+			             strlen(prefix)) == 0 &&
+			    strstr(errs->msg[j], want[i].what) != NULL;
+		if (!found) {
+			for (size_t j = 0; j < errs->n; j++)
+				fprintf(stderr, "got: %s\n", errs->msg[j]);
+			fail_msg("missing error at line %d: %s", want[i].line,
+			    want[i].what);
+		}
+	}
+	if (exact)
+		assert_int_equal(errs->n, n);
+	conf_errs_release(errs);
+	conf_release(&c);
+}
+
 static void
 bad_file_reports_every_error(void **state)
 {
-	static const struct {
-		int line;
-		const char *what;
-	} want[] = {
+	static const struct want_err want[] = {
 	    {3, "unknown check 'nosuch'"},
 	    {4, "'warning' wants a number, not 'lots'"},
 	    {5, "unknown setting 'nosuchsetting'"},
@@ -98,32 +136,10 @@ bad_file_reports_every_error(void **state)
 	    {9, "macro 'undefined' is not defined"},
 	    {10, "cannot open include file"},
 	};
-	struct conf c;
-	struct conf_errs errs = {0};
 
 	(void)state;
-	conf_init(&c);
-	assert_int_equal(
-	    conf_load(&c, FIXTURES "/conf/bad.conf", 1, &errs), -1);
-	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
-		char prefix[256];
-		int found = 0;
-
-		snprintf(prefix, sizeof(prefix),
-		    "%s:%d: ", FIXTURES "/conf/bad.conf", want[i].line);
-		for (size_t j = 0; j < errs.n; j++)
-			found |=
-			    strncmp(errs.msg[j], prefix, strlen(prefix)) == 0 &&
-			    strstr(errs.msg[j], want[i].what) != NULL;
-		if (!found) {
-			for (size_t j = 0; j < errs.n; j++)
-				fprintf(stderr, "got: %s\n", errs.msg[j]);
-			fail_msg("missing error at line %d: %s", want[i].line,
-			    want[i].what);
-		}
-	}
-	conf_errs_release(&errs);
-	conf_release(&c);
+	expect_errors(
+	    FIXTURES "/conf/bad.conf", want, sizeof(want) / sizeof(want[0]), 0);
 }
 
 static void
@@ -289,10 +305,7 @@ deep_nesting_is_named(void **state)
 static void
 values_are_checked_at_load(void **state)
 {
-	static const struct {
-		int line;
-		const char *what;
-	} want[] = {
+	static const struct want_err want[] = {
 	    {2, "'admin-networks': 'garbage' is not an IPv4 or IPv6 address"},
 	    {3, "'ssh-ports': '70000' is not a port number (1..65535)"},
 	    {4, "'net-prefix-v4' must be 1..32, not '99'"},
@@ -307,32 +320,10 @@ values_are_checked_at_load(void **state)
 	    {12, "'paranoia' must be 1..4, not '5'"},
 	    {13, "check 'memory': warning 5 is below critical 10"},
 	};
-	struct conf c;
-	struct conf_errs errs = {0};
 
 	(void)state;
-	conf_init(&c);
-	assert_int_equal(
-	    conf_load(&c, FIXTURES "/conf/values.conf", 1, &errs), -1);
-	for (size_t j = 0; j < errs.n; j++)
-		fprintf(stderr, "got: %s\n", errs.msg[j]);
-	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
-		char prefix[256];
-		int found = 0;
-
-		snprintf(prefix, sizeof(prefix),
-		    "%s:%d: ", FIXTURES "/conf/values.conf", want[i].line);
-		for (size_t j = 0; j < errs.n; j++)
-			found |=
-			    strncmp(errs.msg[j], prefix, strlen(prefix)) == 0 &&
-			    strstr(errs.msg[j], want[i].what) != NULL;
-		if (!found)
-			fail_msg("missing error at line %d: %s", want[i].line,
-			    want[i].what);
-	}
-	assert_int_equal(errs.n, sizeof(want) / sizeof(want[0]));
-	conf_errs_release(&errs);
-	conf_release(&c);
+	expect_errors(FIXTURES "/conf/values.conf", want,
+	    sizeof(want) / sizeof(want[0]), 1);
 }
 
 /* What the commands take passes. */
