@@ -74,6 +74,8 @@ struct parser {
 	const char	*incfile;		/* where the last include stands */
 	int		 incline;
 	int		 nopop;			/* lgetc stays in the file */
+	int		 synth;			/* lgetc's last '\n' was not read */
+	int		 ungot_nl;		/* and was given back */
 	int		 lexerr;		/* the lexer reported the error */
 	int		 braces;		/* braces open, as read */
 };
@@ -479,6 +481,12 @@ lgetc(struct parser *ps)
 	struct pfile *f;
 	struct incl *inc;
 
+	if (ps->ungot_nl) {
+		ps->ungot_nl = 0;
+		ps->synth = 1;
+		return '\n';
+	}
+	ps->synth = 0;
 	while (ps->nfiles > 0) {
 		f = &ps->files[ps->nfiles - 1];
 		if (f->pos < f->len) {
@@ -496,8 +504,10 @@ lgetc(struct parser *ps)
 		if (ps->nopop)
 			return EOF;
 		/* An include on the last line ends here, in its own file. */
-		if (ps->pending != NULL && !ps->pendterm)
+		if (ps->pending != NULL && !ps->pendterm) {
+			ps->synth = 1;
 			return '\n';
+		}
 		/* End of an included file: a statement never spans files. */
 		free(f->buf);
 		f->buf = NULL;
@@ -505,8 +515,10 @@ lgetc(struct parser *ps)
 		ps->nfiles--;
 		if (inc != NULL)
 			include_next(ps, inc);
-		if (ps->nfiles > 0)
+		if (ps->nfiles > 0) {
+			ps->synth = 1;
 			return '\n';
+		}
 	}
 	return EOF;
 }
@@ -514,8 +526,12 @@ lgetc(struct parser *ps)
 static void
 lungetc(struct parser *ps, int c)
 {
-	if (c != EOF && ps->nfiles > 0)
+	/* A newline between files is in no buffer: give it back as such. */
+	if (c != EOF && ps->synth)
+		ps->ungot_nl = 1;
+	else if (c != EOF && ps->nfiles > 0)
 		ps->files[ps->nfiles - 1].pos--;
+	ps->synth = 0;
 }
 
 static int
@@ -582,7 +598,7 @@ again:
 		return 0;
 	if (c == '\n') {
 		/* The line number counts after the token is reported. */
-		if (ps->nfiles > 0)
+		if (ps->nfiles > 0 && !ps->synth)
 			ps->files[ps->nfiles - 1].line++;
 		return '\n';
 	}

@@ -234,6 +234,19 @@ include_loop_from_the_first_line(void **state)
 	conf_release(&c);
 }
 
+/* Line numbers after an include: the file's end is no line of its own. */
+static void
+include_keeps_line_numbers(void **state)
+{
+	static const struct want_err want[] = {
+	    {3, "unknown setting 'nosuch'"},
+	};
+
+	(void)state;
+	expect_errors(FIXTURES "/conf/inc/lines.conf", want,
+	    sizeof(want) / sizeof(want[0]), 1);
+}
+
 /* A quote left open swallows neither its block's '}' nor later lines. */
 static void
 unterminated_quote_hides_nothing(void **state)
@@ -432,6 +445,7 @@ main(void)
 	    cmocka_unit_test(include_loop_is_an_error),
 	    cmocka_unit_test(include_reads_every_kind_of_file),
 	    cmocka_unit_test(include_loop_from_the_first_line),
+	    cmocka_unit_test(include_keeps_line_numbers),
 	    cmocka_unit_test(unterminated_quote_hides_nothing),
 	    cmocka_unit_test(deep_nesting_is_named),
 	    cmocka_unit_test(values_are_checked_at_load),
