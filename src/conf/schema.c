@@ -121,7 +121,7 @@ static const struct schema_key hidden_keys[] = {
 };
 
 static const struct schema_key stuck_keys[] = {
-    {"cpu", SK_PCT, 0, 0, NULL}, /* percent of one CPU over the sample */
+    {"cpu", SK_NUM, 0, 0, NULL}, /* percent of one CPU (over 100: threads) */
     {"interpreters", SK_LIST, 0, 0, NULL}, /* executable names (patterns) */
     {"servers", SK_LIST, 0, 0, NULL},      /* web-server ancestors (patterns) */
     {"users", SK_LIST, 0, 0, NULL},        /* web-server users (patterns) */
