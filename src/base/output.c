@@ -95,6 +95,27 @@ print_perf_label(FILE *fp, const char *l)
 		fputc('\'', fp);
 }
 
+/* Text for the plugin line: escaped, and no '|' (perfdata starts there). */
+static void
+nagios_text(struct strbuf *sb, const char *text)
+{
+	strbuf_reset(sb);
+	esc_text(sb, text, strlen(text));
+	for (size_t k = 0; k < sb->len; k++)
+		if (sb->p[k] == '|' || sb->p[k] == '\n')
+			sb->p[k] = '/';
+}
+
+void
+out_nagios_unknown(FILE *fp, const char *name, const char *reason)
+{
+	struct strbuf sb = STRBUF_INIT(1024);
+
+	nagios_text(&sb, reason);
+	fprintf(fp, "%s UNKNOWN - %s\n", name, strbuf_str(&sb));
+	strbuf_release(&sb);
+}
+
 static void
 out_nagios(const struct out *o, const struct report *r, const char *name)
 {
@@ -115,12 +136,7 @@ out_nagios(const struct out *o, const struct report *r, const char *name)
 
 			if (f->sev != order[pass] || f->sev == SEV_OK)
 				continue;
-			strbuf_reset(&sb);
-			esc_text(&sb, f->message, strlen(f->message));
-			/* '|' starts perfdata in the plugin protocol. */
-			for (size_t k = 0; k < sb.len; k++)
-				if (sb.p[k] == '|' || sb.p[k] == '\n')
-					sb.p[k] = '/';
+			nagios_text(&sb, f->message);
 			fprintf(o->fp, "%s%s: %s", shown ? "; " : "",
 			    sev_name(f->sev), strbuf_str(&sb));
 			shown++;

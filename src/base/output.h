@@ -34,6 +34,11 @@ json_t *finding_json(const struct finding *f);
  * the report is empty.
  */
 void out_report(const struct out *o, const struct report *r, const char *name);
+/*
+ * The Nagios line of a run that could not look: "NAME UNKNOWN - reason",
+ * the reason escaped as findings are.
+ */
+void out_nagios_unknown(FILE *fp, const char *name, const char *reason);
 /* Escape sequence for a severity's colour ("" without colour). */
 const char *out_sev_color(const struct out *o, enum sev sev);
 const char *out_reset(const struct out *o);

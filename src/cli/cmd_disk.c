@@ -432,7 +432,7 @@ cmd_disk(struct cli *cli, int argc, char **argv)
 	};
 	char **files = NULL, **devices = NULL;
 	size_t nfiles = 0, ndevices = 0;
-	int c, no_klog = 0, incremental = 0, rc = EXIT_OK;
+	int c, no_klog = 0, incremental = 0, rc = EXIT_OK, klog_failed = 0;
 	struct disk_fslist fsl = {0};
 	struct disk_kscan *scan = NULL;
 	struct disk_ksys *run = NULL;
@@ -572,9 +572,13 @@ cmd_disk(struct cli *cli, int argc, char **argv)
 			if (stp != NULL)
 				store_close(stp);
 		}
-		for (size_t i = 0; i < run->nsrc; i++)
-			if (run->src[i].ok == -1)
+		for (size_t i = 0; i < run->nsrc; i++) {
+			if (run->src[i].ok == -1) {
 				log_warnx("%s", run->src[i].error);
+				/* A file named on the command line. */
+				klog_failed |= nfiles > 0;
+			}
+		}
 		disk_kscan_report(scan, &rep);
 	}
 
@@ -615,8 +619,10 @@ cmd_disk(struct cli *cli, int argc, char **argv)
 			fprintf(cli->out.fp, "\n");
 		}
 	}
-	out_report(&cli->out, &rep, "SAKIMORI DISK");
-	rc = cli_exit_for(&rep);
+	/* It could not look: no "no problems found", and exit 66. */
+	if (!klog_failed || rep.nf > 0 || cli->mode != OUT_TABLE)
+		out_report(&cli->out, &rep, "SAKIMORI DISK");
+	rc = klog_failed ? EXIT_NOINPUT : cli_exit_for(&rep);
 out:
 	if (have_snap)
 		snap_release(&snap);

@@ -4,8 +4,10 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "base/err.h"
@@ -177,26 +179,143 @@ cli_exit_for(const struct report *r)
 	return (int)report_worst(r);
 }
 
-int
-main(int argc, char **argv)
+/*
+ * With --nagios every failure is one UNKNOWN plugin line.  Commands report
+ * their errors on stderr and return a status; main keeps what they print
+ * on stdout in the buffer until it has the status, and the first line they
+ * print on stderr as the reason.
+ */
+struct nagios_run {
+	FILE *real_err, *cap;
+	int fd;
+	char reason[512];
+	size_t len;
+	int done;
+};
+
+static struct nagios_run nr;
+
+/* stderr's writes: passed on to fd 2, the first line kept. */
+static ssize_t
+nagios_err_write(void *cookie, const char *buf, size_t n)
+{
+	struct nagios_run *r = cookie;
+	size_t off = 0;
+
+	while (off < n) {
+		ssize_t w = write(r->fd, buf + off, n - off);
+
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	for (size_t i = 0; i < n && !r->done; i++) {
+		if (buf[i] == '\n')
+			r->done = r->len > 0;
+		else if (r->len + 1 < sizeof(r->reason))
+			r->reason[r->len++] = buf[i];
+	}
+	return (ssize_t)n;
+}
+
+/* --nagios (or an abbreviation getopt takes) before any "--". */
+static int
+wants_nagios(int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		size_t n = strlen(argv[i]);
+
+		if (n >= 5 && strncmp(argv[i], "--nagios", n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static void
+nagios_start(void)
+{
+	static const cookie_io_functions_t fns = {
+	    .write = nagios_err_write,
+	};
+
+	/* Nothing reaches stdout before the status is known. */
+	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	nr.fd = fileno(stderr);
+	nr.real_err = stderr;
+	nr.cap = fopencookie(&nr, "w", fns);
+	if (nr.cap != NULL) {
+		setvbuf(nr.cap, NULL, _IONBF, 0);
+		stderr = nr.cap;
+	}
+}
+
+/* The plugin name of a command's Nagios line. */
+static void
+nagios_name(char *dst, size_t n, const char *cmd)
+{
+	size_t len;
+
+	if (cmd == NULL || strcmp(cmd, "check") == 0 ||
+	    strcmp(cmd, "status") == 0) {
+		snprintf(dst, n, "SAKIMORI");
+		return;
+	}
+	snprintf(dst, n, "SAKIMORI %s", cmd);
+	for (len = strlen("SAKIMORI "); dst[len]; len++)
+		if (dst[len] >= 'a' && dst[len] <= 'z')
+			dst[len] = (char)(dst[len] - 'a' + 'A');
+}
+
+/*
+ * A failure (a sysexits status, or UNKNOWN with nothing printed) becomes
+ * one UNKNOWN line in place of what the command printed; exit 3.
+ */
+static int
+nagios_finish(const char *cmd, int rc)
+{
+	const char *reason = nr.reason;
+	char name[64], why[64];
+
+	if (nr.cap != NULL) {
+		fflush(nr.cap);
+		stderr = nr.real_err;
+		fclose(nr.cap);
+		nr.cap = NULL;
+	}
+	if (rc < 64 && !(rc == EXIT_UNKNOWN && __fpending(stdout) == 0))
+		return rc;
+	nr.reason[nr.len] = '\0';
+	/* "sakimori: " or "sakimori CMD: " says nothing the name does not. */
+	if (strncmp(reason, "sakimori", 8) == 0 &&
+	    strcspn(reason, "'\"") > strcspn(reason, ":") &&
+	    reason[strcspn(reason, ":") + 1] == ' ')
+		reason += strcspn(reason, ":") + 2;
+	if (reason[0] == '\0') {
+		snprintf(why, sizeof(why), "failed with exit status %d", rc);
+		reason = why;
+	}
+	nagios_name(name, sizeof(name), cmd);
+	__fpurge(stdout);
+	out_nagios_unknown(stdout, name, reason);
+	return EXIT_UNKNOWN;
+}
+
+static int
+run(struct cli *cli, int argc, char **argv, const char **cmd)
 {
 	static const struct option longopts[] = {
 	    CLI_COMMON_LONGOPTS,
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
 	};
-	struct cli cli;
-	int c, rc;
-
-	memset(&cli, 0, sizeof(cli));
-	cli.progname = "sakimori";
-	log_init(cli.progname);
-	conf_init(&cli.conf);
+	int c;
 
 	/* Global options stop at the command's name ('+'). */
 	while ((c = getopt_long(argc, argv, "+" CLI_COMMON_SHORTOPTS, longopts,
 	            NULL)) != -1) {
-		if (cli_common_opt(&cli, c, optarg))
+		if (cli_common_opt(cli, c, optarg))
 			continue;
 		switch (c) {
 		case 'h':
@@ -213,23 +332,43 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (argc == 0) {
+		fprintf(stderr, "sakimori: no command given\n");
 		usage(stderr);
 		return EXIT_USAGE;
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[0], commands[i].name) != 0)
 			continue;
+		*cmd = commands[i].name;
 		optind = 0; /* glibc: full reset for the subcommand */
-		rc = commands[i].fn(&cli, argc, argv);
-		fflush(stdout);
-		conf_release(&cli.conf);
-		if (ferror(stdout) && errno != EPIPE) {
-			log_warnx("error writing to standard output");
-			return EXIT_OSERR;
-		}
-		return rc;
+		return commands[i].fn(cli, argc, argv);
 	}
 	fprintf(stderr, "sakimori: unknown command '%s'\n", argv[0]);
 	usage(stderr);
 	return EXIT_USAGE;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct cli cli;
+	const char *cmd = NULL;
+	int nagios = wants_nagios(argc, argv), rc;
+
+	memset(&cli, 0, sizeof(cli));
+	cli.progname = "sakimori";
+	log_init(cli.progname);
+	conf_init(&cli.conf);
+	if (nagios)
+		nagios_start();
+	rc = run(&cli, argc, argv, &cmd);
+	if (nagios || cli.mode == OUT_NAGIOS)
+		rc = nagios_finish(cmd, rc);
+	fflush(stdout);
+	conf_release(&cli.conf);
+	if (ferror(stdout) && errno != EPIPE) {
+		log_warnx("error writing to standard output");
+		return EXIT_OSERR;
+	}
+	return rc;
 }

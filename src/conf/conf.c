@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 
 #include "base/cur.h"
 #include "base/timeutil.h"
@@ -130,12 +131,118 @@ is_bool(const char *s, int *out)
 	return 0;
 }
 
-/* Checks the values of n against kind; 0 or -1 after reporting. */
-static int
-check_kind(
-    const struct conf_node *n, enum schema_kind kind, struct conf_errs *errs)
+/*
+ * An address or prefix as the net commands take it: ADDR or ADDR/LEN,
+ * IPv4 or IPv6, a decimal length in range, no host bits past it.  NULL,
+ * or why not.
+ */
+static const char *
+prefix_problem(const char *s, char *why, size_t whysz)
 {
-	int b;
+	char a[INET6_ADDRSTRLEN + 1];
+	unsigned char b[16];
+	const char *slash = strchr(s, '/'), *c;
+	size_t alen = slash ? (size_t)(slash - s) : strlen(s);
+	unsigned max, len;
+
+	if (alen == 0 || alen >= sizeof(a))
+		return "is not an IP address";
+	memcpy(a, s, alen);
+	a[alen] = '\0';
+	if (inet_pton(AF_INET, a, b) == 1)
+		max = 32;
+	else if (inet_pton(AF_INET6, a, b) == 1)
+		max = 128;
+	else
+		return "is not an IPv4 or IPv6 address (ADDR or ADDR/LEN)";
+	len = max;
+	if (slash != NULL) {
+		len = 0;
+		for (c = slash + 1; *c >= '0' && *c <= '9' && len <= max; c++)
+			len = len * 10 + (unsigned)(*c - '0');
+		if (c == slash + 1 || *c != '\0' || len > max ||
+		    (c - slash > 2 && slash[1] == '0')) {
+			snprintf(why, whysz,
+			    "has a prefix length that is not "
+			    "0..%u",
+			    max);
+			return why;
+		}
+	}
+	for (unsigned i = len; i < max; i++) {
+		if (b[i / 8] & (0x80 >> (i % 8))) {
+			snprintf(why, whysz,
+			    "has address bits set past the /%u prefix", len);
+			return why;
+		}
+	}
+	return NULL;
+}
+
+/* A port number, 1..65535, in decimal. */
+static int
+is_port(const char *s)
+{
+	unsigned v = 0;
+	const char *c;
+
+	for (c = s; *c >= '0' && *c <= '9' && v <= 65535; c++)
+		v = v * 10 + (unsigned)(*c - '0');
+	return c != s && *c == '\0' && v >= 1 && v <= 65535 && s[0] != '0';
+}
+
+static int
+is_choice(const char *s, const char *const *choices)
+{
+	for (; choices && *choices; choices++)
+		if (strcmp(s, *choices) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+list_choices(char *dst, size_t n, const char *const *choices)
+{
+	size_t len = 0;
+
+	dst[0] = '\0';
+	for (size_t i = 0; choices && choices[i]; i++)
+		len +=
+		    (size_t)snprintf(dst + len, len < n ? n - len : 0, "%s%s",
+		        i == 0               ? ""
+		            : choices[i + 1] ? ", "
+		                             : " or ",
+		        choices[i]);
+}
+
+/* A number in its range: min == max means any that is not negative. */
+static int
+check_range(const struct conf_node *n, const struct conf_val *v, double min,
+    double max, struct conf_errs *errs)
+{
+	if (min == max ? v->num >= 0 : v->num >= min && v->num <= max)
+		return 0;
+	if (min == max)
+		add_err(errs, n, "'%s' must not be negative, not '%s'", n->key,
+		    v->str);
+	else
+		add_err(errs, n, "'%s' must be %.15g..%.15g, not '%s'", n->key,
+		    min, max, v->str);
+	return -1;
+}
+
+/*
+ * Checks the values of n against kind (with min, max and choices as
+ * struct schema_key has them); 0 or -1 after reporting.
+ */
+static int
+check_kind(const struct conf_node *n, enum schema_kind kind, double min,
+    double max, const char *const *choices, struct conf_errs *errs)
+{
+	const struct conf_val *v;
+	char why[128];
+	const char *bad;
+	int b, rc = 0;
 
 	switch (kind) {
 	case SK_FLAG:
@@ -145,12 +252,29 @@ check_kind(
 		}
 		return 0;
 	case SK_LIST:
+	case SK_PREFIXES:
+	case SK_PORTS:
 		if (n->nvals == 0) {
 			add_err(
 			    errs, n, "'%s' wants at least one value", n->key);
 			return -1;
 		}
-		return 0;
+		for (size_t i = 0; i < n->nvals && kind != SK_LIST; i++) {
+			v = &n->vals[i];
+			if (kind == SK_PORTS && !is_port(v->str)) {
+				add_err(errs, n,
+				    "'%s': '%s' is not a port number "
+				    "(1..65535)",
+				    n->key, v->str);
+				rc = -1;
+			} else if (kind == SK_PREFIXES &&
+			    (bad = prefix_problem(v->str, why, sizeof(why)))) {
+				add_err(errs, n, "'%s': '%s' %s", n->key,
+				    v->str, bad);
+				rc = -1;
+			}
+		}
+		return rc;
 	default:
 		break;
 	}
@@ -159,26 +283,42 @@ check_kind(
 		    errs, n, "'%s' wants one value, got %zu", n->key, n->nvals);
 		return -1;
 	}
+	v = &n->vals[0];
 	switch (kind) {
 	case SK_NUM:
-		if (n->vals[0].type != CV_NUM && n->vals[0].type != CV_PCT) {
-			add_err(errs, n, "'%s' wants a number, not '%s'",
-			    n->key, n->vals[0].str);
+	case SK_INT:
+	case SK_PCT:
+		if ((v->type != CV_NUM && v->type != CV_PCT) ||
+		    (kind == SK_INT &&
+		        (v->type != CV_NUM || v->num != floor(v->num)))) {
+			add_err(errs, n, "'%s' wants %s, not '%s'", n->key,
+			    kind == SK_INT ? "a whole number" : "a number",
+			    v->str);
 			return -1;
 		}
-		return 0;
+		if (kind == SK_PCT)
+			return check_range(n, v, 0, 100, errs);
+		return check_range(n, v, min, max, errs);
 	case SK_DUR:
-		if (n->vals[0].type != CV_DUR && n->vals[0].type != CV_NUM) {
+		if (v->type != CV_DUR && v->type != CV_NUM) {
 			add_err(errs, n,
 			    "'%s' wants a duration (30s, 5m, 2h, 1d), not '%s'",
-			    n->key, n->vals[0].str);
+			    n->key, v->str);
+			return -1;
+		}
+		return check_range(n, v, 0, 0, errs);
+	case SK_ENUM:
+		if (!is_choice(v->str, choices)) {
+			list_choices(why, sizeof(why), choices);
+			add_err(errs, n, "'%s' wants %s, not '%s'", n->key, why,
+			    v->str);
 			return -1;
 		}
 		return 0;
 	case SK_BOOL:
-		if (!is_bool(n->vals[0].str, &b)) {
+		if (!is_bool(v->str, &b)) {
 			add_err(errs, n, "'%s' wants yes or no, not '%s'",
-			    n->key, n->vals[0].str);
+			    n->key, v->str);
 			return -1;
 		}
 		return 0;
@@ -188,12 +328,12 @@ check_kind(
 }
 
 static const struct schema_key common_keys[] = {
-    {"warning", SK_NUM},
-    {"critical", SK_NUM},
-    {"for", SK_DUR},
-    {"disable", SK_FLAG},
-    {"enable", SK_FLAG},
-    {NULL, 0},
+    {"warning", SK_NUM, 0, 0, NULL},
+    {"critical", SK_NUM, 0, 0, NULL},
+    {"for", SK_DUR, 0, 0, NULL},
+    {"disable", SK_FLAG, 0, 0, NULL},
+    {"enable", SK_FLAG, 0, 0, NULL},
+    {NULL, 0, 0, 0, NULL},
 };
 
 static const struct schema_key *
@@ -289,6 +429,11 @@ check_check(struct conf_node *n, struct conf_errs *errs)
 		    sc->name);
 		return;
 	}
+	if (n->nvals == 2 && sc->subject == 2 && !is_port(n->vals[1].str))
+		add_err(errs, n,
+		    "check '%s': the subject '%s' is not a port number "
+		    "(1..65535)",
+		    sc->name, n->vals[1].str);
 	if (!n->is_block)
 		return;
 	if (split_statements(n, sc) == -1) {
@@ -309,8 +454,52 @@ check_check(struct conf_node *n, struct conf_errs *errs)
 			    k->key, sc->name);
 			continue;
 		}
-		check_kind(k, sk->kind, errs);
+		if (strcmp(k->key, "warning") == 0 ||
+		    strcmp(k->key, "critical") == 0)
+			check_kind(k,
+			    sc->unit == SU_PCT || sc->unit == SU_LOWER_PCT
+			        ? SK_PCT
+			        : SK_NUM,
+			    0, 0, NULL, errs);
+		else
+			check_kind(
+			    k, sk->kind, sk->min, sk->max, sk->choices, errs);
 	}
+}
+
+/*
+ * The warning level must come before the critical one: below it where
+ * higher is worse, above it where lower is worse.  n is a check block
+ * without errors; what it leaves unset comes from the defaults and the
+ * block without a subject, as conf_threshold takes it.
+ */
+static void
+check_order(
+    const struct conf *c, const struct conf_node *n, struct conf_errs *errs)
+{
+	const struct schema_check *sc = schema_check_find(n->vals[0].str);
+	const char *subject = n->nvals == 2 ? n->vals[1].str : NULL;
+	struct threshold t;
+	int lower;
+
+	if (sc == NULL || conf_check(c, sc->name, subject) != n ||
+	    (conf_find(n, "warning") == NULL &&
+	        conf_find(n, "critical") == NULL))
+		return;
+	conf_threshold(c, sc->name, subject, &t);
+	if (isnan(t.warn) || isnan(t.crit))
+		return;
+	lower = sc->unit == SU_LOWER || sc->unit == SU_LOWER_PCT;
+	if (lower && t.warn < t.crit)
+		add_err(errs, n,
+		    "check '%s': warning %g is below critical %g (lower "
+		    "values are worse here: warning must be the higher)",
+		    sc->name, t.warn, t.crit);
+	else if (!lower && t.warn > t.crit)
+		add_err(errs, n,
+		    "check '%s': warning %g is above critical %g (higher "
+		    "values are worse here: warning must be the lower)",
+		    sc->name, t.warn, t.crit);
 }
 
 static void
@@ -336,22 +525,32 @@ check_set(struct conf_node *n, struct conf_errs *errs)
 	tmp.key = n->vals[0].str;
 	tmp.vals = n->vals + 1;
 	tmp.nvals = n->nvals - 1;
-	check_kind(&tmp, ss->kind, errs);
+	check_kind(&tmp, ss->kind, ss->min, ss->max, ss->choices, errs);
 }
 
 static void
 check_tree(struct conf *c, struct conf_errs *errs)
 {
+	/* The check blocks that are well formed, for the second pass. */
+	unsigned char *ok = calloc(c->root.nchild + 1, 1);
+
 	for (size_t i = 0; i < c->root.nchild; i++) {
 		struct conf_node *n = &c->root.child[i];
+		size_t before = errs->n;
 
-		if (strcmp(n->key, "check") == 0)
+		if (strcmp(n->key, "check") == 0) {
 			check_check(n, errs);
-		else if (strcmp(n->key, "set") == 0)
+			if (ok != NULL && errs->n == before && n->is_block)
+				ok[i] = 1;
+		} else if (strcmp(n->key, "set") == 0)
 			check_set(n, errs);
 		else
 			add_err(errs, n, "unknown statement '%s'", n->key);
 	}
+	for (size_t i = 0; ok != NULL && i < c->root.nchild; i++)
+		if (ok[i])
+			check_order(c, &c->root.child[i], errs);
+	free(ok);
 }
 
 static int

@@ -14,31 +14,53 @@ int conf_parse(struct conf *c, const char *path, const char *text, size_t len,
 struct conf_val conf_val_classify(char *text, int quoted);
 
 enum schema_kind {
-	SK_NUM,  /* a number or percentage */
-	SK_DUR,  /* a duration (a bare number is seconds) */
-	SK_STR,  /* a string or word */
-	SK_FLAG, /* no value */
-	SK_BOOL, /* yes/no, on/off, true/false */
-	SK_LIST, /* one or more strings */
+	SK_NUM,      /* a number or percentage, min..max */
+	SK_INT,      /* a whole number, min..max */
+	SK_PCT,      /* a percentage, 0..100 ("90" or "90%") */
+	SK_DUR,      /* a duration (a bare number is seconds) */
+	SK_STR,      /* a string or word */
+	SK_ENUM,     /* one of choices */
+	SK_FLAG,     /* no value */
+	SK_BOOL,     /* yes/no, on/off, true/false */
+	SK_LIST,     /* one or more strings */
+	SK_PREFIXES, /* one or more addresses or prefixes, ADDR[/LEN] */
+	SK_PORTS,    /* one or more port numbers, 1..65535 */
 };
 
+/*
+ * What a value may be: its kind, the range of SK_NUM and SK_INT (min ==
+ * max: any value that is not negative), the words of SK_ENUM.
+ */
 struct schema_key {
 	const char *name;
 	enum schema_kind kind;
+	double min, max;
+	const char *const *choices; /* NULL-terminated */
+};
+
+/* How the thresholds of a check read. */
+enum schema_unit {
+	SU_HIGHER,    /* a count or rate: higher is worse */
+	SU_PCT,       /* a percentage: higher is worse, 0..100 */
+	SU_LOWER,     /* lower is worse (days left) */
+	SU_LOWER_PCT, /* lower is worse, a percentage (memory available) */
 };
 
 struct schema_check {
 	const char *name;
 	const char *help;  /* one line, for conf_dump */
-	int subject;       /* 0: takes no subject, 1: may take one */
+	int subject;       /* 0: takes no subject, 1: may take one, 2: a port */
 	double warn, crit; /* built-in thresholds (NAN: none) */
 	const struct schema_key *keys; /* extra keys; NULL-terminated */
+	enum schema_unit unit;
 };
 
 struct schema_setting {
 	const char *name;
 	enum schema_kind kind;
 	const char *help;
+	double min, max;
+	const char *const *choices; /* NULL-terminated */
 };
 
 extern const struct schema_check schema_checks[];

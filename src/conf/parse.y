@@ -25,6 +25,14 @@
 #define MAXFILE		(1 << 20)
 #define MAXDEPTH	8
 
+/* The files one include names (a glob), read one after the other. */
+struct incl {
+	glob_t		 g;
+	size_t		 next;		/* the next of g's paths to read */
+	const char	*file;		/* where the include stands */
+	int		 line;
+};
+
 struct pfile {
 	const char	*name;		/* owned by struct conf */
 	char		*buf;
@@ -32,6 +40,7 @@ struct pfile {
 	int		 line;
 	dev_t		 dev;
 	ino_t		 ino;
+	struct incl	*inc;		/* its include, with the files after it */
 };
 
 struct macro {
@@ -53,6 +62,22 @@ struct parser {
 	const char	*tokfile;
 	int		 badline;		/* last line with a bad character */
 	const char	*badfile;
+	/*
+	 * An include is read once its statement has ended: the parser may
+	 * reduce it before the lexer has read the newline or ';', which must
+	 * come from the including file, not from the included one.
+	 */
+	char		*pending;		/* the include's pattern */
+	const char	*pendfile;
+	int		 pendline;
+	int		 pendterm;		/* its terminator was read */
+	const char	*incfile;		/* where the last include stands */
+	int		 incline;
+	int		 nopop;			/* lgetc stays in the file */
+	int		 synth;			/* lgetc's last '\n' was not read */
+	int		 ungot_nl;		/* and was given back */
+	int		 lexerr;		/* the lexer reported the error */
+	int		 braces;		/* braces open, as read */
 };
 
 %}
@@ -76,7 +101,7 @@ static void	 yyerror(struct parser *, const char *);
 static void	 perr(struct parser *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 static struct conf_node *add_node(struct parser *, char *, struct vlist *);
-static void	 push_include(struct parser *, const char *);
+static void	 push_include(struct parser *);
 static void	 define_macro(struct parser *, char *, struct conf_val *);
 static void	 vlist_add(struct vlist *, struct conf_val *);
 static void	 vlist_free(struct vlist *);
@@ -88,9 +113,12 @@ static void	 vlist_free(struct vlist *);
 	struct vlist	 vals;
 }
 
-%token	INCLUDE ERROR
-%token	<str>	WORD
-%token	<val>	VALUE
+%define parse.error verbose
+%define lr.default-reduction consistent
+
+%token	INCLUDE "include" ERROR "invalid token"
+%token	<str>	WORD "word"
+%token	<val>	VALUE "value"
 %type	<vals>	values
 %type	<val>	value
 %destructor { free($$); } <str>
@@ -114,16 +142,25 @@ item	: stmt '\n'
 	| error '\n'		{ yyerrok; }
 	;
 
-/* The statement right before '}' needs no separator. */
+/*
+ * The statement right before '}' needs no separator, and a statement in
+ * error is skipped up to the '}' that closes its block.
+ */
 body	: stmts
 	| stmts stmt
+	| stmts error
 	;
 
 stmt	: INCLUDE value		{
 		if ($2.type != CV_STR && $2.type != CV_WORD)
 			perr(ps, "include wants a file name");
-		else
-			push_include(ps, $2.str);
+		else {
+			free(ps->pending);
+			ps->pending = $2.str;
+			ps->pendfile = ps->incfile;
+			ps->pendline = ps->incline;
+			$2.str = NULL;
+		}
 		free($2.str);
 	}
 	| WORD '=' value	{ define_macro(ps, $1, &$3); }
@@ -183,6 +220,15 @@ perr(struct parser *ps, const char *fmt, ...)
 static void
 yyerror(struct parser *ps, const char *msg)
 {
+	/* A statement in error includes nothing. */
+	free(ps->pending);
+	ps->pending = NULL;
+	/* The lexer has said what is wrong with the token it gave. */
+	if (ps->lexerr)
+		return;
+	/* An open block at the end is reported as such (conf_parse). */
+	if (ps->depth > 0 && strstr(msg, "unexpected end of file") != NULL)
+		return;
 	perr(ps, "%s", strncmp(msg, "syntax error, ", 14) == 0 ?
 	    msg + 14 : msg);
 }
@@ -277,9 +323,13 @@ intern_file(struct parser *ps, const char *name)
 	return nf[c->nfiles++];
 }
 
-/* Opens path and pushes it; 0, or -1 with *e set to the errno. */
+/*
+ * Opens path and pushes it, read from the include inc (NULL for the main
+ * file); 0, or -1 with *e set to the errno (ELOOP: the file is being read
+ * already, EMLINK: too many nested files).
+ */
 static int
-push_file(struct parser *ps, const char *path, int *e)
+push_file(struct parser *ps, const char *path, struct incl *inc, int *e)
 {
 	struct pfile *f;
 	struct stat st;
@@ -288,7 +338,7 @@ push_file(struct parser *ps, const char *path, int *e)
 	size_t n;
 
 	if (ps->nfiles >= MAXINCLUDE) {
-		*e = ELOOP;
+		*e = EMLINK;
 		return -1;
 	}
 	fp = fopen(path, "re");
@@ -301,6 +351,7 @@ push_file(struct parser *ps, const char *path, int *e)
 		*e = EISDIR;
 		return -1;
 	}
+	/* Every file on the stack is one that includes this one. */
 	for (int i = 0; i < ps->nfiles; i++) {
 		if (ps->files[i].dev == st.st_dev &&
 		    ps->files[i].ino == st.st_ino) {
@@ -336,60 +387,106 @@ push_file(struct parser *ps, const char *path, int *e)
 	f->line = 1;
 	f->dev = st.st_dev;
 	f->ino = st.st_ino;
+	f->inc = inc;
 	ps->nfiles++;
 	return 0;
 }
 
+/* Errors of an include are reported at the include statement. */
 static void
-push_include(struct parser *ps, const char *pattern)
+inc_err(struct parser *ps, const char *file, int line, const char *path,
+    int e)
 {
-	char path[PATH_MAX];
-	glob_t g;
-	int rc, e;
+	ps->tokfile = file;
+	ps->tokline = line;
+	if (e == ELOOP)
+		perr(ps, "include loop: '%s' is already being read", path);
+	else if (e == EMLINK)
+		perr(ps, "cannot include '%s': more than %d nested files",
+		    path, MAXINCLUDE);
+	else
+		perr(ps, "cannot include '%s': %s", path,
+		    e == EISDIR ? "not a regular file" : strerror(e));
+}
 
-	/* Relative to the including file's directory. */
-	if (pattern[0] != '/' && ps->nfiles > 0) {
-		const char *cur = ps->files[ps->nfiles - 1].name;
-		const char *slash = strrchr(cur, '/');
-		int dl = slash ? (int)(slash - cur) : 1;
+/* Pushes the next file of inc that can be read; frees inc after the last. */
+static void
+include_next(struct parser *ps, struct incl *inc)
+{
+	int e;
 
-		if (snprintf(path, sizeof(path), "%.*s/%s", dl,
-		    slash ? cur : ".", pattern) >= (int)sizeof(path)) {
-			perr(ps, "include path too long");
+	while (inc->next < inc->g.gl_pathc) {
+		const char *path = inc->g.gl_pathv[inc->next++];
+
+		if (push_file(ps, path, inc, &e) == 0)
 			return;
-		}
-	} else if (snprintf(path, sizeof(path), "%s", pattern) >=
-	    (int)sizeof(path)) {
+		inc_err(ps, inc->file, inc->line, path, e);
+	}
+	globfree(&inc->g);
+	free(inc);
+}
+
+/* Reads the pending include: its files in order, one after the other. */
+static void
+push_include(struct parser *ps)
+{
+	char path[PATH_MAX], *pattern = ps->pending;
+	const char *cur = ps->pendfile ? ps->pendfile : "";
+	const char *slash = strrchr(cur, '/');
+	struct incl *inc;
+	int rc, len;
+
+	ps->pending = NULL;
+	ps->tokfile = ps->pendfile;
+	ps->tokline = ps->pendline;
+	/* Relative to the including file's directory. */
+	if (pattern[0] != '/' && slash != NULL)
+		len = snprintf(path, sizeof(path), "%.*s/%s",
+		    (int)(slash - cur), cur, pattern);
+	else
+		len = snprintf(path, sizeof(path), "%s", pattern);
+	if (len < 0 || len >= (int)sizeof(path)) {
 		perr(ps, "include path too long");
+		free(pattern);
 		return;
 	}
-	rc = glob(path, GLOB_ERR, NULL, &g);
+	inc = calloc(1, sizeof(*inc));
+	if (inc == NULL) {
+		perr(ps, "out of memory");
+		free(pattern);
+		return;
+	}
+	inc->file = ps->pendfile;
+	inc->line = ps->pendline;
+	rc = glob(path, GLOB_ERR, NULL, &inc->g);
 	if (rc == GLOB_NOMATCH) {
 		/* A pattern that matches nothing is fine; a named file is not. */
 		if (strpbrk(pattern, "*?[") == NULL)
 			perr(ps, "cannot open include file '%s': %s", path,
 			    strerror(ENOENT));
-		return;
-	}
-	if (rc != 0) {
+	} else if (rc != 0)
 		perr(ps, "cannot read include pattern '%s'", path);
+	free(pattern);
+	if (rc != 0) {
+		globfree(&inc->g);
+		free(inc);
 		return;
 	}
-	/* The stack reads the last pushed first: push in reverse order. */
-	for (size_t i = g.gl_pathc; i-- > 0;) {
-		if (push_file(ps, g.gl_pathv[i], &e) == -1)
-			perr(ps, "cannot include '%s': %s", g.gl_pathv[i],
-			    e == ELOOP ? "include loop or too deep" :
-			    strerror(e));
-	}
-	globfree(&g);
+	include_next(ps, inc);
 }
 
 static int
 lgetc(struct parser *ps)
 {
 	struct pfile *f;
+	struct incl *inc;
 
+	if (ps->ungot_nl) {
+		ps->ungot_nl = 0;
+		ps->synth = 1;
+		return '\n';
+	}
+	ps->synth = 0;
 	while (ps->nfiles > 0) {
 		f = &ps->files[ps->nfiles - 1];
 		if (f->pos < f->len) {
@@ -404,12 +501,24 @@ lgetc(struct parser *ps)
 			}
 			return c;
 		}
+		if (ps->nopop)
+			return EOF;
+		/* An include on the last line ends here, in its own file. */
+		if (ps->pending != NULL && !ps->pendterm) {
+			ps->synth = 1;
+			return '\n';
+		}
 		/* End of an included file: a statement never spans files. */
 		free(f->buf);
 		f->buf = NULL;
+		inc = f->inc;
 		ps->nfiles--;
-		if (ps->nfiles > 0)
+		if (inc != NULL)
+			include_next(ps, inc);
+		if (ps->nfiles > 0) {
+			ps->synth = 1;
 			return '\n';
+		}
 	}
 	return EOF;
 }
@@ -417,8 +526,12 @@ lgetc(struct parser *ps)
 static void
 lungetc(struct parser *ps, int c)
 {
-	if (c != EOF && ps->nfiles > 0)
+	/* A newline between files is in no buffer: give it back as such. */
+	if (c != EOF && ps->synth)
+		ps->ungot_nl = 1;
+	else if (c != EOF && ps->nfiles > 0)
 		ps->files[ps->nfiles - 1].pos--;
+	ps->synth = 0;
 }
 
 static int
@@ -434,8 +547,36 @@ is_word_char(int c)
 	    c != 0);
 }
 
+/* Skips a block nested too deeply, up to its closing brace. */
+static void
+skip_block(struct parser *ps)
+{
+	int depth = 1, c, q = 0;
+
+	ps->nopop = 1;
+	while (depth > 0 && (c = lgetc(ps)) != EOF) {
+		if (c == '\n') {
+			ps->files[ps->nfiles - 1].line++;
+			q = 0;
+		} else if (q) {
+			if (c == '"')
+				q = 0;
+		} else if (c == '"')
+			q = 1;
+		else if (c == '#') {
+			while ((c = lgetc(ps)) != '\n' && c != EOF)
+				;
+			lungetc(ps, c);
+		} else if (c == '{')
+			depth++;
+		else if (c == '}')
+			depth--;
+	}
+	ps->nopop = 0;
+}
+
 static int
-yylex(YYSTYPE *lval, struct parser *ps)
+lex(YYSTYPE *lval, struct parser *ps)
 {
 	char buf[MAXTOKEN];
 	size_t n = 0;
@@ -457,22 +598,50 @@ again:
 		return 0;
 	if (c == '\n') {
 		/* The line number counts after the token is reported. */
-		if (ps->nfiles > 0)
+		if (ps->nfiles > 0 && !ps->synth)
 			ps->files[ps->nfiles - 1].line++;
 		return '\n';
 	}
+	if (c == '}' && ps->pending != NULL && !ps->pendterm) {
+		/* An include right before '}' ends there. */
+		lungetc(ps, c);
+		return '\n';
+	}
+	if (c == '{') {
+		/* Counted here, so that no depth of braces reaches the parser. */
+		if (ps->braces >= MAXDEPTH) {
+			perr(ps, "blocks nested more than %d deep", MAXDEPTH);
+			skip_block(ps);
+			return ERROR;
+		}
+		ps->braces++;
+		return c;
+	}
+	if (c == '}' && ps->braces > 0)
+		ps->braces--;
 	if (c == '{' || c == '}' || c == ';' || c == '=')
 		return c;
 	if (c == '"') {
+		struct pfile *qf = &ps->files[ps->nfiles - 1];
+		size_t qpos = qf->pos;
 		int startline = cur_line(ps);
 
+		ps->nopop = 1;
 		for (;;) {
 			c = lgetc(ps);
 			if (c == EOF || c == '\n') {
+				/*
+				 * The rest of the line is read again as if the
+				 * quote were not there, so that a '}' in it
+				 * still closes its block; the parser skips it.
+				 */
+				ps->nopop = 0;
+				qf->pos = qpos;
+				qf->line = startline;
 				ps->tokline = startline;
 				perr(ps, "unterminated quoted string");
-				if (c == '\n')
-					lungetc(ps, c);
+				ps->badline = startline;
+				ps->badfile = ps->tokfile;
 				return ERROR;
 			}
 			if (c == '"')
@@ -502,10 +671,14 @@ again:
 				while ((c = lgetc(ps)) != '"' && c != '\n' &&
 				    c != EOF)
 					;
+				if (c == '\n')
+					lungetc(ps, c);
+				ps->nopop = 0;
 				return ERROR;
 			}
 			buf[n++] = (char)c;
 		}
+		ps->nopop = 0;
 		buf[n] = '\0';
 		lval->val = conf_val_classify(strdup(buf), 1);
 		if (lval->val.str == NULL)
@@ -562,6 +735,24 @@ again:
 	goto again;
 }
 
+static int
+yylex(YYSTYPE *lval, struct parser *ps)
+{
+	int t;
+
+	if (ps->pending != NULL && ps->pendterm)
+		push_include(ps);
+	t = lex(lval, ps);
+	ps->lexerr = t == ERROR;
+	if (t == INCLUDE) {
+		ps->pendterm = 0;
+		ps->incfile = ps->tokfile;
+		ps->incline = ps->tokline;
+	} else if (t == '\n' || t == ';')
+		ps->pendterm = 1;
+	return t;
+}
+
 int
 conf_parse(struct conf *c, const char *path, const char *text, size_t len,
     struct conf_errs *errs)
@@ -575,7 +766,7 @@ conf_parse(struct conf *c, const char *path, const char *text, size_t len,
 	ps.errs = errs;
 	ps.stack[0] = &c->root;
 	if (text == NULL) {
-		if (push_file(&ps, path, &e) == -1) {
+		if (push_file(&ps, path, NULL, &e) == -1) {
 			ps.tokfile = path;
 			perr(&ps, "cannot read '%s': %s", path,
 			    e == EISDIR ? "not a regular file" : strerror(e));
@@ -600,12 +791,19 @@ conf_parse(struct conf *c, const char *path, const char *text, size_t len,
 	}
 	ps.tokfile = ps.files[0].name;
 	ps.tokline = 1;
-	if (yyparse(&ps) != 0 && ps.errors == 0)
+	if (yyparse(&ps) != 0 && ps.errors == 0 && ps.depth == 0)
 		perr(&ps, "cannot parse");
 	if (ps.depth > 0)
 		perr(&ps, "missing '}' at end of file");
+	free(ps.pending);
 	while (ps.nfiles > 0) {
+		struct incl *inc = ps.files[ps.nfiles - 1].inc;
+
 		free(ps.files[ps.nfiles - 1].buf);
+		if (inc != NULL) {
+			globfree(&inc->g);
+			free(inc);
+		}
 		ps.nfiles--;
 	}
 	for (m = ps.macros; m; m = next) {

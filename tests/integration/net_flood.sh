@@ -107,7 +107,8 @@ check_match "action block: the loopback flooder is refused by the allow-list" '"
 check_nomatch "action block: the refusal says 'refused:' once" '"action":"refused: refused:' "$(grep '"check":"conn-flood","subject":"127.0.5.5"' <<<"$OUT0" || true)"
 { printf 'check inventory { disable }\ncheck conn-flood { action blok }\n'; process_checks_off; } > "$TMP/bad.conf"
 run "$SAKIMORI" -f "$TMP/bad.conf" $CHECK
-check_match "a misspelt action is an UNKNOWN, not a silent no" '"severity":"UNKNOWN","check":"conn-flood".*action is .block. or .none., not .blok.' "$OUT"
+check_eq "a misspelt action is a configuration error, not a silent no" 78 "$RC"
+check_match "and the error names its line and the choices" "bad.conf:2: 'action' wants block or none, not 'blok'" "$ERR"
 "$SAKIMORI" net unblock 10.8.0.2 > /dev/null
 
 # --- the seed's case: apache2 workers near the limit, one address with
