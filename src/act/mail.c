@@ -45,6 +45,33 @@ write_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
+/*
+ * The envelope sender of a From: value: the address inside <...> when
+ * there is one, else the whole value; "" when it has none.  -1 when it
+ * does not fit.
+ */
+static int
+envelope_from(const char *from, char *dst, size_t dstsz)
+{
+	const char *lt = strrchr(from, '<'), *gt;
+	size_t n;
+
+	if (lt != NULL && (gt = strchr(lt, '>')) != NULL) {
+		from = lt + 1;
+		n = (size_t)(gt - from);
+	} else {
+		from += strspn(from, " \t");
+		n = strlen(from);
+		while (n > 0 && (from[n - 1] == ' ' || from[n - 1] == '\t'))
+			n--;
+	}
+	if (n >= dstsz)
+		return -1;
+	memcpy(dst, from, n);
+	dst[n] = '\0';
+	return 0;
+}
+
 int
 mail_send(const struct mail *m, struct err *err)
 {
@@ -55,6 +82,7 @@ mail_send(const struct mail *m, struct err *err)
 	pid_t pid;
 	time_t now = time(NULL);
 	struct tm tm;
+	char sender[256] = "";
 
 	if (prog == NULL)
 		prog = getenv("SAKIMORI_SENDMAIL");
@@ -64,6 +92,12 @@ mail_send(const struct mail *m, struct err *err)
 	    strpbrk(m->to, "\r\n") != NULL)
 		return err_set(
 		    err, EINVAL, "bad mail recipient '%s'", m->to ? m->to : "");
+	if (m->from != NULL) {
+		if (envelope_from(m->from, sender, sizeof(sender)) == -1 ||
+		    sender[0] == '-' || strpbrk(sender, "\r\n ") != NULL)
+			return err_set(
+			    err, EINVAL, "bad mail sender '%s'", m->from);
+	}
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S %z",
 	    localtime_r(&now, &tm));
 	if (m->from)
@@ -95,9 +129,16 @@ mail_send(const struct mail *m, struct err *err)
 		return err_sys(err, e, "cannot fork");
 	}
 	if (pid == 0) {
-		/* -i: a lone "." does not end the message; -- : the recipient is never an option. */
-		char *const argv[] = {
+		/*
+		 * -i: a lone "." does not end the message; -f: the envelope
+		 * sender (bounces go there); --: the recipient is never an
+		 * option.
+		 */
+		char *const with_f[] = {(char *)prog, "-i", "-f", sender, "--",
+		    (char *)m->to, NULL};
+		char *const without[] = {
 		    (char *)prog, "-i", "--", (char *)m->to, NULL};
+		char *const *argv = sender[0] ? with_f : without;
 
 		if (dup2(pfd[0], 0) == -1)
 			_exit(127);

@@ -13,8 +13,11 @@ struct err;
 struct mail {
 	const char
 	    *sendmail; /* NULL: $SAKIMORI_SENDMAIL, else /usr/sbin/sendmail */
-	const char *from; /* NULL: the program's default sender */
-	const char *to;   /* one address or local user */
+	/* NULL: the program's default sender.  Else the From: header and,
+	 * its address ("a@b" or the part in "Name <a@b>"), the envelope
+	 * sender (sendmail -f). */
+	const char *from;
+	const char *to; /* one address or local user */
 	const char *subject;
 	const char *body;
 };

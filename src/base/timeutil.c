@@ -77,6 +77,23 @@ dur_format(char *dst, size_t dstsz, uint64_t secs)
 		snprintf(dst, dstsz, "%llus", (unsigned long long)s);
 }
 
+void
+dur_words(char *dst, size_t dstsz, double secs)
+{
+	if (!(secs > 0))
+		secs = 0;
+	if (secs >= 86400)
+		snprintf(dst, dstsz, "%.1f days", secs / 86400);
+	else if (secs >= 3600)
+		snprintf(dst, dstsz, "%.1f hours", secs / 3600);
+	else if (secs >= 60)
+		snprintf(dst, dstsz, "%.0f minute%s", secs / 60,
+		    secs < 90 ? "" : "s");
+	else
+		snprintf(dst, dstsz, "%.0f second%s", secs,
+		    secs >= 0.5 && secs < 1.5 ? "" : "s");
+}
+
 double
 clock_mono(void)
 {

@@ -23,6 +23,11 @@
 int dur_parse(const char *s, size_t n, uint64_t *secs);
 /* Formats secs compactly ("2d3h", "5m", "42s"). */
 void dur_format(char *dst, size_t dstsz, uint64_t secs);
+/*
+ * Formats secs in words for a message, in the largest unit that is at
+ * least one: "3.5 days", "5.2 hours", "40 minutes", "12 seconds".
+ */
+void dur_words(char *dst, size_t dstsz, double secs);
 /* Monotonic seconds (CLOCK_MONOTONIC) as a double. */
 double clock_mono(void);
 /* Wall time in seconds since the epoch, with fraction. */

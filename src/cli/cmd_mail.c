@@ -27,6 +27,7 @@
 #include "base/table.h"
 #include "base/timeutil.h"
 #include "cli/cli.h"
+#include "collect/passwd.h"
 #include "collect/proc.h"
 #include "mail/mail_hist.h"
 #include "mail/mail_procs.h"
@@ -522,6 +523,13 @@ judge_queue(struct cli *cli, struct mail_hist *h, struct report *r)
 	}
 }
 
+/* A local submitter's uid by name, from ROOT/etc/passwd (pickup's uid=). */
+static const char *
+uid_name(void *arg, uint64_t uid)
+{
+	return uid > UINT32_MAX ? NULL : uid_names_lookup(arg, (uint32_t)uid);
+}
+
 static int
 mail_report(
     struct cli *cli, const struct mail_opts *o, int nfiles, char **files)
@@ -530,6 +538,7 @@ mail_report(
 	struct mail_policy p;
 	struct mail_hist h;
 	struct report r;
+	struct uid_names uids;
 	const char *local[MAX_DOMAINS], *usual[MAX_DOMAINS];
 	const char *deflt[1];
 	char defbuf[PATH_MAX];
@@ -547,6 +556,8 @@ mail_report(
 	    mail_hist_open(&h, cli->state_dir, 1, NULL) == 0)
 		have_hist = 1;
 	mail_stats_init(&s, 0);
+	uid_names_init(&uids, cli->root);
+	mail_stats_uid_names(&s, uid_name, &uids);
 	for (int i = 0; i < nfiles; i++)
 		if (feed_file(&s, files[i], o->year) == -1)
 			rc = EXIT_NOINPUT;
@@ -573,6 +584,7 @@ mail_report(
 		rc = cli_exit_for(&r);
 	report_release(&r);
 	mail_stats_release(&s);
+	uid_names_release(&uids);
 	return rc;
 }
 
@@ -665,6 +677,7 @@ mail_follow(
 {
 	struct mail_stats s;
 	struct mail_policy p;
+	struct uid_names uids;
 	const char *local[MAX_DOMAINS], *usual[MAX_DOMAINS];
 	const char *deflt[1];
 	char defbuf[PATH_MAX];
@@ -700,6 +713,8 @@ mail_follow(
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	mail_stats_init(&s, 0);
+	uid_names_init(&uids, cli->root);
+	mail_stats_uid_names(&s, uid_name, &uids);
 	window_start = clock_mono();
 	while (!stop) {
 		for (int i = 0; i < nfiles; i++)
@@ -766,6 +781,7 @@ mail_follow(
 		    clock_mono() - window_start >= (double)o->window) {
 			mail_stats_release(&s);
 			mail_stats_init(&s, 0);
+			mail_stats_uid_names(&s, uid_name, &uids);
 			window_start = clock_mono();
 			nseen = 0;
 		}
@@ -779,6 +795,7 @@ mail_follow(
 	}
 	free(t);
 	free(seen);
+	uid_names_release(&uids);
 	return EXIT_OK;
 }
 

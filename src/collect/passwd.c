@@ -96,6 +96,17 @@ uid_names_release(struct uid_names *u)
 const char *
 uid_names_get(struct uid_names *u, uint32_t uid)
 {
+	const char *name = uid_names_lookup(u, uid);
+
+	if (name != NULL)
+		return name;
+	snprintf(u->num, sizeof(u->num), "%u", uid);
+	return u->num;
+}
+
+const char *
+uid_names_lookup(struct uid_names *u, uint32_t uid)
+{
 	struct hmap_entry *e;
 
 	if (!u->loaded) {
@@ -122,6 +133,5 @@ uid_names_get(struct uid_names *u, uint32_t uid)
 	}
 	if (e && e->val.p && ((char *)e->val.p)[0])
 		return e->val.p;
-	snprintf(u->num, sizeof(u->num), "%u", uid);
-	return u->num;
+	return NULL;
 }

@@ -23,6 +23,8 @@ void uid_names_init(struct uid_names *u, const char *root);
 void uid_names_release(struct uid_names *u);
 /* The name of uid (or its number as text); valid until the next call or release. */
 const char *uid_names_get(struct uid_names *u, uint32_t uid);
+/* The name of uid, or NULL when it has none; valid until release. */
+const char *uid_names_lookup(struct uid_names *u, uint32_t uid);
 
 /*
  * Parses passwd text ("name:x:uid:gid:...") calling fn for each entry;

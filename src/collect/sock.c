@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -95,6 +96,19 @@ sock_addr_format(int family, const uint8_t addr[16], char *dst, size_t dstsz)
 	if (inet_ntop(family == AF_INET ? AF_INET : AF_INET6, addr, dst,
 	        (socklen_t)dstsz) == NULL)
 		dst[0] = '\0';
+}
+
+void
+sock_endpoint_format(
+    int family, const uint8_t addr[16], unsigned port, char *dst, size_t dstsz)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	sock_addr_format(family, addr, a, sizeof(a));
+	if (family == AF_INET)
+		snprintf(dst, dstsz, "%s:%u", a, port);
+	else
+		snprintf(dst, dstsz, "[%s]:%u", a, port);
 }
 
 int

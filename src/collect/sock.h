@@ -175,6 +175,12 @@ int sock_state_parse(const char *s);
 void sock_addr_format(
     int family, const uint8_t addr[16], char *dst, size_t dstsz);
 /*
+ * Writes an address and port as "192.0.2.1:22" or, for IPv6, with the
+ * address in RFC 5952 form in brackets: "[::]:22", "[2001:db8::1]:8080".
+ */
+void sock_endpoint_format(
+    int family, const uint8_t addr[16], unsigned port, char *dst, size_t dstsz);
+/*
  * If addr is IPv6 and IPv4-mapped (::ffff:a.b.c.d), rewrites it in place
  * as the IPv4 address and returns AF_INET; otherwise returns family.
  */

@@ -11,6 +11,7 @@
 
 #include "base/err.h"
 #include "base/finding.h"
+#include "base/timeutil.h"
 #include "collect/mounts.h"
 #include "conf/conf.h"
 #include "disk/fsstate.h"
@@ -160,7 +161,7 @@ forecast(const struct conf *c, struct store *st, const struct mounts *ms,
 		{
 			enum sev sev = SEV_OK;
 			struct finding *f;
-			char rs[32], av[32];
+			char rs[32], av[32], in[32], over[32];
 
 			if (!isnan(th.crit) && days <= th.crit)
 				sev = SEV_CRITICAL;
@@ -170,12 +171,13 @@ forecast(const struct conf *c, struct store *st, const struct mounts *ms,
 				continue;
 			human_kb(rs, sizeof(rs), rate);
 			human_kb(av, sizeof(av), (double)m->u.avail_kb);
+			dur_words(in, sizeof(in), days * 86400);
+			dur_words(over, sizeof(over),
+			    t[MAX_SAMPLES - 1] - t[MAX_SAMPLES - n]);
 			f = report_add(r, sev, "fs-full-forecast", m->mnt,
-			    "filesystem %s full in %.1f days at the current "
-			    "rate (+%s a day, %s left; %d samples over %.1f "
-			    "days)",
-			    m->mnt, days, rs, av, n,
-			    (t[MAX_SAMPLES - 1] - t[MAX_SAMPLES - n]) / 86400);
+			    "filesystem %s full in %s at the current rate (+%s "
+			    "a day, %s left; %d samples over %s)",
+			    m->mnt, in, rs, av, n, over);
 			if (f == NULL)
 				continue;
 			finding_ev(f, "days", "%.2f", days);

@@ -9,11 +9,14 @@
  * (blk_print_req_error, end_request, buffer_io_error), libata
  * (ata_eh_link_report), SCSI sense (scsi_print_sense), NVMe
  * (nvme_log_error, nvme_timeout), ext2/3/4, JBD2, XFS, btrfs, md, the
- * megaraid_sas event log and mpt*sas; FreeBSD's ata(4) ("adN: HARD READ
- * ERROR blk# N", the seed's example), CAM (da, ada) and GEOM.
+ * megaraid_sas event log and mpt*sas; the old IDE driver (hdX, Linux 2.0
+ * to 2.6) and Linux 2.4's SCSI messages; FreeBSD's ata(4) ("adN: HARD
+ * READ ERROR blk# N", its timeouts and retries), CAM (da, ada) and GEOM.
+ * The last pattern takes any other "READ ERROR" or "WRITE ERROR" line.
  */
 #include "disk/klog.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,10 +51,31 @@ static const struct kpattern patterns[] = {
     {"freebsd.hard_error_fsbn", DK_MEDIUM_ERROR,
         "\\b((?:a?da|ad|wd)\\d+\\w*): hard error (reading|writing) fsbn (\\d+)",
         0, 1, 0, 2, 3, 0},
+    {"freebsd.ata_uncorrectable", DK_MEDIUM_ERROR,
+        "\\b(ad\\d+): FAILURE - ((?:READ|WRITE)\\w*) status=\\w*<[^>]*> "
+        "error=\\w*<[^>]*UNCORRECTABLE[^>]*>(?: LBA=(\\d+))?",
+        0, 1, 0, 2, 3, 0},
     {"freebsd.ata_failure", DK_IO_ERROR,
-        "\\b(ad\\d+): FAILURE - ((?:READ|WRITE)\\w*)", 0, 1, 0, 2, 0, 0},
+        "\\b(ad\\d+): FAILURE - ((?:READ|WRITE)\\w*)(?:.*? LBA=(\\d+))?", 0, 1,
+        0, 2, 3, 0},
+    /* ata(4) of FreeBSD 4 (ad_timeout) and of FreeBSD 5 to 7. */
+    {"freebsd.ata_cmd_timeout", DK_CONTROLLER,
+        "\\b(ad\\d+): (READ|WRITE) command timeout tag=\\d+ serv=\\d+ - "
+        "resetting",
+        0, 1, 0, 2, 0, 0},
+    {"freebsd.ata_timeout", DK_CONTROLLER,
+        "\\b(ad\\d+): TIMEOUT - (\\w+) retrying \\(\\d+ retr(?:y|ies) "
+        "left\\)(?: LBA=(\\d+))?",
+        0, 1, 0, 2, 3, 0},
+    {"freebsd.ata_icrc", DK_ATA_ERROR,
+        "\\b(ad\\d+): (?:WARNING - (\\w+) UDMA ICRC error|UDMA ICRC "
+        "(?:READ|WRITE) ERROR)(?:.*?(?:LBA=|blk# ?)(\\d+))?",
+        0, 1, 0, 2, 3, 0},
+    /* CAM: "SCSI sense: MEDIUM ERROR" (FreeBSD 5 on), "MEDIUM ERROR
+     * info:N asc:11,0" and "Unrecovered read error" (FreeBSD 4). */
     {"freebsd.cam_medium", DK_MEDIUM_ERROR,
-        "\\((a?da\\d+):[^)]*\\): SCSI sense: MEDIUM ERROR", 0, 1, 0, 0, 0, 0},
+        "\\((a?da\\d+):[^)]*\\): .*?(?:MEDIUM ERROR|Unrecovered read error)", 0,
+        1, 0, 0, 0, 0},
     {"freebsd.cam_unc", DK_MEDIUM_ERROR,
         "\\((a?da\\d+):[^)]*\\): ATA status: [^,]*, error: [0-9a-fA-F]+ "
         "\\([^)]*UNC",
@@ -69,9 +93,16 @@ static const struct kpattern patterns[] = {
     {"linux.end_request_medium", DK_MEDIUM_ERROR,
         "end_request: critical medium error, dev ([^\\s,]+), sector (\\d+)", 0,
         1, 0, 0, 2, 0},
+    /* Linux 2.4 names the device twice: "dev 03:01 (hda)". */
     {"linux.end_request", DK_IO_ERROR,
-        "end_request: I/O error, dev ([^\\s,]+), sector (\\d+)", 0, 1, 0, 0, 2,
-        0},
+        "end_request: I/O error, dev (?:[0-9a-fA-F]+:[0-9a-fA-F]+ "
+        "\\((\\w+)\\)|([^\\s,]+)), sector (\\d+)",
+        0, 1, 2, 0, 3, 0},
+    /* Linux 2.4 SCSI (scsi_lib.c): the device as major:minor in hex. */
+    {"linux24.io_error", DK_IO_ERROR,
+        "(?:^|[\\s:\\]])I/O error: dev ([0-9a-fA-F]{2}:[0-9a-fA-F]{2}), "
+        "sector (\\d+)",
+        0, 1, 0, 0, 2, 0},
     {"linux.critical_medium", DK_MEDIUM_ERROR,
         "critical medium error, dev ([^\\s,]+), sector (\\d+)", 0, 1, 0, 0, 2,
         0},
@@ -92,6 +123,27 @@ static const struct kpattern patterns[] = {
         "Buffer I/O error on (?:dev|device) ([^\\s,]+), (?:logical )?block "
         "(\\d+)",
         0, 1, 0, 0, 2, 0},
+
+    /*
+     * The old IDE driver (ide_dump_status, Linux 2.0 to 2.6): a status
+     * line, then an error line with the failing LBA.  drive_cmd and
+     * task_no_data_intr errors are commands that hdparm or smartd sent
+     * and the drive refused (ABRT), not failed transfers.
+     */
+    {"linux.ide_uncorrectable", DK_MEDIUM_ERROR,
+        "\\b(hd[a-z]+): (?:[^:]+: error=0x[0-9a-fA-F]+ "
+        "\\{[^}]*\\bUncorrectableError\\b[^}]*\\}(?:, LBAsect=(\\d+))?|"
+        "media error \\(bad sector\\):)",
+        0, 1, 0, 0, 2, 0},
+    {"linux.ide_error", DK_ATA_ERROR,
+        "\\b(hd[a-z]+): (?!drive_cmd:|task_no_data_intr:)[^:]+: "
+        "(?:status=0x[0-9a-fA-F]+ \\{[^}]*\\bError\\b|error=0x[0-9a-fA-F]+ "
+        "\\{ ?([A-Za-z][A-Za-z ]*[A-Za-z]))(?:.*?, LBAsect=(\\d+))?",
+        0, 1, 0, 2, 3, 0},
+    {"linux.ide_timeout", DK_CONTROLLER,
+        "\\b(hd[a-z]+): (?:DMA timeout error|dma_timer_expiry: dma status|"
+        "timeout waiting for DMA|irq timeout: status|status timeout: status)",
+        0, 1, 0, 0, 0, 0},
 
     /* libata error handler. */
     {"linux.ata_unc", DK_MEDIUM_ERROR,
@@ -134,6 +186,13 @@ static const struct kpattern patterns[] = {
         "read "
         "error",
         0, 1, 0, 0, 0, 0},
+    /* Sense keys as Linux 2.4 ("Current sd08:01: sense key Medium
+     * Error") and 2.6 up to 2.6.2x ("sda: Current: sense key: Medium
+     * Error") printed them. */
+    {"linux.old_sense_medium", DK_MEDIUM_ERROR,
+        "(?:\\bCurrent (sd[0-9a-fA-F]{2}:[0-9a-fA-F]{2}|sd[a-z]+\\d*): sense "
+        "key|\\b(sd[a-z]+\\d*): Current: sense key:) Medium Error",
+        0, 1, 2, 0, 0, 0},
     {"linux.scsi_hardware_error", DK_IO_ERROR,
         "(?:\\[([\\w-]+)\\] (?:tag#\\d+ )?)?Sense Key ?: Hardware Error", 0, 1,
         0, 0, 0, 0},
@@ -206,6 +265,11 @@ static const struct kpattern patterns[] = {
         0, 1, 0, 0, 2, 1},
     {"mpt.medium_error", DK_RAID_FAILURE,
         "\\b(mpt\\w*|ioc\\d+)[^:]*: .*medium error", 1, 0, 0, 1, 0, 0},
+
+    /* Last: any other "READ ERROR" (what the admin greps for by hand). */
+    {"kernel.read_error", DK_IO_ERROR,
+        "^(?:([A-Za-z][\\w.-]*): )?.*?\\b(READ|WRITE) ERROR\\b", 0, 1, 0, 2, 0,
+        0},
 };
 
 #define NPATTERNS (sizeof(patterns) / sizeof(patterns[0]))
@@ -225,19 +289,29 @@ static const struct {
     {"freebsd.hard_error", "HARD READ ERROR|HARD WRITE ERROR"},
     {"freebsd.hard_error_fsbn",
         "hard error reading fsbn|hard error writing fsbn"},
+    {"freebsd.ata_uncorrectable", "UNCORRECTABLE"},
     {"freebsd.ata_failure", ": FAILURE - "},
-    {"freebsd.cam_medium", "SCSI sense: MEDIUM ERROR"},
+    {"freebsd.ata_cmd_timeout", " command timeout tag="},
+    {"freebsd.ata_timeout", ": TIMEOUT - "},
+    {"freebsd.ata_icrc", "UDMA ICRC "},
+    {"freebsd.cam_medium", "MEDIUM ERROR|Unrecovered read error"},
     {"freebsd.cam_unc", "ATA status: "},
     {"freebsd.cam_error", "CAM status: |Retries exhausted|ATA status: "},
     {"freebsd.g_vfs_done", "g_vfs_done():"},
     {"linux.end_request_medium", "end_request: critical medium error, dev "},
     {"linux.end_request", "end_request: I/O error, dev "},
+    {"linux24.io_error", "I/O error: dev "},
     {"linux.critical_medium", "critical medium error, dev "},
     {"linux.blk_update_request", "blk_update_request: I/O error, dev "},
     {"linux.print_req_error", "print_req_error: I/O error, dev "},
     {"linux.io_error", "I/O error, dev "},
     {"linux.blk_error", " error, dev "},
     {"linux.buffer_io_error", "Buffer I/O error on dev"},
+    {"linux.ide_uncorrectable", "UncorrectableError|media error (bad sector)"},
+    {"linux.ide_error", ": status=0x|: error=0x"},
+    {"linux.ide_timeout",
+        "DMA timeout error|dma_timer_expiry|timeout waiting for DMA|"
+        "irq timeout: status|status timeout: status"},
     {"linux.ata_unc", ": error: {"},
     {"linux.ata_failed_command", ": failed command: "},
     {"linux.ata_status_err", ": status: {"},
@@ -249,6 +323,7 @@ static const struct {
     {"nvme.io_error", "nvme"},
     {"linux.scsi_medium_error", "Medium Error"},
     {"linux.unrecovered_read", "Unrecovered read error"},
+    {"linux.old_sense_medium", "sense key"},
     {"linux.scsi_hardware_error", "Hardware Error"},
     {"linux.scsi_failed",
         "FAILED Result: |Unhandled sense code|Unhandled error code"},
@@ -270,6 +345,7 @@ static const struct {
     {"md.read_error", "md/raid"},
     {"megaraid.medium_error", "megaraid_sas "},
     {"mpt.medium_error", "medium error"},
+    {"kernel.read_error", "READ ERROR|WRITE ERROR"},
 };
 
 #define MAXLITS 128
@@ -488,6 +564,68 @@ parse_sector(const char *s, int hex)
 	return any ? v : UINT64_MAX;
 }
 
+/* One hexadecimal digit's value, or -1. */
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * Linux 2.4 names some devices by number ("08:01", "sd08:01": major and
+ * minor in hex, kdevname's form): rewrites the SCSI disk and IDE majors
+ * as the names the admin knows ("sda1", "hdb"); other numbers stay.
+ */
+static void
+kdev_name(char *dev, size_t devsz)
+{
+	static const struct {
+		unsigned major;
+		char first;     /* the unit at minor 0 ('a' of sda, hda, hdc) */
+		unsigned shift; /* minor bits of the partition number */
+		const char *prefix;
+	} majors[] = {
+	    {0x08, 'a', 4, "sd"},
+	    {0x03, 'a', 6, "hd"},
+	    {0x16, 'c', 6, "hd"},
+	    {0x21, 'e', 6, "hd"},
+	    {0x22, 'g', 6, "hd"},
+	};
+	const char *p = dev;
+	int h[4];
+	unsigned major, minor, unit, part;
+
+	if (strncmp(p, "sd", 2) == 0)
+		p += 2;
+	if (strlen(p) != 5 || p[2] != ':')
+		return;
+	h[0] = hexval(p[0]), h[1] = hexval(p[1]);
+	h[2] = hexval(p[3]), h[3] = hexval(p[4]);
+	if (h[0] < 0 || h[1] < 0 || h[2] < 0 || h[3] < 0)
+		return;
+	major = (unsigned)(h[0] * 16 + h[1]);
+	minor = (unsigned)(h[2] * 16 + h[3]);
+	for (size_t i = 0; i < sizeof(majors) / sizeof(majors[0]); i++) {
+		if (majors[i].major != major)
+			continue;
+		unit = minor >> majors[i].shift;
+		part = minor & ((1u << majors[i].shift) - 1);
+		if (part == 0)
+			snprintf(dev, devsz, "%s%c", majors[i].prefix,
+			    majors[i].first + (int)unit);
+		else
+			snprintf(dev, devsz, "%s%c%u", majors[i].prefix,
+			    majors[i].first + (int)unit, part);
+		return;
+	}
+}
+
 enum disk_kclass
 disk_klog_classify(
     struct disk_klog *k, const char *line, size_t len, struct disk_kmatch *m)
@@ -524,6 +662,7 @@ disk_klog_classify(
 		if (strncmp(m->device, "/dev/", 5) == 0)
 			memmove(
 			    m->device, m->device + 5, strlen(m->device) - 4);
+		kdev_name(m->device, sizeof(m->device));
 		group(k->md, p->extra, line, m->extra, sizeof(m->extra));
 		if (group(k->md, p->sector, line, sect, sizeof(sect)) == 0)
 			m->sector = parse_sector(sect, p->sect_hex);
@@ -742,8 +881,10 @@ disk_klog_line(struct disk_klog *k, const char *line, size_t len, time_t now,
     struct disk_kline *kl, struct disk_kmatch *m)
 {
 	disk_klog_split(line, len, now, kl);
+	/* FreeBSD up to 4 logged the kernel as "/kernel". */
 	if (kl->tag != NULL &&
-	    !(kl->taglen == 6 && memcmp(kl->tag, "kernel", 6) == 0))
+	    !(kl->taglen == 6 && memcmp(kl->tag, "kernel", 6) == 0) &&
+	    !(kl->taglen == 7 && memcmp(kl->tag, "/kernel", 7) == 0))
 		return DK_NONE;
 	return disk_klog_classify(k, kl->msg, kl->msglen, m);
 }

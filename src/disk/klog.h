@@ -86,8 +86,8 @@ void disk_klog_split(
 
 /*
  * A whole log line: split off its prefix, skip lines that a program other
- * than the kernel logged (a syslog tag that is not "kernel"), classify the
- * message.  *kl is filled whatever the result.
+ * than the kernel logged (a syslog tag other than "kernel" or "/kernel"),
+ * classify the message.  *kl is filled whatever the result.
  */
 enum disk_kclass disk_klog_line(struct disk_klog *k, const char *line,
     size_t len, time_t now, struct disk_kline *kl, struct disk_kmatch *m);

@@ -172,7 +172,7 @@ int logs_level_severity(const char *s, size_t n);
 /* ---- W3C extended (IIS): stateful, the #Fields: header decides ---- */
 
 #define LOGS_W3C_MAXF 40
-#define LOGS_W3C_LAYOUTS 4
+#define LOGS_W3C_LAYOUTS 5
 
 struct logs_w3c_layout {
 	unsigned nf;
@@ -191,8 +191,12 @@ void logs_w3c_init(struct logs_w3c *w);
 /*
  * One line: a directive (#Fields: changes the layout mid-file), or a row.
  * A row whose value count differs from the current layout is re-matched
- * against an earlier layout with that count (w->rematched), else LOGS_BAD.  Without any #Fields: the
- * default IIS 6 layout is assumed.
+ * against an earlier layout with that count (w->rematched); a row with
+ * more values than a layout whose last field is cs(User-Agent) or
+ * cs(Referer) gives that field the surplus (spaces not written as '+');
+ * else LOGS_BAD.  Without any #Fields: the IIS defaults are tried, told
+ * apart by their count.  Dates may be yyyy-mm-dd, yyyy/mm/dd, dd/mm/yyyy
+ * or mm/dd/yyyy, times HH:MM[:SS].
  */
 enum logs_res logs_w3c_line(
     struct logs_w3c *w, const char *line, size_t n, struct logs_access *out);

@@ -366,6 +366,11 @@ candidates(const char *s, size_t n, enum logs_format *c)
 			return k;
 		}
 	}
+	/* "20/12/2002 12:00 ...": W3C rows with a Windows locale's date */
+	if (n >= 11 && is_digit(s[0]) && is_digit(s[1]) && s[2] == '/' &&
+	    is_digit(s[3]) && is_digit(s[4]) && s[5] == '/' && is_digit(s[6]) &&
+	    is_digit(s[9]) && s[10] == ' ')
+		c[k++] = LOGS_FMT_IIS_W3C;
 	if (n >= 16 && s[3] == ' ' && logs_month(s) != 0 &&
 	    (is_digit(s[4]) || s[4] == ' ')) {
 		c[k++] = LOGS_FMT_SYSLOG;

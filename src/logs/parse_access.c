@@ -325,6 +325,25 @@ logs_parse_clf(const char *line, size_t n, struct logs_access *a)
 	return 0;
 }
 
+/* A DNS name (what IIS logs as the client with reverse lookups on). */
+static int
+is_host_name(const char *s, size_t n)
+{
+	int alpha = 0;
+
+	if (n == 0 || n > 253 || s[0] == '-' || s[0] == '.')
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+			alpha = 1;
+		else if (!((c >= '0' && c <= '9') || c == '-' || c == '.'))
+			return 0;
+	}
+	return alpha;
+}
+
 /*
  * IIS native: client, user, date (M/D/YY), time, service, server, server
  * address, time taken (ms), bytes received, bytes sent, status, Windows
@@ -374,7 +393,8 @@ logs_parse_iis_native(const char *line, size_t n, struct logs_access *a)
 	if (p_hms(&c, f[3].p + f[3].n, &a->time) == -1)
 		return -1;
 	logs_time_finish(&a->time);
-	if (!a->time.valid || !p_is_addr(f[0].p, f[0].n))
+	if (!a->time.valid ||
+	    !(p_is_addr(f[0].p, f[0].n) || is_host_name(f[0].p, f[0].n)))
 		return -1;
 	a->client = f[0];
 	a->user = p_dash(f[1].p, f[1].n);
@@ -389,9 +409,9 @@ logs_parse_iis_native(const char *line, size_t n, struct logs_access *a)
 	if (p_num_or_dash(&c, f[10].p + f[10].n, &v) == -1 || v > 999)
 		return -1;
 	a->status = (int)v;
+	/* Fields, not a request line: no a->request ("GET, /x" is none). */
 	a->method = f[12];
 	a->path = f[13];
-	a->request = p_str(f[12].p, (size_t)(f[13].p + f[13].n - f[12].p));
 	if (nf > 14)
 		a->query = p_dash(f[14].p, f[14].n);
 	return 0;

@@ -71,6 +71,12 @@ static const char *const default_fields[] = {
     "date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username "
     "c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus "
     "sc-win32-status time-taken",
+    /* IIS 5 in its own field order with cs-username, sc-win32-status and
+     * cs-version off, as incident write-ups of the Unicode attack print
+     * it (c-ip a host name when reverse lookups are on) */
+    "date time c-ip s-sitename s-computername s-ip s-port cs-method "
+    "cs-uri-stem cs-uri-query sc-status sc-bytes cs-bytes time-taken "
+    "cs-host cs(User-Agent)",
 };
 
 static void
@@ -115,6 +121,50 @@ new_layout(struct logs_w3c *w, const char *p, const char *end)
 	w->l[0] = l;
 	if (w->nl < LOGS_W3C_LAYOUTS)
 		w->nl++;
+}
+
+/*
+ * The date: yyyy-mm-dd as W3C says, yyyy/mm/dd, or the dd/mm/yyyy and
+ * mm/dd/yyyy of a Windows locale (day first when the first number cannot
+ * be a month, else month first as in IIS's native format).
+ */
+static int
+w3c_date(struct logs_str date, struct logs_time *t)
+{
+	const char *c = date.p, *ce = date.p + date.n;
+	int a, b;
+
+	if (date.n == 10 && (c[4] == '-' || c[4] == '/'))
+		return p_digits(&c, ce, 4, &t->year) == -1 ||
+		        *c++ != date.p[4] ||
+		        p_digits(&c, ce, 2, &t->mon) == -1 || c >= ce ||
+		        *c++ != date.p[4] ||
+		        p_digits(&c, ce, 2, &t->mday) == -1 || c != ce
+		    ? -1
+		    : 0;
+	if (p_day(&c, ce, &a) == -1 || c >= ce || *c++ != '/' ||
+	    p_day(&c, ce, &b) == -1 || c >= ce || *c++ != '/' ||
+	    p_digits(&c, ce, 4, &t->year) == -1 || c != ce)
+		return -1;
+	t->mday = a > 12 ? a : b;
+	t->mon = a > 12 ? b : a;
+	return 0;
+}
+
+/* HH:MM:SS[.frac], or HH:MM. */
+static int
+w3c_time(const char **cur, const char *end, struct logs_time *t)
+{
+	const char *p = *cur;
+
+	if (p_hms(cur, end, t) == 0)
+		return 0;
+	if (p_day(&p, end, &t->hour) == -1 || p >= end || *p++ != ':' ||
+	    p_digits(&p, end, 2, &t->min) == -1)
+		return -1;
+	t->sec = 0;
+	*cur = p;
+	return 0;
 }
 
 static int
@@ -192,19 +242,16 @@ fill(const struct logs_w3c_layout *l, const struct logs_str *v, unsigned nv,
 	if (date.n == 0)
 		return -1;
 	{
-		const char *c = date.p, *ce = date.p + date.n;
+		const char *c, *ce;
 		struct logs_time *t = &a->time;
 
 		memset(t, 0, sizeof(*t));
-		if (p_digits(&c, ce, 4, &t->year) == -1 || c >= ce ||
-		    *c++ != '-' || p_digits(&c, ce, 2, &t->mon) == -1 ||
-		    c >= ce || *c++ != '-' ||
-		    p_digits(&c, ce, 2, &t->mday) == -1 || c != ce)
+		if (w3c_date(date, t) == -1)
 			return -1;
 		if (tm.n) {
 			c = tm.p;
 			ce = tm.p + tm.n;
-			if (p_hms(&c, ce, t) == -1 || c != ce)
+			if (w3c_time(&c, ce, t) == -1 || c != ce)
 				return -1;
 		}
 		/* W3C times are UTC. */
@@ -214,9 +261,6 @@ fill(const struct logs_w3c_layout *l, const struct logs_str *v, unsigned nv,
 		if (!t->valid)
 			return -1;
 	}
-	if (a->method.n && a->path.n)
-		a->request = p_str(
-		    a->method.p, (size_t)(a->path.p + a->path.n - a->method.p));
 	if (a->client.n == 0 && a->path.n == 0)
 		return -1;
 	return 0;
@@ -259,10 +303,32 @@ logs_w3c_line(
 			p++;
 	}
 	for (unsigned i = 0; i < w->nl; i++) {
-		if (w->l[i].nf != nv)
+		if (w->l[i].nf != nv || fill(&w->l[i], v, nv, a) == -1)
 			continue;
-		if (fill(&w->l[i], v, nv, a) == -1)
-			return LOGS_BAD;
+		if (i > 0 && w->nheaders > 0)
+			w->rematched++;
+		return LOGS_OK;
+	}
+	/*
+	 * W3C writes spaces in a value as '+'; a log copied by hand or
+	 * written by another tool may not.  When the last field is the
+	 * User-Agent or the Referer, the surplus values are its words.
+	 */
+	for (unsigned i = 0; i < w->nl; i++) {
+		const struct logs_w3c_layout *l = &w->l[i];
+		unsigned last = l->nf - 1;
+		struct logs_str words;
+
+		if (l->nf == 0 || l->nf >= nv ||
+		    (l->f[last] != F_UA && l->f[last] != F_REFERER))
+			continue;
+		words = v[last];
+		v[last] = p_str(
+		    v[last].p, (size_t)(v[nv - 1].p + v[nv - 1].n - v[last].p));
+		if (fill(l, v, l->nf, a) == -1) {
+			v[last] = words;
+			continue;
+		}
 		if (i > 0 && w->nheaders > 0)
 			w->rematched++;
 		return LOGS_OK;

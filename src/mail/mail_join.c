@@ -169,7 +169,7 @@ rcpt_first(struct mail_join *j, struct mail_msg *m, struct mail_span to)
 }
 
 static void
-set_client(struct mail_msg *m, const struct mail_event *ev)
+set_client(struct mail_join *j, struct mail_msg *m, const struct mail_event *ev)
 {
 	if (ev->client_addr.n > 0) {
 		mail_copy(
@@ -188,9 +188,17 @@ set_client(struct mail_msg *m, const struct mail_event *ev)
 		m->uid = ev->uid;
 		m->has_uid = 1;
 		m->local = 1;
-		if (m->user[0] == '\0')
-			snprintf(m->user, sizeof(m->user), "uid %llu",
-			    (unsigned long long)ev->uid);
+		if (m->user[0] == '\0') {
+			const char *name = j->uid_name
+			    ? j->uid_name(j->uid_arg, ev->uid)
+			    : NULL;
+
+			if (name != NULL)
+				snprintf(m->user, sizeof(m->user), "%s", name);
+			else
+				snprintf(m->user, sizeof(m->user), "uid %llu",
+				    (unsigned long long)ev->uid);
+		}
 	}
 }
 
@@ -328,7 +336,7 @@ mail_join_event(struct mail_join *j, const struct mail_event *ev, time_t t)
 			m = msg_new(j, ev->mta, ev->qid, t);
 		if (m == NULL)
 			break;
-		set_client(m, ev);
+		set_client(j, m, ev);
 		set_from(m, ev);
 		if (ev->kind == MAIL_EV_NEW && qmail_is_bounce_qp(j, ev->qp))
 			m->own_bounce = 1;
@@ -353,7 +361,7 @@ mail_join_event(struct mail_join *j, const struct mail_event *ev, time_t t)
 		}
 		if (m == NULL)
 			break;
-		set_client(m, ev);
+		set_client(j, m, ev);
 		if (!m->has_from || ev->mta != MAIL_MTA_POSTFIX)
 			set_from(m, ev);
 		if (ev->has_size)

@@ -39,7 +39,7 @@ struct mail_msg {
 	char client_name[128];
 	char client_addr[64];
 	char sasl[128];
-	char user[64]; /* local submitter: name, or "uid N" */
+	char user[64]; /* local submitter: name, or "uid N" when unnamed */
 	char bounce_of[40];
 	uint64_t size, nrcpt, uid, qp;
 	unsigned has_from : 1;
@@ -79,6 +79,10 @@ struct mail_join {
 	uint64_t bounce_qp[64]; /* qmail: qp of recent bounces */
 	unsigned nbqp;
 	struct mail_join_cb cb;
+	/* Names a local submitter's uid, NULL when it has none ("uid N"
+	 * then); NULL (the default) leaves every uid a number. */
+	const char *(*uid_name)(void *arg, uint64_t uid);
+	void *uid_arg;
 	uint64_t evicted, reused, partial, nomem;
 };
 

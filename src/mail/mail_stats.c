@@ -369,6 +369,14 @@ mail_stats_init(struct mail_stats *s, size_t max_keys)
 }
 
 void
+mail_stats_uid_names(
+    struct mail_stats *s, const char *(*fn)(void *arg, uint64_t uid), void *arg)
+{
+	s->join.uid_name = fn;
+	s->join.uid_arg = arg;
+}
+
+void
 mail_stats_release(struct mail_stats *s)
 {
 	mail_join_release(&s->join);

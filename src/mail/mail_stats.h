@@ -105,6 +105,9 @@ struct mail_stats {
 };
 
 void mail_stats_init(struct mail_stats *s, size_t max_keys);
+/* Local submitters by name: fn names a uid (NULL: none, "uid N"). */
+void mail_stats_uid_names(struct mail_stats *s,
+    const char *(*fn)(void *arg, uint64_t uid), void *arg);
 void mail_stats_release(struct mail_stats *s);
 /*
  * Feeds one log line (without its newline).  year is for stamps without

@@ -475,24 +475,6 @@ is_loopback(const struct sock_entry *e)
 	}
 }
 
-static void
-addr_text(const struct sock_entry *e, char *dst, size_t sz)
-{
-	if (e->family == 2)
-		snprintf(dst, sz, "%u.%u.%u.%u:%u", e->laddr[0], e->laddr[1],
-		    e->laddr[2], e->laddr[3], e->lport);
-	else {
-		char a[64];
-		size_t k = 0;
-
-		for (int i = 0; i < 16 && k + 6 < sizeof(a); i += 2)
-			k += (size_t)snprintf(a + k, sizeof(a) - k, "%s%x",
-			    i ? ":" : "",
-			    (unsigned)(e->laddr[i] << 8 | e->laddr[i + 1]));
-		snprintf(dst, sz, "[%s]:%u", a, e->lport);
-	}
-}
-
 /* The socket's owner is allowed: by its executable's path, command name
  * or (port != NULL) the port. */
 static int
@@ -533,7 +515,7 @@ listen_one(const struct sock_entry *e, struct listen_walk *w)
 	if (owner_allowed(
 	        w->c, "proc-listener", o, w->t, port, procrules_listen_allow))
 		return;
-	addr_text(e, addr, sizeof(addr));
+	sock_endpoint_format(e->family, e->laddr, e->lport, addr, sizeof(addr));
 	snprintf(subj, sizeof(subj), "pid %d", o->pid);
 	f = report_add(w->r, SEV_WARNING, "proc-listener", subj,
 	    "%s (pid %d, uid %u) listens on %s %s, not an expected server",

@@ -23,6 +23,24 @@ for f in seed-combined.log seed-iis-w3c.log; do
 	check "$f: every attack.request has the documented fields" \
 	    jq_ok 'map(select(.type=="attack.request")) | all(has("file") and has("line") and has("time") and has("source") and has("method") and has("request") and has("status") and has("class") and has("rule"))'
 done
+# The primer's own IIS line (header-less W3C, dd/mm/yyyy, a host name as
+# the client, spaces in the User-Agent) and the request in IIS native form.
+for f in seed-s18-iis.log seed-s18-iis-native.log; do
+	run "$SAKIMORI" --json logs attacks "$A/$f"
+	check_eq "$f: exit 2 (critical)" 2 "$RC"
+	check_eq "$f: every line parsed" "$(wc -l < "$A/$f")" \
+	    "$(printf '%s\n' "$OUT" | jq -r 'select(.type=="logs.file").records')"
+	check "$f: the cmd.exe request is flagged as traversal from attacker.com" \
+	    jq_ok 'map(select(.type=="attack.request" and .source=="attacker.com" and .method=="GET" and (.request|test("^/scripts/\\.\\.(%c0%af)?[./]*winnt/system32/cmd[.,]exe\\?/c\\+dir")))) | length == 1 and (.[0].classes|index("traversal"))'
+	check "$f: a successful incident for attacker.com" \
+	    jq_ok 'map(select(.type=="attack.incident" and .source=="attacker.com")) | length == 1 and .[0].succeeded'
+	run "$SAKIMORI" logs attacks "$A/$f"
+	check_nomatch "$f: not OK" "no problems found" "$OUT"
+	check_match "$f: the table shows the request as GET path?query" \
+	    " GET /scripts/[^ ]*cmd[.,]exe\?/c\+dir" "$OUT"
+	check_nomatch "$f: no comma after the method" "GET," "$OUT"
+done
+
 run "$SAKIMORI" --json logs attacks "$A/seed-combined.log"
 check "what did they do next: the later page request is listed" \
     jq_ok 'map(select(.type=="attack.incident" and .source=="203.0.113.5")) | .[0].next | map(.request) | index("/index.html") != null'

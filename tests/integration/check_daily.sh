@@ -17,6 +17,7 @@ check process-count { disable }
 check fs-blocks { disable }
 check fs-inodes { disable }
 set mail-to "admin@example.org"
+set mail-from "Sakimori on www <watch@example.org>"
 set sendmail "$FIXTURES/bin/fake-sendmail"
 $(process_checks_off)
 CONF
@@ -34,6 +35,9 @@ check_match "sdx reported" '"check":"disk-errors","subject":"sdx"' "$OUT"
 check_match "ata1.00 from the rotated .gz" '"check":"disk-errors","subject":"ata1.00"' "$OUT"
 check_match "the report was mailed" "Subject: sakimori daily check on .*CRITICAL" "$(cat "$TMP/mail.out")"
 check_match "to the configured address" "admin@example.org" "$(cat "$TMP/mail.out")"
+check_match "the envelope sender is mail-from's address (sendmail -f)" \
+	'^ARGS: \[-i\] \[-f\] \[watch@example\.org\] \[--\] \[admin@example\.org\]$' "$(cat "$TMP/mail.out")"
+check_match "the From: header is mail-from" "^From: Sakimori on www <watch@example\.org>$" "$(cat "$TMP/mail.out")"
 check_match "with the finding in the body" "disk-errors +sdx" "$(cat "$TMP/mail.out")"
 run "$SAKIMORI" --root "$R" check --daily --interval 0 --json
 check_nomatch "the next daily run does not repeat them" '"check":"disk-errors"' "$OUT"
@@ -96,7 +100,10 @@ if mount -t tmpfs -o size=8m sakimori-test "$TMP/fill" 2>/dev/null; then
 	sleep 1.1
 	run "$SAKIMORI" check --interval 0 --json
 	f=$(printf '%s\n' "$OUT" | jq -c --arg m "$TMP/fill" 'select(.check=="fs-full-forecast" and .subject==$m)')
-	check_match "a filling filesystem: full in N days" "full in [0-9.]+ days" "$f"
+	# 1 MB a second into 8 MB: full within seconds, said so, not "0.0 days"
+	check_match "a filling filesystem: full in N seconds" "full in [1-9][0-9]* (seconds?|minutes?) at the current rate" "$f"
+	check_match "the samples span seconds too" "3 samples over [1-9][0-9]* seconds" "$f"
+	check "the evidence keeps the days" [ "$(printf '%s' "$f" | jq -r '.evidence.days | tonumber < 1')" = true ]
 	check_match "CRITICAL (within 7 days)" '"severity":"CRITICAL"' "$f"
 	check "from 3 samples" [ "$(printf '%s' "$f" | jq -r .evidence.samples)" = 3 ]
 	rm -f "$TMP/fill/a" "$TMP/fill/b"

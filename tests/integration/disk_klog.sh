@@ -16,6 +16,19 @@ check_match "the seed's advice" "may fail within days.*back up.*replace.*RAID1" 
 check_eq "64 error lines in all" 64 "$(printf '%s\n' "$OUT" | jq -r 'select(.type=="kernel-scan").errors')"
 check_eq "the sshd line is not the kernel's" "" "$(printf '%s\n' "$OUT" | jq -r 'select(.subject=="sda").evidence.sectors' | grep -w 42)"
 
+# The old IDE driver (hda), Linux 2.4 SCSI, FreeBSD ata(4) (ad0) and CAM
+# (da0) wordings, and the line the admin greps for ("READ ERROR").
+run "$SAKIMORI" disk --kernel-log "$FIXTURES/kernel/old-disks.log" --json
+check_eq "old drivers: CRITICAL" 2 "$RC"
+count_of() { printf '%s\n' "$OUT" | jq -r --arg d "$1" 'select(.type=="finding" and .subject==$d).evidence.count'; }
+check_eq "hda: dma_intr/read_intr status and UncorrectableError, end_request, DMA timeouts" 8 "$(count_of hda)"
+check_eq "ad0: HARD READ ERROR, command timeout, TIMEOUT/FAILURE/WARNING" 8 "$(count_of ad0)"
+check_eq "da0: CAM MEDIUM ERROR" 3 "$(count_of da0)"
+check_eq "the primer's own adX line counts" 1 "$(count_of adX)"
+check_eq "Linux 2.4 dev 08:11 is sdb1" 1 "$(count_of sdb1)"
+check_eq "34 error lines, none from drive_cmd or smartd" 34 \
+	"$(printf '%s\n' "$OUT" | jq -r 'select(.type=="kernel-scan").errors')"
+
 run "$SAKIMORI" disk --kernel-log "$FIXTURES/kernel/real/npd/readonly_filesystem.log" --json
 check_eq "real NPD line: CRITICAL" 2 "$RC"
 check_match "sda1 remounted read-only" '"subject":"sda1".*fs-readonly 1' "$OUT"

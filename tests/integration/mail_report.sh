@@ -20,6 +20,17 @@ gzip -c "$M/exim-mainlog.log" > "$TMP/mainlog.gz"
 run "$SAKIMORI" mail report --no-learn --no-processes --json "$TMP/mainlog.gz"
 check_match "exim, gzip: read through zlib" '"received":3,"delivered":3,"deferred":1,"bounced":1' "$OUT"
 
+# postfix's pickup logs a local sender as uid=N: named from ROOT/etc/passwd.
+R=$TMP/pickup-root
+mkdir -p "$R/etc"
+printf 'root:x:0:0:root:/root:/bin/bash\nhanako:x:1001:1001::/home/hanako:/bin/sh\n' > "$R/etc/passwd"
+run "$SAKIMORI" --root "$R" mail report --no-learn --no-processes --json "$M/postfix-pickup.log"
+check_match "pickup uid=1001: the local user by name" '"list":"users","key":"hanako","count":1' "$OUT"
+check_nomatch "pickup uid=1001: not as a number" '"uid 1001"' "$OUT"
+check_match "a uid without a passwd entry stays a number" '"list":"users","key":"uid 1002"' "$OUT"
+run "$SAKIMORI" --root "$R" mail report --no-learn --no-processes "$M/postfix-pickup.log"
+check_match "table: the local user by name" "^hanako +1 " "$OUT"
+
 { head -c 3000 /dev/urandom | tr '\n' ' '; printf '\n\001\002 x\nNov 26 00:00:01\n'; } > "$TMP/garbage.log"
 run "$SAKIMORI" mail report --no-learn --no-processes --json "$TMP/garbage.log"
 check_eq "garbage: no findings, exit 0" 0 "$RC"

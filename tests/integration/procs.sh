@@ -38,6 +38,13 @@ import socket, time
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(('0.0.0.0', $port)); s.listen(1); time.sleep(300)"
 listener=$!
+port6=$(free_port)
+bg $PY -c "
+import socket, time
+s = socket.socket(socket.AF_INET6); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+s.bind(('::', $port6)); s.listen(1); time.sleep(300)"
+listener6=$!
 bg $PY -c "
 import ctypes, time
 ctypes.CDLL(None).prctl(15, b'kworker/1:2', 0, 0, 0); time.sleep(300)"
@@ -100,6 +107,7 @@ judge() { # judge WHAT: the assertions on one run's JSON in OUT
 	check_match "$1: the /tmp copy of sleep is reported as run from /tmp" '"CRITICAL"' "$(finding proc-exe-location $deleted)"
 	check_match "$1: and as deleted (CRITICAL)" 'CRITICAL.*was deleted' "$(finding proc-exe-deleted $deleted)"
 	check_match "$1: the unexpected listener is reported with its port" "\"port\":\"$port\"" "$(finding proc-listener $listener)"
+	check_match "$1: an IPv6 listener's address in RFC 5952 form" "\"address\":\"\\[::\\]:$port6\"" "$(finding proc-listener $listener6)"
 	check_match "$1: the process renamed as a kernel thread is reported" 'CRITICAL.*kworker/1:2' "$(finding proc-name-mismatch $renamed)"
 	check_match "$1: the python calling itself sshd is reported" "WARNING.*calls itself 'sshd'" "$(finding proc-name-mismatch $posing)"
 	for p in $ordinary $escaped $sshd_pid $cron_pid $apache_pids $runner; do

@@ -152,6 +152,17 @@ durations(void **state)
 	assert_string_equal(buf, "1d2h");
 	dur_format(buf, sizeof(buf), 42);
 	assert_string_equal(buf, "42s");
+	/* in words, for messages: never "0.0 days" for a few hours */
+	dur_words(buf, sizeof(buf), 3.5 * 86400);
+	assert_string_equal(buf, "3.5 days");
+	dur_words(buf, sizeof(buf), 0.2 * 86400);
+	assert_string_equal(buf, "4.8 hours");
+	dur_words(buf, sizeof(buf), 2400);
+	assert_string_equal(buf, "40 minutes");
+	dur_words(buf, sizeof(buf), 12.4);
+	assert_string_equal(buf, "12 seconds");
+	dur_words(buf, sizeof(buf), 61);
+	assert_string_equal(buf, "1 minute");
 }
 
 static int

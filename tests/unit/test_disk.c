@@ -60,15 +60,15 @@ struct expect {
 	char cls[32], dev[64], sector[32];
 };
 
-/* Reads disk-errors.expected.tsv: line, class, device, sector. */
+/* Reads an expected.tsv: line, class, device, sector. */
 static size_t
-load_expected(struct expect *ex, size_t max)
+load_expected(const char *rel, struct expect *ex, size_t max)
 {
 	struct strbuf sb;
 	const char *cur, *end;
 	size_t n = 0;
 
-	slurp("kernel/disk-errors.expected.tsv", &sb);
+	slurp(rel, &sb);
 	cur = sb.p;
 	end = sb.p + sb.len;
 	while (cur < end && n < max) {
@@ -104,36 +104,28 @@ struct devcount {
 	unsigned n;
 };
 
-static void
-fixture_log_every_line(void **state)
+/*
+ * Classifies every line of the fixture log NAME.log and compares it with
+ * NAME.expected.tsv: a listed line must match with that class, device and
+ * sector, any other line must not match.  Counts the matches per device
+ * in counts, per pattern in hit and per class in seen_cls; returns how
+ * many lines were expected.
+ */
+static size_t
+check_fixture(const char *name, struct devcount *counts, size_t ncounts,
+    int *hit, unsigned *seen_cls)
 {
 	static struct expect ex[256];
-	struct devcount counts[] = {
-	    {"sda", 0},
-	    {"sda1", 0},
-	    {"sdb", 0},
-	    {"ata1.00", 0},
-	    {"nvme0", 0},
-	    {"nvme0n1", 0},
-	    {"sdc1", 0},
-	    {"sdd", 0},
-	    {"ada0", 0},
-	    {"PD 04(e0x20/s4)", 0},
-	};
-	/* Counted by hand from disk-errors.log, not from the code. */
-	const unsigned want[] = {4, 7, 8, 4, 4, 3, 4, 4, 3, 2};
-	unsigned seen_cls[DK_NCLASS] = {0};
+	char rel[256];
 	struct strbuf sb;
 	const char *cur, *end;
 	size_t nex, next = 0, i;
 	unsigned lineno = 0, matched = 0;
-	int *hit;
 
-	(void)state;
-	nex = load_expected(ex, 256);
-	assert_true(nex >= 60);
-	hit = calloc(disk_klog_npatterns(), sizeof(*hit));
-	slurp("kernel/disk-errors.log", &sb);
+	snprintf(rel, sizeof(rel), "kernel/%s.expected.tsv", name);
+	nex = load_expected(rel, ex, 256);
+	snprintf(rel, sizeof(rel), "kernel/%s.log", name);
+	slurp(rel, &sb);
 	cur = sb.p;
 	end = sb.p + sb.len;
 	while (cur < end) {
@@ -149,24 +141,24 @@ fixture_log_every_line(void **state)
 			char sect[32];
 
 			if (c == DK_NONE)
-				fail_msg("line %u: no match: %.*s", lineno,
+				fail_msg("%s:%u: no match: %.*s", name, lineno,
 				    (int)len, cur);
 			if (strcmp(disk_kclass_name(c), ex[next].cls) != 0)
-				fail_msg("line %u: class %s, expected %s",
+				fail_msg("%s:%u: class %s, expected %s", name,
 				    lineno, disk_kclass_name(c), ex[next].cls);
 			if (strcmp(m.device[0] ? m.device : "-",
 			        ex[next].dev) != 0)
-				fail_msg("line %u: device '%s', expected '%s'",
-				    lineno, m.device, ex[next].dev);
+				fail_msg("%s:%u: device '%s', expected '%s'",
+				    name, lineno, m.device, ex[next].dev);
 			if (m.sector == UINT64_MAX)
 				snprintf(sect, sizeof(sect), "-");
 			else
 				snprintf(sect, sizeof(sect), "%llu",
 				    (unsigned long long)m.sector);
 			if (strcmp(sect, ex[next].sector) != 0)
-				fail_msg("line %u: sector %s, expected %s",
+				fail_msg("%s:%u: sector %s, expected %s", name,
 				    lineno, sect, ex[next].sector);
-			for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
+			for (i = 0; i < ncounts; i++)
 				if (strcmp(counts[i].dev, m.device) == 0)
 					counts[i].n++;
 			for (i = 0; i < disk_klog_npatterns(); i++)
@@ -177,25 +169,74 @@ fixture_log_every_line(void **state)
 			matched++;
 			next++;
 		} else if (c != DK_NONE) {
-			fail_msg("line %u: noise matched %s (%s): %.*s", lineno,
-			    m.pattern, disk_kclass_name(c), (int)len, cur);
+			fail_msg("%s:%u: noise matched %s (%s): %.*s", name,
+			    lineno, m.pattern, disk_kclass_name(c), (int)len,
+			    cur);
 		}
 		cur = nl ? nl + 1 : end;
 	}
 	assert_int_equal(next, nex);
 	assert_int_equal(matched, nex);
-	for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
+	strbuf_release(&sb);
+	return nex;
+}
+
+static void
+check_counts(const struct devcount *counts, const unsigned *want, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
 		if (counts[i].n != want[i])
 			fail_msg("device %s: %u errors, expected %u",
 			    counts[i].dev, counts[i].n, want[i]);
+}
+
+static void
+fixture_log_every_line(void **state)
+{
+	struct devcount counts[] = {
+	    {"sda", 0},
+	    {"sda1", 0},
+	    {"sdb", 0},
+	    {"ata1.00", 0},
+	    {"nvme0", 0},
+	    {"nvme0n1", 0},
+	    {"sdc1", 0},
+	    {"sdd", 0},
+	    {"ada0", 0},
+	    {"PD 04(e0x20/s4)", 0},
+	};
+	/* Counted by hand from disk-errors.log, not from the code. */
+	const unsigned want[] = {4, 7, 8, 4, 4, 3, 4, 4, 3, 2};
+	/* The old IDE, Linux 2.4 and FreeBSD ata/CAM wordings. */
+	struct devcount old[] = {
+	    {"hda", 0},
+	    {"ad0", 0},
+	    {"da0", 0},
+	    {"hdb", 0},
+	    {"sdb1", 0},
+	};
+	/* Counted by hand from old-disks.log. */
+	const unsigned want_old[] = {8, 8, 3, 3, 1};
+	unsigned seen_cls[DK_NCLASS] = {0};
+	size_t i;
+	int *hit;
+
+	(void)state;
+	hit = calloc(disk_klog_npatterns(), sizeof(*hit));
+	assert_true(
+	    check_fixture("disk-errors", counts,
+	        sizeof(counts) / sizeof(counts[0]), hit, seen_cls) >= 60);
+	check_counts(counts, want, sizeof(counts) / sizeof(counts[0]));
+	assert_true(check_fixture("old-disks", old,
+	                sizeof(old) / sizeof(old[0]), hit, seen_cls) >= 30);
+	check_counts(old, want_old, sizeof(old) / sizeof(old[0]));
 	for (i = 0; i < disk_klog_npatterns(); i++)
 		if (hit[i] == 0)
-			fail_msg("pattern %s has no line in the fixture",
+			fail_msg("pattern %s has no line in the fixtures",
 			    disk_klog_pattern_id(i));
 	for (i = 1; i < DK_NCLASS; i++)
 		assert_true(seen_cls[i] > 0);
 	free(hit);
-	strbuf_release(&sb);
 }
 
 static void

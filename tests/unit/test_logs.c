@@ -697,6 +697,78 @@ iis_fields(void **state)
 	assert_true(bad_rows >= 1);
 }
 
+/*
+ * The IIS log line an admin primer prints for the Unicode attack
+ * (fixtures/attacks/seed-s18-iis.log, one line there): a header-less W3C
+ * row with a dd/mm/yyyy date, an HH:MM time, a host name as c-ip and a
+ * User-Agent with spaces; and the same request in IIS's native format,
+ * whose comma separators are not part of the method.
+ */
+static void
+primer_iis_lines(void **state)
+{
+	static const char *const files[] = {
+	    "seed-s18-iis.log",
+	    "seed-s18-iis-native.log",
+	};
+	static const enum logs_format fmt[] = {
+	    LOGS_FMT_IIS_W3C,
+	    LOGS_FMT_IIS_NATIVE,
+	};
+	static const char *const path[] = {
+	    "/scripts/../../winnt/system32/cmd,exe",
+	    "/scripts/..%c0%af../winnt/system32/cmd.exe",
+	};
+	static const char *const query[] = {"/c+dir+c:\\", "/c+dir"};
+
+	(void)state;
+	for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+		char fn[4096];
+		struct lines ls;
+		struct logs_parser p;
+		struct logs_rec rec;
+		size_t parsed = 0;
+
+		snprintf(fn, sizeof(fn), "%s/attacks/%s", FIXTURES, files[f]);
+		assert_int_equal(load_lines(fn, &ls), 0);
+		assert_true(ls.n >= 1);
+		logs_parser_init(&p, LOGS_FMT_AUTO);
+		for (size_t i = 0; i < ls.n; i++) {
+			if (logs_parse_line(&p, ls.l[i], ls.len[i], &rec) !=
+			    LOGS_OK)
+				fail_msg("%s:%zu: unparsed: %.*s", files[f],
+				    i + 1, (int)ls.len[i], ls.l[i]);
+			parsed++;
+		}
+		assert_int_equal(parsed, ls.n);
+		/* the first line is the attack */
+		assert_int_equal(
+		    logs_parse_line(&p, ls.l[0], ls.len[0], &rec), LOGS_OK);
+		assert_int_equal(rec.format, fmt[f]);
+		assert_str(rec.u.a.client, "attacker.com");
+		assert_str(rec.u.a.method, "GET");
+		assert_str(rec.u.a.path, path[f]);
+		assert_str(rec.u.a.query, query[f]);
+		assert_int_equal(rec.u.a.status, 200);
+		assert_int_equal(rec.u.a.bytes, 800);
+		assert_int_equal(rec.u.a.duration_us, 32000);
+		assert_int_equal(rec.u.a.time.year, 2002);
+		assert_int_equal(rec.u.a.time.mon, 12);
+		assert_int_equal(rec.u.a.time.mday, 20);
+		assert_int_equal(rec.u.a.time.hour, 12);
+		/* no request line was logged: nothing like "GET, /x" */
+		assert_int_equal(rec.u.a.request.n, 0);
+		if (fmt[f] == LOGS_FMT_IIS_W3C) {
+			assert_str(rec.u.a.vhost, "www.victim.com");
+			assert_str(rec.u.a.user_agent,
+			    "Mozilla/4.0 (compatible; MSIE 5.0; Windows 98; "
+			    "DigExt)");
+		}
+		logs_parser_release(&p);
+		free_lines(&ls);
+	}
+}
+
 int
 main(void)
 {
@@ -713,6 +785,7 @@ main(void)
 	    cmocka_unit_test(topk_exact_then_bounded),
 	    cmocka_unit_test(fail2ban_hosts_and_times),
 	    cmocka_unit_test(iis_fields),
+	    cmocka_unit_test(primer_iis_lines),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

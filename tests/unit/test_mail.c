@@ -475,6 +475,34 @@ qmail_session(void **state)
 	free(text);
 }
 
+/* Names uid 1001 only (what ROOT/etc/passwd would give). */
+static const char *
+name_1001(void *arg, uint64_t uid)
+{
+	(void)arg;
+	return uid == 1001 ? "hanako" : NULL;
+}
+
+static void
+postfix_local_user_named(void **state)
+{
+	struct mail_stats s;
+	size_t len;
+	char *text = slurp("postfix-pickup.log", &len);
+
+	(void)state;
+	mail_stats_init(&s, 0);
+	mail_stats_uid_names(&s, name_1001, NULL);
+	feed(&s, text, len);
+	assert_int_equal(s.received, 2);
+	/* pickup's uid=1001 is the user's name; an unnamed uid a number */
+	assert_non_null(who(&s, MAIL_P_USER, "hanako"));
+	assert_null(who(&s, MAIL_P_USER, "uid 1001"));
+	assert_non_null(who(&s, MAIL_P_USER, "uid 1002"));
+	mail_stats_release(&s);
+	free(text);
+}
+
 static void
 line_formats(void **state)
 {
@@ -732,6 +760,7 @@ main(void)
 	    cmocka_unit_test(sendmail_session),
 	    cmocka_unit_test(exim_session),
 	    cmocka_unit_test(qmail_session),
+	    cmocka_unit_test(postfix_local_user_named),
 	    cmocka_unit_test(line_formats),
 	    cmocka_unit_test(bad_input),
 	    cmocka_unit_test(normal_day_is_quiet),

@@ -418,6 +418,37 @@ bpf_iterator_equals_sock_diag(void **state)
 	close(l6);
 }
 
+/* Addresses with ports in RFC 5952 form: "[::]:22", not
+ * "[0:0:0:0:0:0:0:0]:22"; the longest zero run shortened, lowercase. */
+static void
+endpoint_text(void **state)
+{
+	static const struct {
+		int family;
+		uint8_t addr[16];
+		unsigned port;
+		const char *want;
+	} t[] = {
+	    {AF_INET6, {0}, 22, "[::]:22"},
+	    {AF_INET6, {[15] = 1}, 631, "[::1]:631"},
+	    {AF_INET6,
+	        {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1},
+	        8080, "[2001:db8::1:0:0:1]:8080"},
+	    {AF_INET6, {0xfe, 0x80, [15] = 0xab}, 53, "[fe80::ab]:53"},
+	    {AF_INET6, {[10] = 0xff, [11] = 0xff, 192, 0, 2, 1}, 80,
+	        "[::ffff:192.0.2.1]:80"},
+	    {AF_INET, {192, 0, 2, 1}, 80, "192.0.2.1:80"},
+	};
+	char buf[96];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		sock_endpoint_format(
+		    t[i].family, t[i].addr, t[i].port, buf, sizeof(buf));
+		assert_string_equal(buf, t[i].want);
+	}
+}
+
 int
 main(void)
 {
@@ -427,6 +458,7 @@ main(void)
 	    cmocka_unit_test(malformed_lines_are_counted),
 	    cmocka_unit_test(parser_reports_first_bad_line),
 	    cmocka_unit_test(state_names),
+	    cmocka_unit_test(endpoint_text),
 	    cmocka_unit_test(netlink_finds_own_listener),
 	    cmocka_unit_test(bpf_iterator_equals_sock_diag),
 	};

@@ -133,7 +133,9 @@ mail_goes_to_sendmail_without_injection(void **state)
 	setenv("FAKE_SENDMAIL_OUT", out, 1);
 	assert_int_equal(mail_send(&m, &err), 0);
 	assert_int_equal(file_read(out, 1 << 20, &sb, NULL, &err), 0);
-	assert_non_null(strstr(sb.p, "ARGS: [-i] [--] [webmaster]"));
+	assert_non_null(strstr(
+	    sb.p, "ARGS: [-i] [-f] [sakimori@localhost] [--] [webmaster]"));
+	assert_non_null(strstr(sb.p, "From: sakimori@localhost\n"));
 	assert_non_null(strstr(sb.p, "To: webmaster\n"));
 	/* The CR LF became spaces: no second header line. */
 	assert_non_null(
@@ -145,6 +147,22 @@ mail_goes_to_sendmail_without_injection(void **state)
 	m.to = "-oQ/tmp/x";
 	assert_int_equal(mail_send(&m, &err), -1);
 	m.to = "root";
+	/* mail-from: the From: header and the envelope sender (-f) */
+	m.from = "Watchman <watch@example.org>";
+	unlink(out);
+	assert_int_equal(mail_send(&m, &err), 0);
+	assert_int_equal(file_read(out, 1 << 20, &sb, NULL, &err), 0);
+	assert_non_null(
+	    strstr(sb.p, "ARGS: [-i] [-f] [watch@example.org] [--] [root]"));
+	assert_non_null(strstr(sb.p, "From: Watchman <watch@example.org>\n"));
+	strbuf_release(&sb);
+	/* a sender that would be an option, or is two words, is refused */
+	m.from = "<-oQ/tmp/x>";
+	assert_int_equal(mail_send(&m, &err), -1);
+	assert_non_null(strstr(err.msg, "bad mail sender"));
+	m.from = "watch@example.org root@example.org";
+	assert_int_equal(mail_send(&m, &err), -1);
+	m.from = NULL;
 	m.sendmail = "/nonexistent/sendmail";
 	assert_int_equal(mail_send(&m, &err), -1);
 	assert_non_null(strstr(err.msg, "/nonexistent/sendmail"));
