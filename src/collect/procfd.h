@@ -29,6 +29,8 @@ struct procfd_map {
 	size_t n, cap;
 	struct hmap by_inode; /* inode (8 bytes) -> index + 1 */
 	unsigned skipped;     /* processes that vanished or could not be read */
+	struct hmap denied;   /* pid (int) -> 1: fd directory not ours to read
+	                         (EACCES, EPERM), not gone */
 };
 
 /*
