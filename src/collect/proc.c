@@ -104,7 +104,7 @@ int
 proc_status_parse(const char *s, size_t n, struct proc *p)
 {
 	const char *cur = s, *end = s + n, *ls, *le;
-	int have_uid = 0, have_gid = 0;
+	int have_uid = 0;
 	uint32_t egid;
 
 	while (cur_line(&cur, end, &ls, &le) == 0) {
@@ -113,9 +113,13 @@ proc_status_parse(const char *s, size_t n, struct proc *p)
 		if (cur_lit(&q, le, "Uid:") == 0)
 			have_uid = two_ids(q, le, &p->uid, &p->euid) == 0;
 		else if (cur_lit(&q, le, "Gid:") == 0)
-			have_gid = two_ids(q, le, &p->gid, &egid) == 0;
-		if (have_uid && have_gid)
-			break;
+			(void)two_ids(q, le, &p->gid, &egid);
+		else if (cur_lit(&q, le, "SigIgn:") == 0) {
+			cur_spaces(&q, le);
+			if (cur_hex(&q, le, &p->sigign) == 0)
+				p->flags |= PROC_F_SIGIGN;
+			break; /* after Uid and Gid */
+		}
 	}
 	if (!have_uid)
 		return -1;

@@ -49,12 +49,14 @@ struct err;
 #define PROC_F_MEM 0x040u         /* vsz_kb and rss_kb (stat fields 23-24) */
 #define PROC_F_CPU_SAMPLED 0x080u /* cpu_pct over a sample, not lifetime */
 #define PROC_F_EXE_DENIED 0x100u  /* exe not ours to read (EACCES, EPERM) */
+#define PROC_F_SIGIGN 0x200u      /* sigign from status */
 
 struct proc {
 	int pid, ppid, pgrp, session;
 	char state; /* R S D Z T t X I ... */
 	unsigned flags;
 	uint32_t uid, euid, gid; /* euid is what ps shows as USER */
+	uint64_t sigign;         /* signals ignored (status SigIgn, bit n-1) */
 	char user[33];           /* name of euid, or its number */
 	char comm[PROC_COMM_MAX];
 	char cmdline[PROC_CMD_MAX]; /* "" when unknown or a kernel thread */
@@ -107,7 +109,8 @@ int proc_stat_parse(
     const char *s, size_t n, long page_kb, struct proc *p, struct err *err);
 /*
  * Parses /proc/PID/status for Uid and Gid (real, effective); sets
- * PROC_F_STATUS when both are found.  Unknown or missing lines are fine.
+ * PROC_F_STATUS when both are found, and PROC_F_SIGIGN with the SigIgn
+ * mask.  Unknown or missing lines are fine.
  * Returns 0, or -1 when no Uid line was found.
  */
 int proc_status_parse(const char *s, size_t n, struct proc *p);

@@ -214,6 +214,36 @@ procfd_map_build_for(struct procfd_map *m, const char *root,
 	return 0;
 }
 
+int
+procfd_pid_sockets(const char *root, int pid, uint64_t *out, size_t max,
+    size_t *n, struct err *err)
+{
+	char path[PATH_MAX], rel[64];
+	struct dirent *fe;
+	DIR *d;
+
+	*n = 0;
+	snprintf(rel, sizeof(rel), "/proc/%d/fd", pid);
+	if (path_join(path, sizeof(path), root, rel) == -1)
+		return err_set(err, ENAMETOOLONG, "path too long");
+	if ((d = opendir(path)) == NULL)
+		return err_sys(err, errno, "cannot open '%s'", path);
+	while ((fe = readdir(d)) != NULL && *n < max) {
+		char target[64];
+		uint64_t ino;
+		ssize_t k;
+
+		if (fe->d_name[0] == '.')
+			continue;
+		k = readlinkat(dirfd(d), fe->d_name, target, sizeof(target));
+		if (k > 0 && k < (ssize_t)sizeof(target) &&
+		    procfd_parse_link(target, (size_t)k, &ino) == 0)
+			out[(*n)++] = ino;
+	}
+	closedir(d);
+	return 0;
+}
+
 const struct procfd_owner *
 procfd_map_find(const struct procfd_map *m, uint64_t inode)
 {

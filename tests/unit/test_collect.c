@@ -479,6 +479,18 @@ proc_stat_parse_edges(void **state)
 	}
 	memset(&p, 0, sizeof(p));
 	assert_int_equal(proc_status_parse("Name:\tx\n", 8, &p), -1);
+	{
+		/* mod_cgid's daemon ignores SIGCHLD (17: bit 16) */
+		static const char st[] = "Uid:\t33\t33\t33\t33\n"
+		                         "Gid:\t33\t33\t33\t33\n"
+		                         "SigBlk:\t0000000000000000\n"
+		                         "SigIgn:\t0000000000010000\n";
+
+		assert_int_equal(proc_status_parse(st, sizeof(st) - 1, &p), 0);
+		assert_true(p.flags & PROC_F_SIGIGN);
+		assert_int_equal(p.sigign, 0x10000);
+		assert_int_equal(p.euid, 33);
+	}
 	proc_cmdline_parse("a\0b\0\0", 5, &p);
 	assert_string_equal(p.cmdline, "a b");
 	assert_int_equal(p.argv0_len, 1);
