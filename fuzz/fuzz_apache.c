@@ -2,7 +2,9 @@
  * fuzz_apache.c - libFuzzer target: the Apache configuration reader, the
  * limits, the document roots and the audit never crash or leak on any
  * text, and every error names its file:line.  Includes are not followed
- * (no_include), so the target reads no files.
+ * (no_include), so the target reads no files.  The same text is parsed as
+ * the .htaccess of /fuzz too, which the audit applies where the text
+ * (ScriptAlias ... /fuzz/, AllowOverride) makes it count.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -31,8 +33,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    &c, "fuzz.conf", (const char *)data, size, &o);
 	if (rc == -1 && c.nerrs == 0 && c.errs_dropped == 0)
 		abort();
+	if (apache_htaccess_parse(
+	        &c, "/fuzz", "/fuzz/.htaccess", (const char *)data, size) != 0)
+		abort();
 	for (size_t i = 0; i < c.nerrs; i++)
-		if (strncmp(c.errs[i], "fuzz.conf:", 10) != 0)
+		if (strncmp(c.errs[i], "fuzz.conf:", 10) != 0 &&
+		    strncmp(c.errs[i], "/fuzz/.htaccess:", 16) != 0)
 			abort();
 	apache_limits(&c, &l);
 	apache_docroots(&c, dr, 8);

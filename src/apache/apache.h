@@ -71,6 +71,15 @@ struct apache_module {
 	int line;
 };
 
+#define APACHE_MAX_HTACCESS 64
+
+/* An access file (AccessFileName, .htaccess) read for a directory. */
+struct apache_htaccess {
+	char dir[PATH_MAX];      /* absolute, without a trailing slash */
+	char file[PATH_MAX];     /* the file read (without the root prefix) */
+	struct apache_node root; /* its directives, as the tree's root */
+};
+
 struct apache_conf {
 	struct apache_node root; /* server-level directives are its children */
 	char **files;            /* every file read, in order */
@@ -86,6 +95,11 @@ struct apache_conf {
 	size_t errs_dropped; /* past APACHE_MAX_ERRS */
 	size_t nnodes;
 	const char *version;
+	/* access files of the CGI directories and their parents (read by
+	 * apache_conf_load whatever AllowOverride says: the audit applies
+	 * what it permits) */
+	struct apache_htaccess *htaccess[APACHE_MAX_HTACCESS];
+	size_t nhtaccess;
 };
 
 /*
@@ -100,6 +114,29 @@ int apache_conf_load(
 int apache_conf_load_string(struct apache_conf *c, const char *name,
     const char *text, size_t len, const struct apache_opts *opts);
 void apache_conf_release(struct apache_conf *c);
+
+/*
+ * Parses the text of the access file file in directory dir (both
+ * absolute) into c->htaccess: its directives are kept as written (the
+ * conditional sections evaluated against c's modules); Include, Define,
+ * LoadModule and ServerRoot act on nothing, as httpd refuses them there.
+ * Problems are kept in c->errs.  0, or -1 when c holds
+ * APACHE_MAX_HTACCESS files already.
+ */
+int apache_htaccess_parse(struct apache_conf *c, const char *dir,
+    const char *file, const char *text, size_t len);
+/*
+ * Reads the access files (AccessFileName, default .htaccess) of dir and
+ * of every directory above it, with the root prefix of opts, that are not
+ * read yet.  A missing file is no problem; an unreadable one is kept in
+ * c->errs.  apache_conf_load calls it for every CGI directory.
+ */
+void apache_htaccess_load(
+    struct apache_conf *c, const char *dir, const struct apache_opts *opts);
+/* The access files read for dir (exactly that directory): fills out (at
+ * most max) and returns how many. */
+size_t apache_htaccess_of(const struct apache_conf *c, const char *dir,
+    const struct apache_htaccess **out, size_t max);
 
 /* The first existing of the usual main files (apache2.conf, httpd.conf)
  * under root; 0 with path filled, or -1. */

@@ -9,6 +9,9 @@
  * and, with mod_access_compat, Order / Allow / Deny, both of which must
  * pass; a section without rules inherits from the longest <Directory>
  * that contains it and has some, and with none at all 2.4 grants access.
+ * For a directory, each kind of rule is merged along httpd's directory
+ * walk, with the .htaccess files (read by apconf.c) where AllowOverride
+ * lets them set it.
  */
 #include <fnmatch.h>
 #include <stdarg.h>
@@ -167,6 +170,25 @@ section_reach(const struct apache_node *n)
 	return a < b ? a : b; /* Satisfy All: both must let the client in */
 }
 
+/* The first access rule of a kind (Require*: authz 1; Order, Allow,
+ * Deny: 0) among the children of n (an access file's root, which has no
+ * file:line of its own); n itself when none. */
+static const struct apache_node *
+first_rule(const struct apache_node *n, int authz)
+{
+	for (size_t i = 0; i < n->nchild; i++) {
+		const struct apache_node *c = n->child[i];
+
+		if (authz ? strncasecmp(c->name, "Require", 7) == 0
+		          : !c->section &&
+		            (strcasecmp(c->name, "Order") == 0 ||
+		                strcasecmp(c->name, "Allow") == 0 ||
+		                strcasecmp(c->name, "Deny") == 0))
+			return c;
+	}
+	return n;
+}
+
 /* ---- paths ---- */
 
 static void
@@ -244,34 +266,144 @@ dir_sections(const struct apache_conf *c, const struct apache_node *vhost,
 	return k;
 }
 
-/* The access for a filesystem path: the longest covering <Directory>
- * with rules; R_ALL when none has any (httpd 2.4's default). */
+/* What AllowOverride / AllowOverrideList let an access file decide. */
+#define OV_AUTH 1u  /* AuthConfig: Require and the Require* sections */
+#define OV_LIMIT 2u /* Limit: Order, Allow, Deny (mod_access_compat) */
+
+struct overrides {
+	unsigned cats; /* AllowOverride */
+	unsigned list; /* AllowOverrideList, by directive name */
+};
+
+/* A <Directory> section's AllowOverride and AllowOverrideList. */
+static void
+overrides_apply(const struct apache_node *sec, struct overrides *ov)
+{
+	const struct apache_node *a = apache_find(sec, "AllowOverride");
+	const struct apache_node *l = apache_find(sec, "AllowOverrideList");
+
+	if (a != NULL) {
+		ov->cats = 0;
+		for (size_t i = 0; i < a->argc; i++) {
+			const char *v = a->argv[i];
+
+			if (strcasecmp(v, "All") == 0)
+				ov->cats |= OV_AUTH | OV_LIMIT;
+			else if (strcasecmp(v, "AuthConfig") == 0)
+				ov->cats |= OV_AUTH;
+			else if (strcasecmp(v, "Limit") == 0)
+				ov->cats |= OV_LIMIT;
+		}
+	}
+	if (l != NULL) {
+		ov->list = 0;
+		for (size_t i = 0; i < l->argc; i++) {
+			const char *v = l->argv[i];
+
+			if (strcasecmp(v, "Require") == 0)
+				ov->list |= OV_AUTH;
+			else if (strcasecmp(v, "Order") == 0 ||
+			    strcasecmp(v, "Allow") == 0 ||
+			    strcasecmp(v, "Deny") == 0)
+				ov->list |= OV_LIMIT;
+		}
+	}
+}
+
+/* Access as merged so far: the authorization (Require) and the
+ * mod_access_compat rules, each from the last section that had some. */
+struct access {
+	enum reach authz, compat;
+	const struct apache_node *authz_from, *compat_from;
+};
+
+/* Merges the rules of n (a section, or an access file's root) that what
+ * (OV_AUTH, OV_LIMIT) lets it set: each kind replaces the one before. */
+static void
+access_merge(struct access *a, const struct apache_node *n, unsigned what)
+{
+	enum reach x;
+
+	if ((what & OV_AUTH) && (x = require_list(n, 1)) != R_NONE) {
+		a->authz = x;
+		a->authz_from = n->name != NULL ? n : first_rule(n, 1);
+	}
+	if ((what & OV_LIMIT) && (x = compat_rules(n)) != R_NONE) {
+		a->compat = x;
+		a->compat_from = n->name != NULL ? n : first_rule(n, 0);
+	}
+}
+
+/* 1 if the <Directory> pattern dir first applies at path, a directory
+ * of the walk (it covers path and not path's parent). */
+static int
+applies_at(const char *dir, const char *path)
+{
+	char parent[PATH_MAX];
+	char *slash;
+
+	if (!dir_covers(dir, path))
+		return 0;
+	if (strcmp(path, "/") == 0)
+		return 1;
+	snprintf(parent, sizeof(parent), "%s", path);
+	slash = strrchr(parent, '/');
+	if (slash == parent)
+		slash[1] = '\0';
+	else if (slash != NULL)
+		*slash = '\0';
+	return !dir_covers(dir, parent);
+}
+
+/*
+ * The access for a filesystem path, as httpd's directory walk merges it:
+ * for / and every directory down to path, the <Directory> sections that
+ * apply there (file order), then the access files there when
+ * AllowOverride lets them set access rules.  Each kind of rule (Require;
+ * Order / Allow / Deny) comes from the last place that had some, and both
+ * must let a client in; none at all: R_ALL (httpd 2.4's default).
+ */
 static enum reach
 path_reach(const struct apache_conf *c, const struct apache_node *vhost,
     const char *path, const struct apache_node **from)
 {
 	struct dirsec *ds = calloc(256, sizeof(*ds));
-	size_t nd, best = 0;
-	enum reach r = R_ALL;
+	struct access a = {R_NONE, R_NONE, NULL, NULL};
+	struct overrides ov = {0, 0};
+	enum reach az, cp;
+	size_t nd, n = strlen(path);
 
 	*from = NULL;
 	if (ds == NULL)
 		return R_ALL;
 	nd = dir_sections(c, vhost, ds, 256);
-	for (size_t i = 0; i < nd; i++) {
-		enum reach x;
+	for (size_t i = 0; i <= n && i < PATH_MAX; i++) {
+		const struct apache_htaccess *ht[4];
+		char sub[PATH_MAX];
+		size_t nh;
 
-		if (!dir_covers(ds[i].path, path) || strlen(ds[i].path) < best)
+		if (i == 0)
+			snprintf(sub, sizeof(sub), "/");
+		else if ((i == n || path[i] == '/') && path[i - 1] != '/')
+			snprintf(sub, sizeof(sub), "%.*s", (int)i, path);
+		else
 			continue;
-		x = section_reach(ds[i].n);
-		if (x == R_NONE)
+		for (size_t k = 0; k < nd; k++)
+			if (applies_at(ds[k].path, sub)) {
+				access_merge(&a, ds[k].n, OV_AUTH | OV_LIMIT);
+				overrides_apply(ds[k].n, &ov);
+			}
+		if (((ov.cats | ov.list) & (OV_AUTH | OV_LIMIT)) == 0)
 			continue;
-		best = strlen(ds[i].path);
-		r = x;
-		*from = ds[i].n;
+		nh = apache_htaccess_of(c, sub, ht, 4);
+		for (size_t k = 0; k < nh && k < 4; k++)
+			access_merge(&a, &ht[k]->root, ov.cats | ov.list);
 	}
 	free(ds);
-	return r;
+	az = a.authz == R_NONE ? R_ALL : a.authz;
+	cp = a.compat == R_NONE ? R_ALL : a.compat;
+	*from = cp < az || a.authz_from == NULL ? a.compat_from : a.authz_from;
+	return az < cp ? az : cp;
 }
 
 static struct finding *add_at(struct report *r, enum sev sev, const char *check,

@@ -5,7 +5,9 @@
  * Define, ServerRoot and the conditional sections act as they are read,
  * so an <IfModule> sees exactly the modules loaded above it.  The only
  * I/O is following Include (read_include), which checks every file
- * against the chain of files being read to catch include loops.
+ * against the chain of files being read to catch include loops, and
+ * reading the .htaccess files of the CGI directories and their parents
+ * (apache_htaccess_load) once the configuration is read.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -67,6 +69,7 @@ struct loader {
 		ino_t ino;
 	} chain[MAX_DEPTH];
 	int nchain;
+	int htaccess; /* reading an access file: directives act on nothing */
 };
 
 static void add_err(struct apache_conf *c, const char *file, int line,
@@ -728,7 +731,9 @@ handle_directive(struct loader *L, struct apache_node *parent, char **argv,
 {
 	const char *name = argv[0];
 
-	if (strcasecmp(name, "Include") == 0 ||
+	if (L->htaccess)
+		; /* httpd refuses these in an access file: no effect */
+	else if (strcasecmp(name, "Include") == 0 ||
 	    strcasecmp(name, "IncludeOptional") == 0) {
 		int optional = strcasecmp(name, "IncludeOptional") == 0;
 
@@ -1081,8 +1086,18 @@ apache_conf_load(
 {
 	struct loader L;
 
+	char(*cgi)[PATH_MAX];
+	size_t ncgi;
+
 	setup(c, &L, path, opts);
 	process_file(&L, path, &c->root, path, 0);
+	cgi = calloc(APACHE_MAX_HTACCESS, sizeof(*cgi));
+	if (cgi == NULL)
+		abort();
+	ncgi = apache_cgi_dirs(c, cgi, APACHE_MAX_HTACCESS);
+	for (size_t i = 0; i < ncgi && i < APACHE_MAX_HTACCESS; i++)
+		apache_htaccess_load(c, cgi[i], opts);
+	free(cgi);
 	return c->nerrs > 0 || c->errs_dropped > 0 ? -1 : 0;
 }
 
@@ -1103,9 +1118,129 @@ apache_conf_load_string(struct apache_conf *c, const char *name,
 	return c->nerrs > 0 || c->errs_dropped > 0 ? -1 : 0;
 }
 
+/* ---- access files (.htaccess) ---- */
+
+int
+apache_htaccess_parse(struct apache_conf *c, const char *dir, const char *file,
+    const char *text, size_t len)
+{
+	static const struct apache_opts none = {.no_include = 1};
+	struct apache_htaccess *h;
+	struct loader L;
+
+	if (c->nhtaccess >= APACHE_MAX_HTACCESS)
+		return -1;
+	h = calloc(1, sizeof(*h));
+	if (h == NULL)
+		abort();
+	snprintf(h->dir, sizeof(h->dir), "%s", dir);
+	snprintf(h->file, sizeof(h->file), "%s", file);
+	c->htaccess[c->nhtaccess++] = h;
+	memset(&L, 0, sizeof(L));
+	L.c = c;
+	L.o = &none;
+	L.root = "";
+	L.htaccess = 1;
+	process_text(&L, h->file, text, len, &h->root);
+	return 0;
+}
+
+size_t
+apache_htaccess_of(const struct apache_conf *c, const char *dir,
+    const struct apache_htaccess **out, size_t max)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < c->nhtaccess; i++)
+		if (strcmp(c->htaccess[i]->dir, dir) == 0) {
+			if (k < max)
+				out[k] = c->htaccess[i];
+			k++;
+		}
+	return k;
+}
+
+/* 1 if file is read already. */
+static int
+htaccess_known(const struct apache_conf *c, const char *file)
+{
+	for (size_t i = 0; i < c->nhtaccess; i++)
+		if (strcmp(c->htaccess[i]->file, file) == 0)
+			return 1;
+	return 0;
+}
+
+/* Reads dir/name (an access file) when it exists. */
+static void
+htaccess_read(
+    struct apache_conf *c, const char *dir, const char *name, const char *root)
+{
+	struct strbuf sb = STRBUF_INIT(MAX_FILE);
+	char file[PATH_MAX], full[PATH_MAX];
+	struct err err = {0};
+	int truncated = 0;
+
+	if ((size_t)snprintf(file, sizeof(file), "%s/%s",
+	        strcmp(dir, "/") == 0 ? "" : dir, name) >= sizeof(file) ||
+	    htaccess_known(c, file) ||
+	    path_join(full, sizeof(full), root, file) == -1)
+		return;
+	if (file_read(full, MAX_FILE, &sb, &truncated, &err) == -1) {
+		if (err.code != ENOENT && err.code != ENOTDIR)
+			add_err(c, file, 0, "%s", err.msg);
+	} else if (apache_htaccess_parse(
+	               c, dir, file, sb.p ? sb.p : "", sb.len) == -1)
+		add_err(c, file, 0,
+		    "more than %d access files; the rest is not read",
+		    APACHE_MAX_HTACCESS);
+	strbuf_release(&sb);
+}
+
+/* The access files of one directory. */
+static void
+htaccess_dir(struct apache_conf *c, const char *dir,
+    const struct apache_node *names, const char *root)
+{
+	if (names == NULL || names->argc == 0) {
+		htaccess_read(c, dir, ".htaccess", root);
+		return;
+	}
+	for (size_t i = 0; i < names->argc; i++)
+		if (strchr(names->argv[i], '/') == NULL)
+			htaccess_read(c, dir, names->argv[i], root);
+}
+
+void
+apache_htaccess_load(
+    struct apache_conf *c, const char *dir, const struct apache_opts *opts)
+{
+	const struct apache_node *names =
+	    apache_find(&c->root, "AccessFileName");
+	const char *root = opts != NULL && opts->root ? opts->root : "";
+	size_t n = strlen(dir);
+
+	if (dir[0] != '/' || n >= PATH_MAX)
+		return;
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	/* every directory from / down to dir, as httpd walks them */
+	htaccess_dir(c, "/", names, root);
+	for (size_t i = 1; i <= n; i++)
+		if ((i == n || dir[i] == '/') && dir[i - 1] != '/') {
+			char sub[PATH_MAX];
+
+			snprintf(sub, sizeof(sub), "%.*s", (int)i, dir);
+			htaccess_dir(c, sub, names, root);
+		}
+}
+
 void
 apache_conf_release(struct apache_conf *c)
 {
+	for (size_t i = 0; i < c->nhtaccess; i++) {
+		node_free(&c->htaccess[i]->root);
+		free(c->htaccess[i]);
+	}
 	node_free(&c->root);
 	for (size_t i = 0; i < c->nfiles; i++)
 		free(c->files[i]);

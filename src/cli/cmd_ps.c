@@ -480,7 +480,9 @@ ps_usage(FILE *fp)
 	    "                  not the program's, unexpected listeners, raw "
 	    "and packet\n"
 	    "                  sockets, promiscuous interfaces, hidden PIDs; "
-	    "exit 0/1/2/3\n"
+	    "exit 0/1/2/3;\n"
+	    "                  other users' processes need root (UNKNOWN "
+	    "proc-coverage)\n"
 	    "  --no-hidden     skip the hidden-process scan\n");
 }
 

@@ -20,6 +20,8 @@
 #include "collect/cpu.h"
 #include "collect/loadavg.h"
 
+#define PF_KTHREAD 0x00200000 /* the kernel's task flag: a kernel thread */
+
 int
 proc_stat_parse(
     const char *s, size_t n, long page_kb, struct proc *p, struct err *err)
@@ -62,6 +64,8 @@ proc_stat_parse(
 	if (k <= 22)
 		return err_set(err, EINVAL,
 		    "malformed stat: %u fields, need at least 22", k - 1);
+	if ((uint64_t)v[9] & PF_KTHREAD)
+		p->flags |= PROC_F_KTHREAD;
 	p->ppid = (int)v[4];
 	p->pgrp = (int)v[5];
 	p->session = (int)v[6];
@@ -100,7 +104,7 @@ int
 proc_status_parse(const char *s, size_t n, struct proc *p)
 {
 	const char *cur = s, *end = s + n, *ls, *le;
-	int have_uid = 0, have_gid = 0;
+	int have_uid = 0;
 	uint32_t egid;
 
 	while (cur_line(&cur, end, &ls, &le) == 0) {
@@ -109,9 +113,13 @@ proc_status_parse(const char *s, size_t n, struct proc *p)
 		if (cur_lit(&q, le, "Uid:") == 0)
 			have_uid = two_ids(q, le, &p->uid, &p->euid) == 0;
 		else if (cur_lit(&q, le, "Gid:") == 0)
-			have_gid = two_ids(q, le, &p->gid, &egid) == 0;
-		if (have_uid && have_gid)
-			break;
+			(void)two_ids(q, le, &p->gid, &egid);
+		else if (cur_lit(&q, le, "SigIgn:") == 0) {
+			cur_spaces(&q, le);
+			if (cur_hex(&q, le, &p->sigign) == 0)
+				p->flags |= PROC_F_SIGIGN;
+			break; /* after Uid and Gid */
+		}
 	}
 	if (!have_uid)
 		return -1;
@@ -122,11 +130,14 @@ proc_status_parse(const char *s, size_t n, struct proc *p)
 void
 proc_cmdline_parse(const char *s, size_t n, struct proc *p)
 {
+	const char *nul;
 	size_t o = 0;
 
 	/* A trailing NUL ends the last argument; it is not a separator. */
 	while (n > 0 && s[n - 1] == '\0')
 		n--;
+	nul = memchr(s, '\0', n);
+	p->argv0_len = nul != NULL ? (size_t)(nul - s) : n;
 	for (size_t i = 0; i < n; i++) {
 		if (o + 1 >= sizeof(p->cmdline)) {
 			p->flags |= PROC_F_CMD_CUT;
@@ -135,6 +146,8 @@ proc_cmdline_parse(const char *s, size_t n, struct proc *p)
 		p->cmdline[o++] = s[i] == '\0' ? ' ' : s[i];
 	}
 	p->cmdline[o] = '\0';
+	if (p->argv0_len > o)
+		p->argv0_len = o;
 	p->flags |= PROC_F_CMDLINE;
 }
 
@@ -234,16 +247,11 @@ read_one(int procfd, const char *pid, unsigned what, const struct proc_table *t,
 		r = read_at(procfd, path, buf, sizeof(buf));
 		if (gone(r))
 			return 1;
-		if (r >= 0) {
+		if (r >= 0)
 			proc_cmdline_parse(buf, (size_t)r, p);
-			if (r == 0 && p->ppid == 2)
-				p->flags |= PROC_F_KTHREAD;
-		}
 		if (r >= 0 && (size_t)r + 1 >= sizeof(buf))
 			p->flags |= PROC_F_CMD_CUT;
 	}
-	if (p->pid == 2 || p->ppid == 2)
-		p->flags |= PROC_F_KTHREAD; /* kthreadd and its children */
 	if ((what & PROC_READ_EXE) && !(p->flags & PROC_F_KTHREAD)) {
 		char exe[PROC_EXE_MAX + 16];
 
@@ -261,8 +269,14 @@ read_one(int procfd, const char *pid, unsigned what, const struct proc_table *t,
 			}
 			snprintf(p->exe, sizeof(p->exe), "%s", exe);
 			p->flags |= PROC_F_EXE;
-		}
+		} else if (r == -1 && (errno == EACCES || errno == EPERM))
+			p->flags |= PROC_F_EXE_DENIED;
 	}
+	/* kthreadd and its children on kernels without PF_KTHREAD in stat
+	 * (before 2.6.27); a user process always has a command line */
+	if ((p->pid == 2 || p->ppid == 2) && p->cmdline[0] == '\0' &&
+	    !(p->flags & PROC_F_EXE))
+		p->flags |= PROC_F_KTHREAD;
 	p->cpu_secs = (double)(p->utime + p->stime) / (double)t->hz;
 	if (t->btime)
 		p->start_time =

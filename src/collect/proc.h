@@ -45,18 +45,22 @@ struct err;
 #define PROC_F_CMD_CUT 0x004u     /* cmdline longer than PROC_CMD_MAX */
 #define PROC_F_EXE 0x008u         /* exe was read */
 #define PROC_F_EXE_DELETED 0x010u /* the executable was deleted */
-#define PROC_F_KTHREAD 0x020u     /* kernel thread (no command line, no exe) */
+#define PROC_F_KTHREAD 0x020u     /* kernel thread (PF_KTHREAD in stat) */
 #define PROC_F_MEM 0x040u         /* vsz_kb and rss_kb (stat fields 23-24) */
 #define PROC_F_CPU_SAMPLED 0x080u /* cpu_pct over a sample, not lifetime */
+#define PROC_F_EXE_DENIED 0x100u  /* exe not ours to read (EACCES, EPERM) */
+#define PROC_F_SIGIGN 0x200u      /* sigign from status */
 
 struct proc {
 	int pid, ppid, pgrp, session;
 	char state; /* R S D Z T t X I ... */
 	unsigned flags;
 	uint32_t uid, euid, gid; /* euid is what ps shows as USER */
+	uint64_t sigign;         /* signals ignored (status SigIgn, bit n-1) */
 	char user[33];           /* name of euid, or its number */
 	char comm[PROC_COMM_MAX];
 	char cmdline[PROC_CMD_MAX]; /* "" when unknown or a kernel thread */
+	size_t argv0_len;           /* bytes of argv[0] in cmdline; 0 unknown */
 	char exe[PROC_EXE_MAX];     /* "" when unknown */
 	uint64_t tty_nr;
 	int64_t priority, nice;
@@ -96,7 +100,8 @@ struct proc_table {
  * Parses /proc/PID/stat ("pid (comm) state ppid ..."): fills pid, comm,
  * state, ppid, pgrp, session, tty_nr, utime, stime, priority, nice,
  * nthreads, start_ticks and, when present, vsz_kb and rss_kb (pages of
- * page_kb).  Fields past starttime are optional (older kernels).  The
+ * page_kb); sets PROC_F_KTHREAD when the kernel's task flags (field 9)
+ * hold PF_KTHREAD, which no user process can set.  Fields past starttime are optional (older kernels).  The
  * comm may hold spaces and parentheses: the last ')' ends it.  0, or -1
  * with err.
  */
@@ -104,13 +109,15 @@ int proc_stat_parse(
     const char *s, size_t n, long page_kb, struct proc *p, struct err *err);
 /*
  * Parses /proc/PID/status for Uid and Gid (real, effective); sets
- * PROC_F_STATUS when both are found.  Unknown or missing lines are fine.
+ * PROC_F_STATUS when both are found, and PROC_F_SIGIGN with the SigIgn
+ * mask.  Unknown or missing lines are fine.
  * Returns 0, or -1 when no Uid line was found.
  */
 int proc_status_parse(const char *s, size_t n, struct proc *p);
 /*
  * Joins the NUL-separated argv of /proc/PID/cmdline with spaces into
- * p->cmdline (cut at PROC_CMD_MAX, PROC_F_CMD_CUT); sets PROC_F_CMDLINE.
+ * p->cmdline (cut at PROC_CMD_MAX, PROC_F_CMD_CUT) and notes argv[0]'s
+ * length in p->argv0_len; sets PROC_F_CMDLINE.
  */
 void proc_cmdline_parse(const char *s, size_t n, struct proc *p);
 

@@ -106,6 +106,15 @@ process(int procfd, const char *pid, struct procfd_owner *o)
 	return 0;
 }
 
+/* Records pid as one whose descriptors could not be read. */
+static void
+note_denied(struct procfd_map *m, const char *pid)
+{
+	int id = (int)strtol(pid, NULL, 10), created;
+
+	(void)hmap_put(&m->denied, &id, sizeof(id), &created);
+}
+
 /* 1 when comm is one of names (NULL: any). */
 static int
 comm_wanted(const char *comm, const char *const *names)
@@ -135,6 +144,7 @@ procfd_map_build_for(struct procfd_map *m, const char *root,
 
 	memset(m, 0, sizeof(*m));
 	hmap_init(&m->by_inode);
+	hmap_init(&m->denied);
 	if (path_join(procpath, sizeof(procpath), root, "/proc") == -1)
 		return err_set(err, ENAMETOOLONG, "path too long");
 	procfd = open(procpath, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -165,6 +175,8 @@ procfd_map_build_for(struct procfd_map *m, const char *root,
 		dfd =
 		    openat(procfd, fdpath, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (dfd == -1 || (fdd = fdopendir(dfd)) == NULL) {
+			if (dfd == -1 && (errno == EACCES || errno == EPERM))
+				note_denied(m, de->d_name);
 			if (dfd != -1)
 				close(dfd);
 			m->skipped++; /* vanished, or not ours to read */
@@ -202,6 +214,36 @@ procfd_map_build_for(struct procfd_map *m, const char *root,
 	return 0;
 }
 
+int
+procfd_pid_sockets(const char *root, int pid, uint64_t *out, size_t max,
+    size_t *n, struct err *err)
+{
+	char path[PATH_MAX], rel[64];
+	struct dirent *fe;
+	DIR *d;
+
+	*n = 0;
+	snprintf(rel, sizeof(rel), "/proc/%d/fd", pid);
+	if (path_join(path, sizeof(path), root, rel) == -1)
+		return err_set(err, ENAMETOOLONG, "path too long");
+	if ((d = opendir(path)) == NULL)
+		return err_sys(err, errno, "cannot open '%s'", path);
+	while ((fe = readdir(d)) != NULL && *n < max) {
+		char target[64];
+		uint64_t ino;
+		ssize_t k;
+
+		if (fe->d_name[0] == '.')
+			continue;
+		k = readlinkat(dirfd(d), fe->d_name, target, sizeof(target));
+		if (k > 0 && k < (ssize_t)sizeof(target) &&
+		    procfd_parse_link(target, (size_t)k, &ino) == 0)
+			out[(*n)++] = ino;
+	}
+	closedir(d);
+	return 0;
+}
+
 const struct procfd_owner *
 procfd_map_find(const struct procfd_map *m, uint64_t inode)
 {
@@ -216,5 +258,6 @@ procfd_map_release(struct procfd_map *m)
 {
 	free(m->v);
 	hmap_release(&m->by_inode);
+	hmap_release(&m->denied);
 	memset(m, 0, sizeof(*m));
 }

@@ -29,6 +29,8 @@ struct procfd_map {
 	size_t n, cap;
 	struct hmap by_inode; /* inode (8 bytes) -> index + 1 */
 	unsigned skipped;     /* processes that vanished or could not be read */
+	struct hmap denied;   /* pid (int) -> 1: fd directory not ours to read
+	                         (EACCES, EPERM), not gone */
 };
 
 /*
@@ -44,6 +46,13 @@ int procfd_map_build(struct procfd_map *m, const char *root, struct err *err);
  */
 int procfd_map_build_for(struct procfd_map *m, const char *root,
     const char *const *comms, struct err *err);
+/*
+ * The socket inodes among ROOT/proc/PID/fd (at most max into out, *n how
+ * many).  0, or -1 with err (errno EACCES or EPERM: not ours to read;
+ * ENOENT: gone).
+ */
+int procfd_pid_sockets(const char *root, int pid, uint64_t *out, size_t max,
+    size_t *n, struct err *err);
 const struct procfd_owner *procfd_map_find(
     const struct procfd_map *m, uint64_t inode);
 void procfd_map_release(struct procfd_map *m);

@@ -6,15 +6,28 @@
  * else the usual main file): processes against MaxRequestWorkers for
  * prefork, against MaxRequestWorkers / ThreadsPerChild for the threaded
  * MPMs.  WARNING at 80%, CRITICAL at 95% by default.
+ *
+ * Only the children that serve requests count, as server-status counts
+ * them: the master's other children (mod_cgid's daemon, piped loggers
+ * such as rotatelogs, other modules' helper daemons) do not.  A worker
+ * holds the listening sockets it inherited from the master; the helpers
+ * close them (or are other programs).  When descriptors are not ours to
+ * read (not root), mod_cgid's daemon is told by the SIGCHLD it ignores
+ * (it never waits for its CGI children; a worker does).
  */
 #include <limits.h>
 #include <math.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "apache/apache.h"
+#include "base/err.h"
 #include "base/finding.h"
 #include "collect/proc.h"
+#include "collect/procfd.h"
+#include "collect/sock.h"
 #include "conf/conf.h"
 #include "rules/procrules.h"
 #include "rules/procrules_int.h"
@@ -22,9 +35,66 @@
 static const char *const apache_names[] = {
     "apache2", "httpd", "httpd.worker", "httpd.event", NULL};
 
+#define MAX_SOCKS 256 /* socket descriptors compared per process */
+
+/* The master's listening sockets' inodes, to tell workers by. */
+struct master_socks {
+	uint64_t v[MAX_SOCKS];
+	size_t n;
+	int known; /* read, and at least one */
+};
+
+/*
+ * Reads the master's descriptors and keeps its listening sockets (any
+ * other socket it holds, such as a journal stream on stdout, every child
+ * inherits).
+ */
+static void
+master_socks_read(struct master_socks *ms, int pid,
+    const struct sock_table *listening, const char *root)
+{
+	struct err err;
+	size_t k = 0;
+
+	ms->known = 0;
+	if (listening == NULL ||
+	    procfd_pid_sockets(root, pid, ms->v, MAX_SOCKS, &ms->n, &err) == -1)
+		return;
+	for (size_t i = 0; i < ms->n; i++)
+		for (size_t j = 0; j < listening->n; j++)
+			if (listening->v[j].inode == ms->v[i]) {
+				ms->v[k++] = ms->v[i];
+				break;
+			}
+	ms->n = k;
+	ms->known = k > 0;
+}
+
+/* 1 if ch, a child of the master with its name, serves requests. */
+static int
+serves_requests(
+    const struct proc *ch, const struct master_socks *ms, const char *root)
+{
+	uint64_t cs[MAX_SOCKS];
+	struct err err;
+	size_t nc;
+
+	if (ms->known &&
+	    procfd_pid_sockets(root, ch->pid, cs, MAX_SOCKS, &nc, &err) == 0) {
+		for (size_t i = 0; i < nc; i++)
+			for (size_t j = 0; j < ms->n; j++)
+				if (cs[i] == ms->v[j])
+					return 1;
+		return 0;
+	}
+	return !((ch->flags & PROC_F_SIGIGN) &&
+	    (ch->sigign & (UINT64_C(1) << (SIGCHLD - 1))));
+}
+
 static void
 check_master(const struct conf *c, const struct proc_table *t,
-    const struct proc *m, const char *root, struct report *r)
+    const struct proc *m, const struct sock_table *listening, const char *root,
+    struct report *r)
 {
 	char subj[64];
 	const struct conf_node *blk = conf_check(c, "apache-workers", NULL);
@@ -34,7 +104,8 @@ check_master(const struct conf *c, const struct proc_table *t,
 	struct apache_conf ac;
 	struct apache_limits l;
 	struct threshold th;
-	size_t children = 0, threads = 0;
+	size_t children = 0, threads = 0, others = 0, workers;
+	struct master_socks ms;
 	double pct, limit;
 	enum sev sev = SEV_OK;
 	struct finding *f;
@@ -55,12 +126,22 @@ check_master(const struct conf *c, const struct proc_table *t,
 		apache_conf_release(&ac);
 		return;
 	}
-	for (size_t i = 0; i < t->n; i++)
-		if (t->p[i].ppid == m->pid &&
-		    strcmp(t->p[i].comm, m->comm) == 0) {
-			children++;
-			threads += t->p[i].nthreads;
+	master_socks_read(&ms, m->pid, listening, root);
+	for (size_t i = 0; i < t->n; i++) {
+		if (t->p[i].ppid != m->pid)
+			continue;
+		if (strcmp(t->p[i].comm, m->comm) != 0 ||
+		    !serves_requests(&t->p[i], &ms, root)) {
+			others++;
+			continue;
 		}
+		children++;
+		threads += t->p[i].nthreads;
+	}
+	/* server-status's busy and idle workers: a thread per request slot */
+	workers = l.threaded && l.threads_per_child > 0
+	    ? children * (size_t)l.threads_per_child
+	    : children;
 	limit = l.threaded ? (double)l.max_processes : (double)l.max_workers;
 	pct = limit > 0 ? 100.0 * (double)children / limit : 0;
 	conf_threshold(c, "apache-workers", NULL, &th);
@@ -68,6 +149,8 @@ check_master(const struct conf *c, const struct proc_table *t,
 	report_perf(r, "apache_children", (double)children, "",
 	    isnan(th.warn) ? NAN : th.warn * limit / 100,
 	    isnan(th.crit) ? NAN : th.crit * limit / 100, 0, limit);
+	report_perf(r, "apache_workers", (double)workers, "", NAN, NAN, 0,
+	    (double)l.max_workers);
 	sev = !isnan(th.crit) && pct >= th.crit ? SEV_CRITICAL
 	    : !isnan(th.warn) && pct >= th.warn ? SEV_WARNING
 	                                        : SEV_OK;
@@ -79,7 +162,9 @@ check_master(const struct conf *c, const struct proc_table *t,
 		    l.threaded ? " / ThreadsPerChild" : "");
 		if (f != NULL) {
 			finding_ev(f, "children", "%zu", children);
+			finding_ev(f, "workers", "%zu", workers);
 			finding_ev(f, "threads", "%zu", threads);
+			finding_ev(f, "other_children", "%zu", others);
 			finding_ev(f, "limit", "%.0f", limit);
 			finding_ev(f, "mpm", "%s", l.mpm);
 			finding_ev(
@@ -97,6 +182,11 @@ void
 procrules_apache(const struct conf *c, const struct proc_table *t,
     const struct procrules_opts *o, struct report *r)
 {
+	const char *root = o->root ? o->root : "";
+	struct sock_table ls = {0};
+	struct err err;
+	int have_ls = -1; /* not read yet */
+
 	if (!procrules_enabled(c, "apache-workers"))
 		return;
 	for (size_t i = 0; i < t->n; i++) {
@@ -107,6 +197,9 @@ procrules_apache(const struct conf *c, const struct proc_table *t,
 		pp = proc_table_find(t, p->ppid);
 		if (pp != NULL && strcmp(pp->comm, p->comm) == 0)
 			continue; /* a child */
-		check_master(c, t, p, o->root ? o->root : "", r);
+		if (have_ls == -1)
+			have_ls = sock_listening(root, &ls, &err) == 0;
+		check_master(c, t, p, have_ls ? &ls : NULL, root, r);
 	}
+	sock_table_release(&ls);
 }

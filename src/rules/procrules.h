@@ -14,6 +14,8 @@
  *   proc-sniffer       raw or packet socket of a program not on the list
  *   net-promisc        interface in promiscuous mode (not a bridge port)
  *   proc-hidden        PID that answers but is missing from /proc's list
+ *   proc-coverage      processes the checks could not inspect (UNKNOWN:
+ *                      their /proc entries were refused, not root)
  *   stuck-cgi          interpreter of the web server running too long or
  *                      too hot
  *   apache-workers     Apache children against MaxRequestWorkers

@@ -78,6 +78,9 @@ enum name_verdict {
 enum name_verdict procrules_name_verdict(const struct proc *p);
 /* 1 if name looks like a kernel thread's (kworker/0:1, ksoftirqd/1 ...). */
 int procrules_kthread_name(const char *name);
+/* 1 if p's argv[0] is in brackets as ps shows kernel threads
+ * ("[kworker/0:1]"), with or without arguments after it. */
+int procrules_kthread_argv0(const struct proc *p);
 
 /* Parameters of the stuck-CGI rule, from the configuration. */
 struct stuck_params {

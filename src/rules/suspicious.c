@@ -18,6 +18,7 @@
 #include "base/err.h"
 #include "base/fileio.h"
 #include "base/finding.h"
+#include "base/hmap.h"
 #include "collect/hidden.h"
 #include "collect/proc.h"
 #include "collect/procfd.h"
@@ -278,23 +279,56 @@ word_base(const char *s, const char **end)
 	return b;
 }
 
+/* The length of argv[0] at the start of p->cmdline. */
+static size_t
+argv0_len(const struct proc *p)
+{
+	size_t n = p->argv0_len;
+
+	return n == 0 || n > strlen(p->cmdline) ? strcspn(p->cmdline, " ") : n;
+}
+
+int
+procrules_kthread_argv0(const struct proc *p)
+{
+	size_t n = argv0_len(p);
+
+	/* "[kworker/0:1]", also with arguments after it; "[" alone is
+	 * test(1) */
+	return n >= 3 && p->cmdline[0] == '[' &&
+	    memchr(p->cmdline + 2, ']', n - 2) != NULL;
+}
+
+/*
+ * A user process that looks like a kernel thread in ps: named like one,
+ * or an argv[0] in brackets.  Only a real kernel thread has PF_KTHREAD
+ * (PROC_F_KTHREAD), so the executable need not be readable to tell; a
+ * process with neither a command line nor an executable (a zombie) is
+ * not judged.
+ */
+static int
+poses_as_kthread(const struct proc *p)
+{
+	if ((p->flags & PROC_F_KTHREAD) || !(p->flags & PROC_F_CMDLINE) ||
+	    (p->cmdline[0] == '\0' &&
+	        (!(p->flags & PROC_F_EXE) || p->exe[0] == '\0')))
+		return 0;
+	return procrules_kthread_name(p->comm) || procrules_kthread_argv0(p);
+}
+
 enum name_verdict
 procrules_name_verdict(const struct proc *p)
 {
 	char path[PROC_EXE_MAX];
 	const char *base, *a0, *a0e, *a1, *a1e;
-	size_t clen = strlen(p->comm), n;
+	size_t clen = strlen(p->comm);
 
+	if (poses_as_kthread(p))
+		return NAME_KTHREAD;
 	if (!(p->flags & PROC_F_EXE) || p->exe[0] == '\0' ||
 	    (p->flags & PROC_F_KTHREAD) || !(p->flags & PROC_F_CMDLINE) ||
 	    p->comm[0] == '\0')
 		return NAME_OK;
-	/* a user process (it has an executable) that looks like a kernel
-	 * thread in ps: named like one, or a "[...]" command line */
-	n = strlen(p->cmdline);
-	if (procrules_kthread_name(p->comm) ||
-	    (n >= 2 && p->cmdline[0] == '[' && p->cmdline[n - 1] == ']'))
-		return NAME_KTHREAD;
 	procrules_exe_path(p->exe, path, sizeof(path));
 	base = procrules_base(path);
 	if (comm_eq(p->comm, base, strlen(base)))
@@ -450,8 +484,12 @@ check_name(const struct conf *c, const struct proc *p, struct report *r)
 	pid_subject(subj, sizeof(subj), p);
 	if (v == NAME_KTHREAD)
 		f = report_add(r, SEV_CRITICAL, "proc-name-mismatch", subj,
-		    "pid %d poses as a kernel thread ('%s') but runs %s",
-		    p->pid, p->comm, path);
+		    "pid %d poses as a kernel thread ('%.*s') but runs %s",
+		    p->pid,
+		    procrules_kthread_name(p->comm) ? (int)strlen(p->comm)
+		                                    : (int)argv0_len(p),
+		    procrules_kthread_name(p->comm) ? p->comm : p->cmdline,
+		    path[0] ? path : "a program (executable not readable)");
 	else
 		f = report_add(r, SEV_WARNING, "proc-name-mismatch", subj,
 		    "pid %d calls itself '%s' but runs %s", p->pid, p->comm,
@@ -531,9 +569,84 @@ listen_one(const struct sock_entry *e, struct listen_walk *w)
 	}
 }
 
+/* 1 if p counts as not inspected: its executable was not ours to read. */
+static int
+exe_denied(const struct proc *p)
+{
+	return (p->flags & PROC_F_EXE_DENIED) && p->state != 'Z' &&
+	    !(p->flags & PROC_F_KTHREAD);
+}
+
+struct denied_walk {
+	const struct proc_table *t;
+	unsigned n;
+};
+
+/* Counts a pid whose descriptors were not ours to read, once: not when
+ * its executable was not either (counted already), not a zombie (it
+ * holds none), not one missing from the table (its stat was not
+ * readable: counted in t->unreadable). */
+static int
+count_fd_denied(struct hmap_entry *e, void *arg)
+{
+	struct denied_walk *w = arg;
+	const struct proc *p;
+	int pid;
+
+	memcpy(&pid, e->key, sizeof(pid));
+	p = proc_table_find(w->t, pid);
+	if (p != NULL && !exe_denied(p) && p->state != 'Z' &&
+	    !(p->flags & PROC_F_KTHREAD))
+		w->n++;
+	return 0;
+}
+
+/*
+ * Partial coverage: processes whose /proc entries the checks need were
+ * not ours to read (run as another user than root: NRPE's nagios).  One
+ * UNKNOWN finding with the count, so that missing root's processes is
+ * never an OK.
+ */
+static void
+report_coverage(const struct conf *c, const struct proc_table *t,
+    unsigned fd_denied, struct report *r)
+{
+	static const char *const exe_checks[] = {"proc-exe-deleted",
+	    "proc-exe-location", "proc-exe-writable", "proc-name-mismatch",
+	    NULL};
+	unsigned exe = 0, n;
+	struct finding *f;
+	int want_exe = 0;
+
+	for (const char *const *k = exe_checks; *k != NULL; k++)
+		want_exe |= procrules_enabled(c, *k);
+	if (!want_exe && !procrules_enabled(c, "proc-listener") &&
+	    !procrules_enabled(c, "proc-sniffer"))
+		return;
+	if (want_exe)
+		for (size_t i = 0; i < t->n; i++)
+			exe += (unsigned)exe_denied(&t->p[i]);
+	n = exe + fd_denied + t->unreadable;
+	if (n == 0)
+		return;
+	f = report_add(r, SEV_UNKNOWN, "proc-coverage", "processes",
+	    "%u process%s could not be inspected: %s", n, n == 1 ? "" : "es",
+	    geteuid() == 0 ? "the kernel refused even root (capabilities "
+	                     "root lacks here, or a security module)"
+	                   : "run as root");
+	if (f == NULL)
+		return;
+	finding_ev(f, "processes", "%u", n);
+	finding_ev(f, "exe_unreadable", "%u", exe);
+	finding_ev(f, "fd_unreadable", "%u", fd_denied);
+	finding_ev(f, "stat_unreadable", "%u", t->unreadable);
+	finding_ev(f, "uid", "%u", (unsigned)geteuid());
+}
+
+/* Sockets; *fd_denied: processes whose descriptors could not be read. */
 static void
 check_sockets(const struct conf *c, const struct proc_table *t,
-    const char *root, struct report *r)
+    const char *root, struct report *r, unsigned *fd_denied)
 {
 	int want_listen = procrules_enabled(c, "proc-listener");
 	int want_sniff = procrules_enabled(c, "proc-sniffer");
@@ -547,6 +660,12 @@ check_sockets(const struct conf *c, const struct proc_table *t,
 		report_add(r, SEV_UNKNOWN, "proc-listener", "sockets",
 		    "cannot map sockets to processes: %s", err.msg);
 		return;
+	}
+	{
+		struct denied_walk dw = {t, 0};
+
+		(void)hmap_each(&m.denied, count_fd_denied, &dw);
+		*fd_denied = dw.n;
 	}
 	if (want_listen) {
 		struct sock_table st = {0};
@@ -692,6 +811,7 @@ procrules_suspicious(const struct conf *c, const struct proc_table *t,
     const struct procrules_opts *o, struct report *r)
 {
 	const char *root = o->root ? o->root : "";
+	unsigned fd_denied = 0;
 
 	for (size_t i = 0; i < t->n; i++) {
 		const struct proc *p = &t->p[i];
@@ -701,7 +821,8 @@ procrules_suspicious(const struct conf *c, const struct proc_table *t,
 		check_exe(c, p, root, r);
 		check_name(c, p, r);
 	}
-	check_sockets(c, t, root, r);
+	check_sockets(c, t, root, r, &fd_denied);
+	report_coverage(c, t, fd_denied, r);
 	check_promisc(c, root, r);
 	check_hidden(c, o, r);
 }

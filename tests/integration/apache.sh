@@ -93,6 +93,58 @@ check_match "status with Allow from all is CRITICAL" '"severity":"CRITICAL","che
 check_match "CGI directory open to everyone" '"check":"apache-cgi-open","subject":"[^"]*backend.conf:34"' "$OUT"
 check_nomatch "cgi-bin limited by Allow from the front server is not" 'backend.conf:25"' "$OUT"
 check_match "ExecCGI under the document root" '"check":"apache-exec-cgi","subject":"[^"]*backend.conf:21"' "$OUT"
+# --- CGI restricted by .htaccess, with the real apache2 as the reference ---
+# 127.0.0.1 is let in, 127.0.0.2 (another client on loopback) is not,
+# where AllowOverride lets httpd read the .htaccess beside the scripts.
+if [ "$(id -u)" = 0 ] && [ -f "$MODS/mod_access_compat.so" ] && command -v curl >/dev/null; then
+	. "$(dirname "$0")/lib-servers.sh"
+	d="$TMP/ht"
+	mkdir -p "$d/cgi-bin" "$d/auth-bin" "$d/open-bin"
+	for b in cgi-bin auth-bin open-bin; do
+		printf '#!/bin/sh\nprintf "Content-Type: text/plain\\r\\n\\r\\nhello\\n"\n' >"$d/$b/hello"
+		chmod 755 "$d/$b" "$d/$b/hello"
+	done
+	printf 'Order Deny,Allow\nDeny from all\nAllow from 127.0.0.1\n' >"$d/cgi-bin/.htaccess"
+	printf 'Require ip 127.0.0.1\n' >"$d/auth-bin/.htaccess"
+	cp "$d/cgi-bin/.htaccess" "$d/open-bin/.htaccess"
+	chmod 644 "$d"/*/.htaccess
+	cat >"$TMP/ht.conf" <<EOF
+LoadModule access_compat_module $MODS/mod_access_compat.so
+ServerTokens Prod
+ScriptAlias /cgi-bin/ $d/cgi-bin/
+ScriptAlias /auth-bin/ $d/auth-bin/
+ScriptAlias /open-bin/ $d/open-bin/
+<Directory $d/cgi-bin>
+    AllowOverride Limit
+    Require all granted
+</Directory>
+<Directory $d/auth-bin>
+    AllowOverride AuthConfig
+    Require all granted
+</Directory>
+<Directory $d/open-bin>
+    AllowOverride None
+    Require all granted
+</Directory>
+EOF
+	port=$(free_port)
+	if start_apache "$d" "$port" "$TMP/ht.conf"; then
+		code() { curl -s -o /dev/null -w '%{http_code}' --interface "$1" "http://127.0.0.1:$port/$2/hello"; }
+		check_eq "htaccess: apache2 runs the CGI for 127.0.0.1" 200 "$(code 127.0.0.1 cgi-bin)"
+		check_eq "htaccess: Deny from all in cgi-bin/.htaccess refuses 127.0.0.2" 403 "$(code 127.0.0.2 cgi-bin)"
+		check_eq "htaccess: Require ip in auth-bin/.htaccess lets 127.0.0.1 in" 200 "$(code 127.0.0.1 auth-bin)"
+		check_eq "htaccess: and refuses 127.0.0.2" 403 "$(code 127.0.0.2 auth-bin)"
+		check_eq "htaccess: with AllowOverride None apache2 ignores open-bin/.htaccess" 200 "$(code 127.0.0.2 open-bin)"
+		run "$SAKIMORI" audit apache --json "$d/httpd.conf"
+		open=$(jq -r 'select(.check == "apache-cgi-open") | .evidence.directory' <<<"$OUT")
+		check_nomatch "htaccess: cgi-bin (Order/Deny/Allow in .htaccess) is not called open" "^$d/cgi-bin\$" "$open"
+		check_nomatch "htaccess: auth-bin (Require ip in .htaccess) is not called open" "^$d/auth-bin\$" "$open"
+		check_match "htaccess: open-bin, whose .htaccess apache2 ignores, is" "^$d/open-bin\$" "$open"
+	else
+		not_ok "htaccess: apache2 starts"
+	fi
+fi
+
 run "$SAKIMORI" audit bogus
 check_eq "unknown audit target: exit 64" 64 "$RC"
 

@@ -3,7 +3,9 @@
 # the test owns; stopped by the test's cleanup hooks.  Source after lib.sh.
 #
 #   start_apache DIR PORT [EXTRA_CONF_FILE]   Debian's apache2, mpm_prefork
-#                                             (cgi works), DocumentRoot DIR/htdocs
+#                                             (cgi works), DocumentRoot DIR/htdocs;
+#                                             APACHE_MPM=event|worker and
+#                                             APACHE_CGI=cgid choose others
 #   start_postfix DIR PORT                    Debian's postfix, loopback only,
 #                                             no relay, log in DIR/maillog
 #                                             (postfix -c DIR/etc: config, queue,
@@ -14,6 +16,7 @@
 # start_apache DIR PORT [EXTRA]: the instance's pid file is DIR/httpd.pid.
 start_apache() {
 	local dir=$1 port=$2 extra=${3:-} mods=/usr/lib/apache2/modules m
+	local mpm=${APACHE_MPM:-prefork} cgi=${APACHE_CGI:-cgi}
 	mkdir -p "$dir/htdocs" "$dir/logs"
 	{
 		echo "ServerRoot $dir"
@@ -27,7 +30,7 @@ start_apache() {
 		echo "Group www-data"
 		echo "Mutex file:$dir"
 		echo "DefaultRuntimeDir $dir"
-		for m in mpm_prefork authz_core authz_host alias mime dir log_config cgi status unixd; do
+		for m in mpm_$mpm authz_core authz_host alias mime dir log_config $cgi status unixd; do
 			[ -f "$mods/mod_$m.so" ] && echo "LoadModule ${m}_module $mods/mod_$m.so"
 		done
 		echo "TypesConfig /etc/mime.types"

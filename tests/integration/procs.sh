@@ -3,7 +3,9 @@
 # processes: a copy of sleep run from /tmp and then deleted, a listener on
 # an unexpected port, a process renamed with prctl(PR_SET_NAME) as a
 # kernel thread and one renamed as another daemon are each reported by
-# plain "sakimori check" (and by ps --suspicious); the machine's ordinary
+# plain "sakimori check" (and by ps --suspicious), as is a sleep run with
+# argv[0] "[kworker/0:1]"; run as nobody, the checks say how many of
+# root's processes they could not inspect (UNKNOWN); the machine's ordinary
 # processes are not: a real sshd, a real cron, real apache2 workers, an
 # ordinary sleep, and the test runner (this shell, meson's python).  Bad
 # input: command lines with terminal escapes and invalid UTF-8 are printed
@@ -53,6 +55,10 @@ bg $PY -c "
 import ctypes, time
 ctypes.CDLL(None).prctl(15, b'sshd', 0, 0, 0); time.sleep(300)"
 posing=$!
+# ps shows a kernel thread's name in brackets: a user program may pose as
+# one through argv[0] alone, with arguments after it
+bg bash -c 'exec -a "[kworker/0:1]" /bin/sleep 300'
+bracketed=$!
 # --- ordinary processes ---
 bg sleep 300
 ordinary=$!
@@ -110,14 +116,34 @@ judge() { # judge WHAT: the assertions on one run's JSON in OUT
 	check_match "$1: an IPv6 listener's address in RFC 5952 form" "\"address\":\"\\[::\\]:$port6\"" "$(finding proc-listener $listener6)"
 	check_match "$1: the process renamed as a kernel thread is reported" 'CRITICAL.*kworker/1:2' "$(finding proc-name-mismatch $renamed)"
 	check_match "$1: the python calling itself sshd is reported" "WARNING.*calls itself 'sshd'" "$(finding proc-name-mismatch $posing)"
+	check_match "$1: sleep run as '[kworker/0:1] 300' is reported as posing as a kernel thread" "CRITICAL.*poses as a kernel thread \\('\\[kworker/0:1\\]'\\) but runs /usr/bin/sleep" "$(finding proc-name-mismatch $bracketed)"
 	for p in $ordinary $escaped $sshd_pid $cron_pid $apache_pids $runner; do
 		check_eq "$1: pid $p ($(cat /proc/$p/comm 2>/dev/null), ordinary) is not reported" "" "$(named $p)"
 	done
 }
 
+# Processes the kernel does not let even root inspect (capabilities root
+# lacks in a container, a security module): the reference for root's
+# partial-coverage count.
+denied_to_root() {
+	local p n=0
+	for p in /proc/[0-9]*; do
+		[ "$(awk '{ print $3 }' "$p/stat" 2>/dev/null)" = Z ] && continue
+		readlink -v "$p/exe" 2>&1 >/dev/null | grep -q 'Permission denied' && n=$((n + 1))
+	done
+	echo "$n"
+}
+coverage() { jq -c 'select(.check == "proc-coverage")' <<<"$OUT"; }
+ref=$(denied_to_root)
 run "$SAKIMORI" check --interval 0 --json
 check "plain check exits CRITICAL (2) with the suspects ($RC)" [ "$RC" -eq 2 ]
 judge "check"
+if [ "$ref" -eq 0 ]; then
+	check_eq "as root every process is inspected (no proc-coverage finding)" "" "$(coverage)"
+else
+	check_match "as root, only the $ref process(es) the kernel refuses even root are uninspected" "\"exe_unreadable\":\"$ref\"" "$(coverage)"
+	check_match "and the message does not ask to run as root" 'the kernel refused even root' "$(coverage)"
+fi
 check_nomatch "nothing is hidden on this machine" '"check":"proc-hidden","subject"' "$OUT"
 check_match "the summary follows the findings" '"type":"summary"' "$(tail -n 1 <<<"$OUT")"
 
@@ -127,6 +153,35 @@ judge "ps --suspicious"
 
 run "$SAKIMORI" check --suspicious --interval 0 --json
 check_match "check --suspicious (kept for old scripts) reports the same" "\"check\":\"proc-exe-deleted\",\"subject\":\"pid $deleted\"" "$OUT"
+
+# --- as another user (NRPE runs plugins as nagios) ---
+# root's processes (the suspects above) cannot be inspected: the run says
+# so (UNKNOWN, exit 3) instead of passing them as clean.
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	ubin=$(mktemp -d /run/sakimori-procs.XXXXXX) # not a temporary directory
+	cleanup "rm -rf '$ubin'"
+	cp "$SAKIMORI" "$ubin/sakimori"
+	chmod 755 "$ubin" "$ubin/sakimori" "$TMP"
+	# the posers are visible to anyone by their names: judged above
+	{ cat "$TMP/procs.conf"; echo 'check proc-name-mismatch { disable }'; } >"$TMP/nobody.conf"
+	chmod 644 "$TMP/nobody.conf"
+	as_nobody() {
+		run setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		    env SAKIMORI_CONFIG="$TMP/nobody.conf" SAKIMORI_STATE_DIR=/nonexistent \
+		    "$ubin/sakimori" "$@"
+	}
+	for cmd in "check --interval 0" "ps --suspicious"; do
+		as_nobody $cmd --json
+		check_eq "as nobody, $cmd exits UNKNOWN (3)" 3 "$RC"
+		check_match "as nobody, $cmd says how many processes it could not inspect" '"severity":"UNKNOWN","check":"proc-coverage","subject":"processes","message":"[0-9]+ process(es)? could not be inspected: run as root"' "$OUT"
+		n=$(coverage | jq -r '.evidence.processes')
+		check "as nobody, $cmd counts root's suspects among them (${n:-none} >= 5)" [ "${n:-0}" -ge 5 ]
+		check_eq "as nobody, $cmd reports nothing about root's /tmp sleep" "" "$(named $deleted)"
+	done
+	as_nobody ps --suspicious
+	check_match "as nobody, the table says it too" 'UNKNOWN +proc-coverage +processes +[0-9]+ processes could not be inspected: run as root' "$OUT"
+	chmod 700 "$TMP"
+fi
 
 # allow lists: by port, by executable path, by command name
 printf 'check proc-listener { allow "%s" }\n' "$port" >>"$TMP/procs.conf"

@@ -6,7 +6,9 @@
 # the grace period), the owner of the script gets a mail (recorded by
 # fake-sendmail) and the audit log has the entry.  The same instance,
 # configured for 2 workers, is reported by apache-workers against the
-# limit in its own configuration.
+# limit in its own configuration; with mod_cgid (prefork and event) and a
+# piped logger, apache-workers counts what the instance's server-status
+# counts, as root and as nobody.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-servers.sh"
 [ -x /usr/sbin/apache2 ] || skip_all "apache2 is not installed"
@@ -96,6 +98,87 @@ check_match "the mail says why" "it ran for [0-9]+ s" "$(cat "$FAKE_SENDMAIL_OUT
 audit=$(cat "$SAKIMORI_STATE_DIR/audit.log" 2>/dev/null)
 check_match "the audit log has the kill" "\"action\":\"kill\".*rule:stuck-cgi.*pid $cgi" "$audit"
 check_match "and the mail" "\"action\":\"mail\".*pid $cgi" "$audit"
+
+# --- apache-workers counts what server-status counts ---
+# mod_cgid's daemon and a piped logger (rotatelogs) are children of the
+# master too, but serve no request; under a threaded MPM each child holds
+# ThreadsPerChild workers.  The reference is the instance's own
+# server-status (mod_status on loopback), taken as root and as nobody
+# (who cannot read the processes' descriptors).
+cat >"$TMP/workers.conf" <<EOF
+check apache-workers { warning 1; critical 100 }
+check stuck-cgi { disable }
+check load { disable }
+check inventory { disable }
+$(process_checks_off)
+EOF
+workers_run() { # workers_run root|nobody: sakimori check into OUT
+	if [ "$1" = root ]; then
+		run "$SAKIMORI" -f "$TMP/workers.conf" check --interval 0 --json
+	else
+		run setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		    env SAKIMORI_STATE_DIR=/nonexistent "$SAKIMORI" \
+		    -f "$TMP/workers.conf" check --interval 0 --json
+	fi
+}
+for mpm in prefork event; do
+	[ -f /usr/lib/apache2/modules/mod_cgid.so ] && [ -x /usr/bin/rotatelogs ] &&
+	    command -v curl >/dev/null && command -v setpriv >/dev/null || break
+	d="$TMP/cgid-$mpm"
+	mkdir -p "$d/logs"
+	cat >"$d/extra.conf" <<EOF
+ServerLimit 4
+StartServers 3
+<IfModule mpm_prefork_module>
+    MinSpareServers 1
+    MaxSpareServers 10
+</IfModule>
+<IfModule mpm_event_module>
+    ThreadsPerChild 5
+    MinSpareThreads 5
+    MaxSpareThreads 100
+</IfModule>
+MaxRequestWorkers 20
+CustomLog "|/usr/bin/rotatelogs $d/logs/access.%Y 86400" common
+<Location /server-status>
+    SetHandler server-status
+    Require ip 127.0.0.1
+</Location>
+EOF
+	port=$(free_port)
+	if ! APACHE_MPM=$mpm APACHE_CGI=cgid start_apache "$d" "$port" "$d/extra.conf"; then
+		not_ok "$mpm: apache2 with mod_cgid starts"
+		continue
+	fi
+	master=$(cat "$d/httpd.pid")
+	sleep 1 # the children settle
+	check "$mpm: mod_cgid's daemon runs beside the workers" [ -S "$d/cgisock.$master" ]
+	check "$mpm: and rotatelogs" [ -n "$(pgrep -x rotatelogs -P "$master")" ]
+	chmod 755 "$TMP"
+	chmod 644 "$TMP/workers.conf"
+	for who in root nobody; do
+		# three tries, for a moment when no child is spawned or ended
+		# between the two counts
+		for try in 1 2 3; do
+			st=$(curl -s "http://127.0.0.1:$port/server-status?auto")
+			ref=$(awk -F': ' '/^(BusyWorkers|IdleWorkers):/ { n += $2 } END { print n + 0 }' <<<"$st")
+			want=$(pgrep -x apache2 -P "$master" | wc -l)
+			workers_run $who
+			f=$(jq -c --arg s "apache2 pid $master" \
+			    'select(.check == "apache-workers" and .subject == $s)' <<<"$OUT")
+			got=$(jq -r '.evidence.workers' <<<"$f")
+			[ "$got" = "$ref" ] && break
+			sleep 1
+		done
+		check_eq "$mpm, as $who: the workers counted equal server-status's busy + idle" "$ref" "$got"
+		check_eq "$mpm, as $who: the processes counted leave mod_cgid's daemon out ($((want - 1)) of $want apache2 children)" \
+		    "$((want - 1))" "$(jq -r '.evidence.children' <<<"$f")"
+		check_eq "$mpm, as $who: the daemon and rotatelogs are the other children" \
+		    2 "$(jq -r '.evidence.other_children' <<<"$f")"
+	done
+	chmod 700 "$TMP"
+	kill "$master"
+done
 
 # a process that is not the web server's is left alone however long
 sleep 300 &

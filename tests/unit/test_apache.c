@@ -341,6 +341,58 @@ audit_backend(void **state)
 	apache_conf_release(&c);
 }
 
+/* CGI directories restricted by .htaccess files, where AllowOverride
+ * (or AllowOverrideList) lets httpd read them. */
+static void
+audit_htaccess(void **state)
+{
+	struct apache_opts o = opts_none();
+	struct apache_conf c;
+	struct report r;
+	const struct apache_htaccess *ht[4];
+	const struct finding *f;
+
+	(void)state;
+	o.root = FX "/htaccess";
+	assert_int_equal(apache_conf_load(&c, "/etc/httpd.conf", &o), 0);
+	/* the access files of the CGI directories were read (none above) */
+	assert_int_equal(apache_htaccess_of(&c, "/srv/www/cgi-bin", ht, 4), 1);
+	assert_string_equal(ht[0]->file, "/srv/www/cgi-bin/.htaccess");
+	assert_int_equal(apache_htaccess_of(&c, "/srv/www", ht, 4), 0);
+	report_init(&r);
+	apache_audit(&c, &r);
+	/* AllowOverride Limit: Order Deny,Allow / Deny from all / Allow
+	 * from 127.0.0.1 */
+	assert_null(find(&r, "apache-cgi-open", "httpd.conf:11"));
+	/* AllowOverride AuthConfig: Require ip */
+	assert_null(find(&r, "apache-cgi-open", "httpd.conf:12"));
+	/* AllowOverride None: httpd never reads the same .htaccess */
+	f = find(&r, "apache-cgi-open", "httpd.conf:13");
+	assert_non_null(f);
+	assert_string_equal(
+	    finding_ev_get(f, "directory"), "/srv/www/open-bin");
+	/* AllowOverrideList Order Deny Allow */
+	assert_null(find(&r, "apache-cgi-open", "httpd.conf:14"));
+	report_release(&r);
+	apache_conf_release(&c);
+
+	/* an access file's Include, LoadModule and Define act on nothing;
+	 * Require there is kept */
+	o = opts_none();
+	assert_int_equal(apache_conf_load_string(&c, "m.conf", "", 0, &o), 0);
+	assert_int_equal(apache_htaccess_parse(&c, "/x", "/x/.htaccess",
+	                     "LoadModule cgi_module m.so\nDefine X\n"
+	                     "Include /etc/passwd\nRequire all denied\n",
+	                     75),
+	    0);
+	assert_false(apache_module_loaded(&c, "cgi_module"));
+	assert_false(apache_defined(&c, "X"));
+	assert_int_equal(apache_htaccess_of(&c, "/x", ht, 4), 1);
+	assert_int_equal(ht[0]->root.nchild, 4);
+	assert_int_equal(c.nfiles, 1);
+	apache_conf_release(&c);
+}
+
 static void
 audit_open_defaults(void **state)
 {
@@ -433,6 +485,7 @@ main(void)
 	    cmocka_unit_test(quotes_continuations_and_vars),
 	    cmocka_unit_test(debian_envvars),
 	    cmocka_unit_test(audit_backend),
+	    cmocka_unit_test(audit_htaccess),
 	    cmocka_unit_test(audit_open_defaults),
 	    cmocka_unit_test(garbage_does_not_crash),
 	    cmocka_unit_test(cmdline_conf),

@@ -479,8 +479,40 @@ proc_stat_parse_edges(void **state)
 	}
 	memset(&p, 0, sizeof(p));
 	assert_int_equal(proc_status_parse("Name:\tx\n", 8, &p), -1);
+	{
+		/* mod_cgid's daemon ignores SIGCHLD (17: bit 16) */
+		static const char st[] = "Uid:\t33\t33\t33\t33\n"
+		                         "Gid:\t33\t33\t33\t33\n"
+		                         "SigBlk:\t0000000000000000\n"
+		                         "SigIgn:\t0000000000010000\n";
+
+		assert_int_equal(proc_status_parse(st, sizeof(st) - 1, &p), 0);
+		assert_true(p.flags & PROC_F_SIGIGN);
+		assert_int_equal(p.sigign, 0x10000);
+		assert_int_equal(p.euid, 33);
+	}
 	proc_cmdline_parse("a\0b\0\0", 5, &p);
 	assert_string_equal(p.cmdline, "a b");
+	assert_int_equal(p.argv0_len, 1);
+	proc_cmdline_parse("[kworker/0:1] x\0"
+	                   "900",
+	    19, &p);
+	assert_string_equal(p.cmdline, "[kworker/0:1] x 900");
+	assert_int_equal(p.argv0_len, 15); /* the space is argv[0]'s own */
+	/* PF_KTHREAD (0x00200000) in the task flags, field 9, marks a
+	 * kernel thread whatever its parent; a parent of 2 does not */
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(proc_stat_parse("5 (kworker/0:0) I 2 0 0 0 -1 "
+	                                 "69238880 0 0 0 0 0 0 0 0 20 0 1 0 30",
+	                     65, 4, &p, &err),
+	    0);
+	assert_true(p.flags & PROC_F_KTHREAD);
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(proc_stat_parse("6 (sleep) S 2 0 0 0 -1 4194304 0 0 "
+	                                 "0 0 0 0 0 0 20 0 1 0 30",
+	                     58, 4, &p, &err),
+	    0);
+	assert_false(p.flags & PROC_F_KTHREAD);
 }
 
 /*

@@ -149,6 +149,30 @@ name_verdicts(void **state)
 	assert_int_equal(procrules_name_verdict(&p), NAME_KTHREAD);
 	rec(&p, 22, "perl", "/usr/bin/perl", "[kthreadd]");
 	assert_int_equal(procrules_name_verdict(&p), NAME_KTHREAD);
+	/* exec -a "[kworker/0:1]" /bin/sleep 900: argv[0] in brackets with
+	 * arguments after it */
+	rec(&p, 24, "sleep", "/usr/bin/sleep", "[kworker/0:1] 900");
+	p.argv0_len = 13;
+	assert_int_equal(procrules_name_verdict(&p), NAME_KTHREAD);
+	/* argv[0] "[kworker/0:1] x" (a space inside it) */
+	rec(&p, 25, "sleep", "/usr/bin/sleep", "[kworker/0:1] x 900");
+	p.argv0_len = 15;
+	assert_true(procrules_kthread_argv0(&p));
+	/* ... also when the executable is not ours to read: only a real
+	 * kernel thread has PF_KTHREAD */
+	rec(&p, 26, "sleep", "", "[kworker/0:1] 900");
+	p.flags = PROC_F_CMDLINE | PROC_F_EXE_DENIED;
+	assert_int_equal(procrules_name_verdict(&p), NAME_KTHREAD);
+	/* test(1) run as "[": argv[0] is "[" alone */
+	rec(&p, 27, "[", "/usr/bin/[", "[ -f /etc/passwd ]");
+	p.argv0_len = 1;
+	assert_false(procrules_kthread_argv0(&p));
+	assert_int_equal(procrules_name_verdict(&p), NAME_OK);
+	/* a zombie: no command line, no executable; not judged */
+	rec(&p, 28, "kworker/9:9", "", "");
+	p.flags = PROC_F_CMDLINE;
+	p.state = 'Z';
+	assert_int_equal(procrules_name_verdict(&p), NAME_OK);
 	/* real kernel threads have no executable and are not judged */
 	rec(&p, 2, "kthreadd", "", "");
 	p.flags = PROC_F_KTHREAD;
