@@ -21,6 +21,7 @@
 
 #define ZIN_SIZE (256 * 1024)   /* compressed bytes read at a time */
 #define BUF_SLACK (1024 * 1024) /* buffer beyond the longest line */
+#define SMALL_SLACK 4096        /* the least, for a small file */
 
 int
 linesrc_open_path(const char *path, struct stat *st, struct err *err)
@@ -121,7 +122,7 @@ gz_fill(struct linesrc *ls, char *out, size_t n, struct err *err)
 
 			memmove(ls->zin, z->next_in, z->avail_in);
 			k = read_some(ls->fd, ls->zin + z->avail_in,
-			    ZIN_SIZE - z->avail_in);
+			    ls->zcap - z->avail_in);
 			if (k < 0)
 				return fail_sys(ls, err, errno);
 			z->next_in = ls->zin;
@@ -184,7 +185,7 @@ sniff(struct linesrc *ls, struct err *err)
 	/* at most what the inflate input holds, should it be gzip */
 	while (ls->have < 2) {
 		ssize_t k =
-		    read_some(ls->fd, ls->buf + ls->have, ZIN_SIZE - ls->have);
+		    read_some(ls->fd, ls->buf + ls->have, ls->zcap - ls->have);
 
 		if (k < 0)
 			return fail_sys(ls, err, errno);
@@ -198,7 +199,7 @@ sniff(struct linesrc *ls, struct err *err)
 	    (unsigned char)ls->buf[1] != 0x8b)
 		return 0;
 	z = calloc(1, sizeof(*z));
-	ls->zin = malloc(ZIN_SIZE);
+	ls->zin = malloc(ls->zcap);
 	ls->z = z;
 	if (z == NULL || ls->zin == NULL)
 		return fail_sys(ls, err, ENOMEM);
@@ -220,13 +221,25 @@ int
 linesrc_open_fd(struct linesrc *ls, int fd, const char *name,
     const struct linesrc_opts *o, struct err *err)
 {
+	struct stat st;
+
 	memset(ls, 0, sizeof(*ls));
 	ls->fd = fd;
 	snprintf(ls->name, sizeof(ls->name), "%s", name);
 	ls->max_line =
 	    o != NULL && o->max_line > 0 ? o->max_line : LINESRC_MAX_DEFAULT;
 	ls->cr = o != NULL ? o->cr : LINESRC_CR_STRIP;
+	/* buffers for a small file as small (a rotated log's .1 may be a
+	 * few bytes), for the rest large reads */
 	ls->cap = ls->max_line + BUF_SLACK;
+	ls->zcap = ZIN_SIZE;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_size < BUF_SLACK) {
+		ls->zcap = (size_t)st.st_size + SMALL_SLACK;
+		if (ls->zcap > ZIN_SIZE)
+			ls->zcap = ZIN_SIZE;
+		ls->cap = ls->max_line + (size_t)st.st_size + SMALL_SLACK;
+	}
 	ls->buf = malloc(ls->cap);
 	if (ls->buf == NULL) {
 		close(fd);

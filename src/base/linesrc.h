@@ -43,6 +43,7 @@ struct linesrc {
 	int gzip; /* the bytes are gzip-compressed */
 	void *z;  /* the inflate state when gzip */
 	unsigned char *zin;
+	size_t zcap;      /* of zin */
 	int zeof, zend;   /* raw input at its end; a gzip member ended */
 	const char *zbad; /* corrupt: zlib's message, after the output */
 	char *buf;
