@@ -42,8 +42,6 @@ linesrc_open_path(const char *path, struct stat *st, struct err *err)
 		close(fd);
 		return err_sys(err, EISDIR, "cannot read '%s'", path);
 	}
-	if (S_ISREG(st->st_mode))
-		return fd;
 	if (S_ISFIFO(st->st_mode)) {
 		/* Wait for a writer (it may open the FIFO after us): poll
 		 * reports a hang-up only once a writer came and went. */
@@ -52,6 +50,7 @@ linesrc_open_path(const char *path, struct stat *st, struct err *err)
 		while (poll(&p, 1, -1) == -1 && errno == EINTR)
 			;
 	}
+	/* then reads that wait for data, as on any descriptor */
 	fl = fcntl(fd, F_GETFL);
 	if (fl == -1 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1) {
 		int e = errno;
@@ -149,7 +148,7 @@ gz_fill(struct linesrc *ls, char *out, size_t n, struct err *err)
 			ls->zend = 1;
 		else if (r == Z_MEM_ERROR)
 			return fail_sys(ls, err, ENOMEM);
-		else if (r != Z_OK && r != Z_BUF_ERROR) {
+		else if (r != Z_OK && (r != Z_BUF_ERROR || z->avail_in > 0)) {
 			ls->zbad =
 			    z->msg != NULL ? z->msg : "invalid compressed data";
 			if (z->avail_out == n) /* else first what came out */
