@@ -1,6 +1,7 @@
 /*
  * dl_zlib.c - the zlib functions sakimori calls (reading gzip-compressed
- * rotated logs), loaded from libz at their first call (see dynlib.h).
+ * rotated logs: inflate in base/linesrc.c, the gz* file functions in the
+ * follower), loaded from libz at their first call (see dynlib.h).
  * The declarations are zlib's own, so a changed signature fails the
  * build.
  */
@@ -21,7 +22,11 @@
 	X(gzdopen)                                                             \
 	X(gzerror)                                                             \
 	X(gzopen)                                                              \
-	X(gzread)
+	X(gzread)                                                              \
+	X(inflate)                                                             \
+	X(inflateEnd)                                                          \
+	X(inflateInit2_)                                                       \
+	X(inflateReset)
 
 DYNLIB_DEFINE(ZLIB_FUNCS, DL_ZLIB_SONAME, "zlib1g");
 
@@ -59,4 +64,30 @@ int ZEXPORT
 gzread(gzFile file, voidp buf, unsigned len)
 {
 	return DYNLIB_REAL(gzread)(file, buf, len);
+}
+
+int ZEXPORT
+inflate(z_streamp strm, int flush)
+{
+	return DYNLIB_REAL(inflate)(strm, flush);
+}
+
+int ZEXPORT
+inflateEnd(z_streamp strm)
+{
+	return DYNLIB_REAL(inflateEnd)(strm);
+}
+
+int ZEXPORT
+inflateInit2_(
+    z_streamp strm, int windowBits, const char *version, int stream_size)
+{
+	return DYNLIB_REAL(inflateInit2_)(
+	    strm, windowBits, version, stream_size);
+}
+
+int ZEXPORT
+inflateReset(z_streamp strm)
+{
+	return DYNLIB_REAL(inflateReset)(strm);
 }

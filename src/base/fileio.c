@@ -12,35 +12,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <zlib.h>
-
 #include "base/err.h"
+#include "base/linesrc.h"
 #include "base/strbuf.h"
 
-/* A source of bytes: a plain file descriptor or a gzip stream. */
-struct src {
-	int fd;
-	gzFile gz; /* NULL for a plain file */
-};
-
-/* Up to n bytes; -1 with errno (EIO for a corrupt gzip stream). */
-static ssize_t
-src_read(struct src *s, char *buf, size_t n)
-{
-	int k;
-
-	if (s->gz == NULL)
-		return read(s->fd, buf, n);
-	k = gzread(s->gz, buf, (unsigned)n);
-	if (k < 0)
-		errno = EIO;
-	return k;
-}
-
-/* Reads the whole source into out, at most max bytes (see file_read). */
+/* Reads up to max bytes with rd into out (see file_read). */
 static int
-read_all(struct src *s, const char *path, size_t max, struct strbuf *out,
-    int *truncated, struct err *err)
+read_all(ssize_t (*rd)(void *src, char *buf, size_t n, struct err *err),
+    void *src, const char *path, size_t max, struct strbuf *out, int *truncated,
+    struct err *err)
 {
 	char chunk[8192];
 
@@ -50,18 +30,15 @@ read_all(struct src *s, const char *path, size_t max, struct strbuf *out,
 
 		if (out->len >= max) {
 			/* One more byte tells a file of exactly max from a longer one. */
-			if (truncated && src_read(s, chunk, 1) > 0)
+			if (truncated && rd(src, chunk, 1, NULL) > 0)
 				*truncated = 1;
 			break;
 		}
 		if (want > max - out->len)
 			want = max - out->len;
-		n = src_read(s, chunk, want);
-		if (n == -1) {
-			if (errno == EINTR && s->gz == NULL)
-				continue;
-			return err_sys(err, errno, "cannot read '%s'", path);
-		}
+		n = rd(src, chunk, want, err);
+		if (n == -1)
+			return -1;
 		if (n == 0)
 			break;
 		if (strbuf_add(out, chunk, (size_t)n) == -1)
@@ -72,20 +49,37 @@ read_all(struct src *s, const char *path, size_t max, struct strbuf *out,
 	return 0;
 }
 
-/* Whether path names a gzip file by its suffix. */
-static int
-is_gz(const char *path)
-{
-	size_t n = strlen(path);
+struct fd_src {
+	int fd;
+	const char *path;
+};
 
-	return n > 3 && strcmp(path + n - 3, ".gz") == 0;
+static ssize_t
+fd_read(void *src, char *buf, size_t n, struct err *err)
+{
+	struct fd_src *s = src;
+
+	for (;;) {
+		ssize_t k = read(s->fd, buf, n);
+
+		if (k >= 0)
+			return k;
+		if (errno != EINTR)
+			return err_sys(err, errno, "cannot read '%s'", s->path);
+	}
 }
 
-static int
-read_file(const char *path, int gunzip, size_t max, struct strbuf *out,
-    int *truncated, struct err *err)
+static ssize_t
+ls_read(void *src, char *buf, size_t n, struct err *err)
 {
-	struct src s = {.fd = -1, .gz = NULL};
+	return linesrc_read(src, buf, n, err);
+}
+
+int
+file_read(const char *path, size_t max, struct strbuf *out, int *truncated,
+    struct err *err)
+{
+	struct fd_src s = {-1, path};
 	int rc;
 
 	strbuf_reset(out);
@@ -94,30 +88,28 @@ read_file(const char *path, int gunzip, size_t max, struct strbuf *out,
 	s.fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (s.fd == -1)
 		return err_sys(err, errno, "cannot open '%s'", path);
-	if (gunzip && (s.gz = gzdopen(s.fd, "rb")) == NULL) {
-		close(s.fd);
-		return err_set(err, ENOMEM, "cannot read '%s'", path);
-	}
-	rc = read_all(&s, path, max, out, truncated, err);
-	if (s.gz)
-		gzclose(s.gz); /* closes the descriptor too */
-	else
-		close(s.fd);
+	rc = read_all(fd_read, &s, path, max, out, truncated, err);
+	close(s.fd);
 	return rc;
-}
-
-int
-file_read(const char *path, size_t max, struct strbuf *out, int *truncated,
-    struct err *err)
-{
-	return read_file(path, 0, max, out, truncated, err);
 }
 
 int
 file_read_any(const char *path, size_t max, struct strbuf *out, int *truncated,
     struct err *err)
 {
-	return read_file(path, is_gz(path), max, out, truncated, err);
+	struct linesrc ls;
+	struct stat st;
+	int fd, rc;
+
+	strbuf_reset(out);
+	if (truncated)
+		*truncated = 0;
+	if ((fd = linesrc_open_path(path, &st, err)) == -1 ||
+	    linesrc_open_fd(&ls, fd, path, NULL, err) == -1)
+		return -1;
+	rc = read_all(ls_read, &ls, path, max, out, truncated, err);
+	linesrc_close(&ls);
+	return rc;
 }
 
 int

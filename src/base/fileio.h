@@ -20,9 +20,11 @@ int file_read(const char *path, size_t max, struct strbuf *out, int *truncated,
     struct err *err);
 
 /*
- * As file_read, but a path ending in ".gz" is decompressed (gzip); max
- * and *truncated are about the decompressed bytes.  A corrupt stream is
- * an error.
+ * As file_read, but gzip-compressed content (told by its first bytes) is
+ * decompressed, and a FIFO, pipe or device is read as a stream without
+ * blocking in open (base/linesrc.h); a directory is an error.  max and
+ * *truncated are about the decompressed bytes.  A corrupt or truncated
+ * gzip stream is an error (err->code EBADMSG).
  */
 int file_read_any(const char *path, size_t max, struct strbuf *out,
     int *truncated, struct err *err);

@@ -3,6 +3,7 @@
  * state, and the disk errors of the kernel log (ring buffer, journal,
  * kern.log/messages/syslog with rotations), in one view.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -432,7 +433,7 @@ cmd_disk(struct cli *cli, int argc, char **argv)
 	};
 	char **files = NULL, **devices = NULL;
 	size_t nfiles = 0, ndevices = 0;
-	int c, no_klog = 0, incremental = 0, rc = EXIT_OK, klog_failed = 0;
+	int c, no_klog = 0, incremental = 0, rc = EXIT_OK, failed = EXIT_OK;
 	struct disk_fslist fsl = {0};
 	struct disk_kscan *scan = NULL;
 	struct disk_ksys *run = NULL;
@@ -573,11 +574,20 @@ cmd_disk(struct cli *cli, int argc, char **argv)
 				store_close(stp);
 		}
 		for (size_t i = 0; i < run->nsrc; i++) {
-			if (run->src[i].ok == -1) {
-				log_warnx("%s", run->src[i].error);
-				/* A file named on the command line. */
-				klog_failed |= nfiles > 0;
-			}
+			const struct disk_ksrc_res *x = &run->src[i];
+
+			if (x->ok != -1)
+				continue;
+			log_warnx("%s", x->error);
+			if (nfiles == 0)
+				continue;
+			/* a named file that could not be read to its end:
+			 * no "no problems found" about it */
+			report_add(&rep, SEV_UNKNOWN, "kernel-log", x->path,
+			    "%s", x->error);
+			if (failed == EXIT_OK)
+				failed = x->errcode == EBADMSG ? EXIT_DATAERR
+				                               : EXIT_NOINPUT;
 		}
 		disk_kscan_report(scan, &rep);
 	}
@@ -619,10 +629,12 @@ cmd_disk(struct cli *cli, int argc, char **argv)
 			fprintf(cli->out.fp, "\n");
 		}
 	}
-	/* It could not look: no "no problems found", and exit 66. */
-	if (!klog_failed || rep.nf > 0 || cli->mode != OUT_TABLE)
-		out_report(&cli->out, &rep, "SAKIMORI DISK");
-	rc = klog_failed ? EXIT_NOINPUT : cli_exit_for(&rep);
+	out_report(&cli->out, &rep, "SAKIMORI DISK");
+	rc = cli_exit_for(&rep);
+	/* a file not read to its end: its status (with --nagios the UNKNOWN
+	 * finding says it, or a worse one) */
+	if (failed != EXIT_OK && cli->mode != OUT_NAGIOS)
+		rc = failed;
 out:
 	if (have_snap)
 		snap_release(&snap);

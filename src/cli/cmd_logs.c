@@ -59,6 +59,10 @@ usage(FILE *fp)
 	    "bookmarks\n"
 	    "attacks flagged requests and incidents per address only\n"
 	    "\n"
+	    "scan, stats and attacks read FILE '-' (standard input), a pipe "
+	    "or a FIFO\n"
+	    "as a stream, gzip-compressed or not.\n"
+	    "\n"
 	    "options:\n"
 	    "  --format NAME       auto (default), clf, logformat, iis, "
 	    "iis-native,\n"
@@ -417,7 +421,9 @@ cmd_logs(struct cli *cli, int argc, char **argv)
 		memset(&feed.counts, 0, sizeof(feed.counts));
 		if (logs_scan_file(argv[i], a.max_line, &feed, &err) == -1) {
 			log_warnx("%s", err.msg);
-			failed = 1;
+			if (!failed) /* the first failure's status */
+				failed = err.code == EBADMSG ? EXIT_DATAERR
+				                             : EXIT_NOINPUT;
 		}
 		print_counts(&cli->out, argv[i], &feed.counts);
 		logs_counts_add(&total, &feed.counts);
@@ -431,8 +437,9 @@ cmd_logs(struct cli *cli, int argc, char **argv)
 		out_report(&cli->out, &rep, "SAKIMORI LOGS");
 		rc = cli_exit_for(&rep);
 	}
-	if (failed && rc == EXIT_OK)
-		rc = EXIT_NOINPUT;
+	/* a file not read to its end outweighs the findings of the rest */
+	if (failed && (rc == EXIT_OK || cli->out.mode != OUT_NAGIOS))
+		rc = failed;
 out:
 	logs_feed_release(&feed);
 	logs_run_release(&run);

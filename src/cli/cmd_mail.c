@@ -16,12 +16,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <zlib.h>
-
 #include "base/cur.h"
 #include "base/err.h"
 #include "base/fileio.h"
 #include "base/json.h"
+#include "base/linesrc.h"
 #include "base/strbuf.h"
 #include "base/log.h"
 #include "base/table.h"
@@ -113,101 +112,37 @@ default_files(const char **files, const char *root, char *buf, size_t bufsz)
 	return 0;
 }
 
-/* Feeds the lines in [buf, buf+len); returns how many bytes are left over. */
-static size_t
-feed_lines(struct mail_stats *s, char *buf, size_t len, int year)
-{
-	const char *p = buf, *end = buf + len, *nl;
-
-	while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-		mail_stats_line(s, p, (size_t)(nl - p), year);
-		p = nl + 1;
-	}
-	len = (size_t)(end - p);
-	if (len >= LINE_MAX_LEN) {
-		mail_stats_line(s, p, len, year); /* judged on its start */
-		return 0;
-	}
-	memmove(buf, p, len);
-	return len;
-}
-
-/* Reads a plain file's lines with read(2); closes fd. */
-static int
-feed_plain(struct mail_stats *s, int fd, int year)
-{
-	size_t cap = 1 << 20, have = 0;
-	char *buf = malloc(cap);
-	ssize_t n = 0;
-
-	if (buf == NULL) {
-		close(fd);
-		return -1;
-	}
-	while ((n = read(fd, buf + have, cap - have)) > 0 ||
-	    (n == -1 && errno == EINTR))
-		if (n > 0)
-			have = feed_lines(s, buf, have + (size_t)n, year);
-	if (n == -1)
-		log_warnx("read error: %s", strerror(errno));
-	if (have > 0)
-		mail_stats_line(s, buf, have, year);
-	free(buf);
-	close(fd);
-	return n == -1 ? -1 : 0;
-}
-
-/* Reads every line of one file (plain or gzip) into s. */
+/*
+ * Reads every line of one file (plain or gzip; "-" standard input) into
+ * s.  EXIT_OK, or the exit status after saying why: EXIT_DATAERR for a
+ * truncated or corrupt gzip stream (the lines before it count),
+ * EXIT_NOINPUT when it cannot be read.
+ */
 static int
 feed_file(struct mail_stats *s, const char *path, int year)
 {
-	gzFile gz;
-	char *buf;
-	size_t cap = 1 << 20, have = 0;
-	int n, fd;
+	struct linesrc_opts o = {LINE_MAX_LEN, LINESRC_CR_STRIP};
+	struct linesrc ls;
+	struct err err = {0};
+	const char *line;
+	size_t n;
+	int cut, rc;
 
-	if (strcmp(path, "-") == 0)
-		fd = dup(STDIN_FILENO);
-	else
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd == -1) {
-		log_warnx("cannot open '%s': %s", path, strerror(errno));
-		return -1;
+	if (linesrc_open(&ls, path, &o, &err) == -1) {
+		log_warnx("%s", err.msg);
+		return EXIT_NOINPUT;
 	}
-	{
-		unsigned char magic[2];
-		struct stat st;
-
-		/* Plain regular files are read directly (no zlib copy). */
-		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-		    pread(fd, magic, 2, 0) == 2 &&
-		    !(magic[0] == 0x1f && magic[1] == 0x8b))
-			return feed_plain(s, fd, year);
+	while ((rc = linesrc_next(&ls, &line, &n, &cut, &err)) == 1)
+		mail_stats_line(s, line, n, year); /* a cut one: its start */
+	if (ls.cut > 0)
+		log_info("'%s': %llu lines longer than %d bytes were cut", path,
+		    (unsigned long long)ls.cut, LINE_MAX_LEN);
+	linesrc_close(&ls);
+	if (rc == -1) {
+		log_warnx("%s", err.msg);
+		return err.code == EBADMSG ? EXIT_DATAERR : EXIT_NOINPUT;
 	}
-	gz = gzdopen(fd, "rb");
-	if (gz == NULL) {
-		close(fd);
-		log_warnx("cannot read '%s'", path);
-		return -1;
-	}
-	gzbuffer(gz, 1 << 17);
-	buf = malloc(cap);
-	if (buf == NULL) {
-		gzclose(gz);
-		return -1;
-	}
-	while ((n = gzread(gz, buf + have, (unsigned)(cap - have))) > 0)
-		have = feed_lines(s, buf, have + (size_t)n, year);
-	if (n < 0) {
-		int e;
-
-		log_warnx("cannot read '%s': %s", path, gzerror(gz, &e));
-	}
-	if (have > 0)
-		mail_stats_line(s, buf, have, year);
-	free(buf);
-	gzclose(gz);
-	return n < 0 ? -1 : 0;
+	return EXIT_OK;
 }
 
 /* Lists from configuration ("check mail-outside-domains { local-domains
@@ -558,9 +493,12 @@ mail_report(
 	mail_stats_init(&s, 0);
 	uid_names_init(&uids, cli->root);
 	mail_stats_uid_names(&s, uid_name, &uids);
-	for (int i = 0; i < nfiles; i++)
-		if (feed_file(&s, files[i], o->year) == -1)
-			rc = EXIT_NOINPUT;
+	for (int i = 0; i < nfiles; i++) {
+		int frc = feed_file(&s, files[i], o->year);
+
+		if (frc != EXIT_OK && rc == EXIT_OK)
+			rc = frc;
+	}
 	mail_stats_finish(&s);
 	if (have_hist)
 		mail_hist_policy(&h, &s, &p);

@@ -8,11 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "config.h"
 #include "base/err.h"
+#include "base/fileio.h"
 #include "base/log.h"
 #include "base/paths.h"
+#include "base/strbuf.h"
 #include "cli/cli.h"
 
 struct command {
@@ -112,6 +115,35 @@ cli_common_opt(struct cli *cli, int c, const char *arg)
 	}
 }
 
+/*
+ * conf_load, but a FIFO, pipe or device (not a regular file or a
+ * directory) is read as a stream first (base/fileio.h), so that opening it
+ * does not wait for a writer and a pipe is not refused.
+ */
+static int
+conf_load_any(
+    struct conf *c, const char *path, int must_exist, struct conf_errs *errs)
+{
+	struct strbuf sb = STRBUF_INIT(2 << 20);
+	struct stat st;
+	struct err err = {0};
+	int rc, cut = 0;
+
+	if (stat(path, &st) == -1 || S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))
+		return conf_load(c, path, must_exist, errs);
+	if (file_read_any(path, 1 << 20, &sb, &cut, &err) == -1 || cut) {
+		if (cut)
+			log_warnx("'%s' is too large (over 1 MiB)", path);
+		else
+			log_warnx("%s", err.msg);
+		strbuf_release(&sb);
+		return -1;
+	}
+	rc = conf_load_string(c, path, sb.p, sb.len, errs);
+	strbuf_release(&sb);
+	return rc;
+}
+
 int
 cli_conf(struct cli *cli)
 {
@@ -126,7 +158,7 @@ cli_conf(struct cli *cli)
 		log_warnx("%s", err.msg);
 		return -1;
 	}
-	if (conf_load(&cli->conf, cli->conf_path, explicit_, &errs) == -1) {
+	if (conf_load_any(&cli->conf, cli->conf_path, explicit_, &errs) == -1) {
 		for (size_t i = 0; i < errs.n; i++)
 			fprintf(stderr, "%s\n", errs.msg[i]);
 		conf_errs_release(&errs);

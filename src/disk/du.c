@@ -410,6 +410,12 @@ disk_du_run(const char *path, const struct disk_du_opts *o, struct disk_du *out,
 		return err_sys(err, errno, "cannot read '%s'", path);
 	if (!S_ISDIR(st.st_mode))
 		return err_set(err, ENOTDIR, "'%s' is not a directory", path);
+	/* a root that cannot be listed is not a tree with one error in it */
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd == -1)
+		return err_sys(err, errno, "cannot read '%s'", path);
+	close(fd);
 	if (nt == 0) {
 		long c = sysconf(_SC_NPROCESSORS_ONLN);
 

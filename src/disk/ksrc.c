@@ -10,11 +10,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <zlib.h>
-
 #include "config.h"
 #include "base/cur.h"
 #include "base/err.h"
+#include "base/linesrc.h"
 
 #if HAVE_LIBSYSTEMD
 #include <dlfcn.h>
@@ -128,76 +127,22 @@ int
 disk_ksrc_file(const char *path, disk_kline_fn fn, void *ctx,
     struct disk_ksrc_stats *st, struct err *err)
 {
-	enum { CHUNK = 1 << 16 };
-	char *buf, *line;
-	size_t llen = 0;
-	int cutting = 0, n, fd;
-	gzFile gz;
+	struct linesrc_opts o = {DISK_KLINE_MAX, LINESRC_CR_STRIP};
+	struct linesrc ls;
+	const char *line;
+	size_t n;
+	int cut, rc;
 
 	memset(st, 0, sizeof(*st));
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd == -1)
-		return err_sys(err, errno, "cannot open '%s'", path);
-	/* gzdopen reads plain files as they are. */
-	gz = gzdopen(fd, "rb");
-	if (gz == NULL) {
-		close(fd);
-		return err_set(err, ENOMEM, "cannot read '%s'", path);
-	}
-	buf = malloc(CHUNK);
-	line = malloc(DISK_KLINE_MAX);
-	if (buf == NULL || line == NULL) {
-		free(buf);
-		free(line);
-		gzclose(gz);
-		return err_set(err, ENOMEM, "cannot read '%s'", path);
-	}
-	while ((n = gzread(gz, buf, CHUNK)) > 0) {
-		const char *p = buf, *end = buf + n;
-
-		while (p < end) {
-			const char *nl = memchr(p, '\n', (size_t)(end - p));
-			size_t take = nl ? (size_t)(nl - p) : (size_t)(end - p);
-
-			if (!cutting) {
-				if (llen + take > DISK_KLINE_MAX) {
-					take = DISK_KLINE_MAX - llen;
-					cutting = 1;
-					st->cut++;
-				}
-				memcpy(line + llen, p, take);
-				llen += take;
-			}
-			if (nl == NULL)
-				break;
-			if (llen > 0 && line[llen - 1] == '\r')
-				llen--;
-			st->lines++;
-			fn(ctx, line, llen, st->lines, 0);
-			llen = 0;
-			cutting = 0;
-			p = nl + 1;
-		}
-	}
-	if (n < 0) {
-		int e;
-		const char *msg = gzerror(gz, &e);
-
-		err_set(err, EIO, "cannot read '%s': %s", path,
-		    e == Z_ERRNO ? strerror(errno) : msg);
-		free(buf);
-		free(line);
-		gzclose(gz);
+	if (linesrc_open(&ls, path, &o, err) == -1)
 		return -1;
-	}
-	if (llen > 0) { /* a last line without newline */
+	while ((rc = linesrc_next(&ls, &line, &n, &cut, err)) == 1) {
 		st->lines++;
-		fn(ctx, line, llen, st->lines, 0);
+		fn(ctx, line, n, st->lines, 0);
 	}
-	free(buf);
-	free(line);
-	gzclose(gz);
-	return 0;
+	st->cut = ls.cut;
+	linesrc_close(&ls);
+	return rc;
 }
 
 /* --- /dev/kmsg ---------------------------------------------------------- */

@@ -53,7 +53,9 @@ typedef void (*disk_kline_fn)(
 
 /*
  * Reads the log file at path (gzip-compressed or plain, decided by its
- * contents) and calls fn for each line.  0, or -1 with err.
+ * contents; "-" standard input; a pipe or FIFO as a stream) and calls fn
+ * for each line.  0, or -1 with err (err->code EBADMSG for a truncated
+ * or corrupt gzip stream, after the lines before it).
  */
 int disk_ksrc_file(const char *path, disk_kline_fn fn, void *ctx,
     struct disk_ksrc_stats *st, struct err *err);

@@ -47,6 +47,8 @@ read_file(struct disk_kscan *s, struct disk_ksys *run, const char *path,
 		return;
 	if (disk_ksrc_file(path, disk_kscan_line, s, &st, &err) == -1) {
 		r->ok = -1;
+		r->errcode = err.code;
+		r->st = st;
 		snprintf(r->error, sizeof(r->error), "%s", err.msg);
 		return;
 	}

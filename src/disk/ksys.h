@@ -23,7 +23,8 @@ struct store;
 struct disk_ksrc_res {
 	char kind[16]; /* "kmsg", "journal", "file" */
 	char path[PATH_MAX];
-	int ok; /* read (1), absent (0), failed (-1) */
+	int ok;      /* read (1), absent (0), failed (-1) */
+	int errcode; /* when failed: the errno, EBADMSG for corrupt data */
 	char error[512];
 	struct disk_ksrc_stats st;
 };

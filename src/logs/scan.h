@@ -55,9 +55,11 @@ void logs_feed_file(struct logs_feed *f, const char *file);
 void logs_feed_line(struct logs_feed *f, const char *line, size_t n, int cut);
 
 /*
- * Reads path to its end (gzip when it starts with the gzip magic) and
- * feeds every line; lines longer than max_line are cut there and counted.
- * 0, or -1 with err (cannot open, a directory, a read error).
+ * Reads path ("-": standard input; a pipe or FIFO as a stream) to its end
+ * (gzip when it starts with the gzip magic) and feeds every line; lines
+ * longer than max_line are cut there and counted.  0, or -1 with err
+ * (cannot open, a directory, a read error; err->code EBADMSG for a
+ * truncated or corrupt gzip stream, after feeding the lines before it).
  */
 int logs_scan_file(
     const char *path, size_t max_line, struct logs_feed *f, struct err *err);

@@ -69,6 +69,19 @@ check_eq "a missing path: exit 66" 66 "$RC"
 check_match "named with the reason" "nonexistent.*No such file" "$ERR"
 run "$SAKIMORI" du "$d/a"
 check_match "a file is not a directory" "not a directory" "$ERR"
+# A root that cannot be listed (mode 000, read as nobody): an error, not a
+# tree with one unreadable entry.
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	pub=$(mktemp -d /tmp/sakimori-du.XXXXXX)
+	cleanup "rm -rf '$pub'"
+	chmod 755 "$pub"
+	mkdir -m 000 "$pub/shut"
+	run setpriv --reuid=nobody --regid=nogroup --clear-groups \
+	    env SAKIMORI_CONFIG=/dev/null SAKIMORI_STATE_DIR="$pub/state" \
+	    "$SAKIMORI" du "$pub/shut"
+	check_eq "an unreadable root (nobody): exit 66" 66 "$RC"
+	check_match "an unreadable root: named with the reason" "shut'?: Permission denied" "$ERR"
+fi
 run "$SAKIMORI" du --top 0 "$d"
 check_eq "--top 0 is a usage error" 64 "$RC"
 
