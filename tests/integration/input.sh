@@ -99,7 +99,7 @@ run $T "$SAKIMORI" disk --json --kernel-log "$TMP/fifo"
 wait
 check_match "disk --kernel-log FIFO: sdv" '"subject":"sdv"' "$OUT"
 
-printf 'set interval 3\ncheck load { warning 7 }\n' > "$TMP/c.conf"
+printf 'set interval 3\ncheck load { warning 7; critical 9 }\n' > "$TMP/c.conf"
 cat "$TMP/c.conf" > "$TMP/fifo" &
 run $T "$SAKIMORI" -f "$TMP/fifo" config check
 wait

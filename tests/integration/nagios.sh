@@ -45,7 +45,8 @@ nagios_unknown "an unknown command" "SAKIMORI" "unknown command 'nosuchcommand'"
 
 # The kernel log named on the command line is missing.
 run "$SAKIMORI" disk --kernel-log "$TMP/missing.log" --nagios
-nagios_unknown "disk --kernel-log of a missing file" "SAKIMORI DISK" "cannot open '$TMP/missing.log'"
+# (an UNKNOWN finding about the file, in the plugin line's usual form)
+nagios_unknown "disk --kernel-log of a missing file" "SAKIMORI DISK" "(UNKNOWN: )?cannot open '$TMP/missing.log'"
 run "$SAKIMORI" disk --kernel-log "$TMP/missing.log"
 check_eq "without --nagios: exit 66" 66 "$RC"
 check_nomatch "and no 'no problems found'" "no problems found" "$OUT"
