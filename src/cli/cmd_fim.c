@@ -343,16 +343,25 @@ dir_file(char *dst, size_t n, const char *dir, const char *name)
 	snprintf(dst, n, "%s/%s", dir, name);
 }
 
+/* Where the baseline is read from, and the key it must be signed with. */
+static void
+load_opts(struct fim_cmd *fc, struct fim_load_opts *lo)
+{
+	memset(lo, 0, sizeof(*lo));
+	lo->dir = fc->dir;
+	lo->pubkey = fc->pubp;
+	lo->pubkey_named =
+	    fc->pubkey || conf_str(fc->blk, "public-key", NULL) != NULL;
+}
+
 /* The public key to trust for the baseline in dir. */
 static const char *
 trusted_key(struct fim_cmd *fc, char *buf, size_t n)
 {
-	if (fc->pubkey || conf_str(fc->blk, "public-key", NULL) ||
-	    access(fc->pubp, F_OK) == 0)
-		return fc->pubp;
-	/* No key of our own: the one that travels with the baseline. */
-	dir_file(buf, n, fc->dir, "fim.pub");
-	return buf;
+	struct fim_load_opts lo;
+
+	load_opts(fc, &lo);
+	return fim_load_key(&lo, buf, n);
 }
 
 /*
@@ -363,44 +372,15 @@ trusted_key(struct fim_cmd *fc, char *buf, size_t n)
 static int
 load_baseline(struct fim_cmd *fc, struct fim_baseline *b, struct strbuf *raw)
 {
-	char p[PATH_MAX + 32], kb[PATH_MAX + 32];
-	struct strbuf sig = STRBUF_INIT(SIG_MAX);
-	struct err err = {0}, perr = {0};
-	const char *key;
-	int vrc, prc;
+	struct fim_load_opts lo;
+	struct err err = {0};
+	enum fim_load_rc rc;
 
-	dir_file(p, sizeof(p), fc->dir, "baseline");
-	if (file_read(p, BASELINE_MAX, raw, NULL, &err) == -1) {
-		log_warnx("fim: no baseline: %s%s", err.msg,
-		    err.code == ENOENT ? " (run 'sakimori fim init')" : "");
-		return EXIT_UNKNOWN;
-	}
-	dir_file(p, sizeof(p), fc->dir, "baseline.sig");
-	if (file_read(p, SIG_MAX, &sig, NULL, &err) == -1) {
-		log_warnx(
-		    "fim: refusing the baseline in '%s': no signature: %s",
-		    fc->dir, err.msg);
-		strbuf_release(&sig);
-		return EXIT_CRITICAL;
-	}
-	key = trusted_key(fc, kb, sizeof(kb));
-	vrc = fim_verify(key, raw->p ? raw->p : "", raw->len,
-	    sig.p ? sig.p : "", sig.len, &err);
-	strbuf_release(&sig);
-	prc = fim_baseline_parse(raw->p ? raw->p : "", raw->len, b, &perr);
-	if (vrc == -1) {
-		log_warnx("fim: refusing the baseline in '%s': %s%s%s", fc->dir,
-		    err.msg, prc == -1 ? "; and it is unreadable: " : "",
-		    prc == -1 ? perr.msg : "");
-		return EXIT_CRITICAL;
-	}
-	if (prc == -1) {
-		log_warnx("fim: the baseline in '%s' is signed but unreadable: "
-		          "%s",
-		    fc->dir, perr.msg);
-		return EXIT_CRITICAL;
-	}
-	return 0;
+	load_opts(fc, &lo);
+	rc = fim_load_verified(&lo, b, raw, &err);
+	if (rc != FIM_LOAD_OK)
+		log_warnx("fim: %s", err.msg);
+	return fim_load_status(rc);
 }
 
 /* Which package installed each file, so that a later check can tell a
