@@ -14,6 +14,7 @@
 
 #include "base/err.h"
 #include "base/fileio.h"
+#include "base/statedir.h"
 #include "base/json.h"
 #include "base/strbuf.h"
 #include "base/timeutil.h"
@@ -58,8 +59,6 @@ audit_log_many(const char *state_dir, const struct audit_entry *e, size_t n,
 
 	if (n == 0)
 		return 0;
-	if (dir_make(state_dir, 0700, err) == -1)
-		return -1;
 	if (path_join(path, sizeof(path), state_dir, "audit.log") == -1)
 		return err_set(
 		    err, ENAMETOOLONG, "path too long: '%s'", state_dir);
@@ -70,10 +69,10 @@ audit_log_many(const char *state_dir, const struct audit_entry *e, size_t n,
 			rc = err_set(err, ENOMEM, "cannot format audit entry");
 			goto out;
 		}
-	fd = open(
-	    path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	fd = statedir_open(
+	    state_dir, "audit.log", O_WRONLY | O_APPEND | O_CREAT, 0600, err);
 	if (fd == -1) {
-		rc = err_sys(err, errno, "cannot open '%s'", path);
+		rc = -1;
 		goto out;
 	}
 	/* One write with O_APPEND: lines from concurrent writers never mix. */

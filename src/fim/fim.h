@@ -189,6 +189,14 @@ enum fim_load_rc fim_load_verified(const struct fim_load_opts *o,
 int fim_load_status(enum fim_load_rc rc);
 /* The public key file trusted for the baseline in o->dir, into buf. */
 const char *fim_load_key(const struct fim_load_opts *o, char *buf, size_t n);
+/*
+ * The trusted key's fingerprint recorded in the state directory
+ * (STATE/fim-trusted-key, root's alone): read into fp (0, 1 when none
+ * was recorded, -1 with err, never repeating a malformed file's content),
+ * and written.
+ */
+int fim_pin_read(const char *state_dir, char *fp, size_t n, struct err *err);
+int fim_pin_write(const char *state_dir, const char *fp, struct err *err);
 
 /* What a changed path is. */
 enum fim_class {

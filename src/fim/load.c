@@ -4,6 +4,7 @@
  * what a cross-check of running programs against the baseline needs.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,11 +12,14 @@
 
 #include "base/err.h"
 #include "base/fileio.h"
+#include "base/statedir.h"
 #include "base/strbuf.h"
 #include "fim/fim.h"
 
 #define BASELINE_MAX ((size_t)2 << 30) /* 2 GiB of baseline text */
 #define SIG_MAX 4096
+#define PIN_FILE "fim-trusted-key"
+#define PIN_LEN 71 /* "SHA256:" and 64 hex digits */
 
 const char *
 fim_load_key(const struct fim_load_opts *o, char *buf, size_t n)
@@ -60,8 +64,10 @@ check_pinned(const struct fim_load_opts *o, const char *key, struct err *err)
 		return FIM_LOAD_OK;
 	err_set(err, EPERM,
 	    "refusing the baseline in '%s': the public key '%s' (%s) is not "
-	    "the trusted key %s; give --pubkey FILE to trust a new key",
-	    o->dir, key, fp, o->pinned);
+	    "the trusted key %s%s%s%s; give --pubkey FILE to trust a new key",
+	    o->dir, key, fp, o->pinned, key != o->pubkey ? " ('" : "",
+	    key != o->pubkey ? o->pubkey : "",
+	    key != o->pubkey ? "' is missing)" : "");
 	return FIM_LOAD_KEY_CHANGED;
 }
 
@@ -77,7 +83,7 @@ fim_load_verified(const struct fim_load_opts *o, struct fim_baseline *b,
 	int vrc, prc;
 
 	snprintf(p, sizeof(p), "%s/baseline", o->dir);
-	if (file_read(p, BASELINE_MAX, raw, NULL, err) == -1) {
+	if (file_read_nofollow(p, BASELINE_MAX, raw, NULL, err) == -1) {
 		char why[sizeof(err->msg)];
 
 		snprintf(why, sizeof(why), "%s", err->msg);
@@ -86,7 +92,7 @@ fim_load_verified(const struct fim_load_opts *o, struct fim_baseline *b,
 		return FIM_LOAD_NONE;
 	}
 	snprintf(p, sizeof(p), "%s/baseline.sig", o->dir);
-	if (file_read(p, SIG_MAX, &sig, NULL, err) == -1) {
+	if (file_read_nofollow(p, SIG_MAX, &sig, NULL, err) == -1) {
 		err_prefix(
 		    err, "refusing the baseline in '%s': no signature", o->dir);
 		strbuf_release(&sig);
@@ -118,4 +124,52 @@ fim_load_verified(const struct fim_load_opts *o, struct fim_baseline *b,
 		return FIM_LOAD_UNREADABLE;
 	}
 	return FIM_LOAD_OK;
+}
+
+int
+fim_pin_read(const char *state_dir, char *fp, size_t n, struct err *err)
+{
+	struct strbuf sb = STRBUF_INIT(256);
+	char path[PATH_MAX];
+	int fd, ok;
+
+	fd = statedir_open(state_dir, PIN_FILE, O_RDONLY, 0, err);
+	if (fd == -1)
+		return err->code == ENOENT ? 1 : -1;
+	snprintf(path, sizeof(path), "%s/" PIN_FILE, state_dir);
+	if (file_read_fd(fd, path, 256, &sb, NULL, err) == -1) {
+		strbuf_release(&sb);
+		return -1;
+	}
+	ok = sb.len >= PIN_LEN && memcmp(sb.p, "SHA256:", 7) == 0 &&
+	    strspn(sb.p + 7, "0123456789abcdef") == PIN_LEN - 7 &&
+	    (sb.len == PIN_LEN ||
+	        (sb.len == PIN_LEN + 1 && sb.p[PIN_LEN] == '\n')) &&
+	    n > PIN_LEN;
+	if (ok) {
+		memcpy(fp, sb.p, PIN_LEN);
+		fp[PIN_LEN] = '\0';
+	}
+	strbuf_release(&sb);
+	if (!ok)
+		return err_set(err, EINVAL,
+		    "'%s' is damaged: not a key fingerprint", path);
+	return 0;
+}
+
+int
+fim_pin_write(const char *state_dir, const char *fp, struct err *err)
+{
+	char line[PIN_LEN + 2];
+	int dfd, rc;
+
+	if (strlen(fp) != PIN_LEN)
+		return err_set(err, EINVAL, "not a key fingerprint");
+	snprintf(line, sizeof(line), "%s\n", fp);
+	if ((dfd = statedir_dir(state_dir, NULL, 1, err)) == -1)
+		return -1;
+	rc = file_write_atomic_at(
+	    dfd, state_dir, PIN_FILE, line, PIN_LEN + 1, 0600, err);
+	close(dfd);
+	return rc;
 }

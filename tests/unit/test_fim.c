@@ -203,6 +203,12 @@ refuses_truncated_and_corrupt(void **state)
 	memcpy(copy, sb.p, sb.len);
 	copy[0] = 'x';
 	assert_non_null(strstr(parse_err(copy, sb.len), "not a sakimori"));
+	/* What the file says is not repeated in the reason. */
+	memcpy(copy, sb.p, sb.len);
+	memcpy(strstr(copy, "hash sha256"), "hash SECRET", 11);
+	m = parse_err(copy, sb.len);
+	assert_non_null(strstr(m, "unknown hash"));
+	assert_null(strstr(m, "SECRET"));
 	m = parse_err("sakimori-fim-baseline 9\n", 24);
 	assert_non_null(strstr(m, "newer"));
 	/* Data after the end. */
