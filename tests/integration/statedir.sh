@@ -116,7 +116,7 @@ check_eq "...which records it as the trusted key" 0 "$RC"
 mkdir -m 0700 "$TMP/elsewhere"
 ln -s "$TMP/elsewhere" "$S/logs"
 echo "line" > "$TMP/app.log"
-run timeout 10 "$SAKIMORI" logs follow --state-dir "$S" --name sl --poll 0.1 \
+run timeout 120 "$SAKIMORI" logs follow --state-dir "$S" --name sl --poll 0.1 \
     --lines-to "$TMP/lines" "$TMP/app.log"
 check "a STATE/logs symbolic link: follow refuses" test "$RC" -ne 0 -a "$RC" -ne 124
 check_match "...saying why" "'$S/logs' is not a directory \(a symbolic link is not followed" "$ERR"
