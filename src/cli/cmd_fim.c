@@ -507,7 +507,7 @@ write_baseline(struct fim_cmd *fc, const struct fim_baseline *b)
 
 	if (fim_baseline_write(b, &text, &err) == -1 ||
 	    fim_sign(fc->keyp, text.p, text.len, &sig, &err) == -1 ||
-	    file_read(fc->pubp, 64 * 1024, &pub, NULL, &err) == -1) {
+	    file_read_nofollow(fc->pubp, 64 * 1024, &pub, NULL, &err) == -1) {
 		log_warnx("fim: %s%s", err.msg,
 		    err.code == ENOENT ? " (run 'sakimori fim keygen', or give "
 		                         "--key)"
@@ -691,7 +691,7 @@ earlier_bytes(struct fim_cmd *fc)
 	if (!isatty(STDERR_FILENO) || fc->cli->mode == OUT_JSON)
 		return 0;
 	dir_file(p, sizeof(p), fc->dir, "baseline");
-	if (file_read(p, 64 * 1024, &sb, NULL, NULL) == 0)
+	if (file_read_nofollow(p, 64 * 1024, &sb, NULL, NULL) == 0)
 		n = fim_baseline_peek_bytes(sb.p ? sb.p : "", sb.len);
 	strbuf_release(&sb);
 	return n;
@@ -1134,7 +1134,7 @@ copy_file(const char *from, const char *to, unsigned mode)
 	struct err err = {0};
 	int rc;
 
-	rc = file_read(from, BASELINE_MAX, &sb, NULL, &err);
+	rc = file_read_nofollow(from, BASELINE_MAX, &sb, NULL, &err);
 	if (rc == 0)
 		rc =
 		    file_write_atomic(to, sb.p ? sb.p : "", sb.len, mode, &err);

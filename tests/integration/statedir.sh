@@ -113,6 +113,13 @@ run F check "$T"
 check_eq "...which records it as the trusted key" 0 "$RC"
 
 # Symbolic links inside the state directory are not followed.
+mv "$S/fim/fim.pub" "$TMP/fim.pub.moved"
+ln -s "$TMP/fim.pub.moved" "$S/fim/fim.pub"
+run F check "$T"
+check_eq "a STATE/fim/fim.pub symbolic link (to the right key) is refused" 2 "$RC"
+check_match "...saying why" "fim.pub': a symbolic link, not followed" "$ERR"
+rm "$S/fim/fim.pub"
+mv "$TMP/fim.pub.moved" "$S/fim/fim.pub"
 mkdir -m 0700 "$TMP/elsewhere"
 ln -s "$TMP/elsewhere" "$S/logs"
 echo "line" > "$TMP/app.log"
