@@ -14,6 +14,7 @@
 
 #include "base/err.h"
 #include "base/fileio.h"
+#include "base/statedir.h"
 #include "base/json.h"
 #include "base/strbuf.h"
 #include "base/timeutil.h"
@@ -57,10 +58,8 @@ audit_open(const char *state_dir, char *path, size_t pathsz, struct err *err)
 	if (path_join(path, pathsz, state_dir, "audit.log") == -1)
 		return err_set(
 		    err, ENAMETOOLONG, "path too long: '%s'", state_dir);
-	fd = open(
-	    path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd == -1)
-		return err_sys(err, errno, "cannot open '%s'", path);
+	fd = statedir_open(
+	    state_dir, "audit.log", O_WRONLY | O_APPEND | O_CREAT, 0600, err);
 	return fd;
 }
 

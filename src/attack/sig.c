@@ -181,7 +181,8 @@ cache_read(struct sig *s, const char *path, const char *key)
 	size_t n, ml = strlen(CACHE_MAGIC), len = 0;
 	int trunc = 0;
 
-	if (file_read(path, CACHE_MAX, &sb, &trunc, &err) == -1 || trunc)
+	if (file_read_nofollow(path, CACHE_MAX, &sb, &trunc, &err) == -1 ||
+	    trunc)
 		goto fail;
 	p = sb.p;
 	end = p + sb.len;

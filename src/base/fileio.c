@@ -75,22 +75,57 @@ ls_read(void *src, char *buf, size_t n, struct err *err)
 	return linesrc_read(src, buf, n, err);
 }
 
-int
-file_read(const char *path, size_t max, struct strbuf *out, int *truncated,
-    struct err *err)
+static int
+read_fd(int fd, const char *path, size_t max, struct strbuf *out,
+    int *truncated, struct err *err)
 {
-	struct fd_src s = {-1, path};
+	struct fd_src s = {fd, path};
 	int rc;
 
 	strbuf_reset(out);
 	if (truncated)
 		*truncated = 0;
-	s.fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (s.fd == -1)
-		return err_sys(err, errno, "cannot open '%s'", path);
 	rc = read_all(fd_read, &s, path, max, out, truncated, err);
-	close(s.fd);
+	close(fd);
 	return rc;
+}
+
+static int
+read_file(const char *path, int flags, size_t max, struct strbuf *out,
+    int *truncated, struct err *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | flags);
+
+	if (fd == -1) {
+		strbuf_reset(out);
+		if (errno == ELOOP && (flags & O_NOFOLLOW))
+			return err_set(err, ELOOP,
+			    "cannot open '%s': a symbolic link, not followed",
+			    path);
+		return err_sys(err, errno, "cannot open '%s'", path);
+	}
+	return read_fd(fd, path, max, out, truncated, err);
+}
+
+int
+file_read(const char *path, size_t max, struct strbuf *out, int *truncated,
+    struct err *err)
+{
+	return read_file(path, 0, max, out, truncated, err);
+}
+
+int
+file_read_nofollow(const char *path, size_t max, struct strbuf *out,
+    int *truncated, struct err *err)
+{
+	return read_file(path, O_NOFOLLOW, max, out, truncated, err);
+}
+
+int
+file_read_fd(int fd, const char *path, size_t max, struct strbuf *out,
+    int *truncated, struct err *err)
+{
+	return read_fd(fd, path, max, out, truncated, err);
 }
 
 int
@@ -126,37 +161,22 @@ path_join(char *dst, size_t dstsz, const char *root, const char *path)
 	return n < 0 || (size_t)n >= dstsz ? -1 : 0;
 }
 
-static int
-fsync_dir_of(const char *path)
-{
-	char copy[PATH_MAX];
-	int fd, rc;
-
-	if (snprintf(copy, sizeof(copy), "%s", path) >= (int)sizeof(copy))
-		return -1;
-	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd == -1)
-		return -1;
-	rc = fsync(fd);
-	close(fd);
-	return rc;
-}
-
 int
-file_write_atomic(const char *path, const void *data, size_t len, unsigned mode,
-    struct err *err)
+file_write_atomic_at(int dirfd, const char *dir, const char *name,
+    const void *data, size_t len, unsigned mode, struct err *err)
 {
-	char tmp[PATH_MAX];
+	char tmp[NAME_MAX + 32];
 	const char *p = data;
 	int fd;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >=
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", name, (long)getpid()) >=
 	    (int)sizeof(tmp))
-		return err_set(err, ENAMETOOLONG, "path too long: '%s'", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+		return err_set(err, ENAMETOOLONG, "name too long: '%s'", name);
+	fd = openat(dirfd, tmp,
+	    O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
 	    (mode_t)mode);
 	if (fd == -1)
-		return err_sys(err, errno, "cannot create '%s'", tmp);
+		return err_sys(err, errno, "cannot create '%s/%s'", dir, tmp);
 	while (len > 0) {
 		ssize_t n = write(fd, p, len);
 
@@ -165,24 +185,48 @@ file_write_atomic(const char *path, const void *data, size_t len, unsigned mode,
 		if (n <= 0) {
 			int e = n == -1 ? errno : EIO;
 			close(fd);
-			unlink(tmp);
-			return err_sys(err, e, "cannot write '%s'", tmp);
+			unlinkat(dirfd, tmp, 0);
+			return err_sys(
+			    err, e, "cannot write '%s/%s'", dir, tmp);
 		}
 		p += n;
 		len -= (size_t)n;
 	}
 	if (fsync(fd) == -1 || close(fd) == -1) {
 		int e = errno;
-		unlink(tmp);
-		return err_sys(err, e, "cannot sync '%s'", tmp);
+		unlinkat(dirfd, tmp, 0);
+		return err_sys(err, e, "cannot sync '%s/%s'", dir, tmp);
 	}
-	if (rename(tmp, path) == -1) {
+	if (renameat(dirfd, tmp, dirfd, name) == -1) {
 		int e = errno;
-		unlink(tmp);
-		return err_sys(err, e, "cannot rename '%s' to '%s'", tmp, path);
+		unlinkat(dirfd, tmp, 0);
+		return err_sys(err, e, "cannot rename '%s/%s' to '%s/%s'", dir,
+		    tmp, dir, name);
 	}
-	fsync_dir_of(path);
+	fsync(dirfd);
 	return 0;
+}
+
+int
+file_write_atomic(const char *path, const void *data, size_t len, unsigned mode,
+    struct err *err)
+{
+	char copy[PATH_MAX], copy2[PATH_MAX];
+	const char *dir, *name;
+	int dfd, rc;
+
+	if (snprintf(copy, sizeof(copy), "%s", path) >= (int)sizeof(copy))
+		return err_set(err, ENAMETOOLONG, "path too long: '%s'", path);
+	memcpy(copy2, copy, sizeof(copy));
+	dir = dirname(copy);
+	name = basename(copy2);
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd == -1)
+		return err_sys(err, errno, "cannot open '%s'", dir);
+	rc = file_write_atomic_at(
+	    dfd, strcmp(dir, "/") ? dir : "", name, data, len, mode, err);
+	close(dfd);
+	return rc;
 }
 
 int

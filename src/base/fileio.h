@@ -19,6 +19,14 @@ struct strbuf;
 int file_read(const char *path, size_t max, struct strbuf *out, int *truncated,
     struct err *err);
 
+/* As file_read, but a symbolic link as the last component is refused. */
+int file_read_nofollow(const char *path, size_t max, struct strbuf *out,
+    int *truncated, struct err *err);
+
+/* As file_read, from the open descriptor fd (closed); path for messages. */
+int file_read_fd(int fd, const char *path, size_t max, struct strbuf *out,
+    int *truncated, struct err *err);
+
 /*
  * As file_read, but gzip-compressed content (told by its first bytes) is
  * decompressed, and a FIFO, pipe or device is read as a stream without
@@ -41,6 +49,14 @@ int path_join(char *dst, size_t dstsz, const char *root, const char *path);
  */
 int file_write_atomic(const char *path, const void *data, size_t len,
     unsigned mode, struct err *err);
+
+/*
+ * As file_write_atomic, for name inside the directory open as dirfd (dir
+ * names it in messages); neither the temporary file nor name is followed
+ * if it is a symbolic link.
+ */
+int file_write_atomic_at(int dirfd, const char *dir, const char *name,
+    const void *data, size_t len, unsigned mode, struct err *err);
 
 /* mkdir -p with mode for the directories it makes.  0 or -1 with err. */
 int dir_make(const char *path, unsigned mode, struct err *err);

@@ -12,6 +12,7 @@
 #include "config.h"
 #include "base/err.h"
 #include "base/fileio.h"
+#include "base/statedir.h"
 
 static const char *
 home_dir(void)
@@ -80,8 +81,11 @@ int
 paths_state_file(char *dst, size_t dstsz, const char *state_dir,
     const char *name, struct err *err)
 {
-	if (dir_make(state_dir, 0700, err) == -1)
+	int fd = statedir_dir(state_dir, NULL, 1, err);
+
+	if (fd == -1)
 		return -1;
+	close(fd);
 	if (path_join(dst, dstsz, state_dir, name) == -1)
 		return err_set(err, ENAMETOOLONG, "path too long: '%s/%s'",
 		    state_dir, name);

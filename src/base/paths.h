@@ -22,7 +22,10 @@ int paths_config(
     char *dst, size_t dstsz, const char *opt, int *explicit_, struct err *err);
 /* The state directory (not created). */
 int paths_state_dir(char *dst, size_t dstsz, const char *opt, struct err *err);
-/* A file inside the state directory, creating the directory (0700) if needed. */
+/*
+ * A file inside the state directory, creating the directory (0700) if
+ * needed and checking it (statedir_dir).
+ */
 int paths_state_file(char *dst, size_t dstsz, const char *state_dir,
     const char *name, struct err *err);
 

@@ -36,7 +36,8 @@ struct cli {
 	struct conf conf;
 	int conf_loaded;
 	char conf_path[PATH_MAX];
-	char state_dir[PATH_MAX];
+	char state_dir[PATH_MAX]; /* resolved and checked */
+	int state_resolved;
 	int daily; /* check --daily: the once-a-day checks run too */
 };
 
@@ -77,7 +78,11 @@ int cli_common_opt(struct cli *cli, int c, const char *arg);
  * errors prints each as file:line: message and returns -1 (exit 78).
  */
 int cli_conf(struct cli *cli);
-/* Resolves (not creates) the state directory; -1 after printing why. */
+/*
+ * Makes (0700) and resolves the state directory into cli->state_dir; -1
+ * after printing why.  As root, a state directory that another user could
+ * write to (statedir.h) ends the process: exit 77 (3 with --nagios).
+ */
 int cli_state_dir(struct cli *cli);
 /* Prepares cli->out for the chosen mode on stdout. */
 void cli_out(struct cli *cli);

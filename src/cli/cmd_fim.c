@@ -25,6 +25,7 @@
 #include "base/fileio.h"
 #include "base/json.h"
 #include "base/log.h"
+#include "base/statedir.h"
 #include "base/strbuf.h"
 #include "base/timeutil.h"
 #include "cli/cli.h"
@@ -65,6 +66,7 @@ struct fim_cmd {
 	char dir[PATH_MAX];
 	char keyp[PATH_MAX];
 	char pubp[PATH_MAX];
+	char ownpub[PATH_MAX]; /* the configured or default public key */
 	const char *paths[MAX_PATHS];
 	size_t npaths;
 	const char *excl[MAX_PATHS];
@@ -77,6 +79,7 @@ struct fim_cmd {
 	double t0;
 	uint64_t expect_bytes;
 	const struct fim_baseline *prev; /* the baseline checked, or NULL */
+	char pin[96]; /* the trusted key's recorded fingerprint, or "" */
 };
 
 static void
@@ -180,11 +183,79 @@ default_webroots(struct fim_cmd *fc)
 		fc->web[fc->nweb++] = "/var/www";
 }
 
+/*
+ * STATE/fim, where the keys and baseline are kept by default, must be a
+ * directory of root's (statedir.h); the recorded fingerprint of the
+ * trusted key into fc->pin.  0, or the exit status after saying why.
+ */
+static int
+state_checks(struct fim_cmd *fc)
+{
+	struct err err = {0};
+	int fd = statedir_dir(fc->cli->state_dir, "fim", 0, &err);
+
+	if (fd == -1 && err.code != ENOENT) {
+		log_warnx("fim: %s", err.msg);
+		return err.code == EPERM || err.code == ELOOP ||
+		        err.code == ENOTDIR
+		    ? EXIT_NOPERM
+		    : EXIT_NOINPUT;
+	}
+	if (fd != -1)
+		close(fd);
+	fc->pin[0] = '\0';
+	if (fim_pin_read(fc->cli->state_dir, fc->pin, sizeof(fc->pin), &err) ==
+	    -1) {
+		log_warnx("fim: %s", err.msg);
+		return EXIT_CRITICAL;
+	}
+	return 0;
+}
+
+/*
+ * Whether the key in use is the trusted one's place: the configured (or
+ * default) public key, not another named with --pubkey.
+ */
+static int
+own_key(const struct fim_cmd *fc)
+{
+	struct stat a, b;
+
+	if (fc->pubkey == NULL)
+		return 1;
+	return stat(fc->pubkey, &a) == 0 && stat(fc->ownpub, &b) == 0 &&
+	    a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/*
+ * Records fp, the fingerprint of the key in use, as the trusted key's:
+ * the first one, or a new one in the trusted key's place.  Another key
+ * named with --pubkey is used for this run only.
+ */
+static int
+pin_key(struct fim_cmd *fc, const char *fp)
+{
+	struct err err = {0};
+
+	if (strcmp(fc->pin, fp) == 0 || (fc->pin[0] && !own_key(fc)))
+		return 0;
+	if (fim_pin_write(fc->cli->state_dir, fp, &err) == -1) {
+		log_warnx("fim: cannot record the trusted key: %s", err.msg);
+		return -1;
+	}
+	if (fc->pin[0])
+		log_warnx("fim: the trusted public key is now %s (was %s)", fp,
+		    fc->pin);
+	snprintf(fc->pin, sizeof(fc->pin), "%s", fp);
+	return 0;
+}
+
 static int
 setup(struct fim_cmd *fc)
 {
 	struct cli *cli = fc->cli;
 	const char *v;
+	int rc;
 
 	if (cli_conf(cli) == -1)
 		return EXIT_CONFIG;
@@ -197,18 +268,22 @@ setup(struct fim_cmd *fc)
 		snprintf(fc->dir, sizeof(fc->dir), "%s", v);
 	else
 		snprintf(fc->dir, sizeof(fc->dir), "%s/fim", cli->state_dir);
+	if ((rc = state_checks(fc)) != 0)
+		return rc;
 	v = fc->key ? fc->key : conf_str(fc->blk, "key", NULL);
 	if (v)
 		snprintf(fc->keyp, sizeof(fc->keyp), "%s", v);
 	else
 		snprintf(fc->keyp, sizeof(fc->keyp), "%s/fim/fim.key",
 		    cli->state_dir);
-	v = fc->pubkey ? fc->pubkey : conf_str(fc->blk, "public-key", NULL);
+	v = conf_str(fc->blk, "public-key", NULL);
 	if (v)
-		snprintf(fc->pubp, sizeof(fc->pubp), "%s", v);
+		snprintf(fc->ownpub, sizeof(fc->ownpub), "%s", v);
 	else
-		snprintf(fc->pubp, sizeof(fc->pubp), "%s/fim/fim.pub",
+		snprintf(fc->ownpub, sizeof(fc->ownpub), "%s/fim/fim.pub",
 		    cli->state_dir);
+	snprintf(fc->pubp, sizeof(fc->pubp), "%s",
+	    fc->pubkey ? fc->pubkey : fc->ownpub);
 	if (fc->workers < 0)
 		fc->workers = (int)conf_num(fc->blk, "workers", 0);
 	if (fc->workers < 0 || fc->workers > 256) {
@@ -343,16 +418,38 @@ dir_file(char *dst, size_t n, const char *dir, const char *name)
 	snprintf(dst, n, "%s/%s", dir, name);
 }
 
+/* Where the baseline is read from, and the key it must be signed with. */
+static void
+load_opts(struct fim_cmd *fc, struct fim_load_opts *lo)
+{
+	memset(lo, 0, sizeof(*lo));
+	lo->dir = fc->dir;
+	lo->pubkey = fc->pubp;
+	lo->pubkey_named =
+	    fc->pubkey || conf_str(fc->blk, "public-key", NULL) != NULL;
+	lo->pinned = fc->pin;
+	lo->accept_new_key = fc->pubkey != NULL;
+}
+
 /* The public key to trust for the baseline in dir. */
 static const char *
 trusted_key(struct fim_cmd *fc, char *buf, size_t n)
 {
-	if (fc->pubkey || conf_str(fc->blk, "public-key", NULL) ||
-	    access(fc->pubp, F_OK) == 0)
-		return fc->pubp;
-	/* No key of our own: the one that travels with the baseline. */
-	dir_file(buf, n, fc->dir, "fim.pub");
-	return buf;
+	struct fim_load_opts lo;
+
+	load_opts(fc, &lo);
+	return fim_load_key(&lo, buf, n);
+}
+
+/* The key named with --pubkey verified a baseline: it is trusted now. */
+static void
+trust_named_key(struct fim_cmd *fc)
+{
+	struct err err = {0};
+	char fp[96];
+
+	if (fim_key_fingerprint(fc->pubkey, fp, sizeof(fp), &err) == 0)
+		(void)pin_key(fc, fp);
 }
 
 /*
@@ -363,44 +460,18 @@ trusted_key(struct fim_cmd *fc, char *buf, size_t n)
 static int
 load_baseline(struct fim_cmd *fc, struct fim_baseline *b, struct strbuf *raw)
 {
-	char p[PATH_MAX + 32], kb[PATH_MAX + 32];
-	struct strbuf sig = STRBUF_INIT(SIG_MAX);
-	struct err err = {0}, perr = {0};
-	const char *key;
-	int vrc, prc;
+	struct fim_load_opts lo;
+	struct err err = {0};
+	enum fim_load_rc rc;
 
-	dir_file(p, sizeof(p), fc->dir, "baseline");
-	if (file_read(p, BASELINE_MAX, raw, NULL, &err) == -1) {
-		log_warnx("fim: no baseline: %s%s", err.msg,
-		    err.code == ENOENT ? " (run 'sakimori fim init')" : "");
-		return EXIT_UNKNOWN;
-	}
-	dir_file(p, sizeof(p), fc->dir, "baseline.sig");
-	if (file_read(p, SIG_MAX, &sig, NULL, &err) == -1) {
-		log_warnx(
-		    "fim: refusing the baseline in '%s': no signature: %s",
-		    fc->dir, err.msg);
-		strbuf_release(&sig);
-		return EXIT_CRITICAL;
-	}
-	key = trusted_key(fc, kb, sizeof(kb));
-	vrc = fim_verify(key, raw->p ? raw->p : "", raw->len,
-	    sig.p ? sig.p : "", sig.len, &err);
-	strbuf_release(&sig);
-	prc = fim_baseline_parse(raw->p ? raw->p : "", raw->len, b, &perr);
-	if (vrc == -1) {
-		log_warnx("fim: refusing the baseline in '%s': %s%s%s", fc->dir,
-		    err.msg, prc == -1 ? "; and it is unreadable: " : "",
-		    prc == -1 ? perr.msg : "");
-		return EXIT_CRITICAL;
-	}
-	if (prc == -1) {
-		log_warnx("fim: the baseline in '%s' is signed but unreadable: "
-		          "%s",
-		    fc->dir, perr.msg);
-		return EXIT_CRITICAL;
-	}
-	return 0;
+	load_opts(fc, &lo);
+	rc = fim_load_verified(&lo, b, raw, &err);
+	if (rc != FIM_LOAD_OK)
+		log_warnx("fim: %s%s",
+		    rc == FIM_LOAD_KEY_CHANGED ? "CRITICAL: " : "", err.msg);
+	else if (fc->pubkey && fc->pin[0])
+		trust_named_key(fc);
+	return fim_load_status(rc);
 }
 
 /* Which package installed each file, so that a later check can tell a
@@ -436,7 +507,7 @@ write_baseline(struct fim_cmd *fc, const struct fim_baseline *b)
 
 	if (fim_baseline_write(b, &text, &err) == -1 ||
 	    fim_sign(fc->keyp, text.p, text.len, &sig, &err) == -1 ||
-	    file_read(fc->pubp, 64 * 1024, &pub, NULL, &err) == -1) {
+	    file_read_nofollow(fc->pubp, 64 * 1024, &pub, NULL, &err) == -1) {
 		log_warnx("fim: %s%s", err.msg,
 		    err.code == ENOENT ? " (run 'sakimori fim keygen', or give "
 		                         "--key)"
@@ -620,7 +691,7 @@ earlier_bytes(struct fim_cmd *fc)
 	if (!isatty(STDERR_FILENO) || fc->cli->mode == OUT_JSON)
 		return 0;
 	dir_file(p, sizeof(p), fc->dir, "baseline");
-	if (file_read(p, 64 * 1024, &sb, NULL, NULL) == 0)
+	if (file_read_nofollow(p, 64 * 1024, &sb, NULL, NULL) == 0)
 		n = fim_baseline_peek_bytes(sb.p ? sb.p : "", sb.len);
 	strbuf_release(&sb);
 	return n;
@@ -662,6 +733,8 @@ do_keygen(struct fim_cmd *fc)
 		log_warnx("fim: %s", err.msg);
 		return EXIT_CANTCREAT;
 	}
+	if (pin_key(fc, fp) == -1)
+		return EXIT_CANTCREAT;
 	if (fc->cli->mode == OUT_JSON) {
 		json_t *o = json_object();
 
@@ -712,9 +785,36 @@ print_stats(struct fim_cmd *fc, const char *what, const struct fim_baseline *b,
 	putchar('\n');
 }
 
+/*
+ * The public key a new baseline is verified with must be the trusted one,
+ * unless --pubkey names it; its fingerprint into fp.  0, or the exit
+ * status after saying why.
+ */
+static int
+check_init_key(struct fim_cmd *fc, char *fp, size_t n)
+{
+	struct err err = {0};
+
+	if (fim_key_fingerprint(fc->pubp, fp, n, &err) == -1) {
+		log_warnx("fim: %s (run 'sakimori fim keygen', or give "
+		          "--pubkey)",
+		    err.msg);
+		return EXIT_NOINPUT;
+	}
+	if (fc->pin[0] && strcmp(fp, fc->pin) != 0 && fc->pubkey == NULL) {
+		log_warnx("fim: CRITICAL: the public key '%s' (%s) is not the "
+		          "trusted key %s; give --pubkey FILE to trust a new "
+		          "key",
+		    fc->pubp, fp, fc->pin);
+		return EXIT_CRITICAL;
+	}
+	return 0;
+}
+
 static int
 do_init(struct fim_cmd *fc, int argc, char **argv)
 {
+	char fp[96];
 	struct fim_baseline b;
 	struct fim_scan_stats st;
 	struct fim_dpkg *dp;
@@ -735,6 +835,8 @@ do_init(struct fim_cmd *fc, int argc, char **argv)
 		    fc->keyp, strerror(errno));
 		return EXIT_NOINPUT;
 	}
+	if ((rc = check_init_key(fc, fp, sizeof(fp))) != 0)
+		return rc;
 	set_paths(fc, argc, argv);
 	fc->expect_bytes = earlier_bytes(fc);
 	fim_baseline_init(&b);
@@ -751,7 +853,7 @@ do_init(struct fim_cmd *fc, int argc, char **argv)
 		return EXIT_SOFTWARE;
 	}
 	annotate(fc, &b, dp);
-	if (write_baseline(fc, &b) == -1) {
+	if (write_baseline(fc, &b) == -1 || pin_key(fc, fp) == -1) {
 		fim_baseline_release(&b);
 		return EXIT_CANTCREAT;
 	}
@@ -938,6 +1040,7 @@ do_update(struct fim_cmd *fc, int argc, char **argv)
 	struct fim_baseline b, cur, nb;
 	struct fim_scan_stats st;
 	struct err err = {0};
+	char fp[96];
 	size_t nch = 0;
 	int failed, rc = setup(fc);
 
@@ -1011,6 +1114,8 @@ do_update(struct fim_cmd *fc, int argc, char **argv)
 		rc = EXIT_CANTCREAT;
 		goto out;
 	}
+	if (fim_key_fingerprint(fc->pubp, fp, sizeof(fp), &err) == 0)
+		(void)pin_key(fc, fp);
 	if (fc->cli->mode == OUT_TABLE)
 		printf("baseline updated: %zu changes accepted\n", nch);
 	print_stats(fc, "update", &nb, &st);
@@ -1029,7 +1134,7 @@ copy_file(const char *from, const char *to, unsigned mode)
 	struct err err = {0};
 	int rc;
 
-	rc = file_read(from, BASELINE_MAX, &sb, NULL, &err);
+	rc = file_read_nofollow(from, BASELINE_MAX, &sb, NULL, &err);
 	if (rc == 0)
 		rc =
 		    file_write_atomic(to, sb.p ? sb.p : "", sb.len, mode, &err);

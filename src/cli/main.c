@@ -2,6 +2,7 @@
  * main.c - sakimori's entry point: global options, then one subcommand.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdio_ext.h>
@@ -16,6 +17,7 @@
 #include "base/log.h"
 #include "base/paths.h"
 #include "base/strbuf.h"
+#include "base/statedir.h"
 #include "cli/cli.h"
 
 struct command {
@@ -174,14 +176,32 @@ cli_state_dir(struct cli *cli)
 {
 	struct err err = {0};
 	const char *opt = cli->state_opt;
+	char path[PATH_MAX];
 
+	if (cli->state_resolved)
+		return 0;
 	if (opt == NULL && cli->conf_loaded)
 		opt = conf_setting(&cli->conf, "state-dir", NULL);
-	if (paths_state_dir(
-	        cli->state_dir, sizeof(cli->state_dir), opt, &err) == -1) {
+	if (paths_state_dir(path, sizeof(path), opt, &err) == -1) {
 		log_warnx("%s", err.msg);
 		return -1;
 	}
+	if (statedir_resolve(
+	        path, cli->state_dir, sizeof(cli->state_dir), &err) == -1) {
+		if (err.code == EPERM) {
+			/* Where another user could write: nothing may be
+			 * read from it or written to it. */
+			if (cli->mode == OUT_NAGIOS)
+				printf("SAKIMORI UNKNOWN - %s\n", err.msg);
+			log_warnx("%s", err.msg);
+			exit(cli->mode == OUT_NAGIOS ? EXIT_UNKNOWN
+			                             : EXIT_NOPERM);
+		}
+		log_warnx("%s", err.msg);
+		snprintf(cli->state_dir, sizeof(cli->state_dir), "%s", path);
+		return -1;
+	}
+	cli->state_resolved = 1;
 	return 0;
 }
 

@@ -569,7 +569,10 @@ int
 conf_load(
     struct conf *c, const char *path, int must_exist, struct conf_errs *errs)
 {
-	if (!must_exist && access(path, F_OK) == -1 && errno == ENOENT)
+	/* A default path in a directory this user cannot enter (HOME of
+	 * another user under sudo -u, runuser) is as good as missing. */
+	if (!must_exist && access(path, F_OK) == -1 &&
+	    (errno == ENOENT || errno == EACCES || errno == ENOTDIR))
 		return 0;
 	return load(c, path, NULL, 0, errs);
 }

@@ -67,8 +67,9 @@ void conf_init(struct conf *c);
 void conf_release(struct conf *c);
 /*
  * Reads path (and what it includes), checks it against the schema and
- * fills c.  When the file does not exist and must_exist is 0, c is left
- * with the defaults and 0 is returned.  Returns 0, or -1 with every
+ * fills c.  When the file does not exist (or is in a directory this user
+ * cannot search) and must_exist is 0, c is left with the defaults and 0 is
+ * returned.  Returns 0, or -1 with every
  * problem in errs (syntax and schema alike; parsing goes on after an error).
  */
 int conf_load(

@@ -788,7 +788,7 @@ fim_baseline_parse(
 			memcpy(name, v, vn);
 			name[vn] = '\0';
 			if (fim_hash_parse(name, &b->hash) == -1)
-				return perr(&p, "unknown hash '%s'", name);
+				return perr(&p, "unknown hash%s", "");
 			hl = fim_hash_len(b->hash);
 			have_hash = 1;
 		} else if (header_word(ls, le, "root", &v, &vn) ||

@@ -149,6 +149,55 @@ int fim_sign(const char *priv_path, const void *data, size_t len,
 int fim_verify(const char *pub_path, const void *data, size_t len,
     const char *sig, size_t siglen, struct err *err);
 
+/*
+ * Loading a baseline for use (load.c): read the baseline and its
+ * signature from a directory, verify the signature with the trusted public
+ * key and parse it.  The trusted key is the one named, else our own when
+ * it exists, else the one that travels with the baseline (dir/fim.pub);
+ * when a fingerprint was recorded for it (fim keygen, the first init),
+ * another key is refused unless the caller accepts a newly named one.
+ */
+struct fim_load_opts {
+	const char *dir;    /* the baseline directory */
+	const char *pubkey; /* our public key file (may be missing) */
+	int pubkey_named;   /* pubkey was named: no fallback to dir/fim.pub */
+	const char
+	    *pinned; /* the recorded fingerprint ("SHA256:hex"), or NULL */
+	int accept_new_key; /* a named pubkey replaces the recorded one */
+};
+
+enum fim_load_rc {
+	FIM_LOAD_OK = 0,
+	FIM_LOAD_NONE,        /* no baseline (or it cannot be read) */
+	FIM_LOAD_NOSIG,       /* no signature beside it */
+	FIM_LOAD_BADSIG,      /* not signed by the trusted key, or altered */
+	FIM_LOAD_UNREADABLE,  /* signed but not a baseline this can read */
+	FIM_LOAD_KEY_CHANGED, /* the trusted key is not the recorded one */
+};
+
+/*
+ * Reads, verifies and parses the baseline in o->dir into b (initialised),
+ * its text into raw.  FIM_LOAD_OK, or why not with err saying it in a
+ * sentence for the admin.
+ */
+enum fim_load_rc fim_load_verified(const struct fim_load_opts *o,
+    struct fim_baseline *b, struct strbuf *raw, struct err *err);
+/*
+ * The monitoring status of a load: 0 OK, 3 UNKNOWN when there is no
+ * baseline, 2 CRITICAL when one is refused.
+ */
+int fim_load_status(enum fim_load_rc rc);
+/* The public key file trusted for the baseline in o->dir, into buf. */
+const char *fim_load_key(const struct fim_load_opts *o, char *buf, size_t n);
+/*
+ * The trusted key's fingerprint recorded in the state directory
+ * (STATE/fim-trusted-key, root's alone): read into fp (0, 1 when none
+ * was recorded, -1 with err, never repeating a malformed file's content),
+ * and written.
+ */
+int fim_pin_read(const char *state_dir, char *fp, size_t n, struct err *err);
+int fim_pin_write(const char *state_dir, const char *fp, struct err *err);
+
 /* What a changed path is. */
 enum fim_class {
 	FIM_C_PACKAGE,    /* explained by the package manager: no alert */

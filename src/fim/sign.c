@@ -89,7 +89,7 @@ load_key(const char *path, int priv, struct err *err)
 	EVP_PKEY *pk = NULL;
 	BIO *bio;
 
-	if (file_read(path, KEY_FILE_MAX, &sb, NULL, err) == -1) {
+	if (file_read_nofollow(path, KEY_FILE_MAX, &sb, NULL, err) == -1) {
 		err_prefix(err, "%s key", priv ? "private" : "public");
 		strbuf_release(&sb);
 		return NULL;

@@ -26,6 +26,13 @@ inv_check(const struct inv_opts *o, const char *state_dir, struct report *r,
 		goto out;
 	}
 	have = inv_state_load(state_dir, old, &lerr);
+	if (have == -1 && lerr.code == EPROTO) {
+		/* A newer sakimori's: neither compared nor replaced. */
+		report_add(r, SEV_UNKNOWN, "inventory-state", "inventory.json",
+		    "%s", lerr.msg);
+		rc = 0;
+		goto out;
+	}
 	if (have == -1) {
 		/* Corrupt: say so once, and start afresh from this inventory. */
 		struct finding *f = report_add(r, SEV_WARNING,

@@ -6,15 +6,18 @@
 #include "inv/inventory.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/err.h"
 #include "base/fileio.h"
 #include "base/finding.h"
 #include "base/json.h"
+#include "base/statedir.h"
 #include "base/strbuf.h"
 
 static int
@@ -123,39 +126,47 @@ inv_diff(
 	}
 }
 
+#define INV_STATE "inventory.json"
+
+/* The kept inventory's JSON into *j: 0, 1 when there is none, -1 with err. */
 static int
-state_path(char *dst, size_t dstsz, const char *state_dir, struct err *err)
+state_json(const char *state_dir, json_t **j, struct err *err)
 {
-	if (path_join(dst, dstsz, state_dir, "inventory.json") == -1)
-		return err_set(
-		    err, ENAMETOOLONG, "path too long: '%s'", state_dir);
+	struct strbuf sb = STRBUF_INIT(64 << 20);
+	char path[PATH_MAX];
+	json_error_t je;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/" INV_STATE, state_dir);
+	if ((fd = statedir_open(state_dir, INV_STATE, O_RDONLY, 0, err)) == -1)
+		return err->code == ENOENT ? 1 : -1;
+	if (file_read_fd(fd, path, 64 << 20, &sb, NULL, err) == -1) {
+		strbuf_release(&sb);
+		return -1;
+	}
+	*j = json_loadb(sb.p, sb.len, 0, &je);
+	strbuf_release(&sb);
+	/* The parser's text quotes the file: never shown. */
+	if (*j == NULL)
+		return err_set(err, EINVAL,
+		    "'%s' is corrupt: not JSON (line %d, column %d)", path,
+		    je.line, je.column);
 	return 0;
 }
 
 int
 inv_state_load(const char *state_dir, struct inventory *inv, struct err *err)
 {
-	struct strbuf sb = STRBUF_INIT(64 << 20);
-	char path[PATH_MAX];
-	json_error_t je;
-	json_t *j;
+	json_t *j = NULL;
 	int rc;
 
-	if (state_path(path, sizeof(path), state_dir, err) == -1)
-		return -1;
-	if (file_read(path, 64 << 20, &sb, NULL, err) == -1) {
-		strbuf_release(&sb);
-		return err->code == ENOENT ? 1 : -1;
-	}
-	j = json_loadb(sb.p, sb.len, 0, &je);
-	strbuf_release(&sb);
-	if (j == NULL)
-		return err_set(err, EINVAL, "'%s' is corrupt: line %d: %s",
-		    path, je.line, je.text);
+	if ((rc = state_json(state_dir, &j, err)) != 0)
+		return rc;
 	rc = inv_from_json(inv, j, err);
 	json_decref(j);
 	if (rc == -1)
-		return err_prefix(err, "'%s' is corrupt", path);
+		return err_prefix(err, "'%s/" INV_STATE "'%s", state_dir,
+		    err->code == EPROTO ? "" : " is corrupt");
 	return 0;
 }
 
@@ -163,19 +174,36 @@ int
 inv_state_save(
     const char *state_dir, const struct inventory *inv, struct err *err)
 {
-	char path[PATH_MAX], *text;
+	char *text;
 	json_t *j;
-	int rc;
+	int dfd, rc;
 
-	if (state_path(path, sizeof(path), state_dir, err) == -1 ||
-	    dir_make(state_dir, 0700, err) == -1)
+	/* A newer sakimori's inventory is not replaced by an older one. */
+	if (state_json(state_dir, &j, err) == 0) {
+		json_t *v = json_object_get(j, "schema");
+		json_int_t kept =
+		    json_is_integer(v) ? json_integer_value(v) : 0;
+
+		json_decref(j);
+		if (kept > INV_SCHEMA)
+			return err_set(err, EPROTO,
+			    "'%s/" INV_STATE
+			    "': inventory schema %lld is newer "
+			    "than this sakimori reads (%d); kept as it is",
+			    state_dir, (long long)kept, INV_SCHEMA);
+	}
+	if ((dfd = statedir_dir(state_dir, NULL, 1, err)) == -1)
 		return -1;
 	j = inv_to_json(inv);
 	text = json_dumps(j, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
 	json_decref(j);
-	if (text == NULL)
+	if (text == NULL) {
+		close(dfd);
 		return err_set(err, ENOMEM, "cannot format the inventory");
-	rc = file_write_atomic(path, text, strlen(text), 0600, err);
+	}
+	rc = file_write_atomic_at(
+	    dfd, state_dir, INV_STATE, text, strlen(text), 0600, err);
 	free(text);
+	close(dfd);
 	return rc;
 }

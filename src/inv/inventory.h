@@ -104,8 +104,13 @@ int inv_collect(
 /* The first IPv4 (else IPv6) global address, for the table; "" if none. */
 const char *inv_primary_ip(const struct inventory *inv);
 
+#define INV_SCHEMA 1 /* the JSON form this sakimori writes */
+
 json_t *inv_to_json(const struct inventory *inv);
-/* Reads what inv_to_json wrote; -1 with err on anything malformed. */
+/*
+ * Reads what inv_to_json wrote; -1 with err on anything malformed, with
+ * err->code EPROTO for a schema newer than INV_SCHEMA.
+ */
 int inv_from_json(struct inventory *inv, const json_t *j, struct err *err);
 
 /*
@@ -119,12 +124,17 @@ void inv_diff(
 
 /*
  * The check: collect, compare with the kept inventory, keep the new one.
- * A corrupt kept inventory is reported (WARNING) and replaced.  0 or -1.
+ * A corrupt kept inventory is reported (WARNING) and replaced; one of a
+ * newer schema is reported (UNKNOWN) and kept.  0 or -1.
  */
 int inv_check(const struct inv_opts *o, const char *state_dir, struct report *r,
     struct err *err);
 
-/* State: STATE_DIR/inventory.json.  load: 0 found, 1 none, -1 corrupt (err says why). */
+/*
+ * State: STATE_DIR/inventory.json.  load: 0 found, 1 none, -1 corrupt or
+ * (err->code EPROTO) of a newer schema, err saying why.  save refuses to
+ * replace a newer schema's file (EPROTO).
+ */
 int inv_state_load(
     const char *state_dir, struct inventory *inv, struct err *err);
 int inv_state_save(

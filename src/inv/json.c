@@ -13,8 +13,6 @@
 #include "base/json.h"
 #include "base/timeutil.h"
 
-#define INV_SCHEMA 1
-
 json_t *
 inv_to_json(const struct inventory *inv)
 {
@@ -139,6 +137,11 @@ inv_from_json(struct inventory *inv, const json_t *j, struct err *err)
 	if (!json_is_object(j) ||
 	    !json_is_integer(v = json_object_get(j, "schema")))
 		return err_set(err, EINVAL, "not an inventory (no schema)");
+	if (json_integer_value(v) > INV_SCHEMA)
+		return err_set(err, EPROTO,
+		    "inventory schema %lld is newer than this sakimori reads "
+		    "(%d); kept as it is",
+		    (long long)json_integer_value(v), INV_SCHEMA);
 	if (json_integer_value(v) != INV_SCHEMA)
 		return err_set(err, EINVAL,
 		    "inventory schema %lld, expected %d",

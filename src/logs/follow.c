@@ -24,6 +24,7 @@
 #include "base/err.h"
 #include "base/esc.h"
 #include "base/fileio.h"
+#include "base/statedir.h"
 #include "base/hmap.h"
 #include "base/json.h"
 #include "base/log.h"
@@ -769,7 +770,7 @@ bm_load(struct fl *f, uint64_t *sink_len, int *have, struct err *err)
 	struct err e2 = {0};
 	int rc = 1;
 
-	if (file_read(f->bmpath, 1024 * 1024, &sb, NULL, &e2) == -1) {
+	if (file_read_nofollow(f->bmpath, 1024 * 1024, &sb, NULL, &e2) == -1) {
 		strbuf_release(&sb);
 		if (e2.code == ENOENT)
 			return 0;
@@ -911,6 +912,7 @@ static int
 setup(struct fl *f, const char *const *paths, size_t n, struct err *err)
 {
 	char dir[PATH_MAX], name[64];
+	int fd;
 
 	f->fw = calloc(n, sizeof(*f->fw));
 	if (f->fw == NULL)
@@ -973,8 +975,9 @@ setup(struct fl *f, const char *const *paths, size_t n, struct err *err)
 	    snprintf(f->bmpath, sizeof(f->bmpath), "%s/follow-%s.bm", dir,
 	        name) >= (int)sizeof(f->bmpath))
 		return err_set(err, ENAMETOOLONG, "state directory too long");
-	if (dir_make(dir, 0700, err) == -1)
+	if ((fd = statedir_dir(f->o->state_dir, "logs", 1, err)) == -1)
 		return -1;
+	close(fd);
 	f->bufcap = CHUNK + f->o->max_line + 1;
 	f->buf = malloc(f->bufcap);
 	if (f->buf == NULL)

@@ -12,6 +12,7 @@
 
 #include "base/err.h"
 #include "base/fileio.h"
+#include "base/statedir.h"
 #include "base/strbuf.h"
 
 int
@@ -41,15 +42,15 @@ store_open(struct store *s, const char *state_dir, struct err *err)
 {
 	memset(s, 0, sizeof(*s));
 	s->db = NULL;
-	if (dir_make(state_dir, 0700, err) == -1)
-		return -1;
 	if (path_join(s->path, sizeof(s->path), state_dir, "sakimori.db") == -1)
 		return err_set(
 		    err, ENAMETOOLONG, "path too long: '%s'", state_dir);
-	/* Create it 0600 before SQLite does (with the umask's mode). */
-	int fd = open(s->path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	/* Create it 0600 before SQLite does (with the umask's mode), never
+	 * through a symbolic link. */
+	int fd = statedir_open(
+	    state_dir, "sakimori.db", O_RDWR | O_CREAT, 0600, err);
 	if (fd == -1)
-		return err_sys(err, errno, "cannot open '%s'", s->path);
+		return -1;
 	close(fd);
 	if (sqlite3_open_v2(s->path, &s->db,
 	        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
@@ -129,6 +130,12 @@ store_migrate(struct store *s, const char *module, const char *const *steps,
 	if (sqlite3_step(st) == SQLITE_ROW)
 		version = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
+	if (version > nsteps)
+		return err_set(err, EPROTO,
+		    "state database '%s': the '%s' tables are at schema "
+		    "version %d, newer than this sakimori knows (%d); use the "
+		    "newer sakimori, or move the database aside",
+		    s->path, module, version, nsteps);
 	for (int v = version; v < nsteps; v++) {
 		if (store_begin(s, err) == -1)
 			return -1;

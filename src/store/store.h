@@ -28,7 +28,8 @@ int store_open(struct store *s, const char *state_dir, struct err *err);
 void store_close(struct store *s);
 /*
  * Brings module's tables to version nsteps: runs steps[v] for every v from
- * the recorded version up, each in a transaction.  0 or -1.
+ * the recorded version up, each in a transaction.  0 or -1; a recorded
+ * version above nsteps (a newer sakimori's tables) is refused (EPROTO).
  */
 int store_migrate(struct store *s, const char *module, const char *const *steps,
     int nsteps, struct err *err);

@@ -1,7 +1,11 @@
 /*
  * test_base.c - cursors, bounded buffers, escaping, durations, hash map,
- * findings and their outputs.
+ * findings and their outputs, the state directory's checks.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,15 +14,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "base/cur.h"
+#include "base/err.h"
 #include "base/esc.h"
 #include "base/finding.h"
 #include "base/hmap.h"
 #include "base/json.h"
 #include "base/output.h"
+#include "base/statedir.h"
 #include "base/strbuf.h"
 #include "base/timeutil.h"
 
@@ -249,6 +257,104 @@ report_worst_and_outputs(void **state)
 	report_release(&r);
 }
 
+static int
+rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* rm -r, without following links. */
+static void
+rm_tree(const char *dir)
+{
+	assert_int_equal(nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+}
+
+static void
+state_dir_checks(void **state)
+{
+	char top[] = "/tmp/test_statedir.XXXXXX", p[PATH_MAX], q[PATH_MAX];
+	char got[PATH_MAX], want[PATH_MAX];
+	struct err err = {0};
+	struct stat st;
+	int fd;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip(); /* the ownership checks are root's */
+	assert_non_null(mkdtemp(top));
+	assert_non_null(realpath(top, want));
+	/* Missing: made 0700; its parent (a sticky, root-owned /tmp) is
+	 * fine on the path. */
+	snprintf(p, sizeof(p), "%s/a/state", top);
+	assert_int_equal(statedir_resolve(p, got, sizeof(got), &err), 0);
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0700);
+	/* A symbolic link on the path: resolved to where it leads. */
+	snprintf(q, sizeof(q), "%s/link", top);
+	snprintf(p, sizeof(p), "%s/a", top);
+	assert_int_equal(symlink(p, q), 0);
+	snprintf(p, sizeof(p), "%s/link/state", top);
+	assert_int_equal(statedir_resolve(p, got, sizeof(got), &err), 0);
+	strcat(want, "/a/state");
+	assert_string_equal(got, want);
+	/* Writable by others, by the group, owned by another user: refused,
+	 * the state directory itself or a directory above it. */
+	assert_int_equal(chmod(got, 0777), 0);
+	assert_int_equal(statedir_resolve(p, got, sizeof(got), &err), -1);
+	assert_int_equal(err.code, EPERM);
+	assert_non_null(strstr(err.msg, "writable by others"));
+	assert_int_equal(chmod(got, 01777), 0); /* sticky: still refused */
+	assert_int_equal(statedir_resolve(p, got, sizeof(got), &err), -1);
+	assert_int_equal(chmod(got, 0770), 0);
+	assert_int_equal(statedir_resolve(p, got, sizeof(got), &err), -1);
+	assert_non_null(strstr(err.msg, "writable by its group"));
+	assert_int_equal(chmod(got, 0700), 0);
+	assert_int_equal(chown(got, 65534, 65534), 0);
+	assert_int_equal(statedir_resolve(p, got, sizeof(got), &err), -1);
+	assert_non_null(strstr(err.msg, "owned by uid 65534"));
+	assert_int_equal(statedir_dir(got, NULL, 0, &err), -1);
+	assert_int_equal(err.code, EPERM);
+	assert_int_equal(chown(got, 0, 0), 0);
+	snprintf(q, sizeof(q), "%s/a", top);
+	assert_int_equal(chmod(q, 0757), 0);
+	assert_int_equal(statedir_resolve(p, got, sizeof(got), &err), -1);
+	assert_non_null(strstr(err.msg, "/a' is writable by others"));
+	assert_int_equal(chmod(q, 0700), 0);
+	assert_int_equal(statedir_resolve(p, got, sizeof(got), &err), 0);
+
+	/* Inside: a symbolic link is never followed, a subdirectory is made
+	 * 0700 and checked as the directory is. */
+	snprintf(q, sizeof(q), "%s/x.db", got);
+	assert_int_equal(symlink("/etc/passwd", q), 0);
+	assert_int_equal(statedir_open(got, "x.db", O_RDONLY, 0, &err), -1);
+	assert_int_equal(err.code, ELOOP);
+	assert_int_equal(
+	    statedir_open(got, "x.db", O_WRONLY | O_CREAT, 0600, &err), -1);
+	snprintf(q, sizeof(q), "%s/logs", got);
+	assert_int_equal(symlink(top, q), 0);
+	assert_int_equal(statedir_dir(got, "logs", 1, &err), -1);
+	assert_int_equal(
+	    statedir_open(got, "logs/b.bm", O_WRONLY | O_CREAT, 0600, &err),
+	    -1);
+	snprintf(q, sizeof(q), "%s/b.bm", top);
+	assert_int_equal(access(q, F_OK), -1);
+	fd = statedir_open(got, "fim/sub/f", O_WRONLY | O_CREAT, 0600, &err);
+	assert_true(fd >= 0);
+	close(fd);
+	snprintf(q, sizeof(q), "%s/fim/sub", got);
+	assert_int_equal(stat(q, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0700);
+	assert_int_equal(chmod(q, 0777), 0);
+	assert_int_equal(
+	    statedir_open(got, "fim/sub/f", O_RDONLY, 0, &err), -1);
+	assert_int_equal(err.code, EPERM);
+	rm_tree(top);
+}
+
 int
 main(void)
 {
@@ -261,6 +367,7 @@ main(void)
 	    cmocka_unit_test(durations),
 	    cmocka_unit_test(hash_map),
 	    cmocka_unit_test(report_worst_and_outputs),
+	    cmocka_unit_test(state_dir_checks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

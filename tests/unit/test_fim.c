@@ -203,6 +203,12 @@ refuses_truncated_and_corrupt(void **state)
 	memcpy(copy, sb.p, sb.len);
 	copy[0] = 'x';
 	assert_non_null(strstr(parse_err(copy, sb.len), "not a sakimori"));
+	/* What the file says is not repeated in the reason. */
+	memcpy(copy, sb.p, sb.len);
+	memcpy(strstr(copy, "hash sha256"), "hash SECRET", 11);
+	m = parse_err(copy, sb.len);
+	assert_non_null(strstr(m, "unknown hash"));
+	assert_null(strstr(m, "SECRET"));
 	m = parse_err("sakimori-fim-baseline 9\n", 24);
 	assert_non_null(strstr(m, "newer"));
 	/* Data after the end. */
@@ -437,6 +443,21 @@ reads_dpkg_records(void **state)
 	strbuf_release(&sb);
 }
 
+/* A temporary directory with two key pairs, a.key/pub1 and b.key/b.pub. */
+static void
+two_keys(char *dir, const char *pub1, char *k1, char *p1, char *k2, char *p2)
+{
+	struct err err = {0};
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(k1, 256, "%s/a.key", dir);
+	snprintf(p1, 256, "%s/%s", dir, pub1);
+	snprintf(k2, 256, "%s/b.key", dir);
+	snprintf(p2, 256, "%s/b.pub", dir);
+	assert_int_equal(fim_keygen(k1, p1, &err), 0);
+	assert_int_equal(fim_keygen(k2, p2, &err), 0);
+}
+
 static void
 signs_and_refuses(void **state)
 {
@@ -447,13 +468,7 @@ signs_and_refuses(void **state)
 	char fp[96];
 
 	(void)state;
-	assert_non_null(mkdtemp(dir));
-	snprintf(k1, sizeof(k1), "%s/a.key", dir);
-	snprintf(p1, sizeof(p1), "%s/a.pub", dir);
-	snprintf(k2, sizeof(k2), "%s/b.key", dir);
-	snprintf(p2, sizeof(p2), "%s/b.pub", dir);
-	assert_int_equal(fim_keygen(k1, p1, &err), 0);
-	assert_int_equal(fim_keygen(k2, p2, &err), 0);
+	two_keys(dir, "a.pub", k1, p1, k2, p2);
 	assert_int_equal(fim_key_fingerprint(p1, fp, sizeof(fp), &err), 0);
 	assert_int_equal(strncmp(fp, "SHA256:", 7), 0);
 	assert_int_equal(strlen(fp), 71);
@@ -484,6 +499,108 @@ signs_and_refuses(void **state)
 	strbuf_release(&sig2);
 }
 
+static void
+write_at(const char *dir, const char *name, const void *p, size_t n)
+{
+	char path[512];
+	struct err err = {0};
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	assert_int_equal(file_write_atomic(path, p, n, 0600, &err), 0);
+}
+
+/* fim_load_verified: every way a baseline can be missing or refused. */
+static void
+loads_only_a_verified_baseline(void **state)
+{
+	char dir[] = "/tmp/test_fim_load.XXXXXX", k1[256], p1[256], k2[256];
+	char p2[256], fp1[96], fp2[96], kb[512];
+	struct strbuf text = STRBUF_INIT(0), sig = STRBUF_INIT(0);
+	struct strbuf raw = STRBUF_INIT(0);
+	struct fim_load_opts o;
+	struct fim_baseline b;
+	struct err err = {0};
+	const char *garbage = "sakimori-fim-baseline 1\nSECRET-LINE\n";
+
+	(void)state;
+	two_keys(dir, "fim.pub", k1, p1, k2, p2);
+	assert_int_equal(fim_key_fingerprint(p1, fp1, sizeof(fp1), &err), 0);
+	assert_int_equal(fim_key_fingerprint(p2, fp2, sizeof(fp2), &err), 0);
+	memset(&o, 0, sizeof(o));
+	o.dir = dir;
+	o.pubkey = "/nonexistent/fim.pub";
+	fim_baseline_init(&b);
+	assert_int_equal(fim_load_verified(&o, &b, &raw, &err), FIM_LOAD_NONE);
+	assert_non_null(strstr(err.msg, "fim init"));
+	assert_int_equal(fim_load_status(FIM_LOAD_NONE), 3);
+
+	read_fixture("baseline.txt", &text);
+	write_at(dir, "baseline", text.p, text.len);
+	assert_int_equal(fim_load_verified(&o, &b, &raw, &err), FIM_LOAD_NOSIG);
+	assert_int_equal(fim_load_status(FIM_LOAD_NOSIG), 2);
+	assert_int_equal(fim_sign(k1, text.p, text.len, &sig, &err), 0);
+	write_at(dir, "baseline.sig", sig.p, sig.len);
+	/* Our own key missing and not named: the one beside the baseline. */
+	assert_string_equal(fim_load_key(&o, kb, sizeof(kb)), p1);
+	assert_int_equal(fim_load_verified(&o, &b, &raw, &err), FIM_LOAD_OK);
+	assert_int_equal(fim_load_status(FIM_LOAD_OK), 0);
+	assert_int_equal(b.n, 5);
+	fim_baseline_release(&b);
+
+	/* Signed by the recorded key: fine; another recorded key: refused,
+	 * unless a named key is accepted as the new one. */
+	o.pinned = fp1;
+	fim_baseline_init(&b);
+	assert_int_equal(fim_load_verified(&o, &b, &raw, &err), FIM_LOAD_OK);
+	fim_baseline_release(&b);
+	o.pinned = fp2;
+	fim_baseline_init(&b);
+	assert_int_equal(
+	    fim_load_verified(&o, &b, &raw, &err), FIM_LOAD_KEY_CHANGED);
+	assert_non_null(strstr(err.msg, fp2));
+	assert_int_equal(fim_load_status(FIM_LOAD_KEY_CHANGED), 2);
+	o.pubkey = p1;
+	o.pubkey_named = 1;
+	assert_int_equal(
+	    fim_load_verified(&o, &b, &raw, &err), FIM_LOAD_KEY_CHANGED);
+	o.accept_new_key = 1;
+	assert_int_equal(fim_load_verified(&o, &b, &raw, &err), FIM_LOAD_OK);
+	fim_baseline_release(&b);
+	o.pinned = NULL;
+
+	/* Another key named: not signed by it. */
+	o.pubkey = p2;
+	fim_baseline_init(&b);
+	assert_int_equal(
+	    fim_load_verified(&o, &b, &raw, &err), FIM_LOAD_BADSIG);
+	assert_non_null(strstr(err.msg, "another key"));
+	fim_baseline_release(&b);
+
+	/* Signed but garbage: refused without showing its content. */
+	o.pubkey = p1;
+	write_at(dir, "baseline", garbage, strlen(garbage));
+	assert_int_equal(fim_sign(k1, garbage, strlen(garbage), &sig, &err), 0);
+	write_at(dir, "baseline.sig", sig.p, sig.len);
+	fim_baseline_init(&b);
+	assert_int_equal(
+	    fim_load_verified(&o, &b, &raw, &err), FIM_LOAD_UNREADABLE);
+	assert_null(strstr(err.msg, "SECRET"));
+	fim_baseline_release(&b);
+
+	unlink(k1);
+	unlink(p1);
+	unlink(k2);
+	unlink(p2);
+	snprintf(kb, sizeof(kb), "%s/baseline", dir);
+	unlink(kb);
+	snprintf(kb, sizeof(kb), "%s/baseline.sig", dir);
+	unlink(kb);
+	assert_int_equal(rmdir(dir), 0);
+	strbuf_release(&text);
+	strbuf_release(&sig);
+	strbuf_release(&raw);
+}
+
 int
 main(void)
 {
@@ -496,6 +613,7 @@ main(void)
 	    cmocka_unit_test(reads_dpkg_records),
 	    cmocka_unit_test(explains_removals),
 	    cmocka_unit_test(signs_and_refuses),
+	    cmocka_unit_test(loads_only_a_verified_baseline),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

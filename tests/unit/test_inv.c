@@ -3,6 +3,7 @@
  * lists), its JSON round trip, the comparison with the previous inventory
  * and the corrupt-state path.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -192,8 +193,9 @@ corrupt_state(void **state)
 	char dir[] = "/tmp/sakimori-inv.XXXXXX", path[256];
 	struct inventory *inv = calloc(1, sizeof(*inv));
 	struct err err = {0};
-	static const char *const bad[] = {"{not json", "[]", "{\"schema\":1}",
-	    "{\"schema\":99,\"services\":[]}",
+	static const char newer[] = "{\"schema\":99,\"services\":[]}";
+	static const char *const bad[] = {"{\"schema\": SECRET}", "[]",
+	    "{\"schema\":1}", "{\"schema\":0,\"services\":[]}",
 	    "{\"schema\":1,\"services\":[{\"listen\":[{\"port\":\"x\"}]}]}"};
 
 	(void)state;
@@ -206,8 +208,21 @@ corrupt_state(void **state)
 		    0);
 		assert_int_equal(inv_state_load(dir, inv, &err), -1);
 		assert_non_null(strstr(err.msg, "corrupt"));
+		/* What the file holds is never repeated. */
+		assert_null(strstr(err.msg, "SECRET"));
 	}
 	struct inventory *s = sample();
+	/* A newer sakimori's inventory: refused, and not replaced. */
+	assert_int_equal(
+	    file_write_atomic(path, newer, strlen(newer), 0600, &err), 0);
+	assert_int_equal(inv_state_load(dir, inv, &err), -1);
+	assert_int_equal(err.code, EPROTO);
+	assert_non_null(strstr(err.msg, "schema 99 is newer"));
+	assert_int_equal(inv_state_save(dir, s, &err), -1);
+	assert_int_equal(err.code, EPROTO);
+	assert_int_equal(inv_state_load(dir, inv, &err), -1);
+	assert_int_equal(err.code, EPROTO);
+	unlink(path);
 	assert_int_equal(inv_state_save(dir, s, &err), 0);
 	assert_int_equal(inv_state_load(dir, inv, &err), 0);
 	assert_int_equal(inv->svcs[0].listen[0].port, 22);

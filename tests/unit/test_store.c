@@ -56,6 +56,9 @@ kv_and_migrations(void **state)
 	/* Running again, and then one step further, keeps what is there. */
 	assert_int_equal(store_migrate(&s, "test", steps, 1, &err), 0);
 	assert_int_equal(store_migrate(&s, "test", steps, 2, &err), 0);
+	/* An older sakimori does not use tables a newer one made. */
+	assert_int_equal(store_migrate(&s, "test", steps, 1, &err), -1);
+	assert_non_null(strstr(err.msg, "schema version 2, newer"));
 	assert_int_equal(
 	    store_exec(&s, "INSERT INTO t VALUES (1, 'x')", &err), 0);
 	assert_int_equal(store_kv_get(&s, "ns", "k", &sb, &err), 1);
