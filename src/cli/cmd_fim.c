@@ -897,7 +897,6 @@ report(struct fim_cmd *fc, const struct fim_baseline *old,
 {
 	struct fim_diff_opts o;
 	struct fim_changes ch = {0};
-	struct fim_dpkg *dp = NULL;
 	struct err err = {0};
 	struct out out;
 	size_t count[3] = {0};
@@ -912,37 +911,10 @@ report(struct fim_cmd *fc, const struct fim_baseline *old,
 		return EXIT_UNKNOWN;
 	}
 	out_init(&out, fc->cli->mode, stdout);
+	fim_explain(&ch, old, fc->cli->root);
 	for (size_t i = 0; i < ch.n; i++) {
 		struct fim_change *c = &ch.c[i];
 
-		switch (c->cls) {
-		case FIM_C_ADDED:
-		case FIM_C_CHANGED:
-		case FIM_C_SYSBIN:
-		case FIM_C_DEFACEMENT:
-		case FIM_C_WEBEXEC:
-			if (!S_ISREG(c->cur->mode))
-				break;
-			if (dp == NULL)
-				dp = fim_dpkg_open(fc->cli->root);
-			if (dp &&
-			    fim_dpkg_explains(dp, c->cur->path, old->created,
-			        c->pkg, sizeof(c->pkg)))
-				c->cls = FIM_C_PACKAGE;
-			break;
-		case FIM_C_REMOVED:
-			if (c->old->pkg == NULL)
-				break;
-			if (dp == NULL)
-				dp = fim_dpkg_open(fc->cli->root);
-			if (dp &&
-			    fim_dpkg_explains_removal(dp, c->old, old->created,
-			        c->pkg, sizeof(c->pkg)))
-				c->cls = FIM_C_PACKAGE;
-			break;
-		default:
-			break;
-		}
 		count[fim_class_sev(c->cls)]++;
 		if (fim_class_sev(c->cls) > worst)
 			worst = fim_class_sev(c->cls);
@@ -958,7 +930,6 @@ report(struct fim_cmd *fc, const struct fim_baseline *old,
 		    sev_word(worst), count[2], count[1], count[0], count[2],
 		    count[1], count[0]);
 	*nchanges = ch.n;
-	fim_dpkg_free(dp);
 	fim_changes_release(&ch);
 	return worst;
 }

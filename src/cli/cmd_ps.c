@@ -495,8 +495,11 @@ run_suspicious(struct cli *cli, const struct proc_table *t, int no_hidden)
 
 	o.root = cli->root;
 	o.no_hidden = no_hidden;
+	if (cli_state_dir(cli) == 0)
+		o.state_dir = cli->state_dir;
 	report_init(&r);
 	procrules_suspicious(&cli->conf, t, &o, &r);
+	procrules_integrity(&cli->conf, t, &o, &r);
 	cli_out(cli);
 	out_report(&cli->out, &r, "PROCS");
 	rc = cli_exit_for(&r);

@@ -257,6 +257,14 @@ struct fim_diff_opts {
 int fim_diff(const struct fim_baseline *old, const struct fim_baseline *cur,
     const struct fim_diff_opts *o, struct fim_changes *out, struct err *err);
 void fim_changes_release(struct fim_changes *c);
+/*
+ * Marks the changes dpkg's records explain (content its package installed
+ * at or after old was made, or a file gone with its package's upgrade or
+ * removal) as FIM_C_PACKAGE, with the package in pkg.  root: where dpkg's
+ * records are (NULL for /).
+ */
+void fim_explain(struct fim_changes *ch, const struct fim_baseline *old,
+    const char *root);
 /* "mode,uid,hash" for attrs. */
 void fim_attrs_names(unsigned attrs, char *dst, size_t dstsz);
 /* One attribute's value of e as text (raw; escape for output). */

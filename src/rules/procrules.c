@@ -14,6 +14,7 @@ procrules_run(const struct conf *c, const struct snap *s,
 		return;
 	t = &s->proc1; /* the last sample, with CPU over the interval */
 	procrules_suspicious(c, t, o, r);
+	procrules_integrity(c, t, o, r);
 	procrules_stuck(c, t, o, r);
 	procrules_apache(c, t, o, r);
 }

@@ -14,6 +14,8 @@
  *   proc-sniffer       raw or packet socket of a program not on the list
  *   net-promisc        interface in promiscuous mode (not a bridge port)
  *   proc-hidden        PID that answers but is missing from /proc's list
+ *   proc-exe-changed   running program that the integrity baseline records
+ *                      otherwise (fim check's classes, dpkg explaining)
  *   proc-coverage      processes the checks could not inspect (UNKNOWN:
  *                      their /proc entries were refused, not root)
  *   stuck-cgi          interpreter of the web server running too long or
@@ -26,6 +28,8 @@
 #include <stddef.h>
 
 struct conf;
+struct err;
+struct fim_baseline;
 struct proc_table;
 struct report;
 struct snap;
@@ -46,6 +50,19 @@ void procrules_stuck(const struct conf *c, const struct proc_table *t,
     const struct procrules_opts *o, struct report *r);
 /* Apache worker processes against each instance's configured limit. */
 void procrules_apache(const struct conf *c, const struct proc_table *t,
+    const struct procrules_opts *o, struct report *r);
+/*
+ * Running programs against a verified baseline b: each executable b
+ * records whose file now differs as fim check reports it, unexplained by
+ * dpkg, is a finding naming the process.  root: where dpkg's records are
+ * (NULL for /).  0, or -1 with err.
+ */
+int procrules_exe_changed(const struct conf *c, const struct proc_table *t,
+    const struct fim_baseline *b, const char *root, struct report *r,
+    struct err *err);
+/* The same against the baseline of "check fim" in o->state_dir, when one
+ * exists (a refused one is an UNKNOWN finding). */
+void procrules_integrity(const struct conf *c, const struct proc_table *t,
     const struct procrules_opts *o, struct report *r);
 /* All of the above on the snapshot's process table (for check). */
 void procrules_run(const struct conf *c, const struct snap *s,

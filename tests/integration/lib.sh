@@ -67,7 +67,8 @@ run() {	# run COMMAND... -- sets OUT (stdout), ERR (stderr), RC
 process_checks_off() {
 	local c
 	for c in proc-exe-deleted proc-exe-location proc-exe-writable \
-	    proc-name-mismatch proc-listener proc-sniffer net-promisc proc-hidden; do
+	    proc-name-mismatch proc-listener proc-sniffer net-promisc proc-hidden \
+	    proc-exe-changed; do
 		echo "check $c { disable }"
 	done
 }
