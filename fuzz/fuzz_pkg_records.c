@@ -13,7 +13,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct pkg_db *db = pkg_open(NULL);
+	struct pkg_db *db = pkg_new();
 	const char *pkg = NULL;
 
 	if (db == NULL)

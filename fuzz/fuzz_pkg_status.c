@@ -14,7 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct pkg_db *db = pkg_open(NULL);
+	struct pkg_db *db = pkg_new();
 	const struct pkg_info *pkgs;
 	size_t n;
 

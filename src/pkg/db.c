@@ -9,17 +9,27 @@
 #include "pkg/pkg_int.h"
 
 struct pkg_db *
-pkg_open(const char *root)
+pkg_new(void)
 {
 	struct pkg_db *db = calloc(1, sizeof(*db));
 
 	if (db == NULL)
 		return NULL;
-	db->files = root != NULL;
-	snprintf(db->root, sizeof(db->root), "%s", root ? root : "");
 	hmap_init(&db->byname);
 	hmap_init(&db->md5s);
 	hmap_init(&db->changes);
+	return db;
+}
+
+struct pkg_db *
+pkg_open(const char *root)
+{
+	struct pkg_db *db = pkg_new();
+
+	if (db == NULL)
+		return NULL;
+	db->files = 1;
+	snprintf(db->root, sizeof(db->root), "%s", root ? root : "");
 	return db;
 }
 

@@ -29,10 +29,11 @@ struct pkg_info {
 
 struct pkg_db;
 
-/* The records of the system under root ("" for this one); NULL root: a
- * database that reads no files and holds only what the parsers are
- * given.  NULL on ENOMEM. */
+/* The records of the system under root (NULL or "" for this one).  NULL
+ * on ENOMEM. */
 struct pkg_db *pkg_open(const char *root);
+/* A database that reads no files: it holds what the parsers are given. */
+struct pkg_db *pkg_new(void);
 void pkg_free(struct pkg_db *db);
 /* The root prefix the database was opened with ("" when none). */
 const char *pkg_root(const struct pkg_db *db);

@@ -11,7 +11,7 @@
 
 struct pkg_db {
 	char root[4096];
-	int files;         /* 0: root was NULL, read nothing */
+	int files;         /* 0: made by pkg_new, reads nothing */
 	int status_loaded; /* 1 read, -1 failed (status_err) */
 	struct err status_err;
 	struct pkg_info *pkgs; /* installed packages only, file order */

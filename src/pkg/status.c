@@ -114,7 +114,7 @@ pkg_status_load(struct pkg_db *db, struct err *err)
 		db->status_loaded = -1;
 		if (!db->files)
 			err_set(&db->status_err, ENOENT,
-			    "no package database was given");
+			    "no package records to read");
 		else if (path_join(path, sizeof(path), db->root,
 		             "/var/lib/dpkg/status") == -1)
 			err_set(&db->status_err, ENAMETOOLONG, "path too long");
@@ -187,7 +187,7 @@ pkg_owners(struct pkg_db *db, const char *const *paths, size_t n,
 	}
 	if (!db->files) {
 		hmap_release(&want);
-		return err_set(err, ENOENT, "no package database was given");
+		return err_set(err, ENOENT, "no package records to read");
 	}
 	if (path_join(dir, sizeof(dir), db->root, "/var/lib/dpkg/info") == -1) {
 		hmap_release(&want);
