@@ -23,19 +23,13 @@
 #define ROOT FIXTURES "/pkg/root"
 #define INV_ROOT FIXTURES "/inv/root"
 
+/* A time as dpkg writes it in its log (local time). */
 static time_t
-local_time(int y, int mo, int d, int h, int mi, int s)
+local_stamp(const char *s)
 {
-	struct tm tm;
+	struct tm tm = {.tm_isdst = -1};
 
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = s;
-	tm.tm_isdst = -1;
+	assert_non_null(strptime(s, "%Y-%m-%d %H:%M:%S", &tm));
 	return mktime(&tm);
 }
 
@@ -257,30 +251,20 @@ log_with_rotations(void **state)
 	assert_non_null(db);
 	/* The reinstall in dpkg.log is later than the upgrade in .2.gz. */
 	assert_true(pkg_last_change(db, "coreutils") ==
-	    local_time(2026, 12, 1, 8, 0, 1));
+	    local_stamp("2026-12-01 08:00:01"));
 	/* Only in dpkg.log.1.gz (.1 compressed). */
 	assert_true(pkg_last_change(db, "lib32gcc-s1") ==
-	    local_time(2026, 11, 10, 12, 0, 0));
+	    local_stamp("2026-11-10 12:00:00"));
 	/* Only in dpkg.log.2.gz. */
 	assert_true(pkg_last_change(db, "libx32stdc++6") ==
-	    local_time(2026, 10, 3, 7, 16, 0));
+	    local_stamp("2026-10-03 07:16:00"));
 	/* A removal, in dpkg.log.5.gz after missing .3 and .4. */
 	assert_true(pkg_last_change(db, "removed") ==
-	    local_time(2026, 5, 20, 18, 45, 0));
+	    local_stamp("2026-05-20 18:45:00"));
 	/* Triggers and status lines are not changes. */
 	assert_true(pkg_last_change(db, "man-db") == 0);
 	assert_true(pkg_last_change(db, "libc6") == 0);
 	pkg_free(db);
-}
-
-static void
-read_fixture(const char *name, struct strbuf *sb)
-{
-	char p[4096];
-	struct err err = {0};
-
-	snprintf(p, sizeof(p), "%s/fim/%s", FIXTURES, name);
-	assert_int_equal(file_read(p, 1 << 20, sb, NULL, &err), 0);
 }
 
 /* The parsers alone, on the records fim's tests were written with. */
@@ -290,17 +274,21 @@ parsers_as_fim_read_them(void **state)
 	struct strbuf sb = STRBUF_INIT(0);
 	struct pkg_db *d = pkg_new();
 	const char *pkg = NULL, *md5;
+	struct err err = {0};
 	struct tm tm;
 
 	(void)state;
-	read_fixture("hello.md5sums", &sb);
+	assert_int_equal(
+	    file_read(FIXTURES "/fim/hello.md5sums", 1 << 20, &sb, NULL, &err),
+	    0);
 	assert_int_equal(pkg_parse_md5sums(d, "hello:amd64", sb.p, sb.len), 2);
 	md5 = pkg_md5(d, "/usr/bin/hello", &pkg);
 	assert_non_null(md5);
 	assert_string_equal(md5, "d41d8cd98f00b204e9800998ecf8427e");
 	assert_string_equal(pkg, "hello");
 	assert_null(pkg_md5(d, "/usr/bin/one-space", NULL));
-	read_fixture("dpkg.log", &sb);
+	assert_int_equal(
+	    file_read(FIXTURES "/fim/dpkg.log", 1 << 20, &sb, NULL, &err), 0);
 	assert_int_equal(pkg_parse_log(d, sb.p, sb.len), 1);
 	memset(&tm, 0, sizeof(tm));
 	tm.tm_year = 126;
