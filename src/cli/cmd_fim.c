@@ -30,6 +30,7 @@
 #include "base/timeutil.h"
 #include "cli/cli.h"
 #include "fim/fim.h"
+#include "pkg/pkg.h"
 
 #define BASELINE_MAX ((size_t)2 << 30) /* 2 GiB of baseline text */
 #define SIG_MAX 4096
@@ -478,20 +479,20 @@ load_baseline(struct fim_cmd *fc, struct fim_baseline *b, struct strbuf *raw)
  * file an upgrade dropped from one deleted by hand.  dp: the records read
  * already (freed here), or NULL. */
 static void
-annotate(struct fim_cmd *fc, struct fim_baseline *b, struct fim_dpkg *dp)
+annotate(struct fim_cmd *fc, struct fim_baseline *b, struct pkg_db *dp)
 {
 	if (dp == NULL)
-		dp = fim_dpkg_open(fc->cli->root);
+		dp = pkg_open(fc->cli->root);
 	if (dp == NULL)
 		return;
-	fim_dpkg_annotate(dp, b);
-	fim_dpkg_free(dp);
+	fim_pkg_annotate(dp, b);
+	pkg_free(dp);
 }
 
 static void *
 preload(void *dp)
 {
-	fim_dpkg_preload(dp);
+	pkg_md5sums_load(dp);
 	return NULL;
 }
 
@@ -817,7 +818,7 @@ do_init(struct fim_cmd *fc, int argc, char **argv)
 	char fp[96];
 	struct fim_baseline b;
 	struct fim_scan_stats st;
-	struct fim_dpkg *dp;
+	struct pkg_db *dp;
 	pthread_t th;
 	enum fim_hash h;
 	int loading, rc = setup(fc);
@@ -842,13 +843,13 @@ do_init(struct fim_cmd *fc, int argc, char **argv)
 	fim_baseline_init(&b);
 	/* dpkg's records are read by a thread of their own while the scan
 	 * runs: otherwise a second or so alone after it */
-	dp = fim_dpkg_open(fc->cli->root);
+	dp = pkg_open(fc->cli->root);
 	loading = dp != NULL && pthread_create(&th, NULL, preload, dp) == 0;
 	rc = scan(fc, fc->paths, fc->npaths, fc->excl, fc->nexcl, h, &b, &st);
 	if (loading)
 		pthread_join(th, NULL);
 	if (rc == -1) {
-		fim_dpkg_free(dp);
+		pkg_free(dp);
 		fim_baseline_release(&b);
 		return EXIT_SOFTWARE;
 	}

@@ -2,7 +2,7 @@
  * fim.h - file integrity: a baseline of file attributes and content
  * digests (scan.c: a parallel walk and digest), its signed text format
  * (baseline.c, sign.c), the comparison of a baseline with a fresh scan
- * (diff.c) and what dpkg's records explain (dpkg.c).
+ * (diff.c) and what the package manager's records explain (explain.c).
  *
  * Paths are raw bytes (whatever the file system holds, newlines and
  * invalid UTF-8 included); every output escapes them.
@@ -274,51 +274,31 @@ void fim_attr_value(const struct fim_entry *e, unsigned attr, enum fim_hash h,
 int fim_path_under(const char *path, const char *root);
 
 /*
- * dpkg's records: the md5sums of installed packages' files
- * (ROOT/var/lib/dpkg/info/ *.md5sums) and the times of installs,
- * upgrades and removals (ROOT/var/log/dpkg.log and its rotations, the
- * older ones gzipped).  Loaded lazily; bounded.
+ * What the package database (pkg/pkg.h, opened on the root the scan was
+ * given) explains.
+ *
+ * 1 when the package manager explains the current content of path: its
+ * package's md5sum for the path equals md5 of the file now, and dpkg's log
+ * shows the package installed, reinstalled or upgraded at or after since.
+ * pkg gets the package name.  0 when not explained.
  */
-struct fim_dpkg;
-struct fim_dpkg *fim_dpkg_open(const char *root);
-void fim_dpkg_free(struct fim_dpkg *d);
-/* Reads the md5sums now (they are otherwise read on first use): a thread
- * can do it while the scan runs.  The log is read when a change is to be
- * explained. */
-void fim_dpkg_preload(struct fim_dpkg *d);
+struct pkg_db;
+int fim_pkg_explains(
+    struct pkg_db *d, const char *path, time_t since, char *pkg, size_t pkgsz);
 /*
- * 1 when dpkg explains the current content of path: its package's md5sum
- * for the path equals md5 of the file now, and dpkg's log shows the
- * package installed, reinstalled or upgraded at or after since.  pkg gets
- * the package name.  0 when not explained.
+ * 1 when the package manager explains that a file recorded in the
+ * baseline (old, with the package that owned it then) is gone: the log
+ * shows that package upgraded, reinstalled or removed at or after since,
+ * and no installed package lists the path any more.  pkg gets the package
+ * name.
  */
-int fim_dpkg_explains(struct fim_dpkg *d, const char *path, time_t since,
-    char *pkg, size_t pkgsz);
-/*
- * 1 when dpkg explains that a file recorded in the baseline (old, with
- * the package that owned it then) is gone: the log shows that package
- * upgraded, reinstalled or removed at or after since, and no installed
- * package lists the path any more.  pkg gets the package name.
- */
-int fim_dpkg_explains_removal(struct fim_dpkg *d, const struct fim_entry *old,
+int fim_pkg_explains_removal(struct pkg_db *d, const struct fim_entry *old,
     time_t since, char *pkg, size_t pkgsz);
 /*
  * Records in each regular file's entry of b the package that installed
- * it (entry->pkg), from dpkg's records; entries of no package get NULL.
- * Returns how many were attributed.
+ * it (entry->pkg); entries of no package get NULL.  Returns how many were
+ * attributed.
  */
-size_t fim_dpkg_annotate(struct fim_dpkg *d, struct fim_baseline *b);
-/* Pure parsers, for tests and fuzzing. */
-/* One md5sums file of package pkg into d; returns lines skipped as malformed. */
-size_t fim_dpkg_add_md5sums(
-    struct fim_dpkg *d, const char *pkg, const char *data, size_t len);
-/* dpkg.log text; returns lines skipped as malformed. */
-size_t fim_dpkg_add_log(struct fim_dpkg *d, const char *data, size_t len);
-/* The package's last install, upgrade or removal time from the log (0 if
- * none). */
-time_t fim_dpkg_last_change(const struct fim_dpkg *d, const char *pkg);
-/* The md5 (32 hex) recorded for path, with the package; NULL if none. */
-const char *fim_dpkg_md5(
-    const struct fim_dpkg *d, const char *path, const char **pkg);
+size_t fim_pkg_annotate(struct pkg_db *d, struct fim_baseline *b);
 
 #endif

@@ -27,7 +27,7 @@
 #include "base/strbuf.h"
 #include "collect/procfd.h"
 #include "collect/sock.h"
-#include "inv/dpkg.h"
+#include "pkg/pkg.h"
 
 /*
  * The well-known services: how to recognise their executables, which
@@ -265,7 +265,7 @@ cmp_svc(const void *a, const void *b)
 /* Names, packages and versions of the services found so far. */
 static void
 identify(
-    struct inventory *inv, const char *root, struct dpkg_db *db, int have_dpkg)
+    struct inventory *inv, const char *root, struct pkg_db *db, int have_dpkg)
 {
 	const char *paths[INV_MAX_SVCS];
 	static char owner[INV_MAX_SVCS][128];
@@ -273,13 +273,12 @@ identify(
 
 	for (unsigned i = 0; i < inv->nsvcs; i++)
 		paths[i] = inv->svcs[i].exe[0] ? inv->svcs[i].exe : NULL;
-	if (!have_dpkg ||
-	    dpkg_owners(root, paths, inv->nsvcs, owner, &err) == -1)
+	if (!have_dpkg || pkg_owners(db, paths, inv->nsvcs, owner, &err) == -1)
 		memset(owner, 0, sizeof(owner));
 	for (unsigned i = 0; i < inv->nsvcs; i++) {
 		struct inv_svc *s = &inv->svcs[i];
-		const struct dpkg_pkg *p =
-		    owner[i][0] ? dpkg_find(db, owner[i]) : NULL;
+		const struct pkg_info *p =
+		    owner[i][0] ? pkg_find(db, owner[i]) : NULL;
 		const struct known *k;
 		char full[PATH_MAX];
 
@@ -310,10 +309,13 @@ identify(
 
 /* Well-known services installed but not listening: one row each. */
 static void
-installed_not_listening(struct inventory *inv, const struct dpkg_db *db)
+installed_not_listening(struct inventory *inv, struct pkg_db *db)
 {
+	size_t npkgs;
+	const struct pkg_info *pkgs = pkg_list(db, &npkgs);
+
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
-		const struct dpkg_pkg *hit = NULL;
+		const struct pkg_info *hit = NULL;
 		int present = 0;
 
 		for (unsigned j = 0; j < inv->nsvcs; j++)
@@ -322,10 +324,9 @@ installed_not_listening(struct inventory *inv, const struct dpkg_db *db)
 		if (present)
 			continue;
 		for (size_t j = 0; j < 5 && known[i].pkgs[j] && !hit; j++)
-			for (size_t k = 0; k < db->n && !hit; k++)
-				if (pat_match(
-				        known[i].pkgs[j], db->pkgs[k].name))
-					hit = &db->pkgs[k];
+			for (size_t k = 0; k < npkgs && !hit; k++)
+				if (pat_match(known[i].pkgs[j], pkgs[k].name))
+					hit = &pkgs[k];
 		if (hit == NULL || inv->nsvcs >= INV_MAX_SVCS)
 			continue;
 		struct inv_svc *s = &inv->svcs[inv->nsvcs++];
@@ -343,12 +344,11 @@ inv_services(struct inventory *inv, const char *root)
 {
 	struct sock_table t = {0};
 	struct procfd_map map;
-	struct dpkg_db db;
+	struct pkg_db *db = pkg_open(root);
 	struct err err = {0};
 	int have_dpkg;
 
-	dpkg_init(&db);
-	have_dpkg = dpkg_load(&db, root, &err) == 0;
+	have_dpkg = db != NULL && pkg_status_load(db, &err) == 0;
 	if (sock_listening(root, &t, &err) == -1)
 		inv->skipped++;
 	if (procfd_map_build(&map, root, &err) == -1)
@@ -394,11 +394,11 @@ inv_services(struct inventory *inv, const char *root)
 	for (unsigned i = 0; i < inv->nsvcs; i++)
 		qsort(inv->svcs[i].listen, inv->svcs[i].nlisten,
 		    sizeof(inv->svcs[i].listen[0]), cmp_listen);
-	identify(inv, root, &db, have_dpkg);
+	identify(inv, root, db, have_dpkg);
 	if (have_dpkg)
-		installed_not_listening(inv, &db);
+		installed_not_listening(inv, db);
 	qsort(inv->svcs, inv->nsvcs, sizeof(inv->svcs[0]), cmp_svc);
 	procfd_map_release(&map);
 	sock_table_release(&t);
-	dpkg_release(&db);
+	pkg_free(db);
 }

@@ -25,6 +25,7 @@
 #include "collect/sniff.h"
 #include "collect/sock.h"
 #include "conf/conf.h"
+#include "pkg/pkg.h"
 #include "rules/procrules.h"
 #include "rules/procrules_int.h"
 
@@ -98,19 +99,6 @@ procrules_exe_path(const char *exe, char *dst, size_t sz)
 		dst[n - 10] = '\0';
 }
 
-/* path as /usr/... when it is under /bin, /sbin or /lib* (merged /usr). */
-static void
-usr_path(const char *path, char *dst, size_t sz)
-{
-	if (strncmp(path, "/bin/", 5) == 0 || strncmp(path, "/sbin/", 6) == 0 ||
-	    strncmp(path, "/lib/", 5) == 0 ||
-	    strncmp(path, "/lib64/", 7) == 0 ||
-	    strncmp(path, "/lib32/", 7) == 0)
-		snprintf(dst, sz, "/usr%s", path);
-	else
-		snprintf(dst, sz, "%s", path);
-}
-
 static int
 path_match(const char *pat, const char *exe)
 {
@@ -121,7 +109,7 @@ path_match(const char *pat, const char *exe)
 	procrules_exe_path(exe, path, sizeof(path));
 	if (fnmatch(pat, path, FNM_PATHNAME) == 0)
 		return 1;
-	usr_path(path, usr, sizeof(usr));
+	pkg_usr_path(path, usr, sizeof(usr));
 	return fnmatch(pat, usr, FNM_PATHNAME) == 0;
 }
 

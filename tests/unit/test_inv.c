@@ -1,7 +1,7 @@
 /*
- * test_inv.c - the inventory's parsers (os-release, dpkg status and file
- * lists), its JSON round trip, the comparison with the previous inventory
- * and the corrupt-state path.
+ * test_inv.c - the inventory's parser of os-release, its JSON round trip,
+ * the comparison with the previous inventory and the corrupt-state path
+ * (dpkg's records are tested with the package database, test_pkg.c).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -19,7 +19,6 @@
 #include "base/fileio.h"
 #include "base/strbuf.h"
 #include "base/finding.h"
-#include "inv/dpkg.h"
 #include "inv/inventory.h"
 #include "inv/osrel.h"
 
@@ -45,54 +44,6 @@ os_release(void **state)
 	osrel_parse("", 0, &r);
 	assert_string_equal(r.id, "");
 	strbuf_release(&sb);
-}
-
-static void
-dpkg_status(void **state)
-{
-	struct dpkg_db db;
-	struct err err = {0};
-	const struct dpkg_pkg *p;
-
-	(void)state;
-	dpkg_init(&db);
-	assert_int_equal(dpkg_load(&db, ROOT, &err), 0);
-	p = dpkg_find(&db, "openssh-server");
-	assert_non_null(p);
-	assert_string_equal(p->version, "1:9.2p1-2+deb12u3");
-	assert_string_equal(p->arch, "amd64");
-	assert_non_null(dpkg_find(&db, "apache2-bin"));
-	assert_null(dpkg_find(&db, "oldstuff")); /* only config files left */
-	p = dpkg_find(&db, "noversion");
-	assert_non_null(p);
-	assert_string_equal(p->version, "");
-	assert_non_null(dpkg_find(&db, "half"));
-	assert_int_equal(db.n, 5);
-	assert_true(db.skipped >= 1); /* the line without a colon */
-	dpkg_release(&db);
-	/* No dpkg at all: a clear error. */
-	dpkg_init(&db);
-	assert_int_equal(dpkg_load(&db, "/nonexistent", &err), -1);
-	assert_non_null(strstr(err.msg, "/nonexistent/var/lib/dpkg/status"));
-	dpkg_release(&db);
-}
-
-static void
-dpkg_file_owners(void **state)
-{
-	const char *paths[] = {"/usr/sbin/sshd", "/usr/sbin/apache2",
-	    "/usr/bin/ldd-fixture", "/usr/local/bin/mine", "relative", NULL};
-	char owner[6][128];
-	struct err err = {0};
-
-	(void)state;
-	assert_int_equal(dpkg_owners(ROOT, paths, 6, owner, &err), 0);
-	assert_string_equal(owner[0], "openssh-server");
-	assert_string_equal(owner[1], "apache2-bin");
-	assert_string_equal(owner[2], "libc6"); /* /bin alias, ":amd64" cut */
-	assert_string_equal(owner[3], "");
-	assert_string_equal(owner[4], "");
-	assert_string_equal(owner[5], "");
 }
 
 static struct inventory *
@@ -237,8 +188,6 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(os_release),
-	    cmocka_unit_test(dpkg_status),
-	    cmocka_unit_test(dpkg_file_owners),
 	    cmocka_unit_test(json_round_trip_and_diff),
 	    cmocka_unit_test(corrupt_state),
 	};

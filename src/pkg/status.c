@@ -1,7 +1,7 @@
 /*
- * dpkg.c - dpkg's status file and file lists (see dpkg.h).
+ * status.c - dpkg's status file (installed packages and their versions)
+ * and file lists (which package owns a path); see pkg.h.
  */
-#include "inv/dpkg.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -14,21 +14,7 @@
 #include "base/err.h"
 #include "base/fileio.h"
 #include "base/strbuf.h"
-
-void
-dpkg_init(struct dpkg_db *db)
-{
-	memset(db, 0, sizeof(*db));
-	hmap_init(&db->byname);
-}
-
-void
-dpkg_release(struct dpkg_db *db)
-{
-	free(db->pkgs);
-	hmap_release(&db->byname);
-	memset(db, 0, sizeof(*db));
-}
+#include "pkg/pkg_int.h"
 
 static void
 field(char *dst, size_t dstsz, const char *s, const char *e)
@@ -44,14 +30,14 @@ field(char *dst, size_t dstsz, const char *s, const char *e)
 }
 
 static void
-add(struct dpkg_db *db, const struct dpkg_pkg *p)
+add(struct pkg_db *db, const struct pkg_info *p)
 {
 	struct hmap_entry *e;
 	int created;
 
 	if (db->n == db->cap) {
 		size_t ncap = db->cap ? db->cap * 2 : 512;
-		struct dpkg_pkg *np = realloc(db->pkgs, ncap * sizeof(*np));
+		struct pkg_info *np = realloc(db->pkgs, ncap * sizeof(*np));
 
 		if (np == NULL)
 			return;
@@ -66,10 +52,10 @@ add(struct dpkg_db *db, const struct dpkg_pkg *p)
 }
 
 void
-dpkg_parse_status(struct dpkg_db *db, const char *text, size_t len)
+pkg_parse_status(struct pkg_db *db, const char *text, size_t len)
 {
 	const char *cur = text, *end = text + len, *ls, *le;
-	struct dpkg_pkg p;
+	struct pkg_info p;
 	int installed = 0, have = 0;
 
 	memset(&p, 0, sizeof(p));
@@ -119,55 +105,59 @@ dpkg_parse_status(struct dpkg_db *db, const char *text, size_t len)
 }
 
 int
-dpkg_load(struct dpkg_db *db, const char *root, struct err *err)
+pkg_status_load(struct pkg_db *db, struct err *err)
 {
 	struct strbuf sb = STRBUF_INIT(256 << 20);
 	char path[PATH_MAX];
 
-	if (path_join(path, sizeof(path), root, "/var/lib/dpkg/status") == -1)
-		return err_set(err, ENAMETOOLONG, "path too long");
-	if (file_read(path, 256 << 20, &sb, NULL, err) == -1) {
+	if (db->status_loaded == 0) {
+		db->status_loaded = -1;
+		if (!db->files)
+			err_set(&db->status_err, ENOENT,
+			    "no package records to read");
+		else if (path_join(path, sizeof(path), db->root,
+		             "/var/lib/dpkg/status") == -1)
+			err_set(&db->status_err, ENAMETOOLONG, "path too long");
+		else if (file_read(path, 256 << 20, &sb, NULL,
+		             &db->status_err) == 0) {
+			pkg_parse_status(db, sb.p, sb.len);
+			db->status_loaded = 1;
+		}
 		strbuf_release(&sb);
-		return -1;
 	}
-	dpkg_parse_status(db, sb.p, sb.len);
-	strbuf_release(&sb);
-	return 0;
+	if (db->status_loaded == 1)
+		return 0;
+	if (err)
+		*err = db->status_err;
+	return -1;
 }
 
-const struct dpkg_pkg *
-dpkg_find(const struct dpkg_db *db, const char *name)
+const struct pkg_info *
+pkg_find(struct pkg_db *db, const char *name)
 {
-	const struct hmap_entry *e = hmap_get(&db->byname, name, strlen(name));
+	const struct hmap_entry *e;
 
+	(void)pkg_status_load(db, NULL);
+	e = hmap_get(&db->byname, name, strlen(name));
 	return e ? &db->pkgs[e->val.u - 1] : NULL;
 }
 
-/* The other spelling of a path on merged-/usr systems, or "". */
-static void
-usrmerge_alias(const char *path, char *alt, size_t altsz)
+const struct pkg_info *
+pkg_list(struct pkg_db *db, size_t *n)
 {
-	static const char *const dirs[] = {
-	    "/bin/", "/sbin/", "/lib/", "/lib64/"};
+	(void)pkg_status_load(db, NULL);
+	*n = db->n;
+	return db->pkgs;
+}
 
-	alt[0] = '\0';
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
-		size_t dl = strlen(dirs[i]);
-
-		if (strncmp(path, dirs[i], dl) == 0) {
-			snprintf(alt, altsz, "/usr%s", path);
-			return;
-		}
-		if (strncmp(path, "/usr", 4) == 0 &&
-		    strncmp(path + 4, dirs[i], dl) == 0) {
-			snprintf(alt, altsz, "%s", path + 4);
-			return;
-		}
-	}
+unsigned
+pkg_status_skipped(const struct pkg_db *db)
+{
+	return db->skipped;
 }
 
 int
-dpkg_owners(const char *root, const char *const *paths, size_t n,
+pkg_owners(struct pkg_db *db, const char *const *paths, size_t n,
     char (*owner)[128], struct err *err)
 {
 	char dir[PATH_MAX], file[PATH_MAX];
@@ -190,12 +180,16 @@ dpkg_owners(const char *root, const char *const *paths, size_t n,
 			e->val.u = i + 1;
 			left++;
 		}
-		usrmerge_alias(paths[i], alt, sizeof(alt));
-		if (alt[0] && (e = hmap_put(&want, alt, strlen(alt), NULL)) &&
+		if (pkg_usr_alias(paths[i], alt, sizeof(alt)) &&
+		    (e = hmap_put(&want, alt, strlen(alt), NULL)) &&
 		    e->val.u == 0)
 			e->val.u = i + 1;
 	}
-	if (path_join(dir, sizeof(dir), root, "/var/lib/dpkg/info") == -1) {
+	if (!db->files) {
+		hmap_release(&want);
+		return err_set(err, ENOENT, "no package records to read");
+	}
+	if (path_join(dir, sizeof(dir), db->root, "/var/lib/dpkg/info") == -1) {
 		hmap_release(&want);
 		return err_set(err, ENAMETOOLONG, "path too long");
 	}
