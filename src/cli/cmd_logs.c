@@ -199,6 +199,25 @@ print_counts(const struct out *o, const char *file, const struct logs_counts *c)
 	fputc('\n', o->fp);
 }
 
+/* The exit status for a follower that could not run. */
+static int
+follow_exit(int code)
+{
+	switch (code) {
+	case EINVAL:
+		return EXIT_USAGE;
+	case EBADMSG:
+		return EXIT_DATAERR;
+	case EBUSY: /* another follower holds the bookmark set */
+		return EXIT_CANTCREAT;
+	case EACCES:
+	case EPERM:
+		return EXIT_NOPERM;
+	default:
+		return EXIT_SOFTWARE;
+	}
+}
+
 struct logs_args {
 	enum logs_format force;
 	const char *logformat;
@@ -402,7 +421,7 @@ cmd_logs(struct cli *cli, int argc, char **argv)
 		if (logs_follow(&a.fo, (const char *const *)argv + 1,
 		        (size_t)argc - 1, &feed, &err) == -1) {
 			log_warnx("%s", err.msg);
-			rc = EXIT_SOFTWARE;
+			rc = follow_exit(err.code);
 		}
 		logs_run_finish(&run, &rep, &cli->out);
 		out_report(&cli->out, &rep, "SAKIMORI LOGS");
