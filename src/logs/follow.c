@@ -53,6 +53,7 @@ struct fw {
 	double grew; /* clock_mono() when it last grew */
 	struct logs_w3c w3c;
 	int warned; /* errno of the open failure already reported, 0 none */
+	int held;   /* the bookmark waits for the path to be readable */
 };
 
 struct fl {
@@ -488,6 +489,28 @@ newer_or_same(const struct stat *a, const struct stat *b)
 
 /* ---- finding the bookmarked file again ---- */
 
+static void note_open(struct fw *w, int e);
+
+/*
+ * The path is there but cannot be opened (permissions): the bookmark is
+ * kept as it is until it can, rather than taken for a lost file.
+ */
+static int
+hold_unreadable(struct fw *w)
+{
+	int fd = open(w->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+
+	if (fd == -1 && errno != ENOENT) {
+		note_open(w, errno);
+		w->held = 1;
+		return 1;
+	}
+	if (fd != -1)
+		close(fd);
+	w->held = 0;
+	return 0;
+}
+
 enum {
 	RS_QUIET = 1,    /* no warning when the file is not found */
 	RS_USE_TIME = 2, /* an empty bookmark: rotated files by time */
@@ -769,6 +792,8 @@ resolve(struct fl *f, struct fw *w, int flags, struct err *err)
 		enum found how;
 		ssize_t m;
 
+		if (hold_unreadable(w))
+			goto out;
 		list_files(w, l);
 		m = find_bookmarked(f, w, l, flags, &how);
 		log_debug("resolve '%s': bookmark ino %llu off %llu fplen %u: "
@@ -1052,7 +1077,14 @@ step(struct fl *f, struct fw *w, struct err *err)
 {
 	struct stat st;
 
-	if (w->fd == -1) {
+	if (w->fd == -1 && w->held) {
+		/* Readable again: from the bookmark. */
+		if (resolve(f, w, RS_QUIET, err) == -1)
+			return -1;
+		if (w->fd == -1)
+			return 0;
+		note_open(w, 0);
+	} else if (w->fd == -1) {
 		/* Appeared (or came back) since: read it from the start. */
 		reset_file(w);
 		if (open_live(w) == -1) {

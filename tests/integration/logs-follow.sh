@@ -251,10 +251,15 @@ cleanup "rm -rf '$U'"
 chown nobody "$U"
 echo h1 > "$U/app.log"
 chmod 600 "$U/app.log"
-setpriv --reuid=nobody --regid=nogroup --clear-groups env HOME="$U" SAKIMORI_CONFIG="$U/empty.conf" SAKIMORI_STATE_DIR="$U/state" \
-    "$SAKIMORI" logs follow --analyzers stats --poll 0.1 --name r17 --from-start \
-    --lines-to "$U/r17.out" "$U/app.log" >/dev/null 2>"$TMP/r17.err" &
-GPID=$!
+# as_nobody ERRFILE: a follower of $U/app.log run as nobody.
+as_nobody() {
+	setpriv --reuid=nobody --regid=nogroup --clear-groups env HOME="$U" \
+	    SAKIMORI_CONFIG="$U/empty.conf" SAKIMORI_STATE_DIR="$U/state" \
+	    "$SAKIMORI" logs follow --analyzers stats --poll 0.1 --name r17 \
+	    --from-start --lines-to "$U/r17.out" "$U/app.log" >/dev/null 2>"$1" &
+	GPID=$!
+}
+as_nobody "$TMP/r17.err"
 sleep 1.5
 check_eq "an unreadable file: said once" 1 "$(grep -c "cannot open '$U/app.log': Permission denied; retrying" "$TMP/r17.err")"
 chmod 644 "$U/app.log"
@@ -264,5 +269,20 @@ for _ in $(seq 100); do
 done
 check_eq "...read once it can be" "h1" "$(cat "$U/r17.out" 2>/dev/null)"
 check "...and said" grep -q "'$U/app.log' can be read again" "$TMP/r17.err"
+kill -TERM "$GPID"; wait "$GPID"
+# Unreadable at a restart: the bookmark waits for it.
+echo h2 >> "$U/app.log"
+chmod 600 "$U/app.log"
+as_nobody "$TMP/r17b.err"
+sleep 1.5
+chmod 644 "$U/app.log"
+for _ in $(seq 100); do
+	[ "$(wc -l < "$U/r17.out")" -ge 2 ] && break
+	sleep 0.05
+done
+sleep 0.3
+check_eq "unreadable at a restart: read from the bookmark once it can be" \
+    "h1 h2" "$(tr '\n' ' ' < "$U/r17.out" | sed 's/ $//')"
+check_nomatch "...not taken for a lost file" "not found" "$(cat "$TMP/r17b.err")"
 kill -TERM "$GPID"; wait "$GPID"
 done_testing
