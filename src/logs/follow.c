@@ -872,41 +872,6 @@ bm_save(struct fl *f, struct err *err)
 	return rc;
 }
 
-/*
- * One "file" line's fields after the key: dev ino off fplen fphash
- * skipping lineno, then tlen thash (absent from older bookmarks: the
- * bytes before the offset are then not compared).
- */
-static int
-bm_file_fields(const char *r, const char *end, struct fw *w)
-{
-	uint64_t v[9];
-	int k;
-
-	for (k = 0; k < 9; k++)
-		if (cur_char(&r, end, ' ') == -1 ||
-		    cur_u64(&r, end, &v[k]) == -1)
-			break;
-	if ((k != 7 && k != 9) || r != end)
-		return -1;
-	if (k == 7) {
-		v[7] = 0;
-		v[8] = follow_hash("", 0);
-	}
-	if (v[3] > FP_MAX || v[7] > FP_MAX || v[7] > v[2])
-		return -1;
-	w->dev = (dev_t)v[0];
-	w->ino = (ino_t)v[1];
-	w->id.off = v[2];
-	w->id.fplen = (uint32_t)v[3];
-	w->id.fphash = v[4];
-	w->skipping = v[5] != 0;
-	w->lineno = v[6];
-	w->id.tlen = (uint32_t)v[7];
-	w->id.thash = v[8];
-	return 0;
-}
-
 /* 1 loaded, 0 none, -1 error. */
 static int
 bm_load(struct fl *f, uint64_t *sink_len, int *have, struct err *err)
@@ -914,6 +879,7 @@ bm_load(struct fl *f, uint64_t *sink_len, int *have, struct err *err)
 	struct strbuf sb = STRBUF_INIT(1024 * 1024);
 	const char *p, *end, *ls, *le;
 	struct err e2 = {0};
+	struct follow_bm_file bf;
 	int rc = 1;
 
 	if (file_read(f->bmpath, 1024 * 1024, &sb, NULL, &e2) == -1) {
@@ -948,17 +914,21 @@ bm_load(struct fl *f, uint64_t *sink_len, int *have, struct err *err)
 				rc = -1;
 			continue;
 		}
-		if (cur_lit(&q, le, "file ") == -1 || le - q < 17) {
+		if (cur_lit(&q, le, "file ") == -1 ||
+		    follow_bm_file_parse(q, le, &bf) == -1) {
 			rc = -1;
 			continue;
 		}
 		for (size_t i = 0; i < f->nfw; i++) {
-			if (memcmp(q, f->fw[i].key, 16) != 0)
+			struct fw *w = &f->fw[i];
+
+			if (strcmp(bf.key, w->key) != 0)
 				continue;
-			if (bm_file_fields(q + 16, le, &f->fw[i]) == -1) {
-				rc = -1;
-				break;
-			}
+			w->dev = (dev_t)bf.dev;
+			w->ino = (ino_t)bf.ino;
+			w->id = bf.id;
+			w->skipping = bf.skipping;
+			w->lineno = bf.lineno;
 			have[i] = 1;
 		}
 	}

@@ -12,6 +12,7 @@
 
 #include <zlib.h>
 
+#include "base/cur.h"
 #include "base/hmap.h"
 #include "logs/follow_int.h"
 
@@ -169,4 +170,48 @@ follow_id_match(struct follow_id *id, const char *path, int fd)
 	id->tlen = (uint32_t)want;
 	id->thash = follow_hash(b, want);
 	return 1;
+}
+
+int
+follow_bm_file_parse(const char *p, const char *end, struct follow_bm_file *out)
+{
+	uint64_t v[9];
+	int k;
+
+	if (end - p < 16)
+		return -1;
+	for (k = 0; k < 16; k++)
+		if (!((p[k] >= '0' && p[k] <= '9') ||
+		        (p[k] >= 'a' && p[k] <= 'f')))
+			return -1;
+	memcpy(out->key, p, 16);
+	out->key[16] = '\0';
+	p += 16;
+	for (k = 0; k < 9; k++) {
+		const char *q = p;
+
+		if (cur_char(&q, end, ' ') == -1 ||
+		    cur_u64(&q, end, &v[k]) == -1)
+			break;
+		p = q;
+	}
+	if ((k != 7 && k != 9) || p != end)
+		return -1;
+	if (k == 7) {
+		v[7] = 0;
+		v[8] = follow_hash("", 0);
+	}
+	if (v[3] > FP_MAX || v[5] > 1 || v[7] > FP_MAX || v[7] > v[2] ||
+	    v[3] > UINT32_MAX)
+		return -1;
+	out->dev = v[0];
+	out->ino = v[1];
+	out->id.off = v[2];
+	out->id.fplen = (uint32_t)v[3];
+	out->id.fphash = v[4];
+	out->skipping = (int)v[5];
+	out->lineno = v[6];
+	out->id.tlen = (uint32_t)v[7];
+	out->id.thash = v[8];
+	return 0;
 }

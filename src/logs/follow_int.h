@@ -45,6 +45,23 @@ int follow_id_check(struct follow_id *id, int fd);
  */
 int follow_id_match(struct follow_id *id, const char *path, int fd);
 
+/* One followed file in a bookmark file. */
+struct follow_bm_file {
+	char key[17]; /* hash of the path, 16 hex digits */
+	uint64_t dev, ino, lineno;
+	int skipping; /* inside the tail of a cut line */
+	struct follow_id id;
+};
+
+/*
+ * Parses a bookmark's "file" line after "file ": KEY dev ino off fplen
+ * fphash skipping lineno, then tlen thash (absent from the bookmarks of
+ * older versions: the bytes before the offset are then not compared).
+ * 0, or -1 when malformed.
+ */
+int follow_bm_file_parse(
+    const char *p, const char *end, struct follow_bm_file *out);
+
 /* Whether a name ends in ".gz". */
 int follow_is_gz(const char *name);
 

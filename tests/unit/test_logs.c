@@ -829,6 +829,46 @@ follow_id_gz_copy(void **state)
 	rmdir(dir);
 }
 
+/* Bookmark lines of this version and of the older one without the tail. */
+static void
+follow_bm_lines(void **state)
+{
+	const char *cur = "0123456789abcdef 2049 1234567 4096 128 99 0 77 "
+	                  "128 55";
+	const char *older = "0123456789abcdef 2049 1234567 4096 128 99 1 77";
+	const char *bad[] = {
+	    "0123456789abcdef 2049 1234567 4096 128 99 0 77 128",
+	    "0123456789abcdef 2049 1234567 4096 129 99 0 77",
+	    "0123456789abcdef 2049 1234567 100 128 99 0 77 128 55",
+	    "0123456789ABCDEF 2049 1234567 4096 128 99 0 77",
+	    "0123456789abcdef 2049 1234567 4096 128 99 0 77 ",
+	    "0123456789abcde",
+	};
+	struct follow_bm_file bf;
+
+	(void)state;
+	assert_int_equal(follow_bm_file_parse(cur, cur + strlen(cur), &bf), 0);
+	assert_string_equal(bf.key, "0123456789abcdef");
+	assert_int_equal(bf.dev, 2049);
+	assert_int_equal(bf.ino, 1234567);
+	assert_int_equal(bf.id.off, 4096);
+	assert_int_equal(bf.id.fplen, 128);
+	assert_int_equal(bf.id.fphash, 99);
+	assert_int_equal(bf.skipping, 0);
+	assert_int_equal(bf.lineno, 77);
+	assert_int_equal(bf.id.tlen, 128);
+	assert_int_equal(bf.id.thash, 55);
+	assert_int_equal(
+	    follow_bm_file_parse(older, older + strlen(older), &bf), 0);
+	assert_int_equal(bf.skipping, 1);
+	assert_int_equal(bf.id.tlen, 0);
+	assert_true(bf.id.thash == follow_hash("", 0));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(
+		    follow_bm_file_parse(bad[i], bad[i] + strlen(bad[i]), &bf),
+		    -1);
+}
+
 int
 main(void)
 {
@@ -848,6 +888,7 @@ main(void)
 	    cmocka_unit_test(follow_id_tail_across_reads),
 	    cmocka_unit_test(follow_id_copytruncate_regrown),
 	    cmocka_unit_test(follow_id_gz_copy),
+	    cmocka_unit_test(follow_bm_lines),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
