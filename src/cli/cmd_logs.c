@@ -422,6 +422,9 @@ cmd_logs(struct cli *cli, int argc, char **argv)
 		        (size_t)argc - 1, &feed, &err) == -1) {
 			log_warnx("%s", err.msg);
 			rc = follow_exit(err.code);
+			/* Refused before a line was read: no report. */
+			if (feed.counts.lines == 0)
+				goto out;
 		}
 		logs_run_finish(&run, &rep, &cli->out);
 		out_report(&cli->out, &rep, "SAKIMORI LOGS");

@@ -227,6 +227,7 @@ printf 'e1\ne2\n' | gzip > "$TMP/r10/old.log.gz"
 run timeout 10 "$SAKIMORI" logs follow --analyzers stats --name r13 "$TMP/r10/old.log.gz"
 check_eq "following a .gz: refused, exit 64" 64 "$RC"
 check_match "...saying why" "is compressed" "$ERR"
+check_eq "...and no report claiming all is well" "" "$OUT"
 L=$TMP/r13/app.log
 mkdir -p "$TMP/r13"
 echo f1 > "$L"
