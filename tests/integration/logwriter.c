@@ -88,8 +88,9 @@ reap(pid_t pid)
 {
 	int st;
 
-	if (pid > 0 && (waitpid(pid, &st, 0) == -1 || !WIFEXITED(st) ||
-	                   WEXITSTATUS(st) != 0)) {
+	if (pid > 0 &&
+	    (waitpid(pid, &st, 0) == -1 || !WIFEXITED(st) ||
+	        WEXITSTATUS(st) != 0)) {
 		fprintf(stderr, "logwriter: gzip failed\n");
 		exit(1);
 	}
