@@ -244,6 +244,26 @@ check "...the new file is still read" out_has r13 3
 check_match "...and the cut file reported" "cannot read '.*app.log.1.gz' to its end after line [0-9]+: unexpected end of compressed data" "$(cat "$TMP/r13.err")"
 kill -TERM "$GPID"; wait "$GPID"
 
+# delaycompress caught in the middle: app.log.1.gz being written while
+# app.log.1 is still there.  The .gz is left for its original.
+L=$TMP/r8/app.log
+mkdir -p "$TMP/r8"
+echo k1 > "$L"
+follow_as r8 "$L" --from-start
+check "a .gz being written beside its original: the follower started" out_has r8 1
+kill -TERM "$GPID"; wait "$GPID"
+seq -f 'k%g' 2 5000 >> "$L"
+mv "$L" "$L.1"
+gzip -c "$L.1" | head -c 4000 > "$L.1.gz"
+touch -r "$L.1" "$L.1.gz"
+echo m1 > "$L"
+follow_as r8 "$L"
+check "...the rest of the original, then the new file" out_has r8 5001
+sleep 0.5
+check_eq "...each line once" "5001 0" "$(wc -l < "$TMP/r8.out") $(sort "$TMP/r8.out" | uniq -d | wc -l)"
+check_eq "...in order" "k1 k4999 k5000 m1" "$(sed -n '1p;4999p;5000p;5001p' "$TMP/r8.out" | tr '\n' ' ' | sed 's/ $//')"
+kill -TERM "$GPID"; wait "$GPID"
+
 # A file that cannot be read is reported once, with the reason, and again
 # when it can be read (run as nobody: root reads any file).
 U=$(mktemp -d /tmp/sakimori-follow-u.XXXXXX)
