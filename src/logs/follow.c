@@ -294,6 +294,12 @@ read_gz(struct fl *f, struct fw *w, int fd, const char *path, struct err *err)
 	while (skip == 0 &&
 	    (k = gzread(gz, f->buf + have, (unsigned)(f->bufcap - have))) > 0) {
 		have += (size_t)k;
+		if (w->id.off == 0 && w->id.fplen < FP_MAX &&
+		    have > w->id.fplen) {
+			/* From its start: its fingerprint, as for a plain one. */
+			w->id.fplen = (uint32_t)(have < FP_MAX ? have : FP_MAX);
+			w->id.fphash = follow_hash(f->buf, w->id.fplen);
+		}
 		if (lines(f, w, f->buf, have, 0, &used, err) == -1) {
 			gzclose(gz);
 			return -1;
@@ -490,6 +496,7 @@ newer_or_same(const struct stat *a, const struct stat *b)
 /* ---- finding the bookmarked file again ---- */
 
 static void note_open(struct fw *w, int e);
+static int bm_save(struct fl *f, struct err *err);
 
 /*
  * The path is there but cannot be opened (permissions): the bookmark is
@@ -712,11 +719,11 @@ read_rotated(struct fl *f, struct fw *w, const struct listing *l, ssize_t m,
 		}
 		if (i != (size_t)m || how == FOUND_TIME) {
 			reset_file(w);
-			w->dev = st.st_dev;
-			w->ino = st.st_ino;
 			if (!gz)
 				follow_id_check(&w->id, fd);
 		}
+		w->dev = st.st_dev;
+		w->ino = st.st_ino;
 		if (may_follow(l, i, m, how, flags)) {
 			log_debug(
 			    "follow '%s' from %llu until '%s' is reopened", p,
@@ -730,7 +737,11 @@ read_rotated(struct fl *f, struct fw *w, const struct listing *l, ssize_t m,
 		rc = gz ? read_gz(f, w, fd, p, err)
 		        : read_fd(f, w, fd, 1, 0, err);
 		close(fd);
-		if (rc == -1)
+		/*
+		 * Commit after each file: a follower stopped again and again
+		 * while catching up still gets on.
+		 */
+		if (rc == -1 || (f->dirty && bm_save(f, err) == -1))
 			return -1;
 	}
 	return 0;
@@ -1072,7 +1083,7 @@ step(struct fl *f, struct fw *w, struct err *err)
 		if (w->fd == -1)
 			return 0;
 	}
-	switch (read_fd(f, w, w->fd, 0, 16 * CHUNK, err)) {
+	switch (read_fd(f, w, w->fd, 0, 2 * CHUNK, err)) {
 	case -1:
 		return -1;
 	case 1:
@@ -1099,7 +1110,7 @@ step(struct fl *f, struct fw *w, struct err *err)
 		if (resolve(f, w, RS_QUIET | RS_DONE, err) == -1)
 			return -1;
 		if (w->fd != -1 &&
-		    read_fd(f, w, w->fd, 0, 16 * CHUNK, err) == -1)
+		    read_fd(f, w, w->fd, 0, 2 * CHUNK, err) == -1)
 			return -1;
 	}
 	return 0;
@@ -1284,16 +1295,15 @@ start(struct fl *f, struct err *err)
 		free(have);
 		return -1;
 	}
+	/*
+	 * Files without a bookmark first: resolve() commits as it catches
+	 * up, and its bookmark must not record them as read from the start.
+	 */
 	for (size_t i = 0; i < f->nfw; i++) {
 		struct fw *w = &f->fw[i];
 
-		if (have[i]) {
-			if (resolve(f, w, RS_USE_TIME, err) == -1) {
-				free(have);
-				return -1;
-			}
+		if (have[i])
 			continue;
-		}
 		if (open_live(w) == -1) {
 			note_open(w, errno);
 		} else if (!f->o->from_start) {
@@ -1305,6 +1315,12 @@ start(struct fl *f, struct err *err)
 			if (follow_id_check(&w->id, w->fd) == -1 ||
 			    !follow_id_match(&w->id, w->path, w->fd))
 				w->id.off = 0; /* changed meanwhile */
+		}
+	}
+	for (size_t i = 0; i < f->nfw; i++) {
+		if (have[i] && resolve(f, &f->fw[i], RS_USE_TIME, err) == -1) {
+			free(have);
+			return -1;
 		}
 	}
 	free(have);
