@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -31,8 +32,9 @@
 #include "base/strbuf.h"
 #include "base/timeutil.h"
 #include "logs/follow.h"
+#include "logs/follow_int.h"
 
-#define FP_MAX 128
+#define FP_MAX FOLLOW_FP_MAX
 #define CHUNK (1024 * 1024)
 #define SINK_FLUSH (4 * 1024 * 1024)
 #define SWITCH_IDLE 5.0 /* s: old file quiet, new one empty: switch */
@@ -46,14 +48,13 @@ struct fw {
 	int fd;
 	dev_t dev;
 	ino_t ino;
-	uint64_t off; /* processed up to here */
-	uint32_t fplen;
-	uint64_t fphash;
-	int skipping; /* inside the tail of a cut line */
+	struct follow_id id; /* offset and fingerprints */
+	int skipping;        /* inside the tail of a cut line */
 	uint64_t lineno;
 	double grew; /* clock_mono() when it last grew */
 	struct logs_w3c w3c;
-	int warned_dir;
+	int warned; /* errno of the open failure already reported, 0 none */
+	int held;   /* the bookmark waits for the path to be readable */
 };
 
 struct fl {
@@ -64,6 +65,8 @@ struct fl {
 	char bmpath[PATH_MAX];
 	int sink;              /* -1 without lines_to */
 	uint64_t sink_len;     /* bytes in the sink (written) */
+	uint64_t sink_synced;  /* bytes of it known to be on disk */
+	int lockfd;            /* flock'd: one follower per bookmark set */
 	int64_t saved_ns;      /* wall time of the last bookmark commit */
 	struct strbuf sinkbuf; /* lines not yet written to the sink */
 	char *buf;
@@ -88,13 +91,6 @@ follow_opts_default(struct follow_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->poll = 1.0;
 	o->max_line = LOGS_MAX_LINE_DEFAULT;
-}
-
-static uint64_t
-fp_hash(const void *p, size_t n)
-{
-	/* Fixed seed: the value is stored in the bookmark. */
-	return hash_bytes(p, n, 0x5a6b1d0f3e2c4b7aULL);
 }
 
 /* ---- sink ---- */
@@ -222,13 +218,11 @@ lines(struct fl *f, struct fw *w, const char *buf, size_t n, int final,
 	return 0;
 }
 
-static int fp_check(struct fw *w);
-
 /*
- * Reads fd from w->off to EOF (at most limit bytes when not final).  For
- * the live file (not final) the fingerprint is checked after each read and
- * before its lines are processed: 1 means the file was truncated or
- * rewritten under us and nothing of that read was used.
+ * Reads fd from w's offset to EOF (at most limit bytes when not final).
+ * For the file still written (not final) its identity is checked after
+ * each read and before its lines are processed: 1 means the file was
+ * truncated or rewritten under us and nothing of that read was used.
  */
 static int
 read_fd(struct fl *f, struct fw *w, int fd, int final, size_t limit,
@@ -238,7 +232,7 @@ read_fd(struct fl *f, struct fw *w, int fd, int final, size_t limit,
 
 	for (;;) {
 		ssize_t k = pread(fd, f->buf + have, f->bufcap - have,
-		    (off_t)(w->off + have));
+		    (off_t)(w->id.off + have));
 		size_t used;
 
 		if (k < 0) {
@@ -247,20 +241,20 @@ read_fd(struct fl *f, struct fw *w, int fd, int final, size_t limit,
 			return err_sys(err, errno, "cannot read '%s'", w->path);
 		}
 		have += (size_t)k;
-		if (!final && k > 0 && fp_check(w) == -1)
+		if (!final && k > 0 && follow_id_check(&w->id, fd) == -1)
 			return 1;
 		if (k == 0) {
 			if (final && have > 0) {
 				if (lines(f, w, f->buf, have, 1, &used, err) ==
 				    -1)
 					return -1;
-				w->off += used;
+				follow_id_consume(&w->id, f->buf, used);
 			}
 			return 0;
 		}
 		if (lines(f, w, f->buf, have, 0, &used, err) == -1)
 			return -1;
-		w->off += used;
+		follow_id_consume(&w->id, f->buf, used);
 		total += used;
 		memmove(f->buf, f->buf + used, have - used);
 		have -= used;
@@ -271,15 +265,18 @@ read_fd(struct fl *f, struct fw *w, int fd, int final, size_t limit,
 	}
 }
 
-/* A whole rotated .gz file (fd) from the (uncompressed) offset w->off on. */
+/*
+ * A whole rotated .gz file (fd) from the (uncompressed) offset on.  A
+ * damaged or cut file is reported and what it held is used.
+ */
 static int
 read_gz(struct fl *f, struct fw *w, int fd, const char *path, struct err *err)
 {
-	int fd2 = dup(fd);
+	int fd2 = dup(fd), k = 0, zerr = Z_OK;
 	gzFile gz = fd2 == -1 ? NULL : gzdopen(fd2, "rb");
 	size_t have = 0, used;
-	uint64_t skip = w->off;
-	int k;
+	uint64_t skip = w->id.off;
+	const char *zmsg;
 
 	if (gz == NULL) {
 		if (fd2 != -1)
@@ -291,106 +288,47 @@ read_gz(struct fl *f, struct fw *w, int fd, const char *path, struct err *err)
 		unsigned want =
 		    skip > f->bufcap ? (unsigned)f->bufcap : (unsigned)skip;
 
-		k = gzread(gz, f->buf, want);
-		if (k <= 0)
+		if ((k = gzread(gz, f->buf, want)) <= 0)
 			break;
 		skip -= (uint64_t)k;
 	}
-	for (;;) {
-		k = gzread(gz, f->buf + have, (unsigned)(f->bufcap - have));
-		if (k < 0) {
-			gzclose(gz);
-			return err_set(err, EIO, "cannot read '%s'", path);
-		}
-		if (k == 0)
-			break;
+	while (skip == 0 &&
+	    (k = gzread(gz, f->buf + have, (unsigned)(f->bufcap - have))) > 0) {
 		have += (size_t)k;
+		if (w->id.off == 0 && w->id.fplen < FP_MAX &&
+		    have > w->id.fplen) {
+			/* From its start: its fingerprint, as for a plain one. */
+			w->id.fplen = (uint32_t)(have < FP_MAX ? have : FP_MAX);
+			w->id.fphash = follow_hash(f->buf, w->id.fplen);
+		}
 		if (lines(f, w, f->buf, have, 0, &used, err) == -1) {
 			gzclose(gz);
 			return -1;
 		}
-		w->off += used;
+		follow_id_consume(&w->id, f->buf, used);
 		memmove(f->buf, f->buf + used, have - used);
 		have -= used;
 	}
+	zmsg = gzerror(gz, &zerr);
+	if (k < 0 || zerr != Z_OK || skip > 0)
+		log_warnx("cannot read '%s' to its end after line %llu: %s",
+		    path, (unsigned long long)w->lineno,
+		    zerr == Z_BUF_ERROR || (k == 0 && skip > 0)
+		        ? "unexpected end of compressed data"
+		        : zmsg);
 	if (have > 0 && lines(f, w, f->buf, have, 1, &used, err) == -1) {
 		gzclose(gz);
 		return -1;
 	}
+	if (have > 0)
+		follow_id_consume(&w->id, f->buf, used);
 	gzclose(gz);
 	return 0;
 }
 
-/* ---- fingerprints ---- */
-
-static int
-is_gz(const char *name)
-{
-	size_t n = strlen(name);
-
-	return n > 3 && strcmp(name + n - 3, ".gz") == 0;
-}
-
-/* The hash of the first n bytes of path (or of fd when fd != -1). */
-static int
-fp_of(const char *path, int fd, uint32_t n, uint64_t *h)
-{
-	char b[FP_MAX];
-	ssize_t k;
-
-	if (n == 0) {
-		*h = fp_hash("", 0);
-		return 0;
-	}
-	if (is_gz(path) && fd == -1) {
-		gzFile gz = gzopen(path, "rb");
-
-		if (gz == NULL)
-			return -1;
-		k = gzread(gz, b, n);
-		gzclose(gz);
-	} else {
-		int own = fd == -1;
-
-		if (own && (fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-			return -1;
-		k = pread(fd, b, n, 0);
-		if (own)
-			close(fd);
-	}
-	if (k != (ssize_t)n)
-		return -1;
-	*h = fp_hash(b, n);
-	return 0;
-}
-
-/*
- * Still the same contents?  -1 when the file was truncated or its first
- * bytes changed (copytruncate, or rewritten); else extends the
- * fingerprint while it is shorter than FP_MAX.
- */
-static int
-fp_check(struct fw *w)
-{
-	char b[FP_MAX];
-	struct stat st;
-	ssize_t k;
-
-	if (fstat(w->fd, &st) == -1 || (uint64_t)st.st_size < w->off)
-		return -1;
-	k = pread(w->fd, b, FP_MAX, 0);
-	if (k < 0 || (size_t)k < w->fplen)
-		return -1;
-	if (fp_hash(b, w->fplen) != w->fphash)
-		return -1;
-	if ((size_t)k > w->fplen) {
-		w->fplen = (uint32_t)k;
-		w->fphash = fp_hash(b, (size_t)k);
-	}
-	return 0;
-}
-
 /* ---- rotated siblings ---- */
+
+#define LIST_MAX 256
 
 struct cand {
 	char name[NAME_MAX + 1];
@@ -415,6 +353,46 @@ cand_cmp(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
+/* Compressed in a form only zlib's gzip reader does not read. */
+static int
+other_compression(const char *name)
+{
+	static const char *const ext[] = {
+	    ".bz2", ".xz", ".zst", ".lz4", ".lzma", ".Z", ".zip"};
+	size_t n = strlen(name);
+
+	for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
+		size_t e = strlen(ext[i]);
+
+		if (n > e && strcmp(name + n - e, ext[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Drops X.gz while X is still there: gzip (logrotate's compress or
+ * delaycompress) is writing X.gz and removes X only once it is complete.
+ */
+static size_t
+drop_unfinished_gz(struct cand *c, size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(c[i].name);
+		int plain_too = 0;
+
+		for (size_t j = 0; j < n && follow_is_gz(c[i].name); j++)
+			if (strlen(c[j].name) == len - 3 &&
+			    memcmp(c[j].name, c[i].name, len - 3) == 0)
+				plain_too = 1;
+		if (!plain_too)
+			c[k++] = c[i];
+	}
+	return k;
+}
+
 /* The path and its rotated siblings (base.N, base-DATE, .gz), oldest first. */
 static size_t
 candidates(const struct fw *w, struct cand *c, size_t max)
@@ -436,6 +414,8 @@ candidates(const struct fw *w, struct cand *c, size_t max)
 		live = *suf == '\0';
 		if (!live && *suf != '.' && *suf != '-' && *suf != '_')
 			continue;
+		if (other_compression(suf))
+			continue;
 		if (snprintf(p, sizeof(p), "%s/%s", w->dir, de->d_name) >=
 		    (int)sizeof(p))
 			continue;
@@ -456,8 +436,15 @@ candidates(const struct fw *w, struct cand *c, size_t max)
 		n++;
 	}
 	closedir(d);
+	n = drop_unfinished_gz(c, n);
 	qsort(c, n, sizeof(*c), cand_cmp);
 	return n;
+}
+
+static void
+cand_path(const struct fw *w, const struct cand *c, char *p, size_t size)
+{
+	snprintf(p, size, "%s/%s", w->dir, c->name);
 }
 
 static int
@@ -481,7 +468,7 @@ open_live(struct fw *w)
 	 * Take the fingerprint at once, before anything is read: a bookmark
 	 * at offset 0 must still tell this file from a later copytruncate.
 	 */
-	if (fp_check(w) == -1) {
+	if (follow_id_check(&w->id, fd) == -1) {
 		close(fd);
 		w->fd = -1;
 		errno = EAGAIN;
@@ -493,25 +480,10 @@ open_live(struct fw *w)
 static void
 reset_file(struct fw *w)
 {
-	w->off = 0;
-	w->fplen = 0;
-	w->fphash = fp_hash("", 0);
+	follow_id_reset(&w->id);
 	w->skipping = 0;
 	w->lineno = 0;
 	logs_w3c_init(&w->w3c);
-}
-
-/* Sets w's fingerprint from the first bytes of the open fd. */
-static void
-fp_take(struct fw *w, int fd)
-{
-	char b[FP_MAX];
-	ssize_t k = pread(fd, b, FP_MAX, 0);
-
-	if (k < 0)
-		k = 0;
-	w->fplen = (uint32_t)k;
-	w->fphash = fp_hash(b, (size_t)k);
 }
 
 static int
@@ -522,237 +494,388 @@ newer_or_same(const struct stat *a, const struct stat *b)
 	        a->st_mtim.tv_nsec >= b->st_mtim.tv_nsec);
 }
 
+/* ---- finding the bookmarked file again ---- */
+
+static void note_open(struct fw *w, int e);
+static int bm_save(struct fl *f, struct err *err);
+
 /*
- * Finds the file that w's bookmark (dev, ino, off, fingerprint) names
- * among the path and its rotated siblings; reads it from off and every
- * newer rotated file in full, then opens the live path at its start.  If
- * the bookmarked file is the live one, just opens it at off.  A rotation
- * while this runs (names shift, the live file renamed or truncated) is
- * noticed by identity and the search starts again from where it got to.
- * use_time: the bookmark was loaded with nothing known of its file
- * (empty when committed): rotated files written after that commit are
- * read from their start.
+ * The path is there but cannot be opened (permissions): the bookmark is
+ * kept as it is until it can, rather than taken for a lost file.
  */
 static int
-resolve(struct fl *f, struct fw *w, int quiet, int use_time, struct err *err)
+hold_unreadable(struct fw *w)
 {
-	struct cand *c;
+	int fd = open(w->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 
-	c = calloc(256, sizeof(*c));
-	if (c == NULL)
-		return err_set(err, ENOMEM, "out of memory");
-	for (int attempt = 0; attempt < 16; attempt++) {
-		size_t n = candidates(w, c, 256), i;
-		ssize_t m = -1, live = -1;
-		uint32_t elen = 0;
-		uint64_t ehash = fp_hash("", 0);
-		int retry = 0, by_time = 0;
+	if (fd == -1 && errno != ENOENT) {
+		note_open(w, errno);
+		w->held = 1;
+		return 1;
+	}
+	if (fd != -1)
+		close(fd);
+	w->held = 0;
+	return 0;
+}
 
-		for (i = 0; i < n; i++)
-			if (c[i].live)
-				live = (ssize_t)i;
-		if (live >= 0) {
-			char p[PATH_MAX];
-			char b[FP_MAX];
-			int fd;
-			ssize_t k = 0;
+enum {
+	RS_QUIET = 1,    /* no warning when the file is not found */
+	RS_USE_TIME = 2, /* an empty bookmark: rotated files by time */
+	RS_DONE = 4,     /* the bookmarked file was read to its end */
+};
 
-			snprintf(p, sizeof(p), "%s/%s", w->dir, c[live].name);
-			if ((fd = open(p, O_RDONLY | O_CLOEXEC)) != -1) {
-				struct stat st;
+enum found { FOUND_NONE, FOUND_INODE, FOUND_TIME, FOUND_COPY };
 
-				if (fstat(fd, &st) == 0 &&
-				    st.st_ino == c[live].st.st_ino &&
-				    st.st_dev == c[live].st.st_dev)
-					k = pread(fd, b, FP_MAX, 0);
+/* One look at the directory. */
+struct listing {
+	struct cand c[LIST_MAX]; /* oldest first, the path itself last */
+	size_t n;
+	ssize_t live;   /* index of the path itself, -1 if absent */
+	uint32_t elen;  /* its first bytes when listed ... */
+	uint64_t ehash; /* ... and their hash */
+};
+
+static void
+list_files(const struct fw *w, struct listing *l)
+{
+	char b[FP_MAX];
+	ssize_t k = 0;
+
+	l->n = candidates(w, l->c, LIST_MAX);
+	l->live = -1;
+	for (size_t i = 0; i < l->n; i++)
+		if (l->c[i].live)
+			l->live = (ssize_t)i;
+	if (l->live >= 0) {
+		const struct cand *c = &l->c[l->live];
+		int fd = open(w->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+		struct stat st;
+
+		if (fd != -1) {
+			if (fstat(fd, &st) == 0 && st.st_ino == c->st.st_ino &&
+			    st.st_dev == c->st.st_dev)
+				k = pread(fd, b, FP_MAX, 0);
+			close(fd);
+		}
+	}
+	if (k < 0)
+		k = 0;
+	l->elen = (uint32_t)k;
+	l->ehash = follow_hash(b, (size_t)k);
+}
+
+/* The file with the bookmark's inode, still holding what was read. */
+static ssize_t
+find_by_inode(struct fw *w, const struct listing *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		const struct cand *c = &l->c[i];
+		char p[PATH_MAX];
+
+		if (c->st.st_dev != w->dev || c->st.st_ino != w->ino ||
+		    follow_is_gz(c->name) ||
+		    (uint64_t)c->st.st_size < w->id.off)
+			continue;
+		cand_path(w, c, p, sizeof(p));
+		if (follow_id_match(&w->id, p, -1))
+			return (ssize_t)i;
+	}
+	return -1;
+}
+
+/*
+ * Nothing was known of the bookmarked file (it was empty when
+ * committed): the oldest rotated file written after that commit.
+ */
+static ssize_t
+find_by_time(const struct fl *f, const struct listing *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		const struct stat *st = &l->c[i].st;
+
+		if (!l->c[i].live &&
+		    (int64_t)st->st_mtim.tv_sec * 1000000000 +
+		            st->st_mtim.tv_nsec >
+		        f->saved_ns)
+			return (ssize_t)i;
+	}
+	return -1;
+}
+
+/* A copy (copytruncate): the same bytes up to the offset, newest first. */
+static ssize_t
+find_copy(struct fw *w, const struct listing *l)
+{
+	for (size_t i = l->n; w->id.fplen > 0 && i-- > 0;) {
+		const struct cand *c = &l->c[i];
+		char p[PATH_MAX];
+
+		if (!follow_is_gz(c->name) &&
+		    (uint64_t)c->st.st_size < w->id.off)
+			continue;
+		cand_path(w, c, p, sizeof(p));
+		if (follow_id_match(&w->id, p, -1))
+			return (ssize_t)i;
+	}
+	return -1;
+}
+
+static ssize_t
+find_bookmarked(const struct fl *f, struct fw *w, const struct listing *l,
+    int flags, enum found *how)
+{
+	ssize_t m = find_by_inode(w, l), t;
+
+	*how = m >= 0 ? FOUND_INODE : FOUND_NONE;
+	if ((flags & RS_USE_TIME) && w->id.fplen == 0 && w->id.off == 0 &&
+	    f->saved_ns > 0 && (t = find_by_time(f, l)) >= 0 &&
+	    (m < 0 || t < m)) {
+		m = t;
+		*how = FOUND_TIME;
+	}
+	if (m < 0 && (m = find_copy(w, l)) >= 0)
+		*how = FOUND_COPY;
+	return m;
+}
+
+/*
+ * The bookmarked file is the path itself: open it at the offset.  0 done
+ * (or gone: step() opens it when it appears), 1 look again.
+ */
+static int
+open_live_at_bookmark(struct fw *w, const struct cand *c)
+{
+	struct follow_id id = w->id;
+	dev_t dev = w->dev;
+	ino_t ino = w->ino;
+
+	int e;
+
+	if (open_live(w) == 0) {
+		if (w->ino == c->st.st_ino && w->dev == c->st.st_dev)
+			return 0;
+		/* Replaced since the listing. */
+		close(w->fd);
+		w->fd = -1;
+		e = EAGAIN;
+	} else {
+		e = errno;
+	}
+	w->dev = dev;
+	w->ino = ino;
+	w->id = id;
+	/* EAGAIN: replaced, or truncated since (find the copy). */
+	return e == EAGAIN ? 1 : 0;
+}
+
+/*
+ * Whether rotated file i is followed as it grows rather than read to its
+ * end: the newest one, renamed (not a copy, not finished already), while
+ * the path itself is missing or empty: the writer may still be writing
+ * to it, not having reopened its log yet.
+ */
+static int
+may_follow(
+    const struct listing *l, size_t i, ssize_t m, enum found how, int flags)
+{
+	if (follow_is_gz(l->c[i].name) || (i + 1 < l->n && !l->c[i + 1].live))
+		return 0;
+	if (l->live >= 0 && l->c[l->live].st.st_size > 0)
+		return 0;
+	return i != (size_t)m || (how != FOUND_COPY && !(flags & RS_DONE));
+}
+
+/*
+ * Reads the bookmarked rotated file (index m) from the offset, or from its
+ * start when found by time, then every rotated file written after it in
+ * full, oldest first.  0 all read, 1 names shifted under us (look again),
+ * 2 following the newest one (may_follow), -1 error.
+ */
+static int
+read_rotated(struct fl *f, struct fw *w, const struct listing *l, ssize_t m,
+    enum found how, int flags, struct err *err)
+{
+	for (size_t i = m < 0 ? l->n : (size_t)m; i < l->n && !l->c[i].live;
+	     i++) {
+		const struct cand *c = &l->c[i];
+		char p[PATH_MAX];
+		struct stat st;
+		int fd, gz = follow_is_gz(c->name), rc;
+
+		if (i != (size_t)m && !newer_or_same(&c->st, &l->c[m].st))
+			continue;
+		cand_path(w, c, p, sizeof(p));
+		fd = open(p, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+		if (fd == -1 && errno != ENOENT) {
+			log_warnx("cannot open '%s': %s; its lines are skipped",
+			    p, strerror(errno));
+			continue;
+		}
+		if (fd == -1 || fstat(fd, &st) == -1 ||
+		    st.st_ino != c->st.st_ino || st.st_dev != c->st.st_dev) {
+			if (fd != -1)
 				close(fd);
-			}
-			if (k < 0)
-				k = 0;
-			elen = (uint32_t)k;
-			ehash = fp_hash(b, (size_t)k);
+			return 1;
 		}
-		if (use_time && attempt == 0 && w->fplen == 0 && w->off == 0 &&
-		    f->saved_ns > 0)
-			for (i = 0; i < n && m < 0; i++)
-				if (!c[i].live &&
-				    (int64_t)c[i].st.st_mtim.tv_sec *
-				                1000000000 +
-				            c[i].st.st_mtim.tv_nsec >
-				        f->saved_ns) {
-					m = (ssize_t)i;
-					by_time = 1;
-				}
-		for (i = 0; i < n && m < 0; i++) {
-			uint64_t h;
-			char p[PATH_MAX];
+		if (i != (size_t)m || how == FOUND_TIME) {
+			reset_file(w);
+			if (!gz)
+				follow_id_check(&w->id, fd);
+		}
+		w->dev = st.st_dev;
+		w->ino = st.st_ino;
+		if (may_follow(l, i, m, how, flags)) {
+			log_debug(
+			    "follow '%s' from %llu until '%s' is reopened", p,
+			    (unsigned long long)w->id.off, w->path);
+			w->fd = fd;
+			w->grew = clock_mono();
+			return 2;
+		}
+		log_debug(
+		    "read '%s' from %llu", p, (unsigned long long)w->id.off);
+		rc = gz ? read_gz(f, w, fd, p, err)
+		        : read_fd(f, w, fd, 1, 0, err);
+		close(fd);
+		/*
+		 * Commit after each file: a follower stopped again and again
+		 * while catching up still gets on.
+		 */
+		if (rc == -1 || (f->dirty && bm_save(f, err) == -1))
+			return -1;
+	}
+	return 0;
+}
 
-			if (c[i].st.st_dev != w->dev ||
-			    c[i].st.st_ino != w->ino || is_gz(c[i].name) ||
-			    (uint64_t)c[i].st.st_size < w->off)
-				continue;
-			snprintf(p, sizeof(p), "%s/%s", w->dir, c[i].name);
-			if (fp_of(p, -1, w->fplen, &h) == 0 && h == w->fphash)
-				m = (ssize_t)i;
-		}
-		/* A copy (copytruncate): same first bytes, newest first. */
-		for (i = n; w->fplen > 0 && i-- > 0 && m < 0;) {
-			char p[PATH_MAX];
-			uint64_t h;
+/*
+ * After the rotated files, the path itself from its start.  It must be the
+ * file listed, with the same first bytes; else it was renamed or truncated
+ * meanwhile, and is looked for again by that identity.  0 done (or it is
+ * gone: step() opens it when it appears), 1 look again.
+ */
+static int
+open_new_live(struct fw *w, const struct listing *l)
+{
+	const struct cand *c;
+	char b[FP_MAX];
 
-			if (!is_gz(c[i].name) &&
-			    (uint64_t)c[i].st.st_size < w->off)
-				continue;
-			snprintf(p, sizeof(p), "%s/%s", w->dir, c[i].name);
-			if (fp_of(p, -1, w->fplen, &h) == 0 && h == w->fphash)
-				m = (ssize_t)i;
-		}
+	reset_file(w);
+	if (open_live(w) == -1) {
+		w->dev = 0;
+		w->ino = 0;
+		return 0;
+	}
+	if (l->live < 0)
+		return 0;
+	c = &l->c[l->live];
+	if (w->ino == c->st.st_ino && w->dev == c->st.st_dev &&
+	    pread(w->fd, b, l->elen, 0) == (ssize_t)l->elen &&
+	    follow_hash(b, l->elen) == l->ehash)
+		return 0;
+	close(w->fd);
+	w->fd = -1;
+	reset_file(w);
+	w->dev = c->st.st_dev;
+	w->ino = c->st.st_ino;
+	w->id.fplen = l->elen;
+	w->id.fphash = l->ehash;
+	return 1;
+}
+
+/*
+ * Finds the file that w's bookmark names among the path and its rotated
+ * siblings (by inode, else by time for an empty bookmark, else a copy by
+ * content), reads it from the offset and every newer rotated file in full,
+ * then opens the path itself at its start.  If the bookmarked file is the
+ * path itself, just opens it at the offset.  A rotation while this runs
+ * (names shift, the path renamed or truncated) is noticed by identity and
+ * the search starts again from where it got to.
+ */
+static int
+resolve(struct fl *f, struct fw *w, int flags, struct err *err)
+{
+	struct listing *l = calloc(1, sizeof(*l));
+	int rc = 0;
+
+	if (l == NULL)
+		return err_set(err, ENOMEM, "out of memory");
+	for (int attempt = 0; attempt < 16; attempt++, flags &= ~RS_USE_TIME) {
+		enum found how;
+		ssize_t m;
+
+		if (hold_unreadable(w))
+			goto out;
+		list_files(w, l);
+		m = find_bookmarked(f, w, l, flags, &how);
 		log_debug("resolve '%s': bookmark ino %llu off %llu fplen %u: "
 		          "%s",
 		    w->path, (unsigned long long)w->ino,
-		    (unsigned long long)w->off, w->fplen,
-		    m >= 0 ? c[m].name : "(none)");
-		if (m >= 0 && c[m].live) {
-			dev_t bd = w->dev;
-			ino_t bi = w->ino;
-
-			if (open_live(w) == 0) {
-				if (w->ino == c[m].st.st_ino &&
-				    w->dev == c[m].st.st_dev) {
-					free(c);
-					return 0;
-				}
-				/* Replaced since the listing: look again. */
-				close(w->fd);
-				w->fd = -1;
-				w->dev = bd;
-				w->ino = bi;
+		    (unsigned long long)w->id.off, w->id.fplen,
+		    m >= 0 ? l->c[m].name : "(none)");
+		if (m >= 0 && l->c[m].live) {
+			if (open_live_at_bookmark(w, &l->c[m]) == 1)
 				continue;
-			}
-			w->dev = bd;
-			w->ino = bi;
-			if (errno == EAGAIN)
-				continue; /* truncated since: find the copy */
-			free(c);
-			return 0; /* gone: step() opens it when it appears */
+			goto out;
 		}
-		if (m < 0 && !quiet && (w->off > 0 || w->fplen > 0))
+		if (m < 0 && !(flags & RS_QUIET) &&
+		    (w->id.off > 0 || w->id.fplen > 0))
 			log_warnx("'%s': the bookmarked file was not found "
 			          "(rotated away?); reading from the start",
 			    w->path);
-		for (i = m < 0 ? n : (size_t)m; i < n && !c[i].live; i++) {
-			char p[PATH_MAX];
-			struct stat st;
-			int fd;
-
-			/* A newer rotated file was written after ours. */
-			if (i != (size_t)m &&
-			    !newer_or_same(&c[i].st, &c[m].st))
-				continue;
-			snprintf(p, sizeof(p), "%s/%s", w->dir, c[i].name);
-			fd = open(p, O_RDONLY | O_CLOEXEC);
-			if (fd == -1 || fstat(fd, &st) == -1 ||
-			    st.st_ino != c[i].st.st_ino ||
-			    st.st_dev != c[i].st.st_dev) {
-				/* Names shifted under us: start again from
-				 * where the bookmark got to. */
-				if (fd != -1)
-					close(fd);
-				retry = 1;
-				break;
-			}
-			log_debug("read '%s' from %llu", p,
-			    i == (size_t)m ? (unsigned long long)w->off : 0ULL);
-			if (i != (size_t)m || by_time) {
-				reset_file(w);
-				w->dev = st.st_dev;
-				w->ino = st.st_ino;
-				if (!is_gz(p))
-					fp_take(w, fd);
-			}
-			if (is_gz(p)) {
-				int rc = read_gz(f, w, fd, p, err);
-
-				close(fd);
-				if (rc == -1)
-					goto fail;
-			} else {
-				int rc = read_fd(f, w, fd, 1, 0, err);
-
-				close(fd);
-				if (rc == -1)
-					goto fail;
-			}
-		}
-		if (retry)
+		rc = read_rotated(f, w, l, m, how, flags, err);
+		if (rc == 1)
 			continue;
-		reset_file(w);
-		if (open_live(w) == -1) {
-			w->dev = 0;
-			w->ino = 0;
-			free(c);
-			return 0;
-		}
-		if (live >= 0) {
-			uint64_t h;
-
-			/*
-			 * The live file of the listing must be the one opened,
-			 * with the same first bytes: else it was renamed or
-			 * copytruncated meanwhile and is read from its start
-			 * (or its copy) first.
-			 */
-			if (w->ino != c[live].st.st_ino ||
-			    w->dev != c[live].st.st_dev ||
-			    fp_of(w->path, w->fd, elen, &h) == -1 ||
-			    h != ehash) {
-				close(w->fd);
-				w->fd = -1;
-				reset_file(w);
-				w->dev = c[live].st.st_dev;
-				w->ino = c[live].st.st_ino;
-				w->fplen = elen;
-				w->fphash = ehash;
-				continue;
-			}
-		}
-		free(c);
-		return 0;
+		if (rc != 0)
+			goto out;
+		if (open_new_live(w, l) == 1)
+			continue;
+		goto out;
 	}
-	free(c);
-	return err_set(
-	    err, EAGAIN, "'%s': rotating too fast to follow", w->path);
-fail:
-	free(c);
-	return -1;
+	rc = err_set(err, EAGAIN, "'%s': rotating too fast to follow", w->path);
+out:
+	free(l);
+	return rc == -1 ? -1 : 0;
 }
 
 /* ---- bookmarks ---- */
 
+/*
+ * Commits the bookmark: the lines it covers are in the sink (on disk)
+ * before the bookmark says so, so a crash at any moment leaves each line
+ * in the sink once after the restart cuts it back.
+ */
 static int
 bm_save(struct fl *f, struct err *err)
 {
 	struct strbuf sb = STRBUF_INIT(1024 * 1024);
+	struct timespec ts;
 	int rc;
 
-	if (f->sink != -1 && sink_flush(f, err) == -1)
-		return -1;
-	{
-		struct timespec ts;
-
-		clock_gettime(CLOCK_REALTIME, &ts);
-		f->saved_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	if (f->sink != -1) {
+		if (sink_flush(f, err) == -1)
+			return -1;
+		if (f->sink_len != f->sink_synced) {
+			if (fdatasync(f->sink) == -1)
+				return err_sys(err, errno, "cannot sync '%s'",
+				    f->o->lines_to);
+			f->sink_synced = f->sink_len;
+		}
 	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	f->saved_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 	strbuf_printf(&sb, "sakimori-follow 1\nsink %llu\ntime %lld\n",
 	    (unsigned long long)f->sink_len, (long long)f->saved_ns);
 	for (size_t i = 0; i < f->nfw; i++) {
 		const struct fw *w = &f->fw[i];
 
-		strbuf_printf(&sb, "file %s %llu %llu %llu %u %llu %d %llu\n",
-		    w->key, (unsigned long long)w->dev,
-		    (unsigned long long)w->ino, (unsigned long long)w->off,
-		    w->fplen, (unsigned long long)w->fphash, w->skipping,
-		    (unsigned long long)w->lineno);
+		strbuf_printf(&sb,
+		    "file %s %llu %llu %llu %u %llu %d %llu %u %llu\n", w->key,
+		    (unsigned long long)w->dev, (unsigned long long)w->ino,
+		    (unsigned long long)w->id.off, w->id.fplen,
+		    (unsigned long long)w->id.fphash, w->skipping,
+		    (unsigned long long)w->lineno, w->id.tlen,
+		    (unsigned long long)w->id.thash);
 	}
 	rc = file_write_atomic(f->bmpath, sb.p, sb.len, 0600, err);
 	strbuf_release(&sb);
@@ -768,6 +891,7 @@ bm_load(struct fl *f, uint64_t *sink_len, int *have, struct err *err)
 	struct strbuf sb = STRBUF_INIT(1024 * 1024);
 	const char *p, *end, *ls, *le;
 	struct err e2 = {0};
+	struct follow_bm_file bf;
 	int rc = 1;
 
 	if (file_read_nofollow(f->bmpath, 1024 * 1024, &sb, NULL, &e2) == -1) {
@@ -783,11 +907,10 @@ bm_load(struct fl *f, uint64_t *sink_len, int *have, struct err *err)
 	    !mem_eq(ls, (size_t)(le - ls), "sakimori-follow 1")) {
 		strbuf_release(&sb);
 		return err_set(
-		    err, EINVAL, "'%s': not a bookmark file", f->bmpath);
+		    err, EBADMSG, "'%s': not a bookmark file", f->bmpath);
 	}
 	while (cur_line(&p, end, &ls, &le) == 0) {
 		const char *q = ls;
-		uint64_t v[8];
 
 		if (cur_lit(&q, le, "time ") == 0) {
 			int64_t t;
@@ -803,78 +926,171 @@ bm_load(struct fl *f, uint64_t *sink_len, int *have, struct err *err)
 				rc = -1;
 			continue;
 		}
-		if (cur_lit(&q, le, "file ") == -1 || le - q < 17) {
+		if (cur_lit(&q, le, "file ") == -1 ||
+		    follow_bm_file_parse(q, le, &bf) == -1) {
 			rc = -1;
 			continue;
 		}
 		for (size_t i = 0; i < f->nfw; i++) {
 			struct fw *w = &f->fw[i];
 
-			if (memcmp(q, w->key, 16) != 0)
+			if (strcmp(bf.key, w->key) != 0)
 				continue;
-			const char *r = q + 16;
-			int ok = 1;
-
-			for (int k = 0; k < 7 && ok; k++)
-				ok = cur_char(&r, le, ' ') == 0 &&
-				    cur_u64(&r, le, &v[k]) == 0;
-			if (!ok) {
-				rc = -1;
-				break;
-			}
-			w->dev = (dev_t)v[0];
-			w->ino = (ino_t)v[1];
-			w->off = v[2];
-			w->fplen = (uint32_t)(v[3] > FP_MAX ? FP_MAX : v[3]);
-			w->fphash = v[4];
-			w->skipping = v[5] != 0;
-			w->lineno = v[6];
+			w->dev = (dev_t)bf.dev;
+			w->ino = (ino_t)bf.ino;
+			w->id = bf.id;
+			w->skipping = bf.skipping;
+			w->lineno = bf.lineno;
 			have[i] = 1;
 		}
 	}
 	strbuf_release(&sb);
 	if (rc == -1)
 		return err_set(
-		    err, EINVAL, "'%s': damaged bookmark file", f->bmpath);
+		    err, EBADMSG, "'%s': damaged bookmark file", f->bmpath);
 	return 1;
 }
 
+/*
+ * One follower per bookmark set: two would both process every line and
+ * overwrite each other's bookmark.  The lock is held until exit.
+ */
+static int
+bm_lock(struct fl *f, const char *dir, const char *name, struct err *err)
+{
+	char path[PATH_MAX], pid[32];
+	ssize_t k;
+	int n;
+
+	if (snprintf(path, sizeof(path), "%s/follow-%s.lock", dir, name) >=
+	    (int)sizeof(path))
+		return err_set(err, ENAMETOOLONG, "state directory too long");
+	f->lockfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (f->lockfd == -1)
+		return err_sys(err, errno, "cannot open '%s'", path);
+	if (flock(f->lockfd, LOCK_EX | LOCK_NB) == -1) {
+		int e = errno;
+
+		if (e != EWOULDBLOCK)
+			return err_sys(err, e, "cannot lock '%s'", path);
+		k = pread(f->lockfd, pid, sizeof(pid) - 1, 0);
+		pid[k > 0 ? k : 0] = '\0';
+		pid[strcspn(pid, "\n")] = '\0';
+		if (pid[0] == '\0' || pid[strspn(pid, "0123456789")] != '\0')
+			snprintf(pid, sizeof(pid), "?");
+		return err_set(err, EBUSY,
+		    "bookmark set '%s' is in use by another follower "
+		    "(pid %s)",
+		    name, pid);
+	}
+	n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+	if (ftruncate(f->lockfd, 0) == 0 &&
+	    pwrite(f->lockfd, pid, (size_t)n, 0) != n)
+		return err_sys(err, errno, "cannot write '%s'", path);
+	return 0;
+}
+
+/*
+ * Removes the temporary files a killed follower left behind
+ * (NAME.bm.tmp.PID): all of this set's, as its lock is held, and other
+ * sets' whose process is gone.
+ */
+static void
+bm_clean_tmp(const struct fl *f, const char *dir)
+{
+	const char *own = strrchr(f->bmpath, '/') + 1;
+	size_t ownlen = strlen(own);
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	if (d == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		const char *t = strstr(de->d_name, ".bm.tmp.");
+		const char *q, *end;
+		uint64_t pid;
+
+		if (strncmp(de->d_name, "follow-", 7) != 0 || t == NULL)
+			continue;
+		q = t + 8;
+		end = q + strlen(q);
+		if (cur_u64(&q, end, &pid) == -1 || q != end || pid == 0 ||
+		    pid > INT_MAX)
+			continue;
+		if (!((size_t)(t + 3 - de->d_name) == ownlen &&
+		        memcmp(de->d_name, own, ownlen) == 0) &&
+		    !(kill((pid_t)pid, 0) == -1 && errno == ESRCH))
+			continue;
+		if (unlinkat(dirfd(d), de->d_name, 0) == 0)
+			log_debug("removed '%s/%s', left by a killed follower",
+			    dir, de->d_name);
+	}
+	closedir(d);
+}
+
 /* ---- one look at a path ---- */
+
+/* Says once why the path cannot be opened, and again when it can. */
+static void
+note_open(struct fw *w, int e)
+{
+	if (e == 0) {
+		if (w->warned == ENOENT)
+			log_info("'%s' appeared", w->path);
+		else if (w->warned != 0)
+			log_warnx("'%s' can be read again", w->path);
+		w->warned = 0;
+		return;
+	}
+	if (e == EAGAIN || e == w->warned)
+		return;
+	w->warned = e;
+	if (e == ENOENT)
+		log_info("'%s' does not exist; waiting for it", w->path);
+	else if (e == EISDIR)
+		log_warnx("'%s' is not a regular file; waiting", w->path);
+	else
+		log_warnx(
+		    "cannot open '%s': %s; retrying", w->path, strerror(e));
+}
 
 static int
 step(struct fl *f, struct fw *w, struct err *err)
 {
 	struct stat st;
 
-	if (w->fd == -1) {
+	if (w->fd == -1 && w->held) {
+		/* Readable again: from the bookmark. */
+		if (resolve(f, w, RS_QUIET, err) == -1)
+			return -1;
+		if (w->fd == -1)
+			return 0;
+		note_open(w, 0);
+	} else if (w->fd == -1) {
 		/* Appeared (or came back) since: read it from the start. */
 		reset_file(w);
 		if (open_live(w) == -1) {
-			if (errno == EISDIR && !w->warned_dir) {
-				log_warnx("'%s' is not a regular file; waiting",
-				    w->path);
-				w->warned_dir = 1;
-			}
+			note_open(w, errno);
 			return 0;
 		}
-		w->warned_dir = 0;
+		note_open(w, 0);
 	}
-	if (fp_check(w) == -1) {
+	if (follow_id_check(&w->id, w->fd) == -1) {
 		/* Truncated or rewritten in place: find the copy. */
 		close(w->fd);
 		w->fd = -1;
-		if (resolve(f, w, 1, 0, err) == -1)
+		if (resolve(f, w, RS_QUIET, err) == -1)
 			return -1;
 		if (w->fd == -1)
 			return 0;
 	}
-	switch (read_fd(f, w, w->fd, 0, 16 * CHUNK, err)) {
+	switch (read_fd(f, w, w->fd, 0, 2 * CHUNK, err)) {
 	case -1:
 		return -1;
 	case 1:
 		close(w->fd);
 		w->fd = -1;
-		return resolve(f, w, 1, 0, err);
+		return resolve(f, w, RS_QUIET, err);
 	default:
 		break;
 	}
@@ -883,19 +1099,19 @@ step(struct fl *f, struct fw *w, struct err *err)
 	    (st.st_dev != w->dev || st.st_ino != w->ino)) {
 		if (st.st_size == 0 && clock_mono() - w->grew < SWITCH_IDLE)
 			return 0; /* the writer may not have reopened yet */
-		if (fp_check(w) == -1) {
+		if (follow_id_check(&w->id, w->fd) == -1) {
 			close(w->fd);
 			w->fd = -1;
-			return resolve(f, w, 1, 0, err);
+			return resolve(f, w, RS_QUIET, err);
 		}
 		if (read_fd(f, w, w->fd, 1, 0, err) == -1)
 			return -1;
 		close(w->fd);
 		w->fd = -1;
-		if (resolve(f, w, 1, 0, err) == -1)
+		if (resolve(f, w, RS_QUIET | RS_DONE, err) == -1)
 			return -1;
 		if (w->fd != -1 &&
-		    read_fd(f, w, w->fd, 0, 16 * CHUNK, err) == -1)
+		    read_fd(f, w, w->fd, 0, 2 * CHUNK, err) == -1)
 			return -1;
 	}
 	return 0;
@@ -905,7 +1121,7 @@ static void
 path_key(const char *path, char key[17])
 {
 	snprintf(key, 17, "%016llx",
-	    (unsigned long long)fp_hash(path, strlen(path)));
+	    (unsigned long long)follow_hash(path, strlen(path)));
 }
 
 static int
@@ -945,6 +1161,11 @@ setup(struct fl *f, const char *const *paths, size_t n, struct err *err)
 		if (w->base[0] == '\0')
 			return err_set(
 			    err, EINVAL, "'%s': not a file name", paths[i]);
+		if (follow_is_gz(w->base) || other_compression(w->base))
+			return err_set(err, EINVAL,
+			    "'%s' is compressed: follow reads a log as it "
+			    "grows (use 'logs scan' for a finished file)",
+			    paths[i]);
 		path_key(w->path, w->key);
 		w->fd = -1;
 		reset_file(w);
@@ -967,7 +1188,7 @@ setup(struct fl *f, const char *const *paths, size_t n, struct err *err)
 			strbuf_addc(&all, '\n');
 		}
 		snprintf(name, sizeof(name), "%016llx",
-		    (unsigned long long)fp_hash(all.p, all.len));
+		    (unsigned long long)follow_hash(all.p, all.len));
 		strbuf_release(&all);
 	}
 	if (snprintf(dir, sizeof(dir), "%s/logs", f->o->state_dir) >=
@@ -978,10 +1199,88 @@ setup(struct fl *f, const char *const *paths, size_t n, struct err *err)
 	if ((fd = statedir_dir(f->o->state_dir, "logs", 1, err)) == -1)
 		return -1;
 	close(fd);
+	if (bm_lock(f, dir, name, err) == -1)
+		return -1;
+	bm_clean_tmp(f, dir);
 	f->bufcap = CHUNK + f->o->max_line + 1;
 	f->buf = malloc(f->bufcap);
 	if (f->buf == NULL)
 		return err_set(err, ENOMEM, "out of memory");
+	return 0;
+}
+
+/*
+ * A sink that is one of the followed files, or would be taken for a
+ * rotated copy of one (a sibling named after it), would feed the follower
+ * its own output.
+ */
+static int
+sink_refused(const struct fl *f, const struct stat *sst, struct err *err)
+{
+	char abs[PATH_MAX];
+	const char *slash;
+
+	if (f->o->lines_to[0] == '/' ||
+	    getcwd(abs, sizeof(abs) - NAME_MAX - 2) == NULL)
+		snprintf(abs, sizeof(abs), "%s", f->o->lines_to);
+	else
+		snprintf(abs + strlen(abs), sizeof(abs) - strlen(abs), "/%s",
+		    f->o->lines_to);
+	slash = strrchr(abs, '/');
+	for (size_t i = 0; i < f->nfw; i++) {
+		const struct fw *w = &f->fw[i];
+		struct stat st;
+		size_t bl = strlen(w->base);
+		const char *b = slash == NULL ? abs : slash + 1;
+
+		if (stat(w->path, &st) == 0 && st.st_dev == sst->st_dev &&
+		    st.st_ino == sst->st_ino)
+			return err_set(err, EINVAL,
+			    "--lines-to '%s' is the followed file '%s'",
+			    f->o->lines_to, w->path);
+		if (slash != NULL && strlen(w->dir) == (size_t)(slash - abs) &&
+		    memcmp(w->dir, abs, (size_t)(slash - abs)) == 0 &&
+		    strncmp(b, w->base, bl) == 0 &&
+		    (b[bl] == '.' || b[bl] == '-' || b[bl] == '_'))
+			return err_set(err, EINVAL,
+			    "--lines-to '%s' would be taken for a rotated "
+			    "copy of '%s'",
+			    f->o->lines_to, w->path);
+	}
+	return 0;
+}
+
+/* Opens --lines-to and cuts it back to what the last bookmark covers. */
+static int
+sink_open(struct fl *f, int loaded, uint64_t sink_len, struct err *err)
+{
+	struct stat st;
+
+	f->sink = open(
+	    f->o->lines_to, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (f->sink == -1 || fstat(f->sink, &st) == -1)
+		return err_sys(err, errno, "cannot open '%s'", f->o->lines_to);
+	if (sink_refused(f, &st, err) == -1)
+		return -1;
+	if (loaded == 1) {
+		/* Roll back what was written after the last commit. */
+		if ((uint64_t)st.st_size > sink_len &&
+		    ftruncate(f->sink, (off_t)sink_len) == -1)
+			return err_sys(
+			    err, errno, "cannot truncate '%s'", f->o->lines_to);
+		if ((uint64_t)st.st_size < sink_len)
+			log_warnx("'%s' is shorter than its bookmark says "
+			          "(%llu bytes, not %llu): lines are missing "
+			          "from it",
+			    f->o->lines_to, (unsigned long long)st.st_size,
+			    (unsigned long long)sink_len);
+		f->sink_len = sink_len < (uint64_t)st.st_size
+		    ? sink_len
+		    : (uint64_t)st.st_size;
+	} else {
+		f->sink_len = (uint64_t)st.st_size;
+	}
+	f->sink_synced = f->sink_len;
 	return 0;
 }
 
@@ -995,54 +1294,38 @@ start(struct fl *f, struct err *err)
 	if (have == NULL)
 		return err_set(err, ENOMEM, "out of memory");
 	loaded = bm_load(f, &sink_len, have, err);
-	if (loaded == -1) {
+	if (loaded == -1 ||
+	    (f->o->lines_to != NULL &&
+	        sink_open(f, loaded, sink_len, err) == -1)) {
 		free(have);
 		return -1;
 	}
-	if (f->o->lines_to != NULL) {
-		struct stat st;
-
-		f->sink = open(f->o->lines_to,
-		    O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-		if (f->sink == -1 || fstat(f->sink, &st) == -1) {
-			free(have);
-			return err_sys(
-			    err, errno, "cannot open '%s'", f->o->lines_to);
-		}
-		if (loaded == 1) {
-			/* Roll back what was written after the last commit. */
-			if ((uint64_t)st.st_size > sink_len &&
-			    ftruncate(f->sink, (off_t)sink_len) == -1) {
-				free(have);
-				return err_sys(err, errno,
-				    "cannot truncate '%s'", f->o->lines_to);
-			}
-			f->sink_len = sink_len < (uint64_t)st.st_size
-			    ? sink_len
-			    : (uint64_t)st.st_size;
-		} else {
-			f->sink_len = (uint64_t)st.st_size;
-		}
-	}
+	/*
+	 * Files without a bookmark first: resolve() commits as it catches
+	 * up, and its bookmark must not record them as read from the start.
+	 */
 	for (size_t i = 0; i < f->nfw; i++) {
 		struct fw *w = &f->fw[i];
 
-		if (have[i]) {
-			if (resolve(f, w, 0, 1, err) == -1) {
-				free(have);
-				return -1;
-			}
-			if (w->fd != -1 && w->fplen == 0 && w->off == 0)
-				w->fphash = fp_hash("", 0);
+		if (have[i])
 			continue;
-		}
-		if (open_live(w) == 0 && !f->o->from_start) {
+		if (open_live(w) == -1) {
+			note_open(w, errno);
+		} else if (!f->o->from_start) {
 			struct stat st;
 
 			/* Like tail -F: from the end; a new file: all. */
 			if (fstat(w->fd, &st) == 0)
-				w->off = (uint64_t)st.st_size;
-			fp_check(w);
+				w->id.off = (uint64_t)st.st_size;
+			if (follow_id_check(&w->id, w->fd) == -1 ||
+			    !follow_id_match(&w->id, w->path, w->fd))
+				w->id.off = 0; /* changed meanwhile */
+		}
+	}
+	for (size_t i = 0; i < f->nfw; i++) {
+		if (have[i] && resolve(f, &f->fw[i], RS_USE_TIME, err) == -1) {
+			free(have);
+			return -1;
 		}
 	}
 	free(have);
@@ -1063,6 +1346,7 @@ logs_follow(const struct follow_opts *o, const char *const *paths,
 	f.o = o;
 	f.feed = feed;
 	f.sink = -1;
+	f.lockfd = -1;
 	strbuf_init(&f.sinkbuf, SINK_FLUSH + o->max_line + CHUNK + 16);
 	stop = 0;
 	memset(&sa, 0, sizeof(sa));
@@ -1118,6 +1402,8 @@ out:
 			close(f.fw[i].fd);
 	if (f.sink != -1)
 		close(f.sink);
+	if (f.lockfd != -1)
+		close(f.lockfd);
 	strbuf_release(&f.sinkbuf);
 	free(f.fw);
 	free(f.buf);

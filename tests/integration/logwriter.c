@@ -4,8 +4,13 @@
  * writes that often end in the middle of a line, and rotates the file
  * ROTATIONS times, alternating rename (PATH -> PATH.1, the older ones
  * shifted up, then a new PATH) and copytruncate (copy PATH to PATH.1, then
- * truncate PATH).  It pauses only between copytruncate's copy and its
- * truncate, as logrotate's copytruncate would lose lines written there.
+ * truncate PATH), as logrotate does with delaycompress: after each
+ * rotation PATH.2 is compressed by gzip (PATH.2.gz appears while PATH.2 is
+ * still there, then PATH.2 goes) while the writing goes on.  After a
+ * rename it goes on writing to the renamed file for a while before it
+ * reopens PATH, as a daemon does until it is told to reopen its log.  It
+ * pauses only between copytruncate's copy and its truncate, as logrotate's
+ * copytruncate would lose lines written there.
  *
  * usage: logwriter PATH N ROTATIONS RATE
  */
@@ -14,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -46,10 +52,47 @@ shift(const char *path, int upto)
 	char a[4096], b[4096];
 
 	for (int k = upto; k >= 1; k--) {
-		snprintf(a, sizeof(a), "%s.%d", path, k);
-		snprintf(b, sizeof(b), "%s.%d", path, k + 1);
-		if (rename(a, b) == -1 && errno != ENOENT)
-			die("rename");
+		for (int gz = 0; gz < 2; gz++) {
+			const char *ext = gz ? ".gz" : "";
+
+			snprintf(a, sizeof(a), "%s.%d%s", path, k, ext);
+			snprintf(b, sizeof(b), "%s.%d%s", path, k + 1, ext);
+			if (rename(a, b) == -1 && errno != ENOENT)
+				die("rename");
+		}
+	}
+}
+
+/* delaycompress: gzip PATH.2 in the background; 0 if there is none. */
+static pid_t
+compress_two(const char *path)
+{
+	char two[4096];
+	pid_t pid;
+
+	snprintf(two, sizeof(two), "%s.2", path);
+	if (access(two, F_OK) == -1)
+		return 0;
+	pid = fork();
+	if (pid == -1)
+		die("fork");
+	if (pid == 0) {
+		execlp("gzip", "gzip", "-f", two, (char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
+static void
+reap(pid_t pid)
+{
+	int st;
+
+	if (pid > 0 &&
+	    (waitpid(pid, &st, 0) == -1 || !WIFEXITED(st) ||
+	        WEXITSTATUS(st) != 0)) {
+		fprintf(stderr, "logwriter: gzip failed\n");
+		exit(1);
 	}
 }
 
@@ -91,6 +134,8 @@ main(int argc, char **argv)
 	size_t cap = 1 << 20;
 	double t0;
 	int fd;
+	pid_t gzip = 0;
+	unsigned long reopen_in = 0; /* batches still for the renamed file */
 
 	if (argc != 5) {
 		fprintf(stderr, "usage: logwriter PATH N ROTATIONS RATE\n");
@@ -130,26 +175,39 @@ main(int argc, char **argv)
 		write_all(fd, batch, cut);
 		write_all(fd, batch + cut, len - cut);
 		written += want;
+		if (reopen_in > 0 && --reopen_in == 0) {
+			/* told to reopen: a new file */
+			close(fd);
+			fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0644);
+			if (fd == -1)
+				die("reopen");
+		}
 		if (rotated < rotations && written == every * (rotated + 1)) {
 			char one[4096];
 
-			snprintf(one, sizeof(one), "%s.1", path);
-			shift(path, (int)rotated + 1);
-			if (rotated % 2 == 0) {
-				/* rename, then a new file */
-				if (rename(path, one) == -1)
-					die("rename");
+			reap(gzip);
+			if (reopen_in > 0) {
 				close(fd);
 				fd = open(
 				    path, O_WRONLY | O_CREAT | O_APPEND, 0644);
 				if (fd == -1)
 					die("reopen");
+				reopen_in = 0;
+			}
+			snprintf(one, sizeof(one), "%s.1", path);
+			shift(path, (int)rotated + 1);
+			if (rotated % 2 == 0) {
+				/* rename; the new file when told to reopen */
+				if (rename(path, one) == -1)
+					die("rename");
+				reopen_in = 1 + (unsigned long)random() % 200;
 			} else {
 				/* copytruncate: no write between the two */
 				copy_file(path, one);
 				if (ftruncate(fd, 0) == -1)
 					die("truncate");
 			}
+			gzip = compress_two(path);
 			rotated++;
 		}
 		/* Keep to the rate. */
@@ -165,6 +223,7 @@ main(int argc, char **argv)
 			}
 		}
 	}
+	reap(gzip);
 	close(fd);
 	free(batch);
 	return 0;

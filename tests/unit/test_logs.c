@@ -2,6 +2,7 @@
  * test_logs.c - the log parsers on lines of every format, the top-k, and
  * the corpus of labelled third-party lines (tests/fixtures/logs/corpus).
  */
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,11 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "base/cur.h"
 #include "base/topk.h"
+#include "logs/follow_int.h"
 #include "logs/logs.h"
 
 static int
@@ -769,6 +772,175 @@ primer_iis_lines(void **state)
 	}
 }
 
+/* ---- the follower's file identity ---- */
+
+#define FOLLOW_HEAD                                                            \
+	"#Software: a server whose first log line is always this same long "   \
+	"header line, longer than the 128 bytes of the fingerprint "           \
+	"............................\n"
+
+static void
+put_file(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+
+	assert_non_null(fp);
+	assert_int_equal(fputs(text, fp) >= 0, 1);
+	assert_int_equal(fclose(fp), 0);
+}
+
+/* An identity as the follower builds it reading text in pieces. */
+static void
+id_of(struct follow_id *id, const char *path, const char *text, size_t step)
+{
+	size_t n = strlen(text);
+	int fd = open(path, O_RDONLY);
+
+	assert_true(fd != -1);
+	follow_id_reset(id);
+	assert_int_equal(follow_id_check(id, fd), 0);
+	for (size_t i = 0; i < n; i += step)
+		follow_id_consume(id, text + i, n - i < step ? n - i : step);
+	assert_int_equal(follow_id_check(id, fd), 0);
+	close(fd);
+}
+
+static void
+follow_id_tail_across_reads(void **state)
+{
+	char text[400];
+	struct follow_id id;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(text); i++)
+		text[i] = (char)('a' + i % 26);
+	follow_id_reset(&id);
+	follow_id_consume(&id, "abc", 3);
+	follow_id_consume(&id, "defg", 4);
+	assert_int_equal(id.tlen, 7);
+	assert_memory_equal(id.tail, "abcdefg", 7);
+	/* Pieces of every size: the tail is the last 128 bytes read. */
+	for (size_t step = 1; step <= 300; step += 37) {
+		follow_id_reset(&id);
+		for (size_t i = 0; i < sizeof(text); i += step)
+			follow_id_consume(&id, text + i,
+			    sizeof(text) - i < step ? sizeof(text) - i : step);
+		assert_int_equal(id.off, sizeof(text));
+		assert_int_equal(id.tlen, FOLLOW_FP_MAX);
+		assert_memory_equal(id.tail,
+		    text + sizeof(text) - FOLLOW_FP_MAX, FOLLOW_FP_MAX);
+		assert_true(id.thash == follow_hash(id.tail, FOLLOW_FP_MAX));
+	}
+}
+
+/*
+ * copytruncate while the follower is down, the file regrown past the
+ * bookmark with the same first 128 bytes: the live file is no longer the
+ * bookmarked one, the copy is.
+ */
+static void
+follow_id_copytruncate_regrown(void **state)
+{
+	char dir[] = "/tmp/test_logs_follow.XXXXXX", live[64], copy[64];
+	const char *before = FOLLOW_HEAD "b1\nb2\nb3\n";
+	struct follow_id id, old;
+	int fd;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(live, sizeof(live), "%s/app.log", dir);
+	snprintf(copy, sizeof(copy), "%s/app.log.1", dir);
+	put_file(live, before);
+	id_of(&id, live, before, 7);
+	assert_int_equal(id.fplen, FOLLOW_FP_MAX);
+	put_file(copy, FOLLOW_HEAD "b1\nb2\nb3\nb4\n");
+	put_file(live, FOLLOW_HEAD "c1\nc2\nc3\nc4\nc5\nc6\n");
+	old = id;
+	assert_int_equal(follow_id_match(&id, live, -1), 0);
+	assert_memory_equal(&id, &old, sizeof(id)); /* unchanged */
+	fd = open(live, O_RDONLY);
+	assert_true(fd != -1);
+	assert_int_equal(follow_id_check(&id, fd), -1);
+	close(fd);
+	assert_int_equal(follow_id_match(&id, copy, -1), 1);
+	/* A bookmark of an older version: no bytes before the offset. */
+	id = old;
+	id.tlen = 0;
+	id.thash = follow_hash("", 0);
+	assert_int_equal(follow_id_match(&id, live, -1), 1);
+	assert_int_equal(id.tlen, FOLLOW_FP_MAX);
+	assert_int_equal(follow_id_match(&id, live, -1), 1);
+	/* Shorter than the offset: not it. */
+	put_file(live, FOLLOW_HEAD);
+	id = old;
+	assert_int_equal(follow_id_match(&id, live, -1), 0);
+	unlink(live);
+	unlink(copy);
+	rmdir(dir);
+}
+
+/* A rotated copy compressed by logrotate is compared through zlib. */
+static void
+follow_id_gz_copy(void **state)
+{
+	char dir[] = "/tmp/test_logs_follow.XXXXXX", live[64];
+	const char *text = FOLLOW_HEAD "b1\nb2\nb3\n";
+	struct follow_id id;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(live, sizeof(live), "%s/app.log", dir);
+	put_file(live, text);
+	id_of(&id, live, text, 64);
+	assert_int_equal(
+	    follow_id_match(&id, FIXTURES "/logs/follow/copy.log.1.gz", -1), 1);
+	id.off += 100; /* beyond the compressed file's end */
+	assert_int_equal(
+	    follow_id_match(&id, FIXTURES "/logs/follow/copy.log.1.gz", -1), 0);
+	unlink(live);
+	rmdir(dir);
+}
+
+/* Bookmark lines of this version and of the older one without the tail. */
+static void
+follow_bm_lines(void **state)
+{
+	const char *cur = "0123456789abcdef 2049 1234567 4096 128 99 0 77 "
+	                  "128 55";
+	const char *older = "0123456789abcdef 2049 1234567 4096 128 99 1 77";
+	const char *bad[] = {
+	    "0123456789abcdef 2049 1234567 4096 128 99 0 77 128",
+	    "0123456789abcdef 2049 1234567 4096 129 99 0 77",
+	    "0123456789abcdef 2049 1234567 100 128 99 0 77 128 55",
+	    "0123456789ABCDEF 2049 1234567 4096 128 99 0 77",
+	    "0123456789abcdef 2049 1234567 4096 128 99 0 77 ",
+	    "0123456789abcde",
+	};
+	struct follow_bm_file bf;
+
+	(void)state;
+	assert_int_equal(follow_bm_file_parse(cur, cur + strlen(cur), &bf), 0);
+	assert_string_equal(bf.key, "0123456789abcdef");
+	assert_int_equal(bf.dev, 2049);
+	assert_int_equal(bf.ino, 1234567);
+	assert_int_equal(bf.id.off, 4096);
+	assert_int_equal(bf.id.fplen, 128);
+	assert_int_equal(bf.id.fphash, 99);
+	assert_int_equal(bf.skipping, 0);
+	assert_int_equal(bf.lineno, 77);
+	assert_int_equal(bf.id.tlen, 128);
+	assert_int_equal(bf.id.thash, 55);
+	assert_int_equal(
+	    follow_bm_file_parse(older, older + strlen(older), &bf), 0);
+	assert_int_equal(bf.skipping, 1);
+	assert_int_equal(bf.id.tlen, 0);
+	assert_true(bf.id.thash == follow_hash("", 0));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(
+		    follow_bm_file_parse(bad[i], bad[i] + strlen(bad[i]), &bf),
+		    -1);
+}
+
 int
 main(void)
 {
@@ -786,6 +958,10 @@ main(void)
 	    cmocka_unit_test(fail2ban_hosts_and_times),
 	    cmocka_unit_test(iis_fields),
 	    cmocka_unit_test(primer_iis_lines),
+	    cmocka_unit_test(follow_id_tail_across_reads),
+	    cmocka_unit_test(follow_id_copytruncate_regrown),
+	    cmocka_unit_test(follow_id_gz_copy),
+	    cmocka_unit_test(follow_bm_lines),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
