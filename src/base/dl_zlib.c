@@ -23,7 +23,7 @@
 	X(gzopen)                                                              \
 	X(gzread)
 
-DYNLIB_DEFINE(ZLIB_FUNCS, DL_ZLIB_SONAME, "zlib1g");
+DYNLIB_DEFINE(ZLIB_FUNCS, DL_ZLIB_SONAME, "zlib1g", zlib);
 
 int ZEXPORT
 gzbuffer(gzFile file, unsigned size)
