@@ -50,7 +50,7 @@
 	X(PEM_write_bio_PUBKEY)                                                \
 	X(PEM_write_bio_PrivateKey)
 
-DYNLIB_DEFINE(CRYPTO_FUNCS, DL_CRYPTO_SONAME, "libssl3");
+DYNLIB_DEFINE(CRYPTO_FUNCS, DL_CRYPTO_SONAME, "libssl3", crypto);
 
 long
 BIO_ctrl(BIO *bp, int cmd, long larg, void *parg)

@@ -31,7 +31,7 @@
 	X(hs_serialize_database)                                               \
 	X(hs_version)
 
-DYNLIB_DEFINE(HS_FUNCS, DL_HS_SONAME, "libhyperscan5 or libvectorscan5");
+DYNLIB_DEFINE(HS_FUNCS, DL_HS_SONAME, "libhyperscan5 or libvectorscan5", hs);
 
 hs_error_t HS_CDECL
 hs_alloc_scratch(const hs_database_t *db, hs_scratch_t **scratch)

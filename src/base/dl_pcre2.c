@@ -27,7 +27,7 @@
 	X(pcre2_match_data_create)                                             \
 	X(pcre2_match_data_free)
 
-DYNLIB_DEFINE(PCRE2_FUNCS, DL_PCRE2_SONAME, "libpcre2-8-0");
+DYNLIB_DEFINE(PCRE2_FUNCS, DL_PCRE2_SONAME, "libpcre2-8-0", pcre2);
 
 void
 pcre2_code_free(pcre2_code *code)

@@ -37,7 +37,7 @@
 	X(sqlite3_reset)                                                       \
 	X(sqlite3_step)
 
-DYNLIB_DEFINE(SQLITE3_FUNCS, DL_SQLITE3_SONAME, "libsqlite3-0");
+DYNLIB_DEFINE(SQLITE3_FUNCS, DL_SQLITE3_SONAME, "libsqlite3-0", sqlite3);
 
 int
 sqlite3_bind_blob(

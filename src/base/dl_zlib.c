@@ -28,7 +28,7 @@
 	X(inflateInit2_)                                                       \
 	X(inflateReset)
 
-DYNLIB_DEFINE(ZLIB_FUNCS, DL_ZLIB_SONAME, "zlib1g");
+DYNLIB_DEFINE(ZLIB_FUNCS, DL_ZLIB_SONAME, "zlib1g", zlib);
 
 int ZEXPORT
 gzbuffer(gzFile file, unsigned size)

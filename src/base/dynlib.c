@@ -7,34 +7,106 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "base/err.h"
 
 static pthread_mutex_t load_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static void
-fail(const struct dynlib *l, const char *what)
+static struct dynlib *const libs[DYNLIB_NLIBS] = {
+    [DYNLIB_HS] = &dynlib_hs,
+    [DYNLIB_CRYPTO] = &dynlib_crypto,
+    [DYNLIB_SQLITE3] = &dynlib_sqlite3,
+    [DYNLIB_PCRE2] = &dynlib_pcre2,
+    [DYNLIB_ZLIB] = &dynlib_zlib,
+};
+
+/* Test knob: is l named in SAKIMORI_DYNLIB_FAIL ("sqlite3,hs")? */
+static int
+forced_to_fail(const struct dynlib *l)
 {
-	fprintf(stderr, "sakimori: cannot load %s (Debian package %s): %s\n",
-	    l->soname, l->package, what != NULL ? what : "unknown error");
-	exit(127);
+	const char *v = getenv("SAKIMORI_DYNLIB_FAIL");
+	size_t n = strlen(l->tag);
+
+	while (v != NULL && *v != '\0') {
+		size_t len = strcspn(v, ",");
+
+		if (len == n && strncmp(v, l->tag, n) == 0)
+			return 1;
+		v += len;
+		v += *v == ',';
+	}
+	return 0;
+}
+
+static void
+set_failed(struct dynlib *l, const char *what)
+{
+	snprintf(l->why, sizeof(l->why),
+	    "cannot load %s (Debian package %s): %s", l->soname, l->package,
+	    what != NULL ? what : "unknown error");
+	l->failed = 1;
+}
+
+/* Loads l under load_lock: 0, or -1 with l->why. */
+static int
+load_locked(struct dynlib *l)
+{
+	void *h;
+
+	if (__atomic_load_n(&l->ready, __ATOMIC_ACQUIRE))
+		return 0;
+	if (l->failed)
+		return -1;
+	if (forced_to_fail(l)) {
+		set_failed(l, "refused by SAKIMORI_DYNLIB_FAIL");
+		return -1;
+	}
+	if ((h = dlopen(l->soname, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		set_failed(l, dlerror());
+		return -1;
+	}
+	for (size_t i = 0; l->names[i] != NULL; i++) {
+		l->fns[i] = dlsym(h, l->names[i]);
+		if (l->fns[i] == NULL) {
+			set_failed(l, dlerror());
+			dlclose(h);
+			return -1;
+		}
+	}
+	__atomic_store_n(&l->ready, 1, __ATOMIC_RELEASE);
+	return 0;
+}
+
+int
+dynlib_require(enum dynlib_id id, struct err *err)
+{
+	struct dynlib *l;
+	int rc;
+
+	if ((unsigned)id >= DYNLIB_NLIBS)
+		return err_set(err, 0, "no such library");
+	l = libs[id];
+	if (__atomic_load_n(&l->ready, __ATOMIC_ACQUIRE))
+		return 0;
+	pthread_mutex_lock(&load_lock);
+	rc = load_locked(l);
+	pthread_mutex_unlock(&load_lock);
+	if (rc == -1)
+		return err_set(err, 0, "%s", l->why);
+	return 0;
 }
 
 void
 dynlib_load(struct dynlib *l)
 {
-	void *h;
-	size_t i;
+	int rc;
 
 	pthread_mutex_lock(&load_lock);
-	if (!__atomic_load_n(&l->ready, __ATOMIC_ACQUIRE)) {
-		h = dlopen(l->soname, RTLD_NOW | RTLD_LOCAL);
-		if (h == NULL)
-			fail(l, dlerror());
-		for (i = 0; l->names[i] != NULL; i++) {
-			l->fns[i] = dlsym(h, l->names[i]);
-			if (l->fns[i] == NULL)
-				fail(l, dlerror());
-		}
-		__atomic_store_n(&l->ready, 1, __ATOMIC_RELEASE);
-	}
+	rc = load_locked(l);
 	pthread_mutex_unlock(&load_lock);
+	if (rc == -1) {
+		fprintf(stderr, "sakimori: %s\n", l->why);
+		exit(69); /* EX_UNAVAILABLE */
+	}
 }

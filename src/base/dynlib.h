@@ -9,26 +9,51 @@
  * define the functions sakimori calls, with the libraries' own headers,
  * as thin forwarders that load the library on their first call.
  *
- * A library that cannot be loaded is an installation error, as it was
- * when the dynamic loader refused to start the program: the message says
- * which library and which Debian package, and the process exits with 127
- * (the loader's status).
+ * A check that needs a library asks dynlib_require() before its first
+ * call, so a library that cannot be loaded makes that check UNKNOWN (the
+ * error says which library and which Debian package) and the others run.
+ * A forwarder called without that (a command whose whole job needs the
+ * library) prints the same message and exits with 69 (EX_UNAVAILABLE).
+ *
+ * For tests, SAKIMORI_DYNLIB_FAIL (a comma-separated list of the names
+ * below: hs, crypto, sqlite3, pcre2, zlib) makes those libraries fail to
+ * load as if they were missing.  It is read only when a library is first
+ * loaded.
  */
 #ifndef BASE_DYNLIB_H
 #define BASE_DYNLIB_H
 
+struct err;
+
 struct dynlib {
 	const char *soname;       /* "libhs.so.5" */
 	const char *package;      /* "libhyperscan5" */
+	const char *tag;          /* "hs": the name in SAKIMORI_DYNLIB_FAIL */
 	const char *const *names; /* symbols, NULL-terminated */
 	void **fns;               /* filled in the order of names */
 	int ready;                /* set (release) once fns is complete */
+	int failed;               /* set once a load failed (why says why) */
+	char why[320];
 };
 
-#define DYNLIB_INIT(so, pkg, n, f)                                             \
+#define DYNLIB_INIT(so, pkg, tag, n, f)                                        \
 	{                                                                      \
-		so, pkg, n, f, 0                                               \
+		so, pkg, tag, n, f, 0, 0, ""                                   \
 	}
+
+/* The libraries loaded at first use, for dynlib_require. */
+enum dynlib_id {
+	DYNLIB_HS,
+	DYNLIB_CRYPTO,
+	DYNLIB_SQLITE3,
+	DYNLIB_PCRE2,
+	DYNLIB_ZLIB,
+	DYNLIB_NLIBS,
+};
+
+/* Each defined by its forwarder file (DYNLIB_DEFINE). */
+extern struct dynlib dynlib_hs, dynlib_crypto, dynlib_sqlite3, dynlib_pcre2,
+    dynlib_zlib;
 
 /* The symbol's name as a string after macro expansion (pcre2_compile is
  * pcre2_compile_8, gzopen may be gzopen64). */
@@ -36,25 +61,35 @@ struct dynlib {
 #define DYNLIB_STR_(f) #f
 
 /*
- * DYNLIB_DEFINE(LIST, soname, package), in a forwarder file: the library
- * with the functions of LIST, an X-macro (LIST(X) is X(f1) X(f2) ...).
+ * DYNLIB_DEFINE(LIST, soname, package, tag), in a forwarder file: the
+ * library dynlib_TAG with the functions of LIST, an X-macro (LIST(X) is
+ * X(f1) X(f2) ...).
  * DYNLIB_REAL(f) is then the library's f, loaded on first use:
  *
  *	int gzclose(gzFile g) { return DYNLIB_REAL(gzclose)(g); }
  */
 #define DYNLIB_INDEX_(f) DYNLIB_I_##f,
 #define DYNLIB_NAME_(f) DYNLIB_SYM(f),
-#define DYNLIB_DEFINE(LIST, so, pkg)                                           \
+#define DYNLIB_DEFINE(LIST, so, pkg, tag)                                      \
 	enum { LIST(DYNLIB_INDEX_) DYNLIB_N_ };                                \
 	static const char *const dynlib_names_[] = {LIST(DYNLIB_NAME_) NULL};  \
 	static void *dynlib_fns_[DYNLIB_N_];                                   \
-	static struct dynlib dynlib_lib_ =                                     \
-	    DYNLIB_INIT(so, pkg, dynlib_names_, dynlib_fns_)
+	struct dynlib dynlib_##tag =                                           \
+	    DYNLIB_INIT(so, pkg, #tag, dynlib_names_, dynlib_fns_);            \
+	static struct dynlib *const dynlib_this_ = &dynlib_##tag
 #define DYNLIB_REAL(f)                                                         \
-	(dynlib_need(&dynlib_lib_), (__typeof__(f) *)dynlib_fns_[DYNLIB_I_##f])
+	(dynlib_need(dynlib_this_), (__typeof__(f) *)dynlib_fns_[DYNLIB_I_##f])
 
-/* Loads l and fills its fns (thread-safe, once); exits with 127 when it
- * cannot.  Use dynlib_need. */
+/*
+ * Loads library id and fills its functions (thread-safe, once; a failure
+ * is kept, not retried).  0, or -1 with err ("cannot load libhs.so.5
+ * (Debian package ...): ...").  What a check calls before it uses a
+ * library, so that a missing one makes it UNKNOWN instead of an exit.
+ */
+int dynlib_require(enum dynlib_id id, struct err *err);
+
+/* Loads l and fills its fns (thread-safe, once); prints why and exits
+ * with 69 (EX_UNAVAILABLE) when it cannot.  Use dynlib_need. */
 void dynlib_load(struct dynlib *l);
 
 /* Makes sure l is loaded: one load of a flag once it is (the forwarders

@@ -38,7 +38,6 @@ struct cli {
 	char conf_path[PATH_MAX];
 	char state_dir[PATH_MAX]; /* resolved and checked */
 	int state_resolved;
-	int daily; /* check --daily: the once-a-day checks run too */
 };
 
 /*
@@ -117,9 +116,6 @@ int cmd_logs(struct cli *cli, int argc, char **argv);
 int cmd_fim(struct cli *cli, int argc, char **argv);
 int cmd_inventory(struct cli *cli, int argc, char **argv);
 
-struct snap;
-/* The module checks of "sakimori check" (check_hooks.c), after the rules. */
-void check_hooks_run(struct cli *cli, const struct snap *s, struct report *r);
 int cmd_disk(struct cli *cli, int argc, char **argv);
 int cmd_du(struct cli *cli, int argc, char **argv);
 int cmd_mail(struct cli *cli, int argc, char **argv);

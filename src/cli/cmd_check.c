@@ -8,17 +8,16 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "act/mail.h"
+#include "act/act.h"
 #include "base/err.h"
 #include "base/finding.h"
 #include "base/log.h"
 #include "base/json.h"
 #include "base/output.h"
 #include "base/timeutil.h"
+#include "check/check.h"
 #include "cli/cli.h"
 #include "collect/snap.h"
-#include "rules/procrules.h"
-#include "rules/rules.h"
 
 enum {
 	OPT_INTERVAL = OPT_FIRST_PRIVATE,
@@ -93,48 +92,6 @@ json_summary(const struct report *r, double interval, FILE *fp)
 	json_line(fp, o);
 }
 
-/*
- * check --daily with "set mail-to": the report goes by mail too, when it
- * has findings (cron mails what a job prints; this is for hosts where the
- * report should go elsewhere).
- */
-static void
-check_mail(struct cli *cli, const struct report *r)
-{
-	const char *to = conf_setting(&cli->conf, "mail-to", NULL);
-	char subject[256], host[256] = "localhost";
-	struct out o;
-	struct mail m = {0};
-	struct err err = {0};
-	char *body = NULL;
-	size_t len = 0;
-	FILE *fp;
-
-	if (to == NULL || r->nf == 0)
-		return;
-	gethostname(host, sizeof(host) - 1);
-	snprintf(subject, sizeof(subject),
-	    "sakimori daily check on %s: %s (%zu critical, %zu warning)",
-	    conf_setting(&cli->conf, "hostname", host),
-	    sev_name(report_worst(r)), report_count(r, SEV_CRITICAL),
-	    report_count(r, SEV_WARNING));
-	if ((fp = open_memstream(&body, &len)) == NULL)
-		return;
-	out_init(&o, OUT_TABLE, fp);
-	o.color = 0;
-	out_report(&o, r, "SAKIMORI");
-	fclose(fp);
-	m.sendmail = conf_setting(&cli->conf, "sendmail", NULL);
-	m.from = conf_setting(&cli->conf, "mail-from", NULL);
-	m.to = to;
-	m.subject = subject;
-	m.body = body;
-	if (mail_send(&m, &err) == -1)
-		log_warnx(
-		    "cannot mail the daily report to %s: %s", to, err.msg);
-	free(body);
-}
-
 int
 cmd_check(struct cli *cli, int argc, char **argv)
 {
@@ -150,8 +107,11 @@ cmd_check(struct cli *cli, int argc, char **argv)
 	double interval;
 	struct snap s;
 	struct report r;
-	struct procrules_opts po = {0};
-	int c, rc, daily = 0;
+	struct check_ctx x = {0};
+	struct act_ops act;
+	unsigned mask = CHECK_FAST | CHECK_MEDIUM | CHECK_SLOW;
+	struct err err = {0};
+	int c, rc;
 
 	while ((c = getopt_long(
 	            argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
@@ -165,11 +125,11 @@ cmd_check(struct cli *cli, int argc, char **argv)
 			interval_arg = optarg;
 			break;
 		case 'd':
-			daily = 1;
-			cli->daily = 1;
+			mask |= CHECK_DAILY;
+			x.flags |= CHECK_CTX_DAILY;
 			break;
 		case 'k':
-			po.kill = 1; /* stuck-cgi: stop what it finds */
+			x.flags |= CHECK_CTX_KILL; /* stuck-cgi: stop it */
 			break;
 		case 's':
 			/* the suspicious checks are part of check now; the
@@ -192,14 +152,18 @@ cmd_check(struct cli *cli, int argc, char **argv)
 	        SNAP_PROC_ONCE,
 	    interval, 0);
 	report_init(&r);
-	rules_run(&cli->conf, &s, &r);
-	po.root = cli->root;
-	po.state_dir = cli_state_dir(cli) == 0 ? cli->state_dir : NULL;
-	procrules_run(&cli->conf, &s, &po, &r);
-	check_hooks_run(cli, &s, &r);
+	x.conf = &cli->conf;
+	x.snap = &s;
+	x.root = cli->root;
+	x.state_dir = cli_state_dir(cli) == 0 ? cli->state_dir : NULL;
+	x.now = s.now;
+	act_system(&act, &cli->conf, x.state_dir);
+	x.act = &act;
+	check_run(&x, mask, &r);
 	out_report(&cli->out, &r, "SAKIMORI");
-	if (daily)
-		check_mail(cli, &r);
+	if ((x.flags & CHECK_CTX_DAILY) &&
+	    check_mail_report(&x, &r, &err) == -1)
+		log_warnx("%s", err.msg);
 	if (cli->mode == OUT_JSON)
 		json_summary(&r, s.interval, stdout);
 	rc = cli_exit_for(&r);

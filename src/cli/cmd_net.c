@@ -25,12 +25,12 @@
 #include "base/table.h"
 #include "base/timeutil.h"
 #include "cli/cli.h"
-#include "cli/cmd_net.h"
 #include "collect/sock.h"
 #include "net/addr.h"
 #include "net/allow.h"
 #include "net/ban.h"
 #include "net/block.h"
+#include "net/blockconf.h"
 #include "net/count.h"
 #include "store/store.h"
 
@@ -98,67 +98,6 @@ usage(FILE *fp)
 }
 
 /* ---- configuration ---------------------------------------------------- */
-
-/*
- * Every value of every "set KEY ..." (a list setting) into out.  The
- * count, or -1 with err when there are more than max: none is dropped.
- */
-static ssize_t
-setting_list(const struct conf *c, const char *key, const char **out,
-    size_t max, struct err *err)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < c->root.nchild; i++) {
-		const struct conf_node *s = &c->root.child[i];
-
-		if (strcmp(s->key, "set") != 0 || s->nvals < 2 ||
-		    strcmp(s->vals[0].str, key) != 0)
-			continue;
-		for (size_t j = 1; j < s->nvals; j++) {
-			if (n == max)
-				return err_set(err, EINVAL,
-				    "%s: more than %zu values", key, max);
-			out[n++] = s->vals[j].str;
-		}
-	}
-	return (ssize_t)n;
-}
-
-/*
- * A duration setting in seconds (v as the configuration holds it):
- * 0..NET_BLOCK_MAX_SECS.  0, or -1 with err.
- */
-static int
-block_secs(double v, const char *key, uint64_t *out, struct err *err)
-{
-	if (!(v >= 0) || v > (double)NET_BLOCK_MAX_SECS)
-		return err_set(err, EINVAL,
-		    "%s: a duration from 0 to 3650d (about ten years), not "
-		    "%.0f s",
-		    key, v);
-	*out = (uint64_t)v;
-	return 0;
-}
-
-/* The block settings.  0, or -1 with err (a value out of range). */
-static int
-block_conf(struct cli *cli, struct net_block_conf *bc, struct err *err)
-{
-	const struct conf *c = &cli->conf;
-
-	net_block_conf_init(bc);
-	bc->backend = conf_setting(c, "block-backend", bc->backend);
-	bc->kind = conf_setting(c, "block-route-type", bc->kind);
-	bc->broad4 = (unsigned)conf_setting_num(c, "block-broadest-v4", 16);
-	bc->broad6 = (unsigned)conf_setting_num(c, "block-broadest-v6", 32);
-	bc->max_active =
-	    (unsigned)conf_setting_num(c, "block-max-active", 10000);
-	bc->repeat_factor = conf_setting_num(c, "block-repeat-factor", 2);
-	bc->state_dir = cli->state_dir;
-	return block_secs(conf_setting_num(c, "block-max-duration", 30 * 86400),
-	    "block-max-duration", &bc->max_duration, err);
-}
 
 /* "user:NAME", with the sudo user when there is one. */
 static void
@@ -500,49 +439,6 @@ print_item(struct cli *cli, const char *action, const struct net_block_item *x)
 }
 
 /*
- * The allow-list from the configuration (admin-networks, ssh-ports) and
- * the system.  0, or -1 with err (EINVAL: a bad admin-networks or
- * ssh-ports value, a configuration error: never skipped).
- */
-static int
-allow_build(struct cli *cli, struct net_allow *allow, struct err *err)
-{
-	const char *admin[256];
-	const char *ports[64];
-	uint16_t ssh[64];
-	ssize_t nadmin, nports;
-	struct net_allow_opts ao = {0};
-
-	nadmin = setting_list(&cli->conf, "admin-networks", admin,
-	    sizeof(admin) / sizeof(admin[0]), err);
-	nports = nadmin < 0 ? -1
-	                    : setting_list(&cli->conf, "ssh-ports", ports,
-	                          sizeof(ports) / sizeof(ports[0]), err);
-	if (nports < 0)
-		return -1;
-	ao.admin = admin;
-	ao.nadmin = (size_t)nadmin;
-	for (ssize_t i = 0; i < nports; i++) {
-		uint64_t v;
-		char esc[256];
-
-		if (parse_uint(ports[i], 65535, &v) == -1 || v == 0) {
-			esc_text_buf(
-			    esc, sizeof(esc), ports[i], strlen(ports[i]));
-			return err_set(err, EINVAL,
-			    "ssh-ports: '%s' is not a port (1..65535)", esc);
-		}
-		ssh[i] = (uint16_t)v;
-	}
-	if (nports > 0) {
-		ao.ssh_ports = ssh;
-		ao.nssh = (size_t)nports;
-	}
-	ao.ssh_connection = getenv("SSH_CONNECTION");
-	return net_allow_build(allow, &ao, err);
-}
-
-/*
  * The allow-list for a block or a restore, or the exit status after
  * saying why it could not be built (nothing is blocked without it).
  */
@@ -552,7 +448,8 @@ allow_for_cli(struct cli *cli, struct net_allow *allow)
 	struct err err = {0};
 	char esc[1024];
 
-	if (allow_build(cli, allow, &err) == 0)
+	if (net_allow_from_conf(
+	        &cli->conf, getenv("SSH_CONNECTION"), allow, &err) == 0)
 		return 0;
 	esc_text_buf(esc, sizeof(esc), err.msg, strlen(err.msg));
 	net_allow_release(allow);
@@ -630,124 +527,6 @@ net_block(struct cli *cli, struct items *it, struct net_block_conf *bc, int add)
 	if (refused)
 		return EXIT_DATAERR;
 	return EXIT_OK;
-}
-
-/* ---- conn-flood's block action ------------------------------------------ */
-
-#define FLOOD_ACT_MAX 64
-
-/* The action configured for conn-flood on port (its own block first). */
-static const struct conf_node *
-flood_block(const struct conf *c, const char *port, const char *key)
-{
-	const struct conf_node *b = conf_check(c, "conn-flood", port);
-
-	if (conf_find(b, key) == NULL)
-		b = conf_check(c, "conn-flood", NULL);
-	return b;
-}
-
-int
-cmd_net_flood_act(
-    struct cli *cli, struct report *r, size_t from, struct err *err)
-{
-	struct net_block_item items[FLOOD_ACT_MAX];
-	char reasons[FLOOD_ACT_MAX][128];
-	size_t idx[FLOOD_ACT_MAX], n = 0;
-	struct net_block_conf bc;
-	struct net_allow allow = {0};
-	struct store st;
-	int rc;
-
-	for (size_t i = from; i < r->nf && n < FLOOD_ACT_MAX; i++) {
-		struct finding *f = &r->f[i];
-		const char *port = finding_ev_get(f, "port");
-		const char *act;
-		struct err perr = {0};
-		double dflt;
-
-		if (strcmp(f->check, "conn-flood") != 0 ||
-		    f->sev != SEV_CRITICAL)
-			continue;
-		act = conf_str(
-		    flood_block(&cli->conf, port, "action"), "action", "none");
-		if (strcmp(act, "none") == 0)
-			continue;
-		if (strcmp(act, "block") != 0)
-			return err_set(err, EINVAL,
-			    "conn-flood: action is 'block' or 'none', not '%s'",
-			    act);
-		memset(&items[n], 0, sizeof(items[n]));
-		if (net_prefix_parse(f->subject, strlen(f->subject),
-		        &items[n].p, &perr) == -1) {
-			finding_ev(f, "action", "not blocked: %s", perr.msg);
-			continue;
-		}
-		/* block-for, else block-duration, else an hour: a rule's
-		 * block always ends by itself */
-		dflt = conf_setting_num(&cli->conf, "block-duration", 0);
-		if (block_secs(
-		        conf_num(flood_block(&cli->conf, port, "block-for"),
-		            "block-for", dflt > 0 ? dflt : 3600),
-		        "conn-flood: block-for", &items[n].secs, err) == -1)
-			return -1;
-		if (items[n].secs == 0)
-			items[n].secs = 3600;
-		snprintf(reasons[n], sizeof(reasons[n]),
-		    "conn-flood: %s connections to local port %s",
-		    finding_ev_get(f, "count") ? finding_ev_get(f, "count")
-		                               : "?",
-		    port ? port : "?");
-		items[n].reason = reasons[n];
-		idx[n++] = i;
-	}
-	if (n == 0)
-		return 0;
-	if (cli_state_dir(cli) == -1)
-		return err_set(err, 0, "conn-flood action: no state directory");
-	if (block_conf(cli, &bc, err) == -1)
-		return err_prefix(err, "conn-flood action block");
-	bc.by = "rule:conn-flood";
-	if (store_open(&st, cli->state_dir, err) == -1 ||
-	    net_ban_migrate(&st, err) == -1) {
-		store_close(&st);
-		return err_prefix(err, "conn-flood action block");
-	}
-	if (allow_build(cli, &allow, err) == -1) {
-		store_close(&st);
-		net_allow_release(&allow);
-		return err_prefix(
-		    err, "conn-flood action block: the allow-list");
-	}
-	rc = net_block_add(&st, &allow, &bc, items, n, err);
-	net_allow_release(&allow);
-	store_close(&st);
-	if (rc < 0)
-		return err_prefix(err, "conn-flood action block");
-	for (size_t k = 0; k < n; k++) {
-		struct finding *f = &r->f[idx[k]];
-		char until[40] = "";
-
-		if (items[k].until != 0)
-			time_iso(until, sizeof(until), items[k].until);
-		switch (items[k].status) {
-		case NET_BLOCK_DONE:
-		case NET_BLOCK_EXTENDED:
-			finding_ev(f, "action", "%s until %s",
-			    items[k].status == NET_BLOCK_DONE
-			        ? "blocked"
-			        : "block extended",
-			    until);
-			break;
-		default:
-			/* "refused: ..." and "failed: ..." say it themselves */
-			finding_ev(f, "action", "%s", items[k].msg);
-			break;
-		}
-	}
-	if (rc == NET_BLOCK_UNAUDITED)
-		return err_prefix(err, "conn-flood action block");
-	return 0;
 }
 
 /* ---- bans ------------------------------------------------------------- */
@@ -1087,7 +866,7 @@ cmd_net(struct cli *cli, int argc, char **argv)
 			    cli, "net bans", "takes no arguments");
 		return net_bans(cli, all);
 	}
-	if (block_conf(cli, &bc, &err) == -1) {
+	if (net_block_conf_load(&cli->conf, cli->state_dir, &bc, &err) == -1) {
 		log_warnx("%s", err.msg);
 		return EXIT_CONFIG;
 	}
@@ -1131,7 +910,7 @@ cmd_net(struct cli *cli, int argc, char **argv)
 		return cli_usage_error(cli, "net", "%s wants ADDR[/LEN]", sub);
 	}
 	if (!have_for &&
-	    block_secs(conf_setting_num(&cli->conf, "block-duration", 0),
+	    net_block_secs(conf_setting_num(&cli->conf, "block-duration", 0),
 	        "block-duration", &secs, &err) == -1) {
 		log_warnx("%s", err.msg);
 		free(it.v);

@@ -18,9 +18,9 @@
 #include "base/output.h"
 #include "base/table.h"
 #include "base/timeutil.h"
+#include "check/check.h"
 #include "cli/cli.h"
 #include "collect/snap.h"
-#include "rules/rules.h"
 
 enum {
 	OPT_INTERVAL = OPT_FIRST_PRIVATE,
@@ -691,6 +691,7 @@ cmd_status(struct cli *cli, int argc, char **argv)
 	const char *interval_arg = NULL;
 	struct snap s;
 	struct report r;
+	struct check_ctx x = {0};
 	uint64_t top;
 	FILE *fp = stdout;
 	int c, rc;
@@ -731,7 +732,11 @@ cmd_status(struct cli *cli, int argc, char **argv)
 		return rc;
 	snap_take(&s, cli->root, SNAP_ALL, o.interval, o.all_fs);
 	report_init(&r);
-	rules_run(&cli->conf, &s, &r);
+	x.conf = &cli->conf;
+	x.snap = &s;
+	x.root = cli->root;
+	x.now = s.now;
+	check_run(&x, CHECK_FAST | CHECK_MEDIUM | CHECK_ONLY_SNAPSHOT, &r);
 	if (cli->mode == OUT_JSON) {
 		json_host(cli, &s, fp);
 		json_cpu(&s, fp);

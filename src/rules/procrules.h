@@ -27,25 +27,27 @@
 
 #include <stddef.h>
 
+struct act_ops;
 struct conf;
 struct err;
 struct fim_baseline;
 struct proc_table;
 struct report;
-struct snap;
 
 struct procrules_opts {
-	const char *root;      /* prefix for /proc, /sys, /etc readers */
-	const char *state_dir; /* for the audit log of kills */
-	int kill;              /* --kill: act on stuck-cgi findings */
-	int no_hidden;         /* skip the hidden-process scan */
-	double interval;       /* seconds the CPU sample spans; 0: lifetime */
+	const char *root;          /* prefix for /proc, /sys, /etc readers */
+	const char *state_dir;     /* for the audit log of kills */
+	int kill;                  /* --kill: act on stuck-cgi findings */
+	const struct act_ops *act; /* kill and mail (act/act.h); NULL: none */
+	int no_hidden;             /* skip the hidden-process scan */
+	double interval; /* seconds the CPU sample spans; 0: lifetime */
 };
 
 /* Suspicious processes, sockets and interfaces. */
 void procrules_suspicious(const struct conf *c, const struct proc_table *t,
     const struct procrules_opts *o, struct report *r);
-/* Stuck interpreters / CGI; kills them when o->kill or "kill yes". */
+/* Stuck interpreters / CGI; kills them through o->act when o->kill or
+ * "kill yes". */
 void procrules_stuck(const struct conf *c, const struct proc_table *t,
     const struct procrules_opts *o, struct report *r);
 /* Apache worker processes against each instance's configured limit. */
@@ -63,9 +65,6 @@ int procrules_exe_changed(const struct conf *c, const struct proc_table *t,
 /* The same against the baseline of "check fim" in o->state_dir, when one
  * exists (a refused one is an UNKNOWN finding). */
 void procrules_integrity(const struct conf *c, const struct proc_table *t,
-    const struct procrules_opts *o, struct report *r);
-/* All of the above on the snapshot's process table (for check). */
-void procrules_run(const struct conf *c, const struct snap *s,
     const struct procrules_opts *o, struct report *r);
 
 /* 1 if name (a command or executable base name) matches one of the

@@ -33,8 +33,8 @@ unknown(struct report *r, const char *check, const struct snap *s,
 	    s->err[sec][0] ? s->err[sec] : "not read");
 }
 
-static void
-check_load(const struct conf *c, const struct snap *s, struct report *r)
+void
+rules_load(const struct conf *c, const struct snap *s, struct report *r)
 {
 	const struct conf_node *blk = conf_check(c, "load", NULL);
 	struct threshold t;
@@ -78,8 +78,8 @@ check_load(const struct conf *c, const struct snap *s, struct report *r)
 	}
 }
 
-static void
-check_swap(const struct conf *c, const struct snap *s, struct report *r)
+void
+rules_swap(const struct conf *c, const struct snap *s, struct report *r)
 {
 	struct threshold t;
 	double v;
@@ -110,8 +110,8 @@ check_swap(const struct conf *c, const struct snap *s, struct report *r)
 	}
 }
 
-static void
-check_memory(const struct conf *c, const struct snap *s, struct report *r)
+void
+rules_memory(const struct conf *c, const struct snap *s, struct report *r)
 {
 	struct threshold t;
 	const struct mem_summary *m = &s->memsum;
@@ -276,8 +276,9 @@ count_one(const struct conf *c, const struct snap *s, struct report *r,
 	}
 }
 
-static void
-check_procs(const struct conf *c, const struct snap *s, struct report *r)
+void
+rules_process_count(
+    const struct conf *c, const struct snap *s, struct report *r)
 {
 	static const char *const builtin[] = {"httpd", "apache2"};
 	const char *subj[SUBJECTS_MAX];
@@ -303,14 +304,14 @@ check_procs(const struct conf *c, const struct snap *s, struct report *r)
 	}
 }
 
-int
-rules_run(const struct conf *c, const struct snap *s, struct report *r)
+void
+rules_fs_blocks(const struct conf *c, const struct snap *s, struct report *r)
 {
-	check_load(c, s, r);
-	check_swap(c, s, r);
-	check_memory(c, s, r);
 	check_fs(c, s, r, "fs-blocks", 0);
+}
+
+void
+rules_fs_inodes(const struct conf *c, const struct snap *s, struct report *r)
+{
 	check_fs(c, s, r, "fs-inodes", 1);
-	check_procs(c, s, r);
-	return (int)report_worst(r);
 }

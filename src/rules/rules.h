@@ -26,8 +26,16 @@ struct snap;
 /* The built-in limit for httpd and apache2 (Apache's default MaxClients). */
 #define RULES_HTTPD_LIMIT 150
 
-/* Runs every enabled built-in check on s; adds to r.  Returns the worst severity. */
-int rules_run(const struct conf *c, const struct snap *s, struct report *r);
+/* Each check above on s; adds to r (check/check.h runs them). */
+void rules_load(const struct conf *c, const struct snap *s, struct report *r);
+void rules_swap(const struct conf *c, const struct snap *s, struct report *r);
+void rules_memory(const struct conf *c, const struct snap *s, struct report *r);
+void rules_fs_blocks(
+    const struct conf *c, const struct snap *s, struct report *r);
+void rules_fs_inodes(
+    const struct conf *c, const struct snap *s, struct report *r);
+void rules_process_count(
+    const struct conf *c, const struct snap *s, struct report *r);
 
 /*
  * Severity of value against a threshold: "above" checks (warn < crit)

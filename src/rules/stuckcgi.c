@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "act/act.h"
 #include "act/audit.h"
 #include "act/kill.h"
 #include "act/mail.h"
@@ -161,8 +162,9 @@ load_cgi_dirs(const struct conf_node *blk, const char *root,
 }
 
 static void
-mail_owner(const struct conf *c, const char *script, uid_t uid,
-    const struct proc *p, const char *why, const char *how, struct finding *f)
+mail_owner(const struct conf *c, const struct act_ops *act, const char *script,
+    uid_t uid, const struct proc *p, const char *why, const char *how,
+    struct finding *f)
 {
 	struct passwd *pw = getpwuid(uid);
 	char subject[256], host[256] = "this server", e_script[1024], stamp[64];
@@ -196,7 +198,7 @@ mail_owner(const struct conf *c, const char *script, uid_t uid,
 	m.to = pw->pw_name;
 	m.subject = subject;
 	m.body = strbuf_str(&body);
-	if (mail_send(&m, &err) == 0)
+	if (act->mail(act, &m, &err) == 0)
 		finding_ev(f, "mail", "sent to %s", pw->pw_name);
 	else
 		finding_ev(f, "mail", "failed: %s", err.msg);
@@ -228,7 +230,7 @@ stop(const struct conf *c, const struct conf_node *blk,
 		finding_ev(f, "action", "%s", err->msg);
 		return -1;
 	}
-	k = act_kill(p->pid, p->start_ticks, grace, &kerr);
+	k = o->act->kill(o->act, p->pid, p->start_ticks, grace, &kerr);
 	snprintf(target, sizeof(target), "pid %d (%s)", p->pid,
 	    script[0] ? script : p->comm);
 	snprintf(reason, sizeof(reason), "stuck interpreter: %s", why);
@@ -267,7 +269,7 @@ stop(const struct conf *c, const struct conf_node *blk,
 		finding_ev(f, "mail", "script owner unknown");
 		return rc;
 	}
-	mail_owner(c, script, st.st_uid, p, why,
+	mail_owner(c, o->act, script, st.st_uid, p, why,
 	    k == KILL_TERM ? "SIGTERM" : "SIGKILL (it ignored SIGTERM)", f);
 	{
 		struct audit_entry m = {"mail", "rule:stuck-cgi", target,
@@ -335,7 +337,7 @@ procrules_stuck(const struct conf *c, const struct proc_table *t,
 	const char **servers = list_key(blk, "servers", NULL);
 	const char **users = list_key(blk, "users", NULL);
 	const char *root = o->root ? o->root : "";
-	int do_kill = o->kill || conf_flag(blk, "kill");
+	int do_kill = o->act != NULL && (o->kill || conf_flag(blk, "kill"));
 	char(*dirs)[PATH_MAX] = NULL;
 	size_t ndirs = 0;
 	struct threshold th;

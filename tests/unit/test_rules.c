@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "base/finding.h"
+#include "check/check.h"
 #include "collect/snap.h"
 #include "conf/conf.h"
 #include "rules/rules.h"
@@ -72,6 +73,20 @@ conf_of(const char *text)
 	return &c;
 }
 
+/* The snapshot checks, run as status runs them (through the registry);
+ * the worst severity. */
+static int
+run_rules(const struct conf *c, const struct snap *s, struct report *r)
+{
+	struct check_ctx x = {0};
+
+	x.conf = c;
+	x.snap = s;
+	x.now = s->now;
+	return check_run(
+	    &x, CHECK_FAST | CHECK_MEDIUM | CHECK_ONLY_SNAPSHOT, r);
+}
+
 static const struct finding *
 find(const struct report *r, const char *check, const char *subject)
 {
@@ -94,7 +109,7 @@ healthy_machine_has_no_findings(void **state)
 	(void)state;
 	healthy(&s, m, p);
 	report_init(&r);
-	assert_int_equal(rules_run(c, &s, &r), SEV_OK);
+	assert_int_equal(run_rules(c, &s, &r), SEV_OK);
 	assert_int_equal(r.nf, 0);
 	assert_true(r.np > 0); /* every value measured is perfdata */
 	report_release(&r);
@@ -116,31 +131,31 @@ load_per_cpu_and_average(void **state)
 	s.load.avg1 = 4.4; /* 1.1 per CPU: above 1.00 */
 	c = conf_of("");
 	report_init(&r);
-	assert_int_equal(rules_run(c, &s, &r), SEV_WARNING);
+	assert_int_equal(run_rules(c, &s, &r), SEV_WARNING);
 	f = find(&r, "load", NULL);
 	assert_non_null(f);
 	assert_string_equal(finding_ev_get(f, "cpus"), "4");
 	report_release(&r);
 	s.load.avg1 = 8.4; /* 2.1 per CPU: critical */
 	report_init(&r);
-	assert_int_equal(rules_run(c, &s, &r), SEV_CRITICAL);
+	assert_int_equal(run_rules(c, &s, &r), SEV_CRITICAL);
 	report_release(&r);
 	conf_release(c);
 	/* per-cpu no: the raw 8.4 against 10 is fine */
 	c = conf_of("check load { warning 10 critical 20 per-cpu no }");
 	report_init(&r);
-	assert_int_equal(rules_run(c, &s, &r), SEV_OK);
+	assert_int_equal(run_rules(c, &s, &r), SEV_OK);
 	report_release(&r);
 	conf_release(c);
 	/* the 15-minute average (1.0 / 4 CPUs) */
 	c = conf_of("check load { average 15 }");
 	report_init(&r);
-	assert_int_equal(rules_run(c, &s, &r), SEV_OK);
+	assert_int_equal(run_rules(c, &s, &r), SEV_OK);
 	report_release(&r);
 	conf_release(c);
 	c = conf_of("check load { disable }");
 	report_init(&r);
-	assert_int_equal(rules_run(c, &s, &r), SEV_OK);
+	assert_int_equal(run_rules(c, &s, &r), SEV_OK);
 	report_release(&r);
 	conf_release(c);
 }
@@ -158,13 +173,13 @@ swapping_needs_a_sample(void **state)
 	healthy(&s, m, p);
 	s.swapout_s = 0.5;
 	report_init(&r);
-	assert_int_equal(rules_run(c, &s, &r), SEV_WARNING);
+	assert_int_equal(run_rules(c, &s, &r), SEV_WARNING);
 	assert_non_null(find(&r, "swap-activity", "swap"));
 	report_release(&r);
 	/* since boot is not "now" */
 	s.interval = 0;
 	report_init(&r);
-	assert_int_equal(rules_run(c, &s, &r), SEV_OK);
+	assert_int_equal(run_rules(c, &s, &r), SEV_OK);
 	report_release(&r);
 	conf_release(c);
 }
@@ -182,17 +197,17 @@ memory_below(void **state)
 	healthy(&s, m, p);
 	s.memsum.avail_pct = 9.5;
 	report_init(&r);
-	assert_int_equal(rules_run(c, &s, &r), SEV_WARNING);
+	assert_int_equal(run_rules(c, &s, &r), SEV_WARNING);
 	report_release(&r);
 	s.memsum.avail_pct = 4.9;
 	report_init(&r);
-	assert_int_equal(rules_run(c, &s, &r), SEV_CRITICAL);
+	assert_int_equal(run_rules(c, &s, &r), SEV_CRITICAL);
 	assert_non_null(find(&r, "memory", "memory"));
 	report_release(&r);
 	conf_release(c);
 	c = conf_of("check memory { warning 3% critical 1% }");
 	report_init(&r);
-	assert_int_equal(rules_run(c, &s, &r), SEV_OK);
+	assert_int_equal(run_rules(c, &s, &r), SEV_OK);
 	report_release(&r);
 	conf_release(c);
 }
@@ -211,7 +226,7 @@ filesystems_and_ignore(void **state)
 	m[1].u.used_pct = 91;
 	m[2].u.inodes_pct = 96;
 	report_init(&r);
-	assert_int_equal(rules_run(c, &s, &r), SEV_CRITICAL);
+	assert_int_equal(run_rules(c, &s, &r), SEV_CRITICAL);
 	assert_int_equal(find(&r, "fs-blocks", "/var")->sev, SEV_WARNING);
 	assert_int_equal(find(&r, "fs-inodes", "/tmp")->sev, SEV_CRITICAL);
 	assert_null(find(&r, "fs-blocks", "/"));
@@ -220,7 +235,7 @@ filesystems_and_ignore(void **state)
 	c = conf_of("check fs-blocks \"/var\" { warning 95% }\n"
 	            "check fs-inodes { ignore tmpfs }\n");
 	report_init(&r);
-	assert_int_equal(rules_run(c, &s, &r), SEV_OK);
+	assert_int_equal(run_rules(c, &s, &r), SEV_OK);
 	report_release(&r);
 	conf_release(c);
 	/* hidden (pseudo, bind) filesystems are not checked */
@@ -228,7 +243,7 @@ filesystems_and_ignore(void **state)
 	m[2].shown = 0;
 	c = conf_of("");
 	report_init(&r);
-	assert_int_equal(rules_run(c, &s, &r), SEV_OK);
+	assert_int_equal(run_rules(c, &s, &r), SEV_OK);
 	report_release(&r);
 	conf_release(c);
 }
@@ -248,12 +263,12 @@ process_counts(void **state)
 	/* built in: apache2 against 150 */
 	c = conf_of("");
 	report_init(&r);
-	assert_int_equal(rules_run(c, &s, &r), SEV_OK);
+	assert_int_equal(run_rules(c, &s, &r), SEV_OK);
 	report_release(&r);
 	conf_release(c);
 	c = conf_of("check process-count \"apache2\" { warning 2 critical 5 }");
 	report_init(&r);
-	assert_int_equal(rules_run(c, &s, &r), SEV_WARNING);
+	assert_int_equal(run_rules(c, &s, &r), SEV_WARNING);
 	f = find(&r, "process-count", "apache2");
 	assert_non_null(f);
 	assert_string_equal(finding_ev_get(f, "count"), "3");
@@ -264,7 +279,7 @@ process_counts(void **state)
 	c = conf_of("check process-count \"averyveryverylongname\" { "
 	            "critical 0 }");
 	report_init(&r);
-	assert_int_equal(rules_run(c, &s, &r), SEV_CRITICAL);
+	assert_int_equal(run_rules(c, &s, &r), SEV_CRITICAL);
 	report_release(&r);
 	conf_release(c);
 }
@@ -284,7 +299,7 @@ unreadable_sections_are_unknown(void **state)
 	snprintf(s.err[SNAP_MEM], sizeof(s.err[SNAP_MEM]),
 	    "cannot open '/x/proc/meminfo': No such file or directory");
 	report_init(&r);
-	assert_int_equal(rules_run(c, &s, &r), SEV_UNKNOWN);
+	assert_int_equal(run_rules(c, &s, &r), SEV_UNKNOWN);
 	assert_non_null(strstr(find(&r, "memory", NULL)->message, "meminfo"));
 	assert_non_null(find(&r, "load", NULL));
 	assert_non_null(find(&r, "process-count", NULL));

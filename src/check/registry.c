@@ -1,0 +1,271 @@
+/*
+ * registry.c - the table of checks (see check.h): one entry per check,
+ * each a thin function from the context to the module that does the work.
+ * Add a check here (and its name in src/conf/schema.c); the order of the
+ * table is the order of the findings.
+ */
+#include <stddef.h>
+
+#include "base/dynlib.h"
+#include "base/err.h"
+#include "base/finding.h"
+#include "check/check.h"
+#include "collect/snap.h"
+#include "conf/conf.h"
+#include "disk/check.h"
+#include "inv/inventory.h"
+#include "net/flood_act.h"
+#include "rules/net_flood.h"
+#include "rules/procrules.h"
+#include "rules/rules.h"
+
+#define LIB(id) (1u << (id))
+
+/* ---- the snapshot checks (src/rules/rules.c) ---------------------------- */
+
+static int
+run_load(const struct check_ctx *x, struct report *r, struct err *err)
+{
+	(void)err;
+	rules_load(x->conf, x->snap, r);
+	return 0;
+}
+
+static int
+run_swap(const struct check_ctx *x, struct report *r, struct err *err)
+{
+	(void)err;
+	rules_swap(x->conf, x->snap, r);
+	return 0;
+}
+
+static int
+run_memory(const struct check_ctx *x, struct report *r, struct err *err)
+{
+	(void)err;
+	rules_memory(x->conf, x->snap, r);
+	return 0;
+}
+
+static int
+run_fs_blocks(const struct check_ctx *x, struct report *r, struct err *err)
+{
+	(void)err;
+	rules_fs_blocks(x->conf, x->snap, r);
+	return 0;
+}
+
+static int
+run_fs_inodes(const struct check_ctx *x, struct report *r, struct err *err)
+{
+	(void)err;
+	rules_fs_inodes(x->conf, x->snap, r);
+	return 0;
+}
+
+static int
+run_process_count(const struct check_ctx *x, struct report *r, struct err *err)
+{
+	(void)err;
+	rules_process_count(x->conf, x->snap, r);
+	return 0;
+}
+
+/* ---- the process checks (src/rules/procrules.h) ------------------------- */
+
+static void
+proc_opts(const struct check_ctx *x, struct procrules_opts *o)
+{
+	o->root = x->root;
+	o->state_dir = x->state_dir;
+	o->kill = (x->flags & CHECK_CTX_KILL) != 0;
+	o->act = x->act;
+}
+
+/* The last sample of the snapshot, with CPU over the interval; NULL when
+ * the process table could not be read (process-count says so). */
+static const struct proc_table *
+proc_table(const struct check_ctx *x)
+{
+	return (x->snap->have & SNAP_BIT(SNAP_PROC)) ? &x->snap->proc1 : NULL;
+}
+
+static int
+run_suspicious(const struct check_ctx *x, struct report *r, struct err *err)
+{
+	const struct proc_table *t = proc_table(x);
+	struct procrules_opts o = {0};
+
+	(void)err;
+	proc_opts(x, &o);
+	if (t != NULL)
+		procrules_suspicious(x->conf, t, &o, r);
+	return 0;
+}
+
+/* Loads the integrity baseline: every few minutes at most. */
+static int
+run_exe_changed(const struct check_ctx *x, struct report *r, struct err *err)
+{
+	const struct proc_table *t = proc_table(x);
+	struct procrules_opts o = {0};
+
+	(void)err;
+	proc_opts(x, &o);
+	if (t != NULL)
+		procrules_integrity(x->conf, t, &o, r);
+	return 0;
+}
+
+static int
+run_stuck_cgi(const struct check_ctx *x, struct report *r, struct err *err)
+{
+	const struct proc_table *t = proc_table(x);
+	struct procrules_opts o = {0};
+
+	(void)err;
+	proc_opts(x, &o);
+	if (t != NULL)
+		procrules_stuck(x->conf, t, &o, r);
+	return 0;
+}
+
+static int
+run_apache_workers(const struct check_ctx *x, struct report *r, struct err *err)
+{
+	const struct proc_table *t = proc_table(x);
+	struct procrules_opts o = {0};
+
+	(void)err;
+	proc_opts(x, &o);
+	if (t != NULL)
+		procrules_apache(x->conf, t, &o, r);
+	return 0;
+}
+
+/* ---- checks with state (src/inv, src/disk) ------------------------------ */
+
+static int
+run_inventory(const struct check_ctx *x, struct report *r, struct err *err)
+{
+	struct inv_opts o = {0};
+
+	if (x->state_dir == NULL)
+		return err_set(err, 0, "no state directory");
+	o.root = x->root;
+	o.location = conf_setting(x->conf, "location", NULL);
+	o.rack = conf_setting(x->conf, "rack", NULL);
+	o.owner = conf_setting(x->conf, "owner", NULL);
+	return inv_check(&o, x->state_dir, r, err);
+}
+
+/* Usage samples on every run; "full in N days" from their trend. */
+static int
+run_fs_forecast(const struct check_ctx *x, struct report *r, struct err *err)
+{
+	if (x->state_dir == NULL)
+		return err_set(err, 0, "no state directory");
+	return disk_check_forecast(
+	    x->conf, x->state_dir, &x->snap->mounts, x->now, r, err);
+}
+
+/* Kernel-log disk errors since the last daily run. */
+static int
+run_disk_errors(const struct check_ctx *x, struct report *r, struct err *err)
+{
+	if (x->state_dir == NULL)
+		return err_set(err, 0, "no state directory");
+	return disk_check_klog(x->root, x->state_dir, x->now, r, err);
+}
+
+/* Each mounted filesystem's recorded error state. */
+static int
+run_fs_errors(const struct check_ctx *x, struct report *r, struct err *err)
+{
+	(void)err;
+	disk_check_fsstate(x->root, &x->snap->mounts, x->now, r);
+	return 0;
+}
+
+/* ---- connection floods (src/rules/net_flood.c) -------------------------- */
+
+/* With its opt-in action: block the CRITICAL flooders (net/flood_act.h). */
+static int
+run_conn_flood(const struct check_ctx *x, struct report *r, struct err *err)
+{
+	size_t from = r->nf;
+
+	if (rules_net_flood(
+	        x->conf, x->snap, x->root, RULES_CONN_FLOOD, r, err) == -1)
+		return -1;
+	return net_flood_act(x->conf, x->act, r, from, err);
+}
+
+static int
+run_conn_flood_prefix(
+    const struct check_ctx *x, struct report *r, struct err *err)
+{
+	return rules_net_flood(
+	    x->conf, x->snap, x->root, RULES_CONN_FLOOD_PREFIX, r, err);
+}
+
+static int
+run_syn_flood(const struct check_ctx *x, struct report *r, struct err *err)
+{
+	return rules_net_flood(
+	    x->conf, x->snap, x->root, RULES_SYN_FLOOD, r, err);
+}
+
+static int
+run_web_conn_share(const struct check_ctx *x, struct report *r, struct err *err)
+{
+	return rules_net_flood(
+	    x->conf, x->snap, x->root, RULES_WEB_CONN_SHARE, r, err);
+}
+
+/* ---- the table ---------------------------------------------------------- */
+
+static const char *const suspicious_ids[] = {"proc-exe-deleted",
+    "proc-exe-location", "proc-exe-writable", "proc-name-mismatch",
+    "proc-listener", "proc-sniffer", "net-promisc", "proc-hidden", NULL};
+
+static const struct check_entry registry[] = {
+    {"load", NULL, CHECK_FAST, CHECK_SNAPSHOT, 0, run_load},
+    {"swap-activity", NULL, CHECK_FAST, CHECK_SNAPSHOT, 0, run_swap},
+    {"memory", NULL, CHECK_FAST, CHECK_SNAPSHOT, 0, run_memory},
+    {"fs-blocks", NULL, CHECK_MEDIUM, CHECK_SNAPSHOT, 0, run_fs_blocks},
+    {"fs-inodes", NULL, CHECK_MEDIUM, CHECK_SNAPSHOT, 0, run_fs_inodes},
+    {"process-count", NULL, CHECK_FAST, CHECK_SNAPSHOT, 0, run_process_count},
+    /* also proc-coverage, UNKNOWN when processes could not be read */
+    {"proc-exe-deleted", suspicious_ids, CHECK_MEDIUM, 0, 0, run_suspicious},
+    {"proc-exe-changed", NULL, CHECK_SLOW, 0, LIB(DYNLIB_CRYPTO),
+        run_exe_changed},
+    {"stuck-cgi", NULL, CHECK_FAST, 0, 0, run_stuck_cgi},
+    {"apache-workers", NULL, CHECK_FAST, 0, 0, run_apache_workers},
+    {"inventory", NULL, CHECK_SLOW, 0, 0, run_inventory},
+    {"fs-full-forecast", NULL, CHECK_MEDIUM, 0, LIB(DYNLIB_SQLITE3),
+        run_fs_forecast},
+    {"disk-errors", NULL, CHECK_DAILY, 0,
+        LIB(DYNLIB_HS) | LIB(DYNLIB_PCRE2) | LIB(DYNLIB_SQLITE3) |
+            LIB(DYNLIB_ZLIB),
+        run_disk_errors},
+    {"fs-errors", NULL, CHECK_DAILY, 0, 0, run_fs_errors},
+    {"conn-flood", NULL, CHECK_FAST, 0, 0, run_conn_flood},
+    {"conn-flood-prefix", NULL, CHECK_FAST, 0, 0, run_conn_flood_prefix},
+    {"syn-flood", NULL, CHECK_FAST, 0, 0, run_syn_flood},
+    {"web-conn-share", NULL, CHECK_FAST, 0, 0, run_web_conn_share},
+};
+
+const char *const check_elsewhere[] = {"fim", /* sakimori fim check */
+    "mail-relay-probe",                       /* sakimori mail report|follow */
+    "mail-enumeration", "mail-outside-domains", "mail-volume",
+    "mail-null-sender", "mail-deferred", "mail-processes",
+    "web-attack", /* sakimori logs attacks|scan|follow */
+    "web-login-burst", "web-404-scan", "web-request-flood", NULL};
+
+const struct check_entry *
+check_registry(size_t *n)
+{
+	*n = sizeof(registry) / sizeof(registry[0]);
+	return registry;
+}

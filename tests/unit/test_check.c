@@ -1,0 +1,565 @@
+/*
+ * test_check.c - the check registry: it covers the schema's checks, its
+ * entries are well formed, a disabled check is not called, a failing
+ * one (or one whose library cannot be loaded) becomes UNKNOWN while the
+ * others run, the class mask selects, and actions go through the act
+ * interface (a double of act_ops here: what the interface is for).
+ */
+#include <limits.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "act/act.h"
+#include "act/kill.h"
+#include "act/mail.h"
+#include "base/dynlib.h"
+#include "base/err.h"
+#include "base/finding.h"
+#include "check/check.h"
+#include "collect/snap.h"
+#include "conf/conf.h"
+#include "conf/conf_int.h"
+#include "net/block.h"
+#include "net/flood_act.h"
+
+static struct conf *
+conf_of(const char *text)
+{
+	static struct conf c;
+	struct conf_errs errs = {0};
+
+	conf_init(&c);
+	assert_int_equal(
+	    conf_load_string(&c, "t", text, strlen(text), &errs), 0);
+	conf_errs_release(&errs);
+	return &c;
+}
+
+static const struct check_entry *
+entry(const char *name)
+{
+	size_t n;
+	const struct check_entry *t = check_registry(&n);
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(t[i].name, name) == 0)
+			return &t[i];
+	return NULL;
+}
+
+/* 1 when the registry produces check id name (its name or one of ids). */
+static int
+in_registry(const char *name)
+{
+	size_t n;
+	const struct check_entry *t = check_registry(&n);
+
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(t[i].name, name) == 0)
+			return 1;
+		for (const char *const *id = t[i].ids; id && *id; id++)
+			if (strcmp(*id, name) == 0)
+				return 1;
+	}
+	return 0;
+}
+
+static int
+elsewhere(const char *name)
+{
+	for (const char *const *e = check_elsewhere; *e != NULL; e++)
+		if (strcmp(*e, name) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+registry_covers_the_schema(void **state)
+{
+	size_t n;
+	const struct check_entry *t = check_registry(&n);
+
+	(void)state;
+	/* every check of the schema is run here or by its own command */
+	for (size_t i = 0; i < schema_nchecks; i++) {
+		const char *name = schema_checks[i].name;
+
+		if (in_registry(name) == elsewhere(name))
+			fail_msg("schema check '%s' is %s", name,
+			    elsewhere(name) ? "in the registry and elsewhere"
+			                    : "neither in the registry nor "
+			                      "documented as run elsewhere");
+	}
+	/* and every entry and id is a schema check */
+	for (size_t i = 0; i < n; i++) {
+		if (schema_check_find(t[i].name) == NULL)
+			fail_msg("entry '%s' is not in the schema", t[i].name);
+		for (const char *const *id = t[i].ids; id && *id; id++)
+			if (schema_check_find(*id) == NULL)
+				fail_msg("id '%s' is not in the schema", *id);
+	}
+	for (const char *const *e = check_elsewhere; *e != NULL; e++)
+		assert_non_null(schema_check_find(*e));
+}
+
+static void
+entries_unique_with_a_class(void **state)
+{
+	size_t n;
+	const struct check_entry *t = check_registry(&n);
+
+	(void)state;
+	assert_true(n >= 17);
+	for (size_t i = 0; i < n; i++) {
+		unsigned c = t[i].cls;
+
+		assert_non_null(t[i].run);
+		/* exactly one schedule class */
+		assert_true(c != 0 && (c & ~(unsigned)CHECK_CLASSES) == 0);
+		assert_int_equal(c & (c - 1), 0);
+		for (size_t j = i + 1; j < n; j++)
+			if (strcmp(t[i].name, t[j].name) == 0)
+				fail_msg("'%s' twice", t[i].name);
+	}
+	/* the classes the agent schedules by */
+	assert_int_equal(entry("load")->cls, CHECK_FAST);
+	assert_int_equal(entry("fs-blocks")->cls, CHECK_MEDIUM);
+	assert_int_equal(entry("inventory")->cls, CHECK_SLOW);
+	assert_int_equal(entry("disk-errors")->cls, CHECK_DAILY);
+	assert_int_equal(entry("fs-errors")->cls, CHECK_DAILY);
+	assert_true(entry("disk-errors")->libs & (1u << DYNLIB_HS));
+}
+
+/* ---- a table of test checks ---- */
+
+static int calls[4];
+
+static int
+count_0(const struct check_ctx *x, struct report *r, struct err *err)
+{
+	(void)x;
+	(void)r;
+	(void)err;
+	calls[0]++;
+	return 0;
+}
+
+static int
+count_1(const struct check_ctx *x, struct report *r, struct err *err)
+{
+	(void)x;
+	(void)r;
+	(void)err;
+	calls[1]++;
+	return 0;
+}
+
+static int
+fails(const struct check_ctx *x, struct report *r, struct err *err)
+{
+	(void)x;
+	(void)r;
+	calls[2]++;
+	return err_set(err, 0, "cannot read '/x': No such file or directory");
+}
+
+static int
+count_3(const struct check_ctx *x, struct report *r, struct err *err)
+{
+	(void)x;
+	(void)r;
+	(void)err;
+	calls[3]++;
+	return 0;
+}
+
+static const struct check_entry test_table[] = {
+    {"load", NULL, CHECK_FAST, CHECK_SNAPSHOT, 0, count_0},
+    {"fs-blocks", NULL, CHECK_MEDIUM, CHECK_SNAPSHOT, 0, count_1},
+    {"inventory", NULL, CHECK_SLOW, 0, 0, fails},
+    {"disk-errors", NULL, CHECK_DAILY, 0, 0, count_3},
+};
+
+static void
+run_table(const char *conf, unsigned mask, struct report *r)
+{
+	struct check_ctx x = {0};
+	struct snap s;
+
+	memset(&s, 0, sizeof(s));
+	memset(calls, 0, sizeof(calls));
+	x.conf = conf_of(conf);
+	x.snap = &s;
+	report_init(r);
+	check_run_table(&x, test_table, 4, mask, r);
+	conf_release((struct conf *)x.conf);
+}
+
+static void
+disabled_check_is_not_called(void **state)
+{
+	struct report r;
+
+	(void)state;
+	run_table("", CHECK_CLASSES, &r);
+	assert_int_equal(calls[0], 1);
+	assert_int_equal(calls[1], 1);
+	report_release(&r);
+	run_table("check load { disable }\ncheck fs-blocks { disable }",
+	    CHECK_CLASSES, &r);
+	assert_int_equal(calls[0], 0);
+	assert_int_equal(calls[1], 0);
+	assert_int_equal(calls[3], 1);
+	report_release(&r);
+	/* off in general but on for one subject: the check decides per
+	 * subject, so it is called */
+	run_table("check fs-blocks { disable }\n"
+	          "check fs-blocks \"/srv\" { enable }",
+	    CHECK_CLASSES, &r);
+	assert_int_equal(calls[1], 1);
+	report_release(&r);
+	/* an entry with several ids runs while any is enabled */
+	{
+		const struct check_entry *e = entry("proc-exe-deleted");
+		struct conf *c;
+
+		assert_non_null(e);
+		assert_non_null(e->ids);
+		c = conf_of("check proc-exe-deleted { disable }");
+		assert_true(check_enabled(c, e));
+		conf_release(c);
+		c = conf_of("check proc-exe-deleted { disable }\n"
+		            "check proc-exe-location { disable }\n"
+		            "check proc-exe-writable { disable }\n"
+		            "check proc-name-mismatch { disable }\n"
+		            "check proc-listener { disable }\n"
+		            "check proc-sniffer { disable }\n"
+		            "check net-promisc { disable }\n"
+		            "check proc-hidden { disable }");
+		assert_false(check_enabled(c, e));
+		conf_release(c);
+	}
+}
+
+static void
+failing_check_becomes_unknown(void **state)
+{
+	struct report r;
+
+	(void)state;
+	run_table("", CHECK_CLASSES, &r);
+	assert_int_equal(calls[2], 1);
+	assert_int_equal(calls[3], 1); /* the next one still ran */
+	assert_int_equal(r.nf, 1);
+	assert_int_equal(r.f[0].sev, SEV_UNKNOWN);
+	assert_string_equal(r.f[0].check, "inventory");
+	assert_string_equal(
+	    r.f[0].message, "cannot read '/x': No such file or directory");
+	report_release(&r);
+}
+
+static void
+class_mask_selects(void **state)
+{
+	struct report r;
+
+	(void)state;
+	run_table("", CHECK_FAST, &r);
+	assert_int_equal(calls[0] + calls[1] + calls[2] + calls[3], 1);
+	assert_int_equal(calls[0], 1);
+	report_release(&r);
+	run_table("", CHECK_FAST | CHECK_MEDIUM | CHECK_SLOW, &r);
+	assert_int_equal(calls[3], 0); /* no daily check without DAILY */
+	assert_int_equal(calls[2], 1);
+	report_release(&r);
+	run_table("", CHECK_DAILY, &r);
+	assert_int_equal(calls[0] + calls[1] + calls[2], 0);
+	assert_int_equal(calls[3], 1);
+	report_release(&r);
+	/* status: the snapshot-only checks of FAST and MEDIUM */
+	run_table("", CHECK_CLASSES | CHECK_ONLY_SNAPSHOT, &r);
+	assert_int_equal(calls[0], 1);
+	assert_int_equal(calls[1], 1);
+	assert_int_equal(calls[2] + calls[3], 0);
+	report_release(&r);
+}
+
+/* A library that cannot be loaded: UNKNOWN for the check that needs it,
+ * the others run.  Last, since a failed load is kept for the process. */
+static void
+missing_library_is_unknown(void **state)
+{
+	static const struct check_entry t[] = {
+	    {"fs-full-forecast", NULL, CHECK_MEDIUM, 0, 1u << DYNLIB_SQLITE3,
+	        count_0},
+	    {"load", NULL, CHECK_FAST, 0, 0, count_1},
+	};
+	struct check_ctx x = {0};
+	struct snap s;
+	struct report r;
+	struct err err = {0};
+
+	(void)state;
+	setenv("SAKIMORI_DYNLIB_FAIL", "pcre2,sqlite3", 1);
+	memset(&s, 0, sizeof(s));
+	memset(calls, 0, sizeof(calls));
+	x.conf = conf_of("");
+	x.snap = &s;
+	report_init(&r);
+	check_run_table(&x, t, 2, CHECK_CLASSES, &r);
+	assert_int_equal(calls[0], 0);
+	assert_int_equal(calls[1], 1);
+	assert_int_equal(r.nf, 1);
+	assert_int_equal(r.f[0].sev, SEV_UNKNOWN);
+	assert_string_equal(r.f[0].check, "fs-full-forecast");
+	assert_non_null(strstr(r.f[0].message,
+	    "cannot load libsqlite3.so.0 (Debian package libsqlite3-0)"));
+	report_release(&r);
+	assert_int_equal(dynlib_require(DYNLIB_SQLITE3, &err), -1);
+	assert_int_equal(dynlib_require(DYNLIB_PCRE2, &err), -1);
+	assert_int_equal(dynlib_require(DYNLIB_ZLIB, &err), 0);
+	conf_release((struct conf *)x.conf);
+	unsetenv("SAKIMORI_DYNLIB_FAIL");
+}
+
+/* ---- the act interface ---- */
+
+struct double_log {
+	int blocks, kills, mails;
+	size_t nitems;
+	uint64_t secs;
+	char prefix[64], by[64], reason[128];
+	int pid;
+	uint64_t start_ticks;
+	char to[128], subject[256];
+	char body[4096];
+};
+
+static int
+double_block(const struct act_ops *a, struct net_block_item *items, size_t n,
+    const char *by, struct err *err)
+{
+	struct double_log *d = a->priv;
+
+	(void)err;
+	d->blocks++;
+	d->nitems = n;
+	d->secs = items[0].secs;
+	net_prefix_format(&items[0].p, d->prefix, sizeof(d->prefix));
+	snprintf(d->by, sizeof(d->by), "%s", by);
+	snprintf(d->reason, sizeof(d->reason), "%s", items[0].reason);
+	items[0].status = NET_BLOCK_DONE;
+	items[0].until = 1700000000;
+	return 0;
+}
+
+static int
+double_kill(const struct act_ops *a, int pid, uint64_t start_ticks,
+    double grace, struct err *err)
+{
+	struct double_log *d = a->priv;
+
+	(void)grace;
+	(void)err;
+	d->kills++;
+	d->pid = pid;
+	d->start_ticks = start_ticks;
+	return KILL_TERM;
+}
+
+static int
+double_mail(const struct act_ops *a, const struct mail *m, struct err *err)
+{
+	struct double_log *d = a->priv;
+
+	(void)err;
+	d->mails++;
+	snprintf(d->to, sizeof(d->to), "%s", m->to);
+	snprintf(d->subject, sizeof(d->subject), "%s", m->subject);
+	snprintf(d->body, sizeof(d->body), "%s", m->body);
+	return 0;
+}
+
+static void
+double_init(struct act_ops *a, struct double_log *d, const struct conf *c,
+    const char *state_dir)
+{
+	memset(d, 0, sizeof(*d));
+	a->block = double_block;
+	a->kill = double_kill;
+	a->mail = double_mail;
+	a->conf = c;
+	a->state_dir = state_dir;
+	a->priv = d;
+}
+
+static void
+flood_block_goes_through_the_interface(void **state)
+{
+	struct conf *c = conf_of("check conn-flood { action block "
+	                         "block-for 2h }");
+	struct act_ops a;
+	struct double_log d;
+	struct report r;
+	struct finding *f;
+	struct err err = {0};
+
+	(void)state;
+	double_init(&a, &d, c, "/nonexistent");
+	report_init(&r);
+	f = report_add(&r, SEV_WARNING, "conn-flood", "198.51.100.9", "w");
+	finding_ev(f, "port", "80");
+	f = report_add(&r, SEV_CRITICAL, "conn-flood", "203.0.113.7", "c");
+	finding_ev(f, "port", "80");
+	finding_ev(f, "count", "400");
+	assert_int_equal(net_flood_act(c, &a, &r, 0, &err), 0);
+	assert_int_equal(d.blocks, 1);
+	assert_int_equal(d.nitems, 1); /* the CRITICAL one only */
+	assert_string_equal(d.prefix, "203.0.113.7");
+	assert_string_equal(d.by, "rule:conn-flood");
+	assert_int_equal(d.secs, 7200);
+	assert_string_equal(
+	    d.reason, "conn-flood: 400 connections to local port 80");
+	assert_non_null(finding_ev_get(&r.f[1], "action"));
+	assert_true(strncmp(finding_ev_get(&r.f[1], "action"), "blocked until ",
+	                14) == 0);
+	assert_null(finding_ev_get(&r.f[0], "action"));
+	report_release(&r);
+	conf_release(c);
+	/* action none (the default): the interface is not called */
+	c = conf_of("");
+	double_init(&a, &d, c, "/nonexistent");
+	report_init(&r);
+	f = report_add(&r, SEV_CRITICAL, "conn-flood", "203.0.113.7", "c");
+	finding_ev(f, "port", "80");
+	assert_int_equal(net_flood_act(c, &a, &r, 0, &err), 0);
+	assert_int_equal(d.blocks, 0);
+	report_release(&r);
+	conf_release(c);
+}
+
+static void
+stuck_cgi_kill_goes_through_the_interface(void **state)
+{
+	char dir[] = "/tmp/sakimori-test-check.XXXXXX", script[PATH_MAX],
+	     audit[PATH_MAX + 16];
+	struct conf *c = conf_of("check stuck-cgi { grace 1 }");
+	struct check_ctx x = {0};
+	struct act_ops a;
+	struct double_log d;
+	struct snap s;
+	struct proc p;
+	struct report r;
+	FILE *fp;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(script, sizeof(script), "%s/loop.pl", dir);
+	assert_non_null(fp = fopen(script, "w"));
+	fclose(fp);
+	memset(&s, 0, sizeof(s));
+	memset(&p, 0, sizeof(p));
+	p.pid = 4242;
+	p.ppid = 1;
+	p.start_ticks = 777;
+	p.run_secs = 1000; /* critical at 600 s */
+	snprintf(p.comm, sizeof(p.comm), "perl");
+	snprintf(p.exe, sizeof(p.exe), "/usr/bin/perl");
+	snprintf(p.cmdline, sizeof(p.cmdline), "perl %s", script);
+	snprintf(p.user, sizeof(p.user), "www-data");
+	s.have = SNAP_BIT(SNAP_PROC);
+	s.proc1.p = &p;
+	s.proc1.n = 1;
+	double_init(&a, &d, c, dir);
+	x.conf = c;
+	x.snap = &s;
+	x.state_dir = dir;
+	x.act = &a;
+
+	/* without --kill (or "kill yes") nothing is stopped */
+	report_init(&r);
+	check_run_table(&x, entry("stuck-cgi"), 1, CHECK_CLASSES, &r);
+	assert_int_equal(r.nf, 1);
+	assert_int_equal(r.f[0].sev, SEV_CRITICAL);
+	assert_int_equal(d.kills, 0);
+	report_release(&r);
+
+	x.flags = CHECK_CTX_KILL;
+	report_init(&r);
+	check_run_table(&x, entry("stuck-cgi"), 1, CHECK_CLASSES, &r);
+	assert_int_equal(d.kills, 1);
+	assert_int_equal(d.pid, 4242);
+	assert_int_equal(d.start_ticks, 777);
+	assert_non_null(strstr(r.f[0].message, "stopped (SIGTERM)"));
+	assert_string_equal(
+	    finding_ev_get(&r.f[0], "action"), "ok: ended after SIGTERM");
+	/* the script's owner is told, by the same interface */
+	assert_int_equal(d.mails, 1);
+	assert_non_null(strstr(d.subject, "your CGI script was stopped"));
+	assert_non_null(strstr(d.body, script));
+	report_release(&r);
+
+	snprintf(audit, sizeof(audit), "%s/audit.log", dir);
+	unlink(audit);
+	unlink(script);
+	rmdir(dir);
+	conf_release(c);
+}
+
+static void
+daily_mail_goes_through_the_interface(void **state)
+{
+	struct conf *c = conf_of("set mail-to admin@example.org\n"
+	                         "set hostname web1");
+	struct check_ctx x = {0};
+	struct act_ops a;
+	struct double_log d;
+	struct report r;
+	struct err err = {0};
+
+	(void)state;
+	double_init(&a, &d, c, NULL);
+	x.conf = c;
+	x.act = &a;
+	x.flags = CHECK_CTX_DAILY;
+	report_init(&r);
+	/* nothing found: no mail */
+	assert_int_equal(check_mail_report(&x, &r, &err), 0);
+	assert_int_equal(d.mails, 0);
+	report_add(&r, SEV_CRITICAL, "disk-errors", "sda", "3 I/O errors");
+	assert_int_equal(check_mail_report(&x, &r, &err), 0);
+	assert_int_equal(d.mails, 1);
+	assert_string_equal(d.to, "admin@example.org");
+	assert_string_equal(d.subject,
+	    "sakimori daily check on web1: CRITICAL (1 critical, 0 warning)");
+	assert_non_null(strstr(d.body, "3 I/O errors"));
+	report_release(&r);
+	conf_release(c);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(registry_covers_the_schema),
+	    cmocka_unit_test(entries_unique_with_a_class),
+	    cmocka_unit_test(disabled_check_is_not_called),
+	    cmocka_unit_test(failing_check_becomes_unknown),
+	    cmocka_unit_test(class_mask_selects),
+	    cmocka_unit_test(flood_block_goes_through_the_interface),
+	    cmocka_unit_test(stuck_cgi_kill_goes_through_the_interface),
+	    cmocka_unit_test(daily_mail_goes_through_the_interface),
+	    cmocka_unit_test(missing_library_is_unknown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
