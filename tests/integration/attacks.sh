@@ -130,5 +130,11 @@ printf 'id: 1\nclass: x\npattern: (unclosed\n' > "$TMP/broken.rules"
 run "$SAKIMORI" logs attacks --rules "$TMP/broken.rules" "$A/benign.log"
 check "a broken rule: usage error" [ "$RC" -ne 0 ]
 check_match "a broken rule names file and rule" "broken.rules:1: rule 1" "$ERR"
+# a misspelled anomaly name would never fire: refused at load
+printf 'id: 2\nclass: x\nanomaly: crfl\n' > "$TMP/typo.rules"
+run "$SAKIMORI" logs attacks --rules "$TMP/typo.rules" "$A/benign.log"
+check "a misspelled anomaly: error" [ "$RC" -ne 0 ]
+check_match "a misspelled anomaly names file and line" \
+    "typo.rules:3: unknown anomaly 'crfl'" "$ERR"
 
 done_testing
