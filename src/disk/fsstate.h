@@ -1,5 +1,5 @@
 /*
- * fsstate.h - the recorded error state of each local filesystem (S6):
+ * fsstate.h - the recorded error state of each local filesystem:
  * for ext2/3/4 the superblock read read-only from the block device
  * (extsb.h); for btrfs the per-device error counters in /sys; for other
  * types what the kernel exposes, or that nothing is.  sakimori never

@@ -1,6 +1,6 @@
 /*
  * test_attack.c - the normaliser, the rule loader and the signature engine
- * with the shipped rules: the seed's IIS Unicode request, benign
+ * with the shipped rules: the IIS Unicode attack request, benign
  * look-alikes, bad input, and recall / false positives per class family
  * on the OWASP CRS regression requests (tests/fixtures/attacks/).
  */
@@ -361,7 +361,7 @@ bad_pattern_names_the_rule(void **state)
 	ruleset_release(&rs);
 }
 
-/* ---- the seed's request ---- */
+/* ---- the IIS Unicode attack request ---- */
 
 static void
 seed_iis_unicode_request(void **state)
