@@ -749,6 +749,24 @@ proc_selection(void **state)
 	assert_string_equal(tty, "ttyS1");
 }
 
+/* status and iostat show whole disks that did I/O, or all with --all. */
+static void
+disk_shown_as_iostat(void **state)
+{
+	struct disk_stat d;
+
+	(void)state;
+	memset(&d, 0, sizeof(d));
+	d.whole = 1;
+	assert_false(disk_stat_shown(&d, 0));
+	assert_true(disk_stat_shown(&d, 1));
+	d.f[DS_DC_IOS] = 1;
+	assert_true(disk_stat_shown(&d, 0));
+	d.whole = 0;
+	assert_false(disk_stat_shown(&d, 0));
+	assert_true(disk_stat_shown(&d, 1));
+}
+
 int
 main(void)
 {
@@ -770,6 +788,7 @@ main(void)
 	    cmocka_unit_test(passwd_names),
 	    cmocka_unit_test(snapshot_of_fixture),
 	    cmocka_unit_test(proc_selection),
+	    cmocka_unit_test(disk_shown_as_iostat),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
