@@ -156,41 +156,6 @@ cmd_net_open_store(struct cli *cli, struct store *s)
 	return 0;
 }
 
-static void
-print_item(struct cli *cli, const char *action, const struct net_block_item *x)
-{
-	char txt[NET_PREFIX_STRLEN], until[40];
-
-	net_prefix_format(&x->p, txt, sizeof(txt));
-	if (cli->mode == OUT_JSON) {
-		json_t *o = json_object();
-
-		jset(o, "type", json_string(action));
-		jset(o, "prefix", json_string(txt));
-		jset(
-		    o, "status", json_string(net_block_status_name(x->status)));
-		if (x->until != 0) {
-			time_iso(until, sizeof(until), x->until);
-			jset(o, "until", json_string(until));
-		} else if (strcmp(action, "block") == 0 &&
-		    (x->status == NET_BLOCK_DONE ||
-		        x->status == NET_BLOCK_EXTENDED ||
-		        x->status == NET_BLOCK_DRYRUN)) {
-			jset(o, "until", json_null());
-		}
-		if (x->repeat > 0)
-			jset(o, "earlier_blocks",
-			    json_integer((json_int_t)x->repeat));
-		jset(o, "message", jstr(x->msg));
-		json_line(stdout, o);
-		return;
-	}
-	if (x->status == NET_BLOCK_REFUSED || x->status == NET_BLOCK_FAILED)
-		fprintf(stderr, "sakimori net %s: %s\n", action, x->msg);
-	else
-		printf("%s\n", x->msg);
-}
-
 /*
  * The allow-list for a block or a restore, or the exit status after
  * saying why it could not be built (nothing is blocked without it).
@@ -262,7 +227,7 @@ net_block(struct cli *cli, struct net_addrlist *it, struct net_block_conf *bc,
 	for (size_t i = 0; i < it->n; i++) {
 		const struct net_block_item *x = &it->v[i];
 
-		print_item(cli, add ? "block" : "unblock", x);
+		cmd_net_print_item(cli, add ? "block" : "unblock", x);
 		if (x->status == NET_BLOCK_REFUSED)
 			refused++;
 		else if (x->status == NET_BLOCK_FAILED) {

@@ -1,8 +1,8 @@
 /*
- * cmd_net_show.c - the read-only "net" subcommands: "net conns" (the
- * socket table counted by state, remote address, prefix and local port)
- * and "net bans" (the blocks recorded in the state database), as tables
- * or JSON lines.
+ * cmd_net_show.c - the output of "net": "net conns" (the socket table
+ * counted by state, remote address, prefix and local port), "net bans"
+ * (the blocks recorded in the state database) and the outcome of each
+ * address of "net block" and "net unblock", as tables, lines or JSON.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -20,6 +20,7 @@
 #include "collect/sock.h"
 #include "net/addr.h"
 #include "net/ban.h"
+#include "net/block.h"
 #include "net/count.h"
 #include "net/settings.h"
 #include "store/store.h"
@@ -241,4 +242,40 @@ cmd_net_bans(struct cli *cli, int all)
 	}
 	free(b);
 	return EXIT_OK;
+}
+
+void
+cmd_net_print_item(
+    struct cli *cli, const char *action, const struct net_block_item *x)
+{
+	char txt[NET_PREFIX_STRLEN], until[40];
+
+	net_prefix_format(&x->p, txt, sizeof(txt));
+	if (cli->mode == OUT_JSON) {
+		json_t *o = json_object();
+
+		jset(o, "type", json_string(action));
+		jset(o, "prefix", json_string(txt));
+		jset(
+		    o, "status", json_string(net_block_status_name(x->status)));
+		if (x->until != 0) {
+			time_iso(until, sizeof(until), x->until);
+			jset(o, "until", json_string(until));
+		} else if (strcmp(action, "block") == 0 &&
+		    (x->status == NET_BLOCK_DONE ||
+		        x->status == NET_BLOCK_EXTENDED ||
+		        x->status == NET_BLOCK_DRYRUN)) {
+			jset(o, "until", json_null());
+		}
+		if (x->repeat > 0)
+			jset(o, "earlier_blocks",
+			    json_integer((json_int_t)x->repeat));
+		jset(o, "message", jstr(x->msg));
+		json_line(stdout, o);
+		return;
+	}
+	if (x->status == NET_BLOCK_REFUSED || x->status == NET_BLOCK_FAILED)
+		fprintf(stderr, "sakimori net %s: %s\n", action, x->msg);
+	else
+		printf("%s\n", x->msg);
 }

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 struct cli;
+struct net_block_item;
 struct net_count_opts;
 struct store;
 
@@ -20,5 +21,9 @@ int cmd_net_conns(struct cli *cli, struct net_count_opts *o, size_t top);
 
 /* "net bans" (all: ended ones too); the exit status. */
 int cmd_net_bans(struct cli *cli, int all);
+
+/* The outcome of one item of "net block" or "net unblock" (action). */
+void cmd_net_print_item(
+    struct cli *cli, const char *action, const struct net_block_item *x);
 
 #endif
