@@ -26,8 +26,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	struct attack_ruleset rs;
 	struct err err = {0};
 
-	rules_init(&rs);
-	if (rules_load_path(&rs, RULES_DIR, &err) == -1 ||
+	ruleset_init(&rs);
+	if (ruleset_load_path(&rs, RULES_DIR, &err) == -1 ||
 	    attack_engine_init(&engine, &rs, NULL, &err) == -1) {
 		fprintf(stderr, "fuzz_attack: %s\n", err.msg);
 		abort();

@@ -1,5 +1,5 @@
 /*
- * fuzz_rules.c - libFuzzer target: rules_parse (the attack rule-file
+ * fuzz_rules.c - libFuzzer target: ruleset_parse (the attack rule-file
  * format of rules/ and of administrators' override files) never reads
  * out of bounds, never crashes or leaks; every rule it keeps is complete
  * (an id; unless disabled, a class and either a pattern or an anomaly;
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "attack/rules.h"
+#include "attack/ruleset.h"
 #include "base/err.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -23,10 +23,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct attack_ruleset rs;
 	struct err err = {0};
 
-	rules_init(&rs);
+	ruleset_init(&rs);
 	for (int pass = 0; pass < 2; pass++) {
 		err_clear(&err);
-		if (rules_parse(&rs, "fuzz.rules", s, size, &err) == -1 &&
+		if (ruleset_parse(&rs, "fuzz.rules", s, size, &err) == -1 &&
 		    err.msg[0] == '\0')
 			abort();
 	}
@@ -37,8 +37,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (r->id == 0 ||
 		    (!r->disabled &&
 		        (r->cls[0] == '\0' ||
-		            (r->pattern == NULL) == (r->anomaly[0] == '\0'))) ||
-		    r->paranoia < 1 || r->paranoia > 4 ||
+		            (r->pattern == NULL) ==
+		                (r->anomaly == ANOM_NONE))) ||
+		    (unsigned)r->anomaly >= ANOM_N || r->paranoia < 1 ||
+		    r->paranoia > 4 ||
 		    r->nstatus > sizeof(r->status) / sizeof(r->status[0]) ||
 		    memchr(r->cls, '\0', sizeof(r->cls)) == NULL ||
 		    memchr(r->desc, '\0', sizeof(r->desc)) == NULL ||
@@ -48,7 +50,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (rs.r[j].id == r->id)
 				abort(); /* a later stanza replaces, never adds */
 	}
-	rules_set_paranoia(&rs, 2);
-	rules_release(&rs);
+	ruleset_set_paranoia(&rs, 2);
+	ruleset_release(&rs);
 	return 0;
 }

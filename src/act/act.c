@@ -13,7 +13,7 @@
 #include "net/allow.h"
 #include "net/ban.h"
 #include "net/block.h"
-#include "net/blockconf.h"
+#include "net/settings.h"
 #include "store/store.h"
 
 static int
@@ -29,7 +29,7 @@ sys_block(const struct act_ops *a, struct net_block_item *items, size_t n,
 		return err_set(err, 0, "no state directory");
 	if (dynlib_require(DYNLIB_SQLITE3, err) == -1)
 		return -1;
-	if (net_block_conf_load(a->conf, a->state_dir, &bc, err) == -1)
+	if (net_block_conf_load(&bc, a->conf, a->state_dir, err) == -1)
 		return -1;
 	bc.by = by;
 	if (store_open(&st, a->state_dir, err) == -1 ||
@@ -38,7 +38,7 @@ sys_block(const struct act_ops *a, struct net_block_item *items, size_t n,
 		return -1;
 	}
 	if (net_allow_from_conf(
-	        a->conf, getenv("SSH_CONNECTION"), &allow, err) == -1) {
+	        &allow, a->conf, getenv("SSH_CONNECTION"), err) == -1) {
 		store_close(&st);
 		net_allow_release(&allow);
 		return err_prefix(err, "the allow-list");

@@ -27,9 +27,9 @@ attack_engine_init(struct attack_engine *e, struct attack_ruleset *rs,
 
 	memset(e, 0, sizeof(*e));
 	e->rules = *rs;
-	rules_init(rs);
+	ruleset_init(rs);
 	if (sig_compile(&e->sig, &e->rules, cache_path, err) == -1) {
-		rules_release(&e->rules);
+		ruleset_release(&e->rules);
 		return -1;
 	}
 	e->bufcap = ATTACK_FIELD_MAX + 1;
@@ -64,7 +64,7 @@ void
 attack_engine_release(struct attack_engine *e)
 {
 	sig_release(&e->sig);
-	rules_release(&e->rules);
+	ruleset_release(&e->rules);
 	for (size_t i = 0; i < sizeof(e->buf) / sizeof(e->buf[0]); i++)
 		free(e->buf[i]);
 	free(e->memo);
@@ -213,41 +213,46 @@ scan_forms(struct attack_engine *e, enum attack_field f, const char *raw,
 	scan(e, f, AFORM_SHELL, sh, sn, res);
 }
 
-/* Does the named anomaly hold for these flags? */
+/* Does the anomaly hold for these flags? */
 static int
-anomaly_holds(const char *name, unsigned pf, unsigned qf)
+anomaly_holds(enum attack_anomaly a, unsigned pf, unsigned qf)
 {
 	unsigned any = pf | qf;
 	unsigned uni = NORM_OVERLONG | NORM_PCT_U | NORM_FULLWIDTH;
 
-	if (strcmp(name, "unicode-traversal") == 0)
+	switch (a) {
+	case ANOM_UNICODE_TRAVERSAL:
 		return (pf & NORM_HIDDEN_TRAVERSAL) && (pf & uni);
-	if (strcmp(name, "double-encoded-traversal") == 0)
+	case ANOM_DOUBLE_ENCODED_TRAVERSAL:
 		return (pf & NORM_HIDDEN_TRAVERSAL) && (pf & NORM_DOUBLE) &&
 		    !(pf & uni);
-	if (strcmp(name, "encoded-traversal") == 0)
+	case ANOM_ENCODED_TRAVERSAL:
 		return (pf & NORM_HIDDEN_TRAVERSAL) &&
 		    !(pf & (uni | NORM_DOUBLE));
-	if (strcmp(name, "above-root") == 0)
+	case ANOM_ABOVE_ROOT:
 		return (pf & NORM_ABOVE_ROOT) != 0;
-	if (strcmp(name, "overlong-utf8") == 0)
+	case ANOM_OVERLONG_UTF8:
 		return (any & NORM_OVERLONG) != 0;
-	if (strcmp(name, "iis-u-encoding") == 0)
+	case ANOM_IIS_U_ENCODING:
 		return (any & NORM_PCT_U) != 0;
-	if (strcmp(name, "double-encoding") == 0)
+	case ANOM_DOUBLE_ENCODING:
 		return (any & NORM_DOUBLE) != 0;
-	if (strcmp(name, "nul-byte") == 0)
+	case ANOM_NUL_BYTE:
 		return (any & NORM_NUL) != 0;
-	if (strcmp(name, "crlf") == 0)
+	case ANOM_CRLF:
 		return (any & NORM_CRLF) != 0;
-	if (strcmp(name, "control-char") == 0)
+	case ANOM_CONTROL_CHAR:
 		return (any & NORM_CTRL) != 0;
-	if (strcmp(name, "invalid-utf8") == 0)
+	case ANOM_INVALID_UTF8:
 		return (any & NORM_BAD_UTF8) != 0;
-	if (strcmp(name, "bad-percent") == 0)
+	case ANOM_BAD_PERCENT:
 		return (any & NORM_BAD_PCT) != 0;
-	if (strcmp(name, "backslash") == 0)
+	case ANOM_BACKSLASH:
 		return (pf & NORM_BACKSLASH) != 0;
+	case ANOM_NONE:
+	case ANOM_N:
+		break;
+	}
 	return 0;
 }
 
@@ -433,7 +438,7 @@ attack_match(struct attack_engine *e, const struct attack_req *rq,
 		for (size_t i = 0; i < e->rules.n; i++) {
 			const struct attack_rule *r = &e->rules.r[i];
 
-			if (r->disabled || r->anomaly[0] == '\0')
+			if (r->disabled || r->anomaly == ANOM_NONE)
 				continue;
 			if (anomaly_holds(
 			        r->anomaly, res->path_flags, res->query_flags))
@@ -444,7 +449,8 @@ attack_match(struct attack_engine *e, const struct attack_req *rq,
 	size_t n = 0;
 
 	for (size_t i = 0; i < res->nhits; i++)
-		if (rules_status_ok(&e->rules.r[res->hit[i].rule], rq->status))
+		if (attack_rule_status_ok(
+		        &e->rules.r[res->hit[i].rule], rq->status))
 			res->hit[n++] = res->hit[i];
 	res->nhits = n;
 

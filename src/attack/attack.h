@@ -25,7 +25,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "attack/rules.h"
+#include "attack/ruleset.h"
 #include "attack/sig.h"
 
 /*

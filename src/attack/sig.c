@@ -114,7 +114,7 @@ cache_key(const struct attack_ruleset *rs, char *key, size_t sz)
 	hs_platform_info_t pl;
 
 	key[0] = '\0';
-	rules_hash(rs, hash);
+	ruleset_hash(rs, hash);
 	if (hash[0] == '\0' || hs_populate_platform(&pl) != HS_SUCCESS)
 		return;
 	if ((size_t)snprintf(key, sz, "%s %s tune=%u features=%" PRIx64, hash,

@@ -8,7 +8,7 @@
  * scan costs about the same.
  *
  * The compiled database may be cached in a file keyed by the hash of the
- * rules (rules_hash), the Hyperscan version and the CPU it was compiled
+ * rules (ruleset_hash), the Hyperscan version and the CPU it was compiled
  * for, so a restart skips the compile; a cache that is corrupt, cut, or
  * from another machine is ignored and rewritten.
  */
@@ -17,7 +17,7 @@
 
 #include <stddef.h>
 
-#include "attack/rules.h"
+#include "attack/ruleset.h"
 #include "base/err.h"
 
 #define SIG_ALL AFORM_N /* the text is the same in every form */

@@ -10,13 +10,10 @@
 #include <time.h>
 
 #include "base/err.h"
-#include "base/esc.h"
-#include "base/json.h"
 #include "base/log.h"
-#include "base/table.h"
-#include "base/timeutil.h"
 #include "base/cur.h"
 #include "cli/cli.h"
+#include "cli/cmd_disk.h"
 #include "collect/snap.h"
 #include "disk/fsstate.h"
 #include "disk/kscan.h"
@@ -70,353 +67,6 @@ usage(FILE *fp)
 	    "finding objects\n"
 	    "\n"
 	    "Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n");
-}
-
-static void
-time_or_dash(char *dst, size_t dstsz, time_t t)
-{
-	if (t == 0)
-		snprintf(dst, dstsz, "-");
-	else
-		time_iso(dst, dstsz, t);
-}
-
-static void
-print_fs_json(const struct disk_fs *fs)
-{
-	json_t *o = json_object();
-	char st[64], t[64];
-
-	jset(o, "type", json_string("filesystem"));
-	jset(o, "device", jstr(fs->dev));
-	jset(o, "mount", fs->mnt[0] ? jstr(fs->mnt) : json_null());
-	jset(o, "fstype", jstr(fs->type));
-	if (fs->have_sb) {
-		disk_extsb_state(&fs->sb, st, sizeof(st));
-		jset(o, "state", json_string(st));
-		jset(o, "state_flags", json_integer(fs->sb.state));
-		jset(o, "error_count", json_integer(fs->sb.error_count));
-		if (fs->sb.first_error_time) {
-			time_iso(t, sizeof(t), fs->sb.first_error_time);
-			jset(o, "first_error_time", json_string(t));
-			jset(o, "first_error_time_epoch",
-			    json_integer(fs->sb.first_error_time));
-			jset(o, "first_error_func",
-			    jstr(fs->sb.first_error_func));
-			jset(o, "first_error_line",
-			    json_integer(fs->sb.first_error_line));
-		}
-		if (fs->sb.last_error_time) {
-			time_iso(t, sizeof(t), fs->sb.last_error_time);
-			jset(o, "last_error_time", json_string(t));
-			jset(o, "last_error_time_epoch",
-			    json_integer(fs->sb.last_error_time));
-			jset(
-			    o, "last_error_func", jstr(fs->sb.last_error_func));
-			jset(o, "last_error_line",
-			    json_integer(fs->sb.last_error_line));
-		}
-		jset(o, "mount_count", json_integer(fs->sb.mnt_count));
-		jset(o, "max_mount_count", json_integer(fs->sb.max_mnt_count));
-		if (fs->sb.lastcheck) {
-			time_iso(t, sizeof(t), fs->sb.lastcheck);
-			jset(o, "last_check", json_string(t));
-		}
-		jset(o, "check_interval", json_integer(fs->sb.checkinterval));
-		jset(o, "checksum",
-		    fs->sb.csum < 0 ? json_null() : json_boolean(fs->sb.csum));
-	}
-	if (fs->have_counters) {
-		jset(o, "write_errs", json_integer((json_int_t)fs->wr_errs));
-		jset(o, "read_errs", json_integer((json_int_t)fs->rd_errs));
-		jset(o, "flush_errs", json_integer((json_int_t)fs->flush_errs));
-		jset(o, "corruption_errs",
-		    json_integer((json_int_t)fs->corrupt_errs));
-		jset(o, "generation_errs",
-		    json_integer((json_int_t)fs->gen_errs));
-	}
-	if (fs->note[0])
-		jset(o, "note", jstr(fs->note));
-	json_line(stdout, o);
-}
-
-static void
-print_fs_table(const struct out *o, const struct disk_fslist *l)
-{
-	static const char *const hdr[] = {"DEVICE", "MOUNT", "TYPE", "STATE",
-	    "ERRORS", "FIRST ERROR", "LAST ERROR", "MOUNTS", "LAST CHECK"};
-	struct table t;
-
-	table_init(&t, 9, hdr, "lllrlllrl");
-	for (size_t i = 0; i < l->n; i++) {
-		const struct disk_fs *fs = &l->fs[i];
-		char st[64] = "-", ne[32] = "-", fe[128] = "-", le[128] = "-",
-		     mc[32] = "-", lc[64] = "-", tt[64];
-		const char *cells[9];
-
-		if (fs->have_sb) {
-			disk_extsb_state(&fs->sb, st, sizeof(st));
-			snprintf(ne, sizeof(ne), "%u", fs->sb.error_count);
-			if (fs->sb.first_error_time) {
-				time_or_dash(
-				    tt, sizeof(tt), fs->sb.first_error_time);
-				snprintf(fe, sizeof(fe), "%s %s", tt,
-				    fs->sb.first_error_func);
-			}
-			if (fs->sb.last_error_time) {
-				time_or_dash(
-				    tt, sizeof(tt), fs->sb.last_error_time);
-				snprintf(le, sizeof(le), "%s %s", tt,
-				    fs->sb.last_error_func);
-			}
-			if (fs->sb.max_mnt_count > 0)
-				snprintf(mc, sizeof(mc), "%u/%d",
-				    fs->sb.mnt_count, fs->sb.max_mnt_count);
-			else
-				snprintf(
-				    mc, sizeof(mc), "%u", fs->sb.mnt_count);
-			time_or_dash(lc, sizeof(lc), fs->sb.lastcheck);
-		} else if (fs->have_counters) {
-			snprintf(st, sizeof(st), "counters");
-			snprintf(ne, sizeof(ne), "%llu",
-			    (unsigned long long)(fs->wr_errs + fs->rd_errs +
-			        fs->flush_errs + fs->corrupt_errs +
-			        fs->gen_errs));
-		} else {
-			snprintf(st, sizeof(st), "n/a");
-		}
-		cells[0] = fs->dev;
-		cells[1] = fs->mnt[0] ? fs->mnt : "-";
-		cells[2] = fs->type;
-		cells[3] = st;
-		cells[4] = ne;
-		cells[5] = fe;
-		cells[6] = le;
-		cells[7] = mc;
-		cells[8] = lc;
-		table_row(&t, cells);
-	}
-	table_print(&t, o->fp, o->color);
-	table_release(&t);
-	for (size_t i = 0; i < l->n; i++)
-		if (l->fs[i].note[0] && l->fs[i].type[0] &&
-		    strncmp(l->fs[i].note, "the kernel exposes", 18) != 0) {
-			char esc[1024];
-
-			esc_text_buf(esc, sizeof(esc), l->fs[i].note,
-			    strlen(l->fs[i].note));
-			fprintf(o->fp, "  note: %s\n", esc);
-		}
-}
-
-static void
-print_sources(const struct out *o, const struct disk_ksys *run,
-    const struct disk_kscan *s)
-{
-	for (size_t i = 0; i < run->nsrc; i++) {
-		const struct disk_ksrc_res *r = &run->src[i];
-		const char *status = r->ok == 1 ? "read"
-		    : r->ok == 0                ? "absent"
-		                                : "error";
-
-		if (o->mode == OUT_JSON) {
-			json_t *j = json_object();
-
-			jset(j, "type", json_string("kernel-source"));
-			jset(j, "kind", json_string(r->kind));
-			jset(j, "path", jstr(r->path));
-			jset(j, "status", json_string(status));
-			jset(j, "lines", json_integer((json_int_t)r->st.lines));
-			jset(j, "cut", json_integer((json_int_t)r->st.cut));
-			if (strcmp(r->kind, "kmsg") == 0) {
-				jset(j, "first_seq",
-				    json_integer((json_int_t)r->st.first_seq));
-				jset(j, "last_seq",
-				    json_integer((json_int_t)r->st.last_seq));
-				jset(j, "skipped",
-				    json_integer((json_int_t)r->st.skipped));
-				jset(j, "lost",
-				    json_integer((json_int_t)r->st.lost));
-				jset(j, "malformed",
-				    json_integer((json_int_t)r->st.malformed));
-			}
-			if (r->error[0])
-				jset(j, "error", jstr(r->error));
-			json_line(o->fp, j);
-		} else if (r->ok != 0) {
-			char esc[PATH_MAX + 64];
-
-			esc_text_buf(esc, sizeof(esc),
-			    r->path[0] ? r->path : r->kind,
-			    strlen(r->path[0] ? r->path : r->kind));
-			if (r->ok == 1)
-				fprintf(o->fp, "  %-8s %s: %llu lines\n",
-				    r->kind, esc,
-				    (unsigned long long)r->st.lines);
-			else
-				fprintf(o->fp, "  %-8s %s: %s\n", r->kind, esc,
-				    r->error);
-		}
-	}
-	if (o->mode == OUT_JSON) {
-		json_t *j = json_object();
-
-		jset(j, "type", json_string("kernel-scan"));
-		jset(j, "errors", json_integer((json_int_t)s->events));
-		jset(j, "devices", json_integer((json_int_t)s->ndev));
-		jset(j, "duplicates", json_integer((json_int_t)s->dups));
-		jset(j, "already_reported", json_integer((json_int_t)s->old));
-		json_line(o->fp, j);
-	} else {
-		fprintf(o->fp,
-		    "  %llu disk error line%s on %zu device%s (%llu seen in "
-		    "two "
-		    "sources, %llu reported before)\n",
-		    (unsigned long long)s->events, s->events == 1 ? "" : "s",
-		    s->ndev, s->ndev == 1 ? "" : "s",
-		    (unsigned long long)s->dups, (unsigned long long)s->old);
-	}
-}
-
-/* The df view: every filesystem the mount table shows, as df would. */
-static void
-print_usage_table(const struct out *o, const struct snap *s)
-{
-	static const char *const hdr[] = {"FILESYSTEM", "MOUNT", "TYPE",
-	    "SIZE-KB", "USED-KB", "AVAIL-KB", "USE%", "IUSE%", "RO"};
-	struct table t;
-
-	table_init(&t, 9, hdr, "lllrrrrrl");
-	for (size_t i = 0; i < s->mounts.n; i++) {
-		const struct mount_entry *m = &s->mounts.m[i];
-		char sz[32] = "-", us[32] = "-", av[32] = "-", p[16] = "-",
-		     ip[16] = "-";
-		const char *cells[9];
-
-		if (!m->shown)
-			continue;
-		if (m->have_usage) {
-			snprintf(sz, sizeof(sz), "%llu",
-			    (unsigned long long)m->u.size_kb);
-			snprintf(us, sizeof(us), "%llu",
-			    (unsigned long long)m->u.used_kb);
-			snprintf(av, sizeof(av), "%llu",
-			    (unsigned long long)m->u.avail_kb);
-			if (m->u.used_pct == m->u.used_pct)
-				snprintf(p, sizeof(p), "%.1f", m->u.used_pct);
-			if (m->u.inodes_pct == m->u.inodes_pct)
-				snprintf(
-				    ip, sizeof(ip), "%.1f", m->u.inodes_pct);
-		}
-		cells[0] = m->source;
-		cells[1] = m->mnt;
-		cells[2] = m->fstype;
-		cells[3] = sz;
-		cells[4] = us;
-		cells[5] = av;
-		cells[6] = p;
-		cells[7] = ip;
-		cells[8] = m->readonly ? "ro" : "rw";
-		table_row(&t, cells);
-	}
-	table_print(&t, o->fp, o->color);
-	table_release(&t);
-}
-
-static void
-print_usage_json(const struct snap *s)
-{
-	for (size_t i = 0; i < s->mounts.n; i++) {
-		const struct mount_entry *m = &s->mounts.m[i];
-		json_t *o;
-
-		if (!m->shown)
-			continue;
-		o = json_object();
-		jset(o, "type", json_string("mount"));
-		jset(o, "source", jstr(m->source));
-		jset(o, "mount", jstr(m->mnt));
-		jset(o, "fstype", jstr(m->fstype));
-		jset(o, "options", jstr(m->opts));
-		jset(o, "readonly", json_boolean(m->readonly));
-		if (m->have_usage) {
-			jset(o, "size_kb",
-			    json_integer((json_int_t)m->u.size_kb));
-			jset(o, "used_kb",
-			    json_integer((json_int_t)m->u.used_kb));
-			jset(o, "avail_kb",
-			    json_integer((json_int_t)m->u.avail_kb));
-			jset(o, "used_pct", jreal_or_null(m->u.used_pct));
-			jset(
-			    o, "inodes", json_integer((json_int_t)m->u.inodes));
-			jset(o, "inodes_used",
-			    json_integer((json_int_t)m->u.inodes_used));
-			jset(o, "inodes_pct", jreal_or_null(m->u.inodes_pct));
-		}
-		json_line(stdout, o);
-	}
-}
-
-/* The iostat -dx view: whole disks that did any I/O. */
-static void
-print_io(const struct out *o, const struct snap *s)
-{
-	static const char *const hdr[] = {"DEVICE", "r/s", "w/s", "rkB/s",
-	    "wkB/s", "rrqm/s", "wrqm/s", "r_await", "w_await", "aqu-sz",
-	    "%util"};
-	struct table t;
-
-	table_init(&t, 11, hdr, "lrrrrrrrrrr");
-	for (size_t i = 0; i < s->disk1.n; i++) {
-		const struct disk_stat *d = &s->disk1.d[i];
-		struct disk_rates r;
-		double v[10];
-		char cell[10][32];
-		const char *cells[11];
-
-		if (d->whole == 0 ||
-		    d->f[DS_RD_IOS] + d->f[DS_WR_IOS] + d->f[DS_DC_IOS] == 0 ||
-		    snap_disk(s, i, &r) == -1)
-			continue;
-		if (o->mode == OUT_JSON) {
-			json_t *j = json_object();
-
-			jset(j, "type", json_string("device"));
-			jset(j, "name", jstr(d->name));
-			jset(j, "interval_s", json_real(s->interval));
-			jset(j, "r_s", json_real(r.r_s));
-			jset(j, "w_s", json_real(r.w_s));
-			jset(j, "rkb_s", json_real(r.rkb_s));
-			jset(j, "wkb_s", json_real(r.wkb_s));
-			jset(j, "rrqm_s", json_real(r.rrqm_s));
-			jset(j, "wrqm_s", json_real(r.wrqm_s));
-			jset(j, "r_await", json_real(r.r_await));
-			jset(j, "w_await", json_real(r.w_await));
-			jset(j, "aqu_sz", json_real(r.aqu_sz));
-			jset(j, "util", json_real(r.util));
-			json_line(o->fp, j);
-			continue;
-		}
-		v[0] = r.r_s;
-		v[1] = r.w_s;
-		v[2] = r.rkb_s;
-		v[3] = r.wkb_s;
-		v[4] = r.rrqm_s;
-		v[5] = r.wrqm_s;
-		v[6] = r.r_await;
-		v[7] = r.w_await;
-		v[8] = r.aqu_sz;
-		v[9] = r.util;
-		cells[0] = d->name;
-		for (int k = 0; k < 10; k++) {
-			snprintf(cell[k], sizeof(cell[k]), "%.2f", v[k]);
-			cells[k + 1] = cell[k];
-		}
-		table_row(&t, cells);
-	}
-	if (o->mode != OUT_JSON)
-		table_print(&t, o->fp, o->color);
-	table_release(&t);
 }
 
 int
@@ -512,15 +162,11 @@ cmd_disk(struct cli *cli, int argc, char **argv)
 	/* Filesystems. */
 	if (ndevices > 0) {
 		for (size_t i = 0; i < ndevices; i++) {
-			disk_fs_device(devices[i], &fsl);
-			if (!fsl.fs[fsl.n - 1].have_sb) {
-				struct finding *f = report_add(&rep,
-				    SEV_UNKNOWN, "fs-errors", devices[i], "%s",
-				    fsl.fs[fsl.n - 1].note);
+			const char *why =
+			    disk_fs_device_check(devices[i], &fsl, &rep);
 
-				(void)f;
-				log_warnx("%s", fsl.fs[fsl.n - 1].note);
-			}
+			if (why != NULL)
+				log_warnx("%s", why);
 		}
 	} else if (nfiles == 0) {
 		snap_take(&snap, cli->root,
@@ -594,22 +240,22 @@ cmd_disk(struct cli *cli, int argc, char **argv)
 
 	if (cli->mode == OUT_JSON) {
 		if (have_snap)
-			print_usage_json(&snap);
+			cmd_disk_print_usage_json(&snap);
 		for (size_t i = 0; i < fsl.n; i++)
-			print_fs_json(&fsl.fs[i]);
+			cmd_disk_print_fs_json(&fsl.fs[i]);
 		if (have_snap)
-			print_io(&cli->out, &snap);
+			cmd_disk_print_io(&cli->out, &snap);
 		if (run != NULL)
-			print_sources(&cli->out, run, scan);
+			cmd_disk_print_sources(&cli->out, run, scan);
 	} else if (cli->mode == OUT_TABLE) {
 		if (have_snap) {
 			fprintf(cli->out.fp, "Filesystems\n");
-			print_usage_table(&cli->out, &snap);
+			cmd_disk_print_usage_table(&cli->out, &snap);
 			fprintf(cli->out.fp, "\n");
 		}
 		if (fsl.n > 0) {
 			fprintf(cli->out.fp, "Filesystem error state\n");
-			print_fs_table(&cli->out, &fsl);
+			cmd_disk_print_fs_table(&cli->out, &fsl);
 			fprintf(cli->out.fp, "\n");
 		}
 		if (have_snap) {
@@ -620,12 +266,12 @@ cmd_disk(struct cli *cli, int argc, char **argv)
 			else
 				fprintf(cli->out.fp,
 				    "Devices (I/O averaged since boot)\n");
-			print_io(&cli->out, &snap);
+			cmd_disk_print_io(&cli->out, &snap);
 			fprintf(cli->out.fp, "\n");
 		}
 		if (run != NULL) {
 			fprintf(cli->out.fp, "Kernel log\n");
-			print_sources(&cli->out, run, scan);
+			cmd_disk_print_sources(&cli->out, run, scan);
 			fprintf(cli->out.fp, "\n");
 		}
 	}

@@ -1,6 +1,6 @@
 /*
- * cmd_inventory.c - "sakimori inventory": the server table (S17), the
- * way the seed's admin keeps it in a notebook: host | IP | location | OS |
+ * cmd_inventory.c - "sakimori inventory": the server table, the way an
+ * admin keeps it in a notebook: host | IP | location | OS |
  * version | service | version, one row per service; or every fact as CSV,
  * Markdown or JSON (schema in docs/inventory.md).  Each run is also kept in
  * the state directory; "sakimori check" reports what changed since.

@@ -6,7 +6,6 @@
  */
 #include <errno.h>
 #include <netinet/in.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,28 +13,23 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "act/audit.h"
 #include "base/cur.h"
 #include "base/err.h"
 #include "base/esc.h"
-#include "base/fileio.h"
 #include "base/json.h"
 #include "base/log.h"
-#include "base/strbuf.h"
-#include "base/table.h"
 #include "base/timeutil.h"
 #include "cli/cli.h"
+#include "cli/cmd_net_show.h"
 #include "collect/sock.h"
 #include "net/addr.h"
+#include "net/addrlist.h"
 #include "net/allow.h"
 #include "net/ban.h"
 #include "net/block.h"
-#include "net/blockconf.h"
 #include "net/count.h"
+#include "net/settings.h"
 #include "store/store.h"
-
-/* At most this many addresses in one block or unblock command. */
-#define NET_MAX_ITEMS 1000000
 
 enum {
 	OPT_TOP = OPT_FIRST_PRIVATE,
@@ -99,50 +93,15 @@ usage(FILE *fp)
 
 /* ---- configuration ---------------------------------------------------- */
 
-/* "user:NAME", with the sudo user when there is one. */
-static void
-who_am_i(char *dst, size_t n)
+/* The allow-list of the configuration and this SSH session. */
+static int
+allow_build(struct cli *cli, struct net_allow *allow, struct err *err)
 {
-	const struct passwd *pw = getpwuid(getuid());
-	const char *sudo = getenv("SUDO_USER");
-
-	if (sudo != NULL && sudo[0] != '\0')
-		snprintf(dst, n, "user:%s (sudo by %.64s)",
-		    pw != NULL ? pw->pw_name : "?", sudo);
-	else if (pw != NULL)
-		snprintf(dst, n, "user:%s", pw->pw_name);
-	else
-		snprintf(dst, n, "uid:%u", (unsigned)getuid());
+	return net_allow_from_conf(
+	    allow, &cli->conf, getenv("SSH_CONNECTION"), err);
 }
 
 /* ---- net conns -------------------------------------------------------- */
-
-static int
-parse_states(const char *arg, uint32_t *mask)
-{
-	const char *p = arg;
-
-	while (*p != '\0') {
-		const char *comma = strchr(p, ',');
-		size_t len = comma != NULL ? (size_t)(comma - p) : strlen(p);
-		char name[32];
-		int st;
-
-		if (len == 0 || len >= sizeof(name))
-			return -1;
-		memcpy(name, p, len);
-		name[len] = '\0';
-		if ((st = sock_state_parse(name)) < 0)
-			return -1;
-		*mask |= SOCK_STATE_BIT(st);
-		if (st == SOCK_SYN_RECV)
-			*mask |= SOCK_STATE_BIT(SOCK_NEW_SYN_RECV);
-		p += len;
-		if (*p == ',')
-			p++;
-	}
-	return 0;
-}
 
 static int
 parse_uint(const char *s, uint64_t max, uint64_t *out)
@@ -150,242 +109,22 @@ parse_uint(const char *s, uint64_t max, uint64_t *out)
 	return str_u64(s, out) == 0 && *out <= max ? 0 : -1;
 }
 
-static void
-print_rows(struct cli *cli, const char *type, const char *hdr,
-    const struct hmap *m, size_t top, int json)
-{
-	struct net_count_row *rows;
-	size_t n = net_count_top(m, top, &rows);
-	struct table t;
-	const char *h[2] = {hdr, "COUNT"};
-
-	if (n == (size_t)-1) {
-		log_warnx("out of memory");
-		return;
-	}
-	if (!json)
-		table_init(&t, 2, h, "lr");
-	for (size_t i = 0; i < n; i++) {
-		char key[NET_PREFIX_STRLEN], cnt[24];
-
-		if (strcmp(type, "port") == 0) {
-			uint16_t port;
-
-			memcpy(&port, rows[i].key, sizeof(port));
-			snprintf(key, sizeof(key), "%u", (unsigned)port);
-		} else if (strcmp(type, "prefix") == 0) {
-			net_prefix_format_len(rows[i].key, key, sizeof(key));
-		} else {
-			net_prefix_format(rows[i].key, key, sizeof(key));
-		}
-		if (json) {
-			json_t *o = json_object();
-
-			jset(o, "type", json_string(type));
-			if (strcmp(type, "port") == 0)
-				jset(o, type,
-				    json_integer(strtol(key, NULL, 10)));
-			else
-				jset(o, type, json_string(key));
-			jset(o, "count", json_integer((json_int_t)rows[i].n));
-			json_line(stdout, o);
-		} else {
-			const char *cells[2] = {key, cnt};
-
-			snprintf(cnt, sizeof(cnt), "%llu",
-			    (unsigned long long)rows[i].n);
-			table_row(&t, cells);
-		}
-	}
-	if (!json) {
-		if (n > 0) {
-			fputc('\n', stdout);
-			table_print(&t, stdout, cli->out.color);
-		}
-		table_release(&t);
-	}
-	free(rows);
-}
-
-static int
-net_conns(struct cli *cli, struct net_count_opts *o, size_t top)
-{
-	struct net_counts c;
-	struct err err = {0};
-	int json = cli->mode == OUT_JSON;
-
-	if (o->plen4 == 0)
-		o->plen4 =
-		    (unsigned)conf_setting_num(&cli->conf, "net-prefix-v4", 24);
-	if (o->plen6 == 0)
-		o->plen6 =
-		    (unsigned)conf_setting_num(&cli->conf, "net-prefix-v6", 64);
-	o->no_bpf = !conf_setting_bool(&cli->conf, "net-bpf", 1);
-	if (o->plen4 > 32 || o->plen6 > 128 || o->plen4 == 0 || o->plen6 == 0) {
-		log_warnx("net-prefix-v4 must be 1..32 and net-prefix-v6 "
-		          "1..128");
-		return EXIT_CONFIG;
-	}
-	net_counts_init(&c);
-	if (net_count_collect(o, cli->root, &c, &err) == -1) {
-		log_warnx("cannot read the socket table: %s", err.msg);
-		net_counts_release(&c);
-		return err.code == EPERM || err.code == EACCES ? EXIT_NOPERM
-		                                               : EXIT_OSERR;
-	}
-	if (json) {
-		json_t *o2 = json_object();
-
-		jset(o2, "type", json_string("total"));
-		jset(o2, "count", json_integer((json_int_t)c.total));
-		jset(o2, "source", json_string(c.source));
-		jset(o2, "skipped", json_integer((json_int_t)c.skipped));
-		jset(o2, "overflow", json_integer((json_int_t)c.overflow));
-		json_line(stdout, o2);
-		for (int st = 1; st <= SOCK_STATE_MAX; st++) {
-			if (c.state[st] == 0)
-				continue;
-			o2 = json_object();
-			jset(o2, "type", json_string("state"));
-			jset(o2, "state",
-			    json_string(sock_state_name(st, IPPROTO_TCP)));
-			jset(
-			    o2, "count", json_integer((json_int_t)c.state[st]));
-			json_line(stdout, o2);
-		}
-	} else {
-		struct table t;
-		const char *h[2] = {"STATE", "COUNT"};
-
-		printf("%llu sockets (from %s)", (unsigned long long)c.total,
-		    c.source);
-		if (c.skipped)
-			printf(", %u malformed lines skipped", c.skipped);
-		if (c.overflow)
-			printf(", %llu past the key limit",
-			    (unsigned long long)c.overflow);
-		printf("\n\n");
-		table_init(&t, 2, h, "lr");
-		for (int st = 1; st <= SOCK_STATE_MAX; st++) {
-			char cnt[24];
-			const char *cells[2] = {
-			    sock_state_name(st, IPPROTO_TCP), cnt};
-
-			if (c.state[st] == 0)
-				continue;
-			snprintf(cnt, sizeof(cnt), "%llu",
-			    (unsigned long long)c.state[st]);
-			table_row(&t, cells);
-		}
-		table_print(&t, stdout, cli->out.color);
-		table_release(&t);
-	}
-	print_rows(cli, "addr", "REMOTE ADDRESS", &c.addr, top, json);
-	print_rows(cli, "prefix", "REMOTE PREFIX", &c.prefix, top, json);
-	print_rows(cli, "port", "LOCAL PORT", &c.port, top, json);
-	net_counts_release(&c);
-	return EXIT_OK;
-}
-
 /* ---- block / unblock -------------------------------------------------- */
 
-struct items {
-	struct net_block_item *v;
-	size_t n, cap;
-	int bad; /* malformed entries */
-};
-
-static int
-items_add(struct items *it, const char *s, size_t len, const char *where)
+/* A malformed address: said, escaped for the terminal. */
+static void
+bad_addr(void *arg, const char *where, const char *msg)
 {
-	struct net_block_item *x;
-	struct err err = {0};
+	char esc[1024];
 
-	if (it->n == it->cap) {
-		size_t ncap = it->cap ? it->cap * 2 : 16;
-		struct net_block_item *nv;
-
-		if (it->n >= NET_MAX_ITEMS) {
-			log_warnx("more than %u addresses in one command",
-			    NET_MAX_ITEMS);
-			it->bad++;
-			return -1;
-		}
-		if ((nv = realloc(it->v, ncap * sizeof(*nv))) == NULL) {
-			log_warnx("out of memory");
-			return -1;
-		}
-		it->v = nv;
-		it->cap = ncap;
-	}
-	x = &it->v[it->n];
-	memset(x, 0, sizeof(*x));
-	if (net_prefix_parse(s, len, &x->p, &err) == -1) {
-		char esc[1024];
-
-		/* the message quotes the input: escape it for the terminal */
-		esc_text_buf(esc, sizeof(esc), err.msg, strlen(err.msg));
-		log_warnx("%s%s%s", where != NULL ? where : "",
-		    where != NULL ? ": " : "", esc);
-		it->bad++;
-		return 0;
-	}
-	it->n++;
-	return 0;
+	(void)arg;
+	esc_text_buf(esc, sizeof(esc), msg, strlen(msg));
+	log_warnx("%s%s%s", where != NULL ? where : "",
+	    where != NULL ? ": " : "", esc);
 }
 
-/* One address or prefix per line; '#' starts a comment. */
-static int
-items_from_file(struct items *it, const char *path)
-{
-	struct strbuf sb = STRBUF_INIT(256u << 20);
-	struct err err = {0};
-	const char *cur, *end, *ls, *le;
-	char name[512];
-	unsigned lineno = 0;
-
-	if (strcmp(path, "-") == 0) {
-		char buf[65536];
-		size_t n;
-
-		while ((n = fread(buf, 1, sizeof(buf), stdin)) > 0)
-			if (strbuf_add(&sb, buf, n) == -1) {
-				log_warnx("standard input is too large");
-				strbuf_release(&sb);
-				return -1;
-			}
-	} else if (file_read(path, 256u << 20, &sb, NULL, &err) == -1) {
-		log_warnx("%s", err.msg);
-		return -1;
-	}
-	esc_text_buf(name, sizeof(name), path, strlen(path));
-	cur = strbuf_str(&sb);
-	end = cur + sb.len;
-	while (cur_line(&cur, end, &ls, &le) == 0) {
-		const char *w, *hash;
-		char where[sizeof(name) + 16];
-		size_t wl;
-
-		lineno++;
-		hash = memchr(ls, '#', (size_t)(le - ls));
-		if (hash != NULL)
-			le = hash;
-		cur_spaces(&ls, le);
-		if ((wl = cur_word(&ls, le, &w)) == 0)
-			continue;
-		snprintf(where, sizeof(where), "%s:%u",
-		    strcmp(path, "-") == 0 ? "standard input" : name, lineno);
-		if (items_add(it, w, wl, where) == -1) {
-			strbuf_release(&sb);
-			return -1;
-		}
-	}
-	strbuf_release(&sb);
-	return 0;
-}
-
-static int
-open_store(struct cli *cli, struct store *s)
+int
+cmd_net_open_store(struct cli *cli, struct store *s)
 {
 	struct err err = {0};
 
@@ -403,41 +142,6 @@ open_store(struct cli *cli, struct store *s)
 	return 0;
 }
 
-static void
-print_item(struct cli *cli, const char *action, const struct net_block_item *x)
-{
-	char txt[NET_PREFIX_STRLEN], until[40];
-
-	net_prefix_format(&x->p, txt, sizeof(txt));
-	if (cli->mode == OUT_JSON) {
-		json_t *o = json_object();
-
-		jset(o, "type", json_string(action));
-		jset(o, "prefix", json_string(txt));
-		jset(
-		    o, "status", json_string(net_block_status_name(x->status)));
-		if (x->until != 0) {
-			time_iso(until, sizeof(until), x->until);
-			jset(o, "until", json_string(until));
-		} else if (strcmp(action, "block") == 0 &&
-		    (x->status == NET_BLOCK_DONE ||
-		        x->status == NET_BLOCK_EXTENDED ||
-		        x->status == NET_BLOCK_DRYRUN)) {
-			jset(o, "until", json_null());
-		}
-		if (x->repeat > 0)
-			jset(o, "earlier_blocks",
-			    json_integer((json_int_t)x->repeat));
-		jset(o, "message", jstr(x->msg));
-		json_line(stdout, o);
-		return;
-	}
-	if (x->status == NET_BLOCK_REFUSED || x->status == NET_BLOCK_FAILED)
-		fprintf(stderr, "sakimori net %s: %s\n", action, x->msg);
-	else
-		printf("%s\n", x->msg);
-}
-
 /*
  * The allow-list for a block or a restore, or the exit status after
  * saying why it could not be built (nothing is blocked without it).
@@ -448,8 +152,7 @@ allow_for_cli(struct cli *cli, struct net_allow *allow)
 	struct err err = {0};
 	char esc[1024];
 
-	if (net_allow_from_conf(
-	        &cli->conf, getenv("SSH_CONNECTION"), allow, &err) == 0)
+	if (allow_build(cli, allow, &err) == 0)
 		return 0;
 	esc_text_buf(esc, sizeof(esc), err.msg, strlen(err.msg));
 	net_allow_release(allow);
@@ -479,7 +182,8 @@ block_error(int rc, const struct err *err)
 }
 
 static int
-net_block(struct cli *cli, struct items *it, struct net_block_conf *bc, int add)
+net_block(struct cli *cli, struct net_addrlist *it, struct net_block_conf *bc,
+    int add)
 {
 	struct store s;
 	struct net_allow allow = {0};
@@ -488,9 +192,9 @@ net_block(struct cli *cli, struct items *it, struct net_block_conf *bc, int add)
 	int rc;
 	int refused = 0, failed = 0, eperm = 0;
 
-	if ((rc = open_store(cli, &s)) != 0)
+	if ((rc = cmd_net_open_store(cli, &s)) != 0)
 		return rc;
-	who_am_i(by, sizeof(by));
+	net_block_actor(by, sizeof(by), getuid(), getenv("SUDO_USER"));
 	bc->by = by;
 	bc->state_dir = cli->state_dir;
 	if (add) {
@@ -509,7 +213,7 @@ net_block(struct cli *cli, struct items *it, struct net_block_conf *bc, int add)
 	for (size_t i = 0; i < it->n; i++) {
 		const struct net_block_item *x = &it->v[i];
 
-		print_item(cli, add ? "block" : "unblock", x);
+		cmd_net_print_item(cli, add ? "block" : "unblock", x);
 		if (x->status == NET_BLOCK_REFUSED)
 			refused++;
 		else if (x->status == NET_BLOCK_FAILED) {
@@ -529,98 +233,6 @@ net_block(struct cli *cli, struct items *it, struct net_block_conf *bc, int add)
 	return EXIT_OK;
 }
 
-/* ---- bans ------------------------------------------------------------- */
-
-static int
-net_bans(struct cli *cli, int all)
-{
-	struct store s;
-	struct err err = {0};
-	struct net_ban *b;
-	size_t n;
-	time_t now = time(NULL);
-	struct table t;
-	static const char *const hdr[] = {"PREFIX", "STATE", "SINCE", "UNTIL",
-	    "LEFT", "BACKEND", "BY", "REASON"};
-	int rc;
-
-	if ((rc = open_store(cli, &s)) != 0)
-		return rc;
-	if (net_ban_list(&s, all, &b, &n, &err) == -1) {
-		log_warnx("%s", err.msg);
-		store_close(&s);
-		return EXIT_SOFTWARE;
-	}
-	store_close(&s);
-	if (cli->mode != OUT_JSON)
-		table_init(&t, 8, hdr, "llllrlll");
-	for (size_t i = 0; i < n; i++) {
-		char p[NET_PREFIX_STRLEN], since[40], until[40], left[32],
-		    be[48];
-		int overdue = b[i].state == NET_BAN_ACTIVE && b[i].until != 0 &&
-		    b[i].until <= now;
-
-		net_prefix_format(&b[i].prefix, p, sizeof(p));
-		time_iso(since, sizeof(since), b[i].since);
-		if (b[i].until != 0)
-			time_iso(until, sizeof(until), b[i].until);
-		else
-			snprintf(until, sizeof(until), "never");
-		if (b[i].state != NET_BAN_ACTIVE)
-			snprintf(left, sizeof(left), "-");
-		else if (b[i].until == 0)
-			snprintf(left, sizeof(left), "forever");
-		else if (overdue)
-			snprintf(left, sizeof(left), "due");
-		else
-			dur_format(
-			    left, sizeof(left), (uint64_t)(b[i].until - now));
-		snprintf(be, sizeof(be), "%s %s", b[i].backend, b[i].kind);
-		if (cli->mode == OUT_JSON) {
-			json_t *o = json_object();
-
-			jset(o, "type", json_string("ban"));
-			jset(o, "id", json_integer((json_int_t)b[i].id));
-			jset(o, "prefix", json_string(p));
-			jset(o, "state",
-			    json_string(net_ban_state_name(b[i].state)));
-			jset(o, "since", json_string(since));
-			jset(o, "until",
-			    b[i].until ? json_string(until) : json_null());
-			jset(o, "backend", jstr(b[i].backend));
-			jset(o, "kind", jstr(b[i].kind));
-			jset(o, "by", jstr(b[i].by));
-			jset(o, "reason", jstr(b[i].reason));
-			if (b[i].state != NET_BAN_ACTIVE) {
-				char ended[40];
-
-				time_iso(ended, sizeof(ended), b[i].ended);
-				jset(o, "ended", json_string(ended));
-				jset(o, "ended_by", jstr(b[i].ended_by));
-				if (b[i].note[0])
-					jset(o, "note", jstr(b[i].note));
-			}
-			json_line(stdout, o);
-		} else {
-			const char *cells[8] = {p,
-			    net_ban_state_name(b[i].state), since, until, left,
-			    be, b[i].by, b[i].reason};
-
-			table_row(&t, cells);
-		}
-	}
-	if (cli->mode != OUT_JSON) {
-		if (n == 0)
-			printf(all ? "no blocks recorded\n"
-			           : "nothing is blocked\n");
-		else
-			table_print(&t, stdout, cli->out.color);
-		table_release(&t);
-	}
-	free(b);
-	return EXIT_OK;
-}
-
 /* ---- restore ---------------------------------------------------------- */
 
 static int
@@ -633,13 +245,13 @@ net_restore(struct cli *cli, struct net_block_conf *bc)
 	char by[192];
 	int rc;
 
-	if ((rc = open_store(cli, &s)) != 0)
+	if ((rc = cmd_net_open_store(cli, &s)) != 0)
 		return rc;
 	if ((rc = allow_for_cli(cli, &allow)) != 0) {
 		store_close(&s);
 		return rc;
 	}
-	who_am_i(by, sizeof(by));
+	net_block_actor(by, sizeof(by), getuid(), getenv("SUDO_USER"));
 	bc->by = by;
 	bc->state_dir = cli->state_dir;
 	rc = net_block_restore(&s, &allow, bc, time(NULL), &st, &err);
@@ -704,26 +316,6 @@ net_restore(struct cli *cli, struct net_block_conf *bc)
 
 /* ---- dispatch --------------------------------------------------------- */
 
-/*
- * --for: "forever" (0), or a duration whose every number has its unit
- * ("90" alone could be seconds or minutes), 1 s to NET_BLOCK_MAX_SECS.
- */
-static int
-for_parse(const char *arg, uint64_t *secs)
-{
-	size_t n = strlen(arg);
-
-	if (strcmp(arg, "forever") == 0) {
-		*secs = 0;
-		return 0;
-	}
-	if (n == 0 || (arg[n - 1] >= '0' && arg[n - 1] <= '9') ||
-	    dur_parse(arg, n, secs) == -1 || *secs == 0 ||
-	    *secs > NET_BLOCK_MAX_SECS)
-		return -1;
-	return 0;
-}
-
 int
 cmd_net(struct cli *cli, int argc, char **argv)
 {
@@ -748,7 +340,7 @@ cmd_net(struct cli *cli, int argc, char **argv)
 	};
 	struct net_count_opts co = {0};
 	struct net_block_conf bc;
-	struct items it = {0};
+	struct net_addrlist it = {0};
 	struct err err = {0};
 	const char *sub, *from = NULL, *reason = NULL, *backend = NULL,
 	                 *type = NULL;
@@ -777,7 +369,7 @@ cmd_net(struct cli *cli, int argc, char **argv)
 			co.port = (int)v;
 			break;
 		case OPT_STATE:
-			if (parse_states(optarg, &co.states) == -1)
+			if (net_count_states_parse(optarg, &co.states) == -1)
 				return cli_usage_error(cli, "net",
 				    "--state: unknown state in '%s' (give "
 				    "ESTABLISHED, SYN_RECV, TIME_WAIT, ...)",
@@ -802,7 +394,7 @@ cmd_net(struct cli *cli, int argc, char **argv)
 			co.force_proc = 1;
 			break;
 		case OPT_FOR:
-			if (for_parse(optarg, &secs) == -1)
+			if (net_block_for_parse(optarg, &secs) == -1)
 				return cli_usage_error(cli, "net",
 				    "--for wants a duration with a unit, such "
 				    "as 90s, 1h or 7d, at most 3650d (about "
@@ -858,15 +450,15 @@ cmd_net(struct cli *cli, int argc, char **argv)
 		if (argc != 1)
 			return cli_usage_error(
 			    cli, "net conns", "takes no arguments");
-		return net_conns(cli, &co, (size_t)top);
+		return cmd_net_conns(cli, &co, (size_t)top);
 	}
 	if (strcmp(sub, "bans") == 0) {
 		if (argc != 1)
 			return cli_usage_error(
 			    cli, "net bans", "takes no arguments");
-		return net_bans(cli, all);
+		return cmd_net_bans(cli, all);
 	}
-	if (net_block_conf_load(&cli->conf, cli->state_dir, &bc, &err) == -1) {
+	if (net_block_conf_load(&bc, &cli->conf, cli->state_dir, &err) == -1) {
 		log_warnx("%s", err.msg);
 		return EXIT_CONFIG;
 	}
@@ -891,12 +483,16 @@ cmd_net(struct cli *cli, int argc, char **argv)
 		return cli_usage_error(
 		    cli, "net", "unknown subcommand '%s'", sub);
 	for (int i = 1; i < argc; i++)
-		if (items_add(&it, argv[i], strlen(argv[i]), NULL) == -1) {
-			free(it.v);
+		if (net_addrlist_add(&it, argv[i], strlen(argv[i]), NULL,
+		        bad_addr, NULL, &err) == -1) {
+			log_warnx("%s", err.msg);
+			net_addrlist_release(&it);
 			return EXIT_SOFTWARE;
 		}
-	if (from != NULL && items_from_file(&it, from) == -1) {
-		free(it.v);
+	if (from != NULL &&
+	    net_addrlist_read(&it, from, bad_addr, NULL, &err) == -1) {
+		log_warnx("%s", err.msg);
+		net_addrlist_release(&it);
 		return EXIT_NOINPUT;
 	}
 	if (it.bad > 0) {

@@ -4,13 +4,10 @@
  * top in batch mode).  ps --suspicious runs the suspicious-process checks
  * (rules/procrules.h) instead of listing.
  */
-#include <fnmatch.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/sysmacros.h>
 #include <time.h>
 
 #include "base/cur.h"
@@ -24,150 +21,8 @@
 #include "collect/meminfo.h"
 #include "collect/passwd.h"
 #include "collect/proc.h"
+#include "collect/procsel.h"
 #include "rules/procrules.h"
-
-#define MAX_FILTERS 16
-#define MAX_KEYS 8
-
-enum key {
-	K_PID,
-	K_PPID,
-	K_USER,
-	K_CPU,
-	K_MEM,
-	K_VSZ,
-	K_TIME,
-	K_START,
-	K_NAME,
-};
-
-static const struct {
-	const char *name;
-	enum key key;
-} keys[] = {
-    {"pid", K_PID},
-    {"ppid", K_PPID},
-    {"user", K_USER},
-    {"cpu", K_CPU},
-    {"pcpu", K_CPU},
-    {"%cpu", K_CPU},
-    {"mem", K_MEM},
-    {"pmem", K_MEM},
-    {"%mem", K_MEM},
-    {"rss", K_MEM},
-    {"vsz", K_VSZ},
-    {"time", K_TIME},
-    {"start", K_START},
-    {"name", K_NAME},
-    {"comm", K_NAME},
-};
-
-struct sortkey {
-	enum key key;
-	int desc;
-};
-
-static struct sortkey sort_by[MAX_KEYS];
-static size_t nsort;
-
-static int
-parse_sort(const char *s)
-{
-	nsort = 0;
-	while (*s) {
-		const char *e = strchr(s, ',');
-		size_t n = e ? (size_t)(e - s) : strlen(s);
-		int desc = 0, found = 0;
-
-		if (n > 0 && (*s == '-' || *s == '+')) {
-			desc = *s == '-';
-			s++;
-			n--;
-		}
-		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-			if (strlen(keys[i].name) == n &&
-			    strncasecmp(keys[i].name, s, n) == 0 &&
-			    nsort < MAX_KEYS) {
-				sort_by[nsort].key = keys[i].key;
-				sort_by[nsort++].desc = desc;
-				found = 1;
-				break;
-			}
-		if (!found)
-			return -1;
-		s = e ? e + 1 : s + n;
-	}
-	return nsort > 0 ? 0 : -1;
-}
-
-static int
-cmp_num(double a, double b)
-{
-	return a < b ? -1 : a > b ? 1 : 0;
-}
-
-static int
-cmp_proc(const void *x, const void *y)
-{
-	const struct proc *a = *(const struct proc *const *)x;
-	const struct proc *b = *(const struct proc *const *)y;
-
-	for (size_t i = 0; i < nsort; i++) {
-		int c = 0;
-
-		switch (sort_by[i].key) {
-		case K_PID:
-			c = cmp_num(a->pid, b->pid);
-			break;
-		case K_PPID:
-			c = cmp_num(a->ppid, b->ppid);
-			break;
-		case K_USER:
-			c = strcmp(a->user, b->user);
-			break;
-		case K_CPU:
-			c = cmp_num(a->cpu_pct, b->cpu_pct);
-			break;
-		case K_MEM:
-			c = cmp_num((double)a->rss_kb, (double)b->rss_kb);
-			break;
-		case K_VSZ:
-			c = cmp_num((double)a->vsz_kb, (double)b->vsz_kb);
-			break;
-		case K_TIME:
-			c = cmp_num(a->cpu_secs, b->cpu_secs);
-			break;
-		case K_START:
-			c = cmp_num(
-			    (double)a->start_ticks, (double)b->start_ticks);
-			break;
-		case K_NAME:
-			c = strcmp(a->comm, b->comm);
-			break;
-		}
-		if (c != 0)
-			return sort_by[i].desc ? -c : c;
-	}
-	return cmp_num(a->pid, b->pid);
-}
-
-/* ps's TTY column from stat's tty_nr. */
-static void
-tty_name(uint64_t nr, char *dst, size_t sz)
-{
-	unsigned maj = major((dev_t)nr), min = minor((dev_t)nr);
-
-	if (nr == 0)
-		snprintf(dst, sz, "?");
-	else if (maj >= 136 && maj <= 143)
-		snprintf(dst, sz, "pts/%u", (maj - 136) * 256 + min);
-	else if (maj == 4 && min < 64)
-		snprintf(dst, sz, "tty%u", min);
-	else if (maj == 4)
-		snprintf(dst, sz, "ttyS%u", min - 64);
-	else
-		snprintf(dst, sz, "%u,%u", maj, min);
-}
 
 static void
 stat_text(const struct proc *p, char *dst, size_t sz)
@@ -226,41 +81,6 @@ command_text(const struct proc *p, char *dst, size_t sz)
 		snprintf(dst, sz, "[%s]", p->comm);
 }
 
-/* ---- filters ---- */
-
-struct filter {
-	const char *users[MAX_FILTERS];
-	size_t nusers;
-	const char *names[MAX_FILTERS];
-	size_t nnames;
-};
-
-static int
-keep(const struct filter *fl, const struct proc *p)
-{
-	int ok = fl->nusers == 0;
-
-	for (size_t i = 0; i < fl->nusers && !ok; i++) {
-		uint64_t uid;
-
-		if (strcmp(fl->users[i], p->user) == 0 ||
-		    (str_u64(fl->users[i], &uid) == 0 && uid == p->euid))
-			ok = 1;
-	}
-	if (!ok)
-		return 0;
-	if (fl->nnames == 0)
-		return 1;
-	for (size_t i = 0; i < fl->nnames; i++) {
-		const char *b = strrchr(p->exe, '/');
-
-		if (fnmatch(fl->names[i], p->comm, 0) == 0 ||
-		    (b != NULL && fnmatch(fl->names[i], b + 1, 0) == 0))
-			return 1;
-	}
-	return 0;
-}
-
 /* ---- output ---- */
 
 static json_t *
@@ -269,7 +89,7 @@ proc_json(const struct proc *p, double mem_pct, int depth)
 	json_t *o = json_object();
 	char tty[32], st[8];
 
-	tty_name(p->tty_nr, tty, sizeof(tty));
+	proc_tty_name(p->tty_nr, tty, sizeof(tty));
 	stat_text(p, st, sizeof(st));
 	jset(o, "type", jstr("process"));
 	jset(o, "pid", json_integer(p->pid));
@@ -331,7 +151,7 @@ emit(struct lister *L, const struct proc *p, int depth)
 		snprintf(mem, sizeof(mem), "%.1f", m);
 	snprintf(vsz, sizeof(vsz), "%llu", (unsigned long long)p->vsz_kb);
 	snprintf(rss, sizeof(rss), "%llu", (unsigned long long)p->rss_kb);
-	tty_name(p->tty_nr, tty, sizeof(tty));
+	proc_tty_name(p->tty_nr, tty, sizeof(tty));
 	stat_text(p, st, sizeof(st));
 	start_text(p, start, sizeof(start));
 	time_text(p->cpu_secs, tm, sizeof(tm));
@@ -360,38 +180,9 @@ emit(struct lister *L, const struct proc *p, int depth)
 	}
 }
 
-/* ps axf's forest: children under their parent, in the sort order. */
-static void
-emit_tree(struct lister *L, const struct proc **v, size_t n, size_t at,
-    int depth, unsigned char *done)
-{
-	if (done[at] || depth > 200)
-		return;
-	done[at] = 1;
-	emit(L, v[at], depth);
-	for (size_t i = 0; i < n; i++)
-		if (!done[i] && v[i]->ppid == v[at]->pid)
-			emit_tree(L, v, n, i, depth + 1, done);
-}
-
-static const struct proc **
-select_procs(const struct proc_table *t, const struct filter *fl, size_t *n)
-{
-	const struct proc **v = calloc(t->n + 1, sizeof(*v));
-
-	*n = 0;
-	if (v == NULL)
-		return NULL;
-	for (size_t i = 0; i < t->n; i++)
-		if (keep(fl, &t->p[i]))
-			v[(*n)++] = &t->p[i];
-	qsort(v, *n, sizeof(*v), cmp_proc);
-	return v;
-}
-
 static void
 print_list(struct lister *L, const struct proc_table *t,
-    const struct filter *fl, int tree, size_t count)
+    const struct proc_sel *fl, int tree, size_t count)
 {
 	static const char *const ps_hdr[] = {"USER", "PID", "%CPU", "%MEM",
 	    "VSZ", "RSS", "TTY", "STAT", "START", "TIME", "COMMAND"};
@@ -400,7 +191,7 @@ print_list(struct lister *L, const struct proc_table *t,
 	const struct proc **v;
 	size_t n;
 
-	v = select_procs(t, fl, &n);
+	v = proc_select(t, fl, &n);
 	if (v == NULL)
 		return;
 	if (count > 0 && n > count)
@@ -410,22 +201,16 @@ print_list(struct lister *L, const struct proc_table *t,
 	else
 		table_init(&L->tab, 11, ps_hdr, "lrrrrrllrrl");
 	if (tree) {
-		unsigned char *done = calloc(n + 1, 1);
+		size_t *order = calloc(n + 1, sizeof(*order));
+		int *depth = calloc(n + 1, sizeof(*depth));
+		size_t placed = order != NULL && depth != NULL
+		    ? proc_forest(v, n, order, depth)
+		    : 0;
 
-		for (size_t i = 0; done != NULL && i < n; i++) {
-			int has_parent = 0;
-
-			for (size_t j = 0; j < n && !has_parent; j++)
-				if (j != i && v[j]->pid == v[i]->ppid)
-					has_parent = 1;
-			if (!has_parent)
-				emit_tree(L, v, n, i, 0, done);
-		}
-		/* cycles (a pid reused as its own ancestor): the rest */
-		for (size_t i = 0; done != NULL && i < n; i++)
-			if (!done[i])
-				emit_tree(L, v, n, i, 0, done);
-		free(done);
+		for (size_t i = 0; i < placed; i++)
+			emit(L, v[order[i]], depth[i]);
+		free(order);
+		free(depth);
 	} else
 		for (size_t i = 0; i < n; i++)
 			emit(L, v[i], -1);
@@ -528,7 +313,7 @@ cmd_ps(struct cli *cli, int argc, char **argv)
 	    {"no-hidden", no_argument, NULL, OPT_NOHIDDEN},
 	    {NULL, 0, NULL, 0},
 	};
-	struct filter fl = {0};
+	struct proc_sel fl = {0};
 	struct lister L = {0};
 	struct proc_table t;
 	struct uid_names names;
@@ -536,7 +321,6 @@ cmd_ps(struct cli *cli, int argc, char **argv)
 	struct err err = {0};
 	int c, tree = 0, susp = 0, no_hidden = 0, rc = EXIT_OK;
 
-	nsort = 0;
 	while ((c = getopt_long(
 	            argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		if (cli_common_opt(cli, c, optarg))
@@ -546,18 +330,18 @@ cmd_ps(struct cli *cli, int argc, char **argv)
 			ps_usage(stdout);
 			return EXIT_OK;
 		case OPT_SORT:
-			if (parse_sort(optarg) == -1)
+			if (proc_sel_sort(&fl, optarg) == -1)
 				return cli_usage_error(
 				    cli, "ps", "bad sort key in '%s'", optarg);
 			break;
 		case OPT_USER:
-			if (fl.nusers == MAX_FILTERS)
+			if (fl.nusers == PROC_SEL_MAX)
 				return cli_usage_error(
 				    cli, "ps", "too many --user");
 			fl.users[fl.nusers++] = optarg;
 			break;
 		case OPT_NAME:
-			if (fl.nnames == MAX_FILTERS)
+			if (fl.nnames == PROC_SEL_MAX)
 				return cli_usage_error(
 				    cli, "ps", "too many --name");
 			fl.names[fl.nnames++] = optarg;
@@ -581,8 +365,8 @@ cmd_ps(struct cli *cli, int argc, char **argv)
 		    cli, "ps", "unexpected argument '%s'", argv[optind]);
 	if (cli_conf(cli) == -1)
 		return EXIT_CONFIG;
-	if (nsort == 0)
-		parse_sort("pid");
+	if (fl.nsort == 0)
+		proc_sel_sort(&fl, "pid");
 	uid_names_init(&names, cli->root);
 	proc_table_init(&t);
 	if (read_table(cli, &t, &names) == -1) {
@@ -636,29 +420,12 @@ top_header(struct cli *cli, const struct proc_table *t)
 	struct meminfo mi;
 	struct mem_summary ms;
 	struct err err = {0};
-	unsigned run = 0, sleep = 0, stop = 0, zombie = 0;
+	struct proc_states ps;
 	time_t now = time(NULL);
 	struct tm tm;
 	char clock[16];
 
-	for (size_t i = 0; i < t->n; i++)
-		switch (t->p[i].state) {
-		case 'R':
-			run++;
-			break;
-		case 'S':
-		case 'D':
-		case 'I':
-			sleep++;
-			break;
-		case 'T':
-		case 't':
-			stop++;
-			break;
-		case 'Z':
-			zombie++;
-			break;
-		}
+	proc_states_count(t, &ps);
 	localtime_r(&now, &tm);
 	strftime(clock, sizeof(clock), "%H:%M:%S", &tm);
 	if (cli->mode == OUT_JSON) {
@@ -667,8 +434,8 @@ top_header(struct cli *cli, const struct proc_table *t)
 		jset(o, "type", jstr("sample"));
 		jset(o, "time", json_integer((json_int_t)now));
 		jset(o, "tasks", json_integer((json_int_t)t->n));
-		jset(o, "running", json_integer(run));
-		jset(o, "zombie", json_integer(zombie));
+		jset(o, "running", json_integer(ps.run));
+		jset(o, "zombie", json_integer(ps.zombie));
 		if (loadavg_read(cli->root, &la, &err) == 0) {
 			jset(o, "load1", json_real(la.avg1));
 			jset(o, "load5", json_real(la.avg5));
@@ -683,7 +450,7 @@ top_header(struct cli *cli, const struct proc_table *t)
 		    la.avg15);
 	printf("\nTasks: %zu total, %u running, %u sleeping, %u stopped, %u "
 	       "zombie\n",
-	    t->n, run, sleep, stop, zombie);
+	    t->n, ps.run, ps.sleep, ps.stop, ps.zombie);
 	if (meminfo_read(cli->root, &mi, &err) == 0) {
 		meminfo_summary(&mi, &ms);
 		printf("MiB Mem: %.1f total, %.1f free, %.1f used, %.1f "
@@ -713,7 +480,7 @@ cmd_top(struct cli *cli, int argc, char **argv)
 	    {"batch", no_argument, NULL, 'b'},
 	    {NULL, 0, NULL, 0},
 	};
-	struct filter fl = {0};
+	struct proc_sel fl = {0};
 	struct lister L = {0};
 	struct proc_table t0, t1;
 	struct uid_names names;
@@ -723,8 +490,7 @@ cmd_top(struct cli *cli, int argc, char **argv)
 	uint64_t iters = 1, count = 20, u;
 	int c, rc = EXIT_OK;
 
-	nsort = 0;
-	parse_sort("-cpu");
+	proc_sel_sort(&fl, "-cpu");
 	while ((c = getopt_long(argc, argv,
 	            CLI_COMMON_SHORTOPTS "bd:n:", longopts, NULL)) != -1) {
 		if (cli_common_opt(cli, c, optarg))
@@ -757,9 +523,9 @@ cmd_top(struct cli *cli, int argc, char **argv)
 			break;
 		case OPT_SORT:
 			if (strcmp(optarg, "cpu") == 0)
-				parse_sort("-cpu");
+				proc_sel_sort(&fl, "-cpu");
 			else if (strcmp(optarg, "mem") == 0)
-				parse_sort("-mem");
+				proc_sel_sort(&fl, "-mem");
 			else
 				return cli_usage_error(cli, "top",
 				    "--sort takes cpu or mem, not '%s'",
@@ -772,13 +538,13 @@ cmd_top(struct cli *cli, int argc, char **argv)
 			count = u;
 			break;
 		case OPT_USER:
-			if (fl.nusers == MAX_FILTERS)
+			if (fl.nusers == PROC_SEL_MAX)
 				return cli_usage_error(
 				    cli, "top", "too many --user");
 			fl.users[fl.nusers++] = optarg;
 			break;
 		case OPT_NAME:
-			if (fl.nnames == MAX_FILTERS)
+			if (fl.nnames == PROC_SEL_MAX)
 				return cli_usage_error(
 				    cli, "top", "too many --name");
 			fl.names[fl.nnames++] = optarg;

@@ -179,3 +179,13 @@ disk_rates(const struct disk_stat *before, const struct disk_stat *now,
 	if (out->util > 100.0)
 		out->util = 100.0;
 }
+
+int
+disk_stat_shown(const struct disk_stat *d, int all)
+{
+	if (all)
+		return 1;
+	if (d->whole == 0)
+		return 0;
+	return d->f[DS_RD_IOS] + d->f[DS_WR_IOS] + d->f[DS_DC_IOS] > 0;
+}

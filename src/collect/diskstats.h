@@ -72,6 +72,10 @@ int diskstats_parse(
  * ROOT/sys/block/NAME exists ('/' in NAME written '!'); when
  * ROOT/sys/block does not exist, whole is -1 for every device.
  */
+/* Whether iostat shows a device: whole disks that did some I/O (all:
+ * every device). */
+int disk_stat_shown(const struct disk_stat *d, int all);
+
 int diskstats_read(const char *root, struct diskstats *out, struct err *err);
 void diskstats_release(struct diskstats *ds);
 /* The device named name in ds, or NULL. */

@@ -1,7 +1,7 @@
 /*
  * pid_bpf.h - the brute-force PID sweep of the hidden-process scan, done
  * inside the kernel: a small BPF program (BPF_PROG_TYPE_SYSCALL, on a
- * recent kernel: 6.18 here; older ones refuse it) counts through a range of
+ * recent kernel; older ones refuse it) counts through a range of
  * PIDs with the open-coded number iterator and asks the kernel's PID table
  * for each one
  * (bpf_task_from_pid: the lookup that kill(2) makes), marking in a shared

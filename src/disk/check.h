@@ -1,8 +1,8 @@
 /*
  * check.h - the disk part of "sakimori check": on every run a usage sample
  * of each filesystem goes into the state database and the trend gives
- * "filesystem X full in N days" (check fs-full-forecast); with daily (the
- * once-a-day cron run the seed asks for) also the kernel-log disk errors
+ * "filesystem X full in N days" (check fs-full-forecast); with daily (a
+ * once-a-day run from cron) also the kernel-log disk errors
  * not reported by the previous daily run (check disk-errors) and each
  * mounted filesystem's recorded error state (check fs-errors).
  */

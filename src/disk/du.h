@@ -1,6 +1,6 @@
 /*
- * du.h - the largest directories and files under a path (S3: the
- * admin's "du | sort -n | tail"), walked by a pool of threads.
+ * du.h - the largest directories and files under a path (what an admin
+ * gets from "du | sort -n | tail"), walked by a pool of threads.
  *
  * Sizes are allocated (st_blocks * 512, as du) and apparent (st_size, as
  * du --apparent-size); a directory's size is its own plus everything

@@ -269,3 +269,19 @@ disk_fs_report(const struct disk_fslist *l, time_t now, struct report *r)
 		}
 	}
 }
+
+const char *
+disk_fs_device_check(const char *path, struct disk_fslist *l, struct report *r)
+{
+	size_t n = l->n;
+	const char *why = "out of memory";
+
+	disk_fs_device(path, l);
+	if (l->n > n) {
+		if (l->fs[n].have_sb)
+			return NULL;
+		why = l->fs[n].note;
+	}
+	report_add(r, SEV_UNKNOWN, "fs-errors", path, "%s", why);
+	return why;
+}

@@ -1,5 +1,5 @@
 /*
- * fsstate.h - the recorded error state of each local filesystem (S6):
+ * fsstate.h - the recorded error state of each local filesystem:
  * for ext2/3/4 the superblock read read-only from the block device
  * (extsb.h); for btrfs the per-device error counters in /sys; for other
  * types what the kernel exposes, or that nothing is.  sakimori never
@@ -45,6 +45,13 @@ void disk_fs_mounted(
     const char *root, const struct mounts *ms, struct disk_fslist *l);
 /* Adds the block device or image file at path (any type) to l. */
 void disk_fs_device(const char *path, struct disk_fslist *l);
+/*
+ * disk_fs_device, and when its superblock could not be read an UNKNOWN
+ * "fs-errors" finding in r for path (sakimori could not look) with the
+ * note as message.  NULL, or that note when it could not look.
+ */
+const char *disk_fs_device_check(
+    const char *path, struct disk_fslist *l, struct report *r);
 void disk_fslist_release(struct disk_fslist *l);
 
 /*

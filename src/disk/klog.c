@@ -43,7 +43,7 @@ struct kpattern {
  * decides its class, so the specific ones come before the general.
  */
 static const struct kpattern patterns[] = {
-    /* FreeBSD ata(4), the seed's example, and older wd/ad/da drivers. */
+    /* FreeBSD ata(4) and older wd/ad/da drivers. */
     {"freebsd.hard_error", DK_MEDIUM_ERROR,
         "\\b((?:a?da|ad|wd)\\d+\\w*): HARD (READ|WRITE) ERROR(?: blk# "
         "?(\\d+))?",

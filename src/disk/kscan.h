@@ -4,7 +4,7 @@
  * its disk, model and mount points through /sys and /proc/self/mounts
  * (under a root prefix), and keeps per disk the number of errors by class
  * and the first and last time seen.  disk_kscan_report turns that into
- * CRITICAL findings with the seed's advice.
+ * CRITICAL findings with the advice to back up and replace the disk.
  *
  * The same error often reaches several sources (the ring buffer, the
  * journal, kern.log): a source read first "covers" the time from its

@@ -1,5 +1,5 @@
 /*
- * inventory.h - the server table (S17): the facts of one host, collected
+ * inventory.h - the server table: the facts of one host, collected
  * from the kernel and the package database, never by running commands.
  *
  * inv_collect fills a struct inventory; inv_to_json/inv_from_json give its

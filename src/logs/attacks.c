@@ -77,21 +77,21 @@ rules_from_conf(const struct logs_opts *o, struct attack_ruleset *rs)
 
 	if (o->conf == NULL ||
 	    (blk = conf_check(o->conf, "web-attack", NULL)) == NULL) {
-		rules_set_paranoia(rs, 1);
+		ruleset_set_paranoia(rs, 1);
 		return 0;
 	}
 	if ((n = conf_find(blk, "rules")) != NULL)
 		for (size_t i = 0; i < n->nvals; i++)
-			if (rules_load_path(rs, n->vals[i].str, &err) == -1) {
+			if (ruleset_load_path(rs, n->vals[i].str, &err) == -1) {
 				snprintf(errbuf, sizeof(errbuf), "%s", err.msg);
 				return -1;
 			}
 	lvl = conf_num(blk, "paranoia", 1);
-	rules_set_paranoia(rs, lvl < 1 ? 1 : lvl > 4 ? 4 : (int)lvl);
+	ruleset_set_paranoia(rs, lvl < 1 ? 1 : lvl > 4 ? 4 : (int)lvl);
 	if ((n = conf_find(blk, "disable-rules")) != NULL)
 		for (size_t i = 0; i < n->nvals; i++) {
 			struct attack_rule *r =
-			    rules_find(rs, (uint32_t)n->vals[i].num);
+			    ruleset_find(rs, (uint32_t)n->vals[i].num);
 
 			if (r != NULL)
 				r->disabled = 1;
@@ -145,8 +145,8 @@ attacks_create(const struct logs_opts *opts, const char **errmsg)
 	if (a == NULL)
 		return NULL;
 	a->opts = opts;
-	rules_init(&rs);
-	if (rules_load_path(&rs, rules_base(opts), &err) == -1) {
+	ruleset_init(&rs);
+	if (ruleset_load_path(&rs, rules_base(opts), &err) == -1) {
 		snprintf(errbuf, sizeof(errbuf), "%s", err.msg);
 		goto fail;
 	}
@@ -177,7 +177,7 @@ attacks_create(const struct logs_opts *opts, const char **errmsg)
 	inc_init(&a->inc, &ic);
 	return a;
 fail:
-	rules_release(&rs);
+	ruleset_release(&rs);
 	free(a);
 	*errmsg = errbuf;
 	return NULL;
@@ -349,8 +349,7 @@ attacks_record(void *st, const struct logs_rec *rec, struct report *r)
 	if (res.nhits > 0 && res.sev >= ASEV_HIGH) {
 		const struct attack_rule *top =
 		    attack_rule_of(&a->engine, &res.hit[res.top]);
-		struct finding *f = report_add(r,
-		    res.sev == ASEV_CRITICAL ? SEV_CRITICAL : SEV_WARNING,
+		struct finding *f = report_add(r, attack_sev_finding(res.sev),
 		    "web-attack", client, "%s (rule %u) from %s", top->cls,
 		    top->id, client);
 
@@ -504,11 +503,9 @@ attacks_finish(void *st, struct report *r, const struct out *o)
 		struct finding *f;
 		char cls[512];
 
-		if (inc->succeeded || inc->worst == ASEV_CRITICAL)
-			sev = SEV_CRITICAL;
-		else if (inc->worst >= ASEV_MEDIUM)
-			sev = SEV_WARNING;
-		else
+		sev = inc->succeeded ? SEV_CRITICAL
+		                     : attack_sev_finding(inc->worst);
+		if (sev == SEV_OK)
 			continue;
 		if (a->opts->follow)
 			continue; /* reported live */

@@ -1,7 +1,7 @@
 /*
  * stats.c - web statistics: hits per day with page hits (html and the
  * other configured page types, query removed) apart from all requests --
- * the seed's `grep 10/Oct access_log | grep html | wc -l` -- status codes,
+ * an admin's `grep 10/Oct access_log | grep html | wc -l` -- status codes,
  * bytes, top clients, pages, referrers, user agents, virtual hosts and
  * 404s.  Every top list is a bounded top-k.
  */

@@ -1,6 +1,6 @@
 /*
- * mail_procs.h - the number of MTA processes in a process table (the
- * seed's admin graphs sendmail's processes: a spam run makes it fork).
+ * mail_procs.h - the number of MTA processes in a process table (worth
+ * graphing: a spam run makes sendmail or postfix fork).
  * Pure: counts what collect/proc.h read.
  */
 #ifndef MAIL_MAIL_PROCS_H

@@ -421,3 +421,30 @@ net_count_top(const struct hmap *m, size_t max, struct net_count_row **rows)
 	*rows = t.rows;
 	return t.n;
 }
+
+int
+net_count_states_parse(const char *list, uint32_t *mask)
+{
+	const char *p = list;
+
+	while (*p != '\0') {
+		const char *comma = strchr(p, ',');
+		size_t len = comma != NULL ? (size_t)(comma - p) : strlen(p);
+		char name[32];
+		int st;
+
+		if (len == 0 || len >= sizeof(name))
+			return -1;
+		memcpy(name, p, len);
+		name[len] = '\0';
+		if ((st = sock_state_parse(name)) < 0)
+			return -1;
+		*mask |= SOCK_STATE_BIT(st);
+		if (st == SOCK_SYN_RECV)
+			*mask |= SOCK_STATE_BIT(SOCK_NEW_SYN_RECV);
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}

@@ -76,6 +76,13 @@ int net_count_collect(const struct net_count_opts *o, const char *root,
     struct net_counts *c, struct err *err);
 
 /*
+ * Adds the states of a comma-separated list of names ("ESTABLISHED,
+ * SYN_RECV", as sock_state_parse knows them) to *mask; SYN_RECV also
+ * means NEW_SYN_RECV.  0, or -1 for an unknown or empty name.
+ */
+int net_count_states_parse(const char *list, uint32_t *mask);
+
+/*
  * Counts one socket (what net_count_collect does for each); listening
  * must already be known for per-port counts.  0 or -1 (ENOMEM).
  */

@@ -15,7 +15,7 @@
 #include "conf/conf.h"
 #include "net/addr.h"
 #include "net/block.h"
-#include "net/blockconf.h"
+#include "net/settings.h"
 
 #define FLOOD_ACT_MAX 64
 

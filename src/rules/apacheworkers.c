@@ -1,5 +1,5 @@
 /*
- * apacheworkers.c - the seed's S12, "ps axu | grep httpd | wc -l" against
+ * apacheworkers.c - an admin's "ps axu | grep httpd | wc -l" against
  * MaxClients: for every running Apache (a master process: apache2 or
  * httpd whose parent is not one), its children are counted against the
  * limit its own configuration gives (-f / -d / -D from its command line,

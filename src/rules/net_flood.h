@@ -1,5 +1,5 @@
 /*
- * net_flood.h - the connection-flood checks of "sakimori check" (S13):
+ * net_flood.h - the connection-flood checks of "sakimori check":
  *
  *   conn-flood      one remote address holding more than warn/crit
  *                   connections to one local service port (a port
@@ -7,8 +7,8 @@
  *   conn-flood-prefix  the same for one remote prefix (/24, /64 or as
  *                   set net-prefix-v4/v6 says)
  *   syn-flood       sockets in SYN_RECV above warn/crit (a SYN surge)
- *   web-conn-share  the seed's case: web-server workers (apache2, httpd)
- *                   near their limit (key "workers", percent of the
+ *   web-conn-share  a slow-connection attack: web-server workers
+ *                   (apache2, httpd) near their limit (key "workers", percent of the
  *                   process-count limit, default 80) while one address
  *                   holds more than warn/crit percent of the connections
  *                   to the web ports (key "ports", default 80 and 443)

@@ -1,7 +1,7 @@
 /*
- * procrules.h - the process checks: suspicious processes (S1, S18),
- * stuck interpreters and CGI with the optional kill action (S11), and the
- * Apache process count against the configured limit (S12).
+ * procrules.h - the process checks: suspicious processes, stuck
+ * interpreters and CGI with the optional kill action, and the Apache
+ * process count against the configured limit.
  *
  * Each reads a process table (collect/proc.h, read with PROC_READ_ALL)
  * and the configuration, and adds findings to a report.  check ids:

@@ -1,5 +1,5 @@
 /*
- * stuckcgi.c - the seed's S11: the Perl CGI that eats the CPU.  An
+ * stuckcgi.c - the Perl CGI that eats the CPU.  An
  * interpreter (perl, python, php, ruby, a shell, ...) that the web server
  * started (an ancestor is the server, or it runs as the web user) or whose
  * script lies in a CGI directory, and that has run longer than the

@@ -1,6 +1,6 @@
 /*
- * suspicious.c - processes that look like worms, backdoors and sniffers
- * (the seed's S1 and S18), from the kernel's own tables: the executable
+ * suspicious.c - processes that look like worms, backdoors and sniffers,
+ * from the kernel's own tables: the executable
  * (deleted, replaced, in a temporary directory, writable by everyone), a
  * command name that is not the program's, listening and raw/packet
  * sockets of programs not on an allow list, promiscuous interfaces, and

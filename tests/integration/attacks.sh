@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# attacks.sh - "sakimori logs attacks": the seed's IIS Unicode request in
+# attacks.sh - "sakimori logs attacks": the IIS Unicode attack request in
 # Apache combined and IIS W3C logs (flagged, incident successful), benign
 # look-alikes not flagged, bad input survived, rate rules, the JSON
 # objects, the compiled-rules cache and rule overrides from the
@@ -16,7 +16,7 @@ jq_ok() { printf '%s\n' "$OUT" | jq -e -s "$1" >/dev/null; }
 for f in seed-combined.log seed-iis-w3c.log; do
 	run "$SAKIMORI" --json logs attacks "$A/$f"
 	check_eq "$f: exit 2 (critical)" 2 "$RC"
-	check "$f: the seed's request is IIS Unicode traversal with command execution" \
+	check "$f: the IIS Unicode request is IIS Unicode traversal with command execution" \
 	    jq_ok 'map(select(.type=="attack.request" and (.request|test("^/scripts/\\.\\.(%c0%af)?\\.\\./winnt/system32/cmd\\.exe\\?/c\\+dir$")))) | length > 0 and all(.classes|index("iis-unicode") and index("command-exec"))'
 	check "$f: a 200 on it marks the incident successful, on an executable" \
 	    jq_ok 'map(select(.type=="attack.incident" and .source=="203.0.113.5")) | .[0] | .succeeded and .succeeded_executable and .severity=="critical"'
@@ -130,5 +130,11 @@ printf 'id: 1\nclass: x\npattern: (unclosed\n' > "$TMP/broken.rules"
 run "$SAKIMORI" logs attacks --rules "$TMP/broken.rules" "$A/benign.log"
 check "a broken rule: usage error" [ "$RC" -ne 0 ]
 check_match "a broken rule names file and rule" "broken.rules:1: rule 1" "$ERR"
+# a misspelled anomaly name would never fire: refused at load
+printf 'id: 2\nclass: x\nanomaly: crfl\n' > "$TMP/typo.rules"
+run "$SAKIMORI" logs attacks --rules "$TMP/typo.rules" "$A/benign.log"
+check "a misspelled anomaly: error" [ "$RC" -ne 0 ]
+check_match "a misspelled anomaly names file and line" \
+    "typo.rules:3: unknown anomaly 'crfl'" "$ERR"
 
 done_testing

@@ -12,7 +12,7 @@ sdb=$(printf '%s\n' "$OUT" | grep '"type":"finding"' | jq -c 'select(.subject=="
 check_eq "sdb: 8 errors" 8 "$(printf '%s' "$sdb" | jq -r .evidence.count)"
 check_eq "sdb: first seen" "2026-11-22T05:00:00" "$(printf '%s' "$sdb" | jq -r .evidence.first | cut -c1-19)"
 check_match "sdb: by class" "io-error 5, medium-error 3" "$(printf '%s' "$sdb" | jq -r .evidence.classes)"
-check_match "the seed's advice" "may fail within days.*back up.*replace.*RAID1" "$(printf '%s' "$sdb" | jq -r .message)"
+check_match "the back-up-and-replace advice" "may fail within days.*back up.*replace.*RAID1" "$(printf '%s' "$sdb" | jq -r .message)"
 check_eq "64 error lines in all" 64 "$(printf '%s\n' "$OUT" | jq -r 'select(.type=="kernel-scan").errors')"
 check_eq "the sshd line is not the kernel's" "" "$(printf '%s\n' "$OUT" | jq -r 'select(.subject=="sda").evidence.sectors' | grep -w 42)"
 

@@ -65,7 +65,7 @@ run F check --json
 check_eq "untouched tree, JSON: no change objects" "" \
 	"$(printf '%s\n' "$OUT" | jq -r 'select(.type == "change") | .path')"
 
-# A read-only copy of the baseline (the seed's floppy) is used as it is.
+# A read-only copy of the baseline (kept on read-only media) is used as it is.
 mkdir -p "$TMP/media" "$TMP/ro"
 run F export "$TMP/media"
 check_eq "export exits 0" 0 "$RC"
@@ -166,7 +166,7 @@ mv "$TMP/prog2.new" "$T/usr/bin/prog2"          # replaced, same size
 ln "$T/etc/data" "$T/etc/data.hardlink"         # a hard link
 ln -sfn owned "$T/etc/link"                     # symlink retargeted
 rm "$T/etc/gone"                                # removed
-cp /bin/true "$W/sh.exe" && chmod 644 "$W/sh.exe" # the seed's sh.exe
+cp /bin/true "$W/sh.exe" && chmod 644 "$W/sh.exe" # the IIS attack's copy of cmd.exe
 echo "<html>hacked</html>" > "$W/index.html"    # defacement
 echo "y" > "$T/etc/$weird"
 capok=

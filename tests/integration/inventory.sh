@@ -68,7 +68,7 @@ check "CPU count and memory are filled" jqok '.cpu.count >= 1 and .memory_kb > 0
 check "the root filesystem is listed" jqok 'any(.filesystems[]; .mount == "/")' "$TMP/inv.json"
 
 run "$SAKIMORI" inventory --no-save
-check_match "table: the seed's columns" "^HOST +IP +LOCATION +OS +VERSION +SERVICE +VERSION" "$OUT"
+check_match "table: the notebook's columns" "^HOST +IP +LOCATION +OS +VERSION +SERVICE +VERSION" "$OUT"
 check_match "table: Apache with its version and port" "Apache +2\.4\.[0-9]+ .*$AP/tcp" "$OUT"
 check_match "table: the host name on the first row" "^$(hostname) " "$(printf '%s\n' "$OUT" | sed -n 2p)"
 run "$SAKIMORI" inventory --no-save --format csv

@@ -96,7 +96,7 @@ for _ in $(seq 50); do
 done
 check_eq "...once" 1 "$(grep -c '"check":"logs.flood"' "$TMP/follow.out")"
 
-# Attacks are part of follow by default: the seed's request, live.
+# Attacks are part of follow by default: the IIS Unicode request, live.
 echo '10.9.9.9 - - [10/Oct/2004:12:00:00 +0000] "GET /scripts/..%c0%af../winnt/system32/cmd.exe?/c+dir HTTP/1.0" 200 1234 "-" "-"' >> "$D/app.log"
 check "an attack line is read" wait_lines 131
 for _ in $(seq 50); do

@@ -3,7 +3,7 @@
 # equal what awk computes over the same generated log; bad input (NUL,
 # invalid UTF-8, CRLF, a 10 MB line, unbalanced quotes, no final newline,
 # an empty file, a directory) is counted, never a crash; broken links and
-# floods (the seed's "panic: POPSTACK"); --since/--until; .gz; LogFormat;
+# floods (Apache's "panic: POPSTACK"); --since/--until; .gz; LogFormat;
 # every line of the labelled corpus is a record or counted with its number.
 . "$(dirname "$0")/lib.sh"
 command -v jq >/dev/null || skip_all "jq not installed"
@@ -59,8 +59,8 @@ check_eq "counts are exact below the bound" 0 \
 check_eq "bytes equal awk's" \
     "$(awk '$10 != "-" { s += $10 } END { printf "%d", s }' "$TMP/a.log")" \
     "$(jq -r 'select(.type == "stats.summary") | .bytes' "$TMP/stats.json")"
-# The seed's question: grep 01/Oct | grep html | wc -l.
-check_eq "the seed's grep for one day" \
+# An admin's question: grep 01/Oct | grep html | wc -l.
+check_eq "page hits of one day = grep | grep html | wc -l" \
     "$(grep 01/Oct "$TMP/a.log" | awk '{ p = $7; sub(/\?.*/, "", p) } p ~ /\.html$/' | wc -l)" \
     "$("$SAKIMORI" logs stats --json --page-types html "$TMP/a.log" |
         jq -r 'select(.type == "stats.day" and .date == "2024-10-01") | .page_hits')"
@@ -131,7 +131,7 @@ check_match "a directory: a clear message" "dir.log.*Is a directory" "$ERR"
 run "$SAKIMORI" logs scan "$TMP/none.log"
 check_eq "a missing file: exit 66" 66 "$RC"
 
-# ---- broken links and floods (the seed's error_log) ----
+# ---- broken links and floods (an error_log) ----
 {
 	for i in $(seq 1 12); do
 		echo "[Sun Oct 10 12:00:$(printf %02d "$i") 2004] [error] [client 10.0.0.$i] File does not exist: /var/www/html/img/gone.png, referer: http://www.example.com/index.html"

@@ -3,7 +3,7 @@
 # connections in network namespaces of the test's own: one address holding
 # many connections to a local service (conn-flood, conn-flood-prefix), a
 # SYN_RECV surge (SYNs from a peer namespace whose SYN-ACKs are dropped
-# there, so the handshakes stay half-open), and the seed's combination
+# there, so the handshakes stay half-open), and the slow-connection attack
 # (web-server workers near their limit while one address holds most of
 # the web connections: 125 processes named apache2, plus any apache2 the
 # machine runs, and a port-80 listener, against the process-count
@@ -111,7 +111,7 @@ check_eq "a misspelt action is a configuration error, not a silent no" 78 "$RC"
 check_match "and the error names its line and the choices" "bad.conf:2: 'action' wants block or none, not 'blok'" "$ERR"
 "$SAKIMORI" net unblock 10.8.0.2 > /dev/null
 
-# --- the seed's case: apache2 workers near the limit, one address with
+# --- slow connections: apache2 workers near the limit, one address with
 #     most of the web connections ---
 cp /bin/sleep "$TMP/apache2"
 for i in $(seq 1 125); do "$TMP/apache2" 40 > /dev/null 2>&1 & done

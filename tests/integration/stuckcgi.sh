@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
-# stuckcgi.sh - the seed's S11 and S12 with a real Apache: a Perl CGI that
-# loops forever (and ignores SIGTERM) under Debian's apache2 on a loopback
-# port is reported by "sakimori check" once it has run longer than the
-# configured time; with --kill it is stopped (SIGTERM, then SIGKILL after
-# the grace period), the owner of the script gets a mail (recorded by
-# fake-sendmail) and the audit log has the entry.  The same instance,
-# configured for 2 workers, is reported by apache-workers against the
-# limit in its own configuration; with mod_cgid (prefork and event) and a
-# piped logger, apache-workers counts what the instance's server-status
-# counts, as root and as nobody.
+# stuckcgi.sh - stuck CGI and the Apache worker count with a real Apache:
+# a Perl CGI that loops forever (and ignores SIGTERM) under Debian's
+# apache2 on a loopback port is reported by "sakimori check" once it has
+# run longer than the configured time; with --kill it is stopped (SIGTERM,
+# then SIGKILL after the grace period), the owner of the script gets a
+# mail (recorded by fake-sendmail) and the audit log has the entry.  The
+# same instance, configured for 2 workers, is reported by apache-workers
+# against the limit in its own configuration; with mod_cgid (prefork and
+# event) and a piped logger, apache-workers counts what the instance's
+# server-status counts, as root and as nobody.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-servers.sh"
 [ -x /usr/sbin/apache2 ] || skip_all "apache2 is not installed"

@@ -1,6 +1,6 @@
 /*
  * test_attack.c - the normaliser, the rule loader and the signature engine
- * with the shipped rules: the seed's IIS Unicode request, benign
+ * with the shipped rules: the IIS Unicode attack request, benign
  * look-alikes, bad input, and recall / false positives per class family
  * on the OWASP CRS regression requests (tests/fixtures/attacks/).
  */
@@ -11,12 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "attack/attack.h"
 #include "attack/normalise.h"
-#include "attack/rules.h"
+#include "attack/ruleset.h"
 #include "base/fileio.h"
 #include "base/strbuf.h"
 
@@ -31,16 +32,16 @@ engine_load(struct attack_engine *e, int paranoia)
 	struct attack_ruleset rs;
 	struct err err = {0};
 
-	rules_init(&rs);
-	if (rules_load_path(&rs, RULES_DIR, &err) == -1) {
+	ruleset_init(&rs);
+	if (ruleset_load_path(&rs, RULES_DIR, &err) == -1) {
 		fprintf(stderr, "%s\n", err.msg);
-		rules_release(&rs);
+		ruleset_release(&rs);
 		return -1;
 	}
-	rules_set_paranoia(&rs, paranoia);
+	ruleset_set_paranoia(&rs, paranoia);
 	if (attack_engine_init(e, &rs, NULL, &err) == -1) {
 		fprintf(stderr, "%s\n", err.msg);
-		rules_release(&rs);
+		ruleset_release(&rs);
 		return -1;
 	}
 	return 0;
@@ -224,7 +225,7 @@ shell_form_drops_quoting(void **state)
 /* ---- rule files ---- */
 
 static void
-rules_parse_and_override(void **state)
+ruleset_parse_and_override(void **state)
 {
 	struct attack_ruleset rs;
 	struct err err = {0};
@@ -240,46 +241,108 @@ rules_parse_and_override(void **state)
 	const char noid[] = "class: x\npattern: e\n\n";
 
 	(void)state;
-	rules_init(&rs);
-	assert_int_equal(rules_parse(&rs, "a", a, strlen(a), &err), 0);
+	ruleset_init(&rs);
+	assert_int_equal(ruleset_parse(&rs, "a", a, strlen(a), &err), 0);
 	assert_int_equal(rs.n, 2);
 	assert_int_equal(rs.r[0].fields, 1u << AF_UA);
 	assert_int_equal(rs.r[0].sev, ASEV_HIGH);
-	assert_string_equal(rs.r[1].anomaly, "crlf");
-	assert_int_equal(rules_parse(&rs, "b", b, strlen(b), &err), 0);
+	assert_int_equal(rs.r[1].anomaly, ANOM_CRLF);
+	assert_string_equal(attack_anomaly_name(rs.r[1].anomaly), "crlf");
+	assert_int_equal(ruleset_parse(&rs, "b", b, strlen(b), &err), 0);
 	assert_int_equal(rs.n, 2);
-	assert_string_equal(rules_find(&rs, 7)->cls, "z");
-	assert_string_equal(rules_find(&rs, 7)->pattern, "qux");
-	assert_int_equal(rules_parse(&rs, "bad", bad, strlen(bad), &err), -1);
+	assert_string_equal(ruleset_find(&rs, 7)->cls, "z");
+	assert_string_equal(ruleset_find(&rs, 7)->pattern, "qux");
+	assert_int_equal(ruleset_parse(&rs, "bad", bad, strlen(bad), &err), -1);
 	assert_non_null(strstr(err.msg, "bad:3"));
-	rules_release(&rs);
+	ruleset_release(&rs);
 
 	/* paranoia: rules above the configured level are switched off */
-	rules_init(&rs);
-	assert_int_equal(rules_parse(&rs, "p", para, strlen(para), &err), 0);
-	assert_int_equal(rules_find(&rs, 10)->paranoia, 1);
-	assert_int_equal(rules_find(&rs, 11)->paranoia, 3);
-	rules_set_paranoia(&rs, 2);
-	assert_false(rules_find(&rs, 10)->disabled);
-	assert_true(rules_find(&rs, 11)->disabled);
+	ruleset_init(&rs);
+	assert_int_equal(ruleset_parse(&rs, "p", para, strlen(para), &err), 0);
+	assert_int_equal(ruleset_find(&rs, 10)->paranoia, 1);
+	assert_int_equal(ruleset_find(&rs, 11)->paranoia, 3);
+	ruleset_set_paranoia(&rs, 2);
+	assert_false(ruleset_find(&rs, 10)->disabled);
+	assert_true(ruleset_find(&rs, 11)->disabled);
 	assert_int_equal(
-	    rules_parse(&rs, "p5", para5, strlen(para5), &err), -1);
+	    ruleset_parse(&rs, "p5", para5, strlen(para5), &err), -1);
 	assert_non_null(strstr(err.msg, "paranoia"));
-	rules_release(&rs);
+	ruleset_release(&rs);
 
 	/* a stanza with both a pattern and an anomaly is refused; one that
 	 * ends incomplete (no id) frees its pattern (fuzz_rules found the
 	 * leak; the ASan run of this test fails without the fix) */
-	rules_init(&rs);
+	ruleset_init(&rs);
 	assert_int_equal(
-	    rules_parse(&rs, "both", both, strlen(both), &err), -1);
+	    ruleset_parse(&rs, "both", both, strlen(both), &err), -1);
 	assert_non_null(strstr(err.msg, "pattern or an anomaly"));
 	assert_int_equal(rs.n, 0);
 	assert_int_equal(
-	    rules_parse(&rs, "noid", noid, strlen(noid), &err), -1);
+	    ruleset_parse(&rs, "noid", noid, strlen(noid), &err), -1);
 	assert_non_null(strstr(err.msg, "without an id"));
 	assert_int_equal(rs.n, 0);
-	rules_release(&rs);
+	ruleset_release(&rs);
+}
+
+/*
+ * A misspelled "anomaly:" name would load and never fire: it is a load
+ * error naming the file and line, and no rule of that stanza is kept.
+ */
+static void
+misspelled_anomaly_fails_to_load(void **state)
+{
+	struct attack_ruleset rs;
+	struct err err = {0};
+	char dir[] = "/tmp/test_attack.XXXXXX", path[64];
+	const char text[] = "id: 20\nclass: x\nanomaly: crlf\n\n"
+	                    "# typo\nid: 21\nclass: traversal\n"
+	                    "anomaly: unicode-travesal\n";
+	FILE *fp;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/typo.rules", dir);
+	assert_non_null(fp = fopen(path, "w"));
+	assert_int_equal(fwrite(text, 1, strlen(text), fp), strlen(text));
+	assert_int_equal(fclose(fp), 0);
+
+	ruleset_init(&rs);
+	assert_int_equal(ruleset_load_path(&rs, dir, &err), -1);
+	char want[96];
+
+	snprintf(want, sizeof(want), "%s:8: unknown anomaly 'unicode-travesal'",
+	    path);
+	assert_string_equal(err.msg, want);
+	assert_null(ruleset_find(&rs, 21));
+	assert_non_null(ruleset_find(&rs, 20));
+	ruleset_release(&rs);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(dir), 0);
+
+	/* every name attack.h lists is known */
+	for (int a = ANOM_NONE + 1; a < ANOM_N; a++) {
+		char one[96];
+
+		snprintf(one, sizeof(one), "id: 1\nclass: x\nanomaly: %s\n",
+		    attack_anomaly_name((enum attack_anomaly)a));
+		ruleset_init(&rs);
+		assert_int_equal(
+		    ruleset_parse(&rs, "one", one, strlen(one), &err), 0);
+		assert_int_equal(rs.r[0].anomaly, a);
+		ruleset_release(&rs);
+	}
+}
+
+/* The five attack levels on the program's one finding scale. */
+static void
+attack_sev_maps_onto_findings(void **state)
+{
+	(void)state;
+	assert_int_equal(attack_sev_finding(ASEV_CRITICAL), SEV_CRITICAL);
+	assert_int_equal(attack_sev_finding(ASEV_HIGH), SEV_WARNING);
+	assert_int_equal(attack_sev_finding(ASEV_MEDIUM), SEV_WARNING);
+	assert_int_equal(attack_sev_finding(ASEV_LOW), SEV_OK);
+	assert_int_equal(attack_sev_finding(ASEV_INFO), SEV_OK);
 }
 
 static void
@@ -291,14 +354,14 @@ bad_pattern_names_the_rule(void **state)
 	const char a[] = "id: 42\nclass: x\npattern: (unclosed\n";
 
 	(void)state;
-	rules_init(&rs);
-	assert_int_equal(rules_parse(&rs, "f.rules", a, strlen(a), &err), 0);
+	ruleset_init(&rs);
+	assert_int_equal(ruleset_parse(&rs, "f.rules", a, strlen(a), &err), 0);
 	assert_int_equal(attack_engine_init(&e, &rs, NULL, &err), -1);
 	assert_non_null(strstr(err.msg, "rule 42"));
-	rules_release(&rs);
+	ruleset_release(&rs);
 }
 
-/* ---- the seed's request ---- */
+/* ---- the IIS Unicode attack request ---- */
 
 static void
 seed_iis_unicode_request(void **state)
@@ -538,15 +601,15 @@ status_rules(void **state)
 	const char *uri = "/cgi-bin/tools/tools.pl";
 
 	(void)state;
-	rules_init(&rs);
-	assert_int_equal(rules_parse(&rs, "a", a, strlen(a), &err), 0);
+	ruleset_init(&rs);
+	assert_int_equal(ruleset_parse(&rs, "a", a, strlen(a), &err), 0);
 	assert_int_equal(rs.r[0].nstatus, 2);
-	assert_true(rules_status_ok(&rs.r[0], 404));
-	assert_true(rules_status_ok(&rs.r[0], 400));
-	assert_false(rules_status_ok(&rs.r[0], 200));
-	assert_false(rules_status_ok(&rs.r[0], 0));
-	assert_int_equal(rules_parse(&rs, "b", b, strlen(b), &err), -1);
-	rules_release(&rs);
+	assert_true(attack_rule_status_ok(&rs.r[0], 404));
+	assert_true(attack_rule_status_ok(&rs.r[0], 400));
+	assert_false(attack_rule_status_ok(&rs.r[0], 200));
+	assert_false(attack_rule_status_ok(&rs.r[0], 0));
+	assert_int_equal(ruleset_parse(&rs, "b", b, strlen(b), &err), -1);
+	ruleset_release(&rs);
 
 	/* a bot searching for CGIs: a probe on a 404, nothing on a 200 */
 	rq.method = "GET";
@@ -897,7 +960,9 @@ main(void)
 	    cmocka_unit_test(keeps_plain_paths),
 	    cmocka_unit_test(survives_bad_input),
 	    cmocka_unit_test(shell_form_drops_quoting),
-	    cmocka_unit_test(rules_parse_and_override),
+	    cmocka_unit_test(ruleset_parse_and_override),
+	    cmocka_unit_test(misspelled_anomaly_fails_to_load),
+	    cmocka_unit_test(attack_sev_maps_onto_findings),
 	    cmocka_unit_test(bad_pattern_names_the_rule),
 	    cmocka_unit_test(seed_iis_unicode_request),
 	    cmocka_unit_test(benign_look_alikes),

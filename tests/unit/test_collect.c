@@ -30,6 +30,7 @@
 #include "collect/mounts.h"
 #include "collect/passwd.h"
 #include "collect/proc.h"
+#include "collect/procsel.h"
 #include "collect/snap.h"
 #include "collect/swaps.h"
 #include "collect/utmp.h"
@@ -656,6 +657,116 @@ snapshot_of_fixture(void **state)
 	snap_release(&s);
 }
 
+/* ps and top's selection: filters, sort keys, the forest, tty names. */
+static void
+proc_selection(void **state)
+{
+	struct proc p[5];
+	struct proc_table t = {0};
+	struct proc_sel sel = {0};
+	struct proc_states st;
+	const struct proc **v;
+	size_t n, order[5];
+	int depth[5];
+	char tty[16];
+	/* pid, ppid, user, comm, cpu: init > a > (b > d), c, and d */
+	static const struct {
+		int pid, ppid;
+		const char *user, *comm;
+		double cpu;
+		char state;
+	} d[] = {{1, 0, "root", "init", 0.5, 'S'},
+	    {10, 1, "www-data", "apache2", 3.0, 'R'},
+	    {11, 10, "www-data", "apache2", 9.0, 'S'},
+	    {12, 1, "root", "cron", 1.0, 'Z'},
+	    {13, 11, "alice", "perl", 9.0, 'T'}};
+
+	(void)state;
+	memset(p, 0, sizeof(p));
+	for (size_t i = 0; i < 5; i++) {
+		p[i].pid = d[i].pid;
+		p[i].ppid = d[i].ppid;
+		p[i].euid = d[i].user[0] == 'r' ? 0 : 33;
+		snprintf(p[i].user, sizeof(p[i].user), "%s", d[i].user);
+		snprintf(p[i].comm, sizeof(p[i].comm), "%s", d[i].comm);
+		p[i].cpu_pct = d[i].cpu;
+		p[i].state = d[i].state;
+	}
+	t.p = p;
+	t.n = 5;
+
+	assert_int_equal(proc_sel_sort(&sel, "-CPU,pid"), 0);
+	assert_int_equal(sel.nsort, 2);
+	v = proc_select(&t, &sel, &n);
+	assert_int_equal(n, 5);
+	assert_int_equal(v[0]->pid, 11); /* 9.0, ties by the next key */
+	assert_int_equal(v[1]->pid, 13);
+	assert_int_equal(v[2]->pid, 10);
+	assert_int_equal(v[4]->pid, 1);
+
+	/* the forest: roots, then children depth first, in v's order */
+	assert_int_equal(proc_forest(v, n, order, depth), 5);
+	assert_int_equal(v[order[0]]->pid, 1);
+	assert_int_equal(depth[0], 0);
+	assert_int_equal(v[order[1]]->pid, 10);
+	assert_int_equal(v[order[2]]->pid, 11);
+	assert_int_equal(v[order[3]]->pid, 13);
+	assert_int_equal(depth[3], 3);
+	assert_int_equal(v[order[4]]->pid, 12);
+	assert_int_equal(depth[4], 1);
+	free(v);
+
+	/* filters: user by name or uid, name by glob */
+	sel.users[sel.nusers++] = "33";
+	sel.names[sel.nnames++] = "apa*";
+	v = proc_select(&t, &sel, &n);
+	assert_int_equal(n, 2);
+	assert_int_equal(v[0]->pid, 11);
+	free(v);
+	sel.users[0] = "alice";
+	sel.nnames = 0;
+	assert_true(proc_sel_keep(&sel, &p[4]));
+	assert_false(proc_sel_keep(&sel, &p[0]));
+
+	assert_int_equal(proc_sel_sort(&sel, "pid,bogus"), -1);
+	assert_int_equal(proc_sel_sort(&sel, ""), -1);
+	assert_int_equal(
+	    proc_sel_sort(&sel, "pid,pid,pid,pid,pid,pid,pid,pid,pid"), -1);
+
+	proc_states_count(&t, &st);
+	assert_int_equal(st.run, 1);
+	assert_int_equal(st.sleep, 2);
+	assert_int_equal(st.stop, 1);
+	assert_int_equal(st.zombie, 1);
+
+	proc_tty_name(0, tty, sizeof(tty));
+	assert_string_equal(tty, "?");
+	proc_tty_name(136u << 8 | 3, tty, sizeof(tty));
+	assert_string_equal(tty, "pts/3");
+	proc_tty_name(4u << 8 | 1, tty, sizeof(tty));
+	assert_string_equal(tty, "tty1");
+	proc_tty_name(4u << 8 | 65, tty, sizeof(tty));
+	assert_string_equal(tty, "ttyS1");
+}
+
+/* status and iostat show whole disks that did I/O, or all with --all. */
+static void
+disk_shown_as_iostat(void **state)
+{
+	struct disk_stat d;
+
+	(void)state;
+	memset(&d, 0, sizeof(d));
+	d.whole = 1;
+	assert_false(disk_stat_shown(&d, 0));
+	assert_true(disk_stat_shown(&d, 1));
+	d.f[DS_DC_IOS] = 1;
+	assert_true(disk_stat_shown(&d, 0));
+	d.whole = 0;
+	assert_false(disk_stat_shown(&d, 0));
+	assert_true(disk_stat_shown(&d, 1));
+}
+
 int
 main(void)
 {
@@ -676,6 +787,8 @@ main(void)
 	    cmocka_unit_test(utmp_fixture),
 	    cmocka_unit_test(passwd_names),
 	    cmocka_unit_test(snapshot_of_fixture),
+	    cmocka_unit_test(proc_selection),
+	    cmocka_unit_test(disk_shown_as_iostat),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

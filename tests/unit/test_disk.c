@@ -11,13 +11,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "base/err.h"
 #include "base/fileio.h"
 #include "base/strbuf.h"
+#include "base/finding.h"
 #include "disk/extsb.h"
+#include "disk/fsstate.h"
 #include "disk/klog.h"
 #include "disk/ksrc.h"
 
@@ -482,11 +485,57 @@ kmsg_records(void **state)
 	assert_int_equal(disk_kmsg_parse("", 0, &r, &err), -1);
 }
 
+/*
+ * "disk --device PATH": a device whose superblock cannot be read is an
+ * UNKNOWN fs-errors finding (sakimori could not look); a readable one
+ * adds none by itself.
+ */
+static void
+device_check_unknown_when_unreadable(void **state)
+{
+	struct disk_fslist l = {0};
+	struct report r;
+	struct strbuf sb;
+	char dir[] = "/tmp/test_disk.XXXXXX", img[64], zero[1024] = {0};
+	const char *why;
+	FILE *fp;
+
+	(void)state;
+	report_init(&r);
+	why = disk_fs_device_check("/nonexistent/sakimori-dev", &l, &r);
+	assert_non_null(why);
+	assert_int_equal(l.n, 1);
+	assert_int_equal(r.nf, 1);
+	assert_int_equal(r.f[0].sev, SEV_UNKNOWN);
+	assert_string_equal(r.f[0].check, "fs-errors");
+	assert_string_equal(r.f[0].subject, "/nonexistent/sakimori-dev");
+	assert_non_null(strstr(r.f[0].message, why));
+
+	/* an image with the clean superblock at offset 1024 */
+	assert_non_null(mkdtemp(dir));
+	snprintf(img, sizeof(img), "%s/img", dir);
+	slurp("ext/clean.sb", &sb);
+	assert_non_null(fp = fopen(img, "w"));
+	assert_int_equal(fwrite(zero, 1, sizeof(zero), fp), sizeof(zero));
+	assert_int_equal(fwrite(sb.p, 1, sb.len, fp), sb.len);
+	assert_int_equal(fclose(fp), 0);
+	strbuf_release(&sb);
+	assert_null(disk_fs_device_check(img, &l, &r));
+	assert_int_equal(l.n, 2);
+	assert_true(l.fs[1].have_sb);
+	assert_int_equal(r.nf, 1);
+	assert_int_equal(unlink(img), 0);
+	assert_int_equal(rmdir(dir), 0);
+	disk_fslist_release(&l);
+	report_release(&r);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(fixture_log_every_line),
+	    cmocka_unit_test(device_check_unknown_when_unreadable),
 	    cmocka_unit_test(real_kernel_lines),
 	    cmocka_unit_test(garbage_and_edges),
 	    cmocka_unit_test(split_prefixes),

@@ -23,7 +23,11 @@
 #include "net/addr.h"
 #include "net/allow.h"
 #include "net/ban.h"
+#include "collect/sock.h"
+#include "conf/conf.h"
+#include "net/addrlist.h"
 #include "net/count.h"
+#include "net/settings.h"
 #include "store/store.h"
 
 static struct net_prefix
@@ -343,6 +347,188 @@ ban_records(void **state)
 	}
 }
 
+/* --state of "net conns": names, commas, SYN_RECV with NEW_SYN_RECV. */
+static void
+states_parse(void **state)
+{
+	uint32_t m = 0;
+
+	(void)state;
+	assert_int_equal(net_count_states_parse("ESTABLISHED,SYN_RECV", &m), 0);
+	assert_int_equal(m,
+	    SOCK_STATE_BIT(SOCK_ESTABLISHED) | SOCK_STATE_BIT(SOCK_SYN_RECV) |
+	        SOCK_STATE_BIT(SOCK_NEW_SYN_RECV));
+	m = 0;
+	assert_int_equal(net_count_states_parse("ESTABLISHED,", &m), 0);
+	assert_int_equal(m, SOCK_STATE_BIT(SOCK_ESTABLISHED));
+	assert_int_equal(net_count_states_parse("ESTABLISHED,,LISTEN", &m), -1);
+	assert_int_equal(net_count_states_parse("BOGUS", &m), -1);
+}
+
+/* --for: a unit on every number, 1 s to ten years, or forever. */
+static void
+block_for_parse(void **state)
+{
+	uint64_t s;
+
+	(void)state;
+	assert_int_equal(net_block_for_parse("forever", &s), 0);
+	assert_int_equal(s, 0);
+	assert_int_equal(net_block_for_parse("90s", &s), 0);
+	assert_int_equal(s, 90);
+	assert_int_equal(net_block_for_parse("1h30m", &s), 0);
+	assert_int_equal(s, 5400);
+	assert_int_equal(net_block_for_parse("3650d", &s), 0);
+	assert_int_equal(net_block_for_parse("90", &s), -1);
+	assert_int_equal(net_block_for_parse("1h30", &s), -1);
+	assert_int_equal(net_block_for_parse("3651d", &s), -1);
+	assert_int_equal(net_block_for_parse("0s", &s), -1);
+	assert_int_equal(net_block_for_parse("", &s), -1);
+}
+
+/* Who blocks: the user's name, and who ran sudo. */
+static void
+block_actor(void **state)
+{
+	char by[192];
+
+	(void)state;
+	net_block_actor(by, sizeof(by), 0, NULL);
+	assert_string_equal(by, "user:root");
+	net_block_actor(by, sizeof(by), 0, "alice");
+	assert_string_equal(by, "user:root (sudo by alice)");
+	net_block_actor(by, sizeof(by), 0, "");
+	assert_string_equal(by, "user:root");
+	net_block_actor(by, sizeof(by), 4000000000u, NULL);
+	assert_string_equal(by, "uid:4000000000");
+}
+
+static void
+load_conf(struct conf *c, const char *text)
+{
+	struct conf_errs errs = {0};
+
+	conf_init(c);
+	assert_int_equal(
+	    conf_load_string(c, "t.conf", text, strlen(text), &errs), 0);
+	conf_errs_release(&errs);
+}
+
+/* The block and counting settings, defaults and configured. */
+static void
+settings_from_conf(void **state)
+{
+	struct conf c;
+	struct net_block_conf bc;
+	struct net_count_opts o = {0};
+	struct err err = {0};
+	const char *v[4];
+	uint64_t secs;
+
+	(void)state;
+	conf_init(&c);
+	assert_int_equal(net_block_conf_load(&bc, &c, "/sd", &err), 0);
+	assert_string_equal(bc.backend, "route");
+	assert_int_equal(bc.broad4, 16);
+	assert_int_equal(bc.broad6, 32);
+	assert_int_equal(bc.max_active, 10000);
+	assert_int_equal(bc.max_duration, 30 * 86400);
+	assert_string_equal(bc.state_dir, "/sd");
+	assert_int_equal(net_count_opts_from_conf(&o, &c, &err), 0);
+	assert_int_equal(o.plen4, 24);
+	assert_int_equal(o.plen6, 64);
+	assert_false(o.no_bpf);
+	conf_release(&c);
+
+	load_conf(&c,
+	    "set block-backend nftables\nset block-broadest-v4 20\n"
+	    "set block-max-duration 2d\nset net-prefix-v6 48\n"
+	    "set net-bpf no\n"
+	    "set admin-networks 192.0.2.0/24 198.51.100.0/24\n");
+	assert_int_equal(net_block_conf_load(&bc, &c, "/sd", &err), 0);
+	assert_string_equal(bc.backend, "nftables");
+	assert_int_equal(bc.broad4, 20);
+	assert_int_equal(bc.max_duration, 2 * 86400);
+	memset(&o, 0, sizeof(o));
+	o.plen4 = 20; /* from the command line: kept */
+	assert_int_equal(net_count_opts_from_conf(&o, &c, &err), 0);
+	assert_int_equal(o.plen4, 20);
+	assert_int_equal(o.plen6, 48);
+	assert_true(o.no_bpf);
+	o.plen4 = 33;
+	assert_int_equal(net_count_opts_from_conf(&o, &c, &err), -1);
+	assert_non_null(strstr(err.msg, "net-prefix-v4 must be 1..32"));
+	assert_int_equal(net_setting_list(&c, "admin-networks", v, 4, &err), 2);
+	assert_string_equal(v[1], "198.51.100.0/24");
+	assert_int_equal(
+	    net_setting_list(&c, "admin-networks", v, 1, &err), -1);
+	assert_non_null(strstr(err.msg, "admin-networks: more than 1 values"));
+	conf_release(&c);
+
+	assert_int_equal(net_block_secs(3600, "k", &secs, &err), 0);
+	assert_int_equal(secs, 3600);
+	assert_int_equal(net_block_secs(-1, "k", &secs, &err), -1);
+	assert_int_equal(
+	    net_block_secs((double)NET_BLOCK_MAX_SECS + 1, "k", &secs, &err),
+	    -1);
+	assert_non_null(strstr(err.msg, "k: a duration from 0 to 3650d"));
+}
+
+struct bad_seen {
+	int n;
+	char where[64], msg[256];
+};
+
+static void
+bad_cb(void *arg, const char *where, const char *msg)
+{
+	struct bad_seen *b = arg;
+
+	b->n++;
+	snprintf(b->where, sizeof(b->where), "%s", where ? where : "(arg)");
+	snprintf(b->msg, sizeof(b->msg), "%s", msg);
+}
+
+/* The address list of "net block --from FILE": comments, blank lines,
+ * a malformed line counted and named by file and line. */
+static void
+addrlist_reads_a_file(void **state)
+{
+	struct net_addrlist l = {0};
+	struct bad_seen b = {0};
+	struct err err = {0};
+	char dir[] = "/tmp/test_net.XXXXXX", path[64];
+	const char text[] = "# blocked\n192.0.2.1\n\n  2001:db8::/32  # v6\n"
+	                    "not-an-address\n198.51.100.0/24\n";
+	FILE *fp;
+	char txt[NET_PREFIX_STRLEN];
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/list", dir);
+	assert_non_null(fp = fopen(path, "w"));
+	fputs(text, fp);
+	assert_int_equal(fclose(fp), 0);
+	assert_int_equal(net_addrlist_read(&l, path, bad_cb, &b, &err), 0);
+	assert_int_equal(l.n, 3);
+	assert_int_equal(l.bad, 1);
+	assert_int_equal(b.n, 1);
+	snprintf(txt, sizeof(txt), "%s:5", path);
+	assert_string_equal(b.where, txt);
+	assert_non_null(strstr(b.msg, "not-an-address"));
+	net_prefix_format(&l.v[1].p, txt, sizeof(txt));
+	assert_string_equal(txt, "2001:db8::/32");
+	assert_int_equal(
+	    net_addrlist_add(&l, "10.0.0.1", 8, NULL, bad_cb, &b, &err), 0);
+	assert_int_equal(l.n, 4);
+	net_addrlist_release(&l);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(dir), 0);
+	assert_int_equal(net_addrlist_read(&l, path, bad_cb, &b, &err), -1);
+	assert_non_null(strstr(err.msg, path));
+	net_addrlist_release(&l);
+}
+
 int
 main(void)
 {
@@ -356,6 +542,11 @@ main(void)
 	    cmocka_unit_test(allow_list_bad_admin_network),
 	    cmocka_unit_test(counts_the_fixture),
 	    cmocka_unit_test(ban_records),
+	    cmocka_unit_test(states_parse),
+	    cmocka_unit_test(block_for_parse),
+	    cmocka_unit_test(block_actor),
+	    cmocka_unit_test(settings_from_conf),
+	    cmocka_unit_test(addrlist_reads_a_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -62,9 +62,9 @@ load(struct attack_ruleset *rs, const char *text)
 {
 	struct err err = {0};
 
-	rules_init(rs);
+	ruleset_init(rs);
 	assert_int_equal(
-	    rules_parse(rs, "t.rules", text, strlen(text), &err), 0);
+	    ruleset_parse(rs, "t.rules", text, strlen(text), &err), 0);
 }
 
 /* Compiles text with the cache; returns from_cache, checks a match. */

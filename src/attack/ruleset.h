@@ -1,6 +1,6 @@
 /*
- * rules.h - attack signature rules as data: the rule-file format and its
- * pure parser.
+ * ruleset.h - the attack rule set: the rule-file format (the signature
+ * files shipped in rules/ and the admin's override files) and its loader.
  *
  * A rule file holds stanzas separated by blank lines; each line is
  * "key: value", '#' starts a comment line.  Keys:
@@ -18,7 +18,7 @@
  *	pattern:     a Hyperscan/PCRE regular expression, the rest of the line
  *	             taken as it is (no quoting)
  *	anomaly:     instead of a pattern, a decoding anomaly (see attack.h)
- *	             that this rule reports
+ *	             that this rule reports; an unknown name is a load error
  *	disabled:    yes - the rule is known but not used (to switch off a
  *	             shipped rule from an override file)
  *	status:      response statuses (e.g. "400 404"): the rule counts only
@@ -38,13 +38,14 @@
  *	fields: path
  *	pattern: /(cmd|command|root|sh)\.exe
  */
-#ifndef ATTACK_RULES_H
-#define ATTACK_RULES_H
+#ifndef ATTACK_RULESET_H
+#define ATTACK_RULESET_H
 
 #include <stddef.h>
 #include <stdint.h>
 
 #include "base/err.h"
+#include "base/finding.h"
 
 enum attack_field {
 	AF_METHOD,
@@ -60,6 +61,25 @@ enum attack_form {
 	AFORM_RAW,
 	AFORM_SHELL,
 	AFORM_N,
+};
+
+/* The decoding anomalies an "anomaly:" rule can report (see attack.h). */
+enum attack_anomaly {
+	ANOM_NONE, /* a pattern rule */
+	ANOM_UNICODE_TRAVERSAL,
+	ANOM_DOUBLE_ENCODED_TRAVERSAL,
+	ANOM_ENCODED_TRAVERSAL,
+	ANOM_ABOVE_ROOT,
+	ANOM_OVERLONG_UTF8,
+	ANOM_IIS_U_ENCODING,
+	ANOM_DOUBLE_ENCODING,
+	ANOM_NUL_BYTE,
+	ANOM_CRLF,
+	ANOM_CONTROL_CHAR,
+	ANOM_INVALID_UTF8,
+	ANOM_BAD_PERCENT,
+	ANOM_BACKSLASH,
+	ANOM_N,
 };
 
 enum attack_sev {
@@ -89,7 +109,7 @@ struct attack_rule {
 	uint16_t status[RULE_STATUS_MAX]; /* only with these statuses */
 	unsigned nstatus;                 /* 0: any status */
 	char *pattern;                    /* NULL for an anomaly rule */
-	char anomaly[32];                 /* "" for a pattern rule */
+	enum attack_anomaly anomaly;      /* ANOM_NONE for a pattern rule */
 	char origin[128];                 /* "file:line" of the stanza */
 };
 
@@ -98,8 +118,8 @@ struct attack_ruleset {
 	size_t n, cap;
 };
 
-void rules_init(struct attack_ruleset *rs);
-void rules_release(struct attack_ruleset *rs);
+void ruleset_init(struct attack_ruleset *rs);
+void ruleset_release(struct attack_ruleset *rs);
 
 /*
  * Parses rule-file text (name is used in messages and origins) and adds
@@ -107,35 +127,44 @@ void rules_release(struct attack_ruleset *rs);
  * with the first error ("name:line: message") in err; rules before the
  * error are kept.
  */
-int rules_parse(struct attack_ruleset *rs, const char *name, const char *text,
+int ruleset_parse(struct attack_ruleset *rs, const char *name, const char *text,
     size_t len, struct err *err);
 
 /*
  * Loads a file, or every "*.rules" file of a directory in name order.
  * 0 or -1 with err.
  */
-int rules_load_path(
+int ruleset_load_path(
     struct attack_ruleset *rs, const char *path, struct err *err);
 
 /*
  * Switches off (disabled) every rule whose paranoia level is above level
  * (1..4): what a configured "paranoia N" does before compiling.
  */
-void rules_set_paranoia(struct attack_ruleset *rs, int level);
+void ruleset_set_paranoia(struct attack_ruleset *rs, int level);
 
 /* 1 when a hit of rule r counts for a response with this status (0:
  * unknown). */
-int rules_status_ok(const struct attack_rule *r, int status);
+int attack_rule_status_ok(const struct attack_rule *r, int status);
 
 /* The rule with id, or NULL. */
-struct attack_rule *rules_find(struct attack_ruleset *rs, uint32_t id);
+struct attack_rule *ruleset_find(struct attack_ruleset *rs, uint32_t id);
 
 const char *attack_sev_name(enum attack_sev s);
 int attack_sev_parse(const char *s, size_t n, enum attack_sev *out);
 const char *attack_field_name(enum attack_field f);
+/* The rule-file name of an anomaly ("crlf"), "?" when out of range. */
+const char *attack_anomaly_name(enum attack_anomaly a);
+
+/*
+ * The finding severity for an attack severity: critical is CRITICAL,
+ * high and medium are WARNING, low and info are OK (not worth a finding
+ * alone).
+ */
+enum sev attack_sev_finding(enum attack_sev s);
 
 /* SHA-256 over every enabled rule's content, as hex (65 bytes): the
  * key of the compiled-database cache. */
-void rules_hash(const struct attack_ruleset *rs, char out[65]);
+void ruleset_hash(const struct attack_ruleset *rs, char out[65]);
 
 #endif

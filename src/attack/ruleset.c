@@ -1,5 +1,5 @@
 /*
- * rules.c - the rule-file parser and loader (format in rules.h).
+ * ruleset.c - the attack rule-file parser and loader (format in ruleset.h).
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -10,7 +10,7 @@
 
 #include <openssl/evp.h>
 
-#include "attack/rules.h"
+#include "attack/ruleset.h"
 #include "base/cur.h"
 #include "base/fileio.h"
 #include "base/strbuf.h"
@@ -22,15 +22,31 @@ static const char *const sev_names[] = {
     "info", "low", "medium", "high", "critical"};
 static const char *const field_names[] = {
     "method", "path", "query", "ua", "referer"};
+static const char *const anomaly_names[ANOM_N] = {
+    [ANOM_NONE] = "",
+    [ANOM_UNICODE_TRAVERSAL] = "unicode-traversal",
+    [ANOM_DOUBLE_ENCODED_TRAVERSAL] = "double-encoded-traversal",
+    [ANOM_ENCODED_TRAVERSAL] = "encoded-traversal",
+    [ANOM_ABOVE_ROOT] = "above-root",
+    [ANOM_OVERLONG_UTF8] = "overlong-utf8",
+    [ANOM_IIS_U_ENCODING] = "iis-u-encoding",
+    [ANOM_DOUBLE_ENCODING] = "double-encoding",
+    [ANOM_NUL_BYTE] = "nul-byte",
+    [ANOM_CRLF] = "crlf",
+    [ANOM_CONTROL_CHAR] = "control-char",
+    [ANOM_INVALID_UTF8] = "invalid-utf8",
+    [ANOM_BAD_PERCENT] = "bad-percent",
+    [ANOM_BACKSLASH] = "backslash",
+};
 
 void
-rules_init(struct attack_ruleset *rs)
+ruleset_init(struct attack_ruleset *rs)
 {
 	memset(rs, 0, sizeof(*rs));
 }
 
 void
-rules_release(struct attack_ruleset *rs)
+ruleset_release(struct attack_ruleset *rs)
 {
 	for (size_t i = 0; i < rs->n; i++)
 		free(rs->r[i].pattern);
@@ -50,6 +66,31 @@ attack_field_name(enum attack_field f)
 	return (unsigned)f < AF_NFIELDS ? field_names[f] : "?";
 }
 
+const char *
+attack_anomaly_name(enum attack_anomaly a)
+{
+	return (unsigned)a < ANOM_N ? anomaly_names[a] : "?";
+}
+
+static int
+anomaly_parse(const char *s, size_t n, enum attack_anomaly *out)
+{
+	for (int i = ANOM_NONE + 1; i < ANOM_N; i++)
+		if (mem_eq(s, n, anomaly_names[i])) {
+			*out = (enum attack_anomaly)i;
+			return 0;
+		}
+	return -1;
+}
+
+enum sev
+attack_sev_finding(enum attack_sev s)
+{
+	return s == ASEV_CRITICAL ? SEV_CRITICAL
+	    : s >= ASEV_MEDIUM    ? SEV_WARNING
+	                          : SEV_OK;
+}
+
 int
 attack_sev_parse(const char *s, size_t n, enum attack_sev *out)
 {
@@ -62,7 +103,7 @@ attack_sev_parse(const char *s, size_t n, enum attack_sev *out)
 }
 
 void
-rules_set_paranoia(struct attack_ruleset *rs, int level)
+ruleset_set_paranoia(struct attack_ruleset *rs, int level)
 {
 	for (size_t i = 0; i < rs->n; i++)
 		if (rs->r[i].paranoia > level)
@@ -70,7 +111,7 @@ rules_set_paranoia(struct attack_ruleset *rs, int level)
 }
 
 struct attack_rule *
-rules_find(struct attack_ruleset *rs, uint32_t id)
+ruleset_find(struct attack_ruleset *rs, uint32_t id)
 {
 	for (size_t i = 0; i < rs->n; i++)
 		if (rs->r[i].id == id)
@@ -142,7 +183,7 @@ parse_status(const char *v, size_t n, struct attack_rule *r)
 }
 
 int
-rules_status_ok(const struct attack_rule *r, int status)
+attack_rule_status_ok(const struct attack_rule *r, int status)
 {
 	if (r->nstatus == 0)
 		return 1;
@@ -154,9 +195,9 @@ rules_status_ok(const struct attack_rule *r, int status)
 
 /* Adds or replaces (same id) the finished stanza r. */
 static int
-rules_put(struct attack_ruleset *rs, struct attack_rule *r, struct err *err)
+ruleset_put(struct attack_ruleset *rs, struct attack_rule *r, struct err *err)
 {
-	struct attack_rule *old = rules_find(rs, r->id);
+	struct attack_rule *old = ruleset_find(rs, r->id);
 
 	if (old != NULL) {
 		free(old->pattern);
@@ -189,7 +230,7 @@ check_rule(const struct attack_rule *r, struct err *err)
 		if (r->cls[0] == '\0')
 			return err_set(err, 0, "%s: rule %u has no class",
 			    r->origin, r->id);
-		if ((r->pattern == NULL) == (r->anomaly[0] == '\0'))
+		if ((r->pattern == NULL) == (r->anomaly == ANOM_NONE))
 			return err_set(err, 0,
 			    "%s: rule %u needs a pattern or an anomaly (one "
 			    "of them)",
@@ -209,7 +250,7 @@ finish(struct attack_ruleset *rs, struct attack_rule *r, int *open,
 	if (!*open)
 		return 0;
 	*open = 0;
-	if (check_rule(r, err) == -1 || rules_put(rs, r, err) == -1) {
+	if (check_rule(r, err) == -1 || ruleset_put(rs, r, err) == -1) {
 		free(r->pattern);
 		r->pattern = NULL;
 		return -1;
@@ -218,7 +259,7 @@ finish(struct attack_ruleset *rs, struct attack_rule *r, int *open,
 }
 
 int
-rules_parse(struct attack_ruleset *rs, const char *name, const char *text,
+ruleset_parse(struct attack_ruleset *rs, const char *name, const char *text,
     size_t len, struct err *err)
 {
 	const char *cur = text, *end = text + len, *ls, *le;
@@ -338,7 +379,11 @@ rules_parse(struct attack_ruleset *rs, const char *name, const char *text,
 				goto fail;
 			}
 		} else if (mem_eq(k, kl, "anomaly")) {
-			copy_text(r.anomaly, sizeof(r.anomaly), v, vl);
+			if (anomaly_parse(v, vl, &r.anomaly) == -1) {
+				err_set(err, 0, "%s:%d: unknown anomaly '%.*s'",
+				    name, lineno, (int)(vl > 40 ? 40 : vl), v);
+				goto fail;
+			}
 		} else {
 			err_set(err, 0, "%s:%d: unknown key '%.*s'", name,
 			    lineno, (int)(kl > 40 ? 40 : kl), k);
@@ -366,7 +411,7 @@ load_file(struct attack_ruleset *rs, const char *path, struct err *err)
 		strbuf_release(&sb);
 		return err_set(err, 0, "'%s': rule file too large", path);
 	}
-	rc = rules_parse(rs, path, strbuf_str(&sb), sb.len, err);
+	rc = ruleset_parse(rs, path, strbuf_str(&sb), sb.len, err);
 	strbuf_release(&sb);
 	return rc;
 }
@@ -378,7 +423,7 @@ name_cmp(const void *a, const void *b)
 }
 
 int
-rules_load_path(struct attack_ruleset *rs, const char *path, struct err *err)
+ruleset_load_path(struct attack_ruleset *rs, const char *path, struct err *err)
 {
 	struct stat st;
 	DIR *d;
@@ -434,7 +479,7 @@ out:
 }
 
 void
-rules_hash(const struct attack_ruleset *rs, char out[65])
+ruleset_hash(const struct attack_ruleset *rs, char out[65])
 {
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	unsigned char md[32];

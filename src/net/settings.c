@@ -1,26 +1,18 @@
 /*
- * blockconf.c - block settings and the allow-list from the configuration
- * (see blockconf.h).
+ * settings.c - the blocking settings of the configuration (settings.h).
  */
-#include "net/blockconf.h"
-
 #include <errno.h>
+#include <pwd.h>
+#include <stdio.h>
 #include <string.h>
-#include <sys/types.h>
 
 #include "base/cur.h"
-#include "base/err.h"
 #include "base/esc.h"
-#include "conf/conf.h"
-#include "net/allow.h"
-#include "net/block.h"
+#include "base/timeutil.h"
+#include "net/settings.h"
 
-/*
- * Every value of every "set KEY ..." (a list setting) into out.  The
- * count, or -1 with err when there are more than max: none is dropped.
- */
-static ssize_t
-setting_list(const struct conf *c, const char *key, const char **out,
+ssize_t
+net_setting_list(const struct conf *c, const char *key, const char **out,
     size_t max, struct err *err)
 {
 	size_t n = 0;
@@ -54,8 +46,8 @@ net_block_secs(double v, const char *key, uint64_t *out, struct err *err)
 }
 
 int
-net_block_conf_load(const struct conf *c, const char *state_dir,
-    struct net_block_conf *bc, struct err *err)
+net_block_conf_load(struct net_block_conf *bc, const struct conf *c,
+    const char *state_dir, struct err *err)
 {
 	net_block_conf_init(bc);
 	bc->backend = conf_setting(c, "block-backend", bc->backend);
@@ -72,8 +64,8 @@ net_block_conf_load(const struct conf *c, const char *state_dir,
 }
 
 int
-net_allow_from_conf(const struct conf *c, const char *ssh_connection,
-    struct net_allow *allow, struct err *err)
+net_allow_from_conf(struct net_allow *allow, const struct conf *c,
+    const char *ssh_connection, struct err *err)
 {
 	const char *admin[256];
 	const char *ports[64];
@@ -81,10 +73,10 @@ net_allow_from_conf(const struct conf *c, const char *ssh_connection,
 	ssize_t nadmin, nports;
 	struct net_allow_opts ao = {0};
 
-	nadmin = setting_list(
+	nadmin = net_setting_list(
 	    c, "admin-networks", admin, sizeof(admin) / sizeof(admin[0]), err);
 	nports = nadmin < 0 ? -1
-	                    : setting_list(c, "ssh-ports", ports,
+	                    : net_setting_list(c, "ssh-ports", ports,
 	                          sizeof(ports) / sizeof(ports[0]), err);
 	if (nports < 0)
 		return -1;
@@ -94,7 +86,7 @@ net_allow_from_conf(const struct conf *c, const char *ssh_connection,
 		uint64_t v;
 		char esc[256];
 
-		if (str_u64(ports[i], &v) == -1 || v == 0 || v > 65535) {
+		if (str_u64(ports[i], &v) == -1 || v > 65535 || v == 0) {
 			esc_text_buf(
 			    esc, sizeof(esc), ports[i], strlen(ports[i]));
 			return err_set(err, EINVAL,
@@ -108,4 +100,49 @@ net_allow_from_conf(const struct conf *c, const char *ssh_connection,
 	}
 	ao.ssh_connection = ssh_connection;
 	return net_allow_build(allow, &ao, err);
+}
+
+int
+net_count_opts_from_conf(
+    struct net_count_opts *o, const struct conf *c, struct err *err)
+{
+	if (o->plen4 == 0)
+		o->plen4 = (unsigned)conf_setting_num(c, "net-prefix-v4", 24);
+	if (o->plen6 == 0)
+		o->plen6 = (unsigned)conf_setting_num(c, "net-prefix-v6", 64);
+	o->no_bpf = !conf_setting_bool(c, "net-bpf", 1);
+	if (o->plen4 > 32 || o->plen6 > 128 || o->plen4 == 0 || o->plen6 == 0)
+		return err_set(err, EINVAL,
+		    "net-prefix-v4 must be 1..32 and net-prefix-v6 1..128");
+	return 0;
+}
+
+int
+net_block_for_parse(const char *arg, uint64_t *secs)
+{
+	size_t n = strlen(arg);
+
+	if (strcmp(arg, "forever") == 0) {
+		*secs = 0;
+		return 0;
+	}
+	if (n == 0 || (arg[n - 1] >= '0' && arg[n - 1] <= '9') ||
+	    dur_parse(arg, n, secs) == -1 || *secs == 0 ||
+	    *secs > NET_BLOCK_MAX_SECS)
+		return -1;
+	return 0;
+}
+
+void
+net_block_actor(char *dst, size_t n, uid_t uid, const char *sudo_user)
+{
+	const struct passwd *pw = getpwuid(uid);
+
+	if (sudo_user != NULL && sudo_user[0] != '\0')
+		snprintf(dst, n, "user:%s (sudo by %.64s)",
+		    pw != NULL ? pw->pw_name : "?", sudo_user);
+	else if (pw != NULL)
+		snprintf(dst, n, "user:%s", pw->pw_name);
+	else
+		snprintf(dst, n, "uid:%u", (unsigned)uid);
 }
