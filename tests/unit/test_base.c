@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "base/civtime.h"
 #include "base/cur.h"
 #include "base/esc.h"
 #include "base/finding.h"
@@ -21,6 +22,9 @@
 #include "base/output.h"
 #include "base/strbuf.h"
 #include "base/timeutil.h"
+#include "disk/klog.h"
+#include "logs/logs.h"
+#include "mail/mail.h"
 
 static void
 cursor_numbers(void **state)
@@ -249,6 +253,148 @@ report_worst_and_outputs(void **state)
 	report_release(&r);
 }
 
+/* US Eastern time as a POSIX TZ rule: needs no zone files. */
+static void
+use_tz(const char *tz)
+{
+	setenv("TZ", tz, 1);
+	tzset();
+}
+
+static void
+civil_dates(void **state)
+{
+	(void)state;
+	assert_int_equal(civ_days(1970, 1, 1), 0);
+	assert_int_equal(civ_days(1969, 12, 31), -1);
+	assert_int_equal(civ_days(2000, 3, 1), 11017);
+	assert_int_equal(civ_days(2024, 2, 29), 19782);
+	assert_int_equal(civ_days(1600, 1, 1), -135140);
+	assert_int_equal(civ_month("Jan"), 1);
+	assert_int_equal(civ_month("Dec"), 12);
+	assert_int_equal(civ_month("jan"), 0);
+	assert_int_equal(civ_month("Foo"), 0);
+}
+
+/* Parses s whole with civ_iso; the UTC epoch, or -2 when refused. */
+static int64_t
+iso(const char *s, unsigned flags)
+{
+	struct civtime t;
+	const char *p = s, *end = s + strlen(s);
+
+	if (civ_iso(&p, end, &t, flags) == -1 || p != end)
+		return -2;
+	return civ_epoch(&t);
+}
+
+static void
+iso_8601_and_rfc_3339(void **state)
+{
+	struct civtime t;
+	const char *s = "2024-01-02T03:04:05.25+01:30 rest", *p = s;
+
+	(void)state;
+	use_tz("UTC0");
+	assert_int_equal(civ_iso(&p, s + strlen(s), &t, CIV_ISO_T), 0);
+	assert_string_equal(p, " rest");
+	assert_int_equal(t.usec, 250000);
+	assert_true(t.has_tz);
+	assert_int_equal(t.tzoff, 5400);
+	assert_int_equal(civ_epoch(&t), 1704164645 - 5400);
+	assert_int_equal(iso("2024-01-02T03:04:05Z", CIV_ISO_T), 1704164645);
+	assert_int_equal(
+	    iso("2024-01-02T03:04:05-0500", CIV_ISO_T), 1704164645 + 5 * 3600);
+	assert_int_equal(
+	    iso("2024-01-02 03:04:05,5", CIV_ISO_SPACE), 1704164645);
+	/* the separator, the date-only and minutes-only forms are opt-in */
+	assert_int_equal(iso("2024-01-02 03:04:05", CIV_ISO_T), -2);
+	assert_int_equal(iso("2024-01-02", CIV_ISO_T), -2);
+	assert_int_equal(iso("2024-01-02", CIV_ISO_DATE), 1704153600);
+	assert_int_equal(iso("2024-01-02T03:04", CIV_ISO_T), -2);
+	assert_int_equal(
+	    iso("2024-01-02T03:04", CIV_ISO_T | CIV_ISO_HM), 1704164640);
+	/* malformed: never a time */
+	assert_int_equal(iso("2024-13-02T03:04:05", CIV_ISO_T), -2);
+	assert_int_equal(iso("2024-01-00T03:04:05", CIV_ISO_T), -2);
+	assert_int_equal(iso("2024-01-02T03:60:05", CIV_ISO_T), -2);
+	assert_int_equal(iso("2024-01-02T03:04:05+1", CIV_ISO_T), -2);
+	assert_int_equal(iso("2024-01-02T03:04:05+25:00", CIV_ISO_T), -2);
+	assert_int_equal(iso("2024-1-02T03:04:05", CIV_ISO_T), -2);
+	assert_int_equal(iso("", CIV_ISO_T), -2);
+	p = s;
+	assert_int_equal(civ_iso(&p, s + 12, &t, CIV_ISO_T), -1);
+	assert_ptr_equal(p, s);
+}
+
+/* A stamp without a zone is local time, also across a DST change. */
+static void
+zoneless_stamps_are_local_time(void **state)
+{
+	const char *s = "Jul  4 12:00:00", *p = s;
+	struct civtime t;
+
+	(void)state;
+	use_tz("EST5EDT,M3.2.0,M11.1.0");
+	assert_int_equal(
+	    iso("2024-01-02T03:04:05", CIV_ISO_T), 1704164645 + 5 * 3600);
+	assert_int_equal(
+	    iso("2024-07-02T03:04:05", CIV_ISO_T), 1719889445 + 4 * 3600);
+	/* the same quarter hour again (from the cache), then another */
+	assert_int_equal(
+	    iso("2024-07-02T03:14:59", CIV_ISO_T), 1719889445 + 4 * 3600 + 654);
+	assert_int_equal(
+	    iso("2024-01-02T03:04:06", CIV_ISO_T), 1704164646 + 5 * 3600);
+	assert_int_equal(civ_3164(&p, s + strlen(s), &t, 2024), 0);
+	assert_ptr_equal(p, s + strlen(s));
+	assert_int_equal(civ_epoch(&t), 1720094400 + 4 * 3600);
+	/* a new zone is seen at once */
+	use_tz("JST-9");
+	assert_int_equal(civ_epoch(&t), 1720094400 - 9 * 3600);
+	p = "Jul 4 12:00";
+	assert_int_equal(civ_3164(&p, p + strlen(p), &t, 2024), -1);
+	use_tz("UTC0");
+}
+
+/* The mail, kernel-log and web/syslog readers place a stamp alike. */
+static void
+log_readers_agree_on_stamps(void **state)
+{
+	static const char *lines[] = {
+	    "Jan  2 03:04:05 host postfix/smtpd[12]: connect from x",
+	    "2024-01-02T03:04:05 host postfix/smtpd[12]: connect from x",
+	    "2024-01-02T03:04:05.123-08:00 host postfix/smtpd[12]: connect",
+	};
+	int64_t want[] = {
+	    1704164645 + 5 * 3600,
+	    1704164645 + 5 * 3600,
+	    1704164645 + 8 * 3600,
+	};
+
+	(void)state;
+	use_tz("EST5EDT,M3.2.0,M11.1.0");
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		const char *l = lines[i];
+		struct mail_line ml;
+		struct disk_kline kl;
+		struct logs_parser lp;
+		struct logs_rec rec;
+
+		assert_int_equal(mail_line_split(l, strlen(l), 2024, &ml), 0);
+		assert_int_equal((int64_t)ml.time, want[i]);
+		disk_klog_split(l, strlen(l), 1704164645 + 86400, &kl);
+		assert_int_equal((int64_t)kl.when, want[i]);
+		logs_parser_init(&lp, LOGS_FMT_SYSLOG);
+		lp.default_year = 2024;
+		memset(&rec, 0, sizeof(rec));
+		assert_int_equal(
+		    logs_parse_line(&lp, l, strlen(l), &rec), LOGS_OK);
+		assert_int_equal(civ_epoch(&rec.u.s.time), want[i]);
+		logs_parser_release(&lp);
+	}
+	use_tz("UTC0");
+}
+
 int
 main(void)
 {
@@ -259,6 +405,10 @@ main(void)
 	    cmocka_unit_test(escape_untrusted_text),
 	    cmocka_unit_test(json_keeps_invalid_bytes_visible),
 	    cmocka_unit_test(durations),
+	    cmocka_unit_test(civil_dates),
+	    cmocka_unit_test(iso_8601_and_rfc_3339),
+	    cmocka_unit_test(zoneless_stamps_are_local_time),
+	    cmocka_unit_test(log_readers_agree_on_stamps),
 	    cmocka_unit_test(hash_map),
 	    cmocka_unit_test(report_worst_and_outputs),
 	};
