@@ -818,7 +818,7 @@ process_text(struct loader *L, const char *file, const char *text, size_t len,
 			strbuf_add(&logical, ls, (size_t)(e - ls));
 			break;
 		}
-		s = logical.p ? logical.p : "";
+		s = logical.p;
 		e = s + logical.len;
 		while (s < e &&
 		    (*s == ' ' || *s == '\t' || *s == '\f' || *s == '\v' ||
@@ -867,7 +867,7 @@ process_text(struct loader *L, const char *file, const char *text, size_t len,
 			add_err(L->c, file, start, "line too long; skipped");
 			continue;
 		}
-		s = exp.p ? exp.p : "";
+		s = exp.p;
 		e = s + exp.len;
 
 		if (e - s >= 2 && s[0] == '<' && s[1] == '/') {
@@ -1023,7 +1023,7 @@ process_file(struct loader *L, const char *path, struct apache_node *parent,
 	L->chain[L->nchain].dev = st.st_dev;
 	L->chain[L->nchain].ino = st.st_ino;
 	L->nchain++;
-	process_text(L, name, sb.p ? sb.p : "", sb.len, parent);
+	process_text(L, name, sb.p, sb.len, parent);
 	L->nchain--;
 	strbuf_release(&sb);
 }
@@ -1188,8 +1188,7 @@ htaccess_read(
 	if (file_read(full, MAX_FILE, &sb, &truncated, &err) == -1) {
 		if (err.code != ENOENT && err.code != ENOTDIR)
 			add_err(c, file, 0, "%s", err.msg);
-	} else if (apache_htaccess_parse(
-	               c, dir, file, sb.p ? sb.p : "", sb.len) == -1)
+	} else if (apache_htaccess_parse(c, dir, file, sb.p, sb.len) == -1)
 		add_err(c, file, 0,
 		    "more than %d access files; the rest is not read",
 		    APACHE_MAX_HTACCESS);

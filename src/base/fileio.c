@@ -67,8 +67,6 @@ read_all(struct src *s, const char *path, size_t max, struct strbuf *out,
 		if (strbuf_add(out, chunk, (size_t)n) == -1)
 			return err_set(err, ENOMEM, "'%s' is too large", path);
 	}
-	if (out->p == NULL)
-		strbuf_add(out, "", 0);
 	return 0;
 }
 

@@ -384,10 +384,9 @@ load_baseline(struct fim_cmd *fc, struct fim_baseline *b, struct strbuf *raw)
 		return EXIT_CRITICAL;
 	}
 	key = trusted_key(fc, kb, sizeof(kb));
-	vrc = fim_verify(key, raw->p ? raw->p : "", raw->len,
-	    sig.p ? sig.p : "", sig.len, &err);
+	vrc = fim_verify(key, raw->p, raw->len, sig.p, sig.len, &err);
 	strbuf_release(&sig);
-	prc = fim_baseline_parse(raw->p ? raw->p : "", raw->len, b, &perr);
+	prc = fim_baseline_parse(raw->p, raw->len, b, &perr);
 	if (vrc == -1) {
 		log_warnx("fim: refusing the baseline in '%s': %s%s%s", fc->dir,
 		    err.msg, prc == -1 ? "; and it is unreadable: " : "",
@@ -591,14 +590,14 @@ print_text(const struct out *out, const struct fim_change *c, enum fim_hash h)
 		if (c->old) {
 			strbuf_reset(&v);
 			fim_attr_value(c->old, a, h, &v);
-			esc_text(&s, v.p ? v.p : "", v.len);
+			esc_text(&s, v.p, v.len);
 		}
 		if (c->old && c->cur)
 			strbuf_adds(&s, " -> ");
 		if (c->cur) {
 			strbuf_reset(&v);
 			fim_attr_value(c->cur, a, h, &v);
-			esc_text(&s, v.p ? v.p : "", v.len);
+			esc_text(&s, v.p, v.len);
 		}
 		printf("    %-7s %s\n", name, strbuf_str(&s));
 	}
@@ -621,7 +620,7 @@ earlier_bytes(struct fim_cmd *fc)
 		return 0;
 	dir_file(p, sizeof(p), fc->dir, "baseline");
 	if (file_read(p, 64 * 1024, &sb, NULL, NULL) == 0)
-		n = fim_baseline_peek_bytes(sb.p ? sb.p : "", sb.len);
+		n = fim_baseline_peek_bytes(sb.p, sb.len);
 	strbuf_release(&sb);
 	return n;
 }
@@ -1031,8 +1030,7 @@ copy_file(const char *from, const char *to, unsigned mode)
 
 	rc = file_read(from, BASELINE_MAX, &sb, NULL, &err);
 	if (rc == 0)
-		rc =
-		    file_write_atomic(to, sb.p ? sb.p : "", sb.len, mode, &err);
+		rc = file_write_atomic(to, sb.p, sb.len, mode, &err);
 	if (rc == -1)
 		log_warnx("fim: %s", err.msg);
 	strbuf_release(&sb);

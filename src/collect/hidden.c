@@ -222,7 +222,7 @@ we_are_hidden_from(void)
 	if (geteuid() == 0)
 		return 0;
 	if (file_read("/proc/self/mountinfo", 1u << 20, &sb, NULL, &err) == 0)
-		r = hidden_proc_hidepid(sb.p ? sb.p : "", sb.len);
+		r = hidden_proc_hidepid(sb.p, sb.len);
 	strbuf_release(&sb);
 	return r;
 }

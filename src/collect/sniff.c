@@ -164,10 +164,9 @@ sniff_socks_read(struct sniff_socks *s, const char *root, struct err *err)
 		}
 		nread++;
 		if (files[i].kind == SNIFF_PACKET)
-			sniff_packet_parse(sb.p ? sb.p : "", sb.len, s);
+			sniff_packet_parse(sb.p, sb.len, s);
 		else
-			sniff_raw_parse(
-			    sb.p ? sb.p : "", sb.len, files[i].kind, s);
+			sniff_raw_parse(sb.p, sb.len, files[i].kind, s);
 	}
 	strbuf_release(&sb);
 	if (nread == 0)

@@ -753,7 +753,11 @@ bm_save(struct fl *f, struct err *err)
 		    w->fplen, (unsigned long long)w->fphash, w->skipping,
 		    (unsigned long long)w->lineno);
 	}
-	rc = file_write_atomic(f->bmpath, sb.p, sb.len, 0600, err);
+	if (strbuf_failed(&sb))
+		rc = err_set(err, strbuf_failed(&sb),
+		    "cannot save the bookmark '%s': too many files", f->bmpath);
+	else
+		rc = file_write_atomic(f->bmpath, sb.p, sb.len, 0600, err);
 	strbuf_release(&sb);
 	if (rc == 0)
 		f->dirty = 0;

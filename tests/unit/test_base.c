@@ -2,6 +2,7 @@
  * test_base.c - cursors, bounded buffers, escaping, durations, hash map,
  * findings and their outputs.
  */
+#include <errno.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -91,6 +92,47 @@ strbuf_respects_max(void **state)
 	assert_int_equal(strbuf_printf(&sb, "%d-%s", 42, "x"), 0);
 	assert_string_equal(sb.p, "42-x");
 	strbuf_release(&sb);
+}
+
+/* Once an append fails, later ones do nothing until a reset. */
+static void
+strbuf_errors_are_sticky(void **state)
+{
+	struct strbuf sb = STRBUF_INIT(8), fresh;
+	char *owned;
+
+	(void)state;
+	/* never NULL, even before the first append and after a release */
+	assert_non_null(sb.p);
+	assert_string_equal(sb.p, "");
+	strbuf_init(&fresh, 0);
+	assert_string_equal(fresh.p, "");
+	assert_null(strbuf_detach(&fresh));
+	strbuf_reset(&fresh);
+	assert_string_equal(fresh.p, "");
+	assert_int_equal(strbuf_failed(&sb), 0);
+	assert_int_equal(strbuf_adds(&sb, "123456"), 0);
+	assert_int_equal(strbuf_adds(&sb, "789"), -1);
+	assert_int_equal(strbuf_failed(&sb), E2BIG);
+	/* "7" would fit, but the buffer already lost a part */
+	assert_int_equal(strbuf_addc(&sb, '7'), -1);
+	assert_int_equal(strbuf_printf(&sb, "%d", 7), -1);
+	assert_int_equal(strbuf_add(&sb, "", 0), -1);
+	assert_string_equal(sb.p, "123456");
+	assert_int_equal(strbuf_failed(&sb), E2BIG);
+	strbuf_reset(&sb);
+	assert_int_equal(strbuf_failed(&sb), 0);
+	assert_int_equal(strbuf_adds(&sb, "ok"), 0);
+	owned = strbuf_detach(&sb);
+	assert_string_equal(owned, "ok");
+	free(owned);
+	assert_string_equal(sb.p, "");
+	assert_int_equal(sb.len, 0);
+	assert_int_equal(strbuf_adds(&sb, "again"), 0);
+	strbuf_release(&sb);
+	assert_non_null(sb.p);
+	assert_string_equal(sb.p, "");
+	assert_string_equal(strbuf_str(&sb), "");
 }
 
 static void
@@ -402,6 +444,7 @@ main(void)
 	    cmocka_unit_test(cursor_numbers),
 	    cmocka_unit_test(cursor_lines),
 	    cmocka_unit_test(strbuf_respects_max),
+	    cmocka_unit_test(strbuf_errors_are_sticky),
 	    cmocka_unit_test(escape_untrusted_text),
 	    cmocka_unit_test(json_keeps_invalid_bytes_visible),
 	    cmocka_unit_test(durations),
