@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/bounded.h"
 #include "base/cur.h"
 #include "base/err.h"
 #include "base/fileio.h"
@@ -283,7 +284,7 @@ identify(
 		const struct known *k;
 		char full[PATH_MAX];
 
-		snprintf(s->package, sizeof(s->package), "%s", owner[i]);
+		str_copy(s->package, sizeof(s->package), owner[i]);
 		if (p)
 			snprintf(s->package_version, sizeof(s->package_version),
 			    "%s", p->version);

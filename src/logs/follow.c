@@ -435,8 +435,7 @@ candidates(const struct fw *w, struct cand *c, size_t max)
 		live = *suf == '\0';
 		if (!live && *suf != '.' && *suf != '-' && *suf != '_')
 			continue;
-		if (snprintf(p, sizeof(p), "%s/%s", w->dir, de->d_name) >=
-		    (int)sizeof(p))
+		if (path_join(p, sizeof(p), w->dir, de->d_name) == -1)
 			continue;
 		if (stat(p, &c[n].st) == -1 || !S_ISREG(c[n].st.st_mode))
 			continue;
@@ -556,8 +555,9 @@ resolve(struct fl *f, struct fw *w, int quiet, int use_time, struct err *err)
 			int fd;
 			ssize_t k = 0;
 
-			snprintf(p, sizeof(p), "%s/%s", w->dir, c[live].name);
-			if ((fd = open(p, O_RDONLY | O_CLOEXEC)) != -1) {
+			if (path_join(p, sizeof(p), w->dir, c[live].name) ==
+			        0 &&
+			    (fd = open(p, O_RDONLY | O_CLOEXEC)) != -1) {
 				struct stat st;
 
 				if (fstat(fd, &st) == 0 &&
@@ -590,8 +590,8 @@ resolve(struct fl *f, struct fw *w, int quiet, int use_time, struct err *err)
 			    c[i].st.st_ino != w->ino || is_gz(c[i].name) ||
 			    (uint64_t)c[i].st.st_size < w->off)
 				continue;
-			snprintf(p, sizeof(p), "%s/%s", w->dir, c[i].name);
-			if (fp_of(p, -1, w->fplen, &h) == 0 && h == w->fphash)
+			if (path_join(p, sizeof(p), w->dir, c[i].name) == 0 &&
+			    fp_of(p, -1, w->fplen, &h) == 0 && h == w->fphash)
 				m = (ssize_t)i;
 		}
 		/* A copy (copytruncate): same first bytes, newest first. */
@@ -602,8 +602,8 @@ resolve(struct fl *f, struct fw *w, int quiet, int use_time, struct err *err)
 			if (!is_gz(c[i].name) &&
 			    (uint64_t)c[i].st.st_size < w->off)
 				continue;
-			snprintf(p, sizeof(p), "%s/%s", w->dir, c[i].name);
-			if (fp_of(p, -1, w->fplen, &h) == 0 && h == w->fphash)
+			if (path_join(p, sizeof(p), w->dir, c[i].name) == 0 &&
+			    fp_of(p, -1, w->fplen, &h) == 0 && h == w->fphash)
 				m = (ssize_t)i;
 		}
 		log_debug("resolve '%s': bookmark ino %llu off %llu fplen %u: "
@@ -648,8 +648,9 @@ resolve(struct fl *f, struct fw *w, int quiet, int use_time, struct err *err)
 			if (i != (size_t)m &&
 			    !newer_or_same(&c[i].st, &c[m].st))
 				continue;
-			snprintf(p, sizeof(p), "%s/%s", w->dir, c[i].name);
-			fd = open(p, O_RDONLY | O_CLOEXEC);
+			fd = path_join(p, sizeof(p), w->dir, c[i].name) == 0
+			    ? open(p, O_RDONLY | O_CLOEXEC)
+			    : -1;
 			if (fd == -1 || fstat(fd, &st) == -1 ||
 			    st.st_ino != c[i].st.st_ino ||
 			    st.st_dev != c[i].st.st_dev) {
@@ -934,8 +935,7 @@ setup(struct fl *f, const char *const *paths, size_t n, struct err *err)
 			char cwd[PATH_MAX];
 
 			if (getcwd(cwd, sizeof(cwd)) == NULL ||
-			    snprintf(abs, sizeof(abs), "%s/%s", cwd,
-			        paths[i]) >= (int)sizeof(abs))
+			    path_join(abs, sizeof(abs), cwd, paths[i]) == -1)
 				return err_set(err, ENAMETOOLONG,
 				    "'%s': path too long", paths[i]);
 		}

@@ -102,8 +102,10 @@ script_abs(const struct proc *p, const char *root, char *path, size_t sz)
 	{
 		char tmp[PATH_MAX];
 
-		snprintf(tmp, sizeof(tmp), "%s/%s", cwd, path);
-		snprintf(path, sz, "%s", tmp);
+		/* a path that does not fit stays relative (never cut) */
+		if (path_join(tmp, sizeof(tmp), cwd, path) == 0 &&
+		    strlen(tmp) < sz)
+			memcpy(path, tmp, strlen(tmp) + 1);
 	}
 }
 

@@ -14,9 +14,11 @@
 
 #include <cmocka.h>
 
+#include "base/bounded.h"
 #include "base/civtime.h"
 #include "base/cur.h"
 #include "base/esc.h"
+#include "base/fileio.h"
 #include "base/finding.h"
 #include "base/hmap.h"
 #include "base/json.h"
@@ -133,6 +135,60 @@ strbuf_errors_are_sticky(void **state)
 	assert_non_null(sb.p);
 	assert_string_equal(sb.p, "");
 	assert_string_equal(strbuf_str(&sb), "");
+}
+
+/* One slash between the parts; a path that does not fit is refused. */
+static void
+path_join_never_cuts(void **state)
+{
+	char p[16], small[8];
+
+	static const char *joins[][3] = {
+	    {"/srv", "/etc/x", "/srv/etc/x"},
+	    {"/srv/", "/etc/x", "/srv/etc/x"},
+	    {"/srv/", "etc", "/srv/etc"},
+	    {"/var/log", "syslog", "/var/log/syslog"},
+	    {"/", "etc", "/etc"},
+	    {"/", "/etc", "/etc"},
+	    {"", "/etc", "/etc"},
+	    {NULL, "rel", "rel"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(joins) / sizeof(joins[0]); i++) {
+		assert_int_equal(
+		    path_join(p, sizeof(p), joins[i][0], joins[i][1]), 0);
+		assert_string_equal(p, joins[i][2]);
+	}
+	/* the directory may be the destination: joins build up */
+	assert_int_equal(path_join(p, sizeof(p), "/a", "b"), 0);
+	assert_int_equal(path_join(p, sizeof(p), p, "c"), 0);
+	assert_string_equal(p, "/a/b/c");
+	/* exactly full, then one byte too many */
+	assert_int_equal(path_join(small, sizeof(small), "/abc", "def"), -1);
+	assert_string_equal(small, "");
+	assert_int_equal(errno, ENAMETOOLONG);
+	assert_int_equal(path_join(small, sizeof(small), "/ab", "def"), 0);
+	assert_string_equal(small, "/ab/def");
+	assert_int_equal(path_join(small, sizeof(small), "/ab", "/defg"), -1);
+	assert_string_equal(small, "");
+}
+
+static void
+bounded_text(void **state)
+{
+	char s[6];
+
+	(void)state;
+	assert_int_equal(str_copy(s, sizeof(s), "abc"), 0);
+	assert_string_equal(s, "abc");
+	assert_int_equal(str_copy(s, sizeof(s), "abcde"), 0);
+	assert_int_equal(str_copy(s, sizeof(s), "abcdef"), 1);
+	assert_string_equal(s, "abcde");
+	assert_int_equal(str_printf(s, sizeof(s), "%d-%s", 12, "x"), 0);
+	assert_string_equal(s, "12-x");
+	assert_int_equal(str_printf(s, sizeof(s), "%d-%s", 12, "xyz"), 1);
+	assert_string_equal(s, "12-xy");
 }
 
 static void
@@ -445,6 +501,8 @@ main(void)
 	    cmocka_unit_test(cursor_lines),
 	    cmocka_unit_test(strbuf_respects_max),
 	    cmocka_unit_test(strbuf_errors_are_sticky),
+	    cmocka_unit_test(path_join_never_cuts),
+	    cmocka_unit_test(bounded_text),
 	    cmocka_unit_test(escape_untrusted_text),
 	    cmocka_unit_test(json_keeps_invalid_bytes_visible),
 	    cmocka_unit_test(durations),
