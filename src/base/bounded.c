@@ -18,7 +18,7 @@ str_copy(char *dst, size_t dstsz, const char *src)
 		n = dstsz - 1;
 		cut = 1;
 	}
-	memcpy(dst, src, n);
+	memmove(dst, src, n);
 	dst[n] = '\0';
 	return (int)cut;
 }

@@ -10,8 +10,9 @@
 #include <stddef.h>
 
 /*
- * Copies src into dst (dstsz > 0), cut at dstsz - 1 bytes when longer.
- * 0, or 1 when cut.
+ * Copies src into dst (dstsz > 0), cut at dstsz - 1 bytes when longer;
+ * the two may overlap (a field of a struct into another).  0, or 1 when
+ * cut.
  */
 int str_copy(char *dst, size_t dstsz, const char *src);
 /* Formats into dst (dstsz > 0), cut like str_copy.  0, or 1 when cut. */

@@ -22,6 +22,7 @@
 #include "act/kill.h"
 #include "act/mail.h"
 #include "apache/apache.h"
+#include "base/bounded.h"
 #include "base/err.h"
 #include "base/esc.h"
 #include "base/fileio.h"
@@ -182,8 +183,8 @@ mail_owner(const struct conf *c, const char *script, uid_t uid,
 	esc_text_buf(e_script, sizeof(e_script), script, strlen(script));
 	localtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S %z", &tm);
-	snprintf(subject, sizeof(subject), "your CGI script was stopped on %s",
-	    host);
+	str_printf(subject, sizeof(subject),
+	    "your CGI script was stopped on %s", host);
 	strbuf_printf(&body,
 	    "Hello %s,\n\n"
 	    "sakimori on %s stopped your script\n\n"
