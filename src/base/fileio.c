@@ -132,7 +132,8 @@ path_join(char *dst, size_t dstsz, const char *root, const char *path)
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	memmove(dst, root, rl);
+	if (rl > 0)
+		memmove(dst, root, rl);
 	if (slash)
 		dst[rl] = '/';
 	memcpy(dst + rl + slash, path, pl + 1);
