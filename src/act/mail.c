@@ -109,12 +109,13 @@ mail_send(const struct mail *m, struct err *err)
 	header(&msg, "Content-Type", "text/plain; charset=UTF-8");
 	header(&msg, "X-Mailer", "sakimori");
 	strbuf_adds(&msg, "\n");
-	if (strbuf_adds(&msg, m->body ? m->body : "") == -1) {
+	strbuf_adds(&msg, m->body ? m->body : "");
+	if (msg.len && msg.p[msg.len - 1] != '\n')
+		strbuf_addc(&msg, '\n');
+	if (strbuf_failed(&msg)) {
 		strbuf_release(&msg);
 		return err_set(err, EFBIG, "mail body too large");
 	}
-	if (msg.len && msg.p[msg.len - 1] != '\n')
-		strbuf_addc(&msg, '\n');
 
 	if (pipe2(pfd, O_CLOEXEC) == -1) {
 		strbuf_release(&msg);

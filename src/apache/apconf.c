@@ -436,10 +436,8 @@ eval_ifversion(const char *have, char **argv, size_t argc)
 static void
 resolve_path(const struct apache_conf *c, const char *p, char *dst, size_t sz)
 {
-	if (p[0] == '/')
-		snprintf(dst, sz, "%s", p);
-	else
-		snprintf(dst, sz, "%s/%s", c->server_root, p);
+	/* too long: "", which names no file */
+	(void)path_join(dst, sz, p[0] == '/' ? NULL : c->server_root, p);
 }
 
 /* 1, 0, or -1 when name is not a conditional section. */
@@ -548,8 +546,8 @@ include_one(struct loader *L, const char *p, struct apache_node *parent,
 		for (size_t i = 0; i < n; i++) {
 			char sub[PATH_MAX];
 
-			snprintf(sub, sizeof(sub), "%s/%s", p, names[i]);
-			include_one(L, sub, parent, from, line);
+			if (path_join(sub, sizeof(sub), p, names[i]) == 0)
+				include_one(L, sub, parent, from, line);
 			free(names[i]);
 		}
 		free(names);
@@ -585,8 +583,9 @@ include_glob(struct loader *L, const char *base, const char *rest,
 	memcpy(comp, rest, n);
 	comp[n] = '\0';
 	if (!has_glob(comp, n)) {
-		snprintf(next, sizeof(next), "%s/%s", base, comp);
-		if (slash != NULL && !is_dir(L, next))
+		if (path_join(next, sizeof(next), base[0] ? base : "/", comp) ==
+		        -1 ||
+		    (slash != NULL && !is_dir(L, next)))
 			return 0;
 		if (slash == NULL) {
 			char full[PATH_MAX];
@@ -601,9 +600,10 @@ include_glob(struct loader *L, const char *base, const char *rest,
 	}
 	n = dir_names(L, base[0] ? base : "/", comp, &names);
 	for (size_t i = 0; i < n; i++) {
-		snprintf(next, sizeof(next), "%s/%s", base, names[i]);
 		/* a wildcard in a directory component matches directories */
-		if (slash == NULL || is_dir(L, next))
+		if (path_join(next, sizeof(next), base[0] ? base : "/",
+		        names[i]) == 0 &&
+		    (slash == NULL || is_dir(L, next)))
 			count += include_glob(
 			    L, next, slash ? slash : "", parent, from, line);
 		free(names[i]);
@@ -818,7 +818,7 @@ process_text(struct loader *L, const char *file, const char *text, size_t len,
 			strbuf_add(&logical, ls, (size_t)(e - ls));
 			break;
 		}
-		s = logical.p ? logical.p : "";
+		s = logical.p;
 		e = s + logical.len;
 		while (s < e &&
 		    (*s == ' ' || *s == '\t' || *s == '\f' || *s == '\v' ||
@@ -867,7 +867,7 @@ process_text(struct loader *L, const char *file, const char *text, size_t len,
 			add_err(L->c, file, start, "line too long; skipped");
 			continue;
 		}
-		s = exp.p ? exp.p : "";
+		s = exp.p;
 		e = s + exp.len;
 
 		if (e - s >= 2 && s[0] == '<' && s[1] == '/') {
@@ -1023,7 +1023,7 @@ process_file(struct loader *L, const char *path, struct apache_node *parent,
 	L->chain[L->nchain].dev = st.st_dev;
 	L->chain[L->nchain].ino = st.st_ino;
 	L->nchain++;
-	process_text(L, name, sb.p ? sb.p : "", sb.len, parent);
+	process_text(L, name, sb.p, sb.len, parent);
 	L->nchain--;
 	strbuf_release(&sb);
 }
@@ -1180,16 +1180,14 @@ htaccess_read(
 	struct err err = {0};
 	int truncated = 0;
 
-	if ((size_t)snprintf(file, sizeof(file), "%s/%s",
-	        strcmp(dir, "/") == 0 ? "" : dir, name) >= sizeof(file) ||
+	if (path_join(file, sizeof(file), dir, name) == -1 ||
 	    htaccess_known(c, file) ||
 	    path_join(full, sizeof(full), root, file) == -1)
 		return;
 	if (file_read(full, MAX_FILE, &sb, &truncated, &err) == -1) {
 		if (err.code != ENOENT && err.code != ENOTDIR)
 			add_err(c, file, 0, "%s", err.msg);
-	} else if (apache_htaccess_parse(
-	               c, dir, file, sb.p ? sb.p : "", sb.len) == -1)
+	} else if (apache_htaccess_parse(c, dir, file, sb.p, sb.len) == -1)
 		add_err(c, file, 0,
 		    "more than %d access files; the rest is not read",
 		    APACHE_MAX_HTACCESS);
@@ -1327,9 +1325,10 @@ apache_cmdline_conf(const char *cmdline, const char *root, const char *override,
 		snprintf(a->path, sizeof(a->path), "%s", override);
 	else if (a->file[0] == '/')
 		snprintf(a->path, sizeof(a->path), "%s", a->file);
-	else if (a->file[0] && a->dir[0])
-		snprintf(a->path, sizeof(a->path), "%s/%s", a->dir, a->file);
-	else if (apache_conf_find(root, a->path, sizeof(a->path)) == -1)
+	else if (a->file[0] && a->dir[0]) {
+		if (path_join(a->path, sizeof(a->path), a->dir, a->file) == -1)
+			return -1;
+	} else if (apache_conf_find(root, a->path, sizeof(a->path)) == -1)
 		return -1;
 	return 0;
 }

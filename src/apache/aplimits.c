@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "apache/apache.h"
+#include "base/fileio.h"
 #include "base/cur.h"
 
 /* The last server-level value of a numeric directive; 0 when absent. */
@@ -156,10 +157,9 @@ docroot_set(
 {
 	size_t n;
 
-	if (p[0] == '/')
-		snprintf(d->path, sizeof(d->path), "%s", p);
-	else
-		snprintf(d->path, sizeof(d->path), "%s/%s", c->server_root, p);
+	/* too long: "", which names no file */
+	(void)path_join(
+	    d->path, sizeof(d->path), p[0] == '/' ? NULL : c->server_root, p);
 	n = strlen(d->path);
 	while (n > 1 && d->path[n - 1] == '/')
 		d->path[--n] = '\0';
@@ -220,10 +220,9 @@ cgi_add(const struct apache_conf *c, const char *p, char (*out)[PATH_MAX],
 	char *dollar;
 	size_t len;
 
-	if (p[0] == '/')
-		snprintf(d, sizeof(d), "%s", p);
-	else
-		snprintf(d, sizeof(d), "%s/%s", c->server_root, p);
+	if (path_join(d, sizeof(d), p[0] == '/' ? NULL : c->server_root, p) ==
+	    -1)
+		return n;
 	dollar = strchr(d, '$');
 	if (dollar != NULL) {
 		*dollar = '\0';

@@ -52,7 +52,9 @@ err_prefix(struct err *err, const char *fmt, ...)
 	vsnprintf(head, sizeof(head), fmt, ap);
 	va_end(ap);
 	memcpy(old, err->msg, sizeof(old));
-	snprintf(err->msg, sizeof(err->msg), "%s: %s", head, old);
+	if (snprintf(err->msg, sizeof(err->msg), "%s: %s", head, old) >=
+	    (int)sizeof(err->msg))
+		memcpy(err->msg + sizeof(err->msg) - 4, "...", 4);
 	return -1;
 }
 

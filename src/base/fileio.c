@@ -44,8 +44,6 @@ read_all(ssize_t (*rd)(void *src, char *buf, size_t n, struct err *err),
 		if (strbuf_add(out, chunk, (size_t)n) == -1)
 			return err_set(err, ENOMEM, "'%s' is too large", path);
 	}
-	if (out->p == NULL)
-		strbuf_add(out, "", 0);
 	return 0;
 }
 
@@ -150,15 +148,23 @@ file_read_any(const char *path, size_t max, struct strbuf *out, int *truncated,
 int
 path_join(char *dst, size_t dstsz, const char *root, const char *path)
 {
-	int n;
+	size_t rl = root ? strlen(root) : 0, pl = strlen(path), slash;
 
-	if (root == NULL || root[0] == '\0' ||
-	    (root[0] == '/' && root[1] == '\0'))
-		n = snprintf(dst, dstsz, "%s", path);
-	else
-		n = snprintf(dst, dstsz, "%s%s%s", root,
-		    path[0] == '/' ? "" : "/", path);
-	return n < 0 || (size_t)n >= dstsz ? -1 : 0;
+	if (rl > 0 && root[rl - 1] == '/' && path[0] == '/')
+		rl--;
+	slash = rl > 0 && root[rl - 1] != '/' && path[0] != '/';
+	if (rl + slash + pl >= dstsz) {
+		if (dstsz > 0)
+			dst[0] = '\0';
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if (rl > 0)
+		memmove(dst, root, rl);
+	if (slash)
+		dst[rl] = '/';
+	memcpy(dst + rl + slash, path, pl + 1);
+	return 0;
 }
 
 int

@@ -38,8 +38,11 @@ int file_read_any(const char *path, size_t max, struct strbuf *out,
     int *truncated, struct err *err);
 
 /*
- * Joins root and path ("" or NULL root means none) into dst.
- * 0, or -1 when it does not fit.
+ * Joins root (or a directory) and path into dst with one slash between
+ * them ("" or NULL root means none): "/srv" + "/etc/x" and "/srv/" +
+ * "etc/x" both give "/srv/etc/x".  0, or -1 (errno ENAMETOOLONG, dst "")
+ * when it does not fit: a cut path would name another file.  dst may
+ * be root itself (joins build up in one buffer), never path.
  */
 int path_join(char *dst, size_t dstsz, const char *root, const char *path);
 

@@ -50,8 +50,7 @@ table_row(struct table *t, const char *const *cells)
 			strbuf_reset(&one);
 			esc_text(&one, c, strlen(c));
 			off[i] = all.len;
-			if (strbuf_add(&all, one.p ? one.p : "", one.len) ==
-			        -1 ||
+			if (strbuf_add(&all, one.p, one.len) == -1 ||
 			    strbuf_addc(&all, '\0') == -1) {
 				strbuf_release(&one);
 				strbuf_release(&all);

@@ -251,6 +251,17 @@ pin_key(struct fim_cmd *fc, const char *fp)
 	return 0;
 }
 
+/* v, or def in the state directory, into dst; -1 (told) if too long. */
+static int
+fim_path(
+    char *dst, size_t n, const char *v, const char *state_dir, const char *def)
+{
+	if (path_join(dst, n, v ? NULL : state_dir, v ? v : def) == 0)
+		return 0;
+	log_warnx("fim: path too long: '%s'", v ? v : state_dir);
+	return -1;
+}
+
 static int
 setup(struct fim_cmd *fc)
 {
@@ -265,24 +276,18 @@ setup(struct fim_cmd *fc)
 		return EXIT_CONFIG;
 	v = fc->baseline_dir ? fc->baseline_dir
 	                     : conf_str(fc->blk, "baseline", NULL);
-	if (v)
-		snprintf(fc->dir, sizeof(fc->dir), "%s", v);
-	else
-		snprintf(fc->dir, sizeof(fc->dir), "%s/fim", cli->state_dir);
+	if (fim_path(fc->dir, sizeof(fc->dir), v, cli->state_dir, "fim") == -1)
+		return EXIT_CONFIG;
 	if ((rc = state_checks(fc)) != 0)
 		return rc;
 	v = fc->key ? fc->key : conf_str(fc->blk, "key", NULL);
-	if (v)
-		snprintf(fc->keyp, sizeof(fc->keyp), "%s", v);
-	else
-		snprintf(fc->keyp, sizeof(fc->keyp), "%s/fim/fim.key",
-		    cli->state_dir);
+	if (fim_path(fc->keyp, sizeof(fc->keyp), v, cli->state_dir,
+	        "fim/fim.key") == -1)
+		return EXIT_CONFIG;
 	v = conf_str(fc->blk, "public-key", NULL);
-	if (v)
-		snprintf(fc->ownpub, sizeof(fc->ownpub), "%s", v);
-	else
-		snprintf(fc->ownpub, sizeof(fc->ownpub), "%s/fim/fim.pub",
-		    cli->state_dir);
+	if (fim_path(fc->ownpub, sizeof(fc->ownpub), v, cli->state_dir,
+	        "fim/fim.pub") == -1)
+		return EXIT_CONFIG;
 	snprintf(fc->pubp, sizeof(fc->pubp), "%s",
 	    fc->pubkey ? fc->pubkey : fc->ownpub);
 	if (fc->workers < 0)
@@ -416,7 +421,8 @@ scan(struct fim_cmd *fc, const char *const *roots, size_t nroots,
 static void
 dir_file(char *dst, size_t n, const char *dir, const char *name)
 {
-	snprintf(dst, n, "%s/%s", dir, name);
+	/* the buffers have room for any dir and these names */
+	(void)path_join(dst, n, dir, name);
 }
 
 /* Where the baseline is read from, and the key it must be signed with. */

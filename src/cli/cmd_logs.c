@@ -110,7 +110,7 @@ usage(FILE *fp)
 static int
 parse_when(const char *s, int64_t *out)
 {
-	struct logs_time t;
+	struct civtime t;
 	const char *p = s, *end = s + strlen(s);
 	uint64_t secs;
 
@@ -118,31 +118,11 @@ parse_when(const char *s, int64_t *out)
 		*out = (int64_t)time(NULL) - (int64_t)secs;
 		return 0;
 	}
-	memset(&t, 0, sizeof(t));
-	if (p_digits(&p, end, 4, &t.year) == -1 || p >= end || *p++ != '-' ||
-	    p_digits(&p, end, 2, &t.mon) == -1 || p >= end || *p++ != '-' ||
-	    p_digits(&p, end, 2, &t.mday) == -1)
+	if (civ_iso(&p, end, &t,
+	        CIV_ISO_T | CIV_ISO_SPACE | CIV_ISO_DATE | CIV_ISO_HM) == -1 ||
+	    p != end)
 		return -1;
-	if (p < end && (*p == 'T' || *p == ' ')) {
-		p++;
-		if (p_digits(&p, end, 2, &t.hour) == -1 || p >= end ||
-		    *p++ != ':' || p_digits(&p, end, 2, &t.min) == -1)
-			return -1;
-		if (p < end && *p == ':') {
-			p++;
-			if (p_digits(&p, end, 2, &t.sec) == -1)
-				return -1;
-		}
-		if (p < end && p_zone(&p, end, &t) == -1)
-			return -1;
-	}
-	if (p != end)
-		return -1;
-	t.has_year = 1;
-	logs_time_finish(&t);
-	if (!t.valid)
-		return -1;
-	*out = logs_time_epoch(&t);
+	*out = civ_epoch(&t);
 	return 0;
 }
 

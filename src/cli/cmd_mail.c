@@ -206,7 +206,7 @@ fmt_time(char *dst, size_t n, time_t t)
 {
 	struct tm tm;
 
-	if (t == 0 || gmtime_r(&t, &tm) == NULL) {
+	if (t == 0 || localtime_r(&t, &tm) == NULL) {
 		snprintf(dst, n, "-");
 		return;
 	}

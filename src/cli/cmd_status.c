@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/bounded.h"
 #include "base/cur.h"
 #include "base/finding.h"
 #include "base/output.h"
@@ -329,7 +330,7 @@ static const char *
 command_of(const struct proc *p, char *buf, size_t sz)
 {
 	if (p->cmdline[0])
-		snprintf(buf, sz, "%s", p->cmdline);
+		str_copy(buf, sz, p->cmdline);
 	else
 		snprintf(buf, sz, "[%s]", p->comm);
 	return buf;

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/bounded.h"
 #include "base/cur.h"
 #include "base/err.h"
 #include "base/fileio.h"
@@ -222,7 +223,7 @@ we_are_hidden_from(void)
 	if (geteuid() == 0)
 		return 0;
 	if (file_read("/proc/self/mountinfo", 1u << 20, &sb, NULL, &err) == 0)
-		r = hidden_proc_hidepid(sb.p ? sb.p : "", sb.len);
+		r = hidden_proc_hidepid(sb.p, sb.len);
 	strbuf_release(&sb);
 	return r;
 }
@@ -532,8 +533,7 @@ cgroup_walk(const char *dir, int depth, const uint8_t *bits,
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_type != DT_DIR || de->d_name[0] == '.')
 			continue;
-		if (snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >=
-		    (int)sizeof(path))
+		if (path_join(path, sizeof(path), dir, de->d_name) == -1)
 			continue;
 		cgroup_walk(path, depth + 1, bits, r, c, sb);
 	}
@@ -568,8 +568,7 @@ kernel_sweep(const uint8_t *known, int pid_max, struct pid_bpf *pb,
 	long n;
 
 	if (pid_bpf_open(pb, pid_max, &e) == -1) {
-		snprintf(
-		    r->why_not_kernel, sizeof(r->why_not_kernel), "%s", e.msg);
+		str_copy(r->why_not_kernel, sizeof(r->why_not_kernel), e.msg);
 		return 1;
 	}
 	if ((n = pid_bpf_sweep(pb, 1, pid_max, err)) == -1)

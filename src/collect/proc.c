@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/bounded.h"
 #include "base/cur.h"
 #include "base/err.h"
 #include "base/fileio.h"
@@ -217,7 +218,8 @@ read_one(int procfd, const char *pid, unsigned what, const struct proc_table *t,
 	struct err err;
 
 	memset(p, 0, sizeof(*p));
-	snprintf(path, sizeof(path), "%s/stat", pid);
+	if (path_join(path, sizeof(path), pid, "stat") == -1)
+		return 3;
 	r = read_at(procfd, path, buf, sizeof(buf));
 	if (r == 0 || gone(r))
 		return 1;
@@ -226,7 +228,7 @@ read_one(int procfd, const char *pid, unsigned what, const struct proc_table *t,
 	if (proc_stat_parse(buf, (size_t)r, t->page_kb, p, &err) == -1)
 		return 3;
 	if (what & (PROC_READ_STATUS | PROC_READ_USER)) {
-		snprintf(path, sizeof(path), "%s/status", pid);
+		(void)path_join(path, sizeof(path), pid, "status");
 		r = read_at(procfd, path, buf, sizeof(buf));
 		if (gone(r))
 			return 1;
@@ -243,7 +245,7 @@ read_one(int procfd, const char *pid, unsigned what, const struct proc_table *t,
 		p->gid = st.st_gid;
 	}
 	if (what & PROC_READ_CMDLINE) {
-		snprintf(path, sizeof(path), "%s/cmdline", pid);
+		(void)path_join(path, sizeof(path), pid, "cmdline");
 		r = read_at(procfd, path, buf, sizeof(buf));
 		if (gone(r))
 			return 1;
@@ -255,7 +257,7 @@ read_one(int procfd, const char *pid, unsigned what, const struct proc_table *t,
 	if ((what & PROC_READ_EXE) && !(p->flags & PROC_F_KTHREAD)) {
 		char exe[PROC_EXE_MAX + 16];
 
-		snprintf(path, sizeof(path), "%s/exe", pid);
+		(void)path_join(path, sizeof(path), pid, "exe");
 		r = readlinkat(procfd, path, exe, sizeof(exe) - 1);
 		if (r > 0) {
 			static const char del[] = " (deleted)";
@@ -267,7 +269,7 @@ read_one(int procfd, const char *pid, unsigned what, const struct proc_table *t,
 				p->flags |= PROC_F_EXE_DELETED;
 				exe[r - (ssize_t)dl] = '\0';
 			}
-			snprintf(p->exe, sizeof(p->exe), "%s", exe);
+			str_copy(p->exe, sizeof(p->exe), exe);
 			p->flags |= PROC_F_EXE;
 		} else if (r == -1 && (errno == EACCES || errno == EPERM))
 			p->flags |= PROC_F_EXE_DENIED;

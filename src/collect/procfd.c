@@ -171,7 +171,8 @@ procfd_map_build_for(struct procfd_map *m, const char *root,
 				continue;
 			have_proc = 1;
 		}
-		snprintf(fdpath, sizeof(fdpath), "%s/fd", de->d_name);
+		if (path_join(fdpath, sizeof(fdpath), de->d_name, "fd") == -1)
+			continue;
 		dfd =
 		    openat(procfd, fdpath, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (dfd == -1 || (fdd = fdopendir(dfd)) == NULL) {

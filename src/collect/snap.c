@@ -7,13 +7,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/bounded.h"
 #include "base/err.h"
 #include "base/timeutil.h"
 
 static void
 fail(struct snap *s, enum snap_section sec, const struct err *err)
 {
-	snprintf(s->err[sec], sizeof(s->err[sec]), "%s", err->msg);
+	str_copy(s->err[sec], sizeof(s->err[sec]), err->msg);
 }
 
 static int

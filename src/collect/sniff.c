@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/bounded.h"
 #include "base/cur.h"
 #include "base/err.h"
 #include "base/fileio.h"
@@ -164,10 +165,9 @@ sniff_socks_read(struct sniff_socks *s, const char *root, struct err *err)
 		}
 		nread++;
 		if (files[i].kind == SNIFF_PACKET)
-			sniff_packet_parse(sb.p ? sb.p : "", sb.len, s);
+			sniff_packet_parse(sb.p, sb.len, s);
 		else
-			sniff_raw_parse(
-			    sb.p ? sb.p : "", sb.len, files[i].kind, s);
+			sniff_raw_parse(sb.p, sb.len, files[i].kind, s);
 	}
 	strbuf_release(&sb);
 	if (nread == 0)
@@ -199,8 +199,9 @@ sniff_promisc_read(
 
 		if (de->d_name[0] == '.')
 			continue;
-		snprintf(path, sizeof(path), "%s/%s/flags", dir, de->d_name);
-		if (file_read(path, 64, &sb, NULL, &e) == -1 || sb.p == NULL)
+		if (path_join(path, sizeof(path), dir, de->d_name) == -1 ||
+		    path_join(path, sizeof(path), path, "flags") == -1 ||
+		    file_read(path, 64, &sb, NULL, &e) == -1)
 			continue;
 		cur = sb.p;
 		cur_lit(&cur, sb.p + sb.len, "0x");
@@ -208,8 +209,7 @@ sniff_promisc_read(
 		    !(flags & IFF_PROMISC))
 			continue;
 		if ((size_t)n < max) {
-			snprintf(
-			    out[n].name, sizeof(out[n].name), "%s", de->d_name);
+			str_copy(out[n].name, sizeof(out[n].name), de->d_name);
 			out[n].flags = (unsigned)flags;
 		}
 		n++;

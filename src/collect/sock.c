@@ -303,8 +303,8 @@ proc_walk(const char *root, int family, int proto, uint32_t states, sock_fn fn,
 		}
 		return -1;
 	}
-	rc = sock_proc_parse(sb.p != NULL ? sb.p : "", sb.len, family, proto,
-	    states, fn, arg, skipped, &first_bad);
+	rc = sock_proc_parse(
+	    sb.p, sb.len, family, proto, states, fn, arg, skipped, &first_bad);
 	strbuf_release(&sb);
 	return rc;
 }

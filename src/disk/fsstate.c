@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/bounded.h"
 #include "base/cur.h"
 #include "base/err.h"
 #include "base/fileio.h"
@@ -118,21 +119,23 @@ read_btrfs(const char *root, struct disk_fs *fs)
 
 		if (de->d_name[0] == '.')
 			continue;
-		snprintf(
-		    p, sizeof(p), "%s/%s/devices/%s", dir, de->d_name, name);
-		if (access(p, F_OK) != 0)
+		if (path_join(p, sizeof(p), dir, de->d_name) == -1 ||
+		    path_join(p, sizeof(p), p, "devices") == -1 ||
+		    path_join(p, sizeof(p), p, name) == -1 ||
+		    access(p, F_OK) != 0)
 			continue;
-		snprintf(p, sizeof(p), "%s/%s/devinfo", dir, de->d_name);
-		if ((dd = opendir(p)) == NULL)
+		if (path_join(p, sizeof(p), dir, de->d_name) == -1 ||
+		    path_join(p, sizeof(p), p, "devinfo") == -1 ||
+		    (dd = opendir(p)) == NULL)
 			break;
 		while ((di = readdir(dd)) != NULL) {
 			char f[PATH_MAX];
 
 			if (di->d_name[0] == '.')
 				continue;
-			snprintf(
-			    f, sizeof(f), "%s/%s/error_stats", p, di->d_name);
-			btrfs_stats(fs, f);
+			if (path_join(f, sizeof(f), p, di->d_name) == 0 &&
+			    path_join(f, sizeof(f), f, "error_stats") == 0)
+				btrfs_stats(fs, f);
 		}
 		closedir(dd);
 		break;
@@ -168,7 +171,7 @@ disk_fs_mounted(
 		fs->me = m;
 		snprintf(fs->dev, sizeof(fs->dev), "%s", m->source);
 		snprintf(fs->mnt, sizeof(fs->mnt), "%s", m->mnt);
-		snprintf(fs->type, sizeof(fs->type), "%s", m->fstype);
+		str_copy(fs->type, sizeof(fs->type), m->fstype);
 		if (is_ext(m->fstype)) {
 			if (path_join(dev, sizeof(dev), root, m->source) == 0)
 				read_ext(fs, dev);

@@ -24,6 +24,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include "base/civtime.h"
 #include "base/err.h"
 
 struct kpattern {
@@ -673,123 +674,45 @@ disk_klog_classify(
 
 /* --- prefixes ------------------------------------------------------- */
 
-static int
-digits(const char *s, const char *end, int n, int *out)
-{
-	int v = 0;
-
-	if (end - s < n)
-		return -1;
-	for (int i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	*out = v;
-	return 0;
-}
-
 /* "2026-11-26T20:18:15[.frac](Z|+hh:mm)"; returns the end or NULL. */
 static const char *
 parse_rfc3339(const char *s, const char *end, time_t *when)
 {
-	struct tm tm;
-	int y, mo, d, h, mi, sec, oh = 0, om = 0, sign = 0;
+	struct civtime t;
 	const char *p = s;
 
-	if (digits(p, end, 4, &y) || end - p < 19 || p[4] != '-' ||
-	    digits(p + 5, end, 2, &mo) || p[7] != '-' ||
-	    digits(p + 8, end, 2, &d) || (p[10] != 'T' && p[10] != ' ') ||
-	    digits(p + 11, end, 2, &h) || p[13] != ':' ||
-	    digits(p + 14, end, 2, &mi) || p[16] != ':' ||
-	    digits(p + 17, end, 2, &sec))
+	if (civ_iso(&p, end, &t, CIV_ISO_T | CIV_ISO_SPACE) == -1)
 		return NULL;
-	p += 19;
-	if (p < end && (*p == '.' || *p == ',')) {
-		p++;
-		while (p < end && *p >= '0' && *p <= '9')
-			p++;
-	}
-	if (p < end && *p == 'Z') {
-		p++;
-	} else if (p < end && (*p == '+' || *p == '-')) {
-		sign = *p == '-' ? -1 : 1;
-		if (digits(p + 1, end, 2, &oh))
-			return NULL;
-		p += 3;
-		if (p < end && *p == ':')
-			p++;
-		if (digits(p, end, 2, &om))
-			return NULL;
-		p += 2;
-	}
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = sec;
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
-	    sec > 60)
+	/* without a numeric offset, the stamp ends at a space */
+	if ((!t.has_tz || p[-1] == 'Z') && (p >= end || *p != ' '))
 		return NULL;
-	if (sign == 0 && (p >= end || *p != ' '))
-		return NULL;
-	*when = timegm(&tm) - sign * (oh * 3600 + om * 60);
+	*when = (time_t)civ_epoch(&t);
 	return p;
 }
 
-/* "Nov 26 20:18:15" (day may be " 6"); returns the end or NULL. */
+/*
+ * "Nov 26 20:18:15" (day may be " 6") in the year of now, or the year
+ * before when that would be more than a day ahead; the end or NULL.
+ */
 static const char *
 parse_rfc3164(const char *s, const char *end, time_t now, time_t *when)
 {
-	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-	struct tm tm, nowtm;
-	int mon = -1, d, h, mi, sec;
+	struct civtime t;
+	struct tm nowtm;
 	const char *p = s;
-	time_t t;
+	time_t w;
 
-	if (end - p < 15 || p[3] != ' ')
+	if (localtime_r(&now, &nowtm) == NULL ||
+	    civ_3164(&p, end, &t, nowtm.tm_year + 1900) == -1)
 		return NULL;
-	for (int i = 0; i < 12; i++)
-		if (memcmp(p, months + 3 * i, 3) == 0)
-			mon = i;
-	if (mon < 0)
-		return NULL;
-	if (p[4] == ' ') {
-		if (digits(p + 5, end, 1, &d))
-			return NULL;
-	} else if (digits(p + 4, end, 2, &d)) {
-		return NULL;
+	w = (time_t)civ_epoch(&t);
+	if (w > now + 86400) {
+		t.year--;
+		civ_finish(&t);
+		w = (time_t)civ_epoch(&t);
 	}
-	if (p[6] != ' ' || digits(p + 7, end, 2, &h) || p[9] != ':' ||
-	    digits(p + 10, end, 2, &mi) || p[12] != ':' ||
-	    digits(p + 13, end, 2, &sec) || h > 23 || mi > 59 || sec > 60 ||
-	    d < 1)
-		return NULL;
-	localtime_r(&now, &nowtm);
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = nowtm.tm_year;
-	tm.tm_mon = mon;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = sec;
-	tm.tm_isdst = -1;
-	t = mktime(&tm);
-	if (t > now + 86400) {
-		memset(&tm, 0, sizeof(tm));
-		tm.tm_year = nowtm.tm_year - 1;
-		tm.tm_mon = mon;
-		tm.tm_mday = d;
-		tm.tm_hour = h;
-		tm.tm_min = mi;
-		tm.tm_sec = sec;
-		tm.tm_isdst = -1;
-		t = mktime(&tm);
-	}
-	*when = t;
-	return p + 15;
+	*when = w;
+	return p;
 }
 
 /* "[  12.345678] " at p: seconds, and the end; NULL when absent. */

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/bounded.h"
 #include "base/fileio.h"
 #include "base/finding.h"
 #include "base/strbuf.h"
@@ -208,13 +209,13 @@ describe(const char *root, struct disk_kdev *d)
 		snprintf(p, sizeof(p), "/sys/block/%s/device/vendor", d->name);
 		if (sys_attr(root, p, b, sizeof(b)) == 0 && b[0] &&
 		    strcmp(b, "ATA") != 0)
-			snprintf(d->model, sizeof(d->model), "%s %s", b, a);
+			str_printf(d->model, sizeof(d->model), "%s %s", b, a);
 		else
 			snprintf(d->model, sizeof(d->model), "%s", a);
 	} else {
 		snprintf(p, sizeof(p), "/sys/block/%s/dm/name", d->name);
 		if (sys_attr(root, p, a, sizeof(a)) == 0)
-			snprintf(
+			str_printf(
 			    d->model, sizeof(d->model), "device-mapper %s", a);
 	}
 	if (path_join(full, sizeof(full), root, "/proc/self/mounts") == -1 ||

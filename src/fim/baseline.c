@@ -394,8 +394,9 @@ fim_baseline_write(
 		put_str(sb, e->pkg);
 		strbuf_addc(sb, '\n');
 	}
-	if (strbuf_adds(sb, "end\n") == -1)
-		return err_set(err, ENOMEM,
+	strbuf_adds(sb, "end\n");
+	if (strbuf_failed(sb))
+		return err_set(err, strbuf_failed(sb),
 		    "baseline too large for memory (%zu entries)", b->n);
 	return 0;
 }

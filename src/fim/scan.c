@@ -159,16 +159,6 @@ hex_append(struct strbuf *sb, const unsigned char *p, size_t n)
 	}
 }
 
-static char *
-sb_take(struct strbuf *sb)
-{
-	char *p = sb->p;
-
-	sb->p = NULL;
-	sb->len = sb->cap = 0;
-	return p;
-}
-
 /*
  * Reads the extended attributes by fd (regular files and directories) or
  * by path without following links (others: never opened).
@@ -210,7 +200,7 @@ read_xattrs(struct fim_entry *e, int fd)
 			else
 				strbuf_adds(&c, "?");
 			free(e->caps);
-			e->caps = sb_take(&c);
+			e->caps = strbuf_detach(&c);
 			continue;
 		}
 		if (other.len)
@@ -234,7 +224,7 @@ read_xattrs(struct fim_entry *e, int fd)
 			strbuf_adds(&other, "?");
 	}
 	if (other.len)
-		e->xattrs = sb_take(&other);
+		e->xattrs = strbuf_detach(&other);
 out:
 	strbuf_release(&other);
 	if (names != small)

@@ -94,7 +94,7 @@ load_key(const char *path, int priv, struct err *err)
 		strbuf_release(&sb);
 		return NULL;
 	}
-	bio = BIO_new_mem_buf(sb.p ? sb.p : "", (int)sb.len);
+	bio = BIO_new_mem_buf(sb.p, (int)sb.len);
 	if (bio != NULL)
 		pk = priv ? PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL)
 		          : PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL);

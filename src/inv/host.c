@@ -20,6 +20,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "base/bounded.h"
 #include "base/cur.h"
 #include "base/err.h"
 #include "base/fileio.h"
@@ -70,7 +71,7 @@ names(struct inventory *inv, const char *root)
 		    u.release);
 		snprintf(inv->kernel_version, sizeof(inv->kernel_version), "%s",
 		    u.version);
-		snprintf(inv->arch, sizeof(inv->arch), "%s", u.machine);
+		str_copy(inv->arch, sizeof(inv->arch), u.machine);
 	}
 	/* /etc/hosts: the first name with a dot on a line naming us. */
 	if (inv_read(root, "/etc/hosts", &sb) == 0) {
@@ -112,7 +113,7 @@ names(struct inventory *inv, const char *root)
 		inv_read_line(
 		    root, "/proc/sys/kernel/domainname", dom, sizeof(dom));
 		if (dom[0] && strcmp(dom, "(none)") != 0)
-			snprintf(inv->fqdn, sizeof(inv->fqdn), "%s.%s",
+			str_printf(inv->fqdn, sizeof(inv->fqdn), "%s.%s",
 			    inv->hostname, dom);
 		else
 			snprintf(
@@ -242,7 +243,7 @@ virt(struct inventory *inv, const char *root)
 	}
 	inv_read_line(root, "/sys/hypervisor/type", line, sizeof(line));
 	if (line[0]) {
-		snprintf(inv->virt, sizeof(inv->virt), "%s", line);
+		str_copy(inv->virt, sizeof(inv->virt), line);
 		return;
 	}
 	if (inv_read(root, "/proc/cpuinfo", &sb) == 0 &&
@@ -357,7 +358,7 @@ disks(struct inventory *inv, const char *root)
 			continue;
 		k = &inv->disks[inv->ndisks];
 		memset(k, 0, sizeof(*k));
-		snprintf(k->name, sizeof(k->name), "%s", de->d_name);
+		str_copy(k->name, sizeof(k->name), de->d_name);
 		snprintf(path, sizeof(path), "/sys/block/%s/size", de->d_name);
 		inv_read_line(root, path, line, sizeof(line));
 		if (str_u64(line, &sectors) == 0)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/bounded.h"
 #include "base/err.h"
 #include "collect/meminfo.h"
 #include "collect/mounts.h"
@@ -37,7 +38,7 @@ inv_resources(struct inventory *inv, const char *root)
 			f = &inv->fs[inv->nfs++];
 			snprintf(f->mount, sizeof(f->mount), "%s", e->mnt);
 			snprintf(f->device, sizeof(f->device), "%s", e->source);
-			snprintf(f->type, sizeof(f->type), "%s", e->fstype);
+			str_copy(f->type, sizeof(f->type), e->fstype);
 			f->size_bytes = e->u.size_kb * 1024;
 			f->used_bytes = e->u.used_kb * 1024;
 		}

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/bounded.h"
 #include "base/cur.h"
 #include "base/err.h"
 #include "base/fileio.h"
@@ -181,19 +182,6 @@ version_in_file(const char *path, const char *marker, char *dst, size_t dstsz)
 	munmap(map, len);
 }
 
-/* Copies a field of a struct into another of the same struct (no snprintf:
- * the compiler cannot tell the two fields do not overlap). */
-static void
-copy_str(char *dst, size_t dstsz, const char *src)
-{
-	size_t n = strlen(src);
-
-	if (n >= dstsz)
-		n = dstsz - 1;
-	memmove(dst, src, n);
-	dst[n] = '\0';
-}
-
 static struct inv_svc *
 svc_for(struct inventory *inv, const char *exe, const char *comm)
 {
@@ -282,7 +270,7 @@ identify(
 		const struct known *k;
 		char full[PATH_MAX];
 
-		snprintf(s->package, sizeof(s->package), "%s", owner[i]);
+		str_copy(s->package, sizeof(s->package), owner[i]);
 		if (p)
 			snprintf(s->package_version, sizeof(s->package_version),
 			    "%s", p->version);
@@ -294,13 +282,12 @@ identify(
 				version_in_file(full, k->marker, s->version,
 				    sizeof(s->version));
 		} else if (s->package[0])
-			copy_str(s->name, sizeof(s->name), s->package);
+			str_copy(s->name, sizeof(s->name), s->package);
 		else if (s->exe[0]) {
 			const char *b = strrchr(s->exe, '/');
-			snprintf(
-			    s->name, sizeof(s->name), "%s", b ? b + 1 : s->exe);
+			str_copy(s->name, sizeof(s->name), b ? b + 1 : s->exe);
 		} else
-			copy_str(s->name, sizeof(s->name), s->comm);
+			str_copy(s->name, sizeof(s->name), s->comm);
 		if (s->version[0] == '\0' && s->package_version[0])
 			upstream(
 			    s->version, sizeof(s->version), s->package_version);

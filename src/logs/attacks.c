@@ -562,7 +562,7 @@ attacks_finish(void *st, struct report *r, const struct out *o)
 		table_init(&t, 12, hdr, "rlllrrrrrlll");
 		for (size_t i = 0; i < n; i++) {
 			struct incident *inc = v[i];
-			char c0[16], c2[40], c3[40], c4[24], c5[24], c6[24],
+			char c0[24], c2[40], c3[40], c4[24], c5[24], c6[24],
 			    c7[24], c8[24], cls[512];
 			const char *cells[12];
 

@@ -174,7 +174,7 @@ floods_record(void *st, const struct logs_rec *rec, struct report *r)
 	size_t k = 0;
 	int sev = 8, fresh;
 	struct logs_str msg = rec->line;
-	const struct logs_time *t = NULL;
+	const struct civtime *t = NULL;
 	struct topk_entry *e;
 
 	switch (rec->kind) {
@@ -203,7 +203,7 @@ floods_record(void *st, const struct logs_rec *rec, struct report *r)
 	}
 	f->level[sev]++;
 	if (t != NULL && t->valid) {
-		f->now = logs_time_epoch(t);
+		f->now = civ_epoch(t);
 		if (f->first == 0 || f->now < f->first)
 			f->first = f->now;
 		if (f->now > f->last)

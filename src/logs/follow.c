@@ -416,8 +416,7 @@ candidates(const struct fw *w, struct cand *c, size_t max)
 			continue;
 		if (other_compression(suf))
 			continue;
-		if (snprintf(p, sizeof(p), "%s/%s", w->dir, de->d_name) >=
-		    (int)sizeof(p))
+		if (path_join(p, sizeof(p), w->dir, de->d_name) == -1)
 			continue;
 		if (stat(p, &c[n].st) == -1 || !S_ISREG(c[n].st.st_mode))
 			continue;
@@ -441,10 +440,11 @@ candidates(const struct fw *w, struct cand *c, size_t max)
 	return n;
 }
 
+/* The candidate's path; "" (which opens nothing) when it is too long. */
 static void
 cand_path(const struct fw *w, const struct cand *c, char *p, size_t size)
 {
-	snprintf(p, size, "%s/%s", w->dir, c->name);
+	path_join(p, size, w->dir, c->name);
 }
 
 static int
@@ -877,7 +877,11 @@ bm_save(struct fl *f, struct err *err)
 		    (unsigned long long)w->lineno, w->id.tlen,
 		    (unsigned long long)w->id.thash);
 	}
-	rc = file_write_atomic(f->bmpath, sb.p, sb.len, 0600, err);
+	if (strbuf_failed(&sb))
+		rc = err_set(err, strbuf_failed(&sb),
+		    "cannot save the bookmark '%s': too many files", f->bmpath);
+	else
+		rc = file_write_atomic(f->bmpath, sb.p, sb.len, 0600, err);
 	strbuf_release(&sb);
 	if (rc == 0)
 		f->dirty = 0;
@@ -1148,8 +1152,7 @@ setup(struct fl *f, const char *const *paths, size_t n, struct err *err)
 			char cwd[PATH_MAX];
 
 			if (getcwd(cwd, sizeof(cwd)) == NULL ||
-			    snprintf(abs, sizeof(abs), "%s/%s", cwd,
-			        paths[i]) >= (int)sizeof(abs))
+			    path_join(abs, sizeof(abs), cwd, paths[i]) == -1)
 				return err_set(err, ENAMETOOLONG,
 				    "'%s': path too long", paths[i]);
 		}

@@ -24,6 +24,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "base/civtime.h"
+
 /* A slice of the line: not NUL-terminated.  n == 0 with p == NULL: absent. */
 struct logs_str {
 	const char *p;
@@ -31,21 +33,10 @@ struct logs_str {
 };
 
 /*
- * A time as the log wrote it.  The broken-down fields are the log's own
- * (its local time when it has no zone); epoch is UTC seconds when the log
- * gave an offset (has_tz) and otherwise the fields read as if they were
- * UTC: use logs_time_epoch() to place a zone-less time in local time.
+ * Record times are struct civtime (base/civtime.h): the broken-down
+ * fields are the log's own (its local time when it has no zone); use
+ * civ_epoch() to place a zone-less time in local time.
  */
-struct logs_time {
-	int year, mon, mday; /* 2024, 1..12, 1..31; year 0 when absent */
-	int hour, min, sec;
-	int usec;  /* microseconds, 0 when absent */
-	int tzoff; /* seconds east of UTC, when has_tz */
-	int64_t epoch;
-	unsigned has_tz : 1;
-	unsigned has_year : 1; /* RFC 3164 has none: the caller supplies it */
-	unsigned valid : 1;
-};
 
 enum logs_kind {
 	LOGS_KIND_NONE = 0,
@@ -79,7 +70,7 @@ struct logs_access {
 	struct logs_str client;    /* %h / $remote_addr / c-ip */
 	struct logs_str forwarded; /* a leading "a, b, c" list, when logged */
 	struct logs_str ident, user;
-	struct logs_time time;
+	struct civtime time;
 	struct logs_str request;    /* the whole request line as logged */
 	struct logs_str method;     /* GET */
 	struct logs_str path;       /* /index.html (no query) */
@@ -95,7 +86,7 @@ struct logs_access {
 
 /* One Apache or nginx error-log entry. */
 struct logs_error {
-	struct logs_time time;
+	struct civtime time;
 	struct logs_str level;   /* "error", "notice", ... */
 	struct logs_str module;  /* 2.4 "core" in [core:error]; nginx: absent */
 	int64_t pid, tid;        /* -1 when absent */
@@ -113,7 +104,7 @@ struct logs_error {
 struct logs_syslog {
 	int facility, severity; /* from <PRI>; -1 when absent */
 	int version;            /* 1 for RFC 5424, 0 otherwise */
-	struct logs_time time;
+	struct civtime time;
 	struct logs_str host;
 	struct logs_str app; /* tag / APP-NAME / SYSLOG_IDENTIFIER */
 	struct logs_str pid; /* [pid] / PROCID */
@@ -249,20 +240,6 @@ enum logs_res logs_parse_line(
 const char *logs_format_name(enum logs_format f);
 /* 0 and *out, or -1 for an unknown name. */
 int logs_format_parse(const char *name, enum logs_format *out);
-
-/* ---- times ---- */
-
-/* Month from its English abbreviation ("Jan"): 1..12, or 0. */
-int logs_month(const char *s);
-/* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
-int64_t logs_days_from_civil(int y, int m, int d);
-/* Fills epoch from the broken-down fields and tzoff; sets valid. */
-void logs_time_finish(struct logs_time *t);
-/*
- * The UTC epoch of t: its own when it has a zone, else the fields read
- * in the process's local time zone (mktime).
- */
-int64_t logs_time_epoch(const struct logs_time *t);
 
 /* ---- helpers on slices ---- */
 

@@ -200,7 +200,7 @@ journal(
 			    365;
 			int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
 			int64_t mp = (5 * doy + 2) / 153;
-			struct logs_time *t = &s->time;
+			struct civtime *t = &s->time;
 
 			t->mday = (int)(doy - (153 * mp + 2) / 5 + 1);
 			t->mon = (int)(mp < 10 ? mp + 3 : mp - 9);
@@ -211,7 +211,7 @@ journal(
 			t->usec = (int)(us % 1000000);
 			t->has_tz = 1;
 			t->has_year = 1;
-			logs_time_finish(t);
+			civ_finish(t);
 		}
 	}
 	if (p->jroot != NULL)
@@ -309,7 +309,7 @@ try_format(struct logs_parser *p, enum logs_format f, const char *line,
 		if (rc == 0 && !rec->u.s.time.has_year && p->default_year &&
 		    rec->u.s.time.mon != 0) {
 			rec->u.s.time.year = p->default_year;
-			logs_time_finish(&rec->u.s.time);
+			civ_finish(&rec->u.s.time);
 		}
 		if (rc == 0)
 			unwrap(rec);
@@ -371,7 +371,7 @@ candidates(const char *s, size_t n, enum logs_format *c)
 	    is_digit(s[3]) && is_digit(s[4]) && s[5] == '/' && is_digit(s[6]) &&
 	    is_digit(s[9]) && s[10] == ' ')
 		c[k++] = LOGS_FMT_IIS_W3C;
-	if (n >= 16 && s[3] == ' ' && logs_month(s) != 0 &&
+	if (n >= 16 && s[3] == ' ' && civ_month(s) != 0 &&
 	    (is_digit(s[4]) || s[4] == ' ')) {
 		c[k++] = LOGS_FMT_SYSLOG;
 		c[k++] = LOGS_FMT_CLF;

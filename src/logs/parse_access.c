@@ -149,7 +149,7 @@ access_clear(struct logs_access *a)
 	const struct logs_str none = {NULL, 0};
 
 	_Static_assert(sizeof(struct logs_access) ==
-	        12 * sizeof(struct logs_str) + sizeof(struct logs_time) +
+	        12 * sizeof(struct logs_str) + sizeof(struct civtime) +
 	            3 * sizeof(int64_t),
 	    "logs_access: a field was added, clear it here");
 	a->client = a->forwarded = a->ident = a->user = none;
@@ -380,9 +380,9 @@ logs_parse_iis_native(const char *line, size_t n, struct logs_access *a)
 	{
 		const char *ce = f[2].p + f[2].n;
 
-		if (p_day(&c, ce, &mon) == -1 || c >= ce || *c++ != '/' ||
-		    p_day(&c, ce, &day) == -1 || c >= ce || *c++ != '/' ||
-		    p_digits(&c, ce, 2, &yy) == -1 || c != ce)
+		if (civ_day(&c, ce, &mon) == -1 || c >= ce || *c++ != '/' ||
+		    civ_day(&c, ce, &day) == -1 || c >= ce || *c++ != '/' ||
+		    civ_digits(&c, ce, 2, &yy) == -1 || c != ce)
 			return -1;
 	}
 	a->time.year = yy < 70 ? 2000 + yy : 1900 + yy;
@@ -390,9 +390,9 @@ logs_parse_iis_native(const char *line, size_t n, struct logs_access *a)
 	a->time.mday = day;
 	a->time.has_year = 1;
 	c = f[3].p;
-	if (p_hms(&c, f[3].p + f[3].n, &a->time) == -1)
+	if (civ_hms(&c, f[3].p + f[3].n, &a->time) == -1)
 		return -1;
-	logs_time_finish(&a->time);
+	civ_finish(&a->time);
 	if (!a->time.valid ||
 	    !(p_is_addr(f[0].p, f[0].n) || is_host_name(f[0].p, f[0].n)))
 		return -1;

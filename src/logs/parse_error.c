@@ -212,17 +212,17 @@ int
 logs_parse_nginx_error(const char *line, size_t n, struct logs_error *e)
 {
 	const char *p = line, *end = line + n, *q;
-	struct logs_time *t = &e->time;
+	struct civtime *t = &e->time;
 	uint64_t v;
 
 	error_init(e);
-	if (p_digits(&p, end, 4, &t->year) == -1 || p >= end || *p++ != '/' ||
-	    p_digits(&p, end, 2, &t->mon) == -1 || p >= end || *p++ != '/' ||
-	    p_digits(&p, end, 2, &t->mday) == -1 || p >= end || *p++ != ' ' ||
-	    p_hms(&p, end, t) == -1)
+	if (civ_digits(&p, end, 4, &t->year) == -1 || p >= end || *p++ != '/' ||
+	    civ_digits(&p, end, 2, &t->mon) == -1 || p >= end || *p++ != '/' ||
+	    civ_digits(&p, end, 2, &t->mday) == -1 || p >= end || *p++ != ' ' ||
+	    civ_hms(&p, end, t) == -1)
 		return -1;
 	t->has_year = 1;
-	logs_time_finish(t);
+	civ_finish(t);
 	if (!t->valid || end - p < 3 || p[0] != ' ' || p[1] != '[')
 		return -1;
 	p += 2;

@@ -460,7 +460,7 @@ logs_fmt_parse(
 		case X_TIME_ISO: {
 			const char *c = v.p;
 
-			if (p_time_iso(&c, v.p + v.n, &a->time, 'T') == -1)
+			if (civ_iso(&c, v.p + v.n, &a->time, CIV_ISO_T) == -1)
 				return -1;
 			break;
 		}

@@ -6,15 +6,8 @@
 
 #include "logs/logs.h"
 
-int p_digits(const char **cur, const char *end, int k, int *v);
-int p_day(const char **cur, const char *end, int *v);
-int p_hms(const char **cur, const char *end, struct logs_time *t);
-int p_zone(const char **cur, const char *end, struct logs_time *t);
-int p_time_clf(const char **cur, const char *end, struct logs_time *t);
-int p_time_iso(const char **cur, const char *end, struct logs_time *t, int sep);
-int p_time_ctime(const char **cur, const char *end, struct logs_time *t);
-int p_time_3164(
-    const char **cur, const char *end, struct logs_time *t, int year);
+int p_time_clf(const char **cur, const char *end, struct civtime *t);
+int p_time_ctime(const char **cur, const char *end, struct civtime *t);
 
 /* A quoted field at *cur ('"' first): contents without the quotes. */
 int p_quoted(const char **cur, const char *end, struct logs_str *out, int lax);

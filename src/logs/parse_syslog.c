@@ -128,7 +128,7 @@ rfc5424(struct logs_syslog *s, const char *p, const char *end)
 	if (!(ts.n == 1 && ts.p[0] == '-')) {
 		const char *c = ts.p;
 
-		if (p_time_iso(&c, ts.p + ts.n, &s->time, 'T') == -1 ||
+		if (civ_iso(&c, ts.p + ts.n, &s->time, CIV_ISO_T) == -1 ||
 		    c != ts.p + ts.n)
 			return -1;
 	}
@@ -202,9 +202,9 @@ logs_parse_syslog(const char *line, size_t n, struct logs_syslog *s)
 			return rfc5424(s, p + 2, end);
 	}
 	if (p < end && *p >= '0' && *p <= '9') {
-		if (p_time_iso(&p, end, &s->time, 'T') == -1)
+		if (civ_iso(&p, end, &s->time, CIV_ISO_T) == -1)
 			return -1;
-	} else if (p_time_3164(&p, end, &s->time, 0) == -1) {
+	} else if (civ_3164(&p, end, &s->time, 0) == -1) {
 		return no_time(s, p, end);
 	} else {
 		/* "Mmm dd yyyy HH:MM:SS" is not 3164; a year after is. */
@@ -213,10 +213,10 @@ logs_parse_syslog(const char *line, size_t n, struct logs_syslog *s)
 			int y;
 			const char *c = p + 1;
 
-			if (p_digits(&c, end, 4, &y) == 0) {
+			if (civ_digits(&c, end, 4, &y) == 0) {
 				s->time.year = y;
 				s->time.has_year = 1;
-				logs_time_finish(&s->time);
+				civ_finish(&s->time);
 				p = c;
 			}
 		}

@@ -129,22 +129,22 @@ new_layout(struct logs_w3c *w, const char *p, const char *end)
  * be a month, else month first as in IIS's native format).
  */
 static int
-w3c_date(struct logs_str date, struct logs_time *t)
+w3c_date(struct logs_str date, struct civtime *t)
 {
 	const char *c = date.p, *ce = date.p + date.n;
 	int a, b;
 
 	if (date.n == 10 && (c[4] == '-' || c[4] == '/'))
-		return p_digits(&c, ce, 4, &t->year) == -1 ||
+		return civ_digits(&c, ce, 4, &t->year) == -1 ||
 		        *c++ != date.p[4] ||
-		        p_digits(&c, ce, 2, &t->mon) == -1 || c >= ce ||
+		        civ_digits(&c, ce, 2, &t->mon) == -1 || c >= ce ||
 		        *c++ != date.p[4] ||
-		        p_digits(&c, ce, 2, &t->mday) == -1 || c != ce
+		        civ_digits(&c, ce, 2, &t->mday) == -1 || c != ce
 		    ? -1
 		    : 0;
-	if (p_day(&c, ce, &a) == -1 || c >= ce || *c++ != '/' ||
-	    p_day(&c, ce, &b) == -1 || c >= ce || *c++ != '/' ||
-	    p_digits(&c, ce, 4, &t->year) == -1 || c != ce)
+	if (civ_day(&c, ce, &a) == -1 || c >= ce || *c++ != '/' ||
+	    civ_day(&c, ce, &b) == -1 || c >= ce || *c++ != '/' ||
+	    civ_digits(&c, ce, 4, &t->year) == -1 || c != ce)
 		return -1;
 	t->mday = a > 12 ? a : b;
 	t->mon = a > 12 ? b : a;
@@ -153,14 +153,14 @@ w3c_date(struct logs_str date, struct logs_time *t)
 
 /* HH:MM:SS[.frac], or HH:MM. */
 static int
-w3c_time(const char **cur, const char *end, struct logs_time *t)
+w3c_time(const char **cur, const char *end, struct civtime *t)
 {
 	const char *p = *cur;
 
-	if (p_hms(cur, end, t) == 0)
+	if (civ_hms(cur, end, t) == 0)
 		return 0;
-	if (p_day(&p, end, &t->hour) == -1 || p >= end || *p++ != ':' ||
-	    p_digits(&p, end, 2, &t->min) == -1)
+	if (civ_day(&p, end, &t->hour) == -1 || p >= end || *p++ != ':' ||
+	    civ_digits(&p, end, 2, &t->min) == -1)
 		return -1;
 	t->sec = 0;
 	*cur = p;
@@ -243,7 +243,7 @@ fill(const struct logs_w3c_layout *l, const struct logs_str *v, unsigned nv,
 		return -1;
 	{
 		const char *c, *ce;
-		struct logs_time *t = &a->time;
+		struct civtime *t = &a->time;
 
 		memset(t, 0, sizeof(*t));
 		if (w3c_date(date, t) == -1)
@@ -257,7 +257,7 @@ fill(const struct logs_w3c_layout *l, const struct logs_str *v, unsigned nv,
 		/* W3C times are UTC. */
 		t->has_tz = 1;
 		t->has_year = 1;
-		logs_time_finish(t);
+		civ_finish(t);
 		if (!t->valid)
 			return -1;
 	}

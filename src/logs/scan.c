@@ -52,7 +52,7 @@ logs_counts_add(struct logs_counts *a, const struct logs_counts *b)
 		a->bad_line[a->nbad++] = b->bad_line[i];
 }
 
-static const struct logs_time *
+static const struct civtime *
 rec_time(const struct logs_rec *rec)
 {
 	switch (rec->kind) {
@@ -107,10 +107,10 @@ logs_feed_line(struct logs_feed *f, const char *line, size_t n, int cut)
 	f->counts.records++;
 	f->counts.per_format[rec.format]++;
 	if (f->has_since || f->has_until) {
-		const struct logs_time *t = rec_time(&rec);
+		const struct civtime *t = rec_time(&rec);
 
 		if (t != NULL && t->valid) {
-			int64_t e = logs_time_epoch(t);
+			int64_t e = civ_epoch(t);
 
 			if ((f->has_since && e < f->since) ||
 			    (f->has_until && e >= f->until)) {

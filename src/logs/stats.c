@@ -129,7 +129,7 @@ is_page(const struct stats *s, const char *p, size_t n)
 }
 
 static struct day *
-day_of(struct stats *s, const struct logs_time *t)
+day_of(struct stats *s, const struct civtime *t)
 {
 	int32_t key = t->year * 10000 + t->mon * 100 + t->mday;
 	size_t lo, hi;

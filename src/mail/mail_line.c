@@ -5,127 +5,27 @@
  * maillog_file, exim's mainlog ("2024-01-02 03:04:05 [pid] ...") and
  * qmail's multilog ("@4000000063b0c1d2xxxxxxxx ...").
  *
- * Times are the wall-clock time as written, counted as if it were UTC
- * (syslog stamps carry no zone); TAI64N labels are converted to UTC.
+ * A stamp with a zone is read in it; one without (syslog's) is the local
+ * time of this machine, as the log readers read it (civ_epoch); TAI64N
+ * labels are converted to UTC.
  */
 #include <string.h>
 
+#include "base/civtime.h"
 #include "base/cur.h"
 #include "mail/mail_int.h"
 
-/* Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm). */
-static int64_t
-days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	int64_t era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
-static int
-num2(const char *p, unsigned *v)
-{
-	if (p[0] < '0' || p[0] > '9' || p[1] < '0' || p[1] > '9')
-		return -1;
-	*v = (unsigned)(p[0] - '0') * 10 + (unsigned)(p[1] - '0');
-	return 0;
-}
-
-/* "hh:mm:ss" at p (8 bytes available) into seconds of the day. */
-static int
-hms(const char *p, int64_t *secs)
-{
-	unsigned h, m, s;
-
-	if (num2(p, &h) == -1 || p[2] != ':' || num2(p + 3, &m) == -1 ||
-	    p[5] != ':' || num2(p + 6, &s) == -1 || h > 23 || m > 59 || s > 60)
-		return -1;
-	*secs = (int64_t)h * 3600 + m * 60 + s;
-	return 0;
-}
-
-/* "YYYY-MM-DD" + sep + "hh:mm:ss" at p (19 bytes); the time. */
-static int
-iso_stamp(const char *p, size_t n, char sep, time_t *t)
-{
-	unsigned y1, y2, mo, d;
-	int64_t s;
-
-	if (n < 19 || num2(p, &y1) == -1 || num2(p + 2, &y2) == -1 ||
-	    p[4] != '-' || num2(p + 5, &mo) == -1 || p[7] != '-' ||
-	    num2(p + 8, &d) == -1 || p[10] != sep || hms(p + 11, &s) == -1 ||
-	    mo < 1 || mo > 12 || d < 1 || d > 31)
-		return -1;
-	*t = (time_t)(days_from_civil((int64_t)(y1 * 100 + y2), mo, d) * 86400 +
-	    s);
-	return 0;
-}
-
-static int
-month_of(const char *p)
-{
-	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-
-	for (int i = 0; i < 12; i++)
-		if (memcmp(p, months + i * 3, 3) == 0)
-			return i + 1;
-	return 0;
-}
-
-/* "Mmm dd hh:mm:ss" (day may be " 7" or "7"); moves *cur past it. */
-static int
-bsd_stamp(const char **cur, const char *end, int year, time_t *t)
-{
-	const char *p = *cur;
-	int mo;
-	unsigned d = 0;
-	int64_t s;
-
-	if (end - p < 14 || (mo = month_of(p)) == 0 || p[3] != ' ')
-		return -1;
-	p += 4;
-	if (*p == ' ')
-		p++;
-	while (p < end && *p >= '0' && *p <= '9' && d < 100)
-		d = d * 10 + (unsigned)(*p++ - '0');
-	if (d < 1 || d > 31 || end - p < 9 || *p != ' ')
-		return -1;
-	p++;
-	if (hms(p, &s) == -1)
-		return -1;
-	p += 8;
-	*t = (time_t)(days_from_civil(year, (unsigned)mo, d) * 86400 + s);
-	*cur = p;
-	return 0;
-}
-
-/* Skips ".123456" and a zone ("Z", "+01:00", " +0100" for exim). */
+/* An exim zone after its stamp (" +0100") into t. */
 static void
-skip_frac_zone(const char **cur, const char *end, int exim)
+exim_zone(const char **cur, const char *end, struct civtime *t)
 {
-	const char *p = *cur;
+	const char *q = *cur + 1;
 
-	if (p < end && *p == '.') {
-		p++;
-		while (p < end && *p >= '0' && *p <= '9')
-			p++;
+	if (end - *cur >= 6 && **cur == ' ' && (q[0] == '+' || q[0] == '-') &&
+	    civ_zone(&q, end, t) == 0) {
+		civ_finish(t);
+		*cur = q;
 	}
-	if (p < end && *p == 'Z')
-		p++;
-	else if (!exim && p < end && (*p == '+' || *p == '-')) {
-		p++;
-		while (p < end && ((*p >= '0' && *p <= '9') || *p == ':'))
-			p++;
-	} else if (exim && end - p >= 6 && p[0] == ' ' &&
-	    (p[1] == '+' || p[1] == '-') && p[2] >= '0' && p[2] <= '9')
-		p += 6;
-	*cur = p;
 }
 
 /* "tag[pid]: " or "tag: " at *cur; 0 and fills out, or -1. */
@@ -198,6 +98,7 @@ int
 mail_line_split(const char *line, size_t n, int year, struct mail_line *out)
 {
 	const char *p = line, *end = line + n, *q;
+	struct civtime ct;
 	uint64_t pri;
 
 	memset(out, 0, sizeof(*out));
@@ -224,11 +125,9 @@ mail_line_split(const char *line, size_t n, int year, struct mail_line *out)
 			size_t wl;
 
 			p += 2;
-			if (iso_stamp(p, (size_t)(end - p), 'T', &out->time) ==
-			    0) {
-				p += 19;
-				skip_frac_zone(&p, end, 0);
-			} else
+			if (civ_iso(&p, end, &ct, CIV_ISO_T) == 0)
+				out->time = (time_t)civ_epoch(&ct);
+			else
 				(void)cur_word(&p, end, &w);
 			cur_spaces(&p, end);
 			wl = cur_word(&p, end, &w);
@@ -269,20 +168,22 @@ mail_line_split(const char *line, size_t n, int year, struct mail_line *out)
 			return 0;
 		}
 	}
-	if (bsd_stamp(&p, end, year, &out->time) == 0) {
-		skip_frac_zone(&p, end, 0);
+	if (civ_3164(&p, end, &ct, year) == 0) {
+		if (p < end && (*p == 'Z' || *p == '+' || *p == '-') &&
+		    civ_zone(&p, end, &ct) == 0)
+			civ_finish(&ct);
+		out->time = (time_t)civ_epoch(&ct);
 		return host_tag_msg(p, end, out);
 	}
-	if (iso_stamp(p, (size_t)(end - p), 'T', &out->time) == 0) {
-		p += 19;
-		skip_frac_zone(&p, end, 0);
+	if (civ_iso(&p, end, &ct, CIV_ISO_T) == 0) {
+		out->time = (time_t)civ_epoch(&ct);
 		return host_tag_msg(p, end, out);
 	}
-	if (iso_stamp(p, (size_t)(end - p), ' ', &out->time) == 0) {
+	if (civ_iso(&p, end, &ct, CIV_ISO_SPACE) == 0) {
 		struct mail_line sys;
 
-		p += 19;
-		skip_frac_zone(&p, end, 1);
+		exim_zone(&p, end, &ct);
+		out->time = (time_t)civ_epoch(&ct);
 		/* "2019-10-22 03:39:17 host exim[29786]: msg" is syslog. */
 		if (host_tag_msg(p, end, &sys) == 0 &&
 		    (mem_eq(sys.tag.p, sys.tag.n, "exim") ||

@@ -13,6 +13,7 @@
 #include <linux/rtnetlink.h>
 
 #include "act/audit.h"
+#include "base/bounded.h"
 #include "base/err.h"
 #include "base/hmap.h"
 #include "base/timeutil.h"
@@ -474,7 +475,7 @@ net_block_add(struct store *s, const struct net_allow *allow,
 		        it->until != 0 ? (uint64_t)(it->until - now) : 0, 1,
 		        &e2) == -1) {
 			it->status = NET_BLOCK_FAILED;
-			snprintf(
+			str_printf(
 			    it->msg, sizeof(it->msg), "failed: %s", e2.msg);
 			it->err_code = e2.code;
 			if (strcmp(b->backend, "nftables") == 0)
@@ -562,7 +563,7 @@ net_block_remove(struct store *s, const struct net_block_conf *c,
 		}
 		if (be_apply(&be, b.backend, b.kind, &it->p, 0, 0, &e2) == -1) {
 			it->status = NET_BLOCK_FAILED;
-			snprintf(
+			str_printf(
 			    it->msg, sizeof(it->msg), "failed: %s", e2.msg);
 			audit(&ab, c, "unblock", &it->p, it->reason, it->msg);
 			continue;
@@ -625,7 +626,7 @@ note_error(struct net_restore_stats *st, const char *msg)
 {
 	st->failed++;
 	if (st->first_error[0] == '\0')
-		snprintf(st->first_error, sizeof(st->first_error), "%s", msg);
+		str_copy(st->first_error, sizeof(st->first_error), msg);
 }
 
 static const char *

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "apache/apache.h"
+#include "base/bounded.h"
 #include "base/err.h"
 #include "base/finding.h"
 #include "collect/proc.h"
@@ -145,7 +146,7 @@ check_master(const struct conf *c, const struct proc_table *t,
 	limit = l.threaded ? (double)l.max_processes : (double)l.max_workers;
 	pct = limit > 0 ? 100.0 * (double)children / limit : 0;
 	conf_threshold(c, "apache-workers", NULL, &th);
-	snprintf(subj, sizeof(subj), "%s pid %d", m->comm, m->pid);
+	str_printf(subj, sizeof(subj), "%s pid %d", m->comm, m->pid);
 	report_perf(r, "apache_children", (double)children, "",
 	    isnan(th.warn) ? NAN : th.warn * limit / 100,
 	    isnan(th.crit) ? NAN : th.crit * limit / 100, 0, limit);

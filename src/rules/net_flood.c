@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "apache/apache.h"
+#include "base/bounded.h"
 #include "base/err.h"
 #include "base/finding.h"
 #include "collect/procfd.h"
@@ -211,13 +212,13 @@ web_apache(const struct conf *c, const struct snap *s, const char *root,
 			if (strcmp(m->comm, web_names[i]) == 0)
 				w->name = web_names[i];
 		if (l.file != NULL)
-			snprintf(w->from, sizeof(w->from),
+			str_printf(w->from, sizeof(w->from),
 			    "%s MaxRequestWorkers %ld%s (%s:%d)", l.mpm,
 			    l.max_workers,
 			    l.threaded ? " / ThreadsPerChild" : "", l.file,
 			    l.line);
 		else
-			snprintf(w->from, sizeof(w->from),
+			str_printf(w->from, sizeof(w->from),
 			    "%s MaxRequestWorkers %ld%s (the default; %s)",
 			    l.mpm, l.max_workers,
 			    l.threaded ? " / ThreadsPerChild" : "", cl.path);

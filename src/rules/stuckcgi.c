@@ -23,6 +23,7 @@
 #include "act/kill.h"
 #include "act/mail.h"
 #include "apache/apache.h"
+#include "base/bounded.h"
 #include "base/err.h"
 #include "base/esc.h"
 #include "base/fileio.h"
@@ -103,8 +104,10 @@ script_abs(const struct proc *p, const char *root, char *path, size_t sz)
 	{
 		char tmp[PATH_MAX];
 
-		snprintf(tmp, sizeof(tmp), "%s/%s", cwd, path);
-		snprintf(path, sz, "%s", tmp);
+		/* a path that does not fit stays relative (never cut) */
+		if (path_join(tmp, sizeof(tmp), cwd, path) == 0 &&
+		    strlen(tmp) < sz)
+			memcpy(path, tmp, strlen(tmp) + 1);
 	}
 }
 
@@ -182,8 +185,8 @@ mail_owner(const struct conf *c, const struct act_ops *act, const char *script,
 	esc_text_buf(e_script, sizeof(e_script), script, strlen(script));
 	localtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S %z", &tm);
-	snprintf(subject, sizeof(subject), "your CGI script was stopped on %s",
-	    host);
+	str_printf(subject, sizeof(subject),
+	    "your CGI script was stopped on %s", host);
 	strbuf_printf(&body,
 	    "Hello %s,\n\n"
 	    "sakimori on %s stopped your script\n\n"

@@ -719,9 +719,10 @@ check_promisc(const struct conf *c, const char *root, struct report *r)
 		struct finding *f;
 
 		/* ports of a bridge are promiscuous by design */
-		snprintf(
-		    rel, sizeof(rel), "/sys/class/net/%s/brport", v[i].name);
-		if (path_join(brport, sizeof(brport), root, rel) == 0 &&
+		if (path_join(rel, sizeof(rel), "/sys/class/net", v[i].name) ==
+		        0 &&
+		    path_join(rel, sizeof(rel), rel, "brport") == 0 &&
+		    path_join(brport, sizeof(brport), root, rel) == 0 &&
 		    stat(brport, &st) == 0)
 			continue;
 		if (procrules_allowed(

@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "base/bounded.h"
 #include "attack/attack.h"
 #include "attack/normalise.h"
 #include "attack/ruleset.h"
@@ -310,8 +311,9 @@ misspelled_anomaly_fails_to_load(void **state)
 	assert_int_equal(ruleset_load_path(&rs, dir, &err), -1);
 	char want[96];
 
-	snprintf(want, sizeof(want), "%s:8: unknown anomaly 'unicode-travesal'",
-	    path);
+	assert_int_equal(str_printf(want, sizeof(want),
+	                     "%s:8: unknown anomaly 'unicode-travesal'", path),
+	    0);
 	assert_string_equal(err.msg, want);
 	assert_null(ruleset_find(&rs, 21));
 	assert_non_null(ruleset_find(&rs, 20));

@@ -19,9 +19,12 @@
 
 #include <cmocka.h>
 
+#include "base/bounded.h"
+#include "base/civtime.h"
 #include "base/cur.h"
 #include "base/err.h"
 #include "base/esc.h"
+#include "base/fileio.h"
 #include "base/finding.h"
 #include "base/hmap.h"
 #include "base/json.h"
@@ -29,6 +32,9 @@
 #include "base/statedir.h"
 #include "base/strbuf.h"
 #include "base/timeutil.h"
+#include "disk/klog.h"
+#include "logs/logs.h"
+#include "mail/mail.h"
 
 static void
 cursor_numbers(void **state)
@@ -95,6 +101,101 @@ strbuf_respects_max(void **state)
 	assert_int_equal(strbuf_printf(&sb, "%d-%s", 42, "x"), 0);
 	assert_string_equal(sb.p, "42-x");
 	strbuf_release(&sb);
+}
+
+/* Once an append fails, later ones do nothing until a reset. */
+static void
+strbuf_errors_are_sticky(void **state)
+{
+	struct strbuf sb = STRBUF_INIT(8), fresh;
+	char *owned;
+
+	(void)state;
+	/* never NULL, even before the first append and after a release */
+	assert_non_null(sb.p);
+	assert_string_equal(sb.p, "");
+	strbuf_init(&fresh, 0);
+	assert_string_equal(fresh.p, "");
+	assert_null(strbuf_detach(&fresh));
+	strbuf_reset(&fresh);
+	assert_string_equal(fresh.p, "");
+	assert_int_equal(strbuf_failed(&sb), 0);
+	assert_int_equal(strbuf_adds(&sb, "123456"), 0);
+	assert_int_equal(strbuf_adds(&sb, "789"), -1);
+	assert_int_equal(strbuf_failed(&sb), E2BIG);
+	/* "7" would fit, but the buffer already lost a part */
+	assert_int_equal(strbuf_addc(&sb, '7'), -1);
+	assert_int_equal(strbuf_printf(&sb, "%d", 7), -1);
+	assert_int_equal(strbuf_add(&sb, "", 0), -1);
+	assert_string_equal(sb.p, "123456");
+	assert_int_equal(strbuf_failed(&sb), E2BIG);
+	strbuf_reset(&sb);
+	assert_int_equal(strbuf_failed(&sb), 0);
+	assert_int_equal(strbuf_adds(&sb, "ok"), 0);
+	owned = strbuf_detach(&sb);
+	assert_string_equal(owned, "ok");
+	free(owned);
+	assert_string_equal(sb.p, "");
+	assert_int_equal(sb.len, 0);
+	assert_int_equal(strbuf_adds(&sb, "again"), 0);
+	strbuf_release(&sb);
+	assert_non_null(sb.p);
+	assert_string_equal(sb.p, "");
+	assert_string_equal(strbuf_str(&sb), "");
+}
+
+/* One slash between the parts; a path that does not fit is refused. */
+static void
+path_join_never_cuts(void **state)
+{
+	char p[16], small[8];
+
+	static const char *joins[][3] = {
+	    {"/srv", "/etc/x", "/srv/etc/x"},
+	    {"/srv/", "/etc/x", "/srv/etc/x"},
+	    {"/srv/", "etc", "/srv/etc"},
+	    {"/var/log", "syslog", "/var/log/syslog"},
+	    {"/", "etc", "/etc"},
+	    {"/", "/etc", "/etc"},
+	    {"", "/etc", "/etc"},
+	    {NULL, "rel", "rel"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(joins) / sizeof(joins[0]); i++) {
+		assert_int_equal(
+		    path_join(p, sizeof(p), joins[i][0], joins[i][1]), 0);
+		assert_string_equal(p, joins[i][2]);
+	}
+	/* the directory may be the destination: joins build up */
+	assert_int_equal(path_join(p, sizeof(p), "/a", "b"), 0);
+	assert_int_equal(path_join(p, sizeof(p), p, "c"), 0);
+	assert_string_equal(p, "/a/b/c");
+	/* exactly full, then one byte too many */
+	assert_int_equal(path_join(small, sizeof(small), "/abc", "def"), -1);
+	assert_string_equal(small, "");
+	assert_int_equal(errno, ENAMETOOLONG);
+	assert_int_equal(path_join(small, sizeof(small), "/ab", "def"), 0);
+	assert_string_equal(small, "/ab/def");
+	assert_int_equal(path_join(small, sizeof(small), "/ab", "/defg"), -1);
+	assert_string_equal(small, "");
+}
+
+static void
+bounded_text(void **state)
+{
+	char s[6];
+
+	(void)state;
+	assert_int_equal(str_copy(s, sizeof(s), "abc"), 0);
+	assert_string_equal(s, "abc");
+	assert_int_equal(str_copy(s, sizeof(s), "abcde"), 0);
+	assert_int_equal(str_copy(s, sizeof(s), "abcdef"), 1);
+	assert_string_equal(s, "abcde");
+	assert_int_equal(str_printf(s, sizeof(s), "%d-%s", 12, "x"), 0);
+	assert_string_equal(s, "12-x");
+	assert_int_equal(str_printf(s, sizeof(s), "%d-%s", 12, "xyz"), 1);
+	assert_string_equal(s, "12-xy");
 }
 
 static void
@@ -257,6 +358,148 @@ report_worst_and_outputs(void **state)
 	report_release(&r);
 }
 
+/* US Eastern time as a POSIX TZ rule: needs no zone files. */
+static void
+use_tz(const char *tz)
+{
+	setenv("TZ", tz, 1);
+	tzset();
+}
+
+static void
+civil_dates(void **state)
+{
+	(void)state;
+	assert_int_equal(civ_days(1970, 1, 1), 0);
+	assert_int_equal(civ_days(1969, 12, 31), -1);
+	assert_int_equal(civ_days(2000, 3, 1), 11017);
+	assert_int_equal(civ_days(2024, 2, 29), 19782);
+	assert_int_equal(civ_days(1600, 1, 1), -135140);
+	assert_int_equal(civ_month("Jan"), 1);
+	assert_int_equal(civ_month("Dec"), 12);
+	assert_int_equal(civ_month("jan"), 0);
+	assert_int_equal(civ_month("Foo"), 0);
+}
+
+/* Parses s whole with civ_iso; the UTC epoch, or -2 when refused. */
+static int64_t
+iso(const char *s, unsigned flags)
+{
+	struct civtime t;
+	const char *p = s, *end = s + strlen(s);
+
+	if (civ_iso(&p, end, &t, flags) == -1 || p != end)
+		return -2;
+	return civ_epoch(&t);
+}
+
+static void
+iso_8601_and_rfc_3339(void **state)
+{
+	struct civtime t;
+	const char *s = "2024-01-02T03:04:05.25+01:30 rest", *p = s;
+
+	(void)state;
+	use_tz("UTC0");
+	assert_int_equal(civ_iso(&p, s + strlen(s), &t, CIV_ISO_T), 0);
+	assert_string_equal(p, " rest");
+	assert_int_equal(t.usec, 250000);
+	assert_true(t.has_tz);
+	assert_int_equal(t.tzoff, 5400);
+	assert_int_equal(civ_epoch(&t), 1704164645 - 5400);
+	assert_int_equal(iso("2024-01-02T03:04:05Z", CIV_ISO_T), 1704164645);
+	assert_int_equal(
+	    iso("2024-01-02T03:04:05-0500", CIV_ISO_T), 1704164645 + 5 * 3600);
+	assert_int_equal(
+	    iso("2024-01-02 03:04:05,5", CIV_ISO_SPACE), 1704164645);
+	/* the separator, the date-only and minutes-only forms are opt-in */
+	assert_int_equal(iso("2024-01-02 03:04:05", CIV_ISO_T), -2);
+	assert_int_equal(iso("2024-01-02", CIV_ISO_T), -2);
+	assert_int_equal(iso("2024-01-02", CIV_ISO_DATE), 1704153600);
+	assert_int_equal(iso("2024-01-02T03:04", CIV_ISO_T), -2);
+	assert_int_equal(
+	    iso("2024-01-02T03:04", CIV_ISO_T | CIV_ISO_HM), 1704164640);
+	/* malformed: never a time */
+	assert_int_equal(iso("2024-13-02T03:04:05", CIV_ISO_T), -2);
+	assert_int_equal(iso("2024-01-00T03:04:05", CIV_ISO_T), -2);
+	assert_int_equal(iso("2024-01-02T03:60:05", CIV_ISO_T), -2);
+	assert_int_equal(iso("2024-01-02T03:04:05+1", CIV_ISO_T), -2);
+	assert_int_equal(iso("2024-01-02T03:04:05+25:00", CIV_ISO_T), -2);
+	assert_int_equal(iso("2024-1-02T03:04:05", CIV_ISO_T), -2);
+	assert_int_equal(iso("", CIV_ISO_T), -2);
+	p = s;
+	assert_int_equal(civ_iso(&p, s + 12, &t, CIV_ISO_T), -1);
+	assert_ptr_equal(p, s);
+}
+
+/* A stamp without a zone is local time, also across a DST change. */
+static void
+zoneless_stamps_are_local_time(void **state)
+{
+	const char *s = "Jul  4 12:00:00", *p = s;
+	struct civtime t;
+
+	(void)state;
+	use_tz("EST5EDT,M3.2.0,M11.1.0");
+	assert_int_equal(
+	    iso("2024-01-02T03:04:05", CIV_ISO_T), 1704164645 + 5 * 3600);
+	assert_int_equal(
+	    iso("2024-07-02T03:04:05", CIV_ISO_T), 1719889445 + 4 * 3600);
+	/* the same quarter hour again (from the cache), then another */
+	assert_int_equal(
+	    iso("2024-07-02T03:14:59", CIV_ISO_T), 1719889445 + 4 * 3600 + 654);
+	assert_int_equal(
+	    iso("2024-01-02T03:04:06", CIV_ISO_T), 1704164646 + 5 * 3600);
+	assert_int_equal(civ_3164(&p, s + strlen(s), &t, 2024), 0);
+	assert_ptr_equal(p, s + strlen(s));
+	assert_int_equal(civ_epoch(&t), 1720094400 + 4 * 3600);
+	/* a new zone is seen at once */
+	use_tz("JST-9");
+	assert_int_equal(civ_epoch(&t), 1720094400 - 9 * 3600);
+	p = "Jul 4 12:00";
+	assert_int_equal(civ_3164(&p, p + strlen(p), &t, 2024), -1);
+	use_tz("UTC0");
+}
+
+/* The mail, kernel-log and web/syslog readers place a stamp alike. */
+static void
+log_readers_agree_on_stamps(void **state)
+{
+	static const char *lines[] = {
+	    "Jan  2 03:04:05 host postfix/smtpd[12]: connect from x",
+	    "2024-01-02T03:04:05 host postfix/smtpd[12]: connect from x",
+	    "2024-01-02T03:04:05.123-08:00 host postfix/smtpd[12]: connect",
+	};
+	int64_t want[] = {
+	    1704164645 + 5 * 3600,
+	    1704164645 + 5 * 3600,
+	    1704164645 + 8 * 3600,
+	};
+
+	(void)state;
+	use_tz("EST5EDT,M3.2.0,M11.1.0");
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		const char *l = lines[i];
+		struct mail_line ml;
+		struct disk_kline kl;
+		struct logs_parser lp;
+		struct logs_rec rec;
+
+		assert_int_equal(mail_line_split(l, strlen(l), 2024, &ml), 0);
+		assert_int_equal((int64_t)ml.time, want[i]);
+		disk_klog_split(l, strlen(l), 1704164645 + 86400, &kl);
+		assert_int_equal((int64_t)kl.when, want[i]);
+		logs_parser_init(&lp, LOGS_FMT_SYSLOG);
+		lp.default_year = 2024;
+		memset(&rec, 0, sizeof(rec));
+		assert_int_equal(
+		    logs_parse_line(&lp, l, strlen(l), &rec), LOGS_OK);
+		assert_int_equal(civ_epoch(&rec.u.s.time), want[i]);
+		logs_parser_release(&lp);
+	}
+	use_tz("UTC0");
+}
+
 static int
 rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
@@ -328,13 +571,13 @@ state_dir_checks(void **state)
 
 	/* Inside: a symbolic link is never followed, a subdirectory is made
 	 * 0700 and checked as the directory is. */
-	snprintf(q, sizeof(q), "%s/x.db", got);
+	assert_int_equal(path_join(q, sizeof(q), got, "x.db"), 0);
 	assert_int_equal(symlink("/etc/passwd", q), 0);
 	assert_int_equal(statedir_open(got, "x.db", O_RDONLY, 0, &err), -1);
 	assert_int_equal(err.code, ELOOP);
 	assert_int_equal(
 	    statedir_open(got, "x.db", O_WRONLY | O_CREAT, 0600, &err), -1);
-	snprintf(q, sizeof(q), "%s/logs", got);
+	assert_int_equal(path_join(q, sizeof(q), got, "logs"), 0);
 	assert_int_equal(symlink(top, q), 0);
 	assert_int_equal(statedir_dir(got, "logs", 1, &err), -1);
 	assert_int_equal(
@@ -345,7 +588,7 @@ state_dir_checks(void **state)
 	fd = statedir_open(got, "fim/sub/f", O_WRONLY | O_CREAT, 0600, &err);
 	assert_true(fd >= 0);
 	close(fd);
-	snprintf(q, sizeof(q), "%s/fim/sub", got);
+	assert_int_equal(path_join(q, sizeof(q), got, "fim/sub"), 0);
 	assert_int_equal(stat(q, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0700);
 	assert_int_equal(chmod(q, 0777), 0);
@@ -362,9 +605,16 @@ main(void)
 	    cmocka_unit_test(cursor_numbers),
 	    cmocka_unit_test(cursor_lines),
 	    cmocka_unit_test(strbuf_respects_max),
+	    cmocka_unit_test(strbuf_errors_are_sticky),
+	    cmocka_unit_test(path_join_never_cuts),
+	    cmocka_unit_test(bounded_text),
 	    cmocka_unit_test(escape_untrusted_text),
 	    cmocka_unit_test(json_keeps_invalid_bytes_visible),
 	    cmocka_unit_test(durations),
+	    cmocka_unit_test(civil_dates),
+	    cmocka_unit_test(iso_8601_and_rfc_3339),
+	    cmocka_unit_test(zoneless_stamps_are_local_time),
+	    cmocka_unit_test(log_readers_agree_on_stamps),
 	    cmocka_unit_test(hash_map),
 	    cmocka_unit_test(report_worst_and_outputs),
 	    cmocka_unit_test(state_dir_checks),

@@ -21,6 +21,7 @@
 #include "act/act.h"
 #include "act/kill.h"
 #include "act/mail.h"
+#include "base/bounded.h"
 #include "base/dynlib.h"
 #include "base/err.h"
 #include "base/finding.h"
@@ -474,7 +475,8 @@ stuck_cgi_kill_goes_through_the_interface(void **state)
 	p.run_secs = 1000; /* critical at 600 s */
 	snprintf(p.comm, sizeof(p.comm), "perl");
 	snprintf(p.exe, sizeof(p.exe), "/usr/bin/perl");
-	snprintf(p.cmdline, sizeof(p.cmdline), "perl %s", script);
+	assert_true(
+	    str_printf(p.cmdline, sizeof(p.cmdline), "perl %s", script) == 0);
 	snprintf(p.user, sizeof(p.user), "www-data");
 	s.have = SNAP_BIT(SNAP_PROC);
 	s.proc1.p = &p;

@@ -22,6 +22,7 @@
 #include <cmocka.h>
 
 #include "base/err.h"
+#include "base/fileio.h"
 #include "collect/hidden.h"
 
 /* The real /proc listing, minus the PID in ctx: what a rootkit does. */
@@ -270,7 +271,8 @@ cgroup_cross_check_finds_a_hidden_child(void **state)
 		assert_non_null(mkdtemp(dir));
 		snprintf(sub, sizeof(sub), "%s/a.slice", dir);
 		assert_int_equal(mkdir(sub, 0700), 0);
-		snprintf(file, sizeof(file), "%s/cgroup.procs", sub);
+		assert_int_equal(
+		    path_join(file, sizeof(file), sub, "cgroup.procs"), 0);
 		fp = fopen(file, "w");
 		assert_non_null(fp);
 		fprintf(fp, "1\n%d\n", c);

@@ -456,7 +456,7 @@ cells(char *row, size_t n, char **c, size_t max)
 }
 
 static void
-time_text(const struct logs_time *t, char *buf, size_t sz)
+time_text(const struct civtime *t, char *buf, size_t sz)
 {
 	if (t->has_tz) {
 		/* fail2ban's tests run in CET/CEST. */
@@ -538,7 +538,7 @@ fail2ban_hosts_and_times(void **state)
 			size_t nc = cells(tsv.l[r], tsv.len[r], c, 8);
 			uint64_t ln;
 			struct logs_str host = {NULL, 0};
-			const struct logs_time *t = NULL;
+			const struct civtime *t = NULL;
 			const struct logs_rec *rec;
 
 			assert_true(nc >= 6);

@@ -19,6 +19,7 @@
 
 #include <cmocka.h>
 
+#include "base/bounded.h"
 #include "base/err.h"
 #include "net/addr.h"
 #include "net/allow.h"
@@ -513,7 +514,7 @@ addrlist_reads_a_file(void **state)
 	assert_int_equal(l.n, 3);
 	assert_int_equal(l.bad, 1);
 	assert_int_equal(b.n, 1);
-	snprintf(txt, sizeof(txt), "%s:5", path);
+	assert_int_equal(str_printf(txt, sizeof(txt), "%s:5", path), 0);
 	assert_string_equal(b.where, txt);
 	assert_non_null(strstr(b.msg, "not-an-address"));
 	net_prefix_format(&l.v[1].p, txt, sizeof(txt));

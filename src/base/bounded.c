@@ -1,0 +1,42 @@
+/*
+ * bounded.c - text into fixed-size buffers (see bounded.h).
+ */
+#include "base/bounded.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+int
+str_copy(char *dst, size_t dstsz, const char *src)
+{
+	size_t n = strlen(src), cut = 0;
+
+	if (dstsz == 0)
+		return 1;
+	if (n >= dstsz) {
+		n = dstsz - 1;
+		cut = 1;
+	}
+	memmove(dst, src, n);
+	dst[n] = '\0';
+	return (int)cut;
+}
+
+int
+str_printf(char *dst, size_t dstsz, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (dstsz == 0)
+		return 1;
+	va_start(ap, fmt);
+	n = vsnprintf(dst, dstsz, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		dst[0] = '\0';
+		return 1;
+	}
+	return (size_t)n >= dstsz;
+}
