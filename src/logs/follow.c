@@ -24,6 +24,7 @@
 #include "base/err.h"
 #include "base/esc.h"
 #include "base/fileio.h"
+#include "base/hash.h"
 #include "base/hmap.h"
 #include "base/json.h"
 #include "base/log.h"
@@ -92,8 +93,9 @@ follow_opts_default(struct follow_opts *o)
 static uint64_t
 fp_hash(const void *p, size_t n)
 {
-	/* Fixed seed: the value is stored in the bookmark. */
-	return hash_bytes(p, n, 0x5a6b1d0f3e2c4b7aULL);
+	/* Not seeded: the value is stored in the bookmark. */
+	return hash_mix64(
+	    hash_fnv1a(HASH_FNV_BASIS ^ 0x5a6b1d0f3e2c4b7aULL, p, n));
 }
 
 /* ---- sink ---- */
