@@ -13,6 +13,7 @@
 #include "attack/rules.h"
 #include "base/cur.h"
 #include "base/fileio.h"
+#include "base/hex.h"
 #include "base/strbuf.h"
 
 #define RULES_FILE_MAX (8u << 20)
@@ -459,11 +460,5 @@ rules_hash(const struct attack_ruleset *rs, char out[65])
 	}
 	EVP_DigestFinal_ex(ctx, md, &mdlen);
 	EVP_MD_CTX_free(ctx);
-	for (unsigned i = 0; i < mdlen && i < 32; i++) {
-		static const char hx[] = "0123456789abcdef";
-
-		out[2 * i] = hx[md[i] >> 4];
-		out[2 * i + 1] = hx[md[i] & 15];
-	}
-	out[2 * (mdlen < 32 ? mdlen : 32)] = '\0';
+	hex_encode(out, md, mdlen < 32 ? mdlen : 32);
 }

@@ -24,6 +24,7 @@
 #include <openssl/evp.h>
 
 #include "base/err.h"
+#include "base/hex.h"
 #include "base/strbuf.h"
 #include "base/timeutil.h"
 #include "fim/fim.h"
@@ -151,11 +152,13 @@ stat_to_entry(struct fim_entry *e, const struct stat *st)
 static void
 hex_append(struct strbuf *sb, const unsigned char *p, size_t n)
 {
-	static const char hx[] = "0123456789abcdef";
+	char buf[2 * 64 + 1];
 
-	for (size_t i = 0; i < n; i++) {
-		strbuf_addc(sb, hx[p[i] >> 4]);
-		strbuf_addc(sb, hx[p[i] & 15]);
+	for (size_t i = 0; i < n; i += 64) {
+		size_t k = n - i < 64 ? n - i : 64;
+
+		hex_encode(buf, p + i, k);
+		strbuf_add(sb, buf, 2 * k);
 	}
 }
 
