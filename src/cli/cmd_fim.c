@@ -25,6 +25,7 @@
 #include "base/fileio.h"
 #include "base/json.h"
 #include "base/log.h"
+#include "base/size.h"
 #include "base/strbuf.h"
 #include "base/timeutil.h"
 #include "cli/cli.h"
@@ -267,27 +268,14 @@ be_nice(struct fim_cmd *fc)
 /* Progress on a terminal. */
 
 static void
-human_bytes(char *dst, size_t n, double b)
-{
-	static const char *const u[] = {"B", "KB", "MB", "GB", "TB"};
-	int i = 0;
-
-	while (b >= 1000 && i < 4) {
-		b /= 1000;
-		i++;
-	}
-	snprintf(dst, n, i ? "%.1f %s" : "%.0f %s", b, u[i]);
-}
-
-static void
 progress(void *arg, uint64_t files, uint64_t bytes, int done)
 {
 	struct fim_cmd *fc = arg;
 	double el = clock_mono() - fc->t0;
 	char b[32], r[32], eta[48] = "";
 
-	human_bytes(b, sizeof(b), (double)bytes);
-	human_bytes(r, sizeof(r), el > 0 ? (double)bytes / el : 0);
+	size_format(b, sizeof(b), (double)bytes);
+	size_format(r, sizeof(r), el > 0 ? (double)bytes / el : 0);
 	if (!done && fc->expect_bytes > bytes && bytes > 0 && el > 0.3) {
 		char d[32];
 
@@ -700,8 +688,8 @@ print_stats(struct fim_cmd *fc, const char *what, const struct fim_baseline *b,
 		json_line(stdout, o);
 		return;
 	}
-	human_bytes(hb, sizeof(hb), (double)st->bytes_hashed);
-	human_bytes(rate, sizeof(rate),
+	size_format(hb, sizeof(hb), (double)st->bytes_hashed);
+	size_format(rate, sizeof(rate),
 	    st->secs > 0 ? (double)st->bytes_hashed / st->secs : 0);
 	printf("%s: %zu entries, %" PRIu64 " files read (%s, %s/s) in %.2f s",
 	    what, b->n, st->files, hb, rate, st->secs);
@@ -1141,7 +1129,7 @@ do_verify(struct fim_cmd *fc, int status)
 			char hb[32];
 
 			esc_text(&s, b.host, strlen(b.host));
-			human_bytes(
+			size_format(
 			    hb, sizeof(hb), (double)fim_baseline_bytes(&b));
 			printf("created:   %s on %s\n", when, strbuf_str(&s));
 			printf(

@@ -188,8 +188,8 @@ print_cpu(const struct snap *s, FILE *fp, int color)
 static void
 print_mem(const struct snap *s, FILE *fp, int color)
 {
-	static const char *const hdr[] = {
-	    "kB", "TOTAL", "USED", "FREE", "SHARED", "BUFF/CACHE", "AVAILABLE"};
+	static const char *const hdr[] = {"KiB", "TOTAL", "USED", "FREE",
+	    "SHARED", "BUFF/CACHE", "AVAILABLE"};
 	const struct mem_summary *m = &s->memsum;
 	struct table t;
 	char c[7][32];
