@@ -13,6 +13,7 @@
 
 #include "attack/rules.h"
 #include "base/err.h"
+#include "base/mem.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -39,7 +40,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		        (r->cls[0] == '\0' ||
 		            (r->pattern == NULL) == (r->anomaly[0] == '\0'))) ||
 		    r->paranoia < 1 || r->paranoia > 4 ||
-		    r->nstatus > sizeof(r->status) / sizeof(r->status[0]) ||
+		    r->nstatus > countof(r->status) ||
 		    memchr(r->cls, '\0', sizeof(r->cls)) == NULL ||
 		    memchr(r->desc, '\0', sizeof(r->desc)) == NULL ||
 		    memchr(r->origin, '\0', sizeof(r->origin)) == NULL)

@@ -31,7 +31,7 @@ attack_engine_init(struct attack_engine *e, struct attack_ruleset *rs,
 		return -1;
 	}
 	e->bufcap = ATTACK_FIELD_MAX + 1;
-	for (size_t i = 0; i < sizeof(e->buf) / sizeof(e->buf[0]); i++)
+	for (size_t i = 0; i < countof(e->buf); i++)
 		if ((e->buf[i] = malloc(e->bufcap)) == NULL) {
 			attack_engine_release(e);
 			return err_set(err, 0, "out of memory");
@@ -59,7 +59,7 @@ attack_engine_release(struct attack_engine *e)
 {
 	sig_release(&e->sig);
 	rules_release(&e->rules);
-	for (size_t i = 0; i < sizeof(e->buf) / sizeof(e->buf[0]); i++)
+	for (size_t i = 0; i < countof(e->buf); i++)
 		free(e->buf[i]);
 	free(e->memo);
 	memset(e, 0, sizeof(*e));
@@ -434,7 +434,7 @@ attack_path_executable(const char *uri, size_t n)
 
 	if (pn >= 9 && memmem(uri, pn, "/cgi-bin/", 9) != NULL)
 		return 1;
-	for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
+	for (size_t i = 0; i < countof(ext); i++) {
 		size_t l = strlen(ext[i]);
 
 		if (pn >= l && strncasecmp(uri + pn - l, ext[i], l) == 0)

@@ -2,6 +2,7 @@
  * finding.c - findings and reports (see finding.h).
  */
 #include "base/finding.h"
+#include "base/mem.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -203,7 +204,7 @@ sev_parse(const char *s, enum sev *out)
 	static const enum sev all[] = {
 	    SEV_OK, SEV_WARNING, SEV_CRITICAL, SEV_UNKNOWN};
 
-	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+	for (size_t i = 0; i < countof(all); i++) {
 		if (strcasecmp(s, sev_name(all[i])) == 0) {
 			*out = all[i];
 			return 0;

@@ -11,6 +11,7 @@
 
 #include "base/err.h"
 #include "base/finding.h"
+#include "base/mem.h"
 #include "cli/cli.h"
 #include "cli/cmd_net.h"
 #include "collect/snap.h"
@@ -122,7 +123,7 @@ static const struct {
 void
 check_hooks_run(struct cli *cli, const struct snap *s, struct report *r)
 {
-	for (size_t i = 0; i < sizeof(hooks) / sizeof(hooks[0]); i++) {
+	for (size_t i = 0; i < countof(hooks); i++) {
 		struct threshold t;
 		struct err err = {0};
 

@@ -25,6 +25,7 @@
 #include "base/fileio.h"
 #include "base/json.h"
 #include "base/log.h"
+#include "base/mem.h"
 #include "base/size.h"
 #include "base/strbuf.h"
 #include "base/timeutil.h"
@@ -219,7 +220,7 @@ setup(struct fim_cmd *fc)
 	if (fc->hash == NULL)
 		fc->hash = conf_str(fc->blk, "hash", "sha256");
 	default_webroots(fc);
-	for (size_t i = 0; i < sizeof(default_excludes) / sizeof(char *); i++)
+	for (size_t i = 0; i < countof(default_excludes); i++)
 		fc->excl[fc->nexcl++] = default_excludes[i];
 	fc->nexcl =
 	    conf_list(fc->blk, "exclude", fc->excl, MAX_PATHS, fc->nexcl);
@@ -240,7 +241,7 @@ set_paths(struct fim_cmd *fc, int argc, char **argv)
 	fc->npaths = conf_list(fc->blk, "paths", fc->paths, MAX_PATHS, 0);
 	if (fc->npaths)
 		return;
-	for (size_t i = 0; i < sizeof(default_paths) / sizeof(char *); i++)
+	for (size_t i = 0; i < countof(default_paths); i++)
 		fc->paths[fc->npaths++] = default_paths[i];
 	for (size_t i = 0; i < fc->nweb && fc->npaths < MAX_PATHS; i++)
 		fc->paths[fc->npaths++] = fc->web[i];
@@ -516,7 +517,7 @@ print_json(const struct fim_change *c, enum fim_hash h)
 		jset(o, "package", jstr(c->pkg));
 	if (c->cur && (c->cur->flags & FIM_F_UNREADABLE) && c->cur->err)
 		jset(o, "error", jstr(strerror(c->cur->err)));
-	for (size_t i = 0; i < sizeof(all_attrs) / sizeof(all_attrs[0]); i++) {
+	for (size_t i = 0; i < countof(all_attrs); i++) {
 		unsigned a = all_attrs[i];
 		json_t *pair;
 
@@ -567,7 +568,7 @@ print_text(const struct out *out, const struct fim_change *c, enum fim_hash h)
 	if (c->cur && (c->cur->flags & FIM_F_UNREADABLE) && c->cur->err)
 		printf(" (%s)", strerror(c->cur->err));
 	putchar('\n');
-	for (size_t i = 0; i < sizeof(all_attrs) / sizeof(all_attrs[0]); i++) {
+	for (size_t i = 0; i < countof(all_attrs); i++) {
 		unsigned a = all_attrs[i];
 
 		if (c->old && c->cur && !(c->attrs & a))

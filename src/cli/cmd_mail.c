@@ -22,6 +22,7 @@
 #include "base/err.h"
 #include "base/fileio.h"
 #include "base/json.h"
+#include "base/mem.h"
 #include "base/strbuf.h"
 #include "base/log.h"
 #include "base/table.h"
@@ -100,7 +101,7 @@ default_files(const char **files, const char *root, char *buf, size_t bufsz)
 	static const char *cands[] = {
 	    "/var/log/mail.log", "/var/log/maillog", "/var/log/mail/mail.log"};
 
-	for (size_t i = 0; i < sizeof(cands) / sizeof(cands[0]); i++) {
+	for (size_t i = 0; i < countof(cands); i++) {
 		if (path_join(buf, bufsz, root, cands[i]) == -1)
 			continue;
 		if (access(buf, R_OK) == 0) {
@@ -379,7 +380,7 @@ print_summary(struct cli *cli, const struct mail_stats *s, int top)
 		jset(o, "type", json_string("mail-summary"));
 		jset(o, "first", json_string(a));
 		jset(o, "last", json_string(b));
-		for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		for (size_t i = 0; i < countof(rows); i++)
 			jset(o, rows[i].key,
 			    json_integer((json_int_t)rows[i].v));
 		for (int k = 0; k < MAIL_REJ_NREJ; k++)
@@ -389,7 +390,7 @@ print_summary(struct cli *cli, const struct mail_stats *s, int top)
 		json_line(stdout, o);
 	} else {
 		printf("mail log %s .. %s\n\n", a, b);
-		for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		for (size_t i = 0; i < countof(rows); i++)
 			printf("  %-22s %llu\n", rows[i].key,
 			    (unsigned long long)rows[i].v);
 		printf("  %-22s", "rejected by");

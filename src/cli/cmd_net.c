@@ -21,6 +21,7 @@
 #include "base/fileio.h"
 #include "base/json.h"
 #include "base/log.h"
+#include "base/mem.h"
 #include "base/strbuf.h"
 #include "base/table.h"
 #include "base/timeutil.h"
@@ -513,11 +514,11 @@ allow_build(struct cli *cli, struct net_allow *allow, struct err *err)
 	ssize_t nadmin, nports;
 	struct net_allow_opts ao = {0};
 
-	nadmin = setting_list(&cli->conf, "admin-networks", admin,
-	    sizeof(admin) / sizeof(admin[0]), err);
-	nports = nadmin < 0 ? -1
-	                    : setting_list(&cli->conf, "ssh-ports", ports,
-	                          sizeof(ports) / sizeof(ports[0]), err);
+	nadmin = setting_list(
+	    &cli->conf, "admin-networks", admin, countof(admin), err);
+	nports = nadmin < 0
+	    ? -1
+	    : setting_list(&cli->conf, "ssh-ports", ports, countof(ports), err);
 	if (nports < 0)
 		return -1;
 	ao.admin = admin;

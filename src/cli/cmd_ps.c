@@ -17,6 +17,7 @@
 #include "base/err.h"
 #include "base/json.h"
 #include "base/log.h"
+#include "base/mem.h"
 #include "base/table.h"
 #include "base/timeutil.h"
 #include "cli/cli.h"
@@ -84,7 +85,7 @@ parse_sort(const char *s)
 			s++;
 			n--;
 		}
-		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		for (size_t i = 0; i < countof(keys); i++)
 			if (strlen(keys[i].name) == n &&
 			    strncasecmp(keys[i].name, s, n) == 0 &&
 			    nsort < MAX_KEYS) {

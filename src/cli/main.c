@@ -12,6 +12,7 @@
 #include "config.h"
 #include "base/err.h"
 #include "base/log.h"
+#include "base/mem.h"
 #include "base/paths.h"
 #include "cli/cli.h"
 
@@ -61,7 +62,7 @@ usage(FILE *fp)
 	    "program.\n"
 	    "\n"
 	    "commands:\n");
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (size_t i = 0; i < countof(commands); i++)
 		fprintf(fp, "  %-10s %s\n", commands[i].name, commands[i].help);
 	fprintf(fp,
 	    "\n"
@@ -336,7 +337,7 @@ run(struct cli *cli, int argc, char **argv, const char **cmd)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+	for (size_t i = 0; i < countof(commands); i++) {
 		if (strcmp(argv[0], commands[i].name) != 0)
 			continue;
 		*cmd = commands[i].name;

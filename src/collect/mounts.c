@@ -13,6 +13,7 @@
 #include "base/cur.h"
 #include "base/err.h"
 #include "base/fileio.h"
+#include "base/mem.h"
 #include "base/strbuf.h"
 #include "collect/collect_int.h"
 #include "collect/swaps.h"
@@ -53,8 +54,7 @@ static const char *const pseudo_types[] = {
 int
 mounts_is_pseudo(const char *fstype)
 {
-	for (size_t i = 0; i < sizeof(pseudo_types) / sizeof(pseudo_types[0]);
-	     i++)
+	for (size_t i = 0; i < countof(pseudo_types); i++)
 		if (strcmp(fstype, pseudo_types[i]) == 0)
 			return 1;
 	return 0;

@@ -26,6 +26,7 @@
 
 #include "base/err.h"
 #include "base/hex.h"
+#include "base/mem.h"
 
 struct kpattern {
 	const char *id;
@@ -273,7 +274,7 @@ static const struct kpattern patterns[] = {
         0},
 };
 
-#define NPATTERNS (sizeof(patterns) / sizeof(patterns[0]))
+#define NPATTERNS (countof(patterns))
 
 /*
  * Literals that every line a pattern matches must contain (any one of a
@@ -416,8 +417,7 @@ collect_literals(const char **lit, size_t *len, unsigned *flags, unsigned *ids,
 	for (size_t i = 0; i < NPATTERNS; i++) {
 		const char *l = NULL;
 
-		for (size_t j = 0;
-		     j < sizeof(prefilters) / sizeof(prefilters[0]); j++)
+		for (size_t j = 0; j < countof(prefilters); j++)
 			if (strcmp(prefilters[j].id, patterns[i].id) == 0)
 				l = prefilters[j].lits;
 		if (l == NULL) {
@@ -597,7 +597,7 @@ kdev_name(char *dev, size_t devsz)
 		return;
 	major = mj;
 	minor = mn;
-	for (size_t i = 0; i < sizeof(majors) / sizeof(majors[0]); i++) {
+	for (size_t i = 0; i < countof(majors); i++) {
 		if (majors[i].major != major)
 			continue;
 		unit = minor >> majors[i].shift;

@@ -32,6 +32,7 @@
 #include "base/cur.h"
 #include "base/err.h"
 #include "base/hex.h"
+#include "base/mem.h"
 #include "base/strbuf.h"
 #include "fim/fim.h"
 
@@ -364,17 +365,17 @@ fim_baseline_write(
 		tm[7] = ' ';
 		strbuf_add(sb, tm, sizeof(tm));
 		/* each field, then the space before the next */
-		for (size_t k = 0; k < sizeof(nums) / sizeof(nums[0]); k++) {
+		for (size_t k = 0; k < countof(nums); k++) {
 			put_u64(sb, nums[k]);
 			strbuf_addc(sb, ' ');
 		}
-		for (size_t k = 0; k < sizeof(times) / sizeof(times[0]); k++) {
+		for (size_t k = 0; k < countof(times); k++) {
 			put_time(sb, times[k]);
 			strbuf_addc(sb, ' ');
 		}
 		put_hash(sb, e, hl);
 		strbuf_addc(sb, ' ');
-		for (size_t k = 0; k < sizeof(strs) / sizeof(strs[0]); k++) {
+		for (size_t k = 0; k < countof(strs); k++) {
 			put_str(sb, strs[k]);
 			strbuf_addc(sb, ' ');
 		}
@@ -800,7 +801,7 @@ fim_baseline_parse(
 			while ((wn = cur_word(&c, v + vn, &w)) > 0) {
 				int f = F_UNKNOWN;
 
-				if (nf == sizeof(fmap) / sizeof(fmap[0]))
+				if (nf == countof(fmap))
 					return perr(
 					    &p, "too many fields%s", "");
 				for (int i = 0; i < F_NFIELDS; i++)

@@ -30,6 +30,7 @@
 #include "base/fileio.h"
 #include "base/hex.h"
 #include "base/hmap.h"
+#include "base/mem.h"
 #include "base/strbuf.h"
 #include "fim/fim.h"
 
@@ -359,7 +360,7 @@ lookup(const struct fim_dpkg *d, const char *path, const char **pkg)
 
 	if (md5)
 		return md5;
-	for (size_t i = 0; i < sizeof(merged) / sizeof(merged[0]); i++) {
+	for (size_t i = 0; i < countof(merged); i++) {
 		size_t n = strlen(merged[i]);
 
 		if (strncmp(path, "/usr", 4) == 0 &&

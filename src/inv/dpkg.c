@@ -13,6 +13,7 @@
 #include "base/cur.h"
 #include "base/err.h"
 #include "base/fileio.h"
+#include "base/mem.h"
 #include "base/strbuf.h"
 
 void
@@ -151,7 +152,7 @@ usrmerge_alias(const char *path, char *alt, size_t altsz)
 	    "/bin/", "/sbin/", "/lib/", "/lib64/"};
 
 	alt[0] = '\0';
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+	for (size_t i = 0; i < countof(dirs); i++) {
 		size_t dl = strlen(dirs[i]);
 
 		if (strncmp(path, dirs[i], dl) == 0) {

@@ -24,6 +24,7 @@
 #include "base/err.h"
 #include "base/fileio.h"
 #include "base/hmap.h"
+#include "base/mem.h"
 #include "base/strbuf.h"
 #include "collect/procfd.h"
 #include "collect/sock.h"
@@ -95,7 +96,7 @@ known_by_exe(const char *exe, const char *pkg)
 	const char *base = strrchr(exe, '/');
 
 	base = base ? base + 1 : exe;
-	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+	for (size_t i = 0; i < countof(known); i++) {
 		int exe_ok = 0, pkg_ok = pkg[0] == '\0';
 
 		for (size_t j = 0; j < 5 && known[i].exes[j]; j++)
@@ -312,7 +313,7 @@ identify(
 static void
 installed_not_listening(struct inventory *inv, const struct dpkg_db *db)
 {
-	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+	for (size_t i = 0; i < countof(known); i++) {
 		const struct dpkg_pkg *hit = NULL;
 		int present = 0;
 

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "base/err.h"
+#include "base/mem.h"
 #include "store/store.h"
 
 static const char *const migrations[] = {
@@ -58,8 +59,8 @@ state_parse(const char *s)
 int
 net_ban_migrate(struct store *s, struct err *err)
 {
-	return store_migrate(s, "net", migrations,
-	    (int)(sizeof(migrations) / sizeof(migrations[0])), err);
+	return store_migrate(
+	    s, "net", migrations, (int)(countof(migrations)), err);
 }
 
 static int

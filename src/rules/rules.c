@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/finding.h"
+#include "base/mem.h"
 #include "collect/snap.h"
 #include "conf/conf.h"
 
@@ -293,7 +294,7 @@ check_procs(const struct conf *c, const struct snap *s, struct report *r)
 	}
 	for (size_t i = 0; i < n; i++)
 		count_one(c, s, r, subj[i], 0);
-	for (size_t b = 0; b < sizeof(builtin) / sizeof(builtin[0]); b++) {
+	for (size_t b = 0; b < countof(builtin); b++) {
 		int configured = 0;
 
 		for (size_t i = 0; i < n; i++)
