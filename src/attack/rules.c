@@ -14,6 +14,7 @@
 #include "base/cur.h"
 #include "base/fileio.h"
 #include "base/hex.h"
+#include "base/mem.h"
 #include "base/strbuf.h"
 
 #define RULES_FILE_MAX (8u << 20)
@@ -167,15 +168,8 @@ rules_put(struct attack_ruleset *rs, struct attack_rule *r, struct err *err)
 	if (rs->n >= RULES_MAX)
 		return err_set(
 		    err, 0, "%s: more than %d rules", r->origin, RULES_MAX);
-	if (rs->n == rs->cap) {
-		size_t cap = rs->cap ? rs->cap * 2 : 64;
-		struct attack_rule *p = realloc(rs->r, cap * sizeof(*p));
-
-		if (p == NULL)
-			return err_sys(err, ENOMEM, "rules");
-		rs->r = p;
-		rs->cap = cap;
-	}
+	if (mem_grow(&rs->r, &rs->cap, rs->n + 1, sizeof(*rs->r)) == -1)
+		return err_sys(err, ENOMEM, "rules");
 	rs->r[rs->n++] = *r;
 	return 0;
 }
@@ -400,16 +394,9 @@ rules_load_path(struct attack_ruleset *rs, const char *path, struct err *err)
 		if (l < 7 || de->d_name[0] == '.' ||
 		    strcmp(de->d_name + l - 6, ".rules") != 0)
 			continue;
-		if (n == cap) {
-			size_t nc = cap ? cap * 2 : 16;
-			char **p = realloc(names, nc * sizeof(*p));
-
-			if (p == NULL) {
-				rc = err_sys(err, ENOMEM, "'%s'", path);
-				goto out;
-			}
-			names = p;
-			cap = nc;
+		if (mem_grow(&names, &cap, n + 1, sizeof(*names)) == -1) {
+			rc = err_sys(err, ENOMEM, "'%s'", path);
+			goto out;
 		}
 		if ((names[n] = strdup(de->d_name)) == NULL) {
 			rc = err_sys(err, ENOMEM, "'%s'", path);

@@ -123,15 +123,8 @@ report_perf(struct report *r, const char *label, double value, const char *uom,
 {
 	struct perf *p;
 
-	if (r->np == r->capp) {
-		size_t ncap = r->capp ? r->capp * 2 : 16;
-		struct perf *np = realloc(r->p, ncap * sizeof(*np));
-
-		if (np == NULL)
-			return;
-		r->p = np;
-		r->capp = ncap;
-	}
+	if (mem_grow(&r->p, &r->capp, r->np + 1, sizeof(*r->p)) == -1)
+		return;
 	p = &r->p[r->np++];
 	copy(p->label, sizeof(p->label), label);
 	copy(p->uom, sizeof(p->uom), uom);

@@ -750,17 +750,9 @@ mail_follow(
 				if (k < nseen && seen[k].sev >= f->sev)
 					continue;
 				if (k == nseen) {
-					if (nseen == capseen) {
-						size_t nc =
-						    capseen ? capseen * 2 : 16;
-						struct seen *ns = realloc(
-						    seen, nc * sizeof(*ns));
-
-						if (ns == NULL)
-							continue;
-						seen = ns;
-						capseen = nc;
-					}
+					if (mem_grow(&seen, &capseen, nseen + 1,
+					        sizeof(*seen)) == -1)
+						continue;
 					snprintf(seen[k].key,
 					    sizeof(seen[k].key), "%s", key);
 					nseen++;

@@ -363,22 +363,15 @@ items_add(struct items *it, const char *s, size_t len, const char *where)
 	struct net_block_item *x;
 	struct err err = {0};
 
-	if (it->n == it->cap) {
-		size_t ncap = it->cap ? it->cap * 2 : 16;
-		struct net_block_item *nv;
-
-		if (it->n >= NET_MAX_ITEMS) {
-			log_warnx("more than %u addresses in one command",
-			    NET_MAX_ITEMS);
-			it->bad++;
-			return -1;
-		}
-		if ((nv = realloc(it->v, ncap * sizeof(*nv))) == NULL) {
-			log_warnx("out of memory");
-			return -1;
-		}
-		it->v = nv;
-		it->cap = ncap;
+	if (it->n >= NET_MAX_ITEMS) {
+		log_warnx(
+		    "more than %u addresses in one command", NET_MAX_ITEMS);
+		it->bad++;
+		return -1;
+	}
+	if (mem_grow(&it->v, &it->cap, it->n + 1, sizeof(*it->v)) == -1) {
+		log_warnx("out of memory");
+		return -1;
 	}
 	x = &it->v[it->n];
 	memset(x, 0, sizeof(*x));

@@ -162,17 +162,10 @@ mountinfo_parse(const char *s, size_t n, struct mounts *out, struct err *err)
 			bad_line(out, lineno);
 			continue;
 		}
-		if (out->n == out->cap) {
-			size_t cap = out->cap ? out->cap * 2 : 32;
-			struct mount_entry *m =
-			    realloc(out->m, cap * sizeof(*m));
-
-			if (m == NULL) {
-				free(e.root);
-				return err_set(err, ENOMEM, "out of memory");
-			}
-			out->m = m;
-			out->cap = cap;
+		if (mem_grow(&out->m, &out->cap, out->n + 1, sizeof(*out->m)) ==
+		    -1) {
+			free(e.root);
+			return err_set(err, ENOMEM, "out of memory");
 		}
 		out->m[out->n++] = e;
 	}

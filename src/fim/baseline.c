@@ -844,17 +844,10 @@ fim_baseline_parse(
 			return perr(
 			    &p, "entries out of order or repeated%s", "");
 		}
-		if (b->n == b->cap) {
-			size_t nc = b->cap ? b->cap * 2 : 1024;
-			struct fim_entry *pe = realloc(b->e, nc * sizeof(*pe));
-
-			if (pe == NULL) {
-				entry_release(&e);
-				return err_set(err, ENOMEM,
-				    "baseline too large for memory");
-			}
-			b->e = pe;
-			b->cap = nc;
+		if (mem_grow(&b->e, &b->cap, b->n + 1, sizeof(*b->e)) == -1) {
+			entry_release(&e);
+			return err_set(
+			    err, ENOMEM, "baseline too large for memory");
 		}
 		b->e[b->n++] = e;
 	}

@@ -359,15 +359,8 @@ add_change(struct fim_changes *out, const struct fim_entry *old,
 {
 	struct fim_change *c;
 
-	if (out->n == out->cap) {
-		size_t nc = out->cap ? out->cap * 2 : 64;
-		struct fim_change *p = realloc(out->c, nc * sizeof(*p));
-
-		if (p == NULL)
-			return -1;
-		out->c = p;
-		out->cap = nc;
-	}
+	if (mem_grow(&out->c, &out->cap, out->n + 1, sizeof(*out->c)) == -1)
+		return -1;
 	c = &out->c[out->n++];
 	memset(c, 0, sizeof(*c));
 	c->old = old;

@@ -25,6 +25,7 @@
 
 #include "base/err.h"
 #include "base/hex.h"
+#include "base/mem.h"
 #include "base/strbuf.h"
 #include "base/timeutil.h"
 #include "fim/fim.h"
@@ -99,15 +100,9 @@ excluded(const struct fim_scan_opts *o, const char *path)
 static int
 push_locked(struct scan *s, struct fim_entry *e, int is_dir)
 {
-	if (s->nstack == s->capstack) {
-		size_t nc = s->capstack ? s->capstack * 2 : 1024;
-		struct job *p = realloc(s->stack, nc * sizeof(*p));
-
-		if (p == NULL)
-			return -1;
-		s->stack = p;
-		s->capstack = nc;
-	}
+	if (mem_grow(&s->stack, &s->capstack, s->nstack + 1,
+	        sizeof(*s->stack)) == -1)
+		return -1;
 	s->stack[s->nstack].e = e;
 	s->stack[s->nstack].is_dir = is_dir;
 	s->nstack++;
@@ -118,15 +113,9 @@ push_locked(struct scan *s, struct fim_entry *e, int is_dir)
 static int
 keep_locked(struct scan *s, struct fim_entry *e)
 {
-	if (s->nents == s->capents) {
-		size_t nc = s->capents ? s->capents * 2 : 4096;
-		struct fim_entry **p = realloc(s->ents, nc * sizeof(*p));
-
-		if (p == NULL)
-			return -1;
-		s->ents = p;
-		s->capents = nc;
-	}
+	if (mem_grow(&s->ents, &s->capents, s->nents + 1, sizeof(*s->ents)) ==
+	    -1)
+		return -1;
 	s->ents[s->nents++] = e;
 	return 0;
 }

@@ -50,15 +50,8 @@ add(struct dpkg_db *db, const struct dpkg_pkg *p)
 	struct hmap_entry *e;
 	int created;
 
-	if (db->n == db->cap) {
-		size_t ncap = db->cap ? db->cap * 2 : 512;
-		struct dpkg_pkg *np = realloc(db->pkgs, ncap * sizeof(*np));
-
-		if (np == NULL)
-			return;
-		db->pkgs = np;
-		db->cap = ncap;
-	}
+	if (mem_grow(&db->pkgs, &db->cap, db->n + 1, sizeof(*db->pkgs)) == -1)
+		return;
 	db->pkgs[db->n++] = *p;
 	/* Multi-arch packages: the first instance answers for the name. */
 	e = hmap_put(&db->byname, p->name, strlen(p->name), &created);

@@ -275,17 +275,10 @@ net_ban_list(
 	if (st == NULL)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (cnt == cap) {
-			size_t ncap = cap != 0 ? cap * 2 : 64;
-			struct net_ban *nv = realloc(v, ncap * sizeof(*nv));
-
-			if (nv == NULL) {
-				free(v);
-				sqlite3_finalize(st);
-				return err_set(err, ENOMEM, "out of memory");
-			}
-			v = nv;
-			cap = ncap;
+		if (mem_grow(&v, &cap, cnt + 1, sizeof(*v)) == -1) {
+			free(v);
+			sqlite3_finalize(st);
+			return err_set(err, ENOMEM, "out of memory");
 		}
 		row_to_ban(st, &v[cnt++]);
 	}
