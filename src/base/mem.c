@@ -14,22 +14,22 @@
 int
 mem_grow(void *p, size_t *cap, size_t need, size_t elsize)
 {
-	size_t ncap = *cap;
+	size_t ncap, max;
 	void *old, *n;
 
 	if (need <= *cap)
 		return 0;
-	if (elsize == 0) {
-		errno = EINVAL;
-		return -1;
-	}
-	ncap = ncap < 8 ? 8 : ncap > SIZE_MAX / 2 ? SIZE_MAX : ncap * 2;
-	if (ncap < need)
-		ncap = need;
-	if (ncap > SIZE_MAX / elsize) {
+	/* no object may be larger than PTRDIFF_MAX bytes */
+	max = elsize ? (size_t)PTRDIFF_MAX / elsize : 0;
+	if (need > max) {
 		errno = ENOMEM;
 		return -1;
 	}
+	ncap = *cap < 8 ? 8 : *cap > max / 2 ? max : *cap * 2;
+	if (ncap < need)
+		ncap = need;
+	if (ncap > max)
+		ncap = max;
 	/* p points to a pointer of any object type: copied, not cast */
 	memcpy(&old, p, sizeof(old));
 	if ((n = realloc(old, ncap * elsize)) == NULL)

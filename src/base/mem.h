@@ -16,7 +16,7 @@
  * when need > *cap, reallocates to max(need, 2 * *cap, 8) elements and
  * sets *cap; the first *cap elements are kept, the new ones are not
  * initialised.  0, or -1 (errno ENOMEM; the array and *cap untouched)
- * when out of memory or when the size would overflow.
+ * when out of memory or when the size would pass PTRDIFF_MAX bytes.
  */
 int mem_grow(void *p, size_t *cap, size_t need, size_t elsize);
 

@@ -255,6 +255,7 @@ grow_array(void **state)
 	assert_int_equal(mem_grow(&v, &cap, SIZE_MAX / 2, sizeof(*v)), -1);
 	assert_int_equal(errno, ENOMEM);
 	assert_int_equal(mem_grow(&v, &cap, SIZE_MAX, 1), -1);
+	assert_int_equal(mem_grow(&v, &cap, cap + 1, 0), -1);
 	assert_int_equal(cap, prev);
 	assert_int_equal(v[999], 2997);
 	free(v);
