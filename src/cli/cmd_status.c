@@ -224,7 +224,7 @@ print_mem(const struct snap *s, FILE *fp, int color)
 	if (s->have & SNAP_BIT(SNAP_VM))
 		fprintf(fp,
 		    "; swapped in %.1f, out %.1f pages/s; paged in %.0f, out "
-		    "%.0f kB/s",
+		    "%.0f KiB/s",
 		    s->swapin_s, s->swapout_s, s->pgin_kb_s, s->pgout_kb_s);
 	fputc('\n', fp);
 }
