@@ -453,7 +453,7 @@ read_dir(struct scan *s, struct fim_entry *de)
 {
 	struct fim_entry **batch = NULL;
 	struct stat *sts = NULL;
-	size_t nb = 0, capb = 0;
+	size_t nb = 0, capb = 0, capsts = 0;
 	struct dirent *d;
 	DIR *dir;
 	int fd;
@@ -490,21 +490,10 @@ read_dir(struct scan *s, struct fim_entry *de)
 			read_target(s, e, &st, fd, d->d_name);
 		else if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
 			read_xattrs(e, -1); /* special: by path, never opened */
-		if (nb == capb) {
-			size_t nc = capb ? capb * 2 : 64;
-			struct fim_entry **pb =
-			    realloc(batch, nc * sizeof(*pb));
-			struct stat *ps = realloc(sts, nc * sizeof(*ps));
-
-			if (pb)
-				batch = pb;
-			if (ps)
-				sts = ps;
-			if (pb == NULL || ps == NULL) {
-				entry_free(e);
-				break;
-			}
-			capb = nc;
+		if (mem_grow(&batch, &capb, nb + 1, sizeof(*batch)) == -1 ||
+		    mem_grow(&sts, &capsts, nb + 1, sizeof(*sts)) == -1) {
+			entry_free(e);
+			break;
 		}
 		batch[nb] = e;
 		sts[nb] = st;
