@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/mem.h"
 #include "mail/mail.h"
 
 static inline void
@@ -28,7 +29,7 @@ event_inside(const struct mail_event *ev, const char *p, size_t n)
 	    &ev->sasl, &ev->user, &ev->newqid, &ev->bounce_of, &ev->dsn,
 	    &ev->reason};
 
-	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+	for (size_t i = 0; i < countof(all); i++)
 		span_inside(*all[i], p, n);
 	if ((unsigned)ev->kind > MAIL_EV_AUTH_FAIL ||
 	    (unsigned)ev->rej >= MAIL_REJ_NREJ)

@@ -13,6 +13,7 @@
 
 #include "attack/ruleset.h"
 #include "base/err.h"
+#include "base/mem.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -40,8 +41,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		            (r->pattern == NULL) ==
 		                (r->anomaly == ANOM_NONE))) ||
 		    (unsigned)r->anomaly >= ANOM_N || r->paranoia < 1 ||
-		    r->paranoia > 4 ||
-		    r->nstatus > sizeof(r->status) / sizeof(r->status[0]) ||
+		    r->paranoia > 4 || r->nstatus > countof(r->status) ||
 		    memchr(r->cls, '\0', sizeof(r->cls)) == NULL ||
 		    memchr(r->desc, '\0', sizeof(r->desc)) == NULL ||
 		    memchr(r->origin, '\0', sizeof(r->origin)) == NULL)

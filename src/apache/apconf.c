@@ -22,6 +22,7 @@
 #include "apache/apache.h"
 #include "base/err.h"
 #include "base/fileio.h"
+#include "base/mem.h"
 #include "base/strbuf.h"
 
 #define MAX_DEPTH 64         /* nested includes (httpd: 128) */
@@ -207,7 +208,7 @@ mod_src_name(const char *id, char *dst, size_t dstsz)
 {
 	size_t n = strlen(id);
 
-	for (size_t i = 0; i < sizeof(mod_src) / sizeof(mod_src[0]); i++)
+	for (size_t i = 0; i < countof(mod_src); i++)
 		if (strcmp(mod_src[i].id, id) == 0) {
 			snprintf(dst, dstsz, "%s", mod_src[i].src);
 			return;
@@ -1268,7 +1269,7 @@ apache_conf_find(const char *root, char *path, size_t pathsz)
 	char full[PATH_MAX];
 	struct stat st;
 
-	for (size_t i = 0; i < sizeof(cands) / sizeof(cands[0]); i++)
+	for (size_t i = 0; i < countof(cands); i++)
 		if (path_join(full, sizeof(full), root, cands[i]) == 0 &&
 		    stat(full, &st) == 0) {
 			snprintf(path, pathsz, "%s", cands[i]);

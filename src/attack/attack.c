@@ -4,10 +4,10 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "attack/attack.h"
 #include "attack/normalise.h"
+#include "base/hash.h"
 #include "base/mem.h"
 
 enum {
@@ -23,8 +23,6 @@ int
 attack_engine_init(struct attack_engine *e, struct attack_ruleset *rs,
     const char *cache_path, struct err *err)
 {
-	struct timespec ts;
-
 	memset(e, 0, sizeof(*e));
 	e->rules = *rs;
 	ruleset_init(rs);
@@ -33,18 +31,14 @@ attack_engine_init(struct attack_engine *e, struct attack_ruleset *rs,
 		return -1;
 	}
 	e->bufcap = ATTACK_FIELD_MAX + 1;
-	for (size_t i = 0; i < sizeof(e->buf) / sizeof(e->buf[0]); i++)
+	for (size_t i = 0; i < countof(e->buf); i++)
 		if ((e->buf[i] = malloc(e->bufcap)) == NULL) {
 			attack_engine_release(e);
 			return err_set(err, 0, "out of memory");
 		}
 	/* the memo's hash is seeded: values an attacker writes into the log
 	 * cannot be aimed at one slot (a collision only costs a scan) */
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	e->seed = ((uint64_t)ts.tv_nsec << 20 ^ (uint64_t)ts.tv_sec ^
-	              (uint64_t)(uintptr_t)e) *
-	        0x9e3779b97f4a7c15ULL |
-	    1;
+	e->seed = hash_seed();
 	attack_engine_memo(e, 1);
 	return 0;
 }
@@ -65,7 +59,7 @@ attack_engine_release(struct attack_engine *e)
 {
 	sig_release(&e->sig);
 	ruleset_release(&e->rules);
-	for (size_t i = 0; i < sizeof(e->buf) / sizeof(e->buf[0]); i++)
+	for (size_t i = 0; i < countof(e->buf); i++)
 		free(e->buf[i]);
 	free(e->memo);
 	memset(e, 0, sizeof(*e));
@@ -262,66 +256,15 @@ cut(size_t n)
 	return n > ATTACK_FIELD_MAX ? ATTACK_FIELD_MAX : n;
 }
 
-static uint64_t
-load64(const char *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, 8);
-	return v;
-}
-
-static uint64_t
-load32(const char *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, 4);
-	return v;
-}
-
-static uint64_t
-rotl64(uint64_t x, int r)
-{
-	return x << r | x >> (64 - r);
-}
-
 /*
- * The memo's slot for a field value: a seeded hash of its length, its
- * first and its last 16 bytes (all of a shorter value, read as
- * overlapping words), the four words mixed side by side rather than one
- * after the other (five of these per request).  It need not see every
- * byte, as a hit is confirmed by comparing the whole value; values made
- * to share a slot only cost their scans.
+ * The memo's slot for a field value (five of these per request): a hash
+ * of its length and its ends only, as a hit is confirmed by comparing the
+ * whole value; values made to share a slot only cost their scans.
  */
 static uint64_t
 memo_hash(const char *p, size_t n, uint64_t seed, unsigned field)
 {
-	uint64_t a = 0, b = 0, c = 0, d = 0, k, h;
-
-	if (n >= 16) {
-		a = load64(p);
-		b = load64(p + 8);
-		c = load64(p + n - 16);
-		d = load64(p + n - 8);
-	} else if (n >= 8) {
-		a = load64(p);
-		b = load64(p + n - 8);
-	} else if (n >= 4) {
-		a = load32(p) | load32(p + n - 4) << 32;
-	} else if (n > 0) {
-		a = (uint64_t)(unsigned char)p[0] |
-		    (uint64_t)(unsigned char)p[n / 2] << 8 |
-		    (uint64_t)(unsigned char)p[n - 1] << 16;
-	}
-	k = seed ^ ((uint64_t)n << 8 | field);
-	h = (a ^ k) * 0x9e3779b97f4a7c15ULL ^
-	    rotl64((b ^ seed) * 0xc2b2ae3d27d4eb4fULL, 23) ^
-	    rotl64((c ^ k) * 0x165667b19e3779f9ULL, 41) ^
-	    rotl64((d ^ seed) * 0xff51afd7ed558ccdULL, 57);
-	h ^= h >> 29;
-	h *= 0xbf58476d1ce4e5b9ULL;
-	return h ^ h >> 32;
+	return hash_ends(seed ^ field, p, n);
 }
 
 /* Normalises and scans one field (all of its forms) into fr. */
@@ -497,7 +440,7 @@ attack_path_executable(const char *uri, size_t n)
 
 	if (pn >= 9 && memmem(uri, pn, "/cgi-bin/", 9) != NULL)
 		return 1;
-	for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
+	for (size_t i = 0; i < countof(ext); i++) {
 		size_t l = strlen(ext[i]);
 
 		if (pn >= l && strncasecmp(uri + pn - l, ext[i], l) == 0)

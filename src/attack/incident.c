@@ -7,10 +7,9 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/mman.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "attack/incident.h"
+#include "base/hash.h"
 #include "base/hmap.h"
 #include "base/mem.h"
 
@@ -159,8 +158,6 @@ rate_kind_name(enum rate_kind k)
 void
 inc_init(struct inc_tracker *t, const struct inc_conf *c)
 {
-	struct timespec ts;
-
 	memset(t, 0, sizeof(*t));
 	t->conf = *c;
 	if (t->conf.login_urls == NULL)
@@ -168,10 +165,7 @@ inc_init(struct inc_tracker *t, const struct inc_conf *c)
 	if (t->conf.max_clients == 0)
 		t->conf.max_clients = 100000;
 	/* seeded: addresses in a log cannot be aimed at one probe chain */
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	t->seed = ((uint64_t)ts.tv_nsec ^ (uint64_t)getpid() << 32 ^
-	              (uint64_t)(uintptr_t)t) |
-	    1;
+	t->seed = hash_seed();
 }
 
 void
@@ -245,7 +239,7 @@ inc_key(const struct inc_tracker *t, const char *client, struct inc_key *k)
 {
 	k->p = client != NULL ? client : "-";
 	k->n = strnlen(k->p, INC_ADDR_MAX);
-	k->h = hash_bytes(k->p, k->n, t->seed);
+	k->h = hash_bytes(t->seed, k->p, k->n);
 }
 
 void

@@ -10,6 +10,7 @@
 #include "attack/normalise.h"
 #include "base/cur.h"
 #include "base/esc.h"
+#include "base/mem.h"
 
 /* A code point from %uXXXX as IIS maps it; at most 3 bytes. */
 static size_t
@@ -385,7 +386,7 @@ norm_flag_names(unsigned flags, char *buf, size_t bufsz)
 	if (bufsz == 0)
 		return;
 	buf[0] = '\0';
-	for (size_t b = 0; b < sizeof(names) / sizeof(names[0]); b++) {
+	for (size_t b = 0; b < countof(names); b++) {
 		int w;
 
 		if (!(flags & (1u << b)))

@@ -13,6 +13,8 @@
 #include "attack/ruleset.h"
 #include "base/cur.h"
 #include "base/fileio.h"
+#include "base/hex.h"
+#include "base/mem.h"
 #include "base/strbuf.h"
 
 #define RULES_FILE_MAX (8u << 20)
@@ -207,15 +209,8 @@ ruleset_put(struct attack_ruleset *rs, struct attack_rule *r, struct err *err)
 	if (rs->n >= RULES_MAX)
 		return err_set(
 		    err, 0, "%s: more than %d rules", r->origin, RULES_MAX);
-	if (rs->n == rs->cap) {
-		size_t cap = rs->cap ? rs->cap * 2 : 64;
-		struct attack_rule *p = realloc(rs->r, cap * sizeof(*p));
-
-		if (p == NULL)
-			return err_sys(err, ENOMEM, "rules");
-		rs->r = p;
-		rs->cap = cap;
-	}
+	if (mem_grow(&rs->r, &rs->cap, rs->n + 1, sizeof(*rs->r)) == -1)
+		return err_sys(err, ENOMEM, "rules");
 	rs->r[rs->n++] = *r;
 	return 0;
 }
@@ -444,16 +439,9 @@ ruleset_load_path(struct attack_ruleset *rs, const char *path, struct err *err)
 		if (l < 7 || de->d_name[0] == '.' ||
 		    strcmp(de->d_name + l - 6, ".rules") != 0)
 			continue;
-		if (n == cap) {
-			size_t nc = cap ? cap * 2 : 16;
-			char **p = realloc(names, nc * sizeof(*p));
-
-			if (p == NULL) {
-				rc = err_sys(err, ENOMEM, "'%s'", path);
-				goto out;
-			}
-			names = p;
-			cap = nc;
+		if (mem_grow(&names, &cap, n + 1, sizeof(*names)) == -1) {
+			rc = err_sys(err, ENOMEM, "'%s'", path);
+			goto out;
 		}
 		if ((names[n] = strdup(de->d_name)) == NULL) {
 			rc = err_sys(err, ENOMEM, "'%s'", path);
@@ -504,11 +492,5 @@ ruleset_hash(const struct attack_ruleset *rs, char out[65])
 	}
 	EVP_DigestFinal_ex(ctx, md, &mdlen);
 	EVP_MD_CTX_free(ctx);
-	for (unsigned i = 0; i < mdlen && i < 32; i++) {
-		static const char hx[] = "0123456789abcdef";
-
-		out[2 * i] = hx[md[i] >> 4];
-		out[2 * i + 1] = hx[md[i] & 15];
-	}
-	out[2 * (mdlen < 32 ? mdlen : 32)] = '\0';
+	hex_encode(out, md, mdlen < 32 ? mdlen : 32);
 }

@@ -21,6 +21,7 @@
 
 #include "attack/sig.h"
 #include "base/fileio.h"
+#include "base/hex.h"
 #include "base/strbuf.h"
 
 #define CACHE_MAGIC "SKMHSDB6\n"
@@ -91,7 +92,6 @@ out:
 static void
 sha256_hex(const void *p, size_t n, char out[65])
 {
-	static const char hx[] = "0123456789abcdef";
 	unsigned char md[32];
 	unsigned mdlen = 0;
 
@@ -99,11 +99,7 @@ sha256_hex(const void *p, size_t n, char out[65])
 	if (EVP_Digest(p, n, md, &mdlen, EVP_sha256(), NULL) != 1 ||
 	    mdlen != 32)
 		return;
-	for (unsigned i = 0; i < 32; i++) {
-		out[2 * i] = hx[md[i] >> 4];
-		out[2 * i + 1] = hx[md[i] & 15];
-	}
-	out[64] = '\0';
+	hex_encode(out, md, 32);
 }
 
 /* The cache key: what the database depends on.  "" when unknown. */

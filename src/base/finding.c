@@ -2,6 +2,7 @@
  * finding.c - findings and reports (see finding.h).
  */
 #include "base/finding.h"
+#include "base/mem.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -122,15 +123,8 @@ report_perf(struct report *r, const char *label, double value, const char *uom,
 {
 	struct perf *p;
 
-	if (r->np == r->capp) {
-		size_t ncap = r->capp ? r->capp * 2 : 16;
-		struct perf *np = realloc(r->p, ncap * sizeof(*np));
-
-		if (np == NULL)
-			return;
-		r->p = np;
-		r->capp = ncap;
-	}
+	if (mem_grow(&r->p, &r->capp, r->np + 1, sizeof(*r->p)) == -1)
+		return;
 	p = &r->p[r->np++];
 	copy(p->label, sizeof(p->label), label);
 	copy(p->uom, sizeof(p->uom), uom);
@@ -203,7 +197,7 @@ sev_parse(const char *s, enum sev *out)
 	static const enum sev all[] = {
 	    SEV_OK, SEV_WARNING, SEV_CRITICAL, SEV_UNKNOWN};
 
-	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+	for (size_t i = 0; i < countof(all); i++) {
 		if (strcasecmp(s, sev_name(all[i])) == 0) {
 			*out = all[i];
 			return 0;

@@ -8,44 +8,13 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
-static uint64_t seed;
-
-static uint64_t
-mix(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h;
-}
-
-uint64_t
-hash_bytes(const void *data, size_t n, uint64_t s)
-{
-	const unsigned char *p = data;
-	uint64_t h = 0xcbf29ce484222325ULL ^ s;
-
-	for (size_t i = 0; i < n; i++) {
-		h ^= p[i];
-		h *= 0x100000001b3ULL;
-	}
-	return mix(h);
-}
+#include "base/hash.h"
 
 void
 hmap_init(struct hmap *m)
 {
-	if (seed == 0) {
-		struct timespec ts;
-
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		seed = mix((uint64_t)ts.tv_nsec ^ (uint64_t)getpid() << 32) | 1;
-	}
+	m->seed = hash_seed();
 	m->slots = NULL;
 	m->cap = 0;
 	m->count = 0;
@@ -106,14 +75,14 @@ hmap_get(const struct hmap *m, const void *key, size_t klen)
 
 	if (m->cap == 0)
 		return NULL;
-	e = find(m, key, klen, hash_bytes(key, klen, seed));
+	e = find(m, key, klen, hash_bytes(m->seed, key, klen));
 	return e->key ? e : NULL;
 }
 
 struct hmap_entry *
 hmap_put(struct hmap *m, const void *key, size_t klen, int *created)
 {
-	uint64_t h = hash_bytes(key, klen, seed);
+	uint64_t h = hash_bytes(m->seed, key, klen);
 	struct hmap_entry *e;
 
 	if (created)
@@ -145,7 +114,7 @@ hmap_del(struct hmap *m, const void *key, size_t klen)
 
 	if (m->cap == 0)
 		return -1;
-	e = find(m, key, klen, hash_bytes(key, klen, seed));
+	e = find(m, key, klen, hash_bytes(m->seed, key, klen));
 	if (e->key == NULL)
 		return -1;
 	free(e->key);

@@ -24,6 +24,7 @@ struct hmap {
 	struct hmap_entry *slots;
 	size_t cap; /* power of two */
 	size_t count;
+	uint64_t seed; /* hash_seed() */
 };
 
 void hmap_init(struct hmap *m);
@@ -40,7 +41,5 @@ int hmap_del(struct hmap *m, const void *key, size_t klen);
 int hmap_each(
     const struct hmap *m, int (*fn)(struct hmap_entry *, void *), void *arg);
 size_t hmap_count(const struct hmap *m);
-/* 64-bit FNV-1a, good enough for keys that are not chosen to collide... */
-uint64_t hash_bytes(const void *data, size_t n, uint64_t seed);
 
 #endif

@@ -3,12 +3,41 @@
  */
 #include "base/mem.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
 #define HUGE_PAGE ((size_t)2 << 20)
+
+int
+mem_grow(void *p, size_t *cap, size_t need, size_t elsize)
+{
+	size_t ncap, max;
+	void *old, *n;
+
+	if (need <= *cap)
+		return 0;
+	/* no object may be larger than PTRDIFF_MAX bytes */
+	max = elsize ? (size_t)PTRDIFF_MAX / elsize : 0;
+	if (need > max) {
+		errno = ENOMEM;
+		return -1;
+	}
+	ncap = *cap < 8 ? 8 : *cap > max / 2 ? max : *cap * 2;
+	if (ncap < need)
+		ncap = need;
+	if (ncap > max)
+		ncap = max;
+	/* p points to a pointer of any object type: copied, not cast */
+	memcpy(&old, p, sizeof(old));
+	if ((n = realloc(old, ncap * elsize)) == NULL)
+		return -1;
+	memcpy(p, &n, sizeof(n));
+	*cap = ncap;
+	return 0;
+}
 
 void *
 mem_huge_calloc(size_t n)

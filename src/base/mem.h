@@ -1,10 +1,24 @@
 /*
- * mem.h - memory for big tables probed at random.
+ * mem.h - memory helpers: the element count of an array, arrays that
+ * grow by doubling, and memory for big tables probed at random.
  */
 #ifndef BASE_MEM_H
 #define BASE_MEM_H
 
 #include <stddef.h>
+
+/* The number of elements of an array (not of a pointer). */
+#define countof(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * Makes room for at least need elements of elsize bytes in the array
+ * whose address is p (a T **, for any T) and that holds *cap elements:
+ * when need > *cap, reallocates to max(need, 2 * *cap, 8) elements and
+ * sets *cap; the first *cap elements are kept, the new ones are not
+ * initialised.  0, or -1 (errno ENOMEM; the array and *cap untouched)
+ * when out of memory or when the size would pass PTRDIFF_MAX bytes.
+ */
+int mem_grow(void *p, size_t *cap, size_t need, size_t elsize);
 
 /*
  * n zeroed bytes aligned to 64 (a cache line), in transparent huge pages

@@ -5,47 +5,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
-#include <time.h>
-#include <unistd.h>
 
+#include "base/hash.h"
 #include "base/topk.h"
-
-static uint64_t
-mix(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ULL;
-	x ^= x >> 33;
-	return x;
-}
-
-/* 8 bytes at a time; seeded so keys chosen by an attacker spread. */
-static uint64_t
-khash(const void *data, size_t n, uint64_t seed)
-{
-	const unsigned char *p = data;
-	uint64_t h = seed ^ (n * 0x9e3779b97f4a7c15ULL);
-
-	while (n >= 8) {
-		uint64_t w;
-
-		memcpy(&w, p, 8);
-		h = (h ^ mix(w)) * 0x9e3779b97f4a7c15ULL;
-		h ^= h >> 29;
-		p += 8;
-		n -= 8;
-	}
-	if (n > 0) {
-		uint64_t w = 0;
-
-		memcpy(&w, p, n);
-		h = (h ^ mix(w ^ ((uint64_t)n << 56))) * 0x9e3779b97f4a7c15ULL;
-	}
-	return mix(h);
-}
 
 int
 topk_init(struct topk *t, size_t cap, size_t maxkey)
@@ -56,9 +18,7 @@ topk_init(struct topk *t, size_t cap, size_t maxkey)
 	t->nslots = 16;
 	while (t->nslots < cap * 2)
 		t->nslots <<= 1;
-	if (getrandom(&t->seed, sizeof(t->seed), GRND_NONBLOCK) !=
-	    sizeof(t->seed))
-		t->seed = mix((uint64_t)time(NULL) ^ (uint64_t)getpid() << 32);
+	t->seed = hash_seed();
 	/* Entries and heap grow with use; slots are small (4 bytes each). */
 	t->e = calloc(cap ? cap : 1, sizeof(*t->e));
 	t->heap = calloc(cap ? cap : 1, sizeof(*t->heap));
@@ -205,7 +165,7 @@ topk_add(struct topk *t, const void *key, size_t klen, uint64_t inc, int *fresh)
 		return NULL;
 	if (klen > t->maxkey)
 		klen = t->maxkey;
-	h = khash(key, klen, t->seed);
+	h = hash_bytes(t->seed, key, klen);
 	s = find_slot(t, key, klen, h);
 	t->total += inc;
 	if (t->slots[s] != 0) {
@@ -263,7 +223,7 @@ topk_get(const struct topk *t, const void *key, size_t klen)
 		return NULL;
 	if (klen > t->maxkey)
 		klen = t->maxkey;
-	s = find_slot(t, key, klen, khash(key, klen, t->seed));
+	s = find_slot(t, key, klen, hash_bytes(t->seed, key, klen));
 	return t->slots[s] ? &t->e[SLOT_IDX(t->slots[s])] : NULL;
 }
 

@@ -6,6 +6,7 @@
  */
 #include <stddef.h>
 
+#include "base/mem.h"
 #include "base/dynlib.h"
 #include "base/err.h"
 #include "base/finding.h"
@@ -266,6 +267,6 @@ const char *const check_elsewhere[] = {"fim", /* sakimori fim check */
 const struct check_entry *
 check_registry(size_t *n)
 {
-	*n = sizeof(registry) / sizeof(registry[0]);
+	*n = countof(registry);
 	return registry;
 }

@@ -10,6 +10,7 @@
 #include "base/err.h"
 #include "base/json.h"
 #include "base/log.h"
+#include "base/size.h"
 #include "base/table.h"
 #include "cli/cli.h"
 #include "disk/du.h"
@@ -44,20 +45,6 @@ usage(FILE *fp)
 }
 
 static void
-human(char *dst, size_t dstsz, uint64_t b)
-{
-	static const char units[] = "KMGTPE";
-	double v = (double)b / 1024;
-	int u = 0;
-
-	while (v >= 1024 && u < 5) {
-		v /= 1024;
-		u++;
-	}
-	snprintf(dst, dstsz, v < 10 ? "%.1f%c" : "%.0f%c", v, units[u]);
-}
-
-static void
 print_items(const struct out *o, const char *title, const char *type,
     const struct disk_du_item *it, size_t n)
 {
@@ -84,8 +71,8 @@ print_items(const struct out *o, const char *title, const char *type,
 		char a[32], b[32];
 		const char *cells[3] = {a, b, it[i].path};
 
-		human(a, sizeof(a), it[i].alloc);
-		human(b, sizeof(b), it[i].apparent);
+		size_format(a, sizeof(a), (double)it[i].alloc);
+		size_format(b, sizeof(b), (double)it[i].apparent);
 		table_row(&t, cells);
 	}
 	table_print(&t, o->fp, o->color);
@@ -173,8 +160,8 @@ cmd_du(struct cli *cli, int argc, char **argv)
 	} else {
 		char a[32], b[32];
 
-		human(a, sizeof(a), d.total_alloc);
-		human(b, sizeof(b), d.total_apparent);
+		size_format(a, sizeof(a), (double)d.total_alloc);
+		size_format(b, sizeof(b), (double)d.total_apparent);
 		fprintf(cli->out.fp,
 		    "Total %s allocated, %s apparent: %llu files in %llu "
 		    "directories; %llu more hard links counted once; %llu "

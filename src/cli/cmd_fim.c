@@ -26,6 +26,8 @@
 #include "base/json.h"
 #include "base/log.h"
 #include "base/statedir.h"
+#include "base/mem.h"
+#include "base/size.h"
 #include "base/strbuf.h"
 #include "base/timeutil.h"
 #include "cli/cli.h"
@@ -299,7 +301,7 @@ setup(struct fim_cmd *fc)
 	if (fc->hash == NULL)
 		fc->hash = conf_str(fc->blk, "hash", "sha256");
 	default_webroots(fc);
-	for (size_t i = 0; i < sizeof(default_excludes) / sizeof(char *); i++)
+	for (size_t i = 0; i < countof(default_excludes); i++)
 		fc->excl[fc->nexcl++] = default_excludes[i];
 	fc->nexcl =
 	    conf_list(fc->blk, "exclude", fc->excl, MAX_PATHS, fc->nexcl);
@@ -320,7 +322,7 @@ set_paths(struct fim_cmd *fc, int argc, char **argv)
 	fc->npaths = conf_list(fc->blk, "paths", fc->paths, MAX_PATHS, 0);
 	if (fc->npaths)
 		return;
-	for (size_t i = 0; i < sizeof(default_paths) / sizeof(char *); i++)
+	for (size_t i = 0; i < countof(default_paths); i++)
 		fc->paths[fc->npaths++] = default_paths[i];
 	for (size_t i = 0; i < fc->nweb && fc->npaths < MAX_PATHS; i++)
 		fc->paths[fc->npaths++] = fc->web[i];
@@ -348,27 +350,14 @@ be_nice(struct fim_cmd *fc)
 /* Progress on a terminal. */
 
 static void
-human_bytes(char *dst, size_t n, double b)
-{
-	static const char *const u[] = {"B", "KB", "MB", "GB", "TB"};
-	int i = 0;
-
-	while (b >= 1000 && i < 4) {
-		b /= 1000;
-		i++;
-	}
-	snprintf(dst, n, i ? "%.1f %s" : "%.0f %s", b, u[i]);
-}
-
-static void
 progress(void *arg, uint64_t files, uint64_t bytes, int done)
 {
 	struct fim_cmd *fc = arg;
 	double el = clock_mono() - fc->t0;
 	char b[32], r[32], eta[48] = "";
 
-	human_bytes(b, sizeof(b), (double)bytes);
-	human_bytes(r, sizeof(r), el > 0 ? (double)bytes / el : 0);
+	size_format(b, sizeof(b), (double)bytes);
+	size_format(r, sizeof(r), el > 0 ? (double)bytes / el : 0);
 	if (!done && fc->expect_bytes > bytes && bytes > 0 && el > 0.3) {
 		char d[32];
 
@@ -606,7 +595,7 @@ print_json(const struct fim_change *c, enum fim_hash h)
 		jset(o, "package", jstr(c->pkg));
 	if (c->cur && (c->cur->flags & FIM_F_UNREADABLE) && c->cur->err)
 		jset(o, "error", jstr(strerror(c->cur->err)));
-	for (size_t i = 0; i < sizeof(all_attrs) / sizeof(all_attrs[0]); i++) {
+	for (size_t i = 0; i < countof(all_attrs); i++) {
 		unsigned a = all_attrs[i];
 		json_t *pair;
 
@@ -657,7 +646,7 @@ print_text(const struct out *out, const struct fim_change *c, enum fim_hash h)
 	if (c->cur && (c->cur->flags & FIM_F_UNREADABLE) && c->cur->err)
 		printf(" (%s)", strerror(c->cur->err));
 	putchar('\n');
-	for (size_t i = 0; i < sizeof(all_attrs) / sizeof(all_attrs[0]); i++) {
+	for (size_t i = 0; i < countof(all_attrs); i++) {
 		unsigned a = all_attrs[i];
 
 		if (c->old && c->cur && !(c->attrs & a))
@@ -780,8 +769,8 @@ print_stats(struct fim_cmd *fc, const char *what, const struct fim_baseline *b,
 		json_line(stdout, o);
 		return;
 	}
-	human_bytes(hb, sizeof(hb), (double)st->bytes_hashed);
-	human_bytes(rate, sizeof(rate),
+	size_format(hb, sizeof(hb), (double)st->bytes_hashed);
+	size_format(rate, sizeof(rate),
 	    st->secs > 0 ? (double)st->bytes_hashed / st->secs : 0);
 	printf("%s: %zu entries, %" PRIu64 " files read (%s, %s/s) in %.2f s",
 	    what, b->n, st->files, hb, rate, st->secs);
@@ -1224,7 +1213,7 @@ do_verify(struct fim_cmd *fc, int status)
 			char hb[32];
 
 			esc_text(&s, b.host, strlen(b.host));
-			human_bytes(
+			size_format(
 			    hb, sizeof(hb), (double)fim_baseline_bytes(&b));
 			printf("created:   %s on %s\n", when, strbuf_str(&s));
 			printf(

@@ -21,6 +21,7 @@
 #include "base/fileio.h"
 #include "base/json.h"
 #include "base/linesrc.h"
+#include "base/mem.h"
 #include "base/strbuf.h"
 #include "base/log.h"
 #include "base/table.h"
@@ -99,7 +100,7 @@ default_files(const char **files, const char *root, char *buf, size_t bufsz)
 	static const char *cands[] = {
 	    "/var/log/mail.log", "/var/log/maillog", "/var/log/mail/mail.log"};
 
-	for (size_t i = 0; i < sizeof(cands) / sizeof(cands[0]); i++) {
+	for (size_t i = 0; i < countof(cands); i++) {
 		if (path_join(buf, bufsz, root, cands[i]) == -1)
 			continue;
 		if (access(buf, R_OK) == 0) {
@@ -314,7 +315,7 @@ print_summary(struct cli *cli, const struct mail_stats *s, int top)
 		jset(o, "type", json_string("mail-summary"));
 		jset(o, "first", json_string(a));
 		jset(o, "last", json_string(b));
-		for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		for (size_t i = 0; i < countof(rows); i++)
 			jset(o, rows[i].key,
 			    json_integer((json_int_t)rows[i].v));
 		for (int k = 0; k < MAIL_REJ_NREJ; k++)
@@ -324,7 +325,7 @@ print_summary(struct cli *cli, const struct mail_stats *s, int top)
 		json_line(stdout, o);
 	} else {
 		printf("mail log %s .. %s\n\n", a, b);
-		for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		for (size_t i = 0; i < countof(rows); i++)
 			printf("  %-22s %llu\n", rows[i].key,
 			    (unsigned long long)rows[i].v);
 		printf("  %-22s", "rejected by");
@@ -687,17 +688,9 @@ mail_follow(
 				if (k < nseen && seen[k].sev >= f->sev)
 					continue;
 				if (k == nseen) {
-					if (nseen == capseen) {
-						size_t nc =
-						    capseen ? capseen * 2 : 16;
-						struct seen *ns = realloc(
-						    seen, nc * sizeof(*ns));
-
-						if (ns == NULL)
-							continue;
-						seen = ns;
-						capseen = nc;
-					}
+					if (mem_grow(&seen, &capseen, nseen + 1,
+					        sizeof(*seen)) == -1)
+						continue;
 					snprintf(seen[k].key,
 					    sizeof(seen[k].key), "%s", key);
 					nseen++;

@@ -14,6 +14,7 @@
 #include "base/err.h"
 #include "base/json.h"
 #include "base/log.h"
+#include "base/mem.h"
 #include "base/table.h"
 #include "base/timeutil.h"
 #include "cli/cli.h"

@@ -172,8 +172,8 @@ print_cpu(const struct snap *s, FILE *fp, int color)
 static void
 print_mem(const struct snap *s, FILE *fp, int color)
 {
-	static const char *const hdr[] = {
-	    "kB", "TOTAL", "USED", "FREE", "SHARED", "BUFF/CACHE", "AVAILABLE"};
+	static const char *const hdr[] = {"KiB", "TOTAL", "USED", "FREE",
+	    "SHARED", "BUFF/CACHE", "AVAILABLE"};
 	const struct mem_summary *m = &s->memsum;
 	struct table t;
 	char c[7][32];
@@ -208,7 +208,7 @@ print_mem(const struct snap *s, FILE *fp, int color)
 	if (s->have & SNAP_BIT(SNAP_VM))
 		fprintf(fp,
 		    "; swapped in %.1f, out %.1f pages/s; paged in %.0f, out "
-		    "%.0f kB/s",
+		    "%.0f KiB/s",
 		    s->swapin_s, s->swapout_s, s->pgin_kb_s, s->pgout_kb_s);
 	fputc('\n', fp);
 }

@@ -15,6 +15,7 @@
 #include "base/err.h"
 #include "base/fileio.h"
 #include "base/log.h"
+#include "base/mem.h"
 #include "base/paths.h"
 #include "base/strbuf.h"
 #include "base/statedir.h"
@@ -66,7 +67,7 @@ usage(FILE *fp)
 	    "program.\n"
 	    "\n"
 	    "commands:\n");
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (size_t i = 0; i < countof(commands); i++)
 		fprintf(fp, "  %-10s %s\n", commands[i].name, commands[i].help);
 	fprintf(fp,
 	    "\n"
@@ -388,7 +389,7 @@ run(struct cli *cli, int argc, char **argv, const char **cmd)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+	for (size_t i = 0; i < countof(commands); i++) {
 		if (strcmp(argv[0], commands[i].name) != 0)
 			continue;
 		*cmd = commands[i].name;

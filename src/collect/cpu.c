@@ -9,6 +9,7 @@
 
 #include "base/cur.h"
 #include "base/err.h"
+#include "base/mem.h"
 #include "base/strbuf.h"
 #include "collect/collect_int.h"
 
@@ -115,8 +116,7 @@ cpustat_parse(const char *s, size_t n, struct cpu_stat *out, struct err *err)
 			}
 			continue;
 		}
-		for (size_t i = 0; i < sizeof(counters) / sizeof(counters[0]);
-		     i++) {
+		for (size_t i = 0; i < countof(counters); i++) {
 			uint64_t v;
 
 			if (!mem_eq(w, wl, counters[i].key))

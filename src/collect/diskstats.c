@@ -13,6 +13,7 @@
 #include "base/cur.h"
 #include "base/err.h"
 #include "base/fileio.h"
+#include "base/mem.h"
 #include "base/strbuf.h"
 #include "collect/collect_int.h"
 
@@ -84,15 +85,9 @@ diskstats_parse(const char *s, size_t n, struct diskstats *out, struct err *err)
 			bad_line(out, lineno);
 			continue;
 		}
-		if (out->n == out->cap) {
-			size_t cap = out->cap ? out->cap * 2 : 16;
-			struct disk_stat *p = realloc(out->d, cap * sizeof(*p));
-
-			if (p == NULL)
-				return err_set(err, ENOMEM, "out of memory");
-			out->d = p;
-			out->cap = cap;
-		}
+		if (mem_grow(&out->d, &out->cap, out->n + 1, sizeof(*out->d)) ==
+		    -1)
+			return err_set(err, ENOMEM, "out of memory");
 		out->d[out->n++] = d;
 	}
 	return 0;

@@ -20,6 +20,7 @@
 #include "base/cur.h"
 #include "base/err.h"
 #include "base/fileio.h"
+#include "base/mem.h"
 #include "base/strbuf.h"
 #include "collect/hidden.h"
 #include "collect/pid_bpf.h"
@@ -257,16 +258,9 @@ cand_add(struct cands *c, int pid, unsigned how)
 	}
 	if (c->n >= MAX_CAND)
 		return;
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 64;
-		struct cand *v = reallocarray(c->v, cap, sizeof(*v));
-
-		if (v == NULL) {
-			c->oom = 1;
-			return;
-		}
-		c->v = v;
-		c->cap = cap;
+	if (mem_grow(&c->v, &c->cap, c->n + 1, sizeof(*c->v)) == -1) {
+		c->oom = 1;
+		return;
 	}
 	bit_set(c->seen, pid);
 	c->v[c->n].pid = pid;
@@ -303,17 +297,10 @@ sweep_stripe(void *arg)
 		if (!probe(pid, st->thorough, &how))
 			continue;
 		st->alive++;
-		if (st->n == st->cap) {
-			size_t cap = st->cap ? st->cap * 2 : 256;
-			struct cand *v =
-			    reallocarray(st->cand, cap, sizeof(*v));
-
-			if (v == NULL) {
-				st->oom = 1;
-				break;
-			}
-			st->cand = v;
-			st->cap = cap;
+		if (mem_grow(&st->cand, &st->cap, st->n + 1,
+		        sizeof(*st->cand)) == -1) {
+			st->oom = 1;
+			break;
 		}
 		st->cand[st->n].pid = pid;
 		st->cand[st->n].how = how;

@@ -37,9 +37,6 @@ enum { R0, R1, R2, R3, R4, R5, R6, R7, R8, R9, R_FP };
 
 #define KBPF_BTF_PATH "/sys/kernel/btf/vmlinux"
 
-/* Elements of an array: the lookup tables of the layouts. */
-#define KBPF_N(a) (sizeof(a) / sizeof((a)[0]))
-
 /* bpf(2): its return value, -1 with errno. */
 long kbpf_sys(int cmd, union bpf_attr *a);
 

@@ -8,6 +8,7 @@
 
 #include "base/cur.h"
 #include "base/err.h"
+#include "base/mem.h"
 #include "base/strbuf.h"
 #include "collect/collect_int.h"
 
@@ -56,8 +57,7 @@ meminfo_parse(const char *s, size_t n, struct meminfo *out, struct err *err)
 				out->first_bad = lineno;
 			continue;
 		}
-		for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]);
-		     i++) {
+		for (size_t i = 0; i < countof(fields); i++) {
 			if (mem_eq(ls, (size_t)(colon - ls), fields[i].key)) {
 				memcpy(
 				    (char *)out + fields[i].off, &v, sizeof(v));

@@ -13,6 +13,7 @@
 #include "base/cur.h"
 #include "base/err.h"
 #include "base/fileio.h"
+#include "base/mem.h"
 #include "base/strbuf.h"
 #include "collect/collect_int.h"
 #include "collect/swaps.h"
@@ -53,8 +54,7 @@ static const char *const pseudo_types[] = {
 int
 mounts_is_pseudo(const char *fstype)
 {
-	for (size_t i = 0; i < sizeof(pseudo_types) / sizeof(pseudo_types[0]);
-	     i++)
+	for (size_t i = 0; i < countof(pseudo_types); i++)
 		if (strcmp(fstype, pseudo_types[i]) == 0)
 			return 1;
 	return 0;
@@ -162,17 +162,10 @@ mountinfo_parse(const char *s, size_t n, struct mounts *out, struct err *err)
 			bad_line(out, lineno);
 			continue;
 		}
-		if (out->n == out->cap) {
-			size_t cap = out->cap ? out->cap * 2 : 32;
-			struct mount_entry *m =
-			    realloc(out->m, cap * sizeof(*m));
-
-			if (m == NULL) {
-				free(e.root);
-				return err_set(err, ENOMEM, "out of memory");
-			}
-			out->m = m;
-			out->cap = cap;
+		if (mem_grow(&out->m, &out->cap, out->n + 1, sizeof(*out->m)) ==
+		    -1) {
+			free(e.root);
+			return err_set(err, ENOMEM, "out of memory");
 		}
 		out->m[out->n++] = e;
 	}

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "base/err.h"
+#include "base/mem.h"
 #include "collect/btf.h"
 #include "collect/kbpf.h"
 
@@ -35,9 +36,9 @@ pid_bpf_layout(
 	memset(l, 0, sizeof(*l));
 	if (btf_init(&b, data, len, err) == -1)
 		return -1;
-	if ((r = btf_find(&b, t, KBPF_N(t), err)) == -1)
+	if ((r = btf_find(&b, t, countof(t), err)) == -1)
 		goto out;
-	for (size_t i = 0; i < KBPF_N(t); i++)
+	for (size_t i = 0; i < countof(t); i++)
 		if (t[i].id == 0) {
 			err_set(err, ENOENT, "btf: no %s %s",
 			    t[i].kind == BTF_K_FUNC ? "kernel function"
@@ -46,7 +47,7 @@ pid_bpf_layout(
 			r = 1;
 			goto out;
 		}
-	for (size_t i = 0; i < KBPF_N(member); i++) {
+	for (size_t i = 0; i < countof(member); i++) {
 		uint32_t off, size;
 
 		r = btf_member(&b, t[0].id, member[i], &off, &size, err);

@@ -17,6 +17,7 @@
 #include "base/cur.h"
 #include "base/err.h"
 #include "base/fileio.h"
+#include "base/mem.h"
 #include "base/timeutil.h"
 #include "collect/cpu.h"
 #include "collect/loadavg.h"
@@ -347,16 +348,9 @@ proc_table_read(struct proc_table *t, const char *root, unsigned what,
 			t->dropped++;
 			continue;
 		}
-		if (t->n == t->cap) {
-			size_t cap = t->cap ? t->cap * 2 : 256;
-			struct proc *np = realloc(t->p, cap * sizeof(*np));
-
-			if (np == NULL) {
-				t->dropped++;
-				continue;
-			}
-			t->p = np;
-			t->cap = cap;
+		if (mem_grow(&t->p, &t->cap, t->n + 1, sizeof(*t->p)) == -1) {
+			t->dropped++;
+			continue;
 		}
 		p = &t->p[t->n];
 		rc = read_one(procfd, de->d_name, what, t, p);

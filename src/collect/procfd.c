@@ -16,6 +16,7 @@
 #include "base/cur.h"
 #include "base/err.h"
 #include "base/fileio.h"
+#include "base/mem.h"
 #include "base/strbuf.h"
 
 int
@@ -60,15 +61,8 @@ add(struct procfd_map *m, const struct procfd_owner *o)
 			*cur = *o;
 		return 0;
 	}
-	if (m->n == m->cap) {
-		size_t ncap = m->cap ? m->cap * 2 : 256;
-		struct procfd_owner *nv = realloc(m->v, ncap * sizeof(*nv));
-
-		if (nv == NULL)
-			return -1;
-		m->v = nv;
-		m->cap = ncap;
-	}
+	if (mem_grow(&m->v, &m->cap, m->n + 1, sizeof(*m->v)) == -1)
+		return -1;
 	m->v[m->n++] = *o;
 	e->val.u = m->n;
 	return 0;

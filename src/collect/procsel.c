@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <sys/sysmacros.h>
 
+#include "base/mem.h"
 #include "base/cur.h"
 #include "collect/procsel.h"
 
@@ -46,7 +47,7 @@ proc_sel_sort(struct proc_sel *sel, const char *s)
 			s++;
 			n--;
 		}
-		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		for (size_t i = 0; i < countof(keys); i++)
 			if (strlen(keys[i].name) == n &&
 			    strncasecmp(keys[i].name, s, n) == 0 &&
 			    sel->nsort < PROC_SORT_MAX) {

@@ -12,6 +12,7 @@
 #include "base/cur.h"
 #include "base/err.h"
 #include "base/fileio.h"
+#include "base/mem.h"
 #include "base/strbuf.h"
 #include "collect/sniff.h"
 
@@ -153,7 +154,7 @@ sniff_socks_read(struct sniff_socks *s, const char *root, struct err *err)
 	s->n = 0;
 	s->malformed = 0;
 	s->dropped = 0;
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+	for (size_t i = 0; i < countof(files); i++) {
 		char path[PATH_MAX];
 		struct err e = {0};
 

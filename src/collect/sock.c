@@ -24,6 +24,7 @@
 #include "base/cur.h"
 #include "base/err.h"
 #include "base/fileio.h"
+#include "base/mem.h"
 #include "base/strbuf.h"
 #include "collect/sock_bpf.h"
 
@@ -782,22 +783,12 @@ table_add(const struct sock_entry *e, void *arg)
 {
 	struct sock_table *t = arg;
 
-	if (t->n == t->cap) {
-		size_t ncap = t->cap != 0 ? t->cap * 2 : 256;
-		struct sock_entry *nv;
-
-		if (t->cap >= SOCK_TABLE_MAX) {
-			t->dropped++;
-			return 0;
-		}
-		if (ncap > SOCK_TABLE_MAX)
-			ncap = SOCK_TABLE_MAX;
-		nv = realloc(t->v, ncap * sizeof(*nv));
-		if (nv == NULL)
-			return ENOMEM;
-		t->v = nv;
-		t->cap = ncap;
+	if (t->n >= SOCK_TABLE_MAX) {
+		t->dropped++;
+		return 0;
 	}
+	if (mem_grow(&t->v, &t->cap, t->n + 1, sizeof(*t->v)) == -1)
+		return ENOMEM;
 	t->v[t->n++] = *e;
 	return 0;
 }

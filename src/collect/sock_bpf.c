@@ -16,6 +16,7 @@
 #include <linux/bpf.h>
 
 #include "base/err.h"
+#include "base/mem.h"
 #include "collect/btf.h"
 #include "collect/kbpf.h"
 
@@ -98,14 +99,14 @@ sock_bpf_layout(
 	memset(l, 0, sizeof(*l));
 	if (btf_init(&b, data, len, err) == -1)
 		return -1;
-	if ((r = btf_find(&b, t, KBPF_N(t), err)) == 0)
-		r = members(&b, &t[0], skc_want, KBPF_N(skc_want), l, err);
+	if ((r = btf_find(&b, t, countof(t), err)) == 0)
+		r = members(&b, &t[0], skc_want, countof(skc_want), l, err);
 	if (r == 0)
-		r = members(&b, &t[1], tw_want, KBPF_N(tw_want), l, err);
+		r = members(&b, &t[1], tw_want, countof(tw_want), l, err);
 	if (r == 0)
-		r = members(&b, &t[2], meta_want, KBPF_N(meta_want), l, err);
+		r = members(&b, &t[2], meta_want, countof(meta_want), l, err);
 	if (r == 0)
-		r = members(&b, &t[3], ctx_want, KBPF_N(ctx_want), l, err);
+		r = members(&b, &t[3], ctx_want, countof(ctx_want), l, err);
 	if (r == 0 && t[4].id == 0) {
 		err_set(err, ENOENT,
 		    "btf: no function bpf_iter_tcp (a kernel older than 5.9?)");

@@ -19,6 +19,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/hash.h"
+
 #define MAGIC "sakimori-btf-1\n"
 
 struct rec {
@@ -28,17 +30,6 @@ struct rec {
 	struct sock_bpf_layout l;
 	uint64_t sum;
 };
-
-static uint64_t
-fnv1a(const void *p, size_t n)
-{
-	const unsigned char *c = p;
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ c[i]) * 0x100000001b3ULL;
-	return h;
-}
 
 /* Root's, and writable by no one else. */
 static int
@@ -56,7 +47,7 @@ fill(struct rec *r, const char *boot_id, uint64_t btf_size,
 	snprintf(r->boot_id, sizeof(r->boot_id), "%s", boot_id);
 	r->btf_size = btf_size;
 	r->l = *l;
-	r->sum = fnv1a(r, offsetof(struct rec, sum));
+	r->sum = hash_fnv1a(HASH_FNV_BASIS, r, offsetof(struct rec, sum));
 }
 
 int

@@ -13,6 +13,7 @@
 
 #include "base/err.h"
 #include "base/fileio.h"
+#include "base/mem.h"
 #include "base/strbuf.h"
 #include "collect/collect_int.h"
 
@@ -50,15 +51,9 @@ utmp_parse(const void *data, size_t n, struct sessions *out, struct err *err)
 			out->dropped++;
 			continue;
 		}
-		if (out->n == out->cap) {
-			size_t cap = out->cap ? out->cap * 2 : 8;
-			struct session *ns = realloc(out->s, cap * sizeof(*ns));
-
-			if (ns == NULL)
-				return err_set(err, ENOMEM, "out of memory");
-			out->s = ns;
-			out->cap = cap;
-		}
+		if (mem_grow(&out->s, &out->cap, out->n + 1, sizeof(*out->s)) ==
+		    -1)
+			return err_set(err, ENOMEM, "out of memory");
 		s = &out->s[out->n++];
 		memset(s, 0, sizeof(*s));
 		field(s->user, sizeof(s->user), u.ut_user, sizeof(u.ut_user));

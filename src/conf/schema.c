@@ -7,6 +7,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "base/mem.h"
 #include "conf/conf_int.h"
 
 static const char *const averages[] = {"1", "5", "15", NULL};
@@ -244,7 +245,7 @@ const struct schema_check schema_checks[] = {
     {"web-request-flood", "requests from one address within window", 0, 600,
         NAN, web_rate_keys, SU_HIGHER},
 };
-const size_t schema_nchecks = sizeof(schema_checks) / sizeof(schema_checks[0]);
+const size_t schema_nchecks = countof(schema_checks);
 
 const struct schema_setting schema_settings[] = {
     {"state-dir", SK_STR, "where state is kept", 0, 0, NULL},
@@ -310,8 +311,7 @@ const struct schema_setting schema_settings[] = {
     {"attack-rules", SK_STR, "directory or file of the shipped attack rules", 0,
         0, NULL},
 };
-const size_t schema_nsettings =
-    sizeof(schema_settings) / sizeof(schema_settings[0]);
+const size_t schema_nsettings = countof(schema_settings);
 
 const struct schema_check *
 schema_check_find(const char *name)

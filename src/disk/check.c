@@ -11,6 +11,7 @@
 
 #include "base/err.h"
 #include "base/finding.h"
+#include "base/size.h"
 #include "base/timeutil.h"
 #include "collect/mounts.h"
 #include "conf/conf.h"
@@ -55,19 +56,6 @@ disk_forecast_days(const double *t, const double *used, int n, double avail_kb,
 	if (!(slope > 0))
 		return -1;
 	return avail_kb / slope;
-}
-
-static void
-human_kb(char *dst, size_t dstsz, double kb)
-{
-	const char *u[] = {"kB", "MB", "GB", "TB", "PB"};
-	int i = 0;
-
-	while (kb >= 1024 && i < 4) {
-		kb /= 1024;
-		i++;
-	}
-	snprintf(dst, dstsz, "%.1f %s", kb, u[i]);
 }
 
 /* Records the samples and forecasts each filesystem. */
@@ -169,8 +157,9 @@ forecast(const struct conf *c, struct store *st, const struct mounts *ms,
 				sev = SEV_WARNING;
 			if (sev == SEV_OK)
 				continue;
-			human_kb(rs, sizeof(rs), rate);
-			human_kb(av, sizeof(av), (double)m->u.avail_kb);
+			size_format(rs, sizeof(rs), rate * 1024);
+			size_format(
+			    av, sizeof(av), (double)m->u.avail_kb * 1024);
 			dur_words(in, sizeof(in), days * 86400);
 			dur_words(over, sizeof(over),
 			    t[MAX_SAMPLES - 1] - t[MAX_SAMPLES - n]);

@@ -23,6 +23,7 @@
 
 #include "base/err.h"
 #include "base/hmap.h"
+#include "base/mem.h"
 
 #define CHUNK_SHIFT 12
 #define CHUNK (1u << CHUNK_SHIFT)
@@ -186,18 +187,12 @@ static int
 push(struct walk *w, uint32_t idx, char *path)
 {
 	pthread_mutex_lock(&w->mu);
-	if (w->nstack == w->capstack) {
-		size_t ncap = w->capstack ? w->capstack * 2 : 1024;
-		struct work *ns = realloc(w->stack, ncap * sizeof(*ns));
-
-		if (ns == NULL) {
-			w->failed = 1;
-			pthread_mutex_unlock(&w->mu);
-			free(path);
-			return -1;
-		}
-		w->stack = ns;
-		w->capstack = ncap;
+	if (mem_grow(&w->stack, &w->capstack, w->nstack + 1,
+	        sizeof(*w->stack)) == -1) {
+		w->failed = 1;
+		pthread_mutex_unlock(&w->mu);
+		free(path);
+		return -1;
 	}
 	w->stack[w->nstack].idx = idx;
 	w->stack[w->nstack].path = path;

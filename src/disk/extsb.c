@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "base/err.h"
+#include "base/hex.h"
 
 #define EXT_MAGIC 0xEF53
 #define COMPAT_HAS_JOURNAL 0x0004
@@ -72,7 +73,6 @@ int
 disk_extsb_parse(const unsigned char *sb, size_t len, struct disk_extsb *out,
     struct err *err)
 {
-	static const char hex[] = "0123456789abcdef";
 	uint32_t log_bs;
 	char *u;
 
@@ -116,10 +116,9 @@ disk_extsb_parse(const unsigned char *sb, size_t len, struct disk_extsb *out,
 	for (int i = 0; i < 16; i++) {
 		if (i == 4 || i == 6 || i == 8 || i == 10)
 			*u++ = '-';
-		*u++ = hex[sb[0x68 + i] >> 4];
-		*u++ = hex[sb[0x68 + i] & 15];
+		hex_encode(u, sb + 0x68 + i, 1);
+		u += 2;
 	}
-	*u = '\0';
 	cstr(out->volume_name, sizeof(out->volume_name), sb + 0x78, 16);
 	cstr(out->last_mounted, sizeof(out->last_mounted), sb + 0x88, 64);
 

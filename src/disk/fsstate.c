@@ -16,6 +16,7 @@
 #include "base/err.h"
 #include "base/fileio.h"
 #include "base/finding.h"
+#include "base/mem.h"
 #include "base/strbuf.h"
 #include "base/timeutil.h"
 #include "collect/mounts.h"
@@ -23,15 +24,8 @@
 static struct disk_fs *
 fs_add(struct disk_fslist *l)
 {
-	if (l->n == l->cap) {
-		size_t ncap = l->cap ? l->cap * 2 : 16;
-		struct disk_fs *nf = realloc(l->fs, ncap * sizeof(*nf));
-
-		if (nf == NULL)
-			return NULL;
-		l->fs = nf;
-		l->cap = ncap;
-	}
+	if (mem_grow(&l->fs, &l->cap, l->n + 1, sizeof(*l->fs)) == -1)
+		return NULL;
 	memset(&l->fs[l->n], 0, sizeof(l->fs[0]));
 	return &l->fs[l->n++];
 }

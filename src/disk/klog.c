@@ -26,6 +26,8 @@
 
 #include "base/civtime.h"
 #include "base/err.h"
+#include "base/hex.h"
+#include "base/mem.h"
 
 struct kpattern {
 	const char *id;
@@ -273,7 +275,7 @@ static const struct kpattern patterns[] = {
         0},
 };
 
-#define NPATTERNS (sizeof(patterns) / sizeof(patterns[0]))
+#define NPATTERNS (countof(patterns))
 
 /*
  * Literals that every line a pattern matches must contain (any one of a
@@ -416,8 +418,7 @@ collect_literals(const char **lit, size_t *len, unsigned *flags, unsigned *ids,
 	for (size_t i = 0; i < NPATTERNS; i++) {
 		const char *l = NULL;
 
-		for (size_t j = 0;
-		     j < sizeof(prefilters) / sizeof(prefilters[0]); j++)
+		for (size_t j = 0; j < countof(prefilters); j++)
 			if (strcmp(prefilters[j].id, patterns[i].id) == 0)
 				l = prefilters[j].lits;
 		if (l == NULL) {
@@ -565,19 +566,6 @@ parse_sector(const char *s, int hex)
 	return any ? v : UINT64_MAX;
 }
 
-/* One hexadecimal digit's value, or -1. */
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Linux 2.4 names some devices by number ("08:01", "sd08:01": major and
  * minor in hex, kdevname's form): rewrites the SCSI disk and IDE majors
@@ -599,20 +587,18 @@ kdev_name(char *dev, size_t devsz)
 	    {0x22, 'g', 6, "hd"},
 	};
 	const char *p = dev;
-	int h[4];
+	unsigned char mj, mn;
 	unsigned major, minor, unit, part;
 
 	if (strncmp(p, "sd", 2) == 0)
 		p += 2;
 	if (strlen(p) != 5 || p[2] != ':')
 		return;
-	h[0] = hexval(p[0]), h[1] = hexval(p[1]);
-	h[2] = hexval(p[3]), h[3] = hexval(p[4]);
-	if (h[0] < 0 || h[1] < 0 || h[2] < 0 || h[3] < 0)
+	if (hex_decode(&mj, p, 1) == -1 || hex_decode(&mn, p + 3, 1) == -1)
 		return;
-	major = (unsigned)(h[0] * 16 + h[1]);
-	minor = (unsigned)(h[2] * 16 + h[3]);
-	for (size_t i = 0; i < sizeof(majors) / sizeof(majors[0]); i++) {
+	major = mj;
+	minor = mn;
+	for (size_t i = 0; i < countof(majors); i++) {
 		if (majors[i].major != major)
 			continue;
 		unit = minor >> majors[i].shift;

@@ -13,6 +13,7 @@
 #include "base/cur.h"
 #include "base/err.h"
 #include "base/fileio.h"
+#include "base/mem.h"
 #include "base/strbuf.h"
 #include "disk/kscan.h"
 #include "store/store.h"
@@ -150,7 +151,7 @@ disk_ksys_scan(struct disk_kscan *s, struct store *store, struct disk_ksys *run,
 	disk_kscan_cover(s, cover);
 	s->since = since;
 	s->newest = 0;
-	for (size_t i = 0; i < sizeof(logs) / sizeof(logs[0]); i++) {
+	for (size_t i = 0; i < countof(logs); i++) {
 		char rel[64];
 
 		for (int k = 9; k >= 2; k--) {

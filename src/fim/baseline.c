@@ -31,6 +31,8 @@
 
 #include "base/cur.h"
 #include "base/err.h"
+#include "base/hex.h"
+#include "base/mem.h"
 #include "base/strbuf.h"
 #include "fim/fim.h"
 
@@ -155,8 +157,6 @@ fim_baseline_find(const struct fim_baseline *b, const char *path)
 
 /* Writer. */
 
-static const char hexdig[] = "0123456789abcdef";
-
 /* The writer runs once per entry (100,000s): no printf on its path. */
 
 static void
@@ -173,14 +173,13 @@ put_str(struct strbuf *sb, const char *s)
 		return;
 	}
 	for (p = run = (const unsigned char *)s; *p; p++) {
-		char esc[3];
+		char esc[4];
 
 		if (*p > ' ' && *p <= '~' && *p != '%')
 			continue;
 		strbuf_add(sb, run, (size_t)(p - run));
 		esc[0] = '%';
-		esc[1] = hexdig[*p >> 4];
-		esc[2] = hexdig[*p & 15];
+		hex_encode(esc + 1, p, 1);
 		strbuf_add(sb, esc, 3);
 		run = p + 1;
 	}
@@ -279,17 +278,14 @@ put_time(struct strbuf *sb, int64_t ns)
 static void
 put_hash(struct strbuf *sb, const struct fim_entry *e, size_t hl)
 {
-	char hex[2 * sizeof(e->hash)];
+	char hex[2 * sizeof(e->hash) + 1];
 
 	if (!(e->flags & (FIM_F_HASHED | FIM_F_UNSTABLE)) ||
 	    (e->flags & FIM_F_UNREADABLE) || hl > sizeof(e->hash)) {
 		strbuf_addc(sb, '-');
 		return;
 	}
-	for (size_t i = 0; i < hl; i++) {
-		hex[2 * i] = hexdig[e->hash[i] >> 4];
-		hex[2 * i + 1] = hexdig[e->hash[i] & 15];
-	}
+	hex_encode(hex, e->hash, hl);
 	strbuf_add(sb, hex, 2 * hl);
 }
 
@@ -369,17 +365,17 @@ fim_baseline_write(
 		tm[7] = ' ';
 		strbuf_add(sb, tm, sizeof(tm));
 		/* each field, then the space before the next */
-		for (size_t k = 0; k < sizeof(nums) / sizeof(nums[0]); k++) {
+		for (size_t k = 0; k < countof(nums); k++) {
 			put_u64(sb, nums[k]);
 			strbuf_addc(sb, ' ');
 		}
-		for (size_t k = 0; k < sizeof(times) / sizeof(times[0]); k++) {
+		for (size_t k = 0; k < countof(times); k++) {
 			put_time(sb, times[k]);
 			strbuf_addc(sb, ' ');
 		}
 		put_hash(sb, e, hl);
 		strbuf_addc(sb, ' ');
-		for (size_t k = 0; k < sizeof(strs) / sizeof(strs[0]); k++) {
+		for (size_t k = 0; k < countof(strs); k++) {
 			put_str(sb, strs[k]);
 			strbuf_addc(sb, ' ');
 		}
@@ -537,14 +533,7 @@ get_hash(const char *w, size_t n, size_t hl, struct fim_entry *e)
 		return 0;
 	if (n != 2 * hl)
 		return -1;
-	for (size_t i = 0; i < hl; i++) {
-		int h = cur_hexval(w[2 * i]), l = cur_hexval(w[2 * i + 1]);
-
-		if (h < 0 || l < 0)
-			return -1;
-		e->hash[i] = (unsigned char)(h * 16 + l);
-	}
-	return 0;
+	return hex_decode(e->hash, w, hl);
 }
 
 static int
@@ -813,7 +802,7 @@ fim_baseline_parse(
 			while ((wn = cur_word(&c, v + vn, &w)) > 0) {
 				int f = F_UNKNOWN;
 
-				if (nf == sizeof(fmap) / sizeof(fmap[0]))
+				if (nf == countof(fmap))
 					return perr(
 					    &p, "too many fields%s", "");
 				for (int i = 0; i < F_NFIELDS; i++)
@@ -856,17 +845,10 @@ fim_baseline_parse(
 			return perr(
 			    &p, "entries out of order or repeated%s", "");
 		}
-		if (b->n == b->cap) {
-			size_t nc = b->cap ? b->cap * 2 : 1024;
-			struct fim_entry *pe = realloc(b->e, nc * sizeof(*pe));
-
-			if (pe == NULL) {
-				entry_release(&e);
-				return err_set(err, ENOMEM,
-				    "baseline too large for memory");
-			}
-			b->e = pe;
-			b->cap = nc;
+		if (mem_grow(&b->e, &b->cap, b->n + 1, sizeof(*b->e)) == -1) {
+			entry_release(&e);
+			return err_set(
+			    err, ENOMEM, "baseline too large for memory");
 		}
 		b->e[b->n++] = e;
 	}

@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "base/err.h"
+#include "base/mem.h"
 #include "base/strbuf.h"
 #include "fim/fim.h"
 
@@ -64,7 +65,7 @@ static const char *const attr_names[] = {
 const char *
 fim_class_name(enum fim_class c)
 {
-	if ((size_t)c >= sizeof(class_names) / sizeof(class_names[0]))
+	if ((size_t)c >= countof(class_names))
 		return "?";
 	return class_names[c];
 }
@@ -104,8 +105,7 @@ fim_attrs_names(unsigned attrs, char *dst, size_t dstsz)
 	size_t o = 0;
 
 	dst[0] = '\0';
-	for (size_t i = 0; i < sizeof(attr_names) / sizeof(attr_names[0]);
-	     i++) {
+	for (size_t i = 0; i < countof(attr_names); i++) {
 		if (!(attrs & (1u << i)))
 			continue;
 		o += (size_t)snprintf(dst + o, o < dstsz ? dstsz - o : 0,
@@ -303,7 +303,7 @@ executable(const struct fim_entry *e)
 		return 1;
 	if (dot == NULL || strchr(dot, '/') != NULL)
 		return 0;
-	for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++)
+	for (size_t i = 0; i < countof(ext); i++)
 		if (strcasecmp(dot + 1, ext[i]) == 0)
 			return 1;
 	return 0;
@@ -359,15 +359,8 @@ add_change(struct fim_changes *out, const struct fim_entry *old,
 {
 	struct fim_change *c;
 
-	if (out->n == out->cap) {
-		size_t nc = out->cap ? out->cap * 2 : 64;
-		struct fim_change *p = realloc(out->c, nc * sizeof(*p));
-
-		if (p == NULL)
-			return -1;
-		out->c = p;
-		out->cap = nc;
-	}
+	if (mem_grow(&out->c, &out->cap, out->n + 1, sizeof(*out->c)) == -1)
+		return -1;
 	c = &out->c[out->n++];
 	memset(c, 0, sizeof(*c));
 	c->old = old;

@@ -18,6 +18,7 @@
 
 #include <openssl/evp.h>
 
+#include "base/hex.h"
 #include "fim/fim.h"
 #include "pkg/pkg.h"
 
@@ -25,7 +26,6 @@
 static int
 file_md5(const char *path, char *out)
 {
-	static const char hx[] = "0123456789abcdef";
 	unsigned char buf[65536], md[16];
 	char full[8200];
 	unsigned int ml = 0;
@@ -49,11 +49,7 @@ file_md5(const char *path, char *out)
 		EVP_DigestUpdate(ctx, buf, (size_t)r);
 	if (r < 0 || EVP_DigestFinal_ex(ctx, md, &ml) != 1 || ml != 16)
 		goto out;
-	for (int i = 0; i < 16; i++) {
-		out[2 * i] = hx[md[i] >> 4];
-		out[2 * i + 1] = hx[md[i] & 15];
-	}
-	out[32] = '\0';
+	hex_encode(out, md, 16);
 	rc = 0;
 out:
 	EVP_MD_CTX_free(ctx);

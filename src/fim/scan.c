@@ -24,6 +24,8 @@
 #include <openssl/evp.h>
 
 #include "base/err.h"
+#include "base/hex.h"
+#include "base/mem.h"
 #include "base/strbuf.h"
 #include "base/timeutil.h"
 #include "fim/fim.h"
@@ -98,15 +100,9 @@ excluded(const struct fim_scan_opts *o, const char *path)
 static int
 push_locked(struct scan *s, struct fim_entry *e, int is_dir)
 {
-	if (s->nstack == s->capstack) {
-		size_t nc = s->capstack ? s->capstack * 2 : 1024;
-		struct job *p = realloc(s->stack, nc * sizeof(*p));
-
-		if (p == NULL)
-			return -1;
-		s->stack = p;
-		s->capstack = nc;
-	}
+	if (mem_grow(&s->stack, &s->capstack, s->nstack + 1,
+	        sizeof(*s->stack)) == -1)
+		return -1;
 	s->stack[s->nstack].e = e;
 	s->stack[s->nstack].is_dir = is_dir;
 	s->nstack++;
@@ -117,15 +113,9 @@ push_locked(struct scan *s, struct fim_entry *e, int is_dir)
 static int
 keep_locked(struct scan *s, struct fim_entry *e)
 {
-	if (s->nents == s->capents) {
-		size_t nc = s->capents ? s->capents * 2 : 4096;
-		struct fim_entry **p = realloc(s->ents, nc * sizeof(*p));
-
-		if (p == NULL)
-			return -1;
-		s->ents = p;
-		s->capents = nc;
-	}
+	if (mem_grow(&s->ents, &s->capents, s->nents + 1, sizeof(*s->ents)) ==
+	    -1)
+		return -1;
 	s->ents[s->nents++] = e;
 	return 0;
 }
@@ -151,11 +141,13 @@ stat_to_entry(struct fim_entry *e, const struct stat *st)
 static void
 hex_append(struct strbuf *sb, const unsigned char *p, size_t n)
 {
-	static const char hx[] = "0123456789abcdef";
+	char buf[2 * 64 + 1];
 
-	for (size_t i = 0; i < n; i++) {
-		strbuf_addc(sb, hx[p[i] >> 4]);
-		strbuf_addc(sb, hx[p[i] & 15]);
+	for (size_t i = 0; i < n; i += 64) {
+		size_t k = n - i < 64 ? n - i : 64;
+
+		hex_encode(buf, p + i, k);
+		strbuf_add(sb, buf, 2 * k);
 	}
 }
 
@@ -451,7 +443,7 @@ read_dir(struct scan *s, struct fim_entry *de)
 {
 	struct fim_entry **batch = NULL;
 	struct stat *sts = NULL;
-	size_t nb = 0, capb = 0;
+	size_t nb = 0, capb = 0, capsts = 0;
 	struct dirent *d;
 	DIR *dir;
 	int fd;
@@ -488,21 +480,10 @@ read_dir(struct scan *s, struct fim_entry *de)
 			read_target(s, e, &st, fd, d->d_name);
 		else if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
 			read_xattrs(e, -1); /* special: by path, never opened */
-		if (nb == capb) {
-			size_t nc = capb ? capb * 2 : 64;
-			struct fim_entry **pb =
-			    realloc(batch, nc * sizeof(*pb));
-			struct stat *ps = realloc(sts, nc * sizeof(*ps));
-
-			if (pb)
-				batch = pb;
-			if (ps)
-				sts = ps;
-			if (pb == NULL || ps == NULL) {
-				entry_free(e);
-				break;
-			}
-			capb = nc;
+		if (mem_grow(&batch, &capb, nb + 1, sizeof(*batch)) == -1 ||
+		    mem_grow(&sts, &capsts, nb + 1, sizeof(*sts)) == -1) {
+			entry_free(e);
+			break;
 		}
 		batch[nb] = e;
 		sts[nb] = st;

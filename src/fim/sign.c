@@ -21,24 +21,13 @@
 #include "base/cur.h"
 #include "base/err.h"
 #include "base/fileio.h"
+#include "base/hex.h"
 #include "base/strbuf.h"
 #include "fim/fim.h"
 
 #define SIG_MAGIC "sakimori-fim-signature 1"
 #define KEY_FILE_MAX (64 * 1024)
 #define FP_LEN 71 /* "SHA256:" + 64 hex */
-
-static void
-hex(char *dst, const unsigned char *p, size_t n)
-{
-	static const char hx[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < n; i++) {
-		dst[2 * i] = hx[p[i] >> 4];
-		dst[2 * i + 1] = hx[p[i] & 15];
-	}
-	dst[2 * n] = '\0';
-}
 
 static int
 pem_to_file(EVP_PKEY *pk, int priv, const char *path, struct err *err)
@@ -124,7 +113,7 @@ fingerprint(EVP_PKEY *pk, char *dst, size_t dstsz, struct err *err)
 	if (EVP_PKEY_get_raw_public_key(pk, raw, &rl) != 1 ||
 	    EVP_Digest(raw, rl, md, &ml, EVP_sha256(), NULL) != 1)
 		return err_set(err, EIO, "cannot read the public key");
-	hex(hx, md, 32);
+	hex_encode(hx, md, 32);
 	snprintf(dst, dstsz, "SHA256:%s", hx);
 	return 0;
 }
@@ -164,7 +153,7 @@ fim_sign(const char *priv_path, const void *data, size_t len,
 		err_set(err, EIO, "cannot sign with '%s'", priv_path);
 		goto out;
 	}
-	hex(hx, s, 64);
+	hex_encode(hx, s, 64);
 	strbuf_printf(sig,
 	    SIG_MAGIC "\nalgorithm ed25519\nkey %s\nsignature %s\n", fp, hx);
 	rc = 0;
@@ -172,19 +161,6 @@ out:
 	EVP_MD_CTX_free(ctx);
 	EVP_PKEY_free(pk);
 	return rc;
-}
-
-static int
-unhex(const char *s, size_t n, unsigned char *out)
-{
-	for (size_t i = 0; i < n / 2; i++) {
-		int h = cur_hexval(s[2 * i]), l = cur_hexval(s[2 * i + 1]);
-
-		if (h < 0 || l < 0)
-			return -1;
-		out[i] = (unsigned char)(h * 16 + l);
-	}
-	return 0;
 }
 
 int
@@ -209,7 +185,7 @@ fim_verify(const char *pub_path, const void *data, size_t len, const char *sig,
 			memcpy(signer, ls + 4, FP_LEN);
 			signer[FP_LEN] = '\0';
 		} else if (n == 10 + 128 && memcmp(ls, "signature ", 10) == 0) {
-			if (unhex(ls + 10, 128, s) == 0)
+			if (hex_decode(s, ls + 10, 64) == 0)
 				have_sig = 1;
 		}
 	}

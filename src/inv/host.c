@@ -24,6 +24,7 @@
 #include "base/cur.h"
 #include "base/err.h"
 #include "base/fileio.h"
+#include "base/mem.h"
 #include "base/strbuf.h"
 #include "inv/osrel.h"
 
@@ -230,10 +231,9 @@ virt(struct inventory *inv, const char *root)
 		snprintf(inv->virt, sizeof(inv->virt), "podman");
 		return;
 	}
-	for (size_t f = 0; f < sizeof(dmifiles) / sizeof(dmifiles[0]); f++) {
+	for (size_t f = 0; f < countof(dmifiles); f++) {
 		inv_read_line(root, dmifiles[f], line, sizeof(line));
-		for (size_t i = 0; line[0] && i < sizeof(dmi) / sizeof(dmi[0]);
-		     i++) {
+		for (size_t i = 0; line[0] && i < countof(dmi); i++) {
 			if (strstr(line, dmi[i].needle)) {
 				snprintf(inv->virt, sizeof(inv->virt), "%s",
 				    dmi[i].name);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/cur.h"
+#include "base/mem.h"
 
 /* Unquotes [s, e) into dst (cut to dstsz-1). */
 static void
@@ -58,7 +59,7 @@ osrel_parse(const char *text, size_t len, struct osrel *out)
 		}
 		while (le > eq + 1 && (le[-1] == ' ' || le[-1] == '\t'))
 			le--;
-		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		for (size_t i = 0; i < countof(keys); i++) {
 			if (mem_eq(p, (size_t)(eq - p), keys[i].key)) {
 				unquote((char *)out + keys[i].off, keys[i].size,
 				    eq + 1, le);

@@ -25,6 +25,7 @@
 #include "base/err.h"
 #include "base/fileio.h"
 #include "base/hmap.h"
+#include "base/mem.h"
 #include "base/strbuf.h"
 #include "collect/procfd.h"
 #include "collect/sock.h"
@@ -96,7 +97,7 @@ known_by_exe(const char *exe, const char *pkg)
 	const char *base = strrchr(exe, '/');
 
 	base = base ? base + 1 : exe;
-	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+	for (size_t i = 0; i < countof(known); i++) {
 		int exe_ok = 0, pkg_ok = pkg[0] == '\0';
 
 		for (size_t j = 0; j < 5 && known[i].exes[j]; j++)
@@ -301,7 +302,7 @@ installed_not_listening(struct inventory *inv, struct pkg_db *db)
 	size_t npkgs;
 	const struct pkg_info *pkgs = pkg_list(db, &npkgs);
 
-	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+	for (size_t i = 0; i < countof(known); i++) {
 		const struct pkg_info *hit = NULL;
 		int present = 0;
 

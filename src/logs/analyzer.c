@@ -4,6 +4,7 @@
  */
 #include <string.h>
 
+#include "base/mem.h"
 #include "logs/analyzer.h"
 
 /* Add new analyzers here (see analyzer.h). */
@@ -44,7 +45,7 @@ add_one(struct logs_run *run, const struct logs_analyzer_ops *ops,
 	for (unsigned i = 0; i < run->n; i++)
 		if (run->ops[i] == ops)
 			return 0;
-	if (run->n == sizeof(run->ops) / sizeof(run->ops[0])) {
+	if (run->n == countof(run->ops)) {
 		*errmsg = "too many analyzers";
 		return -1;
 	}

@@ -21,6 +21,7 @@
 
 #include <zlib.h>
 
+#include "base/mem.h"
 #include "base/cur.h"
 #include "base/err.h"
 #include "base/esc.h"
@@ -361,7 +362,7 @@ other_compression(const char *name)
 	    ".bz2", ".xz", ".zst", ".lz4", ".lzma", ".Z", ".zip"};
 	size_t n = strlen(name);
 
-	for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
+	for (size_t i = 0; i < countof(ext); i++) {
 		size_t e = strlen(ext[i]);
 
 		if (n > e && strcmp(name + n - e, ext[i]) == 0)

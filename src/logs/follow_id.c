@@ -13,6 +13,7 @@
 #include <zlib.h>
 
 #include "base/cur.h"
+#include "base/hash.h"
 #include "base/hmap.h"
 #include "logs/follow_int.h"
 
@@ -21,8 +22,9 @@
 uint64_t
 follow_hash(const void *p, size_t n)
 {
-	/* Fixed seed: the value is stored in the bookmark. */
-	return hash_bytes(p, n, 0x5a6b1d0f3e2c4b7aULL);
+	/* Not seeded: the value is stored in the bookmark. */
+	return hash_mix64(
+	    hash_fnv1a(HASH_FNV_BASIS ^ 0x5a6b1d0f3e2c4b7aULL, p, n));
 }
 
 int

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "base/json.h"
+#include "base/mem.h"
 #include "base/table.h"
 #include "base/topk.h"
 #include "logs/analyzer.h"
@@ -186,7 +187,7 @@ error_path(const struct logs_str m)
 	struct logs_str none = {NULL, 0}, out;
 	const char *p = m.p, *end = m.p + m.n;
 
-	for (size_t i = 0; i < sizeof(pre) / sizeof(pre[0]); i++) {
+	for (size_t i = 0; i < countof(pre); i++) {
 		size_t k = strlen(pre[i]);
 
 		if (m.n > k && memcmp(p, pre[i], k) == 0) {

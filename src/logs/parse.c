@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "base/cur.h"
+#include "base/mem.h"
 #include "logs/logs.h"
 #include "logs/parse_int.h"
 
@@ -53,7 +54,7 @@ logs_format_parse(const char *name, enum logs_format *out)
 			*out = (enum logs_format)i;
 			return 0;
 		}
-	for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
+	for (size_t i = 0; i < countof(aliases); i++)
 		if (strcmp(name, aliases[i].alias) == 0) {
 			*out = aliases[i].f;
 			return 0;
@@ -149,7 +150,7 @@ journal(
 		return -1;
 	}
 	/* Room for every field at once, so no slice moves. */
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+	for (size_t i = 0; i < countof(keys); i++) {
 		v = json_object_get(o, keys[i]);
 		if (json_is_string(v))
 			total += json_string_length(v);

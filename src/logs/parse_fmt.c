@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/cur.h"
+#include "base/mem.h"
 #include "logs/logs.h"
 #include "logs/parse_int.h"
 
@@ -212,7 +213,7 @@ nginx_id(const char *v, size_t n)
 	    {"server_protocol", X_PROTOCOL},
 	};
 
-	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+	for (size_t i = 0; i < countof(t); i++)
 		if (strlen(t[i].name) == n && memcmp(t[i].name, v, n) == 0)
 			return t[i].id;
 	return X_OTHER;

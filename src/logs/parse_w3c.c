@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "base/mem.h"
 #include "logs/logs.h"
 #include "logs/parse_int.h"
 
@@ -94,7 +95,7 @@ compile(struct logs_w3c_layout *l, const char *p, const char *end)
 			p++;
 		if (p == w)
 			break;
-		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		for (size_t i = 0; i < countof(names); i++)
 			if (strlen(names[i].name) == (size_t)(p - w) &&
 			    memcmp(names[i].name, w, (size_t)(p - w)) == 0)
 				id = names[i].id;
@@ -286,9 +287,7 @@ logs_w3c_line(
 		return LOGS_DIRECTIVE;
 	}
 	if (w->nheaders == 0 && w->nl == 0)
-		for (size_t i =
-		         sizeof(default_fields) / sizeof(default_fields[0]);
-		     i-- > 0;)
+		for (size_t i = countof(default_fields); i-- > 0;)
 			new_layout(w, default_fields[i],
 			    default_fields[i] + strlen(default_fields[i]));
 	while (p < end) {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "base/json.h"
+#include "base/mem.h"
 #include "base/timeutil.h"
 #include "base/table.h"
 #include "base/topk.h"
@@ -152,15 +153,9 @@ day_of(struct stats *s, const struct civtime *t)
 	}
 	if (s->ndays == MAX_DAYS)
 		return NULL;
-	if (s->ndays == s->capdays) {
-		size_t nc = s->capdays ? s->capdays * 2 : 64;
-		struct day *d = realloc(s->days, nc * sizeof(*d));
-
-		if (d == NULL)
-			return NULL;
-		s->days = d;
-		s->capdays = nc;
-	}
+	if (mem_grow(&s->days, &s->capdays, s->ndays + 1, sizeof(*s->days)) ==
+	    -1)
+		return NULL;
 	memmove(&s->days[lo + 1], &s->days[lo],
 	    (s->ndays - lo) * sizeof(s->days[0]));
 	memset(&s->days[lo], 0, sizeof(s->days[0]));

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/hash.h"
 #include "mail/mail_int.h"
 #include "mail/mail_join.h"
 
@@ -145,7 +146,7 @@ msg_get(struct mail_join *j, const struct mail_event *ev, time_t t, int starts)
 static int
 rcpt_first(struct mail_join *j, struct mail_msg *m, struct mail_span to)
 {
-	uint64_t h = hash_bytes(to.p, to.n, 0x6d61696cULL);
+	uint64_t h = hash_bytes(hash_seed(), to.p, to.n);
 
 	for (uint32_t i = 0; i < m->nrh; i++)
 		if (m->rh[i] == h)

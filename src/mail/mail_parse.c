@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/cur.h"
+#include "base/mem.h"
 #include "mail/mail_int.h"
 
 const char *
@@ -159,7 +160,7 @@ mail_rej_classify(const char *s, size_t n)
 {
 	/* Earlier entries win: "Recipient address rejected: User unknown"
 	 * is unknown-user, "Relay access denied" on a recipient is relay. */
-	for (size_t i = 0; i < sizeof(rej_texts) / sizeof(rej_texts[0]); i++)
+	for (size_t i = 0; i < countof(rej_texts); i++)
 		if (mail_find(s, n, rej_texts[i].text) != NULL)
 			return rej_texts[i].rej;
 	return MAIL_REJ_OTHER;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/cur.h"
+#include "base/mem.h"
 #include "mail/mail_int.h"
 
 static void
@@ -217,7 +218,7 @@ parse_bounce(const char *cur, const char *end, struct mail_event *ev)
 	    "postmaster delivery status notification: ",
 	};
 
-	for (size_t i = 0; i < sizeof(notes) / sizeof(notes[0]); i++) {
+	for (size_t i = 0; i < countof(notes); i++) {
 		size_t l = strlen(notes[i]);
 		const char *w;
 		size_t wl;

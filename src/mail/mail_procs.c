@@ -3,6 +3,7 @@
  */
 #include <string.h>
 
+#include "base/mem.h"
 #include "mail/mail_procs.h"
 
 static const char *const postfix_daemons[] = {"master", "smtpd", "smtp", "lmtp",
@@ -14,8 +15,7 @@ static const char *const postfix_daemons[] = {"master", "smtpd", "smtp", "lmtp",
 static int
 is_postfix(const char *comm)
 {
-	for (size_t i = 0;
-	     i < sizeof(postfix_daemons) / sizeof(postfix_daemons[0]); i++)
+	for (size_t i = 0; i < countof(postfix_daemons); i++)
 		if (strcmp(comm, postfix_daemons[i]) == 0)
 			return 1;
 	return 0;

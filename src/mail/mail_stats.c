@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/hash.h"
 #include "mail/mail_int.h"
 #include "mail/mail_stats.h"
 
-#define DOMAIN_SEED 0x646f6d61696eULL
 #define WHO_MAXD 8192 /* distinct domains remembered per principal */
 #define LOCAL_MAX 4096
 
@@ -56,7 +56,7 @@ mail_domain(char *dst, size_t dstsz, const char *addr, size_t n)
 uint64_t
 mail_domain_hash(const char *d, size_t n)
 {
-	uint64_t h = hash_bytes(d, n, DOMAIN_SEED);
+	uint64_t h = hash_bytes(hash_seed(), d, n);
 
 	return h ? h : 1;
 }

@@ -15,6 +15,7 @@
 #include <linux/rtnetlink.h>
 
 #include "base/err.h"
+#include "base/mem.h"
 #include "collect/procfd.h"
 #include "collect/sock.h"
 #include "net/route.h"
@@ -22,15 +23,8 @@
 int
 net_allow_add(struct net_allow *a, const struct net_prefix *p, const char *why)
 {
-	if (a->n == a->cap) {
-		size_t ncap = a->cap != 0 ? a->cap * 2 : 32;
-		struct net_allow_entry *nv = realloc(a->v, ncap * sizeof(*nv));
-
-		if (nv == NULL)
-			return -1;
-		a->v = nv;
-		a->cap = ncap;
-	}
+	if (mem_grow(&a->v, &a->cap, a->n + 1, sizeof(*a->v)) == -1)
+		return -1;
 	a->v[a->n].p = *p;
 	snprintf(a->v[a->n].why, sizeof(a->v[a->n].why), "%s", why);
 	a->n++;

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "base/err.h"
+#include "base/mem.h"
 #include "store/store.h"
 
 static const char *const migrations[] = {
@@ -58,8 +59,8 @@ state_parse(const char *s)
 int
 net_ban_migrate(struct store *s, struct err *err)
 {
-	return store_migrate(s, "net", migrations,
-	    (int)(sizeof(migrations) / sizeof(migrations[0])), err);
+	return store_migrate(
+	    s, "net", migrations, (int)(countof(migrations)), err);
 }
 
 static int
@@ -274,17 +275,10 @@ net_ban_list(
 	if (st == NULL)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (cnt == cap) {
-			size_t ncap = cap != 0 ? cap * 2 : 64;
-			struct net_ban *nv = realloc(v, ncap * sizeof(*nv));
-
-			if (nv == NULL) {
-				free(v);
-				sqlite3_finalize(st);
-				return err_set(err, ENOMEM, "out of memory");
-			}
-			v = nv;
-			cap = ncap;
+		if (mem_grow(&v, &cap, cnt + 1, sizeof(*v)) == -1) {
+			free(v);
+			sqlite3_finalize(st);
+			return err_set(err, ENOMEM, "out of memory");
 		}
 		row_to_ban(st, &v[cnt++]);
 	}

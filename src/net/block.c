@@ -16,6 +16,7 @@
 #include "base/bounded.h"
 #include "base/err.h"
 #include "base/hmap.h"
+#include "base/mem.h"
 #include "base/timeutil.h"
 #include "net/allow.h"
 #include "net/ban.h"
@@ -132,15 +133,8 @@ audit(struct abatch *ab, const struct net_block_conf *c, const char *action,
 	char target[NET_PREFIX_STRLEN];
 	struct audit_entry *e;
 
-	if (ab->n == ab->cap) {
-		size_t ncap = ab->cap ? ab->cap * 2 : 16;
-		struct audit_entry *nv = realloc(ab->v, ncap * sizeof(*nv));
-
-		if (nv == NULL)
-			return;
-		ab->v = nv;
-		ab->cap = ncap;
-	}
+	if (mem_grow(&ab->v, &ab->cap, ab->n + 1, sizeof(*ab->v)) == -1)
+		return;
 	net_prefix_format_len(p, target, sizeof(target));
 	e = &ab->v[ab->n];
 	e->action = action; /* static strings */
@@ -608,15 +602,8 @@ stale_cb(const struct net_rt_info *ri, void *arg)
 		return 0;
 	if (hmap_get(&c->active, &ri->dst, sizeof(ri->dst)) != NULL)
 		return 0;
-	if (c->n == c->cap) {
-		size_t ncap = c->cap ? c->cap * 2 : 64;
-		struct net_prefix *nv = realloc(c->stale, ncap * sizeof(*nv));
-
-		if (nv == NULL)
-			return ENOMEM;
-		c->stale = nv;
-		c->cap = ncap;
-	}
+	if (mem_grow(&c->stale, &c->cap, c->n + 1, sizeof(*c->stale)) == -1)
+		return ENOMEM;
 	c->stale[c->n++] = ri->dst;
 	return 0;
 }

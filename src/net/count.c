@@ -8,10 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "base/err.h"
+#include "base/hash.h"
 
 void
 net_counts_init(struct net_counts *c)
@@ -118,23 +117,14 @@ struct agg {
 };
 
 static uint64_t
-agg_mix(uint64_t h)
-{
-	h ^= h >> 32;
-	h *= 0xd6e8feb86659fd93ULL;
-	h ^= h >> 32;
-	return h;
-}
-
-static uint64_t
 agg_hash(const struct agg *a, const struct agg_slot *k)
 {
 	uint64_t x, y;
 
 	memcpy(&x, k->addr, 8);
 	memcpy(&y, k->addr + 8, 8);
-	return agg_mix(agg_mix(x ^ a->seed) ^ y ^
-	    ((uint64_t)k->port << 16 | (uint64_t)k->family << 8 | k->inbound));
+	return hash_u64(hash_u64(a->seed, x) ^ y,
+	    (uint64_t)k->port << 16 | (uint64_t)k->family << 8 | k->inbound);
 }
 
 static int
@@ -341,16 +331,13 @@ net_count_collect(const struct net_count_opts *o, const char *root,
 {
 	struct sock_query q = {0};
 	struct walk_ctx w = {c, o, {NULL, 0, 0, 0}, NULL, 0};
-	struct timespec ts;
 	int rc;
 
 	if (c->listening == NULL && (c->listening = calloc(65536, 1)) == NULL)
 		return err_set(err, ENOMEM, "out of memory");
 	if ((w.batch = malloc(AGG_BATCH * sizeof(*w.batch))) == NULL)
 		return err_set(err, ENOMEM, "out of memory");
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	w.agg.seed = agg_mix((uint64_t)ts.tv_nsec ^ (uint64_t)getpid() << 32 ^
-	    (uint64_t)(uintptr_t)&w);
+	w.agg.seed = hash_seed();
 	/* the service ports: what TCP listens on */
 	q.protos = SOCK_TCP;
 	q.states = SOCK_STATE_BIT(SOCK_LISTEN);

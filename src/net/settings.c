@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/mem.h"
 #include "base/cur.h"
 #include "base/esc.h"
 #include "base/timeutil.h"
@@ -73,11 +74,11 @@ net_allow_from_conf(struct net_allow *allow, const struct conf *c,
 	ssize_t nadmin, nports;
 	struct net_allow_opts ao = {0};
 
-	nadmin = net_setting_list(
-	    c, "admin-networks", admin, sizeof(admin) / sizeof(admin[0]), err);
-	nports = nadmin < 0 ? -1
-	                    : net_setting_list(c, "ssh-ports", ports,
-	                          sizeof(ports) / sizeof(ports[0]), err);
+	nadmin =
+	    net_setting_list(c, "admin-networks", admin, countof(admin), err);
+	nports = nadmin < 0
+	    ? -1
+	    : net_setting_list(c, "ssh-ports", ports, countof(ports), err);
 	if (nports < 0)
 		return -1;
 	ao.admin = admin;

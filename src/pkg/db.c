@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/mem.h"
+
 #include "pkg/pkg_int.h"
 
 struct pkg_db *
@@ -59,7 +61,7 @@ int
 pkg_usr_alias(const char *path, char *alt, size_t altsz)
 {
 	alt[0] = '\0';
-	for (size_t i = 0; i < sizeof(merged) / sizeof(merged[0]); i++) {
+	for (size_t i = 0; i < countof(merged); i++) {
 		size_t n = strlen(merged[i]);
 
 		if (strncmp(path, merged[i], n) == 0) {

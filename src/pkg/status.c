@@ -13,6 +13,7 @@
 #include "base/cur.h"
 #include "base/err.h"
 #include "base/fileio.h"
+#include "base/mem.h"
 #include "base/strbuf.h"
 #include "pkg/pkg_int.h"
 

@@ -14,6 +14,7 @@
 #include "base/bounded.h"
 #include "base/err.h"
 #include "base/finding.h"
+#include "base/mem.h"
 #include "collect/procfd.h"
 #include "collect/snap.h"
 #include "conf/conf.h"
@@ -248,7 +249,7 @@ web_workers(const struct conf *c, const struct snap *s, const char *root,
 		return;
 	memset(w, 0, sizeof(*w));
 	w->limit = NAN;
-	for (size_t k = 0; k < sizeof(web) / sizeof(web[0]); k++) {
+	for (size_t k = 0; k < countof(web); k++) {
 		struct threshold t;
 		size_t n = 0;
 

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "base/finding.h"
+#include "base/mem.h"
+#include "base/size.h"
 #include "collect/snap.h"
 #include "conf/conf.h"
 
@@ -117,6 +119,7 @@ rules_memory(const struct conf *c, const struct snap *s, struct report *r)
 	const struct mem_summary *m = &s->memsum;
 	enum sev sev;
 	struct finding *f;
+	char av[SIZE_TEXT_MAX], tot[SIZE_TEXT_MAX];
 
 	conf_threshold(c, "memory", NULL, &t);
 	if (!t.enabled)
@@ -130,11 +133,11 @@ rules_memory(const struct conf *c, const struct snap *s, struct report *r)
 	sev = (enum sev)rules_level(m->avail_pct, t.warn, t.crit, 1);
 	if (sev == SEV_OK)
 		return;
+	size_format(av, sizeof(av), (double)m->available * 1024);
+	size_format(tot, sizeof(tot), (double)m->total * 1024);
 	f = report_add(r, sev, "memory", "memory",
-	    "available memory %.1f%% (%llu of %llu kB) is below %.0f%%",
-	    m->avail_pct, (unsigned long long)m->available,
-	    (unsigned long long)m->total,
-	    sev == SEV_CRITICAL ? t.crit : t.warn);
+	    "available memory %.1f%% (%s of %s) is below %.0f%%", m->avail_pct,
+	    av, tot, sev == SEV_CRITICAL ? t.crit : t.warn);
 	if (f) {
 		finding_ev(f, "total_kb", "%llu", (unsigned long long)m->total);
 		finding_ev(f, "available_kb", "%llu",
@@ -179,7 +182,7 @@ check_fs(const struct conf *c, const struct snap *s, struct report *r,
 		double v;
 		enum sev sev;
 		struct finding *f;
-		char label[80];
+		char label[80], av[SIZE_TEXT_MAX], size[SIZE_TEXT_MAX];
 
 		if (!e->shown || !e->have_usage)
 			continue;
@@ -203,13 +206,15 @@ check_fs(const struct conf *c, const struct snap *s, struct report *r,
 			    v, (unsigned long long)u->inodes_used,
 			    (unsigned long long)u->inodes,
 			    sev == SEV_CRITICAL ? t.crit : t.warn);
-		else
+		else {
+			size_format(av, sizeof(av), (double)u->avail_kb * 1024);
+			size_format(
+			    size, sizeof(size), (double)u->size_kb * 1024);
 			f = report_add(r, sev, name, e->mnt,
-			    "%.1f%% of space used (%llu kB free of %llu kB), "
-			    "above %.0f%%",
-			    v, (unsigned long long)u->avail_kb,
-			    (unsigned long long)u->size_kb,
-			    sev == SEV_CRITICAL ? t.crit : t.warn);
+			    "%.1f%% of space used (%s free of %s), above "
+			    "%.0f%%",
+			    v, av, size, sev == SEV_CRITICAL ? t.crit : t.warn);
+		}
 		if (f) {
 			finding_ev(f, "device", "%s", e->source);
 			finding_ev(f, "fstype", "%s", e->fstype);
@@ -294,7 +299,7 @@ rules_process_count(
 	}
 	for (size_t i = 0; i < n; i++)
 		count_one(c, s, r, subj[i], 0);
-	for (size_t b = 0; b < sizeof(builtin) / sizeof(builtin[0]); b++) {
+	for (size_t b = 0; b < countof(builtin); b++) {
 		int configured = 0;
 
 		for (size_t i = 0; i < n; i++)

@@ -103,6 +103,7 @@ if mount -t tmpfs -o size=8m sakimori-test "$TMP/fill" 2>/dev/null; then
 	# 1 MB a second into 8 MB: full within seconds, said so, not "0.0 days"
 	check_match "a filling filesystem: full in N seconds" "full in [1-9][0-9]* (seconds?|minutes?) at the current rate" "$f"
 	check_match "the samples span seconds too" "3 samples over [1-9][0-9]* seconds" "$f"
+	check_match "the rate and the space left in IEC units" "\\(\\+[0-9.]+ [KMGT]iB a day, [0-9.]+ [KMG]?i?B left;" "$f"
 	check "the evidence keeps the days" [ "$(printf '%s' "$f" | jq -r '.evidence.days | tonumber < 1')" = true ]
 	check_match "CRITICAL (within 7 days)" '"severity":"CRITICAL"' "$f"
 	check "from 3 samples" [ "$(printf '%s' "$f" | jq -r .evidence.samples)" = 3 ]

@@ -48,7 +48,7 @@ check_eq "by apparent size the sparse file is first" "$d/sparse" \
 check "with (almost) nothing allocated" [ "$(printf '%s\n' "$OUT" | jq -r 'select(.type=="du-file").alloc_bytes')" -lt 65536 ]
 
 run "$SAKIMORI" du --top 2 --threads 1 "$d"
-check_match "table: sizes and paths" "3\.0M +3\.0M +$d/b/c" "$OUT"
+check_match "table: sizes and paths" "3\.0 MiB +3\.0 MiB +$d/b/c" "$OUT"
 check_match "a total line" "Total .* files in 4 directories" "$OUT"
 
 # -x: a tmpfs mounted inside the tree.

@@ -55,7 +55,7 @@ run F init --baseline "$TMP/b-progress" "$T"
 check_eq "no terminal: nothing on standard error" "" "$ERR"
 if command -v script >/dev/null; then
 	out=$(script -qec "'$SAKIMORI' fim init --baseline '$TMP/b-progress' '$T'" /dev/null 2>&1)
-	check_match "on a terminal: files, bytes and rate" "[0-9]+ files, [0-9.]+ [KMG]?B, [0-9.]+ [KMG]?B/s" "$out"
+	check_match "on a terminal: files, bytes and rate" "[0-9]+ files, [0-9.]+ [KMG]?i?B, [0-9.]+ [KMG]?i?B/s" "$out"
 fi
 
 run F check
@@ -307,7 +307,7 @@ if command -v script >/dev/null; then
 		grep -q '^bytes 1073741824$' "$TMP/b-eta/baseline"
 	tty_out=$(script -qec "$SAKIMORI fim init --baseline $TMP/b-eta $E" /dev/null | tr '\r' '\n')
 	check_match "init on a terminal: files, bytes, rate, time left" \
-		"[0-9]+ files, [0-9.]+ [KMG]?B, [0-9.]+ [KMG]?B/s, about [0-9dhms]+ left" "$tty_out"
+		"[0-9]+ files, [0-9.]+ [KMG]?i?B, [0-9.]+ [KMG]?i?B/s, about [0-9dhms]+ left" "$tty_out"
 	tty_out=$(script -qec "$SAKIMORI fim check --baseline $TMP/b-eta" /dev/null | tr '\r' '\n')
 	check_match "check on a terminal: time left" "about .* left" "$tty_out"
 	run F check --baseline "$TMP/b-eta"

@@ -20,6 +20,7 @@
 #include "attack/normalise.h"
 #include "attack/ruleset.h"
 #include "base/fileio.h"
+#include "base/mem.h"
 #include "base/strbuf.h"
 
 #define RULES_DIR FIXTURES "/../../rules"
@@ -479,9 +480,8 @@ benign_look_alikes(void **state)
 	struct attack_result res;
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
-		if (match("GET", ok[i], uas[i % (sizeof(uas) / sizeof(uas[0]))],
-		        &res) != 0) {
+	for (size_t i = 0; i < countof(ok); i++) {
+		if (match("GET", ok[i], uas[i % (countof(uas))], &res) != 0) {
 			fprintf(stderr, "false positive: %s\n", ok[i]);
 			explain("hit", &res);
 		}
@@ -579,7 +579,7 @@ modern_attacks(void **state)
 	struct attack_result res;
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (size_t i = 0; i < countof(cases); i++) {
 		match("GET", cases[i].uri, cases[i].ua, &res);
 		if (!attack_has_class(&engine, &res, cases[i].cls)) {
 			fprintf(stderr, "missed %s: %s %s\n", cases[i].cls,
@@ -668,7 +668,7 @@ static const struct family families_init[] = {
     {"ATTACK-JAVA", {"java-injection", "log4shell"}, 0, 0, 0, 0, 0, 0},
 };
 
-#define NFAM (sizeof(families_init) / sizeof(families_init[0]))
+#define NFAM (countof(families_init))
 
 /*
  * no-detect rows that are attacks another CRS rule of the same family
@@ -696,7 +696,7 @@ static const struct {
 static const char *
 other_rule_reason(const char *rule, const char *test)
 {
-	for (size_t i = 0; i < sizeof(other_rule) / sizeof(other_rule[0]); i++)
+	for (size_t i = 0; i < countof(other_rule); i++)
 		if (strcmp(other_rule[i].rule, rule) == 0 &&
 		    strcmp(other_rule[i].test, test) == 0)
 			return other_rule[i].why;
@@ -722,13 +722,12 @@ logged(const char *rule_id, const char *uri, const char *ua)
 	static const char *const header_rules[] = {
 	    "920201", "920202", "920660", "920120", "920340", "920490"};
 
-	for (size_t i = 0; i < sizeof(header_rules) / sizeof(header_rules[0]);
-	     i++)
+	for (size_t i = 0; i < countof(header_rules); i++)
 		if (strcmp(rule_id, header_rules[i]) == 0)
 			return 0;
 	if (ua[0] != '\0' && strcmp(ua, "OWASP CRS test agent") != 0)
 		return 1;
-	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
+	for (size_t i = 0; i < countof(plain); i++)
 		if (strcmp(uri, plain[i]) == 0)
 			return 0;
 	return 1;

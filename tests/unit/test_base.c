@@ -1,5 +1,6 @@
 /*
  * test_base.c - cursors, bounded buffers, escaping, durations, hash map,
+ * hashes, element counts and growing arrays, hex, sizes for a human,
  * findings and their outputs, the state directory's checks.
  */
 #include <errno.h>
@@ -26,12 +27,17 @@
 #include "base/esc.h"
 #include "base/fileio.h"
 #include "base/finding.h"
+#include "base/hash.h"
+#include "base/hex.h"
 #include "base/hmap.h"
 #include "base/json.h"
+#include "base/mem.h"
 #include "base/output.h"
+#include "base/size.h"
 #include "base/statedir.h"
 #include "base/strbuf.h"
 #include "base/timeutil.h"
+#include "base/topk.h"
 #include "disk/klog.h"
 #include "logs/logs.h"
 #include "mail/mail.h"
@@ -162,7 +168,7 @@ path_join_never_cuts(void **state)
 	};
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(joins) / sizeof(joins[0]); i++) {
+	for (size_t i = 0; i < countof(joins); i++) {
 		assert_int_equal(
 		    path_join(p, sizeof(p), joins[i][0], joins[i][1]), 0);
 		assert_string_equal(p, joins[i][2]);
@@ -305,6 +311,172 @@ hash_map(void **state)
 	hmap_each(&m, count_cb, &sum);
 	assert_int_equal(sum, 10000);
 	hmap_release(&m);
+}
+
+static void
+element_count(void **state)
+{
+	static const char *const names[] = {"a", "b", "c"};
+	struct {
+		int v[7];
+	} s;
+	uint64_t w[5][2];
+
+	(void)state;
+	(void)s;
+	assert_int_equal(countof(names), 3);
+	assert_int_equal(countof(s.v), 7);
+	assert_int_equal(countof(w), 5);
+	assert_int_equal(countof(w[0]), 2);
+}
+
+static void
+grow_array(void **state)
+{
+	uint32_t *v = NULL;
+	size_t cap = 0, prev;
+
+	(void)state;
+	/* nothing to do: no allocation */
+	assert_int_equal(mem_grow(&v, &cap, 0, sizeof(*v)), 0);
+	assert_null(v);
+	assert_int_equal(cap, 0);
+	/* the first room, then doubling, the contents kept */
+	assert_int_equal(mem_grow(&v, &cap, 1, sizeof(*v)), 0);
+	assert_non_null(v);
+	assert_int_equal(cap, 8);
+	for (uint32_t i = 0; i < 1000; i++) {
+		assert_int_equal(mem_grow(&v, &cap, i + 1, sizeof(*v)), 0);
+		assert_true(cap >= i + 1);
+		v[i] = i * 3;
+	}
+	assert_int_equal(cap, 1024);
+	for (uint32_t i = 0; i < 1000; i++)
+		assert_int_equal(v[i], i * 3);
+	/* a jump past twice the room: exactly what is asked */
+	assert_int_equal(mem_grow(&v, &cap, 5000, sizeof(*v)), 0);
+	assert_int_equal(cap, 5000);
+	assert_int_equal(v[999], 2997);
+	/* sizes that overflow fail, the array and its room untouched */
+	prev = cap;
+	errno = 0;
+	assert_int_equal(mem_grow(&v, &cap, SIZE_MAX / 2, sizeof(*v)), -1);
+	assert_int_equal(errno, ENOMEM);
+	assert_int_equal(mem_grow(&v, &cap, SIZE_MAX, 1), -1);
+	assert_int_equal(mem_grow(&v, &cap, cap + 1, 0), -1);
+	assert_int_equal(cap, prev);
+	assert_int_equal(v[999], 2997);
+	free(v);
+}
+
+static void
+hashes(void **state)
+{
+	uint64_t s = hash_seed(), h[1024] = {0};
+	char a[45], b[45];
+	struct hmap m;
+	struct topk t;
+	int same = 0, used = 0;
+
+	(void)state;
+	/* one seed for the process, shared by every table */
+	assert_true(s != 0);
+	assert_true(hash_seed() == s);
+	hmap_init(&m);
+	assert_true(m.seed == s);
+	hmap_release(&m);
+	assert_int_equal(topk_init(&t, 4, 0), 0);
+	assert_true(t.seed == s);
+	topk_release(&t);
+	/* the seed changes the value; the same input, the same value */
+	assert_true(hash_bytes(1, "abc", 3) != hash_bytes(2, "abc", 3));
+	assert_true(hash_bytes(s, "abc", 3) == hash_bytes(s, "abc", 3));
+	assert_true(hash_u64(1, 42) != hash_u64(2, 42));
+	/* length counts: "a" and "a\0" differ, as do all short keys */
+	assert_true(hash_bytes(s, "a\0", 2) != hash_bytes(s, "a", 1));
+	assert_true(hash_bytes(s, "", 0) != hash_bytes(s, "\0", 1));
+	/* 1000 similar keys over 1024 slots: spread like random ones */
+	for (int i = 0; i < 1000; i++) {
+		char k[32];
+		int n = snprintf(k, sizeof(k), "10.0.%d.%d", i / 256, i % 256);
+		uint64_t x = hash_bytes(s, k, (size_t)n);
+
+		if (h[x & 1023]++ == 0)
+			used++;
+		same += hash_ends(s, k, (size_t)n) == x;
+	}
+	assert_true(used > 550); /* random: about 1024 * (1 - e^-1000/1024) */
+	assert_true(same < 5);
+	/* the sampled hash sees the length and the ends, not the middle */
+	memset(a, 'a', sizeof(a));
+	memcpy(b, a, sizeof(b));
+	b[20] = 'X'; /* bytes 16 to 28 of 45 are not read */
+	assert_true(hash_ends(s, a, 45) == hash_ends(s, b, 45));
+	b[20] = 'a';
+	b[30] = 'X';
+	assert_true(hash_ends(s, a, 45) != hash_ends(s, b, 45));
+	assert_true(hash_ends(s, "GET /a/x", 8) != hash_ends(s, "GET /b/x", 8));
+	assert_true(
+	    hash_ends(s, "GET /a/x", 8) != hash_ends(s, "GET /a/xy", 9));
+	/* FNV-1a, unseeded, for stored values: the published vectors */
+	assert_true(
+	    hash_fnv1a(HASH_FNV_BASIS, "a", 1) == 0xaf63dc4c8601ec8cULL);
+	assert_true(
+	    hash_fnv1a(HASH_FNV_BASIS, "foobar", 6) == 0x85944171f73967e8ULL);
+	/* the follower's file fingerprint of earlier versions, unchanged */
+	assert_true(
+	    hash_mix64(hash_fnv1a(HASH_FNV_BASIS ^ 0x5a6b1d0f3e2c4b7aULL, "abc",
+	        3)) == 0x38297f372350b598ULL);
+}
+
+static void
+hex_both_ways(void **state)
+{
+	const unsigned char bin[] = {0x00, 0x01, 0x7f, 0x80, 0xab, 0xff};
+	unsigned char back[sizeof(bin)];
+	char txt[2 * sizeof(bin) + 1];
+
+	(void)state;
+	memset(txt, 'x', sizeof(txt));
+	hex_encode(txt, bin, sizeof(bin));
+	assert_string_equal(txt, "00017f80abff");
+	hex_encode(txt, bin, 0);
+	assert_string_equal(txt, "");
+	assert_int_equal(hex_decode(back, "00017F80abFF", sizeof(back)), 0);
+	assert_memory_equal(back, bin, sizeof(bin));
+	assert_int_equal(hex_decode(back, "0g", 1), -1);
+	assert_int_equal(hex_decode(back, "0 ", 1), -1);
+	assert_int_equal(hex_decode(back, "-1", 1), -1);
+}
+
+static void
+sizes_for_a_human(void **state)
+{
+	static const struct {
+		double b;
+		const char *want;
+	} t[] = {
+	    {0, "0 B"},
+	    {1, "1 B"},
+	    {1023, "1023 B"},
+	    {1024, "1.0 KiB"},
+	    {1536, "1.5 KiB"},
+	    {10 * 1024 + 512, "10.5 KiB"},
+	    {3 * 1048576.0, "3.0 MiB"},
+	    {1048576.0 - 40, "1.0 MiB"}, /* not "1024.0 KiB" */
+	    {5.5 * 1073741824.0, "5.5 GiB"},
+	    {2 * 1099511627776.0, "2.0 TiB"},
+	    {1152921504606846976.0 * 3, "3.0 EiB"},
+	    {1152921504606846976.0 * 4096, "4096.0 EiB"},
+	    {-2048, "-2.0 KiB"},
+	};
+	char buf[SIZE_TEXT_MAX];
+
+	(void)state;
+	for (size_t i = 0; i < countof(t); i++) {
+		size_format(buf, sizeof(buf), t[i].b);
+		assert_string_equal(buf, t[i].want);
+	}
 }
 
 static void
@@ -478,7 +650,7 @@ log_readers_agree_on_stamps(void **state)
 
 	(void)state;
 	use_tz("EST5EDT,M3.2.0,M11.1.0");
-	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+	for (size_t i = 0; i < countof(lines); i++) {
 		const char *l = lines[i];
 		struct mail_line ml;
 		struct disk_kline kl;
@@ -616,6 +788,11 @@ main(void)
 	    cmocka_unit_test(zoneless_stamps_are_local_time),
 	    cmocka_unit_test(log_readers_agree_on_stamps),
 	    cmocka_unit_test(hash_map),
+	    cmocka_unit_test(element_count),
+	    cmocka_unit_test(grow_array),
+	    cmocka_unit_test(hashes),
+	    cmocka_unit_test(hex_both_ways),
+	    cmocka_unit_test(sizes_for_a_human),
 	    cmocka_unit_test(report_worst_and_outputs),
 	    cmocka_unit_test(state_dir_checks),
 	};

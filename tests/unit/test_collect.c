@@ -22,6 +22,7 @@
 #include <cmocka.h>
 
 #include "base/err.h"
+#include "base/mem.h"
 #include "base/strbuf.h"
 #include "collect/cpu.h"
 #include "collect/diskstats.h"
@@ -471,7 +472,7 @@ proc_stat_parse_edges(void **state)
 	};
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < countof(bad); i++) {
 		memset(&p, 0, sizeof(p));
 		err.msg[0] = '\0';
 		assert_int_equal(

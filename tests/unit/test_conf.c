@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "base/mem.h"
 #include "conf/conf.h"
 
 static void
@@ -150,8 +151,7 @@ bad_file_reports_every_error(void **state)
 	};
 
 	(void)state;
-	expect_file_errors(
-	    FIXTURES "/conf/bad.conf", want, sizeof(want) / sizeof(want[0]), 0);
+	expect_file_errors(FIXTURES "/conf/bad.conf", want, countof(want), 0);
 }
 
 static void
@@ -203,7 +203,7 @@ include_reads_every_kind_of_file(void **state)
 	for (size_t j = 0; j < errs.n; j++)
 		fprintf(stderr, "got: %s\n", errs.msg[j]);
 	assert_int_equal(errs.n, 0);
-	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+	for (size_t i = 0; i < countof(want); i++) {
 		conf_threshold(&c, "process-count", want[i].subject, &t);
 		if (t.warn != want[i].warn)
 			fail_msg("subject %s: warning %g, want %g",
@@ -251,8 +251,8 @@ include_keeps_line_numbers(void **state)
 	};
 
 	(void)state;
-	expect_file_errors(FIXTURES "/conf/inc/lines.conf", want,
-	    sizeof(want) / sizeof(want[0]), 1);
+	expect_file_errors(
+	    FIXTURES "/conf/inc/lines.conf", want, countof(want), 1);
 }
 
 /* A quote left open swallows neither its block's '}' nor later lines. */
@@ -343,8 +343,8 @@ values_are_checked_at_load(void **state)
 	};
 
 	(void)state;
-	expect_file_errors(FIXTURES "/conf/values.conf", want,
-	    sizeof(want) / sizeof(want[0]), 1);
+	expect_file_errors(
+	    FIXTURES "/conf/values.conf", want, countof(want), 1);
 }
 
 /* What the commands take passes. */
@@ -399,7 +399,7 @@ garbage_never_crashes(void **state)
 	};
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++) {
+	for (size_t i = 0; i < countof(inputs); i++) {
 		struct conf c;
 		struct conf_errs errs = {0};
 

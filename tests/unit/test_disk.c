@@ -17,6 +17,7 @@
 
 #include "base/err.h"
 #include "base/fileio.h"
+#include "base/mem.h"
 #include "base/strbuf.h"
 #include "base/finding.h"
 #include "disk/extsb.h"
@@ -226,13 +227,12 @@ fixture_log_every_line(void **state)
 
 	(void)state;
 	hit = calloc(disk_klog_npatterns(), sizeof(*hit));
+	assert_true(check_fixture("disk-errors", counts, countof(counts), hit,
+	                seen_cls) >= 60);
+	check_counts(counts, want, countof(counts));
 	assert_true(
-	    check_fixture("disk-errors", counts,
-	        sizeof(counts) / sizeof(counts[0]), hit, seen_cls) >= 60);
-	check_counts(counts, want, sizeof(counts) / sizeof(counts[0]));
-	assert_true(check_fixture("old-disks", old,
-	                sizeof(old) / sizeof(old[0]), hit, seen_cls) >= 30);
-	check_counts(old, want_old, sizeof(old) / sizeof(old[0]));
+	    check_fixture("old-disks", old, countof(old), hit, seen_cls) >= 30);
+	check_counts(old, want_old, countof(old));
 	for (i = 0; i < disk_klog_npatterns(); i++)
 		if (hit[i] == 0)
 			fail_msg("pattern %s has no line in the fixtures",
@@ -261,7 +261,7 @@ real_kernel_lines(void **state)
 	struct strbuf sb;
 
 	(void)state;
-	for (size_t f = 0; f < sizeof(quiet) / sizeof(quiet[0]); f++) {
+	for (size_t f = 0; f < countof(quiet); f++) {
 		const char *cur, *end;
 
 		slurp(quiet[f], &sb);

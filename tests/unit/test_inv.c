@@ -17,6 +17,7 @@
 
 #include "base/err.h"
 #include "base/fileio.h"
+#include "base/mem.h"
 #include "base/strbuf.h"
 #include "base/finding.h"
 #include "inv/inventory.h"
@@ -153,7 +154,7 @@ corrupt_state(void **state)
 	assert_non_null(mkdtemp(dir));
 	assert_int_equal(inv_state_load(dir, inv, &err), 1); /* none yet */
 	snprintf(path, sizeof(path), "%s/inventory.json", dir);
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < countof(bad); i++) {
 		assert_int_equal(
 		    file_write_atomic(path, bad[i], strlen(bad[i]), 0600, &err),
 		    0);

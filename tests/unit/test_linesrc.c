@@ -21,6 +21,7 @@
 
 #include <cmocka.h>
 
+#include "base/mem.h"
 #include "base/err.h"
 #include "base/fileio.h"
 #include "base/linesrc.h"
@@ -93,7 +94,7 @@ plain_and_gzip_give_the_same_lines(void **state)
 
 	(void)state;
 	expected(&want);
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+	for (size_t i = 0; i < countof(files); i++) {
 		snprintf(path, sizeof(path), FIX "%s", files[i]);
 		read_path(path, NULL, &g);
 		assert_int_equal(g.rc, 0);
@@ -134,7 +135,7 @@ truncated_and_corrupt_gzip_are_errors(void **state)
 	char path[512], after[64];
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+	for (size_t i = 0; i < countof(files); i++) {
 		snprintf(path, sizeof(path), FIX "%s", files[i]);
 		assert_int_equal(linesrc_open(&ls, path, NULL, &err), 0);
 		drain(&ls, &g);

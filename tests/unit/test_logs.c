@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "base/cur.h"
+#include "base/mem.h"
 #include "base/topk.h"
 #include "logs/follow_int.h"
 #include "logs/logs.h"
@@ -102,7 +103,7 @@ bad_access_lines(void **state)
 	struct logs_access a;
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	for (size_t i = 0; i < countof(bad); i++)
 		assert_int_equal(
 		    logs_parse_clf(bad[i], strlen(bad[i]), &a), -1);
 }
@@ -312,7 +313,7 @@ detects_each_line(void **state)
 
 	(void)state;
 	logs_parser_init(&p, LOGS_FMT_AUTO);
-	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+	for (size_t i = 0; i < countof(t); i++) {
 		assert_int_equal(
 		    logs_parse_line(&p, t[i].line, strlen(t[i].line), &rec),
 		    LOGS_OK);
@@ -519,7 +520,7 @@ fail2ban_hosts_and_times(void **state)
 	unsigned checked_host = 0, checked_time = 0, in_message = 0;
 
 	(void)state;
-	for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+	for (size_t f = 0; f < countof(files); f++) {
 		char path[512];
 		struct lines ls, tsv;
 		struct logs_rec recs[256];
@@ -725,7 +726,7 @@ primer_iis_lines(void **state)
 	static const char *const query[] = {"/c+dir+c:\\", "/c+dir"};
 
 	(void)state;
-	for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+	for (size_t f = 0; f < countof(files); f++) {
 		char fn[4096];
 		struct lines ls;
 		struct logs_parser p;
@@ -935,7 +936,7 @@ follow_bm_lines(void **state)
 	assert_int_equal(bf.skipping, 1);
 	assert_int_equal(bf.id.tlen, 0);
 	assert_true(bf.id.thash == follow_hash("", 0));
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	for (size_t i = 0; i < countof(bad); i++)
 		assert_int_equal(
 		    follow_bm_file_parse(bad[i], bad[i] + strlen(bad[i]), &bf),
 		    -1);

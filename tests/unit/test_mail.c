@@ -17,6 +17,7 @@
 #include "base/cur.h"
 #include "base/err.h"
 #include "base/fileio.h"
+#include "base/mem.h"
 #include "base/strbuf.h"
 #include "mail/mail.h"
 #include "mail/mail_procs.h"
@@ -99,7 +100,7 @@ is_component(const char *c)
 	    "relay", "tls_features", "script", "postmap", "sendmail",
 	    "postdrop"};
 
-	for (size_t i = 0; i < sizeof(pseudo) / sizeof(pseudo[0]); i++)
+	for (size_t i = 0; i < countof(pseudo); i++)
 		if (strcmp(c, pseudo[i]) == 0)
 			return 0;
 	return 1;
@@ -726,19 +727,19 @@ counts_mta_processes(void **state)
 	    {"qmail-smtpd", ""},
 	    {"bash", "/bin/bash"},
 	};
-	struct proc p[sizeof(ps) / sizeof(ps[0])];
+	struct proc p[countof(ps)];
 	struct proc_table t;
 	struct mail_procs mp;
 
 	(void)state;
 	memset(p, 0, sizeof(p));
-	for (size_t i = 0; i < sizeof(ps) / sizeof(ps[0]); i++) {
+	for (size_t i = 0; i < countof(ps); i++) {
 		snprintf(p[i].comm, sizeof(p[i].comm), "%s", ps[i].comm);
 		snprintf(p[i].exe, sizeof(p[i].exe), "%s", ps[i].exe);
 	}
 	memset(&t, 0, sizeof(t));
 	t.p = p;
-	t.n = sizeof(ps) / sizeof(ps[0]);
+	t.n = countof(ps);
 	mail_procs_count(&t, &mp);
 	assert_int_equal(mp.postfix, 4);
 	assert_int_equal(mp.sendmail, 2);

@@ -21,6 +21,7 @@
 
 #include "base/bounded.h"
 #include "base/err.h"
+#include "base/mem.h"
 #include "net/addr.h"
 #include "net/allow.h"
 #include "net/ban.h"
@@ -211,7 +212,7 @@ allow_list_refuses_multicast_and_broadcast(void **state)
 
 	(void)state;
 	assert_int_equal(net_allow_build(&a, &o, &err), 0);
-	for (size_t i = 0; i < sizeof(never) / sizeof(never[0]); i++) {
+	for (size_t i = 0; i < countof(never); i++) {
 		q = P(never[i]);
 		e = net_allow_match(&a, &q);
 		if (e == NULL)

@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "base/mem.h"
 #include "base/err.h"
 #include "base/fileio.h"
 #include "base/strbuf.h"
@@ -170,7 +171,7 @@ usr_spellings(void **state)
 	char alt[64], usr[64];
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+	for (size_t i = 0; i < countof(pairs); i++) {
 		assert_int_equal(
 		    pkg_usr_alias(pairs[i][0], alt, sizeof(alt)), 1);
 		assert_string_equal(alt, pairs[i][1]);

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "base/err.h"
+#include "base/mem.h"
 #include "collect/procfd.h"
 
 static void
@@ -63,7 +64,7 @@ fixture_tree(void **state)
 	 * (vanished); 300: a worker holding 4242 too, and 777 without exe. */
 	static const char *const dirs[] = {"/proc", "/proc/100", "/proc/100/fd",
 	    "/proc/200", "/proc/300", "/proc/300/fd", "/proc/self-not-a-pid"};
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+	for (size_t i = 0; i < countof(dirs); i++) {
 		snprintf(path, sizeof(path), "%s%s", root, dirs[i]);
 		assert_int_equal(mkdir(path, 0755), 0);
 	}
@@ -78,7 +79,7 @@ fixture_tree(void **state)
 	    {"/proc/300/fd/3", "socket:[4242]"},
 	    {"/proc/300/fd/7", "socket:[777]"},
 	};
-	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
+	for (size_t i = 0; i < countof(links); i++) {
 		snprintf(link, sizeof(link), "%s%s", root, links[i].at);
 		assert_int_equal(symlink(links[i].to, link), 0);
 	}

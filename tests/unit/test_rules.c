@@ -203,6 +203,9 @@ memory_below(void **state)
 	report_init(&r);
 	assert_int_equal(run_rules(c, &s, &r), SEV_CRITICAL);
 	assert_non_null(find(&r, "memory", "memory"));
+	/* sizes for a human, in IEC units (the evidence keeps kB) */
+	assert_non_null(strstr(
+	    find(&r, "memory", "memory")->message, "(488.3 MiB of 976.6 MiB)"));
 	report_release(&r);
 	conf_release(c);
 	c = conf_of("check memory { warning 3% critical 1% }");
@@ -224,10 +227,14 @@ filesystems_and_ignore(void **state)
 	(void)state;
 	healthy(&s, m, p);
 	m[1].u.used_pct = 91;
+	m[1].u.avail_kb = 2 * 1048576;
+	m[1].u.size_kb = 20 * 1048576 + 512;
 	m[2].u.inodes_pct = 96;
 	report_init(&r);
 	assert_int_equal(run_rules(c, &s, &r), SEV_CRITICAL);
 	assert_int_equal(find(&r, "fs-blocks", "/var")->sev, SEV_WARNING);
+	assert_non_null(strstr(find(&r, "fs-blocks", "/var")->message,
+	    "(2.0 GiB free of 20.0 GiB)"));
 	assert_int_equal(find(&r, "fs-inodes", "/tmp")->sev, SEV_CRITICAL);
 	assert_null(find(&r, "fs-blocks", "/"));
 	report_release(&r);

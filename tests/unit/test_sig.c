@@ -21,6 +21,7 @@
 #include "attack/attack.h"
 #include "attack/sig.h"
 #include "base/fileio.h"
+#include "base/mem.h"
 #include "base/strbuf.h"
 
 static const char rules_a[] =
@@ -213,7 +214,7 @@ memo_same(void **state)
 	load(&rs, rules_a);
 	assert_int_equal(attack_engine_init(&e, &rs, NULL, &err), 0);
 	for (int round = 0; round < 3; round++)
-		for (size_t i = 0; i < sizeof(req) / sizeof(req[0]); i++) {
+		for (size_t i = 0; i < countof(req); i++) {
 			struct attack_req rq = {0};
 			struct attack_result a, b;
 

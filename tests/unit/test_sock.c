@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "base/err.h"
+#include "base/mem.h"
 #include "collect/sock.h"
 #include "collect/sock_bpf.h"
 
@@ -442,7 +443,7 @@ endpoint_text(void **state)
 	char buf[96];
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+	for (size_t i = 0; i < countof(t); i++) {
 		sock_endpoint_format(
 		    t[i].family, t[i].addr, t[i].port, buf, sizeof(buf));
 		assert_string_equal(buf, t[i].want);
