@@ -263,8 +263,8 @@ void fim_changes_release(struct fim_changes *c);
  * removal) as FIM_C_PACKAGE, with the package in pkg.  root: where dpkg's
  * records are (NULL for /).
  */
-void fim_explain(struct fim_changes *ch, const struct fim_baseline *old,
-    const char *root);
+void fim_explain(
+    struct fim_changes *ch, const struct fim_baseline *old, const char *root);
 /* "mode,uid,hash" for attrs. */
 void fim_attrs_names(unsigned attrs, char *dst, size_t dstsz);
 /* One attribute's value of e as text (raw; escape for output). */
