@@ -34,8 +34,6 @@
 
 #define BASELINE_MAX ((size_t)2 << 30) /* 2 GiB of baseline text */
 #define SIG_MAX 4096
-#define MAX_PATHS 256
-#define MAX_WEB 64
 
 enum {
 	OPT_BASELINE = OPT_FIRST_PRIVATE,
@@ -47,40 +45,19 @@ enum {
 	OPT_HASH,
 };
 
-static const char *const default_paths[] = {"/bin", "/sbin", "/usr/bin",
-    "/usr/sbin", "/usr/lib", "/usr/local/bin", "/usr/local/sbin", "/etc"};
-/* Files the system rewrites by itself, outside dpkg's records. */
-static const char *const default_excludes[] = {"/etc/ld.so.cache",
-    "/etc/adjtime", "/etc/mtab", "*/__pycache__",
-    "/usr/lib/locale/locale-archive"};
-
 struct fim_cmd {
 	struct cli *cli;
-	const struct conf_node *blk; /* check fim { } */
 	const char *sub;
-	const char *baseline_dir;
-	const char *key;
-	const char *pubkey;
-	int workers;
-	int force, atime;
-	const char *hash;
-	char dir[PATH_MAX];
-	char keyp[PATH_MAX];
-	char pubp[PATH_MAX];
-	char ownpub[PATH_MAX]; /* the configured or default public key */
-	const char *paths[MAX_PATHS];
+	struct fim_overrides ov; /* what the command line names */
+	struct fim_opts o;       /* and what is used (setup) */
+	int force;
+	const char *paths[FIM_PATHS_MAX];
 	size_t npaths;
-	const char *excl[MAX_PATHS];
-	size_t nexcl;
-	const char *web[MAX_WEB];
-	char *webown[MAX_WEB]; /* document roots read from Apache's files */
-	size_t nweb;
 	/* progress */
 	int tty;
 	double t0;
 	uint64_t expect_bytes;
 	const struct fim_baseline *prev; /* the baseline checked, or NULL */
-	char pin[96]; /* the trusted key's recorded fingerprint, or "" */
 };
 
 static void
@@ -131,103 +108,6 @@ usage(FILE *fp)
 
 /* Configuration and defaults. */
 
-static size_t
-conf_list(const struct conf_node *blk, const char *key, const char **out,
-    size_t max, size_t n)
-{
-	for (size_t i = 0; blk && i < blk->nchild; i++) {
-		const struct conf_node *c = &blk->child[i];
-
-		if (strcmp(c->key, key) != 0)
-			continue;
-		for (size_t k = 0; k < c->nvals && n < max; k++)
-			out[n++] = c->vals[k].str;
-	}
-	return n;
-}
-
-/*
- * The web roots: the configured ones, else the document roots of the
- * Apache configuration (main server and virtual hosts, read as httpd
- * reads it, under --root), else /var/www when it exists.
- */
-static void
-default_webroots(struct fim_cmd *fc)
-{
-	struct apache_docroot *dr;
-	struct apache_opts ao;
-	struct apache_conf ac;
-	char path[PATH_MAX];
-	struct stat st;
-	size_t nd;
-
-	fc->nweb = conf_list(fc->blk, "webroots", fc->web, MAX_WEB, 0);
-	if (fc->nweb > 0)
-		return;
-	if (apache_conf_find(fc->cli->root, path, sizeof(path)) == 0 &&
-	    (dr = calloc(MAX_WEB, sizeof(*dr))) != NULL) {
-		memset(&ao, 0, sizeof(ao));
-		ao.root = fc->cli->root;
-		/* Problems in the file are the audit's to report; what
-		 * could be read still names the roots. */
-		apache_conf_load(&ac, path, &ao);
-		nd = apache_docroots(&ac, dr, MAX_WEB);
-		for (size_t i = 0; i < nd && i < MAX_WEB; i++) {
-			fc->webown[i] = strdup(dr[i].path);
-			if (fc->webown[i])
-				fc->web[fc->nweb++] = fc->webown[i];
-		}
-		apache_conf_release(&ac);
-		free(dr);
-	}
-	if (fc->nweb == 0 && stat("/var/www", &st) == 0 && S_ISDIR(st.st_mode))
-		fc->web[fc->nweb++] = "/var/www";
-}
-
-/*
- * STATE/fim, where the keys and baseline are kept by default, must be a
- * directory of root's (statedir.h); the recorded fingerprint of the
- * trusted key into fc->pin.  0, or the exit status after saying why.
- */
-static int
-state_checks(struct fim_cmd *fc)
-{
-	struct err err = {0};
-	int fd = statedir_dir(fc->cli->state_dir, "fim", 0, &err);
-
-	if (fd == -1 && err.code != ENOENT) {
-		log_warnx("fim: %s", err.msg);
-		return err.code == EPERM || err.code == ELOOP ||
-		        err.code == ENOTDIR
-		    ? EXIT_NOPERM
-		    : EXIT_NOINPUT;
-	}
-	if (fd != -1)
-		close(fd);
-	fc->pin[0] = '\0';
-	if (fim_pin_read(fc->cli->state_dir, fc->pin, sizeof(fc->pin), &err) ==
-	    -1) {
-		log_warnx("fim: %s", err.msg);
-		return EXIT_CRITICAL;
-	}
-	return 0;
-}
-
-/*
- * Whether the key in use is the trusted one's place: the configured (or
- * default) public key, not another named with --pubkey.
- */
-static int
-own_key(const struct fim_cmd *fc)
-{
-	struct stat a, b;
-
-	if (fc->pubkey == NULL)
-		return 1;
-	return stat(fc->pubkey, &a) == 0 && stat(fc->ownpub, &b) == 0 &&
-	    a.st_dev == b.st_dev && a.st_ino == b.st_ino;
-}
-
 /*
  * Records fp, the fingerprint of the key in use, as the trusted key's:
  * the first one, or a new one in the trusted key's place.  Another key
@@ -237,74 +117,37 @@ static int
 pin_key(struct fim_cmd *fc, const char *fp)
 {
 	struct err err = {0};
+	char *pin = fc->o.pin;
 
-	if (strcmp(fc->pin, fp) == 0 || (fc->pin[0] && !own_key(fc)))
+	if (strcmp(pin, fp) == 0 || (pin[0] && !fim_opts_own_key(&fc->o)))
 		return 0;
 	if (fim_pin_write(fc->cli->state_dir, fp, &err) == -1) {
 		log_warnx("fim: cannot record the trusted key: %s", err.msg);
 		return -1;
 	}
-	if (fc->pin[0])
-		log_warnx("fim: the trusted public key is now %s (was %s)", fp,
-		    fc->pin);
-	snprintf(fc->pin, sizeof(fc->pin), "%s", fp);
+	if (pin[0])
+		log_warnx(
+		    "fim: the trusted public key is now %s (was %s)", fp, pin);
+	snprintf(pin, sizeof(fc->o.pin), "%s", fp);
 	return 0;
-}
-
-/* v, or def in the state directory, into dst; -1 (told) if too long. */
-static int
-fim_path(
-    char *dst, size_t n, const char *v, const char *state_dir, const char *def)
-{
-	if (path_join(dst, n, v ? NULL : state_dir, v ? v : def) == 0)
-		return 0;
-	log_warnx("fim: path too long: '%s'", v ? v : state_dir);
-	return -1;
 }
 
 static int
 setup(struct fim_cmd *fc)
 {
 	struct cli *cli = fc->cli;
-	const char *v;
+	struct err err = {0};
 	int rc;
 
-	if (cli_conf(cli) == -1)
+	if (cli_conf(cli) == -1 || cli_state_dir(cli) == -1)
 		return EXIT_CONFIG;
-	fc->blk = conf_check(&cli->conf, "fim", NULL);
-	if (cli_state_dir(cli) == -1)
-		return EXIT_CONFIG;
-	v = fc->baseline_dir ? fc->baseline_dir
-	                     : conf_str(fc->blk, "baseline", NULL);
-	if (fim_path(fc->dir, sizeof(fc->dir), v, cli->state_dir, "fim") == -1)
-		return EXIT_CONFIG;
-	if ((rc = state_checks(fc)) != 0)
+	rc =
+	    fim_opts_resolve(&fc->o, &cli->conf, cli->state_dir, &fc->ov, &err);
+	if (rc) {
+		log_warnx("fim: %s", err.msg);
 		return rc;
-	v = fc->key ? fc->key : conf_str(fc->blk, "key", NULL);
-	if (fim_path(fc->keyp, sizeof(fc->keyp), v, cli->state_dir,
-	        "fim/fim.key") == -1)
-		return EXIT_CONFIG;
-	v = conf_str(fc->blk, "public-key", NULL);
-	if (fim_path(fc->ownpub, sizeof(fc->ownpub), v, cli->state_dir,
-	        "fim/fim.pub") == -1)
-		return EXIT_CONFIG;
-	snprintf(fc->pubp, sizeof(fc->pubp), "%s",
-	    fc->pubkey ? fc->pubkey : fc->ownpub);
-	if (fc->workers < 0)
-		fc->workers = (int)conf_num(fc->blk, "workers", 0);
-	if (fc->workers < 0 || fc->workers > 256) {
-		log_warnx("fim: workers must be between 0 and 256");
-		return EXIT_CONFIG;
 	}
-	if (fc->hash == NULL)
-		fc->hash = conf_str(fc->blk, "hash", "sha256");
-	default_webroots(fc);
-	for (size_t i = 0; i < sizeof(default_excludes) / sizeof(char *); i++)
-		fc->excl[fc->nexcl++] = default_excludes[i];
-	fc->nexcl =
-	    conf_list(fc->blk, "exclude", fc->excl, MAX_PATHS, fc->nexcl);
-	if (!fc->atime && conf_flag(fc->blk, "compare-atime"))
-		fc->atime = 1;
+	fim_opts_webroots(&fc->o, cli->root);
 	return 0;
 }
 
@@ -313,25 +156,18 @@ static void
 set_paths(struct fim_cmd *fc, int argc, char **argv)
 {
 	fc->npaths = 0;
-	for (int i = 0; i < argc && fc->npaths < MAX_PATHS; i++)
+	for (int i = 0; i < argc && fc->npaths < FIM_PATHS_MAX; i++)
 		fc->paths[fc->npaths++] = argv[i];
-	if (fc->npaths)
-		return;
-	fc->npaths = conf_list(fc->blk, "paths", fc->paths, MAX_PATHS, 0);
-	if (fc->npaths)
-		return;
-	for (size_t i = 0; i < sizeof(default_paths) / sizeof(char *); i++)
-		fc->paths[fc->npaths++] = default_paths[i];
-	for (size_t i = 0; i < fc->nweb && fc->npaths < MAX_PATHS; i++)
-		fc->paths[fc->npaths++] = fc->web[i];
+	if (fc->npaths == 0)
+		fc->npaths = fim_opts_paths(&fc->o, fc->paths, FIM_PATHS_MAX);
 }
 
 /* CPU and I/O niceness for the scan (the process's threads inherit it). */
 static void
 be_nice(struct fim_cmd *fc)
 {
-	double n = conf_num(fc->blk, "nice", 10);
-	const char *io = conf_str(fc->blk, "ionice", "7");
+	double n = conf_num(fc->o.blk, "nice", 10);
+	const char *io = conf_str(fc->o.blk, "ionice", "7");
 	uint64_t lvl;
 
 	if (n != 0 && setpriority(PRIO_PROCESS, 0, (int)n) == -1)
@@ -398,9 +234,9 @@ scan(struct fim_cmd *fc, const char *const *roots, size_t nroots,
 	o.nroots = nroots;
 	o.excludes = excl;
 	o.nexcludes = nexcl;
-	o.workers = (unsigned)fc->workers;
+	o.workers = (unsigned)fc->o.workers;
 	o.hash = h;
-	o.cross_mounts = conf_flag(fc->blk, "cross-mounts");
+	o.cross_mounts = conf_flag(fc->o.blk, "cross-mounts");
 	o.prev = fc->prev;
 	fc->tty = isatty(STDERR_FILENO) && fc->cli->mode != OUT_JSON;
 	if (fc->tty) {
@@ -425,26 +261,13 @@ dir_file(char *dst, size_t n, const char *dir, const char *name)
 	(void)path_join(dst, n, dir, name);
 }
 
-/* Where the baseline is read from, and the key it must be signed with. */
-static void
-load_opts(struct fim_cmd *fc, struct fim_load_opts *lo)
-{
-	memset(lo, 0, sizeof(*lo));
-	lo->dir = fc->dir;
-	lo->pubkey = fc->pubp;
-	lo->pubkey_named =
-	    fc->pubkey || conf_str(fc->blk, "public-key", NULL) != NULL;
-	lo->pinned = fc->pin;
-	lo->accept_new_key = fc->pubkey != NULL;
-}
-
 /* The public key to trust for the baseline in dir. */
 static const char *
 trusted_key(struct fim_cmd *fc, char *buf, size_t n)
 {
 	struct fim_load_opts lo;
 
-	load_opts(fc, &lo);
+	fim_opts_load(&fc->o, &lo);
 	return fim_load_key(&lo, buf, n);
 }
 
@@ -455,12 +278,12 @@ trust_named_key(struct fim_cmd *fc)
 	struct err err = {0};
 	char fp[96];
 
-	if (fim_key_fingerprint(fc->pubkey, fp, sizeof(fp), &err) == 0)
+	if (fim_key_fingerprint(fc->o.named_pub, fp, sizeof(fp), &err) == 0)
 		(void)pin_key(fc, fp);
 }
 
 /*
- * Reads, verifies and parses the baseline in fc->dir.  Returns 0, or the
+ * Reads, verifies and parses the baseline in fc->o.dir.  Returns 0, or the
  * exit status after saying why: EXIT_UNKNOWN when there is none,
  * EXIT_CRITICAL when it is refused.
  */
@@ -471,12 +294,12 @@ load_baseline(struct fim_cmd *fc, struct fim_baseline *b, struct strbuf *raw)
 	struct err err = {0};
 	enum fim_load_rc rc;
 
-	load_opts(fc, &lo);
+	fim_opts_load(&fc->o, &lo);
 	rc = fim_load_verified(&lo, b, raw, &err);
 	if (rc != FIM_LOAD_OK)
 		log_warnx("fim: %s%s",
 		    rc == FIM_LOAD_KEY_CHANGED ? "CRITICAL: " : "", err.msg);
-	else if (fc->pubkey && fc->pin[0])
+	else if (fc->o.named_pub && fc->o.pin[0])
 		trust_named_key(fc);
 	return fim_load_status(rc);
 }
@@ -505,50 +328,13 @@ preload(void *dp)
 static int
 write_baseline(struct fim_cmd *fc, const struct fim_baseline *b)
 {
-	struct strbuf text = STRBUF_INIT(BASELINE_MAX);
-	struct strbuf sig = STRBUF_INIT(SIG_MAX);
-	struct strbuf pub = STRBUF_INIT(64 * 1024);
 	struct err err = {0};
-	char p[PATH_MAX + 32];
-	int rc = -1;
 
-	if (fim_baseline_write(b, &text, &err) == -1 ||
-	    fim_sign(fc->keyp, text.p, text.len, &sig, &err) == -1 ||
-	    file_read_nofollow(fc->pubp, 64 * 1024, &pub, NULL, &err) == -1) {
-		log_warnx("fim: %s%s", err.msg,
-		    err.code == ENOENT ? " (run 'sakimori fim keygen', or give "
-		                         "--key)"
-		                       : "");
-		goto out;
+	if (fim_save(b, fc->o.dir, fc->o.key, fc->o.pub, &err) == -1) {
+		log_warnx("fim: %s", err.msg);
+		return -1;
 	}
-	if (fim_verify(fc->pubp, text.p, text.len, sig.p, sig.len, &err) ==
-	    -1) {
-		log_warnx("fim: the private key '%s' does not match the public "
-		          "key '%s' (give --pubkey)",
-		    fc->keyp, fc->pubp);
-		goto out;
-	}
-	if (dir_make(fc->dir, 0700, &err) == -1)
-		goto fail;
-	dir_file(p, sizeof(p), fc->dir, "baseline");
-	if (file_write_atomic(p, text.p, text.len, 0600, &err) == -1)
-		goto fail;
-	dir_file(p, sizeof(p), fc->dir, "baseline.sig");
-	if (file_write_atomic(p, sig.p, sig.len, 0644, &err) == -1)
-		goto fail;
-	dir_file(p, sizeof(p), fc->dir, "fim.pub");
-	if (strcmp(p, fc->pubp) != 0 &&
-	    file_write_atomic(p, pub.p, pub.len, 0644, &err) == -1)
-		goto fail;
-	rc = 0;
-	goto out;
-fail:
-	log_warnx("fim: %s", err.msg);
-out:
-	strbuf_release(&text);
-	strbuf_release(&sig);
-	strbuf_release(&pub);
-	return rc;
+	return 0;
 }
 
 /* Output of changes. */
@@ -697,7 +483,7 @@ earlier_bytes(struct fim_cmd *fc)
 
 	if (!isatty(STDERR_FILENO) || fc->cli->mode == OUT_JSON)
 		return 0;
-	dir_file(p, sizeof(p), fc->dir, "baseline");
+	dir_file(p, sizeof(p), fc->o.dir, "baseline");
 	if (file_read_nofollow(p, 64 * 1024, &sb, NULL, NULL) == 0)
 		n = fim_baseline_peek_bytes(sb.p ? sb.p : "", sb.len);
 	strbuf_release(&sb);
@@ -716,16 +502,16 @@ do_keygen(struct fim_cmd *fc)
 	if (rc)
 		return rc;
 	if (!fc->force &&
-	    (access(fc->keyp, F_OK) == 0 || access(fc->pubp, F_OK) == 0)) {
+	    (access(fc->o.key, F_OK) == 0 || access(fc->o.pub, F_OK) == 0)) {
 		log_warnx("fim: a key exists already ('%s' or '%s'); --force "
 		          "replaces it",
-		    fc->keyp, fc->pubp);
+		    fc->o.key, fc->o.pub);
 		return EXIT_CANTCREAT;
 	}
 	for (int i = 0; i < 2; i++) {
 		char *slash;
 
-		snprintf(d, sizeof(d), "%s", i ? fc->pubp : fc->keyp);
+		snprintf(d, sizeof(d), "%s", i ? fc->o.pub : fc->o.key);
 		slash = strrchr(d, '/');
 		if (slash && slash != d) {
 			*slash = '\0';
@@ -735,8 +521,8 @@ do_keygen(struct fim_cmd *fc)
 			}
 		}
 	}
-	if (fim_keygen(fc->keyp, fc->pubp, &err) == -1 ||
-	    fim_key_fingerprint(fc->pubp, fp, sizeof(fp), &err) == -1) {
+	if (fim_keygen(fc->o.key, fc->o.pub, &err) == -1 ||
+	    fim_key_fingerprint(fc->o.pub, fp, sizeof(fp), &err) == -1) {
 		log_warnx("fim: %s", err.msg);
 		return EXIT_CANTCREAT;
 	}
@@ -746,13 +532,13 @@ do_keygen(struct fim_cmd *fc)
 		json_t *o = json_object();
 
 		jset(o, "type", jstr("key"));
-		jset(o, "private", jstr(fc->keyp));
-		jset(o, "public", jstr(fc->pubp));
+		jset(o, "private", jstr(fc->o.key));
+		jset(o, "public", jstr(fc->o.pub));
 		jset(o, "fingerprint", jstr(fp));
 		json_line(stdout, o);
 	} else {
 		printf("private key: %s\npublic key:  %s\nfingerprint: %s\n",
-		    fc->keyp, fc->pubp, fp);
+		    fc->o.key, fc->o.pub, fp);
 	}
 	return EXIT_OK;
 }
@@ -775,7 +561,7 @@ print_stats(struct fim_cmd *fc, const char *what, const struct fim_baseline *b,
 		jset(o, "unstable", json_integer((json_int_t)st->unstable));
 		jset(o, "rescans", json_integer((json_int_t)st->rescans));
 		jset(o, "seconds", json_real(st->secs));
-		jset(o, "baseline", jstr(fc->dir));
+		jset(o, "baseline", jstr(fc->o.dir));
 		jset(o, "entries", json_integer((json_int_t)b->n));
 		json_line(stdout, o);
 		return;
@@ -802,17 +588,18 @@ check_init_key(struct fim_cmd *fc, char *fp, size_t n)
 {
 	struct err err = {0};
 
-	if (fim_key_fingerprint(fc->pubp, fp, n, &err) == -1) {
+	if (fim_key_fingerprint(fc->o.pub, fp, n, &err) == -1) {
 		log_warnx("fim: %s (run 'sakimori fim keygen', or give "
 		          "--pubkey)",
 		    err.msg);
 		return EXIT_NOINPUT;
 	}
-	if (fc->pin[0] && strcmp(fp, fc->pin) != 0 && fc->pubkey == NULL) {
+	if (fc->o.pin[0] && strcmp(fp, fc->o.pin) != 0 &&
+	    fc->o.named_pub == NULL) {
 		log_warnx("fim: CRITICAL: the public key '%s' (%s) is not the "
 		          "trusted key %s; give --pubkey FILE to trust a new "
 		          "key",
-		    fc->pubp, fp, fc->pin);
+		    fc->o.pub, fp, fc->o.pin);
 		return EXIT_CRITICAL;
 	}
 	return 0;
@@ -831,15 +618,15 @@ do_init(struct fim_cmd *fc, int argc, char **argv)
 
 	if (rc)
 		return rc;
-	if (fim_hash_parse(fc->hash, &h) == -1) {
+	if (fim_hash_parse(fc->o.hash, &h) == -1) {
 		log_warnx(
-		    "fim: unknown hash '%s' (sha256 or sha512)", fc->hash);
+		    "fim: unknown hash '%s' (sha256 or sha512)", fc->o.hash);
 		return EXIT_CONFIG;
 	}
-	if (access(fc->keyp, R_OK) == -1) {
+	if (access(fc->o.key, R_OK) == -1) {
 		log_warnx("fim: cannot read the private key '%s': %s (run "
 		          "'sakimori fim keygen', or give --key)",
-		    fc->keyp, strerror(errno));
+		    fc->o.key, strerror(errno));
 		return EXIT_NOINPUT;
 	}
 	if ((rc = check_init_key(fc, fp, sizeof(fp))) != 0)
@@ -851,7 +638,8 @@ do_init(struct fim_cmd *fc, int argc, char **argv)
 	 * runs: otherwise a second or so alone after it */
 	dp = pkg_open(fc->cli->root);
 	loading = dp != NULL && pthread_create(&th, NULL, preload, dp) == 0;
-	rc = scan(fc, fc->paths, fc->npaths, fc->excl, fc->nexcl, h, &b, &st);
+	rc = scan(
+	    fc, fc->paths, fc->npaths, fc->o.excl, fc->o.nexcl, h, &b, &st);
 	if (loading)
 		pthread_join(th, NULL);
 	if (rc == -1) {
@@ -869,34 +657,6 @@ do_init(struct fim_cmd *fc, int argc, char **argv)
 	return EXIT_OK;
 }
 
-static int
-under_any(const char *p, const char *const *roots, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (fim_path_under(p, roots[i]))
-			return 1;
-	return 0;
-}
-
-/*
- * The part of the baseline under roots, as a shallow view (its strings
- * belong to b; release only view->e).
- */
-static int
-restrict_view(const struct fim_baseline *b, const char *const *roots, size_t n,
-    struct fim_baseline *view)
-{
-	*view = *b;
-	view->e = calloc(b->n ? b->n : 1, sizeof(*view->e));
-	if (view->e == NULL)
-		return -1;
-	view->n = 0;
-	for (size_t i = 0; i < b->n; i++)
-		if (under_any(b->e[i].path, roots, n))
-			view->e[view->n++] = b->e[i];
-	return 0;
-}
-
 /* Compares and prints; returns the worst severity of what is unexplained. */
 static int
 report(struct fim_cmd *fc, const struct fim_baseline *old,
@@ -910,9 +670,9 @@ report(struct fim_cmd *fc, const struct fim_baseline *old,
 	int worst = 0;
 
 	memset(&o, 0, sizeof(o));
-	o.compare = FIM_A_DEFAULT | (fc->atime ? FIM_A_ATIME : 0);
-	o.webroots = fc->web;
-	o.nwebroots = fc->nweb;
+	o.compare = FIM_A_DEFAULT | (fc->o.atime ? FIM_A_ATIME : 0);
+	o.webroots = fc->o.web;
+	o.nwebroots = fc->o.nweb;
 	if (fim_diff(old, cur, &o, &ch, &err) == -1) {
 		log_warnx("fim: %s", err.msg);
 		return EXIT_UNKNOWN;
@@ -962,10 +722,10 @@ compare_now(struct fim_cmd *fc, int argc, char **argv, struct fim_baseline *b,
 		return rc;
 	fc->expect_bytes = fim_baseline_bytes(b);
 	fc->npaths = 0;
-	for (int i = 0; i < argc && fc->npaths < MAX_PATHS; i++)
+	for (int i = 0; i < argc && fc->npaths < FIM_PATHS_MAX; i++)
 		fc->paths[fc->npaths++] = argv[i];
 	/* Without paths: the baseline's own roots, what it recorded. */
-	for (size_t i = 0; argc == 0 && i < b->nroots && i < MAX_PATHS; i++)
+	for (size_t i = 0; argc == 0 && i < b->nroots && i < FIM_PATHS_MAX; i++)
 		fc->paths[fc->npaths++] = b->roots[i];
 	fc->prev = b;
 	rc = scan(fc, fc->paths, fc->npaths, (const char *const *)b->excludes,
@@ -976,7 +736,7 @@ compare_now(struct fim_cmd *fc, int argc, char **argv, struct fim_baseline *b,
 	*failed = 0;
 	if (argc == 0)
 		return report(fc, b, cur, nch);
-	if (restrict_view(b, fc->paths, fc->npaths, &view) == -1) {
+	if (fim_baseline_view(b, fc->paths, fc->npaths, &view) == -1) {
 		log_warnx("fim: out of memory");
 		*failed = 1;
 		return EXIT_UNKNOWN;
@@ -1027,10 +787,10 @@ do_update(struct fim_cmd *fc, int argc, char **argv)
 	fim_baseline_init(&b);
 	fim_baseline_init(&cur);
 	fim_baseline_init(&nb);
-	if (access(fc->keyp, R_OK) == -1) {
+	if (access(fc->o.key, R_OK) == -1) {
 		log_warnx("fim: cannot read the private key '%s': %s (give "
 		          "--key)",
-		    fc->keyp, strerror(errno));
+		    fc->o.key, strerror(errno));
 		return EXIT_NOINPUT;
 	}
 	/* Show what is being accepted. */
@@ -1041,48 +801,9 @@ do_update(struct fim_cmd *fc, int argc, char **argv)
 		goto out;
 	}
 	/* The new baseline: the old entries outside the paths, the scan's
-	 * inside them; entries are moved, not copied. */
-	nb.hash = b.hash;
-	nb.created = cur.created;
-	snprintf(nb.host, sizeof(nb.host), "%s", cur.host);
-	nb.e = calloc(b.n + cur.n + 1, sizeof(*nb.e));
-	if (nb.e == NULL) {
-		rc = EXIT_SOFTWARE;
-		goto out;
-	}
-	for (size_t i = 0; i < b.n; i++)
-		if (!under_any(b.e[i].path, fc->paths, fc->npaths)) {
-			nb.e[nb.n++] = b.e[i];
-			memset(&b.e[i], 0, sizeof(b.e[i]));
-		}
-	for (size_t i = 0; i < cur.n; i++) {
-		nb.e[nb.n++] = cur.e[i];
-		memset(&cur.e[i], 0, sizeof(cur.e[i]));
-	}
-	nb.cap = nb.n;
-	/* Roots: the old ones and any new path outside them. */
-	nb.roots = b.roots;
-	nb.nroots = b.nroots;
-	b.roots = NULL;
-	b.nroots = 0;
-	nb.excludes = b.excludes;
-	nb.nexcludes = b.nexcludes;
-	b.excludes = NULL;
-	b.nexcludes = 0;
-	for (size_t i = 0; i < fc->npaths; i++) {
-		char **r;
-
-		if (under_any(
-		        fc->paths[i], (const char *const *)nb.roots, nb.nroots))
-			continue;
-		r = realloc(nb.roots, (nb.nroots + 1) * sizeof(*r));
-		if (r == NULL)
-			continue;
-		nb.roots = r;
-		if ((r[nb.nroots] = strdup(fc->paths[i])) != NULL)
-			nb.nroots++;
-	}
-	if (fim_baseline_sort(&nb, &err) == -1) {
+	 * inside them. */
+	if (fim_baseline_merge(&b, &cur, fc->paths, fc->npaths, &nb, &err) ==
+	    -1) {
 		log_warnx("fim: %s", err.msg);
 		rc = EXIT_SOFTWARE;
 		goto out;
@@ -1092,7 +813,7 @@ do_update(struct fim_cmd *fc, int argc, char **argv)
 		rc = EXIT_CANTCREAT;
 		goto out;
 	}
-	if (fim_key_fingerprint(fc->pubp, fp, sizeof(fp), &err) == 0)
+	if (fim_key_fingerprint(fc->o.pub, fp, sizeof(fp), &err) == 0)
 		(void)pin_key(fc, fp);
 	if (fc->cli->mode == OUT_TABLE)
 		printf("baseline updated: %zu changes accepted\n", nch);
@@ -1144,7 +865,7 @@ do_export(struct fim_cmd *fc, int argc, char **argv)
 	if (rc)
 		return rc; /* never export a baseline that does not verify */
 	for (size_t i = 0; i < 2; i++) {
-		dir_file(from, sizeof(from), fc->dir, files[i]);
+		dir_file(from, sizeof(from), fc->o.dir, files[i]);
 		dir_file(to, sizeof(to), argv[0], files[i]);
 		if (copy_file(from, to, 0644) == -1)
 			return EXIT_CANTCREAT;
@@ -1187,7 +908,7 @@ do_verify(struct fim_cmd *fc, int status)
 			json_t *o = json_object();
 
 			jset(o, "type", jstr("baseline"));
-			jset(o, "directory", jstr(fc->dir));
+			jset(o, "directory", jstr(fc->o.dir));
 			jset(o, "valid", json_false());
 			json_line(stdout, o);
 		}
@@ -1199,7 +920,7 @@ do_verify(struct fim_cmd *fc, int status)
 		json_t *o = json_object(), *r = json_array();
 
 		jset(o, "type", jstr("baseline"));
-		jset(o, "directory", jstr(fc->dir));
+		jset(o, "directory", jstr(fc->o.dir));
 		jset(o, "valid", json_true());
 		jset(o, "version", json_integer(b.version));
 		jset(o, "created", jstr(when));
@@ -1217,7 +938,7 @@ do_verify(struct fim_cmd *fc, int status)
 	} else {
 		struct strbuf s = STRBUF_INIT(1 << 16);
 
-		printf("baseline:  %s (format %d, %s)\n", fc->dir, b.version,
+		printf("baseline:  %s (format %d, %s)\n", fc->o.dir, b.version,
 		    fim_hash_name(b.hash));
 		printf("signature: good, key %s (%s)\n", key, fp);
 		if (status) {
@@ -1261,7 +982,7 @@ cmd_fim(struct cli *cli, int argc, char **argv)
 
 	memset(&fc, 0, sizeof(fc));
 	fc.cli = cli;
-	fc.workers = -1;
+	fc.ov.workers = -1;
 	while ((c = getopt_long(
 	            argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		if (cli_common_opt(cli, c, optarg))
@@ -1271,28 +992,28 @@ cmd_fim(struct cli *cli, int argc, char **argv)
 			usage(stdout);
 			return EXIT_OK;
 		case OPT_BASELINE:
-			fc.baseline_dir = optarg;
+			fc.ov.baseline_dir = optarg;
 			break;
 		case OPT_KEY:
-			fc.key = optarg;
+			fc.ov.key = optarg;
 			break;
 		case OPT_PUBKEY:
-			fc.pubkey = optarg;
+			fc.ov.pubkey = optarg;
 			break;
 		case OPT_WORKERS:
 			if (str_u64(optarg, &v) == -1 || v > 256)
 				return cli_usage_error(cli, "fim",
 				    "--workers wants a number from 0 to 256");
-			fc.workers = (int)v;
+			fc.ov.workers = (int)v;
 			break;
 		case OPT_HASH:
-			fc.hash = optarg;
+			fc.ov.hash = optarg;
 			break;
 		case OPT_FORCE:
 			fc.force = 1;
 			break;
 		case OPT_ATIME:
-			fc.atime = 1;
+			fc.ov.atime = 1;
 			break;
 		default:
 			usage(stderr);
@@ -1328,8 +1049,7 @@ cmd_fim(struct cli *cli, int argc, char **argv)
 		rc = do_verify(&fc, strcmp(fc.sub, "status") == 0);
 	else
 		rc = -1;
-	for (size_t i = 0; i < MAX_WEB; i++)
-		free(fc.webown[i]);
+	fim_opts_release(&fc.o);
 	if (rc != -1)
 		return rc;
 	return cli_usage_error(

@@ -10,6 +10,7 @@
 #ifndef FIM_FIM_H
 #define FIM_FIM_H
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -198,6 +199,104 @@ const char *fim_load_key(const struct fim_load_opts *o, char *buf, size_t n);
 int fim_pin_read(const char *state_dir, char *fp, size_t n, struct err *err);
 int fim_pin_write(const char *state_dir, const char *fp, struct err *err);
 
+/*
+ * Where fim keeps its files and how it scans (policy.c): the "check fim"
+ * block of the configuration and the state directory, with what the
+ * command line names instead (fim_overrides).
+ */
+#define FIM_PATHS_MAX 256 /* paths, excludes */
+#define FIM_WEB_MAX 64    /* web roots */
+
+struct conf;
+struct conf_node;
+
+/* What the command line names instead of the configuration (NULL, -1 or
+ * 0: not named). */
+struct fim_overrides {
+	const char *baseline_dir; /* --baseline */
+	const char *key;          /* --key */
+	const char *pubkey;       /* --pubkey */
+	const char *hash;         /* --hash */
+	int workers;              /* --workers, -1 when not given */
+	int atime;                /* --atime */
+};
+
+struct fim_opts {
+	const struct conf_node *blk; /* check fim { }, or NULL */
+	const char *state_dir;
+	char dir[PATH_MAX];    /* the baseline directory */
+	char key[PATH_MAX];    /* the private key */
+	char pub[PATH_MAX];    /* the public key in use */
+	char ownpub[PATH_MAX]; /* the configured (or default) public key */
+	const char *named_pub; /* --pubkey, or NULL */
+	int pub_configured;    /* the configuration names a public key */
+	char pin[96]; /* the trusted key's recorded fingerprint, or "" */
+	int workers;  /* 0: one per CPU */
+	const char *hash;
+	int atime;
+	const char *excl[FIM_PATHS_MAX]; /* defaults, then the configured */
+	size_t nexcl;
+	const char *web[FIM_WEB_MAX];
+	char *webown[FIM_WEB_MAX]; /* document roots read from Apache's files */
+	size_t nweb;
+};
+
+/*
+ * Fills o with where the baseline, keys and trusted fingerprint are:
+ * STATE/fim (a directory of root's, statedir.h) unless configured or
+ * named.  0, or the exit status (sysexits, 2 for a damaged record of the
+ * trusted key) with err saying why.  ov may be NULL.
+ */
+int fim_opts_locate(struct fim_opts *o, const struct conf *c,
+    const char *state_dir, const struct fim_overrides *ov, struct err *err);
+/* fim_opts_locate and how to scan: workers, hash, excludes, atime. */
+int fim_opts_resolve(struct fim_opts *o, const struct conf *c,
+    const char *state_dir, const struct fim_overrides *ov, struct err *err);
+/*
+ * The web roots into o: the configured ones, else the document roots of
+ * the Apache configuration under root (NULL for /), else /var/www when
+ * it exists.
+ */
+void fim_opts_webroots(struct fim_opts *o, const char *root);
+/* The configured paths to scan, else the system's programs, libraries
+ * and /etc, and the web roots; how many, at most max. */
+size_t fim_opts_paths(const struct fim_opts *o, const char **out, size_t max);
+void fim_opts_release(struct fim_opts *o);
+/* Where the baseline is read from, and the key it must be signed with. */
+void fim_opts_load(const struct fim_opts *o, struct fim_load_opts *lo);
+/*
+ * Whether the key in use is in the trusted key's place: the configured
+ * (or default) public key, not another named with --pubkey.
+ */
+int fim_opts_own_key(const struct fim_opts *o);
+
+/*
+ * Writes b signed with the private key into dir (created 0700):
+ * baseline, baseline.sig and fim.pub (a copy of pub unless pub is that
+ * file), each replaced atomically, after checking that the signature
+ * verifies with pub.  0, or -1 with err saying why.
+ */
+int fim_save(const struct fim_baseline *b, const char *dir, const char *key,
+    const char *pub, struct err *err);
+
+/* Whether path is under one of roots. */
+int fim_path_under_any(const char *path, const char *const *roots, size_t n);
+/*
+ * The part of b under roots, as a shallow view (its strings belong to b;
+ * free only view->e).  0 or -1 (out of memory).
+ */
+int fim_baseline_view(const struct fim_baseline *b, const char *const *roots,
+    size_t n, struct fim_baseline *view);
+/*
+ * The baseline an update makes (out, initialised): old's entries outside
+ * paths and all of cur's, moved out of them (release both after); old's
+ * roots and excludes and any path outside them as roots; cur's time and
+ * host.  0, or -1 with err.
+ */
+int fim_baseline_merge(struct fim_baseline *old, struct fim_baseline *cur,
+    const char *const *paths, size_t npaths, struct fim_baseline *out,
+    struct err *err);
+
 /* What a changed path is. */
 enum fim_class {
 	FIM_C_PACKAGE,    /* explained by the package manager: no alert */
@@ -263,8 +362,8 @@ void fim_changes_release(struct fim_changes *c);
  * removal) as FIM_C_PACKAGE, with the package in pkg.  root: where dpkg's
  * records are (NULL for /).
  */
-void fim_explain(struct fim_changes *ch, const struct fim_baseline *old,
-    const char *root);
+void fim_explain(
+    struct fim_changes *ch, const struct fim_baseline *old, const char *root);
 /* "mode,uid,hash" for attrs. */
 void fim_attrs_names(unsigned attrs, char *dst, size_t dstsz);
 /* One attribute's value of e as text (raw; escape for output). */
