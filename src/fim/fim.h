@@ -271,6 +271,33 @@ void fim_opts_load(const struct fim_opts *o, struct fim_load_opts *lo);
 int fim_opts_own_key(const struct fim_opts *o);
 
 /*
+ * Records fp, the fingerprint of the key in use, as the trusted key's:
+ * the first one, or a new one in the trusted key's place (another key
+ * named with --pubkey is used for one run only).  The fingerprint
+ * recorded before into was.  1 recorded, 0 nothing to do, -1 with err.
+ */
+int fim_opts_trust(
+    struct fim_opts *o, const char *fp, char *was, size_t n, struct err *err);
+/*
+ * The public key a new baseline is verified with must be the trusted
+ * one, unless named; its fingerprint into fp.  0, or the exit status
+ * (EX_NOINPUT no key, 2 another key) with err.
+ */
+int fim_opts_init_key(
+    const struct fim_opts *o, char *fp, size_t n, struct err *err);
+/* Makes the key pair (creating their directories); refuses to replace
+ * one unless force.  Its fingerprint into fp.  0 or -1 with err. */
+int fim_opts_keygen(
+    const struct fim_opts *o, int force, char *fp, size_t n, struct err *err);
+/* Copies baseline, signature and the trusted public key (fim.pub) into
+ * dest.  Verify the baseline first.  0 or -1 with err. */
+int fim_export(const struct fim_opts *o, const char *dest, struct err *err);
+/* The scan's CPU and I/O niceness from the configuration (nice, ionice),
+ * for the calling process and the threads it starts: 0, or -1 with errno
+ * when the CPU niceness could not be set. */
+int fim_opts_nice(const struct fim_opts *o);
+
+/*
  * Writes b signed with the private key into dir (created 0700):
  * baseline, baseline.sig and fim.pub (a copy of pub unless pub is that
  * file), each replaced atomically, after checking that the signature
@@ -366,6 +393,13 @@ void fim_explain(
     struct fim_changes *ch, const struct fim_baseline *old, const char *root);
 /* "mode,uid,hash" for attrs. */
 void fim_attrs_names(unsigned attrs, char *dst, size_t dstsz);
+/*
+ * The attributes to show of a change (FIM_A_*, shown in the order of
+ * their bits): those that differ, or for a file added or removed what
+ * describes it (type, mode, owner; size, links and digest of a regular
+ * file; target, capabilities, extended attributes when it has them).
+ */
+unsigned fim_change_shown(const struct fim_change *c);
 /* One attribute's value of e as text (raw; escape for output). */
 void fim_attr_value(const struct fim_entry *e, unsigned attr, enum fim_hash h,
     struct strbuf *sb);

@@ -7,11 +7,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sysexits.h>
 #include <unistd.h>
 
 #include "apache/apache.h"
+#include "base/cur.h"
 #include "base/err.h"
 #include "base/fileio.h"
 #include "base/statedir.h"
@@ -178,6 +181,26 @@ fim_opts_paths(const struct fim_opts *o, const char **out, size_t max)
 	for (size_t i = 0; i < o->nweb && n < max; i++)
 		out[n++] = o->web[i];
 	return n;
+}
+
+int
+fim_opts_nice(const struct fim_opts *o)
+{
+	double n = conf_num(o->blk, "nice", 10);
+	const char *io = conf_str(o->blk, "ionice", "7");
+	uint64_t lvl;
+	int rc = 0;
+
+	if (n != 0 && setpriority(PRIO_PROCESS, 0, (int)n) == -1)
+		rc = -1;
+	if (strcmp(io, "none") == 0)
+		return rc;
+	/* ioprio: class << 13 | data; 2 best-effort, 3 idle. */
+	if (strcmp(io, "idle") == 0)
+		syscall(SYS_ioprio_set, 1, 0, 3 << 13);
+	else if (str_u64(io, &lvl) == 0 && lvl <= 7)
+		syscall(SYS_ioprio_set, 1, 0, (int)(2 << 13 | lvl));
+	return rc;
 }
 
 void

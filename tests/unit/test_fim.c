@@ -856,6 +856,140 @@ resolves_options(void **state)
 	assert_int_equal(rmdir(sd), 0);
 }
 
+static int
+exists_in(const char *dir, const char *name)
+{
+	char p[1024];
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	return access(p, F_OK) == 0;
+}
+
+/* The key pair in the state directory, the record of the trusted key,
+ * init's refusal of another key, and export of a saved baseline. */
+static void
+keeps_and_trusts_keys(void **state)
+{
+	char sd[] = "/tmp/test_fim_keys.XXXXXX", fp[96], fp2[96], was[96];
+	char dest[512], other[512], p[1024];
+	struct fim_overrides ov = {.workers = -1};
+	struct strbuf text = STRBUF_INIT(0);
+	struct fim_baseline b;
+	struct fim_opts o;
+	struct conf c;
+	struct err err = {0};
+
+	(void)state;
+	assert_non_null(mkdtemp(sd));
+	assert_int_equal(chmod(sd, 0700), 0);
+	conf_init(&c);
+	load_conf(&c, "");
+	assert_int_equal(fim_opts_resolve(&o, &c, sd, NULL, &err), 0);
+	assert_int_equal(fim_opts_keygen(&o, 0, fp, sizeof(fp), &err), 0);
+	assert_true(exists_in(sd, "fim/fim.key"));
+	assert_int_equal(fim_opts_keygen(&o, 0, fp2, sizeof(fp2), &err), -1);
+	assert_non_null(strstr(err.msg, "--force"));
+	/* The first key is recorded; recording it again changes nothing. */
+	assert_int_equal(fim_opts_init_key(&o, fp2, sizeof(fp2), &err), 0);
+	assert_string_equal(fp, fp2);
+	assert_int_equal(fim_opts_trust(&o, fp, was, sizeof(was), &err), 1);
+	assert_string_equal(was, "");
+	assert_int_equal(fim_opts_trust(&o, fp, was, sizeof(was), &err), 0);
+	assert_int_equal(fim_pin_read(sd, p, sizeof(p), &err), 0);
+	assert_string_equal(p, fp);
+
+	/* A new key in the trusted key's place: init refuses it ... */
+	assert_int_equal(fim_opts_keygen(&o, 1, fp2, sizeof(fp2), &err), 0);
+	assert_string_not_equal(fp, fp2);
+	assert_int_equal(fim_opts_init_key(&o, was, sizeof(was), &err), 2);
+	assert_non_null(strstr(err.msg, "not the trusted key"));
+	/* ... unless named; a named key elsewhere is trusted for one run. */
+	snprintf(other, sizeof(other), "%s/other", sd);
+	ov.key = other;
+	snprintf(p, sizeof(p), "%s/other.pub", sd);
+	ov.pubkey = p;
+	fim_opts_release(&o);
+	assert_int_equal(fim_opts_resolve(&o, &c, sd, &ov, &err), 0);
+	assert_int_equal(fim_opts_keygen(&o, 0, was, sizeof(was), &err), 0);
+	assert_int_equal(fim_opts_init_key(&o, was, sizeof(was), &err), 0);
+	assert_int_equal(fim_opts_trust(&o, was, fp2, sizeof(fp2), &err), 0);
+	assert_string_equal(o.pin, fp);
+	/* The new key in our own place replaces the record. */
+	fim_opts_release(&o);
+	assert_int_equal(fim_opts_resolve(&o, &c, sd, NULL, &err), 0);
+	assert_int_equal(fim_opts_init_key(&o, fp2, sizeof(fp2), &err), 2);
+	ov.key = NULL;
+	ov.pubkey = o.ownpub;
+	fim_opts_release(&o);
+	assert_int_equal(fim_opts_resolve(&o, &c, sd, &ov, &err), 0);
+	assert_int_equal(fim_opts_init_key(&o, fp2, sizeof(fp2), &err), 0);
+	assert_int_equal(fim_opts_trust(&o, fp2, was, sizeof(was), &err), 1);
+	assert_string_equal(was, fp);
+
+	/* Export: the baseline, its signature and the trusted key. */
+	read_fixture("baseline.txt", &text);
+	fim_baseline_init(&b);
+	assert_int_equal(fim_baseline_parse(text.p, text.len, &b, &err), 0);
+	assert_int_equal(fim_save(&b, o.dir, o.key, o.pub, &err), 0);
+	snprintf(dest, sizeof(dest), "%s/usb", sd);
+	assert_int_equal(mkdir(dest, 0700), 0);
+	assert_int_equal(fim_export(&o, dest, &err), 0);
+	assert_true(exists_in(dest, "baseline"));
+	assert_true(exists_in(dest, "baseline.sig"));
+	snprintf(p, sizeof(p), "%s/fim.pub", dest);
+	assert_int_equal(fim_key_fingerprint(p, was, sizeof(was), &err), 0);
+	assert_string_equal(was, fp2);
+	assert_int_equal(fim_export(&o, "/nonexistent/dir", &err), -1);
+
+	fim_baseline_release(&b);
+	fim_opts_release(&o);
+	conf_release(&c);
+	strbuf_release(&text);
+	{
+		static const char *const files[] = {"fim/fim.key",
+		    "fim/fim.pub", "fim/baseline", "fim/baseline.sig", "other",
+		    "other.pub", "fim-trusted-key", "usb/baseline",
+		    "usb/baseline.sig", "usb/fim.pub"};
+
+		for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+			rm_in(sd, files[i]);
+	}
+	snprintf(p, sizeof(p), "%s/usb", sd);
+	assert_int_equal(rmdir(p), 0);
+	snprintf(p, sizeof(p), "%s/fim", sd);
+	assert_int_equal(rmdir(p), 0);
+	assert_int_equal(rmdir(sd), 0);
+}
+
+/* What a change shows: the attributes that differ, or what describes a
+ * file added or removed. */
+static void
+shows_what_describes_a_change(void **state)
+{
+	struct strbuf sb = STRBUF_INIT(0);
+	struct fim_baseline b;
+	struct fim_change c;
+	struct err err = {0};
+
+	(void)state;
+	read_fixture("baseline.txt", &sb);
+	fim_baseline_init(&b);
+	assert_int_equal(fim_baseline_parse(sb.p, sb.len, &b, &err), 0);
+	memset(&c, 0, sizeof(c));
+	c.cur = fim_baseline_find(&b, "/usr/bin/ls");
+	assert_int_equal(fim_change_shown(&c),
+	    FIM_A_TYPE | FIM_A_MODE | FIM_A_UID | FIM_A_GID | FIM_A_SIZE |
+	        FIM_A_HASH | FIM_A_NLINK);
+	c.old = c.cur;
+	c.cur = NULL;
+	assert_true(fim_change_shown(&c) & FIM_A_HASH);
+	c.cur = c.old;
+	c.attrs = FIM_A_MTIME | FIM_A_CTIME;
+	assert_int_equal(fim_change_shown(&c), FIM_A_MTIME | FIM_A_CTIME);
+	fim_baseline_release(&b);
+	strbuf_release(&sb);
+}
+
 int
 main(void)
 {
@@ -871,6 +1005,8 @@ main(void)
 	    cmocka_unit_test(saves_what_loads),
 	    cmocka_unit_test(merges_an_update),
 	    cmocka_unit_test(resolves_options),
+	    cmocka_unit_test(keeps_and_trusts_keys),
+	    cmocka_unit_test(shows_what_describes_a_change),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
