@@ -298,6 +298,34 @@ int fim_export(const struct fim_opts *o, const char *dest, struct err *err);
 int fim_opts_nice(const struct fim_opts *o);
 
 /*
+ * A scan (fim_scan) of a new baseline: each regular file's entry gets the
+ * package that installed it (fim_pkg_annotate), with the package records
+ * of the system under root (NULL for /) read while the scan runs; the
+ * scan, not the reader, gets nice's niceness (fim_opts_nice; NULL: none).
+ * 0, or -1 with err.
+ */
+int fim_record(const struct fim_scan_opts *so, const char *root,
+    const struct fim_opts *nice, struct fim_baseline *out,
+    struct fim_scan_stats *st, struct err *err);
+/* The packages that installed b's files, from the records under root. */
+void fim_annotate(struct fim_baseline *b, const char *root);
+/*
+ * The changes from old to cur as o compares them (access times when
+ * configured, web roots) with what the package records under root (NULL
+ * for /) explain marked.  0, or -1 with err.
+ */
+struct fim_changes;
+int fim_opts_compare(const struct fim_opts *o, const struct fim_baseline *old,
+    const struct fim_baseline *cur, const char *root, struct fim_changes *ch,
+    struct err *err);
+/*
+ * What an earlier baseline in o->dir says it hashed: an estimate of the
+ * time a new one will take, never trusted for anything else; 0 when
+ * unknown.
+ */
+uint64_t fim_opts_earlier_bytes(const struct fim_opts *o);
+
+/*
  * Writes b signed with the private key into dir (created 0700):
  * baseline, baseline.sig and fim.pub (a copy of pub unless pub is that
  * file), each replaced atomically, after checking that the signature

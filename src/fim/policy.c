@@ -18,6 +18,7 @@
 #include "base/err.h"
 #include "base/fileio.h"
 #include "base/statedir.h"
+#include "base/strbuf.h"
 #include "conf/conf.h"
 #include "fim/fim.h"
 
@@ -180,6 +181,37 @@ fim_opts_paths(const struct fim_opts *o, const char **out, size_t max)
 		out[n++] = default_paths[i];
 	for (size_t i = 0; i < o->nweb && n < max; i++)
 		out[n++] = o->web[i];
+	return n;
+}
+
+int
+fim_opts_compare(const struct fim_opts *o, const struct fim_baseline *old,
+    const struct fim_baseline *cur, const char *root, struct fim_changes *ch,
+    struct err *err)
+{
+	struct fim_diff_opts d;
+
+	memset(&d, 0, sizeof(d));
+	d.compare = FIM_A_DEFAULT | (o->atime ? FIM_A_ATIME : 0);
+	d.webroots = o->web;
+	d.nwebroots = o->nweb;
+	if (fim_diff(old, cur, &d, ch, err) == -1)
+		return -1;
+	fim_explain(ch, old, root);
+	return 0;
+}
+
+uint64_t
+fim_opts_earlier_bytes(const struct fim_opts *o)
+{
+	struct strbuf sb = STRBUF_INIT(64 * 1024);
+	char p[PATH_MAX + 32];
+	uint64_t n = 0;
+
+	if (path_join(p, sizeof(p), o->dir, "baseline") == 0 &&
+	    file_read_nofollow(p, 64 * 1024, &sb, NULL, NULL) == 0)
+		n = fim_baseline_peek_bytes(strbuf_str(&sb), sb.len);
+	strbuf_release(&sb);
 	return n;
 }
 

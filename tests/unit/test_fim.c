@@ -990,6 +990,57 @@ shows_what_describes_a_change(void **state)
 	strbuf_release(&sb);
 }
 
+/* A new baseline's scan, and the comparison with it as the options say:
+ * an access time counts only when compare-atime is set. */
+static void
+records_and_compares(void **state)
+{
+	char d[] = "/tmp/test_fim_rec.XXXXXX", f[512];
+	const char *roots[1];
+	struct fim_scan_opts so;
+	struct fim_baseline old, cur;
+	struct fim_changes ch = {0};
+	struct fim_entry *e;
+	struct fim_opts o;
+	struct err err = {0};
+
+	(void)state;
+	assert_non_null(mkdtemp(d));
+	snprintf(f, sizeof(f), "%s/file", d);
+	write_at(d, "file", "content\n", 8);
+	roots[0] = d;
+	memset(&so, 0, sizeof(so));
+	so.roots = roots;
+	so.nroots = 1;
+	so.workers = 1;
+	fim_baseline_init(&old);
+	/* No package records under this root: entries of no package. */
+	assert_int_equal(fim_record(&so, d, NULL, &old, NULL, &err), 0);
+	assert_int_equal(old.n, 2);
+	e = (struct fim_entry *)fim_baseline_find(&old, f);
+	assert_non_null(e);
+	assert_null(e->pkg);
+	assert_true(e->flags & FIM_F_HASHED);
+	fim_baseline_init(&cur);
+	assert_int_equal(fim_scan(&so, &cur, NULL, &err), 0);
+	e->atime -= 1000000000;
+
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(fim_opts_compare(&o, &old, &cur, d, &ch, &err), 0);
+	assert_int_equal(ch.n, 0);
+	fim_changes_release(&ch);
+	o.atime = 1;
+	assert_int_equal(fim_opts_compare(&o, &old, &cur, d, &ch, &err), 0);
+	assert_int_equal(ch.n, 1);
+	assert_int_equal(ch.c[0].attrs, FIM_A_ATIME);
+	fim_changes_release(&ch);
+
+	fim_baseline_release(&old);
+	fim_baseline_release(&cur);
+	unlink(f);
+	assert_int_equal(rmdir(d), 0);
+}
+
 int
 main(void)
 {
@@ -1007,6 +1058,7 @@ main(void)
 	    cmocka_unit_test(resolves_options),
 	    cmocka_unit_test(keeps_and_trusts_keys),
 	    cmocka_unit_test(shows_what_describes_a_change),
+	    cmocka_unit_test(records_and_compares),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
