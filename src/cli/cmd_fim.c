@@ -7,37 +7,22 @@
  * whether a baseline is there, intact and signed by the trusted key.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <inttypes.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
-#include "apache/apache.h"
 #include "base/cur.h"
 #include "base/err.h"
-#include "base/esc.h"
-#include "base/fileio.h"
 #include "base/json.h"
 #include "base/log.h"
-#include "base/statedir.h"
-#include "base/mem.h"
-#include "base/size.h"
 #include "base/strbuf.h"
 #include "base/timeutil.h"
 #include "cli/cli.h"
+#include "cli/cmd_fim_show.h"
 #include "fim/fim.h"
-#include "pkg/pkg.h"
 
 #define BASELINE_MAX ((size_t)2 << 30) /* 2 GiB of baseline text */
-#define SIG_MAX 4096
-#define MAX_PATHS 256
-#define MAX_WEB 64
 
 enum {
 	OPT_BASELINE = OPT_FIRST_PRIVATE,
@@ -49,186 +34,22 @@ enum {
 	OPT_HASH,
 };
 
-static const char *const default_paths[] = {"/bin", "/sbin", "/usr/bin",
-    "/usr/sbin", "/usr/lib", "/usr/local/bin", "/usr/local/sbin", "/etc"};
-/* Files the system rewrites by itself, outside dpkg's records. */
-static const char *const default_excludes[] = {"/etc/ld.so.cache",
-    "/etc/adjtime", "/etc/mtab", "*/__pycache__",
-    "/usr/lib/locale/locale-archive"};
-
 struct fim_cmd {
 	struct cli *cli;
-	const struct conf_node *blk; /* check fim { } */
 	const char *sub;
-	const char *baseline_dir;
-	const char *key;
-	const char *pubkey;
-	int workers;
-	int force, atime;
-	const char *hash;
-	char dir[PATH_MAX];
-	char keyp[PATH_MAX];
-	char pubp[PATH_MAX];
-	char ownpub[PATH_MAX]; /* the configured or default public key */
-	const char *paths[MAX_PATHS];
+	struct fim_overrides ov; /* what the command line names */
+	struct fim_opts o;       /* and what is used (setup) */
+	int force;
+	const char *paths[FIM_PATHS_MAX];
 	size_t npaths;
-	const char *excl[MAX_PATHS];
-	size_t nexcl;
-	const char *web[MAX_WEB];
-	char *webown[MAX_WEB]; /* document roots read from Apache's files */
-	size_t nweb;
 	/* progress */
 	int tty;
 	double t0;
 	uint64_t expect_bytes;
 	const struct fim_baseline *prev; /* the baseline checked, or NULL */
-	char pin[96]; /* the trusted key's recorded fingerprint, or "" */
 };
 
-static void
-usage(FILE *fp)
-{
-	fprintf(fp,
-	    "usage: sakimori fim keygen [--key FILE] [--pubkey FILE] "
-	    "[--force]\n"
-	    "       sakimori fim init [--baseline DIR] [--key FILE] "
-	    "[--workers N] [PATH...]\n"
-	    "       sakimori fim check [--baseline DIR] [--pubkey FILE] "
-	    "[--workers N] [--atime] [PATH...]\n"
-	    "       sakimori fim update [--baseline DIR] [--key FILE] "
-	    "[PATH...]\n"
-	    "       sakimori fim export [--baseline DIR] DIR\n"
-	    "       sakimori fim verify|status [--baseline DIR] "
-	    "[--pubkey FILE]\n"
-	    "\n"
-	    "File integrity: a baseline of the type, mode, owner, size, inode, "
-	    "links,\n"
-	    "times, SHA-256, link target, capabilities and extended "
-	    "attributes of\n"
-	    "every file under the configured paths, signed with Ed25519.  "
-	    "check\n"
-	    "reports what was added, removed or changed and classifies it "
-	    "(changed\n"
-	    "program, new setuid file, new executable or changed page in a "
-	    "web root,\n"
-	    "capabilities); changes dpkg explains are reported without an "
-	    "alert.\n"
-	    "\n"
-	    "  --baseline DIR   where the baseline is written or read "
-	    "(default:\n"
-	    "                   STATE/fim; may be read-only media)\n"
-	    "  --key FILE       the private key (may be on removable media)\n"
-	    "  --pubkey FILE    the trusted public key\n"
-	    "  --workers N      digest threads (default: one per CPU)\n"
-	    "  --hash NAME      sha256 (default) or sha512 (init)\n"
-	    "  --atime          compare access times too (check)\n"
-	    "  --force          keygen: replace an existing key\n"
-	    "  --json           one JSON object per changed path\n"
-	    "\n"
-	    "check exits 0 when nothing unexplained changed, 1 for changes, "
-	    "2 for\n"
-	    "critical ones or a refused baseline, 3 when there is no "
-	    "baseline.\n");
-}
-
 /* Configuration and defaults. */
-
-static size_t
-conf_list(const struct conf_node *blk, const char *key, const char **out,
-    size_t max, size_t n)
-{
-	for (size_t i = 0; blk && i < blk->nchild; i++) {
-		const struct conf_node *c = &blk->child[i];
-
-		if (strcmp(c->key, key) != 0)
-			continue;
-		for (size_t k = 0; k < c->nvals && n < max; k++)
-			out[n++] = c->vals[k].str;
-	}
-	return n;
-}
-
-/*
- * The web roots: the configured ones, else the document roots of the
- * Apache configuration (main server and virtual hosts, read as httpd
- * reads it, under --root), else /var/www when it exists.
- */
-static void
-default_webroots(struct fim_cmd *fc)
-{
-	struct apache_docroot *dr;
-	struct apache_opts ao;
-	struct apache_conf ac;
-	char path[PATH_MAX];
-	struct stat st;
-	size_t nd;
-
-	fc->nweb = conf_list(fc->blk, "webroots", fc->web, MAX_WEB, 0);
-	if (fc->nweb > 0)
-		return;
-	if (apache_conf_find(fc->cli->root, path, sizeof(path)) == 0 &&
-	    (dr = calloc(MAX_WEB, sizeof(*dr))) != NULL) {
-		memset(&ao, 0, sizeof(ao));
-		ao.root = fc->cli->root;
-		/* Problems in the file are the audit's to report; what
-		 * could be read still names the roots. */
-		apache_conf_load(&ac, path, &ao);
-		nd = apache_docroots(&ac, dr, MAX_WEB);
-		for (size_t i = 0; i < nd && i < MAX_WEB; i++) {
-			fc->webown[i] = strdup(dr[i].path);
-			if (fc->webown[i])
-				fc->web[fc->nweb++] = fc->webown[i];
-		}
-		apache_conf_release(&ac);
-		free(dr);
-	}
-	if (fc->nweb == 0 && stat("/var/www", &st) == 0 && S_ISDIR(st.st_mode))
-		fc->web[fc->nweb++] = "/var/www";
-}
-
-/*
- * STATE/fim, where the keys and baseline are kept by default, must be a
- * directory of root's (statedir.h); the recorded fingerprint of the
- * trusted key into fc->pin.  0, or the exit status after saying why.
- */
-static int
-state_checks(struct fim_cmd *fc)
-{
-	struct err err = {0};
-	int fd = statedir_dir(fc->cli->state_dir, "fim", 0, &err);
-
-	if (fd == -1 && err.code != ENOENT) {
-		log_warnx("fim: %s", err.msg);
-		return err.code == EPERM || err.code == ELOOP ||
-		        err.code == ENOTDIR
-		    ? EXIT_NOPERM
-		    : EXIT_NOINPUT;
-	}
-	if (fd != -1)
-		close(fd);
-	fc->pin[0] = '\0';
-	if (fim_pin_read(fc->cli->state_dir, fc->pin, sizeof(fc->pin), &err) ==
-	    -1) {
-		log_warnx("fim: %s", err.msg);
-		return EXIT_CRITICAL;
-	}
-	return 0;
-}
-
-/*
- * Whether the key in use is the trusted one's place: the configured (or
- * default) public key, not another named with --pubkey.
- */
-static int
-own_key(const struct fim_cmd *fc)
-{
-	struct stat a, b;
-
-	if (fc->pubkey == NULL)
-		return 1;
-	return stat(fc->pubkey, &a) == 0 && stat(fc->ownpub, &b) == 0 &&
-	    a.st_dev == b.st_dev && a.st_ino == b.st_ino;
-}
 
 /*
  * Records fp, the fingerprint of the key in use, as the trusted key's:
@@ -239,74 +60,33 @@ static int
 pin_key(struct fim_cmd *fc, const char *fp)
 {
 	struct err err = {0};
+	char was[96];
+	int rc = fim_opts_trust(&fc->o, fp, was, sizeof(was), &err);
 
-	if (strcmp(fc->pin, fp) == 0 || (fc->pin[0] && !own_key(fc)))
-		return 0;
-	if (fim_pin_write(fc->cli->state_dir, fp, &err) == -1) {
+	if (rc == -1)
 		log_warnx("fim: cannot record the trusted key: %s", err.msg);
-		return -1;
-	}
-	if (fc->pin[0])
-		log_warnx("fim: the trusted public key is now %s (was %s)", fp,
-		    fc->pin);
-	snprintf(fc->pin, sizeof(fc->pin), "%s", fp);
-	return 0;
-}
-
-/* v, or def in the state directory, into dst; -1 (told) if too long. */
-static int
-fim_path(
-    char *dst, size_t n, const char *v, const char *state_dir, const char *def)
-{
-	if (path_join(dst, n, v ? NULL : state_dir, v ? v : def) == 0)
-		return 0;
-	log_warnx("fim: path too long: '%s'", v ? v : state_dir);
-	return -1;
+	else if (rc == 1 && was[0])
+		log_warnx(
+		    "fim: the trusted public key is now %s (was %s)", fp, was);
+	return rc == -1 ? -1 : 0;
 }
 
 static int
 setup(struct fim_cmd *fc)
 {
 	struct cli *cli = fc->cli;
-	const char *v;
+	struct err err = {0};
 	int rc;
 
-	if (cli_conf(cli) == -1)
+	if (cli_conf(cli) == -1 || cli_state_dir(cli) == -1)
 		return EXIT_CONFIG;
-	fc->blk = conf_check(&cli->conf, "fim", NULL);
-	if (cli_state_dir(cli) == -1)
-		return EXIT_CONFIG;
-	v = fc->baseline_dir ? fc->baseline_dir
-	                     : conf_str(fc->blk, "baseline", NULL);
-	if (fim_path(fc->dir, sizeof(fc->dir), v, cli->state_dir, "fim") == -1)
-		return EXIT_CONFIG;
-	if ((rc = state_checks(fc)) != 0)
+	rc =
+	    fim_opts_resolve(&fc->o, &cli->conf, cli->state_dir, &fc->ov, &err);
+	if (rc) {
+		log_warnx("fim: %s", err.msg);
 		return rc;
-	v = fc->key ? fc->key : conf_str(fc->blk, "key", NULL);
-	if (fim_path(fc->keyp, sizeof(fc->keyp), v, cli->state_dir,
-	        "fim/fim.key") == -1)
-		return EXIT_CONFIG;
-	v = conf_str(fc->blk, "public-key", NULL);
-	if (fim_path(fc->ownpub, sizeof(fc->ownpub), v, cli->state_dir,
-	        "fim/fim.pub") == -1)
-		return EXIT_CONFIG;
-	snprintf(fc->pubp, sizeof(fc->pubp), "%s",
-	    fc->pubkey ? fc->pubkey : fc->ownpub);
-	if (fc->workers < 0)
-		fc->workers = (int)conf_num(fc->blk, "workers", 0);
-	if (fc->workers < 0 || fc->workers > 256) {
-		log_warnx("fim: workers must be between 0 and 256");
-		return EXIT_CONFIG;
 	}
-	if (fc->hash == NULL)
-		fc->hash = conf_str(fc->blk, "hash", "sha256");
-	default_webroots(fc);
-	for (size_t i = 0; i < countof(default_excludes); i++)
-		fc->excl[fc->nexcl++] = default_excludes[i];
-	fc->nexcl =
-	    conf_list(fc->blk, "exclude", fc->excl, MAX_PATHS, fc->nexcl);
-	if (!fc->atime && conf_flag(fc->blk, "compare-atime"))
-		fc->atime = 1;
+	fim_opts_webroots(&fc->o, cli->root);
 	return 0;
 }
 
@@ -315,36 +95,10 @@ static void
 set_paths(struct fim_cmd *fc, int argc, char **argv)
 {
 	fc->npaths = 0;
-	for (int i = 0; i < argc && fc->npaths < MAX_PATHS; i++)
+	for (int i = 0; i < argc && fc->npaths < FIM_PATHS_MAX; i++)
 		fc->paths[fc->npaths++] = argv[i];
-	if (fc->npaths)
-		return;
-	fc->npaths = conf_list(fc->blk, "paths", fc->paths, MAX_PATHS, 0);
-	if (fc->npaths)
-		return;
-	for (size_t i = 0; i < countof(default_paths); i++)
-		fc->paths[fc->npaths++] = default_paths[i];
-	for (size_t i = 0; i < fc->nweb && fc->npaths < MAX_PATHS; i++)
-		fc->paths[fc->npaths++] = fc->web[i];
-}
-
-/* CPU and I/O niceness for the scan (the process's threads inherit it). */
-static void
-be_nice(struct fim_cmd *fc)
-{
-	double n = conf_num(fc->blk, "nice", 10);
-	const char *io = conf_str(fc->blk, "ionice", "7");
-	uint64_t lvl;
-
-	if (n != 0 && setpriority(PRIO_PROCESS, 0, (int)n) == -1)
-		log_debug("fim: setpriority: %s", strerror(errno));
-	if (strcmp(io, "none") == 0)
-		return;
-	/* ioprio: class << 13 | data; 2 best-effort, 3 idle. */
-	if (strcmp(io, "idle") == 0)
-		syscall(SYS_ioprio_set, 1, 0, 3 << 13);
-	else if (str_u64(io, &lvl) == 0 && lvl <= 7)
-		syscall(SYS_ioprio_set, 1, 0, (int)(2 << 13 | lvl));
+	if (fc->npaths == 0)
+		fc->npaths = fim_opts_paths(&fc->o, fc->paths, FIM_PATHS_MAX);
 }
 
 /* Progress on a terminal. */
@@ -353,31 +107,14 @@ static void
 progress(void *arg, uint64_t files, uint64_t bytes, int done)
 {
 	struct fim_cmd *fc = arg;
-	double el = clock_mono() - fc->t0;
-	char b[32], r[32], eta[48] = "";
 
-	size_format(b, sizeof(b), (double)bytes);
-	size_format(r, sizeof(r), el > 0 ? (double)bytes / el : 0);
-	if (!done && fc->expect_bytes > bytes && bytes > 0 && el > 0.3) {
-		char d[32];
-
-		dur_format(d, sizeof(d),
-		    (uint64_t)((double)(fc->expect_bytes - bytes) /
-		        ((double)bytes / el)) +
-		        1);
-		snprintf(eta, sizeof(eta), ", about %s left", d);
-	}
-	fprintf(
-	    stderr, "\r\033[K%" PRIu64 " files, %s, %s/s%s", files, b, r, eta);
-	if (done)
-		fputc('\n', stderr);
-	fflush(stderr);
+	fim_show_progress(fc->t0, fc->expect_bytes, files, bytes, done);
 }
 
 static int
 scan(struct fim_cmd *fc, const char *const *roots, size_t nroots,
     const char *const *excl, size_t nexcl, enum fim_hash h,
-    struct fim_baseline *out, struct fim_scan_stats *st)
+    struct fim_baseline *out, struct fim_scan_stats *st, int record)
 {
 	struct fim_scan_opts o;
 	struct err err = {0};
@@ -387,9 +124,9 @@ scan(struct fim_cmd *fc, const char *const *roots, size_t nroots,
 	o.nroots = nroots;
 	o.excludes = excl;
 	o.nexcludes = nexcl;
-	o.workers = (unsigned)fc->workers;
+	o.workers = (unsigned)fc->o.workers;
 	o.hash = h;
-	o.cross_mounts = conf_flag(fc->blk, "cross-mounts");
+	o.cross_mounts = conf_flag(fc->o.blk, "cross-mounts");
 	o.prev = fc->prev;
 	fc->tty = isatty(STDERR_FILENO) && fc->cli->mode != OUT_JSON;
 	if (fc->tty) {
@@ -397,8 +134,10 @@ scan(struct fim_cmd *fc, const char *const *roots, size_t nroots,
 		o.progress_arg = fc;
 	}
 	fc->t0 = clock_mono();
-	be_nice(fc);
-	if (fim_scan(&o, out, st, &err) == -1) {
+	if (!record && fim_opts_nice(&fc->o) == -1)
+		log_debug("fim: setpriority: %s", strerror(errno));
+	if ((record ? fim_record(&o, fc->cli->root, &fc->o, out, st, &err)
+	            : fim_scan(&o, out, st, &err)) == -1) {
 		log_warnx("fim: %s", err.msg);
 		return -1;
 	}
@@ -407,36 +146,6 @@ scan(struct fim_cmd *fc, const char *const *roots, size_t nroots,
 
 /* Reading and writing the baseline directory. */
 
-static void
-dir_file(char *dst, size_t n, const char *dir, const char *name)
-{
-	/* the buffers have room for any dir and these names */
-	(void)path_join(dst, n, dir, name);
-}
-
-/* Where the baseline is read from, and the key it must be signed with. */
-static void
-load_opts(struct fim_cmd *fc, struct fim_load_opts *lo)
-{
-	memset(lo, 0, sizeof(*lo));
-	lo->dir = fc->dir;
-	lo->pubkey = fc->pubp;
-	lo->pubkey_named =
-	    fc->pubkey || conf_str(fc->blk, "public-key", NULL) != NULL;
-	lo->pinned = fc->pin;
-	lo->accept_new_key = fc->pubkey != NULL;
-}
-
-/* The public key to trust for the baseline in dir. */
-static const char *
-trusted_key(struct fim_cmd *fc, char *buf, size_t n)
-{
-	struct fim_load_opts lo;
-
-	load_opts(fc, &lo);
-	return fim_load_key(&lo, buf, n);
-}
-
 /* The key named with --pubkey verified a baseline: it is trusted now. */
 static void
 trust_named_key(struct fim_cmd *fc)
@@ -444,12 +153,12 @@ trust_named_key(struct fim_cmd *fc)
 	struct err err = {0};
 	char fp[96];
 
-	if (fim_key_fingerprint(fc->pubkey, fp, sizeof(fp), &err) == 0)
+	if (fim_key_fingerprint(fc->o.named_pub, fp, sizeof(fp), &err) == 0)
 		(void)pin_key(fc, fp);
 }
 
 /*
- * Reads, verifies and parses the baseline in fc->dir.  Returns 0, or the
+ * Reads, verifies and parses the baseline in fc->o.dir.  Returns 0, or the
  * exit status after saying why: EXIT_UNKNOWN when there is none,
  * EXIT_CRITICAL when it is refused.
  */
@@ -460,238 +169,40 @@ load_baseline(struct fim_cmd *fc, struct fim_baseline *b, struct strbuf *raw)
 	struct err err = {0};
 	enum fim_load_rc rc;
 
-	load_opts(fc, &lo);
+	fim_opts_load(&fc->o, &lo);
 	rc = fim_load_verified(&lo, b, raw, &err);
 	if (rc != FIM_LOAD_OK)
 		log_warnx("fim: %s%s",
 		    rc == FIM_LOAD_KEY_CHANGED ? "CRITICAL: " : "", err.msg);
-	else if (fc->pubkey && fc->pin[0])
+	else if (fc->o.named_pub && fc->o.pin[0])
 		trust_named_key(fc);
 	return fim_load_status(rc);
 }
 
-/* Which package installed each file, so that a later check can tell a
- * file an upgrade dropped from one deleted by hand.  dp: the records read
- * already (freed here), or NULL. */
-static void
-annotate(struct fim_cmd *fc, struct fim_baseline *b, struct pkg_db *dp)
+/* Whether the private key can be read; says why not, and what to do. */
+static int
+key_readable(struct fim_cmd *fc, const char *hint)
 {
-	if (dp == NULL)
-		dp = pkg_open(fc->cli->root);
-	if (dp == NULL)
-		return;
-	fim_pkg_annotate(dp, b);
-	pkg_free(dp);
-}
-
-static void *
-preload(void *dp)
-{
-	pkg_md5sums_load(dp);
-	return NULL;
+	if (access(fc->o.key, R_OK) == 0)
+		return 1;
+	log_warnx("fim: cannot read the private key '%s': %s (%s)", fc->o.key,
+	    strerror(errno), hint);
+	return 0;
 }
 
 static int
 write_baseline(struct fim_cmd *fc, const struct fim_baseline *b)
 {
-	struct strbuf text = STRBUF_INIT(BASELINE_MAX);
-	struct strbuf sig = STRBUF_INIT(SIG_MAX);
-	struct strbuf pub = STRBUF_INIT(64 * 1024);
 	struct err err = {0};
-	char p[PATH_MAX + 32];
-	int rc = -1;
 
-	if (fim_baseline_write(b, &text, &err) == -1 ||
-	    fim_sign(fc->keyp, text.p, text.len, &sig, &err) == -1 ||
-	    file_read_nofollow(fc->pubp, 64 * 1024, &pub, NULL, &err) == -1) {
-		log_warnx("fim: %s%s", err.msg,
-		    err.code == ENOENT ? " (run 'sakimori fim keygen', or give "
-		                         "--key)"
-		                       : "");
-		goto out;
+	if (fim_save(b, fc->o.dir, fc->o.key, fc->o.pub, &err) == -1) {
+		log_warnx("fim: %s", err.msg);
+		return -1;
 	}
-	if (fim_verify(fc->pubp, text.p, text.len, sig.p, sig.len, &err) ==
-	    -1) {
-		log_warnx("fim: the private key '%s' does not match the public "
-		          "key '%s' (give --pubkey)",
-		    fc->keyp, fc->pubp);
-		goto out;
-	}
-	if (dir_make(fc->dir, 0700, &err) == -1)
-		goto fail;
-	dir_file(p, sizeof(p), fc->dir, "baseline");
-	if (file_write_atomic(p, text.p, text.len, 0600, &err) == -1)
-		goto fail;
-	dir_file(p, sizeof(p), fc->dir, "baseline.sig");
-	if (file_write_atomic(p, sig.p, sig.len, 0644, &err) == -1)
-		goto fail;
-	dir_file(p, sizeof(p), fc->dir, "fim.pub");
-	if (strcmp(p, fc->pubp) != 0 &&
-	    file_write_atomic(p, pub.p, pub.len, 0644, &err) == -1)
-		goto fail;
-	rc = 0;
-	goto out;
-fail:
-	log_warnx("fim: %s", err.msg);
-out:
-	strbuf_release(&text);
-	strbuf_release(&sig);
-	strbuf_release(&pub);
-	return rc;
+	return 0;
 }
 
 /* Output of changes. */
-
-static const unsigned all_attrs[] = {FIM_A_TYPE, FIM_A_MODE, FIM_A_UID,
-    FIM_A_GID, FIM_A_SIZE, FIM_A_INO, FIM_A_NLINK, FIM_A_MTIME, FIM_A_CTIME,
-    FIM_A_ATIME, FIM_A_HASH, FIM_A_TARGET, FIM_A_CAPS, FIM_A_XATTRS};
-
-/* What to show of a file that was added or removed. */
-static unsigned
-shown_attrs(const struct fim_entry *e)
-{
-	unsigned a = FIM_A_TYPE | FIM_A_MODE | FIM_A_UID | FIM_A_GID;
-
-	if (S_ISREG(e->mode))
-		a |= FIM_A_SIZE | FIM_A_HASH | FIM_A_NLINK;
-	if (e->target)
-		a |= FIM_A_TARGET;
-	if (e->caps)
-		a |= FIM_A_CAPS;
-	if (e->xattrs)
-		a |= FIM_A_XATTRS;
-	return a;
-}
-
-static const char *
-sev_word(int s)
-{
-	return s == 2 ? "CRITICAL" : s == 1 ? "WARNING" : "OK";
-}
-
-static void
-attr_name(unsigned a, char *dst, size_t n)
-{
-	fim_attrs_names(a, dst, n);
-}
-
-static void
-print_json(const struct fim_change *c, enum fim_hash h)
-{
-	const struct fim_entry *e = c->cur ? c->cur : c->old;
-	json_t *o = json_object(), *ch = json_object();
-	struct strbuf v = STRBUF_INIT(1 << 20);
-	char name[32];
-
-	jset(o, "type", jstr("change"));
-	jset(o, "path", jstr(e->path));
-	jset(o, "class", jstr(fim_class_name(c->cls)));
-	jset(o, "severity", jstr(sev_word(fim_class_sev(c->cls))));
-	jset(o, "status",
-	    jstr(c->old == NULL      ? "added"
-	            : c->cur == NULL ? "removed"
-	                             : "changed"));
-	if (c->cls == FIM_C_PACKAGE)
-		jset(o, "package", jstr(c->pkg));
-	if (c->cur && (c->cur->flags & FIM_F_UNREADABLE) && c->cur->err)
-		jset(o, "error", jstr(strerror(c->cur->err)));
-	for (size_t i = 0; i < countof(all_attrs); i++) {
-		unsigned a = all_attrs[i];
-		json_t *pair;
-
-		if (c->old && c->cur && !(c->attrs & a))
-			continue;
-		if (!(c->old && c->cur) && !(shown_attrs(e) & a))
-			continue;
-		pair = json_object();
-		attr_name(a, name, sizeof(name));
-		if (c->old) {
-			strbuf_reset(&v);
-			fim_attr_value(c->old, a, h, &v);
-			jset(pair, "old", jstrn(strbuf_str(&v), v.len));
-		} else {
-			jset(pair, "old", json_null());
-		}
-		if (c->cur) {
-			strbuf_reset(&v);
-			fim_attr_value(c->cur, a, h, &v);
-			jset(pair, "new", jstrn(strbuf_str(&v), v.len));
-		} else {
-			jset(pair, "new", json_null());
-		}
-		json_object_set_new(ch, name, pair);
-	}
-	jset(o, "changes", ch);
-	json_line(stdout, o);
-	strbuf_release(&v);
-}
-
-static void
-print_text(const struct out *out, const struct fim_change *c, enum fim_hash h)
-{
-	const struct fim_entry *e = c->cur ? c->cur : c->old;
-	struct strbuf s = STRBUF_INIT(1 << 20), v = STRBUF_INIT(1 << 20);
-	int sev = fim_class_sev(c->cls);
-	char name[32];
-
-	esc_text(&s, e->path, strlen(e->path));
-	printf("%s%-8s%s %-17s %s", out_sev_color(out, (enum sev)sev),
-	    sev_word(sev), out_reset(out), fim_class_name(c->cls),
-	    strbuf_str(&s));
-	if (c->cls == FIM_C_PACKAGE) {
-		strbuf_reset(&s);
-		esc_text(&s, c->pkg, strlen(c->pkg));
-		printf(" (package %s)", strbuf_str(&s));
-	}
-	if (c->cur && (c->cur->flags & FIM_F_UNREADABLE) && c->cur->err)
-		printf(" (%s)", strerror(c->cur->err));
-	putchar('\n');
-	for (size_t i = 0; i < countof(all_attrs); i++) {
-		unsigned a = all_attrs[i];
-
-		if (c->old && c->cur && !(c->attrs & a))
-			continue;
-		if (!(c->old && c->cur) && !(shown_attrs(e) & a))
-			continue;
-		attr_name(a, name, sizeof(name));
-		strbuf_reset(&s);
-		if (c->old) {
-			strbuf_reset(&v);
-			fim_attr_value(c->old, a, h, &v);
-			esc_text(&s, v.p ? v.p : "", v.len);
-		}
-		if (c->old && c->cur)
-			strbuf_adds(&s, " -> ");
-		if (c->cur) {
-			strbuf_reset(&v);
-			fim_attr_value(c->cur, a, h, &v);
-			esc_text(&s, v.p ? v.p : "", v.len);
-		}
-		printf("    %-7s %s\n", name, strbuf_str(&s));
-	}
-	strbuf_release(&s);
-	strbuf_release(&v);
-}
-
-/*
- * What an earlier baseline in the directory says it hashed: init's
- * estimate of the time left when it makes the baseline again.
- */
-static uint64_t
-earlier_bytes(struct fim_cmd *fc)
-{
-	struct strbuf sb = STRBUF_INIT(64 * 1024);
-	char p[4200];
-	uint64_t n = 0;
-
-	if (!isatty(STDERR_FILENO) || fc->cli->mode == OUT_JSON)
-		return 0;
-	dir_file(p, sizeof(p), fc->dir, "baseline");
-	if (file_read_nofollow(p, 64 * 1024, &sb, NULL, NULL) == 0)
-		n = fim_baseline_peek_bytes(sb.p ? sb.p : "", sb.len);
-	strbuf_release(&sb);
-	return n;
-}
 
 /* Subcommands. */
 
@@ -699,33 +210,12 @@ static int
 do_keygen(struct fim_cmd *fc)
 {
 	struct err err = {0};
-	char fp[96], d[PATH_MAX];
+	char fp[96];
 	int rc = setup(fc);
 
 	if (rc)
 		return rc;
-	if (!fc->force &&
-	    (access(fc->keyp, F_OK) == 0 || access(fc->pubp, F_OK) == 0)) {
-		log_warnx("fim: a key exists already ('%s' or '%s'); --force "
-		          "replaces it",
-		    fc->keyp, fc->pubp);
-		return EXIT_CANTCREAT;
-	}
-	for (int i = 0; i < 2; i++) {
-		char *slash;
-
-		snprintf(d, sizeof(d), "%s", i ? fc->pubp : fc->keyp);
-		slash = strrchr(d, '/');
-		if (slash && slash != d) {
-			*slash = '\0';
-			if (dir_make(d, 0700, &err) == -1) {
-				log_warnx("fim: %s", err.msg);
-				return EXIT_CANTCREAT;
-			}
-		}
-	}
-	if (fim_keygen(fc->keyp, fc->pubp, &err) == -1 ||
-	    fim_key_fingerprint(fc->pubp, fp, sizeof(fp), &err) == -1) {
+	if (fim_opts_keygen(&fc->o, fc->force, fp, sizeof(fp), &err) == -1) {
 		log_warnx("fim: %s", err.msg);
 		return EXIT_CANTCREAT;
 	}
@@ -735,155 +225,58 @@ do_keygen(struct fim_cmd *fc)
 		json_t *o = json_object();
 
 		jset(o, "type", jstr("key"));
-		jset(o, "private", jstr(fc->keyp));
-		jset(o, "public", jstr(fc->pubp));
+		jset(o, "private", jstr(fc->o.key));
+		jset(o, "public", jstr(fc->o.pub));
 		jset(o, "fingerprint", jstr(fp));
 		json_line(stdout, o);
 	} else {
 		printf("private key: %s\npublic key:  %s\nfingerprint: %s\n",
-		    fc->keyp, fc->pubp, fp);
+		    fc->o.key, fc->o.pub, fp);
 	}
 	return EXIT_OK;
-}
-
-static void
-print_stats(struct fim_cmd *fc, const char *what, const struct fim_baseline *b,
-    const struct fim_scan_stats *st)
-{
-	char hb[32], rate[32];
-
-	if (fc->cli->mode == OUT_JSON) {
-		json_t *o = json_object();
-
-		jset(o, "type", jstr("summary"));
-		jset(o, "command", jstr(what));
-		jset(o, "files", json_integer((json_int_t)st->files));
-		jset(o, "bytes_hashed",
-		    json_integer((json_int_t)st->bytes_hashed));
-		jset(o, "unreadable", json_integer((json_int_t)st->unreadable));
-		jset(o, "unstable", json_integer((json_int_t)st->unstable));
-		jset(o, "rescans", json_integer((json_int_t)st->rescans));
-		jset(o, "seconds", json_real(st->secs));
-		jset(o, "baseline", jstr(fc->dir));
-		jset(o, "entries", json_integer((json_int_t)b->n));
-		json_line(stdout, o);
-		return;
-	}
-	size_format(hb, sizeof(hb), (double)st->bytes_hashed);
-	size_format(rate, sizeof(rate),
-	    st->secs > 0 ? (double)st->bytes_hashed / st->secs : 0);
-	printf("%s: %zu entries, %" PRIu64 " files read (%s, %s/s) in %.2f s",
-	    what, b->n, st->files, hb, rate, st->secs);
-	if (st->unreadable)
-		printf(", %" PRIu64 " unreadable", st->unreadable);
-	if (st->unstable)
-		printf(", %" PRIu64 " changing while read", st->unstable);
-	putchar('\n');
-}
-
-/*
- * The public key a new baseline is verified with must be the trusted one,
- * unless --pubkey names it; its fingerprint into fp.  0, or the exit
- * status after saying why.
- */
-static int
-check_init_key(struct fim_cmd *fc, char *fp, size_t n)
-{
-	struct err err = {0};
-
-	if (fim_key_fingerprint(fc->pubp, fp, n, &err) == -1) {
-		log_warnx("fim: %s (run 'sakimori fim keygen', or give "
-		          "--pubkey)",
-		    err.msg);
-		return EXIT_NOINPUT;
-	}
-	if (fc->pin[0] && strcmp(fp, fc->pin) != 0 && fc->pubkey == NULL) {
-		log_warnx("fim: CRITICAL: the public key '%s' (%s) is not the "
-		          "trusted key %s; give --pubkey FILE to trust a new "
-		          "key",
-		    fc->pubp, fp, fc->pin);
-		return EXIT_CRITICAL;
-	}
-	return 0;
 }
 
 static int
 do_init(struct fim_cmd *fc, int argc, char **argv)
 {
+	struct err err = {0};
 	char fp[96];
 	struct fim_baseline b;
 	struct fim_scan_stats st;
-	struct pkg_db *dp;
-	pthread_t th;
 	enum fim_hash h;
-	int loading, rc = setup(fc);
+	int rc = setup(fc);
 
 	if (rc)
 		return rc;
-	if (fim_hash_parse(fc->hash, &h) == -1) {
+	if (fim_hash_parse(fc->o.hash, &h) == -1) {
 		log_warnx(
-		    "fim: unknown hash '%s' (sha256 or sha512)", fc->hash);
+		    "fim: unknown hash '%s' (sha256 or sha512)", fc->o.hash);
 		return EXIT_CONFIG;
 	}
-	if (access(fc->keyp, R_OK) == -1) {
-		log_warnx("fim: cannot read the private key '%s': %s (run "
-		          "'sakimori fim keygen', or give --key)",
-		    fc->keyp, strerror(errno));
+	if (!key_readable(fc, "run 'sakimori fim keygen', or give --key"))
 		return EXIT_NOINPUT;
-	}
-	if ((rc = check_init_key(fc, fp, sizeof(fp))) != 0)
+	if ((rc = fim_opts_init_key(&fc->o, fp, sizeof(fp), &err)) != 0) {
+		log_warnx("fim: %s", err.msg);
 		return rc;
+	}
 	set_paths(fc, argc, argv);
-	fc->expect_bytes = earlier_bytes(fc);
+	fc->expect_bytes = isatty(STDERR_FILENO) && fc->cli->mode != OUT_JSON
+	    ? fim_opts_earlier_bytes(&fc->o)
+	    : 0;
 	fim_baseline_init(&b);
-	/* dpkg's records are read by a thread of their own while the scan
-	 * runs: otherwise a second or so alone after it */
-	dp = pkg_open(fc->cli->root);
-	loading = dp != NULL && pthread_create(&th, NULL, preload, dp) == 0;
-	rc = scan(fc, fc->paths, fc->npaths, fc->excl, fc->nexcl, h, &b, &st);
-	if (loading)
-		pthread_join(th, NULL);
+	rc = scan(
+	    fc, fc->paths, fc->npaths, fc->o.excl, fc->o.nexcl, h, &b, &st, 1);
 	if (rc == -1) {
-		pkg_free(dp);
 		fim_baseline_release(&b);
 		return EXIT_SOFTWARE;
 	}
-	annotate(fc, &b, dp);
 	if (write_baseline(fc, &b) == -1 || pin_key(fc, fp) == -1) {
 		fim_baseline_release(&b);
 		return EXIT_CANTCREAT;
 	}
-	print_stats(fc, "init", &b, &st);
+	fim_show_stats(fc->cli->mode, fc->o.dir, "init", &b, &st);
 	fim_baseline_release(&b);
 	return EXIT_OK;
-}
-
-static int
-under_any(const char *p, const char *const *roots, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (fim_path_under(p, roots[i]))
-			return 1;
-	return 0;
-}
-
-/*
- * The part of the baseline under roots, as a shallow view (its strings
- * belong to b; release only view->e).
- */
-static int
-restrict_view(const struct fim_baseline *b, const char *const *roots, size_t n,
-    struct fim_baseline *view)
-{
-	*view = *b;
-	view->e = calloc(b->n ? b->n : 1, sizeof(*view->e));
-	if (view->e == NULL)
-		return -1;
-	view->n = 0;
-	for (size_t i = 0; i < b->n; i++)
-		if (under_any(b->e[i].path, roots, n))
-			view->e[view->n++] = b->e[i];
-	return 0;
 }
 
 /* Compares and prints; returns the worst severity of what is unexplained. */
@@ -891,23 +284,18 @@ static int
 report(struct fim_cmd *fc, const struct fim_baseline *old,
     const struct fim_baseline *cur, size_t *nchanges)
 {
-	struct fim_diff_opts o;
 	struct fim_changes ch = {0};
 	struct err err = {0};
 	struct out out;
 	size_t count[3] = {0};
 	int worst = 0;
 
-	memset(&o, 0, sizeof(o));
-	o.compare = FIM_A_DEFAULT | (fc->atime ? FIM_A_ATIME : 0);
-	o.webroots = fc->web;
-	o.nwebroots = fc->nweb;
-	if (fim_diff(old, cur, &o, &ch, &err) == -1) {
+	if (fim_opts_compare(&fc->o, old, cur, fc->cli->root, &ch, &err) ==
+	    -1) {
 		log_warnx("fim: %s", err.msg);
 		return EXIT_UNKNOWN;
 	}
 	out_init(&out, fc->cli->mode, stdout);
-	fim_explain(&ch, old, fc->cli->root);
 	for (size_t i = 0; i < ch.n; i++) {
 		struct fim_change *c = &ch.c[i];
 
@@ -915,16 +303,12 @@ report(struct fim_cmd *fc, const struct fim_baseline *old,
 		if (fim_class_sev(c->cls) > worst)
 			worst = fim_class_sev(c->cls);
 		if (fc->cli->mode == OUT_JSON)
-			print_json(c, old->hash);
+			fim_show_json(c, old->hash);
 		else if (fc->cli->mode == OUT_TABLE)
-			print_text(&out, c, old->hash);
+			fim_show_text(&out, c, old->hash);
 	}
 	if (fc->cli->mode == OUT_NAGIOS)
-		printf("FIM %s - %zu critical, %zu other unexplained changes, "
-		       "%zu explained by the package manager|critical=%zu "
-		       "warning=%zu package=%zu\n",
-		    sev_word(worst), count[2], count[1], count[0], count[2],
-		    count[1], count[0]);
+		fim_show_nagios(worst, count);
 	*nchanges = ch.n;
 	fim_changes_release(&ch);
 	return worst;
@@ -951,21 +335,21 @@ compare_now(struct fim_cmd *fc, int argc, char **argv, struct fim_baseline *b,
 		return rc;
 	fc->expect_bytes = fim_baseline_bytes(b);
 	fc->npaths = 0;
-	for (int i = 0; i < argc && fc->npaths < MAX_PATHS; i++)
+	for (int i = 0; i < argc && fc->npaths < FIM_PATHS_MAX; i++)
 		fc->paths[fc->npaths++] = argv[i];
 	/* Without paths: the baseline's own roots, what it recorded. */
-	for (size_t i = 0; argc == 0 && i < b->nroots && i < MAX_PATHS; i++)
+	for (size_t i = 0; argc == 0 && i < b->nroots && i < FIM_PATHS_MAX; i++)
 		fc->paths[fc->npaths++] = b->roots[i];
 	fc->prev = b;
 	rc = scan(fc, fc->paths, fc->npaths, (const char *const *)b->excludes,
-	    b->nexcludes, b->hash, cur, st);
+	    b->nexcludes, b->hash, cur, st, 0);
 	fc->prev = NULL;
 	if (rc == -1)
 		return EXIT_UNKNOWN;
 	*failed = 0;
 	if (argc == 0)
 		return report(fc, b, cur, nch);
-	if (restrict_view(b, fc->paths, fc->npaths, &view) == -1) {
+	if (fim_baseline_view(b, fc->paths, fc->npaths, &view) == -1) {
 		log_warnx("fim: out of memory");
 		*failed = 1;
 		return EXIT_UNKNOWN;
@@ -994,7 +378,8 @@ do_check(struct fim_cmd *fc, int argc, char **argv)
 			    b.created ? ctime(&b.created) : "?\n");
 		if (fc->cli->mode != OUT_NAGIOS &&
 		    (fc->tty || fc->cli->mode == OUT_JSON))
-			print_stats(fc, "check", &cur, &st);
+			fim_show_stats(
+			    fc->cli->mode, fc->o.dir, "check", &cur, &st);
 	}
 	fim_baseline_release(&b);
 	fim_baseline_release(&cur);
@@ -1016,12 +401,8 @@ do_update(struct fim_cmd *fc, int argc, char **argv)
 	fim_baseline_init(&b);
 	fim_baseline_init(&cur);
 	fim_baseline_init(&nb);
-	if (access(fc->keyp, R_OK) == -1) {
-		log_warnx("fim: cannot read the private key '%s': %s (give "
-		          "--key)",
-		    fc->keyp, strerror(errno));
+	if (!key_readable(fc, "give --key"))
 		return EXIT_NOINPUT;
-	}
 	/* Show what is being accepted. */
 	rc = compare_now(fc, argc, argv, &b, &cur, &st, &nch, &failed);
 	if (failed) {
@@ -1030,62 +411,23 @@ do_update(struct fim_cmd *fc, int argc, char **argv)
 		goto out;
 	}
 	/* The new baseline: the old entries outside the paths, the scan's
-	 * inside them; entries are moved, not copied. */
-	nb.hash = b.hash;
-	nb.created = cur.created;
-	snprintf(nb.host, sizeof(nb.host), "%s", cur.host);
-	nb.e = calloc(b.n + cur.n + 1, sizeof(*nb.e));
-	if (nb.e == NULL) {
-		rc = EXIT_SOFTWARE;
-		goto out;
-	}
-	for (size_t i = 0; i < b.n; i++)
-		if (!under_any(b.e[i].path, fc->paths, fc->npaths)) {
-			nb.e[nb.n++] = b.e[i];
-			memset(&b.e[i], 0, sizeof(b.e[i]));
-		}
-	for (size_t i = 0; i < cur.n; i++) {
-		nb.e[nb.n++] = cur.e[i];
-		memset(&cur.e[i], 0, sizeof(cur.e[i]));
-	}
-	nb.cap = nb.n;
-	/* Roots: the old ones and any new path outside them. */
-	nb.roots = b.roots;
-	nb.nroots = b.nroots;
-	b.roots = NULL;
-	b.nroots = 0;
-	nb.excludes = b.excludes;
-	nb.nexcludes = b.nexcludes;
-	b.excludes = NULL;
-	b.nexcludes = 0;
-	for (size_t i = 0; i < fc->npaths; i++) {
-		char **r;
-
-		if (under_any(
-		        fc->paths[i], (const char *const *)nb.roots, nb.nroots))
-			continue;
-		r = realloc(nb.roots, (nb.nroots + 1) * sizeof(*r));
-		if (r == NULL)
-			continue;
-		nb.roots = r;
-		if ((r[nb.nroots] = strdup(fc->paths[i])) != NULL)
-			nb.nroots++;
-	}
-	if (fim_baseline_sort(&nb, &err) == -1) {
+	 * inside them. */
+	if (fim_baseline_merge(&b, &cur, fc->paths, fc->npaths, &nb, &err) ==
+	    -1) {
 		log_warnx("fim: %s", err.msg);
 		rc = EXIT_SOFTWARE;
 		goto out;
 	}
-	annotate(fc, &nb, NULL);
+	fim_annotate(&nb, fc->cli->root);
 	if (write_baseline(fc, &nb) == -1) {
 		rc = EXIT_CANTCREAT;
 		goto out;
 	}
-	if (fim_key_fingerprint(fc->pubp, fp, sizeof(fp), &err) == 0)
+	if (fim_key_fingerprint(fc->o.pub, fp, sizeof(fp), &err) == 0)
 		(void)pin_key(fc, fp);
 	if (fc->cli->mode == OUT_TABLE)
 		printf("baseline updated: %zu changes accepted\n", nch);
-	print_stats(fc, "update", &nb, &st);
+	fim_show_stats(fc->cli->mode, fc->o.dir, "update", &nb, &st);
 	rc = EXIT_OK;
 out:
 	fim_baseline_release(&b);
@@ -1095,29 +437,11 @@ out:
 }
 
 static int
-copy_file(const char *from, const char *to, unsigned mode)
-{
-	struct strbuf sb = STRBUF_INIT(BASELINE_MAX);
-	struct err err = {0};
-	int rc;
-
-	rc = file_read_nofollow(from, BASELINE_MAX, &sb, NULL, &err);
-	if (rc == 0)
-		rc =
-		    file_write_atomic(to, sb.p ? sb.p : "", sb.len, mode, &err);
-	if (rc == -1)
-		log_warnx("fim: %s", err.msg);
-	strbuf_release(&sb);
-	return rc;
-}
-
-static int
 do_export(struct fim_cmd *fc, int argc, char **argv)
 {
-	static const char *const files[] = {"baseline", "baseline.sig"};
 	struct fim_baseline b;
 	struct strbuf raw = STRBUF_INIT(BASELINE_MAX);
-	char from[PATH_MAX + 32], to[PATH_MAX + 32], kb[PATH_MAX + 32];
+	struct err err = {0};
 	int rc;
 
 	if (argc != 1)
@@ -1132,15 +456,10 @@ do_export(struct fim_cmd *fc, int argc, char **argv)
 	fim_baseline_release(&b);
 	if (rc)
 		return rc; /* never export a baseline that does not verify */
-	for (size_t i = 0; i < 2; i++) {
-		dir_file(from, sizeof(from), fc->dir, files[i]);
-		dir_file(to, sizeof(to), argv[0], files[i]);
-		if (copy_file(from, to, 0644) == -1)
-			return EXIT_CANTCREAT;
-	}
-	dir_file(to, sizeof(to), argv[0], "fim.pub");
-	if (copy_file(trusted_key(fc, kb, sizeof(kb)), to, 0644) == -1)
+	if (fim_export(&fc->o, argv[0], &err) == -1) {
+		log_warnx("fim: %s", err.msg);
 		return EXIT_CANTCREAT;
+	}
 	if (fc->cli->mode == OUT_JSON) {
 		json_t *o = json_object();
 
@@ -1160,7 +479,8 @@ do_verify(struct fim_cmd *fc, int status)
 	struct fim_baseline b;
 	struct strbuf raw = STRBUF_INIT(BASELINE_MAX);
 	struct err err = {0};
-	char fp[96] = "?", kb[PATH_MAX + 32], when[64];
+	char fp[96] = "?", kb[PATH_MAX + 32];
+	struct fim_load_opts lo;
 	const char *key;
 	int rc = setup(fc);
 
@@ -1169,65 +489,13 @@ do_verify(struct fim_cmd *fc, int status)
 	fim_baseline_init(&b);
 	rc = load_baseline(fc, &b, &raw);
 	strbuf_release(&raw);
-	key = trusted_key(fc, kb, sizeof(kb));
+	fim_opts_load(&fc->o, &lo);
+	key = fim_load_key(&lo, kb, sizeof(kb));
 	fim_key_fingerprint(key, fp, sizeof(fp), &err);
-	if (rc) {
-		if (fc->cli->mode == OUT_JSON) {
-			json_t *o = json_object();
-
-			jset(o, "type", jstr("baseline"));
-			jset(o, "directory", jstr(fc->dir));
-			jset(o, "valid", json_false());
-			json_line(stdout, o);
-		}
-		fim_baseline_release(&b);
-		return rc;
-	}
-	time_iso(when, sizeof(when), b.created);
-	if (fc->cli->mode == OUT_JSON) {
-		json_t *o = json_object(), *r = json_array();
-
-		jset(o, "type", jstr("baseline"));
-		jset(o, "directory", jstr(fc->dir));
-		jset(o, "valid", json_true());
-		jset(o, "version", json_integer(b.version));
-		jset(o, "created", jstr(when));
-		jset(o, "host", jstr(b.host));
-		jset(o, "hash", jstr(fim_hash_name(b.hash)));
-		jset(o, "entries", json_integer((json_int_t)b.n));
-		jset(o, "bytes",
-		    json_integer((json_int_t)fim_baseline_bytes(&b)));
-		jset(o, "key", jstr(key));
-		jset(o, "fingerprint", jstr(fp));
-		for (size_t i = 0; i < b.nroots; i++)
-			json_array_append_new(r, jstr(b.roots[i]));
-		jset(o, "roots", r);
-		json_line(stdout, o);
-	} else {
-		struct strbuf s = STRBUF_INIT(1 << 16);
-
-		printf("baseline:  %s (format %d, %s)\n", fc->dir, b.version,
-		    fim_hash_name(b.hash));
-		printf("signature: good, key %s (%s)\n", key, fp);
-		if (status) {
-			char hb[32];
-
-			esc_text(&s, b.host, strlen(b.host));
-			size_format(
-			    hb, sizeof(hb), (double)fim_baseline_bytes(&b));
-			printf("created:   %s on %s\n", when, strbuf_str(&s));
-			printf(
-			    "entries:   %zu (%s of file content)\n", b.n, hb);
-			for (size_t i = 0; i < b.nroots; i++) {
-				strbuf_reset(&s);
-				esc_text(&s, b.roots[i], strlen(b.roots[i]));
-				printf("root:      %s\n", strbuf_str(&s));
-			}
-		}
-		strbuf_release(&s);
-	}
+	fim_show_baseline(
+	    fc->cli->mode, fc->o.dir, rc ? NULL : &b, key, fp, status);
 	fim_baseline_release(&b);
-	return EXIT_OK;
+	return rc;
 }
 
 int
@@ -1250,41 +518,41 @@ cmd_fim(struct cli *cli, int argc, char **argv)
 
 	memset(&fc, 0, sizeof(fc));
 	fc.cli = cli;
-	fc.workers = -1;
+	fc.ov.workers = -1;
 	while ((c = getopt_long(
 	            argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		if (cli_common_opt(cli, c, optarg))
 			continue;
 		switch (c) {
 		case 'h':
-			usage(stdout);
+			fim_show_usage(stdout);
 			return EXIT_OK;
 		case OPT_BASELINE:
-			fc.baseline_dir = optarg;
+			fc.ov.baseline_dir = optarg;
 			break;
 		case OPT_KEY:
-			fc.key = optarg;
+			fc.ov.key = optarg;
 			break;
 		case OPT_PUBKEY:
-			fc.pubkey = optarg;
+			fc.ov.pubkey = optarg;
 			break;
 		case OPT_WORKERS:
 			if (str_u64(optarg, &v) == -1 || v > 256)
 				return cli_usage_error(cli, "fim",
 				    "--workers wants a number from 0 to 256");
-			fc.workers = (int)v;
+			fc.ov.workers = (int)v;
 			break;
 		case OPT_HASH:
-			fc.hash = optarg;
+			fc.ov.hash = optarg;
 			break;
 		case OPT_FORCE:
 			fc.force = 1;
 			break;
 		case OPT_ATIME:
-			fc.atime = 1;
+			fc.ov.atime = 1;
 			break;
 		default:
-			usage(stderr);
+			fim_show_usage(stderr);
 			return EXIT_USAGE;
 		}
 	}
@@ -1317,8 +585,7 @@ cmd_fim(struct cli *cli, int argc, char **argv)
 		rc = do_verify(&fc, strcmp(fc.sub, "status") == 0);
 	else
 		rc = -1;
-	for (size_t i = 0; i < MAX_WEB; i++)
-		free(fc.webown[i]);
+	fim_opts_release(&fc.o);
 	if (rc != -1)
 		return rc;
 	return cli_usage_error(

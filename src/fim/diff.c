@@ -115,6 +115,25 @@ fim_attrs_names(unsigned attrs, char *dst, size_t dstsz)
 	}
 }
 
+unsigned
+fim_change_shown(const struct fim_change *c)
+{
+	const struct fim_entry *e = c->cur ? c->cur : c->old;
+	unsigned a = FIM_A_TYPE | FIM_A_MODE | FIM_A_UID | FIM_A_GID;
+
+	if (c->old && c->cur)
+		return c->attrs;
+	if (S_ISREG(e->mode))
+		a |= FIM_A_SIZE | FIM_A_HASH | FIM_A_NLINK;
+	if (e->target)
+		a |= FIM_A_TARGET;
+	if (e->caps)
+		a |= FIM_A_CAPS;
+	if (e->xattrs)
+		a |= FIM_A_XATTRS;
+	return a;
+}
+
 static int
 hash_known(const struct fim_entry *e)
 {

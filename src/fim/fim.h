@@ -10,6 +10,7 @@
 #ifndef FIM_FIM_H
 #define FIM_FIM_H
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -198,6 +199,159 @@ const char *fim_load_key(const struct fim_load_opts *o, char *buf, size_t n);
 int fim_pin_read(const char *state_dir, char *fp, size_t n, struct err *err);
 int fim_pin_write(const char *state_dir, const char *fp, struct err *err);
 
+/*
+ * Where fim keeps its files and how it scans (policy.c): the "check fim"
+ * block of the configuration and the state directory, with what the
+ * command line names instead (fim_overrides).
+ */
+#define FIM_PATHS_MAX 256 /* paths, excludes */
+#define FIM_WEB_MAX 64    /* web roots */
+
+struct conf;
+struct conf_node;
+
+/* What the command line names instead of the configuration (NULL, -1 or
+ * 0: not named). */
+struct fim_overrides {
+	const char *baseline_dir; /* --baseline */
+	const char *key;          /* --key */
+	const char *pubkey;       /* --pubkey */
+	const char *hash;         /* --hash */
+	int workers;              /* --workers, -1 when not given */
+	int atime;                /* --atime */
+};
+
+struct fim_opts {
+	const struct conf_node *blk; /* check fim { }, or NULL */
+	const char *state_dir;
+	char dir[PATH_MAX];    /* the baseline directory */
+	char key[PATH_MAX];    /* the private key */
+	char pub[PATH_MAX];    /* the public key in use */
+	char ownpub[PATH_MAX]; /* the configured (or default) public key */
+	const char *named_pub; /* --pubkey, or NULL */
+	int pub_configured;    /* the configuration names a public key */
+	char pin[96]; /* the trusted key's recorded fingerprint, or "" */
+	int workers;  /* 0: one per CPU */
+	const char *hash;
+	int atime;
+	const char *excl[FIM_PATHS_MAX]; /* defaults, then the configured */
+	size_t nexcl;
+	const char *web[FIM_WEB_MAX];
+	char *webown[FIM_WEB_MAX]; /* document roots read from Apache's files */
+	size_t nweb;
+};
+
+/*
+ * Fills o with where the baseline, keys and trusted fingerprint are:
+ * STATE/fim (a directory of root's, statedir.h) unless configured or
+ * named.  0, or the exit status (sysexits, 2 for a damaged record of the
+ * trusted key) with err saying why.  ov may be NULL.
+ */
+int fim_opts_locate(struct fim_opts *o, const struct conf *c,
+    const char *state_dir, const struct fim_overrides *ov, struct err *err);
+/* fim_opts_locate and how to scan: workers, hash, excludes, atime. */
+int fim_opts_resolve(struct fim_opts *o, const struct conf *c,
+    const char *state_dir, const struct fim_overrides *ov, struct err *err);
+/*
+ * The web roots into o: the configured ones, else the document roots of
+ * the Apache configuration under root (NULL for /), else /var/www when
+ * it exists.
+ */
+void fim_opts_webroots(struct fim_opts *o, const char *root);
+/* The configured paths to scan, else the system's programs, libraries
+ * and /etc, and the web roots; how many, at most max. */
+size_t fim_opts_paths(const struct fim_opts *o, const char **out, size_t max);
+void fim_opts_release(struct fim_opts *o);
+/* Where the baseline is read from, and the key it must be signed with. */
+void fim_opts_load(const struct fim_opts *o, struct fim_load_opts *lo);
+/*
+ * Whether the key in use is in the trusted key's place: the configured
+ * (or default) public key, not another named with --pubkey.
+ */
+int fim_opts_own_key(const struct fim_opts *o);
+
+/*
+ * Records fp, the fingerprint of the key in use, as the trusted key's:
+ * the first one, or a new one in the trusted key's place (another key
+ * named with --pubkey is used for one run only).  The fingerprint
+ * recorded before into was.  1 recorded, 0 nothing to do, -1 with err.
+ */
+int fim_opts_trust(
+    struct fim_opts *o, const char *fp, char *was, size_t n, struct err *err);
+/*
+ * The public key a new baseline is verified with must be the trusted
+ * one, unless named; its fingerprint into fp.  0, or the exit status
+ * (EX_NOINPUT no key, 2 another key) with err.
+ */
+int fim_opts_init_key(
+    const struct fim_opts *o, char *fp, size_t n, struct err *err);
+/* Makes the key pair (creating their directories); refuses to replace
+ * one unless force.  Its fingerprint into fp.  0 or -1 with err. */
+int fim_opts_keygen(
+    const struct fim_opts *o, int force, char *fp, size_t n, struct err *err);
+/* Copies baseline, signature and the trusted public key (fim.pub) into
+ * dest.  Verify the baseline first.  0 or -1 with err. */
+int fim_export(const struct fim_opts *o, const char *dest, struct err *err);
+/* The scan's CPU and I/O niceness from the configuration (nice, ionice),
+ * for the calling process and the threads it starts: 0, or -1 with errno
+ * when the CPU niceness could not be set. */
+int fim_opts_nice(const struct fim_opts *o);
+
+/*
+ * A scan (fim_scan) of a new baseline: each regular file's entry gets the
+ * package that installed it (fim_pkg_annotate), with the package records
+ * of the system under root (NULL for /) read while the scan runs; the
+ * scan, not the reader, gets nice's niceness (fim_opts_nice; NULL: none).
+ * 0, or -1 with err.
+ */
+int fim_record(const struct fim_scan_opts *so, const char *root,
+    const struct fim_opts *nice, struct fim_baseline *out,
+    struct fim_scan_stats *st, struct err *err);
+/* The packages that installed b's files, from the records under root. */
+void fim_annotate(struct fim_baseline *b, const char *root);
+/*
+ * The changes from old to cur as o compares them (access times when
+ * configured, web roots) with what the package records under root (NULL
+ * for /) explain marked.  0, or -1 with err.
+ */
+struct fim_changes;
+int fim_opts_compare(const struct fim_opts *o, const struct fim_baseline *old,
+    const struct fim_baseline *cur, const char *root, struct fim_changes *ch,
+    struct err *err);
+/*
+ * What an earlier baseline in o->dir says it hashed: an estimate of the
+ * time a new one will take, never trusted for anything else; 0 when
+ * unknown.
+ */
+uint64_t fim_opts_earlier_bytes(const struct fim_opts *o);
+
+/*
+ * Writes b signed with the private key into dir (created 0700):
+ * baseline, baseline.sig and fim.pub (a copy of pub unless pub is that
+ * file), each replaced atomically, after checking that the signature
+ * verifies with pub.  0, or -1 with err saying why.
+ */
+int fim_save(const struct fim_baseline *b, const char *dir, const char *key,
+    const char *pub, struct err *err);
+
+/* Whether path is under one of roots. */
+int fim_path_under_any(const char *path, const char *const *roots, size_t n);
+/*
+ * The part of b under roots, as a shallow view (its strings belong to b;
+ * free only view->e).  0 or -1 (out of memory).
+ */
+int fim_baseline_view(const struct fim_baseline *b, const char *const *roots,
+    size_t n, struct fim_baseline *view);
+/*
+ * The baseline an update makes (out, initialised): old's entries outside
+ * paths and all of cur's, moved out of them (release both after); old's
+ * roots and excludes and any path outside them as roots; cur's time and
+ * host.  0, or -1 with err.
+ */
+int fim_baseline_merge(struct fim_baseline *old, struct fim_baseline *cur,
+    const char *const *paths, size_t npaths, struct fim_baseline *out,
+    struct err *err);
+
 /* What a changed path is. */
 enum fim_class {
 	FIM_C_PACKAGE,    /* explained by the package manager: no alert */
@@ -267,6 +421,13 @@ void fim_explain(
     struct fim_changes *ch, const struct fim_baseline *old, const char *root);
 /* "mode,uid,hash" for attrs. */
 void fim_attrs_names(unsigned attrs, char *dst, size_t dstsz);
+/*
+ * The attributes to show of a change (FIM_A_*, shown in the order of
+ * their bits): those that differ, or for a file added or removed what
+ * describes it (type, mode, owner; size, links and digest of a regular
+ * file; target, capabilities, extended attributes when it has them).
+ */
+unsigned fim_change_shown(const struct fim_change *c);
 /* One attribute's value of e as text (raw; escape for output). */
 void fim_attr_value(const struct fim_entry *e, unsigned attr, enum fim_hash h,
     struct strbuf *sb);

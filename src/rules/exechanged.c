@@ -221,35 +221,23 @@ static int
 load_baseline(const struct conf *c, const char *state_dir,
     struct fim_baseline *b, struct report *r)
 {
-	const struct conf_node *blk = conf_check(c, "fim", NULL);
 	struct strbuf raw = STRBUF_INIT((size_t)2 << 30);
-	char dir[PATH_MAX], pub[PATH_MAX], pin[96] = "";
 	struct fim_load_opts lo;
+	struct fim_opts o;
 	struct err err = {0};
-	enum fim_load_rc rc;
-	const char *v;
+	enum fim_load_rc rc = FIM_LOAD_BADSIG;
 
-	if ((v = conf_str(blk, "baseline", NULL)))
-		snprintf(dir, sizeof(dir), "%s", v);
-	else
-		snprintf(dir, sizeof(dir), "%s/fim", state_dir);
-	if ((v = conf_str(blk, "public-key", NULL)))
-		snprintf(pub, sizeof(pub), "%s", v);
-	else
-		snprintf(pub, sizeof(pub), "%s/fim/fim.pub", state_dir);
-	memset(&lo, 0, sizeof(lo));
-	lo.dir = dir;
-	lo.pubkey = pub;
-	lo.pubkey_named = conf_str(blk, "public-key", NULL) != NULL;
-	if (fim_pin_read(state_dir, pin, sizeof(pin), &err) == 0 && pin[0])
-		lo.pinned = pin;
-	rc = fim_load_verified(&lo, b, &raw, &err);
+	if (fim_opts_locate(&o, c, state_dir, NULL, &err) == 0) {
+		fim_opts_load(&o, &lo);
+		rc = fim_load_verified(&lo, b, &raw, &err);
+	}
 	strbuf_release(&raw);
 	if (rc == FIM_LOAD_OK)
 		return 1;
 	if (rc == FIM_LOAD_NONE)
 		return 0;
-	report_add(r, SEV_UNKNOWN, "proc-exe-changed", dir,
+	report_add(r, SEV_UNKNOWN, "proc-exe-changed",
+	    o.dir[0] ? o.dir : state_dir,
 	    "running programs not compared with the integrity baseline: %s",
 	    err.msg);
 	return -1;

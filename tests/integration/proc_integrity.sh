@@ -69,14 +69,27 @@ run "$SAKIMORI" ps --suspicious --no-hidden --json
 check_eq "disabled: no proc-exe-changed finding" "" "$(changed "$OUT")"
 echo "check fim { workers 1; nice 0 }" > "$TMP/fim.conf"
 
+refused() {	# refused LABEL PATTERN: the cross-check says it could not look
+	run "$SAKIMORI" ps --suspicious --no-hidden --json
+	f=$(changed "$OUT")
+	check_match "$1: the cross-check is UNKNOWN" "$2" "$f"
+	check_nomatch "$1: no verdict about the programs" \
+	    "\"subject\":\"$D/trojan\"" "$f"
+}
+
+# A damaged record of the trusted key: fim check refuses the baseline, and
+# so does the cross-check, with the same words.
+pin="$SAKIMORI_STATE_DIR/fim-trusted-key"
+cp -p "$pin" "$TMP/pin"
+echo "SHA256:not-a-fingerprint" > "$pin"
+run "$SAKIMORI" fim check
+check_eq "damaged key record: fim check is CRITICAL" 2 "$RC"
+refused "damaged key record" '"severity":"UNKNOWN".*damaged'
+cp -p "$TMP/pin" "$pin"
+
 # A baseline altered after signing: not trusted, and not silently OK.
 sed -i "s|$D/daemon|$D/daemoN|" "$SAKIMORI_STATE_DIR/fim/baseline"
-run "$SAKIMORI" ps --suspicious --no-hidden --json
-f=$(changed "$OUT")
-check_match "altered baseline: the cross-check is UNKNOWN" \
-    '"severity":"UNKNOWN"' "$f"
-check_nomatch "altered baseline: no verdict about the programs" \
-    "\"subject\":\"$D/trojan\"" "$f"
+refused "altered baseline" '"severity":"UNKNOWN"'
 
 # Without a baseline there is nothing to compare with: no finding.
 rm -rf "$SAKIMORI_STATE_DIR/fim"

@@ -15,9 +15,11 @@
 
 #include <cmocka.h>
 
+#include "base/mem.h"
 #include "base/err.h"
 #include "base/fileio.h"
 #include "base/strbuf.h"
+#include "conf/conf.h"
 #include "fim/fim.h"
 #include "pkg/pkg.h"
 
@@ -567,6 +569,479 @@ loads_only_a_verified_baseline(void **state)
 	strbuf_release(&raw);
 }
 
+static void
+rm_in(const char *dir, const char *name)
+{
+	char p[1024];
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	unlink(p);
+}
+
+/* fim_save then fim_load_verified with a real key pair: what was saved
+ * loads, signed; a key pair that does not match is refused before any
+ * file is written. */
+static void
+saves_what_loads(void **state)
+{
+	char dir[] = "/tmp/test_fim_save.XXXXXX", k1[256], p1[256], k2[256];
+	char p2[256], bdir[512];
+	struct strbuf text = STRBUF_INIT(0), raw = STRBUF_INIT(0);
+	struct fim_baseline b, got;
+	struct fim_load_opts lo;
+	struct err err = {0};
+	struct stat st;
+
+	(void)state;
+	two_keys(dir, "a.pub", k1, p1, k2, p2);
+	read_fixture("baseline.txt", &text);
+	fim_baseline_init(&b);
+	assert_int_equal(fim_baseline_parse(text.p, text.len, &b, &err), 0);
+	snprintf(bdir, sizeof(bdir), "%s/base", dir);
+
+	/* The private key of one pair, the public key of another. */
+	assert_int_equal(fim_save(&b, bdir, k1, p2, &err), -1);
+	assert_non_null(strstr(err.msg, "does not match"));
+	assert_int_equal(stat(bdir, &st), -1);
+	/* No private key. */
+	assert_int_equal(fim_save(&b, bdir, "/nonexistent/k", p1, &err), -1);
+	assert_non_null(strstr(err.msg, "fim keygen"));
+
+	assert_int_equal(fim_save(&b, bdir, k1, p1, &err), 0);
+	assert_int_equal(stat(bdir, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0700);
+	memset(&lo, 0, sizeof(lo));
+	lo.dir = bdir;
+	lo.pubkey = "/nonexistent/fim.pub";
+	/* The public key travels with it: dir/fim.pub verifies it. */
+	fim_baseline_init(&got);
+	assert_int_equal(fim_load_verified(&lo, &got, &raw, &err), FIM_LOAD_OK);
+	assert_int_equal(got.n, b.n);
+	assert_string_equal(got.host, b.host);
+	assert_int_equal(got.created, b.created);
+	/* Byte for byte what the baseline writes. */
+	strbuf_reset(&text);
+	assert_int_equal(fim_baseline_write(&b, &text, &err), 0);
+	assert_int_equal(raw.len, text.len);
+	assert_memory_equal(raw.p, text.p, text.len);
+	fim_baseline_release(&got);
+	/* And the other key refuses it. */
+	lo.pubkey = p2;
+	lo.pubkey_named = 1;
+	fim_baseline_init(&got);
+	assert_int_equal(
+	    fim_load_verified(&lo, &got, &raw, &err), FIM_LOAD_BADSIG);
+	fim_baseline_release(&got);
+
+	fim_baseline_release(&b);
+	rm_in(bdir, "baseline");
+	rm_in(bdir, "baseline.sig");
+	rm_in(bdir, "fim.pub");
+	assert_int_equal(rmdir(bdir), 0);
+	unlink(k1);
+	unlink(p1);
+	unlink(k2);
+	unlink(p2);
+	assert_int_equal(rmdir(dir), 0);
+	strbuf_release(&text);
+	strbuf_release(&raw);
+}
+
+static void
+add_entry(struct fim_baseline *b, const char *path, uint64_t size)
+{
+	struct fim_entry *e;
+
+	b->e = realloc(b->e, (b->n + 1) * sizeof(*b->e));
+	assert_non_null(b->e);
+	e = &b->e[b->n++];
+	memset(e, 0, sizeof(*e));
+	e->path = strdup(path);
+	e->mode = S_IFREG | 0644;
+	e->size = size;
+	b->cap = b->n;
+}
+
+static void
+add_str(char ***v, size_t *n, const char *s)
+{
+	*v = realloc(*v, (*n + 1) * sizeof(**v));
+	assert_non_null(*v);
+	(*v)[(*n)++] = strdup(s);
+}
+
+/* An update of /etc/ssh: the old entries outside it stay, the scan's
+ * replace those inside it; a new path becomes a root. */
+static void
+merges_an_update(void **state)
+{
+	struct fim_baseline old, cur, nb, view;
+	const char *paths[] = {"/etc/ssh", "/srv"};
+	struct err err = {0};
+
+	(void)state;
+	fim_baseline_init(&old);
+	fim_baseline_init(&cur);
+	fim_baseline_init(&nb);
+	add_entry(&old, "/etc/hosts", 1);
+	add_entry(&old, "/etc/ssh/gone", 2);
+	add_entry(&old, "/etc/ssh/sshd_config", 3);
+	add_entry(&old, "/etc/sshd", 4); /* not under /etc/ssh */
+	add_str(&old.roots, &old.nroots, "/etc");
+	add_str(&old.excludes, &old.nexcludes, "/etc/mtab");
+	old.created = 100;
+	add_entry(&cur, "/etc/ssh/sshd_config", 30);
+	add_entry(&cur, "/etc/ssh/new", 5);
+	add_entry(&cur, "/srv/x", 6);
+	cur.created = 200;
+	snprintf(cur.host, sizeof(cur.host), "%s", "now");
+	assert_int_equal(fim_baseline_sort(&old, &err), 0);
+	assert_int_equal(fim_baseline_sort(&cur, &err), 0);
+
+	assert_int_equal(fim_baseline_view(&old, paths, 1, &view), 0);
+	assert_int_equal(view.n, 2);
+	assert_string_equal(view.e[0].path, "/etc/ssh/gone");
+	free(view.e);
+
+	assert_int_equal(
+	    fim_baseline_merge(&old, &cur, paths, 2, &nb, &err), 0);
+	assert_int_equal(nb.n, 5);
+	assert_string_equal(nb.e[0].path, "/etc/hosts");
+	assert_string_equal(nb.e[1].path, "/etc/ssh/new");
+	assert_string_equal(nb.e[2].path, "/etc/ssh/sshd_config");
+	assert_int_equal(nb.e[2].size, 30);
+	assert_string_equal(nb.e[3].path, "/etc/sshd");
+	assert_string_equal(nb.e[4].path, "/srv/x");
+	assert_null(fim_baseline_find(&nb, "/etc/ssh/gone"));
+	assert_int_equal(nb.nroots, 2);
+	assert_string_equal(nb.roots[0], "/etc");
+	assert_string_equal(nb.roots[1], "/srv");
+	assert_int_equal(nb.nexcludes, 1);
+	assert_int_equal(nb.created, 200);
+	assert_string_equal(nb.host, "now");
+	/* Two entries with the same path are refused. */
+	fim_baseline_release(&old);
+	fim_baseline_release(&cur);
+	fim_baseline_release(&nb);
+	fim_baseline_init(&old);
+	fim_baseline_init(&cur);
+	fim_baseline_init(&nb);
+	add_entry(&old, "/a/b", 1);
+	add_entry(&cur, "/a/b", 1);
+	assert_int_equal(
+	    fim_baseline_merge(&old, &cur, paths, 1, &nb, &err), -1);
+	fim_baseline_release(&old);
+	fim_baseline_release(&cur);
+	fim_baseline_release(&nb);
+}
+
+static void
+load_conf(struct conf *c, const char *text)
+{
+	struct conf_errs errs = {0};
+	int rc = conf_load_string(c, "t.conf", text, strlen(text), &errs);
+
+	for (size_t j = 0; j < errs.n; j++)
+		fprintf(stderr, "conf: %s\n", errs.msg[j]);
+	assert_int_equal(rc, 0);
+	conf_errs_release(&errs);
+}
+
+/* The configuration, the state directory and the command line resolved
+ * into where fim's files are and how it scans. */
+static void
+resolves_options(void **state)
+{
+	char sd[] = "/tmp/test_fim_opts.XXXXXX", p[512];
+	struct fim_overrides ov = {.workers = -1};
+	struct fim_load_opts lo;
+	struct fim_opts o;
+	struct conf c;
+	struct err err = {0};
+	FILE *fp;
+
+	(void)state;
+	assert_non_null(mkdtemp(sd));
+	assert_int_equal(chmod(sd, 0700), 0);
+	/* Nothing configured: all in STATE/fim. */
+	conf_init(&c);
+	load_conf(&c, "");
+	assert_int_equal(fim_opts_resolve(&o, &c, sd, NULL, &err), 0);
+	snprintf(p, sizeof(p), "%s/fim", sd);
+	assert_string_equal(o.dir, p);
+	snprintf(p, sizeof(p), "%s/fim/fim.key", sd);
+	assert_string_equal(o.key, p);
+	snprintf(p, sizeof(p), "%s/fim/fim.pub", sd);
+	assert_string_equal(o.pub, p);
+	assert_string_equal(o.ownpub, p);
+	assert_string_equal(o.pin, "");
+	assert_int_equal(o.workers, 0);
+	assert_string_equal(o.hash, "sha256");
+	assert_int_equal(o.atime, 0);
+	assert_int_equal(o.nexcl, 5);
+	fim_opts_load(&o, &lo);
+	assert_false(lo.pubkey_named);
+	assert_false(lo.accept_new_key);
+	fim_opts_release(&o);
+	conf_release(&c);
+
+	/* Configured. */
+	conf_init(&c);
+	load_conf(&c,
+	    "check fim {\n baseline /media/usb/fim\n"
+	    " public-key /media/usb/fim.pub\n key /media/k/fim.key\n"
+	    " workers 3\n hash sha512\n exclude /var/x \"*.tmp\"\n"
+	    " compare-atime yes\n webroots /srv/www\n"
+	    " paths /opt /srv\n}\n");
+	assert_int_equal(fim_opts_resolve(&o, &c, sd, &ov, &err), 0);
+	assert_string_equal(o.dir, "/media/usb/fim");
+	assert_string_equal(o.key, "/media/k/fim.key");
+	assert_string_equal(o.pub, "/media/usb/fim.pub");
+	assert_int_equal(o.workers, 3);
+	assert_string_equal(o.hash, "sha512");
+	assert_int_equal(o.atime, 1);
+	assert_int_equal(o.nexcl, 7);
+	assert_string_equal(o.excl[6], "*.tmp");
+	fim_opts_webroots(&o, NULL);
+	assert_int_equal(o.nweb, 1);
+	assert_string_equal(o.web[0], "/srv/www");
+	{
+		const char *paths[8];
+
+		assert_int_equal(fim_opts_paths(&o, paths, 8), 2);
+		assert_string_equal(paths[1], "/srv");
+	}
+	fim_opts_load(&o, &lo);
+	assert_true(lo.pubkey_named);
+	assert_false(lo.accept_new_key);
+	fim_opts_release(&o);
+
+	/* The command line wins. */
+	ov.baseline_dir = "/b";
+	ov.pubkey = "/p.pub";
+	ov.workers = 1;
+	ov.hash = "sha256";
+	assert_int_equal(fim_opts_resolve(&o, &c, sd, &ov, &err), 0);
+	assert_string_equal(o.dir, "/b");
+	assert_string_equal(o.pub, "/p.pub");
+	assert_string_equal(o.ownpub, "/media/usb/fim.pub");
+	assert_int_equal(o.workers, 1);
+	assert_string_equal(o.hash, "sha256");
+	fim_opts_load(&o, &lo);
+	assert_true(lo.accept_new_key);
+	fim_opts_release(&o);
+	conf_release(&c);
+
+	/* Too many workers: a configuration error. */
+	conf_init(&c);
+	load_conf(&c, "");
+	ov.workers = 300;
+	assert_int_equal(fim_opts_resolve(&o, &c, sd, &ov, &err), 78);
+	assert_non_null(strstr(err.msg, "workers"));
+	/* A damaged record of the trusted key: refused, CRITICAL. */
+	snprintf(p, sizeof(p), "%s/fim-trusted-key", sd);
+	assert_non_null(fp = fopen(p, "w"));
+	fputs("not a fingerprint\n", fp);
+	fclose(fp);
+	assert_int_equal(chmod(p, 0600), 0);
+	assert_int_equal(fim_opts_locate(&o, &c, sd, NULL, &err), 2);
+	assert_non_null(strstr(err.msg, "damaged"));
+	unlink(p);
+	/* STATE/fim that is not a directory. */
+	snprintf(p, sizeof(p), "%s/fim", sd);
+	assert_non_null(fp = fopen(p, "w"));
+	fclose(fp);
+	assert_int_equal(fim_opts_locate(&o, &c, sd, NULL, &err), 77);
+	unlink(p);
+	conf_release(&c);
+	assert_int_equal(rmdir(sd), 0);
+}
+
+static int
+exists_in(const char *dir, const char *name)
+{
+	char p[1024];
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	return access(p, F_OK) == 0;
+}
+
+/* The key pair in the state directory, the record of the trusted key,
+ * init's refusal of another key, and export of a saved baseline. */
+static void
+keeps_and_trusts_keys(void **state)
+{
+	char sd[] = "/tmp/test_fim_keys.XXXXXX", fp[96], fp2[96], was[96];
+	char dest[512], other[512], p[1024];
+	struct fim_overrides ov = {.workers = -1};
+	struct strbuf text = STRBUF_INIT(0);
+	struct fim_baseline b;
+	struct fim_opts o;
+	struct conf c;
+	struct err err = {0};
+
+	(void)state;
+	assert_non_null(mkdtemp(sd));
+	assert_int_equal(chmod(sd, 0700), 0);
+	conf_init(&c);
+	load_conf(&c, "");
+	assert_int_equal(fim_opts_resolve(&o, &c, sd, NULL, &err), 0);
+	assert_int_equal(fim_opts_keygen(&o, 0, fp, sizeof(fp), &err), 0);
+	assert_true(exists_in(sd, "fim/fim.key"));
+	assert_int_equal(fim_opts_keygen(&o, 0, fp2, sizeof(fp2), &err), -1);
+	assert_non_null(strstr(err.msg, "--force"));
+	/* The first key is recorded; recording it again changes nothing. */
+	assert_int_equal(fim_opts_init_key(&o, fp2, sizeof(fp2), &err), 0);
+	assert_string_equal(fp, fp2);
+	assert_int_equal(fim_opts_trust(&o, fp, was, sizeof(was), &err), 1);
+	assert_string_equal(was, "");
+	assert_int_equal(fim_opts_trust(&o, fp, was, sizeof(was), &err), 0);
+	assert_int_equal(fim_pin_read(sd, p, sizeof(p), &err), 0);
+	assert_string_equal(p, fp);
+
+	/* A new key in the trusted key's place: init refuses it ... */
+	assert_int_equal(fim_opts_keygen(&o, 1, fp2, sizeof(fp2), &err), 0);
+	assert_string_not_equal(fp, fp2);
+	assert_int_equal(fim_opts_init_key(&o, was, sizeof(was), &err), 2);
+	assert_non_null(strstr(err.msg, "not the trusted key"));
+	/* ... unless named; a named key elsewhere is trusted for one run. */
+	snprintf(other, sizeof(other), "%s/other", sd);
+	ov.key = other;
+	snprintf(p, sizeof(p), "%s/other.pub", sd);
+	ov.pubkey = p;
+	fim_opts_release(&o);
+	assert_int_equal(fim_opts_resolve(&o, &c, sd, &ov, &err), 0);
+	assert_int_equal(fim_opts_keygen(&o, 0, was, sizeof(was), &err), 0);
+	assert_int_equal(fim_opts_init_key(&o, was, sizeof(was), &err), 0);
+	assert_int_equal(fim_opts_trust(&o, was, fp2, sizeof(fp2), &err), 0);
+	assert_string_equal(o.pin, fp);
+	/* The new key in our own place replaces the record. */
+	fim_opts_release(&o);
+	assert_int_equal(fim_opts_resolve(&o, &c, sd, NULL, &err), 0);
+	assert_int_equal(fim_opts_init_key(&o, fp2, sizeof(fp2), &err), 2);
+	ov.key = NULL;
+	ov.pubkey = o.ownpub;
+	fim_opts_release(&o);
+	assert_int_equal(fim_opts_resolve(&o, &c, sd, &ov, &err), 0);
+	assert_int_equal(fim_opts_init_key(&o, fp2, sizeof(fp2), &err), 0);
+	assert_int_equal(fim_opts_trust(&o, fp2, was, sizeof(was), &err), 1);
+	assert_string_equal(was, fp);
+
+	/* Export: the baseline, its signature and the trusted key. */
+	read_fixture("baseline.txt", &text);
+	fim_baseline_init(&b);
+	assert_int_equal(fim_baseline_parse(text.p, text.len, &b, &err), 0);
+	assert_int_equal(fim_save(&b, o.dir, o.key, o.pub, &err), 0);
+	snprintf(dest, sizeof(dest), "%s/usb", sd);
+	assert_int_equal(mkdir(dest, 0700), 0);
+	assert_int_equal(fim_export(&o, dest, &err), 0);
+	assert_true(exists_in(dest, "baseline"));
+	assert_true(exists_in(dest, "baseline.sig"));
+	snprintf(p, sizeof(p), "%s/fim.pub", dest);
+	assert_int_equal(fim_key_fingerprint(p, was, sizeof(was), &err), 0);
+	assert_string_equal(was, fp2);
+	assert_int_equal(fim_export(&o, "/nonexistent/dir", &err), -1);
+
+	fim_baseline_release(&b);
+	fim_opts_release(&o);
+	conf_release(&c);
+	strbuf_release(&text);
+	{
+		static const char *const files[] = {"fim/fim.key",
+		    "fim/fim.pub", "fim/baseline", "fim/baseline.sig", "other",
+		    "other.pub", "fim-trusted-key", "usb/baseline",
+		    "usb/baseline.sig", "usb/fim.pub"};
+
+		for (size_t i = 0; i < countof(files); i++)
+			rm_in(sd, files[i]);
+	}
+	snprintf(p, sizeof(p), "%s/usb", sd);
+	assert_int_equal(rmdir(p), 0);
+	snprintf(p, sizeof(p), "%s/fim", sd);
+	assert_int_equal(rmdir(p), 0);
+	assert_int_equal(rmdir(sd), 0);
+}
+
+/* What a change shows: the attributes that differ, or what describes a
+ * file added or removed. */
+static void
+shows_what_describes_a_change(void **state)
+{
+	struct strbuf sb = STRBUF_INIT(0);
+	struct fim_baseline b;
+	struct fim_change c;
+	struct err err = {0};
+
+	(void)state;
+	read_fixture("baseline.txt", &sb);
+	fim_baseline_init(&b);
+	assert_int_equal(fim_baseline_parse(sb.p, sb.len, &b, &err), 0);
+	memset(&c, 0, sizeof(c));
+	c.cur = fim_baseline_find(&b, "/usr/bin/ls");
+	assert_int_equal(fim_change_shown(&c),
+	    FIM_A_TYPE | FIM_A_MODE | FIM_A_UID | FIM_A_GID | FIM_A_SIZE |
+	        FIM_A_HASH | FIM_A_NLINK);
+	c.old = c.cur;
+	c.cur = NULL;
+	assert_true(fim_change_shown(&c) & FIM_A_HASH);
+	c.cur = c.old;
+	c.attrs = FIM_A_MTIME | FIM_A_CTIME;
+	assert_int_equal(fim_change_shown(&c), FIM_A_MTIME | FIM_A_CTIME);
+	fim_baseline_release(&b);
+	strbuf_release(&sb);
+}
+
+/* A new baseline's scan, and the comparison with it as the options say:
+ * an access time counts only when compare-atime is set. */
+static void
+records_and_compares(void **state)
+{
+	char d[] = "/tmp/test_fim_rec.XXXXXX", f[512];
+	const char *roots[1];
+	struct fim_scan_opts so;
+	struct fim_baseline old, cur;
+	struct fim_changes ch = {0};
+	struct fim_entry *e;
+	struct fim_opts o;
+	struct err err = {0};
+
+	(void)state;
+	assert_non_null(mkdtemp(d));
+	snprintf(f, sizeof(f), "%s/file", d);
+	write_at(d, "file", "content\n", 8);
+	roots[0] = d;
+	memset(&so, 0, sizeof(so));
+	so.roots = roots;
+	so.nroots = 1;
+	so.workers = 1;
+	fim_baseline_init(&old);
+	/* No package records under this root: entries of no package. */
+	assert_int_equal(fim_record(&so, d, NULL, &old, NULL, &err), 0);
+	assert_int_equal(old.n, 2);
+	e = (struct fim_entry *)fim_baseline_find(&old, f);
+	assert_non_null(e);
+	assert_null(e->pkg);
+	assert_true(e->flags & FIM_F_HASHED);
+	fim_baseline_init(&cur);
+	assert_int_equal(fim_scan(&so, &cur, NULL, &err), 0);
+	e->atime -= 1000000000;
+
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(fim_opts_compare(&o, &old, &cur, d, &ch, &err), 0);
+	assert_int_equal(ch.n, 0);
+	fim_changes_release(&ch);
+	o.atime = 1;
+	assert_int_equal(fim_opts_compare(&o, &old, &cur, d, &ch, &err), 0);
+	assert_int_equal(ch.n, 1);
+	assert_int_equal(ch.c[0].attrs, FIM_A_ATIME);
+	fim_changes_release(&ch);
+
+	fim_baseline_release(&old);
+	fim_baseline_release(&cur);
+	unlink(f);
+	assert_int_equal(rmdir(d), 0);
+}
+
 int
 main(void)
 {
@@ -579,6 +1054,12 @@ main(void)
 	    cmocka_unit_test(explains_removals),
 	    cmocka_unit_test(signs_and_refuses),
 	    cmocka_unit_test(loads_only_a_verified_baseline),
+	    cmocka_unit_test(saves_what_loads),
+	    cmocka_unit_test(merges_an_update),
+	    cmocka_unit_test(resolves_options),
+	    cmocka_unit_test(keeps_and_trusts_keys),
+	    cmocka_unit_test(shows_what_describes_a_change),
+	    cmocka_unit_test(records_and_compares),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,38 @@
+/*
+ * cmd_fim_show.h - the output of "fim" (cmd_fim_show.c).
+ */
+#ifndef CLI_CMD_FIM_SHOW_H
+#define CLI_CMD_FIM_SHOW_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "base/output.h"
+#include "fim/fim.h"
+
+/* CRITICAL, WARNING or OK for fim_class_sev's 2, 1, 0. */
+const char *fim_show_sev(int s);
+/* One change: a JSON line, or a line and one line per attribute shown. */
+void fim_show_json(const struct fim_change *c, enum fim_hash h);
+void fim_show_text(
+    const struct out *out, const struct fim_change *c, enum fim_hash h);
+/* The totals of a scan by what ("init", "check", "update"). */
+void fim_show_stats(enum out_mode mode, const char *dir, const char *what,
+    const struct fim_baseline *b, const struct fim_scan_stats *st);
+/* A verified baseline: its format, signature and key; with status, when
+ * and where it was made, its size and roots.  b NULL: one that is not
+ * valid (said in JSON only; the reason was logged). */
+void fim_show_baseline(enum out_mode mode, const char *dir,
+    const struct fim_baseline *b, const char *key, const char *fp, int status);
+/* The usage of "fim". */
+void fim_show_usage(FILE *fp);
+/* Files and bytes read so far, the rate, and the time left when the
+ * bytes to read are known (expect_bytes, or 0), since t0 (clock_mono). */
+void fim_show_progress(
+    double t0, uint64_t expect_bytes, uint64_t files, uint64_t bytes, int done);
+/* The Nagios line of a check: the worst severity and how many changes of
+ * each (fim_class_sev's 0, 1, 2). */
+void fim_show_nagios(int worst, const size_t count[3]);
+
+#endif
