@@ -90,6 +90,8 @@ int cli_usage_error(const struct cli *cli, const char *cmd, const char *fmt,
     ...) __attribute__((format(printf, 3, 4)));
 /* The exit status for a report: its worst severity. */
 int cli_exit_for(const struct report *r);
+/* The exit status for a follower (logs/follow.h) that failed with code. */
+int cli_follow_exit(int code);
 
 /*
  * Sampling interval for rates ("1", "0.5", "2s", "250ms"; 0 means rates

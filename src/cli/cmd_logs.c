@@ -183,25 +183,6 @@ print_counts(const struct out *o, const char *file, const struct logs_counts *c)
 	fputc('\n', o->fp);
 }
 
-/* The exit status for a follower that could not run. */
-static int
-follow_exit(int code)
-{
-	switch (code) {
-	case EINVAL:
-		return EXIT_USAGE;
-	case EBADMSG:
-		return EXIT_DATAERR;
-	case EBUSY: /* another follower holds the bookmark set */
-		return EXIT_CANTCREAT;
-	case EACCES:
-	case EPERM:
-		return EXIT_NOPERM;
-	default:
-		return EXIT_SOFTWARE;
-	}
-}
-
 struct logs_args {
 	enum logs_format force;
 	const char *logformat;
@@ -405,7 +386,7 @@ cmd_logs(struct cli *cli, int argc, char **argv)
 		if (logs_follow(&a.fo, (const char *const *)argv + 1,
 		        (size_t)argc - 1, &feed, &err) == -1) {
 			log_warnx("%s", err.msg);
-			rc = follow_exit(err.code);
+			rc = cli_follow_exit(err.code);
 			/* Refused before a line was read: no report. */
 			if (feed.counts.lines == 0)
 				goto out;

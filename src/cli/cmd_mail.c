@@ -29,13 +29,10 @@
 #include "cli/cli.h"
 #include "collect/passwd.h"
 #include "collect/proc.h"
+#include "logs/follow.h"
 #include "mail/mail_hist.h"
-#include "mail/mail_procs.h"
-#include "mail/mail_queue.h"
+#include "mail/mail_run.h"
 #include "mail/mail_stats.h"
-
-#define LINE_MAX_LEN 65536
-#define MAX_DOMAINS 256
 
 enum {
 	OPT_TOP = OPT_FIRST_PRIVATE,
@@ -114,92 +111,25 @@ default_files(const char **files, const char *root, char *buf, size_t bufsz)
 }
 
 /*
- * Reads every line of one file (plain or gzip; "-" standard input) into
- * s.  EXIT_OK, or the exit status after saying why: EXIT_DATAERR for a
- * truncated or corrupt gzip stream (the lines before it count),
- * EXIT_NOINPUT when it cannot be read.
+ * Reads one file into s.  EXIT_OK, or the exit status after saying why:
+ * EXIT_DATAERR for a truncated or corrupt gzip stream (the lines before
+ * it count), EXIT_NOINPUT when it cannot be read.
  */
 static int
 feed_file(struct mail_stats *s, const char *path, int year)
 {
-	struct linesrc_opts o = {LINE_MAX_LEN, LINESRC_CR_STRIP};
-	struct linesrc ls;
 	struct err err = {0};
-	const char *line;
-	size_t n;
-	int cut, rc;
+	uint64_t cut;
+	int rc = mail_stats_file(s, path, year, &cut, &err);
 
-	if (linesrc_open(&ls, path, &o, &err) == -1) {
-		log_warnx("%s", err.msg);
-		return EXIT_NOINPUT;
-	}
-	while ((rc = linesrc_next(&ls, &line, &n, &cut, &err)) == 1)
-		mail_stats_line(s, line, n, year); /* a cut one: its start */
-	if (ls.cut > 0)
+	if (cut > 0)
 		log_info("'%s': %llu lines longer than %d bytes were cut", path,
-		    (unsigned long long)ls.cut, LINE_MAX_LEN);
-	linesrc_close(&ls);
+		    (unsigned long long)cut, MAIL_LINE_MAX);
 	if (rc == -1) {
 		log_warnx("%s", err.msg);
 		return err.code == EBADMSG ? EXIT_DATAERR : EXIT_NOINPUT;
 	}
 	return EXIT_OK;
-}
-
-/* Lists from configuration ("check mail-outside-domains { local-domains
- * a b }"): up to max values. */
-static size_t
-conf_list(const struct cli *cli, const char *check, const char *key,
-    const char **out, size_t max)
-{
-	const struct conf_node *blk = conf_check(&cli->conf, check, NULL);
-	const struct conf_node *nd = conf_find(blk, key);
-	size_t n = 0;
-
-	for (size_t i = 0; nd != NULL && i < nd->nvals && n < max; i++)
-		out[n++] = nd->vals[i].str;
-	return n;
-}
-
-static void
-thr(const struct cli *cli, const char *name, double *warn, double *crit,
-    int *enabled)
-{
-	struct threshold t;
-
-	conf_threshold(&cli->conf, name, NULL, &t);
-	if (!isnan(t.warn))
-		*warn = t.warn;
-	if (!isnan(t.crit))
-		*crit = t.crit;
-	*enabled = t.enabled;
-}
-
-static void
-policy_from_conf(const struct cli *cli, struct mail_policy *p,
-    const char **local, const char **usual)
-{
-	mail_policy_default(p);
-	thr(cli, "mail-relay-probe", &p->relay_warn, &p->relay_crit,
-	    &p->enabled_relay);
-	thr(cli, "mail-enumeration", &p->enum_warn, &p->enum_crit,
-	    &p->enabled_enum);
-	thr(cli, "mail-outside-domains", &p->outside_warn, &p->outside_crit,
-	    &p->enabled_outside);
-	thr(cli, "mail-volume", &p->volume_warn, &p->volume_crit,
-	    &p->enabled_volume);
-	thr(cli, "mail-null-sender", &p->null_warn, &p->null_crit,
-	    &p->enabled_null);
-	thr(cli, "mail-deferred", &p->deferred_warn, &p->deferred_crit,
-	    &p->enabled_deferred);
-	p->volume_factor = conf_num(conf_check(&cli->conf, "mail-volume", NULL),
-	    "factor", p->volume_factor);
-	p->nlocal = conf_list(
-	    cli, "mail-outside-domains", "local-domains", local, MAX_DOMAINS);
-	p->local_domains = local;
-	p->nusual = conf_list(
-	    cli, "mail-outside-domains", "usual-domains", usual, MAX_DOMAINS);
-	p->usual_domains = usual;
 }
 
 static void
@@ -363,102 +293,6 @@ this_year(void)
 	return tm.tm_year + 1900;
 }
 
-/*
- * The MTA processes running now (ROOT/proc): performance data, and a
- * finding above the mail-processes thresholds.
- */
-static void
-judge_procs(struct cli *cli, struct report *r)
-{
-	struct proc_table t;
-	struct mail_procs mp;
-	struct threshold th;
-	struct err err = {0};
-	struct finding *f;
-
-	conf_threshold(&cli->conf, "mail-processes", NULL, &th);
-	if (!th.enabled)
-		return;
-	proc_table_init(&t);
-	if (proc_table_read(&t, cli->root, PROC_READ_EXE, NULL, &err) == -1) {
-		log_info("mail processes: %s", err.msg);
-		proc_table_release(&t);
-		return;
-	}
-	mail_procs_count(&t, &mp);
-	proc_table_release(&t);
-	report_perf(r, "mta_processes", mp.total, "", th.warn, th.crit, 0, NAN);
-	if (isnan(th.warn) || mp.total < th.warn)
-		return;
-	f = report_add(r,
-	    !isnan(th.crit) && mp.total >= th.crit ? SEV_CRITICAL : SEV_WARNING,
-	    "mail-processes", "mta",
-	    "%u MTA processes running (sendmail %u, postfix %u, exim %u, "
-	    "qmail %u)",
-	    mp.total, mp.sendmail, mp.postfix, mp.exim, mp.qmail);
-	if (f != NULL) {
-		finding_ev(f, "processes", "%u", mp.total);
-		finding_ev(f, "smtp_servers", "%u", mp.smtpd);
-	}
-}
-
-/*
- * postfix's deferred queue now, where readable: performance data, a
- * finding above the mail-deferred thresholds, and the growth since the
- * last look (kept in the state database).
- */
-static void
-judge_queue(struct cli *cli, struct mail_hist *h, struct report *r)
-{
-	const struct conf_node *blk =
-	    conf_check(&cli->conf, "mail-deferred", NULL);
-	const char *dir = conf_str(blk, "queue-dir", "/var/spool/postfix");
-	struct threshold th;
-	struct err err = {0};
-	struct strbuf prev = STRBUF_INIT(64);
-	struct finding *f;
-	uint64_t n, was = 0;
-	int have_prev = 0;
-	char now[32], key[PATH_MAX];
-
-	conf_threshold(&cli->conf, "mail-deferred", NULL, &th);
-	if (!th.enabled)
-		return;
-	if (mail_queue_deferred(cli->root, dir, &n, &err) == -1) {
-		log_info("deferred queue: %s", err.msg);
-		return;
-	}
-	/* the key is the directory as read, root prefix included */
-	if (path_join(key, sizeof(key), cli->root, dir) == -1)
-		h = NULL;
-	if (h != NULL) {
-		if (store_kv_get(&h->st, "mail", key, &prev, NULL) == 0) {
-			const char *c = strbuf_str(&prev);
-
-			have_prev = cur_u64(&c, c + prev.len, &was) == 0;
-		}
-		snprintf(now, sizeof(now), "%llu", (unsigned long long)n);
-		(void)store_kv_set(&h->st, "mail", key, now, strlen(now), NULL);
-	}
-	strbuf_release(&prev);
-	report_perf(
-	    r, "deferred_queue", (double)n, "", th.warn, th.crit, 0, NAN);
-	if (isnan(th.warn) || (double)n < th.warn)
-		return;
-	f = report_add(r,
-	    !isnan(th.crit) && (double)n >= th.crit ? SEV_CRITICAL
-	                                            : SEV_WARNING,
-	    "mail-deferred", "queue", "%llu messages in the deferred queue%s",
-	    (unsigned long long)n, have_prev && n > was ? " and growing" : "");
-	if (f != NULL) {
-		finding_ev(f, "deferred_queue", "%llu", (unsigned long long)n);
-		finding_ev(f, "queue_dir", "%s", dir);
-		if (have_prev)
-			finding_ev(
-			    f, "previous", "%llu", (unsigned long long)was);
-	}
-}
-
 /* A local submitter's uid by name, from ROOT/etc/passwd (pickup's uid=). */
 static const char *
 uid_name(void *arg, uint64_t uid)
@@ -475,7 +309,7 @@ mail_report(
 	struct mail_hist h;
 	struct report r;
 	struct uid_names uids;
-	const char *local[MAX_DOMAINS], *usual[MAX_DOMAINS];
+	struct mail_conf_lists lists;
 	const char *deflt[1];
 	char defbuf[PATH_MAX];
 	int rc = 0, have_hist = 0;
@@ -487,7 +321,7 @@ mail_report(
 		files = (char **)deflt;
 		nfiles = 1;
 	}
-	policy_from_conf(cli, &p, local, usual);
+	mail_policy_from_conf(&cli->conf, &p, &lists);
 	if (cli_state_dir(cli) == 0 &&
 	    mail_hist_open(&h, cli->state_dir, 1, NULL) == 0)
 		have_hist = 1;
@@ -506,8 +340,9 @@ mail_report(
 	report_init(&r);
 	mail_stats_judge(&s, &p, &r);
 	if (o->procs) {
-		judge_procs(cli, &r);
-		judge_queue(cli, have_hist ? &h : NULL, &r);
+		mail_judge_procs(&cli->conf, cli->root, &r);
+		mail_judge_queue(
+		    &cli->conf, cli->root, have_hist ? &h : NULL, &r);
 	}
 	if (cli->mode != OUT_NAGIOS)
 		print_summary(cli, &s, o->top);
@@ -529,102 +364,63 @@ mail_report(
 
 /* --- follow --- */
 
-struct tailf {
-	const char *path;
-	int fd;
-	dev_t dev;
-	ino_t ino;
-	off_t off;
-	char *buf;
-	size_t have;
+struct follow_state {
+	struct cli *cli;
+	const struct mail_opts *o;
+	struct mail_live lv;
+	double last_judge;
 };
 
-static volatile sig_atomic_t stop;
-
 static void
-on_signal(int sig)
+follow_line(void *arg, const char *p, size_t n, int cut)
 {
-	(void)sig;
-	stop = 1;
+	struct follow_state *fs = arg;
+
+	(void)cut; /* a cut line: its start */
+	mail_live_line(&fs->lv, p, n);
 }
 
+/* Every interval: the findings not told yet, each as it comes. */
 static void
-tail_open(struct tailf *t, int at_end)
+follow_tick(void *arg)
 {
-	struct stat st;
+	struct follow_state *fs = arg;
+	struct report r;
 
-	t->fd = open(t->path, O_RDONLY | O_CLOEXEC);
-	if (t->fd == -1)
+	if (clock_mono() - fs->last_judge < fs->o->interval)
 		return;
-	if (fstat(t->fd, &st) == 0) {
-		t->dev = st.st_dev;
-		t->ino = st.st_ino;
-		t->off = at_end ? st.st_size : 0;
-		lseek(t->fd, t->off, SEEK_SET);
+	fs->last_judge = clock_mono();
+	report_init(&r);
+	mail_live_judge(&fs->lv, &r);
+	if (fs->o->procs)
+		mail_judge_procs(&fs->cli->conf, fs->cli->root, &r);
+	for (size_t i = 0; i < r.nf; i++) {
+		struct finding *f = &r.f[i];
+		struct report one = {f, 1, 1, NULL, 0, 0, 0};
+
+		if (!mail_live_is_new(&fs->lv, f))
+			continue;
+		f->time = time(NULL);
+		out_report(&fs->cli->out, &one, "SAKIMORI MAIL");
+		fflush(stdout);
 	}
-	t->have = 0;
+	report_release(&r);
+	mail_live_window(&fs->lv, clock_mono());
 }
-
-/* Reads what was appended; reopens after rotation or truncation. */
-static void
-tail_poll(struct tailf *t, struct mail_stats *s, int year)
-{
-	struct stat st;
-	ssize_t n;
-
-	if (t->fd == -1) {
-		tail_open(t, 0);
-		if (t->fd == -1)
-			return;
-	}
-	for (;;) {
-		n = read(t->fd, t->buf + t->have, LINE_MAX_LEN - t->have);
-		if (n <= 0)
-			break;
-		t->off += n;
-		{
-			char *p = t->buf, *end = t->buf + t->have + n, *nl;
-
-			while ((nl = memchr(p, '\n', (size_t)(end - p)))) {
-				mail_stats_line(s, p, (size_t)(nl - p), year);
-				p = nl + 1;
-			}
-			t->have = (size_t)(end - p);
-			if (t->have == LINE_MAX_LEN) {
-				mail_stats_line(s, t->buf, t->have, year);
-				t->have = 0;
-			} else
-				memmove(t->buf, p, t->have);
-		}
-	}
-	if (stat(t->path, &st) == 0 &&
-	    (st.st_ino != t->ino || st.st_dev != t->dev ||
-	        st.st_size < t->off)) {
-		close(t->fd);
-		tail_open(t, 0); /* rotated: the new file from its start */
-	}
-}
-
-struct seen {
-	char key[330];
-	enum sev sev;
-};
 
 static int
 mail_follow(
     struct cli *cli, const struct mail_opts *o, int nfiles, char **files)
 {
-	struct mail_stats s;
+	struct follow_state fs;
+	struct follow_opts fo;
 	struct mail_policy p;
+	struct mail_conf_lists lists;
 	struct uid_names uids;
-	const char *local[MAX_DOMAINS], *usual[MAX_DOMAINS];
+	struct err err = {0};
 	const char *deflt[1];
 	char defbuf[PATH_MAX];
-	struct tailf *t;
-	struct seen *seen = NULL;
-	size_t nseen = 0, capseen = 0;
-	double last_judge = 0, window_start;
-	struct sigaction sa;
+	int rc = EXIT_OK;
 
 	if (nfiles == 0) {
 		if (default_files(deflt, cli->root, defbuf, sizeof(defbuf)) ==
@@ -633,101 +429,32 @@ mail_follow(
 		files = (char **)deflt;
 		nfiles = 1;
 	}
-	policy_from_conf(cli, &p, local, usual);
-	t = calloc((size_t)nfiles, sizeof(*t));
-	if (t == NULL)
-		return EXIT_OSERR;
-	for (int i = 0; i < nfiles; i++) {
-		t[i].path = files[i];
-		t[i].buf = malloc(LINE_MAX_LEN);
-		if (t[i].buf == NULL)
-			return EXIT_OSERR;
-		tail_open(&t[i], !o->from_start);
-		if (t[i].fd == -1)
-			log_warnx("cannot open '%s': %s (waiting for it)",
-			    files[i], strerror(errno));
-	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	mail_stats_init(&s, 0);
+	if (cli_state_dir(cli) == -1)
+		return EXIT_CANTCREAT;
+	mail_policy_from_conf(&cli->conf, &p, &lists);
 	uid_names_init(&uids, cli->root);
-	mail_stats_uid_names(&s, uid_name, &uids);
-	window_start = clock_mono();
-	while (!stop) {
-		for (int i = 0; i < nfiles; i++)
-			tail_poll(&t[i], &s, o->year);
-		if (clock_mono() - last_judge >= o->interval) {
-			struct report r;
-			struct mail_stats *js = &s;
-
-			last_judge = clock_mono();
-			report_init(&r);
-			/* judge without closing open messages */
-			{
-				struct mail_policy q = p;
-
-				q.enabled_deferred = 0;
-				s.flushed = 1;
-				mail_stats_judge(js, &q, &r);
-				s.flushed = 0;
-				if (o->procs)
-					judge_procs(cli, &r);
-			}
-			for (size_t i = 0; i < r.nf; i++) {
-				struct finding *f = &r.f[i];
-				char key[330];
-				size_t k;
-
-				snprintf(key, sizeof(key), "%s|%s", f->check,
-				    f->subject);
-				for (k = 0; k < nseen; k++)
-					if (strcmp(seen[k].key, key) == 0)
-						break;
-				if (k < nseen && seen[k].sev >= f->sev)
-					continue;
-				if (k == nseen) {
-					if (mem_grow(&seen, &capseen, nseen + 1,
-					        sizeof(*seen)) == -1)
-						continue;
-					snprintf(seen[k].key,
-					    sizeof(seen[k].key), "%s", key);
-					nseen++;
-				}
-				seen[k].sev = f->sev;
-				{
-					struct report one = {
-					    f, 1, 1, NULL, 0, 0, 0};
-
-					f->time = time(NULL);
-					out_report(
-					    &cli->out, &one, "SAKIMORI MAIL");
-				}
-				fflush(stdout);
-			}
-			report_release(&r);
-		}
-		if (o->window > 0 &&
-		    clock_mono() - window_start >= (double)o->window) {
-			mail_stats_release(&s);
-			mail_stats_init(&s, 0);
-			mail_stats_uid_names(&s, uid_name, &uids);
-			window_start = clock_mono();
-			nseen = 0;
-		}
-		sleep_secs(0.2);
+	memset(&fs, 0, sizeof(fs));
+	fs.cli = cli;
+	fs.o = o;
+	mail_live_init(
+	    &fs.lv, &p, o->year, o->window, clock_mono(), uid_name, &uids);
+	follow_opts_default(&fo);
+	fo.name_pre = "mail-";
+	fo.state_dir = cli->state_dir;
+	fo.from_start = o->from_start;
+	fo.poll = o->interval;
+	fo.max_line = MAIL_LINE_MAX;
+	fo.line = follow_line;
+	fo.tick = follow_tick;
+	fo.arg = &fs;
+	if (logs_follow(&fo, (const char *const *)files, (size_t)nfiles, NULL,
+	        &err) == -1) {
+		log_warnx("%s", err.msg);
+		rc = cli_follow_exit(err.code);
 	}
-	mail_stats_release(&s);
-	for (int i = 0; i < nfiles; i++) {
-		if (t[i].fd != -1)
-			close(t[i].fd);
-		free(t[i].buf);
-	}
-	free(t);
-	free(seen);
+	mail_live_release(&fs.lv);
 	uid_names_release(&uids);
-	return EXIT_OK;
+	return rc;
 }
 
 int

@@ -232,6 +232,24 @@ cli_exit_for(const struct report *r)
 	return (int)report_worst(r);
 }
 
+int
+cli_follow_exit(int code)
+{
+	switch (code) {
+	case EINVAL:
+		return EXIT_USAGE;
+	case EBADMSG:
+		return EXIT_DATAERR;
+	case EBUSY: /* another follower holds the bookmark set */
+		return EXIT_CANTCREAT;
+	case EACCES:
+	case EPERM:
+		return EXIT_NOPERM;
+	default:
+		return EXIT_SOFTWARE;
+	}
+}
+
 /*
  * With --nagios every failure is one UNKNOWN plugin line.  Commands report
  * their errors on stderr and return a status; main keeps what they print

@@ -124,7 +124,7 @@ sink_flush(struct fl *f, struct err *err)
 static void
 print_new_findings(struct fl *f)
 {
-	const struct report *r = f->feed->report;
+	const struct report *r = f->feed ? f->feed->report : NULL;
 
 	if (r == NULL || f->o->out == NULL)
 		return;
@@ -159,6 +159,13 @@ one_line(struct fl *f, struct fw *w, const char *p, size_t n, int cut,
 			return err_set(err, ENOMEM, "out of memory");
 		if (f->sinkbuf.len >= SINK_FLUSH && sink_flush(f, err) == -1)
 			return -1;
+	}
+	if (f->o->line != NULL) {
+		w->lineno++;
+		f->o->line(f->o->arg, p, n, cut);
+		f->newlines++;
+		f->dirty = 1;
+		return 0;
 	}
 	feed->lineno = w->lineno;
 	feed->file = w->path;
@@ -206,7 +213,8 @@ lines(struct fl *f, struct fw *w, const char *buf, size_t n, int final,
 			w->skipping = 1;
 			start = n;
 		} else if (final) {
-			f->feed->counts.no_final_newline++;
+			if (f->feed != NULL)
+				f->feed->counts.no_final_newline++;
 			if (one_line(f, w, buf + start, n - start, 0, err) ==
 			    -1)
 				return -1;
@@ -1191,7 +1199,8 @@ setup(struct fl *f, const char *const *paths, size_t n, struct err *err)
 			strbuf_adds(&all, f->fw[i].path);
 			strbuf_addc(&all, '\n');
 		}
-		snprintf(name, sizeof(name), "%016llx",
+		snprintf(name, sizeof(name), "%.20s%016llx",
+		    f->o->name_pre ? f->o->name_pre : "",
 		    (unsigned long long)follow_hash(all.p, all.len));
 		strbuf_release(&all);
 	}
@@ -1384,6 +1393,8 @@ logs_follow(const struct follow_opts *o, const char *const *paths,
 		if (f.dirty && bm_save(&f, err) == -1)
 			goto out;
 		print_new_findings(&f);
+		if (o->tick != NULL)
+			o->tick(o->arg);
 		if (f.newlines > 0) {
 			idle_since = clock_mono();
 			continue; /* more may be waiting: look again */

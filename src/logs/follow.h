@@ -37,6 +37,7 @@ struct err;
 
 struct follow_opts {
 	const char *name;      /* bookmark set name; NULL: from the paths */
+	const char *name_pre;  /* NULL or a short prefix of that one */
 	const char *lines_to;  /* NULL or a file to append lines to */
 	const char *state_dir; /* required */
 	double poll;           /* seconds between looks without events */
@@ -44,13 +45,19 @@ struct follow_opts {
 	int from_start;        /* no bookmark: from the start, not the end */
 	size_t max_line;
 	const struct out *out; /* where findings are printed as they come */
+	/* When set, every line goes to line(arg, ...) instead of the feed
+	 * (which may then be NULL), and tick(arg) is called after every look
+	 * at the files (at least every poll seconds). */
+	void (*line)(void *arg, const char *p, size_t n, int cut);
+	void (*tick)(void *arg);
+	void *arg;
 };
 
 void follow_opts_default(struct follow_opts *o);
 
 /*
  * Follows paths until SIGTERM or SIGINT (or exit_idle), feeding every line
- * to feed.  0, or -1 with err: code EINVAL for bad arguments (a compressed
+ * to feed (or to o->line).  0, or -1 with err: code EINVAL for bad arguments (a compressed
  * path, lines_to a followed file), EBUSY when another follower holds the
  * bookmark set, EBADMSG for a damaged bookmark, else the system's (state
  * directory, inotify).

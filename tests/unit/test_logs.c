@@ -2,6 +2,7 @@
  * test_logs.c - the log parsers on lines of every format, the top-k, and
  * the corpus of labelled third-party lines (tests/fixtures/logs/corpus).
  */
+#include <dirent.h>
 #include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -18,6 +20,8 @@
 #include "base/cur.h"
 #include "base/mem.h"
 #include "base/topk.h"
+#include "base/err.h"
+#include "logs/follow.h"
 #include "logs/follow_int.h"
 #include "logs/logs.h"
 
@@ -902,6 +906,92 @@ follow_id_gz_copy(void **state)
 	rmdir(dir);
 }
 
+struct got_lines {
+	char text[256];
+	unsigned cut, ticks;
+};
+
+static void
+got_line(void *arg, const char *p, size_t n, int cut)
+{
+	struct got_lines *g = arg;
+	size_t len = strlen(g->text);
+
+	snprintf(g->text + len, sizeof(g->text) - len, "%.*s|", (int)n, p);
+	g->cut += cut != 0;
+}
+
+static void
+got_tick(void *arg)
+{
+	((struct got_lines *)arg)->ticks++;
+}
+
+static void
+follow_run(const char *state, const char *path, struct got_lines *g)
+{
+	struct follow_opts o;
+	struct err err = {0};
+	const char *paths[1] = {path};
+
+	follow_opts_default(&o);
+	o.name = "unit";
+	o.state_dir = state;
+	o.poll = 0.05;
+	o.exit_idle = 0.2;
+	o.from_start = 1;
+	o.max_line = 16;
+	o.line = got_line;
+	o.tick = got_tick;
+	o.arg = g;
+	memset(g, 0, sizeof(*g));
+	if (logs_follow(&o, paths, 1, NULL, &err) == -1)
+		fail_msg("logs_follow: %s", err.msg);
+}
+
+/* Lines to a callback instead of a feed, with ticks; the bookmark holds. */
+static void
+follow_line_callback(void **state)
+{
+	char dir[] = "/tmp/test_logs_follow.XXXXXX", path[64], st[64], p[400];
+	struct got_lines g;
+	struct dirent *de;
+	DIR *d;
+	FILE *fp;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/mail.log", dir);
+	snprintf(st, sizeof(st), "%s/state", dir);
+	assert_int_equal(mkdir(st, 0700), 0);
+	put_file(path, "one\ntwo\r\n0123456789abcdefXYZ\npartial");
+	follow_run(st, path, &g);
+	assert_string_equal(g.text, "one|two\r|0123456789abcdef|");
+	assert_int_equal(g.cut, 1);
+	assert_true(g.ticks >= 1);
+	fp = fopen(path, "a");
+	assert_non_null(fp);
+	fputs("\nthree\n", fp);
+	fclose(fp);
+	follow_run(st, path, &g); /* from the bookmark on */
+	assert_string_equal(g.text, "partial|three|");
+	snprintf(p, sizeof(p), "%s/logs", st);
+	d = opendir(p);
+	assert_non_null(d);
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(p, sizeof(p), "%s/logs/%s", st, de->d_name);
+		unlink(p);
+	}
+	closedir(d);
+	snprintf(p, sizeof(p), "%s/logs", st);
+	rmdir(p);
+	rmdir(st);
+	unlink(path);
+	rmdir(dir);
+}
+
 /* Bookmark lines of this version and of the older one without the tail. */
 static void
 follow_bm_lines(void **state)
@@ -963,6 +1053,7 @@ main(void)
 	    cmocka_unit_test(follow_id_copytruncate_regrown),
 	    cmocka_unit_test(follow_id_gz_copy),
 	    cmocka_unit_test(follow_bm_lines),
+	    cmocka_unit_test(follow_line_callback),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,6 +4,7 @@
  * generated days, and bad input (garbage, split lines, reused queue ids,
  * logs that start or end mid-message).
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,6 +22,7 @@
 #include "base/strbuf.h"
 #include "mail/mail.h"
 #include "mail/mail_procs.h"
+#include "mail/mail_run.h"
 #include "mail/mail_stats.h"
 
 static char *
@@ -649,6 +651,91 @@ gen_day(struct strbuf *sb, int abuse)
 	}
 }
 
+/* Findings of one check and subject in r. */
+static size_t
+count_findings(const struct report *r, const char *check, const char *subj)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->nf; i++)
+		n += strcmp(r->f[i].check, check) == 0 &&
+		    strcmp(r->f[i].subject, subj) == 0;
+	return n;
+}
+
+/*
+ * The live judge tells a finding once, again only at a higher severity,
+ * and starts over (counts and what was told) when its window ends.
+ */
+static void
+live_tells_each_finding_once(void **state)
+{
+	struct mail_live lv;
+	struct mail_policy p;
+	struct report r;
+	struct finding *f = NULL;
+	size_t len, told = 0;
+	char *text = slurp("sendmail-session.log", &len);
+	const char *line = text, *end = text + len, *nl;
+
+	(void)state;
+	mail_policy_default(&p);
+	mail_live_init(&lv, &p, 2025, 60, 100.0, NULL, NULL);
+	for (; line < end; line = nl + 1) {
+		nl = memchr(line, '\n', (size_t)(end - line));
+		if (nl == NULL)
+			nl = end;
+		mail_live_line(&lv, line, (size_t)(nl - line));
+	}
+	assert_true(lv.s.lines > 0);
+	report_init(&r);
+	mail_live_judge(&lv, &r);
+	assert_int_equal(
+	    count_findings(&r, "mail-relay-probe", "client:203.0.113.77"), 1);
+	for (size_t i = 0; i < r.nf; i++) {
+		told += mail_live_is_new(&lv, &r.f[i]);
+		if (strcmp(r.f[i].check, "mail-relay-probe") == 0)
+			f = &r.f[i];
+	}
+	assert_int_equal(told, r.nf);
+	assert_non_null(f);
+	assert_int_equal(mail_live_is_new(&lv, f), 0);
+	f->sev = SEV_CRITICAL; /* worse than told */
+	assert_int_equal(mail_live_is_new(&lv, f), 1);
+	assert_int_equal(mail_live_is_new(&lv, f), 0);
+	mail_live_window(&lv, 159.0); /* inside the window: kept */
+	assert_true(lv.s.lines > 0);
+	assert_int_equal(mail_live_is_new(&lv, f), 0);
+	mail_live_window(&lv, 160.0);
+	assert_int_equal(lv.s.lines, 0);
+	assert_int_equal(mail_live_is_new(&lv, f), 1);
+	report_release(&r);
+	mail_live_release(&lv);
+	free(text);
+}
+
+/* A whole file through the line source: cut lines counted, errors typed. */
+static void
+stats_file_reads_and_fails(void **state)
+{
+	char path[4096];
+	struct mail_stats s;
+	struct err err = {0};
+	uint64_t cut = 7;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/mail/sendmail-session.log", FIXTURES);
+	mail_stats_init(&s, 0);
+	assert_int_equal(mail_stats_file(&s, path, 2025, &cut, &err), 0);
+	assert_int_equal(cut, 0);
+	assert_int_equal(
+	    mail_stats_file(&s, "/nonexistent/mail.log", 2025, &cut, &err), -1);
+	assert_int_equal(err.code, ENOENT);
+	mail_stats_finish(&s);
+	assert_int_equal(s.received, 3);
+	mail_stats_release(&s);
+}
+
 static void
 judge_day(int abuse, struct report *r)
 {
@@ -753,6 +840,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(live_tells_each_finding_once),
+	    cmocka_unit_test(stats_file_reads_and_fails),
 	    cmocka_unit_test(postfix_corpus_fields),
 	    cmocka_unit_test(postfix_deliveries),
 	    cmocka_unit_test(postfix_fail2ban_clients),
