@@ -18,6 +18,8 @@
 
 #include <cmocka.h>
 
+#include "conf_of.h"
+
 #include "act/act.h"
 #include "act/kill.h"
 #include "act/mail.h"
@@ -31,19 +33,6 @@
 #include "conf/conf_int.h"
 #include "net/block.h"
 #include "net/flood_act.h"
-
-static struct conf *
-conf_of(const char *text)
-{
-	static struct conf c;
-	struct conf_errs errs = {0};
-
-	conf_init(&c);
-	assert_int_equal(
-	    conf_load_string(&c, "t", text, strlen(text), &errs), 0);
-	conf_errs_release(&errs);
-	return &c;
-}
 
 static const struct check_entry *
 entry(const char *name)

@@ -20,6 +20,8 @@
 
 #include <cmocka.h>
 
+#include "conf_of.h"
+
 #include "base/finding.h"
 #include "collect/proc.h"
 #include "conf/conf.h"
@@ -41,19 +43,6 @@ rec(struct proc *p, int pid, const char *comm, const char *exe,
 	p->flags = PROC_F_EXE | PROC_F_CMDLINE | PROC_F_STATUS;
 	if (strstr(exe, " (deleted)") != NULL)
 		p->flags |= PROC_F_EXE_DELETED;
-}
-
-static struct conf *
-conf_of(const char *text)
-{
-	static struct conf c;
-	struct conf_errs errs = {0};
-
-	conf_init(&c);
-	assert_int_equal(
-	    conf_load_string(&c, "t", text, strlen(text), &errs), 0);
-	conf_errs_release(&errs);
-	return &c;
 }
 
 /* ---- executables ---- */

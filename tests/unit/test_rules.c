@@ -14,6 +14,8 @@
 
 #include <cmocka.h>
 
+#include "conf_of.h"
+
 #include "base/finding.h"
 #include "check/check.h"
 #include "collect/snap.h"
@@ -58,19 +60,6 @@ healthy(struct snap *s, struct mount_entry *m, struct proc *p)
 	}
 	s->proc1.p = p;
 	s->proc1.n = 3;
-}
-
-static struct conf *
-conf_of(const char *text)
-{
-	static struct conf c;
-	struct conf_errs errs = {0};
-
-	conf_init(&c);
-	assert_int_equal(
-	    conf_load_string(&c, "t", text, strlen(text), &errs), 0);
-	conf_errs_release(&errs);
-	return &c;
 }
 
 /* The snapshot checks, run as status runs them (through the registry);
