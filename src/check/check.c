@@ -66,20 +66,47 @@ check_run_table(const struct check_ctx *x, const struct check_entry *t,
 {
 	for (size_t i = 0; i < n; i++) {
 		const struct check_entry *e = &t[i];
-		struct err err = {0};
 
 		if (!(e->cls & mask))
 			continue;
 		if ((mask & CHECK_ONLY_SNAPSHOT) &&
 		    !(e->flags & CHECK_SNAPSHOT))
 			continue;
-		if (!check_enabled(x->conf, e))
-			continue;
-		if (libs_loaded(e, &err) == -1 || e->run(x, r, &err) == -1)
-			report_add(r, SEV_UNKNOWN, e->name, e->name, "%s",
-			    err.msg[0] ? err.msg : "failed");
+		check_run_entry(x, t, i, r);
 	}
 	return (int)report_worst(r);
+}
+
+void
+check_run_entry(const struct check_ctx *x, const struct check_entry *t,
+    size_t i, struct report *r)
+{
+	const struct check_entry *e = &t[i];
+	struct check_ctx xe = *x;
+	struct err err = {0};
+
+	if (!check_enabled(x->conf, e))
+		return;
+	xe.memo = x->memos != NULL ? &x->memos[i] : NULL;
+	if (libs_loaded(e, &err) == -1 || e->run(&xe, r, &err) == -1)
+		report_add(r, SEV_UNKNOWN, e->name, e->name, "%s",
+		    err.msg[0] ? err.msg : "failed");
+}
+
+void
+check_memos_release(const struct check_entry *t, size_t n, void **memos)
+{
+	if (memos == NULL)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (memos[i] == NULL)
+			continue;
+		if (t[i].memo_free != NULL)
+			t[i].memo_free(memos[i]);
+		else
+			free(memos[i]);
+		memos[i] = NULL;
+	}
 }
 
 int

@@ -59,6 +59,15 @@ struct check_ctx {
 	time_t now;
 	unsigned flags;            /* CHECK_CTX_* */
 	const struct act_ops *act; /* block, kill, mail (act/act.h) */
+	/*
+	 * Memory between runs: the agent gives one slot per entry of the
+	 * table it runs (in table order), NULL in one-shot runs.  The runner
+	 * points memo at the running entry's slot (NULL when memos is), so a
+	 * check that needs history (a trend) keeps it in *memo, freed with
+	 * its entry's memo_free, and reports nothing without it.
+	 */
+	void **memos;
+	void **memo;
 };
 
 /* check_entry.flags */
@@ -75,6 +84,7 @@ struct check_entry {
 	/* Adds findings to r.  0, or -1 with err (then one UNKNOWN). */
 	int (*run)(
 	    const struct check_ctx *x, struct report *r, struct err *err);
+	void (*memo_free)(void *memo); /* frees *memo; NULL: free() */
 };
 
 /* The registry, in the order the checks run; *n gets its length. */
@@ -96,6 +106,16 @@ int check_run(const struct check_ctx *x, unsigned mask, struct report *r);
 /* The same over a table of entries (the registry, or a test's own). */
 int check_run_table(const struct check_ctx *x, const struct check_entry *t,
     size_t n, unsigned mask, struct report *r);
+
+/*
+ * Runs entry i of table t on x (when enabled in x->conf, whatever its
+ * class), adding to r; a failure is its UNKNOWN finding.  The agent's
+ * scheduler calls this for each entry on its own interval.
+ */
+void check_run_entry(const struct check_ctx *x, const struct check_entry *t,
+    size_t i, struct report *r);
+/* Frees the memo slots of table t (n entries) in memos. */
+void check_memos_release(const struct check_entry *t, size_t n, void **memos);
 
 /*
  * The daily run's report by mail, through x->act->mail, to "set

@@ -129,6 +129,61 @@ entries_unique_with_a_class(void **state)
 	assert_true(entry("disk-errors")->libs & (1u << DYNLIB_HS));
 }
 
+/* ---- memory between runs ---- */
+
+static int memo_frees;
+
+static int
+counts_runs(const struct check_ctx *x, struct report *r, struct err *err)
+{
+	int *n;
+
+	(void)err;
+	if (x->memo == NULL)
+		return 0; /* one-shot: no history, nothing to say */
+	if (*x->memo == NULL && (*x->memo = calloc(1, sizeof(int))) == NULL)
+		return -1;
+	n = *x->memo;
+	++*n;
+	report_add(r, SEV_WARNING, "load", "runs", "run %d", *n);
+	return 0;
+}
+
+static void
+memo_free_counted(void *m)
+{
+	memo_frees++;
+	free(m);
+}
+
+static const struct check_entry memo_table[] = {
+    {"load", NULL, CHECK_FAST, 0, 0, counts_runs, memo_free_counted},
+};
+
+static void
+memo_is_kept_between_runs(void **state)
+{
+	struct check_ctx x = {0};
+	void *memos[1] = {NULL};
+	struct report r;
+
+	(void)state;
+	x.conf = conf_of("");
+	report_init(&r);
+	check_run_table(&x, memo_table, 1, CHECK_CLASSES, &r);
+	assert_int_equal(r.nf, 0); /* no memo in a one-shot run */
+	x.memos = memos;
+	for (int i = 0; i < 3; i++)
+		check_run_entry(&x, memo_table, 0, &r);
+	assert_int_equal(r.nf, 3);
+	assert_string_equal(r.f[2].message, "run 3");
+	check_memos_release(memo_table, 1, memos);
+	assert_int_equal(memo_frees, 1);
+	assert_null(memos[0]);
+	report_release(&r);
+	conf_release((struct conf *)x.conf);
+}
+
 /* ---- a table of test checks ---- */
 
 static int calls[4];
@@ -173,10 +228,10 @@ count_3(const struct check_ctx *x, struct report *r, struct err *err)
 }
 
 static const struct check_entry test_table[] = {
-    {"load", NULL, CHECK_FAST, CHECK_SNAPSHOT, 0, count_0},
-    {"fs-blocks", NULL, CHECK_MEDIUM, CHECK_SNAPSHOT, 0, count_1},
-    {"inventory", NULL, CHECK_SLOW, 0, 0, fails},
-    {"disk-errors", NULL, CHECK_DAILY, 0, 0, count_3},
+    {"load", NULL, CHECK_FAST, CHECK_SNAPSHOT, 0, count_0, NULL},
+    {"fs-blocks", NULL, CHECK_MEDIUM, CHECK_SNAPSHOT, 0, count_1, NULL},
+    {"inventory", NULL, CHECK_SLOW, 0, 0, fails, NULL},
+    {"disk-errors", NULL, CHECK_DAILY, 0, 0, count_3, NULL},
 };
 
 static void
@@ -290,8 +345,8 @@ missing_library_is_unknown(void **state)
 {
 	static const struct check_entry t[] = {
 	    {"fs-full-forecast", NULL, CHECK_MEDIUM, 0, 1u << DYNLIB_SQLITE3,
-	        count_0},
-	    {"load", NULL, CHECK_FAST, 0, 0, count_1},
+	        count_0, NULL},
+	    {"load", NULL, CHECK_FAST, 0, 0, count_1, NULL},
 	};
 	struct check_ctx x = {0};
 	struct snap s;
@@ -550,6 +605,7 @@ main(void)
 	    cmocka_unit_test(stuck_cgi_kill_goes_through_the_interface),
 	    cmocka_unit_test(daily_mail_goes_through_the_interface),
 	    cmocka_unit_test(missing_library_is_unknown),
+	    cmocka_unit_test(memo_is_kept_between_runs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,109 @@
+/*
+ * problem.h - problems, not lines.  A problem is (check, subject).  It is
+ * pending while its condition holds for less than its "for" time, opens
+ * when it has held that long, changes when its severity changes, and
+ * resolves when its condition has been clear for the hysteresis time.
+ * Each of open, change and resolve is one alert event (agent/event.h).
+ * A problem that changes state too often (flapping) gets one
+ * ALERT_FLAPPING event and no more events until it has been stable for
+ * the flapping window; then the state it settled in is told once.
+ *
+ * Two kinds of evidence feed it:
+ *   - a scheduled check's whole report (problems_observe): every problem
+ *     of the check ids that run covers and that is not in the report is
+ *     clear;
+ *   - a finding from a followed log (problems_note): the condition holds
+ *     now, its count grows, and it is clear once nothing was noted for
+ *     the hysteresis time (a log says only what happens).
+ * problems_tick advances the clocks (pending opens, resolves) without
+ * new evidence; the agent calls it every second or so.
+ *
+ * Open problems (ids, first and last times, counts, severity) are kept
+ * in the state database when the engine has one: after a restart the
+ * open ones are loaded and not told again, and one that cleared while
+ * the agent was down resolves once, at the first observation that lacks
+ * it.  Silences (ctl silence) are kept there too.
+ *
+ * Pure but for the database: no clock (callers pass now), no output.
+ */
+#ifndef AGENT_PROBLEM_H
+#define AGENT_PROBLEM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "agent/event.h"
+#include "base/finding.h"
+
+struct err;
+struct store;
+
+/* How one check's problems behave (from the configuration). */
+struct problem_policy {
+	uint64_t for_secs;     /* condition holds this long before open (0) */
+	uint64_t clear_secs;   /* clear this long before resolve */
+	unsigned flap_changes; /* this many state changes ... (0: off) */
+	uint64_t flap_secs;    /* ... within this window is flapping */
+};
+
+/* Fills p for (check, subject); arg is the caller's. */
+typedef void (*problem_policy_fn)(void *arg, const char *check,
+    const char *subject, struct problem_policy *p);
+/* Receives each event as it is made; silenced problems make none. */
+typedef void (*problem_emit_fn)(void *arg, const struct alert_event *e);
+
+struct problems;
+
+/*
+ * A new engine.  st (may be NULL: memory only) is the state database,
+ * whose tables it creates; policy and emit are called with arg.  NULL
+ * with err when the database cannot be read.
+ */
+struct problems *problems_new(struct store *st, problem_policy_fn policy,
+    problem_emit_fn emit, void *arg, struct err *err);
+void problems_free(struct problems *p);
+
+/*
+ * A scheduled run's report r: ids (n of them) are the check ids the run
+ * covers; findings of other ids in r are ignored.  Findings with
+ * SEV_OK are not problems.  0, or -1 with err (database).
+ */
+int problems_observe(struct problems *p, const char *const *ids, size_t n,
+    const struct report *r, time_t now, struct err *err);
+/* One finding from a followed log: holds now, count +1. */
+int problems_note(
+    struct problems *p, const struct finding *f, time_t now, struct err *err);
+/* Advances pending opens and resolves to now. */
+int problems_tick(struct problems *p, time_t now, struct err *err);
+
+/*
+ * Silences check (subject NULL: all its subjects) until until: their
+ * events are not emitted (state is still kept).  until <= now lifts it.
+ */
+int problems_silence(struct problems *p, const char *check, const char *subject,
+    time_t until, struct err *err);
+
+/* An open (or pending) problem, as "ctl problems" lists it. */
+struct problem_info {
+	uint64_t id;
+	char check[64];
+	char subject[256];
+	char message[512];
+	enum sev sev;
+	int open; /* 0: pending (its "for" time not yet up) */
+	int flapping;
+	time_t first;          /* condition first seen */
+	time_t last;           /* last seen */
+	time_t opened;         /* open event (0 when pending) */
+	time_t silenced_until; /* 0: not silenced */
+	uint64_t count;
+};
+
+/* Calls fn for every open or pending problem, in id order. */
+void problems_each(const struct problems *p,
+    void (*fn)(void *arg, const struct problem_info *i), void *arg);
+/* Count of open problems. */
+size_t problems_open(const struct problems *p);
+
+#endif
