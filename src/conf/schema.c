@@ -144,6 +144,44 @@ static const struct schema_key none_keys[] = {
     {NULL, 0, 0, 0, NULL},
 };
 
+static const char *const alert_sevs[] = {
+    "unknown", "warning", "critical", NULL};
+const char *const schema_alert_events[] = {
+    "open", "change", "resolve", "flapping", NULL};
+
+/* What every "alert TYPE { }" block may say: which events it takes. */
+const struct schema_key schema_alert_common[] = {
+    {"checks", SK_LIST, 0, 0, NULL},         /* check names or patterns (all) */
+    {"severity", SK_ENUM, 0, 0, alert_sevs}, /* the least (warning) */
+    {"events", SK_LIST, 0, 0, NULL},         /* schema_alert_events (all) */
+    {"disable", SK_FLAG, 0, 0, NULL},
+    {NULL, 0, 0, 0, NULL},
+};
+
+static const struct schema_key alert_mail_keys[] = {
+    {"to", SK_STR, 0, 0, NULL},     /* default: set mail-to */
+    {"from", SK_STR, 0, 0, NULL},   /* default: set mail-from */
+    {"digest", SK_DUR, 0, 0, NULL}, /* one message per this long (0: each) */
+    {NULL, 0, 0, 0, NULL},
+};
+
+static const struct schema_key alert_exec_keys[] = {
+    {"command", SK_LIST, 0, 0, NULL},    /* absolute path, then arguments */
+    {"user", SK_STR, 0, 0, NULL},        /* run as (nobody) */
+    {"allow-root", SK_BOOL, 0, 0, NULL}, /* user root is refused without */
+    {"timeout", SK_DUR, 0, 0, NULL},     /* SIGTERM, then SIGKILL (30s) */
+    {NULL, 0, 0, 0, NULL},
+};
+
+const struct schema_alert schema_alerts[] = {
+    {"mail", "a message per event, or a digest, through sendmail",
+        alert_mail_keys},
+    {"exec", "a program run as a user, the event as JSON on stdin",
+        alert_exec_keys},
+    {"journal", "the systemd journal (syslog where there is none)", none_keys},
+};
+const size_t schema_nalerts = countof(schema_alerts);
+
 const struct schema_check schema_checks[] = {
     {"load", "load average per CPU above the threshold", 0, 1.00, 2.00,
         load_keys, SU_HIGHER},
@@ -328,5 +366,14 @@ schema_setting_find(const char *name)
 	for (size_t i = 0; i < schema_nsettings; i++)
 		if (strcmp(schema_settings[i].name, name) == 0)
 			return &schema_settings[i];
+	return NULL;
+}
+
+const struct schema_alert *
+schema_alert_find(const char *type)
+{
+	for (size_t i = 0; i < schema_nalerts; i++)
+		if (strcmp(schema_alerts[i].type, type) == 0)
+			return &schema_alerts[i];
 	return NULL;
 }
