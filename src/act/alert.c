@@ -408,7 +408,7 @@ mail_start(struct alert_actions *a, size_t xi, const char *subject,
 	char res[600];
 
 	if (mail_cmd(&m, &cmd, &err) == -1 ||
-	    mail_format(&m, time(NULL), NULL, &msg, &err) == -1) {
+	    mail_format(&m, time(NULL), a->host, &msg, &err) == -1) {
 		str_printf(res, sizeof(res), "failed: %s", err.msg);
 		outcome(a, x, 0, res, reason, nevents);
 		strbuf_release(&msg);

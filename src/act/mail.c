@@ -48,50 +48,100 @@ base64(struct strbuf *sb, const unsigned char *p, size_t n)
 	}
 }
 
+/* Appends [p, p+n) as RFC 2047 encoded-words: whole UTF-8 characters in
+ * each, the words folded onto lines of their own. */
+static void
+encoded_words(struct strbuf *sb, const unsigned char *p, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		size_t n = 0;
+
+		while (i + n < len) {
+			size_t c = utf8_seq_len(p + i + n, len - i - n);
+
+			if (c == 0)
+				c = 1;
+			if (n + c > WORD_BYTES)
+				break;
+			n += c;
+		}
+		if (i > 0)
+			strbuf_adds(sb, "\n ");
+		strbuf_adds(sb, "=?UTF-8?B?");
+		base64(sb, p + i, n);
+		strbuf_adds(sb, "?=");
+		i += n;
+	}
+}
+
+/* val with controls (CR and LF among them) as spaces: no new header.
+ * Returns 1 when it is all ASCII. */
+static int
+header_value(struct strbuf *v, const char *val)
+{
+	int ascii = 1;
+
+	for (const char *p = val; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		strbuf_addc(v, c < 0x20 || c == 0x7f ? ' ' : (char)c);
+		if (c >= 0x80)
+			ascii = 0;
+	}
+	return ascii;
+}
+
 void
 mail_header(struct strbuf *sb, const char *name, const char *val)
 {
 	struct strbuf v = STRBUF_INIT(0);
-	int ascii = 1;
+	int ascii = header_value(&v, val);
 
-	/* Controls (CR and LF among them) become spaces: no new header. */
-	for (const char *p = val; *p; p++) {
-		unsigned char c = (unsigned char)*p;
+	strbuf_adds(sb, name);
+	strbuf_adds(sb, ": ");
+	if (ascii)
+		strbuf_add(sb, v.p, v.len);
+	else
+		encoded_words(sb, (const unsigned char *)v.p, v.len);
+	strbuf_addc(sb, '\n');
+	strbuf_release(&v);
+}
 
-		strbuf_addc(&v, c < 0x20 || c == 0x7f ? ' ' : (char)c);
-		if (c >= 0x80)
-			ascii = 0;
+/*
+ * An address header: "Name <a@b>" with a display name that is not ASCII
+ * gets it as encoded-words (quotes around it dropped), the address as it
+ * is; anything else as mail_header writes it.
+ */
+static void
+address_header(struct strbuf *sb, const char *name, const char *val)
+{
+	struct strbuf v = STRBUF_INIT(0);
+	const char *lt;
+	size_t n;
+
+	if (header_value(&v, val) || (lt = strrchr(v.p, '<')) == NULL) {
+		strbuf_adds(sb, name);
+		strbuf_adds(sb, ": ");
+		strbuf_add(sb, v.p, v.len);
+		strbuf_addc(sb, '\n');
+		strbuf_release(&v);
+		return;
+	}
+	n = (size_t)(lt - v.p);
+	while (n > 0 && v.p[n - 1] == ' ')
+		n--;
+	const char *phrase = v.p;
+	if (n >= 2 && phrase[0] == '"' && phrase[n - 1] == '"') {
+		phrase++;
+		n -= 2;
 	}
 	strbuf_adds(sb, name);
 	strbuf_adds(sb, ": ");
-	if (ascii) {
-		strbuf_add(sb, v.p, v.len);
-	} else {
-		/* RFC 2047: whole characters in each word, words folded. */
-		const unsigned char *p = (const unsigned char *)v.p;
-		size_t i = 0;
-
-		while (i < v.len) {
-			size_t n = 0;
-
-			while (i + n < v.len) {
-				size_t c =
-				    utf8_seq_len(p + i + n, v.len - i - n);
-
-				if (c == 0)
-					c = 1;
-				if (n + c > WORD_BYTES)
-					break;
-				n += c;
-			}
-			if (i > 0)
-				strbuf_adds(sb, "\n ");
-			strbuf_adds(sb, "=?UTF-8?B?");
-			base64(sb, p + i, n);
-			strbuf_adds(sb, "?=");
-			i += n;
-		}
-	}
+	encoded_words(sb, (const unsigned char *)phrase, n);
+	strbuf_addc(sb, ' ');
+	strbuf_adds(sb, lt);
 	strbuf_addc(sb, '\n');
 	strbuf_release(&v);
 }
@@ -164,8 +214,8 @@ mail_format(const struct mail *m, time_t now, const char *hostname,
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S %z",
 	    localtime_r(&now, &tm));
 	if (m->from)
-		mail_header(out, "From", m->from);
-	mail_header(out, "To", m->to);
+		address_header(out, "From", m->from);
+	address_header(out, "To", m->to);
 	mail_header(out, "Subject", m->subject ? m->subject : "(sakimori)");
 	mail_header(out, "Date", date);
 	mail_header(out, "Message-ID", id);

@@ -7,7 +7,8 @@
  * Date, Message-ID, MIME-Version, Content-Type, Content-Transfer-Encoding).
  * Header values have control characters (CR and LF among them) replaced
  * by spaces, so no text can add a header; a Subject that is not plain
- * ASCII is written as RFC 2047 encoded-words.  The body is the caller's,
+ * ASCII, and the display name of a From or To that is not, are written as
+ * RFC 2047 encoded-words.  The body is the caller's,
  * already escaped where it holds outside text; lines longer than SMTP
  * allows are broken.
  */

@@ -24,6 +24,8 @@ enum {
 	OPT_EVENT,
 };
 
+/* Events one test sends at most (one per --check). */
+#define MAX_CHECKS 16
 /* sendmail and the programs get this long to finish. */
 #define TEST_WAIT 75.0
 
@@ -45,7 +47,9 @@ usage(FILE *fp)
 	    "and prints the outcome of each action.  Each is in the audit "
 	    "log.\n"
 	    "\n"
-	    "  --check NAME     the event's check (default: alert-test)\n"
+	    "  --check NAME     the event's check (default: alert-test); "
+	    "repeated: one\n"
+	    "                   event per check (a digest holds them all)\n"
 	    "  --severity SEV   warning, critical or unknown (default: "
 	    "critical)\n"
 	    "  --subject TEXT   the event's subject (default: none)\n"
@@ -120,7 +124,8 @@ cmd_alert(struct cli *cli, int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	struct alert_event ev = {0};
-	const char *check = "alert-test", *subject = "";
+	const char *checks[MAX_CHECKS] = {"alert-test"}, *subject = "";
+	size_t nchecks = 0;
 	struct tally t = {cli, 0, 0};
 	struct alert_actions *a;
 	struct err err = {0};
@@ -136,7 +141,10 @@ cmd_alert(struct cli *cli, int argc, char **argv)
 			continue;
 		switch (c) {
 		case OPT_CHECK:
-			check = optarg;
+			if (nchecks == MAX_CHECKS)
+				return cli_usage_error(cli, "alert",
+				    "at most %d --check", MAX_CHECKS);
+			checks[nchecks++] = optarg;
 			break;
 		case OPT_SEVERITY:
 			if (sev_parse(optarg, &ev.sev) == -1 ||
@@ -185,7 +193,6 @@ cmd_alert(struct cli *cli, int argc, char **argv)
 	}
 	alert_actions_on_result(a, print_result, &t);
 
-	str_copy(ev.check, sizeof(ev.check), check);
 	str_copy(ev.subject, sizeof(ev.subject), subject);
 	str_copy(ev.message, sizeof(ev.message),
 	    "a test of the alert actions (sakimori alert test), not a "
@@ -195,21 +202,26 @@ cmd_alert(struct cli *cli, int argc, char **argv)
 		    ev.sev == SEV_CRITICAL ? SEV_WARNING : SEV_CRITICAL;
 	ev.time = ev.first = now;
 	ev.count = 1;
-	ev.problem = (uint64_t)now;
 	str_copy(ev.ev[0].key, sizeof(ev.ev[0].key), "test");
 	str_copy(ev.ev[0].val, sizeof(ev.ev[0].val), "yes");
 	ev.nev = 1;
 
-	taken = alert_actions_event(a, &ev, now);
+	taken = 0;
+	for (size_t i = 0; i < (nchecks ? nchecks : 1); i++) {
+		str_copy(ev.check, sizeof(ev.check), checks[i]);
+		ev.problem = (uint64_t)now * MAX_CHECKS + i;
+		taken += alert_actions_event(a, &ev, now);
+	}
 	alert_actions_flush(a, now);
 	if (alert_actions_wait(a, TEST_WAIT) > 0)
 		log_warnx(
 		    "programs still running after %.0f s: killed", TEST_WAIT);
 	alert_actions_free(a);
 	if (taken == 0) {
-		log_warnx("no alert action takes a %s %s event of check '%s' "
+		log_warnx("no alert action takes a %s %s event of %s "
 		          "(see their checks, severity and events)",
-		    sev_name(ev.sev), alert_kind_name(ev.kind), check);
+		    sev_name(ev.sev), alert_kind_name(ev.kind),
+		    nchecks > 1 ? "these checks" : "this check");
 		return 69;
 	}
 	return t.failed > 0 ? 69 : EXIT_OK;
