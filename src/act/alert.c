@@ -465,7 +465,8 @@ exec_one(struct alert_actions *a, size_t xi, const struct alert_event *e)
 
 	str_printf(
 	    ev, sizeof(ev), "SAKIMORI_EVENT=%s", alert_kind_name(e->kind));
-	str_printf(chk, sizeof(chk), "SAKIMORI_CHECK=%s", e->check);
+	str_printf(chk, sizeof(chk), "SAKIMORI_CHECK=%.*s",
+	    (int)strnlen(e->check, sizeof(e->check)), e->check);
 	str_printf(sev, sizeof(sev), "SAKIMORI_SEVERITY=%s", sev_name(e->sev));
 	str_printf(prob, sizeof(prob), "SAKIMORI_PROBLEM=%llu",
 	    (unsigned long long)e->problem);

@@ -3,14 +3,15 @@
  * summary, the mail of one event, and the digest that collects several.
  * Pure: no clock but the event's own times, no I/O.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "act/alert.h"
 #include "base/bounded.h"
+#include "base/civtime.h"
 #include "base/esc.h"
 #include "base/strbuf.h"
-#include "base/timeutil.h"
 
 /* The longest summary a Subject carries, in bytes (cut between characters). */
 #define SUMMARY_MAX 200
@@ -18,8 +19,11 @@
 static void
 esc_str(struct strbuf *sb, const char *s)
 {
-	esc_text(sb, s, strnlen(s, 4096));
+	esc_text(sb, s, strlen(s));
 }
+
+/* A fixed-size field of an event, which need not be NUL-terminated. */
+#define esc_field(sb, a) esc_text((sb), (a), strnlen((a), sizeof(a)))
 
 /* "CRITICAL", "RESOLVED", "FLAPPING": what the event says at a glance. */
 static const char *
@@ -45,14 +49,14 @@ alert_summary(const struct alert_event *e, struct strbuf *out)
 		strbuf_addc(out, ')');
 	}
 	strbuf_addc(out, ' ');
-	esc_str(out, e->check);
+	esc_field(out, e->check);
 	if (e->subject[0] != '\0') {
 		strbuf_addc(out, ' ');
-		esc_str(out, e->subject);
+		esc_field(out, e->subject);
 	}
 	if (e->message[0] != '\0') {
 		strbuf_adds(out, ": ");
-		esc_str(out, e->message);
+		esc_field(out, e->message);
 	}
 }
 
@@ -90,11 +94,12 @@ alert_mail_subject(
 	summary_cut(e, out);
 }
 
+/* "Name:      value" with at most max bytes of val. */
 static void
-field(struct strbuf *out, const char *name, const char *val)
+field(struct strbuf *out, const char *name, const char *val, size_t max)
 {
 	strbuf_printf(out, "%-10s ", name);
-	esc_str(out, val);
+	esc_text(out, val, strnlen(val, max));
 	strbuf_addc(out, '\n');
 }
 
@@ -106,37 +111,37 @@ event_block(const struct alert_event *e, const char *host, struct strbuf *out)
 
 	alert_summary(e, out);
 	strbuf_adds(out, "\n\n");
-	field(out, "Event:", alert_kind_name(e->kind));
-	field(out, "Check:", e->check);
+	field(out, "Event:", alert_kind_name(e->kind), SIZE_MAX);
+	field(out, "Check:", e->check, sizeof(e->check));
 	if (e->subject[0] != '\0')
-		field(out, "Subject:", e->subject);
+		field(out, "Subject:", e->subject, sizeof(e->subject));
 	if (e->kind == ALERT_CHANGE)
 		str_printf(sev, sizeof(sev), "%s (was %s)", sev_name(e->sev),
 		    sev_name(e->prev_sev));
 	else
 		str_printf(sev, sizeof(sev), "%s", sev_name(e->sev));
-	field(out, "Severity:", sev);
+	field(out, "Severity:", sev, SIZE_MAX);
 	if (e->message[0] != '\0')
-		field(out, "Message:", e->message);
-	time_iso(t, sizeof(t), e->time);
-	field(out, "Time:", t);
+		field(out, "Message:", e->message, sizeof(e->message));
+	civ_rfc3339(t, sizeof(t), (int64_t)e->time);
+	field(out, "Time:", t, SIZE_MAX);
 	if (e->first != 0 && e->first != e->time) {
-		time_iso(t, sizeof(t), e->first);
-		field(out, "Since:", t);
+		civ_rfc3339(t, sizeof(t), (int64_t)e->first);
+		field(out, "Since:", t, SIZE_MAX);
 	}
 	if (e->count > 1)
 		strbuf_printf(out, "%-10s %llu\n",
 		    "Count:", (unsigned long long)e->count);
 	strbuf_printf(
 	    out, "%-10s %llu\n", "Problem:", (unsigned long long)e->problem);
-	field(out, "Host:", host);
+	field(out, "Host:", host, SIZE_MAX);
 	if (e->nev > 0)
 		strbuf_adds(out, "Evidence:\n");
 	for (unsigned i = 0; i < e->nev && i < FINDING_MAX_EV; i++) {
 		strbuf_adds(out, "  ");
-		esc_str(out, e->ev[i].key);
+		esc_field(out, e->ev[i].key);
 		strbuf_adds(out, ": ");
-		esc_str(out, e->ev[i].val);
+		esc_field(out, e->ev[i].val);
 		strbuf_addc(out, '\n');
 	}
 }
@@ -276,7 +281,7 @@ alert_digest_body(
 	const struct alert_event **order;
 	char t[64];
 
-	time_iso(t, sizeof(t), d->first);
+	civ_rfc3339(t, sizeof(t), (int64_t)d->first);
 	strbuf_printf(out, "%zu alert event%s on ", d->n + d->dropped,
 	    d->n + d->dropped == 1 ? "" : "s");
 	esc_str(out, host);
