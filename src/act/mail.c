@@ -48,22 +48,30 @@ base64(struct strbuf *sb, const unsigned char *p, size_t n)
 	}
 }
 
-/* Appends [p, p+n) as RFC 2047 encoded-words: whole UTF-8 characters in
- * each, the words folded onto lines of their own. */
+/*
+ * Appends [p, p+n) as RFC 2047 encoded-words: whole UTF-8 characters in
+ * each, the words folded onto lines of their own, no line longer than 78
+ * characters (the first line has lead characters before the first word).
+ */
 static void
-encoded_words(struct strbuf *sb, const unsigned char *p, size_t len)
+encoded_words(
+    struct strbuf *sb, const unsigned char *p, size_t len, size_t lead)
 {
 	size_t i = 0;
+	/* 12 characters of "=?UTF-8?B?" and "?=", 4 of base64 per 3 bytes */
+	size_t room = lead + 12 < 78 ? (78 - lead - 12) / 4 * 3 : 3;
 
 	while (i < len) {
-		size_t n = 0;
+		size_t n = 0, max = i == 0 ? room : WORD_BYTES;
 
+		if (max > WORD_BYTES)
+			max = WORD_BYTES;
 		while (i + n < len) {
 			size_t c = utf8_seq_len(p + i + n, len - i - n);
 
 			if (c == 0)
 				c = 1;
-			if (n + c > WORD_BYTES)
+			if (n + c > max && n > 0)
 				break;
 			n += c;
 		}
@@ -104,7 +112,8 @@ mail_header(struct strbuf *sb, const char *name, const char *val)
 	if (ascii)
 		strbuf_add(sb, v.p, v.len);
 	else
-		encoded_words(sb, (const unsigned char *)v.p, v.len);
+		encoded_words(
+		    sb, (const unsigned char *)v.p, v.len, strlen(name) + 2);
 	strbuf_addc(sb, '\n');
 	strbuf_release(&v);
 }
@@ -139,7 +148,7 @@ address_header(struct strbuf *sb, const char *name, const char *val)
 	}
 	strbuf_adds(sb, name);
 	strbuf_adds(sb, ": ");
-	encoded_words(sb, (const unsigned char *)phrase, n);
+	encoded_words(sb, (const unsigned char *)phrase, n, strlen(name) + 2);
 	strbuf_addc(sb, ' ');
 	strbuf_adds(sb, lt);
 	strbuf_addc(sb, '\n');
