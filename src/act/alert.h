@@ -41,7 +41,11 @@
  *	alert_actions_free(a);                 kills what still runs
  *
  * alert_actions_reap waits only for its own children (waitpid on each
- * pid), so the caller may have children of its own.
+ * pid), so the caller may have children of its own; SIGCHLD must not be
+ * ignored (SIG_IGN reaps them before their status is read).  The
+ * configuration need not outlive a: what the actions need is copied, so
+ * a reload makes a new set (and frees the old one after
+ * alert_actions_flush and alert_actions_wait).
  */
 #ifndef ACT_ALERT_H
 #define ACT_ALERT_H
