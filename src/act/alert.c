@@ -78,22 +78,6 @@ struct alert_actions {
 	void *arg;
 };
 
-/* UNKNOWN below WARNING below CRITICAL, as sev_worse orders them. */
-static int
-sev_rank(enum sev s)
-{
-	switch (s) {
-	case SEV_CRITICAL:
-		return 3;
-	case SEV_WARNING:
-		return 2;
-	case SEV_UNKNOWN:
-		return 1;
-	default:
-		return 0;
-	}
-}
-
 static char **
 copy_vals(const struct conf_node *n, size_t *count)
 {

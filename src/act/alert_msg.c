@@ -228,12 +228,6 @@ count_kind(const struct alert_digest *d, enum alert_kind k)
 
 /* The worse severity first (CRITICAL, WARNING, UNKNOWN, OK), then time. */
 static int
-sev_rank(enum sev s)
-{
-	return s == SEV_CRITICAL ? 3 : s == SEV_WARNING ? 2 : s == SEV_UNKNOWN;
-}
-
-static int
 by_worst(const void *a, const void *b)
 {
 	const struct alert_event *x = *(const struct alert_event *const *)a;

@@ -10,10 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-servers.sh"
 
-[ "$(id -u)" = 0 ] || skip_all "needs root to run postfix"
-command -v postfix >/dev/null || skip_all "postfix is not installed"
-command -v python3 >/dev/null || skip_all "python3 is not installed"
-id postfix >/dev/null 2>&1 || skip_all "no postfix user"
+need_postfix
 
 PF=$TMP/pf
 PORT=$(free_port)

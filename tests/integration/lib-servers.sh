@@ -11,6 +11,8 @@
 #                                             (postfix -c DIR/etc: config, queue,
 #                                             data all under DIR); EXTRA_MAIN_CF
 #                                             is appended to its main.cf
+#   need_postfix                              skip the test where postfix
+#                                             cannot run (not root, missing)
 #   start_sshd DIR PORT [ADDR]                Debian's sshd on ADDR (default
 #                                             127.0.0.1), no logins possible
 
@@ -46,6 +48,14 @@ start_apache() {
 	/usr/sbin/apache2 -f "$dir/httpd.conf" -k start || return 1
 	cleanup "kill \$(cat '$dir/httpd.pid' 2>/dev/null) 2>/dev/null; sleep 0.3"
 	wait_port "$port" || return 1
+}
+
+# need_postfix: skips the test where a private Postfix cannot run.
+need_postfix() {
+	[ "$(id -u)" = 0 ] || skip_all "needs root to run postfix"
+	command -v postfix >/dev/null || skip_all "postfix is not installed"
+	command -v python3 >/dev/null || skip_all "python3 is not installed"
+	id postfix >/dev/null 2>&1 || skip_all "no postfix user"
 }
 
 # start_postfix DIR PORT [EXTRA]: a private Postfix (config_directory
