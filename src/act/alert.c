@@ -400,6 +400,8 @@ mail_start(struct alert_actions *a, size_t xi, const char *subject,
 	}
 	spec.path = cmd.prog;
 	spec.argv = cmd.argv;
+	/* Nothing of sendmail's on the agent's output (JSON lines there). */
+	spec.devnull_stdout = 1;
 	start_child(
 	    a, xi, &spec, msg.p, msg.len, MAIL_TIMEOUT, reason, nevents);
 	strbuf_release(&msg);
@@ -444,7 +446,7 @@ exec_one(struct alert_actions *a, size_t xi, const struct alert_event *e)
 	char ev[64], chk[80], sev[64], prob[64], reason[256];
 	char *envp[] = {
 	    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-	    "LANG=C.UTF-8", ev, chk, sev, prob, NULL};
+	    "LANG=C.UTF-8", "HOME=/", ev, chk, sev, prob, NULL};
 	struct spawn_spec spec = x->spec;
 
 	str_printf(

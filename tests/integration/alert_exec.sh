@@ -28,6 +28,7 @@ printf '%s\n' "\$@" > "\$out/args"
 env > "\$out/env"
 pwd > "\$out/cwd"
 cat > "\$out/stdin"
+echo "stdout-of-the-program"
 exit "\$1"
 EOF
 chmod 755 "$TMP/bin/record"
@@ -60,6 +61,8 @@ E=$(cat "$TMP/out/env")
 check_match "environment: SAKIMORI_EVENT" "^SAKIMORI_EVENT=open$" "$E"
 check_match "environment: SAKIMORI_CHECK" "^SAKIMORI_CHECK=load$" "$E"
 check_nomatch "environment: not the caller's" "^SAKIMORI_STATE_DIR=" "$E"
+check_match "environment: HOME=/" "^HOME=/$" "$E"
+check_nomatch "its stdout goes to /dev/null, not ours" "stdout-of-the-program" "$OUT"
 A=$(grep '"action":"alert-exec"' "$AUDIT")
 check_match "started: audited" '"who":"alert:pager".*"result":"started pid [0-9]+"' "$A"
 check_match "its exit status: audited" '"who":"alert:pager".*"result":"ok: exit status 0"' "$A"
