@@ -251,7 +251,7 @@ fim_show_usage(FILE *fp)
 	    "  --hash NAME      sha256 (default) or sha512 (init)\n"
 	    "  --atime          compare access times too (check)\n"
 	    "  --force          keygen: replace an existing key\n"
-	    "  --json           one JSON object per changed path\n"
+	    "  --json           one JSON finding per changed path\n"
 	    "\n"
 	    "check exits 0 when nothing unexplained changed, 1 for changes, "
 	    "2 for\n"
