@@ -81,12 +81,25 @@ listing_attrs(const struct finding *f, struct strbuf *s)
 	}
 }
 
+/* How many of r's findings are changes of severity sev. */
+static size_t
+changes_of(const struct report *r, enum sev sev)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->nf; i++)
+		n += r->f[i].sev == sev &&
+		    finding_ev_get(&r->f[i], "class") != NULL;
+	return n;
+}
+
 void
 fim_show_listing(const struct out *out, const struct report *r)
 {
 	struct strbuf s = STRBUF_INIT(1 << 20);
-	size_t crit = report_count(r, SEV_CRITICAL);
-	size_t warn = report_count(r, SEV_WARNING);
+	size_t crit = changes_of(r, SEV_CRITICAL);
+	size_t warn = changes_of(r, SEV_WARNING);
+	size_t ok = changes_of(r, SEV_OK);
 
 	for (size_t i = 0; i < r->nf; i++) {
 		listing_head(out, &r->f[i], &s);
@@ -94,10 +107,10 @@ fim_show_listing(const struct out *out, const struct report *r)
 	}
 	if (r->dropped)
 		printf("(%zu more changes not kept)\n", r->dropped);
-	if (r->nf > 0)
+	if (crit + warn + ok > 0)
 		printf("%zu critical, %zu other unexplained, %zu explained by "
 		       "the package manager\n",
-		    crit, warn, report_count(r, SEV_OK));
+		    crit, warn, ok);
 	strbuf_release(&s);
 }
 
@@ -105,12 +118,11 @@ void
 fim_show_report(const struct out *out, struct report *r)
 {
 	if (out->mode == OUT_NAGIOS) {
-		report_perf(r, "critical",
-		    (double)report_count(r, SEV_CRITICAL), "", NAN, NAN, 0,
-		    NAN);
-		report_perf(r, "warning", (double)report_count(r, SEV_WARNING),
+		report_perf(r, "critical", (double)changes_of(r, SEV_CRITICAL),
 		    "", NAN, NAN, 0, NAN);
-		report_perf(r, "package", (double)report_count(r, SEV_OK), "",
+		report_perf(r, "warning", (double)changes_of(r, SEV_WARNING),
+		    "", NAN, NAN, 0, NAN);
+		report_perf(r, "package", (double)changes_of(r, SEV_OK), "",
 		    NAN, NAN, 0, NAN);
 	}
 	out_report(out, r, "SAKIMORI FIM");
