@@ -636,14 +636,23 @@ run_fim_entry(const char *sd, const char *conf, struct report *r)
 	conf_release((struct conf *)x.conf);
 }
 
+/*
+ * Runs the "fim" entry into a fresh r: its one finding (about subject,
+ * or any with NULL), or NULL when it reported nothing.
+ */
 static const struct finding *
-fim_finding(const struct report *r, const char *subject)
+fim_once(
+    const char *sd, const char *conf, struct report *r, const char *subject)
 {
-	for (size_t i = 0; i < r->nf; i++)
-		if (strcmp(r->f[i].check, "fim") == 0 &&
-		    (subject == NULL || strcmp(r->f[i].subject, subject) == 0))
-			return &r->f[i];
-	return NULL;
+	report_init(r);
+	run_fim_entry(sd, conf, r);
+	if (r->nf == 0)
+		return NULL;
+	assert_int_equal(r->nf, 1);
+	assert_string_equal(r->f[0].check, "fim");
+	if (subject != NULL)
+		assert_string_equal(r->f[0].subject, subject);
+	return &r->f[0];
 }
 
 /*
@@ -658,10 +667,11 @@ fim_entry_reports_a_changed_file(void **state)
 	char top[] = "/tmp/test_check_fim.XXXXXX", sd[512], tree[512];
 	char file[600], conf[1200], fp[96], bl[PATH_MAX + 16];
 	const char *roots[1];
-	struct fim_scan_opts so;
+	struct fim_scan_opts so = {.roots = roots, .nroots = 1, .workers = 1};
 	struct fim_baseline b;
 	struct fim_opts o;
 	const struct finding *f;
+	FILE *fp2;
 	struct report r;
 	struct err err = {0};
 
@@ -676,11 +686,9 @@ fim_entry_reports_a_changed_file(void **state)
 	snprintf(conf, sizeof(conf), "check fim { workers 1; nice 0 }\n");
 
 	/* No baseline: nothing, unless the configuration enables it. */
-	report_init(&r);
-	run_fim_entry(sd, conf, &r);
-	assert_int_equal(r.nf, 0);
-	run_fim_entry(sd, "check fim { enable }", &r);
-	f = fim_finding(&r, NULL);
+	assert_null(fim_once(sd, conf, &r, NULL));
+	report_release(&r);
+	f = fim_once(sd, "check fim { enable }", &r, NULL);
 	assert_non_null(f);
 	assert_int_equal(f->sev, SEV_UNKNOWN);
 	assert_non_null(strstr(f->message, "sakimori fim init"));
@@ -691,26 +699,17 @@ fim_entry_reports_a_changed_file(void **state)
 	    fim_opts_resolve(&o, conf_of(conf), sd, NULL, &err), 0);
 	assert_int_equal(fim_opts_keygen(&o, 0, fp, sizeof(fp), &err), 0);
 	roots[0] = tree;
-	memset(&so, 0, sizeof(so));
-	so.roots = roots;
-	so.nroots = 1;
-	so.workers = 1;
 	fim_baseline_init(&b);
 	assert_int_equal(fim_record(&so, tree, NULL, &b, NULL, &err), 0);
 	assert_int_equal(fim_save(&b, o.dir, o.key, o.pub, &err), 0);
 	fim_baseline_release(&b);
-
-	report_init(&r);
-	run_fim_entry(sd, conf, &r);
-	assert_int_equal(r.nf, 0);
+	assert_null(fim_once(sd, conf, &r, NULL));
 	report_release(&r);
 
+	/* The file changed: its finding, with both digests. */
 	write_file(file, "the content altered!\n");
-	report_init(&r);
-	run_fim_entry(sd, conf, &r);
-	f = fim_finding(&r, file);
+	f = fim_once(sd, conf, &r, file);
 	assert_non_null(f);
-	assert_int_equal(r.nf, 1);
 	assert_int_equal(f->sev, SEV_WARNING);
 	assert_string_equal(finding_ev_get(f, "class"), "changed");
 	assert_non_null(strstr(finding_ev_get(f, "attributes"), "hash"));
@@ -723,18 +722,12 @@ fim_entry_reports_a_changed_file(void **state)
 
 	/* The baseline altered after it was signed: CRITICAL. */
 	snprintf(bl, sizeof(bl), "%s/baseline", o.dir);
-	{
-		FILE *fp2 = fopen(bl, "a");
-
-		assert_non_null(fp2);
-		fputs("\n", fp2);
-		assert_int_equal(fclose(fp2), 0);
-	}
-	report_init(&r);
-	run_fim_entry(sd, conf, &r);
-	f = fim_finding(&r, NULL);
+	fp2 = fopen(bl, "a");
+	assert_non_null(fp2);
+	fputs("\n", fp2);
+	assert_int_equal(fclose(fp2), 0);
+	f = fim_once(sd, conf, &r, o.dir);
 	assert_non_null(f);
-	assert_int_equal(r.nf, 1);
 	assert_int_equal(f->sev, SEV_CRITICAL);
 	assert_non_null(strstr(f->message, "refusing the baseline"));
 	report_release(&r);
