@@ -671,6 +671,7 @@ fim_entry_reports_a_changed_file(void **state)
 	struct fim_baseline b;
 	struct fim_opts o;
 	const struct finding *f;
+	struct conf *c;
 	FILE *fp2;
 	struct report r;
 	struct err err = {0};
@@ -695,14 +696,16 @@ fim_entry_reports_a_changed_file(void **state)
 	report_release(&r);
 
 	/* A signed baseline of the tree. */
-	assert_int_equal(
-	    fim_opts_resolve(&o, conf_of(conf), sd, NULL, &err), 0);
+	c = conf_of(conf);
+	assert_int_equal(fim_opts_resolve(&o, c, sd, NULL, &err), 0);
 	assert_int_equal(fim_opts_keygen(&o, 0, fp, sizeof(fp), &err), 0);
 	roots[0] = tree;
 	fim_baseline_init(&b);
 	assert_int_equal(fim_record(&so, tree, NULL, &b, NULL, &err), 0);
 	assert_int_equal(fim_save(&b, o.dir, o.key, o.pub, &err), 0);
 	fim_baseline_release(&b);
+	fim_opts_release(&o);
+	conf_release(c);
 	assert_null(fim_once(sd, conf, &r, NULL));
 	report_release(&r);
 
@@ -731,7 +734,6 @@ fim_entry_reports_a_changed_file(void **state)
 	assert_int_equal(f->sev, SEV_CRITICAL);
 	assert_non_null(strstr(f->message, "refusing the baseline"));
 	report_release(&r);
-	fim_opts_release(&o);
 	assert_int_equal(nftw(top, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
 }
 
