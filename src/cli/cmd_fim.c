@@ -1,9 +1,9 @@
 /*
  * cmd_fim.c - "sakimori fim": file integrity.  keygen makes the Ed25519
  * key pair; init records a signed baseline of the configured paths; check
- * compares the files with it and says what changed and how much it
- * matters; update accepts the present state; export copies baseline,
- * signature and public key to removable media; verify and status say
+ * compares the files with it and reports each change as a finding
+ * (src/fim/check.c); update accepts the present state; export copies
+ * baseline, signature and public key to removable media; verify and status say
  * whether a baseline is there, intact and signed by the trusted key.
  */
 #include <errno.h>
@@ -12,14 +12,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/bounded.h"
 #include "base/cur.h"
 #include "base/err.h"
+#include "base/finding.h"
 #include "base/json.h"
 #include "base/log.h"
-#include "base/strbuf.h"
-#include "base/bounded.h"
-#include "base/finding.h"
 #include "base/output.h"
+#include "base/strbuf.h"
 #include "base/timeutil.h"
 #include "cli/cli.h"
 #include "cli/cmd_fim_show.h"
