@@ -1,7 +1,8 @@
 /*
- * cmd_fim_show.c - the output of "fim": the report of a check (findings,
- * in a listing with the attributes that differ on a terminal), the totals of a scan and what verify and status
- * say of a baseline, progress on a terminal and the usage.
+ * cmd_fim_show.c - the output of "fim": the report of a check (its
+ * findings, listed with the attributes that differ on a terminal), the
+ * totals of a scan, what verify and status say of a baseline, progress
+ * on a terminal and the usage.
  */
 #include <inttypes.h>
 #include <math.h>
