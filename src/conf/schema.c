@@ -244,6 +244,13 @@ const struct schema_check schema_checks[] = {
         web_rate_keys, SU_HIGHER},
     {"web-request-flood", "requests from one address within window", 0, 600,
         NAN, web_rate_keys, SU_HIGHER},
+    {"web-new-executable",
+        "new or rewritten executable file or script in a web root (watched "
+        "live by the agent)",
+        0, NAN, NAN, none_keys, SU_HIGHER},
+    {"web-page-changed",
+        "page in a web root added or rewritten (watched live by the agent)", 0,
+        NAN, NAN, none_keys, SU_HIGHER},
 };
 const size_t schema_nchecks = countof(schema_checks);
 
