@@ -320,6 +320,27 @@ const struct schema_setting schema_settings[] = {
 };
 const size_t schema_nsettings = countof(schema_settings);
 
+/* The logs the agent follows (logs/discover.h): added, or left out. */
+static const struct schema_key logs_keys[] = {
+    {"follow", SK_LIST, 0, 0, NULL}, /* PATH [kind KIND] */
+    {"ignore", SK_LIST, 0, 0, NULL}, /* PATH or pattern ... */
+    {NULL, 0, 0, 0, NULL},
+};
+
+static const struct schema_block schema_blocks[] = {
+    {"logs", "logs followed besides the discovered ones, or left out",
+        logs_keys},
+};
+
+const struct schema_block *
+schema_block_find(const char *name)
+{
+	for (size_t i = 0; i < countof(schema_blocks); i++)
+		if (strcmp(schema_blocks[i].name, name) == 0)
+			return &schema_blocks[i];
+	return NULL;
+}
+
 const struct schema_check *
 schema_check_find(const char *name)
 {
