@@ -532,6 +532,8 @@ static void
 check_block(
     struct conf_node *n, const struct schema_block *sb, struct conf_errs *errs)
 {
+	char why[400];
+
 	if (!n->is_block || n->nvals != 0) {
 		add_err(errs, n, "'%s' wants a block and no value", sb->name);
 		return;
@@ -548,9 +550,10 @@ check_block(
 		else if (sk->name == NULL)
 			add_err(errs, k, "unknown key '%s' in '%s'", k->key,
 			    sb->name);
-		else
-			check_kind(
-			    k, sk->kind, sk->min, sk->max, sk->choices, errs);
+		else if (check_kind(k, sk->kind, sk->min, sk->max, sk->choices,
+		             errs) == 0 &&
+		    sb->check != NULL && sb->check(k, why, sizeof(why)) == -1)
+			add_err(errs, k, "%s", why);
 	}
 }
 

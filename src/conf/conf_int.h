@@ -68,6 +68,8 @@ struct schema_block {
 	const char *name;
 	const char *help;
 	const struct schema_key *keys; /* NULL-terminated */
+	/* What the kinds cannot say of a statement: 0, or -1 with why. */
+	int (*check)(const struct conf_node *n, char *why, size_t whysz);
 };
 
 extern const struct schema_check schema_checks[];

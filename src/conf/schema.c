@@ -5,6 +5,7 @@
  * conf_dump() know it from then on.
  */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "base/mem.h"
@@ -327,9 +328,40 @@ static const struct schema_key logs_keys[] = {
     {NULL, 0, 0, 0, NULL},
 };
 
+/* follow PATH [kind KIND]: an absolute path and a known kind. */
+static int
+logs_check(const struct conf_node *n, char *why, size_t whysz)
+{
+	static const char *const kinds[] = {
+	    "access", "error", "mail", "auth", "kernel"};
+	const char *path = n->vals[0].str;
+
+	if (strcmp(n->key, "follow") != 0)
+		return 0;
+	if (path[0] != '/') {
+		snprintf(why, whysz, "follow '%s': not an absolute path", path);
+		return -1;
+	}
+	if (n->nvals == 1)
+		return 0;
+	if (n->nvals != 3 || strcmp(n->vals[1].str, "kind") != 0) {
+		snprintf(why, whysz,
+		    "follow '%s': expected 'kind KIND' after the path", path);
+		return -1;
+	}
+	for (size_t i = 0; i < countof(kinds); i++)
+		if (strcmp(n->vals[2].str, kinds[i]) == 0)
+			return 0;
+	snprintf(why, whysz,
+	    "follow '%s': unknown kind '%s' (access, error, mail, auth, "
+	    "kernel)",
+	    path, n->vals[2].str);
+	return -1;
+}
+
 static const struct schema_block schema_blocks[] = {
     {"logs", "logs followed besides the discovered ones, or left out",
-        logs_keys},
+        logs_keys, logs_check},
 };
 
 const struct schema_block *

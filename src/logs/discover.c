@@ -242,23 +242,14 @@ discover_conf(struct discover *d, const struct conf *c, struct err *err)
 
 			if (strcmp(s->key, "follow") != 0)
 				continue;
-			if (s->nvals != 1 && s->nvals != 3)
-				return err_set(err, EINVAL,
-				    "%s:%d: follow wants a path and "
-				    "optionally 'kind KIND'",
-				    s->file, s->line);
-			if (s->vals[0].str[0] != '/')
-				return err_set(err, EINVAL,
-				    "%s:%d: follow '%s': not an absolute path",
-				    s->file, s->line, s->vals[0].str);
+			/* conf_load checked its form (schema.c) */
 			k = kind_of_name(s->vals[0].str);
 			if (s->nvals == 3 &&
-			    (strcmp(s->vals[1].str, "kind") != 0 ||
-			        discover_kind_parse(s->vals[2].str, &k) == -1))
+			    discover_kind_parse(s->vals[2].str, &k) == -1)
 				return err_set(err, EINVAL,
-				    "%s:%d: follow '%s': expected 'kind' and "
-				    "one of access, error, mail, auth, kernel",
-				    s->file, s->line, s->vals[0].str);
+				    "%s:%d: follow '%s': unknown kind '%s'",
+				    s->file, s->line, s->vals[0].str,
+				    s->vals[2].str);
 			snprintf(
 			    source, sizeof(source), "%s:%d", s->file, s->line);
 			/* the configuration overrides what was found */

@@ -57,7 +57,7 @@ check_eq "ignore leaves the rest" '"error"' \
 printf 'logs {\n\tfollow "/srv/x.log" kind nosuch\n}\n' > "$TMP/bad.conf"
 run "$SAKIMORI" -f "$TMP/bad.conf" logs sources
 check_eq "a bad kind exits 78" 78 "$RC"
-check_match "a bad kind says file:line" "$TMP/bad.conf:2: follow '/srv/x.log'" "$ERR"
+check_match "a bad kind says file:line" "$TMP/bad.conf:2: follow '/srv/x.log': unknown kind 'nosuch'" "$ERR"
 run "$SAKIMORI" logs sources extra
 check_eq "sources takes no FILE: usage" 64 "$RC"
 
