@@ -4,7 +4,6 @@
  * a rewritten page, an image that is not reported, the cap on watches.
  */
 #include <fcntl.h>
-#include <ftw.h>
 #include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "rm_tree.h"
 #include "base/err.h"
 #include "base/finding.h"
 #include "base/timeutil.h"
@@ -55,21 +55,6 @@ run(struct watch *w, struct report *r, double secs)
 			return clock_mono() - t0;
 	}
 	return secs + 1;
-}
-
-static int
-rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
-
-static void
-rm_rf(const char *dir)
-{
-	assert_int_equal(nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
 }
 
 static void
@@ -147,7 +132,7 @@ watch_events(void **state)
 
 	report_release(&r);
 	watch_close(w);
-	rm_rf(root);
+	rm_tree(root);
 }
 
 /* A bounded number of watches, and an UNKNOWN finding where it ends. */
@@ -187,7 +172,7 @@ watch_cap(void **state)
 	assert_int_equal(watch_count(w), 3);
 	report_release(&r);
 	watch_close(w);
-	rm_rf(root);
+	rm_tree(root);
 }
 
 int

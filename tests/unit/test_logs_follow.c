@@ -6,7 +6,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,6 +20,7 @@
 
 #include <cmocka.h>
 
+#include "rm_tree.h"
 #include "base/err.h"
 #include "logs/follow.h"
 
@@ -107,21 +107,6 @@ opts(struct follow_opts *o, const char *state, struct got *g)
 	o->arg = g;
 }
 
-static int
-rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
-
-static void
-rm_rf(const char *dir)
-{
-	assert_int_equal(nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
-}
-
 static void
 step_api(void **state)
 {
@@ -191,7 +176,7 @@ step_api(void **state)
 	drain(f);
 	assert_string_equal(g.text, "f|");
 	follower_close(f);
-	rm_rf(dir);
+	rm_tree(dir);
 }
 
 /* Diagnostics go to the notice hook, not to the process's log. */
@@ -224,7 +209,7 @@ step_notice(void **state)
 	assert_int_equal(g.notices, 2);
 	assert_non_null(strstr(g.notice, "appeared"));
 	follower_close(f);
-	rm_rf(dir);
+	rm_tree(dir);
 }
 
 int
