@@ -33,9 +33,16 @@
  *	      seconds have passed (-1: no timer), then watch_step(w, &r);
  *	watch_close(w);
  *
- * The roots come from fim_opts_webroots (fim.h): the configured webroots
- * of "check fim", else Apache's document roots, else /var/www.  The
- * module logs nothing and installs no signal handler.
+ * The roots are the ones fim scans (fim.h): the configured webroots of
+ * "check fim", else Apache's document roots, else /var/www:
+ *
+ *	struct fim_opts fo = {0};
+ *	fo.blk = conf_check(conf, "fim", NULL);
+ *	fim_opts_webroots(&fo, NULL);
+ *	w = watch_open(fo.web, fo.nweb, NULL, &err);
+ *	fim_opts_release(&fo);	(watch_open keeps copies)
+ *
+ * The module logs nothing and installs no signal handler.
  */
 #ifndef FIM_WATCH_H
 #define FIM_WATCH_H

@@ -25,7 +25,9 @@
  * matches from what was found or added.
  *
  * Every path is as the server sees it; present says whether it exists
- * under the root prefix (an absent file is listed, not followed).
+ * under the root prefix (an absent file is listed, not followed).  The
+ * kernel's /dev/kmsg is a device, read as a stream of records rather
+ * than through the follower (logs/follow.h takes regular files).
  */
 #ifndef LOGS_DISCOVER_H
 #define LOGS_DISCOVER_H
