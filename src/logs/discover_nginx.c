@@ -218,6 +218,8 @@ include(struct ngx *x, const char *pattern)
 		return;
 	if (path_join(full, sizeof(full), x->root ? x->root : "", rel) == -1)
 		return;
+	while (rootlen > 0 && x->root[rootlen - 1] == '/')
+		rootlen--; /* path_join put one '/' between */
 	if (glob(full, 0, NULL, &g) != 0)
 		return; /* nothing matched: nginx refuses only a plain name */
 	for (size_t i = 0; i < g.gl_pathc; i++)

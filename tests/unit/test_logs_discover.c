@@ -99,6 +99,23 @@ debian_stock(void **state)
 	discover_release(&d);
 }
 
+/* A root given with a trailing slash names the same files. */
+static void
+root_slash(void **state)
+{
+	struct discover d;
+	struct err err = {0};
+
+	(void)state;
+	discover_init(&d);
+	assert_int_equal(discover_logs(&d, ROOT "/", NULL, &err), 0);
+	assert_log(&d, "/var/log/nginx/blog.access.log", DISCOVER_ACCESS,
+	    "/etc/nginx/sites-enabled/blog:5", 0);
+	assert_log(&d, "/var/log/apache2/access.log", DISCOVER_ACCESS,
+	    "/etc/apache2/sites-enabled/000-default.conf:21", 1);
+	discover_release(&d);
+}
+
 static void
 conf_follow_ignore(void **state)
 {
@@ -222,6 +239,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(debian_stock),
+	    cmocka_unit_test(root_slash),
 	    cmocka_unit_test(conf_follow_ignore),
 	    cmocka_unit_test(conf_schema),
 	    cmocka_unit_test(nginx_tokens),
