@@ -63,6 +63,15 @@ struct schema_setting {
 	const char *const *choices; /* NULL-terminated */
 };
 
+/* A top-level block other than check and set: "logs { ... }". */
+struct schema_block {
+	const char *name;
+	const char *help;
+	const struct schema_key *keys; /* NULL-terminated */
+	/* What the kinds cannot say of a statement: 0, or -1 with why. */
+	int (*check)(const struct conf_node *n, char *why, size_t whysz);
+};
+
 extern const struct schema_check schema_checks[];
 extern const size_t schema_nchecks;
 extern const struct schema_setting schema_settings[];
@@ -70,5 +79,6 @@ extern const size_t schema_nsettings;
 
 const struct schema_check *schema_check_find(const char *name);
 const struct schema_setting *schema_setting_find(const char *name);
+const struct schema_block *schema_block_find(const char *name);
 
 #endif
