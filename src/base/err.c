@@ -7,6 +7,13 @@
 #include <stdio.h>
 #include <string.h>
 
+static void
+err_vset(struct err *err, int code, const char *fmt, va_list ap)
+{
+	err->code = code;
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+}
+
 int
 err_set(struct err *err, int code, const char *fmt, ...)
 {
@@ -14,9 +21,8 @@ err_set(struct err *err, int code, const char *fmt, ...)
 
 	if (err == NULL)
 		return -1;
-	err->code = code;
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	err_vset(err, code, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -29,9 +35,8 @@ err_sys(struct err *err, int code, const char *fmt, ...)
 
 	if (err == NULL)
 		return -1;
-	err->code = code;
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	err_vset(err, code, fmt, ap);
 	va_end(ap);
 	n = strlen(err->msg);
 	if (n < sizeof(err->msg))

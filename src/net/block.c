@@ -178,6 +178,24 @@ audit_flush(struct abatch *ab, const struct net_block_conf *c, struct err *err)
 	return rc;
 }
 
+/*
+ * The end of a run: writes its audit batch and closes the backends.  rc,
+ * or audit_flush's when rc is 0 (a run that failed keeps its own error).
+ */
+static int
+finish(struct abatch *ab, struct backends *be, const struct net_block_conf *c,
+    int rc, struct err *err)
+{
+	struct err e3 = {0};
+
+	if (rc == 0)
+		rc = audit_flush(ab, c, err);
+	else
+		audit_flush(ab, c, &e3);
+	be_close(be);
+	return rc;
+}
+
 /* Before anything is done: the audit log takes appends.  0 or EAUDIT. */
 static int
 audit_ready(const struct net_block_conf *c, struct err *err)
@@ -480,10 +498,7 @@ net_block_add(struct store *s, const struct net_allow *allow,
 			if (b->id != 0 && !extended &&
 			    net_ban_end(s, b->id, NET_BAN_FAILED, now, c->by,
 			        e2.msg, err) == -1) {
-				struct err e3 = {0};
-
-				audit_flush(&ab, c, &e3);
-				be_close(&be);
+				finish(&ab, &be, c, -1, err);
 				free(bans);
 				free(batched);
 				return -1;
@@ -498,20 +513,14 @@ net_block_add(struct store *s, const struct net_allow *allow,
 		    txt, until, b->backend, b->kind);
 		audit(&ab, c, "block", &it->p, reason, "ok");
 	}
-	rc = audit_flush(&ab, c, err);
-	be_close(&be);
+	rc = finish(&ab, &be, c, 0, err);
 	free(bans);
 	free(batched);
 	return rc;
 dberr:
 	if (!c->dry_run)
 		store_rollback(s);
-	{
-		struct err e3 = {0};
-
-		audit_flush(&ab, c, &e3);
-	}
-	be_close(&be);
+	finish(&ab, &be, c, -1, err);
 	free(bans);
 	return -1;
 }
@@ -575,14 +584,7 @@ net_block_remove(struct store *s, const struct net_block_conf *c,
 		snprintf(it->msg, sizeof(it->msg), "unblocked %s", txt);
 		audit(&ab, c, "unblock", &it->p, it->reason, "ok");
 	}
-	if (rc == 0)
-		rc = audit_flush(&ab, c, err);
-	else {
-		struct err e3 = {0};
-
-		audit_flush(&ab, c, &e3);
-	}
-	be_close(&be);
+	rc = finish(&ab, &be, c, rc, err);
 	return rc;
 }
 
@@ -830,14 +832,7 @@ net_block_restore(struct store *s, const struct net_allow *allow,
 	}
 	rc = 0;
 out:
-	if (rc == 0)
-		rc = audit_flush(&ab, c, err);
-	else {
-		struct err e3 = {0};
-
-		audit_flush(&ab, c, &e3);
-	}
-	be_close(&be);
+	rc = finish(&ab, &be, c, rc, err);
 	hmap_release(&sc.active);
 	free(sc.stale);
 	free(bans);

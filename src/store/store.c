@@ -165,18 +165,30 @@ store_migrate(struct store *s, const char *module, const char *const *steps,
 	return 0;
 }
 
+/* A statement on kv with ns and key bound to its first two parameters. */
+static sqlite3_stmt *
+kv_prepare(struct store *s, const char *sql, const char *ns, const char *key,
+    struct err *err)
+{
+	sqlite3_stmt *st = store_prepare(s, sql, err);
+
+	if (st != NULL) {
+		sqlite3_bind_text(st, 1, ns, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+	}
+	return st;
+}
+
 int
 store_kv_get(struct store *s, const char *ns, const char *key,
     struct strbuf *out, struct err *err)
 {
-	sqlite3_stmt *st = store_prepare(
-	    s, "SELECT val FROM kv WHERE ns = ? AND key = ?", err);
+	sqlite3_stmt *st = kv_prepare(
+	    s, "SELECT val FROM kv WHERE ns = ? AND key = ?", ns, key, err);
 	int rc;
 
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_text(st, 1, ns, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		const void *v = sqlite3_column_blob(st, 0);
@@ -201,14 +213,13 @@ int
 store_kv_set(struct store *s, const char *ns, const char *key, const void *val,
     size_t len, struct err *err)
 {
-	sqlite3_stmt *st = store_prepare(s,
-	    "INSERT OR REPLACE INTO kv (ns, key, val) VALUES (?, ?, ?)", err);
+	sqlite3_stmt *st = kv_prepare(s,
+	    "INSERT OR REPLACE INTO kv (ns, key, val) VALUES (?, ?, ?)", ns,
+	    key, err);
 	int rc;
 
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_text(st, 1, ns, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 3, val, (int)len, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
@@ -218,14 +229,12 @@ store_kv_set(struct store *s, const char *ns, const char *key, const void *val,
 int
 store_kv_del(struct store *s, const char *ns, const char *key, struct err *err)
 {
-	sqlite3_stmt *st =
-	    store_prepare(s, "DELETE FROM kv WHERE ns = ? AND key = ?", err);
+	sqlite3_stmt *st = kv_prepare(
+	    s, "DELETE FROM kv WHERE ns = ? AND key = ?", ns, key, err);
 	int rc;
 
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_text(st, 1, ns, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : store_err(s, err, "cannot delete");
