@@ -43,20 +43,20 @@
 	    (EVP_MD_CTX *ctx, unsigned char *sigret, size_t *siglen,           \
 	        const unsigned char *tbs, size_t tbslen),                      \
 	    (ctx, sigret, siglen, tbs, tbslen))                                \
+	X(int, EVP_DigestVerify,                                               \
+	    (EVP_MD_CTX *ctx, const unsigned char *sigret, size_t siglen,      \
+	        const unsigned char *tbs, size_t tbslen),                      \
+	    (ctx, sigret, siglen, tbs, tbslen))                                \
 	X(int, EVP_DigestSignInit,                                             \
+	    (EVP_MD_CTX *ctx, EVP_PKEY_CTX **pctx, const EVP_MD *type,         \
+	        ENGINE *e, EVP_PKEY *pkey),                                    \
+	    (ctx, pctx, type, e, pkey))                                        \
+	X(int, EVP_DigestVerifyInit,                                           \
 	    (EVP_MD_CTX *ctx, EVP_PKEY_CTX **pctx, const EVP_MD *type,         \
 	        ENGINE *e, EVP_PKEY *pkey),                                    \
 	    (ctx, pctx, type, e, pkey))                                        \
 	X(int, EVP_DigestUpdate,                                               \
 	    (EVP_MD_CTX *ctx, const void *d, size_t cnt), (ctx, d, cnt))       \
-	X(int, EVP_DigestVerify,                                               \
-	    (EVP_MD_CTX *ctx, const unsigned char *sigret, size_t siglen,      \
-	        const unsigned char *tbs, size_t tbslen),                      \
-	    (ctx, sigret, siglen, tbs, tbslen))                                \
-	X(int, EVP_DigestVerifyInit,                                           \
-	    (EVP_MD_CTX *ctx, EVP_PKEY_CTX **pctx, const EVP_MD *type,         \
-	        ENGINE *e, EVP_PKEY *pkey),                                    \
-	    (ctx, pctx, type, e, pkey))                                        \
 	V(EVP_MD_CTX_free, (EVP_MD_CTX *ctx), (ctx))                           \
 	X(EVP_MD_CTX *, EVP_MD_CTX_new, (void), ())                            \
 	V(EVP_PKEY_CTX_free, (EVP_PKEY_CTX *ctx), (ctx))                       \

@@ -7,11 +7,22 @@
 #include <stdio.h>
 #include <string.h>
 
-static void
-err_vset(struct err *err, int code, const char *fmt, va_list ap)
+/* Fills err (when not NULL) from fmt, with ": strerror(code)" after it
+ * when sys is set.  -1. */
+static int
+err_vset(struct err *err, int code, int sys, const char *fmt, va_list ap)
 {
+	size_t n;
+
+	if (err == NULL)
+		return -1;
 	err->code = code;
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	n = strlen(err->msg);
+	if (sys && n < sizeof(err->msg))
+		snprintf(
+		    err->msg + n, sizeof(err->msg) - n, ": %s", strerror(code));
+	return -1;
 }
 
 int
@@ -19,10 +30,8 @@ err_set(struct err *err, int code, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (err == NULL)
-		return -1;
 	va_start(ap, fmt);
-	err_vset(err, code, fmt, ap);
+	err_vset(err, code, 0, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -31,17 +40,10 @@ int
 err_sys(struct err *err, int code, const char *fmt, ...)
 {
 	va_list ap;
-	size_t n;
 
-	if (err == NULL)
-		return -1;
 	va_start(ap, fmt);
-	err_vset(err, code, fmt, ap);
+	err_vset(err, code, 1, fmt, ap);
 	va_end(ap);
-	n = strlen(err->msg);
-	if (n < sizeof(err->msg))
-		snprintf(
-		    err->msg + n, sizeof(err->msg) - n, ": %s", strerror(code));
 	return -1;
 }
 

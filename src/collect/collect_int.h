@@ -1,6 +1,6 @@
 /*
  * collect_int.h - what the collect readers share: reading a file below
- * the root prefix.
+ * the root prefix, telling a process's directory in /proc.
  */
 #ifndef COLLECT_COLLECT_INT_H
 #define COLLECT_COLLECT_INT_H
@@ -16,5 +16,8 @@ struct strbuf;
  */
 int collect_file(const char *root, const char *rel, size_t max,
     struct strbuf *sb, struct err *err);
+
+/* Whether a name in /proc is a process's: digits, no leading zero. */
+int collect_is_pid(const char *name);
 
 #endif

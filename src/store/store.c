@@ -179,6 +179,16 @@ kv_prepare(struct store *s, const char *sql, const char *ns, const char *key,
 	return st;
 }
 
+/* Runs a kv statement that returns no rows, and finalizes it. */
+static int
+kv_done(struct store *s, sqlite3_stmt *st, const char *what, struct err *err)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : store_err(s, err, what);
+}
+
 int
 store_kv_get(struct store *s, const char *ns, const char *key,
     struct strbuf *out, struct err *err)
@@ -216,14 +226,11 @@ store_kv_set(struct store *s, const char *ns, const char *key, const void *val,
 	sqlite3_stmt *st = kv_prepare(s,
 	    "INSERT OR REPLACE INTO kv (ns, key, val) VALUES (?, ?, ?)", ns,
 	    key, err);
-	int rc;
 
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_blob(st, 3, val, (int)len, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : store_err(s, err, "cannot write");
+	return kv_done(s, st, "cannot write", err);
 }
 
 int
@@ -231,11 +238,8 @@ store_kv_del(struct store *s, const char *ns, const char *key, struct err *err)
 {
 	sqlite3_stmt *st = kv_prepare(
 	    s, "DELETE FROM kv WHERE ns = ? AND key = ?", ns, key, err);
-	int rc;
 
 	if (st == NULL)
 		return -1;
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : store_err(s, err, "cannot delete");
+	return kv_done(s, st, "cannot delete", err);
 }
