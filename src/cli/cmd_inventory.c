@@ -77,6 +77,17 @@ os_version(const struct inventory *inv, char *buf, size_t bufsz)
 	return buf;
 }
 
+/* Writes s with mark put before each c in it. */
+static void
+put_marked(FILE *fp, const char *s, char c, char mark)
+{
+	for (; *s; s++) {
+		if (*s == c)
+			fputc(mark, fp);
+		fputc(*s, fp);
+	}
+}
+
 /* A CSV field: quoted when needed, escaped for a terminal first. */
 static void
 csv_field(FILE *fp, const char *s, int last)
@@ -88,11 +99,7 @@ csv_field(FILE *fp, const char *s, int last)
 	quote = strpbrk(strbuf_str(&sb), ",\"") != NULL;
 	if (quote) {
 		fputc('"', fp);
-		for (const char *p = strbuf_str(&sb); *p; p++) {
-			if (*p == '"')
-				fputc('"', fp);
-			fputc(*p, fp);
-		}
+		put_marked(fp, strbuf_str(&sb), '"', '"');
 		fputc('"', fp);
 	} else
 		fputs(strbuf_str(&sb), fp);
@@ -108,11 +115,7 @@ md_cell(FILE *fp, const char *s)
 
 	esc_text(&sb, s, strlen(s));
 	fputs(" ", fp);
-	for (const char *p = strbuf_str(&sb); *p; p++) {
-		if (*p == '|')
-			fputc('\\', fp);
-		fputc(*p, fp);
-	}
+	put_marked(fp, strbuf_str(&sb), '|', '\\');
 	fputs(" |", fp);
 	strbuf_release(&sb);
 }
