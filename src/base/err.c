@@ -7,22 +7,13 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Fills err (when not NULL) from fmt, with ": strerror(code)" after it
- * when sys is set.  -1. */
-static int
-err_vset(struct err *err, int code, int sys, const char *fmt, va_list ap)
+static void
+err_vset(struct err *err, int code, const char *fmt, va_list ap)
 {
-	size_t n;
-
 	if (err == NULL)
-		return -1;
+		return;
 	err->code = code;
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	n = strlen(err->msg);
-	if (sys && n < sizeof(err->msg))
-		snprintf(
-		    err->msg + n, sizeof(err->msg) - n, ": %s", strerror(code));
-	return -1;
 }
 
 int
@@ -31,7 +22,7 @@ err_set(struct err *err, int code, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	err_vset(err, code, 0, fmt, ap);
+	err_vset(err, code, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -40,10 +31,14 @@ int
 err_sys(struct err *err, int code, const char *fmt, ...)
 {
 	va_list ap;
+	size_t n;
 
 	va_start(ap, fmt);
-	err_vset(err, code, 1, fmt, ap);
+	err_vset(err, code, fmt, ap);
 	va_end(ap);
+	if (err != NULL && (n = strlen(err->msg)) < sizeof(err->msg))
+		snprintf(
+		    err->msg + n, sizeof(err->msg) - n, ": %s", strerror(code));
 	return -1;
 }
 
