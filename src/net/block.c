@@ -225,15 +225,6 @@ repeat_secs(const struct net_block_conf *c, uint64_t secs, uint64_t earlier)
 	return (uint64_t)d;
 }
 
-static void
-until_text(char *dst, size_t n, time_t until)
-{
-	if (until == 0)
-		snprintf(dst, n, "never");
-	else
-		time_iso(dst, n, until);
-}
-
 /*
  * The allow-list's verdict on p, for a block and for its restore alike:
  * 0 allowed, -1 refused (msg says why).
@@ -466,7 +457,8 @@ net_block_add(struct store *s, const struct net_allow *allow,
 		if (it->status == NET_BLOCK_REFUSED ||
 		    it->status == NET_BLOCK_DRYRUN) {
 			if (it->status == NET_BLOCK_DRYRUN) {
-				until_text(until, sizeof(until), it->until);
+				time_iso_or(
+				    until, sizeof(until), it->until, "never");
 				net_prefix_format_len(&it->p, txt, sizeof(txt));
 				snprintf(it->msg, sizeof(it->msg),
 				    "would block %s until %s (%s)", txt, until,
@@ -477,7 +469,7 @@ net_block_add(struct store *s, const struct net_allow *allow,
 			                                   : it->msg);
 			continue;
 		}
-		until_text(until, sizeof(until), it->until);
+		time_iso_or(until, sizeof(until), it->until, "never");
 		snprintf(reason, sizeof(reason), "%s%suntil %s%s",
 		    it->reason != NULL ? it->reason : "",
 		    it->reason != NULL && it->reason[0] ? "; " : "", until,
