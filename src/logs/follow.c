@@ -587,20 +587,26 @@ list_files(const struct fw *w, struct listing *l)
 	l->ehash = follow_hash(b, (size_t)k);
 }
 
+/* Whether candidate c holds what the bookmark says was read. */
+static int
+cand_matches(struct fw *w, const struct cand *c)
+{
+	char p[PATH_MAX];
+
+	cand_path(w, c, p, sizeof(p));
+	return follow_id_match(&w->id, p, -1);
+}
+
 /* The file with the bookmark's inode, still holding what was read. */
 static ssize_t
 find_by_inode(struct fw *w, const struct listing *l)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		const struct cand *c = &l->c[i];
-		char p[PATH_MAX];
 
-		if (c->st.st_dev != w->dev || c->st.st_ino != w->ino ||
-		    follow_is_gz(c->name) ||
-		    (uint64_t)c->st.st_size < w->id.off)
-			continue;
-		cand_path(w, c, p, sizeof(p));
-		if (follow_id_match(&w->id, p, -1))
+		if (c->st.st_dev == w->dev && c->st.st_ino == w->ino &&
+		    !follow_is_gz(c->name) &&
+		    (uint64_t)c->st.st_size >= w->id.off && cand_matches(w, c))
 			return (ssize_t)i;
 	}
 	return -1;
@@ -631,13 +637,10 @@ find_copy(struct fw *w, const struct listing *l)
 {
 	for (size_t i = l->n; w->id.fplen > 0 && i-- > 0;) {
 		const struct cand *c = &l->c[i];
-		char p[PATH_MAX];
 
-		if (!follow_is_gz(c->name) &&
-		    (uint64_t)c->st.st_size < w->id.off)
-			continue;
-		cand_path(w, c, p, sizeof(p));
-		if (follow_id_match(&w->id, p, -1))
+		if ((follow_is_gz(c->name) ||
+		        (uint64_t)c->st.st_size >= w->id.off) &&
+		    cand_matches(w, c))
 			return (ssize_t)i;
 	}
 	return -1;
