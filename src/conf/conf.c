@@ -623,6 +623,35 @@ check_alert(struct conf_node *n, struct conf_errs *errs)
 }
 
 static void
+check_block(
+    struct conf_node *n, const struct schema_block *sb, struct conf_errs *errs)
+{
+	char why[400];
+
+	if (!n->is_block || n->nvals != 0) {
+		add_err(errs, n, "'%s' wants a block and no value", sb->name);
+		return;
+	}
+	for (size_t i = 0; i < n->nchild; i++) {
+		struct conf_node *k = &n->child[i];
+		const struct schema_key *sk = sb->keys;
+
+		while (sk->name != NULL && strcmp(sk->name, k->key) != 0)
+			sk++;
+		if (k->is_block)
+			add_err(
+			    errs, k, "no block may open inside '%s'", sb->name);
+		else if (sk->name == NULL)
+			add_err(errs, k, "unknown key '%s' in '%s'", k->key,
+			    sb->name);
+		else if (check_kind(k, sk->kind, sk->min, sk->max, sk->choices,
+		             errs) == 0 &&
+		    sb->check != NULL && sb->check(k, why, sizeof(why)) == -1)
+			add_err(errs, k, "%s", why);
+	}
+}
+
+static void
 check_tree(struct conf *c, struct conf_errs *errs)
 {
 	/* The check blocks that are well formed, for the second pass. */
@@ -640,6 +669,8 @@ check_tree(struct conf *c, struct conf_errs *errs)
 			check_set(n, errs);
 		else if (strcmp(n->key, "alert") == 0)
 			check_alert(n, errs);
+		else if (schema_block_find(n->key) != NULL)
+			check_block(n, schema_block_find(n->key), errs);
 		else
 			add_err(errs, n, "unknown statement '%s'", n->key);
 	}

@@ -78,6 +78,15 @@ extern const size_t schema_nalerts;
 extern const struct schema_key schema_alert_common[];
 extern const char *const schema_alert_events[]; /* NULL-terminated */
 
+/* A top-level block other than check and set: "logs { ... }". */
+struct schema_block {
+	const char *name;
+	const char *help;
+	const struct schema_key *keys; /* NULL-terminated */
+	/* What the kinds cannot say of a statement: 0, or -1 with why. */
+	int (*check)(const struct conf_node *n, char *why, size_t whysz);
+};
+
 extern const struct schema_check schema_checks[];
 extern const size_t schema_nchecks;
 extern const struct schema_setting schema_settings[];
@@ -86,5 +95,6 @@ extern const size_t schema_nsettings;
 const struct schema_check *schema_check_find(const char *name);
 const struct schema_setting *schema_setting_find(const char *name);
 const struct schema_alert *schema_alert_find(const char *type);
+const struct schema_block *schema_block_find(const char *name);
 
 #endif

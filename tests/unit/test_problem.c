@@ -716,6 +716,27 @@ flapping_survives_a_restart(void **state)
 }
 
 static void
+policy_is_asked_again_on_change(void **state)
+{
+	struct rec *r = rec_new(0, 30, 0, 0);
+	struct err err = {0};
+	struct problems *p = problems_new(NULL, policy, emit, r, &err);
+
+	(void)state;
+	observe(p, load_ids, 1, 0, 1, "load", "", SEV_WARNING);
+	assert_int_equal(r->n, 1);
+	/* the configuration now says clear 0: resolved at the next look */
+	r->pol.clear_secs = 0;
+	problems_policy_changed(p);
+	observe(p, load_ids, 1, 10, 0);
+	assert_int_equal(r->n, 2);
+	assert_int_equal(r->ev[1].kind, ALERT_RESOLVE);
+	assert_int_equal(r->ev[1].time, 10);
+	problems_free(p);
+	free(r);
+}
+
+static void
 ids_count_from_one_without_a_database(void **state)
 {
 	struct rec *r = rec_new(0, 0, 0, 0);
@@ -799,6 +820,7 @@ main(void)
 	    cmocka_unit_test(limit_problem_counts_the_dropped),
 	    cmocka_unit_test(restart_tells_nothing_twice),
 	    cmocka_unit_test(flapping_survives_a_restart),
+	    cmocka_unit_test(policy_is_asked_again_on_change),
 	    cmocka_unit_test(ids_count_from_one_without_a_database),
 	    cmocka_unit_test(policy_from_the_configuration),
 	};
