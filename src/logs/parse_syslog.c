@@ -206,6 +206,11 @@ logs_parse_syslog(const char *line, size_t n, struct logs_syslog *s)
 			return -1;
 	} else if (civ_3164(&p, end, &s->time, 0) == -1) {
 		return no_time(s, p, end);
+	} else if (p < end && (*p == 'Z' || *p == '+' || *p == '-')) {
+		/* a zone right after the time ("20:19:12+01:00") */
+		if (civ_zone(&p, end, &s->time) == -1)
+			return -1;
+		civ_finish(&s->time);
 	} else {
 		/* "Mmm dd yyyy HH:MM:SS" is not 3164; a year after is. */
 		if (end - p > 5 && p[0] == ' ' && p[1] >= '1' && p[1] <= '2' &&

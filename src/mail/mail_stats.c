@@ -405,21 +405,30 @@ void
 mail_stats_line(struct mail_stats *s, const char *line, size_t n, int year)
 {
 	struct mail_line l;
-	struct mail_event ev;
 
 	s->lines++;
 	if (n > 0 && line[n - 1] == '\r')
 		n--;
 	if (n == 0)
 		return;
-	if (mail_line_split(line, n, year, &l) == -1) {
+	mail_stats_split(
+	    s, mail_line_split(line, n, year, &l) == 0 ? &l : NULL);
+}
+
+void
+mail_stats_split(struct mail_stats *s, const struct mail_line *l)
+{
+	struct mail_event ev;
+
+	if (l == NULL) {
 		s->garbage++;
 		return;
 	}
-	if (mail_parse(l.tag.p, l.tag.n, l.msg.p, l.msg.n, &ev) == MAIL_EV_NONE)
+	if (mail_parse(l->tag.p, l->tag.n, l->msg.p, l->msg.n, &ev) ==
+	    MAIL_EV_NONE)
 		return;
 	s->mail_lines++;
-	mail_stats_event(s, &ev, l.time);
+	mail_stats_event(s, &ev, l->time);
 }
 
 void
