@@ -147,6 +147,7 @@ engine_init(
 	}
 	logs_feed_init(feed, LOGS_FMT_SYSLOG, NULL, run, NULL);
 	feed->parser.default_year = year;
+	feed->parser.syslog_only = 1;
 	return 0;
 }
 

@@ -219,7 +219,10 @@ struct logs_parser {
 	enum logs_format force;     /* LOGS_FMT_AUTO detects each line */
 	const struct logs_fmt *fmt; /* for LOGS_FMT_LOGFORMAT (caller's) */
 	struct logs_w3c w3c;
-	int default_year;      /* for times without a year (RFC 3164) */
+	int default_year; /* for times without a year (RFC 3164) */
+	/* 1: an error-log line relayed through syslog stays a syslog
+	 * record (for a reader of syslog only, such as mail) */
+	int syslog_only;
 	enum logs_format last; /* last format that matched: tried first */
 	char *scratch;         /* journal: decoded fields (owned) */
 	size_t scratch_cap;

@@ -312,7 +312,7 @@ try_format(struct logs_parser *p, enum logs_format f, const char *line,
 			rec->u.s.time.year = p->default_year;
 			civ_finish(&rec->u.s.time);
 		}
-		if (rc == 0)
+		if (rc == 0 && !p->syslog_only)
 			unwrap(rec);
 		break;
 	case LOGS_FMT_JOURNAL_JSON:

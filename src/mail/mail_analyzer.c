@@ -42,16 +42,21 @@ static void
 an_record(void *st, const struct logs_rec *rec, struct report *r)
 {
 	struct mail_analyzer *a = st;
+	const struct logs_syslog *sl = &rec->u.s;
 	struct mail_line l;
-	int ok;
 
 	(void)r;
-	if (rec->kind == LOGS_KIND_SYSLOG)
-		ok = mail_line_from_syslog(&rec->u.s, &l) == 0;
-	else
-		ok = mail_line_other(rec->line.p, rec->line.n, &l) == 0;
 	a->s->lines++;
-	mail_stats_split(a->s, ok ? &l : NULL);
+	if (rec->kind != LOGS_KIND_SYSLOG)
+		mail_stats_split(a->s,
+		    mail_line_other(rec->line.p, rec->line.n, &l) == 0 ? &l
+		                                                       : NULL);
+	else if (sl->app.n == 0) /* as mail_line_from_syslog: no tag */
+		mail_stats_split(a->s, NULL);
+	else
+		mail_stats_msg(a->s, sl->app.p, sl->app.n, sl->message.p,
+		    sl->message.n,
+		    sl->time.valid ? (time_t)civ_epoch(&sl->time) : 0);
 }
 
 static void

@@ -418,17 +418,23 @@ mail_stats_line(struct mail_stats *s, const char *line, size_t n, int year)
 void
 mail_stats_split(struct mail_stats *s, const struct mail_line *l)
 {
+	if (l == NULL)
+		s->garbage++;
+	else
+		mail_stats_msg(
+		    s, l->tag.p, l->tag.n, l->msg.p, l->msg.n, l->time);
+}
+
+void
+mail_stats_msg(struct mail_stats *s, const char *tag, size_t taglen,
+    const char *msg, size_t msglen, time_t t)
+{
 	struct mail_event ev;
 
-	if (l == NULL) {
-		s->garbage++;
-		return;
-	}
-	if (mail_parse(l->tag.p, l->tag.n, l->msg.p, l->msg.n, &ev) ==
-	    MAIL_EV_NONE)
+	if (mail_parse(tag, taglen, msg, msglen, &ev) == MAIL_EV_NONE)
 		return;
 	s->mail_lines++;
-	mail_stats_event(s, &ev, l->time);
+	mail_stats_event(s, &ev, t);
 }
 
 void

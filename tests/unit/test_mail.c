@@ -677,6 +677,7 @@ engine(struct logs_run *run, struct logs_feed *feed, int year)
 	assert_int_equal(logs_run_init(run, "mail", &lo, &errmsg), 0);
 	logs_feed_init(feed, LOGS_FMT_SYSLOG, NULL, run, NULL);
 	feed->parser.default_year = year;
+	feed->parser.syslog_only = 1;
 }
 
 static void
@@ -839,6 +840,29 @@ analyzer_counts_as_lines(void **state)
 	}
 }
 
+/* An error-log line relayed through syslog becomes an error record for
+ * the log analyzers, and stays a syslog record for mail's reading. */
+static void
+syslog_only_keeps_relayed_lines(void **state)
+{
+	const char *l = "Nov 26 10:00:00 web httpd[1]: [Tue Nov 26 10:00:00 "
+	                "2024] [error] [client 192.0.2.1] File does not "
+	                "exist: /srv/x";
+	struct logs_parser lp;
+	struct logs_rec rec;
+
+	(void)state;
+	for (int only = 0; only < 2; only++) {
+		logs_parser_init(&lp, LOGS_FMT_SYSLOG);
+		lp.syslog_only = only;
+		assert_int_equal(
+		    logs_parse_line(&lp, l, strlen(l), &rec), LOGS_OK);
+		assert_int_equal(
+		    rec.kind, only ? LOGS_KIND_SYSLOG : LOGS_KIND_ERROR);
+		logs_parser_release(&lp);
+	}
+}
+
 /*
  * Findings out: at the end of a scan the analyzer judges with the
  * policy (built-in without a configuration) and prints the summary;
@@ -993,6 +1017,7 @@ main(void)
 	    cmocka_unit_test(live_tells_each_finding_once),
 	    cmocka_unit_test(stats_file_reads_and_fails),
 	    cmocka_unit_test(analyzer_counts_as_lines),
+	    cmocka_unit_test(syslog_only_keeps_relayed_lines),
 	    cmocka_unit_test(analyzer_finish_judges_and_prints),
 	    cmocka_unit_test(postfix_corpus_fields),
 	    cmocka_unit_test(postfix_deliveries),
