@@ -185,6 +185,13 @@ rfc5424(struct logs_syslog *s, const char *p, const char *end)
 int
 logs_parse_syslog(const char *line, size_t n, struct logs_syslog *s)
 {
+	return logs_parse_syslog_year(line, n, 0, s);
+}
+
+int
+logs_parse_syslog_year(
+    const char *line, size_t n, int year, struct logs_syslog *s)
+{
 	const char *p = line, *end = line + n;
 
 	syslog_init(s);
@@ -204,7 +211,7 @@ logs_parse_syslog(const char *line, size_t n, struct logs_syslog *s)
 	if (p < end && *p >= '0' && *p <= '9') {
 		if (civ_iso(&p, end, &s->time, CIV_ISO_T) == -1)
 			return -1;
-	} else if (civ_3164(&p, end, &s->time, 0) == -1) {
+	} else if (civ_3164(&p, end, &s->time, year) == -1) {
 		return no_time(s, p, end);
 	} else if (p < end && (*p == 'Z' || *p == '+' || *p == '-')) {
 		/* a zone right after the time ("20:19:12+01:00") */

@@ -176,12 +176,8 @@ mail_line_split(const char *line, size_t n, int year, struct mail_line *out)
 {
 	struct logs_syslog s;
 
-	if (n > 0 && line[0] != '@' && logs_parse_syslog(line, n, &s) == 0) {
-		if (!s.time.has_year && s.time.mon != 0) {
-			s.time.year = year;
-			civ_finish(&s.time);
-		}
+	if (n > 0 && line[0] != '@' &&
+	    logs_parse_syslog_year(line, n, year, &s) == 0)
 		return mail_line_from_syslog(&s, out);
-	}
 	return mail_line_other(line, n, out);
 }
