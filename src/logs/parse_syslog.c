@@ -46,9 +46,12 @@ tag_and_message(struct logs_syslog *s, const char *p, const char *end)
 		p++;
 	we = p;
 	if (p < end && *p == '[') {
-		const char *c = memchr(p, ']', (size_t)(end - p));
+		const char *c = p;
 
-		if (c != NULL && c + 1 < end && c[1] == ':') {
+		/* a loop, not memchr: a pid is a few bytes away */
+		while (c < end && *c != ']')
+			c++;
+		if (c + 1 < end && c[1] == ':') {
 			s->app = p_str(w, (size_t)(we - w));
 			s->pid = p_str(p + 1, (size_t)(c - p - 1));
 			p = c + 2;
@@ -74,14 +77,17 @@ static void
 host_tag_message(struct logs_syslog *s, const char *p, const char *end)
 {
 	const char *w;
+	int bracket = 0;
 
 	while (p < end && *p == ' ')
 		p++;
 	w = p;
-	while (p < end && *p != ' ')
+	while (p < end && *p != ' ') {
+		bracket |= *p == '[';
 		p++;
+	}
 	/* A first word that ends in ':' or holds '[' is the tag. */
-	if (p == w || p[-1] == ':' || memchr(w, '[', (size_t)(p - w))) {
+	if (p == w || p[-1] == ':' || bracket) {
 		tag_and_message(s, w, end);
 		return;
 	}
