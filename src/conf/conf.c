@@ -349,6 +349,10 @@ static const struct schema_key common_keys[] = {
     {"warning", SK_NUM, 0, 0, NULL},
     {"critical", SK_NUM, 0, 0, NULL},
     {"for", SK_DUR, 0, 0, NULL},
+    {"clear", SK_DUR, 0, 0, NULL},         /* agent: resolve hysteresis */
+    {"flap-changes", SK_INT, 0, 16, NULL}, /* agent: 0 turns it off */
+    {"flap-window", SK_DUR, 0, 0, NULL},   /* agent: ... within this */
+    {"every", SK_DUR, 0, 0, NULL},         /* agent: schedule interval */
     {"disable", SK_FLAG, 0, 0, NULL},
     {"enable", SK_FLAG, 0, 0, NULL},
     {NULL, 0, 0, 0, NULL},
