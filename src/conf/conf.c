@@ -191,6 +191,15 @@ is_port(const char *s)
 	return c != s && *c == '\0' && v >= 1 && v <= 65535 && s[0] != '0';
 }
 
+/* A time of day, HH:MM. */
+static int
+is_clock(const char *s)
+{
+	int m;
+
+	return daytime_parse(s, &m) == 0;
+}
+
 static int
 is_choice(const char *s, const char *const *choices)
 {
@@ -307,6 +316,15 @@ check_kind(const struct conf_node *n, enum schema_kind kind, double min,
 			return -1;
 		}
 		return check_range(n, v, 0, 0, errs);
+	case SK_CLOCK:
+		if (!is_clock(v->str)) {
+			add_err(errs, n,
+			    "'%s' wants a time of day HH:MM (00:00..23:59), "
+			    "not '%s'",
+			    n->key, v->str);
+			return -1;
+		}
+		return 0;
 	case SK_ENUM:
 		if (!is_choice(v->str, choices)) {
 			list_choices(why, sizeof(why), choices);
