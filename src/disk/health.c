@@ -257,7 +257,7 @@ disk_health_join(struct disk_healthlist *hl, const struct disk_mdlist *ml,
 			str_copy(h->md_member, sizeof(h->md_member), mem->name);
 			str_copy(h->md_level, sizeof(h->md_level), a->level);
 			h->md_faulty = mem->faulty;
-			h->md_alone = !mem->faulty && !mem->spare &&
+			h->md_alone = disk_md_in_sync(a, mem) &&
 			    (a->degraded > 0 ||
 			        (a->map[0] && strchr(a->map, '_') != NULL));
 		}

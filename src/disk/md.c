@@ -493,6 +493,18 @@ disk_md_of_disk(const struct disk_mdlist *l, const char *disk,
 	return NULL;
 }
 
+int
+disk_md_in_sync(const struct disk_md *a, const struct disk_md_member *m)
+{
+	if (m->faulty || m->spare)
+		return 0;
+	if (m->state[0])
+		return strstr(m->state, "in_sync") != NULL;
+	/* mdstat only: a number past the array's disks is a member still
+	 * being rebuilt */
+	return m->slot < 0 || a->raid_disks < 0 || m->slot < a->raid_disks;
+}
+
 static int
 rebuilding(const struct disk_md *a)
 {
@@ -559,6 +571,13 @@ disk_md_verdict(const struct disk_md *a, time_t now, char *why, size_t whysz)
 	size_t nf = failed_list(a, failed, sizeof(failed));
 	int missing =
 	    a->degraded > 0 || (a->map[0] && strchr(a->map, '_') != NULL);
+	int n_in = a->in_sync;
+
+	if (n_in < 0) {
+		n_in = 0;
+		for (size_t k = 0; k < a->nm; k++)
+			n_in += disk_md_in_sync(a, &a->m[k]);
+	}
 
 	disk_md_progress(a, now, prog, sizeof(prog));
 	if (a->inactive && a->level[0] && strcmp(a->level, "container") != 0) {
@@ -575,7 +594,7 @@ disk_md_verdict(const struct disk_md *a, time_t now, char *why, size_t whysz)
 		    "then %s",
 		    a->name, lvl, failed,
 		    rebuilding(a) ? " A spare is being rebuilt." : "",
-		    mirror && a->in_sync == 1
+		    mirror && n_in == 1
 		        ? "the mirror is running on one disk: back up now"
 		        : "the array has less redundancy: back up now");
 		return SEV_CRITICAL;
@@ -593,7 +612,7 @@ disk_md_verdict(const struct disk_md *a, time_t now, char *why, size_t whysz)
 		    "%s (%s) is degraded: %d of %d members missing [%s]. %s",
 		    a->name, lvl, a->degraded > 0 ? a->degraded : 1,
 		    a->raid_disks, a->map,
-		    mirror && (a->in_sync == 1 || a->raid_disks == 2)
+		    mirror && n_in == 1
 		        ? "The mirror is running on one disk: back up now and "
 		          "replace the missing disk."
 		        : "Back up now and replace the missing disk.");

@@ -87,6 +87,10 @@ int disk_md_read(const char *root, struct disk_mdlist *l, struct err *err);
 const struct disk_md *disk_md_of_disk(const struct disk_mdlist *l,
     const char *disk, const struct disk_md_member **member);
 
+/* 1 when member m of a holds a complete copy (not failed, spare or
+ * still being rebuilt). */
+int disk_md_in_sync(const struct disk_md *a, const struct disk_md_member *m);
+
 /*
  * The verdict on one array with a sentence for the admin in why (who is
  * failed and the disk behind it, progress and finish from now,
