@@ -193,7 +193,7 @@ run_fs_errors(const struct check_ctx *x, struct report *r, struct err *err)
 static int
 run_raid(const struct check_ctx *x, struct report *r, struct err *err)
 {
-	return disk_check_raid(x->root, x->now, r, err);
+	return disk_check_raid(x->conf, x->root, x->now, r, err);
 }
 
 /* Each disk's SMART record through smartctl; growth kept between runs. */

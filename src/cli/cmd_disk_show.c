@@ -421,6 +421,9 @@ cmd_disk_print_raid(
 		if (a->raid_disks >= 0 && a->in_sync >= 0)
 			snprintf(disks, sizeof(disks), "%d/%d [%s]", a->in_sync,
 			    a->raid_disks, a->map);
+		else if (a->raid_disks >= 0 && a->degraded >= 0)
+			snprintf(disks, sizeof(disks), "%d/%d",
+			    a->raid_disks - a->degraded, a->raid_disks);
 		if (o->mode == OUT_JSON) {
 			json_t *j = json_object(), *arr = json_array();
 

@@ -381,8 +381,25 @@ disk_health_report(const struct disk_healthlist *hl, struct report *r)
 	}
 }
 
+/* Drops the entries of l whose subject block says disable. */
+static void
+drop_disabled(const struct conf *c, const char *check, struct disk_mdlist *l)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < l->n; i++) {
+		struct threshold th;
+
+		conf_threshold(c, check, l->md[i].name, &th);
+		if (th.enabled)
+			l->md[k++] = l->md[i];
+	}
+	l->n = k;
+}
+
 int
-disk_check_raid(const char *root, time_t now, struct report *r, struct err *err)
+disk_check_raid(const struct conf *c, const char *root, time_t now,
+    struct report *r, struct err *err)
 {
 	struct disk_mdlist *l = malloc(sizeof(*l));
 
@@ -392,6 +409,8 @@ disk_check_raid(const char *root, time_t now, struct report *r, struct err *err)
 		free(l);
 		return -1;
 	}
+	if (c != NULL)
+		drop_disabled(c, "raid", l);
 	disk_md_report(l, now, r);
 	/* the failed members' disks by name, model and serial */
 	for (size_t i = 0; i < r->nf; i++) {
@@ -439,6 +458,18 @@ disk_check_smart(const struct conf *c, const char *root, const char *state_dir,
 		return err_set(err, ENOMEM, "out of memory");
 	}
 	disk_health_list(root, hl);
+	{
+		size_t k = 0;
+
+		for (size_t i = 0; i < hl->n; i++) {
+			struct threshold th;
+
+			conf_threshold(c, "smart", hl->d[i].name, &th);
+			if (th.enabled)
+				hl->d[k++] = hl->d[i];
+		}
+		hl->n = k;
+	}
 	hl->skipped = root != NULL && root[0] != '\0' && strcmp(root, "/") != 0;
 	if (!hl->skipped)
 		hl->smartctl = disk_smart_find(conf_str(blk, "smartctl", NULL));

@@ -101,12 +101,14 @@ void disk_health_join(struct disk_healthlist *hl, const struct disk_mdlist *ml,
  * (nothing when hl->skipped). */
 void disk_health_report(const struct disk_healthlist *hl, struct report *r);
 
-/* The check "raid": the arrays under root.  0, or -1 with err. */
-int disk_check_raid(
-    const char *root, time_t now, struct report *r, struct err *err);
+/* The check "raid": the arrays under root, but those whose "check raid
+ * ARRAY" block says disable (c may be NULL).  0, or -1 with err. */
+int disk_check_raid(const struct conf *c, const char *root, time_t now,
+    struct report *r, struct err *err);
 
 /*
- * The check "smart": smartctl on every disk (none under a root prefix
+ * The check "smart": smartctl on every disk but those whose "check smart
+ * DISK" block says disable (none under a root prefix
  * other than /: those are not this machine's devices; settings from
  * "check smart": smartctl, timeout), growth kept in state_dir (NULL:
  * none).  0, or -1 with err.

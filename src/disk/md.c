@@ -470,6 +470,18 @@ disk_md_read(const char *root, struct disk_mdlist *l, struct err *err)
 		}
 		closedir(d);
 	}
+	/* md0, md1, ..., md10, md127: by number */
+	for (size_t i = 1; i < l->n; i++)
+		for (size_t k = i; k > 0 &&
+		     (strlen(l->md[k].name) < strlen(l->md[k - 1].name) ||
+		         (strlen(l->md[k].name) == strlen(l->md[k - 1].name) &&
+		             strcmp(l->md[k].name, l->md[k - 1].name) < 0));
+		     k--) {
+			struct disk_md t = l->md[k];
+
+			l->md[k] = l->md[k - 1];
+			l->md[k - 1] = t;
+		}
 	for (size_t i = 0; i < l->n; i++)
 		sort_members(&l->md[i]);
 	for (size_t i = 0; i < l->n; i++)
@@ -583,7 +595,7 @@ disk_md_verdict(const struct disk_md *a, time_t now, char *why, size_t whysz)
 	if (a->inactive && a->level[0] && strcmp(a->level, "container") != 0) {
 		str_printf(why, whysz,
 		    "%s (%s) is not running (%s): its data cannot be read; "
-		    "assemble it again and check its members",
+		    "assemble it again and check its members.",
 		    a->name, lvl, a->state);
 		return SEV_CRITICAL;
 	}
@@ -595,16 +607,16 @@ disk_md_verdict(const struct disk_md *a, time_t now, char *why, size_t whysz)
 		    a->name, lvl, failed,
 		    rebuilding(a) ? " A spare is being rebuilt." : "",
 		    mirror && n_in == 1
-		        ? "the mirror is running on one disk: back up now"
-		        : "the array has less redundancy: back up now");
+		        ? "the mirror is running on one disk: back up now."
+		        : "the array has less redundancy: back up now.");
 		return SEV_CRITICAL;
 	}
 	if (missing && rebuilding(a)) {
 		str_printf(why, whysz,
 		    "%s (%s) is rebuilding a member: %s. Until it ends %s",
 		    a->name, lvl, prog,
-		    mirror ? "the mirror is running on one disk"
-		           : "the array has less redundancy");
+		    mirror ? "the mirror is running on one disk."
+		           : "the array has less redundancy.");
 		return SEV_WARNING;
 	}
 	if (missing) {
@@ -628,7 +640,7 @@ disk_md_verdict(const struct disk_md *a, time_t now, char *why, size_t whysz)
 		str_printf(why, whysz,
 		    "%s (%s): the last check found %lld mismatched sectors "
 		    "between the copies. Run a repair, then a check; if "
-		    "mismatches come back, test the disks and cables",
+		    "mismatches come back, test the disks and cables.",
 		    a->name, lvl, (long long)a->mismatch);
 		return SEV_WARNING;
 	}

@@ -23,6 +23,12 @@ check_eq "RAID6 recovering: WARNING with its progress" "WARNING 75.0" \
 check_nomatch "clean RAID1 and RAID10 say nothing" '"subject":"md1[0]?"' "$R"
 check_eq "the exit status is CRITICAL" 2 "$RC"
 
+printf 'check raid "md5" { disable }\n' >"$TMP/md5off.conf"
+run "$SAKIMORI" -f "$TMP/md5off.conf" check --json --root "$FIXTURES/md/procfs"
+R=$(raid_lines "$OUT")
+check_eq "an array's own block turns it off, the others still count" "md6" \
+	"$(printf '%s\n' "$R" | jq -r .subject | xargs)"
+
 run "$SAKIMORI" check --json --root "$FIXTURES/md/exporter"
 R=$(raid_lines "$OUT")
 check_match "RAID1 recovering: progress and finish in the message" \

@@ -236,7 +236,7 @@ raid_findings(void **state)
 	(void)state;
 	report_init(&r);
 	snprintf(root, sizeof(root), "%s/md/procfs", FIXTURES);
-	assert_int_equal(disk_check_raid(root, NOW, &r, &err), 0);
+	assert_int_equal(disk_check_raid(NULL, root, NOW, &r, &err), 0);
 	assert_int_equal(r.nf, 2);
 	for (size_t i = 0; i < r.nf; i++) {
 		const struct finding *f = &r.f[i];
