@@ -214,8 +214,7 @@ disk_smart_cw_words(int64_t cw, char *dst, size_t dstsz)
 	static const char *const bits[] = {"available spare below threshold",
 	    "temperature out of range", "reliability degraded by media errors",
 	    "media placed in read-only mode", "volatile memory backup failed",
-	    "persistent memory region "
-	    "read-only"};
+	    "memory region read-only"};
 	size_t l = 0;
 
 	dst[0] = '\0';
