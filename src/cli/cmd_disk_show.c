@@ -398,26 +398,12 @@ cmd_disk_print_raid(
 	table_init(&t, 7, hdr, "lllllll");
 	for (size_t i = 0; i < l->n; i++) {
 		const struct disk_md *a = &l->md[i];
-		char why[512], prog[160], disks[32] = "-", members[512] = "";
+		char why[512], prog[160], disks[32] = "-", members[512];
 		enum sev s = disk_md_verdict(a, now, why, sizeof(why));
 		const char *cells[7];
-		size_t ml = 0;
 
 		disk_md_progress(a, now, prog, sizeof(prog));
-		for (size_t k = 0; k < a->nm && ml < sizeof(members); k++) {
-			const struct disk_md_member *m = &a->m[k];
-			int w = snprintf(members + ml, sizeof(members) - ml,
-			    "%s%s%s%s%s", ml ? " " : "", m->name,
-			    m->faulty      ? "(F)"
-			        : m->spare ? "(S)"
-			                   : "",
-			    strcmp(m->name, m->disk) && m->disk[0] ? "@" : "",
-			    strcmp(m->name, m->disk) ? m->disk : "");
-
-			if (w < 0)
-				break;
-			ml += (size_t)w;
-		}
+		disk_md_members(a, 1, members, sizeof(members));
 		if (a->raid_disks >= 0 && a->in_sync >= 0)
 			snprintf(disks, sizeof(disks), "%d/%d [%s]", a->in_sync,
 			    a->raid_disks, a->map);

@@ -649,32 +649,42 @@ disk_md_verdict(const struct disk_md *a, time_t now, char *why, size_t whysz)
 }
 
 void
+disk_md_members(const struct disk_md *a, int with_disk, char *dst, size_t dstsz)
+{
+	size_t l = 0;
+
+	dst[0] = '\0';
+	for (size_t k = 0; k < a->nm && l < dstsz; k++) {
+		const struct disk_md_member *m = &a->m[k];
+		int other = with_disk && m->disk[0] && strcmp(m->name, m->disk);
+		int w = snprintf(dst + l, dstsz - l, "%s%s%s%s%s", l ? " " : "",
+		    m->name,
+		    m->faulty      ? "(F)"
+		        : m->spare ? "(S)"
+		                   : "",
+		    other ? "@" : "", other ? m->disk : "");
+
+		if (w < 0)
+			break;
+		l += (size_t)w;
+	}
+}
+
+void
 disk_md_report(const struct disk_mdlist *l, time_t now, struct report *r)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		const struct disk_md *a = &l->md[i];
-		char why[512], failed[256], members[512] = "";
+		char why[512], failed[256], members[512];
 		enum sev s = disk_md_verdict(a, now, why, sizeof(why));
 		struct finding *f;
-		size_t ml = 0;
 
 		if (s == SEV_OK)
 			continue;
 		f = report_add(r, s, "raid", a->name, "%s", why);
 		if (f == NULL)
 			continue;
-		for (size_t k = 0; k < a->nm && ml < sizeof(members); k++) {
-			const struct disk_md_member *m = &a->m[k];
-			int w = snprintf(members + ml, sizeof(members) - ml,
-			    "%s%s%s", ml ? " " : "", m->name,
-			    m->faulty      ? "(F)"
-			        : m->spare ? "(S)"
-			                   : "");
-
-			if (w < 0)
-				break;
-			ml += (size_t)w;
-		}
+		disk_md_members(a, 0, members, sizeof(members));
 		finding_ev(f, "level", "%s", a->level);
 		finding_ev(f, "state", "%s", a->state);
 		if (a->raid_disks >= 0)

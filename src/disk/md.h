@@ -99,6 +99,10 @@ int disk_md_in_sync(const struct disk_md *a, const struct disk_md_member *m);
 enum sev disk_md_verdict(
     const struct disk_md *a, time_t now, char *why, size_t whysz);
 
+/* The members as "sda1 sdb1(F) sdc1(S)", with_disk: "sda1@sda ...". */
+void disk_md_members(
+    const struct disk_md *a, int with_disk, char *dst, size_t dstsz);
+
 /* One finding per array not OK (check "raid"), at now. */
 void disk_md_report(const struct disk_mdlist *l, time_t now, struct report *r);
 

@@ -20,6 +20,8 @@
 
 #include <cmocka.h>
 
+#include "slurp.h"
+
 #include "base/err.h"
 #include "base/fileio.h"
 #include "base/finding.h"
@@ -30,18 +32,6 @@
 #include "store/store.h"
 
 #define NOW ((time_t)1796547372)
-
-static void
-slurp(const char *rel, struct strbuf *sb)
-{
-	char path[4096];
-	struct err err = {0};
-
-	snprintf(path, sizeof(path), "%s/%s", FIXTURES, rel);
-	strbuf_init(sb, 1 << 20);
-	if (file_read(path, 1 << 20, sb, NULL, &err) == -1)
-		fail_msg("%s", err.msg);
-}
 
 static struct disk_mdlist *
 read_tree(const char *rel)
