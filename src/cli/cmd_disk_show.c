@@ -398,7 +398,7 @@ cmd_disk_print_raid(
 	table_init(&t, 7, hdr, "lllllll");
 	for (size_t i = 0; i < l->n; i++) {
 		const struct disk_md *a = &l->md[i];
-		char why[512], prog[160], disks[32] = "-", members[512];
+		char why[512], prog[160], disks[96] = "-", members[512];
 		enum sev s = disk_md_verdict(a, now, why, sizeof(why));
 		const char *cells[7];
 
