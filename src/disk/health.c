@@ -378,6 +378,9 @@ disk_health_report(const struct disk_healthlist *hl, struct report *r)
 		if (h->md[0])
 			finding_ev(f, "raid", "%s %s%s", h->md, h->md_member,
 			    h->md_faulty ? " failed" : "");
+		if (h->klog_errors > 0)
+			finding_ev(f, "kernel_log_errors", "%llu",
+			    (unsigned long long)h->klog_errors);
 	}
 }
 

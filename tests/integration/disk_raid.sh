@@ -104,6 +104,7 @@ S=$(raid_of)
 check_match "the member removed: CRITICAL, degraded" "^CRITICAL $MD \\(raid1\\) is degraded: 1 of 2" "$S"
 
 # Slow the rebuild down so that it is seen while it runs.
+echo 100 >"/sys/block/$MD/md/sync_speed_min"
 echo 200 >"/sys/block/$MD/md/sync_speed_max"
 mdadm "/dev/$MD" --add "$LB" >/dev/null 2>&1
 sleep 1
@@ -111,6 +112,7 @@ S=$(raid_of)
 check_match "re-added: WARNING while it rebuilds, with progress" \
 	"^WARNING $MD \\(raid1\\) is rebuilding a member: rebuilding [0-9.]+%" "$S"
 
+echo system >"/sys/block/$MD/md/sync_speed_min"
 echo system >"/sys/block/$MD/md/sync_speed_max"
 for _ in $(seq 1 300); do
 	[ "$(cat "/sys/block/$MD/md/sync_action")" = idle ] && break

@@ -46,6 +46,8 @@ run "$SAKIMORI" -f "$TMP/missing.conf" check --json
 S=$(printf '%s\n' "$OUT" | jq -c 'select(.type=="finding" and .check=="smart")')
 check_eq "smartctl missing: one finding" 1 "$(printf '%s\n' "$S" | grep -c .)"
 check_match "... UNKNOWN, saying so" '"severity":"UNKNOWN".*smartctl not installed' "$S"
+run "$SAKIMORI" -f "$TMP/missing.conf" check --daily --json
+check_match "check --daily runs the SMART check too" '"check":"smart".*smartctl not installed' "$OUT"
 run "$SAKIMORI" -f "$TMP/missing.conf" disk --no-kernel-log
 check_eq "disk says it once" 1 "$(printf '%s\n' "$OUT" | grep -c '^smartctl not installed')"
 run "$SAKIMORI" disk --no-kernel-log --no-smart --json

@@ -27,6 +27,7 @@
 #include "base/finding.h"
 #include "base/strbuf.h"
 #include "disk/health.h"
+#include "disk/kscan.h"
 #include "disk/md.h"
 #include "disk/smart.h"
 #include "store/store.h"
@@ -551,6 +552,40 @@ join_advice(void **state)
 	free(scrub);
 }
 
+/* Kernel-log errors on a disk whose SMART looks fine still condemn it. */
+static void
+join_kernel_log(void **state)
+{
+	struct disk_healthlist *hl = calloc(1, sizeof(*hl));
+	struct disk_mdlist *scrub = read_tree("md/scrub");
+	struct disk_kscan *ks = calloc(1, sizeof(*ks));
+	struct report r;
+
+	(void)state;
+	ks->ndev = 1;
+	snprintf(ks->dev[0].name, sizeof(ks->dev[0].name), "sdd");
+	ks->dev[0].count = 3;
+	add_disk(hl, "sdc", "smart/ata-healthy.json");
+	add_disk(hl, "sdd", "smart/ata-healthy.json");
+	hl->smartctl = "smartctl";
+	disk_health_join(hl, scrub, ks);
+	assert_int_equal(hl->d[0].sev, SEV_OK);
+	assert_int_equal(hl->d[0].klog_errors, 0);
+	assert_int_equal(hl->d[1].klog_errors, 3);
+	assert_int_equal(hl->d[1].sev, SEV_CRITICAL);
+	assert_non_null(strstr(hl->d[1].advice, "the array keeps the data"));
+	/* SMART itself has nothing to report: the kernel log's own check
+	 * (disk-errors) says it, not a second finding */
+	report_init(&r);
+	disk_health_report(hl, &r);
+	assert_int_equal(r.nf, 0);
+	assert_int_equal(r.np, 2); /* reallocated sectors of both disks */
+	report_release(&r);
+	free(ks);
+	free(hl);
+	free(scrub);
+}
+
 /* Without smartctl: one UNKNOWN, not one per disk; asked not to: none. */
 static void
 report_smartctl_missing(void **state)
@@ -594,6 +629,7 @@ main(void)
 	    cmocka_unit_test(smart_bad_input),
 	    cmocka_unit_test(smart_state_kept),
 	    cmocka_unit_test(join_advice),
+	    cmocka_unit_test(join_kernel_log),
 	    cmocka_unit_test(report_smartctl_missing),
 	};
 
