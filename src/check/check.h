@@ -17,7 +17,7 @@
  * and MEDIUM checks that read only the snapshot.
  *
  * Checks that are not in the registry because their command runs them:
- * fim (sakimori fim check), mail-* (sakimori mail report|follow), web-*
+ * mail-* (sakimori mail report|follow), web-*
  * (sakimori logs attacks|scan|follow).  See check_elsewhere[].
  */
 #ifndef CHECK_CHECK_H
@@ -36,7 +36,7 @@ enum check_class {
 	CHECK_FAST = 1u << 0,   /* load, memory, swapping, processes: 10 s */
 	CHECK_MEDIUM = 1u << 1, /* filesystems, disks, process audit: 60 s */
 	CHECK_SLOW = 1u << 2,   /* inventory: 5 min */
-	CHECK_DAILY = 1u << 3,  /* kernel-log disk errors, fs error state */
+	CHECK_DAILY = 1u << 3,  /* kernel-log disk errors, fs errors, fim */
 };
 
 #define CHECK_CLASSES (CHECK_FAST | CHECK_MEDIUM | CHECK_SLOW | CHECK_DAILY)

@@ -4,7 +4,9 @@
  * Add a check here (and its name in src/conf/schema.c); the order of the
  * table is the order of the findings.
  */
+#include <errno.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "base/mem.h"
 #include "base/dynlib.h"
@@ -15,6 +17,7 @@
 #include "conf/conf.h"
 #include "disk/check.h"
 #include "disk/health.h"
+#include "fim/fim.h"
 #include "inv/inventory.h"
 #include "net/flood_act.h"
 #include "rules/net_flood.h"
@@ -203,6 +206,50 @@ run_smart(const struct check_ctx *x, struct report *r, struct err *err)
 	return disk_check_smart(x->conf, x->root, x->state_dir, x->now, r, err);
 }
 
+/* ---- file integrity (src/fim/check.c) ---------------------------------- */
+
+/*
+ * The baseline compared with the files now, when there is one; without
+ * one, nothing unless "check fim { enable }" asks for the check (then it
+ * is UNKNOWN, saying how to make one).  A refused baseline is CRITICAL.
+ */
+static int
+run_fim(const struct check_ctx *x, struct report *r, struct err *err)
+{
+	struct fim_opts o;
+	struct fim_check k;
+	int rc, enabled;
+
+	enabled = fim_conf_enabled(x->conf);
+	if (x->state_dir == NULL)
+		return enabled ? err_set(err, 0, "no state directory") : 0;
+	rc = fim_opts_resolve(&o, x->conf, x->state_dir, NULL, err);
+	if (rc == SEV_CRITICAL) { /* the record of the trusted key */
+		report_add(
+		    r, SEV_CRITICAL, "fim", x->state_dir, "%s", err->msg);
+		return 0;
+	}
+	if (rc != 0)
+		return -1;
+	fim_opts_webroots(&o, x->root);
+	memset(&k, 0, sizeof(k));
+	k.o = &o;
+	k.root = x->root;
+	k.nice = 1;
+	rc = fim_check_run(&k, r, err);
+	fim_check_release(&k);
+	fim_opts_release(&o);
+	if (rc == 0)
+		return 0;
+	if (k.load == FIM_LOAD_NONE)
+		return err->code == ENOENT && !enabled ? 0 : -1;
+	if (k.load != FIM_LOAD_OK) {
+		report_add(r, SEV_CRITICAL, "fim", o.dir, "%s", err->msg);
+		return 0;
+	}
+	return -1;
+}
+
 /* ---- connection floods (src/rules/net_flood.c) -------------------------- */
 
 /* With its opt-in action: block the CRITICAL flooders (net/flood_act.h). */
@@ -274,14 +321,19 @@ static const struct check_entry registry[] = {
     {"conn-flood-prefix", NULL, CHECK_FAST, 0, 0, run_conn_flood_prefix, NULL},
     {"syn-flood", NULL, CHECK_FAST, 0, 0, run_syn_flood, NULL},
     {"web-conn-share", NULL, CHECK_FAST, 0, 0, run_web_conn_share, NULL},
+    /* last: it reads every file it records, at a lower priority */
+    {"fim", NULL, CHECK_DAILY, 0, LIB(DYNLIB_CRYPTO), run_fim, NULL},
 };
 
-const char *const check_elsewhere[] = {"fim", /* sakimori fim check */
-    "mail-relay-probe",                       /* sakimori mail report|follow */
+const char *const check_elsewhere[] = {
+    "mail-relay-probe", /* sakimori mail report|follow */
     "mail-enumeration", "mail-outside-domains", "mail-volume",
     "mail-null-sender", "mail-deferred", "mail-processes",
     "web-attack", /* sakimori logs attacks|scan|follow */
-    "web-login-burst", "web-404-scan", "web-request-flood", NULL};
+    "web-login-burst", "web-404-scan", "web-request-flood",
+    /* event-driven, not scheduled: the agent's inotify on the web roots
+     * (fim/watch.h) reports them as files change */
+    "web-new-executable", "web-page-changed", NULL};
 
 const struct check_entry *
 check_registry(size_t *n)

@@ -1,9 +1,9 @@
 /*
  * cmd_fim.c - "sakimori fim": file integrity.  keygen makes the Ed25519
  * key pair; init records a signed baseline of the configured paths; check
- * compares the files with it and says what changed and how much it
- * matters; update accepts the present state; export copies baseline,
- * signature and public key to removable media; verify and status say
+ * compares the files with it and reports each change as a finding
+ * (src/fim/check.c); update accepts the present state; export copies
+ * baseline, signature and public key to removable media; verify and status say
  * whether a baseline is there, intact and signed by the trusted key.
  */
 #include <errno.h>
@@ -12,10 +12,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/bounded.h"
 #include "base/cur.h"
 #include "base/err.h"
+#include "base/finding.h"
 #include "base/json.h"
 #include "base/log.h"
+#include "base/output.h"
 #include "base/strbuf.h"
 #include "base/timeutil.h"
 #include "cli/cli.h"
@@ -46,7 +49,8 @@ struct fim_cmd {
 	int tty;
 	double t0;
 	uint64_t expect_bytes;
-	const struct fim_baseline *prev; /* the baseline checked, or NULL */
+	const struct fim_check *k; /* the check running, or NULL */
+	char why[512];             /* what setup refused */
 };
 
 /* Configuration and defaults. */
@@ -84,6 +88,7 @@ setup(struct fim_cmd *fc)
 	    fim_opts_resolve(&fc->o, &cli->conf, cli->state_dir, &fc->ov, &err);
 	if (rc) {
 		log_warnx("fim: %s", err.msg);
+		str_copy(fc->why, sizeof(fc->why), err.msg);
 		return rc;
 	}
 	fim_opts_webroots(&fc->o, cli->root);
@@ -108,13 +113,23 @@ progress(void *arg, uint64_t files, uint64_t bytes, int done)
 {
 	struct fim_cmd *fc = arg;
 
+	/* a check's estimate: what its baseline hashed */
+	if (fc->k != NULL && fc->expect_bytes == 0)
+		fc->expect_bytes = fim_baseline_bytes(&fc->k->b);
 	fim_show_progress(fc->t0, fc->expect_bytes, files, bytes, done);
 }
 
+/* Whether progress is shown: on a terminal, not with JSON. */
 static int
-scan(struct fim_cmd *fc, const char *const *roots, size_t nroots,
-    const char *const *excl, size_t nexcl, enum fim_hash h,
-    struct fim_baseline *out, struct fim_scan_stats *st, int record)
+want_progress(const struct fim_cmd *fc)
+{
+	return isatty(STDERR_FILENO) && fc->cli->mode != OUT_JSON;
+}
+
+/* A new baseline's scan of roots. */
+static int
+record(struct fim_cmd *fc, const char *const *roots, size_t nroots,
+    enum fim_hash h, struct fim_baseline *out, struct fim_scan_stats *st)
 {
 	struct fim_scan_opts o;
 	struct err err = {0};
@@ -122,22 +137,17 @@ scan(struct fim_cmd *fc, const char *const *roots, size_t nroots,
 	memset(&o, 0, sizeof(o));
 	o.roots = roots;
 	o.nroots = nroots;
-	o.excludes = excl;
-	o.nexcludes = nexcl;
+	o.excludes = fc->o.excl;
+	o.nexcludes = fc->o.nexcl;
 	o.workers = (unsigned)fc->o.workers;
 	o.hash = h;
 	o.cross_mounts = conf_flag(fc->o.blk, "cross-mounts");
-	o.prev = fc->prev;
-	fc->tty = isatty(STDERR_FILENO) && fc->cli->mode != OUT_JSON;
-	if (fc->tty) {
+	if ((fc->tty = want_progress(fc))) {
 		o.progress = progress;
 		o.progress_arg = fc;
 	}
 	fc->t0 = clock_mono();
-	if (!record && fim_opts_nice(&fc->o) == -1)
-		log_debug("fim: setpriority: %s", strerror(errno));
-	if ((record ? fim_record(&o, fc->cli->root, &fc->o, out, st, &err)
-	            : fim_scan(&o, out, st, &err)) == -1) {
+	if (fim_record(&o, fc->cli->root, &fc->o, out, st, &err) == -1) {
 		log_warnx("fim: %s", err.msg);
 		return -1;
 	}
@@ -264,8 +274,7 @@ do_init(struct fim_cmd *fc, int argc, char **argv)
 	    ? fim_opts_earlier_bytes(&fc->o)
 	    : 0;
 	fim_baseline_init(&b);
-	rc = scan(
-	    fc, fc->paths, fc->npaths, fc->o.excl, fc->o.nexcl, h, &b, &st, 1);
+	rc = record(fc, fc->paths, fc->npaths, h, &b, &st);
 	if (rc == -1) {
 		fim_baseline_release(&b);
 		return EXIT_SOFTWARE;
@@ -279,141 +288,132 @@ do_init(struct fim_cmd *fc, int argc, char **argv)
 	return EXIT_OK;
 }
 
-/* Compares and prints; returns the worst severity of what is unexplained. */
-static int
-report(struct fim_cmd *fc, const struct fim_baseline *old,
-    const struct fim_baseline *cur, size_t *nchanges)
+/*
+ * What check and update share: load and verify the baseline, scan its
+ * paths (or the paths given) and add the differences to r (NULL: only
+ * count them).  0; else the severity of the failure, said on stderr and,
+ * for a refused baseline or a failed scan, as a finding in r.
+ */
+static enum sev
+compare_now(struct fim_cmd *fc, int argc, char **argv, struct fim_check *k,
+    struct report *r)
 {
-	struct fim_changes ch = {0};
 	struct err err = {0};
-	struct out out;
-	size_t count[3] = {0};
-	int worst = 0;
 
-	if (fim_opts_compare(&fc->o, old, cur, fc->cli->root, &ch, &err) ==
-	    -1) {
-		log_warnx("fim: %s", err.msg);
-		return EXIT_UNKNOWN;
+	memset(k, 0, sizeof(*k));
+	k->o = &fc->o;
+	k->root = fc->cli->root;
+	k->paths = (const char *const *)argv;
+	k->npaths = (size_t)argc;
+	k->nice = 1;
+	if ((fc->tty = want_progress(fc))) {
+		k->progress = progress;
+		k->progress_arg = fc;
 	}
-	out_init(&out, fc->cli->mode, stdout);
-	for (size_t i = 0; i < ch.n; i++) {
-		struct fim_change *c = &ch.c[i];
-
-		count[fim_class_sev(c->cls)]++;
-		if (fim_class_sev(c->cls) > worst)
-			worst = fim_class_sev(c->cls);
-		if (fc->cli->mode == OUT_JSON)
-			fim_show_json(c, old->hash);
-		else if (fc->cli->mode == OUT_TABLE)
-			fim_show_text(&out, c, old->hash);
+	fc->k = k;
+	fc->t0 = clock_mono();
+	if (fim_check_run(k, r, &err) == 0) {
+		fc->k = NULL;
+		if (fc->o.named_pub && fc->o.pin[0])
+			trust_named_key(fc);
+		return SEV_OK;
 	}
-	if (fc->cli->mode == OUT_NAGIOS)
-		fim_show_nagios(worst, count);
-	*nchanges = ch.n;
-	fim_changes_release(&ch);
-	return worst;
+	fc->k = NULL;
+	log_warnx("fim: %s%s",
+	    k->load == FIM_LOAD_KEY_CHANGED ? "CRITICAL: " : "", err.msg);
+	if (k->load == FIM_LOAD_NONE)
+		return SEV_UNKNOWN;
+	/* a refused baseline, or a scan that failed */
+	if (r != NULL)
+		report_add(r,
+		    k->load == FIM_LOAD_OK ? SEV_UNKNOWN
+		                           : fim_load_status(k->load),
+		    "fim", fc->o.dir, "%s", err.msg);
+	return k->load == FIM_LOAD_OK ? SEV_UNKNOWN : fim_load_status(k->load);
 }
 
-/*
- * What check and update share: load and verify the baseline into b, scan
- * its paths (or the paths given) into cur, and report the differences.
- * Returns the worst severity, or an exit status above it with *failed set.
- */
-static int
-compare_now(struct fim_cmd *fc, int argc, char **argv, struct fim_baseline *b,
-    struct fim_baseline *cur, struct fim_scan_stats *st, size_t *nch,
-    int *failed)
+/* The changes in r in the chosen output. */
+static void
+print_changes(const struct fim_cmd *fc, struct report *r)
 {
-	struct strbuf raw = STRBUF_INIT(BASELINE_MAX);
-	struct fim_baseline view;
-	int rc;
+	struct out out;
 
-	*failed = 1;
-	rc = load_baseline(fc, b, &raw);
-	strbuf_release(&raw);
-	if (rc)
-		return rc;
-	fc->expect_bytes = fim_baseline_bytes(b);
-	fc->npaths = 0;
-	for (int i = 0; i < argc && fc->npaths < FIM_PATHS_MAX; i++)
-		fc->paths[fc->npaths++] = argv[i];
-	/* Without paths: the baseline's own roots, what it recorded. */
-	for (size_t i = 0; argc == 0 && i < b->nroots && i < FIM_PATHS_MAX; i++)
-		fc->paths[fc->npaths++] = b->roots[i];
-	fc->prev = b;
-	rc = scan(fc, fc->paths, fc->npaths, (const char *const *)b->excludes,
-	    b->nexcludes, b->hash, cur, st, 0);
-	fc->prev = NULL;
-	if (rc == -1)
-		return EXIT_UNKNOWN;
-	*failed = 0;
-	if (argc == 0)
-		return report(fc, b, cur, nch);
-	if (fim_baseline_view(b, fc->paths, fc->npaths, &view) == -1) {
-		log_warnx("fim: out of memory");
-		*failed = 1;
-		return EXIT_UNKNOWN;
-	}
-	rc = report(fc, &view, cur, nch);
-	free(view.e);
-	return rc;
+	out_init(&out, fc->cli->mode, stdout);
+	if (fc->cli->mode == OUT_TABLE)
+		fim_show_listing(&out, r);
+	else
+		fim_show_report(&out, r);
 }
 
 static int
 do_check(struct fim_cmd *fc, int argc, char **argv)
 {
-	struct fim_baseline b, cur;
-	struct fim_scan_stats st;
-	size_t nch = 0;
-	int failed, rc = setup(fc);
+	struct fim_check k;
+	struct report r;
+	int rc = setup(fc);
 
+	if (rc == SEV_CRITICAL) {
+		/* the record of the trusted key is damaged */
+		report_init(&r);
+		report_add(
+		    &r, SEV_CRITICAL, "fim", fc->cli->state_dir, "%s", fc->why);
+		print_changes(fc, &r);
+		report_release(&r);
+	}
 	if (rc)
 		return rc;
-	fim_baseline_init(&b);
-	fim_baseline_init(&cur);
-	rc = compare_now(fc, argc, argv, &b, &cur, &st, &nch, &failed);
-	if (!failed) {
-		if (fc->cli->mode == OUT_TABLE && nch == 0)
-			printf("no changes since the baseline of %s\n",
-			    b.created ? ctime(&b.created) : "?\n");
+	report_init(&r);
+	rc = compare_now(fc, argc, argv, &k, &r);
+	if (rc == SEV_UNKNOWN && r.nf == 0) {
+		/* no baseline: the reason is on stderr */
+		fim_check_release(&k);
+		report_release(&r);
+		return EXIT_UNKNOWN;
+	}
+	print_changes(fc, &r);
+	if (rc == SEV_OK) {
+		if (fc->cli->mode == OUT_TABLE && k.nchanges == 0)
+			printf("no changes since the baseline of %s",
+			    k.b.created ? ctime(&k.b.created) : "?\n");
 		if (fc->cli->mode != OUT_NAGIOS &&
 		    (fc->tty || fc->cli->mode == OUT_JSON))
 			fim_show_stats(
-			    fc->cli->mode, fc->o.dir, "check", &cur, &st);
+			    fc->cli->mode, fc->o.dir, "check", &k.cur, &k.st);
 	}
-	fim_baseline_release(&b);
-	fim_baseline_release(&cur);
+	rc = cli_exit_for(&r);
+	fim_check_release(&k);
+	report_release(&r);
 	return rc;
 }
 
 static int
 do_update(struct fim_cmd *fc, int argc, char **argv)
 {
-	struct fim_baseline b, cur, nb;
-	struct fim_scan_stats st;
+	struct fim_baseline nb;
+	struct fim_check k;
+	struct report r;
 	struct err err = {0};
 	char fp[96];
-	size_t nch = 0;
-	int failed, rc = setup(fc);
+	int rc = setup(fc);
 
 	if (rc)
 		return rc;
-	fim_baseline_init(&b);
-	fim_baseline_init(&cur);
-	fim_baseline_init(&nb);
 	if (!key_readable(fc, "give --key"))
 		return EXIT_NOINPUT;
+	fim_baseline_init(&nb);
+	report_init(&r);
 	/* Show what is being accepted. */
-	rc = compare_now(fc, argc, argv, &b, &cur, &st, &nch, &failed);
-	if (failed) {
+	rc = compare_now(fc, argc, argv, &k, &r);
+	if (rc != SEV_OK) {
 		log_warnx("fim: update needs a valid baseline; 'sakimori fim "
 		          "init' makes a new one");
 		goto out;
 	}
+	print_changes(fc, &r);
 	/* The new baseline: the old entries outside the paths, the scan's
 	 * inside them. */
-	if (fim_baseline_merge(&b, &cur, fc->paths, fc->npaths, &nb, &err) ==
-	    -1) {
+	if (fim_baseline_merge(
+	        &k.b, &k.cur, k.scanned, k.nscanned, &nb, &err) == -1) {
 		log_warnx("fim: %s", err.msg);
 		rc = EXIT_SOFTWARE;
 		goto out;
@@ -426,13 +426,13 @@ do_update(struct fim_cmd *fc, int argc, char **argv)
 	if (fim_key_fingerprint(fc->o.pub, fp, sizeof(fp), &err) == 0)
 		(void)pin_key(fc, fp);
 	if (fc->cli->mode == OUT_TABLE)
-		printf("baseline updated: %zu changes accepted\n", nch);
-	fim_show_stats(fc->cli->mode, fc->o.dir, "update", &nb, &st);
+		printf("baseline updated: %zu changes accepted\n", k.nchanges);
+	fim_show_stats(fc->cli->mode, fc->o.dir, "update", &nb, &k.st);
 	rc = EXIT_OK;
 out:
-	fim_baseline_release(&b);
-	fim_baseline_release(&cur);
+	fim_check_release(&k);
 	fim_baseline_release(&nb);
+	report_release(&r);
 	return rc;
 }
 

@@ -1,13 +1,16 @@
 /*
- * cmd_fim_show.c - the output of "fim": a change with the attributes that
- * differ (text or JSON), the totals of a scan and what verify and status
- * say of a baseline, progress on a terminal and the usage.
+ * cmd_fim_show.c - the output of "fim": the report of a check (its
+ * findings, listed with the attributes that differ on a terminal), the
+ * totals of a scan, what verify and status say of a baseline, progress
+ * on a terminal and the usage.
  */
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/bounded.h"
 #include "base/esc.h"
 #include "base/json.h"
 #include "base/size.h"
@@ -16,104 +19,114 @@
 #include "cli/cmd_fim_show.h"
 #include "fim/fim.h"
 
-const char *
-fim_show_sev(int s)
-{
-	return s == 2 ? "CRITICAL" : s == 1 ? "WARNING" : "OK";
-}
-
-/* pair[key]: attribute a of e, or null without e. */
+/* The severity, class (or check id) and subject of f, and what adds to
+ * them; a finding other than a change says its message. */
 static void
-jset_value(json_t *pair, const char *key, const struct fim_entry *e, unsigned a,
-    enum fim_hash h, struct strbuf *v)
+listing_head(const struct out *out, const struct finding *f, struct strbuf *s)
 {
-	if (e == NULL) {
-		jset(pair, key, json_null());
-		return;
+	const char *cls = finding_ev_get(f, "class");
+	const char *pkg = finding_ev_get(f, "package");
+	const char *why = finding_ev_get(f, "error");
+
+	strbuf_reset(s);
+	esc_text(s, f->subject, strlen(f->subject));
+	if (cls == NULL) {
+		strbuf_adds(s, ": ");
+		esc_text(s, f->message, strlen(f->message));
 	}
-	strbuf_reset(v);
-	fim_attr_value(e, a, h, v);
-	jset(pair, key, jstrn(strbuf_str(v), v->len));
+	if (pkg != NULL) {
+		strbuf_adds(s, " (package ");
+		esc_text(s, pkg, strlen(pkg));
+		strbuf_adds(s, ")");
+	}
+	if (why != NULL) {
+		strbuf_adds(s, " (");
+		esc_text(s, why, strlen(why));
+		strbuf_adds(s, ")");
+	}
+	printf("%s%-8s%s %-17s %s\n", out_sev_color(out, f->sev),
+	    sev_name(f->sev), out_reset(out), cls ? cls : f->check,
+	    strbuf_str(s));
+}
+
+/* One line per attribute of a change: its old value, new value, or both. */
+static void
+listing_attrs(const struct finding *f, struct strbuf *s)
+{
+	const char *list = finding_ev_get(f, "attributes");
+	const char *p = list ? list : "";
+
+	while (*p) {
+		size_t n = strcspn(p, ",");
+		char name[32], key[40];
+		const char *old, *cur;
+
+		if (n > 0 && n < sizeof(name)) {
+			memcpy(name, p, n);
+			name[n] = '\0';
+			str_printf(key, sizeof(key), "old_%s", name);
+			old = finding_ev_get(f, key);
+			str_printf(key, sizeof(key), "new_%s", name);
+			cur = finding_ev_get(f, key);
+			strbuf_reset(s);
+			if (old)
+				esc_text(s, old, strlen(old));
+			if (old && cur)
+				strbuf_adds(s, " -> ");
+			if (cur)
+				esc_text(s, cur, strlen(cur));
+			if (old || cur)
+				printf("    %-7s %s\n", name, strbuf_str(s));
+		}
+		p += n + (p[n] == ',');
+	}
+}
+
+/* How many of r's findings are changes of severity sev. */
+static size_t
+changes_of(const struct report *r, enum sev sev)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->nf; i++)
+		n += r->f[i].sev == sev &&
+		    finding_ev_get(&r->f[i], "class") != NULL;
+	return n;
 }
 
 void
-fim_show_json(const struct fim_change *c, enum fim_hash h)
+fim_show_listing(const struct out *out, const struct report *r)
 {
-	const struct fim_entry *e = c->cur ? c->cur : c->old;
-	json_t *o = json_object(), *ch = json_object();
-	struct strbuf v = STRBUF_INIT(1 << 20);
-	char name[32];
+	struct strbuf s = STRBUF_INIT(1 << 20);
+	size_t crit = changes_of(r, SEV_CRITICAL);
+	size_t warn = changes_of(r, SEV_WARNING);
+	size_t ok = changes_of(r, SEV_OK);
 
-	jset(o, "type", jstr("change"));
-	jset(o, "path", jstr(e->path));
-	jset(o, "class", jstr(fim_class_name(c->cls)));
-	jset(o, "severity", jstr(fim_show_sev(fim_class_sev(c->cls))));
-	jset(o, "status",
-	    jstr(c->old == NULL      ? "added"
-	            : c->cur == NULL ? "removed"
-	                             : "changed"));
-	if (c->cls == FIM_C_PACKAGE)
-		jset(o, "package", jstr(c->pkg));
-	if (c->cur && (c->cur->flags & FIM_F_UNREADABLE) && c->cur->err)
-		jset(o, "error", jstr(strerror(c->cur->err)));
-	for (unsigned a = 1; a <= FIM_A_XATTRS; a <<= 1) {
-		json_t *pair;
-
-		if (!(fim_change_shown(c) & a))
-			continue;
-		pair = json_object();
-		fim_attrs_names(a, name, sizeof(name));
-		jset_value(pair, "old", c->old, a, h, &v);
-		jset_value(pair, "new", c->cur, a, h, &v);
-		json_object_set_new(ch, name, pair);
+	for (size_t i = 0; i < r->nf; i++) {
+		listing_head(out, &r->f[i], &s);
+		listing_attrs(&r->f[i], &s);
 	}
-	jset(o, "changes", ch);
-	json_line(stdout, o);
-	strbuf_release(&v);
-}
-
-void
-fim_show_text(
-    const struct out *out, const struct fim_change *c, enum fim_hash h)
-{
-	const struct fim_entry *e = c->cur ? c->cur : c->old;
-	struct strbuf s = STRBUF_INIT(1 << 20), v = STRBUF_INIT(1 << 20);
-	int sev = fim_class_sev(c->cls);
-	char name[32];
-
-	esc_text(&s, e->path, strlen(e->path));
-	printf("%s%-8s%s %-17s %s", out_sev_color(out, (enum sev)sev),
-	    fim_show_sev(sev), out_reset(out), fim_class_name(c->cls),
-	    strbuf_str(&s));
-	if (c->cls == FIM_C_PACKAGE) {
-		strbuf_reset(&s);
-		esc_text(&s, c->pkg, strlen(c->pkg));
-		printf(" (package %s)", strbuf_str(&s));
-	}
-	if (c->cur && (c->cur->flags & FIM_F_UNREADABLE) && c->cur->err)
-		printf(" (%s)", strerror(c->cur->err));
-	putchar('\n');
-	for (unsigned a = 1; a <= FIM_A_XATTRS; a <<= 1) {
-		if (!(fim_change_shown(c) & a))
-			continue;
-		fim_attrs_names(a, name, sizeof(name));
-		strbuf_reset(&s);
-		if (c->old) {
-			strbuf_reset(&v);
-			fim_attr_value(c->old, a, h, &v);
-			esc_text(&s, v.p ? v.p : "", v.len);
-		}
-		if (c->old && c->cur)
-			strbuf_adds(&s, " -> ");
-		if (c->cur) {
-			strbuf_reset(&v);
-			fim_attr_value(c->cur, a, h, &v);
-			esc_text(&s, v.p ? v.p : "", v.len);
-		}
-		printf("    %-7s %s\n", name, strbuf_str(&s));
-	}
+	if (r->dropped)
+		printf("(%zu more changes not kept)\n", r->dropped);
+	if (crit + warn + ok > 0)
+		printf("%zu critical, %zu other unexplained, %zu explained by "
+		       "the package manager\n",
+		    crit, warn, ok);
 	strbuf_release(&s);
-	strbuf_release(&v);
+}
+
+void
+fim_show_report(const struct out *out, struct report *r)
+{
+	if (out->mode == OUT_NAGIOS) {
+		report_perf(r, "critical", (double)changes_of(r, SEV_CRITICAL),
+		    "", NAN, NAN, 0, NAN);
+		report_perf(r, "warning", (double)changes_of(r, SEV_WARNING),
+		    "", NAN, NAN, 0, NAN);
+		report_perf(r, "package", (double)changes_of(r, SEV_OK), "",
+		    NAN, NAN, 0, NAN);
+	}
+	out_report(out, r, "SAKIMORI FIM");
 }
 
 void
@@ -251,7 +264,7 @@ fim_show_usage(FILE *fp)
 	    "  --hash NAME      sha256 (default) or sha512 (init)\n"
 	    "  --atime          compare access times too (check)\n"
 	    "  --force          keygen: replace an existing key\n"
-	    "  --json           one JSON object per changed path\n"
+	    "  --json           one JSON finding per changed path\n"
 	    "\n"
 	    "check exits 0 when nothing unexplained changed, 1 for changes, "
 	    "2 for\n"
@@ -282,14 +295,4 @@ fim_show_progress(
 	if (done)
 		fputc('\n', stderr);
 	fflush(stderr);
-}
-
-void
-fim_show_nagios(int worst, const size_t count[3])
-{
-	printf("FIM %s - %zu critical, %zu other unexplained changes, "
-	       "%zu explained by the package manager|critical=%zu "
-	       "warning=%zu package=%zu\n",
-	    fim_show_sev(worst), count[2], count[1], count[0], count[2],
-	    count[1], count[0]);
 }

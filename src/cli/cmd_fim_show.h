@@ -11,12 +11,16 @@
 #include "base/output.h"
 #include "fim/fim.h"
 
-/* CRITICAL, WARNING or OK for fim_class_sev's 2, 1, 0. */
-const char *fim_show_sev(int s);
-/* One change: a JSON line, or a line and one line per attribute shown. */
-void fim_show_json(const struct fim_change *c, enum fim_hash h);
-void fim_show_text(
-    const struct out *out, const struct fim_change *c, enum fim_hash h);
+/*
+ * The findings of a check as a listing: per finding a line of severity,
+ * class and path (the package that explains it, why it could not be
+ * read), then a line per attribute with its old and new value; and the
+ * count of critical, other and explained changes.
+ */
+void fim_show_listing(const struct out *out, const struct report *r);
+/* The findings as JSON lines, or the Nagios line with the counts as
+ * performance data (added to r). */
+void fim_show_report(const struct out *out, struct report *r);
 /* The totals of a scan by what ("init", "check", "update"). */
 void fim_show_stats(enum out_mode mode, const char *dir, const char *what,
     const struct fim_baseline *b, const struct fim_scan_stats *st);
@@ -31,8 +35,5 @@ void fim_show_usage(FILE *fp);
  * bytes to read are known (expect_bytes, or 0), since t0 (clock_mono). */
 void fim_show_progress(
     double t0, uint64_t expect_bytes, uint64_t files, uint64_t bytes, int done);
-/* The Nagios line of a check: the worst severity and how many changes of
- * each (fim_class_sev's 0, 1, 2). */
-void fim_show_nagios(int worst, const size_t count[3]);
 
 #endif

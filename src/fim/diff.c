@@ -70,20 +70,20 @@ fim_class_name(enum fim_class c)
 	return class_names[c];
 }
 
-int
+enum sev
 fim_class_sev(enum fim_class c)
 {
 	switch (c) {
 	case FIM_C_PACKAGE:
-		return 0;
+		return SEV_OK;
 	case FIM_C_SYSBIN:
 	case FIM_C_SETUID:
 	case FIM_C_WEBEXEC:
 	case FIM_C_DEFACEMENT:
 	case FIM_C_CAPABILITY:
-		return 2;
+		return SEV_CRITICAL;
 	default:
-		return 1;
+		return SEV_WARNING;
 	}
 }
 

@@ -16,6 +16,8 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "base/finding.h"
+
 struct err;
 struct strbuf;
 
@@ -184,10 +186,10 @@ enum fim_load_rc {
 enum fim_load_rc fim_load_verified(const struct fim_load_opts *o,
     struct fim_baseline *b, struct strbuf *raw, struct err *err);
 /*
- * The monitoring status of a load: 0 OK, 3 UNKNOWN when there is no
- * baseline, 2 CRITICAL when one is refused.
+ * The severity of a load: OK, UNKNOWN when there is no baseline,
+ * CRITICAL when one is refused.
  */
-int fim_load_status(enum fim_load_rc rc);
+enum sev fim_load_status(enum fim_load_rc rc);
 /* The public key file trusted for the baseline in o->dir, into buf. */
 const char *fim_load_key(const struct fim_load_opts *o, char *buf, size_t n);
 /*
@@ -367,8 +369,10 @@ enum fim_class {
 	FIM_C_UNSTABLE,   /* kept changing while read */
 };
 const char *fim_class_name(enum fim_class c);
-/* 2 critical, 1 warning, 0 none. */
-int fim_class_sev(enum fim_class c);
+/* How much a change of class c matters: SEV_OK for the package
+ * manager's, SEV_CRITICAL for the classes an attack leaves, else
+ * SEV_WARNING. */
+enum sev fim_class_sev(enum fim_class c);
 
 #define FIM_A_TYPE 0x0001
 #define FIM_A_MODE 0x0002
@@ -461,5 +465,62 @@ int fim_pkg_explains_removal(struct pkg_db *d, const struct fim_entry *old,
  * attributed.
  */
 size_t fim_pkg_annotate(struct pkg_db *d, struct fim_baseline *b);
+
+/*
+ * Changes as findings (report.c): check id "fim", the path as subject, a
+ * sentence saying what changed, and evidence: class, status (added,
+ * removed, changed), changed (the attributes that differ), the owning
+ * package the baseline recorded (owner), the package whose install or
+ * upgrade explains it (package, the package manager's changes only), the
+ * error of a file that could not be read, and each attribute's old_NAME
+ * and new_NAME values (absent for a file added or removed; as many as
+ * the evidence holds, the content digest first).
+ */
+struct report;
+struct finding *fim_report_change(
+    struct report *r, const struct fim_change *c, enum fim_hash h);
+/*
+ * A finding for each change of ch, in path order; the unexplained ones
+ * first when they would not all fit in r (the package manager's go last).
+ */
+void fim_report_changes(
+    struct report *r, const struct fim_changes *ch, enum fim_hash h);
+
+/*
+ * The integrity check (check.c): the baseline in o->dir loaded and
+ * verified, what it records (or paths under it) scanned again, and a
+ * finding per change added to a report.  What "fim check", "fim update"
+ * and the check registry share.
+ */
+struct fim_check {
+	/* in */
+	const struct fim_opts *o;
+	const char *root;         /* package records and web roots: NULL / */
+	const char *const *paths; /* only these; NULL: the baseline's roots */
+	size_t npaths;
+	int nice; /* scan with the configured niceness */
+	void (*progress)(void *arg, uint64_t files, uint64_t bytes, int done);
+	void *progress_arg;
+	/* out (fim_check_release) */
+	enum fim_load_rc load;   /* how loading the baseline went */
+	struct fim_baseline b;   /* the baseline */
+	struct fim_baseline cur; /* the scan */
+	struct fim_scan_stats st;
+	const char *scanned[FIM_PATHS_MAX]; /* the paths scanned */
+	size_t nscanned;
+	size_t nchanges;
+};
+
+/*
+ * Runs the check k describes, adding the changes to r (NULL: only
+ * counted in k->nchanges).  0; or -1 with err when the baseline could
+ * not be used (k->load says why) or the scan failed (k->load is
+ * FIM_LOAD_OK).
+ */
+int fim_check_run(struct fim_check *k, struct report *r, struct err *err);
+void fim_check_release(struct fim_check *k);
+/* Whether the configuration's "check fim" says "enable" (the later of
+ * its enable and disable). */
+int fim_conf_enabled(const struct conf *c);
 
 #endif

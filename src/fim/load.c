@@ -31,16 +31,16 @@ fim_load_key(const struct fim_load_opts *o, char *buf, size_t n)
 	return buf;
 }
 
-int
+enum sev
 fim_load_status(enum fim_load_rc rc)
 {
 	switch (rc) {
 	case FIM_LOAD_OK:
-		return 0;
+		return SEV_OK;
 	case FIM_LOAD_NONE:
-		return 3;
+		return SEV_UNKNOWN;
 	default:
-		return 2;
+		return SEV_CRITICAL;
 	}
 }
 

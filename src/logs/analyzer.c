@@ -16,6 +16,12 @@ const struct logs_analyzer_ops *const logs_analyzer_table[] = {
     NULL,
 };
 
+/* Not for every log: only when named (--analyzers mail). */
+const struct logs_analyzer_ops *const logs_analyzer_named[] = {
+    &logs_mail_ops,
+    NULL,
+};
+
 void
 logs_opts_default(struct logs_opts *o)
 {
@@ -33,6 +39,9 @@ logs_analyzer_find(const char *name)
 	for (size_t i = 0; logs_analyzer_table[i] != NULL; i++)
 		if (strcmp(logs_analyzer_table[i]->name, name) == 0)
 			return logs_analyzer_table[i];
+	for (size_t i = 0; logs_analyzer_named[i] != NULL; i++)
+		if (strcmp(logs_analyzer_named[i]->name, name) == 0)
+			return logs_analyzer_named[i];
 	return NULL;
 }
 
@@ -71,8 +80,8 @@ logs_run_init(struct logs_run *run, const char *names,
 	memset(run, 0, sizeof(*run));
 	*errmsg = NULL;
 	if (names == NULL) {
-		/* every analyzer, attacks too (its compiled rules are
-		 * cached in the state directory) */
+		/* every analyzer of the table, attacks too (its compiled
+		 * rules are cached in the state directory) */
 		for (size_t i = 0; logs_analyzer_table[i] != NULL; i++)
 			if (add_one(run, logs_analyzer_table[i], opts,
 			        errmsg) == -1)

@@ -118,9 +118,9 @@ report_change(const struct proc_table *t, const struct fim_change *c,
 	struct finding *f;
 	struct tm tm;
 	size_t count;
-	int sev = fim_class_sev(c->cls);
+	enum sev sev = fim_class_sev(c->cls);
 
-	if (sev == 0 || c->old == NULL || c->cur == NULL)
+	if (sev == SEV_OK || c->old == NULL || c->cur == NULL)
 		return;
 	p = runner(t, c->old->path, &count);
 	if (p == NULL)
@@ -128,8 +128,7 @@ report_change(const struct proc_table *t, const struct fim_change *c,
 	fim_attrs_names(c->attrs, attrs, sizeof(attrs));
 	localtime_r(&b->created, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
-	f = report_add(r, sev == 2 ? SEV_CRITICAL : SEV_WARNING,
-	    "proc-exe-changed", c->old->path,
+	f = report_add(r, sev, "proc-exe-changed", c->old->path,
 	    "%s (pid %d, user %s) runs %s, which the integrity baseline of "
 	    "%s records otherwise (%s: %s)",
 	    p->comm, p->pid, p->user, c->old->path, when,

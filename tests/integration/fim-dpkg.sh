@@ -59,14 +59,16 @@ sleep 1 # dpkg's log has one-second stamps: the upgrade comes after
 check "upgrade to 1.1 with dpkg" dpkg_do -i "$TMP/${PKG}_1.1.deb"
 run "$SAKIMORI" fim check --json
 check_eq "after an upgrade: exit 0 (nothing unexplained)" 0 "$RC"
-cls() { printf '%s\n' "$OUT" | jq -r --arg p "$1" 'select(.type == "change" and .path == $p) | "\(.class) \(.package)"'; }
+# A change is a finding of check fim about the path, its class and the
+# package that explains it in the evidence.
+cls() { printf '%s\n' "$OUT" | jq -r --arg p "$1" 'select(.type == "finding" and .check == "fim" and .subject == $p) | "\(.evidence.class) \(.evidence.package)"'; }
 check_eq "the upgraded program is the package manager's change" "package $PKG" "$(cls "$DEST/bin/tool")"
 check_eq "the library the upgrade dropped: removed by the package manager" "package $PKG" "$(cls "$DEST/lib/libx.so.1.0")"
 check_eq "  and its JSON says it is gone" "removed" \
-	"$(printf '%s\n' "$OUT" | jq -r --arg p "$DEST/lib/libx.so.1.0" 'select(.path == $p) | .status')"
+	"$(printf '%s\n' "$OUT" | jq -r --arg p "$DEST/lib/libx.so.1.0" 'select(.subject == $p) | .evidence.status')"
 check_eq "the library the upgrade added: the package manager's" "package $PKG" "$(cls "$DEST/lib/libx.so.1.1")"
 check_match "  with its hash among the changes" "hash" \
-	"$(printf '%s\n' "$OUT" | jq -r --arg p "$DEST/bin/tool" 'select(.path == $p) | .changes | keys | join(",")')"
+	"$(printf '%s\n' "$OUT" | jq -r --arg p "$DEST/bin/tool" 'select(.subject == $p) | .evidence.attributes')"
 run "$SAKIMORI" fim check
 check_match "text output names the package" "OK +package +$DEST/bin/tool \(package $PKG\)" "$OUT"
 

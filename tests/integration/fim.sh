@@ -37,6 +37,16 @@ mkfifo "$T/etc/fifo"
 weird=$'bad\nname\xff.txt'
 echo "x" > "$T/etc/$weird"
 
+# check --daily runs the integrity check: without a baseline it says
+# nothing, unless "check fim { enable }" asks for it (then UNKNOWN).
+fimf() { jq -c 'select(.type == "finding" and .check == "fim")'; }
+run "$SAKIMORI" check --daily --json --interval 0
+check_eq "check --daily without a baseline: no fim finding" "" "$(printf '%s\n' "$OUT" | fimf)"
+echo "check fim { enable }" > "$TMP/enabled.conf"
+run "$SAKIMORI" -f "$TMP/enabled.conf" check --daily --json --interval 0
+check_match "...enabled in the configuration: UNKNOWN, saying how to make one" \
+	'"severity":"UNKNOWN".*fim init' "$(printf '%s\n' "$OUT" | fimf)"
+
 run F keygen
 check_eq "keygen exits 0" 0 "$RC"
 check "keygen writes a private key readable by root only" \
@@ -63,7 +73,7 @@ check_eq "untouched tree: exit 0" 0 "$RC"
 check_match "untouched tree: no changes" "^no changes since" "$OUT"
 run F check --json
 check_eq "untouched tree, JSON: no change objects" "" \
-	"$(printf '%s\n' "$OUT" | jq -r 'select(.type == "change") | .path')"
+	"$(printf '%s\n' "$OUT" | jq -r 'select(.type == "finding" and .check == "fim") | .subject')"
 
 # A read-only copy of the baseline (kept on read-only media) is used as it is.
 mkdir -p "$TMP/media" "$TMP/ro"
@@ -149,7 +159,7 @@ if [ -n "$mounted" ]; then
 		test "$(stat -c '%n %x' "$M"/d/l1)" != "$link_after_init"
 	ln -sfn f2 "$M/d/l1"
 	run F check --json --baseline "$TMP/b-atime" "$M"
-	check_match "a link re-made to another target is still seen" '"old":"f1","new":"f2"' "$OUT"
+	check_match "a link re-made to another target is still seen" '"old_target":"f1","new_target":"f2"' "$OUT"
 else
 	not_ok "a strictatime mount for the access time test" "neither a loop ext4 nor a tmpfs mount worked"
 fi
@@ -177,9 +187,21 @@ fi
 run F check --json
 check_eq "tampered tree: exit 2 (critical)" 2 "$RC"
 J=$OUT
-cls() { printf '%s\n' "$J" | jq -r --arg p "$1" 'select(.type == "change" and .path == $p) | .class'; }
-keys() { printf '%s\n' "$J" | jq -r --arg p "$1" 'select(.type == "change" and .path == $p) | .changes | keys | join(",")'; }
-val() { printf '%s\n' "$J" | jq -r --arg p "$1" --arg k "$2" 'select(.type == "change" and .path == $p) | .changes[$k] | "\(.old)->\(.new)"'; }
+run "$SAKIMORI" check --daily --json --interval 0
+check_match "check --daily reports the tampered program (CRITICAL, changed-program)" \
+	'"severity":"CRITICAL".*"class":"changed-program"' \
+	"$(printf '%s\n' "$OUT" | jq -c --arg p "$T/usr/bin/prog1" 'select(.check == "fim" and .subject == $p)')"
+check_eq "...and exits CRITICAL" 2 "$RC"
+run F check --nagios
+check_eq "fim check --nagios: CRITICAL" 2 "$RC"
+check_match "...one plugin line from the report, the counts as performance data" \
+	"^SAKIMORI FIM CRITICAL - .*CRITICAL: program changed: $T/usr/bin/prog1 .*\| critical=[1-9][0-9]*;;;0; warning=[1-9]" "$OUT"
+# A change is a finding of check fim about the path; its evidence holds
+# the class, the attributes shown and their old_NAME and new_NAME values.
+fim() { jq -c --arg p "$1" 'select(.type == "finding" and .check == "fim" and .subject == $p)'; }
+cls() { printf '%s\n' "$J" | fim "$1" | jq -r '.evidence.class'; }
+keys() { printf '%s\n' "$J" | fim "$1" | jq -r '.evidence.attributes | split(",") | sort | join(",")'; }
+val() { printf '%s\n' "$J" | fim "$1" | jq -r --arg k "$2" '.evidence | "\(.["old_" + $k])->\(.["new_" + $k])"'; }
 
 check_eq "content change with mtime restored: a changed program" changed-program "$(cls "$T/usr/bin/prog1")"
 check_match "  its hash changed, its mtime did not" "^ctime,hash$" "$(keys "$T/usr/bin/prog1")"
@@ -207,7 +229,7 @@ else
 	echo "# setcap unavailable: capability case not run"
 fi
 check_eq "loops and special files are left alone" "" \
-	"$(printf '%s\n' "$J" | jq -r 'select(.type == "change") | .path' | grep -E 'loop|/up$|fifo')"
+	"$(printf '%s\n' "$J" | jq -r 'select(.type == "finding" and .check == "fim") | .subject' | grep -E 'loop|/up$|fifo')"
 
 # Names with a newline and invalid UTF-8 are escaped.
 run F check
@@ -243,9 +265,9 @@ cp /bin/true "$TMP/vhost/sh.exe"
 echo "<html>defaced</html>" > "$TMP/site/index.html"
 run AP check --json --baseline "$TMP/b-apache"
 check_eq "a new program in a virtual host's document root" web-executable \
-	"$(printf '%s\n' "$OUT" | jq -r --arg p "$TMP/vhost/sh.exe" 'select(.path == $p) | .class')"
+	"$(printf '%s\n' "$OUT" | jq -r --arg p "$TMP/vhost/sh.exe" 'select(.subject == $p) | .evidence.class')"
 check_eq "a changed page in the main document root" web-page-changed \
-	"$(printf '%s\n' "$OUT" | jq -r --arg p "$TMP/site/index.html" 'select(.path == $p) | .class')"
+	"$(printf '%s\n' "$OUT" | jq -r --arg p "$TMP/site/index.html" 'select(.subject == $p) | .evidence.class')"
 
 # Unreadable files (as an unprivileged user) are reported, not fatal.
 U=$TMP/user
@@ -261,12 +283,12 @@ chmod 000 "$U/tree/b" "$U/tree/sub"
 run NB check --json
 check_eq "unreadable files: a warning, not a failure" 1 "$RC"
 check_eq "the unreadable file is reported as such" unreadable \
-	"$(printf '%s\n' "$OUT" | jq -r --arg p "$U/tree/b" 'select(.path == $p) | .class')"
-check_match "with the reason" "Permission denied" "$(printf '%s\n' "$OUT" | jq -r --arg p "$U/tree/b" 'select(.path == $p) | .error')"
+	"$(printf '%s\n' "$OUT" | jq -r --arg p "$U/tree/b" 'select(.subject == $p) | .evidence.class')"
+check_match "with the reason" "Permission denied" "$(printf '%s\n' "$OUT" | jq -r --arg p "$U/tree/b" 'select(.subject == $p) | .evidence.error')"
 check_eq "the readable file beside it is not reported" "" \
-	"$(printf '%s\n' "$OUT" | jq -r --arg p "$U/tree/a" 'select(.path == $p) | .class')"
+	"$(printf '%s\n' "$OUT" | jq -r --arg p "$U/tree/a" 'select(.subject == $p) | .evidence.class')"
 check_eq "the unreadable directory is reported as such" unreadable \
-	"$(printf '%s\n' "$OUT" | jq -r --arg p "$U/tree/sub" 'select(.path == $p) | .class')"
+	"$(printf '%s\n' "$OUT" | jq -r --arg p "$U/tree/sub" 'select(.subject == $p) | .evidence.class')"
 
 # A file that changes size while it is read is read again, then marked.
 G=$TMP/grow

@@ -15,6 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <ftw.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -31,6 +34,7 @@
 #include "collect/snap.h"
 #include "conf/conf.h"
 #include "conf/conf_int.h"
+#include "fim/fim.h"
 #include "net/block.h"
 #include "net/flood_act.h"
 
@@ -592,6 +596,147 @@ daily_mail_goes_through_the_interface(void **state)
 	conf_release(c);
 }
 
+/* Removes a test's directory tree. */
+static int
+rm_one(const char *p, const struct stat *st, int flag, struct FTW *f)
+{
+	(void)st;
+	(void)flag;
+	(void)f;
+	return remove(p);
+}
+
+static void
+write_file(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+
+	assert_non_null(fp);
+	fputs(text, fp);
+	assert_int_equal(fclose(fp), 0);
+}
+
+/* Runs the registry's "fim" entry on state directory sd, conf text. */
+static void
+run_fim_entry(const char *sd, const char *conf, struct report *r)
+{
+	size_t n, i;
+	const struct check_entry *t = check_registry(&n);
+	struct check_ctx x = {0};
+
+	for (i = 0; i < n && strcmp(t[i].name, "fim") != 0; i++)
+		;
+	assert_true(i < n);
+	assert_int_equal(t[i].cls, CHECK_DAILY);
+	x.conf = conf_of(conf);
+	x.state_dir = sd;
+	x.root = "/nonexistent"; /* no package records, no Apache */
+	x.now = time(NULL);
+	check_run_entry(&x, t, i, r);
+	conf_release((struct conf *)x.conf);
+}
+
+/*
+ * Runs the "fim" entry into a fresh r: its one finding (about subject,
+ * or any with NULL), or NULL when it reported nothing.
+ */
+static const struct finding *
+fim_once(
+    const char *sd, const char *conf, struct report *r, const char *subject)
+{
+	report_init(r);
+	run_fim_entry(sd, conf, r);
+	if (r->nf == 0)
+		return NULL;
+	assert_int_equal(r->nf, 1);
+	assert_string_equal(r->f[0].check, "fim");
+	if (subject != NULL)
+		assert_string_equal(r->f[0].subject, subject);
+	return &r->f[0];
+}
+
+/*
+ * The "fim" entry: nothing without a baseline unless enabled (then
+ * UNKNOWN, saying how to make one); with a baseline of a small tree, a
+ * changed file is its finding with old and new digests; a baseline
+ * altered after signing is CRITICAL.
+ */
+static void
+fim_entry_reports_a_changed_file(void **state)
+{
+	char top[] = "/tmp/test_check_fim.XXXXXX", sd[512], tree[512];
+	char file[600], conf[1200], fp[96], bl[PATH_MAX + 16];
+	const char *roots[1];
+	struct fim_scan_opts so = {.roots = roots, .nroots = 1, .workers = 1};
+	struct fim_baseline b;
+	struct fim_opts o;
+	const struct finding *f;
+	struct conf *c;
+	FILE *fp2;
+	struct report r;
+	struct err err = {0};
+
+	(void)state;
+	assert_non_null(mkdtemp(top));
+	snprintf(sd, sizeof(sd), "%s/state", top);
+	snprintf(tree, sizeof(tree), "%s/tree", top);
+	snprintf(file, sizeof(file), "%s/data", tree);
+	assert_int_equal(mkdir(sd, 0700), 0);
+	assert_int_equal(mkdir(tree, 0755), 0);
+	write_file(file, "the content recorded\n");
+	snprintf(conf, sizeof(conf), "check fim { workers 1; nice 0 }\n");
+
+	/* No baseline: nothing, unless the configuration enables it. */
+	assert_null(fim_once(sd, conf, &r, NULL));
+	report_release(&r);
+	f = fim_once(sd, "check fim { enable }", &r, NULL);
+	assert_non_null(f);
+	assert_int_equal(f->sev, SEV_UNKNOWN);
+	assert_non_null(strstr(f->message, "sakimori fim init"));
+	report_release(&r);
+
+	/* A signed baseline of the tree. */
+	c = conf_of(conf);
+	assert_int_equal(fim_opts_resolve(&o, c, sd, NULL, &err), 0);
+	assert_int_equal(fim_opts_keygen(&o, 0, fp, sizeof(fp), &err), 0);
+	roots[0] = tree;
+	fim_baseline_init(&b);
+	assert_int_equal(fim_record(&so, tree, NULL, &b, NULL, &err), 0);
+	assert_int_equal(fim_save(&b, o.dir, o.key, o.pub, &err), 0);
+	fim_baseline_release(&b);
+	fim_opts_release(&o);
+	conf_release(c);
+	assert_null(fim_once(sd, conf, &r, NULL));
+	report_release(&r);
+
+	/* The file changed: its finding, with both digests. */
+	write_file(file, "the content altered!\n");
+	f = fim_once(sd, conf, &r, file);
+	assert_non_null(f);
+	assert_int_equal(f->sev, SEV_WARNING);
+	assert_string_equal(finding_ev_get(f, "class"), "changed");
+	assert_non_null(strstr(finding_ev_get(f, "attributes"), "hash"));
+	assert_non_null(finding_ev_get(f, "old_hash"));
+	assert_non_null(finding_ev_get(f, "new_hash"));
+	assert_string_not_equal(
+	    finding_ev_get(f, "old_hash"), finding_ev_get(f, "new_hash"));
+	assert_non_null(strstr(f->message, file));
+	report_release(&r);
+
+	/* The baseline altered after it was signed: CRITICAL. */
+	snprintf(bl, sizeof(bl), "%s/baseline", o.dir);
+	fp2 = fopen(bl, "a");
+	assert_non_null(fp2);
+	fputs("\n", fp2);
+	assert_int_equal(fclose(fp2), 0);
+	f = fim_once(sd, conf, &r, o.dir);
+	assert_non_null(f);
+	assert_int_equal(f->sev, SEV_CRITICAL);
+	assert_non_null(strstr(f->message, "refusing the baseline"));
+	report_release(&r);
+	assert_int_equal(nftw(top, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+}
+
 int
 main(void)
 {
@@ -606,6 +751,7 @@ main(void)
 	    cmocka_unit_test(daily_mail_goes_through_the_interface),
 	    cmocka_unit_test(missing_library_is_unknown),
 	    cmocka_unit_test(memo_is_kept_between_runs),
+	    cmocka_unit_test(fim_entry_reports_a_changed_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

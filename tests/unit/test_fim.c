@@ -18,6 +18,7 @@
 #include "base/mem.h"
 #include "base/err.h"
 #include "base/fileio.h"
+#include "base/finding.h"
 #include "base/strbuf.h"
 #include "conf/conf.h"
 #include "fim/fim.h"
@@ -323,7 +324,7 @@ classifies_changes(void **state)
 	c = find_change(&ch, "/var/www/sh.exe");
 	assert_int_equal(c->cls, FIM_C_WEBEXEC);
 	assert_int_equal(ch.n, 7);
-	assert_int_equal(fim_class_sev(FIM_C_PACKAGE), 0);
+	assert_int_equal(fim_class_sev(FIM_C_PACKAGE), SEV_OK);
 	fim_changes_release(&ch);
 	fim_baseline_release(&a);
 	fim_baseline_release(&b);
@@ -1042,6 +1043,106 @@ records_and_compares(void **state)
 	assert_int_equal(rmdir(d), 0);
 }
 
+/*
+ * Changes as findings: check "fim", the path, the class's severity on
+ * the one scale, and evidence with class, status, attributes and old and
+ * new values (absent for the side that does not exist); the package that
+ * explains a change; alerts kept first when the report would overflow.
+ */
+static void
+reports_changes_as_findings(void **state)
+{
+	struct strbuf sb = STRBUF_INIT(0);
+	struct fim_baseline b;
+	struct fim_entry mod;
+	struct fim_change c;
+	struct fim_changes ch = {0};
+	const struct finding *f;
+	struct report r;
+	struct err err = {0};
+
+	(void)state;
+	assert_int_equal(fim_class_sev(FIM_C_SYSBIN), SEV_CRITICAL);
+	assert_int_equal(fim_class_sev(FIM_C_CHANGED), SEV_WARNING);
+	assert_int_equal(fim_class_sev(FIM_C_PACKAGE), SEV_OK);
+	read_fixture("baseline.txt", &sb);
+	fim_baseline_init(&b);
+	assert_int_equal(fim_baseline_parse(sb.p, sb.len, &b, &err), 0);
+	report_init(&r);
+
+	/* added: new values only */
+	memset(&c, 0, sizeof(c));
+	c.cur = fim_baseline_find(&b, "/usr/bin/ls");
+	c.cls = FIM_C_ADDED;
+	f = fim_report_change(&r, &c, b.hash);
+	assert_non_null(f);
+	assert_string_equal(f->check, "fim");
+	assert_string_equal(f->subject, "/usr/bin/ls");
+	assert_int_equal(f->sev, SEV_WARNING);
+	assert_string_equal(finding_ev_get(f, "class"), "added");
+	assert_string_equal(finding_ev_get(f, "status"), "added");
+	assert_string_equal(finding_ev_get(f, "attributes"),
+	    "type,mode,uid,gid,size,links,hash");
+	assert_string_equal(finding_ev_get(f, "new_mode"), "0755");
+	assert_null(finding_ev_get(f, "old_mode"));
+	assert_string_equal(finding_ev_get(f, "new_hash"),
+	    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+
+	/* a setuid bit set: old and new mode, CRITICAL */
+	mod = *c.cur;
+	mod.mode |= S_ISUID;
+	c.old = c.cur;
+	c.cur = &mod;
+	c.attrs = FIM_A_MODE;
+	c.cls = FIM_C_SETUID;
+	f = fim_report_change(&r, &c, b.hash);
+	assert_int_equal(f->sev, SEV_CRITICAL);
+	assert_string_equal(finding_ev_get(f, "status"), "changed");
+	assert_string_equal(finding_ev_get(f, "attributes"), "mode");
+	assert_string_equal(finding_ev_get(f, "old_mode"), "0755");
+	assert_string_equal(finding_ev_get(f, "new_mode"), "4755");
+	assert_null(finding_ev_get(f, "package"));
+	assert_non_null(strstr(f->message, "/usr/bin/ls"));
+
+	/* explained by a package: OK, naming it */
+	c.cls = FIM_C_PACKAGE;
+	snprintf(c.pkg, sizeof(c.pkg), "coreutils");
+	f = fim_report_change(&r, &c, b.hash);
+	assert_int_equal(f->sev, SEV_OK);
+	assert_string_equal(finding_ev_get(f, "package"), "coreutils");
+	assert_non_null(strstr(f->message, "coreutils"));
+	report_release(&r);
+
+	/* A report with room for one more: the alert, not the package's
+	 * change before it in path order. */
+	ch.c = calloc(2, sizeof(*ch.c));
+	assert_non_null(ch.c);
+	ch.n = ch.cap = 2;
+	ch.c[0] = c; /* /usr/bin/ls, the package's */
+	ch.c[1].old = fim_baseline_find(&b, "/usr/bin/ping");
+	ch.c[1].cur = ch.c[1].old;
+	ch.c[1].attrs = FIM_A_HASH;
+	ch.c[1].cls = FIM_C_SYSBIN;
+	report_init(&r);
+	while (r.nf < REPORT_MAX - 1)
+		assert_non_null(report_add(&r, SEV_OK, "x", "x", "filler"));
+	fim_report_changes(&r, &ch, b.hash);
+	assert_int_equal(r.nf, REPORT_MAX);
+	assert_string_equal(r.f[REPORT_MAX - 1].subject, "/usr/bin/ping");
+	assert_int_equal(r.f[REPORT_MAX - 1].sev, SEV_CRITICAL);
+	assert_int_equal(r.dropped, 1);
+	report_release(&r);
+	/* With room for both: path order. */
+	report_init(&r);
+	fim_report_changes(&r, &ch, b.hash);
+	assert_int_equal(r.nf, 2);
+	assert_string_equal(r.f[0].subject, "/usr/bin/ls");
+	report_release(&r);
+	fim_changes_release(&ch);
+	fim_baseline_release(&b);
+	strbuf_release(&sb);
+}
+
 int
 main(void)
 {
@@ -1060,6 +1161,7 @@ main(void)
 	    cmocka_unit_test(keeps_and_trusts_keys),
 	    cmocka_unit_test(shows_what_describes_a_change),
 	    cmocka_unit_test(records_and_compares),
+	    cmocka_unit_test(reports_changes_as_findings),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
