@@ -12,7 +12,7 @@ TEST="$BUILD libcmocka-dev clang libclang-rt-14-dev llvm python3 jq
  procps sysstat util-linux e2fsprogs iproute2 nftables kmod attr libcap2-bin
  apache2 postfix systemd unhide goaccess fail2ban aide pflogsumm hyperfine time net-tools strace
  bsdextrautils coreutils findutils gzip openssh-server openssh-client
- clang-format mount perl git cron tzdata"
+ clang-format mount perl git cron tzdata smartmontools mdadm"
 
 want=$BUILD
 [ "${1:-}" = test ] && want=$TEST

@@ -16,6 +16,7 @@
 #include "collect/snap.h"
 #include "conf/conf.h"
 #include "disk/check.h"
+#include "disk/health.h"
 #include "fim/fim.h"
 #include "inv/inventory.h"
 #include "net/flood_act.h"
@@ -191,6 +192,20 @@ run_fs_errors(const struct check_ctx *x, struct report *r, struct err *err)
 	return 0;
 }
 
+/* The md RAID arrays: degraded, failed, rebuilding, mismatches. */
+static int
+run_raid(const struct check_ctx *x, struct report *r, struct err *err)
+{
+	return disk_check_raid(x->conf, x->root, x->now, r, err);
+}
+
+/* Each disk's SMART record through smartctl; growth kept between runs. */
+static int
+run_smart(const struct check_ctx *x, struct report *r, struct err *err)
+{
+	return disk_check_smart(x->conf, x->root, x->state_dir, x->now, r, err);
+}
+
 /* ---- file integrity (src/fim/check.c) ---------------------------------- */
 
 /*
@@ -300,6 +315,8 @@ static const struct check_entry registry[] = {
             LIB(DYNLIB_ZLIB),
         run_disk_errors, NULL},
     {"fs-errors", NULL, CHECK_DAILY, 0, 0, run_fs_errors, NULL},
+    {"raid", NULL, CHECK_MEDIUM, 0, 0, run_raid, NULL},
+    {"smart", NULL, CHECK_SLOW, 0, LIB(DYNLIB_SQLITE3), run_smart, NULL},
     {"conn-flood", NULL, CHECK_FAST, 0, 0, run_conn_flood, NULL},
     {"conn-flood-prefix", NULL, CHECK_FAST, 0, 0, run_conn_flood_prefix, NULL},
     {"syn-flood", NULL, CHECK_FAST, 0, 0, run_syn_flood, NULL},

@@ -86,6 +86,12 @@ static const struct schema_key forecast_keys[] = {
     {NULL, 0, 0, 0, NULL},
 };
 
+static const struct schema_key smart_keys[] = {
+    {"smartctl", SK_STR, 0, 0, NULL}, /* the program (/usr/sbin/smartctl) */
+    {"timeout", SK_DUR, 0, 0, NULL},  /* per disk (30s) */
+    {NULL, 0, 0, 0, NULL},
+};
+
 static const struct schema_key conn_flood_keys[] = {
     {"action", SK_ENUM, 0, 0, flood_actions}, /* block CRITICAL flooders */
     {"block-for", SK_DUR, 0, 0, NULL}, /* how long (block-duration, else 1h) */
@@ -202,6 +208,15 @@ const struct schema_check schema_checks[] = {
         "recorded filesystem errors or an fsck due (check --daily; "
         "ext2/3/4 superblock, btrfs counters)",
         1, 1, NAN, none_keys, SU_HIGHER},
+    {"raid",
+        "md RAID arrays: degraded or failed (CRITICAL), rebuilding or "
+        "mismatches after a check (WARNING)",
+        1, NAN, NAN, none_keys, SU_HIGHER},
+    {"smart",
+        "disks' own SMART records through smartctl: failure predicted, "
+        "pending sectors, NVMe critical warning (CRITICAL), reallocated "
+        "sectors or media errors growing (WARNING)",
+        1, NAN, NAN, smart_keys, SU_HIGHER},
     {"fs-full-forecast",
         "filesystem full within the threshold (days) at the current trend "
         "of the samples kept between check runs",
