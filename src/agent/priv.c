@@ -193,9 +193,8 @@ check_block(struct priv_block_req *b, struct err *err)
 	if (!terminated(b->reason, sizeof(b->reason)))
 		return err_set(err, 0, "block: unterminated reason");
 	/* the canonical prefix: host bits and unused bytes zero */
-	net_prefix_truncate(&b->p, b->p.len);
-	if (b->p.family == AF_INET)
-		memset(b->p.addr + 4, 0, 12);
+	for (unsigned bit = b->p.len; bit < 128; bit++)
+		b->p.addr[bit / 8] &= (uint8_t) ~(0x80u >> (bit % 8));
 	return 0;
 }
 
