@@ -29,6 +29,7 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/timeutil.h"
+#include "conf/conf.h"
 
 extern char **environ;
 
@@ -128,6 +129,12 @@ user_create(const char *name, struct err *err)
 		    err, 0, "cannot create user '%s': useradd %s", name, why);
 	}
 	return 0;
+}
+
+const char *
+child_user_name(const struct conf *c)
+{
+	return conf_setting(c, "agent-user", CHILD_USER_DEFAULT);
 }
 
 int
@@ -279,7 +286,7 @@ child_dispatch(
 	(void)prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
 	if (r->prepare != NULL && (rc = r->prepare()) != 0)
 		_exit(rc & 255);
-	if (child_seccomp(&err) == -1) {
+	if (child_seccomp(r->flags, &err) == -1) {
 		log_warnx("child '%s': %s", r->name, err.msg);
 		_exit(71);
 	}

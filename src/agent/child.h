@@ -49,6 +49,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+struct conf;
 struct err;
 struct priv_parent;
 
@@ -59,8 +60,12 @@ struct priv_parent;
 /* A child's end of its channel. */
 #define CHILD_FD 3
 
+/* A role that may open files read-only itself (a reader of /proc). */
+#define CHILD_OPEN_RDONLY 0x1
+
 struct child_role {
 	const char *name;
+	unsigned flags; /* CHILD_OPEN_RDONLY */
 	/*
 	 * Runs as the agent user before the seccomp filter (may be NULL):
 	 * what the filter forbids is done here.  0, or the exit status.
@@ -82,11 +87,17 @@ int child_dispatch(
  * needs on descriptors it has (read, write, recvmsg and sendmsg on the
  * channel, epoll, poll, inotify, memory without PROT_EXEC, clocks, futex,
  * fstat, lseek, exit) and nothing else: any other call kills the process
- * with SIGSYS.  Built with AddressSanitizer (-fsanitize=address), it also
- * allows the calls the sanitizer's run-time makes (reading its own maps,
- * printing a report, aborting).  0, or -1 with err.
+ * with SIGSYS.  With CHILD_OPEN_RDONLY in flags it may also open files
+ * read-only (openat without a write mode, O_CREAT, O_TRUNC, O_APPEND or
+ * O_TMPFILE) and list directories.  Built with AddressSanitizer
+ * (-fsanitize=address), it also allows the calls the sanitizer's run-time
+ * makes (reading its own maps, read-only; printing a report; aborting).
+ * 0, or -1 with err.
  */
-int child_seccomp(struct err *err);
+int child_seccomp(unsigned flags, struct err *err);
+
+/* The agent user of c: "set agent-user", else CHILD_USER_DEFAULT. */
+const char *child_user_name(const struct conf *c);
 
 /*
  * The agent user's uid and gid.  A missing user is created with

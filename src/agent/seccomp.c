@@ -7,6 +7,7 @@
 #include "agent/child.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <seccomp.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
@@ -79,14 +80,13 @@ static const int allowed[] = {
 #ifdef SAKIMORI_SANITIZED
 /*
  * What AddressSanitizer's and UBSan's run-time call while the program
- * runs and when they report an error: their own maps and binary (openat,
- * readlink), an alternate signal stack, thread and process ids, and
+ * runs and when they report an error: their own maps and binary (openat
+ * read-only, readlink), an alternate signal stack, thread and process ids, and
  * aborting.  Only in a sanitized build (the filter of a release build
  * stays as above); a child there also ends with _exit, so LeakSanitizer's
  * check at exit (which uses ptrace) does not run in it.
  */
 static const int sanitizer_allowed[] = {
-    SCMP_SYS(openat),
     SCMP_SYS(readlink),
     SCMP_SYS(readlinkat),
     SCMP_SYS(sigaltstack),
@@ -121,12 +121,18 @@ add(scmp_filter_ctx ctx, int nr, unsigned n, const struct scmp_arg_cmp *arg,
 }
 
 int
-child_seccomp(struct err *err)
+child_seccomp(unsigned flags, struct err *err)
 {
 	/* memory may be mapped and protected, never executable */
 	struct scmp_arg_cmp noexec = SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0);
 	/* isatty (stdio on a character device): a read-only query */
 	struct scmp_arg_cmp tcgets = SCMP_A1(SCMP_CMP_EQ, TCGETS);
+	/* open without a way to write or create */
+	struct scmp_arg_cmp rdonly = SCMP_A2(SCMP_CMP_MASKED_EQ,
+	    O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND |
+	        (O_TMPFILE & ~O_DIRECTORY),
+	    O_RDONLY);
+	int open_ro = (flags & CHILD_OPEN_RDONLY) != 0;
 	scmp_filter_ctx ctx;
 	int rc;
 
@@ -146,7 +152,17 @@ child_seccomp(struct err *err)
 	for (size_t i = 0; i < countof(sanitizer_allowed); i++)
 		if (add(ctx, sanitizer_allowed[i], 0, NULL, err) == -1)
 			goto fail;
+	open_ro = 1;
+	/* the run-time opens with the old open(2), flags in argument 1 */
+	rdonly.arg = 1;
+	if (add(ctx, SCMP_SYS(open), 1, &rdonly, err) == -1)
+		goto fail;
+	rdonly.arg = 2;
 #endif
+	if (open_ro &&
+	    (add(ctx, SCMP_SYS(openat), 1, &rdonly, err) == -1 ||
+	        add(ctx, SCMP_SYS(getdents64), 0, NULL, err) == -1))
+		goto fail;
 	if (add(ctx, SCMP_SYS(mmap), 1, &noexec, err) == -1 ||
 	    add(ctx, SCMP_SYS(mprotect), 1, &noexec, err) == -1 ||
 	    add(ctx, SCMP_SYS(ioctl), 1, &tcgets, err) == -1)

@@ -15,6 +15,8 @@
  * start is told "forbid" (it calls socket(AF_INET): the filter kills it),
  * the second "garbage" (it sends a malformed message: the parent kills
  * it), the third "quit".  Exits 0 when the third has quit, 1 after 30 s.
+ * Beside it runs a child of the role "reader", which may open files
+ * read-only itself: it says what it could open ("child reader: TEXT").
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -144,8 +146,28 @@ probe_main(int sock)
 	}
 }
 
+/*
+ * A reader of /proc (CHILD_OPEN_RDONLY): opens a file read-only itself,
+ * then tries to open one for writing, which the filter punishes.
+ */
+static int
+reader_main(int sock)
+{
+	int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+
+	note(sock, "%s",
+	    fd >= 0 ? "opened /proc/self/stat read-only"
+	            : "could not open /proc/self/stat");
+	fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	note(sock, "%s",
+	    fd >= 0 ? "opened /dev/null for writing"
+	            : "could not open /dev/null for writing");
+	return 0;
+}
+
 static const struct child_role roles[] = {
-    {"probe", probe_prepare, probe_main},
+    {"probe", 0, probe_prepare, probe_main},
+    {"reader", CHILD_OPEN_RDONLY, NULL, reader_main},
 };
 
 /* The parent. */
@@ -183,8 +205,7 @@ static void
 on_change(void *arg, size_t i, int fd)
 {
 	(void)arg;
-	(void)i;
-	if (fd == -1)
+	if (i != 0 || fd == -1)
 		return;
 	step = 0;
 	send_command();
@@ -196,12 +217,16 @@ on_note(void *arg, const char *child, const char *text)
 	char esc[PRIV_TEXT_MAX * 4];
 
 	(void)arg;
-	(void)child;
+	esc_text_buf(esc, sizeof(esc), text, strlen(text));
+	if (strcmp(child, "probe") != 0) {
+		printf("child %s: %s\n", child, esc);
+		fflush(stdout);
+		return;
+	}
 	if (strcmp(text, "done") == 0) {
 		send_command();
 		return;
 	}
-	esc_text_buf(esc, sizeof(esc), text, strlen(text));
 	printf("child %u: %s\n", child_sup_starts(sup, 0), esc);
 	fflush(stdout);
 }
@@ -230,6 +255,7 @@ main(int argc, char **argv)
 	p.note = on_note;
 	if (priv_allow_path(&p, argv[2], &err) == -1) {
 		log_warnx("%s", err.msg);
+		priv_parent_release(&p);
 		return 64;
 	}
 	str_printf(rotated, sizeof(rotated), "%s.1", argv[2]);
@@ -243,19 +269,26 @@ main(int argc, char **argv)
 
 	if ((sup = child_sup_new(argv[1], &p, &err)) == NULL) {
 		log_warnx("%s", err.msg);
+		priv_parent_release(&p);
 		return 69;
 	}
 	child_sup_on_change(sup, on_change, NULL);
-	if (child_sup_add(sup, "probe", &err) == -1) {
+	if (child_sup_add(sup, "probe", &err) == -1 ||
+	    child_sup_add(sup, "reader", &err) == -1) {
 		log_warnx("%s", err.msg);
+		child_sup_free(sup);
+		priv_parent_release(&p);
 		return 71;
 	}
 	end = clock_mono() + 30;
 	while (clock_mono() < end) {
-		struct pollfd pfd = {child_sup_fd(sup, 0), POLLIN, 0};
+		struct pollfd pfd[2] = {{child_sup_fd(sup, 0), POLLIN, 0},
+		    {child_sup_fd(sup, 1), POLLIN, 0}};
 
-		if (poll(&pfd, 1, 50) > 0)
-			child_sup_readable(sup, 0);
+		if (poll(pfd, 2, 50) > 0)
+			for (size_t i = 0; i < 2; i++)
+				if (pfd[i].revents != 0)
+					child_sup_readable(sup, i);
 		child_sup_reap(sup, clock_mono());
 		if (finished && child_sup_pid(sup, 0) == 0) {
 			ended = 1;

@@ -4,7 +4,8 @@
 # created when missing; the child runs as that user with no capability,
 # no_new_privs and a seccomp filter; the root parent passes it a root-only
 # log and its rotated sibling but refuses another file; a forbidden system
-# call kills the child with SIGSYS and a malformed message gets it killed
+# call (a socket; an open for writing by a child that may open files
+# read-only) kills the child with SIGSYS and a malformed message gets it killed
 # by the parent, and both times it is restarted, with backoff, and the
 # death logged.
 . "$(dirname "$0")/lib.sh"
@@ -77,6 +78,14 @@ check_match "the third child reports" "^child 3: status Seccomp:[[:space:]]+2$" 
 check_match "...and ends when told" "^finished after 3 starts$" "$OUT"
 pids=$(printf '%s\n' "$ERR" | sed -n "s/.*child 'probe' started, pid \([0-9]*\)$/\1/p" | sort -u | wc -l)
 check_eq "three processes were started" 3 "$pids"
+
+# A role that may open files read-only (a reader of /proc): it may, but
+# not for writing.
+check_match "a reader child opens a file read-only itself" \
+	"^child reader: opened /proc/self/stat read-only$" "$OUT"
+check_nomatch "...but cannot open one for writing" "for writing" "$OUT"
+check_match "...the filter kills it when it tries" \
+	"child 'reader' killed by SIGSYS \(bad system call\); restarting in 1 s" "$ERR"
 
 # The agent user is refused when it is root, or not a user name.
 run timeout 20 "$PRIV_PROBE" root "$LOG" "$TMP/logs/secret"

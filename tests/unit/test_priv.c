@@ -29,6 +29,8 @@
 #include "base/err.h"
 #include "net/block.h"
 
+#include "conf_of.h"
+
 static char buf[PRIV_MSG_MAX + 64];
 
 /* Decodes a message of type with body, as sent by from with nfds. */
@@ -664,6 +666,20 @@ agent_user_names(void **state)
 	assert_string_equal(err.msg, "user '_no_such_user_x9' does not exist");
 }
 
+static void
+agent_user_setting(void **state)
+{
+	struct conf *c;
+
+	(void)state;
+	c = conf_of("");
+	assert_string_equal(child_user_name(c), "_sakimori");
+	conf_release(c);
+	c = conf_of("set agent-user \"_watch\"\n");
+	assert_string_equal(child_user_name(c), "_watch");
+	conf_release(c);
+}
+
 int
 main(void)
 {
@@ -680,6 +696,7 @@ main(void)
 	    cmocka_unit_test(parent_services),
 	    cmocka_unit_test(death_words),
 	    cmocka_unit_test(agent_user_names),
+	    cmocka_unit_test(agent_user_setting),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
