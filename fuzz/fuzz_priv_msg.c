@@ -73,8 +73,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		must_end(m.u.alert.message, sizeof(m.u.alert.message));
 		break;
 	case PRIV_ERROR:
+		if (from != PRIV_FROM_PARENT)
+			abort();
 		must_end(m.u.error.msg, sizeof(m.u.error.msg));
-		/* fall through */
+		break;
 	case PRIV_FD:
 	case PRIV_BLOCKED:
 	case PRIV_DONE:

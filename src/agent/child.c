@@ -59,6 +59,18 @@ struct child_sup {
 	void *arg;
 };
 
+double
+child_backoff(double *delay, double lived)
+{
+	double wait;
+
+	if (lived >= HEALTHY_SECS || *delay < DELAY_FIRST)
+		*delay = DELAY_FIRST;
+	wait = *delay;
+	*delay = wait * 2 > DELAY_MAX ? DELAY_MAX : wait * 2;
+	return wait;
+}
+
 void
 child_status_text(int status, char *dst, size_t dstsz)
 {
@@ -473,6 +485,7 @@ child_sup_reap(struct child_sup *s, double now)
 	for (size_t i = 0; i < s->n; i++) {
 		struct child *c = &s->c[i];
 		char how[128];
+		double wait;
 		pid_t r;
 		int st = 0;
 
@@ -485,12 +498,10 @@ child_sup_reap(struct child_sup *s, double now)
 			str_copy(how, sizeof(how), "was reaped elsewhere");
 		else
 			child_status_text(st, how, sizeof(how));
-		if (now - c->started >= HEALTHY_SECS)
-			c->delay = DELAY_FIRST;
-		c->restart_at = now + c->delay;
-		log_warnx("child '%s' %s; restarting in %.0f s", c->name, how,
-		    c->delay);
-		c->delay = c->delay * 2 > DELAY_MAX ? DELAY_MAX : c->delay * 2;
+		wait = child_backoff(&c->delay, now - c->started);
+		c->restart_at = now + wait;
+		log_warnx(
+		    "child '%s' %s; restarting in %.0f s", c->name, how, wait);
 		c->pid = 0;
 		close_channel(s, i);
 	}

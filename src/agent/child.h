@@ -140,6 +140,13 @@ double child_sup_tick(struct child_sup *s, double now);
 /* Stops every child (SIGTERM, SIGKILL after 2 s), frees s. */
 void child_sup_free(struct child_sup *s);
 
+/*
+ * The wait before restarting a child that died after living lived
+ * seconds: *delay (1 s at first), or 1 s when it lived a minute; *delay
+ * then doubles, up to 60 s.
+ */
+double child_backoff(double *delay, double lived);
+
 /* "killed by SIGSYS (bad system call)", "exited with status 3". */
 void child_status_text(int status, char *dst, size_t dstsz);
 

@@ -124,14 +124,19 @@ int
 child_seccomp(unsigned flags, struct err *err)
 {
 	/* memory may be mapped and protected, never executable */
-	struct scmp_arg_cmp noexec = SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0);
+	struct scmp_arg_cmp noexec = {.arg = 2,
+	    .op = SCMP_CMP_MASKED_EQ,
+	    .datum_a = PROT_EXEC,
+	    .datum_b = 0};
 	/* isatty (stdio on a character device): a read-only query */
-	struct scmp_arg_cmp tcgets = SCMP_A1(SCMP_CMP_EQ, TCGETS);
+	struct scmp_arg_cmp tcgets = {
+	    .arg = 1, .op = SCMP_CMP_EQ, .datum_a = TCGETS, .datum_b = 0};
 	/* open without a way to write or create */
-	struct scmp_arg_cmp rdonly = SCMP_A2(SCMP_CMP_MASKED_EQ,
-	    O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND |
+	struct scmp_arg_cmp rdonly = {.arg = 2,
+	    .op = SCMP_CMP_MASKED_EQ,
+	    .datum_a = O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND |
 	        (O_TMPFILE & ~O_DIRECTORY),
-	    O_RDONLY);
+	    .datum_b = O_RDONLY};
 	int open_ro = (flags & CHILD_OPEN_RDONLY) != 0;
 	scmp_filter_ctx ctx;
 	int rc;

@@ -649,6 +649,22 @@ death_words(void **state)
 }
 
 static void
+restart_backoff(void **state)
+{
+	static const double want[] = {1, 2, 4, 8, 16, 32, 60, 60};
+	double delay = 0;
+
+	(void)state;
+	/* dying at once, again and again: doubling up to a minute */
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		assert_true(child_backoff(&delay, 0.5) == want[i]);
+	/* a child that lived 59 s is still in trouble, one of 60 s is not */
+	assert_true(child_backoff(&delay, 59) == 60);
+	assert_true(child_backoff(&delay, 60) == 1);
+	assert_true(child_backoff(&delay, 3) == 2);
+}
+
+static void
 agent_user_names(void **state)
 {
 	struct err err = {0};
@@ -695,6 +711,7 @@ main(void)
 	    cmocka_unit_test(allow_list),
 	    cmocka_unit_test(parent_services),
 	    cmocka_unit_test(death_words),
+	    cmocka_unit_test(restart_backoff),
 	    cmocka_unit_test(agent_user_names),
 	    cmocka_unit_test(agent_user_setting),
 	};
