@@ -10,7 +10,7 @@ BUILD="meson ninja-build pkg-config bison gcc libc6-dev
  libnftables-dev libhyperscan-dev libsystemd-dev libcap-dev libseccomp-dev mandoc"
 TEST="$BUILD libcmocka-dev clang libclang-rt-14-dev llvm python3 jq
  procps sysstat util-linux e2fsprogs iproute2 nftables kmod attr libcap2-bin
- apache2 postfix unhide goaccess fail2ban aide pflogsumm hyperfine time net-tools strace
+ apache2 postfix systemd unhide goaccess fail2ban aide pflogsumm hyperfine time net-tools strace
  bsdextrautils coreutils findutils gzip openssh-server openssh-client
  clang-format mount perl git cron"
 

@@ -23,18 +23,23 @@ cur_u64(const char **cur, const char *end, uint64_t *out)
 	return 0;
 }
 
+/* An optional '-' (*neg says) and the digits after it. */
+static int
+signed_u64(const char **p, const char *end, int *neg, uint64_t *v)
+{
+	*neg = *p < end && **p == '-';
+	*p += *neg;
+	return cur_u64(p, end, v);
+}
+
 int
 cur_i64(const char **cur, const char *end, int64_t *out)
 {
 	const char *p = *cur;
 	uint64_t v;
-	int neg = 0;
+	int neg;
 
-	if (p < end && *p == '-') {
-		neg = 1;
-		p++;
-	}
-	if (cur_u64(&p, end, &v) == -1)
+	if (signed_u64(&p, end, &neg, &v) == -1)
 		return -1;
 	if (neg) {
 		if (v > (uint64_t)INT64_MAX + 1)
@@ -86,13 +91,9 @@ cur_dec(const char **cur, const char *end, double *out)
 	const char *p = *cur;
 	uint64_t ip, fp = 0;
 	double scale = 1.0;
-	int neg = 0;
+	int neg;
 
-	if (p < end && *p == '-') {
-		neg = 1;
-		p++;
-	}
-	if (cur_u64(&p, end, &ip) == -1)
+	if (signed_u64(&p, end, &neg, &ip) == -1)
 		return -1;
 	if (p < end && *p == '.') {
 		p++;

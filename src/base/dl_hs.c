@@ -17,78 +17,53 @@
 #define DL_HS_SONAME "libhs.so.5"
 #endif
 
-/* X(name): every function forwarded below, in one list. */
-#define HS_FUNCS(X)                                                            \
-	X(hs_alloc_scratch)                                                    \
-	X(hs_compile_lit_multi)                                                \
-	X(hs_compile_multi)                                                    \
-	X(hs_deserialize_database)                                             \
-	X(hs_free_compile_error)                                               \
-	X(hs_free_database)                                                    \
-	X(hs_free_scratch)                                                     \
-	X(hs_populate_platform)                                                \
-	X(hs_scan)                                                             \
-	X(hs_serialize_database)                                               \
-	X(hs_version)
+/* Every function forwarded as it is, once, with its signature (see dynlib.h). */
+/* clang-format off */
+#define HS_FUNCS(X, V)                                                         \
+	X(hs_error_t HS_CDECL, hs_alloc_scratch,                               \
+	    (const hs_database_t *db, hs_scratch_t **scratch), (db, scratch))  \
+	X(hs_error_t HS_CDECL, hs_compile_lit_multi,                           \
+	    (const char *const *expressions, const unsigned *flags,            \
+	        const unsigned *ids, const size_t *lens, unsigned elements,    \
+	        unsigned mode, const hs_platform_info_t *platform,             \
+	        hs_database_t **db, hs_compile_error_t **error),               \
+	    (expressions, flags, ids, lens, elements, mode, platform, db,      \
+	        error))                                                        \
+	X(hs_error_t HS_CDECL, hs_compile_multi,                               \
+	    (const char *const *expressions, const unsigned int *flags,        \
+	        const unsigned int *ids, unsigned int elements,                \
+	        unsigned int mode, const hs_platform_info_t *platform,         \
+	        hs_database_t **db, hs_compile_error_t **error),               \
+	    (expressions, flags, ids, elements, mode, platform, db, error))    \
+	X(hs_error_t HS_CDECL, hs_deserialize_database,                        \
+	    (const char *bytes, const size_t length, hs_database_t **db),      \
+	    (bytes, length, db))                                               \
+	X(hs_error_t HS_CDECL, hs_free_compile_error,                          \
+	    (hs_compile_error_t *error), (error))                              \
+	X(hs_error_t HS_CDECL, hs_free_database, (hs_database_t *db), (db))    \
+	X(hs_error_t HS_CDECL, hs_free_scratch, (hs_scratch_t *scratch),       \
+	    (scratch))                                                         \
+	X(hs_error_t HS_CDECL, hs_populate_platform,                           \
+	    (hs_platform_info_t *platform), (platform))                        \
+	X(hs_error_t HS_CDECL, hs_serialize_database,                          \
+	    (const hs_database_t *db, char **bytes, size_t *length),           \
+	    (db, bytes, length))                                               \
+	X(const char *HS_CDECL, hs_version, (void), ())
+/* clang-format on */
 
-DYNLIB_DEFINE(HS_FUNCS, DL_HS_SONAME, "libhyperscan5 or libvectorscan5", hs);
+/* The library's functions: those and hs_scan, which is written below. */
+/* clang-format off */
+#define HS_LOADED(X, V)                                                        \
+	HS_FUNCS(X, V)                                                         \
+	X(hs_error_t HS_CDECL, hs_scan,                                        \
+	    (const hs_database_t *db, const char *data, unsigned int length,   \
+	        unsigned int flags, hs_scratch_t *scratch,                     \
+	        match_event_handler onEvent, void *context),                   \
+	    (db, data, length, flags, scratch, onEvent, context))
+/* clang-format on */
 
-hs_error_t HS_CDECL
-hs_alloc_scratch(const hs_database_t *db, hs_scratch_t **scratch)
-{
-	return DYNLIB_REAL(hs_alloc_scratch)(db, scratch);
-}
-
-hs_error_t HS_CDECL
-hs_compile_lit_multi(const char *const *expressions, const unsigned *flags,
-    const unsigned *ids, const size_t *lens, unsigned elements, unsigned mode,
-    const hs_platform_info_t *platform, hs_database_t **db,
-    hs_compile_error_t **error)
-{
-	return DYNLIB_REAL(hs_compile_lit_multi)(
-	    expressions, flags, ids, lens, elements, mode, platform, db, error);
-}
-
-hs_error_t HS_CDECL
-hs_compile_multi(const char *const *expressions, const unsigned int *flags,
-    const unsigned int *ids, unsigned int elements, unsigned int mode,
-    const hs_platform_info_t *platform, hs_database_t **db,
-    hs_compile_error_t **error)
-{
-	return DYNLIB_REAL(hs_compile_multi)(
-	    expressions, flags, ids, elements, mode, platform, db, error);
-}
-
-hs_error_t HS_CDECL
-hs_deserialize_database(
-    const char *bytes, const size_t length, hs_database_t **db)
-{
-	return DYNLIB_REAL(hs_deserialize_database)(bytes, length, db);
-}
-
-hs_error_t HS_CDECL
-hs_free_compile_error(hs_compile_error_t *error)
-{
-	return DYNLIB_REAL(hs_free_compile_error)(error);
-}
-
-hs_error_t HS_CDECL
-hs_free_database(hs_database_t *db)
-{
-	return DYNLIB_REAL(hs_free_database)(db);
-}
-
-hs_error_t HS_CDECL
-hs_free_scratch(hs_scratch_t *scratch)
-{
-	return DYNLIB_REAL(hs_free_scratch)(scratch);
-}
-
-hs_error_t HS_CDECL
-hs_populate_platform(hs_platform_info_t *platform)
-{
-	return DYNLIB_REAL(hs_populate_platform)(platform);
-}
+DYNLIB_DEFINE(HS_LOADED, DL_HS_SONAME, "libhyperscan5 or libvectorscan5", hs);
+DYNLIB_FORWARD(HS_FUNCS)
 
 /*
  * Hyperscan 5.4 (Debian 12's libhyperscan5) reads up to 32 bytes past the
@@ -127,16 +102,4 @@ hs_scan(const hs_database_t *db, const char *data, unsigned int length,
 	if (copy != stack)
 		free(copy);
 	return rc;
-}
-
-hs_error_t HS_CDECL
-hs_serialize_database(const hs_database_t *db, char **bytes, size_t *length)
-{
-	return DYNLIB_REAL(hs_serialize_database)(db, bytes, length);
-}
-
-const char *HS_CDECL
-hs_version(void)
-{
-	return DYNLIB_REAL(hs_version)();
 }

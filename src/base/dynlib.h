@@ -62,23 +62,49 @@ extern struct dynlib dynlib_hs, dynlib_crypto, dynlib_sqlite3, dynlib_pcre2,
 
 /*
  * DYNLIB_DEFINE(LIST, soname, package, tag), in a forwarder file: the
- * library dynlib_TAG with the functions of LIST, an X-macro (LIST(X) is
- * X(f1) X(f2) ...).
- * DYNLIB_REAL(f) is then the library's f, loaded on first use:
+ * library dynlib_TAG with the functions of LIST, an X-macro that lists
+ * each function once with its signature: LIST(X, V) is
  *
- *	int gzclose(gzFile g) { return DYNLIB_REAL(gzclose)(g); }
+ *	X(ret, name, (params), (args))	a function that returns ret
+ *	V(name, (params), (args))	a function that returns nothing
+ *
+ * DYNLIB_FORWARD(LIST) then defines every function of LIST as a forwarder
+ * to the library's own, loaded on its first call:
+ *
+ *	#define ZLIB_FUNCS(X, V) X(int ZEXPORT, gzclose, (gzFile g), (g))
+ *	DYNLIB_DEFINE(ZLIB_FUNCS, "libz.so.1", "zlib1g", zlib);
+ *	DYNLIB_FORWARD(ZLIB_FUNCS)
+ *
+ * DYNLIB_REAL(f) is the library's f, for a forwarder written by hand.
+ * The name is pasted unexpanded for the index (DYNLIB_I_pcre2_compile)
+ * and expanded for the symbol and the definition (pcre2_compile_8).
  */
-#define DYNLIB_INDEX_(f) DYNLIB_I_##f,
-#define DYNLIB_NAME_(f) DYNLIB_SYM(f),
+#define DYNLIB_INDEX_(ret, f, params, args) DYNLIB_I_##f,
+#define DYNLIB_INDEXV_(f, params, args) DYNLIB_I_##f,
+#define DYNLIB_NAME_(ret, f, params, args) DYNLIB_SYM(f),
+#define DYNLIB_NAMEV_(f, params, args) DYNLIB_SYM(f),
 #define DYNLIB_DEFINE(LIST, so, pkg, tag)                                      \
-	enum { LIST(DYNLIB_INDEX_) DYNLIB_N_ };                                \
-	static const char *const dynlib_names_[] = {LIST(DYNLIB_NAME_) NULL};  \
+	enum { LIST(DYNLIB_INDEX_, DYNLIB_INDEXV_) DYNLIB_N_ };                \
+	static const char *const dynlib_names_[] = {                           \
+	    LIST(DYNLIB_NAME_, DYNLIB_NAMEV_) NULL};                           \
 	static void *dynlib_fns_[DYNLIB_N_];                                   \
 	struct dynlib dynlib_##tag =                                           \
 	    DYNLIB_INIT(so, pkg, #tag, dynlib_names_, dynlib_fns_);            \
 	static struct dynlib *const dynlib_this_ = &dynlib_##tag
-#define DYNLIB_REAL(f)                                                         \
-	(dynlib_need(dynlib_this_), (__typeof__(f) *)dynlib_fns_[DYNLIB_I_##f])
+#define DYNLIB_AT_(f, i)                                                       \
+	(dynlib_need(dynlib_this_), (__typeof__(f) *)dynlib_fns_[i])
+#define DYNLIB_REAL(f) DYNLIB_AT_(f, DYNLIB_I_##f)
+#define DYNLIB_FWD_(ret, f, params, args)                                      \
+	ret f params                                                           \
+	{                                                                      \
+		return DYNLIB_AT_(f, DYNLIB_I_##f) args;                       \
+	}
+#define DYNLIB_FWDV_(f, params, args)                                          \
+	void f params                                                          \
+	{                                                                      \
+		DYNLIB_AT_(f, DYNLIB_I_##f) args;                              \
+	}
+#define DYNLIB_FORWARD(LIST) LIST(DYNLIB_FWD_, DYNLIB_FWDV_)
 
 /*
  * Loads library id and fills its functions (thread-safe, once; a failure

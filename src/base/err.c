@@ -7,16 +7,22 @@
 #include <stdio.h>
 #include <string.h>
 
+static void
+err_vset(struct err *err, int code, const char *fmt, va_list ap)
+{
+	if (err == NULL)
+		return;
+	err->code = code;
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+}
+
 int
 err_set(struct err *err, int code, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (err == NULL)
-		return -1;
-	err->code = code;
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	err_vset(err, code, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -27,14 +33,10 @@ err_sys(struct err *err, int code, const char *fmt, ...)
 	va_list ap;
 	size_t n;
 
-	if (err == NULL)
-		return -1;
-	err->code = code;
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	err_vset(err, code, fmt, ap);
 	va_end(ap);
-	n = strlen(err->msg);
-	if (n < sizeof(err->msg))
+	if (err != NULL && (n = strlen(err->msg)) < sizeof(err->msg))
 		snprintf(
 		    err->msg + n, sizeof(err->msg) - n, ": %s", strerror(code));
 	return -1;

@@ -135,8 +135,8 @@ report_perf(struct report *r, const char *label, double value, const char *uom,
 	p->max = max;
 }
 
-static int
-rank(enum sev s)
+int
+sev_rank(enum sev s)
 {
 	switch (s) {
 	case SEV_CRITICAL:
@@ -153,7 +153,7 @@ rank(enum sev s)
 enum sev
 sev_worse(enum sev a, enum sev b)
 {
-	return rank(a) >= rank(b) ? a : b;
+	return sev_rank(a) >= sev_rank(b) ? a : b;
 }
 
 enum sev

@@ -30,6 +30,15 @@ hmap_release(struct hmap *m)
 	m->cap = m->count = 0;
 }
 
+void
+hmap_release_vals(struct hmap *m)
+{
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->slots[i].key != NULL)
+			free(m->slots[i].val.p);
+	hmap_release(m);
+}
+
 static struct hmap_entry *
 find(const struct hmap *m, const void *key, size_t klen, uint64_t h)
 {

@@ -30,6 +30,8 @@ struct hmap {
 void hmap_init(struct hmap *m);
 /* Frees keys and slots; values' pointers are the caller's (see hmap_each). */
 void hmap_release(struct hmap *m);
+/* hmap_release for a map whose values are malloc'd pointers: frees them too. */
+void hmap_release_vals(struct hmap *m);
 /* The entry for key, or NULL. */
 struct hmap_entry *hmap_get(const struct hmap *m, const void *key, size_t klen);
 /* The entry for key, created with val 0 when absent (*created set); NULL on ENOMEM. */

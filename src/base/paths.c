@@ -37,44 +37,50 @@ put(char *dst, size_t dstsz, struct err *err, const char *a, const char *b)
 	return 0;
 }
 
-int
-paths_config(
-    char *dst, size_t dstsz, const char *opt, int *explicit_, struct err *err)
+/*
+ * The first of: the option, $env, root's path, $xdg/xdg_sub (an absolute
+ * $xdg only), then the home directory's home_sub.  *explicit_ says whether
+ * the option or $env chose.
+ */
+static int
+choose(char *dst, size_t dstsz, struct err *err, const char *opt,
+    const char *env, const char *root_path, const char *xdg,
+    const char *xdg_sub, const char *home_sub, int *explicit_)
 {
-	const char *env = getenv("SAKIMORI_CONFIG");
+	const char *e = getenv(env);
 	const char *x;
 
 	*explicit_ = 1;
 	if (opt && opt[0])
 		return put(dst, dstsz, err, opt, "");
-	if (env && env[0])
-		return put(dst, dstsz, err, env, "");
+	if (e && e[0])
+		return put(dst, dstsz, err, e, "");
 	*explicit_ = 0;
 	if (geteuid() == 0)
-		return put(dst, dstsz, err, SAKIMORI_CONFIG_FILE, "");
-	x = getenv("XDG_CONFIG_HOME");
+		return put(dst, dstsz, err, root_path, "");
+	x = getenv(xdg);
 	if (x && x[0] == '/')
-		return put(dst, dstsz, err, x, "/sakimori/sakimori.conf");
-	return put(
-	    dst, dstsz, err, home_dir(), "/.config/sakimori/sakimori.conf");
+		return put(dst, dstsz, err, x, xdg_sub);
+	return put(dst, dstsz, err, home_dir(), home_sub);
+}
+
+int
+paths_config(
+    char *dst, size_t dstsz, const char *opt, int *explicit_, struct err *err)
+{
+	return choose(dst, dstsz, err, opt, "SAKIMORI_CONFIG",
+	    SAKIMORI_CONFIG_FILE, "XDG_CONFIG_HOME", "/sakimori/sakimori.conf",
+	    "/.config/sakimori/sakimori.conf", explicit_);
 }
 
 int
 paths_state_dir(char *dst, size_t dstsz, const char *opt, struct err *err)
 {
-	const char *env = getenv("SAKIMORI_STATE_DIR");
-	const char *x;
+	int explicit_;
 
-	if (opt && opt[0])
-		return put(dst, dstsz, err, opt, "");
-	if (env && env[0])
-		return put(dst, dstsz, err, env, "");
-	if (geteuid() == 0)
-		return put(dst, dstsz, err, "/var", "/lib/sakimori");
-	x = getenv("XDG_STATE_HOME");
-	if (x && x[0] == '/')
-		return put(dst, dstsz, err, x, "/sakimori");
-	return put(dst, dstsz, err, home_dir(), "/.local/state/sakimori");
+	return choose(dst, dstsz, err, opt, "SAKIMORI_STATE_DIR",
+	    "/var/lib/sakimori", "XDG_STATE_HOME", "/sakimori",
+	    "/.local/state/sakimori", &explicit_);
 }
 
 int

@@ -123,6 +123,15 @@ time_iso(char *dst, size_t dstsz, time_t t)
 }
 
 void
+time_iso_or(char *dst, size_t dstsz, time_t t, const char *none)
+{
+	if (t == 0)
+		snprintf(dst, dstsz, "%s", none);
+	else
+		time_iso(dst, dstsz, t);
+}
+
+void
 sleep_secs(double secs)
 {
 	struct timespec ts;

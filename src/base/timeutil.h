@@ -34,6 +34,8 @@ double clock_mono(void);
 double clock_wall(void);
 /* ISO 8601 local time with offset: 2026-11-26T20:04:47+0000. */
 void time_iso(char *dst, size_t dstsz, time_t t);
+/* time_iso, or the text none when t is 0 (not known, or never). */
+void time_iso_or(char *dst, size_t dstsz, time_t t, const char *none);
 /* Sleeps for secs (fractional), restarting after signals. */
 void sleep_secs(double secs);
 

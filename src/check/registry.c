@@ -313,7 +313,10 @@ const char *const check_elsewhere[] = {
     "mail-enumeration", "mail-outside-domains", "mail-volume",
     "mail-null-sender", "mail-deferred", "mail-processes",
     "web-attack", /* sakimori logs attacks|scan|follow */
-    "web-login-burst", "web-404-scan", "web-request-flood", NULL};
+    "web-login-burst", "web-404-scan", "web-request-flood",
+    /* event-driven, not scheduled: the agent's inotify on the web roots
+     * (fim/watch.h) reports them as files change */
+    "web-new-executable", "web-page-changed", NULL};
 
 const struct check_entry *
 check_registry(size_t *n)

@@ -19,15 +19,6 @@
 #include "disk/kscan.h"
 #include "disk/ksys.h"
 
-static void
-time_or_dash(char *dst, size_t dstsz, time_t t)
-{
-	if (t == 0)
-		snprintf(dst, dstsz, "-");
-	else
-		time_iso(dst, dstsz, t);
-}
-
 void
 cmd_disk_print_fs_json(const struct disk_fs *fs)
 {
@@ -105,14 +96,14 @@ cmd_disk_print_fs_table(const struct out *o, const struct disk_fslist *l)
 			disk_extsb_state(&fs->sb, st, sizeof(st));
 			snprintf(ne, sizeof(ne), "%u", fs->sb.error_count);
 			if (fs->sb.first_error_time) {
-				time_or_dash(
-				    tt, sizeof(tt), fs->sb.first_error_time);
+				time_iso_or(tt, sizeof(tt),
+				    fs->sb.first_error_time, "-");
 				snprintf(fe, sizeof(fe), "%s %s", tt,
 				    fs->sb.first_error_func);
 			}
 			if (fs->sb.last_error_time) {
-				time_or_dash(
-				    tt, sizeof(tt), fs->sb.last_error_time);
+				time_iso_or(tt, sizeof(tt),
+				    fs->sb.last_error_time, "-");
 				snprintf(le, sizeof(le), "%s %s", tt,
 				    fs->sb.last_error_func);
 			}
@@ -122,7 +113,7 @@ cmd_disk_print_fs_table(const struct out *o, const struct disk_fslist *l)
 			else
 				snprintf(
 				    mc, sizeof(mc), "%u", fs->sb.mnt_count);
-			time_or_dash(lc, sizeof(lc), fs->sb.lastcheck);
+			time_iso_or(lc, sizeof(lc), fs->sb.lastcheck, "-");
 		} else if (fs->have_counters) {
 			snprintf(st, sizeof(st), "counters");
 			snprintf(ne, sizeof(ne), "%llu",

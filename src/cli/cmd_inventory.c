@@ -77,6 +77,17 @@ os_version(const struct inventory *inv, char *buf, size_t bufsz)
 	return buf;
 }
 
+/* Writes s with mark put before each c in it. */
+static void
+put_marked(FILE *fp, const char *s, char c, char mark)
+{
+	for (; *s; s++) {
+		if (*s == c)
+			fputc(mark, fp);
+		fputc(*s, fp);
+	}
+}
+
 /* A CSV field: quoted when needed, escaped for a terminal first. */
 static void
 csv_field(FILE *fp, const char *s, int last)
@@ -88,11 +99,7 @@ csv_field(FILE *fp, const char *s, int last)
 	quote = strpbrk(strbuf_str(&sb), ",\"") != NULL;
 	if (quote) {
 		fputc('"', fp);
-		for (const char *p = strbuf_str(&sb); *p; p++) {
-			if (*p == '"')
-				fputc('"', fp);
-			fputc(*p, fp);
-		}
+		put_marked(fp, strbuf_str(&sb), '"', '"');
 		fputc('"', fp);
 	} else
 		fputs(strbuf_str(&sb), fp);
@@ -108,13 +115,25 @@ md_cell(FILE *fp, const char *s)
 
 	esc_text(&sb, s, strlen(s));
 	fputs(" ", fp);
-	for (const char *p = strbuf_str(&sb); *p; p++) {
-		if (*p == '|')
-			fputc('\\', fp);
-		fputc(*p, fp);
-	}
+	put_marked(fp, strbuf_str(&sb), '|', '\\');
 	fputs(" |", fp);
 	strbuf_release(&sb);
+}
+
+/*
+ * The row of service s: the host's five columns (empty unless show_host),
+ * then the service's four.
+ */
+static void
+svc_row(const char *row[9], const char *const host[5], int show_host,
+    const struct inv_svc *s, char *ports, size_t portsz)
+{
+	for (size_t c = 0; c < 5; c++)
+		row[c] = show_host ? host[c] : "";
+	row[5] = s->name;
+	row[6] = s->version;
+	row[7] = s->package_version;
+	row[8] = svc_ports(s, ports, portsz);
 }
 
 static void
@@ -123,7 +142,7 @@ print(const struct inventory *inv, enum fmt fmt, FILE *fp)
 	static const char *const hdr[] = {"HOST", "IP", "LOCATION", "OS",
 	    "VERSION", "SERVICE", "VERSION", "PACKAGE VERSION", "PORTS"};
 	char ports[512], osv[128], loc[256], ip[64];
-	const char *slash;
+	const char *host[5] = {NULL, ip, loc, NULL, osv}, *row[9], *slash;
 
 	snprintf(ip, sizeof(ip), "%s", inv_primary_ip(inv));
 	if ((slash = strchr(ip, '/')) != NULL)
@@ -133,6 +152,8 @@ print(const struct inventory *inv, enum fmt fmt, FILE *fp)
 	snprintf(loc, sizeof(loc), "%s%s%s", inv->location,
 	    inv->location[0] && inv->rack[0] ? " / " : "", inv->rack);
 	os_version(inv, osv, sizeof(osv));
+	host[0] = inv->hostname;
+	host[3] = inv->os_name;
 	switch (fmt) {
 	case FMT_JSON:
 		json_line(fp, inv_to_json(inv));
@@ -142,12 +163,8 @@ print(const struct inventory *inv, enum fmt fmt, FILE *fp)
 			csv_field(
 			    fp, i == 6 ? "SERVICE VERSION" : hdr[i], i == 8);
 		for (unsigned i = 0; i < inv->nsvcs; i++) {
-			const struct inv_svc *s = &inv->svcs[i];
-			const char *row[9] = {inv->hostname, ip, loc,
-			    inv->os_name, osv, s->name, s->version,
-			    s->package_version,
-			    svc_ports(s, ports, sizeof(ports))};
-
+			svc_row(
+			    row, host, 1, &inv->svcs[i], ports, sizeof(ports));
 			for (size_t c = 0; c < 9; c++)
 				csv_field(fp, row[c], c == 8);
 		}
@@ -161,12 +178,8 @@ print(const struct inventory *inv, enum fmt fmt, FILE *fp)
 			fputs("---|", fp);
 		fputs("\n", fp);
 		for (unsigned i = 0; i < inv->nsvcs; i++) {
-			const struct inv_svc *s = &inv->svcs[i];
-			const char *row[9] = {inv->hostname, ip, loc,
-			    inv->os_name, osv, s->name, s->version,
-			    s->package_version,
-			    svc_ports(s, ports, sizeof(ports))};
-
+			svc_row(
+			    row, host, 1, &inv->svcs[i], ports, sizeof(ports));
 			fputs("|", fp);
 			for (size_t c = 0; c < 9; c++)
 				md_cell(fp, row[c]);
@@ -180,18 +193,13 @@ print(const struct inventory *inv, enum fmt fmt, FILE *fp)
 	table_init(&t, 9, hdr, "llllllllr");
 	t.align[8] = 'l';
 	for (unsigned i = 0; i < inv->nsvcs; i++) {
-		const struct inv_svc *s = &inv->svcs[i];
-		const char *row[9] = {i ? "" : inv->hostname, i ? "" : ip,
-		    i ? "" : loc, i ? "" : inv->os_name, i ? "" : osv, s->name,
-		    s->version, s->package_version,
-		    svc_ports(s, ports, sizeof(ports))};
-
+		svc_row(row, host, i == 0, &inv->svcs[i], ports, sizeof(ports));
 		table_row(&t, row);
 	}
 	if (inv->nsvcs == 0) {
-		const char *row[9] = {inv->hostname, ip, loc, inv->os_name, osv,
-		    "(no services)", "", "", ""};
-		table_row(&t, row);
+		const char *none[9] = {inv->hostname, ip, loc, inv->os_name,
+		    osv, "(no services)", "", "", ""};
+		table_row(&t, none);
 	}
 	table_print(&t, fp, 0);
 	table_release(&t);

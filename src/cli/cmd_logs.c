@@ -14,11 +14,13 @@
 #include "base/err.h"
 #include "base/esc.h"
 #include "base/strbuf.h"
+#include "base/table.h"
 #include "base/json.h"
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "cli/cli.h"
 #include "logs/analyzer.h"
+#include "logs/discover.h"
 #include "logs/follow.h"
 #include "logs/parse_int.h"
 #include "logs/scan.h"
@@ -50,6 +52,7 @@ usage(FILE *fp)
 	    "       sakimori logs stats [OPTIONS] FILE...\n"
 	    "       sakimori logs follow [OPTIONS] FILE...\n"
 	    "       sakimori logs attacks [OPTIONS] FILE...\n"
+	    "       sakimori logs sources [--json]\n"
 	    "\n"
 	    "scan    every analyzer over whole files (plain or .gz) in one "
 	    "pass\n"
@@ -58,6 +61,7 @@ usage(FILE *fp)
 	    "follow  follow files as they grow and rotate (tail -F), with "
 	    "bookmarks\n"
 	    "attacks flagged requests and incidents per address only\n"
+	    "sources the logs the agent would follow, and why\n"
 	    "\n"
 	    "scan, stats and attacks read FILE '-' (standard input), a pipe "
 	    "or a FIFO\n"
@@ -181,6 +185,74 @@ print_counts(const struct out *o, const char *file, const struct logs_counts *c)
 		fprintf(o->fp, ")");
 	}
 	fputc('\n', o->fp);
+}
+
+/* "logs sources": what discovery found, as a table or one JSON line. */
+static int
+logs_sources(struct cli *cli)
+{
+	static const char *const hdr[] = {"PATH", "KIND", "STATE", "SOURCE"};
+	struct discover d;
+	struct err err = {0};
+	struct table t;
+
+	discover_init(&d);
+	if (discover_logs(&d, cli->root, &cli->conf, &err) == -1) {
+		log_warnx("%s", err.msg);
+		discover_release(&d);
+		return EXIT_CONFIG;
+	}
+	for (size_t i = 0; i < d.nnotes; i++)
+		log_warnx("%s", d.notes[i]);
+	if (cli->out.mode == OUT_JSON) {
+		json_t *o = json_object(), *logs = json_array(),
+		       *skip = json_array();
+
+		for (size_t i = 0; i < d.n; i++) {
+			const struct discover_log *l = &d.log[i];
+			json_t *x = json_object();
+
+			jset(x, "path", jstr(l->path));
+			jset(x, "kind", jstr(discover_kind_name(l->kind)));
+			jset(x, "present", json_boolean(l->present));
+			jset(x, "server", jstr(l->server));
+			jset(x, "source", jstr(l->source));
+			json_array_append_new(logs, x);
+		}
+		for (size_t i = 0; i < d.nskip; i++) {
+			json_t *x = json_object();
+
+			jset(x, "target", jstr(d.skip[i].target));
+			jset(x, "reason", jstr(d.skip[i].why));
+			jset(x, "source", jstr(d.skip[i].source));
+			json_array_append_new(skip, x);
+		}
+		jset(o, "logs", logs);
+		jset(o, "skipped", skip);
+		json_line(cli->out.fp, o);
+		discover_release(&d);
+		return EXIT_OK;
+	}
+	table_init(&t, 4, hdr, "llll");
+	for (size_t i = 0; i < d.n; i++) {
+		const struct discover_log *l = &d.log[i];
+		const char *row[] = {l->path, discover_kind_name(l->kind),
+		    l->present ? "follow" : "absent", l->source};
+
+		table_row(&t, row);
+	}
+	table_print(&t, cli->out.fp, cli->out.color);
+	table_release(&t);
+	for (size_t i = 0; i < d.nskip; i++) {
+		char target[512];
+
+		esc_text_buf(target, sizeof(target), d.skip[i].target,
+		    strlen(d.skip[i].target));
+		fprintf(cli->out.fp, "skipped (%s): %s  %s\n", d.skip[i].why,
+		    target, d.skip[i].source);
+	}
+	discover_release(&d);
+	return EXIT_OK;
 }
 
 struct logs_args {
@@ -329,9 +401,18 @@ cmd_logs(struct cli *cli, int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (argc < 1)
-		return cli_usage_error(
-		    cli, "logs", "expected 'scan', 'stats' or 'follow'");
+		return cli_usage_error(cli, "logs",
+		    "expected 'scan', 'stats', 'follow' or 'sources'");
 	verb = argv[0];
+	if (strcmp(verb, "sources") == 0) {
+		if (argc > 1)
+			return cli_usage_error(
+			    cli, "logs", "sources takes no FILE");
+		if (cli_conf(cli) == -1)
+			return EXIT_CONFIG;
+		cli_out(cli);
+		return logs_sources(cli);
+	}
 	if (strcmp(verb, "scan") != 0 && strcmp(verb, "stats") != 0 &&
 	    strcmp(verb, "follow") != 0 && strcmp(verb, "attacks") != 0)
 		return cli_usage_error(cli, "logs", "unknown verb '%s'", verb);

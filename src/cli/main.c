@@ -36,6 +36,8 @@ static const struct command commands[] = {
         "top processes, findings"},
     {"check", cmd_check,
         "run the built-in checks once; Nagios-style exit status"},
+    {"alert", cmd_alert,
+        "alert test: one made-up event through the alert actions"},
     {"audit", cmd_audit,
         "review a server's configuration (audit apache): what is open"},
     {"config", cmd_config,

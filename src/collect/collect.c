@@ -18,3 +18,14 @@ collect_file(const char *root, const char *rel, size_t max, struct strbuf *sb,
 		return err_set(err, ENAMETOOLONG, "path too long: '%s'", rel);
 	return file_read(path, max, sb, NULL, err);
 }
+
+int
+collect_is_pid(const char *name)
+{
+	if (*name == '\0' || *name == '0')
+		return 0;
+	for (; *name; name++)
+		if (*name < '0' || *name > '9')
+			return 0;
+	return 1;
+}

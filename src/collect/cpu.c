@@ -15,14 +15,6 @@
 
 #define STAT_MAX (4u << 20) /* the intr line is long on big machines */
 
-static void
-bad_line(struct cpu_stat *out, unsigned lineno)
-{
-	out->skipped++;
-	if (out->first_bad == 0)
-		out->first_bad = lineno;
-}
-
 /* The numbers after "cpu" / "cpuN": at least 4 (user nice system idle). */
 static int
 parse_times(const char *cur, const char *end, struct cpu_times *t)
@@ -94,7 +86,8 @@ cpustat_parse(const char *s, size_t n, struct cpu_stat *out, struct err *err)
 
 			if (wl == 3) {
 				if (parse_times(p, le, &t) == -1) {
-					bad_line(out, lineno);
+					collect_bad_line(&out->skipped,
+					    &out->first_bad, lineno);
 					continue;
 				}
 				t.id = -1;
@@ -107,12 +100,14 @@ cpustat_parse(const char *s, size_t n, struct cpu_stat *out, struct err *err)
 				if (cur_u64(&q, w + wl, &id) == -1 ||
 				    q != w + wl || id > INT32_MAX ||
 				    parse_times(p, le, &t) == -1) {
-					bad_line(out, lineno);
+					collect_bad_line(&out->skipped,
+					    &out->first_bad, lineno);
 					continue;
 				}
 				t.id = (int)id;
 				if (add_cpu(out, &t) == -1)
-					bad_line(out, lineno);
+					collect_bad_line(&out->skipped,
+					    &out->first_bad, lineno);
 			}
 			continue;
 		}
@@ -123,7 +118,8 @@ cpustat_parse(const char *s, size_t n, struct cpu_stat *out, struct err *err)
 				continue;
 			cur_spaces(&p, le);
 			if (cur_u64(&p, le, &v) == -1) {
-				bad_line(out, lineno);
+				collect_bad_line(
+				    &out->skipped, &out->first_bad, lineno);
 				break;
 			}
 			memcpy((char *)out + counters[i].off, &v, sizeof(v));

@@ -17,14 +17,6 @@
 #include "base/strbuf.h"
 #include "collect/collect_int.h"
 
-static void
-bad_line(struct diskstats *out, unsigned lineno)
-{
-	out->skipped++;
-	if (out->first_bad == 0)
-		out->first_bad = lineno;
-}
-
 static int
 parse_line(const char *p, const char *le, struct disk_stat *d)
 {
@@ -82,7 +74,8 @@ diskstats_parse(const char *s, size_t n, struct diskstats *out, struct err *err)
 		if (ls == le)
 			continue;
 		if (out->n >= DISKS_MAX || parse_line(ls, le, &d) == -1) {
-			bad_line(out, lineno);
+			collect_bad_line(
+			    &out->skipped, &out->first_bad, lineno);
 			continue;
 		}
 		if (mem_grow(&out->d, &out->cap, out->n + 1, sizeof(*out->d)) ==

@@ -52,9 +52,8 @@ meminfo_parse(const char *s, size_t n, struct meminfo *out, struct err *err)
 		p = colon ? colon + 1 : le;
 		cur_spaces(&p, le);
 		if (colon == NULL || cur_u64(&p, le, &v) == -1) {
-			out->skipped++;
-			if (out->first_bad == 0)
-				out->first_bad = lineno;
+			collect_bad_line(
+			    &out->skipped, &out->first_bad, lineno);
 			continue;
 		}
 		for (size_t i = 0; i < countof(fields); i++) {

@@ -60,14 +60,6 @@ mounts_is_pseudo(const char *fstype)
 	return 0;
 }
 
-static void
-bad_line(struct mounts *out, unsigned lineno)
-{
-	out->skipped++;
-	if (out->first_bad == 0)
-		out->first_bad = lineno;
-}
-
 /* Copies the four unescaped strings into one allocation. */
 static int
 entry_strings(struct mount_entry *e, const char *const w[4], const size_t wl[4])
@@ -152,14 +144,16 @@ mountinfo_parse(const char *s, size_t n, struct mounts *out, struct err *err)
 		if (ls == le)
 			continue;
 		if (out->n >= MOUNTS_MAX) {
-			bad_line(out, lineno);
+			collect_bad_line(
+			    &out->skipped, &out->first_bad, lineno);
 			continue;
 		}
 		rc = parse_line(ls, le, &e);
 		if (rc == -2)
 			return err_set(err, ENOMEM, "out of memory");
 		if (rc == -1) {
-			bad_line(out, lineno);
+			collect_bad_line(
+			    &out->skipped, &out->first_bad, lineno);
 			continue;
 		}
 		if (mem_grow(&out->m, &out->cap, out->n + 1, sizeof(*out->m)) ==

@@ -76,19 +76,10 @@ uid_names_init(struct uid_names *u, const char *root)
 		u->root = strdup(root);
 }
 
-static int
-free_val(struct hmap_entry *e, void *arg)
-{
-	(void)arg;
-	free(e->val.p);
-	return 0;
-}
-
 void
 uid_names_release(struct uid_names *u)
 {
-	hmap_each(&u->m, free_val, NULL);
-	hmap_release(&u->m);
+	hmap_release_vals(&u->m);
 	free(u->root);
 	u->root = NULL;
 }

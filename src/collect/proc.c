@@ -19,6 +19,7 @@
 #include "base/fileio.h"
 #include "base/mem.h"
 #include "base/timeutil.h"
+#include "collect/collect_int.h"
 #include "collect/cpu.h"
 #include "collect/loadavg.h"
 
@@ -293,17 +294,6 @@ read_one(int procfd, const char *pid, unsigned what, const struct proc_table *t,
 	return 0;
 }
 
-static int
-is_pid(const char *s)
-{
-	if (*s == '\0' || *s == '0')
-		return 0;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return 0;
-	return 1;
-}
-
 int
 proc_table_read(struct proc_table *t, const char *root, unsigned what,
     struct uid_names *names, struct err *err)
@@ -341,7 +331,7 @@ proc_table_read(struct proc_table *t, const char *root, unsigned what,
 		struct proc *p;
 		int rc;
 
-		if (!is_pid(de->d_name))
+		if (!collect_is_pid(de->d_name))
 			continue;
 		t->listed++;
 		if (t->n >= PROC_MAX) {

@@ -18,6 +18,7 @@
 #include "base/fileio.h"
 #include "base/mem.h"
 #include "base/strbuf.h"
+#include "collect/collect_int.h"
 
 int
 procfd_parse_link(const char *s, size_t n, uint64_t *inode)
@@ -31,17 +32,6 @@ procfd_parse_link(const char *s, size_t n, uint64_t *inode)
 		return -1;
 	*inode = v;
 	return 0;
-}
-
-static int
-is_pid(const char *name)
-{
-	if (*name == '\0')
-		return 0;
-	for (; *name; name++)
-		if (*name < '0' || *name > '9')
-			return 0;
-	return 1;
 }
 
 static int
@@ -156,7 +146,7 @@ procfd_map_build_for(struct procfd_map *m, const char *root,
 		int have_proc = 0, dfd;
 		DIR *fdd;
 
-		if (!is_pid(de->d_name))
+		if (!collect_is_pid(de->d_name))
 			continue;
 		if (comms != NULL) {
 			/* only the named programs: their fds alone are read */

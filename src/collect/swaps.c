@@ -59,9 +59,8 @@ swaps_parse(const char *s, size_t n, struct swaps *out, struct err *err)
 		if (nl == 0 || tl == 0 || cur_u64(&p, le, &a.size_kb) == -1 ||
 		    cur_spaces(&p, le) == 0 ||
 		    cur_u64(&p, le, &a.used_kb) == -1) {
-			out->skipped++;
-			if (out->first_bad == 0)
-				out->first_bad = lineno;
+			collect_bad_line(
+			    &out->skipped, &out->first_bad, lineno);
 			continue;
 		}
 		cur_spaces(&p, le);

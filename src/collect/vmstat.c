@@ -43,9 +43,8 @@ vmstat_parse(const char *s, size_t n, struct vmstat *out, struct err *err)
 		wl = cur_word(&p, le, &w);
 		if (wl == 0 || cur_spaces(&p, le) == 0 ||
 		    cur_u64(&p, le, &v) == -1) {
-			out->skipped++;
-			if (out->first_bad == 0)
-				out->first_bad = lineno;
+			collect_bad_line(
+			    &out->skipped, &out->first_bad, lineno);
 			continue;
 		}
 		for (size_t i = 0; i < countof(fields); i++) {

@@ -63,6 +63,30 @@ struct schema_setting {
 	const char *const *choices; /* NULL-terminated */
 };
 
+/*
+ * An action on alert events: "alert TYPE [NAME] { ... }".  Every type
+ * takes the keys of schema_alert_common besides its own.
+ */
+struct schema_alert {
+	const char *type; /* "mail", "exec", "journal" */
+	const char *help;
+	const struct schema_key *keys; /* NULL-terminated */
+};
+
+extern const struct schema_alert schema_alerts[];
+extern const size_t schema_nalerts;
+extern const struct schema_key schema_alert_common[];
+extern const char *const schema_alert_events[]; /* NULL-terminated */
+
+/* A top-level block other than check and set: "logs { ... }". */
+struct schema_block {
+	const char *name;
+	const char *help;
+	const struct schema_key *keys; /* NULL-terminated */
+	/* What the kinds cannot say of a statement: 0, or -1 with why. */
+	int (*check)(const struct conf_node *n, char *why, size_t whysz);
+};
+
 extern const struct schema_check schema_checks[];
 extern const size_t schema_nchecks;
 extern const struct schema_setting schema_settings[];
@@ -70,5 +94,7 @@ extern const size_t schema_nsettings;
 
 const struct schema_check *schema_check_find(const char *name);
 const struct schema_setting *schema_setting_find(const char *name);
+const struct schema_alert *schema_alert_find(const char *type);
+const struct schema_block *schema_block_find(const char *name);
 
 #endif

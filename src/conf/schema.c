@@ -5,6 +5,7 @@
  * conf_dump() know it from then on.
  */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "base/mem.h"
@@ -144,6 +145,44 @@ static const struct schema_key none_keys[] = {
     {NULL, 0, 0, 0, NULL},
 };
 
+static const char *const alert_sevs[] = {
+    "unknown", "warning", "critical", NULL};
+const char *const schema_alert_events[] = {
+    "open", "change", "resolve", "flapping", NULL};
+
+/* What every "alert TYPE { }" block may say: which events it takes. */
+const struct schema_key schema_alert_common[] = {
+    {"checks", SK_LIST, 0, 0, NULL},         /* check names or patterns (all) */
+    {"severity", SK_ENUM, 0, 0, alert_sevs}, /* the least (warning) */
+    {"events", SK_LIST, 0, 0, NULL},         /* schema_alert_events (all) */
+    {"disable", SK_FLAG, 0, 0, NULL},
+    {NULL, 0, 0, 0, NULL},
+};
+
+static const struct schema_key alert_mail_keys[] = {
+    {"to", SK_STR, 0, 0, NULL},     /* default: set mail-to */
+    {"from", SK_STR, 0, 0, NULL},   /* default: set mail-from */
+    {"digest", SK_DUR, 0, 0, NULL}, /* one message per this long (0: each) */
+    {NULL, 0, 0, 0, NULL},
+};
+
+static const struct schema_key alert_exec_keys[] = {
+    {"command", SK_LIST, 0, 0, NULL},    /* absolute path, then arguments */
+    {"user", SK_STR, 0, 0, NULL},        /* run as (nobody) */
+    {"allow-root", SK_BOOL, 0, 0, NULL}, /* user root is refused without */
+    {"timeout", SK_DUR, 0, 0, NULL},     /* SIGTERM, then SIGKILL (30s) */
+    {NULL, 0, 0, 0, NULL},
+};
+
+const struct schema_alert schema_alerts[] = {
+    {"mail", "a message per event, or a digest, through sendmail",
+        alert_mail_keys},
+    {"exec", "a program run as a user, the event as JSON on stdin",
+        alert_exec_keys},
+    {"journal", "the systemd journal (syslog where there is none)", none_keys},
+};
+const size_t schema_nalerts = countof(schema_alerts);
+
 const struct schema_check schema_checks[] = {
     {"load", "load average per CPU above the threshold", 0, 1.00, 2.00,
         load_keys, SU_HIGHER},
@@ -244,6 +283,13 @@ const struct schema_check schema_checks[] = {
         web_rate_keys, SU_HIGHER},
     {"web-request-flood", "requests from one address within window", 0, 600,
         NAN, web_rate_keys, SU_HIGHER},
+    {"web-new-executable",
+        "new or rewritten executable file or script in a web root (watched "
+        "live by the agent)",
+        0, NAN, NAN, none_keys, SU_HIGHER},
+    {"web-page-changed",
+        "page in a web root added or rewritten (watched live by the agent)", 0,
+        NAN, NAN, none_keys, SU_HIGHER},
 };
 const size_t schema_nchecks = countof(schema_checks);
 
@@ -317,6 +363,58 @@ const struct schema_setting schema_settings[] = {
 };
 const size_t schema_nsettings = countof(schema_settings);
 
+/* The logs the agent follows (logs/discover.h): added, or left out. */
+static const struct schema_key logs_keys[] = {
+    {"follow", SK_LIST, 0, 0, NULL}, /* PATH [kind KIND] */
+    {"ignore", SK_LIST, 0, 0, NULL}, /* PATH or pattern ... */
+    {NULL, 0, 0, 0, NULL},
+};
+
+/* follow PATH [kind KIND]: an absolute path and a known kind. */
+static int
+logs_check(const struct conf_node *n, char *why, size_t whysz)
+{
+	static const char *const kinds[] = {
+	    "access", "error", "mail", "auth", "kernel"};
+	const char *path = n->vals[0].str;
+
+	if (strcmp(n->key, "follow") != 0)
+		return 0;
+	if (path[0] != '/') {
+		snprintf(why, whysz, "follow '%s': not an absolute path", path);
+		return -1;
+	}
+	if (n->nvals == 1)
+		return 0;
+	if (n->nvals != 3 || strcmp(n->vals[1].str, "kind") != 0) {
+		snprintf(why, whysz,
+		    "follow '%s': expected 'kind KIND' after the path", path);
+		return -1;
+	}
+	for (size_t i = 0; i < countof(kinds); i++)
+		if (strcmp(n->vals[2].str, kinds[i]) == 0)
+			return 0;
+	snprintf(why, whysz,
+	    "follow '%s': unknown kind '%s' (access, error, mail, auth, "
+	    "kernel)",
+	    path, n->vals[2].str);
+	return -1;
+}
+
+static const struct schema_block schema_blocks[] = {
+    {"logs", "logs followed besides the discovered ones, or left out",
+        logs_keys, logs_check},
+};
+
+const struct schema_block *
+schema_block_find(const char *name)
+{
+	for (size_t i = 0; i < countof(schema_blocks); i++)
+		if (strcmp(schema_blocks[i].name, name) == 0)
+			return &schema_blocks[i];
+	return NULL;
+}
+
 const struct schema_check *
 schema_check_find(const char *name)
 {
@@ -332,5 +430,14 @@ schema_setting_find(const char *name)
 	for (size_t i = 0; i < schema_nsettings; i++)
 		if (strcmp(schema_settings[i].name, name) == 0)
 			return &schema_settings[i];
+	return NULL;
+}
+
+const struct schema_alert *
+schema_alert_find(const char *type)
+{
+	for (size_t i = 0; i < schema_nalerts; i++)
+		if (strcmp(schema_alerts[i].type, type) == 0)
+			return &schema_alerts[i];
 	return NULL;
 }

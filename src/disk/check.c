@@ -68,6 +68,7 @@ forecast(const struct conf *c, struct store *st, const struct mounts *ms,
 	double min_span = conf_num(blk, "min-span", 6 * 3600.0);
 	sqlite3_stmt *ins, *sel, *del;
 	double *t, *u;
+	int rc = -1;
 
 	if (store_migrate(st, "disk.forecast", migrations, 1, err) == -1)
 		return -1;
@@ -90,12 +91,7 @@ forecast(const struct conf *c, struct store *st, const struct mounts *ms,
 	    u == NULL) {
 		if (err->msg[0] == '\0')
 			err_set(err, ENOMEM, "out of memory");
-		sqlite3_finalize(ins);
-		sqlite3_finalize(sel);
-		sqlite3_finalize(del);
-		free(t);
-		free(u);
-		return -1;
+		goto out;
 	}
 	if (store_begin(st, err) == -1)
 		goto fail;
@@ -177,22 +173,18 @@ forecast(const struct conf *c, struct store *st, const struct mounts *ms,
 			finding_ev(f, "device", "%s", m->source);
 		}
 	}
-	if (store_commit(st, err) == -1)
-		goto fail;
-	sqlite3_finalize(ins);
-	sqlite3_finalize(sel);
-	sqlite3_finalize(del);
-	free(t);
-	free(u);
-	return 0;
+	if (store_commit(st, err) == 0)
+		rc = 0;
 fail:
-	store_rollback(st);
+	if (rc == -1)
+		store_rollback(st);
+out:
 	sqlite3_finalize(ins);
 	sqlite3_finalize(sel);
 	sqlite3_finalize(del);
 	free(t);
 	free(u);
-	return -1;
+	return rc;
 }
 
 int

@@ -73,30 +73,48 @@ evidence(struct finding *f, const struct inv_svc *s)
 	finding_ev(f, "package", "%s", s->package[0] ? s->package : "(none)");
 }
 
-void
-inv_diff(
-    const struct inventory *old, const struct inventory *cur, struct report *r)
+/*
+ * A finding for each listener of s that no service of other holds: a new
+ * one (other is the old inventory), or one that is gone (other is the
+ * current one).
+ */
+static void
+listeners_not_in(const struct inv_svc *s, const struct inventory *other,
+    int gone, struct report *r)
 {
 	char subj[128];
 
-	for (unsigned i = 0; i < cur->nsvcs; i++) {
-		const struct inv_svc *s = &cur->svcs[i];
-		const struct inv_svc *o = by_key(old, s);
+	for (unsigned j = 0; j < s->nlisten; j++) {
+		const struct inv_listen *l = &s->listen[j];
+		struct finding *f;
 
-		for (unsigned j = 0; j < s->nlisten; j++) {
-			const struct inv_listen *l = &s->listen[j];
-			struct finding *f;
-
-			if (holder(old, l) != NULL)
-				continue;
-			subject(subj, sizeof(subj), l);
+		if (holder(other, l) != NULL)
+			continue;
+		subject(subj, sizeof(subj), l);
+		if (gone)
+			f = report_add(r, SEV_WARNING, "inventory-listener",
+			    subj,
+			    "listening %s port %u (%s) of '%s' (%s) is gone",
+			    l->proto, l->port, l->addr, s->comm, s->exe);
+		else
 			f = report_add(r, SEV_WARNING, "inventory-listener",
 			    subj,
 			    "new listening %s port %u (%s) by '%s' (%s)%s",
 			    l->proto, l->port, l->addr, s->comm, s->exe,
 			    s->package[0] ? "" : ", not from any package");
-			evidence(f, s);
-		}
+		evidence(f, s);
+	}
+}
+
+void
+inv_diff(
+    const struct inventory *old, const struct inventory *cur, struct report *r)
+{
+	for (unsigned i = 0; i < cur->nsvcs; i++) {
+		const struct inv_svc *s = &cur->svcs[i];
+		const struct inv_svc *o = by_key(old, s);
+
+		listeners_not_in(s, old, 0, r);
 		if (o && o->package_version[0] && s->package_version[0] &&
 		    strcmp(o->package_version, s->package_version) != 0) {
 			struct finding *f =
@@ -107,23 +125,8 @@ inv_diff(
 			finding_ev(f, "new", "%s", s->package_version);
 		}
 	}
-	for (unsigned i = 0; i < old->nsvcs; i++) {
-		const struct inv_svc *s = &old->svcs[i];
-
-		for (unsigned j = 0; j < s->nlisten; j++) {
-			const struct inv_listen *l = &s->listen[j];
-			struct finding *f;
-
-			if (holder(cur, l) != NULL)
-				continue;
-			subject(subj, sizeof(subj), l);
-			f = report_add(r, SEV_WARNING, "inventory-listener",
-			    subj,
-			    "listening %s port %u (%s) of '%s' (%s) is gone",
-			    l->proto, l->port, l->addr, s->comm, s->exe);
-			evidence(f, s);
-		}
-	}
+	for (unsigned i = 0; i < old->nsvcs; i++)
+		listeners_not_in(&old->svcs[i], cur, 1, r);
 }
 
 #define INV_STATE "inventory.json"

@@ -276,6 +276,32 @@ prefix_len(const unsigned char *mask, size_t n)
 	return bits;
 }
 
+/* Adds an IPv4 or IPv6 address as "addr/prefix" (others are passed over). */
+static void
+add_addr(
+    struct inv_iface *f, const struct sockaddr *sa, const struct sockaddr *mask)
+{
+	const void *a, *m = NULL;
+	size_t n;
+	char addr[INET6_ADDRSTRLEN];
+
+	if (sa->sa_family == AF_INET) {
+		a = &((const struct sockaddr_in *)sa)->sin_addr;
+		if (mask)
+			m = &((const struct sockaddr_in *)mask)->sin_addr;
+		n = 4;
+	} else if (sa->sa_family == AF_INET6) {
+		a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+		if (mask)
+			m = &((const struct sockaddr_in6 *)mask)->sin6_addr;
+		n = 16;
+	} else
+		return;
+	inet_ntop(sa->sa_family, a, addr, sizeof(addr));
+	snprintf(f->addrs[f->naddrs++], sizeof(f->addrs[0]), "%s/%u", addr,
+	    m ? prefix_len(m, n) : (unsigned)(n * 8));
+}
+
 static void
 interfaces(struct inventory *inv)
 {
@@ -287,7 +313,6 @@ interfaces(struct inventory *inv)
 	}
 	for (p = ifa; p; p = p->ifa_next) {
 		struct inv_iface *f;
-		char addr[INET6_ADDRSTRLEN];
 
 		if (p->ifa_name == NULL ||
 		    (f = iface(inv, p->ifa_name)) == NULL)
@@ -308,31 +333,7 @@ interfaces(struct inventory *inv)
 		}
 		if (f->naddrs >= INV_MAX_ADDRS)
 			continue;
-		if (p->ifa_addr->sa_family == AF_INET) {
-			const struct sockaddr_in *a =
-			    (const struct sockaddr_in *)p->ifa_addr;
-			const struct sockaddr_in *m =
-			    (const struct sockaddr_in *)p->ifa_netmask;
-
-			inet_ntop(AF_INET, &a->sin_addr, addr, sizeof(addr));
-			snprintf(f->addrs[f->naddrs++], sizeof(f->addrs[0]),
-			    "%s/%u", addr,
-			    m ? prefix_len(
-			            (const unsigned char *)&m->sin_addr, 4)
-			      : 32);
-		} else if (p->ifa_addr->sa_family == AF_INET6) {
-			const struct sockaddr_in6 *a =
-			    (const struct sockaddr_in6 *)p->ifa_addr;
-			const struct sockaddr_in6 *m =
-			    (const struct sockaddr_in6 *)p->ifa_netmask;
-
-			inet_ntop(AF_INET6, &a->sin6_addr, addr, sizeof(addr));
-			snprintf(f->addrs[f->naddrs++], sizeof(f->addrs[0]),
-			    "%s/%u", addr,
-			    m ? prefix_len(
-			            (const unsigned char *)&m->sin6_addr, 16)
-			      : 128);
-		}
+		add_addr(f, p->ifa_addr, p->ifa_netmask);
 	}
 	freeifaddrs(ifa);
 }

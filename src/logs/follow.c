@@ -10,12 +10,14 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -58,12 +60,14 @@ struct fw {
 	int held;   /* the bookmark waits for the path to be readable */
 };
 
-struct fl {
-	const struct follow_opts *o;
+struct follower {
+	const struct follow_opts *o; /* &opts */
+	struct follow_opts opts;
 	struct logs_feed *feed;
 	struct fw *fw;
 	size_t nfw;
 	char bmpath[PATH_MAX];
+	int ino;               /* inotify on the files' directories */
 	int sink;              /* -1 without lines_to */
 	uint64_t sink_len;     /* bytes in the sink (written) */
 	uint64_t sink_synced;  /* bytes of it known to be on disk */
@@ -73,17 +77,24 @@ struct fl {
 	char *buf;
 	size_t bufcap;
 	int dirty;
-	uint64_t newlines; /* lines since the last check (for exit_idle) */
+	uint64_t newlines; /* lines in the last step */
+	double looked;     /* clock_mono() of the last step */
 	size_t printed;    /* findings already printed */
 };
 
-static volatile sig_atomic_t stop;
-
-static void
-on_signal(int sig)
+/* A diagnostic, to the caller's notice hook when there is one. */
+static void __attribute__((format(printf, 3, 4)))
+fnote(const struct follower *f, int prio, const char *fmt, ...)
 {
-	(void)sig;
-	stop = 1;
+	char msg[1024];
+	va_list ap;
+
+	if (f->o->notice == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	f->o->notice(f->o->arg, prio, msg);
 }
 
 void
@@ -97,7 +108,7 @@ follow_opts_default(struct follow_opts *o)
 /* ---- sink ---- */
 
 static int
-sink_flush(struct fl *f, struct err *err)
+sink_flush(struct follower *f, struct err *err)
 {
 	const char *p = f->sinkbuf.p;
 	size_t n = f->sinkbuf.len;
@@ -122,7 +133,7 @@ sink_flush(struct fl *f, struct err *err)
 /* ---- lines ---- */
 
 static void
-print_new_findings(struct fl *f)
+print_new_findings(struct follower *f)
 {
 	const struct report *r = f->feed ? f->feed->report : NULL;
 
@@ -148,7 +159,7 @@ print_new_findings(struct fl *f)
 }
 
 static int
-one_line(struct fl *f, struct fw *w, const char *p, size_t n, int cut,
+one_line(struct follower *f, struct fw *w, const char *p, size_t n, int cut,
     struct err *err)
 {
 	struct logs_feed *feed = f->feed;
@@ -184,7 +195,7 @@ one_line(struct fl *f, struct fw *w, const char *p, size_t n, int cut,
  * (the file is finished) a partial last line is processed too.
  */
 static int
-lines(struct fl *f, struct fw *w, const char *buf, size_t n, int final,
+lines(struct follower *f, struct fw *w, const char *buf, size_t n, int final,
     size_t *used, struct err *err)
 {
 	size_t start = 0;
@@ -234,7 +245,7 @@ lines(struct fl *f, struct fw *w, const char *buf, size_t n, int final,
  * truncated or rewritten under us and nothing of that read was used.
  */
 static int
-read_fd(struct fl *f, struct fw *w, int fd, int final, size_t limit,
+read_fd(struct follower *f, struct fw *w, int fd, int final, size_t limit,
     struct err *err)
 {
 	size_t total = 0, have = 0;
@@ -279,7 +290,8 @@ read_fd(struct fl *f, struct fw *w, int fd, int final, size_t limit,
  * damaged or cut file is reported and what it held is used.
  */
 static int
-read_gz(struct fl *f, struct fw *w, int fd, const char *path, struct err *err)
+read_gz(
+    struct follower *f, struct fw *w, int fd, const char *path, struct err *err)
 {
 	int fd2 = dup(fd), k = 0, zerr = Z_OK;
 	gzFile gz = fd2 == -1 ? NULL : gzdopen(fd2, "rb");
@@ -320,8 +332,9 @@ read_gz(struct fl *f, struct fw *w, int fd, const char *path, struct err *err)
 	}
 	zmsg = gzerror(gz, &zerr);
 	if (k < 0 || zerr != Z_OK || skip > 0)
-		log_warnx("cannot read '%s' to its end after line %llu: %s",
-		    path, (unsigned long long)w->lineno,
+		fnote(f, LOG_WARNING,
+		    "cannot read '%s' to its end after line %llu: %s", path,
+		    (unsigned long long)w->lineno,
 		    zerr == Z_BUF_ERROR || (k == 0 && skip > 0)
 		        ? "unexpected end of compressed data"
 		        : zmsg);
@@ -505,20 +518,20 @@ newer_or_same(const struct stat *a, const struct stat *b)
 
 /* ---- finding the bookmarked file again ---- */
 
-static void note_open(struct fw *w, int e);
-static int bm_save(struct fl *f, struct err *err);
+static void note_open(const struct follower *f, struct fw *w, int e);
+static int bm_save(struct follower *f, struct err *err);
 
 /*
  * The path is there but cannot be opened (permissions): the bookmark is
  * kept as it is until it can, rather than taken for a lost file.
  */
 static int
-hold_unreadable(struct fw *w)
+hold_unreadable(const struct follower *f, struct fw *w)
 {
 	int fd = open(w->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 
 	if (fd == -1 && errno != ENOENT) {
-		note_open(w, errno);
+		note_open(f, w, errno);
 		w->held = 1;
 		return 1;
 	}
@@ -574,20 +587,26 @@ list_files(const struct fw *w, struct listing *l)
 	l->ehash = follow_hash(b, (size_t)k);
 }
 
+/* Whether candidate c holds what the bookmark says was read. */
+static int
+cand_matches(struct fw *w, const struct cand *c)
+{
+	char p[PATH_MAX];
+
+	cand_path(w, c, p, sizeof(p));
+	return follow_id_match(&w->id, p, -1);
+}
+
 /* The file with the bookmark's inode, still holding what was read. */
 static ssize_t
 find_by_inode(struct fw *w, const struct listing *l)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		const struct cand *c = &l->c[i];
-		char p[PATH_MAX];
 
-		if (c->st.st_dev != w->dev || c->st.st_ino != w->ino ||
-		    follow_is_gz(c->name) ||
-		    (uint64_t)c->st.st_size < w->id.off)
-			continue;
-		cand_path(w, c, p, sizeof(p));
-		if (follow_id_match(&w->id, p, -1))
+		if (c->st.st_dev == w->dev && c->st.st_ino == w->ino &&
+		    !follow_is_gz(c->name) &&
+		    (uint64_t)c->st.st_size >= w->id.off && cand_matches(w, c))
 			return (ssize_t)i;
 	}
 	return -1;
@@ -598,7 +617,7 @@ find_by_inode(struct fw *w, const struct listing *l)
  * committed): the oldest rotated file written after that commit.
  */
 static ssize_t
-find_by_time(const struct fl *f, const struct listing *l)
+find_by_time(const struct follower *f, const struct listing *l)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		const struct stat *st = &l->c[i].st;
@@ -618,20 +637,17 @@ find_copy(struct fw *w, const struct listing *l)
 {
 	for (size_t i = l->n; w->id.fplen > 0 && i-- > 0;) {
 		const struct cand *c = &l->c[i];
-		char p[PATH_MAX];
 
-		if (!follow_is_gz(c->name) &&
-		    (uint64_t)c->st.st_size < w->id.off)
-			continue;
-		cand_path(w, c, p, sizeof(p));
-		if (follow_id_match(&w->id, p, -1))
+		if ((follow_is_gz(c->name) ||
+		        (uint64_t)c->st.st_size >= w->id.off) &&
+		    cand_matches(w, c))
 			return (ssize_t)i;
 	}
 	return -1;
 }
 
 static ssize_t
-find_bookmarked(const struct fl *f, struct fw *w, const struct listing *l,
+find_bookmarked(const struct follower *f, struct fw *w, const struct listing *l,
     int flags, enum found *how)
 {
 	ssize_t m = find_by_inode(w, l), t;
@@ -702,8 +718,8 @@ may_follow(
  * 2 following the newest one (may_follow), -1 error.
  */
 static int
-read_rotated(struct fl *f, struct fw *w, const struct listing *l, ssize_t m,
-    enum found how, int flags, struct err *err)
+read_rotated(struct follower *f, struct fw *w, const struct listing *l,
+    ssize_t m, enum found how, int flags, struct err *err)
 {
 	for (size_t i = m < 0 ? l->n : (size_t)m; i < l->n && !l->c[i].live;
 	     i++) {
@@ -717,8 +733,9 @@ read_rotated(struct fl *f, struct fw *w, const struct listing *l, ssize_t m,
 		cand_path(w, c, p, sizeof(p));
 		fd = open(p, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 		if (fd == -1 && errno != ENOENT) {
-			log_warnx("cannot open '%s': %s; its lines are skipped",
-			    p, strerror(errno));
+			fnote(f, LOG_WARNING,
+			    "cannot open '%s': %s; its lines are skipped", p,
+			    strerror(errno));
 			continue;
 		}
 		if (fd == -1 || fstat(fd, &st) == -1 ||
@@ -735,15 +752,15 @@ read_rotated(struct fl *f, struct fw *w, const struct listing *l, ssize_t m,
 		w->dev = st.st_dev;
 		w->ino = st.st_ino;
 		if (may_follow(l, i, m, how, flags)) {
-			log_debug(
+			fnote(f, LOG_DEBUG,
 			    "follow '%s' from %llu until '%s' is reopened", p,
 			    (unsigned long long)w->id.off, w->path);
 			w->fd = fd;
 			w->grew = clock_mono();
 			return 2;
 		}
-		log_debug(
-		    "read '%s' from %llu", p, (unsigned long long)w->id.off);
+		fnote(f, LOG_DEBUG, "read '%s' from %llu", p,
+		    (unsigned long long)w->id.off);
 		rc = gz ? read_gz(f, w, fd, p, err)
 		        : read_fd(f, w, fd, 1, 0, err);
 		close(fd);
@@ -802,7 +819,7 @@ open_new_live(struct fw *w, const struct listing *l)
  * the search starts again from where it got to.
  */
 static int
-resolve(struct fl *f, struct fw *w, int flags, struct err *err)
+resolve(struct follower *f, struct fw *w, int flags, struct err *err)
 {
 	struct listing *l = calloc(1, sizeof(*l));
 	int rc = 0;
@@ -813,12 +830,13 @@ resolve(struct fl *f, struct fw *w, int flags, struct err *err)
 		enum found how;
 		ssize_t m;
 
-		if (hold_unreadable(w))
+		if (hold_unreadable(f, w))
 			goto out;
 		list_files(w, l);
 		m = find_bookmarked(f, w, l, flags, &how);
-		log_debug("resolve '%s': bookmark ino %llu off %llu fplen %u: "
-		          "%s",
+		fnote(f, LOG_DEBUG,
+		    "resolve '%s': bookmark ino %llu off %llu fplen %u: "
+		    "%s",
 		    w->path, (unsigned long long)w->ino,
 		    (unsigned long long)w->id.off, w->id.fplen,
 		    m >= 0 ? l->c[m].name : "(none)");
@@ -829,8 +847,9 @@ resolve(struct fl *f, struct fw *w, int flags, struct err *err)
 		}
 		if (m < 0 && !(flags & RS_QUIET) &&
 		    (w->id.off > 0 || w->id.fplen > 0))
-			log_warnx("'%s': the bookmarked file was not found "
-			          "(rotated away?); reading from the start",
+			fnote(f, LOG_WARNING,
+			    "'%s': the bookmarked file was not found "
+			    "(rotated away?); reading from the start",
 			    w->path);
 		rc = read_rotated(f, w, l, m, how, flags, err);
 		if (rc == 1)
@@ -855,7 +874,7 @@ out:
  * in the sink once after the restart cuts it back.
  */
 static int
-bm_save(struct fl *f, struct err *err)
+bm_save(struct follower *f, struct err *err)
 {
 	struct strbuf sb = STRBUF_INIT(1024 * 1024);
 	struct timespec ts;
@@ -899,7 +918,7 @@ bm_save(struct fl *f, struct err *err)
 
 /* 1 loaded, 0 none, -1 error. */
 static int
-bm_load(struct fl *f, uint64_t *sink_len, int *have, struct err *err)
+bm_load(struct follower *f, uint64_t *sink_len, int *have, struct err *err)
 {
 	struct strbuf sb = STRBUF_INIT(1024 * 1024);
 	const char *p, *end, *ls, *le;
@@ -969,7 +988,7 @@ bm_load(struct fl *f, uint64_t *sink_len, int *have, struct err *err)
  * overwrite each other's bookmark.  The lock is held until exit.
  */
 static int
-bm_lock(struct fl *f, const char *dir, const char *name, struct err *err)
+bm_lock(struct follower *f, const char *dir, const char *name, struct err *err)
 {
 	char path[PATH_MAX], pid[32];
 	ssize_t k;
@@ -1009,7 +1028,7 @@ bm_lock(struct fl *f, const char *dir, const char *name, struct err *err)
  * sets' whose process is gone.
  */
 static void
-bm_clean_tmp(const struct fl *f, const char *dir)
+bm_clean_tmp(const struct follower *f, const char *dir)
 {
 	const char *own = strrchr(f->bmpath, '/') + 1;
 	size_t ownlen = strlen(own);
@@ -1035,8 +1054,9 @@ bm_clean_tmp(const struct fl *f, const char *dir)
 		    !(kill((pid_t)pid, 0) == -1 && errno == ESRCH))
 			continue;
 		if (unlinkat(dirfd(d), de->d_name, 0) == 0)
-			log_debug("removed '%s/%s', left by a killed follower",
-			    dir, de->d_name);
+			fnote(f, LOG_DEBUG,
+			    "removed '%s/%s', left by a killed follower", dir,
+			    de->d_name);
 	}
 	closedir(d);
 }
@@ -1045,13 +1065,14 @@ bm_clean_tmp(const struct fl *f, const char *dir)
 
 /* Says once why the path cannot be opened, and again when it can. */
 static void
-note_open(struct fw *w, int e)
+note_open(const struct follower *f, struct fw *w, int e)
 {
 	if (e == 0) {
 		if (w->warned == ENOENT)
-			log_info("'%s' appeared", w->path);
+			fnote(f, LOG_INFO, "'%s' appeared", w->path);
 		else if (w->warned != 0)
-			log_warnx("'%s' can be read again", w->path);
+			fnote(
+			    f, LOG_WARNING, "'%s' can be read again", w->path);
 		w->warned = 0;
 		return;
 	}
@@ -1059,16 +1080,18 @@ note_open(struct fw *w, int e)
 		return;
 	w->warned = e;
 	if (e == ENOENT)
-		log_info("'%s' does not exist; waiting for it", w->path);
+		fnote(f, LOG_INFO, "'%s' does not exist; waiting for it",
+		    w->path);
 	else if (e == EISDIR)
-		log_warnx("'%s' is not a regular file; waiting", w->path);
+		fnote(f, LOG_WARNING, "'%s' is not a regular file; waiting",
+		    w->path);
 	else
-		log_warnx(
-		    "cannot open '%s': %s; retrying", w->path, strerror(e));
+		fnote(f, LOG_WARNING, "cannot open '%s': %s; retrying", w->path,
+		    strerror(e));
 }
 
 static int
-step(struct fl *f, struct fw *w, struct err *err)
+step(struct follower *f, struct fw *w, struct err *err)
 {
 	struct stat st;
 
@@ -1078,15 +1101,15 @@ step(struct fl *f, struct fw *w, struct err *err)
 			return -1;
 		if (w->fd == -1)
 			return 0;
-		note_open(w, 0);
+		note_open(f, w, 0);
 	} else if (w->fd == -1) {
 		/* Appeared (or came back) since: read it from the start. */
 		reset_file(w);
 		if (open_live(w) == -1) {
-			note_open(w, errno);
+			note_open(f, w, errno);
 			return 0;
 		}
-		note_open(w, 0);
+		note_open(f, w, 0);
 	}
 	if (follow_id_check(&w->id, w->fd) == -1) {
 		/* Truncated or rewritten in place: find the copy. */
@@ -1138,7 +1161,7 @@ path_key(const char *path, char key[17])
 }
 
 static int
-setup(struct fl *f, const char *const *paths, size_t n, struct err *err)
+setup(struct follower *f, const char *const *paths, size_t n, struct err *err)
 {
 	char dir[PATH_MAX], name[64];
 	int fd;
@@ -1147,6 +1170,8 @@ setup(struct fl *f, const char *const *paths, size_t n, struct err *err)
 	if (f->fw == NULL)
 		return err_set(err, ENOMEM, "out of memory");
 	f->nfw = n;
+	for (size_t i = 0; i < n; i++)
+		f->fw[i].fd = -1;
 	for (size_t i = 0; i < n; i++) {
 		struct fw *w = &f->fw[i];
 		const char *slash;
@@ -1228,7 +1253,7 @@ setup(struct fl *f, const char *const *paths, size_t n, struct err *err)
  * its own output.
  */
 static int
-sink_refused(const struct fl *f, const struct stat *sst, struct err *err)
+sink_refused(const struct follower *f, const struct stat *sst, struct err *err)
 {
 	char abs[PATH_MAX];
 	const char *slash;
@@ -1265,7 +1290,7 @@ sink_refused(const struct fl *f, const struct stat *sst, struct err *err)
 
 /* Opens --lines-to and cuts it back to what the last bookmark covers. */
 static int
-sink_open(struct fl *f, int loaded, uint64_t sink_len, struct err *err)
+sink_open(struct follower *f, int loaded, uint64_t sink_len, struct err *err)
 {
 	struct stat st;
 
@@ -1282,9 +1307,10 @@ sink_open(struct fl *f, int loaded, uint64_t sink_len, struct err *err)
 			return err_sys(
 			    err, errno, "cannot truncate '%s'", f->o->lines_to);
 		if ((uint64_t)st.st_size < sink_len)
-			log_warnx("'%s' is shorter than its bookmark says "
-			          "(%llu bytes, not %llu): lines are missing "
-			          "from it",
+			fnote(f, LOG_WARNING,
+			    "'%s' is shorter than its bookmark says "
+			    "(%llu bytes, not %llu): lines are missing "
+			    "from it",
 			    f->o->lines_to, (unsigned long long)st.st_size,
 			    (unsigned long long)sink_len);
 		f->sink_len = sink_len < (uint64_t)st.st_size
@@ -1298,7 +1324,7 @@ sink_open(struct fl *f, int loaded, uint64_t sink_len, struct err *err)
 }
 
 static int
-start(struct fl *f, struct err *err)
+start(struct follower *f, struct err *err)
 {
 	uint64_t sink_len = 0;
 	int *have = calloc(f->nfw, sizeof(int));
@@ -1323,7 +1349,7 @@ start(struct fl *f, struct err *err)
 		if (have[i])
 			continue;
 		if (open_live(w) == -1) {
-			note_open(w, errno);
+			note_open(f, w, errno);
 		} else if (!f->o->from_start) {
 			struct stat st;
 
@@ -1346,21 +1372,143 @@ start(struct fl *f, struct err *err)
 	return bm_save(f, err);
 }
 
+/* ---- the steppable follower ---- */
+
+struct follower *
+follower_open(const struct follow_opts *o, const char *const *paths,
+    size_t npaths, struct logs_feed *feed, struct err *err)
+{
+	struct follower *f = calloc(1, sizeof(*f));
+
+	if (f == NULL) {
+		err_set(err, ENOMEM, "out of memory");
+		return NULL;
+	}
+	f->opts = *o;
+	f->o = &f->opts;
+	f->feed = feed;
+	f->ino = -1;
+	f->sink = -1;
+	f->lockfd = -1;
+	f->looked = clock_mono();
+	strbuf_init(&f->sinkbuf, SINK_FLUSH + o->max_line + CHUNK + 16);
+	if (setup(f, paths, npaths, err) == -1 || start(f, err) == -1)
+		goto fail;
+	f->ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (f->ino == -1) {
+		err_sys(err, errno, "inotify");
+		goto fail;
+	}
+	for (size_t i = 0; i < f->nfw; i++)
+		if (inotify_add_watch(f->ino, f->fw[i].dir,
+		        IN_MODIFY | IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM |
+		            IN_DELETE | IN_CLOSE_WRITE | IN_ATTRIB) == -1)
+			fnote(f, LOG_WARNING, "cannot watch '%s': %s; polling",
+			    f->fw[i].dir, strerror(errno));
+	/* The first step reads what came while it was down, at once. */
+	f->newlines = 1;
+	return f;
+fail:
+	follower_close(f);
+	return NULL;
+}
+
+int
+follower_fd(const struct follower *f)
+{
+	return f->ino;
+}
+
+int
+follower_step(struct follower *f, struct err *err)
+{
+	char evbuf[8192];
+
+	while (read(f->ino, evbuf, sizeof(evbuf)) > 0)
+		;
+	f->newlines = 0;
+	for (size_t i = 0; i < f->nfw; i++)
+		if (step(f, &f->fw[i], err) == -1)
+			return -1;
+	if (f->dirty && bm_save(f, err) == -1)
+		return -1;
+	print_new_findings(f);
+	if (f->o->tick != NULL)
+		f->o->tick(f->o->arg);
+	f->looked = clock_mono();
+	return f->newlines > 0;
+}
+
+double
+follower_timeout(const struct follower *f)
+{
+	double left;
+
+	if (f->newlines > 0)
+		return 0; /* a step reads at most 2 MiB a file: more may wait */
+	left = f->o->poll - (clock_mono() - f->looked);
+	return left > 0 ? left : 0;
+}
+
+int
+follower_commit(struct follower *f, struct err *err)
+{
+	return f->dirty ? bm_save(f, err) : 0;
+}
+
+void
+follower_close(struct follower *f)
+{
+	if (f == NULL)
+		return;
+	if (f->ino != -1)
+		close(f->ino);
+	for (size_t i = 0; i < f->nfw; i++)
+		if (f->fw[i].fd != -1)
+			close(f->fw[i].fd);
+	if (f->sink != -1)
+		close(f->sink);
+	if (f->lockfd != -1)
+		close(f->lockfd);
+	strbuf_release(&f->sinkbuf);
+	free(f->fw);
+	free(f->buf);
+	free(f);
+}
+
+/* ---- the blocking loop of the commands ---- */
+
+static volatile sig_atomic_t stop;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static void
+log_notice(void *arg, int prio, const char *msg)
+{
+	(void)arg;
+	if (prio <= LOG_WARNING)
+		log_warnx("%s", msg);
+	else if (prio <= LOG_INFO)
+		log_info("%s", msg);
+	else
+		log_debug("%s", msg);
+}
+
 int
 logs_follow(const struct follow_opts *o, const char *const *paths,
     size_t npaths, struct logs_feed *feed, struct err *err)
 {
-	struct fl f;
+	struct follow_opts lo = *o;
+	struct follower *f;
 	struct sigaction sa;
-	int ino = -1, rc = -1;
+	int rc = -1;
 	double idle_since = clock_mono();
 
-	memset(&f, 0, sizeof(f));
-	f.o = o;
-	f.feed = feed;
-	f.sink = -1;
-	f.lockfd = -1;
-	strbuf_init(&f.sinkbuf, SINK_FLUSH + o->max_line + CHUNK + 16);
 	stop = 0;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -1368,59 +1516,27 @@ logs_follow(const struct follow_opts *o, const char *const *paths,
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-
-	if (setup(&f, paths, npaths, err) == -1 || start(&f, err) == -1)
-		goto out;
-	ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	if (ino == -1) {
-		err_sys(err, errno, "inotify");
-		goto out;
-	}
-	for (size_t i = 0; i < f.nfw; i++)
-		if (inotify_add_watch(ino, f.fw[i].dir,
-		        IN_MODIFY | IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM |
-		            IN_DELETE | IN_CLOSE_WRITE | IN_ATTRIB) == -1)
-			log_warnx("cannot watch '%s': %s; polling", f.fw[i].dir,
-			    strerror(errno));
+	if (lo.notice == NULL)
+		lo.notice = log_notice;
+	if ((f = follower_open(&lo, paths, npaths, feed, err)) == NULL)
+		return -1;
 	while (!stop) {
-		struct pollfd pfd = {ino, POLLIN, 0};
-		char evbuf[8192];
+		struct pollfd pfd = {follower_fd(f), POLLIN, 0};
+		int k = follower_step(f, err);
 
-		f.newlines = 0;
-		for (size_t i = 0; i < f.nfw && !stop; i++)
-			if (step(&f, &f.fw[i], err) == -1)
-				goto out;
-		if (f.dirty && bm_save(&f, err) == -1)
+		if (k == -1)
 			goto out;
-		print_new_findings(&f);
-		if (o->tick != NULL)
-			o->tick(o->arg);
-		if (f.newlines > 0) {
+		if (k > 0) {
 			idle_since = clock_mono();
 			continue; /* more may be waiting: look again */
 		}
 		if (o->exit_idle > 0 &&
 		    clock_mono() - idle_since >= o->exit_idle)
 			break;
-		if (poll(&pfd, 1, (int)(o->poll * 1000)) > 0)
-			while (read(ino, evbuf, sizeof(evbuf)) > 0)
-				;
+		poll(&pfd, 1, (int)(follower_timeout(f) * 1000));
 	}
-	rc = 0;
+	rc = follower_commit(f, err);
 out:
-	if (rc == 0 && f.dirty)
-		rc = bm_save(&f, err);
-	if (ino != -1)
-		close(ino);
-	for (size_t i = 0; i < f.nfw; i++)
-		if (f.fw[i].fd != -1)
-			close(f.fw[i].fd);
-	if (f.sink != -1)
-		close(f.sink);
-	if (f.lockfd != -1)
-		close(f.lockfd);
-	strbuf_release(&f.sinkbuf);
-	free(f.fw);
-	free(f.buf);
+	follower_close(f);
 	return rc;
 }

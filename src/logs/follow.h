@@ -50,17 +50,69 @@ struct follow_opts {
 	 * at the files (at least every poll seconds). */
 	void (*line)(void *arg, const char *p, size_t n, int cut);
 	void (*tick)(void *arg);
+	/* Diagnostics ("'PATH' does not exist; waiting for it"), with a
+	 * syslog priority (LOG_WARNING, LOG_INFO, LOG_DEBUG); NULL: none. */
+	void (*notice)(void *arg, int prio, const char *msg);
 	void *arg;
 };
 
 void follow_opts_default(struct follow_opts *o);
 
 /*
- * Follows paths until SIGTERM or SIGINT (or exit_idle), feeding every line
- * to feed (or to o->line).  0, or -1 with err: code EINVAL for bad arguments (a compressed
- * path, lines_to a followed file), EBUSY when another follower holds the
- * bookmark set, EBADMSG for a damaged bookmark, else the system's (state
- * directory, inotify).
+ * The follower as a step of the caller's event loop; it installs no
+ * signal handler and logs nothing (diagnostics go to o->notice):
+ *
+ *	f = follower_open(&o, paths, n, feed, &err);
+ *	loop: wait until follower_fd(f) is readable or follower_timeout(f)
+ *	      seconds have passed, then follower_step(f, &err);
+ *	follower_commit(f, &err); follower_close(f);
+ *
+ * follower_open takes the bookmark set's lock, loads the bookmarks (and
+ * reads, oldest first, what rotated while no follower ran), commits
+ * them, and watches the files' directories.  o is copied, not its
+ * strings; paths are copied; feed (or o->line's arg) must outlive f.
+ * NULL with err (codes as for logs_follow).
+ */
+struct follower;
+
+struct follower *follower_open(const struct follow_opts *o,
+    const char *const *paths, size_t npaths, struct logs_feed *feed,
+    struct err *err);
+
+/* The inotify descriptor to wait on (readable: something changed). */
+int follower_fd(const struct follower *f);
+
+/*
+ * One look at every file: drains follower_fd, reads what was appended
+ * (at most 2 MiB a file), follows rotations, feeds the lines, commits
+ * the bookmarks, prints new findings to o->out and calls o->tick.  1
+ * when lines were read (more may be waiting), 0 none, -1 with err.
+ */
+int follower_step(struct follower *f, struct err *err);
+
+/*
+ * Seconds until the next step is due without an event: 0 after a step
+ * that read lines, else what is left of o->poll since the last step (the
+ * poll timer, which also finishes a rotation whose writer has not
+ * reopened its log yet, and finds files on filesystems inotify misses).
+ */
+double follower_timeout(const struct follower *f);
+
+/* Commits the bookmarks now, if lines were read since the last commit. */
+int follower_commit(struct follower *f, struct err *err);
+
+/* Releases f and its lock (without committing); NULL is fine. */
+void follower_close(struct follower *f);
+
+/*
+ * The blocking loop of the commands, on the above: follows paths until
+ * SIGTERM or SIGINT (or exit_idle), feeding every line to feed (or to
+ * o->line).  It installs handlers for SIGTERM and SIGINT and ignores
+ * SIGPIPE; without o->notice, diagnostics go to base/log.h.  0, or -1
+ * with err: code EINVAL for bad arguments (a compressed path, lines_to a
+ * followed file), EBUSY when another follower holds the bookmark set,
+ * EBADMSG for a damaged bookmark, else the system's (state directory,
+ * inotify).
  */
 int logs_follow(const struct follow_opts *o, const char *const *paths,
     size_t npaths, struct logs_feed *feed, struct err *err);

@@ -178,6 +178,24 @@ audit_flush(struct abatch *ab, const struct net_block_conf *c, struct err *err)
 	return rc;
 }
 
+/*
+ * The end of a run: writes its audit batch and closes the backends.  rc,
+ * or audit_flush's when rc is 0 (a run that failed keeps its own error).
+ */
+static int
+finish(struct abatch *ab, struct backends *be, const struct net_block_conf *c,
+    int rc, struct err *err)
+{
+	struct err e3 = {0};
+
+	if (rc == 0)
+		rc = audit_flush(ab, c, err);
+	else
+		audit_flush(ab, c, &e3);
+	be_close(be);
+	return rc;
+}
+
 /* Before anything is done: the audit log takes appends.  0 or EAUDIT. */
 static int
 audit_ready(const struct net_block_conf *c, struct err *err)
@@ -205,15 +223,6 @@ repeat_secs(const struct net_block_conf *c, uint64_t secs, uint64_t earlier)
 	if (d > (double)NET_BLOCK_MAX_SECS)
 		d = (double)NET_BLOCK_MAX_SECS;
 	return (uint64_t)d;
-}
-
-static void
-until_text(char *dst, size_t n, time_t until)
-{
-	if (until == 0)
-		snprintf(dst, n, "never");
-	else
-		time_iso(dst, n, until);
 }
 
 /*
@@ -448,7 +457,8 @@ net_block_add(struct store *s, const struct net_allow *allow,
 		if (it->status == NET_BLOCK_REFUSED ||
 		    it->status == NET_BLOCK_DRYRUN) {
 			if (it->status == NET_BLOCK_DRYRUN) {
-				until_text(until, sizeof(until), it->until);
+				time_iso_or(
+				    until, sizeof(until), it->until, "never");
 				net_prefix_format_len(&it->p, txt, sizeof(txt));
 				snprintf(it->msg, sizeof(it->msg),
 				    "would block %s until %s (%s)", txt, until,
@@ -459,7 +469,7 @@ net_block_add(struct store *s, const struct net_allow *allow,
 			                                   : it->msg);
 			continue;
 		}
-		until_text(until, sizeof(until), it->until);
+		time_iso_or(until, sizeof(until), it->until, "never");
 		snprintf(reason, sizeof(reason), "%s%suntil %s%s",
 		    it->reason != NULL ? it->reason : "",
 		    it->reason != NULL && it->reason[0] ? "; " : "", until,
@@ -480,10 +490,7 @@ net_block_add(struct store *s, const struct net_allow *allow,
 			if (b->id != 0 && !extended &&
 			    net_ban_end(s, b->id, NET_BAN_FAILED, now, c->by,
 			        e2.msg, err) == -1) {
-				struct err e3 = {0};
-
-				audit_flush(&ab, c, &e3);
-				be_close(&be);
+				finish(&ab, &be, c, -1, err);
 				free(bans);
 				free(batched);
 				return -1;
@@ -498,20 +505,14 @@ net_block_add(struct store *s, const struct net_allow *allow,
 		    txt, until, b->backend, b->kind);
 		audit(&ab, c, "block", &it->p, reason, "ok");
 	}
-	rc = audit_flush(&ab, c, err);
-	be_close(&be);
+	rc = finish(&ab, &be, c, 0, err);
 	free(bans);
 	free(batched);
 	return rc;
 dberr:
 	if (!c->dry_run)
 		store_rollback(s);
-	{
-		struct err e3 = {0};
-
-		audit_flush(&ab, c, &e3);
-	}
-	be_close(&be);
+	finish(&ab, &be, c, -1, err);
 	free(bans);
 	return -1;
 }
@@ -575,14 +576,7 @@ net_block_remove(struct store *s, const struct net_block_conf *c,
 		snprintf(it->msg, sizeof(it->msg), "unblocked %s", txt);
 		audit(&ab, c, "unblock", &it->p, it->reason, "ok");
 	}
-	if (rc == 0)
-		rc = audit_flush(&ab, c, err);
-	else {
-		struct err e3 = {0};
-
-		audit_flush(&ab, c, &e3);
-	}
-	be_close(&be);
+	rc = finish(&ab, &be, c, rc, err);
 	return rc;
 }
 
@@ -830,14 +824,7 @@ net_block_restore(struct store *s, const struct net_allow *allow,
 	}
 	rc = 0;
 out:
-	if (rc == 0)
-		rc = audit_flush(&ab, c, err);
-	else {
-		struct err e3 = {0};
-
-		audit_flush(&ab, c, &e3);
-	}
-	be_close(&be);
+	rc = finish(&ab, &be, c, rc, err);
 	hmap_release(&sc.active);
 	free(sc.stale);
 	free(bans);

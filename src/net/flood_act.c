@@ -37,10 +37,9 @@ flood_outcome(struct report *r, const size_t *idx,
 {
 	for (size_t k = 0; k < n; k++) {
 		struct finding *f = &r->f[idx[k]];
-		char until[40] = "";
+		char until[40];
 
-		if (items[k].until != 0)
-			time_iso(until, sizeof(until), items[k].until);
+		time_iso_or(until, sizeof(until), items[k].until, "");
 		switch (items[k].status) {
 		case NET_BLOCK_DONE:
 		case NET_BLOCK_EXTENDED:

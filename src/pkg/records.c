@@ -31,19 +31,10 @@ struct md5rec {
 	char pkg[]; /* owned copy of the package name (without :arch) */
 };
 
-static int
-free_rec(struct hmap_entry *e, void *arg)
-{
-	(void)arg;
-	free(e->val.p);
-	return 0;
-}
-
 void
 pkg_records_release(struct pkg_db *db)
 {
-	hmap_each(&db->md5s, free_rec, NULL);
-	hmap_release(&db->md5s);
+	hmap_release_vals(&db->md5s);
 	hmap_release(&db->changes);
 }
 

@@ -269,6 +269,19 @@ web_workers(const struct conf *c, const struct snap *s, const char *root,
 	}
 }
 
+/* A slot's key when it is a connection count on one of the web ports. */
+static const struct net_count_key *
+web_key(const struct hmap_entry *he, const unsigned *wp, size_t nwp)
+{
+	const struct net_count_key *k = (const void *)he->key;
+
+	if (k != NULL)
+		for (size_t j = 0; j < nwp; j++)
+			if (k->port == wp[j])
+				return k;
+	return NULL;
+}
+
 static void
 web_share(const struct conf *c, const struct snap *s, const char *root,
     const struct net_counts *nc, struct report *r)
@@ -300,17 +313,9 @@ web_share(const struct conf *c, const struct snap *s, const char *root,
 	/* connections to the web ports, and the largest single holder */
 	for (size_t i = 0; i < nc->addr_port.cap; i++) {
 		const struct hmap_entry *he = &nc->addr_port.slots[i];
-		const struct net_count_key *k;
-		int web = 0;
 
-		if (he->key == NULL)
-			continue;
-		k = (const void *)he->key;
-		for (size_t j = 0; j < nwp; j++)
-			web |= k->port == wp[j];
-		if (!web)
-			continue;
-		total += he->val.u;
+		if (web_key(he, wp, nwp) != NULL)
+			total += he->val.u;
 	}
 	if (total == 0)
 		return;
@@ -322,16 +327,10 @@ web_share(const struct conf *c, const struct snap *s, const char *root,
 		hmap_init(&per);
 		for (size_t i = 0; i < nc->addr_port.cap; i++) {
 			const struct hmap_entry *he = &nc->addr_port.slots[i];
-			const struct net_count_key *k;
+			const struct net_count_key *k = web_key(he, wp, nwp);
 			struct hmap_entry *e;
-			int web = 0;
 
-			if (he->key == NULL)
-				continue;
-			k = (const void *)he->key;
-			for (size_t j = 0; j < nwp; j++)
-				web |= k->port == wp[j];
-			if (!web ||
+			if (k == NULL ||
 			    (e = hmap_put(
 			         &per, &k->p, sizeof(k->p), &created)) == NULL)
 				continue;

@@ -165,18 +165,40 @@ store_migrate(struct store *s, const char *module, const char *const *steps,
 	return 0;
 }
 
+/* A statement on kv with ns and key bound to its first two parameters. */
+static sqlite3_stmt *
+kv_prepare(struct store *s, const char *sql, const char *ns, const char *key,
+    struct err *err)
+{
+	sqlite3_stmt *st = store_prepare(s, sql, err);
+
+	if (st != NULL) {
+		sqlite3_bind_text(st, 1, ns, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+	}
+	return st;
+}
+
+/* Runs a kv statement that returns no rows, and finalizes it. */
+static int
+kv_done(struct store *s, sqlite3_stmt *st, const char *what, struct err *err)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : store_err(s, err, what);
+}
+
 int
 store_kv_get(struct store *s, const char *ns, const char *key,
     struct strbuf *out, struct err *err)
 {
-	sqlite3_stmt *st = store_prepare(
-	    s, "SELECT val FROM kv WHERE ns = ? AND key = ?", err);
+	sqlite3_stmt *st = kv_prepare(
+	    s, "SELECT val FROM kv WHERE ns = ? AND key = ?", ns, key, err);
 	int rc;
 
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_text(st, 1, ns, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		const void *v = sqlite3_column_blob(st, 0);
@@ -201,32 +223,23 @@ int
 store_kv_set(struct store *s, const char *ns, const char *key, const void *val,
     size_t len, struct err *err)
 {
-	sqlite3_stmt *st = store_prepare(s,
-	    "INSERT OR REPLACE INTO kv (ns, key, val) VALUES (?, ?, ?)", err);
-	int rc;
+	sqlite3_stmt *st = kv_prepare(s,
+	    "INSERT OR REPLACE INTO kv (ns, key, val) VALUES (?, ?, ?)", ns,
+	    key, err);
 
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_text(st, 1, ns, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 3, val, (int)len, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : store_err(s, err, "cannot write");
+	return kv_done(s, st, "cannot write", err);
 }
 
 int
 store_kv_del(struct store *s, const char *ns, const char *key, struct err *err)
 {
-	sqlite3_stmt *st =
-	    store_prepare(s, "DELETE FROM kv WHERE ns = ? AND key = ?", err);
-	int rc;
+	sqlite3_stmt *st = kv_prepare(
+	    s, "DELETE FROM kv WHERE ns = ? AND key = ?", ns, key, err);
 
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_text(st, 1, ns, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : store_err(s, err, "cannot delete");
+	return kv_done(s, st, "cannot delete", err);
 }
