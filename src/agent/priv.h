@@ -193,6 +193,7 @@ struct priv_parent {
 	char **allow; /* absolute paths */
 	size_t nallow;
 	const struct act_ops *ops; /* NULL: blocks and kills are refused */
+	/* PRIV_ALERT: -1 with err, else the reply's result (priv_done) */
 	int (*alert)(void *arg, const struct alert_event *e, struct err *err);
 	void *alert_arg;
 	/* PRIV_NOTE from a child, its text escaped by the caller */
@@ -201,6 +202,11 @@ struct priv_parent {
 };
 
 void priv_parent_init(struct priv_parent *p);
+/*
+ * The alert hook to the alert actions (act/alert.h): arg is a struct
+ * alert_actions; the result is how many actions took the event.
+ */
+int priv_alert_actions(void *arg, const struct alert_event *e, struct err *err);
 void priv_parent_release(struct priv_parent *p);
 /* Adds an absolute path to the allow-list.  0, or -1 with err. */
 int priv_allow_path(struct priv_parent *p, const char *path, struct err *err);

@@ -15,9 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "act/act.h"
+#include "act/alert.h"
 #include "base/bounded.h"
 #include "base/err.h"
 #include "base/mem.h"
@@ -36,6 +38,15 @@ priv_parent_release(struct priv_parent *p)
 		free(p->allow[i]);
 	free(p->allow);
 	memset(p, 0, sizeof(*p));
+}
+
+int
+priv_alert_actions(void *arg, const struct alert_event *e, struct err *err)
+{
+	size_t n = alert_actions_event(arg, e, time(NULL));
+
+	(void)err;
+	return n > INT32_MAX ? INT32_MAX : (int)n;
 }
 
 int
@@ -216,7 +227,7 @@ serve_alert(
 
 	if (p->alert == NULL)
 		return reply_error(sock, m->id, EPERM, err, "no alert actions");
-	if (p->alert(p->alert_arg, &m->u.alert, &e) == -1)
+	if ((d.result = p->alert(p->alert_arg, &m->u.alert, &e)) == -1)
 		return reply_error(sock, m->id, e.code, err, "%s", e.msg);
 	return priv_send(sock, PRIV_DONE, m->id, &d, sizeof(d), -1, err);
 }

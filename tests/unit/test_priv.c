@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "act/act.h"
+#include "act/alert.h"
 #include "agent/child.h"
 #include "agent/priv.h"
 #include "base/bounded.h"
@@ -30,6 +31,7 @@
 #include "net/block.h"
 
 #include "conf_of.h"
+#include "rm_tree.h"
 
 static char buf[PRIV_MSG_MAX + 64];
 
@@ -634,6 +636,48 @@ parent_services(void **state)
 	rmdir(dir);
 }
 
+/* The alert hook of the real alert actions: a digest takes the event. */
+static void
+alert_hook(void **state)
+{
+	static struct priv_msg req;
+	char dir[] = "/tmp/test_priv.XXXXXX";
+	struct conf *c = conf_of("alert mail m { to \"a@example.org\"; "
+	                         "digest 1h; checks load }\n");
+	struct priv_parent p;
+	struct alert_actions *a;
+	struct err err = {0};
+	int sv[2];
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	a = alert_actions_new(c, dir, &err);
+	assert_non_null(a);
+	assert_int_equal(
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	priv_parent_init(&p);
+	p.alert = priv_alert_actions;
+	p.alert_arg = a;
+	req.type = PRIV_ALERT;
+	req.id = 3;
+	req.u.alert.kind = ALERT_OPEN;
+	req.u.alert.sev = SEV_WARNING;
+	strcpy(req.u.alert.check, "load");
+	serve(&p, sv, &req);
+	assert_int_equal(msg.type, PRIV_DONE);
+	assert_int_equal(msg.u.done.result, 1);
+	strcpy(req.u.alert.check, "memory");
+	serve(&p, sv, &req);
+	assert_int_equal(msg.type, PRIV_DONE);
+	assert_int_equal(msg.u.done.result, 0);
+	alert_actions_free(a);
+	priv_parent_release(&p);
+	conf_release(c);
+	close(sv[0]);
+	close(sv[1]);
+	rm_tree(dir);
+}
+
 static void
 death_words(void **state)
 {
@@ -710,6 +754,7 @@ main(void)
 	    cmocka_unit_test(send_and_receive),
 	    cmocka_unit_test(allow_list),
 	    cmocka_unit_test(parent_services),
+	    cmocka_unit_test(alert_hook),
 	    cmocka_unit_test(death_words),
 	    cmocka_unit_test(restart_backoff),
 	    cmocka_unit_test(agent_user_names),
