@@ -71,7 +71,10 @@ struct child_role {
 	 * what the filter forbids is done here.  0, or the exit status.
 	 */
 	int (*prepare)(void);
-	/* The child's work on its channel; returns its exit status. */
+	/*
+	 * The child's work on its channel; returns its exit status.  It
+	 * returns when the channel ends (the parent is gone).
+	 */
 	int (*main)(int sock);
 };
 
