@@ -49,12 +49,14 @@ enum dynlib_id {
 	DYNLIB_PCRE2,
 	DYNLIB_ZLIB,
 	DYNLIB_EVENT,
+	DYNLIB_CAP,
+	DYNLIB_SECCOMP,
 	DYNLIB_NLIBS,
 };
 
 /* Each defined by its forwarder file (DYNLIB_DEFINE). */
 extern struct dynlib dynlib_hs, dynlib_crypto, dynlib_sqlite3, dynlib_pcre2,
-    dynlib_zlib, dynlib_event;
+    dynlib_zlib, dynlib_event, dynlib_cap, dynlib_seccomp;
 
 /* The symbol's name as a string after macro expansion (pcre2_compile is
  * pcre2_compile_8, gzopen may be gzopen64). */

@@ -313,6 +313,10 @@ const struct schema_setting schema_settings[] = {
     {"mail-to", SK_STR, "address that gets reports and alerts", 0, 0, NULL},
     {"mail-from", SK_STR, "sender address of sakimori's mail", 0, 0, NULL},
     {"sendmail", SK_STR, "the sendmail interface program", 0, 0, NULL},
+    {"agent-user", SK_STR,
+        "user the agent's unprivileged children run as "
+        "(default _sakimori, created when missing)",
+        0, 0, NULL},
     {"interval", SK_DUR, "sampling interval for rates", 0, 0, NULL},
     {"hostname", SK_STR, "name to report instead of the host name", 0, 0, NULL},
     {"location", SK_STR, "where the server stands (the server table)", 0, 0,
