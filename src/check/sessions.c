@@ -1,0 +1,386 @@
+/*
+ * sessions.c - the sessions check (see sessions.h).
+ */
+#include "check/sessions.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "base/bounded.h"
+#include "base/err.h"
+#include "base/finding.h"
+#include "check/check.h"
+#include "collect/utmp.h"
+#include "conf/conf.h"
+#include "net/addr.h"
+#include "store/store.h"
+
+#define FROM_MAX 256 /* prefixes in "from" */
+
+static const char *const migrations[] = {
+    /* kind: "user" or "address" */
+    "CREATE TABLE sessions_seen (kind TEXT NOT NULL, name TEXT NOT NULL, "
+    "first INTEGER NOT NULL, PRIMARY KEY (kind, name));"
+    /* the sessions that were new, while they last */
+    "CREATE TABLE sessions_new (user TEXT NOT NULL, line TEXT NOT NULL, "
+    "host TEXT NOT NULL, login INTEGER NOT NULL, new_user INTEGER NOT NULL, "
+    "new_address INTEGER NOT NULL, live INTEGER NOT NULL DEFAULT 1, "
+    "PRIMARY KEY (user, line, host, login));",
+};
+
+/* The configured lists. */
+struct allow {
+	const struct conf_node *users; /* NULL: any user */
+	struct net_prefix from[FROM_MAX];
+	size_t nfrom;
+	int have_from;
+};
+
+/* One session as the check sees it. */
+struct sess {
+	const struct session *s;
+	char addr[NET_PREFIX_STRLEN > 257 ? NET_PREFIX_STRLEN : 257];
+	int remote;  /* from another host (addr is its address or name) */
+	int have_ip; /* ip is the address */
+	struct net_prefix ip;
+	int new_user, new_addr;
+};
+
+static int
+allow_load(const struct conf *c, struct allow *a, struct err *err)
+{
+	const struct conf_node *blk = conf_check(c, "sessions", NULL);
+	const struct conf_node *from = conf_find(blk, "from");
+
+	memset(a, 0, sizeof(*a));
+	a->users = conf_find(blk, "users");
+	if (from == NULL)
+		return 0;
+	a->have_from = 1;
+	for (size_t i = 0; i < from->nvals && a->nfrom < FROM_MAX; i++) {
+		const char *v = from->vals[i].str;
+
+		if (net_prefix_parse(v, strlen(v), &a->from[a->nfrom], err) ==
+		    -1)
+			return err_prefix(err, "sessions: from");
+		a->nfrom++;
+	}
+	return 0;
+}
+
+static int
+user_allowed(const struct allow *a, const char *user)
+{
+	if (a->users == NULL)
+		return 1;
+	for (size_t i = 0; i < a->users->nvals; i++)
+		if (strcmp(a->users->vals[i].str, user) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+addr_allowed(const struct allow *a, const struct sess *e)
+{
+	if (!a->have_from || !e->remote)
+		return 1;
+	if (!e->have_ip)
+		return 0; /* a name: it cannot be placed in a prefix */
+	for (size_t i = 0; i < a->nfrom; i++)
+		if (net_prefix_contains(&a->from[i], &e->ip))
+			return 1;
+	return 0;
+}
+
+/*
+ * Where a session comes from: utmp's address when it has one, else its
+ * host field when that is an address or a name; a local session (a
+ * console, an X display ":0") comes from nowhere.
+ */
+static void
+sess_from(const struct session *s, struct sess *e)
+{
+	struct err err = {0};
+
+	memset(e, 0, sizeof(*e));
+	e->s = s;
+	if (s->addr_family != 0) {
+		net_prefix_from_bytes(&e->ip, s->addr_family, s->addr);
+		e->have_ip = e->remote = 1;
+		net_prefix_format(&e->ip, e->addr, sizeof(e->addr));
+		return;
+	}
+	if (s->host[0] == '\0' || s->host[0] == ':')
+		return;
+	e->remote = 1;
+	str_copy(e->addr, sizeof(e->addr), s->host);
+	if (net_prefix_parse(s->host, strlen(s->host), &e->ip, &err) == 0 &&
+	    net_prefix_is_host(&e->ip))
+		e->have_ip = 1;
+}
+
+/* The state: statements on the open database. */
+struct seen_db {
+	struct store st;
+	sqlite3_stmt *sel_seen, *ins_seen, *sel_new, *ins_new, *live;
+};
+
+static void
+db_close(struct seen_db *d)
+{
+	sqlite3_finalize(d->sel_seen);
+	sqlite3_finalize(d->ins_seen);
+	sqlite3_finalize(d->sel_new);
+	sqlite3_finalize(d->ins_new);
+	sqlite3_finalize(d->live);
+	store_close(&d->st);
+}
+
+static int
+db_open(struct seen_db *d, const char *state_dir, struct err *err)
+{
+	memset(d, 0, sizeof(*d));
+	if (store_open(&d->st, state_dir, err) == -1)
+		return -1;
+	if (store_migrate(&d->st, "sessions", migrations, 1, err) == -1)
+		goto fail;
+	if ((d->sel_seen = store_prepare(&d->st,
+	         "SELECT 1 FROM sessions_seen WHERE kind = ? AND name = ?",
+	         err)) == NULL ||
+	    (d->ins_seen = store_prepare(&d->st,
+	         "INSERT OR IGNORE INTO sessions_seen (kind, name, first) "
+	         "VALUES (?, ?, ?)",
+	         err)) == NULL ||
+	    (d->sel_new = store_prepare(&d->st,
+	         "SELECT new_user, new_address FROM sessions_new WHERE "
+	         "user = ? AND line = ? AND host = ? AND login = ?",
+	         err)) == NULL ||
+	    (d->ins_new = store_prepare(&d->st,
+	         "INSERT OR REPLACE INTO sessions_new (user, line, host, "
+	         "login, new_user, new_address, live) "
+	         "VALUES (?, ?, ?, ?, ?, ?, 1)",
+	         err)) == NULL ||
+	    (d->live = store_prepare(&d->st,
+	         "UPDATE sessions_new SET live = 1 WHERE user = ? AND "
+	         "line = ? AND host = ? AND login = ?",
+	         err)) == NULL)
+		goto fail;
+	return 0;
+fail:
+	db_close(d);
+	return -1;
+}
+
+static void
+bind_session(sqlite3_stmt *q, const struct session *s)
+{
+	sqlite3_reset(q);
+	sqlite3_bind_text(q, 1, s->user, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(q, 2, s->line, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(q, 3, s->host, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(q, 4, (sqlite3_int64)s->login);
+}
+
+/* 1 when (kind, name) was seen before; records it as seen now. */
+static int
+seen(struct seen_db *d, const char *kind, const char *name, time_t now,
+    struct err *err)
+{
+	int rc;
+
+	sqlite3_reset(d->sel_seen);
+	sqlite3_bind_text(d->sel_seen, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(d->sel_seen, 2, name, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(d->sel_seen);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc != SQLITE_DONE)
+		return store_err(&d->st, err, "cannot read the seen logins");
+	sqlite3_reset(d->ins_seen);
+	sqlite3_bind_text(d->ins_seen, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(d->ins_seen, 2, name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(d->ins_seen, 3, (sqlite3_int64)now);
+	if (sqlite3_step(d->ins_seen) != SQLITE_DONE)
+		return store_err(&d->st, err, "cannot record a seen login");
+	return 0;
+}
+
+/*
+ * Sets e's new_user and new_addr: kept from the session's first run when
+ * it was new then, else whether its user and address were seen before
+ * (and they are seen from now on).  0, or -1 with err.
+ */
+static int
+newness(struct seen_db *d, struct sess *e, time_t now, struct err *err)
+{
+	const struct session *s = e->s;
+	int rc, u, a = 1;
+
+	bind_session(d->sel_new, s);
+	rc = sqlite3_step(d->sel_new);
+	if (rc == SQLITE_ROW) {
+		e->new_user = sqlite3_column_int(d->sel_new, 0);
+		e->new_addr = sqlite3_column_int(d->sel_new, 1);
+		bind_session(d->live, s);
+		if (sqlite3_step(d->live) != SQLITE_DONE)
+			return store_err(
+			    &d->st, err, "cannot update a session");
+		return 0;
+	}
+	if (rc != SQLITE_DONE)
+		return store_err(&d->st, err, "cannot read the new sessions");
+	if ((u = seen(d, "user", s->user, now, err)) == -1)
+		return -1;
+	if (e->remote && (a = seen(d, "address", e->addr, now, err)) == -1)
+		return -1;
+	e->new_user = !u;
+	e->new_addr = !a;
+	if (!e->new_user && !e->new_addr)
+		return 0;
+	bind_session(d->ins_new, s);
+	sqlite3_bind_int(d->ins_new, 5, e->new_user);
+	sqlite3_bind_int(d->ins_new, 6, e->new_addr);
+	if (sqlite3_step(d->ins_new) != SQLITE_DONE)
+		return store_err(&d->st, err, "cannot record a new session");
+	return 0;
+}
+
+static void
+report_session(struct report *r, const struct sess *e, const struct allow *a)
+{
+	const struct session *s = e->s;
+	int bad_user = !user_allowed(a, s->user);
+	int bad_addr = !addr_allowed(a, e);
+	int new_user = a->users == NULL && e->new_user;
+	int new_addr = e->remote && !a->have_from && e->new_addr;
+	char when[32], subj[256];
+	char why[256] = "";
+	enum sev sev;
+	struct finding *f;
+	struct tm tm;
+	time_t login = s->login;
+
+	if (bad_user || bad_addr)
+		sev = SEV_CRITICAL;
+	else if (new_user || new_addr)
+		sev = SEV_WARNING;
+	else
+		return;
+	gmtime_r(&login, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (e->remote)
+		str_printf(subj, sizeof(subj), "%s %s from %s at %s", s->user,
+		    s->line, e->addr, when);
+	else
+		snprintf(
+		    subj, sizeof(subj), "%s %s at %s", s->user, s->line, when);
+	snprintf(why, sizeof(why), "%s%s%s%s",
+	    bad_user ? "; the user is not on the allowed list" : "",
+	    bad_addr ? "; the address is outside the allowed prefixes" : "",
+	    new_user ? "; the first login by this user" : "",
+	    new_addr ? "; the first login from this address" : "");
+	f = report_add(r, sev, "sessions", subj,
+	    "login by %s on %s%s%s at %s%s", s->user, s->line,
+	    e->remote ? " from " : "", e->addr, when, why[0] ? why : "");
+	if (f == NULL)
+		return;
+	finding_ev(f, "user", "%s", s->user);
+	finding_ev(f, "line", "%s", s->line);
+	finding_ev(f, "host", "%s", s->host);
+	finding_ev(f, "address", "%s", e->addr);
+	finding_ev(f, "login", "%s", when);
+	finding_ev(f, "login_epoch", "%lld", (long long)s->login);
+	finding_ev(f, "pid", "%d", s->pid);
+	finding_ev(f, "new_user", "%s", e->new_user ? "yes" : "no");
+	finding_ev(f, "new_address", "%s", e->new_addr ? "yes" : "no");
+	finding_ev(f, "user_allowed", "%s", bad_user ? "no" : "yes");
+	finding_ev(f, "address_allowed", "%s", bad_addr ? "no" : "yes");
+}
+
+static int
+by_login(const void *a, const void *b)
+{
+	const struct sess *x = a, *y = b;
+
+	if (x->s->login != y->s->login)
+		return x->s->login < y->s->login ? -1 : 1;
+	return strcmp(x->s->line, y->s->line);
+}
+
+/* Notes each session's newness in the database, in one transaction. */
+static int
+note_all(const char *state_dir, struct sess *v, size_t n, time_t now,
+    struct err *err)
+{
+	struct seen_db d;
+
+	if (db_open(&d, state_dir, err) == -1)
+		return -1;
+	if (store_begin(&d.st, err) == -1 ||
+	    store_exec(&d.st, "UPDATE sessions_new SET live = 0", err) == -1)
+		goto fail;
+	for (size_t i = 0; i < n; i++)
+		if (newness(&d, &v[i], now, err) == -1)
+			goto fail;
+	/* the sessions that ended are forgotten */
+	if (store_exec(&d.st, "DELETE FROM sessions_new WHERE live = 0", err) ==
+	        -1 ||
+	    store_commit(&d.st, err) == -1)
+		goto fail;
+	db_close(&d);
+	return 0;
+fail:
+	store_rollback(&d.st);
+	db_close(&d);
+	return -1;
+}
+
+int
+check_sessions(const struct check_ctx *x, struct report *r, struct err *err)
+{
+	struct allow *a;
+	struct sessions ss;
+	struct sess *v = NULL;
+	int rc = -1;
+
+	if ((a = malloc(sizeof(*a))) == NULL)
+		return err_set(err, ENOMEM, "out of memory");
+	if (allow_load(x->conf, a, err) == -1) {
+		free(a);
+		return -1;
+	}
+	if (x->state_dir == NULL && a->users == NULL && !a->have_from) {
+		free(a);
+		return err_set(err, 0,
+		    "no state directory: new users and addresses cannot be "
+		    "told from known ones (and no allowed lists are "
+		    "configured)");
+	}
+	if (utmp_read(x->root, x->now, &ss, err) == -1) {
+		free(a);
+		return -1;
+	}
+	if (ss.n > 0 && (v = calloc(ss.n, sizeof(*v))) == NULL) {
+		err_set(err, ENOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < ss.n; i++)
+		sess_from(&ss.s[i], &v[i]);
+	if (ss.n > 0)
+		qsort(v, ss.n, sizeof(*v), by_login);
+	if (x->state_dir != NULL &&
+	    note_all(x->state_dir, v, ss.n, x->now, err) == -1)
+		goto out;
+	for (size_t i = 0; i < ss.n; i++)
+		report_session(r, &v[i], a);
+	rc = 0;
+out:
+	free(v);
+	sessions_release(&ss);
+	free(a);
+	return rc;
+}
