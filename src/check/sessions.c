@@ -4,6 +4,7 @@
 #include "check/sessions.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "base/bounded.h"
 #include "base/err.h"
 #include "base/finding.h"
+#include "base/hash.h"
 #include "check/check.h"
 #include "collect/utmp.h"
 #include "conf/conf.h"
@@ -285,7 +287,7 @@ report_session(struct report *r, const struct sess *e, const struct allow *a)
 	    new_addr ? "; the first login from this address" : "");
 	f = report_add(r, sev, "sessions", subj,
 	    "login by %s on %s%s%s at %s%s", s->user, s->line,
-	    e->remote ? " from " : "", e->addr, when, why[0] ? why : "");
+	    e->remote ? " from " : "", e->addr, when, why);
 	if (f == NULL)
 		return;
 	finding_ev(f, "user", "%s", s->user);
@@ -339,12 +341,74 @@ fail:
 	return -1;
 }
 
+/*
+ * The agent's memory between runs: what the sessions of the last run
+ * were (a hash) and their newness, so that an unchanged utmp costs no
+ * database work.  One allocation: free() frees it.
+ */
+struct sess_memo {
+	uint64_t key;
+	size_t n;
+	unsigned char bits[]; /* new_user | new_addr << 1, in login order */
+};
+
+static uint64_t
+memo_key(const char *state_dir, const struct sess *v, size_t n)
+{
+	uint64_t h = hash_bytes(hash_seed(), state_dir, strlen(state_dir));
+
+	for (size_t i = 0; i < n; i++) {
+		const struct session *s = v[i].s;
+
+		h = hash_bytes(h, s->user, strlen(s->user) + 1);
+		h = hash_bytes(h, s->line, strlen(s->line) + 1);
+		h = hash_bytes(h, s->host, strlen(s->host) + 1);
+		h = hash_bytes(h, s->addr, sizeof(s->addr));
+		h = hash_u64(h, (uint64_t)s->login);
+	}
+	return hash_u64(h, n);
+}
+
+/* 1 when the memo has the newness of these sessions (filled in v). */
+static int
+memo_recall(void **memo, uint64_t key, struct sess *v, size_t n)
+{
+	const struct sess_memo *m = memo != NULL ? *memo : NULL;
+
+	if (m == NULL || m->key != key || m->n != n)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		v[i].new_user = m->bits[i] & 1;
+		v[i].new_addr = (m->bits[i] >> 1) & 1;
+	}
+	return 1;
+}
+
+/* Keeps the newness of v for the next run (without memory: nothing). */
+static void
+memo_keep(void **memo, uint64_t key, const struct sess *v, size_t n)
+{
+	struct sess_memo *m;
+
+	if (memo == NULL)
+		return;
+	free(*memo);
+	if ((*memo = m = malloc(sizeof(*m) + n)) == NULL)
+		return; /* the next run asks the database */
+	m->key = key;
+	m->n = n;
+	for (size_t i = 0; i < n; i++)
+		m->bits[i] = (unsigned char)((v[i].new_user ? 1 : 0) |
+		    (v[i].new_addr ? 2 : 0));
+}
+
 int
 check_sessions(const struct check_ctx *x, struct report *r, struct err *err)
 {
 	struct allow *a;
 	struct sessions ss;
 	struct sess *v = NULL;
+	uint64_t key;
 	int rc = -1;
 
 	if ((a = malloc(sizeof(*a))) == NULL)
@@ -372,9 +436,14 @@ check_sessions(const struct check_ctx *x, struct report *r, struct err *err)
 		sess_from(&ss.s[i], &v[i]);
 	if (ss.n > 0)
 		qsort(v, ss.n, sizeof(*v), by_login);
-	if (x->state_dir != NULL &&
-	    note_all(x->state_dir, v, ss.n, x->now, err) == -1)
-		goto out;
+	if (x->state_dir != NULL) {
+		key = memo_key(x->state_dir, v, ss.n);
+		if (!memo_recall(x->memo, key, v, ss.n)) {
+			if (note_all(x->state_dir, v, ss.n, x->now, err) == -1)
+				goto out;
+			memo_keep(x->memo, key, v, ss.n);
+		}
+	}
 	for (size_t i = 0; i < ss.n; i++)
 		report_session(r, &v[i], a);
 	rc = 0;

@@ -16,6 +16,8 @@
  * CRITICAL; without the list, a user (an address) not seen before is a
  * WARNING.  Without a state directory only the lists are checked, and
  * with neither list the check is UNKNOWN: it cannot tell new from known.
+ * In the agent (x->memo), a utmp whose sessions did not change since the
+ * last run is answered from memory, without the database.
  */
 #ifndef CHECK_SESSIONS_H
 #define CHECK_SESSIONS_H

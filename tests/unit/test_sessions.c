@@ -10,7 +10,11 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -95,6 +99,58 @@ from_list_without_state(void **state)
 	report_release(&r);
 }
 
+/* A utmp unchanged since the last run is answered from the agent's memo. */
+static void
+unchanged_utmp_needs_no_database(void **state)
+{
+	char dir[] = "/tmp/sakimori-sessions.XXXXXX", db[64], side[80];
+	struct check_ctx x = {0};
+	void *memo = NULL;
+	struct report r;
+	struct err err = {0};
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(db, sizeof(db), "%s/sakimori.db", dir);
+	snprintf(side, sizeof(side), "%s/moved.db", dir);
+	x.conf = conf_of("");
+	x.root = MODERN;
+	x.now = 1795719600 + 7200;
+	x.state_dir = dir;
+	x.memo = &memo;
+	report_init(&r);
+	assert_int_equal(check_sessions(&x, &r, &err), 0);
+	assert_int_equal(r.nf, 2); /* alice and root: both new */
+	assert_non_null(memo);
+	/* the database made unopenable: a run from memory still answers */
+	assert_int_equal(rename(db, side), 0);
+	assert_int_equal(mkdir(db, 0700), 0);
+	report_release(&r);
+	report_init(&r);
+	assert_int_equal(check_sessions(&x, &r, &err), 0);
+	assert_int_equal(r.nf, 2);
+	assert_string_equal(finding_ev_get(&r.f[0], "new_user"), "yes");
+	/* without the memo it needs the database, and says it cannot */
+	x.memo = NULL;
+	report_release(&r);
+	report_init(&r);
+	assert_int_equal(check_sessions(&x, &r, &err), -1);
+	report_release(&r);
+	free(memo);
+	rmdir(db);
+	unlink(side);
+	snprintf(side, sizeof(side), "%s/moved.db-wal", dir);
+	unlink(side);
+	snprintf(side, sizeof(side), "%s/moved.db-shm", dir);
+	unlink(side);
+	snprintf(side, sizeof(side), "%s/sakimori.db-wal", dir);
+	unlink(side);
+	snprintf(side, sizeof(side), "%s/sakimori.db-shm", dir);
+	unlink(side);
+	assert_int_equal(rmdir(dir), 0);
+	conf_release((struct conf *)x.conf);
+}
+
 int
 main(void)
 {
@@ -102,6 +158,7 @@ main(void)
 	    cmocka_unit_test(no_state_no_lists_is_unknown),
 	    cmocka_unit_test(users_list_without_state),
 	    cmocka_unit_test(from_list_without_state),
+	    cmocka_unit_test(unchanged_utmp_needs_no_database),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
