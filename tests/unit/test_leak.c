@@ -171,12 +171,14 @@ world_proc(struct world *w, size_t i, int pid, uint64_t start, double rss)
 {
 	struct proc *p;
 
-	if (i >= w->s.proc1.n) {
-		w->s.proc1.p =
-		    realloc(w->s.proc1.p, (i + 1) * sizeof(*w->s.proc1.p));
+	if (i >= w->s.proc1.cap) {
+		w->s.proc1.cap = 2 * i + 16;
+		w->s.proc1.p = realloc(
+		    w->s.proc1.p, w->s.proc1.cap * sizeof(*w->s.proc1.p));
 		assert_non_null(w->s.proc1.p);
-		w->s.proc1.n = i + 1;
 	}
+	if (i >= w->s.proc1.n)
+		w->s.proc1.n = i + 1;
 	p = &w->s.proc1.p[i];
 	memset(p, 0, sizeof(*p));
 	p->pid = pid;
