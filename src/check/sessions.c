@@ -4,17 +4,25 @@
 #include "check/sessions.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
+#include <utmp.h>
 
 #include "base/bounded.h"
 #include "base/err.h"
+#include "base/fileio.h"
 #include "base/finding.h"
 #include "base/hash.h"
+#include "base/mem.h"
+#include "base/strbuf.h"
 #include "check/check.h"
 #include "collect/utmp.h"
 #include "conf/conf.h"
@@ -22,6 +30,8 @@
 #include "store/store.h"
 
 #define FROM_MAX 256 /* prefixes in "from" */
+#define WTMP_PATH "/var/log/wtmp"
+#define WTMP_READ_MAX (1u << 20) /* bytes of wtmp read a run */
 
 static const char *const migrations[] = {
     /* kind: "user" or "address" */
@@ -50,6 +60,7 @@ struct sess {
 	int have_ip; /* ip is the address */
 	struct net_prefix ip;
 	int new_user, new_addr;
+	int ended; /* only in wtmp: logged in and out since the last look */
 };
 
 static int
@@ -278,13 +289,14 @@ report_session(struct report *r, const struct sess *e, const struct allow *a)
 		str_printf(subj, sizeof(subj), "%s %s from %s at %s", s->user,
 		    s->line, e->addr, when);
 	else
-		snprintf(
+		str_printf(
 		    subj, sizeof(subj), "%s %s at %s", s->user, s->line, when);
-	snprintf(why, sizeof(why), "%s%s%s%s",
+	str_printf(why, sizeof(why), "%s%s%s%s%s",
 	    bad_user ? "; the user is not on the allowed list" : "",
 	    bad_addr ? "; the address is outside the allowed prefixes" : "",
 	    new_user ? "; the first login by this user" : "",
-	    new_addr ? "; the first login from this address" : "");
+	    new_addr ? "; the first login from this address" : "",
+	    e->ended ? "; logged out again since the last look" : "");
 	f = report_add(r, sev, "sessions", subj,
 	    "login by %s on %s%s%s at %s%s", s->user, s->line,
 	    e->remote ? " from " : "", e->addr, when, why);
@@ -301,6 +313,7 @@ report_session(struct report *r, const struct sess *e, const struct allow *a)
 	finding_ev(f, "new_address", "%s", e->new_addr ? "yes" : "no");
 	finding_ev(f, "user_allowed", "%s", bad_user ? "no" : "yes");
 	finding_ev(f, "address_allowed", "%s", bad_addr ? "no" : "yes");
+	finding_ev(f, "ended", "%s", e->ended ? "yes" : "no");
 }
 
 static int
@@ -313,20 +326,155 @@ by_login(const void *a, const void *b)
 	return strcmp(x->s->line, y->s->line);
 }
 
-/* Notes each session's newness in the database, in one transaction. */
+/* Where wtmp stands: its identity and size (all 0: there is none). */
+struct wtmp_at {
+	uint64_t dev, ino, size;
+};
+
+/* The bookmark kept in the database: where the last look stopped. */
+struct wtmp_bm {
+	uint64_t dev, ino, off;
+};
+
+static void
+wtmp_stat(const char *root, struct wtmp_at *w)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	memset(w, 0, sizeof(*w));
+	if (path_join(path, sizeof(path), root, WTMP_PATH) == 0 &&
+	    stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+		w->dev = (uint64_t)st.st_dev;
+		w->ino = (uint64_t)st.st_ino;
+		w->size = (uint64_t)st.st_size;
+	}
+}
+
+/*
+ * The login records appended to wtmp since the bookmark, into out (at
+ * most WTMP_READ_MAX bytes a run; the rest next time), and the bookmark
+ * moved past them.  The first look only sets the bookmark at the end:
+ * the history before it is not news.  A new file (rotated) is read from
+ * its start.  0, or -1 with err.
+ */
 static int
-note_all(const char *state_dir, struct sess *v, size_t n, time_t now,
-    struct err *err)
+wtmp_new(struct seen_db *d, const char *root, const struct wtmp_at *w,
+    struct sessions *out, struct err *err)
+{
+	struct strbuf sb = STRBUF_INIT(64);
+	struct wtmp_bm bm = {0};
+	char path[PATH_MAX];
+	size_t want;
+	ssize_t got;
+	char *buf;
+	int rc, fd;
+
+	memset(out, 0, sizeof(*out));
+	if (w->ino == 0)
+		return 0;
+	rc = store_kv_get(&d->st, "sessions", "wtmp", &sb, err);
+	if (rc == 0 && sb.len == sizeof(bm))
+		memcpy(&bm, sb.p, sizeof(bm));
+	strbuf_release(&sb);
+	if (rc == -1)
+		return -1;
+	if (rc == 1) {
+		bm.dev = w->dev;
+		bm.ino = w->ino;
+		bm.off = w->size - w->size % sizeof(struct utmp);
+		return store_kv_set(
+		    &d->st, "sessions", "wtmp", &bm, sizeof(bm), err);
+	}
+	if (bm.dev != w->dev || bm.ino != w->ino || bm.off > w->size) {
+		bm.dev = w->dev;
+		bm.ino = w->ino;
+		bm.off = 0;
+	}
+	want = (size_t)(w->size - bm.off < WTMP_READ_MAX ? w->size - bm.off
+	                                                 : WTMP_READ_MAX);
+	want -= want % sizeof(struct utmp);
+	if (want == 0)
+		return 0;
+	if (path_join(path, sizeof(path), root, WTMP_PATH) == -1)
+		return err_set(err, ENAMETOOLONG, "path too long");
+	if ((buf = malloc(want)) == NULL)
+		return err_set(err, ENOMEM, "out of memory");
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
+	    (got = pread(fd, buf, want, (off_t)bm.off)) < 0) {
+		err_set(
+		    err, errno, "cannot read '%s': %s", path, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		free(buf);
+		return -1;
+	}
+	close(fd);
+	got -= got % (ssize_t)sizeof(struct utmp);
+	rc = utmp_parse(buf, (size_t)got, out, err);
+	free(buf);
+	if (rc == -1)
+		return -1;
+	bm.off += (uint64_t)got;
+	return store_kv_set(&d->st, "sessions", "wtmp", &bm, sizeof(bm), err);
+}
+
+static int
+same_session(const struct session *a, const struct session *b)
+{
+	return a->login == b->login && strcmp(a->user, b->user) == 0 &&
+	    strcmp(a->line, b->line) == 0 && strcmp(a->host, b->host) == 0;
+}
+
+/*
+ * Adds to *v (n of them) the sessions of ended that utmp no longer
+ * holds: they logged in and out since the last look.  0, or -1 with err.
+ */
+static int
+add_ended(
+    struct sess **v, size_t *n, const struct sessions *ended, struct err *err)
+{
+	size_t cur = *n, cap = *n;
+
+	for (size_t i = 0; i < ended->n; i++) {
+		const struct session *s = &ended->s[i];
+		size_t j = 0;
+
+		while (j < cur && !same_session((*v)[j].s, s))
+			j++;
+		if (j < cur)
+			continue; /* still logged in: utmp tells it */
+		if (mem_grow(v, &cap, *n + 1, sizeof(**v)) == -1)
+			return err_set(err, ENOMEM, "out of memory");
+		sess_from(s, &(*v)[*n]);
+		(*v)[*n].ended = 1;
+		(*n)++;
+	}
+	return 0;
+}
+
+/*
+ * Notes each session's newness in the database, in one transaction;
+ * adds the sessions that began and ended since the last look (wtmp,
+ * their records kept in ended) to *v.
+ */
+static int
+note_all(const struct check_ctx *x, const struct wtmp_at *w, struct sess **v,
+    size_t *n, struct sessions *ended, struct err *err)
 {
 	struct seen_db d;
 
-	if (db_open(&d, state_dir, err) == -1)
+	if (db_open(&d, x->state_dir, err) == -1)
 		return -1;
 	if (store_begin(&d.st, err) == -1 ||
-	    store_exec(&d.st, "UPDATE sessions_new SET live = 0", err) == -1)
+	    store_exec(&d.st, "UPDATE sessions_new SET live = 0", err) == -1 ||
+	    wtmp_new(&d, x->root, w, ended, err) == -1 ||
+	    add_ended(v, n, ended, err) == -1)
 		goto fail;
-	for (size_t i = 0; i < n; i++)
-		if (newness(&d, &v[i], now, err) == -1)
+	if (*n > 0)
+		qsort(*v, *n, sizeof(**v), by_login);
+	for (size_t i = 0; i < *n; i++)
+		if (newness(&d, &(*v)[i], x->now, err) == -1)
 			goto fail;
 	/* the sessions that ended are forgotten */
 	if (store_exec(&d.st, "DELETE FROM sessions_new WHERE live = 0", err) ==
@@ -343,8 +491,8 @@ fail:
 
 /*
  * The agent's memory between runs: what the sessions of the last run
- * were (a hash) and their newness, so that an unchanged utmp costs no
- * database work.  One allocation: free() frees it.
+ * were (a hash, with wtmp's size) and their newness, so that an
+ * unchanged utmp and wtmp cost no database work.  One allocation: free() frees it.
  */
 struct sess_memo {
 	uint64_t key;
@@ -353,10 +501,12 @@ struct sess_memo {
 };
 
 static uint64_t
-memo_key(const char *state_dir, const struct sess *v, size_t n)
+memo_key(const char *state_dir, const struct wtmp_at *w, const struct sess *v,
+    size_t n)
 {
 	uint64_t h = hash_bytes(hash_seed(), state_dir, strlen(state_dir));
 
+	h = hash_bytes(h, w, sizeof(*w));
 	for (size_t i = 0; i < n; i++) {
 		const struct session *s = v[i].s;
 
@@ -406,9 +556,11 @@ int
 check_sessions(const struct check_ctx *x, struct report *r, struct err *err)
 {
 	struct allow *a;
-	struct sessions ss;
+	struct sessions ss, ended = {0};
 	struct sess *v = NULL;
+	struct wtmp_at w;
 	uint64_t key;
+	size_t n;
 	int rc = -1;
 
 	if ((a = malloc(sizeof(*a))) == NULL)
@@ -428,27 +580,30 @@ check_sessions(const struct check_ctx *x, struct report *r, struct err *err)
 		free(a);
 		return -1;
 	}
-	if (ss.n > 0 && (v = calloc(ss.n, sizeof(*v))) == NULL) {
+	n = ss.n;
+	if (n > 0 && (v = calloc(n, sizeof(*v))) == NULL) {
 		err_set(err, ENOMEM, "out of memory");
 		goto out;
 	}
-	for (size_t i = 0; i < ss.n; i++)
+	for (size_t i = 0; i < n; i++)
 		sess_from(&ss.s[i], &v[i]);
-	if (ss.n > 0)
-		qsort(v, ss.n, sizeof(*v), by_login);
+	if (n > 0)
+		qsort(v, n, sizeof(*v), by_login);
 	if (x->state_dir != NULL) {
-		key = memo_key(x->state_dir, v, ss.n);
-		if (!memo_recall(x->memo, key, v, ss.n)) {
-			if (note_all(x->state_dir, v, ss.n, x->now, err) == -1)
+		wtmp_stat(x->root, &w);
+		key = memo_key(x->state_dir, &w, v, n);
+		if (!memo_recall(x->memo, key, v, n)) {
+			if (note_all(x, &w, &v, &n, &ended, err) == -1)
 				goto out;
-			memo_keep(x->memo, key, v, ss.n);
+			memo_keep(x->memo, key, v, n);
 		}
 	}
-	for (size_t i = 0; i < ss.n; i++)
+	for (size_t i = 0; i < n; i++)
 		report_session(r, &v[i], a);
 	rc = 0;
 out:
 	free(v);
+	sessions_release(&ended);
 	sessions_release(&ss);
 	free(a);
 	return rc;

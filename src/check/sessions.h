@@ -2,7 +2,10 @@
  * sessions.h - the sessions check: a login by a user, or from an address,
  * not seen before or not allowed by the configuration.
  *
- * It reads the current sessions from the utmp file (below x->root) and
+ * It reads the current sessions from the utmp file (below x->root), and
+ * the logins appended to /var/log/wtmp since its last look (a bookmark in
+ * the state database; the first look only sets it) that utmp no longer
+ * holds: sessions that began and ended between two runs, told once.  It
  * remembers the users and addresses it has seen in the state database
  * (module "sessions").  A session is reported on every run while it
  * lasts, under a subject naming it (user, line, address, login time), so

@@ -5,7 +5,9 @@
 # brings no new subject, a new address is one new session, a known user
 # from a known address is nothing, a user on the allowed list is nothing
 # while one off it is CRITICAL, and a session that ended is no longer
-# reported.
+# reported.  Logins appended to wtmp since the last look that utmp no
+# longer holds (in and out between two runs) are told once; the history
+# before the first look is not.
 . "$(dirname "$0")/lib.sh"
 command -v jq >/dev/null || skip_all "jq is not installed"
 command -v utmpdump >/dev/null || skip_all "utmpdump is not installed"
@@ -130,5 +132,37 @@ utmp "$(rec 3005 xavier pts/0 192.0.2.10 2026-12-06T09:00:00,000000+00:00)"
 sessions
 check_eq "a returning user from a known address: no finding" "" "$SUBJ"
 check_eq "and the check is OK" 0 "$RC"
+
+# ---- wtmp: logins that ended between two looks ----
+# dead PID LINE TIME: the logout record of a line
+dead() {
+	printf '[8] [%05d] [%-4.4s] [%-8s] [%-12s] [%-20s] [%-15s] [%s]\n' \
+		"$1" "${2#pts}" "" "$2" "" "0.0.0.0" "$3"
+}
+mkdir -p "$ROOT/var/log"
+rec 3100 oldie pts/7 203.0.113.1 2026-01-01T00:00:00,000000+00:00 |
+	utmpdump -r > "$ROOT/var/log/wtmp" 2>/dev/null
+utmp ""
+sessions
+check_eq "wtmp's history before the first look is not news" "" "$SUBJ"
+{
+	rec 3101 mallory pts/8 203.0.113.66 2026-12-06T09:10:00,000000+00:00
+	dead 3101 pts/8 2026-12-06T09:10:05,000000+00:00
+} | utmpdump -r >> "$ROOT/var/log/wtmp" 2>/dev/null
+sessions
+check_eq "a login and logout since the last look: one finding" \
+	"mallory pts/8 from 203.0.113.66 at 2026-12-06T09:10:00Z" "$SUBJ"
+check_eq "the session is over" yes "$(jq -r .evidence.ended <<<"$SESS")"
+check_eq "and was the user's first" yes "$(jq -r .evidence.new_user <<<"$SESS")"
+check_match "the message says it ended" "logged out again" "$(jq -r .message <<<"$SESS")"
+sessions
+check_eq "an ended session is told once" "" "$SUBJ"
+N0=$(rec 3102 nina pts/9 203.0.113.77 2026-12-06T09:20:00,000000+00:00)
+utmp "$N0"
+printf '%s\n' "$N0" | utmpdump -r >> "$ROOT/var/log/wtmp" 2>/dev/null
+sessions
+check_eq "a session in both utmp and wtmp: one finding" \
+	"nina pts/9 from 203.0.113.77 at 2026-12-06T09:20:00Z" "$SUBJ"
+check_eq "still logged in" no "$(jq -r .evidence.ended <<<"$SESS")"
 
 done_testing
