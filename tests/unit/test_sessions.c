@@ -103,6 +103,8 @@ from_list_without_state(void **state)
 static void
 unchanged_utmp_needs_no_database(void **state)
 {
+	static const char *const left[] = {"moved.db", "moved.db-wal",
+	    "moved.db-shm", "sakimori.db-wal", "sakimori.db-shm"};
 	char dir[] = "/tmp/sakimori-sessions.XXXXXX", db[64], side[80];
 	struct check_ctx x = {0};
 	void *memo = NULL;
@@ -138,15 +140,10 @@ unchanged_utmp_needs_no_database(void **state)
 	report_release(&r);
 	free(memo);
 	rmdir(db);
-	unlink(side);
-	snprintf(side, sizeof(side), "%s/moved.db-wal", dir);
-	unlink(side);
-	snprintf(side, sizeof(side), "%s/moved.db-shm", dir);
-	unlink(side);
-	snprintf(side, sizeof(side), "%s/sakimori.db-wal", dir);
-	unlink(side);
-	snprintf(side, sizeof(side), "%s/sakimori.db-shm", dir);
-	unlink(side);
+	for (size_t i = 0; i < sizeof(left) / sizeof(left[0]); i++) {
+		snprintf(side, sizeof(side), "%s/%s", dir, left[i]);
+		unlink(side);
+	}
 	assert_int_equal(rmdir(dir), 0);
 	conf_release((struct conf *)x.conf);
 }
