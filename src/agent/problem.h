@@ -45,7 +45,35 @@ struct problem_policy {
 	uint64_t clear_secs;   /* clear this long before resolve */
 	unsigned flap_changes; /* this many state changes ... (0: off) */
 	uint64_t flap_secs;    /* ... within this window is flapping */
+	/*
+	 * Set by the engine before it asks the policy: 1 for a log-derived
+	 * problem (problems_note), whose default hysteresis is longer.
+	 */
+	int logged;
 };
+
+/* Defaults: for 0 s; clear 30 s (10 min when logged); 5 changes in 10 min. */
+#define PROBLEM_CLEAR_SECS 30
+#define PROBLEM_CLEAR_LOGGED_SECS 600
+#define PROBLEM_FLAP_CHANGES 5
+#define PROBLEM_FLAP_SECS 600
+/* At most this many state changes are remembered per problem. */
+#define PROBLEM_FLAP_MAX 16
+
+/* Fills p with the defaults for p->logged (which it keeps). */
+void problem_policy_default(struct problem_policy *p);
+
+/*
+ * Problems tracked at most (pending, open, and resolved ones kept for
+ * their flapping history).  A new problem past it is not tracked: it is
+ * counted (problems_dropped), and one problem of its own, check "agent"
+ * subject "problem-limit", WARNING, opens (its count: the problems not
+ * tracked) and resolves like a log-derived one once none was dropped
+ * for its hysteresis time.
+ */
+#define PROBLEMS_MAX 10000
+/* Silences kept at most; problems_silence refuses more. */
+#define PROBLEMS_MAX_SILENCES 1000
 
 /* Fills p for (check, subject); arg is the caller's. */
 typedef void (*problem_policy_fn)(void *arg, const char *check,
@@ -57,8 +85,25 @@ struct problems;
 
 /*
  * A new engine.  st (may be NULL: memory only) is the state database,
- * whose tables it creates; policy and emit are called with arg.  NULL
- * with err when the database cannot be read.
+ * whose tables it creates; policy (NULL: the defaults) and emit are
+ * called with arg.  NULL with err when the database cannot be read.
+ *
+ * Ids come from the database (a counter kept with the problems), so a
+ * problem keeps its id across restarts and a new one never reuses an
+ * old one's; without a database they count from 1.  A problem keeps its
+ * id while the engine remembers it: from the first time its condition
+ * is seen until it has resolved and (with flapping detection on) its
+ * flapping window has passed since its last state change.
+ *
+ * After a restart, the problems that were open are open again and not
+ * told again; a scheduled one is clear only when an observation that
+ * covers its check lacks it (then it resolves after its hysteresis
+ * time, once), a log-derived one when nothing was noted for its
+ * hysteresis time since the last note before the restart.  Pending
+ * problems are not kept: their "for" time starts again.  A problem that
+ * was flapping stays quiet until it has been stable for the flapping
+ * window (its state changes before the restart are kept only as "it is
+ * flapping" and the time of the last one).
  */
 struct problems *problems_new(struct store *st, problem_policy_fn policy,
     problem_emit_fn emit, void *arg, struct err *err);
@@ -74,12 +119,18 @@ int problems_observe(struct problems *p, const char *const *ids, size_t n,
 /* One finding from a followed log: holds now, count +1. */
 int problems_note(
     struct problems *p, const struct finding *f, time_t now, struct err *err);
-/* Advances pending opens and resolves to now. */
+/* Advances pending opens and resolves to now; lifts silences past. */
 int problems_tick(struct problems *p, time_t now, struct err *err);
+/* Asks the policy again for every problem (the configuration changed). */
+void problems_policy_changed(struct problems *p);
+/* New problems not tracked because PROBLEMS_MAX were. */
+uint64_t problems_dropped(const struct problems *p);
 
 /*
  * Silences check (subject NULL: all its subjects) until until: their
- * events are not emitted (state is still kept).  until <= now lifts it.
+ * events are not emitted (state is still kept, and what a silenced
+ * problem did is not told later).  until <= now lifts it (a new
+ * silence for the same check and subject replaces the old one).
  */
 int problems_silence(struct problems *p, const char *check, const char *subject,
     time_t until, struct err *err);

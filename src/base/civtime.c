@@ -3,6 +3,7 @@
  */
 #include "base/civtime.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /*
@@ -213,4 +214,32 @@ civ_3164(const char **cur, const char *end, struct civtime *t, int year)
 		return -1;
 	*cur = p;
 	return 0;
+}
+
+void
+civ_from_days(int64_t days, int *y, int *m, int *d)
+{
+	int64_t z = days + 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153;
+	int64_t mm = mp < 10 ? mp + 3 : mp - 9;
+
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)mm;
+	*y = (int)(yoe + era * 400 + (mm <= 2));
+}
+
+void
+civ_rfc3339(char *dst, size_t dstsz, int64_t epoch)
+{
+	int64_t days = epoch >= 0 ? epoch / 86400 : -((-epoch + 86399) / 86400);
+	int64_t secs = epoch - days * 86400;
+	int y, m, d;
+
+	civ_from_days(days, &y, &m, &d);
+	snprintf(dst, dstsz, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d,
+	    (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
 }

@@ -9,6 +9,7 @@
 #ifndef BASE_CIVTIME_H
 #define BASE_CIVTIME_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -36,6 +37,16 @@ civ_days(int y, int m, int d)
 
 	return era * 146097 + doe - 719468;
 }
+
+/* The civil date of day days since 1970-01-01 (H. Hinnant). */
+void civ_from_days(int64_t days, int *y, int *m, int *d);
+
+/*
+ * Writes epoch as an RFC 3339 UTC stamp, "2026-12-06T09:00:00Z" (20
+ * characters and a NUL: CIV_RFC3339_LEN bytes); cut to dstsz.
+ */
+#define CIV_RFC3339_LEN 21
+void civ_rfc3339(char *dst, size_t dstsz, int64_t epoch);
 
 /* Month from its English abbreviation at s (3 bytes): 1..12, or 0. */
 static inline int

@@ -78,6 +78,25 @@ paths_state_dir(char *dst, size_t dstsz, const char *opt, struct err *err)
 }
 
 int
+paths_run_dir(char *dst, size_t dstsz, const char *opt, struct err *err)
+{
+	const char *env = getenv("SAKIMORI_RUN_DIR");
+	const char *x;
+
+	if (opt && opt[0])
+		return put(dst, dstsz, err, opt, "");
+	if (env && env[0])
+		return put(dst, dstsz, err, env, "");
+	if (geteuid() == 0)
+		return put(dst, dstsz, err, "/run", "/sakimori");
+	x = getenv("XDG_RUNTIME_DIR");
+	if (x && x[0] == '/')
+		return put(dst, dstsz, err, x, "/sakimori");
+	return err_set(err, ENOENT,
+	    "no run directory: XDG_RUNTIME_DIR is not set (use --run-dir)");
+}
+
+int
 paths_state_file(char *dst, size_t dstsz, const char *state_dir,
     const char *name, struct err *err)
 {

@@ -34,6 +34,11 @@ double clock_mono(void);
 double clock_wall(void);
 /* ISO 8601 local time with offset: 2026-11-26T20:04:47+0000. */
 void time_iso(char *dst, size_t dstsz, time_t t);
+/*
+ * A time of day "HH:MM" or "H:MM" (00:00 to 23:59) into minutes after
+ * midnight: 0, or -1.
+ */
+int daytime_parse(const char *s, int *minute);
 /* Sleeps for secs (fractional), restarting after signals. */
 void sleep_secs(double secs);
 

@@ -54,6 +54,12 @@ static const struct command commands[] = {
     {"net", cmd_net,
         "connections per address, prefix, port and state; block, unblock, "
         "bans, restore"},
+    {"agent", cmd_agent,
+        "watch continuously: every check on its schedule, one event per "
+        "problem"},
+    {"ctl", cmd_ctl,
+        "ask the running agent: status, problems, silence, "
+        "reload"},
 };
 
 static void

@@ -191,6 +191,15 @@ is_port(const char *s)
 	return c != s && *c == '\0' && v >= 1 && v <= 65535 && s[0] != '0';
 }
 
+/* A time of day, HH:MM. */
+static int
+is_clock(const char *s)
+{
+	int m;
+
+	return daytime_parse(s, &m) == 0;
+}
+
 static int
 is_choice(const char *s, const char *const *choices)
 {
@@ -307,6 +316,15 @@ check_kind(const struct conf_node *n, enum schema_kind kind, double min,
 			return -1;
 		}
 		return check_range(n, v, 0, 0, errs);
+	case SK_CLOCK:
+		if (!is_clock(v->str)) {
+			add_err(errs, n,
+			    "'%s' wants a time of day HH:MM (00:00..23:59), "
+			    "not '%s'",
+			    n->key, v->str);
+			return -1;
+		}
+		return 0;
 	case SK_ENUM:
 		if (!is_choice(v->str, choices)) {
 			list_choices(why, sizeof(why), choices);
@@ -331,6 +349,10 @@ static const struct schema_key common_keys[] = {
     {"warning", SK_NUM, 0, 0, NULL},
     {"critical", SK_NUM, 0, 0, NULL},
     {"for", SK_DUR, 0, 0, NULL},
+    {"clear", SK_DUR, 0, 0, NULL},         /* agent: resolve hysteresis */
+    {"flap-changes", SK_INT, 0, 16, NULL}, /* agent: 0 turns it off */
+    {"flap-window", SK_DUR, 0, 0, NULL},   /* agent: ... within this */
+    {"every", SK_DUR, 0, 0, NULL},         /* agent: schedule interval */
     {"disable", SK_FLAG, 0, 0, NULL},
     {"enable", SK_FLAG, 0, 0, NULL},
     {NULL, 0, 0, 0, NULL},

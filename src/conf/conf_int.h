@@ -25,6 +25,7 @@ enum schema_kind {
 	SK_LIST,     /* one or more strings */
 	SK_PREFIXES, /* one or more addresses or prefixes, ADDR[/LEN] */
 	SK_PORTS,    /* one or more port numbers, 1..65535 */
+	SK_CLOCK,    /* a time of day, HH:MM (00:00..23:59) */
 };
 
 /*

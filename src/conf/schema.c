@@ -330,6 +330,15 @@ const struct schema_setting schema_settings[] = {
         0, 0, NULL},
     {"attack-rules", SK_STR, "directory or file of the shipped attack rules", 0,
         0, NULL},
+    /* the agent (src/agent) */
+    {"daily-at", SK_CLOCK,
+        "local time of day the agent runs the daily checks "
+        "(default 06:25)",
+        0, 0, NULL},
+    {"run-dir", SK_STR,
+        "where the agent's control socket is (default "
+        "/run/sakimori)",
+        0, 0, NULL},
 };
 const size_t schema_nsettings = countof(schema_settings);
 

@@ -663,6 +663,33 @@ snapshot_of_fixture(void **state)
 	snap_release(&s);
 }
 
+/* A periodic sampler's rates: since the earlier counters, not boot. */
+static void
+snapshot_rates_since(void **state)
+{
+	struct snap s;
+	struct vmstat before = {0};
+
+	(void)state;
+	snap_take(&s, MODERN, SNAP_BIT(SNAP_VM), 0, 0);
+	before = s.vm1;
+	before.pswpin -= 20;  /* 20 pages in ... */
+	before.pswpout -= 50; /* ... and 50 out over the 10 s since */
+	snap_vm_since(&s, &before, 10);
+	assert_true(fabs(s.swapin_s - 2.0) < 1e-9);
+	assert_true(fabs(s.swapout_s - 5.0) < 1e-9);
+	assert_true(fabs(s.interval - 10) < 1e-9);
+	/* no time between them: nothing changes */
+	snap_vm_since(&s, &s.vm1, 0);
+	assert_true(fabs(s.swapout_s - 5.0) < 1e-9);
+	snap_release(&s);
+	/* without the VM section there is nothing to compute */
+	snap_take(&s, MODERN, SNAP_BIT(SNAP_LOAD), 0, 0);
+	snap_vm_since(&s, &before, 10);
+	assert_true(s.interval == 0 && s.swapout_s == 0);
+	snap_release(&s);
+}
+
 /* ps and top's selection: filters, sort keys, the forest, tty names. */
 static void
 proc_selection(void **state)
@@ -793,6 +820,7 @@ main(void)
 	    cmocka_unit_test(utmp_fixture),
 	    cmocka_unit_test(passwd_names),
 	    cmocka_unit_test(snapshot_of_fixture),
+	    cmocka_unit_test(snapshot_rates_since),
 	    cmocka_unit_test(proc_selection),
 	    cmocka_unit_test(disk_shown_as_iostat),
 	};
