@@ -24,6 +24,7 @@
 #include "agent/agent_int.h"
 #include "agent/ctl.h"
 #include "agent/problem.h"
+#include "base/civtime.h"
 #include "base/err.h"
 #include "base/esc.h"
 #include "base/fileio.h"
@@ -64,7 +65,7 @@ conn_free(struct ctl_conn *c)
 	free(c);
 }
 
-/* A time for JSON: the ISO 8601 stamp, or null for 0. */
+/* A time for JSON: RFC 3339 in UTC, as the events have it; null for 0. */
 static json_t *
 jtime(time_t t)
 {
@@ -72,7 +73,7 @@ jtime(time_t t)
 
 	if (t == 0)
 		return json_null();
-	time_iso(buf, sizeof(buf), t);
+	civ_rfc3339(buf, sizeof(buf), t);
 	return json_string(buf);
 }
 
@@ -108,7 +109,7 @@ problem_line(void *arg, const struct problem_info *i)
 	}
 	esc_text_buf(subj, sizeof(subj), i->subject, strlen(i->subject));
 	esc_text_buf(msg, sizeof(msg), i->message, strlen(i->message));
-	time_iso(first, sizeof(first), i->first);
+	civ_rfc3339(first, sizeof(first), i->first);
 	fprintf(e->fp, "%llu %s %s%s%s %s since %s%s%s: %s\n",
 	    (unsigned long long)i->id, sev_name(i->sev), i->check,
 	    subj[0] ? "/" : "", subj, i->open ? "open" : "pending", first,
@@ -170,9 +171,9 @@ reply_status(struct agent *a, FILE *fp, int json)
 		if (sl->every)
 			dur_format(every, sizeof(every), sl->every);
 		if (sl->last)
-			time_iso(last, sizeof(last), sl->last);
+			civ_rfc3339(last, sizeof(last), sl->last);
 		if (sl->next)
-			time_iso(next, sizeof(next), sl->next);
+			civ_rfc3339(next, sizeof(next), sl->next);
 		fprintf(fp, "%-24s %8s %-24s %s\n", a->table[i].name, every,
 		    last, next);
 	}

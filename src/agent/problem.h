@@ -6,7 +6,10 @@
  * Each of open, change and resolve is one alert event (agent/event.h).
  * A problem that changes state too often (flapping) gets one
  * ALERT_FLAPPING event and no more events until it has been stable for
- * the flapping window; then the state it settled in is told once.
+ * the flapping window; then the state it settled in is told once (when
+ * it is not the state last told: an open, a change or a resolve).
+ * A resolved problem is remembered (not listed) for the flapping window
+ * so that its changes count; coming back meanwhile, it keeps its id.
  *
  * Two kinds of evidence feed it:
  *   - a scheduled check's whole report (problems_observe): every problem
@@ -14,7 +17,10 @@
  *     clear;
  *   - a finding from a followed log (problems_note): the condition holds
  *     now, its count grows, and it is clear once nothing was noted for
- *     the hysteresis time (a log says only what happens).
+ *     the hysteresis time (a log says only what happens).  Its severity
+ *     is the worst noted since it opened: a worse note is a change, a
+ *     milder one is only counted.
+ * A (check, subject) is one or the other, as it was first seen.
  * problems_tick advances the clocks (pending opens, resolves) without
  * new evidence; the agent calls it every second or so.
  *
@@ -25,6 +31,7 @@
  * it.  Silences (ctl silence) are kept there too.
  *
  * Pure but for the database: no clock (callers pass now), no output.
+ * The emit function must not call back into the engine.
  */
 #ifndef AGENT_PROBLEM_H
 #define AGENT_PROBLEM_H

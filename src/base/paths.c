@@ -37,24 +37,39 @@ put(char *dst, size_t dstsz, struct err *err, const char *a, const char *b)
 	return 0;
 }
 
+/* The command line's value, else the environment variable's; or NULL. */
+static const char *
+given(const char *opt, const char *env)
+{
+	const char *v = getenv(env);
+
+	if (opt && opt[0])
+		return opt;
+	return v && v[0] ? v : NULL;
+}
+
+/* An XDG base directory variable when it is absolute (else unset). */
+static const char *
+xdg(const char *name)
+{
+	const char *x = getenv(name);
+
+	return x && x[0] == '/' ? x : NULL;
+}
+
 int
 paths_config(
     char *dst, size_t dstsz, const char *opt, int *explicit_, struct err *err)
 {
-	const char *env = getenv("SAKIMORI_CONFIG");
-	const char *x;
+	const char *v = given(opt, "SAKIMORI_CONFIG");
 
-	*explicit_ = 1;
-	if (opt && opt[0])
-		return put(dst, dstsz, err, opt, "");
-	if (env && env[0])
-		return put(dst, dstsz, err, env, "");
-	*explicit_ = 0;
+	*explicit_ = v != NULL;
+	if (v != NULL)
+		return put(dst, dstsz, err, v, "");
 	if (geteuid() == 0)
 		return put(dst, dstsz, err, SAKIMORI_CONFIG_FILE, "");
-	x = getenv("XDG_CONFIG_HOME");
-	if (x && x[0] == '/')
-		return put(dst, dstsz, err, x, "/sakimori/sakimori.conf");
+	if ((v = xdg("XDG_CONFIG_HOME")) != NULL)
+		return put(dst, dstsz, err, v, "/sakimori/sakimori.conf");
 	return put(
 	    dst, dstsz, err, home_dir(), "/.config/sakimori/sakimori.conf");
 }
@@ -62,36 +77,28 @@ paths_config(
 int
 paths_state_dir(char *dst, size_t dstsz, const char *opt, struct err *err)
 {
-	const char *env = getenv("SAKIMORI_STATE_DIR");
-	const char *x;
+	const char *v = given(opt, "SAKIMORI_STATE_DIR");
 
-	if (opt && opt[0])
-		return put(dst, dstsz, err, opt, "");
-	if (env && env[0])
-		return put(dst, dstsz, err, env, "");
+	if (v != NULL)
+		return put(dst, dstsz, err, v, "");
 	if (geteuid() == 0)
 		return put(dst, dstsz, err, "/var", "/lib/sakimori");
-	x = getenv("XDG_STATE_HOME");
-	if (x && x[0] == '/')
-		return put(dst, dstsz, err, x, "/sakimori");
+	if ((v = xdg("XDG_STATE_HOME")) != NULL)
+		return put(dst, dstsz, err, v, "/sakimori");
 	return put(dst, dstsz, err, home_dir(), "/.local/state/sakimori");
 }
 
 int
 paths_run_dir(char *dst, size_t dstsz, const char *opt, struct err *err)
 {
-	const char *env = getenv("SAKIMORI_RUN_DIR");
-	const char *x;
+	const char *v = given(opt, "SAKIMORI_RUN_DIR");
 
-	if (opt && opt[0])
-		return put(dst, dstsz, err, opt, "");
-	if (env && env[0])
-		return put(dst, dstsz, err, env, "");
+	if (v != NULL)
+		return put(dst, dstsz, err, v, "");
 	if (geteuid() == 0)
 		return put(dst, dstsz, err, "/run", "/sakimori");
-	x = getenv("XDG_RUNTIME_DIR");
-	if (x && x[0] == '/')
-		return put(dst, dstsz, err, x, "/sakimori");
+	if ((v = xdg("XDG_RUNTIME_DIR")) != NULL)
+		return put(dst, dstsz, err, v, "/sakimori");
 	return err_set(err, ENOENT,
 	    "no run directory: XDG_RUNTIME_DIR is not set (use --run-dir)");
 }

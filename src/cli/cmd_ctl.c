@@ -146,6 +146,51 @@ ask(const char *dir, const char *req, struct strbuf *sb)
 	return 0;
 }
 
+/*
+ * The request line for the command in argv[0..argc) into req: 0, or the
+ * exit status after saying why.
+ */
+static int
+request(struct cli *cli, int argc, char **argv, struct strbuf *req)
+{
+	const char *what = argv[0];
+	struct ctl_req q;
+	struct err err = {0};
+	uint64_t secs;
+
+	if (strcmp(what, "status") == 0 || strcmp(what, "problems") == 0 ||
+	    strcmp(what, "reload") == 0) {
+		if (argc != 1)
+			return cli_usage_error(
+			    cli, "ctl", "unexpected argument '%s'", argv[1]);
+		strbuf_printf(req, "%s%s\n", what,
+		    cli->mode == OUT_JSON && strcmp(what, "reload") != 0
+		        ? " json"
+		        : "");
+	} else if (strcmp(what, "silence") == 0) {
+		if (argc != 3)
+			return cli_usage_error(cli, "ctl",
+			    "silence wants CHECK[/SUBJECT] DURATION");
+		if (ctl_target(argv[1], &q, &err) == -1 ||
+		    strchr(argv[1], '\n') != NULL)
+			return cli_usage_error(cli, "ctl", "%s",
+			    err.msg[0] ? err.msg : "a newline in the subject");
+		if (dur_parse(argv[2], strlen(argv[2]), &secs) == -1)
+			return cli_usage_error(cli, "ctl",
+			    "'%s' is not a duration (30m, 2h, 1d; 0 lifts "
+			    "the silence)",
+			    argv[2]);
+		strbuf_printf(req, "silence %llus %s\n",
+		    (unsigned long long)secs, argv[1]);
+	} else {
+		return cli_usage_error(
+		    cli, "ctl", "unknown command '%s'", what);
+	}
+	if (strbuf_failed(req))
+		return cli_usage_error(cli, "ctl", "the request is too long");
+	return 0;
+}
+
 int
 cmd_ctl(struct cli *cli, int argc, char **argv)
 {
@@ -156,16 +201,14 @@ cmd_ctl(struct cli *cli, int argc, char **argv)
 	};
 	struct strbuf req = STRBUF_INIT(CTL_LINE_MAX);
 	struct strbuf sb = STRBUF_INIT(CTL_REPLY_MAX);
-	const char *run_opt = NULL, *what, *msg, *nl;
+	const char *run_opt = NULL, *msg, *nl;
 	char dir[4096];
-	struct ctl_req q;
-	struct err err = {0};
 	size_t msglen;
-	uint64_t secs;
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "+" CLI_COMMON_SHORTOPTS, longopts,
-	            NULL)) != -1) {
+	/* Options may come before or after the command ("problems --json"). */
+	while ((c = getopt_long(
+	            argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		if (cli_common_opt(cli, c, optarg))
 			continue;
 		switch (c) {
@@ -182,59 +225,12 @@ cmd_ctl(struct cli *cli, int argc, char **argv)
 	}
 	if (optind == argc)
 		return cli_usage_error(cli, "ctl", "a command is missing");
-	what = argv[optind++];
-	/* Options may follow the command too ("problems --json"). */
-	while ((c = getopt_long(
-	            argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-		if (cli_common_opt(cli, c, optarg))
-			continue;
-		if (c == OPT_RUN_DIR) {
-			run_opt = optarg;
-			continue;
-		}
-		if (c == 'h') {
-			usage(stdout);
-			return EXIT_OK;
-		}
-		usage(stderr);
-		return EXIT_USAGE;
-	}
-	if (strcmp(what, "status") == 0 || strcmp(what, "problems") == 0 ||
-	    strcmp(what, "reload") == 0) {
-		if (optind != argc)
-			return cli_usage_error(cli, "ctl",
-			    "unexpected argument '%s'", argv[optind]);
-		strbuf_printf(&req, "%s%s\n", what,
-		    cli->mode == OUT_JSON && strcmp(what, "reload") != 0
-		        ? " json"
-		        : "");
-	} else if (strcmp(what, "silence") == 0) {
-		if (argc - optind != 2)
-			return cli_usage_error(cli, "ctl",
-			    "silence wants CHECK[/SUBJECT] DURATION");
-		if (ctl_target(argv[optind], &q, &err) == -1 ||
-		    strchr(argv[optind], '\n') != NULL)
-			return cli_usage_error(cli, "ctl", "%s",
-			    err.msg[0] ? err.msg : "a newline in the subject");
-		if (dur_parse(argv[optind + 1], strlen(argv[optind + 1]),
-		        &secs) == -1)
-			return cli_usage_error(cli, "ctl",
-			    "'%s' is not a duration (30m, 2h, 1d; 0 lifts "
-			    "the silence)",
-			    argv[optind + 1]);
-		strbuf_printf(&req, "silence %llus %s\n",
-		    (unsigned long long)secs, argv[optind]);
-	} else {
-		return cli_usage_error(
-		    cli, "ctl", "unknown command '%s'", what);
-	}
-	if (strbuf_failed(&req)) {
+	rc = request(cli, argc - optind, argv + optind, &req);
+	if (rc == 0 && run_dir(cli, run_opt, dir, sizeof(dir)) == -1)
+		rc = EXIT_USAGE;
+	if (rc != 0) {
 		strbuf_release(&req);
-		return cli_usage_error(cli, "ctl", "the request is too long");
-	}
-	if (run_dir(cli, run_opt, dir, sizeof(dir)) == -1) {
-		strbuf_release(&req);
-		return EXIT_USAGE;
+		return rc;
 	}
 	rc = ask(dir, strbuf_str(&req), &sb);
 	strbuf_release(&req);

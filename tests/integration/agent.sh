@@ -125,7 +125,8 @@ kill -9 "$AGENT"
 wait "$AGENT" 2>/dev/null
 check "kill -9 leaves the socket behind" test -S "$RUN/ctl"
 start_agent a3
-check "restarted on the same state directory: it answers" wait_for 10 ctl status
+answers() { ctl status >/dev/null 2>&1; }
+check "restarted on the same state directory: it answers" wait_for 10 answers
 sleep 8 # past the 3 s "for" and several runs of load
 check_eq "no second open event after the restart" 0 "$(count a3 open)"
 run ctl problems --json
@@ -235,5 +236,22 @@ rc=$?
 AGENT=
 check_eq "SIGTERM: exit 0" 0 "$rc"
 check "SIGTERM: STOPPING=1" grep -q '^STOPPING=1' "$TMP/notify.log"
+
+# ---- 10: readable lines without --json; the run directory from the file ----
+{ cat "$TMP/base.conf"; echo "set run-dir \"$TMP/run2\""
+  echo 'check load { warning 0 critical 1000 every 2s }'; } > "$CONF"
+"$SAKIMORI" agent -f "$CONF" --state-dir "$TMP/state2" >"$TMP/a6.out" 2>"$TMP/a6.err" &
+AGENT=$!
+check "set run-dir: the socket is made there" wait_for 10 test -S "$TMP/run2/ctl"
+run "$SAKIMORI" ctl -f "$CONF" status
+check_eq "ctl -f FILE finds it through the same setting" 0 "$RC"
+check "without --json: one readable line for the open event" wait_for 10 \
+	grep -Eq '^[0-9T:-]+Z OPEN WARNING load .*load average.*\[problem [0-9]+\]$' "$TMP/a6.out"
+kill -TERM "$AGENT"
+wait "$AGENT"
+rc=$?
+AGENT=
+check_eq "SIGTERM: exit 0" 0 "$rc"
+check "and its socket removed" test ! -e "$TMP/run2/ctl"
 
 done_testing

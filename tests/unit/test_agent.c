@@ -27,6 +27,27 @@
 #include "base/timeutil.h"
 #include "check/check.h"
 
+/* conf_of, releasing the configuration it gave before. */
+static struct conf *last_conf;
+
+static const struct conf *
+cf(const char *text)
+{
+	if (last_conf != NULL)
+		conf_release(last_conf);
+	return last_conf = conf_of(text);
+}
+
+static int
+release_conf(void **state)
+{
+	(void)state;
+	if (last_conf != NULL)
+		conf_release(last_conf);
+	last_conf = NULL;
+	return 0;
+}
+
 static int
 noop(const struct check_ctx *x, struct report *r, struct err *err)
 {
@@ -67,7 +88,7 @@ at(int y, int mon, int d, int h, int min, int s)
 static void
 class_defaults(void **state)
 {
-	const struct conf *c = conf_of("");
+	const struct conf *c = cf("");
 
 	(void)state;
 	assert_int_equal(sched_every(c, &table[0]), 10);
@@ -80,11 +101,10 @@ class_defaults(void **state)
 static void
 every_overrides(void **state)
 {
-	const struct conf *c =
-	    conf_of("check load { every 3s }\n"
-	            "check fs-errors { every 2h }\n"
-	            "check proc-sniffer { every 15s }\n"
-	            "check fs-blocks \"/var\" { every 1s }\n");
+	const struct conf *c = cf("check load { every 3s }\n"
+	                          "check fs-errors { every 2h }\n"
+	                          "check proc-sniffer { every 15s }\n"
+	                          "check fs-blocks \"/var\" { every 1s }\n");
 
 	(void)state;
 	assert_int_equal(sched_every(c, &table[0]), 3);
@@ -116,7 +136,7 @@ daily_at(void **state)
 	assert_int_equal(daytime_parse("a2:00", &m), -1);
 	assert_int_equal(daytime_parse("", &m), -1);
 	assert_int_equal(
-	    sched_daily_minute(conf_of("set daily-at 23:05\n")), 23 * 60 + 5);
+	    sched_daily_minute(cf("set daily-at 23:05\n")), 23 * 60 + 5);
 }
 
 /* A bad daily-at is a configuration error with its line. */
@@ -169,7 +189,7 @@ plan_and_run(void **state)
 
 	(void)state;
 	assert_int_equal(sched_init(&s, 5), 0);
-	sched_plan(&s, conf_of("check fs-blocks { disable }\n"), table, t0, 0);
+	sched_plan(&s, cf("check fs-blocks { disable }\n"), table, t0, 0);
 	/* first plan: every enabled periodic entry now, daily at 06:25 */
 	assert_true(sched_due(&s, 0, t0));
 	assert_false(sched_due(&s, 1, t0)); /* disabled */
@@ -190,19 +210,18 @@ plan_and_run(void **state)
 
 	/* a new interval counts from the last run ... */
 	sched_plan(&s,
-	    conf_of("check inventory { every 1m }\n"
-	            "set daily-at 13:00\n"),
+	    cf("check inventory { every 1m }\n"
+	       "set daily-at 13:00\n"),
 	    table, t0 + 20, 0);
 	assert_int_equal(s.slot[2].next, t0 + 60);
 	assert_true(s.slot[1].enabled); /* enabled again: runs now */
 	assert_true(sched_due(&s, 1, t0 + 20));
 	assert_int_equal(s.slot[3].next, at(2026, 3, 10, 13, 0, 0));
 	/* ... or is due now when that is past, or when asked (a reload) */
-	sched_plan(
-	    &s, conf_of("check inventory { every 5s }\n"), table, t0 + 20, 0);
+	sched_plan(&s, cf("check inventory { every 5s }\n"), table, t0 + 20, 0);
 	assert_true(sched_due(&s, 2, t0 + 20));
 	sched_ran(&s, 0, t0 + 20);
-	sched_plan(&s, conf_of(""), table, t0 + 21, 1);
+	sched_plan(&s, cf(""), table, t0 + 21, 1);
 	assert_true(sched_due(&s, 0, t0 + 21));
 	assert_false(sched_due(&s, 3, t0 + 21)); /* daily: not at a reload */
 	sched_release(&s);
@@ -362,5 +381,5 @@ main(void)
 	/* Local time with daylight saving, whatever the machine's. */
 	setenv("TZ", "Europe/Berlin", 1);
 	tzset();
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, NULL, release_conf);
 }

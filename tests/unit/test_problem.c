@@ -528,6 +528,25 @@ limit_problem_counts_the_dropped(void **state)
 
 static const char *const both_ids[] = {"load", "fs-blocks"};
 
+/* The count of a problem as another engine on the database sees it. */
+static uint64_t
+stored_count(struct store *st, const char *subject)
+{
+	struct rec *r = calloc(1, sizeof(*r));
+	struct err err = {0};
+	struct problems *p;
+	struct find f;
+
+	assert_non_null(r);
+	p = problems_new(st, NULL, emit, r, &err);
+	assert_non_null(p);
+	f = find_one(p, "web-attack", subject);
+	assert_int_equal(f.found, 1);
+	problems_free(p);
+	free(r);
+	return f.i.count;
+}
+
 static void
 restart_tells_nothing_twice(void **state)
 {
@@ -552,7 +571,10 @@ restart_tells_nothing_twice(void **state)
 	id_web = r->ev[2].problem;
 	assert_int_not_equal(id_load, id_fs);
 	assert_int_not_equal(id_fs, id_web);
-	tick(p, 1002); /* writes the count of the second note */
+	/* a note that only counts up is written by the next tick */
+	assert_int_equal(stored_count(&st, "192.0.2.7"), 1);
+	tick(p, 1002);
+	assert_int_equal(stored_count(&st, "192.0.2.7"), 2);
 	assert_int_equal(
 	    problems_silence(p, "mail-volume", NULL, 5000, &err), 0);
 	/* pending for 60 s: not kept */
@@ -694,6 +716,27 @@ flapping_survives_a_restart(void **state)
 }
 
 static void
+policy_is_asked_again_on_change(void **state)
+{
+	struct rec *r = rec_new(0, 30, 0, 0);
+	struct err err = {0};
+	struct problems *p = problems_new(NULL, policy, emit, r, &err);
+
+	(void)state;
+	observe(p, load_ids, 1, 0, 1, "load", "", SEV_WARNING);
+	assert_int_equal(r->n, 1);
+	/* the configuration now says clear 0: resolved at the next look */
+	r->pol.clear_secs = 0;
+	problems_policy_changed(p);
+	observe(p, load_ids, 1, 10, 0);
+	assert_int_equal(r->n, 2);
+	assert_int_equal(r->ev[1].kind, ALERT_RESOLVE);
+	assert_int_equal(r->ev[1].time, 10);
+	problems_free(p);
+	free(r);
+}
+
+static void
 ids_count_from_one_without_a_database(void **state)
 {
 	struct rec *r = rec_new(0, 0, 0, 0);
@@ -777,6 +820,7 @@ main(void)
 	    cmocka_unit_test(limit_problem_counts_the_dropped),
 	    cmocka_unit_test(restart_tells_nothing_twice),
 	    cmocka_unit_test(flapping_survives_a_restart),
+	    cmocka_unit_test(policy_is_asked_again_on_change),
 	    cmocka_unit_test(ids_count_from_one_without_a_database),
 	    cmocka_unit_test(policy_from_the_configuration),
 	};
