@@ -13,6 +13,8 @@
 #include "base/err.h"
 #include "base/finding.h"
 #include "check/check.h"
+#include "check/leak.h"
+#include "check/sessions.h"
 #include "collect/snap.h"
 #include "conf/conf.h"
 #include "disk/check.h"
@@ -286,6 +288,21 @@ run_web_conn_share(const struct check_ctx *x, struct report *r, struct err *err)
 	    x->conf, x->snap, x->root, RULES_WEB_CONN_SHARE, r, err);
 }
 
+/* ---- trends and logins (src/check/memleak.c, sessions.c) --------------- */
+
+/* Reports only in the agent, which keeps the samples between runs. */
+static int
+run_memory_leak(const struct check_ctx *x, struct report *r, struct err *err)
+{
+	return check_memory_leak(x, r, err);
+}
+
+static int
+run_sessions(const struct check_ctx *x, struct report *r, struct err *err)
+{
+	return check_sessions(x, r, err);
+}
+
 /* ---- the table ---------------------------------------------------------- */
 
 static const char *const suspicious_ids[] = {"proc-exe-deleted",
@@ -296,6 +313,8 @@ static const struct check_entry registry[] = {
     {"load", NULL, CHECK_FAST, CHECK_SNAPSHOT, 0, run_load, NULL},
     {"swap-activity", NULL, CHECK_FAST, CHECK_SNAPSHOT, 0, run_swap, NULL},
     {"memory", NULL, CHECK_FAST, CHECK_SNAPSHOT, 0, run_memory, NULL},
+    {"memory-leak", NULL, CHECK_FAST, CHECK_SNAPSHOT, 0, run_memory_leak,
+        check_memory_leak_free},
     {"fs-blocks", NULL, CHECK_MEDIUM, CHECK_SNAPSHOT, 0, run_fs_blocks, NULL},
     {"fs-inodes", NULL, CHECK_MEDIUM, CHECK_SNAPSHOT, 0, run_fs_inodes, NULL},
     {"process-count", NULL, CHECK_FAST, CHECK_SNAPSHOT, 0, run_process_count,
@@ -308,6 +327,7 @@ static const struct check_entry registry[] = {
     {"stuck-cgi", NULL, CHECK_FAST, 0, 0, run_stuck_cgi, NULL},
     {"apache-workers", NULL, CHECK_FAST, 0, 0, run_apache_workers, NULL},
     {"inventory", NULL, CHECK_SLOW, 0, 0, run_inventory, NULL},
+    {"sessions", NULL, CHECK_FAST, 0, LIB(DYNLIB_SQLITE3), run_sessions, NULL},
     {"fs-full-forecast", NULL, CHECK_MEDIUM, 0, LIB(DYNLIB_SQLITE3),
         run_fs_forecast, NULL},
     {"disk-errors", NULL, CHECK_DAILY, 0,

@@ -147,6 +147,18 @@ static const struct schema_key apache_workers_keys[] = {
     {NULL, 0, 0, 0, NULL},
 };
 
+static const struct schema_key memory_leak_keys[] = {
+    {"window", SK_DUR, 0, 0, NULL}, /* the trend is fitted over this (30m) */
+    {"growth", SK_NUM, 0, 0, NULL}, /* MiB over the window at least (16) */
+    {NULL, 0, 0, 0, NULL},
+};
+
+static const struct schema_key sessions_keys[] = {
+    {"users", SK_LIST, 0, 0, NULL},    /* the users allowed to log in */
+    {"from", SK_PREFIXES, 0, 0, NULL}, /* the addresses allowed to */
+    {NULL, 0, 0, 0, NULL},
+};
+
 static const struct schema_key none_keys[] = {
     {NULL, 0, 0, 0, NULL},
 };
@@ -196,6 +208,10 @@ const struct schema_check schema_checks[] = {
         0, 0, NAN, none_keys, SU_HIGHER},
     {"memory", "available memory below the threshold (percent of total)", 0, 10,
         5, none_keys, SU_LOWER_PCT},
+    {"memory-leak",
+        "process whose resident memory grows steadily over window while "
+        "available memory falls (agent only: it needs the samples)",
+        0, NAN, NAN, memory_leak_keys, SU_HIGHER},
     {"fs-blocks", "filesystem space used above the threshold (percent)", 1, 90,
         95, fs_keys, SU_PCT},
     {"fs-inodes", "filesystem inodes used above the threshold (percent)", 1, 90,
@@ -265,6 +281,10 @@ const struct schema_check schema_checks[] = {
         "web workers near their limit while one address holds more than "
         "the threshold (percent) of the web connections",
         0, 30, 50, web_share_keys, SU_PCT},
+    {"sessions",
+        "login by a user or from an address not seen before, or not "
+        "allowed by users and from (one finding per session)",
+        0, NAN, NAN, sessions_keys, SU_HIGHER},
     {"inventory", "new or vanished listening services since the last inventory",
         0, NAN, NAN, none_keys, SU_HIGHER},
     {"mail-relay-probe", "relay attempts refused per mail client", 0, 1, 20,

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/fsuid.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -598,9 +599,13 @@ utmp_fixture(void **state)
 	assert_string_equal(s.s[0].line, "pts/0");
 	assert_string_equal(s.s[0].host, "192.0.2.10");
 	assert_int_equal(s.s[0].login, 1795719600); /* 2026-11-26T19:00Z */
-	assert_true(s.s[0].idle >= 0);              /* ROOT/dev/pts/0 exists */
+	/* ut_addr_v6: IPv4 in the first word */
+	assert_int_equal(s.s[0].addr_family, AF_INET);
+	assert_memory_equal(s.s[0].addr, "\xc0\x00\x02\x0a", 4);
+	assert_true(s.s[0].idle >= 0); /* ROOT/dev/pts/0 exists */
 	assert_string_equal(s.s[1].user, "root");
-	assert_true(s.s[1].idle < 0); /* no ROOT/dev/tty1 */
+	assert_true(s.s[1].idle < 0);            /* no ROOT/dev/tty1 */
+	assert_int_equal(s.s[1].addr_family, 0); /* 0.0.0.0: a local login */
 	sessions_release(&s);
 	/* a cut file: whole records kept, the partial one counted */
 	fp = fopen(MODERN "/run/utmp", "rb");
