@@ -249,6 +249,17 @@ const struct schema_check schema_checks[] = {
         "new or rewritten executable file or script in a web root (watched "
         "live by the agent)",
         0, NAN, NAN, none_keys, SU_HIGHER},
+    {"auth-brute-force",
+        "authentication failures from one address within window (10m)", 0, 5,
+        20, web_rate_keys, SU_HIGHER},
+    {"auth-user-enumeration", "user names tried from one address", 0, 5, 20,
+        none_keys, SU_HIGHER},
+    {"auth-distributed", "addresses that failed to log in as one user name", 0,
+        10, 50, none_keys, SU_HIGHER},
+    {"auth-success-after-failures",
+        "a login from an address after this many failures from it "
+        "(CRITICAL)",
+        0, NAN, 3, none_keys, SU_HIGHER},
     {"web-page-changed",
         "page in a web root added or rewritten (watched live by the agent)", 0,
         NAN, NAN, none_keys, SU_HIGHER},
