@@ -27,6 +27,9 @@ struct command {
 	const char *help;
 };
 
+/* sakimori respond (cmd_respond.c) */
+int cmd_respond(struct cli *cli, int argc, char **argv);
+
 static const struct command commands[] = {
     {"ps", cmd_ps,
         "processes like ps axu (--tree, --sort); --suspicious: backdoors"},
@@ -54,6 +57,8 @@ static const struct command commands[] = {
     {"net", cmd_net,
         "connections per address, prefix, port and state; block, unblock, "
         "bans, restore"},
+    {"respond", cmd_respond,
+        "block what the logs' findings name (respond rules); --dry-run"},
 };
 
 static void
