@@ -84,6 +84,23 @@ history(struct cli *cli, struct respond_past **out, size_t *active)
 	return p != NULL ? np : 0;
 }
 
+/* What became of a block: "blocked until ...", or why not. */
+static void
+outcome(const struct net_block_item *it, char *dst, size_t sz)
+{
+	char until[40] = "never expires";
+
+	if (it->until != 0)
+		time_iso(until, sizeof(until), it->until);
+	if (it->status == NET_BLOCK_DONE)
+		snprintf(dst, sz, "blocked until %s", until);
+	else if (it->status == NET_BLOCK_EXTENDED)
+		snprintf(dst, sz, "block extended until %s", until);
+	else
+		snprintf(dst, sz, "%s",
+		    it->msg[0] ? it->msg : net_block_status_name(it->status));
+}
+
 static void
 print_decisions(const struct cli *cli, const struct report *r,
     const struct respond_decision *d, size_t n,
@@ -97,7 +114,7 @@ print_decisions(const struct cli *cli, const struct report *r,
 		table_init(&t, 5, hdr, "lllll");
 	for (size_t i = 0, k = 0; i < n; i++) {
 		const struct finding *f = &r->f[d[i].finding];
-		char dur[32] = "-", what[200];
+		char dur[32] = "-", what[480];
 
 		if (d[i].what == RESPOND_BLOCK || d[i].what == RESPOND_ACTIVE) {
 			if (d[i].secs == 0)
@@ -106,8 +123,7 @@ print_decisions(const struct cli *cli, const struct report *r,
 				dur_format(dur, sizeof(dur), d[i].secs);
 		}
 		if (d[i].what == RESPOND_BLOCK && !dry_run)
-			snprintf(what, sizeof(what), "%s",
-			    net_block_status_name(items[k++].status));
+			outcome(&items[k++], what, sizeof(what));
 		else if (d[i].what == RESPOND_BLOCK)
 			snprintf(what, sizeof(what), "would block%s",
 			    d[i].earlier ? " (repeat offender)" : "");

@@ -169,10 +169,13 @@ cut_port(const char *p, const char *e)
 			s--;
 		if (s - p < 1)
 			break;
-		if (s - p >= 5 && memcmp(s - 5, "port ", 5) == 0 && s < e &&
-		    s[0] >= '0' && s[0] <= '9') {
+		/* whole words only: "user support ADDR" is not a port */
+		if (s - p >= 5 && memcmp(s - 5, "port ", 5) == 0 &&
+		    (s - 5 == p || s[-6] == ' ') && s < e && s[0] >= '0' &&
+		    s[0] <= '9') {
 			e = s - 6 >= p ? s - 6 : p;
-		} else if (s - p >= 3 && memcmp(s - 3, "on ", 3) == 0) {
+		} else if (s - p >= 3 && memcmp(s - 3, "on ", 3) == 0 &&
+		    (s - 3 == p || s[-4] == ' ')) {
 			e = s - 4 >= p ? s - 4 : p;
 		} else if (e - s >= 3 && memcmp(s, "ssh", 3) == 0) {
 			e = s - 1 >= p ? s - 1 : p;

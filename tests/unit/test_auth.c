@@ -164,6 +164,9 @@ static const struct want wants[] = {
     {"Mar  1 10:00:00 h sshd[1]: error: maximum authentication attempts "
      "exceeded for root from 203.0.113.3 port 1 ssh2 [preauth]",
         "sshd.max-attempts", "sshd", "203.0.113.3", "root"},
+    {"Mar  1 10:00:00 h sshd[1]: Connection closed by authenticating user "
+     "support 203.0.113.20 port 16024 [preauth]",
+        "sshd.preauth-close", "sshd", "203.0.113.20", "support"},
     {"Mar  1 10:00:00 h sshd[1]: Unable to negotiate with 203.0.113.4 port "
      "1: no matching key exchange method found.",
         "sshd.negotiation-failed", "sshd", "203.0.113.4", NULL},
@@ -239,7 +242,8 @@ every_wording(void **state)
 
 		if (one(w->line, &x) != 1)
 			fail_msg("not read: %s", w->line);
-		assert_int_equal(x.kind, LOGS_AUTH_FAIL);
+		assert_true(x.kind == LOGS_AUTH_FAIL ||
+		    x.kind == LOGS_AUTH_PREAUTH_CLOSE);
 		assert_string_equal(x.name, w->name);
 		assert_string_equal(x.service, w->service);
 		if (!eq(x.address, w->address))
