@@ -12,6 +12,8 @@ sakimori find the same addresses.
 usage: gen-auth-log.py [--lines N] [--attackers K] [--seed S]
 """
 import argparse
+import importlib.util
+import os
 import sys
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep",
@@ -20,22 +22,14 @@ USERS = ["root", "admin", "test", "user", "oracle", "postgres", "ubuntu",
          "git", "guest", "ftp", "pi", "support"]
 
 
-class Rng:
-    """xorshift64*: fixed, portable."""
-
-    def __init__(self, seed):
-        self.s = (seed * 0x9E3779B97F4A7C15 + 1) & 0xFFFFFFFFFFFFFFFF
-
-    def next(self):
-        s = self.s
-        s ^= (s >> 12)
-        s ^= (s << 25) & 0xFFFFFFFFFFFFFFFF
-        s ^= (s >> 27)
-        self.s = s
-        return (s * 0x2545F4914F6CDD1D) & 0xFFFFFFFFFFFFFFFF
-
-    def below(self, n):
-        return self.next() % n
+def load_rng():
+    """The xorshift generator of gen-access-log.py (one copy of it)."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                        "gen-access-log.py")
+    spec = importlib.util.spec_from_file_location("gen_access_log", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod.Rng
 
 
 def main():
@@ -44,7 +38,7 @@ def main():
     ap.add_argument("--attackers", type=int, default=300)
     ap.add_argument("--seed", type=int, default=1)
     a = ap.parse_args()
-    r = Rng(a.seed)
+    r = load_rng()(a.seed)
     out = sys.stdout
     attackers = ["%d.%d.%d.%d" % (45 + r.below(150), r.below(256),
                                   r.below(256), 1 + r.below(254))

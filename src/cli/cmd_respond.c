@@ -195,8 +195,17 @@ apply(struct cli *cli, const struct respond_decision *d, size_t n,
 		log_warnx("respond: %s", err.msg);
 		return err.code == EPERM ? EXIT_NOPERM : EXIT_SOFTWARE;
 	}
-	if (rc == NET_BLOCK_UNAUDITED)
+	if (rc == NET_BLOCK_UNAUDITED) {
 		log_warnx("respond: %s", err.msg);
+		return EXIT_SOFTWARE;
+	}
+	/* as "net block": no privilege 77, another failure 71 */
+	for (size_t i = 0; i < *nitems; i++)
+		if (items[i].status == NET_BLOCK_FAILED)
+			return items[i].err_code == EPERM ||
+			        items[i].err_code == EACCES
+			    ? EXIT_NOPERM
+			    : EXIT_OSERR;
 	return 0;
 }
 

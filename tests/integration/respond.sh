@@ -104,6 +104,15 @@ check_eq "unblock: exit 0" 0 "$RC"
 check_eq "unblock: the route is gone" "" "$(blackholes)"
 check_eq "the former attacker gets an answer again" 200 "$(get 10.9.0.2 /index.html)"
 
+# --- without the privilege to block: exit 77, nothing in the kernel ---
+NB=$TMP/nobody-state
+mkdir -p "$NB"
+chown nobody "$NB"
+run setpriv --reuid=nobody --regid=nogroup --clear-groups \
+    env SAKIMORI_STATE_DIR="$NB" "$SAKIMORI" -f "$TMP/respond.conf" respond "$LOG"
+check_eq "not root: exit 77" 77 "$RC"
+check_eq "not root: no route" "" "$(blackholes)"
+
 # --- a bad rule is a configuration error ---
 printf 'respond {\n\tblock load for 1h\n}\n' > "$TMP/bad.conf"
 run "$SAKIMORI" -f "$TMP/bad.conf" respond "$LOG"
