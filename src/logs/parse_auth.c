@@ -431,7 +431,7 @@ ssh_message(const char *p, const char *end, struct logs_auth *o)
 		return set_fail(o, "sshd.unknown-user", h);
 	}
 	if (pre(p, end, "ROOT LOGIN REFUSED FROM ")) {
-		o->user = p_str("root", 4);
+		o->user = p_str(p, 4); /* "ROOT" */
 		return set_fail(o, "sshd.root-refused", host_at(p + 24, end));
 	}
 	if (pre_ci1(p, end, "invalid user ") ||
@@ -691,9 +691,12 @@ dropbear_message(const char *p, const char *end, struct logs_auth *o)
 		if (q == NULL)
 			return -1;
 		{
-			const char *u = find(p, q, " for ") + 5;
+			const char *u = find(p, end, " for ");
 
-			o->user = p_str(u, (size_t)(q - u));
+			if (u != NULL && u + 5 <= q) {
+				u += 5;
+				o->user = p_str(u, (size_t)(q - u));
+			}
 			if (o->user.n >= 2 && o->user.p[0] == '\'') {
 				o->user.p++;
 				o->user.n -= 2;

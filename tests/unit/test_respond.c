@@ -23,8 +23,10 @@ rules(const char *text)
 {
 	struct respond_conf rc;
 	struct err err = {0};
+	struct conf *c = conf_of(text);
 
-	assert_int_equal(respond_conf_load(&rc, conf_of(text), &err), 0);
+	assert_int_equal(respond_conf_load(&rc, c, &err), 0);
+	conf_release(c); /* the rules are copies */
 	return rc;
 }
 
