@@ -559,6 +559,9 @@ static void
 print_summary(struct auth *a, const struct out *o,
     const struct topk_entry **all, size_t n)
 {
+	/* nothing about logins (an access log): nothing to say */
+	if (a->failures + a->successes + a->notes + a->bad == 0)
+		return;
 	if (o->mode == OUT_JSON) {
 		json_t *j = json_object(), *bl = json_array();
 

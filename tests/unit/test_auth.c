@@ -111,7 +111,6 @@ scan_run(const char *path, const char *text, const struct conf *c)
 		json_decref(j);
 	}
 	free(buf);
-	assert_non_null(s->summary);
 	return s;
 }
 
@@ -675,6 +674,15 @@ malformed_counted(void **state)
 	    json_integer_value(json_object_get(s->summary, "failures")), 1);
 	assert_int_equal(s->nrec[1], 1);
 	assert_string_equal(s->type[1], "auth.sshd.failed-password");
+	scan_free(s);
+
+	/* a log with nothing about logins: no summary at all */
+	s = scan_run(NULL,
+	    "Mar  1 10:00:03 h kernel: eth0: link up\n"
+	    "192.0.2.1 - - [01/Mar/2024:10:00:00 +0000] \"GET / HTTP/1.1\" "
+	    "200 1\n",
+	    NULL);
+	assert_null(s->summary);
 	scan_free(s);
 }
 
