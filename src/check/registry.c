@@ -351,6 +351,8 @@ const char *const check_elsewhere[] = {
     "mail-null-sender", "mail-deferred", "mail-processes",
     "web-attack", /* sakimori logs attacks|scan|follow */
     "web-login-burst", "web-404-scan", "web-request-flood",
+    "auth-brute-force", /* sakimori logs scan|follow --analyzers auth */
+    "auth-user-enumeration", "auth-distributed", "auth-success-after-failures",
     /* event-driven, not scheduled: the agent's inotify on the web roots
      * (fim/watch.h) reports them as files change */
     "web-new-executable", "web-page-changed", NULL};

@@ -27,6 +27,9 @@ struct command {
 	const char *help;
 };
 
+/* sakimori respond (cmd_respond.c) */
+int cmd_respond(struct cli *cli, int argc, char **argv);
+
 static const struct command commands[] = {
     {"ps", cmd_ps,
         "processes like ps axu (--tree, --sort); --suspicious: backdoors"},
@@ -62,6 +65,8 @@ static const struct command commands[] = {
     {"ctl", cmd_ctl,
         "ask the running agent: status, problems, silence, "
         "reload"},
+    {"respond", cmd_respond,
+        "block what the logs' findings name (respond rules); --dry-run"},
 };
 
 static void

@@ -10,6 +10,7 @@
 
 #include "base/mem.h"
 #include "conf/conf_int.h"
+#include "net/respond.h"
 
 static const char *const averages[] = {"1", "5", "15", NULL};
 static const char *const hashes[] = {"sha256", "sha512", NULL};
@@ -322,6 +323,17 @@ const struct schema_check schema_checks[] = {
         "new or rewritten executable file or script in a web root (watched "
         "live by the agent)",
         0, NAN, NAN, none_keys, SU_HIGHER},
+    {"auth-brute-force",
+        "authentication failures from one address within window (10m)", 0, 5,
+        20, web_rate_keys, SU_HIGHER},
+    {"auth-user-enumeration", "user names tried from one address", 0, 5, 20,
+        none_keys, SU_HIGHER},
+    {"auth-distributed", "addresses that failed to log in as one user name", 0,
+        10, 50, none_keys, SU_HIGHER},
+    {"auth-success-after-failures",
+        "a login from an address after this many failures from it "
+        "(CRITICAL)",
+        0, NAN, 3, none_keys, SU_HIGHER},
     {"web-page-changed",
         "page in a web root added or rewritten (watched live by the agent)", 0,
         NAN, NAN, none_keys, SU_HIGHER},
@@ -445,9 +457,35 @@ logs_check(const struct conf_node *n, char *why, size_t whysz)
 	return -1;
 }
 
+/* Which findings block their address (net/respond.h). */
+static const struct schema_key respond_keys[] = {
+    {"block", SK_LIST, 0, 0, NULL}, /* FINDING [SEVERITY] [for DURATION] */
+    {"max-active", SK_INT, 0, 4294967295.0, NULL},
+    {NULL, 0, 0, 0, NULL},
+};
+
+static int
+respond_check(const struct conf_node *n, char *why, size_t whysz)
+{
+	const char *vals[8];
+	struct respond_rule rule;
+
+	if (strcmp(n->key, "block") != 0)
+		return 0;
+	if (n->nvals > 8) {
+		snprintf(why, whysz, "block: too many values");
+		return -1;
+	}
+	for (size_t i = 0; i < n->nvals; i++)
+		vals[i] = n->vals[i].str;
+	return respond_rule_parse(vals, n->nvals, &rule, why, whysz);
+}
+
 static const struct schema_block schema_blocks[] = {
     {"logs", "logs followed besides the discovered ones, or left out",
         logs_keys, logs_check},
+    {"respond", "which findings block their address, and for how long",
+        respond_keys, respond_check},
 };
 
 const struct schema_block *

@@ -12,6 +12,7 @@ const struct logs_analyzer_ops *const logs_analyzer_table[] = {
     &logs_stats_ops,
     &logs_links_ops,
     &logs_floods_ops,
+    &logs_auth_ops,
     &logs_attacks_ops,
     NULL,
 };

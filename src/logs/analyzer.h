@@ -113,6 +113,7 @@ void logs_run_release(struct logs_run *run);
 extern const struct logs_analyzer_ops logs_stats_ops;
 extern const struct logs_analyzer_ops logs_attacks_ops;
 extern const struct logs_analyzer_ops logs_links_ops;
+extern const struct logs_analyzer_ops logs_auth_ops;
 extern const struct logs_analyzer_ops logs_floods_ops;
 extern const struct logs_analyzer_ops logs_mail_ops; /* src/mail/ */
 
