@@ -356,6 +356,10 @@ const struct schema_setting schema_settings[] = {
         0, 0, NULL},
     {"attack-rules", SK_STR, "directory or file of the shipped attack rules", 0,
         0, NULL},
+    {"crs-dir", SK_STR,
+        "the Core Rule Set's rule files "
+        "(default /usr/share/modsecurity-crs/rules)",
+        0, 0, NULL},
 };
 const size_t schema_nsettings = countof(schema_settings);
 
