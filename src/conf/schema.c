@@ -356,6 +356,9 @@ const struct schema_setting schema_settings[] = {
         0, 0, NULL},
     {"attack-rules", SK_STR, "directory or file of the shipped attack rules", 0,
         0, NULL},
+    {"crs", SK_BOOL,
+        "also judge web requests with the OWASP Core Rule Set (default no)", 0,
+        0, NULL},
     {"crs-dir", SK_STR,
         "the Core Rule Set's rule files "
         "(default /usr/share/modsecurity-crs/rules)",

@@ -58,4 +58,24 @@ check_match "a file that does not parse: where" "REQUEST-998-BAD.conf:1: unclose
 
 run "$SAKIMORI" rules --crs
 check_eq "without --check: exit 64" 64 "$RC"
+
+# logs attacks with the rule set on: one verdict per request, the CRS
+# rules that matched listed with the decoded text; off by default.
+cat > "$TMP/access.log" <<'LOG'
+192.0.2.1 - - [06/Dec/2026:10:00:00 +0000] "GET /item.php?id=1%27%20union%20select%201,2-- HTTP/1.1" 200 100 "-" "Mozilla/5.0"
+192.0.2.2 - - [06/Dec/2026:10:00:01 +0000] "GET /docs/guide.html?page=2 HTTP/1.1" 200 100 "-" "Mozilla/5.0"
+LOG
+printf 'set crs yes\nset state-dir "%s"\n' "$TMP/state-crs" > "$TMP/crs.conf"
+run "$SAKIMORI" -f "$TMP/crs.conf" logs attacks --json "$TMP/access.log"
+check_eq "set crs yes: exit 2 (a critical attack)" 2 "$RC"
+req=$(printf '%s\n' "$OUT" | jq -c 'select(.type=="attack.request")')
+check_eq "one request flagged" 1 "$(printf '%s\n' "$req" | grep -c .)"
+check_eq "its verdict names the anomaly rule 949110" 949110 \
+	"$(printf '%s\n' "$req" | jq -r '.rules | map(select(. == 949110)) | .[0]')"
+check "its CRS score reaches the threshold" [ "$(printf '%s\n' "$req" | jq .crs_score)" -ge 5 ]
+check_eq "942190 matched the decoded argument" "1' union s" \
+	"$(printf '%s\n' "$req" | jq -r '.crs_matches[] | select(.rule==942190).text')"
+check "the compiled groups are cached" [ -s "$TMP/state-crs/attack-crs.hsdb" ]
+run "$SAKIMORI" logs attacks --json "$TMP/access.log"
+check_nomatch "without set crs: no CRS verdict" 'crs_score' "$OUT"
 done_testing

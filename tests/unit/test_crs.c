@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "attack/attack.h"
 #include "attack/crs.h"
 #include "attack/crs_tfn.h"
 #include "attack/secrule.h"
@@ -252,6 +253,159 @@ translate_snippets(void **state)
 	crs_set_release(&cs);
 }
 
+/* An engine with no rules of sakimori's and the CRS rules of text. */
+static void
+engine_of(struct attack_engine *e, const char *text, int paranoia)
+{
+	struct attack_ruleset rs;
+	struct secrule_set ss;
+	struct crs_set cs;
+	struct err err = {0};
+
+	ruleset_init(&rs);
+	assert_int_equal(attack_engine_init(e, &rs, NULL, &err), 0);
+	secrule_set_init(&ss);
+	crs_set_init(&cs);
+	assert_int_equal(
+	    secrule_parse(&ss, "t.conf", text, strlen(text), &err), 0);
+	assert_int_equal(crs_translate(&cs, &ss, "t.conf", CRS_DIR, &err), 0);
+	if (attack_engine_crs(e, &cs, paranoia, 5, NULL, &err) == -1)
+		fail_msg("%s", err.msg);
+	secrule_set_release(&ss);
+}
+
+static size_t
+match(struct attack_engine *e, const char *method, const char *uri,
+    const char *ua, struct attack_result *res)
+{
+	struct attack_req rq = {0};
+
+	rq.method = method;
+	rq.method_len = strlen(method);
+	rq.protocol = "HTTP/1.1";
+	rq.protocol_len = 8;
+	rq.ua = ua;
+	rq.ua_len = ua ? strlen(ua) : 0;
+	attack_req_uri(&rq, uri, strlen(uri));
+	return attack_match(e, &rq, res);
+}
+
+static int
+fired(const struct attack_result *res, uint32_t id)
+{
+	for (unsigned i = 0; i < res->ncrs; i++)
+		if (res->crs[i].id == id)
+			return 1;
+	return 0;
+}
+
+/*
+ * Scores add up per request (each rule once), the threshold flags with
+ * one hit of rule 949110; arguments are decoded and transformed; negated
+ * and @within rules, prefilters confirmed by PCRE2, paranoia levels;
+ * the text that matched is kept.
+ */
+static void
+evaluate(void **state)
+{
+	static const char text[] =
+	    "SecRule ARGS \"@rx union\\s+select\" \"id:10,t:none,"
+	    "t:lowercase,setvar:tx.anomaly_score_pl1=+%{tx.critical_"
+	    "anomaly_score}\"\n"
+	    "SecRule REQUEST_METHOD \"!@within GET HEAD POST\" \"id:11,"
+	    "setvar:tx.anomaly_score_pl1=+%{tx.warning_anomaly_score}\"\n"
+	    "SecRule REQUEST_HEADERS:User-Agent \"@pm nikto sqlmap\" "
+	    "\"id:12,setvar:tx.anomaly_score_pl1=+%{tx.critical_anomaly_"
+	    "score}\"\n"
+	    "SecRule ARGS_NAMES \"@rx ^(\\w)\\1$\" \"id:13,"
+	    "setvar:tx.anomaly_score_pl1=+%{tx.notice_anomaly_score}\"\n"
+	    "SecRule REQUEST_FILENAME \"!@endsWith .php\" \"id:14,"
+	    "tag:'paranoia-level/2',"
+	    "setvar:tx.anomaly_score_pl2=+%{tx.critical_anomaly_score}\"\n"
+	    "SecRule REQUEST_LINE \"@contains HTTP/1.1\" \"id:15,"
+	    "tag:'paranoia-level/3',"
+	    "setvar:tx.anomaly_score_pl3=+%{tx.notice_anomaly_score}\"\n";
+	struct attack_engine e;
+	struct attack_result res;
+	const struct attack_rule *r;
+
+	(void)state;
+	engine_of(&e, text, 1);
+	/* one rule: 5, flagged; '+' and %20 decoded, lower-cased */
+	assert_int_equal(
+	    match(&e, "GET", "/a.php?q=1+UNION%20Select+2&q=x", NULL, &res), 1);
+	assert_int_equal(res.crs_score, 5);
+	assert_int_equal(res.ncrs, 1);
+	assert_int_equal(res.crs[0].id, 10);
+	assert_int_equal(res.crs[0].target, CT_ARGS);
+	assert_memory_equal(res.crs[0].text, "1 union select", res.crs[0].len);
+	r = attack_rule_of(&e, &res.hit[0]);
+	assert_int_equal(r->id, 949110);
+	assert_string_equal(r->cls, "crs-anomaly");
+	assert_int_equal(res.sev, ASEV_CRITICAL);
+	/* a method outside the list: 3, not enough alone */
+	assert_int_equal(match(&e, "PUT", "/a.php", NULL, &res), 0);
+	assert_int_equal(res.crs_score, 3);
+	assert_true(fired(&res, 11));
+	assert_int_equal(match(&e, "GET", "/a.php", NULL, &res), 0);
+	assert_int_equal(res.crs_score, 0);
+	/* @pm on the User-Agent, case-insensitive; with the method: 8 */
+	assert_int_equal(
+	    match(&e, "PUT", "/a.php", "Mozilla SQLMap/1.0", &res), 1);
+	assert_int_equal(res.crs_score, 8);
+	/* a back-reference: Hyperscan prefilters, PCRE2 decides */
+	assert_int_equal(match(&e, "GET", "/a.php?aa=1", NULL, &res), 0);
+	assert_int_equal(res.crs_score, 2);
+	assert_int_equal(match(&e, "GET", "/a.php?ab=1", NULL, &res), 0);
+	assert_int_equal(res.crs_score, 0);
+	/* paranoia 1: rule 14 (level 2) is off */
+	assert_int_equal(match(&e, "GET", "/a.html", NULL, &res), 0);
+	assert_int_equal(res.crs_score, 0);
+	attack_engine_release(&e);
+
+	engine_of(&e, text, 3);
+	assert_int_equal(match(&e, "GET", "/a.html", NULL, &res), 1);
+	assert_true(fired(&res, 14));
+	assert_true(fired(&res, 15)); /* "GET /a.html HTTP/1.1" */
+	assert_int_equal(res.crs_score, 7);
+	attack_engine_release(&e);
+}
+
+/* Debian's rule set at paranoia 1: an SQL injection and a traversal are
+ * flagged with their rules, a plain page is not. */
+static void
+evaluate_debian_crs(void **state)
+{
+	struct attack_ruleset rs;
+	struct attack_engine e;
+	struct attack_result res;
+	struct crs_set cs;
+	struct err err = {0};
+
+	(void)state;
+	ruleset_init(&rs);
+	assert_int_equal(attack_engine_init(&e, &rs, NULL, &err), 0);
+	crs_set_init(&cs);
+	assert_int_equal(crs_load_dir(&cs, CRS_DIR, &err), 0);
+	if (attack_engine_crs(&e, &cs, 1, 5, NULL, &err) == -1)
+		fail_msg("%s", err.msg);
+	assert_int_equal(
+	    match(&e, "GET", "/index.php?id=1%27%20union%20select%201,2--",
+	        "Mozilla/5.0", &res),
+	    1);
+	assert_true(res.crs_score >= 10);
+	assert_true(fired(&res, 942190));
+	assert_int_equal(
+	    match(&e, "GET", "/x?file=../../etc/passwd", "Mozilla/5.0", &res),
+	    1);
+	assert_true(fired(&res, 930110) && fired(&res, 930120));
+	assert_int_equal(match(&e, "GET", "/docs/guide.html?page=2&lang=en",
+	                     "Mozilla/5.0", &res),
+	    0);
+	assert_int_equal(res.crs_score, 0);
+	attack_engine_release(&e);
+}
+
 int
 main(void)
 {
@@ -260,6 +414,8 @@ main(void)
 	    cmocka_unit_test(tfn_chain),
 	    cmocka_unit_test(translate_debian_crs),
 	    cmocka_unit_test(translate_snippets),
+	    cmocka_unit_test(evaluate),
+	    cmocka_unit_test(evaluate_debian_crs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
