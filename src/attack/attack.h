@@ -111,8 +111,30 @@ struct attack_memo {
 
 _Static_assert(sizeof(struct attack_memo) == 256, "memo entry: 4 lines");
 
+/*
+ * The CRS rules' memo: what a short value matched for a set of targets,
+ * as the memo of sakimori's rules (on and off with it).
+ */
+#define CRS_MEMO_SLOTS 8192 /* power of two */
+#define CRS_MEMO_KEY 200
+#define CRS_MEMO_HITS 3
+
+struct crs_memo {
+	uint64_t hash;
+	uint16_t len; /* key length + 1; 0: empty */
+	uint16_t mask;
+	uint8_t nh;
+	struct {
+		uint32_t rule;
+		uint8_t len;
+		char text[ATTACK_CRS_TEXT];
+	} h[CRS_MEMO_HITS];
+	char key[CRS_MEMO_KEY];
+};
+
 /* The Core Rule Set side of an engine (attack_engine_crs). */
 struct attack_crs {
+	struct crs_memo *memo;
 	struct crs_set set;
 	int threshold; /* the inbound anomaly score that flags (5) */
 	unsigned rule; /* the rules' entry a flagged request's hit names */

@@ -16,6 +16,7 @@
 
 #include "attack/attack.h"
 #include "attack/attack_int.h"
+#include "base/hash.h"
 #include "base/mem.h"
 
 #define CRS_RULE_ID 949110 /* CRS's own "inbound anomaly score exceeded" */
@@ -42,6 +43,7 @@ crs_free(struct attack_crs *c)
 	free(c->npost);
 	free(c->mark);
 	free(c->fired);
+	free(c->memo);
 	free(c->val);
 	free(c->a);
 	free(c->b);
@@ -80,7 +82,8 @@ attack_engine_crs(struct attack_engine *e, struct crs_set *cs, int paranoia,
 	    (c->fired = calloc(c->set.n + 1, sizeof(*c->fired))) == NULL ||
 	    (c->val = malloc(ATTACK_FIELD_MAX + 1)) == NULL ||
 	    (c->a = malloc(n)) == NULL || (c->b = malloc(n)) == NULL ||
-	    (c->md = pcre2_match_data_create(1, NULL)) == NULL) {
+	    (c->md = pcre2_match_data_create(1, NULL)) == NULL ||
+	    (c->memo = calloc(CRS_MEMO_SLOTS, sizeof(*c->memo))) == NULL) {
 		crs_free(c);
 		return err_sys(err, ENOMEM, "rules");
 	}
@@ -267,41 +270,69 @@ values(struct attack_crs *c, const struct attack_req *rq, struct value *v)
 	return nv;
 }
 
+/* What one value matched, before the request's own bookkeeping. */
+#define VRES_MAX 32
+
+struct vres {
+	unsigned n;
+	struct {
+		uint32_t rule;
+		uint8_t len;
+		char text[ATTACK_CRS_TEXT];
+	} h[VRES_MAX];
+};
+
 struct scan_ctx {
-	struct attack_engine *e;
-	struct attack_result *res;
-	const struct value *v;
+	struct attack_crs *c;
+	struct vres *vr;
+	unsigned mask; /* the value's targets */
 	const char *t; /* the transformed text */
 	size_t tn;
 };
 
-/* Rule ri matched (to: where, 0 unknown): counts once per request. */
+/* Rule ri matched the text [t, t+tn) at to (0: unknown). */
 static void
-fire(struct attack_crs *c, struct attack_result *res, unsigned ri,
-    unsigned mask, const char *t, size_t tn, size_t to)
+vfire(struct vres *vr, unsigned ri, const char *t, size_t tn, size_t to)
 {
-	const struct crs_rule *r = &c->set.r[ri];
-	struct attack_crs_hit *h;
 	size_t from;
-	int target = 0;
 
-	if (c->fired[ri] == c->rstamp)
+	if (vr->n >= VRES_MAX)
 		return;
-	c->fired[ri] = c->rstamp;
-	res->crs_score += r->score;
-	if (res->ncrs >= ATTACK_CRS_HITS)
-		return;
-	while (target < CT_N && !(mask & r->targets & (1u << target)))
-		target++;
-	h = &res->crs[res->ncrs++];
-	h->id = r->id;
-	h->rule = ri;
-	h->target = (uint8_t)target;
 	if (to == 0 || to > tn)
 		to = tn < ATTACK_CRS_TEXT ? tn : ATTACK_CRS_TEXT;
 	from = to > ATTACK_CRS_TEXT ? to - ATTACK_CRS_TEXT : 0;
-	h->len = (uint8_t)(to - from);
-	memcpy(h->text, t + from, to - from);
+	vr->h[vr->n].rule = ri;
+	vr->h[vr->n].len = (uint8_t)(to - from);
+	memcpy(vr->h[vr->n].text, t + from, to - from);
+	vr->n++;
+}
+
+/* A value's matches into the request's result: each rule once. */
+static void
+apply(struct attack_crs *c, struct attack_result *res, const struct vres *vr,
+    unsigned mask)
+{
+	for (unsigned i = 0; i < vr->n; i++) {
+		unsigned ri = vr->h[i].rule;
+		const struct crs_rule *r = &c->set.r[ri];
+		struct attack_crs_hit *h;
+		int target = 0;
+
+		if (c->fired[ri] == c->rstamp)
+			continue;
+		c->fired[ri] = c->rstamp;
+		res->crs_score += r->score;
+		if (res->ncrs >= ATTACK_CRS_HITS)
+			continue;
+		while (target < CT_N && !(mask & r->targets & (1u << target)))
+			target++;
+		h = &res->crs[res->ncrs++];
+		h->id = r->id;
+		h->rule = ri;
+		h->target = (uint8_t)target;
+		h->len = vr->h[i].len;
+		memcpy(h->text, vr->h[i].text, h->len);
+	}
 }
 
 static int
@@ -315,18 +346,101 @@ static int
 on_match(unsigned ri, size_t to, void *ctx)
 {
 	struct scan_ctx *sc = ctx;
-	struct attack_crs *c = sc->e->crs;
+	struct attack_crs *c = sc->c;
 	const struct crs_rule *r = &c->set.r[ri];
 
-	if (!(r->targets & sc->v->mask) || c->mark[ri] == c->vstamp)
+	if (!(r->targets & sc->mask) || c->mark[ri] == c->vstamp)
 		return 0;
 	if (r->prefilter &&
 	    (c->re[ri] == NULL || !confirm(c, ri, sc->t, sc->tn)))
 		return 0;
 	c->mark[ri] = c->vstamp; /* matched this value */
 	if (!r->negated)
-		fire(c, sc->res, ri, sc->v->mask, sc->t, sc->tn, to);
+		vfire(sc->vr, ri, sc->t, sc->tn, to);
 	return 0;
+}
+
+/* Every group's rules on one value. */
+static void
+value_scan(struct attack_engine *e, const struct value *v, struct vres *vr)
+{
+	struct attack_crs *c = e->crs;
+
+	vr->n = 0;
+	for (size_t g = 0; g < e->sig.ngrp; g++) {
+		const struct sig_group *gr = &e->sig.grp[g];
+		struct scan_ctx sc = {c, vr, v->mask, NULL, 0};
+
+		if (!(gr->targets & v->mask))
+			continue;
+		if (++c->vstamp == 0) {
+			memset(c->mark, 0, c->set.n * sizeof(*c->mark));
+			c->vstamp = 1;
+		}
+		sc.t = crs_tfn_chain(
+		    gr->tfn, gr->ntfn, v->p, v->n, c->a, c->b, &sc.tn);
+		(void)sig_scan_group(&e->sig, g, sc.t, sc.tn, on_match, &sc);
+		/* negated rules match where the operator did not; @within
+		 * when the text is part of its argument */
+		for (size_t k = 0; k < c->npost[g]; k++) {
+			unsigned ri = c->post[g][k];
+			const struct crs_rule *r = &c->set.r[ri];
+			int m;
+
+			if (!(r->targets & v->mask))
+				continue;
+			if (r->op == CO_WITHIN)
+				m = sc.tn > 0 &&
+				    memmem(r->expr, strlen(r->expr), sc.t,
+				        sc.tn) != NULL;
+			else
+				m = c->mark[ri] == c->vstamp;
+			if (m != r->negated)
+				vfire(vr, ri, sc.t, sc.tn, 0);
+		}
+	}
+}
+
+/*
+ * One value through the memo (as attack.c's for sakimori's rules): a
+ * value seen recently with the same targets gives back its matches.
+ */
+static void
+value_match(struct attack_engine *e, const struct value *v, struct vres *vr)
+{
+	struct attack_crs *c = e->crs;
+	struct crs_memo *m = NULL;
+	uint64_t h = 0;
+
+	if (e->memo != NULL && v->n < CRS_MEMO_KEY) {
+		h = hash_ends(e->seed ^ v->mask, v->p, v->n);
+		m = &c->memo[h & (CRS_MEMO_SLOTS - 1)];
+		if (m->hash == h && m->len == v->n + 1 && m->mask == v->mask &&
+		    memcmp(m->key, v->p, v->n) == 0) {
+			vr->n = m->nh;
+			for (unsigned i = 0; i < m->nh; i++) {
+				vr->h[i].rule = m->h[i].rule;
+				vr->h[i].len = m->h[i].len;
+				memcpy(
+				    vr->h[i].text, m->h[i].text, m->h[i].len);
+			}
+			return;
+		}
+	}
+	value_scan(e, v, vr);
+	if (m != NULL && vr->n <= CRS_MEMO_HITS) {
+		m->hash = h;
+		m->len = (uint16_t)(v->n + 1);
+		m->mask = (uint16_t)v->mask;
+		m->nh = (uint8_t)vr->n;
+		for (unsigned i = 0; i < vr->n; i++) {
+			m->h[i].rule = vr->h[i].rule;
+			m->h[i].len = vr->h[i].len;
+			memcpy(m->h[i].text, vr->h[i].text, vr->h[i].len);
+		}
+		if (v->n > 0)
+			memcpy(m->key, v->p, v->n);
+	}
 }
 
 void
@@ -335,47 +449,15 @@ attack_crs_match(struct attack_engine *e, const struct attack_req *rq,
 {
 	struct attack_crs *c = e->crs;
 	struct value v[MAX_VALUES];
+	struct vres vr;
 	size_t nv = values(c, rq, v);
 
 	if (++c->rstamp == 0) { /* wrapped: forget every old stamp */
 		memset(c->fired, 0, c->set.n * sizeof(*c->fired));
 		c->rstamp = 1;
 	}
-	for (size_t g = 0; g < e->sig.ngrp; g++) {
-		const struct sig_group *gr = &e->sig.grp[g];
-
-		for (size_t i = 0; i < nv; i++) {
-			struct scan_ctx sc = {e, res, &v[i], NULL, 0};
-
-			if (!(gr->targets & v[i].mask))
-				continue;
-			if (++c->vstamp == 0) {
-				memset(c->mark, 0, c->set.n * sizeof(*c->mark));
-				c->vstamp = 1;
-			}
-			sc.t = crs_tfn_chain(gr->tfn, gr->ntfn, v[i].p, v[i].n,
-			    c->a, c->b, &sc.tn);
-			(void)sig_scan_group(
-			    &e->sig, g, sc.t, sc.tn, on_match, &sc);
-			/* negated rules match where the operator did not;
-			 * @within when the text is one of its words' part */
-			for (size_t k = 0; k < c->npost[g]; k++) {
-				unsigned ri = c->post[g][k];
-				const struct crs_rule *r = &c->set.r[ri];
-				int m;
-
-				if (!(r->targets & v[i].mask))
-					continue;
-				if (r->op == CO_WITHIN)
-					m = sc.tn > 0 &&
-					    memmem(r->expr, strlen(r->expr),
-					        sc.t, sc.tn) != NULL;
-				else
-					m = c->mark[ri] == c->vstamp;
-				if (m != r->negated)
-					fire(c, res, ri, v[i].mask, sc.t, sc.tn,
-					    0);
-			}
-		}
+	for (size_t i = 0; i < nv; i++) {
+		value_match(e, &v[i], &vr);
+		apply(c, res, &vr, v[i].mask);
 	}
 }

@@ -403,6 +403,39 @@ evaluate_debian_crs(void **state)
 	                     "Mozilla/5.0", &res),
 	    0);
 	assert_int_equal(res.crs_score, 0);
+
+	/* the memo: a repeated value gives what its scan gave, on or off */
+	{
+		static const char *const uris[] = {
+		    "/index.php?id=1%27%20union%20select%201,2--",
+		    "/x?file=../../etc/passwd",
+		    "/a?q=<script>alert(1)</script>",
+		    "/index.php?id=1%27%20union%20select%201,2--"};
+		struct attack_result first[4], again;
+
+		for (int on = 1; on >= 0; on--) {
+			attack_engine_memo(&e, on);
+			for (size_t i = 0; i < 4; i++) {
+				match(
+				    &e, "GET", uris[i], "Mozilla/5.0", &again);
+				if (on) {
+					first[i] = again;
+					match(&e, "GET", uris[i], "Mozilla/5.0",
+					    &again);
+				}
+				assert_int_equal(
+				    again.crs_score, first[i].crs_score);
+				assert_int_equal(again.ncrs, first[i].ncrs);
+				for (unsigned k = 0; k < again.ncrs; k++) {
+					assert_int_equal(again.crs[k].id,
+					    first[i].crs[k].id);
+					assert_memory_equal(again.crs[k].text,
+					    first[i].crs[k].text,
+					    again.crs[k].len);
+				}
+			}
+		}
+	}
 	attack_engine_release(&e);
 }
 
