@@ -352,8 +352,9 @@ normalise_path(const char *in, size_t n, char *out, int win)
 			}
 			if (abs)
 				continue;
-			memcpy(out + o, "../", 3);
-			o += 3;
+			/* a relative path keeps the ".." it starts with */
+			memcpy(out + o, "../", slash ? 3 : 2);
+			o += slash ? 3 : 2;
 			keep = o;
 			continue;
 		}

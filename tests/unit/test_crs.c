@@ -68,6 +68,7 @@ transformations(void **state)
 	T("normalizePath", "../../etc/passwd", "../../etc/passwd");
 	T("normalisePath", "/../etc/./", "/etc/");
 	T("normalisePath", "a/../../b", "../b");
+	T("normalisePath", "..", "..");
 	T("normalizePathWin", "\\a\\..\\b\\c", "/b/c");
 	T("utf8toUnicode", "\xc3\xa9-\xe2\x82\xac-\xf0\x9f\x98\x80-\xc3(",
 	    "%u00e9-%u20ac-%u1f600-\xc3(");
