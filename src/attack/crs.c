@@ -3,7 +3,6 @@
  * (see crs.h).
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
-#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,6 +14,7 @@
 #include <pcre2.h>
 
 #include "attack/crs.h"
+#include "attack/ruleset.h"
 #include "base/fileio.h"
 #include "base/mem.h"
 #include "base/strbuf.h"
@@ -492,41 +492,17 @@ crs_translate(struct crs_set *cs, const struct secrule_set *ss,
 	return 0;
 }
 
-static int
-name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int
 crs_load_dir(struct crs_set *cs, const char *dir, struct err *err)
 {
-	DIR *d;
-	struct dirent *de;
 	char **names = NULL;
-	size_t n = 0, cap = 0;
+	size_t n = 0;
 	int rc = 0;
 
-	if ((d = opendir(dir)) == NULL)
-		return err_sys(err, errno, "cannot open '%s'", dir);
-	while ((de = readdir(d)) != NULL) {
-		size_t l = strlen(de->d_name);
-
-		if (strncmp(de->d_name, "REQUEST-", 8) != 0 || l < 13 ||
-		    strcmp(de->d_name + l - 5, ".conf") != 0)
-			continue;
-		if (mem_grow(&names, &cap, n + 1, sizeof(*names)) == -1 ||
-		    (names[n] = strdup(de->d_name)) == NULL) {
-			rc = err_sys(err, ENOMEM, "'%s'", dir);
-			goto out;
-		}
-		n++;
-	}
-	if (n == 0) {
+	if (attack_dir_names(dir, "REQUEST-", ".conf", &names, &n, err) == -1)
+		return -1;
+	if (n == 0)
 		rc = err_set(err, 0, "'%s': no REQUEST-*.conf rule files", dir);
-		goto out;
-	}
-	qsort(names, n, sizeof(*names), name_cmp);
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		struct strbuf sb = STRBUF_INIT(CRS_FILE_MAX);
 		struct secrule_set ss;
@@ -547,10 +523,6 @@ crs_load_dir(struct crs_set *cs, const char *dir, struct err *err)
 		secrule_set_release(&ss);
 		strbuf_release(&sb);
 	}
-out:
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-	closedir(d);
+	attack_names_free(names, n);
 	return rc;
 }

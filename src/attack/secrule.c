@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "attack/ruleset.h"
 #include "attack/secrule.h"
 #include "base/cur.h"
 #include "base/mem.h"
@@ -43,15 +44,6 @@ secrule_has_tag(const struct secrule *r, const char *t)
 		if (strcmp(r->tags[i], t) == 0)
 			return 1;
 	return 0;
-}
-
-static void
-copy_cut(char *dst, size_t dstsz, const char *s, size_t n)
-{
-	if (n >= dstsz)
-		n = dstsz - 1;
-	memcpy(dst, s, n);
-	dst[n] = '\0';
 }
 
 static int
@@ -141,7 +133,7 @@ setvar(struct secrule *r, const char *v, size_t n)
 
 	if (eq == NULL || eq - v < 4 || strncasecmp(v, "tx.", 3) != 0)
 		return;
-	copy_cut(val, sizeof(val), eq + 1, n - (size_t)(eq + 1 - v));
+	attack_text_copy(val, sizeof(val), eq + 1, n - (size_t)(eq + 1 - v));
 	nl = (size_t)(eq - v) - 3;
 	v += 3;
 	if (nl >= 13 && strncasecmp(v, "anomaly_score", 13) == 0) {
@@ -151,7 +143,7 @@ setvar(struct secrule *r, const char *v, size_t n)
 			r->score = sc;
 	} else if (nl > 6 && strncasecmp(v + nl - 6, "_score", 6) == 0 &&
 	    score_of(val) > 0)
-		copy_cut(r->family, sizeof(r->family), v, nl);
+		attack_text_copy(r->family, sizeof(r->family), v, nl);
 }
 
 /* One action "name[:value]" of a rule. */
@@ -181,16 +173,17 @@ action(struct secrule *r, const char *name, size_t nl, const char *v, size_t vl)
 		if (vl == 0 || vl >= SECRULE_NAME_MAX)
 			return -1;
 		if (r->ntfn < SECRULE_TFN_MAX)
-			copy_cut(r->tfn[r->ntfn++], SECRULE_NAME_MAX, v, vl);
+			attack_text_copy(
+			    r->tfn[r->ntfn++], SECRULE_NAME_MAX, v, vl);
 		else
 			return -1;
 	} else if (mem_eq(name, nl, "severity"))
-		copy_cut(r->severity, sizeof(r->severity), v, vl);
+		attack_text_copy(r->severity, sizeof(r->severity), v, vl);
 	else if (mem_eq(name, nl, "msg"))
-		copy_cut(r->msg, sizeof(r->msg), v, vl);
+		attack_text_copy(r->msg, sizeof(r->msg), v, vl);
 	else if (mem_eq(name, nl, "tag")) {
 		if (r->ntags < SECRULE_TAG_MAX)
-			copy_cut(
+			attack_text_copy(
 			    r->tags[r->ntags++], sizeof(r->tags[0]), v, vl);
 		if (vl >= 15 && strncmp(v, "paranoia-level/", 15) == 0) {
 			if (vl != 16 || v[15] < '1' || v[15] > '4')
@@ -202,7 +195,7 @@ action(struct secrule *r, const char *name, size_t nl, const char *v, size_t vl)
 	else if (mem_eq(name, nl, "multiMatch"))
 		r->multimatch = 1;
 	else if (mem_eq(name, nl, "skipAfter"))
-		copy_cut(r->marker, sizeof(r->marker), v, vl);
+		attack_text_copy(r->marker, sizeof(r->marker), v, vl);
 	else if (mem_eq(name, nl, "setvar"))
 		setvar(r, v, vl);
 	return 0;
@@ -290,7 +283,7 @@ operator(struct secrule *r, const char *s, size_t n)
 			p++;
 		if (p == nm || (size_t)(p - nm) >= SECRULE_NAME_MAX)
 			return -1;
-		copy_cut(r->op, sizeof(r->op), nm, (size_t)(p - nm));
+		attack_text_copy(r->op, sizeof(r->op), nm, (size_t)(p - nm));
 		if (p < end)
 			p++; /* the one space that separates the argument */
 	} else
@@ -378,7 +371,7 @@ directive(struct secrule_set *s, struct pstate *ps, char *d, size_t n,
 			err_set(err, 0, "%s: SecMarker takes a name", where);
 			goto out;
 		}
-		copy_cut(r.marker, sizeof(r.marker), a[0], al[0]);
+		attack_text_copy(r.marker, sizeof(r.marker), a[0], al[0]);
 		if (ps->marker[0] != '\0' &&
 		    strcmp(ps->marker, r.marker) == 0) {
 			ps->section = 1;
