@@ -108,6 +108,7 @@ attack_engine_crs(struct attack_engine *e, struct crs_set *cs, int paranoia,
 		        &ec, &eo, NULL);
 		if (c->re[i] == NULL) {
 			crs_free(c);
+			sig_release_crs(&e->sig);
 			return err_set(err, 0,
 			    "CRS rule %u: PCRE2 cannot compile it", cr->id);
 		}
@@ -118,6 +119,7 @@ attack_engine_crs(struct attack_engine *e, struct crs_set *cs, int paranoia,
 	if ((c->post = calloc(e->sig.ngrp + 1, sizeof(*c->post))) == NULL ||
 	    (c->npost = calloc(e->sig.ngrp + 1, sizeof(*c->npost))) == NULL) {
 		crs_free(c);
+		sig_release_crs(&e->sig);
 		return err_sys(err, ENOMEM, "rules");
 	}
 	for (size_t g = 0; g < e->sig.ngrp; g++) {
@@ -126,6 +128,7 @@ attack_engine_crs(struct attack_engine *e, struct crs_set *cs, int paranoia,
 		if ((c->post[g] = calloc(gr->nrules + 1, sizeof(uint32_t))) ==
 		    NULL) {
 			crs_free(c);
+			sig_release_crs(&e->sig);
 			return err_sys(err, ENOMEM, "rules");
 		}
 		for (size_t k = 0; k < gr->nrules; k++) {
@@ -148,6 +151,7 @@ attack_engine_crs(struct attack_engine *e, struct crs_set *cs, int paranoia,
 	if (mem_grow(&e->rules.r, &e->rules.cap, e->rules.n + 1,
 	        sizeof(*e->rules.r)) == -1) {
 		crs_free(c);
+		sig_release_crs(&e->sig);
 		return err_sys(err, ENOMEM, "rules");
 	}
 	c->rule = (unsigned)e->rules.n;

@@ -576,6 +576,8 @@ out:
 	free(dbs);
 	strbuf_release(&demoted);
 	EVP_MD_CTX_free(md);
+	if (rc == -1)
+		sig_release_crs(s);
 	return rc;
 }
 
@@ -596,13 +598,22 @@ sig_scan_group(struct sig *s, size_t g, const char *p, size_t n,
 }
 
 void
-sig_release(struct sig *s)
+sig_release_crs(struct sig *s)
 {
 	for (size_t i = 0; i < s->ngrp; i++) {
 		hs_free_database(s->grp[i].db);
 		free(s->grp[i].rules);
 	}
 	free(s->grp);
+	s->grp = NULL;
+	s->ngrp = 0;
+	s->crs_from_cache = 0;
+}
+
+void
+sig_release(struct sig *s)
+{
+	sig_release_crs(s);
 	hs_free_database(s->db);
 	hs_free_scratch(s->scratch);
 	memset(s, 0, sizeof(*s));

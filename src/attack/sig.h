@@ -76,6 +76,9 @@ void sig_release(struct sig *s);
 int sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
     const char *cache_path, struct err *err);
 
+/* Frees the CRS groups only (the rules' own database stays). */
+void sig_release_crs(struct sig *s);
+
 /* Called once per match of a group's rule, with the match's end. */
 typedef int (*sig_match_at_fn)(unsigned rule, size_t to, void *ctx);
 
