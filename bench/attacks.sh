@@ -11,7 +11,9 @@
 #   decoded and scanned, none remembered - the engine without help from
 #   the log's repetitions),
 #   FB_LINES=100000 (fail2ban-regex is slow: it reads the first FB_LINES
-#   lines once with each filter), WORK=/tmp/sakimori-bench
+#   lines once with each filter), WORK=/tmp/sakimori-bench,
+#   CRS_RUNS=3 (sakimori with "set crs yes": the shipped rules and Debian's
+#   OWASP Core Rule Set at paranoia 1, memo on and off; 0 skips them)
 # Prints a Markdown table of medians for BENCHMARKS.md.  Everything runs on
 # one core (taskset).  CPU time (user+sys) is the single-core cost and the
 # fairer figure on a busy machine; wall time is what a user waits.
@@ -106,6 +108,23 @@ rm -f "$WORK/state/attack-rules.hsdb"
 measure sakimori "$RUNS" "$SAKIMORI" logs attacks "$LOG"
 SAKIMORI_ATTACK_MEMO=0 measure nomemo "${NOMEMO_RUNS:-3}" \
     "$SAKIMORI" logs attacks "$LOG"
+CRS_RUNS=${CRS_RUNS:-3}
+if [ "$CRS_RUNS" -gt 0 ] && [ -d /usr/share/modsecurity-crs/rules ]; then
+	printf 'set crs yes\nset state-dir "%s"\n' "$WORK/state" > "$WORK/crs.conf"
+	rm -f "$WORK/state/attack-crs.hsdb"
+	/usr/bin/time -q -f "%e %U %S" -o "$WORK/crs-compile.t" \
+	    "$SAKIMORI" -f "$WORK/crs.conf" logs attacks "$WORK/empty.log" \
+	    > /dev/null 2>&1 || true
+	measure crs "$CRS_RUNS" "$SAKIMORI" -f "$WORK/crs.conf" logs attacks "$LOG"
+	SAKIMORI_ATTACK_MEMO=0 measure crs_nomemo "$CRS_RUNS" \
+	    "$SAKIMORI" -f "$WORK/crs.conf" logs attacks "$LOG"
+	CRS_FLAGGED=$("$SAKIMORI" -f "$WORK/crs.conf" --json logs attacks "$LOG" \
+	    2>/dev/null | grep '"type":"attack.request"' > "$WORK/crs.flagged"; \
+	    grep -c '' "$WORK/crs.flagged" || true)
+	CRS_ONLY=$(grep -c '"crs_score":\([5-9]\|[1-9][0-9]\)' "$WORK/crs.flagged" || true)
+else
+	CRS_RUNS=0
+fi
 measure grep "$RUNS" grep -c -i -E -f "$PAT" "$LOG"
 FLAGGED=$("$SAKIMORI" --json logs attacks "$LOG" 2>/dev/null |
     grep -c '"type":"attack.request"' || true)
@@ -133,6 +152,10 @@ echo "log: $LINES lines, $BYTES bytes (bench/gen-access-log.py); sakimori and gr
 echo "load average (1, 5, 15 min) before: $LOAD0; after: $LOAD1; $(nproc) CPUs"
 echo "compiling the rules (no cache): $(awk '{ printf "%.2f s wall, %.2f s CPU", $1, $2 + $3 }' "$WORK/compile.t")"
 echo "flagged by sakimori: $FLAGGED requests; lines grep counts: $GREPPED"
+if [ "$CRS_RUNS" -gt 0 ]; then
+	echo "compiling the CRS rules (no cache): $(awk '{ printf "%.2f s wall, %.2f s CPU", $1, $2 + $3 }' "$WORK/crs-compile.t")"
+	echo "flagged with set crs yes: $CRS_FLAGGED requests, $CRS_ONLY of them with a CRS anomaly score of 5 or more"
+fi
 echo
 echo "| tool | wall s | CPU s | MB/s (wall) | MB/s (CPU) | lines/s (wall) | lines/s (CPU) |"
 echo "|---|---|---|---|---|---|---|"
@@ -140,6 +163,15 @@ awk -v l="sakimori logs attacks (all rules)" -v w="$sw" -v c="$sc" -v n="$LINES"
 	printf "| %s | %.2f | %.2f | %.0f | %.0f | %.0f | %.0f |\n", l, w, c, b / w / 1e6, b / c / 1e6, n / w, n / c }'
 awk -v l="sakimori, SAKIMORI_ATTACK_MEMO=0" -v w="$nw" -v c="$nc" -v n="$LINES" -v b="$BYTES" 'BEGIN {
 	printf "| %s | %.2f | %.2f | %.0f | %.0f | %.0f | %.0f |\n", l, w, c, b / w / 1e6, b / c / 1e6, n / w, n / c }'
+if [ "$CRS_RUNS" -gt 0 ]; then
+	for k in crs crs_nomemo; do
+		w=$(median "$WORK/$k" 1); c=$(median "$WORK/$k" 2)
+		l="sakimori + OWASP CRS (set crs yes, paranoia 1)"
+		[ "$k" = crs_nomemo ] && l="$l, SAKIMORI_ATTACK_MEMO=0"
+		awk -v l="$l" -v w="$w" -v c="$c" -v n="$LINES" -v b="$BYTES" 'BEGIN {
+	printf "| %s | %.2f | %.2f | %.0f | %.0f | %.0f | %.0f |\n", l, w, c, b / w / 1e6, b / c / 1e6, n / w, n / c }'
+	done
+fi
 awk -v l="grep -c -i -E -f (same patterns)" -v w="$gw" -v c="$gc" -v n="$LINES" -v b="$BYTES" 'BEGIN {
 	printf "| %s | %.2f | %.2f | %.0f | %.0f | %.0f | %.0f |\n", l, w, c, b / w / 1e6, b / c / 1e6, n / w, n / c }'
 awk -v l="fail2ban-regex, $NFB apache filters, $FB_LINES lines" -v w="$fbw" -v c="$fbc" -v n="$FB_LINES" -v b="$(stat -c %s "$FBLOG")" 'BEGIN {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "attack/attack.h"
+#include "attack/attack_int.h"
 #include "attack/normalise.h"
 #include "base/hash.h"
 #include "base/mem.h"
@@ -57,6 +58,7 @@ attack_engine_memo(struct attack_engine *e, int on)
 void
 attack_engine_release(struct attack_engine *e)
 {
+	attack_crs_release(e);
 	sig_release(&e->sig);
 	ruleset_release(&e->rules);
 	for (size_t i = 0; i < countof(e->buf); i++)
@@ -359,6 +361,8 @@ attack_match(struct attack_engine *e, const struct attack_req *rq,
     struct attack_result *res)
 {
 	res->nhits = 0;
+	res->crs_score = 0;
+	res->ncrs = 0;
 	res->path_flags = res->query_flags = 0;
 	res->top = -1;
 	res->sev = ASEV_INFO;
@@ -387,6 +391,13 @@ attack_match(struct attack_engine *e, const struct attack_req *rq,
 			        r->anomaly, res->path_flags, res->query_flags))
 				add_hit(res, (unsigned)i, AF_PATH);
 		}
+
+	/* the Core Rule Set's verdict joins sakimori's as one more hit */
+	if (e->crs != NULL) {
+		attack_crs_match(e, rq, res);
+		if (res->crs_score >= e->crs->threshold)
+			add_hit(res, e->crs->rule, AF_PATH);
+	}
 
 	/* rules that count only with some response statuses */
 	size_t n = 0;

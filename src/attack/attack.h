@@ -43,6 +43,8 @@ struct attack_req {
 	size_t ua_len;
 	const char *referer;
 	size_t referer_len;
+	const char *protocol; /* "HTTP/1.1"; NULL when not logged */
+	size_t protocol_len;
 	const char *client; /* NUL-terminated address (or host) */
 	int status;         /* 0 when unknown */
 	uint64_t bytes;
@@ -62,9 +64,25 @@ struct attack_hit {
 	enum attack_field field;
 };
 
+#define ATTACK_CRS_HITS 16
+#define ATTACK_CRS_TEXT 48
+
+/* A Core Rule Set rule that matched (attack_engine_crs). */
+struct attack_crs_hit {
+	uint32_t id;    /* the CRS rule's id */
+	unsigned rule;  /* its index in the engine's crs set */
+	uint8_t target; /* enum crs_target */
+	uint8_t len;
+	char text[ATTACK_CRS_TEXT]; /* the transformed text up to where it
+	                               matched (its end, at most 48 bytes) */
+};
+
 struct attack_result {
 	struct attack_hit hit[ATTACK_MAX_HITS];
 	size_t nhits;
+	int crs_score; /* the CRS rules' anomaly score (0: CRS off) */
+	unsigned ncrs; /* the CRS rules that matched, in crs[] */
+	struct attack_crs_hit crs[ATTACK_CRS_HITS];
 	unsigned path_flags, query_flags; /* NORM_* */
 	int top;             /* index in hit[] of the worst, -1 none */
 	enum attack_sev sev; /* of hit[top] */
@@ -93,9 +111,46 @@ struct attack_memo {
 
 _Static_assert(sizeof(struct attack_memo) == 256, "memo entry: 4 lines");
 
+/*
+ * The CRS rules' memo: what a short value matched for a set of targets,
+ * as the memo of sakimori's rules (on and off with it).
+ */
+#define CRS_MEMO_SLOTS 8192 /* power of two */
+#define CRS_MEMO_KEY 200
+#define CRS_MEMO_HITS 3
+
+struct crs_memo {
+	uint64_t hash;
+	uint16_t len; /* key length + 1; 0: empty */
+	uint16_t mask;
+	uint8_t nh;
+	struct {
+		uint32_t rule;
+		uint8_t len;
+		char text[ATTACK_CRS_TEXT];
+	} h[CRS_MEMO_HITS];
+	char key[CRS_MEMO_KEY];
+};
+
+/* The Core Rule Set side of an engine (attack_engine_crs). */
+struct attack_crs {
+	struct crs_memo *memo;
+	struct crs_set set;
+	int threshold; /* the inbound anomaly score that flags (5) */
+	unsigned rule; /* the rules' entry a flagged request's hit names */
+	void **re;     /* PCRE2 code per prefiltered rule, else NULL */
+	void *md;      /* PCRE2 match data */
+	uint32_t *mark, *fired; /* per rule: stamps of a value, a request */
+	uint32_t **post;        /* per group: its negated and @within rules */
+	size_t *npost, npost_groups;
+	uint32_t vstamp, rstamp;
+	char *val, *a, *b; /* arguments decoded; transformation buffers */
+};
+
 struct attack_engine {
 	struct attack_ruleset rules;
 	struct sig sig;
+	struct attack_crs *crs; /* NULL: the Core Rule Set is off */
 	char *buf[6];
 	size_t bufcap;
 	struct attack_memo *memo; /* ATTACK_MEMO_SLOTS; NULL: no memo */
@@ -116,6 +171,21 @@ void attack_engine_memo(struct attack_engine *e, int on);
 int attack_engine_init(struct attack_engine *e, struct attack_ruleset *rs,
     const char *cache_path, struct err *err);
 void attack_engine_release(struct attack_engine *e);
+
+/*
+ * Adds the Core Rule Set's translated rules (cs, taken over and left
+ * empty) up to paranoia level paranoia: each request then also gets
+ * their anomaly score, and a score of at least threshold adds a hit of
+ * rule 949110 (class crs-anomaly, critical) to the request's verdict.
+ * cache_path: the compiled groups' cache (NULL: none).  0, or -1 with
+ * err.
+ */
+int attack_engine_crs(struct attack_engine *e, struct crs_set *cs, int paranoia,
+    int threshold, const char *cache_path, struct err *err);
+
+/* The CRS rule behind a CRS hit. */
+const struct crs_rule *attack_crs_rule(
+    const struct attack_engine *e, const struct attack_crs_hit *h);
 
 /*
  * Examines one request; fills res (res->nhits 0: nothing found).  Never

@@ -121,8 +121,8 @@ ruleset_find(struct attack_ruleset *rs, uint32_t id)
 	return NULL;
 }
 
-static void
-copy_text(char *dst, size_t dstsz, const char *s, size_t n)
+void
+attack_text_copy(char *dst, size_t dstsz, const char *s, size_t n)
 {
 	if (n >= dstsz)
 		n = dstsz - 1;
@@ -310,7 +310,7 @@ ruleset_parse(struct attack_ruleset *rs, const char *name, const char *text,
 			}
 			r.id = (uint32_t)id;
 		} else if (mem_eq(k, kl, "class")) {
-			copy_text(r.cls, sizeof(r.cls), v, vl);
+			attack_text_copy(r.cls, sizeof(r.cls), v, vl);
 		} else if (mem_eq(k, kl, "severity")) {
 			if (attack_sev_parse(v, vl, &r.sev) == -1) {
 				err_set(err, 0, "%s:%d: unknown severity", name,
@@ -318,9 +318,9 @@ ruleset_parse(struct attack_ruleset *rs, const char *name, const char *text,
 				goto fail;
 			}
 		} else if (mem_eq(k, kl, "description")) {
-			copy_text(r.desc, sizeof(r.desc), v, vl);
+			attack_text_copy(r.desc, sizeof(r.desc), v, vl);
 		} else if (mem_eq(k, kl, "references")) {
-			copy_text(r.refs, sizeof(r.refs), v, vl);
+			attack_text_copy(r.refs, sizeof(r.refs), v, vl);
 		} else if (mem_eq(k, kl, "fields")) {
 			if (parse_fields(v, vl, &r.fields) == -1) {
 				err_set(err, 0,
@@ -417,39 +417,61 @@ name_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+void
+attack_names_free(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+int
+attack_dir_names(const char *dir, const char *prefix, const char *suffix,
+    char ***out, size_t *nout, struct err *err)
+{
+	size_t pl = strlen(prefix), sl = strlen(suffix), n = 0, cap = 0;
+	char **names = NULL;
+	struct dirent *de;
+	DIR *d;
+
+	if ((d = opendir(dir)) == NULL)
+		return err_sys(err, errno, "cannot open '%s'", dir);
+	while ((de = readdir(d)) != NULL) {
+		size_t l = strlen(de->d_name);
+
+		if (l <= pl + sl || de->d_name[0] == '.' ||
+		    strncmp(de->d_name, prefix, pl) != 0 ||
+		    strcmp(de->d_name + l - sl, suffix) != 0)
+			continue;
+		if (mem_grow(&names, &cap, n + 1, sizeof(*names)) == -1 ||
+		    (names[n] = strdup(de->d_name)) == NULL) {
+			attack_names_free(names, n);
+			closedir(d);
+			return err_sys(err, ENOMEM, "'%s'", dir);
+		}
+		n++;
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), name_cmp);
+	*out = names;
+	*nout = n;
+	return 0;
+}
+
 int
 ruleset_load_path(struct attack_ruleset *rs, const char *path, struct err *err)
 {
 	struct stat st;
-	DIR *d;
-	struct dirent *de;
 	char **names = NULL;
-	size_t n = 0, cap = 0;
+	size_t n = 0;
 	int rc = 0;
 
 	if (stat(path, &st) == -1)
 		return err_sys(err, errno, "cannot read rules '%s'", path);
 	if (!S_ISDIR(st.st_mode))
 		return load_file(rs, path, err);
-	if ((d = opendir(path)) == NULL)
-		return err_sys(err, errno, "cannot open '%s'", path);
-	while ((de = readdir(d)) != NULL) {
-		size_t l = strlen(de->d_name);
-
-		if (l < 7 || de->d_name[0] == '.' ||
-		    strcmp(de->d_name + l - 6, ".rules") != 0)
-			continue;
-		if (mem_grow(&names, &cap, n + 1, sizeof(*names)) == -1) {
-			rc = err_sys(err, ENOMEM, "'%s'", path);
-			goto out;
-		}
-		if ((names[n] = strdup(de->d_name)) == NULL) {
-			rc = err_sys(err, ENOMEM, "'%s'", path);
-			goto out;
-		}
-		n++;
-	}
-	qsort(names, n, sizeof(*names), name_cmp);
+	if (attack_dir_names(path, "", ".rules", &names, &n, err) == -1)
+		return -1;
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		char full[4096];
 
@@ -458,11 +480,7 @@ ruleset_load_path(struct attack_ruleset *rs, const char *path, struct err *err)
 		else
 			rc = load_file(rs, full, err);
 	}
-out:
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-	closedir(d);
+	attack_names_free(names, n);
 	return rc;
 }
 

@@ -163,6 +163,18 @@ const char *attack_anomaly_name(enum attack_anomaly a);
  */
 enum sev attack_sev_finding(enum attack_sev s);
 
+/*
+ * The names of the files of dir that start with prefix and end with
+ * suffix (hidden files left out), sorted, into *out (free with
+ * attack_names_free).  0, or -1 with err.
+ */
+int attack_dir_names(const char *dir, const char *prefix, const char *suffix,
+    char ***out, size_t *nout, struct err *err);
+void attack_names_free(char **names, size_t n);
+
+/* [s, s+n) into dst (dstsz > 0), cut to fit, NUL-terminated. */
+void attack_text_copy(char *dst, size_t dstsz, const char *s, size_t n);
+
 /* SHA-256 over every enabled rule's content, as hex (65 bytes): the
  * key of the compiled-database cache. */
 void ruleset_hash(const struct attack_ruleset *rs, char out[65]);

@@ -21,7 +21,9 @@
 
 #include "attack/sig.h"
 #include "base/fileio.h"
+#include "base/cur.h"
 #include "base/hex.h"
+#include "base/mem.h"
 #include "base/strbuf.h"
 
 #define CACHE_MAGIC "SKMHSDB6\n"
@@ -121,24 +123,49 @@ cache_key(const struct attack_ruleset *rs, char *key, size_t sz)
 			*c = ' ';
 }
 
-static void
-cache_write(struct sig *s, const char *path, const char *key)
+/*
+ * The payload of the databases: one's serialisation as it is; several
+ * (or one with extra) a line of extra text, then each database as its
+ * length in decimal, '\n' and its serialisation.
+ */
+static int
+payload(struct hs_database *const *db, size_t n, const char *extra,
+    struct strbuf *sb)
 {
-	struct strbuf sb = STRBUF_INIT(CACHE_MAX);
-	struct err err;
-	char *bytes = NULL, sum[65];
-	size_t len = 0;
+	if (n > 1 || extra != NULL)
+		strbuf_printf(sb, "%s\n", extra ? extra : "");
+	for (size_t i = 0; i < n; i++) {
+		char *bytes = NULL;
+		size_t len = 0;
 
-	if (s->db == NULL ||
-	    hs_serialize_database(s->db, &bytes, &len) != HS_SUCCESS)
-		return;
-	sha256_hex(bytes, len, sum);
+		if (hs_serialize_database(db[i], &bytes, &len) != HS_SUCCESS)
+			return -1;
+		if (n > 1 || extra != NULL)
+			strbuf_printf(sb, "%zu\n", len);
+		strbuf_add(sb, bytes, len);
+		free(bytes);
+	}
+	return strbuf_failed(sb) ? -1 : 0;
+}
+
+static void
+cache_write(struct hs_database *const *db, size_t ndb, const char *extra,
+    const char *magic, const char *path, const char *key)
+{
+	struct strbuf pl = STRBUF_INIT(CACHE_MAX), sb = STRBUF_INIT(CACHE_MAX);
+	struct err err;
+	char sum[65];
+
+	if (ndb == 0 || payload(db, ndb, extra, &pl) == -1)
+		goto out;
+	sha256_hex(pl.p, pl.len, sum);
 	if (sum[0] != '\0' &&
-	    strbuf_printf(&sb, "%s%s\n%s %zu\n", CACHE_MAGIC, key, sum, len) !=
+	    strbuf_printf(&sb, "%s%s\n%s %zu\n", magic, key, sum, pl.len) !=
 	        -1 &&
-	    strbuf_add(&sb, bytes, len) != -1)
+	    strbuf_add(&sb, pl.p, pl.len) != -1)
 		(void)file_write_atomic(path, sb.p, sb.len, 0600, &err);
-	free(bytes);
+out:
+	strbuf_release(&pl);
 	strbuf_release(&sb);
 }
 
@@ -155,6 +182,23 @@ line(const char **p, const char *end, size_t *n)
 	return s;
 }
 
+struct at_ctx {
+	sig_match_at_fn fn;
+	void *ctx;
+};
+
+/* Hyperscan's callback for sig_scan_group: the end offset passed on. */
+static int
+on_match_at(unsigned int id, unsigned long long from, unsigned long long to,
+    unsigned int flags, void *ctx)
+{
+	struct at_ctx *ac = ctx;
+
+	(void)from;
+	(void)flags;
+	return ac->fn(id, (size_t)to, ac->ctx);
+}
+
 static int
 noop(unsigned int id, unsigned long long from, unsigned long long to,
     unsigned int flags, void *ctx)
@@ -167,14 +211,37 @@ noop(unsigned int id, unsigned long long from, unsigned long long to,
 	return 0;
 }
 
+/* A database of the payload, tried on this CPU; -1 when unusable. */
 static int
-cache_read(struct sig *s, const char *path, const char *key)
+load_db(const char *p, size_t len, struct hs_database **db,
+    struct hs_scratch **scratch)
+{
+	if (hs_deserialize_database(p, len, db) != HS_SUCCESS)
+		return -1;
+	/* a database for features this CPU lacks fails at scan time: try */
+	if (hs_alloc_scratch(*db, scratch) != HS_SUCCESS ||
+	    hs_scan(*db, "x", 1, 0, *scratch, noop, NULL) != HS_SUCCESS) {
+		hs_free_database(*db);
+		*db = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Reads ndb databases (the payload format of payload()) into db, their
+ * scratch space into *scratch.  0, or -1 with nothing kept.
+ */
+static int
+cache_read(struct hs_database **db, size_t ndb, struct strbuf *extra,
+    struct hs_scratch **scratch, const char *magic, const char *path,
+    const char *key)
 {
 	struct strbuf sb = STRBUF_INIT(CACHE_MAX);
 	struct err err;
 	const char *p, *end, *l;
 	char sum[65], want[65];
-	size_t n, ml = strlen(CACHE_MAGIC), len = 0;
+	size_t n, ml = strlen(magic), len = 0, got = 0;
 	int trunc = 0;
 
 	if (file_read_nofollow(path, CACHE_MAX, &sb, &trunc, &err) == -1 ||
@@ -182,7 +249,7 @@ cache_read(struct sig *s, const char *path, const char *key)
 		goto fail;
 	p = sb.p;
 	end = p + sb.len;
-	if (sb.len < ml || memcmp(p, CACHE_MAGIC, ml) != 0)
+	if (sb.len < ml || memcmp(p, magic, ml) != 0)
 		goto fail;
 	p += ml;
 	if ((l = line(&p, end, &n)) == NULL || n != strlen(key) ||
@@ -200,21 +267,44 @@ cache_read(struct sig *s, const char *path, const char *key)
 	if ((size_t)(end - p) != len)
 		goto fail;
 	sha256_hex(p, len, sum);
-	if (strcmp(sum, want) != 0 ||
-	    hs_deserialize_database(p, len, &s->db) != HS_SUCCESS)
+	if (strcmp(sum, want) != 0)
 		goto fail;
-	/* a database for features this CPU lacks fails at scan time: try */
-	if (hs_alloc_scratch(s->db, &s->scratch) != HS_SUCCESS ||
-	    hs_scan(s->db, "x", 1, 0, s->scratch, noop, NULL) != HS_SUCCESS)
-		goto fail;
+	if (extra == NULL) {
+		if (ndb != 1 || load_db(p, len, &db[0], scratch) == -1)
+			goto fail;
+		got = 1;
+	} else {
+		if ((l = line(&p, end, &n)) == NULL)
+			goto fail;
+		strbuf_add(extra, l, n);
+		for (; got < ndb; got++) {
+			size_t dl = 0;
+
+			if ((l = line(&p, end, &n)) == NULL || n == 0 || n > 10)
+				goto fail;
+			for (size_t i = 0; i < n; i++) {
+				if (l[i] < '0' || l[i] > '9')
+					goto fail;
+				dl = dl * 10 + (size_t)(l[i] - '0');
+			}
+			if (dl > (size_t)(end - p) ||
+			    load_db(p, dl, &db[got], scratch) == -1)
+				goto fail;
+			p += dl;
+		}
+		if (p != end)
+			goto fail;
+	}
 	strbuf_release(&sb);
 	return 0;
 fail:
 	strbuf_release(&sb);
-	hs_free_scratch(s->scratch);
-	hs_free_database(s->db);
-	s->scratch = NULL;
-	s->db = NULL;
+	for (size_t i = 0; i < got; i++) {
+		hs_free_database(db[i]);
+		db[i] = NULL;
+	}
+	hs_free_scratch(*scratch);
+	*scratch = NULL;
 	return -1;
 }
 
@@ -233,7 +323,9 @@ sig_compile(struct sig *s, const struct attack_ruleset *rs,
 				s->forms[f] |= 1u << rs->r[i].form;
 	if (cache_path != NULL) {
 		cache_key(rs, key, sizeof(key));
-		if (key[0] != '\0' && cache_read(s, cache_path, key) == 0) {
+		if (key[0] != '\0' &&
+		    cache_read(&s->db, 1, NULL, &s->scratch, CACHE_MAGIC,
+		        cache_path, key) == 0) {
 			s->from_cache = 1;
 			for (size_t i = 0; i < rs->n; i++)
 				if (!rs->r[i].disabled && rs->r[i].pattern &&
@@ -246,14 +338,282 @@ sig_compile(struct sig *s, const struct attack_ruleset *rs,
 		sig_release(s);
 		return -1;
 	}
-	if (cache_path != NULL && key[0] != '\0')
-		cache_write(s, cache_path, key);
+	if (cache_path != NULL && key[0] != '\0' && s->db != NULL)
+		cache_write(&s->db, 1, NULL, CACHE_MAGIC, cache_path, key);
 	return 0;
+}
+
+#define CRS_CACHE_MAGIC "SKMHSCR1\n"
+
+/* The group of rule r's chain of transformations, made when new. */
+static struct sig_group *
+group_of(struct sig *s, size_t *cap, const struct crs_rule *r)
+{
+	struct sig_group *g;
+
+	for (size_t i = 0; i < s->ngrp; i++)
+		if (s->grp[i].ntfn == r->ntfn &&
+		    memcmp(s->grp[i].tfn, r->tfn, r->ntfn) == 0)
+			return &s->grp[i];
+	if (mem_grow(&s->grp, cap, s->ngrp + 1, sizeof(*s->grp)) == -1)
+		return NULL;
+	g = &s->grp[s->ngrp++];
+	memset(g, 0, sizeof(*g));
+	memcpy(g->tfn, r->tfn, r->ntfn);
+	g->ntfn = r->ntfn;
+	return g;
+}
+
+/* The expressions of one group: NUL-separated texts, flags, ids. */
+struct gexpr {
+	struct strbuf text;
+	unsigned *flags, *ids;
+	size_t n, cap, fcap;
+};
+
+static int
+gexpr_add(
+    struct gexpr *x, const char *e, size_t len, unsigned flags, unsigned id)
+{
+	size_t c1 = x->cap, c2 = x->fcap;
+
+	if (mem_grow(&x->flags, &c1, x->n + 1, sizeof(*x->flags)) == -1 ||
+	    mem_grow(&x->ids, &c2, x->n + 1, sizeof(*x->ids)) == -1)
+		return -1;
+	x->cap = c1;
+	x->fcap = c2;
+	x->flags[x->n] = flags;
+	x->ids[x->n] = id;
+	x->n++;
+	strbuf_add(&x->text, e, len);
+	strbuf_addc(&x->text, '\0');
+	return strbuf_failed(&x->text) ? -1 : 0;
+}
+
+/* Group g's expressions (@pm: one per phrase) into x. */
+static int
+gexpr_fill(struct gexpr *x, const struct sig_group *g, const struct crs_set *cs)
+{
+	for (size_t i = 0; i < g->nrules; i++) {
+		const struct crs_rule *r = &cs->r[g->rules[i]];
+		unsigned fl = HS_FLAG_DOTALL |
+		    (r->caseless ? HS_FLAG_CASELESS : 0) |
+		    (r->multiline ? HS_FLAG_MULTILINE : 0) |
+		    (r->prefilter ? HS_FLAG_PREFILTER : 0);
+
+		if (r->op == CO_WITHIN)
+			continue;
+		if (r->op != CO_PM) {
+			if (gexpr_add(x, r->expr, strlen(r->expr), fl,
+			        g->rules[i]) == -1)
+				return -1;
+			continue;
+		}
+		for (const char *p = r->expr; *p != '\0';) {
+			const char *nl = strchr(p, '\n');
+			size_t l = nl ? (size_t)(nl - p) : strlen(p);
+
+			if (l > 0 && gexpr_add(x, p, l, fl, g->rules[i]) == -1)
+				return -1;
+			p += l + (nl ? 1 : 0);
+		}
+	}
+	return 0;
+}
+
+int
+sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
+    const char *cache_path, struct err *err)
+{
+	struct gexpr *x = NULL;
+	struct hs_database **dbs = NULL;
+	size_t gcap = 0, ndb = 0;
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	char key[KEY_MAX], hash[65];
+	struct strbuf demoted = STRBUF_INIT(1u << 20);
+	int rc = -1;
+
+	key[0] = '\0';
+	if (md == NULL)
+		return err_sys(err, ENOMEM, "rules");
+	for (size_t i = 0; i < cs->n; i++) {
+		struct sig_group *g;
+		size_t c;
+
+		if (cs->r[i].paranoia > paranoia)
+			continue;
+		if ((g = group_of(s, &gcap, &cs->r[i])) == NULL)
+			goto nomem;
+		c = g->nrules;
+		if (mem_grow(&g->rules, &c, g->nrules + 1, sizeof(*g->rules)) ==
+		    -1)
+			goto nomem;
+		g->rules[g->nrules++] = (uint32_t)i;
+		g->targets |= cs->r[i].targets;
+	}
+	if (s->ngrp == 0) {
+		rc = 0;
+		goto out;
+	}
+	if ((x = calloc(s->ngrp, sizeof(*x))) == NULL ||
+	    (dbs = calloc(s->ngrp, sizeof(*dbs))) == NULL)
+		goto nomem;
+	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+	for (size_t i = 0; i < s->ngrp; i++) {
+		strbuf_init(&x[i].text, CACHE_MAX);
+		if (gexpr_fill(&x[i], &s->grp[i], cs) == -1)
+			goto nomem;
+		EVP_DigestUpdate(md, &x[i].n, sizeof(x[i].n));
+		if (x[i].n == 0)
+			continue;
+		EVP_DigestUpdate(md, x[i].text.p, x[i].text.len);
+		EVP_DigestUpdate(md, x[i].flags, x[i].n * sizeof(unsigned));
+		EVP_DigestUpdate(md, x[i].ids, x[i].n * sizeof(unsigned));
+		ndb++;
+	}
+	{
+		unsigned char h[32];
+		unsigned hl = 0;
+		hs_platform_info_t pl;
+
+		EVP_DigestFinal_ex(md, h, &hl);
+		hex_encode(hash, h, hl < 32 ? hl : 32);
+		if (hs_populate_platform(&pl) == HS_SUCCESS &&
+		    (size_t)snprintf(key, sizeof(key),
+		        "%s %s tune=%u features=%" PRIx64, hash, hs_version(),
+		        pl.tune, (uint64_t)pl.cpu_features) >= sizeof(key))
+			key[0] = '\0';
+		for (char *c = key; *c; c++)
+			if (*c == '\n')
+				*c = ' ';
+	}
+	if (cache_path != NULL && key[0] != '\0' && ndb > 0 &&
+	    cache_read(dbs, ndb, &demoted, &s->scratch, CRS_CACHE_MAGIC,
+	        cache_path, key) == 0) {
+		const char *p = strbuf_str(&demoted);
+
+		/* the rules the compile turned into prefilters */
+		while (*p != '\0') {
+			uint64_t k;
+
+			if (cur_u64(&p, p + strlen(p), &k) == -1)
+				break;
+			if (k < cs->n)
+				cs->r[k].prefilter = 1;
+			while (*p == ' ')
+				p++;
+		}
+		s->crs_from_cache = 1;
+		for (size_t i = 0, k = 0; i < s->ngrp; i++)
+			if (x[i].n > 0)
+				s->grp[i].db = dbs[k++];
+		rc = 0;
+		goto out;
+	}
+	for (size_t i = 0, k = 0; i < s->ngrp; i++) {
+		const char **ex;
+		hs_compile_error_t *cerr = NULL;
+		const char *p = x[i].text.p;
+
+		if (x[i].n == 0)
+			continue;
+		if ((ex = calloc(x[i].n, sizeof(*ex))) == NULL)
+			goto nomem;
+		for (size_t j = 0; j < x[i].n; j++) {
+			ex[j] = p;
+			p += strlen(p) + 1;
+		}
+		/* an expression too large for Hyperscan as it is: again as a
+		 * prefilter (PCRE2 confirms its matches) */
+		while (hs_compile_multi(ex, x[i].flags, x[i].ids,
+		           (unsigned)x[i].n, HS_MODE_BLOCK, NULL, &s->grp[i].db,
+		           &cerr) != HS_SUCCESS) {
+			int bad = cerr->expression;
+
+			if (bad >= 0 && (size_t)bad < x[i].n &&
+			    !(x[i].flags[bad] & HS_FLAG_PREFILTER) &&
+			    cs->r[x[i].ids[bad]].op == CO_RX) {
+				hs_free_compile_error(cerr);
+				cerr = NULL;
+				x[i].flags[bad] |= HS_FLAG_PREFILTER;
+				cs->r[x[i].ids[bad]].prefilter = 1;
+				strbuf_printf(&demoted, "%s%u",
+				    demoted.len ? " " : "", x[i].ids[bad]);
+				continue;
+			}
+			if (bad >= 0 && (size_t)bad < x[i].n)
+				err_set(err, 0, "CRS rule %u: %s",
+				    cs->r[x[i].ids[bad]].id, cerr->message);
+			else
+				err_set(err, 0, "hyperscan: %s", cerr->message);
+			hs_free_compile_error(cerr);
+			free(ex);
+			s->grp[i].db = NULL;
+			goto out;
+		}
+		free(ex);
+		if (hs_alloc_scratch(s->grp[i].db, &s->scratch) != HS_SUCCESS) {
+			err_set(err, ENOMEM,
+			    "cannot allocate Hyperscan scratch space");
+			goto out;
+		}
+		dbs[k++] = s->grp[i].db;
+	}
+	if (cache_path != NULL && key[0] != '\0')
+		cache_write(dbs, ndb, strbuf_str(&demoted), CRS_CACHE_MAGIC,
+		    cache_path, key);
+	rc = 0;
+	goto out;
+nomem:
+	err_sys(err, ENOMEM, "rules");
+out:
+	for (size_t i = 0; x != NULL && i < s->ngrp; i++) {
+		strbuf_release(&x[i].text);
+		free(x[i].flags);
+		free(x[i].ids);
+	}
+	free(x);
+	free(dbs);
+	strbuf_release(&demoted);
+	EVP_MD_CTX_free(md);
+	if (rc == -1)
+		sig_release_crs(s);
+	return rc;
+}
+
+int
+sig_scan_group(struct sig *s, size_t g, const char *p, size_t n,
+    sig_match_at_fn fn, void *ctx)
+{
+	struct at_ctx ac = {fn, ctx};
+	hs_error_t e;
+
+	if (s->grp[g].db == NULL)
+		return 0;
+	if (n > UINT32_MAX)
+		n = UINT32_MAX;
+	e = hs_scan(s->grp[g].db, n > 0 ? p : "", (unsigned)n, 0, s->scratch,
+	    on_match_at, &ac);
+	return e == HS_SUCCESS || e == HS_SCAN_TERMINATED ? 0 : -1;
+}
+
+void
+sig_release_crs(struct sig *s)
+{
+	for (size_t i = 0; i < s->ngrp; i++) {
+		hs_free_database(s->grp[i].db);
+		free(s->grp[i].rules);
+	}
+	free(s->grp);
+	s->grp = NULL;
+	s->ngrp = 0;
+	s->crs_from_cache = 0;
 }
 
 void
 sig_release(struct sig *s)
 {
+	sig_release_crs(s);
 	hs_free_database(s->db);
 	hs_free_scratch(s->scratch);
 	memset(s, 0, sizeof(*s));

@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 
+#include "attack/crs.h"
 #include "attack/ruleset.h"
 #include "base/err.h"
 
@@ -25,13 +26,32 @@
 struct hs_database;
 struct hs_scratch;
 
+/*
+ * The Core Rule Set's translated rules, grouped by their chain of
+ * transformations: a field is transformed once per chain and scanned
+ * with that group's database (a match id is the rule's index in the
+ * crs_set; a match of a rule for another target is dropped by the
+ * caller).
+ */
+struct sig_group {
+	struct hs_database *db; /* NULL: only @within rules */
+	unsigned char tfn[SECRULE_TFN_MAX];
+	unsigned ntfn;
+	unsigned targets; /* 1 << enum crs_target of its rules */
+	uint32_t *rules;  /* its rules' indexes in the crs_set */
+	size_t nrules;
+};
+
 struct sig {
 	struct hs_database *db; /* NULL: no pattern rule */
 	unsigned
 	    forms[AF_NFIELDS]; /* bit per form some rule of the field has */
 	struct hs_scratch *scratch;
 	size_t npatterns;
-	int from_cache; /* the database was read from the cache file */
+	int from_cache;        /* the database was read from the cache file */
+	struct sig_group *grp; /* the CRS rules' groups */
+	size_t ngrp;
+	int crs_from_cache;
 };
 
 /*
@@ -44,6 +64,28 @@ struct sig {
 int sig_compile(struct sig *s, const struct attack_ruleset *rs,
     const char *cache_path, struct err *err);
 void sig_release(struct sig *s);
+
+/*
+ * After sig_compile: compiles the rules of cs whose paranoia level is at
+ * most paranoia into one database per chain of transformations
+ * (prefilter mode for the rules marked so, and for an expression
+ * Hyperscan finds too large as it is: marked so in cs).  cache_path as in
+ * sig_compile, a file of its own.  0, or -1 with err naming the rule
+ * whose expression does not compile.
+ */
+int sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
+    const char *cache_path, struct err *err);
+
+/* Frees the CRS groups only (the rules' own database stays). */
+void sig_release_crs(struct sig *s);
+
+/* Called once per match of a group's rule, with the match's end. */
+typedef int (*sig_match_at_fn)(unsigned rule, size_t to, void *ctx);
+
+/* Scans [p, p+n) with group g's database.  0, or -1 when Hyperscan
+ * fails. */
+int sig_scan_group(struct sig *s, size_t g, const char *p, size_t n,
+    sig_match_at_fn fn, void *ctx);
 
 /* Called once per matching rule; return non-zero to stop the scan. */
 typedef int (*sig_match_fn)(unsigned rule_index, void *ctx);

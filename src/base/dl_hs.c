@@ -35,6 +35,10 @@
 	        unsigned int mode, const hs_platform_info_t *platform,         \
 	        hs_database_t **db, hs_compile_error_t **error),               \
 	    (expressions, flags, ids, elements, mode, platform, db, error))    \
+	X(hs_error_t HS_CDECL, hs_expression_info,                             \
+	    (const char *expression, unsigned int flags,                       \
+	        hs_expr_info_t **info, hs_compile_error_t **error),            \
+	    (expression, flags, info, error))                                  \
 	X(hs_error_t HS_CDECL, hs_deserialize_database,                        \
 	    (const char *bytes, const size_t length, hs_database_t **db),      \
 	    (bytes, length, db))                                               \

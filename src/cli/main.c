@@ -56,6 +56,9 @@ static const struct command commands[] = {
     {"mail", cmd_mail,
         "mail-log report and live findings (postfix, sendmail, exim, "
         "qmail)"},
+    {"rules", cmd_rules,
+        "rules --crs --check: the OWASP Core Rule Set rules that a log scan "
+        "can evaluate, and why the others cannot"},
     {"net", cmd_net,
         "connections per address, prefix, port and state; block, unblock, "
         "bans, restore"},

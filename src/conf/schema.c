@@ -416,6 +416,13 @@ const struct schema_setting schema_settings[] = {
         "where the agent's control socket is (default "
         "/run/sakimori)",
         0, 0, NULL},
+    {"crs", SK_BOOL,
+        "also judge web requests with the OWASP Core Rule Set (default no)", 0,
+        0, NULL},
+    {"crs-dir", SK_STR,
+        "the Core Rule Set's rule files "
+        "(default /usr/share/modsecurity-crs/rules)",
+        0, 0, NULL},
 };
 const size_t schema_nsettings = countof(schema_settings);
 

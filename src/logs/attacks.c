@@ -99,6 +99,42 @@ rules_from_conf(const struct logs_opts *o, struct attack_ruleset *rs)
 	return 0;
 }
 
+/*
+ * "set crs yes": the Core Rule Set's request rules from "set crs-dir"
+ * join the engine at the paranoia level of "check web-attack", their
+ * compiled groups cached beside the rules' database.
+ */
+static int
+crs_from_conf(struct attacks *a, const struct logs_opts *o, struct err *err)
+{
+	const struct conf_node *blk;
+	struct crs_set cs;
+	char cache[4096];
+	const char *cachep = NULL;
+	double lvl = 1;
+	int rc;
+
+	if (o->conf == NULL || !conf_setting_bool(o->conf, "crs", 0))
+		return 0;
+	if ((blk = conf_check(o->conf, "web-attack", NULL)) != NULL)
+		lvl = conf_num(blk, "paranoia", 1);
+	if (o->state_dir != NULL &&
+	    paths_state_file(cache, sizeof(cache), o->state_dir,
+	        "attack-crs.hsdb", err) == 0)
+		cachep = cache;
+	crs_set_init(&cs);
+	rc = crs_load_dir(
+	    &cs, conf_setting(o->conf, "crs-dir", CRS_DEFAULT_DIR), err);
+	if (rc == 0)
+		rc = attack_engine_crs(&a->engine, &cs,
+		    lvl < 1       ? 1
+		        : lvl > 4 ? 4
+		                  : (int)lvl,
+		    5, cachep, err);
+	crs_set_release(&cs);
+	return rc;
+}
+
 static void
 rate_from_conf(const struct logs_opts *o, struct inc_conf *ic, const char *name,
     enum rate_kind k, struct attacks *a)
@@ -161,6 +197,11 @@ attacks_create(const struct logs_opts *opts, const char **errmsg)
 	err.msg[0] = '\0';
 	if (attack_engine_init(&a->engine, &rs, cachep, &err) == -1) {
 		snprintf(errbuf, sizeof(errbuf), "%s", err.msg);
+		goto fail;
+	}
+	if (crs_from_conf(a, opts, &err) == -1) {
+		snprintf(errbuf, sizeof(errbuf), "%s", err.msg);
+		attack_engine_release(&a->engine);
 		goto fail;
 	}
 	/* benchmarks: every field normalised and scanned, none remembered */
@@ -263,6 +304,23 @@ print_request(struct attacks *a, const struct attack_req *rq,
 		    res->path_flags | res->query_flags, flags, sizeof(flags));
 		jset(j, "decoding", json_string(flags));
 		jset(j, "user_agent", str_slice(rq->ua, rq->ua_len));
+		if (a->engine.crs != NULL) {
+			json_t *m = json_array();
+
+			jset(j, "crs_score", json_integer(res->crs_score));
+			for (unsigned i = 0; i < res->ncrs; i++) {
+				json_t *h = json_object();
+
+				jset(h, "rule", json_integer(res->crs[i].id));
+				jset(h, "target",
+				    json_string(
+				        crs_target_name(res->crs[i].target)));
+				jset(h, "text",
+				    jstrn(res->crs[i].text, res->crs[i].len));
+				json_array_append_new(m, h);
+			}
+			jset(j, "crs_matches", m);
+		}
 		json_line(o->fp, j);
 		return;
 	}
@@ -286,6 +344,12 @@ print_request(struct attacks *a, const struct attack_req *rq,
 				    rq->query_len > 2000 ? 2000
 				                         : rq->query_len);
 			}
+		}
+		if (res->crs_score > 0) {
+			strbuf_printf(&sb, " crs=%d:", res->crs_score);
+			for (unsigned i = 0; i < res->ncrs; i++)
+				strbuf_printf(
+				    &sb, "%s%u", i ? "," : "", res->crs[i].id);
 		}
 		fprintf(o->fp, "%s\n", strbuf_str(&sb));
 		strbuf_release(&sb);
@@ -327,6 +391,8 @@ attacks_record(void *st, const struct logs_rec *rec, struct report *r)
 	rq.ua_len = ac->user_agent.n;
 	rq.referer = ac->referrer.p;
 	rq.referer_len = ac->referrer.n;
+	rq.protocol = ac->protocol.p;
+	rq.protocol_len = ac->protocol.n;
 	rq.client = cn ? client : "-";
 	rq.status = ac->status > 0 ? ac->status : 0;
 	rq.bytes = ac->bytes > 0 ? (uint64_t)ac->bytes : 0;

@@ -1,0 +1,528 @@
+/*
+ * crs.c - the Core Rule Set's request rules translated for a log scanner
+ * (see crs.h).
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <hs/hs.h>
+#include <pcre2.h>
+
+#include "attack/crs.h"
+#include "attack/ruleset.h"
+#include "base/fileio.h"
+#include "base/mem.h"
+#include "base/strbuf.h"
+
+#define CRS_FILE_MAX (8u << 20)
+#define CRS_EXPR_MAX (1u << 20) /* an expression built from a word list */
+
+static const char *const target_names[CT_N] = {
+    [CT_REQUEST_LINE] = "REQUEST_LINE",
+    [CT_URI] = "REQUEST_URI",
+    [CT_URI_RAW] = "REQUEST_URI_RAW",
+    [CT_FILENAME] = "REQUEST_FILENAME",
+    [CT_BASENAME] = "REQUEST_BASENAME",
+    [CT_QUERY] = "QUERY_STRING",
+    [CT_ARGS] = "ARGS",
+    [CT_ARGS_NAMES] = "ARGS_NAMES",
+    [CT_METHOD] = "REQUEST_METHOD",
+    [CT_PROTOCOL] = "REQUEST_PROTOCOL",
+    [CT_UA] = "REQUEST_HEADERS:User-Agent",
+    [CT_REFERER] = "REQUEST_HEADERS:Referer",
+};
+
+const char *
+crs_target_name(enum crs_target t)
+{
+	return (unsigned)t < CT_N ? target_names[t] : "?";
+}
+
+void
+crs_set_init(struct crs_set *cs)
+{
+	memset(cs, 0, sizeof(*cs));
+}
+
+void
+crs_set_release(struct crs_set *cs)
+{
+	for (size_t i = 0; i < cs->n; i++)
+		free(cs->r[i].expr);
+	free(cs->r);
+	free(cs->f);
+	free(cs->s);
+	memset(cs, 0, sizeof(*cs));
+}
+
+static int skip(struct crs_set *cs, uint32_t id, unsigned file, struct err *err,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Lists rule id of file as not translated, with the reason. */
+static int
+skip(struct crs_set *cs, uint32_t id, unsigned file, struct err *err,
+    const char *fmt, ...)
+{
+	struct crs_skip *s;
+	va_list ap;
+
+	if (mem_grow(&cs->s, &cs->scap, cs->ns + 1, sizeof(*cs->s)) == -1)
+		return err_sys(err, ENOMEM, "rules");
+	s = &cs->s[cs->ns++];
+	s->id = id;
+	s->file = file;
+	va_start(ap, fmt);
+	vsnprintf(s->reason, sizeof(s->reason), fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+/* A name of the variable list (at most n bytes), case-insensitively. */
+static int
+var_is(const char *v, size_t n, const char *name)
+{
+	return strlen(name) == n && strncasecmp(v, name, n) == 0;
+}
+
+/*
+ * The loggable targets of a variable list, and the others (written as
+ * "A|B" into other).
+ */
+static unsigned
+targets(const char *vars, char *other, size_t othersz)
+{
+	static const struct {
+		const char *name;
+		unsigned mask;
+	} plain[] = {
+	    {"REQUEST_LINE", 1u << CT_REQUEST_LINE},
+	    {"REQUEST_URI", 1u << CT_URI},
+	    {"REQUEST_URI_RAW", 1u << CT_URI_RAW},
+	    {"REQUEST_FILENAME", 1u << CT_FILENAME},
+	    {"REQUEST_BASENAME", 1u << CT_BASENAME},
+	    {"QUERY_STRING", 1u << CT_QUERY},
+	    {"ARGS", 1u << CT_ARGS},
+	    {"ARGS_GET", 1u << CT_ARGS},
+	    {"ARGS_NAMES", 1u << CT_ARGS_NAMES},
+	    {"ARGS_GET_NAMES", 1u << CT_ARGS_NAMES},
+	    {"REQUEST_METHOD", 1u << CT_METHOD},
+	    {"REQUEST_PROTOCOL", 1u << CT_PROTOCOL},
+	    {"REQUEST_HEADERS", 1u << CT_UA | 1u << CT_REFERER},
+	};
+	unsigned mask = 0, minus = 0;
+	const char *p = vars;
+	size_t on = 0;
+
+	other[0] = '\0';
+	while (*p != '\0') {
+		const char *s = p, *colon;
+		size_t n, nn;
+		int neg = 0, count = 0;
+		unsigned m = 0;
+
+		while (*p != '\0' && *p != '|')
+			p++;
+		n = (size_t)(p - s);
+		if (*p == '|')
+			p++;
+		if (n > 0 && *s == '!')
+			neg = 1, s++, n--;
+		if (n > 0 && *s == '&')
+			count = 1;
+		colon = memchr(s, ':', n);
+		nn = colon ? (size_t)(colon - s) : n;
+		if (!count && var_is(s, nn, "REQUEST_HEADERS") && colon) {
+			const char *sel = colon + 1;
+			size_t sl = n - nn - 1;
+
+			if (var_is(sel, sl, "User-Agent"))
+				m = 1u << CT_UA;
+			else if (var_is(sel, sl, "Referer"))
+				m = 1u << CT_REFERER;
+		} else if (!count && colon == NULL)
+			for (size_t i = 0; i < countof(plain); i++)
+				if (var_is(s, nn, plain[i].name))
+					m = plain[i].mask;
+		if (neg) {
+			/* "!ARGS:name" cannot be told apart in a log: the
+			 * rule keeps looking at that argument too */
+			if (m == (1u << CT_UA) || m == (1u << CT_REFERER))
+				minus |= m;
+			continue;
+		}
+		if (m != 0) {
+			mask |= m;
+			continue;
+		}
+		if (on + n + 2 < othersz) {
+			if (on > 0)
+				other[on++] = '|';
+			memcpy(other + on, s - (neg ? 1 : 0), n);
+			on += n;
+			other[on] = '\0';
+		}
+	}
+	return mask & ~minus;
+}
+
+/* 1 when every variable of the list is a TX variable. */
+static int
+tx_only(const char *vars)
+{
+	for (const char *p = vars; *p != '\0';) {
+		while (*p == '!' || *p == '&')
+			p++;
+		if (strncasecmp(p, "TX:", 3) != 0)
+			return 0;
+		while (*p != '\0' && *p != '|')
+			p++;
+		if (*p == '|')
+			p++;
+	}
+	return 1;
+}
+
+/* Appends literal [s, s+n) to a regular expression, escaped. */
+static void
+add_literal(struct strbuf *sb, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '_' || c == ' ')
+			strbuf_addc(sb, (char)c);
+		else
+			strbuf_printf(sb, "\\x%02x", c);
+	}
+}
+
+/* Phrases separated by white space (@pm) or one per line, '#' comments
+ * (a @pmFromFile file), as escaped literals one per line. */
+static void
+add_phrases(struct strbuf *sb, const char *s, size_t n, int lines)
+{
+	const char *p = s, *end = s + n;
+	int first = sb->len == 0;
+
+	while (p < end) {
+		const char *w;
+		size_t wl;
+
+		if (lines) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+			w = p;
+			wl = nl ? (size_t)(nl - p) : (size_t)(end - p);
+			p = nl ? nl + 1 : end;
+			while (wl > 0 &&
+			    (w[wl - 1] == '\r' || w[wl - 1] == ' ' ||
+			        w[wl - 1] == '\t'))
+				wl--;
+			while (wl > 0 && (*w == ' ' || *w == '\t'))
+				w++, wl--;
+			if (wl == 0 || *w == '#')
+				continue;
+		} else {
+			while (p < end && (*p == ' ' || *p == '\t'))
+				p++;
+			w = p;
+			while (p < end && *p != ' ' && *p != '\t')
+				p++;
+			wl = (size_t)(p - w);
+			if (wl == 0)
+				continue;
+		}
+		if (!first)
+			strbuf_addc(sb, '\n');
+		first = 0;
+		add_literal(sb, w, wl);
+	}
+}
+
+/*
+ * Can Hyperscan compile expr with flags?  0 yes; 1 only as a prefilter
+ * and PCRE2 compiles it; -1 neither (why in msg).
+ */
+static int
+check_expr(const char *expr, unsigned flags, char *msg, size_t msgsz)
+{
+	hs_expr_info_t *info = NULL;
+	hs_compile_error_t *cerr = NULL;
+	pcre2_code *re;
+	int ec;
+	PCRE2_SIZE eo;
+
+	if (hs_expression_info(expr, flags, &info, &cerr) == HS_SUCCESS) {
+		free(info);
+		return 0;
+	}
+	snprintf(msg, msgsz, "Hyperscan: %s", cerr ? cerr->message : "?");
+	hs_free_compile_error(cerr);
+	cerr = NULL;
+	if (hs_expression_info(expr, flags | HS_FLAG_PREFILTER, &info, &cerr) !=
+	    HS_SUCCESS) {
+		hs_free_compile_error(cerr);
+		return -1;
+	}
+	free(info);
+	re = pcre2_compile((PCRE2_SPTR)expr, PCRE2_ZERO_TERMINATED,
+	    PCRE2_DOTALL | PCRE2_DOLLAR_ENDONLY |
+	        ((flags & HS_FLAG_CASELESS) ? PCRE2_CASELESS : 0) |
+	        ((flags & HS_FLAG_MULTILINE) ? PCRE2_MULTILINE : 0),
+	    &ec, &eo, NULL);
+	if (re == NULL) {
+		PCRE2_UCHAR m[120];
+
+		pcre2_get_error_message(ec, m, sizeof(m));
+		snprintf(msg, msgsz, "PCRE2: %s", (const char *)m);
+		return -1;
+	}
+	pcre2_code_free(re);
+	return 1;
+}
+
+/* The text of word list file name in dir, into sb. */
+static int
+read_list(const char *dir, const char *name, struct strbuf *sb, struct err *err)
+{
+	char path[4096];
+	int trunc = 0;
+
+	if (strchr(name, '/') != NULL || name[0] == '.' ||
+	    path_join(path, sizeof(path), dir, name) == -1)
+		return err_set(err, 0, "'%s': bad word list name", name);
+	if (file_read(path, CRS_FILE_MAX, sb, &trunc, err) == -1)
+		return -1;
+	if (trunc)
+		return err_set(err, 0, "'%s': word list too large", path);
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	enum crs_op op;
+} ops[] = {
+    {"rx", CO_RX},
+    {"pm", CO_PM},
+    {"pmFromFile", CO_PM},
+    {"pmf", CO_PM},
+    {"contains", CO_CONTAINS},
+    {"beginsWith", CO_BEGINS},
+    {"endsWith", CO_ENDS},
+    {"streq", CO_STREQ},
+    {"within", CO_WITHIN},
+};
+
+/*
+ * The rule r (a chain's head, the links after it) into cs, or skipped
+ * with its reason.  -1 only when out of memory or a word list cannot be
+ * read.
+ */
+static int
+translate_rule(struct crs_set *cs, const struct secrule *r, size_t nlinks,
+    unsigned file, const char *dir, struct err *err)
+{
+	struct crs_rule cr;
+	struct strbuf sb = STRBUF_INIT(CRS_EXPR_MAX);
+	char other[120], msg[140];
+	unsigned flags;
+	size_t o;
+	int k, rc = 0, nutf = 0;
+
+	memset(&cr, 0, sizeof(cr));
+	if (r->kind == SECRULE_ACTION)
+		return skip(cs, r->id, file, err, "SecAction: sets variables");
+	if (nlinks > 0)
+		return skip(cs, r->id, file, err,
+		    "chained rule (%zu more conditions)", nlinks);
+	cr.targets = targets(r->vars, other, sizeof(other));
+	if (cr.targets == 0 && tx_only(r->vars))
+		return skip(cs, r->id, file, err,
+		    "control rule on TX variables (%.60s)", other);
+	if (cr.targets == 0)
+		return skip(cs, r->id, file, err,
+		    "targets not in an access log: %.100s", other);
+	if (r->score == 0)
+		return skip(cs, r->id, file, err,
+		    "no anomaly score (an exclusion or setup rule)");
+	for (o = 0; o < countof(ops); o++)
+		if (strcmp(r->op, ops[o].name) == 0)
+			break;
+	if (o == countof(ops))
+		return skip(cs, r->id, file, err, "operator @%s", r->op);
+	cr.op = ops[o].op;
+	if (strstr(r->arg, "%{") != NULL)
+		return skip(
+		    cs, r->id, file, err, "operator argument uses a variable");
+	for (unsigned i = 0; i < r->ntfn; i++) {
+		if ((k = crs_tfn_parse(r->tfn[i])) == -1)
+			return skip(cs, r->id, file, err, "transformation %s",
+			    r->tfn[i]);
+		if (k == CRS_T_NONE) {
+			cr.ntfn = 0;
+			nutf = 0;
+			continue;
+		}
+		if (k == CRS_T_UTF8TOUNICODE && nutf++ > 0)
+			return skip(
+			    cs, r->id, file, err, "utf8toUnicode twice");
+		cr.tfn[cr.ntfn++] = (unsigned char)k;
+	}
+	cr.id = r->id;
+	cr.paranoia = r->paranoia;
+	cr.score = r->score;
+	cr.negated = r->negated;
+	cr.file = file;
+	memcpy(cr.severity, r->severity, sizeof(cr.severity));
+	memcpy(cr.msg, r->msg, sizeof(cr.msg));
+	switch (cr.op) {
+	case CO_RX:
+		strbuf_adds(&sb, r->arg);
+		cr.multiline = 1;
+		break;
+	case CO_PM:
+		cr.caseless = 1;
+		if (strcmp(r->op, "pm") == 0)
+			add_phrases(&sb, r->arg, strlen(r->arg), 0);
+		else {
+			struct strbuf list = STRBUF_INIT(CRS_FILE_MAX);
+			const char *p = r->arg, *w;
+
+			/* one or more files, separated by spaces */
+			while (*p != '\0') {
+				char name[256];
+				size_t wl;
+
+				while (*p == ' ')
+					p++;
+				w = p;
+				while (*p != '\0' && *p != ' ')
+					p++;
+				if ((wl = (size_t)(p - w)) == 0)
+					break;
+				snprintf(name, sizeof(name), "%.*s",
+				    (int)(wl > 255 ? 255 : wl), w);
+				strbuf_reset(&list);
+				if (read_list(dir, name, &list, err) == -1) {
+					strbuf_release(&list);
+					strbuf_release(&sb);
+					return -1;
+				}
+				add_phrases(&sb, list.p, list.len, 1);
+			}
+			strbuf_release(&list);
+		}
+		if (sb.len == 0) {
+			strbuf_release(&sb);
+			return skip(cs, r->id, file, err, "no phrases");
+		}
+		break;
+	case CO_CONTAINS:
+	case CO_BEGINS:
+	case CO_ENDS:
+	case CO_STREQ:
+		if (cr.op == CO_BEGINS || cr.op == CO_STREQ)
+			strbuf_addc(&sb, '^');
+		add_literal(&sb, r->arg, strlen(r->arg));
+		if (cr.op == CO_ENDS || cr.op == CO_STREQ)
+			strbuf_adds(&sb, "\\z");
+		break;
+	case CO_WITHIN:
+		strbuf_adds(&sb, r->arg);
+		break;
+	}
+	if (strbuf_failed(&sb)) {
+		strbuf_release(&sb);
+		return skip(cs, r->id, file, err, "expression too long");
+	}
+	if (cr.op != CO_WITHIN && cr.op != CO_PM) { /* literals compile */
+		if (sb.len == 0) {
+			strbuf_release(&sb);
+			return skip(cs, r->id, file, err, "empty expression");
+		}
+		flags = HS_FLAG_DOTALL | (cr.caseless ? HS_FLAG_CASELESS : 0) |
+		    (cr.multiline ? HS_FLAG_MULTILINE : 0);
+		k = check_expr(strbuf_str(&sb), flags, msg, sizeof(msg));
+		if (k == -1) {
+			strbuf_release(&sb);
+			return skip(cs, r->id, file, err, "%s", msg);
+		}
+		cr.prefilter = k == 1;
+	}
+	if ((cr.expr = strbuf_detach(&sb)) == NULL)
+		return err_sys(err, ENOMEM, "rules");
+	if (mem_grow(&cs->r, &cs->cap, cs->n + 1, sizeof(*cs->r)) == -1) {
+		free(cr.expr);
+		return err_sys(err, ENOMEM, "rules");
+	}
+	cs->r[cs->n++] = cr;
+	cs->f[file].translated++;
+	return rc;
+}
+
+int
+crs_translate(struct crs_set *cs, const struct secrule_set *ss,
+    const char *name, const char *dir, struct err *err)
+{
+	unsigned file;
+
+	if (mem_grow(&cs->f, &cs->fcap, cs->nf + 1, sizeof(*cs->f)) == -1)
+		return err_sys(err, ENOMEM, "rules");
+	file = (unsigned)cs->nf++;
+	memset(&cs->f[file], 0, sizeof(cs->f[file]));
+	snprintf(cs->f[file].name, sizeof(cs->f[file].name), "%s", name);
+	for (size_t i = 0; i < ss->n; i++) {
+		const struct secrule *r = &ss->r[i];
+		size_t links = 0;
+
+		if (r->kind == SECRULE_MARKER || r->link)
+			continue;
+		while (i + 1 + links < ss->n && ss->r[i + 1 + links].link)
+			links++;
+		cs->f[file].loaded++;
+		if (translate_rule(cs, r, links, file, dir, err) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+int
+crs_load_dir(struct crs_set *cs, const char *dir, struct err *err)
+{
+	char **names = NULL;
+	size_t n = 0;
+	int rc = 0;
+
+	if (attack_dir_names(dir, "REQUEST-", ".conf", &names, &n, err) == -1)
+		return -1;
+	if (n == 0)
+		rc = err_set(err, 0, "'%s': no REQUEST-*.conf rule files", dir);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		struct strbuf sb = STRBUF_INIT(CRS_FILE_MAX);
+		struct secrule_set ss;
+		char path[4096];
+		int trunc = 0;
+
+		secrule_set_init(&ss);
+		if (path_join(path, sizeof(path), dir, names[i]) == -1)
+			rc = err_set(err, 0, "'%s': path too long", dir);
+		else if (file_read(path, CRS_FILE_MAX, &sb, &trunc, err) == -1)
+			rc = -1;
+		else if (trunc)
+			rc = err_set(err, 0, "'%s': rule file too large", path);
+		else if (secrule_parse(
+		             &ss, path, strbuf_str(&sb), sb.len, err) == -1 ||
+		    crs_translate(cs, &ss, names[i], dir, err) == -1)
+			rc = -1;
+		secrule_set_release(&ss);
+		strbuf_release(&sb);
+	}
+	attack_names_free(names, n);
+	return rc;
+}

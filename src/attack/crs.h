@@ -1,0 +1,131 @@
+/*
+ * crs.h - the OWASP Core Rule Set's request rules translated into what a
+ * log scanner can evaluate: the parsed SecRules (secrule.h) restricted to
+ * the parts of a request an access log holds, their operators turned into
+ * regular expressions for Hyperscan, their transformations (crs_tfn.h)
+ * kept as a chain per rule.
+ *
+ * Targets kept: REQUEST_LINE, REQUEST_URI, REQUEST_URI_RAW,
+ * REQUEST_FILENAME, REQUEST_BASENAME, QUERY_STRING, ARGS and ARGS_GET
+ * (each argument of the query string), ARGS_NAMES and ARGS_GET_NAMES,
+ * REQUEST_METHOD, REQUEST_PROTOCOL, REQUEST_HEADERS:User-Agent and
+ * :Referer (REQUEST_HEADERS as a whole: those two; "!REQUEST_HEADERS:X"
+ * takes X away).  Other targets (cookies, bodies, other headers, TX
+ * variables) are dropped from a rule; a rule left without a target is
+ * not translated.
+ *
+ * Operators: @rx (flags as ModSecurity's: dot matches newline, ^ and $ at
+ * line ends), @pm and @pmFromFile (case-insensitive phrases, the files
+ * read from the rule set's directory), @contains, @beginsWith,
+ * @endsWith, @streq (literals), @within (evaluated directly), any of
+ * them negated.  An expression Hyperscan cannot compile exactly is kept
+ * in prefilter mode when PCRE2 compiles it (a prefilter match is then
+ * confirmed by PCRE2).
+ *
+ * A rule that cannot be translated is never dropped in silence: it is
+ * listed with its reason (control rules on TX variables, targets not in
+ * a log, chained rules, other operators such as @detectSQLi, an operator
+ * argument that uses %{macros}, transformations not implemented, an
+ * expression neither Hyperscan nor PCRE2 compiles).
+ */
+#ifndef ATTACK_CRS_H
+#define ATTACK_CRS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "attack/crs_tfn.h"
+#include "attack/secrule.h"
+#include "base/err.h"
+
+#define CRS_DEFAULT_DIR "/usr/share/modsecurity-crs/rules"
+
+enum crs_target {
+	CT_REQUEST_LINE,
+	CT_URI,        /* REQUEST_URI */
+	CT_URI_RAW,    /* REQUEST_URI_RAW */
+	CT_FILENAME,   /* REQUEST_FILENAME: the path */
+	CT_BASENAME,   /* REQUEST_BASENAME: its last segment */
+	CT_QUERY,      /* QUERY_STRING */
+	CT_ARGS,       /* each argument's value, decoded */
+	CT_ARGS_NAMES, /* each argument's name, decoded */
+	CT_METHOD,
+	CT_PROTOCOL,
+	CT_UA,
+	CT_REFERER,
+	CT_N,
+};
+
+enum crs_op {
+	CO_RX,
+	CO_PM,
+	CO_CONTAINS,
+	CO_BEGINS,
+	CO_ENDS,
+	CO_STREQ,
+	CO_WITHIN,
+};
+
+struct crs_rule {
+	uint32_t id;
+	int paranoia;                       /* 1..4 */
+	int score;                          /* anomaly score when it matches */
+	unsigned targets;                   /* 1 << enum crs_target */
+	unsigned char tfn[SECRULE_TFN_MAX]; /* after the last t:none */
+	unsigned ntfn;
+	enum crs_op op;
+	int negated;
+	int caseless;  /* the expression is matched ignoring case */
+	int multiline; /* ^ and $ at line ends (@rx) */
+	int prefilter; /* Hyperscan only approximates it: confirm */
+	/* the regular expression; @pm: escaped literals, one per line;
+	 * @within: the text */
+	char *expr;
+	char severity[SECRULE_NAME_MAX];
+	char msg[SECRULE_TEXT_MAX];
+	unsigned file; /* index in crs_set.files */
+};
+
+struct crs_file {
+	char name[96]; /* "REQUEST-942-APPLICATION-ATTACK-SQLI.conf" */
+	unsigned loaded, translated;
+};
+
+struct crs_skip {
+	uint32_t id;
+	unsigned file;
+	char reason[160];
+};
+
+struct crs_set {
+	struct crs_rule *r;
+	size_t n, cap;
+	struct crs_file *f;
+	size_t nf, fcap;
+	struct crs_skip *s;
+	size_t ns, scap;
+};
+
+void crs_set_init(struct crs_set *cs);
+void crs_set_release(struct crs_set *cs);
+
+/*
+ * Translates the parsed rules of one file (name: its base name) into cs;
+ * dir is where @pmFromFile's files are.  Every rule with an id counts as
+ * loaded and ends up translated or skipped with its reason.  0, or -1
+ * with err (out of memory, a word list that cannot be read).
+ */
+int crs_translate(struct crs_set *cs, const struct secrule_set *ss,
+    const char *name, const char *dir, struct err *err);
+
+/*
+ * Reads every REQUEST-*.conf file of dir in name order, parses and
+ * translates it.  0, or -1 with err (no such directory, a file that does
+ * not parse).
+ */
+int crs_load_dir(struct crs_set *cs, const char *dir, struct err *err);
+
+/* The target's ModSecurity name ("REQUEST_FILENAME"). */
+const char *crs_target_name(enum crs_target t);
+
+#endif

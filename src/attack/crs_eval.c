@@ -1,0 +1,467 @@
+/*
+ * crs_eval.c - the Core Rule Set's translated rules on one request: the
+ * request's targets (crs.h) made from its logged fields, each
+ * transformed once per chain of transformations and scanned with that
+ * chain's database (sig_scan_group), prefilter matches confirmed by
+ * PCRE2, negated and @within rules decided after the scan, the anomaly
+ * scores of the rules that matched summed.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pcre2.h>
+
+#include "attack/attack.h"
+#include "attack/attack_int.h"
+#include "base/hash.h"
+#include "base/mem.h"
+
+#define CRS_RULE_ID 949110 /* CRS's own "inbound anomaly score exceeded" */
+#define MAX_VALUES 64      /* targets of one request, arguments included */
+
+struct value {
+	const char *p;
+	size_t n;
+	unsigned mask; /* 1 << enum crs_target: the targets with this text */
+};
+
+static void
+crs_free(struct attack_crs *c)
+{
+	if (c == NULL)
+		return;
+	for (size_t i = 0; c->re != NULL && i < c->set.n; i++)
+		pcre2_code_free(c->re[i]);
+	free(c->re);
+	pcre2_match_data_free(c->md);
+	for (size_t i = 0; c->post != NULL && i < c->npost_groups; i++)
+		free(c->post[i]);
+	free(c->post);
+	free(c->npost);
+	free(c->mark);
+	free(c->fired);
+	free(c->memo);
+	free(c->val);
+	free(c->a);
+	free(c->b);
+	crs_set_release(&c->set);
+	free(c);
+}
+
+void
+attack_crs_release(struct attack_engine *e)
+{
+	crs_free(e->crs);
+	e->crs = NULL;
+}
+
+const struct crs_rule *
+attack_crs_rule(const struct attack_engine *e, const struct attack_crs_hit *h)
+{
+	return &e->crs->set.r[h->rule];
+}
+
+int
+attack_engine_crs(struct attack_engine *e, struct crs_set *cs, int paranoia,
+    int threshold, const char *cache_path, struct err *err)
+{
+	struct attack_crs *c = calloc(1, sizeof(*c));
+	struct attack_rule r;
+	size_t n = CRS_TFN_OUT(ATTACK_FIELD_MAX);
+
+	if (c == NULL)
+		return err_sys(err, ENOMEM, "rules");
+	c->set = *cs;
+	crs_set_init(cs);
+	c->threshold = threshold;
+	if ((c->re = calloc(c->set.n + 1, sizeof(*c->re))) == NULL ||
+	    (c->mark = calloc(c->set.n + 1, sizeof(*c->mark))) == NULL ||
+	    (c->fired = calloc(c->set.n + 1, sizeof(*c->fired))) == NULL ||
+	    (c->val = malloc(ATTACK_FIELD_MAX + 1)) == NULL ||
+	    (c->a = malloc(n)) == NULL || (c->b = malloc(n)) == NULL ||
+	    (c->md = pcre2_match_data_create(1, NULL)) == NULL ||
+	    (c->memo = calloc(CRS_MEMO_SLOTS, sizeof(*c->memo))) == NULL) {
+		crs_free(c);
+		return err_sys(err, ENOMEM, "rules");
+	}
+	/* the compile may turn an expression into a prefilter: PCRE2 after */
+	if (sig_compile_crs(&e->sig, &c->set, paranoia, cache_path, err) ==
+	    -1) {
+		crs_free(c);
+		return -1;
+	}
+	for (size_t i = 0; i < c->set.n; i++) {
+		const struct crs_rule *cr = &c->set.r[i];
+		int ec;
+		PCRE2_SIZE eo;
+
+		if (!cr->prefilter || cr->paranoia > paranoia)
+			continue;
+		c->re[i] =
+		    pcre2_compile((PCRE2_SPTR)cr->expr, PCRE2_ZERO_TERMINATED,
+		        PCRE2_DOTALL | PCRE2_DOLLAR_ENDONLY |
+		            (cr->caseless ? PCRE2_CASELESS : 0) |
+		            (cr->multiline ? PCRE2_MULTILINE : 0),
+		        &ec, &eo, NULL);
+		if (c->re[i] == NULL) {
+			crs_free(c);
+			sig_release_crs(&e->sig);
+			return err_set(err, 0,
+			    "CRS rule %u: PCRE2 cannot compile it", cr->id);
+		}
+		(void)pcre2_jit_compile(c->re[i], PCRE2_JIT_COMPLETE);
+	}
+	/* per group, the rules decided after its scan */
+	c->npost_groups = e->sig.ngrp;
+	if ((c->post = calloc(e->sig.ngrp + 1, sizeof(*c->post))) == NULL ||
+	    (c->npost = calloc(e->sig.ngrp + 1, sizeof(*c->npost))) == NULL) {
+		crs_free(c);
+		sig_release_crs(&e->sig);
+		return err_sys(err, ENOMEM, "rules");
+	}
+	for (size_t g = 0; g < e->sig.ngrp; g++) {
+		const struct sig_group *gr = &e->sig.grp[g];
+
+		if ((c->post[g] = calloc(gr->nrules + 1, sizeof(uint32_t))) ==
+		    NULL) {
+			crs_free(c);
+			sig_release_crs(&e->sig);
+			return err_sys(err, ENOMEM, "rules");
+		}
+		for (size_t k = 0; k < gr->nrules; k++) {
+			const struct crs_rule *cr = &c->set.r[gr->rules[k]];
+
+			if (cr->negated || cr->op == CO_WITHIN)
+				c->post[g][c->npost[g]++] = gr->rules[k];
+		}
+	}
+	/* the verdict's hit: an entry of the rules without a pattern */
+	memset(&r, 0, sizeof(r));
+	r.id = CRS_RULE_ID;
+	snprintf(r.cls, sizeof(r.cls), "crs-anomaly");
+	r.sev = ASEV_CRITICAL;
+	snprintf(r.desc, sizeof(r.desc),
+	    "OWASP Core Rule Set: inbound anomaly score of at least %d",
+	    threshold);
+	r.paranoia = 1;
+	snprintf(r.origin, sizeof(r.origin), "crs");
+	if (mem_grow(&e->rules.r, &e->rules.cap, e->rules.n + 1,
+	        sizeof(*e->rules.r)) == -1) {
+		crs_free(c);
+		sig_release_crs(&e->sig);
+		return err_sys(err, ENOMEM, "rules");
+	}
+	c->rule = (unsigned)e->rules.n;
+	e->rules.r[e->rules.n++] = r;
+	e->crs = c;
+	return 0;
+}
+
+static size_t
+cutn(size_t n)
+{
+	return n > ATTACK_FIELD_MAX ? ATTACK_FIELD_MAX : n;
+}
+
+static void
+add_value(struct value *v, size_t *nv, const char *p, size_t n, unsigned mask)
+{
+	if (*nv < MAX_VALUES && p != NULL) {
+		v[*nv].p = p;
+		v[*nv].n = cutn(n);
+		v[*nv].mask = mask;
+		(*nv)++;
+	}
+}
+
+/* ModSecurity's argument decoding: %XX and '+'; a bad escape stays. */
+static size_t
+arg_decode(const char *s, size_t n, char *out)
+{
+	return crs_tfn_apply(CRS_T_URLDECODE, s, n, out);
+}
+
+/*
+ * The request's targets.  The URI (path and query) and the request line
+ * are made in c->val when the log did not keep them side by side; the
+ * query's arguments are decoded there too.
+ */
+static size_t
+values(struct attack_crs *c, const struct attack_req *rq, struct value *v)
+{
+	size_t nv = 0, used = 0, cap = ATTACK_FIELD_MAX;
+	const char *path = rq->path ? rq->path : "";
+	const char *uri = path, *base;
+	size_t un = rq->path_len;
+
+	if (rq->query != NULL) {
+		if (rq->query == path + rq->path_len + 1)
+			un = rq->path_len + 1 + rq->query_len;
+		else if (rq->path_len + 1 + rq->query_len <= cap) {
+			memcpy(c->val, path, rq->path_len);
+			c->val[rq->path_len] = '?';
+			memcpy(c->val + rq->path_len + 1, rq->query,
+			    rq->query_len);
+			uri = c->val;
+			un = rq->path_len + 1 + rq->query_len;
+			used = un;
+		}
+	}
+	add_value(v, &nv, uri, un, 1u << CT_URI | 1u << CT_URI_RAW);
+	add_value(v, &nv, path, rq->path_len, 1u << CT_FILENAME);
+	base = rq->path_len > 0 ? memrchr(path, '/', rq->path_len) : NULL;
+	base = base ? base + 1 : path;
+	add_value(v, &nv, base, rq->path_len - (size_t)(base - path),
+	    1u << CT_BASENAME);
+	if (rq->method_len > 0)
+		add_value(v, &nv, rq->method, rq->method_len, 1u << CT_METHOD);
+	if (rq->protocol != NULL && rq->protocol_len > 0) {
+		add_value(
+		    v, &nv, rq->protocol, rq->protocol_len, 1u << CT_PROTOCOL);
+		/* the request line: "METHOD URI PROTOCOL" */
+		if (used + rq->method_len + un + rq->protocol_len + 2 <= cap) {
+			char *l = c->val + used;
+			size_t k = 0;
+
+			memcpy(l, rq->method, rq->method_len);
+			k += rq->method_len;
+			l[k++] = ' ';
+			memcpy(l + k, uri, un);
+			k += un;
+			l[k++] = ' ';
+			memcpy(l + k, rq->protocol, rq->protocol_len);
+			k += rq->protocol_len;
+			add_value(v, &nv, l, k, 1u << CT_REQUEST_LINE);
+			used += k;
+		}
+	}
+	if (rq->ua_len > 0)
+		add_value(v, &nv, rq->ua, rq->ua_len, 1u << CT_UA);
+	if (rq->referer_len > 0)
+		add_value(
+		    v, &nv, rq->referer, rq->referer_len, 1u << CT_REFERER);
+	if (rq->query == NULL)
+		return nv;
+	add_value(v, &nv, rq->query, rq->query_len, 1u << CT_QUERY);
+	/* name=value pairs separated by '&', each decoded */
+	for (const char *p = rq->query, *end = rq->query + cutn(rq->query_len);
+	     p < end;) {
+		const char *amp = memchr(p, '&', (size_t)(end - p));
+		const char *e = amp ? amp : end;
+		const char *eq = memchr(p, '=', (size_t)(e - p));
+		const char *ne = eq ? eq : e;
+
+		if (e > p && used + (size_t)(e - p) <= cap) {
+			size_t k =
+			    arg_decode(p, (size_t)(ne - p), c->val + used);
+
+			add_value(
+			    v, &nv, c->val + used, k, 1u << CT_ARGS_NAMES);
+			used += k;
+			if (eq != NULL) {
+				k = arg_decode(eq + 1, (size_t)(e - eq - 1),
+				    c->val + used);
+				add_value(
+				    v, &nv, c->val + used, k, 1u << CT_ARGS);
+				used += k;
+			}
+		}
+		p = amp ? amp + 1 : end;
+	}
+	return nv;
+}
+
+/* What one value matched, before the request's own bookkeeping. */
+#define VRES_MAX 32
+
+struct vres {
+	unsigned n;
+	struct {
+		uint32_t rule;
+		uint8_t len;
+		char text[ATTACK_CRS_TEXT];
+	} h[VRES_MAX];
+};
+
+struct scan_ctx {
+	struct attack_crs *c;
+	struct vres *vr;
+	unsigned mask; /* the value's targets */
+	const char *t; /* the transformed text */
+	size_t tn;
+};
+
+/* Rule ri matched the text [t, t+tn) at to (0: unknown). */
+static void
+vfire(struct vres *vr, unsigned ri, const char *t, size_t tn, size_t to)
+{
+	size_t from;
+
+	if (vr->n >= VRES_MAX)
+		return;
+	if (to == 0 || to > tn)
+		to = tn < ATTACK_CRS_TEXT ? tn : ATTACK_CRS_TEXT;
+	from = to > ATTACK_CRS_TEXT ? to - ATTACK_CRS_TEXT : 0;
+	vr->h[vr->n].rule = ri;
+	vr->h[vr->n].len = (uint8_t)(to - from);
+	memcpy(vr->h[vr->n].text, t + from, to - from);
+	vr->n++;
+}
+
+/* A value's matches into the request's result: each rule once. */
+static void
+apply(struct attack_crs *c, struct attack_result *res, const struct vres *vr,
+    unsigned mask)
+{
+	for (unsigned i = 0; i < vr->n; i++) {
+		unsigned ri = vr->h[i].rule;
+		const struct crs_rule *r = &c->set.r[ri];
+		struct attack_crs_hit *h;
+		int target = 0;
+
+		if (c->fired[ri] == c->rstamp)
+			continue;
+		c->fired[ri] = c->rstamp;
+		res->crs_score += r->score;
+		if (res->ncrs >= ATTACK_CRS_HITS)
+			continue;
+		while (target < CT_N && !(mask & r->targets & (1u << target)))
+			target++;
+		h = &res->crs[res->ncrs++];
+		h->id = r->id;
+		h->rule = ri;
+		h->target = (uint8_t)target;
+		h->len = vr->h[i].len;
+		memcpy(h->text, vr->h[i].text, h->len);
+	}
+}
+
+static int
+confirm(struct attack_crs *c, unsigned ri, const char *t, size_t tn)
+{
+	return pcre2_match(c->re[ri], (PCRE2_SPTR)(tn > 0 ? t : ""), tn, 0, 0,
+	           c->md, NULL) >= 0;
+}
+
+static int
+on_match(unsigned ri, size_t to, void *ctx)
+{
+	struct scan_ctx *sc = ctx;
+	struct attack_crs *c = sc->c;
+	const struct crs_rule *r = &c->set.r[ri];
+
+	if (!(r->targets & sc->mask) || c->mark[ri] == c->vstamp)
+		return 0;
+	if (r->prefilter &&
+	    (c->re[ri] == NULL || !confirm(c, ri, sc->t, sc->tn)))
+		return 0;
+	c->mark[ri] = c->vstamp; /* matched this value */
+	if (!r->negated)
+		vfire(sc->vr, ri, sc->t, sc->tn, to);
+	return 0;
+}
+
+/* Every group's rules on one value. */
+static void
+value_scan(struct attack_engine *e, const struct value *v, struct vres *vr)
+{
+	struct attack_crs *c = e->crs;
+
+	vr->n = 0;
+	for (size_t g = 0; g < e->sig.ngrp; g++) {
+		const struct sig_group *gr = &e->sig.grp[g];
+		struct scan_ctx sc = {c, vr, v->mask, NULL, 0};
+
+		if (!(gr->targets & v->mask))
+			continue;
+		if (++c->vstamp == 0) {
+			memset(c->mark, 0, c->set.n * sizeof(*c->mark));
+			c->vstamp = 1;
+		}
+		sc.t = crs_tfn_chain(
+		    gr->tfn, gr->ntfn, v->p, v->n, c->a, c->b, &sc.tn);
+		(void)sig_scan_group(&e->sig, g, sc.t, sc.tn, on_match, &sc);
+		/* negated rules match where the operator did not; @within
+		 * when the text is part of its argument */
+		for (size_t k = 0; k < c->npost[g]; k++) {
+			unsigned ri = c->post[g][k];
+			const struct crs_rule *r = &c->set.r[ri];
+			int m;
+
+			if (!(r->targets & v->mask))
+				continue;
+			if (r->op == CO_WITHIN)
+				m = sc.tn > 0 &&
+				    memmem(r->expr, strlen(r->expr), sc.t,
+				        sc.tn) != NULL;
+			else
+				m = c->mark[ri] == c->vstamp;
+			if (m != r->negated)
+				vfire(vr, ri, sc.t, sc.tn, 0);
+		}
+	}
+}
+
+/*
+ * One value through the memo (as attack.c's for sakimori's rules): a
+ * value seen recently with the same targets gives back its matches.
+ */
+static void
+value_match(struct attack_engine *e, const struct value *v, struct vres *vr)
+{
+	struct attack_crs *c = e->crs;
+	struct crs_memo *m = NULL;
+	uint64_t h = 0;
+
+	if (e->memo != NULL && v->n < CRS_MEMO_KEY) {
+		h = hash_ends(e->seed ^ v->mask, v->p, v->n);
+		m = &c->memo[h & (CRS_MEMO_SLOTS - 1)];
+		if (m->hash == h && m->len == v->n + 1 && m->mask == v->mask &&
+		    memcmp(m->key, v->p, v->n) == 0) {
+			vr->n = m->nh;
+			for (unsigned i = 0; i < m->nh; i++) {
+				vr->h[i].rule = m->h[i].rule;
+				vr->h[i].len = m->h[i].len;
+				memcpy(
+				    vr->h[i].text, m->h[i].text, m->h[i].len);
+			}
+			return;
+		}
+	}
+	value_scan(e, v, vr);
+	if (m != NULL && vr->n <= CRS_MEMO_HITS) {
+		m->hash = h;
+		m->len = (uint16_t)(v->n + 1);
+		m->mask = (uint16_t)v->mask;
+		m->nh = (uint8_t)vr->n;
+		for (unsigned i = 0; i < vr->n; i++) {
+			m->h[i].rule = vr->h[i].rule;
+			m->h[i].len = vr->h[i].len;
+			memcpy(m->h[i].text, vr->h[i].text, vr->h[i].len);
+		}
+		if (v->n > 0)
+			memcpy(m->key, v->p, v->n);
+	}
+}
+
+void
+attack_crs_match(struct attack_engine *e, const struct attack_req *rq,
+    struct attack_result *res)
+{
+	struct attack_crs *c = e->crs;
+	struct value v[MAX_VALUES];
+	struct vres vr;
+	size_t nv = values(c, rq, v);
+
+	if (++c->rstamp == 0) { /* wrapped: forget every old stamp */
+		memset(c->fired, 0, c->set.n * sizeof(*c->fired));
+		c->rstamp = 1;
+	}
+	for (size_t i = 0; i < nv; i++) {
+		value_match(e, &v[i], &vr);
+		apply(c, res, &vr, v[i].mask);
+	}
+}

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# rules_crs.sh - "sakimori rules --crs --check": Debian's Core Rule Set
+# loads with every rule translated or listed with its reason; a rule file
+# of the admin's with rules that cannot be translated loads with them
+# counted and named; set crs-dir chooses the directory; a missing
+# directory, a file that does not parse and a bad command line are
+# refused with their exit codes.
+. "$(dirname "$0")/lib.sh"
+command -v jq >/dev/null || skip_all "jq not installed"
+[ -d /usr/share/modsecurity-crs/rules ] ||
+	skip_all "modsecurity-crs not installed (scripts/deps.sh test)"
+
+run "$SAKIMORI" rules --crs --check --json
+check_eq "Debian's rule set: exit 0" 0 "$RC"
+loaded=$(printf '%s\n' "$OUT" | jq -s '[.[] | select(.type=="crs-file").loaded] | add')
+translated=$(printf '%s\n' "$OUT" | jq -s '[.[] | select(.type=="crs-file").translated] | add')
+listed=$(printf '%s\n' "$OUT" | jq -s '[.[] | select(.type=="crs-untranslated")] | length')
+check_eq "every rule not translated is listed" "$((loaded - translated))" "$listed"
+check "more than 130 rules translated" [ "$translated" -gt 130 ]
+check_eq "942100 is named with its operator" "operator @detectSQLi" \
+	"$(printf '%s\n' "$OUT" | jq -r 'select(.type=="crs-untranslated" and .id==942100).reason')"
+
+d=$TMP/crs
+mkdir "$d"
+cat > "$d/REQUEST-999-LOCAL.conf" <<'RULES'
+# one rule sakimori evaluates, two it cannot
+SecRule ARGS "@rx (?i)union\s+select" \
+    "id:999001,phase:2,block,t:none,t:urlDecodeUni,\
+    setvar:'tx.anomaly_score_pl1=+%{tx.critical_anomaly_score}'"
+SecRule ARGS "@detectSQLi" "id:999002,phase:2,block,\
+    setvar:'tx.anomaly_score_pl1=+%{tx.critical_anomaly_score}'"
+SecRule REQUEST_COOKIES "@rx x" "id:999003,phase:2,block,\
+    setvar:'tx.anomaly_score_pl1=+%{tx.critical_anomaly_score}'"
+RULES
+echo "not a rule file" > "$d/other.conf"
+run "$SAKIMORI" rules --crs --check --crs-dir "$d"
+check_eq "a file with untranslatable rules loads: exit 0" 0 "$RC"
+check_match "its counts: 3 loaded, 1 translated, 2 not" \
+	'REQUEST-999-LOCAL.conf +3 +1 +2' "$OUT"
+check_match "the detectSQLi rule named" '999002 +REQUEST-999-LOCAL.conf +operator @detectSQLi' "$OUT"
+check_match "the cookie rule named" '999003 +REQUEST-999-LOCAL.conf +targets not in an access log: REQUEST_COOKIES' "$OUT"
+check_nomatch "only REQUEST-*.conf files are read" 'other.conf' "$OUT"
+
+printf 'set crs-dir "%s"\n' "$d" > "$TMP/sakimori.conf"
+run "$SAKIMORI" -f "$TMP/sakimori.conf" rules --crs --check --json
+check_eq "set crs-dir: exit 0" 0 "$RC"
+check_eq "set crs-dir: its files are read" "REQUEST-999-LOCAL.conf" \
+	"$(printf '%s\n' "$OUT" | jq -r 'select(.type=="crs-file").file')"
+
+run "$SAKIMORI" rules --crs --check --crs-dir "$TMP/none"
+check_eq "a missing directory: exit 66" 66 "$RC"
+check_match "a missing directory: said so" "cannot open '$TMP/none'" "$ERR"
+
+echo 'SecRule ARGS "@rx a' > "$d/REQUEST-998-BAD.conf"
+run "$SAKIMORI" rules --crs --check --crs-dir "$d"
+check_eq "a file that does not parse: exit 65" 65 "$RC"
+check_match "a file that does not parse: where" "REQUEST-998-BAD.conf:1: unclosed quote" "$ERR"
+
+run "$SAKIMORI" rules --crs
+check_eq "without --check: exit 64" 64 "$RC"
+
+# logs attacks with the rule set on: one verdict per request, the CRS
+# rules that matched listed with the decoded text; off by default.
+cat > "$TMP/access.log" <<'LOG'
+192.0.2.1 - - [06/Dec/2026:10:00:00 +0000] "GET /item.php?id=1%27%20union%20select%201,2-- HTTP/1.1" 200 100 "-" "Mozilla/5.0"
+192.0.2.2 - - [06/Dec/2026:10:00:01 +0000] "GET /docs/guide.html?page=2 HTTP/1.1" 200 100 "-" "Mozilla/5.0"
+LOG
+printf 'set crs yes\nset state-dir "%s"\n' "$TMP/state-crs" > "$TMP/crs.conf"
+run "$SAKIMORI" -f "$TMP/crs.conf" logs attacks --json "$TMP/access.log"
+check_eq "set crs yes: exit 2 (a critical attack)" 2 "$RC"
+req=$(printf '%s\n' "$OUT" | jq -c 'select(.type=="attack.request")')
+check_eq "one request flagged" 1 "$(printf '%s\n' "$req" | grep -c .)"
+check_eq "its verdict names the anomaly rule 949110" 949110 \
+	"$(printf '%s\n' "$req" | jq -r '.rules | map(select(. == 949110)) | .[0]')"
+check "its CRS score reaches the threshold" [ "$(printf '%s\n' "$req" | jq .crs_score)" -ge 5 ]
+check_eq "942190 matched the decoded argument" "1' union s" \
+	"$(printf '%s\n' "$req" | jq -r '.crs_matches[] | select(.rule==942190).text')"
+check "the compiled groups are cached" [ -s "$TMP/state-crs/attack-crs.hsdb" ]
+run "$SAKIMORI" logs attacks --json "$TMP/access.log"
+check_nomatch "without set crs: no CRS verdict" 'crs_score' "$OUT"
+done_testing
