@@ -69,6 +69,7 @@ emit(void *arg, const struct alert_event *e)
 			log_warnx("out of memory for an event");
 	}
 	strbuf_release(&line);
+	agent_alerts_queue(a, e);
 }
 
 void
@@ -79,6 +80,8 @@ agent_events_flush(struct agent *a)
 		fflush(stdout);
 	}
 	strbuf_reset(&a->events);
+	/* the actions come after the line: it is the record of the event */
+	agent_alerts_send(a);
 }
 
 /* The policy of a problem from the configuration in force. */
@@ -233,6 +236,7 @@ on_tick(evutil_socket_t fd, short what, void *arg)
 	if (problems_tick(a->pb, now, &err) == -1)
 		log_warnx("%s", err.msg);
 	agent_events_flush(a);
+	agent_alerts_tick(a, now);
 	notify_status(a, 0);
 	arm_tick(a);
 }
@@ -252,6 +256,7 @@ agent_reload(struct agent *a, struct err *err)
 {
 	struct conf c;
 	struct conf_errs errs = {0};
+	struct alert_actions *next;
 	char msg[64];
 	time_t now;
 
@@ -274,8 +279,22 @@ agent_reload(struct agent *a, struct err *err)
 		return -1;
 	}
 	conf_errs_release(&errs);
+	if ((next = agent_alerts_new(a, &c, err)) == NULL) {
+		char emsg[sizeof(err->msg)];
+
+		snprintf(emsg, sizeof(emsg), "%s", err->msg);
+		err_set(err, EINVAL,
+		    "'%s': %.300s: not reloaded, still running on the "
+		    "configuration loaded before",
+		    a->o->conf_path, emsg);
+		log_warnx("%s", err->msg);
+		conf_release(&c);
+		notify_status(a, 1);
+		return -1;
+	}
 	conf_release(&a->conf);
 	a->conf = c;
+	agent_alerts_replace(a, next);
 	act_system(&a->act, &a->conf, a->o->state_dir);
 	problems_policy_changed(a->pb);
 	now = time(NULL);
@@ -369,6 +388,10 @@ start(struct agent *a)
 		log_warnx("cannot make the event loop");
 		return 71;
 	}
+	if (agent_alerts_start(a, &err) == -1) {
+		log_warnx("%s", err.msg);
+		return err.code == EINVAL ? 78 : 73;
+	}
 	if ((a->ctl = ctl_server_new(a, a->o->run_dir, &err)) == NULL) {
 		log_warnx("%s", err.msg);
 		return err.code == EADDRINUSE ? 69 : 73;
@@ -396,6 +419,8 @@ stop(struct agent *a)
 {
 	if (a->ctl != NULL)
 		ctl_server_free(a->ctl);
+	agent_events_flush(a);
+	agent_alerts_stop(a);
 	free_event(&a->ev_term);
 	free_event(&a->ev_int);
 	free_event(&a->ev_hup);

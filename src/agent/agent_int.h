@@ -16,6 +16,8 @@
 #include "conf/conf.h"
 #include "store/store.h"
 
+struct alert_actions;
+struct alert_event;
 struct check_entry;
 struct ctl_server;
 struct err;
@@ -44,10 +46,34 @@ struct agent {
 	time_t started;
 	size_t last_open;     /* open problems last told to systemd */
 	struct strbuf events; /* lines of events not yet printed */
+	/* the alert actions (agent_alert.c); the set a reload replaced,
+	 * until its programs have ended; the events not yet handed to them */
+	struct alert_actions *alerts, *alerts_old;
+	struct event *ev_chld;
+	struct alert_event *pending;
+	size_t npending, cappending;
 };
 
 /* Prints the events kept (after the engine call that made them). */
 void agent_events_flush(struct agent *a);
+
+/*
+ * The alert actions (agent_alert.c).  agent_alerts_new makes a set for c
+ * (NULL with err when one of its blocks cannot work); agent_alerts_start
+ * the first one, with the SIGCHLD event that reaps their programs.  An
+ * event is queued when the engine makes it and sent once it is printed;
+ * agent_alerts_tick runs every second; agent_alerts_replace (reload)
+ * flushes the old set's digests and frees it once its programs ended;
+ * agent_alerts_stop flushes, waits for the programs a while and frees.
+ */
+struct alert_actions *agent_alerts_new(
+    struct agent *a, const struct conf *c, struct err *err);
+int agent_alerts_start(struct agent *a, struct err *err);
+void agent_alerts_queue(struct agent *a, const struct alert_event *e);
+void agent_alerts_send(struct agent *a);
+void agent_alerts_tick(struct agent *a, time_t now);
+void agent_alerts_replace(struct agent *a, struct alert_actions *next);
+void agent_alerts_stop(struct agent *a);
 
 /*
  * Loads the configuration file again; on success it is in force (the

@@ -11,41 +11,21 @@
 . "$(dirname "$0")/lib.sh"
 command -v jq >/dev/null || skip_all "jq is not installed"
 
-STATE="$TMP/agent-state"
-RUN="$TMP/run"
-CONF="$TMP/agent.conf"
+. "$(dirname "$0")/lib-agent.sh"
 # every other check disabled (the machine's own findings are not this
 # test's business)
-"$SAKIMORI" config check -f "$TMP/empty.conf" |
-	sed -En 's/^#   ([a-z0-9-]+) +(enabled|disabled) .*/check \1 { disable }/p' |
-	grep -v '^check \(load\|fs-inodes\) ' > "$TMP/base.conf"
+agent_base_conf "$TMP/base.conf" '^check \(load\|fs-inodes\) '
 # fs-inodes runs, on its own interval, for the schedule's assertions
 echo 'check fs-inodes { every 45s warning 100 critical 100 }' >> "$TMP/base.conf"
 fires() { { cat "$TMP/base.conf"; echo 'check load { warning 0 critical 1000 for 3s clear 0 every 2s }'; } > "$CONF"; }
 quiet() { { cat "$TMP/base.conf"; echo 'check load { warning 1000 critical 1000 for 3s clear 0 every 2s }'; } > "$CONF"; }
 
-AGENT=
-cleanup '[ -n "$AGENT" ] && kill -9 $AGENT'
-start_agent() {	# start_agent NAME: events in $TMP/NAME.out, stderr in NAME.err
-	"$SAKIMORI" agent -f "$CONF" --state-dir "$STATE" --run-dir "$RUN" --json \
-		>"$TMP/$1.out" 2>"$TMP/$1.err" &
-	AGENT=$!
-}
-wait_for() {	# wait_for SECONDS COMMAND... -- until it succeeds; 1 if it never does
-	local end=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		[ $SECONDS -ge $end ] && return 1
-		sleep 0.1
-	done
-}
 # count NAME EVENT: events of that kind for the load check in NAME.out
 count() {
 	jq -r 'select(.type == "alert" and .check == "load") | .event' "$TMP/$1.out" 2>/dev/null |
 		grep -c "^$2\$"
 }
 has() { [ "$(count "$1" "$2")" -ge "${3:-1}" ]; }
-ctl() { "$SAKIMORI" ctl --run-dir "$RUN" "$@"; }
 # background helpers run the interpreter itself (not lib.sh's function in a
 # subshell), so that their pid is theirs and the cleanup's kill reaches them
 PY=$(command -v /usr/bin/python3 || command -v python3)
