@@ -295,6 +295,9 @@ agent_reload(struct agent *a, struct err *err)
 	conf_release(&a->conf);
 	a->conf = c;
 	agent_alerts_replace(a, next);
+	agent_watch_stop(a);
+	if (agent_watch_start(a, err) == -1)
+		log_warnx("%s: the web roots are not watched", err->msg);
 	act_system(&a->act, &a->conf, a->o->state_dir);
 	problems_policy_changed(a->pb);
 	now = time(NULL);
@@ -392,6 +395,8 @@ start(struct agent *a)
 		log_warnx("%s", err.msg);
 		return err.code == EINVAL ? 78 : 73;
 	}
+	if (agent_watch_start(a, &err) == -1)
+		log_warnx("%s: the web roots are not watched", err.msg);
 	if ((a->ctl = ctl_server_new(a, a->o->run_dir, &err)) == NULL) {
 		log_warnx("%s", err.msg);
 		return err.code == EADDRINUSE ? 69 : 73;
@@ -421,6 +426,7 @@ stop(struct agent *a)
 		ctl_server_free(a->ctl);
 	agent_events_flush(a);
 	agent_alerts_stop(a);
+	agent_watch_stop(a);
 	free_event(&a->ev_term);
 	free_event(&a->ev_int);
 	free_event(&a->ev_hup);

@@ -24,6 +24,7 @@ struct err;
 struct event;
 struct event_base;
 struct problems;
+struct watch;
 
 struct agent {
 	const struct agent_opts *o;
@@ -52,6 +53,10 @@ struct agent {
 	struct event *ev_chld;
 	struct alert_event *pending;
 	size_t npending, cappending;
+	/* the web roots' watch (agent_watch.c), NULL when off */
+	struct watch *watch;
+	struct event *ev_watch, *ev_watch_timer;
+	unsigned long long watch_findings;
 };
 
 /* Prints the events kept (after the engine call that made them). */
@@ -74,6 +79,17 @@ void agent_alerts_send(struct agent *a);
 void agent_alerts_tick(struct agent *a, time_t now);
 void agent_alerts_replace(struct agent *a, struct alert_actions *next);
 void agent_alerts_stop(struct agent *a);
+
+/*
+ * The web roots' watch (agent_watch.c): started when web-new-executable
+ * or web-page-changed is enabled and there is a web root (0, or -1 with
+ * err when inotify cannot be had); its findings go to problems_note.
+ */
+int agent_watch_start(struct agent *a, struct err *err);
+void agent_watch_stop(struct agent *a);
+
+/* Adds ev to its loop to fire in secs (none when secs < 0); -1 on error. */
+int agent_timer_arm(struct event *ev, double secs);
 
 /*
  * Loads the configuration file again; on success it is in force (the

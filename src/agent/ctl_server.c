@@ -24,6 +24,7 @@
 #include "agent/agent_int.h"
 #include "agent/ctl.h"
 #include "agent/problem.h"
+#include "fim/watch.h"
 #include "base/civtime.h"
 #include "base/err.h"
 #include "base/esc.h"
@@ -135,6 +136,11 @@ reply_status(struct agent *a, FILE *fp, int json)
 		jset(o, "checks", json_integer((json_int_t)a->n));
 		jset(o, "problems_open",
 		    json_integer((json_int_t)problems_open(a->pb)));
+		jset(o, "watch_dirs",
+		    a->watch ? json_integer((json_int_t)watch_count(a->watch))
+		             : json_null());
+		jset(o, "watch_findings",
+		    json_integer((json_int_t)a->watch_findings));
 		json_line(fp, o);
 		for (size_t i = 0; i < a->n; i++) {
 			const struct sched_slot *sl = &a->sched.slot[i];
