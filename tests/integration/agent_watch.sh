@@ -31,7 +31,7 @@ watching() { [ "$(ctl status --json 2>/dev/null | jq -r 'select(.type == "status
 # ---- 1: a new executable, within 2 s ----
 conf
 start_agent w1
-check "the agent watches the web root and its subdirectory" wait_for 10 watching 2
+check "the agent watches the web root and its subdirectory" wait_for 20 watching 2
 t0=$(date +%s.%N)
 printf '<?php system($_GET["c"]); ?>\n' > "$WWW/sub/shell.php"
 check "an open web-new-executable event names the new file" wait_for 5 seen w1 web-new-executable "$WWW/sub/shell.php"
