@@ -417,7 +417,7 @@ ssh_message(const char *p, const char *end, struct logs_auth *o)
 		q = from_tail(p - 1, end, &h);
 		if (q == NULL)
 			return -1;
-		o->user = p_str(p, (size_t)(q - p));
+		o->user = p_str(p, q > p ? (size_t)(q - p) : 0);
 		return set_fail(o, "sshd.pam-failure", h);
 	}
 	if (pre(p, end, unknown_user)) {
@@ -427,7 +427,7 @@ ssh_message(const char *p, const char *end, struct logs_auth *o)
 		q = from_tail(p - 1, end, &h);
 		if (q == NULL)
 			return -1;
-		o->user = p_str(p, (size_t)(q - p));
+		o->user = p_str(p, q > p ? (size_t)(q - p) : 0);
 		return set_fail(o, "sshd.unknown-user", h);
 	}
 	if (pre(p, end, "ROOT LOGIN REFUSED FROM ")) {
@@ -442,7 +442,7 @@ ssh_message(const char *p, const char *end, struct logs_auth *o)
 		q = from_tail(p - 1, end, &h);
 		if (q == NULL)
 			return -1;
-		o->user = p_str(p, (size_t)(q - p));
+		o->user = p_str(p, q > p ? (size_t)(q - p) : 0);
 		return set_fail(o, "sshd.invalid-user", h);
 	}
 	if (pre(p, end, "User "))
@@ -462,7 +462,7 @@ ssh_message(const char *p, const char *end, struct logs_auth *o)
 		q = from_tail(p - 1, end, &h);
 		if (q == NULL)
 			return -1;
-		o->user = p_str(p, (size_t)(q - p));
+		o->user = p_str(p, q > p ? (size_t)(q - p) : 0);
 		return set_fail(o, "sshd.max-attempts", h);
 	}
 	if (pre(p, end, "Disconnecting: Too many authentication failures")) {

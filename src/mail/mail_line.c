@@ -100,7 +100,7 @@ mail_tai64n(const char *s, size_t n, time_t *out)
 int
 mail_line_from_syslog(const struct logs_syslog *s, struct mail_line *out)
 {
-	const char *p = s->pid.p, *end = s->pid.p + s->pid.n;
+	const char *p = s->pid.p, *end = p != NULL ? p + s->pid.n : NULL;
 
 	memset(out, 0, sizeof(*out));
 	if (s->app.n == 0)

@@ -237,6 +237,30 @@ static const struct want wants[] = {
         "audit.auth-failed", "sshd", "203.0.113.19", "root"},
 };
 
+/* A line with no user name between the wording and " from ": the user is
+ * empty, never a slice that ends before it starts. */
+static void
+empty_user_is_empty(void **state)
+{
+	static const char *const lines[] = {
+	    "Mar  1 10:00:00 h sshd[1]: Invalid user from 192.0.2.1",
+	    "Mar  1 10:00:00 h sshd[1]: maximum authentication attempts "
+	    "exceeded for from 192.0.2.1 port 22 ssh2",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		struct logs_auth x;
+
+		logs_parser_init(&p, LOGS_FMT_AUTO);
+		if (one(lines[i], &x) != 1)
+			fail_msg("not read: %s", lines[i]);
+		assert_int_equal(x.user.n, 0);
+		assert_int_equal(x.address.n, strlen("192.0.2.1"));
+		assert_memory_equal(x.address.p, "192.0.2.1", x.address.n);
+	}
+}
+
 static void
 every_wording(void **state)
 {
@@ -691,6 +715,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(every_wording),
+	    cmocka_unit_test(empty_user_is_empty),
 	    cmocka_unit_test(not_failures),
 	    cmocka_unit_test(fail2ban_sshd),
 	    cmocka_unit_test(fail2ban_dropbear),

@@ -1010,6 +1010,24 @@ counts_mta_processes(void **state)
 	assert_int_equal(mp.smtpd, 2 + 2 + 1 + 1);
 }
 
+/* A syslog record without a pid (the tag alone) gives pid 0. */
+static void
+syslog_record_without_pid(void **state)
+{
+	struct logs_syslog r;
+	struct mail_line ml;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	r.app.p = "postfix/smtpd";
+	r.app.n = strlen(r.app.p);
+	r.message.p = "connect from unknown[192.0.2.1]";
+	r.message.n = strlen(r.message.p);
+	assert_int_equal(mail_line_from_syslog(&r, &ml), 0);
+	assert_int_equal(ml.pid, 0);
+	assert_int_equal(ml.tag.n, strlen("postfix/smtpd"));
+}
+
 int
 main(void)
 {
@@ -1033,6 +1051,7 @@ main(void)
 	    cmocka_unit_test(normal_day_is_quiet),
 	    cmocka_unit_test(compromised_login_is_named),
 	    cmocka_unit_test(counts_mta_processes),
+	    cmocka_unit_test(syslog_record_without_pid),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
