@@ -9,6 +9,7 @@
 
 #include "attack/ruleset.h"
 #include "attack/secrule.h"
+#include "base/bounded.h"
 #include "base/cur.h"
 #include "base/mem.h"
 #include "base/strbuf.h"
@@ -287,7 +288,7 @@ operator(struct secrule *r, const char *s, size_t n)
 		if (p < end)
 			p++; /* the one space that separates the argument */
 	} else
-		strcpy(r->op, "rx");
+		str_copy(r->op, sizeof(r->op), "rx");
 	if ((size_t)(end - p) > SECRULE_ARG_MAX)
 		return -1;
 	r->arg = strndup(p, (size_t)(end - p));
