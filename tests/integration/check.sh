@@ -99,13 +99,13 @@ if [ "$(id -u)" = 0 ]; then
 	fi
 fi
 
-# ---- memory: a process holding 4% of RAM; the threshold is set half-way
+# ---- memory: a process holding 8% of RAM; the threshold is set half-way
 # ---- between what was available before and while it holds the memory,
-# ---- so other programs allocating or freeing up to 2% do not matter ----
+# ---- so other programs allocating or freeing up to 4% do not matter ----
 avail=$(awk '/^MemAvailable:/ {print $2}' /proc/meminfo)
 total=$(awk '/^MemTotal:/ {print $2}' /proc/meminfo)
 if [ -n "$avail" ] && [ "$avail" -gt $((total / 5)) ]; then
-	hold=$((total * 4 / 100))
+	hold=$((total * 8 / 100))
 	# dd reads that much of /dev/zero into one buffer (the kernel writes
 	# every page), then blocks writing it into a FIFO nobody reads.
 	mkfifo "$TMP/fifo"
