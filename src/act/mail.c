@@ -106,7 +106,9 @@ mail_send(const struct mail *m, struct err *err)
 	header(&msg, "Subject", m->subject ? m->subject : "(sakimori)");
 	header(&msg, "Date", date);
 	header(&msg, "Auto-Submitted", "auto-generated");
+	header(&msg, "MIME-Version", "1.0");
 	header(&msg, "Content-Type", "text/plain; charset=UTF-8");
+	header(&msg, "Content-Transfer-Encoding", "8bit");
 	header(&msg, "X-Mailer", "sakimori");
 	strbuf_adds(&msg, "\n");
 	strbuf_adds(&msg, m->body ? m->body : "");
