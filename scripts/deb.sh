@@ -61,9 +61,27 @@ install_run() {
 	    --no-install-recommends "$(realpath "$deb")" >"$1/install.log" 2>&1 ||
 	    { cat "$1/install.log" >&2; return 1; }
 	rc=0
-	/usr/sbin/sakimori check --interval 0 load memory ||
-	    [ $? -le 2 ] || rc=1
-	/usr/sbin/sakimori config check >/dev/null || rc=1
+	# want DESCRIPTION COMMAND...: one requirement of the installed package
+	want() {
+		"${@:2}" >/dev/null 2>&1 || { echo "deb.sh: not so: $1" >&2; rc=1; }
+	}
+	want "the program is /usr/sbin/sakimori" test -x /usr/sbin/sakimori
+	want "the configuration is a conffile" sh -c \
+	    "dpkg-query -W -f='\${Conffiles}' sakimori | grep -q ' /etc/sakimori/sakimori.conf '"
+	want "the state directory is root's, mode 0700" \
+	    test "$(stat -c '%U %a' /var/lib/sakimori)" = "root 700"
+	want "the daily unit and timer are installed" \
+	    test -f /lib/systemd/system/sakimori-daily.timer
+	want "the cron file is installed" test -f /etc/cron.d/sakimori
+	want "the logrotate snippet is installed" test -f /etc/logrotate.d/sakimori
+	want "the man pages are installed" test -f /usr/share/man/man8/sakimori.8.gz
+	want "the attack rules are installed" test -d /usr/share/sakimori/rules
+	want "the installed configuration is valid" /usr/sbin/sakimori config check
+	# check reports what this machine has: a Nagios status, never an error
+	/usr/sbin/sakimori check --interval 0
+	[ $? -le 3 ] || { echo "deb.sh: sakimori check failed" >&2; rc=1; }
+	want "check --nagios prints a status line" sh -c \
+	    "/usr/sbin/sakimori check --nagios --interval 0 load | grep -Eq '^SAKIMORI (OK|WARNING|CRITICAL) - '"
 	dpkg --purge sakimori >>"$1/install.log" 2>&1 || rc=1
 	return $rc
 }

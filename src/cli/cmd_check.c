@@ -251,12 +251,15 @@ named(char **names, int n, const char *name)
 	return 0;
 }
 
-/* 2 when e is named, 1 when only some of its ids are, else 0. */
+/*
+ * 2 when e is named (whole), 1 when some of its ids are (its name is one
+ * of them when it has ids), else 0.
+ */
 static int
 entry_named(const struct check_entry *e, char **names, int n)
 {
-	if (named(names, n, e->name))
-		return 2;
+	if (e->ids == NULL)
+		return named(names, n, e->name) ? 2 : 0;
 	for (const char *const *id = e->ids; id && *id; id++)
 		if (named(names, n, *id))
 			return 1;
@@ -304,32 +307,42 @@ run_named(const struct check_ctx *x, char **names, int n, struct report *r)
 static int
 thresholds_set(struct cli *cli, const char *name, const char *w, const char *c)
 {
+	const char *given[2] = {w, c};
 	struct conf tmp;
 	struct conf_errs errs = {0};
-	struct threshold t;
-	char text[256];
+	struct threshold now, t;
+	char text[256], other[2][32] = {"", ""};
 	int rc = EXIT_OK;
 
-	for (const char *v = w; v; v = v == w ? c : NULL) {
-		size_t len = strspn(v, "0123456789.%smhd");
+	for (size_t i = 0; i < countof(given); i++) {
+		const char *v = given[i];
 
-		if (v[0] == '\0' || v[len] != '\0')
+		if (v != NULL &&
+		    (v[0] == '\0' || v[strspn(v, "0123456789.%smhd")] != '\0'))
 			return cli_usage_error(cli, "check",
 			    "-w and -c want a number, got '%s'", v);
-		if (v == c)
-			break;
 	}
+	/* The one not given is the configuration's, for the order check. */
+	conf_threshold(&cli->conf, name, NULL, &now);
+	if (w == NULL && !isnan(now.warn))
+		snprintf(other[0], sizeof(other[0]), "%.17g", now.warn);
+	if (c == NULL && !isnan(now.crit))
+		snprintf(other[1], sizeof(other[1]), "%.17g", now.crit);
+	w = w ? w : other[0];
+	c = c ? c : other[1];
 	snprintf(text, sizeof(text), "check %s {%s%s%s%s }\n", name,
-	    w ? " warning " : "", w ? w : "", c ? " critical " : "",
-	    c ? c : "");
+	    w[0] ? " warning " : "", w, c[0] ? " critical " : "", c);
 	conf_init(&tmp);
 	if (conf_load_string(&tmp, "-w/-c", text, strlen(text), &errs) == -1) {
-		rc = cli_usage_error(
-		    cli, "check", "%s", errs.n ? errs.msg[0] : "bad threshold");
+		/* "-w/-c:1: message": the message alone */
+		const char *m = errs.n ? errs.msg[0] : "bad threshold";
+		const char *p = strstr(m, ": ");
+
+		rc = cli_usage_error(cli, "check", "%s", p ? p + 2 : m);
 	} else {
 		conf_threshold(&tmp, name, NULL, &t);
-		conf_override(
-		    &cli->conf, name, w ? t.warn : NAN, c ? t.crit : NAN);
+		conf_override(&cli->conf, name, given[0] ? t.warn : NAN,
+		    given[1] ? t.crit : NAN);
 	}
 	conf_errs_release(&errs);
 	conf_release(&tmp);
