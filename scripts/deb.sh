@@ -46,7 +46,7 @@ deb_of() {
 lint() {
 	local deb out
 	deb=$(deb_of "$1") || return 1
-	out=$(lintian --fail-on error,warning --display-level '>=warning' \
+	out=$(lintian --allow-root --fail-on error,warning --display-level '>=warning' \
 	    "$deb" 2>&1)
 	local rc=$?
 	[ -z "$out" ] || printf '%s\n' "$out"
@@ -61,6 +61,9 @@ install_run() {
 	    --no-install-recommends "$(realpath "$deb")" >"$1/install.log" 2>&1 ||
 	    { cat "$1/install.log" >&2; return 1; }
 	rc=0
+	# The machine's own state (/var/lib/sakimori) is left alone.
+	SAKIMORI_STATE_DIR=$(mktemp -d "${TMPDIR:-/tmp}/sakimori-debstate.XXXXXX")
+	export SAKIMORI_STATE_DIR
 	# want DESCRIPTION COMMAND...: one requirement of the installed package
 	want() {
 		"${@:2}" >/dev/null 2>&1 || { echo "deb.sh: not so: $1" >&2; rc=1; }
@@ -83,6 +86,7 @@ install_run() {
 	want "check --nagios prints a status line" sh -c \
 	    "/usr/sbin/sakimori check --nagios --interval 0 load | grep -Eq '^SAKIMORI (OK|WARNING|CRITICAL) - '"
 	dpkg --purge sakimori >>"$1/install.log" 2>&1 || rc=1
+	rm -rf "$SAKIMORI_STATE_DIR"
 	return $rc
 }
 
