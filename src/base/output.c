@@ -306,8 +306,9 @@ out_table(const struct out *o, const struct report *r)
 		    out_reset(o));
 		return;
 	}
-	if (o->journal) {
-		/* One line per finding, at its priority in the journal. */
+	if (o->journal || o->color) {
+		/* One line per finding: in the journal at its priority; in
+		 * colour, which does not fit the table's widths. */
 		for (size_t i = 0; i < r->nf; i++) {
 			const struct finding *f = &r->f[i];
 			struct strbuf sb = STRBUF_INIT(4096);
@@ -315,22 +316,14 @@ out_table(const struct out *o, const struct report *r)
 			esc_text(&sb, f->subject, strlen(f->subject));
 			strbuf_adds(&sb, ": ");
 			esc_text(&sb, f->message, strlen(f->message));
-			fprintf(o->fp, "<%d>%s %s %s\n", sev_priority(f->sev),
-			    sev_name(f->sev), f->check, strbuf_str(&sb));
-			strbuf_release(&sb);
-		}
-	} else if (o->color) {
-		/* Coloured severities do not fit the table's widths; print rows. */
-		for (size_t i = 0; i < r->nf; i++) {
-			const struct finding *f = &r->f[i];
-			struct strbuf sb = STRBUF_INIT(4096);
-
-			esc_text(&sb, f->subject, strlen(f->subject));
-			strbuf_adds(&sb, ": ");
-			esc_text(&sb, f->message, strlen(f->message));
-			fprintf(o->fp, "%s%-8s%s  %-16s %s\n",
-			    out_sev_color(o, f->sev), sev_name(f->sev),
-			    out_reset(o), f->check, strbuf_str(&sb));
+			if (o->journal)
+				fprintf(o->fp, "<%d>%s %s %s\n",
+				    sev_priority(f->sev), sev_name(f->sev),
+				    f->check, strbuf_str(&sb));
+			else
+				fprintf(o->fp, "%s%-8s%s  %-16s %s\n",
+				    out_sev_color(o, f->sev), sev_name(f->sev),
+				    out_reset(o), f->check, strbuf_str(&sb));
 			strbuf_release(&sb);
 		}
 	} else {
