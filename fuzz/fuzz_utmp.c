@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "base/err.h"
 #include "collect/passwd.h"
@@ -33,7 +34,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	for (size_t i = 0; i < ss.n; i++)
 		if (strlen(ss.s[i].user) >= sizeof(ss.s[i].user) ||
-		    strlen(ss.s[i].host) >= sizeof(ss.s[i].host))
+		    strlen(ss.s[i].host) >= sizeof(ss.s[i].host) ||
+		    (ss.s[i].addr_family != 0 &&
+		        ss.s[i].addr_family != AF_INET &&
+		        ss.s[i].addr_family != AF_INET6))
 			abort();
 	sessions_release(&ss);
 	(void)passwd_parse(s, size, on_user, &total);

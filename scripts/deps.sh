@@ -7,12 +7,13 @@ set -eu
 
 BUILD="meson ninja-build pkg-config bison gcc libc6-dev
  libssl-dev libjansson-dev libsqlite3-dev libpcre2-dev zlib1g-dev libmnl-dev
- libnftables-dev libhyperscan-dev libsystemd-dev libcap-dev mandoc"
+ libnftables-dev libhyperscan-dev libsystemd-dev libcap-dev libevent-dev
+ libseccomp-dev mandoc"
 TEST="$BUILD libcmocka-dev clang libclang-rt-14-dev llvm python3 jq
  procps sysstat util-linux e2fsprogs iproute2 nftables kmod attr libcap2-bin
- apache2 postfix unhide goaccess fail2ban aide pflogsumm hyperfine time net-tools strace
+ apache2 postfix systemd unhide goaccess fail2ban aide pflogsumm hyperfine time net-tools strace
  bsdextrautils coreutils findutils gzip openssh-server openssh-client
- clang-format mount perl git cron logrotate
+ clang-format mount perl git cron tzdata smartmontools mdadm logrotate
  nagios-nrpe-server nagios-nrpe-plugin
  dpkg-dev debhelper build-essential lintian"
 

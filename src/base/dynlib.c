@@ -19,6 +19,9 @@ static struct dynlib *const libs[DYNLIB_NLIBS] = {
     [DYNLIB_SQLITE3] = &dynlib_sqlite3,
     [DYNLIB_PCRE2] = &dynlib_pcre2,
     [DYNLIB_ZLIB] = &dynlib_zlib,
+    [DYNLIB_EVENT] = &dynlib_event,
+    [DYNLIB_CAP] = &dynlib_cap,
+    [DYNLIB_SECCOMP] = &dynlib_seccomp,
 };
 
 /* Test knob: is l named in SAKIMORI_DYNLIB_FAIL ("sqlite3,hs")? */

@@ -147,8 +147,8 @@ report_perf_lower(struct report *r, const char *label, double value,
 		r->p[n].lower = 1;
 }
 
-static int
-rank(enum sev s)
+int
+sev_rank(enum sev s)
 {
 	switch (s) {
 	case SEV_CRITICAL:
@@ -165,7 +165,7 @@ rank(enum sev s)
 enum sev
 sev_worse(enum sev a, enum sev b)
 {
-	return rank(a) >= rank(b) ? a : b;
+	return sev_rank(a) >= sev_rank(b) ? a : b;
 }
 
 enum sev

@@ -73,6 +73,8 @@ void report_perf(struct report *r, const char *label, double value,
 /* The same for a value that is bad when low (printed as the range "W:"). */
 void report_perf_lower(struct report *r, const char *label, double value,
     const char *uom, double warn, double crit, double min, double max);
+/* How bad: OK 0, UNKNOWN 1, WARNING 2, CRITICAL 3. */
+int sev_rank(enum sev s);
 /* Worst severity: CRITICAL > WARNING > UNKNOWN > OK. */
 enum sev sev_worse(enum sev a, enum sev b);
 enum sev report_worst(const struct report *r);

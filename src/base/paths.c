@@ -84,6 +84,21 @@ paths_state_dir(char *dst, size_t dstsz, const char *opt, struct err *err)
 }
 
 int
+paths_run_dir(char *dst, size_t dstsz, const char *opt, struct err *err)
+{
+	const char *e = getenv("SAKIMORI_RUN_DIR");
+	const char *x = getenv("XDG_RUNTIME_DIR");
+	int explicit_;
+
+	if (!(opt && opt[0]) && !(e && e[0]) && geteuid() != 0 &&
+	    !(x && x[0] == '/'))
+		return err_set(err, ENOENT,
+		    "no run directory: XDG_RUNTIME_DIR is not set (use --run-dir)");
+	return choose(dst, dstsz, err, opt, "SAKIMORI_RUN_DIR", "/run/sakimori",
+	    "XDG_RUNTIME_DIR", "/sakimori", "", &explicit_);
+}
+
+int
 paths_state_file(char *dst, size_t dstsz, const char *state_dir,
     const char *name, struct err *err)
 {

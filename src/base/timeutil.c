@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "base/cur.h"
 
@@ -142,4 +143,23 @@ sleep_secs(double secs)
 	ts.tv_nsec = (long)((secs - (double)ts.tv_sec) * 1e9);
 	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
 		;
+}
+
+int
+daytime_parse(const char *s, int *minute)
+{
+	size_t len = strlen(s);
+	int h, m;
+
+	if (len < 4 || len > 5 || s[len - 3] != ':')
+		return -1;
+	for (size_t i = 0; i < len; i++)
+		if (i != len - 3 && (s[i] < '0' || s[i] > '9'))
+			return -1;
+	h = len == 5 ? (s[0] - '0') * 10 + (s[1] - '0') : s[0] - '0';
+	m = (s[len - 2] - '0') * 10 + (s[len - 1] - '0');
+	if (h > 23 || m > 59)
+		return -1;
+	*minute = h * 60 + m;
+	return 0;
 }

@@ -36,6 +36,11 @@ double clock_wall(void);
 void time_iso(char *dst, size_t dstsz, time_t t);
 /* time_iso, or the text none when t is 0 (not known, or never). */
 void time_iso_or(char *dst, size_t dstsz, time_t t, const char *none);
+/*
+ * A time of day "HH:MM" or "H:MM" (00:00 to 23:59) into minutes after
+ * midnight: 0, or -1.
+ */
+int daytime_parse(const char *s, int *minute);
 /* Sleeps for secs (fractional), restarting after signals. */
 void sleep_secs(double secs);
 

@@ -13,9 +13,12 @@
 #include "base/err.h"
 #include "base/finding.h"
 #include "check/check.h"
+#include "check/leak.h"
+#include "check/sessions.h"
 #include "collect/snap.h"
 #include "conf/conf.h"
 #include "disk/check.h"
+#include "disk/health.h"
 #include "fim/fim.h"
 #include "inv/inventory.h"
 #include "net/flood_act.h"
@@ -191,6 +194,20 @@ run_fs_errors(const struct check_ctx *x, struct report *r, struct err *err)
 	return 0;
 }
 
+/* The md RAID arrays: degraded, failed, rebuilding, mismatches. */
+static int
+run_raid(const struct check_ctx *x, struct report *r, struct err *err)
+{
+	return disk_check_raid(x->conf, x->root, x->now, r, err);
+}
+
+/* Each disk's SMART record through smartctl; growth kept between runs. */
+static int
+run_smart(const struct check_ctx *x, struct report *r, struct err *err)
+{
+	return disk_check_smart(x->conf, x->root, x->state_dir, x->now, r, err);
+}
+
 /* ---- file integrity (src/fim/check.c) ---------------------------------- */
 
 /*
@@ -271,6 +288,21 @@ run_web_conn_share(const struct check_ctx *x, struct report *r, struct err *err)
 	    x->conf, x->snap, x->root, RULES_WEB_CONN_SHARE, r, err);
 }
 
+/* ---- trends and logins (src/check/memleak.c, sessions.c) --------------- */
+
+/* Reports only in the agent, which keeps the samples between runs. */
+static int
+run_memory_leak(const struct check_ctx *x, struct report *r, struct err *err)
+{
+	return check_memory_leak(x, r, err);
+}
+
+static int
+run_sessions(const struct check_ctx *x, struct report *r, struct err *err)
+{
+	return check_sessions(x, r, err);
+}
+
 /* ---- the table ---------------------------------------------------------- */
 
 static const char *const suspicious_ids[] = {"proc-exe-deleted",
@@ -281,6 +313,8 @@ static const struct check_entry registry[] = {
     {"load", NULL, CHECK_FAST, CHECK_SNAPSHOT, 0, run_load, NULL},
     {"swap-activity", NULL, CHECK_FAST, CHECK_SNAPSHOT, 0, run_swap, NULL},
     {"memory", NULL, CHECK_FAST, CHECK_SNAPSHOT, 0, run_memory, NULL},
+    {"memory-leak", NULL, CHECK_FAST, CHECK_SNAPSHOT, 0, run_memory_leak,
+        check_memory_leak_free},
     {"fs-blocks", NULL, CHECK_MEDIUM, CHECK_SNAPSHOT, 0, run_fs_blocks, NULL},
     {"fs-inodes", NULL, CHECK_MEDIUM, CHECK_SNAPSHOT, 0, run_fs_inodes, NULL},
     {"process-count", NULL, CHECK_FAST, CHECK_SNAPSHOT, 0, run_process_count,
@@ -293,6 +327,7 @@ static const struct check_entry registry[] = {
     {"stuck-cgi", NULL, CHECK_FAST, 0, 0, run_stuck_cgi, NULL},
     {"apache-workers", NULL, CHECK_FAST, 0, 0, run_apache_workers, NULL},
     {"inventory", NULL, CHECK_SLOW, 0, 0, run_inventory, NULL},
+    {"sessions", NULL, CHECK_FAST, 0, LIB(DYNLIB_SQLITE3), run_sessions, NULL},
     {"fs-full-forecast", NULL, CHECK_MEDIUM, 0, LIB(DYNLIB_SQLITE3),
         run_fs_forecast, NULL},
     {"disk-errors", NULL, CHECK_DAILY, 0,
@@ -300,6 +335,8 @@ static const struct check_entry registry[] = {
             LIB(DYNLIB_ZLIB),
         run_disk_errors, NULL},
     {"fs-errors", NULL, CHECK_DAILY, 0, 0, run_fs_errors, NULL},
+    {"raid", NULL, CHECK_MEDIUM, 0, 0, run_raid, NULL},
+    {"smart", NULL, CHECK_SLOW, 0, LIB(DYNLIB_SQLITE3), run_smart, NULL},
     {"conn-flood", NULL, CHECK_FAST, 0, 0, run_conn_flood, NULL},
     {"conn-flood-prefix", NULL, CHECK_FAST, 0, 0, run_conn_flood_prefix, NULL},
     {"syn-flood", NULL, CHECK_FAST, 0, 0, run_syn_flood, NULL},
@@ -314,6 +351,8 @@ const char *const check_elsewhere[] = {
     "mail-null-sender", "mail-deferred", "mail-processes",
     "web-attack", /* sakimori logs attacks|scan|follow */
     "web-login-burst", "web-404-scan", "web-request-flood",
+    "auth-brute-force", /* sakimori logs scan|follow --analyzers auth */
+    "auth-user-enumeration", "auth-distributed", "auth-success-after-failures",
     /* event-driven, not scheduled: the agent's inotify on the web roots
      * (fim/watch.h) reports them as files change */
     "web-new-executable", "web-page-changed", NULL};

@@ -113,6 +113,7 @@ int cmd_config(struct cli *cli, int argc, char **argv);
 int cmd_status(struct cli *cli, int argc, char **argv);
 int cmd_check(struct cli *cli, int argc, char **argv);
 int cmd_audit(struct cli *cli, int argc, char **argv);
+int cmd_alert(struct cli *cli, int argc, char **argv);
 int cmd_ps(struct cli *cli, int argc, char **argv);
 int cmd_top(struct cli *cli, int argc, char **argv);
 int cmd_logs(struct cli *cli, int argc, char **argv);
@@ -123,5 +124,7 @@ int cmd_disk(struct cli *cli, int argc, char **argv);
 int cmd_du(struct cli *cli, int argc, char **argv);
 int cmd_mail(struct cli *cli, int argc, char **argv);
 int cmd_net(struct cli *cli, int argc, char **argv);
+int cmd_agent(struct cli *cli, int argc, char **argv);
+int cmd_ctl(struct cli *cli, int argc, char **argv);
 
 #endif

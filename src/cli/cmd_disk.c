@@ -16,8 +16,10 @@
 #include "cli/cmd_disk.h"
 #include "collect/snap.h"
 #include "disk/fsstate.h"
+#include "disk/health.h"
 #include "disk/kscan.h"
 #include "disk/ksys.h"
+#include "disk/md.h"
 #include "store/store.h"
 
 enum {
@@ -26,6 +28,7 @@ enum {
 	OPT_NO_KLOG,
 	OPT_NEW,
 	OPT_INTERVAL,
+	OPT_NO_SMART,
 };
 
 static void
@@ -33,7 +36,7 @@ usage(FILE *fp)
 {
 	fprintf(fp,
 	    "usage: sakimori disk [--json] [--interval S] [--new] "
-	    "[--no-kernel-log]\n"
+	    "[--no-kernel-log] [--no-smart]\n"
 	    "       sakimori disk --kernel-log FILE [FILE...]\n"
 	    "       sakimori disk --device PATH [--device PATH...]\n"
 	    "\n"
@@ -48,6 +51,12 @@ usage(FILE *fp)
 	    "may fail\n"
 	    "within days.  Filesystems that need an offline fsck are a "
 	    "WARNING.\n"
+	    "The md RAID arrays (degraded or failed: CRITICAL; rebuilding or "
+	    "mismatches\n"
+	    "after a check: WARNING) and each disk's SMART record through "
+	    "smartctl,\n"
+	    "joined per disk with the kernel-log errors into one verdict and "
+	    "advice.\n"
 	    "\n"
 	    "  --kernel-log FILE  scan these files (plain or .gz) instead of "
 	    "the system's\n"
@@ -63,6 +72,7 @@ usage(FILE *fp)
 	    "                     --new run (positions kept in the state "
 	    "directory)\n"
 	    "  --no-kernel-log    do not read the kernel log\n"
+	    "  --no-smart         do not run smartctl\n"
 	    "  --json             JSON lines: filesystem, kernel-source and "
 	    "finding objects\n"
 	    "\n"
@@ -79,11 +89,15 @@ cmd_disk(struct cli *cli, int argc, char **argv)
 	    {"no-kernel-log", no_argument, NULL, OPT_NO_KLOG},
 	    {"new", no_argument, NULL, OPT_NEW},
 	    {"interval", required_argument, NULL, OPT_INTERVAL},
+	    {"no-smart", no_argument, NULL, OPT_NO_SMART},
 	    {NULL, 0, NULL, 0},
 	};
 	char **files = NULL, **devices = NULL;
 	size_t nfiles = 0, ndevices = 0;
-	int c, no_klog = 0, incremental = 0, rc = EXIT_OK, failed = EXIT_OK;
+	int c, no_klog = 0, no_smart = 0, incremental = 0, rc = EXIT_OK,
+	       failed = EXIT_OK;
+	struct disk_mdlist *ml = NULL;
+	struct disk_healthlist *hl = NULL;
 	struct disk_fslist fsl = {0};
 	struct disk_kscan *scan = NULL;
 	struct disk_ksys *run = NULL;
@@ -123,6 +137,9 @@ cmd_disk(struct cli *cli, int argc, char **argv)
 			break;
 		case OPT_NEW:
 			incremental = 1;
+			break;
+		case OPT_NO_SMART:
+			no_smart = 1;
 			break;
 		case OPT_INTERVAL:
 			if (str_dec(optarg, &interval) == -1 || interval < 0 ||
@@ -238,6 +255,30 @@ cmd_disk(struct cli *cli, int argc, char **argv)
 		disk_kscan_report(scan, &rep);
 	}
 
+	/* The arrays and each disk's health, joined with the kernel log. */
+	if (ndevices == 0 && nfiles == 0 &&
+	    (ml = malloc(sizeof(*ml))) != NULL &&
+	    (hl = malloc(sizeof(*hl))) != NULL) {
+		const struct conf_node *blk =
+		    conf_check(&cli->conf, "smart", NULL);
+
+		if (disk_md_read(cli->root, ml, &err) == -1) {
+			log_warnx("%s", err.msg);
+			ml->n = 0;
+		}
+		disk_md_report(ml, now, &rep);
+		disk_health_list(cli->root, hl);
+		hl->skipped = no_smart || (cli->root && cli->root[0]);
+		if (!hl->skipped) {
+			hl->smartctl =
+			    disk_smart_find(conf_str(blk, "smartctl", NULL));
+			disk_health_smart(
+			    hl, conf_num(blk, "timeout", 30), NULL, now);
+		}
+		disk_health_join(hl, ml, run != NULL ? scan : NULL);
+		disk_health_report(hl, &rep);
+	}
+
 	if (cli->mode == OUT_JSON) {
 		if (have_snap)
 			cmd_disk_print_usage_json(&snap);
@@ -247,6 +288,10 @@ cmd_disk(struct cli *cli, int argc, char **argv)
 			cmd_disk_print_io(&cli->out, &snap);
 		if (run != NULL)
 			cmd_disk_print_sources(&cli->out, run, scan);
+		if (hl != NULL) {
+			cmd_disk_print_raid(&cli->out, ml, now);
+			cmd_disk_print_health(&cli->out, hl);
+		}
 	} else if (cli->mode == OUT_TABLE) {
 		if (have_snap) {
 			fprintf(cli->out.fp, "Filesystems\n");
@@ -274,6 +319,16 @@ cmd_disk(struct cli *cli, int argc, char **argv)
 			cmd_disk_print_sources(&cli->out, run, scan);
 			fprintf(cli->out.fp, "\n");
 		}
+		if (hl != NULL && ml->n > 0) {
+			fprintf(cli->out.fp, "RAID arrays\n");
+			cmd_disk_print_raid(&cli->out, ml, now);
+			fprintf(cli->out.fp, "\n");
+		}
+		if (hl != NULL && hl->n > 0) {
+			fprintf(cli->out.fp, "Disk health\n");
+			cmd_disk_print_health(&cli->out, hl);
+			fprintf(cli->out.fp, "\n");
+		}
 	}
 	out_report(&cli->out, &rep, "SAKIMORI DISK");
 	rc = cli_exit_for(&rep);
@@ -287,6 +342,8 @@ out:
 	disk_klog_free(k);
 	free(scan);
 	free(run);
+	free(ml);
+	free(hl);
 	disk_fslist_release(&fsl);
 	report_release(&rep);
 	free(files);

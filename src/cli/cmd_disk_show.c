@@ -1,7 +1,7 @@
 /*
  * cmd_disk_show.c - the tables and JSON lines of "sakimori disk":
- * filesystem usage, the filesystems' recorded error state, device I/O and
- * the kernel-log sources read.
+ * filesystem usage, the filesystems' recorded error state, device I/O,
+ * the kernel-log sources read, the md arrays and each disk's health.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,8 +16,11 @@
 #include "cli/cmd_disk.h"
 #include "collect/snap.h"
 #include "disk/fsstate.h"
+#include "disk/health.h"
 #include "disk/kscan.h"
 #include "disk/ksys.h"
+#include "disk/md.h"
+#include "disk/smart.h"
 
 void
 cmd_disk_print_fs_json(const struct disk_fs *fs)
@@ -350,6 +353,208 @@ cmd_disk_print_io(const struct out *o, const struct snap *s)
 			snprintf(cell[k], sizeof(cell[k]), "%.2f", v[k]);
 			cells[k + 1] = cell[k];
 		}
+		table_row(&t, cells);
+	}
+	if (o->mode != OUT_JSON)
+		table_print(&t, o->fp, o->color);
+	table_release(&t);
+}
+
+/* A SMART figure as a cell: "-" when the disk did not give it. */
+static void
+fig_cell(char *dst, size_t dstsz, int64_t v)
+{
+	if (v == DISK_SMART_ABSENT)
+		snprintf(dst, dstsz, "-");
+	else
+		snprintf(dst, dstsz, "%lld", (long long)v);
+}
+
+static json_t *
+fig_json(int64_t v)
+{
+	return v == DISK_SMART_ABSENT ? json_null()
+	                              : json_integer((json_int_t)v);
+}
+
+/* The md arrays: one row (or JSON object) each with its verdict. */
+void
+cmd_disk_print_raid(
+    const struct out *o, const struct disk_mdlist *l, time_t now)
+{
+	static const char *const hdr[] = {
+	    "ARRAY", "LEVEL", "STATE", "DISKS", "MEMBERS", "SYNC", "VERDICT"};
+	struct table t;
+
+	table_init(&t, 7, hdr, "lllllll");
+	for (size_t i = 0; i < l->n; i++) {
+		const struct disk_md *a = &l->md[i];
+		char why[512], prog[160], disks[96] = "-", members[512];
+		enum sev s = disk_md_verdict(a, now, why, sizeof(why));
+		const char *cells[7];
+
+		disk_md_progress(a, now, prog, sizeof(prog));
+		disk_md_members(a, 1, members, sizeof(members));
+		if (a->raid_disks >= 0 && a->in_sync >= 0)
+			snprintf(disks, sizeof(disks), "%d/%d [%s]", a->in_sync,
+			    a->raid_disks, a->map);
+		else if (a->raid_disks >= 0 && a->degraded >= 0)
+			snprintf(disks, sizeof(disks), "%d/%d",
+			    a->raid_disks - a->degraded, a->raid_disks);
+		if (o->mode == OUT_JSON) {
+			json_t *j = json_object(), *arr = json_array();
+
+			for (size_t k = 0; k < a->nm; k++) {
+				json_t *m = json_object();
+
+				jset(m, "name", jstr(a->m[k].name));
+				jset(m, "disk", jstr(a->m[k].disk));
+				jset(m, "state", jstr(a->m[k].state));
+				jset(m, "faulty", json_boolean(a->m[k].faulty));
+				jset(m, "spare", json_boolean(a->m[k].spare));
+				json_array_append_new(arr, m);
+			}
+			jset(j, "type", json_string("raid"));
+			jset(j, "name", jstr(a->name));
+			jset(j, "level", jstr(a->level));
+			jset(j, "state", jstr(a->state));
+			jset(j, "raid_disks", json_integer(a->raid_disks));
+			jset(j, "in_sync", json_integer(a->in_sync));
+			jset(j, "degraded", json_integer(a->degraded));
+			jset(j, "action", jstr(a->action));
+			jset(j, "progress",
+			    a->progress >= 0 ? json_real(a->progress)
+			                     : json_null());
+			jset(j, "finish_min",
+			    a->finish_min >= 0 ? json_real(a->finish_min)
+			                       : json_null());
+			jset(j, "mismatch_cnt",
+			    a->mismatch >= 0 ? json_integer(a->mismatch)
+			                     : json_null());
+			jset(j, "members", arr);
+			jset(j, "verdict", json_string(sev_name(s)));
+			jset(j, "why", jstr(why));
+			json_line(o->fp, j);
+			continue;
+		}
+		cells[0] = a->name;
+		cells[1] = a->level[0] ? a->level : "-";
+		cells[2] = a->state[0] ? a->state : "-";
+		cells[3] = disks;
+		cells[4] = members;
+		cells[5] = a->action[0] ? prog
+		    : a->pending[0]     ? a->pending
+		                        : "idle";
+		cells[6] = sev_name(s);
+		table_row(&t, cells);
+	}
+	if (o->mode != OUT_JSON)
+		table_print(&t, o->fp, o->color);
+	table_release(&t);
+}
+
+static const char *
+smart_word(const struct disk_health *h)
+{
+	if (!h->smart_asked)
+		return "not read";
+	switch (h->smart.status) {
+	case DISK_SMART_OK:
+		return h->smart.passed == 0 ? "FAILED"
+		    : h->smart.passed == 1  ? "PASSED"
+		                            : "read";
+	case DISK_SMART_NONE:
+		return "no SMART";
+	case DISK_SMART_STANDBY:
+		return "asleep";
+	default:
+		return "cannot read";
+	}
+}
+
+/* One row (or JSON object) per disk: SMART, RAID, kernel log, verdict. */
+void
+cmd_disk_print_health(const struct out *o, const struct disk_healthlist *hl)
+{
+	static const char *const hdr[] = {"DISK", "MODEL", "SERIAL", "SMART",
+	    "REALLOC", "PENDING", "MEDIA", "TEMP", "HOURS", "RAID", "KLOG",
+	    "VERDICT", "ADVICE"};
+	struct table t;
+
+	if (hl->smartctl == NULL && !hl->skipped && o->mode != OUT_JSON)
+		fprintf(o->fp,
+		    "smartctl not installed: SMART not read "
+		    "(Debian package smartmontools)\n");
+	table_init(&t, 13, hdr, "llllrrrrrlrll");
+	for (size_t i = 0; i < hl->n; i++) {
+		const struct disk_health *h = &hl->d[i];
+		const struct disk_smart *s = &h->smart;
+		char rl[24], pe[24], me[24], te[24], ho[24], kl[24], raid[80];
+		const char *cells[13];
+
+		snprintf(raid, sizeof(raid), "%s%s%s%s", h->md,
+		    h->md[0] ? "/" : "-", h->md_member,
+		    h->md_faulty      ? " failed"
+		        : h->md_alone ? " alone"
+		                      : "");
+		if (o->mode == OUT_JSON) {
+			json_t *j = json_object();
+
+			jset(j, "type", json_string("disk_health"));
+			jset(j, "disk", jstr(h->name));
+			jset(j, "by_id", jstr(h->by_id));
+			jset(j, "model", jstr(h->model));
+			jset(j, "serial", jstr(h->serial));
+			jset(j, "smart", json_string(smart_word(h)));
+			if (h->smart_asked && s->status != DISK_SMART_OK)
+				jset(j, "smart_message",
+				    jstr(h->smart_err[0] ? h->smart_err
+				                         : s->message));
+			jset(j, "protocol", jstr(s->protocol));
+			jset(j, "reallocated", fig_json(s->realloc));
+			jset(j, "pending", fig_json(s->pending));
+			jset(j, "offline_uncorrectable",
+			    fig_json(s->offline_unc));
+			jset(j, "crc_errors", fig_json(s->crc));
+			jset(j, "critical_warning",
+			    fig_json(s->critical_warning));
+			jset(j, "media_errors", fig_json(s->media_errors));
+			jset(j, "available_spare", fig_json(s->spare));
+			jset(j, "percentage_used", fig_json(s->pct_used));
+			jset(j, "temperature", fig_json(s->temp));
+			jset(j, "power_on_hours", fig_json(s->power_on_hours));
+			jset(j, "raid", h->md[0] ? jstr(h->md) : json_null());
+			jset(j, "raid_member", jstr(h->md_member));
+			jset(j, "raid_failed", json_boolean(h->md_faulty));
+			jset(j, "raid_alone", json_boolean(h->md_alone));
+			jset(j, "kernel_log_errors",
+			    json_integer((json_int_t)h->klog_errors));
+			jset(j, "verdict", json_string(sev_name(h->sev)));
+			jset(j, "why", jstr(h->smart_why));
+			jset(j, "advice", jstr(h->advice));
+			json_line(o->fp, j);
+			continue;
+		}
+		fig_cell(rl, sizeof(rl), s->realloc);
+		fig_cell(pe, sizeof(pe), s->pending);
+		fig_cell(me, sizeof(me), s->media_errors);
+		fig_cell(te, sizeof(te), s->temp);
+		fig_cell(ho, sizeof(ho), s->power_on_hours);
+		snprintf(
+		    kl, sizeof(kl), "%llu", (unsigned long long)h->klog_errors);
+		cells[0] = h->name;
+		cells[1] = h->model[0] ? h->model : "-";
+		cells[2] = h->serial[0] ? h->serial : "-";
+		cells[3] = smart_word(h);
+		cells[4] = rl;
+		cells[5] = pe;
+		cells[6] = me;
+		cells[7] = te;
+		cells[8] = ho;
+		cells[9] = raid;
+		cells[10] = kl;
+		cells[11] = sev_name(h->sev);
+		cells[12] = h->advice[0] ? h->advice : "-";
 		table_row(&t, cells);
 	}
 	if (o->mode != OUT_JSON)

@@ -6,30 +6,22 @@
  * on a growing log, printing each finding when it first appears.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "base/cur.h"
 #include "base/err.h"
 #include "base/fileio.h"
-#include "base/json.h"
-#include "base/linesrc.h"
 #include "base/mem.h"
-#include "base/strbuf.h"
 #include "base/log.h"
-#include "base/table.h"
 #include "base/timeutil.h"
 #include "cli/cli.h"
 #include "collect/passwd.h"
-#include "collect/proc.h"
 #include "logs/follow.h"
+#include "logs/scan.h"
 #include "mail/mail_hist.h"
 #include "mail/mail_run.h"
 #include "mail/mail_stats.h"
@@ -111,17 +103,19 @@ default_files(const char **files, const char *root, char *buf, size_t bufsz)
 }
 
 /*
- * Reads one file into s.  EXIT_OK, or the exit status after saying why:
- * EXIT_DATAERR for a truncated or corrupt gzip stream (the lines before
- * it count), EXIT_NOINPUT when it cannot be read.
+ * Reads one file through the log engine into its analyzers.  EXIT_OK, or
+ * the exit status after saying why: EXIT_DATAERR for a truncated or
+ * corrupt gzip stream (the lines before it count), EXIT_NOINPUT when it
+ * cannot be read.
  */
 static int
-feed_file(struct mail_stats *s, const char *path, int year)
+feed_file(struct logs_feed *feed, const char *path)
 {
 	struct err err = {0};
-	uint64_t cut;
-	int rc = mail_stats_file(s, path, year, &cut, &err);
+	uint64_t cut = feed->counts.cut;
+	int rc = logs_scan_file(path, MAIL_LINE_MAX, feed, &err);
 
+	cut = feed->counts.cut - cut;
 	if (cut > 0)
 		log_info("'%s': %llu lines longer than %d bytes were cut", path,
 		    (unsigned long long)cut, MAIL_LINE_MAX);
@@ -132,155 +126,29 @@ feed_file(struct mail_stats *s, const char *path, int year)
 	return EXIT_OK;
 }
 
-static void
-fmt_time(char *dst, size_t n, time_t t)
+/*
+ * The log engine reading mail logs: syslog lines parsed (lines of exim's
+ * mainlog and qmail's multilog reach the mail analyzer unparsed), RFC
+ * 3164 stamps in year; the mail analyzer counts into its own stats.
+ */
+static int
+engine_init(
+    struct cli *cli, int year, struct logs_run *run, struct logs_feed *feed)
 {
-	struct tm tm;
+	struct logs_opts lo;
+	const char *errmsg;
 
-	if (t == 0 || localtime_r(&t, &tm) == NULL) {
-		snprintf(dst, n, "-");
-		return;
+	logs_opts_default(&lo);
+	lo.conf = &cli->conf;
+	lo.out = &cli->out;
+	if (logs_run_init(run, "mail", &lo, &errmsg) == -1) {
+		log_warnx("%s", errmsg);
+		return -1;
 	}
-	strftime(dst, n, "%Y-%m-%d %H:%M:%S", &tm);
-}
-
-struct summary_row {
-	const char *key;
-	uint64_t v;
-};
-
-static void
-print_top(struct cli *cli, const char *list, const char *title, const char *col,
-    const struct mail_tally *t, int is_who, int top)
-{
-	struct mail_top *v;
-	size_t n = mail_tally_top(t, is_who, &v);
-
-	if (cli->mode == OUT_JSON) {
-		for (size_t i = 0; i < n && i < (size_t)top; i++) {
-			json_t *o = json_object();
-
-			jset(o, "type", json_string("mail-top"));
-			jset(o, "list", json_string(list));
-			jset(o, "key", jstr(v[i].key));
-			jset(o, "count", json_integer((json_int_t)v[i].n));
-			if (is_who) {
-				jset(o, "recipients",
-				    json_integer((json_int_t)v[i].who->rcpts));
-				jset(o, "relay_rejects",
-				    json_integer(
-				        (json_int_t)v[i]
-				            .who->rej[MAIL_REJ_RELAY]));
-				jset(o, "unknown_user_rejects",
-				    json_integer(
-				        (json_int_t)v[i]
-				            .who->rej[MAIL_REJ_UNKNOWN_USER]));
-			}
-			json_line(stdout, o);
-		}
-	} else if (n > 0) {
-		const char *hdr[] = {col, "count", "recipients", "rejected"};
-		struct table tb;
-
-		table_init(&tb, is_who ? 4 : 2, hdr, "lrrr");
-		for (size_t i = 0; i < n && i < (size_t)top; i++) {
-			char c[24], r[24], j[24];
-			uint64_t rej = 0;
-			const char *cells[4] = {v[i].key, c, r, j};
-
-			snprintf(
-			    c, sizeof(c), "%llu", (unsigned long long)v[i].n);
-			if (is_who) {
-				for (int k = 0; k < MAIL_REJ_NREJ; k++)
-					rej += v[i].who->rej[k];
-				snprintf(r, sizeof(r), "%llu",
-				    (unsigned long long)v[i].who->rcpts);
-				snprintf(j, sizeof(j), "%llu",
-				    (unsigned long long)rej);
-			}
-			table_row(&tb, cells);
-		}
-		printf("\n%s%s%s\n", cli->out.color ? "\033[1m" : "", title,
-		    cli->out.color ? "\033[0m" : "");
-		table_print(&tb, stdout, 0);
-		table_release(&tb);
-	}
-	free(v);
-}
-
-static void
-print_summary(struct cli *cli, const struct mail_stats *s, int top)
-{
-	char a[32], b[32];
-	const struct summary_row rows[] = {
-	    {"received", s->received},
-	    {"delivered", s->delivered},
-	    {"deferred", s->deferred},
-	    {"bounced", s->bounced},
-	    {"expired", s->expired},
-	    {"rejected", s->rejected},
-	    {"reject_warnings", s->reject_warn},
-	    {"own_bounces", s->notifications},
-	    {"null_sender", s->null_from},
-	    {"null_sender_not_ours", s->null_unexplained},
-	    {"auth_failures", s->auth_fail},
-	    {"connections", s->connects},
-	    {"bytes_received", s->bytes_received},
-	    {"bytes_delivered", s->bytes_delivered},
-	    {"still_queued", s->open_at_end},
-	    {"still_deferred", s->open_deferred},
-	    {"partial", s->join.partial},
-	    {"queue_id_reused", s->join.reused},
-	    {"evicted", s->join.evicted},
-	    {"lines", s->lines},
-	    {"mail_lines", s->mail_lines},
-	    {"garbage_lines", s->garbage},
-	};
-
-	fmt_time(a, sizeof(a), s->first);
-	fmt_time(b, sizeof(b), s->last);
-	if (cli->mode == OUT_JSON) {
-		json_t *o = json_object(), *rj = json_object();
-
-		jset(o, "type", json_string("mail-summary"));
-		jset(o, "first", json_string(a));
-		jset(o, "last", json_string(b));
-		for (size_t i = 0; i < countof(rows); i++)
-			jset(o, rows[i].key,
-			    json_integer((json_int_t)rows[i].v));
-		for (int k = 0; k < MAIL_REJ_NREJ; k++)
-			jset(rj, mail_rej_name((enum mail_rej)k),
-			    json_integer((json_int_t)s->rej[k]));
-		jset(o, "rejected_by", rj);
-		json_line(stdout, o);
-	} else {
-		printf("mail log %s .. %s\n\n", a, b);
-		for (size_t i = 0; i < countof(rows); i++)
-			printf("  %-22s %llu\n", rows[i].key,
-			    (unsigned long long)rows[i].v);
-		printf("  %-22s", "rejected by");
-		for (int k = 0; k < MAIL_REJ_NREJ; k++)
-			if (s->rej[k] > 0)
-				printf(" %s %llu",
-				    mail_rej_name((enum mail_rej)k),
-				    (unsigned long long)s->rej[k]);
-		printf("\n");
-	}
-	print_top(cli, "senders", "Top senders", "sender", &s->senders, 0, top);
-	print_top(cli, "sender_domains", "Top sender domains", "domain",
-	    &s->sender_domains, 0, top);
-	print_top(cli, "recipients", "Top recipients", "recipient", &s->rcpts,
-	    0, top);
-	print_top(cli, "recipient_domains", "Top recipient domains", "domain",
-	    &s->rcpt_domains, 0, top);
-	print_top(cli, "clients", "Top clients", "client",
-	    &s->who[MAIL_P_CLIENT], 1, top);
-	print_top(
-	    cli, "sasl", "SASL logins", "login", &s->who[MAIL_P_SASL], 1, top);
-	print_top(
-	    cli, "users", "Local users", "user", &s->who[MAIL_P_USER], 1, top);
-	if (cli->mode != OUT_JSON)
-		printf("\n");
+	logs_feed_init(feed, LOGS_FMT_SYSLOG, NULL, run, NULL);
+	feed->parser.default_year = year;
+	feed->parser.syslog_only = 1;
+	return 0;
 }
 
 static int
@@ -304,7 +172,9 @@ static int
 mail_report(
     struct cli *cli, const struct mail_opts *o, int nfiles, char **files)
 {
-	struct mail_stats s;
+	struct logs_run run;
+	struct logs_feed feed;
+	struct mail_stats *s;
 	struct mail_policy p;
 	struct mail_hist h;
 	struct report r;
@@ -321,43 +191,47 @@ mail_report(
 		files = (char **)deflt;
 		nfiles = 1;
 	}
+	if (engine_init(cli, o->year, &run, &feed) == -1)
+		return EXIT_SOFTWARE;
 	mail_policy_from_conf(&cli->conf, &p, &lists);
 	if (cli_state_dir(cli) == 0 &&
 	    mail_hist_open(&h, cli->state_dir, 1, NULL) == 0)
 		have_hist = 1;
-	mail_stats_init(&s, 0);
+	s = mail_analyzer_stats(&run);
 	uid_names_init(&uids, cli->root);
-	mail_stats_uid_names(&s, uid_name, &uids);
+	mail_stats_uid_names(s, uid_name, &uids);
 	for (int i = 0; i < nfiles; i++) {
-		int frc = feed_file(&s, files[i], o->year);
+		int frc = feed_file(&feed, files[i]);
 
 		if (frc != EXIT_OK && rc == EXIT_OK)
 			rc = frc;
 	}
-	mail_stats_finish(&s);
+	s->lines = feed.counts.lines; /* empty ones too */
+	mail_stats_finish(s);
 	if (have_hist)
-		mail_hist_policy(&h, &s, &p);
+		mail_hist_policy(&h, s, &p);
 	report_init(&r);
-	mail_stats_judge(&s, &p, &r);
+	mail_stats_judge(s, &p, &r);
 	if (o->procs) {
 		mail_judge_procs(&cli->conf, cli->root, &r);
 		mail_judge_queue(
 		    &cli->conf, cli->root, have_hist ? &h : NULL, &r);
 	}
 	if (cli->mode != OUT_NAGIOS)
-		print_summary(cli, &s, o->top);
+		mail_stats_print(s, &cli->out, o->top);
 	out_report(&cli->out, &r, "SAKIMORI MAIL");
 	if (have_hist) {
 		struct err err = {0};
 
-		if (o->learn && mail_hist_learn(&h, &s, &err) == -1)
+		if (o->learn && mail_hist_learn(&h, s, &err) == -1)
 			log_warnx("cannot record mail history: %s", err.msg);
 		mail_hist_close(&h);
 	}
 	if (rc == 0)
 		rc = cli_exit_for(&r);
 	report_release(&r);
-	mail_stats_release(&s);
+	logs_feed_release(&feed);
+	logs_run_release(&run);
 	uid_names_release(&uids);
 	return rc;
 }
@@ -370,15 +244,6 @@ struct follow_state {
 	struct mail_live lv;
 	double last_judge;
 };
-
-static void
-follow_line(void *arg, const char *p, size_t n, int cut)
-{
-	struct follow_state *fs = arg;
-
-	(void)cut; /* a cut line: its start */
-	mail_live_line(&fs->lv, p, n);
-}
 
 /* Every interval: the findings not told yet, each as it comes. */
 static void
@@ -414,6 +279,8 @@ mail_follow(
 {
 	struct follow_state fs;
 	struct follow_opts fo;
+	struct logs_run run;
+	struct logs_feed feed;
 	struct mail_policy p;
 	struct mail_conf_lists lists;
 	struct uid_names uids;
@@ -431,27 +298,30 @@ mail_follow(
 	}
 	if (cli_state_dir(cli) == -1)
 		return EXIT_CANTCREAT;
+	if (engine_init(cli, o->year, &run, &feed) == -1)
+		return EXIT_SOFTWARE;
 	mail_policy_from_conf(&cli->conf, &p, &lists);
 	uid_names_init(&uids, cli->root);
 	memset(&fs, 0, sizeof(fs));
 	fs.cli = cli;
 	fs.o = o;
-	mail_live_init(
-	    &fs.lv, &p, o->year, o->window, clock_mono(), uid_name, &uids);
+	mail_live_init(&fs.lv, &p, o->window, clock_mono(), uid_name, &uids);
+	mail_analyzer_count_into(&run, &fs.lv.s);
 	follow_opts_default(&fo);
 	fo.name_pre = "mail-";
 	fo.state_dir = cli->state_dir;
 	fo.from_start = o->from_start;
 	fo.poll = o->interval;
 	fo.max_line = MAIL_LINE_MAX;
-	fo.line = follow_line;
 	fo.tick = follow_tick;
 	fo.arg = &fs;
-	if (logs_follow(&fo, (const char *const *)files, (size_t)nfiles, NULL,
+	if (logs_follow(&fo, (const char *const *)files, (size_t)nfiles, &feed,
 	        &err) == -1) {
 		log_warnx("%s", err.msg);
 		rc = cli_follow_exit(err.code);
 	}
+	logs_feed_release(&feed);
+	logs_run_release(&run);
 	mail_live_release(&fs.lv);
 	uid_names_release(&uids);
 	return rc;

@@ -27,6 +27,9 @@ struct command {
 	const char *help;
 };
 
+/* sakimori respond (cmd_respond.c) */
+int cmd_respond(struct cli *cli, int argc, char **argv);
+
 static const struct command commands[] = {
     {"ps", cmd_ps,
         "processes like ps axu (--tree, --sort); --suspicious: backdoors"},
@@ -36,6 +39,8 @@ static const struct command commands[] = {
         "top processes, findings"},
     {"check", cmd_check,
         "run the built-in checks once; Nagios-style exit status"},
+    {"alert", cmd_alert,
+        "alert test: one made-up event through the alert actions"},
     {"audit", cmd_audit,
         "review a server's configuration (audit apache): what is open"},
     {"config", cmd_config,
@@ -54,6 +59,14 @@ static const struct command commands[] = {
     {"net", cmd_net,
         "connections per address, prefix, port and state; block, unblock, "
         "bans, restore"},
+    {"agent", cmd_agent,
+        "watch continuously: every check on its schedule, one event per "
+        "problem"},
+    {"ctl", cmd_ctl,
+        "ask the running agent: status, problems, silence, "
+        "reload"},
+    {"respond", cmd_respond,
+        "block what the logs' findings name (respond rules); --dry-run"},
 };
 
 static void

@@ -69,6 +69,26 @@ rate(uint64_t a, uint64_t b, double secs)
 	return secs > 0 && b > a ? (double)(b - a) / secs : 0;
 }
 
+/* Swapping and paging rates from vm0 to vm1 over secs. */
+static void
+vm_rates(struct snap *s, double secs)
+{
+	s->swapin_s = rate(s->vm0.pswpin, s->vm1.pswpin, secs);
+	s->swapout_s = rate(s->vm0.pswpout, s->vm1.pswpout, secs);
+	s->pgin_kb_s = rate(s->vm0.pgpgin, s->vm1.pgpgin, secs);
+	s->pgout_kb_s = rate(s->vm0.pgpgout, s->vm1.pgpgout, secs);
+}
+
+void
+snap_vm_since(struct snap *s, const struct vmstat *before, double secs)
+{
+	if (!(s->have & SNAP_BIT(SNAP_VM)) || !(secs > 0))
+		return;
+	s->vm0 = *before;
+	s->interval = secs;
+	vm_rates(s, secs);
+}
+
 int
 snap_take(struct snap *s, const char *root, unsigned wantmask, double interval,
     int fs_all)
@@ -124,10 +144,7 @@ snap_take(struct snap *s, const char *root, unsigned wantmask, double interval,
 		if (secs == 0)
 			secs = s->up.up;
 		s->have |= SNAP_BIT(SNAP_VM);
-		s->swapin_s = rate(s->vm0.pswpin, s->vm1.pswpin, secs);
-		s->swapout_s = rate(s->vm0.pswpout, s->vm1.pswpout, secs);
-		s->pgin_kb_s = rate(s->vm0.pgpgin, s->vm1.pgpgin, secs);
-		s->pgout_kb_s = rate(s->vm0.pgpgout, s->vm1.pgpgout, secs);
+		vm_rates(s, secs);
 		if (want(s, SNAP_CPU)) {
 			s->intr_s = rate(s->cpu0.intr, s->cpu1.intr, secs);
 			s->ctxt_s = rate(s->cpu0.ctxt, s->cpu1.ctxt, secs);

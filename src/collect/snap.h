@@ -75,6 +75,14 @@ struct snap {
 int snap_take(struct snap *s, const char *root, unsigned want, double interval,
     int fs_all);
 void snap_release(struct snap *s);
+/*
+ * For a caller that samples periodically (the agent): s was taken with
+ * interval 0, before is the VM counters of an earlier snapshot taken
+ * secs ago.  The swapping and paging rates become those over secs, and
+ * so does s->interval (the other rates stay since boot; nothing that
+ * reads a periodic snapshot uses them).
+ */
+void snap_vm_since(struct snap *s, const struct vmstat *before, double secs);
 /* CPU usage over the snapshot: id -1 the total, else that CPU; 0 or -1. */
 int snap_cpu(const struct snap *s, int id, struct cpu_usage *out);
 /* Disk rates for device i of disk1; 0 or -1 (no sample). */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <utmp.h>
 
@@ -28,6 +29,17 @@ field(char *dst, size_t dstsz, const char *src, size_t srcsz)
 		n = dstsz - 1;
 	memcpy(dst, src, n);
 	dst[n] = '\0';
+}
+
+/* IPv4 fills only the first of ut_addr_v6's four words (utmp(5)). */
+static int
+address_family(const unsigned char a[16])
+{
+	static const unsigned char zero[16];
+
+	if (memcmp(a, zero, 16) == 0)
+		return 0;
+	return memcmp(a + 4, zero, 12) == 0 ? AF_INET : AF_INET6;
 }
 
 int
@@ -59,6 +71,8 @@ utmp_parse(const void *data, size_t n, struct sessions *out, struct err *err)
 		field(s->user, sizeof(s->user), u.ut_user, sizeof(u.ut_user));
 		field(s->line, sizeof(s->line), u.ut_line, sizeof(u.ut_line));
 		field(s->host, sizeof(s->host), u.ut_host, sizeof(u.ut_host));
+		memcpy(s->addr, u.ut_addr_v6, sizeof(s->addr));
+		s->addr_family = address_family(s->addr);
 		s->pid = u.ut_pid;
 		s->login = (time_t)u.ut_tv.tv_sec;
 		s->idle = -1;

@@ -17,6 +17,10 @@ struct session {
 	char user[33];
 	char line[33]; /* "pts/0" */
 	char host[257];
+	/* the remote address (ut_addr_v6): AF_INET (the first 4 bytes of
+	 * addr), AF_INET6, or 0 when the record has none */
+	int addr_family;
+	unsigned char addr[16];
 	int pid;
 	time_t login; /* seconds since the epoch */
 	double idle;  /* seconds since the terminal was last used; -1 unknown */

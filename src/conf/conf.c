@@ -191,6 +191,15 @@ is_port(const char *s)
 	return c != s && *c == '\0' && v >= 1 && v <= 65535 && s[0] != '0';
 }
 
+/* A time of day, HH:MM. */
+static int
+is_clock(const char *s)
+{
+	int m;
+
+	return daytime_parse(s, &m) == 0;
+}
+
 static int
 is_choice(const char *s, const char *const *choices)
 {
@@ -307,6 +316,15 @@ check_kind(const struct conf_node *n, enum schema_kind kind, double min,
 			return -1;
 		}
 		return check_range(n, v, 0, 0, errs);
+	case SK_CLOCK:
+		if (!is_clock(v->str)) {
+			add_err(errs, n,
+			    "'%s' wants a time of day HH:MM (00:00..23:59), "
+			    "not '%s'",
+			    n->key, v->str);
+			return -1;
+		}
+		return 0;
 	case SK_ENUM:
 		if (!is_choice(v->str, choices)) {
 			list_choices(why, sizeof(why), choices);
@@ -352,6 +370,12 @@ key_find(const struct schema_check *sc, const char *name)
 	return NULL;
 }
 
+static const struct schema_key *
+check_key(const void *sc, const char *name)
+{
+	return key_find(sc, name);
+}
+
 static size_t
 kind_arity(enum schema_kind kind)
 {
@@ -371,11 +395,13 @@ kind_arity(enum schema_kind kind)
  * one-line block reads as the admin meant it.
  */
 static int
-split_statements(struct conf_node *blk, const struct schema_check *sc)
+split_statements(struct conf_node *blk,
+    const struct schema_key *(*find)(const void *, const char *),
+    const void *arg)
 {
 	for (size_t i = 0; i < blk->nchild; i++) {
 		struct conf_node *n = &blk->child[i], *nc;
-		const struct schema_key *k = key_find(sc, n->key);
+		const struct schema_key *k = find(arg, n->key);
 		size_t ar, rest;
 
 		if (k == NULL || n->is_block)
@@ -440,7 +466,7 @@ check_check(struct conf_node *n, struct conf_errs *errs)
 		    sc->name, n->vals[1].str);
 	if (!n->is_block)
 		return;
-	if (split_statements(n, sc) == -1) {
+	if (split_statements(n, check_key, sc) == -1) {
 		add_err(errs, n, "out of memory");
 		return;
 	}
@@ -532,6 +558,88 @@ check_set(struct conf_node *n, struct conf_errs *errs)
 	check_kind(&tmp, ss->kind, ss->min, ss->max, ss->choices, errs);
 }
 
+static const struct schema_key *
+alert_key(const void *arg, const char *name)
+{
+	const struct schema_alert *sa = arg;
+
+	for (const struct schema_key *k = schema_alert_common; k->name; k++)
+		if (strcmp(k->name, name) == 0)
+			return k;
+	for (const struct schema_key *k = sa->keys; k->name; k++)
+		if (strcmp(k->name, name) == 0)
+			return k;
+	return NULL;
+}
+
+/* "alert TYPE [NAME] { KEY VALUE... }" */
+static void
+check_alert(struct conf_node *n, struct conf_errs *errs)
+{
+	const struct schema_alert *sa;
+
+	if (n->nvals < 1 || n->vals[0].type != CV_WORD) {
+		add_err(errs, n, "'alert' wants a type: mail, exec or journal");
+		return;
+	}
+	if ((sa = schema_alert_find(n->vals[0].str)) == NULL) {
+		add_err(errs, n,
+		    "unknown alert type '%s' (mail, exec or journal)",
+		    n->vals[0].str);
+		return;
+	}
+	if (n->nvals > 2) {
+		add_err(errs, n, "alert %s takes at most one name", sa->type);
+		return;
+	}
+	if (!n->is_block) {
+		add_err(errs, n, "alert %s wants a block: { ... }", sa->type);
+		return;
+	}
+	if (split_statements(n, alert_key, sa) == -1) {
+		add_err(errs, n, "out of memory");
+		return;
+	}
+	for (size_t i = 0; i < n->nchild; i++) {
+		struct conf_node *k = &n->child[i];
+		const struct schema_key *sk = alert_key(sa, k->key);
+
+		if (k->is_block) {
+			add_err(errs, k, "no block may open inside alert %s",
+			    sa->type);
+			continue;
+		}
+		if (sk == NULL) {
+			add_err(errs, k, "unknown key '%s' in alert %s", k->key,
+			    sa->type);
+			continue;
+		}
+		if (check_kind(
+		        k, sk->kind, sk->min, sk->max, sk->choices, errs) == -1)
+			continue;
+		if (strcmp(k->key, "events") == 0) {
+			for (size_t j = 0; j < k->nvals; j++)
+				if (!is_choice(
+				        k->vals[j].str, schema_alert_events))
+					add_err(errs, k,
+					    "'events': '%s' is not open, "
+					    "change, resolve or flapping",
+					    k->vals[j].str);
+		} else if (strcmp(k->key, "command") == 0 &&
+		    k->vals[0].str[0] != '/') {
+			add_err(errs, k,
+			    "'command': the program '%s' must be an "
+			    "absolute path (no shell runs it)",
+			    k->vals[0].str);
+		} else if (strcmp(k->key, "timeout") == 0 &&
+		    k->vals[0].num <= 0) {
+			add_err(errs, k, "'timeout' must be more than 0");
+		}
+	}
+	if (strcmp(sa->type, "exec") == 0 && conf_find(n, "command") == NULL)
+		add_err(errs, n, "alert exec wants a 'command'");
+}
+
 static void
 check_block(
     struct conf_node *n, const struct schema_block *sb, struct conf_errs *errs)
@@ -577,6 +685,8 @@ check_tree(struct conf *c, struct conf_errs *errs)
 				ok[i] = 1;
 		} else if (strcmp(n->key, "set") == 0)
 			check_set(n, errs);
+		else if (strcmp(n->key, "alert") == 0)
+			check_alert(n, errs);
 		else if (schema_block_find(n->key) != NULL)
 			check_block(n, schema_block_find(n->key), errs);
 		else

@@ -25,6 +25,7 @@ enum schema_kind {
 	SK_LIST,     /* one or more strings */
 	SK_PREFIXES, /* one or more addresses or prefixes, ADDR[/LEN] */
 	SK_PORTS,    /* one or more port numbers, 1..65535 */
+	SK_CLOCK,    /* a time of day, HH:MM (00:00..23:59) */
 };
 
 /*
@@ -63,6 +64,21 @@ struct schema_setting {
 	const char *const *choices; /* NULL-terminated */
 };
 
+/*
+ * An action on alert events: "alert TYPE [NAME] { ... }".  Every type
+ * takes the keys of schema_alert_common besides its own.
+ */
+struct schema_alert {
+	const char *type; /* "mail", "exec", "journal" */
+	const char *help;
+	const struct schema_key *keys; /* NULL-terminated */
+};
+
+extern const struct schema_alert schema_alerts[];
+extern const size_t schema_nalerts;
+extern const struct schema_key schema_alert_common[];
+extern const char *const schema_alert_events[]; /* NULL-terminated */
+
 /* A top-level block other than check and set: "logs { ... }". */
 struct schema_block {
 	const char *name;
@@ -79,6 +95,7 @@ extern const size_t schema_nsettings;
 
 const struct schema_check *schema_check_find(const char *name);
 const struct schema_setting *schema_setting_find(const char *name);
+const struct schema_alert *schema_alert_find(const char *type);
 const struct schema_block *schema_block_find(const char *name);
 
 #endif

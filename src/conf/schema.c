@@ -10,6 +10,7 @@
 
 #include "base/mem.h"
 #include "conf/conf_int.h"
+#include "net/respond.h"
 
 static const char *const averages[] = {"1", "5", "15", NULL};
 static const char *const hashes[] = {"sha256", "sha512", NULL};
@@ -87,6 +88,12 @@ static const struct schema_key forecast_keys[] = {
     {NULL, 0, 0, 0, NULL},
 };
 
+static const struct schema_key smart_keys[] = {
+    {"smartctl", SK_STR, 0, 0, NULL}, /* the program (/usr/sbin/smartctl) */
+    {"timeout", SK_DUR, 0, 0, NULL},  /* per disk (30s) */
+    {NULL, 0, 0, 0, NULL},
+};
+
 static const struct schema_key conn_flood_keys[] = {
     {"action", SK_ENUM, 0, 0, flood_actions}, /* block CRITICAL flooders */
     {"block-for", SK_DUR, 0, 0, NULL}, /* how long (block-duration, else 1h) */
@@ -142,9 +149,59 @@ static const struct schema_key apache_workers_keys[] = {
     {NULL, 0, 0, 0, NULL},
 };
 
+static const struct schema_key memory_leak_keys[] = {
+    {"window", SK_DUR, 0, 0, NULL}, /* the trend is fitted over this (30m) */
+    {"growth", SK_NUM, 0, 0, NULL}, /* MiB over the window at least (16) */
+    {NULL, 0, 0, 0, NULL},
+};
+
+static const struct schema_key sessions_keys[] = {
+    {"users", SK_LIST, 0, 0, NULL},    /* the users allowed to log in */
+    {"from", SK_PREFIXES, 0, 0, NULL}, /* the addresses allowed to */
+    {NULL, 0, 0, 0, NULL},
+};
+
 static const struct schema_key none_keys[] = {
     {NULL, 0, 0, 0, NULL},
 };
+
+static const char *const alert_sevs[] = {
+    "unknown", "warning", "critical", NULL};
+const char *const schema_alert_events[] = {
+    "open", "change", "resolve", "flapping", NULL};
+
+/* What every "alert TYPE { }" block may say: which events it takes. */
+const struct schema_key schema_alert_common[] = {
+    {"checks", SK_LIST, 0, 0, NULL},         /* check names or patterns (all) */
+    {"severity", SK_ENUM, 0, 0, alert_sevs}, /* the least (warning) */
+    {"events", SK_LIST, 0, 0, NULL},         /* schema_alert_events (all) */
+    {"disable", SK_FLAG, 0, 0, NULL},
+    {NULL, 0, 0, 0, NULL},
+};
+
+static const struct schema_key alert_mail_keys[] = {
+    {"to", SK_STR, 0, 0, NULL},     /* default: set mail-to */
+    {"from", SK_STR, 0, 0, NULL},   /* default: set mail-from */
+    {"digest", SK_DUR, 0, 0, NULL}, /* one message per this long (0: each) */
+    {NULL, 0, 0, 0, NULL},
+};
+
+static const struct schema_key alert_exec_keys[] = {
+    {"command", SK_LIST, 0, 0, NULL},    /* absolute path, then arguments */
+    {"user", SK_STR, 0, 0, NULL},        /* run as (nobody) */
+    {"allow-root", SK_BOOL, 0, 0, NULL}, /* user root is refused without */
+    {"timeout", SK_DUR, 0, 0, NULL},     /* SIGTERM, then SIGKILL (30s) */
+    {NULL, 0, 0, 0, NULL},
+};
+
+const struct schema_alert schema_alerts[] = {
+    {"mail", "a message per event, or a digest, through sendmail",
+        alert_mail_keys},
+    {"exec", "a program run as a user, the event as JSON on stdin",
+        alert_exec_keys},
+    {"journal", "the systemd journal (syslog where there is none)", none_keys},
+};
+const size_t schema_nalerts = countof(schema_alerts);
 
 const struct schema_check schema_checks[] = {
     {"load", "load average per CPU above the threshold", 0, 1.00, 2.00,
@@ -153,6 +210,10 @@ const struct schema_check schema_checks[] = {
         0, 0, NAN, none_keys, SU_HIGHER},
     {"memory", "available memory below the threshold (percent of total)", 0, 10,
         5, none_keys, SU_LOWER_PCT},
+    {"memory-leak",
+        "process whose resident memory grows steadily over window while "
+        "available memory falls (agent only: it needs the samples)",
+        0, NAN, NAN, memory_leak_keys, SU_HIGHER},
     {"fs-blocks", "filesystem space used above the threshold (percent)", 1, 90,
         95, fs_keys, SU_PCT},
     {"fs-inodes", "filesystem inodes used above the threshold (percent)", 1, 90,
@@ -165,6 +226,15 @@ const struct schema_check schema_checks[] = {
         "recorded filesystem errors or an fsck due (check --daily; "
         "ext2/3/4 superblock, btrfs counters)",
         1, 1, NAN, none_keys, SU_HIGHER},
+    {"raid",
+        "md RAID arrays: degraded or failed (CRITICAL), rebuilding or "
+        "mismatches after a check (WARNING)",
+        1, NAN, NAN, none_keys, SU_HIGHER},
+    {"smart",
+        "disks' own SMART records through smartctl: failure predicted, "
+        "pending sectors, NVMe critical warning (CRITICAL), reallocated "
+        "sectors or media errors growing (WARNING)",
+        1, NAN, NAN, smart_keys, SU_HIGHER},
     {"fs-full-forecast",
         "filesystem full within the threshold (days) at the current trend "
         "of the samples kept between check runs",
@@ -213,6 +283,10 @@ const struct schema_check schema_checks[] = {
         "web workers near their limit while one address holds more than "
         "the threshold (percent) of the web connections",
         0, 30, 50, web_share_keys, SU_PCT},
+    {"sessions",
+        "login by a user or from an address not seen before, or not "
+        "allowed by users and from (one finding per session)",
+        0, NAN, NAN, sessions_keys, SU_HIGHER},
     {"inventory", "new or vanished listening services since the last inventory",
         0, NAN, NAN, none_keys, SU_HIGHER},
     {"mail-relay-probe", "relay attempts refused per mail client", 0, 1, 20,
@@ -250,6 +324,17 @@ const struct schema_check schema_checks[] = {
         "new or rewritten executable file or script in a web root (watched "
         "live by the agent)",
         0, NAN, NAN, none_keys, SU_HIGHER},
+    {"auth-brute-force",
+        "authentication failures from one address within window (10m)", 0, 5,
+        20, web_rate_keys, SU_HIGHER},
+    {"auth-user-enumeration", "user names tried from one address", 0, 5, 20,
+        none_keys, SU_HIGHER},
+    {"auth-distributed", "addresses that failed to log in as one user name", 0,
+        10, 50, none_keys, SU_HIGHER},
+    {"auth-success-after-failures",
+        "a login from an address after this many failures from it "
+        "(CRITICAL)",
+        0, NAN, 3, none_keys, SU_HIGHER},
     {"web-page-changed",
         "page in a web root added or rewritten (watched live by the agent)", 0,
         NAN, NAN, none_keys, SU_HIGHER},
@@ -261,6 +346,10 @@ const struct schema_setting schema_settings[] = {
     {"mail-to", SK_STR, "address that gets reports and alerts", 0, 0, NULL},
     {"mail-from", SK_STR, "sender address of sakimori's mail", 0, 0, NULL},
     {"sendmail", SK_STR, "the sendmail interface program", 0, 0, NULL},
+    {"agent-user", SK_STR,
+        "user the agent's unprivileged children run as "
+        "(default _sakimori, created when missing)",
+        0, 0, NULL},
     {"interval", SK_DUR, "sampling interval for rates", 0, 0, NULL},
     {"hostname", SK_STR, "name to report instead of the host name", 0, 0, NULL},
     {"daily-fail-on", SK_ENUM,
@@ -323,6 +412,15 @@ const struct schema_setting schema_settings[] = {
         0, 0, NULL},
     {"attack-rules", SK_STR, "directory or file of the shipped attack rules", 0,
         0, NULL},
+    /* the agent (src/agent) */
+    {"daily-at", SK_CLOCK,
+        "local time of day the agent runs the daily checks "
+        "(default 06:25)",
+        0, 0, NULL},
+    {"run-dir", SK_STR,
+        "where the agent's control socket is (default "
+        "/run/sakimori)",
+        0, 0, NULL},
 };
 const size_t schema_nsettings = countof(schema_settings);
 
@@ -364,9 +462,35 @@ logs_check(const struct conf_node *n, char *why, size_t whysz)
 	return -1;
 }
 
+/* Which findings block their address (net/respond.h). */
+static const struct schema_key respond_keys[] = {
+    {"block", SK_LIST, 0, 0, NULL}, /* FINDING [SEVERITY] [for DURATION] */
+    {"max-active", SK_INT, 0, 4294967295.0, NULL},
+    {NULL, 0, 0, 0, NULL},
+};
+
+static int
+respond_check(const struct conf_node *n, char *why, size_t whysz)
+{
+	const char *vals[8];
+	struct respond_rule rule;
+
+	if (strcmp(n->key, "block") != 0)
+		return 0;
+	if (n->nvals > 8) {
+		snprintf(why, whysz, "block: too many values");
+		return -1;
+	}
+	for (size_t i = 0; i < n->nvals; i++)
+		vals[i] = n->vals[i].str;
+	return respond_rule_parse(vals, n->nvals, &rule, why, whysz);
+}
+
 static const struct schema_block schema_blocks[] = {
     {"logs", "logs followed besides the discovered ones, or left out",
         logs_keys, logs_check},
+    {"respond", "which findings block their address, and for how long",
+        respond_keys, respond_check},
 };
 
 const struct schema_block *
@@ -393,5 +517,14 @@ schema_setting_find(const char *name)
 	for (size_t i = 0; i < schema_nsettings; i++)
 		if (strcmp(schema_settings[i].name, name) == 0)
 			return &schema_settings[i];
+	return NULL;
+}
+
+const struct schema_alert *
+schema_alert_find(const char *type)
+{
+	for (size_t i = 0; i < schema_nalerts; i++)
+		if (strcmp(schema_alerts[i].type, type) == 0)
+			return &schema_alerts[i];
 	return NULL;
 }

@@ -11,6 +11,7 @@
 
 #include "base/err.h"
 #include "base/finding.h"
+#include "base/linfit.h"
 #include "base/size.h"
 #include "base/timeutil.h"
 #include "collect/mounts.h"
@@ -34,24 +35,15 @@ double
 disk_forecast_days(const double *t, const double *used, int n, double avail_kb,
     double min_span, double *rate_kb_day)
 {
-	double mt = 0, mu = 0, sxx = 0, sxy = 0, slope;
+	struct linfit f;
+	double slope;
 
 	*rate_kb_day = 0;
 	if (n < 2 || t[n - 1] - t[0] < min_span || t[n - 1] - t[0] <= 0)
 		return -1;
-	for (int i = 0; i < n; i++) {
-		mt += t[i];
-		mu += used[i];
-	}
-	mt /= n;
-	mu /= n;
-	for (int i = 0; i < n; i++) {
-		sxx += (t[i] - mt) * (t[i] - mt);
-		sxy += (t[i] - mt) * (used[i] - mu);
-	}
-	if (sxx <= 0)
+	if (linfit(t, used, (size_t)n, &f) == -1)
 		return -1;
-	slope = sxy / sxx * 86400.0; /* kB per day */
+	slope = f.slope * 86400.0; /* kB per day */
 	*rate_kb_day = slope;
 	if (!(slope > 0))
 		return -1;

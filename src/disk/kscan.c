@@ -35,9 +35,8 @@ disk_kscan_cover(struct disk_kscan *s, time_t t)
 	s->covering = t != 0;
 }
 
-/* Reads a one-line /sys attribute under root, trimmed; 0 or -1. */
-static int
-sys_attr(const char *root, const char *path, char *dst, size_t dstsz)
+int
+disk_sys_attr(const char *root, const char *path, char *dst, size_t dstsz)
 {
 	char full[PATH_MAX];
 	struct strbuf sb = STRBUF_INIT(4096);
@@ -195,29 +194,37 @@ add_word(char *list, size_t sz, const char *w)
 	memcpy(list + l, w, n + 1);
 }
 
+void
+disk_model(const char *root, const char *disk, char *dst, size_t dstsz)
+{
+	char p[PATH_MAX], a[96], b[96];
+
+	dst[0] = '\0';
+	snprintf(p, sizeof(p), "/sys/block/%s/device/model", disk);
+	if (disk_sys_attr(root, p, a, sizeof(a)) == 0) {
+		snprintf(p, sizeof(p), "/sys/block/%s/device/vendor", disk);
+		if (disk_sys_attr(root, p, b, sizeof(b)) == 0 && b[0] &&
+		    strcmp(b, "ATA") != 0)
+			str_printf(dst, dstsz, "%s %s", b, a);
+		else
+			str_printf(dst, dstsz, "%s", a);
+	} else {
+		snprintf(p, sizeof(p), "/sys/block/%s/dm/name", disk);
+		if (disk_sys_attr(root, p, a, sizeof(a)) == 0)
+			str_printf(dst, dstsz, "device-mapper %s", a);
+	}
+}
+
 /* Model and mount points of a disk, from root's /sys and mounts. */
 static void
 describe(const char *root, struct disk_kdev *d)
 {
-	char p[PATH_MAX], a[96], b[96], full[PATH_MAX];
+	char full[PATH_MAX];
 	struct mntent me, *m;
 	char mbuf[4096];
 	FILE *fp;
 
-	snprintf(p, sizeof(p), "/sys/block/%s/device/model", d->name);
-	if (sys_attr(root, p, a, sizeof(a)) == 0) {
-		snprintf(p, sizeof(p), "/sys/block/%s/device/vendor", d->name);
-		if (sys_attr(root, p, b, sizeof(b)) == 0 && b[0] &&
-		    strcmp(b, "ATA") != 0)
-			str_printf(d->model, sizeof(d->model), "%s %s", b, a);
-		else
-			snprintf(d->model, sizeof(d->model), "%s", a);
-	} else {
-		snprintf(p, sizeof(p), "/sys/block/%s/dm/name", d->name);
-		if (sys_attr(root, p, a, sizeof(a)) == 0)
-			str_printf(
-			    d->model, sizeof(d->model), "device-mapper %s", a);
-	}
+	disk_model(root, d->name, d->model, sizeof(d->model));
 	if (path_join(full, sizeof(full), root, "/proc/self/mounts") == -1 ||
 	    (fp = setmntent(full, "r")) == NULL)
 		return;

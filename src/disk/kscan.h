@@ -83,6 +83,13 @@ void disk_kscan_cover(struct disk_kscan *s, time_t t);
 void disk_kscan_resolve(
     const char *root, const char *name, char *disk, size_t disksz);
 
+/* Reads a one-line attribute (path under root), trimmed; 0 or -1. */
+int disk_sys_attr(const char *root, const char *path, char *dst, size_t dstsz);
+
+/* A disk's model ("vendor model" unless the vendor is ATA; a
+ * device-mapper name), "" when /sys under root does not say. */
+void disk_model(const char *root, const char *disk, char *dst, size_t dstsz);
+
 /* Adds one CRITICAL finding per disk (check "disk-errors") to r. */
 void disk_kscan_report(const struct disk_kscan *s, struct report *r);
 

@@ -12,7 +12,14 @@ const struct logs_analyzer_ops *const logs_analyzer_table[] = {
     &logs_stats_ops,
     &logs_links_ops,
     &logs_floods_ops,
+    &logs_auth_ops,
     &logs_attacks_ops,
+    NULL,
+};
+
+/* Not for every log: only when named (--analyzers mail). */
+const struct logs_analyzer_ops *const logs_analyzer_named[] = {
+    &logs_mail_ops,
     NULL,
 };
 
@@ -33,6 +40,9 @@ logs_analyzer_find(const char *name)
 	for (size_t i = 0; logs_analyzer_table[i] != NULL; i++)
 		if (strcmp(logs_analyzer_table[i]->name, name) == 0)
 			return logs_analyzer_table[i];
+	for (size_t i = 0; logs_analyzer_named[i] != NULL; i++)
+		if (strcmp(logs_analyzer_named[i]->name, name) == 0)
+			return logs_analyzer_named[i];
 	return NULL;
 }
 
@@ -71,8 +81,8 @@ logs_run_init(struct logs_run *run, const char *names,
 	memset(run, 0, sizeof(*run));
 	*errmsg = NULL;
 	if (names == NULL) {
-		/* every analyzer, attacks too (its compiled rules are
-		 * cached in the state directory) */
+		/* every analyzer of the table, attacks too (its compiled
+		 * rules are cached in the state directory) */
 		for (size_t i = 0; logs_analyzer_table[i] != NULL; i++)
 			if (add_one(run, logs_analyzer_table[i], opts,
 			        errmsg) == -1)

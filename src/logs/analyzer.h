@@ -8,7 +8,10 @@
  *      callbacks below);
  *   2. declare it at the end of this header and add `&logs_NAME_ops` to
  *      logs_analyzer_table[] in src/logs/analyzer.c.
+ * An analyzer that is a module of its own (mail: src/mail/mail_analyzer.c)
+ * lives there and is only named in the table.
  * `logs scan` and `logs follow` then run it; `--analyzers a,b` selects.
+ * One listed in logs_analyzer_named[] instead runs only when named.
  *
  * Contract:
  *   - create(opts) returns the analyzer's private state or NULL (out of
@@ -74,8 +77,10 @@ struct logs_analyzer_ops {
 	void (*hint)(void *st, const char *line, size_t n);
 };
 
-/* The table of known analyzers (NULL-terminated). */
+/* The table of analyzers that run by default (NULL-terminated). */
 extern const struct logs_analyzer_ops *const logs_analyzer_table[];
+/* Analyzers that run only when named (NULL-terminated). */
+extern const struct logs_analyzer_ops *const logs_analyzer_named[];
 /* An analyzer by name, or NULL. */
 const struct logs_analyzer_ops *logs_analyzer_find(const char *name);
 
@@ -108,6 +113,8 @@ void logs_run_release(struct logs_run *run);
 extern const struct logs_analyzer_ops logs_stats_ops;
 extern const struct logs_analyzer_ops logs_attacks_ops;
 extern const struct logs_analyzer_ops logs_links_ops;
+extern const struct logs_analyzer_ops logs_auth_ops;
 extern const struct logs_analyzer_ops logs_floods_ops;
+extern const struct logs_analyzer_ops logs_mail_ops; /* src/mail/ */
 
 #endif

@@ -154,6 +154,9 @@ int logs_parse_apache_error(const char *line, size_t n, struct logs_error *out);
 int logs_parse_nginx_error(const char *line, size_t n, struct logs_error *out);
 /* RFC 5424, RFC 3164 (with or without <PRI>), rsyslog ISO-time lines. */
 int logs_parse_syslog(const char *line, size_t n, struct logs_syslog *out);
+/* The same with RFC 3164 times, which have no year, in year (0: none). */
+int logs_parse_syslog_year(
+    const char *line, size_t n, int year, struct logs_syslog *out);
 /* IIS native: "client, user, MM/DD/YY, H:MM:SS, service, server, ..." */
 int logs_parse_iis_native(const char *line, size_t n, struct logs_access *out);
 
@@ -219,7 +222,10 @@ struct logs_parser {
 	enum logs_format force;     /* LOGS_FMT_AUTO detects each line */
 	const struct logs_fmt *fmt; /* for LOGS_FMT_LOGFORMAT (caller's) */
 	struct logs_w3c w3c;
-	int default_year;      /* for times without a year (RFC 3164) */
+	int default_year; /* for times without a year (RFC 3164) */
+	/* 1: an error-log line relayed through syslog stays a syslog
+	 * record (for a reader of syslog only, such as mail) */
+	int syslog_only;
 	enum logs_format last; /* last format that matched: tried first */
 	char *scratch;         /* journal: decoded fields (owned) */
 	size_t scratch_cap;

@@ -306,13 +306,9 @@ try_format(struct logs_parser *p, enum logs_format f, const char *line,
 		break;
 	case LOGS_FMT_SYSLOG:
 		rec->kind = LOGS_KIND_SYSLOG;
-		rc = logs_parse_syslog(line, n, &rec->u.s);
-		if (rc == 0 && !rec->u.s.time.has_year && p->default_year &&
-		    rec->u.s.time.mon != 0) {
-			rec->u.s.time.year = p->default_year;
-			civ_finish(&rec->u.s.time);
-		}
-		if (rc == 0)
+		rc =
+		    logs_parse_syslog_year(line, n, p->default_year, &rec->u.s);
+		if (rc == 0 && !p->syslog_only)
 			unwrap(rec);
 		break;
 	case LOGS_FMT_JOURNAL_JSON:

@@ -46,9 +46,12 @@ tag_and_message(struct logs_syslog *s, const char *p, const char *end)
 		p++;
 	we = p;
 	if (p < end && *p == '[') {
-		const char *c = memchr(p, ']', (size_t)(end - p));
+		const char *c = p;
 
-		if (c != NULL && c + 1 < end && c[1] == ':') {
+		/* a loop, not memchr: a pid is a few bytes away */
+		while (c < end && *c != ']')
+			c++;
+		if (c + 1 < end && c[1] == ':') {
 			s->app = p_str(w, (size_t)(we - w));
 			s->pid = p_str(p + 1, (size_t)(c - p - 1));
 			p = c + 2;
@@ -74,14 +77,17 @@ static void
 host_tag_message(struct logs_syslog *s, const char *p, const char *end)
 {
 	const char *w;
+	int bracket = 0;
 
 	while (p < end && *p == ' ')
 		p++;
 	w = p;
-	while (p < end && *p != ' ')
+	while (p < end && *p != ' ') {
+		bracket |= *p == '[';
 		p++;
+	}
 	/* A first word that ends in ':' or holds '[' is the tag. */
-	if (p == w || p[-1] == ':' || memchr(w, '[', (size_t)(p - w))) {
+	if (p == w || p[-1] == ':' || bracket) {
 		tag_and_message(s, w, end);
 		return;
 	}
@@ -185,6 +191,13 @@ rfc5424(struct logs_syslog *s, const char *p, const char *end)
 int
 logs_parse_syslog(const char *line, size_t n, struct logs_syslog *s)
 {
+	return logs_parse_syslog_year(line, n, 0, s);
+}
+
+int
+logs_parse_syslog_year(
+    const char *line, size_t n, int year, struct logs_syslog *s)
+{
 	const char *p = line, *end = line + n;
 
 	syslog_init(s);
@@ -204,8 +217,13 @@ logs_parse_syslog(const char *line, size_t n, struct logs_syslog *s)
 	if (p < end && *p >= '0' && *p <= '9') {
 		if (civ_iso(&p, end, &s->time, CIV_ISO_T) == -1)
 			return -1;
-	} else if (civ_3164(&p, end, &s->time, 0) == -1) {
+	} else if (civ_3164(&p, end, &s->time, year) == -1) {
 		return no_time(s, p, end);
+	} else if (p < end && (*p == 'Z' || *p == '+' || *p == '-')) {
+		/* a zone right after the time ("20:19:12+01:00") */
+		if (civ_zone(&p, end, &s->time) == -1)
+			return -1;
+		civ_finish(&s->time);
 	} else {
 		/* "Mmm dd yyyy HH:MM:SS" is not 3164; a year after is. */
 		if (end - p > 5 && p[0] == ' ' && p[1] >= '1' && p[1] <= '2' &&

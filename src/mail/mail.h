@@ -3,9 +3,10 @@
  * MTA (postfix, sendmail, exim, qmail) into a struct mail_event.
  *
  * The parsers take the program tag and the message body that a syslog
- * parser split off a line (mail_line_split does that for the formats mail
- * logs come in: syslog RFC 3164 and 5424, ISO time stamps, postfix's
- * maillog_file, exim's mainlog and qmail's multilog with TAI64N stamps).
+ * parser split off a line (the log engine's for syslog RFC 3164 and 5424,
+ * ISO time stamps and postfix's maillog_file; mail_line_other for exim's
+ * mainlog and qmail's multilog with TAI64N stamps; mail_line_split for
+ * either).
  * They never copy: every span of an event points into the input, so an
  * event lives as long as the line.  No I/O, no allocation, no logging.
  *
@@ -144,9 +145,22 @@ struct mail_line {
  * mail_line_split - splits line (without its newline) into stamp, host,
  * program and message.  year is used for RFC 3164 stamps, which have none.
  * Returns 0, or -1 when the line has no recognisable shape (garbage).
+ * A syslog line is read by the log engine's parser (logs_parse_syslog),
+ * then by mail_line_from_syslog; any other by mail_line_other.
  */
 int mail_line_split(
     const char *line, size_t n, int year, struct mail_line *out);
+
+struct logs_syslog;
+/* A syslog record of the log engine as a mail line; -1 without a program
+ * tag (garbage, as mail_line_split counts it). */
+int mail_line_from_syslog(const struct logs_syslog *s, struct mail_line *out);
+/*
+ * The mail logs that are not syslog: exim's mainlog, qmail's multilog
+ * (TAI64N) and lines without a stamp ("tag[pid]: msg", "host tag: msg").
+ * 0, or -1 (garbage).
+ */
+int mail_line_other(const char *line, size_t n, struct mail_line *out);
 
 /* Parses a TAI64N label "@4000000063b0c1d2xxxxxxxx" (25 bytes); 0 or -1. */
 int mail_tai64n(const char *s, size_t n, time_t *out);

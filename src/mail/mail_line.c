@@ -1,9 +1,11 @@
 /*
- * mail_line.c - split one mail-log line into stamp, host, program and
- * message (see mail.h): syslog RFC 3164 ("Nov 26 20:19:12 host
- * postfix/smtpd[123]: ..."), RFC 5424, ISO 8601 stamps (rsyslog), postfix's
- * maillog_file, exim's mainlog ("2024-01-02 03:04:05 [pid] ...") and
- * qmail's multilog ("@4000000063b0c1d2xxxxxxxx ...").
+ * mail_line.c - one mail-log line as stamp, host, program and message
+ * (see mail.h).  Syslog lines (RFC 3164 "Nov 26 20:19:12 host
+ * postfix/smtpd[123]: ...", RFC 5424, ISO 8601 stamps of rsyslog and
+ * postfix's maillog_file) are read by the log engine's syslog parser
+ * (logs_parse_syslog); this file reads what syslog does not cover: exim's
+ * mainlog ("2024-01-02 03:04:05 [pid] ..."), qmail's multilog
+ * ("@4000000063b0c1d2xxxxxxxx ...") and lines without a stamp.
  *
  * A stamp with a zone is read in it; one without (syslog's) is the local
  * time of this machine, as the log readers read it (civ_epoch); TAI64N
@@ -13,6 +15,7 @@
 
 #include "base/civtime.h"
 #include "base/cur.h"
+#include "logs/logs.h"
 #include "mail/mail_int.h"
 
 /* An exim zone after its stamp (" +0100") into t. */
@@ -95,11 +98,27 @@ mail_tai64n(const char *s, size_t n, time_t *out)
 }
 
 int
-mail_line_split(const char *line, size_t n, int year, struct mail_line *out)
+mail_line_from_syslog(const struct logs_syslog *s, struct mail_line *out)
+{
+	const char *p = s->pid.p, *end = s->pid.p + s->pid.n;
+
+	memset(out, 0, sizeof(*out));
+	if (s->app.n == 0)
+		return -1;
+	out->time = s->time.valid ? (time_t)civ_epoch(&s->time) : 0;
+	out->host = span_of(s->host.p, s->host.n);
+	out->tag = span_of(s->app.p, s->app.n);
+	if (cur_u64(&p, end, &out->pid) == -1 || p != end)
+		out->pid = 0;
+	out->msg = span_of(s->message.p, s->message.n);
+	return 0;
+}
+
+int
+mail_line_other(const char *line, size_t n, struct mail_line *out)
 {
 	const char *p = line, *end = line + n, *q;
 	struct civtime ct;
-	uint64_t pri;
 
 	memset(out, 0, sizeof(*out));
 	if (n == 0)
@@ -112,72 +131,6 @@ mail_line_split(const char *line, size_t n, int year, struct mail_line *out)
 		out->tag = span_of("qmail", 5);
 		out->msg = span_of(p, (size_t)(end - p));
 		return 0;
-	}
-	if (line[0] == '<') {
-		q = p + 1;
-		if (cur_u64(&q, end, &pri) == -1 ||
-		    cur_char(&q, end, '>') == -1)
-			return -1;
-		p = q;
-		if (end - p > 2 && p[0] == '1' && p[1] == ' ') {
-			/* RFC 5424: VERSION TIMESTAMP HOST APP PROCID MSGID SD MSG */
-			const char *w;
-			size_t wl;
-
-			p += 2;
-			if (civ_iso(&p, end, &ct, CIV_ISO_T) == 0)
-				out->time = (time_t)civ_epoch(&ct);
-			else
-				(void)cur_word(&p, end, &w);
-			cur_spaces(&p, end);
-			wl = cur_word(&p, end, &w);
-			out->host = span_of(w, wl);
-			cur_spaces(&p, end);
-			wl = cur_word(&p, end, &w);
-			if (wl == 0)
-				return -1;
-			out->tag = span_of(w, wl);
-			cur_spaces(&p, end);
-			q = p;
-			if (cur_u64(&q, end, &out->pid) == 0)
-				p = q;
-			else
-				(void)cur_word(&p, end, &w);
-			cur_spaces(&p, end);
-			(void)cur_word(&p, end, &w); /* MSGID */
-			cur_spaces(&p, end);
-			if (p < end && *p == '[') {
-				/* structured data: skip [..] groups */
-				while (p < end && *p == '[') {
-					while (p < end && *p != ']') {
-						if (*p == '\\' && p + 1 < end)
-							p++;
-						p++;
-					}
-					if (p < end)
-						p++;
-				}
-			} else
-				(void)cur_word(&p, end, &w); /* "-" */
-			cur_spaces(&p, end);
-			if (end - p >= 3 && (unsigned char)p[0] == 0xef &&
-			    (unsigned char)p[1] == 0xbb &&
-			    (unsigned char)p[2] == 0xbf)
-				p += 3; /* BOM */
-			out->msg = span_of(p, (size_t)(end - p));
-			return 0;
-		}
-	}
-	if (civ_3164(&p, end, &ct, year) == 0) {
-		if (p < end && (*p == 'Z' || *p == '+' || *p == '-') &&
-		    civ_zone(&p, end, &ct) == 0)
-			civ_finish(&ct);
-		out->time = (time_t)civ_epoch(&ct);
-		return host_tag_msg(p, end, out);
-	}
-	if (civ_iso(&p, end, &ct, CIV_ISO_T) == 0) {
-		out->time = (time_t)civ_epoch(&ct);
-		return host_tag_msg(p, end, out);
 	}
 	if (civ_iso(&p, end, &ct, CIV_ISO_SPACE) == 0) {
 		struct mail_line sys;
@@ -216,4 +169,15 @@ mail_line_split(const char *line, size_t n, int year, struct mail_line *out)
 		return 0;
 	memset(out, 0, sizeof(*out));
 	return -1;
+}
+
+int
+mail_line_split(const char *line, size_t n, int year, struct mail_line *out)
+{
+	struct logs_syslog s;
+
+	if (n > 0 && line[0] != '@' &&
+	    logs_parse_syslog_year(line, n, year, &s) == 0)
+		return mail_line_from_syslog(&s, out);
+	return mail_line_other(line, n, out);
 }

@@ -1,6 +1,5 @@
 /*
- * mail_run.c - reading a whole mail log, the policy from the
- * configuration, the process and queue checks, and the live judge of
+ * mail_run.c - the policy from the configuration, the process and queue checks, and the live judge of
  * `mail follow` (mail_run.h).
  */
 #include <errno.h>
@@ -12,7 +11,6 @@
 
 #include "base/cur.h"
 #include "base/err.h"
-#include "base/linesrc.h"
 #include "base/log.h"
 #include "base/fileio.h"
 #include "base/strbuf.h"
@@ -22,26 +20,6 @@
 #include "mail/mail_procs.h"
 #include "mail/mail_queue.h"
 #include "mail/mail_run.h"
-
-int
-mail_stats_file(struct mail_stats *s, const char *path, int year, uint64_t *cut,
-    struct err *err)
-{
-	struct linesrc_opts o = {MAIL_LINE_MAX, LINESRC_CR_STRIP};
-	struct linesrc ls;
-	const char *line;
-	size_t n;
-	int iscut, rc;
-
-	*cut = 0;
-	if (linesrc_open(&ls, path, &o, err) == -1)
-		return -1;
-	while ((rc = linesrc_next(&ls, &line, &n, &iscut, err)) == 1)
-		mail_stats_line(s, line, n, year); /* a cut one: its start */
-	*cut = ls.cut;
-	linesrc_close(&ls);
-	return rc == -1 ? -1 : 0;
-}
 
 /* A list from the configuration ("check mail-outside-domains {
  * local-domains a b }"): up to max values. */
@@ -197,23 +175,16 @@ live_start(struct mail_live *lv, double now)
 }
 
 void
-mail_live_init(struct mail_live *lv, const struct mail_policy *p, int year,
+mail_live_init(struct mail_live *lv, const struct mail_policy *p,
     uint64_t window, double now, const char *(*uid_fn)(void *arg, uint64_t uid),
     void *uid_arg)
 {
 	memset(lv, 0, sizeof(*lv));
 	lv->p = *p;
-	lv->year = year;
 	lv->window = window;
 	lv->uid_fn = uid_fn;
 	lv->uid_arg = uid_arg;
 	live_start(lv, now);
-}
-
-void
-mail_live_line(struct mail_live *lv, const char *line, size_t n)
-{
-	mail_stats_line(&lv->s, line, n, lv->year);
 }
 
 void

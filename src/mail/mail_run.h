@@ -1,8 +1,9 @@
 /*
  * mail_run.h - what `mail report` and `mail follow` do around the counts
- * (mail_stats.h): reading a whole log into them, the policy from the
- * configuration, the process and queue checks, and the live judge that
- * tells which findings of a growing log are new.
+ * (mail_stats.h): the analyzer of the log engine that fills them, their
+ * summary, the policy from the configuration, the process and queue
+ * checks, and the live judge that tells which findings of a growing log
+ * are new.
  */
 #ifndef MAIL_RUN_H
 #define MAIL_RUN_H
@@ -20,14 +21,24 @@ struct mail_hist;
 #define MAIL_LINE_MAX 65536
 #define MAIL_CONF_DOMAINS 256
 
+struct logs_run;
+struct out;
+
 /*
- * Reads every line of path (plain or gzip; "-" standard input) into s;
- * *cut gets the count of lines cut at MAIL_LINE_MAX (their start counts).
- * 0, or -1 with err: code EBADMSG for a truncated or corrupt gzip stream
- * (the lines before it count), else the system's.
+ * The counts of the mail analyzer (logs_mail_ops, mail_analyzer.c) in run,
+ * or NULL when it is not one of run's analyzers.
  */
-int mail_stats_file(struct mail_stats *s, const char *path, int year,
-    uint64_t *cut, struct err *err);
+struct mail_stats *mail_analyzer_stats(const struct logs_run *run);
+/* From now on the mail analyzer of run counts into s (a live window's
+ * counts); NULL: into its own again. */
+void mail_analyzer_count_into(const struct logs_run *run, struct mail_stats *s);
+
+/*
+ * The summary of s (counts, then top lists of top rows) to out->fp: a
+ * table, or JSON lines ({"type":"mail-summary"}, {"type":"mail-top"}).
+ */
+void mail_stats_print(
+    const struct mail_stats *s, const struct out *out, int top);
 
 /* Domain lists of the configuration, pointed to by a mail_policy. */
 struct mail_conf_lists {
@@ -65,7 +76,6 @@ struct mail_live {
 	struct mail_policy p;
 	const char *(*uid_fn)(void *arg, uint64_t uid);
 	void *uid_arg;
-	int year;
 	uint64_t window; /* seconds; 0 never restart */
 	double window_start;
 	struct mail_seen *seen;
@@ -73,10 +83,9 @@ struct mail_live {
 };
 
 /* p is copied; uid_fn and uid_arg as for mail_stats_uid_names. */
-void mail_live_init(struct mail_live *lv, const struct mail_policy *p, int year,
+void mail_live_init(struct mail_live *lv, const struct mail_policy *p,
     uint64_t window, double now, const char *(*uid_fn)(void *arg, uint64_t uid),
     void *uid_arg);
-void mail_live_line(struct mail_live *lv, const char *line, size_t n);
 /* Judges the counts so far without closing open messages (nor judging
  * deferred mail, which only the end of a period tells): findings into r. */
 void mail_live_judge(struct mail_live *lv, struct report *r);

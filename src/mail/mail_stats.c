@@ -405,21 +405,36 @@ void
 mail_stats_line(struct mail_stats *s, const char *line, size_t n, int year)
 {
 	struct mail_line l;
-	struct mail_event ev;
 
 	s->lines++;
 	if (n > 0 && line[n - 1] == '\r')
 		n--;
 	if (n == 0)
 		return;
-	if (mail_line_split(line, n, year, &l) == -1) {
+	mail_stats_split(
+	    s, mail_line_split(line, n, year, &l) == 0 ? &l : NULL);
+}
+
+void
+mail_stats_split(struct mail_stats *s, const struct mail_line *l)
+{
+	if (l == NULL)
 		s->garbage++;
-		return;
-	}
-	if (mail_parse(l.tag.p, l.tag.n, l.msg.p, l.msg.n, &ev) == MAIL_EV_NONE)
+	else
+		mail_stats_msg(
+		    s, l->tag.p, l->tag.n, l->msg.p, l->msg.n, l->time);
+}
+
+void
+mail_stats_msg(struct mail_stats *s, const char *tag, size_t taglen,
+    const char *msg, size_t msglen, time_t t)
+{
+	struct mail_event ev;
+
+	if (mail_parse(tag, taglen, msg, msglen, &ev) == MAIL_EV_NONE)
 		return;
 	s->mail_lines++;
-	mail_stats_event(s, &ev, l.time);
+	mail_stats_event(s, &ev, t);
 }
 
 void

@@ -115,6 +115,12 @@ void mail_stats_release(struct mail_stats *s);
  */
 void mail_stats_line(
     struct mail_stats *s, const char *line, size_t n, int year);
+/* Feeds one line already split (its count in lines is the caller's);
+ * NULL: a line of no known shape, counted as garbage. */
+void mail_stats_split(struct mail_stats *s, const struct mail_line *l);
+/* Feeds the message msg of program tag, logged at t (0: unknown). */
+void mail_stats_msg(struct mail_stats *s, const char *tag, size_t taglen,
+    const char *msg, size_t msglen, time_t t);
 /* Feeds one parsed event at time t. */
 void mail_stats_event(
     struct mail_stats *s, const struct mail_event *ev, time_t t);

@@ -209,8 +209,9 @@ audit_ready(const struct net_block_conf *c, struct err *err)
 	return 0;
 }
 
-static uint64_t
-repeat_secs(const struct net_block_conf *c, uint64_t secs, uint64_t earlier)
+uint64_t
+net_block_repeat_secs(
+    const struct net_block_conf *c, uint64_t secs, uint64_t earlier)
 {
 	double d = (double)secs;
 
@@ -402,7 +403,7 @@ net_block_add(struct store *s, const struct net_allow *allow,
 		if ((earlier = net_ban_history(s, &it->p, err)) < 0)
 			goto dberr;
 		it->repeat = (uint64_t)earlier;
-		secs = repeat_secs(c, it->secs, (uint64_t)earlier);
+		secs = net_block_repeat_secs(c, it->secs, (uint64_t)earlier);
 		it->until = secs != 0 ? now + (time_t)secs : 0;
 		if (found == 0) {
 			/* already blocked: keep the later expiry */

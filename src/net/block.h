@@ -132,4 +132,11 @@ void net_restore_stats_release(struct net_restore_stats *st);
 
 const char *net_block_status_name(enum net_block_status st);
 
+/*
+ * How long a block of secs lasts for a prefix blocked earlier times
+ * before: secs x repeat_factor^earlier, at most max_duration.
+ */
+uint64_t net_block_repeat_secs(
+    const struct net_block_conf *c, uint64_t secs, uint64_t earlier);
+
 #endif

@@ -37,6 +37,8 @@ check_tree() {
 	check "$label: the binary is in sbindir ($sbin)" [ -x "$d$sbin/sakimori" ]
 	check "$label: the example configuration is in $etc/sakimori" \
 	    [ -f "$d$etc/sakimori/sakimori.conf.example" ]
+	check "$label: the agent's unit is $units/sakimori.service" \
+	    [ -f "$d$units/sakimori.service" ]
 	check "$label: the cron file is $etc/cron.d/sakimori" \
 	    [ -f "$d$etc/cron.d/sakimori" ]
 	check "$label: the logrotate snippet is $etc/logrotate.d/sakimori" \
@@ -63,7 +65,7 @@ check_tree() {
 
 	# Every absolute path of sakimori's that a unit, the cron file or the
 	# rc script names was installed.
-	for f in "$d$units"/sakimori-*.service "$d$etc/cron.d/sakimori" \
+	for f in "$d$units"/sakimori*.service "$d$etc/cron.d/sakimori" \
 	    "$d$etc/init.d/sakimori-net"; do
 		paths=$(grep -oE '(^|[[:space:]=-])/[^[:space:]]*sakimori[^[:space:];}]*' "$f" |
 		    sed -E 's/^[[:space:]=-]//' | sort -u)
@@ -72,7 +74,7 @@ check_tree() {
 			check "$label: ${f#"$d"}: $p is installed" [ -e "$d$p" ]
 		done
 	done
-	v=$(grep -h '^ExecStart=' "$d$units"/sakimori-*.service | sed 's/^ExecStart=//; s/ .*//' | sort -u)
+	v=$(grep -h '^ExecStart=' "$d$units"/sakimori*.service | sed 's/^ExecStart=//; s/ .*//' | sort -u)
 	check_eq "$label: every unit starts the installed binary" "$sbin/sakimori" "$v"
 	check_match "$label: the cron job runs the installed binary" \
 	    "root.*$sbin/sakimori check --daily" "$(grep -v '^#' "$d$etc/cron.d/sakimori")"
@@ -90,7 +92,7 @@ check_tree() {
 	cp -a /usr/lib/systemd/system "$root/usr/lib/systemd/"
 	cp -a "$d/." "$root/"
 	run env MANPATH="$root$prefix/share/man" systemd-analyze verify \
-	    --root="$root" "$root$units"/sakimori-*.service "$root$units"/sakimori-*.timer
+	    --root="$root" "$root$units"/sakimori*.service "$root$units"/sakimori-*.timer
 	check_eq "$label: systemd-analyze verify accepts the units" "0 " "$RC $OUT$ERR"
 }
 

@@ -6,10 +6,13 @@
 #                                             (cgi works), DocumentRoot DIR/htdocs;
 #                                             APACHE_MPM=event|worker and
 #                                             APACHE_CGI=cgid choose others
-#   start_postfix DIR PORT                    Debian's postfix, loopback only,
+#   start_postfix DIR PORT [EXTRA_MAIN_CF]    Debian's postfix, loopback only,
 #                                             no relay, log in DIR/maillog
 #                                             (postfix -c DIR/etc: config, queue,
-#                                             data all under DIR)
+#                                             data all under DIR); EXTRA_MAIN_CF
+#                                             is appended to its main.cf
+#   need_postfix                              skip the test where postfix
+#                                             cannot run (not root, missing)
 #   start_sshd DIR PORT [ADDR]                Debian's sshd on ADDR (default
 #                                             127.0.0.1), no logins possible
 
@@ -47,9 +50,19 @@ start_apache() {
 	wait_port "$port" || return 1
 }
 
-# start_postfix DIR PORT: a private Postfix (config_directory DIR/etc).
+# need_postfix: skips the test where a private Postfix cannot run.
+need_postfix() {
+	[ "$(id -u)" = 0 ] || skip_all "needs root to run postfix"
+	command -v postfix >/dev/null || skip_all "postfix is not installed"
+	command -v python3 >/dev/null || skip_all "python3 is not installed"
+	id postfix >/dev/null 2>&1 || skip_all "no postfix user"
+}
+
+# start_postfix DIR PORT [EXTRA]: a private Postfix (config_directory
+# DIR/etc); the lines of the file EXTRA are added to its main.cf (later
+# settings override earlier ones).
 start_postfix() {
-	local dir=$1 port=$2
+	local dir=$1 port=$2 extra=${3:-}
 	mkdir -p "$dir/etc" "$dir/spool" "$dir/data"
 	cat > "$dir/etc/main.cf" <<EOC
 compatibility_level = 3.6
@@ -74,6 +87,7 @@ maillog_file_prefixes = $dir
 meta_directory = /etc/postfix
 syslog_name = postfix-sakimori-test
 EOC
+	[ -n "$extra" ] && cat "$extra" >> "$dir/etc/main.cf"
 	chown postfix "$dir/data"
 	traversable "$dir"
 	# master.cf: Debian's, with smtpd on our loopback port instead of 25.

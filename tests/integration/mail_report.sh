@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # mail_report.sh - "sakimori mail report" on logs of each MTA (fixtures),
-# gzip input, garbage, the Nagios line, the deferred queue read from a
-# fixture root (and its growth), and domains learned from the history in
-# the state directory.
+# gzip input, the mail analyzer under logs scan, garbage, the Nagios line,
+# the deferred queue read from a fixture root (and its growth), and
+# domains learned from the history in the state directory.
 . "$(dirname "$0")/lib.sh"
 
 M=$FIXTURES/mail
@@ -19,6 +19,17 @@ check_match "qmail: received 3, one own bounce" '"received":3,.*"own_bounces":1'
 gzip -c "$M/exim-mainlog.log" > "$TMP/mainlog.gz"
 run "$SAKIMORI" mail report --no-learn --no-processes --json "$TMP/mainlog.gz"
 check_match "exim, gzip: read through zlib" '"received":3,"delivered":3,"deferred":1,"bounced":1' "$OUT"
+
+# The log engine's scan runs the mail analyzer when it is named: the
+# summary and findings of mail report; exim's mainlog is read too.
+run "$SAKIMORI" logs scan --json --analyzers mail "$M/sendmail-session.log"
+check_eq "logs scan --analyzers mail: a relay probe is a warning" 1 "$RC"
+check_match "logs scan --analyzers mail: received 3, delivered 3" '"type":"mail-summary".*"received":3,"delivered":3' "$OUT"
+check_match "logs scan --analyzers mail: the probing client is named" '"check":"mail-relay-probe","subject":"client:203.0.113.77"' "$OUT"
+run "$SAKIMORI" logs scan --json --analyzers mail "$TMP/mainlog.gz"
+check_match "logs scan --analyzers mail: exim's mainlog" '"received":3,"delivered":3,"deferred":1,"bounced":1' "$OUT"
+run "$SAKIMORI" logs scan --json "$M/sendmail-session.log"
+check_nomatch "logs scan without --analyzers mail: no mail summary" 'mail-summary' "$OUT"
 
 # postfix's pickup logs a local sender as uid=N: named from ROOT/etc/passwd.
 R=$TMP/pickup-root

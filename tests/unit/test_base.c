@@ -33,6 +33,7 @@
 #include "base/json.h"
 #include "base/mem.h"
 #include "base/output.h"
+#include "base/paths.h"
 #include "base/size.h"
 #include "base/statedir.h"
 #include "base/strbuf.h"
@@ -916,11 +917,43 @@ state_dir_checks(void **state)
 	rm_tree(top);
 }
 
+/* Where the agent's socket goes: --run-dir, SAKIMORI_RUN_DIR, default. */
+static void
+run_dir_choice(void **state)
+{
+	char d[256];
+	struct err err = {0};
+
+	(void)state;
+	setenv("SAKIMORI_RUN_DIR", "/env/run", 1);
+	assert_int_equal(paths_run_dir(d, sizeof(d), "/opt/run", &err), 0);
+	assert_string_equal(d, "/opt/run");
+	assert_int_equal(paths_run_dir(d, sizeof(d), NULL, &err), 0);
+	assert_string_equal(d, "/env/run");
+	assert_int_equal(paths_run_dir(d, sizeof(d), "", &err), 0);
+	assert_string_equal(d, "/env/run");
+	unsetenv("SAKIMORI_RUN_DIR");
+	setenv("XDG_RUNTIME_DIR", "/run/user/1000", 1);
+	assert_int_equal(paths_run_dir(d, sizeof(d), NULL, &err), 0);
+	assert_string_equal(
+	    d, geteuid() == 0 ? "/run/sakimori" : "/run/user/1000/sakimori");
+	if (geteuid() != 0) {
+		unsetenv("XDG_RUNTIME_DIR");
+		assert_int_equal(paths_run_dir(d, sizeof(d), NULL, &err), -1);
+		assert_non_null(strstr(err.msg, "--run-dir"));
+	}
+	unsetenv("XDG_RUNTIME_DIR");
+	/* a path that does not fit is refused, not cut */
+	assert_int_equal(paths_run_dir(d, 8, "/a/long/path", &err), -1);
+	assert_int_equal(err.code, ENAMETOOLONG);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(cursor_numbers),
+	    cmocka_unit_test(run_dir_choice),
 	    cmocka_unit_test(cursor_lines),
 	    cmocka_unit_test(strbuf_respects_max),
 	    cmocka_unit_test(strbuf_errors_are_sticky),

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/fsuid.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -598,9 +599,13 @@ utmp_fixture(void **state)
 	assert_string_equal(s.s[0].line, "pts/0");
 	assert_string_equal(s.s[0].host, "192.0.2.10");
 	assert_int_equal(s.s[0].login, 1795719600); /* 2026-11-26T19:00Z */
-	assert_true(s.s[0].idle >= 0);              /* ROOT/dev/pts/0 exists */
+	/* ut_addr_v6: IPv4 in the first word */
+	assert_int_equal(s.s[0].addr_family, AF_INET);
+	assert_memory_equal(s.s[0].addr, "\xc0\x00\x02\x0a", 4);
+	assert_true(s.s[0].idle >= 0); /* ROOT/dev/pts/0 exists */
 	assert_string_equal(s.s[1].user, "root");
-	assert_true(s.s[1].idle < 0); /* no ROOT/dev/tty1 */
+	assert_true(s.s[1].idle < 0);            /* no ROOT/dev/tty1 */
+	assert_int_equal(s.s[1].addr_family, 0); /* 0.0.0.0: a local login */
 	sessions_release(&s);
 	/* a cut file: whole records kept, the partial one counted */
 	fp = fopen(MODERN "/run/utmp", "rb");
@@ -655,6 +660,33 @@ snapshot_of_fixture(void **state)
 	snap_take(&s, "/nonexistent", SNAP_ALL, 0, 0);
 	assert_int_equal(s.have & ~SNAP_BIT(SNAP_USERS), 0);
 	assert_non_null(strstr(s.err[SNAP_MEM], "meminfo"));
+	snap_release(&s);
+}
+
+/* A periodic sampler's rates: since the earlier counters, not boot. */
+static void
+snapshot_rates_since(void **state)
+{
+	struct snap s;
+	struct vmstat before = {0};
+
+	(void)state;
+	snap_take(&s, MODERN, SNAP_BIT(SNAP_VM), 0, 0);
+	before = s.vm1;
+	before.pswpin -= 20;  /* 20 pages in ... */
+	before.pswpout -= 50; /* ... and 50 out over the 10 s since */
+	snap_vm_since(&s, &before, 10);
+	assert_true(fabs(s.swapin_s - 2.0) < 1e-9);
+	assert_true(fabs(s.swapout_s - 5.0) < 1e-9);
+	assert_true(fabs(s.interval - 10) < 1e-9);
+	/* no time between them: nothing changes */
+	snap_vm_since(&s, &s.vm1, 0);
+	assert_true(fabs(s.swapout_s - 5.0) < 1e-9);
+	snap_release(&s);
+	/* without the VM section there is nothing to compute */
+	snap_take(&s, MODERN, SNAP_BIT(SNAP_LOAD), 0, 0);
+	snap_vm_since(&s, &before, 10);
+	assert_true(s.interval == 0 && s.swapout_s == 0);
 	snap_release(&s);
 }
 
@@ -788,6 +820,7 @@ main(void)
 	    cmocka_unit_test(utmp_fixture),
 	    cmocka_unit_test(passwd_names),
 	    cmocka_unit_test(snapshot_of_fixture),
+	    cmocka_unit_test(snapshot_rates_since),
 	    cmocka_unit_test(proc_selection),
 	    cmocka_unit_test(disk_shown_as_iostat),
 	};

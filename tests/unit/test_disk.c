@@ -15,6 +15,8 @@
 
 #include <cmocka.h>
 
+#include "slurp.h"
+
 #include "base/err.h"
 #include "base/fileio.h"
 #include "base/mem.h"
@@ -45,18 +47,6 @@ teardown(void **state)
 	(void)state;
 	disk_klog_free(klog);
 	return 0;
-}
-
-static void
-slurp(const char *rel, struct strbuf *sb)
-{
-	char path[4096];
-	struct err err = {0};
-
-	snprintf(path, sizeof(path), "%s/%s", FIXTURES, rel);
-	strbuf_init(sb, 1 << 20);
-	if (file_read(path, 1 << 20, sb, NULL, &err) == -1)
-		fail_msg("%s", err.msg);
 }
 
 struct expect {

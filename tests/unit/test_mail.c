@@ -20,6 +20,8 @@
 #include "base/fileio.h"
 #include "base/mem.h"
 #include "base/strbuf.h"
+#include "logs/analyzer.h"
+#include "logs/scan.h"
 #include "mail/mail.h"
 #include "mail/mail_procs.h"
 #include "mail/mail_run.h"
@@ -663,6 +665,28 @@ count_findings(const struct report *r, const char *check, const char *subj)
 	return n;
 }
 
+/* The log engine as `mail report` runs it: syslog parsed, the rest of the
+ * lines raw to the mail analyzer. */
+static void
+engine(struct logs_run *run, struct logs_feed *feed, int year)
+{
+	struct logs_opts lo;
+	const char *errmsg;
+
+	logs_opts_default(&lo);
+	assert_int_equal(logs_run_init(run, "mail", &lo, &errmsg), 0);
+	logs_feed_init(feed, LOGS_FMT_SYSLOG, NULL, run, NULL);
+	feed->parser.default_year = year;
+	feed->parser.syslog_only = 1;
+}
+
+static void
+engine_release(struct logs_run *run, struct logs_feed *feed)
+{
+	logs_feed_release(feed);
+	logs_run_release(run);
+}
+
 /*
  * The live judge tells a finding once, again only at a higher severity,
  * and starts over (counts and what was told) when its window ends.
@@ -678,14 +702,19 @@ live_tells_each_finding_once(void **state)
 	char *text = slurp("sendmail-session.log", &len);
 	const char *line = text, *end = text + len, *nl;
 
+	struct logs_run run;
+	struct logs_feed feed;
+
 	(void)state;
 	mail_policy_default(&p);
-	mail_live_init(&lv, &p, 2025, 60, 100.0, NULL, NULL);
+	mail_live_init(&lv, &p, 60, 100.0, NULL, NULL);
+	engine(&run, &feed, 2025);
+	mail_analyzer_count_into(&run, &lv.s);
 	for (; line < end; line = nl + 1) {
 		nl = memchr(line, '\n', (size_t)(end - line));
 		if (nl == NULL)
 			nl = end;
-		mail_live_line(&lv, line, (size_t)(nl - line));
+		logs_feed_line(&feed, line, (size_t)(nl - line), 0);
 	}
 	assert_true(lv.s.lines > 0);
 	report_init(&r);
@@ -710,30 +739,175 @@ live_tells_each_finding_once(void **state)
 	assert_int_equal(lv.s.lines, 0);
 	assert_int_equal(mail_live_is_new(&lv, f), 1);
 	report_release(&r);
+	engine_release(&run, &feed);
 	mail_live_release(&lv);
 	free(text);
 }
 
-/* A whole file through the line source: cut lines counted, errors typed. */
+/* A whole file through the log engine: cut lines counted, errors typed. */
 static void
 stats_file_reads_and_fails(void **state)
 {
 	char path[4096];
-	struct mail_stats s;
+	struct logs_run run;
+	struct logs_feed feed;
+	struct mail_stats *s;
 	struct err err = {0};
-	uint64_t cut = 7;
 
 	(void)state;
 	snprintf(path, sizeof(path), "%s/mail/sendmail-session.log", FIXTURES);
-	mail_stats_init(&s, 0);
-	assert_int_equal(mail_stats_file(&s, path, 2025, &cut, &err), 0);
-	assert_int_equal(cut, 0);
+	engine(&run, &feed, 2025);
+	assert_int_equal(logs_scan_file(path, MAIL_LINE_MAX, &feed, &err), 0);
+	assert_int_equal(feed.counts.cut, 0);
 	assert_int_equal(
-	    mail_stats_file(&s, "/nonexistent/mail.log", 2025, &cut, &err), -1);
+	    logs_scan_file("/nonexistent/mail.log", MAIL_LINE_MAX, &feed, &err),
+	    -1);
 	assert_int_equal(err.code, ENOENT);
-	mail_stats_finish(&s);
-	assert_int_equal(s.received, 3);
-	mail_stats_release(&s);
+	s = mail_analyzer_stats(&run);
+	mail_stats_finish(s);
+	assert_int_equal(s->received, 3);
+	engine_release(&run, &feed);
+}
+
+/* The same log, line by line (mail_stats_line) and through the engine. */
+static void
+engine_counts(struct mail_stats *out, const char *name, int by_engine)
+{
+	size_t len;
+	char *text = slurp(name, &len);
+	const char *line = text, *end = text + len, *nl;
+	struct logs_run run;
+	struct logs_feed feed;
+	struct mail_stats s, *sp = &s;
+
+	if (by_engine) {
+		engine(&run, &feed, 2026);
+		sp = mail_analyzer_stats(&run);
+	} else
+		mail_stats_init(&s, 0);
+	for (; line < end; line = nl + 1) {
+		nl = memchr(line, '\n', (size_t)(end - line));
+		if (nl == NULL)
+			nl = end;
+		if (by_engine)
+			logs_feed_line(&feed, line, (size_t)(nl - line), 0);
+		else
+			mail_stats_line(&s, line, (size_t)(nl - line), 2026);
+	}
+	mail_stats_finish(sp);
+	*out = *sp;
+	/* the counters only: the tables go with the stats */
+	memset(&out->who, 0, sizeof(out->who));
+	if (by_engine) {
+		assert_int_equal(
+		    sp->lines, feed.counts.lines - feed.counts.empty);
+		engine_release(&run, &feed);
+	} else
+		mail_stats_release(&s);
+	free(text);
+}
+
+/*
+ * The mail analyzer, records in: every fixture (syslog of postfix and
+ * sendmail; exim's mainlog and qmail's multilog, which reach it as raw
+ * lines) counts through the log engine as line by line.
+ */
+static void
+analyzer_counts_as_lines(void **state)
+{
+	static const char *const files[] = {"postfix-pickup.log",
+	    "sendmail-session.log", "exim-mainlog.log", "qmail-multilog.log",
+	    "fail2ban-postfix.log", "fail2ban-exim.log", "wazuh-sendmail.log"};
+
+	(void)state;
+	for (size_t i = 0; i < countof(files); i++) {
+		struct mail_stats a, b;
+
+		engine_counts(&a, files[i], 0);
+		engine_counts(&b, files[i], 1);
+		print_message("%s: %llu mail lines\n", files[i],
+		    (unsigned long long)b.mail_lines);
+		assert_true(b.mail_lines > 0);
+		assert_int_equal(a.mail_lines, b.mail_lines);
+		assert_int_equal(a.garbage, b.garbage);
+		assert_int_equal(a.received, b.received);
+		assert_int_equal(a.delivered, b.delivered);
+		assert_int_equal(a.rejected, b.rejected);
+		assert_int_equal(a.auth_fail, b.auth_fail);
+		assert_int_equal(a.connects, b.connects);
+		assert_int_equal(a.first, b.first);
+		assert_int_equal(a.last, b.last);
+	}
+}
+
+/* An error-log line relayed through syslog becomes an error record for
+ * the log analyzers, and stays a syslog record for mail's reading. */
+static void
+syslog_only_keeps_relayed_lines(void **state)
+{
+	const char *l = "Nov 26 10:00:00 web httpd[1]: [Tue Nov 26 10:00:00 "
+	                "2024] [error] [client 192.0.2.1] File does not "
+	                "exist: /srv/x";
+	struct logs_parser lp;
+	struct logs_rec rec;
+
+	(void)state;
+	for (int only = 0; only < 2; only++) {
+		logs_parser_init(&lp, LOGS_FMT_SYSLOG);
+		lp.syslog_only = only;
+		assert_int_equal(
+		    logs_parse_line(&lp, l, strlen(l), &rec), LOGS_OK);
+		assert_int_equal(
+		    rec.kind, only ? LOGS_KIND_SYSLOG : LOGS_KIND_ERROR);
+		logs_parser_release(&lp);
+	}
+}
+
+/*
+ * Findings out: at the end of a scan the analyzer judges with the
+ * policy (built-in without a configuration) and prints the summary;
+ * it runs only when named.
+ */
+static void
+analyzer_finish_judges_and_prints(void **state)
+{
+	char path[4096], *buf = NULL;
+	size_t blen = 0;
+	struct logs_run run;
+	struct logs_feed feed;
+	struct logs_opts lo;
+	struct report r;
+	struct err err = {0};
+	struct out out;
+	const char *errmsg;
+	FILE *fp = open_memstream(&buf, &blen);
+	int relay = 0;
+
+	(void)state;
+	assert_non_null(fp);
+	logs_opts_default(&lo);
+	assert_int_equal(logs_run_init(&run, NULL, &lo, &errmsg), 0);
+	assert_null(mail_analyzer_stats(&run)); /* not in the default set */
+	logs_run_release(&run);
+
+	snprintf(path, sizeof(path), "%s/mail/sendmail-session.log", FIXTURES);
+	engine(&run, &feed, 2025);
+	report_init(&r);
+	feed.report = &r;
+	assert_int_equal(logs_scan_file(path, MAIL_LINE_MAX, &feed, &err), 0);
+	assert_int_equal(r.nf, 0); /* judged at the end */
+	out_init(&out, OUT_JSON, fp);
+	logs_run_finish(&run, &r, &out);
+	fclose(fp);
+	for (size_t i = 0; i < r.nf; i++)
+		relay += strcmp(r.f[i].check, "mail-relay-probe") == 0 &&
+		    strcmp(r.f[i].subject, "client:203.0.113.77") == 0;
+	assert_int_equal(relay, 1);
+	assert_non_null(strstr(buf, "{\"type\":\"mail-summary\""));
+	assert_non_null(strstr(buf, "\"received\":3,"));
+	free(buf);
+	report_release(&r);
+	engine_release(&run, &feed);
 }
 
 static void
@@ -842,6 +1016,9 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(live_tells_each_finding_once),
 	    cmocka_unit_test(stats_file_reads_and_fails),
+	    cmocka_unit_test(analyzer_counts_as_lines),
+	    cmocka_unit_test(syslog_only_keeps_relayed_lines),
+	    cmocka_unit_test(analyzer_finish_judges_and_prints),
 	    cmocka_unit_test(postfix_corpus_fields),
 	    cmocka_unit_test(postfix_deliveries),
 	    cmocka_unit_test(postfix_fail2ban_clients),

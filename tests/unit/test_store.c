@@ -140,11 +140,6 @@ mail_goes_to_sendmail_without_injection(void **state)
 	    sb.p, "ARGS: [-i] [-f] [sakimori@localhost] [--] [webmaster]"));
 	assert_non_null(strstr(sb.p, "From: sakimori@localhost\n"));
 	assert_non_null(strstr(sb.p, "To: webmaster\n"));
-	/* A MIME message: the UTF-8 body is declared as such. */
-	assert_non_null(strstr(sb.p, "\nMIME-Version: 1.0\n"));
-	assert_non_null(
-	    strstr(sb.p, "\nContent-Type: text/plain; charset=UTF-8\n"));
-	assert_non_null(strstr(sb.p, "\nContent-Transfer-Encoding: 8bit\n"));
 	/* The CR LF became spaces: no second header line. */
 	assert_non_null(
 	    strstr(sb.p, "Subject: CGI stopped  Bcc: victim@example.org\n"));

@@ -1,0 +1,90 @@
+/*
+ * fuzz_priv_msg.c - libFuzzer target: priv_msg_decode, what the agent's
+ * root parent runs on every datagram of a (possibly compromised) child,
+ * never reads out of bounds or crashes, explains every refusal, and what
+ * it accepts holds its promises: a type the sender may send, strings
+ * terminated within their fields, a clean absolute path.  The first byte
+ * chooses the sender and how many descriptors came; the rest is the
+ * datagram.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent/priv.h"
+#include "base/err.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void
+must_end(const char *s, size_t n)
+{
+	if (memchr(s, '\0', n) == NULL)
+		abort();
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct priv_msg m;
+	struct err err = {0};
+	enum priv_from from;
+	size_t nfds;
+
+	if (size == 0)
+		return 0;
+	from = (data[0] & 1) ? PRIV_FROM_PARENT : PRIV_FROM_CHILD;
+	nfds = (data[0] >> 1) & 3;
+	if (priv_msg_decode(data + 1, size - 1, nfds, from, &m, &err) == -1) {
+		if (err.msg[0] == '\0')
+			abort();
+		return 0;
+	}
+	if (m.fd != -1 || (m.type == PRIV_FD) != (nfds == 1))
+		abort();
+	switch (m.type) {
+	case PRIV_OPEN:
+		if (from != PRIV_FROM_CHILD || m.u.path[0] != '/' ||
+		    strstr(m.u.path, "/../") != NULL ||
+		    strstr(m.u.path, "//") != NULL)
+			abort();
+		must_end(m.u.path, sizeof(m.u.path));
+		break;
+	case PRIV_NOTE:
+		must_end(m.u.text, sizeof(m.u.text));
+		break;
+	case PRIV_BLOCK:
+		if (from != PRIV_FROM_CHILD ||
+		    strncmp(m.u.block.by, "rule:", 5))
+			abort();
+		must_end(m.u.block.reason, sizeof(m.u.block.reason));
+		break;
+	case PRIV_KILL:
+		if (from != PRIV_FROM_CHILD || m.u.kill.pid <= 1 ||
+		    !(m.u.kill.grace >= 0 && m.u.kill.grace <= PRIV_GRACE_MAX))
+			abort();
+		break;
+	case PRIV_ALERT:
+		if (from != PRIV_FROM_CHILD || m.u.alert.nev > FINDING_MAX_EV)
+			abort();
+		must_end(m.u.alert.check, sizeof(m.u.alert.check));
+		must_end(m.u.alert.subject, sizeof(m.u.alert.subject));
+		must_end(m.u.alert.message, sizeof(m.u.alert.message));
+		break;
+	case PRIV_ERROR:
+		if (from != PRIV_FROM_PARENT)
+			abort();
+		must_end(m.u.error.msg, sizeof(m.u.error.msg));
+		break;
+	case PRIV_FD:
+	case PRIV_BLOCKED:
+	case PRIV_DONE:
+		if (from != PRIV_FROM_PARENT)
+			abort();
+		break;
+	default:
+		abort();
+	}
+	return 0;
+}

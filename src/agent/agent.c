@@ -1,0 +1,444 @@
+/*
+ * agent.c - the agent's event loop: the schedule of checks, the problems
+ * they make, their events on stdout, signals, reload and systemd's
+ * notifications (see agent.h).
+ */
+#include "agent/agent.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "agent/agent_int.h"
+#include "agent/event.h"
+#include "agent/notify.h"
+#include "agent/policy.h"
+#include "agent/problem.h"
+#include "base/dynlib.h"
+#include "base/err.h"
+#include "base/finding.h"
+#include "base/log.h"
+#include "base/strbuf.h"
+#include "base/timeutil.h"
+#include "check/check.h"
+#include "collect/snap.h"
+
+/* What a periodic snapshot reads: as "sakimori check" does. */
+#define AGENT_SNAP                                                             \
+	(SNAP_BIT(SNAP_LOAD) | SNAP_BIT(SNAP_CPU) | SNAP_BIT(SNAP_MEM) |       \
+	    SNAP_BIT(SNAP_VM) | SNAP_BIT(SNAP_FS) | SNAP_BIT(SNAP_PROC) |      \
+	    SNAP_PROC_ONCE)
+
+/* Events of one tick kept at most before they are printed anyway. */
+#define AGENT_EVENTS_MAX (16u << 20)
+/* How long after a second begins the tick comes. */
+#define AGENT_TICK_SLACK_US 20000
+
+/* Most check ids one entry covers (its ids and its name). */
+#define AGENT_IDS_MAX 32
+
+/*
+ * Each event: one line, kept until the engine's call that made it has
+ * returned, by when the engine has written what it told to the state
+ * database.  So an agent killed at any moment has not printed an event
+ * it will tell again after a restart.
+ */
+static void
+emit(void *arg, const struct alert_event *e)
+{
+	struct agent *a = arg;
+	struct strbuf line = STRBUF_INIT(1 << 20);
+
+	if (a->o->json)
+		alert_event_json(e, &line);
+	else
+		alert_event_text(e, &line);
+	strbuf_addc(&line, '\n');
+	if (strbuf_failed(&line)) {
+		log_warnx("cannot format the %s event of problem %llu",
+		    alert_kind_name(e->kind), (unsigned long long)e->problem);
+	} else if (strbuf_add(&a->events, line.p, line.len) == -1) {
+		/* too many at once: print those kept, keep this one */
+		agent_events_flush(a);
+		if (strbuf_add(&a->events, line.p, line.len) == -1)
+			log_warnx("out of memory for an event");
+	}
+	strbuf_release(&line);
+}
+
+void
+agent_events_flush(struct agent *a)
+{
+	if (a->events.len != 0) {
+		fwrite(a->events.p, 1, a->events.len, stdout);
+		fflush(stdout);
+	}
+	strbuf_reset(&a->events);
+}
+
+/* The policy of a problem from the configuration in force. */
+static void
+policy(
+    void *arg, const char *check, const char *subject, struct problem_policy *p)
+{
+	const struct agent *a = arg;
+
+	problem_policy_conf(&a->conf, check, subject, p);
+}
+
+/* The check ids entry e covers: its ids and its name.  How many. */
+static size_t
+entry_ids(const struct check_entry *e, const char **ids)
+{
+	size_t n = 0;
+
+	ids[n++] = e->name;
+	for (const char *const *id = e->ids; id != NULL && *id != NULL; id++)
+		if (strcmp(*id, e->name) != 0 && n < AGENT_IDS_MAX)
+			ids[n++] = *id;
+	return n;
+}
+
+/* Tells the engine what entry i's report r says about its ids. */
+static void
+observe(struct agent *a, size_t i, const struct report *r, time_t now)
+{
+	const char *ids[AGENT_IDS_MAX];
+	size_t n = entry_ids(&a->table[i], ids);
+	struct err err = {0};
+
+	if (problems_observe(a->pb, ids, n, r, now, &err) == -1)
+		log_warnx("%s", err.msg);
+}
+
+/*
+ * The entries that are not enabled have nothing to say: their problems
+ * (from before a reload, or from the state database) clear.
+ */
+static void
+observe_disabled(struct agent *a, time_t now)
+{
+	struct report r;
+
+	report_init(&r);
+	for (size_t i = 0; i < a->n; i++)
+		if (!a->sched.slot[i].enabled)
+			observe(a, i, &r, now);
+	report_release(&r);
+}
+
+/*
+ * Tells systemd the number of open problems when it changed; with ready,
+ * that it is ready, in the same message.
+ */
+static void
+notify_status(struct agent *a, int ready)
+{
+	size_t open = problems_open(a->pb);
+	char msg[128];
+
+	if (!ready && open == a->last_open)
+		return;
+	a->last_open = open;
+	snprintf(msg, sizeof(msg), "%sSTATUS=watching; %zu problem%s open",
+	    ready ? "READY=1\n" : "", open, open == 1 ? "" : "s");
+	(void)notify_send(msg);
+}
+
+/* Runs the entries due at now on one snapshot. */
+static void
+run_due(struct agent *a, time_t now)
+{
+	struct check_ctx x = {0};
+	struct snap s;
+	size_t i;
+	double mono;
+
+	for (i = 0; i < a->n && !sched_due(&a->sched, i, now); i++)
+		;
+	if (i == a->n)
+		return;
+	snap_take(&s, a->o->root, AGENT_SNAP, 0, 0);
+	mono = clock_mono();
+	if (s.have & SNAP_BIT(SNAP_VM)) {
+		if (a->have_vm)
+			snap_vm_since(&s, &a->vm_prev, mono - a->vm_mono);
+		a->vm_prev = s.vm1;
+		a->vm_mono = mono;
+		a->have_vm = 1;
+	}
+	x.conf = &a->conf;
+	x.snap = &s;
+	x.root = a->o->root;
+	x.state_dir = a->o->state_dir;
+	x.now = now;
+	x.act = &a->act;
+	x.memos = a->memos;
+	for (; i < a->n; i++) {
+		struct report r;
+
+		if (!sched_due(&a->sched, i, now))
+			continue;
+		x.flags = a->table[i].cls == CHECK_DAILY ? CHECK_CTX_DAILY : 0;
+		report_init(&r);
+		check_run_entry(&x, a->table, i, &r);
+		observe(a, i, &r, now);
+		report_release(&r);
+		sched_ran(&a->sched, i, now);
+		log_debug("ran %s: next in %llds", a->table[i].name,
+		    (long long)(a->sched.slot[i].next - now));
+	}
+	snap_release(&s);
+}
+
+/*
+ * The next tick just after the next second begins: the engine counts in
+ * whole seconds, so a check run at 12.9 s would start its "for" time at
+ * 12 s, almost a second early.
+ */
+static void
+arm_tick(struct agent *a)
+{
+	double frac = clock_wall();
+	struct timeval tv;
+
+	frac -= (double)(time_t)frac;
+	tv.tv_sec = 0;
+	tv.tv_usec = (suseconds_t)((1.0 - frac) * 1e6) + AGENT_TICK_SLACK_US;
+	if (tv.tv_usec >= 1000000) {
+		tv.tv_sec = 1;
+		tv.tv_usec -= 1000000;
+	}
+	if (event_add(a->ev_tick, &tv) == -1) {
+		log_warnx("cannot arm the timer: stopping");
+		event_base_loopbreak(a->base);
+	}
+}
+
+static void
+on_tick(evutil_socket_t fd, short what, void *arg)
+{
+	struct agent *a = arg;
+	struct err err = {0};
+	time_t now = time(NULL);
+
+	(void)fd;
+	(void)what;
+	run_due(a, now);
+	if (problems_tick(a->pb, now, &err) == -1)
+		log_warnx("%s", err.msg);
+	agent_events_flush(a);
+	notify_status(a, 0);
+	arm_tick(a);
+}
+
+static void
+on_stop(evutil_socket_t sig, short what, void *arg)
+{
+	struct agent *a = arg;
+
+	(void)what;
+	log_info("%s: stopping", strsignal((int)sig));
+	event_base_loopbreak(a->base);
+}
+
+int
+agent_reload(struct agent *a, struct err *err)
+{
+	struct conf c;
+	struct conf_errs errs = {0};
+	char msg[64];
+	time_t now;
+
+	/* with the time of the reload, as systemd 253 and later want it */
+	snprintf(msg, sizeof(msg), "RELOADING=1\nMONOTONIC_USEC=%llu",
+	    (unsigned long long)(clock_mono() * 1e6));
+	(void)notify_send(msg);
+	conf_init(&c);
+	if (conf_load(&c, a->o->conf_path, a->o->conf_explicit, &errs) == -1) {
+		for (size_t i = 0; i < errs.n; i++)
+			fprintf(stderr, "%s\n", errs.msg[i]);
+		err_set(err, EINVAL,
+		    "'%s' has %zu error%s: not reloaded, still running on "
+		    "the configuration loaded before",
+		    a->o->conf_path, errs.n, errs.n == 1 ? "" : "s");
+		log_warnx("%s", err->msg);
+		conf_errs_release(&errs);
+		conf_release(&c);
+		notify_status(a, 1);
+		return -1;
+	}
+	conf_errs_release(&errs);
+	conf_release(&a->conf);
+	a->conf = c;
+	act_system(&a->act, &a->conf, a->o->state_dir);
+	problems_policy_changed(a->pb);
+	now = time(NULL);
+	sched_plan(&a->sched, &a->conf, a->table, now, 1);
+	observe_disabled(a, now);
+	agent_events_flush(a);
+	log_info("configuration '%s' reloaded", a->o->conf_path);
+	notify_status(a, 1);
+	return 0;
+}
+
+static void
+on_hup(evutil_socket_t sig, short what, void *arg)
+{
+	struct err err = {0};
+
+	(void)sig;
+	(void)what;
+	(void)agent_reload(arg, &err);
+}
+
+static void
+on_watchdog(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	(void)notify_send("WATCHDOG=1");
+}
+
+/* A persistent event: signal sig, or a timer of usec (sig -1). */
+static struct event *
+add_event(struct agent *a, int sig, uint64_t usec,
+    void (*fn)(evutil_socket_t, short, void *))
+{
+	struct timeval tv = {
+	    (time_t)(usec / 1000000), (suseconds_t)(usec % 1000000)};
+	struct event *ev = event_new(a->base, sig,
+	    sig == -1 ? EV_PERSIST : EV_SIGNAL | EV_PERSIST, fn, a);
+
+	if (ev == NULL || event_add(ev, sig == -1 ? &tv : NULL) == -1) {
+		if (ev != NULL)
+			event_free(ev);
+		return NULL;
+	}
+	return ev;
+}
+
+static void
+free_event(struct event **ev)
+{
+	if (*ev != NULL)
+		event_free(*ev);
+	*ev = NULL;
+}
+
+/* Sets up everything but the loop: 0, or the exit status. */
+static int
+start(struct agent *a)
+{
+	struct err err = {0};
+	uint64_t wd;
+	time_t now = time(NULL);
+
+	a->started = now;
+	a->table = check_registry(&a->n);
+	if ((a->memos = calloc(a->n ? a->n : 1, sizeof(*a->memos))) == NULL ||
+	    sched_init(&a->sched, a->n) == -1) {
+		log_warnx("out of memory");
+		return 71;
+	}
+	if (a->o->state_dir != NULL) {
+		if (store_open(&a->st, a->o->state_dir, &err) == -1) {
+			log_warnx("%s", err.msg);
+			return 73;
+		}
+		a->have_store = 1;
+	}
+	a->pb =
+	    problems_new(a->have_store ? &a->st : NULL, policy, emit, a, &err);
+	if (a->pb == NULL) {
+		log_warnx("%s", err.msg);
+		return 73;
+	}
+	act_system(&a->act, &a->conf, a->o->state_dir);
+	if (dynlib_require(DYNLIB_EVENT, &err) == -1) {
+		log_warnx("%s", err.msg);
+		return 69;
+	}
+	if ((a->base = event_base_new()) == NULL) {
+		log_warnx("cannot make the event loop");
+		return 71;
+	}
+	if ((a->ctl = ctl_server_new(a, a->o->run_dir, &err)) == NULL) {
+		log_warnx("%s", err.msg);
+		return err.code == EADDRINUSE ? 69 : 73;
+	}
+	if ((a->ev_term = add_event(a, SIGTERM, 0, on_stop)) == NULL ||
+	    (a->ev_int = add_event(a, SIGINT, 0, on_stop)) == NULL ||
+	    (a->ev_hup = add_event(a, SIGHUP, 0, on_hup)) == NULL ||
+	    (a->ev_tick = event_new(a->base, -1, 0, on_tick, a)) == NULL) {
+		log_warnx("cannot set up the event loop");
+		return 71;
+	}
+	if ((wd = notify_watchdog_usec()) != 0 &&
+	    (a->ev_watchdog = add_event(a, -1, wd / 2, on_watchdog)) == NULL) {
+		log_warnx("cannot set up the watchdog timer");
+		return 71;
+	}
+	sched_plan(&a->sched, &a->conf, a->table, now, 0);
+	observe_disabled(a, now);
+	agent_events_flush(a);
+	return 0;
+}
+
+static void
+stop(struct agent *a)
+{
+	if (a->ctl != NULL)
+		ctl_server_free(a->ctl);
+	free_event(&a->ev_term);
+	free_event(&a->ev_int);
+	free_event(&a->ev_hup);
+	free_event(&a->ev_tick);
+	free_event(&a->ev_watchdog);
+	if (a->base != NULL)
+		event_base_free(a->base);
+	if (a->pb != NULL)
+		problems_free(a->pb);
+	if (a->have_store)
+		store_close(&a->st);
+	if (a->memos != NULL)
+		check_memos_release(a->table, a->n, a->memos);
+	free(a->memos);
+	sched_release(&a->sched);
+	conf_release(&a->conf);
+	agent_events_flush(a);
+	strbuf_release(&a->events);
+}
+
+int
+agent_run(const struct agent_opts *o, struct conf *conf)
+{
+	struct agent a = {0};
+	int rc;
+
+	strbuf_init(&a.events, AGENT_EVENTS_MAX);
+	a.o = o;
+	a.conf = *conf;
+	conf_init(conf); /* taken over */
+	signal(SIGPIPE, SIG_IGN);
+	if ((rc = start(&a)) == 0) {
+		log_info("watching: %zu checks, control socket in '%s'", a.n,
+		    o->run_dir);
+		/* The first run once the second begins (see arm_tick). */
+		arm_tick(&a);
+		notify_status(&a, 1);
+		if (event_base_dispatch(a.base) == -1) {
+			log_warnx("the event loop failed");
+			rc = 70;
+		}
+		(void)notify_send("STOPPING=1");
+	}
+	stop(&a);
+	return rc;
+}

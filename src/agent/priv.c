@@ -1,0 +1,470 @@
+/*
+ * priv.c - the messages of the privilege-separation channel: the pure
+ * decoder that checks every datagram before use, the encoder, and
+ * sending and receiving them with their descriptors (agent/priv.h).
+ */
+#include "agent/priv.h"
+
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "base/err.h"
+#include "base/mem.h"
+#include "net/block.h"
+
+_Static_assert(PRIV_MSG_MAX >= sizeof(struct priv_hdr) + PRIV_PATH_MAX &&
+        PRIV_MSG_MAX >= sizeof(struct priv_hdr) + sizeof(struct priv_error),
+    "PRIV_MSG_MAX holds every body");
+_Static_assert(NET_BLOCK_ABSENT == 5, "the last enum net_block_status");
+
+static const char *const type_names[] = {
+    [PRIV_OPEN] = "open",
+    [PRIV_BLOCK] = "block",
+    [PRIV_KILL] = "kill",
+    [PRIV_ALERT] = "alert",
+    [PRIV_NOTE] = "note",
+    [PRIV_FD] = "fd",
+    [PRIV_BLOCKED] = "blocked",
+    [PRIV_DONE] = "done",
+    [PRIV_ERROR] = "error",
+};
+
+const char *
+priv_type_name(uint32_t type)
+{
+	if (type == 0 || type >= PRIV_TYPE_MAX)
+		return "?";
+	return type_names[type];
+}
+
+/* The types each side may send. */
+static int
+type_allowed(uint32_t type, enum priv_from from)
+{
+	switch (type) {
+	case PRIV_OPEN:
+	case PRIV_BLOCK:
+	case PRIV_KILL:
+	case PRIV_ALERT:
+		return from == PRIV_FROM_CHILD;
+	case PRIV_NOTE:
+		return 1;
+	case PRIV_FD:
+	case PRIV_BLOCKED:
+	case PRIV_DONE:
+	case PRIV_ERROR:
+		return from == PRIV_FROM_PARENT;
+	default:
+		return 0;
+	}
+}
+
+/* Body sizes: fixed, or a range for the strings sent without padding. */
+static void
+body_size(uint32_t type, size_t *min, size_t *max)
+{
+	*min = *max = 0;
+	switch (type) {
+	case PRIV_OPEN:
+		*min = 2, *max = PRIV_PATH_MAX;
+		break;
+	case PRIV_NOTE:
+		*min = 1, *max = PRIV_TEXT_MAX;
+		break;
+	case PRIV_BLOCK:
+		*min = *max = sizeof(struct priv_block_req);
+		break;
+	case PRIV_KILL:
+		*min = *max = sizeof(struct priv_kill_req);
+		break;
+	case PRIV_ALERT:
+		*min = *max = sizeof(struct alert_event);
+		break;
+	case PRIV_BLOCKED:
+		*min = *max = sizeof(struct priv_block_rep);
+		break;
+	case PRIV_DONE:
+		*min = *max = sizeof(struct priv_done);
+		break;
+	case PRIV_ERROR:
+		*min = *max = sizeof(struct priv_error);
+		break;
+	case PRIV_FD:
+	default:
+		break;
+	}
+}
+
+/* A field of n bytes holds a string: a NUL within it. */
+static int
+terminated(const char *s, size_t n)
+{
+	return memchr(s, '\0', n) != NULL;
+}
+
+/* A string of n bytes whose only NUL is the last. */
+static int
+one_string(const char *s, size_t n)
+{
+	return n > 0 && s[n - 1] == '\0' && strlen(s) == n - 1;
+}
+
+/* An absolute path without "//", "." or ".." components or a final '/'. */
+static int
+clean_path(const char *p)
+{
+	const char *c = p;
+
+	if (*c != '/')
+		return 0;
+	while (*c == '/') {
+		const char *e = strchr(c + 1, '/');
+		size_t n;
+
+		if (e == NULL)
+			e = c + strlen(c);
+		n = (size_t)(e - (c + 1));
+		if (n == 0 || (n == 1 && c[1] == '.') ||
+		    (n == 2 && c[1] == '.' && c[2] == '.'))
+			return 0;
+		c = e;
+	}
+	return 1;
+}
+
+/* "rule:NAME" with NAME of [a-z0-9._-]: what a child may block by. */
+static int
+good_by(const char *s)
+{
+	if (strncmp(s, "rule:", 5) != 0 || s[5] == '\0')
+		return 0;
+	for (s += 5; *s != '\0'; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		        *s == '.' || *s == '_' || *s == '-'))
+			return 0;
+	return 1;
+}
+
+static int
+sev_known(uint32_t s)
+{
+	return s <= SEV_UNKNOWN;
+}
+
+static int
+check_alert(const struct alert_event *e, struct err *err)
+{
+	if ((uint32_t)e->kind > ALERT_FLAPPING)
+		return err_set(
+		    err, 0, "alert: unknown event kind %u", (unsigned)e->kind);
+	if (!sev_known((uint32_t)e->sev) || !sev_known((uint32_t)e->prev_sev))
+		return err_set(err, 0, "alert: unknown severity");
+	if (!terminated(e->check, sizeof(e->check)) ||
+	    !terminated(e->subject, sizeof(e->subject)) ||
+	    !terminated(e->message, sizeof(e->message)))
+		return err_set(err, 0, "alert: unterminated string");
+	if (e->nev > FINDING_MAX_EV)
+		return err_set(err, 0, "alert: %u evidence items, at most %d",
+		    e->nev, FINDING_MAX_EV);
+	for (unsigned i = 0; i < e->nev; i++)
+		if (!terminated(e->ev[i].key, sizeof(e->ev[i].key)) ||
+		    !terminated(e->ev[i].val, sizeof(e->ev[i].val)))
+			return err_set(
+			    err, 0, "alert: unterminated evidence %u", i);
+	return 0;
+}
+
+static int
+check_block(struct priv_block_req *b, struct err *err)
+{
+	if (b->p.family != AF_INET && b->p.family != AF_INET6)
+		return err_set(
+		    err, 0, "block: unknown address family %u", b->p.family);
+	if (b->p.len > net_prefix_maxlen(&b->p))
+		return err_set(
+		    err, 0, "block: prefix length %u too long", b->p.len);
+	if (b->secs > NET_BLOCK_MAX_SECS)
+		return err_set(err, 0, "block: duration too long");
+	if (!terminated(b->by, sizeof(b->by)) || !good_by(b->by))
+		return err_set(err, 0, "block: 'by' is not rule:NAME");
+	if (!terminated(b->reason, sizeof(b->reason)))
+		return err_set(err, 0, "block: unterminated reason");
+	/* the canonical prefix: host bits and unused bytes zero */
+	for (unsigned bit = b->p.len; bit < 128; bit++)
+		b->p.addr[bit / 8] &= (uint8_t) ~(0x80u >> (bit % 8));
+	return 0;
+}
+
+static int
+check_body(struct priv_msg *m, size_t n, struct err *err)
+{
+	switch (m->type) {
+	case PRIV_OPEN:
+		if (!one_string(m->u.path, n) || !clean_path(m->u.path))
+			return err_set(err, 0,
+			    "open: not a clean absolute "
+			    "path");
+		return 0;
+	case PRIV_NOTE:
+		if (!one_string(m->u.text, n))
+			return err_set(err, 0, "note: not one string");
+		return 0;
+	case PRIV_BLOCK:
+		return check_block(&m->u.block, err);
+	case PRIV_KILL:
+		if (m->u.kill.pid <= 1)
+			return err_set(
+			    err, 0, "kill: bad pid %d", (int)m->u.kill.pid);
+		if (!isfinite(m->u.kill.grace) || m->u.kill.grace < 0 ||
+		    m->u.kill.grace > PRIV_GRACE_MAX)
+			return err_set(err, 0, "kill: grace out of range");
+		return 0;
+	case PRIV_ALERT:
+		return check_alert(&m->u.alert, err);
+	case PRIV_BLOCKED:
+		if (m->u.blocked.status > NET_BLOCK_ABSENT ||
+		    !terminated(m->u.blocked.msg, sizeof(m->u.blocked.msg)))
+			return err_set(err, 0, "blocked: bad reply");
+		return 0;
+	case PRIV_ERROR:
+		if (!terminated(m->u.error.msg, sizeof(m->u.error.msg)))
+			return err_set(err, 0, "error: unterminated");
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+int
+priv_msg_decode(const void *buf, size_t len, size_t nfds, enum priv_from from,
+    struct priv_msg *m, struct err *err)
+{
+	struct priv_hdr h;
+	size_t min, max, n;
+
+	m->fd = -1;
+	if (len < sizeof(h))
+		return err_set(err, 0,
+		    "message of %zu bytes: shorter than "
+		    "its header",
+		    len);
+	memcpy(&h, buf, sizeof(h));
+	if (h.len != len)
+		return err_set(err, 0, "message says %u bytes, has %zu",
+		    (unsigned)h.len, len);
+	if (!type_allowed(h.type, from))
+		return err_set(err, 0,
+		    "message of type %u (%s) not allowed "
+		    "from the %s",
+		    (unsigned)h.type, priv_type_name(h.type),
+		    from == PRIV_FROM_CHILD ? "child" : "parent");
+	m->type = (enum priv_type)h.type;
+	m->id = h.id;
+	n = len - sizeof(h);
+	body_size(h.type, &min, &max);
+	if (n < min || n > max)
+		return err_set(err, 0, "%s: body of %zu bytes, wants %zu..%zu",
+		    priv_type_name(h.type), n, min, max);
+	if (nfds != (h.type == PRIV_FD ? 1u : 0u))
+		return err_set(err, 0, "%s: %zu descriptors, wants %u",
+		    priv_type_name(h.type), nfds, h.type == PRIV_FD ? 1 : 0);
+	memset(&m->u, 0, sizeof(m->u));
+	memcpy(&m->u, (const char *)buf + sizeof(h), n);
+	return check_body(m, n, err);
+}
+
+size_t
+priv_msg_encode(void *buf, size_t bufsz, enum priv_type type, uint32_t id,
+    const void *body, size_t bodylen)
+{
+	struct priv_hdr h;
+
+	if (bodylen > PRIV_MSG_MAX - sizeof(h) || bufsz < sizeof(h) + bodylen)
+		return 0;
+	h.type = type;
+	h.len = (uint32_t)(sizeof(h) + bodylen);
+	h.id = id;
+	memcpy(buf, &h, sizeof(h));
+	if (bodylen > 0)
+		memcpy((char *)buf + sizeof(h), body, bodylen);
+	return sizeof(h) + bodylen;
+}
+
+int
+priv_send(int sock, enum priv_type type, uint32_t id, const void *body,
+    size_t bodylen, int fd, struct err *err)
+{
+	char buf[PRIV_MSG_MAX];
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(sizeof(int))];
+	} cm;
+	struct iovec iov;
+	struct msghdr mh = {0};
+	size_t n;
+	ssize_t w;
+
+	n = priv_msg_encode(buf, sizeof(buf), type, id, body, bodylen);
+	if (n == 0)
+		return err_set(err, EMSGSIZE, "%s: message too long",
+		    priv_type_name(type));
+	iov.iov_base = buf;
+	iov.iov_len = n;
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	if (fd != -1) {
+		memset(&cm, 0, sizeof(cm));
+		mh.msg_control = cm.b;
+		mh.msg_controllen = sizeof(cm.b);
+		cm.h.cmsg_level = SOL_SOCKET;
+		cm.h.cmsg_type = SCM_RIGHTS;
+		cm.h.cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(&cm.h), &fd, sizeof(int));
+	}
+	do
+		w = sendmsg(sock, &mh, MSG_NOSIGNAL);
+	while (w == -1 && errno == EINTR);
+	if (w == -1)
+		return err_sys(err, errno, "cannot send a '%s' message",
+		    priv_type_name(type));
+	return 0;
+}
+
+int
+priv_send_note(int sock, const char *s, struct err *err)
+{
+	char text[PRIV_TEXT_MAX];
+	size_t n = strnlen(s, sizeof(text) - 1);
+
+	memcpy(text, s, n);
+	text[n] = '\0';
+	return priv_send(sock, PRIV_NOTE, 0, text, n + 1, -1, err);
+}
+
+/* The descriptors of a received message's SCM_RIGHTS, up to max. */
+static size_t
+take_fds(struct msghdr *mh, int *fds, size_t max, size_t *extra)
+{
+	size_t n = 0;
+
+	*extra = 0;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c != NULL;
+	     c = CMSG_NXTHDR(mh, c)) {
+		size_t k;
+
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (size_t i = 0; i < k; i++) {
+			int fd;
+
+			memcpy(
+			    &fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+			if (n < max)
+				fds[n++] = fd;
+			else {
+				close(fd);
+				(*extra)++;
+			}
+		}
+	}
+	return n;
+}
+
+int
+priv_recv(int sock, enum priv_from from, struct priv_msg *m, struct err *err)
+{
+	char buf[PRIV_MSG_MAX + 1];
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(4 * sizeof(int))];
+	} cm;
+	struct iovec iov = {buf, sizeof(buf)};
+	struct msghdr mh = {0};
+	int fds[4];
+	size_t nfds, extra;
+	ssize_t r;
+
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = cm.b;
+	mh.msg_controllen = sizeof(cm.b);
+	do
+		r = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+	while (r == -1 && errno == EINTR);
+	if (r == -1)
+		return err_sys(err, errno, "cannot receive a message");
+	nfds = take_fds(&mh, fds, countof(fds), &extra);
+	if (r == 0 && nfds == 0)
+		return 0;
+	if ((mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) != 0 || extra > 0) {
+		err_set(err, EMSGSIZE,
+		    "message truncated or with too many "
+		    "descriptors");
+		goto bad;
+	}
+	if (priv_msg_decode(buf, (size_t)r, nfds, from, m, err) == -1)
+		goto bad;
+	if (nfds == 1)
+		m->fd = fds[0];
+	return 1;
+bad:
+	for (size_t i = 0; i < nfds; i++)
+		close(fds[i]);
+	m->fd = -1;
+	return -1;
+}
+
+int
+priv_call(int sock, enum priv_type type, const void *body, size_t len,
+    struct priv_msg *rep, void (*note)(const char *text, void *arg), void *arg,
+    struct err *err)
+{
+	static uint32_t next_id;
+	uint32_t id = ++next_id;
+	int r;
+
+	if (priv_send(sock, type, id, body, len, -1, err) == -1)
+		return -1;
+	for (;;) {
+		r = priv_recv(sock, PRIV_FROM_PARENT, rep, err);
+		if (r == -1)
+			return -1;
+		if (r == 0)
+			return err_set(err, EPIPE,
+			    "the parent closed the "
+			    "channel");
+		if (rep->type == PRIV_NOTE) {
+			if (note != NULL)
+				note(rep->u.text, arg);
+			continue;
+		}
+		if (rep->id == id)
+			return 0;
+		if (rep->fd != -1)
+			close(rep->fd);
+	}
+}
+
+int
+priv_open(int sock, const char *path, int *fd, struct err *err)
+{
+	struct priv_msg rep;
+	size_t n = strlen(path) + 1;
+
+	*fd = -1;
+	if (n > PRIV_PATH_MAX)
+		return err_set(err, ENAMETOOLONG, "'%s': path too long", path);
+	if (priv_call(sock, PRIV_OPEN, path, n, &rep, NULL, NULL, err) == -1)
+		return -1;
+	if (rep.type == PRIV_ERROR)
+		return err_set(err, rep.u.error.code, "%s", rep.u.error.msg);
+	if (rep.type != PRIV_FD)
+		return err_set(err, EPROTO, "'%s': unexpected '%s' reply", path,
+		    priv_type_name(rep.type));
+	*fd = rep.fd;
+	return 0;
+}

@@ -1,0 +1,225 @@
+/*
+ * priv.h - the channel between the agent's root parent and its
+ * unprivileged children, in the manner of OpenBSD's imsg: one message per
+ * datagram of an AF_UNIX SOCK_SEQPACKET socketpair, a fixed header
+ * {type, length, id} and a body whose size and contents are checked per
+ * type before use; a descriptor travels with SCM_RIGHTS.
+ *
+ * A child is assumed compromised: what it sends is decoded by
+ * priv_msg_decode, a pure function that accepts only the request types a
+ * child may send, with their exact sizes, terminated strings, known enum
+ * values and sane ranges, and no descriptor.  The parent never parses
+ * log text, /proc text or HTTP: a child does that and asks for what only
+ * root may do.
+ *
+ * Requests (child to parent) and their replies (same id):
+ *   PRIV_OPEN   path             PRIV_FD (the descriptor) or PRIV_ERROR
+ *   PRIV_BLOCK  prefix, duration PRIV_BLOCKED or PRIV_ERROR
+ *   PRIV_KILL   pid, start time  PRIV_DONE (enum kill_result) or ...
+ *   PRIV_ALERT  an alert event   PRIV_DONE (0) or PRIV_ERROR
+ * PRIV_NOTE carries a line of text either way and has no reply: a
+ * child's diagnostic (the parent shows it escaped), or a command to a
+ * child.
+ *
+ * The bodies are C structures of this file: both ends are the same
+ * binary (a child is the parent's executable, child.h), so their layout
+ * is the same.
+ */
+#ifndef AGENT_PRIV_H
+#define AGENT_PRIV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "agent/event.h"
+#include "net/addr.h"
+
+struct act_ops;
+struct err;
+
+enum priv_type {
+	PRIV_OPEN = 1, /* child: open this file read-only for me */
+	PRIV_BLOCK,    /* child: block this prefix */
+	PRIV_KILL,     /* child: stop this process */
+	PRIV_ALERT,    /* child: run the alert actions on this event */
+	PRIV_NOTE,     /* either way: a line of text */
+	PRIV_FD,       /* parent: the descriptor asked for */
+	PRIV_BLOCKED,  /* parent: outcome of a block */
+	PRIV_DONE,     /* parent: outcome of a kill or an alert */
+	PRIV_ERROR,    /* parent: the request was refused or failed */
+	PRIV_TYPE_MAX,
+};
+
+/* Who sent the datagram being decoded: it decides the types allowed. */
+enum priv_from {
+	PRIV_FROM_CHILD,
+	PRIV_FROM_PARENT,
+};
+
+struct priv_hdr {
+	uint32_t type; /* enum priv_type */
+	uint32_t len;  /* of the datagram: header and body */
+	uint32_t id;   /* a request's; its reply carries the same */
+};
+
+#define PRIV_PATH_MAX 4096  /* PRIV_OPEN: the path and its NUL */
+#define PRIV_TEXT_MAX 2048  /* PRIV_NOTE, PRIV_ERROR: text and NUL */
+#define PRIV_BY_MAX 64      /* PRIV_BLOCK: "rule:conn-flood" and NUL */
+#define PRIV_REASON_MAX 256 /* PRIV_BLOCK: the reason and its NUL */
+#define PRIV_GRACE_MAX 30.0 /* PRIV_KILL: seconds after SIGTERM */
+
+struct priv_block_req {
+	struct net_prefix p;
+	uint64_t secs; /* at most NET_BLOCK_MAX_SECS; 0: never expires */
+	char by[PRIV_BY_MAX];
+	char reason[PRIV_REASON_MAX]; /* "": none */
+};
+
+struct priv_block_rep {
+	uint32_t status; /* enum net_block_status */
+	int32_t err_code;
+	int64_t until; /* 0: never */
+	char msg[400];
+};
+
+struct priv_kill_req {
+	int32_t pid;
+	uint32_t pad;
+	uint64_t start_ticks; /* /proc/PID/stat field 22 */
+	double grace;         /* 0..PRIV_GRACE_MAX */
+};
+
+struct priv_done {
+	int32_t result;
+};
+
+struct priv_error {
+	int32_t code; /* errno, 0 if none */
+	char msg[PRIV_TEXT_MAX];
+};
+
+/* The largest datagram: a header and the largest body. */
+#define PRIV_MSG_MAX (sizeof(struct priv_hdr) + sizeof(struct alert_event))
+
+/* A decoded message: the body's fields copied out and checked. */
+struct priv_msg {
+	enum priv_type type;
+	uint32_t id;
+	int fd; /* PRIV_FD's descriptor (the receiver's to close), else -1 */
+	union {
+		char path[PRIV_PATH_MAX]; /* PRIV_OPEN */
+		char text[PRIV_TEXT_MAX]; /* PRIV_NOTE */
+		struct priv_block_req block;
+		struct priv_block_rep blocked;
+		struct priv_kill_req kill;
+		struct alert_event alert;
+		struct priv_done done;
+		struct priv_error error;
+	} u;
+};
+
+/* "open", "block", ... ; "?" for an unknown type. */
+const char *priv_type_name(uint32_t type);
+
+/*
+ * Decodes one datagram of len bytes that came with nfds descriptors
+ * (their values are not looked at; the caller closes them when this
+ * fails, and also keeps the one of a PRIV_FD in m->fd after success).
+ * Checks the header (length equal to len, a type that from may send),
+ * the body's size for its type, and its contents: strings terminated and
+ * within their fields (a path absolute, without NUL, "." or ".."
+ * components), enum values known, numbers in range; a PRIV_FD exactly
+ * one descriptor, every other type none.  0, or -1 with err saying what
+ * was wrong.  Pure: no I/O, no allocation.
+ */
+int priv_msg_decode(const void *buf, size_t len, size_t nfds,
+    enum priv_from from, struct priv_msg *m, struct err *err);
+
+/*
+ * Writes a message of type with body into buf (at least PRIV_MSG_MAX
+ * bytes); returns its length, or 0 when the body does not fit.
+ */
+size_t priv_msg_encode(void *buf, size_t bufsz, enum priv_type type,
+    uint32_t id, const void *body, size_t bodylen);
+
+/*
+ * Sends one message over the channel sock, with the descriptor fd when it
+ * is not -1.  0, or -1 with err (EPIPE: the peer is gone).
+ */
+int priv_send(int sock, enum priv_type type, uint32_t id, const void *body,
+    size_t bodylen, int fd, struct err *err);
+/* A PRIV_NOTE of the text s (cut to PRIV_TEXT_MAX - 1 bytes). */
+int priv_send_note(int sock, const char *s, struct err *err);
+
+/*
+ * Receives and decodes one message (waits when the socket blocks).  1 and
+ * *m, 0 at end of file (the peer closed), or -1 with err: a malformed or
+ * truncated message (every descriptor that came with it is closed), or a
+ * receive error (EAGAIN on a non-blocking socket with nothing to read).
+ */
+int priv_recv(
+    int sock, enum priv_from from, struct priv_msg *m, struct err *err);
+
+/*
+ * A request and its reply, for a child: sends the request with a new id
+ * and waits for the reply with that id (a PRIV_NOTE received meanwhile is
+ * given to note, when not NULL, else dropped).  0 and *rep (PRIV_ERROR
+ * included: the caller reads it), or -1 with err (channel).
+ */
+int priv_call(int sock, enum priv_type type, const void *body, size_t len,
+    struct priv_msg *rep, void (*note)(const char *text, void *arg), void *arg,
+    struct err *err);
+
+/*
+ * A child's request to open path: 0 and *fd (the caller's to close), or
+ * -1 with err (the parent's refusal: "'/etc/shadow' is not a followed
+ * log", or the channel's failure).
+ */
+int priv_open(int sock, const char *path, int *fd, struct err *err);
+
+/*
+ * The parent's services.  Files are opened only when on the allow-list
+ * (priv_allow_path): the exact path, or a rotated sibling of it in the
+ * same directory (its name followed by '.' or '-' and a suffix of
+ * letters, digits, '.', '_' and '-': "access.log.1", "access.log.2.gz",
+ * "access.log-20260101"); always O_RDONLY|O_NOFOLLOW|O_CLOEXEC, and only
+ * a regular file (a character device such as /dev/kmsg when it is the
+ * exact path listed).  Blocks and kills go through ops (the policy of
+ * act_ops: allow-list, breadth, cap, start time), with two refusals of
+ * its own: never pid 1 or the parent itself.  PRIV_ALERT goes to the
+ * alert hook when one is set, else it is refused.
+ */
+struct priv_parent {
+	char **allow; /* absolute paths */
+	size_t nallow;
+	const struct act_ops *ops; /* NULL: blocks and kills are refused */
+	/* PRIV_ALERT: -1 with err, else the reply's result (priv_done) */
+	int (*alert)(void *arg, const struct alert_event *e, struct err *err);
+	void *alert_arg;
+	/* PRIV_NOTE from a child, its text escaped by the caller */
+	void (*note)(void *arg, const char *child, const char *text);
+	void *note_arg;
+};
+
+void priv_parent_init(struct priv_parent *p);
+/*
+ * The alert hook to the alert actions (act/alert.h): arg is a struct
+ * alert_actions; the result is how many actions took the event.
+ */
+int priv_alert_actions(void *arg, const struct alert_event *e, struct err *err);
+void priv_parent_release(struct priv_parent *p);
+/* Adds an absolute path to the allow-list.  0, or -1 with err. */
+int priv_allow_path(struct priv_parent *p, const char *path, struct err *err);
+/* 1 when path may be opened: listed, or a rotated sibling of a listed. */
+int priv_path_allowed(
+    const struct priv_parent *p, const char *path, int *exact);
+
+/*
+ * Serves one decoded request of the child named child (for the log and
+ * the "by" of its actions) and sends the reply on sock.  0, or -1 with
+ * err when the reply cannot be sent.
+ */
+int priv_serve(struct priv_parent *p, const char *child, int sock,
+    const struct priv_msg *m, struct err *err);
+
+#endif

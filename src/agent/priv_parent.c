@@ -1,0 +1,256 @@
+/*
+ * priv_parent.c - what the root parent does for its children on request
+ * (agent/priv.h): open an allowed log and pass the descriptor, block a
+ * prefix and stop a process through the act_ops policy, hand an alert
+ * event to the alert actions.  Requests arrive decoded and checked by
+ * priv_msg_decode; nothing here reads text a child wrote but to compare
+ * a path and to copy a reason into a block.
+ */
+#include "agent/priv.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "act/act.h"
+#include "act/alert.h"
+#include "base/bounded.h"
+#include "base/err.h"
+#include "base/mem.h"
+#include "net/block.h"
+
+void
+priv_parent_init(struct priv_parent *p)
+{
+	memset(p, 0, sizeof(*p));
+}
+
+void
+priv_parent_release(struct priv_parent *p)
+{
+	for (size_t i = 0; i < p->nallow; i++)
+		free(p->allow[i]);
+	free(p->allow);
+	memset(p, 0, sizeof(*p));
+}
+
+int
+priv_alert_actions(void *arg, const struct alert_event *e, struct err *err)
+{
+	size_t n = alert_actions_event(arg, e, time(NULL));
+
+	(void)err;
+	return n > INT32_MAX ? INT32_MAX : (int)n;
+}
+
+int
+priv_allow_path(struct priv_parent *p, const char *path, struct err *err)
+{
+	char **a;
+	char *s;
+
+	if (path[0] != '/' || strlen(path) >= PRIV_PATH_MAX)
+		return err_set(err, EINVAL, "'%s': not an absolute path", path);
+	a = realloc(p->allow, (p->nallow + 1) * sizeof(*a));
+	if (a == NULL)
+		return err_sys(err, errno, "'%s'", path);
+	p->allow = a;
+	if ((s = strdup(path)) == NULL)
+		return err_sys(err, errno, "'%s'", path);
+	p->allow[p->nallow++] = s;
+	return 0;
+}
+
+/* A rotation suffix: '.' or '-', then letters, digits, '.', '_', '-'. */
+static int
+rotation_suffix(const char *s)
+{
+	if (*s != '.' && *s != '-')
+		return 0;
+	if (*++s == '\0')
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		        (*s >= '0' && *s <= '9') || *s == '.' || *s == '_' ||
+		        *s == '-'))
+			return 0;
+	return 1;
+}
+
+int
+priv_path_allowed(const struct priv_parent *p, const char *path, int *exact)
+{
+	size_t n;
+
+	*exact = 0;
+	for (size_t i = 0; i < p->nallow; i++) {
+		const char *a = p->allow[i];
+
+		if (strcmp(a, path) == 0) {
+			*exact = 1;
+			return 1;
+		}
+		/* a sibling: the listed path, then a suffix without '/' */
+		n = strlen(a);
+		if (strncmp(a, path, n) == 0 && rotation_suffix(path + n))
+			return 1;
+	}
+	return 0;
+}
+
+static int reply_error(int sock, uint32_t id, int code, struct err *err,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static int
+reply_error(
+    int sock, uint32_t id, int code, struct err *err, const char *fmt, ...)
+{
+	struct priv_error e = {0};
+	va_list ap;
+
+	e.code = code;
+	va_start(ap, fmt);
+	(void)vsnprintf(e.msg, sizeof(e.msg), fmt, ap);
+	va_end(ap);
+	return priv_send(sock, PRIV_ERROR, id, &e, sizeof(e), -1, err);
+}
+
+/*
+ * Opens path for a child: read-only, never through a symbolic link at its
+ * end, without blocking on a FIFO, and only a regular file (or a
+ * character device listed exactly, such as /dev/kmsg).
+ */
+static int
+open_allowed(const char *path, int exact, struct err *err)
+{
+	struct stat st;
+	int fd, fl;
+
+	fd = open(
+	    path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd == -1)
+		return err_sys(err, errno, "cannot open '%s'", path);
+	if (fstat(fd, &st) == -1) {
+		err_sys(err, errno, "cannot stat '%s'", path);
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode) && !(exact && S_ISCHR(st.st_mode))) {
+		err_set(err, EPERM, "'%s' is not a regular file", path);
+		goto fail;
+	}
+	/* a file is read blocking; a device keeps O_NONBLOCK (kmsg) */
+	if (S_ISREG(st.st_mode) && (fl = fcntl(fd, F_GETFL)) != -1)
+		(void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	return fd;
+fail:
+	close(fd);
+	return -1;
+}
+
+static int
+serve_open(
+    struct priv_parent *p, int sock, const struct priv_msg *m, struct err *err)
+{
+	struct err e = {0};
+	int exact, fd, rc;
+
+	if (!priv_path_allowed(p, m->u.path, &exact))
+		return reply_error(sock, m->id, EPERM, err,
+		    "'%s' is not a followed log", m->u.path);
+	if ((fd = open_allowed(m->u.path, exact, &e)) == -1)
+		return reply_error(sock, m->id, e.code, err, "%s", e.msg);
+	rc = priv_send(sock, PRIV_FD, m->id, NULL, 0, fd, err);
+	close(fd);
+	return rc;
+}
+
+static int
+serve_block(struct priv_parent *p, const char *child, int sock,
+    const struct priv_msg *m, struct err *err)
+{
+	struct net_block_item it = {0};
+	struct priv_block_rep rep = {0};
+	struct err e = {0};
+	int rc;
+
+	if (p->ops == NULL || p->ops->block == NULL)
+		return reply_error(
+		    sock, m->id, EPERM, err, "blocking is not enabled");
+	it.p = m->u.block.p;
+	it.secs = m->u.block.secs;
+	it.reason = m->u.block.reason[0] != '\0' ? m->u.block.reason : NULL;
+	rc = p->ops->block(p->ops, &it, 1, m->u.block.by, &e);
+	if (rc == -1 || rc == NET_BLOCK_EAUDIT)
+		return reply_error(
+		    sock, m->id, e.code, err, "child '%s': %s", child, e.msg);
+	rep.status = it.status;
+	rep.err_code = it.err_code;
+	rep.until = it.until;
+	str_copy(rep.msg, sizeof(rep.msg), it.msg);
+	return priv_send(sock, PRIV_BLOCKED, m->id, &rep, sizeof(rep), -1, err);
+}
+
+static int
+serve_kill(
+    struct priv_parent *p, int sock, const struct priv_msg *m, struct err *err)
+{
+	struct priv_done d = {0};
+	struct err e = {0};
+	int rc;
+
+	if (p->ops == NULL || p->ops->kill == NULL)
+		return reply_error(sock, m->id, EPERM, err,
+		    "stopping processes is not enabled");
+	if (m->u.kill.pid == getpid())
+		return reply_error(sock, m->id, EPERM, err,
+		    "pid %d is the agent itself", (int)m->u.kill.pid);
+	rc = p->ops->kill(
+	    p->ops, m->u.kill.pid, m->u.kill.start_ticks, m->u.kill.grace, &e);
+	if (rc == -1)
+		return reply_error(sock, m->id, e.code, err, "%s", e.msg);
+	d.result = rc;
+	return priv_send(sock, PRIV_DONE, m->id, &d, sizeof(d), -1, err);
+}
+
+static int
+serve_alert(
+    struct priv_parent *p, int sock, const struct priv_msg *m, struct err *err)
+{
+	struct priv_done d = {0};
+	struct err e = {0};
+
+	if (p->alert == NULL)
+		return reply_error(sock, m->id, EPERM, err, "no alert actions");
+	if ((d.result = p->alert(p->alert_arg, &m->u.alert, &e)) == -1)
+		return reply_error(sock, m->id, e.code, err, "%s", e.msg);
+	return priv_send(sock, PRIV_DONE, m->id, &d, sizeof(d), -1, err);
+}
+
+int
+priv_serve(struct priv_parent *p, const char *child, int sock,
+    const struct priv_msg *m, struct err *err)
+{
+	switch (m->type) {
+	case PRIV_OPEN:
+		return serve_open(p, sock, m, err);
+	case PRIV_BLOCK:
+		return serve_block(p, child, sock, m, err);
+	case PRIV_KILL:
+		return serve_kill(p, sock, m, err);
+	case PRIV_ALERT:
+		return serve_alert(p, sock, m, err);
+	case PRIV_NOTE:
+		if (p->note != NULL)
+			p->note(p->note_arg, child, m->u.text);
+		return 0;
+	default:
+		return reply_error(sock, m->id, EPROTO, err,
+		    "'%s' is not a request", priv_type_name(m->type));
+	}
+}
