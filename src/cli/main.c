@@ -279,7 +279,7 @@ cli_follow_exit(int code)
 struct nagios_run {
 	FILE *real_err, *cap;
 	int fd;
-	char reason[512];
+	char reason[1024];
 	size_t len;
 	int done;
 };
