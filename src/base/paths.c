@@ -93,7 +93,8 @@ paths_run_dir(char *dst, size_t dstsz, const char *opt, struct err *err)
 	if (!(opt && opt[0]) && !(e && e[0]) && geteuid() != 0 &&
 	    !(x && x[0] == '/'))
 		return err_set(err, ENOENT,
-		    "no run directory: XDG_RUNTIME_DIR is not set (use --run-dir)");
+		    "no run directory: XDG_RUNTIME_DIR is not set (use "
+		    "--run-dir)");
 	return choose(dst, dstsz, err, opt, "SAKIMORI_RUN_DIR", "/run/sakimori",
 	    "XDG_RUNTIME_DIR", "/sakimori", "", &explicit_);
 }
