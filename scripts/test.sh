@@ -2,7 +2,8 @@
 # test.sh - the whole test suite on a fresh Debian 12 machine (as root):
 # installs what is missing, builds three flavours, runs the unit and
 # integration tests on the release build and again under ASan+UBSan, smoke-
-# runs every fuzz target, checks formatting and the man pages, and ends
+# runs every fuzz target, builds the Debian package (lintian, install and
+# run it), checks formatting and the man pages, and ends
 # with one line "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
@@ -45,6 +46,14 @@ step() {	# step NAME COMMAND...: one pass/fail outside meson
 	fi
 }
 
+# The Debian package is built from a clean copy of the tree, in the
+# background while the suites run (it shares nothing with their build
+# directories); lintian, installing it and running it come at the end.
+debdir=$(mktemp -d "${TMPDIR:-/tmp}/sakimori-debs.XXXXXX")
+trap 'rm -rf "$debdir"' EXIT
+scripts/deb.sh build "$debdir" >"$debdir/deb.out" 2>&1 &
+debpid=$!
+
 for flavour in release asan; do
 	# Building and installing sakimori (suite packaging) is the same in
 	# every flavour: once, on the release build.
@@ -68,6 +77,17 @@ if dir=$(scripts/build.sh fuzz); then
 else
 	echo "FAILED: build (fuzz)"
 	failed=$((failed + 1))
+fi
+
+echo "=== deb build (waiting for it)"
+if wait "$debpid"; then
+	passed=$((passed + 1))
+	step "deb lintian" scripts/deb.sh lintian "$debdir"
+	step "deb install and run" scripts/deb.sh install "$debdir"
+else
+	cat "$debdir/deb.out"
+	echo "FAILED: deb build"
+	failed=$((failed + 3)) # the build, lintian and the installed run
 fi
 
 step "clang-format" scripts/check-format.sh

@@ -133,6 +133,18 @@ report_perf(struct report *r, const char *label, double value, const char *uom,
 	p->crit = crit;
 	p->min = min;
 	p->max = max;
+	p->lower = 0;
+}
+
+void
+report_perf_lower(struct report *r, const char *label, double value,
+    const char *uom, double warn, double crit, double min, double max)
+{
+	size_t n = r->np;
+
+	report_perf(r, label, value, uom, warn, crit, min, max);
+	if (r->np > n)
+		r->p[n].lower = 1;
 }
 
 int

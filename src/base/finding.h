@@ -42,6 +42,7 @@ struct perf {
 	double value;
 	char uom[8];                 /* "", "%", "s", "B", "KB", "c" */
 	double warn, crit, min, max; /* NAN when absent */
+	int lower; /* warn and crit are lower bounds: bad when below */
 };
 
 struct report {
@@ -68,6 +69,9 @@ void finding_ev(struct finding *f, const char *key, const char *fmt, ...)
 const char *finding_ev_get(const struct finding *f, const char *key);
 /* Adds a performance datum; NAN for the thresholds and limits that do not apply. */
 void report_perf(struct report *r, const char *label, double value,
+    const char *uom, double warn, double crit, double min, double max);
+/* The same for a value that is bad when low (printed as the range "W:"). */
+void report_perf_lower(struct report *r, const char *label, double value,
     const char *uom, double warn, double crit, double min, double max);
 /* How bad: OK 0, UNKNOWN 1, WARNING 2, CRITICAL 3. */
 int sev_rank(enum sev s);

@@ -4,15 +4,38 @@
 #include "base/output.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
+#include "base/cur.h"
 #include "base/esc.h"
+#include "base/mem.h"
 #include "base/json.h"
 #include "base/strbuf.h"
 #include "base/table.h"
 #include "base/timeutil.h"
+
+/* 1 when fp is the stream JOURNAL_STREAM ("DEVICE:INODE") names. */
+static int
+is_journal(FILE *fp)
+{
+	const char *js = getenv("JOURNAL_STREAM"), *end;
+	uint64_t dev, ino;
+	struct stat st;
+
+	if (js == NULL)
+		return 0;
+	end = js + strlen(js);
+	if (cur_u64(&js, end, &dev) == -1 || cur_char(&js, end, ':') == -1 ||
+	    cur_u64(&js, end, &ino) == -1 || js != end)
+		return 0;
+	if (fileno(fp) < 0 || fstat(fileno(fp), &st) == -1)
+		return 0;
+	return (uint64_t)st.st_dev == dev && (uint64_t)st.st_ino == ino;
+}
 
 void
 out_init(struct out *o, enum out_mode mode, FILE *fp)
@@ -21,9 +44,26 @@ out_init(struct out *o, enum out_mode mode, FILE *fp)
 
 	o->mode = mode;
 	o->fp = fp;
-	o->color = mode == OUT_TABLE && isatty(fileno(fp)) &&
+	o->journal = mode == OUT_TABLE && is_journal(fp);
+	o->color = mode == OUT_TABLE && !o->journal && isatty(fileno(fp)) &&
 	    (nc == NULL || nc[0] == '\0') &&
 	    (term == NULL || strcmp(term, "dumb") != 0);
+}
+
+/* The sd-daemon(3) priority of a severity (syslog levels). */
+static int
+sev_priority(enum sev sev)
+{
+	switch (sev) {
+	case SEV_OK:
+		return 6; /* LOG_INFO */
+	case SEV_WARNING:
+		return 4; /* LOG_WARNING */
+	case SEV_CRITICAL:
+		return 2; /* LOG_CRIT */
+	default:
+		return 3; /* LOG_ERR: it could not look */
+	}
 }
 
 const char *
@@ -68,31 +108,77 @@ finding_json(const struct finding *f)
 	return o;
 }
 
+/*
+ * The plugin's first line: its text cut near OUT_NAGIOS_TEXT_MAX bytes, the
+ * whole line (with the perfdata that fits) under OUT_NAGIOS_LINE_MAX.
+ */
+#define OUT_NAGIOS_TEXT_MAX 300
+#define OUT_NAGIOS_LINE_MAX 900
+
+/* Cuts sb to at most len bytes, not inside a UTF-8 sequence. */
 static void
-print_perf_value(FILE *fp, double v)
+text_cut(struct strbuf *sb, size_t len)
+{
+	if (len >= sb->len)
+		return;
+	while (len > 0 && ((unsigned char)sb->p[len] & 0xC0) == 0x80)
+		len--;
+	sb->len = len;
+	sb->p[len] = '\0';
+}
+
+static void
+perf_value(struct strbuf *sb, double v)
 {
 	if (isnan(v))
 		return;
 	if (v == floor(v) && fabs(v) < 1e15)
-		fprintf(fp, "%.0f", v);
+		strbuf_printf(sb, "%.0f", v);
 	else
-		fprintf(fp, "%.2f", v);
+		strbuf_printf(sb, "%.2f", v);
 }
 
-/* Nagios perfdata labels: quote when needed, no ' or = inside. */
+/* A threshold as a range: "10" alerts above 10, "10:" below 10. */
 static void
-print_perf_label(FILE *fp, const char *l)
+perf_range(struct strbuf *sb, double v, int lower)
 {
-	int quote = strpbrk(l, " \t") != NULL;
+	perf_value(sb, v);
+	if (lower && !isnan(v))
+		strbuf_addc(sb, ':');
+}
+
+/*
+ * One perfdata item, 'label'=value[UOM];warn;crit;min;max.  The label is
+ * quoted when it holds a space, '=' or a quote (doubled inside), control
+ * characters and '|' written as '_'.
+ */
+static void
+perf_item(struct strbuf *sb, const struct perf *p)
+{
+	int quote = strpbrk(p->label, " \t='") != NULL;
 
 	if (quote)
-		fputc('\'', fp);
-	for (; *l; l++)
-		fputc(*l == '\'' || *l == '=' || (unsigned char)*l < 0x20 ? '_'
-		                                                          : *l,
-		    fp);
+		strbuf_addc(sb, '\'');
+	for (const char *l = p->label; *l; l++) {
+		if (*l == '\'')
+			strbuf_adds(sb, "''");
+		else
+			strbuf_addc(sb,
+			    (unsigned char)*l < 0x20 || *l == '|' ? '_' : *l);
+	}
 	if (quote)
-		fputc('\'', fp);
+		strbuf_addc(sb, '\'');
+	strbuf_addc(sb, '=');
+	perf_value(sb, p->value);
+	strbuf_adds(sb, p->uom);
+	strbuf_addc(sb, ';');
+	perf_range(sb, p->warn, p->lower);
+	strbuf_addc(sb, ';');
+	perf_range(sb, p->crit, p->lower);
+	strbuf_addc(sb, ';');
+	perf_value(sb, p->min);
+	strbuf_addc(sb, ';');
+	perf_value(sb, p->max);
 }
 
 /* Text for the plugin line: escaped, and no '|' (perfdata starts there). */
@@ -112,60 +198,99 @@ out_nagios_unknown(FILE *fp, const char *name, const char *reason)
 	struct strbuf sb = STRBUF_INIT(1024);
 
 	nagios_text(&sb, reason);
+	if (sb.len > OUT_NAGIOS_LINE_MAX - 100)
+		text_cut(&sb, OUT_NAGIOS_LINE_MAX - 100);
 	fprintf(fp, "%s UNKNOWN - %s\n", name, strbuf_str(&sb));
 	strbuf_release(&sb);
 }
 
+/* The findings worth a line, the worst first: what a pager shows first. */
+static size_t
+nagios_order(const struct report *r, size_t *idx)
+{
+	static const enum sev order[] = {
+	    SEV_CRITICAL, SEV_WARNING, SEV_UNKNOWN};
+	size_t n = 0;
+
+	for (size_t pass = 0; pass < countof(order); pass++)
+		for (size_t i = 0; i < r->nf; i++)
+			if (r->f[i].sev == order[pass])
+				idx[n++] = i;
+	return n;
+}
+
+/*
+ * The monitoring-plugins form: a first line "NAME STATE - text | perfdata"
+ * well under 1 KiB, then, when there is more than it says, one line per
+ * finding (the long output), and the perfdata that did not fit on the first
+ * line after a '|' on the last line.
+ */
 static void
 out_nagios(const struct out *o, const struct report *r, const char *name)
 {
 	enum sev worst = report_worst(r);
-	struct strbuf sb = STRBUF_INIT(4096);
-	size_t shown = 0;
+	struct strbuf line = STRBUF_INIT(1 << 16);
+	struct strbuf sb = STRBUF_INIT(4096), item = STRBUF_INIT(512);
+	size_t *idx = calloc(r->nf + 1, sizeof(*idx));
+	size_t n = 0, shown = 0, perf_first = 0;
+	int cut = 0;
 
-	fprintf(o->fp, "%s %s - ", name, sev_name(worst));
-	if (worst == SEV_OK && r->nf == 0)
-		fputs("all checks passed", o->fp);
-	/* The worst first: what a pager shows is the first line. */
-	for (int pass = 0; pass < 4; pass++) {
-		static const enum sev order[] = {
-		    SEV_CRITICAL, SEV_WARNING, SEV_UNKNOWN, SEV_OK};
+	if (idx != NULL)
+		n = nagios_order(r, idx);
+	strbuf_printf(&line, "%s %s - ", name, sev_name(worst));
+	if (n == 0)
+		strbuf_adds(&line, "all checks passed");
+	for (; shown < n; shown++) {
+		const struct finding *f = &r->f[idx[shown]];
+		size_t at = line.len;
 
-		for (size_t i = 0; i < r->nf; i++) {
-			const struct finding *f = &r->f[i];
-
-			if (f->sev != order[pass] || f->sev == SEV_OK)
-				continue;
-			nagios_text(&sb, f->message);
-			fprintf(o->fp, "%s%s: %s", shown ? "; " : "",
-			    sev_name(f->sev), strbuf_str(&sb));
-			shown++;
+		nagios_text(&sb, f->message);
+		strbuf_printf(&line, "%s%s: %s", shown ? "; " : "",
+		    sev_name(f->sev), strbuf_str(&sb));
+		if (line.len <= OUT_NAGIOS_TEXT_MAX)
+			continue;
+		if (shown > 0) {
+			text_cut(&line, at);
+			break;
 		}
+		text_cut(&line, OUT_NAGIOS_TEXT_MAX - 3);
+		strbuf_adds(&line, "...");
+		cut = 1;
 	}
-	if (worst == SEV_OK && r->nf > 0 && shown == 0)
-		fputs("all checks passed", o->fp);
-	if (r->np > 0) {
-		fputs(" |", o->fp);
-		for (size_t i = 0; i < r->np; i++) {
-			const struct perf *p = &r->p[i];
+	if (shown < n)
+		strbuf_printf(&line, " (%zu more below)", n - shown);
+	for (; perf_first < r->np; perf_first++) {
+		strbuf_reset(&item);
+		perf_item(&item, &r->p[perf_first]);
+		if (line.len + item.len + 3 > OUT_NAGIOS_LINE_MAX)
+			break;
+		strbuf_adds(&line, perf_first ? " " : " | ");
+		strbuf_adds(&line, strbuf_str(&item));
+	}
+	fprintf(o->fp, "%s\n", strbuf_str(&line));
+	/* The long output: every finding, when the first line is not all. */
+	for (size_t k = 0; (n > 1 || cut) && k < n; k++) {
+		const struct finding *f = &r->f[idx[k]];
 
-			fputc(' ', o->fp);
-			print_perf_label(o->fp, p->label);
-			fputc('=', o->fp);
-			print_perf_value(o->fp, p->value);
-			fputs(p->uom, o->fp);
-			fputc(';', o->fp);
-			print_perf_value(o->fp, p->warn);
-			fputc(';', o->fp);
-			print_perf_value(o->fp, p->crit);
-			fputc(';', o->fp);
-			print_perf_value(o->fp, p->min);
-			fputc(';', o->fp);
-			print_perf_value(o->fp, p->max);
-		}
+		nagios_text(&sb, f->subject);
+		fprintf(o->fp, "%s: %s %s: ", sev_name(f->sev), f->check,
+		    strbuf_str(&sb));
+		nagios_text(&sb, f->message);
+		fprintf(o->fp, "%s\n", strbuf_str(&sb));
 	}
-	fputc('\n', o->fp);
+	if (perf_first < r->np) {
+		fputc('|', o->fp);
+		for (size_t i = perf_first; i < r->np; i++) {
+			strbuf_reset(&item);
+			perf_item(&item, &r->p[i]);
+			fprintf(o->fp, " %s", strbuf_str(&item));
+		}
+		fputc('\n', o->fp);
+	}
+	free(idx);
+	strbuf_release(&item);
 	strbuf_release(&sb);
+	strbuf_release(&line);
 }
 
 static void
@@ -176,12 +301,14 @@ out_table(const struct out *o, const struct report *r)
 	struct table t;
 
 	if (r->nf == 0) {
-		fprintf(o->fp, "%sOK%s: no problems found\n",
-		    out_sev_color(o, SEV_OK), out_reset(o));
+		fprintf(o->fp, "%s%sOK%s: no problems found\n",
+		    o->journal ? "<6>" : "", out_sev_color(o, SEV_OK),
+		    out_reset(o));
 		return;
 	}
-	if (o->color) {
-		/* Coloured severities do not fit the table's widths; print rows. */
+	if (o->journal || o->color) {
+		/* One line per finding: in the journal at its priority; in
+		 * colour, which does not fit the table's widths. */
 		for (size_t i = 0; i < r->nf; i++) {
 			const struct finding *f = &r->f[i];
 			struct strbuf sb = STRBUF_INIT(4096);
@@ -189,9 +316,14 @@ out_table(const struct out *o, const struct report *r)
 			esc_text(&sb, f->subject, strlen(f->subject));
 			strbuf_adds(&sb, ": ");
 			esc_text(&sb, f->message, strlen(f->message));
-			fprintf(o->fp, "%s%-8s%s  %-16s %s\n",
-			    out_sev_color(o, f->sev), sev_name(f->sev),
-			    out_reset(o), f->check, strbuf_str(&sb));
+			if (o->journal)
+				fprintf(o->fp, "<%d>%s %s %s\n",
+				    sev_priority(f->sev), sev_name(f->sev),
+				    f->check, strbuf_str(&sb));
+			else
+				fprintf(o->fp, "%s%-8s%s  %-16s %s\n",
+				    out_sev_color(o, f->sev), sev_name(f->sev),
+				    out_reset(o), f->check, strbuf_str(&sb));
 			strbuf_release(&sb);
 		}
 	} else {
@@ -207,7 +339,8 @@ out_table(const struct out *o, const struct report *r)
 		table_release(&t);
 	}
 	if (r->dropped)
-		fprintf(o->fp, "(%zu more findings not kept)\n", r->dropped);
+		fprintf(o->fp, "%s(%zu more findings not kept)\n",
+		    o->journal ? "<4>" : "", r->dropped);
 }
 
 void

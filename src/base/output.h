@@ -22,9 +22,16 @@ struct out {
 	enum out_mode mode;
 	FILE *fp;
 	int color;
+	int journal; /* fp is the journal's stream: "<N>" priority prefixes */
 };
 
-/* Colour when fp is a terminal, NO_COLOR is unset and TERM is not "dumb". */
+/*
+ * Colour when fp is a terminal, NO_COLOR is unset and TERM is not "dumb".
+ * When fp is the stream systemd named in JOURNAL_STREAM (a unit's output to
+ * the journal), each line of the table mode starts with the sd-daemon
+ * priority prefix of its severity ("<2>" critical, "<4>" warning, "<3>"
+ * unknown, "<6>" ok), so that the journal keeps it at that priority.
+ */
 void out_init(struct out *o, enum out_mode mode, FILE *fp);
 /* The finding as a JSON object: {"type":"finding","severity":...}. */
 json_t *finding_json(const struct finding *f);

@@ -27,6 +27,7 @@
 
 struct cli {
 	const char *progname;
+	const char *cmd;       /* the command's name, once known */
 	const char *conf_opt;  /* -f FILE */
 	const char *state_opt; /* --state-dir DIR */
 	const char

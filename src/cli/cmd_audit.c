@@ -244,7 +244,7 @@ audit_apache(struct cli *cli, int argc, char **argv)
 		report_init(&r);
 		apache_audit(&c, &r);
 		cli_out(cli);
-		out_report(&cli->out, &r, "APACHE");
+		out_report(&cli->out, &r, "SAKIMORI AUDIT");
 		rc = cli_exit_for(&r);
 		report_release(&r);
 	}

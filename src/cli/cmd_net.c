@@ -293,7 +293,10 @@ net_restore(struct cli *cli, struct net_block_conf *bc)
 		if (st.first_error[0])
 			jset(o, "error", jstr(st.first_error));
 		json_line(stdout, o);
-	} else {
+	} else if (isatty(STDOUT_FILENO) || bc->dry_run || st.expired ||
+	    st.stale || st.skipped || st.failed) {
+		/* Quiet when nothing changed: the timer runs it every minute,
+		 * and the journal keeps what it prints. */
 		printf("%s%zu active blocks in place, %zu expired and removed, "
 		       "%zu stale routes removed, %zu refused by the "
 		       "allow-list, %zu failures\n",

@@ -287,7 +287,7 @@ run_suspicious(struct cli *cli, const struct proc_table *t, int no_hidden)
 	procrules_suspicious(&cli->conf, t, &o, &r);
 	procrules_integrity(&cli->conf, t, &o, &r);
 	cli_out(cli);
-	out_report(&cli->out, &r, "PROCS");
+	out_report(&cli->out, &r, "SAKIMORI PS");
 	rc = cli_exit_for(&r);
 	report_release(&r);
 	return rc;

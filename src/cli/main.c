@@ -99,7 +99,7 @@ usage(FILE *fp)
 	    "debug)\n"
 	    "  -h, --help          this text; 'sakimori COMMAND --help' for a "
 	    "command\n"
-	    "  --version           print the version\n"
+	    "  -V, --version       print the version\n"
 	    "\n"
 	    "Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN where a "
 	    "command\n"
@@ -188,6 +188,8 @@ cli_conf(struct cli *cli)
 	return 0;
 }
 
+static void nagios_name(char *dst, size_t n, const char *cmd);
+
 int
 cli_state_dir(struct cli *cli)
 {
@@ -208,8 +210,13 @@ cli_state_dir(struct cli *cli)
 		if (err.code == EPERM) {
 			/* Where another user could write: nothing may be
 			 * read from it or written to it. */
-			if (cli->mode == OUT_NAGIOS)
-				printf("SAKIMORI UNKNOWN - %s\n", err.msg);
+			if (cli->mode == OUT_NAGIOS) {
+				char name[64];
+
+				nagios_name(name, sizeof(name), cli->cmd);
+				__fpurge(stdout);
+				out_nagios_unknown(stdout, name, err.msg);
+			}
 			log_warnx("%s", err.msg);
 			exit(cli->mode == OUT_NAGIOS ? EXIT_UNKNOWN
 			                             : EXIT_NOPERM);
@@ -275,7 +282,7 @@ cli_follow_exit(int code)
 struct nagios_run {
 	FILE *real_err, *cap;
 	int fd;
-	char reason[512];
+	char reason[1024];
 	size_t len;
 	int done;
 };
@@ -338,7 +345,11 @@ nagios_start(void)
 	}
 }
 
-/* The plugin name of a command's Nagios line. */
+/*
+ * The service name of a command's Nagios line: "SAKIMORI" for check and
+ * status (the host's health), "SAKIMORI COMMAND" for the others ("SAKIMORI
+ * FIM", "SAKIMORI PS"), the same on its UNKNOWN lines.
+ */
 static void
 nagios_name(char *dst, size_t n, const char *cmd)
 {
@@ -400,8 +411,8 @@ run(struct cli *cli, int argc, char **argv, const char **cmd)
 	int c;
 
 	/* Global options stop at the command's name ('+'). */
-	while ((c = getopt_long(argc, argv, "+" CLI_COMMON_SHORTOPTS, longopts,
-	            NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+" CLI_COMMON_SHORTOPTS "V",
+	            longopts, NULL)) != -1) {
 		if (cli_common_opt(cli, c, optarg))
 			continue;
 		switch (c) {
@@ -427,6 +438,7 @@ run(struct cli *cli, int argc, char **argv, const char **cmd)
 		if (strcmp(argv[0], commands[i].name) != 0)
 			continue;
 		*cmd = commands[i].name;
+		cli->cmd = commands[i].name;
 		optind = 0; /* glibc: full reset for the subcommand */
 		return commands[i].fn(cli, argc, argv);
 	}

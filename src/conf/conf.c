@@ -912,6 +912,23 @@ conf_threshold(const struct conf *c, const char *name, const char *subject,
 	}
 	apply(general, t);
 	apply(specific, t);
+	if (c->ovr_name[0] != '\0' && strcmp(c->ovr_name, name) == 0) {
+		if (!isnan(c->ovr_warn))
+			t->warn = c->ovr_warn;
+		if (!isnan(c->ovr_crit))
+			t->crit = c->ovr_crit;
+	}
+}
+
+int
+conf_override(struct conf *c, const char *name, double warn, double crit)
+{
+	if (strlen(name) >= sizeof(c->ovr_name))
+		return -1;
+	memcpy(c->ovr_name, name, strlen(name) + 1);
+	c->ovr_warn = warn;
+	c->ovr_crit = crit;
+	return 0;
 }
 
 /* The normalised dump. */

@@ -54,6 +54,9 @@ struct conf {
 	char **files;          /* every file read, in order */
 	size_t nfiles;
 	char path[4096]; /* the main file, "" for built-in defaults */
+	/* One check's thresholds from the command line (conf_override). */
+	char ovr_name[64];
+	double ovr_warn, ovr_crit; /* NAN: not given */
 };
 
 /* Every error of one load, each "file:line: message". */
@@ -120,5 +123,11 @@ struct threshold {
  */
 void conf_threshold(const struct conf *c, const char *name, const char *subject,
     struct threshold *t);
+/*
+ * Thresholds of check name that win over the file's for every subject
+ * ("check NAME -w W -c C"); NAN leaves that one as configured.  0, or -1
+ * when the name does not fit.
+ */
+int conf_override(struct conf *c, const char *name, double warn, double crit);
 
 #endif

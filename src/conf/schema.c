@@ -18,6 +18,7 @@ static const char *const ionices[] = {
     "0", "1", "2", "3", "4", "5", "6", "7", "idle", "none", NULL};
 static const char *const flood_actions[] = {"block", "none", NULL};
 static const char *const backends[] = {"route", "nftables", NULL};
+static const char *const fail_levels[] = {"critical", "warning", "never", NULL};
 static const char *const route_types[] = {
     "blackhole", "unreachable", "prohibit", NULL};
 
@@ -351,6 +352,10 @@ const struct schema_setting schema_settings[] = {
         0, 0, NULL},
     {"interval", SK_DUR, "sampling interval for rates", 0, 0, NULL},
     {"hostname", SK_STR, "name to report instead of the host name", 0, 0, NULL},
+    {"daily-fail-on", SK_ENUM,
+        "the severity at which the daily unit fails (check --unit): "
+        "critical, warning or never",
+        0, 0, fail_levels},
     {"location", SK_STR, "where the server stands (the server table)", 0, 0,
         NULL},
     {"rack", SK_STR, "its rack and position (the server table)", 0, 0, NULL},

@@ -128,7 +128,7 @@ rules_memory(const struct conf *c, const struct snap *s, struct report *r)
 		unknown(r, "memory", s, SNAP_MEM);
 		return;
 	}
-	report_perf(
+	report_perf_lower(
 	    r, "mem_available", m->avail_pct, "%", t.warn, t.crit, 0, 100);
 	sev = (enum sev)rules_level(m->avail_pct, t.warn, t.crit, 1);
 	if (sev == SEV_OK)

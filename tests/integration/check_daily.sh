@@ -35,6 +35,8 @@ check_match "sdx reported" '"check":"disk-errors","subject":"sdx"' "$OUT"
 check_match "ata1.00 from the rotated .gz" '"check":"disk-errors","subject":"ata1.00"' "$OUT"
 check_match "the report was mailed" "Subject: sakimori daily check on .*CRITICAL" "$(cat "$TMP/mail.out")"
 check_match "to the configured address" "admin@example.org" "$(cat "$TMP/mail.out")"
+check_match "the mail is MIME: MIME-Version" "^MIME-Version: 1\.0$" "$(cat "$TMP/mail.out")"
+check_match "the mail is MIME: a UTF-8 text body" "^Content-Type: text/plain; charset=(UTF|utf)-8$" "$(cat "$TMP/mail.out")"
 check_match "the envelope sender is mail-from's address (sendmail -f)" \
 	'^ARGS: \[-i\] \[-f\] \[watch@example\.org\] \[--\] \[admin@example\.org\]$' "$(cat "$TMP/mail.out")"
 check_match "the From: header is mail-from" "^From: Sakimori on www <watch@example\.org>$" "$(cat "$TMP/mail.out")"

@@ -194,8 +194,10 @@ check_match "check --daily reports the tampered program (CRITICAL, changed-progr
 check_eq "...and exits CRITICAL" 2 "$RC"
 run F check --nagios
 check_eq "fim check --nagios: CRITICAL" 2 "$RC"
-check_match "...one plugin line from the report, the counts as performance data" \
-	"^SAKIMORI FIM CRITICAL - .*CRITICAL: program changed: $T/usr/bin/prog1 .*\| critical=[1-9][0-9]*;;;0; warning=[1-9]" "$OUT"
+check_match "...a status line from the report, the counts as performance data" \
+	"^SAKIMORI FIM CRITICAL - CRITICAL: .*\| critical=[1-9][0-9]*;;;0; warning=[1-9]" "$(printf '%s\n' "$OUT" | head -1)"
+check_match "...then each change on a line of its own (long output)" \
+	"^CRITICAL: fim $T/usr/bin/prog1: program changed: $T/usr/bin/prog1 " "$OUT"
 # A change is a finding of check fim about the path; its evidence holds
 # the class, the attributes shown and their old_NAME and new_NAME values.
 fim() { jq -c --arg p "$1" 'select(.type == "finding" and .check == "fim" and .subject == $p)'; }

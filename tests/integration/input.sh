@@ -161,7 +161,8 @@ check_match "the readable one is still scanned" '"subject":"sdv"' "$OUT"
 head -c $(($(stat -c %s "$KLOG.gz") - 6)) "$KLOG.gz" > "$TMP/kerr.gz"
 run $T "$SAKIMORI" --nagios disk --kernel-log "$TMP/kerr.gz"
 check_eq "a disk error in a truncated .gz --nagios: CRITICAL (worse than UNKNOWN)" 2 "$RC"
-check_match "a disk error in a truncated .gz --nagios: the UNKNOWN said too" "^SAKIMORI DISK CRITICAL - .*UNKNOWN: .*unexpected end of compressed data" "$OUT"
+check_match "a disk error in a truncated .gz --nagios: the status line is CRITICAL" "^SAKIMORI DISK CRITICAL - CRITICAL: sdv: " "$(printf '%s\n' "$OUT" | head -1)"
+check_match "a disk error in a truncated .gz --nagios: the UNKNOWN said too" "^UNKNOWN: .*unexpected end of compressed data" "$OUT"
 
 # ---- unreadable files, read as nobody ----
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then

@@ -41,8 +41,19 @@ check_tree() {
 	    [ -f "$d$units/sakimori.service" ]
 	check "$label: the cron file is $etc/cron.d/sakimori" \
 	    [ -f "$d$etc/cron.d/sakimori" ]
-	check "$label: nothing but the binary is called sakimori outside cron.d" \
-	    [ -z "$(find "$d" -name sakimori -type f ! -path "*/cron.d/*" ! -path "*/sbin/*")" ]
+	check "$label: the logrotate snippet is $etc/logrotate.d/sakimori" \
+	    [ -f "$d$etc/logrotate.d/sakimori" ]
+	check "$label: nothing but the binary is called sakimori outside cron.d and logrotate.d" \
+	    [ -z "$(find "$d" -name sakimori -type f ! -path "*/cron.d/*" ! -path "*/logrotate.d/*" ! -path "*/sbin/*")" ]
+	check_match "$label: logrotate rotates the audit log in the state directory" \
+	    "^/var/lib/sakimori/audit.log \{" "$(cat "$d$etc/logrotate.d/sakimori")"
+	if command -v logrotate >/dev/null; then
+		run logrotate -d -s "$d/logrotate.state" "$d$etc/logrotate.d/sakimori"
+		check_eq "$label: logrotate reads the snippet without errors" "0" "$RC"
+		check_nomatch "$label: logrotate finds nothing to complain of" "error:" "$OUT$ERR"
+	else
+		not_ok "$label: logrotate is missing (Debian package logrotate)"
+	fi
 
 	# The default configuration of the installed binary is the installed one.
 	run "$d$sbin/sakimori" --help

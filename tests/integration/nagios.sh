@@ -61,4 +61,15 @@ run "$SAKIMORI" logs scan "$TMP/auth.log" --nagios
 check "a good run keeps its own line and status (rc $RC)" [ "$RC" -le 2 ]
 check_match "a good run keeps its own line" "^SAKIMORI LOGS (OK|WARNING|CRITICAL) - " "$OUT"
 
+# One service name per command: SAKIMORI for check and status, SAKIMORI
+# COMMAND for the others, on their findings' lines as on their failures'.
+run "$SAKIMORI" ps --suspicious --nagios
+check_match "ps --suspicious: SAKIMORI PS" "^SAKIMORI PS (OK|WARNING|CRITICAL|UNKNOWN) - " "$OUT"
+run "$SAKIMORI" audit apache --nagios "$FIXTURES/apache/audit/backend.conf"
+check_match "audit apache: SAKIMORI AUDIT" "^SAKIMORI AUDIT CRITICAL - CRITICAL: server-status handler " "$OUT"
+run "$SAKIMORI" audit apache --nagios "$TMP/missing.conf"
+nagios_unknown "audit apache of a missing file" "SAKIMORI AUDIT" ".*cannot open configuration file '$TMP/missing.conf'"
+run "$SAKIMORI" status --nagios --interval 0
+check_match "status: SAKIMORI" "^SAKIMORI (OK|WARNING|CRITICAL|UNKNOWN) - " "$OUT"
+
 done_testing

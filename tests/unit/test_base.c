@@ -531,6 +531,152 @@ report_worst_and_outputs(void **state)
 	report_release(&r);
 }
 
+/*
+ * The Nagios output of r into a new string (freed by the caller); not
+ * inlined, where gcc takes the memstream's buffer for a local's address.
+ */
+static __attribute__((noinline)) char *
+nagios_of(const struct report *r)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	struct out o;
+
+	out_init(&o, OUT_NAGIOS, fp);
+	out_report(&o, r, "SAKIMORI");
+	fclose(fp);
+	return buf;
+}
+
+/* Perfdata as the monitoring-plugins guidelines write it. */
+static void
+nagios_perfdata(void **state)
+{
+	struct report r;
+	char *buf;
+
+	(void)state;
+	report_init(&r);
+	/* bad when below: the thresholds are lower bounds, "10:" */
+	report_perf_lower(&r, "mem_available", 42, "%", 10, 5, 0, 100);
+	/* quoted when a label holds a space or '=', a quote doubled */
+	report_perf(&r, "inodes /var", 3, "%", 90, 95, 0, 100);
+	report_perf(&r, "a=b", 1, "", NAN, NAN, NAN, NAN);
+	report_perf(&r, "it's", 2, "s", 1.5, NAN, 0, NAN);
+	report_perf(&r, "plain", 7, "B", NAN, NAN, NAN, NAN);
+	buf = nagios_of(&r);
+	assert_string_equal(buf,
+	    "SAKIMORI OK - all checks passed | mem_available=42%;10:;5:;0;100 "
+	    "'inodes /var'=3%;90;95;0;100 'a=b'=1;;;; 'it''s'=2s;1.50;;0; "
+	    "plain=7B;;;;\n");
+	free(buf);
+	report_release(&r);
+}
+
+/*
+ * Many findings: a first line well under 1 KiB that names the worst
+ * first, then one line per finding (long output), and the perfdata that
+ * does not fit the first line after a '|' at the end.
+ */
+static void
+nagios_long_output(void **state)
+{
+	struct report r;
+	char *buf, *nl, label[32];
+	size_t lines = 0;
+
+	(void)state;
+	report_init(&r);
+	for (int i = 0; i < 40; i++)
+		report_add(&r, i == 39 ? SEV_CRITICAL : SEV_WARNING,
+		    "fs-blocks", "/srv",
+		    "filesystem %d is nearly full, with a long "
+		    "explanation of what is on it",
+		    i);
+	for (int i = 0; i < 60; i++) {
+		snprintf(label, sizeof(label), "/mnt/disk%02d", i);
+		report_perf(&r, label, i, "%", 90, 95, 0, 100);
+	}
+	buf = nagios_of(&r);
+	nl = strchr(buf, '\n');
+	assert_non_null(nl);
+	assert_true(nl - buf < 1000);
+	{
+		static const char first[] = "SAKIMORI CRITICAL - CRITICAL: "
+		                            "filesystem 39 is nearly full";
+
+		assert_memory_equal(buf, first, sizeof(first) - 1);
+	}
+	assert_non_null(
+	    strstr(buf, "more below) | /mnt/disk00=0%;90;95;0;100"));
+	for (char *p = buf; *p; p++)
+		lines += *p == '\n';
+	/* the status line, 40 findings, the rest of the perfdata */
+	assert_int_equal(lines, 42);
+	assert_non_null(strstr(buf,
+	    "\nCRITICAL: fs-blocks /srv: filesystem 39 is nearly full, with "
+	    "a long explanation of what is on it\nWARNING: fs-blocks /srv: "
+	    "filesystem 0 "));
+	assert_non_null(strstr(buf, " /mnt/disk59=59%;90;95;0;100\n"));
+	/* the last line is the rest of the perfdata */
+	nl = buf + strlen(buf) - 1;
+	while (nl > buf && nl[-1] != '\n')
+		nl--;
+	assert_true(strncmp(nl, "| /mnt/disk", 11) == 0);
+	free(buf);
+	report_release(&r);
+}
+
+/* A unit's output to the journal: sd-daemon priority prefixes. */
+static void
+journal_priority_prefixes(void **state)
+{
+	char path[] = "/tmp/sakimori-journal.XXXXXX", buf[512] = "";
+	struct report r;
+	struct stat st;
+	struct out o;
+	char js[64];
+	FILE *fp;
+	int fd = mkstemp(path);
+	ssize_t n;
+
+	(void)state;
+	assert_true(fd >= 0);
+	unlink(path);
+	fp = fdopen(fd, "w+");
+	assert_non_null(fp);
+	assert_int_equal(fstat(fd, &st), 0);
+	report_init(&r);
+	report_add(&r, SEV_CRITICAL, "fs-blocks", "/", "96%% used");
+	report_add(&r, SEV_WARNING, "load", "host", "load 1.5");
+	report_add(&r, SEV_UNKNOWN, "fim", "baseline", "cannot read");
+
+	/* another stream: no prefixes */
+	setenv("JOURNAL_STREAM", "1:2", 1);
+	out_init(&o, OUT_TABLE, fp);
+	assert_int_equal(o.journal, 0);
+	snprintf(js, sizeof(js), "%llu:%llu", (unsigned long long)st.st_dev,
+	    (unsigned long long)st.st_ino);
+	setenv("JOURNAL_STREAM", js, 1);
+	out_init(&o, OUT_TABLE, fp);
+	assert_int_equal(o.journal, 1);
+	out_report(&o, &r, "SAKIMORI");
+	fflush(fp);
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
+	assert_true(n > 0);
+	assert_string_equal(buf,
+	    "<2>CRITICAL fs-blocks /: 96% used\n"
+	    "<4>WARNING load host: load 1.5\n"
+	    "<3>UNKNOWN fim baseline: cannot read\n");
+	/* JSON lines are left alone */
+	out_init(&o, OUT_JSON, fp);
+	assert_int_equal(o.journal, 0);
+	unsetenv("JOURNAL_STREAM");
+	fclose(fp);
+	report_release(&r);
+}
+
 /* US Eastern time as a POSIX TZ rule: needs no zone files. */
 static void
 use_tz(const char *tz)
@@ -827,6 +973,9 @@ main(void)
 	    cmocka_unit_test(hex_both_ways),
 	    cmocka_unit_test(sizes_for_a_human),
 	    cmocka_unit_test(report_worst_and_outputs),
+	    cmocka_unit_test(nagios_perfdata),
+	    cmocka_unit_test(nagios_long_output),
+	    cmocka_unit_test(journal_priority_prefixes),
 	    cmocka_unit_test(state_dir_checks),
 	};
 

@@ -47,7 +47,7 @@ good_file_every_construct(void **state)
 {
 	struct conf c;
 	struct conf_errs errs = {0};
-	struct threshold t;
+	struct threshold t, t2;
 	const char *subj[8];
 
 	(void)state;
@@ -70,6 +70,19 @@ good_file_every_construct(void **state)
 	assert_true(t.warn == 80 && t.crit == 90);
 	conf_threshold(&c, "fs-blocks", "/", &t);
 	assert_true(t.warn == 90 && t.crit == 95);
+	/* -w/-c of "check NAME": over the general and the subject's block,
+	 * only what is given, only for that check. */
+	conf_threshold(&c, "fs-inodes", "/", &t2);
+	assert_int_equal(conf_override(&c, "fs-blocks", 50, NAN), 0);
+	conf_threshold(&c, "fs-blocks", "/var", &t);
+	assert_true(t.warn == 50 && t.crit == 90);
+	conf_threshold(&c, "fs-blocks", "/", &t);
+	assert_true(t.warn == 50 && t.crit == 95);
+	conf_threshold(&c, "fs-inodes", "/", &t);
+	assert_true(t.warn == t2.warn && t.crit == t2.crit);
+	assert_int_equal(conf_override(&c, "fs-blocks", NAN, NAN), 0);
+	conf_threshold(&c, "fs-blocks", "/var", &t);
+	assert_true(t.warn == 80 && t.crit == 90);
 	/* The macro expanded. */
 	conf_threshold(&c, "process-count", "apache2", &t);
 	assert_true(t.warn == 120);
