@@ -8,12 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 
 #include "base/cur.h"
 #include "base/esc.h"
 #include "base/mem.h"
 #include "base/json.h"
+#include "base/size.h"
 #include "base/strbuf.h"
 #include "base/table.h"
 #include "base/timeutil.h"
@@ -48,6 +50,32 @@ out_init(struct out *o, enum out_mode mode, FILE *fp)
 	o->color = mode == OUT_TABLE && !o->journal && isatty(fileno(fp)) &&
 	    (nc == NULL || nc[0] == '\0') &&
 	    (term == NULL || strcmp(term, "dumb") != 0);
+	o->human = !o->journal && isatty(fileno(fp));
+}
+
+size_t
+out_width(FILE *fp)
+{
+	const char *env = getenv("COLUMNS");
+	struct winsize ws;
+	uint64_t v;
+
+	if (env != NULL && str_u64(env, &v) == 0 && v > 0 && v <= 10000)
+		return (size_t)v;
+	if (fp == NULL || !isatty(fileno(fp)))
+		return 0;
+	if (ioctl(fileno(fp), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	return 80;
+}
+
+void
+out_size(const struct out *o, char *dst, size_t dstsz, double bytes)
+{
+	if (o->human)
+		size_format(dst, dstsz, bytes);
+	else
+		snprintf(dst, dstsz, "%.0f", bytes);
 }
 
 /* The sd-daemon(3) priority of a severity (syslog levels). */
@@ -306,9 +334,8 @@ out_table(const struct out *o, const struct report *r)
 		    out_reset(o));
 		return;
 	}
-	if (o->journal || o->color) {
-		/* One line per finding: in the journal at its priority; in
-		 * colour, which does not fit the table's widths. */
+	if (o->journal) {
+		/* One line per finding, in the journal at its priority. */
 		for (size_t i = 0; i < r->nf; i++) {
 			const struct finding *f = &r->f[i];
 			struct strbuf sb = STRBUF_INIT(4096);
@@ -316,26 +343,22 @@ out_table(const struct out *o, const struct report *r)
 			esc_text(&sb, f->subject, strlen(f->subject));
 			strbuf_adds(&sb, ": ");
 			esc_text(&sb, f->message, strlen(f->message));
-			if (o->journal)
-				fprintf(o->fp, "<%d>%s %s %s\n",
-				    sev_priority(f->sev), sev_name(f->sev),
-				    f->check, strbuf_str(&sb));
-			else
-				fprintf(o->fp, "%s%-8s%s  %-16s %s\n",
-				    out_sev_color(o, f->sev), sev_name(f->sev),
-				    out_reset(o), f->check, strbuf_str(&sb));
+			fprintf(o->fp, "<%d>%s %s %s\n", sev_priority(f->sev),
+			    sev_name(f->sev), f->check, strbuf_str(&sb));
 			strbuf_release(&sb);
 		}
 	} else {
+		/* The same table on a terminal as in a pipe; in colour, the
+		 * severity says itself in its colour. */
 		table_init(&t, 4, hdr, "llll");
 		for (size_t i = 0; i < r->nf; i++) {
 			const struct finding *f = &r->f[i];
 			const char *cells[4] = {
 			    sev_name(f->sev), f->check, f->subject, f->message};
 
-			table_row(&t, cells);
+			table_row_sgr(&t, cells, out_sev_color(o, f->sev));
 		}
-		table_print(&t, o->fp, 0);
+		table_print(&t, o->fp, o->color);
 		table_release(&t);
 	}
 	if (r->dropped)

@@ -22,17 +22,30 @@ struct out {
 	enum out_mode mode;
 	FILE *fp;
 	int color;
+	int human; /* sizes in IEC units (size_format), else bytes */
 	int journal; /* fp is the journal's stream: "<N>" priority prefixes */
 };
 
 /*
- * Colour when fp is a terminal, NO_COLOR is unset and TERM is not "dumb".
+ * Colour when fp is a terminal, NO_COLOR is unset and TERM is not "dumb";
+ * sizes for a human when fp is a terminal (not the journal).
  * When fp is the stream systemd named in JOURNAL_STREAM (a unit's output to
  * the journal), each line of the table mode starts with the sd-daemon
  * priority prefix of its severity ("<2>" critical, "<4>" warning, "<3>"
  * unknown, "<6>" ok), so that the journal keeps it at that priority.
  */
 void out_init(struct out *o, enum out_mode mode, FILE *fp);
+/*
+ * The width tables printed to fp fit in: COLUMNS when set to a number,
+ * else the terminal's (80 when it does not say), 0 (no limit) when fp is
+ * not a terminal.
+ */
+size_t out_width(FILE *fp);
+/*
+ * A size for the table: "1.5 GiB" when o->human (a terminal, or --human),
+ * else the number of bytes ("1610612736").
+ */
+void out_size(const struct out *o, char *dst, size_t dstsz, double bytes);
 /* The finding as a JSON object: {"type":"finding","severity":...}. */
 json_t *finding_json(const struct finding *f);
 /*

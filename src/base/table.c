@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/esc.h"
 #include "base/strbuf.h"
@@ -24,17 +25,29 @@ table_init(
 int
 table_row(struct table *t, const char *const *cells)
 {
+	return table_row_sgr(t, cells, NULL);
+}
+
+int
+table_row_sgr(struct table *t, const char *const *cells, const char *sgr)
+{
 	char **row;
 
 	if (t->nrow == t->caprow) {
 		size_t ncap = t->caprow ? t->caprow * 2 : 32;
 		char **nc = realloc(t->cells, ncap * t->ncol * sizeof(*nc));
+		const char **ns;
 
 		if (nc == NULL)
 			return -1;
 		t->cells = nc;
+		ns = realloc(t->sgr, ncap * sizeof(*ns));
+		if (ns == NULL)
+			return -1;
+		t->sgr = ns;
 		t->caprow = ncap;
 	}
+	t->sgr[t->nrow] = sgr;
 	/* a row's cells are one allocation, each cell NUL-terminated
 	 * (row[0] is its start): a big table is not one small allocation
 	 * per cell */
@@ -65,9 +78,25 @@ table_row(struct table *t, const char *const *cells)
 	return 0;
 }
 
-/* Display width: code points, which is right for the text we print. */
-static size_t
-width(const char *s)
+/* The terminal's stream and width (table_screen). */
+static FILE *screen_fp;
+static size_t screen_width;
+
+void
+table_screen(FILE *fp, size_t width)
+{
+	screen_fp = fp;
+	screen_width = width;
+}
+
+size_t
+table_screen_width(FILE *fp)
+{
+	return fp != NULL && fp == screen_fp ? screen_width : 0;
+}
+
+size_t
+table_text_width(const char *s)
 {
 	size_t w = 0;
 
@@ -76,34 +105,119 @@ width(const char *s)
 	return w;
 }
 
+/* "…" when the locale's characters are UTF-8 (LC_ALL, LC_CTYPE, LANG). */
+static const char *
+ellipsis(size_t *w)
+{
+	static const char *const env[] = {"LC_ALL", "LC_CTYPE", "LANG"};
+	const char *v = NULL;
+
+	for (size_t i = 0; i < sizeof(env) / sizeof(env[0]); i++) {
+		v = getenv(env[i]);
+		if (v != NULL && v[0] != '\0')
+			break;
+	}
+	if (v != NULL && (strcasestr(v, "utf-8") || strcasestr(v, "utf8"))) {
+		*w = 1;
+		return "\u2026";
+	}
+	*w = 3;
+	return "...";
+}
+
+/* Writes the first n code points of s. */
+static void
+put_points(FILE *fp, const char *s, size_t n)
+{
+	const char *e = s;
+
+	for (size_t k = 0; *e && k <= n; e++)
+		if (((unsigned char)*e & 0xc0) != 0x80 && k++ == n)
+			break;
+	fwrite(s, 1, (size_t)(e - s), fp);
+}
+
+size_t
+table_put_cut(FILE *fp, const char *s, size_t w)
+{
+	size_t sw = table_text_width(s), ew;
+	const char *el;
+
+	if (sw <= w) {
+		fputs(s, fp);
+		return sw;
+	}
+	el = ellipsis(&ew);
+	if (w <= ew) {
+		put_points(fp, s, w);
+		return w;
+	}
+	put_points(fp, s, w - ew);
+	fputs(el, fp);
+	return w;
+}
+
 static void
 cell(FILE *fp, const char *s, size_t w, char align, int last)
 {
-	size_t sw = width(s);
+	size_t sw = table_text_width(s);
 	size_t pad = w > sw ? w - sw : 0;
 
 	if (align == 'r')
 		for (size_t i = 0; i < pad; i++)
 			fputc(' ', fp);
-	fputs(s, fp);
+	table_put_cut(fp, s, w);
 	if (align != 'r' && !last)
 		for (size_t i = 0; i < pad; i++)
 			fputc(' ', fp);
 }
 
+/*
+ * Narrows the text columns until the line fits in limit: one column at a
+ * time off the widest (the rightmost of equals, where command lines and
+ * messages are), none below its header or 8 columns.  Numbers keep their
+ * width: a line that cannot fit without cutting one stays wider.
+ */
+static void
+fit(const struct table *t, size_t *w, size_t limit)
+{
+	size_t total = 2 * (t->ncol - 1), floor_[TABLE_MAXCOL];
+
+	for (unsigned c = 0; c < t->ncol; c++) {
+		size_t h = table_text_width(t->hdr[c]);
+
+		total += w[c];
+		floor_[c] = h > 8 ? h : 8;
+	}
+	while (total > limit) {
+		unsigned best = TABLE_MAXCOL;
+
+		for (unsigned c = 0; c < t->ncol; c++)
+			if (t->align[c] == 'l' && w[c] > floor_[c] &&
+			    (best == TABLE_MAXCOL || w[c] >= w[best]))
+				best = c;
+		if (best == TABLE_MAXCOL)
+			break;
+		w[best]--;
+		total--;
+	}
+}
+
 void
 table_print(const struct table *t, FILE *fp, int color)
 {
-	size_t w[TABLE_MAXCOL];
+	size_t w[TABLE_MAXCOL], limit = table_screen_width(fp);
 
 	for (unsigned c = 0; c < t->ncol; c++) {
-		w[c] = width(t->hdr[c]);
+		w[c] = table_text_width(t->hdr[c]);
 		for (size_t r = 0; r < t->nrow; r++) {
-			size_t cw = width(t->cells[r * t->ncol + c]);
+			size_t cw = table_text_width(t->cells[r * t->ncol + c]);
 			if (cw > w[c])
 				w[c] = cw;
 		}
 	}
+	if (limit > 0)
+		fit(t, w, limit);
 	if (color)
 		fputs("\033[1m", fp);
 	for (unsigned c = 0; c < t->ncol; c++) {
@@ -116,8 +230,17 @@ table_print(const struct table *t, FILE *fp, int color)
 	fputc('\n', fp);
 	for (size_t r = 0; r < t->nrow; r++) {
 		for (unsigned c = 0; c < t->ncol; c++) {
+			const char *sgr = c == 0 && color ? t->sgr[r] : NULL;
+
+			if (sgr != NULL && sgr[0] == '\0')
+				sgr = NULL;
+
+			if (sgr != NULL)
+				fputs(sgr, fp);
 			cell(fp, t->cells[r * t->ncol + c], w[c], t->align[c],
 			    c + 1 == t->ncol);
+			if (sgr != NULL)
+				fputs("\033[0m", fp);
 			if (c + 1 < t->ncol)
 				fputs("  ", fp);
 		}
@@ -131,6 +254,8 @@ table_release(struct table *t)
 	for (size_t r = 0; r < t->nrow; r++)
 		free(t->cells[r * t->ncol]);
 	free(t->cells);
+	free(t->sgr);
 	t->cells = NULL;
+	t->sgr = NULL;
 	t->nrow = t->caprow = 0;
 }

@@ -33,6 +33,7 @@ struct cli {
 	const char
 	    *root; /* --root DIR: prefix for /proc, /sys, /dev, /etc (tests) */
 	enum out_mode mode; /* --json, --nagios */
+	int sizes;          /* 0 as the terminal says, 1 --human, 2 --bytes */
 	struct out out;
 	struct conf conf;
 	int conf_loaded;
@@ -52,6 +53,9 @@ enum {
 	OPT_STATE_DIR,
 	OPT_ROOT,
 	OPT_HELP,
+	OPT_WIDE,
+	OPT_HUMAN,
+	OPT_BYTES,
 	OPT_FIRST_PRIVATE = 1100, /* subcommands number theirs from here */
 };
 
@@ -61,6 +65,9 @@ enum {
 	    {"state-dir", required_argument, NULL, OPT_STATE_DIR},             \
 	    {"root", required_argument, NULL, OPT_ROOT},                       \
 	    {"config", required_argument, NULL, 'f'},                          \
+	    {"wide", no_argument, NULL, OPT_WIDE},                             \
+	    {"human", no_argument, NULL, OPT_HUMAN},                           \
+	    {"bytes", no_argument, NULL, OPT_BYTES},                           \
 	{                                                                      \
 		"help", no_argument, NULL, 'h'                                 \
 	}

@@ -150,8 +150,8 @@ emit(struct lister *L, const struct proc *p, int depth)
 		snprintf(mem, sizeof(mem), "?");
 	else
 		snprintf(mem, sizeof(mem), "%.1f", m);
-	snprintf(vsz, sizeof(vsz), "%llu", (unsigned long long)p->vsz_kb);
-	snprintf(rss, sizeof(rss), "%llu", (unsigned long long)p->rss_kb);
+	out_size(&L->cli->out, vsz, sizeof(vsz), (double)p->vsz_kb * 1024);
+	out_size(&L->cli->out, rss, sizeof(rss), (double)p->rss_kb * 1024);
 	proc_tty_name(p->tty_nr, tty, sizeof(tty));
 	stat_text(p, st, sizeof(st));
 	start_text(p, start, sizeof(start));

@@ -15,7 +15,9 @@
 #include "base/bounded.h"
 #include "base/cur.h"
 #include "base/finding.h"
+#include "base/mem.h"
 #include "base/output.h"
+#include "base/size.h"
 #include "base/table.h"
 #include "base/timeutil.h"
 #include "check/check.h"
@@ -28,30 +30,44 @@ enum {
 	OPT_TOP,
 	OPT_ALL_FS,
 	OPT_ALL_DISKS,
+	OPT_FULL,
 };
+
+/* Processes on the one-screen view without --top. */
+#define STATUS_TOP_BRIEF 4
 
 static void
 usage(FILE *fp)
 {
 	fprintf(fp,
-	    "usage: sakimori status [--interval S] [--top N] [--all-fs] "
-	    "[--all-disks]\n"
-	    "                       [--json] [--root DIR] [-f FILE]\n"
+	    "usage: sakimori status [--interval S] [--top N] [--full] "
+	    "[--all-fs]\n"
+	    "                       [--all-disks] [--wide] [--human | "
+	    "--bytes] [--json]\n"
+	    "                       [--root DIR] [-f FILE]\n"
 	    "\n"
-	    "One screen: uptime, load and users (w); CPU, memory and swap "
-	    "(vmstat,\n"
-	    "free); filesystems (df); disks (iostat -dx); the busiest "
-	    "processes (top);\n"
-	    "and the current findings of the built-in checks.\n"
+	    "One screen (80x24): uptime, load and users (w); CPU, memory and "
+	    "swap\n"
+	    "(vmstat, free); filesystems (df); disks (iostat -dx); the "
+	    "busiest\n"
+	    "processes (top); and the current findings of the built-in "
+	    "checks.\n"
 	    "\n"
 	    "  --interval S   sample rates over S seconds (default 1, or "
 	    "'set interval');\n"
 	    "                 0: no wait, averages since boot (per-process "
 	    "CPU over\n"
 	    "                 each process's life, as ps)\n"
-	    "  --top N        processes to show (default 10)\n"
+	    "  --top N        processes to show (default 4, 10 with --full)\n"
+	    "  --full         every section in detail: users, each CPU, "
+	    "memory\n"
+	    "                 and swap tables, filesystem types\n"
 	    "  --all-fs       also pseudo and duplicate filesystems\n"
 	    "  --all-disks    also partitions and devices without I/O\n"
+	    "  --wide         do not cut tables to the terminal's width\n"
+	    "  --human        sizes in KiB, MiB, GiB (the default on a "
+	    "terminal)\n"
+	    "  --bytes        sizes in bytes (the default in a pipe)\n"
 	    "  --json         JSON lines, one object per item (see "
 	    "sakimori(8))\n"
 	    "  --root DIR     read /proc, /sys, /dev, /etc and /run below DIR\n"
@@ -75,10 +91,11 @@ status_hostname(const struct cli *cli, char *buf, size_t sz)
 	return buf;
 }
 
+/* A size /proc gives in KiB, for the table (out_size). */
 static void
-fmt_u64(char *buf, size_t sz, uint64_t v)
+fmt_kb(const struct out *out, char *buf, size_t sz, uint64_t kb)
 {
-	snprintf(buf, sz, "%llu", (unsigned long long)v);
+	out_size(out, buf, sz, (double)kb * 1024);
 }
 
 static void
@@ -107,23 +124,69 @@ static void
 print_head(const struct cli *cli, const struct snap *s, FILE *fp)
 {
 	char host[256], up[32], now[32];
+	const char *name = status_hostname(cli, host, sizeof(host));
 
-	status_hostname(cli, host, sizeof(host));
 	dur_format(up, sizeof(up), (uint64_t)s->up.up);
 	fmt_hm(now, sizeof(now), s->now);
-	fprintf(fp, "%s  %s  up %s, %zu user%s", host, now, up, s->users.n,
+	fprintf(fp, "%s  %s  up %s, %zu user%s", name, now, up, s->users.n,
 	    s->users.n == 1 ? "" : "s");
 	if (s->have & SNAP_BIT(SNAP_LOAD))
-		fprintf(fp,
-		    ", load average: %.2f, %.2f, %.2f (%ld CPU%s, %.2f per "
-		    "CPU)",
-		    s->load.avg1, s->load.avg5, s->load.avg15, s->ncpu,
-		    s->ncpu == 1 ? "" : "s", s->load.avg1 / (double)s->ncpu);
+		fprintf(fp, ", load %.2f %.2f %.2f (%ld CPU%s)", s->load.avg1,
+		    s->load.avg5, s->load.avg15, s->ncpu,
+		    s->ncpu == 1 ? "" : "s");
 	fputc('\n', fp);
+}
+
+/* Where the rates come from. */
+static void
+print_rates_note(const struct snap *s, FILE *fp)
+{
 	if (s->interval > 0)
 		fprintf(fp, "rates over %.2f s\n", s->interval);
 	else
 		fprintf(fp, "rates are averages since boot\n");
+}
+
+/* The one-screen view's CPU, task and memory lines (vmstat, free). */
+static void
+print_brief(const struct snap *s, const struct out *out, FILE *fp)
+{
+	const struct mem_summary *m = &s->memsum;
+	struct cpu_usage u;
+	char a[SIZE_TEXT_MAX], b[SIZE_TEXT_MAX], c[SIZE_TEXT_MAX];
+
+	if (s->have & SNAP_BIT(SNAP_CPU) && snap_cpu(s, -1, &u) == 0)
+		fprintf(fp,
+		    "cpu   %.1f%% user, %.1f%% sys, %.1f%% iowait, %.1f%% "
+		    "steal, %.1f%% idle, ",
+		    u.user, u.system, u.iowait, u.steal, u.idle);
+	else
+		fprintf(fp, "cpu   %s; ", s->err[SNAP_CPU]);
+	if (s->interval > 0)
+		fprintf(fp, "over %.2f s\n", s->interval);
+	else
+		fprintf(fp, "since boot\n");
+	fprintf(fp,
+	    "tasks %zu (%llu running, %llu blocked), %.0f interrupts/s, %.0f "
+	    "switches/s\n",
+	    s->proc1.n, (unsigned long long)s->cpu1.procs_running,
+	    (unsigned long long)s->cpu1.procs_blocked, s->intr_s, s->ctxt_s);
+	if (!(s->have & SNAP_BIT(SNAP_MEM))) {
+		fprintf(fp, "mem   %s\n", s->err[SNAP_MEM]);
+		return;
+	}
+	out_size(out, a, sizeof(a), (double)m->total * 1024);
+	out_size(out, b, sizeof(b), (double)m->used * 1024);
+	out_size(out, c, sizeof(c), (double)m->available * 1024);
+	fprintf(fp, "mem   %s total, %s used, %s available (%.1f%%%s)\n", a,
+	    b, c, m->avail_pct, m->avail_estimated ? ", estimated" : "");
+	out_size(out, a, sizeof(a), (double)m->swap_total * 1024);
+	out_size(out, b, sizeof(b), (double)m->swap_used * 1024);
+	fprintf(fp, "swap  %s total, %s used", a, b);
+	if (s->have & SNAP_BIT(SNAP_VM))
+		fprintf(fp, ", in %.1f, out %.1f pages/s", s->swapin_s,
+		    s->swapout_s);
+	fputc('\n', fp);
 }
 
 static void
@@ -170,9 +233,9 @@ print_cpu(const struct snap *s, FILE *fp, int color)
 }
 
 static void
-print_mem(const struct snap *s, FILE *fp, int color)
+print_mem(const struct snap *s, const struct out *out, FILE *fp)
 {
-	static const char *const hdr[] = {"KiB", "TOTAL", "USED", "FREE",
+	static const char *const hdr[] = {"", "TOTAL", "USED", "FREE",
 	    "SHARED", "BUFF/CACHE", "AVAILABLE"};
 	const struct mem_summary *m = &s->memsum;
 	struct table t;
@@ -186,22 +249,22 @@ print_mem(const struct snap *s, FILE *fp, int color)
 	fputc('\n', fp);
 	table_init(&t, 7, hdr, "lrrrrrr");
 	snprintf(c[0], sizeof(c[0]), "Mem:");
-	fmt_u64(c[1], sizeof(c[1]), m->total);
-	fmt_u64(c[2], sizeof(c[2]), m->used);
-	fmt_u64(c[3], sizeof(c[3]), m->free);
-	fmt_u64(c[4], sizeof(c[4]), m->shared);
-	fmt_u64(c[5], sizeof(c[5]), m->buff_cache);
-	fmt_u64(c[6], sizeof(c[6]), m->available);
+	fmt_kb(out, c[1], sizeof(c[1]), m->total);
+	fmt_kb(out, c[2], sizeof(c[2]), m->used);
+	fmt_kb(out, c[3], sizeof(c[3]), m->free);
+	fmt_kb(out, c[4], sizeof(c[4]), m->shared);
+	fmt_kb(out, c[5], sizeof(c[5]), m->buff_cache);
+	fmt_kb(out, c[6], sizeof(c[6]), m->available);
 	for (int k = 0; k < 7; k++)
 		cells[k] = c[k];
 	table_row(&t, cells);
 	snprintf(c[0], sizeof(c[0]), "Swap:");
-	fmt_u64(c[1], sizeof(c[1]), m->swap_total);
-	fmt_u64(c[2], sizeof(c[2]), m->swap_used);
-	fmt_u64(c[3], sizeof(c[3]), m->swap_free);
+	fmt_kb(out, c[1], sizeof(c[1]), m->swap_total);
+	fmt_kb(out, c[2], sizeof(c[2]), m->swap_used);
+	fmt_kb(out, c[3], sizeof(c[3]), m->swap_free);
 	cells[4] = cells[5] = cells[6] = "";
 	table_row(&t, cells);
-	table_print(&t, fp, color);
+	table_print(&t, fp, out->color);
 	table_release(&t);
 	fprintf(fp, "available %.1f%%%s", m->avail_pct,
 	    m->avail_estimated ? " (estimated)" : "");
@@ -214,20 +277,28 @@ print_mem(const struct snap *s, FILE *fp, int color)
 }
 
 static void
-print_fs(const struct snap *s, FILE *fp, int color)
+print_fs(const struct snap *s, const struct out *out, int full, FILE *fp)
 {
-	static const char *const hdr[] = {"FILESYSTEM", "TYPE", "SIZE-kB",
-	    "USED-kB", "AVAIL-kB", "USE%", "IUSE%", "MOUNTED ON"};
+	static const char *const hdr[] = {"FILESYSTEM", "TYPE", "SIZE", "USED",
+	    "AVAIL", "USE%", "IUSE%", "MOUNTED ON"};
+	/* the one-screen view leaves out the type */
+	static const unsigned brief_col[] = {0, 2, 3, 4, 5, 6, 7};
+	const char *bhdr[countof(brief_col)];
 	struct table t;
 	char c[8][64];
-	const char *cells[8];
+	const char *cells[8], *bcells[countof(brief_col)];
 
 	if (!(s->have & SNAP_BIT(SNAP_FS))) {
 		fprintf(fp, "\nfilesystems: %s\n", s->err[SNAP_FS]);
 		return;
 	}
 	fputc('\n', fp);
-	table_init(&t, 8, hdr, "llrrrrrl");
+	for (size_t k = 0; k < countof(brief_col); k++)
+		bhdr[k] = hdr[brief_col[k]];
+	if (full)
+		table_init(&t, 8, hdr, "llrrrrrl");
+	else
+		table_init(&t, countof(brief_col), bhdr, "lrrrrrl");
 	for (size_t i = 0; i < s->mounts.n; i++) {
 		const struct mount_entry *e = &s->mounts.m[i];
 
@@ -235,17 +306,19 @@ print_fs(const struct snap *s, FILE *fp, int color)
 			continue;
 		cells[0] = e->source;
 		cells[1] = e->fstype;
-		fmt_u64(c[2], sizeof(c[2]), e->u.size_kb);
-		fmt_u64(c[3], sizeof(c[3]), e->u.used_kb);
-		fmt_u64(c[4], sizeof(c[4]), e->u.avail_kb);
+		fmt_kb(out, c[2], sizeof(c[2]), e->u.size_kb);
+		fmt_kb(out, c[3], sizeof(c[3]), e->u.used_kb);
+		fmt_kb(out, c[4], sizeof(c[4]), e->u.avail_kb);
 		fmt_f(c[5], sizeof(c[5]), e->u.used_pct, 1);
 		fmt_f(c[6], sizeof(c[6]), e->u.inodes_pct, 1);
 		for (int k = 2; k < 7; k++)
 			cells[k] = c[k];
 		cells[7] = e->mnt;
-		table_row(&t, cells);
+		for (size_t k = 0; k < countof(brief_col); k++)
+			bcells[k] = cells[brief_col[k]];
+		table_row(&t, full ? cells : bcells);
 	}
-	table_print(&t, fp, color);
+	table_print(&t, fp, out->color);
 	table_release(&t);
 }
 
@@ -337,11 +410,11 @@ command_of(const struct proc *p, char *buf, size_t sz)
 }
 
 static void
-print_procs(
-    const struct snap *s, const struct status_opts *o, FILE *fp, int color)
+print_procs(const struct snap *s, const struct status_opts *o,
+    const struct out *out, FILE *fp)
 {
-	static const char *const hdr[] = {"PID", "USER", "S", "%CPU", "RSS-kB",
-	    "VSZ-kB", "TIME", "ELAPSED", "COMMAND"};
+	static const char *const hdr[] = {"PID", "USER", "S", "%CPU", "RSS",
+	    "VSZ", "TIME", "ELAPSED", "COMMAND"};
 	const struct proc **top;
 	struct table t;
 	char c[9][64], cmd[100];
@@ -365,8 +438,8 @@ print_procs(
 		cells[1] = p->user;
 		snprintf(c[2], sizeof(c[2]), "%c", p->state);
 		fmt_f(c[3], sizeof(c[3]), p->cpu_pct, 1);
-		fmt_u64(c[4], sizeof(c[4]), p->rss_kb);
-		fmt_u64(c[5], sizeof(c[5]), p->vsz_kb);
+		fmt_kb(out, c[4], sizeof(c[4]), p->rss_kb);
+		fmt_kb(out, c[5], sizeof(c[5]), p->vsz_kb);
 		dur_format(c[6], sizeof(c[6]), (uint64_t)p->cpu_secs);
 		dur_format(c[7], sizeof(c[7]), (uint64_t)p->run_secs);
 		cells[0] = c[0];
@@ -375,7 +448,7 @@ print_procs(
 		cells[8] = command_of(p, cmd, sizeof(cmd));
 		table_row(&t, cells);
 	}
-	table_print(&t, fp, color);
+	table_print(&t, fp, out->color);
 	table_release(&t);
 	free(top);
 	if (s->proc1.vanished || s->proc1.unreadable || s->proc1.malformed)
@@ -394,6 +467,7 @@ cmd_status(struct cli *cli, int argc, char **argv)
 	    {"top", required_argument, NULL, OPT_TOP},
 	    {"all-fs", no_argument, NULL, OPT_ALL_FS},
 	    {"all-disks", no_argument, NULL, OPT_ALL_DISKS},
+	    {"full", no_argument, NULL, OPT_FULL},
 	    {NULL, 0, NULL, 0},
 	};
 	struct status_opts o = {.interval = -1, .top = 10};
@@ -403,7 +477,7 @@ cmd_status(struct cli *cli, int argc, char **argv)
 	struct check_ctx x = {0};
 	uint64_t top;
 	FILE *fp = stdout;
-	int c, rc;
+	int c, rc, top_set = 0;
 
 	while ((c = getopt_long(
 	            argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
@@ -421,6 +495,10 @@ cmd_status(struct cli *cli, int argc, char **argv)
 				return cli_usage_error(cli, "status",
 				    "--top wants a number up to 10000");
 			o.top = (size_t)top;
+			top_set = 1;
+			break;
+		case OPT_FULL:
+			o.full = 1;
 			break;
 		case OPT_ALL_FS:
 			o.all_fs = 1;
@@ -455,12 +533,19 @@ cmd_status(struct cli *cli, int argc, char **argv)
 		int color = cli->out.color;
 
 		print_head(cli, &s, fp);
-		print_users(&s, fp, color);
-		print_cpu(&s, fp, color);
-		print_mem(&s, fp, color);
-		print_fs(&s, fp, color);
+		if (o.full) {
+			print_rates_note(&s, fp);
+			print_users(&s, fp, color);
+			print_cpu(&s, fp, color);
+			print_mem(&s, &cli->out, fp);
+		} else {
+			print_brief(&s, &cli->out, fp);
+			if (!top_set)
+				o.top = STATUS_TOP_BRIEF;
+		}
+		print_fs(&s, &cli->out, o.full, fp);
 		print_disks(&s, &o, fp, color);
-		print_procs(&s, &o, fp, color);
+		print_procs(&s, &o, &cli->out, fp);
 		fputc('\n', fp);
 		out_report(&cli->out, &r, "SAKIMORI");
 	}

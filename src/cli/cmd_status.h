@@ -15,6 +15,7 @@ struct status_opts {
 	double interval;
 	size_t top;
 	int all_fs, all_disks;
+	int full; /* --full: every section in detail */
 };
 
 /* The host name shown: "set hostname", else the system's. */

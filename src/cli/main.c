@@ -19,6 +19,7 @@
 #include "base/paths.h"
 #include "base/strbuf.h"
 #include "base/statedir.h"
+#include "base/table.h"
 #include "cli/cli.h"
 
 struct command {
@@ -95,6 +96,12 @@ usage(FILE *fp)
 	    "  --json              JSON lines\n"
 	    "  --nagios            one Nagios plugin line with performance "
 	    "data\n"
+	    "  --wide              tables as wide as their cells (on a terminal "
+	    "they\n"
+	    "                      are cut to its width, COLUMNS if set)\n"
+	    "  --human, --bytes    sizes in KiB, MiB, GiB or in bytes (default: "
+	    "units\n"
+	    "                      on a terminal, bytes in a pipe)\n"
 	    "  -v                  more diagnostics on stderr (repeat for "
 	    "debug)\n"
 	    "  -h, --help          this text; 'sakimori COMMAND --help' for a "
@@ -125,6 +132,17 @@ cli_common_opt(struct cli *cli, int c, const char *arg)
 		return 1;
 	case 'f':
 		cli->conf_opt = arg;
+		return 1;
+	case OPT_WIDE:
+		table_screen(stdout, 0);
+		return 1;
+	case OPT_HUMAN:
+		cli->sizes = 1;
+		cli->out.human = 1;
+		return 1;
+	case OPT_BYTES:
+		cli->sizes = 2;
+		cli->out.human = 0;
 		return 1;
 	case 'v':
 		log_verbose++;
@@ -233,6 +251,8 @@ void
 cli_out(struct cli *cli)
 {
 	out_init(&cli->out, cli->mode, stdout);
+	if (cli->sizes)
+		cli->out.human = cli->sizes == 1;
 }
 
 int
@@ -460,6 +480,7 @@ main(int argc, char **argv)
 	conf_init(&cli.conf);
 	if (nagios)
 		nagios_start();
+	table_screen(stdout, out_width(stdout));
 	rc = run(&cli, argc, argv, &cmd);
 	if (nagios || cli.mode == OUT_NAGIOS)
 		rc = nagios_finish(cmd, rc);
