@@ -351,6 +351,7 @@ out_table(const struct out *o, const struct report *r)
 		/* The same table on a terminal as in a pipe; in colour, the
 		 * severity says itself in its colour. */
 		table_init(&t, 4, hdr, "llll");
+		t.wrap = 1; /* a message is read whole */
 		for (size_t i = 0; i < r->nf; i++) {
 			const struct finding *f = &r->f[i];
 			const char *cells[4] = {

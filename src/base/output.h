@@ -22,7 +22,7 @@ struct out {
 	enum out_mode mode;
 	FILE *fp;
 	int color;
-	int human; /* sizes in IEC units (size_format), else bytes */
+	int human;   /* sizes in IEC units (size_format), else bytes */
 	int journal; /* fp is the journal's stream: "<N>" priority prefixes */
 };
 

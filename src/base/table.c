@@ -173,22 +173,30 @@ cell(FILE *fp, const char *s, size_t w, char align, int last)
 }
 
 /*
- * Narrows the text columns until the line fits in limit: one column at a
- * time off the widest (the rightmost of equals, where command lines and
- * messages are), none below its header or 8 columns.  Numbers keep their
- * width: a line that cannot fit without cutting one stays wider.
+ * Makes the line fit in limit: first one space between columns instead of
+ * two (as ps), then narrower text columns, one column at a time off the
+ * widest (the rightmost of equals, where command lines and messages are),
+ * none below its header or 8 columns (24 for a wrapping last column).
+ * Numbers keep their width: a line that cannot fit without cutting one
+ * stays wider.  Returns the gap between columns.
  */
-static void
+static size_t
 fit(const struct table *t, size_t *w, size_t limit)
 {
-	size_t total = 2 * (t->ncol - 1), floor_[TABLE_MAXCOL];
+	size_t total = 0, floor_[TABLE_MAXCOL], gap = 2;
 
 	for (unsigned c = 0; c < t->ncol; c++) {
 		size_t h = table_text_width(t->hdr[c]);
 
 		total += w[c];
 		floor_[c] = h > 8 ? h : 8;
+		if (t->wrap && c + 1 == t->ncol && floor_[c] < 24)
+			floor_[c] = 24;
 	}
+	if (total + gap * (t->ncol - 1) <= limit)
+		return gap;
+	gap = 1;
+	total += t->ncol - 1;
 	while (total > limit) {
 		unsigned best = TABLE_MAXCOL;
 
@@ -201,12 +209,56 @@ fit(const struct table *t, size_t *w, size_t limit)
 		w[best]--;
 		total--;
 	}
+	return gap;
+}
+
+/* Byte length of the first n code points of s. */
+static size_t
+points_len(const char *s, size_t n)
+{
+	size_t b = 0;
+
+	for (size_t k = 0; s[b] && k <= n; b++)
+		if (((unsigned char)s[b] & 0xc0) != 0x80 && k++ == n)
+			break;
+	return b;
+}
+
+/*
+ * The last cell of a wrapping table: lines of at most w columns, broken
+ * after the last space that fits (or anywhere in a longer word), each
+ * continuation line indented by indent.
+ */
+static void
+wrap_cell(FILE *fp, const char *s, size_t w, size_t indent)
+{
+	for (int first = 1; *s; first = 0) {
+		size_t len = points_len(s, w), brk = len;
+
+		if (!first)
+			for (size_t i = 0; i < indent; i++)
+				fputc(' ', fp);
+		if (s[len] != '\0') {
+			for (size_t k = len; k > 0; k--)
+				if (s[k] == ' ') {
+					brk = k;
+					break;
+				}
+		}
+		fwrite(s, 1, brk, fp);
+		s += brk;
+		while (*s == ' ')
+			s++;
+		if (*s)
+			fputc('\n', fp);
+	}
 }
 
 void
 table_print(const struct table *t, FILE *fp, int color)
 {
-	size_t w[TABLE_MAXCOL], limit = table_screen_width(fp);
+	size_t w[TABLE_MAXCOL], limit = table_screen_width(fp), gap = 2;
+	const char *sep = "  ";
 
 	for (unsigned c = 0; c < t->ncol; c++) {
 		w[c] = table_text_width(t->hdr[c]);
@@ -217,13 +269,15 @@ table_print(const struct table *t, FILE *fp, int color)
 		}
 	}
 	if (limit > 0)
-		fit(t, w, limit);
+		gap = fit(t, w, limit);
+	if (gap == 1)
+		sep = " ";
 	if (color)
 		fputs("\033[1m", fp);
 	for (unsigned c = 0; c < t->ncol; c++) {
 		cell(fp, t->hdr[c], w[c], t->align[c], c + 1 == t->ncol);
 		if (c + 1 < t->ncol)
-			fputs("  ", fp);
+			fputs(sep, fp);
 	}
 	if (color)
 		fputs("\033[0m", fp);
@@ -237,12 +291,20 @@ table_print(const struct table *t, FILE *fp, int color)
 
 			if (sgr != NULL)
 				fputs(sgr, fp);
-			cell(fp, t->cells[r * t->ncol + c], w[c], t->align[c],
-			    c + 1 == t->ncol);
+			if (t->wrap && c + 1 == t->ncol) {
+				size_t indent = gap * c;
+
+				for (unsigned k = 0; k < c; k++)
+					indent += w[k];
+				wrap_cell(fp, t->cells[r * t->ncol + c], w[c],
+				    indent);
+			} else
+				cell(fp, t->cells[r * t->ncol + c], w[c],
+				    t->align[c], c + 1 == t->ncol);
 			if (sgr != NULL)
 				fputs("\033[0m", fp);
 			if (c + 1 < t->ncol)
-				fputs("  ", fp);
+				fputs(sep, fp);
 		}
 		fputc('\n', fp);
 	}

@@ -3,7 +3,8 @@
  * Cells are escaped (esc_text) when added, so untrusted text is safe.
  * A table printed to the terminal (table_screen) is cut to its width: the
  * widest text columns lose their ends first, each cut cell ending in an
- * ellipsis; numbers are never cut.
+ * ellipsis; numbers are never cut.  With wrap set, the last column (a
+ * finding's message) wraps at spaces onto more lines instead.
  */
 #ifndef BASE_TABLE_H
 #define BASE_TABLE_H
@@ -19,6 +20,7 @@ struct table {
 	char align[TABLE_MAXCOL]; /* 'l' or 'r' */
 	char **cells;             /* nrow * ncol escaped strings */
 	const char **sgr;         /* per row: colour of its first cell */
+	int wrap; /* the last column wraps onto more lines, never cut */
 	size_t nrow, caprow;
 };
 
@@ -31,8 +33,7 @@ int table_row(struct table *t, const char *const *cells);
  * table_row, and sgr (a static escape sequence such as "\033[33m", or
  * NULL) colours the row's first cell when the table is printed in colour.
  */
-int table_row_sgr(
-    struct table *t, const char *const *cells, const char *sgr);
+int table_row_sgr(struct table *t, const char *const *cells, const char *sgr);
 /* Prints header and rows; bold header and coloured cells when color. */
 void table_print(const struct table *t, FILE *fp, int color);
 void table_release(struct table *t);

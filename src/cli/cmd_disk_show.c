@@ -223,8 +223,8 @@ cmd_disk_print_sources(const struct out *o, const struct disk_ksys *run,
 void
 cmd_disk_print_usage_table(const struct out *o, const struct snap *s)
 {
-	static const char *const hdr[] = {"FILESYSTEM", "MOUNT", "TYPE",
-	    "SIZE-KB", "USED-KB", "AVAIL-KB", "USE%", "IUSE%", "RO"};
+	static const char *const hdr[] = {"FILESYSTEM", "MOUNT", "TYPE", "SIZE",
+	    "USED", "AVAIL", "USE%", "IUSE%", "RO"};
 	struct table t;
 
 	table_init(&t, 9, hdr, "lllrrrrrl");
@@ -237,12 +237,12 @@ cmd_disk_print_usage_table(const struct out *o, const struct snap *s)
 		if (!m->shown)
 			continue;
 		if (m->have_usage) {
-			snprintf(sz, sizeof(sz), "%llu",
-			    (unsigned long long)m->u.size_kb);
-			snprintf(us, sizeof(us), "%llu",
-			    (unsigned long long)m->u.used_kb);
-			snprintf(av, sizeof(av), "%llu",
-			    (unsigned long long)m->u.avail_kb);
+			out_size(
+			    o, sz, sizeof(sz), (double)m->u.size_kb * 1024);
+			out_size(
+			    o, us, sizeof(us), (double)m->u.used_kb * 1024);
+			out_size(
+			    o, av, sizeof(av), (double)m->u.avail_kb * 1024);
 			if (m->u.used_pct == m->u.used_pct)
 				snprintf(p, sizeof(p), "%.1f", m->u.used_pct);
 			if (m->u.inodes_pct == m->u.inodes_pct)

@@ -210,15 +210,26 @@ print(const struct inventory *inv, enum fmt fmt, FILE *fp)
 		snprintf(mem, sizeof(mem), "%.1f GiB",
 		    (double)inv->mem_total_kb / 1048576.0);
 		fputc('\n', fp);
-		strbuf_printf(&sb,
-		    "%s (%s): %s, kernel %s %s, %u x %s, %s, virtualisation %s",
-		    inv->fqdn, inv->os_pretty, inv->os_name,
-		    inv->kernel_release, inv->arch, inv->cpu_count,
-		    inv->cpu_model[0] ? inv->cpu_model : "CPU", mem, inv->virt);
-		struct strbuf e = STRBUF_INIT(8192);
-		esc_text(&e, sb.p, sb.len);
-		fprintf(fp, "%s\n", strbuf_str(&e));
-		strbuf_release(&e);
+		/* two lines, each cut to the terminal (--wide: whole) */
+		strbuf_printf(&sb, "%s (%s): %s, kernel %s %s\n", inv->fqdn,
+		    inv->os_pretty, inv->os_name, inv->kernel_release,
+		    inv->arch);
+		strbuf_printf(&sb, "%u x %s, %s, virtualisation %s",
+		    inv->cpu_count, inv->cpu_model[0] ? inv->cpu_model : "CPU",
+		    mem, inv->virt);
+		for (char *line = sb.p, *nl; line != NULL; line = nl) {
+			struct strbuf e = STRBUF_INIT(8192);
+			size_t lim = table_screen_width(fp);
+
+			nl = strchr(line, '\n');
+			esc_text(
+			    &e, line, nl ? (size_t)(nl - line) : strlen(line));
+			table_put_cut(fp, strbuf_str(&e), lim ? lim : SIZE_MAX);
+			fputc('\n', fp);
+			strbuf_release(&e);
+			if (nl)
+				nl++;
+		}
 		strbuf_release(&sb);
 	}
 	if (inv->owner[0])

@@ -178,8 +178,8 @@ print_brief(const struct snap *s, const struct out *out, FILE *fp)
 	out_size(out, a, sizeof(a), (double)m->total * 1024);
 	out_size(out, b, sizeof(b), (double)m->used * 1024);
 	out_size(out, c, sizeof(c), (double)m->available * 1024);
-	fprintf(fp, "mem   %s total, %s used, %s available (%.1f%%%s)\n", a,
-	    b, c, m->avail_pct, m->avail_estimated ? ", estimated" : "");
+	fprintf(fp, "mem   %s total, %s used, %s available (%.1f%%%s)\n", a, b,
+	    c, m->avail_pct, m->avail_estimated ? ", estimated" : "");
 	out_size(out, a, sizeof(a), (double)m->swap_total * 1024);
 	out_size(out, b, sizeof(b), (double)m->swap_used * 1024);
 	fprintf(fp, "swap  %s total, %s used", a, b);
@@ -235,8 +235,8 @@ print_cpu(const struct snap *s, FILE *fp, int color)
 static void
 print_mem(const struct snap *s, const struct out *out, FILE *fp)
 {
-	static const char *const hdr[] = {"", "TOTAL", "USED", "FREE",
-	    "SHARED", "BUFF/CACHE", "AVAILABLE"};
+	static const char *const hdr[] = {
+	    "", "TOTAL", "USED", "FREE", "SHARED", "BUFF/CACHE", "AVAILABLE"};
 	const struct mem_summary *m = &s->memsum;
 	struct table t;
 	char c[7][32];
