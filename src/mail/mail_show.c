@@ -4,11 +4,13 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "base/json.h"
 #include "base/mem.h"
 #include "base/output.h"
+#include "base/size.h"
 #include "base/table.h"
 #include "mail/mail_run.h"
 
@@ -28,6 +30,51 @@ struct summary_row {
 	const char *key;
 	uint64_t v;
 };
+
+/*
+ * The human table's words for a summary key (the JSON name); sizes are
+ * shown as sizes.
+ */
+static const struct {
+	const char *key, *label;
+	int size;
+} summary_label[] = {
+    {"reject_warnings", "reject warnings", 0},
+    {"own_bounces", "bounces we sent", 0},
+    {"null_sender", "from the null sender <>", 0},
+    {"null_sender_not_ours", "  of them not our bounces", 0},
+    {"auth_failures", "authentication failures", 0},
+    {"bytes_received", "size received", 1},
+    {"bytes_delivered", "size delivered", 1},
+    {"still_queued", "still queued at the end", 0},
+    {"still_deferred", "still deferred at the end", 0},
+    {"partial", "partly in this log", 0},
+    {"queue_id_reused", "queue IDs reused", 0},
+    {"evicted", "not followed (too many)", 0},
+    {"lines", "log lines", 0},
+    {"mail_lines", "mail log lines", 0},
+    {"garbage_lines", "unreadable lines", 0},
+};
+
+/* A summary row as the table shows it: its label and its value. */
+static void
+summary_line(const struct out *out, const struct summary_row *r)
+{
+	const char *label = r->key;
+	char v[SIZE_TEXT_MAX + 8];
+	int size = 0;
+
+	for (size_t i = 0; i < countof(summary_label); i++)
+		if (strcmp(summary_label[i].key, r->key) == 0) {
+			label = summary_label[i].label;
+			size = summary_label[i].size;
+		}
+	if (size)
+		out_size(out, v, sizeof(v), (double)r->v);
+	else
+		snprintf(v, sizeof(v), "%llu", (unsigned long long)r->v);
+	fprintf(out->fp, "  %-26s %s\n", label, v);
+}
 
 static void
 print_top(const struct out *out, const char *list, const char *title,
@@ -136,9 +183,8 @@ mail_stats_print(const struct mail_stats *s, const struct out *out, int top)
 	} else {
 		fprintf(out->fp, "mail log %s .. %s\n\n", a, b);
 		for (size_t i = 0; i < countof(rows); i++)
-			fprintf(out->fp, "  %-22s %llu\n", rows[i].key,
-			    (unsigned long long)rows[i].v);
-		fprintf(out->fp, "  %-22s", "rejected by");
+			summary_line(out, &rows[i]);
+		fprintf(out->fp, "  %-26s", "rejected by");
 		for (int k = 0; k < MAIL_REJ_NREJ; k++)
 			if (s->rej[k] > 0)
 				fprintf(out->fp, " %s %llu",
