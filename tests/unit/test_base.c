@@ -15,7 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -37,6 +39,7 @@
 #include "base/size.h"
 #include "base/statedir.h"
 #include "base/strbuf.h"
+#include "base/table.h"
 #include "base/timeutil.h"
 #include "base/topk.h"
 #include "disk/klog.h"
@@ -677,6 +680,166 @@ journal_priority_prefixes(void **state)
 	report_release(&r);
 }
 
+/* A table printed to a stream set as the screen, width columns wide. */
+static char *
+table_text(const struct table *t, size_t width, int color)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+
+	assert_non_null(fp);
+	table_screen(fp, width);
+	table_print(t, fp, color);
+	fclose(fp);
+	table_screen(NULL, 0);
+	return buf;
+}
+
+static void
+table_fits_the_screen(void **state)
+{
+	static const char *const hdr[] = {"PID", "USER", "RSS", "COMMAND"};
+	const char *r1[] = {"1", "root", "15237120", "/sbin/init splash"};
+	const char *r2[] = {"1234", "www-data", "8388608",
+	    "/usr/sbin/apache2 -k start -DFOREGROUND"};
+	struct table t;
+	char *s;
+
+	(void)state;
+	setenv("LC_ALL", "C.UTF-8", 1);
+	table_init(&t, 4, hdr, "rlrl");
+	assert_int_equal(table_row(&t, r1), 0);
+	assert_int_equal(table_row(&t, r2), 0);
+	/* wide enough: two spaces, nothing cut */
+	s = table_text(&t, 80, 0);
+	assert_string_equal(s,
+	    " PID  USER           RSS  COMMAND\n"
+	    "   1  root      15237120  /sbin/init splash\n"
+	    "1234  www-data   8388608  /usr/sbin/apache2 -k start "
+	    "-DFOREGROUND\n");
+	free(s);
+	/* 40 columns: one space, the command line cut with an ellipsis */
+	s = table_text(&t, 40, 0);
+	assert_string_equal(s,
+	    " PID USER          RSS COMMAND\n"
+	    "   1 root     15237120 /sbin/init splash\n"
+	    "1234 www-data  8388608 /usr/sbin/apache…\n");
+	free(s);
+	/* no UTF-8: three dots; the user column stays at 8 and numbers are
+	 * never cut, so 20 columns cannot be met */
+	setenv("LC_ALL", "C", 1);
+	s = table_text(&t, 20, 0);
+	assert_string_equal(s,
+	    " PID USER          RSS COMMAND\n"
+	    "   1 root     15237120 /sbin...\n"
+	    "1234 www-data  8388608 /usr/...\n");
+	free(s);
+	unsetenv("LC_ALL");
+	/* a stream that is not the screen is never cut */
+	{
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *fp = open_memstream(&buf, &len);
+
+		table_screen(stdout, 20);
+		table_print(&t, fp, 0);
+		fclose(fp);
+		table_screen(NULL, 0);
+		assert_non_null(strstr(buf, "-k start -DFOREGROUND\n"));
+		free(buf);
+	}
+	table_release(&t);
+}
+
+static void
+table_wraps_and_colours(void **state)
+{
+	static const char *const hdr[] = {"SEVERITY", "CHECK", "MESSAGE"};
+	const char *r1[] = {"WARNING", "load",
+	    "1-minute load average 1.25 per CPU is above 1.00"};
+	struct table t;
+	char *s;
+
+	(void)state;
+	table_init(&t, 3, hdr, "lll");
+	t.wrap = 1;
+	assert_int_equal(table_row_sgr(&t, r1, "\033[33m"), 0);
+	s = table_text(&t, 45, 0);
+	assert_string_equal(s,
+	    "SEVERITY CHECK MESSAGE\n"
+	    "WARNING  load  1-minute load average 1.25 per\n"
+	    "               CPU is above 1.00\n");
+	free(s);
+	s = table_text(&t, 0, 1);
+	assert_string_equal(s,
+	    "\033[1mSEVERITY  CHECK  MESSAGE\033[0m\n"
+	    "\033[33mWARNING \033[0m  load   1-minute load average 1.25 per "
+	    "CPU is above 1.00\n");
+	free(s);
+	table_release(&t);
+}
+
+static void
+terminal_width_colour_sizes(void **state)
+{
+	int m = posix_openpt(O_RDWR | O_NOCTTY), sfd;
+	struct winsize ws = {.ws_row = 24, .ws_col = 100};
+	struct out o;
+	char sz[32];
+	FILE *tty, *file = tmpfile();
+
+	(void)state;
+	assert_true(m >= 0);
+	assert_int_equal(grantpt(m), 0);
+	assert_int_equal(unlockpt(m), 0);
+	sfd = open(ptsname(m), O_RDWR | O_NOCTTY);
+	assert_true(sfd >= 0);
+	assert_int_equal(ioctl(sfd, TIOCSWINSZ, &ws), 0);
+	tty = fdopen(sfd, "w");
+	assert_non_null(tty);
+	assert_non_null(file);
+	unsetenv("COLUMNS");
+	unsetenv("NO_COLOR");
+	unsetenv("JOURNAL_STREAM");
+	setenv("TERM", "xterm", 1);
+
+	/* a terminal: its width, colour, sizes for a human */
+	assert_int_equal(out_width(tty), 100);
+	out_init(&o, OUT_TABLE, tty);
+	assert_int_equal(o.color, 1);
+	assert_int_equal(o.human, 1);
+	out_size(&o, sz, sizeof(sz), 1610612736);
+	assert_string_equal(sz, "1.5 GiB");
+	/* NO_COLOR set (to anything): no colour */
+	setenv("NO_COLOR", "1", 1);
+	out_init(&o, OUT_TABLE, tty);
+	assert_int_equal(o.color, 0);
+	unsetenv("NO_COLOR");
+	/* a terminal that does not say its width: 80 */
+	ws.ws_col = 0;
+	assert_int_equal(ioctl(sfd, TIOCSWINSZ, &ws), 0);
+	assert_int_equal(out_width(tty), 80);
+	/* COLUMNS wins, on a terminal or not */
+	setenv("COLUMNS", "72", 1);
+	assert_int_equal(out_width(tty), 72);
+	assert_int_equal(out_width(file), 72);
+	setenv("COLUMNS", "wide", 1);
+	assert_int_equal(out_width(file), 0);
+	unsetenv("COLUMNS");
+
+	/* not a terminal: no limit, no colour, bytes */
+	assert_int_equal(out_width(file), 0);
+	out_init(&o, OUT_TABLE, file);
+	assert_int_equal(o.color, 0);
+	assert_int_equal(o.human, 0);
+	out_size(&o, sz, sizeof(sz), 1610612736);
+	assert_string_equal(sz, "1610612736");
+	fclose(file);
+	fclose(tty);
+	close(m);
+}
+
 /* US Eastern time as a POSIX TZ rule: needs no zone files. */
 static void
 use_tz(const char *tz)
@@ -976,6 +1139,9 @@ main(void)
 	    cmocka_unit_test(nagios_perfdata),
 	    cmocka_unit_test(nagios_long_output),
 	    cmocka_unit_test(journal_priority_prefixes),
+	    cmocka_unit_test(table_fits_the_screen),
+	    cmocka_unit_test(table_wraps_and_colours),
+	    cmocka_unit_test(terminal_width_colour_sizes),
 	    cmocka_unit_test(state_dir_checks),
 	};
 
