@@ -72,6 +72,21 @@ enum {
 		"help", no_argument, NULL, 'h'                                 \
 	}
 
+/*
+ * The human output's options (common to every command), for the help of
+ * the commands that print tables.
+ */
+#define CLI_TABLE_HELP                                                         \
+	"\n"                                                                   \
+	"Tables:\n"                                                            \
+	"  --wide             whole cells; on a terminal tables are cut to "   \
+	"its "                                                                 \
+	"width\n"                                                              \
+	"                     (or to COLUMNS) with an ellipsis\n"              \
+	"  --human, --bytes   sizes in KiB, MiB, GiB or in bytes (default: "   \
+	"units on\n"                                                           \
+	"                     a terminal, bytes in a pipe)\n"
+
 /* Short options every subcommand accepts ("f:hv"), to prefix its own. */
 #define CLI_COMMON_SHORTOPTS "f:hv"
 

@@ -149,6 +149,7 @@ usage(FILE *fp)
 	    "\n"
 	    "NAME is one of:\n");
 	names_print(fp, "  ", 78);
+	fputs(CLI_TABLE_HELP, fp);
 }
 
 static void

@@ -77,6 +77,7 @@ usage(FILE *fp)
 	    "finding objects\n"
 	    "\n"
 	    "Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n");
+	fputs(CLI_TABLE_HELP, fp);
 }
 
 int

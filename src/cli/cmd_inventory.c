@@ -47,6 +47,7 @@ usage(FILE *fp)
 	    "Location, rack and owner come from 'set location', 'set rack' "
 	    "and\n"
 	    "'set owner' in the configuration.\n");
+	fputs(CLI_TABLE_HELP, fp);
 }
 
 static const char *

@@ -81,6 +81,7 @@ usage(FILE *fp)
 	    "  --interval SECS  follow: how often to judge (default 5)\n"
 	    "  --window DUR     follow: restart the counts every DUR "
 	    "(default 1h)\n");
+	fputs(CLI_TABLE_HELP, fp);
 }
 
 static int

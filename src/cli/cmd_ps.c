@@ -270,6 +270,7 @@ ps_usage(FILE *fp)
 	    "                  other users' processes need root (UNKNOWN "
 	    "proc-coverage)\n"
 	    "  --no-hidden     skip the hidden-process scan\n");
+	fputs(CLI_TABLE_HELP, fp);
 }
 
 static int
@@ -412,6 +413,7 @@ top_usage(FILE *fp)
 	    "  --sort KEY      cpu (default) or mem\n"
 	    "  --count N       at most N processes per sample (default 20; 0 "
 	    "all)\n");
+	fputs(CLI_TABLE_HELP, fp);
 }
 
 static void
