@@ -10,7 +10,6 @@
 #include "base/err.h"
 #include "base/json.h"
 #include "base/log.h"
-#include "base/size.h"
 #include "base/table.h"
 #include "cli/cli.h"
 #include "disk/du.h"
@@ -42,6 +41,7 @@ usage(FILE *fp)
 	    "  --threads N    walkers (default: one per CPU, at most 16)\n"
 	    "  --json         JSON lines: du-dir, du-file and du-total "
 	    "objects\n");
+	fputs(CLI_TABLE_HELP, fp);
 }
 
 static void
@@ -71,8 +71,8 @@ print_items(const struct out *o, const char *title, const char *type,
 		char a[32], b[32];
 		const char *cells[3] = {a, b, it[i].path};
 
-		size_format(a, sizeof(a), (double)it[i].alloc);
-		size_format(b, sizeof(b), (double)it[i].apparent);
+		out_size(o, a, sizeof(a), (double)it[i].alloc);
+		out_size(o, b, sizeof(b), (double)it[i].apparent);
 		table_row(&t, cells);
 	}
 	table_print(&t, o->fp, o->color);
@@ -160,8 +160,8 @@ cmd_du(struct cli *cli, int argc, char **argv)
 	} else {
 		char a[32], b[32];
 
-		size_format(a, sizeof(a), (double)d.total_alloc);
-		size_format(b, sizeof(b), (double)d.total_apparent);
+		out_size(&cli->out, a, sizeof(a), (double)d.total_alloc);
+		out_size(&cli->out, b, sizeof(b), (double)d.total_apparent);
 		fprintf(cli->out.fp,
 		    "Total %s allocated, %s apparent: %llu files in %llu "
 		    "directories; %llu more hard links counted once; %llu "

@@ -47,9 +47,11 @@ check_eq "by apparent size the sparse file is first" "$d/sparse" \
 	"$(printf '%s\n' "$OUT" | jq -r 'select(.type=="du-file").path')"
 check "with (almost) nothing allocated" [ "$(printf '%s\n' "$OUT" | jq -r 'select(.type=="du-file").alloc_bytes')" -lt 65536 ]
 
-run "$SAKIMORI" du --top 2 --threads 1 "$d"
+run "$SAKIMORI" du --top 2 --threads 1 --human "$d"
 check_match "table: sizes and paths" "3\.0 MiB +3\.0 MiB +$d/b/c" "$OUT"
 check_match "a total line" "Total .* files in 4 directories" "$OUT"
+run "$SAKIMORI" du --top 2 --threads 1 "$d"
+check_match "in a pipe, sizes in bytes" "(^| )3145728 +3145728 +$d/b/c" "$OUT"
 
 # -x: a tmpfs mounted inside the tree.
 if [ "$(id -u)" = 0 ] && mkdir "$d/mnt" && mount -t tmpfs -o size=16m none "$d/mnt" 2>/dev/null; then
