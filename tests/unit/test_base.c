@@ -780,13 +780,28 @@ table_wraps_and_colours(void **state)
 	table_release(&t);
 }
 
+/* fp's table width, its colour and human sizes (both on or off), and
+ * 1.5 GiB as its tables show it. */
+static void
+expect_stream(FILE *fp, size_t width, int on, const char *size)
+{
+	struct out o;
+	char sz[32];
+
+	assert_int_equal(out_width(fp), width);
+	out_init(&o, OUT_TABLE, fp);
+	assert_int_equal(o.color, on);
+	assert_int_equal(o.human, on);
+	out_size(&o, sz, sizeof(sz), 1610612736);
+	assert_string_equal(sz, size);
+}
+
 static void
 terminal_width_colour_sizes(void **state)
 {
 	int m = posix_openpt(O_RDWR | O_NOCTTY), sfd;
 	struct winsize ws = {.ws_row = 24, .ws_col = 100};
 	struct out o;
-	char sz[32];
 	FILE *tty, *file = tmpfile();
 
 	(void)state;
@@ -805,12 +820,7 @@ terminal_width_colour_sizes(void **state)
 	setenv("TERM", "xterm", 1);
 
 	/* a terminal: its width, colour, sizes for a human */
-	assert_int_equal(out_width(tty), 100);
-	out_init(&o, OUT_TABLE, tty);
-	assert_int_equal(o.color, 1);
-	assert_int_equal(o.human, 1);
-	out_size(&o, sz, sizeof(sz), 1610612736);
-	assert_string_equal(sz, "1.5 GiB");
+	expect_stream(tty, 100, 1, "1.5 GiB");
 	/* NO_COLOR set (to anything): no colour */
 	setenv("NO_COLOR", "1", 1);
 	out_init(&o, OUT_TABLE, tty);
@@ -829,12 +839,7 @@ terminal_width_colour_sizes(void **state)
 	unsetenv("COLUMNS");
 
 	/* not a terminal: no limit, no colour, bytes */
-	assert_int_equal(out_width(file), 0);
-	out_init(&o, OUT_TABLE, file);
-	assert_int_equal(o.color, 0);
-	assert_int_equal(o.human, 0);
-	out_size(&o, sz, sizeof(sz), 1610612736);
-	assert_string_equal(sz, "1610612736");
+	expect_stream(file, 0, 0, "1610612736");
 	fclose(file);
 	fclose(tty);
 	close(m);
