@@ -232,6 +232,8 @@ points_len(const char *s, size_t n)
 static void
 wrap_cell(FILE *fp, const char *s, size_t w, size_t indent)
 {
+	if (w == 0)
+		w = 1; /* each line takes at least one character */
 	for (int first = 1; *s; first = 0) {
 		size_t len = points_len(s, w), brk = len;
 
