@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "base/esc.h"
+#include "base/mem.h"
 #include "base/strbuf.h"
 
 void
@@ -112,7 +113,7 @@ ellipsis(size_t *w)
 	static const char *const env[] = {"LC_ALL", "LC_CTYPE", "LANG"};
 	const char *v = NULL;
 
-	for (size_t i = 0; i < sizeof(env) / sizeof(env[0]); i++) {
+	for (size_t i = 0; i < countof(env); i++) {
 		v = getenv(env[i]);
 		if (v != NULL && v[0] != '\0')
 			break;
@@ -125,16 +126,23 @@ ellipsis(size_t *w)
 	return "...";
 }
 
+/* Byte length of the first n code points of s. */
+static size_t
+points_len(const char *s, size_t n)
+{
+	size_t b = 0;
+
+	for (size_t k = 0; s[b] && k <= n; b++)
+		if (((unsigned char)s[b] & 0xc0) != 0x80 && k++ == n)
+			break;
+	return b;
+}
+
 /* Writes the first n code points of s. */
 static void
 put_points(FILE *fp, const char *s, size_t n)
 {
-	const char *e = s;
-
-	for (size_t k = 0; *e && k <= n; e++)
-		if (((unsigned char)*e & 0xc0) != 0x80 && k++ == n)
-			break;
-	fwrite(s, 1, (size_t)(e - s), fp);
+	fwrite(s, 1, points_len(s, n), fp);
 }
 
 size_t
@@ -210,18 +218,6 @@ fit(const struct table *t, size_t *w, size_t limit)
 		total--;
 	}
 	return gap;
-}
-
-/* Byte length of the first n code points of s. */
-static size_t
-points_len(const char *s, size_t n)
-{
-	size_t b = 0;
-
-	for (size_t k = 0; s[b] && k <= n; b++)
-		if (((unsigned char)s[b] & 0xc0) != 0x80 && k++ == n)
-			break;
-	return b;
 }
 
 /*
