@@ -124,6 +124,28 @@ wait "$PROM" 2>/dev/null
 stop_agent
 check_eq "the agent stops cleanly" 0 "$AGENT_RC"
 
+ctl_answers() { ctl status >/dev/null 2>&1; }
+# The default place (127.0.0.1:9947) taken, by another agent or here by
+# a plain listener: the agent warns and runs on without /metrics.
+/usr/bin/perl -MIO::Socket::INET -e '
+	my $s = IO::Socket::INET->new(LocalAddr => "127.0.0.1",
+	    LocalPort => 9947, Listen => 5, ReuseAddr => 1);
+	sleep 300;' &
+BLOCKER=$!
+cleanup "kill $BLOCKER"
+wait_port 9947
+"$SAKIMORI" agent -f "$CONF" --state-dir "$STATE" --run-dir "$RUN" \
+	>"$TMP/busy.out" 2>"$TMP/busy.err" &
+AGENT=$!
+check "the default port taken: the agent runs on (ctl answers)" \
+	wait_for 30 ctl_answers
+check_match "... and says /metrics is not served" \
+	"cannot listen on '127.0.0.1:9947': Address already in use: /metrics is not served" \
+	"$(cat "$TMP/busy.err")"
+stop_agent
+check_eq "... and stops cleanly" 0 "$AGENT_RC"
+kill "$BLOCKER"
+
 # Elsewhere than loopback: refused without HTTPS and a token.
 run "$SAKIMORI" agent -f "$CONF" --state-dir "$STATE" --run-dir "$RUN" \
 	--listen "0.0.0.0:$PORT"
