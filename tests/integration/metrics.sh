@@ -144,6 +144,11 @@ check_match "... and says /metrics is not served" \
 	"$(cat "$TMP/busy.err")"
 stop_agent
 check_eq "... and stops cleanly" 0 "$AGENT_RC"
+run "$SAKIMORI" agent -f "$CONF" --state-dir "$STATE" --run-dir "$RUN" \
+	--listen 127.0.0.1:9947
+check_eq "an address given with --listen that is taken: exit 69" 69 "$RC"
+check_match "... saying so" \
+	"cannot listen on '127.0.0.1:9947': Address already in use" "$ERR"
 kill "$BLOCKER"
 
 # Elsewhere than loopback: refused without HTTPS and a token.
