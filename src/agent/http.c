@@ -28,6 +28,7 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/strbuf.h"
+#include "collect/netdev.h"
 #include "collect/snap.h"
 #include "collect/sock.h"
 #include "inv/inventory.h"
@@ -213,6 +214,7 @@ render(struct http_server *h, enum expo_fmt fmt, struct strbuf *body)
 	struct metrics_src m = {0};
 	struct sock_query q = {0};
 	struct problem_list pl = {0};
+	struct netdevs nd = {0};
 	uint64_t tcp[SOCK_STATE_MAX + 1] = {0};
 	struct err err = {0};
 	struct snap s;
@@ -221,6 +223,10 @@ render(struct http_server *h, enum expo_fmt fmt, struct strbuf *body)
 	snap_take(&s, a->o->root, HTTP_SNAP, 0, 0);
 	m.snap = &s;
 	m.hz = sysconf(_SC_CLK_TCK);
+	if (netdev_read(a->o->root, &nd, &err) == 0)
+		m.net = &nd;
+	else
+		log_debug("/metrics: %s", err.msg);
 	q.families = SOCK_INET4 | SOCK_INET6;
 	q.protos = SOCK_TCP;
 	q.states = SOCK_STATES_ALL;
@@ -239,6 +245,7 @@ render(struct http_server *h, enum expo_fmt fmt, struct strbuf *body)
 	metrics_write(&e, &m);
 	expo_end(&e);
 	free(pl.p);
+	netdev_release(&nd);
 	snap_release(&s);
 }
 

@@ -6,12 +6,14 @@
  */
 #include "agent/metrics.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "agent/expo.h"
 #include "base/mem.h"
+#include "collect/netdev.h"
 #include "collect/snap.h"
 #include "inv/inventory.h"
 
@@ -186,6 +188,45 @@ disk(struct expo *e, const struct snap *s)
 }
 
 static void
+net(struct expo *e, const struct netdevs *nd)
+{
+	static const struct {
+		const char *name, *help;
+		size_t off;
+	} series[] = {
+	    {"sakimori_network_receive_bytes_total", "bytes received",
+	        offsetof(struct netdev, rx_bytes)},
+	    {"sakimori_network_transmit_bytes_total", "bytes sent",
+	        offsetof(struct netdev, tx_bytes)},
+	    {"sakimori_network_receive_packets_total", "packets received",
+	        offsetof(struct netdev, rx_packets)},
+	    {"sakimori_network_transmit_packets_total", "packets sent",
+	        offsetof(struct netdev, tx_packets)},
+	    {"sakimori_network_receive_errors_total", "receive errors",
+	        offsetof(struct netdev, rx_errs)},
+	    {"sakimori_network_transmit_errors_total", "send errors",
+	        offsetof(struct netdev, tx_errs)},
+	    {"sakimori_network_receive_drop_total", "received packets dropped",
+	        offsetof(struct netdev, rx_drop)},
+	    {"sakimori_network_transmit_drop_total", "packets not sent",
+	        offsetof(struct netdev, tx_drop)},
+	};
+
+	for (size_t k = 0; k < countof(series); k++) {
+		expo_family(e, series[k].name, EXPO_COUNTER, series[k].help);
+		for (size_t i = 0; i < nd->n; i++) {
+			const struct netdev *d = &nd->d[i];
+			struct expo_label l = {"device", d->name,
+			    strnlen(d->name, sizeof(d->name))};
+			uint64_t v;
+
+			memcpy(&v, (const char *)d + series[k].off, sizeof(v));
+			expo_sample(e, series[k].name, &l, 1, (double)v);
+		}
+	}
+}
+
+static void
 tcp(struct expo *e, const uint64_t *n)
 {
 	expo_family(e, "sakimori_tcp_connections", EXPO_GAUGE,
@@ -338,6 +379,8 @@ metrics_write(struct expo *e, const struct metrics_src *m)
 		fs(e, m->snap);
 		disk(e, m->snap);
 	}
+	if (m->net != NULL)
+		net(e, m->net);
 	if (m->tcp != NULL)
 		tcp(e, m->tcp);
 	problems(e, m->pr, m->npr);

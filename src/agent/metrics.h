@@ -1,7 +1,7 @@
 /*
  * metrics.h - the agent's /metrics: the values of one snapshot of the
- * machine (load, CPU seconds, memory, swap, filesystems, disk I/O, TCP
- * connections by state), the open problems and the server table, as
+ * machine (load, CPU seconds, memory, swap, filesystems, disk I/O,
+ * network interfaces, TCP connections by state), the open problems and the server table, as
  * Prometheus series named sakimori_* (agent/expo.h writes them; the
  * names are listed in docs/api.md).  Pure: the caller collects.
  */
@@ -17,14 +17,16 @@
 
 struct expo;
 struct inventory;
+struct netdevs;
 struct snap;
 
 /* Problems listed one by one at most (the worst, then the oldest). */
 #define METRICS_PROBLEMS_MAX 50
 
 struct metrics_src {
-	const struct snap *snap; /* NULL: no machine series */
-	long hz;                 /* USER_HZ: CPU ticks per second */
+	const struct snap *snap;   /* NULL: no machine series */
+	const struct netdevs *net; /* interfaces' counters; NULL: none */
+	long hz;                   /* USER_HZ: CPU ticks per second */
 	/* TCP sockets by state (index: enum sock_state); NULL: not read */
 	const uint64_t *tcp;
 	/* the open and pending problems (sorted here, so not const) */

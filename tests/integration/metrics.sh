@@ -39,7 +39,10 @@ wait_port "$WPORT"
 AGENT=$!
 check "the agent listens on --listen 127.0.0.1:$PORT" wait_port "$PORT"
 
+lo_rx() { awk '$1 == "lo:" { print $2 }' /proc/net/dev; }
+lo_before=$(lo_rx)
 curl -sS -m 30 -D "$TMP/h" -o "$TMP/m" "http://127.0.0.1:$PORT/metrics"
+lo_after=$(lo_rx)
 check_eq "GET /metrics answers 200" 200 \
 	"$(awk 'NR == 1 { print $2 }' "$TMP/h")"
 check_match "in the text format 0.0.4" \
@@ -59,6 +62,10 @@ check_match "CPU seconds by mode are a counter" \
 check_match "the root filesystem's size in bytes" \
 	'^sakimori_filesystem_size_bytes\{mountpoint="/",[^}]*\} [1-9][0-9]*$' \
 	"$(cat "$TMP/m")"
+lo_got=$(awk '$1 == "sakimori_network_receive_bytes_total{device=\"lo\"}" { print $2 }' "$TMP/m")
+check "lo's received bytes are /proc/net/dev's, read during the request" \
+	test "${lo_got:-0}" -ge "$lo_before" -a "${lo_got:-0}" -le "$lo_after" \
+	-a -n "$lo_got"
 check_match "TCP connections by state (the weird listener among them)" \
 	'^sakimori_tcp_connections\{state="LISTEN"\} [1-9][0-9]*$' \
 	"$(cat "$TMP/m")"

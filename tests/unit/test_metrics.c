@@ -19,6 +19,7 @@
 #include "agent/metrics.h"
 #include "base/err.h"
 #include "base/strbuf.h"
+#include "collect/netdev.h"
 
 /* The escaped form of [s, s+n) as a string (a static buffer). */
 static const char *
@@ -274,6 +275,40 @@ problem_series(void **state)
 	strbuf_release(&sb);
 }
 
+/* Each interface's counters, its name a label. */
+static void
+network_series(void **state)
+{
+	struct netdev d[2] = {
+	    {"lo", 1, 2, 3, 4, 5, 6, 7, 8},
+	    {"eth0", 10, 20, 30, 40, 50, 60, 70, 80},
+	};
+	struct netdevs nd = {d, 2, 2, 0, 0};
+	struct strbuf sb = STRBUF_INIT(1 << 20);
+	struct expo e = {&sb, EXPO_TEXT};
+	struct metrics_src m = {0};
+
+	(void)state;
+	m.net = &nd;
+	metrics_write(&e, &m);
+	assert_int_equal(strbuf_addc(&sb, '\0'), 0);
+	assert_non_null(strstr(sb.p,
+	    "# TYPE sakimori_network_receive_bytes_total counter\n"
+	    "sakimori_network_receive_bytes_total{device=\"lo\"} 1\n"
+	    "sakimori_network_receive_bytes_total{device=\"eth0\"} 10\n"));
+	assert_non_null(strstr(sb.p,
+	    "sakimori_network_transmit_bytes_total{device=\"eth0\"} 50\n"));
+	assert_non_null(strstr(sb.p,
+	    "sakimori_network_receive_packets_total{device=\"eth0\"} 20\n"));
+	assert_non_null(strstr(sb.p,
+	    "sakimori_network_transmit_packets_total{device=\"lo\"} 6\n"));
+	assert_non_null(strstr(
+	    sb.p, "sakimori_network_receive_errors_total{device=\"lo\"} 3\n"));
+	assert_non_null(strstr(sb.p,
+	    "sakimori_network_transmit_drop_total{device=\"eth0\"} 80\n"));
+	strbuf_release(&sb);
+}
+
 int
 main(void)
 {
@@ -285,6 +320,7 @@ main(void)
 	    cmocka_unit_test(addresses),
 	    cmocka_unit_test(listening_rules),
 	    cmocka_unit_test(problem_series),
+	    cmocka_unit_test(network_series),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
