@@ -36,9 +36,13 @@ parse_line(const char *p, const char *le, struct netdev *d)
 
 	cur_spaces(&p, le);
 	nl = cur_until(&p, le, ':', &name);
-	if (p == le || nl == 0 || nl >= sizeof(d->name) ||
-	    memchr(name, ' ', nl) != NULL || memchr(name, '\t', nl) != NULL)
+	if (p == le || nl == 0 || nl >= sizeof(d->name))
 		return -1;
+	/* the kernel's names have no space, '/' or ':'; none has a control */
+	for (size_t i = 0; i < nl; i++)
+		if ((unsigned char)name[i] <= ' ' || name[i] == 0x7f ||
+		    name[i] == '/')
+			return -1;
 	p++; /* the colon */
 	for (size_t i = 0; i < NCOLS; i++) {
 		cur_spaces(&p, le);

@@ -174,7 +174,9 @@ netdev_counters(void **state)
 	    "a b: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n"
 	    "short: 1 2 3\n"
 	    "long: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17\n"
-	    "waytoolongname0123: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n";
+	    "waytoolongname0123: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n"
+	    "e\001: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n"
+	    "\0: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n";
 
 	(void)state;
 	assert_int_equal(netdev_read(MODERN, &d, &err), 0);
@@ -197,12 +199,13 @@ netdev_counters(void **state)
 	assert_int_equal(d.skipped, 1);
 	assert_int_equal(d.first_bad, 5);
 	/* a tab before the name, no space after the colon: read; a name with
-	 * a space, too few or too many columns, a name past IFNAMSIZ: not */
+	 * a space, too few or too many columns, a name past IFNAMSIZ, one
+	 * with a control character or a NUL: not */
 	assert_int_equal(netdev_parse(tabs, sizeof(tabs) - 1, &d, &err), 0);
 	assert_int_equal(d.n, 1);
 	assert_string_equal(d.d[0].name, "veth-a.1");
 	assert_int_equal(d.d[0].tx_drop, 12);
-	assert_int_equal(d.skipped, 4);
+	assert_int_equal(d.skipped, 6);
 	assert_int_equal(d.first_bad, 3);
 	netdev_release(&d);
 	assert_int_equal(netdev_read("/nonexistent", &d, &err), -1);
