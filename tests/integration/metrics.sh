@@ -158,6 +158,12 @@ check_match "... saying so" \
 	"cannot listen on '127.0.0.1:9947': Address already in use" "$ERR"
 kill "$BLOCKER"
 
+# Without libmicrohttpd (as if not installed): --listen cannot be served.
+run env SAKIMORI_DYNLIB_FAIL=mhd "$SAKIMORI" agent -f "$CONF" \
+	--state-dir "$STATE" --run-dir "$RUN" --listen "127.0.0.1:$PORT"
+check_eq "libmicrohttpd missing and --listen given: exit 69" 69 "$RC"
+check_match "... naming the package to install" "libmicrohttpd12" "$ERR"
+
 # Elsewhere than loopback: refused without HTTPS and a token.
 run "$SAKIMORI" agent -f "$CONF" --state-dir "$STATE" --run-dir "$RUN" \
 	--listen "0.0.0.0:$PORT"
