@@ -188,7 +188,7 @@ inventory(struct http_server *h, time_t now)
 	struct inventory *v;
 	struct err err = {0};
 
-	h->inv_at = h->inv_at ? h->inv_at : 1; /* tried: not on every request */
+	h->inv_at = now; /* tried: again in HTTP_INV_SECS, not at once */
 	if ((v = calloc(1, sizeof(*v))) == NULL)
 		return;
 	o.root = h->a->o->root;
@@ -202,7 +202,6 @@ inventory(struct http_server *h, time_t now)
 	}
 	free(h->inv);
 	h->inv = v;
-	h->inv_at = now;
 }
 
 /* The current values, written in fmt into body. */
@@ -238,7 +237,8 @@ render(struct http_server *h, enum expo_fmt fmt, struct strbuf *body)
 	problems_each(a->pb, add_problem, &pl);
 	m.pr = pl.p;
 	m.npr = pl.n;
-	if (h->inv_at == 0 || now - h->inv_at >= HTTP_INV_SECS)
+	if (h->inv_at == 0 || now < h->inv_at ||
+	    now - h->inv_at >= HTTP_INV_SECS)
 		inventory(h, now);
 	m.inv = h->inv;
 	m.started = a->started;
