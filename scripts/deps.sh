@@ -11,14 +11,14 @@ set -eu
 BUILD="meson ninja-build pkg-config bison gcc libc6-dev
  libssl-dev libjansson-dev libsqlite3-dev libpcre2-dev zlib1g-dev libmnl-dev
  libnftables-dev libhyperscan-dev libsystemd-dev libcap-dev libevent-dev
- libseccomp-dev mandoc"
+ libseccomp-dev libmicrohttpd-dev mandoc"
 RECOMMENDS="modsecurity-crs"
 TEST="$BUILD $RECOMMENDS libcmocka-dev clang libclang-rt-14-dev llvm python3 jq
  procps sysstat util-linux e2fsprogs iproute2 nftables kmod attr libcap2-bin
  apache2 postfix systemd unhide goaccess fail2ban aide pflogsumm hyperfine time net-tools strace
  bsdextrautils coreutils findutils gzip openssh-server openssh-client
  clang-format mount perl git cron tzdata smartmontools mdadm logrotate
- nagios-nrpe-server nagios-nrpe-plugin
+ nagios-nrpe-server nagios-nrpe-plugin prometheus
  dpkg-dev debhelper build-essential lintian"
 
 want=$BUILD
@@ -40,15 +40,18 @@ echo "postfix postfix/main_mailer_type select Local only" | debconf-set-selectio
 echo "postfix postfix/mailname string localhost" | debconf-set-selections
 apt-get -o DPkg::Lock::Timeout=600 update -qq
 apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends $missing
-# The NRPE test starts its own nrpe on a free loopback port: the system's
-# service, which the package starts where it can, is not wanted.
-case " $missing " in
-*" nagios-nrpe-server "*)
-	if [ -d /run/systemd/system ]; then
-		systemctl disable --now nagios-nrpe-server >/dev/null 2>&1 || true
-	else
-		invoke-rc.d nagios-nrpe-server stop >/dev/null 2>&1 || true
-		update-rc.d nagios-nrpe-server disable >/dev/null 2>&1 || true
-	fi
-	;;
-esac
+# The NRPE and /metrics tests start their own nrpe and prometheus on free
+# loopback ports: the system's services, which the packages start where
+# they can, are not wanted.
+for svc in nagios-nrpe-server prometheus; do
+	case " $missing " in
+	*" $svc "*)
+		if [ -d /run/systemd/system ]; then
+			systemctl disable --now "$svc" >/dev/null 2>&1 || true
+		else
+			invoke-rc.d "$svc" stop >/dev/null 2>&1 || true
+			update-rc.d "$svc" disable >/dev/null 2>&1 || true
+		fi
+		;;
+	esac
+done

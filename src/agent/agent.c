@@ -401,6 +401,10 @@ start(struct agent *a)
 		log_warnx("%s", err.msg);
 		return err.code == EADDRINUSE ? 69 : 73;
 	}
+	if (agent_http_start(a, &err) == -1) {
+		log_warnx("%s", err.msg);
+		return err.code == EINVAL ? 78 : 69;
+	}
 	if ((a->ev_term = add_event(a, SIGTERM, 0, on_stop)) == NULL ||
 	    (a->ev_int = add_event(a, SIGINT, 0, on_stop)) == NULL ||
 	    (a->ev_hup = add_event(a, SIGHUP, 0, on_hup)) == NULL ||
@@ -424,6 +428,7 @@ stop(struct agent *a)
 {
 	if (a->ctl != NULL)
 		ctl_server_free(a->ctl);
+	agent_http_stop(a);
 	agent_events_flush(a);
 	agent_alerts_stop(a);
 	agent_watch_stop(a);

@@ -18,6 +18,7 @@ struct agent_opts {
 	const char *run_dir;   /* where the control socket goes */
 	const char *root;      /* prefix for /proc, /sys, /etc (tests) */
 	int json;              /* events as JSON lines */
+	const char *listen;    /* --listen ADDR:PORT or "no"; NULL: conf */
 };
 
 /*

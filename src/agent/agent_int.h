@@ -20,6 +20,7 @@ struct alert_actions;
 struct alert_event;
 struct check_entry;
 struct ctl_server;
+struct http_server;
 struct err;
 struct event;
 struct event_base;
@@ -57,6 +58,8 @@ struct agent {
 	struct watch *watch;
 	struct event *ev_watch, *ev_watch_timer;
 	unsigned long long watch_findings;
+	/* the HTTP side (http.c), NULL when not listening */
+	struct http_server *http;
 };
 
 /* Prints the events kept (after the engine call that made them). */
@@ -87,6 +90,15 @@ void agent_alerts_stop(struct agent *a);
  */
 int agent_watch_start(struct agent *a, struct err *err);
 void agent_watch_stop(struct agent *a);
+
+/*
+ * The HTTP side (http.c): listens as --listen and the configuration say
+ * (see http.h).  0 (also when the default address is taken: a warning
+ * is logged), or -1 with err: code EINVAL for a configuration refused,
+ * another for a listener that cannot be made.
+ */
+int agent_http_start(struct agent *a, struct err *err);
+void agent_http_stop(struct agent *a);
 
 /* Adds ev to its loop to fire in secs (none when secs < 0); -1 on error. */
 int agent_timer_arm(struct event *ev, double secs);

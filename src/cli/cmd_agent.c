@@ -13,6 +13,7 @@
 
 enum {
 	OPT_RUN_DIR = OPT_FIRST_PRIVATE,
+	OPT_LISTEN,
 };
 
 static void
@@ -21,6 +22,7 @@ usage(FILE *fp)
 	fprintf(fp,
 	    "usage: sakimori agent [-f FILE] [--state-dir DIR] [--run-dir DIR] "
 	    "[--json]\n"
+	    "                      [--listen ADDR:PORT|no]\n"
 	    "\n"
 	    "Watches continuously, in the foreground, until SIGTERM or "
 	    "SIGINT:\n"
@@ -40,10 +42,20 @@ usage(FILE *fp)
 	    "  --run-dir DIR    where the control socket 'ctl' is made "
 	    "(default\n"
 	    "                   'set run-dir', or /run/sakimori as root)\n"
+	    "  --listen ADDR:PORT  serve /metrics there (default 'set "
+	    "listen', or\n"
+	    "                   127.0.0.1:9947; 'no': not at all); not "
+	    "loopback:\n"
+	    "                   only HTTPS with a bearer token (set "
+	    "listen-cert,\n"
+	    "                   listen-key, listen-token-file)\n"
 	    "\n"
 	    "Exit status: 0 after SIGTERM or SIGINT; 73 when the state or run\n"
 	    "directory cannot be used, 69 when another agent answers on the\n"
-	    "control socket, 78 for a configuration with errors.\n");
+	    "control socket or the --listen address is taken, 78 for a\n"
+	    "configuration with errors or a non-loopback --listen without "
+	    "HTTPS\n"
+	    "and a token.\n");
 }
 
 int
@@ -52,6 +64,7 @@ cmd_agent(struct cli *cli, int argc, char **argv)
 	static const struct option longopts[] = {
 	    CLI_COMMON_LONGOPTS,
 	    {"run-dir", required_argument, NULL, OPT_RUN_DIR},
+	    {"listen", required_argument, NULL, OPT_LISTEN},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *run_opt = NULL;
@@ -70,6 +83,9 @@ cmd_agent(struct cli *cli, int argc, char **argv)
 			return EXIT_OK;
 		case OPT_RUN_DIR:
 			run_opt = optarg;
+			break;
+		case OPT_LISTEN:
+			o.listen = optarg;
 			break;
 		default:
 			usage(stderr);

@@ -421,6 +421,18 @@ const struct schema_setting schema_settings[] = {
         "where the agent's control socket is (default "
         "/run/sakimori)",
         0, 0, NULL},
+    {"listen", SK_STR,
+        "address and port the agent serves /metrics on (default "
+        "127.0.0.1:9947; no: off); elsewhere than loopback only with "
+        "listen-cert, listen-key and listen-token-file",
+        0, 0, NULL},
+    {"listen-cert", SK_STR,
+        "PEM certificate (chain) the agent serves HTTPS with", 0, 0, NULL},
+    {"listen-key", SK_STR, "PEM private key of listen-cert", 0, 0, NULL},
+    {"listen-token-file", SK_STR,
+        "file whose first line is the bearer token HTTP requests must "
+        "carry",
+        0, 0, NULL},
     {"crs", SK_BOOL,
         "also judge web requests with the OWASP Core Rule Set (default no)", 0,
         0, NULL},

@@ -36,6 +36,7 @@
 #include "collect/snap.h"
 #include "collect/swaps.h"
 #include "collect/utmp.h"
+#include "collect/netdev.h"
 #include "collect/vmstat.h"
 
 #define MODERN FIXTURES "/proc/modern"
@@ -159,6 +160,57 @@ meminfo_modern_and_old(void **state)
 	meminfo_summary(&m, &s);
 	assert_int_equal(s.avail_estimated, 1);
 	assert_int_equal(s.available, 111196 + 178700 + 452532);
+}
+
+/* /proc/net/dev: each interface's counters; a broken line is counted. */
+static void
+netdev_counters(void **state)
+{
+	struct netdevs d = {0};
+	struct err err = {0};
+	static const char tabs[] =
+	    "x|y\n"
+	    "\tveth-a.1:1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n"
+	    "a b: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n"
+	    "short: 1 2 3\n"
+	    "long: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17\n"
+	    "waytoolongname0123: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n"
+	    "e\001: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n"
+	    "\0: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n";
+
+	(void)state;
+	assert_int_equal(netdev_read(MODERN, &d, &err), 0);
+	assert_int_equal(d.n, 3);
+	assert_string_equal(d.d[0].name, "lo");
+	assert_int_equal(d.d[0].rx_bytes, 1867448);
+	assert_int_equal(d.d[0].tx_packets, 13683);
+	assert_string_equal(d.d[1].name, "eth0");
+	assert_int_equal(d.d[1].rx_bytes, 72399399);
+	assert_int_equal(d.d[1].rx_packets, 3111);
+	assert_int_equal(d.d[1].rx_errs, 1);
+	assert_int_equal(d.d[1].rx_drop, 2);
+	assert_int_equal(d.d[1].tx_bytes, 192635);
+	assert_int_equal(d.d[1].tx_packets, 2328);
+	assert_int_equal(d.d[1].tx_errs, 3);
+	assert_int_equal(d.d[1].tx_drop, 4);
+	assert_string_equal(d.d[2].name, "wlan0");
+	assert_true(d.d[2].rx_bytes == UINT64_MAX);
+	assert_int_equal(d.d[2].tx_bytes, 9);
+	assert_int_equal(d.skipped, 1);
+	assert_int_equal(d.first_bad, 5);
+	/* a tab before the name, no space after the colon: read; a name with
+	 * a space, too few or too many columns, a name past IFNAMSIZ, one
+	 * with a control character or a NUL: not */
+	assert_int_equal(netdev_parse(tabs, sizeof(tabs) - 1, &d, &err), 0);
+	assert_int_equal(d.n, 1);
+	assert_string_equal(d.d[0].name, "veth-a.1");
+	assert_int_equal(d.d[0].tx_drop, 12);
+	assert_int_equal(d.skipped, 6);
+	assert_int_equal(d.first_bad, 3);
+	netdev_release(&d);
+	assert_int_equal(netdev_read("/nonexistent", &d, &err), -1);
+	assert_non_null(strstr(err.msg, "/proc/net/dev"));
+	netdev_release(&d);
 }
 
 static void
@@ -808,6 +860,7 @@ main(void)
 	    cmocka_unit_test(cpu_stat_modern_and_old),
 	    cmocka_unit_test(cpu_usage_between_samples),
 	    cmocka_unit_test(meminfo_modern_and_old),
+	    cmocka_unit_test(netdev_counters),
 	    cmocka_unit_test(vmstat_and_swaps),
 	    cmocka_unit_test(mounts_fixture),
 	    cmocka_unit_test(statvfs_usage_like_df),
