@@ -243,7 +243,8 @@ ps_usage(FILE *fp)
 	fprintf(fp,
 	    "usage: sakimori ps [--sort KEYS] [--user USER]... [--name "
 	    "PATTERN]...\n"
-	    "                   [--tree] [--json] [--suspicious [--no-hidden]]\n"
+	    "                   [--tree] [--json] [--suspicious "
+	    "[--no-hidden]]\n"
 	    "\n"
 	    "Lists the processes from /proc like 'ps axu' (never by running "
 	    "ps).\n"
