@@ -413,21 +413,22 @@ explains_removals(void **state)
 	pkg_free(d);
 }
 
-/* The text of dir/name ("" when it cannot be read). */
+/* dir/name holds want ("": it cannot be read). */
 static void
-text_of(const char *dir, const char *name, char *out, size_t n)
+assert_text(const char *dir, const char *name, const char *want)
 {
-	char p[512];
+	char p[512], out[64];
 	FILE *fp;
 	size_t len = 0;
 
 	snprintf(p, sizeof(p), "%s/%s", dir, name);
 	fp = fopen(p, "r");
 	if (fp != NULL) {
-		len = fread(out, 1, n - 1, fp);
+		len = fread(out, 1, sizeof(out) - 1, fp);
 		fclose(fp);
 	}
 	out[len] = '\0';
+	assert_string_equal(out, want);
 }
 
 static void
@@ -449,15 +450,14 @@ put(const char *dir, const char *name, const char *text)
 static void
 keeps_the_previous_baseline(void **state)
 {
-	char dir[] = "/tmp/sakimori-fim-prev.XXXXXX", t[64], nob[64];
+	char dir[] = "/tmp/sakimori-fim-prev.XXXXXX", nob[64];
 	struct err err = {0};
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
 	assert_int_equal(fim_baseline_exists(dir), 0);
 	assert_int_equal(fim_backup(dir, &err), 0);
-	text_of(dir, "baseline.prev", t, sizeof(t));
-	assert_string_equal(t, "");
+	assert_text(dir, "baseline.prev", "");
 	snprintf(nob, sizeof(nob), "%s/none", dir);
 	assert_int_equal(fim_backup(nob, &err), 0);
 
@@ -467,20 +467,14 @@ keeps_the_previous_baseline(void **state)
 	assert_int_equal(fim_backup(dir, &err), 0);
 	put(dir, "baseline", "second\n");
 	put(dir, "baseline.sig", "sig2\n");
-	text_of(dir, "baseline.prev", t, sizeof(t));
-	assert_string_equal(t, "first\n");
-	text_of(dir, "baseline.sig.prev", t, sizeof(t));
-	assert_string_equal(t, "sig1\n");
-	text_of(dir, "baseline", t, sizeof(t));
-	assert_string_equal(t, "second\n");
+	assert_text(dir, "baseline.prev", "first\n");
+	assert_text(dir, "baseline.sig.prev", "sig1\n");
+	assert_text(dir, "baseline", "second\n");
 
 	assert_int_equal(fim_backup(dir, &err), 0);
-	text_of(dir, "baseline.prev", t, sizeof(t));
-	assert_string_equal(t, "second\n");
-	text_of(dir, "baseline.sig.prev", t, sizeof(t));
-	assert_string_equal(t, "sig2\n");
-	text_of(dir, "baseline.prev.tmp", t, sizeof(t));
-	assert_string_equal(t, "");
+	assert_text(dir, "baseline.prev", "second\n");
+	assert_text(dir, "baseline.sig.prev", "sig2\n");
+	assert_text(dir, "baseline.prev.tmp", "");
 
 	/* a signature alone is a baseline too (a damaged one) */
 	rm_tree(dir);
