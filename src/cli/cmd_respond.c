@@ -276,8 +276,9 @@ cmd_respond(struct cli *cli, int argc, char **argv)
 		} else if (c == 'h') {
 			usage(stdout);
 			return EXIT_OK;
-		} else if (cli_common_opt(cli, c, optarg) == -1) {
-			return cli_usage_error(cli, "respond", "bad option");
+		} else if (!cli_common_opt(cli, c, optarg)) {
+			usage(stderr);
+			return EXIT_USAGE;
 		}
 	}
 	argc -= optind;

@@ -266,9 +266,12 @@ def main():
         subs = subcommands(text, cmd) or [None]
         for sub in subs:
             head = [cmd] + ([sub] if sub else [])
-            rc, _, err = run(head + [PROBE])
+            # with an argument after it, so that a command that went on
+            # past the unknown option would fail otherwise
+            rc, _, err = run(head + [PROBE, "zz-probe-arg"])
             say(rc == 64 and ("unrecognized option '%s'" % PROBE) in err,
-                "%s refuses an unknown option (64)" % " ".join(head), err)
+                "%s refuses an unknown option (64)" % " ".join(head),
+                "exit %d: %s" % (rc, err))
             for o, arg in sorted(named.items()):
                 takes = src.get(cmd, {}).get(o, arg)
                 args = head + [o] + (["1"] if takes else []) + \
