@@ -17,7 +17,8 @@ command of 'sakimori --help' and every subcommand its usage lines name:
  - every check 'sakimori check' knows has a line in 'check --help' saying
    what it reports and an entry in sakimori.conf(5)'s Checks;
  - every SAKIMORI_* variable read by getenv in src/ is in sakimori(8)'s
-   ENVIRONMENT.
+   ENVIRONMENT;
+ - the command lines README.md shows name commands and options that exist.
 
 Each result is one line: "ok<TAB>description" or
 "not ok<TAB>description<TAB>detail".
@@ -291,6 +292,17 @@ def main():
                     text)
             say(o in man_cmds.get(cmd, set()),
                 "sakimori(8) names %s %s (accepted)" % (cmd, o))
+
+    # The command lines README.md shows use options the command accepts.
+    readme = open(os.path.join(SRC, "README.md")).read()
+    for span in re.findall(r"`sakimori ([a-z][a-z-]*)([^`]*)`", readme):
+        cmd, rest = span
+        if cmd not in src:
+            say(False, "README.md: 'sakimori %s' is a command" % cmd)
+            continue
+        for o in help_options(rest):
+            say(o in src[cmd] or o in common,
+                "README.md: sakimori %s accepts %s" % (cmd, o))
 
     # Checks: what 'check' knows, its help and sakimori.conf(5).
     rc, _, err = run(["check", "zz-no-such-check"])
