@@ -64,7 +64,7 @@ for i in $(seq 1 "$RUNS"); do
 		mv "$W/aide.db.new" "$W/aide.db"
 		timed_as aide-check aide --config "$W/aide.conf" --check
 	fi
-	timed_as fim-init "$SAKIMORI" fim init --baseline "$W/fim" "$TREE"
+	timed_as fim-init "$SAKIMORI" fim init --force --baseline "$W/fim" "$TREE"
 	timed_as fim-check "$SAKIMORI" fim check --baseline "$W/fim"
 	echo "# run $i/$RUNS done (load $(cut -d' ' -f1 /proc/loadavg))" >&2
 done

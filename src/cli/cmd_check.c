@@ -78,49 +78,75 @@ names_print(FILE *fp, const char *indent, size_t width)
 	fputc('\n', fp);
 }
 
+/* What each check reports, for --help; thresholds are the defaults. */
+static const struct {
+	const char *name, *what;
+} check_what[] = {
+    {"load", "load average per CPU (warning 1.00, critical 2.00)"},
+    {"swap-activity", "pages swapped in or out per second (> 0)"},
+    {"memory", "available memory in % of the total (below 10% / 5%)"},
+    {"memory-leak", "a process whose memory grows steadily (agent only)"},
+    {"fs-blocks", "space used on each filesystem (90% / 95%)"},
+    {"fs-inodes", "inodes used on each filesystem (90% / 95%)"},
+    {"process-count", "processes of one name (httpd, apache2: above 150)"},
+    {"proc-exe-deleted", "a process whose program was deleted or replaced"},
+    {"proc-exe-location", "a program run from /tmp, /var/tmp, /dev/shm"},
+    {"proc-exe-writable", "a running program that others may write to"},
+    {"proc-name-mismatch", "a command name that is not the program's"},
+    {"proc-listener", "a listening socket not on the allow list"},
+    {"proc-sniffer", "a raw or packet socket not on the allow list"},
+    {"net-promisc", "an interface in promiscuous mode"},
+    {"proc-hidden", "PIDs hidden from the /proc listing"},
+    {"proc-exe-changed", "a running program that differs from the baseline"},
+    {"stuck-cgi", "web server's interpreters running long (300 s / 600 s)"},
+    {"apache-workers", "Apache children against their limit (80% / 95%)"},
+    {"inventory", "listening services new or gone since the inventory"},
+    {"sessions", "logins by users or from addresses new or not allowed"},
+    {"fs-full-forecast", "a filesystem full within 30 days (7 days)"},
+    {"disk-errors", "disk errors in the kernel log (daily)"},
+    {"fs-errors", "filesystems whose error state needs an fsck (daily)"},
+    {"raid", "md RAID arrays degraded, failed, rebuilding"},
+    {"smart", "each disk's SMART health (smartctl)"},
+    {"conn-flood", "connections from one address to a port (100 / 300)"},
+    {"conn-flood-prefix", "connections from one prefix to a port (300 / 1000)"},
+    {"syn-flood", "half-open connections, SYN_RECV (100 / 1000)"},
+    {"web-conn-share", "one address's share of a busy web server's clients"},
+    {"fim", "files changed since the integrity baseline (daily)"},
+};
+
+/* One line per check NAME: the name and what it reports. */
+static void
+check_line(const char *name, void *arg)
+{
+	FILE *fp = arg;
+	const char *what = "";
+
+	for (size_t i = 0; i < countof(check_what); i++)
+		if (strcmp(check_what[i].name, name) == 0)
+			what = check_what[i].what;
+	fprintf(fp, "  %-18s %s\n", name, what);
+}
+
 static void
 usage(FILE *fp)
 {
 	fprintf(fp,
 	    "usage: sakimori check [--interval S] [--daily] [--json | "
-	    "--nagios] "
-	    "[-q]\n"
-	    "                      [--unit] [--kill] [-t SECONDS] [-w W] [-c "
-	    "C] "
-	    "[-f FILE]\n"
-	    "                      [NAME...]\n"
+	    "--nagios] [-q]\n"
+	    "                      [--unit] [--kill] [-t SECONDS] [-w W] "
+	    "[-c C] [NAME...]\n"
 	    "       sakimori check -V\n"
 	    "\n"
 	    "Runs the built-in checks once (or only the NAMEs given) and "
-	    "prints "
-	    "the\n"
-	    "problems found:\n"
-	    "  load           load average per CPU (warning 1.00, critical "
-	    "2.00)\n"
-	    "  swap-activity  pages swapped in or out per second over the "
-	    "sample (> 0)\n"
-	    "  memory         available memory in %% of the total (below 10%% "
-	    "/ 5%%)\n"
-	    "  fs-blocks      space used on each filesystem (90%% / 95%%)\n"
-	    "  fs-inodes      inodes used on each filesystem (90%% / 95%%)\n"
-	    "  process-count  processes of one name (httpd, apache2: warning "
-	    "above 150)\n"
-	    "  stuck-cgi      interpreters of the web server running long "
-	    "(300 s / 600 s)\n"
-	    "  apache-workers Apache children against MaxRequestWorkers "
-	    "(80%% / 95%%)\n"
-	    "  proc-*, net-promisc  suspicious processes, sockets and "
-	    "interfaces\n"
-	    "                 (as ps --suspicious; allow lists in the "
-	    "configuration)\n"
-	    "Thresholds come from the configuration (sakimori.conf(5)).\n"
+	    "prints the\n"
+	    "problems found.  Thresholds (warning / critical) come from the\n"
+	    "configuration (sakimori.conf(5)).\n"
 	    "\n"
 	    "  --interval S   sample swapping over S seconds (default 1, or "
 	    "'set interval';\n"
 	    "                 0 skips the swap-activity check)\n"
 	    "  --daily        also the once-a-day checks (cron): disk errors "
-	    "in "
-	    "the kernel\n"
+	    "in the kernel\n"
 	    "                 log since the last daily run, filesystem error "
 	    "state, file\n"
 	    "                 integrity (when there is a baseline); with\n"
@@ -140,15 +166,17 @@ usage(FILE *fp)
 	    "worst finding\n"
 	    "                 at or above 'set daily-fail-on' (default "
 	    "critical)\n"
-	    "  -V, --version  print the version\n"
 	    "  --kill         stop CRITICAL stuck-cgi processes, mail the "
 	    "script's owner\n"
+	    "  --suspicious   accepted for older scripts; the proc-* checks "
+	    "always run\n"
+	    "  -V, --version  print the version\n"
 	    "\n"
 	    "Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (the "
 	    "worst finding).\n"
 	    "\n"
-	    "NAME is one of:\n");
-	names_print(fp, "  ", 78);
+	    "checks (NAME):\n");
+	names_each(check_line, fp);
 	fputs(CLI_TABLE_HELP, fp);
 }
 

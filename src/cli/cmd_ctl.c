@@ -31,7 +31,10 @@ static void
 usage(FILE *fp)
 {
 	fprintf(fp,
-	    "usage: sakimori ctl [--run-dir DIR] COMMAND\n"
+	    "usage: sakimori ctl [--run-dir DIR] status|problems [--json]\n"
+	    "       sakimori ctl [--run-dir DIR] silence CHECK[/SUBJECT] "
+	    "DURATION\n"
+	    "       sakimori ctl [--run-dir DIR] reload\n"
 	    "\n"
 	    "Asks the running agent (sakimori agent) over its control socket:\n"
 	    "  status [--json]          uptime, open problems, each check's "

@@ -269,6 +269,12 @@ do_init(struct fim_cmd *fc, int argc, char **argv)
 		log_warnx("fim: %s", err.msg);
 		return rc;
 	}
+	if (!fc->force && fim_baseline_exists(fc->o.dir)) {
+		log_warnx("fim: a signed baseline exists already in '%s'; "
+		          "--force replaces it, keeping it as baseline.prev",
+		    fc->o.dir);
+		return EXIT_CANTCREAT;
+	}
 	set_paths(fc, argc, argv);
 	fc->expect_bytes = isatty(STDERR_FILENO) && fc->cli->mode != OUT_JSON
 	    ? fim_opts_earlier_bytes(&fc->o)
@@ -278,6 +284,12 @@ do_init(struct fim_cmd *fc, int argc, char **argv)
 	if (rc == -1) {
 		fim_baseline_release(&b);
 		return EXIT_SOFTWARE;
+	}
+	/* the baseline replaced (--force) is kept beside the new one */
+	if (fim_backup(fc->o.dir, &err) == -1) {
+		log_warnx("fim: %s", err.msg);
+		fim_baseline_release(&b);
+		return EXIT_CANTCREAT;
 	}
 	if (write_baseline(fc, &b) == -1 || pin_key(fc, fp) == -1) {
 		fim_baseline_release(&b);

@@ -58,7 +58,7 @@ usage(FILE *fp)
 	    "pass\n"
 	    "stats   web statistics: hits and page hits per day, status, "
 	    "top lists\n"
-	    "follow  follow files as they grow and rotate (tail -F), with "
+	    "follow  follow files as they grow and rotate ('tail -F'), with "
 	    "bookmarks\n"
 	    "attacks flagged requests and incidents per address only\n"
 	    "sources the logs the agent would follow, and why\n"

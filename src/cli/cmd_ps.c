@@ -243,7 +243,7 @@ ps_usage(FILE *fp)
 	fprintf(fp,
 	    "usage: sakimori ps [--sort KEYS] [--user USER]... [--name "
 	    "PATTERN]...\n"
-	    "                   [--tree] [--json] [--suspicious [--kill] "
+	    "                   [--tree] [--json] [--suspicious "
 	    "[--no-hidden]]\n"
 	    "\n"
 	    "Lists the processes from /proc like 'ps axu' (never by running "
@@ -406,7 +406,7 @@ top_usage(FILE *fp)
 	    "the\n"
 	    "busiest by CPU over the interval (or by resident memory), like "
 	    "top -b.\n"
-	    "  -b              batch mode (the only mode; accepted for top's "
+	    "  -b, --batch     batch mode (the only mode; accepted for top's "
 	    "sake)\n"
 	    "  -d SECS         the sampling interval (also 500ms, 2s)\n"
 	    "  -n ITERATIONS   print this many samples (default 1)\n"

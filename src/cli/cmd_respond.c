@@ -255,7 +255,10 @@ int
 cmd_respond(struct cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-	    {"dry-run", no_argument, NULL, OPT_DRY_RUN}, CLI_COMMON_LONGOPTS};
+	    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+	    CLI_COMMON_LONGOPTS,
+	    {NULL, 0, NULL, 0},
+	};
 	struct respond_conf rc;
 	struct respond_past *past = NULL;
 	struct respond_decision *d = NULL;
@@ -273,8 +276,9 @@ cmd_respond(struct cli *cli, int argc, char **argv)
 		} else if (c == 'h') {
 			usage(stdout);
 			return EXIT_OK;
-		} else if (cli_common_opt(cli, c, optarg) == -1) {
-			return cli_usage_error(cli, "respond", "bad option");
+		} else if (!cli_common_opt(cli, c, optarg)) {
+			usage(stderr);
+			return EXIT_USAGE;
 		}
 	}
 	argc -= optind;

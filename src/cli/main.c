@@ -79,6 +79,7 @@ usage(FILE *fp)
 	fprintf(fp,
 	    "usage: sakimori [-v] [-f FILE] [--state-dir DIR] [--json | "
 	    "--nagios] COMMAND [ARGS]\n"
+	    "       sakimori -V | --help\n"
 	    "\n"
 	    "A watchman for UNIX servers: the administrator's checklist in one "
 	    "program.\n"
@@ -96,6 +97,8 @@ usage(FILE *fp)
 	    "  --json              JSON lines\n"
 	    "  --nagios            one Nagios plugin line with performance "
 	    "data\n"
+	    "  --root DIR          read /proc, /sys, /dev, /etc and /run below "
+	    "DIR\n"
 	    "  --wide              tables as wide as their cells (on a "
 	    "terminal "
 	    "they\n"

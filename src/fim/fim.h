@@ -335,6 +335,15 @@ uint64_t fim_opts_earlier_bytes(const struct fim_opts *o);
  */
 int fim_save(const struct fim_baseline *b, const char *dir, const char *key,
     const char *pub, struct err *err);
+/* Whether dir holds a baseline (its baseline or baseline.sig file). */
+int fim_baseline_exists(const char *dir);
+/*
+ * Keeps the baseline of dir as baseline.prev and baseline.sig.prev (each
+ * replacing an earlier backup): hard links to the files in place, so the
+ * baseline itself stays until fim_save replaces it.  0 (also when there
+ * is none), or -1 with err saying why.
+ */
+int fim_backup(const char *dir, struct err *err);
 
 /* Whether path is under one of roots. */
 int fim_path_under_any(const char *path, const char *const *roots, size_t n);

@@ -2,15 +2,20 @@
  * save.c - a baseline written for later use: its text signed with the
  * private key, the signature checked against the public key it will be
  * verified with, then baseline, signature and public key each replaced
- * atomically in the baseline directory.
+ * atomically in the baseline directory; and the backup of the previous
+ * baseline that "fim init --force" keeps.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 
 #include "base/err.h"
 #include "base/fileio.h"
+#include "base/mem.h"
 #include "base/strbuf.h"
 #include "fim/fim.h"
 
@@ -73,5 +78,66 @@ out:
 	strbuf_release(&text);
 	strbuf_release(&sig);
 	strbuf_release(&pubtext);
+	return rc;
+}
+
+static const char *const baseline_files[] = {"baseline", "baseline.sig"};
+
+int
+fim_baseline_exists(const char *dir)
+{
+	char p[PATH_MAX + 32];
+	struct stat st;
+
+	for (size_t i = 0; i < countof(baseline_files); i++)
+		if (path_join(p, sizeof(p), dir, baseline_files[i]) == 0 &&
+		    lstat(p, &st) == 0)
+			return 1;
+	return 0;
+}
+
+/* Links name as name.prev in dfd (through a temporary name, so that an
+ * earlier backup is replaced whole); a missing name is no error. */
+static int
+backup_one(int dfd, const char *dir, const char *name, struct err *err)
+{
+	char prev[NAME_MAX + 1], tmp[NAME_MAX + 1];
+
+	snprintf(prev, sizeof(prev), "%s.prev", name);
+	snprintf(tmp, sizeof(tmp), "%s.prev.tmp", name);
+	if (unlinkat(dfd, tmp, 0) == -1 && errno != ENOENT)
+		return err_sys(err, errno, "cannot remove '%s/%s'", dir, tmp);
+	if (linkat(dfd, name, dfd, tmp, 0) == -1) {
+		if (errno == ENOENT)
+			return 0;
+		return err_sys(
+		    err, errno, "cannot keep '%s/%s' as '%s'", dir, name, prev);
+	}
+	if (renameat(dfd, tmp, dfd, prev) == -1) {
+		int e = errno;
+
+		unlinkat(dfd, tmp, 0);
+		return err_sys(
+		    err, e, "cannot rename '%s/%s' to '%s'", dir, tmp, prev);
+	}
+	return 0;
+}
+
+int
+fim_backup(const char *dir, struct err *err)
+{
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	int rc = 0;
+
+	if (dfd == -1) {
+		if (errno == ENOENT)
+			return 0;
+		return err_sys(err, errno, "cannot open '%s'", dir);
+	}
+	for (size_t i = 0; i < countof(baseline_files) && rc == 0; i++)
+		rc = backup_one(dfd, dir, baseline_files[i], err);
+	if (rc == 0)
+		fsync(dfd);
+	close(dfd);
 	return rc;
 }

@@ -3,7 +3,8 @@
 # reported with its class and attributes, an untouched tree reports
 # nothing, a check leaves access times alone (strictatime ext4 image),
 # altered or foreign baselines are refused, a baseline on a read-only
-# mount is used, and awkward files (unreadable, changing, looping links,
+# mount is used, a signed baseline is replaced only with --force (which
+# keeps it as baseline.prev), and awkward files (unreadable, changing, looping links,
 # names with newlines and invalid UTF-8) neither stop nor fool it.
 . "$(dirname "$0")/lib.sh"
 
@@ -60,11 +61,42 @@ check_match "the baseline names its format and fields" \
 check_match "symlink loops are recorded, not followed" \
 	"/etc/loop1 l 0777 .* loop2 " "$(cat "$SAKIMORI_STATE_DIR/fim/baseline")"
 
+# A signed baseline is replaced only with --force, which keeps it as
+# baseline.prev and baseline.sig.prev: a baseline that verifies.
+FD=$SAKIMORI_STATE_DIR/fim
+cp "$FD/baseline" "$TMP/baseline.first"
+cp "$FD/baseline.sig" "$TMP/baseline.sig.first"
+sleep 1 # a new baseline says when it was made: it differs
+run F init "$T"
+check_eq "init over a signed baseline is refused (73)" 73 "$RC"
+check_match "...saying so and how to replace it" \
+	"a signed baseline exists already in '$FD'; --force replaces it, keeping it as baseline.prev" "$ERR"
+check "...and leaves the baseline as it was" cmp -s "$FD/baseline" "$TMP/baseline.first"
+check "...with no backup made" test ! -e "$FD/baseline.prev"
+run F init --nagios "$T"
+check_match "...with --nagios: one UNKNOWN line" "^SAKIMORI FIM UNKNOWN - .*--force replaces it" "$OUT"
+check_eq "...exit 3" 3 "$RC"
+run F init --force "$T"
+check_eq "init --force replaces it" 0 "$RC"
+check "...keeping the previous baseline as baseline.prev" cmp -s "$FD/baseline.prev" "$TMP/baseline.first"
+check "...and its signature as baseline.sig.prev" cmp -s "$FD/baseline.sig.prev" "$TMP/baseline.sig.first"
+check "...the new baseline is another" bash -c "! cmp -s '$FD/baseline' '$TMP/baseline.first'"
+mkdir "$TMP/restored"
+cp "$FD/baseline.prev" "$TMP/restored/baseline"
+cp "$FD/baseline.sig.prev" "$TMP/restored/baseline.sig"
+run F verify --baseline "$TMP/restored"
+check_eq "the backup, put back in place, verifies" 0 "$RC"
+cp "$FD/baseline" "$TMP/baseline.second"
+sleep 1
+run F init --force "$T"
+check "a second --force keeps the baseline it replaces (one backup)" \
+	cmp -s "$FD/baseline.prev" "$TMP/baseline.second"
+
 # Progress: on a terminal (script(1) gives one), never otherwise.
 run F init --baseline "$TMP/b-progress" "$T"
 check_eq "no terminal: nothing on standard error" "" "$ERR"
 if command -v script >/dev/null; then
-	out=$(script -qec "'$SAKIMORI' fim init --baseline '$TMP/b-progress' '$T'" /dev/null 2>&1)
+	out=$(script -qec "'$SAKIMORI' fim init --force --baseline '$TMP/b-progress' '$T'" /dev/null 2>&1)
 	check_match "on a terminal: files, bytes and rate" "[0-9]+ files, [0-9.]+ [KMG]?i?B, [0-9.]+ [KMG]?i?B/s" "$out"
 fi
 
@@ -329,7 +361,7 @@ if command -v script >/dev/null; then
 	check_eq "init of the big sparse file" 0 "$RC"
 	check "the baseline header says how many bytes it hashed" \
 		grep -q '^bytes 1073741824$' "$TMP/b-eta/baseline"
-	tty_out=$(script -qec "$SAKIMORI fim init --baseline $TMP/b-eta $E" /dev/null | tr '\r' '\n')
+	tty_out=$(script -qec "$SAKIMORI fim init --force --baseline $TMP/b-eta $E" /dev/null | tr '\r' '\n')
 	check_match "init on a terminal: files, bytes, rate, time left" \
 		"[0-9]+ files, [0-9.]+ [KMG]?i?B, [0-9.]+ [KMG]?i?B/s, about [0-9dhms]+ left" "$tty_out"
 	tty_out=$(script -qec "$SAKIMORI fim check --baseline $TMP/b-eta" /dev/null | tr '\r' '\n')

@@ -43,8 +43,10 @@ check_tree() {
 	    [ -f "$d$etc/cron.d/sakimori" ]
 	check "$label: the logrotate snippet is $etc/logrotate.d/sakimori" \
 	    [ -f "$d$etc/logrotate.d/sakimori" ]
-	check "$label: nothing but the binary is called sakimori outside cron.d and logrotate.d" \
-	    [ -z "$(find "$d" -name sakimori -type f ! -path "*/cron.d/*" ! -path "*/logrotate.d/*" ! -path "*/sbin/*")" ]
+	check "$label: the bash completion is in $prefix/share/bash-completion/completions" \
+	    [ -f "$d$prefix/share/bash-completion/completions/sakimori" ]
+	check "$label: nothing but the binary is called sakimori outside cron.d, logrotate.d and completions" \
+	    [ -z "$(find "$d" -name sakimori -type f ! -path "*/cron.d/*" ! -path "*/logrotate.d/*" ! -path "*/sbin/*" ! -path "*/bash-completion/completions/*")" ]
 	check_match "$label: logrotate rotates the audit log in the state directory" \
 	    "^/var/lib/sakimori/audit.log \{" "$(cat "$d$etc/logrotate.d/sakimori")"
 	if command -v logrotate >/dev/null; then

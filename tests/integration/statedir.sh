@@ -107,7 +107,7 @@ F keygen --key "$TMP/new.key" --pubkey "$TMP/new.pub" >/dev/null
 cp "$TMP/new.pub" "$S/fim/fim.pub"
 run F init --key "$TMP/new.key" "$T"
 check_eq "a key replaced in place: init refused without --pubkey" 2 "$RC"
-run F init --key "$TMP/new.key" --pubkey "$S/fim/fim.pub" "$T"
+run F init --force --key "$TMP/new.key" --pubkey "$S/fim/fim.pub" "$T"
 check_eq "...and done with --pubkey naming it" 0 "$RC"
 run F check "$T"
 check_eq "...which records it as the trusted key" 0 "$RC"

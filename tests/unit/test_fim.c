@@ -23,6 +23,7 @@
 #include "conf/conf.h"
 #include "fim/fim.h"
 #include "pkg/pkg.h"
+#include "rm_tree.h"
 
 static void
 read_fixture(const char *name, struct strbuf *sb)
@@ -410,6 +411,77 @@ explains_removals(void **state)
 	assert_string_equal(b.e[3].pkg, "libx1");
 	fim_baseline_release(&b);
 	pkg_free(d);
+}
+
+/* dir/name holds want ("": it cannot be read). */
+static void
+assert_text(const char *dir, const char *name, const char *want)
+{
+	char p[512], out[64];
+	FILE *fp;
+	size_t len = 0;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	fp = fopen(p, "r");
+	if (fp != NULL) {
+		len = fread(out, 1, sizeof(out) - 1, fp);
+		fclose(fp);
+	}
+	out[len] = '\0';
+	assert_string_equal(out, want);
+}
+
+static void
+put(const char *dir, const char *name, const char *text)
+{
+	char p[512];
+	struct err err = {0};
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	assert_int_equal(
+	    file_write_atomic(p, text, strlen(text), 0600, &err), 0);
+}
+
+/*
+ * fim_backup keeps baseline and baseline.sig as .prev files that a later
+ * atomic replacement of the baseline leaves alone; a second backup
+ * replaces the first; without a baseline it does nothing.
+ */
+static void
+keeps_the_previous_baseline(void **state)
+{
+	char dir[] = "/tmp/sakimori-fim-prev.XXXXXX", nob[64];
+	struct err err = {0};
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(fim_baseline_exists(dir), 0);
+	assert_int_equal(fim_backup(dir, &err), 0);
+	assert_text(dir, "baseline.prev", "");
+	snprintf(nob, sizeof(nob), "%s/none", dir);
+	assert_int_equal(fim_backup(nob, &err), 0);
+
+	put(dir, "baseline", "first\n");
+	put(dir, "baseline.sig", "sig1\n");
+	assert_int_equal(fim_baseline_exists(dir), 1);
+	assert_int_equal(fim_backup(dir, &err), 0);
+	put(dir, "baseline", "second\n");
+	put(dir, "baseline.sig", "sig2\n");
+	assert_text(dir, "baseline.prev", "first\n");
+	assert_text(dir, "baseline.sig.prev", "sig1\n");
+	assert_text(dir, "baseline", "second\n");
+
+	assert_int_equal(fim_backup(dir, &err), 0);
+	assert_text(dir, "baseline.prev", "second\n");
+	assert_text(dir, "baseline.sig.prev", "sig2\n");
+	assert_text(dir, "baseline.prev.tmp", "");
+
+	/* a signature alone is a baseline too (a damaged one) */
+	rm_tree(dir);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	put(dir, "baseline.sig", "sig\n");
+	assert_int_equal(fim_baseline_exists(dir), 1);
+	rm_tree(dir);
 }
 
 /* A temporary directory with two key pairs, a.key/pub1 and b.key/b.pub. */
@@ -1158,6 +1230,7 @@ main(void)
 	    cmocka_unit_test(saves_what_loads),
 	    cmocka_unit_test(merges_an_update),
 	    cmocka_unit_test(resolves_options),
+	    cmocka_unit_test(keeps_the_previous_baseline),
 	    cmocka_unit_test(keeps_and_trusts_keys),
 	    cmocka_unit_test(shows_what_describes_a_change),
 	    cmocka_unit_test(records_and_compares),
