@@ -23,6 +23,8 @@ struct ctl_server;
 struct err;
 struct event;
 struct event_base;
+struct hist;
+struct hist_sample;
 struct problems;
 struct watch;
 
@@ -57,6 +59,10 @@ struct agent {
 	struct watch *watch;
 	struct event *ev_watch, *ev_watch_timer;
 	unsigned long long watch_findings;
+	/* the history (agent_hist.c), NULL when off */
+	struct hist *hist;
+	struct event *ev_hist;
+	int hist_warned;
 };
 
 /* Prints the events kept (after the engine call that made them). */
@@ -89,6 +95,13 @@ int agent_watch_start(struct agent *a, struct err *err);
 void agent_watch_stop(struct agent *a);
 
 /* Adds ev to its loop to fire in secs (none when secs < 0); -1 on error. */
+/* The history: started when there is a state directory and the
+ * configuration does not turn it off; a failure leaves it off. */
+int agent_hist_start(struct agent *a, struct err *err);
+void agent_hist_stop(struct agent *a);
+/* The values of the last step (NULL when off), for /metrics. */
+const struct hist_sample *agent_hist_current(const struct agent *a);
+
 int agent_timer_arm(struct event *ev, double secs);
 
 /*

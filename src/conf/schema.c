@@ -493,7 +493,16 @@ respond_check(const struct conf_node *n, char *why, size_t whysz)
 	return respond_rule_parse(vals, n->nvals, &rule, why, whysz);
 }
 
+/* The history (hist/hist.h): what it keeps besides the built-in series. */
+static const struct schema_key history_keys[] = {
+    {"enabled", SK_BOOL, 0, 0, NULL},   /* yes (default): write it */
+    {"processes", SK_LIST, 0, 0, NULL}, /* process names to count */
+    {NULL, 0, 0, 0, NULL},
+};
+
 static const struct schema_block schema_blocks[] = {
+    {"history", "the agent's history: process names to count, on or off",
+        history_keys, NULL},
     {"logs", "logs followed besides the discovered ones, or left out",
         logs_keys, logs_check},
     {"respond", "which findings block their address, and for how long",
