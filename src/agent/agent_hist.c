@@ -43,6 +43,17 @@ count_open(void *arg, const struct problem_info *i)
 		x->problems[i->sev]++;
 }
 
+/* CPU time of the process so far (the step's cost, for -vv). */
+static double
+cpu_secs(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) == -1)
+		return 0;
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 /* Seconds to the next step boundary (a little after it). */
 static double
 to_next_step(void)
@@ -61,7 +72,7 @@ on_hist(evutil_socket_t fd, short what, void *arg)
 	struct err err = {0};
 	struct snap s;
 	size_t written;
-	double t0 = clock_mono();
+	double t0 = clock_mono(), c0 = cpu_secs();
 	/* the step's boundary this run is for: the timer may come a little
 	 * early or late, the stored time is the boundary itself */
 	time_t now =
@@ -81,8 +92,10 @@ on_hist(evutil_socket_t fd, short what, void *arg)
 		log_warnx("history: %s", err.msg);
 		a->hist_warned = 1;
 	}
-	log_debug("history: %zu series in %.1f ms", written,
-	    (clock_mono() - t0) * 1e3);
+	log_debug("history: %zu series, %zu stored, in %.1f ms, %.1f ms of "
+	          "CPU",
+	    hist_current(a->hist)->n, written, (clock_mono() - t0) * 1e3,
+	    (cpu_secs() - c0) * 1e3);
 	if (agent_timer_arm(a->ev_hist, to_next_step()) == -1)
 		log_warnx("cannot arm the history's timer");
 }
@@ -106,6 +119,12 @@ agent_hist_start(struct agent *a, struct err *err)
 void
 agent_hist_stop(struct agent *a)
 {
+	struct err err = {0};
+	size_t written;
+
+	/* what the batch still holds is not lost */
+	if (a->hist != NULL && hist_flush(a->hist, &written, &err) == -1)
+		log_warnx("history: %s", err.msg);
 	if (a->ev_hist != NULL)
 		event_free(a->ev_hist);
 	a->ev_hist = NULL;

@@ -497,6 +497,7 @@ respond_check(const struct conf_node *n, char *why, size_t whysz)
 static const struct schema_key history_keys[] = {
     {"enabled", SK_BOOL, 0, 0, NULL},   /* yes (default): write it */
     {"processes", SK_LIST, 0, 0, NULL}, /* process names to count */
+    {"batch", SK_DUR, 10, 600, NULL},   /* how long values wait (1m) */
     {NULL, 0, 0, 0, NULL},
 };
 

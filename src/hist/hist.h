@@ -29,6 +29,11 @@ struct snap;
 #define HIST_SERIES_MAX 4096 /* series kept per sample; more are dropped */
 #define HIST_DIR "rrd"       /* inside the state directory */
 #define HIST_PROCS_MAX 64    /* process names counted (history processes) */
+/* Steps kept in memory before each file is updated with all of them in
+ * one call (history { batch }): one open and map of each file per batch
+ * instead of per step.  6 (a minute) by default. */
+#define HIST_BATCH_DEFAULT 6u
+#define HIST_BATCH_MAX 60u
 
 /* One archive: consolidation function, steps per row, rows. */
 struct hist_rra {
@@ -111,12 +116,19 @@ unsigned hist_snap_want(const struct hist *h);
 void hist_collect(struct hist *h, struct snap *s, const char *root,
     const struct hist_extra *x);
 /*
- * Stores the current sample at time t: an RRD made for every series that
- * has none yet, then one update per series.  0, or -1 with err (the
+ * Keeps the current sample as the values at time t, and every batch
+ * steps stores what was kept (hist_flush).  0, or -1 with err from the
+ * flush; *written is the count of series the flush stored (0 when the
+ * batch is not due yet).
+ */
+int hist_write(struct hist *h, time_t t, size_t *written, struct err *err);
+/*
+ * Stores what was kept: an RRD made for every series that has none yet,
+ * then one update per series with all its values.  0, or -1 with err (the
  * first failure; the other series are still written); *written is the
  * count of series stored.
  */
-int hist_write(struct hist *h, time_t t, size_t *written, struct err *err);
+int hist_flush(struct hist *h, size_t *written, struct err *err);
 /* The values of the last hist_collect: the series list of /metrics. */
 const struct hist_sample *hist_current(const struct hist *h);
 

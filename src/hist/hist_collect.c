@@ -37,6 +37,7 @@ void
 hist_configure(struct hist *h, const struct conf *c)
 {
 	procs_release(h);
+	h->batch = HIST_BATCH_DEFAULT;
 	for (size_t i = 0; c != NULL && i < c->root.nchild; i++) {
 		const struct conf_node *b = &c->root.child[i];
 
@@ -45,6 +46,14 @@ hist_configure(struct hist *h, const struct conf *c)
 		for (size_t j = 0; j < b->nchild; j++) {
 			const struct conf_node *n = &b->child[j];
 
+			if (strcmp(n->key, "batch") == 0 && n->nvals == 1) {
+				double secs = n->vals[0].num / HIST_STEP;
+
+				h->batch = secs < 1         ? 1
+				    : secs > HIST_BATCH_MAX ? HIST_BATCH_MAX
+				                            : (unsigned)secs;
+				continue;
+			}
 			if (strcmp(n->key, "processes") != 0)
 				continue;
 			for (size_t k = 0; k < n->nvals; k++) {
@@ -81,6 +90,7 @@ hist_new(const char *state_dir, const struct conf *c, struct err *err)
 	}
 	str_copy(h->state_dir, sizeof(h->state_dir), state_dir);
 	hist_sample_init(&h->cur);
+	hmap_init(&h->pend);
 	hist_configure(h, c);
 	return h;
 }
@@ -92,6 +102,7 @@ hist_free(struct hist *h)
 		return;
 	procs_release(h);
 	hist_sample_release(&h->cur);
+	hmap_release_vals(&h->pend);
 	diskstats_release(&h->prev_disk);
 	free(h);
 }

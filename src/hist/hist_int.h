@@ -12,6 +12,7 @@
  */
 int hist_since_parse(const char *s, time_t now, time_t *out);
 
+#include "base/hmap.h"
 #include "base/strbuf.h"
 #include "collect/cpu.h"
 #include "collect/diskstats.h"
@@ -20,8 +21,19 @@ int hist_since_parse(const char *s, time_t now, time_t *out);
 
 struct err;
 
+/* The values of one series not yet stored (hist_write keeps them until
+ * its batch is due). */
+struct hist_pending {
+	unsigned n;
+	time_t t[HIST_BATCH_MAX];
+	double v[HIST_BATCH_MAX];
+};
+
 struct hist {
 	char state_dir[4096];
+	unsigned batch;   /* steps stored in one update of each file */
+	unsigned steps;   /* steps kept since the last flush */
+	struct hmap pend; /* series name -> struct hist_pending * */
 	char *procs[HIST_PROCS_MAX]; /* history { processes ... } */
 	size_t nprocs;
 	struct hist_sample cur; /* the values of the last hist_collect */
@@ -59,7 +71,5 @@ void hist_graph_args_release(struct hist_graph_args *g);
 
 /* Makes the RRD of one series at path, its last update at last. */
 int hist_create(const char *path, time_t last, struct err *err);
-/* Stores v (NAN: unknown) at t in the RRD at path. */
-int hist_update(const char *path, time_t t, double v, struct err *err);
 
 #endif

@@ -81,23 +81,6 @@ hist_create(const char *path, time_t last, struct err *err)
 	return 0;
 }
 
-/* Stores v at t in the RRD at path. */
-int
-hist_update(const char *path, time_t t, double v, struct err *err)
-{
-	char val[80];
-	const char *argv[1] = {val};
-
-	if (isnan(v))
-		snprintf(val, sizeof(val), "%lld:U", (long long)t);
-	else
-		snprintf(val, sizeof(val), "%lld:%.17g", (long long)t, v);
-	rrd_clear_error();
-	if (rrd_update_r(path, NULL, 1, argv) != 0)
-		return rrd_err(err, "update", path);
-	return 0;
-}
-
 static int
 cmp_names(const void *a, const void *b)
 {
@@ -255,28 +238,106 @@ hist_graph(const char *state_dir, const char *name, unsigned long period,
 	return rc;
 }
 
+/* Stores the n values kept of one series. */
+static int
+flush_one(
+    struct hist *h, const char *name, struct hist_pending *p, struct err *err)
+{
+	char path[4096];
+	char vals[HIST_BATCH_MAX][80];
+	const char *argv[HIST_BATCH_MAX];
+
+	for (unsigned i = 0; i < p->n; i++) {
+		if (isnan(p->v[i]))
+			snprintf(vals[i], sizeof(vals[i]), "%lld:U",
+			    (long long)p->t[i]);
+		else
+			snprintf(vals[i], sizeof(vals[i]), "%lld:%.17g",
+			    (long long)p->t[i], p->v[i]);
+		argv[i] = vals[i];
+	}
+	if (hist_path(h->state_dir, name, path, sizeof(path), err) == -1 ||
+	    (access(path, F_OK) == -1 &&
+	        hist_create(path, p->t[0] - HIST_STEP, err) == -1))
+		return -1;
+	rrd_clear_error();
+	if (rrd_update_r(path, NULL, (int)p->n, argv) != 0)
+		return rrd_err(err, "update", path);
+	return 0;
+}
+
+struct flush_arg {
+	struct hist *h;
+	size_t written;
+	int rc;
+	struct err *err;
+};
+
+static int
+flush_entry(struct hmap_entry *e, void *arg)
+{
+	struct flush_arg *fa = arg;
+	struct hist_pending *p = e->val.p;
+	struct err e1 = {0};
+
+	if (p->n == 0)
+		return 0;
+	if (flush_one(fa->h, e->key, p, &e1) == -1) {
+		if (fa->rc == 0)
+			*fa->err = e1;
+		fa->rc = -1;
+	} else {
+		fa->written++;
+	}
+	p->n = 0;
+	return 0;
+}
+
+int
+hist_flush(struct hist *h, size_t *written, struct err *err)
+{
+	struct flush_arg fa = {h, 0, 0, err};
+
+	(void)hmap_each(&h->pend, flush_entry, &fa);
+	h->steps = 0;
+	/* series that are gone (a disk, a mount) leave their slot behind:
+	 * past a bound the map starts again */
+	if (hmap_count(&h->pend) > 2 * HIST_SERIES_MAX) {
+		hmap_release_vals(&h->pend);
+		hmap_init(&h->pend);
+	}
+	*written = fa.written;
+	return fa.rc;
+}
+
 int
 hist_write(struct hist *h, time_t t, size_t *written, struct err *err)
 {
 	const struct hist_sample *s = &h->cur;
-	struct err e1 = {0};
-	int rc = 0;
 
 	*written = 0;
 	for (size_t i = 0; i < s->n; i++) {
-		char path[4096];
+		const char *name = s->v[i].name;
+		struct hmap_entry *e;
+		struct hist_pending *p;
+		int created;
 
-		if (hist_path(h->state_dir, s->v[i].name, path, sizeof(path),
-		        &e1) == -1 ||
-		    (access(path, F_OK) == -1 &&
-		        hist_create(path, t - HIST_STEP, &e1) == -1) ||
-		    hist_update(path, t, s->v[i].v, &e1) == -1) {
-			if (rc == 0)
-				*err = e1;
-			rc = -1;
+		e = hmap_put(&h->pend, name, strlen(name), &created);
+		if (e == NULL)
+			continue;
+		if (created && (e->val.p = calloc(1, sizeof(*p))) == NULL) {
+			hmap_del(&h->pend, name, strlen(name));
 			continue;
 		}
-		(*written)++;
+		p = e->val.p;
+		/* a time not after the last one kept is not stored twice */
+		if (p->n == HIST_BATCH_MAX || (p->n > 0 && t <= p->t[p->n - 1]))
+			continue;
+		p->t[p->n] = t;
+		p->v[p->n] = s->v[i].v;
+		p->n++;
 	}
-	return rc;
+	if (++h->steps < h->batch)
+		return 0;
+	return hist_flush(h, written, err);
 }

@@ -3,8 +3,9 @@
 # there is one RRD per series under STATE/rrd with the documented step,
 # data source and archives (rrdtool info); "history --json" gives back the
 # values it wrote (the load the kernel showed meanwhile, the count of the
-# processes named in "history { processes }"); "graph" draws a PNG and an
-# SVG; bad names and missing series are refused; without librrd the agent
+# processes named in "history { processes }"), stored in batches and when
+# the agent stops; "graph" draws a PNG and an SVG with the period's
+# figures; bad names and missing series are refused; without librrd the agent
 # still runs and says why it keeps no history.
 . "$(dirname "$0")/lib.sh"
 command -v jq >/dev/null || skip_all "jq is not installed"
@@ -35,20 +36,24 @@ SAMPLER=$!
 cleanup "kill $SAMPLER"
 
 points() { "$SAKIMORI" history --state-dir "$STATE" "$1" --json 2>/dev/null | jq -s 'length'; }
-two_points() { [ "$(points load)" -ge 2 ] && [ "$(points "procs.$NAME.count")" -ge 2 ]; }
 
+# two steps at least (the first on the first 10-s boundary); the values
+# wait in memory for their batch (a minute), so nothing is stored yet,
+# and the agent stores them when it stops
 start_agent h1
-check "within 25 s the agent has written two steps of load and of the process count" \
-	wait_for 25 two_points
+sleep 25
+check "after 25 s the values still wait for their batch: no RRD yet" test ! -e "$STATE/rrd/load.rrd"
+stop_agent
+kill "$SAMPLER"
+check_eq "the agent stopped cleanly" 0 "$AGENT_RC"
+check "stopping stored two steps or more of the load" test "$(points load)" -ge 2
+check "and of the process count" test "$(points "procs.$NAME.count")" -ge 2
 run "$SAKIMORI" history --state-dir "$STATE" load --json
 LOADJ=$OUT
 run "$SAKIMORI" history --state-dir "$STATE" "procs.$NAME.count" --json
 PROCJ=$OUT
 run "$SAKIMORI" history --state-dir "$STATE" --list
 LIST=$OUT
-stop_agent
-kill "$SAMPLER"
-check_eq "the agent stopped cleanly" 0 "$AGENT_RC"
 
 # ---- the files and their archives ----
 R="$STATE/rrd/load.rrd"
@@ -127,6 +132,14 @@ run "$SAKIMORI" history --state-dir "$STATE" load --since yesterdayish
 check_eq "a --since that is no time is a usage error" 64 "$RC"
 run "$SAKIMORI" history --state-dir "$TMP/empty-state" --list
 check_eq "--list without any history: 66" 66 "$RC"
+
+# ---- history { batch 10s }: every step stored at once ----
+rm -rf "$STATE/rrd"
+{ cat "$TMP/base.conf"; echo "history { batch 10s }"; } > "$CONF"
+start_agent h3
+stored() { [ "$(points load)" -ge 1 ]; }
+check "with batch 10s the first step is stored while the agent runs" wait_for 25 stored
+stop_agent
 
 # ---- without librrd ----
 export SAKIMORI_DYNLIB_FAIL=rrd

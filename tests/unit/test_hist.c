@@ -328,6 +328,7 @@ test_write_read(void **state)
 
 	(void)state;
 	assert_non_null(h);
+	assert_int_equal(h->batch, HIST_BATCH_DEFAULT);
 	for (int i = 1; i <= 3; i++) {
 		hist_sample_reset(&h->cur);
 		assert_int_equal(
@@ -338,8 +339,17 @@ test_write_read(void **state)
 		assert_int_equal(
 		    hist_write(h, t0 + (time_t)(i * HIST_STEP), &written, &err),
 		    0);
-		assert_int_equal(written, 2);
+		/* kept for the batch: nothing stored yet */
+		assert_int_equal(written, 0);
 	}
+	assert_int_equal(hist_fetch(dir, "t.value", "AVERAGE", t0,
+	                     t0 + 3 * HIST_STEP, &sr, &err),
+	    -1);
+	assert_int_equal(err.code, ENOENT);
+	/* the same time again is not kept twice */
+	assert_int_equal(hist_write(h, t0 + 3 * HIST_STEP, &written, &err), 0);
+	assert_int_equal(hist_flush(h, &written, &err), 0);
+	assert_int_equal(written, 2);
 	assert_int_equal(hist_fetch(dir, "t.value", "AVERAGE", t0,
 	                     t0 + 3 * HIST_STEP, &sr, &err),
 	    0);
@@ -379,6 +389,36 @@ test_write_read(void **state)
 	hist_free(h);
 }
 
+/* history { batch }: every so many steps the batch is stored. */
+static void
+test_batch(void **state)
+{
+	static const char text[] = "history { batch 20s }\n";
+	struct err err = {0};
+	struct conf c;
+	struct conf_errs errs = {0};
+	struct hist *h;
+	size_t written;
+	time_t t0 = 1700000000;
+
+	(void)state;
+	conf_init(&c);
+	assert_int_equal(
+	    conf_load_string(&c, "t.conf", text, strlen(text), &errs), 0);
+	h = hist_new(dir, &c, &err);
+	assert_non_null(h);
+	assert_int_equal(h->batch, 2);
+	assert_int_equal(hist_sample_add(&h->cur, "b", 1), 0);
+	assert_int_equal(hist_write(h, t0 + 10, &written, &err), 0);
+	assert_int_equal(written, 0);
+	assert_int_equal(hist_write(h, t0 + 20, &written, &err), 0);
+	assert_int_equal(written, 1);
+	assert_int_equal(hist_write(h, t0 + 30, &written, &err), 0);
+	assert_int_equal(written, 0);
+	hist_free(h);
+	conf_release(&c);
+}
+
 int
 main(void)
 {
@@ -390,6 +430,7 @@ main(void)
 	    cmocka_unit_test(test_graph_args),
 	    cmocka_unit_test_setup_teardown(test_collect, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_write_read, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
