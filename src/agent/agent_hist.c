@@ -20,20 +20,6 @@
 #include "conf/conf.h"
 #include "hist/hist.h"
 
-/* Whether the configuration wants a history ("history { enabled no }"). */
-static int
-wanted(const struct conf *c)
-{
-	for (size_t i = 0; i < c->root.nchild; i++) {
-		const struct conf_node *b = &c->root.child[i];
-
-		if (strcmp(b->key, "history") == 0 && b->is_block &&
-		    conf_find(b, "enabled") != NULL)
-			return conf_flag(b, "enabled");
-	}
-	return 1;
-}
-
 static void
 count_open(void *arg, const struct problem_info *i)
 {
@@ -103,7 +89,7 @@ on_hist(evutil_socket_t fd, short what, void *arg)
 int
 agent_hist_start(struct agent *a, struct err *err)
 {
-	if (a->o->state_dir == NULL || !wanted(&a->conf))
+	if (a->o->state_dir == NULL || !hist_enabled(&a->conf))
 		return 0;
 	if ((a->hist = hist_new(a->o->state_dir, &a->conf, err)) == NULL)
 		return -1;

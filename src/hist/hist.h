@@ -97,6 +97,8 @@ struct hist_extra {
  */
 struct hist;
 
+/* Whether c wants a history (not "history { enabled no }"). */
+int hist_enabled(const struct conf *c);
 /* The writer for state_dir (STATE_DIR/rrd made 0700 when missing) with
  * the configuration c.  NULL with err when librrd cannot be loaded or the
  * directory cannot be made. */

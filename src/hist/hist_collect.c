@@ -68,6 +68,19 @@ hist_configure(struct hist *h, const struct conf *c)
 	}
 }
 
+int
+hist_enabled(const struct conf *c)
+{
+	for (size_t i = 0; i < c->root.nchild; i++) {
+		const struct conf_node *b = &c->root.child[i];
+
+		if (strcmp(b->key, "history") == 0 && b->is_block &&
+		    conf_find(b, "enabled") != NULL)
+			return conf_flag(b, "enabled");
+	}
+	return 1;
+}
+
 struct hist *
 hist_new(const char *state_dir, const struct conf *c, struct err *err)
 {

@@ -141,6 +141,14 @@ stored() { [ "$(points load)" -ge 1 ]; }
 check "with batch 10s the first step is stored while the agent runs" wait_for 25 stored
 stop_agent
 
+# ---- the configuration ----
+printf 'history { batch 5s }\n' > "$TMP/bad.conf"
+run "$SAKIMORI" config check -f "$TMP/bad.conf"
+check_eq "a batch under 10s is a configuration error" 78 "$RC"
+printf 'history { processes "sendmail" "apache2"; batch 2m; enabled yes }\n' > "$TMP/good.conf"
+run "$SAKIMORI" config check -f "$TMP/good.conf"
+check_eq "the history block of the manual is accepted" 0 "$RC"
+
 # ---- without librrd ----
 export SAKIMORI_DYNLIB_FAIL=rrd
 rm -rf "$STATE/rrd"

@@ -408,6 +408,7 @@ test_batch(void **state)
 	h = hist_new(dir, &c, &err);
 	assert_non_null(h);
 	assert_int_equal(h->batch, 2);
+	assert_true(hist_enabled(&c));
 	assert_int_equal(hist_sample_add(&h->cur, "b", 1), 0);
 	assert_int_equal(hist_write(h, t0 + 10, &written, &err), 0);
 	assert_int_equal(written, 0);
@@ -416,6 +417,28 @@ test_batch(void **state)
 	assert_int_equal(hist_write(h, t0 + 30, &written, &err), 0);
 	assert_int_equal(written, 0);
 	hist_free(h);
+	conf_release(&c);
+}
+
+static void
+test_enabled(void **state)
+{
+	static const char off[] = "history { enabled no }\n";
+	static const char on[] = "history { enabled yes; batch 30s }\n";
+	struct conf c;
+	struct conf_errs errs = {0};
+
+	(void)state;
+	conf_init(&c);
+	assert_true(hist_enabled(&c)); /* built-in: on */
+	assert_int_equal(
+	    conf_load_string(&c, "t.conf", off, strlen(off), &errs), 0);
+	assert_false(hist_enabled(&c));
+	conf_release(&c);
+	conf_init(&c);
+	assert_int_equal(
+	    conf_load_string(&c, "t.conf", on, strlen(on), &errs), 0);
+	assert_true(hist_enabled(&c));
 	conf_release(&c);
 }
 
@@ -428,6 +451,7 @@ main(void)
 	    cmocka_unit_test(test_sample),
 	    cmocka_unit_test(test_since),
 	    cmocka_unit_test(test_graph_args),
+	    cmocka_unit_test(test_enabled),
 	    cmocka_unit_test_setup_teardown(test_collect, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_write_read, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
