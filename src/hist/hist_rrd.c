@@ -141,6 +141,21 @@ hist_list(const char *state_dir, char ***names, struct err *err)
 	return (long)n;
 }
 
+/* The RRD of an existing series, librrd loaded: 0, or -1 with err
+ * (ENOENT: no history of it, code 0: no librrd). */
+static int
+series_file(const char *state_dir, const char *name, char *path, size_t pathsz,
+    struct err *err)
+{
+	if (hist_path(state_dir, name, path, pathsz, err) == -1 ||
+	    dynlib_require(DYNLIB_RRD, err) == -1)
+		return -1;
+	if (access(path, F_OK) == -1)
+		return err_sys(
+		    err, errno, "no history of '%s' ('%s')", name, path);
+	return 0;
+}
+
 void
 hist_series_release(struct hist_series *s)
 {
@@ -160,12 +175,8 @@ hist_fetch(const char *state_dir, const char *name, const char *cf,
 	size_t rows;
 
 	memset(out, 0, sizeof(*out));
-	if (hist_path(state_dir, name, path, sizeof(path), err) == -1 ||
-	    dynlib_require(DYNLIB_RRD, err) == -1)
+	if (series_file(state_dir, name, path, sizeof(path), err) == -1)
 		return -1;
-	if (access(path, F_OK) == -1)
-		return err_sys(
-		    err, errno, "no history of '%s' ('%s')", name, path);
 	rrd_clear_error();
 	if (rrd_fetch_r(path, cf, &start, &end, &step, &nds, &dsn, &data) != 0)
 		return rrd_err(err, "read", path);
@@ -212,12 +223,8 @@ hist_graph(const char *state_dir, const char *name, unsigned long period,
 	int rc = 0;
 
 	st->max = st->avg = st->last = NAN;
-	if (hist_path(state_dir, name, path, sizeof(path), err) == -1 ||
-	    dynlib_require(DYNLIB_RRD, err) == -1)
+	if (series_file(state_dir, name, path, sizeof(path), err) == -1)
 		return -1;
-	if (access(path, F_OK) == -1)
-		return err_sys(
-		    err, errno, "no history of '%s' ('%s')", name, path);
 	if (hist_graph_args(&g, path, name, period, output) == -1)
 		return err_set(err, ENAMETOOLONG, "'%s': path too long", path);
 	rrd_clear_error();

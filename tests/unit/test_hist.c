@@ -24,6 +24,17 @@
 #include "hist/hist_int.h"
 #include "rm_tree.h"
 
+/* c from text (the test fails when it does not load). */
+static void
+load_conf(struct conf *c, const char *text)
+{
+	struct conf_errs errs = {0};
+
+	conf_init(c);
+	assert_int_equal(
+	    conf_load_string(c, "t.conf", text, strlen(text), &errs), 0);
+}
+
 static void
 test_rra(void **state)
 {
@@ -230,7 +241,6 @@ test_collect(void **state)
 	struct err err = {0};
 	struct hist *h;
 	struct conf c;
-	struct conf_errs errs = {0};
 	static const char text[] =
 	    "history { processes \"httpd\" \"sendmail\" }\n";
 	struct snap s;
@@ -240,9 +250,7 @@ test_collect(void **state)
 	struct hist_extra x = {0};
 
 	(void)state;
-	conf_init(&c);
-	assert_int_equal(
-	    conf_load_string(&c, "t.conf", text, strlen(text), &errs), 0);
+	load_conf(&c, text);
 	h = hist_new(dir, &c, &err);
 	assert_non_null(h);
 	assert_true(hist_snap_want(h) & SNAP_BIT(SNAP_PROC));
@@ -396,15 +404,12 @@ test_batch(void **state)
 	static const char text[] = "history { batch 20s }\n";
 	struct err err = {0};
 	struct conf c;
-	struct conf_errs errs = {0};
 	struct hist *h;
 	size_t written;
 	time_t t0 = 1700000000;
 
 	(void)state;
-	conf_init(&c);
-	assert_int_equal(
-	    conf_load_string(&c, "t.conf", text, strlen(text), &errs), 0);
+	load_conf(&c, text);
 	h = hist_new(dir, &c, &err);
 	assert_non_null(h);
 	assert_int_equal(h->batch, 2);
@@ -426,18 +431,15 @@ test_enabled(void **state)
 	static const char off[] = "history { enabled no }\n";
 	static const char on[] = "history { enabled yes; batch 30s }\n";
 	struct conf c;
-	struct conf_errs errs = {0};
 
 	(void)state;
 	conf_init(&c);
 	assert_true(hist_enabled(&c)); /* built-in: on */
-	assert_int_equal(
-	    conf_load_string(&c, "t.conf", off, strlen(off), &errs), 0);
+	conf_release(&c);
+	load_conf(&c, off);
 	assert_false(hist_enabled(&c));
 	conf_release(&c);
-	conf_init(&c);
-	assert_int_equal(
-	    conf_load_string(&c, "t.conf", on, strlen(on), &errs), 0);
+	load_conf(&c, on);
 	assert_true(hist_enabled(&c));
 	conf_release(&c);
 }
