@@ -11,11 +11,13 @@
 #include <unistd.h>
 
 #include <netinet/in.h>
+#include <stdint.h>
 
 #include "base/bounded.h"
 #include "base/dynlib.h"
 #include "base/err.h"
 #include "base/finding.h"
+#include "base/hmap.h"
 #include "base/mem.h"
 #include "base/statedir.h"
 #include "base/timeutil.h"
@@ -267,13 +269,31 @@ collect_procs(struct hist *h, const struct snap *s)
 	}
 }
 
+/* TCP sockets by state, and by remote address (connected ones). */
+struct tcp_count {
+	size_t n[SOCK_STATE_MAX + 1];
+	struct hmap by_addr; /* family and address -> count */
+	size_t busiest;
+};
+
 static int
 count_state(const struct sock_entry *e, void *arg)
 {
-	size_t *n = arg;
+	struct tcp_count *tc = arg;
+	uint8_t key[17];
+	struct hmap_entry *he;
+	int created;
 
-	if (e->state <= SOCK_STATE_MAX)
-		n[e->state]++;
+	if (e->state > SOCK_STATE_MAX)
+		return 0;
+	tc->n[e->state]++;
+	if (e->state == SOCK_LISTEN || e->rport == 0)
+		return 0;
+	key[0] = e->family;
+	memcpy(key + 1, e->raddr, 16);
+	if ((he = hmap_put(&tc->by_addr, key, sizeof(key), &created)) != NULL &&
+	    ++he->val.u > tc->busiest)
+		tc->busiest = he->val.u;
 	return 0;
 }
 
@@ -284,16 +304,22 @@ collect_tcp(struct hist *h, const char *root)
 	    SOCK_SYN_RECV, SOCK_FIN_WAIT1, SOCK_FIN_WAIT2, SOCK_TIME_WAIT,
 	    SOCK_CLOSE_WAIT, SOCK_LAST_ACK, SOCK_LISTEN, SOCK_CLOSING};
 	struct sock_query q = {0};
-	size_t n[SOCK_STATE_MAX + 1] = {0};
+	struct tcp_count tc = {0};
 	struct err err = {0};
 	unsigned skipped = 0;
+	int rc;
 
 	q.families = SOCK_INET4 | SOCK_INET6;
 	q.protos = SOCK_TCP;
 	q.states = SOCK_STATES_ALL;
 	q.addr_only = 1;
-	if (sock_walk(&q, root, count_state, n, NULL, &skipped, &err) != 0)
+	hmap_init(&tc.by_addr);
+	rc = sock_walk(&q, root, count_state, &tc, NULL, &skipped, &err);
+	hmap_release(&tc.by_addr);
+	if (rc != 0)
 		return;
+	/* the connections of the remote address that holds the most */
+	add(h, "tcp", NULL, "busiest_remote_count", (double)tc.busiest);
 	for (size_t i = 0; i < countof(states); i++) {
 		char what[32];
 		const char *sn = sock_state_name(states[i], IPPROTO_TCP);
@@ -305,7 +331,7 @@ collect_tcp(struct hist *h, const char *root)
 			    : sn[k] == '-' ? '_'
 			                   : sn[k];
 		what[k] = '\0';
-		add(h, "tcp", what, "count", (double)n[states[i]]);
+		add(h, "tcp", what, "count", (double)tc.n[states[i]]);
 	}
 }
 

@@ -23,6 +23,29 @@ for i in 1 2 3; do
 done
 cleanup 'kill ${PIDS[*]}'
 
+# five connections held from 127.0.0.78 to a listener on 127.0.0.77: the
+# busiest remote address holds five or more
+PY3=/usr/bin/python3
+[ -x "$PY3" ] || PY3=$(command -v python3)
+"$PY3" - "$TMP/conns.ready" >/dev/null 2>&1 <<'PY' &
+import socket, sys, time
+srv = socket.socket()
+srv.bind(("127.0.0.77", 0))
+srv.listen(16)
+cl, acc = [], []
+for _ in range(5):
+    c = socket.socket()
+    c.bind(("127.0.0.78", 0))
+    c.connect(srv.getsockname())
+    cl.append(c)
+    acc.append(srv.accept()[0])
+open(sys.argv[1], "w").close()
+time.sleep(120)
+PY
+CONNS=$!
+cleanup "kill $CONNS"
+wait_for 10 test -e "$TMP/conns.ready" || not_ok "the connections are up"
+
 agent_base_conf "$TMP/base.conf"
 { cat "$TMP/base.conf"
   echo "history { processes \"$NAME\" \"no-such-proc-$$\" }"
@@ -44,7 +67,7 @@ start_agent h1
 sleep 25
 check "after 25 s the values still wait for their batch: no RRD yet" test ! -e "$STATE/rrd/load.rrd"
 stop_agent
-kill "$SAMPLER"
+kill "$SAMPLER" "$CONNS"
 check_eq "the agent stopped cleanly" 0 "$AGENT_RC"
 check "stopping stored two steps or more of the load" test "$(points load)" -ge 2
 check "and of the process count" test "$(points "procs.$NAME.count")" -ge 2
@@ -77,6 +100,7 @@ for s in load cpu.user_pct cpu.system_pct cpu.iowait_pct cpu.steal_pct \
     mem.used_bytes mem.available_bytes mem.cache_bytes swap.used_bytes \
     swap.in_pages_ps swap.out_pages_ps fs.root.used_bytes fs.root.inodes_used \
     tcp.established.count tcp.listen.count tcp.time_wait.count \
+    tcp.busiest_remote_count \
     problems.critical problems.warning problems.unknown \
     "procs.$NAME.count" "procs.no-such-proc-$$.count"; do
 	check_match "history --list names $s" "^${s//./\\.}\$" "$LIST"
@@ -94,6 +118,13 @@ check_eq "the process count is 3 at every step" "3" \
 	"$(printf '%s\n' "$PROCJ" | jq -r '.value' | sort -u | tr '\n' ' ' | sed 's/ $//')"
 run "$SAKIMORI" history --state-dir "$STATE" "procs.no-such-proc-$$.count" --json
 check_eq "a name with no process counts 0" "0" "$(printf '%s\n' "$OUT" | jq -r '.value' | sort -u | head -1)"
+run "$SAKIMORI" history --state-dir "$STATE" tcp.busiest_remote_count --json
+check_eq "the busiest remote address holds 5 connections or more at every step" "" \
+	"$(printf '%s\n' "$OUT" | jq -r 'select(.value < 5) | .value')"
+check "(and there were steps)" test -n "$OUT"
+run "$SAKIMORI" history --state-dir "$STATE" tcp.established.count --json
+check_eq "10 established connections or more at every step" "" \
+	"$(printf '%s\n' "$OUT" | jq -r 'select(.value < 10) | .value')"
 run "$SAKIMORI" history --state-dir "$STATE" mem.used_bytes --json
 total=$(awk '/^MemTotal:/ { print $2 * 1024 }' /proc/meminfo)
 check_eq "memory used is between 0 and MemTotal" "" \
