@@ -129,6 +129,9 @@ run "$SAKIMORI" history --state-dir "$STATE" mem.used_bytes --json
 total=$(awk '/^MemTotal:/ { print $2 * 1024 }' /proc/meminfo)
 check_eq "memory used is between 0 and MemTotal" "" \
 	"$(printf '%s\n' "$OUT" | jq -r --argjson t "$total" 'select(.value <= 0 or .value > $t) | .value')"
+run "$SAKIMORI" history --state-dir "$STATE" load --max --json
+check_eq "--max reads the MAX archive: at 10 s each step's maximum is its value" \
+	"$(printf '%s\n' "$LOADJ" | jq -c '[.time, .value, "max"]')" "$(printf '%s\n' "$OUT" | jq -c '[.time, .value, .cf]')"
 run "$SAKIMORI" history --state-dir "$STATE" load
 check_match "the text form: one 'TIME VALUE' line per step" '^[0-9-]+T[0-9:]+Z [0-9.]+$' "$OUT"
 since=$(date -u -d '-20 min' +%Y-%m-%dT%H:%M:%SZ)
