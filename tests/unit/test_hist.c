@@ -22,18 +22,8 @@
 #include "conf/conf.h"
 #include "hist/hist.h"
 #include "hist/hist_int.h"
+#include "conf_of.h"
 #include "rm_tree.h"
-
-/* c from text (the test fails when it does not load). */
-static void
-load_conf(struct conf *c, const char *text)
-{
-	struct conf_errs errs = {0};
-
-	conf_init(c);
-	assert_int_equal(
-	    conf_load_string(c, "t.conf", text, strlen(text), &errs), 0);
-}
 
 static void
 test_rra(void **state)
@@ -240,7 +230,7 @@ test_collect(void **state)
 {
 	struct err err = {0};
 	struct hist *h;
-	struct conf c;
+	struct conf *c;
 	static const char text[] =
 	    "history { processes \"httpd\" \"sendmail\" }\n";
 	struct snap s;
@@ -250,8 +240,8 @@ test_collect(void **state)
 	struct hist_extra x = {0};
 
 	(void)state;
-	load_conf(&c, text);
-	h = hist_new(dir, &c, &err);
+	c = conf_of(text);
+	h = hist_new(dir, c, &err);
 	assert_non_null(h);
 	assert_true(hist_snap_want(h) & SNAP_BIT(SNAP_PROC));
 
@@ -319,7 +309,7 @@ test_collect(void **state)
 	/* without the agent's problems: no problem series */
 	assert_null(hist_sample_find(hist_current(h), "problems.critical"));
 	hist_free(h);
-	conf_release(&c);
+	conf_release(c);
 }
 
 /* Values written at known times come back from the 10-second archive. */
@@ -403,17 +393,17 @@ test_batch(void **state)
 {
 	static const char text[] = "history { batch 20s }\n";
 	struct err err = {0};
-	struct conf c;
+	struct conf *c;
 	struct hist *h;
 	size_t written;
 	time_t t0 = 1700000000;
 
 	(void)state;
-	load_conf(&c, text);
-	h = hist_new(dir, &c, &err);
+	c = conf_of(text);
+	h = hist_new(dir, c, &err);
 	assert_non_null(h);
 	assert_int_equal(h->batch, 2);
-	assert_true(hist_enabled(&c));
+	assert_true(hist_enabled(c));
 	assert_int_equal(hist_sample_add(&h->cur, "b", 1), 0);
 	assert_int_equal(hist_write(h, t0 + 10, &written, &err), 0);
 	assert_int_equal(written, 0);
@@ -422,7 +412,7 @@ test_batch(void **state)
 	assert_int_equal(hist_write(h, t0 + 30, &written, &err), 0);
 	assert_int_equal(written, 0);
 	hist_free(h);
-	conf_release(&c);
+	conf_release(c);
 }
 
 static void
@@ -430,18 +420,18 @@ test_enabled(void **state)
 {
 	static const char off[] = "history { enabled no }\n";
 	static const char on[] = "history { enabled yes; batch 30s }\n";
-	struct conf c;
+	struct conf c, *cp;
 
 	(void)state;
 	conf_init(&c);
 	assert_true(hist_enabled(&c)); /* built-in: on */
 	conf_release(&c);
-	load_conf(&c, off);
-	assert_false(hist_enabled(&c));
-	conf_release(&c);
-	load_conf(&c, on);
-	assert_true(hist_enabled(&c));
-	conf_release(&c);
+	cp = conf_of(off);
+	assert_false(hist_enabled(cp));
+	conf_release(cp);
+	cp = conf_of(on);
+	assert_true(hist_enabled(cp));
+	conf_release(cp);
 }
 
 int
