@@ -11,14 +11,14 @@ set -eu
 BUILD="meson ninja-build pkg-config bison gcc libc6-dev
  libssl-dev libjansson-dev libsqlite3-dev libpcre2-dev zlib1g-dev libmnl-dev
  libnftables-dev libhyperscan-dev libsystemd-dev libcap-dev libevent-dev
- libseccomp-dev libmicrohttpd-dev mandoc"
+ libseccomp-dev libmicrohttpd-dev librrd-dev mandoc"
 RECOMMENDS="modsecurity-crs"
 TEST="$BUILD $RECOMMENDS libcmocka-dev clang libclang-rt-14-dev llvm python3 jq
  procps sysstat util-linux e2fsprogs iproute2 nftables kmod attr libcap2-bin
  apache2 postfix systemd unhide goaccess fail2ban aide pflogsumm hyperfine time net-tools strace
  bsdextrautils coreutils findutils gzip openssh-server openssh-client
  clang-format mount perl git cron tzdata smartmontools mdadm logrotate
- nagios-nrpe-server nagios-nrpe-plugin prometheus bash-completion
+ nagios-nrpe-server nagios-nrpe-plugin prometheus bash-completion rrdtool file
  dpkg-dev debhelper build-essential lintian"
 
 want=$BUILD

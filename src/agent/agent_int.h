@@ -24,6 +24,8 @@ struct http_server;
 struct err;
 struct event;
 struct event_base;
+struct hist;
+struct hist_sample;
 struct problems;
 struct watch;
 
@@ -60,6 +62,10 @@ struct agent {
 	unsigned long long watch_findings;
 	/* the HTTP side (http.c), NULL when not listening */
 	struct http_server *http;
+	/* the history (agent_hist.c), NULL when off */
+	struct hist *hist;
+	struct event *ev_hist;
+	int hist_warned;
 };
 
 /* Prints the events kept (after the engine call that made them). */
@@ -99,6 +105,13 @@ void agent_watch_stop(struct agent *a);
  */
 int agent_http_start(struct agent *a, struct err *err);
 void agent_http_stop(struct agent *a);
+
+/* The history: started when there is a state directory and the
+ * configuration does not turn it off; a failure leaves it off. */
+int agent_hist_start(struct agent *a, struct err *err);
+void agent_hist_stop(struct agent *a);
+/* The values of the last step (NULL when off), for /metrics. */
+const struct hist_sample *agent_hist_current(const struct agent *a);
 
 /* Adds ev to its loop to fire in secs (none when secs < 0); -1 on error. */
 int agent_timer_arm(struct event *ev, double secs);

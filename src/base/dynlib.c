@@ -23,6 +23,7 @@ static struct dynlib *const libs[DYNLIB_NLIBS] = {
     [DYNLIB_CAP] = &dynlib_cap,
     [DYNLIB_SECCOMP] = &dynlib_seccomp,
     [DYNLIB_MHD] = &dynlib_mhd,
+    [DYNLIB_RRD] = &dynlib_rrd,
 };
 
 /* Test knob: is l named in SAKIMORI_DYNLIB_FAIL ("sqlite3,hs")? */

@@ -66,6 +66,11 @@ static const struct command commands[] = {
     {"agent", cmd_agent,
         "watch continuously: every check on its schedule, one event per "
         "problem"},
+    {"history", cmd_history,
+        "the values the agent kept of a series; --list the series"},
+    {"graph", cmd_graph,
+        "draw a series as MRTG does (day, week, month, year) to PNG or "
+        "SVG"},
     {"ctl", cmd_ctl,
         "ask the running agent: status, problems, silence, "
         "reload"},

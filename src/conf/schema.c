@@ -505,7 +505,31 @@ respond_check(const struct conf_node *n, char *why, size_t whysz)
 	return respond_rule_parse(vals, n->nvals, &rule, why, whysz);
 }
 
+/* The history (hist/hist.h): what it keeps besides the built-in series. */
+static const struct schema_key history_keys[] = {
+    {"enabled", SK_BOOL, 0, 0, NULL},   /* yes (default): write it */
+    {"processes", SK_LIST, 0, 0, NULL}, /* process names to count */
+    {"batch", SK_DUR, 0, 0, NULL},      /* how long values wait (1m) */
+    {NULL, 0, 0, 0, NULL},
+};
+
+/* batch DURATION: from one step (10 s) to 10 minutes. */
+static int
+history_check(const struct conf_node *n, char *why, size_t whysz)
+{
+	if (strcmp(n->key, "batch") != 0 || n->nvals != 1)
+		return 0;
+	if (n->vals[0].num < 10 || n->vals[0].num > 600) {
+		snprintf(
+		    why, whysz, "batch '%s': wants 10s to 10m", n->vals[0].str);
+		return -1;
+	}
+	return 0;
+}
+
 static const struct schema_block schema_blocks[] = {
+    {"history", "the agent's history: process names to count, on or off",
+        history_keys, history_check},
     {"logs", "logs followed besides the discovered ones, or left out",
         logs_keys, logs_check},
     {"respond", "which findings block their address, and for how long",
