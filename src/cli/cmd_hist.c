@@ -89,12 +89,12 @@ graph_usage(FILE *fp)
 	    "value (and\n"
 	    "total, for a rate) in the legend.\n"
 	    "\n"
-	    "  --period P   day (default), week, month, year, or a "
+	    "  --period P       day (default), week, month, year, or a "
 	    "duration (3h:\n"
-	    "               the 10-second archive)\n"
-	    "  --output F   the image: SVG when F ends in .svg, else PNG "
-	    "(default\n"
-	    "               SERIES-PERIOD.png)\n");
+	    "                   the 10-second archive)\n"
+	    "  -o F, --output F the image: SVG when F ends in .svg, else "
+	    "PNG (default\n"
+	    "                   SERIES-PERIOD.png)\n");
 }
 
 /* The history of one series; the exit status. */
