@@ -119,6 +119,7 @@ hist_free(struct hist *h)
 	hist_sample_release(&h->cur);
 	hmap_release_vals(&h->pend);
 	diskstats_release(&h->prev_disk);
+	netdev_release(&h->prev_net);
 	free(h);
 }
 
@@ -269,6 +270,50 @@ collect_procs(struct hist *h, const struct snap *s)
 	}
 }
 
+/* The rate of a counter over secs; -1 when it went back (a reset). */
+static double
+counter_rate(uint64_t was, uint64_t now, double secs)
+{
+	return now < was ? -1 : (double)(now - was) / secs;
+}
+
+/*
+ * Each network interface's bytes and packets in and out per second, as
+ * MRTG's original graph; an interface that appeared since the last step,
+ * or whose counters went back, has no value this step.
+ */
+static void
+collect_net(struct hist *h, const char *root, double secs)
+{
+	struct netdevs cur = {0};
+	struct err err = {0};
+
+	if (netdev_read(root, &cur, &err) == -1)
+		return;
+	for (size_t i = 0; h->have_prev && secs > 0 && i < cur.n; i++) {
+		const struct netdev *d = &cur.d[i], *b = NULL;
+		double r[4];
+
+		for (size_t j = 0; j < h->prev_net.n && b == NULL; j++)
+			if (strcmp(h->prev_net.d[j].name, d->name) == 0)
+				b = &h->prev_net.d[j];
+		if (b == NULL)
+			continue;
+		r[0] = counter_rate(b->rx_bytes, d->rx_bytes, secs);
+		r[1] = counter_rate(b->tx_bytes, d->tx_bytes, secs);
+		r[2] = counter_rate(b->rx_packets, d->rx_packets, secs);
+		r[3] = counter_rate(b->tx_packets, d->tx_packets, secs);
+		if (r[0] < 0 || r[1] < 0 || r[2] < 0 || r[3] < 0)
+			continue;
+		add(h, "net", d->name, "in_bytes_ps", r[0]);
+		add(h, "net", d->name, "out_bytes_ps", r[1]);
+		add(h, "net", d->name, "in_packets_ps", r[2]);
+		add(h, "net", d->name, "out_packets_ps", r[3]);
+	}
+	netdev_release(&h->prev_net);
+	h->prev_net = cur;
+}
+
 /* TCP sockets by state, and by remote address (connected ones). */
 struct tcp_count {
 	size_t n[SOCK_STATE_MAX + 1];
@@ -350,6 +395,7 @@ hist_collect(struct hist *h, struct snap *s, const char *root,
 	collect_fs(h, s);
 	collect_disks(h, s, secs);
 	collect_procs(h, s);
+	collect_net(h, root, secs);
 	collect_tcp(h, root);
 	if (x != NULL && x->have_problems) {
 		add(h, "problems", NULL, "critical",

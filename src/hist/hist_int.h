@@ -16,6 +16,7 @@ int hist_since_parse(const char *s, time_t now, time_t *out);
 #include "base/strbuf.h"
 #include "collect/cpu.h"
 #include "collect/diskstats.h"
+#include "collect/netdev.h"
 #include "collect/vmstat.h"
 #include "hist/hist.h"
 
@@ -45,6 +46,7 @@ struct hist {
 	struct vmstat prev_vm;
 	int have_prev_vm;
 	struct diskstats prev_disk;
+	struct netdevs prev_net; /* the counters of the last step */
 };
 
 /* Whether a series is a rate (name ending "_ps"): its period total

@@ -100,7 +100,8 @@ for s in load cpu.user_pct cpu.system_pct cpu.iowait_pct cpu.steal_pct \
     mem.used_bytes mem.available_bytes mem.cache_bytes swap.used_bytes \
     swap.in_pages_ps swap.out_pages_ps fs.root.used_bytes fs.root.inodes_used \
     tcp.established.count tcp.listen.count tcp.time_wait.count \
-    tcp.busiest_remote_count \
+    tcp.busiest_remote_count net.lo.in_bytes_ps net.lo.out_bytes_ps \
+    net.lo.in_packets_ps net.lo.out_packets_ps \
     problems.critical problems.warning problems.unknown \
     "procs.$NAME.count" "procs.no-such-proc-$$.count"; do
 	check_match "history --list names $s" "^${s//./\\.}\$" "$LIST"

@@ -312,6 +312,61 @@ test_collect(void **state)
 	conf_release(c);
 }
 
+/* ROOT/proc/net/dev with one interface, eth0, at the counters given. */
+static void
+put_netdev(unsigned long long rx_bytes, unsigned long long tx_packets)
+{
+	char path[128];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/proc", dir);
+	(void)mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/proc/net", dir);
+	(void)mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/proc/net/dev", dir);
+	assert_non_null(fp = fopen(path, "w"));
+	fprintf(fp,
+	    "Inter-|   Receive                                                |"
+	    "  Transmit\n"
+	    " face |bytes    packets errs drop fifo frame compressed "
+	    "multicast|bytes    packets errs drop fifo colls carrier "
+	    "compressed\n"
+	    "  eth0: %llu 10 0 0 0 0 0 0 5000 %llu 0 0 0 0 0 0\n",
+	    rx_bytes, tx_packets);
+	assert_int_equal(fclose(fp), 0);
+}
+
+/* Each interface's traffic per second, MRTG's graph; a counter that went
+ * back (the interface reset) gives no value rather than a huge one. */
+static void
+test_collect_net(void **state)
+{
+	struct err err = {0};
+	struct hist *h;
+	struct snap s;
+	double r;
+
+	(void)state;
+	assert_non_null(h = hist_new(dir, NULL, &err));
+	memset(&s, 0, sizeof(s));
+	put_netdev(1000000, 40);
+	hist_collect(h, &s, dir, NULL);
+	assert_null(hist_sample_find(hist_current(h), "net.eth0.in_bytes_ps"));
+	put_netdev(1000000 + 500000, 40 + 50);
+	sleep(1);
+	hist_collect(h, &s, dir, NULL);
+	r = value(h, "net.eth0.in_bytes_ps");
+	/* 500,000 bytes over the second or so between the calls */
+	assert_true(r > 250000 && r <= 500000);
+	r = value(h, "net.eth0.out_packets_ps");
+	assert_true(r > 25 && r <= 50);
+	assert_true(value(h, "net.eth0.out_bytes_ps") == 0);
+	put_netdev(10, 1);
+	hist_collect(h, &s, dir, NULL);
+	assert_null(hist_sample_find(hist_current(h), "net.eth0.in_bytes_ps"));
+	hist_free(h);
+}
+
 /* Values written at known times come back from the 10-second archive. */
 static void
 test_write_read(void **state)
@@ -445,6 +500,7 @@ main(void)
 	    cmocka_unit_test(test_graph_args),
 	    cmocka_unit_test(test_enabled),
 	    cmocka_unit_test_setup_teardown(test_collect, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_collect_net, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_write_read, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
 	};
