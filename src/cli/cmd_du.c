@@ -146,7 +146,7 @@ cmd_du(struct cli *cli, int argc, char **argv)
 	if (cli->out.mode == OUT_JSON) {
 		json_t *j = json_object();
 
-		jset(j, "type", json_string("du-total"));
+		jset(j, "type", json_string("du.total"));
 		jset(j, "path", jstr(argv[optind]));
 		jset(j, "alloc_bytes", json_integer((json_int_t)d.total_alloc));
 		jset(j, "apparent_bytes",

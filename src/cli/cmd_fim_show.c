@@ -189,7 +189,7 @@ fim_show_baseline(enum out_mode mode, const char *dir,
 		jset(o, "directory", jstr(dir));
 		jset(o, "valid", json_true());
 		jset(o, "version", json_integer(b->version));
-		jset(o, "created", jstr(when));
+		jset(o, "created", jtime((int64_t)b->created));
 		jset(o, "host", jstr(b->host));
 		jset(o, "hash", jstr(fim_hash_name(b->hash)));
 		jset(o, "entries", json_integer((json_int_t)b->n));

@@ -207,18 +207,14 @@ cmd_net_bans(struct cli *cli, int all)
 			jset(o, "prefix", json_string(p));
 			jset(o, "state",
 			    json_string(net_ban_state_name(b[i].state)));
-			jset(o, "since", json_string(since));
-			jset(o, "until",
-			    b[i].until ? json_string(until) : json_null());
+			jset(o, "since", jtime((int64_t)b[i].since));
+			jset(o, "until", jtime((int64_t)b[i].until));
 			jset(o, "backend", jstr(b[i].backend));
 			jset(o, "kind", jstr(b[i].kind));
 			jset(o, "by", jstr(b[i].by));
 			jset(o, "reason", jstr(b[i].reason));
 			if (b[i].state != NET_BAN_ACTIVE) {
-				char ended[40];
-
-				time_iso(ended, sizeof(ended), b[i].ended);
-				jset(o, "ended", json_string(ended));
+				jset(o, "ended", jtime((int64_t)b[i].ended));
 				jset(o, "ended_by", jstr(b[i].ended_by));
 				if (b[i].note[0])
 					jset(o, "note", jstr(b[i].note));
@@ -248,7 +244,7 @@ void
 cmd_net_print_item(
     struct cli *cli, const char *action, const struct net_block_item *x)
 {
-	char txt[NET_PREFIX_STRLEN], until[40];
+	char txt[NET_PREFIX_STRLEN];
 
 	net_prefix_format(&x->p, txt, sizeof(txt));
 	if (cli->mode == OUT_JSON) {
@@ -259,8 +255,7 @@ cmd_net_print_item(
 		jset(
 		    o, "status", json_string(net_block_status_name(x->status)));
 		if (x->until != 0) {
-			time_iso(until, sizeof(until), x->until);
-			jset(o, "until", json_string(until));
+			jset(o, "until", jtime((int64_t)x->until));
 		} else if (strcmp(action, "block") == 0 &&
 		    (x->status == NET_BLOCK_DONE ||
 		        x->status == NET_BLOCK_EXTENDED ||

@@ -289,7 +289,7 @@ print_record(struct auth *a, const struct logs_rec *rec,
 {
 	const struct out *o = a->o->out;
 	json_t *j;
-	char type[80], t[40];
+	char type[80];
 
 	if (o == NULL || o->mode != OUT_JSON)
 		return;
@@ -302,12 +302,7 @@ print_record(struct auth *a, const struct logs_rec *rec,
 	jset(j, "user",
 	    x->user.p != NULL ? jstrn(x->user.p, x->user.n) : json_null());
 	jset(j, "service", json_string(x->service));
-	if (when > 0) {
-		time_iso(t, sizeof(t), (time_t)when);
-		jset(j, "time", json_string(t));
-	} else {
-		jset(j, "time", json_null());
-	}
+	jset(j, "time", when > 0 ? jtime((int64_t)when) : json_null());
 	json_line(o->fp, j);
 }
 
