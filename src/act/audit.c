@@ -36,7 +36,8 @@ entry_line(const struct audit_entry *e, struct strbuf *sb, char **line)
 	jset(o, "pid", json_integer((json_int_t)getpid()));
 	*line = json_stamp(o) == -1
 	    ? NULL
-	    : json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	    : json_dumps(o,
+	          JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
 	json_decref(o);
 	if (*line == NULL)
 		return -1;

@@ -65,7 +65,8 @@ alert_event_json(const struct alert_event *e, struct strbuf *out)
 	jset(o, "count", json_integer((json_int_t)e->count));
 	s = json_stamp(o) == -1
 	    ? NULL
-	    : json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	    : json_dumps(o,
+	          JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
 	json_decref(o);
 	if (s == NULL) {
 		/* Only when memory ran out: make the strbuf say so. */

@@ -23,9 +23,9 @@ check "a record has type, file, line, address, user, service, time" \
 check "sudo's failure is local: no address, the user" \
     jq_ok '[.[] | select(.type=="auth.sudo.incorrect-password")][0] | .address == "" and .user == "alice" and .line == 27'
 check "brute force: CRITICAL for the address, with the lines" \
-    jq_ok '[.[] | select(.type=="finding" and .check=="auth-brute-force")][0] | .severity == "CRITICAL" and .subject == "203.0.113.40" and .evidence.failures == "25" and (.evidence.lines|endswith(":1-25"))'
+    jq_ok '[.[] | select(.type=="finding" and .check=="auth-brute-force")][0] | .severity == "CRITICAL" and .subject == "203.0.113.40" and .evidence.failures == 25 and (.evidence.lines|endswith(":1-25"))'
 check "user enumeration: 6 names" \
-    jq_ok '[.[] | select(.type=="finding" and .check=="auth-user-enumeration")][0] | .evidence.users == "6"'
+    jq_ok '[.[] | select(.type=="finding" and .check=="auth-user-enumeration")][0] | .evidence.users == 6'
 check "the login after the failures: CRITICAL, with its line" \
     jq_ok '[.[] | select(.type=="finding" and .check=="auth-success-after-failures")][0] | .severity == "CRITICAL" and .evidence.user == "root" and (.evidence.login|endswith(":26"))'
 check "the unreadable line is counted with its number" \

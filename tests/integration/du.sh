@@ -32,15 +32,15 @@ check_eq "the four largest directories, largest first" \
 	"$d $d/b $d/b/e $d/g" \
 	"$(printf '%s\n' "$OUT" | jq -r 'select(.type=="du-dir").path' | tr '\n' ' ' | sed 's/ $//')"
 check_eq "total as du -s" "$(du -sx -B1 "$d" | cut -f1)" \
-	"$(printf '%s\n' "$OUT" | jq -r 'select(.type=="du-total").alloc_bytes')"
+	"$(printf '%s\n' "$OUT" | jq -r 'select(.type=="du.total").alloc_bytes')"
 check_eq "largest file by allocation: b/c (the hard link counted once)" \
 	"$d/b/c 3145728" \
 	"$(printf '%s\n' "$OUT" | jq -r 'select(.type=="du-file") | "\(.path) \(.apparent_bytes)"' | head -1 | sed "s|c2 |c |")"
-check_eq "one hard link skipped" 1 "$(printf '%s\n' "$OUT" | jq -r 'select(.type=="du-total").hardlinks_skipped')"
+check_eq "one hard link skipped" 1 "$(printf '%s\n' "$OUT" | jq -r 'select(.type=="du.total").hardlinks_skipped')"
 check_nomatch "the symbolic link is not followed" '"path":"[^"]*/s/' "$OUT"
 check_eq "apparent total includes the sparse file" \
 	"$(du -sx -B1 --apparent-size "$d" | cut -f1)" \
-	"$(printf '%s\n' "$OUT" | jq -r 'select(.type=="du-total").apparent_bytes')"
+	"$(printf '%s\n' "$OUT" | jq -r 'select(.type=="du.total").apparent_bytes')"
 
 run "$SAKIMORI" du --json --apparent --top 1 "$d"
 check_eq "by apparent size the sparse file is first" "$d/sparse" \
@@ -58,7 +58,7 @@ if [ "$(id -u)" = 0 ] && mkdir "$d/mnt" && mount -t tmpfs -o size=16m none "$d/m
 	run "$SAKIMORI" du --json --top 1 -x "$d"
 	check_nomatch "-x: the tmpfs file is not counted" "mnt/big" "$OUT"
 	check_eq "-x: total as du -sx" "$(du -sx -B1 "$d" | cut -f1)" \
-		"$(printf '%s\n' "$OUT" | jq -r 'select(.type=="du-total").alloc_bytes')"
+		"$(printf '%s\n' "$OUT" | jq -r 'select(.type=="du.total").alloc_bytes')"
 	run "$SAKIMORI" du --json --top 1 "$d"
 	check_match "without -x it is" '"path":"[^"]*/mnt/big"' "$OUT"
 	umount "$d/mnt"

@@ -206,8 +206,8 @@ check_eq "--json --name sleep: valid JSON lines" 0 "$(jq -e . <<<"$OUT" >/dev/nu
 check_match "--name finds the ordinary sleep" "\"pid\":$ordinary," "$OUT"
 check_match "invalid UTF-8 is escaped in JSON" 'evil\\u001[bB]\]0;owned\\u0007\\\\xff' "$OUT"
 run "$SAKIMORI" ps --user root --sort=-rss --json
-first=$(head -1 <<<"$OUT" | jq .rss_kb)
-max=$(jq -s 'map(.rss_kb) | max' <<<"$OUT")
+first=$(head -1 <<<"$OUT" | jq .rss_bytes)
+max=$(jq -s 'map(.rss_bytes) | max' <<<"$OUT")
 check_eq "--sort=-rss puts the largest first" "$max" "$first"
 check_eq "--user root lists only root's" "" "$(jq -c 'select(.user != "root")' <<<"$OUT")"
 run "$SAKIMORI" ps --tree --json
