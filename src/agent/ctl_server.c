@@ -80,7 +80,7 @@ problem_line(void *arg, const struct problem_info *i)
 	if (e->json) {
 		json_t *o = json_object();
 
-		jset(o, "type", json_string("problem"));
+		jset(o, "type", json_string("agent.problem"));
 		jset(o, "problem", json_integer((json_int_t)i->id));
 		jset(o, "check", jstr(i->check));
 		jset(o, "subject", jstr(i->subject));
@@ -115,7 +115,7 @@ reply_status(struct agent *a, FILE *fp, int json)
 	if (json) {
 		json_t *o = json_object();
 
-		jset(o, "type", json_string("status"));
+		jset(o, "type", json_string("agent.status"));
 		jset(o, "pid", json_integer(getpid()));
 		jset(o, "started", jtime(a->started));
 		jset(o, "uptime_seconds",
@@ -134,7 +134,7 @@ reply_status(struct agent *a, FILE *fp, int json)
 			const struct sched_slot *sl = &a->sched.slot[i];
 
 			o = json_object();
-			jset(o, "type", json_string("check"));
+			jset(o, "type", json_string("agent.check"));
 			jset(o, "check", json_string(a->table[i].name));
 			jset(o, "enabled", json_boolean(sl->enabled));
 			if (sl->every)

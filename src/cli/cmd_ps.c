@@ -432,7 +432,7 @@ top_header(struct cli *cli, const struct proc_table *t)
 	if (cli->mode == OUT_JSON) {
 		json_t *o = json_object();
 
-		jset(o, "type", jstr("sample"));
+		jset(o, "type", jstr("top.sample"));
 		jset(o, "time", jtime((int64_t)now));
 		jset(o, "tasks", json_integer((json_int_t)t->n));
 		jset(o, "running", json_integer(ps.run));

@@ -289,13 +289,11 @@ print_record(struct auth *a, const struct logs_rec *rec,
 {
 	const struct out *o = a->o->out;
 	json_t *j;
-	char type[80];
-
 	if (o == NULL || o->mode != OUT_JSON)
 		return;
-	snprintf(type, sizeof(type), "auth.%s", x->name);
 	j = json_object();
-	jset(j, "type", json_string(type));
+	jset(j, "type", json_string("auth.event"));
+	jset(j, "event", json_string(x->name));
 	jset(j, "file", jstr(rec->file ? rec->file : "-"));
 	jset(j, "line", json_integer((json_int_t)rec->lineno));
 	jset(j, "address", jstrn(addr.p ? addr.p : "", addr.n));
