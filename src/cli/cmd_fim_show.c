@@ -146,7 +146,7 @@ fim_show_stats(enum out_mode mode, const char *dir, const char *what,
 		jset(o, "unreadable", json_integer((json_int_t)st->unreadable));
 		jset(o, "unstable", json_integer((json_int_t)st->unstable));
 		jset(o, "rescans", json_integer((json_int_t)st->rescans));
-		jset(o, "seconds", json_real(st->secs));
+		jset(o, "elapsed_seconds", json_real(st->secs));
 		jset(o, "baseline", jstr(dir));
 		jset(o, "entries", json_integer((json_int_t)b->n));
 		json_line(stdout, o);
