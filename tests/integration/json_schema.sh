@@ -14,10 +14,11 @@ ALL=$TMP/all.jsonl
 
 # json NAME COMMAND...: runs the command with --json; its lines join ALL
 json() {
-	local name=$1
+	local name=$1 rc
 	shift
 	"$SAKIMORI" --json "$@" >"$TMP/out" 2>"$TMP/err"
-	check "$name: some JSON lines (exit $?)" [ -s "$TMP/out" ]
+	rc=$?
+	check "$name: some JSON lines (exit $rc)" [ -s "$TMP/out" ]
 	cat "$TMP/out" >>"$ALL"
 }
 
@@ -29,7 +30,7 @@ json "ps" ps
 json "ps --tree" ps --tree
 json "top" top -n 1 -d 0.2
 json "disk" disk --no-smart --kernel-log "$FIXTURES/kernel/disk-errors.log"
-json "disk on md fixtures" check --root "$FIXTURES/md/procfs" --interval 0
+json "check on the RAID fixtures" check --root "$FIXTURES/md/procfs" --interval 0
 json "inventory" inventory --no-save
 mkdir -p "$TMP/tree/a/b"
 head -c 10000 /dev/zero >"$TMP/tree/a/b/f"
