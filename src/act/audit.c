@@ -23,11 +23,10 @@
 static int
 entry_line(const struct audit_entry *e, struct strbuf *sb, char **line)
 {
-	char ts[40];
 	json_t *o = json_object();
 
-	time_iso(ts, sizeof(ts), time(NULL));
-	jset(o, "time", json_string(ts));
+	jset(o, "type", json_string("action"));
+	jset(o, "time", jtime((int64_t)time(NULL)));
 	jset(o, "action", jstr(e->action));
 	jset(o, "who", jstr(e->who));
 	jset(o, "target", jstr(e->target));
@@ -35,7 +34,10 @@ entry_line(const struct audit_entry *e, struct strbuf *sb, char **line)
 	jset(o, "result", jstr(e->result));
 	jset(o, "uid", json_integer((json_int_t)getuid()));
 	jset(o, "pid", json_integer((json_int_t)getpid()));
-	*line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	*line = json_stamp(o) == -1
+	    ? NULL
+	    : json_dumps(o,
+	          JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
 	json_decref(o);
 	if (*line == NULL)
 		return -1;

@@ -66,18 +66,6 @@ conn_free(struct ctl_conn *c)
 	free(c);
 }
 
-/* A time for JSON: RFC 3339 in UTC, as the events have it; null for 0. */
-static json_t *
-jtime(time_t t)
-{
-	char buf[64];
-
-	if (t == 0)
-		return json_null();
-	civ_rfc3339(buf, sizeof(buf), t);
-	return json_string(buf);
-}
-
 struct each_ctx {
 	FILE *fp;
 	int json;
@@ -92,7 +80,7 @@ problem_line(void *arg, const struct problem_info *i)
 	if (e->json) {
 		json_t *o = json_object();
 
-		jset(o, "type", json_string("problem"));
+		jset(o, "type", json_string("agent.problem"));
 		jset(o, "problem", json_integer((json_int_t)i->id));
 		jset(o, "check", jstr(i->check));
 		jset(o, "subject", jstr(i->subject));
@@ -127,10 +115,10 @@ reply_status(struct agent *a, FILE *fp, int json)
 	if (json) {
 		json_t *o = json_object();
 
-		jset(o, "type", json_string("status"));
+		jset(o, "type", json_string("agent.status"));
 		jset(o, "pid", json_integer(getpid()));
 		jset(o, "started", jtime(a->started));
-		jset(o, "uptime_s",
+		jset(o, "uptime_seconds",
 		    json_integer((json_int_t)(now - a->started)));
 		jset(o, "config", jstr(a->o->conf_path));
 		jset(o, "checks", json_integer((json_int_t)a->n));
@@ -146,14 +134,14 @@ reply_status(struct agent *a, FILE *fp, int json)
 			const struct sched_slot *sl = &a->sched.slot[i];
 
 			o = json_object();
-			jset(o, "type", json_string("check"));
+			jset(o, "type", json_string("agent.check"));
 			jset(o, "check", json_string(a->table[i].name));
 			jset(o, "enabled", json_boolean(sl->enabled));
 			if (sl->every)
-				jset(o, "every_s",
+				jset(o, "every_seconds",
 				    json_integer((json_int_t)sl->every));
 			else
-				jset(o, "every_s", json_null());
+				jset(o, "every_seconds", json_null());
 			jset(o, "last", jtime(sl->last));
 			jset(o, "next", jtime(sl->enabled ? sl->next : 0));
 			json_line(fp, o);

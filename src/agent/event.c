@@ -37,11 +37,9 @@ void
 alert_event_json(const struct alert_event *e, struct strbuf *out)
 {
 	json_t *o = json_object(), *ev = json_object();
-	char ts[CIV_RFC3339_LEN], first[CIV_RFC3339_LEN];
+	char val[sizeof(e->ev[0].val) + 1];
 	char *s;
 
-	civ_rfc3339(ts, sizeof(ts), (int64_t)e->time);
-	civ_rfc3339(first, sizeof(first), (int64_t)e->first);
 	jset(o, "type", json_string("alert"));
 	jset(o, "event", json_string(alert_kind_name(e->kind)));
 	jset(o, "check", jstrn(e->check, FIELD_LEN(e->check)));
@@ -56,14 +54,19 @@ alert_event_json(const struct alert_event *e, struct strbuf *out)
 		/* A key is the program's, but keep it valid UTF-8 anyway. */
 		esc_text_buf(
 		    key, sizeof(key), e->ev[i].key, FIELD_LEN(e->ev[i].key));
-		jset(ev, key, jstrn(e->ev[i].val, FIELD_LEN(e->ev[i].val)));
+		memcpy(val, e->ev[i].val, FIELD_LEN(e->ev[i].val));
+		val[FIELD_LEN(e->ev[i].val)] = '\0';
+		jset(ev, key, jvalue(val));
 	}
 	jset(o, "evidence", ev);
-	jset(o, "time", json_string(ts));
+	jset(o, "time", jtime((int64_t)e->time));
 	jset(o, "problem", json_integer((json_int_t)e->problem));
-	jset(o, "first", json_string(first));
+	jset(o, "first", jtime((int64_t)e->first));
 	jset(o, "count", json_integer((json_int_t)e->count));
-	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	s = json_stamp(o) == -1
+	    ? NULL
+	    : json_dumps(o,
+	          JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
 	json_decref(o);
 	if (s == NULL) {
 		/* Only when memory ran out: make the strbuf say so. */

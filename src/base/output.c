@@ -121,17 +121,14 @@ json_t *
 finding_json(const struct finding *f)
 {
 	json_t *o = json_object(), *ev = json_object();
-	char ts[40];
-
-	time_iso(ts, sizeof(ts), f->time);
 	jset(o, "type", json_string("finding"));
 	jset(o, "severity", json_string(sev_name(f->sev)));
 	jset(o, "check", jstr(f->check));
 	jset(o, "subject", jstr(f->subject));
 	jset(o, "message", jstr(f->message));
-	jset(o, "time", json_string(ts));
+	jset(o, "time", jtime((int64_t)f->time));
 	for (unsigned i = 0; i < f->nev; i++)
-		jset(ev, f->ev[i].key, jstr(f->ev[i].val));
+		jset(ev, f->ev[i].key, jvalue(f->ev[i].val));
 	jset(o, "evidence", ev);
 	return o;
 }

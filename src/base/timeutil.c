@@ -5,8 +5,10 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "base/bounded.h"
 #include "base/cur.h"
 
 int
@@ -117,10 +119,20 @@ void
 time_iso(char *dst, size_t dstsz, time_t t)
 {
 	struct tm tm;
+	long off;
 
 	if (localtime_r(&t, &tm) == NULL ||
-	    strftime(dst, dstsz, "%Y-%m-%dT%H:%M:%S%z", &tm) == 0)
+	    strftime(dst, dstsz, "%Y-%m-%dT%H:%M:%S", &tm) == 0) {
 		snprintf(dst, dstsz, "%lld", (long long)t);
+		return;
+	}
+	off = tm.tm_gmtoff / 60;
+	if (off == 0)
+		str_printf(dst + strlen(dst), dstsz - strlen(dst), "Z");
+	else
+		str_printf(dst + strlen(dst), dstsz - strlen(dst),
+		    "%c%02ld:%02ld", off < 0 ? '-' : '+', labs(off) / 60,
+		    labs(off) % 60);
 }
 
 void

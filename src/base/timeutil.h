@@ -32,7 +32,10 @@ void dur_words(char *dst, size_t dstsz, double secs);
 double clock_mono(void);
 /* Wall time in seconds since the epoch, with fraction. */
 double clock_wall(void);
-/* ISO 8601 local time with offset: 2026-11-26T20:04:47+0000. */
+/*
+ * RFC 3339 local time: 2026-11-26T20:04:47Z where the zone is UTC,
+ * 2026-11-26T21:04:47+01:00 elsewhere.
+ */
 void time_iso(char *dst, size_t dstsz, time_t t);
 /* time_iso, or the text none when t is 0 (not known, or never). */
 void time_iso_or(char *dst, size_t dstsz, time_t t, const char *none);

@@ -165,13 +165,13 @@ report_leak(struct report *r, const struct proc *p, const struct leak_fit *f,
 	finding_ev(fd, "user", "%s", p->user);
 	finding_ev(
 	    fd, "rss_bytes", "%llu", (unsigned long long)p->rss_kb * 1024ull);
-	finding_ev(fd, "growth_bytes_per_s", "%.0f", f->slope);
+	finding_ev(fd, "growth_bytes_per_second", "%.0f", f->slope);
 	finding_ev(fd, "fit_r2", "%.3f", f->r2);
 	finding_ev(fd, "samples", "%zu", f->n);
-	finding_ev(fd, "span_s", "%.0f", f->span);
-	finding_ev(fd, "window_s", "%.0f", window);
+	finding_ev(fd, "span_seconds", "%.0f", f->span);
+	finding_ev(fd, "window_seconds", "%.0f", window);
 	finding_ev(fd, "available_bytes", "%.0f", avail);
-	finding_ev(fd, "exhausted_in_s", "%.0f", secs);
+	finding_ev(fd, "exhausted_in_seconds", "%.0f", secs);
 }
 
 int

@@ -307,7 +307,6 @@ report_session(struct report *r, const struct sess *e, const struct allow *a)
 	finding_ev(f, "host", "%s", s->host);
 	finding_ev(f, "address", "%s", e->addr);
 	finding_ev(f, "login", "%s", when);
-	finding_ev(f, "login_epoch", "%lld", (long long)s->login);
 	finding_ev(f, "pid", "%d", s->pid);
 	finding_ev(f, "new_user", "%s", e->new_user ? "yes" : "no");
 	finding_ev(f, "new_address", "%s", e->new_addr ? "yes" : "no");

@@ -79,7 +79,7 @@ print_result(const struct alert_result *r, void *arg)
 	if (t->cli->mode == OUT_JSON) {
 		json_t *o = json_object();
 
-		jset(o, "type", json_string("alert-action"));
+		jset(o, "type", json_string("alert.action"));
 		jset(o, "action", jstr(r->type));
 		jset(o, "name", jstr(r->name));
 		jset(o, "target", jstr(r->target));

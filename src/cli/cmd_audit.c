@@ -109,7 +109,7 @@ show_json(const struct apache_conf *c, const struct apache_limits *l,
 {
 	json_t *o = json_object(), *a;
 
-	jset(o, "type", jstr("apache"));
+	jset(o, "type", jstr("audit.apache"));
 	jset(o, "server_root", jstr(c->server_root));
 	jset(o, "main_file", jstr(c->main_file));
 	if (have_limits) {

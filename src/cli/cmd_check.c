@@ -184,13 +184,10 @@ static void
 json_summary(const struct report *r, double interval, FILE *fp)
 {
 	json_t *o = json_object(), *perf = json_object();
-	char now[64];
-
-	time_iso(now, sizeof(now), time(NULL));
 	jset(o, "type", json_string("summary"));
 	jset(o, "severity", json_string(sev_name(report_worst(r))));
-	jset(o, "time", json_string(now));
-	jset(o, "interval_s", jreal_or_null(interval));
+	jset(o, "time", jtime((int64_t)time(NULL)));
+	jset(o, "interval_seconds", jreal_or_null(interval));
 	jset(o, "critical",
 	    json_integer((json_int_t)report_count(r, SEV_CRITICAL)));
 	jset(o, "warning",

@@ -26,9 +26,9 @@ void
 cmd_disk_print_fs_json(const struct disk_fs *fs)
 {
 	json_t *o = json_object();
-	char st[64], t[64];
+	char st[64];
 
-	jset(o, "type", json_string("filesystem"));
+	jset(o, "type", json_string("filesystem.state"));
 	jset(o, "device", jstr(fs->dev));
 	jset(o, "mount", fs->mnt[0] ? jstr(fs->mnt) : json_null());
 	jset(o, "fstype", jstr(fs->type));
@@ -38,20 +38,16 @@ cmd_disk_print_fs_json(const struct disk_fs *fs)
 		jset(o, "state_flags", json_integer(fs->sb.state));
 		jset(o, "error_count", json_integer(fs->sb.error_count));
 		if (fs->sb.first_error_time) {
-			time_iso(t, sizeof(t), fs->sb.first_error_time);
-			jset(o, "first_error_time", json_string(t));
-			jset(o, "first_error_time_epoch",
-			    json_integer(fs->sb.first_error_time));
+			jset(o, "first_error_time",
+			    jtime((int64_t)fs->sb.first_error_time));
 			jset(o, "first_error_func",
 			    jstr(fs->sb.first_error_func));
 			jset(o, "first_error_line",
 			    json_integer(fs->sb.first_error_line));
 		}
 		if (fs->sb.last_error_time) {
-			time_iso(t, sizeof(t), fs->sb.last_error_time);
-			jset(o, "last_error_time", json_string(t));
-			jset(o, "last_error_time_epoch",
-			    json_integer(fs->sb.last_error_time));
+			jset(o, "last_error_time",
+			    jtime((int64_t)fs->sb.last_error_time));
 			jset(
 			    o, "last_error_func", jstr(fs->sb.last_error_func));
 			jset(o, "last_error_line",
@@ -59,21 +55,21 @@ cmd_disk_print_fs_json(const struct disk_fs *fs)
 		}
 		jset(o, "mount_count", json_integer(fs->sb.mnt_count));
 		jset(o, "max_mount_count", json_integer(fs->sb.max_mnt_count));
-		if (fs->sb.lastcheck) {
-			time_iso(t, sizeof(t), fs->sb.lastcheck);
-			jset(o, "last_check", json_string(t));
-		}
-		jset(o, "check_interval", json_integer(fs->sb.checkinterval));
+		if (fs->sb.lastcheck)
+			jset(o, "last_check", jtime((int64_t)fs->sb.lastcheck));
+		jset(o, "check_interval_seconds",
+		    json_integer(fs->sb.checkinterval));
 		jset(o, "checksum",
 		    fs->sb.csum < 0 ? json_null() : json_boolean(fs->sb.csum));
 	}
 	if (fs->have_counters) {
-		jset(o, "write_errs", json_integer((json_int_t)fs->wr_errs));
-		jset(o, "read_errs", json_integer((json_int_t)fs->rd_errs));
-		jset(o, "flush_errs", json_integer((json_int_t)fs->flush_errs));
-		jset(o, "corruption_errs",
+		jset(o, "write_errors", json_integer((json_int_t)fs->wr_errs));
+		jset(o, "read_errors", json_integer((json_int_t)fs->rd_errs));
+		jset(o, "flush_errors",
+		    json_integer((json_int_t)fs->flush_errs));
+		jset(o, "corruption_errors",
 		    json_integer((json_int_t)fs->corrupt_errs));
-		jset(o, "generation_errs",
+		jset(o, "generation_errors",
 		    json_integer((json_int_t)fs->gen_errs));
 	}
 	if (fs->note[0])
@@ -163,7 +159,7 @@ cmd_disk_print_sources(const struct out *o, const struct disk_ksys *run,
 		if (o->mode == OUT_JSON) {
 			json_t *j = json_object();
 
-			jset(j, "type", json_string("kernel-source"));
+			jset(j, "type", json_string("kernel.source"));
 			jset(j, "kind", json_string(r->kind));
 			jset(j, "path", jstr(r->path));
 			jset(j, "status", json_string(status));
@@ -202,7 +198,7 @@ cmd_disk_print_sources(const struct out *o, const struct disk_ksys *run,
 	if (o->mode == OUT_JSON) {
 		json_t *j = json_object();
 
-		jset(j, "type", json_string("kernel-scan"));
+		jset(j, "type", json_string("kernel.scan"));
 		jset(j, "errors", json_integer((json_int_t)s->events));
 		jset(j, "devices", json_integer((json_int_t)s->ndev));
 		jset(j, "duplicates", json_integer((json_int_t)s->dups));
@@ -274,24 +270,26 @@ cmd_disk_print_usage_json(const struct snap *s)
 		if (!m->shown)
 			continue;
 		o = json_object();
-		jset(o, "type", json_string("mount"));
+		jset(o, "type", json_string("filesystem"));
 		jset(o, "source", jstr(m->source));
 		jset(o, "mount", jstr(m->mnt));
 		jset(o, "fstype", jstr(m->fstype));
 		jset(o, "options", jstr(m->opts));
 		jset(o, "readonly", json_boolean(m->readonly));
 		if (m->have_usage) {
-			jset(o, "size_kb",
-			    json_integer((json_int_t)m->u.size_kb));
-			jset(o, "used_kb",
-			    json_integer((json_int_t)m->u.used_kb));
-			jset(o, "avail_kb",
-			    json_integer((json_int_t)m->u.avail_kb));
+			jset(o, "size_bytes",
+			    json_integer((json_int_t)m->u.size_kb * 1024));
+			jset(o, "used_bytes",
+			    json_integer((json_int_t)m->u.used_kb * 1024));
+			jset(o, "available_bytes",
+			    json_integer((json_int_t)m->u.avail_kb * 1024));
 			jset(o, "used_pct", jreal_or_null(m->u.used_pct));
 			jset(
 			    o, "inodes", json_integer((json_int_t)m->u.inodes));
 			jset(o, "inodes_used",
 			    json_integer((json_int_t)m->u.inodes_used));
+			jset(o, "inodes_free",
+			    json_integer((json_int_t)m->u.inodes_free));
 			jset(o, "inodes_pct", jreal_or_null(m->u.inodes_pct));
 		}
 		json_line(stdout, o);
@@ -322,19 +320,24 @@ cmd_disk_print_io(const struct out *o, const struct snap *s)
 		if (o->mode == OUT_JSON) {
 			json_t *j = json_object();
 
-			jset(j, "type", json_string("device"));
-			jset(j, "name", jstr(d->name));
-			jset(j, "interval_s", json_real(s->interval));
-			jset(j, "r_s", json_real(r.r_s));
-			jset(j, "w_s", json_real(r.w_s));
-			jset(j, "rkb_s", json_real(r.rkb_s));
-			jset(j, "wkb_s", json_real(r.wkb_s));
-			jset(j, "rrqm_s", json_real(r.rrqm_s));
-			jset(j, "wrqm_s", json_real(r.wrqm_s));
-			jset(j, "r_await", json_real(r.r_await));
-			jset(j, "w_await", json_real(r.w_await));
-			jset(j, "aqu_sz", json_real(r.aqu_sz));
-			jset(j, "util", json_real(r.util));
+			jset(j, "type", json_string("disk.io"));
+			jset(j, "device", jstr(d->name));
+			jset(j, "interval_seconds", json_real(s->interval));
+			jset(j, "reads_per_second", json_real(r.r_s));
+			jset(j, "writes_per_second", json_real(r.w_s));
+			jset(j, "read_bytes_per_second",
+			    json_real(r.rkb_s * 1024));
+			jset(j, "write_bytes_per_second",
+			    json_real(r.wkb_s * 1024));
+			jset(j, "read_merges_per_second", json_real(r.rrqm_s));
+			jset(j, "write_merges_per_second", json_real(r.wrqm_s));
+			jset(j, "read_await_seconds",
+			    json_real(r.r_await / 1000));
+			jset(j, "write_await_seconds",
+			    json_real(r.w_await / 1000));
+			jset(j, "await_seconds", json_real(r.await / 1000));
+			jset(j, "queue_length", json_real(r.aqu_sz));
+			jset(j, "util_pct", json_real(r.util));
 			json_line(o->fp, j);
 			continue;
 		}
@@ -422,13 +425,13 @@ cmd_disk_print_raid(
 			jset(j, "in_sync", json_integer(a->in_sync));
 			jset(j, "degraded", json_integer(a->degraded));
 			jset(j, "action", jstr(a->action));
-			jset(j, "progress",
+			jset(j, "progress_pct",
 			    a->progress >= 0 ? json_real(a->progress)
 			                     : json_null());
-			jset(j, "finish_min",
-			    a->finish_min >= 0 ? json_real(a->finish_min)
+			jset(j, "finish_seconds",
+			    a->finish_min >= 0 ? json_real(a->finish_min * 60)
 			                       : json_null());
-			jset(j, "mismatch_cnt",
+			jset(j, "mismatch_count",
 			    a->mismatch >= 0 ? json_integer(a->mismatch)
 			                     : json_null());
 			jset(j, "members", arr);
@@ -500,8 +503,8 @@ cmd_disk_print_health(const struct out *o, const struct disk_healthlist *hl)
 		if (o->mode == OUT_JSON) {
 			json_t *j = json_object();
 
-			jset(j, "type", json_string("disk_health"));
-			jset(j, "disk", jstr(h->name));
+			jset(j, "type", json_string("disk.health"));
+			jset(j, "device", jstr(h->name));
 			jset(j, "by_id", jstr(h->by_id));
 			jset(j, "model", jstr(h->model));
 			jset(j, "serial", jstr(h->serial));
@@ -519,9 +522,9 @@ cmd_disk_print_health(const struct out *o, const struct disk_healthlist *hl)
 			jset(j, "critical_warning",
 			    fig_json(s->critical_warning));
 			jset(j, "media_errors", fig_json(s->media_errors));
-			jset(j, "available_spare", fig_json(s->spare));
-			jset(j, "percentage_used", fig_json(s->pct_used));
-			jset(j, "temperature", fig_json(s->temp));
+			jset(j, "available_spare_pct", fig_json(s->spare));
+			jset(j, "used_pct", fig_json(s->pct_used));
+			jset(j, "temperature_celsius", fig_json(s->temp));
 			jset(j, "power_on_hours", fig_json(s->power_on_hours));
 			jset(j, "raid", h->md[0] ? jstr(h->md) : json_null());
 			jset(j, "raid_member", jstr(h->md_member));

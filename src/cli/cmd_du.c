@@ -41,7 +41,7 @@ usage(FILE *fp)
 	    "                 rank by apparent size (st_size) instead of "
 	    "allocated blocks\n"
 	    "  --threads N    walkers (default: one per CPU, at most 16)\n"
-	    "  --json         JSON lines: du-dir, du-file and du-total "
+	    "  --json         JSON lines: du.dir, du.file and du.total "
 	    "objects\n");
 	fputs(CLI_TABLE_HELP, fp);
 }
@@ -143,12 +143,12 @@ cmd_du(struct cli *cli, int argc, char **argv)
 	print_items(&cli->out,
 	    o.by_apparent ? "Largest directories (by apparent size)"
 	                  : "Largest directories (by allocated size)",
-	    "du-dir", d.dirs, d.ndirs);
-	print_items(&cli->out, "Largest files", "du-file", d.files, d.nfiles);
+	    "du.dir", d.dirs, d.ndirs);
+	print_items(&cli->out, "Largest files", "du.file", d.files, d.nfiles);
 	if (cli->out.mode == OUT_JSON) {
 		json_t *j = json_object();
 
-		jset(j, "type", json_string("du-total"));
+		jset(j, "type", json_string("du.total"));
 		jset(j, "path", jstr(argv[optind]));
 		jset(j, "alloc_bytes", json_integer((json_int_t)d.total_alloc));
 		jset(j, "apparent_bytes",

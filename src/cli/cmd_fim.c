@@ -234,7 +234,7 @@ do_keygen(struct fim_cmd *fc)
 	if (fc->cli->mode == OUT_JSON) {
 		json_t *o = json_object();
 
-		jset(o, "type", jstr("key"));
+		jset(o, "type", jstr("fim.key"));
 		jset(o, "private", jstr(fc->o.key));
 		jset(o, "public", jstr(fc->o.pub));
 		jset(o, "fingerprint", jstr(fp));
@@ -475,7 +475,7 @@ do_export(struct fim_cmd *fc, int argc, char **argv)
 	if (fc->cli->mode == OUT_JSON) {
 		json_t *o = json_object();
 
-		jset(o, "type", jstr("export"));
+		jset(o, "type", jstr("fim.export"));
 		jset(o, "directory", jstr(argv[0]));
 		json_line(stdout, o);
 	} else {

@@ -138,7 +138,7 @@ fim_show_stats(enum out_mode mode, const char *dir, const char *what,
 	if (mode == OUT_JSON) {
 		json_t *o = json_object();
 
-		jset(o, "type", jstr("summary"));
+		jset(o, "type", jstr("fim.summary"));
 		jset(o, "command", jstr(what));
 		jset(o, "files", json_integer((json_int_t)st->files));
 		jset(o, "bytes_hashed",
@@ -146,7 +146,7 @@ fim_show_stats(enum out_mode mode, const char *dir, const char *what,
 		jset(o, "unreadable", json_integer((json_int_t)st->unreadable));
 		jset(o, "unstable", json_integer((json_int_t)st->unstable));
 		jset(o, "rescans", json_integer((json_int_t)st->rescans));
-		jset(o, "seconds", json_real(st->secs));
+		jset(o, "elapsed_seconds", json_real(st->secs));
 		jset(o, "baseline", jstr(dir));
 		jset(o, "entries", json_integer((json_int_t)b->n));
 		json_line(stdout, o);
@@ -174,7 +174,7 @@ fim_show_baseline(enum out_mode mode, const char *dir,
 		if (mode == OUT_JSON) {
 			json_t *o = json_object();
 
-			jset(o, "type", jstr("baseline"));
+			jset(o, "type", jstr("fim.baseline"));
 			jset(o, "directory", jstr(dir));
 			jset(o, "valid", json_false());
 			json_line(stdout, o);
@@ -185,11 +185,11 @@ fim_show_baseline(enum out_mode mode, const char *dir,
 	if (mode == OUT_JSON) {
 		json_t *o = json_object(), *r = json_array();
 
-		jset(o, "type", jstr("baseline"));
+		jset(o, "type", jstr("fim.baseline"));
 		jset(o, "directory", jstr(dir));
 		jset(o, "valid", json_true());
 		jset(o, "version", json_integer(b->version));
-		jset(o, "created", jstr(when));
+		jset(o, "created", jtime((int64_t)b->created));
 		jset(o, "host", jstr(b->host));
 		jset(o, "hash", jstr(fim_hash_name(b->hash)));
 		jset(o, "entries", json_integer((json_int_t)b->n));

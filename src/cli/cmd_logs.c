@@ -227,6 +227,7 @@ logs_sources(struct cli *cli)
 			jset(x, "source", jstr(d.skip[i].source));
 			json_array_append_new(skip, x);
 		}
+		jset(o, "type", json_string("logs.sources"));
 		jset(o, "logs", logs);
 		jset(o, "skipped", skip);
 		json_line(cli->out.fp, o);

@@ -268,7 +268,7 @@ net_restore(struct cli *cli, struct net_block_conf *bc)
 		if (cli->mode == OUT_JSON) {
 			json_t *o = json_object();
 
-			jset(o, "type", json_string("skipped"));
+			jset(o, "type", json_string("net.skipped"));
 			jset(o, "prefix", json_string(txt));
 			jset(o, "message", jstr(st.skip[i].msg));
 			json_line(stdout, o);
@@ -283,7 +283,7 @@ net_restore(struct cli *cli, struct net_block_conf *bc)
 	if (cli->mode == OUT_JSON) {
 		json_t *o = json_object();
 
-		jset(o, "type", json_string("restore"));
+		jset(o, "type", json_string("net.restore"));
 		jset(o, "applied", json_integer((json_int_t)st.applied));
 		jset(o, "expired", json_integer((json_int_t)st.expired));
 		jset(o, "stale", json_integer((json_int_t)st.stale));

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/bounded.h"
 #include "base/json.h"
 #include "base/log.h"
 #include "base/table.h"
@@ -55,13 +56,17 @@ print_rows(struct cli *cli, const char *type, const char *hdr,
 		}
 		if (json) {
 			json_t *o = json_object();
+			const char *name =
+			    strcmp(type, "addr") == 0 ? "address" : type;
+			char tn[32];
 
-			jset(o, "type", json_string(type));
+			str_printf(tn, sizeof(tn), "net.%s", name);
+			jset(o, "type", json_string(tn));
 			if (strcmp(type, "port") == 0)
-				jset(o, type,
+				jset(o, name,
 				    json_integer(strtol(key, NULL, 10)));
 			else
-				jset(o, type, json_string(key));
+				jset(o, name, json_string(key));
 			jset(o, "count", json_integer((json_int_t)rows[i].n));
 			json_line(stdout, o);
 		} else {
@@ -103,7 +108,7 @@ cmd_net_conns(struct cli *cli, struct net_count_opts *o, size_t top)
 	if (json) {
 		json_t *o2 = json_object();
 
-		jset(o2, "type", json_string("total"));
+		jset(o2, "type", json_string("net.total"));
 		jset(o2, "count", json_integer((json_int_t)c.total));
 		jset(o2, "source", json_string(c.source));
 		jset(o2, "skipped", json_integer((json_int_t)c.skipped));
@@ -113,7 +118,7 @@ cmd_net_conns(struct cli *cli, struct net_count_opts *o, size_t top)
 			if (c.state[st] == 0)
 				continue;
 			o2 = json_object();
-			jset(o2, "type", json_string("state"));
+			jset(o2, "type", json_string("net.state"));
 			jset(o2, "state",
 			    json_string(sock_state_name(st, IPPROTO_TCP)));
 			jset(
@@ -202,23 +207,19 @@ cmd_net_bans(struct cli *cli, int all)
 		if (cli->mode == OUT_JSON) {
 			json_t *o = json_object();
 
-			jset(o, "type", json_string("ban"));
+			jset(o, "type", json_string("net.ban"));
 			jset(o, "id", json_integer((json_int_t)b[i].id));
 			jset(o, "prefix", json_string(p));
 			jset(o, "state",
 			    json_string(net_ban_state_name(b[i].state)));
-			jset(o, "since", json_string(since));
-			jset(o, "until",
-			    b[i].until ? json_string(until) : json_null());
+			jset(o, "since", jtime((int64_t)b[i].since));
+			jset(o, "until", jtime((int64_t)b[i].until));
 			jset(o, "backend", jstr(b[i].backend));
 			jset(o, "kind", jstr(b[i].kind));
 			jset(o, "by", jstr(b[i].by));
 			jset(o, "reason", jstr(b[i].reason));
 			if (b[i].state != NET_BAN_ACTIVE) {
-				char ended[40];
-
-				time_iso(ended, sizeof(ended), b[i].ended);
-				jset(o, "ended", json_string(ended));
+				jset(o, "ended", jtime((int64_t)b[i].ended));
 				jset(o, "ended_by", jstr(b[i].ended_by));
 				if (b[i].note[0])
 					jset(o, "note", jstr(b[i].note));
@@ -248,19 +249,20 @@ void
 cmd_net_print_item(
     struct cli *cli, const char *action, const struct net_block_item *x)
 {
-	char txt[NET_PREFIX_STRLEN], until[40];
+	char txt[NET_PREFIX_STRLEN];
 
 	net_prefix_format(&x->p, txt, sizeof(txt));
 	if (cli->mode == OUT_JSON) {
 		json_t *o = json_object();
+		char tn[32];
 
-		jset(o, "type", json_string(action));
+		str_printf(tn, sizeof(tn), "net.%s", action);
+		jset(o, "type", json_string(tn));
 		jset(o, "prefix", json_string(txt));
 		jset(
 		    o, "status", json_string(net_block_status_name(x->status)));
 		if (x->until != 0) {
-			time_iso(until, sizeof(until), x->until);
-			jset(o, "until", json_string(until));
+			jset(o, "until", jtime((int64_t)x->until));
 		} else if (strcmp(action, "block") == 0 &&
 		    (x->status == NET_BLOCK_DONE ||
 		        x->status == NET_BLOCK_EXTENDED ||

@@ -100,12 +100,12 @@ proc_json(const struct proc *p, double mem_pct, int depth)
 	jset(o, "state", jstr(st));
 	jset(o, "cpu_pct", json_real(round(p->cpu_pct * 10) / 10));
 	jset(o, "mem_pct", jreal_or_null(mem_pct));
-	jset(o, "vsz_kb", json_integer((json_int_t)p->vsz_kb));
-	jset(o, "rss_kb", json_integer((json_int_t)p->rss_kb));
+	jset(o, "vsz_bytes", json_integer((json_int_t)p->vsz_kb * 1024));
+	jset(o, "rss_bytes", json_integer((json_int_t)p->rss_kb * 1024));
 	jset(o, "tty", jstr(tty));
-	jset(o, "start_time", json_integer((json_int_t)p->start_time));
-	jset(o, "run_secs", json_real(round(p->run_secs)));
-	jset(o, "cpu_secs", json_real(round(p->cpu_secs * 100) / 100));
+	jset(o, "start_time", jtime((int64_t)p->start_time));
+	jset(o, "run_seconds", json_real(round(p->run_secs)));
+	jset(o, "cpu_seconds", json_real(round(p->cpu_secs * 100) / 100));
 	jset(o, "threads", json_integer((json_int_t)p->nthreads));
 	jset(o, "comm", jstr(p->comm));
 	jset(o, "exe", jstr(p->exe));
@@ -434,8 +434,8 @@ top_header(struct cli *cli, const struct proc_table *t)
 	if (cli->mode == OUT_JSON) {
 		json_t *o = json_object();
 
-		jset(o, "type", jstr("sample"));
-		jset(o, "time", json_integer((json_int_t)now));
+		jset(o, "type", jstr("top.sample"));
+		jset(o, "time", jtime((int64_t)now));
 		jset(o, "tasks", json_integer((json_int_t)t->n));
 		jset(o, "running", json_integer(ps.run));
 		jset(o, "zombie", json_integer(ps.zombie));

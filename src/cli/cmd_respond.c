@@ -141,7 +141,8 @@ print_decisions(const struct cli *cli, const struct report *r,
 			jset(j, "decision", jstr(what));
 			jset(j, "block",
 			    json_boolean(d[i].what == RESPOND_BLOCK));
-			jset(j, "seconds", json_integer((json_int_t)d[i].secs));
+			jset(j, "duration_seconds",
+			    json_integer((json_int_t)d[i].secs));
 			jset(j, "finding", jstr(f->check));
 			jset(j, "severity", json_string(sev_name(f->sev)));
 			jset(j, "earlier_blocks",

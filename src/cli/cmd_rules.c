@@ -87,7 +87,7 @@ print_json(const struct crs_set *cs, FILE *fp)
 	for (size_t i = 0; i < cs->nf; i++) {
 		json_t *j = json_object();
 
-		jset(j, "type", json_string("crs-file"));
+		jset(j, "type", json_string("crs.file"));
 		jset(j, "file", jstr(cs->f[i].name));
 		jset(j, "loaded", json_integer(cs->f[i].loaded));
 		jset(j, "translated", json_integer(cs->f[i].translated));
@@ -98,7 +98,7 @@ print_json(const struct crs_set *cs, FILE *fp)
 	for (size_t i = 0; i < cs->ns; i++) {
 		json_t *j = json_object();
 
-		jset(j, "type", json_string("crs-untranslated"));
+		jset(j, "type", json_string("crs.untranslated"));
 		jset(j, "id", json_integer(cs->s[i].id));
 		jset(j, "file", jstr(cs->f[cs->s[i].file].name));
 		jset(j, "reason", jstr(cs->s[i].reason));

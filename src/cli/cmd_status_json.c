@@ -16,15 +16,6 @@
 #include "collect/snap.h"
 
 static json_t *
-jtime(time_t t)
-{
-	char buf[64];
-
-	time_iso(buf, sizeof(buf), t);
-	return json_string(buf);
-}
-
-static json_t *
 jnum(double v)
 {
 	return jreal_or_null(v);
@@ -37,6 +28,14 @@ ju64(uint64_t v)
 	    (json_int_t)(v > (uint64_t)INT64_MAX ? INT64_MAX : v));
 }
 
+/* A size the kernel gives in KiB, as bytes. */
+static json_t *
+jkib(uint64_t kib)
+{
+	return ju64(kib > (uint64_t)INT64_MAX / 1024 ? (uint64_t)INT64_MAX
+	                                             : kib * 1024);
+}
+
 static void
 json_host(const struct cli *cli, const struct snap *s, FILE *fp)
 {
@@ -45,9 +44,9 @@ json_host(const struct cli *cli, const struct snap *s, FILE *fp)
 
 	jset(o, "type", json_string("host"));
 	jset(o, "hostname", jstr(status_hostname(cli, host, sizeof(host))));
-	jset(o, "time", jtime(s->now));
-	jset(o, "interval_s", jnum(s->interval));
-	jset(o, "uptime_s", jnum(s->up.up));
+	jset(o, "time", jtime((int64_t)s->now));
+	jset(o, "interval_seconds", jnum(s->interval));
+	jset(o, "uptime_seconds", jnum(s->up.up));
 	jset(o, "cpus", json_integer(s->ncpu));
 	jset(o, "users", json_integer((json_int_t)s->users.n));
 	if (s->have & SNAP_BIT(SNAP_LOAD)) {
@@ -90,10 +89,10 @@ json_cpu(const struct snap *s, FILE *fp)
 	jset(o, "type", json_string("system"));
 	jset(o, "procs_running", ju64(s->cpu1.procs_running));
 	jset(o, "procs_blocked", ju64(s->cpu1.procs_blocked));
-	jset(o, "interrupts_s", jnum(s->intr_s));
-	jset(o, "context_switches_s", jnum(s->ctxt_s));
+	jset(o, "interrupts_per_second", jnum(s->intr_s));
+	jset(o, "context_switches_per_second", jnum(s->ctxt_s));
 	jset(o, "forks", ju64(s->cpu1.processes));
-	jset(o, "boot_time", jtime((time_t)s->cpu1.btime));
+	jset(o, "boot_time", jtime((int64_t)s->cpu1.btime));
 	json_line(fp, o);
 }
 
@@ -107,22 +106,22 @@ json_mem(const struct snap *s, FILE *fp)
 		return;
 	o = json_object();
 	jset(o, "type", json_string("memory"));
-	jset(o, "total_kb", ju64(m->total));
-	jset(o, "used_kb", ju64(m->used));
-	jset(o, "free_kb", ju64(m->free));
-	jset(o, "shared_kb", ju64(m->shared));
-	jset(o, "buff_cache_kb", ju64(m->buff_cache));
-	jset(o, "available_kb", ju64(m->available));
+	jset(o, "total_bytes", jkib(m->total));
+	jset(o, "used_bytes", jkib(m->used));
+	jset(o, "free_bytes", jkib(m->free));
+	jset(o, "shared_bytes", jkib(m->shared));
+	jset(o, "buff_cache_bytes", jkib(m->buff_cache));
+	jset(o, "available_bytes", jkib(m->available));
 	jset(o, "available_pct", jnum(m->avail_pct));
 	jset(o, "available_estimated", json_boolean(m->avail_estimated));
-	jset(o, "swap_total_kb", ju64(m->swap_total));
-	jset(o, "swap_used_kb", ju64(m->swap_used));
-	jset(o, "swap_free_kb", ju64(m->swap_free));
+	jset(o, "swap_total_bytes", jkib(m->swap_total));
+	jset(o, "swap_used_bytes", jkib(m->swap_used));
+	jset(o, "swap_free_bytes", jkib(m->swap_free));
 	if (s->have & SNAP_BIT(SNAP_VM)) {
-		jset(o, "swapin_pages_s", jnum(s->swapin_s));
-		jset(o, "swapout_pages_s", jnum(s->swapout_s));
-		jset(o, "pgpgin_kb_s", jnum(s->pgin_kb_s));
-		jset(o, "pgpgout_kb_s", jnum(s->pgout_kb_s));
+		jset(o, "swapin_pages_per_second", jnum(s->swapin_s));
+		jset(o, "swapout_pages_per_second", jnum(s->swapout_s));
+		jset(o, "pgpgin_bytes_per_second", jnum(s->pgin_kb_s * 1024));
+		jset(o, "pgpgout_bytes_per_second", jnum(s->pgout_kb_s * 1024));
 	}
 	json_line(fp, o);
 	for (size_t i = 0; i < s->swaps.n; i++) {
@@ -132,8 +131,8 @@ json_mem(const struct snap *s, FILE *fp)
 		jset(o, "type", json_string("swap"));
 		jset(o, "name", jstr(a->name));
 		jset(o, "kind", jstr(a->type));
-		jset(o, "size_kb", ju64(a->size_kb));
-		jset(o, "used_kb", ju64(a->used_kb));
+		jset(o, "size_bytes", jkib(a->size_kb));
+		jset(o, "used_bytes", jkib(a->used_kb));
 		jset(o, "priority", json_integer(a->prio));
 		json_line(fp, o);
 	}
@@ -156,9 +155,9 @@ json_fs(const struct snap *s, FILE *fp)
 		jset(o, "fstype", jstr(e->fstype));
 		jset(o, "mount", jstr(e->mnt));
 		jset(o, "readonly", json_boolean(e->readonly));
-		jset(o, "size_kb", ju64(e->u.size_kb));
-		jset(o, "used_kb", ju64(e->u.used_kb));
-		jset(o, "avail_kb", ju64(e->u.avail_kb));
+		jset(o, "size_bytes", jkib(e->u.size_kb));
+		jset(o, "used_bytes", jkib(e->u.used_kb));
+		jset(o, "available_bytes", jkib(e->u.avail_kb));
 		jset(o, "used_pct", jnum(e->u.used_pct));
 		jset(o, "inodes", ju64(e->u.inodes));
 		jset(o, "inodes_used", ju64(e->u.inodes_used));
@@ -183,19 +182,19 @@ json_disks(const struct snap *s, const struct status_opts *opt, FILE *fp)
 		    snap_disk(s, i, &r) == -1)
 			continue;
 		o = json_object();
-		jset(o, "type", json_string("disk"));
+		jset(o, "type", json_string("disk.io"));
 		jset(o, "device", jstr(d->name));
-		jset(o, "r_s", jnum(r.r_s));
-		jset(o, "w_s", jnum(r.w_s));
-		jset(o, "rkb_s", jnum(r.rkb_s));
-		jset(o, "wkb_s", jnum(r.wkb_s));
-		jset(o, "rrqm_s", jnum(r.rrqm_s));
-		jset(o, "wrqm_s", jnum(r.wrqm_s));
-		jset(o, "r_await", jnum(r.r_await));
-		jset(o, "w_await", jnum(r.w_await));
-		jset(o, "await", jnum(r.await));
-		jset(o, "aqu_sz", jnum(r.aqu_sz));
-		jset(o, "util", jnum(r.util));
+		jset(o, "reads_per_second", jnum(r.r_s));
+		jset(o, "writes_per_second", jnum(r.w_s));
+		jset(o, "read_bytes_per_second", jnum(r.rkb_s * 1024));
+		jset(o, "write_bytes_per_second", jnum(r.wkb_s * 1024));
+		jset(o, "read_merges_per_second", jnum(r.rrqm_s));
+		jset(o, "write_merges_per_second", jnum(r.wrqm_s));
+		jset(o, "read_await_seconds", jnum(r.r_await / 1000));
+		jset(o, "write_await_seconds", jnum(r.w_await / 1000));
+		jset(o, "await_seconds", jnum(r.await / 1000));
+		jset(o, "queue_length", jnum(r.aqu_sz));
+		jset(o, "util_pct", jnum(r.util));
 		json_line(fp, o);
 	}
 }
@@ -211,9 +210,9 @@ json_users(const struct snap *s, FILE *fp)
 		jset(o, "user", jstr(u->user));
 		jset(o, "tty", jstr(u->line));
 		jset(o, "from", jstr(u->host));
-		jset(o, "login", jtime(u->login));
-		jset(o, "login_epoch", json_integer((json_int_t)u->login));
-		jset(o, "idle_s", u->idle < 0 ? json_null() : jnum(u->idle));
+		jset(o, "login_time", jtime((int64_t)u->login));
+		jset(o, "idle_seconds",
+		    u->idle < 0 ? json_null() : jnum(u->idle));
 		jset(o, "pid", json_integer(u->pid));
 		json_line(fp, o);
 	}
@@ -252,14 +251,14 @@ json_procs(const struct snap *s, const struct status_opts *opt, FILE *fp)
 		jset(o, "uid", json_integer(p->euid));
 		jset(o, "state", jstr(st));
 		jset(o, "cpu_pct", jnum(p->cpu_pct));
-		jset(o, "cpu_s", jnum(p->cpu_secs));
-		jset(o, "rss_kb", ju64(p->rss_kb));
-		jset(o, "vsz_kb", ju64(p->vsz_kb));
+		jset(o, "cpu_seconds", jnum(p->cpu_secs));
+		jset(o, "rss_bytes", jkib(p->rss_kb));
+		jset(o, "vsz_bytes", jkib(p->vsz_kb));
 		jset(o, "threads", ju64(p->nthreads));
 		jset(o, "nice", json_integer(p->nice));
 		if (p->start_time > 0)
-			jset(o, "start", jtime((time_t)p->start_time));
-		jset(o, "run_s", jnum(p->run_secs));
+			jset(o, "start_time", jtime((int64_t)p->start_time));
+		jset(o, "run_seconds", jnum(p->run_secs));
 		jset(o, "comm", jstr(p->comm));
 		jset(o, "cmdline", jstr(p->cmdline));
 		jset(o, "exe", jstr(p->exe));

@@ -158,9 +158,10 @@ forecast(const struct conf *c, struct store *st, const struct mounts *ms,
 			if (f == NULL)
 				continue;
 			finding_ev(f, "days", "%.2f", days);
-			finding_ev(f, "rate_kb_per_day", "%.0f", rate);
-			finding_ev(f, "avail_kb", "%llu",
-			    (unsigned long long)m->u.avail_kb);
+			finding_ev(
+			    f, "rate_bytes_per_day", "%.0f", rate * 1024);
+			finding_ev(f, "available_bytes", "%llu",
+			    (unsigned long long)m->u.avail_kb * 1024);
 			finding_ev(f, "samples", "%d", n);
 			finding_ev(f, "device", "%s", m->source);
 		}

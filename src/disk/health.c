@@ -371,9 +371,9 @@ disk_health_report(const struct disk_healthlist *hl, struct report *r)
 		fig_ev(f, "crc_errors", s->crc);
 		fig_ev(f, "critical_warning", s->critical_warning);
 		fig_ev(f, "media_errors", s->media_errors);
-		fig_ev(f, "available_spare", s->spare);
-		fig_ev(f, "percentage_used", s->pct_used);
-		fig_ev(f, "temperature", s->temp);
+		fig_ev(f, "available_spare_pct", s->spare);
+		fig_ev(f, "used_pct", s->pct_used);
+		fig_ev(f, "temperature_celsius", s->temp);
 		fig_ev(f, "power_on_hours", s->power_on_hours);
 		if (h->md[0])
 			finding_ev(f, "raid", "%s %s%s", h->md, h->md_member,

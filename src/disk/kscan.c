@@ -345,6 +345,20 @@ when_str(char *dst, size_t dstsz, time_t t, double up)
 		snprintf(dst, dstsz, "unknown");
 }
 
+static void
+ev_when(struct finding *f, const char *key, time_t t, double up)
+{
+	char k[32], v[64];
+
+	if (t != 0) {
+		time_iso(v, sizeof(v), t);
+		finding_ev(f, key, "%s", v);
+	} else if (up >= 0) {
+		str_printf(k, sizeof(k), "%s_uptime_seconds", key);
+		finding_ev(f, k, "%.3f", up);
+	}
+}
+
 void
 disk_kscan_report(const struct disk_kscan *s, struct report *r)
 {
@@ -374,8 +388,9 @@ disk_kscan_report(const struct disk_kscan *s, struct report *r)
 			continue;
 		finding_ev(f, "count", "%llu", (unsigned long long)d->count);
 		finding_ev(f, "classes", "%s", classes);
-		finding_ev(f, "first", "%s", first);
-		finding_ev(f, "last", "%s", last);
+		/* evidence: a time, or the seconds after boot the kernel gave */
+		ev_when(f, "first", d->first, d->first_up);
+		ev_when(f, "last", d->last, d->last_up);
 		finding_ev(f, "names", "%s", d->names);
 		if (d->model[0])
 			finding_ev(f, "model", "%s", d->model);

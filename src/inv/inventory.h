@@ -104,7 +104,8 @@ int inv_collect(
 /* The first IPv4 (else IPv6) global address, for the table; "" if none. */
 const char *inv_primary_ip(const struct inventory *inv);
 
-#define INV_SCHEMA 1 /* the JSON form this sakimori writes */
+/* The JSON form this sakimori writes: JSON_SCHEMA (base/json.h); 1 is read. */
+#define INV_SCHEMA 2
 
 json_t *inv_to_json(const struct inventory *inv);
 /*

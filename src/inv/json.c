@@ -1,5 +1,5 @@
 /*
- * json.c - the inventory's stable JSON form, schema 1 (see
+ * json.c - the inventory's stable JSON form, schema 2 (see
  * docs/inventory.md): written by inv_to_json, read back by inv_from_json
  * for the comparison with the previous inventory.
  */
@@ -9,9 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/civtime.h"
 #include "base/err.h"
 #include "base/json.h"
-#include "base/timeutil.h"
 
 json_t *
 inv_to_json(const struct inventory *inv)
@@ -19,13 +19,10 @@ inv_to_json(const struct inventory *inv)
 	json_t *o = json_object(), *host = json_object(), *osj = json_object(),
 	       *k = json_object(), *cpu = json_object(), *ifs = json_array(),
 	       *dk = json_array(), *fss = json_array(), *sv = json_array();
-	char ts[40];
 
-	time_iso(ts, sizeof(ts), inv->taken_at);
 	jset(o, "type", json_string("inventory"));
 	jset(o, "schema", json_integer(INV_SCHEMA));
-	jset(o, "taken_at", json_string(ts));
-	jset(o, "taken_at_epoch", json_integer((json_int_t)inv->taken_at));
+	jset(o, "taken_at", jtime((int64_t)inv->taken_at));
 	jset(host, "hostname", jstr(inv->hostname));
 	jset(host, "fqdn", jstr(inv->fqdn));
 	jset(host, "ip", jstr(inv_primary_ip(inv)));
@@ -45,8 +42,9 @@ inv_to_json(const struct inventory *inv)
 	jset(cpu, "model", jstr(inv->cpu_model));
 	jset(cpu, "count", json_integer(inv->cpu_count));
 	jset(o, "cpu", cpu);
-	jset(o, "memory_kb", json_integer((json_int_t)inv->mem_total_kb));
-	jset(o, "uptime_s", json_integer((json_int_t)inv->uptime_s));
+	jset(o, "memory_bytes",
+	    json_integer((json_int_t)inv->mem_total_kb * 1024));
+	jset(o, "uptime_seconds", json_integer((json_int_t)inv->uptime_s));
 	jset(o, "virtualization", jstr(inv->virt));
 	for (unsigned i = 0; i < inv->nifaces; i++) {
 		const struct inv_iface *f = &inv->ifaces[i];
@@ -64,7 +62,7 @@ inv_to_json(const struct inventory *inv)
 		const struct inv_disk *d = &inv->disks[i];
 		json_t *d_o = json_object();
 
-		jset(d_o, "name", jstr(d->name));
+		jset(d_o, "device", jstr(d->name));
 		jset(
 		    d_o, "size_bytes", json_integer((json_int_t)d->size_bytes));
 		jset(d_o, "model", jstr(d->model));
@@ -79,8 +77,8 @@ inv_to_json(const struct inventory *inv)
 		json_t *fo = json_object();
 
 		jset(fo, "mount", jstr(f->mount));
-		jset(fo, "device", jstr(f->device));
-		jset(fo, "type", jstr(f->type));
+		jset(fo, "source", jstr(f->device));
+		jset(fo, "fstype", jstr(f->type));
 		jset(fo, "size_bytes", json_integer((json_int_t)f->size_bytes));
 		jset(fo, "used_bytes", json_integer((json_int_t)f->used_bytes));
 		json_array_append_new(fss, fo);
@@ -142,12 +140,21 @@ inv_from_json(struct inventory *inv, const json_t *j, struct err *err)
 		    "inventory schema %lld is newer than this sakimori reads "
 		    "(%d); kept as it is",
 		    (long long)json_integer_value(v), INV_SCHEMA);
-	if (json_integer_value(v) != INV_SCHEMA)
+	if (json_integer_value(v) < 1)
 		return err_set(err, EINVAL,
 		    "inventory schema %lld, expected %d",
 		    (long long)json_integer_value(v), INV_SCHEMA);
+	/* Schema 1 kept the time as a number too; 2 has the stamp alone. */
 	v = json_object_get(j, "taken_at_epoch");
-	inv->taken_at = json_is_integer(v) ? (time_t)json_integer_value(v) : 0;
+	if (json_is_integer(v)) {
+		inv->taken_at = (time_t)json_integer_value(v);
+	} else if (json_is_string(v = json_object_get(j, "taken_at"))) {
+		const char *c = json_string_value(v);
+		struct civtime t = {0};
+
+		if (civ_iso(&c, c + strlen(c), &t, CIV_ISO_T) == 0)
+			inv->taken_at = (time_t)civ_epoch(&t);
+	}
 	get(json_object_get(j, "host"), "hostname", inv->hostname,
 	    sizeof(inv->hostname));
 	sv = json_object_get(j, "services");
@@ -204,3 +211,6 @@ inv_from_json(struct inventory *inv, const json_t *j, struct err *err)
 	}
 	return 0;
 }
+
+_Static_assert(INV_SCHEMA == JSON_SCHEMA,
+    "the inventory is written in the contract's own version");

@@ -277,7 +277,7 @@ print_request(struct attacks *a, const struct attack_req *rq,
 		jset(j, "type", json_string("attack.request"));
 		jset(j, "file", jstr(rq->file ? rq->file : "-"));
 		jset(j, "line", json_integer((json_int_t)rq->line));
-		jset(j, "time", rq->time ? json_string(when) : json_null());
+		jset(j, "time", jtime((int64_t)rq->time));
 		jset(j, "source", jstr(rq->client ? rq->client : "-"));
 		jset(j, "method", str_slice(rq->method, rq->method_len));
 		{
@@ -453,13 +453,8 @@ static json_t *
 event_json(const struct inc_event *ev, int attack)
 {
 	json_t *j = json_object();
-	char when[40];
 
-	if (ev->time) {
-		time_iso(when, sizeof(when), (time_t)ev->time);
-		jset(j, "time", json_string(when));
-	} else
-		jset(j, "time", json_null());
+	jset(j, "time", jtime((int64_t)ev->time));
 	jset(j, "file", jstr(ev->file ? ev->file : "-"));
 	jset(j, "line", json_integer((json_int_t)ev->line));
 	jset(j, "method", jstr(ev->method));
@@ -484,23 +479,14 @@ print_incident_json(
 	       *tl = json_array(), *nx = json_array();
 	const struct inc_next *nv[INC_NEXT_MAX];
 	unsigned nn;
-	char when[40];
 	static const char *const sc[] = {
 	    "1xx", "2xx", "3xx", "4xx", "5xx", "other"};
 
 	jset(j, "type", json_string("attack.incident"));
 	jset(j, "rank", json_integer((json_int_t)rank));
 	jset(j, "source", jstr(inc->client));
-	if (inc->first) {
-		time_iso(when, sizeof(when), (time_t)inc->first);
-		jset(j, "first", json_string(when));
-	} else
-		jset(j, "first", json_null());
-	if (inc->last) {
-		time_iso(when, sizeof(when), (time_t)inc->last);
-		jset(j, "last", json_string(when));
-	} else
-		jset(j, "last", json_null());
+	jset(j, "first", jtime((int64_t)inc->first));
+	jset(j, "last", jtime((int64_t)inc->last));
 	jset(j, "attacks", json_integer((json_int_t)inc->attacks));
 	jset(j, "requests", json_integer((json_int_t)inc->requests));
 	jset(j, "bytes", json_integer((json_int_t)inc->bytes));

@@ -289,25 +289,18 @@ print_record(struct auth *a, const struct logs_rec *rec,
 {
 	const struct out *o = a->o->out;
 	json_t *j;
-	char type[80], t[40];
-
 	if (o == NULL || o->mode != OUT_JSON)
 		return;
-	snprintf(type, sizeof(type), "auth.%s", x->name);
 	j = json_object();
-	jset(j, "type", json_string(type));
+	jset(j, "type", json_string("auth.event"));
+	jset(j, "event", json_string(x->name));
 	jset(j, "file", jstr(rec->file ? rec->file : "-"));
 	jset(j, "line", json_integer((json_int_t)rec->lineno));
 	jset(j, "address", jstrn(addr.p ? addr.p : "", addr.n));
 	jset(j, "user",
 	    x->user.p != NULL ? jstrn(x->user.p, x->user.n) : json_null());
 	jset(j, "service", json_string(x->service));
-	if (when > 0) {
-		time_iso(t, sizeof(t), (time_t)when);
-		jset(j, "time", json_string(t));
-	} else {
-		jset(j, "time", json_null());
-	}
+	jset(j, "time", when > 0 ? jtime((int64_t)when) : json_null());
 	json_line(o->fp, j);
 }
 

@@ -320,8 +320,8 @@ floods_finish(void *st, struct report *r, const struct out *o)
 			jset(j, "count", json_integer((json_int_t)e->count));
 			jset(j, "peak_per_minute",
 			    json_integer((json_int_t)e->sum));
-			jset(j, "first", json_string(t1));
-			jset(j, "last", json_string(t2));
+			jset(j, "first", jtime((int64_t)e->first));
+			jset(j, "last", jtime((int64_t)e->last));
 			jset(j, "example", jstr(e->data ? e->data : ""));
 			json_line(o->fp, j);
 		}

@@ -285,10 +285,8 @@ print_json(struct stats *s, const struct out *o)
 	        ? json_integer((json_int_t)s->top[T_CLIENTS].n)
 	        : json_null());
 	if (s->hits > 0 && s->last > 0) {
-		time_iso(buf, sizeof(buf), (time_t)s->first);
-		jset(j, "first", json_string(buf));
-		time_iso(buf, sizeof(buf), (time_t)s->last);
-		jset(j, "last", json_string(buf));
+		jset(j, "first", jtime((int64_t)s->first));
+		jset(j, "last", jtime((int64_t)s->last));
 	}
 	{
 		int exact = 1;

@@ -87,7 +87,7 @@ print_top(const struct out *out, const char *list, const char *title,
 		for (size_t i = 0; i < n && i < (size_t)top; i++) {
 			json_t *o = json_object();
 
-			jset(o, "type", json_string("mail-top"));
+			jset(o, "type", json_string("mail.top"));
 			jset(o, "list", json_string(list));
 			jset(o, "key", jstr(v[i].key));
 			jset(o, "count", json_integer((json_int_t)v[i].n));
@@ -169,9 +169,9 @@ mail_stats_print(const struct mail_stats *s, const struct out *out, int top)
 	if (out->mode == OUT_JSON) {
 		json_t *o = json_object(), *rj = json_object();
 
-		jset(o, "type", json_string("mail-summary"));
-		jset(o, "first", json_string(a));
-		jset(o, "last", json_string(b));
+		jset(o, "type", json_string("mail.summary"));
+		jset(o, "first", jtime((int64_t)s->first));
+		jset(o, "last", jtime((int64_t)s->last));
 		for (size_t i = 0; i < countof(rows); i++)
 			jset(o, rows[i].key,
 			    json_integer((json_int_t)rows[i].v));

@@ -22,6 +22,7 @@
 #include "base/err.h"
 #include "base/finding.h"
 #include "base/strbuf.h"
+#include "base/timeutil.h"
 #include "collect/proc.h"
 #include "conf/conf.h"
 #include "fim/fim.h"
@@ -142,7 +143,8 @@ report_change(const struct proc_table *t, const struct fim_change *c,
 	finding_ev(f, "processes", "%zu", count);
 	finding_ev(f, "class", "%s", fim_class_name(c->cls));
 	finding_ev(f, "changed", "%s", attrs);
-	finding_ev(f, "baseline_time", "%lld", (long long)b->created);
+	time_iso(when, sizeof(when), b->created);
+	finding_ev(f, "baseline_time", "%s", when);
 	if (c->attrs & FIM_A_HASH) {
 		fim_attr_value(c->old, FIM_A_HASH, b->hash, &sb);
 		finding_ev(f, "baseline_hash", "%s", sb.p ? sb.p : "");

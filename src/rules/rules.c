@@ -104,11 +104,11 @@ rules_swap(const struct conf *c, const struct snap *s, struct report *r)
 	    "swapping now: %.1f pages in and %.1f out per second over %.1f s",
 	    s->swapin_s, s->swapout_s, s->interval);
 	if (f) {
-		finding_ev(f, "swapin_per_s", "%.1f", s->swapin_s);
-		finding_ev(f, "swapout_per_s", "%.1f", s->swapout_s);
-		finding_ev(f, "interval_s", "%.2f", s->interval);
-		finding_ev(f, "swap_used_kb", "%llu",
-		    (unsigned long long)s->memsum.swap_used);
+		finding_ev(f, "swapin_pages_per_second", "%.1f", s->swapin_s);
+		finding_ev(f, "swapout_pages_per_second", "%.1f", s->swapout_s);
+		finding_ev(f, "interval_seconds", "%.2f", s->interval);
+		finding_ev(f, "swap_used_bytes", "%llu",
+		    (unsigned long long)s->memsum.swap_used * 1024);
 	}
 }
 
@@ -139,12 +139,13 @@ rules_memory(const struct conf *c, const struct snap *s, struct report *r)
 	    "available memory %.1f%% (%s of %s) is below %.0f%%", m->avail_pct,
 	    av, tot, sev == SEV_CRITICAL ? t.crit : t.warn);
 	if (f) {
-		finding_ev(f, "total_kb", "%llu", (unsigned long long)m->total);
-		finding_ev(f, "available_kb", "%llu",
-		    (unsigned long long)m->available);
+		finding_ev(f, "total_bytes", "%llu",
+		    (unsigned long long)m->total * 1024);
+		finding_ev(f, "available_bytes", "%llu",
+		    (unsigned long long)m->available * 1024);
 		finding_ev(f, "available_pct", "%.1f", m->avail_pct);
-		finding_ev(f, "swap_used_kb", "%llu",
-		    (unsigned long long)m->swap_used);
+		finding_ev(f, "swap_used_bytes", "%llu",
+		    (unsigned long long)m->swap_used * 1024);
 		if (m->avail_estimated)
 			finding_ev(f, "estimated", "yes");
 	}
@@ -225,10 +226,10 @@ check_fs(const struct conf *c, const struct snap *s, struct report *r,
 				finding_ev(f, "inodes_free", "%llu",
 				    (unsigned long long)u->inodes_free);
 			} else {
-				finding_ev(f, "size_kb", "%llu",
-				    (unsigned long long)u->size_kb);
-				finding_ev(f, "avail_kb", "%llu",
-				    (unsigned long long)u->avail_kb);
+				finding_ev(f, "size_bytes", "%llu",
+				    (unsigned long long)u->size_kb * 1024);
+				finding_ev(f, "available_bytes", "%llu",
+				    (unsigned long long)u->avail_kb * 1024);
 			}
 		}
 	}

@@ -395,7 +395,7 @@ procrules_stuck(const struct conf *c, const struct proc_table *t,
 		finding_ev(f, "interpreter", "%s", exe);
 		if (script[0])
 			finding_ev(f, "script", "%s", script);
-		finding_ev(f, "run_secs", "%.0f", p->run_secs);
+		finding_ev(f, "run_seconds", "%.0f", p->run_secs);
 		finding_ev(f, "cpu_pct", "%.1f", p->cpu_pct);
 		finding_ev(f, "why", "%s", v.why);
 		if (v.server_pid)

@@ -54,9 +54,9 @@ check_eq "its id is the event's" \
 	"$(jq -r 'select(.check == "load" and .event == "open") | .problem' "$TMP/a1.out")" \
 	"$(printf '%s\n' "$OUT" | jq -r 'select(.check == "load") | .problem')"
 run ctl status --json
-check_eq "ctl status --json: one open problem" 1 "$(printf '%s\n' "$OUT" | jq -r 'select(.type == "status") | .problems_open')"
+check_eq "ctl status --json: one open problem" 1 "$(printf '%s\n' "$OUT" | jq -r 'select(.type == "agent.status") | .problems_open')"
 check_eq "ctl status: load every 2 s (every), fs-inodes every 45 s, inventory off" "2 45 false" \
-	"$(printf '%s\n' "$OUT" | jq -rs '[(.[] | select(.check == "load") | .every_s), (.[] | select(.check == "fs-inodes") | .every_s), (.[] | select(.check == "inventory") | .enabled)] | join(" ")')"
+	"$(printf '%s\n' "$OUT" | jq -rs '[(.[] | select(.check == "load") | .every_seconds), (.[] | select(.check == "fs-inodes") | .every_seconds), (.[] | select(.check == "inventory") | .enabled)] | join(" ")')"
 run ctl status
 check_match "ctl status (text) names the checks and their next run" '^load +2s ' "$OUT"
 

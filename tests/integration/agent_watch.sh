@@ -26,7 +26,7 @@ events() {
 		"$TMP/$1.out" 2>/dev/null
 }
 seen() { events "$1" "$2" | grep -qxF "$3"; }
-watching() { [ "$(ctl status --json 2>/dev/null | jq -r 'select(.type == "status") | .watch_dirs')" = "$1" ]; }
+watching() { [ "$(ctl status --json 2>/dev/null | jq -r 'select(.type == "agent.status") | .watch_dirs')" = "$1" ]; }
 
 # ---- 1: a new executable, within 2 s ----
 conf

@@ -24,14 +24,14 @@ dumpe2fs -h "$img" 2>/dev/null | grep -q "FS Error count: *7" ||
 
 run "$SAKIMORI" disk --device "$img" --json
 check_eq "an image with errors: exit 1 (WARNING)" 1 "$RC"
-fs=$(printf '%s\n' "$OUT" | grep '"type":"filesystem"')
+fs=$(printf '%s\n' "$OUT" | grep '"type":"filesystem.state"')
 jq_eq() { check_eq "$1" "$2" "$(printf '%s' "$fs" | jq -r "$3")"; }
 jq_eq "state" "errors" .state
 jq_eq "error count" 7 .error_count
-jq_eq "first error time" 1700000000 .first_error_time_epoch
+jq_eq "first error time" 1700000000 ".first_error_time | fromdateiso8601"
 jq_eq "first error function" ext4_lookup .first_error_func
 jq_eq "first error line" 1234 .first_error_line
-jq_eq "last error time" 1700086400 .last_error_time_epoch
+jq_eq "last error time" 1700086400 ".last_error_time | fromdateiso8601"
 jq_eq "last error function" ext4_readdir .last_error_func
 jq_eq "last error line" 77 .last_error_line
 jq_eq "mount count" 31 .mount_count
@@ -78,11 +78,11 @@ if [ "$(id -u)" = 0 ] && loop=$(losetup -f --show "$img" 2>/dev/null); then
 	if mount -t ext4 "$loop" "$TMP/mnt" 2>/dev/null; then
 		cleanup "umount $TMP/mnt"
 		run "$SAKIMORI" disk --no-kernel-log --json
-		fs=$(printf '%s\n' "$OUT" | grep '"type":"filesystem"' | grep -F "\"$loop\"")
+		fs=$(printf '%s\n' "$OUT" | grep '"type":"filesystem.state"' | grep -F "\"$loop\"")
 		check_match "the mounted loop device is listed" "\"mount\":\"$TMP/mnt\"" "$fs"
 		jq_eq "its state is read from the device" "errors" .state
 		jq_eq "its error count" 7 .error_count
-		jq_eq "its first error time" 1700000000 .first_error_time_epoch
+		jq_eq "its first error time" 1700000000 ".first_error_time | fromdateiso8601"
 		jq_eq "its last error function" ext4_readdir .last_error_func
 		jq_eq "mounting counted once more" 32 .mount_count
 		check_match "exit 1 or 2 with the mounted fs in error" "^[12]$" "$RC"

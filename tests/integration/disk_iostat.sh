@@ -35,7 +35,7 @@ measure() {
 	wait "$ip"
 	wait "$sp"
 	io=$(jq -c --arg d "$dev" '.sysstat.hosts[0].statistics[0].disk[] | select(.disk_device==$d)' "$TMP/iostat.json")
-	sk=$(jq -c --arg d "$dev" 'select(.type=="device" and .name==$d)' "$TMP/saki.json")
+	sk=$(jq -c --arg d "$dev" 'select(.type=="disk.io" and .device==$d)' "$TMP/saki.json")
 }
 
 # close A B: within 2%, or 0.02 (iostat rounds to 2 decimals)
@@ -46,12 +46,15 @@ close() {
 		exit !(d <= 0.02 * m || d <= 0.02)
 	}'
 }
-keys="w/s:w_s r/s:r_s wkB/s:wkb_s rkB/s:rkb_s wrqm/s:wrqm_s rrqm/s:rrqm_s r_await:r_await w_await:w_await aqu-sz:aqu_sz util:util"
+# iostat's field:ours, ours converted to iostat's unit (kB, ms)
+keys="w/s:writes_per_second r/s:reads_per_second wkB/s:(.write_bytes_per_second/1024) rkB/s:(.read_bytes_per_second/1024) wrqm/s:write_merges_per_second rrqm/s:read_merges_per_second r_await:(.read_await_seconds*1000) w_await:(.write_await_seconds*1000) aqu-sz:queue_length util:util_pct"
+# the jq filter for our side of pair k
+ours() { case ${1#*:} in "("*) echo "${1#*:}" ;; *) echo ".${1#*:}" ;; esac; }
 all_close() {
 	local k a b
 	for k in $keys; do
 		a=$(printf '%s' "$io" | jq -r ".\"${k%%:*}\"")
-		b=$(printf '%s' "$sk" | jq -r ".${k#*:}")
+		b=$(printf '%s' "$sk" | jq -r "$(ours "$k")")
 		close "$a" "$b" || return 1
 	done
 }
@@ -63,14 +66,14 @@ done
 
 check "iostat reported $dev" [ -n "$io" ]
 check "sakimori reported $dev" [ -n "$sk" ]
-check_match "over a 4 s interval" '"interval_s":(3\.9|4\.0)' "$sk"
+check_match "over a 4 s interval" '"interval_seconds":(3\.9|4\.0)' "$sk"
 for k in $keys; do
 	a=$(printf '%s' "$io" | jq -r ".\"${k%%:*}\"")
-	b=$(printf '%s' "$sk" | jq -r ".${k#*:}")
+	b=$(printf '%s' "$sk" | jq -r "$(ours "$k")")
 	if close "$a" "$b"; then ok "${k%%:*} agrees: iostat $a, sakimori $b"
 	else not_ok "${k%%:*} agrees within 2%" "iostat $a, sakimori $b"; fi
 done
-wkb=$(printf '%s' "$sk" | jq -r '.wkb_s')
+wkb=$(printf '%s' "$sk" | jq -r '.write_bytes_per_second / 1024')
 check "the writes were seen (wkB/s $wkb >= 16384 kB / 4 s)" awk -v v="$wkb" 'BEGIN { exit !(v >= 4000) }'
 
 done_testing

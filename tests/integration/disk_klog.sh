@@ -13,7 +13,7 @@ check_eq "sdb: 8 errors" 8 "$(printf '%s' "$sdb" | jq -r .evidence.count)"
 check_eq "sdb: first seen" "2026-11-22T05:00:00" "$(printf '%s' "$sdb" | jq -r .evidence.first | cut -c1-19)"
 check_match "sdb: by class" "io-error 5, medium-error 3" "$(printf '%s' "$sdb" | jq -r .evidence.classes)"
 check_match "the back-up-and-replace advice" "may fail within days.*back up.*replace.*RAID1" "$(printf '%s' "$sdb" | jq -r .message)"
-check_eq "64 error lines in all" 64 "$(printf '%s\n' "$OUT" | jq -r 'select(.type=="kernel-scan").errors')"
+check_eq "64 error lines in all" 64 "$(printf '%s\n' "$OUT" | jq -r 'select(.type=="kernel.scan").errors')"
 check_eq "the sshd line is not the kernel's" "" "$(printf '%s\n' "$OUT" | jq -r 'select(.subject=="sda").evidence.sectors' | grep -w 42)"
 
 # The old IDE driver (hda), Linux 2.4 SCSI, FreeBSD ata(4) (ad0) and CAM
@@ -27,7 +27,7 @@ check_eq "da0: CAM MEDIUM ERROR" 3 "$(count_of da0)"
 check_eq "the primer's own adX line counts" 1 "$(count_of adX)"
 check_eq "Linux 2.4 dev 08:11 is sdb1" 1 "$(count_of sdb1)"
 check_eq "34 error lines, none from drive_cmd or smartd" 34 \
-	"$(printf '%s\n' "$OUT" | jq -r 'select(.type=="kernel-scan").errors')"
+	"$(printf '%s\n' "$OUT" | jq -r 'select(.type=="kernel.scan").errors')"
 
 run "$SAKIMORI" disk --kernel-log "$FIXTURES/kernel/real/npd/readonly_filesystem.log" --json
 check_eq "real NPD line: CRITICAL" 2 "$RC"
@@ -87,18 +87,18 @@ check_match "a missing file is named" "missing.log.*No such file" "$ERR"
 if [ -r /dev/kmsg ] && [ "$(id -u)" = 0 ]; then
 	run "$SAKIMORI" disk --new --json --no-kernel-log
 	run "$SAKIMORI" disk --new --json
-	k1=$(printf '%s\n' "$OUT" | jq -c 'select(.type=="kernel-source" and .kind=="kmsg")')
+	k1=$(printf '%s\n' "$OUT" | jq -c 'select(.type=="kernel.source" and .kind=="kmsg")')
 	l1=$(printf '%s' "$k1" | jq -r .last_seq)
 	check "first read saw records" [ "$(printf '%s' "$k1" | jq -r .lines)" -gt 0 ]
 	echo "<14>sakimori-test: kmsg marker $$" > /dev/kmsg
 	run "$SAKIMORI" disk --new --json
-	k2=$(printf '%s\n' "$OUT" | jq -c 'select(.type=="kernel-source" and .kind=="kmsg")')
+	k2=$(printf '%s\n' "$OUT" | jq -c 'select(.type=="kernel.source" and .kind=="kmsg")')
 	check_eq "second read starts after the first's last record" $((l1 + 1)) "$(printf '%s' "$k2" | jq -r .first_seq)"
 	check "and saw the new record" [ "$(printf '%s' "$k2" | jq -r .lines)" -ge 1 ]
 	check "and skipped everything read before" [ "$(printf '%s' "$k2" | jq -r .skipped)" -ge 1 ]
 	l2=$(printf '%s' "$k2" | jq -r .last_seq)
 	run "$SAKIMORI" disk --new --json
-	k3=$(printf '%s\n' "$OUT" | jq -c 'select(.type=="kernel-source" and .kind=="kmsg")')
+	k3=$(printf '%s\n' "$OUT" | jq -c 'select(.type=="kernel.source" and .kind=="kmsg")')
 	n3=$(printf '%s' "$k3" | jq -r .lines)
 	f3=$(printf '%s' "$k3" | jq -r .first_seq)
 	if [ "$n3" = 0 ] || [ "$f3" -gt "$l2" ]; then
@@ -107,7 +107,7 @@ if [ -r /dev/kmsg ] && [ "$(id -u)" = 0 ]; then
 		not_ok "third read: nothing read twice" "lines $n3, first $f3, last before $l2"
 	fi
 	run "$SAKIMORI" disk --json
-	k4=$(printf '%s\n' "$OUT" | jq -c 'select(.type=="kernel-source" and .kind=="kmsg")')
+	k4=$(printf '%s\n' "$OUT" | jq -c 'select(.type=="kernel.source" and .kind=="kmsg")')
 	check "without --new everything is read again" [ "$(printf '%s' "$k4" | jq -r .skipped)" = 0 ]
 else
 	echo "# /dev/kmsg not readable: kmsg test skipped"

@@ -18,7 +18,7 @@ check_eq "RAID5 with a faulty member: CRITICAL" CRITICAL \
 	"$(printf '%s\n' "$R" | jq -r 'select(.subject=="md5").severity')"
 check_eq "... naming the failed member" sdp \
 	"$(printf '%s\n' "$R" | jq -r 'select(.subject=="md5").evidence.failed')"
-check_eq "RAID6 recovering: WARNING with its progress" "WARNING 75.0" \
+check_eq "RAID6 recovering: WARNING with its progress" "WARNING 75" \
 	"$(printf '%s\n' "$R" | jq -r 'select(.subject=="md6") | "\(.severity) \(.evidence.progress)"')"
 check_nomatch "clean RAID1 and RAID10 say nothing" '"subject":"md1[0]?"' "$R"
 check_eq "the exit status is CRITICAL" 2 "$RC"

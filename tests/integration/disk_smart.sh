@@ -10,14 +10,14 @@ SMARTCTL=$(command -v smartctl || ls /usr/sbin/smartctl 2>/dev/null)
 
 run "$SAKIMORI" disk --json --no-kernel-log
 check_eq "disk runs" 0 "$([ "$RC" -le 2 ] && echo 0 || echo "$RC")"
-H=$(printf '%s\n' "$OUT" | jq -c 'select(.type=="disk_health")')
+H=$(printf '%s\n' "$OUT" | jq -c 'select(.type=="disk.health")')
 N=$(printf '%s\n' "$H" | grep -c . || true)
 check "every disk of this machine has a health line" [ "$N" -ge 1 ]
 check_eq "each disk's SMART was read, or the disk has none" "" \
-	"$(printf '%s\n' "$H" | jq -r 'select(.smart != "PASSED" and .smart != "FAILED" and .smart != "read" and .smart != "no SMART" and .smart != "asleep") | "\(.disk): \(.smart) \(.smart_message)"')"
-NONE=$(printf '%s\n' "$H" | jq -r 'select(.smart=="no SMART").disk' | xargs)
+	"$(printf '%s\n' "$H" | jq -r 'select(.smart != "PASSED" and .smart != "FAILED" and .smart != "read" and .smart != "no SMART" and .smart != "asleep") | "\(.device): \(.smart) \(.smart_message)"')"
+NONE=$(printf '%s\n' "$H" | jq -r 'select(.smart=="no SMART").device' | xargs)
 for d in $NONE; do
-	L=$(printf '%s\n' "$H" | jq -c --arg d "$d" 'select(.disk==$d)')
+	L=$(printf '%s\n' "$H" | jq -c --arg d "$d" 'select(.device==$d)')
 	check_eq "$d: no SMART, verdict OK" OK "$(printf '%s' "$L" | jq -r .verdict)"
 	check_match "$d: smartctl's own reason is kept" '.' "$(printf '%s' "$L" | jq -r .smart_message)"
 done
@@ -52,7 +52,7 @@ run "$SAKIMORI" -f "$TMP/missing.conf" disk --no-kernel-log
 check_eq "disk says it once" 1 "$(printf '%s\n' "$OUT" | grep -c '^smartctl not installed')"
 run "$SAKIMORI" disk --no-kernel-log --no-smart --json
 check_eq "--no-smart: smartctl is not run" "" \
-	"$(printf '%s\n' "$OUT" | jq -r 'select(.type=="disk_health" and .smart!="not read").disk')"
+	"$(printf '%s\n' "$OUT" | jq -r 'select(.type=="disk.health" and .smart!="not read").device')"
 
 # A smartctl that does not answer is stopped at the timeout.
 printf '#!/bin/sh\nexec sleep 30\n' >"$TMP/slow"

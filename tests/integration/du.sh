@@ -24,28 +24,28 @@ du -x -B1 "$d" > "$TMP/du.out"
 n=0
 while IFS=$'\t' read -r size path; do
 	n=$((n + 1))
-	ours=$(printf '%s\n' "$OUT" | jq -r --arg p "$path" 'select(.type=="du-dir" and .path==$p).alloc_bytes')
+	ours=$(printf '%s\n' "$OUT" | jq -r --arg p "$path" 'select(.type=="du.dir" and .path==$p).alloc_bytes')
 	[ -n "$ours" ] || continue
 	check_eq "$(basename "$path"): allocated size as du" "$size" "$ours"
 done < "$TMP/du.out"
 check_eq "the four largest directories, largest first" \
 	"$d $d/b $d/b/e $d/g" \
-	"$(printf '%s\n' "$OUT" | jq -r 'select(.type=="du-dir").path' | tr '\n' ' ' | sed 's/ $//')"
+	"$(printf '%s\n' "$OUT" | jq -r 'select(.type=="du.dir").path' | tr '\n' ' ' | sed 's/ $//')"
 check_eq "total as du -s" "$(du -sx -B1 "$d" | cut -f1)" \
-	"$(printf '%s\n' "$OUT" | jq -r 'select(.type=="du-total").alloc_bytes')"
+	"$(printf '%s\n' "$OUT" | jq -r 'select(.type=="du.total").alloc_bytes')"
 check_eq "largest file by allocation: b/c (the hard link counted once)" \
 	"$d/b/c 3145728" \
-	"$(printf '%s\n' "$OUT" | jq -r 'select(.type=="du-file") | "\(.path) \(.apparent_bytes)"' | head -1 | sed "s|c2 |c |")"
-check_eq "one hard link skipped" 1 "$(printf '%s\n' "$OUT" | jq -r 'select(.type=="du-total").hardlinks_skipped')"
+	"$(printf '%s\n' "$OUT" | jq -r 'select(.type=="du.file") | "\(.path) \(.apparent_bytes)"' | head -1 | sed "s|c2 |c |")"
+check_eq "one hard link skipped" 1 "$(printf '%s\n' "$OUT" | jq -r 'select(.type=="du.total").hardlinks_skipped')"
 check_nomatch "the symbolic link is not followed" '"path":"[^"]*/s/' "$OUT"
 check_eq "apparent total includes the sparse file" \
 	"$(du -sx -B1 --apparent-size "$d" | cut -f1)" \
-	"$(printf '%s\n' "$OUT" | jq -r 'select(.type=="du-total").apparent_bytes')"
+	"$(printf '%s\n' "$OUT" | jq -r 'select(.type=="du.total").apparent_bytes')"
 
 run "$SAKIMORI" du --json --apparent --top 1 "$d"
 check_eq "by apparent size the sparse file is first" "$d/sparse" \
-	"$(printf '%s\n' "$OUT" | jq -r 'select(.type=="du-file").path')"
-check "with (almost) nothing allocated" [ "$(printf '%s\n' "$OUT" | jq -r 'select(.type=="du-file").alloc_bytes')" -lt 65536 ]
+	"$(printf '%s\n' "$OUT" | jq -r 'select(.type=="du.file").path')"
+check "with (almost) nothing allocated" [ "$(printf '%s\n' "$OUT" | jq -r 'select(.type=="du.file").alloc_bytes')" -lt 65536 ]
 
 run "$SAKIMORI" du --top 2 --threads 1 --human "$d"
 check_match "table: sizes and paths" "3\.0 MiB +3\.0 MiB +$d/b/c" "$OUT"
@@ -60,7 +60,7 @@ if [ "$(id -u)" = 0 ] && mkdir "$d/mnt" && mount -t tmpfs -o size=16m none "$d/m
 	run "$SAKIMORI" du --json --top 1 -x "$d"
 	check_nomatch "-x: the tmpfs file is not counted" "mnt/big" "$OUT"
 	check_eq "-x: total as du -sx" "$(du -sx -B1 "$d" | cut -f1)" \
-		"$(printf '%s\n' "$OUT" | jq -r 'select(.type=="du-total").alloc_bytes')"
+		"$(printf '%s\n' "$OUT" | jq -r 'select(.type=="du.total").alloc_bytes')"
 	run "$SAKIMORI" du --json --top 1 "$d"
 	check_match "without -x it is" '"path":"[^"]*/mnt/big"' "$OUT"
 	umount "$d/mnt"

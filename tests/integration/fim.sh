@@ -334,7 +334,7 @@ cleanup "kill $writer"
 run F init --json --baseline "$TMP/b-grow" "$G"
 kill "$writer" 2>/dev/null; wait "$writer" 2>/dev/null
 check_eq "init over a growing file exits 0" 0 "$RC"
-s=$(printf '%s\n' "$OUT" | jq -r 'select(.type == "summary") | "\(.rescans) \(.unstable)"')
+s=$(printf '%s\n' "$OUT" | jq -r 'select(.type == "fim.summary") | "\(.rescans) \(.unstable)"')
 check_match "the growing file was rescanned (rescans unstable: $s)" "^[1-9]" "$s"
 # The flags column, found by its name in the self-describing header.
 flag=$(awk '$1 == "fields" { for (i = 2; i <= NF; i++) if ($i == "flags") col = i - 1 }

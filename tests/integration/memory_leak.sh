@@ -70,7 +70,7 @@ check_eq "it names the PID" "$G" "$(jq -r .evidence.pid <<<"$O")"
 check_eq "and the command" python3 "$(jq -r .evidence.command <<<"$O")"
 check_eq "and the user" "$(id -un)" "$(jq -r .evidence.user <<<"$O")"
 check_eq "a WARNING" WARNING "$(jq -r .severity <<<"$O")"
-RATE=$(jq -r .evidence.growth_bytes_per_s <<<"$O")
+RATE=$(jq -r .evidence.growth_bytes_per_second <<<"$O")
 check "the growth rate is about 10 MiB/s ($RATE bytes/s)" \
 	awk -v r="$RATE" 'BEGIN { exit !(r > 7 * 1048576 && r < 13 * 1048576) }'
 check_match "the message gives the rate and the time left" \

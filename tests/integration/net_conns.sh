@@ -42,12 +42,12 @@ awk 'NR == FNR { if ($1 == "LISTEN") { l = $4; sub(/.*:/, "", l); lp[l] = 1 }; n
 run "$SAKIMORI" net conns --json --top 0
 check_eq "net conns --json: exit 0" 0 "$RC"
 printf '%s\n' "$OUT" > "$TMP/sk.json"
-jq -r 'select(.type == "state") | "\(.state) \(.count)"' "$TMP/sk.json" | sort > "$TMP/sk.states"
-jq -r 'select(.type == "addr") | "\(.addr) \(.count)"' "$TMP/sk.json" | sort > "$TMP/sk.addrs"
-jq -r 'select(.type == "port") | "\(.port) \(.count)"' "$TMP/sk.json" | sort > "$TMP/sk.ports"
-total=$(jq -r 'select(.type == "total") | .count' "$TMP/sk.json")
+jq -r 'select(.type == "net.state") | "\(.state) \(.count)"' "$TMP/sk.json" | sort > "$TMP/sk.states"
+jq -r 'select(.type == "net.address") | "\(.address) \(.count)"' "$TMP/sk.json" | sort > "$TMP/sk.addrs"
+jq -r 'select(.type == "net.port") | "\(.port) \(.count)"' "$TMP/sk.json" | sort > "$TMP/sk.ports"
+total=$(jq -r 'select(.type == "net.total") | .count' "$TMP/sk.json")
 check_eq "total equals ss's line count" "$(wc -l < "$TMP/ss.txt")" "$total"
-conns=$(jq -s '[.[] | select(.type == "state")] | map({(.state): .count}) | add
+conns=$(jq -s '[.[] | select(.type == "net.state")] | map({(.state): .count}) | add
 	| .ESTABLISHED / 2 + .FIN_WAIT2 + .TIME_WAIT' "$TMP/sk.json")
 check_eq "20,000 connections were counted" 20000 "$conns"
 check_eq "counts per state equal ss | awk" "$(cat "$TMP/ss.states")" "$(cat "$TMP/sk.states")"
@@ -70,7 +70,7 @@ if [ -r /sys/kernel/btf/vmlinux ]; then
 	# a damaged layout file is not used, and is made again
 	printf 'garbage' > /run/sakimori/btf-layout
 	run "$SAKIMORI" net conns --json --top 0
-	jq -r 'select(.type == "addr") | "\(.addr) \(.count)"' <<<"$OUT" | sort > "$TMP/bc.addrs"
+	jq -r 'select(.type == "net.address") | "\(.address) \(.count)"' <<<"$OUT" | sort > "$TMP/bc.addrs"
 	check_eq "a damaged layout file: the same counts" "$(cat "$TMP/sk.addrs")" "$(cat "$TMP/bc.addrs")"
 	check_eq "a damaged layout file is made again" 104 "$(stat -c %s /run/sakimori/btf-layout)"
 	# set net-bpf no: sock_diag
@@ -86,9 +86,9 @@ fi
 # the single walk.
 for split in 1 0; do
 	run env SAKIMORI_SOCK_BPF=0 SAKIMORI_SOCK_SPLIT=$split "$SAKIMORI" net conns --json --top 0
-	jq -r 'select(.type == "state") | "\(.state) \(.count)"' <<<"$OUT" | sort > "$TMP/sp.states"
-	jq -r 'select(.type == "addr") | "\(.addr) \(.count)"' <<<"$OUT" | sort > "$TMP/sp.addrs"
-	jq -r 'select(.type == "port") | "\(.port) \(.count)"' <<<"$OUT" | sort > "$TMP/sp.ports"
+	jq -r 'select(.type == "net.state") | "\(.state) \(.count)"' <<<"$OUT" | sort > "$TMP/sp.states"
+	jq -r 'select(.type == "net.address") | "\(.address) \(.count)"' <<<"$OUT" | sort > "$TMP/sp.addrs"
+	jq -r 'select(.type == "net.port") | "\(.port) \(.count)"' <<<"$OUT" | sort > "$TMP/sp.ports"
 	check_eq "SAKIMORI_SOCK_SPLIT=$split: same counts per state" "$(cat "$TMP/ss.states")" "$(cat "$TMP/sp.states")"
 	check_eq "SAKIMORI_SOCK_SPLIT=$split: same counts per address" "$(cat "$TMP/ss.addrs")" "$(cat "$TMP/sp.addrs")"
 	check_eq "SAKIMORI_SOCK_SPLIT=$split: same counts per port" "$(cat "$TMP/ss.ports")" "$(cat "$TMP/sp.ports")"
@@ -100,8 +100,8 @@ check_eq "SAKIMORI_SOCK_SPLIT=0: one walk" 2 "$(dumps 0)"
 
 # The /proc/net fallback gives the same counts.
 run "$SAKIMORI" net conns --json --top 0 --proc
-jq -r 'select(.type == "state") | "\(.state) \(.count)"' <<<"$OUT" | sort > "$TMP/pr.states"
-jq -r 'select(.type == "addr") | "\(.addr) \(.count)"' <<<"$OUT" | sort > "$TMP/pr.addrs"
+jq -r 'select(.type == "net.state") | "\(.state) \(.count)"' <<<"$OUT" | sort > "$TMP/pr.states"
+jq -r 'select(.type == "net.address") | "\(.address) \(.count)"' <<<"$OUT" | sort > "$TMP/pr.addrs"
 check_match "--proc reads /proc/net" '"source":"proc"' "$OUT"
 check_eq "/proc/net: same counts per state" "$(cat "$TMP/sk.states")" "$(cat "$TMP/pr.states")"
 check_eq "/proc/net: same counts per address" "$(cat "$TMP/sk.addrs")" "$(cat "$TMP/pr.addrs")"
@@ -114,14 +114,14 @@ check_match "default /24 prefix of the flooder" '"prefix":"127.0.9.0/24","count"
 
 # --top, --port, --state (the filter is applied in the kernel)
 run "$SAKIMORI" net conns --json --top 2
-check_eq "--top 2: two address rows" 2 "$(jq -r 'select(.type == "addr") | .addr' <<<"$OUT" | wc -l)"
+check_eq "--top 2: two address rows" 2 "$(jq -r 'select(.type == "net.address") | .address' <<<"$OUT" | wc -l)"
 want=$(awk -v p="$p6" '$1 != "LISTEN" { l = $4; sub(/.*:/, "", l); if (l == p) n++ } END { print n + 0 }' "$TMP/ss.txt")
 run "$SAKIMORI" net conns --json --port "$p6"
-check_eq "--port counts only that local port" "$want" "$(jq -r 'select(.type == "port") | .count' <<<"$OUT")"
-check_eq "--port: one port row" 1 "$(jq -r 'select(.type == "port") | .port' <<<"$OUT" | wc -l)"
+check_eq "--port counts only that local port" "$want" "$(jq -r 'select(.type == "net.port") | .count' <<<"$OUT")"
+check_eq "--port: one port row" 1 "$(jq -r 'select(.type == "net.port") | .port' <<<"$OUT" | wc -l)"
 run "$SAKIMORI" net conns --json --state time-wait,fin-wait-2
 check_eq "--state: only the states asked for" "FIN_WAIT2 200
-TIME_WAIT 300" "$(jq -r 'select(.type == "state") | "\(.state) \(.count)"' <<<"$OUT" | sort)"
+TIME_WAIT 300" "$(jq -r 'select(.type == "net.state") | "\(.state) \(.count)"' <<<"$OUT" | sort)"
 run "$SAKIMORI" net conns
 check_match "table output names the flooder" "127\.0\.9\.9 +4000" "$OUT"
 run "$SAKIMORI" net conns --state bogus

@@ -151,6 +151,6 @@ run "$SAKIMORI" -f "$TMP/web.conf" $CHECK
 check_match "real Apache: the limit is its MaxRequestWorkers (12)" \
 	'"check":"web-conn-share","subject":"127.0.4.4","message":"1[0-2] apache2 workers \(limit 12\) while 127.0.4.4 holds 75% of the 200 web connections"' "$OUT"
 check_match "real Apache: the finding says where the limit comes from" \
-	'"limit_from":"prefork MaxRequestWorkers 12 \([^"]*/mpm.conf:5\)","master":"'"$(cat "$TMP/apache/httpd.pid")"'"' "$OUT"
+	'"limit_from":"prefork MaxRequestWorkers 12 \([^"]*/mpm.conf:5\)","master":'"$(cat "$TMP/apache/httpd.pid")"'[,}]' "$OUT"
 
 done_testing

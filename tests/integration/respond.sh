@@ -77,7 +77,7 @@ respond {
 EOC
 run "$SAKIMORI" -f "$TMP/respond.conf" --json respond --dry-run "$LOG"
 check_eq "dry run: exit 0" 0 "$RC"
-DRY=$(printf '%s\n' "$OUT" | jq -c 'select(.block) | [.address, .seconds, .finding]')
+DRY=$(printf '%s\n' "$OUT" | jq -c 'select(.block) | [.address, .duration_seconds, .finding]')
 check_eq "dry run: the attacker would be blocked for 1h, for the web attack" '["10.9.0.2",3600,"web-attack"]' "$DRY"
 check_match "dry run: the reason names the incident and its evidence" '"reason":"web-attack CRITICAL: 10\.9\.0\.2: 3 attack requests.*classes=' "$OUT"
 check_nomatch "dry run: the reader is not listed" '10\.9\.0\.3' "$OUT"
@@ -91,7 +91,7 @@ check_eq "...and nothing is blocked" "" "$(blackholes)"
 
 run "$SAKIMORI" -f "$TMP/respond.conf" --json respond "$LOG"
 check_eq "respond: exit 0" 0 "$RC"
-APPLIED=$(printf '%s\n' "$OUT" | jq -c 'select(.block) | [.address, .seconds, .finding]')
+APPLIED=$(printf '%s\n' "$OUT" | jq -c 'select(.block) | [.address, .duration_seconds, .finding]')
 check_eq "respond: the same decision as the dry run" "$DRY" "$APPLIED"
 check_match "respond: blocked" '"decision":"blocked until 20' "$OUT"
 check_eq "the blackhole route for the attacker only" "10.9.0.2" "$(blackholes)"

@@ -12,13 +12,13 @@ command -v jq >/dev/null || skip_all "jq not installed"
 
 run "$SAKIMORI" rules --crs --check --json
 check_eq "Debian's rule set: exit 0" 0 "$RC"
-loaded=$(printf '%s\n' "$OUT" | jq -s '[.[] | select(.type=="crs-file").loaded] | add')
-translated=$(printf '%s\n' "$OUT" | jq -s '[.[] | select(.type=="crs-file").translated] | add')
-listed=$(printf '%s\n' "$OUT" | jq -s '[.[] | select(.type=="crs-untranslated")] | length')
+loaded=$(printf '%s\n' "$OUT" | jq -s '[.[] | select(.type=="crs.file").loaded] | add')
+translated=$(printf '%s\n' "$OUT" | jq -s '[.[] | select(.type=="crs.file").translated] | add')
+listed=$(printf '%s\n' "$OUT" | jq -s '[.[] | select(.type=="crs.untranslated")] | length')
 check_eq "every rule not translated is listed" "$((loaded - translated))" "$listed"
 check "more than 130 rules translated" [ "$translated" -gt 130 ]
 check_eq "942100 is named with its operator" "operator @detectSQLi" \
-	"$(printf '%s\n' "$OUT" | jq -r 'select(.type=="crs-untranslated" and .id==942100).reason')"
+	"$(printf '%s\n' "$OUT" | jq -r 'select(.type=="crs.untranslated" and .id==942100).reason')"
 
 d=$TMP/crs
 mkdir "$d"
@@ -45,7 +45,7 @@ printf 'set crs-dir "%s"\n' "$d" > "$TMP/sakimori.conf"
 run "$SAKIMORI" -f "$TMP/sakimori.conf" rules --crs --check --json
 check_eq "set crs-dir: exit 0" 0 "$RC"
 check_eq "set crs-dir: its files are read" "REQUEST-999-LOCAL.conf" \
-	"$(printf '%s\n' "$OUT" | jq -r 'select(.type=="crs-file").file')"
+	"$(printf '%s\n' "$OUT" | jq -r 'select(.type=="crs.file").file')"
 
 run "$SAKIMORI" rules --crs --check --crs-dir "$TMP/none"
 check_eq "a missing directory: exit 66" 66 "$RC"

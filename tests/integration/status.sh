@@ -45,15 +45,17 @@ load() {
 	V=()
 	local k v
 	while IFS=$'\t' read -r k v; do V[$k]=$v; done < <(printf '%s\n' "$1" | jq -r '
-	    . as $o | ($o.type + (
+	    . as $o | ((if $o.type == "disk.io" then "disk" else $o.type end) + (
 	    if $o.type == "filesystem" then "[" + $o.mount + "]"
-	    elif $o.type == "disk" then "[" + $o.device + "]"
+	    elif $o.type == "disk.io" then "[" + $o.device + "]"
 	    elif $o.type == "cpu" then "[" + ($o.cpu | tostring) + "]"
 	    elif $o.type == "user" then "[" + $o.tty + "]"
 	    elif $o.type == "process" then "[" + ($o.pid | tostring) + "]"
 	    else "" end)) as $k | $o | to_entries[] |
 	    "\($k).\(.key)\t\(.value)"')
 }
+# bytes as KiB (free, df and vmstat count in KiB); rates keep fractions
+kib() { awk -v a="$1" 'BEGIN{print a / 1024}'; }
 # words of a line into array W (W[1] is the first)
 words() { read -r -a W <<< "$1"; W=("" "${W[@]}"); }
 
@@ -74,26 +76,26 @@ within "load5 ${V[host.load5]} agrees with uptime" "${V[host.load5]}" "${L1[2]}"
 within "load15 ${V[host.load15]} agrees with uptime" "${V[host.load15]}" "${L1[3]}" "${L2[3]}" 0.011
 check_eq "users: as many as who lists" "$W1" "${V[host.users]}"
 read -r up_s _ < /proc/uptime
-near "uptime_s is the kernel's uptime" "${V[host.uptime_s]}" "$up_s" 0.01 2
+near "uptime_seconds is the kernel's uptime" "${V[host.uptime_seconds]}" "$up_s" 0.01 2
 
 row() { printf '%s\n' "$1" | while read -r a rest; do [ "$a" = "$2" ] && echo "$rest"; done; }
 words "$(row "$F1" Mem:)"; M1=("${W[@]}")
 words "$(row "$F2" Mem:)"; M2=("${W[@]}")
 words "$(row "$F1" Swap:)"; S1=("${W[@]}")
 words "$(row "$F2" Swap:)"; S2=("${W[@]}")
-check_eq "memory total = free's total" "${M1[1]}" "${V[memory.total_kb]}"
-check_eq "swap total = free's total" "${S1[1]}" "${V[memory.swap_total_kb]}"
+check_eq "memory total = free's total" "${M1[1]}" "$(( ${V[memory.total_bytes]} / 1024 ))"
+check_eq "swap total = free's total" "${S1[1]}" "$(( ${V[memory.swap_total_bytes]} / 1024 ))"
 # free(1) columns: total used free shared buff/cache available.  Between
 # the runs other processes allocate and free: each figure must lie
 # between free's before and after, give or take 1% of the total memory.
 i=2
-for k in used_kb free_kb shared_kb buff_cache_kb available_kb; do
+for k in used_bytes free_bytes shared_bytes buff_cache_bytes available_bytes; do
 	within "memory $k ${V[memory.$k]} agrees with free -k (${M1[$i]} .. ${M2[$i]}) within 1% of total" \
-		"${V[memory.$k]}" "${M1[$i]}" "${M2[$i]}" "$(( M1[1] / 100 + 1 ))"
+		"$(( ${V[memory.$k]} / 1024 ))" "${M1[$i]}" "${M2[$i]}" "$(( M1[1] / 100 + 1 ))"
 	i=$((i + 1))
 done
-within "swap used agrees with free -k" "${V[memory.swap_used_kb]}" "${S1[2]}" "${S2[2]}" "$(( S1[1] / 100 + 1 ))"
-within "swap free agrees with free -k" "${V[memory.swap_free_kb]}" "${S1[3]}" "${S2[3]}" "$(( S1[1] / 100 + 1 ))"
+within "swap used agrees with free -k" "$(( ${V[memory.swap_used_bytes]} / 1024 ))" "${S1[2]}" "${S2[2]}" "$(( S1[1] / 100 + 1 ))"
+within "swap free agrees with free -k" "$(( ${V[memory.swap_free_bytes]} / 1024 ))" "${S1[3]}" "${S2[3]}" "$(( S1[1] / 100 + 1 ))"
 
 # df -kP: the same filesystems, sizes exact, used/avail within 1%,
 # Capacity = our used_pct rounded up (df rounds up).
@@ -102,10 +104,10 @@ ours=$(printf '%s\n' "${!V[@]}" | sed -n 's/^filesystem\[\(.*\)\]\.mount$/\1/p' 
 check_eq "the filesystems df -kP lists" "$dfm" "$ours"
 while read -r src size used avail cap mnt; do
 	f="filesystem[$mnt]"
-	[ -n "${V[$f.size_kb]:-}" ] || continue
-	check_eq "df $mnt: size" "$size" "${V[$f.size_kb]}"
-	near "df $mnt: used within 1% ($used)" "${V[$f.used_kb]}" "$used" 0.01 1024
-	near "df $mnt: available within 1% ($avail)" "${V[$f.avail_kb]}" "$avail" 0.01 1024
+	[ -n "${V[$f.size_bytes]:-}" ] || continue
+	check_eq "df $mnt: size" "$size" "$(( ${V[$f.size_bytes]} / 1024 ))"
+	near "df $mnt: used within 1% ($used)" "$(( ${V[$f.used_bytes]} / 1024 ))" "$used" 0.01 1024
+	near "df $mnt: available within 1% ($avail)" "$(( ${V[$f.available_bytes]} / 1024 ))" "$avail" 0.01 1024
 	pct=${V[$f.used_pct]}
 	up=$(awk -v p="$pct" 'BEGIN{c = int(p); if (c < p) c++; print c}')
 	near "df $mnt: capacity $cap vs $pct rounded up" "$up" "${cap%\%}" 0 1
@@ -137,22 +139,22 @@ near "vmstat sy (since boot) ${W[14]} vs ${V[cpu[all].system]}" "${V[cpu[all].sy
 near "vmstat id (since boot) ${W[15]} vs ${V[cpu[all].idle]}" "${V[cpu[all].idle]}" "${W[15]}" 0 1.01
 near "vmstat wa (since boot) ${W[16]} vs ${V[cpu[all].iowait]}" "${V[cpu[all].iowait]}" "${W[16]}" 0 1.01
 pc() { awk -v a="$1" -v n="$ncpu" 'BEGIN{print a / n}'; }
-near "vmstat bi ${W[9]} = pgpgin/s per CPU" "$(pc "${V[memory.pgpgin_kb_s]}")" "${W[9]}" 0.02 1
-near "vmstat bo ${W[10]} = pgpgout/s per CPU" "$(pc "${V[memory.pgpgout_kb_s]}")" "${W[10]}" 0.02 1
-near "vmstat in ${W[11]} = interrupts/s per CPU" "$(pc "${V[system.interrupts_s]}")" "${W[11]}" 0.02 1
-near "vmstat cs ${W[12]} = context switches/s per CPU" "$(pc "${V[system.context_switches_s]}")" "${W[12]}" 0.02 1
+near "vmstat bi ${W[9]} = pgpgin/s per CPU" "$(pc "$(kib "${V[memory.pgpgin_bytes_per_second]}")")" "${W[9]}" 0.02 1
+near "vmstat bo ${W[10]} = pgpgout/s per CPU" "$(pc "$(kib "${V[memory.pgpgout_bytes_per_second]}")")" "${W[10]}" 0.02 1
+near "vmstat in ${W[11]} = interrupts/s per CPU" "$(pc "${V[system.interrupts_per_second]}")" "${W[11]}" 0.02 1
+near "vmstat cs ${W[12]} = context switches/s per CPU" "$(pc "${V[system.context_switches_per_second]}")" "${W[12]}" 0.02 1
 # vmstat's si and so are kB per second; ours are pages per second
 pkb=$(( $(getconf PAGESIZE) / 1024 ))
 near "vmstat si (since boot) ${W[7]} = pages swapped in/s x $pkb kB per CPU" \
-	"$(pc "$(awk -v a="${V[memory.swapin_pages_s]}" -v k="$pkb" 'BEGIN{print a * k}')")" "${W[7]}" 0.02 1
+	"$(pc "$(awk -v a="${V[memory.swapin_pages_per_second]}" -v k="$pkb" 'BEGIN{print a * k}')")" "${W[7]}" 0.02 1
 near "vmstat so (since boot) ${W[8]} = pages swapped out/s x $pkb kB per CPU" \
-	"$(pc "$(awk -v a="${V[memory.swapout_pages_s]}" -v k="$pkb" 'BEGIN{print a * k}')")" "${W[8]}" 0.02 1
+	"$(pc "$(awk -v a="${V[memory.swapout_pages_per_second]}" -v k="$pkb" 'BEGIN{print a * k}')")" "${W[8]}" 0.02 1
 # vmstat's memory columns are one sample, a moment apart from ours, while
 # other tests make and delete files: 1% of total memory, as for free -k
 mem1pc=$(( M1[1] / 100 + 1 ))
-near "vmstat free ${W[4]} within 1% of total memory" "${V[memory.free_kb]}" "${W[4]}" 0.01 "$mem1pc"
-near "vmstat buff+cache within 1% of total memory" "${V[memory.buff_cache_kb]}" "$(( W[5] + W[6] ))" 0.01 "$mem1pc"
-near "vmstat swpd" "${V[memory.swap_used_kb]}" "${W[3]}" 0.01 1024
+near "vmstat free ${W[4]} within 1% of total memory" "$(kib "${V[memory.free_bytes]}")" "${W[4]}" 0.01 "$mem1pc"
+near "vmstat buff+cache within 1% of total memory" "$(kib "${V[memory.buff_cache_bytes]}")" "$(( W[5] + W[6] ))" 0.01 "$mem1pc"
+near "vmstat swpd" "$(kib "${V[memory.swap_used_bytes]}")" "${W[3]}" 0.01 1024
 
 idev=$(printf '%s\n' "$IO" | awk '/^Device/ {h = 1; next} h && NF > 1 {print $1}' | sort)
 ours=$(printf '%s\n' "${!V[@]}" | sed -n 's/^disk\[\(.*\)\]\.device$/\1/p' | sort)
@@ -163,11 +165,19 @@ while read -r line; do
 	words "$line"
 	dev=${W[1]}
 	[ -n "${V[disk[$dev].device]:-}" ] || continue
-	for pair in "r/s r_s" "w/s w_s" "rkB/s rkb_s" "wkB/s wkb_s" "rrqm/s rrqm_s" "wrqm/s wrqm_s" "r_await r_await" "w_await w_await" "aqu-sz aqu_sz" "%util util"; do
+	# iostat's column, our field, and what ours is multiplied by to be
+	# in iostat's unit (kB, ms)
+	for pair in "r/s reads_per_second 1" "w/s writes_per_second 1" \
+	    "rkB/s read_bytes_per_second 0.0009765625" \
+	    "wkB/s write_bytes_per_second 0.0009765625" \
+	    "rrqm/s read_merges_per_second 1" "wrqm/s write_merges_per_second 1" \
+	    "r_await read_await_seconds 1000" "w_await write_await_seconds 1000" \
+	    "aqu-sz queue_length 1" "%util util_pct 1"; do
 		set -- $pair
 		for ((c = 1; c < ${#H[@]}; c++)); do
 			[ "${H[$c]}" = "$1" ] || continue
-			near "iostat $dev $1 ${W[$c]} vs ${V[disk[$dev].$2]}" "${V[disk[$dev].$2]}" "${W[$c]}" 0.01 0.011
+			o=$(awk -v a="${V[disk[$dev].$2]}" -v m="$3" 'BEGIN{print a * m}')
+			near "iostat $dev $1 ${W[$c]} vs $o" "$o" "${W[$c]}" 0.01 0.011
 		done
 	done
 done < <(printf '%s\n' "$IO" | awk '/^Device/ {h = 1; next} h && NF > 1')
@@ -179,7 +189,7 @@ flush
 load "$J1"
 words "$(sed -n 4p "$TMP/vm2")"
 near "the 1 s sample: CPU idle ${V[cpu[all].idle]} near vmstat's ${W[15]} (about the same second)" "${V[cpu[all].idle]}" "${W[15]}" 0 15
-near "the sample's interval is about 1 s" "${V[host.interval_s]}" 1 0 0.3
+near "the sample's interval is about 1 s" "${V[host.interval_seconds]}" 1 0 0.3
 idev2=$(printf '%s\n' "$IO2" | awk '/^Device/ {h = 1; next} h && NF > 1 {print $1}' | sort)
 check_eq "iostat's second report lists the same devices" "$idev2" \
 	"$(printf '%s\n' "${!V[@]}" | sed -n 's/^disk\[\(.*\)\]\.device$/\1/p' | sort)"
@@ -190,7 +200,7 @@ while read -r line; do
 	[ -n "${V[disk[$dev].device]:-}" ] || continue
 	for ((c = 1; c < ${#H[@]}; c++)); do
 		[ "${H[$c]}" = "%util" ] || continue
-		near "iostat $dev %util over about the same second ${W[$c]} vs ${V[disk[$dev].util]}" "${V[disk[$dev].util]}" "${W[$c]}" 0 25
+		near "iostat $dev %util over about the same second ${W[$c]} vs ${V[disk[$dev].util_pct]}" "${V[disk[$dev].util_pct]}" "${W[$c]}" 0 25
 	done
 done < <(printf '%s\n' "$IO2" | awk '/^Device/ {h = 1; next} h && NF > 1')
 flush
@@ -201,7 +211,7 @@ run "$SAKIMORI" status --json --root "$FX" --interval 0
 J=$OUT
 load "$J"
 who "$FX/run/utmp" | awk '{print $1, $2, $3 " " $4}' > "$TMP/who"
-printf '%s\n' "$J" | jq -r 'select(.type=="user") | "\(.user) \(.tty) \(.login_epoch)"' |
+printf '%s\n' "$J" | jq -r 'select(.type=="user") | "\(.user) \(.tty) \(.login_time | fromdateiso8601)"' |
 	while read -r u t e; do echo "$u $t $(date -d "@$e" '+%Y-%m-%d %H:%M')"; done > "$TMP/ours"
 check_eq "who's sessions and ours (user, tty, login time)" "$(cat "$TMP/who")" "$(cat "$TMP/ours")"
 check_eq "the remote host" "192.0.2.10" "${V[user[pts/0].from]}"
@@ -220,10 +230,10 @@ run "$SAKIMORI" status --json --root "$FIXTURES/proc/old" --interval 0
 load "$OUT"
 check "an old kernel's tree: status works ($RC)" [ "$RC" -le 3 ]
 check_eq "old kernel: available memory is estimated" true "${V[memory.available_estimated]}"
-check_eq "old kernel: a stat without vsize/rss is kept" 0 "${V[process[2000].rss_kb]}"
+check_eq "old kernel: a stat without vsize/rss is kept" 0 "${V[process[2000].rss_bytes]}"
 run "$SAKIMORI" status --json --root "$TMP/nothing" --interval 0
 check_eq "an empty root: every section unreadable, exit UNKNOWN" 3 "$RC"
-check_match "each unreadable section is an error line" '"type":"error","section":"memory"' "$OUT"
+check_match "each unreadable section is an error line" '"type":"error","schema":2,"section":"memory"' "$OUT"
 
 # A real procfs with hidepid=1 in a private mount namespace, read as
 # nobody: other users' processes are listed but unreadable.

@@ -77,7 +77,7 @@ check "without --kill it is left running" kill -0 "$cgi"
 check "check exits CRITICAL ($RC)" [ "$RC" -eq 2 ]
 
 a=$(jq -c 'select(.check == "apache-workers")' <<<"$OUT")
-check_match "apache-workers: 2 of 2 workers is CRITICAL" '"severity":"CRITICAL".*"children":"2".*"limit":"2"' "$a"
+check_match "apache-workers: 2 of 2 workers is CRITICAL" '"severity":"CRITICAL".*"children":2,.*"limit":2[,}]' "$a"
 check_match "the limit comes from the instance's own configuration" "\"config\":\"$www/httpd.conf\"" "$a"
 
 # a kill the audit log cannot record is not made, and is an UNKNOWN

@@ -100,11 +100,18 @@ scan_run(const char *path, const char *text, const struct conf *c)
 			s->summary = j;
 			continue;
 		}
+		/* a record: auth.event, its pattern in event */
+		assert_string_equal(type, "auth.event");
+		assert_non_null(json_string_value(json_object_get(j, "event")));
 		ln = json_integer_value(json_object_get(j, "line"));
 		assert_true(ln > 0 && ln < MAXLINE);
 		/* keep the first record of a line, count them all */
 		if (s->nrec[ln]++ == 0) {
-			s->type[ln] = strdup(type);
+			char full[128];
+
+			snprintf(full, sizeof(full), "auth.%s",
+			    json_string_value(json_object_get(j, "event")));
+			s->type[ln] = strdup(full);
 			s->addr[ln] = strdup(
 			    json_string_value(json_object_get(j, "address")));
 		}

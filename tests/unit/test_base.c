@@ -242,6 +242,67 @@ json_keeps_invalid_bytes_visible(void **state)
 	json_decref(j);
 }
 
+/* The contract: type first, then schema; stamps RFC 3339 UTC; numbers. */
+static void
+json_contract(void **state)
+{
+	json_t *o = json_object(), *v;
+	char *s, buf[64];
+
+	(void)state;
+	jset(o, "a", json_integer(1));
+	jset(o, "type", json_string("x"));
+	jset(o, "schema", json_integer(99));
+	jset(o, "b", json_true());
+	assert_int_equal(json_stamp(o), 0);
+	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	assert_string_equal(
+	    s, "{\"type\":\"x\",\"schema\":2,\"a\":1,\"b\":true}");
+	free(s);
+	json_decref(o);
+
+	v = jtime(1765011600);
+	assert_string_equal(json_string_value(v), "2025-12-06T09:00:00Z");
+	json_decref(v);
+	assert_true(json_is_null(v = jtime(0)));
+	json_decref(v);
+
+	v = jvalue("42");
+	assert_true(json_is_integer(v) && json_integer_value(v) == 42);
+	json_decref(v);
+	v = jvalue("-1.5e2");
+	assert_true(json_is_real(v) && json_real_value(v) == -150.0);
+	json_decref(v);
+	v = jvalue("99999999999999999999");
+	assert_true(json_is_real(v));
+	json_decref(v);
+	/* not numbers in JSON's grammar stay text */
+	static const char *const text[] = {"042", "1.2.3", "1.", ".5", "+1",
+	    "0x10", "1e", "", " 1", "1 ", "nan", "inf", "75%"};
+	for (size_t i = 0; i < sizeof(text) / sizeof(text[0]); i++) {
+		v = jvalue(text[i]);
+		assert_true(json_is_string(v));
+		assert_string_equal(json_string_value(v), text[i]);
+		json_decref(v);
+	}
+
+	/* time_iso: RFC 3339, Z in UTC, +hh:mm elsewhere */
+	setenv("TZ", "UTC", 1);
+	tzset();
+	time_iso(buf, sizeof(buf), 1765011600);
+	assert_string_equal(buf, "2025-12-06T09:00:00Z");
+	setenv("TZ", "IST-5:30", 1);
+	tzset();
+	time_iso(buf, sizeof(buf), 1765011600);
+	assert_string_equal(buf, "2025-12-06T14:30:00+05:30");
+	setenv("TZ", "EST5", 1);
+	tzset();
+	time_iso(buf, sizeof(buf), 1765011600);
+	assert_string_equal(buf, "2025-12-06T04:00:00-05:00");
+	unsetenv("TZ");
+	tzset();
+}
+
 static void
 durations(void **state)
 {
@@ -522,9 +583,11 @@ report_worst_and_outputs(void **state)
 	out_init(&o, OUT_JSON, fp);
 	out_report(&o, &r, "SAKIMORI");
 	fclose(fp);
-	assert_non_null(
-	    strstr(buf, "\"severity\":\"WARNING\",\"check\":\"load\""));
-	assert_non_null(strstr(buf, "\"evidence\":{\"load1\":\"3.00\"}"));
+	assert_non_null(strstr(buf,
+	    "{\"type\":\"finding\",\"schema\":2,\"severity\":\"WARNING\","
+	    "\"check\":\"load\""));
+	/* Evidence that is a number is a JSON number. */
+	assert_non_null(strstr(buf, "\"evidence\":{\"load1\":3.0}"));
 	/* One object per line. */
 	int lines = 0;
 	for (char *p = buf; *p; p++)
@@ -1129,6 +1192,7 @@ main(void)
 	    cmocka_unit_test(bounded_text),
 	    cmocka_unit_test(escape_untrusted_text),
 	    cmocka_unit_test(json_keeps_invalid_bytes_visible),
+	    cmocka_unit_test(json_contract),
 	    cmocka_unit_test(durations),
 	    cmocka_unit_test(civil_dates),
 	    cmocka_unit_test(iso_8601_and_rfc_3339),

@@ -82,10 +82,11 @@ json_of_a_known_event(void **state)
 	alert_event_json(&e, &sb);
 	assert_int_equal(strbuf_failed(&sb), 0);
 	assert_string_equal(sb.p,
-	    "{\"type\":\"alert\",\"event\":\"open\",\"check\":\"load\","
+	    "{\"type\":\"alert\",\"schema\":2,\"event\":\"open\","
+	    "\"check\":\"load\","
 	    "\"subject\":\"host\",\"severity\":\"CRITICAL\","
 	    "\"message\":\"load 3.10 per CPU above 2.00\","
-	    "\"evidence\":{\"load1\":\"3.10\",\"cpus\":\"4\"},"
+	    "\"evidence\":{\"load1\":3.1,\"cpus\":4},"
 	    "\"time\":\"2026-12-06T09:00:00Z\",\"problem\":12,"
 	    "\"first\":\"2026-12-06T08:59:50Z\",\"count\":2}");
 	strbuf_reset(&sb);
@@ -96,7 +97,8 @@ json_of_a_known_event(void **state)
 	e.nev = 0;
 	alert_event_json(&e, &sb);
 	assert_string_equal(sb.p,
-	    "{\"type\":\"alert\",\"event\":\"change\",\"check\":\"load\","
+	    "{\"type\":\"alert\",\"schema\":2,\"event\":\"change\","
+	    "\"check\":\"load\","
 	    "\"subject\":\"host\",\"severity\":\"WARNING\","
 	    "\"previous\":\"CRITICAL\","
 	    "\"message\":\"load 3.10 per CPU above 2.00\",\"evidence\":{},"

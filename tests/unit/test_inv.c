@@ -178,6 +178,20 @@ corrupt_state(void **state)
 	assert_int_equal(inv_state_save(dir, s, &err), 0);
 	assert_int_equal(inv_state_load(dir, inv, &err), 0);
 	assert_int_equal(inv->svcs[0].listen[0].port, 22);
+	/* The stamp is written in RFC 3339 and read back to the second. */
+	assert_int_equal(inv->taken_at, 1700000000);
+	/* An inventory kept with schema 1 (the time as a number) still reads. */
+	static const char old[] =
+	    "{\"type\":\"inventory\",\"schema\":1,"
+	    "\"taken_at\":\"2023-11-14T23:13:20+0100\","
+	    "\"taken_at_epoch\":1700000000,\"memory_kb\":1024,"
+	    "\"services\":[{\"name\":\"sshd\",\"listen\":"
+	    "[{\"proto\":\"tcp\",\"address\":\"0.0.0.0\",\"port\":22}]}]}";
+	assert_int_equal(
+	    file_write_atomic(path, old, strlen(old), 0600, &err), 0);
+	assert_int_equal(inv_state_load(dir, inv, &err), 0);
+	assert_int_equal(inv->taken_at, 1700000000);
+	assert_int_equal(inv->svcs[0].listen[0].port, 22);
 	unlink(path);
 	rmdir(dir);
 	free(s);

@@ -232,7 +232,7 @@ check_names_a_steady_grower(void **state)
 	assert_non_null(
 	    strstr(r.f[0].message, "grower100 (pid 100, user alice)"));
 	assert_non_null(strstr(r.f[0].message, "1.0 MiB/s"));
-	ev = finding_ev_get(&r.f[0], "growth_bytes_per_s");
+	ev = finding_ev_get(&r.f[0], "growth_bytes_per_second");
 	assert_non_null(ev);
 	assert_true(fabs(strtod(ev, NULL) - MIB) < 1024);
 	assert_string_equal(finding_ev_get(&r.f[0], "pid"), "100");
@@ -240,7 +240,7 @@ check_names_a_steady_grower(void **state)
 	assert_string_equal(
 	    finding_ev_get(&r.f[0], "cmdline"), "grower100 --leak");
 	/* 4 GiB - 57 MiB left at 1 MiB/s */
-	ev = finding_ev_get(&r.f[0], "exhausted_in_s");
+	ev = finding_ev_get(&r.f[0], "exhausted_in_seconds");
 	assert_non_null(ev);
 	assert_true(fabs(strtod(ev, NULL) - (4096 - 57)) < 2);
 	world_release(&w);

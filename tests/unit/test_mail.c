@@ -903,7 +903,7 @@ analyzer_finish_judges_and_prints(void **state)
 		relay += strcmp(r.f[i].check, "mail-relay-probe") == 0 &&
 		    strcmp(r.f[i].subject, "client:203.0.113.77") == 0;
 	assert_int_equal(relay, 1);
-	assert_non_null(strstr(buf, "{\"type\":\"mail-summary\""));
+	assert_non_null(strstr(buf, "{\"type\":\"mail.summary\""));
 	assert_non_null(strstr(buf, "\"received\":3,"));
 	free(buf);
 	report_release(&r);
