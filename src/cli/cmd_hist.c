@@ -120,8 +120,7 @@ show_series(struct cli *cli, const char *name, time_t since, int max)
 		if (cli->out.mode == OUT_JSON) {
 			json_t *j = json_object();
 
-			jset(j, "schema", json_integer(1));
-			jset(j, "type", json_string("history-point"));
+			jset(j, "type", json_string("history.point"));
 			jset(j, "series", jstr(name));
 			jset(j, "time", json_string(ts));
 			jset(j, "step_seconds",
@@ -156,8 +155,7 @@ list_series(struct cli *cli)
 		if (cli->out.mode == OUT_JSON) {
 			json_t *j = json_object();
 
-			jset(j, "schema", json_integer(1));
-			jset(j, "type", json_string("history-series"));
+			jset(j, "type", json_string("history.series"));
 			jset(j, "series", jstr(names[i]));
 			json_line(cli->out.fp, j);
 		} else {
@@ -303,7 +301,6 @@ cmd_graph(struct cli *cli, int argc, char **argv)
 	if (cli->out.mode == OUT_JSON) {
 		json_t *j = json_object();
 
-		jset(j, "schema", json_integer(1));
 		jset(j, "type", json_string("graph"));
 		jset(j, "series", jstr(argv[optind]));
 		jset(j, "period", json_string(period));

@@ -109,8 +109,8 @@ done
 check_match "each disk with I/O has its iostat series" '^disk\.[A-Za-z0-9_-]+\.(reads_ps|writes_ps|read_kb_ps|write_kb_ps|await_ms|util_pct)$' "$LIST"
 
 # ---- the values written ----
-check_eq "history --json: schema 1 and RFC 3339 times on every line" "" \
-	"$(printf '%s\n' "$LOADJ" | jq -r 'select(.schema != 1 or (.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$") | not) or .step_seconds != 10 or .series != "load")')"
+check_eq "history --json: schema 2 and RFC 3339 times on every line" "" \
+	"$(printf '%s\n' "$LOADJ" | jq -r 'select(.schema != 2 or (.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$") | not) or .step_seconds != 10 or .series != "load")')"
 lo=$(sort -g "$TMP/loads" | head -1)
 hi=$(sort -g "$TMP/loads" | tail -1)
 bad=$(printf '%s\n' "$LOADJ" | jq -r --argjson lo "$lo" --argjson hi "$hi" 'select(.value < $lo or .value > $hi) | .value')
@@ -155,6 +155,18 @@ check_eq "the legend of the process count: max, average and current 3" "3 3 3" \
 run "$SAKIMORI" graph --state-dir "$STATE" load --period 1h --output "$TMP/l1.png" --json
 lmax=$(printf '%s\n' "$LOADJ" | jq -s 'map(.value) | max')
 check_eq "the legend's load maximum is the largest value history gave" "$lmax" "$(printf '%s\n' "$OUT" | jq '.max')"
+GRAPHJ=$OUT
+
+# ---- the JSON contract (docs/schema) ----
+if python3 -c 'import jsonschema' 2>/dev/null; then
+	run "$SAKIMORI" history --state-dir "$STATE" --list --json
+	printf '%s\n' "$LOADJ" "$PROCJ" "$OUT" "$GRAPHJ" >"$TMP/all.jsonl"
+	check_eq "history, history --list and graph --json: valid against their schemas" "" \
+		"$(python3 "$(dirname "$0")/json_validate.py" \
+			"${SRCDIR:-$(dirname "$0")/../..}/docs/schema" "$TMP/all.jsonl")"
+	check_eq "(the three types were there)" "graph history.point history.series" \
+		"$(jq -r .type "$TMP/all.jsonl" | sort -u | xargs)"
+fi
 run "$SAKIMORI" graph --state-dir "$STATE" load --period fortnight --output "$TMP/x.png"
 check_eq "an unknown period is a usage error" 64 "$RC"
 run "$SAKIMORI" graph --state-dir "$STATE" ../etc/passwd --output "$TMP/x.png"

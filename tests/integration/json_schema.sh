@@ -107,34 +107,7 @@ cat "$TMP/agent.out" >>"$ALL"
 
 # ---- every line: a schema for its type, valid against it ----
 check_eq "every line is valid against its type's schema" "" "$(
-	python3 - "$SCHEMAS" "$ALL" <<'EOF'
-import json, os, sys
-import jsonschema
-
-d, path = sys.argv[1], sys.argv[2]
-schemas = {}
-for f in sorted(os.listdir(d)):
-    if f.endswith(".json"):
-        with open(os.path.join(d, f)) as fp:
-            s = json.load(fp)
-        jsonschema.Draft202012Validator.check_schema(s)
-        schemas[f[:-5]] = jsonschema.Draft202012Validator(
-            s, format_checker=jsonschema.FormatChecker())
-bad = 0
-with open(path) as fp:
-    for n, line in enumerate(fp, 1):
-        o = json.loads(line)
-        t = o.get("type") if isinstance(o, dict) else None
-        if t not in schemas:
-            print(f"line {n}: no schema for type {t!r}: {line[:200]}")
-            bad += 1
-            continue
-        for e in schemas[t].iter_errors(o):
-            print(f"line {n} ({t}): {e.json_path}: {e.message[:200]}")
-            bad += 1
-        if bad > 20:
-            break
-EOF
+	python3 "$(dirname "$0")/json_validate.py" "$SCHEMAS" "$ALL"
 )"
 types=$(jq -r .type "$ALL" | sort -u | xargs)
 check_match "the lines cover the main types ($types)" \
