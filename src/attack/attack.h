@@ -144,7 +144,8 @@ struct attack_crs {
 	uint32_t **post;        /* per group: its negated and @within rules */
 	size_t *npost, npost_groups;
 	uint32_t vstamp, rstamp;
-	char *val, *a, *b; /* arguments decoded; transformation buffers */
+	char *val, *a, *b;  /* arguments decoded; transformation buffers */
+	char *la, *lb, *lc; /* the same for a chained rule's links */
 };
 
 struct attack_engine {

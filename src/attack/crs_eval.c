@@ -3,8 +3,10 @@
  * request's targets (crs.h) made from its logged fields, each
  * transformed once per chain of transformations and scanned with that
  * chain's database (sig_scan_group), prefilter matches confirmed by
- * PCRE2, negated and @within rules decided after the scan, the anomaly
- * scores of the rules that matched summed.
+ * PCRE2, negated, @within and libinjection's @detectSQLi/@detectXSS rules
+ * decided after the scan, a chained rule's further links checked only
+ * when its own operator matched, the anomaly scores of the rules that
+ * matched summed.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <errno.h>
@@ -16,6 +18,8 @@
 
 #include "attack/attack.h"
 #include "attack/attack_int.h"
+#include "base/cur.h"
+#include "base/dl_injection.h"
 #include "base/hash.h"
 #include "base/mem.h"
 
@@ -47,6 +51,9 @@ crs_free(struct attack_crs *c)
 	free(c->val);
 	free(c->a);
 	free(c->b);
+	free(c->la);
+	free(c->lb);
+	free(c->lc);
 	crs_set_release(&c->set);
 	free(c);
 }
@@ -82,6 +89,8 @@ attack_engine_crs(struct attack_engine *e, struct crs_set *cs, int paranoia,
 	    (c->fired = calloc(c->set.n + 1, sizeof(*c->fired))) == NULL ||
 	    (c->val = malloc(ATTACK_FIELD_MAX + 1)) == NULL ||
 	    (c->a = malloc(n)) == NULL || (c->b = malloc(n)) == NULL ||
+	    (c->la = malloc(n)) == NULL || (c->lb = malloc(n)) == NULL ||
+	    (c->lc = malloc(ATTACK_FIELD_MAX + 1)) == NULL ||
 	    (c->md = pcre2_match_data_create(1, NULL)) == NULL ||
 	    (c->memo = calloc(CRS_MEMO_SLOTS, sizeof(*c->memo))) == NULL) {
 		crs_free(c);
@@ -134,7 +143,7 @@ attack_engine_crs(struct attack_engine *e, struct crs_set *cs, int paranoia,
 		for (size_t k = 0; k < gr->nrules; k++) {
 			const struct crs_rule *cr = &c->set.r[gr->rules[k]];
 
-			if (cr->negated || cr->op == CO_WITHIN)
+			if (cr->negated || !crs_op_scanned(cr->op))
 				c->post[g][c->npost[g]++] = gr->rules[k];
 		}
 	}
@@ -184,6 +193,25 @@ arg_decode(const char *s, size_t n, char *out)
 	return crs_tfn_apply(CRS_T_URLDECODE, s, n, out);
 }
 
+/* ModSecurity's REQUEST_FILENAME: the path with %XX decoded ('+' stays). */
+static size_t
+path_decode(const char *s, size_t n, char *out)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int h = i + 2 < n && s[i] == '%' ? cur_hexval(s[i + 1]) : -1;
+		int l = h >= 0 ? cur_hexval(s[i + 2]) : -1;
+
+		if (l >= 0) {
+			out[o++] = (char)(h << 4 | l);
+			i += 2;
+		} else
+			out[o++] = s[i];
+	}
+	return o;
+}
+
 /*
  * The request's targets.  The URI (path and query) and the request line
  * are made in c->val when the log did not keep them side by side; the
@@ -194,8 +222,8 @@ values(struct attack_crs *c, const struct attack_req *rq, struct value *v)
 {
 	size_t nv = 0, used = 0, cap = ATTACK_FIELD_MAX;
 	const char *path = rq->path ? rq->path : "";
-	const char *uri = path, *base;
-	size_t un = rq->path_len;
+	const char *uri = path, *base, *fp = path;
+	size_t un = rq->path_len, fn = rq->path_len;
 
 	if (rq->query != NULL) {
 		if (rq->query == path + rq->path_len + 1)
@@ -211,11 +239,16 @@ values(struct attack_crs *c, const struct attack_req *rq, struct value *v)
 		}
 	}
 	add_value(v, &nv, uri, un, 1u << CT_URI | 1u << CT_URI_RAW);
-	add_value(v, &nv, path, rq->path_len, 1u << CT_FILENAME);
-	base = rq->path_len > 0 ? memrchr(path, '/', rq->path_len) : NULL;
-	base = base ? base + 1 : path;
-	add_value(v, &nv, base, rq->path_len - (size_t)(base - path),
-	    1u << CT_BASENAME);
+	if (memchr(path, '%', rq->path_len) != NULL &&
+	    used + rq->path_len <= cap) {
+		fp = c->val + used;
+		fn = path_decode(path, rq->path_len, c->val + used);
+		used += fn;
+	}
+	add_value(v, &nv, fp, fn, 1u << CT_FILENAME);
+	base = fn > 0 ? memrchr(fp, '/', fn) : NULL;
+	base = base ? base + 1 : fp;
+	add_value(v, &nv, base, fn - (size_t)(base - fp), 1u << CT_BASENAME);
 	if (rq->method_len > 0)
 		add_value(v, &nv, rq->method, rq->method_len, 1u << CT_METHOD);
 	if (rq->protocol != NULL && rq->protocol_len > 0) {
@@ -322,6 +355,8 @@ apply(struct attack_crs *c, struct attack_result *res, const struct vres *vr,
 		struct attack_crs_hit *h;
 		int target = 0;
 
+		/* a multiMatch copy stands for its rule */
+		ri = r->canon;
 		if (c->fired[ri] == c->rstamp)
 			continue;
 		c->fired[ri] = c->rstamp;
@@ -346,6 +381,53 @@ confirm(struct attack_crs *c, unsigned ri, const char *t, size_t tn)
 	           c->md, NULL) >= 0;
 }
 
+/* libinjection's verdict on [t, t+tn) for @detectSQLi or @detectXSS. */
+static int
+detect(enum crs_op op, const char *t, size_t tn)
+{
+	char fp[LIBINJECTION_FINGERPRINT];
+
+	if (op == CO_DETECT_SQLI)
+		return libinjection_sqli(tn > 0 ? t : "", tn, fp) != 0;
+	return libinjection_xss(tn > 0 ? t : "", tn) != 0;
+}
+
+/*
+ * The links of chained rule r on MATCHED_VAR: [t, t+tn) is what the rule's
+ * own operator matched; each link transforms what the one before it
+ * matched and must match too.
+ */
+static int
+links_match(
+    struct attack_crs *c, const struct crs_rule *r, const char *t, size_t tn)
+{
+	for (unsigned i = 0; i < r->nlinks; i++) {
+		const struct crs_link *l = &r->links[i];
+		const char *x;
+		size_t xn;
+		int m;
+
+		/* the text may be in a, b, la or lb: a copy to start from */
+		tn = cutn(tn);
+		memmove(c->lc, t, tn);
+		x = crs_tfn_chain(
+		    l->tfn, l->ntfn, c->lc, tn, c->la, c->lb, &xn);
+		if (l->op == CO_WITHIN)
+			m = xn > 0 &&
+			    memmem(l->expr, strlen(l->expr), x, xn) != NULL;
+		else if (!crs_op_scanned(l->op))
+			m = detect(l->op, x, xn);
+		else
+			m = pcre2_match(l->re, (PCRE2_SPTR)(xn > 0 ? x : ""),
+			        xn, 0, 0, c->md, NULL) >= 0;
+		if (m == l->negated)
+			return 0;
+		t = x;
+		tn = xn;
+	}
+	return 1;
+}
+
 static int
 on_match(unsigned ri, size_t to, void *ctx)
 {
@@ -359,7 +441,7 @@ on_match(unsigned ri, size_t to, void *ctx)
 	    (c->re[ri] == NULL || !confirm(c, ri, sc->t, sc->tn)))
 		return 0;
 	c->mark[ri] = c->vstamp; /* matched this value */
-	if (!r->negated)
+	if (!r->negated && links_match(c, r, sc->t, sc->tn))
 		vfire(sc->vr, ri, sc->t, sc->tn, to);
 	return 0;
 }
@@ -397,9 +479,11 @@ value_scan(struct attack_engine *e, const struct value *v, struct vres *vr)
 				m = sc.tn > 0 &&
 				    memmem(r->expr, strlen(r->expr), sc.t,
 				        sc.tn) != NULL;
+			else if (!crs_op_scanned(r->op))
+				m = detect(r->op, sc.t, sc.tn);
 			else
 				m = c->mark[ri] == c->vstamp;
-			if (m != r->negated)
+			if (m != r->negated && links_match(c, r, sc.t, sc.tn))
 				vfire(vr, ri, sc.t, sc.tn, 0);
 		}
 	}

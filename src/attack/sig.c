@@ -401,7 +401,7 @@ gexpr_fill(struct gexpr *x, const struct sig_group *g, const struct crs_set *cs)
 		    (r->multiline ? HS_FLAG_MULTILINE : 0) |
 		    (r->prefilter ? HS_FLAG_PREFILTER : 0);
 
-		if (r->op == CO_WITHIN)
+		if (!crs_op_scanned(r->op))
 			continue;
 		if (r->op != CO_PM) {
 			if (gexpr_add(x, r->expr, strlen(r->expr), fl,

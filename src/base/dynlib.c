@@ -22,6 +22,7 @@ static struct dynlib *const libs[DYNLIB_NLIBS] = {
     [DYNLIB_EVENT] = &dynlib_event,
     [DYNLIB_CAP] = &dynlib_cap,
     [DYNLIB_SECCOMP] = &dynlib_seccomp,
+    [DYNLIB_INJECTION] = &dynlib_injection,
 };
 
 /* Test knob: is l named in SAKIMORI_DYNLIB_FAIL ("sqlite3,hs")? */
