@@ -64,7 +64,7 @@ struct attack_hit {
 	enum attack_field field;
 };
 
-#define ATTACK_CRS_HITS 16
+#define ATTACK_CRS_HITS 32
 #define ATTACK_CRS_TEXT 48
 
 /* A Core Rule Set rule that matched (attack_engine_crs). */

@@ -324,7 +324,53 @@ static const struct {
     {"within", CO_WITHIN},
     {"detectSQLi", CO_DETECT_SQLI},
     {"detectXSS", CO_DETECT_XSS},
+    {"validateByteRange", CO_RX},
 };
+
+/*
+ * @validateByteRange's list ("9,10,32-126") as a regular expression that
+ * matches a byte outside it.  0, or 1 when the list is not numbers and
+ * ranges of 0-255.
+ */
+static int
+byte_range(const char *arg, struct strbuf *sb)
+{
+	unsigned char in[256] = {0};
+	const char *p = arg;
+
+	while (*p != '\0') {
+		char *e;
+		unsigned long a, b;
+
+		while (*p == ' ' || *p == ',')
+			p++;
+		if (*p == '\0')
+			break;
+		a = strtoul(p, &e, 10);
+		if (e == p)
+			return 1;
+		b = a;
+		if (*e == '-') {
+			p = e + 1;
+			b = strtoul(p, &e, 10);
+			if (e == p)
+				return 1;
+		}
+		if (a > b || b > 255)
+			return 1;
+		for (unsigned long i = a; i <= b; i++)
+			in[i] = 1;
+		p = e;
+		if (*p != '\0' && *p != ',' && *p != ' ')
+			return 1;
+	}
+	strbuf_adds(sb, "[^");
+	for (unsigned i = 0; i < 256; i++)
+		if (in[i])
+			strbuf_printf(sb, "\\x%02x", i);
+	strbuf_addc(sb, ']');
+	return 0;
+}
 
 /*
  * The transformations of r after its last t:none into tfn.  0, or 1 with
@@ -383,6 +429,13 @@ operator_expr(const struct secrule *r, const char *dir, int alt,
 	}
 	switch (*op) {
 	case CO_RX:
+		if (strcmp(r->op, "validateByteRange") != 0)
+			strbuf_adds(sb, r->arg);
+		else if (byte_range(r->arg, sb) == 1) {
+			snprintf(why, whysz, "byte range '%.60s'", r->arg);
+			return 1;
+		}
+		break;
 	case CO_WITHIN:
 		strbuf_adds(sb, r->arg);
 		break;

@@ -18,6 +18,7 @@
  * line ends), @pm and @pmFromFile (case-insensitive phrases, the files
  * read from the rule set's directory), @contains, @beginsWith,
  * @endsWith, @streq (literals), @within (evaluated directly),
+ * @validateByteRange (an expression matching a byte outside the list),
  * @detectSQLi and @detectXSS (libinjection from libmodsecurity3, when it
  * can be loaded), any of them negated.  A multiMatch rule is also kept
  * with each shorter prefix of its transformations (the copies add its

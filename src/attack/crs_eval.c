@@ -213,29 +213,73 @@ path_decode(const char *s, size_t n, char *out)
 }
 
 /*
+ * A logged field as the client sent it: Apache writes '"' and '\' as \"
+ * and \\ and other bytes as \xHH, nginx all of them as \xHH.  The text
+ * goes to c->val (from *used) when it has a backslash and room.
+ */
+static void
+unescape(struct attack_crs *c, size_t *used, const char **p, size_t *n)
+{
+	char *out = c->val + *used;
+	size_t o = 0;
+
+	if (*p == NULL || memchr(*p, '\\', *n) == NULL ||
+	    *used + *n > ATTACK_FIELD_MAX)
+		return;
+	for (size_t i = 0; i < *n; i++) {
+		const char *s = *p;
+		int h = i + 3 < *n && s[i] == '\\' && s[i + 1] == 'x'
+		    ? cur_hexval(s[i + 2])
+		    : -1;
+		int l = h >= 0 ? cur_hexval(s[i + 3]) : -1;
+
+		if (l >= 0) {
+			out[o++] = (char)(h << 4 | l);
+			i += 3;
+		} else if (s[i] == '\\' && i + 1 < *n &&
+		    (s[i + 1] == '"' || s[i + 1] == '\\'))
+			out[o++] = s[++i];
+		else
+			out[o++] = s[i];
+	}
+	*p = out;
+	*n = o;
+	*used += o;
+}
+
+/*
  * The request's targets.  The URI (path and query) and the request line
  * are made in c->val when the log did not keep them side by side; the
- * query's arguments are decoded there too.
+ * fields the log escaped are unescaped there, the query's arguments
+ * decoded there too.
  */
 static size_t
-values(struct attack_crs *c, const struct attack_req *rq, struct value *v)
+values(struct attack_crs *c, const struct attack_req *logged, struct value *v)
 {
+	struct attack_req req = *logged;
+	const struct attack_req *rq = &req;
 	size_t nv = 0, used = 0, cap = ATTACK_FIELD_MAX;
-	const char *path = rq->path ? rq->path : "";
-	const char *uri = path, *base, *fp = path;
-	size_t un = rq->path_len, fn = rq->path_len;
+	const char *path, *uri, *base, *fp;
+	size_t un, fn;
 
+	unescape(c, &used, &req.path, &req.path_len);
+	unescape(c, &used, &req.query, &req.query_len);
+	unescape(c, &used, &req.ua, &req.ua_len);
+	unescape(c, &used, &req.referer, &req.referer_len);
+	path = fp = uri = rq->path ? rq->path : "";
+	un = fn = rq->path_len;
 	if (rq->query != NULL) {
 		if (rq->query == path + rq->path_len + 1)
 			un = rq->path_len + 1 + rq->query_len;
-		else if (rq->path_len + 1 + rq->query_len <= cap) {
-			memcpy(c->val, path, rq->path_len);
-			c->val[rq->path_len] = '?';
-			memcpy(c->val + rq->path_len + 1, rq->query,
-			    rq->query_len);
-			uri = c->val;
+		else if (used + rq->path_len + 1 + rq->query_len <= cap) {
+			char *u = c->val + used;
+
+			memcpy(u, path, rq->path_len);
+			u[rq->path_len] = '?';
+			memcpy(u + rq->path_len + 1, rq->query, rq->query_len);
+			uri = u;
 			un = rq->path_len + 1 + rq->query_len;
-			used = un;
+			used += un;
 		}
 	}
 	add_value(v, &nv, uri, un, 1u << CT_URI | 1u << CT_URI_RAW);
@@ -308,7 +352,7 @@ values(struct attack_crs *c, const struct attack_req *rq, struct value *v)
 }
 
 /* What one value matched, before the request's own bookkeeping. */
-#define VRES_MAX 32
+#define VRES_MAX 64
 
 struct vres {
 	unsigned n;
