@@ -488,6 +488,9 @@ operator_expr(const struct secrule *r, const char *dir, int alt,
 		if (*op == CO_ENDS || *op == CO_STREQ)
 			strbuf_adds(sb, "\\z");
 		break;
+	case CO_REPEATED_ARG: /* not from an operator's name */
+	case CO_NO_REFERER:
+		break;
 	case CO_DETECT_SQLI:
 	case CO_DETECT_XSS:
 		if (dynlib_require(DYNLIB_INJECTION, NULL) == -1) {
@@ -586,7 +589,14 @@ translate_links(const struct secrule *r, size_t nlinks, const char *dir,
 		const struct secrule *lr = &r[1 + i];
 		struct strbuf sb = STRBUF_INIT(CRS_EXPR_MAX);
 
-		if (!matched_only(lr->vars)) {
+		if (strcasecmp(lr->vars, "&REQUEST_HEADERS:Referer") == 0 &&
+		    strcmp(lr->op, "eq") == 0 && strcmp(lr->arg, "0") == 0 &&
+		    !lr->negated) {
+			/* the request has no Referer: decided per request */
+			l[i].op = CO_NO_REFERER;
+			if ((l[i].expr = strdup("")) == NULL)
+				rc = err_sys(err, ENOMEM, "rules");
+		} else if (!matched_only(lr->vars)) {
 			snprintf(why, whysz,
 			    "chained rule: a link on %.60s, not MATCHED_VAR",
 			    lr->vars);
@@ -648,6 +658,25 @@ translate_rule(struct crs_set *cs, const struct secrule *r, size_t nlinks,
 	for (size_t i = 1; i <= nlinks; i++) /* CRS scores in the last link */
 		score += r[i].score;
 	cr.targets = targets(r->vars, other, sizeof(other));
+	/* the counters CRS keeps of each argument name: one given twice */
+	if (strcasecmp(r->vars, "TX:/paramcounter_.*/") == 0 &&
+	    strcmp(r->op, "gt") == 0 && strcmp(r->arg, "1") == 0 &&
+	    !r->negated && score > 0) {
+		cr.id = r->id;
+		cr.paranoia = r->paranoia;
+		cr.score = score;
+		cr.file = file;
+		cr.op = CO_REPEATED_ARG;
+		cr.targets = 1u << CT_ARGS_NAMES;
+		memcpy(cr.severity, r->severity, sizeof(cr.severity));
+		memcpy(cr.msg, r->msg, sizeof(cr.msg));
+		if ((cr.expr = strdup("")) == NULL)
+			return err_sys(err, ENOMEM, "rules");
+		if (add_rule(cs, &cr, err) == -1)
+			return -1;
+		cs->f[file].translated++;
+		return 0;
+	}
 	if (cr.targets == 0 && tx_only(r->vars))
 		return skip(cs, r->id, file, err,
 		    "control rule on TX variables (%.60s)", other);
@@ -695,6 +724,8 @@ translate_rule(struct crs_set *cs, const struct secrule *r, size_t nlinks,
 			               : skip(cs, r->id, file, err, "%s", why);
 		}
 		cr.nlinks = (unsigned)nlinks;
+		for (unsigned i = 0; i < cr.nlinks; i++)
+			cr.no_referer |= cr.links[i].op == CO_NO_REFERER;
 	}
 	if ((cr.expr = detach(&sb)) == NULL) {
 		links_free(cr.links, cr.nlinks);

@@ -23,9 +23,12 @@
  * can be loaded), any of them negated.  A multiMatch rule is also kept
  * with each shorter prefix of its transformations (the copies add its
  * score once).  A chained rule is kept when each link after the first
- * looks at MATCHED_VAR or MATCHED_VARS.  An expression Hyperscan cannot compile exactly is kept
- * in prefilter mode when PCRE2 compiles it (a prefilter match is then
- * confirmed by PCRE2).
+ * looks at MATCHED_VAR or MATCHED_VARS, or asks for a request without a
+ * Referer (&REQUEST_HEADERS:Referer "@eq 0").  The rule on CRS's counters
+ * of argument names (TX:/paramcounter_ ... "@gt 1") is kept as "an
+ * argument name given more than once", decided per request.  An
+ * expression Hyperscan cannot compile exactly is kept in prefilter mode
+ * when PCRE2 compiles it (a prefilter match is then confirmed by PCRE2).
  *
  * A rule that cannot be translated is never dropped in silence: it is
  * listed with its reason (control rules on TX variables, targets not in
@@ -72,13 +75,16 @@ enum crs_op {
 	CO_WITHIN,
 	CO_DETECT_SQLI, /* libinjection, evaluated after the scan */
 	CO_DETECT_XSS,
+	CO_REPEATED_ARG, /* an argument name given twice (CRS's counters) */
+	CO_NO_REFERER,   /* a link: the request has no Referer */
 };
 
 /* 1 when op's matches come from Hyperscan (else decided after the scan). */
 static inline int
 crs_op_scanned(enum crs_op op)
 {
-	return op != CO_WITHIN && op != CO_DETECT_SQLI && op != CO_DETECT_XSS;
+	return op != CO_WITHIN && op != CO_DETECT_SQLI && op != CO_DETECT_XSS &&
+	    op != CO_REPEATED_ARG && op != CO_NO_REFERER;
 }
 
 /*
@@ -117,6 +123,7 @@ struct crs_rule {
 	unsigned file;          /* index in crs_set.files */
 	struct crs_link *links; /* a chained rule's further conditions */
 	unsigned nlinks;
+	int no_referer; /* a link asks for a request without a Referer */
 	/* the rule whose score this one adds (itself, or the rule a
 	 * multiMatch copy with fewer transformations stands for) */
 	unsigned canon;

@@ -45,6 +45,7 @@ crs_free(struct attack_crs *c)
 		free(c->post[i]);
 	free(c->post);
 	free(c->npost);
+	free(c->repeat);
 	free(c->mark);
 	free(c->fired);
 	free(c->memo);
@@ -123,6 +124,16 @@ attack_engine_crs(struct attack_engine *e, struct crs_set *cs, int paranoia,
 		}
 		(void)pcre2_jit_compile(c->re[i], PCRE2_JIT_COMPLETE);
 	}
+	/* the rules decided per request */
+	if ((c->repeat = calloc(c->set.n + 1, sizeof(*c->repeat))) == NULL) {
+		crs_free(c);
+		sig_release_crs(&e->sig);
+		return err_sys(err, ENOMEM, "rules");
+	}
+	for (size_t i = 0; i < c->set.n; i++)
+		if (c->set.r[i].op == CO_REPEATED_ARG &&
+		    c->set.r[i].paranoia <= paranoia)
+			c->repeat[c->nrepeat++] = (uint32_t)i;
 	/* per group, the rules decided after its scan */
 	c->npost_groups = e->sig.ngrp;
 	if ((c->post = calloc(e->sig.ngrp + 1, sizeof(*c->post))) == NULL ||
@@ -143,6 +154,8 @@ attack_engine_crs(struct attack_engine *e, struct crs_set *cs, int paranoia,
 		for (size_t k = 0; k < gr->nrules; k++) {
 			const struct crs_rule *cr = &c->set.r[gr->rules[k]];
 
+			if (cr->op == CO_REPEATED_ARG)
+				continue; /* per request */
 			if (cr->negated || !crs_op_scanned(cr->op))
 				c->post[g][c->npost[g]++] = gr->rules[k];
 		}
@@ -391,7 +404,7 @@ vfire(struct vres *vr, unsigned ri, const char *t, size_t tn, size_t to)
 /* A value's matches into the request's result: each rule once. */
 static void
 apply(struct attack_crs *c, struct attack_result *res, const struct vres *vr,
-    unsigned mask)
+    unsigned mask, int referer)
 {
 	for (unsigned i = 0; i < vr->n; i++) {
 		unsigned ri = vr->h[i].rule;
@@ -399,6 +412,8 @@ apply(struct attack_crs *c, struct attack_result *res, const struct vres *vr,
 		struct attack_crs_hit *h;
 		int target = 0;
 
+		if (r->no_referer && referer)
+			continue;
 		/* a multiMatch copy stands for its rule */
 		ri = r->canon;
 		if (c->fired[ri] == c->rstamp)
@@ -433,7 +448,9 @@ detect(enum crs_op op, const char *t, size_t tn)
 
 	if (op == CO_DETECT_SQLI)
 		return libinjection_sqli(tn > 0 ? t : "", tn, fp) != 0;
-	return libinjection_xss(tn > 0 ? t : "", tn) != 0;
+	if (op == CO_DETECT_XSS)
+		return libinjection_xss(tn > 0 ? t : "", tn) != 0;
+	return 0;
 }
 
 /*
@@ -451,6 +468,8 @@ links_match(
 		size_t xn;
 		int m;
 
+		if (l->op == CO_NO_REFERER)
+			continue; /* per request (apply) */
 		/* the text may be in a, b, la or lb: a copy to start from */
 		tn = cutn(tn);
 		memmove(c->lc, t, tn);
@@ -583,6 +602,9 @@ attack_crs_match(struct attack_engine *e, const struct attack_req *rq,
 	struct value v[MAX_VALUES];
 	struct vres vr;
 	size_t nv = values(c, rq, v);
+	int referer = rq->referer_len > 0 &&
+	    !(rq->referer_len == 1 && rq->referer[0] == '-');
+	const struct value *twice = NULL;
 
 	if (++c->rstamp == 0) { /* wrapped: forget every old stamp */
 		memset(c->fired, 0, c->set.n * sizeof(*c->fired));
@@ -590,6 +612,23 @@ attack_crs_match(struct attack_engine *e, const struct attack_req *rq,
 	}
 	for (size_t i = 0; i < nv; i++) {
 		value_match(e, &v[i], &vr);
-		apply(c, res, &vr, v[i].mask);
+		apply(c, res, &vr, v[i].mask, referer);
 	}
+	if (c->nrepeat == 0)
+		return;
+	/* an argument name given more than once */
+	for (size_t i = 0; i < nv && twice == NULL; i++)
+		for (size_t k = i + 1;
+		     k < nv && v[i].mask == 1u << CT_ARGS_NAMES; k++)
+			if (v[k].mask == v[i].mask && v[k].n == v[i].n &&
+			    memcmp(v[k].p, v[i].p, v[i].n) == 0) {
+				twice = &v[i];
+				break;
+			}
+	if (twice == NULL)
+		return;
+	vr.n = 0;
+	for (size_t i = 0; i < c->nrepeat; i++)
+		vfire(&vr, c->repeat[i], twice->p, twice->n, 0);
+	apply(c, res, &vr, twice->mask, referer);
 }

@@ -205,9 +205,13 @@ translate_debian_crs(void **state)
 	assert_int_equal(r->links[0].op, CO_PM);
 	assert_string_equal(r->links[0].expr, "\\x3d");
 	/* a link on other variables is not translated */
-	assert_string_equal(reason(&cs, 943120),
-	    "chained rule: a link on &REQUEST_HEADERS:Referer, not "
+	assert_string_equal(reason(&cs, 943110),
+	    "chained rule: a link on REQUEST_HEADERS:Referer, not "
 	    "MATCHED_VAR");
+	/* a link on the Referer's absence, the argument name counters */
+	assert_true(rule(&cs, 943120)->no_referer);
+	assert_int_equal(rule(&cs, 921180)->op, CO_REPEATED_ARG);
+	assert_int_equal(rule(&cs, 921180)->paranoia, 3);
 	/* multiMatch with base64Decode: the rule after each prefix of its
 	 * transformations, the copies standing for the first */
 	for (size_t i = 0; i < cs.n; i++)
@@ -495,6 +499,56 @@ fires(struct attack_engine *e, const char *uri, uint32_t id)
 	return fired(&res, id);
 }
 
+/* @validateByteRange matches a byte outside its list; a field the log
+ * escaped (\" \\ \xHH) is seen as the client sent it; the path is
+ * %-decoded for REQUEST_FILENAME. */
+static void
+evaluate_ops(void **state)
+{
+	static const char text[] =
+	    "SecRule ARGS \"@validateByteRange 38,44-46,48-58,61,65-90\" "
+	    "\"id:30,setvar:tx.anomaly_score_pl1=+%{tx.critical_anomaly_"
+	    "score}\"\n"
+	    "SecRule REQUEST_HEADERS:User-Agent \"@rx ^a\\\"b\\\\c<$\" "
+	    "\"id:31,setvar:tx.anomaly_score_pl1=+%{tx.critical_anomaly_"
+	    "score}\"\n"
+	    "SecRule REQUEST_FILENAME \"@streq /a b(\" \"id:32,"
+	    "setvar:tx.anomaly_score_pl1=+%{tx.critical_anomaly_score}\"\n";
+	struct attack_engine e;
+	struct attack_result res;
+	struct crs_set cs;
+	struct secrule_set ss;
+	struct err err = {0};
+
+	(void)state;
+	secrule_set_init(&ss);
+	crs_set_init(&cs);
+	assert_int_equal(
+	    secrule_parse(&ss, "t.conf", text, strlen(text), &err), 0);
+	assert_int_equal(crs_translate(&cs, &ss, "t.conf", CRS_DIR, &err), 0);
+	assert_string_equal(rule(&cs, 30)->expr,
+	    "[^\\x26\\x2c\\x2d\\x2e\\x30\\x31\\x32\\x33\\x34\\x35\\x36\\x37"
+	    "\\x38\\x39\\x3a\\x3d\\x41\\x42\\x43\\x44\\x45\\x46\\x47\\x48\\x49"
+	    "\\x4a\\x4b\\x4c\\x4d\\x4e\\x4f\\x50\\x51\\x52\\x53\\x54\\x55\\x56"
+	    "\\x57\\x58\\x59\\x5a]");
+	crs_set_release(&cs);
+	secrule_set_release(&ss);
+
+	engine_of(&e, text, 1);
+	assert_false(fires(&e, "/?q=AB,1.2-3", 30));
+	assert_true(fires(&e, "/?q=AB;1", 30));
+	assert_true(fires(&e, "/?q=a", 30)); /* lower case is not listed */
+	match(&e, "GET", "/", "a\\\"b\\\\c\\x3c", &res);
+	assert_true(fired(&res, 31));
+	match(&e, "GET", "/", "a\"b\\c<", &res);
+	assert_true(fired(&res, 31));
+	match(&e, "GET", "/", "a\\\"b\\\\c\\x3", &res); /* \x3: as it is */
+	assert_false(fired(&res, 31));
+	assert_true(fires(&e, "/a%20b%28", 32));
+	assert_false(fires(&e, "/a+b%28", 32)); /* '+' stays in a path */
+	attack_engine_release(&e);
+}
+
 /* A chain fires when every link matches the text the one before it
  * matched, a negated link when its operator does not; its score counts
  * once. */
@@ -555,6 +609,9 @@ evaluate_debian_deep(void **state)
 	        "/post?ProcessBuilder.evil=test", 0},
 	    {934100, "/get?foo=_%24%24ND_FUNC%24%24_", "/get?foo=_ND_FUNC_", 0},
 	    {934100, "/get?foo=__js_function", "/get?foo=js_function", 0},
+	    {943120, "/get/login.php?jsessionid=74B0CB414BD77D17B5680A6386EF1",
+	        "/get/login.php?sessionid=74B0CB414BD77D17B5680A6386EF1", 0},
+	    {921180, "/?test=test1&test=test2", "/?test=test1&tests=test2", 0},
 	    {934100, "/get?a=ZXZhbCgxKQ%3D%3D", "/get?a=ZXZhbHVhdGU%3D", 0},
 	    {942100, "/post?var=1234%20OR%201=1", "/post?var=1234%20OR%20one",
 	        1},
@@ -604,9 +661,11 @@ evaluate_debian_deep(void **state)
 			rq.method_len = 3;
 			rq.referer = ref[k];
 			rq.referer_len = strlen(ref[k]);
-			attack_req_uri(&rq, "/", 1);
+			attack_req_uri(&rq, "/login?jsessionid=7", 18);
 			attack_match(&e, &rq, &res);
 			assert_int_equal(fired(&res, 941101), k == 0);
+			/* with a Referer, 943120's last link fails */
+			assert_false(fired(&res, 943120));
 		}
 	}
 	attack_engine_release(&e);
@@ -625,6 +684,7 @@ main(void)
 	    cmocka_unit_test(evaluate),
 	    cmocka_unit_test(evaluate_debian_crs),
 	    cmocka_unit_test(evaluate_chain),
+	    cmocka_unit_test(evaluate_ops),
 	    cmocka_unit_test(evaluate_debian_deep),
 	};
 
