@@ -559,6 +559,10 @@ sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
 		}
 		dbs[k++] = s->grp[i].db;
 	}
+	/* a cache that could not be read took the scratch space with it:
+	 * it must fit the database of sakimori's own rules again */
+	if (alloc_scratch(s, err) == -1)
+		goto out;
 	if (cache_path != NULL && key[0] != '\0')
 		cache_write(dbs, ndb, strbuf_str(&demoted), CRS_CACHE_MAGIC,
 		    cache_path, key);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -673,6 +674,48 @@ evaluate_debian_deep(void **state)
 		skip();
 }
 
+/*
+ * sakimori's own rules keep working next to the CRS groups when the
+ * groups' cache cannot be read (the compile then allocates the scratch
+ * space afresh: it must fit both).
+ */
+static void
+own_rules_after_bad_cache(void **state)
+{
+	char dir[] = "/tmp/test_crs.XXXXXX", path[64];
+	struct attack_ruleset rs;
+	struct attack_engine e;
+	struct attack_result res;
+	struct crs_set cs;
+	struct err err = {0};
+	FILE *f;
+	int own = 0;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/crs.hsdb", dir);
+	assert_non_null(f = fopen(path, "w"));
+	fputs("not a cache\n", f);
+	fclose(f);
+	ruleset_init(&rs);
+	if (ruleset_load_path(&rs, FIXTURES "/../../rules", &err) == -1)
+		fail_msg("%s", err.msg);
+	assert_int_equal(attack_engine_init(&e, &rs, NULL, &err), 0);
+	crs_set_init(&cs);
+	assert_int_equal(crs_load_dir(&cs, CRS_DIR, &err), 0);
+	if (attack_engine_crs(&e, &cs, 1, 5, path, &err) == -1)
+		fail_msg("%s", err.msg);
+	match(&e, "GET", "/login.php?jsessionid=74B0CB414BD77D17B5680A63", NULL,
+	    &res);
+	for (size_t i = 0; i < res.nhits; i++)
+		own |= attack_rule_of(&e, &res.hit[i])->id == 100824;
+	assert_true(own);
+	assert_true(fired(&res, 943120));
+	attack_engine_release(&e);
+	unlink(path);
+	rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -685,6 +728,7 @@ main(void)
 	    cmocka_unit_test(evaluate_debian_crs),
 	    cmocka_unit_test(evaluate_chain),
 	    cmocka_unit_test(evaluate_ops),
+	    cmocka_unit_test(own_rules_after_bad_cache),
 	    cmocka_unit_test(evaluate_debian_deep),
 	};
 
