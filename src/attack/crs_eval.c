@@ -206,7 +206,8 @@ arg_decode(const char *s, size_t n, char *out)
 	return crs_tfn_apply(CRS_T_URLDECODE, s, n, out);
 }
 
-/* ModSecurity's REQUEST_FILENAME: the path with %XX decoded ('+' stays). */
+/* ModSecurity's REQUEST_URI and REQUEST_FILENAME: %XX decoded ('+'
+ * stays). */
 static size_t
 path_decode(const char *s, size_t n, char *out)
 {
@@ -295,7 +296,15 @@ values(struct attack_crs *c, const struct attack_req *logged, struct value *v)
 			used += un;
 		}
 	}
-	add_value(v, &nv, uri, un, 1u << CT_URI | 1u << CT_URI_RAW);
+	/* REQUEST_URI is %-decoded, REQUEST_URI_RAW as sent */
+	if (memchr(uri, '%', un) != NULL && used + un <= cap) {
+		size_t k = path_decode(uri, un, c->val + used);
+
+		add_value(v, &nv, uri, un, 1u << CT_URI_RAW);
+		add_value(v, &nv, c->val + used, k, 1u << CT_URI);
+		used += k;
+	} else
+		add_value(v, &nv, uri, un, 1u << CT_URI | 1u << CT_URI_RAW);
 	if (memchr(path, '%', rq->path_len) != NULL &&
 	    used + rq->path_len <= cap) {
 		fp = c->val + used;

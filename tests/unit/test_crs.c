@@ -514,6 +514,10 @@ evaluate_ops(void **state)
 	    "\"id:31,setvar:tx.anomaly_score_pl1=+%{tx.critical_anomaly_"
 	    "score}\"\n"
 	    "SecRule REQUEST_FILENAME \"@streq /a b(\" \"id:32,"
+	    "setvar:tx.anomaly_score_pl1=+%{tx.critical_anomaly_score}\"\n"
+	    "SecRule REQUEST_URI \"@contains ?c d\" \"id:33,"
+	    "setvar:tx.anomaly_score_pl1=+%{tx.critical_anomaly_score}\"\n"
+	    "SecRule REQUEST_URI_RAW \"@contains ?c%20d\" \"id:34,"
 	    "setvar:tx.anomaly_score_pl1=+%{tx.critical_anomaly_score}\"\n";
 	struct attack_engine e;
 	struct attack_result res;
@@ -547,6 +551,10 @@ evaluate_ops(void **state)
 	assert_false(fired(&res, 31));
 	assert_true(fires(&e, "/a%20b%28", 32));
 	assert_false(fires(&e, "/a+b%28", 32)); /* '+' stays in a path */
+	/* REQUEST_URI decoded, REQUEST_URI_RAW as sent */
+	assert_true(fires(&e, "/a%20b?c%20d", 33));
+	assert_false(fires(&e, "/a?c+d", 33)); /* '+' is not a space there */
+	assert_true(fires(&e, "/a%20b?c%20d", 34));
 	attack_engine_release(&e);
 }
 
