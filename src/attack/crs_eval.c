@@ -463,6 +463,45 @@ detect(enum crs_op op, const char *t, size_t tn)
 }
 
 /*
+ * libinjection's verdicts on the texts of one value: the groups'
+ * transformation chains often leave a value as it was, and a text already
+ * judged is not judged again (short texts only, compared in full).
+ */
+#define DCACHE_N 8
+#define DCACHE_TEXT 256
+
+struct dcache {
+	unsigned n;
+	struct {
+		enum crs_op op;
+		int m;
+		size_t len;
+		char t[DCACHE_TEXT];
+	} e[DCACHE_N];
+};
+
+static int
+detect_cached(struct dcache *dc, enum crs_op op, const char *t, size_t tn)
+{
+	int m;
+
+	for (unsigned i = 0; i < dc->n; i++)
+		if (dc->e[i].op == op && dc->e[i].len == tn &&
+		    (tn == 0 || memcmp(dc->e[i].t, t, tn) == 0))
+			return dc->e[i].m;
+	m = detect(op, t, tn);
+	if (dc->n < DCACHE_N && tn <= DCACHE_TEXT) {
+		dc->e[dc->n].op = op;
+		dc->e[dc->n].m = m;
+		dc->e[dc->n].len = tn;
+		if (tn > 0)
+			memcpy(dc->e[dc->n].t, t, tn);
+		dc->n++;
+	}
+	return m;
+}
+
+/*
  * The links of chained rule r on MATCHED_VAR: [t, t+tn) is what the rule's
  * own operator matched; each link transforms what the one before it
  * matched and must match too.
@@ -523,7 +562,9 @@ static void
 value_scan(struct attack_engine *e, const struct value *v, struct vres *vr)
 {
 	struct attack_crs *c = e->crs;
+	struct dcache dc;
 
+	dc.n = 0;
 	vr->n = 0;
 	for (size_t g = 0; g < e->sig.ngrp; g++) {
 		const struct sig_group *gr = &e->sig.grp[g];
@@ -552,7 +593,7 @@ value_scan(struct attack_engine *e, const struct value *v, struct vres *vr)
 				    memmem(r->expr, strlen(r->expr), sc.t,
 				        sc.tn) != NULL;
 			else if (!crs_op_scanned(r->op))
-				m = detect(r->op, sc.t, sc.tn);
+				m = detect_cached(&dc, r->op, sc.t, sc.tn);
 			else
 				m = c->mark[ri] == c->vstamp;
 			if (m != r->negated && links_match(c, r, sc.t, sc.tn))
