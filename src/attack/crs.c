@@ -581,6 +581,7 @@ translate_links(const struct secrule *r, size_t nlinks, const char *dir,
     struct crs_link **out, char *why, size_t whysz, struct err *err)
 {
 	struct crs_link *l = calloc(nlinks, sizeof(*l));
+	char other[120];
 	int rc = 0;
 
 	if (l == NULL)
@@ -596,7 +597,12 @@ translate_links(const struct secrule *r, size_t nlinks, const char *dir,
 			l[i].op = CO_NO_REFERER;
 			if ((l[i].expr = strdup("")) == NULL)
 				rc = err_sys(err, ENOMEM, "rules");
-		} else if (!matched_only(lr->vars)) {
+		} else if (!matched_only(lr->vars) &&
+		    (i + 1 < nlinks ||
+		        (l[i].targets = targets(
+		             lr->vars, other, sizeof(other))) == 0)) {
+			/* only the last link may look at the request's values
+			 * (those of its targets a log holds) */
 			snprintf(why, whysz,
 			    "chained rule: a link on %.60s, not MATCHED_VAR",
 			    lr->vars);
@@ -724,8 +730,10 @@ translate_rule(struct crs_set *cs, const struct secrule *r, size_t nlinks,
 			               : skip(cs, r->id, file, err, "%s", why);
 		}
 		cr.nlinks = (unsigned)nlinks;
-		for (unsigned i = 0; i < cr.nlinks; i++)
+		for (unsigned i = 0; i < cr.nlinks; i++) {
 			cr.no_referer |= cr.links[i].op == CO_NO_REFERER;
+			cr.req_link |= cr.links[i].targets != 0;
+		}
 	}
 	if ((cr.expr = detach(&sb)) == NULL) {
 		links_free(cr.links, cr.nlinks);

@@ -24,7 +24,8 @@
  * with each shorter prefix of its transformations (the copies add its
  * score once).  A chained rule is kept when each link after the first
  * looks at MATCHED_VAR or MATCHED_VARS, or asks for a request without a
- * Referer (&REQUEST_HEADERS:Referer "@eq 0").  The rule on CRS's counters
+ * Referer (&REQUEST_HEADERS:Referer "@eq 0"); its last link may look at
+ * targets of the request instead (any of their values matching).  The rule on CRS's counters
  * of argument names (TX:/paramcounter_ ... "@gt 1") is kept as "an
  * argument name given more than once", decided per request.  An
  * expression Hyperscan cannot compile exactly is kept in prefilter mode
@@ -98,6 +99,8 @@ struct crs_link {
 	unsigned ntfn;
 	enum crs_op op;
 	int negated;
+	unsigned targets; /* 0: MATCHED_VAR(S); else the request's values of
+	                     these targets (1 << enum crs_target), any */
 	char *expr; /* a regular expression (@pm: its phrases as one); @within:
 	               the text */
 	void *re;   /* PCRE2 code of expr (not for @within, @detect*) */
@@ -124,6 +127,7 @@ struct crs_rule {
 	struct crs_link *links; /* a chained rule's further conditions */
 	unsigned nlinks;
 	int no_referer; /* a link asks for a request without a Referer */
+	int req_link;   /* a link looks at the request's other values */
 	/* the rule whose score this one adds (itself, or the rule a
 	 * multiMatch copy with fewer transformations stands for) */
 	unsigned canon;

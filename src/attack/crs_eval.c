@@ -410,10 +410,40 @@ vfire(struct vres *vr, unsigned ri, const char *t, size_t tn, size_t to)
 	vr->n++;
 }
 
+static int link_op(
+    struct attack_crs *c, const struct crs_link *l, const char *x, size_t xn);
+
+/* The links of rule r on the request's values: each must match one. */
+static int
+request_links(struct attack_crs *c, const struct crs_rule *r,
+    const struct value *v, size_t nv)
+{
+	for (unsigned i = 0; i < r->nlinks; i++) {
+		const struct crs_link *l = &r->links[i];
+		int m = 0;
+
+		if (l->targets == 0)
+			continue;
+		for (size_t k = 0; k < nv && !m; k++) {
+			const char *x;
+			size_t xn;
+
+			if (!(v[k].mask & l->targets))
+				continue;
+			x = crs_tfn_chain(
+			    l->tfn, l->ntfn, v[k].p, v[k].n, c->la, c->lb, &xn);
+			m = link_op(c, l, x, xn) != l->negated;
+		}
+		if (!m)
+			return 0;
+	}
+	return 1;
+}
+
 /* A value's matches into the request's result: each rule once. */
 static void
 apply(struct attack_crs *c, struct attack_result *res, const struct vres *vr,
-    unsigned mask, int referer)
+    unsigned mask, int referer, const struct value *v, size_t nv)
 {
 	for (unsigned i = 0; i < vr->n; i++) {
 		unsigned ri = vr->h[i].rule;
@@ -421,7 +451,8 @@ apply(struct attack_crs *c, struct attack_result *res, const struct vres *vr,
 		struct attack_crs_hit *h;
 		int target = 0;
 
-		if (r->no_referer && referer)
+		if ((r->no_referer && referer) ||
+		    (r->req_link && !request_links(c, r, v, nv)))
 			continue;
 		/* a multiMatch copy stands for its rule */
 		ri = r->canon;
@@ -460,6 +491,20 @@ detect(enum crs_op op, const char *t, size_t tn)
 	if (op == CO_DETECT_XSS)
 		return libinjection_xss(tn > 0 ? t : "", tn) != 0;
 	return 0;
+}
+
+/* A link's operator on [x, x+xn). */
+static int
+link_op(
+    struct attack_crs *c, const struct crs_link *l, const char *x, size_t xn)
+{
+	if (l->op == CO_WITHIN)
+		return xn > 0 &&
+		    memmem(l->expr, strlen(l->expr), x, xn) != NULL;
+	if (!crs_op_scanned(l->op))
+		return detect(l->op, x, xn);
+	return pcre2_match(l->re, (PCRE2_SPTR)(xn > 0 ? x : ""), xn, 0, 0,
+	           c->md, NULL) >= 0;
 }
 
 /*
@@ -516,21 +561,14 @@ links_match(
 		size_t xn;
 		int m;
 
-		if (l->op == CO_NO_REFERER)
+		if (l->op == CO_NO_REFERER || l->targets != 0)
 			continue; /* per request (apply) */
 		/* the text may be in a, b, la or lb: a copy to start from */
 		tn = cutn(tn);
 		memmove(c->lc, t, tn);
 		x = crs_tfn_chain(
 		    l->tfn, l->ntfn, c->lc, tn, c->la, c->lb, &xn);
-		if (l->op == CO_WITHIN)
-			m = xn > 0 &&
-			    memmem(l->expr, strlen(l->expr), x, xn) != NULL;
-		else if (!crs_op_scanned(l->op))
-			m = detect(l->op, x, xn);
-		else
-			m = pcre2_match(l->re, (PCRE2_SPTR)(xn > 0 ? x : ""),
-			        xn, 0, 0, c->md, NULL) >= 0;
+		m = link_op(c, l, x, xn);
 		if (m == l->negated)
 			return 0;
 		t = x;
@@ -662,7 +700,7 @@ attack_crs_match(struct attack_engine *e, const struct attack_req *rq,
 	}
 	for (size_t i = 0; i < nv; i++) {
 		value_match(e, &v[i], &vr);
-		apply(c, res, &vr, v[i].mask, referer);
+		apply(c, res, &vr, v[i].mask, referer, v, nv);
 	}
 	if (c->nrepeat == 0)
 		return;
@@ -680,5 +718,5 @@ attack_crs_match(struct attack_engine *e, const struct attack_req *rq,
 	vr.n = 0;
 	for (size_t i = 0; i < c->nrepeat; i++)
 		vfire(&vr, c->repeat[i], twice->p, twice->n, 0);
-	apply(c, res, &vr, twice->mask, referer);
+	apply(c, res, &vr, twice->mask, referer, v, nv);
 }

@@ -621,6 +621,10 @@ evaluate_debian_deep(void **state)
 	    {943120, "/get/login.php?jsessionid=74B0CB414BD77D17B5680A6386EF1",
 	        "/get/login.php?sessionid=74B0CB414BD77D17B5680A6386EF1", 0},
 	    {921180, "/?test=test1&test=test2", "/?test=test1&tests=test2", 0},
+	    {944110, "/post?test=java.Runtime", "/post?test=Runtime", 0},
+	    /* its link on any other value of the request */
+	    {944110, "/post?a=ProcessBuilder&b=java.lang",
+	        "/post?a=ProcessBuilder&b=java-lang", 0},
 	    {934100, "/get?a=ZXZhbCgxKQ%3D%3D", "/get?a=ZXZhbHVhdGU%3D", 0},
 	    {942100, "/post?var=1234%20OR%201=1", "/post?var=1234%20OR%20one",
 	        1},
