@@ -3,22 +3,24 @@
 # Idempotent: installs only what is missing.  Run as root.
 #   scripts/deps.sh          build dependencies
 #   scripts/deps.sh test     also what the tests and benchmarks drive
-# RECOMMENDS is data sakimori reads at run time when the admin turns it on
-# (the OWASP Core Rule Set for "set crs yes"): not needed to build or run,
-# but the tests read it.
+# RECOMMENDS is what sakimori reads at run time when the admin turns it on
+# (the OWASP Core Rule Set for "set crs yes", and libmodsecurity3 for the
+# libinjection detectors its @detectSQLi/@detectXSS rules use): not needed
+# to build or run, but the tests read it.  libmodsecurity-dev builds the
+# comparison with ModSecurity in bench/.
 set -eu
 
 BUILD="meson ninja-build pkg-config bison gcc libc6-dev
  libssl-dev libjansson-dev libsqlite3-dev libpcre2-dev zlib1g-dev libmnl-dev
  libnftables-dev libhyperscan-dev libsystemd-dev libcap-dev libevent-dev
  libseccomp-dev libmicrohttpd-dev librrd-dev mandoc"
-RECOMMENDS="modsecurity-crs"
+RECOMMENDS="modsecurity-crs libmodsecurity3"
 TEST="$BUILD $RECOMMENDS libcmocka-dev clang libclang-rt-14-dev llvm python3 python3-jsonschema jq
  procps sysstat util-linux e2fsprogs iproute2 nftables kmod attr libcap2-bin
  apache2 postfix systemd unhide goaccess fail2ban aide pflogsumm hyperfine time net-tools strace
  bsdextrautils coreutils findutils gzip openssh-server openssh-client
  clang-format mount perl git cron tzdata smartmontools mdadm logrotate
- nagios-nrpe-server nagios-nrpe-plugin prometheus bash-completion rrdtool file
+ nagios-nrpe-server nagios-nrpe-plugin prometheus bash-completion rrdtool file libmodsecurity-dev
  dpkg-dev debhelper build-essential lintian"
 
 want=$BUILD

@@ -64,7 +64,7 @@ struct attack_hit {
 	enum attack_field field;
 };
 
-#define ATTACK_CRS_HITS 16
+#define ATTACK_CRS_HITS 32
 #define ATTACK_CRS_TEXT 48
 
 /* A Core Rule Set rule that matched (attack_engine_crs). */
@@ -143,8 +143,11 @@ struct attack_crs {
 	uint32_t *mark, *fired; /* per rule: stamps of a value, a request */
 	uint32_t **post;        /* per group: its negated and @within rules */
 	size_t *npost, npost_groups;
+	uint32_t *repeat; /* the rules on an argument name given twice */
+	size_t nrepeat;
 	uint32_t vstamp, rstamp;
-	char *val, *a, *b; /* arguments decoded; transformation buffers */
+	char *val, *a, *b;  /* arguments decoded; transformation buffers */
+	char *la, *lb, *lc; /* the same for a chained rule's links */
 };
 
 struct attack_engine {

@@ -15,6 +15,7 @@
 
 #include "attack/crs.h"
 #include "attack/ruleset.h"
+#include "base/dynlib.h"
 #include "base/fileio.h"
 #include "base/mem.h"
 #include "base/strbuf.h"
@@ -49,11 +50,15 @@ crs_set_init(struct crs_set *cs)
 	memset(cs, 0, sizeof(*cs));
 }
 
+static void links_free(struct crs_link *l, unsigned n);
+
 void
 crs_set_release(struct crs_set *cs)
 {
-	for (size_t i = 0; i < cs->n; i++)
+	for (size_t i = 0; i < cs->n; i++) {
 		free(cs->r[i].expr);
+		links_free(cs->r[i].links, cs->r[i].nlinks);
+	}
 	free(cs->r);
 	free(cs->f);
 	free(cs->s);
@@ -317,79 +322,126 @@ static const struct {
     {"endsWith", CO_ENDS},
     {"streq", CO_STREQ},
     {"within", CO_WITHIN},
+    {"detectSQLi", CO_DETECT_SQLI},
+    {"detectXSS", CO_DETECT_XSS},
+    {"validateByteRange", CO_RX},
 };
 
 /*
- * The rule r (a chain's head, the links after it) into cs, or skipped
- * with its reason.  -1 only when out of memory or a word list cannot be
- * read.
+ * @validateByteRange's list ("9,10,32-126") as a regular expression that
+ * matches a byte outside it.  0, or 1 when the list is not numbers and
+ * ranges of 0-255.
  */
 static int
-translate_rule(struct crs_set *cs, const struct secrule *r, size_t nlinks,
-    unsigned file, const char *dir, struct err *err)
+byte_range(const char *arg, struct strbuf *sb)
 {
-	struct crs_rule cr;
-	struct strbuf sb = STRBUF_INIT(CRS_EXPR_MAX);
-	char other[120], msg[140];
-	unsigned flags;
-	size_t o;
-	int k, rc = 0, nutf = 0;
+	unsigned char in[256] = {0};
+	const char *p = arg;
 
-	memset(&cr, 0, sizeof(cr));
-	if (r->kind == SECRULE_ACTION)
-		return skip(cs, r->id, file, err, "SecAction: sets variables");
-	if (nlinks > 0)
-		return skip(cs, r->id, file, err,
-		    "chained rule (%zu more conditions)", nlinks);
-	cr.targets = targets(r->vars, other, sizeof(other));
-	if (cr.targets == 0 && tx_only(r->vars))
-		return skip(cs, r->id, file, err,
-		    "control rule on TX variables (%.60s)", other);
-	if (cr.targets == 0)
-		return skip(cs, r->id, file, err,
-		    "targets not in an access log: %.100s", other);
-	if (r->score == 0)
-		return skip(cs, r->id, file, err,
-		    "no anomaly score (an exclusion or setup rule)");
-	for (o = 0; o < countof(ops); o++)
-		if (strcmp(r->op, ops[o].name) == 0)
+	while (*p != '\0') {
+		char *e;
+		unsigned long a, b;
+
+		while (*p == ' ' || *p == ',')
+			p++;
+		if (*p == '\0')
 			break;
-	if (o == countof(ops))
-		return skip(cs, r->id, file, err, "operator @%s", r->op);
-	cr.op = ops[o].op;
-	if (strstr(r->arg, "%{") != NULL)
-		return skip(
-		    cs, r->id, file, err, "operator argument uses a variable");
+		a = strtoul(p, &e, 10);
+		if (e == p)
+			return 1;
+		b = a;
+		if (*e == '-') {
+			p = e + 1;
+			b = strtoul(p, &e, 10);
+			if (e == p)
+				return 1;
+		}
+		if (a > b || b > 255)
+			return 1;
+		for (unsigned long i = a; i <= b; i++)
+			in[i] = 1;
+		p = e;
+		if (*p != '\0' && *p != ',' && *p != ' ')
+			return 1;
+	}
+	strbuf_adds(sb, "[^");
+	for (unsigned i = 0; i < 256; i++)
+		if (in[i])
+			strbuf_printf(sb, "\\x%02x", i);
+	strbuf_addc(sb, ']');
+	return 0;
+}
+
+/*
+ * The transformations of r after its last t:none into tfn.  0, or 1 with
+ * why (one not implemented).
+ */
+static int
+tfn_list(const struct secrule *r, unsigned char *tfn, unsigned *ntfn, char *why,
+    size_t whysz)
+{
+	int k, nutf = 0;
+
+	*ntfn = 0;
 	for (unsigned i = 0; i < r->ntfn; i++) {
-		if ((k = crs_tfn_parse(r->tfn[i])) == -1)
-			return skip(cs, r->id, file, err, "transformation %s",
-			    r->tfn[i]);
+		if ((k = crs_tfn_parse(r->tfn[i])) == -1) {
+			snprintf(why, whysz, "transformation %s", r->tfn[i]);
+			return 1;
+		}
 		if (k == CRS_T_NONE) {
-			cr.ntfn = 0;
+			*ntfn = 0;
 			nutf = 0;
 			continue;
 		}
-		if (k == CRS_T_UTF8TOUNICODE && nutf++ > 0)
-			return skip(
-			    cs, r->id, file, err, "utf8toUnicode twice");
-		cr.tfn[cr.ntfn++] = (unsigned char)k;
+		if (k == CRS_T_UTF8TOUNICODE && nutf++ > 0) {
+			snprintf(why, whysz, "utf8toUnicode twice");
+			return 1;
+		}
+		tfn[(*ntfn)++] = (unsigned char)k;
 	}
-	cr.id = r->id;
-	cr.paranoia = r->paranoia;
-	cr.score = r->score;
-	cr.negated = r->negated;
-	cr.file = file;
-	memcpy(cr.severity, r->severity, sizeof(cr.severity));
-	memcpy(cr.msg, r->msg, sizeof(cr.msg));
-	switch (cr.op) {
+	return 0;
+}
+
+/*
+ * The operator of r into *op and its expression into sb (@pm: escaped
+ * phrases one per line, or as one alternation when alt).  0, 1 with why
+ * when it cannot be translated, -1 with err (a word list that cannot be
+ * read).
+ */
+static int
+operator_expr(const struct secrule *r, const char *dir, int alt,
+    enum crs_op *op, struct strbuf *sb, char *why, size_t whysz,
+    struct err *err)
+{
+	size_t o;
+
+	for (o = 0; o < countof(ops); o++)
+		if (strcmp(r->op, ops[o].name) == 0)
+			break;
+	if (o == countof(ops)) {
+		snprintf(why, whysz, "operator @%s", r->op);
+		return 1;
+	}
+	*op = ops[o].op;
+	if (strstr(r->arg, "%{") != NULL) {
+		snprintf(why, whysz, "operator argument uses a variable");
+		return 1;
+	}
+	switch (*op) {
 	case CO_RX:
-		strbuf_adds(&sb, r->arg);
-		cr.multiline = 1;
+		if (strcmp(r->op, "validateByteRange") != 0)
+			strbuf_adds(sb, r->arg);
+		else if (byte_range(r->arg, sb) == 1) {
+			snprintf(why, whysz, "byte range '%.60s'", r->arg);
+			return 1;
+		}
+		break;
+	case CO_WITHIN:
+		strbuf_adds(sb, r->arg);
 		break;
 	case CO_PM:
-		cr.caseless = 1;
 		if (strcmp(r->op, "pm") == 0)
-			add_phrases(&sb, r->arg, strlen(r->arg), 0);
+			add_phrases(sb, r->arg, strlen(r->arg), 0);
 		else {
 			struct strbuf list = STRBUF_INIT(CRS_FILE_MAX);
 			const char *p = r->arg, *w;
@@ -411,41 +463,255 @@ translate_rule(struct crs_set *cs, const struct secrule *r, size_t nlinks,
 				strbuf_reset(&list);
 				if (read_list(dir, name, &list, err) == -1) {
 					strbuf_release(&list);
-					strbuf_release(&sb);
 					return -1;
 				}
-				add_phrases(&sb, list.p, list.len, 1);
+				add_phrases(sb, list.p, list.len, 1);
 			}
 			strbuf_release(&list);
 		}
-		if (sb.len == 0) {
-			strbuf_release(&sb);
-			return skip(cs, r->id, file, err, "no phrases");
+		if (sb->len == 0) {
+			snprintf(why, whysz, "no phrases");
+			return 1;
 		}
+		if (alt) /* the literals are escaped: no newline in them */
+			for (size_t i = 0; i < sb->len; i++)
+				if (sb->p[i] == '\n')
+					sb->p[i] = '|';
 		break;
 	case CO_CONTAINS:
 	case CO_BEGINS:
 	case CO_ENDS:
 	case CO_STREQ:
-		if (cr.op == CO_BEGINS || cr.op == CO_STREQ)
-			strbuf_addc(&sb, '^');
-		add_literal(&sb, r->arg, strlen(r->arg));
-		if (cr.op == CO_ENDS || cr.op == CO_STREQ)
-			strbuf_adds(&sb, "\\z");
+		if (*op == CO_BEGINS || *op == CO_STREQ)
+			strbuf_addc(sb, '^');
+		add_literal(sb, r->arg, strlen(r->arg));
+		if (*op == CO_ENDS || *op == CO_STREQ)
+			strbuf_adds(sb, "\\z");
 		break;
-	case CO_WITHIN:
-		strbuf_adds(&sb, r->arg);
+	case CO_REPEATED_ARG: /* not from an operator's name */
+	case CO_NO_REFERER:
 		break;
-	}
-	if (strbuf_failed(&sb)) {
-		strbuf_release(&sb);
-		return skip(cs, r->id, file, err, "expression too long");
-	}
-	if (cr.op != CO_WITHIN && cr.op != CO_PM) { /* literals compile */
-		if (sb.len == 0) {
-			strbuf_release(&sb);
-			return skip(cs, r->id, file, err, "empty expression");
+	case CO_DETECT_SQLI:
+	case CO_DETECT_XSS:
+		if (dynlib_require(DYNLIB_INJECTION, NULL) == -1) {
+			snprintf(why, whysz,
+			    "libinjection unavailable (install "
+			    "libmodsecurity3)");
+			return 1;
 		}
+		break;
+	}
+	if (strbuf_failed(sb)) {
+		snprintf(why, whysz, "expression too long");
+		return 1;
+	}
+	if (crs_op_scanned(*op) && *op != CO_PM && sb->len == 0) {
+		snprintf(why, whysz, "empty expression");
+		return 1;
+	}
+	return 0;
+}
+
+/* sb's text, owned by the caller ("" when sb is empty); NULL: memory. */
+static char *
+detach(struct strbuf *sb)
+{
+	char *p = strbuf_detach(sb);
+
+	return p != NULL ? p : strdup("");
+}
+
+/* 1 when every variable of the list is MATCHED_VAR or MATCHED_VARS. */
+static int
+matched_only(const char *vars)
+{
+	for (const char *p = vars; *p != '\0';) {
+		size_t n = strcspn(p, "|");
+
+		if (!var_is(p, n, "MATCHED_VAR") &&
+		    !var_is(p, n, "MATCHED_VARS"))
+			return 0;
+		p += n;
+		p += *p == '|';
+	}
+	return vars[0] != '\0';
+}
+
+/* The PCRE2 code of a link's expression, or NULL with why. */
+static pcre2_code *
+link_compile(
+    const char *expr, int caseless, int multiline, char *why, size_t whysz)
+{
+	pcre2_code *re;
+	int ec;
+	PCRE2_SIZE eo;
+
+	re = pcre2_compile((PCRE2_SPTR)expr, PCRE2_ZERO_TERMINATED,
+	    PCRE2_DOTALL | PCRE2_DOLLAR_ENDONLY |
+	        (caseless ? PCRE2_CASELESS : 0) |
+	        (multiline ? PCRE2_MULTILINE : 0),
+	    &ec, &eo, NULL);
+	if (re == NULL) {
+		PCRE2_UCHAR m[120];
+
+		pcre2_get_error_message(ec, m, sizeof(m));
+		snprintf(why, whysz, "chain link: PCRE2: %s", (const char *)m);
+		return NULL;
+	}
+	(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+	return re;
+}
+
+static void
+links_free(struct crs_link *l, unsigned n)
+{
+	for (unsigned i = 0; l != NULL && i < n; i++) {
+		free(l[i].expr);
+		pcre2_code_free(l[i].re);
+	}
+	free(l);
+}
+
+/*
+ * The links r[1..nlinks] of a chain into *out.  0, 1 with why when one
+ * cannot be translated, -1 with err.
+ */
+static int
+translate_links(const struct secrule *r, size_t nlinks, const char *dir,
+    struct crs_link **out, char *why, size_t whysz, struct err *err)
+{
+	struct crs_link *l = calloc(nlinks, sizeof(*l));
+	char other[120];
+	int rc = 0;
+
+	if (l == NULL)
+		return err_sys(err, ENOMEM, "rules");
+	for (size_t i = 0; i < nlinks && rc == 0; i++) {
+		const struct secrule *lr = &r[1 + i];
+		struct strbuf sb = STRBUF_INIT(CRS_EXPR_MAX);
+
+		if (strcasecmp(lr->vars, "&REQUEST_HEADERS:Referer") == 0 &&
+		    strcmp(lr->op, "eq") == 0 && strcmp(lr->arg, "0") == 0 &&
+		    !lr->negated) {
+			/* the request has no Referer: decided per request */
+			l[i].op = CO_NO_REFERER;
+			if ((l[i].expr = strdup("")) == NULL)
+				rc = err_sys(err, ENOMEM, "rules");
+		} else if (!matched_only(lr->vars) &&
+		    (i + 1 < nlinks ||
+		        (l[i].targets = targets(
+		             lr->vars, other, sizeof(other))) == 0)) {
+			/* only the last link may look at the request's values
+			 * (those of its targets a log holds) */
+			snprintf(why, whysz,
+			    "chained rule: a link on %.60s, not MATCHED_VAR",
+			    lr->vars);
+			rc = 1;
+		} else if ((rc = tfn_list(
+		                lr, l[i].tfn, &l[i].ntfn, why, whysz)) == 0 &&
+		    (rc = operator_expr(
+		         lr, dir, 1, &l[i].op, &sb, why, whysz, err)) == 0) {
+			l[i].negated = lr->negated;
+			if ((l[i].expr = detach(&sb)) == NULL)
+				rc = err_sys(err, ENOMEM, "rules");
+			else if (crs_op_scanned(l[i].op) &&
+			    (l[i].re = link_compile(l[i].expr, l[i].op == CO_PM,
+			         l[i].op == CO_RX, why, whysz)) == NULL)
+				rc = 1;
+		}
+		strbuf_release(&sb);
+	}
+	if (rc != 0) {
+		links_free(l, (unsigned)nlinks);
+		return rc;
+	}
+	*out = l;
+	return 0;
+}
+
+/* Adds cr to cs (taking its expression and links).  0, or -1 (memory). */
+static int
+add_rule(struct crs_set *cs, struct crs_rule *cr, struct err *err)
+{
+	if (mem_grow(&cs->r, &cs->cap, cs->n + 1, sizeof(*cs->r)) == -1) {
+		free(cr->expr);
+		links_free(cr->links, cr->nlinks);
+		return err_sys(err, ENOMEM, "rules");
+	}
+	cr->canon = (unsigned)cs->n;
+	cs->r[cs->n++] = *cr;
+	return 0;
+}
+
+/*
+ * The rule r (a chain's head, the links after it) into cs, or skipped
+ * with its reason.  -1 only when out of memory or a word list cannot be
+ * read.
+ */
+static int
+translate_rule(struct crs_set *cs, const struct secrule *r, size_t nlinks,
+    unsigned file, const char *dir, struct err *err)
+{
+	struct crs_rule cr;
+	struct strbuf sb = STRBUF_INIT(CRS_EXPR_MAX);
+	char other[120], msg[140], why[160];
+	unsigned flags, first;
+	int k, score = r->score;
+
+	memset(&cr, 0, sizeof(cr));
+	if (r->kind == SECRULE_ACTION)
+		return skip(cs, r->id, file, err, "SecAction: sets variables");
+	for (size_t i = 1; i <= nlinks; i++) /* CRS scores in the last link */
+		score += r[i].score;
+	cr.targets = targets(r->vars, other, sizeof(other));
+	/* the counters CRS keeps of each argument name: one given twice */
+	if (strcasecmp(r->vars, "TX:/paramcounter_.*/") == 0 &&
+	    strcmp(r->op, "gt") == 0 && strcmp(r->arg, "1") == 0 &&
+	    !r->negated && score > 0) {
+		cr.id = r->id;
+		cr.paranoia = r->paranoia;
+		cr.score = score;
+		cr.file = file;
+		cr.op = CO_REPEATED_ARG;
+		cr.targets = 1u << CT_ARGS_NAMES;
+		memcpy(cr.severity, r->severity, sizeof(cr.severity));
+		memcpy(cr.msg, r->msg, sizeof(cr.msg));
+		if ((cr.expr = strdup("")) == NULL)
+			return err_sys(err, ENOMEM, "rules");
+		if (add_rule(cs, &cr, err) == -1)
+			return -1;
+		cs->f[file].translated++;
+		return 0;
+	}
+	if (cr.targets == 0 && tx_only(r->vars))
+		return skip(cs, r->id, file, err,
+		    "control rule on TX variables (%.60s)", other);
+	if (cr.targets == 0)
+		return skip(cs, r->id, file, err,
+		    "targets not in an access log: %.100s", other);
+	if (score == 0)
+		return skip(cs, r->id, file, err,
+		    "no anomaly score (an exclusion or setup rule)");
+	if (tfn_list(r, cr.tfn, &cr.ntfn, why, sizeof(why)) == 1 ||
+	    (k = operator_expr(
+	         r, dir, 0, &cr.op, &sb, why, sizeof(why), err)) == 1) {
+		strbuf_release(&sb);
+		return skip(cs, r->id, file, err, "%s", why);
+	}
+	if (k == -1) {
+		strbuf_release(&sb);
+		return -1;
+	}
+	cr.id = r->id;
+	cr.paranoia = r->paranoia;
+	cr.score = score;
+	cr.negated = r->negated;
+	cr.file = file;
+	cr.caseless = cr.op == CO_PM;
+	cr.multiline = cr.op == CO_RX;
+	memcpy(cr.severity, r->severity, sizeof(cr.severity));
+	memcpy(cr.msg, r->msg, sizeof(cr.msg));
+	if (crs_op_scanned(cr.op) && cr.op != CO_PM) { /* literals compile */
 		flags = HS_FLAG_DOTALL | (cr.caseless ? HS_FLAG_CASELESS : 0) |
 		    (cr.multiline ? HS_FLAG_MULTILINE : 0);
 		k = check_expr(strbuf_str(&sb), flags, msg, sizeof(msg));
@@ -455,15 +721,41 @@ translate_rule(struct crs_set *cs, const struct secrule *r, size_t nlinks,
 		}
 		cr.prefilter = k == 1;
 	}
-	if ((cr.expr = strbuf_detach(&sb)) == NULL)
-		return err_sys(err, ENOMEM, "rules");
-	if (mem_grow(&cs->r, &cs->cap, cs->n + 1, sizeof(*cs->r)) == -1) {
-		free(cr.expr);
+	if (nlinks > 0) {
+		k = translate_links(
+		    r, nlinks, dir, &cr.links, why, sizeof(why), err);
+		if (k != 0) {
+			strbuf_release(&sb);
+			return k == -1 ? -1
+			               : skip(cs, r->id, file, err, "%s", why);
+		}
+		cr.nlinks = (unsigned)nlinks;
+		for (unsigned i = 0; i < cr.nlinks; i++) {
+			cr.no_referer |= cr.links[i].op == CO_NO_REFERER;
+			cr.req_link |= cr.links[i].targets != 0;
+		}
+	}
+	if ((cr.expr = detach(&sb)) == NULL) {
+		links_free(cr.links, cr.nlinks);
 		return err_sys(err, ENOMEM, "rules");
 	}
-	cs->r[cs->n++] = cr;
+	first = (unsigned)cs->n;
+	if (add_rule(cs, &cr, err) == -1)
+		return -1;
 	cs->f[file].translated++;
-	return rc;
+	/* multiMatch: the operator also on the text after each shorter
+	 * prefix of the transformations (the untransformed text included) */
+	for (unsigned t = 0; r->multimatch && nlinks == 0 && t < cr.ntfn; t++) {
+		struct crs_rule cp = cs->r[first];
+
+		cp.ntfn = t;
+		if ((cp.expr = strdup(cs->r[first].expr)) == NULL)
+			return err_sys(err, ENOMEM, "rules");
+		if (add_rule(cs, &cp, err) == -1)
+			return -1;
+		cs->r[cs->n - 1].canon = first;
+	}
+	return 0;
 }
 
 int

@@ -17,14 +17,24 @@
  * Operators: @rx (flags as ModSecurity's: dot matches newline, ^ and $ at
  * line ends), @pm and @pmFromFile (case-insensitive phrases, the files
  * read from the rule set's directory), @contains, @beginsWith,
- * @endsWith, @streq (literals), @within (evaluated directly), any of
- * them negated.  An expression Hyperscan cannot compile exactly is kept
- * in prefilter mode when PCRE2 compiles it (a prefilter match is then
- * confirmed by PCRE2).
+ * @endsWith, @streq (literals), @within (evaluated directly),
+ * @validateByteRange (an expression matching a byte outside the list),
+ * @detectSQLi and @detectXSS (libinjection from libmodsecurity3, when it
+ * can be loaded), any of them negated.  A multiMatch rule is also kept
+ * with each shorter prefix of its transformations (the copies add its
+ * score once).  A chained rule is kept when each link after the first
+ * looks at MATCHED_VAR or MATCHED_VARS, or asks for a request without a
+ * Referer (&REQUEST_HEADERS:Referer "@eq 0"); its last link may look at
+ * targets of the request instead (any of their values matching).  The rule on CRS's counters
+ * of argument names (TX:/paramcounter_ ... "@gt 1") is kept as "an
+ * argument name given more than once", decided per request.  An
+ * expression Hyperscan cannot compile exactly is kept in prefilter mode
+ * when PCRE2 compiles it (a prefilter match is then confirmed by PCRE2).
  *
  * A rule that cannot be translated is never dropped in silence: it is
  * listed with its reason (control rules on TX variables, targets not in
- * a log, chained rules, other operators such as @detectSQLi, an operator
+ * a log, chained rules with a link on other variables, other operators,
+ * libinjection unavailable for @detectSQLi/@detectXSS, an operator
  * argument that uses %{macros}, transformations not implemented, an
  * expression neither Hyperscan nor PCRE2 compiles).
  */
@@ -64,6 +74,36 @@ enum crs_op {
 	CO_ENDS,
 	CO_STREQ,
 	CO_WITHIN,
+	CO_DETECT_SQLI, /* libinjection, evaluated after the scan */
+	CO_DETECT_XSS,
+	CO_REPEATED_ARG, /* an argument name given twice (CRS's counters) */
+	CO_NO_REFERER,   /* a link: the request has no Referer */
+};
+
+/* 1 when op's matches come from Hyperscan (else decided after the scan). */
+static inline int
+crs_op_scanned(enum crs_op op)
+{
+	return op != CO_WITHIN && op != CO_DETECT_SQLI && op != CO_DETECT_XSS &&
+	    op != CO_REPEATED_ARG && op != CO_NO_REFERER;
+}
+
+/*
+ * A further condition of a chained rule on MATCHED_VAR or MATCHED_VARS:
+ * the text the previous condition matched (after its transformations),
+ * transformed again by the link's own; the rule matches when every link
+ * does.
+ */
+struct crs_link {
+	unsigned char tfn[SECRULE_TFN_MAX];
+	unsigned ntfn;
+	enum crs_op op;
+	int negated;
+	unsigned targets; /* 0: MATCHED_VAR(S); else the request's values of
+	                     these targets (1 << enum crs_target), any */
+	char *expr; /* a regular expression (@pm: its phrases as one); @within:
+	               the text */
+	void *re;   /* PCRE2 code of expr (not for @within, @detect*) */
 };
 
 struct crs_rule {
@@ -83,7 +123,14 @@ struct crs_rule {
 	char *expr;
 	char severity[SECRULE_NAME_MAX];
 	char msg[SECRULE_TEXT_MAX];
-	unsigned file; /* index in crs_set.files */
+	unsigned file;          /* index in crs_set.files */
+	struct crs_link *links; /* a chained rule's further conditions */
+	unsigned nlinks;
+	int no_referer; /* a link asks for a request without a Referer */
+	int req_link;   /* a link looks at the request's other values */
+	/* the rule whose score this one adds (itself, or the rule a
+	 * multiMatch copy with fewer transformations stands for) */
+	unsigned canon;
 };
 
 struct crs_file {

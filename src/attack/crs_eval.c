@@ -3,8 +3,10 @@
  * request's targets (crs.h) made from its logged fields, each
  * transformed once per chain of transformations and scanned with that
  * chain's database (sig_scan_group), prefilter matches confirmed by
- * PCRE2, negated and @within rules decided after the scan, the anomaly
- * scores of the rules that matched summed.
+ * PCRE2, negated, @within and libinjection's @detectSQLi/@detectXSS rules
+ * decided after the scan, a chained rule's further links checked only
+ * when its own operator matched, the anomaly scores of the rules that
+ * matched summed.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <errno.h>
@@ -16,6 +18,8 @@
 
 #include "attack/attack.h"
 #include "attack/attack_int.h"
+#include "base/cur.h"
+#include "base/dl_injection.h"
 #include "base/hash.h"
 #include "base/mem.h"
 
@@ -41,12 +45,16 @@ crs_free(struct attack_crs *c)
 		free(c->post[i]);
 	free(c->post);
 	free(c->npost);
+	free(c->repeat);
 	free(c->mark);
 	free(c->fired);
 	free(c->memo);
 	free(c->val);
 	free(c->a);
 	free(c->b);
+	free(c->la);
+	free(c->lb);
+	free(c->lc);
 	crs_set_release(&c->set);
 	free(c);
 }
@@ -82,6 +90,8 @@ attack_engine_crs(struct attack_engine *e, struct crs_set *cs, int paranoia,
 	    (c->fired = calloc(c->set.n + 1, sizeof(*c->fired))) == NULL ||
 	    (c->val = malloc(ATTACK_FIELD_MAX + 1)) == NULL ||
 	    (c->a = malloc(n)) == NULL || (c->b = malloc(n)) == NULL ||
+	    (c->la = malloc(n)) == NULL || (c->lb = malloc(n)) == NULL ||
+	    (c->lc = malloc(ATTACK_FIELD_MAX + 1)) == NULL ||
 	    (c->md = pcre2_match_data_create(1, NULL)) == NULL ||
 	    (c->memo = calloc(CRS_MEMO_SLOTS, sizeof(*c->memo))) == NULL) {
 		crs_free(c);
@@ -114,6 +124,16 @@ attack_engine_crs(struct attack_engine *e, struct crs_set *cs, int paranoia,
 		}
 		(void)pcre2_jit_compile(c->re[i], PCRE2_JIT_COMPLETE);
 	}
+	/* the rules decided per request */
+	if ((c->repeat = calloc(c->set.n + 1, sizeof(*c->repeat))) == NULL) {
+		crs_free(c);
+		sig_release_crs(&e->sig);
+		return err_sys(err, ENOMEM, "rules");
+	}
+	for (size_t i = 0; i < c->set.n; i++)
+		if (c->set.r[i].op == CO_REPEATED_ARG &&
+		    c->set.r[i].paranoia <= paranoia)
+			c->repeat[c->nrepeat++] = (uint32_t)i;
 	/* per group, the rules decided after its scan */
 	c->npost_groups = e->sig.ngrp;
 	if ((c->post = calloc(e->sig.ngrp + 1, sizeof(*c->post))) == NULL ||
@@ -134,7 +154,9 @@ attack_engine_crs(struct attack_engine *e, struct crs_set *cs, int paranoia,
 		for (size_t k = 0; k < gr->nrules; k++) {
 			const struct crs_rule *cr = &c->set.r[gr->rules[k]];
 
-			if (cr->negated || cr->op == CO_WITHIN)
+			if (cr->op == CO_REPEATED_ARG)
+				continue; /* per request */
+			if (cr->negated || !crs_op_scanned(cr->op))
 				c->post[g][c->npost[g]++] = gr->rules[k];
 		}
 	}
@@ -184,38 +206,115 @@ arg_decode(const char *s, size_t n, char *out)
 	return crs_tfn_apply(CRS_T_URLDECODE, s, n, out);
 }
 
+/* ModSecurity's REQUEST_URI and REQUEST_FILENAME: %XX decoded ('+'
+ * stays). */
+static size_t
+path_decode(const char *s, size_t n, char *out)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int h = i + 2 < n && s[i] == '%' ? cur_hexval(s[i + 1]) : -1;
+		int l = h >= 0 ? cur_hexval(s[i + 2]) : -1;
+
+		if (l >= 0) {
+			out[o++] = (char)(h << 4 | l);
+			i += 2;
+		} else
+			out[o++] = s[i];
+	}
+	return o;
+}
+
+/*
+ * A logged field as the client sent it: Apache writes '"' and '\' as \"
+ * and \\ and other bytes as \xHH, nginx all of them as \xHH.  The text
+ * goes to c->val (from *used) when it has a backslash and room.
+ */
+static void
+unescape(struct attack_crs *c, size_t *used, const char **p, size_t *n)
+{
+	char *out = c->val + *used;
+	size_t o = 0;
+
+	if (*p == NULL || memchr(*p, '\\', *n) == NULL ||
+	    *used + *n > ATTACK_FIELD_MAX)
+		return;
+	for (size_t i = 0; i < *n; i++) {
+		const char *s = *p;
+		int h = i + 3 < *n && s[i] == '\\' && s[i + 1] == 'x'
+		    ? cur_hexval(s[i + 2])
+		    : -1;
+		int l = h >= 0 ? cur_hexval(s[i + 3]) : -1;
+
+		if (l >= 0) {
+			out[o++] = (char)(h << 4 | l);
+			i += 3;
+		} else if (s[i] == '\\' && i + 1 < *n &&
+		    (s[i + 1] == '"' || s[i + 1] == '\\'))
+			out[o++] = s[++i];
+		else
+			out[o++] = s[i];
+	}
+	*p = out;
+	*n = o;
+	*used += o;
+}
+
 /*
  * The request's targets.  The URI (path and query) and the request line
  * are made in c->val when the log did not keep them side by side; the
- * query's arguments are decoded there too.
+ * fields the log escaped are unescaped there, the query's arguments
+ * decoded there too.
  */
 static size_t
-values(struct attack_crs *c, const struct attack_req *rq, struct value *v)
+values(struct attack_crs *c, const struct attack_req *logged, struct value *v)
 {
+	struct attack_req req = *logged;
+	const struct attack_req *rq = &req;
 	size_t nv = 0, used = 0, cap = ATTACK_FIELD_MAX;
-	const char *path = rq->path ? rq->path : "";
-	const char *uri = path, *base;
-	size_t un = rq->path_len;
+	const char *path, *uri, *base, *fp;
+	size_t un, fn;
 
+	unescape(c, &used, &req.path, &req.path_len);
+	unescape(c, &used, &req.query, &req.query_len);
+	unescape(c, &used, &req.ua, &req.ua_len);
+	unescape(c, &used, &req.referer, &req.referer_len);
+	path = fp = uri = rq->path ? rq->path : "";
+	un = fn = rq->path_len;
 	if (rq->query != NULL) {
 		if (rq->query == path + rq->path_len + 1)
 			un = rq->path_len + 1 + rq->query_len;
-		else if (rq->path_len + 1 + rq->query_len <= cap) {
-			memcpy(c->val, path, rq->path_len);
-			c->val[rq->path_len] = '?';
-			memcpy(c->val + rq->path_len + 1, rq->query,
-			    rq->query_len);
-			uri = c->val;
+		else if (used + rq->path_len + 1 + rq->query_len <= cap) {
+			char *u = c->val + used;
+
+			memcpy(u, path, rq->path_len);
+			u[rq->path_len] = '?';
+			memcpy(u + rq->path_len + 1, rq->query, rq->query_len);
+			uri = u;
 			un = rq->path_len + 1 + rq->query_len;
-			used = un;
+			used += un;
 		}
 	}
-	add_value(v, &nv, uri, un, 1u << CT_URI | 1u << CT_URI_RAW);
-	add_value(v, &nv, path, rq->path_len, 1u << CT_FILENAME);
-	base = rq->path_len > 0 ? memrchr(path, '/', rq->path_len) : NULL;
-	base = base ? base + 1 : path;
-	add_value(v, &nv, base, rq->path_len - (size_t)(base - path),
-	    1u << CT_BASENAME);
+	/* REQUEST_URI is %-decoded, REQUEST_URI_RAW as sent */
+	if (memchr(uri, '%', un) != NULL && used + un <= cap) {
+		size_t k = path_decode(uri, un, c->val + used);
+
+		add_value(v, &nv, uri, un, 1u << CT_URI_RAW);
+		add_value(v, &nv, c->val + used, k, 1u << CT_URI);
+		used += k;
+	} else
+		add_value(v, &nv, uri, un, 1u << CT_URI | 1u << CT_URI_RAW);
+	if (memchr(path, '%', rq->path_len) != NULL &&
+	    used + rq->path_len <= cap) {
+		fp = c->val + used;
+		fn = path_decode(path, rq->path_len, c->val + used);
+		used += fn;
+	}
+	add_value(v, &nv, fp, fn, 1u << CT_FILENAME);
+	base = fn > 0 ? memrchr(fp, '/', fn) : NULL;
+	base = base ? base + 1 : fp;
+	add_value(v, &nv, base, fn - (size_t)(base - fp), 1u << CT_BASENAME);
 	if (rq->method_len > 0)
 		add_value(v, &nv, rq->method, rq->method_len, 1u << CT_METHOD);
 	if (rq->protocol != NULL && rq->protocol_len > 0) {
@@ -275,7 +374,7 @@ values(struct attack_crs *c, const struct attack_req *rq, struct value *v)
 }
 
 /* What one value matched, before the request's own bookkeeping. */
-#define VRES_MAX 32
+#define VRES_MAX 64
 
 struct vres {
 	unsigned n;
@@ -311,10 +410,40 @@ vfire(struct vres *vr, unsigned ri, const char *t, size_t tn, size_t to)
 	vr->n++;
 }
 
+static int link_op(
+    struct attack_crs *c, const struct crs_link *l, const char *x, size_t xn);
+
+/* The links of rule r on the request's values: each must match one. */
+static int
+request_links(struct attack_crs *c, const struct crs_rule *r,
+    const struct value *v, size_t nv)
+{
+	for (unsigned i = 0; i < r->nlinks; i++) {
+		const struct crs_link *l = &r->links[i];
+		int m = 0;
+
+		if (l->targets == 0)
+			continue;
+		for (size_t k = 0; k < nv && !m; k++) {
+			const char *x;
+			size_t xn;
+
+			if (!(v[k].mask & l->targets))
+				continue;
+			x = crs_tfn_chain(
+			    l->tfn, l->ntfn, v[k].p, v[k].n, c->la, c->lb, &xn);
+			m = link_op(c, l, x, xn) != l->negated;
+		}
+		if (!m)
+			return 0;
+	}
+	return 1;
+}
+
 /* A value's matches into the request's result: each rule once. */
 static void
 apply(struct attack_crs *c, struct attack_result *res, const struct vres *vr,
-    unsigned mask)
+    unsigned mask, int referer, const struct value *v, size_t nv)
 {
 	for (unsigned i = 0; i < vr->n; i++) {
 		unsigned ri = vr->h[i].rule;
@@ -322,6 +451,11 @@ apply(struct attack_crs *c, struct attack_result *res, const struct vres *vr,
 		struct attack_crs_hit *h;
 		int target = 0;
 
+		if ((r->no_referer && referer) ||
+		    (r->req_link && !request_links(c, r, v, nv)))
+			continue;
+		/* a multiMatch copy stands for its rule */
+		ri = r->canon;
 		if (c->fired[ri] == c->rstamp)
 			continue;
 		c->fired[ri] = c->rstamp;
@@ -346,6 +480,103 @@ confirm(struct attack_crs *c, unsigned ri, const char *t, size_t tn)
 	           c->md, NULL) >= 0;
 }
 
+/* libinjection's verdict on [t, t+tn) for @detectSQLi or @detectXSS. */
+static int
+detect(enum crs_op op, const char *t, size_t tn)
+{
+	char fp[LIBINJECTION_FINGERPRINT];
+
+	if (op == CO_DETECT_SQLI)
+		return libinjection_sqli(tn > 0 ? t : "", tn, fp) != 0;
+	if (op == CO_DETECT_XSS)
+		return libinjection_xss(tn > 0 ? t : "", tn) != 0;
+	return 0;
+}
+
+/* A link's operator on [x, x+xn). */
+static int
+link_op(
+    struct attack_crs *c, const struct crs_link *l, const char *x, size_t xn)
+{
+	if (l->op == CO_WITHIN)
+		return xn > 0 &&
+		    memmem(l->expr, strlen(l->expr), x, xn) != NULL;
+	if (!crs_op_scanned(l->op))
+		return detect(l->op, x, xn);
+	return pcre2_match(l->re, (PCRE2_SPTR)(xn > 0 ? x : ""), xn, 0, 0,
+	           c->md, NULL) >= 0;
+}
+
+/*
+ * libinjection's verdicts on the texts of one value: the groups'
+ * transformation chains often leave a value as it was, and a text already
+ * judged is not judged again (short texts only, compared in full).
+ */
+#define DCACHE_N 8
+#define DCACHE_TEXT 256
+
+struct dcache {
+	unsigned n;
+	struct {
+		enum crs_op op;
+		int m;
+		size_t len;
+		char t[DCACHE_TEXT];
+	} e[DCACHE_N];
+};
+
+static int
+detect_cached(struct dcache *dc, enum crs_op op, const char *t, size_t tn)
+{
+	int m;
+
+	for (unsigned i = 0; i < dc->n; i++)
+		if (dc->e[i].op == op && dc->e[i].len == tn &&
+		    (tn == 0 || memcmp(dc->e[i].t, t, tn) == 0))
+			return dc->e[i].m;
+	m = detect(op, t, tn);
+	if (dc->n < DCACHE_N && tn <= DCACHE_TEXT) {
+		dc->e[dc->n].op = op;
+		dc->e[dc->n].m = m;
+		dc->e[dc->n].len = tn;
+		if (tn > 0)
+			memcpy(dc->e[dc->n].t, t, tn);
+		dc->n++;
+	}
+	return m;
+}
+
+/*
+ * The links of chained rule r on MATCHED_VAR: [t, t+tn) is what the rule's
+ * own operator matched; each link transforms what the one before it
+ * matched and must match too.
+ */
+static int
+links_match(
+    struct attack_crs *c, const struct crs_rule *r, const char *t, size_t tn)
+{
+	for (unsigned i = 0; i < r->nlinks; i++) {
+		const struct crs_link *l = &r->links[i];
+		const char *x;
+		size_t xn;
+		int m;
+
+		if (l->op == CO_NO_REFERER || l->targets != 0)
+			continue; /* per request (apply) */
+		/* the text may be in a, b, la or lb: a copy to start from */
+		tn = cutn(tn);
+		memmove(c->lc, t, tn);
+		x = crs_tfn_chain(
+		    l->tfn, l->ntfn, c->lc, tn, c->la, c->lb, &xn);
+		m = link_op(c, l, x, xn);
+		if (m == l->negated)
+			return 0;
+		t = x;
+		tn = xn;
+	}
+	return 1;
+}
+
 static int
 on_match(unsigned ri, size_t to, void *ctx)
 {
@@ -359,7 +590,7 @@ on_match(unsigned ri, size_t to, void *ctx)
 	    (c->re[ri] == NULL || !confirm(c, ri, sc->t, sc->tn)))
 		return 0;
 	c->mark[ri] = c->vstamp; /* matched this value */
-	if (!r->negated)
+	if (!r->negated && links_match(c, r, sc->t, sc->tn))
 		vfire(sc->vr, ri, sc->t, sc->tn, to);
 	return 0;
 }
@@ -369,7 +600,9 @@ static void
 value_scan(struct attack_engine *e, const struct value *v, struct vres *vr)
 {
 	struct attack_crs *c = e->crs;
+	struct dcache dc;
 
+	dc.n = 0;
 	vr->n = 0;
 	for (size_t g = 0; g < e->sig.ngrp; g++) {
 		const struct sig_group *gr = &e->sig.grp[g];
@@ -397,9 +630,11 @@ value_scan(struct attack_engine *e, const struct value *v, struct vres *vr)
 				m = sc.tn > 0 &&
 				    memmem(r->expr, strlen(r->expr), sc.t,
 				        sc.tn) != NULL;
+			else if (!crs_op_scanned(r->op))
+				m = detect_cached(&dc, r->op, sc.t, sc.tn);
 			else
 				m = c->mark[ri] == c->vstamp;
-			if (m != r->negated)
+			if (m != r->negated && links_match(c, r, sc.t, sc.tn))
 				vfire(vr, ri, sc.t, sc.tn, 0);
 		}
 	}
@@ -455,6 +690,9 @@ attack_crs_match(struct attack_engine *e, const struct attack_req *rq,
 	struct value v[MAX_VALUES];
 	struct vres vr;
 	size_t nv = values(c, rq, v);
+	int referer = rq->referer_len > 0 &&
+	    !(rq->referer_len == 1 && rq->referer[0] == '-');
+	const struct value *twice = NULL;
 
 	if (++c->rstamp == 0) { /* wrapped: forget every old stamp */
 		memset(c->fired, 0, c->set.n * sizeof(*c->fired));
@@ -462,6 +700,23 @@ attack_crs_match(struct attack_engine *e, const struct attack_req *rq,
 	}
 	for (size_t i = 0; i < nv; i++) {
 		value_match(e, &v[i], &vr);
-		apply(c, res, &vr, v[i].mask);
+		apply(c, res, &vr, v[i].mask, referer, v, nv);
 	}
+	if (c->nrepeat == 0)
+		return;
+	/* an argument name given more than once */
+	for (size_t i = 0; i < nv && twice == NULL; i++)
+		for (size_t k = i + 1;
+		     k < nv && v[i].mask == 1u << CT_ARGS_NAMES; k++)
+			if (v[k].mask == v[i].mask && v[k].n == v[i].n &&
+			    memcmp(v[k].p, v[i].p, v[i].n) == 0) {
+				twice = &v[i];
+				break;
+			}
+	if (twice == NULL)
+		return;
+	vr.n = 0;
+	for (size_t i = 0; i < c->nrepeat; i++)
+		vfire(&vr, c->repeat[i], twice->p, twice->n, 0);
+	apply(c, res, &vr, twice->mask, referer, v, nv);
 }

@@ -25,6 +25,7 @@ static const char *const names[CRS_T_N] = {
     [CRS_T_NORMALISEPATHWIN] = "normalisePathWin",
     [CRS_T_UTF8TOUNICODE] = "utf8toUnicode",
     [CRS_T_REPLACECOMMENTS] = "replaceComments",
+    [CRS_T_BASE64DECODE] = "base64Decode",
 };
 
 int
@@ -430,6 +431,77 @@ replace_comments(const char *in, size_t n, char *out)
 	return o;
 }
 
+/* The value of base64 digit c, 64 for '=', -1 for any other byte. */
+static int
+b64val(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return c == '=' ? 64 : -1;
+}
+
+/*
+ * ModSecurity 3's base64Decode (the text up to a NUL, decoded as mbedTLS
+ * does): CR LF and LF are skipped, and spaces before them or at the
+ * text's end; any other byte outside the alphabet, a space before a
+ * digit, more than two '=' or a digit after one makes the result empty;
+ * a last group of fewer than four digits is dropped.
+ */
+static size_t
+base64_decode(const char *in, size_t n, char *out)
+{
+	const char *z = memchr(in, '\0', n);
+	size_t o = 0, eq = 0, k = 0;
+	unsigned long x = 0;
+	int full = 3;
+
+	n = z ? (size_t)(z - in) : n;
+	for (size_t i = 0; i < n; i++) {
+		size_t sp = 0;
+		int v;
+
+		while (i < n && in[i] == ' ')
+			i++, sp++;
+		if (i == n)
+			break;
+		if (in[i] == '\n' ||
+		    (in[i] == '\r' && i + 1 < n && in[i + 1] == '\n')) {
+			i += in[i] == '\r';
+			continue;
+		}
+		v = b64val((unsigned char)in[i]);
+		if (sp > 0 || v < 0 || (v == 64 && ++eq > 2) ||
+		    (v < 64 && eq > 0))
+			return 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		int v = b64val((unsigned char)in[i]);
+
+		if (v < 0) /* the spaces and line ends checked above */
+			continue;
+		full -= v == 64;
+		x = (x << 6 | (unsigned long)(v & 0x3f)) & 0xffffff;
+		if (++k < 4)
+			continue;
+		k = 0;
+		if (full > 0)
+			out[o++] = (char)(x >> 16);
+		if (full > 1)
+			out[o++] = (char)(x >> 8 & 0xff);
+		if (full > 2)
+			out[o++] = (char)(x & 0xff);
+	}
+	return o;
+}
+
 size_t
 crs_tfn_apply(enum crs_tfn t, const char *in, size_t n, char *out)
 {
@@ -479,6 +551,8 @@ crs_tfn_apply(enum crs_tfn t, const char *in, size_t n, char *out)
 		return utf8_to_unicode(in, n, out);
 	case CRS_T_REPLACECOMMENTS:
 		return replace_comments(in, n, out);
+	case CRS_T_BASE64DECODE:
+		return base64_decode(in, n, out);
 	case CRS_T_NONE:
 	case CRS_T_N:
 		break;

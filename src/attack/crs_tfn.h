@@ -27,6 +27,10 @@
  *	utf8toUnicode      every UTF-8 sequence of two or more bytes as
  *	                   %uHHHH (lower-case hex, at least four digits)
  *	replaceComments    C comments as one space (an open one to the end)
+ *	base64Decode       the text up to a NUL decoded as mbedTLS does
+ *	                   (line ends, and spaces before one or at the end,
+ *	                   skipped; a short last group dropped); text that
+ *	                   is not base64 decodes to nothing
  *
  * Every transformation writes at most CRS_TFN_OUT(n) bytes for n in.
  */
@@ -51,6 +55,7 @@ enum crs_tfn {
 	CRS_T_NORMALISEPATHWIN,
 	CRS_T_UTF8TOUNICODE,
 	CRS_T_REPLACECOMMENTS,
+	CRS_T_BASE64DECODE,
 	CRS_T_N,
 };
 

@@ -401,7 +401,7 @@ gexpr_fill(struct gexpr *x, const struct sig_group *g, const struct crs_set *cs)
 		    (r->multiline ? HS_FLAG_MULTILINE : 0) |
 		    (r->prefilter ? HS_FLAG_PREFILTER : 0);
 
-		if (r->op == CO_WITHIN)
+		if (!crs_op_scanned(r->op))
 			continue;
 		if (r->op != CO_PM) {
 			if (gexpr_add(x, r->expr, strlen(r->expr), fl,
@@ -559,6 +559,10 @@ sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
 		}
 		dbs[k++] = s->grp[i].db;
 	}
+	/* a cache that could not be read took the scratch space with it:
+	 * it must fit the database of sakimori's own rules again */
+	if (alloc_scratch(s, err) == -1)
+		goto out;
 	if (cache_path != NULL && key[0] != '\0')
 		cache_write(dbs, ndb, strbuf_str(&demoted), CRS_CACHE_MAGIC,
 		    cache_path, key);

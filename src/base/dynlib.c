@@ -24,6 +24,7 @@ static struct dynlib *const libs[DYNLIB_NLIBS] = {
     [DYNLIB_SECCOMP] = &dynlib_seccomp,
     [DYNLIB_MHD] = &dynlib_mhd,
     [DYNLIB_RRD] = &dynlib_rrd,
+    [DYNLIB_INJECTION] = &dynlib_injection,
 };
 
 /* Test knob: is l named in SAKIMORI_DYNLIB_FAIL ("sqlite3,hs")? */

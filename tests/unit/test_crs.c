@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -18,6 +19,8 @@
 #include "attack/crs.h"
 #include "attack/crs_tfn.h"
 #include "attack/secrule.h"
+#include "base/dynlib.h"
+#include "base/mem.h"
 
 #define CRS_DIR "/usr/share/modsecurity-crs/rules"
 
@@ -73,7 +76,16 @@ transformations(void **state)
 	T("utf8toUnicode", "\xc3\xa9-\xe2\x82\xac-\xf0\x9f\x98\x80-\xc3(",
 	    "%u00e9-%u20ac-%u1f600-\xc3(");
 	T("replaceComments", "a/*x*/b/*c", "a b ");
-	assert_int_equal(crs_tfn_parse("base64Decode"), -1);
+	T("base64Decode", "ZXZhbCgxKQ==", "eval(1)");
+	T("base64Decode", "ZXZh  \r\nbCgx\n  ", "eval(1");
+	T("base64Decode", "ZXZhbA", "eva"); /* a short last group */
+	T("base64Decode", "ZXZh bCgx", ""); /* a space before a digit */
+	T("base64Decode", " ZXZh", "");
+	T("base64Decode", "ZX=h", "");       /* a digit after '=' */
+	T("base64Decode", "Z===", "");       /* three '=' */
+	T("base64Decode", "eval(1)", "");    /* not base64 */
+	T("base64Decode", "ZXZh\0!", "eva"); /* up to the NUL */
+	assert_int_equal(crs_tfn_parse("sha1"), -1);
 	assert_string_equal(crs_tfn_name(CRS_T_CMDLINE), "cmdLine");
 }
 
@@ -128,7 +140,7 @@ translate_debian_crs(void **state)
 	struct crs_set cs;
 	struct err err = {0};
 	const struct crs_rule *r;
-	unsigned loaded = 0, translated = 0;
+	unsigned loaded = 0, translated = 0, copies = 0, n934100 = 0;
 
 	(void)state;
 	crs_set_init(&cs);
@@ -138,8 +150,11 @@ translate_debian_crs(void **state)
 		loaded += cs.f[i].loaded;
 		translated += cs.f[i].translated;
 	}
-	assert_int_equal(translated, cs.n);
-	assert_int_equal(loaded, cs.n + cs.ns);
+	/* a multiMatch rule's copies (fewer transformations) are not counted */
+	for (size_t i = 0; i < cs.n; i++)
+		copies += cs.r[i].canon != i;
+	assert_int_equal(translated, cs.n - copies);
+	assert_int_equal(loaded, cs.n - copies + cs.ns);
 	for (size_t i = 0; i < cs.n; i++) {
 		assert_null(reason(&cs, cs.r[i].id));
 		assert_true(cs.r[i].score > 0);
@@ -175,16 +190,51 @@ translate_debian_crs(void **state)
 	assert_non_null(r);
 	assert_true(r->prefilter);
 	assert_int_equal(rule(&cs, 930100)->prefilter, 0);
-	assert_int_equal(rule(&cs, 932200), NULL);
 
-	assert_string_equal(reason(&cs, 942100), "operator @detectSQLi");
-	assert_string_equal(reason(&cs, 941100), "operator @detectXSS");
+	/* a chain on MATCHED_VAR: its links, the score of the last one */
+	r = rule(&cs, 932200);
+	assert_non_null(r);
+	assert_int_equal(r->nlinks, 2);
+	assert_int_equal(r->score, 5);
+	assert_int_equal(r->paranoia, 2);
+	assert_int_equal(r->links[1].op, CO_RX);
+	assert_string_equal(r->links[1].expr, "\\s");
+	assert_int_equal(r->links[1].ntfn, 1);
+	assert_int_equal(r->links[1].tfn[0], CRS_T_URLDECODEUNI);
+	r = rule(&cs, 933120); /* MATCHED_VARS "@pm =" */
+	assert_non_null(r);
+	assert_int_equal(r->links[0].op, CO_PM);
+	assert_string_equal(r->links[0].expr, "\\x3d");
+	/* a link on other variables is not translated */
+	assert_string_equal(reason(&cs, 943110),
+	    "chained rule: a link on REQUEST_HEADERS:Referer, not "
+	    "MATCHED_VAR");
+	/* a link on the Referer's absence, the argument name counters */
+	assert_true(rule(&cs, 943120)->no_referer);
+	assert_int_equal(rule(&cs, 921180)->op, CO_REPEATED_ARG);
+	assert_int_equal(rule(&cs, 921180)->paranoia, 3);
+	/* multiMatch with base64Decode: the rule after each prefix of its
+	 * transformations, the copies standing for the first */
+	for (size_t i = 0; i < cs.n; i++)
+		if (cs.r[i].id == 934100) {
+			/* the rule, then its copies with 0 and 1 */
+			assert_int_equal(
+			    cs.r[i].ntfn, n934100 == 0 ? 2 : n934100 - 1);
+			assert_ptr_equal(
+			    &cs.r[cs.r[i].canon], rule(&cs, 934100));
+			n934100++;
+		}
+	assert_int_equal(n934100, 3);
+	assert_int_equal(rule(&cs, 934100)->tfn[1], CRS_T_BASE64DECODE);
+	if (dynlib_require(DYNLIB_INJECTION, NULL) == 0) {
+		assert_int_equal(rule(&cs, 942100)->op, CO_DETECT_SQLI);
+		assert_int_equal(rule(&cs, 941100)->op, CO_DETECT_XSS);
+	} else
+		assert_string_equal(reason(&cs, 942100),
+		    "libinjection unavailable (install libmodsecurity3)");
 	assert_string_equal(reason(&cs, 930011),
 	    "control rule on TX variables "
 	    "(TX:EXECUTING_PARANOIA_LEVEL)");
-	assert_string_equal(
-	    reason(&cs, 932200), "chained rule (2 more conditions)");
-	assert_string_equal(reason(&cs, 934100), "transformation base64Decode");
 	assert_non_null(reason(&cs, 920470));
 	crs_set_release(&cs);
 }
@@ -440,6 +490,244 @@ evaluate_debian_crs(void **state)
 	attack_engine_release(&e);
 }
 
+/* One request against e: 1 when rule id fired on it. */
+static int
+fires(struct attack_engine *e, const char *uri, uint32_t id)
+{
+	struct attack_result res;
+
+	match(e, "GET", uri, "OWASP CRS test agent", &res);
+	return fired(&res, id);
+}
+
+/* @validateByteRange matches a byte outside its list; a field the log
+ * escaped (\" \\ \xHH) is seen as the client sent it; the path is
+ * %-decoded for REQUEST_FILENAME. */
+static void
+evaluate_ops(void **state)
+{
+	static const char text[] =
+	    "SecRule ARGS \"@validateByteRange 38,44-46,48-58,61,65-90\" "
+	    "\"id:30,setvar:tx.anomaly_score_pl1=+%{tx.critical_anomaly_"
+	    "score}\"\n"
+	    "SecRule REQUEST_HEADERS:User-Agent \"@rx ^a\\\"b\\\\c<$\" "
+	    "\"id:31,setvar:tx.anomaly_score_pl1=+%{tx.critical_anomaly_"
+	    "score}\"\n"
+	    "SecRule REQUEST_FILENAME \"@streq /a b(\" \"id:32,"
+	    "setvar:tx.anomaly_score_pl1=+%{tx.critical_anomaly_score}\"\n"
+	    "SecRule REQUEST_URI \"@contains ?c d\" \"id:33,"
+	    "setvar:tx.anomaly_score_pl1=+%{tx.critical_anomaly_score}\"\n"
+	    "SecRule REQUEST_URI_RAW \"@contains ?c%20d\" \"id:34,"
+	    "setvar:tx.anomaly_score_pl1=+%{tx.critical_anomaly_score}\"\n";
+	struct attack_engine e;
+	struct attack_result res;
+	struct crs_set cs;
+	struct secrule_set ss;
+	struct err err = {0};
+
+	(void)state;
+	secrule_set_init(&ss);
+	crs_set_init(&cs);
+	assert_int_equal(
+	    secrule_parse(&ss, "t.conf", text, strlen(text), &err), 0);
+	assert_int_equal(crs_translate(&cs, &ss, "t.conf", CRS_DIR, &err), 0);
+	assert_string_equal(rule(&cs, 30)->expr,
+	    "[^\\x26\\x2c\\x2d\\x2e\\x30\\x31\\x32\\x33\\x34\\x35\\x36\\x37"
+	    "\\x38\\x39\\x3a\\x3d\\x41\\x42\\x43\\x44\\x45\\x46\\x47\\x48\\x49"
+	    "\\x4a\\x4b\\x4c\\x4d\\x4e\\x4f\\x50\\x51\\x52\\x53\\x54\\x55\\x56"
+	    "\\x57\\x58\\x59\\x5a]");
+	crs_set_release(&cs);
+	secrule_set_release(&ss);
+
+	engine_of(&e, text, 1);
+	assert_false(fires(&e, "/?q=AB,1.2-3", 30));
+	assert_true(fires(&e, "/?q=AB;1", 30));
+	assert_true(fires(&e, "/?q=a", 30)); /* lower case is not listed */
+	match(&e, "GET", "/", "a\\\"b\\\\c\\x3c", &res);
+	assert_true(fired(&res, 31));
+	match(&e, "GET", "/", "a\"b\\c<", &res);
+	assert_true(fired(&res, 31));
+	match(&e, "GET", "/", "a\\\"b\\\\c\\x3", &res); /* \x3: as it is */
+	assert_false(fired(&res, 31));
+	assert_true(fires(&e, "/a%20b%28", 32));
+	assert_false(fires(&e, "/a+b%28", 32)); /* '+' stays in a path */
+	/* REQUEST_URI decoded, REQUEST_URI_RAW as sent */
+	assert_true(fires(&e, "/a%20b?c%20d", 33));
+	assert_false(fires(&e, "/a?c+d", 33)); /* '+' is not a space there */
+	assert_true(fires(&e, "/a%20b?c%20d", 34));
+	attack_engine_release(&e);
+}
+
+/* A chain fires when every link matches the text the one before it
+ * matched, a negated link when its operator does not; its score counts
+ * once. */
+static void
+evaluate_chain(void **state)
+{
+	static const char text[] =
+	    "SecRule ARGS \"@rx a+\" \"id:20,t:none,t:lowercase,chain\"\n"
+	    "    SecRule MATCHED_VAR \"@pm xy zz\" \"t:none,t:urlDecode,"
+	    "chain\"\n"
+	    "    SecRule MATCHED_VARS \"!@rx q\" "
+	    "\"setvar:tx.anomaly_score_pl1=+%{tx.critical_anomaly_score}\"\n";
+	struct attack_engine e;
+	struct attack_result res;
+
+	(void)state;
+	engine_of(&e, text, 1);
+	/* lower-cased by the head, %2B decoded by the link's urlDecode */
+	assert_int_equal(match(&e, "GET", "/?k=AXY", NULL, &res), 1);
+	assert_int_equal(res.crs_score, 5);
+	assert_true(fired(&res, 20));
+	assert_int_equal(match(&e, "GET", "/?k=ax%2579", NULL, &res), 1);
+	assert_true(fires(&e, "/?k=b&j=a+zz", 20));
+	assert_false(fires(&e, "/?k=axq", 20));    /* the negated link */
+	assert_false(fires(&e, "/?k=xy", 20));     /* the head */
+	assert_false(fires(&e, "/?k=ab", 20));     /* the first link */
+	assert_false(fires(&e, "/?k=a&j=xy", 20)); /* not on the same text */
+	attack_engine_release(&e);
+}
+
+/*
+ * Debian's rule set at paranoia 4: the rules that need chains,
+ * base64Decode and libinjection fire on the regression requests of the
+ * Core Rule Set (a body's argument put in the query) and not on a
+ * near-miss.
+ */
+static void
+evaluate_debian_deep(void **state)
+{
+	static const struct {
+		uint32_t id;
+		const char *hit, *miss;
+		int injection; /* needs libinjection */
+	} cases[] = {
+	    {932200, "/get?host=www.google.com;/bin/ca?+/et*/passwd",
+	        "/get?host=%24HOME/bin", 0},
+	    {932200, "/get?host=www.google.com;cat+/etc/%24%7Ba%7Dpasswd",
+	        "/get?host=%24%7Ba%7D+b", 0},
+	    {933120, "/post?var=session.referer_check%3dtrue",
+	        "/post?var=session.referer_check", 0},
+	    {933120, "/index.php?-d+allow_url_include%3don",
+	        "/docs/allow_url_include-explained", 0},
+	    {933151, "/get?date_ADD%28%29", "/get?q=date_add", 0},
+	    {933151, "/get/array_diff%20%28", "/get/array_diff", 0},
+	    {944120, "/post?test=ProcessBuilder.evil.clonetransformer",
+	        "/post?test=evil.clonetransformer", 0},
+	    {944120, "/post?ProcessBuilder.evil.clonetransformer=test",
+	        "/post?ProcessBuilder.evil=test", 0},
+	    {934100, "/get?foo=_%24%24ND_FUNC%24%24_", "/get?foo=_ND_FUNC_", 0},
+	    {934100, "/get?foo=__js_function", "/get?foo=js_function", 0},
+	    {943120, "/get/login.php?jsessionid=74B0CB414BD77D17B5680A6386EF1",
+	        "/get/login.php?sessionid=74B0CB414BD77D17B5680A6386EF1", 0},
+	    {921180, "/?test=test1&test=test2", "/?test=test1&tests=test2", 0},
+	    {944110, "/post?test=java.Runtime", "/post?test=Runtime", 0},
+	    /* its link on any other value of the request */
+	    {944110, "/post?a=ProcessBuilder&b=java.lang",
+	        "/post?a=ProcessBuilder&b=java-lang", 0},
+	    {934100, "/get?a=ZXZhbCgxKQ%3D%3D", "/get?a=ZXZhbHVhdGU%3D", 0},
+	    {942100, "/post?var=1234%20OR%201=1", "/post?var=1234%20OR%20one",
+	        1},
+	    {942100, "/post?var=-1839'%20or%20'1'='1",
+	        "/post?var=O'Brien%20or%20Smith", 1},
+	    {942101, "/post/1234%20OR%201=1", "/post/1234-or-more", 1},
+	    {941100,
+	        "/get/char_test?mime=text/xml&body=%3Cx:script%20xmlns:x=%22"
+	        "http://www.w3.org/1999/xhtml%22%20src=%22data:,alert(1)%22%20/"
+	        "%3E",
+	        "/get/char_test?mime=text/xml&body=1%20%3C%202", 1},
+	};
+	struct attack_ruleset rs;
+	struct attack_engine e;
+	struct crs_set cs;
+	struct err err = {0};
+	int injection = dynlib_require(DYNLIB_INJECTION, NULL) == 0;
+
+	(void)state;
+	ruleset_init(&rs);
+	assert_int_equal(attack_engine_init(&e, &rs, NULL, &err), 0);
+	crs_set_init(&cs);
+	assert_int_equal(crs_load_dir(&cs, CRS_DIR, &err), 0);
+	if (attack_engine_crs(&e, &cs, 4, 5, NULL, &err) == -1)
+		fail_msg("%s", err.msg);
+	for (size_t i = 0; i < countof(cases); i++) {
+		if (cases[i].injection && !injection)
+			continue;
+		if (!fires(&e, cases[i].hit, cases[i].id))
+			fail_msg("%u does not fire on %s", cases[i].id,
+			    cases[i].hit);
+		if (fires(&e, cases[i].miss, cases[i].id))
+			fail_msg("%u fires on %s", cases[i].id, cases[i].miss);
+	}
+	/* 941101: @detectXSS on the Referer */
+	if (injection) {
+		static const char *const ref[] = {
+		    "http://a.example/"
+		    "\"onmouseover='prompt(document.cookie)'\"",
+		    "http://a.example/onmouseover-prompt.html"};
+
+		for (int k = 0; k < 2; k++) {
+			struct attack_req rq = {0};
+			struct attack_result res;
+
+			rq.method = "GET";
+			rq.method_len = 3;
+			rq.referer = ref[k];
+			rq.referer_len = strlen(ref[k]);
+			attack_req_uri(&rq, "/login?jsessionid=7", 18);
+			attack_match(&e, &rq, &res);
+			assert_int_equal(fired(&res, 941101), k == 0);
+			/* with a Referer, 943120's last link fails */
+			assert_false(fired(&res, 943120));
+		}
+	}
+	attack_engine_release(&e);
+	if (!injection)
+		skip();
+}
+
+/*
+ * sakimori's own rules keep working next to the CRS groups when the
+ * groups' cache cannot be read (the compile then allocates the scratch
+ * space afresh: it must fit both).
+ */
+static void
+own_rules_after_bad_cache(void **state)
+{
+	char dir[] = "/tmp/test_crs.XXXXXX", path[64];
+	struct attack_ruleset rs;
+	struct attack_engine e;
+	struct attack_result res;
+	struct crs_set cs;
+	struct err err = {0};
+	FILE *f;
+	int own = 0;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/crs.hsdb", dir);
+	assert_non_null(f = fopen(path, "w"));
+	fputs("not a cache\n", f);
+	fclose(f);
+	ruleset_init(&rs);
+	if (ruleset_load_path(&rs, FIXTURES "/../../rules", &err) == -1)
+		fail_msg("%s", err.msg);
+	assert_int_equal(attack_engine_init(&e, &rs, NULL, &err), 0);
+	crs_set_init(&cs);
+	assert_int_equal(crs_load_dir(&cs, CRS_DIR, &err), 0);
+	if (attack_engine_crs(&e, &cs, 1, 5, path, &err) == -1)
+		fail_msg("%s", err.msg);
+	match(&e, "GET", "/login.php?jsessionid=74B0CB414BD77D17B5680A63", NULL,
+	    &res);
+	for (size_t i = 0; i < res.nhits; i++)
+		own |= attack_rule_of(&e, &res.hit[i])->id == 100824;
+	assert_true(own);
+	assert_true(fired(&res, 943120));
+	attack_engine_release(&e);
+	unlink(path);
+	rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -450,6 +738,10 @@ main(void)
 	    cmocka_unit_test(translate_snippets),
 	    cmocka_unit_test(evaluate),
 	    cmocka_unit_test(evaluate_debian_crs),
+	    cmocka_unit_test(evaluate_chain),
+	    cmocka_unit_test(evaluate_ops),
+	    cmocka_unit_test(own_rules_after_bad_cache),
+	    cmocka_unit_test(evaluate_debian_deep),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
