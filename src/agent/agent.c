@@ -298,6 +298,9 @@ agent_reload(struct agent *a, struct err *err)
 	agent_watch_stop(a);
 	if (agent_watch_start(a, err) == -1)
 		log_warnx("%s: the web roots are not watched", err->msg);
+	agent_logs_stop(a);
+	if (agent_logs_start(a, err) == -1)
+		log_warnx("%s: no logs followed", err->msg);
 	act_system(&a->act, &a->conf, a->o->state_dir);
 	problems_policy_changed(a->pb);
 	now = time(NULL);
@@ -397,6 +400,8 @@ start(struct agent *a)
 	}
 	if (agent_watch_start(a, &err) == -1)
 		log_warnx("%s: the web roots are not watched", err.msg);
+	if (agent_logs_start(a, &err) == -1)
+		log_warnx("%s: no logs followed", err.msg);
 	if ((a->ctl = ctl_server_new(a, a->o->run_dir, &err)) == NULL) {
 		log_warnx("%s", err.msg);
 		return err.code == EADDRINUSE ? 69 : 73;
@@ -427,6 +432,7 @@ stop(struct agent *a)
 	agent_events_flush(a);
 	agent_alerts_stop(a);
 	agent_watch_stop(a);
+	agent_logs_stop(a);
 	free_event(&a->ev_term);
 	free_event(&a->ev_int);
 	free_event(&a->ev_hup);

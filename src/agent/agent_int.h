@@ -23,6 +23,7 @@ struct ctl_server;
 struct err;
 struct event;
 struct event_base;
+struct agent_logs;
 struct problems;
 struct watch;
 
@@ -57,6 +58,7 @@ struct agent {
 	struct watch *watch;
 	struct event *ev_watch, *ev_watch_timer;
 	unsigned long long watch_findings;
+	struct agent_logs *logs; /* the followed logs (agent_logs.c) */
 };
 
 /* Prints the events kept (after the engine call that made them). */
@@ -87,6 +89,25 @@ void agent_alerts_stop(struct agent *a);
  */
 int agent_watch_start(struct agent *a, struct err *err);
 void agent_watch_stop(struct agent *a);
+
+/*
+ * The followed logs (agent_logs.c): started from the configuration in
+ * force (nothing without a state directory for the bookmarks); 0, or -1
+ * with err.  agent_logs_stop commits the bookmarks and closes them.
+ */
+int agent_logs_start(struct agent *a, struct err *err);
+void agent_logs_stop(struct agent *a);
+/* One followed set of logs, for ctl status. */
+struct agent_log_info {
+	const char *name; /* "access", "mail" */
+	const char *const *paths;
+	size_t npaths;
+	unsigned long long lines;    /* read, since its bookmarks began */
+	unsigned long long analysed; /* parsed and handed to the analyzers */
+	unsigned long long findings; /* what the analyzers found */
+};
+void agent_logs_each(const struct agent *a,
+    void (*fn)(void *arg, const struct agent_log_info *i), void *arg);
 
 /* Adds ev to its loop to fire in secs (none when secs < 0); -1 on error. */
 int agent_timer_arm(struct event *ev, double secs);
