@@ -109,6 +109,14 @@ struct agent_log_info {
 void agent_logs_each(const struct agent *a,
     void (*fn)(void *arg, const struct agent_log_info *i), void *arg);
 
+/*
+ * A persistent read event on fd and a timer (not added), both calling fn
+ * with arg, into *ev_fd and *ev_timer: 0, or -1 (what was made is there
+ * to be freed).
+ */
+int agent_fd_events(struct agent *a, int fd, void (*fn)(int, short, void *),
+    void *arg, struct event **ev_fd, struct event **ev_timer);
+
 /* Adds ev to its loop to fire in secs (none when secs < 0); -1 on error. */
 int agent_timer_arm(struct event *ev, double secs);
 

@@ -197,16 +197,14 @@ on_line(void *arg, const char *p, size_t n, int cut)
 	counts_pending(l);
 }
 
+/* The follower's diagnostics, at their priority. */
 static void
 on_notice(void *arg, int prio, const char *msg)
 {
 	(void)arg;
-	if (prio <= LOG_WARNING)
-		log_warnx("%s", msg);
-	else if (prio <= LOG_INFO)
-		log_info("%s", msg);
-	else
-		log_debug("%s", msg);
+	(prio <= LOG_WARNING       ? log_warnx
+	        : prio <= LOG_INFO ? log_info
+	                           : log_debug)("%s", msg);
 }
 
 static void
@@ -307,11 +305,8 @@ log_open(struct agent *a, struct agent_log *l, size_t k,
 	    &fo, (const char *const *)l->paths, l->npaths, NULL, err);
 	if (l->f == NULL)
 		return -1;
-	l->ev_fd = event_new(
-	    a->base, follower_fd(l->f), EV_READ | EV_PERSIST, on_step, l);
-	l->ev_timer = event_new(a->base, -1, 0, on_step, l);
-	if (l->ev_fd == NULL || l->ev_timer == NULL ||
-	    event_add(l->ev_fd, NULL) == -1 ||
+	if (agent_fd_events(a, follower_fd(l->f), on_step, l, &l->ev_fd,
+	        &l->ev_timer) == -1 ||
 	    agent_timer_arm(l->ev_timer, follower_timeout(l->f)) == -1)
 		return err_set(
 		    err, ENOMEM, "cannot wait for the %s logs", l->name);
