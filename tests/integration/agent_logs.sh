@@ -32,10 +32,10 @@ attack() {	# attack ADDRESS N: N attack requests in combined format
 
 # ---- a: 20 attack requests, one problem ----
 start_agent l1
-check "the agent follows the configured access log" wait_for 20 following
+check "the agent follows the configured access log" wait_for 60 following
 check_eq "only it: discovery is off" "[\"$LOG\"]" "$(status paths | jq -c .)"
 attack 203.0.113.7 20 >> "$LOG"
-check "an open web-attack event for 203.0.113.7" wait_for 10 test "$(opens l1 203.0.113.7)" -ge 1
+check "an open web-attack event for 203.0.113.7" wait_for 60 test "$(opens l1 203.0.113.7)" -ge 1
 sleep 2
 check_eq "exactly one open event for the 20 requests" 1 "$(opens l1 203.0.113.7)"
 check_eq "no other web-attack problem" 1 "$(jq -r 'select(.type == "alert" and .check == "web-attack")' "$TMP/l1.out" | jq -s length)"
@@ -74,11 +74,11 @@ check "the writer is still writing at the kill" test ! -e "$TMP/written"
 kill -9 "$AGENT"
 wait "$AGENT" 2>/dev/null
 start_agent l2
-check "restarted: it follows again" wait_for 20 following
+check "restarted: it follows again" wait_for 60 following
 wait "$writer"
 written=$(( 20 + $(cat "$TMP/written") ))
 caught_up() { [ "$(status lines)" = "$written" ]; }
-check "every line written ($written) is read, once" wait_for 20 caught_up
+check "every line written ($written) is read, once" wait_for 60 caught_up
 check_eq "lines read after the restart: exactly the lines written" "$written" "$(status lines)"
 check_eq "lines analysed: exactly the lines written (none twice, none skipped)" "$written" "$(status analysed)"
 check_eq "203.0.113.7's problem is not opened again after the restart" 0 "$(opens l2 203.0.113.7)"
