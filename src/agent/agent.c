@@ -75,6 +75,11 @@ emit(void *arg, const struct alert_event *e)
 void
 agent_events_flush(struct agent *a)
 {
+	struct err err = {0};
+
+	/* an event is told once what made it is in the state database */
+	if (a->pb != NULL && problems_flush(a->pb, &err) == -1)
+		log_warnx("%s", err.msg);
 	if (a->events.len != 0) {
 		fwrite(a->events.p, 1, a->events.len, stdout);
 		fflush(stdout);
@@ -442,6 +447,7 @@ stop(struct agent *a)
 		event_base_free(a->base);
 	if (a->pb != NULL)
 		problems_free(a->pb);
+	a->pb = NULL;
 	if (a->have_store)
 		store_close(&a->st);
 	if (a->memos != NULL)

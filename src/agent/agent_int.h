@@ -61,7 +61,10 @@ struct agent {
 	struct agent_logs *logs; /* the followed logs (agent_logs.c) */
 };
 
-/* Prints the events kept (after the engine call that made them). */
+/*
+ * Writes what the problem engine has not written yet, then prints the
+ * events kept (after the engine call that made them).
+ */
 void agent_events_flush(struct agent *a);
 
 /*

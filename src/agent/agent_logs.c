@@ -8,9 +8,10 @@
  * problem (problems_note): one per (check, subject), its count growing.
  *
  * Order, for kill -9 at any moment: a line is fed to the analyzers and
- * what they find is noted (the engine writes it to the state database)
- * in the follower's line callback, before the follower commits its
- * bookmark at the end of its step; the counters are written after the
+ * what they find is noted in the follower's line callback; the engine
+ * writes the notes of a step to the state database in one transaction
+ * just before the follower commits its bookmark (on_commit), and the
+ * events are printed after that; the counters are written after the
  * bookmark.
  */
 #include <errno.h>
@@ -59,6 +60,7 @@ struct agent_log {
 	const char *name;
 	char **paths;
 	size_t npaths;
+	struct logs_opts lo; /* the analyzers keep a pointer to it */
 	struct logs_run run;
 	struct logs_feed feed;
 	struct report rep;
@@ -197,6 +199,18 @@ on_line(void *arg, const char *p, size_t n, int cut)
 	counts_pending(l);
 }
 
+/*
+ * Before the follower commits its bookmarks: the problems the lines made
+ * are written, in one transaction for all the lines of the step.
+ */
+static int
+on_commit(void *arg, struct err *err)
+{
+	struct agent_log *l = arg;
+
+	return problems_flush(l->a->pb, err);
+}
+
 /* The follower's diagnostics, at their priority. */
 static void
 on_notice(void *arg, int prio, const char *msg)
@@ -265,7 +279,6 @@ static int
 log_open(struct agent *a, struct agent_log *l, size_t k,
     const struct discover *d, struct err *err)
 {
-	struct logs_opts lo;
 	struct follow_opts fo;
 	char setname[64];
 	const char *errmsg = NULL;
@@ -282,11 +295,11 @@ log_open(struct agent *a, struct agent_log *l, size_t k,
 			l->npaths++;
 	if (l->npaths == 0)
 		return 0;
-	logs_opts_default(&lo);
-	lo.follow = 1;
-	lo.conf = &a->conf;
-	lo.state_dir = a->o->state_dir;
-	if (logs_run_init(&l->run, kinds[k].analyzers, &lo, &errmsg) == -1)
+	logs_opts_default(&l->lo);
+	l->lo.follow = 1;
+	l->lo.conf = &a->conf;
+	l->lo.state_dir = a->o->state_dir;
+	if (logs_run_init(&l->run, kinds[k].analyzers, &l->lo, &errmsg) == -1)
 		return err_set(err, EINVAL, "the analyzers of the %s logs: %s",
 		    l->name, errmsg ? errmsg : "cannot start");
 	l->have_run = 1;
@@ -300,6 +313,7 @@ log_open(struct agent *a, struct agent_log *l, size_t k,
 	fo.state_dir = a->o->state_dir;
 	fo.line = on_line;
 	fo.notice = on_notice;
+	fo.commit = on_commit;
 	fo.arg = l;
 	l->f = follower_open(
 	    &fo, (const char *const *)l->paths, l->npaths, NULL, err);
