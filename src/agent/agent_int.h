@@ -24,7 +24,9 @@ struct err;
 struct event;
 struct event_base;
 struct agent_logs;
+struct agent_respond;
 struct problems;
+struct report;
 struct watch;
 
 struct agent {
@@ -59,6 +61,8 @@ struct agent {
 	struct event *ev_watch, *ev_watch_timer;
 	unsigned long long watch_findings;
 	struct agent_logs *logs; /* the followed logs (agent_logs.c) */
+	/* the respond rules, NULL when there are none (agent_respond.c) */
+	struct agent_respond *respond;
 };
 
 /*
@@ -100,6 +104,15 @@ void agent_watch_stop(struct agent *a);
  */
 int agent_logs_start(struct agent *a, struct err *err);
 void agent_logs_stop(struct agent *a);
+/*
+ * The respond rules of the configuration in force (agent_respond.c),
+ * started and stopped with the followed logs: agent_respond blocks the
+ * addresses that the findings of rep (one line's) name, as the rules say.
+ */
+int agent_respond_start(struct agent *a, struct err *err);
+void agent_respond_stop(struct agent *a);
+void agent_respond(struct agent *a, const struct report *rep);
+
 /* One followed set of logs, for ctl status. */
 struct agent_log_info {
 	const char *name; /* "access", "mail" */

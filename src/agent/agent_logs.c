@@ -3,9 +3,11 @@
  * analyzers that read them live: the discovered logs (logs/discover.h)
  * and those of "logs { follow ... }", or only the latter with "logs {
  * discover no }".  One follower per kind: the access logs go to the
- * attacks and floods analyzers, the mail logs to the mail analyzer; the
- * other kinds are not followed here.  What an analyzer finds is a
- * problem (problems_note): one per (check, subject), its count growing.
+ * attacks and floods analyzers, the mail logs to the mail analyzer, the
+ * auth logs to the auth analyzer; the other kinds are not followed here.
+ * What an analyzer finds is a problem (problems_note): one per (check,
+ * subject), its count growing; and the respond rules may block the
+ * address it names (agent_respond.c), at once, from the same line.
  *
  * Order, for kill -9 at any moment: a line is fed to the analyzers and
  * what they find is noted in the follower's line callback; the engine
@@ -45,6 +47,7 @@ static const struct {
 } kinds[] = {
     {DISCOVER_ACCESS, "access", "attacks,floods", LOGS_FMT_AUTO},
     {DISCOVER_MAIL, "mail", "mail", LOGS_FMT_SYSLOG},
+    {DISCOVER_AUTH, "auth", "auth", LOGS_FMT_SYSLOG},
 };
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
 
@@ -193,6 +196,7 @@ on_line(void *arg, const char *p, size_t n, int cut)
 	for (size_t i = 0; i < l->rep.nf; i++)
 		if (problems_note(l->a->pb, &l->rep.f[i], now, &err) == -1)
 			log_warnx("%s", err.msg);
+	agent_respond(l->a, &l->rep);
 	l->findings += l->rep.nf;
 	report_release(&l->rep);
 	report_init(&l->rep);
@@ -358,6 +362,8 @@ agent_logs_start(struct agent *a, struct err *err)
 	}
 	if ((a->logs = calloc(1, sizeof(*a->logs))) == NULL)
 		return err_set(err, ENOMEM, "out of memory");
+	if (agent_respond_start(a, err) == -1)
+		log_warnx("%s: nothing is blocked", err->msg);
 	discover_init(&d);
 	if (discover_on(&a->conf)) {
 		rc = discover_logs(&d, a->o->root, &a->conf, err);
@@ -377,6 +383,7 @@ agent_logs_start(struct agent *a, struct err *err)
 void
 agent_logs_stop(struct agent *a)
 {
+	agent_respond_stop(a);
 	if (a->logs == NULL)
 		return;
 	for (size_t i = 0; i < a->logs->n; i++)
