@@ -34,7 +34,7 @@ PY=/usr/bin/python3
 # administrator, 10.9.7.10... the attackers) held by a process that ends
 # by itself.
 ip link set lo up
-unshare -n sleep 600 > /dev/null 2>&1 &
+unshare -n sleep 1200 > /dev/null 2>&1 &
 PEER=$!
 cleanup "kill $PEER"
 sleep 0.2
@@ -91,13 +91,17 @@ agent_base_conf "$TMP/base.conf" "check auth-"
   echo "logs { discover no; follow \"$AUTHLOG\" kind auth }"
   echo 'respond { block auth-brute-force for 6s }'; } > "$CONF"
 start_agent s1
-following() { ctl status --json 2>/dev/null | jq -e 'select(.type == "logs" and .name == "auth")' >/dev/null; }
+following() { [ "$(ctl status --json 2>/dev/null | jq -r 'select(.type == "logs") | .name')" = auth ]; }
 check "the agent follows the auth log" wait_for 60 following
 
 # ---- the administrator: logged in, then fails as often as an attacker ----
-inb ssh "${SSHOPTS[@]}" -b 10.9.7.2 -i "$D/admin" root@10.9.7.1 'echo in; sleep 120' > "$TMP/admin.out" 2>&1 &
+# (nsenter execs ssh: $! is the client)
+nsenter -t "$PEER" -n ssh "${SSHOPTS[@]}" -b 10.9.7.2 -i "$D/admin" root@10.9.7.1 'echo in; exec sleep 1200' > "$TMP/admin.out" 2>&1 &
 ADMIN=$!
 cleanup "kill $ADMIN"
+# (first) the session processes sshd forked, which outlive it, and their
+# commands
+cleanup 'for p in $(pgrep -P '"$SSHD"'); do pkill -P "$p"; kill "$p"; done'
 check "the administrator logs in" wait_for 10 grep -q "^in" "$TMP/admin.out"
 for i in 1 2 3 4; do fail_login 10.9.7.2; done
 admin_refused() { grep -q "respond: 10\.9\.7\.2 not blocked: .*never blocked.*SSH session" "$TMP/s1.err"; }
