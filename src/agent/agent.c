@@ -75,6 +75,11 @@ emit(void *arg, const struct alert_event *e)
 void
 agent_events_flush(struct agent *a)
 {
+	struct err err = {0};
+
+	/* an event is told once what made it is in the state database */
+	if (a->pb != NULL && problems_flush(a->pb, &err) == -1)
+		log_warnx("%s", err.msg);
 	if (a->events.len != 0) {
 		fwrite(a->events.p, 1, a->events.len, stdout);
 		fflush(stdout);
@@ -301,6 +306,9 @@ agent_reload(struct agent *a, struct err *err)
 	agent_hist_stop(a);
 	if (agent_hist_start(a, err) == -1)
 		log_warnx("%s: no history is kept", err->msg);
+	agent_logs_stop(a);
+	if (agent_logs_start(a, err) == -1)
+		log_warnx("%s: no logs followed", err->msg);
 	act_system(&a->act, &a->conf, a->o->state_dir);
 	problems_policy_changed(a->pb);
 	now = time(NULL);
@@ -402,6 +410,8 @@ start(struct agent *a)
 		log_warnx("%s: the web roots are not watched", err.msg);
 	if (agent_hist_start(a, &err) == -1)
 		log_warnx("%s: no history is kept", err.msg);
+	if (agent_logs_start(a, &err) == -1)
+		log_warnx("%s: no logs followed", err.msg);
 	if ((a->ctl = ctl_server_new(a, a->o->run_dir, &err)) == NULL) {
 		log_warnx("%s", err.msg);
 		return err.code == EADDRINUSE ? 69 : 73;
@@ -438,6 +448,7 @@ stop(struct agent *a)
 	agent_alerts_stop(a);
 	agent_watch_stop(a);
 	agent_hist_stop(a);
+	agent_logs_stop(a);
 	free_event(&a->ev_term);
 	free_event(&a->ev_int);
 	free_event(&a->ev_hup);
@@ -447,6 +458,7 @@ stop(struct agent *a)
 		event_base_free(a->base);
 	if (a->pb != NULL)
 		problems_free(a->pb);
+	a->pb = NULL;
 	if (a->have_store)
 		store_close(&a->st);
 	if (a->memos != NULL)

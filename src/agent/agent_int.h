@@ -26,7 +26,10 @@ struct event;
 struct event_base;
 struct hist;
 struct hist_sample;
+struct agent_logs;
+struct agent_respond;
 struct problems;
+struct report;
 struct watch;
 
 struct agent {
@@ -66,9 +69,15 @@ struct agent {
 	struct hist *hist;
 	struct event *ev_hist;
 	int hist_warned;
+	struct agent_logs *logs; /* the followed logs (agent_logs.c) */
+	/* the respond rules, NULL when there are none (agent_respond.c) */
+	struct agent_respond *respond;
 };
 
-/* Prints the events kept (after the engine call that made them). */
+/*
+ * Writes what the problem engine has not written yet, then prints the
+ * events kept (after the engine call that made them).
+ */
 void agent_events_flush(struct agent *a);
 
 /*
@@ -112,6 +121,42 @@ int agent_hist_start(struct agent *a, struct err *err);
 void agent_hist_stop(struct agent *a);
 /* The values of the last step (NULL when off), for /metrics. */
 const struct hist_sample *agent_hist_current(const struct agent *a);
+
+/*
+ * The followed logs (agent_logs.c): started from the configuration in
+ * force (nothing without a state directory for the bookmarks); 0, or -1
+ * with err.  agent_logs_stop commits the bookmarks and closes them.
+ */
+int agent_logs_start(struct agent *a, struct err *err);
+void agent_logs_stop(struct agent *a);
+/*
+ * The respond rules of the configuration in force (agent_respond.c),
+ * started and stopped with the followed logs: agent_respond blocks the
+ * addresses that the findings of rep (one line's) name, as the rules say.
+ */
+int agent_respond_start(struct agent *a, struct err *err);
+void agent_respond_stop(struct agent *a);
+void agent_respond(struct agent *a, const struct report *rep);
+
+/* One followed set of logs, for ctl status. */
+struct agent_log_info {
+	const char *name; /* "access", "mail" */
+	const char *const *paths;
+	size_t npaths;
+	unsigned long long lines;    /* read, since its bookmarks began */
+	unsigned long long analysed; /* parsed and handed to the analyzers */
+	unsigned long long findings; /* what the analyzers found */
+};
+void agent_logs_each(const struct agent *a,
+    void (*fn)(void *arg, const struct agent_log_info *i), void *arg);
+
+/*
+ * A persistent read event on fd and a timer (not added), both calling fn
+ * with arg, into *ev_fd and *ev_timer: 0, or -1 (what was made is there
+ * to be freed).
+ */
+int agent_fd_events(struct agent *a, int fd, void (*fn)(int, short, void *),
+    void *arg, struct event **ev_fd, struct event **ev_timer);
 
 /* Adds ev to its loop to fire in secs (none when secs < 0); -1 on error. */
 int agent_timer_arm(struct event *ev, double secs);

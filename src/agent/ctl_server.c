@@ -106,6 +106,23 @@ problem_line(void *arg, const struct problem_info *i)
 	    i->silenced_until ? ", silenced" : "", msg);
 }
 
+/* One followed set of logs in ctl status --json. */
+static void
+log_json(void *arg, const struct agent_log_info *i)
+{
+	json_t *o = json_object(), *paths = json_array();
+
+	for (size_t k = 0; k < i->npaths; k++)
+		json_array_append_new(paths, jstr(i->paths[k]));
+	jset(o, "type", json_string("logs"));
+	jset(o, "name", json_string(i->name));
+	jset(o, "paths", paths);
+	jset(o, "lines", json_integer((json_int_t)i->lines));
+	jset(o, "analysed", json_integer((json_int_t)i->analysed));
+	jset(o, "findings", json_integer((json_int_t)i->findings));
+	json_line(arg, o);
+}
+
 static void
 reply_status(struct agent *a, FILE *fp, int json)
 {
@@ -130,6 +147,7 @@ reply_status(struct agent *a, FILE *fp, int json)
 		jset(o, "watch_findings",
 		    json_integer((json_int_t)a->watch_findings));
 		json_line(fp, o);
+		agent_logs_each(a, log_json, fp);
 		for (size_t i = 0; i < a->n; i++) {
 			const struct sched_slot *sl = &a->sched.slot[i];
 

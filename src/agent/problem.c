@@ -930,6 +930,7 @@ problems_note(
 {
 	struct prob *pr;
 
+	(void)err; /* written by problems_flush */
 	if (f->sev == SEV_OK)
 		return 0;
 	pr = find(p, f->check, f->subject);
@@ -947,7 +948,13 @@ problems_note(
 		mark(p, pr, 0);
 		step(p, pr, now);
 	}
-	return flush(p, 0, err);
+	return 0;
+}
+
+int
+problems_flush(struct problems *p, struct err *err)
+{
+	return flush(p, 1, err);
 }
 
 int

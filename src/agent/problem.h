@@ -123,9 +123,16 @@ void problems_free(struct problems *p);
  */
 int problems_observe(struct problems *p, const char *const *ids, size_t n,
     const struct report *r, time_t now, struct err *err);
-/* One finding from a followed log: holds now, count +1. */
+/*
+ * One finding from a followed log: holds now, count +1.  Nothing is
+ * written: the notes of a batch (the lines of one read) are written
+ * together by problems_flush, or the next problems_tick, and the events
+ * they made must not be told before.  0 (or -1 with err, reserved).
+ */
 int problems_note(
     struct problems *p, const struct finding *f, time_t now, struct err *err);
+/* Writes every change not yet in the state database.  0, or -1 with err. */
+int problems_flush(struct problems *p, struct err *err);
 /* Advances pending opens and resolves to now; lifts silences past. */
 int problems_tick(struct problems *p, time_t now, struct err *err);
 /* Asks the policy again for every problem (the configuration changed). */

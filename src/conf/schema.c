@@ -445,8 +445,9 @@ const size_t schema_nsettings = countof(schema_settings);
 
 /* The logs the agent follows (logs/discover.h): added, or left out. */
 static const struct schema_key logs_keys[] = {
-    {"follow", SK_LIST, 0, 0, NULL}, /* PATH [kind KIND] */
-    {"ignore", SK_LIST, 0, 0, NULL}, /* PATH or pattern ... */
+    {"follow", SK_LIST, 0, 0, NULL},   /* PATH [kind KIND] */
+    {"discover", SK_BOOL, 0, 0, NULL}, /* no: only the followed ones */
+    {"ignore", SK_LIST, 0, 0, NULL},   /* PATH or pattern ... */
     {NULL, 0, 0, 0, NULL},
 };
 

@@ -95,7 +95,8 @@ struct logs_run {
 
 /*
  * Creates the analyzers named in the comma list names (NULL: all of them).
- * 0, or -1 with *errmsg.
+ * 0, or -1 with *errmsg.  The analyzers keep opts (and what it points to):
+ * it must live until logs_run_release.
  */
 int logs_run_init(struct logs_run *run, const char *names,
     const struct logs_opts *opts, const char **errmsg);

@@ -880,6 +880,8 @@ bm_save(struct follower *f, struct err *err)
 	struct timespec ts;
 	int rc;
 
+	if (f->o->commit != NULL && f->o->commit(f->o->arg, err) == -1)
+		return -1;
 	if (f->sink != -1) {
 		if (sink_flush(f, err) == -1)
 			return -1;

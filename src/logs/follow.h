@@ -50,6 +50,11 @@ struct follow_opts {
 	 * at the files (at least every poll seconds). */
 	void (*line)(void *arg, const char *p, size_t n, int cut);
 	void (*tick)(void *arg);
+	/* When set, called before each commit of the bookmarks, once the
+	 * lines they cover were handed to line(): what the caller made of
+	 * them must be durable when it returns 0; -1 (with err) stops the
+	 * commit, and the lines are read again after a restart. */
+	int (*commit)(void *arg, struct err *err);
 	/* Diagnostics ("'PATH' does not exist; waiting for it"), with a
 	 * syslog priority (LOG_WARNING, LOG_INFO, LOG_DEBUG); NULL: none. */
 	void (*notice)(void *arg, int prio, const char *msg);

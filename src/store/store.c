@@ -46,12 +46,17 @@ store_open(struct store *s, const char *state_dir, struct err *err)
 		return err_set(
 		    err, ENAMETOOLONG, "path too long: '%s'", state_dir);
 	/* Create it 0600 before SQLite does (with the umask's mode), never
-	 * through a symbolic link. */
+	 * through a symbolic link.  Only when it is missing: closing a
+	 * descriptor of a database file drops the POSIX locks every
+	 * connection of this process holds on it (another store open here,
+	 * as the agent's), and SQLite then takes itself for the last one. */
+	struct err e = {0};
 	int fd = statedir_open(
-	    state_dir, "sakimori.db", O_RDWR | O_CREAT, 0600, err);
-	if (fd == -1)
-		return -1;
-	close(fd);
+	    state_dir, "sakimori.db", O_RDWR | O_CREAT | O_EXCL, 0600, &e);
+	if (fd == -1 && e.code != EEXIST)
+		return err_set(err, e.code, "%s", e.msg);
+	if (fd != -1)
+		close(fd);
 	if (sqlite3_open_v2(s->path, &s->db,
 	        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 	            SQLITE_OPEN_NOFOLLOW,

@@ -2,7 +2,8 @@
 #
 #   agent_base_conf FILE [KEEP_RE]   every check disabled but those whose
 #                                    name matches KEEP_RE (a grep -v
-#                                    pattern on "check NAME "), into FILE
+#                                    pattern on "check NAME "), and no
+#                                    discovered log followed, into FILE
 #   start_agent NAME                 the agent on $CONF, $STATE, $RUN with
 #                                    --json: events in $TMP/NAME.out,
 #                                    stderr in NAME.err, pid in $AGENT
@@ -19,6 +20,7 @@ agent_base_conf() {
 	"$SAKIMORI" config check -f "$TMP/empty.conf" |
 		sed -En 's/^#   ([a-z0-9-]+) +(enabled|disabled) .*/check \1 { disable }/p' |
 		grep -v "${2:-^\$}" > "$1"
+	echo 'logs { discover no }' >> "$1"
 }
 start_agent() {
 	"$SAKIMORI" agent -f "$CONF" --state-dir "$STATE" --run-dir "$RUN" --json \
