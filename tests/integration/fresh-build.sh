@@ -71,7 +71,7 @@ check_nomatch "no build error" 'ERROR|build.sh:' "$ERR"
 check "the binary is built" [ -x "$src/build/src/cli/sakimori" ]
 check "the tests are not" [ ! -e "$src/build/tests" ]
 check_match "status ran (load, memory, filesystems)" \
-    'load average.*Mem:.*FILESYSTEM' "$(printf '%s' "$OUT" | tr '\n' ' ')"
+    'load [0-9.]+ [0-9.]+ [0-9.]+ .*mem .*FILESYSTEM' "$(printf '%s' "$OUT" | tr '\n' ' ')"
 check_match "check ran (findings or OK)" \
     '^(SEVERITY +CHECK|OK: )' "$OUT"
 
