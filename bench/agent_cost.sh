@@ -24,6 +24,9 @@
 # WARMUP seconds after start and once at the end; RSS and PSS are summed
 # over the processes and the largest sum seen is kept.  Prints Markdown
 # tables of the medians over the runs, and the load average of each run.
+# Every run starts the agents on a new state directory: their start-up
+# includes compiling the attack rules, which a restart reads from the
+# state directory's cache instead.
 set -eu
 cd "$(dirname "$0")/.."
 SAKIMORI=$(readlink -f "${1:-build/src/cli/sakimori}")
