@@ -6,6 +6,9 @@
 #include "agent/agent.h"
 
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +41,13 @@
 #define AGENT_EVENTS_MAX (16u << 20)
 /* How long after a second begins the tick comes. */
 #define AGENT_TICK_SLACK_US 20000
+/*
+ * Seconds between two returns of free heap pages to the system: setting up
+ * the log analyzers (compiling their pattern databases), a check's scan of
+ * /proc and a burst of log lines free more than they keep, and glibc keeps
+ * the freed pages of the main arena resident.
+ */
+#define AGENT_TRIM_EVERY 60
 
 /* Most check ids one entry covers (its ids and its name). */
 #define AGENT_IDS_MAX 32
@@ -243,6 +253,12 @@ on_tick(evutil_socket_t fd, short what, void *arg)
 	agent_events_flush(a);
 	agent_alerts_tick(a, now);
 	notify_status(a, 0);
+	if (now - a->trimmed >= AGENT_TRIM_EVERY || now < a->trimmed) {
+		a->trimmed = now;
+#ifdef __GLIBC__
+		malloc_trim(0);
+#endif
+	}
 	arm_tick(a);
 }
 

@@ -51,6 +51,7 @@ struct agent {
 	double vm_mono;
 	int have_vm;
 	time_t started;
+	time_t trimmed;       /* when free heap was last given back */
 	size_t last_open;     /* open problems last told to systemd */
 	struct strbuf events; /* lines of events not yet printed */
 	/* the alert actions (agent_alert.c); the set a reload replaced,
