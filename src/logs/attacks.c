@@ -426,11 +426,18 @@ attacks_record(void *st, const struct logs_rec *rec, struct report *r)
 			    (int)(rq.query_len > 200 ? 200 : rq.query_len),
 			    rq.query ? rq.query : "");
 			finding_ev(f, "status", "%d", rq.status);
+			finding_ev(f, "classes", "%s", top->cls);
 		}
 	}
-	if (fired != RATE_N)
-		report_add(r, SEV_WARNING, "web-attack", client, "%s from %s",
-		    rate_kind_name(fired), client);
+	if (fired != RATE_N) {
+		/* the kind as the incident's class, for the respond rules
+		 * (web-404-scan) as offline */
+		struct finding *f = report_add(r, SEV_WARNING, "web-attack",
+		    client, "%s from %s", rate_kind_name(fired), client);
+
+		if (f != NULL)
+			finding_ev(f, "classes", "%s", rate_kind_name(fired));
+	}
 }
 
 static void
