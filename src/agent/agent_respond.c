@@ -81,8 +81,10 @@ told(const struct respond_decision *d, size_t n,
 			continue;
 		}
 		it = &items[k++];
-		if (it->secs != 0)
-			dur_format(dur, sizeof(dur), it->secs);
+		/* the duration with a repeat offender's growth, as the block
+		 * made it (it->secs is the rule's) */
+		if (d[i].secs != 0)
+			dur_format(dur, sizeof(dur), d[i].secs);
 		/* an action taken: always logged */
 		if (it->status == NET_BLOCK_DONE ||
 		    it->status == NET_BLOCK_EXTENDED)

@@ -12,7 +12,11 @@
 #     kernel's set within a bound of its lines (the flood within a few of
 #     the check's 1 s runs), and "net bans" gives the finding and its
 #     evidence as the reason (the auth failures' file and line numbers);
-#   - a reader of the site and the mail server's own lines stay unblocked.
+#   - the allow-list applies: this host's address, the default gateway and
+#     an admin network guessing passwords are refused, never in the set;
+#   - a repeat offender (unblocked, still flooding) is blocked twice as
+#     long; net unblock takes an address out of the kernel's set;
+#   - a reader of the site stays unblocked.
 if [ -z "${SAKIMORI_IN_NETNS:-}" ]; then
 	[ "$(id -u)" = 0 ] || { echo "# SKIP: needs root for network namespaces"; exit 77; }
 	command -v ip >/dev/null || { echo "# SKIP: needs ip (iproute2)"; exit 77; }
@@ -41,6 +45,7 @@ inb() { nsenter -t "$PEER" -n "$@"; }
 inb ip link set lo up
 inb ip addr add 10.9.8.2/24 dev sk1
 inb ip link set sk1 up
+ip route add default via 10.9.8.254 dev sk0
 
 ACCESS=$TMP/access.log
 MAIL=$TMP/mail.log
@@ -95,6 +100,7 @@ agent_base_conf "$TMP/base.conf" "^check \(conn-flood\|web-attack\|web-404-scan\
 base() {
 	cat "$TMP/base.conf"
 	echo 'set block-backend "nftables"'
+	echo 'set admin-networks "198.51.100.128/25"'
 	echo "logs { discover no; follow \"$ACCESS\" kind access; follow \"$MAIL\" kind mail; follow \"$AUTH\" kind auth }"
 	echo 'check conn-flood { warning 10 critical 20 every 1s }'
 }
@@ -144,6 +150,16 @@ guess 198.51.100.13
 check "s2: the password guesser is blocked within 2 s of its lines" within 2 198.51.100.13
 check "s2: the connection flooder is blocked (the check runs every second)" within 10 10.9.8.2
 check "s2: the reader is not blocked" eval '! in_set 198.51.100.20'
+# the allow-list: this host, the gateway, an admin network
+guess 10.9.8.1
+guess 10.9.8.254
+guess 198.51.100.200
+refused() { grep -q "respond: $1 not blocked: refused: .*never blocked: $2" "$TMP/s2.err"; }
+check "s2: this host's address is refused by the allow-list" wait_for 10 refused '10\.9\.8\.1' 'it is an address of this host'
+check "s2: the default gateway is refused by the allow-list" wait_for 10 refused '10\.9\.8\.254' 'it is a default gateway'
+check "s2: an admin network is refused by the allow-list" wait_for 10 refused '198\.51\.100\.200' 'a configured admin network'
+check "s2: none of them is in the kernel's set" \
+	eval '! in_set 10.9.8.1 && ! in_set 10.9.8.254 && ! in_set 198.51.100.200'
 check "s2: the addresses of s1's lines are not blocked (their lines were read before)" \
 	eval '! in_set 198.51.100.1 && ! in_set 198.51.100.2 && ! in_set 198.51.100.3'
 run "$SAKIMORI" --state-dir "$STATE" net bans --json
@@ -159,6 +175,15 @@ check_match "the agent logged the block of the flooder" "respond: blocked 10\.9\
 run "$SAKIMORI" -f "$CONF" --state-dir "$STATE" net unblock 198.51.100.11
 check_eq "net unblock: exit 0" 0 "$RC"
 check "net unblock: gone from the kernel's set" eval '! in_set 198.51.100.11'
+# a repeat offender: the flooder unblocked floods on, blocked again for 2 x 10m
+run "$SAKIMORI" -f "$CONF" --state-dir "$STATE" net unblock 10.9.8.2
+check_eq "net unblock of the flooder: exit 0" 0 "$RC"
+again() { grep -q "respond: blocked 10\.9\.8\.2 for 20m: conn-flood" "$TMP/s2.err"; }
+check "the flooder, a repeat offender, is blocked twice as long (20m)" wait_for 10 again
+check "and is in the kernel's set again" within 2 10.9.8.2
+run "$SAKIMORI" --state-dir "$STATE" net bans --json
+check_eq "net bans: the repeat block lasts 20m" 1200 \
+	"$(printf '%s\n' "$OUT" | jq -r 'select(.prefix == "10.9.8.2" and .state == "active") | (.until | fromdateiso8601) - (.since | fromdateiso8601)')"
 stop_agent
 check_eq "s2: SIGTERM: exit 0" 0 "$AGENT_RC"
 nft delete table inet sakimori 2>/dev/null || true
