@@ -42,10 +42,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	conf_threshold(&c, "load", NULL, &t);
 	conf_threshold(&c, "fs-blocks", "/", &t);
 	(void)conf_setting(&c, "state-dir", NULL);
-	/* the respond rules: read, or refused saying why */
-	if (respond_conf_load(&rc_resp, &c, &err) == -1 && err.msg[0] == '\0')
+	/* the respond rules of a configuration that loaded (the commands
+	 * read them from no other): read, or refused saying why */
+	if (rc == 0 && respond_conf_load(&rc_resp, &c, &err) == -1 &&
+	    err.msg[0] == '\0')
 		abort();
-	if (rc_resp.n > RESPOND_RULES_MAX)
+	if (rc == 0 && rc_resp.n > RESPOND_RULES_MAX)
 		abort();
 	null = fopen("/dev/null", "w");
 	if (null) {
