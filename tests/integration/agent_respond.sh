@@ -12,6 +12,7 @@
 #     kernel's set within a bound of its lines (the flood within a few of
 #     the check's 1 s runs), and "net bans" gives the finding and its
 #     evidence as the reason (the auth failures' file and line numbers);
+#   - max-active stops blocking while that many blocks are active;
 #   - the allow-list applies: this host's address, the default gateway and
 #     an admin network guessing passwords are refused, never in the set;
 #   - a repeat offender (unblocked, still flooding) is blocked twice as
@@ -129,7 +130,7 @@ check_eq "s1: SIGTERM: exit 0" 0 "$AGENT_RC"
 
 # ---- the same detectors with respond rules: each address blocked ----
 { base
-  printf 'respond {\n\tblock web-404-scan for 10m\n\tblock mail-relay-probe for 10m\n\tblock auth-brute-force for 10m\n\tblock conn-flood for 10m\n}\n'; } > "$CONF"
+  printf 'respond {\n\tblock web-404-scan for 10m\n\tblock mail-relay-probe for 10m\n\tblock auth-brute-force for 10m\n\tblock conn-flood for 10m\n\tmax-active 5\n}\n'; } > "$CONF"
 start_agent s2
 check "s2: the agent follows the three logs" wait_for 60 following
 # bounded: from the lines written to the element in the kernel
@@ -160,6 +161,16 @@ check "s2: the default gateway is refused by the allow-list" wait_for 10 refused
 check "s2: an admin network is refused by the allow-list" wait_for 10 refused '198\.51\.100\.200' 'a configured admin network'
 check "s2: none of them is in the kernel's set" \
 	eval '! in_set 10.9.8.1 && ! in_set 10.9.8.254 && ! in_set 198.51.100.200'
+# max-active 5: four blocks are active (the refusals are none), a fifth
+# guesser is blocked, a sixth is found and not blocked
+guess 198.51.100.14
+check "s2: max-active 5: the fifth block is made" within 2 198.51.100.14
+guess 198.51.100.15
+check "s2: a sixth guesser is found" wait_for 20 opened s2 auth-brute-force '198\.51\.100\.15'
+sleep 0.5
+check "s2: max-active 5: the sixth is not blocked" eval '! in_set 198.51.100.15'
+run "$SAKIMORI" --state-dir "$STATE" net bans --json
+check_nomatch "s2: max-active 5: nor among the bans" '"prefix":"198\.51\.100\.15"' "$OUT"
 check "s2: the addresses of s1's lines are not blocked (their lines were read before)" \
 	eval '! in_set 198.51.100.1 && ! in_set 198.51.100.2 && ! in_set 198.51.100.3'
 run "$SAKIMORI" --state-dir "$STATE" net bans --json
