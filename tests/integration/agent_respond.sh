@@ -112,7 +112,7 @@ following() {	# following: the three logs followed
 # ---- no respond rules: every finding, no block ----
 base > "$CONF"
 start_agent s1
-check "s1: the agent follows the three logs" wait_for 60 following
+check "s1: the agent follows the three logs" wait_for 120 following
 scan404 198.51.100.1
 relay 198.51.100.2
 guess 198.51.100.3
@@ -132,7 +132,7 @@ check_eq "s1: SIGTERM: exit 0" 0 "$AGENT_RC"
 { base
   printf 'respond {\n\tblock web-404-scan for 10m\n\tblock mail-relay-probe for 10m\n\tblock auth-brute-force for 10m\n\tblock conn-flood for 10m\n\tmax-active 5\n}\n'; } > "$CONF"
 start_agent s2
-check "s2: the agent follows the three logs" wait_for 60 following
+check "s2: the agent follows the three logs" wait_for 120 following
 # bounded: from the lines written to the element in the kernel
 within() {	# within SECONDS ADDRESS: in the set within the bound
 	local end

@@ -122,7 +122,7 @@ attack() {	# attack: the attacker's three attack requests again
 opened() { jq -r 'select(.type == "alert" and .event == "open" and .check == "web-attack") | .subject' "$TMP/$1.out" 2>/dev/null | grep -qx 10.9.0.2; }
 { cat "$TMP/base.conf"; echo "logs { discover no; follow \"$LOG\" kind access }"; } > "$CONF"
 start_agent live1
-check "agent, no rules: follows Apache's log" wait_for 60 following
+check "agent, no rules: follows Apache's log" wait_for 120 following
 attack
 check "agent, no rules: the attack is a problem" wait_for 20 opened live1
 sleep 1
@@ -132,7 +132,7 @@ stop_agent
 { cat "$TMP/base.conf"; echo "logs { discover no; follow \"$LOG\" kind access }"
   printf 'respond {\n\tblock web-attack critical for 1h\n}\n'; } > "$CONF"
 start_agent live2
-check "agent, with the rule: follows Apache's log" wait_for 60 following
+check "agent, with the rule: follows Apache's log" wait_for 120 following
 attack
 routed() { [ "$(blackholes)" = 10.9.0.2 ]; }
 check "agent, with the rule: the attacker's blackhole route within 2 s" wait_for 2 routed
