@@ -19,7 +19,7 @@ decode(const char *s, size_t n, char *dst, size_t dstsz)
 		if (c == '+') {
 			c = ' ';
 		} else if (c == '%') {
-			if (n - i < 3 || hex_decode(&c, s + i + 1, 2) == -1)
+			if (n - i < 3 || hex_decode(&c, s + i + 1, 1) == -1)
 				return -1;
 			i += 2;
 		}
