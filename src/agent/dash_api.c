@@ -21,10 +21,19 @@
 /* Values of one series returned at most (the newest kept). */
 #define DASH_API_POINTS 100000
 
+/* Appends o stamped as a line of its type would be (docs/json.md). */
+static void
+append(json_t *v, json_t *o)
+{
+	if (o != NULL && json_stamp(o) == 0)
+		json_array_append(v, o);
+	json_decref(o);
+}
+
 static void
 add_problem(void *arg, const struct problem_info *i)
 {
-	json_array_append_new(arg, problem_info_json(i, 1));
+	append(arg, problem_info_json(i, 1));
 }
 
 static json_t *
@@ -169,13 +178,8 @@ api_blocks(struct agent *a, unsigned *status, struct err *err)
 	}
 	o = json_object();
 	v = json_array();
-	for (size_t i = 0; i < n; i++) {
-		json_t *x = net_ban_json(&b[i]);
-
-		if (x != NULL)
-			json_object_del(x, "type");
-		json_array_append_new(v, x);
-	}
+	for (size_t i = 0; i < n; i++)
+		append(v, net_ban_json(&b[i]));
 	free(b);
 	jset(o, "type", json_string("api.blocks"));
 	jset(o, "blocks", v);

@@ -61,6 +61,9 @@ check_eq "... the script payload in the evidence as it was logged" \
 	"$(jq -r '.problems[] | select(.subject == "198.51.100.9") | .evidence.request' <<<"$P")"
 check_match "... times in RFC 3339" '^20[0-9-]+T[0-9:]+Z$' \
 	"$(jq -r '.problems[0].first' <<<"$P")"
+{ jq -c '.problems[]' <<<"$P"; api blocks | jq -c '.blocks[]'; } >"$TMP/items.jsonl"
+check_eq "its problems and blocks are valid agent.problem and net.ban lines" "" \
+	"$("$PY" "$(dirname "$0")/json_validate.py" "${SRCDIR:-$(dirname "$0")/../..}/docs/schema" "$TMP/items.jsonl" 2>&1)"
 check_eq "api/v1/status: the open problems" 2 "$(api status | jq .problems_open)"
 check_eq "api/v1/blocks: the active block" "192.0.2.55 flood <b>bold</b>" \
 	"$(api blocks | jq -r '.blocks[] | "\(.prefix) \(.reason)"')"
