@@ -163,7 +163,7 @@ def shot(name):
     if not shots:
         return
     data = call("Page.captureScreenshot", format="png",
-                captureBeyondViewport=True)["data"]
+                captureBeyondViewport=False)["data"]
     with open(os.path.join(shots, name + ".png"), "wb") as f:
         f.write(base64.b64decode(data))
 
