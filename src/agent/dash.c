@@ -95,7 +95,7 @@ dash_owns(const char *url)
 {
 	static const char *const exact[] = {"/", "/graphs", "/processes",
 	    "/connections", "/silence", "/unblock", "/static/dash.css",
-	    "/static/icon.svg"};
+	    "/static/icon.svg", "/favicon.ico"};
 
 	for (size_t i = 0; i < sizeof(exact) / sizeof(exact[0]); i++)
 		if (strcmp(url, exact[i]) == 0)
@@ -583,16 +583,29 @@ dash_answer(struct dash *d, struct MHD_Connection *c, const char *url,
 	int post = strcmp(method, "POST") == 0;
 	int form = strcmp(url, "/silence") == 0 || strcmp(url, "/unblock") == 0;
 
+	if (!dash_host_ok(MHD_lookup_connection_value(
+	        c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST)) ||
+	    !dash_host_ok(
+	        MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin"))) {
+		static const char refused[] =
+		    "refused: the dashboard answers only to its address "
+		    "(127.0.0.1:PORT) or localhost in Host and Origin\n";
+
+		return http_respond(c, MHD_HTTP_FORBIDDEN,
+		    "text/plain; charset=utf-8", refused, sizeof(refused) - 1,
+		    NULL);
+	}
 	if (post != form) {
 		static const char *const allow_get[] = {
 		    "Allow", "GET, HEAD", NULL};
 		static const char *const allow_post[] = {"Allow", "POST", NULL};
 
+		const char *msg = form ? "only POST changes state\n"
+		                       : "only GET and HEAD are served here\n";
+
 		return http_respond(c, MHD_HTTP_METHOD_NOT_ALLOWED,
-		    "text/plain; charset=utf-8",
-		    form ? "only POST changes state\n"
-		         : "only GET and HEAD are served here\n",
-		    form ? 24 : 34, form ? allow_post : allow_get);
+		    "text/plain; charset=utf-8", msg, strlen(msg),
+		    form ? allow_post : allow_get);
 	}
 	if (post) {
 		type = "text/plain; charset=utf-8";
@@ -630,7 +643,8 @@ dash_answer(struct dash *d, struct MHD_Connection *c, const char *url,
 		type = "text/css; charset=utf-8";
 		status = MHD_HTTP_OK;
 		strbuf_add(&sb, css, sizeof(css) - 1);
-	} else if (strcmp(url, "/static/icon.svg") == 0) {
+	} else if (strcmp(url, "/static/icon.svg") == 0 ||
+	    strcmp(url, "/favicon.ico") == 0) {
 		type = "image/svg+xml";
 		status = MHD_HTTP_OK;
 		strbuf_add(&sb, icon, sizeof(icon) - 1);

@@ -46,6 +46,15 @@ enum MHD_Result dash_answer(struct dash *d, struct MHD_Connection *c,
     int truncated);
 
 /*
+ * Whether a Host header's value (or an Origin's "scheme://host[:port]")
+ * names the agent by an address ("127.0.0.1:9947", "[::1]:9947") or as
+ * "localhost": any other name may be a DNS name pointed at loopback by
+ * a page elsewhere (DNS rebinding), whose scripts must not read the
+ * pages nor post their forms.  NULL (no header) is allowed.
+ */
+int dash_host_ok(const char *host);
+
+/*
  * Queues a response (body copied) with the headers every answer of the
  * agent carries; hdrs is NULL or name, value pairs ending with NULL
  * (http.c).

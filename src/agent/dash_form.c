@@ -1,8 +1,11 @@
 /*
- * dash_form.c - reading one field of a urlencoded form (dash.h): what
- * the dashboard's silence and unblock forms post.
+ * dash_form.c - what the dashboard reads from a request (dash.h): one
+ * field of a urlencoded form (what the silence and unblock forms post),
+ * and whether the Host or Origin names the agent by its address.
  */
+#include <arpa/inet.h>
 #include <string.h>
+#include <strings.h>
 
 #include "agent/dash.h"
 #include "base/hex.h"
@@ -54,4 +57,41 @@ dash_form_get(
 		return decode(eq + 1, flen - nlen - 1, dst, dstsz) < 0 ? -1 : 1;
 	}
 	return 0;
+}
+
+int
+dash_host_ok(const char *host)
+{
+	char h[64];
+	const char *end, *s = host;
+	size_t n;
+
+	if (host == NULL)
+		return 1;
+	if ((end = strstr(s, "://")) != NULL)
+		s = end + 3;
+	if (s[0] == '[') {
+		struct in6_addr a6;
+
+		if ((end = strchr(s, ']')) == NULL ||
+		    (n = (size_t)(end - s - 1)) >= sizeof(h))
+			return 0;
+		memcpy(h, s + 1, n);
+		h[n] = '\0';
+		end++;
+		return inet_pton(AF_INET6, h, &a6) == 1 &&
+		    (*end == '\0' || *end == ':');
+	}
+	n = strcspn(s, ":");
+	if (n == 0 || n >= sizeof(h))
+		return 0;
+	memcpy(h, s, n);
+	h[n] = '\0';
+	if (strcasecmp(h, "localhost") == 0) {
+		return 1;
+	} else {
+		struct in_addr a4;
+
+		return inet_pton(AF_INET, h, &a4) == 1;
+	}
 }

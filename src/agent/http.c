@@ -275,7 +275,7 @@ http_respond(struct MHD_Connection *c, unsigned status, const char *type,
 	    r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	(void)MHD_add_response_header(r, "Content-Security-Policy", DASH_CSP);
 	(void)MHD_add_response_header(r, "X-Frame-Options", "DENY");
-	(void)MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	(void)MHD_add_response_header(r, "Referrer-Policy", "same-origin");
 	for (size_t i = 0; hdrs != NULL && hdrs[i] != NULL; i += 2)
 		(void)MHD_add_response_header(r, hdrs[i], hdrs[i + 1]);
 	if (status == MHD_HTTP_UNAUTHORIZED)

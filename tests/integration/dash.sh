@@ -110,6 +110,11 @@ check_eq "silence without the token is refused (403)" 403 \
 	"$(code -d check=web-attack -d subject=198.51.100.9 -d for=1h "$URL/silence")"
 check_eq "still blocked after the refusals" 192.0.2.55 "$(api blocks | jq -r '.blocks[].prefix')"
 check_match "... its route still there" '192\.0\.2\.55' "$(ip route show type blackhole)"
+check_eq "a page asked for by another name is refused (DNS rebinding)" 403 \
+	"$(code -H "Host: rebind.example:$PORT" "$URL/")"
+check_eq "... and so is the API" 403 "$(code -H "Host: rebind.example:$PORT" "$URL/api/v1/problems")"
+check_eq "a form posted from another origin is refused, token or not" 403 \
+	"$(code -H "Origin: http://rebind.example:$PORT" -d "csrf=$TOKEN" -d check=web-attack -d subject=198.51.100.9 -d for=1h "$URL/silence")"
 check_eq "silence with the token answers 303" 303 \
 	"$(code -d "csrf=$TOKEN" -d check=web-attack -d subject=198.51.100.9 -d for=1h "$URL/silence")"
 check_match "... and the problem is silenced" '^20' \

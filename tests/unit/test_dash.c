@@ -1,8 +1,9 @@
 /*
  * test_dash.c - the dashboard's form reader (what silence and unblock
  * post): fields found by their whole name, decoded, malformed escapes,
- * NUL bytes and values too long refused; and the problem evidence the
- * overview and /api/v1/problems show.
+ * NUL bytes and values too long refused; the Host and Origin names
+ * answered (addresses and localhost, not DNS names); and the problem
+ * evidence the overview and /api/v1/problems show.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -73,6 +74,33 @@ form_decoding(void **state)
 }
 
 static void
+host_names(void **state)
+{
+	(void)state;
+	assert_true(dash_host_ok(NULL));
+	assert_true(dash_host_ok("127.0.0.1:9947"));
+	assert_true(dash_host_ok("127.0.0.1"));
+	assert_true(dash_host_ok("10.1.2.3:443"));
+	assert_true(dash_host_ok("[::1]:9947"));
+	assert_true(dash_host_ok("[::1]"));
+	assert_true(dash_host_ok("localhost:9947"));
+	assert_true(dash_host_ok("LocalHost"));
+	assert_true(dash_host_ok("http://127.0.0.1:9947"));
+	assert_true(dash_host_ok("https://[::1]:9947"));
+	/* a DNS name may point anywhere: a rebinding page's own name */
+	assert_false(dash_host_ok("evil.example:9947"));
+	assert_false(dash_host_ok("http://evil.example:9947"));
+	assert_false(dash_host_ok("localhost.evil.example"));
+	assert_false(dash_host_ok("127.0.0.1.nip.io:9947"));
+	assert_false(dash_host_ok("null"));
+	assert_false(dash_host_ok(""));
+	assert_false(dash_host_ok(":9947"));
+	assert_false(dash_host_ok("[::1"));
+	assert_false(dash_host_ok("[::1]x"));
+	assert_false(dash_host_ok("[evil.example]:1"));
+}
+
+static void
 problem_evidence(void **state)
 {
 	static const char packed[] = "request\0/a?q=<b>\0status\0"
@@ -106,6 +134,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(form_fields),
 	    cmocka_unit_test(form_decoding),
+	    cmocka_unit_test(host_names),
 	    cmocka_unit_test(problem_evidence),
 	};
 
