@@ -1,6 +1,7 @@
 /*
- * http.h - the agent's HTTP side: /metrics (agent/metrics.h) served by
- * libmicrohttpd on the agent's event loop.  It listens on loopback
+ * http.h - the agent's HTTP side: /metrics (agent/metrics.h), the
+ * dashboard and its JSON API (agent/dash.h) served by libmicrohttpd on
+ * the agent's event loop.  It listens on loopback
  * (127.0.0.1:HTTP_PORT) unless told otherwise; anywhere else it serves
  * only HTTPS (a certificate and key from the configuration) with a
  * bearer token (read from a file), and refuses to start without them.
