@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <unistd.h>
 
 #include "agent/agent_int.h"
 #include "agent/problem.h"
@@ -268,10 +269,13 @@ static const char *const periods[] = {"day", "week", "month", "year"};
 static unsigned
 page_series(struct dash *d, const char *name, struct strbuf *sb)
 {
-	char title[HIST_NAME_MAX + 16];
+	char title[HIST_NAME_MAX + 16], path[4096];
+	struct err err = {0};
 
-	(void)d;
-	if (!hist_name_ok(name))
+	if (!hist_name_ok(name) || d->a->o->state_dir == NULL ||
+	    hist_path(d->a->o->state_dir, name, path, sizeof(path), &err) ==
+	        -1 ||
+	    access(path, F_OK) == -1)
 		return MHD_HTTP_NOT_FOUND;
 	snprintf(title, sizeof(title), "Graphs of %s", name);
 	page_head(sb, title);

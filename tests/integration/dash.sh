@@ -94,6 +94,10 @@ check_match "a graph is a PNG from librrd" '^Content-Type: image/png' "$(tr -d '
 check_eq "... its signature" "89504e47" "$(head -c 4 "$TMP/g.png" | od -An -tx1 | tr -d ' \n')"
 check_eq "a graph of no series is a 404" 404 \
 	"$(curl -s -m 10 -o /dev/null -w '%{http_code}' "$URL/graph/no-such/day.png")"
+check_eq "the graph page of no series is a 404" 404 \
+	"$(curl -s -m 10 -o /dev/null -w '%{http_code}' "$URL/graphs/no-such")"
+check_eq "the graph page of load is there" 200 \
+	"$(curl -s -m 10 -o /dev/null -w '%{http_code}' "$URL/graphs/load")"
 check_eq "a graph of an unknown period is a 404" 404 \
 	"$(curl -s -m 10 -o /dev/null -w '%{http_code}' "$URL/graph/load/decade.png")"
 
