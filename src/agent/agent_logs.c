@@ -3,8 +3,10 @@
  * analyzers that read them live: the discovered logs (logs/discover.h)
  * and those of "logs { follow ... }", or only the latter with "logs {
  * discover no }".  One follower per kind: the access logs go to the
- * attacks and floods analyzers, the mail logs to the mail analyzer, the
- * auth logs to the auth analyzer; the other kinds are not followed here.
+ * attacks and floods analyzers and to the statistics and broken links
+ * ones (figures for the dashboard, agent_logs_show), the mail logs to
+ * the mail analyzer, the auth logs to the auth analyzer; the other kinds
+ * are not followed here.
  * What an analyzer finds is a problem (problems_note): one per (check,
  * subject), its count growing; and the respond rules may block the
  * address it names (agent_respond.c), at once, from the same line.
@@ -47,7 +49,7 @@ static const struct {
 	const char *name, *analyzers;
 	enum logs_format fmt;
 } kinds[] = {
-    {DISCOVER_ACCESS, "access", "attacks,floods", LOGS_FMT_AUTO},
+    {DISCOVER_ACCESS, "access", "attacks,floods,stats,links", LOGS_FMT_AUTO},
     {DISCOVER_MAIL, "mail", "mail", LOGS_FMT_SYSLOG},
     {DISCOVER_AUTH, "auth", "auth", LOGS_FMT_SYSLOG},
 };
@@ -401,6 +403,21 @@ agent_logs_stop(struct agent *a)
 		log_release(&a->logs->log[i]);
 	free(a->logs);
 	a->logs = NULL;
+}
+
+int
+agent_logs_show(const struct agent *a, const char *name, const char *analyzers,
+    const struct out *out)
+{
+	for (size_t i = 0; a->logs != NULL && i < a->logs->n; i++) {
+		struct agent_log *l = &a->logs->log[i];
+
+		if (l->f != NULL && strcmp(l->name, name) == 0) {
+			logs_run_show(&l->run, analyzers, out);
+			return 0;
+		}
+	}
+	return -1;
 }
 
 void

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "agent/agent_int.h"
+#include "agent/dash_int.h"
 #include "agent/problem.h"
 #include "base/civtime.h"
 #include "base/dynlib.h"
@@ -95,8 +96,9 @@ int
 dash_owns(const char *url)
 {
 	static const char *const exact[] = {"/", "/graphs", "/processes",
-	    "/connections", "/silence", "/unblock", "/static/dash.css",
-	    "/static/icon.svg", "/favicon.ico"};
+	    "/connections", "/web", "/mail", "/integrity", "/disks", "/servers",
+	    "/silence", "/unblock", "/static/dash.css", "/static/icon.svg",
+	    "/favicon.ico"};
 
 	for (size_t i = 0; i < sizeof(exact) / sizeof(exact[0]); i++)
 		if (strcmp(url, exact[i]) == 0)
@@ -105,34 +107,37 @@ dash_owns(const char *url)
 	    prefixed(url, "/api/v1/");
 }
 
-/* Appends the NUL-terminated s escaped for HTML. */
-static void
-h(struct strbuf *sb, const char *s)
+void
+dash_h(struct strbuf *sb, const char *s)
 {
 	esc_html(sb, s, strlen(s));
 }
 
-static void
-page_head(struct strbuf *sb, const char *title)
+void
+dash_page_head(struct strbuf *sb, const char *title)
 {
 	strbuf_adds(sb,
 	    "<!DOCTYPE html>\n<html lang=\"en\"><head>"
 	    "<meta charset=\"utf-8\"><title>sakimori: ");
-	h(sb, title);
+	dash_h(sb, title);
 	strbuf_adds(sb,
 	    "</title><link rel=\"stylesheet\" href=\"/static/dash.css\">"
 	    "<link rel=\"icon\" href=\"/static/icon.svg\" "
 	    "type=\"image/svg+xml\"></head><body><nav>"
 	    "<a href=\"/\">Overview</a><a href=\"/graphs\">Graphs</a>"
 	    "<a href=\"/processes\">Processes</a>"
-	    "<a href=\"/connections\">Connections and blocks</a></nav>"
+	    "<a href=\"/connections\">Connections and blocks</a>"
+	    "<a href=\"/web\">Web</a><a href=\"/mail\">Mail</a>"
+	    "<a href=\"/integrity\">Integrity</a>"
+	    "<a href=\"/disks\">Disks</a>"
+	    "<a href=\"/servers\">Server table</a></nav>"
 	    "<main><h1>");
-	h(sb, title);
+	dash_h(sb, title);
 	strbuf_adds(sb, "</h1>\n");
 }
 
-static void
-page_end(struct strbuf *sb)
+void
+dash_page_end(struct strbuf *sb)
 {
 	strbuf_adds(sb, "</main></body></html>\n");
 }
@@ -170,21 +175,21 @@ problem_row(void *arg, const struct problem_info *i)
 	o->n++;
 	strbuf_printf(sb, "<tr><td>%llu</td><td class=\"%s\">%s</td><td>",
 	    (unsigned long long)i->id, sev_name(i->sev), sev_name(i->sev));
-	h(sb, i->check);
+	dash_h(sb, i->check);
 	strbuf_adds(sb, "</td><td>");
-	h(sb, i->subject);
+	dash_h(sb, i->subject);
 	strbuf_printf(sb, "</td><td>%s%s%s</td>", i->open ? "open" : "pending",
 	    i->flapping ? ", flapping" : "",
 	    i->silenced_until ? ", silenced" : "");
 	time_cell(sb, i->first);
 	strbuf_printf(sb, "<td>%llu</td><td>", (unsigned long long)i->count);
-	h(sb, i->message);
+	dash_h(sb, i->message);
 	strbuf_adds(sb, "<dl>");
 	for (unsigned n = 0; problem_info_ev(i, n, &k, &v) == 0; n++) {
 		strbuf_adds(sb, "<dt>");
-		h(sb, k);
+		dash_h(sb, k);
 		strbuf_adds(sb, "</dt><dd>");
-		h(sb, v);
+		dash_h(sb, v);
 		strbuf_adds(sb, "</dd>");
 	}
 	strbuf_adds(sb,
@@ -192,9 +197,9 @@ problem_row(void *arg, const struct problem_info *i)
 	    "action=\"/silence\">");
 	csrf_field(sb, o->d);
 	strbuf_adds(sb, "<input type=\"hidden\" name=\"check\" value=\"");
-	h(sb, i->check);
+	dash_h(sb, i->check);
 	strbuf_adds(sb, "\"><input type=\"hidden\" name=\"subject\" value=\"");
-	h(sb, i->subject);
+	dash_h(sb, i->subject);
 	strbuf_printf(sb,
 	    "\"><label>for <select name=\"for\" aria-label=\"silence "
 	    "problem %llu for\">"
@@ -213,7 +218,7 @@ page_overview(struct dash *d, struct strbuf *sb)
 	struct agent *a = d->a;
 	char up[64];
 
-	page_head(sb, "Overview");
+	dash_page_head(sb, "Overview");
 	dur_format(up, sizeof(up), (uint64_t)(time(NULL) - a->started));
 	strbuf_printf(sb, "<p>Agent up %s; %zu problems open.</p>\n", up,
 	    problems_open(a->pb));
@@ -227,7 +232,7 @@ page_overview(struct dash *d, struct strbuf *sb)
 	strbuf_adds(sb, "</tbody></table>\n");
 	if (o.n == 0)
 		strbuf_adds(sb, "<p>No open problem.</p>\n");
-	page_end(sb);
+	dash_page_end(sb);
 	return MHD_HTTP_OK;
 }
 
@@ -238,29 +243,29 @@ page_graphs(struct dash *d, struct strbuf *sb)
 	struct err err = {0};
 	long n = -1;
 
-	page_head(sb, "Graphs");
+	dash_page_head(sb, "Graphs");
 	if (d->a->o->state_dir == NULL)
 		strbuf_adds(sb,
 		    "<p>No history: the agent has no state "
 		    "directory.</p>\n");
 	else if ((n = hist_list(d->a->o->state_dir, &names, &err)) == -1) {
 		strbuf_adds(sb, "<p>No history: ");
-		h(sb, err.msg);
+		dash_h(sb, err.msg);
 		strbuf_adds(sb, "</p>\n");
 	}
 	if (n > 0)
 		strbuf_adds(sb, "<ul>\n");
 	for (long i = 0; i < n; i++) {
 		strbuf_adds(sb, "<li><a href=\"/graphs/");
-		h(sb, names[i]);
+		dash_h(sb, names[i]);
 		strbuf_adds(sb, "\">");
-		h(sb, names[i]);
+		dash_h(sb, names[i]);
 		strbuf_adds(sb, "</a></li>\n");
 	}
 	if (n > 0)
 		strbuf_adds(sb, "</ul>\n");
 	hist_names_free(names, n);
-	page_end(sb);
+	dash_page_end(sb);
 	return MHD_HTTP_OK;
 }
 
@@ -278,19 +283,19 @@ page_series(struct dash *d, const char *name, struct strbuf *sb)
 	    access(path, F_OK) == -1)
 		return MHD_HTTP_NOT_FOUND;
 	snprintf(title, sizeof(title), "Graphs of %s", name);
-	page_head(sb, title);
+	dash_page_head(sb, title);
 	for (size_t i = 0; i < sizeof(periods) / sizeof(periods[0]); i++) {
 		strbuf_printf(
 		    sb, "<h2>The last %s</h2><img src=\"/graph/", periods[i]);
-		h(sb, name);
+		dash_h(sb, name);
 		strbuf_printf(sb,
 		    "/%s.png\" width=\"597\" height=\"250\" "
 		    "alt=\"",
 		    periods[i]);
-		h(sb, name);
+		dash_h(sb, name);
 		strbuf_printf(sb, ", the last %s\">\n", periods[i]);
 	}
-	page_end(sb);
+	dash_page_end(sb);
 	return MHD_HTTP_OK;
 }
 
@@ -330,15 +335,15 @@ page_processes(struct dash *d, struct strbuf *sb)
 	struct err err = {0};
 	size_t n;
 
-	page_head(sb, "Processes");
+	dash_page_head(sb, "Processes");
 	proc_table_init(&t);
 	if (proc_table_read(&t, d->a->o->root, PROC_READ_ALL, NULL, &err) ==
 	    -1) {
 		strbuf_adds(sb, "<p>UNKNOWN: ");
-		h(sb, err.msg);
+		dash_h(sb, err.msg);
 		strbuf_adds(sb, "</p>\n");
 		proc_table_release(&t);
-		page_end(sb);
+		dash_page_end(sb);
 		return MHD_HTTP_OK;
 	}
 	proc_table_cpu(&t, NULL);
@@ -354,19 +359,19 @@ page_processes(struct dash *d, struct strbuf *sb)
 		char st[2] = {p->state, '\0'};
 
 		strbuf_printf(sb, "<tr><td>%d</td><td>", p->pid);
-		h(sb, p->user);
+		dash_h(sb, p->user);
 		strbuf_printf(sb, "</td><td>%.1f</td><td>%llu</td><td>",
 		    p->cpu_pct, (unsigned long long)p->rss_kb);
-		h(sb, st);
+		dash_h(sb, st);
 		strbuf_adds(sb, "</td><td>");
-		h(sb, proc_name(p));
+		dash_h(sb, proc_name(p));
 		strbuf_adds(sb, "</td><td>");
-		h(sb, p->cmdline);
+		dash_h(sb, p->cmdline);
 		strbuf_adds(sb, "</td></tr>\n");
 	}
 	strbuf_adds(sb, "</tbody></table>\n");
 	proc_table_release(&t);
-	page_end(sb);
+	dash_page_end(sb);
 	return MHD_HTTP_OK;
 }
 
@@ -400,7 +405,7 @@ blocks_table(struct dash *d, struct strbuf *sb)
 	strbuf_adds(sb, "<h2>Blocks</h2>\n");
 	if (dash_blocks(d->a, &b, &n, &err) == -1) {
 		strbuf_adds(sb, "<p>UNKNOWN: ");
-		h(sb, err.msg);
+		dash_h(sb, err.msg);
 		strbuf_adds(sb, "</p>\n");
 		return;
 	}
@@ -417,24 +422,24 @@ blocks_table(struct dash *d, struct strbuf *sb)
 
 		net_prefix_format(&b[i].prefix, p, sizeof(p));
 		strbuf_adds(sb, "<tr><td>");
-		h(sb, p);
+		dash_h(sb, p);
 		strbuf_adds(sb, "</td>");
 		time_cell(sb, b[i].since);
 		time_cell(sb, b[i].until);
 		strbuf_adds(sb, "<td>");
-		h(sb, b[i].by);
+		dash_h(sb, b[i].by);
 		strbuf_adds(sb, "</td><td>");
-		h(sb, b[i].reason);
+		dash_h(sb, b[i].reason);
 		strbuf_adds(sb,
 		    "</td><td><form method=\"post\" "
 		    "action=\"/unblock\">");
 		csrf_field(sb, d);
 		strbuf_adds(
 		    sb, "<input type=\"hidden\" name=\"prefix\" value=\"");
-		h(sb, p);
+		dash_h(sb, p);
 		strbuf_adds(
 		    sb, "\"><button type=\"submit\" aria-label=\"unblock ");
-		h(sb, p);
+		dash_h(sb, p);
 		strbuf_adds(sb, "\">Unblock</button></form></td></tr>\n");
 	}
 	if (n > 0)
@@ -448,12 +453,12 @@ page_connections(struct dash *d, struct strbuf *sb)
 	struct sock_table t = {0};
 	struct err err = {0};
 
-	page_head(sb, "Connections and blocks");
+	dash_page_head(sb, "Connections and blocks");
 	blocks_table(d, sb);
 	strbuf_adds(sb, "<h2>TCP connections</h2>\n");
 	if (sock_connections(SOCK_STATES_ALL, d->a->o->root, &t, &err) == -1) {
 		strbuf_adds(sb, "<p>UNKNOWN: ");
-		h(sb, err.msg);
+		dash_h(sb, err.msg);
 		strbuf_adds(sb, "</p>\n");
 	} else {
 		strbuf_printf(sb,
@@ -471,15 +476,15 @@ page_connections(struct dash *d, struct strbuf *sb)
 			    e->family, e->raddr, e->rport, r, sizeof(r));
 			strbuf_printf(sb, "<tr><td>%s</td><td>",
 			    sock_state_name(e->state, e->proto));
-			h(sb, l);
+			dash_h(sb, l);
 			strbuf_adds(sb, "</td><td>");
-			h(sb, r);
+			dash_h(sb, r);
 			strbuf_printf(sb, "</td><td>%u</td></tr>\n", e->uid);
 		}
 		strbuf_adds(sb, "</tbody></table>\n");
 	}
 	sock_table_release(&t);
-	page_end(sb);
+	dash_page_end(sb);
 	return MHD_HTTP_OK;
 }
 
@@ -643,6 +648,16 @@ dash_answer(struct dash *d, struct MHD_Connection *c, const char *url,
 		status = page_processes(d, &sb);
 	} else if (strcmp(url, "/connections") == 0) {
 		status = page_connections(d, &sb);
+	} else if (strcmp(url, "/web") == 0) {
+		status = dash_view_web(d->a, &sb);
+	} else if (strcmp(url, "/mail") == 0) {
+		status = dash_view_mail(d->a, &sb);
+	} else if (strcmp(url, "/integrity") == 0) {
+		status = dash_view_integrity(d->a, &sb);
+	} else if (strcmp(url, "/disks") == 0) {
+		status = dash_view_disks(d->a, &sb);
+	} else if (strcmp(url, "/servers") == 0) {
+		status = dash_view_servers(d->a, &sb);
 	} else if (strcmp(url, "/static/dash.css") == 0) {
 		type = "text/css; charset=utf-8";
 		status = MHD_HTTP_OK;

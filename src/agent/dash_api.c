@@ -10,6 +10,7 @@
 
 #include "agent/agent_int.h"
 #include "agent/dash.h"
+#include "agent/dash_int.h"
 #include "agent/problem.h"
 #include "base/civtime.h"
 #include "base/err.h"
@@ -206,6 +207,16 @@ dash_api(struct agent *a, struct MHD_Connection *c, const char *url,
 		o = api_history(a, c, rest + 8, &status, &err);
 	else if (strcmp(rest, "blocks") == 0)
 		o = api_blocks(a, &status, &err);
+	else if (strcmp(rest, "web") == 0)
+		o = dash_web(a);
+	else if (strcmp(rest, "mail") == 0)
+		o = dash_mail(a);
+	else if (strcmp(rest, "integrity") == 0)
+		o = dash_integrity(a);
+	else if (strcmp(rest, "disks") == 0)
+		o = dash_disks(a);
+	else if (strcmp(rest, "servers") == 0)
+		o = dash_servers(a);
 	else {
 		status = 404;
 		err_set(&err, ENOENT, "no such API path '%s'", url);

@@ -213,6 +213,17 @@ inventory(struct http_server *h, time_t now)
 	h->inv = v;
 }
 
+const struct inventory *
+http_inventory(struct http_server *h)
+{
+	time_t now = time(NULL);
+
+	if (h->inv_at == 0 || now < h->inv_at ||
+	    now - h->inv_at >= HTTP_INV_SECS)
+		inventory(h, now);
+	return h->inv;
+}
+
 /* The current values, written in fmt into body. */
 static void
 render(struct http_server *h, enum expo_fmt fmt, struct strbuf *body)
@@ -226,7 +237,6 @@ render(struct http_server *h, enum expo_fmt fmt, struct strbuf *body)
 	uint64_t tcp[SOCK_STATE_MAX + 1] = {0};
 	struct err err = {0};
 	struct snap s;
-	time_t now = time(NULL);
 
 	snap_take(&s, a->o->root, HTTP_SNAP, 0, 0);
 	m.snap = &s;
@@ -246,10 +256,7 @@ render(struct http_server *h, enum expo_fmt fmt, struct strbuf *body)
 	problems_each(a->pb, add_problem, &pl);
 	m.pr = pl.p;
 	m.npr = pl.n;
-	if (h->inv_at == 0 || now < h->inv_at ||
-	    now - h->inv_at >= HTTP_INV_SECS)
-		inventory(h, now);
-	m.inv = h->inv;
+	m.inv = http_inventory(h);
 	m.started = a->started;
 	metrics_write(&e, &m);
 	expo_end(&e);

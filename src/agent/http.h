@@ -43,4 +43,12 @@ struct http_conf {
  */
 int http_conf_check(const struct http_conf *c, struct err *err);
 
+/*
+ * The server table /metrics shows (collected again every HTTP_INV_SECS),
+ * collected now when it is older; NULL when it could not be.
+ */
+struct http_server;
+struct inventory;
+const struct inventory *http_inventory(struct http_server *h);
+
 #endif

@@ -9,7 +9,12 @@
 # Content-Security-Policy on every answer; then headless Chromium
 # (dash_browser.py) loads every page: no console error, no failed
 # request, graphs drawn, Tab reaches every link, no dialog, and its
-# Unblock button lifts the block.  DASH_SCREENSHOTS=DIR keeps a
+# Unblock button lifts the block.  The web page shows the hits per day,
+# top pages, broken links (a missing page named with a payload, linked
+# from the site's own page) and attack incidents the followed access log
+# gave; the mail page the figures of a followed mail log; the integrity
+# page the script dropped into the web root (its file name a payload);
+# the disks and server table pages what the agent holds.  DASH_SCREENSHOTS=DIR keeps a
 # screenshot of each page there.
 if [ -z "${SAKIMORI_IN_NETNS:-}" ]; then
 	[ "$(id -u)" = 0 ] || { echo "# SKIP: needs root for a network namespace"; exit 77; }
@@ -26,10 +31,15 @@ PY=/usr/bin/python3
 ip link set lo up
 
 LOG="$TMP/access.log"
+MLOG="$TMP/mail.log"
 : > "$LOG"
-agent_base_conf "$TMP/base.conf"
+: > "$MLOG"
+WWW="$TMP/www"
+mkdir -p "$WWW"
+agent_base_conf "$TMP/base.conf" '^check web-new-executable '
 { cat "$TMP/base.conf"
-  echo "logs { discover no; follow \"$LOG\" kind access }"
+  echo "check fim { disable; webroots \"$WWW\" }"
+  echo "logs { discover no; follow \"$LOG\" kind access; follow \"$MLOG\" kind mail }"
   echo "history { batch 10s }"; } > "$CONF"
 # the attack rules compiled before the agent starts (slow under ASan)
 "$SAKIMORI" --state-dir "$STATE" logs scan --analyzers attacks "$LOG" >/dev/null 2>&1
@@ -76,6 +86,76 @@ check_match "api/v1/history/load: values with their times" \
 	"$(api 'history/load?since=1h' | jq -r '[.points[] | select(.value != null)][0] | "\(.value) \(.time)"')"
 check_eq "a bad since is a 400" 400 \
 	"$(curl -s -m 10 -o /dev/null -w '%{http_code}' "$URL/api/v1/history/load?since=yesterday-ish")"
+
+# ---- web, mail, integrity, disks, server table ----
+# pages served, a missing page linked from one of them (its name a
+# payload), and a mail log's lines
+printf '%s\n' \
+	'203.0.113.7 - - [06/Dec/2026:10:00:02 +0000] "GET /index.html HTTP/1.1" 200 1000 "-" "Mozilla/5.0"' \
+	'203.0.113.7 - - [06/Dec/2026:10:00:03 +0000] "GET /about.html HTTP/1.1" 200 800 "-" "Mozilla/5.0"' \
+	'203.0.113.7 - - [06/Dec/2026:10:00:04 +0000] "GET /index.html HTTP/1.1" 200 1000 "-" "Mozilla/5.0"' \
+	'203.0.113.7 - - [06/Dec/2026:10:00:05 +0000] "GET /logo.png HTTP/1.1" 200 300 "http://127.0.0.1/index.html" "Mozilla/5.0"' \
+	'203.0.113.7 - - [06/Dec/2026:10:00:06 +0000] "GET /\"><img src=x onerror=alert(2)>.html HTTP/1.1" 404 200 "http://127.0.0.1/index.html" "Mozilla/5.0"' \
+	>> "$LOG"
+cat "$FIXTURES/mail/postfix-pickup.log" >> "$MLOG"
+seven_hits() { [ "$(api web | jq '[.days[].hits] | add')" = 7 ]; }
+check "api/v1/web: the 7 requests counted" wait_for 60 seven_hits
+W=$(api web)
+check_eq "api/v1/web: the access log followed" "$LOG" "$(jq -r '.logs[0]' <<<"$W")"
+check_eq "... hits and page hits of the day as the log has them" "2026-12-06 7 4" \
+	"$(jq -r '.days[] | "\(.date) \(.hits) \(.page_hits)"' <<<"$W")"
+check_eq "... the top page" "/index.html 2" \
+	"$(jq -r '.pages[0] | "\(.key) \(.hits)"' <<<"$W")"
+check_eq "... the broken link (as logged) with the page linking to it" \
+	'/\"><img src=x onerror=alert(2)>.html http://127.0.0.1/index.html' \
+	"$(jq -r '.broken_links[] | "\(.path) \(.linked_from[0].page)"' <<<"$W")"
+check_eq "... the attack incidents with their timelines" \
+	'198.51.100.10 /search?q=\"><img src=x onerror=alert(1)>
+198.51.100.9 /search?q=<script>alert(1)</script>' \
+	"$(jq -r '.incidents[] | select(.source | startswith("198.51.100.")) | "\(.source) \(.timeline[0].request)"' <<<"$W" | sort)"
+mail_read() { [ "$(api mail | jq '.summary.mail_lines')" = 9 ]; }
+check "api/v1/mail: the mail log's 9 lines counted" wait_for 60 mail_read
+M=$(api mail)
+check_eq "... the mail log followed" "$MLOG" "$(jq -r '.logs[0]' <<<"$M")"
+I=$(api integrity)
+check_eq "api/v1/integrity: the fim check off, no change yet" "api.integrity false 0" \
+	"$(jq -r '"\(.type) \(.fim_enabled) \(.problems | length)"' <<<"$I")"
+# a script dropped into the web root, its name a payload
+watching() { [ "$("$SAKIMORI" ctl --run-dir "$RUN" status --json | jq -r 'select(.type == "agent.status") | .watch_dirs')" = 1 ]; }
+check "the agent watches the web root" wait_for 30 watching
+DROP="$WWW/<img src=x onerror=alert(3)>.php"
+printf '<?php system($_GET["c"]); ?>\n' > "$DROP"
+one_change() { [ "$(api integrity | jq '.problems | length')" = 1 ]; }
+check "api/v1/integrity: the new executable in the web root" wait_for 30 one_change
+check_eq "... its check and its file named as it is" "web-new-executable $DROP" \
+	"$(api integrity | jq -r '.problems[] | "\(.check) \(.subject)"')"
+curl -s -m 30 -o "$TMP/integrity.html" "$URL/integrity"
+check "the file name's payload is escaped on the integrity page" \
+	grep -qF '/&lt;img src=x onerror=alert(3)&gt;.php' "$TMP/integrity.html"
+check_nomatch "... never raw" '<img src=x' "$(cat "$TMP/integrity.html")"
+D=$(api disks)
+check_eq "api/v1/disks: / among the filesystems, as df has it" \
+	"$(df -P / | awk 'NR == 2 { print $6 }')" \
+	"$(jq -r '.filesystems[] | select(.mount == "/") | .mount' <<<"$D")"
+S=$(api servers)
+check_eq "api/v1/servers: the host's name in the server table" "$(hostname)" \
+	"$(jq -r '.inventory.host.hostname' <<<"$S")"
+{ jq -c '.days[], .pages[], .broken_links[], .incidents[]' <<<"$W"
+  jq -c '.summary, .top[]' <<<"$M"
+  jq -c '.filesystems[], .error_state[], .raid[], .disks[], .problems[]' <<<"$D"
+  jq -c '.inventory' <<<"$S"; } >"$TMP/items2.jsonl"
+check_eq "their items are valid lines of their types" "" \
+	"$("$PY" "$(dirname "$0")/json_validate.py" "${SRCDIR:-$(dirname "$0")/../..}/docs/schema" "$TMP/items2.jsonl" 2>&1)"
+curl -s -m 30 -o "$TMP/web.html" "$URL/web"
+check "the broken link's payload is escaped on the web page" \
+	grep -qF '&quot;&gt;&lt;img src=x onerror=alert(2)&gt;.html' "$TMP/web.html"
+check "the incident's script payload is escaped" \
+	grep -qF '/search?q=&lt;script&gt;alert(1)&lt;/script&gt;' "$TMP/web.html"
+check_nomatch "no payload raw on the web page" '<script>|<img src=x' "$(cat "$TMP/web.html")"
+for p in mail disks servers; do
+	check_eq "the $p page is there" 200 \
+		"$(curl -s -m 30 -o /dev/null -w '%{http_code}' "$URL/$p")"
+done
 
 # ---- the pages ----
 curl -s -m 30 -D "$TMP/h" -o "$TMP/overview.html" "$URL/"

@@ -9,8 +9,12 @@ Prints one line per assertion, "PASS label" or "FAIL label: detail"
 error, no CSP violation and no failed request or error status, and Tab
 reaches every link.  The graph page has its four images drawn; the
 overview shows the attack payloads as text with no script, no injected
-image and no dialog; the Unblock button (a POST with the CSRF token)
-removes the block.  Screenshots go to SHOTS_DIR when given.
+image and no dialog; the web page shows the broken link named with a
+payload and the incidents' payloads as text, the integrity page the
+new script in the web root named with a payload as text; the mail,
+disks and server table pages have their tables; the Unblock button (a POST
+with the CSRF token) removes the block.  Screenshots go to SHOTS_DIR
+when given.
 """
 import base64
 import json
@@ -202,6 +206,32 @@ try:
         say((js("document.querySelectorAll('tbody tr').length") or 0) > 0,
             "the processes are listed", "")
         shot("processes")
+    if load("/web", "the web page"):
+        tab_reaches_links("the web page")
+        text = js("document.body.innerText") or ""
+        say('"><img src=x onerror=alert(2)>.html' in text,
+            "the broken link's payload shows as text", text[:300])
+        say("<script>alert(1)</script>" in text,
+            "the incident's <script> payload shows as text", text[:300])
+        say(js("document.scripts.length") == 0 and
+            js("document.querySelectorAll('img').length") == 0,
+            "no script element and no injected image on the web page", "")
+        say(js("document.body.innerText.includes('/index.html')"),
+            "the web page lists the top page", "")
+        shot("web")
+    for path, label, want in (
+            ("/mail", "the mail page", "mail_lines"),
+            ("/integrity", "the integrity page",
+             "<img src=x onerror=alert(3)>.php"),
+            ("/disks", "the disks page", "Filesystems"),
+            ("/servers", "the server table", "Services")):
+        if load(path, label):
+            tab_reaches_links(label)
+            say(js("document.body.innerText.includes(%s)" %
+                   json.dumps(want)), "%s shows %s" % (label, want), "")
+            say(js("document.querySelectorAll('img').length") == 0,
+                "no injected image on %s" % label, "")
+            shot(path[1:])
     if load("/connections", "the connections and blocks"):
         tab_reaches_links("the connections and blocks")
         shot("connections")
