@@ -54,6 +54,10 @@ static const struct {
     {DISCOVER_AUTH, "auth", "auth", LOGS_FMT_SYSLOG},
 };
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
+/* Entries each top list of the access logs' statistics and broken links
+ * keeps: the agent's memory stays small; past as many distinct keys the
+ * counts are estimates with their error (base/topk.h). */
+#define AGENT_WEB_TOPK 1000
 
 struct counts {
 	unsigned long long lines, analysed, findings;
@@ -316,6 +320,8 @@ log_open(struct agent *a, struct agent_log *l, size_t k,
 	l->lo.follow = 1;
 	l->lo.conf = &a->conf;
 	l->lo.state_dir = a->o->state_dir;
+	if (kinds[k].kind == DISCOVER_ACCESS)
+		l->lo.topk_cap = AGENT_WEB_TOPK;
 	if (logs_run_init(&l->run, kinds[k].analyzers, &l->lo, &errmsg) == -1)
 		return err_set(err, EINVAL, "the analyzers of the %s logs: %s",
 		    l->name, errmsg ? errmsg : "cannot start");
