@@ -194,6 +194,16 @@ counts_open(struct agent_log *l, struct err *err)
 
 /* ---- lines ---- */
 
+/* The local year, for syslog times that have none (as "logs follow"). */
+static int
+this_year(void)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	return localtime_r(&now, &tm) ? tm.tm_year + 1900 : 0;
+}
+
 static void
 on_line(void *arg, const char *p, size_t n, int cut)
 {
@@ -251,6 +261,7 @@ on_step(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	l->feed.parser.default_year = this_year();
 	if (follower_step(l->f, &err) == -1) {
 		log_warnx("following the %s logs: %s", l->name, err.msg);
 		next = 1.0;
@@ -327,6 +338,7 @@ log_open(struct agent *a, struct agent_log *l, size_t k,
 		    l->name, errmsg ? errmsg : "cannot start");
 	l->have_run = 1;
 	logs_feed_init(&l->feed, kinds[k].fmt, NULL, &l->run, &l->rep);
+	l->feed.parser.default_year = this_year();
 	l->have_feed = 1;
 	if (counts_open(l, err) == -1)
 		return -1;

@@ -117,6 +117,8 @@ mail_read() { [ "$(api mail | jq '.summary.mail_lines')" = 9 ]; }
 check "api/v1/mail: the mail log's 9 lines counted" wait_for 60 mail_read
 M=$(api mail)
 check_eq "... the mail log followed" "$MLOG" "$(jq -r '.logs[0]' <<<"$M")"
+check_match "... its first message at its time, in this year (syslog has none)" \
+	"^$(date +%Y)-12-20T" "$(jq -r '.summary.first' <<<"$M")"
 I=$(api integrity)
 check_eq "api/v1/integrity: the fim check off, no change yet" "api.integrity false 0" \
 	"$(jq -r '"\(.type) \(.fim_enabled) \(.problems | length)"' <<<"$I")"
