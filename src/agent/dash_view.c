@@ -169,6 +169,15 @@ heading(struct strbuf *sb, const char *title)
 	strbuf_adds(sb, "</h2>\n");
 }
 
+/* A heading and the table under it. */
+static void
+section(struct strbuf *sb, const char *title, json_t *arr,
+    const struct col *cols, size_t ncols, const char *none)
+{
+	heading(sb, title);
+	table(sb, arr, cols, ncols, none);
+}
+
 /* The logs an api.web or api.mail object counted from; 0 when none. */
 static int
 logs_said(struct strbuf *sb, json_t *o, const char *what)
@@ -249,13 +258,11 @@ web(struct strbuf *sb, json_t *o)
 	    "<p>Page hits are the requests for pages (html and the other "
 	    "page types, the query left out); hits are all requests.</p>\n");
 	table(sb, json_object_get(o, "days"), days, 4, "No request yet.");
-	heading(sb, "Top pages");
-	table(sb, json_object_get(o, "pages"), pages, 3, "No page yet.");
-	heading(sb, "Broken links");
-	table(sb, json_object_get(o, "broken_links"), links, 3,
-	    "No missing page linked from the site's own pages.");
-	heading(sb, "Attack incidents");
-	table(sb, json_object_get(o, "incidents"), inc,
+	section(sb, "Top pages", json_object_get(o, "pages"), pages, 3,
+	    "No page yet.");
+	section(sb, "Broken links", json_object_get(o, "broken_links"), links,
+	    3, "No missing page linked from the site's own pages.");
+	section(sb, "Attack incidents", json_object_get(o, "incidents"), inc,
 	    sizeof(inc) / sizeof(inc[0]), "No attack seen.");
 }
 
@@ -273,8 +280,8 @@ mail(struct strbuf *sb, json_t *o)
 		members(sb, s, 1);
 	else
 		strbuf_adds(sb, "<p>No mail line read yet.</p>\n");
-	heading(sb, "Top lists");
-	table(sb, json_object_get(o, "top"), top, 3, "Nothing counted yet.");
+	section(sb, "Top lists", json_object_get(o, "top"), top, 3,
+	    "Nothing counted yet.");
 }
 
 unsigned
@@ -330,14 +337,12 @@ disks(struct strbuf *sb, json_t *o)
 
 	heading(sb, "Problems");
 	problems(sb, o, "No open disk or filesystem problem.");
-	heading(sb, "Filesystems");
-	table(sb, json_object_get(o, "filesystems"), fs, 8,
+	section(sb, "Filesystems", json_object_get(o, "filesystems"), fs, 8,
 	    "No filesystem could be read.");
-	heading(sb, "Error state");
-	table(sb, json_object_get(o, "error_state"), st, 8,
+	section(sb, "Error state", json_object_get(o, "error_state"), st, 8,
 	    "No local filesystem.");
-	heading(sb, "RAID arrays");
-	table(sb, json_object_get(o, "raid"), raid, 8, "No md array.");
+	section(sb, "RAID arrays", json_object_get(o, "raid"), raid, 8,
+	    "No md array.");
 	heading(sb, "Disks");
 	strbuf_adds(sb,
 	    "<p>SMART is read by the daily <code>smart</code> check, "
@@ -398,16 +403,13 @@ servers(struct strbuf *sb, json_t *o)
 	json_array_append_new(rows, row);
 	table(sb, rows, host, sizeof(host) / sizeof(host[0]), "-");
 	json_decref(rows);
-	heading(sb, "Services");
-	table(sb, json_object_get(inv, "services"), svc,
+	section(sb, "Services", json_object_get(inv, "services"), svc,
 	    sizeof(svc) / sizeof(svc[0]), "No service found.");
-	heading(sb, "Network interfaces");
-	table(sb, json_object_get(inv, "interfaces"), NULL, 0,
-	    "No interface found.");
-	heading(sb, "Disks");
-	table(sb, json_object_get(inv, "disks"), NULL, 0, "No disk found.");
-	heading(sb, "Filesystems");
-	table(sb, json_object_get(inv, "filesystems"), NULL, 0,
+	section(sb, "Network interfaces", json_object_get(inv, "interfaces"),
+	    NULL, 0, "No interface found.");
+	section(sb, "Disks", json_object_get(inv, "disks"), NULL, 0,
+	    "No disk found.");
+	section(sb, "Filesystems", json_object_get(inv, "filesystems"), NULL, 0,
 	    "No filesystem found.");
 }
 
