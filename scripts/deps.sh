@@ -21,7 +21,7 @@ TEST="$BUILD $RECOMMENDS libcmocka-dev clang libclang-rt-14-dev llvm python3 pyt
  bsdextrautils coreutils findutils gzip openssh-server openssh-client
  clang-format mount perl git cron tzdata smartmontools mdadm logrotate
  nagios-nrpe-server nagios-nrpe-plugin prometheus bash-completion rrdtool file libmodsecurity-dev
- dpkg-dev debhelper build-essential lintian"
+ dpkg-dev debhelper build-essential lintian chromium python3-websocket"
 
 want=$BUILD
 [ "${1:-}" = test ] && want=$TEST

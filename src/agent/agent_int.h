@@ -151,6 +151,15 @@ struct agent_log_info {
 };
 void agent_logs_each(const struct agent *a,
     void (*fn)(void *arg, const struct agent_log_info *i), void *arg);
+/*
+ * What the named analyzers (a comma list; NULL: all) of the followed
+ * logs of kind name ("access", "mail") have counted so far, printed in
+ * out's mode (logs_run_show).  0, or -1 when no log of that kind is
+ * followed.
+ */
+struct out;
+int agent_logs_show(const struct agent *a, const char *name,
+    const char *analyzers, const struct out *out);
 
 /*
  * A persistent read event on fd and a timer (not added), both calling fn

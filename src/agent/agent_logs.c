@@ -3,8 +3,10 @@
  * analyzers that read them live: the discovered logs (logs/discover.h)
  * and those of "logs { follow ... }", or only the latter with "logs {
  * discover no }".  One follower per kind: the access logs go to the
- * attacks and floods analyzers, the mail logs to the mail analyzer, the
- * auth logs to the auth analyzer; the other kinds are not followed here.
+ * attacks and floods analyzers and to the statistics and broken links
+ * ones (figures for the dashboard, agent_logs_show), the mail logs to
+ * the mail analyzer, the auth logs to the auth analyzer; the other kinds
+ * are not followed here.
  * What an analyzer finds is a problem (problems_note): one per (check,
  * subject), its count growing; and the respond rules may block the
  * address it names (agent_respond.c), at once, from the same line.  The
@@ -52,11 +54,15 @@ static const struct {
 	const char *name, *analyzers;
 	enum logs_format fmt;
 } kinds[] = {
-    {DISCOVER_ACCESS, "access", "attacks,floods", LOGS_FMT_AUTO},
+    {DISCOVER_ACCESS, "access", "attacks,floods,stats,links", LOGS_FMT_AUTO},
     {DISCOVER_MAIL, "mail", "mail", LOGS_FMT_SYSLOG},
     {DISCOVER_AUTH, "auth", "auth", LOGS_FMT_SYSLOG},
 };
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
+/* Entries each top list of the access logs' statistics and broken links
+ * keeps: the agent's memory stays small; past as many distinct keys the
+ * counts are estimates with their error (base/topk.h). */
+#define AGENT_WEB_TOPK 1000
 
 struct counts {
 	unsigned long long lines, analysed, findings;
@@ -217,6 +223,16 @@ path_of(const struct agent_log *l, const char *file)
 	return NULL;
 }
 
+/* The local year, for syslog times that have none (as "logs follow"). */
+static int
+this_year(void)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	return localtime_r(&now, &tm) ? tm.tm_year + 1900 : 0;
+}
+
 static void
 on_line(void *arg, const char *file, uint64_t lineno, const char *p, size_t n,
     int cut)
@@ -310,6 +326,7 @@ on_step(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	l->feed.parser.default_year = this_year();
 	if (follower_step(l->f, &err) == -1) {
 		log_warnx("following the %s logs: %s", l->name, err.msg);
 		next = 1.0;
@@ -383,6 +400,8 @@ log_open(struct agent *a, struct agent_log *l, size_t k,
 	l->lo.follow = 1;
 	l->lo.conf = &a->conf;
 	l->lo.state_dir = a->o->state_dir;
+	if (kinds[k].kind == DISCOVER_ACCESS)
+		l->lo.topk_cap = AGENT_WEB_TOPK;
 	if (logs_run_init(&l->run, kinds[k].analyzers, &l->lo, &errmsg) == -1)
 		return err_set(err, EINVAL, "the analyzers of the %s logs: %s",
 		    l->name, errmsg ? errmsg : "cannot start");
@@ -398,6 +417,7 @@ log_open(struct agent *a, struct agent_log *l, size_t k,
 		mail_analyzer_count_into(&l->run, &l->mail->lv.s);
 	}
 	logs_feed_init(&l->feed, kinds[k].fmt, NULL, &l->run, &l->rep);
+	l->feed.parser.default_year = this_year();
 	l->have_feed = 1;
 	if (counts_open(l, err) == -1)
 		return -1;
@@ -480,6 +500,21 @@ agent_logs_stop(struct agent *a)
 		log_release(&a->logs->log[i]);
 	free(a->logs);
 	a->logs = NULL;
+}
+
+int
+agent_logs_show(const struct agent *a, const char *name, const char *analyzers,
+    const struct out *out)
+{
+	for (size_t i = 0; a->logs != NULL && i < a->logs->n; i++) {
+		struct agent_log *l = &a->logs->log[i];
+
+		if (l->f != NULL && strcmp(l->name, name) == 0) {
+			logs_run_show(&l->run, analyzers, out);
+			return 0;
+		}
+	}
+	return -1;
 }
 
 void

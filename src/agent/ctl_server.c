@@ -78,22 +78,7 @@ problem_line(void *arg, const struct problem_info *i)
 	char subj[512], msg[1024], first[64];
 
 	if (e->json) {
-		json_t *o = json_object();
-
-		jset(o, "type", json_string("agent.problem"));
-		jset(o, "problem", json_integer((json_int_t)i->id));
-		jset(o, "check", jstr(i->check));
-		jset(o, "subject", jstr(i->subject));
-		jset(o, "severity", json_string(sev_name(i->sev)));
-		jset(o, "state", json_string(i->open ? "open" : "pending"));
-		jset(o, "flapping", json_boolean(i->flapping));
-		jset(o, "message", jstr(i->message));
-		jset(o, "first", jtime(i->first));
-		jset(o, "last", jtime(i->last));
-		jset(o, "opened", jtime(i->opened));
-		jset(o, "silenced_until", jtime(i->silenced_until));
-		jset(o, "count", json_integer((json_int_t)i->count));
-		json_line(e->fp, o);
+		json_line(e->fp, problem_info_json(i, 0));
 		return;
 	}
 	esc_text_buf(subj, sizeof(subj), i->subject, strlen(i->subject));

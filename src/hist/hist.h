@@ -23,6 +23,7 @@
 struct conf;
 struct err;
 struct snap;
+struct strbuf;
 
 #define HIST_STEP 10u        /* seconds between two stored values */
 #define HIST_NAME_MAX 96     /* a series name, with its NUL */
@@ -159,6 +160,16 @@ int hist_fetch(const char *state_dir, const char *name, const char *cf,
     time_t since, time_t until, struct hist_series *out, struct err *err);
 void hist_series_release(struct hist_series *s);
 
+/*
+ * The time --since names: "@EPOCH", an ISO 8601 / RFC 3339 stamp (local
+ * time without a zone), or a duration ago ("1h", "-2d").  0, or -1.
+ */
+int hist_since_parse(const char *s, time_t now, time_t *out);
+
+/* The seconds of a graph's period by its name ("day", "week", "month",
+ * "year"), or 0. */
+unsigned long hist_period_secs(const char *name);
+
 /* The figures of a graph's legend (NAN: no value in the period). */
 struct hist_graph_stats {
 	double max, avg, last;
@@ -169,5 +180,9 @@ struct hist_graph_stats {
  * 0, or -1 with err. */
 int hist_graph(const char *state_dir, const char *name, unsigned long period,
     const char *output, struct hist_graph_stats *st, struct err *err);
+/* The same view as a PNG appended to img (the dashboard).  0, or -1 with
+ * err. */
+int hist_graph_png(const char *state_dir, const char *name,
+    unsigned long period, struct strbuf *img, struct err *err);
 
 #endif

@@ -6,12 +6,6 @@
 
 #include <time.h>
 
-/*
- * The time --since names: "@EPOCH", an ISO 8601 / RFC 3339 stamp (local
- * time without a zone), or a duration ago ("1h", "-2d").  0, or -1.
- */
-int hist_since_parse(const char *s, time_t now, time_t *out);
-
 #include "base/hmap.h"
 #include "base/strbuf.h"
 #include "collect/cpu.h"

@@ -213,9 +213,11 @@ info_num(const rrd_info_t *i)
 	return e == i->value.u_str ? NAN : v;
 }
 
-int
-hist_graph(const char *state_dir, const char *name, unsigned long period,
-    const char *output, struct hist_graph_stats *st, struct err *err)
+/* Draws the graph into output, or ("-") into img; the legend in st. */
+static int
+draw(const char *state_dir, const char *name, unsigned long period,
+    const char *output, struct hist_graph_stats *st, struct strbuf *img,
+    struct err *err)
 {
 	char path[4096];
 	struct hist_graph_args g;
@@ -238,11 +240,38 @@ hist_graph(const char *state_dir, const char *name, unsigned long period,
 				st->avg = info_num(i);
 			else if (strcmp(i->key, "print[2]") == 0)
 				st->last = info_num(i);
+			else if (img != NULL && i->type == RD_I_BLO &&
+			    strcmp(i->key, "image") == 0 &&
+			    strbuf_add(img, i->value.u_blo.ptr,
+			        i->value.u_blo.size) == -1)
+				rc = err_set(err, ENOMEM,
+				    "out of memory for the graph of '%s'",
+				    name);
 		}
 		rrd_info_free(info);
 	}
 	hist_graph_args_release(&g);
 	return rc;
+}
+
+int
+hist_graph(const char *state_dir, const char *name, unsigned long period,
+    const char *output, struct hist_graph_stats *st, struct err *err)
+{
+	return draw(state_dir, name, period, output, st, NULL, err);
+}
+
+int
+hist_graph_png(const char *state_dir, const char *name, unsigned long period,
+    struct strbuf *img, struct err *err)
+{
+	struct hist_graph_stats st;
+
+	if (draw(state_dir, name, period, "-", &st, img, err) == -1)
+		return -1;
+	if (img->len == 0)
+		return err_set(err, EIO, "librrd drew no image of '%s'", name);
+	return 0;
 }
 
 /* Stores the n values kept of one series. */

@@ -34,6 +34,9 @@
  *     next), before it: a chance to start loading what that line will
  *     need (memory latency hidden behind the work on the lines before).
  *     It must not change any result; it may not be called for some lines.
+ *   - show(state, out), optional (NULL), prints what finish() would
+ *     print of the records so far, without ending anything and without
+ *     findings: the agent's dashboard asks for it while it follows.
  */
 #ifndef LOGS_ANALYZER_H
 #define LOGS_ANALYZER_H
@@ -75,6 +78,7 @@ struct logs_analyzer_ops {
 	void (*finish)(void *st, struct report *r, const struct out *out);
 	void (*free)(void *st);
 	void (*hint)(void *st, const char *line, size_t n);
+	void (*show)(void *st, const struct out *out);
 };
 
 /* The table of analyzers that run by default (NULL-terminated). */
@@ -108,6 +112,10 @@ void logs_run_hint(struct logs_run *run, const char *line, size_t n);
 /* finish() of every analyzer. */
 void logs_run_finish(
     struct logs_run *run, struct report *r, const struct out *out);
+/* show() of every analyzer that has one, those named in the comma list
+ * names (NULL: all). */
+void logs_run_show(
+    struct logs_run *run, const char *names, const struct out *out);
 void logs_run_release(struct logs_run *run);
 
 /* The built-in analyzers. */

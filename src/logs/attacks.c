@@ -731,6 +731,18 @@ attacks_hint(void *st, const char *line, size_t n)
 	a->ahead_set[0] = 1;
 }
 
+/* What finish prints (the incidents ranked, with their timelines); the
+ * findings it would add are dropped. */
+static void
+attacks_show(void *st, const struct out *o)
+{
+	struct report r;
+
+	report_init(&r);
+	attacks_finish(st, &r, o);
+	report_release(&r);
+}
+
 const struct logs_analyzer_ops logs_attacks_ops = {
     "attacks",
     "attack signatures, incidents per address, login bursts, 404 scans, "
@@ -741,4 +753,5 @@ const struct logs_analyzer_ops logs_attacks_ops = {
     attacks_finish,
     attacks_free,
     attacks_hint,
+    attacks_show,
 };

@@ -21,9 +21,12 @@
 #include "base/mem.h"
 #include "base/topk.h"
 #include "base/err.h"
+#include "base/output.h"
+#include "logs/analyzer.h"
 #include "logs/follow.h"
 #include "logs/follow_int.h"
 #include "logs/logs.h"
+#include "logs/scan.h"
 
 static int
 eq(struct logs_str s, const char *lit)
@@ -1041,6 +1044,75 @@ follow_bm_lines(void **state)
 		    -1);
 }
 
+/* What the named analyzers of run show, in JSON, into a string. */
+static char *
+shown(struct logs_run *run, const char *names)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	struct out o;
+
+	assert_non_null(fp);
+	out_init(&o, OUT_JSON, fp);
+	logs_run_show(run, names, &o);
+	fclose(fp);
+	return buf;
+}
+
+/*
+ * show() prints what finish() would of the records so far, and ends
+ * nothing: shown twice it is the same, and it counts the lines fed after
+ * it; only the analyzers named print.
+ */
+static void
+run_show_mid_stream(void **state)
+{
+	static const char l1[] = "192.0.2.1 - - [06/Dec/2026:10:00:00 +0000] "
+	                         "\"GET /a.html HTTP/1.1\" 200 10 \"-\" \"x\"";
+	static const char l2[] = "192.0.2.1 - - [06/Dec/2026:10:00:01 +0000] "
+	                         "\"GET /gone.html HTTP/1.1\" 404 10 "
+	                         "\"http://h/a.html\" \"x\"";
+	struct logs_opts lo;
+	struct logs_run run;
+	struct logs_feed feed;
+	struct report rep;
+	const char *errmsg = NULL;
+	char *a, *b, *c, *d;
+
+	(void)state;
+	logs_opts_default(&lo);
+	lo.follow = 1;
+	assert_int_equal(logs_run_init(&run, "stats,links", &lo, &errmsg), 0);
+	report_init(&rep);
+	logs_feed_init(&feed, LOGS_FMT_AUTO, NULL, &run, &rep);
+	logs_feed_line(&feed, l1, strlen(l1), 0);
+	a = shown(&run, NULL);
+	b = shown(&run, NULL);
+	assert_string_equal(a, b);
+	assert_non_null(strstr(a,
+	    "{\"type\":\"stats.day\",\"schema\":2,\"date\":\"2026-12-06\","
+	    "\"page_hits\":1,\"hits\":1,"));
+	logs_feed_line(&feed, l2, strlen(l2), 0);
+	c = shown(&run, "links");
+	assert_non_null(strstr(c, "\"type\":\"links.missing\""));
+	assert_non_null(strstr(c, "\"path\":\"/gone.html\""));
+	assert_non_null(strstr(c, "\"page\":\"http://h/a.html\""));
+	assert_null(strstr(c, "stats.day"));
+	d = shown(&run, "stats");
+	assert_non_null(strstr(d, "\"page_hits\":2,\"hits\":2,"));
+	assert_null(strstr(d, "links.missing"));
+	/* show adds no finding: the broken link is finish's alone */
+	assert_int_equal(rep.nf, 0);
+	free(a);
+	free(b);
+	free(c);
+	free(d);
+	logs_feed_release(&feed);
+	logs_run_release(&run);
+	report_release(&rep);
+}
+
 int
 main(void)
 {
@@ -1063,6 +1135,7 @@ main(void)
 	    cmocka_unit_test(follow_id_gz_copy),
 	    cmocka_unit_test(follow_bm_lines),
 	    cmocka_unit_test(follow_line_callback),
+	    cmocka_unit_test(run_show_mid_stream),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
