@@ -206,6 +206,8 @@ run_due(struct agent *a, time_t now)
 		report_init(&r);
 		check_run_entry(&x, a->table, i, &r);
 		observe(a, i, &r, now);
+		/* a check's findings the respond rules select (conn-flood) */
+		agent_respond(a, &r);
 		report_release(&r);
 		sched_ran(&a->sched, i, now);
 		log_debug("ran %s: next in %llds", a->table[i].name,

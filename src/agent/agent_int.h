@@ -133,7 +133,8 @@ void agent_logs_stop(struct agent *a);
 /*
  * The respond rules of the configuration in force (agent_respond.c),
  * started and stopped with the followed logs: agent_respond blocks the
- * addresses that the findings of rep (one line's) name, as the rules say.
+ * addresses that the findings of rep (one line's, one step's mail
+ * findings, or a check's run) name, as the rules say.
  */
 int agent_respond_start(struct agent *a, struct err *err);
 void agent_respond_stop(struct agent *a);

@@ -7,7 +7,10 @@
  * auth logs to the auth analyzer; the other kinds are not followed here.
  * What an analyzer finds is a problem (problems_note): one per (check,
  * subject), its count growing; and the respond rules may block the
- * address it names (agent_respond.c), at once, from the same line.
+ * address it names (agent_respond.c), at once, from the same line.  The
+ * mail counts are judged after each step's lines, as `mail follow` does
+ * (an hour's window): a new finding (a relay prober, an address
+ * enumerator) is noted and responded to like the others.
  *
  * Order, for kill -9 at any moment: a line is fed to the analyzers and
  * what they find is noted in the follower's line callback; the engine
@@ -35,11 +38,13 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/statedir.h"
+#include "base/timeutil.h"
 #include "conf/conf.h"
 #include "logs/analyzer.h"
 #include "logs/discover.h"
 #include "logs/follow.h"
 #include "logs/scan.h"
+#include "mail/mail_run.h"
 
 /* The kinds followed, their analyzers and their parser's format. */
 static const struct {
@@ -57,6 +62,15 @@ struct counts {
 	unsigned long long lines, analysed, findings;
 };
 
+/* The window of the live mail counts, as `mail follow`'s default. */
+#define MAIL_WINDOW 3600
+
+/* The live judge of the mail logs and the policy it points to. */
+struct agent_mail {
+	struct mail_live lv;
+	struct mail_conf_lists lists;
+};
+
 /* Two records of 4 and 3 numbers of 20 digits, their spaces, newlines. */
 #define COUNTS_RECORD (7 * 21 + 1)
 
@@ -69,6 +83,7 @@ struct agent_log {
 	struct logs_run run;
 	struct logs_feed feed;
 	struct report rep;
+	struct agent_mail *mail; /* the mail logs' live judge, or NULL */
 	struct follower *f;
 	struct event *ev_fd, *ev_timer;
 	unsigned long long lines, analysed, findings; /* since the
@@ -188,14 +203,33 @@ counts_open(struct agent_log *l, struct err *err)
 
 /* ---- lines ---- */
 
+/*
+ * The followed path that is file, which lives as long as the follower
+ * (the analyzers keep it in their evidence), or NULL for a file found
+ * under another name (rotated while no agent ran).
+ */
+static const char *
+path_of(const struct agent_log *l, const char *file)
+{
+	for (size_t i = 0; i < l->npaths; i++)
+		if (l->paths[i] == file || strcmp(l->paths[i], file) == 0)
+			return l->paths[i];
+	return NULL;
+}
+
 static void
-on_line(void *arg, const char *p, size_t n, int cut)
+on_line(void *arg, const char *file, uint64_t lineno, const char *p, size_t n,
+    int cut)
 {
 	struct agent_log *l = arg;
 	uint64_t records = l->feed.counts.records;
 	struct err err = {0};
 	time_t now;
 
+	/* the records say where they are: the file and its line number */
+	if (l->feed.file == NULL || strcmp(l->feed.file, file) != 0)
+		l->feed.file = path_of(l, file);
+	l->feed.lineno = lineno - 1;
 	logs_feed_line(&l->feed, p, n, cut);
 	l->lines++;
 	l->analysed += l->feed.counts.records - records;
@@ -215,6 +249,35 @@ on_line(void *arg, const char *p, size_t n, int cut)
 }
 
 /*
+ * The mail counts judged after a step's lines: each finding not told
+ * before (or now worse) is noted and responded to.
+ */
+static void
+mail_judge(struct agent_log *l)
+{
+	struct report r;
+	struct err err = {0};
+	time_t now = time(NULL);
+
+	report_init(&r);
+	mail_live_judge(&l->mail->lv, &r);
+	for (size_t i = 0; i < r.nf; i++) {
+		struct finding *f = &r.f[i];
+		struct report one = {f, 1, 1, NULL, 0, 0, 0};
+
+		if (!mail_live_is_new(&l->mail->lv, f))
+			continue;
+		f->time = now;
+		if (problems_note(l->a->pb, f, now, &err) == -1)
+			log_warnx("%s", err.msg);
+		agent_respond(l->a, &one);
+		l->findings++;
+	}
+	report_release(&r);
+	mail_live_window(&l->mail->lv, clock_mono());
+}
+
+/*
  * Before the follower commits its bookmarks: the problems the lines made
  * are written, in one transaction for all the lines of the step.
  */
@@ -223,6 +286,8 @@ on_commit(void *arg, struct err *err)
 {
 	struct agent_log *l = arg;
 
+	if (l->mail != NULL)
+		mail_judge(l);
 	return problems_flush(l->a->pb, err);
 }
 
@@ -280,6 +345,10 @@ log_release(struct agent_log *l)
 		logs_feed_release(&l->feed);
 	if (l->have_run)
 		logs_run_release(&l->run);
+	if (l->mail != NULL) {
+		mail_live_release(&l->mail->lv);
+		free(l->mail);
+	}
 	report_release(&l->rep);
 	if (l->countfd != -1)
 		close(l->countfd);
@@ -318,6 +387,16 @@ log_open(struct agent *a, struct agent_log *l, size_t k,
 		return err_set(err, EINVAL, "the analyzers of the %s logs: %s",
 		    l->name, errmsg ? errmsg : "cannot start");
 	l->have_run = 1;
+	if (kinds[k].kind == DISCOVER_MAIL) {
+		struct mail_policy p;
+
+		if ((l->mail = calloc(1, sizeof(*l->mail))) == NULL)
+			return err_set(err, ENOMEM, "out of memory");
+		mail_policy_from_conf(&a->conf, &p, &l->mail->lists);
+		mail_live_init(
+		    &l->mail->lv, &p, MAIL_WINDOW, clock_mono(), NULL, NULL);
+		mail_analyzer_count_into(&l->run, &l->mail->lv.s);
+	}
 	logs_feed_init(&l->feed, kinds[k].fmt, NULL, &l->run, &l->rep);
 	l->have_feed = 1;
 	if (counts_open(l, err) == -1)

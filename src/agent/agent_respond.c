@@ -1,7 +1,8 @@
 /*
  * agent_respond.c - the respond rules (net/respond.h) applied live: the
  * findings the followed logs' analyzers make (an auth brute force, a
- * web-attack incident, a relay prober) block their address through the
+ * web-attack or a 404 scan, a relay prober) and the checks' (a
+ * connection flood) block their address through the
  * system's block action (act/act.h), whose allow-list, breadth limit and
  * cap always apply.  One decision per address and line; an address
  * already blocked is left as it is (its history comes from the state
@@ -80,8 +81,10 @@ told(const struct respond_decision *d, size_t n,
 			continue;
 		}
 		it = &items[k++];
-		if (it->secs != 0)
-			dur_format(dur, sizeof(dur), it->secs);
+		/* the duration with a repeat offender's growth, as the block
+		 * made it (it->secs is the rule's) */
+		if (d[i].secs != 0)
+			dur_format(dur, sizeof(dur), d[i].secs);
 		/* an action taken: always logged */
 		if (it->status == NET_BLOCK_DONE ||
 		    it->status == NET_BLOCK_EXTENDED)

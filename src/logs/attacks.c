@@ -411,13 +411,16 @@ attacks_record(void *st, const struct logs_rec *rec, struct report *r)
 	}
 	if (!a->opts->follow)
 		return;
-	/* live: the serious ones at once */
+	/* live: the serious ones at once; one that succeeded is CRITICAL,
+	 * as its incident is when the log is read whole */
 	if (res.nhits > 0 && res.sev >= ASEV_HIGH) {
 		const struct attack_rule *top =
 		    attack_rule_of(&a->engine, &res.hit[res.top]);
-		struct finding *f = report_add(r, attack_sev_finding(res.sev),
-		    "web-attack", client, "%s (rule %u) from %s", top->cls,
-		    top->id, client);
+		int ok = inc_succeeded(&a->engine, &res, rq.status);
+		struct finding *f = report_add(r,
+		    ok ? SEV_CRITICAL : attack_sev_finding(res.sev),
+		    "web-attack", client, "%s (rule %u) from %s%s", top->cls,
+		    top->id, client, ok ? ", succeeded (2xx)" : "");
 
 		if (f != NULL) {
 			finding_ev(f, "request", "%.*s%s%.*s",
@@ -426,11 +429,18 @@ attacks_record(void *st, const struct logs_rec *rec, struct report *r)
 			    (int)(rq.query_len > 200 ? 200 : rq.query_len),
 			    rq.query ? rq.query : "");
 			finding_ev(f, "status", "%d", rq.status);
+			finding_ev(f, "classes", "%s", top->cls);
 		}
 	}
-	if (fired != RATE_N)
-		report_add(r, SEV_WARNING, "web-attack", client, "%s from %s",
-		    rate_kind_name(fired), client);
+	if (fired != RATE_N) {
+		/* the kind as the incident's class, for the respond rules
+		 * (web-404-scan) as offline */
+		struct finding *f = report_add(r, SEV_WARNING, "web-attack",
+		    client, "%s from %s", rate_kind_name(fired), client);
+
+		if (f != NULL)
+			finding_ev(f, "classes", "%s", rate_kind_name(fired));
+	}
 }
 
 static void

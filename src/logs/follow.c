@@ -179,7 +179,7 @@ one_line(struct follower *f, struct fw *w, const char *p, size_t n, int cut,
 	}
 	if (f->o->line != NULL) {
 		w->lineno++;
-		f->o->line(f->o->arg, p, n, cut);
+		f->o->line(f->o->arg, w->path, w->lineno, p, n, cut);
 		f->newlines++;
 		f->dirty = 1;
 		return 0;

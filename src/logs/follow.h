@@ -29,6 +29,7 @@
 #define LOGS_FOLLOW_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/output.h"
 #include "logs/scan.h"
@@ -46,9 +47,11 @@ struct follow_opts {
 	size_t max_line;
 	const struct out *out; /* where findings are printed as they come */
 	/* When set, every line goes to line(arg, ...) instead of the feed
-	 * (which may then be NULL), and tick(arg) is called after every look
-	 * at the files (at least every poll seconds). */
-	void (*line)(void *arg, const char *p, size_t n, int cut);
+	 * (which may then be NULL), with the path of its file (valid during
+	 * the call) and its number there, and tick(arg) is called after
+	 * every look at the files (at least every poll seconds). */
+	void (*line)(void *arg, const char *file, uint64_t lineno,
+	    const char *p, size_t n, int cut);
 	void (*tick)(void *arg);
 	/* When set, called before each commit of the bookmarks, once the
 	 * lines they cover were handed to line(): what the caller made of

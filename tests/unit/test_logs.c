@@ -941,16 +941,21 @@ follow_id_gz_copy(void **state)
 
 struct got_lines {
 	char text[256];
+	char file[64];
 	unsigned cut, ticks;
 };
 
+/* Each line as "NUMBER:TEXT|"; the file of the last one. */
 static void
-got_line(void *arg, const char *p, size_t n, int cut)
+got_line(void *arg, const char *file, uint64_t lineno, const char *p, size_t n,
+    int cut)
 {
 	struct got_lines *g = arg;
 	size_t len = strlen(g->text);
 
-	snprintf(g->text + len, sizeof(g->text) - len, "%.*s|", (int)n, p);
+	snprintf(g->text + len, sizeof(g->text) - len, "%llu:%.*s|",
+	    (unsigned long long)lineno, (int)n, p);
+	snprintf(g->file, sizeof(g->file), "%s", file);
 	g->cut += cut != 0;
 }
 
@@ -982,7 +987,8 @@ follow_run(const char *state, const char *path, struct got_lines *g)
 		fail_msg("logs_follow: %s", err.msg);
 }
 
-/* Lines to a callback instead of a feed, with ticks; the bookmark holds. */
+/* Lines to a callback instead of a feed, with their file and number, with
+ * ticks; the bookmark holds. */
 static void
 follow_line_callback(void **state)
 {
@@ -999,7 +1005,8 @@ follow_line_callback(void **state)
 	assert_int_equal(mkdir(st, 0700), 0);
 	put_file(path, "one\ntwo\r\n0123456789abcdefXYZ\npartial");
 	follow_run(st, path, &g);
-	assert_string_equal(g.text, "one|two\r|0123456789abcdef|");
+	assert_string_equal(g.text, "1:one|2:two\r|3:0123456789abcdef|");
+	assert_string_equal(g.file, path);
 	assert_int_equal(g.cut, 1);
 	assert_true(g.ticks >= 1);
 	fp = fopen(path, "a");
@@ -1007,7 +1014,9 @@ follow_line_callback(void **state)
 	fputs("\nthree\n", fp);
 	fclose(fp);
 	follow_run(st, path, &g); /* from the bookmark on */
-	assert_string_equal(g.text, "partial|three|");
+	/* the numbers go on from the bookmark's */
+	assert_string_equal(g.text, "4:partial|5:three|");
+	assert_string_equal(g.file, path);
 	snprintf(p, sizeof(p), "%s/logs", st);
 	d = opendir(p);
 	assert_non_null(d);

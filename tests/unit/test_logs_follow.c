@@ -33,11 +33,14 @@ struct got {
 };
 
 static void
-on_line(void *arg, const char *p, size_t n, int cut)
+on_line(void *arg, const char *file, uint64_t lineno, const char *p, size_t n,
+    int cut)
 {
 	struct got *g = arg;
 	size_t l = strlen(g->text);
 
+	(void)file;
+	(void)lineno;
 	(void)cut;
 	snprintf(g->text + l, sizeof(g->text) - l, "%.*s|", (int)n, p);
 }
