@@ -48,9 +48,12 @@ on_line(void *arg, const char *file, uint64_t lineno, const char *p, size_t n,
 static int counted;
 
 static void
-on_count(void *arg, const char *p, size_t n, int cut)
+on_count(void *arg, const char *file, uint64_t lineno, const char *p, size_t n,
+    int cut)
 {
 	(void)arg;
+	(void)file;
+	(void)lineno;
 	(void)p;
 	(void)n;
 	(void)cut;
