@@ -122,6 +122,14 @@ extern struct dynlib dynlib_hs, dynlib_crypto, dynlib_sqlite3, dynlib_pcre2,
  */
 int dynlib_require(enum dynlib_id id, struct err *err);
 
+/*
+ * Whether library id loads, tried in a child process forked for that and
+ * gone after it, so that this process stays without the library (and
+ * what it brings) until it calls it.  0, or -1 with err as
+ * dynlib_require's; where fork fails, dynlib_require itself.
+ */
+int dynlib_probe(enum dynlib_id id, struct err *err);
+
 /* Loads l and fills its fns (thread-safe, once); prints why and exits
  * with 69 (EX_UNAVAILABLE) when it cannot.  Use dynlib_need. */
 void dynlib_load(struct dynlib *l);

@@ -322,8 +322,8 @@ static const struct check_entry registry[] = {
     /* also proc-coverage, UNKNOWN when processes could not be read */
     {"proc-exe-deleted", suspicious_ids, CHECK_MEDIUM, 0, 0, run_suspicious,
         NULL},
-    {"proc-exe-changed", NULL, CHECK_SLOW, 0, LIB(DYNLIB_CRYPTO),
-        run_exe_changed, NULL},
+    /* libcrypto loaded by it only when there is a baseline */
+    {"proc-exe-changed", NULL, CHECK_SLOW, 0, 0, run_exe_changed, NULL},
     {"stuck-cgi", NULL, CHECK_FAST, 0, 0, run_stuck_cgi, NULL},
     {"apache-workers", NULL, CHECK_FAST, 0, 0, run_apache_workers, NULL},
     {"inventory", NULL, CHECK_SLOW, 0, 0, run_inventory, NULL},

@@ -100,11 +100,15 @@ struct hist;
 
 /* Whether c wants a history (not "history { enabled no }"). */
 int hist_enabled(const struct conf *c);
+/* hist_new's flags */
+#define HIST_FORK                                                              \
+	1u /* store in a child of its own (hist_set_fork), and
+                      * try librrd there, not here (dynlib_probe) */
 /* The writer for state_dir (STATE_DIR/rrd made 0700 when missing) with
  * the configuration c.  NULL with err when librrd cannot be loaded or the
  * directory cannot be made. */
-struct hist *hist_new(
-    const char *state_dir, const struct conf *c, struct err *err);
+struct hist *hist_new(const char *state_dir, const struct conf *c,
+    unsigned flags, struct err *err);
 void hist_free(struct hist *h);
 /* Reads the process names again (after a reload). */
 void hist_configure(struct hist *h, const struct conf *c);
@@ -132,6 +136,14 @@ int hist_write(struct hist *h, time_t t, size_t *written, struct err *err);
  * count of series stored.
  */
 int hist_flush(struct hist *h, size_t *written, struct err *err);
+/*
+ * Whether hist_flush stores in a process of its own, forked for each
+ * flush and gone after it: librrd and what it brings (cairo, pango, glib:
+ * about 5 MB resident) are then loaded there, never in the caller, which
+ * a long-running agent keeps small that way.  The caller waits for it as
+ * for a flush of its own.  Off by default; where fork fails, in-process.
+ */
+void hist_set_fork(struct hist *h, int on);
 /* The values of the last hist_collect: the series list of /metrics. */
 const struct hist_sample *hist_current(const struct hist *h);
 

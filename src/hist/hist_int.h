@@ -28,6 +28,7 @@ struct hist {
 	char state_dir[4096];
 	unsigned batch;   /* steps stored in one update of each file */
 	unsigned steps;   /* steps kept since the last flush */
+	int fork_flush;   /* hist_set_fork */
 	struct hmap pend; /* series name -> struct hist_pending * */
 	char *procs[HIST_PROCS_MAX]; /* history { processes ... } */
 	size_t nprocs;

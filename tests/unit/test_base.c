@@ -492,6 +492,31 @@ hashes(void **state)
 	assert_true(
 	    hash_mix64(hash_fnv1a(HASH_FNV_BASIS ^ 0x5a6b1d0f3e2c4b7aULL, "abc",
 	        3)) == 0x38297f372350b598ULL);
+	/* hash256: 64 hex digits, the same for the same pieces, another for
+	 * one byte changed, and the same in every process (not seeded) */
+	{
+		struct hash256 d;
+		char x[65], y[65];
+
+		hash256_hex_of("rules", 5, x);
+		assert_int_equal(strlen(x), 64);
+		assert_int_equal(strspn(x, "0123456789abcdef"), 64);
+		hash256_init(&d);
+		hash256_add(&d, "rules", 5);
+		hash256_hex(&d, y);
+		assert_string_equal(x, y);
+		hash256_hex_of("rulez", 5, y);
+		assert_string_not_equal(x, y);
+		for (int i = 0; i < 4; i++)
+			assert_memory_not_equal(x + 16 * i, y + 16 * i, 16);
+		hash256_hex_of("rules", 5, y);
+		assert_string_equal(x, y);
+		/* pinned: a cache written by one run is read by the next */
+		hash256_hex_of("", 0, y);
+		assert_string_equal(y,
+		    "7acdbb98b134421372dee428a469f6fd"
+		    "a3ed002e83606a64893f88f3eb9bc414");
+	}
 }
 
 static void

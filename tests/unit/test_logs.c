@@ -388,6 +388,39 @@ topk_exact_then_bounded(void **state)
 	assert_memory_equal(out[0]->key, "heavy", 5);
 	assert_true(out[0]->count - out[0]->err <= 10000);
 	assert_true(out[0]->count >= 10000);
+	assert_int_equal(t.ecap, 100);
+	topk_release(&t);
+}
+
+/* The entries grow with the keys seen, not with the bound: a table made
+ * for 100000 keys that saw 300 holds 512 places, and every count in it
+ * survived each growth. */
+static void
+topk_grows_with_use(void **state)
+{
+	struct topk t;
+	const struct topk_entry *e;
+	char key[32];
+	int fresh;
+
+	(void)state;
+	assert_int_equal(topk_init(&t, 100000, 0), 0);
+	assert_int_equal(t.ecap, 0);
+	for (int i = 0; i < 300; i++)
+		for (int k = 0; k <= i % 7; k++) {
+			int n = snprintf(key, sizeof(key), "k%d", i);
+
+			topk_add(&t, key, (size_t)n, 1, &fresh);
+		}
+	assert_int_equal(t.n, 300);
+	assert_int_equal(t.ecap, 512);
+	for (int i = 0; i < 300; i++) {
+		int n = snprintf(key, sizeof(key), "k%d", i);
+
+		assert_non_null(e = topk_get(&t, key, (size_t)n));
+		assert_int_equal(e->count, i % 7 + 1);
+	}
+	assert_true(topk_exact(&t));
 	topk_release(&t);
 }
 
@@ -1127,6 +1160,7 @@ main(void)
 	    cmocka_unit_test(logformat_compiled),
 	    cmocka_unit_test(detects_each_line),
 	    cmocka_unit_test(topk_exact_then_bounded),
+	    cmocka_unit_test(topk_grows_with_use),
 	    cmocka_unit_test(fail2ban_hosts_and_times),
 	    cmocka_unit_test(iis_fields),
 	    cmocka_unit_test(primer_iis_lines),
