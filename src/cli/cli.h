@@ -141,6 +141,7 @@ int cmd_top(struct cli *cli, int argc, char **argv);
 int cmd_logs(struct cli *cli, int argc, char **argv);
 int cmd_fim(struct cli *cli, int argc, char **argv);
 int cmd_inventory(struct cli *cli, int argc, char **argv);
+int cmd_fleet(struct cli *cli, int argc, char **argv);
 
 int cmd_disk(struct cli *cli, int argc, char **argv);
 int cmd_du(struct cli *cli, int argc, char **argv);

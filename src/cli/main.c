@@ -50,6 +50,9 @@ static const struct command commands[] = {
         "file integrity: signed baselines of system binaries and web roots"},
     {"inventory", cmd_inventory,
         "the server table: host, OS, services and their versions"},
+    {"fleet", cmd_fleet,
+        "many hosts through Prometheus: alerting rules, the server table, "
+        "problems, outdated services"},
     {"logs", cmd_logs, "scan, stats, follow: access, error and system logs"},
     {"disk", cmd_disk,
         "filesystems, I/O, fs error state, disk errors in the kernel log"},
