@@ -30,9 +30,9 @@ problem_rule(FILE *fp, const struct fleet_rules_opts *o, const char *alert,
 	    "        labels:\n"
 	    "          severity: %s\n"
 	    "        annotations:\n"
-	    "          summary: '%s on {{ $labels.hostname }}"
-	    " ({{ $labels.instance }}): {{ $labels.check }}"
-	    " {{ $labels.subject }}'\n"
+	    "          summary: '%s: {{ $labels.check }}"
+	    "{{ with $labels.subject }} {{ . }}{{ end }} on"
+	    " {{ or $labels.hostname $labels.instance }}'\n"
 	    "          description: 'open since {{ $value | humanizeTimestamp"
 	    " }}; sakimori ctl problems on the host tells more'\n",
 	    alert, o->job, sev, o->job, sev, label, sev);

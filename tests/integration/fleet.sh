@@ -91,6 +91,14 @@ printf '%s\n' "$OUT" >"$TMP/prom/sakimori-rules.yml"
 run promtool check rules "$TMP/prom/sakimori-rules.yml"
 check_eq "promtool check rules passes" 0 "$RC"
 check_match "... seven rules" "SUCCESS: 7 rules found" "$OUT"
+# the rules' meaning, on made-up series over 40 minutes (promtool test rules)
+mkdir -p "$TMP/rt"
+"$SAKIMORI" fleet rules --down-for 1m --window 10m >"$TMP/rt/sakimori-rules.yml"
+cp "$FIXTURES/prom/rules-test.yml" "$TMP/rt/"
+run promtool test rules "$TMP/rt/rules-test.yml"
+check_eq "promtool test rules: agent down, problems by severity with the host's name, inventory changed (not by a restart)" \
+	0 "$RC"
+[ "$RC" = 0 ] || printf '%s\n' "$OUT$ERR" | sed 's/^/# /' | head -n 40
 run "$SAKIMORI" fleet rules --window 10x
 check_eq "a bad duration is a usage error" 64 "$RC"
 run "$SAKIMORI" fleet rules --job 'a"b'
@@ -242,6 +250,8 @@ check_eq "a 200 answer that is not the API's JSON: exit 65" 65 "$RC"
 check_match "... saying so" "answered something that is not Prometheus's API: not JSON" "$ERR"
 run "$SAKIMORI" fleet table
 check_eq "no --prometheus: a usage error" 64 "$RC"
+check_eq "libcurl is not linked: loaded when fleet first asks" "" \
+	"$(readelf -d "$SAKIMORI" | grep 'NEEDED.*libcurl')"
 run env SAKIMORI_DYNLIB_FAIL=curl "$SAKIMORI" fleet table --prometheus "$PROM"
 check_eq "without libcurl: exit 69" 69 "$RC"
 check_match "... naming the library and its package" "libcurl\\.so\\.4 \\(Debian package libcurl4\\)" "$ERR"
