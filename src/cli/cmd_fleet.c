@@ -23,18 +23,11 @@
 
 #define FLEET_TIMEOUT 15L /* seconds for one query */
 
-enum fmt {
-	FMT_TABLE,
-	FMT_CSV,
-	FMT_MARKDOWN,
-	FMT_JSON,
-};
-
 struct fleet {
 	struct cli *cli;
 	const char *url; /* --prometheus */
 	const char *job; /* --job */
-	enum fmt fmt;
+	enum cli_fmt fmt;
 	int outdated; /* services --outdated */
 };
 
@@ -191,11 +184,11 @@ words(const char *s)
 }
 
 static void
-print_table(const struct table *t, enum fmt fmt, int color)
+print_table(const struct table *t, enum cli_fmt fmt, int color)
 {
-	if (fmt == FMT_CSV)
+	if (fmt == CLI_FMT_CSV)
 		table_print_csv(t, stdout);
-	else if (fmt == FMT_MARKDOWN)
+	else if (fmt == CLI_FMT_MARKDOWN)
 		table_print_markdown(t, stdout);
 	else
 		table_print(t, stdout, color);
@@ -234,6 +227,20 @@ host_json(const struct prom_sample *h, const struct prom_vec *svcs)
 	return o;
 }
 
+/* The server table: every host's info and every service's. */
+static int
+ask_tables(
+    struct fleet *f, struct prom_vec *hosts, struct prom_vec *svcs, int *rc)
+{
+	char q[256];
+
+	if (ask(f, query(q, sizeof(q), "sakimori_host_info", f), hosts, rc) ==
+	    -1)
+		return -1;
+	return ask(
+	    f, query(q, sizeof(q), "sakimori_service_info", f), svcs, rc);
+}
+
 static int
 fleet_table(struct fleet *f)
 {
@@ -241,19 +248,15 @@ fleet_table(struct fleet *f)
 	    "VERSION", "SERVICE", "VERSION", "PACKAGE VERSION", "PORTS"};
 	struct prom_vec hosts = {0}, svcs = {0};
 	struct table t;
-	char q[256];
 	int rc = EXIT_OK;
 
-	if (ask(f, query(q, sizeof(q), "sakimori_host_info", f), &hosts, &rc) ==
-	        -1 ||
-	    ask(f, query(q, sizeof(q), "sakimori_service_info", f), &svcs,
-	        &rc) == -1)
+	if (ask_tables(f, &hosts, &svcs, &rc) == -1)
 		goto out;
 	if (hosts.n > 1)
 		qsort(hosts.s, hosts.n, sizeof(*hosts.s), by_host);
 	if (svcs.n > 1)
 		qsort(svcs.s, svcs.n, sizeof(*svcs.s), by_service);
-	if (f->fmt == FMT_JSON) {
+	if (f->fmt == CLI_FMT_JSON) {
 		for (size_t i = 0; i < hosts.n; i++)
 			json_line(stdout, host_json(&hosts.s[i], &svcs));
 		goto out;
@@ -277,7 +280,7 @@ fleet_table(struct fleet *f)
 				continue;
 			/* the notebook: the host's columns once; a CSV or
 			 * Markdown row whole */
-			if (!first && f->fmt == FMT_TABLE)
+			if (!first && f->fmt == CLI_FMT_TABLE)
 				for (size_t c = 0; c < 5; c++)
 					row[c] = "";
 			row[5] = prom_label(s, "name");
@@ -290,7 +293,7 @@ fleet_table(struct fleet *f)
 		if (first)
 			table_row(&t, row);
 	}
-	if (f->fmt == FMT_CSV)
+	if (f->fmt == CLI_FMT_CSV)
 		t.hdr[6] = "SERVICE VERSION";
 	print_table(&t, f->fmt, f->cli->out.color);
 	table_release(&t);
@@ -346,7 +349,7 @@ fleet_problems(struct fleet *f)
 		if (down.s[i].v == 1)
 			continue;
 		worst = sev_worse(worst, SEV_CRITICAL);
-		if (f->fmt == FMT_JSON) {
+		if (f->fmt == CLI_FMT_JSON) {
 			json_t *o = json_object();
 
 			jset(o, "type", json_string("fleet.problem"));
@@ -375,7 +378,7 @@ fleet_problems(struct fleet *f)
 
 		sev_parse(prom_label(p, "severity"), &s);
 		worst = sev_worse(worst, s);
-		if (f->fmt == FMT_JSON) {
+		if (f->fmt == CLI_FMT_JSON) {
 			json_t *o = json_object();
 
 			jset(o, "type", json_string("fleet.problem"));
@@ -395,9 +398,9 @@ fleet_problems(struct fleet *f)
 			table_row(&t, row);
 		}
 	}
-	if (f->fmt != FMT_JSON) {
+	if (f->fmt != CLI_FMT_JSON) {
 		print_table(&t, f->fmt, f->cli->out.color);
-		for (size_t i = 0; i < more.n && f->fmt == FMT_TABLE; i++)
+		for (size_t i = 0; i < more.n && f->fmt == CLI_FMT_TABLE; i++)
 			if (more.s[i].v > 0)
 				printf("(%s: %.0f more open problems than "
 				       "/metrics lists one by one)\n",
@@ -450,13 +453,9 @@ fleet_services(struct fleet *f)
 	    "SERVICE", "VERSION", "STATE", "HOSTS"};
 	struct prom_vec hosts = {0}, svcs = {0};
 	struct table t;
-	char q[256];
 	int rc = EXIT_OK;
 
-	if (ask(f, query(q, sizeof(q), "sakimori_host_info", f), &hosts, &rc) ==
-	        -1 ||
-	    ask(f, query(q, sizeof(q), "sakimori_service_info", f), &svcs,
-	        &rc) == -1)
+	if (ask_tables(f, &hosts, &svcs, &rc) == -1)
 		goto out;
 	sort_hosts = &hosts;
 	if (svcs.n > 1)
@@ -498,7 +497,7 @@ fleet_services(struct fleet *f)
 				    &names, "%s%s", l > k ? " " : "", h);
 				json_array_append_new(a, jstr(h));
 			}
-			if (f->fmt == FMT_JSON) {
+			if (f->fmt == CLI_FMT_JSON) {
 				json_t *o = json_object();
 
 				jset(o, "type", json_string("fleet.service"));
@@ -517,7 +516,7 @@ fleet_services(struct fleet *f)
 			strbuf_release(&names);
 		}
 	}
-	if (f->fmt != FMT_JSON)
+	if (f->fmt != CLI_FMT_JSON)
 		print_table(&t, f->fmt, f->cli->out.color);
 	table_release(&t);
 out:
@@ -561,7 +560,7 @@ cmd_fleet(struct cli *cli, int argc, char **argv)
 	    {"window", required_argument, NULL, OPT_WINDOW},
 	    {NULL, 0, NULL, 0},
 	};
-	struct fleet f = {cli, NULL, "sakimori", FMT_TABLE, 0};
+	struct fleet f = {cli, NULL, "sakimori", CLI_FMT_TABLE, 0};
 	const char *sub, *down_for = "5m", *window = "1h";
 	int c, fmt_given = 0;
 
@@ -578,15 +577,7 @@ cmd_fleet(struct cli *cli, int argc, char **argv)
 			break;
 		case OPT_FORMAT:
 			fmt_given = 1;
-			if (strcmp(optarg, "table") == 0)
-				f.fmt = FMT_TABLE;
-			else if (strcmp(optarg, "csv") == 0)
-				f.fmt = FMT_CSV;
-			else if (strcmp(optarg, "markdown") == 0)
-				f.fmt = FMT_MARKDOWN;
-			else if (strcmp(optarg, "json") == 0)
-				f.fmt = FMT_JSON;
-			else
+			if (cli_format(optarg, &f.fmt) == -1)
 				return cli_usage_error(cli, "fleet",
 				    "unknown format '%s'", optarg);
 			break;
@@ -622,7 +613,7 @@ cmd_fleet(struct cli *cli, int argc, char **argv)
 		return cli_usage_error(
 		    cli, "fleet", "unexpected argument '%s'", argv[optind]);
 	if (!fmt_given && cli->mode == OUT_JSON)
-		f.fmt = FMT_JSON;
+		f.fmt = CLI_FMT_JSON;
 	cli_out(cli);
 	if (strcmp(sub, "rules") == 0)
 		return fleet_rules(&f, down_for, window);

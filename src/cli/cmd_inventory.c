@@ -18,13 +18,6 @@
 #include "cli/cli.h"
 #include "inv/inventory.h"
 
-enum fmt {
-	FMT_TABLE,
-	FMT_CSV,
-	FMT_MARKDOWN,
-	FMT_JSON,
-};
-
 static void
 usage(FILE *fp)
 {
@@ -74,7 +67,7 @@ svc_row(const char *row[9], const char *const host[5], int show_host,
 }
 
 static void
-print(const struct inventory *inv, enum fmt fmt, FILE *fp)
+print(const struct inventory *inv, enum cli_fmt fmt, FILE *fp)
 {
 	static const char *const hdr[] = {"HOST", "IP", "LOCATION", "OS",
 	    "VERSION", "SERVICE", "VERSION", "PACKAGE VERSION", "PORTS"};
@@ -92,21 +85,21 @@ print(const struct inventory *inv, enum fmt fmt, FILE *fp)
 	host[0] = inv->hostname;
 	host[3] = inv->os_name;
 	switch (fmt) {
-	case FMT_JSON:
+	case CLI_FMT_JSON:
 		json_line(fp, inv_to_json(inv));
 		return;
-	case FMT_CSV:
-	case FMT_MARKDOWN:
+	case CLI_FMT_CSV:
+	case CLI_FMT_MARKDOWN:
 		/* every row whole: the host's columns on each */
 		table_init(&t, 9, hdr, NULL);
-		if (fmt == FMT_CSV)
+		if (fmt == CLI_FMT_CSV)
 			t.hdr[6] = "SERVICE VERSION";
 		for (unsigned i = 0; i < inv->nsvcs; i++) {
 			svc_row(
 			    row, host, 1, &inv->svcs[i], ports, sizeof(ports));
 			table_row(&t, row);
 		}
-		if (fmt == FMT_CSV)
+		if (fmt == CLI_FMT_CSV)
 			table_print_csv(&t, fp);
 		else
 			table_print_markdown(&t, fp);
@@ -183,7 +176,7 @@ cmd_inventory(struct cli *cli, int argc, char **argv)
 	struct inventory *inv;
 	struct inv_opts o = {0};
 	struct err err = {0};
-	enum fmt fmt = FMT_TABLE;
+	enum cli_fmt fmt = CLI_FMT_TABLE;
 	int c, save = 1, fmt_given = 0;
 
 	while ((c = getopt_long(
@@ -196,15 +189,7 @@ cmd_inventory(struct cli *cli, int argc, char **argv)
 			return EXIT_OK;
 		case OPT_FORMAT:
 			fmt_given = 1;
-			if (strcmp(optarg, "table") == 0)
-				fmt = FMT_TABLE;
-			else if (strcmp(optarg, "csv") == 0)
-				fmt = FMT_CSV;
-			else if (strcmp(optarg, "markdown") == 0)
-				fmt = FMT_MARKDOWN;
-			else if (strcmp(optarg, "json") == 0)
-				fmt = FMT_JSON;
-			else
+			if (cli_format(optarg, &fmt) == -1)
 				return cli_usage_error(cli, "inventory",
 				    "unknown format '%s'", optarg);
 			break;
@@ -220,7 +205,7 @@ cmd_inventory(struct cli *cli, int argc, char **argv)
 		return cli_usage_error(
 		    cli, "inventory", "unexpected argument '%s'", argv[optind]);
 	if (!fmt_given && cli->mode == OUT_JSON)
-		fmt = FMT_JSON;
+		fmt = CLI_FMT_JSON;
 	if (cli_conf(cli) == -1)
 		return EXIT_CONFIG;
 	o.root = cli->root;

@@ -269,6 +269,24 @@ cli_out(struct cli *cli)
 }
 
 int
+cli_format(const char *arg, enum cli_fmt *out)
+{
+	static const char *const names[] = {
+	    [CLI_FMT_TABLE] = "table",
+	    [CLI_FMT_CSV] = "csv",
+	    [CLI_FMT_MARKDOWN] = "markdown",
+	    [CLI_FMT_JSON] = "json",
+	};
+
+	for (size_t i = 0; i < countof(names); i++)
+		if (strcmp(arg, names[i]) == 0) {
+			*out = (enum cli_fmt)i;
+			return 0;
+		}
+	return -1;
+}
+
+int
 cli_usage_error(const struct cli *cli, const char *cmd, const char *fmt, ...)
 {
 	char msg[512];

@@ -12,6 +12,7 @@
 # docs/fleet.md (scripts/fleet-sizing.py) and written to the log.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-servers.sh"
+. "$(dirname "$0")/lib-agent.sh"
 
 SRC=${SRCDIR:-$(dirname "$0")/../..}
 for p in prometheus prometheus-alertmanager promtool amtool curl jq perl; do
@@ -51,10 +52,8 @@ check "the planted database says $PKG $OLD (the machine has $REAL)" \
 	grep -qx "Version: $OLD" "$ROOTC/var/lib/dpkg/status"
 
 # ---- three agents ----
-"$SAKIMORI" config check -f "$TMP/empty.conf" |
-	sed -En 's/^#   ([a-z0-9-]+) +(enabled|disabled) .*/check \1 { disable }/p' |
-	grep -v '^check load ' >"$TMP/base.conf"
-echo 'logs { discover no }' >>"$TMP/base.conf"
+# every check off but load, which each host's configuration sets
+agent_base_conf "$TMP/base.conf" '^check load '
 PIDS=()
 for h in a b c; do
 	mkdir -p "$TMP/$h"
@@ -145,14 +144,6 @@ q() {
 		jq -r "$2" 2>/dev/null
 }
 three_up() { [ "$(q 'count(sakimori_host_info{job="sakimori"})' '.data.result[0].value[1] // 0')" = 3 ]; }
-wait_for() {
-	local end=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		[ $SECONDS -ge $end ] && return 1
-		sleep 0.5
-	done
-}
 check "Prometheus scrapes the three agents' server tables" wait_for 90 three_up
 
 # ---- fleet table ----
