@@ -120,21 +120,64 @@ ask(struct fleet *f, const char *q, struct prom_vec *v, int *rc)
 }
 
 static int
-same_target(const struct prom_sample *a, const struct prom_sample *b)
+cmp_target(const struct prom_sample *a, const struct prom_sample *b)
 {
-	return strcmp(prom_label(a, "instance"), prom_label(b, "instance")) ==
-	    0 &&
-	    strcmp(prom_label(a, "job"), prom_label(b, "job")) == 0;
+	int r = strcmp(prom_label(a, "instance"), prom_label(b, "instance"));
+
+	return r ? r : strcmp(prom_label(a, "job"), prom_label(b, "job"));
 }
 
-/* The host name of the target of s (its instance when no host_info). */
+static int
+same_target(const struct prom_sample *a, const struct prom_sample *b)
+{
+	return cmp_target(a, b) == 0;
+}
+
+static int
+by_target(const void *a, const void *b)
+{
+	return cmp_target(a, b);
+}
+
+/* By target, then service name and sockets. */
+static int
+by_target_service(const void *a, const void *b)
+{
+	const struct prom_sample *x = a, *y = b;
+	int r = cmp_target(x, y);
+
+	if (r == 0)
+		r = strcmp(prom_label(x, "name"), prom_label(y, "name"));
+	return r ? r : strcmp(prom_label(x, "listen"), prom_label(y, "listen"));
+}
+
+/* The first of v (sorted by target) of the target of s, or v->n. */
+static size_t
+first_of(const struct prom_vec *v, const struct prom_sample *s)
+{
+	size_t lo = 0, hi = v->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cmp_target(&v->s[mid], s) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The host name of the target of s (its instance when no host_info);
+ * hosts sorted by target. */
 static const char *
 host_of(const struct prom_vec *hosts, const struct prom_sample *s)
 {
-	for (size_t i = 0; i < hosts->n; i++)
-		if (same_target(&hosts->s[i], s) &&
-		    prom_label(&hosts->s[i], "hostname")[0] != '\0')
-			return prom_label(&hosts->s[i], "hostname");
+	size_t i = first_of(hosts, s);
+
+	if (i < hosts->n && same_target(&hosts->s[i], s) &&
+	    prom_label(&hosts->s[i], "hostname")[0] != '\0')
+		return prom_label(&hosts->s[i], "hostname");
 	return prom_label(s, "instance");
 }
 
@@ -144,17 +187,7 @@ by_host(const void *a, const void *b)
 	const struct prom_sample *x = a, *y = b;
 	int r = strcmp(prom_label(x, "hostname"), prom_label(y, "hostname"));
 
-	return r ? r
-	         : strcmp(prom_label(x, "instance"), prom_label(y, "instance"));
-}
-
-static int
-by_service(const void *a, const void *b)
-{
-	const struct prom_sample *x = a, *y = b;
-	int r = strcmp(prom_label(x, "name"), prom_label(y, "name"));
-
-	return r ? r : strcmp(prom_label(x, "listen"), prom_label(y, "listen"));
+	return r ? r : cmp_target(x, y);
 }
 
 /* The job selector of a query: {job="NAME"}. */
@@ -206,13 +239,11 @@ host_json(const struct prom_sample *h, const struct prom_vec *svcs)
 	for (size_t k = 0; k < countof(keys); k++)
 		jset(o, keys[k], jstr(prom_label(h, keys[k])));
 	jset(o, "addresses", words(prom_label(h, "addresses")));
-	for (size_t i = 0; i < svcs->n; i++) {
+	for (size_t i = first_of(svcs, h);
+	     i < svcs->n && same_target(&svcs->s[i], h); i++) {
 		const struct prom_sample *s = &svcs->s[i];
-		json_t *e;
+		json_t *e = json_object();
 
-		if (!same_target(s, h))
-			continue;
-		e = json_object();
 		jset(e, "name", jstr(prom_label(s, "name")));
 		jset(e, "version", jstr(prom_label(s, "version")));
 		jset(e, "package", jstr(prom_label(s, "package")));
@@ -255,7 +286,7 @@ fleet_table(struct fleet *f)
 	if (hosts.n > 1)
 		qsort(hosts.s, hosts.n, sizeof(*hosts.s), by_host);
 	if (svcs.n > 1)
-		qsort(svcs.s, svcs.n, sizeof(*svcs.s), by_service);
+		qsort(svcs.s, svcs.n, sizeof(*svcs.s), by_target_service);
 	if (f->fmt == CLI_FMT_JSON) {
 		for (size_t i = 0; i < hosts.n; i++)
 			json_line(stdout, host_json(&hosts.s[i], &svcs));
@@ -273,11 +304,10 @@ fleet_table(struct fleet *f)
 
 		snprintf(loc, sizeof(loc), "%s%s%s", prom_label(h, "location"),
 		    prom_label(h, "location")[0] && rack[0] ? " / " : "", rack);
-		for (size_t j = 0; j < svcs.n; j++) {
+		for (size_t j = first_of(&svcs, h);
+		     j < svcs.n && same_target(&svcs.s[j], h); j++) {
 			const struct prom_sample *s = &svcs.s[j];
 
-			if (!same_target(s, h))
-				continue;
 			/* the notebook: the host's columns once; a CSV or
 			 * Markdown row whole */
 			if (!first && f->fmt == CLI_FMT_TABLE)
@@ -339,6 +369,8 @@ fleet_problems(struct fleet *f)
 	    ask(f, query(q, sizeof(q), "sakimori_problems_unlisted", f), &more,
 	        &rc) == -1)
 		goto out;
+	if (hosts.n > 1) /* for host_of */
+		qsort(hosts.s, hosts.n, sizeof(*hosts.s), by_target);
 	if (pr.n > 1)
 		qsort(pr.s, pr.n, sizeof(*pr.s), by_problem);
 	table_init(&t, 5, hdr, NULL);
@@ -457,6 +489,8 @@ fleet_services(struct fleet *f)
 
 	if (ask_tables(f, &hosts, &svcs, &rc) == -1)
 		goto out;
+	if (hosts.n > 1) /* for host_of */
+		qsort(hosts.s, hosts.n, sizeof(*hosts.s), by_target);
 	sort_hosts = &hosts;
 	if (svcs.n > 1)
 		qsort(svcs.s, svcs.n, sizeof(*svcs.s), by_version);
