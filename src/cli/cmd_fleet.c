@@ -359,8 +359,11 @@ fleet_problems(struct fleet *f)
 	char q[256];
 	int rc = EXIT_OK;
 
-	if (ask(f, query(q, sizeof(q), "sakimori_host_info", f), &hosts, &rc) ==
-	        -1 ||
+	/* the names of the hosts seen in the last hour: an agent down
+	 * is named too, though its series are stale now */
+	snprintf(q, sizeof(q),
+	    "last_over_time(sakimori_host_info{job=\"%s\"}[1h])", f->job);
+	if (ask(f, q, &hosts, &rc) == -1 ||
 	    ask(f,
 	        query(q, sizeof(q), "sakimori_problem_since_timestamp_seconds",
 	            f),

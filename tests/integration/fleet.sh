@@ -221,6 +221,17 @@ cat "$TMP/table.json" "$TMP/problems.json" "$TMP/services.json" >"$TMP/all.json"
 check_eq "every --json line is valid against its schema (docs/schema)" "" \
 	"$(python3 "$(dirname "$0")/json_validate.py" "$SRC/docs/schema" "$TMP/all.json")"
 
+# ---- an agent that stops answering ----
+kill "${PIDS[1]}"
+wait "${PIDS[1]}" 2>/dev/null
+b_down() { [ "$(q "up{instance=\"127.0.0.1:$PORT_b\"}" '.data.result[0].value[1] // empty')" = 0 ]; }
+check "Prometheus sees fleet-b down" wait_for 30 b_down
+run "$SAKIMORI" fleet problems --prometheus "$PROM"
+check_eq "fleet problems: exit 2, an agent down is CRITICAL" 2 "$RC"
+check_match "... listed first, by its host name" \
+	"^fleet-b +CRITICAL +agent-down +127\.0\.0\.1:$PORT_b +\(not scraped\)" \
+	"$(printf '%s\n' "$OUT" | sed -n 2p)"
+
 # ---- Prometheus unreachable, or something else answering ----
 NOPORT=$(free_port)
 run "$SAKIMORI" fleet table --prometheus "http://127.0.0.1:$NOPORT"
