@@ -16,11 +16,12 @@ BUILD="meson ninja-build pkg-config bison gcc libc6-dev
  libseccomp-dev libmicrohttpd-dev librrd-dev libcurl4-openssl-dev mandoc"
 RECOMMENDS="modsecurity-crs libmodsecurity3"
 TEST="$BUILD $RECOMMENDS libcmocka-dev clang libclang-rt-14-dev llvm python3 python3-jsonschema jq
+ prometheus-alertmanager
  procps sysstat util-linux e2fsprogs iproute2 nftables kmod attr libcap2-bin
  apache2 postfix systemd unhide goaccess fail2ban aide pflogsumm hyperfine time net-tools strace
  bsdextrautils coreutils findutils gzip openssh-server openssh-client
  clang-format mount perl git cron tzdata smartmontools mdadm logrotate
- nagios-nrpe-server nagios-nrpe-plugin prometheus prometheus-alertmanager bash-completion rrdtool file libmodsecurity-dev
+ nagios-nrpe-server nagios-nrpe-plugin prometheus bash-completion rrdtool file libmodsecurity-dev
  dpkg-dev debhelper build-essential lintian"
 
 want=$BUILD
