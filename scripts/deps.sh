@@ -13,9 +13,10 @@ set -eu
 BUILD="meson ninja-build pkg-config bison gcc libc6-dev
  libssl-dev libjansson-dev libsqlite3-dev libpcre2-dev zlib1g-dev libmnl-dev
  libnftables-dev libhyperscan-dev libsystemd-dev libcap-dev libevent-dev
- libseccomp-dev libmicrohttpd-dev librrd-dev mandoc"
+ libseccomp-dev libmicrohttpd-dev librrd-dev libcurl4-openssl-dev mandoc"
 RECOMMENDS="modsecurity-crs libmodsecurity3"
 TEST="$BUILD $RECOMMENDS libcmocka-dev clang libclang-rt-14-dev llvm python3 python3-jsonschema jq
+ prometheus-alertmanager
  procps sysstat util-linux e2fsprogs iproute2 nftables kmod attr libcap2-bin
  apache2 postfix systemd unhide goaccess fail2ban aide pflogsumm hyperfine time net-tools strace
  bsdextrautils coreutils findutils gzip openssh-server openssh-client
@@ -42,10 +43,11 @@ echo "postfix postfix/main_mailer_type select Local only" | debconf-set-selectio
 echo "postfix postfix/mailname string localhost" | debconf-set-selections
 apt-get -o DPkg::Lock::Timeout=600 update -qq
 apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends $missing
-# The NRPE and /metrics tests start their own nrpe and prometheus on free
+# The NRPE, /metrics and fleet tests start their own nrpe, prometheus and
+# alertmanager on free
 # loopback ports: the system's services, which the packages start where
 # they can, are not wanted.
-for svc in nagios-nrpe-server prometheus; do
+for svc in nagios-nrpe-server prometheus prometheus-alertmanager; do
 	case " $missing " in
 	*" $svc "*)
 		if [ -d /run/systemd/system ]; then

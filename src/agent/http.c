@@ -29,6 +29,7 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/strbuf.h"
+#include "check/check.h"
 #include "collect/netdev.h"
 #include "collect/snap.h"
 #include "collect/sock.h"
@@ -204,6 +205,7 @@ inventory(struct http_server *h, time_t now)
 	o.location = conf_setting(c, "location", NULL);
 	o.rack = conf_setting(c, "rack", NULL);
 	o.owner = conf_setting(c, "owner", NULL);
+	o.hostname = conf_setting(c, "hostname", NULL);
 	if (inv_collect(v, &o, &err) == -1) {
 		log_warnx("/metrics: the server table: %s", err.msg);
 		free(v);
@@ -231,6 +233,7 @@ render(struct http_server *h, enum expo_fmt fmt, struct strbuf *body)
 	struct agent *a = h->a;
 	struct expo e = {body, fmt};
 	struct metrics_src m = {0};
+	struct metrics_check *ck;
 	struct sock_query q = {0};
 	struct problem_list pl = {0};
 	struct netdevs nd = {0};
@@ -258,8 +261,19 @@ render(struct http_server *h, enum expo_fmt fmt, struct strbuf *body)
 	m.npr = pl.n;
 	m.inv = http_inventory(h);
 	m.started = a->started;
+	if ((ck = calloc(a->n ? a->n : 1, sizeof(*ck))) != NULL) {
+		for (size_t i = 0; i < a->n; i++) {
+			ck[i].name = a->table[i].name;
+			ck[i].ids = a->table[i].ids;
+			ck[i].enabled = a->sched.slot[i].enabled;
+			ck[i].last = a->sched.slot[i].last;
+		}
+		m.checks = ck;
+		m.nchecks = a->n;
+	}
 	metrics_write(&e, &m);
 	expo_end(&e);
+	free(ck);
 	free(pl.p);
 	netdev_release(&nd);
 	snap_release(&s);

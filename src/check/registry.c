@@ -163,6 +163,7 @@ run_inventory(const struct check_ctx *x, struct report *r, struct err *err)
 	o.location = conf_setting(x->conf, "location", NULL);
 	o.rack = conf_setting(x->conf, "rack", NULL);
 	o.owner = conf_setting(x->conf, "owner", NULL);
+	o.hostname = conf_setting(x->conf, "hostname", NULL);
 	return inv_check(&o, x->state_dir, r, err);
 }
 

@@ -43,6 +43,10 @@ check_tree() {
 	    [ -f "$d$etc/cron.d/sakimori" ]
 	check "$label: the logrotate snippet is $etc/logrotate.d/sakimori" \
 	    [ -f "$d$etc/logrotate.d/sakimori" ]
+	for f in prometheus.yml sakimori-targets.yml alertmanager.yml; do
+		check "$label: the fleet's example $f is in $prefix/share/doc/sakimori/examples/fleet" \
+		    cmp -s "$SRCDIR/etc/fleet/$f" "$d$prefix/share/doc/sakimori/examples/fleet/$f"
+	done
 	check "$label: the bash completion is in $prefix/share/bash-completion/completions" \
 	    [ -f "$d$prefix/share/bash-completion/completions/sakimori" ]
 	check "$label: nothing but the binary is called sakimori outside cron.d, logrotate.d and completions" \
