@@ -82,6 +82,7 @@ struct alert_actions {
 	char host[256];
 	void (*fn)(const struct alert_result *, void *);
 	void *arg;
+	int on_loop; /* attached once: a loop sends the syslog queues */
 };
 
 static char **
@@ -652,6 +653,7 @@ timeouts(struct alert_actions *a)
 void
 alert_actions_attach(struct alert_actions *a, struct event_base *base)
 {
+	a->on_loop = 1;
 	for (size_t i = 0; i < a->n; i++) {
 		struct action *x = &a->act[i];
 		struct err err = {0};
@@ -710,7 +712,7 @@ alert_actions_wait(struct alert_actions *a, double secs)
 
 	/* a command's queued syslog messages: sent now, in the time given */
 	for (size_t i = 0; i < a->n; i++) {
-		if (a->act[i].type != ACT_SYSLOG)
+		if (a->act[i].type != ACT_SYSLOG || a->on_loop)
 			continue;
 		forward_on_state(a->act[i].fwd, syslog_state, &a->act[i]);
 		(void)forward_drain(a->act[i].fwd, end - clock_mono());

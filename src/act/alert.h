@@ -44,8 +44,8 @@
  *	                                       due, timeouts, reaping
  *	alert_actions_flush(a, now);           at exit: pending digests now
  *	alert_actions_wait(a, 10);             at exit: let them finish
- *	                                       (unattached: also send the
- *	                                       syslog queue)
+ *	                                       (never attached: also sends
+ *	                                       the syslog queues)
  *	alert_actions_free(a);                 kills what still runs
  *
  * alert_actions_reap waits only for its own children (waitpid on each

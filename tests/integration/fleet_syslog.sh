@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# fleet_syslog.sh - "alert syslog" against a real central rsyslog
+# (Debian's rsyslogd with a configuration of the test's own: imtcp on a
+# free loopback port, its own pid file and work directory, every message
+# written to a file with its MSGID, structured data, host, app-name and
+# severity):
+#   - an event reaches it as RFC 5424 with the structured data;
+#   - the server is stopped for 30 s while the agent opens and resolves
+#     problems (the load check's threshold flipped with SIGHUP) and is
+#     restarted itself: when the server is back, every event arrives
+#     exactly once and in the order the agent printed them, those queued
+#     before the agent's restart included;
+#   - "alert test" sends through the same queue;
+#   - a configuration without a server is refused with its file:line.
+. "$(dirname "$0")/lib.sh"
+command -v rsyslogd >/dev/null || skip_all "rsyslog is not installed"
+command -v jq >/dev/null || skip_all "jq is not installed"
+command -v ss >/dev/null || skip_all "ss (iproute2) is not installed"
+. "$(dirname "$0")/lib-agent.sh"
+. "$(dirname "$0")/lib-servers.sh"
+
+PORT=$(free_port)
+RS="$TMP/rsyslog"
+mkdir -p "$RS/work"
+RCVD="$RS/received.log"
+# MSGID|STRUCTURED-DATA|HOSTNAME|APP-NAME|SEVERITY|MSG, one line each
+cat > "$RS/rsyslog.conf" <<EOF
+global(workDirectory="$RS/work" net.enableDNS="off")
+module(load="imtcp")
+input(type="imtcp" address="127.0.0.1" port="$PORT" ruleset="fleet")
+template(name="ev" type="string"
+         string="%msgid%|%structured-data%|%hostname%|%app-name%|%syslogseverity%|%msg%\n")
+ruleset(name="fleet") {
+	action(type="omfile" file="$RCVD" template="ev")
+}
+EOF
+RSPID=
+cleanup '[ -n "$RSPID" ] && kill $RSPID'
+start_rsyslog() {
+	rsyslogd -n -f "$RS/rsyslog.conf" -i "$RS/rsyslogd.pid" \
+		>>"$RS/rsyslogd.out" 2>&1 &
+	RSPID=$!
+	wait_port "$PORT"
+}
+stop_rsyslog() {
+	kill -TERM "$RSPID"
+	wait "$RSPID"
+	RSPID=
+}
+received() { [ -e "$RCVD" ] && cat "$RCVD"; }
+nreceived() { received | grep -c .; }
+# "KIND CHECK PROBLEM" of each event received, in order
+received_events() {
+	received | sed -E 's/^([a-z]+)\|.* problem="([0-9]+)" check="([a-z-]+)".*/\1 \3 \2/'
+}
+# "KIND CHECK PROBLEM" of each load or memory event the agent printed
+printed_events() {
+	cat "$@" | jq -r 'select(.type == "alert" and (.check == "load" or .check == "memory")) |
+		"\(.event) \(.check) \(.problem)"'
+}
+has_received() { [ "$(nreceived)" -ge "$1" ]; }
+has_printed() { [ "$(printed_events "${@:2}" | grep -c .)" -ge "$1" ]; }
+
+agent_base_conf "$TMP/base.conf" '^check load \|^check memory '
+# conf LOAD MEMORY: on or off each (load above 0, available memory below
+# 100%: always), never flapping
+conf() {
+	local l=1000 m=0
+	[ "$1" = on ] && l=0
+	[ "$2" = on ] && m=100
+	{ cat "$TMP/base.conf"
+	  echo 'set hostname "fleet-agent-1"'
+	  echo "check load { warning $l critical 1000 for 1s clear 0 every 1s flap-changes 16 }"
+	  echo "check memory { warning $m critical 0 for 1s clear 0 every 1s flap-changes 16 }"
+	  echo "alert syslog central { server \"127.0.0.1:$PORT\"; severity unknown }"
+	} > "$CONF"
+}
+# flip LOAD MEMORY N OUT: reloads and waits for the Nth event on OUT
+flip() {
+	conf "$1" "$2"
+	kill -HUP "$AGENT"
+	wait_for 20 has_printed "$3" "$TMP/$4.out"
+}
+
+# ---- 1: a refused configuration says where ----
+printf 'alert syslog central { severity warning }\n' > "$TMP/bad.conf"
+run "$SAKIMORI" config check -f "$TMP/bad.conf"
+check_eq "no server: config check exits 78" 78 "$RC"
+check_match "no server: the error has file:line" \
+	"$TMP/bad.conf:1: alert syslog wants a 'server'" "$ERR"
+printf 'alert syslog central {\n server "localhost"\n}\n' > "$TMP/bad.conf"
+run "$SAKIMORI" config check -f "$TMP/bad.conf"
+check_match "a server without a port: file:line" \
+	"$TMP/bad.conf:2: 'server': 'localhost' is not HOST:PORT" "$ERR"
+
+# ---- 2: the server up: an open event arrives as RFC 5424 ----
+check "rsyslogd listens on 127.0.0.1:$PORT" start_rsyslog
+conf on off
+start_agent a1
+check "the open event reaches the central rsyslog" wait_for 30 has_received 1
+first=$(received | head -1)
+check_match "MSGID open, the structured data" \
+	'^open\|\[sakimori@32473 event="open" problem="[0-9]+" check="load" subject="load" severity="WARNING" count="[0-9]+"\]\|' \
+	"$first"
+check_match "HOSTNAME, APP-NAME, severity warning (4), MSG" \
+	'\|fleet-agent-1\|sakimori\|4\|WARNING load load: ' "$first"
+check_eq "the problem id is the one the agent printed" \
+	"$(printed_events "$TMP/a1.out" | head -1)" "$(received_events | head -1)"
+
+# ---- 3: the server down for 30 s; problems open and resolve; the agent
+# restarts in between ----
+stop_rsyslog
+down=$SECONDS
+check "load resolved while the server is down" flip off off 2 a1
+check "memory opened" flip off on 3 a1
+check "load opened again" flip on on 4 a1
+check "load resolved again" flip off on 5 a1
+stop_agent
+check_eq "the agent stops at once with the server down (exit 0)" 0 "$AGENT_RC"
+start_agent a2
+sleep 3 # its first runs: the open memory problem is not told again
+check "memory resolved after the agent's restart" flip off off 1 a2
+check "load opened a third time" flip on off 2 a2
+check_match "the agent said the server closed the connection" \
+	"alert syslog central \(127.0.0.1:$PORT\) failed: .*'127.0.0.1:$PORT' closed the connection" \
+	"$(cat "$TMP/a1.err")"
+check_match "and that it cannot connect" \
+	"alert syslog central \(127.0.0.1:$PORT\) failed: .*cannot connect to '127.0.0.1:$PORT': Connection refused" \
+	"$(cat "$TMP/a1.err" "$TMP/a2.err")"
+check_eq "nothing arrived while the server was down" 1 "$(nreceived)"
+printed_events "$TMP/a1.out" "$TMP/a2.out" > "$TMP/printed"
+check_eq "the agent printed the seven events" \
+	"open load, resolve load, open memory, open load, resolve load, resolve memory, open load" \
+	"$(cut -d' ' -f1,2 "$TMP/printed" | paste -sd, | sed 's/,/, /g')"
+check "of more than one problem" test \
+	"$(cut -d' ' -f3 "$TMP/printed" | sort -u | wc -l)" -ge 2
+while [ $((SECONDS - down)) -lt 30 ]; do sleep 1; done
+check "the server was down 30 s" test $((SECONDS - down)) -ge 30
+
+# ---- 4: the server back: every event once, in order ----
+check "rsyslogd is back" start_rsyslog
+check "the queued events arrive" wait_for 90 has_received 7
+sleep 3 # anything sent twice would be here by now
+check_eq "every event exactly once, in the order the agent printed them" \
+	"$(cat "$TMP/printed")" "$(received_events)"
+check_eq "a resolve is notice (5)" 5 \
+	"$(received | sed -n 2p | cut -d'|' -f5)"
+check_match "the audit log says the connection works again" \
+	'"action":"alert-syslog","who":"alert:central",.*"result":"ok: connected to '"'127.0.0.1:$PORT'"' again' \
+	"$(cat "$STATE/audit.log")"
+check_match "and has each event queued" \
+	'"action":"alert-syslog",.*"reason":"resolve: RESOLVED memory memory: .*"result":"queued \([0-9]+ waiting\)"' \
+	"$(cat "$STATE/audit.log")"
+stop_agent
+
+# ---- 5: alert test sends through the queue ----
+run "$SAKIMORI" -f "$CONF" --state-dir "$STATE" alert test --check fs-blocks \
+	--subject '/srv/a"b]c' --severity critical
+check_eq "alert test exits 0" 0 "$RC"
+check_match "alert test: sent" "ok +central \(127.0.0.1:$PORT\): ok: 1 sent" "$OUT"
+check "the test event arrives" wait_for 10 has_received 8
+check_match "its subject escaped in the structured data" \
+	'check="fs-blocks" subject="/srv/a\\"b\\]c" severity="CRITICAL"' \
+	"$(received | tail -1)"
+check_match "critical (2)" '\|2\|CRITICAL fs-blocks' "$(received | tail -1)"
+
+done_testing
