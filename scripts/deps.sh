@@ -20,7 +20,7 @@ TEST="$BUILD $RECOMMENDS libcmocka-dev clang libclang-rt-14-dev llvm python3 pyt
  apache2 postfix systemd unhide goaccess fail2ban aide pflogsumm hyperfine time net-tools strace
  bsdextrautils coreutils findutils gzip openssh-server openssh-client
  clang-format mount perl git cron tzdata smartmontools mdadm logrotate
- nagios-nrpe-server nagios-nrpe-plugin prometheus bash-completion rrdtool file libmodsecurity-dev
+ nagios-nrpe-server nagios-nrpe-plugin prometheus rsyslog bash-completion rrdtool file libmodsecurity-dev
  dpkg-dev debhelper build-essential lintian"
 
 want=$BUILD
@@ -42,10 +42,10 @@ echo "postfix postfix/main_mailer_type select Local only" | debconf-set-selectio
 echo "postfix postfix/mailname string localhost" | debconf-set-selections
 apt-get -o DPkg::Lock::Timeout=600 update -qq
 apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends $missing
-# The NRPE and /metrics tests start their own nrpe and prometheus on free
-# loopback ports: the system's services, which the packages start where
-# they can, are not wanted.
-for svc in nagios-nrpe-server prometheus; do
+# The NRPE, /metrics and syslog tests start their own nrpe, prometheus and
+# rsyslogd on free loopback ports: the system's services, which the
+# packages start where they can, are not wanted.
+for svc in nagios-nrpe-server prometheus rsyslog; do
 	case " $missing " in
 	*" $svc "*)
 		if [ -d /run/systemd/system ]; then

@@ -39,8 +39,7 @@
 
 enum action_type { ACT_MAIL, ACT_EXEC, ACT_JOURNAL, ACT_SYSLOG };
 
-static const char *const type_names[] = {
-    "mail", "exec", "journal", "syslog"};
+static const char *const type_names[] = {"mail", "exec", "journal", "syslog"};
 
 struct action {
 	enum action_type type;
@@ -207,8 +206,7 @@ action_from_conf(struct action *x, const struct conf *c,
 			    "its queue",
 			    n->file, n->line);
 		str_copy(x->target, sizeof(x->target), s);
-		if ((x->fwd = forward_new(x->name, s, state_dir, err)) ==
-		    NULL)
+		if ((x->fwd = forward_new(x->name, s, state_dir, err)) == NULL)
 			return err_prefix(
 			    err, "%s:%d: alert syslog", n->file, n->line);
 		break;
@@ -538,7 +536,8 @@ syslog_one(struct alert_actions *a, size_t xi, const struct alert_event *e)
 	if (syslog5424_message(e, a->host, (long)getpid(), &msg) == -1)
 		err_set(&err, E2BIG, "the message does not fit");
 	else
-		waiting = forward_enqueue(x->fwd, msg.p, msg.len, &dropped, &err);
+		waiting =
+		    forward_enqueue(x->fwd, msg.p, msg.len, &dropped, &err);
 	strbuf_release(&msg);
 	if (waiting == -1)
 		str_printf(res, sizeof(res), "failed: %s", err.msg);
@@ -664,8 +663,8 @@ alert_actions_attach(struct alert_actions *a, struct event_base *base)
 		forward_on_state(x->fwd, syslog_state, x);
 		if (forward_attach(x->fwd, base, &err) == -1) {
 			str_printf(res, sizeof(res), "failed: %s", err.msg);
-			outcome(a, x, 0, res, "the connection to the server",
-			    0);
+			outcome(
+			    a, x, 0, res, "the connection to the server", 0);
 		}
 	}
 }

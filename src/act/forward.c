@@ -89,8 +89,7 @@ forward_new(const char *name, const char *server, const char *state_dir,
 		return NULL;
 	}
 	if (store_migrate(&f->st, "syslog-queue", queue_steps,
-	        (int)(sizeof(queue_steps) / sizeof(*queue_steps)),
-	        err) == -1) {
+	        (int)(sizeof(queue_steps) / sizeof(*queue_steps)), err) == -1) {
 		store_close(&f->st);
 		free(f);
 		return NULL;
@@ -109,8 +108,8 @@ forward_on_state(struct forward *f,
 long
 forward_waiting(struct forward *f)
 {
-	sqlite3_stmt *q = store_prepare(&f->st,
-	    "SELECT count(*) FROM syslog_queue WHERE action = ?", NULL);
+	sqlite3_stmt *q = store_prepare(
+	    &f->st, "SELECT count(*) FROM syslog_queue WHERE action = ?", NULL);
 	long n = -1;
 
 	if (q == NULL)
@@ -190,8 +189,8 @@ tell(struct forward *f, int ok, const char *fmt, ...)
 static void
 set_timer(struct forward *f, double secs)
 {
-	struct timeval tv = {(time_t)secs,
-	    (suseconds_t)((secs - (double)(time_t)secs) * 1e6)};
+	struct timeval tv = {
+	    (time_t)secs, (suseconds_t)((secs - (double)(time_t)secs) * 1e6)};
 
 	event_add(f->ev_tm, &tv);
 }
@@ -277,8 +276,8 @@ try_next(struct forward *f)
 			continue;
 		}
 		f->fd = fd;
-		f->ev_rd = event_new(
-		    f->base, fd, EV_READ | EV_PERSIST, on_read, f);
+		f->ev_rd =
+		    event_new(f->base, fd, EV_READ | EV_PERSIST, on_read, f);
 		f->ev_wr = event_new(f->base, fd, EV_WRITE, on_write, f);
 		if (f->ev_rd == NULL || f->ev_wr == NULL) {
 			fail(f, "cannot watch the connection to '%s'",
@@ -372,8 +371,8 @@ on_timer(evutil_socket_t fd, short what, void *arg)
 		resolved(f, rc, rc == 0 ? f->gcb.ar_result : NULL);
 		break;
 	case F_CONNECTING:
-		fail(f, "cannot connect to '%s': no answer in %g s",
-		    f->server, FORWARD_CONNECT_TIMEOUT);
+		fail(f, "cannot connect to '%s': no answer in %g s", f->server,
+		    FORWARD_CONNECT_TIMEOUT);
 		break;
 	case F_UP:
 		break;

@@ -58,15 +58,15 @@ param(struct strbuf *out, const char *name, const char *val, size_t n)
 }
 
 int
-syslog5424_message(const struct alert_event *e, const char *host,
-    long procid, struct strbuf *out)
+syslog5424_message(const struct alert_event *e, const char *host, long procid,
+    struct strbuf *out)
 {
 	char stamp[CIV_RFC3339_LEN], num[32];
 	const char *sev = sev_name(e->sev), *kind = alert_kind_name(e->kind);
 
 	civ_rfc3339(stamp, sizeof(stamp), (int64_t)e->time);
-	strbuf_printf(out, "<%d>1 %s ", LOG_DAEMON | journal_priority(e),
-	    stamp);
+	strbuf_printf(
+	    out, "<%d>1 %s ", LOG_DAEMON | journal_priority(e), stamp);
 	hostname(out, host);
 	strbuf_adds(out, " " SYSLOG5424_APP " ");
 	if (procid > 0)

@@ -32,8 +32,7 @@ hostport_parse(const char *s, char *host, size_t hostsz, char *port,
 		hlen = (size_t)(colon - h);
 		cur = colon + 1;
 	}
-	if (cur_u64(&cur, end, &p) == -1 || cur != end || p == 0 ||
-	    p > 65535)
+	if (cur_u64(&cur, end, &p) == -1 || cur != end || p == 0 || p > 65535)
 		return err_set(err, EINVAL,
 		    "'%s': the port is not a number from 1 to 65535", s);
 	if (hlen == 0 || hlen >= hostsz)

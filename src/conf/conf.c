@@ -583,7 +583,8 @@ check_alert(struct conf_node *n, struct conf_errs *errs)
 	struct err err = {0};
 
 	if (n->nvals < 1 || n->vals[0].type != CV_WORD) {
-		add_err(errs, n, "'alert' wants a type: mail, exec, journal or syslog");
+		add_err(errs, n,
+		    "'alert' wants a type: mail, exec, journal or syslog");
 		return;
 	}
 	if ((sa = schema_alert_find(n->vals[0].str)) == NULL) {

@@ -67,9 +67,10 @@ message_fields(void **state)
 	strbuf_reset(&sb);
 	e.kind = ALERT_RESOLVE;
 	assert_int_equal(syslog5424_message(&e, "web1", 0, &sb), 0);
-	assert_int_equal(strncmp(sb.p, "<29>1 2025-12-06T05:46:40Z web1 "
-	                               "sakimori - resolve [sakimori@32473 "
-	                               "event=\"resolve\" problem=\"17\"",
+	assert_int_equal(strncmp(sb.p,
+	                     "<29>1 2025-12-06T05:46:40Z web1 "
+	                     "sakimori - resolve [sakimori@32473 "
+	                     "event=\"resolve\" problem=\"17\"",
 	                     strlen("<29>1 2025-12-06T05:46:40Z web1 "
 	                            "sakimori - resolve [sakimori@32473 "
 	                            "event=\"resolve\" problem=\"17\"")),
@@ -80,7 +81,8 @@ message_fields(void **state)
 	e.sev = SEV_WARNING;
 	assert_int_equal(syslog5424_message(&e, "web1", 0, &sb), 0);
 	assert_int_equal(strncmp(sb.p, "<28>1 ", 6), 0);
-	assert_non_null(strstr(sb.p, " change [sakimori@32473 event=\"change\""));
+	assert_non_null(
+	    strstr(sb.p, " change [sakimori@32473 event=\"change\""));
 	strbuf_release(&sb);
 }
 
@@ -111,16 +113,17 @@ message_sd_escaping(void **state)
 
 	(void)state;
 	assert_int_equal(syslog5424_message(&e, "h", 0, &sb), 0);
-	assert_non_null(strstr(sb.p,
-	    " subject=\"/a\\\"b\\]c\\\\\\\\d\\\\x07\\\\xff/\xc3\xa9\" "));
+	assert_non_null(strstr(
+	    sb.p, " subject=\"/a\\\"b\\]c\\\\\\\\d\\\\x07\\\\xff/\xc3\xa9\" "));
 	/* the SD element ends at the first unescaped ']' */
 	{
 		const char *p = strchr(sb.p, '[') + 1;
 
 		while (*p != ']')
 			p += *p == '\\' ? 2 : 1;
-		assert_string_equal(p, "] WARNING web-attack /a\"b]c\\\\d"
-		                       "\\x07\\xff/\xc3\xa9: load average 3.1");
+		assert_string_equal(p,
+		    "] WARNING web-attack /a\"b]c\\\\d"
+		    "\\x07\\xff/\xc3\xa9: load average 3.1");
 	}
 	strbuf_reset(&sb);
 	assert_int_equal(syslog5424_param(&sb, "]\"\\", 3), 0);
@@ -131,8 +134,10 @@ message_sd_escaping(void **state)
 static void
 frame_octet_count(void **state)
 {
-	struct alert_event e =
-	    event(ALERT_OPEN, SEV_WARNING, "fs-blocks", "/srv/donn\xc3\xa9" "es", 9);
+	struct alert_event e = event(ALERT_OPEN, SEV_WARNING, "fs-blocks",
+	    "/srv/donn\xc3\xa9"
+	    "es",
+	    9);
 	struct strbuf msg = STRBUF_INIT(0), fr = STRBUF_INIT(0);
 	char want[32];
 
@@ -173,8 +178,8 @@ hostport_forms(void **state)
 	    0);
 	assert_string_equal(host, "logs.example.org");
 	assert_string_equal(port, "514");
-	static const char *const bad[] = {"logs", "::1:514", "[::1]514",
-	    ":514", "h:", "h:0", "h:65536", "h:51x", "a b:1", "[a]b]:1",
+	static const char *const bad[] = {"logs", "::1:514", "[::1]514", ":514",
+	    "h:", "h:0", "h:65536", "h:51x", "a b:1", "[a]b]:1",
 	    "h:99999999999999999999999"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
 		err.msg[0] = '\0';
