@@ -228,6 +228,12 @@ fail(struct forward *f, const char *fmt, ...)
 	va_end(ap);
 	close_conn(f);
 	f->state = F_IDLE;
+	if (f->draining) {
+		/* a command wants its answer now: the queue stays */
+		tell(f, 0, "%s", why);
+		event_base_loopbreak(f->base);
+		return;
+	}
 	if (!f->down_told) {
 		f->down_told = 1;
 		tell(f, 0, "%s; retrying every %g s at most", why,
@@ -625,15 +631,18 @@ forward_drain(struct forward *f, double secs)
 	event_add(dl, &tv);
 	f->draining = 1;
 	f->sent = 0;
-	if (forward_attach(f, base, NULL) == 0)
+	f->down_told = 0;
+	if (forward_attach(f, base, NULL) == 0 && f->state != F_IDLE &&
+	    forward_waiting(f) > 0)
 		event_base_dispatch(base);
 	detach(f);
 	f->draining = 0;
-	f->down_told = 0;
 	event_free(dl);
 	event_base_free(base);
 	n = forward_waiting(f);
-	tell(f, n == 0, "%ld sent to '%s'", f->sent, f->server);
+	if (n == 0 || f->sent > 0)
+		tell(f, n == 0, "%ld sent to '%s'", f->sent, f->server);
+	f->down_told = 0;
 	return n;
 }
 

@@ -19,7 +19,7 @@
  * message is written.
  *
  * A command without an event loop calls forward_drain, which runs one of
- * its own for at most the seconds given.
+ * its own for at most the seconds given and tries to connect once.
  */
 #ifndef ACT_FORWARD_H
 #define ACT_FORWARD_H
@@ -65,9 +65,9 @@ int forward_attach(struct forward *f, struct event_base *base, struct err *err);
 /* Sends what another process queued, when connected and idle. */
 void forward_kick(struct forward *f);
 /*
- * Without an attached loop: connects and sends until the queue is empty
- * or secs passed.  Returns the number of messages waiting (-1 when it
- * cannot run a loop).
+ * Without an attached loop: connects and sends until the queue is empty,
+ * the connection fails (no retry: the failure is told) or secs passed.
+ * Returns the number of messages waiting (-1 when it cannot run a loop).
  */
 long forward_drain(struct forward *f, double secs);
 /* Closes the connection and the database. */

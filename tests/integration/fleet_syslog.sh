@@ -10,7 +10,8 @@
 #     restarted itself: when the server is back, every event arrives
 #     exactly once and in the order the agent printed them, those queued
 #     before the agent's restart included;
-#   - "alert test" sends through the same queue;
+#   - "alert test" sends through the same queue, and with the server down
+#     fails at once, keeping the event for the next sender;
 #   - a configuration without a server is refused with its file:line.
 . "$(dirname "$0")/lib.sh"
 command -v rsyslogd >/dev/null || skip_all "rsyslog is not installed"
@@ -163,5 +164,24 @@ check_match "its subject escaped in the structured data" \
 	'check="fs-blocks" subject="/srv/a\\"b\\]c" severity="CRITICAL"' \
 	"$(received | tail -1)"
 check_match "critical (2)" '\|2\|CRITICAL fs-blocks' "$(received | tail -1)"
+
+# ---- 6: alert test with the server down: one attempt, the event kept ----
+stop_rsyslog
+t0=$SECONDS
+run "$SAKIMORI" -f "$CONF" --state-dir "$STATE" alert test --check swap \
+	--severity warning
+check_eq "server down: alert test exits 69" 69 "$RC"
+check "at once (one attempt, no retries)" test $((SECONDS - t0)) -lt 10
+check_match "server down: it says why" \
+	"FAILED +central \(127.0.0.1:$PORT\): failed: cannot connect to '127.0.0.1:$PORT': Connection refused; 1 waiting" \
+	"$OUT"
+check "rsyslogd is back again" start_rsyslog
+run "$SAKIMORI" -f "$CONF" --state-dir "$STATE" alert test --check memory \
+	--severity warning
+check_match "the next alert test sends the kept event too" \
+	"ok +central \(127.0.0.1:$PORT\): ok: 2 sent" "$OUT"
+check "both arrive" wait_for 10 has_received 10
+check_eq "in order" "open swap
+open memory" "$(received_events | tail -2 | cut -d' ' -f1,2)"
 
 done_testing
