@@ -206,7 +206,8 @@ action_from_conf(struct action *x, const struct conf *c,
 			    "its queue",
 			    n->file, n->line);
 		str_copy(x->target, sizeof(x->target), s);
-		if ((x->fwd = forward_new(x->name, s, state_dir, err)) == NULL)
+		if ((x->fwd = forward_new(x->name, s, conf_flag(n, "tls"),
+		         conf_str(n, "ca", NULL), state_dir, err)) == NULL)
 			return err_prefix(
 			    err, "%s:%d: alert syslog", n->file, n->line);
 		break;

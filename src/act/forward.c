@@ -14,6 +14,9 @@
 #include <unistd.h>
 
 #include <event2/event.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
 
 #include "act/syslog5424.h"
 #include "base/bounded.h"
@@ -34,7 +37,7 @@ static const char *const queue_steps[] = {
     "CREATE INDEX syslog_queue_action ON syslog_queue (action, id);",
 };
 
-enum fstate { F_IDLE, F_RESOLVING, F_CONNECTING, F_UP };
+enum fstate { F_IDLE, F_RESOLVING, F_CONNECTING, F_HANDSHAKE, F_UP };
 
 struct forward {
 	char name[64];
@@ -45,6 +48,9 @@ struct forward {
 	struct event *ev_tm, *ev_rd, *ev_wr;
 	enum fstate state;
 	int fd;
+	/* TLS: the settings and the session of the connection */
+	SSL_CTX *ctx;
+	SSL *ssl;
 	/* the name lookup */
 	struct gaicb gcb;
 	struct addrinfo hints;
@@ -63,9 +69,34 @@ struct forward {
 	void *arg;
 };
 
+/* The TLS settings: TLS 1.2 at least, the server's certificate checked
+ * against ca (a PEM file) or the system's authorities. */
+static int
+tls_setup(struct forward *f, const char *ca, struct err *err)
+{
+	if (dynlib_require(DYNLIB_SSL, err) == -1)
+		return -1;
+	if ((f->ctx = SSL_CTX_new(TLS_client_method())) == NULL)
+		return err_set(err, ENOMEM, "cannot make a TLS context");
+	SSL_CTX_set_min_proto_version(f->ctx, TLS1_2_VERSION);
+	SSL_CTX_set_mode(f->ctx, SSL_MODE_ENABLE_PARTIAL_WRITE);
+	SSL_CTX_set_verify(f->ctx, SSL_VERIFY_PEER, NULL);
+	if (ca != NULL ? SSL_CTX_load_verify_locations(f->ctx, ca, NULL) != 1
+	               : SSL_CTX_set_default_verify_paths(f->ctx) != 1) {
+		char why[256];
+
+		ERR_error_string_n(ERR_get_error(), why, sizeof(why));
+		return err_set(err, EINVAL,
+		    "cannot read the authorities %s%s%s: %s",
+		    ca ? "in '" : "of the system", ca ? ca : "", ca ? "'" : "",
+		    why);
+	}
+	return 0;
+}
+
 struct forward *
-forward_new(const char *name, const char *server, const char *state_dir,
-    struct err *err)
+forward_new(const char *name, const char *server, int tls, const char *ca,
+    const char *state_dir, struct err *err)
 {
 	struct forward *f = calloc(1, sizeof(*f));
 
@@ -83,14 +114,24 @@ forward_new(const char *name, const char *server, const char *state_dir,
 		free(f);
 		return NULL;
 	}
+	if (tls && tls_setup(f, ca, err) == -1) {
+		if (f->ctx != NULL)
+			SSL_CTX_free(f->ctx);
+		free(f);
+		return NULL;
+	}
 	if (dynlib_require(DYNLIB_SQLITE3, err) == -1 ||
 	    store_open(&f->st, state_dir, err) == -1) {
+		if (f->ctx != NULL)
+			SSL_CTX_free(f->ctx);
 		free(f);
 		return NULL;
 	}
 	if (store_migrate(&f->st, "syslog-queue", queue_steps,
 	        (int)(sizeof(queue_steps) / sizeof(*queue_steps)), err) == -1) {
 		store_close(&f->st);
+		if (f->ctx != NULL)
+			SSL_CTX_free(f->ctx);
 		free(f);
 		return NULL;
 	}
@@ -204,6 +245,9 @@ close_conn(struct forward *f)
 	if (f->ev_wr != NULL)
 		event_free(f->ev_wr);
 	f->ev_rd = f->ev_wr = NULL;
+	if (f->ssl != NULL)
+		SSL_free(f->ssl);
+	f->ssl = NULL;
 	if (f->fd != -1)
 		close(f->fd);
 	f->fd = -1;
@@ -245,16 +289,12 @@ fail(struct forward *f, const char *fmt, ...)
 		f->retry = FORWARD_RETRY_MAX;
 }
 
+/* The connection can carry messages. */
 static void
-up(struct forward *f)
+established(struct forward *f)
 {
 	f->state = F_UP;
 	event_del(f->ev_tm);
-	f->ai_next = NULL;
-	if (f->ai != NULL)
-		freeaddrinfo(f->ai);
-	f->ai = NULL;
-	event_add(f->ev_rd, NULL);
 	f->retry = FORWARD_RETRY_MIN;
 	if (f->down_told) {
 		f->down_told = 0;
@@ -265,6 +305,77 @@ up(struct forward *f)
 
 static void on_read(evutil_socket_t fd, short what, void *arg);
 static void on_write(evutil_socket_t fd, short what, void *arg);
+
+/* The last TLS error as text: the certificate's, or OpenSSL's. */
+static void
+tls_why(struct forward *f, char *dst, size_t dstsz)
+{
+	long v = SSL_get_verify_result(f->ssl);
+	unsigned long e = ERR_get_error();
+
+	if (v != X509_V_OK)
+		str_printf(dst, dstsz, "its certificate is refused: %s",
+		    X509_verify_cert_error_string(v));
+	else if (e != 0)
+		ERR_error_string_n(e, dst, dstsz);
+	else
+		str_copy(dst, dstsz, "the connection was closed");
+}
+
+/* Goes on with the handshake until it is done or waits for the socket. */
+static void
+handshake(struct forward *f)
+{
+	int rc = SSL_connect(f->ssl);
+	char why[300];
+
+	if (rc == 1) {
+		established(f);
+		return;
+	}
+	switch (SSL_get_error(f->ssl, rc)) {
+	case SSL_ERROR_WANT_READ:
+		return; /* the read event is on */
+	case SSL_ERROR_WANT_WRITE:
+		event_add(f->ev_wr, NULL);
+		return;
+	default:
+		tls_why(f, why, sizeof(why));
+		fail(f, "no TLS with '%s': %s", f->server, why);
+	}
+}
+
+/* Connected: TLS starts, or the connection is up. */
+static void
+up(struct forward *f)
+{
+	unsigned char addr[sizeof(struct in6_addr)];
+
+	f->ai_next = NULL;
+	if (f->ai != NULL)
+		freeaddrinfo(f->ai);
+	f->ai = NULL;
+	event_add(f->ev_rd, NULL);
+	if (f->ctx == NULL) {
+		established(f);
+		return;
+	}
+	f->state = F_HANDSHAKE;
+	if ((f->ssl = SSL_new(f->ctx)) == NULL ||
+	    SSL_set_fd(f->ssl, f->fd) != 1) {
+		fail(f, "cannot start TLS with '%s'", f->server);
+		return;
+	}
+	/* the name the certificate must have: an address, or SNI's name */
+	if (inet_pton(AF_INET, f->host, addr) == 1 ||
+	    inet_pton(AF_INET6, f->host, addr) == 1) {
+		X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(f->ssl), f->host);
+	} else {
+		SSL_set_tlsext_host_name(f->ssl, f->host);
+		SSL_set1_host(f->ssl, f->host);
+	}
+	handshake(f);
+}
 
 /* Connects to the next address of the lookup, or fails. */
 static void
@@ -380,6 +491,10 @@ on_timer(evutil_socket_t fd, short what, void *arg)
 		fail(f, "cannot connect to '%s': no answer in %g s", f->server,
 		    FORWARD_CONNECT_TIMEOUT);
 		break;
+	case F_HANDSHAKE:
+		fail(f, "no TLS with '%s': no handshake in %g s", f->server,
+		    FORWARD_CONNECT_TIMEOUT);
+		break;
 	case F_UP:
 		break;
 	}
@@ -392,6 +507,28 @@ closed(struct forward *f)
 	char buf[4096];
 	ssize_t n;
 
+	if (f->ssl != NULL) {
+		for (;;) {
+			int rc = SSL_read(f->ssl, buf, sizeof(buf));
+
+			if (rc > 0)
+				continue;
+			switch (SSL_get_error(f->ssl, rc)) {
+			case SSL_ERROR_WANT_READ:
+			case SSL_ERROR_WANT_WRITE:
+				return 0;
+			case SSL_ERROR_ZERO_RETURN:
+				fail(
+				    f, "'%s' closed the connection", f->server);
+				return 1;
+			default:
+				tls_why(f, buf, sizeof(buf));
+				fail(f, "the connection to '%s' broke: %s",
+				    f->server, buf);
+				return 1;
+			}
+		}
+	}
 	for (;;) {
 		n = recv(f->fd, buf, sizeof(buf), MSG_DONTWAIT);
 		if (n > 0)
@@ -413,9 +550,56 @@ closed(struct forward *f)
 static void
 on_read(evutil_socket_t fd, short what, void *arg)
 {
+	struct forward *f = arg;
+
 	(void)fd;
 	(void)what;
-	closed(arg);
+	if (f->state == F_HANDSHAKE)
+		handshake(f);
+	else if (!closed(f) && f->cur.len > 0)
+		pump(
+		    f); /* a TLS write may have waited for the socket's input */
+}
+
+/* Writes from f->cur at f->off: bytes written, 0 to wait, -1 failed. */
+static ssize_t
+write_some(struct forward *f)
+{
+	ssize_t n;
+	char why[300];
+	int rc;
+
+	if (f->ssl == NULL) {
+		for (;;) {
+			n = send(f->fd, f->cur.p + f->off, f->cur.len - f->off,
+			    MSG_NOSIGNAL | MSG_DONTWAIT);
+			if (n >= 0)
+				return n;
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK) {
+				event_add(f->ev_wr, NULL);
+				return 0;
+			}
+			fail(f, "cannot write to '%s': %s", f->server,
+			    strerror(errno));
+			return -1;
+		}
+	}
+	rc = SSL_write(f->ssl, f->cur.p + f->off, (int)(f->cur.len - f->off));
+	if (rc > 0)
+		return rc;
+	switch (SSL_get_error(f->ssl, rc)) {
+	case SSL_ERROR_WANT_WRITE:
+		event_add(f->ev_wr, NULL);
+		return 0;
+	case SSL_ERROR_WANT_READ:
+		return 0; /* the read event is on */
+	default:
+		tls_why(f, why, sizeof(why));
+		fail(f, "cannot write to '%s': %s", f->server, why);
+		return -1;
+	}
 }
 
 /* Reads the oldest message into f->cur as a frame: 1, 0 none, -1 error. */
@@ -486,19 +670,8 @@ pump(struct forward *f)
 		}
 		if (closed(f))
 			return;
-		n = send(f->fd, f->cur.p + f->off, f->cur.len - f->off,
-		    MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK) {
-				event_add(f->ev_wr, NULL);
-				return;
-			}
-			fail(f, "cannot write to '%s': %s", f->server,
-			    strerror(errno));
+		if ((n = write_some(f)) <= 0)
 			return;
-		}
 		f->off += (size_t)n;
 		if (f->off < f->cur.len) {
 			event_add(f->ev_wr, NULL);
@@ -527,6 +700,10 @@ on_write(evutil_socket_t fd, short what, void *arg)
 	socklen_t len = sizeof(e);
 
 	(void)what;
+	if (f->state == F_HANDSHAKE) {
+		handshake(f);
+		return;
+	}
 	if (f->state == F_CONNECTING) {
 		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len) == -1)
 			e = errno;
@@ -654,5 +831,7 @@ forward_free(struct forward *f)
 	detach(f);
 	strbuf_release(&f->cur);
 	store_close(&f->st);
+	if (f->ctx != NULL)
+		SSL_CTX_free(f->ctx);
 	free(f);
 }

@@ -2,7 +2,7 @@
  * forward.h - the messages of one "alert syslog" action for a central
  * syslog server: a queue in the state database and a TCP connection on
  * the agent's event loop that sends it, in order, each message framed
- * by its octet count (RFC 6587 3.4.1).
+ * by its octet count (RFC 6587 3.4.1), over TLS if asked.
  *
  * A message is appended to the queue (forward_enqueue) and deleted only
  * once all its bytes were written to the socket; one cut short by a lost
@@ -37,10 +37,13 @@ struct forward;
 
 /*
  * The queue named name (the action's name) in state_dir's database for
- * server.  NULL with err.
+ * server; with tls, over TLS (1.2 at least, libssl loaded now) with the
+ * server's certificate checked against the authorities in the PEM file
+ * ca (NULL: the system's) and the server's name or address.  NULL with
+ * err.
  */
-struct forward *forward_new(const char *name, const char *server,
-    const char *state_dir, struct err *err);
+struct forward *forward_new(const char *name, const char *server, int tls,
+    const char *ca, const char *state_dir, struct err *err);
 /*
  * fn is told when the connection fails (ok 0, once until it works
  * again), when it works again (ok 1) and at the end of forward_drain,

@@ -25,6 +25,7 @@ static struct dynlib *const libs[DYNLIB_NLIBS] = {
     [DYNLIB_MHD] = &dynlib_mhd,
     [DYNLIB_RRD] = &dynlib_rrd,
     [DYNLIB_INJECTION] = &dynlib_injection,
+    [DYNLIB_SSL] = &dynlib_ssl,
 };
 
 /* Test knob: is l named in SAKIMORI_DYNLIB_FAIL ("sqlite3,hs")? */

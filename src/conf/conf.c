@@ -649,6 +649,9 @@ check_alert(struct conf_node *n, struct conf_errs *errs)
 		add_err(errs, n, "alert exec wants a 'command'");
 	if (strcmp(sa->type, "syslog") == 0 && conf_find(n, "server") == NULL)
 		add_err(errs, n, "alert syslog wants a 'server' (HOST:PORT)");
+	if (strcmp(sa->type, "syslog") == 0 && conf_find(n, "ca") != NULL &&
+	    !conf_flag(n, "tls"))
+		add_err(errs, n, "alert syslog: 'ca' is for 'tls yes'");
 }
 
 static void

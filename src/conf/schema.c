@@ -196,6 +196,8 @@ static const struct schema_key alert_exec_keys[] = {
 
 static const struct schema_key alert_syslog_keys[] = {
     {"server", SK_STR, 0, 0, NULL}, /* HOST:PORT, TCP (octet-counted) */
+    {"tls", SK_BOOL, 0, 0, NULL},   /* over TLS (no) */
+    {"ca", SK_STR, 0, 0, NULL},     /* PEM authorities (the system's) */
     {NULL, 0, 0, 0, NULL},
 };
 

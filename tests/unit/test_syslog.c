@@ -232,17 +232,20 @@ queue_kept_and_sent_in_order(void **state)
 	int lfd = listener(server, sizeof(server)), cfd;
 
 	(void)state;
-	assert_non_null(f = forward_new("central", server, statedir, &err));
+	assert_non_null(
+	    f = forward_new("central", server, 0, NULL, statedir, &err));
 	assert_int_equal(forward_enqueue(f, "first", 5, &dropped, &err), 1);
 	assert_int_equal(forward_enqueue(f, "second", 6, &dropped, &err), 2);
 	assert_int_equal(dropped, 0);
 	forward_free(f);
 	/* another action's queue is its own */
-	assert_non_null(f = forward_new("other", server, statedir, &err));
+	assert_non_null(
+	    f = forward_new("other", server, 0, NULL, statedir, &err));
 	assert_int_equal(forward_waiting(f), 0);
 	forward_free(f);
 	/* reopened (an agent restarted): both still there, then a third */
-	assert_non_null(f = forward_new("central", server, statedir, &err));
+	assert_non_null(
+	    f = forward_new("central", server, 0, NULL, statedir, &err));
 	assert_int_equal(forward_waiting(f), 2);
 	assert_int_equal(forward_enqueue(f, "third", 5, &dropped, &err), 3);
 	forward_on_state(f, on_state, NULL);
@@ -274,7 +277,8 @@ queue_kept_when_refused(void **state)
 
 	(void)state;
 	close(lfd); /* nobody listens there now */
-	assert_non_null(f = forward_new("refused", server, statedir, &err));
+	assert_non_null(
+	    f = forward_new("refused", server, 0, NULL, statedir, &err));
 	assert_int_equal(forward_enqueue(f, "one", 3, &dropped, &err), 1);
 	forward_on_state(f, on_state, NULL);
 	/* one attempt, told at once; no retry for a command */
@@ -286,7 +290,7 @@ queue_kept_when_refused(void **state)
 	    "cannot connect to '%s': Connection refused (1)", server);
 	assert_string_equal(told, want);
 	forward_free(f);
-	assert_null(forward_new("x", "no-port", statedir, &err));
+	assert_null(forward_new("x", "no-port", 0, NULL, statedir, &err));
 	assert_non_null(strstr(err.msg, "'no-port' is not HOST:PORT"));
 }
 
