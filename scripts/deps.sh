@@ -20,7 +20,7 @@ TEST="$BUILD $RECOMMENDS libcmocka-dev clang libclang-rt-14-dev llvm python3 pyt
  apache2 postfix systemd unhide goaccess fail2ban aide pflogsumm hyperfine time net-tools strace
  bsdextrautils coreutils findutils gzip openssh-server openssh-client
  clang-format mount perl git cron tzdata smartmontools mdadm logrotate
- nagios-nrpe-server nagios-nrpe-plugin prometheus rsyslog bash-completion rrdtool file libmodsecurity-dev
+ nagios-nrpe-server nagios-nrpe-plugin prometheus rsyslog rsyslog-openssl openssl bash-completion rrdtool file libmodsecurity-dev
  dpkg-dev debhelper build-essential lintian"
 
 want=$BUILD

@@ -12,11 +12,16 @@
 #     before the agent's restart included;
 #   - "alert test" sends through the same queue, and with the server down
 #     fails at once, keeping the event for the next sender;
-#   - a configuration without a server is refused with its file:line.
+#   - a configuration without a server is refused with its file:line;
+#   - over TLS (rsyslog's openssl driver, a CA of the test's own): a
+#     certificate of another CA is refused, the right one by address and
+#     by name works, and the agent's events arrive once, in order, across
+#     a restart of the server.
 . "$(dirname "$0")/lib.sh"
 command -v rsyslogd >/dev/null || skip_all "rsyslog is not installed"
 command -v jq >/dev/null || skip_all "jq is not installed"
 command -v ss >/dev/null || skip_all "ss (iproute2) is not installed"
+command -v openssl >/dev/null || skip_all "openssl is not installed"
 . "$(dirname "$0")/lib-agent.sh"
 . "$(dirname "$0")/lib-servers.sh"
 
@@ -183,5 +188,92 @@ check_match "the next alert test sends the kept event too" \
 check "both arrive" wait_for 10 has_received 10
 check_eq "in order" "open swap
 open memory" "$(received_events | tail -2 | cut -d' ' -f1,2)"
+
+stop_rsyslog
+
+# ---- 7: over TLS: rsyslog's openssl driver, a CA of the test's own ----
+OSSL=$(ls /usr/lib/*/rsyslog/lmnsd_ossl.so 2>/dev/null | head -1)
+check "rsyslog's openssl driver is installed (rsyslog-openssl)" test -n "$OSSL"
+T="$TMP/tls"
+mkdir -p "$T/work"
+mkcert() {	# mkcert NAME SUBJECT_ALT_NAME CA: a key and a certificate signed by CA
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-keyout "$T/$1.key" -out "$T/$1.csr" -subj "/CN=$1" 2>/dev/null &&
+	printf 'subjectAltName=%s\n' "$2" > "$T/$1.ext" &&
+	openssl x509 -req -in "$T/$1.csr" -CA "$T/$3.pem" -CAkey "$T/$3.key" \
+		-CAcreateserial -out "$T/$1.pem" -days 2 -extfile "$T/$1.ext" 2>/dev/null
+}
+for ca in ca other-ca; do
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-keyout "$T/$ca.key" -out "$T/$ca.pem" -days 2 -subj "/CN=$ca" 2>/dev/null
+done
+check "a server certificate for 127.0.0.1 and localhost" \
+	mkcert central "IP:127.0.0.1,DNS:localhost" ca
+TPORT=$(free_port)
+TRCVD="$T/received.log"
+cat > "$T/rsyslog.conf" <<EOF
+global(workDirectory="$T/work" net.enableDNS="off"
+       DefaultNetstreamDriver="ossl" DefaultNetstreamDriverCAFile="$T/ca.pem"
+       DefaultNetstreamDriverCertFile="$T/central.pem"
+       DefaultNetstreamDriverKeyFile="$T/central.key")
+module(load="imtcp" StreamDriver.Name="ossl" StreamDriver.Mode="1"
+       StreamDriver.AuthMode="anon")
+input(type="imtcp" address="127.0.0.1" port="$TPORT" ruleset="fleet")
+template(name="ev" type="string"
+         string="%msgid%|%structured-data%|%hostname%|%app-name%|%syslogseverity%|%msg%\n")
+ruleset(name="fleet") {
+	action(type="omfile" file="$TRCVD" template="ev")
+}
+EOF
+start_tls_rsyslog() {
+	rsyslogd -n -f "$T/rsyslog.conf" -i "$T/rsyslogd.pid" \
+		>>"$T/rsyslogd.out" 2>&1 &
+	RSPID=$!
+	wait_port "$TPORT"
+}
+tls_received() { [ -e "$TRCVD" ] && cat "$TRCVD"; }
+has_tls_received() { [ "$(tls_received | grep -c .)" -ge "$1" ]; }
+tls_conf() {	# tls_conf SERVER CA LOAD
+	{ cat "$TMP/base.conf"
+	  echo 'set hostname "fleet-agent-1"'
+	  echo "check load { warning $([ "$3" = on ] && echo 0 || echo 1000) critical 1000 for 1s clear 0 every 1s }"
+	  echo "check memory { disable }"
+	  echo "alert syslog tls { server \"$1\"; tls yes; ca \"$T/$2.pem\"; severity unknown }"
+	} > "$CONF"
+}
+check "rsyslogd listens with TLS on 127.0.0.1:$TPORT" start_tls_rsyslog
+
+tls_conf "127.0.0.1:$TPORT" other-ca off
+run "$SAKIMORI" -f "$CONF" --state-dir "$TMP/tls-state" alert test --check tls-check
+check_eq "a certificate of another CA: alert test exits 69" 69 "$RC"
+check_match "and says the certificate is refused" \
+	"FAILED +tls \(127.0.0.1:$TPORT\): failed: no TLS with '127.0.0.1:$TPORT': its certificate is refused: " \
+	"$OUT"
+tls_conf "localhost:$TPORT" ca off
+run "$SAKIMORI" -f "$CONF" --state-dir "$TMP/tls-state" alert test --check tls-check
+check_match "the right CA, by name (looked up): the kept event and this one sent" \
+	"ok +tls \(localhost:$TPORT\): ok: 2 sent" "$OUT"
+check "both arrive over TLS" wait_for 10 has_tls_received 2
+
+# the agent over TLS; the TLS server restarted in between
+tls_conf "127.0.0.1:$TPORT" ca on
+STATE="$TMP/tls-agent-state"
+start_agent t1
+check "the agent's open event arrives over TLS" wait_for 30 has_tls_received 3
+check_match "with its structured data" \
+	'^open\|\[sakimori@32473 event="open" problem="[0-9]+" check="load" subject="load" severity="WARNING"' \
+	"$(tls_received | sed -n 3p)"
+stop_rsyslog
+tls_conf "127.0.0.1:$TPORT" ca off
+kill -HUP "$AGENT"
+check "resolved while the TLS server is down" wait_for 20 has_printed 2 "$TMP/t1.out"
+sleep 2
+check "the TLS server is back" start_tls_rsyslog
+check "the resolve arrives over TLS" wait_for 60 has_tls_received 4
+sleep 2
+check_eq "once, in order" \
+	"$(printed_events "$TMP/t1.out")" \
+	"$(tls_received | tail -2 | sed -E 's/^([a-z]+)\|.* problem="([0-9]+)" check="([a-z-]+)".*/\1 \3 \2/')"
+stop_agent
 
 done_testing

@@ -526,8 +526,9 @@ conf_checks_alert_blocks(void **state)
 	        "'server': 'logs.example.org' is not HOST:PORT"},
 	    {"alert syslog { server \"logs:99999\" }",
 	        "the port is not a number from 1 to 65535"},
-	    {"alert syslog { server \"[::1]:514\"; tls on }",
-	        "unknown key 'tls' in alert syslog"},
+	    {"alert syslog { server \"[::1]:514\"; ca \"/etc/ca.pem\" }",
+	        "alert syslog: 'ca' is for 'tls yes'"},
+	    {"alert syslog { server \"[::1]:514\"; tls maybe }", "'tls'"},
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {

@@ -292,6 +292,11 @@ queue_kept_when_refused(void **state)
 	forward_free(f);
 	assert_null(forward_new("x", "no-port", 0, NULL, statedir, &err));
 	assert_non_null(strstr(err.msg, "'no-port' is not HOST:PORT"));
+	assert_null(
+	    forward_new("x", "h:1", 1, "/nonexistent/ca.pem", statedir, &err));
+	assert_non_null(strstr(err.msg,
+	    "cannot read the authorities in "
+	    "'/nonexistent/ca.pem': "));
 }
 
 static int
