@@ -8,7 +8,7 @@
  *	alert exec page { command "/usr/local/bin/page" "--now"
  *	                  user nobody; timeout 10s; checks load memory }
  *	alert journal { }
- *	alert syslog central { server "logs.example.org:514" }
+ *	alert syslog central { server "logs.example.org:6514"; tls yes }
  *
  * mail     one message per event, or with "digest N" one message with the
  *          events of N seconds (the first event starts the period);
@@ -24,7 +24,8 @@
  *          absent).
  * syslog   an RFC 5424 message with structured data (act/syslog5424.h)
  *          appended to a queue in the state database and sent over TCP
- *          to the server, in order, kept until written (act/forward.h).
+ *          or TLS to the server, in order, kept until written
+ *          (act/forward.h).
  *
  * Every action is recorded in the audit log (act/audit.h): a mail or a
  * program when it is started ("started pid N") and when it ends (its

@@ -207,7 +207,7 @@ const struct schema_alert schema_alerts[] = {
     {"exec", "a program run as a user, the event as JSON on stdin",
         alert_exec_keys},
     {"journal", "the systemd journal (syslog where there is none)", none_keys},
-    {"syslog", "RFC 5424 messages to a central syslog server over TCP",
+    {"syslog", "RFC 5424 messages to a central syslog server (TCP, TLS)",
         alert_syslog_keys},
 };
 const size_t schema_nalerts = countof(schema_alerts);
