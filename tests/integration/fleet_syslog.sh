@@ -42,11 +42,14 @@ ruleset(name="fleet") {
 EOF
 RSPID=
 cleanup '[ -n "$RSPID" ] && kill $RSPID'
+# start_rsyslog [DIR PORT]: the server of DIR/rsyslog.conf (default: the
+# plain TCP one), its pid in RSPID, until it listens on PORT
 start_rsyslog() {
-	rsyslogd -n -f "$RS/rsyslog.conf" -i "$RS/rsyslogd.pid" \
-		>>"$RS/rsyslogd.out" 2>&1 &
+	local dir=${1:-$RS} port=${2:-$PORT}
+	rsyslogd -n -f "$dir/rsyslog.conf" -i "$dir/rsyslogd.pid" \
+		>>"$dir/rsyslogd.out" 2>&1 &
 	RSPID=$!
-	wait_port "$PORT"
+	wait_port "$port"
 }
 stop_rsyslog() {
 	kill -TERM "$RSPID"
@@ -225,12 +228,6 @@ ruleset(name="fleet") {
 	action(type="omfile" file="$TRCVD" template="ev")
 }
 EOF
-start_tls_rsyslog() {
-	rsyslogd -n -f "$T/rsyslog.conf" -i "$T/rsyslogd.pid" \
-		>>"$T/rsyslogd.out" 2>&1 &
-	RSPID=$!
-	wait_port "$TPORT"
-}
 tls_received() { [ -e "$TRCVD" ] && cat "$TRCVD"; }
 has_tls_received() { [ "$(tls_received | grep -c .)" -ge "$1" ]; }
 tls_conf() {	# tls_conf SERVER CA LOAD
@@ -241,7 +238,7 @@ tls_conf() {	# tls_conf SERVER CA LOAD
 	  echo "alert syslog tls { server \"$1\"; tls yes; ca \"$T/$2.pem\"; severity unknown }"
 	} > "$CONF"
 }
-check "rsyslogd listens with TLS on 127.0.0.1:$TPORT" start_tls_rsyslog
+check "rsyslogd listens with TLS on 127.0.0.1:$TPORT" start_rsyslog "$T" "$TPORT"
 
 tls_conf "127.0.0.1:$TPORT" other-ca off
 run "$SAKIMORI" -f "$CONF" --state-dir "$TMP/tls-state" alert test --check tls-check
@@ -268,7 +265,7 @@ tls_conf "127.0.0.1:$TPORT" ca off
 kill -HUP "$AGENT"
 check "resolved while the TLS server is down" wait_for 20 has_printed 2 "$TMP/t1.out"
 sleep 2
-check "the TLS server is back" start_tls_rsyslog
+check "the TLS server is back" start_rsyslog "$T" "$TPORT"
 check "the resolve arrives over TLS" wait_for 60 has_tls_received 4
 sleep 2
 check_eq "once, in order" \
