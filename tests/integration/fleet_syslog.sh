@@ -16,7 +16,9 @@
 #   - over TLS (rsyslog's openssl driver, a CA of the test's own): a
 #     certificate of another CA is refused, the right one by address and
 #     by name works, and the agent's events arrive once, in order, across
-#     a restart of the server.
+#     a restart of the server; without libssl it says which package;
+#   - a server that never answers the connect does not hold the agent up,
+#     and is given up after 10 s.
 . "$(dirname "$0")/lib.sh"
 command -v rsyslogd >/dev/null || skip_all "rsyslog is not installed"
 command -v jq >/dev/null || skip_all "jq is not installed"
@@ -272,5 +274,46 @@ check_eq "once, in order" \
 	"$(printed_events "$TMP/t1.out")" \
 	"$(tls_received | tail -2 | sed -E 's/^([a-z]+)\|.* problem="([0-9]+)" check="([a-z-]+)".*/\1 \3 \2/')"
 stop_agent
+
+run env SAKIMORI_DYNLIB_FAIL=ssl "$SAKIMORI" -f "$CONF" --state-dir "$TMP/tls-state" \
+	alert test --check tls-check
+check_eq "without libssl: alert test exits 78" 78 "$RC"
+check_match "naming the library and its package" "cannot load libssl.so.3 \(Debian package libssl3\)" "$ERR"
+stop_rsyslog
+
+# ---- 8: a server that never answers does not hold the agent up ----
+# A listening socket whose queue is full: the kernel drops the SYNs, so a
+# connect waits.
+HPORT=$(free_port)
+python3 -c 'import socket, sys, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(0)
+held = []
+for _ in range(4):
+	c = socket.socket(); c.setblocking(False)
+	try: c.connect(("127.0.0.1", int(sys.argv[1])))
+	except BlockingIOError: pass
+	held.append(c)
+time.sleep(120)' "$HPORT" &
+HOLDER=$!
+cleanup "kill $HOLDER"
+wait_port "$HPORT"
+{ cat "$TMP/base.conf"
+  echo "check load { warning 0 critical 1000 for 1s clear 0 every 1s }"
+  echo "check memory { disable }"
+  echo "alert syslog stuck { server \"127.0.0.1:$HPORT\"; severity unknown }"
+} > "$CONF"
+STATE="$TMP/stuck-state"
+start_agent s1
+t0=$SECONDS
+check "the agent opens its problem while the connect waits" \
+	wait_for 8 has_printed 1 "$TMP/s1.out"
+check "within 8 s: the loop was not held" test $((SECONDS - t0)) -le 8
+check "the connect is given up after 10 s, and said" wait_for 20 grep -q \
+	"alert syslog stuck (127.0.0.1:$HPORT) failed: .*cannot connect to '127.0.0.1:$HPORT': no answer in 10 s" \
+	"$TMP/s1.err"
+check_match "the event waits in the queue" "1 waiting in the queue" "$(cat "$TMP/s1.err")"
+stop_agent
+check_eq "the agent stops at once (exit 0)" 0 "$AGENT_RC"
 
 done_testing
