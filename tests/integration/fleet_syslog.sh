@@ -31,17 +31,25 @@ PORT=$(free_port)
 RS="$TMP/rsyslog"
 mkdir -p "$RS/work"
 RCVD="$RS/received.log"
-# MSGID|STRUCTURED-DATA|HOSTNAME|APP-NAME|SEVERITY|MSG, one line each
-cat > "$RS/rsyslog.conf" <<EOF
-global(workDirectory="$RS/work" net.enableDNS="off")
-module(load="imtcp")
-input(type="imtcp" address="127.0.0.1" port="$PORT" ruleset="fleet")
+# rs_output FILE: the template and the ruleset that write every message
+# to FILE (MSGID|STRUCTURED-DATA|HOSTNAME|APP-NAME|SEVERITY|MSG, one line
+# each), for the end of an rsyslog.conf
+rs_output() {
+	cat <<EOF
 template(name="ev" type="string"
          string="%msgid%|%structured-data%|%hostname%|%app-name%|%syslogseverity%|%msg%\n")
 ruleset(name="fleet") {
-	action(type="omfile" file="$RCVD" template="ev")
+	action(type="omfile" file="$1" template="ev")
 }
 EOF
+}
+{ cat <<EOF
+global(workDirectory="$RS/work" net.enableDNS="off")
+module(load="imtcp")
+input(type="imtcp" address="127.0.0.1" port="$PORT" ruleset="fleet")
+EOF
+  rs_output "$RCVD"
+} > "$RS/rsyslog.conf"
 RSPID=
 cleanup '[ -n "$RSPID" ] && kill $RSPID'
 # start_rsyslog [DIR PORT]: the server of DIR/rsyslog.conf (default: the
@@ -216,7 +224,7 @@ check "a server certificate for 127.0.0.1 and localhost" \
 	mkcert central "IP:127.0.0.1,DNS:localhost" ca
 TPORT=$(free_port)
 TRCVD="$T/received.log"
-cat > "$T/rsyslog.conf" <<EOF
+{ cat <<EOF
 global(workDirectory="$T/work" net.enableDNS="off"
        DefaultNetstreamDriver="ossl" DefaultNetstreamDriverCAFile="$T/ca.pem"
        DefaultNetstreamDriverCertFile="$T/central.pem"
@@ -224,12 +232,9 @@ global(workDirectory="$T/work" net.enableDNS="off"
 module(load="imtcp" StreamDriver.Name="ossl" StreamDriver.Mode="1"
        StreamDriver.AuthMode="anon")
 input(type="imtcp" address="127.0.0.1" port="$TPORT" ruleset="fleet")
-template(name="ev" type="string"
-         string="%msgid%|%structured-data%|%hostname%|%app-name%|%syslogseverity%|%msg%\n")
-ruleset(name="fleet") {
-	action(type="omfile" file="$TRCVD" template="ev")
-}
 EOF
+  rs_output "$TRCVD"
+} > "$T/rsyslog.conf"
 tls_received() { [ -e "$TRCVD" ] && cat "$TRCVD"; }
 has_tls_received() { [ "$(tls_received | grep -c .)" -ge "$1" ]; }
 tls_conf() {	# tls_conf SERVER CA LOAD
