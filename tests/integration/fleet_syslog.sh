@@ -24,6 +24,7 @@ command -v rsyslogd >/dev/null || skip_all "rsyslog is not installed"
 command -v jq >/dev/null || skip_all "jq is not installed"
 command -v ss >/dev/null || skip_all "ss (iproute2) is not installed"
 command -v openssl >/dev/null || skip_all "openssl is not installed"
+[ -x /usr/bin/python3 ] || skip_all "python3 is not installed"
 . "$(dirname "$0")/lib-agent.sh"
 . "$(dirname "$0")/lib-servers.sh"
 
@@ -290,7 +291,9 @@ stop_rsyslog
 # A listening socket whose queue is full: the kernel drops the SYNs, so a
 # connect waits.
 HPORT=$(free_port)
-python3 -c 'import socket, sys, time
+# (the interpreter itself, not lib.sh's python3 function, so that $! is
+# its pid; its output away from the test's, which meson waits on)
+/usr/bin/python3 -c 'import socket, sys, time
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(0)
 held = []
@@ -299,7 +302,7 @@ for _ in range(4):
 	try: c.connect(("127.0.0.1", int(sys.argv[1])))
 	except BlockingIOError: pass
 	held.append(c)
-time.sleep(120)' "$HPORT" &
+time.sleep(90)' "$HPORT" >/dev/null 2>&1 &
 HOLDER=$!
 cleanup "kill $HOLDER"
 wait_port "$HPORT"
