@@ -30,6 +30,7 @@ static struct dynlib *const libs[DYNLIB_NLIBS] = {
     [DYNLIB_RRD] = &dynlib_rrd,
     [DYNLIB_INJECTION] = &dynlib_injection,
     [DYNLIB_CURL] = &dynlib_curl,
+    [DYNLIB_SSL] = &dynlib_ssl,
 };
 
 /* Test knob: is l named in SAKIMORI_DYNLIB_FAIL ("sqlite3,hs")? */

@@ -17,7 +17,7 @@
  *
  * For tests, SAKIMORI_DYNLIB_FAIL (a comma-separated list of the names
  * below: hs, crypto, sqlite3, pcre2, zlib, event, cap, seccomp, mhd, rrd,
- * injection, curl) makes those libraries fail to
+ * injection, curl, ssl) makes those libraries fail to
  * load as if they were missing.  It is read only when a library is first
  * loaded.
  */
@@ -56,13 +56,14 @@ enum dynlib_id {
 	DYNLIB_RRD,
 	DYNLIB_INJECTION,
 	DYNLIB_CURL,
+	DYNLIB_SSL,
 	DYNLIB_NLIBS,
 };
 
 /* Each defined by its forwarder file (DYNLIB_DEFINE). */
 extern struct dynlib dynlib_hs, dynlib_crypto, dynlib_sqlite3, dynlib_pcre2,
     dynlib_zlib, dynlib_event, dynlib_cap, dynlib_seccomp, dynlib_mhd,
-    dynlib_rrd, dynlib_injection, dynlib_curl;
+    dynlib_rrd, dynlib_injection, dynlib_curl, dynlib_ssl;
 
 /* The symbol's name as a string after macro expansion (pcre2_compile is
  * pcre2_compile_8, gzopen may be gzopen64). */
