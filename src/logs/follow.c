@@ -962,7 +962,8 @@ bm_save(struct follower *f, struct err *err)
 		rc = err_set(err, strbuf_failed(&sb),
 		    "cannot save the bookmark '%s': too many files", f->bmpath);
 	else
-		rc = file_write_atomic(f->bmpath, sb.p, sb.len, 0600, err);
+		rc = file_write_atomic_flags(f->bmpath, sb.p, sb.len, 0600,
+		    f->o->bookmark_nosync ? FILE_NOSYNC : 0, err);
 	strbuf_release(&sb);
 	if (rc == 0)
 		f->dirty = 0;

@@ -58,6 +58,10 @@ struct follow_opts {
 	 * them must be durable when it returns 0; -1 (with err) stops the
 	 * commit, and the lines are read again after a restart. */
 	int (*commit)(void *arg, struct err *err);
+	/* The bookmarks written without fsync (FILE_NOSYNC): as durable as
+	 * the caller's own state written in commit, where that is not synced
+	 * at each commit either (the agent's database).  0: synced. */
+	int bookmark_nosync;
 	/* Diagnostics ("'PATH' does not exist; waiting for it"), with a
 	 * syslog priority (LOG_WARNING, LOG_INFO, LOG_DEBUG); NULL: none. */
 	void (*notice)(void *arg, int prio, const char *msg);
