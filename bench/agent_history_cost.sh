@@ -4,7 +4,9 @@
 # batches, `history { batch }`'s default 1m), side by side in one run with
 # the peers that collect at the same interval: Netdata (Debian's
 # netdata.conf with `update every` 10, its databases and logs in the run's
-# directory) and node_exporter (Debian's defaults) scraped every 10 s.
+# directory) and node_exporter (Debian's defaults) scraped every 10 s by
+# a Prometheus (Debian's, keeping node_exporter's series only: no
+# self-scrape, no alerting), which is what keeps node_exporter's history.
 # Beside them, the same agent with its /metrics scraped every 10 s as
 # node_exporter's is, and one with `history { enabled no }` (the
 # history's share).  The agents run their default checks and follow no
@@ -13,13 +15,14 @@
 # usage: bench/agent_history_cost.sh [SAKIMORI]   (default: build/src/cli/sakimori)
 #   DURATION=300 seconds per run, RUNS=3, WARMUP=30 seconds counted as
 #   start-up, SAMPLE=3 seconds between memory samples; as root.
-# Installs netdata and prometheus-node-exporter when they are missing
+# Installs netdata, prometheus-node-exporter and prometheus when missing
 # (bench/peers.sh: their system services are stopped and disabled).
 # Each tool's cost is that of its process and all its descendants
 # (bench/proc_cost.py sample): CPU is utime+stime (+ that of reaped
 # children) from /proc/PID/stat, read WARMUP seconds after start and at the
 # end; RSS and PSS are summed over the processes and the largest sum seen
-# is kept.  The scraping loop's own curl is no tool's descendant.  Prints a
+# is kept.  The agent's scraper, a curl every 10 s, is no tool's
+# descendant.  Prints a
 # Markdown table of the medians over the runs, and each run's load.
 set -eu
 cd "$(dirname "$0")/.."
@@ -35,7 +38,7 @@ SAMPLE=${SAMPLE:-3}
 	exit 66
 }
 (( WARMUP < DURATION )) || { echo "agent_history_cost.sh: WARMUP >= DURATION" >&2; exit 64; }
-bench/peers.sh netdata prometheus-node-exporter
+bench/peers.sh netdata prometheus-node-exporter prometheus
 
 . bench/lib-cost.sh sakimori-hcost
 chmod 755 "$T" # Netdata runs as its own user
@@ -58,10 +61,11 @@ run_one() { # run_one N -> $T/res.N, $T/load.N
 	W=$T/run$n
 	mkdir -p "$W"
 	: > "$W/tools"
-	local AP NP DP
+	local AP NP DP PP
 	AP=$(free_port)
 	NP=$(free_port)
 	DP=$(free_port)
+	PP=$(free_port)
 	t0=$(date +%s.%N)
 	agent agent yes "$(free_port)"
 	agent agent-scraped yes "$AP"
@@ -83,10 +87,20 @@ run_one() { # run_one N -> $T/res.N, $T/load.N
 	    prometheus-node-exporter --web.listen-address="127.0.0.1:$NP" \
 	    > "$W/node.out" 2>&1 &
 	pids+=($!) && echo "node_exporter $!" >> "$W/tools"
-	# The scraper: both /metrics every 10 s, as Prometheus would.
+	# Prometheus scraping node_exporter every 10 s, its database in $W.
+	mkdir -p "$W/prometheus"
+	printf '%s\n' 'global:' '  scrape_interval: 10s' 'scrape_configs:' \
+	    '  - job_name: node' '    static_configs:' \
+	    "      - targets: ['127.0.0.1:$NP']" > "$W/prometheus.yml"
+	chown prometheus:prometheus "$W/prometheus"
+	setpriv --reuid prometheus --regid prometheus --init-groups \
+	    prometheus --config.file="$W/prometheus.yml" \
+	    --storage.tsdb.path="$W/prometheus" \
+	    --web.listen-address="127.0.0.1:$PP" > "$W/prometheus.out" 2>&1 &
+	pids+=($!) && echo "prometheus $!" >> "$W/tools"
+	# The scraped agent's scraper.
 	(while :; do
 		curl -fsS -o /dev/null "http://127.0.0.1:$AP/metrics" || true
-		curl -fsS -o /dev/null "http://127.0.0.1:$NP/metrics" || true
 		sleep 10
 	done) > "$W/scrape.out" 2>&1 &
 	local SCRAPER=$!
@@ -102,8 +116,12 @@ run_one() { # run_one N -> $T/res.N, $T/load.N
 			exit 70
 		}
 	done
-	# The history was written: the agent's round-robin files.
+	# The history was written: the agent's round-robin files, and the
+	# samples Prometheus took in.
 	ls "$W/agent/state/rrd" 2> /dev/null | grep -c '\.rrd$' > "$T/rrd.$n" || true
+	curl -fsS "http://127.0.0.1:$PP/api/v1/query?query=sum(scrape_samples_scraped)" |
+		python3 -c 'import json, sys; print(json.load(sys.stdin)["data"]["result"][0]["value"][1])' \
+		> "$T/samples.$n" 2> /dev/null || echo '?' > "$T/samples.$n"
 	for p in $SCRAPER $(awk '{ print $2 }' "$W/tools"); do
 		kill "$p" 2> /dev/null || true
 		wait "$p" 2> /dev/null || true
@@ -113,12 +131,14 @@ run_one() { # run_one N -> $T/res.N, $T/load.N
 
 each_run
 
-cost_table "the agent's round-robin files at the end of each run: $(cat "$T"/rrd.* | paste -sd/)"
+cost_table "the agent's round-robin files at the end of each run: $(cat "$T"/rrd.* | paste -sd/), samples per node_exporter scrape: $(cat "$T"/samples.* | paste -sd/)"
 row agent "sakimori agent, history on (every 10 s)"
 row agent-scraped "sakimori agent, history on, /metrics scraped every 10 s"
 row agent-nohist "sakimori agent, history { enabled no }"
 row netdata "netdata -D, Debian netdata.conf, update every 10 ($(dpkg-query -W -f '${Version}' netdata 2> /dev/null))"
 row node_exporter "node_exporter, Debian defaults, scraped every 10 s ($(dpkg-query -W -f '${Version}' prometheus-node-exporter 2> /dev/null))"
-awk -v a="$(col agent-scraped 3)" -v d="$(col netdata 3)" -v n="$(col node_exporter 3)" 'BEGIN {
-	printf "\nCPU, peer / sakimori agent scraped: Netdata %.1fx, node_exporter %.1fx\n",
-	    d / a, n / a }'
+row prometheus "prometheus, keeping node_exporter's series, scrape_interval 10s ($(dpkg-query -W -f '${Version}' prometheus 2> /dev/null))"
+awk -v a="$(col agent 3)" -v s="$(col agent-scraped 3)" -v d="$(col netdata 3)" \
+    -v n="$(col node_exporter 3)" -v p="$(col prometheus 3)" 'BEGIN {
+	printf "\nCPU, peer / sakimori agent with history: Netdata %.1fx, node_exporter alone %.1fx, node_exporter + Prometheus %.1fx (/ the agent scraped: %.1fx, %.1fx, %.1fx)\n",
+	    d / a, n / a, (n + p) / a, d / s, n / s, (n + p) / s }'

@@ -53,11 +53,12 @@ in_ns() { ip netns exec "$NS" "$@"; }
 
 mkdir -p "$T/state" "$T/run"
 printf 'logs {\n\tdiscover no\n}\n' > "$T/conf"
-in_ns "$SAKIMORI" agent -f "$T/conf" --state-dir "$T/state" \
+# (not through in_ns: $! is to be the server itself)
+ip netns exec "$NS" "$SAKIMORI" agent -f "$T/conf" --state-dir "$T/state" \
     --run-dir "$T/run" --listen 127.0.0.1:9931 > "$T/agent.out" 2> "$T/agent.err" &
 AGENT=$!
 pids+=($AGENT)
-in_ns setpriv --reuid prometheus --regid prometheus --init-groups \
+ip netns exec "$NS" setpriv --reuid prometheus --regid prometheus --init-groups \
     prometheus-node-exporter --web.listen-address=127.0.0.1:9100 \
     > "$T/node.out" 2>&1 &
 NODE=$!
