@@ -104,7 +104,7 @@ run_one() { # run_one N -> $T/res.N, $T/load.N
 		sleep 10
 	done) > "$W/scrape.out" 2>&1 &
 	local SCRAPER=$!
-	pids+=($SCRAPER)
+	pids+=("$SCRAPER")
 
 	python3 bench/proc_cost.py sample "$W/tools" "$t0" "$T/res.$n" \
 	    "$WARMUP" "$DURATION" "$SAMPLE"
@@ -118,7 +118,7 @@ run_one() { # run_one N -> $T/res.N, $T/load.N
 	done
 	# The history was written: the agent's round-robin files, and the
 	# samples Prometheus took in.
-	ls "$W/agent/state/rrd" 2> /dev/null | grep -c '\.rrd$' > "$T/rrd.$n" || true
+	find "$W/agent/state/rrd" -name "*.rrd" 2> /dev/null | wc -l > "$T/rrd.$n"
 	curl -fsS "http://127.0.0.1:$PP/api/v1/query?query=sum(scrape_samples_scraped)" |
 		python3 -c 'import json, sys; print(json.load(sys.stdin)["data"]["result"][0]["value"][1])' \
 		> "$T/samples.$n" 2> /dev/null || echo '?' > "$T/samples.$n"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # lib-cost.sh - sourced by the cost benchmarks (from the top of the
 # source tree): a scratch directory $T (mktemp, named after $1) removed at
 # exit, after every process in the array pids has been killed and reaped

@@ -57,23 +57,23 @@ printf 'logs {\n\tdiscover no\n}\n' > "$T/conf"
 ip netns exec "$NS" "$SAKIMORI" agent -f "$T/conf" --state-dir "$T/state" \
     --run-dir "$T/run" --listen 127.0.0.1:9931 > "$T/agent.out" 2> "$T/agent.err" &
 AGENT=$!
-pids+=($AGENT)
+pids+=("$AGENT")
 ip netns exec "$NS" setpriv --reuid prometheus --regid prometheus --init-groups \
     prometheus-node-exporter --web.listen-address=127.0.0.1:9100 \
     > "$T/node.out" 2>&1 &
 NODE=$!
-pids+=($NODE)
+pids+=("$NODE")
 
 # series URL: the sample lines of a /metrics answer.
 series() { in_ns curl -fsS "$1" | grep -cv -e '^#' -e '^$'; }
 for i in $(seq 50); do
 	series http://127.0.0.1:9931/metrics > /dev/null 2>&1 &&
 		series http://127.0.0.1:9100/metrics > /dev/null 2>&1 && break
-	kill -0 "$AGENT" 2> /dev/null && kill -0 "$NODE" 2> /dev/null || {
+	if ! kill -0 "$AGENT" 2> /dev/null || ! kill -0 "$NODE" 2> /dev/null; then
 		echo "metrics_render.sh: a server ended" >&2
 		cat "$T"/*.err "$T"/*.out >&2
 		exit 70
-	}
+	fi
 	sleep 0.2
 done
 pairs=0
