@@ -65,96 +65,7 @@ fi
 QUIET=$WORK/access-quiet.log
 [ -s "$QUIET" ] || python3 bench/gen-access-log.py --lines 5000 --seed 7 > "$QUIET"
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/sakimori-cost.XXXXXX")
-pids=()
-cleanup() {
-	local p
-	for p in "${pids[@]}"; do kill "$p" 2> /dev/null || true; done
-	for p in "${pids[@]}"; do wait "$p" 2> /dev/null || true; done
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# A free loopback port for an agent's /metrics (the default one may be
-# another agent's).
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-# The sampler: reads "NAME PID" lines from $1, the launch time $2 (epoch
-# seconds); writes "NAME startup_cpu_s steady_cpu_pct max_rss_mib
-# max_pss_mib" lines to $3.
-cat > "$T/sample.py" << 'EOF'
-import os, sys, time
-tools = [l.split() for l in open(sys.argv[1]) if l.strip()]
-t0, warm, dur, every = float(sys.argv[2]), float(sys.argv[4]), \
-    float(sys.argv[5]), float(sys.argv[6])
-hz = os.sysconf("SC_CLK_TCK")
-
-def table():
-    kids, stat = {}, {}
-    for d in os.listdir("/proc"):
-        if not d.isdigit():
-            continue
-        try:
-            s = open("/proc/%s/stat" % d).read()
-        except OSError:
-            continue
-        f = s[s.rindex(")") + 2:].split()
-        pid = int(d)
-        kids.setdefault(int(f[1]), []).append(pid)
-        stat[pid] = sum(int(x) for x in f[11:15])  # utime stime cutime cstime
-    return kids, stat
-
-def tree(root, kids):
-    out, todo = [], [root]
-    while todo:
-        p = todo.pop()
-        out.append(p)
-        todo.extend(kids.get(p, []))
-    return out
-
-def kb(path, key):
-    try:
-        for line in open(path):
-            if line.startswith(key):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-def cpu(root):
-    kids, stat = table()
-    return sum(stat.get(p, 0) for p in tree(root, kids)) / hz
-
-def mem(root):
-    kids, _ = table()
-    ps = tree(root, kids)
-    return (sum(kb("/proc/%d/status" % p, "VmRSS:") for p in ps),
-            sum(kb("/proc/%d/smaps_rollup" % p, "Pss:") for p in ps))
-
-time.sleep(max(0, t0 + warm - time.time()))
-start = {n: cpu(int(p)) for n, p in tools}
-tw = time.time()
-rss = {n: 0 for n, _ in tools}
-pss = {n: 0 for n, _ in tools}
-while True:
-    for n, p in tools:
-        r, q = mem(int(p))
-        rss[n], pss[n] = max(rss[n], r), max(pss[n], q)
-    if time.time() + every > t0 + dur:
-        break
-    time.sleep(every)
-time.sleep(max(0, t0 + dur - time.time()))
-end = {n: cpu(int(p)) for n, p in tools}
-te = time.time()
-with open(sys.argv[3], "w") as o:
-    for n, _ in tools:
-        o.write("%s %.3f %.4f %.2f %.2f\n" % (n, start[n],
-                100 * (end[n] - start[n]) / (te - tw),
-                rss[n] / 1024, pss[n] / 1024))
-EOF
+. bench/lib-cost.sh sakimori-cost
 
 # analysed RUNDIR: the access follower's analysed-lines counter.
 analysed() {
@@ -168,25 +79,7 @@ else:
     print(-1)'
 }
 # tree_cpu PID / tree_rss PID: CPU seconds, RSS KiB of PID and descendants.
-tree_cpu() {
-	python3 - "$1" << 'EOF'
-import os, sys
-hz, root = os.sysconf("SC_CLK_TCK"), int(sys.argv[1])
-kids, stat = {}, {}
-for d in filter(str.isdigit, os.listdir("/proc")):
-    try:
-        s = open("/proc/%s/stat" % d).read()
-    except OSError:
-        continue
-    f = s[s.rindex(")") + 2:].split()
-    kids.setdefault(int(f[1]), []).append(int(d))
-    stat[int(d)] = sum(int(x) for x in f[11:15])
-todo, t = [root], 0
-while todo:
-    p = todo.pop(); t += stat.get(p, 0); todo.extend(kids.get(p, []))
-print("%.2f" % (t / hz))
-EOF
-}
+tree_cpu() { python3 bench/proc_cost.py cpu "$1"; }
 tree_rss() {
 	local p s=0 r
 	for p in $1 $(pgrep -P "$1" || true); do
@@ -254,7 +147,7 @@ run_one() { # run_one N -> $T/res.N, $T/burst.N, $T/load.N
 	local WRITER=$!
 	pids+=($WRITER)
 
-	python3 "$T/sample.py" "$W/tools" "$t0" "$T/res.$n" "$WARMUP" \
+	python3 bench/proc_cost.py sample "$W/tools" "$t0" "$T/res.$n" "$WARMUP" \
 	    "$DURATION" "$SAMPLE"
 	cut -d' ' -f1-3 /proc/loadavg > "$T/load.$n"
 	for p in $(awk '{ print $2 }' "$W/tools"); do
@@ -308,34 +201,16 @@ run_one() { # run_one N -> $T/res.N, $T/burst.N, $T/load.N
 	rm -rf "$W"
 }
 
-for ((i = 1; i <= RUNS; i++)); do
-	run_one "$i"
-	echo "run $i/$RUNS done, load $(cat "$T/load.$i")" >&2
-done
+each_run
 
-median() { # median < numbers
-	sort -n | awk '{ v[NR] = $1 } END {
-		if (NR % 2) print v[(NR + 1) / 2];
-		else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-# col TOOL FIELD -> median over the runs
-col() { cat "$T"/res.* | awk -v t="$1" -v f="$2" '$1 == t { print $f }' | median; }
-
-echo "$(nproc) cores, $(uname -r), DURATION=${DURATION}s, WARMUP=${WARMUP}s, RUNS=$RUNS, medians; load average (1, 5, 15 min) at the end of each run: $(cat "$T"/load.* | paste -sd';' | sed 's/;/; /g')"
-echo
-echo "| tool (interval) | start-up CPU s (first ${WARMUP} s) | CPU % of one core (after) | max RSS MiB | max PSS MiB |"
-echo "|---|---|---|---|---|"
-row() {
-	printf '| %s | %.2f | %.3f | %.1f | %.1f |\n' "$2" "$(col "$1" 2)" \
-	    "$(col "$1" 3)" "$(col "$1" 4)" "$(col "$1" 5)"
-}
+cost_table
 row agent "sakimori agent, defaults (history, /metrics)"
 row agent-nohist "sakimori agent, history { enabled no }"
 row sadc "sadc -S DISK 10 (sysstat $(dpkg-query -W -f '${Version}' sysstat 2> /dev/null))"
 row monit "monit -I, Debian monitrc, daemon 30 ($(dpkg-query -W -f '${Version}' monit 2> /dev/null))"
 row collectd "collectd -f, Debian collectd.conf, Interval 10 ($(dpkg-query -W -f '${Version}' collectd-core 2> /dev/null))"
 if ((LINES > 0)); then
-	bcol() { cat "$T"/burst.* | awk -v f="$1" '{ print $f }' | median; }
+	bcol() { cat "$T"/burst.* | python3 bench/proc_cost.py median "$1"; }
 	echo
 	echo "| burst: $LINES access-log lines appended at once | CPU s | CPU µs per line | wall s until all analysed | max RSS MiB |"
 	echo "|---|---|---|---|---|"
