@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "base/bounded.h"
 #include "base/err.h"
 #include "base/mem.h"
 #include "net/block.h"
@@ -18,6 +19,8 @@
 _Static_assert(PRIV_MSG_MAX >= sizeof(struct priv_hdr) + PRIV_PATH_MAX &&
         PRIV_MSG_MAX >= sizeof(struct priv_hdr) + sizeof(struct priv_error),
     "PRIV_MSG_MAX holds every body");
+_Static_assert(sizeof(struct alert_event) >= sizeof(struct priv_finding),
+    "PRIV_MSG_MAX holds a finding");
 _Static_assert(NET_BLOCK_ABSENT == 5, "the last enum net_block_status");
 
 static const char *const type_names[] = {
@@ -30,6 +33,8 @@ static const char *const type_names[] = {
     [PRIV_BLOCKED] = "blocked",
     [PRIV_DONE] = "done",
     [PRIV_ERROR] = "error",
+    [PRIV_FINDING] = "finding",
+    [PRIV_PROGRESS] = "progress",
 };
 
 const char *
@@ -49,6 +54,8 @@ type_allowed(uint32_t type, enum priv_from from)
 	case PRIV_BLOCK:
 	case PRIV_KILL:
 	case PRIV_ALERT:
+	case PRIV_FINDING:
+	case PRIV_PROGRESS:
 		return from == PRIV_FROM_CHILD;
 	case PRIV_NOTE:
 		return 1;
@@ -82,6 +89,12 @@ body_size(uint32_t type, size_t *min, size_t *max)
 		break;
 	case PRIV_ALERT:
 		*min = *max = sizeof(struct alert_event);
+		break;
+	case PRIV_FINDING:
+		*min = *max = sizeof(struct priv_finding);
+		break;
+	case PRIV_PROGRESS:
+		*min = *max = sizeof(struct priv_progress);
 		break;
 	case PRIV_BLOCKED:
 		*min = *max = sizeof(struct priv_block_rep);
@@ -177,6 +190,58 @@ check_alert(const struct alert_event *e, struct err *err)
 	return 0;
 }
 
+/* A check id: [a-z0-9._-]+ within its field. */
+static int
+good_check(const char *s, size_t n)
+{
+	if (!terminated(s, n) || *s == '\0')
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		        *s == '.' || *s == '_' || *s == '-'))
+			return 0;
+	return 1;
+}
+
+static int
+check_finding(const struct priv_finding *f, struct err *err)
+{
+	if (f->set >= PRIV_SETS_MAX)
+		return err_set(err, 0, "finding: set %u, at most %d",
+		    (unsigned)f->set, PRIV_SETS_MAX - 1);
+	if (!sev_known(f->sev))
+		return err_set(
+		    err, 0, "finding: unknown severity %u", (unsigned)f->sev);
+	if (f->time < 0)
+		return err_set(err, 0, "finding: time before the epoch");
+	if (!good_check(f->check, sizeof(f->check)))
+		return err_set(err, 0, "finding: check is not an id");
+	if (!terminated(f->subject, sizeof(f->subject)) ||
+	    !terminated(f->message, sizeof(f->message)))
+		return err_set(err, 0, "finding: unterminated string");
+	if (f->nev > FINDING_MAX_EV)
+		return err_set(err, 0, "finding: %u evidence items, at most %d",
+		    (unsigned)f->nev, FINDING_MAX_EV);
+	for (unsigned i = 0; i < f->nev; i++)
+		if (!terminated(f->ev[i].key, sizeof(f->ev[i].key)) ||
+		    !terminated(f->ev[i].val, sizeof(f->ev[i].val)))
+			return err_set(
+			    err, 0, "finding: unterminated evidence %u", i);
+	return 0;
+}
+
+static int
+check_progress(const struct priv_progress *p, struct err *err)
+{
+	if (p->set >= PRIV_SETS_MAX)
+		return err_set(err, 0, "progress: set %u, at most %d",
+		    (unsigned)p->set, PRIV_SETS_MAX - 1);
+	if (p->analysed > p->lines)
+		return err_set(
+		    err, 0, "progress: more lines analysed than read");
+	return 0;
+}
+
 static int
 check_block(struct priv_block_req *b, struct err *err)
 {
@@ -224,6 +289,10 @@ check_body(struct priv_msg *m, size_t n, struct err *err)
 		return 0;
 	case PRIV_ALERT:
 		return check_alert(&m->u.alert, err);
+	case PRIV_FINDING:
+		return check_finding(&m->u.finding, err);
+	case PRIV_PROGRESS:
+		return check_progress(&m->u.progress, err);
 	case PRIV_BLOCKED:
 		if (m->u.blocked.status > NET_BLOCK_ABSENT ||
 		    !terminated(m->u.blocked.msg, sizeof(m->u.blocked.msg)))
@@ -342,6 +411,43 @@ priv_send_note(int sock, const char *s, struct err *err)
 	memcpy(text, s, n);
 	text[n] = '\0';
 	return priv_send(sock, PRIV_NOTE, 0, text, n + 1, -1, err);
+}
+
+void
+priv_finding_from(struct priv_finding *dst, uint32_t set, uint64_t line,
+    const struct finding *f)
+{
+	memset(dst, 0, sizeof(*dst));
+	dst->set = set;
+	dst->sev = (uint32_t)f->sev;
+	dst->time = (int64_t)f->time;
+	dst->line = line;
+	str_copy(dst->check, sizeof(dst->check), f->check);
+	str_copy(dst->subject, sizeof(dst->subject), f->subject);
+	str_copy(dst->message, sizeof(dst->message), f->message);
+	dst->nev = f->nev < FINDING_MAX_EV ? f->nev : FINDING_MAX_EV;
+	for (unsigned i = 0; i < dst->nev; i++) {
+		str_copy(dst->ev[i].key, sizeof(dst->ev[i].key), f->ev[i].key);
+		str_copy(dst->ev[i].val, sizeof(dst->ev[i].val), f->ev[i].val);
+	}
+}
+
+void
+priv_finding_to(struct finding *dst, const struct priv_finding *src)
+{
+	memset(dst, 0, sizeof(*dst));
+	dst->sev = (enum sev)src->sev;
+	dst->time = (time_t)src->time;
+	str_copy(dst->check, sizeof(dst->check), src->check);
+	str_copy(dst->subject, sizeof(dst->subject), src->subject);
+	str_copy(dst->message, sizeof(dst->message), src->message);
+	dst->nev = src->nev < FINDING_MAX_EV ? src->nev : FINDING_MAX_EV;
+	for (unsigned i = 0; i < dst->nev; i++) {
+		str_copy(
+		    dst->ev[i].key, sizeof(dst->ev[i].key), src->ev[i].key);
+		str_copy(
+		    dst->ev[i].val, sizeof(dst->ev[i].val), src->ev[i].val);
+	}
 }
 
 /* The descriptors of a received message's SCM_RIGHTS, up to max. */

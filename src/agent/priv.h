@@ -21,6 +21,15 @@
  * child's diagnostic (the parent shows it escaped), or a command to a
  * child.
  *
+ * A log-parsing child streams, without replies, in the order it made
+ * them:
+ *   PRIV_FINDING  what an analyzer found in a line of a followed set of
+ *                 logs: the finding's fields, the set and the line's
+ *                 number; the parent notes it as a problem and applies
+ *                 the respond rules (it never sees the line)
+ *   PRIV_PROGRESS a set's counters once every finding of the lines they
+ *                 count was sent: what the parent may commit
+ *
  * The bodies are C structures of this file: both ends are the same
  * binary (a child is the parent's executable, child.h), so their layout
  * is the same.
@@ -47,6 +56,8 @@ enum priv_type {
 	PRIV_BLOCKED,  /* parent: outcome of a block */
 	PRIV_DONE,     /* parent: outcome of a kill or an alert */
 	PRIV_ERROR,    /* parent: the request was refused or failed */
+	PRIV_FINDING,  /* child: an analyzer's finding in a followed log */
+	PRIV_PROGRESS, /* child: a followed set's counters */
 	PRIV_TYPE_MAX,
 };
 
@@ -89,6 +100,35 @@ struct priv_kill_req {
 	double grace;         /* 0..PRIV_GRACE_MAX */
 };
 
+/* The followed sets of logs a child may name: 0 .. PRIV_SETS_MAX - 1. */
+#define PRIV_SETS_MAX 8
+
+/*
+ * A finding of a followed log: a struct finding's fields at fixed sizes
+ * (check an id of [a-z0-9._-], strings terminated within their fields,
+ * a known severity, at most FINDING_MAX_EV evidence items, a time not
+ * before the epoch), the set it was found in and its line's number there.
+ */
+struct priv_finding {
+	uint32_t set; /* < PRIV_SETS_MAX */
+	uint32_t sev; /* enum sev */
+	int64_t time;
+	uint64_t line; /* the line's number in its set, from 1 */
+	char check[64];
+	char subject[256];
+	char message[512];
+	uint32_t nev; /* <= FINDING_MAX_EV */
+	uint32_t pad;
+	struct finding_ev ev[FINDING_MAX_EV];
+};
+
+/* A set's counters: analysed <= lines, findings counted separately. */
+struct priv_progress {
+	uint32_t set; /* < PRIV_SETS_MAX */
+	uint32_t pad;
+	uint64_t lines, analysed, findings;
+};
+
 struct priv_done {
 	int32_t result;
 };
@@ -113,6 +153,8 @@ struct priv_msg {
 		struct priv_block_rep blocked;
 		struct priv_kill_req kill;
 		struct alert_event alert;
+		struct priv_finding finding;
+		struct priv_progress progress;
 		struct priv_done done;
 		struct priv_error error;
 	} u;
@@ -150,6 +192,15 @@ int priv_send(int sock, enum priv_type type, uint32_t id, const void *body,
     size_t bodylen, int fd, struct err *err);
 /* A PRIV_NOTE of the text s (cut to PRIV_TEXT_MAX - 1 bytes). */
 int priv_send_note(int sock, const char *s, struct err *err);
+
+/*
+ * A finding as a PRIV_FINDING body (its strings cut to the fields, the
+ * evidence past FINDING_MAX_EV dropped), and back: the parent's copy, to
+ * be noted as a problem.
+ */
+void priv_finding_from(struct priv_finding *dst, uint32_t set, uint64_t line,
+    const struct finding *f);
+void priv_finding_to(struct finding *dst, const struct priv_finding *src);
 
 /*
  * Receives and decodes one message (waits when the socket blocks).  1 and
@@ -196,6 +247,13 @@ struct priv_parent {
 	/* PRIV_ALERT: -1 with err, else the reply's result (priv_done) */
 	int (*alert)(void *arg, const struct alert_event *e, struct err *err);
 	void *alert_arg;
+	/* PRIV_FINDING and PRIV_PROGRESS from a log-parsing child (no
+	 * reply); NULL: dropped */
+	void (*finding)(
+	    void *arg, const char *child, const struct priv_finding *f);
+	void (*progress)(
+	    void *arg, const char *child, const struct priv_progress *pr);
+	void *finding_arg;
 	/* PRIV_NOTE from a child, its text escaped by the caller */
 	void (*note)(void *arg, const char *child, const char *text);
 	void *note_arg;
