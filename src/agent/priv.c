@@ -148,23 +148,41 @@ clean_path(const char *p)
 	return 1;
 }
 
-/* "rule:NAME" with NAME of [a-z0-9._-]: what a child may block by. */
+/* A name of [a-z0-9._-], at least one. */
+static int
+good_name(const char *s)
+{
+	return *s != '\0' &&
+	    s[strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789._-")] == '\0';
+}
+
+/* "rule:NAME": what a child may block by. */
 static int
 good_by(const char *s)
 {
-	if (strncmp(s, "rule:", 5) != 0 || s[5] == '\0')
-		return 0;
-	for (s += 5; *s != '\0'; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-		        *s == '.' || *s == '_' || *s == '-'))
-			return 0;
-	return 1;
+	return strncmp(s, "rule:", 5) == 0 && good_name(s + 5);
 }
 
 static int
 sev_known(uint32_t s)
 {
 	return s <= SEV_UNKNOWN;
+}
+
+/* At most FINDING_MAX_EV items, each key and value terminated. */
+static int
+check_evidence(const char *what, const struct finding_ev *ev, unsigned nev,
+    struct err *err)
+{
+	if (nev > FINDING_MAX_EV)
+		return err_set(err, 0, "%s: %u evidence items, at most %d",
+		    what, nev, FINDING_MAX_EV);
+	for (unsigned i = 0; i < nev; i++)
+		if (!terminated(ev[i].key, sizeof(ev[i].key)) ||
+		    !terminated(ev[i].val, sizeof(ev[i].val)))
+			return err_set(
+			    err, 0, "%s: unterminated evidence %u", what, i);
+	return 0;
 }
 
 static int
@@ -179,28 +197,7 @@ check_alert(const struct alert_event *e, struct err *err)
 	    !terminated(e->subject, sizeof(e->subject)) ||
 	    !terminated(e->message, sizeof(e->message)))
 		return err_set(err, 0, "alert: unterminated string");
-	if (e->nev > FINDING_MAX_EV)
-		return err_set(err, 0, "alert: %u evidence items, at most %d",
-		    e->nev, FINDING_MAX_EV);
-	for (unsigned i = 0; i < e->nev; i++)
-		if (!terminated(e->ev[i].key, sizeof(e->ev[i].key)) ||
-		    !terminated(e->ev[i].val, sizeof(e->ev[i].val)))
-			return err_set(
-			    err, 0, "alert: unterminated evidence %u", i);
-	return 0;
-}
-
-/* A check id: [a-z0-9._-]+ within its field. */
-static int
-good_check(const char *s, size_t n)
-{
-	if (!terminated(s, n) || *s == '\0')
-		return 0;
-	for (; *s != '\0'; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-		        *s == '.' || *s == '_' || *s == '-'))
-			return 0;
-	return 1;
+	return check_evidence("alert", e->ev, e->nev, err);
 }
 
 static int
@@ -214,20 +211,12 @@ check_finding(const struct priv_finding *f, struct err *err)
 		    err, 0, "finding: unknown severity %u", (unsigned)f->sev);
 	if (f->time < 0)
 		return err_set(err, 0, "finding: time before the epoch");
-	if (!good_check(f->check, sizeof(f->check)))
+	if (!terminated(f->check, sizeof(f->check)) || !good_name(f->check))
 		return err_set(err, 0, "finding: check is not an id");
 	if (!terminated(f->subject, sizeof(f->subject)) ||
 	    !terminated(f->message, sizeof(f->message)))
 		return err_set(err, 0, "finding: unterminated string");
-	if (f->nev > FINDING_MAX_EV)
-		return err_set(err, 0, "finding: %u evidence items, at most %d",
-		    (unsigned)f->nev, FINDING_MAX_EV);
-	for (unsigned i = 0; i < f->nev; i++)
-		if (!terminated(f->ev[i].key, sizeof(f->ev[i].key)) ||
-		    !terminated(f->ev[i].val, sizeof(f->ev[i].val)))
-			return err_set(
-			    err, 0, "finding: unterminated evidence %u", i);
-	return 0;
+	return check_evidence("finding", f->ev, f->nev, err);
 }
 
 static int
