@@ -29,9 +29,11 @@
 
 #include "agent/agent_int.h"
 #include "agent/problem.h"
+#include "base/cur.h"
 #include "base/err.h"
 #include "base/finding.h"
 #include "base/log.h"
+#include "base/mem.h"
 #include "base/statedir.h"
 #include "conf/conf.h"
 #include "logs/analyzer.h"
@@ -151,8 +153,10 @@ static int
 counts_open(struct agent_log *l, struct err *err)
 {
 	char name[64], bm[4096], buf[COUNTS_RECORD];
-	struct counts c = {0}, p = {0};
-	unsigned long long ino = 0;
+	struct counts c, p;
+	uint64_t v[7];
+	const char *cur = buf, *end;
+	size_t k = 0;
 	ssize_t n;
 
 	counts_paths(l, name, sizeof(name), bm, sizeof(bm));
@@ -160,13 +164,20 @@ counts_open(struct agent_log *l, struct err *err)
 	    l->a->o->state_dir, name, O_RDWR | O_CREAT | O_CLOEXEC, 0600, err);
 	if (l->countfd == -1)
 		return -1;
-	n = pread(l->countfd, buf, sizeof(buf) - 1, 0);
-	buf[n > 0 ? n : 0] = '\0';
-	if (sscanf(buf, "%llu %llu %llu %llu %llu %llu %llu", &c.lines,
-	        &c.analysed, &c.findings, &ino, &p.lines, &p.analysed,
-	        &p.findings) == 7 &&
-	    bm_ino(l) != 0) {
-		if (bm_ino(l) != ino)
+	n = pread(l->countfd, buf, sizeof(buf), 0);
+	end = buf + (n > 0 ? n : 0);
+	/* the seven numbers, separated by spaces and newlines */
+	while (k < countof(v)) {
+		while (cur < end && (*cur == ' ' || *cur == '\n'))
+			cur++;
+		if (cur_u64(&cur, end, &v[k]) == -1)
+			break;
+		k++;
+	}
+	if (k == countof(v) && bm_ino(l) != 0) {
+		c = (struct counts){v[0], v[1], v[2]};
+		p = (struct counts){v[4], v[5], v[6]};
+		if (bm_ino(l) != v[3])
 			c = p; /* committed after the pending counts */
 		l->lines = c.lines;
 		l->analysed = c.analysed;
