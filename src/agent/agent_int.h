@@ -19,6 +19,7 @@
 struct alert_actions;
 struct alert_event;
 struct check_entry;
+struct child_role;
 struct ctl_server;
 struct http_server;
 struct err;
@@ -138,6 +139,28 @@ void agent_logs_stop(struct agent *a);
 int agent_respond_start(struct agent *a, struct err *err);
 void agent_respond_stop(struct agent *a);
 void agent_respond(struct agent *a, const struct report *rep);
+
+/*
+ * The kinds of logs followed, each one set of logs: its analyzers and its
+ * parser's format.  A set's number on the log child's channel is its
+ * kind's index here.
+ */
+struct agent_log_kind {
+	int kind; /* enum discover_kind */
+	const char *name, *analyzers;
+	int fmt; /* enum logs_format */
+};
+extern const struct agent_log_kind agent_log_kinds[];
+#define AGENT_LOG_KINDS 3
+
+/*
+ * The log child (logs_child.c, role "logs"): the parent gives it the
+ * configuration, the attack rules' caches of state_dir and the sets
+ * (the bits of sets) it will send lines of; 0, or -1 with err.
+ */
+int logs_child_setup(int sock, const struct conf *c, const char *state_dir,
+    unsigned sets, struct err *err);
+extern const struct child_role logs_child_role;
 
 /* One followed set of logs, for ctl status. */
 struct agent_log_info {

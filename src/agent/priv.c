@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -19,8 +20,9 @@
 _Static_assert(PRIV_MSG_MAX >= sizeof(struct priv_hdr) + PRIV_PATH_MAX &&
         PRIV_MSG_MAX >= sizeof(struct priv_hdr) + sizeof(struct priv_error),
     "PRIV_MSG_MAX holds every body");
-_Static_assert(sizeof(struct alert_event) >= sizeof(struct priv_finding),
-    "PRIV_MSG_MAX holds a finding");
+_Static_assert(sizeof(struct priv_line) >= sizeof(struct alert_event) &&
+        sizeof(struct priv_line) >= sizeof(struct priv_finding),
+    "PRIV_MSG_MAX holds an alert and a finding");
 _Static_assert(NET_BLOCK_ABSENT == 5, "the last enum net_block_status");
 
 static const char *const type_names[] = {
@@ -35,6 +37,8 @@ static const char *const type_names[] = {
     [PRIV_ERROR] = "error",
     [PRIV_FINDING] = "finding",
     [PRIV_PROGRESS] = "progress",
+    [PRIV_LINE] = "line",
+    [PRIV_SYNC] = "sync",
 };
 
 const char *
@@ -63,6 +67,8 @@ type_allowed(uint32_t type, enum priv_from from)
 	case PRIV_BLOCKED:
 	case PRIV_DONE:
 	case PRIV_ERROR:
+	case PRIV_LINE:
+	case PRIV_SYNC:
 		return from == PRIV_FROM_PARENT;
 	default:
 		return 0;
@@ -95,6 +101,13 @@ body_size(uint32_t type, size_t *min, size_t *max)
 		break;
 	case PRIV_PROGRESS:
 		*min = *max = sizeof(struct priv_progress);
+		break;
+	case PRIV_LINE:
+		*min = offsetof(struct priv_line, text);
+		*max = sizeof(struct priv_line);
+		break;
+	case PRIV_SYNC:
+		*min = *max = sizeof(struct priv_sync);
 		break;
 	case PRIV_BLOCKED:
 		*min = *max = sizeof(struct priv_block_rep);
@@ -232,6 +245,20 @@ check_progress(const struct priv_progress *p, struct err *err)
 }
 
 static int
+check_line(const struct priv_line *l, size_t n, struct err *err)
+{
+	if (l->set >= PRIV_SETS_MAX)
+		return err_set(err, 0, "line: set %u, at most %d",
+		    (unsigned)l->set, PRIV_SETS_MAX - 1);
+	if (l->cut > 1)
+		return err_set(err, 0, "line: cut is %u", (unsigned)l->cut);
+	if (l->len != n - offsetof(struct priv_line, text))
+		return err_set(err, 0, "line: says %u bytes, has %zu",
+		    (unsigned)l->len, n - offsetof(struct priv_line, text));
+	return 0;
+}
+
+static int
 check_block(struct priv_block_req *b, struct err *err)
 {
 	if (b->p.family != AF_INET && b->p.family != AF_INET6)
@@ -282,6 +309,13 @@ check_body(struct priv_msg *m, size_t n, struct err *err)
 		return check_finding(&m->u.finding, err);
 	case PRIV_PROGRESS:
 		return check_progress(&m->u.progress, err);
+	case PRIV_LINE:
+		return check_line(&m->u.line, n, err);
+	case PRIV_SYNC:
+		if (m->u.sync.set >= PRIV_SETS_MAX)
+			return err_set(err, 0, "sync: set %u, at most %d",
+			    (unsigned)m->u.sync.set, PRIV_SETS_MAX - 1);
+		return 0;
 	case PRIV_BLOCKED:
 		if (m->u.blocked.status > NET_BLOCK_ABSENT ||
 		    !terminated(m->u.blocked.msg, sizeof(m->u.blocked.msg)))
@@ -329,8 +363,11 @@ priv_msg_decode(const void *buf, size_t len, size_t nfds, enum priv_from from,
 	if (nfds != (h.type == PRIV_FD ? 1u : 0u))
 		return err_set(err, 0, "%s: %zu descriptors, wants %u",
 		    priv_type_name(h.type), nfds, h.type == PRIV_FD ? 1 : 0);
-	memset(&m->u, 0, sizeof(m->u));
+	/* the body, and zeros to its type's size (a line's text is not
+	 * padded: its length is in it) */
 	memcpy(&m->u, (const char *)buf + sizeof(h), n);
+	if (h.type != PRIV_LINE && max > n)
+		memset((char *)&m->u + n, 0, max - n);
 	return check_body(m, n, err);
 }
 

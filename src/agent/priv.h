@@ -19,7 +19,15 @@
  *   PRIV_ALERT  an alert event   PRIV_DONE (0) or PRIV_ERROR
  * PRIV_NOTE carries a line of text either way and has no reply: a
  * child's diagnostic (the parent shows it escaped), or a command to a
- * child.
+ * child.  The parent may also send a PRIV_FD unasked, its id saying what
+ * the descriptor is (a role's own numbering).
+ *
+ * A log-parsing child is given, by the parent that follows the logs:
+ *   PRIV_LINE     one line of a followed set of logs (at most
+ *                 PRIV_LINE_MAX bytes, cut longer), with its number
+ *   PRIV_SYNC     a set's lines so far are all sent: the child answers
+ *                 with the set's PRIV_PROGRESS, with the same id, once
+ *                 the findings of those lines are sent
  *
  * A log-parsing child streams, without replies, in the order it made
  * them:
@@ -58,6 +66,8 @@ enum priv_type {
 	PRIV_ERROR,    /* parent: the request was refused or failed */
 	PRIV_FINDING,  /* child: an analyzer's finding in a followed log */
 	PRIV_PROGRESS, /* child: a followed set's counters */
+	PRIV_LINE,     /* parent: a line of a followed set */
+	PRIV_SYNC,     /* parent: answer with the set's progress */
 	PRIV_TYPE_MAX,
 };
 
@@ -122,11 +132,32 @@ struct priv_finding {
 	struct finding_ev ev[FINDING_MAX_EV];
 };
 
-/* A set's counters: analysed <= lines, findings counted separately. */
+/*
+ * A set's counters of the lines since its previous PRIV_PROGRESS:
+ * analysed <= lines, findings counted separately.
+ */
 struct priv_progress {
 	uint32_t set; /* < PRIV_SETS_MAX */
 	uint32_t pad;
 	uint64_t lines, analysed, findings;
+};
+
+/* The longest line sent whole (the follower's default cut). */
+#define PRIV_LINE_MAX (64 * 1024)
+
+/* PRIV_LINE: its body is the fixed fields and len bytes of text. */
+struct priv_line {
+	uint32_t set;  /* < PRIV_SETS_MAX */
+	uint32_t cut;  /* 1: the line was longer and is cut, else 0 */
+	uint64_t line; /* its number in the set, from 1 */
+	uint32_t len;  /* of text, <= PRIV_LINE_MAX; no NUL follows */
+	uint32_t pad;
+	char text[PRIV_LINE_MAX];
+};
+
+struct priv_sync {
+	uint32_t set; /* < PRIV_SETS_MAX */
+	uint32_t pad;
 };
 
 struct priv_done {
@@ -138,8 +169,8 @@ struct priv_error {
 	char msg[PRIV_TEXT_MAX];
 };
 
-/* The largest datagram: a header and the largest body. */
-#define PRIV_MSG_MAX (sizeof(struct priv_hdr) + sizeof(struct alert_event))
+/* The largest datagram: a header and the largest body (a line). */
+#define PRIV_MSG_MAX (sizeof(struct priv_hdr) + sizeof(struct priv_line))
 
 /* A decoded message: the body's fields copied out and checked. */
 struct priv_msg {
@@ -155,6 +186,8 @@ struct priv_msg {
 		struct alert_event alert;
 		struct priv_finding finding;
 		struct priv_progress progress;
+		struct priv_line line;
+		struct priv_sync sync;
 		struct priv_done done;
 		struct priv_error error;
 	} u;

@@ -1,0 +1,389 @@
+/*
+ * logs_child.c - the agent's log-parsing child (role "logs", see
+ * child.h) and what the parent gives it to start.
+ *
+ * The parent follows the logs (it opens them, keeps the bookmarks and
+ * cuts the lines) and never parses them: it sends each line of a set
+ * (PRIV_LINE) to this child, which runs the set's analyzers on it and
+ * sends back what they find (PRIV_FINDING), and, when asked (PRIV_SYNC),
+ * the set's counters since it was last asked (PRIV_PROGRESS, the sync's
+ * id), once the findings of those lines are sent.
+ *
+ * To start, the parent sends: the configuration (as conf_dump writes
+ * it, in a memory file: PRIV_FD of id LC_FD_CONF), the attack rules'
+ * compiled caches of its state directory when they exist (LC_FD_RULES,
+ * LC_FD_CRS), "set N" for every set it will send (PRIV_NOTE), then
+ * "start".  The child makes the analyzers then, before the seccomp
+ * filter: that reads the rule files, loads the caches (copied to memory
+ * files of its own, which it may open) and the libraries the analyzers
+ * use; after the filter it only reads and writes its channel.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "agent/agent.h"
+#include "agent/agent_int.h"
+#include "agent/child.h"
+#include "agent/priv.h"
+#include "base/bounded.h"
+#include "base/cur.h"
+#include "base/dynlib.h"
+#include "base/err.h"
+#include "base/fileio.h"
+#include "base/finding.h"
+#include "base/log.h"
+#include "base/mem.h"
+#include "conf/conf.h"
+#include "logs/analyzer.h"
+#include "logs/scan.h"
+
+enum { LC_FD_CONF = 1, LC_FD_RULES, LC_FD_CRS };
+
+/* The configuration given to a child, at most. */
+#define LC_CONF_MAX (16 * 1024 * 1024)
+
+struct lc_set {
+	int on;
+	struct logs_opts lo; /* the analyzers keep a pointer to it */
+	struct logs_run run;
+	struct logs_feed feed;
+	struct report rep;
+	uint64_t lines, analysed, findings; /* since the last sync */
+};
+
+static struct {
+	struct conf conf;
+	struct lc_set set[PRIV_SETS_MAX];
+	int cache_fd[2]; /* memory files of the rules' and CRS's caches */
+	char cache_path[2][40];
+} lc;
+
+/* ---- the parent's half ---- */
+
+/* The configuration as conf_dump writes it, in a memory file. */
+static int
+conf_memfd(const struct conf *c, struct err *err)
+{
+	char *buf = NULL;
+	size_t len = 0, off = 0;
+	FILE *fp;
+	int fd;
+
+	if ((fp = open_memstream(&buf, &len)) == NULL)
+		return err_sys(err, errno, "the log child's configuration");
+	conf_dump(c, fp);
+	if (fclose(fp) != 0) {
+		free(buf);
+		return err_sys(err, errno, "the log child's configuration");
+	}
+	fd = memfd_create("sakimori-conf", MFD_CLOEXEC);
+	while (fd != -1 && off < len) {
+		ssize_t w = write(fd, buf + off, len - off);
+
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			close(fd);
+			fd = -1;
+			break;
+		}
+		off += (size_t)w;
+	}
+	free(buf);
+	if (fd == -1)
+		return err_sys(err, errno, "the log child's configuration");
+	return fd;
+}
+
+int
+logs_child_setup(int sock, const struct conf *c, const char *state_dir,
+    unsigned sets, struct err *err)
+{
+	static const char *const caches[] = {
+	    "attack-rules.hsdb", "attack-crs.hsdb"};
+	char note[32];
+	int fd, rc;
+
+	if ((fd = conf_memfd(c, err)) == -1)
+		return -1;
+	rc = priv_send(sock, PRIV_FD, LC_FD_CONF, NULL, 0, fd, err);
+	close(fd);
+	for (size_t i = 0; rc == 0 && state_dir != NULL && i < 2; i++) {
+		char path[4096];
+
+		if (path_join(path, sizeof(path), state_dir, caches[i]) == -1)
+			continue;
+		fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+		if (fd == -1)
+			continue; /* none yet: the child compiles the rules */
+		rc = priv_send(
+		    sock, PRIV_FD, LC_FD_RULES + (uint32_t)i, NULL, 0, fd, err);
+		close(fd);
+	}
+	for (unsigned s = 0; rc == 0 && s < PRIV_SETS_MAX; s++)
+		if (sets & (1u << s)) {
+			str_printf(note, sizeof(note), "set %u", s);
+			rc = priv_send_note(sock, note, err);
+		}
+	if (rc == 0)
+		rc = priv_send_note(sock, "start", err);
+	return rc;
+}
+
+/* ---- the child ---- */
+
+/* Reads the whole of fd from its start (at most max bytes) into *buf. */
+static int
+read_all(int fd, char **buf, size_t *len, size_t max)
+{
+	size_t cap = 0;
+	ssize_t r;
+
+	*buf = NULL;
+	*len = 0;
+	for (;;) {
+		if (*len == cap &&
+		    (cap >= max || mem_grow(buf, &cap, *len + 65536, 1) == -1))
+			return -1;
+		r = pread(fd, *buf + *len, cap - *len, (off_t)*len);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1)
+			return -1;
+		if (r == 0)
+			return 0;
+		*len += (size_t)r;
+	}
+}
+
+/* A cache given as fd, copied to a memory file this child may open. */
+static void
+take_cache(int i, int fd)
+{
+	char *buf;
+	size_t len, off = 0;
+	int m;
+
+	if (read_all(fd, &buf, &len, 1024u * 1024 * 1024) == -1) {
+		free(buf);
+		return;
+	}
+	m = memfd_create("sakimori-cache", MFD_CLOEXEC);
+	while (m != -1 && off < len) {
+		ssize_t w = write(m, buf + off, len - off);
+
+		if (w <= 0 && errno != EINTR) {
+			close(m);
+			m = -1;
+		} else if (w > 0)
+			off += (size_t)w;
+	}
+	free(buf);
+	if (m == -1)
+		return;
+	lc.cache_fd[i] = m;
+	str_printf(
+	    lc.cache_path[i], sizeof(lc.cache_path[i]), "/proc/self/fd/%d", m);
+}
+
+static int
+take_conf(int fd)
+{
+	struct conf_errs errs = {0};
+	char *buf;
+	size_t len;
+	int rc;
+
+	if (read_all(fd, &buf, &len, LC_CONF_MAX) == -1) {
+		free(buf);
+		log_warnx("child 'logs': cannot read the configuration");
+		return -1;
+	}
+	conf_release(&lc.conf);
+	conf_init(&lc.conf);
+	rc = conf_load_string(&lc.conf, "agent", buf ? buf : "", len, &errs);
+	for (size_t i = 0; i < errs.n; i++)
+		log_warnx("child 'logs': %s", errs.msg[i]);
+	conf_errs_release(&errs);
+	free(buf);
+	return rc;
+}
+
+/* N of "set N"; AGENT_LOG_KINDS when it is not that. */
+static uint64_t
+set_number(const char *text)
+{
+	const char *cur = text + 4, *end = text + strlen(text);
+	uint64_t v;
+
+	if (strncmp(text, "set ", 4) != 0 || cur_u64(&cur, end, &v) == -1 ||
+	    cur != end)
+		return AGENT_LOG_KINDS;
+	return v;
+}
+
+/* What the parent sends before "start". */
+static int
+setup_recv(void)
+{
+	static struct priv_msg m;
+	struct err err = {0};
+	uint64_t s;
+	int r;
+
+	for (;;) {
+		r = priv_recv(CHILD_FD, PRIV_FROM_PARENT, &m, &err);
+		if (r == 0)
+			return -1;
+		if (r == -1) {
+			log_warnx("child 'logs': %s", err.msg);
+			return -1;
+		}
+		if (m.type == PRIV_FD) {
+			if (m.id == LC_FD_CONF)
+				r = take_conf(m.fd);
+			else if (m.id == LC_FD_RULES || m.id == LC_FD_CRS)
+				take_cache((int)(m.id - LC_FD_RULES), m.fd);
+			close(m.fd);
+			if (r == -1)
+				return -1;
+		} else if (m.type == PRIV_NOTE &&
+		    strcmp(m.u.text, "start") == 0)
+			return 0;
+		else if (m.type == PRIV_NOTE &&
+		    (s = set_number(m.u.text)) < AGENT_LOG_KINDS)
+			lc.set[s].on = 1;
+	}
+}
+
+/* The analyzers of every set given. */
+static int
+logs_child_prepare(void)
+{
+	/* libraries an analyzer may load on first use: now, before the
+	 * filter forbids opening files and executable mappings */
+	static const int libs[] = {
+	    DYNLIB_HS, DYNLIB_PCRE2, DYNLIB_ZLIB, DYNLIB_INJECTION};
+	struct err err = {0};
+
+	conf_init(&lc.conf);
+	lc.cache_fd[0] = lc.cache_fd[1] = -1;
+	if (setup_recv() == -1)
+		return 65;
+	for (unsigned s = 0; s < AGENT_LOG_KINDS; s++) {
+		struct lc_set *l = &lc.set[s];
+		const char *errmsg = NULL;
+
+		if (!l->on)
+			continue;
+		logs_opts_default(&l->lo);
+		l->lo.follow = 1;
+		l->lo.conf = &lc.conf;
+		if (lc.cache_fd[0] != -1)
+			l->lo.rules_cache = lc.cache_path[0];
+		if (lc.cache_fd[1] != -1)
+			l->lo.crs_cache = lc.cache_path[1];
+		if (logs_run_init(&l->run, agent_log_kinds[s].analyzers, &l->lo,
+		        &errmsg) == -1) {
+			log_warnx("child 'logs': the analyzers of the %s "
+			          "logs: %s",
+			    agent_log_kinds[s].name,
+			    errmsg ? errmsg : "cannot start");
+			return 78;
+		}
+		report_init(&l->rep);
+		logs_feed_init(&l->feed,
+		    (enum logs_format)agent_log_kinds[s].fmt, NULL, &l->run,
+		    &l->rep);
+	}
+	for (int i = 0; i < 2; i++)
+		if (lc.cache_fd[i] != -1)
+			close(lc.cache_fd[i]);
+	for (size_t i = 0; i < countof(libs); i++)
+		(void)dynlib_require(libs[i], &err);
+	tzset(); /* reads /etc/localtime, once */
+	return 0;
+}
+
+/* One line: its findings to the parent. */
+static int
+line_in(int sock, const struct priv_line *pl)
+{
+	struct lc_set *l = &lc.set[pl->set];
+	struct priv_finding pf;
+	struct err err = {0};
+	uint64_t records;
+
+	if (!l->on)
+		return 0;
+	records = l->feed.counts.records;
+	logs_feed_line(&l->feed, pl->text, pl->len, (int)pl->cut);
+	l->lines++;
+	l->analysed += l->feed.counts.records - records;
+	for (size_t i = 0; i < l->rep.nf; i++) {
+		priv_finding_from(&pf, pl->set, pl->line, &l->rep.f[i]);
+		if (priv_send(
+		        sock, PRIV_FINDING, 0, &pf, sizeof(pf), -1, &err) == -1)
+			return -1;
+		l->findings++;
+	}
+	report_release(&l->rep);
+	report_init(&l->rep);
+	return 0;
+}
+
+static int
+sync_in(int sock, uint32_t id, uint32_t set)
+{
+	struct lc_set *l = &lc.set[set];
+	struct priv_progress pr = {0};
+	struct err err = {0};
+
+	pr.set = set;
+	pr.lines = l->lines;
+	pr.analysed = l->analysed;
+	pr.findings = l->findings;
+	l->lines = l->analysed = l->findings = 0;
+	return priv_send(sock, PRIV_PROGRESS, id, &pr, sizeof(pr), -1, &err);
+}
+
+static int
+logs_child_main(int sock)
+{
+	static struct priv_msg m;
+	struct err err = {0};
+	int r;
+
+	for (;;) {
+		r = priv_recv(sock, PRIV_FROM_PARENT, &m, &err);
+		if (r == 0)
+			return 0;
+		if (r == -1) {
+			log_warnx("child 'logs': %s", err.msg);
+			return 65;
+		}
+		if (m.type == PRIV_LINE)
+			r = line_in(sock, &m.u.line);
+		else if (m.type == PRIV_SYNC)
+			r = sync_in(sock, m.id, m.u.sync.set);
+		else if (m.fd != -1)
+			close(m.fd);
+		if (r == -1)
+			return 0; /* the parent is gone */
+	}
+}
+
+const struct child_role logs_child_role = {
+    "logs", 0, logs_child_prepare, logs_child_main};
+
+int
+agent_child_dispatch(int argc, char **argv)
+{
+	return child_dispatch(argc, argv, &logs_child_role, 1);
+}
