@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# agent_privsep.sh - the running agent parses its logs in an unprivileged
+# child: the child "sakimori-logs" runs as the agent user (created when
+# missing), with no capability, no_new_privs and a seccomp filter, and
+# analyses what the root parent follows (an attack gives an open event);
+# a forbidden system call made in it (socket(2), through gdb) kills it
+# with SIGSYS, the parent logs that and starts another, and lines appended
+# afterwards are analysed again, none lost.
+. "$(dirname "$0")/lib.sh"
+[ "$(id -u)" = 0 ] || skip_all "needs root"
+command -v jq >/dev/null || skip_all "jq is not installed"
+command -v gdb >/dev/null || skip_all "gdb is not installed"
+command -v useradd >/dev/null || skip_all "useradd is missing"
+. "$(dirname "$0")/lib-agent.sh"
+
+# An agent user of this run only: created by the agent, removed at the end.
+U=_skap$$
+getent passwd "$U" >/dev/null && skip_all "user '$U' exists already"
+cleanup "userdel '$U' 2>/dev/null"
+
+LOG="$TMP/access.log"
+: > "$LOG"
+chmod 0600 "$LOG"
+agent_base_conf "$TMP/base.conf"
+{ cat "$TMP/base.conf"
+  echo "set agent-user \"$U\""
+  echo "logs { discover no; follow \"$LOG\" kind access }"; } > "$CONF"
+opens() {	# opens ADDRESS: open web-attack events for it
+	jq -r --arg s "$1" 'select(.type == "alert" and .check == "web-attack" and .event == "open" and .subject == $s) | .problem' \
+		"$TMP/a.out" 2>/dev/null | grep -c .
+}
+has_open() { [ "$(opens "$1")" -ge 1 ]; }
+status() {	# status FIELD: of the followed access logs
+	ctl status --json 2>/dev/null | jq -r "select(.type == \"logs\" and .name == \"access\") | .$1"
+}
+following() { [ "$(status paths)" != "" ]; }
+attack() {	# attack ADDRESS N: N attack requests in combined format
+	local i
+	for ((i = 0; i < $2; i++)); do
+		printf '%s - - [06/Dec/2026:10:00:%02d +0000] "GET /index.php?id=1%%27%%20UNION%%20SELECT%%20username,password%%20FROM%%20users-- HTTP/1.1" 200 512 "-" "sqlmap/1.7"\n' "$1" $((i % 60))
+	done
+}
+child_pid() { pgrep -P "$AGENT" -x sakimori-logs | head -1; }
+field() {	# field PID NAME: of /proc/PID/status, blanks squeezed
+	sed -n "s/^$2:[[:space:]]*//p" "/proc/$1/status" | tr -s '\t ' '  '
+}
+
+# The attack rules compiled once into the state directory's cache (see
+# agent_logs.sh): the child is given it.
+"$SAKIMORI" --state-dir "$STATE" logs scan --analyzers attacks "$LOG" >/dev/null 2>&1
+test -s "$STATE/attack-rules.hsdb" || not_ok "the attack rules' cache is made"
+
+start_agent a
+check "the agent follows the access log" wait_for 60 following
+check "it has a log child" wait_for 30 child_pid
+# The child analyses what the parent follows (a root-only file).
+attack 203.0.113.7 5 >> "$LOG"
+check "an attack gives an open event" wait_for 60 has_open 203.0.113.7
+
+# The child that analysed it, its filter in force since.
+c1=$(child_pid)
+uid=$(id -u "$U" 2>/dev/null)
+gid=$(id -g "$U" 2>/dev/null)
+check_match "the missing agent user was created" '^[0-9]+$' "$uid"
+check_eq "the parent runs as root" 0 "$(field "$AGENT" Uid | cut -d' ' -f1)"
+check_eq "the child runs as the agent user (real, effective, saved, fs uid)" \
+	"$uid $uid $uid $uid" "$(field "$c1" Uid)"
+check_eq "...in its group only" "$gid $gid $gid $gid" "$(field "$c1" Gid)"
+check_eq "...without supplementary groups" "" "$(field "$c1" Groups)"
+for k in CapInh CapPrm CapEff CapBnd CapAmb; do
+	check_eq "...with no capability: $k" 0000000000000000 "$(field "$c1" $k)"
+done
+check_eq "...with no_new_privs" 1 "$(field "$c1" NoNewPrivs)"
+check_eq "...under a seccomp filter (mode 2)" 2 "$(field "$c1" Seccomp)"
+
+
+# A forbidden system call in the child: socket(2), called through gdb.
+gdb -batch -nx -p "$c1" -ex 'call (int)socket(2, 1, 0)' >"$TMP/gdb.out" 2>&1
+died() { ! kill -0 "$c1" 2>/dev/null; }
+check "the child that called socket(2) is gone" wait_for 20 died
+logged() { grep -q "child 'logs' killed by SIGSYS (bad system call); restarting in 1 s" "$TMP/a.err"; }
+check "the parent logs its death by SIGSYS and a restart in 1 s" wait_for 20 logged
+restarted() { c2=$(child_pid); [ -n "$c2" ] && [ "$c2" != "$c1" ]; }
+check "another child is started" wait_for 30 restarted
+c2=$(child_pid)
+
+# Lines appended after the restart are analysed, and none was lost.
+attack 198.51.100.9 5 >> "$LOG"
+check "an attack after the restart gives an open event" wait_for 60 has_open 198.51.100.9
+check_eq "...found by the new child, as the agent user" "$uid $uid $uid $uid" "$(field "$c2" Uid)"
+check_eq "...with no capability" 0000000000000000 "$(field "$c2" CapEff)"
+check_eq "...under the filter" 2 "$(field "$c2" Seccomp)"
+caught_up() { [ "$(status analysed)" = 10 ]; }
+check "every line is analysed once (10)" wait_for 30 caught_up
+check_eq "...and read once" 10 "$(status lines)"
+check_eq "the first address's problem is not opened again" 1 "$(opens 203.0.113.7)"
+stop_agent
+check_eq "SIGTERM: exit 0" 0 "$AGENT_RC"
+gone2() { ! kill -0 "$c2" 2>/dev/null; }
+check "...and the child is gone with it" gone2
+done_testing
