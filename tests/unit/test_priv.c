@@ -816,6 +816,86 @@ hostile_findings(void **state)
 	assert_string_equal(err.msg, "progress: more lines analysed than read");
 }
 
+/* A line and a sync: only the parent sends them, checked. */
+static void
+lines_and_syncs(void **state)
+{
+	static struct priv_line pl;
+	struct priv_sync sy = {2, 0};
+	struct err err = {0};
+	const char text[] =
+	    "192.0.2.1 - - [06/Dec/2026:10:00:00 +0000] \"GET /\"";
+	size_t head = offsetof(struct priv_line, text);
+
+	(void)state;
+	memset(&pl, 0, sizeof(pl));
+	pl.set = 1;
+	pl.line = 77;
+	pl.len = sizeof(text) - 1;
+	memcpy(pl.text, text, pl.len);
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_LINE, &pl, head + pl.len, 0, &msg, &err),
+	    0);
+	assert_int_equal(msg.type, PRIV_LINE);
+	assert_int_equal(msg.u.line.set, 1);
+	assert_int_equal(msg.u.line.line, 77);
+	assert_int_equal(msg.u.line.cut, 0);
+	assert_int_equal(msg.u.line.len, sizeof(text) - 1);
+	assert_memory_equal(msg.u.line.text, text, sizeof(text) - 1);
+	/* an empty line, and the longest, cut */
+	pl.len = 0;
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_LINE, &pl, head, 0, &msg, &err), 0);
+	pl.len = PRIV_LINE_MAX;
+	pl.cut = 1;
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_LINE, &pl, sizeof(pl), 0, &msg, &err),
+	    0);
+	assert_int_equal(msg.u.line.cut, 1);
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_SYNC, &sy, sizeof(sy), 0, &msg, &err),
+	    0);
+	assert_int_equal(msg.type, PRIV_SYNC);
+	assert_int_equal(msg.u.sync.set, 2);
+	assert_int_equal(msg.id, 42);
+
+	/* never from a child */
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_LINE, &pl, head, 0, &msg, &err), -1);
+	assert_non_null(strstr(err.msg, "not allowed from the child"));
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_SYNC, &sy, sizeof(sy), 0, &msg, &err),
+	    -1);
+	/* a length that is not the text's, a bad cut, set, size */
+	pl.cut = 0;
+	pl.len = 10;
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_LINE, &pl, head + 9, 0, &msg, &err), -1);
+	assert_string_equal(err.msg, "line: says 10 bytes, has 9");
+	pl.len = 0;
+	pl.cut = 2;
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_LINE, &pl, head, 0, &msg, &err), -1);
+	assert_string_equal(err.msg, "line: cut is 2");
+	pl.cut = 0;
+	pl.set = PRIV_SETS_MAX;
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_LINE, &pl, head, 0, &msg, &err), -1);
+	assert_string_equal(err.msg, "line: set 8, at most 7");
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_LINE, &pl, head - 1, 0, &msg, &err), -1);
+	assert_non_null(strstr(err.msg, "line: body of"));
+	sy.set = PRIV_SETS_MAX;
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_SYNC, &sy, sizeof(sy), 0, &msg, &err),
+	    -1);
+	assert_string_equal(err.msg, "sync: set 8, at most 7");
+	sy.set = 0;
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_SYNC, &sy, sizeof(sy), 1, &msg, &err),
+	    -1);
+}
+
 /* What the parent's finding hooks were given. */
 static struct {
 	char child[16];
@@ -962,6 +1042,7 @@ main(void)
 	    cmocka_unit_test(alert_hook),
 	    cmocka_unit_test(findings_and_progress),
 	    cmocka_unit_test(hostile_findings),
+	    cmocka_unit_test(lines_and_syncs),
 	    cmocka_unit_test(finding_hooks),
 	    cmocka_unit_test(death_words),
 	    cmocka_unit_test(restart_backoff),
