@@ -53,6 +53,9 @@ test -s "$STATE/attack-rules.hsdb" || not_ok "the attack rules' cache is made"
 start_agent a
 check "the agent follows the access log" wait_for 60 following
 check "it has a log child" wait_for 30 child_pid
+# it makes its analyzers, then installs its filter (slow under ASan)
+filtered() { [ "$(field "$(child_pid)" Seccomp 2>/dev/null)" = 2 ]; }
+check "...which starts" wait_for 240 filtered
 # The child analyses what the parent follows (a root-only file).
 attack 203.0.113.7 5 >> "$LOG"
 check "an attack gives an open event" wait_for 60 has_open 203.0.113.7
@@ -83,6 +86,7 @@ check "the parent logs its death by SIGSYS and a restart in 1 s" wait_for 20 log
 restarted() { c2=$(child_pid); [ -n "$c2" ] && [ "$c2" != "$c1" ]; }
 check "another child is started" wait_for 30 restarted
 c2=$(child_pid)
+check "...which starts" wait_for 240 filtered
 
 # Lines appended after the restart are analysed, and none was lost.
 attack 198.51.100.9 5 >> "$LOG"
