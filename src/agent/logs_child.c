@@ -14,9 +14,9 @@
  * compiled caches of its state directory when they exist (LC_FD_RULES,
  * LC_FD_CRS), "set N" for every set it will send (PRIV_NOTE), then
  * "start".  The child makes the analyzers then, before the seccomp
- * filter: that reads the rule files, loads the caches (copied to memory
- * files of its own, which it may open) and the libraries the analyzers
- * use; after the filter it only reads and writes its channel.
+ * filter: that reads the rule files, loads the caches (from the
+ * descriptors: "fd:N", attack/sig.h) and the libraries the analyzers use;
+ * after the filter it only reads and writes its channel.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -60,7 +60,7 @@ struct lc_set {
 static struct {
 	struct conf conf;
 	struct lc_set set[PRIV_SETS_MAX];
-	int cache_fd[2]; /* memory files of the rules' and CRS's caches */
+	int cache_fd[2]; /* the rules' and the CRS's caches, or -1 */
 	char cache_path[2][40];
 } lc;
 
@@ -162,34 +162,15 @@ read_all(int fd, char **buf, size_t *len, size_t max)
 	}
 }
 
-/* A cache given as fd, copied to a memory file this child may open. */
+/* A cache given as fd: kept open for the analyzers to read it. */
 static void
 take_cache(int i, int fd)
 {
-	char *buf;
-	size_t len, off = 0;
-	int m;
-
-	if (read_all(fd, &buf, &len, 1024u * 1024 * 1024) == -1) {
-		free(buf);
-		return;
-	}
-	m = memfd_create("sakimori-cache", MFD_CLOEXEC);
-	while (m != -1 && off < len) {
-		ssize_t w = write(m, buf + off, len - off);
-
-		if (w <= 0 && errno != EINTR) {
-			close(m);
-			m = -1;
-		} else if (w > 0)
-			off += (size_t)w;
-	}
-	free(buf);
-	if (m == -1)
-		return;
-	lc.cache_fd[i] = m;
-	str_printf(
-	    lc.cache_path[i], sizeof(lc.cache_path[i]), "/proc/self/fd/%d", m);
+	if (lc.cache_fd[i] != -1)
+		close(lc.cache_fd[i]);
+	if ((lc.cache_fd[i] = fcntl(fd, F_DUPFD_CLOEXEC, 0)) != -1)
+		str_printf(lc.cache_path[i], sizeof(lc.cache_path[i]), "fd:%d",
+		    lc.cache_fd[i]);
 }
 
 static int

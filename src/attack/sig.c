@@ -10,11 +10,14 @@
  * the cache rewritten after the compile).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <hs/hs.h>
 #include <openssl/evp.h>
@@ -148,6 +151,19 @@ payload(struct hs_database *const *db, size_t n, const char *extra,
 	return strbuf_failed(sb) ? -1 : 0;
 }
 
+/* N of a cache path "fd:N" (see sig.h), else -1. */
+static int
+cache_fd(const char *path)
+{
+	const char *cur = path + 3, *end = path + strlen(path);
+	uint64_t n;
+
+	if (strncmp(path, "fd:", 3) != 0 || cur_u64(&cur, end, &n) == -1 ||
+	    cur != end || n > INT_MAX)
+		return -1;
+	return (int)n;
+}
+
 static void
 cache_write(struct hs_database *const *db, size_t ndb, const char *extra,
     const char *magic, const char *path, const char *key)
@@ -156,7 +172,8 @@ cache_write(struct hs_database *const *db, size_t ndb, const char *extra,
 	struct err err;
 	char sum[65];
 
-	if (ndb == 0 || payload(db, ndb, extra, &pl) == -1)
+	if (ndb == 0 || cache_fd(path) != -1 ||
+	    payload(db, ndb, extra, &pl) == -1)
 		goto out;
 	sha256_hex(pl.p, pl.len, sum);
 	if (sum[0] != '\0' &&
@@ -242,10 +259,18 @@ cache_read(struct hs_database **db, size_t ndb, struct strbuf *extra,
 	const char *p, *end, *l;
 	char sum[65], want[65];
 	size_t n, ml = strlen(magic), len = 0, got = 0;
-	int trunc = 0;
+	int trunc = 0, fd, rc;
 
-	if (file_read_nofollow(path, CACHE_MAX, &sb, &trunc, &err) == -1 ||
-	    trunc)
+	if ((fd = cache_fd(path)) == -1)
+		rc = file_read_nofollow(path, CACHE_MAX, &sb, &trunc, &err);
+	else if ((fd = fcntl(fd, F_DUPFD_CLOEXEC, 0)) == -1 ||
+	    lseek(fd, 0, SEEK_SET) == -1) {
+		if (fd != -1)
+			close(fd);
+		rc = -1;
+	} else
+		rc = file_read_fd(fd, path, CACHE_MAX, &sb, &trunc, &err);
+	if (rc == -1 || trunc)
 		goto fail;
 	p = sb.p;
 	end = p + sb.len;
