@@ -30,16 +30,6 @@ opens() {	# opens ADDRESS: open web-attack events for it
 		"$TMP/a.out" 2>/dev/null | grep -c .
 }
 has_open() { [ "$(opens "$1")" -ge 1 ]; }
-status() {	# status FIELD: of the followed access logs
-	ctl status --json 2>/dev/null | jq -r "select(.type == \"logs\" and .name == \"access\") | .$1"
-}
-following() { [ "$(status paths)" != "" ]; }
-attack() {	# attack ADDRESS N: N attack requests in combined format
-	local i
-	for ((i = 0; i < $2; i++)); do
-		printf '%s - - [06/Dec/2026:10:00:%02d +0000] "GET /index.php?id=1%%27%%20UNION%%20SELECT%%20username,password%%20FROM%%20users-- HTTP/1.1" 200 512 "-" "sqlmap/1.7"\n' "$1" $((i % 60))
-	done
-}
 child_pid() { pgrep -P "$AGENT" -x sakimori-logs | head -1; }
 field() {	# field PID NAME: of /proc/PID/status, blanks squeezed
 	sed -n "s/^$2:[[:space:]]*//p" "/proc/$1/status" | tr -s '\t ' '  '
