@@ -4,7 +4,8 @@
  * never reads out of bounds or crashes, explains every refusal, and what
  * it accepts holds its promises: a type the sender may send, strings
  * terminated within their fields, a clean absolute path, a finding's
- * check an id and its set, severity and evidence count in range.  The
+ * check an id and its set, severity and evidence count in range, a
+ * line's length that of its text, from the parent only.  The
  * first byte chooses the sender and how many descriptors came; the rest
  * is the datagram.
  */
@@ -97,6 +98,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (from != PRIV_FROM_CHILD ||
 		    m.u.progress.set >= PRIV_SETS_MAX ||
 		    m.u.progress.analysed > m.u.progress.lines)
+			abort();
+		break;
+	case PRIV_LINE:
+		if (from != PRIV_FROM_PARENT || m.u.line.set >= PRIV_SETS_MAX ||
+		    m.u.line.cut > 1 || m.u.line.len > PRIV_LINE_MAX ||
+		    offsetof(struct priv_line, text) + m.u.line.len !=
+		        size - 1 - sizeof(struct priv_hdr))
+			abort();
+		break;
+	case PRIV_SYNC:
+		if (from != PRIV_FROM_PARENT || m.u.sync.set >= PRIV_SETS_MAX)
 			abort();
 		break;
 	case PRIV_ERROR:
