@@ -473,9 +473,8 @@ on_commit(void *arg, struct err *err)
 
 	if (sync_child(l) == -1)
 		return err_set(err, EAGAIN,
-		    "the %s logs: the log child did not acknowledge their "
-		    "lines; they wait for it",
-		    l->name);
+		    "the log child did not acknowledge the lines read; "
+		    "they wait for the next one");
 	counts_pending(l);
 	return problems_flush(l->a->pb, err);
 }

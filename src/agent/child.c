@@ -469,7 +469,9 @@ child_sup_readable(struct child_sup *s, size_t i)
 	if (c->sock == -1)
 		return;
 	r = priv_recv(c->sock, PRIV_FROM_CHILD, &m, &err);
-	if (r == 0) {
+	/* a child that died with messages of ours unread resets the
+	 * channel: it is ending too */
+	if (r == 0 || (r == -1 && err.code == ECONNRESET)) {
 		close_channel(s, i); /* it is ending: reaped later */
 		return;
 	}

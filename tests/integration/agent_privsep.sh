@@ -5,7 +5,8 @@
 # analyses what the root parent follows (an attack gives an open event);
 # a forbidden system call made in it (socket(2), through gdb) kills it
 # with SIGSYS, the parent logs that and starts another, and lines appended
-# afterwards are analysed again, none lost.
+# afterwards are analysed again, none lost; the lines a child killed
+# before it acknowledged them go to the next one and count once.
 . "$(dirname "$0")/lib.sh"
 [ "$(id -u)" = 0 ] || skip_all "needs root"
 command -v jq >/dev/null || skip_all "jq is not installed"
@@ -88,8 +89,30 @@ caught_up() { [ "$(status analysed)" = 10 ]; }
 check "every line is analysed once (10)" wait_for 30 caught_up
 check_eq "...and read once" 10 "$(status lines)"
 check_eq "the first address's problem is not opened again" 1 "$(opens 203.0.113.7)"
+
+# A child killed while it holds lines it has not acknowledged: stopped,
+# given lines, then killed; the next child is given them again, and they
+# count once.
+kill -STOP "$c2"
+attack 192.0.2.44 5 >> "$LOG"
+sleep 2
+kill -9 "$c2"
+restarted3() { c3=$(child_pid); [ -n "$c3" ] && [ "$c3" != "$c2" ]; }
+check "a child killed holding lines is replaced" wait_for 30 restarted3
+check_match "...its death logged" \
+	"child 'logs' killed by SIGKILL \(killed\); restarting in" "$(cat "$TMP/a.err")"
+check_nomatch "...not taken for a malformed message (the reset channel)" \
+	"sent a malformed message" "$(cat "$TMP/a.err")"
+check "...and the lines it held give their open event" wait_for 60 has_open 192.0.2.44
+caught_up15() { [ "$(status analysed)" = 15 ]; }
+check "...each analysed once (15 in all)" wait_for 30 caught_up15
+check_eq "...and read once" 15 "$(status lines)"
+run ctl problems --json
+check_eq "...the problem counts its 5 requests, not more" 5 \
+	"$(printf '%s\n' "$OUT" | jq -r 'select(.check == "web-attack" and .subject == "192.0.2.44") | .count')"
+c3=$(child_pid)
 stop_agent
 check_eq "SIGTERM: exit 0" 0 "$AGENT_RC"
-gone2() { ! kill -0 "$c2" 2>/dev/null; }
-check "...and the child is gone with it" gone2
+gone3() { ! kill -0 "$c3" 2>/dev/null; }
+check "...and the child is gone with it" gone3
 done_testing
