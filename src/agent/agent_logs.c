@@ -379,7 +379,7 @@ on_finding(void *arg, const char *child, const struct priv_finding *f)
 
 	(void)child;
 	for (size_t i = 0; i < ls->n; i++)
-		if (ls->log[i].f != NULL && ls->log[i].set == f->set)
+		if (ls->log[i].npaths > 0 && ls->log[i].set == f->set)
 			l = &ls->log[i];
 	if (l == NULL || (l->wait_id == 0 && l->nsent == 0))
 		return; /* no line of that set was sent */
@@ -407,7 +407,7 @@ on_progress(void *arg, const char *child, const struct priv_progress *pr)
 	for (size_t i = 0; i < ls->n; i++) {
 		struct agent_log *l = &ls->log[i];
 
-		if (l->f == NULL || l->set != pr->set || l->wait_id == 0)
+		if (l->npaths == 0 || l->set != pr->set || l->wait_id == 0)
 			continue;
 		l->wait_id = 0;
 		if (pr->lines != l->nsent) {

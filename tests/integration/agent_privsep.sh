@@ -115,4 +115,18 @@ stop_agent
 check_eq "SIGTERM: exit 0" 0 "$AGENT_RC"
 gone3() { ! kill -0 "$c3" 2>/dev/null; }
 check "...and the child is gone with it" gone3
+
+# Rotated while no agent ran: the agent reads the rest of the rotated file
+# as it starts, and the child analyses those lines then.
+attack 192.0.2.77 5 >> "$LOG"
+mv "$LOG" "$LOG.1"
+: > "$LOG"
+chmod 0600 "$LOG"
+start_agent b
+opens_b() { jq -r 'select(.type == "alert" and .check == "web-attack" and .event == "open" and .subject == "192.0.2.77")' "$TMP/b.out" 2>/dev/null | grep -q .; }
+check "lines rotated away while the agent was down are analysed at its start" wait_for 40 opens_b
+caught_up20() { [ "$(status analysed)" = 20 ]; }
+check "...once (20 lines in all)" wait_for 30 caught_up20
+check_nomatch "...without the child taken for stuck" "stopping it" "$(cat "$TMP/b.err")"
+stop_agent
 done_testing
