@@ -29,6 +29,7 @@
 #include "agent/priv.h"
 #include "base/bounded.h"
 #include "base/err.h"
+#include "base/output.h"
 #include "net/block.h"
 
 #include "conf_of.h"
@@ -831,6 +832,8 @@ lines_and_syncs(void **state)
 	memset(&pl, 0, sizeof(pl));
 	pl.set = 1;
 	pl.line = 77;
+	pl.file = 3;
+	pl.fline = 12;
 	pl.len = sizeof(text) - 1;
 	memcpy(pl.text, text, pl.len);
 	assert_int_equal(
@@ -839,6 +842,8 @@ lines_and_syncs(void **state)
 	assert_int_equal(msg.type, PRIV_LINE);
 	assert_int_equal(msg.u.line.set, 1);
 	assert_int_equal(msg.u.line.line, 77);
+	assert_int_equal(msg.u.line.file, 3);
+	assert_int_equal(msg.u.line.fline, 12);
 	assert_int_equal(msg.u.line.cut, 0);
 	assert_int_equal(msg.u.line.len, sizeof(text) - 1);
 	assert_memory_equal(msg.u.line.text, text, sizeof(text) - 1);
@@ -882,6 +887,16 @@ lines_and_syncs(void **state)
 	assert_int_equal(
 	    dec(PRIV_FROM_PARENT, PRIV_LINE, &pl, head, 0, &msg, &err), -1);
 	assert_string_equal(err.msg, "line: set 8, at most 7");
+	/* a file past the files a child is told of; none is one */
+	pl.set = 0;
+	pl.file = PRIV_FILES_MAX;
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_LINE, &pl, head, 0, &msg, &err), -1);
+	assert_string_equal(err.msg, "line: file 4096, at most 4095");
+	pl.file = PRIV_FILE_NONE;
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_LINE, &pl, head, 0, &msg, &err), 0);
+	assert_int_equal(msg.u.line.file, PRIV_FILE_NONE);
 	assert_int_equal(
 	    dec(PRIV_FROM_PARENT, PRIV_LINE, &pl, head - 1, 0, &msg, &err), -1);
 	assert_non_null(strstr(err.msg, "line: body of"));
@@ -894,6 +909,99 @@ lines_and_syncs(void **state)
 	assert_int_equal(
 	    dec(PRIV_FROM_PARENT, PRIV_SYNC, &sy, sizeof(sy), 1, &msg, &err),
 	    -1);
+}
+
+/* The dashboard's question to a log child and its answer in pieces. */
+static void
+show_and_shown(void **state)
+{
+	static struct priv_shown sh;
+	static char over[sizeof(struct priv_shown) + 1];
+	struct priv_show q;
+	struct err err = {0};
+	size_t head = offsetof(struct priv_shown, text);
+
+	(void)state;
+	memset(&q, 0, sizeof(q));
+	q.set = 0;
+	q.mode = OUT_JSON;
+	strcpy(q.analyzers, "stats,links,attacks");
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_SHOW, &q, sizeof(q), 0, &msg, &err), 0);
+	assert_int_equal(msg.type, PRIV_SHOW);
+	assert_int_equal(msg.u.show.mode, OUT_JSON);
+	assert_string_equal(msg.u.show.analyzers, "stats,links,attacks");
+	/* "": every analyzer */
+	q.analyzers[0] = '\0';
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_SHOW, &q, sizeof(q), 0, &msg, &err), 0);
+	/* never from a child; a bad set, mode, names, size */
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_SHOW, &q, sizeof(q), 0, &msg, &err), -1);
+	assert_non_null(strstr(err.msg, "not allowed from the child"));
+	q.set = PRIV_SETS_MAX;
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_SHOW, &q, sizeof(q), 0, &msg, &err), -1);
+	assert_string_equal(err.msg, "show: set 8, at most 7");
+	q.set = 1;
+	q.mode = 3;
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_SHOW, &q, sizeof(q), 0, &msg, &err), -1);
+	assert_string_equal(err.msg, "show: unknown mode 3");
+	q.mode = OUT_TABLE;
+	strcpy(q.analyzers, "stats;rm");
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_SHOW, &q, sizeof(q), 0, &msg, &err), -1);
+	assert_string_equal(err.msg, "show: analyzers not a list of names");
+	memset(q.analyzers, 'a', sizeof(q.analyzers));
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_SHOW, &q, sizeof(q), 0, &msg, &err), -1);
+	assert_string_equal(err.msg, "show: analyzers not a list of names");
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_SHOW, &q, sizeof(q) - 1, 0, &msg, &err),
+	    -1);
+
+	/* the answer: a piece, an empty last one, the largest */
+	memset(&sh, 0, sizeof(sh));
+	sh.len = 5;
+	memcpy(sh.text, "{}\n{}", 5);
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_SHOWN, &sh, head + 5, 0, &msg, &err), 0);
+	assert_int_equal(msg.type, PRIV_SHOWN);
+	assert_int_equal(msg.u.shown.len, 5);
+	assert_int_equal(msg.u.shown.last, 0);
+	assert_memory_equal(msg.u.shown.text, "{}\n{}", 5);
+	sh.len = 0;
+	sh.last = 1;
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_SHOWN, &sh, head, 0, &msg, &err), 0);
+	assert_int_equal(msg.u.shown.last, 1);
+	sh.len = PRIV_SHOWN_MAX;
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_SHOWN, &sh, sizeof(sh), 0, &msg, &err),
+	    0);
+	/* never from the parent; a length not the text's, a bad mark */
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_SHOWN, &sh, sizeof(sh), 0, &msg, &err),
+	    -1);
+	sh.len = 10;
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_SHOWN, &sh, head + 9, 0, &msg, &err), -1);
+	assert_string_equal(err.msg, "shown: says 10 bytes, has 9");
+	sh.len = 0;
+	sh.last = 2;
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_SHOWN, &sh, head, 0, &msg, &err), -1);
+	assert_string_equal(err.msg, "shown: last is 2");
+	sh.last = 0;
+	/* a body longer than the largest */
+	memcpy(over, &sh, sizeof(sh));
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_SHOWN, over, sizeof(over), 0, &msg, &err),
+	    -1);
+	/* with a descriptor: refused */
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_SHOWN, &sh, head, 1, &msg, &err), -1);
 }
 
 /* What the parent's finding hooks were given. */
@@ -1043,6 +1151,7 @@ main(void)
 	    cmocka_unit_test(findings_and_progress),
 	    cmocka_unit_test(hostile_findings),
 	    cmocka_unit_test(lines_and_syncs),
+	    cmocka_unit_test(show_and_shown),
 	    cmocka_unit_test(finding_hooks),
 	    cmocka_unit_test(death_words),
 	    cmocka_unit_test(restart_backoff),
