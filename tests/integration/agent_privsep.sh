@@ -6,7 +6,11 @@
 # a forbidden system call made in it (socket(2), through gdb) kills it
 # with SIGSYS, the parent logs that and starts another, and lines appended
 # afterwards are analysed again, none lost; the lines a child killed
-# before it acknowledged them go to the next one and count once.
+# before it acknowledged them go to the next one and count once.  On a
+# fresh state directory the agent makes the attack rules' cache before
+# its child starts (the child cannot write it).  An agent started by
+# another user than root runs its child as that user, without switching,
+# still with no_new_privs and the filter, and says so.
 . "$(dirname "$0")/lib.sh"
 [ "$(id -u)" = 0 ] || skip_all "needs root"
 command -v jq >/dev/null || skip_all "jq is not installed"
@@ -36,13 +40,12 @@ field() {	# field PID NAME: of /proc/PID/status, blanks squeezed
 	sed -n "s/^$2:[[:space:]]*//p" "/proc/$1/status" | tr -s '\t ' '  '
 }
 
-# The attack rules compiled once into the state directory's cache (see
-# agent_logs.sh): the child is given it.
-"$SAKIMORI" --state-dir "$STATE" logs scan --analyzers attacks "$LOG" >/dev/null 2>&1
-test -s "$STATE/attack-rules.hsdb" || not_ok "the attack rules' cache is made"
-
+# A fresh state directory: the agent compiles the attack rules into its
+# cache before the child starts (slow under ASan), the child is given it.
 start_agent a
-check "the agent follows the access log" wait_for 60 following
+check "the agent follows the access log" wait_for 240 following
+check "the agent made the attack rules' cache in the fresh state directory" \
+	test -s "$STATE/attack-rules.hsdb"
 check "it has a log child" wait_for 30 child_pid
 # it makes its analyzers, then installs its filter (slow under ASan)
 filtered() { [ "$(field "$(child_pid)" Seccomp 2>/dev/null)" = 2 ]; }
@@ -129,4 +132,36 @@ caught_up20() { [ "$(status analysed)" = 20 ]; }
 check "...once (20 lines in all)" wait_for 30 caught_up20
 check_nomatch "...without the child taken for stuck" "stopping it" "$(cat "$TMP/b.err")"
 stop_agent
+
+# An agent that is not root (the agent user here): it may not switch
+# user, its child runs as the same user, still without capabilities,
+# with no_new_privs and the filter; it says so once.
+N=$(mktemp -d /tmp/sakimori-nonroot.XXXXXX)
+cleanup "rm -rf '$N'"
+chmod 0755 "$N"
+mkdir "$N/state" "$N/run"
+cp "$STATE/attack-rules.hsdb" "$N/state/"
+: > "$N/access.log"
+{ cat "$TMP/base.conf"
+  echo "logs { discover no; follow \"$N/access.log\" kind access }"; } > "$N/agent.conf"
+chown -R "$uid:$gid" "$N"
+setpriv --reuid="$uid" --regid="$gid" --clear-groups "$SAKIMORI" agent \
+	-f "$N/agent.conf" --state-dir "$N/state" --run-dir "$N/run" --json \
+	>"$TMP/c.out" 2>"$TMP/c.err" &
+AGENT=$!
+check "a non-root agent has a log child" wait_for 60 child_pid
+check "...which starts" wait_for 240 filtered
+c4=$(child_pid)
+check_eq "...as the agent's own user (real, effective, saved, fs uid)" \
+	"$uid $uid $uid $uid" "$(field "$c4" Uid)"
+check_eq "...with no capability" 0000000000000000 "$(field "$c4" CapEff)"
+check_eq "...with no_new_privs" 1 "$(field "$c4" NoNewPrivs)"
+check_eq "...under the filter" 2 "$(field "$c4" Seccomp)"
+check_eq "...said once in the agent's log" 1 \
+	"$(grep -c "not running as root: the agent's children run as the invoking user (uid $uid)" "$TMP/c.err")"
+attack 192.0.2.99 5 >> "$N/access.log"
+opens_c() { jq -r 'select(.type == "alert" and .check == "web-attack" and .event == "open" and .subject == "192.0.2.99")' "$TMP/c.out" 2>/dev/null | grep -q .; }
+check "...and it analyses the logs: an attack gives an open event" wait_for 60 opens_c
+stop_agent
+check_eq "...SIGTERM: exit 0" 0 "$AGENT_RC"
 done_testing
