@@ -15,7 +15,7 @@ BUILD="meson ninja-build pkg-config bison gcc libc6-dev
  libnftables-dev libhyperscan-dev libsystemd-dev libcap-dev libevent-dev
  libseccomp-dev libmicrohttpd-dev librrd-dev libcurl4-openssl-dev mandoc"
 RECOMMENDS="modsecurity-crs libmodsecurity3"
-TEST="$BUILD $RECOMMENDS libcmocka-dev clang libclang-rt-14-dev llvm python3 python3-jsonschema jq
+TEST="$BUILD $RECOMMENDS libcmocka-dev clang libclang-rt-14-dev llvm python3 python3-jsonschema jq gdb
  prometheus-alertmanager
  procps sysstat util-linux e2fsprogs iproute2 nftables kmod attr libcap2-bin
  apache2 postfix rsyslog rsyslog-openssl openssl systemd unhide goaccess fail2ban aide pflogsumm hyperfine time net-tools strace

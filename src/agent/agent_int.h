@@ -19,6 +19,7 @@
 struct alert_actions;
 struct alert_event;
 struct check_entry;
+struct child_role;
 struct ctl_server;
 struct http_server;
 struct err;
@@ -139,6 +140,40 @@ void agent_logs_stop(struct agent *a);
 int agent_respond_start(struct agent *a, struct err *err);
 void agent_respond_stop(struct agent *a);
 void agent_respond(struct agent *a, const struct report *rep);
+
+/*
+ * The kinds of logs followed, each one set of logs: its analyzers and its
+ * parser's format.  A set's number on the log child's channel is its
+ * kind's index here.
+ */
+struct agent_log_kind {
+	int kind; /* enum discover_kind */
+	const char *name, *analyzers;
+	int fmt; /* enum logs_format */
+};
+extern const struct agent_log_kind agent_log_kinds[];
+#define AGENT_LOG_KINDS 3
+
+/* Entries each top list of the access logs' statistics and broken links
+ * keeps: the agent's memory stays small; past as many distinct keys the
+ * counts are estimates with their error (base/topk.h). */
+#define AGENT_WEB_TOPK 1000
+
+/* A followed set's files, in the order its lines name them. */
+struct logs_child_set {
+	const char *const *paths;
+	size_t npaths; /* 0: the set is not followed */
+};
+
+/*
+ * The log child (logs_child.c, role "logs"): the parent gives it the
+ * configuration, the attack rules' caches of state_dir and the sets
+ * it will send lines of (AGENT_LOG_KINDS of them) with their files; 0,
+ * or -1 with err.
+ */
+int logs_child_setup(int sock, const struct conf *c, const char *state_dir,
+    const struct logs_child_set *sets, struct err *err);
+extern const struct child_role logs_child_role;
 
 /* One followed set of logs, for ctl status. */
 struct agent_log_info {

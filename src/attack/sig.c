@@ -12,7 +12,9 @@
  * the cache rewritten after the compile).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -138,7 +140,23 @@ payload(struct hs_database *const *db, size_t n, const char *extra,
 	return strbuf_failed(sb) ? -1 : 0;
 }
 
-/* Writes the cache file: 0, or -1 when it could not be written. */
+/* N of a cache path "fd:N" (see sig.h), else -1. */
+static int
+cache_fd(const char *path)
+{
+	const char *cur = path + 3, *end = path + strlen(path);
+	uint64_t n;
+
+	if (strncmp(path, "fd:", 3) != 0 || cur_u64(&cur, end, &n) == -1 ||
+	    cur != end || n > INT_MAX)
+		return -1;
+	return (int)n;
+}
+
+/*
+ * Writes the cache file: 0, or -1 when it could not be written (never
+ * to a descriptor "fd:N").
+ */
 static int
 cache_write(struct hs_database *const *db, size_t ndb, const char *extra,
     const char *magic, const char *path, const char *key)
@@ -148,7 +166,8 @@ cache_write(struct hs_database *const *db, size_t ndb, const char *extra,
 	char sum[65];
 	int rc = -1;
 
-	if (ndb == 0 || payload(db, ndb, extra, &pl) == -1)
+	if (ndb == 0 || cache_fd(path) != -1 ||
+	    payload(db, ndb, extra, &pl) == -1)
 		goto out;
 	hash256_hex_of(pl.p, pl.len, sum);
 	if (sum[0] != '\0' &&
@@ -235,10 +254,18 @@ cache_read(struct hs_database **db, size_t ndb, struct strbuf *extra,
 	const char *p, *end, *l;
 	char sum[65], want[65];
 	size_t n, ml = strlen(magic), len = 0, got = 0;
-	int trunc = 0;
+	int trunc = 0, fd, rc;
 
-	if (file_read_nofollow(path, CACHE_MAX, &sb, &trunc, &err) == -1 ||
-	    trunc)
+	if ((fd = cache_fd(path)) == -1)
+		rc = file_read_nofollow(path, CACHE_MAX, &sb, &trunc, &err);
+	else if ((fd = fcntl(fd, F_DUPFD_CLOEXEC, 0)) == -1 ||
+	    lseek(fd, 0, SEEK_SET) == -1) {
+		if (fd != -1)
+			close(fd);
+		rc = -1;
+	} else
+		rc = file_read_fd(fd, path, CACHE_MAX, &sb, &trunc, &err);
+	if (rc == -1 || trunc)
 		goto fail;
 	p = sb.p;
 	end = p + sb.len;
@@ -353,7 +380,9 @@ sig_compile(struct sig *s, const struct attack_ruleset *rs,
 		if (key[0] != '\0' &&
 		    (cache_read(&s->db, 1, NULL, &s->scratch, CACHE_MAGIC,
 		         cache_path, key) == 0 ||
-		        (compile_forked(rs, cache_path, key) &&
+		        (cache_fd(cache_path) == -1 &&
+		            compile_forked(rs, cache_path, key) &&
+		            (s->cache_made = 1) &&
 		            cache_read(&s->db, 1, NULL, &s->scratch,
 		                CACHE_MAGIC, cache_path, key) == 0))) {
 			s->from_cache = 1;
@@ -364,6 +393,7 @@ sig_compile(struct sig *s, const struct attack_ruleset *rs,
 			return 0;
 		}
 	}
+	s->cache_made = 0;
 	if (compile_all(s, rs, err) == -1 || alloc_scratch(s, err) == -1) {
 		sig_release(s);
 		return -1;

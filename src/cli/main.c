@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "config.h"
+#include "agent/agent.h"
 #include "base/err.h"
 #include "base/fileio.h"
 #include "base/log.h"
@@ -508,6 +509,7 @@ main(int argc, char **argv)
 	memset(&cli, 0, sizeof(cli));
 	cli.progname = "sakimori";
 	log_init(cli.progname);
+	agent_child_dispatch(argc, argv);
 	conf_init(&cli.conf);
 	if (nagios)
 		nagios_start();

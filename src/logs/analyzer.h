@@ -62,9 +62,11 @@ struct logs_opts {
 	/* the attacks analyzer (src/logs/attacks.c) */
 	const struct conf *conf; /* NULL: built-in defaults */
 	const char *state_dir;   /* compiled-rules cache when it exists */
-	const char *rules;       /* --rules: rule file or directory */
-	int attacks_list;        /* print each flagged request (logs attacks) */
-	const struct out *out;   /* where analyzers may print as records come */
+	/* the caches' own paths instead of those in state_dir (NULL: none) */
+	const char *rules_cache, *crs_cache;
+	const char *rules;     /* --rules: rule file or directory */
+	int attacks_list;      /* print each flagged request (logs attacks) */
+	const struct out *out; /* where analyzers may print as records come */
 };
 
 void logs_opts_default(struct logs_opts *o);

@@ -118,7 +118,9 @@ crs_from_conf(struct attacks *a, const struct logs_opts *o, struct err *err)
 		return 0;
 	if ((blk = conf_check(o->conf, "web-attack", NULL)) != NULL)
 		lvl = conf_num(blk, "paranoia", 1);
-	if (o->state_dir != NULL &&
+	if (o->crs_cache != NULL)
+		cachep = o->crs_cache;
+	else if (o->state_dir != NULL &&
 	    paths_state_file(cache, sizeof(cache), o->state_dir,
 	        "attack-crs.hsdb", err) == 0)
 		cachep = cache;
@@ -190,7 +192,9 @@ attacks_create(const struct logs_opts *opts, const char **errmsg)
 		goto fail;
 	/* the compiled rules are cached in the state directory (made when
 	 * missing); without it every start compiles them again */
-	if (opts->state_dir != NULL &&
+	if (opts->rules_cache != NULL)
+		cachep = opts->rules_cache;
+	else if (opts->state_dir != NULL &&
 	    paths_state_file(cache, sizeof(cache), opts->state_dir,
 	        "attack-rules.hsdb", &err) == 0)
 		cachep = cache;

@@ -24,16 +24,6 @@ opens() {	# opens NAME ADDRESS: open web-attack events for it
 has_open() {	# has_open NAME ADDRESS: an open web-attack event for it yet
 	[ "$(opens "$1" "$2")" -ge 1 ]
 }
-status() {	# status FIELD: of the followed access logs
-	ctl status --json 2>/dev/null | jq -r "select(.type == \"logs\" and .name == \"access\") | .$1"
-}
-following() { [ "$(status paths)" != "" ]; }
-attack() {	# attack ADDRESS N: N attack requests in combined format
-	local i
-	for ((i = 0; i < $2; i++)); do
-		printf '%s - - [06/Dec/2026:10:00:%02d +0000] "GET /index.php?id=1%%27%%20UNION%%20SELECT%%20username,password%%20FROM%%20users-- HTTP/1.1" 200 512 "-" "sqlmap/1.7"\n' "$1" $((i % 60))
-	done
-}
 
 # The attack rules compiled once into the state directory's cache before
 # the agent starts (as the first "logs attacks" run would): under ASan on
