@@ -30,8 +30,9 @@ on_result(const struct alert_result *r, void *arg)
 		    r->target, r->detail ? r->detail : "ok", r->nevents,
 		    r->nevents == 1 ? "" : "s");
 	else
-		log_warnx("alert %s %s (%s) failed: %s", r->type, r->name,
-		    r->target, r->detail ? r->detail : "unknown");
+		/* The detail says "failed: " and why. */
+		log_warnx("alert %s %s (%s): %s", r->type, r->name, r->target,
+		    r->detail ? r->detail : "failed");
 }
 
 struct alert_actions *

@@ -9,7 +9,8 @@
 # Alertmanager through the rules of 'fleet rules'; 'fleet problems' lists
 # it; 'fleet services --outdated' finds the planted older version.  The
 # size of a real agent's scrape is measured for the sizing in
-# docs/fleet.md (scripts/fleet-sizing.py) and written to the log.
+# docs/fleet.md (scripts/fleet-sizing.py) and written to the log, with
+# Prometheus's own head series and resident memory.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-servers.sh"
 . "$(dirname "$0")/lib-agent.sh"
@@ -273,6 +274,16 @@ run /usr/bin/python3 "$SRC/scripts/fleet-sizing.py" --series "$series" \
 check_eq "scripts/fleet-sizing.py computes the sizing from them" 0 "$RC"
 printf '%s\n' "$OUT" | sed 's/^/# /'
 check_match "... for 10000 hosts" "^hosts +10000$" "$OUT"
+# Prometheus's own memory at this small scale, from its /metrics: a point
+# measured beside the model the sizing cites.
+curl -s -m 10 -o "$TMP/prom-metrics" "$PROM/metrics"
+prom_metric() { awk -v m="$1" '$1 == m { printf "%.0f", $2 }' "$TMP/prom-metrics"; }
+rss=$(prom_metric process_resident_memory_bytes)
+head_series=$(prom_metric prometheus_tsdb_head_series)
+check "Prometheus's head holds the three agents' series ($head_series)" \
+	test "${head_series:-0}" -ge $((2 * series))
+check "and its resident memory is known ($rss bytes)" test "${rss:-0}" -gt 0
+echo "# fleet sizing figures: prometheus_head_series=$head_series prometheus_resident_bytes=$rss"
 
 [ "$T_FAILS" -eq 0 ] || {
 	tail -n 15 "$TMP/prom/log" | sed 's/^/# prometheus: /'

@@ -18,7 +18,10 @@
 #     by name works, and the agent's events arrive once, in order, across
 #     a restart of the server; without libssl it says which package;
 #   - a server that never answers the connect does not hold the agent up,
-#     and is given up after 10 s.
+#     and is given up after 10 s;
+#   - the bytes of the agent's messages on the wire (the octet count of
+#     RFC 6587 framing included) are measured for the sizing in
+#     docs/fleet.md (scripts/fleet-sizing.py) and written to the log.
 . "$(dirname "$0")/lib.sh"
 command -v rsyslogd >/dev/null || skip_all "rsyslog is not installed"
 command -v jq >/dev/null || skip_all "jq is not installed"
@@ -28,19 +31,23 @@ command -v openssl >/dev/null || skip_all "openssl is not installed"
 . "$(dirname "$0")/lib-agent.sh"
 . "$(dirname "$0")/lib-servers.sh"
 
+SRC=${SRCDIR:-$(dirname "$0")/../..}
 PORT=$(free_port)
 RS="$TMP/rsyslog"
 mkdir -p "$RS/work"
 RCVD="$RS/received.log"
-# rs_output FILE: the template and the ruleset that write every message
+# rs_output FILE: the templates and the ruleset that write every message
 # to FILE (MSGID|STRUCTURED-DATA|HOSTNAME|APP-NAME|SEVERITY|MSG, one line
-# each), for the end of an rsyslog.conf
+# each) and as received (without its octet count) to FILE.raw, for the
+# end of an rsyslog.conf
 rs_output() {
 	cat <<EOF
 template(name="ev" type="string"
          string="%msgid%|%structured-data%|%hostname%|%app-name%|%syslogseverity%|%msg%\n")
+template(name="raw" type="string" string="%rawmsg%\n")
 ruleset(name="fleet") {
 	action(type="omfile" file="$1" template="ev")
+	action(type="omfile" file="$1.raw" template="raw")
 }
 EOF
 }
@@ -142,10 +149,10 @@ sleep 3 # its first runs: the open memory problem is not told again
 check "memory resolved after the agent's restart" flip off off 1 a2
 check "load opened a third time" flip on off 2 a2
 check_match "the agent said the server closed the connection" \
-	"alert syslog central \(127.0.0.1:$PORT\) failed: .*'127.0.0.1:$PORT' closed the connection" \
+	"alert syslog central \(127.0.0.1:$PORT\): failed: '127.0.0.1:$PORT' closed the connection" \
 	"$(cat "$TMP/a1.err")"
 check_match "and that it cannot connect" \
-	"alert syslog central \(127.0.0.1:$PORT\) failed: .*cannot connect to '127.0.0.1:$PORT': Connection refused" \
+	"alert syslog central \(127.0.0.1:$PORT\): failed: cannot connect to '127.0.0.1:$PORT': Connection refused" \
 	"$(cat "$TMP/a1.err" "$TMP/a2.err")"
 check_eq "nothing arrived while the server was down" 1 "$(nreceived)"
 printed_events "$TMP/a1.out" "$TMP/a2.out" > "$TMP/printed"
@@ -165,6 +172,26 @@ check_eq "every event exactly once, in the order the agent printed them" \
 	"$(cat "$TMP/printed")" "$(received_events)"
 check_eq "a resolve is notice (5)" 5 \
 	"$(received | sed -n 2p | cut -d'|' -f5)"
+check_nomatch "no warning says 'failed' twice" "failed: failed" \
+	"$(cat "$TMP/a1.err" "$TMP/a2.err")"
+
+# The size of an event's message for the sizing (docs/fleet.md): the
+# bytes rsyslog received on the agent's connection, which carried the
+# queued events (all but the first), against the messages it wrote.
+wire=$(ss -Htin state established "( sport = :$PORT )" |
+	grep -o 'bytes_received:[0-9]*' | awk -F: '{ t += $2 } END { print t + 0 }')
+nwire=$(($(nreceived) - 1))
+framed=$(sed 1d "$RCVD.raw" | LC_ALL=C awk '{ n = length($0); t += length(n) + 1 + n } END { print t + 0 }')
+check_eq "the bytes on the wire are the $nwire messages, each after its octet count" \
+	"$framed" "$wire"
+per_event=$((wire / nwire))
+echo "# fleet sizing figures: syslog_bytes_per_event=$per_event"
+run /usr/bin/python3 "$SRC/scripts/fleet-sizing.py" --syslog-bytes "$per_event"
+check_eq "scripts/fleet-sizing.py computes the syslog sizing from it" 0 "$RC"
+printf '%s\n' "$OUT" | sed 's/^/# /'
+check_match "... the syslog messages of 10000 hosts at 5 problems a day" \
+	"^syslog messages +100000 a day, 1.16/s on average$" "$OUT"
+check_match "... their traffic" "^syslog traffic +[0-9.]+ [KM]iB a day, " "$OUT"
 check_match "the audit log says the connection works again" \
 	'"action":"alert-syslog","who":"alert:central",.*"result":"ok: connected to '"'127.0.0.1:$PORT'"' again' \
 	"$(cat "$STATE/audit.log")"
@@ -318,7 +345,7 @@ check "the agent opens its problem while the connect waits" \
 	wait_for 8 has_printed 1 "$TMP/s1.out"
 check "within 8 s: the loop was not held" test $((SECONDS - t0)) -le 8
 check "the connect is given up after 10 s, and said" wait_for 20 grep -q \
-	"alert syslog stuck (127.0.0.1:$HPORT) failed: .*cannot connect to '127.0.0.1:$HPORT': no answer in 10 s" \
+	"alert syslog stuck (127.0.0.1:$HPORT): failed: cannot connect to '127.0.0.1:$HPORT': no answer in 10 s" \
 	"$TMP/s1.err"
 check_match "the event waits in the queue" "1 waiting in the queue" "$(cat "$TMP/s1.err")"
 stop_agent
