@@ -65,7 +65,6 @@
 	V(event_base_free, (struct event_base *base), (base)) \
 	X(int, event_base_loopbreak, (struct event_base *base), (base)) \
 	X(struct event_base *, event_base_new, (void), ()) \
-	X(int, event_del, (struct event *ev), (ev)) \
 	V(event_free, (struct event *ev), (ev)) \
 	X(struct event *, event_new, \
 	    (struct event_base *base, evutil_socket_t fd, short events, \
