@@ -27,25 +27,14 @@ fi
 command -v jq >/dev/null || skip_all "jq is not installed"
 nft list tables >/dev/null 2>&1 || skip_all "nftables cannot be used here"
 . "$(dirname "$0")/lib-agent.sh"
+. "$(dirname "$0")/lib-servers.sh"
 unset SSH_CONNECTION
 PY=/usr/bin/python3
 HELPER="$(dirname "$0")/net_helper.py"
 
 # This namespace (10.9.8.1) and a peer (10.9.8.2, the flooder) held by a
 # process that ends by itself.
-ip link set lo up
-unshare -n sleep 600 > /dev/null 2>&1 &
-PEER=$!
-cleanup "kill $PEER"
-sleep 0.2
-ip link add sk0 type veth peer name sk1
-ip link set sk1 netns "$PEER"
-ip addr add 10.9.8.1/24 dev sk0
-ip link set sk0 up
-inb() { nsenter -t "$PEER" -n "$@"; }
-inb ip link set lo up
-inb ip addr add 10.9.8.2/24 dev sk1
-inb ip link set sk1 up
+peer_netns 10.9.8
 ip route add default via 10.9.8.254 dev sk0
 
 ACCESS=$TMP/access.log

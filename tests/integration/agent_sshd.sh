@@ -26,6 +26,7 @@ fi
 command -v jq >/dev/null || skip_all "jq is not installed"
 nft list tables >/dev/null 2>&1 || skip_all "nftables cannot be used here"
 . "$(dirname "$0")/lib-agent.sh"
+. "$(dirname "$0")/lib-servers.sh"
 unset SSH_CONNECTION
 RUNS=${RUNS:-3}
 PY=/usr/bin/python3
@@ -33,20 +34,8 @@ PY=/usr/bin/python3
 # This namespace (the server, 10.9.7.1) and a peer (10.9.7.2 the
 # administrator, 10.9.7.10... the attackers) held by a process that ends
 # by itself.
-ip link set lo up
-unshare -n sleep 1200 > /dev/null 2>&1 &
-PEER=$!
-cleanup "kill $PEER"
-sleep 0.2
-ip link add sk0 type veth peer name sk1
-ip link set sk1 netns "$PEER"
-ip addr add 10.9.7.1/24 dev sk0
-ip link set sk0 up
-inb() { nsenter -t "$PEER" -n "$@"; }
-inb ip link set lo up
-inb ip addr add 10.9.7.2/24 dev sk1
+peer_netns 10.9.7
 for ((r = 0; r < RUNS; r++)); do inb ip addr add 10.9.7.$((10 + r))/24 dev sk1; done
-inb ip link set sk1 up
 
 # sshd: root logs in with the administrator's key only; its log lines
 # stamped with the time they were written, as a syslog daemon does.

@@ -15,28 +15,10 @@ if [ -z "${ALERT_JOURNAL_NS:-}" ] && [ "$(id -u)" = 0 ] &&
 	ALERT_JOURNAL_NS=1 exec unshare -m --propagation private bash "$0" "$@"
 fi
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib-servers.sh"
 
-[ "$(id -u)" = 0 ] || skip_all "needs root for a mount namespace"
-JD=
-for p in /lib/systemd/systemd-journald /usr/lib/systemd/systemd-journald; do
-	[ -x "$p" ] && JD=$p && break
-done
-[ -n "$JD" ] || skip_all "systemd-journald is not installed"
-command -v journalctl >/dev/null || skip_all "journalctl is not installed"
 [ -n "${ALERT_JOURNAL_NS:-}" ] || skip_all "unshare is not installed"
-[ -s /etc/machine-id ] || skip_all "no /etc/machine-id (journald needs one)"
-
-mount -t tmpfs tmpfs /run || { not_ok "a private /run"; done_testing; }
-[ -d /var/log/journal ] && mount -t tmpfs tmpfs /var/log/journal
-mkdir -p /run/systemd/journal /run/log/journal
-"$JD" 2>"$TMP/journald.err" &
-JPID=$!
-cleanup "kill $JPID; wait $JPID"
-for _ in $(seq 100); do
-	[ -S /run/systemd/journal/socket ] && [ -S /run/systemd/journal/dev-log ] && break
-	sleep 0.1
-done
-check "journald's sockets are there" [ -S /run/systemd/journal/socket ]
+start_private_journald
 printf 'alert journal { severity unknown }\n' > "$TMP/j.conf"
 
 # entries: the alert entries of the test's journal, one JSON each (the

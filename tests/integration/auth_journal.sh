@@ -12,31 +12,13 @@ if [ -z "${AUTH_JOURNAL_NS:-}" ] && [ "$(id -u)" = 0 ] &&
 	AUTH_JOURNAL_NS=1 exec unshare -m --propagation private bash "$0" "$@"
 fi
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib-servers.sh"
 
-[ "$(id -u)" = 0 ] || skip_all "needs root for a mount namespace"
-JD=
-for p in /lib/systemd/systemd-journald /usr/lib/systemd/systemd-journald; do
-	[ -x "$p" ] && JD=$p && break
-done
-[ -n "$JD" ] || skip_all "systemd-journald is not installed"
-command -v journalctl >/dev/null || skip_all "journalctl is not installed"
 command -v systemd-cat >/dev/null || skip_all "systemd-cat is not installed"
 command -v logger >/dev/null || skip_all "logger is not installed"
 command -v jq >/dev/null || skip_all "jq is not installed"
 [ -n "${AUTH_JOURNAL_NS:-}" ] || skip_all "unshare is not installed"
-[ -s /etc/machine-id ] || skip_all "no /etc/machine-id (journald needs one)"
-
-mount -t tmpfs tmpfs /run || { not_ok "a private /run"; done_testing; }
-[ -d /var/log/journal ] && mount -t tmpfs tmpfs /var/log/journal
-mkdir -p /run/systemd/journal /run/log/journal
-"$JD" 2>"$TMP/journald.err" &
-JPID=$!
-cleanup "kill $JPID; wait $JPID"
-for _ in $(seq 100); do
-	[ -S /run/systemd/journal/socket ] && [ -S /run/systemd/journal/dev-log ] && break
-	sleep 0.1
-done
-check "journald's sockets are there" [ -S /run/systemd/journal/socket ]
+start_private_journald
 
 # 6 failures natively, 3 through syslog(3) to journald's /dev/log socket
 for i in 1 2 3 4 5 6; do

@@ -16,6 +16,14 @@
 #   start_sshd DIR PORT [ADDR [OPTION...]]    Debian's sshd on ADDR (default
 #                                             127.0.0.1), no logins possible
 #                                             unless an -o OPTION says
+#   start_private_journald                    systemd-journald in the test's
+#                                             own mount namespace (tmpfs over
+#                                             /run and /var/log/journal); the
+#                                             script must already run in one
+#   peer_netns NET                            this network namespace as NET.1
+#                                             and a peer one as NET.2 over a
+#                                             veth pair (sk0/sk1); inb CMD runs
+#                                             CMD in the peer
 
 # start_apache DIR PORT [EXTRA]: the instance's pid file is DIR/httpd.pid.
 start_apache() {
@@ -151,3 +159,50 @@ free_port() {
 		printf '%s\n' "$used" | grep -qx "$p" || { echo "$p"; return; }
 	done
 }
+
+# start_private_journald: a real systemd-journald with a journal of the
+# test's own: tmpfs over /run and /var/log/journal in the private mount
+# namespace the script re-executed itself in (so the machine's journal, if
+# it has one, is never touched); its log in $TMP/journald.err.  Skips the
+# test where that cannot be done.
+start_private_journald() {
+	local jd= p
+	[ "$(id -u)" = 0 ] || skip_all "needs root for a mount namespace"
+	for p in /lib/systemd/systemd-journald /usr/lib/systemd/systemd-journald; do
+		[ -x "$p" ] && jd=$p && break
+	done
+	[ -n "$jd" ] || skip_all "systemd-journald is not installed"
+	command -v journalctl >/dev/null || skip_all "journalctl is not installed"
+	[ -s /etc/machine-id ] || skip_all "no /etc/machine-id (journald needs one)"
+	mount -t tmpfs tmpfs /run || { not_ok "a private /run"; done_testing; }
+	[ -d /var/log/journal ] && mount -t tmpfs tmpfs /var/log/journal
+	mkdir -p /run/systemd/journal /run/log/journal
+	"$jd" 2>"$TMP/journald.err" &
+	JOURNALD_PID=$!
+	cleanup "kill $JOURNALD_PID; wait $JOURNALD_PID"
+	for _ in $(seq 100); do
+		[ -S /run/systemd/journal/socket ] && [ -S /run/systemd/journal/dev-log ] && break
+		sleep 0.1
+	done
+	check "journald's sockets are there" [ -S /run/systemd/journal/socket ]
+}
+
+# peer_netns NET (e.g. 10.9.8): the script's own network namespace (made by
+# its re-execution under unshare -n) gets NET.1/24 on sk0, and a peer
+# namespace, held by a process that ends by itself, NET.2/24 on sk1; $PEER
+# is that process, inb CMD runs CMD in the peer.
+peer_netns() {
+	ip link set lo up
+	unshare -n sleep 1200 > /dev/null 2>&1 &
+	PEER=$!
+	cleanup "kill $PEER"
+	sleep 0.2
+	ip link add sk0 type veth peer name sk1
+	ip link set sk1 netns "$PEER"
+	ip addr add "$1.1/24" dev sk0
+	ip link set sk0 up
+	inb ip link set lo up
+	inb ip addr add "$1.2/24" dev sk1
+	inb ip link set sk1 up
+}
+inb() { nsenter -t "$PEER" -n "$@"; }
