@@ -14,25 +14,14 @@ if [ -z "${SAKIMORI_IN_NETNS:-}" ]; then
 	SAKIMORI_IN_NETNS=1 exec unshare -n bash "$0" "$@"
 fi
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib-servers.sh"
 HELPER="$(dirname "$0")/net_helper.py"
 PY=/usr/bin/python3
 
 # This namespace (A, 10.9.0.1) and a peer namespace (B, 10.9.0.2) held by
 # a process that ends by itself; B is reached through nsenter.
-ip link set lo up
-unshare -n sleep 120 > /dev/null 2>&1 &
-PEER=$!
-cleanup "kill $PEER"
-sleep 0.2
-ip link add sk0 type veth peer name sk1
-ip link set sk1 netns "$PEER"
-ip addr add 10.9.0.1/24 dev sk0
-ip link set sk0 up
+peer_netns 10.9.0
 ip route add default via 10.9.0.254 dev sk0
-inb() { nsenter -t "$PEER" -n "$@"; }
-inb ip link set lo up
-inb ip addr add 10.9.0.2/24 dev sk1
-inb ip link set sk1 up
 inb ip -6 addr add 2001:db8:9::2/64 dev sk1 nodad
 ip -6 addr add 2001:db8:9::1/64 dev sk0 nodad
 # a service in B that A's traffic reaches
@@ -190,7 +179,6 @@ wait $SSHC $SSHD 2>/dev/null
 # A real sshd on port 2222 (not an SSH port sakimori is told of): its
 # session is found by the socket's owner, an sshd process, once logged
 # in.  root logs in from B with a key made for the test.
-. "$(dirname "$0")/lib-servers.sh"
 ssh-keygen -q -t ed25519 -N '' -f "$TMP/userkey"
 cp "$TMP/userkey.pub" "$TMP/authorized_keys"
 start_sshd "$TMP/sshd" 2222 10.9.0.1 -o "AuthorizedKeysFile=$TMP/authorized_keys" \

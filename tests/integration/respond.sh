@@ -24,20 +24,8 @@ mkdir -p "$SAKIMORI_STATE_DIR"
 
 # This namespace (A, 10.9.0.1) runs Apache; a peer namespace (B) holds the
 # attacker 10.9.0.2 and the reader 10.9.0.3.
-ip link set lo up
-unshare -n sleep 300 > /dev/null 2>&1 &
-PEER=$!
-cleanup "kill $PEER"
-sleep 0.2
-ip link add sk0 type veth peer name sk1
-ip link set sk1 netns "$PEER"
-ip addr add 10.9.0.1/24 dev sk0
-ip link set sk0 up
-inb() { nsenter -t "$PEER" -n "$@"; }
-inb ip link set lo up
-inb ip addr add 10.9.0.2/24 dev sk1
+peer_netns 10.9.0
 inb ip addr add 10.9.0.3/24 dev sk1
-inb ip link set sk1 up
 
 PORT=8088
 W=$TMP/www
