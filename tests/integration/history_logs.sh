@@ -13,7 +13,6 @@ for p in jq rrdtool promtool curl; do
 done
 . "$(dirname "$0")/lib-agent.sh"
 . "$(dirname "$0")/lib-servers.sh"
-PY=$(command -v /usr/bin/python3 || command -v python3)
 
 ALOG="$TMP/www/access.log"
 BLOG="$TMP/shop/access.log"
@@ -150,26 +149,22 @@ check_eq "graph draws a log's series" 0 "$RC"
 start h2
 check "restarted: it follows again" wait_for 60 following
 check "and listens" wait_port "$PORT"
-"$PY" - "$ALOG" "$TMP/written" <<'PYEOF' &
-import sys, time
-log, done = sys.argv[1], sys.argv[2]
-n = 0
-with open(log, "a") as f:
-    for batch in range(50):
-        for i in range(40):
-            if n % 10 == 0:
-                path, status = "/missing%d.html" % n, 404
-            elif n % 10 == 1:
-                path, status = "/?id=1'+or+'1'='1", 200
-            else:
-                path, status = "/img/p%d.png" % n, 200
-            f.write('10.1.%d.%d - - [06/Dec/2026:10:01:00 +0000] "GET %s HTTP/1.1" %d 100 "-" "Mozilla/5.0"\n'
-                    % (n // 250 % 250, n % 250, path, status))
-            n += 1
-        f.flush()
-        time.sleep(0.05)
-open(done, "w").write("%d\n" % n)
-PYEOF
+# 2000 lines, a 404 page and an injection in every ten, appended 40 at a
+# time for about 3 s
+for ((n = 0; n < 2000; n++)); do
+	case $((n % 10)) in
+	0) req "/missing$n.html" 404 ;;
+	1) req "/?id=1'+or+'1'='1" 200 ;;
+	*) req "/img/p$n.png" 200 ;;
+	esac
+done > "$TMP/w.lines"
+(
+	for ((i = 1; i <= 2000; i += 40)); do
+		sed -n "$i,$((i + 39))p" "$TMP/w.lines" >> "$ALOG"
+		sleep 0.05
+	done
+	echo 2000 > "$TMP/written"
+) &
 writer=$!
 cleanup "kill $writer"
 sleep 1.2
