@@ -166,11 +166,7 @@ done > "$TMP/w.lines"
 	echo 2000 > "$TMP/written"
 ) &
 writer=$!
-cleanup "kill $writer"
-sleep 1.2
-check "the writer is still writing at the kill" test ! -e "$TMP/written"
-kill -9 "$AGENT"
-wait "$AGENT" 2>/dev/null
+kill9_while "$writer" "$TMP/written" 1.2
 start h3
 check "restarted after kill -9" wait_for 60 following
 check "and listens" wait_port "$PORT"
