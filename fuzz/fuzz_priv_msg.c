@@ -5,6 +5,7 @@
  * it accepts holds its promises: a type the sender may send, strings
  * terminated within their fields, a clean absolute path, a finding's
  * check an id and its set, severity and evidence count in range, a
+ * progress's request counts within its requests and lines analysed, a
  * line's length that of its text and its file in range, from the parent
  * only; a request to show figures with known names and mode, from the
  * parent, its answer's length that of its text, from a child.  The
@@ -96,12 +97,29 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    sizeof(m.u.finding.ev[i].val));
 		}
 		break;
-	case PRIV_PROGRESS:
+	case PRIV_PROGRESS: {
+		uint64_t hits = 0;
+
 		if (from != PRIV_FROM_CHILD ||
 		    m.u.progress.set >= PRIV_SETS_MAX ||
 		    m.u.progress.analysed > m.u.progress.lines)
 			abort();
+		/* each file's counts within its requests, these within the
+		 * lines analysed, without wrapping */
+		for (size_t i = 0; i < PRIV_WEB_LOGS + 1; i++) {
+			const uint64_t *w = m.u.progress.web[i];
+
+			if (w[PRIV_WEB_HITS] > m.u.progress.analysed - hits ||
+			    w[PRIV_WEB_PAGES] > w[PRIV_WEB_HITS] ||
+			    w[PRIV_WEB_ATTACKS] > w[PRIV_WEB_HITS] ||
+			    w[PRIV_WEB_4XX] > w[PRIV_WEB_HITS] ||
+			    w[PRIV_WEB_5XX] >
+			        w[PRIV_WEB_HITS] - w[PRIV_WEB_4XX])
+				abort();
+			hits += w[PRIV_WEB_HITS];
+		}
 		break;
+	}
 	case PRIV_LINE:
 		if (from != PRIV_FROM_PARENT || m.u.line.set >= PRIV_SETS_MAX ||
 		    m.u.line.cut > 1 || m.u.line.len > PRIV_LINE_MAX ||

@@ -73,6 +73,7 @@ on_hist(evutil_socket_t fd, short what, void *arg)
 	}
 	hist_collect(a->hist, &s, a->o->root, &x);
 	snap_release(&s);
+	agent_logs_series(a, now);
 	if (hist_write(a->hist, now, &written, &err) == -1 && !a->hist_warned) {
 		/* said once: the next steps go on trying */
 		log_warnx("history: %s", err.msg);
@@ -118,6 +119,7 @@ agent_hist_stop(struct agent *a)
 	a->ev_hist = NULL;
 	hist_free(a->hist);
 	a->hist = NULL;
+	agent_logs_series_free(a);
 }
 
 const struct hist_sample *

@@ -27,6 +27,8 @@ struct event;
 struct event_base;
 struct hist;
 struct hist_sample;
+struct logs_series;
+struct logs_tally;
 struct agent_logs;
 struct agent_respond;
 struct problems;
@@ -72,6 +74,8 @@ struct agent {
 	struct event *ev_hist;
 	int hist_warned;
 	struct agent_logs *logs; /* the followed logs (agent_logs.c) */
+	/* their counts at the last history step (agent_logs_series.c) */
+	struct logs_series *logs_series;
 	/* the respond rules, NULL when there are none (agent_respond.c) */
 	struct agent_respond *respond;
 };
@@ -123,6 +127,16 @@ int agent_hist_start(struct agent *a, struct err *err);
 void agent_hist_stop(struct agent *a);
 /* The values of the last step (NULL when off), for /metrics. */
 const struct hist_sample *agent_hist_current(const struct agent *a);
+/*
+ * The followed logs' requests and mail messages (agent_logs_series.c):
+ * their rates per minute since the step before, added to the history's
+ * sample of the step at time t; agent_logs_series_free forgets the step
+ * before (the history stopped).  agent_logs_metrics: their counters.
+ */
+void agent_logs_series(struct agent *a, time_t t);
+void agent_logs_series_free(struct agent *a);
+struct expo;
+void agent_logs_metrics(struct expo *e, const struct agent *a);
 
 /*
  * The followed logs (agent_logs.c): started from the configuration in
@@ -183,6 +197,9 @@ struct agent_log_info {
 	unsigned long long lines;    /* read, since its bookmarks began */
 	unsigned long long analysed; /* parsed and handed to the analyzers */
 	unsigned long long findings; /* what the analyzers found */
+	/* the requests and mail messages counted (agent/logs_tally.h) */
+	const struct logs_tally *tally;
+	const struct logs_tally *start; /* the same when the logs started */
 };
 void agent_logs_each(const struct agent *a,
     void (*fn)(void *arg, const struct agent_log_info *i), void *arg);

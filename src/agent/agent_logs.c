@@ -55,6 +55,7 @@
 
 #include "agent/agent_int.h"
 #include "agent/child.h"
+#include "agent/logs_tally.h"
 #include "agent/priv.h"
 #include "agent/problem.h"
 #include "base/bounded.h"
@@ -106,8 +107,10 @@ struct counts {
 	unsigned long long lines, analysed, findings;
 };
 
-/* Two records of 4 and 3 numbers of 20 digits, their spaces, newlines. */
-#define COUNTS_RECORD (7 * 21 + 1)
+/* Two records of 4 and 3 numbers of 20 digits, their spaces, newlines;
+ * then the two tallies of requests and messages (logs_tally.h). */
+#define COUNTS_HEAD (7 * 21)
+#define COUNTS_RECORD (COUNTS_HEAD + 2 * LOGS_TALLY_TEXT)
 
 struct agent_log {
 	struct agent *a;
@@ -135,7 +138,13 @@ struct agent_log {
 	                                                 bookmarks began */
 	struct counts committed;
 	unsigned long long committed_ino;
+	/* the requests and messages counted, as the lines above: so far,
+	 * and with the committed bookmark */
+	struct logs_tally tally, tally_committed;
+	struct logs_tally tally_start; /* as read back at the start */
+	int tally_refused; /* a progress's mail counts refused: said once */
 	int countfd;
+	size_t countlen; /* the counters file's length, once written */
 };
 
 struct agent_logs {
@@ -163,7 +172,9 @@ struct agent_logs {
  * and the pending counts, written after each line (before any commit
  * that covers it).  At start, a bookmark that is no longer the one the
  * committed counts go with was committed after the pending counts were
- * written: those are the ones.
+ * written: those are the ones.  The requests and messages counted
+ * (logs_tally.h) follow the two records, committed then pending, and
+ * are chosen the same way.
  */
 static void
 counts_paths(
@@ -174,13 +185,22 @@ counts_paths(
 	    l->name);
 }
 
-static void
+/* The records into buf; their length. */
+static size_t
 counts_record(const struct agent_log *l, const struct counts *c,
     unsigned long long ino, char *buf, size_t sz)
 {
+	size_t n, t;
+
 	snprintf(buf, sz, "%20llu %20llu %20llu %20llu\n%20llu %20llu %20llu\n",
 	    c->lines, c->analysed, c->findings, ino, l->lines, l->analysed,
 	    l->findings);
+	n = COUNTS_HEAD;
+	if ((t = logs_tally_format(&l->tally_committed, buf + n, sz - n)) == 0)
+		return n;
+	n += t;
+	t = logs_tally_format(&l->tally, buf + n, sz - n);
+	return t == 0 ? COUNTS_HEAD : n + t;
 }
 
 static unsigned long long
@@ -198,12 +218,16 @@ static void
 counts_pending(struct agent_log *l)
 {
 	char buf[COUNTS_RECORD];
+	size_t n =
+	    counts_record(l, &l->committed, l->committed_ino, buf, sizeof(buf));
 
-	counts_record(l, &l->committed, l->committed_ino, buf, sizeof(buf));
-	if (l->countfd != -1 &&
-	    pwrite(l->countfd, buf, COUNTS_RECORD - 1, 0) != COUNTS_RECORD - 1)
+	if (l->countfd == -1)
+		return;
+	if (pwrite(l->countfd, buf, n, 0) != (ssize_t)n)
 		log_warnx("cannot write the counters of the %s logs: %s",
 		    l->name, strerror(errno));
+	else if (l->countlen != n && ftruncate(l->countfd, (off_t)n) == 0)
+		l->countlen = n; /* nothing of a longer file left after */
 }
 
 /* Both records, after a step (its bookmark committed). */
@@ -213,6 +237,7 @@ counts_commit(struct agent_log *l)
 	l->committed.lines = l->lines;
 	l->committed.analysed = l->analysed;
 	l->committed.findings = l->findings;
+	l->tally_committed = l->tally;
 	l->committed_ino = bm_ino(l);
 	counts_pending(l);
 }
@@ -223,6 +248,8 @@ counts_open(struct agent_log *l, struct err *err)
 {
 	char name[64], bm[4096], buf[COUNTS_RECORD];
 	struct counts c, p;
+	struct logs_tally tc = l->tally, tp = l->tally;
+	int tallied;
 	uint64_t v[7];
 	const char *cur = buf, *end;
 	size_t k = 0;
@@ -243,14 +270,21 @@ counts_open(struct agent_log *l, struct err *err)
 			break;
 		k++;
 	}
+	/* the tallies after them (none in a file of an older version) */
+	tallied = k == countof(v) && logs_tally_parse(&tc, &cur, end) == 0 &&
+	    logs_tally_parse(&tp, &cur, end) == 0;
 	if (k == countof(v) && bm_ino(l) != 0) {
 		c = (struct counts){v[0], v[1], v[2]};
 		p = (struct counts){v[4], v[5], v[6]};
-		if (bm_ino(l) != v[3])
+		if (bm_ino(l) != v[3]) {
 			c = p; /* committed after the pending counts */
+			tc = tp;
+		}
 		l->lines = c.lines;
 		l->analysed = c.analysed;
 		l->findings = c.findings;
+		if (tallied)
+			l->tally = tc;
 	}
 	return 0;
 }
@@ -449,6 +483,11 @@ on_progress(void *arg, const char *child, const struct priv_progress *pr)
 			return;
 		}
 		l->analysed += pr->analysed;
+		if (logs_tally_add(&l->tally, pr, l->lines) == -1 &&
+		    l->tally_refused++ == 0)
+			log_warnx("child 'logs' counted more mail messages "
+			          "than lines in the %s logs; not counted",
+			    l->name);
 		apply_held(l);
 	}
 }
@@ -782,6 +821,9 @@ log_paths(struct agent *a, struct agent_log *l, size_t k,
 		if (d->log[i].kind == (enum discover_kind)kinds[k].kind &&
 		    (l->paths[l->npaths] = strdup(d->log[i].path)) != NULL)
 			l->npaths++;
+	logs_tally_init(&l->tally, (const char *const *)l->paths, l->npaths,
+	    kinds[k].kind == DISCOVER_ACCESS);
+	l->tally_committed = l->tally;
 	return 0;
 }
 
@@ -796,6 +838,7 @@ log_open(struct agent *a, struct agent_log *l, struct err *err)
 		return 0;
 	if (counts_open(l, err) == -1)
 		return -1;
+	l->tally_start = l->tally;
 	follow_opts_default(&fo);
 	fo.max_line = PRIV_LINE_MAX;
 	snprintf(setname, sizeof(setname), "agent-%s", l->name);
@@ -974,7 +1017,7 @@ agent_logs_each(const struct agent *a,
 		const struct agent_log *l = &a->logs->log[i];
 		struct agent_log_info info = {l->name,
 		    (const char *const *)l->paths, l->npaths, l->lines,
-		    l->analysed, l->findings};
+		    l->analysed, l->findings, &l->tally, &l->tally_start};
 
 		if (l->f != NULL)
 			fn(arg, &info);

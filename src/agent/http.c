@@ -272,6 +272,7 @@ render(struct http_server *h, enum expo_fmt fmt, struct strbuf *body)
 		m.nchecks = a->n;
 	}
 	metrics_write(&e, &m);
+	agent_logs_metrics(&e, a);
 	expo_end(&e);
 	free(ck);
 	free(pl.p);

@@ -72,6 +72,10 @@ struct lc_set {
 	struct logs_feed feed;
 	struct report rep;
 	uint64_t lines, analysed, findings; /* since the last sync */
+	/* the requests of each access log and the mail messages, since
+	 * the last sync (priv_progress) */
+	uint64_t web[PRIV_WEB_LOGS + 1][PRIV_WEB_N];
+	uint64_t msgs[PRIV_MAIL_N];
 	uint64_t last; /* the number of the last line in the set */
 	char **files;  /* the set's files, by the index lines give */
 	size_t nfiles;
@@ -374,18 +378,42 @@ logs_child_prepare(void)
 	return 0;
 }
 
-/* One line: its findings to the parent. */
+/* What the analyzers of l counted so far: requests or mail messages. */
+static void
+counts_of(const struct lc_set *l, uint64_t *web, uint64_t *mail)
+{
+	struct logs_web_counts c = {0};
+
+	if (l->mail) {
+		mail[PRIV_MAIL_RECEIVED] = l->lv.s.received;
+		mail[PRIV_MAIL_DELIVERED] = l->lv.s.delivered;
+		mail[PRIV_MAIL_BOUNCED] = l->lv.s.bounced;
+		mail[PRIV_MAIL_REJECTED] = l->lv.s.rejected;
+		return;
+	}
+	logs_stats_counts(&l->run, &c);
+	web[PRIV_WEB_HITS] = c.hits;
+	web[PRIV_WEB_PAGES] = c.pages;
+	web[PRIV_WEB_4XX] = c.c4xx;
+	web[PRIV_WEB_5XX] = c.c5xx;
+	web[PRIV_WEB_ATTACKS] = logs_attacks_flagged(&l->run);
+}
+
+/* One line: its findings to the parent; what it counted, to its file's. */
 static int
 line_in(int sock, const struct priv_line *pl)
 {
 	struct lc_set *l = &lc.set[pl->set];
 	struct priv_finding pf;
 	struct err err = {0};
-	uint64_t records;
+	uint64_t records, web[2][PRIV_WEB_N] = {{0}},
+	                  mail[2][PRIV_MAIL_N] = {{0}};
+	uint64_t *slot;
 
 	if (!l->on)
 		return 0;
 	records = l->feed.counts.records;
+	counts_of(l, web[0], mail[0]);
 	/* the records say where they are: the file and its line number */
 	l->feed.file = pl->file < l->nfiles ? l->files[pl->file] : NULL;
 	l->feed.lineno = pl->fline > 0 ? pl->fline - 1 : 0;
@@ -393,6 +421,12 @@ line_in(int sock, const struct priv_line *pl)
 	l->lines++;
 	l->last = pl->line;
 	l->analysed += l->feed.counts.records - records;
+	counts_of(l, web[1], mail[1]);
+	slot = l->web[pl->file < PRIV_WEB_LOGS ? pl->file : PRIV_WEB_LOGS];
+	for (size_t i = 0; i < PRIV_WEB_N; i++)
+		slot[i] += web[1][i] - web[0][i];
+	for (size_t i = 0; i < PRIV_MAIL_N; i++)
+		l->msgs[i] += mail[1][i] - mail[0][i];
 	for (size_t i = 0; i < l->rep.nf; i++) {
 		priv_finding_from(&pf, pl->set, pl->line, &l->rep.f[i]);
 		if (priv_send(
@@ -450,7 +484,11 @@ sync_in(int sock, uint32_t id, uint32_t set)
 	pr.lines = l->lines;
 	pr.analysed = l->analysed;
 	pr.findings = l->findings;
+	memcpy(pr.web, l->web, sizeof(pr.web));
+	memcpy(pr.mail, l->msgs, sizeof(pr.mail));
 	l->lines = l->analysed = l->findings = 0;
+	memset(l->web, 0, sizeof(l->web));
+	memset(l->msgs, 0, sizeof(l->msgs));
 	return priv_send(sock, PRIV_PROGRESS, id, &pr, sizeof(pr), -1, &err);
 }
 

@@ -250,12 +250,29 @@ check_finding(const struct priv_finding *f, struct err *err)
 static int
 check_progress(const struct priv_progress *p, struct err *err)
 {
+	uint64_t hits = 0;
+
 	if (p->set >= PRIV_SETS_MAX)
 		return err_set(err, 0, "progress: set %u, at most %d",
 		    (unsigned)p->set, PRIV_SETS_MAX - 1);
 	if (p->analysed > p->lines)
 		return err_set(
 		    err, 0, "progress: more lines analysed than read");
+	for (size_t i = 0; i < PRIV_WEB_LOGS + 1; i++) {
+		const uint64_t *w = p->web[i];
+
+		if (w[PRIV_WEB_HITS] > p->analysed - hits)
+			return err_set(
+			    err, 0, "progress: more requests than analysed");
+		hits += w[PRIV_WEB_HITS];
+		if (w[PRIV_WEB_PAGES] > w[PRIV_WEB_HITS] ||
+		    w[PRIV_WEB_4XX] > w[PRIV_WEB_HITS] ||
+		    w[PRIV_WEB_5XX] > w[PRIV_WEB_HITS] - w[PRIV_WEB_4XX] ||
+		    w[PRIV_WEB_ATTACKS] > w[PRIV_WEB_HITS])
+			return err_set(err, 0,
+			    "progress: more pages, errors or attacks than "
+			    "requests");
+	}
 	return 0;
 }
 

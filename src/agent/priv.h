@@ -143,13 +143,42 @@ struct priv_finding {
 };
 
 /*
+ * What an access log's requests counted (logs_child.c): every request,
+ * the pages among them (the stats analyzer's page types), the responses
+ * 4xx and 5xx, the requests the attacks analyzer flagged.  The first
+ * PRIV_WEB_LOGS files of a set are counted one by one, the others (and
+ * lines of no file index) together in the slot after them.
+ */
+enum {
+	PRIV_WEB_HITS,
+	PRIV_WEB_PAGES,
+	PRIV_WEB_4XX,
+	PRIV_WEB_5XX,
+	PRIV_WEB_ATTACKS,
+	PRIV_WEB_N
+};
+#define PRIV_WEB_LOGS 16
+/* What a mail log's lines counted, as the mail analyzer counts them. */
+enum {
+	PRIV_MAIL_RECEIVED,
+	PRIV_MAIL_DELIVERED,
+	PRIV_MAIL_BOUNCED,
+	PRIV_MAIL_REJECTED,
+	PRIV_MAIL_N
+};
+
+/*
  * A set's counters of the lines since its previous PRIV_PROGRESS:
- * analysed <= lines, findings counted separately.
+ * analysed <= lines, findings counted separately; the access logs'
+ * requests (each file's: pages, 4xx + 5xx and attacks at most its
+ * requests, all requests at most analysed) and the mail logs' messages.
  */
 struct priv_progress {
 	uint32_t set; /* < PRIV_SETS_MAX */
 	uint32_t pad;
 	uint64_t lines, analysed, findings;
+	uint64_t web[PRIV_WEB_LOGS + 1][PRIV_WEB_N];
+	uint64_t mail[PRIV_MAIL_N];
 };
 
 /* The longest line sent whole (the follower's default cut). */

@@ -216,7 +216,11 @@ hist_is_rate(const char *name)
 {
 	size_t n = strlen(name);
 
-	return n > 3 && strcmp(name + n - 3, "_ps") == 0;
+	if (n <= 3)
+		return 0;
+	return strcmp(name + n - 3, "_ps") == 0 ? 1
+	    : strcmp(name + n - 3, "_pm") == 0  ? 60
+	                                        : 0;
 }
 
 unsigned long
@@ -301,7 +305,11 @@ hist_graph_args(struct hist_graph_args *g, const char *path, const char *name,
 	v[g->argc++] = (char *)"GPRINT:aavg:Average %.2lf%s";
 	if (rate) {
 		v[g->argc++] = (char *)"GPRINT:alast:Current %.2lf%s";
-		v[g->argc++] = (char *)"VDEF:atot=a,TOTAL";
+		/* TOTAL sums per second: a rate per minute first made one */
+		if (rate == 60)
+			v[g->argc++] = (char *)"CDEF:s=a,60,/";
+		v[g->argc++] = (char *)(rate == 60 ? "VDEF:atot=s,TOTAL"
+		                                   : "VDEF:atot=a,TOTAL");
 		v[g->argc++] = (char *)"GPRINT:atot:Total %.2lf%s\\n";
 	} else {
 		v[g->argc++] = (char *)"GPRINT:alast:Current %.2lf%s\\n";

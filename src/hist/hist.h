@@ -8,6 +8,8 @@
  * and one number per step.  Every series is a gauge: rates (CPU, disk,
  * swap) are worked out before they are stored, over the time since the
  * sample before, so each RRD holds one data source "v" of type GAUGE.
+ * A rate's name ends in "_ps" (per second) or "_pm" (per minute: the
+ * followed logs' requests and messages).
  *
  * The archives are MRTG's, with a finer one in front (hist_rra):
  *   10 s for 3 hours (AVERAGE, and MAX for a graph of those hours),
@@ -144,6 +146,10 @@ int hist_flush(struct hist *h, size_t *written, struct err *err);
  * for a flush of its own.  Off by default; where fork fails, in-process.
  */
 void hist_set_fork(struct hist *h, int on);
+/* Adds name = v to the current sample (after hist_collect, before
+ * hist_write): a series of the caller's, name well-formed (hist_name).
+ * 0, or -1 (dropped, or a name already there). */
+int hist_add(struct hist *h, const char *name, double v);
 /* The values of the last hist_collect: the series list of /metrics. */
 const struct hist_sample *hist_current(const struct hist *h);
 

@@ -126,6 +126,14 @@ hist_free(struct hist *h)
 	free(h);
 }
 
+int
+hist_add(struct hist *h, const char *name, double v)
+{
+	if (!hist_name_ok(name))
+		return -1;
+	return hist_sample_add(&h->cur, name, v);
+}
+
 const struct hist_sample *
 hist_current(const struct hist *h)
 {

@@ -44,8 +44,8 @@ struct hist {
 	struct netdevs prev_net; /* the counters of the last step */
 };
 
-/* Whether a series is a rate (name ending "_ps"): its period total
- * means something. */
+/* Whether a series is a rate: the seconds of its unit, 1 for a name
+ * ending "_ps", 60 for "_pm", else 0 (its period total means nothing). */
 int hist_is_rate(const char *name);
 /* "day", "week", "month" or "year": the period secs reaches. */
 const char *hist_period_name(unsigned long secs);

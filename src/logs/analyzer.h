@@ -41,6 +41,7 @@
 #ifndef LOGS_ANALYZER_H
 #define LOGS_ANALYZER_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "base/finding.h"
@@ -127,5 +128,15 @@ extern const struct logs_analyzer_ops logs_links_ops;
 extern const struct logs_analyzer_ops logs_auth_ops;
 extern const struct logs_analyzer_ops logs_floods_ops;
 extern const struct logs_analyzer_ops logs_mail_ops; /* src/mail/ */
+
+/* What run's stats analyzer counted so far (fields unchanged when it does
+ * not run): requests, pages among them (its page types), responses 4xx
+ * and 5xx.  And the requests run's attacks analyzer flagged (0 when it
+ * does not run). */
+struct logs_web_counts {
+	uint64_t hits, pages, c4xx, c5xx;
+};
+void logs_stats_counts(const struct logs_run *run, struct logs_web_counts *c);
+uint64_t logs_attacks_flagged(const struct logs_run *run);
 
 #endif

@@ -759,3 +759,12 @@ const struct logs_analyzer_ops logs_attacks_ops = {
     attacks_hint,
     attacks_show,
 };
+
+uint64_t
+logs_attacks_flagged(const struct logs_run *run)
+{
+	for (unsigned i = 0; i < run->n; i++)
+		if (run->ops[i] == &logs_attacks_ops)
+			return ((const struct attacks *)run->st[i])->flagged;
+	return 0;
+}

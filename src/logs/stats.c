@@ -39,6 +39,7 @@ struct stats {
 	uint64_t days_dropped;
 	uint64_t status[1000];
 	uint64_t hits, pages, bytes;
+	uint64_t c4xx, c5xx; /* responses 400-499, 500-599 */
 	int64_t first, last;
 	struct topk top[T_N];
 	char types[MAX_TYPES][12];
@@ -209,6 +210,8 @@ stats_record(void *st, const struct logs_rec *rec, struct report *r)
 	}
 	if (a->status >= 0 && a->status < 1000)
 		s->status[a->status]++;
+	s->c4xx += a->status >= 400 && a->status < 500;
+	s->c5xx += a->status >= 500 && a->status < 600;
 	count(&s->top[T_CLIENTS], a->client, bytes, page);
 	if (page)
 		count(&s->top[T_PAGES], a->path, bytes, page);
@@ -418,3 +421,17 @@ const struct logs_analyzer_ops logs_stats_ops = {
     .free = stats_free,
     .show = stats_show,
 };
+
+void
+logs_stats_counts(const struct logs_run *run, struct logs_web_counts *c)
+{
+	for (unsigned i = 0; i < run->n; i++)
+		if (run->ops[i] == &logs_stats_ops) {
+			const struct stats *s = run->st[i];
+
+			c->hits = s->hits;
+			c->pages = s->pages;
+			c->c4xx = s->c4xx;
+			c->c5xx = s->c5xx;
+		}
+}

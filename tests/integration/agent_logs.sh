@@ -69,12 +69,7 @@ with open(log, "a") as f:
 open(done, "w").write("%d\n" % n)
 PYEOF
 writer=$!
-cleanup "kill $writer"
-# killed while the writer writes
-sleep 1.5
-check "the writer is still writing at the kill" test ! -e "$TMP/written"
-kill -9 "$AGENT"
-wait "$AGENT" 2>/dev/null
+kill9_while "$writer" "$TMP/written" 1.5
 start_agent l2
 check "restarted: it follows again" wait_for 60 following
 wait "$writer"

@@ -13,6 +13,10 @@
 #   status FIELD                     of the followed access logs (ctl)
 #   following                        the access logs are followed
 #   attack ADDRESS N                 N attack requests (combined format)
+#   kill9_while WRITER DONE SECS     SECS after the background WRITER
+#                                    (a pid) started, while it has not
+#                                    made the file DONE yet, kill -9 the
+#                                    agent
 STATE="$TMP/agent-state"
 RUN="$TMP/run"
 CONF="$TMP/agent.conf"
@@ -49,6 +53,14 @@ status() {	# status FIELD: of the followed access logs
 	ctl status --json 2>/dev/null | jq -r "select(.type == \"logs\" and .name == \"access\") | .$1"
 }
 following() { [ "$(status paths)" != "" ]; }
+kill9_while() {
+	cleanup "kill $1"
+	sleep "$3"
+	check "the writer is still writing at the kill" test ! -e "$2"
+	kill -9 "$AGENT"
+	wait "$AGENT" 2>/dev/null
+	AGENT=
+}
 attack() {	# attack ADDRESS N: N attack requests in combined format
 	local i
 	for ((i = 0; i < $2; i++)); do

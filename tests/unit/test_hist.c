@@ -194,6 +194,15 @@ test_graph_args(void **state)
 	assert_true(has_arg(&g, "VDEF:atot=a,TOTAL"));
 	assert_true(has_arg(&g, "GPRINT:atot:Total %.2lf%s\\n"));
 	hist_graph_args_release(&g);
+	/* a rate per minute: its total from the rate per second */
+	assert_int_equal(hist_graph_args(&g, "/s/rrd/mail.received_pm.rrd",
+	                     "mail.received_pm", 86400, "x.png"),
+	    0);
+	assert_true(has_arg(&g, "CDEF:s=a,60,/"));
+	assert_true(has_arg(&g, "VDEF:atot=s,TOTAL"));
+	assert_false(has_arg(&g, "VDEF:atot=a,TOTAL"));
+	assert_true(has_arg(&g, "GPRINT:atot:Total %.2lf%s\\n"));
+	hist_graph_args_release(&g);
 	assert_string_equal(hist_period_name(31 * 86400), "month");
 	assert_string_equal(hist_period_name(366 * 86400), "year");
 }

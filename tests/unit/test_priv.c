@@ -26,6 +26,7 @@
 #include "act/alert.h"
 #include "act/kill.h"
 #include "agent/child.h"
+#include "agent/logs_tally.h"
 #include "agent/priv.h"
 #include "base/bounded.h"
 #include "base/err.h"
@@ -669,7 +670,8 @@ findings_and_progress(void **state)
 {
 	struct err err = {0};
 	struct priv_finding pf;
-	struct priv_progress pr = {1, 0, 10, 9, 2};
+	struct priv_progress pr = {
+	    .set = 1, .lines = 10, .analysed = 9, .findings = 2};
 	char longer[sizeof(pr) + 1];
 	struct finding back;
 
@@ -791,7 +793,8 @@ spoil_ev(struct priv_finding *f)
 static void
 hostile_findings(void **state)
 {
-	struct priv_progress pr = {PRIV_SETS_MAX, 0, 10, 9, 2};
+	struct priv_progress pr = {
+	    .set = PRIV_SETS_MAX, .lines = 10, .analysed = 9, .findings = 2};
 	struct err err = {0};
 
 	(void)state;
@@ -815,6 +818,133 @@ hostile_findings(void **state)
 	    dec(PRIV_FROM_CHILD, PRIV_PROGRESS, &pr, sizeof(pr), 0, &msg, &err),
 	    -1);
 	assert_string_equal(err.msg, "progress: more lines analysed than read");
+}
+
+/* A progress's request counts: within the requests, these within the
+ * lines analysed. */
+static void
+hostile_counts(void **state)
+{
+	struct priv_progress pr = {.set = 0, .lines = 10, .analysed = 9};
+	struct err err = {0};
+
+	(void)state;
+	pr.web[0][PRIV_WEB_HITS] = 5;
+	pr.web[0][PRIV_WEB_PAGES] = 5;
+	pr.web[0][PRIV_WEB_4XX] = 2;
+	pr.web[0][PRIV_WEB_5XX] = 3;
+	pr.web[0][PRIV_WEB_ATTACKS] = 5;
+	pr.web[PRIV_WEB_LOGS][PRIV_WEB_HITS] = 4;
+	pr.mail[PRIV_MAIL_RECEIVED] = 30; /* messages of earlier lines */
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_PROGRESS, &pr, sizeof(pr), 0, &msg, &err),
+	    0);
+	assert_int_equal(msg.u.progress.web[0][PRIV_WEB_5XX], 3);
+	assert_int_equal(msg.u.progress.web[PRIV_WEB_LOGS][PRIV_WEB_HITS], 4);
+	assert_int_equal(msg.u.progress.mail[PRIV_MAIL_RECEIVED], 30);
+	/* one request more than analysed, in any slot */
+	pr.web[3][PRIV_WEB_HITS] = 1;
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_PROGRESS, &pr, sizeof(pr), 0, &msg, &err),
+	    -1);
+	assert_string_equal(err.msg, "progress: more requests than analysed");
+	pr.web[3][PRIV_WEB_HITS] = 0;
+	pr.web[0][PRIV_WEB_HITS] = UINT64_MAX; /* no wrap past the sum */
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_PROGRESS, &pr, sizeof(pr), 0, &msg, &err),
+	    -1);
+	pr.web[0][PRIV_WEB_HITS] = 5;
+	pr.web[0][PRIV_WEB_5XX] = 4; /* 4xx + 5xx past the requests */
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_PROGRESS, &pr, sizeof(pr), 0, &msg, &err),
+	    -1);
+	assert_string_equal(
+	    err.msg, "progress: more pages, errors or attacks than requests");
+	pr.web[0][PRIV_WEB_5XX] = 3;
+	pr.web[0][PRIV_WEB_ATTACKS] = 6;
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_PROGRESS, &pr, sizeof(pr), 0, &msg, &err),
+	    -1);
+	pr.web[0][PRIV_WEB_ATTACKS] = 0;
+	pr.web[0][PRIV_WEB_PAGES] = 6;
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_PROGRESS, &pr, sizeof(pr), 0, &msg, &err),
+	    -1);
+}
+
+/* The counts of progresses added up, per file, written and read back
+ * by the paths' keys, whatever their order. */
+static void
+tally(void **state)
+{
+	const char *paths[18], *back[] = {"/l/b.log", "/l/new.log", "/l/a.log"};
+	char names[18][16], text[LOGS_TALLY_TEXT];
+	struct priv_progress pr = {.lines = 50, .analysed = 50};
+	struct logs_tally t, u;
+	const char *cur;
+	size_t n;
+
+	(void)state;
+	for (size_t i = 0; i < 18; i++) {
+		snprintf(
+		    names[i], sizeof(names[i]), "/l/%c.log", (int)('a' + i));
+		paths[i] = names[i];
+	}
+	logs_tally_init(&t, paths, 18, 1);
+	assert_int_equal(t.nweb, PRIV_WEB_LOGS);
+	pr.web[0][PRIV_WEB_HITS] = 7;
+	pr.web[1][PRIV_WEB_PAGES] = 0;
+	pr.web[1][PRIV_WEB_HITS] = 3;
+	pr.web[1][PRIV_WEB_5XX] = 2;
+	pr.web[PRIV_WEB_LOGS][PRIV_WEB_HITS] = 4;
+	pr.mail[PRIV_MAIL_REJECTED] = 2;
+	assert_int_equal(logs_tally_add(&t, &pr, 100), 0);
+	assert_int_equal(logs_tally_add(&t, &pr, 100), 0);
+	assert_int_equal(t.web[0][PRIV_WEB_HITS], 14);
+	assert_int_equal(t.web[1][PRIV_WEB_5XX], 4);
+	assert_int_equal(t.web[LOGS_TALLY_OTHER][PRIV_WEB_HITS], 8);
+	assert_int_equal(t.mail[PRIV_MAIL_REJECTED], 4);
+	/* mail counts past the set's lines: refused, nothing added */
+	pr.mail[PRIV_MAIL_REJECTED] = 97;
+	assert_int_equal(logs_tally_add(&t, &pr, 100), -1);
+	assert_int_equal(t.mail[PRIV_MAIL_REJECTED], 4);
+	assert_int_equal(t.web[0][PRIV_WEB_HITS], 14);
+	pr.mail[PRIV_MAIL_REJECTED] = UINT64_MAX;
+	assert_int_equal(logs_tally_add(&t, &pr, 100), -1);
+
+	n = logs_tally_format(&t, text, sizeof(text));
+	assert_true(n > 0 && text[n - 1] == '\n' && strlen(text) == n);
+	/* the same length whatever the counts */
+	t.web[2][PRIV_WEB_HITS] = 123456789;
+	assert_int_equal(logs_tally_format(&t, text, sizeof(text)), n);
+	assert_int_equal(logs_tally_format(&t, text, n), 0);
+	assert_int_equal(logs_tally_format(&t, text, sizeof(text)), n);
+
+	/* read back by other logs: a and b found by path, new.log and the
+	 * logs past the first ones not */
+	logs_tally_init(&u, back, 3, 1);
+	cur = text;
+	assert_int_equal(logs_tally_parse(&u, &cur, text + n), 0);
+	assert_ptr_equal(cur, text + n);
+	assert_int_equal(u.web[2][PRIV_WEB_HITS], 14);
+	assert_int_equal(u.web[0][PRIV_WEB_HITS], 6);
+	assert_int_equal(u.web[0][PRIV_WEB_5XX], 4);
+	assert_int_equal(u.web[1][PRIV_WEB_HITS], 0);
+	assert_int_equal(u.web[LOGS_TALLY_OTHER][PRIV_WEB_HITS], 8);
+	assert_int_equal(u.mail[PRIV_MAIL_REJECTED], 4);
+	/* not such a line: refused, unchanged */
+	cur = text;
+	text[5] = 'x';
+	assert_int_equal(logs_tally_parse(&u, &cur, text + n), -1);
+	assert_ptr_equal(cur, text);
+	cur = text;
+	assert_int_equal(logs_tally_parse(&u, &cur, text + n - 30), -1);
+	/* no access logs: no slots */
+	logs_tally_init(&u, back, 3, 0);
+	assert_int_equal(u.nweb, 0);
+	n = logs_tally_format(&u, text, sizeof(text));
+	cur = text;
+	assert_int_equal(logs_tally_parse(&u, &cur, text + n), 0);
 }
 
 /* A line and a sync: only the parent sends them, checked. */
@@ -1058,7 +1188,8 @@ finding_hooks(void **state)
 	assert_string_equal(got.f.subject, "192.0.2.99");
 	assert_int_equal(got.f.line, 123);
 	req.type = PRIV_PROGRESS;
-	req.u.progress = (struct priv_progress){2, 0, 5, 5, 1};
+	req.u.progress = (struct priv_progress){
+	    .set = 2, .lines = 5, .analysed = 5, .findings = 1};
 	assert_int_equal(priv_serve(&p, "logs", sv[0], &req, &err), 0);
 	assert_int_equal(got.npr, 1);
 	assert_int_equal(got.pr.set, 2);
@@ -1150,6 +1281,8 @@ main(void)
 	    cmocka_unit_test(alert_hook),
 	    cmocka_unit_test(findings_and_progress),
 	    cmocka_unit_test(hostile_findings),
+	    cmocka_unit_test(hostile_counts),
+	    cmocka_unit_test(tally),
 	    cmocka_unit_test(lines_and_syncs),
 	    cmocka_unit_test(show_and_shown),
 	    cmocka_unit_test(finding_hooks),
