@@ -415,16 +415,19 @@ attacks_record(void *st, const struct logs_rec *rec, struct report *r)
 	}
 	if (!a->opts->follow)
 		return;
-	/* live: the serious ones at once; one that succeeded is CRITICAL,
-	 * as its incident is when the log is read whole */
-	if (res.nhits > 0 && res.sev >= ASEV_HIGH) {
+	/* live: each request its incident would be reported for when the
+	 * log is read whole, at that severity (one that succeeded is
+	 * CRITICAL); the agent keeps one problem per address */
+	if (res.nhits > 0) {
 		const struct attack_rule *top =
 		    attack_rule_of(&a->engine, &res.hit[res.top]);
 		int ok = inc_succeeded(&a->engine, &res, rq.status);
-		struct finding *f = report_add(r,
-		    ok ? SEV_CRITICAL : attack_sev_finding(res.sev),
-		    "web-attack", client, "%s (rule %u) from %s%s", top->cls,
-		    top->id, client, ok ? ", succeeded (2xx)" : "");
+		enum sev sev = ok ? SEV_CRITICAL : attack_sev_finding(res.sev);
+		struct finding *f = sev == SEV_OK
+		    ? NULL
+		    : report_add(r, sev, "web-attack", client,
+		          "%s (rule %u) from %s%s", top->cls, top->id, client,
+		          ok ? ", succeeded (2xx)" : "");
 
 		if (f != NULL) {
 			finding_ev(f, "request", "%.*s%s%.*s",

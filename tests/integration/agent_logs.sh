@@ -82,6 +82,17 @@ check_eq "203.0.113.7's problem is not opened again after the restart" 0 "$(open
 run ctl problems --json
 check "though the restarted agent noted its new attacks (count > 20)" \
 	test "$(printf '%s\n' "$OUT" | jq -r 'select(.check == "web-attack" and .subject == "203.0.113.7") | .count')" -gt 20
+# a medium-severity attack alone (a scanner's user agent on an ordinary
+# page) is a WARNING incident when the log is read whole: live, the same
+# address gets one WARNING problem
+SCAN='198.51.100.61 - - [06/Dec/2026:10:02:00 +0000] "GET /about.html HTTP/1.1" 404 196 "-" "Mozilla/5.00 (Nikto/2.1.6) (Evasions:None) (Test:000003)"'
+printf '%s\n' "$SCAN" > "$TMP/scan.log"
+run "$SAKIMORI" --state-dir "$STATE" logs attacks --json "$TMP/scan.log"
+check_match "read whole: the scanner's incident is a WARNING" '"severity":"WARNING","check":"web-attack","subject":"198\.51\.100\.61"' "$OUT"
+printf '%s\n' "$SCAN" >> "$LOG"
+check "live: an open web-attack event for the scanner" wait_for 30 has_open l2 198.51.100.61
+check_eq "live: that problem is a WARNING" WARNING \
+	"$(jq -r 'select(.type == "alert" and .check == "web-attack" and .event == "open" and .subject == "198.51.100.61") | .severity' "$TMP/l2.out")"
 stop_agent
 check_eq "SIGTERM: exit 0" 0 "$AGENT_RC"
 
