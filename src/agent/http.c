@@ -330,48 +330,22 @@ read_token(struct http_server *h, const char *path, struct err *err)
 	return 0;
 }
 
-/* Waits until sock takes a datagram (a child reading slowly). */
-static int
-wait_writable(int sock, double end)
-{
-	struct pollfd p = {sock, POLLOUT, 0};
-	double left = end - clock_mono();
-
-	if (left <= 0)
-		return -1;
-	return poll(&p, 1, (int)(left * 1000) + 1) > 0 ? 0 : -1;
-}
-
 /* An answer to the child: status, type, where next, the body in pieces. */
 static int
 send_answer(int sock, uint32_t id, unsigned status, const char *type,
     enum priv_http_loc loc, const char *body, size_t len, struct err *err)
 {
 	static struct priv_http_rep piece;
-	double end = clock_mono() + HTTP_SEND_SECS;
-	size_t off = 0;
 
 	memset(&piece, 0, offsetof(struct priv_http_rep, text));
 	piece.status = status;
 	piece.loc = (uint32_t)loc;
 	str_copy(piece.type, sizeof(piece.type), type);
-	do {
-		size_t n =
-		    len - off < PRIV_SHOWN_MAX ? len - off : PRIV_SHOWN_MAX;
-
-		piece.len = (uint32_t)n;
-		piece.last = off + n == len;
-		if (n > 0)
-			memcpy(piece.text, body + off, n);
-		while (priv_send(sock, PRIV_HTTP_REP, id, &piece,
-		           offsetof(struct priv_http_rep, text) + n, -1,
-		           err) == -1)
-			if ((err->code != EAGAIN && err->code != EWOULDBLOCK) ||
-			    wait_writable(sock, end) == -1)
-				return -1;
-		off += n;
-	} while (off < len);
-	return 0;
+	return priv_send_pieces(sock, PRIV_HTTP_REP, id, &piece,
+	    offsetof(struct priv_http_rep, text),
+	    offsetof(struct priv_http_rep, last),
+	    offsetof(struct priv_http_rep, len), body, len, HTTP_SEND_SECS,
+	    err);
 }
 
 /* PRIV_HTTP: a request the child parsed, answered from what the agent

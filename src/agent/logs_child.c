@@ -459,8 +459,8 @@ show_in(int sock, uint32_t id, const struct priv_show *sh)
 	struct out o = {(enum out_mode)sh->mode, NULL, 0, 0, 0};
 	struct err err = {0};
 	char *buf = NULL;
-	size_t len = 0, off = 0;
-	int rc = 0;
+	size_t len = 0;
+	int rc;
 
 	if (l->on && (o.fp = open_memstream(&buf, &len)) != NULL) {
 		logs_run_show(&l->run,
@@ -468,18 +468,10 @@ show_in(int sock, uint32_t id, const struct priv_show *sh)
 		if (fclose(o.fp) != 0)
 			len = 0;
 	}
-	do {
-		size_t n =
-		    len - off < PRIV_SHOWN_MAX ? len - off : PRIV_SHOWN_MAX;
-
-		piece.len = (uint32_t)n;
-		piece.last = off + n == len;
-		if (n > 0)
-			memcpy(piece.text, buf + off, n);
-		off += n;
-		rc = priv_send(sock, PRIV_SHOWN, id, &piece,
-		    offsetof(struct priv_shown, text) + n, -1, &err);
-	} while (rc == 0 && off < len);
+	rc = priv_send_pieces(sock, PRIV_SHOWN, id, &piece,
+	    offsetof(struct priv_shown, text),
+	    offsetof(struct priv_shown, last), offsetof(struct priv_shown, len),
+	    buf, len, 0, &err);
 	free(buf);
 	return rc;
 }

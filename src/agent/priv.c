@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <poll.h>
 #include <stddef.h>
 #include <string.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include "base/err.h"
 #include "base/mem.h"
 #include "base/output.h"
+#include "base/timeutil.h"
 #include "hist/hist.h"
 #include "net/block.h"
 
@@ -621,6 +623,39 @@ priv_send_note(int sock, const char *s, struct err *err)
 	memcpy(text, s, n);
 	text[n] = '\0';
 	return priv_send(sock, PRIV_NOTE, 0, text, n + 1, -1, err);
+}
+
+int
+priv_send_pieces(int sock, enum priv_type type, uint32_t id, void *msg,
+    size_t head, size_t last_off, size_t len_off, const char *text, size_t len,
+    double secs, struct err *err)
+{
+	double end = clock_mono() + secs;
+	size_t off = 0;
+
+	do {
+		size_t n =
+		    len - off < PRIV_SHOWN_MAX ? len - off : PRIV_SHOWN_MAX;
+		uint32_t v = (uint32_t)n;
+
+		memcpy((char *)msg + len_off, &v, sizeof(v));
+		v = off + n == len;
+		memcpy((char *)msg + last_off, &v, sizeof(v));
+		if (n > 0)
+			memcpy((char *)msg + head, text + off, n);
+		while (
+		    priv_send(sock, type, id, msg, head + n, -1, err) == -1) {
+			struct pollfd p = {sock, POLLOUT, 0};
+			double left = end - clock_mono();
+
+			if ((err->code != EAGAIN && err->code != EWOULDBLOCK) ||
+			    left <= 0 ||
+			    poll(&p, 1, (int)(left * 1000) + 1) <= 0)
+				return -1;
+		}
+		off += n;
+	} while (off < len);
+	return 0;
 }
 
 int

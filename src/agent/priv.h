@@ -379,6 +379,17 @@ int priv_send(int sock, enum priv_type type, uint32_t id, const void *body,
 /* A PRIV_NOTE of the text s (cut to PRIV_TEXT_MAX - 1 bytes). */
 int priv_send_note(int sock, const char *s, struct err *err);
 /*
+ * A text of len bytes as messages of type and id (PRIV_SHOWN,
+ * PRIV_HTTP_REP): each one the head bytes of msg (its fixed fields, a
+ * buffer of PRIV_MSG_MAX bytes) with its uint32_t fields at last_off and
+ * len_off set, then at most PRIV_SHOWN_MAX bytes of text; at least one
+ * message, the last marked.  A full socket is waited on for up to secs in
+ * all.  0, or -1 with err.
+ */
+int priv_send_pieces(int sock, enum priv_type type, uint32_t id, void *msg,
+    size_t head, size_t last_off, size_t len_off, const char *text, size_t len,
+    double secs, struct err *err);
+/*
  * n bytes in a new memory file, sent as a PRIV_FD of id (a child's
  * setup: a configuration, a certificate).  0, or -1 with err.
  */
