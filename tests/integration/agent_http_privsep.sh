@@ -48,9 +48,6 @@ answers() { [ "$(code "$URL/api/v1/status")" = 200 ]; }
 check "the dashboard answers" wait_for 120 answers
 http_pid() { pgrep -P "$AGENT" -x sakimori-http | head -1; }
 logs_pid() { pgrep -P "$AGENT" -x sakimori-logs | head -1; }
-field() {	# field PID NAME: of /proc/PID/status, blanks squeezed
-	sed -n "s/^$2:[[:space:]]*//p" "/proc/$1/status" | tr -s '\t ' '  '
-}
 check "it has an HTTP child" wait_for 30 http_pid
 c1=$(http_pid)
 
@@ -58,15 +55,7 @@ c1=$(http_pid)
 uid=$(id -u "$U" 2>/dev/null)
 gid=$(id -g "$U" 2>/dev/null)
 check_match "the agent user was created" '^[0-9]+$' "$uid"
-check_eq "the HTTP child runs as the agent user (real, effective, saved, fs uid)" \
-	"$uid $uid $uid $uid" "$(field "$c1" Uid)"
-check_eq "...in its group only" "$gid $gid $gid $gid" "$(field "$c1" Gid)"
-check_eq "...without supplementary groups" "" "$(field "$c1" Groups)"
-for k in CapInh CapPrm CapEff CapBnd CapAmb; do
-	check_eq "...with no capability: $k" 0000000000000000 "$(field "$c1" $k)"
-done
-check_eq "...with no_new_privs" 1 "$(field "$c1" NoNewPrivs)"
-check_eq "...under a seccomp filter (mode 2)" 2 "$(field "$c1" Seccomp)"
+check_unprivileged "the HTTP child" "$c1" "$uid" "$gid"
 # the listening socket's inode, and whether a process holds it
 listen_ino() {
 	awk -v p=":$(printf '%04X' "$PORT")" '$2 ~ p"$" && $4 == "0A" { print $10 }' /proc/net/tcp | head -1
@@ -120,8 +109,8 @@ restarted() { c2=$(http_pid); [ -n "$c2" ] && [ "$c2" != "$c1" ]; }
 check "another HTTP child is started" wait_for 30 restarted
 check "the dashboard answers again" wait_for 60 answers
 c2=$(http_pid)
-check_eq "...from the new child, as the agent user" "$uid $uid $uid $uid" "$(field "$c2" Uid)"
-check_eq "...under the filter" 2 "$(field "$c2" Seccomp)"
+check_eq "...from the new child, as the agent user" "$uid $uid $uid $uid" "$(proc_field "$c2" Uid)"
+check_eq "...under the filter" 2 "$(proc_field "$c2" Seccomp)"
 check_nomatch "the parent still maps no libmicrohttpd" 'libmicrohttpd' "$(cat "/proc/$AGENT/maps")"
 
 stop_agent
