@@ -8,7 +8,9 @@
 # reaches the parent, which lifts the block (a real route, in a network
 # namespace of the test's own); a forbidden system call made in the child
 # (socket(2), through gdb) kills it with SIGSYS, the parent logs that and
-# starts another, and the dashboard answers again.
+# starts another, and the dashboard answers again.  An agent told not to
+# listen has no HTTP child; one that is not root runs it as its own user,
+# still under the filter, and says so once for both children.
 if [ -z "${SAKIMORI_IN_NETNS:-}" ]; then
 	[ "$(id -u)" = 0 ] || { echo "# SKIP: needs root for a network namespace"; exit 77; }
 	SAKIMORI_IN_NETNS=1 exec unshare -n bash "$0" "$@"
@@ -126,4 +128,36 @@ AGENT=$!
 check "an agent told not to listen runs (its log child starts)" wait_for 60 logs_pid
 check_eq "...without an HTTP child" "" "$(http_pid)"
 stop_agent
+
+# ---- an agent that is not root (the agent user here) ----
+# It may not switch user: both children run as its user, still without
+# capabilities, with no_new_privs and the filter, and it says so once.
+N=$(mktemp -d /tmp/sakimori-nonroot.XXXXXX)
+cleanup "rm -rf '$N'"
+chmod 0755 "$N"
+mkdir "$N/state" "$N/run"
+cp "$STATE/attack-rules.hsdb" "$N/state/" 2>/dev/null
+: > "$N/access.log"
+{ cat "$TMP/base.conf"
+  echo "logs { discover no; follow \"$N/access.log\" kind access }"; } > "$N/agent.conf"
+chown -R "$uid:$gid" "$N"
+PORT2=$(free_port)
+setpriv --reuid="$uid" --regid="$gid" --clear-groups "$SAKIMORI" agent \
+	-f "$N/agent.conf" --state-dir "$N/state" --run-dir "$N/run" --json \
+	--listen "127.0.0.1:$PORT2" >"$TMP/c.out" 2>"$TMP/c.err" &
+AGENT=$!
+URL="http://127.0.0.1:$PORT2"
+check "a non-root agent's dashboard answers" wait_for 120 answers
+check "...from an HTTP child" wait_for 30 http_pid
+c3=$(http_pid)
+check_eq "...as the agent's own user (real, effective, saved, fs uid)" \
+	"$uid $uid $uid $uid" "$(proc_field "$c3" Uid)"
+check_eq "...with no capability" 0000000000000000 "$(proc_field "$c3" CapEff)"
+check_eq "...with no_new_privs" 1 "$(proc_field "$c3" NoNewPrivs)"
+check_eq "...under the filter" 2 "$(proc_field "$c3" Seccomp)"
+check "...beside a log child" wait_for 60 logs_pid
+check_eq "...said once in the agent's log, for both children" 1 \
+	"$(grep -c "not running as root: the agent's children run as the invoking user (uid $uid)" "$TMP/c.err")"
+stop_agent
+check_eq "...SIGTERM: exit 0" 0 "$AGENT_RC"
 done_testing
