@@ -1160,6 +1160,17 @@ got_progress(void *arg, const char *child, const struct priv_progress *pr)
 	got.npr++;
 }
 
+/* A parent with no service set, and a non-blocking channel. */
+static void
+parent_channel(struct priv_parent *p, int sv[2])
+{
+	assert_int_equal(
+	    socketpair(
+	        AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv),
+	    0);
+	priv_parent_init(p);
+}
+
 static void
 finding_hooks(void **state)
 {
@@ -1169,11 +1180,7 @@ finding_hooks(void **state)
 	int sv[2];
 
 	(void)state;
-	assert_int_equal(
-	    socketpair(
-	        AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv),
-	    0);
-	priv_parent_init(&p);
+	parent_channel(&p, sv);
 	/* no hook: dropped, and no reply */
 	req.type = PRIV_FINDING;
 	a_finding(&req.u.finding);
@@ -1414,11 +1421,7 @@ http_hook(void **state)
 	int sv[2];
 
 	(void)state;
-	assert_int_equal(
-	    socketpair(
-	        AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv),
-	    0);
-	priv_parent_init(&p);
+	parent_channel(&p, sv);
 	req.type = PRIV_HTTP;
 	req.id = 9;
 	a_request(&req.u.http, PRIV_HTTP_API_STATUS);
