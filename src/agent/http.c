@@ -17,13 +17,12 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-#include <event2/event.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <unistd.h>
+
+#include <event2/event.h>
 
 #include "agent/agent_int.h"
 #include "agent/child.h"
