@@ -8,9 +8,13 @@
  * progress's request counts within its requests and lines analysed, a
  * line's length that of its text and its file in range, from the parent
  * only; a request to show figures with known names and mode, from the
- * parent, its answer's length that of its text, from a child.  The
- * first byte chooses the sender and how many descriptors came; the rest
- * is the datagram.
+ * parent, its answer's length that of its text, from a child; an HTTP
+ * request from a child with a known route, its strings terminated, a
+ * series name only where one is asked and a clean one, a check an id,
+ * durations and periods in range; a piece of an HTTP answer from the
+ * parent with a status, a known location, a printable content type and
+ * the length of its text.  The first byte chooses the sender and how many
+ * descriptors came; the rest is the datagram.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -148,6 +152,43 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    offsetof(struct priv_shown, text) + m.u.shown.len !=
 		        size - 1 - sizeof(struct priv_hdr))
 			abort();
+		break;
+	case PRIV_HTTP:
+		must_end(m.u.http.name, sizeof(m.u.http.name));
+		must_end(m.u.http.check, sizeof(m.u.http.check));
+		must_end(m.u.http.subject, sizeof(m.u.http.subject));
+		must_end(m.u.http.text, sizeof(m.u.http.text));
+		if (from != PRIV_FROM_CHILD || m.u.http.route == 0 ||
+		    m.u.http.route >= PRIV_HTTP_ROUTE_MAX ||
+		    (m.u.http.name[0] != '\0' &&
+		        (m.u.http.name[0] == '.' ||
+		            strstr(m.u.http.name, "..") != NULL ||
+		            strchr(m.u.http.name, '/') != NULL)) ||
+		    strspn(m.u.http.check,
+		        "abcdefghijklmnopqrstuvwxyz0123456789._-") !=
+		        strlen(m.u.http.check) ||
+		    (m.u.http.route == PRIV_HTTP_SILENCE &&
+		        (m.u.http.num < 0 ||
+		            m.u.http.num > PRIV_HTTP_SILENCE_MAX)) ||
+		    (m.u.http.route == PRIV_HTTP_GRAPH &&
+		        m.u.http.arg >= PRIV_HTTP_PERIODS) ||
+		    (m.u.http.route == PRIV_HTTP_UNBLOCK &&
+		        m.u.http.prefix.len > 128))
+			abort();
+		break;
+	case PRIV_HTTP_REP:
+		if (from != PRIV_FROM_PARENT || m.u.http_rep.status < 100 ||
+		    m.u.http_rep.status > 599 ||
+		    m.u.http_rep.loc > PRIV_HTTP_LOC_CONNECTIONS ||
+		    m.u.http_rep.last > 1 ||
+		    m.u.http_rep.len > PRIV_SHOWN_MAX ||
+		    offsetof(struct priv_http_rep, text) + m.u.http_rep.len !=
+		        size - 1 - sizeof(struct priv_hdr))
+			abort();
+		must_end(m.u.http_rep.type, sizeof(m.u.http_rep.type));
+		for (const char *c = m.u.http_rep.type; *c != '\0'; c++)
+			if (*c < ' ' || *c > '~')
+				abort();
 		break;
 	case PRIV_ERROR:
 		if (from != PRIV_FROM_PARENT)

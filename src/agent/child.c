@@ -330,14 +330,19 @@ child_sup_new(const char *user, struct priv_parent *p, struct err *err)
 		return NULL;
 	}
 	if (geteuid() != 0) {
-		/* no right to switch user: the children run as this one */
+		/* no right to switch user: the children run as this one
+		 * (said once, whatever the supervisors) */
+		static int said;
+
 		s->same_user = 1;
 		s->uid = getuid();
 		s->gid = getgid();
-		log_warnx("not running as root: the agent's children run as "
-		          "the invoking user (uid %u), with no_new_privs and "
-		          "the seccomp filter",
-		    (unsigned)s->uid);
+		if (!said++)
+			log_warnx(
+			    "not running as root: the agent's children run as "
+			    "the invoking user (uid %u), with no_new_privs and "
+			    "the seccomp filter",
+			    (unsigned)s->uid);
 	} else if (child_user(user, 1, &s->uid, &s->gid, err) == -1) {
 		free(s);
 		return NULL;

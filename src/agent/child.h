@@ -62,10 +62,12 @@ struct priv_parent;
 
 /* A role that may open files read-only itself (a reader of /proc). */
 #define CHILD_OPEN_RDONLY 0x1
+/* A role that serves connections on a listening socket it was given. */
+#define CHILD_SERVE 0x2
 
 struct child_role {
 	const char *name;
-	unsigned flags; /* CHILD_OPEN_RDONLY */
+	unsigned flags; /* CHILD_OPEN_RDONLY, CHILD_SERVE */
 	/*
 	 * Runs as the agent user before the seccomp filter (may be NULL):
 	 * what the filter forbids is done here.  0, or the exit status.
@@ -92,7 +94,9 @@ int child_dispatch(
  * fstat, lseek, exit) and nothing else: any other call kills the process
  * with SIGSYS.  With CHILD_OPEN_RDONLY in flags it may also open files
  * read-only (openat without a write mode, O_CREAT, O_TRUNC, O_APPEND or
- * O_TMPFILE) and list directories.  Built with AddressSanitizer
+ * O_TMPFILE) and list directories.  With CHILD_SERVE it may accept
+ * connections on a socket it has, set and read their options and shut
+ * them down (never socket(2), connect or bind).  Built with AddressSanitizer
  * (-fsanitize=address), it also allows the calls the sanitizer's run-time
  * makes (reading its own maps, read-only; printing a report; aborting).
  * 0, or -1 with err.

@@ -21,6 +21,7 @@
 #include "base/esc.h"
 #include "base/hex.h"
 #include "base/log.h"
+#include "base/mem.h"
 #include "base/strbuf.h"
 #include "base/timeutil.h"
 #include "collect/proc.h"
@@ -31,7 +32,6 @@
 #include "net/settings.h"
 #include "store/store.h"
 
-#define DASH_BODY_MAX (16u << 20)
 #define DASH_PROCS 100  /* processes listed, the busiest first */
 #define DASH_CONNS 1000 /* connections listed */
 
@@ -84,27 +84,6 @@ dash_free(struct dash *d)
 		return;
 	explicit_bzero(d->csrf, sizeof(d->csrf));
 	free(d);
-}
-
-static int
-prefixed(const char *s, const char *p)
-{
-	return strncmp(s, p, strlen(p)) == 0;
-}
-
-int
-dash_owns(const char *url)
-{
-	static const char *const exact[] = {"/", "/graphs", "/processes",
-	    "/connections", "/web", "/mail", "/integrity", "/disks", "/servers",
-	    "/silence", "/unblock", "/static/dash.css", "/static/icon.svg",
-	    "/favicon.ico"};
-
-	for (size_t i = 0; i < sizeof(exact) / sizeof(exact[0]); i++)
-		if (strcmp(url, exact[i]) == 0)
-			return 1;
-	return prefixed(url, "/graphs/") || prefixed(url, "/graph/") ||
-	    prefixed(url, "/api/v1/");
 }
 
 void
@@ -269,7 +248,8 @@ page_graphs(struct dash *d, struct strbuf *sb)
 	return MHD_HTTP_OK;
 }
 
-static const char *const periods[] = {"day", "week", "month", "year"};
+const char *const dash_periods[PRIV_HTTP_PERIODS] = {
+    "day", "week", "month", "year"};
 
 static unsigned
 page_series(struct dash *d, const char *name, struct strbuf *sb)
@@ -284,16 +264,16 @@ page_series(struct dash *d, const char *name, struct strbuf *sb)
 		return MHD_HTTP_NOT_FOUND;
 	snprintf(title, sizeof(title), "Graphs of %s", name);
 	dash_page_head(sb, title);
-	for (size_t i = 0; i < sizeof(periods) / sizeof(periods[0]); i++) {
-		strbuf_printf(
-		    sb, "<h2>The last %s</h2><img src=\"/graph/", periods[i]);
+	for (size_t i = 0; i < countof(dash_periods); i++) {
+		strbuf_printf(sb, "<h2>The last %s</h2><img src=\"/graph/",
+		    dash_periods[i]);
 		dash_h(sb, name);
 		strbuf_printf(sb,
 		    "/%s.png\" width=\"597\" height=\"250\" "
 		    "alt=\"",
-		    periods[i]);
+		    dash_periods[i]);
 		dash_h(sb, name);
-		strbuf_printf(sb, ", the last %s\">\n", periods[i]);
+		strbuf_printf(sb, ", the last %s\">\n", dash_periods[i]);
 	}
 	dash_page_end(sb);
 	return MHD_HTTP_OK;
@@ -301,23 +281,14 @@ page_series(struct dash *d, const char *name, struct strbuf *sb)
 
 /* GET /graph/NAME/PERIOD.png into sb (a PNG). */
 static unsigned
-graph_png(struct dash *d, const char *rest, struct strbuf *sb)
+graph_png(struct dash *d, const char *name, uint32_t period, struct strbuf *sb)
 {
-	char name[HIST_NAME_MAX], period[16];
-	const char *slash = strrchr(rest, '/'), *dot;
 	unsigned long secs;
 	struct err err = {0};
 
-	if (slash == NULL || (size_t)(slash - rest) >= sizeof(name) ||
-	    (dot = strchr(slash, '.')) == NULL || strcmp(dot, ".png") != 0 ||
-	    (size_t)(dot - slash - 1) >= sizeof(period) ||
-	    d->a->o->state_dir == NULL)
-		return MHD_HTTP_NOT_FOUND;
-	memcpy(name, rest, (size_t)(slash - rest));
-	name[slash - rest] = '\0';
-	memcpy(period, slash + 1, (size_t)(dot - slash - 1));
-	period[dot - slash - 1] = '\0';
-	if (!hist_name_ok(name) || (secs = hist_period_secs(period)) == 0)
+	if (d->a->o->state_dir == NULL || period >= countof(dash_periods) ||
+	    !hist_name_ok(name) ||
+	    (secs = hist_period_secs(dash_periods[period])) == 0)
 		return MHD_HTTP_NOT_FOUND;
 	if (hist_graph_png(d->a->o->state_dir, name, secs, sb, &err) == -1) {
 		log_warnx("dashboard: %s", err.msg);
@@ -488,40 +459,14 @@ page_connections(struct dash *d, struct strbuf *sb)
 	return MHD_HTTP_OK;
 }
 
-/* 1 if the form carries the agent's CSRF token (compared in full). */
-static int
-csrf_ok(const struct dash *d, const char *body, size_t n)
-{
-	char got[sizeof(d->csrf)];
-	unsigned char diff = 0;
-
-	if (dash_form_get(body, n, "csrf", got, sizeof(got)) != 1 ||
-	    strlen(got) != strlen(d->csrf))
-		return 0;
-	for (size_t i = 0; got[i]; i++)
-		diff |= (unsigned char)(got[i] ^ d->csrf[i]);
-	return diff == 0;
-}
-
 static unsigned
-post_silence(struct dash *d, const char *body, size_t n, struct strbuf *msg)
+post_silence(struct dash *d, const struct priv_http_req *r, struct strbuf *msg)
 {
-	char check[64], subject[256], fortxt[32];
-	uint64_t secs = 0;
+	const char *check = r->check, *subject = r->subject;
+	uint64_t secs = (uint64_t)r->num;
 	struct err err = {0};
 	time_t now = time(NULL);
 
-	if (dash_form_get(body, n, "check", check, sizeof(check)) != 1 ||
-	    check[0] == '\0' ||
-	    dash_form_get(body, n, "subject", subject, sizeof(subject)) == -1 ||
-	    dash_form_get(body, n, "for", fortxt, sizeof(fortxt)) != 1 ||
-	    dur_parse(fortxt, strlen(fortxt), &secs) == -1 ||
-	    secs > 366 * 86400) {
-		strbuf_adds(msg,
-		    "expected check, subject and for (a "
-		    "duration up to 366d)\n");
-		return MHD_HTTP_BAD_REQUEST;
-	}
 	if (problems_silence(d->a->pb, check, subject[0] ? subject : NULL,
 	        now + (time_t)secs, &err) == -1) {
 		strbuf_printf(msg, "cannot silence: %s\n", err.msg);
@@ -534,7 +479,7 @@ post_silence(struct dash *d, const char *body, size_t n, struct strbuf *msg)
 }
 
 static unsigned
-post_unblock(struct dash *d, const char *body, size_t n, struct strbuf *msg)
+post_unblock(struct dash *d, const struct priv_http_req *r, struct strbuf *msg)
 {
 	char text[NET_PREFIX_STRLEN];
 	struct net_block_item it = {0};
@@ -544,12 +489,8 @@ post_unblock(struct dash *d, const char *body, size_t n, struct strbuf *msg)
 	const char *sd = d->a->o->state_dir;
 	int rc;
 
-	if (dash_form_get(body, n, "prefix", text, sizeof(text)) != 1 ||
-	    net_prefix_parse(text, strlen(text), &it.p, &err) == -1) {
-		strbuf_printf(msg, "expected prefix, an address: %s\n",
-		    err.msg[0] ? err.msg : "none given");
-		return MHD_HTTP_BAD_REQUEST;
-	}
+	it.p = r->prefix;
+	net_prefix_format(&it.p, text, sizeof(text));
 	if (sd == NULL || dynlib_require(DYNLIB_SQLITE3, &err) == -1 ||
 	    net_block_conf_load(&bc, &d->a->conf, sd, &err) == -1 ||
 	    store_open(&st, sd, &err) == -1) {
@@ -577,111 +518,92 @@ post_unblock(struct dash *d, const char *body, size_t n, struct strbuf *msg)
 	return MHD_HTTP_SEE_OTHER;
 }
 
-enum MHD_Result
-dash_answer(struct dash *d, struct MHD_Connection *c, const char *url,
-    const char *method, const char *body, size_t blen, int truncated)
+const char *
+dash_csrf(const struct dash *d)
 {
-	static const char *const back_home[] = {"Location", "/", NULL};
-	static const char *const back_conns[] = {
-	    "Location", "/connections", NULL};
-	struct strbuf sb = STRBUF_INIT(DASH_BODY_MAX);
-	const char *type = "text/html; charset=utf-8";
-	const char *const *hdrs = NULL;
+	return d->csrf;
+}
+
+unsigned
+dash_render(struct dash *d, const struct priv_http_req *r, struct strbuf *sb,
+    const char **type, enum priv_http_loc *loc)
+{
 	unsigned status = MHD_HTTP_NOT_FOUND;
-	enum MHD_Result ret;
-	int post = strcmp(method, "POST") == 0;
-	int form = strcmp(url, "/silence") == 0 || strcmp(url, "/unblock") == 0;
 
-	if (!dash_host_ok(MHD_lookup_connection_value(
-	        c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST)) ||
-	    !dash_host_ok(
-	        MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin"))) {
-		static const char refused[] =
-		    "refused: the dashboard answers only to its address "
-		    "(127.0.0.1:PORT) or localhost in Host and Origin\n";
-
-		return http_respond(c, MHD_HTTP_FORBIDDEN,
-		    "text/plain; charset=utf-8", refused, sizeof(refused) - 1,
-		    NULL);
-	}
-	if (post != form) {
-		static const char *const allow_get[] = {
-		    "Allow", "GET, HEAD", NULL};
-		static const char *const allow_post[] = {"Allow", "POST", NULL};
-
-		const char *msg = form ? "only POST changes state\n"
-		                       : "only GET and HEAD are served here\n";
-
-		return http_respond(c, MHD_HTTP_METHOD_NOT_ALLOWED,
-		    "text/plain; charset=utf-8", msg, strlen(msg),
-		    form ? allow_post : allow_get);
-	}
-	if (post) {
-		type = "text/plain; charset=utf-8";
-		if (truncated) {
-			strbuf_adds(&sb, "the form is too large\n");
-			status = MHD_HTTP_CONTENT_TOO_LARGE;
-		} else if (!csrf_ok(d, body, blen)) {
-			strbuf_adds(&sb,
-			    "refused: the form lacks the "
-			    "dashboard's CSRF token\n");
-			status = MHD_HTTP_FORBIDDEN;
-		} else if (strcmp(url, "/silence") == 0) {
-			status = post_silence(d, body, blen, &sb);
-			hdrs = back_home;
+	*type = "text/html; charset=utf-8";
+	*loc = PRIV_HTTP_LOC_NONE;
+	switch ((enum priv_http_route)r->route) {
+	case PRIV_HTTP_SILENCE:
+	case PRIV_HTTP_UNBLOCK:
+		*type = "text/plain; charset=utf-8";
+		if (r->route == PRIV_HTTP_SILENCE) {
+			status = post_silence(d, r, sb);
+			*loc = PRIV_HTTP_LOC_HOME;
 		} else {
-			status = post_unblock(d, body, blen, &sb);
-			hdrs = back_conns;
+			status = post_unblock(d, r, sb);
+			*loc = PRIV_HTTP_LOC_CONNECTIONS;
 		}
 		if (status != MHD_HTTP_SEE_OTHER)
-			hdrs = NULL;
-	} else if (strcmp(url, "/") == 0) {
-		status = page_overview(d, &sb);
-	} else if (strcmp(url, "/graphs") == 0) {
-		status = page_graphs(d, &sb);
-	} else if (prefixed(url, "/graphs/")) {
-		status = page_series(d, url + 8, &sb);
-	} else if (prefixed(url, "/graph/")) {
-		type = "image/png";
-		status = graph_png(d, url + 7, &sb);
-	} else if (strcmp(url, "/processes") == 0) {
-		status = page_processes(d, &sb);
-	} else if (strcmp(url, "/connections") == 0) {
-		status = page_connections(d, &sb);
-	} else if (strcmp(url, "/web") == 0) {
-		status = dash_view_web(d->a, &sb);
-	} else if (strcmp(url, "/mail") == 0) {
-		status = dash_view_mail(d->a, &sb);
-	} else if (strcmp(url, "/integrity") == 0) {
-		status = dash_view_integrity(d->a, &sb);
-	} else if (strcmp(url, "/disks") == 0) {
-		status = dash_view_disks(d->a, &sb);
-	} else if (strcmp(url, "/servers") == 0) {
-		status = dash_view_servers(d->a, &sb);
-	} else if (strcmp(url, "/static/dash.css") == 0) {
-		type = "text/css; charset=utf-8";
+			*loc = PRIV_HTTP_LOC_NONE;
+		break;
+	case PRIV_HTTP_OVERVIEW:
+		status = page_overview(d, sb);
+		break;
+	case PRIV_HTTP_GRAPHS:
+		status = page_graphs(d, sb);
+		break;
+	case PRIV_HTTP_SERIES:
+		status = page_series(d, r->name, sb);
+		break;
+	case PRIV_HTTP_GRAPH:
+		*type = "image/png";
+		status = graph_png(d, r->name, r->arg, sb);
+		break;
+	case PRIV_HTTP_PROCESSES:
+		status = page_processes(d, sb);
+		break;
+	case PRIV_HTTP_CONNECTIONS:
+		status = page_connections(d, sb);
+		break;
+	case PRIV_HTTP_WEB:
+		status = dash_view_web(d->a, sb);
+		break;
+	case PRIV_HTTP_MAIL:
+		status = dash_view_mail(d->a, sb);
+		break;
+	case PRIV_HTTP_INTEGRITY:
+		status = dash_view_integrity(d->a, sb);
+		break;
+	case PRIV_HTTP_DISKS:
+		status = dash_view_disks(d->a, sb);
+		break;
+	case PRIV_HTTP_SERVERS:
+		status = dash_view_servers(d->a, sb);
+		break;
+	case PRIV_HTTP_CSS:
+		*type = "text/css; charset=utf-8";
 		status = MHD_HTTP_OK;
-		strbuf_add(&sb, css, sizeof(css) - 1);
-	} else if (strcmp(url, "/static/icon.svg") == 0 ||
-	    strcmp(url, "/favicon.ico") == 0) {
-		type = "image/svg+xml";
+		strbuf_add(sb, css, sizeof(css) - 1);
+		break;
+	case PRIV_HTTP_ICON:
+		*type = "image/svg+xml";
 		status = MHD_HTTP_OK;
-		strbuf_add(&sb, icon, sizeof(icon) - 1);
-	} else if (prefixed(url, "/api/v1/")) {
-		type = "application/json";
-		status = dash_api(d->a, c, url, &sb);
+		strbuf_add(sb, icon, sizeof(icon) - 1);
+		break;
+	case PRIV_HTTP_METRICS:
+	case PRIV_HTTP_ROUTE_MAX:
+		break;
+	default: /* the API */
+		*type = "application/json";
+		status = dash_api(d->a, r, sb);
+		break;
 	}
-	if (strbuf_failed(&sb)) {
-		strbuf_release(&sb);
-		return http_respond(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
-		    "text/plain; charset=utf-8", "out of memory\n", 14, NULL);
-	}
+	if (strbuf_failed(sb))
+		return MHD_HTTP_INTERNAL_SERVER_ERROR;
 	if (status != MHD_HTTP_OK && status != MHD_HTTP_SEE_OTHER &&
-	    sb.len == 0 && !prefixed(url, "/api/v1/")) {
-		type = "text/plain; charset=utf-8";
-		strbuf_adds(&sb, "not found\n");
+	    sb->len == 0 && strcmp(*type, "application/json") != 0) {
+		*type = "text/plain; charset=utf-8";
+		strbuf_adds(sb, "not found\n");
 	}
-	ret = http_respond(c, status, type, sb.p ? sb.p : "", sb.len, hdrs);
-	strbuf_release(&sb);
-	return ret;
+	return status;
 }

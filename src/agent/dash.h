@@ -1,10 +1,15 @@
 /*
- * dash.h - the agent's dashboard and JSON API, served by http.c next to
- * /metrics: server-rendered pages (every outside byte escaped, a strict
+ * dash.h - the agent's dashboard and JSON API, served next to /metrics:
+ * server-rendered pages (every outside byte escaped, a strict
  * Content-Security-Policy, no script), graphs drawn by librrd as PNG, and
  * /api/v1/... JSON (docs/api.md).  Silence and unblock change state:
  * they are POST only and need the agent's CSRF token, a random secret
  * made at start and put in each form.
+ *
+ * The HTTP child (http_child.c) reads the requests with what dash_form.c
+ * has (the paths, a form's fields, the CSRF token, Host and Origin); the
+ * root parent renders the answer to the request it was sent
+ * (dash_render: priv.h's struct priv_http_req, checked fields only).
  */
 #ifndef AGENT_DASH_H
 #define AGENT_DASH_H
@@ -12,6 +17,8 @@
 #include <stddef.h>
 
 #include <microhttpd.h>
+
+#include "agent/priv.h"
 
 struct agent;
 struct err;
@@ -33,17 +40,24 @@ struct dash;
 struct dash *dash_new(struct agent *a, struct err *err);
 void dash_free(struct dash *d);
 
-/* 1 if url is answered by the dashboard (pages, static files, API). */
-int dash_owns(const char *url);
+/* The CSRF secret (hex), for the HTTP child to check the forms. */
+const char *dash_csrf(const struct dash *d);
+
+/* The periods of the graphs, by PRIV_HTTP_GRAPH's arg. */
+extern const char *const dash_periods[PRIV_HTTP_PERIODS];
 
 /*
- * Answers one request for url (dash_owns said yes): GET and HEAD, or POST
- * with its urlencoded body (blen bytes; the body was cut when
- * truncated).
+ * The answer to a request of the dashboard (a route other than
+ * PRIV_HTTP_METRICS): its HTTP status, the body in sb, its content type
+ * in *type and where the browser goes next in *loc.
  */
-enum MHD_Result dash_answer(struct dash *d, struct MHD_Connection *c,
-    const char *url, const char *method, const char *body, size_t blen,
-    int truncated);
+unsigned dash_render(struct dash *d, const struct priv_http_req *r,
+    struct strbuf *sb, const char **type, enum priv_http_loc *loc);
+
+/* 1 if url is answered by the dashboard (pages, static files, API). */
+int dash_owns(const char *url);
+/* 1 if the form of n bytes carries secret as its csrf field. */
+int dash_csrf_ok(const char *secret, const char *body, size_t n);
 
 /*
  * Whether a Host header's value (or an Origin's "scheme://host[:port]")
@@ -53,14 +67,6 @@ enum MHD_Result dash_answer(struct dash *d, struct MHD_Connection *c,
  * pages nor post their forms.  NULL (no header) is allowed.
  */
 int dash_host_ok(const char *host);
-
-/*
- * Queues a response (body copied) with the headers every answer of the
- * agent carries; hdrs is NULL or name, value pairs ending with NULL
- * (http.c).
- */
-enum MHD_Result http_respond(struct MHD_Connection *c, unsigned status,
-    const char *type, const char *body, size_t len, const char *const *hdrs);
 
 /*
  * The value of key in an application/x-www-form-urlencoded body of n
@@ -77,9 +83,9 @@ struct net_ban;
 int dash_blocks(
     struct agent *a, struct net_ban **b, size_t *n, struct err *err);
 
-/* The JSON API (dash_api.c): answers /api/v1/... GETs into body with
- * its status; the content type is JSON. */
-unsigned dash_api(struct agent *a, struct MHD_Connection *c, const char *url,
-    struct strbuf *body);
+/* The JSON API (dash_api.c): answers a PRIV_HTTP_API_* route into body
+ * with its status; the content type is JSON. */
+unsigned dash_api(
+    struct agent *a, const struct priv_http_req *r, struct strbuf *body);
 
 #endif

@@ -107,15 +107,15 @@ api_history_list(struct agent *a, unsigned *status, struct err *err)
 	return o;
 }
 
+/* The values of a series since r->num (the HTTP child read the query:
+ * since, or 3 hours ago, and cf max when r->arg is 1). */
 static json_t *
-api_history(struct agent *a, struct MHD_Connection *c, const char *name,
-    unsigned *status, struct err *err)
+api_history(struct agent *a, const struct priv_http_req *r, unsigned *status,
+    struct err *err)
 {
-	const char *since =
-	    MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "since");
-	const char *cf =
-	    MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "cf");
-	time_t now = time(NULL), from = now - 3 * 3600;
+	const char *name = r->name;
+	int max = r->arg == 1;
+	time_t now = time(NULL), from = (time_t)r->num;
 	struct hist_series s;
 	json_t *o, *v;
 	size_t first = 0;
@@ -125,22 +125,8 @@ api_history(struct agent *a, struct MHD_Connection *c, const char *name,
 		err_set(err, ENOENT, "no history of '%s'", name);
 		return NULL;
 	}
-	if (since != NULL && hist_since_parse(since, now, &from) == -1) {
-		err_set(err, EINVAL,
-		    "since '%s': expected a duration ago (1h) or a time",
-		    since);
-		*status = 400;
-		return NULL;
-	}
-	if (cf != NULL && strcmp(cf, "max") != 0 &&
-	    strcmp(cf, "average") != 0) {
-		*status = 400;
-		err_set(err, EINVAL, "cf '%s': expected average or max", cf);
-		return NULL;
-	}
-	if (hist_fetch(a->o->state_dir, name,
-	        cf && strcmp(cf, "max") == 0 ? "MAX" : "AVERAGE", from, now, &s,
-	        err) == -1) {
+	if (hist_fetch(a->o->state_dir, name, max ? "MAX" : "AVERAGE", from,
+	        now, &s, err) == -1) {
 		*status = err->code == ENOENT ? 404 : 503;
 		return NULL;
 	}
@@ -158,8 +144,7 @@ api_history(struct agent *a, struct MHD_Connection *c, const char *name,
 	}
 	jset(o, "type", json_string("api.history"));
 	jset(o, "series", jstr(name));
-	jset(o, "cf",
-	    json_string(cf && strcmp(cf, "max") == 0 ? "max" : "average"));
+	jset(o, "cf", json_string(max ? "max" : "average"));
 	jset(o, "step_seconds", json_integer((json_int_t)s.step));
 	jset(o, "points", v);
 	hist_series_release(&s);
@@ -188,38 +173,48 @@ api_blocks(struct agent *a, unsigned *status, struct err *err)
 }
 
 unsigned
-dash_api(struct agent *a, struct MHD_Connection *c, const char *url,
-    struct strbuf *body)
+dash_api(struct agent *a, const struct priv_http_req *r, struct strbuf *body)
 {
-	const char *rest = url + strlen("/api/v1/");
 	unsigned status = 200;
 	struct err err = {0};
 	json_t *o = NULL;
 	char *text;
 
-	if (strcmp(rest, "problems") == 0)
+	switch ((enum priv_http_route)r->route) {
+	case PRIV_HTTP_API_PROBLEMS:
 		o = api_problems(a);
-	else if (strcmp(rest, "status") == 0)
+		break;
+	case PRIV_HTTP_API_STATUS:
 		o = api_status(a);
-	else if (strcmp(rest, "history") == 0)
+		break;
+	case PRIV_HTTP_API_HISTORY_LIST:
 		o = api_history_list(a, &status, &err);
-	else if (strncmp(rest, "history/", 8) == 0)
-		o = api_history(a, c, rest + 8, &status, &err);
-	else if (strcmp(rest, "blocks") == 0)
+		break;
+	case PRIV_HTTP_API_HISTORY:
+		o = api_history(a, r, &status, &err);
+		break;
+	case PRIV_HTTP_API_BLOCKS:
 		o = api_blocks(a, &status, &err);
-	else if (strcmp(rest, "web") == 0)
+		break;
+	case PRIV_HTTP_API_WEB:
 		o = dash_web(a);
-	else if (strcmp(rest, "mail") == 0)
+		break;
+	case PRIV_HTTP_API_MAIL:
 		o = dash_mail(a);
-	else if (strcmp(rest, "integrity") == 0)
+		break;
+	case PRIV_HTTP_API_INTEGRITY:
 		o = dash_integrity(a);
-	else if (strcmp(rest, "disks") == 0)
+		break;
+	case PRIV_HTTP_API_DISKS:
 		o = dash_disks(a);
-	else if (strcmp(rest, "servers") == 0)
+		break;
+	case PRIV_HTTP_API_SERVERS:
 		o = dash_servers(a);
-	else {
-		status = 404;
-		err_set(&err, ENOENT, "no such API path '%s'", url);
+		break;
+	default: /* PRIV_HTTP_API_ERROR: what the HTTP child refused */
+		status = r->route == PRIV_HTTP_API_ERROR ? r->arg : 404;
+		err_set(&err, EINVAL, "%s", r->text);
+		break;
 	}
 	if (o == NULL) {
 		o = json_object();

@@ -1,7 +1,8 @@
 /*
- * dash_form.c - what the dashboard reads from a request (dash.h): one
- * field of a urlencoded form (what the silence and unblock forms post),
- * and whether the Host or Origin names the agent by its address.
+ * dash_form.c - what the dashboard reads from a request (dash.h), in
+ * the HTTP child: the paths it answers, one field of a urlencoded form
+ * (what the silence and unblock forms post), the form's CSRF token, and
+ * whether the Host or Origin names the agent by its address.
  */
 #include <arpa/inet.h>
 #include <string.h>
@@ -9,6 +10,27 @@
 
 #include "agent/dash.h"
 #include "base/hex.h"
+
+static int
+prefixed(const char *s, const char *p)
+{
+	return strncmp(s, p, strlen(p)) == 0;
+}
+
+int
+dash_owns(const char *url)
+{
+	static const char *const exact[] = {"/", "/graphs", "/processes",
+	    "/connections", "/web", "/mail", "/integrity", "/disks", "/servers",
+	    "/silence", "/unblock", "/static/dash.css", "/static/icon.svg",
+	    "/favicon.ico"};
+
+	for (size_t i = 0; i < sizeof(exact) / sizeof(exact[0]); i++)
+		if (strcmp(url, exact[i]) == 0)
+			return 1;
+	return prefixed(url, "/graphs/") || prefixed(url, "/graph/") ||
+	    prefixed(url, "/api/v1/");
+}
 
 /* Decodes [s, s+n) into dst; the length, or -1 (malformed, too long). */
 static long
@@ -94,4 +116,21 @@ dash_host_ok(const char *host)
 
 		return inet_pton(AF_INET, h, &a4) == 1;
 	}
+}
+
+int
+dash_csrf_ok(const char *secret, const char *body, size_t n)
+{
+	char got[2 * DASH_CSRF_BYTES + 1];
+	unsigned char diff = 0;
+	size_t len = strlen(secret);
+
+	if (len != sizeof(got) - 1 ||
+	    dash_form_get(body, n, "csrf", got, sizeof(got)) != 1 ||
+	    strlen(got) != len)
+		return 0;
+	/* every byte compared: the time says nothing of the secret */
+	for (size_t i = 0; i < len; i++)
+		diff |= (unsigned char)(got[i] ^ secret[i]);
+	return diff == 0;
 }

@@ -1,8 +1,13 @@
 /*
- * http.c - the agent's HTTP side (see http.h): the listening rules and
- * libmicrohttpd on the agent's libevent loop.  MHD runs in its external
- * epoll mode: its one epoll descriptor is a read event of the loop, and
- * a timer follows MHD_get_timeout, so the agent stays single-threaded.
+ * http.c - the agent's HTTP side (see http.h), the root parent's half:
+ * the listening rules, the listening socket (bound here, so a privileged
+ * port and any configured address work), the certificate, key and token
+ * files read here, and the answers.  HTTP itself is spoken by the HTTP
+ * child (http_child.c, "sakimori-http"), given the socket and those
+ * files' bytes: it sends the parent each request as a typed, checked
+ * PRIV_HTTP, and the parent renders the answer from its own structures
+ * (dash.c, metrics.c) and sends it back in pieces.  libmicrohttpd is
+ * loaded in the child only.
  */
 #include "agent/http.h"
 
@@ -12,12 +17,15 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <event2/event.h>
-#include <microhttpd.h>
 
 #include "agent/agent_int.h"
+#include "agent/child.h"
 #include "agent/dash.h"
 #include "agent/expo.h"
 #include "agent/metrics.h"
@@ -25,10 +33,12 @@
 #include "base/cur.h"
 #include "base/dynlib.h"
 #include "base/err.h"
+#include "base/esc.h"
 #include "base/fileio.h"
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/strbuf.h"
+#include "base/timeutil.h"
 #include "check/check.h"
 #include "collect/netdev.h"
 #include "collect/snap.h"
@@ -41,30 +51,31 @@
 	    SNAP_BIT(SNAP_VM) | SNAP_BIT(SNAP_FS) | SNAP_BIT(SNAP_DISK))
 /* The server table is collected again after this many seconds. */
 #define HTTP_INV_SECS 300
-/* Largest exposition, PEM file and token file. */
-#define HTTP_BODY_MAX (64u << 20)
+/* Largest answer, PEM file and token file. */
+#define HTTP_BODY_MAX PRIV_HTTP_TOTAL
 #define HTTP_PEM_MAX (1u << 20)
 #define HTTP_TOKEN_MAX 4096
-/* Connections at once, and seconds an idle one is kept. */
-#define HTTP_CONN_MAX 64
-#define HTTP_CONN_TIMEOUT 15
+/* Seconds the child has to say it serves, and to take an answer. */
+#define HTTP_START_SECS 60
+#define HTTP_SEND_SECS 10
 
 struct http_server {
 	struct agent *a;
-	struct MHD_Daemon *d;
-	struct event *ev_io, *ev_timer;
+	const char *listen;
+	int lfd;     /* the listening socket */
 	char *token; /* NULL: none asked */
 	size_t token_len;
+	char *cert, *key; /* PEM, NULL: plain HTTP */
+	size_t cert_len, key_len;
 	struct inventory *inv; /* the server table, cached */
 	time_t inv_at;
 	struct dash *dash; /* the pages and the API */
-};
-
-/* A POST body being read (the request's req_cls). */
-struct http_post {
-	char body[DASH_FORM_MAX];
-	size_t len;
-	int truncated;
+	/* the HTTP child */
+	struct priv_parent pp;
+	struct child_sup *sup;
+	struct event *ev_child, *ev_chld, *ev_restart;
+	int ready;                /* the child said it serves */
+	char said[PRIV_TEXT_MAX]; /* what it said instead, at start */
 };
 
 int
@@ -280,167 +291,6 @@ render(struct http_server *h, enum expo_fmt fmt, struct strbuf *body)
 	snap_release(&s);
 }
 
-enum MHD_Result
-http_respond(struct MHD_Connection *c, unsigned status, const char *type,
-    const char *body, size_t len, const char *const *hdrs)
-{
-	struct MHD_Response *r;
-	enum MHD_Result ret;
-
-	r = MHD_create_response_from_buffer(
-	    len, (void *)body, MHD_RESPMEM_MUST_COPY);
-	if (r == NULL)
-		return MHD_NO;
-	(void)MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-	(void)MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	(void)MHD_add_response_header(
-	    r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-	(void)MHD_add_response_header(r, "Content-Security-Policy", DASH_CSP);
-	(void)MHD_add_response_header(r, "X-Frame-Options", "DENY");
-	(void)MHD_add_response_header(r, "Referrer-Policy", "same-origin");
-	for (size_t i = 0; hdrs != NULL && hdrs[i] != NULL; i += 2)
-		(void)MHD_add_response_header(r, hdrs[i], hdrs[i + 1]);
-	if (status == MHD_HTTP_UNAUTHORIZED)
-		(void)MHD_add_response_header(
-		    r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
-	if (status == MHD_HTTP_METHOD_NOT_ALLOWED && hdrs == NULL)
-		(void)MHD_add_response_header(
-		    r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-	ret = MHD_queue_response(c, status, r);
-	MHD_destroy_response(r);
-	return ret;
-}
-
-static enum MHD_Result
-respond_text(struct MHD_Connection *c, unsigned status, const char *text)
-{
-	return http_respond(
-	    c, status, "text/plain; charset=utf-8", text, strlen(text), NULL);
-}
-
-/* 1 if the request carries "Authorization: Bearer TOKEN" (or none is asked). */
-static int
-authorized(const struct http_server *h, struct MHD_Connection *c)
-{
-	const char *v;
-	size_t n;
-	unsigned char diff = 0;
-
-	if (h->token == NULL)
-		return 1;
-	v = MHD_lookup_connection_value(
-	    c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-	if (v == NULL || strncasecmp(v, "Bearer ", 7) != 0)
-		return 0;
-	v += 7;
-	while (*v == ' ')
-		v++;
-	n = strlen(v);
-	if (n != h->token_len)
-		return 0;
-	/* every byte compared: the time says nothing of the token */
-	for (size_t i = 0; i < n; i++)
-		diff |= (unsigned char)(v[i] ^ h->token[i]);
-	return diff == 0;
-}
-
-static enum MHD_Result
-on_request(void *cls, struct MHD_Connection *c, const char *url,
-    const char *method, const char *version, const char *upload_data,
-    size_t *upload_data_size, void **req_cls)
-{
-	struct http_server *h = cls;
-	struct strbuf body = STRBUF_INIT(HTTP_BODY_MAX);
-	const char *accept;
-	enum expo_fmt fmt;
-	enum MHD_Result ret;
-
-	(void)version;
-	if (!authorized(h, c))
-		return respond_text(c, MHD_HTTP_UNAUTHORIZED,
-		    "a bearer token is needed: Authorization: Bearer TOKEN\n");
-	if (strcmp(method, "POST") == 0 && h->dash != NULL && dash_owns(url)) {
-		struct http_post *p = *req_cls;
-
-		/* MHD calls again for each piece of the body, then once
-		 * with none: the answer comes then */
-		if (p == NULL) {
-			if ((p = calloc(1, sizeof(*p))) == NULL)
-				return MHD_NO;
-			*req_cls = p;
-			return MHD_YES;
-		}
-		if (*upload_data_size > 0) {
-			size_t n = *upload_data_size;
-
-			if (n > sizeof(p->body) - p->len) {
-				n = sizeof(p->body) - p->len;
-				p->truncated = 1;
-			}
-			memcpy(p->body + p->len, upload_data, n);
-			p->len += n;
-			*upload_data_size = 0;
-			return MHD_YES;
-		}
-		return dash_answer(
-		    h->dash, c, url, method, p->body, p->len, p->truncated);
-	}
-	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 &&
-	    (h->dash == NULL || !dash_owns(url)))
-		return respond_text(c, MHD_HTTP_METHOD_NOT_ALLOWED,
-		    "only GET and HEAD are served\n");
-	if (strcmp(url, "/metrics") != 0 && h->dash != NULL && dash_owns(url))
-		return dash_answer(h->dash, c, url, method, NULL, 0, 0);
-	if (strcmp(url, "/metrics") != 0)
-		return respond_text(c, MHD_HTTP_NOT_FOUND,
-		    "not found: the agent serves /metrics, the dashboard "
-		    "at / and /api/v1/\n");
-	accept = MHD_lookup_connection_value(
-	    c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
-	fmt = expo_negotiate(accept, accept ? strlen(accept) : 0);
-	render(h, fmt, &body);
-	if (strbuf_failed(&body)) {
-		strbuf_release(&body);
-		return respond_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
-		    "out of memory for the metrics\n");
-	}
-	ret = http_respond(c, MHD_HTTP_OK, expo_content_type(fmt),
-	    body.p ? body.p : "", body.len, NULL);
-	strbuf_release(&body);
-	return ret;
-}
-
-/* Frees a POST body once its request is over. */
-static void
-on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
-    enum MHD_RequestTerminationCode toe)
-{
-	(void)cls;
-	(void)c;
-	(void)toe;
-	free(*req_cls);
-	*req_cls = NULL;
-}
-
-/* Runs MHD, then arms the timer for what it waits for. */
-static void
-run(struct http_server *h)
-{
-	MHD_UNSIGNED_LONG_LONG ms;
-
-	(void)MHD_run(h->d);
-	if (MHD_get_timeout(h->d, &ms) == MHD_YES)
-		(void)agent_timer_arm(h->ev_timer, (double)ms / 1000.0);
-}
-
-static void
-on_io(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	run(arg);
-}
-
 /* A file's contents, NUL-terminated, into *out (malloc'd); 0 or -1. */
 static int
 read_file(
@@ -479,21 +329,251 @@ read_token(struct http_server *h, const char *path, struct err *err)
 	return 0;
 }
 
+/* An answer to the child: status, type, where next, the body in pieces. */
+static int
+send_answer(int sock, uint32_t id, unsigned status, const char *type,
+    enum priv_http_loc loc, const char *body, size_t len, struct err *err)
+{
+	static struct priv_http_rep piece;
+
+	memset(&piece, 0, offsetof(struct priv_http_rep, text));
+	piece.status = status;
+	piece.loc = (uint32_t)loc;
+	str_copy(piece.type, sizeof(piece.type), type);
+	return priv_send_pieces(sock, PRIV_HTTP_REP, id, &piece,
+	    offsetof(struct priv_http_rep, text),
+	    offsetof(struct priv_http_rep, last),
+	    offsetof(struct priv_http_rep, len), body, len, HTTP_SEND_SECS,
+	    err);
+}
+
+/* PRIV_HTTP: a request the child parsed, answered from what the agent
+ * holds. */
+static int
+on_http(void *arg, int sock, uint32_t id, const struct priv_http_req *r,
+    struct err *err)
+{
+	static const char oom[] = "out of memory for the answer\n";
+	struct http_server *h = arg;
+	struct strbuf body = STRBUF_INIT(HTTP_BODY_MAX);
+	enum priv_http_loc loc = PRIV_HTTP_LOC_NONE;
+	const char *type;
+	unsigned status;
+	int rc;
+
+	if (r->route == PRIV_HTTP_METRICS) {
+		type = expo_content_type((enum expo_fmt)r->arg);
+		render(h, (enum expo_fmt)r->arg, &body);
+		status = 200;
+	} else
+		status = dash_render(h->dash, r, &body, &type, &loc);
+	if (strbuf_failed(&body))
+		rc = send_answer(sock, id, 500, "text/plain; charset=utf-8",
+		    PRIV_HTTP_LOC_NONE, oom, sizeof(oom) - 1, err);
+	else
+		rc = send_answer(sock, id, status, type, loc,
+		    body.p ? body.p : "", body.len, err);
+	strbuf_release(&body);
+	return rc;
+}
+
+/* A child's note: "ready" once it serves, else a diagnostic. */
+static void
+on_note(void *arg, const char *child, const char *text)
+{
+	struct http_server *h = arg;
+	char esc[PRIV_TEXT_MAX * 4];
+
+	if (strcmp(text, "ready") == 0) {
+		h->ready = 1;
+		return;
+	}
+	esc_text_buf(esc, sizeof(esc), text, strlen(text));
+	if (!h->ready)
+		str_copy(h->said, sizeof(h->said), esc);
+	log_warnx("child '%s': %s", child, esc);
+}
+
+/* What the child is given to serve: the socket, the files, the secret. */
+static int
+child_setup(struct http_server *h, int sock, struct err *err)
+{
+	char note[PRIV_TEXT_MAX];
+	int rc;
+
+	rc = priv_send(
+	    sock, PRIV_FD, HTTP_CHILD_FD_LISTEN, NULL, 0, h->lfd, err);
+	if (rc == 0 && h->token != NULL)
+		rc = priv_send_bytes(
+		    sock, HTTP_CHILD_FD_TOKEN, h->token, h->token_len, err);
+	if (rc == 0 && h->cert != NULL)
+		rc = priv_send_bytes(
+		    sock, HTTP_CHILD_FD_CERT, h->cert, h->cert_len, err);
+	if (rc == 0 && h->key != NULL)
+		rc = priv_send_bytes(
+		    sock, HTTP_CHILD_FD_KEY, h->key, h->key_len, err);
+	if (rc == 0) {
+		str_printf(note, sizeof(note), "csrf %s", dash_csrf(h->dash));
+		rc = priv_send_note(sock, note, err);
+		explicit_bzero(note, sizeof(note));
+	}
+	if (rc == 0)
+		rc = priv_send_note(sock, "start", err);
+	return rc;
+}
+
+static void
+on_child_readable(evutil_socket_t fd, short what, void *arg)
+{
+	struct http_server *h = arg;
+
+	(void)fd;
+	(void)what;
+	child_sup_readable(h->sup, 0);
+}
+
+/* The child started (fd) or gone (-1). */
+static void
+on_child_change(void *arg, size_t i, int fd)
+{
+	struct http_server *h = arg;
+	struct err err = {0};
+
+	(void)i;
+	if (h->ev_child != NULL)
+		event_free(h->ev_child);
+	h->ev_child = NULL;
+	h->ready = 0;
+	if (fd == -1)
+		return;
+	h->ev_child = event_new(
+	    h->a->base, fd, EV_READ | EV_PERSIST, on_child_readable, h);
+	if (h->ev_child == NULL || event_add(h->ev_child, NULL) == -1)
+		log_warnx("cannot wait for the HTTP child");
+	else if (child_setup(h, fd, &err) == -1)
+		log_warnx("cannot start the HTTP child: %s", err.msg);
+}
+
+static void
+restart_due(struct http_server *h)
+{
+	double next = child_sup_tick(h->sup, clock_mono());
+
+	if (next >= 0 && agent_timer_arm(h->ev_restart, next) == -1)
+		log_warnx("cannot arm the HTTP child's restart");
+}
+
+static void
+on_sigchld(evutil_socket_t sig, short what, void *arg)
+{
+	struct http_server *h = arg;
+
+	(void)sig;
+	(void)what;
+	child_sup_reap(h->sup, clock_mono());
+	restart_due(h);
+}
+
+static void
+on_restart(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	restart_due(arg);
+}
+
+/*
+ * The first child, waited for until it says it serves (its libraries
+ * loaded, the socket taken, the filter in force): 0, or -1 with err
+ * saying what it said instead.
+ */
+static int
+child_start(struct http_server *h, struct err *err)
+{
+	double end;
+	int fd;
+
+	priv_parent_init(&h->pp);
+	h->pp.http = on_http;
+	h->pp.http_arg = h;
+	h->pp.note = on_note;
+	h->pp.note_arg = h;
+	h->ev_chld = event_new(
+	    h->a->base, SIGCHLD, EV_SIGNAL | EV_PERSIST, on_sigchld, h);
+	h->ev_restart = event_new(h->a->base, -1, 0, on_restart, h);
+	if (h->ev_chld == NULL || h->ev_restart == NULL ||
+	    event_add(h->ev_chld, NULL) == -1)
+		return err_set(err, ENOMEM, "cannot supervise the HTTP child");
+	h->sup = child_sup_new(child_user_name(&h->a->conf), &h->pp, err);
+	if (h->sup == NULL)
+		return -1;
+	child_sup_on_change(h->sup, on_child_change, h);
+	if (child_sup_add(h->sup, HTTP_CHILD_ROLE, err) == -1)
+		return -1;
+	end = clock_mono() + HTTP_START_SECS;
+	while (!h->ready && (fd = child_sup_fd(h->sup, 0)) != -1 &&
+	    clock_mono() < end) {
+		struct pollfd p = {fd, POLLIN, 0};
+
+		if (poll(&p, 1, 500) > 0)
+			child_sup_readable(h->sup, 0);
+	}
+	if (h->ready)
+		return 0;
+	return err_set(err, EIO, "listen '%s': %s", h->listen,
+	    h->said[0] ? h->said : "the HTTP child did not start");
+}
+
+/* The listening socket of addr, bound here (root may take any port). */
+static int
+listen_socket(const struct http_addr *addr, const char *l, struct err *err)
+{
+	int fd, one = 1;
+
+	fd = socket(
+	    addr->ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd == -1)
+		return err_sys(err, errno, "cannot listen on '%s'", l);
+	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (addr->ss.ss_family == AF_INET6)
+		(void)setsockopt(
+		    fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	if (bind(fd, (const struct sockaddr *)&addr->ss, addr->len) == -1 ||
+	    listen(fd, SOMAXCONN) == -1) {
+		err_sys(err, errno, "cannot listen on '%s'", l);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 static void
 http_server_free(struct http_server *h)
 {
 	if (h == NULL)
 		return;
-	if (h->ev_io != NULL)
-		event_free(h->ev_io);
-	if (h->ev_timer != NULL)
-		event_free(h->ev_timer);
-	if (h->d != NULL)
-		MHD_stop_daemon(h->d);
+	if (h->sup != NULL) {
+		child_sup_on_change(h->sup, NULL, NULL);
+		child_sup_free(h->sup);
+	}
+	if (h->ev_child != NULL)
+		event_free(h->ev_child);
+	if (h->ev_chld != NULL)
+		event_free(h->ev_chld);
+	if (h->ev_restart != NULL)
+		event_free(h->ev_restart);
+	priv_parent_release(&h->pp);
+	if (h->lfd != -1)
+		close(h->lfd);
 	if (h->token != NULL) {
 		explicit_bzero(h->token, h->token_len);
 		free(h->token);
 	}
+	if (h->key != NULL) {
+		explicit_bzero(h->key, h->key_len);
+		free(h->key);
+	}
+	free(h->cert);
 	free(h->inv);
 	dash_free(h->dash);
 	free(h);
@@ -504,80 +584,34 @@ http_server_new(struct agent *a, const struct http_conf *c, struct err *err)
 {
 	struct http_server *h;
 	struct http_addr addr;
-	char *cert = NULL, *key = NULL;
-	size_t len;
-	unsigned flags = MHD_USE_EPOLL;
-	const union MHD_DaemonInfo *info;
 	const char *l = c->listen ? c->listen : HTTP_DEFAULT;
 
 	if (http_conf_check(c, err) == -1 ||
 	    http_addr_parse(l, &addr, err) == -1)
 		return NULL;
-	if (dynlib_require(DYNLIB_MHD, err) == -1)
+	/* loaded in a throw-away process: it is the child's library */
+	if (dynlib_probe(DYNLIB_MHD, err) == -1)
 		return NULL;
 	if ((h = calloc(1, sizeof(*h))) == NULL) {
 		err_set(err, ENOMEM, "out of memory");
 		return NULL;
 	}
 	h->a = a;
+	h->listen = l;
+	h->lfd = -1;
 	if ((h->dash = dash_new(a, err)) == NULL)
 		goto fail;
 	if (c->token_file != NULL && read_token(h, c->token_file, err) == -1)
 		goto fail;
-	if (c->cert != NULL) {
-		if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
-			err_set(err, ENOTSUP,
-			    "listen '%s': this libmicrohttpd has no TLS", l);
-			goto fail;
-		}
-		if (read_file(c->cert, HTTP_PEM_MAX, &cert, &len, err) == -1 ||
-		    read_file(c->key, HTTP_PEM_MAX, &key, &len, err) == -1)
-			goto fail;
-		flags |= MHD_USE_TLS;
-	}
-	if (addr.ss.ss_family == AF_INET6)
-		flags |= MHD_USE_IPv6;
-	h->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, h,
-	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr.ss,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_CONN_MAX,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_CONN_TIMEOUT,
-	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, (void *)NULL,
-	    cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cert,
-	    MHD_OPTION_HTTPS_MEM_KEY, key, MHD_OPTION_END);
-	if (key != NULL) {
-		explicit_bzero(key, strlen(key));
-		free(key);
-	}
-	free(cert);
-	if (h->d == NULL) {
-		/* MHD says no more; binding is what fails in practice */
-		int fd = socket(addr.ss.ss_family, SOCK_STREAM, 0);
-		int e = EINVAL;
-
-		if (fd != -1) {
-			int one = 1;
-
-			(void)setsockopt(
-			    fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-			e = bind(fd, (struct sockaddr *)&addr.ss, addr.len) ==
-			        -1
-			    ? errno
-			    : EPROTO;
-			close(fd);
-		}
-		err_sys(err, e, "cannot listen on '%s'", l);
+	if (c->cert != NULL &&
+	    (read_file(c->cert, HTTP_PEM_MAX, &h->cert, &h->cert_len, err) ==
+	            -1 ||
+	        read_file(c->key, HTTP_PEM_MAX, &h->key, &h->key_len, err) ==
+	            -1))
 		goto fail;
-	}
-	info = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_EPOLL_FD);
-	if (info == NULL ||
-	    (h->ev_io = event_new(a->base, info->epoll_fd, EV_READ | EV_PERSIST,
-	         on_io, h)) == NULL ||
-	    event_add(h->ev_io, NULL) == -1 ||
-	    (h->ev_timer = event_new(a->base, -1, 0, on_io, h)) == NULL) {
-		err_set(err, EIO, "listen '%s': cannot add it to the loop", l);
+	if ((h->lfd = listen_socket(&addr, l, err)) == -1 ||
+	    child_start(h, err) == -1)
 		goto fail;
-	}
-	run(h);
 	return h;
 fail:
 	http_server_free(h);

@@ -1,10 +1,15 @@
 /*
  * http.h - the agent's HTTP side: /metrics (agent/metrics.h), the
- * dashboard and its JSON API (agent/dash.h) served by libmicrohttpd on
- * the agent's event loop.  It listens on loopback
+ * dashboard and its JSON API (agent/dash.h).  It listens on loopback
  * (127.0.0.1:HTTP_PORT) unless told otherwise; anywhere else it serves
  * only HTTPS (a certificate and key from the configuration) with a
  * bearer token (read from a file), and refuses to start without them.
+ *
+ * The root parent (http.c) binds the socket, reads those files and
+ * renders the answers; an unprivileged child, "sakimori-http"
+ * (http_child.c, see child.h), speaks HTTP with libmicrohttpd on the
+ * socket it is given and asks the parent for each answer (priv.h,
+ * PRIV_HTTP).
  */
 #ifndef AGENT_HTTP_H
 #define AGENT_HTTP_H
@@ -42,6 +47,18 @@ struct http_conf {
  * needs cert, key and token_file.  0, or -1 with err (code EINVAL).
  */
 int http_conf_check(const struct http_conf *c, struct err *err);
+
+/* The HTTP child's role, and the ids of the descriptors it is given
+ * (PRIV_FD) before its "csrf HEX" and "start" notes. */
+#define HTTP_CHILD_ROLE "http"
+enum {
+	HTTP_CHILD_FD_LISTEN = 1, /* the listening socket */
+	HTTP_CHILD_FD_TOKEN,      /* the bearer token, a memory file */
+	HTTP_CHILD_FD_CERT,       /* the certificate (PEM), a memory file */
+	HTTP_CHILD_FD_KEY,        /* its key (PEM), a memory file */
+};
+struct child_role;
+extern const struct child_role http_child_role;
 
 /*
  * The server table /metrics shows (collected again every HTTP_INV_SECS),

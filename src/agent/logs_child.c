@@ -31,7 +31,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -40,6 +39,7 @@
 #include "agent/agent.h"
 #include "agent/agent_int.h"
 #include "agent/child.h"
+#include "agent/http.h"
 #include "agent/priv.h"
 #include "base/bounded.h"
 #include "base/cur.h"
@@ -93,14 +93,14 @@ static struct {
 
 /* ---- the parent's half ---- */
 
-/* The configuration as conf_dump writes it, in a memory file. */
+/* The configuration as conf_dump writes it, sent in a memory file. */
 static int
-conf_memfd(const struct conf *c, struct err *err)
+send_conf(int sock, const struct conf *c, struct err *err)
 {
 	char *buf = NULL;
-	size_t len = 0, off = 0;
+	size_t len = 0;
 	FILE *fp;
-	int fd;
+	int rc;
 
 	if ((fp = open_memstream(&buf, &len)) == NULL)
 		return err_sys(err, errno, "the log child's configuration");
@@ -109,23 +109,9 @@ conf_memfd(const struct conf *c, struct err *err)
 		free(buf);
 		return err_sys(err, errno, "the log child's configuration");
 	}
-	fd = memfd_create("sakimori-conf", MFD_CLOEXEC);
-	while (fd != -1 && off < len) {
-		ssize_t w = write(fd, buf + off, len - off);
-
-		if (w == -1 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			close(fd);
-			fd = -1;
-			break;
-		}
-		off += (size_t)w;
-	}
+	rc = priv_send_bytes(sock, LC_FD_CONF, buf, len, err);
 	free(buf);
-	if (fd == -1)
-		return err_sys(err, errno, "the log child's configuration");
-	return fd;
+	return rc;
 }
 
 int
@@ -137,10 +123,7 @@ logs_child_setup(int sock, const struct conf *c, const char *state_dir,
 	char note[PRIV_TEXT_MAX];
 	int fd, rc;
 
-	if ((fd = conf_memfd(c, err)) == -1)
-		return -1;
-	rc = priv_send(sock, PRIV_FD, LC_FD_CONF, NULL, 0, fd, err);
-	close(fd);
+	rc = send_conf(sock, c, err);
 	for (size_t i = 0; rc == 0 && state_dir != NULL && i < 2; i++) {
 		char path[4096];
 
@@ -172,30 +155,6 @@ logs_child_setup(int sock, const struct conf *c, const char *state_dir,
 
 /* ---- the child ---- */
 
-/* Reads the whole of fd from its start (at most max bytes) into *buf. */
-static int
-read_all(int fd, char **buf, size_t *len, size_t max)
-{
-	size_t cap = 0;
-	ssize_t r;
-
-	*buf = NULL;
-	*len = 0;
-	for (;;) {
-		if (*len == cap &&
-		    (cap >= max || mem_grow(buf, &cap, *len + 65536, 1) == -1))
-			return -1;
-		r = pread(fd, *buf + *len, cap - *len, (off_t)*len);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == -1)
-			return -1;
-		if (r == 0)
-			return 0;
-		*len += (size_t)r;
-	}
-}
-
 /* A cache given as fd: kept open for the analyzers to read it. */
 static void
 take_cache(int i, int fd)
@@ -215,8 +174,7 @@ take_conf(int fd)
 	size_t len;
 	int rc;
 
-	if (read_all(fd, &buf, &len, LC_CONF_MAX) == -1) {
-		free(buf);
+	if (priv_fd_read(fd, LC_CONF_MAX, &buf, &len) == -1) {
 		log_warnx("child 'logs': cannot read the configuration");
 		return -1;
 	}
@@ -501,8 +459,8 @@ show_in(int sock, uint32_t id, const struct priv_show *sh)
 	struct out o = {(enum out_mode)sh->mode, NULL, 0, 0, 0};
 	struct err err = {0};
 	char *buf = NULL;
-	size_t len = 0, off = 0;
-	int rc = 0;
+	size_t len = 0;
+	int rc;
 
 	if (l->on && (o.fp = open_memstream(&buf, &len)) != NULL) {
 		logs_run_show(&l->run,
@@ -510,18 +468,10 @@ show_in(int sock, uint32_t id, const struct priv_show *sh)
 		if (fclose(o.fp) != 0)
 			len = 0;
 	}
-	do {
-		size_t n =
-		    len - off < PRIV_SHOWN_MAX ? len - off : PRIV_SHOWN_MAX;
-
-		piece.len = (uint32_t)n;
-		piece.last = off + n == len;
-		if (n > 0)
-			memcpy(piece.text, buf + off, n);
-		off += n;
-		rc = priv_send(sock, PRIV_SHOWN, id, &piece,
-		    offsetof(struct priv_shown, text) + n, -1, &err);
-	} while (rc == 0 && off < len);
+	rc = priv_send_pieces(sock, PRIV_SHOWN, id, &piece,
+	    offsetof(struct priv_shown, text),
+	    offsetof(struct priv_shown, last), offsetof(struct priv_shown, len),
+	    buf, len, 0, &err);
 	free(buf);
 	return rc;
 }
@@ -560,5 +510,7 @@ const struct child_role logs_child_role = {
 int
 agent_child_dispatch(int argc, char **argv)
 {
-	return child_dispatch(argc, argv, &logs_child_role, 1);
+	const struct child_role roles[] = {logs_child_role, http_child_role};
+
+	return child_dispatch(argc, argv, roles, countof(roles));
 }

@@ -7,8 +7,11 @@
 
 #include <errno.h>
 #include <math.h>
+#include <poll.h>
 #include <stddef.h>
 #include <string.h>
+#include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -16,6 +19,8 @@
 #include "base/err.h"
 #include "base/mem.h"
 #include "base/output.h"
+#include "base/timeutil.h"
+#include "hist/hist.h"
 #include "net/block.h"
 
 _Static_assert(PRIV_MSG_MAX >= sizeof(struct priv_hdr) + PRIV_PATH_MAX &&
@@ -28,6 +33,10 @@ _Static_assert(NET_BLOCK_ABSENT == 5, "the last enum net_block_status");
 _Static_assert(OUT_NAGIOS == 2, "the last enum out_mode");
 _Static_assert(sizeof(struct priv_line) >= sizeof(struct priv_shown),
     "PRIV_MSG_MAX holds a piece of text shown");
+_Static_assert(sizeof(struct priv_line) >= sizeof(struct priv_http_rep) &&
+        sizeof(struct priv_line) >= sizeof(struct priv_http_req),
+    "PRIV_MSG_MAX holds an HTTP request and a piece of its answer");
+_Static_assert(PRIV_HTTP_NAME_MAX == HIST_NAME_MAX, "a series name fits");
 
 static const char *const type_names[] = {
     [PRIV_OPEN] = "open",
@@ -45,6 +54,8 @@ static const char *const type_names[] = {
     [PRIV_SYNC] = "sync",
     [PRIV_SHOW] = "show",
     [PRIV_SHOWN] = "shown",
+    [PRIV_HTTP] = "http",
+    [PRIV_HTTP_REP] = "http-rep",
 };
 
 const char *
@@ -67,6 +78,7 @@ type_allowed(uint32_t type, enum priv_from from)
 	case PRIV_FINDING:
 	case PRIV_PROGRESS:
 	case PRIV_SHOWN:
+	case PRIV_HTTP:
 		return from == PRIV_FROM_CHILD;
 	case PRIV_NOTE:
 		return 1;
@@ -77,6 +89,7 @@ type_allowed(uint32_t type, enum priv_from from)
 	case PRIV_LINE:
 	case PRIV_SYNC:
 	case PRIV_SHOW:
+	case PRIV_HTTP_REP:
 		return from == PRIV_FROM_PARENT;
 	default:
 		return 0;
@@ -123,6 +136,13 @@ body_size(uint32_t type, size_t *min, size_t *max)
 	case PRIV_SHOWN:
 		*min = offsetof(struct priv_shown, text);
 		*max = sizeof(struct priv_shown);
+		break;
+	case PRIV_HTTP:
+		*min = *max = sizeof(struct priv_http_req);
+		break;
+	case PRIV_HTTP_REP:
+		*min = offsetof(struct priv_http_rep, text);
+		*max = sizeof(struct priv_http_rep);
 		break;
 	case PRIV_BLOCKED:
 		*min = *max = sizeof(struct priv_block_rep);
@@ -320,24 +340,120 @@ check_shown(const struct priv_shown *sh, size_t n, struct err *err)
 	return 0;
 }
 
+/* A known family, a length that fits; made canonical (host bits zero). */
+static int
+check_prefix(const char *what, struct net_prefix *p, struct err *err)
+{
+	if (p->family != AF_INET && p->family != AF_INET6)
+		return err_set(
+		    err, 0, "%s: unknown address family %u", what, p->family);
+	if (p->len > net_prefix_maxlen(p))
+		return err_set(
+		    err, 0, "%s: prefix length %u too long", what, p->len);
+	for (unsigned bit = p->len; bit < 128; bit++)
+		p->addr[bit / 8] &= (uint8_t) ~(0x80u >> (bit % 8));
+	return 0;
+}
+
 static int
 check_block(struct priv_block_req *b, struct err *err)
 {
-	if (b->p.family != AF_INET && b->p.family != AF_INET6)
-		return err_set(
-		    err, 0, "block: unknown address family %u", b->p.family);
-	if (b->p.len > net_prefix_maxlen(&b->p))
-		return err_set(
-		    err, 0, "block: prefix length %u too long", b->p.len);
+	if (check_prefix("block", &b->p, err) == -1)
+		return -1;
 	if (b->secs > NET_BLOCK_MAX_SECS)
 		return err_set(err, 0, "block: duration too long");
 	if (!terminated(b->by, sizeof(b->by)) || !good_by(b->by))
 		return err_set(err, 0, "block: 'by' is not rule:NAME");
 	if (!terminated(b->reason, sizeof(b->reason)))
 		return err_set(err, 0, "block: unterminated reason");
-	/* the canonical prefix: host bits and unused bytes zero */
-	for (unsigned bit = b->p.len; bit < 128; bit++)
-		b->p.addr[bit / 8] &= (uint8_t) ~(0x80u >> (bit % 8));
+	return 0;
+}
+
+/* What each route takes: a series name, a check, a prefix. */
+static int
+route_named(uint32_t route)
+{
+	return route == PRIV_HTTP_SERIES || route == PRIV_HTTP_GRAPH ||
+	    route == PRIV_HTTP_API_HISTORY;
+}
+
+static int
+check_http(struct priv_http_req *r, struct err *err)
+{
+	if (r->route == 0 || r->route >= PRIV_HTTP_ROUTE_MAX)
+		return err_set(
+		    err, 0, "http: unknown route %u", (unsigned)r->route);
+	if (!terminated(r->name, sizeof(r->name)) ||
+	    !terminated(r->check, sizeof(r->check)) ||
+	    !terminated(r->subject, sizeof(r->subject)) ||
+	    !terminated(r->text, sizeof(r->text)))
+		return err_set(err, 0, "http: unterminated string");
+	if (route_named(r->route) != (r->name[0] != '\0') ||
+	    (r->name[0] != '\0' && !hist_name_ok(r->name)))
+		return err_set(err, 0, "http: not a series name");
+	if ((r->route == PRIV_HTTP_SILENCE) != (r->check[0] != '\0') ||
+	    (r->check[0] != '\0' && !good_name(r->check)))
+		return err_set(err, 0, "http: check is not an id");
+	switch (r->route) {
+	case PRIV_HTTP_METRICS:
+		if (r->arg > 1) /* enum expo_fmt */
+			return err_set(err, 0, "http: unknown format %u",
+			    (unsigned)r->arg);
+		return 0;
+	case PRIV_HTTP_GRAPH:
+		if (r->arg >= PRIV_HTTP_PERIODS)
+			return err_set(err, 0, "http: unknown period %u",
+			    (unsigned)r->arg);
+		return 0;
+	case PRIV_HTTP_API_HISTORY:
+		if (r->arg > 1 || r->num < 0)
+			return err_set(err, 0, "http: bad history query");
+		return 0;
+	case PRIV_HTTP_API_ERROR:
+		if (r->arg < 400 || r->arg > 599)
+			return err_set(
+			    err, 0, "http: error status %u", (unsigned)r->arg);
+		return 0;
+	case PRIV_HTTP_SILENCE:
+		if (r->num < 0 || r->num > PRIV_HTTP_SILENCE_MAX)
+			return err_set(err, 0, "http: silence out of range");
+		return 0;
+	case PRIV_HTTP_UNBLOCK:
+		return check_prefix("http", &r->prefix, err);
+	default:
+		return 0;
+	}
+}
+
+/* Printable ASCII, terminated within n bytes. */
+static int
+printable(const char *s, size_t n)
+{
+	if (!terminated(s, n))
+		return 0;
+	for (; *s != '\0'; s++)
+		if (*s < ' ' || *s > '~')
+			return 0;
+	return 1;
+}
+
+static int
+check_http_rep(const struct priv_http_rep *h, size_t n, struct err *err)
+{
+	if (h->status < 100 || h->status > 599)
+		return err_set(
+		    err, 0, "http-rep: status %u", (unsigned)h->status);
+	if (h->loc > PRIV_HTTP_LOC_CONNECTIONS)
+		return err_set(
+		    err, 0, "http-rep: unknown location %u", (unsigned)h->loc);
+	if (h->last > 1)
+		return err_set(
+		    err, 0, "http-rep: last is %u", (unsigned)h->last);
+	if (h->type[0] == '\0' || !printable(h->type, sizeof(h->type)))
+		return err_set(err, 0, "http-rep: bad content type");
+	if (h->len != n - offsetof(struct priv_http_rep, text))
+		return err_set(err, 0, "http-rep: says %u bytes, has %zu",
+		    (unsigned)h->len, n - offsetof(struct priv_http_rep, text));
 	return 0;
 }
 
@@ -377,6 +493,10 @@ check_body(struct priv_msg *m, size_t n, struct err *err)
 		return check_show(&m->u.show, err);
 	case PRIV_SHOWN:
 		return check_shown(&m->u.shown, n, err);
+	case PRIV_HTTP:
+		return check_http(&m->u.http, err);
+	case PRIV_HTTP_REP:
+		return check_http_rep(&m->u.http_rep, n, err);
 	case PRIV_SYNC:
 		if (m->u.sync.set >= PRIV_SETS_MAX)
 			return err_set(err, 0, "sync: set %u, at most %d",
@@ -432,7 +552,7 @@ priv_msg_decode(const void *buf, size_t len, size_t nfds, enum priv_from from,
 	/* the body, and zeros to its type's size (a line's text is not
 	 * padded: its length is in it) */
 	memcpy(&m->u, (const char *)buf + sizeof(h), n);
-	if (h.type != PRIV_LINE && max > n)
+	if (h.type != PRIV_LINE && h.type != PRIV_HTTP_REP && max > n)
 		memset((char *)&m->u + n, 0, max - n);
 	return check_body(m, n, err);
 }
@@ -503,6 +623,97 @@ priv_send_note(int sock, const char *s, struct err *err)
 	memcpy(text, s, n);
 	text[n] = '\0';
 	return priv_send(sock, PRIV_NOTE, 0, text, n + 1, -1, err);
+}
+
+int
+priv_send_pieces(int sock, enum priv_type type, uint32_t id, void *msg,
+    size_t head, size_t last_off, size_t len_off, const char *text, size_t len,
+    double secs, struct err *err)
+{
+	double end = clock_mono() + secs;
+	size_t off = 0;
+
+	do {
+		size_t n =
+		    len - off < PRIV_SHOWN_MAX ? len - off : PRIV_SHOWN_MAX;
+		uint32_t v = (uint32_t)n;
+
+		memcpy((char *)msg + len_off, &v, sizeof(v));
+		v = off + n == len;
+		memcpy((char *)msg + last_off, &v, sizeof(v));
+		if (n > 0)
+			memcpy((char *)msg + head, text + off, n);
+		while (
+		    priv_send(sock, type, id, msg, head + n, -1, err) == -1) {
+			struct pollfd p = {sock, POLLOUT, 0};
+			double left = end - clock_mono();
+
+			if ((err->code != EAGAIN && err->code != EWOULDBLOCK) ||
+			    left <= 0 ||
+			    poll(&p, 1, (int)(left * 1000) + 1) <= 0)
+				return -1;
+		}
+		off += n;
+	} while (off < len);
+	return 0;
+}
+
+int
+priv_send_bytes(int sock, uint32_t id, const void *p, size_t n, struct err *err)
+{
+	size_t off = 0;
+	int fd, rc;
+
+	if ((fd = memfd_create("sakimori-setup", MFD_CLOEXEC)) == -1)
+		return err_sys(err, errno, "cannot make a memory file");
+	while (off < n) {
+		ssize_t w = write(fd, (const char *)p + off, n - off);
+
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			err_sys(err, w == -1 ? errno : EIO,
+			    "cannot fill a memory file");
+			close(fd);
+			return -1;
+		}
+		off += (size_t)w;
+	}
+	rc = priv_send(sock, PRIV_FD, id, NULL, 0, fd, err);
+	close(fd);
+	return rc;
+}
+
+int
+priv_fd_read(int fd, size_t max, char **buf, size_t *len)
+{
+	size_t cap = 0;
+	ssize_t r;
+
+	*buf = NULL;
+	*len = 0;
+	for (;;) {
+		if (*len + 1 >= cap &&
+		    (cap > max || mem_grow(buf, &cap, *len + 65536, 1) == -1))
+			goto fail;
+		r = pread(fd, *buf + *len, cap - *len - 1, (off_t)*len);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1)
+			goto fail;
+		if (r == 0)
+			break;
+		*len += (size_t)r;
+	}
+	if (*len > max)
+		goto fail;
+	(*buf)[*len] = '\0';
+	return 0;
+fail:
+	free(*buf);
+	*buf = NULL;
+	*len = 0;
+	return -1;
 }
 
 void

@@ -46,6 +46,18 @@
  *                 at most PRIV_SHOW_TOTAL bytes of it; text, not parsed:
  *                 its reader checks it, as JSON lines or a table)
  *
+ * The HTTP child (http_child.c) speaks HTTP to the clients: it checks
+ * their token, Host and CSRF token, parses the URL, query and form, and
+ * asks the parent, which renders the answer from its own structures:
+ *   PRIV_HTTP     a request: a route (enum priv_http_route) and its
+ *                 checked, bounded fields (a series name, a period, a
+ *                 silence's check, subject and duration, a prefix to
+ *                 unblock); the parent answers with PRIV_HTTP_REP
+ *                 messages of the same id: status, content type and
+ *                 where to go next in each, the body in pieces, the last
+ *                 one marked (the child keeps at most PRIV_HTTP_TOTAL
+ *                 bytes of it)
+ *
  * The bodies are C structures of this file: both ends are the same
  * binary (a child is the parent's executable, child.h), so their layout
  * is the same.
@@ -78,6 +90,8 @@ enum priv_type {
 	PRIV_SYNC,     /* parent: answer with the set's progress */
 	PRIV_SHOW,     /* parent: print what these analyzers counted */
 	PRIV_SHOWN,    /* child: a piece of what they print */
+	PRIV_HTTP,     /* child: answer this HTTP request */
+	PRIV_HTTP_REP, /* parent: a piece of the answer */
 	PRIV_TYPE_MAX,
 };
 
@@ -231,6 +245,79 @@ struct priv_error {
 	char msg[PRIV_TEXT_MAX];
 };
 
+/*
+ * What an HTTP request asks for, parsed by the HTTP child: the pages,
+ * the JSON API, /metrics and the two forms that change state.
+ */
+enum priv_http_route {
+	PRIV_HTTP_METRICS = 1, /* arg: enum expo_fmt */
+	PRIV_HTTP_OVERVIEW,    /* "/" */
+	PRIV_HTTP_GRAPHS,      /* "/graphs" */
+	PRIV_HTTP_SERIES,      /* "/graphs/NAME": name */
+	PRIV_HTTP_GRAPH,       /* "/graph/NAME/PERIOD.png": name, arg period */
+	PRIV_HTTP_PROCESSES,
+	PRIV_HTTP_CONNECTIONS,
+	PRIV_HTTP_WEB,
+	PRIV_HTTP_MAIL,
+	PRIV_HTTP_INTEGRITY,
+	PRIV_HTTP_DISKS,
+	PRIV_HTTP_SERVERS,
+	PRIV_HTTP_CSS,  /* "/static/dash.css" */
+	PRIV_HTTP_ICON, /* "/static/icon.svg", "/favicon.ico" */
+	PRIV_HTTP_API_PROBLEMS,
+	PRIV_HTTP_API_STATUS,
+	PRIV_HTTP_API_HISTORY_LIST,
+	PRIV_HTTP_API_HISTORY, /* name, num since (epoch), arg 1: max */
+	PRIV_HTTP_API_BLOCKS,
+	PRIV_HTTP_API_WEB,
+	PRIV_HTTP_API_MAIL,
+	PRIV_HTTP_API_INTEGRITY,
+	PRIV_HTTP_API_DISKS,
+	PRIV_HTTP_API_SERVERS,
+	PRIV_HTTP_API_ERROR, /* arg: status 400..599, text: what was wrong */
+	PRIV_HTTP_SILENCE,   /* check, subject ("": all), num: seconds */
+	PRIV_HTTP_UNBLOCK,   /* prefix */
+	PRIV_HTTP_ROUTE_MAX,
+};
+
+/* PRIV_HTTP_GRAPH's periods: arg < PRIV_HTTP_PERIODS (day .. year). */
+#define PRIV_HTTP_PERIODS 4
+/* PRIV_HTTP_SILENCE: at most this many seconds. */
+#define PRIV_HTTP_SILENCE_MAX (366 * 86400)
+#define PRIV_HTTP_NAME_MAX 96 /* a series name and its NUL (HIST_NAME_MAX) */
+#define PRIV_HTTP_TEXT_MAX 512
+
+struct priv_http_req {
+	uint32_t route;                /* enum priv_http_route */
+	uint32_t arg;                  /* per route, see there; else 0 */
+	int64_t num;                   /* per route; else 0 */
+	struct net_prefix prefix;      /* PRIV_HTTP_UNBLOCK */
+	char name[PRIV_HTTP_NAME_MAX]; /* a series (hist_name_ok) or "" */
+	char check[64];                /* [a-z0-9._-] or "" */
+	char subject[256];
+	char text[PRIV_HTTP_TEXT_MAX];
+};
+
+/* PRIV_HTTP_REP: where a state change sends the browser next. */
+enum priv_http_loc {
+	PRIV_HTTP_LOC_NONE,
+	PRIV_HTTP_LOC_HOME,        /* Location: / */
+	PRIV_HTTP_LOC_CONNECTIONS, /* Location: /connections */
+};
+
+/* The whole body of an answer, at most. */
+#define PRIV_HTTP_TOTAL (64u << 20)
+
+/* PRIV_HTTP_REP: a piece of the answer, len bytes of it. */
+struct priv_http_rep {
+	uint32_t status; /* 100 .. 599 */
+	uint32_t loc;    /* enum priv_http_loc */
+	uint32_t last;   /* 1: the answer's last piece, else 0 */
+	uint32_t len;    /* of text, <= PRIV_SHOWN_MAX */
+	char type[64];   /* printable ASCII, terminated */
+	char text[PRIV_SHOWN_MAX];
+};
+
 /* The largest datagram: a header and the largest body (a line). */
 #define PRIV_MSG_MAX (sizeof(struct priv_hdr) + sizeof(struct priv_line))
 
@@ -252,6 +339,8 @@ struct priv_msg {
 		struct priv_sync sync;
 		struct priv_show show;
 		struct priv_shown shown;
+		struct priv_http_req http;
+		struct priv_http_rep http_rep;
 		struct priv_done done;
 		struct priv_error error;
 	} u;
@@ -289,6 +378,29 @@ int priv_send(int sock, enum priv_type type, uint32_t id, const void *body,
     size_t bodylen, int fd, struct err *err);
 /* A PRIV_NOTE of the text s (cut to PRIV_TEXT_MAX - 1 bytes). */
 int priv_send_note(int sock, const char *s, struct err *err);
+/*
+ * A text of len bytes as messages of type and id (PRIV_SHOWN,
+ * PRIV_HTTP_REP): each one the head bytes of msg (its fixed fields, a
+ * buffer of PRIV_MSG_MAX bytes) with its uint32_t fields at last_off and
+ * len_off set, then at most PRIV_SHOWN_MAX bytes of text; at least one
+ * message, the last marked.  A full socket is waited on for up to secs in
+ * all.  0, or -1 with err.
+ */
+int priv_send_pieces(int sock, enum priv_type type, uint32_t id, void *msg,
+    size_t head, size_t last_off, size_t len_off, const char *text, size_t len,
+    double secs, struct err *err);
+/*
+ * n bytes in a new memory file, sent as a PRIV_FD of id (a child's
+ * setup: a configuration, a certificate).  0, or -1 with err.
+ */
+int priv_send_bytes(
+    int sock, uint32_t id, const void *p, size_t n, struct err *err);
+/*
+ * The whole of a file received (from its start, at most max bytes) into
+ * *buf (malloc'd, NUL-terminated, the caller's to free) and *len.  0, or
+ * -1 (unreadable, larger than max, out of memory).
+ */
+int priv_fd_read(int fd, size_t max, char **buf, size_t *len);
 
 /*
  * A finding as a PRIV_FINDING body (its strings cut to the fields, the
@@ -354,6 +466,11 @@ struct priv_parent {
 	void (*shown)(void *arg, const char *child, uint32_t id,
 	    const struct priv_shown *sh);
 	void *finding_arg;
+	/* PRIV_HTTP from the HTTP child: the answer sent on sock as
+	 * PRIV_HTTP_REP messages of id; 0, or -1 with err (channel) */
+	int (*http)(void *arg, int sock, uint32_t id,
+	    const struct priv_http_req *r, struct err *err);
+	void *http_arg;
 	/* PRIV_NOTE from a child, its text escaped by the caller */
 	void (*note)(void *arg, const char *child, const char *text);
 	void *note_arg;

@@ -261,6 +261,11 @@ priv_serve(struct priv_parent *p, const char *child, int sock,
 		if (p->shown != NULL)
 			p->shown(p->finding_arg, child, m->id, &m->u.shown);
 		return 0;
+	case PRIV_HTTP:
+		if (p->http == NULL)
+			return reply_error(sock, m->id, EPERM, err,
+			    "child '%s' may not ask for HTTP answers", child);
+		return p->http(p->http_arg, sock, m->id, &m->u.http, err);
 	default:
 		return reply_error(sock, m->id, EPROTO, err,
 		    "'%s' is not a request", priv_type_name(m->type));

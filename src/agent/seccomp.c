@@ -1,8 +1,9 @@
 /*
  * seccomp.c - the seccomp filter of the agent's children (child_seccomp,
  * agent/child.h): an allow-list of the system calls a process needs that
- * parses logs on descriptors it was given; anything else, and any call
- * of another architecture's ABI, kills the process (SIGSYS).
+ * parses logs on descriptors it was given (and, for the HTTP child,
+ * accepts connections on the socket it was given); anything else, and
+ * any call of another architecture's ABI, kills the process (SIGSYS).
  */
 #include "agent/child.h"
 
@@ -67,6 +68,17 @@ static const int allowed[] = {
     SCMP_SYS(getrandom),
     SCMP_SYS(exit),
     SCMP_SYS(exit_group),
+};
+
+/* CHILD_SERVE: connections on the listening socket it was given. */
+static const int serve_allowed[] = {
+    SCMP_SYS(accept4),
+    SCMP_SYS(accept),
+    SCMP_SYS(setsockopt),
+    SCMP_SYS(getsockopt),
+    SCMP_SYS(getsockname),
+    SCMP_SYS(getpeername),
+    SCMP_SYS(shutdown),
 };
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -152,6 +164,10 @@ child_seccomp(unsigned flags, struct err *err)
 	}
 	for (size_t i = 0; i < countof(allowed); i++)
 		if (add(ctx, allowed[i], 0, NULL, err) == -1)
+			goto fail;
+	for (size_t i = 0; (flags & CHILD_SERVE) && i < countof(serve_allowed);
+	     i++)
+		if (add(ctx, serve_allowed[i], 0, NULL, err) == -1)
 			goto fail;
 #ifdef SAKIMORI_SANITIZED
 	for (size_t i = 0; i < countof(sanitizer_allowed); i++)

@@ -13,6 +13,11 @@
 #   status FIELD                     of the followed access logs (ctl)
 #   following                        the access logs are followed
 #   attack ADDRESS N                 N attack requests (combined format)
+#   proc_field PID NAME              of /proc/PID/status, blanks squeezed
+#   check_unprivileged WHAT PID UID GID
+#                                    PID runs as UID:GID only, with no
+#                                    capability, no_new_privs and a
+#                                    seccomp filter (one check each)
 #   kill9_while WRITER DONE SECS     SECS after the background WRITER
 #                                    (a pid) started, while it has not
 #                                    made the file DONE yet, kill -9 the
@@ -66,4 +71,19 @@ attack() {	# attack ADDRESS N: N attack requests in combined format
 	for ((i = 0; i < $2; i++)); do
 		printf '%s - - [06/Dec/2026:10:00:%02d +0000] "GET /index.php?id=1%%27%%20UNION%%20SELECT%%20username,password%%20FROM%%20users-- HTTP/1.1" 200 512 "-" "sqlmap/1.7"\n' "$1" $((i % 60))
 	done
+}
+proc_field() {	# proc_field PID NAME: of /proc/PID/status, blanks squeezed
+	sed -n "s/^$2:[[:space:]]*//p" "/proc/$1/status" | tr -s '\t ' '  '
+}
+check_unprivileged() {	# check_unprivileged WHAT PID UID GID
+	local k
+	check_eq "$1 runs as the agent user (real, effective, saved, fs uid)" \
+		"$3 $3 $3 $3" "$(proc_field "$2" Uid)"
+	check_eq "...in its group only" "$4 $4 $4 $4" "$(proc_field "$2" Gid)"
+	check_eq "...without supplementary groups" "" "$(proc_field "$2" Groups)"
+	for k in CapInh CapPrm CapEff CapBnd CapAmb; do
+		check_eq "...with no capability: $k" 0000000000000000 "$(proc_field "$2" $k)"
+	done
+	check_eq "...with no_new_privs" 1 "$(proc_field "$2" NoNewPrivs)"
+	check_eq "...under a seccomp filter (mode 2)" 2 "$(proc_field "$2" Seccomp)"
 }

@@ -1160,6 +1160,17 @@ got_progress(void *arg, const char *child, const struct priv_progress *pr)
 	got.npr++;
 }
 
+/* A parent with no service set, and a non-blocking channel. */
+static void
+parent_channel(struct priv_parent *p, int sv[2])
+{
+	assert_int_equal(
+	    socketpair(
+	        AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv),
+	    0);
+	priv_parent_init(p);
+}
+
 static void
 finding_hooks(void **state)
 {
@@ -1169,11 +1180,7 @@ finding_hooks(void **state)
 	int sv[2];
 
 	(void)state;
-	assert_int_equal(
-	    socketpair(
-	        AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv),
-	    0);
-	priv_parent_init(&p);
+	parent_channel(&p, sv);
 	/* no hook: dropped, and no reply */
 	req.type = PRIV_FINDING;
 	a_finding(&req.u.finding);
@@ -1198,6 +1205,269 @@ finding_hooks(void **state)
 	assert_int_equal(priv_recv(sv[1], PRIV_FROM_PARENT, &msg, &err), -1);
 	assert_int_equal(err.code, EAGAIN);
 	priv_parent_release(&p);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/* An HTTP request: what the HTTP child may ask, checked field by field. */
+static void
+a_request(struct priv_http_req *r, uint32_t route)
+{
+	memset(r, 0, sizeof(*r));
+	r->route = route;
+}
+
+static int
+dec_http(const struct priv_http_req *r, struct err *err)
+{
+	return dec(PRIV_FROM_CHILD, PRIV_HTTP, r, sizeof(*r), 0, &msg, err);
+}
+
+static void
+http_requests(void **state)
+{
+	static struct priv_http_req r;
+	struct err err = {0};
+
+	(void)state;
+	/* good ones */
+	a_request(&r, PRIV_HTTP_OVERVIEW);
+	assert_int_equal(dec_http(&r, &err), 0);
+	assert_int_equal(msg.type, PRIV_HTTP);
+	assert_int_equal(msg.u.http.route, PRIV_HTTP_OVERVIEW);
+	a_request(&r, PRIV_HTTP_GRAPH);
+	str_copy(r.name, sizeof(r.name), "net.eth0.rx_bytes");
+	r.arg = 3;
+	assert_int_equal(dec_http(&r, &err), 0);
+	assert_string_equal(msg.u.http.name, "net.eth0.rx_bytes");
+	a_request(&r, PRIV_HTTP_SILENCE);
+	str_copy(r.check, sizeof(r.check), "web-attack");
+	str_copy(r.subject, sizeof(r.subject), "198.51.100.9");
+	r.num = 3600;
+	assert_int_equal(dec_http(&r, &err), 0);
+	assert_int_equal(msg.u.http.num, 3600);
+	a_request(&r, PRIV_HTTP_UNBLOCK);
+	r.prefix.family = AF_INET;
+	r.prefix.len = 24;
+	memcpy(r.prefix.addr, "\xc0\x00\x02\x37", 4);
+	assert_int_equal(dec_http(&r, &err), 0);
+	/* made canonical: the host bits gone */
+	assert_memory_equal(msg.u.http.prefix.addr, "\xc0\x00\x02\x00", 4);
+
+	/* the wrong size, either way */
+	a_request(&r, PRIV_HTTP_OVERVIEW);
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_HTTP, &r, sizeof(r) - 1, 0, &msg, &err),
+	    -1);
+	assert_string_equal(err.msg, "http: body of 967 bytes, wants 968..968");
+	{
+		static char longer[sizeof(r) + 8];
+
+		memcpy(longer, &r, sizeof(r));
+		assert_int_equal(dec(PRIV_FROM_CHILD, PRIV_HTTP, longer,
+		                     sizeof(longer), 0, &msg, &err),
+		    -1);
+		assert_string_equal(
+		    err.msg, "http: body of 976 bytes, wants 968..968");
+	}
+	/* a request from the parent, or with a descriptor */
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_HTTP, &r, sizeof(r), 0, &msg, &err), -1);
+	assert_string_equal(
+	    err.msg, "message of type 16 (http) not allowed from the parent");
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_HTTP, &r, sizeof(r), 1, &msg, &err), -1);
+	/* unknown routes */
+	a_request(&r, 0);
+	assert_int_equal(dec_http(&r, &err), -1);
+	assert_string_equal(err.msg, "http: unknown route 0");
+	a_request(&r, PRIV_HTTP_ROUTE_MAX);
+	assert_int_equal(dec_http(&r, &err), -1);
+	assert_string_equal(err.msg, "http: unknown route 28");
+	/* unterminated strings */
+	a_request(&r, PRIV_HTTP_GRAPHS);
+	memset(r.text, 'x', sizeof(r.text));
+	assert_int_equal(dec_http(&r, &err), -1);
+	assert_string_equal(err.msg, "http: unterminated string");
+	a_request(&r, PRIV_HTTP_SERIES);
+	memset(r.name, 'a', sizeof(r.name));
+	assert_int_equal(dec_http(&r, &err), -1);
+	assert_string_equal(err.msg, "http: unterminated string");
+	a_request(&r, PRIV_HTTP_SILENCE);
+	str_copy(r.check, sizeof(r.check), "load");
+	memset(r.subject, 's', sizeof(r.subject));
+	assert_int_equal(dec_http(&r, &err), -1);
+	assert_string_equal(err.msg, "http: unterminated string");
+	/* names: a series where one is asked, and a clean one */
+	a_request(&r, PRIV_HTTP_SERIES);
+	assert_int_equal(dec_http(&r, &err), -1);
+	assert_string_equal(err.msg, "http: not a series name");
+	str_copy(r.name, sizeof(r.name), "../../etc/passwd");
+	assert_int_equal(dec_http(&r, &err), -1);
+	assert_string_equal(err.msg, "http: not a series name");
+	a_request(&r, PRIV_HTTP_OVERVIEW);
+	str_copy(r.name, sizeof(r.name), "load");
+	assert_int_equal(dec_http(&r, &err), -1);
+	assert_string_equal(err.msg, "http: not a series name");
+	a_request(&r, PRIV_HTTP_SILENCE);
+	str_copy(r.check, sizeof(r.check), "Load;rm");
+	assert_int_equal(dec_http(&r, &err), -1);
+	assert_string_equal(err.msg, "http: check is not an id");
+	/* ranges */
+	a_request(&r, PRIV_HTTP_SILENCE);
+	str_copy(r.check, sizeof(r.check), "load");
+	r.num = PRIV_HTTP_SILENCE_MAX + 1;
+	assert_int_equal(dec_http(&r, &err), -1);
+	assert_string_equal(err.msg, "http: silence out of range");
+	r.num = -1;
+	assert_int_equal(dec_http(&r, &err), -1);
+	a_request(&r, PRIV_HTTP_GRAPH);
+	str_copy(r.name, sizeof(r.name), "load");
+	r.arg = PRIV_HTTP_PERIODS;
+	assert_int_equal(dec_http(&r, &err), -1);
+	assert_string_equal(err.msg, "http: unknown period 4");
+	a_request(&r, PRIV_HTTP_METRICS);
+	r.arg = 2;
+	assert_int_equal(dec_http(&r, &err), -1);
+	assert_string_equal(err.msg, "http: unknown format 2");
+	a_request(&r, PRIV_HTTP_API_ERROR);
+	r.arg = 200;
+	assert_int_equal(dec_http(&r, &err), -1);
+	assert_string_equal(err.msg, "http: error status 200");
+	a_request(&r, PRIV_HTTP_UNBLOCK);
+	r.prefix.family = AF_UNIX;
+	assert_int_equal(dec_http(&r, &err), -1);
+	assert_string_equal(err.msg, "http: unknown address family 1");
+	r.prefix.family = AF_INET;
+	r.prefix.len = 33;
+	assert_int_equal(dec_http(&r, &err), -1);
+	assert_string_equal(err.msg, "http: prefix length 33 too long");
+}
+
+/* A piece of an answer: only the parent sends it, its length its text's. */
+static void
+http_answers(void **state)
+{
+	static struct priv_http_rep h;
+	struct err err = {0};
+	size_t head = offsetof(struct priv_http_rep, text);
+
+	(void)state;
+	memset(&h, 0, sizeof(h));
+	h.status = 200;
+	h.last = 1;
+	h.len = 5;
+	str_copy(h.type, sizeof(h.type), "text/html; charset=utf-8");
+	memcpy(h.text, "<p>x\n", 5);
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_HTTP_REP, &h, head + 5, 0, &msg, &err),
+	    0);
+	assert_int_equal(msg.u.http_rep.len, 5);
+	assert_memory_equal(msg.u.http_rep.text, "<p>x\n", 5);
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_HTTP_REP, &h, head + 5, 0, &msg, &err),
+	    -1);
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_HTTP_REP, &h, head + 4, 0, &msg, &err),
+	    -1);
+	assert_string_equal(err.msg, "http-rep: says 5 bytes, has 4");
+	h.status = 600;
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_HTTP_REP, &h, head + 5, 0, &msg, &err),
+	    -1);
+	assert_string_equal(err.msg, "http-rep: status 600");
+	h.status = 303;
+	h.loc = 3;
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_HTTP_REP, &h, head + 5, 0, &msg, &err),
+	    -1);
+	assert_string_equal(err.msg, "http-rep: unknown location 3");
+	h.loc = PRIV_HTTP_LOC_HOME;
+	str_copy(h.type, sizeof(h.type), "text/html\r\nSet-Cookie: x");
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_HTTP_REP, &h, head + 5, 0, &msg, &err),
+	    -1);
+	assert_string_equal(err.msg, "http-rep: bad content type");
+	memset(h.type, 'a', sizeof(h.type));
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_HTTP_REP, &h, head + 5, 0, &msg, &err),
+	    -1);
+	assert_string_equal(err.msg, "http-rep: bad content type");
+}
+
+static int
+got_http(void *arg, int sock, uint32_t id, const struct priv_http_req *r,
+    struct err *err)
+{
+	struct priv_http_rep h = {0};
+
+	(void)arg;
+	h.status = 200;
+	h.last = 1;
+	h.len = 0;
+	str_copy(h.type, sizeof(h.type), "text/plain");
+	got.nf = r->route;
+	return priv_send(sock, PRIV_HTTP_REP, id, &h,
+	    offsetof(struct priv_http_rep, text), -1, err);
+}
+
+/* PRIV_HTTP goes to the http hook; without one it is refused. */
+static void
+http_hook(void **state)
+{
+	static struct priv_msg req;
+	struct priv_parent p;
+	struct err err = {0};
+	int sv[2];
+
+	(void)state;
+	parent_channel(&p, sv);
+	req.type = PRIV_HTTP;
+	req.id = 9;
+	a_request(&req.u.http, PRIV_HTTP_API_STATUS);
+	assert_int_equal(priv_serve(&p, "logs", sv[0], &req, &err), 0);
+	assert_int_equal(priv_recv(sv[1], PRIV_FROM_PARENT, &msg, &err), 1);
+	assert_int_equal(msg.type, PRIV_ERROR);
+	assert_int_equal(msg.id, 9);
+	assert_string_equal(
+	    msg.u.error.msg, "child 'logs' may not ask for HTTP answers");
+	p.http = got_http;
+	got.nf = 0;
+	assert_int_equal(priv_serve(&p, "http", sv[0], &req, &err), 0);
+	assert_int_equal(got.nf, PRIV_HTTP_API_STATUS);
+	assert_int_equal(priv_recv(sv[1], PRIV_FROM_PARENT, &msg, &err), 1);
+	assert_int_equal(msg.type, PRIV_HTTP_REP);
+	assert_int_equal(msg.id, 9);
+	assert_int_equal(msg.u.http_rep.last, 1);
+	priv_parent_release(&p);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/* Bytes sent in a memory file, read back whole (a child's setup). */
+static void
+setup_bytes(void **state)
+{
+	struct err err = {0};
+	char *got_buf;
+	size_t len;
+	int sv[2];
+
+	(void)state;
+	assert_int_equal(
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	assert_int_equal(priv_send_bytes(sv[0], 3, "s3cret\n", 7, &err), 0);
+	assert_int_equal(priv_recv(sv[1], PRIV_FROM_PARENT, &msg, &err), 1);
+	assert_int_equal(msg.type, PRIV_FD);
+	assert_int_equal(msg.id, 3);
+	assert_int_equal(priv_fd_read(msg.fd, 64, &got_buf, &len), 0);
+	assert_int_equal(len, 7);
+	assert_string_equal(got_buf, "s3cret\n");
+	free(got_buf);
+	/* larger than allowed: refused */
+	assert_int_equal(priv_fd_read(msg.fd, 6, &got_buf, &len), -1);
+	assert_null(got_buf);
+	close(msg.fd);
 	close(sv[0]);
 	close(sv[1]);
 }
@@ -1286,6 +1556,10 @@ main(void)
 	    cmocka_unit_test(lines_and_syncs),
 	    cmocka_unit_test(show_and_shown),
 	    cmocka_unit_test(finding_hooks),
+	    cmocka_unit_test(http_requests),
+	    cmocka_unit_test(http_answers),
+	    cmocka_unit_test(http_hook),
+	    cmocka_unit_test(setup_bytes),
 	    cmocka_unit_test(death_words),
 	    cmocka_unit_test(restart_backoff),
 	    cmocka_unit_test(agent_user_names),
