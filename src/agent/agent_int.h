@@ -11,6 +11,7 @@
 #include "act/act.h"
 #include "agent/agent.h"
 #include "agent/sched.h"
+#include "base/finding.h"
 #include "base/strbuf.h"
 #include "collect/vmstat.h"
 #include "conf/conf.h"
@@ -29,8 +30,9 @@ struct hist;
 struct hist_sample;
 struct agent_logs;
 struct agent_respond;
+struct priv_checked;
+struct priv_ran;
 struct problems;
-struct report;
 struct watch;
 
 struct agent {
@@ -74,6 +76,20 @@ struct agent {
 	struct agent_logs *logs; /* the followed logs (agent_logs.c) */
 	/* the respond rules, NULL when there are none (agent_respond.c) */
 	struct agent_respond *respond;
+	/* the checks run in the log child (agent_check_in_child): the
+	 * entries asked and not yet answered (a bit each), the run's id,
+	 * time and when it was asked; the findings of the entry being
+	 * answered; how many children started; when trend checks (their
+	 * memory in the child) are observed again after a restart */
+	uint64_t chk_wait;
+	uint32_t chk_id;
+	time_t chk_now;
+	double chk_sent;
+	struct report chk_rep;
+	uint32_t chk_entry;
+	size_t chk_got; /* findings received of chk_entry */
+	unsigned chk_starts;
+	time_t trend_from;
 };
 
 /*
@@ -172,8 +188,36 @@ struct logs_child_set {
  * or -1 with err.
  */
 int logs_child_setup(int sock, const struct conf *c, const char *state_dir,
-    const struct logs_child_set *sets, struct err *err);
+    const char *root, const struct logs_child_set *sets, struct err *err);
 extern const struct child_role logs_child_role;
+
+/*
+ * The checks of the registry the child runs (logs_child.c): those that
+ * read only what any user may (/proc, /sys, statvfs) and write nothing;
+ * 1 for such an entry.
+ */
+int agent_check_in_child(const struct check_entry *e);
+
+/*
+ * The child's channel for the checks (agent_logs.c): a message to the
+ * child, 0 or -1 when no child runs (or it does not read); a child that
+ * does not answer is killed (and restarted by the supervisor).
+ */
+/* -1: no child can be had (the checks run here); 0: none runs now;
+ * 1: one runs and was given its setup. */
+int agent_child_state(const struct agent *a);
+int agent_child_send(struct agent *a, int type, uint32_t id,
+    const void *body, size_t len);
+void agent_child_kill(struct agent *a, const char *why);
+/*
+ * The checks' side of the child (agent.c): a child was given its setup
+ * (started 1) or is gone (0); what it sends of a run (the hooks of
+ * priv_parent, arg the agent).
+ */
+void agent_checks_child(struct agent *a, int started);
+void agent_checks_checked(
+    void *arg, uint32_t id, const struct priv_checked *c);
+void agent_checks_ran(void *arg, uint32_t id, const struct priv_ran *r);
 
 /* One followed set of logs, for ctl status. */
 struct agent_log_info {

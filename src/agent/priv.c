@@ -24,6 +24,8 @@ _Static_assert(PRIV_MSG_MAX >= sizeof(struct priv_hdr) + PRIV_PATH_MAX &&
 _Static_assert(sizeof(struct priv_line) >= sizeof(struct alert_event) &&
         sizeof(struct priv_line) >= sizeof(struct priv_finding),
     "PRIV_MSG_MAX holds an alert and a finding");
+_Static_assert(sizeof(struct priv_line) >= sizeof(struct priv_checked),
+    "PRIV_MSG_MAX holds a check's finding");
 _Static_assert(NET_BLOCK_ABSENT == 5, "the last enum net_block_status");
 _Static_assert(OUT_NAGIOS == 2, "the last enum out_mode");
 _Static_assert(sizeof(struct priv_line) >= sizeof(struct priv_shown),
@@ -45,6 +47,9 @@ static const char *const type_names[] = {
     [PRIV_SYNC] = "sync",
     [PRIV_SHOW] = "show",
     [PRIV_SHOWN] = "shown",
+    [PRIV_RUN] = "run",
+    [PRIV_CHECKED] = "checked",
+    [PRIV_RAN] = "ran",
 };
 
 const char *
@@ -67,6 +72,8 @@ type_allowed(uint32_t type, enum priv_from from)
 	case PRIV_FINDING:
 	case PRIV_PROGRESS:
 	case PRIV_SHOWN:
+	case PRIV_CHECKED:
+	case PRIV_RAN:
 		return from == PRIV_FROM_CHILD;
 	case PRIV_NOTE:
 		return 1;
@@ -77,6 +84,7 @@ type_allowed(uint32_t type, enum priv_from from)
 	case PRIV_LINE:
 	case PRIV_SYNC:
 	case PRIV_SHOW:
+	case PRIV_RUN:
 		return from == PRIV_FROM_PARENT;
 	default:
 		return 0;
@@ -123,6 +131,15 @@ body_size(uint32_t type, size_t *min, size_t *max)
 	case PRIV_SHOWN:
 		*min = offsetof(struct priv_shown, text);
 		*max = sizeof(struct priv_shown);
+		break;
+	case PRIV_RUN:
+		*min = *max = sizeof(struct priv_run);
+		break;
+	case PRIV_CHECKED:
+		*min = *max = sizeof(struct priv_checked);
+		break;
+	case PRIV_RAN:
+		*min = *max = sizeof(struct priv_ran);
 		break;
 	case PRIV_BLOCKED:
 		*min = *max = sizeof(struct priv_block_rep);
@@ -304,6 +321,17 @@ check_shown(const struct priv_shown *sh, size_t n, struct err *err)
 }
 
 static int
+check_checked(const struct priv_checked *c, struct err *err)
+{
+	if (c->entry >= PRIV_ENTRIES_MAX)
+		return err_set(err, 0, "checked: entry %u, at most %d",
+		    (unsigned)c->entry, PRIV_ENTRIES_MAX - 1);
+	if (c->f.set != 0 || c->f.line != 0)
+		return err_set(err, 0, "checked: a set or a line given");
+	return check_finding(&c->f, err);
+}
+
+static int
 check_block(struct priv_block_req *b, struct err *err)
 {
 	if (b->p.family != AF_INET && b->p.family != AF_INET6)
@@ -360,6 +388,17 @@ check_body(struct priv_msg *m, size_t n, struct err *err)
 		return check_show(&m->u.show, err);
 	case PRIV_SHOWN:
 		return check_shown(&m->u.shown, n, err);
+	case PRIV_RUN:
+		if (m->u.run.now < 0 || m->u.run.entries == 0)
+			return err_set(err, 0, "run: no entry, or a bad time");
+		return 0;
+	case PRIV_CHECKED:
+		return check_checked(&m->u.checked, err);
+	case PRIV_RAN:
+		if (m->u.ran.entry >= PRIV_ENTRIES_MAX || m->u.ran.now < 0)
+			return err_set(err, 0, "ran: entry %u or time out of range",
+			    (unsigned)m->u.ran.entry);
+		return 0;
 	case PRIV_SYNC:
 		if (m->u.sync.set >= PRIV_SETS_MAX)
 			return err_set(err, 0, "sync: set %u, at most %d",

@@ -46,6 +46,17 @@
  *                 at most PRIV_SHOW_TOTAL bytes of it; text, not parsed:
  *                 its reader checks it, as JSON lines or a table)
  *
+ * The parsing child also runs the checks of the registry that read only
+ * what any user may read (/proc, statvfs), on the parent's schedule:
+ *   PRIV_RUN      (parent) the entries of the check registry due now, a
+ *                 bit each, and the time of the run: the child takes one
+ *                 snapshot and runs them in the registry's order
+ *   PRIV_CHECKED  (child, the run's id) one finding of an entry, as
+ *                 PRIV_FINDING's fields
+ *   PRIV_RAN      (child, the run's id) the entry ran and its findings
+ *                 (how many) are all sent: the parent tells the problem
+ *                 engine its whole report
+ *
  * The bodies are C structures of this file: both ends are the same
  * binary (a child is the parent's executable, child.h), so their layout
  * is the same.
@@ -78,6 +89,9 @@ enum priv_type {
 	PRIV_SYNC,     /* parent: answer with the set's progress */
 	PRIV_SHOW,     /* parent: print what these analyzers counted */
 	PRIV_SHOWN,    /* child: a piece of what they print */
+	PRIV_RUN,      /* parent: run these checks of the registry */
+	PRIV_CHECKED,  /* child: a finding of a check it ran */
+	PRIV_RAN,      /* child: a check ran, its findings all sent */
 	PRIV_TYPE_MAX,
 };
 
@@ -193,6 +207,29 @@ struct priv_sync {
 	uint32_t pad;
 };
 
+/* Entries of the check registry a PRIV_RUN may name: a bit each. */
+#define PRIV_ENTRIES_MAX 64
+
+/* PRIV_RUN: the entries due (bit i: entry i), at the time now. */
+struct priv_run {
+	int64_t now;      /* not before the epoch */
+	uint64_t entries; /* at least one */
+};
+
+/* PRIV_CHECKED: a finding of entry's run (f.set and f.line are 0). */
+struct priv_checked {
+	uint32_t entry; /* < PRIV_ENTRIES_MAX */
+	uint32_t pad;
+	struct priv_finding f;
+};
+
+/* PRIV_RAN: entry ran at now, nfound findings sent before this. */
+struct priv_ran {
+	uint32_t entry; /* < PRIV_ENTRIES_MAX */
+	uint32_t nfound;
+	int64_t now; /* not before the epoch */
+};
+
 struct priv_done {
 	int32_t result;
 };
@@ -223,6 +260,9 @@ struct priv_msg {
 		struct priv_sync sync;
 		struct priv_show show;
 		struct priv_shown shown;
+		struct priv_run run;
+		struct priv_checked checked;
+		struct priv_ran ran;
 		struct priv_done done;
 		struct priv_error error;
 	} u;
@@ -325,6 +365,11 @@ struct priv_parent {
 	void (*shown)(void *arg, const char *child, uint32_t id,
 	    const struct priv_shown *sh);
 	void *finding_arg;
+	/* PRIV_CHECKED and PRIV_RAN of a check run (no reply); NULL:
+	 * dropped */
+	void (*checked)(void *arg, uint32_t id, const struct priv_checked *c);
+	void (*ran)(void *arg, uint32_t id, const struct priv_ran *r);
+	void *check_arg;
 	/* PRIV_NOTE from a child, its text escaped by the caller */
 	void (*note)(void *arg, const char *child, const char *text);
 	void *note_arg;

@@ -261,6 +261,14 @@ priv_serve(struct priv_parent *p, const char *child, int sock,
 		if (p->shown != NULL)
 			p->shown(p->finding_arg, child, m->id, &m->u.shown);
 		return 0;
+	case PRIV_CHECKED:
+		if (p->checked != NULL)
+			p->checked(p->check_arg, m->id, &m->u.checked);
+		return 0;
+	case PRIV_RAN:
+		if (p->ran != NULL)
+			p->ran(p->check_arg, m->id, &m->u.ran);
+		return 0;
 	default:
 		return reply_error(sock, m->id, EPROTO, err,
 		    "'%s' is not a request", priv_type_name(m->type));
