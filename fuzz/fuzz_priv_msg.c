@@ -7,7 +7,10 @@
  * check an id and its set, severity and evidence count in range, a
  * line's length that of its text and its file in range, from the parent
  * only; a request to show figures with known names and mode, from the
- * parent, its answer's length that of its text, from a child.  The
+ * parent, its answer's length that of its text, from a child; a run of
+ * checks with an entry and a time, from the parent, a check's finding
+ * and end with an entry in range (the finding as a log's, without a set
+ * or a line), from a child.  The
  * first byte chooses the sender and how many descriptors came; the rest
  * is the datagram.
  */
@@ -129,6 +132,37 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    m.u.shown.len > PRIV_SHOWN_MAX ||
 		    offsetof(struct priv_shown, text) + m.u.shown.len !=
 		        size - 1 - sizeof(struct priv_hdr))
+			abort();
+		break;
+	case PRIV_RUN:
+		if (from != PRIV_FROM_PARENT || m.u.run.entries == 0 ||
+		    m.u.run.now < 0)
+			abort();
+		break;
+	case PRIV_CHECKED:
+		if (from != PRIV_FROM_CHILD ||
+		    m.u.checked.entry >= PRIV_ENTRIES_MAX ||
+		    m.u.checked.f.set != 0 || m.u.checked.f.line != 0 ||
+		    m.u.checked.f.sev > SEV_UNKNOWN ||
+		    m.u.checked.f.nev > FINDING_MAX_EV ||
+		    m.u.checked.f.check[0] == '\0' ||
+		    strspn(m.u.checked.f.check,
+		        "abcdefghijklmnopqrstuvwxyz0123456789._-") !=
+		        strlen(m.u.checked.f.check))
+			abort();
+		must_end(m.u.checked.f.check, sizeof(m.u.checked.f.check));
+		must_end(m.u.checked.f.subject, sizeof(m.u.checked.f.subject));
+		must_end(m.u.checked.f.message, sizeof(m.u.checked.f.message));
+		for (unsigned i = 0; i < m.u.checked.f.nev; i++) {
+			must_end(m.u.checked.f.ev[i].key,
+			    sizeof(m.u.checked.f.ev[i].key));
+			must_end(m.u.checked.f.ev[i].val,
+			    sizeof(m.u.checked.f.ev[i].val));
+		}
+		break;
+	case PRIV_RAN:
+		if (from != PRIV_FROM_CHILD ||
+		    m.u.ran.entry >= PRIV_ENTRIES_MAX || m.u.ran.now < 0)
 			abort();
 		break;
 	case PRIV_ERROR:

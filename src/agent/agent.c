@@ -188,8 +188,7 @@ parent_snap(const struct check_entry *e, int child)
 	static const char *const proc[] = {"stuck-cgi", "apache-workers",
 	    "proc-exe-deleted", "proc-exe-changed", "conn-flood",
 	    "conn-flood-prefix", "syn-flood", "web-conn-share", NULL};
-	static const char *const fs[] = {
-	    "fs-full-forecast", "fs-errors", NULL};
+	static const char *const fs[] = {"fs-full-forecast", "fs-errors", NULL};
 
 	if (child == -1 && agent_check_in_child(e))
 		return AGENT_SNAP;

@@ -206,8 +206,8 @@ int agent_check_in_child(const struct check_entry *e);
 /* -1: no child can be had (the checks run here); 0: none runs now;
  * 1: one runs and was given its setup. */
 int agent_child_state(const struct agent *a);
-int agent_child_send(struct agent *a, int type, uint32_t id,
-    const void *body, size_t len);
+int agent_child_send(
+    struct agent *a, int type, uint32_t id, const void *body, size_t len);
 void agent_child_kill(struct agent *a, const char *why);
 /*
  * The checks' side of the child (agent.c): a child was given its setup
@@ -215,8 +215,7 @@ void agent_child_kill(struct agent *a, const char *why);
  * priv_parent, arg the agent).
  */
 void agent_checks_child(struct agent *a, int started);
-void agent_checks_checked(
-    void *arg, uint32_t id, const struct priv_checked *c);
+void agent_checks_checked(void *arg, uint32_t id, const struct priv_checked *c);
 void agent_checks_ran(void *arg, uint32_t id, const struct priv_ran *r);
 
 /* One followed set of logs, for ctl status. */

@@ -105,9 +105,8 @@ static struct {
  * root to look (another user's /proc/PID/exe and fd, SMART, the kernel
  * log, root-only files) or the state database, and run in the parent.
  */
-static const char *const child_checks[] = {"load", "swap-activity",
-    "memory", "memory-leak", "fs-blocks", "fs-inodes", "process-count",
-    "raid", NULL};
+static const char *const child_checks[] = {"load", "swap-activity", "memory",
+    "memory-leak", "fs-blocks", "fs-inodes", "process-count", "raid", NULL};
 
 int
 agent_check_in_child(const struct check_entry *e)

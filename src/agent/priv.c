@@ -396,7 +396,8 @@ check_body(struct priv_msg *m, size_t n, struct err *err)
 		return check_checked(&m->u.checked, err);
 	case PRIV_RAN:
 		if (m->u.ran.entry >= PRIV_ENTRIES_MAX || m->u.ran.now < 0)
-			return err_set(err, 0, "ran: entry %u or time out of range",
+			return err_set(err, 0,
+			    "ran: entry %u or time out of range",
 			    (unsigned)m->u.ran.entry);
 		return 0;
 	case PRIV_SYNC:

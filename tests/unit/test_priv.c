@@ -1071,6 +1071,241 @@ finding_hooks(void **state)
 	close(sv[1]);
 }
 
+/* A finding of the load check, as the child sends one of a run. */
+static void
+a_checked(struct priv_checked *pc)
+{
+	struct finding f = {0};
+
+	f.sev = SEV_WARNING;
+	f.time = 1700000000;
+	strcpy(f.check, "load");
+	strcpy(f.subject, "load");
+	strcpy(f.message, "1-minute load average 4.00 per CPU");
+	f.nev = 1;
+	strcpy(f.ev[0].key, "load1");
+	strcpy(f.ev[0].val, "8.00");
+	memset(pc, 0, sizeof(*pc));
+	pc->entry = 0;
+	priv_finding_from(&pc->f, 0, 0, &f);
+}
+
+static void
+check_runs(void **state)
+{
+	static struct priv_checked pc;
+	static char longer[sizeof(struct priv_checked) + 1];
+	struct priv_run run = {
+	    1700000000, (UINT64_C(1) << 0) | (UINT64_C(1) << 63)};
+	struct priv_ran ran = {3, 2, 1700000000};
+	struct err err = {0};
+	struct finding back;
+
+	(void)state;
+	/* a run: from the parent only, at its size, some entry, a time */
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_RUN, &run, sizeof(run), 0, &msg, &err),
+	    0);
+	assert_int_equal(msg.type, PRIV_RUN);
+	assert_int_equal(msg.id, 42);
+	assert_int_equal(msg.u.run.now, 1700000000);
+	assert_true(msg.u.run.entries == run.entries);
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_RUN, &run, sizeof(run), 0, &msg, &err),
+	    -1);
+	assert_non_null(strstr(err.msg, "not allowed from the child"));
+	assert_int_equal(dec(PRIV_FROM_PARENT, PRIV_RUN, &run, sizeof(run) - 1,
+	                     0, &msg, &err),
+	    -1);
+	assert_non_null(strstr(err.msg, "run: body of"));
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_RUN, &run, sizeof(run), 1, &msg, &err),
+	    -1);
+	run.entries = 0;
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_RUN, &run, sizeof(run), 0, &msg, &err),
+	    -1);
+	assert_string_equal(err.msg, "run: no entry, or a bad time");
+	run.entries = 1;
+	run.now = -1;
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_RUN, &run, sizeof(run), 0, &msg, &err),
+	    -1);
+
+	/* a finding of a run: from the child only, its fields back */
+	a_checked(&pc);
+	pc.entry = PRIV_ENTRIES_MAX - 1;
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_CHECKED, &pc, sizeof(pc), 0, &msg, &err),
+	    0);
+	assert_int_equal(msg.type, PRIV_CHECKED);
+	assert_int_equal(msg.u.checked.entry, PRIV_ENTRIES_MAX - 1);
+	priv_finding_to(&back, &msg.u.checked.f);
+	assert_int_equal(back.sev, SEV_WARNING);
+	assert_string_equal(back.check, "load");
+	assert_string_equal(back.subject, "load");
+	assert_string_equal(back.ev[0].val, "8.00");
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_CHECKED, &pc, sizeof(pc), 0, &msg, &err),
+	    -1);
+	/* wrong sizes */
+	assert_int_equal(dec(PRIV_FROM_CHILD, PRIV_CHECKED, &pc, sizeof(pc) - 1,
+	                     0, &msg, &err),
+	    -1);
+	assert_non_null(strstr(err.msg, "checked: body of"));
+	memcpy(longer, &pc, sizeof(pc));
+	assert_int_equal(dec(PRIV_FROM_CHILD, PRIV_CHECKED, longer,
+	                     sizeof(longer), 0, &msg, &err),
+	    -1);
+	/* an entry past the registry's bits */
+	pc.entry = PRIV_ENTRIES_MAX;
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_CHECKED, &pc, sizeof(pc), 0, &msg, &err),
+	    -1);
+	assert_string_equal(err.msg, "checked: entry 64, at most 63");
+	/* a set or a line: a log's finding, not a check's */
+	a_checked(&pc);
+	pc.f.line = 7;
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_CHECKED, &pc, sizeof(pc), 0, &msg, &err),
+	    -1);
+	assert_string_equal(err.msg, "checked: a set or a line given");
+	/* unterminated names and strings, a check that is not an id, a bad
+	 * severity, evidence past its count */
+	a_checked(&pc);
+	memset(pc.f.check, 'a', sizeof(pc.f.check));
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_CHECKED, &pc, sizeof(pc), 0, &msg, &err),
+	    -1);
+	assert_string_equal(err.msg, "finding: check is not an id");
+	a_checked(&pc);
+	strcpy(pc.f.check, "Load/..");
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_CHECKED, &pc, sizeof(pc), 0, &msg, &err),
+	    -1);
+	assert_string_equal(err.msg, "finding: check is not an id");
+	a_checked(&pc);
+	memset(pc.f.subject, 'x', sizeof(pc.f.subject));
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_CHECKED, &pc, sizeof(pc), 0, &msg, &err),
+	    -1);
+	assert_string_equal(err.msg, "finding: unterminated string");
+	a_checked(&pc);
+	memset(pc.f.ev[0].val, 'x', sizeof(pc.f.ev[0].val));
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_CHECKED, &pc, sizeof(pc), 0, &msg, &err),
+	    -1);
+	assert_string_equal(err.msg, "finding: unterminated evidence 0");
+	a_checked(&pc);
+	pc.f.sev = SEV_UNKNOWN + 1;
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_CHECKED, &pc, sizeof(pc), 0, &msg, &err),
+	    -1);
+	a_checked(&pc);
+	pc.f.nev = FINDING_MAX_EV + 1;
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_CHECKED, &pc, sizeof(pc), 0, &msg, &err),
+	    -1);
+
+	/* an entry's end: from the child only, its size, entry, time */
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_RAN, &ran, sizeof(ran), 0, &msg, &err),
+	    0);
+	assert_int_equal(msg.type, PRIV_RAN);
+	assert_int_equal(msg.u.ran.entry, 3);
+	assert_int_equal(msg.u.ran.nfound, 2);
+	assert_int_equal(msg.u.ran.now, 1700000000);
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_RAN, &ran, sizeof(ran), 0, &msg, &err),
+	    -1);
+	assert_int_equal(dec(PRIV_FROM_CHILD, PRIV_RAN, &ran, sizeof(ran) + 1,
+	                     0, &msg, &err),
+	    -1);
+	assert_non_null(strstr(err.msg, "ran: body of"));
+	ran.entry = PRIV_ENTRIES_MAX;
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_RAN, &ran, sizeof(ran), 0, &msg, &err),
+	    -1);
+	assert_string_equal(err.msg, "ran: entry 64 or time out of range");
+	ran.entry = 0;
+	ran.now = -5;
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_RAN, &ran, sizeof(ran), 0, &msg, &err),
+	    -1);
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_RAN, &ran, sizeof(ran), 1, &msg, &err),
+	    -1);
+}
+
+/* What the parent's check hooks were given. */
+static struct {
+	uint32_t id;
+	struct priv_checked c;
+	struct priv_ran r;
+	int nc, nr;
+} gotc;
+
+static void
+got_checked(void *arg, uint32_t id, const struct priv_checked *c)
+{
+	assert_ptr_equal(arg, &gotc);
+	gotc.id = id;
+	gotc.c = *c;
+	gotc.nc++;
+}
+
+static void
+got_ran(void *arg, uint32_t id, const struct priv_ran *r)
+{
+	assert_ptr_equal(arg, &gotc);
+	gotc.id = id;
+	gotc.r = *r;
+	gotc.nr++;
+}
+
+static void
+check_hooks(void **state)
+{
+	static struct priv_msg req;
+	struct priv_parent p;
+	struct err err = {0};
+	int sv[2];
+
+	(void)state;
+	assert_int_equal(
+	    socketpair(
+	        AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv),
+	    0);
+	priv_parent_init(&p);
+	/* no hook: dropped, no reply */
+	req.type = PRIV_CHECKED;
+	req.id = 9;
+	a_checked(&req.u.checked);
+	req.u.checked.entry = 2;
+	assert_int_equal(priv_serve(&p, "logs", sv[0], &req, &err), 0);
+	assert_int_equal(gotc.nc, 0);
+	p.checked = got_checked;
+	p.ran = got_ran;
+	p.check_arg = &gotc;
+	assert_int_equal(priv_serve(&p, "logs", sv[0], &req, &err), 0);
+	assert_int_equal(gotc.nc, 1);
+	assert_int_equal(gotc.id, 9);
+	assert_int_equal(gotc.c.entry, 2);
+	assert_string_equal(gotc.c.f.check, "load");
+	req.type = PRIV_RAN;
+	req.u.ran = (struct priv_ran){2, 1, 1700000000};
+	assert_int_equal(priv_serve(&p, "logs", sv[0], &req, &err), 0);
+	assert_int_equal(gotc.nr, 1);
+	assert_int_equal(gotc.r.entry, 2);
+	assert_int_equal(gotc.r.nfound, 1);
+	/* neither is answered */
+	assert_int_equal(priv_recv(sv[1], PRIV_FROM_PARENT, &msg, &err), -1);
+	assert_int_equal(err.code, EAGAIN);
+	priv_parent_release(&p);
+	close(sv[0]);
+	close(sv[1]);
+}
+
 static void
 death_words(void **state)
 {
@@ -1153,6 +1388,8 @@ main(void)
 	    cmocka_unit_test(lines_and_syncs),
 	    cmocka_unit_test(show_and_shown),
 	    cmocka_unit_test(finding_hooks),
+	    cmocka_unit_test(check_runs),
+	    cmocka_unit_test(check_hooks),
 	    cmocka_unit_test(death_words),
 	    cmocka_unit_test(restart_backoff),
 	    cmocka_unit_test(agent_user_names),
