@@ -23,7 +23,15 @@
  * its files (PRIV_NOTE), then "start".  The child makes the analyzers then, before the seccomp
  * filter: that reads the rule files, loads the caches (from the
  * descriptors: "fd:N", attack/sig.h) and the libraries the analyzers use;
- * after the filter it only reads and writes its channel.
+ * after the filter it reads its channel, writes it, and reads /proc and
+ * /sys for the checks.
+ *
+ * It is also the agent's parsing child for the checks that read only
+ * what any user may (agent_check_in_child): asked to run the due
+ * entries of the registry (PRIV_RUN), it takes one snapshot, runs them
+ * and sends each finding (PRIV_CHECKED) and each entry's end (PRIV_RAN);
+ * their memory between runs (the memory-leak samples, the VM counters
+ * of the swapping rates) is this child's.
  */
 #include <errno.h>
 #include <fcntl.h>
