@@ -191,13 +191,15 @@ cd1=$(child_pid)
 # strace on every thread of the parent, and on the child, for 4 s: the
 # check runs 4 times meanwhile
 ptids=$(ls "/proc/$AGENT/task")
-timeout -s INT 4 strace -qq -e trace=open,openat -o "$TMP/parent.trace" \
+timeout -s INT 4 strace -qq -e trace=open,openat,epoll_wait -o "$TMP/parent.trace" \
 	$(printf -- '-p %s ' $ptids) 2>/dev/null &
+st=$!
 timeout -s INT 4 strace -qq -e trace=open,openat -o "$TMP/child.trace" \
 	-p "$cd1" 2>/dev/null
-wait
+wait "$st"
 ptrace=$(cat "$TMP/parent.trace")
 ctrace=$(cat "$TMP/child.trace")
+check_match "the parent was traced (its loop waits)" 'epoll_wait' "$ptrace"
 check_match "the child opens /proc/loadavg" '"/proc/loadavg"' "$ctrace"
 check_match ".../proc/meminfo" '"/proc/meminfo"' "$ctrace"
 check_match "...and /proc/PID/stat" '"(/proc/)?[0-9]+/stat"' "$ctrace"
