@@ -10,10 +10,13 @@
  * parent, its answer's length that of its text, from a child; a run of
  * checks with an entry and a time, from the parent, a check's finding
  * and end with an entry in range (the finding as a log's, without a set
- * or a line), from a child.  The
+ * or a line), from a child; a request to sample, bodiless, from the
+ * parent, and pieces of values, from a child, each named in the
+ * history's charset with a value not infinite.  The
  * first byte chooses the sender and how many descriptors came; the rest
  * is the datagram.
  */
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -164,6 +167,32 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (from != PRIV_FROM_CHILD ||
 		    m.u.ran.entry >= PRIV_ENTRIES_MAX || m.u.ran.now < 0)
 			abort();
+		break;
+	case PRIV_SAMPLE:
+		if (from != PRIV_FROM_PARENT ||
+		    size != 1 + sizeof(struct priv_hdr))
+			abort();
+		break;
+	case PRIV_SAMPLES:
+		if (from != PRIV_FROM_CHILD || m.u.points.n > PRIV_POINTS_MAX ||
+		    m.u.points.last > 1 ||
+		    offsetof(struct priv_points, p) +
+		            m.u.points.n * sizeof(m.u.points.p[0]) !=
+		        size - 1 - sizeof(struct priv_hdr))
+			abort();
+		for (unsigned i = 0; i < m.u.points.n; i++) {
+			const char *nm = m.u.points.p[i].name;
+
+			must_end(nm, sizeof(m.u.points.p[i].name));
+			if (nm[0] == '\0' || nm[0] == '.' ||
+			    strstr(nm, "..") != NULL ||
+			    strspn(nm,
+			        "abcdefghijklmnopqrstuvwxyz"
+			        "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") !=
+			        strlen(nm) ||
+			    isinf(m.u.points.p[i].v))
+				abort();
+		}
 		break;
 	case PRIV_ERROR:
 		if (from != PRIV_FROM_PARENT)

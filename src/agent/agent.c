@@ -317,8 +317,10 @@ agent_checks_child(struct agent *a, int started)
 {
 	double window;
 
-	/* a run the child did not finish: its entries are still due */
+	/* a run the child did not finish: its entries are still due; a
+	 * step it did not sample is not written */
 	a->chk_wait = 0;
+	a->hist_wait = 0;
 	a->chk_entry = UINT32_MAX;
 	report_release(&a->chk_rep);
 	report_init(&a->chk_rep);

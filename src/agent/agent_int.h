@@ -15,6 +15,7 @@
 #include "base/strbuf.h"
 #include "collect/vmstat.h"
 #include "conf/conf.h"
+#include "hist/hist.h"
 #include "store/store.h"
 
 struct alert_actions;
@@ -31,6 +32,7 @@ struct hist_sample;
 struct agent_logs;
 struct agent_respond;
 struct priv_checked;
+struct priv_points;
 struct priv_ran;
 struct problems;
 struct watch;
@@ -73,6 +75,12 @@ struct agent {
 	struct hist *hist;
 	struct event *ev_hist;
 	int hist_warned;
+	/* the step the child samples: its id, time, whether it is waited
+	 * for, and the values received so far */
+	uint32_t hist_id;
+	time_t hist_time;
+	int hist_wait;
+	struct hist_sample hist_in;
 	struct agent_logs *logs; /* the followed logs (agent_logs.c) */
 	/* the respond rules, NULL when there are none (agent_respond.c) */
 	struct agent_respond *respond;
@@ -139,6 +147,9 @@ int agent_hist_start(struct agent *a, struct err *err);
 void agent_hist_stop(struct agent *a);
 /* The values of the last step (NULL when off), for /metrics. */
 const struct hist_sample *agent_hist_current(const struct agent *a);
+/* What the child sampled of a step (the priv_parent hook, arg the
+ * agent): written once the last piece came. */
+void agent_hist_samples(void *arg, uint32_t id, const struct priv_points *p);
 
 /*
  * The followed logs (agent_logs.c): started from the configuration in

@@ -31,10 +31,13 @@
  * entries of the registry (PRIV_RUN), it takes one snapshot, runs them
  * and sends each finding (PRIV_CHECKED) and each entry's end (PRIV_RAN);
  * their memory between runs (the memory-leak samples, the VM counters
- * of the swapping rates) is this child's.
+ * of the swapping rates) is this child's.  Asked (PRIV_SAMPLE), it
+ * samples the history's series that need no privilege and sends their
+ * values (PRIV_SAMPLES); the counters behind their rates are its own.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,6 +66,7 @@
 #include "collect/passwd.h"
 #include "collect/snap.h"
 #include "conf/conf.h"
+#include "hist/hist.h"
 #include "logs/analyzer.h"
 #include "logs/discover.h"
 #include "logs/scan.h"
@@ -105,6 +109,7 @@ static struct {
 	double vm_mono;
 	int have_vm;
 	char *root;
+	struct hist *hist; /* the history's collector, NULL: none */
 } lc;
 
 /*
@@ -419,6 +424,8 @@ logs_child_prepare(void)
 	for (int i = 0; i < 2; i++)
 		if (lc.cache_fd[i] != -1)
 			close(lc.cache_fd[i]);
+	if (hist_enabled(&lc.conf))
+		lc.hist = hist_collector_new(&lc.conf);
 	for (size_t i = 0; i < countof(libs); i++)
 		(void)dynlib_require(libs[i], &err);
 	tzset();             /* reads /etc/localtime, once */
@@ -622,6 +629,45 @@ run_in(int sock, uint32_t id, const struct priv_run *run)
 	return rc;
 }
 
+/* The history's series now, in pieces of PRIV_SAMPLES (none: empty). */
+static int
+sample_in(int sock, uint32_t id)
+{
+	static struct priv_points pts;
+	const struct hist_sample *cur = NULL;
+	struct err err = {0};
+	struct snap s;
+	size_t off = 0, n;
+	int rc = 0;
+
+	if (lc.hist != NULL) {
+		snap_take(&s, lc.root, hist_snap_want(lc.hist), 0, 0);
+		hist_collect_snap(lc.hist, &s, lc.root);
+		snap_release(&s);
+		cur = hist_current(lc.hist);
+	}
+	do {
+		n = cur != NULL ? cur->n - off : 0;
+		if (n > PRIV_POINTS_MAX)
+			n = PRIV_POINTS_MAX;
+		memset(&pts, 0, offsetof(struct priv_points, p));
+		pts.n = (uint32_t)n;
+		for (size_t i = 0; i < n; i++) {
+			str_copy(pts.p[i].name, sizeof(pts.p[i].name),
+			    cur->v[off + i].name);
+			/* the parent takes no infinity: unknown */
+			pts.p[i].v =
+			    isinf(cur->v[off + i].v) ? NAN : cur->v[off + i].v;
+		}
+		off += n;
+		pts.last = cur == NULL || off == cur->n;
+		rc = priv_send(sock, PRIV_SAMPLES, id, &pts,
+		    offsetof(struct priv_points, p) + n * sizeof(pts.p[0]), -1,
+		    &err);
+	} while (rc == 0 && !pts.last);
+	return rc;
+}
+
 static int
 logs_child_main(int sock)
 {
@@ -645,6 +691,8 @@ logs_child_main(int sock)
 			r = show_in(sock, m.id, &m.u.show);
 		else if (m.type == PRIV_RUN)
 			r = run_in(sock, m.id, &m.u.run);
+		else if (m.type == PRIV_SAMPLE)
+			r = sample_in(sock, m.id);
 		else if (m.fd != -1)
 			close(m.fd);
 		if (r == -1)

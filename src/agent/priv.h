@@ -56,6 +56,12 @@
  *   PRIV_RAN      (child, the run's id) the entry ran and its findings
  *                 (how many) are all sent: the parent tells the problem
  *                 engine its whole report
+ * and samples the history's series (those of hist_collect_snap):
+ *   PRIV_SAMPLE   (parent, no body) sample them now
+ *   PRIV_SAMPLES  (child, the sample's id) a piece of the values: each a
+ *                 series name of the history's charset (hist_name_ok)
+ *                 and a number (NAN: unknown), the last piece marked;
+ *                 the parent adds what it samples itself and writes them
  *
  * The bodies are C structures of this file: both ends are the same
  * binary (a child is the parent's executable, child.h), so their layout
@@ -92,6 +98,8 @@ enum priv_type {
 	PRIV_RUN,      /* parent: run these checks of the registry */
 	PRIV_CHECKED,  /* child: a finding of a check it ran */
 	PRIV_RAN,      /* child: a check ran, its findings all sent */
+	PRIV_SAMPLE,   /* parent: sample the history's series */
+	PRIV_SAMPLES,  /* child: a piece of the series' values */
 	PRIV_TYPE_MAX,
 };
 
@@ -230,6 +238,19 @@ struct priv_ran {
 	int64_t now; /* not before the epoch */
 };
 
+/* PRIV_SAMPLES: n values of series, the last piece of a sample marked. */
+#define PRIV_POINT_NAME 96 /* HIST_NAME_MAX */
+#define PRIV_POINTS_MAX 128
+struct priv_point {
+	char name[PRIV_POINT_NAME]; /* hist_name_ok, terminated */
+	double v;                   /* finite, or NAN: unknown */
+};
+struct priv_points {
+	uint32_t n;    /* <= PRIV_POINTS_MAX: the body holds n points */
+	uint32_t last; /* 1: the sample's last piece, else 0 */
+	struct priv_point p[PRIV_POINTS_MAX];
+};
+
 struct priv_done {
 	int32_t result;
 };
@@ -263,6 +284,7 @@ struct priv_msg {
 		struct priv_run run;
 		struct priv_checked checked;
 		struct priv_ran ran;
+		struct priv_points points;
 		struct priv_done done;
 		struct priv_error error;
 	} u;
@@ -369,6 +391,8 @@ struct priv_parent {
 	 * dropped */
 	void (*checked)(void *arg, uint32_t id, const struct priv_checked *c);
 	void (*ran)(void *arg, uint32_t id, const struct priv_ran *r);
+	/* PRIV_SAMPLES (no reply); NULL: dropped */
+	void (*samples)(void *arg, uint32_t id, const struct priv_points *p);
 	void *check_arg;
 	/* PRIV_NOTE from a child, its text escaped by the caller */
 	void (*note)(void *arg, const char *child, const char *text);

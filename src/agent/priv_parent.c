@@ -269,6 +269,10 @@ priv_serve(struct priv_parent *p, const char *child, int sock,
 		if (p->ran != NULL)
 			p->ran(p->check_arg, m->id, &m->u.ran);
 		return 0;
+	case PRIV_SAMPLES:
+		if (p->samples != NULL)
+			p->samples(p->check_arg, m->id, &m->u.points);
+		return 0;
 	default:
 		return reply_error(sock, m->id, EPROTO, err,
 		    "'%s' is not a request", priv_type_name(m->type));

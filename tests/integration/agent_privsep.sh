@@ -172,13 +172,13 @@ stop_agent
 check_eq "...SIGTERM: exit 0" 0 "$AGENT_RC"
 
 # ---- the checks that read /proc run in the child ----
-# No log followed, no history (its own snapshot is the parent's): the
-# load check every second, opened after a second.
+# No log followed: the load check every second, opened after a second;
+# the history sampled every 10 s.
 agent_base_conf "$TMP/base2.conf" '^check \(load\|memory\|process-count\|fs-blocks\) '
 { cat "$TMP/base2.conf"
   echo "set agent-user \"$U\""
-  echo 'history { enabled no }'
   echo 'check load { warning 0 critical 1000 for 1s clear 0 every 1s }'; } > "$CONF"
+rm -rf "$STATE/rrd"	# the earlier agents' history
 start_agent d
 load_events() {	# load_events EVENT: how many of the load problem's
 	jq -r --arg e "$1" 'select(.type == "alert" and .check == "load" and .event == $e) | .problem' \
@@ -188,13 +188,13 @@ load_open() { [ "$(load_events open)" -ge 1 ]; }
 check "the load check's problem opens" wait_for 60 load_open
 check "...with a child" wait_for 30 filtered
 cd1=$(child_pid)
-# strace on every thread of the parent, and on the child, for 4 s: the
-# check runs 4 times meanwhile
+# strace on every thread of the parent, and on the child, for 11 s: the
+# check runs 11 times meanwhile, the history's step comes once
 ptids=$(ls "/proc/$AGENT/task")
-timeout -s INT 4 strace -qq -e trace=open,openat,epoll_wait -o "$TMP/parent.trace" \
+timeout -s INT 11 strace -qq -e trace=open,openat,epoll_wait -o "$TMP/parent.trace" \
 	$(printf -- '-p %s ' $ptids) 2>/dev/null &
 st=$!
-timeout -s INT 4 strace -qq -e trace=open,openat -o "$TMP/child.trace" \
+timeout -s INT 11 strace -qq -e trace=open,openat -o "$TMP/child.trace" \
 	-p "$cd1" 2>/dev/null
 wait "$st"
 ptrace=$(cat "$TMP/parent.trace")
@@ -203,9 +203,13 @@ check_match "the parent was traced (its loop waits)" 'epoll_wait' "$ptrace"
 check_match "the child opens /proc/loadavg" '"/proc/loadavg"' "$ctrace"
 check_match ".../proc/meminfo" '"/proc/meminfo"' "$ctrace"
 check_match "...and /proc/PID/stat" '"(/proc/)?[0-9]+/stat"' "$ctrace"
+check_match "...and, for the history, /proc/diskstats" '"/proc/diskstats"' "$ctrace"
+check_match "...and /proc/net/dev" '"/proc/net/dev"' "$ctrace"
 check_nomatch "the parent opens no /proc/loadavg" '/proc/loadavg' "$ptrace"
 check_nomatch "...no /proc/meminfo" '/proc/meminfo' "$ptrace"
 check_nomatch "...no /proc/PID/stat" '"(/proc/)?[0-9]+/stat"' "$ptrace"
+check_nomatch "...no /proc/diskstats" '/proc/diskstats' "$ptrace"
+check_nomatch "...no /proc/net/dev" '/proc/net/dev' "$ptrace"
 check_eq "...and the child is the same (not restarted meanwhile)" "$cd1" "$(child_pid)"
 
 # SIGKILL to the child while the problem is open: the next child runs
@@ -228,4 +232,10 @@ check_eq "...it is still open" open \
 	"$(ctl problems --json | jq -r 'select(.check == "load") | .state')"
 stop_agent
 check_eq "SIGTERM: exit 0" 0 "$AGENT_RC"
+# the history's values (written in batches, and at the stop): those the
+# child sampled, and those the parent adds (the sockets, the problems)
+check "the history's load, sampled by the child, is stored" test -s "$STATE/rrd/load.rrd"
+check "...its memory used" test -s "$STATE/rrd/mem.used_bytes.rrd"
+check "...the TCP sockets counted by the parent" test -s "$STATE/rrd/tcp.established.count.rrd"
+check "...and the open problems" test -s "$STATE/rrd/problems.warning.rrd"
 done_testing

@@ -1237,6 +1237,110 @@ check_runs(void **state)
 	    -1);
 }
 
+static void
+samples(void **state)
+{
+	static struct priv_points pts;
+	static char longer[sizeof(struct priv_points) + 1];
+	size_t head = offsetof(struct priv_points, p);
+	struct err err = {0};
+
+	(void)state;
+	/* the request: from the parent only, no body */
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_SAMPLE, NULL, 0, 0, &msg, &err), 0);
+	assert_int_equal(msg.type, PRIV_SAMPLE);
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_SAMPLE, NULL, 0, 0, &msg, &err), -1);
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_SAMPLE, "x", 1, 0, &msg, &err), -1);
+
+	/* a piece of two values, one unknown; an empty last piece */
+	memset(&pts, 0, sizeof(pts));
+	pts.n = 2;
+	strcpy(pts.p[0].name, "load");
+	pts.p[0].v = 0.5;
+	strcpy(pts.p[1].name, "fs.var_log.used_bytes");
+	pts.p[1].v = NAN;
+	assert_int_equal(dec(PRIV_FROM_CHILD, PRIV_SAMPLES, &pts,
+	                     head + 2 * sizeof(pts.p[0]), 0, &msg, &err),
+	    0);
+	assert_int_equal(msg.type, PRIV_SAMPLES);
+	assert_int_equal(msg.u.points.n, 2);
+	assert_int_equal(msg.u.points.last, 0);
+	assert_string_equal(msg.u.points.p[1].name, "fs.var_log.used_bytes");
+	assert_true(isnan(msg.u.points.p[1].v));
+	pts.n = 0;
+	pts.last = 1;
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_SAMPLES, &pts, head, 0, &msg, &err), 0);
+	assert_int_equal(msg.u.points.last, 1);
+	pts.n = PRIV_POINTS_MAX;
+	for (size_t i = 0; i < PRIV_POINTS_MAX; i++)
+		snprintf(pts.p[i].name, sizeof(pts.p[i].name), "s%zu", i);
+	assert_int_equal(dec(PRIV_FROM_CHILD, PRIV_SAMPLES, &pts, sizeof(pts),
+	                     0, &msg, &err),
+	    0);
+	/* never from the parent, never with a descriptor */
+	assert_int_equal(dec(PRIV_FROM_PARENT, PRIV_SAMPLES, &pts, sizeof(pts),
+	                     0, &msg, &err),
+	    -1);
+	assert_int_equal(dec(PRIV_FROM_CHILD, PRIV_SAMPLES, &pts, sizeof(pts),
+	                     1, &msg, &err),
+	    -1);
+	/* wrong sizes: a count not the body's, more than the most */
+	pts.n = 3;
+	assert_int_equal(dec(PRIV_FROM_CHILD, PRIV_SAMPLES, &pts,
+	                     head + 2 * sizeof(pts.p[0]), 0, &msg, &err),
+	    -1);
+	assert_non_null(strstr(err.msg, "samples: says 3 points"));
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_SAMPLES, &pts, head - 1, 0, &msg, &err),
+	    -1);
+	memcpy(longer, &pts, sizeof(pts));
+	assert_int_equal(dec(PRIV_FROM_CHILD, PRIV_SAMPLES, longer,
+	                     sizeof(longer), 0, &msg, &err),
+	    -1);
+	pts.n = PRIV_POINTS_MAX + 1;
+	assert_int_equal(dec(PRIV_FROM_CHILD, PRIV_SAMPLES, &pts, sizeof(pts),
+	                     0, &msg, &err),
+	    -1);
+	pts.n = 1;
+	pts.last = 2;
+	assert_int_equal(dec(PRIV_FROM_CHILD, PRIV_SAMPLES, &pts,
+	                     head + sizeof(pts.p[0]), 0, &msg, &err),
+	    -1);
+	pts.last = 0;
+	/* an unterminated name; names out of the series' charset */
+	memset(pts.p[0].name, 'a', sizeof(pts.p[0].name));
+	assert_int_equal(dec(PRIV_FROM_CHILD, PRIV_SAMPLES, &pts,
+	                     head + sizeof(pts.p[0]), 0, &msg, &err),
+	    -1);
+	assert_string_equal(err.msg, "samples: point 0: not a series name");
+	{
+		static const char *const bad[] = {"", "../etc/passwd", "a/b",
+		    ".hidden", "load\nx", "a b", "fs..x", "\xc3\xa9"};
+
+		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			memset(pts.p[0].name, 0, sizeof(pts.p[0].name));
+			strcpy(pts.p[0].name, bad[i]);
+			assert_int_equal(
+			    dec(PRIV_FROM_CHILD, PRIV_SAMPLES, &pts,
+			        head + sizeof(pts.p[0]), 0, &msg, &err),
+			    -1);
+			assert_string_equal(
+			    err.msg, "samples: point 0: not a series name");
+		}
+	}
+	/* an infinite value */
+	strcpy(pts.p[0].name, "load");
+	pts.p[0].v = INFINITY;
+	assert_int_equal(dec(PRIV_FROM_CHILD, PRIV_SAMPLES, &pts,
+	                     head + sizeof(pts.p[0]), 0, &msg, &err),
+	    -1);
+	assert_string_equal(err.msg, "samples: point 0: an infinite value");
+}
+
 /* What the parent's check hooks were given. */
 static struct {
 	uint32_t id;
@@ -1390,6 +1494,7 @@ main(void)
 	    cmocka_unit_test(finding_hooks),
 	    cmocka_unit_test(check_runs),
 	    cmocka_unit_test(check_hooks),
+	    cmocka_unit_test(samples),
 	    cmocka_unit_test(death_words),
 	    cmocka_unit_test(restart_backoff),
 	    cmocka_unit_test(agent_user_names),
