@@ -33,12 +33,6 @@
 #include "collect/snap.h"
 #include "conf/conf.h"
 
-/* What a periodic snapshot reads: as "sakimori check" does. */
-#define AGENT_SNAP                                                             \
-	(SNAP_BIT(SNAP_LOAD) | SNAP_BIT(SNAP_CPU) | SNAP_BIT(SNAP_MEM) |       \
-	    SNAP_BIT(SNAP_VM) | SNAP_BIT(SNAP_FS) | SNAP_BIT(SNAP_PROC) |      \
-	    SNAP_PROC_ONCE)
-
 /* Events of one tick kept at most before they are printed anyway. */
 #define AGENT_EVENTS_MAX (16u << 20)
 /* How long after a second begins the tick comes. */

@@ -208,6 +208,12 @@ extern const struct child_role logs_child_role;
  * 1 for such an entry.
  */
 int agent_check_in_child(const struct check_entry *e);
+/* What the periodic snapshot of the checks reads: as "sakimori check"
+ * does (collect/snap.h). */
+#define AGENT_SNAP                                                             \
+	(SNAP_BIT(SNAP_LOAD) | SNAP_BIT(SNAP_CPU) | SNAP_BIT(SNAP_MEM) |       \
+	    SNAP_BIT(SNAP_VM) | SNAP_BIT(SNAP_FS) | SNAP_BIT(SNAP_PROC) |      \
+	    SNAP_PROC_ONCE)
 
 /*
  * The child's channel for the checks (agent_logs.c): a message to the

@@ -547,12 +547,6 @@ show_in(int sock, uint32_t id, const struct priv_show *sh)
 	return rc;
 }
 
-/* What the checks of a run read: as "sakimori check" does. */
-#define RUN_SNAP                                                               \
-	(SNAP_BIT(SNAP_LOAD) | SNAP_BIT(SNAP_CPU) | SNAP_BIT(SNAP_MEM) |       \
-	    SNAP_BIT(SNAP_VM) | SNAP_BIT(SNAP_FS) | SNAP_BIT(SNAP_PROC) |      \
-	    SNAP_PROC_ONCE)
-
 /* One finding of entry i, and then the entry's end, to the parent. */
 static int
 run_entry(int sock, uint32_t id, size_t i, const struct check_ctx *x)
@@ -596,7 +590,7 @@ run_in(int sock, uint32_t id, const struct priv_run *run)
 	double mono;
 	int rc = 0;
 
-	snap_take(&s, lc.root, RUN_SNAP, 0, 0);
+	snap_take(&s, lc.root, AGENT_SNAP, 0, 0);
 	mono = clock_mono();
 	if (s.have & SNAP_BIT(SNAP_VM)) {
 		if (lc.have_vm)
