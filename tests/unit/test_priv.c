@@ -1071,23 +1071,13 @@ finding_hooks(void **state)
 	close(sv[1]);
 }
 
-/* A finding of the load check, as the child sends one of a run. */
+/* A finding as the child sends one of a check's run: no line. */
 static void
 a_checked(struct priv_checked *pc)
 {
-	struct finding f = {0};
-
-	f.sev = SEV_WARNING;
-	f.time = 1700000000;
-	strcpy(f.check, "load");
-	strcpy(f.subject, "load");
-	strcpy(f.message, "1-minute load average 4.00 per CPU");
-	f.nev = 1;
-	strcpy(f.ev[0].key, "load1");
-	strcpy(f.ev[0].val, "8.00");
 	memset(pc, 0, sizeof(*pc));
-	pc->entry = 0;
-	priv_finding_from(&pc->f, 0, 0, &f);
+	a_finding(&pc->f);
+	pc->f.line = 0;
 }
 
 static void
@@ -1142,9 +1132,9 @@ check_runs(void **state)
 	assert_int_equal(msg.u.checked.entry, PRIV_ENTRIES_MAX - 1);
 	priv_finding_to(&back, &msg.u.checked.f);
 	assert_int_equal(back.sev, SEV_WARNING);
-	assert_string_equal(back.check, "load");
-	assert_string_equal(back.subject, "load");
-	assert_string_equal(back.ev[0].val, "8.00");
+	assert_string_equal(back.check, "web-attack");
+	assert_string_equal(back.subject, "192.0.2.99");
+	assert_string_equal(back.ev[0].val, "20");
 	assert_int_equal(
 	    dec(PRIV_FROM_PARENT, PRIV_CHECKED, &pc, sizeof(pc), 0, &msg, &err),
 	    -1);
@@ -1395,7 +1385,7 @@ check_hooks(void **state)
 	assert_int_equal(gotc.nc, 1);
 	assert_int_equal(gotc.id, 9);
 	assert_int_equal(gotc.c.entry, 2);
-	assert_string_equal(gotc.c.f.check, "load");
+	assert_string_equal(gotc.c.f.check, "web-attack");
 	req.type = PRIV_RAN;
 	req.u.ran = (struct priv_ran){2, 1, 1700000000};
 	assert_int_equal(priv_serve(&p, "logs", sv[0], &req, &err), 0);
