@@ -1208,7 +1208,9 @@ check_runs(void **state)
 	assert_int_equal(
 	    dec(PRIV_FROM_PARENT, PRIV_RAN, &ran, sizeof(ran), 0, &msg, &err),
 	    -1);
-	assert_int_equal(dec(PRIV_FROM_CHILD, PRIV_RAN, &ran, sizeof(ran) + 1,
+	memset(longer, 0, sizeof(longer));
+	memcpy(longer, &ran, sizeof(ran));
+	assert_int_equal(dec(PRIV_FROM_CHILD, PRIV_RAN, longer, sizeof(ran) + 1,
 	                     0, &msg, &err),
 	    -1);
 	assert_non_null(strstr(err.msg, "ran: body of"));
