@@ -37,6 +37,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -76,6 +79,13 @@ enum { LC_FD_CONF = 1, LC_FD_RULES, LC_FD_CRS };
 
 /* The window of the live mail counts, as `mail follow`'s default. */
 #define MAIL_WINDOW 3600
+
+/*
+ * Seconds between two returns of free heap pages to the system: a
+ * snapshot's process table is freed after each run, and glibc keeps the
+ * freed pages of the main arena resident.
+ */
+#define LC_TRIM_EVERY 60
 
 /* The configuration given to a child, at most. */
 #define LC_CONF_MAX (16 * 1024 * 1024)
@@ -667,6 +677,7 @@ logs_child_main(int sock)
 {
 	static struct priv_msg m;
 	struct err err = {0};
+	double trimmed = clock_mono();
 	int r;
 
 	for (;;) {
@@ -687,7 +698,13 @@ logs_child_main(int sock)
 			r = run_in(sock, m.id, &m.u.run);
 		else if (m.type == PRIV_SAMPLE)
 			r = sample_in(sock, m.id);
-		else if (m.fd != -1)
+		if ((m.type == PRIV_RUN || m.type == PRIV_SAMPLE) &&
+		    clock_mono() - trimmed >= LC_TRIM_EVERY) {
+			trimmed = clock_mono();
+#ifdef __GLIBC__
+			malloc_trim(0);
+#endif
+		} else if (m.fd != -1)
 			close(m.fd);
 		if (r == -1)
 			return 0; /* the parent is gone */
