@@ -13,9 +13,15 @@
  * series name only where one is asked and a clean one, a check an id,
  * durations and periods in range; a piece of an HTTP answer from the
  * parent with a status, a known location, a printable content type and
- * the length of its text.  The first byte chooses the sender and how many
- * descriptors came; the rest is the datagram.
+ * the length of its text; a run of checks with an entry and a time, from
+ * the parent, a check's finding and end with an entry in range (the
+ * finding as a log's, without a set or a line), from a child; a request
+ * to sample, bodiless, from the parent, and pieces of values, from a
+ * child, each named in the history's charset with a value not infinite.
+ * The first byte chooses the sender and how many descriptors came; the
+ * rest is the datagram.
  */
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -189,6 +195,63 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (const char *c = m.u.http_rep.type; *c != '\0'; c++)
 			if (*c < ' ' || *c > '~')
 				abort();
+		break;
+	case PRIV_RUN:
+		if (from != PRIV_FROM_PARENT || m.u.run.entries == 0 ||
+		    m.u.run.now < 0)
+			abort();
+		break;
+	case PRIV_CHECKED:
+		if (from != PRIV_FROM_CHILD ||
+		    m.u.checked.entry >= PRIV_ENTRIES_MAX ||
+		    m.u.checked.f.set != 0 || m.u.checked.f.line != 0 ||
+		    m.u.checked.f.sev > SEV_UNKNOWN ||
+		    m.u.checked.f.nev > FINDING_MAX_EV ||
+		    m.u.checked.f.check[0] == '\0' ||
+		    strspn(m.u.checked.f.check,
+		        "abcdefghijklmnopqrstuvwxyz0123456789._-") !=
+		        strlen(m.u.checked.f.check))
+			abort();
+		must_end(m.u.checked.f.check, sizeof(m.u.checked.f.check));
+		must_end(m.u.checked.f.subject, sizeof(m.u.checked.f.subject));
+		must_end(m.u.checked.f.message, sizeof(m.u.checked.f.message));
+		for (unsigned i = 0; i < m.u.checked.f.nev; i++) {
+			must_end(m.u.checked.f.ev[i].key,
+			    sizeof(m.u.checked.f.ev[i].key));
+			must_end(m.u.checked.f.ev[i].val,
+			    sizeof(m.u.checked.f.ev[i].val));
+		}
+		break;
+	case PRIV_RAN:
+		if (from != PRIV_FROM_CHILD ||
+		    m.u.ran.entry >= PRIV_ENTRIES_MAX || m.u.ran.now < 0)
+			abort();
+		break;
+	case PRIV_SAMPLE:
+		if (from != PRIV_FROM_PARENT ||
+		    size != 1 + sizeof(struct priv_hdr))
+			abort();
+		break;
+	case PRIV_SAMPLES:
+		if (from != PRIV_FROM_CHILD || m.u.points.n > PRIV_POINTS_MAX ||
+		    m.u.points.last > 1 ||
+		    offsetof(struct priv_points, p) +
+		            m.u.points.n * sizeof(m.u.points.p[0]) !=
+		        size - 1 - sizeof(struct priv_hdr))
+			abort();
+		for (unsigned i = 0; i < m.u.points.n; i++) {
+			const char *nm = m.u.points.p[i].name;
+
+			must_end(nm, sizeof(m.u.points.p[i].name));
+			if (nm[0] == '\0' || nm[0] == '.' ||
+			    strstr(nm, "..") != NULL ||
+			    strspn(nm,
+			        "abcdefghijklmnopqrstuvwxyz"
+			        "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") !=
+			        strlen(nm) ||
+			    isinf(m.u.points.p[i].v))
+				abort();
+		}
 		break;
 	case PRIV_ERROR:
 		if (from != PRIV_FROM_PARENT)

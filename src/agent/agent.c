@@ -21,6 +21,7 @@
 #include "agent/event.h"
 #include "agent/notify.h"
 #include "agent/policy.h"
+#include "agent/priv.h"
 #include "agent/problem.h"
 #include "base/dynlib.h"
 #include "base/err.h"
@@ -30,12 +31,7 @@
 #include "base/timeutil.h"
 #include "check/check.h"
 #include "collect/snap.h"
-
-/* What a periodic snapshot reads: as "sakimori check" does. */
-#define AGENT_SNAP                                                             \
-	(SNAP_BIT(SNAP_LOAD) | SNAP_BIT(SNAP_CPU) | SNAP_BIT(SNAP_MEM) |       \
-	    SNAP_BIT(SNAP_VM) | SNAP_BIT(SNAP_FS) | SNAP_BIT(SNAP_PROC) |      \
-	    SNAP_PROC_ONCE)
+#include "conf/conf.h"
 
 /* Events of one tick kept at most before they are printed anyway. */
 #define AGENT_EVENTS_MAX (16u << 20)
@@ -51,6 +47,13 @@
 
 /* Most check ids one entry covers (its ids and its name). */
 #define AGENT_IDS_MAX 32
+/* How long the child may take to run the checks asked. */
+#define AGENT_RUN_SECS 60
+/* A trend check's window when its block says none (check/memleak.c). */
+#define AGENT_TREND_WINDOW 1800.0
+
+_Static_assert(sizeof(uint64_t) * 8 == PRIV_ENTRIES_MAX,
+    "a run's entries are the bits of a uint64_t");
 
 /*
  * Each event: one line, kept until the engine's call that made it has
@@ -168,7 +171,74 @@ notify_status(struct agent *a, int ready)
 	(void)notify_send(msg);
 }
 
-/* Runs the entries due at now on one snapshot. */
+/*
+ * What the snapshot of the parent's checks (those that need root to
+ * look) reads for entry e; AGENT_SNAP for the checks the child runs
+ * when no child can be had.
+ */
+static unsigned
+parent_snap(const struct check_entry *e, int child)
+{
+	static const char *const proc[] = {"stuck-cgi", "apache-workers",
+	    "proc-exe-deleted", "proc-exe-changed", "conn-flood",
+	    "conn-flood-prefix", "syn-flood", "web-conn-share", NULL};
+	static const char *const fs[] = {"fs-full-forecast", "fs-errors", NULL};
+
+	if (child == -1 && agent_check_in_child(e))
+		return AGENT_SNAP;
+	for (size_t k = 0; proc[k] != NULL; k++)
+		if (strcmp(e->name, proc[k]) == 0)
+			return SNAP_BIT(SNAP_PROC) | SNAP_PROC_ONCE;
+	for (size_t k = 0; fs[k] != NULL; k++)
+		if (strcmp(e->name, fs[k]) == 0)
+			return SNAP_BIT(SNAP_FS);
+	return 0;
+}
+
+/* 1 when entry i runs in the child (one can be had: child is not -1). */
+static int
+in_child(const struct agent *a, size_t i, int child)
+{
+	return child != -1 && i < PRIV_ENTRIES_MAX &&
+	    agent_check_in_child(&a->table[i]);
+}
+
+/*
+ * Asks the child to run the entries of ask at now: one run at a time,
+ * the entries of a run the child does not finish in AGENT_RUN_SECS
+ * asked again of the next child.
+ */
+static void
+ask_child(struct agent *a, uint64_t ask, time_t now)
+{
+	struct priv_run run = {0};
+
+	if (a->chk_wait != 0) {
+		if (clock_mono() - a->chk_sent > AGENT_RUN_SECS)
+			agent_child_kill(a, "does not finish its checks");
+		return;
+	}
+	if (ask == 0)
+		return;
+	if (++a->chk_id == 0)
+		a->chk_id = 1;
+	run.now = (int64_t)now;
+	run.entries = ask;
+	if (agent_child_send(a, PRIV_RUN, a->chk_id, &run, sizeof(run)) == -1)
+		return; /* they stay due: asked of the next child */
+	a->chk_wait = ask;
+	a->chk_now = now;
+	a->chk_sent = clock_mono();
+	a->chk_entry = UINT32_MAX;
+	report_release(&a->chk_rep);
+	report_init(&a->chk_rep);
+}
+
+/*
+ * Runs the entries due at now: those the child runs are asked of it
+ * (their reports come back through agent_checks_ran), the others here
+ * on one snapshot of what they read.
+ */
 static void
 run_due(struct agent *a, time_t now)
 {
@@ -176,12 +246,31 @@ run_due(struct agent *a, time_t now)
 	struct snap s;
 	size_t i;
 	double mono;
+	int child = agent_child_state(a);
+	uint64_t ask = 0;
+	unsigned want = 0;
+	int here = 0;
 
-	for (i = 0; i < a->n && !sched_due(&a->sched, i, now); i++)
-		;
-	if (i == a->n)
+	for (i = 0; i < a->n; i++) {
+		if (!sched_due(&a->sched, i, now))
+			continue;
+		if (in_child(a, i, child))
+			ask |= UINT64_C(1) << i;
+		else {
+			want |= parent_snap(&a->table[i], child);
+			here = 1;
+		}
+	}
+	if (child == 1)
+		ask_child(a, ask, now);
+	if (!here)
 		return;
-	snap_take(&s, a->o->root, AGENT_SNAP, 0, 0);
+	if (want != 0)
+		snap_take(&s, a->o->root, want, 0, 0);
+	else {
+		memset(&s, 0, sizeof(s));
+		s.now = now;
+	}
 	mono = clock_mono();
 	if (s.have & SNAP_BIT(SNAP_VM)) {
 		if (a->have_vm)
@@ -197,10 +286,10 @@ run_due(struct agent *a, time_t now)
 	x.now = now;
 	x.act = &a->act;
 	x.memos = a->memos;
-	for (; i < a->n; i++) {
+	for (i = 0; i < a->n; i++) {
 		struct report r;
 
-		if (!sched_due(&a->sched, i, now))
+		if (!sched_due(&a->sched, i, now) || in_child(a, i, child))
 			continue;
 		x.flags = a->table[i].cls == CHECK_DAILY ? CHECK_CTX_DAILY : 0;
 		report_init(&r);
@@ -213,7 +302,120 @@ run_due(struct agent *a, time_t now)
 		log_debug("ran %s: next in %llds", a->table[i].name,
 		    (long long)(a->sched.slot[i].next - now));
 	}
-	snap_release(&s);
+	if (want != 0)
+		snap_release(&s);
+}
+
+void
+agent_checks_child(struct agent *a, int started)
+{
+	double window;
+
+	/* a run the child did not finish: its entries are still due; a
+	 * step it did not sample is not written */
+	a->chk_wait = 0;
+	a->hist_wait = 0;
+	a->chk_entry = UINT32_MAX;
+	report_release(&a->chk_rep);
+	report_init(&a->chk_rep);
+	if (!started)
+		return;
+	if (a->chk_starts++ == 0)
+		return;
+	/* the trend checks' samples were the last child's: they start
+	 * again, and their problems are kept as they are meanwhile */
+	window = conf_num(conf_check(&a->conf, "memory-leak", NULL), "window",
+	    AGENT_TREND_WINDOW);
+	if (!(window > 0))
+		window = AGENT_TREND_WINDOW;
+	a->trend_from = time(NULL) + (time_t)window;
+	log_info("a new child runs the checks: the memory-leak samples start "
+	         "again, its problems kept as they are for %.0f s",
+	    window);
+}
+
+/* 1 when a finding of check id may come from entry e. */
+static int
+entry_has(const struct check_entry *e, const char *id)
+{
+	const char *ids[AGENT_IDS_MAX];
+	size_t n = entry_ids(e, ids);
+
+	for (size_t k = 0; k < n; k++)
+		if (strcmp(ids[k], id) == 0)
+			return 1;
+	return 0;
+}
+
+void
+agent_checks_checked(void *arg, uint32_t id, const struct priv_checked *c)
+{
+	struct agent *a = arg;
+	struct finding f, *d;
+
+	if (id != a->chk_id || c->entry >= a->n ||
+	    !(a->chk_wait & (UINT64_C(1) << c->entry)))
+		return; /* a run given up, or an entry not asked */
+	if (c->entry != a->chk_entry) {
+		report_release(&a->chk_rep);
+		report_init(&a->chk_rep);
+		a->chk_entry = c->entry;
+		a->chk_got = 0;
+	}
+	a->chk_got++;
+	priv_finding_to(&f, &c->f);
+	if (!entry_has(&a->table[c->entry], f.check)) {
+		log_warnx("child 'logs': a finding of '%s' from the check '%s' "
+		          "dropped",
+		    f.check, a->table[c->entry].name);
+		return;
+	}
+	d = report_add(&a->chk_rep, f.sev, f.check, f.subject, "%s", f.message);
+	if (d != NULL)
+		*d = f;
+}
+
+void
+agent_checks_ran(void *arg, uint32_t id, const struct priv_ran *r)
+{
+	struct agent *a = arg;
+	uint64_t bit = UINT64_C(1) << (r->entry % PRIV_ENTRIES_MAX);
+	const struct check_entry *e;
+
+	if (id != a->chk_id || r->entry >= a->n || !(a->chk_wait & bit))
+		return;
+	e = &a->table[r->entry];
+	a->chk_wait &= ~bit;
+	if (a->chk_entry != r->entry) {
+		/* no finding came */
+		report_release(&a->chk_rep);
+		report_init(&a->chk_rep);
+		a->chk_got = 0;
+	}
+	if (r->nfound == UINT32_MAX)
+		log_warnx("child 'logs' does not run the check '%s'", e->name);
+	else if (r->nfound != a->chk_got)
+		log_warnx("child 'logs': the check '%s' said %u findings, "
+		          "sent %zu: not observed",
+		    e->name, (unsigned)r->nfound, a->chk_got);
+	else if (e->memo_free != NULL && a->chk_now < a->trend_from &&
+	    a->chk_rep.nf == 0)
+		; /* its samples start again: nothing to say yet */
+	else {
+		observe(a, r->entry, &a->chk_rep, a->chk_now);
+		agent_respond(a, &a->chk_rep);
+	}
+	sched_ran(&a->sched, r->entry, a->chk_now);
+	log_debug("ran %s in the child: next in %llds", e->name,
+	    (long long)(a->sched.slot[r->entry].next - a->chk_now));
+	report_release(&a->chk_rep);
+	report_init(&a->chk_rep);
+	a->chk_entry = UINT32_MAX;
+	a->chk_got = 0;
+	if (a->chk_wait == 0) {
+		agent_events_flush(a);
+		notify_status(a, 0);
+	}
 }
 
 /*
@@ -392,6 +594,8 @@ start(struct agent *a)
 	time_t now = time(NULL);
 
 	a->started = now;
+	a->chk_entry = UINT32_MAX;
+	report_init(&a->chk_rep);
 	a->table = check_registry(&a->n);
 	if ((a->memos = calloc(a->n ? a->n : 1, sizeof(*a->memos))) == NULL ||
 	    sched_init(&a->sched, a->n) == -1) {
@@ -483,6 +687,7 @@ stop(struct agent *a)
 		check_memos_release(a->table, a->n, a->memos);
 	free(a->memos);
 	sched_release(&a->sched);
+	report_release(&a->chk_rep);
 	conf_release(&a->conf);
 	agent_events_flush(a);
 	strbuf_release(&a->events);

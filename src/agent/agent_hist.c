@@ -11,6 +11,7 @@
 #include <event2/event.h>
 
 #include "agent/agent_int.h"
+#include "agent/priv.h"
 #include "agent/problem.h"
 #include "base/err.h"
 #include "base/finding.h"
@@ -50,31 +51,27 @@ to_next_step(void)
 	return next - now + 0.05;
 }
 
+/* The open problems, the values only this process has. */
 static void
-on_hist(evutil_socket_t fd, short what, void *arg)
+extra(struct agent *a, struct hist_extra *x)
 {
-	struct agent *a = arg;
-	struct hist_extra x = {0};
-	struct err err = {0};
-	struct snap s;
-	size_t written;
-	double t0 = clock_mono(), c0 = cpu_secs();
-	/* the step's boundary this run is for: the timer may come a little
-	 * early or late, the stored time is the boundary itself */
-	time_t now =
-	    (time_t)(floor(clock_wall() / HIST_STEP + 0.5) * HIST_STEP);
-
-	(void)fd;
-	(void)what;
-	snap_take(&s, a->o->root, hist_snap_want(a->hist), 0, 0);
+	memset(x, 0, sizeof(*x));
 	if (a->pb != NULL) {
-		x.have_problems = 1;
-		problems_each(a->pb, count_open, &x);
+		x->have_problems = 1;
+		problems_each(a->pb, count_open, x);
 	}
-	hist_collect(a->hist, &s, a->o->root, &x);
-	snap_release(&s);
-	agent_logs_series(a, now);
-	if (hist_write(a->hist, now, &written, &err) == -1 && !a->hist_warned) {
+}
+
+/* Writes the current sample as the values of step t. */
+static void
+write_step(struct agent *a, time_t t, double t0, double c0)
+{
+	struct err err = {0};
+	size_t written;
+
+	/* the followed logs' rates of the step, the same t */
+	agent_logs_series(a, t);
+	if (hist_write(a->hist, t, &written, &err) == -1 && !a->hist_warned) {
 		/* said once: the next steps go on trying */
 		log_warnx("history: %s", err.msg);
 		a->hist_warned = 1;
@@ -83,8 +80,71 @@ on_hist(evutil_socket_t fd, short what, void *arg)
 	          "CPU",
 	    hist_current(a->hist)->n, written, (clock_mono() - t0) * 1e3,
 	    (cpu_secs() - c0) * 1e3);
+}
+
+/*
+ * Each step: the child samples the series that need no privilege
+ * (PRIV_SAMPLE; agent_hist_samples writes them, with the TCP sockets
+ * and the problems added here); a step the child does not answer
+ * before the next is not written.  With no child to be had, the
+ * snapshot is taken here.
+ */
+static void
+on_hist(evutil_socket_t fd, short what, void *arg)
+{
+	struct agent *a = arg;
+	struct hist_extra x;
+	struct snap s;
+	double t0 = clock_mono(), c0 = cpu_secs();
+	/* the step's boundary this run is for: the timer may come a little
+	 * early or late, the stored time is the boundary itself */
+	time_t now =
+	    (time_t)(floor(clock_wall() / HIST_STEP + 0.5) * HIST_STEP);
+	int child = agent_child_state(a);
+
+	(void)fd;
+	(void)what;
+	if (child != -1) {
+		if (++a->hist_id == 0)
+			a->hist_id = 1;
+		a->hist_time = now;
+		a->hist_wait = 0;
+		hist_sample_reset(&a->hist_in);
+		if (child == 1 &&
+		    agent_child_send(a, PRIV_SAMPLE, a->hist_id, NULL, 0) == 0)
+			a->hist_wait = 1;
+		else
+			log_debug("history: no child to sample the step");
+	} else {
+		snap_take(&s, a->o->root, hist_snap_want(a->hist), 0, 0);
+		extra(a, &x);
+		hist_collect(a->hist, &s, a->o->root, &x);
+		snap_release(&s);
+		write_step(a, now, t0, c0);
+	}
 	if (agent_timer_arm(a->ev_hist, to_next_step()) == -1)
 		log_warnx("cannot arm the history's timer");
+}
+
+void
+agent_hist_samples(void *arg, uint32_t id, const struct priv_points *p)
+{
+	struct agent *a = arg;
+	struct hist_extra x;
+	double t0 = clock_mono(), c0 = cpu_secs();
+
+	if (a->hist == NULL || !a->hist_wait || id != a->hist_id)
+		return; /* a step given up */
+	for (uint32_t i = 0; i < p->n; i++)
+		(void)hist_sample_add(&a->hist_in, p->p[i].name, p->p[i].v);
+	if (!p->last)
+		return;
+	a->hist_wait = 0;
+	hist_set_current(a->hist, &a->hist_in);
+	hist_sample_reset(&a->hist_in);
+	extra(a, &x);
+	hist_collect_rest(a->hist, a->o->root, &x);
+	write_step(a, a->hist_time, t0, c0);
 }
 
 int
@@ -120,6 +180,8 @@ agent_hist_stop(struct agent *a)
 	hist_free(a->hist);
 	a->hist = NULL;
 	agent_logs_series_free(a);
+	a->hist_wait = 0;
+	hist_sample_release(&a->hist_in);
 }
 
 const struct hist_sample *

@@ -11,9 +11,11 @@
 #include "act/act.h"
 #include "agent/agent.h"
 #include "agent/sched.h"
+#include "base/finding.h"
 #include "base/strbuf.h"
 #include "collect/vmstat.h"
 #include "conf/conf.h"
+#include "hist/hist.h"
 #include "store/store.h"
 
 struct alert_actions;
@@ -31,8 +33,10 @@ struct logs_series;
 struct logs_tally;
 struct agent_logs;
 struct agent_respond;
+struct priv_checked;
+struct priv_points;
+struct priv_ran;
 struct problems;
-struct report;
 struct watch;
 
 struct agent {
@@ -73,11 +77,31 @@ struct agent {
 	struct hist *hist;
 	struct event *ev_hist;
 	int hist_warned;
+	/* the step the child samples: its id, time, whether it is waited
+	 * for, and the values received so far */
+	uint32_t hist_id;
+	time_t hist_time;
+	int hist_wait;
+	struct hist_sample hist_in;
 	struct agent_logs *logs; /* the followed logs (agent_logs.c) */
 	/* their counts at the last history step (agent_logs_series.c) */
 	struct logs_series *logs_series;
 	/* the respond rules, NULL when there are none (agent_respond.c) */
 	struct agent_respond *respond;
+	/* the checks run in the log child (agent_check_in_child): the
+	 * entries asked and not yet answered (a bit each), the run's id,
+	 * time and when it was asked; the findings of the entry being
+	 * answered; how many children started; when trend checks (their
+	 * memory in the child) are observed again after a restart */
+	uint64_t chk_wait;
+	uint32_t chk_id;
+	time_t chk_now;
+	double chk_sent;
+	struct report chk_rep;
+	uint32_t chk_entry;
+	size_t chk_got; /* findings received of chk_entry */
+	unsigned chk_starts;
+	time_t trend_from;
 };
 
 /*
@@ -137,6 +161,9 @@ void agent_logs_series(struct agent *a, time_t t);
 void agent_logs_series_free(struct agent *a);
 struct expo;
 void agent_logs_metrics(struct expo *e, const struct agent *a);
+/* What the child sampled of a step (the priv_parent hook, arg the
+ * agent): written once the last piece came. */
+void agent_hist_samples(void *arg, uint32_t id, const struct priv_points *p);
 
 /*
  * The followed logs (agent_logs.c): started from the configuration in
@@ -186,8 +213,41 @@ struct logs_child_set {
  * or -1 with err.
  */
 int logs_child_setup(int sock, const struct conf *c, const char *state_dir,
-    const struct logs_child_set *sets, struct err *err);
+    const char *root, const struct logs_child_set *sets, struct err *err);
 extern const struct child_role logs_child_role;
+
+/*
+ * The checks of the registry the child runs (logs_child.c): those that
+ * read only what any user may (/proc, /sys, statvfs) and write nothing;
+ * 1 for such an entry.
+ */
+int agent_check_in_child(const struct check_entry *e);
+/* What the periodic snapshot of the checks reads: as "sakimori check"
+ * does (collect/snap.h). */
+#define AGENT_SNAP                                                             \
+	(SNAP_BIT(SNAP_LOAD) | SNAP_BIT(SNAP_CPU) | SNAP_BIT(SNAP_MEM) |       \
+	    SNAP_BIT(SNAP_VM) | SNAP_BIT(SNAP_FS) | SNAP_BIT(SNAP_PROC) |      \
+	    SNAP_PROC_ONCE)
+
+/*
+ * The child's channel for the checks (agent_logs.c): a message to the
+ * child, 0 or -1 when no child runs (or it does not read); a child that
+ * does not answer is killed (and restarted by the supervisor).
+ */
+/* -1: no child can be had (the checks run here); 0: none runs now;
+ * 1: one runs and was given its setup. */
+int agent_child_state(const struct agent *a);
+int agent_child_send(
+    struct agent *a, int type, uint32_t id, const void *body, size_t len);
+void agent_child_kill(struct agent *a, const char *why);
+/*
+ * The checks' side of the child (agent.c): a child was given its setup
+ * (started 1) or is gone (0); what it sends of a run (the hooks of
+ * priv_parent, arg the agent).
+ */
+void agent_checks_child(struct agent *a, int started);
+void agent_checks_checked(void *arg, uint32_t id, const struct priv_checked *c);
+void agent_checks_ran(void *arg, uint32_t id, const struct priv_ran *r);
 
 /* One followed set of logs, for ctl status. */
 struct agent_log_info {

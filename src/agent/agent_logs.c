@@ -649,18 +649,6 @@ on_child_readable(evutil_socket_t fd, short what, void *arg)
 	child_sup_readable(ls->sup, 0);
 }
 
-/* The sets with logs, one bit each. */
-static unsigned
-sets_followed(const struct agent_logs *ls)
-{
-	unsigned sets = 0;
-
-	for (size_t i = 0; i < ls->n; i++)
-		if (ls->log[i].npaths > 0)
-			sets |= 1u << ls->log[i].set;
-	return sets;
-}
-
 /* A child started (fd) or gone (-1). */
 static void
 on_child_change(void *arg, size_t i, int fd)
@@ -675,6 +663,7 @@ on_child_change(void *arg, size_t i, int fd)
 	ls->ev_child = NULL;
 	ls->ready = 0;
 	ls->show_id = 0;
+	agent_checks_child(ls->a, 0);
 	/* what the last child had not acknowledged goes to the next one */
 	for (size_t k = 0; k < ls->n; k++) {
 		ls->log[k].nsent = 0;
@@ -694,12 +683,13 @@ on_child_change(void *arg, size_t i, int fd)
 		    (const char *const *)ls->log[k].paths;
 		sets[ls->log[k].set].npaths = ls->log[k].npaths;
 	}
-	if (logs_child_setup(
-	        fd, &ls->a->conf, ls->a->o->state_dir, sets, &err) == -1) {
+	if (logs_child_setup(fd, &ls->a->conf, ls->a->o->state_dir,
+	        ls->a->o->root, sets, &err) == -1) {
 		log_warnx("cannot start the log child: %s", err.msg);
 		return;
 	}
 	ls->ready = 1;
+	agent_checks_child(ls->a, 1);
 	for (size_t k = 0; k < ls->n; k++)
 		if (ls->log[k].ev_timer != NULL)
 			(void)agent_timer_arm(ls->log[k].ev_timer, 0);
@@ -744,6 +734,10 @@ child_start(struct agent *a, struct agent_logs *ls, struct err *err)
 	ls->pp.finding_arg = ls;
 	ls->pp.note = on_note;
 	ls->pp.note_arg = ls;
+	ls->pp.checked = agent_checks_checked;
+	ls->pp.ran = agent_checks_ran;
+	ls->pp.samples = agent_hist_samples;
+	ls->pp.check_arg = a;
 	ls->ev_chld =
 	    event_new(a->base, SIGCHLD, EV_SIGNAL | EV_PERSIST, on_sigchld, ls);
 	ls->ev_restart = event_new(a->base, -1, 0, on_restart, ls);
@@ -762,6 +756,7 @@ child_start(struct agent *a, struct agent_logs *ls, struct err *err)
 static void
 child_stop(struct agent_logs *ls)
 {
+	agent_checks_child(ls->a, 0);
 	if (ls->sup != NULL) {
 		child_sup_on_change(ls->sup, NULL, NULL);
 		child_sup_free(ls->sup);
@@ -926,12 +921,18 @@ agent_logs_start(struct agent *a, struct err *err)
 	struct discover d;
 	int rc = 0;
 
-	if (a->o->state_dir == NULL) {
-		log_info("no state directory: no logs followed");
-		return 0;
-	}
 	if ((a->logs = calloc(1, sizeof(*a->logs))) == NULL)
 		return err_set(err, ENOMEM, "out of memory");
+	a->logs->a = a;
+	if (a->o->state_dir == NULL) {
+		log_info("no state directory: no logs followed");
+		/* the child runs the checks all the same */
+		if (child_start(a, a->logs, err) == -1) {
+			agent_logs_stop(a);
+			return -1;
+		}
+		return 0;
+	}
 	if (agent_respond_start(a, err) == -1)
 		log_warnx("%s: nothing is blocked", err->msg);
 	discover_init(&d);
@@ -948,7 +949,8 @@ agent_logs_start(struct agent *a, struct err *err)
 	for (size_t k = 0; rc == 0 && k < a->logs->n; k++)
 		if (kinds[k].kind == DISCOVER_ACCESS)
 			rules_caches_make(a, &a->logs->log[k]);
-	if (rc == 0 && sets_followed(a->logs) != 0)
+	/* with or without logs: the child runs checks too */
+	if (rc == 0)
 		rc = child_start(a, a->logs, err);
 	for (size_t k = 0; rc == 0 && k < a->logs->n; k++)
 		rc = log_open(a, &a->logs->log[k], err);
@@ -969,6 +971,30 @@ agent_logs_stop(struct agent *a)
 	child_stop(a->logs);
 	free(a->logs);
 	a->logs = NULL;
+}
+
+int
+agent_child_state(const struct agent *a)
+{
+	if (a->logs == NULL || a->logs->sup == NULL)
+		return -1;
+	return a->logs->ready;
+}
+
+int
+agent_child_send(
+    struct agent *a, int type, uint32_t id, const void *body, size_t len)
+{
+	if (agent_child_state(a) != 1)
+		return -1;
+	return child_send(a->logs, (enum priv_type)type, id, body, len);
+}
+
+void
+agent_child_kill(struct agent *a, const char *why)
+{
+	if (agent_child_state(a) == 1)
+		child_stuck(a->logs, why);
 }
 
 int

@@ -94,9 +94,11 @@ int child_dispatch(
  * fstat, lseek, exit) and nothing else: any other call kills the process
  * with SIGSYS.  With CHILD_OPEN_RDONLY in flags it may also open files
  * read-only (openat without a write mode, O_CREAT, O_TRUNC, O_APPEND or
- * O_TMPFILE) and list directories.  With CHILD_SERVE it may accept
- * connections on a socket it has, set and read their options and shut
- * them down (never socket(2), connect or bind).  Built with AddressSanitizer
+ * O_TMPFILE), list directories, read links, statfs a filesystem and ask
+ * sysinfo (glibc's qsort of a large table does): what reading /proc and
+ * /sys and statvfs need.  With CHILD_SERVE it may accept connections on
+ * a socket it has, set and read their options and shut them down (never
+ * socket(2), connect or bind).  Built with AddressSanitizer
  * (-fsanitize=address), it also allows the calls the sanitizer's run-time
  * makes (reading its own maps, read-only; printing a report; aborting).
  * 0, or -1 with err.

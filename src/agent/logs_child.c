@@ -23,10 +23,24 @@
  * its files (PRIV_NOTE), then "start".  The child makes the analyzers then, before the seccomp
  * filter: that reads the rule files, loads the caches (from the
  * descriptors: "fd:N", attack/sig.h) and the libraries the analyzers use;
- * after the filter it only reads and writes its channel.
+ * after the filter it reads its channel, writes it, and reads /proc and
+ * /sys for the checks.
+ *
+ * It is also the agent's parsing child for the checks that read only
+ * what any user may (agent_check_in_child): asked to run the due
+ * entries of the registry (PRIV_RUN), it takes one snapshot, runs them
+ * and sends each finding (PRIV_CHECKED) and each entry's end (PRIV_RAN);
+ * their memory between runs (the memory-leak samples, the VM counters
+ * of the swapping rates) is this child's.  Asked (PRIV_SAMPLE), it
+ * samples the history's series that need no privilege and sends their
+ * values (PRIV_SAMPLES); the counters behind their rates are its own.
  */
 #include <errno.h>
 #include <fcntl.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+#include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,7 +65,11 @@
 #include "base/mem.h"
 #include "base/output.h"
 #include "base/timeutil.h"
+#include "check/check.h"
+#include "collect/passwd.h"
+#include "collect/snap.h"
 #include "conf/conf.h"
+#include "hist/hist.h"
 #include "logs/analyzer.h"
 #include "logs/discover.h"
 #include "logs/scan.h"
@@ -61,6 +79,13 @@ enum { LC_FD_CONF = 1, LC_FD_RULES, LC_FD_CRS };
 
 /* The window of the live mail counts, as `mail follow`'s default. */
 #define MAIL_WINDOW 3600
+
+/*
+ * Seconds between two returns of free heap pages to the system: a
+ * snapshot's process table is freed after each run, and glibc keeps the
+ * freed pages of the main arena resident.
+ */
+#define LC_TRIM_EVERY 60
 
 /* The configuration given to a child, at most. */
 #define LC_CONF_MAX (16 * 1024 * 1024)
@@ -89,7 +114,35 @@ static struct {
 	struct lc_set set[PRIV_SETS_MAX];
 	int cache_fd[2]; /* the rules' and the CRS's caches, or -1 */
 	char cache_path[2][40];
+	/* the checks: the registry, their memory between runs, the VM
+	 * counters of the last snapshot (the swapping rates), the root */
+	const struct check_entry *table;
+	size_t n;
+	void **memos;
+	struct vmstat vm_prev;
+	double vm_mono;
+	int have_vm;
+	char *root;
+	struct hist *hist; /* the history's collector, NULL: none */
 } lc;
+
+/*
+ * The checks of the registry this child runs: they read /proc, /sys and
+ * statvfs, what any user may read, and write nothing.  The others need
+ * root to look (another user's /proc/PID/exe and fd, SMART, the kernel
+ * log, root-only files) or the state database, and run in the parent.
+ */
+static const char *const child_checks[] = {"load", "swap-activity", "memory",
+    "memory-leak", "fs-blocks", "fs-inodes", "process-count", "raid", NULL};
+
+int
+agent_check_in_child(const struct check_entry *e)
+{
+	for (size_t i = 0; child_checks[i] != NULL; i++)
+		if (strcmp(e->name, child_checks[i]) == 0)
+			return 1;
+	return 0;
+}
 
 /* ---- the parent's half ---- */
 
@@ -116,7 +169,7 @@ send_conf(int sock, const struct conf *c, struct err *err)
 
 int
 logs_child_setup(int sock, const struct conf *c, const char *state_dir,
-    const struct logs_child_set *sets, struct err *err)
+    const char *root, const struct logs_child_set *sets, struct err *err)
 {
 	static const char *const caches[] = {
 	    "attack-rules.hsdb", "attack-crs.hsdb"};
@@ -148,6 +201,9 @@ logs_child_setup(int sock, const struct conf *c, const char *state_dir,
 			        i, sets[s].paths[i]) != -1)
 				rc = priv_send_note(sock, note, err);
 	}
+	if (rc == 0 && root != NULL &&
+	    str_printf(note, sizeof(note), "root %s", root) != -1)
+		rc = priv_send_note(sock, note, err);
 	if (rc == 0)
 		rc = priv_send_note(sock, "start", err);
 	return rc;
@@ -271,6 +327,11 @@ setup_recv(void)
 		else if (m.type == PRIV_NOTE &&
 		    strncmp(m.u.text, "file ", 5) == 0)
 			take_file(m.u.text);
+		else if (m.type == PRIV_NOTE &&
+		    strncmp(m.u.text, "root /", 6) == 0) {
+			free(lc.root);
+			lc.root = strdup(m.u.text + 5);
+		}
 	}
 }
 
@@ -286,6 +347,12 @@ logs_child_prepare(void)
 
 	conf_init(&lc.conf);
 	lc.cache_fd[0] = lc.cache_fd[1] = -1;
+	lc.table = check_registry(&lc.n);
+	if ((lc.memos = calloc(lc.n ? lc.n : 1, sizeof(*lc.memos))) == NULL)
+		return 71;
+	/* the name service may load a library or open a socket: the
+	 * filter forbids both, a uid outside /etc/passwd has no name */
+	uid_names_use_nss(0);
 	if (setup_recv() == -1)
 		return 65;
 	for (unsigned s = 0; s < AGENT_LOG_KINDS; s++) {
@@ -329,6 +396,8 @@ logs_child_prepare(void)
 	for (int i = 0; i < 2; i++)
 		if (lc.cache_fd[i] != -1)
 			close(lc.cache_fd[i]);
+	if (hist_enabled(&lc.conf))
+		lc.hist = hist_collector_new(&lc.conf);
 	for (size_t i = 0; i < countof(libs); i++)
 		(void)dynlib_require(libs[i], &err);
 	tzset();             /* reads /etc/localtime, once */
@@ -476,11 +545,127 @@ show_in(int sock, uint32_t id, const struct priv_show *sh)
 	return rc;
 }
 
+/* One finding of entry i, and then the entry's end, to the parent. */
+static int
+run_entry(int sock, uint32_t id, size_t i, const struct check_ctx *x)
+{
+	static struct priv_checked pc;
+	struct priv_ran ran = {0};
+	struct check_ctx xe = *x;
+	struct err err = {0};
+	struct report r;
+	int rc = 0;
+
+	xe.flags = lc.table[i].cls == CHECK_DAILY ? CHECK_CTX_DAILY : 0;
+	report_init(&r);
+	check_run_entry(&xe, lc.table, i, &r);
+	for (size_t k = 0; rc == 0 && k < r.nf; k++) {
+		memset(&pc, 0, sizeof(pc));
+		pc.entry = (uint32_t)i;
+		priv_finding_from(&pc.f, 0, 0, &r.f[k]);
+		rc = priv_send(
+		    sock, PRIV_CHECKED, id, &pc, sizeof(pc), -1, &err);
+	}
+	ran.entry = (uint32_t)i;
+	ran.nfound = (uint32_t)r.nf;
+	ran.now = (int64_t)x->now;
+	if (rc == 0)
+		rc = priv_send(sock, PRIV_RAN, id, &ran, sizeof(ran), -1, &err);
+	report_release(&r);
+	return rc;
+}
+
+/*
+ * The entries of a PRIV_RUN, on one snapshot, in the registry's order;
+ * an entry this child does not run (the parent's: it never asks for
+ * one) is answered with PRIV_RAN of nfound UINT32_MAX, not run.
+ */
+static int
+run_in(int sock, uint32_t id, const struct priv_run *run)
+{
+	struct check_ctx x = {0};
+	struct snap s;
+	double mono;
+	int rc = 0;
+
+	snap_take(&s, lc.root, AGENT_SNAP, 0, 0);
+	mono = clock_mono();
+	if (s.have & SNAP_BIT(SNAP_VM)) {
+		if (lc.have_vm)
+			snap_vm_since(&s, &lc.vm_prev, mono - lc.vm_mono);
+		lc.vm_prev = s.vm1;
+		lc.vm_mono = mono;
+		lc.have_vm = 1;
+	}
+	x.conf = &lc.conf;
+	x.snap = &s;
+	x.root = lc.root;
+	x.now = (time_t)run->now;
+	x.memos = lc.memos;
+	for (size_t i = 0; rc == 0 && i < lc.n && i < PRIV_ENTRIES_MAX; i++) {
+		struct priv_ran ran = {0};
+		struct err err = {0};
+
+		if (!(run->entries & (UINT64_C(1) << i)))
+			continue;
+		if (agent_check_in_child(&lc.table[i])) {
+			rc = run_entry(sock, id, i, &x);
+			continue;
+		}
+		ran.entry = (uint32_t)i;
+		ran.now = run->now;
+		ran.nfound = UINT32_MAX;
+		rc = priv_send(sock, PRIV_RAN, id, &ran, sizeof(ran), -1, &err);
+	}
+	snap_release(&s);
+	return rc;
+}
+
+/* The history's series now, in pieces of PRIV_SAMPLES (none: empty). */
+static int
+sample_in(int sock, uint32_t id)
+{
+	static struct priv_points pts;
+	const struct hist_sample *cur = NULL;
+	struct err err = {0};
+	struct snap s;
+	size_t off = 0, n;
+	int rc = 0;
+
+	if (lc.hist != NULL) {
+		snap_take(&s, lc.root, hist_snap_want(lc.hist), 0, 0);
+		hist_collect_snap(lc.hist, &s, lc.root);
+		snap_release(&s);
+		cur = hist_current(lc.hist);
+	}
+	do {
+		n = cur != NULL ? cur->n - off : 0;
+		if (n > PRIV_POINTS_MAX)
+			n = PRIV_POINTS_MAX;
+		memset(&pts, 0, offsetof(struct priv_points, p));
+		pts.n = (uint32_t)n;
+		for (size_t i = 0; i < n; i++) {
+			str_copy(pts.p[i].name, sizeof(pts.p[i].name),
+			    cur->v[off + i].name);
+			/* the parent takes no infinity: unknown */
+			pts.p[i].v =
+			    isinf(cur->v[off + i].v) ? NAN : cur->v[off + i].v;
+		}
+		off += n;
+		pts.last = cur == NULL || off == cur->n;
+		rc = priv_send(sock, PRIV_SAMPLES, id, &pts,
+		    offsetof(struct priv_points, p) + n * sizeof(pts.p[0]), -1,
+		    &err);
+	} while (rc == 0 && !pts.last);
+	return rc;
+}
+
 static int
 logs_child_main(int sock)
 {
 	static struct priv_msg m;
 	struct err err = {0};
+	double trimmed = clock_mono();
 	int r;
 
 	for (;;) {
@@ -497,7 +682,17 @@ logs_child_main(int sock)
 			r = sync_in(sock, m.id, m.u.sync.set);
 		else if (m.type == PRIV_SHOW)
 			r = show_in(sock, m.id, &m.u.show);
-		else if (m.fd != -1)
+		else if (m.type == PRIV_RUN)
+			r = run_in(sock, m.id, &m.u.run);
+		else if (m.type == PRIV_SAMPLE)
+			r = sample_in(sock, m.id);
+		if ((m.type == PRIV_RUN || m.type == PRIV_SAMPLE) &&
+		    clock_mono() - trimmed >= LC_TRIM_EVERY) {
+			trimmed = clock_mono();
+#ifdef __GLIBC__
+			malloc_trim(0);
+#endif
+		} else if (m.fd != -1)
 			close(m.fd);
 		if (r == -1)
 			return 0; /* the parent is gone */
@@ -505,7 +700,7 @@ logs_child_main(int sock)
 }
 
 const struct child_role logs_child_role = {
-    "logs", 0, logs_child_prepare, logs_child_main};
+    "logs", CHILD_OPEN_RDONLY, logs_child_prepare, logs_child_main};
 
 int
 agent_child_dispatch(int argc, char **argv)

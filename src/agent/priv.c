@@ -29,6 +29,11 @@ _Static_assert(PRIV_MSG_MAX >= sizeof(struct priv_hdr) + PRIV_PATH_MAX &&
 _Static_assert(sizeof(struct priv_line) >= sizeof(struct alert_event) &&
         sizeof(struct priv_line) >= sizeof(struct priv_finding),
     "PRIV_MSG_MAX holds an alert and a finding");
+_Static_assert(sizeof(struct priv_line) >= sizeof(struct priv_checked),
+    "PRIV_MSG_MAX holds a check's finding");
+_Static_assert(sizeof(struct priv_line) >= sizeof(struct priv_points),
+    "PRIV_MSG_MAX holds a piece of a sample");
+_Static_assert(PRIV_POINT_NAME == HIST_NAME_MAX, "a series name's field");
 _Static_assert(NET_BLOCK_ABSENT == 5, "the last enum net_block_status");
 _Static_assert(OUT_NAGIOS == 2, "the last enum out_mode");
 _Static_assert(sizeof(struct priv_line) >= sizeof(struct priv_shown),
@@ -56,6 +61,11 @@ static const char *const type_names[] = {
     [PRIV_SHOWN] = "shown",
     [PRIV_HTTP] = "http",
     [PRIV_HTTP_REP] = "http-rep",
+    [PRIV_RUN] = "run",
+    [PRIV_CHECKED] = "checked",
+    [PRIV_RAN] = "ran",
+    [PRIV_SAMPLE] = "sample",
+    [PRIV_SAMPLES] = "samples",
 };
 
 const char *
@@ -79,6 +89,9 @@ type_allowed(uint32_t type, enum priv_from from)
 	case PRIV_PROGRESS:
 	case PRIV_SHOWN:
 	case PRIV_HTTP:
+	case PRIV_CHECKED:
+	case PRIV_RAN:
+	case PRIV_SAMPLES:
 		return from == PRIV_FROM_CHILD;
 	case PRIV_NOTE:
 		return 1;
@@ -90,6 +103,8 @@ type_allowed(uint32_t type, enum priv_from from)
 	case PRIV_SYNC:
 	case PRIV_SHOW:
 	case PRIV_HTTP_REP:
+	case PRIV_RUN:
+	case PRIV_SAMPLE:
 		return from == PRIV_FROM_PARENT;
 	default:
 		return 0;
@@ -143,6 +158,19 @@ body_size(uint32_t type, size_t *min, size_t *max)
 	case PRIV_HTTP_REP:
 		*min = offsetof(struct priv_http_rep, text);
 		*max = sizeof(struct priv_http_rep);
+		break;
+	case PRIV_RUN:
+		*min = *max = sizeof(struct priv_run);
+		break;
+	case PRIV_CHECKED:
+		*min = *max = sizeof(struct priv_checked);
+		break;
+	case PRIV_RAN:
+		*min = *max = sizeof(struct priv_ran);
+		break;
+	case PRIV_SAMPLES:
+		*min = offsetof(struct priv_points, p);
+		*max = sizeof(struct priv_points);
 		break;
 	case PRIV_BLOCKED:
 		*min = *max = sizeof(struct priv_block_rep);
@@ -356,6 +384,38 @@ check_prefix(const char *what, struct net_prefix *p, struct err *err)
 }
 
 static int
+check_checked(const struct priv_checked *c, struct err *err)
+{
+	if (c->entry >= PRIV_ENTRIES_MAX)
+		return err_set(err, 0, "checked: entry %u, at most %d",
+		    (unsigned)c->entry, PRIV_ENTRIES_MAX - 1);
+	if (c->f.set != 0 || c->f.line != 0)
+		return err_set(err, 0, "checked: a set or a line given");
+	return check_finding(&c->f, err);
+}
+
+static int
+check_points(const struct priv_points *p, size_t n, struct err *err)
+{
+	if (p->n > PRIV_POINTS_MAX || p->last > 1)
+		return err_set(err, 0, "samples: %u points, last %u",
+		    (unsigned)p->n, (unsigned)p->last);
+	if (n != offsetof(struct priv_points, p) + p->n * sizeof(p->p[0]))
+		return err_set(err, 0, "samples: says %u points, has %zu bytes",
+		    (unsigned)p->n, n);
+	for (uint32_t i = 0; i < p->n; i++) {
+		if (!terminated(p->p[i].name, sizeof(p->p[i].name)) ||
+		    !hist_name_ok(p->p[i].name))
+			return err_set(
+			    err, 0, "samples: point %u: not a series name", i);
+		if (isinf(p->p[i].v))
+			return err_set(
+			    err, 0, "samples: point %u: an infinite value", i);
+	}
+	return 0;
+}
+
+static int
 check_block(struct priv_block_req *b, struct err *err)
 {
 	if (check_prefix("block", &b->p, err) == -1)
@@ -497,6 +557,20 @@ check_body(struct priv_msg *m, size_t n, struct err *err)
 		return check_http(&m->u.http, err);
 	case PRIV_HTTP_REP:
 		return check_http_rep(&m->u.http_rep, n, err);
+	case PRIV_RUN:
+		if (m->u.run.now < 0 || m->u.run.entries == 0)
+			return err_set(err, 0, "run: no entry, or a bad time");
+		return 0;
+	case PRIV_CHECKED:
+		return check_checked(&m->u.checked, err);
+	case PRIV_RAN:
+		if (m->u.ran.entry >= PRIV_ENTRIES_MAX || m->u.ran.now < 0)
+			return err_set(err, 0,
+			    "ran: entry %u or time out of range",
+			    (unsigned)m->u.ran.entry);
+		return 0;
+	case PRIV_SAMPLES:
+		return check_points(&m->u.points, n, err);
 	case PRIV_SYNC:
 		if (m->u.sync.set >= PRIV_SETS_MAX)
 			return err_set(err, 0, "sync: set %u, at most %d",

@@ -57,6 +57,22 @@
  *                 where to go next in each, the body in pieces, the last
  *                 one marked (the child keeps at most PRIV_HTTP_TOTAL
  *                 bytes of it)
+ * The parsing child also runs the checks of the registry that read only
+ * what any user may read (/proc, statvfs), on the parent's schedule:
+ *   PRIV_RUN      (parent) the entries of the check registry due now, a
+ *                 bit each, and the time of the run: the child takes one
+ *                 snapshot and runs them in the registry's order
+ *   PRIV_CHECKED  (child, the run's id) one finding of an entry, as
+ *                 PRIV_FINDING's fields
+ *   PRIV_RAN      (child, the run's id) the entry ran and its findings
+ *                 (how many) are all sent: the parent tells the problem
+ *                 engine its whole report
+ * and samples the history's series (those of hist_collect_snap):
+ *   PRIV_SAMPLE   (parent, no body) sample them now
+ *   PRIV_SAMPLES  (child, the sample's id) a piece of the values: each a
+ *                 series name of the history's charset (hist_name_ok)
+ *                 and a number (NAN: unknown), the last piece marked;
+ *                 the parent adds what it samples itself and writes them
  *
  * The bodies are C structures of this file: both ends are the same
  * binary (a child is the parent's executable, child.h), so their layout
@@ -92,6 +108,11 @@ enum priv_type {
 	PRIV_SHOWN,    /* child: a piece of what they print */
 	PRIV_HTTP,     /* child: answer this HTTP request */
 	PRIV_HTTP_REP, /* parent: a piece of the answer */
+	PRIV_RUN,      /* parent: run these checks of the registry */
+	PRIV_CHECKED,  /* child: a finding of a check it ran */
+	PRIV_RAN,      /* child: a check ran, its findings all sent */
+	PRIV_SAMPLE,   /* parent: sample the history's series */
+	PRIV_SAMPLES,  /* child: a piece of the series' values */
 	PRIV_TYPE_MAX,
 };
 
@@ -236,6 +257,42 @@ struct priv_sync {
 	uint32_t pad;
 };
 
+/* Entries of the check registry a PRIV_RUN may name: a bit each. */
+#define PRIV_ENTRIES_MAX 64
+
+/* PRIV_RUN: the entries due (bit i: entry i), at the time now. */
+struct priv_run {
+	int64_t now;      /* not before the epoch */
+	uint64_t entries; /* at least one */
+};
+
+/* PRIV_CHECKED: a finding of entry's run (f.set and f.line are 0). */
+struct priv_checked {
+	uint32_t entry; /* < PRIV_ENTRIES_MAX */
+	uint32_t pad;
+	struct priv_finding f;
+};
+
+/* PRIV_RAN: entry ran at now, nfound findings sent before this. */
+struct priv_ran {
+	uint32_t entry; /* < PRIV_ENTRIES_MAX */
+	uint32_t nfound;
+	int64_t now; /* not before the epoch */
+};
+
+/* PRIV_SAMPLES: n values of series, the last piece of a sample marked. */
+#define PRIV_POINT_NAME 96 /* HIST_NAME_MAX */
+#define PRIV_POINTS_MAX 128
+struct priv_point {
+	char name[PRIV_POINT_NAME]; /* hist_name_ok, terminated */
+	double v;                   /* finite, or NAN: unknown */
+};
+struct priv_points {
+	uint32_t n;    /* <= PRIV_POINTS_MAX: the body holds n points */
+	uint32_t last; /* 1: the sample's last piece, else 0 */
+	struct priv_point p[PRIV_POINTS_MAX];
+};
+
 struct priv_done {
 	int32_t result;
 };
@@ -341,6 +398,10 @@ struct priv_msg {
 		struct priv_shown shown;
 		struct priv_http_req http;
 		struct priv_http_rep http_rep;
+		struct priv_run run;
+		struct priv_checked checked;
+		struct priv_ran ran;
+		struct priv_points points;
 		struct priv_done done;
 		struct priv_error error;
 	} u;
@@ -471,6 +532,13 @@ struct priv_parent {
 	int (*http)(void *arg, int sock, uint32_t id,
 	    const struct priv_http_req *r, struct err *err);
 	void *http_arg;
+	/* PRIV_CHECKED and PRIV_RAN of a check run (no reply); NULL:
+	 * dropped */
+	void (*checked)(void *arg, uint32_t id, const struct priv_checked *c);
+	void (*ran)(void *arg, uint32_t id, const struct priv_ran *r);
+	/* PRIV_SAMPLES (no reply); NULL: dropped */
+	void (*samples)(void *arg, uint32_t id, const struct priv_points *p);
+	void *check_arg;
 	/* PRIV_NOTE from a child, its text escaped by the caller */
 	void (*note)(void *arg, const char *child, const char *text);
 	void *note_arg;

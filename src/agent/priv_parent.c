@@ -266,6 +266,18 @@ priv_serve(struct priv_parent *p, const char *child, int sock,
 			return reply_error(sock, m->id, EPERM, err,
 			    "child '%s' may not ask for HTTP answers", child);
 		return p->http(p->http_arg, sock, m->id, &m->u.http, err);
+	case PRIV_CHECKED:
+		if (p->checked != NULL)
+			p->checked(p->check_arg, m->id, &m->u.checked);
+		return 0;
+	case PRIV_RAN:
+		if (p->ran != NULL)
+			p->ran(p->check_arg, m->id, &m->u.ran);
+		return 0;
+	case PRIV_SAMPLES:
+		if (p->samples != NULL)
+			p->samples(p->check_arg, m->id, &m->u.points);
+		return 0;
 	default:
 		return reply_error(sock, m->id, EPROTO, err,
 		    "'%s' is not a request", priv_type_name(m->type));

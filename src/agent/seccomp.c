@@ -180,9 +180,16 @@ child_seccomp(unsigned flags, struct err *err)
 		goto fail;
 	rdonly.arg = 2;
 #endif
+	/* reading /proc and /sys: open read-only, list a directory, the
+	 * link /proc/PID/exe (refused for another user's process), a
+	 * filesystem's usage (statvfs), the memory's size (glibc's qsort
+	 * of a large table, the processes', asks sysinfo) */
 	if (open_ro &&
 	    (add(ctx, SCMP_SYS(openat), 1, &rdonly, err) == -1 ||
-	        add(ctx, SCMP_SYS(getdents64), 0, NULL, err) == -1))
+	        add(ctx, SCMP_SYS(getdents64), 0, NULL, err) == -1 ||
+	        add(ctx, SCMP_SYS(readlinkat), 0, NULL, err) == -1 ||
+	        add(ctx, SCMP_SYS(statfs), 0, NULL, err) == -1 ||
+	        add(ctx, SCMP_SYS(sysinfo), 0, NULL, err) == -1))
 		goto fail;
 	if (add(ctx, SCMP_SYS(mmap), 1, &noexec, err) == -1 ||
 	    add(ctx, SCMP_SYS(mprotect), 1, &noexec, err) == -1 ||

@@ -95,6 +95,14 @@ uid_names_get(struct uid_names *u, uint32_t uid)
 	return u->num;
 }
 
+static int use_nss = 1;
+
+void
+uid_names_use_nss(int on)
+{
+	use_nss = on;
+}
+
 const char *
 uid_names_lookup(struct uid_names *u, uint32_t uid)
 {
@@ -111,7 +119,7 @@ uid_names_lookup(struct uid_names *u, uint32_t uid)
 		strbuf_release(&sb);
 	}
 	e = hmap_get(&u->m, &uid, sizeof(uid));
-	if (e == NULL && u->root == NULL) {
+	if (e == NULL && u->root == NULL && use_nss) {
 		/* Not in /etc/passwd: ask the name service (LDAP, sssd...). */
 		struct passwd pw, *res = NULL;
 		char buf[4096];

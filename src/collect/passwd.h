@@ -20,6 +20,13 @@ struct uid_names {
 };
 
 void uid_names_init(struct uid_names *u, const char *root);
+/*
+ * Whether a uid missing from /etc/passwd is asked of the name service
+ * (getpwuid_r: LDAP, sssd, systemd's userdb); on by default.  A process
+ * under a seccomp filter that forbids sockets and loading libraries
+ * turns it off: such a uid then has no name.
+ */
+void uid_names_use_nss(int on);
 void uid_names_release(struct uid_names *u);
 /* The name of uid (or its number as text); valid until the next call or release. */
 const char *uid_names_get(struct uid_names *u, uint32_t uid);

@@ -112,6 +112,12 @@ int hist_enabled(const struct conf *c);
 struct hist *hist_new(const char *state_dir, const struct conf *c,
     unsigned flags, struct err *err);
 void hist_free(struct hist *h);
+/*
+ * A history that only collects: no state directory, no librrd, not to
+ * be written (hist_write, hist_flush).  For a process that samples and sends the
+ * values to the writer (the agent's parsing child).  NULL: out of memory.
+ */
+struct hist *hist_collector_new(const struct conf *c);
 /* Reads the process names again (after a reload). */
 void hist_configure(struct hist *h, const struct conf *c);
 /* The snapshot sections hist_collect reads (SNAP_BIT mask). */
@@ -124,6 +130,21 @@ unsigned hist_snap_want(const struct hist *h);
  */
 void hist_collect(struct hist *h, struct snap *s, const char *root,
     const struct hist_extra *x);
+/*
+ * hist_collect in two halves: what the snapshot and the files under root
+ * give (a new current sample; what needs no privilege), and what needs
+ * more, added to the current sample: the TCP sockets (a netlink socket)
+ * and x.
+ */
+void hist_collect_snap(struct hist *h, struct snap *s, const char *root);
+void hist_collect_rest(
+    struct hist *h, const char *root, const struct hist_extra *x);
+/*
+ * The current sample becomes a copy of s (values a collector sent); what
+ * cannot be added (no memory, a duplicate) is counted as hist_sample_add
+ * does.
+ */
+void hist_set_current(struct hist *h, const struct hist_sample *s);
 /*
  * Keeps the current sample as the values at time t, and every batch
  * steps stores what was kept (hist_flush).  0, or -1 with err from the

@@ -84,6 +84,19 @@ hist_enabled(const struct conf *c)
 }
 
 struct hist *
+hist_collector_new(const struct conf *c)
+{
+	struct hist *h = calloc(1, sizeof(*h));
+
+	if (h == NULL)
+		return NULL;
+	hist_sample_init(&h->cur);
+	hmap_init(&h->pend);
+	hist_configure(h, c);
+	return h;
+}
+
+struct hist *
 hist_new(const char *state_dir, const struct conf *c, unsigned flags,
     struct err *err)
 {
@@ -392,8 +405,7 @@ collect_tcp(struct hist *h, const char *root)
 }
 
 void
-hist_collect(struct hist *h, struct snap *s, const char *root,
-    const struct hist_extra *x)
+hist_collect_snap(struct hist *h, struct snap *s, const char *root)
 {
 	double mono = clock_mono();
 	double secs = h->have_prev ? mono - h->prev_mono : 0;
@@ -407,6 +419,13 @@ hist_collect(struct hist *h, struct snap *s, const char *root,
 	collect_disks(h, s, secs);
 	collect_procs(h, s);
 	collect_net(h, root, secs);
+	h->have_prev = 1;
+	h->prev_mono = mono;
+}
+
+void
+hist_collect_rest(struct hist *h, const char *root, const struct hist_extra *x)
+{
 	collect_tcp(h, root);
 	if (x != NULL && x->have_problems) {
 		add(h, "problems", NULL, "critical",
@@ -416,6 +435,22 @@ hist_collect(struct hist *h, struct snap *s, const char *root,
 		add(h, "problems", NULL, "unknown",
 		    (double)x->problems[SEV_UNKNOWN]);
 	}
-	h->have_prev = 1;
-	h->prev_mono = mono;
+}
+
+void
+hist_collect(struct hist *h, struct snap *s, const char *root,
+    const struct hist_extra *x)
+{
+	hist_collect_snap(h, s, root);
+	hist_collect_rest(h, root, x);
+}
+
+void
+hist_set_current(struct hist *h, const struct hist_sample *s)
+{
+	hist_sample_reset(&h->cur);
+	h->cur.dropped = s->dropped;
+	h->cur.dups = s->dups;
+	for (size_t i = 0; i < s->n; i++)
+		(void)hist_sample_add(&h->cur, s->v[i].name, s->v[i].v);
 }

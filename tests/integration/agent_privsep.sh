@@ -10,12 +10,18 @@
 # fresh state directory the agent makes the attack rules' cache before
 # its child starts (the child cannot write it).  An agent started by
 # another user than root runs its child as that user, without switching,
-# still with no_new_privs and the filter, and says so.
+# still with no_new_privs and the filter, and says so.  The checks that
+# read /proc (load, memory, process-count, fs-blocks) run in the child:
+# the parent opens none of /proc/loadavg, /proc/meminfo, /proc/PID/stat
+# while the child does; a child killed with SIGKILL while such a check's
+# problem is open is replaced, and the problem is neither told again nor
+# lost.
 . "$(dirname "$0")/lib.sh"
 [ "$(id -u)" = 0 ] || skip_all "needs root"
 command -v jq >/dev/null || skip_all "jq is not installed"
 command -v gdb >/dev/null || skip_all "gdb is not installed"
 command -v useradd >/dev/null || skip_all "useradd is missing"
+command -v strace >/dev/null || skip_all "strace is not installed"
 . "$(dirname "$0")/lib-agent.sh"
 
 # An agent user of this run only: created by the agent, removed at the end.
@@ -156,4 +162,72 @@ opens_c() { jq -r 'select(.type == "alert" and .check == "web-attack" and .event
 check "...and it analyses the logs: an attack gives an open event" wait_for 60 opens_c
 stop_agent
 check_eq "...SIGTERM: exit 0" 0 "$AGENT_RC"
+
+# ---- the checks that read /proc run in the child ----
+# No log followed: the load check every second, opened after a second;
+# the history sampled every 10 s.
+agent_base_conf "$TMP/base2.conf" '^check \(load\|memory\|process-count\|fs-blocks\) '
+{ cat "$TMP/base2.conf"
+  echo "set agent-user \"$U\""
+  echo 'check load { warning 0 critical 1000 for 1s clear 0 every 1s }'; } > "$CONF"
+rm -rf "$STATE/rrd"	# the earlier agents' history
+start_agent d
+load_events() {	# load_events EVENT: how many of the load problem's
+	jq -r --arg e "$1" 'select(.type == "alert" and .check == "load" and .event == $e) | .problem' \
+		"$TMP/d.out" 2>/dev/null | grep -c .
+}
+load_open() { [ "$(load_events open)" -ge 1 ]; }
+check "the load check's problem opens" wait_for 60 load_open
+check "...with a child" wait_for 30 filtered
+cd1=$(child_pid)
+# strace on every thread of the parent, and on the child, for 11 s: the
+# check runs 11 times meanwhile, the history's step comes once
+ptids=$(ls "/proc/$AGENT/task")
+timeout -s INT 11 strace -qq -e trace=open,openat,epoll_wait -o "$TMP/parent.trace" \
+	$(printf -- '-p %s ' $ptids) 2>/dev/null &
+st=$!
+timeout -s INT 11 strace -qq -e trace=open,openat -o "$TMP/child.trace" \
+	-p "$cd1" 2>/dev/null
+wait "$st"
+ptrace=$(cat "$TMP/parent.trace")
+ctrace=$(cat "$TMP/child.trace")
+check_match "the parent was traced (its loop waits)" 'epoll_wait' "$ptrace"
+check_match "the child opens /proc/loadavg" '"/proc/loadavg"' "$ctrace"
+check_match ".../proc/meminfo" '"/proc/meminfo"' "$ctrace"
+check_match "...and /proc/PID/stat" '"(/proc/)?[0-9]+/stat"' "$ctrace"
+check_match "...and, for the history, /proc/diskstats" '"/proc/diskstats"' "$ctrace"
+check_match "...and /proc/net/dev" '"/proc/net/dev"' "$ctrace"
+check_nomatch "the parent opens no /proc/loadavg" '/proc/loadavg' "$ptrace"
+check_nomatch "...no /proc/meminfo" '/proc/meminfo' "$ptrace"
+check_nomatch "...no /proc/PID/stat" '"(/proc/)?[0-9]+/stat"' "$ptrace"
+check_nomatch "...no /proc/diskstats" '/proc/diskstats' "$ptrace"
+check_nomatch "...no /proc/net/dev" '/proc/net/dev' "$ptrace"
+check_eq "...and the child is the same (not restarted meanwhile)" "$cd1" "$(child_pid)"
+
+# SIGKILL to the child while the problem is open: the next child runs
+# the check again, the problem stays open, nothing is told again.
+last_seen() {
+	ctl problems --json 2>/dev/null | jq -r 'select(.check == "load" and .state == "open") | .last'
+}
+l1=$(last_seen)
+kill -9 "$cd1"
+restarted_d() { c=$(child_pid); [ -n "$c" ] && [ "$c" != "$cd1" ]; }
+check "a child killed with SIGKILL is replaced" wait_for 30 restarted_d
+check_match "...its death logged" \
+	"child 'logs' killed by SIGKILL \(killed\); restarting in" "$(cat "$TMP/d.err")"
+seen_again() { l=$(last_seen); [ -n "$l" ] && [[ "$l" > "$l1" ]]; }
+check "the next child runs the check: the open problem seen again" wait_for 30 seen_again
+sleep 3
+check_eq "the problem was told open once" 1 "$(load_events open)"
+check_eq "...and never resolved" 0 "$(load_events resolve)"
+check_eq "...it is still open" open \
+	"$(ctl problems --json | jq -r 'select(.check == "load") | .state')"
+stop_agent
+check_eq "SIGTERM: exit 0" 0 "$AGENT_RC"
+# the history's values (written in batches, and at the stop): those the
+# child sampled, and those the parent adds (the sockets, the problems)
+check "the history's load, sampled by the child, is stored" test -s "$STATE/rrd/load.rrd"
+check "...its memory used" test -s "$STATE/rrd/mem.used_bytes.rrd"
+check "...the TCP sockets counted by the parent" test -s "$STATE/rrd/tcp.established.count.rrd"
+check "...and the open problems" test -s "$STATE/rrd/problems.warning.rrd"
 done_testing

@@ -322,6 +322,58 @@ test_collect(void **state)
 	conf_release(c);
 }
 
+/*
+ * The two halves of a step: a collector (no state directory) samples
+ * what the snapshot gives; the writer takes its values and adds the
+ * sockets and the problems.
+ */
+static void
+test_collect_split(void **state)
+{
+	struct err err = {0};
+	struct hist *col, *w;
+	struct conf *c = conf_of("history { processes \"httpd\" }\n");
+	struct hist_extra x = {0};
+	struct proc procs[2] = {{0}};
+	struct snap s;
+
+	(void)state;
+	col = hist_collector_new(c);
+	assert_non_null(col);
+	assert_true(hist_snap_want(col) & SNAP_BIT(SNAP_PROC));
+	memset(&s, 0, sizeof(s));
+	s.have = SNAP_BIT(SNAP_LOAD) | SNAP_BIT(SNAP_PROC);
+	s.load.avg1 = 1.5;
+	snprintf(procs[0].comm, sizeof(procs[0].comm), "httpd");
+	snprintf(procs[1].comm, sizeof(procs[1].comm), "httpd");
+	s.proc1.p = procs;
+	s.proc1.n = 2;
+	hist_collect_snap(col, &s, dir);
+	assert_true(value(col, "load") == 1.5);
+	assert_true(value(col, "procs.httpd.count") == 2);
+	/* neither the problems nor the sockets: the writer's */
+	assert_null(hist_sample_find(hist_current(col), "problems.critical"));
+	assert_null(hist_sample_find(hist_current(col), "tcp.listen.count"));
+
+	w = hist_new(dir, c, 0, &err);
+	assert_non_null(w);
+	x.have_problems = 1;
+	x.problems[SEV_WARNING] = 3;
+	hist_set_current(w, hist_current(col));
+	hist_collect_rest(w, dir, &x);
+	assert_true(value(w, "load") == 1.5);
+	assert_true(value(w, "procs.httpd.count") == 2);
+	assert_true(value(w, "problems.warning") == 3);
+	assert_true(value(w, "problems.critical") == 0);
+	/* a second copy replaces, never appends */
+	hist_set_current(w, hist_current(col));
+	assert_int_equal(hist_current(w)->n, hist_current(col)->n);
+	assert_int_equal(hist_current(w)->dups, 0);
+	hist_free(w);
+	hist_free(col);
+	conf_release(c);
+}
+
 /* ROOT/proc/net/dev with one interface, eth0, at the counters given. */
 static void
 put_netdev(unsigned long long rx_bytes, unsigned long long tx_packets)
@@ -562,6 +614,8 @@ main(void)
 	    cmocka_unit_test(test_graph_args),
 	    cmocka_unit_test(test_enabled),
 	    cmocka_unit_test_setup_teardown(test_collect, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_collect_split, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_collect_net, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_write_read, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_write_forked, setup, teardown),

@@ -1472,6 +1472,337 @@ setup_bytes(void **state)
 	close(sv[1]);
 }
 
+/* A finding as the child sends one of a check's run: no line. */
+static void
+a_checked(struct priv_checked *pc)
+{
+	memset(pc, 0, sizeof(*pc));
+	a_finding(&pc->f);
+	pc->f.line = 0;
+}
+
+static void
+check_runs(void **state)
+{
+	static struct priv_checked pc;
+	static char longer[sizeof(struct priv_checked) + 1];
+	struct priv_run run = {
+	    1700000000, (UINT64_C(1) << 0) | (UINT64_C(1) << 63)};
+	struct priv_ran ran = {3, 2, 1700000000};
+	struct err err = {0};
+	struct finding back;
+
+	(void)state;
+	/* a run: from the parent only, at its size, some entry, a time */
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_RUN, &run, sizeof(run), 0, &msg, &err),
+	    0);
+	assert_int_equal(msg.type, PRIV_RUN);
+	assert_int_equal(msg.id, 42);
+	assert_int_equal(msg.u.run.now, 1700000000);
+	assert_true(msg.u.run.entries == run.entries);
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_RUN, &run, sizeof(run), 0, &msg, &err),
+	    -1);
+	assert_non_null(strstr(err.msg, "not allowed from the child"));
+	assert_int_equal(dec(PRIV_FROM_PARENT, PRIV_RUN, &run, sizeof(run) - 1,
+	                     0, &msg, &err),
+	    -1);
+	assert_non_null(strstr(err.msg, "run: body of"));
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_RUN, &run, sizeof(run), 1, &msg, &err),
+	    -1);
+	run.entries = 0;
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_RUN, &run, sizeof(run), 0, &msg, &err),
+	    -1);
+	assert_string_equal(err.msg, "run: no entry, or a bad time");
+	run.entries = 1;
+	run.now = -1;
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_RUN, &run, sizeof(run), 0, &msg, &err),
+	    -1);
+
+	/* a finding of a run: from the child only, its fields back */
+	a_checked(&pc);
+	pc.entry = PRIV_ENTRIES_MAX - 1;
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_CHECKED, &pc, sizeof(pc), 0, &msg, &err),
+	    0);
+	assert_int_equal(msg.type, PRIV_CHECKED);
+	assert_int_equal(msg.u.checked.entry, PRIV_ENTRIES_MAX - 1);
+	priv_finding_to(&back, &msg.u.checked.f);
+	assert_int_equal(back.sev, SEV_WARNING);
+	assert_string_equal(back.check, "web-attack");
+	assert_string_equal(back.subject, "192.0.2.99");
+	assert_string_equal(back.ev[0].val, "20");
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_CHECKED, &pc, sizeof(pc), 0, &msg, &err),
+	    -1);
+	/* wrong sizes */
+	assert_int_equal(dec(PRIV_FROM_CHILD, PRIV_CHECKED, &pc, sizeof(pc) - 1,
+	                     0, &msg, &err),
+	    -1);
+	assert_non_null(strstr(err.msg, "checked: body of"));
+	memcpy(longer, &pc, sizeof(pc));
+	assert_int_equal(dec(PRIV_FROM_CHILD, PRIV_CHECKED, longer,
+	                     sizeof(longer), 0, &msg, &err),
+	    -1);
+	/* an entry past the registry's bits */
+	pc.entry = PRIV_ENTRIES_MAX;
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_CHECKED, &pc, sizeof(pc), 0, &msg, &err),
+	    -1);
+	assert_string_equal(err.msg, "checked: entry 64, at most 63");
+	/* a set or a line: a log's finding, not a check's */
+	a_checked(&pc);
+	pc.f.line = 7;
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_CHECKED, &pc, sizeof(pc), 0, &msg, &err),
+	    -1);
+	assert_string_equal(err.msg, "checked: a set or a line given");
+	/* unterminated names and strings, a check that is not an id, a bad
+	 * severity, evidence past its count */
+	a_checked(&pc);
+	memset(pc.f.check, 'a', sizeof(pc.f.check));
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_CHECKED, &pc, sizeof(pc), 0, &msg, &err),
+	    -1);
+	assert_string_equal(err.msg, "finding: check is not an id");
+	a_checked(&pc);
+	strcpy(pc.f.check, "Load/..");
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_CHECKED, &pc, sizeof(pc), 0, &msg, &err),
+	    -1);
+	assert_string_equal(err.msg, "finding: check is not an id");
+	a_checked(&pc);
+	memset(pc.f.subject, 'x', sizeof(pc.f.subject));
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_CHECKED, &pc, sizeof(pc), 0, &msg, &err),
+	    -1);
+	assert_string_equal(err.msg, "finding: unterminated string");
+	a_checked(&pc);
+	memset(pc.f.ev[0].val, 'x', sizeof(pc.f.ev[0].val));
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_CHECKED, &pc, sizeof(pc), 0, &msg, &err),
+	    -1);
+	assert_string_equal(err.msg, "finding: unterminated evidence 0");
+	a_checked(&pc);
+	pc.f.sev = SEV_UNKNOWN + 1;
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_CHECKED, &pc, sizeof(pc), 0, &msg, &err),
+	    -1);
+	a_checked(&pc);
+	pc.f.nev = FINDING_MAX_EV + 1;
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_CHECKED, &pc, sizeof(pc), 0, &msg, &err),
+	    -1);
+
+	/* an entry's end: from the child only, its size, entry, time */
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_RAN, &ran, sizeof(ran), 0, &msg, &err),
+	    0);
+	assert_int_equal(msg.type, PRIV_RAN);
+	assert_int_equal(msg.u.ran.entry, 3);
+	assert_int_equal(msg.u.ran.nfound, 2);
+	assert_int_equal(msg.u.ran.now, 1700000000);
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_RAN, &ran, sizeof(ran), 0, &msg, &err),
+	    -1);
+	memset(longer, 0, sizeof(longer));
+	memcpy(longer, &ran, sizeof(ran));
+	assert_int_equal(dec(PRIV_FROM_CHILD, PRIV_RAN, longer, sizeof(ran) + 1,
+	                     0, &msg, &err),
+	    -1);
+	assert_non_null(strstr(err.msg, "ran: body of"));
+	ran.entry = PRIV_ENTRIES_MAX;
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_RAN, &ran, sizeof(ran), 0, &msg, &err),
+	    -1);
+	assert_string_equal(err.msg, "ran: entry 64 or time out of range");
+	ran.entry = 0;
+	ran.now = -5;
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_RAN, &ran, sizeof(ran), 0, &msg, &err),
+	    -1);
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_RAN, &ran, sizeof(ran), 1, &msg, &err),
+	    -1);
+}
+
+static void
+samples(void **state)
+{
+	static struct priv_points pts;
+	static char longer[sizeof(struct priv_points) + 1];
+	size_t head = offsetof(struct priv_points, p);
+	struct err err = {0};
+
+	(void)state;
+	/* the request: from the parent only, no body */
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_SAMPLE, NULL, 0, 0, &msg, &err), 0);
+	assert_int_equal(msg.type, PRIV_SAMPLE);
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_SAMPLE, NULL, 0, 0, &msg, &err), -1);
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_SAMPLE, "x", 1, 0, &msg, &err), -1);
+
+	/* a piece of two values, one unknown; an empty last piece */
+	memset(&pts, 0, sizeof(pts));
+	pts.n = 2;
+	strcpy(pts.p[0].name, "load");
+	pts.p[0].v = 0.5;
+	strcpy(pts.p[1].name, "fs.var_log.used_bytes");
+	pts.p[1].v = NAN;
+	assert_int_equal(dec(PRIV_FROM_CHILD, PRIV_SAMPLES, &pts,
+	                     head + 2 * sizeof(pts.p[0]), 0, &msg, &err),
+	    0);
+	assert_int_equal(msg.type, PRIV_SAMPLES);
+	assert_int_equal(msg.u.points.n, 2);
+	assert_int_equal(msg.u.points.last, 0);
+	assert_string_equal(msg.u.points.p[1].name, "fs.var_log.used_bytes");
+	assert_true(isnan(msg.u.points.p[1].v));
+	pts.n = 0;
+	pts.last = 1;
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_SAMPLES, &pts, head, 0, &msg, &err), 0);
+	assert_int_equal(msg.u.points.last, 1);
+	pts.n = PRIV_POINTS_MAX;
+	for (size_t i = 0; i < PRIV_POINTS_MAX; i++)
+		snprintf(pts.p[i].name, sizeof(pts.p[i].name), "s%zu", i);
+	assert_int_equal(dec(PRIV_FROM_CHILD, PRIV_SAMPLES, &pts, sizeof(pts),
+	                     0, &msg, &err),
+	    0);
+	/* never from the parent, never with a descriptor */
+	assert_int_equal(dec(PRIV_FROM_PARENT, PRIV_SAMPLES, &pts, sizeof(pts),
+	                     0, &msg, &err),
+	    -1);
+	assert_int_equal(dec(PRIV_FROM_CHILD, PRIV_SAMPLES, &pts, sizeof(pts),
+	                     1, &msg, &err),
+	    -1);
+	/* wrong sizes: a count not the body's, more than the most */
+	pts.n = 3;
+	assert_int_equal(dec(PRIV_FROM_CHILD, PRIV_SAMPLES, &pts,
+	                     head + 2 * sizeof(pts.p[0]), 0, &msg, &err),
+	    -1);
+	assert_non_null(strstr(err.msg, "samples: says 3 points"));
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_SAMPLES, &pts, head - 1, 0, &msg, &err),
+	    -1);
+	memcpy(longer, &pts, sizeof(pts));
+	assert_int_equal(dec(PRIV_FROM_CHILD, PRIV_SAMPLES, longer,
+	                     sizeof(longer), 0, &msg, &err),
+	    -1);
+	pts.n = PRIV_POINTS_MAX + 1;
+	assert_int_equal(dec(PRIV_FROM_CHILD, PRIV_SAMPLES, &pts, sizeof(pts),
+	                     0, &msg, &err),
+	    -1);
+	pts.n = 1;
+	pts.last = 2;
+	assert_int_equal(dec(PRIV_FROM_CHILD, PRIV_SAMPLES, &pts,
+	                     head + sizeof(pts.p[0]), 0, &msg, &err),
+	    -1);
+	pts.last = 0;
+	/* an unterminated name; names out of the series' charset */
+	memset(pts.p[0].name, 'a', sizeof(pts.p[0].name));
+	assert_int_equal(dec(PRIV_FROM_CHILD, PRIV_SAMPLES, &pts,
+	                     head + sizeof(pts.p[0]), 0, &msg, &err),
+	    -1);
+	assert_string_equal(err.msg, "samples: point 0: not a series name");
+	{
+		static const char *const bad[] = {"", "../etc/passwd", "a/b",
+		    ".hidden", "load\nx", "a b", "fs..x", "\xc3\xa9"};
+
+		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			memset(pts.p[0].name, 0, sizeof(pts.p[0].name));
+			strcpy(pts.p[0].name, bad[i]);
+			assert_int_equal(
+			    dec(PRIV_FROM_CHILD, PRIV_SAMPLES, &pts,
+			        head + sizeof(pts.p[0]), 0, &msg, &err),
+			    -1);
+			assert_string_equal(
+			    err.msg, "samples: point 0: not a series name");
+		}
+	}
+	/* an infinite value */
+	strcpy(pts.p[0].name, "load");
+	pts.p[0].v = INFINITY;
+	assert_int_equal(dec(PRIV_FROM_CHILD, PRIV_SAMPLES, &pts,
+	                     head + sizeof(pts.p[0]), 0, &msg, &err),
+	    -1);
+	assert_string_equal(err.msg, "samples: point 0: an infinite value");
+}
+
+/* What the parent's check hooks were given. */
+static struct {
+	uint32_t id;
+	struct priv_checked c;
+	struct priv_ran r;
+	int nc, nr;
+} gotc;
+
+static void
+got_checked(void *arg, uint32_t id, const struct priv_checked *c)
+{
+	assert_ptr_equal(arg, &gotc);
+	gotc.id = id;
+	gotc.c = *c;
+	gotc.nc++;
+}
+
+static void
+got_ran(void *arg, uint32_t id, const struct priv_ran *r)
+{
+	assert_ptr_equal(arg, &gotc);
+	gotc.id = id;
+	gotc.r = *r;
+	gotc.nr++;
+}
+
+static void
+check_hooks(void **state)
+{
+	static struct priv_msg req;
+	struct priv_parent p;
+	struct err err = {0};
+	int sv[2];
+
+	(void)state;
+	assert_int_equal(
+	    socketpair(
+	        AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv),
+	    0);
+	priv_parent_init(&p);
+	/* no hook: dropped, no reply */
+	req.type = PRIV_CHECKED;
+	req.id = 9;
+	a_checked(&req.u.checked);
+	req.u.checked.entry = 2;
+	assert_int_equal(priv_serve(&p, "logs", sv[0], &req, &err), 0);
+	assert_int_equal(gotc.nc, 0);
+	p.checked = got_checked;
+	p.ran = got_ran;
+	p.check_arg = &gotc;
+	assert_int_equal(priv_serve(&p, "logs", sv[0], &req, &err), 0);
+	assert_int_equal(gotc.nc, 1);
+	assert_int_equal(gotc.id, 9);
+	assert_int_equal(gotc.c.entry, 2);
+	assert_string_equal(gotc.c.f.check, "web-attack");
+	req.type = PRIV_RAN;
+	req.u.ran = (struct priv_ran){2, 1, 1700000000};
+	assert_int_equal(priv_serve(&p, "logs", sv[0], &req, &err), 0);
+	assert_int_equal(gotc.nr, 1);
+	assert_int_equal(gotc.r.entry, 2);
+	assert_int_equal(gotc.r.nfound, 1);
+	/* neither is answered */
+	assert_int_equal(priv_recv(sv[1], PRIV_FROM_PARENT, &msg, &err), -1);
+	assert_int_equal(err.code, EAGAIN);
+	priv_parent_release(&p);
+	close(sv[0]);
+	close(sv[1]);
+}
+
 static void
 death_words(void **state)
 {
@@ -1560,6 +1891,9 @@ main(void)
 	    cmocka_unit_test(http_answers),
 	    cmocka_unit_test(http_hook),
 	    cmocka_unit_test(setup_bytes),
+	    cmocka_unit_test(check_runs),
+	    cmocka_unit_test(check_hooks),
+	    cmocka_unit_test(samples),
 	    cmocka_unit_test(death_words),
 	    cmocka_unit_test(restart_backoff),
 	    cmocka_unit_test(agent_user_names),
