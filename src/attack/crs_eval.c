@@ -374,15 +374,16 @@ values(struct attack_crs *c, const struct attack_req *logged, struct value *v)
 }
 
 /* What one value matched, before the request's own bookkeeping. */
-#define VRES_MAX 64
+#define VRES_MAX 64 /* per value */
+#define MERGE_MAX 4 /* values with the same text scanned as one */
 
 struct vres {
-	unsigned n;
+	unsigned n, cap;
 	struct {
 		uint32_t rule;
 		uint8_t len;
 		char text[ATTACK_CRS_TEXT];
-	} h[VRES_MAX];
+	} h[VRES_MAX * MERGE_MAX];
 };
 
 struct scan_ctx {
@@ -399,7 +400,7 @@ vfire(struct vres *vr, unsigned ri, const char *t, size_t tn, size_t to)
 {
 	size_t from;
 
-	if (vr->n >= VRES_MAX)
+	if (vr->n >= vr->cap)
 		return;
 	if (to == 0 || to > tn)
 		to = tn < ATTACK_CRS_TEXT ? tn : ATTACK_CRS_TEXT;
@@ -682,13 +683,50 @@ value_match(struct attack_engine *e, const struct value *v, struct vres *vr)
 	}
 }
 
+/*
+ * Values [v, v+k) share one text: scanned once for all their targets,
+ * each value's matches then taken out in the order of the scan (as its own
+ * scan would have found them, at most VRES_MAX).  A scan that filled the
+ * whole result may have lost some: then each value on its own.
+ */
+static void
+match_run(struct attack_engine *e, struct attack_result *res,
+    const struct value *v, size_t k, int referer, const struct value *all,
+    size_t nv, struct vres *vr, struct vres *one)
+{
+	struct attack_crs *c = e->crs;
+	struct value m = v[0];
+
+	for (size_t i = 1; i < k; i++)
+		m.mask |= v[i].mask;
+	vr->cap = (unsigned)k * VRES_MAX;
+	value_match(e, &m, vr);
+	if (k == 1) {
+		apply(c, res, vr, m.mask, referer, all, nv);
+		return;
+	}
+	one->cap = VRES_MAX;
+	for (size_t i = 0; i < k; i++) {
+		if (vr->n >= vr->cap)
+			value_match(e, &v[i], one);
+		else {
+			one->n = 0;
+			for (unsigned j = 0; j < vr->n && one->n < VRES_MAX;
+			     j++)
+				if (c->set.r[vr->h[j].rule].targets & v[i].mask)
+					one->h[one->n++] = vr->h[j];
+		}
+		apply(c, res, one, v[i].mask, referer, all, nv);
+	}
+}
+
 void
 attack_crs_match(struct attack_engine *e, const struct attack_req *rq,
     struct attack_result *res)
 {
 	struct attack_crs *c = e->crs;
 	struct value v[MAX_VALUES];
-	struct vres vr;
+	struct vres vr, one;
 	size_t nv = values(c, rq, v);
 	int referer = rq->referer_len > 0 &&
 	    !(rq->referer_len == 1 && rq->referer[0] == '-');
@@ -698,9 +736,14 @@ attack_crs_match(struct attack_engine *e, const struct attack_req *rq,
 		memset(c->fired, 0, c->set.n * sizeof(*c->fired));
 		c->rstamp = 1;
 	}
-	for (size_t i = 0; i < nv; i++) {
-		value_match(e, &v[i], &vr);
-		apply(c, res, &vr, v[i].mask, referer, v, nv);
+	for (size_t i = 0, k; i < nv; i += k) {
+		for (k = 1;
+		     k < MERGE_MAX && i + k < nv && v[i + k].n == v[i].n &&
+		     (v[i + k].p == v[i].p ||
+		         memcmp(v[i + k].p, v[i].p, v[i].n) == 0);
+		     k++)
+			;
+		match_run(e, res, &v[i], k, referer, v, nv, &vr, &one);
 	}
 	if (c->nrepeat == 0)
 		return;
@@ -716,6 +759,7 @@ attack_crs_match(struct attack_engine *e, const struct attack_req *rq,
 	if (twice == NULL)
 		return;
 	vr.n = 0;
+	vr.cap = VRES_MAX;
 	for (size_t i = 0; i < c->nrepeat; i++)
 		vfire(&vr, c->repeat[i], twice->p, twice->n, 0);
 	apply(c, res, &vr, twice->mask, referer, v, nv);
