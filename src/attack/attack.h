@@ -132,6 +132,10 @@ struct crs_memo {
 	char key[CRS_MEMO_KEY];
 };
 
+struct crs_first {
+	uint32_t rule, to;
+};
+
 /* The Core Rule Set side of an engine (attack_engine_crs). */
 struct attack_crs {
 	struct crs_memo *memo;
@@ -146,6 +150,12 @@ struct attack_crs {
 	uint32_t *repeat; /* the rules on an argument name given twice */
 	size_t nrepeat;
 	uint32_t vstamp, rstamp;
+	/* a scan's first match of each rule, in the order of the match ends:
+	 * of one group's database (hit) and of all groups' (hit_all) */
+	struct crs_first *hit, *hit_all;
+	uint32_t *group; /* per rule: its group */
+	uint32_t *seen;  /* per rule: the stamp of the scan that matched it */
+	uint32_t sstamp;
 	char *val, *a, *b;  /* arguments decoded; transformation buffers */
 	char *la, *lb, *lc; /* the same for a chained rule's links */
 };

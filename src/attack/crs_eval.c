@@ -48,6 +48,10 @@ crs_free(struct attack_crs *c)
 	free(c->repeat);
 	free(c->mark);
 	free(c->fired);
+	free(c->hit);
+	free(c->hit_all);
+	free(c->group);
+	free(c->seen);
 	free(c->memo);
 	free(c->val);
 	free(c->a);
@@ -88,6 +92,10 @@ attack_engine_crs(struct attack_engine *e, struct crs_set *cs, int paranoia,
 	if ((c->re = calloc(c->set.n + 1, sizeof(*c->re))) == NULL ||
 	    (c->mark = calloc(c->set.n + 1, sizeof(*c->mark))) == NULL ||
 	    (c->fired = calloc(c->set.n + 1, sizeof(*c->fired))) == NULL ||
+	    (c->seen = calloc(c->set.n + 1, sizeof(*c->seen))) == NULL ||
+	    (c->group = calloc(c->set.n + 1, sizeof(*c->group))) == NULL ||
+	    (c->hit = calloc(c->set.n + 1, sizeof(*c->hit))) == NULL ||
+	    (c->hit_all = calloc(c->set.n + 1, sizeof(*c->hit_all))) == NULL ||
 	    (c->val = malloc(ATTACK_FIELD_MAX + 1)) == NULL ||
 	    (c->a = malloc(n)) == NULL || (c->b = malloc(n)) == NULL ||
 	    (c->la = malloc(n)) == NULL || (c->lb = malloc(n)) == NULL ||
@@ -145,6 +153,8 @@ attack_engine_crs(struct attack_engine *e, struct crs_set *cs, int paranoia,
 	for (size_t g = 0; g < e->sig.ngrp; g++) {
 		const struct sig_group *gr = &e->sig.grp[g];
 
+		for (size_t k = 0; k < gr->nrules; k++)
+			c->group[gr->rules[k]] = (uint32_t)g;
 		if ((c->post[g] = calloc(gr->nrules + 1, sizeof(uint32_t))) ==
 		    NULL) {
 			crs_free(c);
@@ -394,6 +404,14 @@ struct scan_ctx {
 	size_t tn;
 };
 
+/* A scan's first matches (struct crs_first), of the value's targets. */
+struct first_ctx {
+	struct attack_crs *c;
+	struct crs_first *f;
+	size_t n;
+	unsigned mask;
+};
+
 /* Rule ri matched the text [t, t+tn) at to (0: unknown). */
 static void
 vfire(struct vres *vr, unsigned ri, const char *t, size_t tn, size_t to)
@@ -578,6 +596,66 @@ links_match(
 	return 1;
 }
 
+/* A rule's first match in a scan, kept. */
+static int
+on_first(unsigned ri, size_t to, void *ctx)
+{
+	struct first_ctx *fc = ctx;
+	struct attack_crs *c = fc->c;
+
+	if (!(c->set.r[ri].targets & fc->mask))
+		return 0;
+	if (c->seen[ri] == c->sstamp) { /* the earliest end counts */
+		for (size_t i = 0; i < fc->n; i++)
+			if (fc->f[i].rule == ri && fc->f[i].to > to)
+				fc->f[i].to = (uint32_t)to;
+		return 0;
+	}
+	c->seen[ri] = c->sstamp;
+	fc->f[fc->n].rule = ri;
+	fc->f[fc->n].to = (uint32_t)to;
+	fc->n++;
+	return 0;
+}
+
+/*
+ * The first matches of a scan of [p, p+n) with group g's database (g ==
+ * SIZE_MAX: every group's) into fc, ordered by where they end, then by
+ * rule: the order does not depend on the database that found them.
+ */
+static void
+scan_first(struct attack_engine *e, size_t g, const char *p, size_t n,
+    struct first_ctx *fc)
+{
+	struct attack_crs *c = e->crs;
+
+	if (++c->sstamp == 0) {
+		memset(c->seen, 0, c->set.n * sizeof(*c->seen));
+		c->sstamp = 1;
+	}
+	fc->n = 0;
+	if (g == SIZE_MAX)
+		for (unsigned t = 0; t < CT_N; t++) {
+			if (fc->mask & (1u << t))
+				(void)sig_scan_all(
+				    &e->sig, t, p, n, on_first, fc);
+		}
+	else
+		(void)sig_scan_group(&e->sig, g, p, n, on_first, fc);
+	for (size_t i = 1; i < fc->n; i++) { /* few: insertion */
+		struct crs_first x = fc->f[i];
+		size_t k = i;
+
+		for (; k > 0 &&
+		     (fc->f[k - 1].to > x.to ||
+		         (fc->f[k - 1].to == x.to &&
+		             fc->f[k - 1].rule > x.rule));
+		     k--)
+			fc->f[k] = fc->f[k - 1];
+		fc->f[k] = x;
+	}
+}
+
 static int
 on_match(unsigned ri, size_t to, void *ctx)
 {
@@ -602,6 +680,9 @@ value_scan(struct attack_engine *e, const struct value *v, struct vres *vr)
 {
 	struct attack_crs *c = e->crs;
 	struct dcache dc;
+	struct first_ctx one = {c, c->hit, 0, v->mask};
+	struct first_ctx all = {c, c->hit_all, 0, v->mask};
+	int all_done = 0;
 
 	dc.n = 0;
 	vr->n = 0;
@@ -617,7 +698,23 @@ value_scan(struct attack_engine *e, const struct value *v, struct vres *vr)
 		}
 		sc.t = crs_tfn_chain(
 		    gr->tfn, gr->ntfn, v->p, v->n, c->a, c->b, &sc.tn);
-		(void)sig_scan_group(&e->sig, g, sc.t, sc.tn, on_match, &sc);
+		if (!(v->mask & e->sig.crs_targets & ~e->sig.all_targets) &&
+		    sc.tn == v->n &&
+		    (sc.t == v->p || memcmp(sc.t, v->p, v->n) == 0)) {
+			/* the text as it came: one scan of every group's
+			 * database serves each group that leaves it so */
+			if (!all_done)
+				scan_first(e, SIZE_MAX, v->p, v->n, &all);
+			all_done = 1;
+			for (size_t k = 0; k < all.n; k++)
+				if (c->group[all.f[k].rule] == g)
+					(void)on_match(
+					    all.f[k].rule, all.f[k].to, &sc);
+		} else {
+			scan_first(e, g, sc.t, sc.tn, &one);
+			for (size_t k = 0; k < one.n; k++)
+				(void)on_match(one.f[k].rule, one.f[k].to, &sc);
+		}
 		/* negated rules match where the operator did not; @within
 		 * when the text is part of its argument */
 		for (size_t k = 0; k < c->npost[g]; k++) {

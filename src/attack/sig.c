@@ -421,6 +421,101 @@ gexpr_fill(struct gexpr *x, const struct sig_group *g, const struct crs_set *cs)
 	return 0;
 }
 
+static void
+free_all(struct sig *s)
+{
+	for (unsigned t = 0; t < CT_N; t++) {
+		hs_free_database(s->all[t]);
+		s->all[t] = NULL;
+	}
+}
+
+/*
+ * Per target t, the expressions of every group's rules for t (as their
+ * groups compiled them) in one database, s->all[t], for a text that each
+ * group's chain leaves as it is; db[] gets those made, in target order.
+ * 0, or -1 when Hyperscan cannot compile one (then none: the groups are
+ * scanned one by one).
+ */
+static int
+compile_all_groups(struct sig *s, const struct gexpr *x,
+    const struct crs_set *cs, struct hs_database **db)
+{
+	const char **ex;
+	unsigned *fl, *id;
+	size_t n = 0, ndb = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < s->ngrp; i++)
+		n += x[i].n;
+	ex = calloc(n + 1, sizeof(*ex));
+	fl = calloc(n + 1, sizeof(*fl));
+	id = calloc(n + 1, sizeof(*id));
+	if (ex == NULL || fl == NULL || id == NULL)
+		rc = -1;
+	for (unsigned t = 0; t < CT_N && rc == 0; t++) {
+		hs_compile_error_t *cerr = NULL;
+		size_t k = 0;
+
+		if (!(s->all_targets & (1u << t)))
+			continue;
+		for (size_t i = 0; i < s->ngrp; i++) {
+			const char *p = x[i].text.p;
+
+			for (size_t j = 0; j < x[i].n; j++) {
+				if (cs->r[x[i].ids[j]].targets & (1u << t)) {
+					ex[k] = p;
+					fl[k] = x[i].flags[j];
+					id[k] = x[i].ids[j];
+					k++;
+				}
+				p += strlen(p) + 1;
+			}
+		}
+		if (k == 0)
+			continue;
+		if (hs_compile_multi(ex, fl, id, (unsigned)k, HS_MODE_BLOCK,
+		        NULL, &s->all[t], &cerr) != HS_SUCCESS ||
+		    hs_alloc_scratch(s->all[t], &s->scratch) != HS_SUCCESS)
+			rc = -1;
+		hs_free_compile_error(cerr);
+		db[ndb++] = s->all[t];
+	}
+	free(ex);
+	free(fl);
+	free(id);
+	if (rc == -1) {
+		free_all(s);
+		s->all_targets = 0;
+	}
+	return rc;
+}
+
+/*
+ * The targets with rules into s->crs_targets, and those compile_all_groups
+ * makes a database for (bit 1 << t) into s->all_targets: a target whose
+ * rules are a small part of the whole (at most a quarter of the
+ * expressions), where a scan of its own database costs much less than
+ * one of each group's.
+ */
+static void
+all_targets(struct sig *s, const struct gexpr *x, const struct crs_set *cs)
+{
+	size_t n = 0, k[CT_N] = {0};
+
+	s->crs_targets = s->all_targets = 0;
+	for (size_t i = 0; i < s->ngrp; i++)
+		for (size_t j = 0; j < x[i].n; j++, n++)
+			for (unsigned t = 0; t < CT_N; t++)
+				k[t] += (cs->r[x[i].ids[j]].targets >> t) & 1;
+	for (unsigned t = 0; t < CT_N; t++) {
+		if (k[t] > 0)
+			s->crs_targets |= 1u << t;
+		if (k[t] > 0 && k[t] <= n / 4)
+			s->all_targets |= 1u << t;
+	}
+}
+
 int
 sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
     const char *cache_path, struct err *err)
@@ -428,6 +523,7 @@ sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
 	struct gexpr *x = NULL;
 	struct hs_database **dbs = NULL;
 	size_t gcap = 0, ndb = 0;
+	size_t nall = 0;
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
 	char key[KEY_MAX], hash[65];
 	struct strbuf demoted = STRBUF_INIT(1u << 20);
@@ -456,7 +552,7 @@ sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
 		goto out;
 	}
 	if ((x = calloc(s->ngrp, sizeof(*x))) == NULL ||
-	    (dbs = calloc(s->ngrp, sizeof(*dbs))) == NULL)
+	    (dbs = calloc(s->ngrp + CT_N, sizeof(*dbs))) == NULL)
 		goto nomem;
 	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
 	for (size_t i = 0; i < s->ngrp; i++) {
@@ -471,11 +567,15 @@ sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
 		EVP_DigestUpdate(md, x[i].ids, x[i].n * sizeof(unsigned));
 		ndb++;
 	}
+	all_targets(s, x, cs);
+	nall = (size_t)__builtin_popcount(s->all_targets);
 	{
 		unsigned char h[32];
 		unsigned hl = 0;
 		hs_platform_info_t pl;
 
+		/* the cache holds the database of every group too */
+		EVP_DigestUpdate(md, "small targets", 13);
 		EVP_DigestFinal_ex(md, h, &hl);
 		hex_encode(hash, h, hl < 32 ? hl : 32);
 		if (hs_populate_platform(&pl) == HS_SUCCESS &&
@@ -488,7 +588,7 @@ sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
 				*c = ' ';
 	}
 	if (cache_path != NULL && key[0] != '\0' && ndb > 0 &&
-	    cache_read(dbs, ndb, &demoted, &s->scratch, CRS_CACHE_MAGIC,
+	    cache_read(dbs, ndb + nall, &demoted, &s->scratch, CRS_CACHE_MAGIC,
 	        cache_path, key) == 0) {
 		const char *p = strbuf_str(&demoted);
 
@@ -507,6 +607,9 @@ sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
 		for (size_t i = 0, k = 0; i < s->ngrp; i++)
 			if (x[i].n > 0)
 				s->grp[i].db = dbs[k++];
+		for (unsigned t = 0, k = 0; t < CT_N; t++)
+			if (s->all_targets & (1u << t))
+				s->all[t] = dbs[ndb + k++];
 		rc = 0;
 		goto out;
 	}
@@ -563,9 +666,10 @@ sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
 	 * it must fit the database of sakimori's own rules again */
 	if (alloc_scratch(s, err) == -1)
 		goto out;
-	if (cache_path != NULL && key[0] != '\0')
-		cache_write(dbs, ndb, strbuf_str(&demoted), CRS_CACHE_MAGIC,
-		    cache_path, key);
+	if (compile_all_groups(s, x, cs, &dbs[ndb]) == 0 &&
+	    cache_path != NULL && key[0] != '\0')
+		cache_write(dbs, ndb + nall, strbuf_str(&demoted),
+		    CRS_CACHE_MAGIC, cache_path, key);
 	rc = 0;
 	goto out;
 nomem:
@@ -585,25 +689,41 @@ out:
 	return rc;
 }
 
-int
-sig_scan_group(struct sig *s, size_t g, const char *p, size_t n,
+static int
+scan_at(struct sig *s, struct hs_database *db, const char *p, size_t n,
     sig_match_at_fn fn, void *ctx)
 {
 	struct at_ctx ac = {fn, ctx};
 	hs_error_t e;
 
-	if (s->grp[g].db == NULL)
+	if (db == NULL)
 		return 0;
 	if (n > UINT32_MAX)
 		n = UINT32_MAX;
-	e = hs_scan(s->grp[g].db, n > 0 ? p : "", (unsigned)n, 0, s->scratch,
-	    on_match_at, &ac);
+	e = hs_scan(
+	    db, n > 0 ? p : "", (unsigned)n, 0, s->scratch, on_match_at, &ac);
 	return e == HS_SUCCESS || e == HS_SCAN_TERMINATED ? 0 : -1;
+}
+
+int
+sig_scan_group(struct sig *s, size_t g, const char *p, size_t n,
+    sig_match_at_fn fn, void *ctx)
+{
+	return scan_at(s, s->grp[g].db, p, n, fn, ctx);
+}
+
+int
+sig_scan_all(struct sig *s, unsigned t, const char *p, size_t n,
+    sig_match_at_fn fn, void *ctx)
+{
+	return scan_at(s, s->all[t], p, n, fn, ctx);
 }
 
 void
 sig_release_crs(struct sig *s)
 {
+	free_all(s);
+	s->all_targets = s->crs_targets = 0;
 	for (size_t i = 0; i < s->ngrp; i++) {
 		hs_free_database(s->grp[i].db);
 		free(s->grp[i].rules);

@@ -51,6 +51,12 @@ struct sig {
 	int from_cache;        /* the database was read from the cache file */
 	struct sig_group *grp; /* the CRS rules' groups */
 	size_t ngrp;
+	/* per target, every group's expressions for it in one database
+	 * (NULL: none), for a text that each group's chain of
+	 * transformations leaves as it is */
+	struct hs_database *all[CT_N];
+	unsigned all_targets; /* 1 << t: all[t] is there */
+	unsigned crs_targets; /* 1 << t: some rule looks at t */
 	int crs_from_cache;
 };
 
@@ -85,6 +91,11 @@ typedef int (*sig_match_at_fn)(unsigned rule, size_t to, void *ctx);
 /* Scans [p, p+n) with group g's database.  0, or -1 when Hyperscan
  * fails. */
 int sig_scan_group(struct sig *s, size_t g, const char *p, size_t n,
+    sig_match_at_fn fn, void *ctx);
+
+/* Scans [p, p+n) with the database of every group's rules for target t
+ * (sig.all[t]; none when it is NULL).  0, or -1 when Hyperscan fails. */
+int sig_scan_all(struct sig *s, unsigned t, const char *p, size_t n,
     sig_match_at_fn fn, void *ctx);
 
 /* Called once per matching rule; return non-zero to stop the scan. */
