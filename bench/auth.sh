@@ -44,7 +44,7 @@ done
 /usr/bin/time -f "%e %U %S %M" -o "$WORK/auth-f.t" taskset -c "$CPU" \
     fail2ban-regex -o ip "$LOG" sshd > "$WORK/auth-f.out"
 
-grep '"type":"auth\.' "$WORK/auth-s.json" | grep -v '"auth.summary"' |
+grep '"type":"auth\.event"' "$WORK/auth-s.json" |
     sed -n 's/.*"address":"\([^"]*\)".*/\1/p' | sort -u > "$WORK/auth-s.addr"
 grep -E '^[0-9a-f.:]+$' "$WORK/auth-f.out" | sort -u > "$WORK/auth-f.addr"
 ns=$(wc -l < "$WORK/auth-s.addr")
@@ -54,7 +54,7 @@ if ! cmp -s "$WORK/auth-s.addr" "$WORK/auth-f.addr"; then
 	diff "$WORK/auth-s.addr" "$WORK/auth-f.addr" | head >&2
 	exit 1
 fi
-sf=$(grep -c '"type":"auth\.sshd' "$WORK/auth-s.json" || true)
+sf=$(grep -c '"type":"auth\.event".*"service":"sshd"' "$WORK/auth-s.json" || true)
 ff=$(wc -l < "$WORK/auth-f.out")
 s=$(cpu "$WORK/auth-s.best")
 f=$(cpu "$WORK/auth-f.t")

@@ -134,8 +134,9 @@ main(int argc, char **argv)
 		double s = (double)(t1.tv_sec - t0.tv_sec) +
 		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 
-		fprintf(stderr, "modsec_eval: %zu requests, %.2f s CPU, %.0f/s\n",
-		    n, s, s > 0 ? (double)n / s : 0.0);
+		fprintf(stderr,
+		    "modsec_eval: %zu requests, %.2f s CPU, %.0f/s\n", n, s,
+		    s > 0 ? (double)n / s : 0.0);
 	}
 	free(line);
 	msc_rules_cleanup(rules);

@@ -13,15 +13,16 @@ set -eu
 BUILD="meson ninja-build pkg-config bison gcc libc6-dev
  libssl-dev libjansson-dev libsqlite3-dev libpcre2-dev zlib1g-dev libmnl-dev
  libnftables-dev libhyperscan-dev libsystemd-dev libcap-dev libevent-dev
- libseccomp-dev libmicrohttpd-dev librrd-dev mandoc"
+ libseccomp-dev libmicrohttpd-dev librrd-dev libcurl4-openssl-dev mandoc"
 RECOMMENDS="modsecurity-crs libmodsecurity3"
-TEST="$BUILD $RECOMMENDS libcmocka-dev clang libclang-rt-14-dev llvm python3 python3-jsonschema jq
+TEST="$BUILD $RECOMMENDS libcmocka-dev clang libclang-rt-14-dev llvm python3 python3-jsonschema jq gdb
+ prometheus-alertmanager
  procps sysstat util-linux e2fsprogs iproute2 nftables kmod attr libcap2-bin
- apache2 postfix systemd unhide goaccess fail2ban aide pflogsumm hyperfine time net-tools strace
+ apache2 postfix rsyslog rsyslog-openssl openssl systemd unhide goaccess fail2ban aide pflogsumm hyperfine time net-tools strace
  bsdextrautils coreutils findutils gzip openssh-server openssh-client
  clang-format mount perl git cron tzdata smartmontools mdadm logrotate
  nagios-nrpe-server nagios-nrpe-plugin prometheus bash-completion rrdtool file libmodsecurity-dev
- dpkg-dev debhelper build-essential lintian"
+ dpkg-dev debhelper build-essential lintian chromium python3-websocket"
 
 want=$BUILD
 [ "${1:-}" = test ] && want=$TEST
@@ -42,10 +43,11 @@ echo "postfix postfix/main_mailer_type select Local only" | debconf-set-selectio
 echo "postfix postfix/mailname string localhost" | debconf-set-selections
 apt-get -o DPkg::Lock::Timeout=600 update -qq
 apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends $missing
-# The NRPE and /metrics tests start their own nrpe and prometheus on free
-# loopback ports: the system's services, which the packages start where
-# they can, are not wanted.
-for svc in nagios-nrpe-server prometheus; do
+# The NRPE, /metrics, fleet and syslog tests start their own nrpe,
+# prometheus, alertmanager and rsyslogd on free loopback ports: the
+# system's services, which the packages start where they can, are not
+# wanted.
+for svc in nagios-nrpe-server prometheus prometheus-alertmanager rsyslog; do
 	case " $missing " in
 	*" $svc "*)
 		if [ -d /run/systemd/system ]; then

@@ -16,9 +16,11 @@
 #include <unistd.h>
 
 #include "act/audit.h"
+#include "act/forward.h"
 #include "act/journal.h"
 #include "act/mail.h"
 #include "act/spawn.h"
+#include "act/syslog5424.h"
 #include "base/bounded.h"
 #include "base/err.h"
 #include "base/strbuf.h"
@@ -35,9 +37,9 @@
 /* The largest mail handed to sendmail. */
 #define MAIL_MAX (4 << 20)
 
-enum action_type { ACT_MAIL, ACT_EXEC, ACT_JOURNAL };
+enum action_type { ACT_MAIL, ACT_EXEC, ACT_JOURNAL, ACT_SYSLOG };
 
-static const char *const type_names[] = {"mail", "exec", "journal"};
+static const char *const type_names[] = {"mail", "exec", "journal", "syslog"};
 
 struct action {
 	enum action_type type;
@@ -55,6 +57,9 @@ struct action {
 	char **argv;
 	struct spawn_spec spec;
 	double timeout;
+	/* syslog: the queue and connection; the set, for its outcomes */
+	struct forward *fwd;
+	struct alert_actions *owner;
 };
 
 struct child {
@@ -76,6 +81,7 @@ struct alert_actions {
 	char host[256];
 	void (*fn)(const struct alert_result *, void *);
 	void *arg;
+	int on_loop; /* attached once: a loop sends the syslog queues */
 };
 
 static char **
@@ -112,16 +118,17 @@ dup_or_null(const char *s)
 /* Fills x from the block n ("alert TYPE [NAME] { }"); 0 or -1 with err. */
 static int
 action_from_conf(struct action *x, const struct conf *c,
-    const struct conf_node *n, size_t index, struct err *err)
+    const struct conf_node *n, size_t index, const char *state_dir,
+    struct err *err)
 {
 	const char *type = n->vals[0].str, *s;
 	const struct conf_node *k;
 	size_t cnt;
 
-	for (x->type = ACT_MAIL; x->type <= ACT_JOURNAL; x->type++)
+	for (x->type = ACT_MAIL; x->type <= ACT_SYSLOG; x->type++)
 		if (strcmp(type_names[x->type], type) == 0)
 			break;
-	if (x->type > ACT_JOURNAL)
+	if (x->type > ACT_SYSLOG)
 		return err_set(err, EINVAL, "%s:%d: unknown alert type '%s'",
 		    n->file, n->line, type);
 	if (n->nvals > 1)
@@ -187,6 +194,23 @@ action_from_conf(struct action *x, const struct conf *c,
 	case ACT_JOURNAL:
 		str_copy(x->target, sizeof(x->target), "journal");
 		break;
+	case ACT_SYSLOG:
+		if ((s = conf_str(n, "server", NULL)) == NULL)
+			return err_set(err, EINVAL,
+			    "%s:%d: alert syslog wants a 'server' "
+			    "(HOST:PORT)",
+			    n->file, n->line);
+		if (state_dir == NULL)
+			return err_set(err, EINVAL,
+			    "%s:%d: alert syslog: no state directory for "
+			    "its queue",
+			    n->file, n->line);
+		str_copy(x->target, sizeof(x->target), s);
+		if ((x->fwd = forward_new(x->name, s, conf_flag(n, "tls"),
+		         conf_str(n, "ca", NULL), state_dir, err)) == NULL)
+			return err_prefix(
+			    err, "%s:%d: alert syslog", n->file, n->line);
+		break;
 	}
 	if (x->type == ACT_MAIL &&
 	    (x->to == NULL ||
@@ -204,6 +228,7 @@ action_release(struct action *x)
 	free(x->sendmail);
 	free_vals(x->argv);
 	alert_digest_release(&x->dg);
+	forward_free(x->fwd);
 }
 
 struct alert_actions *
@@ -233,7 +258,9 @@ alert_actions_new(const struct conf *c, const char *state_dir, struct err *err)
 		if (strcmp(nd->key, "alert") != 0 || nd->nvals < 1 ||
 		    conf_find(nd, "disable") != NULL)
 			continue;
-		if (action_from_conf(&a->act[a->n], c, nd, a->n, err) == -1) {
+		a->act[a->n].owner = a;
+		if (action_from_conf(
+		        &a->act[a->n], c, nd, a->n, state_dir, err) == -1) {
 			action_release(&a->act[a->n]);
 			alert_actions_free(a);
 			return NULL;
@@ -485,6 +512,46 @@ journal_one(struct alert_actions *a, size_t xi, const struct alert_event *e)
 	outcome(a, x, rc == 0, res, reason, 1);
 }
 
+/* The connection of a syslog action failed, works again, or drained. */
+static void
+syslog_state(int ok, const char *text, long waiting, void *arg)
+{
+	struct action *x = arg;
+	char res[640];
+
+	str_printf(res, sizeof(res), "%s: %s; %ld waiting in the queue",
+	    ok ? "ok" : "failed", text, waiting);
+	outcome(x->owner, x, ok, res, "the connection to the server", 0);
+}
+
+static void
+syslog_one(struct alert_actions *a, size_t xi, const struct alert_event *e)
+{
+	struct action *x = &a->act[xi];
+	struct strbuf msg = STRBUF_INIT(SYSLOG5424_MAX);
+	struct err err = {0};
+	char reason[256], res[640];
+	long waiting = -1, dropped = 0;
+
+	reason_of(e, 1, reason, sizeof(reason));
+	if (syslog5424_message(e, a->host, (long)getpid(), &msg) == -1)
+		err_set(&err, E2BIG, "the message does not fit");
+	else
+		waiting =
+		    forward_enqueue(x->fwd, msg.p, msg.len, &dropped, &err);
+	strbuf_release(&msg);
+	if (waiting == -1)
+		str_printf(res, sizeof(res), "failed: %s", err.msg);
+	else if (dropped > 0)
+		str_printf(res, sizeof(res),
+		    "queued (%ld waiting; the %ld oldest dropped: the "
+		    "queue holds %d at most)",
+		    waiting, dropped, FORWARD_QUEUE_MAX);
+	else
+		str_printf(res, sizeof(res), "queued (%ld waiting)", waiting);
+	outcome(a, x, waiting != -1, res, reason, 1);
+}
+
 size_t
 alert_actions_event(
     struct alert_actions *a, const struct alert_event *e, time_t now)
@@ -509,6 +576,9 @@ alert_actions_event(
 			break;
 		case ACT_JOURNAL:
 			journal_one(a, i, e);
+			break;
+		case ACT_SYSLOG:
+			syslog_one(a, i, e);
 			break;
 		}
 	}
@@ -581,12 +651,35 @@ timeouts(struct alert_actions *a)
 }
 
 void
+alert_actions_attach(struct alert_actions *a, struct event_base *base)
+{
+	a->on_loop = 1;
+	for (size_t i = 0; i < a->n; i++) {
+		struct action *x = &a->act[i];
+		struct err err = {0};
+		char res[640];
+
+		if (x->type != ACT_SYSLOG)
+			continue;
+		forward_on_state(x->fwd, syslog_state, x);
+		if (forward_attach(x->fwd, base, &err) == -1) {
+			str_printf(res, sizeof(res), "failed: %s", err.msg);
+			outcome(
+			    a, x, 0, res, "the connection to the server", 0);
+		}
+	}
+}
+
+void
 alert_actions_tick(struct alert_actions *a, time_t now)
 {
 	alert_actions_reap(a);
 	timeouts(a);
 	for (size_t i = 0; i < a->n; i++) {
 		struct action *x = &a->act[i];
+
+		if (x->type == ACT_SYSLOG)
+			forward_kick(x->fwd);
 
 		if (x->type == ACT_MAIL && x->digest > 0 &&
 		    alert_digest_due(&x->dg, now, x->digest))
@@ -617,6 +710,13 @@ alert_actions_wait(struct alert_actions *a, double secs)
 {
 	double end = clock_mono() + secs;
 
+	/* a command's queued syslog messages: sent now, in the time given */
+	for (size_t i = 0; i < a->n; i++) {
+		if (a->act[i].type != ACT_SYSLOG || a->on_loop)
+			continue;
+		forward_on_state(a->act[i].fwd, syslog_state, &a->act[i]);
+		(void)forward_drain(a->act[i].fwd, end - clock_mono());
+	}
 	for (;;) {
 		alert_actions_reap(a);
 		timeouts(a);

@@ -1,6 +1,6 @@
 /*
  * alert.h - the actions taken on alert events (agent/event.h): mail, a
- * program, the journal.  Each is one "alert TYPE [NAME] { ... }" block of
+ * program, the journal, a central syslog server.  Each is one "alert TYPE [NAME] { ... }" block of
  * the configuration and takes the events of the checks, the least
  * severity and the kinds of event it names:
  *
@@ -8,6 +8,7 @@
  *	alert exec page { command "/usr/local/bin/page" "--now"
  *	                  user nobody; timeout 10s; checks load memory }
  *	alert journal { }
+ *	alert syslog central { server "logs.example.org:6514"; tls yes }
  *
  * mail     one message per event, or with "digest N" one message with the
  *          events of N seconds (the first event starts the period);
@@ -21,10 +22,15 @@
  *          syslog(3) with the same MESSAGE where there is no journal
  *          (built without libsystemd, or /run/systemd/journal/socket
  *          absent).
+ * syslog   an RFC 5424 message with structured data (act/syslog5424.h)
+ *          appended to a queue in the state database and sent over TCP
+ *          or TLS to the server, in order, kept until written
+ *          (act/forward.h).
  *
  * Every action is recorded in the audit log (act/audit.h): a mail or a
  * program when it is started ("started pid N") and when it ends (its
- * exit status), the journal when written.
+ * exit status), the journal when written, a syslog message when queued
+ * (and its connection when it fails or works again).
  *
  * Nothing here blocks on a program: sendmail and the exec programs are
  * started with their input in a memory file as stdin and reaped later.
@@ -32,12 +38,15 @@
  *
  *	a = alert_actions_new(conf, state_dir, &err);
  *	alert_actions_on_result(a, fn, arg);   optional: each outcome
+ *	alert_actions_attach(a, base);         the syslog connections
  *	alert_actions_event(a, &ev, now);      for every alert event
  *	alert_actions_reap(a);                 on SIGCHLD
  *	alert_actions_tick(a, now);            every second or so: digests
  *	                                       due, timeouts, reaping
  *	alert_actions_flush(a, now);           at exit: pending digests now
  *	alert_actions_wait(a, 10);             at exit: let them finish
+ *	                                       (never attached: also sends
+ *	                                       the syslog queues)
  *	alert_actions_free(a);                 kills what still runs
  *
  * alert_actions_reap waits only for its own children (waitpid on each
@@ -57,15 +66,17 @@
 
 struct conf;
 struct err;
+struct event_base;
 struct strbuf;
 
 struct alert_actions;
 
 /* The outcome of one action. */
 struct alert_result {
-	const char *type;   /* "mail", "exec", "journal" */
+	const char *type;   /* "mail", "exec", "journal", "syslog" */
 	const char *name;   /* the block's NAME, else its type */
-	const char *target; /* recipient, program, "journal" or "syslog" */
+	const char *target; /* recipient, program, "journal" or "syslog",
+	                       the syslog server */
 	int ok;             /* delivered, or the program exited 0 */
 	const char *detail; /* "exit status 0", why it failed */
 	size_t nevents;     /* events it carried (a digest: several) */
@@ -90,6 +101,12 @@ void alert_actions_on_result(struct alert_actions *a,
  */
 size_t alert_actions_event(
     struct alert_actions *a, const struct alert_event *e, time_t now);
+/*
+ * The syslog actions connect and send on base's loop from now on; NULL
+ * closes their connections (a set replaced by a reload).  A failure is
+ * an outcome.
+ */
+void alert_actions_attach(struct alert_actions *a, struct event_base *base);
 /* Sends the digests that are due, signals programs past their timeout,
  * reaps what ended. */
 void alert_actions_tick(struct alert_actions *a, time_t now);

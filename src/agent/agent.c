@@ -6,6 +6,9 @@
 #include "agent/agent.h"
 
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +41,13 @@
 #define AGENT_EVENTS_MAX (16u << 20)
 /* How long after a second begins the tick comes. */
 #define AGENT_TICK_SLACK_US 20000
+/*
+ * Seconds between two returns of free heap pages to the system: setting up
+ * the log analyzers (compiling their pattern databases), a check's scan of
+ * /proc and a burst of log lines free more than they keep, and glibc keeps
+ * the freed pages of the main arena resident.
+ */
+#define AGENT_TRIM_EVERY 60
 
 /* Most check ids one entry covers (its ids and its name). */
 #define AGENT_IDS_MAX 32
@@ -75,6 +85,11 @@ emit(void *arg, const struct alert_event *e)
 void
 agent_events_flush(struct agent *a)
 {
+	struct err err = {0};
+
+	/* an event is told once what made it is in the state database */
+	if (a->pb != NULL && problems_flush(a->pb, &err) == -1)
+		log_warnx("%s", err.msg);
 	if (a->events.len != 0) {
 		fwrite(a->events.p, 1, a->events.len, stdout);
 		fflush(stdout);
@@ -191,6 +206,8 @@ run_due(struct agent *a, time_t now)
 		report_init(&r);
 		check_run_entry(&x, a->table, i, &r);
 		observe(a, i, &r, now);
+		/* a check's findings the respond rules select (conn-flood) */
+		agent_respond(a, &r);
 		report_release(&r);
 		sched_ran(&a->sched, i, now);
 		log_debug("ran %s: next in %llds", a->table[i].name,
@@ -238,6 +255,12 @@ on_tick(evutil_socket_t fd, short what, void *arg)
 	agent_events_flush(a);
 	agent_alerts_tick(a, now);
 	notify_status(a, 0);
+	if (now - a->trimmed >= AGENT_TRIM_EVERY || now < a->trimmed) {
+		a->trimmed = now;
+#ifdef __GLIBC__
+		malloc_trim(0);
+#endif
+	}
 	arm_tick(a);
 }
 
@@ -301,6 +324,9 @@ agent_reload(struct agent *a, struct err *err)
 	agent_hist_stop(a);
 	if (agent_hist_start(a, err) == -1)
 		log_warnx("%s: no history is kept", err->msg);
+	agent_logs_stop(a);
+	if (agent_logs_start(a, err) == -1)
+		log_warnx("%s: no logs followed", err->msg);
 	act_system(&a->act, &a->conf, a->o->state_dir);
 	problems_policy_changed(a->pb);
 	now = time(NULL);
@@ -402,6 +428,8 @@ start(struct agent *a)
 		log_warnx("%s: the web roots are not watched", err.msg);
 	if (agent_hist_start(a, &err) == -1)
 		log_warnx("%s: no history is kept", err.msg);
+	if (agent_logs_start(a, &err) == -1)
+		log_warnx("%s: no logs followed", err.msg);
 	if ((a->ctl = ctl_server_new(a, a->o->run_dir, &err)) == NULL) {
 		log_warnx("%s", err.msg);
 		return err.code == EADDRINUSE ? 69 : 73;
@@ -438,6 +466,7 @@ stop(struct agent *a)
 	agent_alerts_stop(a);
 	agent_watch_stop(a);
 	agent_hist_stop(a);
+	agent_logs_stop(a);
 	free_event(&a->ev_term);
 	free_event(&a->ev_int);
 	free_event(&a->ev_hup);
@@ -447,6 +476,7 @@ stop(struct agent *a)
 		event_base_free(a->base);
 	if (a->pb != NULL)
 		problems_free(a->pb);
+	a->pb = NULL;
 	if (a->have_store)
 		store_close(&a->st);
 	if (a->memos != NULL)

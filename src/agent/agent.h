@@ -28,4 +28,11 @@ struct agent_opts {
  */
 int agent_run(const struct agent_opts *o, struct conf *conf);
 
+/*
+ * When argv is that of one of the agent's unprivileged children (see
+ * agent/child.h), becomes it and never returns; else returns 0.  main
+ * calls it first.
+ */
+int agent_child_dispatch(int argc, char **argv);
+
 #endif

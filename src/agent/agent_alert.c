@@ -1,7 +1,8 @@
 /*
  * agent_alert.c - the agent's alert actions (act/alert.h): every event,
  * once printed, goes to them; the 1 s timer drives their digests and
- * timeouts, SIGCHLD their reaping; a reload replaces them.
+ * timeouts, SIGCHLD their reaping, the loop their syslog connections; a
+ * reload replaces them.
  */
 #include <errno.h>
 #include <signal.h>
@@ -29,8 +30,9 @@ on_result(const struct alert_result *r, void *arg)
 		    r->target, r->detail ? r->detail : "ok", r->nevents,
 		    r->nevents == 1 ? "" : "s");
 	else
-		log_warnx("alert %s %s (%s) failed: %s", r->type, r->name,
-		    r->target, r->detail ? r->detail : "unknown");
+		/* The detail says "failed: " and why. */
+		log_warnx("alert %s %s (%s): %s", r->type, r->name, r->target,
+		    r->detail ? r->detail : "failed");
 }
 
 struct alert_actions *
@@ -73,6 +75,7 @@ agent_alerts_start(struct agent *a, struct err *err)
 {
 	if ((a->alerts = agent_alerts_new(a, &a->conf, err)) == NULL)
 		return -1;
+	alert_actions_attach(a->alerts, a->base);
 	a->ev_chld =
 	    event_new(a->base, SIGCHLD, EV_SIGNAL | EV_PERSIST, on_chld, a);
 	if (a->ev_chld == NULL || event_add(a->ev_chld, NULL) == -1) {
@@ -135,9 +138,14 @@ agent_alerts_replace(struct agent *a, struct alert_actions *next)
 		alert_actions_free(a->alerts_old);
 	}
 	a->alerts_old = a->alerts;
-	if (a->alerts_old != NULL)
+	if (a->alerts_old != NULL) {
+		/* one connection per queue: the old set's closes first */
+		alert_actions_attach(a->alerts_old, NULL);
 		alert_actions_flush(a->alerts_old, now);
+	}
 	a->alerts = next;
+	if (next != NULL)
+		alert_actions_attach(next, a->base);
 	retire_done(a);
 }
 

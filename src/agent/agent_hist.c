@@ -91,7 +91,9 @@ agent_hist_start(struct agent *a, struct err *err)
 {
 	if (a->o->state_dir == NULL || !hist_enabled(&a->conf))
 		return 0;
-	if ((a->hist = hist_new(a->o->state_dir, &a->conf, err)) == NULL)
+	/* librrd only in a short-lived writer, never in the agent for good */
+	if ((a->hist = hist_new(a->o->state_dir, &a->conf, HIST_FORK, err)) ==
+	    NULL)
 		return -1;
 	if ((a->ev_hist = event_new(a->base, -1, 0, on_hist, a)) == NULL ||
 	    agent_timer_arm(a->ev_hist, to_next_step()) == -1) {

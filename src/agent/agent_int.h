@@ -19,6 +19,7 @@
 struct alert_actions;
 struct alert_event;
 struct check_entry;
+struct child_role;
 struct ctl_server;
 struct http_server;
 struct err;
@@ -26,7 +27,10 @@ struct event;
 struct event_base;
 struct hist;
 struct hist_sample;
+struct agent_logs;
+struct agent_respond;
 struct problems;
+struct report;
 struct watch;
 
 struct agent {
@@ -48,6 +52,7 @@ struct agent {
 	double vm_mono;
 	int have_vm;
 	time_t started;
+	time_t trimmed;       /* when free heap was last given back */
 	size_t last_open;     /* open problems last told to systemd */
 	struct strbuf events; /* lines of events not yet printed */
 	/* the alert actions (agent_alert.c); the set a reload replaced,
@@ -66,9 +71,15 @@ struct agent {
 	struct hist *hist;
 	struct event *ev_hist;
 	int hist_warned;
+	struct agent_logs *logs; /* the followed logs (agent_logs.c) */
+	/* the respond rules, NULL when there are none (agent_respond.c) */
+	struct agent_respond *respond;
 };
 
-/* Prints the events kept (after the engine call that made them). */
+/*
+ * Writes what the problem engine has not written yet, then prints the
+ * events kept (after the engine call that made them).
+ */
 void agent_events_flush(struct agent *a);
 
 /*
@@ -112,6 +123,86 @@ int agent_hist_start(struct agent *a, struct err *err);
 void agent_hist_stop(struct agent *a);
 /* The values of the last step (NULL when off), for /metrics. */
 const struct hist_sample *agent_hist_current(const struct agent *a);
+
+/*
+ * The followed logs (agent_logs.c): started from the configuration in
+ * force (nothing without a state directory for the bookmarks); 0, or -1
+ * with err.  agent_logs_stop commits the bookmarks and closes them.
+ */
+int agent_logs_start(struct agent *a, struct err *err);
+void agent_logs_stop(struct agent *a);
+/*
+ * The respond rules of the configuration in force (agent_respond.c),
+ * started and stopped with the followed logs: agent_respond blocks the
+ * addresses that the findings of rep (one line's, one step's mail
+ * findings, or a check's run) name, as the rules say.
+ */
+int agent_respond_start(struct agent *a, struct err *err);
+void agent_respond_stop(struct agent *a);
+void agent_respond(struct agent *a, const struct report *rep);
+
+/*
+ * The kinds of logs followed, each one set of logs: its analyzers and its
+ * parser's format.  A set's number on the log child's channel is its
+ * kind's index here.
+ */
+struct agent_log_kind {
+	int kind; /* enum discover_kind */
+	const char *name, *analyzers;
+	int fmt; /* enum logs_format */
+};
+extern const struct agent_log_kind agent_log_kinds[];
+#define AGENT_LOG_KINDS 3
+
+/* Entries each top list of the access logs' statistics and broken links
+ * keeps: the agent's memory stays small; past as many distinct keys the
+ * counts are estimates with their error (base/topk.h). */
+#define AGENT_WEB_TOPK 1000
+
+/* A followed set's files, in the order its lines name them. */
+struct logs_child_set {
+	const char *const *paths;
+	size_t npaths; /* 0: the set is not followed */
+};
+
+/*
+ * The log child (logs_child.c, role "logs"): the parent gives it the
+ * configuration, the attack rules' caches of state_dir and the sets
+ * it will send lines of (AGENT_LOG_KINDS of them) with their files; 0,
+ * or -1 with err.
+ */
+int logs_child_setup(int sock, const struct conf *c, const char *state_dir,
+    const struct logs_child_set *sets, struct err *err);
+extern const struct child_role logs_child_role;
+
+/* One followed set of logs, for ctl status. */
+struct agent_log_info {
+	const char *name; /* "access", "mail" */
+	const char *const *paths;
+	size_t npaths;
+	unsigned long long lines;    /* read, since its bookmarks began */
+	unsigned long long analysed; /* parsed and handed to the analyzers */
+	unsigned long long findings; /* what the analyzers found */
+};
+void agent_logs_each(const struct agent *a,
+    void (*fn)(void *arg, const struct agent_log_info *i), void *arg);
+/*
+ * What the named analyzers (a comma list; NULL: all) of the followed
+ * logs of kind name ("access", "mail") have counted so far, printed in
+ * out's mode (logs_run_show).  0, or -1 when no log of that kind is
+ * followed.
+ */
+struct out;
+int agent_logs_show(const struct agent *a, const char *name,
+    const char *analyzers, const struct out *out);
+
+/*
+ * A persistent read event on fd and a timer (not added), both calling fn
+ * with arg, into *ev_fd and *ev_timer: 0, or -1 (what was made is there
+ * to be freed).
+ */
+int agent_fd_events(struct agent *a, int fd, void (*fn)(int, short, void *),
+    void *arg, struct event **ev_fd, struct event **ev_timer);
 
 /* Adds ev to its loop to fire in secs (none when secs < 0); -1 on error. */
 int agent_timer_arm(struct event *ev, double secs);

@@ -45,6 +45,18 @@ agent_timer_arm(struct event *ev, double secs)
 	return event_add(ev, &tv);
 }
 
+int
+agent_fd_events(struct agent *a, int fd,
+    void (*fn)(evutil_socket_t, short, void *), void *arg, struct event **ev_fd,
+    struct event **ev_timer)
+{
+	*ev_fd = event_new(a->base, fd, EV_READ | EV_PERSIST, fn, arg);
+	*ev_timer = event_new(a->base, -1, 0, fn, arg);
+	if (*ev_fd == NULL || *ev_timer == NULL)
+		return -1;
+	return event_add(*ev_fd, NULL);
+}
+
 static void
 on_watch(evutil_socket_t fd, short what, void *arg)
 {
@@ -91,11 +103,8 @@ agent_watch_start(struct agent *a, struct err *err)
 	fim_opts_release(&fo);
 	if (a->watch == NULL)
 		return -1;
-	a->ev_watch = event_new(
-	    a->base, watch_fd(a->watch), EV_READ | EV_PERSIST, on_watch, a);
-	a->ev_watch_timer = event_new(a->base, -1, 0, on_watch, a);
-	if (a->ev_watch == NULL || a->ev_watch_timer == NULL ||
-	    event_add(a->ev_watch, NULL) == -1) {
+	if (agent_fd_events(a, watch_fd(a->watch), on_watch, a, &a->ev_watch,
+	        &a->ev_watch_timer) == -1) {
 		agent_watch_stop(a);
 		return err_set(err, ENOMEM, "cannot watch the web roots");
 	}

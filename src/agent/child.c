@@ -52,7 +52,8 @@ struct child {
 struct child_sup {
 	uid_t uid;
 	gid_t gid;
-	int exe; /* /proc/self/exe, opened at start */
+	int same_user; /* not root: the children keep the parent's user */
+	int exe;       /* /proc/self/exe, opened at start */
 	struct priv_parent *p;
 	struct child *c;
 	size_t n, cap;
@@ -191,14 +192,18 @@ child_user(
 /*
  * Drops everything root has, for good: groups, gid, the capability
  * bounding and ambient sets, uid (which empties the permitted and
- * effective sets), and sets no_new_privs.  0, or -1 with *why.
+ * effective sets), and sets no_new_privs.  With same_user (a parent that
+ * is not root, which may not switch user) only the capabilities it may
+ * have and no_new_privs.  0, or -1 with *why.
  */
 static int
-drop_privileges(uid_t uid, gid_t gid, const char **why)
+drop_privileges(uid_t uid, gid_t gid, int same_user, const char **why)
 {
 	cap_t none;
 	int rc;
 
+	if (same_user)
+		goto caps;
 	if (setgroups(0, NULL) == -1)
 		return *why = "setgroups", -1;
 	if (setresgid(gid, gid, gid) == -1)
@@ -212,6 +217,7 @@ drop_privileges(uid_t uid, gid_t gid, const char **why)
 		return *why = "PR_SET_KEEPCAPS", -1;
 	if (setresuid(uid, uid, uid) == -1)
 		return *why = "setresuid", -1;
+caps:
 	if ((none = cap_init()) == NULL)
 		return *why = "cap_init", -1;
 	rc = cap_set_proc(none);
@@ -251,7 +257,7 @@ child_exec(const struct child_sup *s, int sock, const char *role)
 	why = "close_range";
 	if (close_range(EXE_FD + 1, ~0U, 0) == -1)
 		goto fail;
-	if (drop_privileges(s->uid, s->gid, &why) == -1)
+	if (drop_privileges(s->uid, s->gid, s->same_user, &why) == -1)
 		goto fail;
 	why = "execve";
 	syscall(SYS_execveat, EXE_FD, "", argv, environ, AT_EMPTY_PATH);
@@ -319,8 +325,20 @@ child_sup_new(const char *user, struct priv_parent *p, struct err *err)
 	s->p = p;
 	/* libcap is loaded here, before any fork: a child drops its
 	 * capabilities between fork and exec, no place for dlopen. */
-	if (dynlib_require(DYNLIB_CAP, err) == -1 ||
-	    child_user(user, 1, &s->uid, &s->gid, err) == -1) {
+	if (dynlib_require(DYNLIB_CAP, err) == -1) {
+		free(s);
+		return NULL;
+	}
+	if (geteuid() != 0) {
+		/* no right to switch user: the children run as this one */
+		s->same_user = 1;
+		s->uid = getuid();
+		s->gid = getgid();
+		log_warnx("not running as root: the agent's children run as "
+		          "the invoking user (uid %u), with no_new_privs and "
+		          "the seccomp filter",
+		    (unsigned)s->uid);
+	} else if (child_user(user, 1, &s->uid, &s->gid, err) == -1) {
 		free(s);
 		return NULL;
 	}
@@ -469,7 +487,9 @@ child_sup_readable(struct child_sup *s, size_t i)
 	if (c->sock == -1)
 		return;
 	r = priv_recv(c->sock, PRIV_FROM_CHILD, &m, &err);
-	if (r == 0) {
+	/* a child that died with messages of ours unread resets the
+	 * channel: it is ending too */
+	if (r == 0 || (r == -1 && err.code == ECONNRESET)) {
 		close_channel(s, i); /* it is ending: reaped later */
 		return;
 	}

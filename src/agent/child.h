@@ -115,7 +115,9 @@ struct child_sup;
 
 /*
  * A supervisor whose children run as user (see child_user; created when
- * missing) and are served by p (kept, not copied).  NULL with err.
+ * missing) and are served by p (kept, not copied); or, when this process
+ * is not root and may not switch user, as its own user (logged), still
+ * with no capability, no_new_privs and the filter.  NULL with err.
  */
 struct child_sup *child_sup_new(
     const char *user, struct priv_parent *p, struct err *err);

@@ -78,22 +78,7 @@ problem_line(void *arg, const struct problem_info *i)
 	char subj[512], msg[1024], first[64];
 
 	if (e->json) {
-		json_t *o = json_object();
-
-		jset(o, "type", json_string("agent.problem"));
-		jset(o, "problem", json_integer((json_int_t)i->id));
-		jset(o, "check", jstr(i->check));
-		jset(o, "subject", jstr(i->subject));
-		jset(o, "severity", json_string(sev_name(i->sev)));
-		jset(o, "state", json_string(i->open ? "open" : "pending"));
-		jset(o, "flapping", json_boolean(i->flapping));
-		jset(o, "message", jstr(i->message));
-		jset(o, "first", jtime(i->first));
-		jset(o, "last", jtime(i->last));
-		jset(o, "opened", jtime(i->opened));
-		jset(o, "silenced_until", jtime(i->silenced_until));
-		jset(o, "count", json_integer((json_int_t)i->count));
-		json_line(e->fp, o);
+		json_line(e->fp, problem_info_json(i, 0));
 		return;
 	}
 	esc_text_buf(subj, sizeof(subj), i->subject, strlen(i->subject));
@@ -104,6 +89,23 @@ problem_line(void *arg, const struct problem_info *i)
 	    subj[0] ? "/" : "", subj, i->open ? "open" : "pending", first,
 	    i->flapping ? ", flapping" : "",
 	    i->silenced_until ? ", silenced" : "", msg);
+}
+
+/* One followed set of logs in ctl status --json. */
+static void
+log_json(void *arg, const struct agent_log_info *i)
+{
+	json_t *o = json_object(), *paths = json_array();
+
+	for (size_t k = 0; k < i->npaths; k++)
+		json_array_append_new(paths, jstr(i->paths[k]));
+	jset(o, "type", json_string("logs"));
+	jset(o, "name", json_string(i->name));
+	jset(o, "paths", paths);
+	jset(o, "lines", json_integer((json_int_t)i->lines));
+	jset(o, "analysed", json_integer((json_int_t)i->analysed));
+	jset(o, "findings", json_integer((json_int_t)i->findings));
+	json_line(arg, o);
 }
 
 static void
@@ -130,6 +132,7 @@ reply_status(struct agent *a, FILE *fp, int json)
 		jset(o, "watch_findings",
 		    json_integer((json_int_t)a->watch_findings));
 		json_line(fp, o);
+		agent_logs_each(a, log_json, fp);
 		for (size_t i = 0; i < a->n; i++) {
 			const struct sched_slot *sl = &a->sched.slot[i];
 

@@ -18,6 +18,7 @@
 #include <microhttpd.h>
 
 #include "agent/agent_int.h"
+#include "agent/dash.h"
 #include "agent/expo.h"
 #include "agent/metrics.h"
 #include "base/bounded.h"
@@ -28,6 +29,7 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/strbuf.h"
+#include "check/check.h"
 #include "collect/netdev.h"
 #include "collect/snap.h"
 #include "collect/sock.h"
@@ -55,6 +57,14 @@ struct http_server {
 	size_t token_len;
 	struct inventory *inv; /* the server table, cached */
 	time_t inv_at;
+	struct dash *dash; /* the pages and the API */
+};
+
+/* A POST body being read (the request's req_cls). */
+struct http_post {
+	char body[DASH_FORM_MAX];
+	size_t len;
+	int truncated;
 };
 
 int
@@ -195,6 +205,7 @@ inventory(struct http_server *h, time_t now)
 	o.location = conf_setting(c, "location", NULL);
 	o.rack = conf_setting(c, "rack", NULL);
 	o.owner = conf_setting(c, "owner", NULL);
+	o.hostname = conf_setting(c, "hostname", NULL);
 	if (inv_collect(v, &o, &err) == -1) {
 		log_warnx("/metrics: the server table: %s", err.msg);
 		free(v);
@@ -204,6 +215,17 @@ inventory(struct http_server *h, time_t now)
 	h->inv = v;
 }
 
+const struct inventory *
+http_inventory(struct http_server *h)
+{
+	time_t now = time(NULL);
+
+	if (h->inv_at == 0 || now < h->inv_at ||
+	    now - h->inv_at >= HTTP_INV_SECS)
+		inventory(h, now);
+	return h->inv;
+}
+
 /* The current values, written in fmt into body. */
 static void
 render(struct http_server *h, enum expo_fmt fmt, struct strbuf *body)
@@ -211,13 +233,13 @@ render(struct http_server *h, enum expo_fmt fmt, struct strbuf *body)
 	struct agent *a = h->a;
 	struct expo e = {body, fmt};
 	struct metrics_src m = {0};
+	struct metrics_check *ck;
 	struct sock_query q = {0};
 	struct problem_list pl = {0};
 	struct netdevs nd = {0};
 	uint64_t tcp[SOCK_STATE_MAX + 1] = {0};
 	struct err err = {0};
 	struct snap s;
-	time_t now = time(NULL);
 
 	snap_take(&s, a->o->root, HTTP_SNAP, 0, 0);
 	m.snap = &s;
@@ -237,22 +259,29 @@ render(struct http_server *h, enum expo_fmt fmt, struct strbuf *body)
 	problems_each(a->pb, add_problem, &pl);
 	m.pr = pl.p;
 	m.npr = pl.n;
-	if (h->inv_at == 0 || now < h->inv_at ||
-	    now - h->inv_at >= HTTP_INV_SECS)
-		inventory(h, now);
-	m.inv = h->inv;
+	m.inv = http_inventory(h);
 	m.started = a->started;
+	if ((ck = calloc(a->n ? a->n : 1, sizeof(*ck))) != NULL) {
+		for (size_t i = 0; i < a->n; i++) {
+			ck[i].name = a->table[i].name;
+			ck[i].ids = a->table[i].ids;
+			ck[i].enabled = a->sched.slot[i].enabled;
+			ck[i].last = a->sched.slot[i].last;
+		}
+		m.checks = ck;
+		m.nchecks = a->n;
+	}
 	metrics_write(&e, &m);
 	expo_end(&e);
+	free(ck);
 	free(pl.p);
 	netdev_release(&nd);
 	snap_release(&s);
 }
 
-/* Queues a response of len bytes of body (copied) with status. */
-static enum MHD_Result
-respond(struct MHD_Connection *c, unsigned status, const char *type,
-    const char *body, size_t len)
+enum MHD_Result
+http_respond(struct MHD_Connection *c, unsigned status, const char *type,
+    const char *body, size_t len, const char *const *hdrs)
 {
 	struct MHD_Response *r;
 	enum MHD_Result ret;
@@ -265,10 +294,15 @@ respond(struct MHD_Connection *c, unsigned status, const char *type,
 	(void)MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	(void)MHD_add_response_header(
 	    r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	(void)MHD_add_response_header(r, "Content-Security-Policy", DASH_CSP);
+	(void)MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	(void)MHD_add_response_header(r, "Referrer-Policy", "same-origin");
+	for (size_t i = 0; hdrs != NULL && hdrs[i] != NULL; i += 2)
+		(void)MHD_add_response_header(r, hdrs[i], hdrs[i + 1]);
 	if (status == MHD_HTTP_UNAUTHORIZED)
 		(void)MHD_add_response_header(
 		    r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
-	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
+	if (status == MHD_HTTP_METHOD_NOT_ALLOWED && hdrs == NULL)
 		(void)MHD_add_response_header(
 		    r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
 	ret = MHD_queue_response(c, status, r);
@@ -279,8 +313,8 @@ respond(struct MHD_Connection *c, unsigned status, const char *type,
 static enum MHD_Result
 respond_text(struct MHD_Connection *c, unsigned status, const char *text)
 {
-	return respond(
-	    c, status, "text/plain; charset=utf-8", text, strlen(text));
+	return http_respond(
+	    c, status, "text/plain; charset=utf-8", text, strlen(text), NULL);
 }
 
 /* 1 if the request carries "Authorization: Bearer TOKEN" (or none is asked). */
@@ -321,18 +355,45 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 	enum MHD_Result ret;
 
 	(void)version;
-	(void)upload_data;
-	(void)upload_data_size;
-	(void)req_cls;
 	if (!authorized(h, c))
 		return respond_text(c, MHD_HTTP_UNAUTHORIZED,
 		    "a bearer token is needed: Authorization: Bearer TOKEN\n");
-	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+	if (strcmp(method, "POST") == 0 && h->dash != NULL && dash_owns(url)) {
+		struct http_post *p = *req_cls;
+
+		/* MHD calls again for each piece of the body, then once
+		 * with none: the answer comes then */
+		if (p == NULL) {
+			if ((p = calloc(1, sizeof(*p))) == NULL)
+				return MHD_NO;
+			*req_cls = p;
+			return MHD_YES;
+		}
+		if (*upload_data_size > 0) {
+			size_t n = *upload_data_size;
+
+			if (n > sizeof(p->body) - p->len) {
+				n = sizeof(p->body) - p->len;
+				p->truncated = 1;
+			}
+			memcpy(p->body + p->len, upload_data, n);
+			p->len += n;
+			*upload_data_size = 0;
+			return MHD_YES;
+		}
+		return dash_answer(
+		    h->dash, c, url, method, p->body, p->len, p->truncated);
+	}
+	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 &&
+	    (h->dash == NULL || !dash_owns(url)))
 		return respond_text(c, MHD_HTTP_METHOD_NOT_ALLOWED,
 		    "only GET and HEAD are served\n");
+	if (strcmp(url, "/metrics") != 0 && h->dash != NULL && dash_owns(url))
+		return dash_answer(h->dash, c, url, method, NULL, 0, 0);
 	if (strcmp(url, "/metrics") != 0)
 		return respond_text(c, MHD_HTTP_NOT_FOUND,
-		    "not found: the agent serves /metrics\n");
+		    "not found: the agent serves /metrics, the dashboard "
+		    "at / and /api/v1/\n");
 	accept = MHD_lookup_connection_value(
 	    c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
 	fmt = expo_negotiate(accept, accept ? strlen(accept) : 0);
@@ -342,10 +403,22 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		return respond_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
 		    "out of memory for the metrics\n");
 	}
-	ret = respond(c, MHD_HTTP_OK, expo_content_type(fmt),
-	    body.p ? body.p : "", body.len);
+	ret = http_respond(c, MHD_HTTP_OK, expo_content_type(fmt),
+	    body.p ? body.p : "", body.len, NULL);
 	strbuf_release(&body);
 	return ret;
+}
+
+/* Frees a POST body once its request is over. */
+static void
+on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	(void)c;
+	(void)toe;
+	free(*req_cls);
+	*req_cls = NULL;
 }
 
 /* Runs MHD, then arms the timer for what it waits for. */
@@ -421,6 +494,7 @@ http_server_free(struct http_server *h)
 		free(h->token);
 	}
 	free(h->inv);
+	dash_free(h->dash);
 	free(h);
 }
 
@@ -445,6 +519,8 @@ http_server_new(struct agent *a, const struct http_conf *c, struct err *err)
 		return NULL;
 	}
 	h->a = a;
+	if ((h->dash = dash_new(a, err)) == NULL)
+		goto fail;
 	if (c->token_file != NULL && read_token(h, c->token_file, err) == -1)
 		goto fail;
 	if (c->cert != NULL) {
@@ -464,6 +540,7 @@ http_server_new(struct agent *a, const struct http_conf *c, struct err *err)
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr.ss,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_CONN_MAX,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_CONN_TIMEOUT,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, (void *)NULL,
 	    cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cert,
 	    MHD_OPTION_HTTPS_MEM_KEY, key, MHD_OPTION_END);
 	if (key != NULL) {
@@ -521,7 +598,7 @@ agent_http_start(struct agent *a, struct err *err)
 	if (c.listen != NULL && strcmp(c.listen, "no") == 0)
 		return 0;
 	if ((a->http = http_server_new(a, &c, err)) != NULL) {
-		log_info("serving /metrics on %s://%s",
+		log_info("serving /metrics and the dashboard on %s://%s/",
 		    c.cert ? "https" : "http",
 		    c.listen ? c.listen : HTTP_DEFAULT);
 		return 0;

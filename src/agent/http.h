@@ -1,6 +1,7 @@
 /*
- * http.h - the agent's HTTP side: /metrics (agent/metrics.h) served by
- * libmicrohttpd on the agent's event loop.  It listens on loopback
+ * http.h - the agent's HTTP side: /metrics (agent/metrics.h), the
+ * dashboard and its JSON API (agent/dash.h) served by libmicrohttpd on
+ * the agent's event loop.  It listens on loopback
  * (127.0.0.1:HTTP_PORT) unless told otherwise; anywhere else it serves
  * only HTTPS (a certificate and key from the configuration) with a
  * bearer token (read from a file), and refuses to start without them.
@@ -41,5 +42,13 @@ struct http_conf {
  * needs cert, key and token_file.  0, or -1 with err (code EINVAL).
  */
 int http_conf_check(const struct http_conf *c, struct err *err);
+
+/*
+ * The server table /metrics shows (collected again every HTTP_INV_SECS),
+ * collected now when it is older; NULL when it could not be.
+ */
+struct http_server;
+struct inventory;
+const struct inventory *http_inventory(struct http_server *h);
 
 #endif

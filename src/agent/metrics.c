@@ -6,13 +6,17 @@
  */
 #include "agent/metrics.h"
 
+#include "config.h"
+
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "agent/expo.h"
+#include "base/bounded.h"
 #include "base/mem.h"
+#include "base/strbuf.h"
 #include "collect/netdev.h"
 #include "collect/snap.h"
 #include "inv/inventory.h"
@@ -298,13 +302,94 @@ problems(struct expo *e, struct problem_info *pr, size_t n)
 	    (double)(open - listed));
 }
 
+/* The host's addresses but loopback and link-local, "192.0.2.1/24 ...". */
+static void
+addresses(char *dst, size_t sz, const struct inventory *v)
+{
+	struct strbuf sb = STRBUF_INIT(4096);
+
+	for (unsigned i = 0; i < v->nifaces; i++)
+		for (unsigned j = 0; j < v->ifaces[i].naddrs; j++) {
+			const char *a = v->ifaces[i].addrs[j];
+
+			if (strncmp(a, "127.", 4) == 0 ||
+			    strncmp(a, "::1/", 4) == 0 ||
+			    strncmp(a, "fe80:", 5) == 0)
+				continue;
+			strbuf_printf(&sb, "%s%s", sb.len ? " " : "", a);
+		}
+	str_copy(dst, sz, strbuf_failed(&sb) ? "" : strbuf_str(&sb));
+	strbuf_release(&sb);
+}
+
+/* The worst open problem of check k (OK when none). */
+static enum sev
+check_worst(
+    const struct metrics_check *k, const struct problem_info *pr, size_t n)
+{
+	enum sev w = SEV_OK;
+
+	for (size_t i = 0; i < n; i++) {
+		int ours =
+		    strncmp(pr[i].check, k->name, sizeof(pr[i].check)) == 0;
+
+		for (size_t j = 0; !ours && k->ids && k->ids[j]; j++)
+			ours = strncmp(pr[i].check, k->ids[j],
+			           sizeof(pr[i].check)) == 0;
+		if (ours && pr[i].open)
+			w = sev_worse(w, pr[i].sev);
+	}
+	return w;
+}
+
+/* Each enabled check: its state as a Nagios code, and its last run. */
+static void
+checks(struct expo *e, const struct metrics_src *m)
+{
+	static const char *const st = "sakimori_check_status";
+	static const char *const lr =
+	    "sakimori_check_last_run_timestamp_seconds";
+
+	expo_family(e, st, EXPO_GAUGE,
+	    "each enabled check's state: 0 OK, 1 WARNING, 2 CRITICAL, "
+	    "3 UNKNOWN (its worst open problem)");
+	for (size_t i = 0; i < m->nchecks; i++) {
+		enum sev w = check_worst(&m->checks[i], m->pr, m->npr);
+		struct expo_label l[2] = {
+		    {"check", m->checks[i].name, EXPO_STR},
+		    {"state", sev_name(w), EXPO_STR},
+		};
+
+		if (m->checks[i].enabled)
+			expo_sample(e, st, l, countof(l),
+			    w == SEV_CRITICAL      ? 2
+			        : w == SEV_WARNING ? 1
+			        : w == SEV_UNKNOWN ? 3
+			                           : 0);
+	}
+	expo_family(e, lr, EXPO_GAUGE,
+	    "when each enabled check last ran, in seconds since the epoch "
+	    "(0: not yet)");
+	for (size_t i = 0; i < m->nchecks; i++) {
+		struct expo_label l = {"check", m->checks[i].name, EXPO_STR};
+
+		if (m->checks[i].enabled)
+			expo_sample(e, lr, &l, 1, (double)m->checks[i].last);
+	}
+}
+
 static void
 host(struct expo *e, const struct inventory *v)
 {
+	char addrs[1024], ip[64], *slash;
 	struct expo_label l[] = {
 	    {"hostname", v->hostname, EXPO_STR},
 	    {"fqdn", v->fqdn, EXPO_STR},
+	    {"ip", ip, EXPO_STR},
+	    {"addresses", addrs, EXPO_STR},
 	    {"os", v->os_pretty, EXPO_STR},
+	    {"os_name", v->os_name, EXPO_STR},
+	    {"os_version", v->os_version, EXPO_STR},
 	    {"kernel", v->kernel_release, EXPO_STR},
 	    {"arch", v->arch, EXPO_STR},
 	    {"virt", v->virt, EXPO_STR},
@@ -312,8 +397,13 @@ host(struct expo *e, const struct inventory *v)
 	    {"location", v->location, EXPO_STR},
 	    {"rack", v->rack, EXPO_STR},
 	    {"owner", v->owner, EXPO_STR},
+	    {"agent_version", SAKIMORI_VERSION, EXPO_STR},
 	};
 
+	str_copy(ip, sizeof(ip), inv_primary_ip(v));
+	if ((slash = strchr(ip, '/')) != NULL)
+		*slash = '\0';
+	addresses(addrs, sizeof(addrs), v);
 	expo_family(
 	    e, "sakimori_host_info", EXPO_INFO, "the server table: the host");
 	expo_sample(e, "sakimori_host_info", l, countof(l), 1);
@@ -348,7 +438,7 @@ services(struct expo *e, const struct inventory *v)
 	    "the server table: each service, its package and sockets");
 	for (unsigned i = 0; i < v->nsvcs && i < INV_MAX_SVCS; i++) {
 		const struct inv_svc *s = &v->svcs[i];
-		char listen[512], pid[16] = "";
+		char listen[512], ports[512], pid[16] = "";
 		struct expo_label l[] = {
 		    {"name", s->name, EXPO_STR},
 		    {"package", s->package, EXPO_STR},
@@ -359,11 +449,13 @@ services(struct expo *e, const struct inventory *v)
 		    {"user", s->user, EXPO_STR},
 		    {"pid", pid, EXPO_STR},
 		    {"listen", listen, EXPO_STR},
+		    {"ports", ports, EXPO_STR},
 		};
 
 		if (s->npids > 0)
 			snprintf(pid, sizeof(pid), "%d", s->pids[0]);
 		listen_text(listen, sizeof(listen), s);
+		inv_svc_ports(s, ports, sizeof(ports));
 		expo_sample(e, "sakimori_service_info", l, countof(l), 1);
 	}
 }
@@ -384,6 +476,7 @@ metrics_write(struct expo *e, const struct metrics_src *m)
 	if (m->tcp != NULL)
 		tcp(e, m->tcp);
 	problems(e, m->pr, m->npr);
+	checks(e, m);
 	if (m->inv != NULL) {
 		host(e, m->inv);
 		services(e, m->inv);

@@ -23,6 +23,15 @@ struct snap;
 /* Problems listed one by one at most (the worst, then the oldest). */
 #define METRICS_PROBLEMS_MAX 50
 
+/* A check of the agent's registry, for its state. */
+struct metrics_check {
+	const char *name;       /* the registry's name */
+	const char *const *ids; /* the check names of its problems (NULL:
+	                           name only), NULL-terminated */
+	int enabled;
+	time_t last; /* its last run (0: not yet) */
+};
+
 struct metrics_src {
 	const struct snap *snap;   /* NULL: no machine series */
 	const struct netdevs *net; /* interfaces' counters; NULL: none */
@@ -32,6 +41,8 @@ struct metrics_src {
 	/* the open and pending problems (sorted here, so not const) */
 	struct problem_info *pr;
 	size_t npr;
+	const struct metrics_check *checks; /* the registry's checks */
+	size_t nchecks;
 	const struct inventory *inv; /* NULL: no server table */
 	time_t started;              /* the agent's start */
 };

@@ -7,18 +7,27 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "base/bounded.h"
 #include "base/err.h"
 #include "base/mem.h"
+#include "base/output.h"
 #include "net/block.h"
 
 _Static_assert(PRIV_MSG_MAX >= sizeof(struct priv_hdr) + PRIV_PATH_MAX &&
         PRIV_MSG_MAX >= sizeof(struct priv_hdr) + sizeof(struct priv_error),
     "PRIV_MSG_MAX holds every body");
+_Static_assert(sizeof(struct priv_line) >= sizeof(struct alert_event) &&
+        sizeof(struct priv_line) >= sizeof(struct priv_finding),
+    "PRIV_MSG_MAX holds an alert and a finding");
 _Static_assert(NET_BLOCK_ABSENT == 5, "the last enum net_block_status");
+_Static_assert(OUT_NAGIOS == 2, "the last enum out_mode");
+_Static_assert(sizeof(struct priv_line) >= sizeof(struct priv_shown),
+    "PRIV_MSG_MAX holds a piece of text shown");
 
 static const char *const type_names[] = {
     [PRIV_OPEN] = "open",
@@ -30,6 +39,12 @@ static const char *const type_names[] = {
     [PRIV_BLOCKED] = "blocked",
     [PRIV_DONE] = "done",
     [PRIV_ERROR] = "error",
+    [PRIV_FINDING] = "finding",
+    [PRIV_PROGRESS] = "progress",
+    [PRIV_LINE] = "line",
+    [PRIV_SYNC] = "sync",
+    [PRIV_SHOW] = "show",
+    [PRIV_SHOWN] = "shown",
 };
 
 const char *
@@ -49,6 +64,9 @@ type_allowed(uint32_t type, enum priv_from from)
 	case PRIV_BLOCK:
 	case PRIV_KILL:
 	case PRIV_ALERT:
+	case PRIV_FINDING:
+	case PRIV_PROGRESS:
+	case PRIV_SHOWN:
 		return from == PRIV_FROM_CHILD;
 	case PRIV_NOTE:
 		return 1;
@@ -56,6 +74,9 @@ type_allowed(uint32_t type, enum priv_from from)
 	case PRIV_BLOCKED:
 	case PRIV_DONE:
 	case PRIV_ERROR:
+	case PRIV_LINE:
+	case PRIV_SYNC:
+	case PRIV_SHOW:
 		return from == PRIV_FROM_PARENT;
 	default:
 		return 0;
@@ -82,6 +103,26 @@ body_size(uint32_t type, size_t *min, size_t *max)
 		break;
 	case PRIV_ALERT:
 		*min = *max = sizeof(struct alert_event);
+		break;
+	case PRIV_FINDING:
+		*min = *max = sizeof(struct priv_finding);
+		break;
+	case PRIV_PROGRESS:
+		*min = *max = sizeof(struct priv_progress);
+		break;
+	case PRIV_LINE:
+		*min = offsetof(struct priv_line, text);
+		*max = sizeof(struct priv_line);
+		break;
+	case PRIV_SYNC:
+		*min = *max = sizeof(struct priv_sync);
+		break;
+	case PRIV_SHOW:
+		*min = *max = sizeof(struct priv_show);
+		break;
+	case PRIV_SHOWN:
+		*min = offsetof(struct priv_shown, text);
+		*max = sizeof(struct priv_shown);
 		break;
 	case PRIV_BLOCKED:
 		*min = *max = sizeof(struct priv_block_rep);
@@ -135,23 +176,41 @@ clean_path(const char *p)
 	return 1;
 }
 
-/* "rule:NAME" with NAME of [a-z0-9._-]: what a child may block by. */
+/* A name of [a-z0-9._-], at least one. */
+static int
+good_name(const char *s)
+{
+	return *s != '\0' &&
+	    s[strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789._-")] == '\0';
+}
+
+/* "rule:NAME": what a child may block by. */
 static int
 good_by(const char *s)
 {
-	if (strncmp(s, "rule:", 5) != 0 || s[5] == '\0')
-		return 0;
-	for (s += 5; *s != '\0'; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-		        *s == '.' || *s == '_' || *s == '-'))
-			return 0;
-	return 1;
+	return strncmp(s, "rule:", 5) == 0 && good_name(s + 5);
 }
 
 static int
 sev_known(uint32_t s)
 {
 	return s <= SEV_UNKNOWN;
+}
+
+/* At most FINDING_MAX_EV items, each key and value terminated. */
+static int
+check_evidence(const char *what, const struct finding_ev *ev, unsigned nev,
+    struct err *err)
+{
+	if (nev > FINDING_MAX_EV)
+		return err_set(err, 0, "%s: %u evidence items, at most %d",
+		    what, nev, FINDING_MAX_EV);
+	for (unsigned i = 0; i < nev; i++)
+		if (!terminated(ev[i].key, sizeof(ev[i].key)) ||
+		    !terminated(ev[i].val, sizeof(ev[i].val)))
+			return err_set(
+			    err, 0, "%s: unterminated evidence %u", what, i);
+	return 0;
 }
 
 static int
@@ -166,14 +225,81 @@ check_alert(const struct alert_event *e, struct err *err)
 	    !terminated(e->subject, sizeof(e->subject)) ||
 	    !terminated(e->message, sizeof(e->message)))
 		return err_set(err, 0, "alert: unterminated string");
-	if (e->nev > FINDING_MAX_EV)
-		return err_set(err, 0, "alert: %u evidence items, at most %d",
-		    e->nev, FINDING_MAX_EV);
-	for (unsigned i = 0; i < e->nev; i++)
-		if (!terminated(e->ev[i].key, sizeof(e->ev[i].key)) ||
-		    !terminated(e->ev[i].val, sizeof(e->ev[i].val)))
-			return err_set(
-			    err, 0, "alert: unterminated evidence %u", i);
+	return check_evidence("alert", e->ev, e->nev, err);
+}
+
+static int
+check_finding(const struct priv_finding *f, struct err *err)
+{
+	if (f->set >= PRIV_SETS_MAX)
+		return err_set(err, 0, "finding: set %u, at most %d",
+		    (unsigned)f->set, PRIV_SETS_MAX - 1);
+	if (!sev_known(f->sev))
+		return err_set(
+		    err, 0, "finding: unknown severity %u", (unsigned)f->sev);
+	if (f->time < 0)
+		return err_set(err, 0, "finding: time before the epoch");
+	if (!terminated(f->check, sizeof(f->check)) || !good_name(f->check))
+		return err_set(err, 0, "finding: check is not an id");
+	if (!terminated(f->subject, sizeof(f->subject)) ||
+	    !terminated(f->message, sizeof(f->message)))
+		return err_set(err, 0, "finding: unterminated string");
+	return check_evidence("finding", f->ev, f->nev, err);
+}
+
+static int
+check_progress(const struct priv_progress *p, struct err *err)
+{
+	if (p->set >= PRIV_SETS_MAX)
+		return err_set(err, 0, "progress: set %u, at most %d",
+		    (unsigned)p->set, PRIV_SETS_MAX - 1);
+	if (p->analysed > p->lines)
+		return err_set(
+		    err, 0, "progress: more lines analysed than read");
+	return 0;
+}
+
+static int
+check_line(const struct priv_line *l, size_t n, struct err *err)
+{
+	if (l->set >= PRIV_SETS_MAX)
+		return err_set(err, 0, "line: set %u, at most %d",
+		    (unsigned)l->set, PRIV_SETS_MAX - 1);
+	if (l->cut > 1)
+		return err_set(err, 0, "line: cut is %u", (unsigned)l->cut);
+	if (l->file >= PRIV_FILES_MAX && l->file != PRIV_FILE_NONE)
+		return err_set(err, 0, "line: file %u, at most %d",
+		    (unsigned)l->file, PRIV_FILES_MAX - 1);
+	if (l->len != n - offsetof(struct priv_line, text))
+		return err_set(err, 0, "line: says %u bytes, has %zu",
+		    (unsigned)l->len, n - offsetof(struct priv_line, text));
+	return 0;
+}
+
+static int
+check_show(const struct priv_show *sh, struct err *err)
+{
+	if (sh->set >= PRIV_SETS_MAX)
+		return err_set(err, 0, "show: set %u, at most %d",
+		    (unsigned)sh->set, PRIV_SETS_MAX - 1);
+	if (sh->mode > OUT_NAGIOS)
+		return err_set(
+		    err, 0, "show: unknown mode %u", (unsigned)sh->mode);
+	if (!terminated(sh->analyzers, sizeof(sh->analyzers)) ||
+	    strspn(sh->analyzers, "abcdefghijklmnopqrstuvwxyz,") !=
+	        strlen(sh->analyzers))
+		return err_set(err, 0, "show: analyzers not a list of names");
+	return 0;
+}
+
+static int
+check_shown(const struct priv_shown *sh, size_t n, struct err *err)
+{
+	if (sh->last > 1)
+		return err_set(err, 0, "shown: last is %u", (unsigned)sh->last);
+	if (sh->len != n - offsetof(struct priv_shown, text))
+		return err_set(err, 0, "shown: says %u bytes, has %zu",
+		    (unsigned)sh->len, n - offsetof(struct priv_shown, text));
 	return 0;
 }
 
@@ -224,6 +350,21 @@ check_body(struct priv_msg *m, size_t n, struct err *err)
 		return 0;
 	case PRIV_ALERT:
 		return check_alert(&m->u.alert, err);
+	case PRIV_FINDING:
+		return check_finding(&m->u.finding, err);
+	case PRIV_PROGRESS:
+		return check_progress(&m->u.progress, err);
+	case PRIV_LINE:
+		return check_line(&m->u.line, n, err);
+	case PRIV_SHOW:
+		return check_show(&m->u.show, err);
+	case PRIV_SHOWN:
+		return check_shown(&m->u.shown, n, err);
+	case PRIV_SYNC:
+		if (m->u.sync.set >= PRIV_SETS_MAX)
+			return err_set(err, 0, "sync: set %u, at most %d",
+			    (unsigned)m->u.sync.set, PRIV_SETS_MAX - 1);
+		return 0;
 	case PRIV_BLOCKED:
 		if (m->u.blocked.status > NET_BLOCK_ABSENT ||
 		    !terminated(m->u.blocked.msg, sizeof(m->u.blocked.msg)))
@@ -271,8 +412,11 @@ priv_msg_decode(const void *buf, size_t len, size_t nfds, enum priv_from from,
 	if (nfds != (h.type == PRIV_FD ? 1u : 0u))
 		return err_set(err, 0, "%s: %zu descriptors, wants %u",
 		    priv_type_name(h.type), nfds, h.type == PRIV_FD ? 1 : 0);
-	memset(&m->u, 0, sizeof(m->u));
+	/* the body, and zeros to its type's size (a line's text is not
+	 * padded: its length is in it) */
 	memcpy(&m->u, (const char *)buf + sizeof(h), n);
+	if (h.type != PRIV_LINE && max > n)
+		memset((char *)&m->u + n, 0, max - n);
 	return check_body(m, n, err);
 }
 
@@ -342,6 +486,43 @@ priv_send_note(int sock, const char *s, struct err *err)
 	memcpy(text, s, n);
 	text[n] = '\0';
 	return priv_send(sock, PRIV_NOTE, 0, text, n + 1, -1, err);
+}
+
+void
+priv_finding_from(struct priv_finding *dst, uint32_t set, uint64_t line,
+    const struct finding *f)
+{
+	memset(dst, 0, sizeof(*dst));
+	dst->set = set;
+	dst->sev = (uint32_t)f->sev;
+	dst->time = (int64_t)f->time;
+	dst->line = line;
+	str_copy(dst->check, sizeof(dst->check), f->check);
+	str_copy(dst->subject, sizeof(dst->subject), f->subject);
+	str_copy(dst->message, sizeof(dst->message), f->message);
+	dst->nev = f->nev < FINDING_MAX_EV ? f->nev : FINDING_MAX_EV;
+	for (unsigned i = 0; i < dst->nev; i++) {
+		str_copy(dst->ev[i].key, sizeof(dst->ev[i].key), f->ev[i].key);
+		str_copy(dst->ev[i].val, sizeof(dst->ev[i].val), f->ev[i].val);
+	}
+}
+
+void
+priv_finding_to(struct finding *dst, const struct priv_finding *src)
+{
+	memset(dst, 0, sizeof(*dst));
+	dst->sev = (enum sev)src->sev;
+	dst->time = (time_t)src->time;
+	str_copy(dst->check, sizeof(dst->check), src->check);
+	str_copy(dst->subject, sizeof(dst->subject), src->subject);
+	str_copy(dst->message, sizeof(dst->message), src->message);
+	dst->nev = src->nev < FINDING_MAX_EV ? src->nev : FINDING_MAX_EV;
+	for (unsigned i = 0; i < dst->nev; i++) {
+		str_copy(
+		    dst->ev[i].key, sizeof(dst->ev[i].key), src->ev[i].key);
+		str_copy(
+		    dst->ev[i].val, sizeof(dst->ev[i].val), src->ev[i].val);
+	}
 }
 
 /* The descriptors of a received message's SCM_RIGHTS, up to max. */

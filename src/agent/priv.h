@@ -19,7 +19,32 @@
  *   PRIV_ALERT  an alert event   PRIV_DONE (0) or PRIV_ERROR
  * PRIV_NOTE carries a line of text either way and has no reply: a
  * child's diagnostic (the parent shows it escaped), or a command to a
- * child.
+ * child.  The parent may also send a PRIV_FD unasked, its id saying what
+ * the descriptor is (a role's own numbering).
+ *
+ * A log-parsing child is given, by the parent that follows the logs:
+ *   PRIV_LINE     one line of a followed set of logs (at most
+ *                 PRIV_LINE_MAX bytes, cut longer), with its number
+ *   PRIV_SYNC     a set's lines so far are all sent: the child answers
+ *                 with the set's PRIV_PROGRESS, with the same id, once
+ *                 the findings of those lines are sent (the mail logs'
+ *                 counts are judged then, their new findings sent first)
+ *   PRIV_SHOW     what a set's named analyzers counted so far, printed
+ *                 in an output mode: the child answers with PRIV_SHOWN
+ *                 messages of the same id, the text in pieces, the last
+ *                 one marked
+ *
+ * A log-parsing child streams, without replies, in the order it made
+ * them:
+ *   PRIV_FINDING  what an analyzer found in a line of a followed set of
+ *                 logs: the finding's fields, the set and the line's
+ *                 number; the parent notes it as a problem and applies
+ *                 the respond rules (it never sees the line)
+ *   PRIV_PROGRESS a set's counters once every finding of the lines they
+ *                 count was sent: what the parent may commit
+ *   PRIV_SHOWN    a piece of the answer to a PRIV_SHOW (the parent keeps
+ *                 at most PRIV_SHOW_TOTAL bytes of it; text, not parsed:
+ *                 its reader checks it, as JSON lines or a table)
  *
  * The bodies are C structures of this file: both ends are the same
  * binary (a child is the parent's executable, child.h), so their layout
@@ -47,6 +72,12 @@ enum priv_type {
 	PRIV_BLOCKED,  /* parent: outcome of a block */
 	PRIV_DONE,     /* parent: outcome of a kill or an alert */
 	PRIV_ERROR,    /* parent: the request was refused or failed */
+	PRIV_FINDING,  /* child: an analyzer's finding in a followed log */
+	PRIV_PROGRESS, /* child: a followed set's counters */
+	PRIV_LINE,     /* parent: a line of a followed set */
+	PRIV_SYNC,     /* parent: answer with the set's progress */
+	PRIV_SHOW,     /* parent: print what these analyzers counted */
+	PRIV_SHOWN,    /* child: a piece of what they print */
 	PRIV_TYPE_MAX,
 };
 
@@ -89,6 +120,79 @@ struct priv_kill_req {
 	double grace;         /* 0..PRIV_GRACE_MAX */
 };
 
+/* The followed sets of logs a child may name: 0 .. PRIV_SETS_MAX - 1. */
+#define PRIV_SETS_MAX 8
+
+/*
+ * A finding of a followed log: a struct finding's fields at fixed sizes
+ * (check an id of [a-z0-9._-], strings terminated within their fields,
+ * a known severity, at most FINDING_MAX_EV evidence items, a time not
+ * before the epoch), the set it was found in and its line's number there.
+ */
+struct priv_finding {
+	uint32_t set; /* < PRIV_SETS_MAX */
+	uint32_t sev; /* enum sev */
+	int64_t time;
+	uint64_t line; /* the line's number in its set, from 1 */
+	char check[64];
+	char subject[256];
+	char message[512];
+	uint32_t nev; /* <= FINDING_MAX_EV */
+	uint32_t pad;
+	struct finding_ev ev[FINDING_MAX_EV];
+};
+
+/*
+ * A set's counters of the lines since its previous PRIV_PROGRESS:
+ * analysed <= lines, findings counted separately.
+ */
+struct priv_progress {
+	uint32_t set; /* < PRIV_SETS_MAX */
+	uint32_t pad;
+	uint64_t lines, analysed, findings;
+};
+
+/* The longest line sent whole (the follower's default cut). */
+#define PRIV_LINE_MAX (64 * 1024)
+
+/* A set's files the child is told of (PRIV_NOTE "file SET N PATH"). */
+#define PRIV_FILES_MAX 4096
+/* PRIV_LINE's file when it is none of those (read under another name). */
+#define PRIV_FILE_NONE UINT32_MAX
+
+/* PRIV_LINE: its body is the fixed fields and len bytes of text. */
+struct priv_line {
+	uint32_t set;   /* < PRIV_SETS_MAX */
+	uint32_t cut;   /* 1: the line was longer and is cut, else 0 */
+	uint64_t line;  /* its number in the set, from 1 */
+	uint64_t fline; /* its number in its file, from 1 (0: unknown) */
+	uint32_t file;  /* < PRIV_FILES_MAX, or PRIV_FILE_NONE */
+	uint32_t len;   /* of text, <= PRIV_LINE_MAX; no NUL follows */
+	char text[PRIV_LINE_MAX];
+};
+
+/* PRIV_SHOW: a set, an output mode (enum out_mode), analyzer names. */
+#define PRIV_SHOW_NAMES 128
+struct priv_show {
+	uint32_t set;                    /* < PRIV_SETS_MAX */
+	uint32_t mode;                   /* enum out_mode */
+	char analyzers[PRIV_SHOW_NAMES]; /* [a-z,], terminated; "": all */
+};
+
+/* PRIV_SHOWN: a piece of the text, len bytes, the last one marked. */
+#define PRIV_SHOWN_MAX (60 * 1024)
+#define PRIV_SHOW_TOTAL (16u << 20)
+struct priv_shown {
+	uint32_t last; /* 1: the answer's last piece, else 0 */
+	uint32_t len;  /* of text, <= PRIV_SHOWN_MAX */
+	char text[PRIV_SHOWN_MAX];
+};
+
+struct priv_sync {
+	uint32_t set; /* < PRIV_SETS_MAX */
+	uint32_t pad;
+};
+
 struct priv_done {
 	int32_t result;
 };
@@ -98,8 +202,8 @@ struct priv_error {
 	char msg[PRIV_TEXT_MAX];
 };
 
-/* The largest datagram: a header and the largest body. */
-#define PRIV_MSG_MAX (sizeof(struct priv_hdr) + sizeof(struct alert_event))
+/* The largest datagram: a header and the largest body (a line). */
+#define PRIV_MSG_MAX (sizeof(struct priv_hdr) + sizeof(struct priv_line))
 
 /* A decoded message: the body's fields copied out and checked. */
 struct priv_msg {
@@ -113,6 +217,12 @@ struct priv_msg {
 		struct priv_block_rep blocked;
 		struct priv_kill_req kill;
 		struct alert_event alert;
+		struct priv_finding finding;
+		struct priv_progress progress;
+		struct priv_line line;
+		struct priv_sync sync;
+		struct priv_show show;
+		struct priv_shown shown;
 		struct priv_done done;
 		struct priv_error error;
 	} u;
@@ -150,6 +260,15 @@ int priv_send(int sock, enum priv_type type, uint32_t id, const void *body,
     size_t bodylen, int fd, struct err *err);
 /* A PRIV_NOTE of the text s (cut to PRIV_TEXT_MAX - 1 bytes). */
 int priv_send_note(int sock, const char *s, struct err *err);
+
+/*
+ * A finding as a PRIV_FINDING body (its strings cut to the fields, the
+ * evidence past FINDING_MAX_EV dropped), and back: the parent's copy, to
+ * be noted as a problem.
+ */
+void priv_finding_from(struct priv_finding *dst, uint32_t set, uint64_t line,
+    const struct finding *f);
+void priv_finding_to(struct finding *dst, const struct priv_finding *src);
 
 /*
  * Receives and decodes one message (waits when the socket blocks).  1 and
@@ -196,6 +315,16 @@ struct priv_parent {
 	/* PRIV_ALERT: -1 with err, else the reply's result (priv_done) */
 	int (*alert)(void *arg, const struct alert_event *e, struct err *err);
 	void *alert_arg;
+	/* PRIV_FINDING and PRIV_PROGRESS from a log-parsing child (no
+	 * reply); NULL: dropped */
+	void (*finding)(
+	    void *arg, const char *child, const struct priv_finding *f);
+	void (*progress)(
+	    void *arg, const char *child, const struct priv_progress *pr);
+	/* PRIV_SHOWN from a log-parsing child (no reply); NULL: dropped */
+	void (*shown)(void *arg, const char *child, uint32_t id,
+	    const struct priv_shown *sh);
+	void *finding_arg;
 	/* PRIV_NOTE from a child, its text escaped by the caller */
 	void (*note)(void *arg, const char *child, const char *text);
 	void *note_arg;

@@ -249,6 +249,18 @@ priv_serve(struct priv_parent *p, const char *child, int sock,
 		if (p->note != NULL)
 			p->note(p->note_arg, child, m->u.text);
 		return 0;
+	case PRIV_FINDING:
+		if (p->finding != NULL)
+			p->finding(p->finding_arg, child, &m->u.finding);
+		return 0;
+	case PRIV_PROGRESS:
+		if (p->progress != NULL)
+			p->progress(p->finding_arg, child, &m->u.progress);
+		return 0;
+	case PRIV_SHOWN:
+		if (p->shown != NULL)
+			p->shown(p->finding_arg, child, m->id, &m->u.shown);
+		return 0;
 	default:
 		return reply_error(sock, m->id, EPROTO, err,
 		    "'%s' is not a request", priv_type_name(m->type));

@@ -930,6 +930,7 @@ problems_note(
 {
 	struct prob *pr;
 
+	(void)err; /* written by problems_flush */
 	if (f->sev == SEV_OK)
 		return 0;
 	pr = find(p, f->check, f->subject);
@@ -947,7 +948,13 @@ problems_note(
 		mark(p, pr, 0);
 		step(p, pr, now);
 	}
-	return flush(p, 0, err);
+	return 0;
+}
+
+int
+problems_flush(struct problems *p, struct err *err)
+{
+	return flush(p, 1, err);
 }
 
 int
@@ -1038,10 +1045,70 @@ problems_each(const struct problems *p,
 		info.last = v[i]->last;
 		info.opened = v[i]->opened;
 		info.count = v[i]->count;
+		info.ev = v[i]->ev;
+		info.evlen = v[i]->ev ? v[i]->evlen : 0;
+		info.nev = v[i]->ev ? v[i]->nev : 0;
 		silenced(p, v[i], 0, &info.silenced_until);
 		fn(arg, &info);
 	}
 	free(v);
+}
+
+int
+problem_info_ev(const struct problem_info *i, unsigned k, const char **key,
+    const char **val)
+{
+	const char *s = i->ev, *end = i->ev + i->evlen;
+
+	if (k >= i->nev || s == NULL)
+		return -1;
+	for (unsigned j = 0;; j++) {
+		const char *kk = s, *vv;
+
+		if (s >= end ||
+		    (vv = memchr(s, '\0', (size_t)(end - s))) == NULL)
+			return -1;
+		vv++;
+		if (vv >= end ||
+		    (s = memchr(vv, '\0', (size_t)(end - vv))) == NULL)
+			return -1;
+		s++;
+		if (j == k) {
+			*key = kk;
+			*val = vv;
+			return 0;
+		}
+	}
+}
+
+json_t *
+problem_info_json(const struct problem_info *i, int with_ev)
+{
+	json_t *o = json_object(), *ev;
+	const char *k, *v;
+
+	if (o == NULL)
+		return NULL;
+	jset(o, "type", json_string("agent.problem"));
+	jset(o, "problem", json_integer((json_int_t)i->id));
+	jset(o, "check", jstr(i->check));
+	jset(o, "subject", jstr(i->subject));
+	jset(o, "severity", json_string(sev_name(i->sev)));
+	jset(o, "state", json_string(i->open ? "open" : "pending"));
+	jset(o, "flapping", json_boolean(i->flapping));
+	jset(o, "message", jstr(i->message));
+	jset(o, "first", jtime(i->first));
+	jset(o, "last", jtime(i->last));
+	jset(o, "opened", jtime(i->opened));
+	jset(o, "silenced_until", jtime(i->silenced_until));
+	jset(o, "count", json_integer((json_int_t)i->count));
+	if (with_ev && (ev = json_object()) != NULL) {
+		for (unsigned n = 0; problem_info_ev(i, n, &k, &v) == 0; n++)
+			if (json_object_get(ev, k) == NULL)
+				json_object_set_new(ev, k, jvalue(v));
+		jset(o, "evidence", ev);
+	}
+	return o;
 }
 
 size_t

@@ -123,9 +123,16 @@ void problems_free(struct problems *p);
  */
 int problems_observe(struct problems *p, const char *const *ids, size_t n,
     const struct report *r, time_t now, struct err *err);
-/* One finding from a followed log: holds now, count +1. */
+/*
+ * One finding from a followed log: holds now, count +1.  Nothing is
+ * written: the notes of a batch (the lines of one read) are written
+ * together by problems_flush, or the next problems_tick, and the events
+ * they made must not be told before.  0 (or -1 with err, reserved).
+ */
 int problems_note(
     struct problems *p, const struct finding *f, time_t now, struct err *err);
+/* Writes every change not yet in the state database.  0, or -1 with err. */
+int problems_flush(struct problems *p, struct err *err);
 /* Advances pending opens and resolves to now; lifts silences past. */
 int problems_tick(struct problems *p, time_t now, struct err *err);
 /* Asks the policy again for every problem (the configuration changed). */
@@ -156,7 +163,26 @@ struct problem_info {
 	time_t opened;         /* open event (0 when pending) */
 	time_t silenced_until; /* 0: not silenced */
 	uint64_t count;
+	/* its evidence: nev pairs of NUL-terminated key and value, packed
+	 * (evlen bytes); valid during the problems_each call only */
+	const char *ev;
+	size_t evlen;
+	unsigned nev;
 };
+
+/*
+ * The k-th pair of i's evidence into *key and *val (pointing into i->ev).
+ * 0, or -1 past the last.
+ */
+int problem_info_ev(const struct problem_info *i, unsigned k, const char **key,
+    const char **val);
+
+/*
+ * i as a JSON object of type "agent.problem" (its evidence as an object
+ * "evidence" when with_ev), or NULL when out of memory.
+ */
+struct json_t;
+struct json_t *problem_info_json(const struct problem_info *i, int with_ev);
 
 /* Calls fn for every open or pending problem, in id order. */
 void problems_each(const struct problems *p,

@@ -10,6 +10,7 @@
 #include "attack/normalise.h"
 #include "base/hash.h"
 #include "base/mem.h"
+#include "base/timeutil.h"
 
 enum {
 	B_PATH,
@@ -50,9 +51,35 @@ attack_engine_memo(struct attack_engine *e, int on)
 	if (!on) {
 		free(e->memo);
 		e->memo = NULL;
-	} else if (e->memo == NULL)
-		/* probed at random: in huge pages, no TLB miss per probe */
-		e->memo = mem_huge_calloc(ATTACK_MEMO_SLOTS * sizeof(*e->memo));
+	} else if (e->memo == NULL) {
+		e->memo = mem_huge_calloc(ATTACK_MEMO_FIRST * sizeof(*e->memo));
+		e->memo_slots = ATTACK_MEMO_FIRST;
+		e->memo_looks = 0;
+		e->memo_t0 = clock_mono();
+	}
+}
+
+/*
+ * Every ATTACK_MEMO_BUSY values: a small memo that saw them in under
+ * ATTACK_MEMO_BUSY_SECS seconds is a busy log's, and is replaced by the
+ * big one (empty: it is only a cache).
+ */
+static void
+memo_busy(struct attack_engine *e)
+{
+	double now = clock_mono();
+	struct attack_memo *big;
+
+	if (e->memo_slots < ATTACK_MEMO_SLOTS &&
+	    now - e->memo_t0 < ATTACK_MEMO_BUSY_SECS &&
+	    /* probed at random: in huge pages, no TLB miss per probe */
+	    (big = mem_huge_calloc(ATTACK_MEMO_SLOTS * sizeof(*big))) != NULL) {
+		free(e->memo);
+		e->memo = big;
+		e->memo_slots = ATTACK_MEMO_SLOTS;
+	}
+	e->memo_looks = 0;
+	e->memo_t0 = now;
 }
 
 void
@@ -327,8 +354,10 @@ field_match(struct attack_engine *e, enum attack_field f, const char *p,
 	uint64_t h = 0;
 
 	if (e->memo != NULL && n < ATTACK_MEMO_KEY) {
+		if (++e->memo_looks == ATTACK_MEMO_BUSY)
+			memo_busy(e);
 		h = memo_hash(p, n, e->seed, (unsigned)f);
-		m = &e->memo[h & (ATTACK_MEMO_SLOTS - 1)];
+		m = &e->memo[h & (e->memo_slots - 1)];
 		if (m->hash == h && m->len == n + 1 && m->field == f &&
 		    memcmp(m->key, p, n) == 0) {
 			e->memo_hits++;

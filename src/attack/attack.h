@@ -96,9 +96,16 @@ struct attack_result {
  * table, so a repeated value costs a hash and a compare instead of its
  * normalisation and scans.  The results are exactly those of a scan.
  */
-#define ATTACK_MEMO_SLOTS 16384 /* power of two */
-#define ATTACK_MEMO_KEY 216     /* longer values are always scanned */
-#define ATTACK_MEMO_HITS 6      /* values with more hits are not kept */
+#define ATTACK_MEMO_SLOTS 16384 /* power of two: a busy log's (4 MiB) */
+/* The memo starts small (128 KiB: what a quiet log needs, and what a
+ * long-running agent keeps resident) and takes ATTACK_MEMO_SLOTS once
+ * ATTACK_MEMO_BUSY values went through it in under ATTACK_MEMO_BUSY_SECS
+ * seconds (a burst, a scan of a big log). */
+#define ATTACK_MEMO_FIRST 512 /* power of two */
+#define ATTACK_MEMO_BUSY 4096
+#define ATTACK_MEMO_BUSY_SECS 10
+#define ATTACK_MEMO_KEY 216 /* longer values are always scanned */
+#define ATTACK_MEMO_HITS 6  /* values with more hits are not kept */
 
 struct attack_memo {
 	uint64_t hash;
@@ -166,7 +173,10 @@ struct attack_engine {
 	struct attack_crs *crs; /* NULL: the Core Rule Set is off */
 	char *buf[6];
 	size_t bufcap;
-	struct attack_memo *memo; /* ATTACK_MEMO_SLOTS; NULL: no memo */
+	struct attack_memo *memo; /* memo_slots; NULL: no memo */
+	size_t memo_slots;   /* ATTACK_MEMO_FIRST, then ATTACK_MEMO_SLOTS */
+	unsigned memo_looks; /* values looked up since memo_t0 */
+	double memo_t0;      /* monotonic seconds */
 	uint64_t seed;
 	uint64_t memo_hits, memo_misses;
 };

@@ -544,10 +544,12 @@ rate_step(struct rate_state *s, const struct rate_rule *r, int64_t now)
 	return 0;
 }
 
-static int
-counts_for_success(
-    const struct attack_engine *e, const struct attack_result *res)
+int
+inc_succeeded(
+    const struct attack_engine *e, const struct attack_result *res, int status)
 {
+	if (status / 100 != 2)
+		return 0;
 	for (size_t i = 0; i < res->nhits; i++) {
 		const struct attack_rule *r = attack_rule_of(e, &res->hit[i]);
 
@@ -637,7 +639,7 @@ inc_add_key(struct inc_tracker *t, const struct attack_engine *e,
 			add_class(inc, attack_rule_of(e, &res->hit[i])->cls);
 		if (res->sev > inc->worst)
 			inc->worst = res->sev;
-		if (sc == 2 && counts_for_success(e, res)) {
+		if (inc_succeeded(e, res, rq->status)) {
 			inc->succeeded = 1;
 			if (attack_path_executable(rq->path, rq->path_len))
 				inc->succeeded_exec = 1;

@@ -136,6 +136,14 @@ void inc_release(struct inc_tracker *t);
 enum rate_kind inc_add(struct inc_tracker *t, const struct attack_engine *e,
     const struct attack_req *rq, const struct attack_result *res);
 
+/*
+ * 1 when a request with status and what attack_match found makes its
+ * incident "succeeded": a 2xx answer to an attack of medium severity or
+ * more that is not a mere scanner's.
+ */
+int inc_succeeded(
+    const struct attack_engine *e, const struct attack_result *res, int status);
+
 /* A client address (rq->client: NUL-terminated, NULL for "-", cut at
  * INC_ADDR_MAX bytes) with its hash in this tracker. */
 struct inc_key {

@@ -8,12 +8,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include <openssl/evp.h>
-
 #include "attack/ruleset.h"
 #include "base/cur.h"
 #include "base/fileio.h"
-#include "base/hex.h"
+#include "base/hash.h"
 #include "base/mem.h"
 #include "base/strbuf.h"
 
@@ -487,28 +485,20 @@ ruleset_load_path(struct attack_ruleset *rs, const char *path, struct err *err)
 void
 ruleset_hash(const struct attack_ruleset *rs, char out[65])
 {
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	unsigned char md[32];
-	unsigned mdlen = 0;
+	struct hash256 d;
 
-	out[0] = '\0';
-	if (ctx == NULL)
-		return;
-	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+	hash256_init(&d);
 	for (size_t i = 0; i < rs->n; i++) {
 		const struct attack_rule *r = &rs->r[i];
 		unsigned hdr[5] = {r->id, r->fields, (unsigned)r->form,
 		    (unsigned)r->caseful, (unsigned)r->disabled};
 
-		EVP_DigestUpdate(ctx, hdr, sizeof(hdr));
+		hash256_add(&d, hdr, sizeof(hdr));
 		if (r->nstatus > 0)
-			EVP_DigestUpdate(
-			    ctx, r->status, r->nstatus * sizeof(r->status[0]));
+			hash256_add(
+			    &d, r->status, r->nstatus * sizeof(r->status[0]));
 		if (r->pattern != NULL)
-			EVP_DigestUpdate(
-			    ctx, r->pattern, strlen(r->pattern) + 1);
+			hash256_add(&d, r->pattern, strlen(r->pattern) + 1);
 	}
-	EVP_DigestFinal_ex(ctx, md, &mdlen);
-	EVP_MD_CTX_free(ctx);
-	hex_encode(out, md, mdlen < 32 ? mdlen : 32);
+	hash256_hex(&d, out);
 }

@@ -175,7 +175,7 @@ void attack_names_free(char **names, size_t n);
 /* [s, s+n) into dst (dstsz > 0), cut to fit, NUL-terminated. */
 void attack_text_copy(char *dst, size_t dstsz, const char *s, size_t n);
 
-/* SHA-256 over every enabled rule's content, as hex (65 bytes): the
+/* A digest (hash256) of every rule's content, as hex (65 bytes): the
  * key of the compiled-database cache. */
 void ruleset_hash(const struct attack_ruleset *rs, char out[65]);
 

@@ -2,27 +2,32 @@
  * sig.c - Hyperscan compile, cache and scan for the attack rules.
  *
  * Cache file: the line "SKMHSDB6", then a line with the key (the rules'
- * SHA-256, the Hyperscan version and the target platform the database was
+ * digest, the Hyperscan version and the target platform the database was
  * compiled for, as hs_populate_platform gives it), a line with the
- * SHA-256 of the payload, the payload's length in decimal and '\n', then
+ * digest of the payload (hash256: a changed or cut file, not an
+ * attacker, is what it tells; whoever can write the state directory can
+ * rewrite any checksum), the payload's length in decimal and '\n', then
  * the payload: hs_serialize_database output.  Anything that does not
  * match in every part, or a database this CPU cannot run, is ignored (and
  * the cache rewritten after the compile).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <hs/hs.h>
-#include <openssl/evp.h>
 
 #include "attack/sig.h"
 #include "base/fileio.h"
 #include "base/cur.h"
-#include "base/hex.h"
+#include "base/hash.h"
 #include "base/mem.h"
 #include "base/strbuf.h"
 
@@ -91,19 +96,6 @@ out:
 	return rc;
 }
 
-static void
-sha256_hex(const void *p, size_t n, char out[65])
-{
-	unsigned char md[32];
-	unsigned mdlen = 0;
-
-	out[0] = '\0';
-	if (EVP_Digest(p, n, md, &mdlen, EVP_sha256(), NULL) != 1 ||
-	    mdlen != 32)
-		return;
-	hex_encode(out, md, 32);
-}
-
 /* The cache key: what the database depends on.  "" when unknown. */
 static void
 cache_key(const struct attack_ruleset *rs, char *key, size_t sz)
@@ -148,25 +140,45 @@ payload(struct hs_database *const *db, size_t n, const char *extra,
 	return strbuf_failed(sb) ? -1 : 0;
 }
 
-static void
+/* N of a cache path "fd:N" (see sig.h), else -1. */
+static int
+cache_fd(const char *path)
+{
+	const char *cur = path + 3, *end = path + strlen(path);
+	uint64_t n;
+
+	if (strncmp(path, "fd:", 3) != 0 || cur_u64(&cur, end, &n) == -1 ||
+	    cur != end || n > INT_MAX)
+		return -1;
+	return (int)n;
+}
+
+/*
+ * Writes the cache file: 0, or -1 when it could not be written (never
+ * to a descriptor "fd:N").
+ */
+static int
 cache_write(struct hs_database *const *db, size_t ndb, const char *extra,
     const char *magic, const char *path, const char *key)
 {
 	struct strbuf pl = STRBUF_INIT(CACHE_MAX), sb = STRBUF_INIT(CACHE_MAX);
 	struct err err;
 	char sum[65];
+	int rc = -1;
 
-	if (ndb == 0 || payload(db, ndb, extra, &pl) == -1)
+	if (ndb == 0 || cache_fd(path) != -1 ||
+	    payload(db, ndb, extra, &pl) == -1)
 		goto out;
-	sha256_hex(pl.p, pl.len, sum);
+	hash256_hex_of(pl.p, pl.len, sum);
 	if (sum[0] != '\0' &&
 	    strbuf_printf(&sb, "%s%s\n%s %zu\n", magic, key, sum, pl.len) !=
 	        -1 &&
 	    strbuf_add(&sb, pl.p, pl.len) != -1)
-		(void)file_write_atomic(path, sb.p, sb.len, 0600, &err);
+		rc = file_write_atomic(path, sb.p, sb.len, 0600, &err);
 out:
 	strbuf_release(&pl);
 	strbuf_release(&sb);
+	return rc;
 }
 
 /* One line of [*p, end) without its '\n'; NULL when there is none. */
@@ -242,10 +254,18 @@ cache_read(struct hs_database **db, size_t ndb, struct strbuf *extra,
 	const char *p, *end, *l;
 	char sum[65], want[65];
 	size_t n, ml = strlen(magic), len = 0, got = 0;
-	int trunc = 0;
+	int trunc = 0, fd, rc;
 
-	if (file_read_nofollow(path, CACHE_MAX, &sb, &trunc, &err) == -1 ||
-	    trunc)
+	if ((fd = cache_fd(path)) == -1)
+		rc = file_read_nofollow(path, CACHE_MAX, &sb, &trunc, &err);
+	else if ((fd = fcntl(fd, F_DUPFD_CLOEXEC, 0)) == -1 ||
+	    lseek(fd, 0, SEEK_SET) == -1) {
+		if (fd != -1)
+			close(fd);
+		rc = -1;
+	} else
+		rc = file_read_fd(fd, path, CACHE_MAX, &sb, &trunc, &err);
+	if (rc == -1 || trunc)
 		goto fail;
 	p = sb.p;
 	end = p + sb.len;
@@ -266,7 +286,7 @@ cache_read(struct hs_database **db, size_t ndb, struct strbuf *extra,
 	}
 	if ((size_t)(end - p) != len)
 		goto fail;
-	sha256_hex(p, len, sum);
+	hash256_hex_of(p, len, sum);
 	if (strcmp(sum, want) != 0)
 		goto fail;
 	if (extra == NULL) {
@@ -308,6 +328,40 @@ fail:
 	return -1;
 }
 
+/*
+ * The compile, in a child forked for it that writes the cache and exits:
+ * Hyperscan's compiler (most of libhs's code, and tens of MB of heap at
+ * its peak) then never touches this process, which only reads the
+ * cache.  1 when the cache was written, 0 when it was not (the caller
+ * compiles here, and says why if the rules do not compile).
+ */
+static int
+compile_forked(
+    const struct attack_ruleset *rs, const char *cache_path, const char *key)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == -1)
+		return 0;
+	if (pid == 0) {
+		struct sig c;
+		struct err e = {0};
+
+		memset(&c, 0, sizeof(c));
+		if (compile_all(&c, rs, &e) == -1 || c.db == NULL)
+			_exit(1);
+		_exit(cache_write(
+		          &c.db, 1, NULL, CACHE_MAGIC, cache_path, key) == 0
+		        ? 0
+		        : 2);
+	}
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR)
+			return 0;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
 int
 sig_compile(struct sig *s, const struct attack_ruleset *rs,
     const char *cache_path, struct err *err)
@@ -324,8 +378,13 @@ sig_compile(struct sig *s, const struct attack_ruleset *rs,
 	if (cache_path != NULL) {
 		cache_key(rs, key, sizeof(key));
 		if (key[0] != '\0' &&
-		    cache_read(&s->db, 1, NULL, &s->scratch, CACHE_MAGIC,
-		        cache_path, key) == 0) {
+		    (cache_read(&s->db, 1, NULL, &s->scratch, CACHE_MAGIC,
+		         cache_path, key) == 0 ||
+		        (cache_fd(cache_path) == -1 &&
+		            compile_forked(rs, cache_path, key) &&
+		            (s->cache_made = 1) &&
+		            cache_read(&s->db, 1, NULL, &s->scratch,
+		                CACHE_MAGIC, cache_path, key) == 0))) {
 			s->from_cache = 1;
 			for (size_t i = 0; i < rs->n; i++)
 				if (!rs->r[i].disabled && rs->r[i].pattern &&
@@ -334,12 +393,14 @@ sig_compile(struct sig *s, const struct attack_ruleset *rs,
 			return 0;
 		}
 	}
+	s->cache_made = 0;
 	if (compile_all(s, rs, err) == -1 || alloc_scratch(s, err) == -1) {
 		sig_release(s);
 		return -1;
 	}
 	if (cache_path != NULL && key[0] != '\0' && s->db != NULL)
-		cache_write(&s->db, 1, NULL, CACHE_MAGIC, cache_path, key);
+		(void)cache_write(
+		    &s->db, 1, NULL, CACHE_MAGIC, cache_path, key);
 	return 0;
 }
 
@@ -524,14 +585,12 @@ sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
 	struct hs_database **dbs = NULL;
 	size_t gcap = 0, ndb = 0;
 	size_t nall = 0;
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	struct hash256 md;
 	char key[KEY_MAX], hash[65];
 	struct strbuf demoted = STRBUF_INIT(1u << 20);
 	int rc = -1;
 
 	key[0] = '\0';
-	if (md == NULL)
-		return err_sys(err, ENOMEM, "rules");
 	for (size_t i = 0; i < cs->n; i++) {
 		struct sig_group *g;
 		size_t c;
@@ -554,30 +613,27 @@ sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
 	if ((x = calloc(s->ngrp, sizeof(*x))) == NULL ||
 	    (dbs = calloc(s->ngrp + CT_N, sizeof(*dbs))) == NULL)
 		goto nomem;
-	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+	hash256_init(&md);
 	for (size_t i = 0; i < s->ngrp; i++) {
 		strbuf_init(&x[i].text, CACHE_MAX);
 		if (gexpr_fill(&x[i], &s->grp[i], cs) == -1)
 			goto nomem;
-		EVP_DigestUpdate(md, &x[i].n, sizeof(x[i].n));
+		hash256_add(&md, &x[i].n, sizeof(x[i].n));
 		if (x[i].n == 0)
 			continue;
-		EVP_DigestUpdate(md, x[i].text.p, x[i].text.len);
-		EVP_DigestUpdate(md, x[i].flags, x[i].n * sizeof(unsigned));
-		EVP_DigestUpdate(md, x[i].ids, x[i].n * sizeof(unsigned));
+		hash256_add(&md, x[i].text.p, x[i].text.len);
+		hash256_add(&md, x[i].flags, x[i].n * sizeof(unsigned));
+		hash256_add(&md, x[i].ids, x[i].n * sizeof(unsigned));
 		ndb++;
 	}
 	all_targets(s, x, cs);
 	nall = (size_t)__builtin_popcount(s->all_targets);
 	{
-		unsigned char h[32];
-		unsigned hl = 0;
 		hs_platform_info_t pl;
 
 		/* the cache holds the database of every group too */
-		EVP_DigestUpdate(md, "small targets", 13);
-		EVP_DigestFinal_ex(md, h, &hl);
-		hex_encode(hash, h, hl < 32 ? hl : 32);
+		hash256_add(&md, "small targets", 13);
+		hash256_hex(&md, hash);
 		if (hs_populate_platform(&pl) == HS_SUCCESS &&
 		    (size_t)snprintf(key, sizeof(key),
 		        "%s %s tune=%u features=%" PRIx64, hash, hs_version(),
@@ -668,7 +724,7 @@ sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
 		goto out;
 	if (compile_all_groups(s, x, cs, &dbs[ndb]) == 0 &&
 	    cache_path != NULL && key[0] != '\0')
-		cache_write(dbs, ndb + nall, strbuf_str(&demoted),
+		(void)cache_write(dbs, ndb + nall, strbuf_str(&demoted),
 		    CRS_CACHE_MAGIC, cache_path, key);
 	rc = 0;
 	goto out;
@@ -683,7 +739,6 @@ out:
 	free(x);
 	free(dbs);
 	strbuf_release(&demoted);
-	EVP_MD_CTX_free(md);
 	if (rc == -1)
 		sig_release_crs(s);
 	return rc;

@@ -49,6 +49,7 @@ struct sig {
 	struct hs_scratch *scratch;
 	size_t npatterns;
 	int from_cache;        /* the database was read from the cache file */
+	int cache_made;        /* ... that a compile forked for it just wrote */
 	struct sig_group *grp; /* the CRS rules' groups */
 	size_t ngrp;
 	/* per target, every group's expressions for it in one database
@@ -64,7 +65,9 @@ struct sig {
  * Compiles the enabled pattern rules of rs (a Hyperscan match id is the
  * rule's index in rs).  cache_path, when not NULL, is a file to read the
  * database from when it matches rs's hash, this Hyperscan and this CPU,
- * and to write it to otherwise (a failure to write is ignored).  0, or -1
+ * and to write it to otherwise (a failure to write is ignored); or
+ * "fd:N", a descriptor open on such a file, read from its start and never
+ * written (for a process that may not open the file itself).  0, or -1
  * with err naming the rule whose pattern does not compile.
  */
 int sig_compile(struct sig *s, const struct attack_ruleset *rs,

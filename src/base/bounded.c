@@ -27,13 +27,22 @@ int
 str_printf(char *dst, size_t dstsz, const char *fmt, ...)
 {
 	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = str_vprintf(dst, dstsz, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int
+str_vprintf(char *dst, size_t dstsz, const char *fmt, va_list ap)
+{
 	int n;
 
 	if (dstsz == 0)
 		return 1;
-	va_start(ap, fmt);
 	n = vsnprintf(dst, dstsz, fmt, ap);
-	va_end(ap);
 	if (n < 0) {
 		dst[0] = '\0';
 		return 1;

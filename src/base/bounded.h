@@ -7,6 +7,7 @@
 #ifndef BASE_BOUNDED_H
 #define BASE_BOUNDED_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 /*
@@ -18,5 +19,8 @@ int str_copy(char *dst, size_t dstsz, const char *src);
 /* Formats into dst (dstsz > 0), cut like str_copy.  0, or 1 when cut. */
 int str_printf(char *dst, size_t dstsz, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* As str_printf, with the arguments in ap. */
+int str_vprintf(char *dst, size_t dstsz, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 
 #endif

@@ -61,6 +61,7 @@
 	    (struct event *ev, const struct timeval *timeout), \
 	    (ev, timeout)) \
 	X(int, event_base_dispatch, (struct event_base *base), (base)) \
+	X(int, event_del, (struct event *ev), (ev)) \
 	V(event_base_free, (struct event_base *base), (base)) \
 	X(int, event_base_loopbreak, (struct event_base *base), (base)) \
 	X(struct event_base *, event_base_new, (void), ()) \

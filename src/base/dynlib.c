@@ -4,10 +4,14 @@
 #include "base/dynlib.h"
 
 #include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "base/err.h"
 
@@ -25,6 +29,8 @@ static struct dynlib *const libs[DYNLIB_NLIBS] = {
     [DYNLIB_MHD] = &dynlib_mhd,
     [DYNLIB_RRD] = &dynlib_rrd,
     [DYNLIB_INJECTION] = &dynlib_injection,
+    [DYNLIB_CURL] = &dynlib_curl,
+    [DYNLIB_SSL] = &dynlib_ssl,
 };
 
 /* Test knob: is l named in SAKIMORI_DYNLIB_FAIL ("sqlite3,hs")? */
@@ -101,6 +107,52 @@ dynlib_require(enum dynlib_id id, struct err *err)
 	if (rc == -1)
 		return err_set(err, 0, "%s", l->why);
 	return 0;
+}
+
+int
+dynlib_probe(enum dynlib_id id, struct err *err)
+{
+	struct err e = {0};
+	int fds[2], status;
+	ssize_t n;
+	pid_t pid;
+
+	if ((unsigned)id >= DYNLIB_NLIBS)
+		return err_set(err, 0, "no such library");
+	if (__atomic_load_n(&libs[id]->ready, __ATOMIC_ACQUIRE))
+		return 0;
+	if (pipe2(fds, O_CLOEXEC) == -1)
+		return dynlib_require(id, err);
+	if ((pid = fork()) == -1) {
+		close(fds[0]);
+		close(fds[1]);
+		return dynlib_require(id, err);
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		if (dynlib_require(id, &e) == 0)
+			_exit(0);
+		/* one write under PIPE_BUF: whole or not at all */
+		n = write(fds[1], &e, sizeof(e));
+		_exit(n == (ssize_t)sizeof(e) ? 1 : 2);
+	}
+	close(fds[1]);
+	do
+		n = read(fds[0], &e, sizeof(e));
+	while (n == -1 && errno == EINTR);
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 1 &&
+	    n == (ssize_t)sizeof(e)) {
+		if (err != NULL)
+			*err = e;
+		return -1;
+	}
+	/* the child died some other way: ask here */
+	return dynlib_require(id, err);
 }
 
 void

@@ -17,7 +17,7 @@
  *
  * For tests, SAKIMORI_DYNLIB_FAIL (a comma-separated list of the names
  * below: hs, crypto, sqlite3, pcre2, zlib, event, cap, seccomp, mhd, rrd,
- * injection) makes those libraries fail to
+ * injection, curl, ssl) makes those libraries fail to
  * load as if they were missing.  It is read only when a library is first
  * loaded.
  */
@@ -55,13 +55,15 @@ enum dynlib_id {
 	DYNLIB_MHD,
 	DYNLIB_RRD,
 	DYNLIB_INJECTION,
+	DYNLIB_CURL,
+	DYNLIB_SSL,
 	DYNLIB_NLIBS,
 };
 
 /* Each defined by its forwarder file (DYNLIB_DEFINE). */
 extern struct dynlib dynlib_hs, dynlib_crypto, dynlib_sqlite3, dynlib_pcre2,
     dynlib_zlib, dynlib_event, dynlib_cap, dynlib_seccomp, dynlib_mhd,
-    dynlib_rrd, dynlib_injection;
+    dynlib_rrd, dynlib_injection, dynlib_curl, dynlib_ssl;
 
 /* The symbol's name as a string after macro expansion (pcre2_compile is
  * pcre2_compile_8, gzopen may be gzopen64). */
@@ -121,6 +123,14 @@ extern struct dynlib dynlib_hs, dynlib_crypto, dynlib_sqlite3, dynlib_pcre2,
  * library, so that a missing one makes it UNKNOWN instead of an exit.
  */
 int dynlib_require(enum dynlib_id id, struct err *err);
+
+/*
+ * Whether library id loads, tried in a child process forked for that and
+ * gone after it, so that this process stays without the library (and
+ * what it brings) until it calls it.  0, or -1 with err as
+ * dynlib_require's; where fork fails, dynlib_require itself.
+ */
+int dynlib_probe(enum dynlib_id id, struct err *err);
 
 /* Loads l and fills its fns (thread-safe, once); prints why and exits
  * with 69 (EX_UNAVAILABLE) when it cannot.  Use dynlib_need. */

@@ -167,9 +167,9 @@ path_join(char *dst, size_t dstsz, const char *root, const char *path)
 	return 0;
 }
 
-int
-file_write_atomic_at(int dirfd, const char *dir, const char *name,
-    const void *data, size_t len, unsigned mode, struct err *err)
+static int
+write_at(int dirfd, const char *dir, const char *name, const void *data,
+    size_t len, unsigned mode, unsigned flags, struct err *err)
 {
 	char tmp[NAME_MAX + 32];
 	const char *p = data;
@@ -198,7 +198,7 @@ file_write_atomic_at(int dirfd, const char *dir, const char *name,
 		p += n;
 		len -= (size_t)n;
 	}
-	if (fsync(fd) == -1 || close(fd) == -1) {
+	if ((!(flags & FILE_NOSYNC) && fsync(fd) == -1) || close(fd) == -1) {
 		int e = errno;
 		unlinkat(dirfd, tmp, 0);
 		return err_sys(err, e, "cannot sync '%s/%s'", dir, tmp);
@@ -209,13 +209,28 @@ file_write_atomic_at(int dirfd, const char *dir, const char *name,
 		return err_sys(err, e, "cannot rename '%s/%s' to '%s/%s'", dir,
 		    tmp, dir, name);
 	}
-	fsync(dirfd);
+	if (!(flags & FILE_NOSYNC))
+		fsync(dirfd);
 	return 0;
+}
+
+int
+file_write_atomic_at(int dirfd, const char *dir, const char *name,
+    const void *data, size_t len, unsigned mode, struct err *err)
+{
+	return write_at(dirfd, dir, name, data, len, mode, 0, err);
 }
 
 int
 file_write_atomic(const char *path, const void *data, size_t len, unsigned mode,
     struct err *err)
+{
+	return file_write_atomic_flags(path, data, len, mode, 0, err);
+}
+
+int
+file_write_atomic_flags(const char *path, const void *data, size_t len,
+    unsigned mode, unsigned flags, struct err *err)
 {
 	char copy[PATH_MAX], copy2[PATH_MAX];
 	const char *dir, *name;
@@ -229,8 +244,8 @@ file_write_atomic(const char *path, const void *data, size_t len, unsigned mode,
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd == -1)
 		return err_sys(err, errno, "cannot open '%s'", dir);
-	rc = file_write_atomic_at(
-	    dfd, strcmp(dir, "/") ? dir : "", name, data, len, mode, err);
+	rc = write_at(dfd, strcmp(dir, "/") ? dir : "", name, data, len, mode,
+	    flags, err);
 	close(dfd);
 	return rc;
 }

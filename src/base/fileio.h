@@ -52,6 +52,16 @@ int path_join(char *dst, size_t dstsz, const char *root, const char *path);
  */
 int file_write_atomic(const char *path, const void *data, size_t len,
     unsigned mode, struct err *err);
+/*
+ * As file_write_atomic; with FILE_NOSYNC neither the file nor the
+ * directory is synced: the rename is still atomic for every reader and
+ * survives the writer's death, only not a power cut (for state that is
+ * not meant to be more durable than an SQLite database in WAL mode with
+ * synchronous=NORMAL, which may also lose its last commits then).
+ */
+#define FILE_NOSYNC 1u
+int file_write_atomic_flags(const char *path, const void *data, size_t len,
+    unsigned mode, unsigned flags, struct err *err);
 
 /*
  * As file_write_atomic, for name inside the directory open as dirfd (dir

@@ -130,4 +130,23 @@ hash_fnv1a(uint64_t h, const void *data, size_t n)
 	return h;
 }
 
+/*
+ * A 256-bit digest fed in pieces: four chains of hash_bytes under fixed
+ * seeds, each piece hashed under the chain's value so far.  The same
+ * pieces give the same digest in every process.  Not cryptographic: it
+ * tells a changed input from the one before (a cache's key, its
+ * checksum), never resists someone who chooses the input; and it needs
+ * no library (a digest from libcrypto would load 3 MB into the agent).
+ */
+struct hash256 {
+	uint64_t h[4];
+};
+
+void hash256_init(struct hash256 *d);
+void hash256_add(struct hash256 *d, const void *p, size_t n);
+/* The digest as 64 lower-case hex digits and a NUL. */
+void hash256_hex(const struct hash256 *d, char out[65]);
+/* The digest of n bytes at p, in one piece. */
+void hash256_hex_of(const void *p, size_t n, char out[65]);
+
 #endif

@@ -319,3 +319,64 @@ table_release(struct table *t)
 	t->sgr = NULL;
 	t->nrow = t->caprow = 0;
 }
+
+/* Writes s with mark put before each c in it. */
+static void
+put_marked(FILE *fp, const char *s, char c, char mark)
+{
+	for (; *s; s++) {
+		if (*s == c)
+			fputc(mark, fp);
+		fputc(*s, fp);
+	}
+}
+
+/* A CSV field (RFC 4180): quoted when it holds a comma or a quote. */
+static void
+csv_field(FILE *fp, const char *s, int last)
+{
+	if (strpbrk(s, ",\"") != NULL) {
+		fputc('"', fp);
+		put_marked(fp, s, '"', '"');
+		fputc('"', fp);
+	} else
+		fputs(s, fp);
+	fputs(last ? "\n" : ",", fp);
+}
+
+void
+table_print_csv(const struct table *t, FILE *fp)
+{
+	for (unsigned c = 0; c < t->ncol; c++)
+		csv_field(fp, t->hdr[c], c + 1 == t->ncol);
+	for (size_t r = 0; r < t->nrow; r++)
+		for (unsigned c = 0; c < t->ncol; c++)
+			csv_field(
+			    fp, t->cells[r * t->ncol + c], c + 1 == t->ncol);
+}
+
+/* A Markdown row: each cell with '|' written as \|. */
+static void
+md_row(FILE *fp, const char *const *cells, unsigned n)
+{
+	fputs("|", fp);
+	for (unsigned c = 0; c < n; c++) {
+		fputs(" ", fp);
+		put_marked(fp, cells[c], '|', '\\');
+		fputs(" |", fp);
+	}
+	fputs("\n", fp);
+}
+
+void
+table_print_markdown(const struct table *t, FILE *fp)
+{
+	md_row(fp, t->hdr, t->ncol);
+	fputs("|", fp);
+	for (unsigned c = 0; c < t->ncol; c++)
+		fputs("---|", fp);
+	fputs("\n", fp);
+	for (size_t r = 0; r < t->nrow; r++)
+		md_row(
+		    fp, (const char *const *)t->cells + r * t->ncol, t->ncol);
+}

@@ -37,6 +37,10 @@ int table_row_sgr(struct table *t, const char *const *cells, const char *sgr);
 /* Prints header and rows; bold header and coloured cells when color. */
 void table_print(const struct table *t, FILE *fp, int color);
 void table_release(struct table *t);
+/* The same rows as CSV (RFC 4180: a field with a comma or a quote is
+ * quoted) or as a Markdown table ('|' in a cell written as \|). */
+void table_print_csv(const struct table *t, FILE *fp);
+void table_print_markdown(const struct table *t, FILE *fp);
 
 /*
  * Tables printed to fp from now on fit in width display columns (0: no

@@ -19,12 +19,12 @@ topk_init(struct topk *t, size_t cap, size_t maxkey)
 	while (t->nslots < cap * 2)
 		t->nslots <<= 1;
 	t->seed = hash_seed();
-	/* Entries and heap grow with use; slots are small (4 bytes each). */
-	t->e = calloc(cap ? cap : 1, sizeof(*t->e));
-	t->heap = calloc(cap ? cap : 1, sizeof(*t->heap));
+	/* Entries and heap grow with use (room()), from TOPK_FIRST: a table
+	 * made for a busy log costs a quiet one little; slots are small (8
+	 * bytes each) and made at once, as probing needs all of them. */
 	t->slots = calloc(t->nslots, sizeof(*t->slots));
 	t->heaped = 0;
-	if (t->e == NULL || t->heap == NULL || t->slots == NULL) {
+	if (t->slots == NULL) {
 		topk_release(t);
 		return -1;
 	}
@@ -45,6 +45,7 @@ topk_release(struct topk *t)
 	free(t->slots);
 	t->e = NULL;
 	t->heap = NULL;
+	t->ecap = 0;
 	t->slots = NULL;
 	t->n = 0;
 }
@@ -152,6 +153,30 @@ clear_caller(struct topk *t, struct topk_entry *e)
 	e->data = NULL;
 }
 
+/* Room for entry t->n: the entries and the heap double, up to cap.  0, or
+ * -1 (out of memory). */
+static int
+room(struct topk *t)
+{
+	struct topk_entry *e;
+	uint32_t *h;
+	size_t c;
+
+	if (t->n < t->ecap)
+		return 0;
+	c = t->ecap ? t->ecap * 2 : TOPK_FIRST;
+	if (c > t->cap)
+		c = t->cap;
+	if ((e = realloc(t->e, c * sizeof(*e))) == NULL)
+		return -1;
+	t->e = e;
+	if ((h = realloc(t->heap, c * sizeof(*h))) == NULL)
+		return -1;
+	t->heap = h;
+	t->ecap = c;
+	return 0;
+}
+
 struct topk_entry *
 topk_add(struct topk *t, const void *key, size_t klen, uint64_t inc, int *fresh)
 {
@@ -177,6 +202,8 @@ topk_add(struct topk *t, const void *key, size_t klen, uint64_t inc, int *fresh)
 		return e;
 	}
 	if (t->n < t->cap) {
+		if (room(t) == -1)
+			return NULL;
 		idx = (uint32_t)t->n;
 		e = &t->e[idx];
 		memset(e, 0, sizeof(*e));

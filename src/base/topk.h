@@ -39,11 +39,14 @@ struct topk {
 	uint64_t *slots; /* hash tag << 32 | entry index + 1; 0 empty */
 	int heaped;      /* the heap is built when the table first fills */
 	size_t cap, n, nslots, maxkey;
+	size_t ecap;      /* entries (and heap places) allocated, at most cap */
 	uint64_t total;   /* sum of all increments */
 	uint64_t evicted; /* replacements so far: 0 means exact */
 	uint64_t seed;
 	void (*free_data)(void *);
 };
+
+#define TOPK_FIRST 64 /* entries allocated at the first key, then doubled */
 
 /* cap entries, keys cut at maxkey bytes (0: 256).  0 or -1 (ENOMEM). */
 int topk_init(struct topk *t, size_t cap, size_t maxkey);

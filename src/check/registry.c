@@ -163,6 +163,7 @@ run_inventory(const struct check_ctx *x, struct report *r, struct err *err)
 	o.location = conf_setting(x->conf, "location", NULL);
 	o.rack = conf_setting(x->conf, "rack", NULL);
 	o.owner = conf_setting(x->conf, "owner", NULL);
+	o.hostname = conf_setting(x->conf, "hostname", NULL);
 	return inv_check(&o, x->state_dir, r, err);
 }
 
@@ -322,8 +323,8 @@ static const struct check_entry registry[] = {
     /* also proc-coverage, UNKNOWN when processes could not be read */
     {"proc-exe-deleted", suspicious_ids, CHECK_MEDIUM, 0, 0, run_suspicious,
         NULL},
-    {"proc-exe-changed", NULL, CHECK_SLOW, 0, LIB(DYNLIB_CRYPTO),
-        run_exe_changed, NULL},
+    /* libcrypto loaded by it only when there is a baseline */
+    {"proc-exe-changed", NULL, CHECK_SLOW, 0, 0, run_exe_changed, NULL},
     {"stuck-cgi", NULL, CHECK_FAST, 0, 0, run_stuck_cgi, NULL},
     {"apache-workers", NULL, CHECK_FAST, 0, 0, run_apache_workers, NULL},
     {"inventory", NULL, CHECK_SLOW, 0, 0, run_inventory, NULL},

@@ -87,6 +87,16 @@ enum {
 	"units on\n"                                                           \
 	"                     a terminal, bytes in a pipe)\n"
 
+/* --format of the commands that print the server table. */
+enum cli_fmt {
+	CLI_FMT_TABLE,
+	CLI_FMT_CSV,
+	CLI_FMT_MARKDOWN,
+	CLI_FMT_JSON,
+};
+/* Reads "table", "csv", "markdown" or "json" into *out; -1 for others. */
+int cli_format(const char *arg, enum cli_fmt *out);
+
 /* Short options every subcommand accepts ("f:hv"), to prefix its own. */
 #define CLI_COMMON_SHORTOPTS "f:hv"
 
@@ -141,6 +151,7 @@ int cmd_top(struct cli *cli, int argc, char **argv);
 int cmd_logs(struct cli *cli, int argc, char **argv);
 int cmd_fim(struct cli *cli, int argc, char **argv);
 int cmd_inventory(struct cli *cli, int argc, char **argv);
+int cmd_fleet(struct cli *cli, int argc, char **argv);
 
 int cmd_disk(struct cli *cli, int argc, char **argv);
 int cmd_du(struct cli *cli, int argc, char **argv);

@@ -40,12 +40,12 @@ usage(FILE *fp)
 	    "\n"
 	    "Sends one made-up alert event through the actions of the "
 	    "configuration's\n"
-	    "\"alert\" blocks (mail, exec, journal) that take it, at once "
-	    "(a mail\n"
-	    "digest is sent without waiting), waits for sendmail and the "
-	    "programs,\n"
-	    "and prints the outcome of each action.  Each is in the audit "
-	    "log.\n"
+	    "\"alert\" blocks (mail, exec, journal, syslog) that take it, "
+	    "at once (a\n"
+	    "mail digest is sent without waiting), waits for sendmail, the "
+	    "programs and\n"
+	    "the syslog queues, and prints the outcome of each action.  Each "
+	    "is in the\naudit log.\n"
 	    "\n"
 	    "  --check NAME     the event's check (default: alert-test); "
 	    "repeated: one\n"
@@ -57,7 +57,8 @@ usage(FILE *fp)
 	    "open)\n"
 	    "\n"
 	    "Exit status: 0 every action delivered (mail handed to sendmail, "
-	    "programs\nexited 0, the journal written); 69 when one failed "
+	    "programs\nexited 0, the journal written, the syslog queue "
+	    "sent); 69 when one failed "
 	    "or none takes the\nevent; 78 when the configuration or an "
 	    "action's settings are wrong.\n");
 }
@@ -185,8 +186,8 @@ cmd_alert(struct cli *cli, int argc, char **argv)
 		return EXIT_CONFIG;
 	}
 	if (alert_actions_count(a) == 0) {
-		log_warnx("no alert actions are configured (alert mail, exec "
-		          "or journal blocks in %s)",
+		log_warnx("no alert actions are configured (alert mail, exec, "
+		          "journal or syslog blocks in %s)",
 		    cli->conf_path[0] ? cli->conf_path : "the configuration");
 		alert_actions_free(a);
 		return EXIT_CONFIG;

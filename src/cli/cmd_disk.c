@@ -13,7 +13,7 @@
 #include "base/log.h"
 #include "base/cur.h"
 #include "cli/cli.h"
-#include "cli/cmd_disk.h"
+#include "disk/show.h"
 #include "collect/snap.h"
 #include "disk/fsstate.h"
 #include "disk/health.h"
@@ -282,26 +282,26 @@ cmd_disk(struct cli *cli, int argc, char **argv)
 
 	if (cli->mode == OUT_JSON) {
 		if (have_snap)
-			cmd_disk_print_usage_json(&snap);
+			disk_show_usage_json(stdout, &snap);
 		for (size_t i = 0; i < fsl.n; i++)
-			cmd_disk_print_fs_json(&fsl.fs[i]);
+			disk_show_fs_json(stdout, &fsl.fs[i]);
 		if (have_snap)
-			cmd_disk_print_io(&cli->out, &snap);
+			disk_show_io(&cli->out, &snap);
 		if (run != NULL)
-			cmd_disk_print_sources(&cli->out, run, scan);
+			disk_show_sources(&cli->out, run, scan);
 		if (hl != NULL) {
-			cmd_disk_print_raid(&cli->out, ml, now);
-			cmd_disk_print_health(&cli->out, hl);
+			disk_show_raid(&cli->out, ml, now);
+			disk_show_health(&cli->out, hl);
 		}
 	} else if (cli->mode == OUT_TABLE) {
 		if (have_snap) {
 			fprintf(cli->out.fp, "Filesystems\n");
-			cmd_disk_print_usage_table(&cli->out, &snap);
+			disk_show_usage_table(&cli->out, &snap);
 			fprintf(cli->out.fp, "\n");
 		}
 		if (fsl.n > 0) {
 			fprintf(cli->out.fp, "Filesystem error state\n");
-			cmd_disk_print_fs_table(&cli->out, &fsl);
+			disk_show_fs_table(&cli->out, &fsl);
 			fprintf(cli->out.fp, "\n");
 		}
 		if (have_snap) {
@@ -312,22 +312,22 @@ cmd_disk(struct cli *cli, int argc, char **argv)
 			else
 				fprintf(cli->out.fp,
 				    "Devices (I/O averaged since boot)\n");
-			cmd_disk_print_io(&cli->out, &snap);
+			disk_show_io(&cli->out, &snap);
 			fprintf(cli->out.fp, "\n");
 		}
 		if (run != NULL) {
 			fprintf(cli->out.fp, "Kernel log\n");
-			cmd_disk_print_sources(&cli->out, run, scan);
+			disk_show_sources(&cli->out, run, scan);
 			fprintf(cli->out.fp, "\n");
 		}
 		if (hl != NULL && ml->n > 0) {
 			fprintf(cli->out.fp, "RAID arrays\n");
-			cmd_disk_print_raid(&cli->out, ml, now);
+			disk_show_raid(&cli->out, ml, now);
 			fprintf(cli->out.fp, "\n");
 		}
 		if (hl != NULL && hl->n > 0) {
 			fprintf(cli->out.fp, "Disk health\n");
-			cmd_disk_print_health(&cli->out, hl);
+			disk_show_health(&cli->out, hl);
 			fprintf(cli->out.fp, "\n");
 		}
 	}

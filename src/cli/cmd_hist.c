@@ -229,15 +229,6 @@ cmd_graph(struct cli *cli, int argc, char **argv)
 	    {"output", required_argument, NULL, OPT_OUTPUT},
 	    {NULL, 0, NULL, 0},
 	};
-	static const struct {
-		const char *name;
-		unsigned long secs;
-	} periods[] = {
-	    {"day", 86400},
-	    {"week", 7 * 86400},
-	    {"month", 31 * 86400},
-	    {"year", 366 * 86400},
-	};
 	const char *period = "day", *output = NULL;
 	unsigned long secs = 0;
 	char dflt[HIST_NAME_MAX + 32];
@@ -266,9 +257,7 @@ cmd_graph(struct cli *cli, int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	for (size_t i = 0; i < sizeof(periods) / sizeof(periods[0]); i++)
-		if (strcmp(period, periods[i].name) == 0)
-			secs = periods[i].secs;
+	secs = hist_period_secs(period);
 	if (secs == 0 &&
 	    (dur_parse(period, strlen(period), &dsecs) == -1 || dsecs < 60 ||
 	        dsecs > 366 * 86400))

@@ -18,13 +18,6 @@
 #include "cli/cli.h"
 #include "inv/inventory.h"
 
-enum fmt {
-	FMT_TABLE,
-	FMT_CSV,
-	FMT_MARKDOWN,
-	FMT_JSON,
-};
-
 static void
 usage(FILE *fp)
 {
@@ -51,74 +44,10 @@ usage(FILE *fp)
 }
 
 static const char *
-svc_ports(const struct inv_svc *s, char *buf, size_t bufsz)
-{
-	size_t o = 0;
-
-	buf[0] = '\0';
-	for (unsigned i = 0; i < s->nlisten && o < bufsz; i++) {
-		/* One entry per port and protocol family: "22/tcp 22/tcp6". */
-		int dup = 0;
-
-		for (unsigned j = 0; j < i; j++)
-			dup |= s->listen[j].port == s->listen[i].port &&
-			    strcmp(s->listen[j].proto, s->listen[i].proto) == 0;
-		if (dup)
-			continue;
-		o += (size_t)snprintf(buf + o, bufsz - o, "%s%u/%s",
-		    o ? " " : "", s->listen[i].port, s->listen[i].proto);
-	}
-	return buf;
-}
-
-static const char *
 os_version(const struct inventory *inv, char *buf, size_t bufsz)
 {
 	snprintf(buf, bufsz, "%s", inv->os_version);
 	return buf;
-}
-
-/* Writes s with mark put before each c in it. */
-static void
-put_marked(FILE *fp, const char *s, char c, char mark)
-{
-	for (; *s; s++) {
-		if (*s == c)
-			fputc(mark, fp);
-		fputc(*s, fp);
-	}
-}
-
-/* A CSV field: quoted when needed, escaped for a terminal first. */
-static void
-csv_field(FILE *fp, const char *s, int last)
-{
-	struct strbuf sb = STRBUF_INIT(1 << 16);
-	int quote;
-
-	esc_text(&sb, s, strlen(s));
-	quote = strpbrk(strbuf_str(&sb), ",\"") != NULL;
-	if (quote) {
-		fputc('"', fp);
-		put_marked(fp, strbuf_str(&sb), '"', '"');
-		fputc('"', fp);
-	} else
-		fputs(strbuf_str(&sb), fp);
-	fputs(last ? "\n" : ",", fp);
-	strbuf_release(&sb);
-}
-
-/* A Markdown cell: escaped, with '|' written as \|. */
-static void
-md_cell(FILE *fp, const char *s)
-{
-	struct strbuf sb = STRBUF_INIT(1 << 16);
-
-	esc_text(&sb, s, strlen(s));
-	fputs(" ", fp);
-	put_marked(fp, strbuf_str(&sb), '|', '\\');
-	fputs(" |", fp);
-	strbuf_release(&sb);
 }
 
 /*
@@ -134,11 +63,11 @@ svc_row(const char *row[9], const char *const host[5], int show_host,
 	row[5] = s->name;
 	row[6] = s->version;
 	row[7] = s->package_version;
-	row[8] = svc_ports(s, ports, portsz);
+	row[8] = inv_svc_ports(s, ports, portsz);
 }
 
 static void
-print(const struct inventory *inv, enum fmt fmt, FILE *fp)
+print(const struct inventory *inv, enum cli_fmt fmt, FILE *fp)
 {
 	static const char *const hdr[] = {"HOST", "IP", "LOCATION", "OS",
 	    "VERSION", "SERVICE", "VERSION", "PACKAGE VERSION", "PORTS"};
@@ -156,36 +85,25 @@ print(const struct inventory *inv, enum fmt fmt, FILE *fp)
 	host[0] = inv->hostname;
 	host[3] = inv->os_name;
 	switch (fmt) {
-	case FMT_JSON:
+	case CLI_FMT_JSON:
 		json_line(fp, inv_to_json(inv));
 		return;
-	case FMT_CSV:
-		for (size_t i = 0; i < 9; i++)
-			csv_field(
-			    fp, i == 6 ? "SERVICE VERSION" : hdr[i], i == 8);
+	case CLI_FMT_CSV:
+	case CLI_FMT_MARKDOWN:
+		/* every row whole: the host's columns on each */
+		table_init(&t, 9, hdr, NULL);
+		if (fmt == CLI_FMT_CSV)
+			t.hdr[6] = "SERVICE VERSION";
 		for (unsigned i = 0; i < inv->nsvcs; i++) {
 			svc_row(
 			    row, host, 1, &inv->svcs[i], ports, sizeof(ports));
-			for (size_t c = 0; c < 9; c++)
-				csv_field(fp, row[c], c == 8);
+			table_row(&t, row);
 		}
-		return;
-	case FMT_MARKDOWN:
-		fputs("|", fp);
-		for (size_t i = 0; i < 9; i++)
-			md_cell(fp, hdr[i]);
-		fputs("\n|", fp);
-		for (size_t i = 0; i < 9; i++)
-			fputs("---|", fp);
-		fputs("\n", fp);
-		for (unsigned i = 0; i < inv->nsvcs; i++) {
-			svc_row(
-			    row, host, 1, &inv->svcs[i], ports, sizeof(ports));
-			fputs("|", fp);
-			for (size_t c = 0; c < 9; c++)
-				md_cell(fp, row[c]);
-			fputs("\n", fp);
-		}
+		if (fmt == CLI_FMT_CSV)
+			table_print_csv(&t, fp);
+		else
+			table_print_markdown(&t, fp);
+		table_release(&t);
 		return;
 	default:
 		break;
@@ -258,7 +176,7 @@ cmd_inventory(struct cli *cli, int argc, char **argv)
 	struct inventory *inv;
 	struct inv_opts o = {0};
 	struct err err = {0};
-	enum fmt fmt = FMT_TABLE;
+	enum cli_fmt fmt = CLI_FMT_TABLE;
 	int c, save = 1, fmt_given = 0;
 
 	while ((c = getopt_long(
@@ -271,15 +189,7 @@ cmd_inventory(struct cli *cli, int argc, char **argv)
 			return EXIT_OK;
 		case OPT_FORMAT:
 			fmt_given = 1;
-			if (strcmp(optarg, "table") == 0)
-				fmt = FMT_TABLE;
-			else if (strcmp(optarg, "csv") == 0)
-				fmt = FMT_CSV;
-			else if (strcmp(optarg, "markdown") == 0)
-				fmt = FMT_MARKDOWN;
-			else if (strcmp(optarg, "json") == 0)
-				fmt = FMT_JSON;
-			else
+			if (cli_format(optarg, &fmt) == -1)
 				return cli_usage_error(cli, "inventory",
 				    "unknown format '%s'", optarg);
 			break;
@@ -295,13 +205,14 @@ cmd_inventory(struct cli *cli, int argc, char **argv)
 		return cli_usage_error(
 		    cli, "inventory", "unexpected argument '%s'", argv[optind]);
 	if (!fmt_given && cli->mode == OUT_JSON)
-		fmt = FMT_JSON;
+		fmt = CLI_FMT_JSON;
 	if (cli_conf(cli) == -1)
 		return EXIT_CONFIG;
 	o.root = cli->root;
 	o.location = conf_setting(&cli->conf, "location", NULL);
 	o.rack = conf_setting(&cli->conf, "rack", NULL);
 	o.owner = conf_setting(&cli->conf, "owner", NULL);
+	o.hostname = conf_setting(&cli->conf, "hostname", NULL);
 	inv = calloc(1, sizeof(*inv));
 	if (inv == NULL) {
 		log_warnx("out of memory");

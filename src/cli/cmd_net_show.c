@@ -205,25 +205,8 @@ cmd_net_bans(struct cli *cli, int all)
 			    left, sizeof(left), (uint64_t)(b[i].until - now));
 		snprintf(be, sizeof(be), "%s %s", b[i].backend, b[i].kind);
 		if (cli->mode == OUT_JSON) {
-			json_t *o = json_object();
+			json_t *o = net_ban_json(&b[i]);
 
-			jset(o, "type", json_string("net.ban"));
-			jset(o, "id", json_integer((json_int_t)b[i].id));
-			jset(o, "prefix", json_string(p));
-			jset(o, "state",
-			    json_string(net_ban_state_name(b[i].state)));
-			jset(o, "since", jtime((int64_t)b[i].since));
-			jset(o, "until", jtime((int64_t)b[i].until));
-			jset(o, "backend", jstr(b[i].backend));
-			jset(o, "kind", jstr(b[i].kind));
-			jset(o, "by", jstr(b[i].by));
-			jset(o, "reason", jstr(b[i].reason));
-			if (b[i].state != NET_BAN_ACTIVE) {
-				jset(o, "ended", jtime((int64_t)b[i].ended));
-				jset(o, "ended_by", jstr(b[i].ended_by));
-				if (b[i].note[0])
-					jset(o, "note", jstr(b[i].note));
-			}
 			json_line(stdout, o);
 		} else {
 			const char *cells[8] = {p,

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "act/act.h"
 #include "base/err.h"
@@ -46,42 +47,17 @@ static size_t
 history(struct cli *cli, struct respond_past **out, size_t *active)
 {
 	struct store st;
-	struct net_ban *b = NULL;
 	struct err err = {0};
-	size_t n = 0, np = 0;
-	struct respond_past *p;
+	size_t n = 0;
 
 	*out = NULL;
 	*active = 0;
 	if (cli_state_dir(cli) == -1 || cmd_net_open_store(cli, &st) != 0)
 		return 0;
-	if (net_ban_list(&st, 1, &b, &n, &err) == -1) {
+	if (respond_history(&st, time(NULL), out, &n, active, &err) == -1)
 		log_warnx("%s", err.msg);
-		store_close(&st);
-		return 0;
-	}
 	store_close(&st);
-	p = calloc(n + 1, sizeof(*p));
-	for (size_t i = 0; p != NULL && i < n; i++) {
-		size_t k;
-
-		if (b[i].state == NET_BAN_FAILED)
-			continue;
-		for (k = 0; k < np; k++)
-			if (net_prefix_equal(&p[k].p, &b[i].prefix))
-				break;
-		if (k == np)
-			p[np++].p = b[i].prefix;
-		if (b[i].state == NET_BAN_ACTIVE) {
-			p[k].active = 1;
-			(*active)++;
-		} else {
-			p[k].earlier++;
-		}
-	}
-	free(b);
-	*out = p;
-	return p != NULL ? np : 0;
+	return n;
 }
 
 /* What became of a block: "blocked until ...", or why not. */
@@ -174,18 +150,7 @@ apply(struct cli *cli, const struct respond_decision *d, size_t n,
 	struct err err = {0};
 	int rc;
 
-	*nitems = 0;
-	for (size_t i = 0; i < n; i++) {
-		struct net_block_item *it;
-
-		if (d[i].what != RESPOND_BLOCK)
-			continue;
-		it = &items[(*nitems)++];
-		memset(it, 0, sizeof(*it));
-		it->p = d[i].p;
-		it->secs = d[i].rule->secs; /* the block grows it */
-		it->reason = d[i].reason;
-	}
+	*nitems = respond_items(d, n, items);
 	if (*nitems == 0)
 		return 0;
 	if (cli_state_dir(cli) == -1)

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "config.h"
+#include "agent/agent.h"
 #include "base/err.h"
 #include "base/fileio.h"
 #include "base/log.h"
@@ -50,6 +51,9 @@ static const struct command commands[] = {
         "file integrity: signed baselines of system binaries and web roots"},
     {"inventory", cmd_inventory,
         "the server table: host, OS, services and their versions"},
+    {"fleet", cmd_fleet,
+        "many hosts through Prometheus: alerting rules, the server table, "
+        "problems, outdated services"},
     {"logs", cmd_logs, "scan, stats, follow: access, error and system logs"},
     {"disk", cmd_disk,
         "filesystems, I/O, fs error state, disk errors in the kernel log"},
@@ -263,6 +267,24 @@ cli_out(struct cli *cli)
 	out_init(&cli->out, cli->mode, stdout);
 	if (cli->sizes)
 		cli->out.human = cli->sizes == 1;
+}
+
+int
+cli_format(const char *arg, enum cli_fmt *out)
+{
+	static const char *const names[] = {
+	    [CLI_FMT_TABLE] = "table",
+	    [CLI_FMT_CSV] = "csv",
+	    [CLI_FMT_MARKDOWN] = "markdown",
+	    [CLI_FMT_JSON] = "json",
+	};
+
+	for (size_t i = 0; i < countof(names); i++)
+		if (strcmp(arg, names[i]) == 0) {
+			*out = (enum cli_fmt)i;
+			return 0;
+		}
+	return -1;
 }
 
 int
@@ -487,6 +509,7 @@ main(int argc, char **argv)
 	memset(&cli, 0, sizeof(cli));
 	cli.progname = "sakimori";
 	log_init(cli.progname);
+	agent_child_dispatch(argc, argv);
 	conf_init(&cli.conf);
 	if (nagios)
 		nagios_start();

@@ -15,6 +15,8 @@
 #include <arpa/inet.h>
 
 #include "base/cur.h"
+#include "base/err.h"
+#include "base/hostport.h"
 #include "base/timeutil.h"
 #include "conf/conf_int.h"
 
@@ -577,14 +579,17 @@ static void
 check_alert(struct conf_node *n, struct conf_errs *errs)
 {
 	const struct schema_alert *sa;
+	char host[256], port[8];
+	struct err err = {0};
 
 	if (n->nvals < 1 || n->vals[0].type != CV_WORD) {
-		add_err(errs, n, "'alert' wants a type: mail, exec or journal");
+		add_err(errs, n,
+		    "'alert' wants a type: mail, exec, journal or syslog");
 		return;
 	}
 	if ((sa = schema_alert_find(n->vals[0].str)) == NULL) {
 		add_err(errs, n,
-		    "unknown alert type '%s' (mail, exec or journal)",
+		    "unknown alert type '%s' (mail, exec, journal or syslog)",
 		    n->vals[0].str);
 		return;
 	}
@@ -634,10 +639,19 @@ check_alert(struct conf_node *n, struct conf_errs *errs)
 		} else if (strcmp(k->key, "timeout") == 0 &&
 		    k->vals[0].num <= 0) {
 			add_err(errs, k, "'timeout' must be more than 0");
+		} else if (strcmp(k->key, "server") == 0 &&
+		    hostport_parse(k->vals[0].str, host, sizeof(host), port,
+		        sizeof(port), &err) == -1) {
+			add_err(errs, k, "'server': %s", err.msg);
 		}
 	}
 	if (strcmp(sa->type, "exec") == 0 && conf_find(n, "command") == NULL)
 		add_err(errs, n, "alert exec wants a 'command'");
+	if (strcmp(sa->type, "syslog") == 0 && conf_find(n, "server") == NULL)
+		add_err(errs, n, "alert syslog wants a 'server' (HOST:PORT)");
+	if (strcmp(sa->type, "syslog") == 0 && conf_find(n, "ca") != NULL &&
+	    !conf_flag(n, "tls"))
+		add_err(errs, n, "alert syslog: 'ca' is for 'tls yes'");
 }
 
 static void

@@ -194,12 +194,21 @@ static const struct schema_key alert_exec_keys[] = {
     {NULL, 0, 0, 0, NULL},
 };
 
+static const struct schema_key alert_syslog_keys[] = {
+    {"server", SK_STR, 0, 0, NULL}, /* HOST:PORT, TCP (octet-counted) */
+    {"tls", SK_BOOL, 0, 0, NULL},   /* over TLS (no) */
+    {"ca", SK_STR, 0, 0, NULL},     /* PEM authorities (the system's) */
+    {NULL, 0, 0, 0, NULL},
+};
+
 const struct schema_alert schema_alerts[] = {
     {"mail", "a message per event, or a digest, through sendmail",
         alert_mail_keys},
     {"exec", "a program run as a user, the event as JSON on stdin",
         alert_exec_keys},
     {"journal", "the systemd journal (syslog where there is none)", none_keys},
+    {"syslog", "RFC 5424 messages to a central syslog server (TCP, TLS)",
+        alert_syslog_keys},
 };
 const size_t schema_nalerts = countof(schema_alerts);
 
@@ -445,8 +454,9 @@ const size_t schema_nsettings = countof(schema_settings);
 
 /* The logs the agent follows (logs/discover.h): added, or left out. */
 static const struct schema_key logs_keys[] = {
-    {"follow", SK_LIST, 0, 0, NULL}, /* PATH [kind KIND] */
-    {"ignore", SK_LIST, 0, 0, NULL}, /* PATH or pattern ... */
+    {"follow", SK_LIST, 0, 0, NULL},   /* PATH [kind KIND] */
+    {"discover", SK_BOOL, 0, 0, NULL}, /* no: only the followed ones */
+    {"ignore", SK_LIST, 0, 0, NULL},   /* PATH or pattern ... */
     {NULL, 0, 0, 0, NULL},
 };
 

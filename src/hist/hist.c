@@ -219,6 +219,25 @@ hist_is_rate(const char *name)
 	return n > 3 && strcmp(name + n - 3, "_ps") == 0;
 }
 
+unsigned long
+hist_period_secs(const char *name)
+{
+	static const struct {
+		const char *name;
+		unsigned long secs;
+	} periods[] = {
+	    {"day", 86400},
+	    {"week", 7 * 86400},
+	    {"month", 31 * 86400},
+	    {"year", 366 * 86400},
+	};
+
+	for (size_t i = 0; i < sizeof(periods) / sizeof(periods[0]); i++)
+		if (strcmp(name, periods[i].name) == 0)
+			return periods[i].secs;
+	return 0;
+}
+
 const char *
 hist_period_name(unsigned long secs)
 {

@@ -23,6 +23,7 @@
 struct conf;
 struct err;
 struct snap;
+struct strbuf;
 
 #define HIST_STEP 10u        /* seconds between two stored values */
 #define HIST_NAME_MAX 96     /* a series name, with its NUL */
@@ -99,11 +100,15 @@ struct hist;
 
 /* Whether c wants a history (not "history { enabled no }"). */
 int hist_enabled(const struct conf *c);
+/* hist_new's flags */
+#define HIST_FORK                                                              \
+	1u /* store in a child of its own (hist_set_fork), and
+                      * try librrd there, not here (dynlib_probe) */
 /* The writer for state_dir (STATE_DIR/rrd made 0700 when missing) with
  * the configuration c.  NULL with err when librrd cannot be loaded or the
  * directory cannot be made. */
-struct hist *hist_new(
-    const char *state_dir, const struct conf *c, struct err *err);
+struct hist *hist_new(const char *state_dir, const struct conf *c,
+    unsigned flags, struct err *err);
 void hist_free(struct hist *h);
 /* Reads the process names again (after a reload). */
 void hist_configure(struct hist *h, const struct conf *c);
@@ -131,6 +136,14 @@ int hist_write(struct hist *h, time_t t, size_t *written, struct err *err);
  * count of series stored.
  */
 int hist_flush(struct hist *h, size_t *written, struct err *err);
+/*
+ * Whether hist_flush stores in a process of its own, forked for each
+ * flush and gone after it: librrd and what it brings (cairo, pango, glib:
+ * about 5 MB resident) are then loaded there, never in the caller, which
+ * a long-running agent keeps small that way.  The caller waits for it as
+ * for a flush of its own.  Off by default; where fork fails, in-process.
+ */
+void hist_set_fork(struct hist *h, int on);
 /* The values of the last hist_collect: the series list of /metrics. */
 const struct hist_sample *hist_current(const struct hist *h);
 
@@ -159,6 +172,16 @@ int hist_fetch(const char *state_dir, const char *name, const char *cf,
     time_t since, time_t until, struct hist_series *out, struct err *err);
 void hist_series_release(struct hist_series *s);
 
+/*
+ * The time --since names: "@EPOCH", an ISO 8601 / RFC 3339 stamp (local
+ * time without a zone), or a duration ago ("1h", "-2d").  0, or -1.
+ */
+int hist_since_parse(const char *s, time_t now, time_t *out);
+
+/* The seconds of a graph's period by its name ("day", "week", "month",
+ * "year"), or 0. */
+unsigned long hist_period_secs(const char *name);
+
 /* The figures of a graph's legend (NAN: no value in the period). */
 struct hist_graph_stats {
 	double max, avg, last;
@@ -169,5 +192,9 @@ struct hist_graph_stats {
  * 0, or -1 with err. */
 int hist_graph(const char *state_dir, const char *name, unsigned long period,
     const char *output, struct hist_graph_stats *st, struct err *err);
+/* The same view as a PNG appended to img (the dashboard).  0, or -1 with
+ * err. */
+int hist_graph_png(const char *state_dir, const char *name,
+    unsigned long period, struct strbuf *img, struct err *err);
 
 #endif

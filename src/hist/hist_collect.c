@@ -84,12 +84,14 @@ hist_enabled(const struct conf *c)
 }
 
 struct hist *
-hist_new(const char *state_dir, const struct conf *c, struct err *err)
+hist_new(const char *state_dir, const struct conf *c, unsigned flags,
+    struct err *err)
 {
 	struct hist *h;
 	int fd;
 
-	if (dynlib_require(DYNLIB_RRD, err) == -1)
+	if ((flags & HIST_FORK ? dynlib_probe(DYNLIB_RRD, err)
+	                       : dynlib_require(DYNLIB_RRD, err)) == -1)
 		return NULL;
 	if ((fd = statedir_dir(state_dir, HIST_DIR, 1, err)) == -1)
 		return NULL;
@@ -107,6 +109,7 @@ hist_new(const char *state_dir, const struct conf *c, struct err *err)
 	hist_sample_init(&h->cur);
 	hmap_init(&h->pend);
 	hist_configure(h, c);
+	hist_set_fork(h, (flags & HIST_FORK) != 0);
 	return h;
 }
 

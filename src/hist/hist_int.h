@@ -6,12 +6,6 @@
 
 #include <time.h>
 
-/*
- * The time --since names: "@EPOCH", an ISO 8601 / RFC 3339 stamp (local
- * time without a zone), or a duration ago ("1h", "-2d").  0, or -1.
- */
-int hist_since_parse(const char *s, time_t now, time_t *out);
-
 #include "base/hmap.h"
 #include "base/strbuf.h"
 #include "collect/cpu.h"
@@ -34,6 +28,7 @@ struct hist {
 	char state_dir[4096];
 	unsigned batch;   /* steps stored in one update of each file */
 	unsigned steps;   /* steps kept since the last flush */
+	int fork_flush;   /* hist_set_fork */
 	struct hmap pend; /* series name -> struct hist_pending * */
 	char *procs[HIST_PROCS_MAX]; /* history { processes ... } */
 	size_t nprocs;

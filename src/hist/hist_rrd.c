@@ -4,10 +4,12 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <rrd.h>
@@ -213,9 +215,11 @@ info_num(const rrd_info_t *i)
 	return e == i->value.u_str ? NAN : v;
 }
 
-int
-hist_graph(const char *state_dir, const char *name, unsigned long period,
-    const char *output, struct hist_graph_stats *st, struct err *err)
+/* Draws the graph into output, or ("-") into img; the legend in st. */
+static int
+draw(const char *state_dir, const char *name, unsigned long period,
+    const char *output, struct hist_graph_stats *st, struct strbuf *img,
+    struct err *err)
 {
 	char path[4096];
 	struct hist_graph_args g;
@@ -238,11 +242,38 @@ hist_graph(const char *state_dir, const char *name, unsigned long period,
 				st->avg = info_num(i);
 			else if (strcmp(i->key, "print[2]") == 0)
 				st->last = info_num(i);
+			else if (img != NULL && i->type == RD_I_BLO &&
+			    strcmp(i->key, "image") == 0 &&
+			    strbuf_add(img, i->value.u_blo.ptr,
+			        i->value.u_blo.size) == -1)
+				rc = err_set(err, ENOMEM,
+				    "out of memory for the graph of '%s'",
+				    name);
 		}
 		rrd_info_free(info);
 	}
 	hist_graph_args_release(&g);
 	return rc;
+}
+
+int
+hist_graph(const char *state_dir, const char *name, unsigned long period,
+    const char *output, struct hist_graph_stats *st, struct err *err)
+{
+	return draw(state_dir, name, period, output, st, NULL, err);
+}
+
+int
+hist_graph_png(const char *state_dir, const char *name, unsigned long period,
+    struct strbuf *img, struct err *err)
+{
+	struct hist_graph_stats st;
+
+	if (draw(state_dir, name, period, "-", &st, img, err) == -1)
+		return -1;
+	if (img->len == 0)
+		return err_set(err, EIO, "librrd drew no image of '%s'", name);
+	return 0;
 }
 
 /* Stores the n values kept of one series. */
@@ -300,12 +331,98 @@ flush_entry(struct hmap_entry *e, void *arg)
 	return 0;
 }
 
+static int
+reset_entry(struct hmap_entry *e, void *arg)
+{
+	(void)arg;
+	((struct hist_pending *)e->val.p)->n = 0;
+	return 0;
+}
+
+/* What the forked writer tells its parent: one write, under PIPE_BUF. */
+struct flush_report {
+	size_t written;
+	int rc;
+	struct err err;
+};
+_Static_assert(sizeof(struct flush_report) <= 4096, "one atomic write");
+
+/*
+ * The flush in a child: 0 with fa filled from its report, -1 with fa's
+ * err when it died or said nothing, -2 when it could not be started (the
+ * caller then flushes in-process).
+ */
+static int
+flush_forked(struct hist *h, struct flush_arg *fa)
+{
+	struct flush_report r;
+	int fds[2], status;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC) == -1)
+		return -2;
+	if ((pid = fork()) == -1) {
+		close(fds[0]);
+		close(fds[1]);
+		return -2;
+	}
+	if (pid == 0) {
+		struct err e = {0};
+
+		close(fds[0]);
+		fa->err = &e;
+		(void)hmap_each(&h->pend, flush_entry, fa);
+		memset(&r, 0, sizeof(r));
+		r.written = fa->written;
+		r.rc = fa->rc;
+		r.err = e;
+		n = write(fds[1], &r, sizeof(r));
+		_exit(n == (ssize_t)sizeof(r) ? 0 : 1);
+	}
+	close(fds[1]);
+	do
+		n = read(fds[0], &r, sizeof(r));
+	while (n == -1 && errno == EINTR);
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+	if (n != (ssize_t)sizeof(r) || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0) {
+		fa->rc = -1;
+		if (WIFSIGNALED(status))
+			err_set(fa->err, 0,
+			    "the process storing the history ended with signal "
+			    "%d",
+			    WTERMSIG(status));
+		else
+			err_set(fa->err, 0,
+			    "the process storing the history ended without "
+			    "saying what it stored");
+		return -1;
+	}
+	fa->written = r.written;
+	fa->rc = r.rc;
+	if (r.rc == -1)
+		*fa->err = r.err;
+	return 0;
+}
+
+void
+hist_set_fork(struct hist *h, int on)
+{
+	h->fork_flush = on;
+}
+
 int
 hist_flush(struct hist *h, size_t *written, struct err *err)
 {
 	struct flush_arg fa = {h, 0, 0, err};
 
-	(void)hmap_each(&h->pend, flush_entry, &fa);
+	if (!h->fork_flush || h->steps == 0 || flush_forked(h, &fa) == -2)
+		(void)hmap_each(&h->pend, flush_entry, &fa);
+	/* stored or not, the batch is done with (as a failed update is) */
+	(void)hmap_each(&h->pend, reset_entry, NULL);
 	h->steps = 0;
 	/* series that are gone (a disk, a mount) leave their slot behind:
 	 * past a bound the map starts again */

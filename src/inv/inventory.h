@@ -96,6 +96,7 @@ struct inventory {
 struct inv_opts {
 	const char *root; /* prefix for /proc, /sys, /etc, /var/lib/dpkg */
 	const char *location, *rack, *owner;
+	const char *hostname; /* "set hostname": replaces the host's names */
 };
 
 /* Collects everything; partial failures are counted in inv->skipped.  0 or -1. */
@@ -103,6 +104,9 @@ int inv_collect(
     struct inventory *inv, const struct inv_opts *o, struct err *err);
 /* The first IPv4 (else IPv6) global address, for the table; "" if none. */
 const char *inv_primary_ip(const struct inventory *inv);
+
+/* The ports of s as "22/tcp 22/tcp6" (each port and protocol once). */
+const char *inv_svc_ports(const struct inv_svc *s, char *buf, size_t bufsz);
 
 /* The JSON form this sakimori writes: JSON_SCHEMA (base/json.h); 1 is read. */
 #define INV_SCHEMA 2

@@ -390,3 +390,24 @@ inv_services(struct inventory *inv, const char *root)
 	sock_table_release(&t);
 	pkg_free(db);
 }
+
+const char *
+inv_svc_ports(const struct inv_svc *s, char *buf, size_t bufsz)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < s->nlisten && o < bufsz; i++) {
+		/* One entry per port and protocol family: "22/tcp 22/tcp6". */
+		int dup = 0;
+
+		for (unsigned j = 0; j < i; j++)
+			dup |= s->listen[j].port == s->listen[i].port &&
+			    strcmp(s->listen[j].proto, s->listen[i].proto) == 0;
+		if (dup)
+			continue;
+		o += (size_t)snprintf(buf + o, bufsz - o, "%s%u/%s",
+		    o ? " " : "", s->listen[i].port, s->listen[i].proto);
+	}
+	return buf;
+}

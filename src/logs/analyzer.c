@@ -142,6 +142,25 @@ logs_run_finish(struct logs_run *run, struct report *r, const struct out *out)
 }
 
 void
+logs_run_show(struct logs_run *run, const char *names, const struct out *out)
+{
+	for (unsigned i = 0; i < run->n; i++) {
+		const char *nm = run->ops[i]->name, *p = names;
+		size_t len = strlen(nm);
+		int named = names == NULL;
+
+		while (!named && p != NULL && *p) {
+			named = strncmp(p, nm, len) == 0 &&
+			    (p[len] == ',' || p[len] == '\0');
+			p = strchr(p, ',');
+			p = p ? p + 1 : NULL;
+		}
+		if (named && run->ops[i]->show != NULL)
+			run->ops[i]->show(run->st[i], out);
+	}
+}
+
+void
 logs_run_release(struct logs_run *run)
 {
 	for (unsigned i = 0; i < run->n; i++)

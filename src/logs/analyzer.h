@@ -34,6 +34,9 @@
  *     next), before it: a chance to start loading what that line will
  *     need (memory latency hidden behind the work on the lines before).
  *     It must not change any result; it may not be called for some lines.
+ *   - show(state, out), optional (NULL), prints what finish() would
+ *     print of the records so far, without ending anything and without
+ *     findings: the agent's dashboard asks for it while it follows.
  */
 #ifndef LOGS_ANALYZER_H
 #define LOGS_ANALYZER_H
@@ -59,9 +62,11 @@ struct logs_opts {
 	/* the attacks analyzer (src/logs/attacks.c) */
 	const struct conf *conf; /* NULL: built-in defaults */
 	const char *state_dir;   /* compiled-rules cache when it exists */
-	const char *rules;       /* --rules: rule file or directory */
-	int attacks_list;        /* print each flagged request (logs attacks) */
-	const struct out *out;   /* where analyzers may print as records come */
+	/* the caches' own paths instead of those in state_dir (NULL: none) */
+	const char *rules_cache, *crs_cache;
+	const char *rules;     /* --rules: rule file or directory */
+	int attacks_list;      /* print each flagged request (logs attacks) */
+	const struct out *out; /* where analyzers may print as records come */
 };
 
 void logs_opts_default(struct logs_opts *o);
@@ -75,6 +80,7 @@ struct logs_analyzer_ops {
 	void (*finish)(void *st, struct report *r, const struct out *out);
 	void (*free)(void *st);
 	void (*hint)(void *st, const char *line, size_t n);
+	void (*show)(void *st, const struct out *out);
 };
 
 /* The table of analyzers that run by default (NULL-terminated). */
@@ -95,7 +101,8 @@ struct logs_run {
 
 /*
  * Creates the analyzers named in the comma list names (NULL: all of them).
- * 0, or -1 with *errmsg.
+ * 0, or -1 with *errmsg.  The analyzers keep opts (and what it points to):
+ * it must live until logs_run_release.
  */
 int logs_run_init(struct logs_run *run, const char *names,
     const struct logs_opts *opts, const char **errmsg);
@@ -107,6 +114,10 @@ void logs_run_hint(struct logs_run *run, const char *line, size_t n);
 /* finish() of every analyzer. */
 void logs_run_finish(
     struct logs_run *run, struct report *r, const struct out *out);
+/* show() of every analyzer that has one, those named in the comma list
+ * names (NULL: all). */
+void logs_run_show(
+    struct logs_run *run, const char *names, const struct out *out);
 void logs_run_release(struct logs_run *run);
 
 /* The built-in analyzers. */

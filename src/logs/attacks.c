@@ -118,7 +118,9 @@ crs_from_conf(struct attacks *a, const struct logs_opts *o, struct err *err)
 		return 0;
 	if ((blk = conf_check(o->conf, "web-attack", NULL)) != NULL)
 		lvl = conf_num(blk, "paranoia", 1);
-	if (o->state_dir != NULL &&
+	if (o->crs_cache != NULL)
+		cachep = o->crs_cache;
+	else if (o->state_dir != NULL &&
 	    paths_state_file(cache, sizeof(cache), o->state_dir,
 	        "attack-crs.hsdb", err) == 0)
 		cachep = cache;
@@ -190,7 +192,9 @@ attacks_create(const struct logs_opts *opts, const char **errmsg)
 		goto fail;
 	/* the compiled rules are cached in the state directory (made when
 	 * missing); without it every start compiles them again */
-	if (opts->state_dir != NULL &&
+	if (opts->rules_cache != NULL)
+		cachep = opts->rules_cache;
+	else if (opts->state_dir != NULL &&
 	    paths_state_file(cache, sizeof(cache), opts->state_dir,
 	        "attack-rules.hsdb", &err) == 0)
 		cachep = cache;
@@ -411,13 +415,16 @@ attacks_record(void *st, const struct logs_rec *rec, struct report *r)
 	}
 	if (!a->opts->follow)
 		return;
-	/* live: the serious ones at once */
+	/* live: the serious ones at once; one that succeeded is CRITICAL,
+	 * as its incident is when the log is read whole */
 	if (res.nhits > 0 && res.sev >= ASEV_HIGH) {
 		const struct attack_rule *top =
 		    attack_rule_of(&a->engine, &res.hit[res.top]);
-		struct finding *f = report_add(r, attack_sev_finding(res.sev),
-		    "web-attack", client, "%s (rule %u) from %s", top->cls,
-		    top->id, client);
+		int ok = inc_succeeded(&a->engine, &res, rq.status);
+		struct finding *f = report_add(r,
+		    ok ? SEV_CRITICAL : attack_sev_finding(res.sev),
+		    "web-attack", client, "%s (rule %u) from %s%s", top->cls,
+		    top->id, client, ok ? ", succeeded (2xx)" : "");
 
 		if (f != NULL) {
 			finding_ev(f, "request", "%.*s%s%.*s",
@@ -426,11 +433,18 @@ attacks_record(void *st, const struct logs_rec *rec, struct report *r)
 			    (int)(rq.query_len > 200 ? 200 : rq.query_len),
 			    rq.query ? rq.query : "");
 			finding_ev(f, "status", "%d", rq.status);
+			finding_ev(f, "classes", "%s", top->cls);
 		}
 	}
-	if (fired != RATE_N)
-		report_add(r, SEV_WARNING, "web-attack", client, "%s from %s",
-		    rate_kind_name(fired), client);
+	if (fired != RATE_N) {
+		/* the kind as the incident's class, for the respond rules
+		 * (web-404-scan) as offline */
+		struct finding *f = report_add(r, SEV_WARNING, "web-attack",
+		    client, "%s from %s", rate_kind_name(fired), client);
+
+		if (f != NULL)
+			finding_ev(f, "classes", "%s", rate_kind_name(fired));
+	}
 }
 
 static void
@@ -721,6 +735,18 @@ attacks_hint(void *st, const char *line, size_t n)
 	a->ahead_set[0] = 1;
 }
 
+/* What finish prints (the incidents ranked, with their timelines); the
+ * findings it would add are dropped. */
+static void
+attacks_show(void *st, const struct out *o)
+{
+	struct report r;
+
+	report_init(&r);
+	attacks_finish(st, &r, o);
+	report_release(&r);
+}
+
 const struct logs_analyzer_ops logs_attacks_ops = {
     "attacks",
     "attack signatures, incidents per address, login bursts, 404 scans, "
@@ -731,4 +757,5 @@ const struct logs_analyzer_ops logs_attacks_ops = {
     attacks_finish,
     attacks_free,
     attacks_hint,
+    attacks_show,
 };

@@ -11,11 +11,13 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/inotify.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
@@ -41,6 +43,9 @@
 #define CHUNK (1024 * 1024)
 #define SINK_FLUSH (4 * 1024 * 1024)
 #define SWITCH_IDLE 5.0 /* s: old file quiet, new one empty: switch */
+/* The read buffer's first bytes, all a quiet log's reads touch; what a
+ * burst filled past them is given back once the files are caught up. */
+#define BUF_KEEP (64 * 1024)
 
 /* One followed path. */
 struct fw {
@@ -76,6 +81,7 @@ struct follower {
 	struct strbuf sinkbuf; /* lines not yet written to the sink */
 	char *buf;
 	size_t bufcap;
+	size_t touched; /* how far reads filled buf since buf_rest */
 	int dirty;
 	uint64_t newlines; /* lines in the last step */
 	double looked;     /* clock_mono() of the last step */
@@ -173,7 +179,7 @@ one_line(struct follower *f, struct fw *w, const char *p, size_t n, int cut,
 	}
 	if (f->o->line != NULL) {
 		w->lineno++;
-		f->o->line(f->o->arg, p, n, cut);
+		f->o->line(f->o->arg, w->path, w->lineno, p, n, cut);
 		f->newlines++;
 		f->dirty = 1;
 		return 0;
@@ -239,6 +245,46 @@ lines(struct follower *f, struct fw *w, const char *buf, size_t n, int final,
 }
 
 /*
+ * Gives back to the system the pages of the buffer past BUF_KEEP that
+ * reads filled (MADV_DONTNEED: they read as zeros when touched again,
+ * and the buffer holds nothing past what a read just put there).  A
+ * burst then leaves the process no larger than before it.
+ */
+static void
+buf_rest(struct follower *f)
+{
+	uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE), a, b;
+
+	if (f->touched <= BUF_KEEP)
+		return;
+	a = ((uintptr_t)f->buf + BUF_KEEP + pg - 1) & ~(pg - 1);
+	b = ((uintptr_t)f->buf + f->bufcap) & ~(pg - 1);
+	if (b > a)
+		(void)madvise((void *)a, b - a, MADV_DONTNEED);
+	f->touched = 0;
+}
+
+size_t
+follow_buf_resident(const struct follower *f)
+{
+	uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t a = ((uintptr_t)f->buf + pg - 1) & ~(pg - 1);
+	uintptr_t b = ((uintptr_t)f->buf + f->bufcap) & ~(pg - 1);
+	unsigned char v[4096];
+	size_t n = 0;
+
+	for (; a < b; a += sizeof(v) * pg) {
+		size_t len = b - a < sizeof(v) * pg ? b - a : sizeof(v) * pg;
+
+		if (mincore((void *)a, len, v) == -1)
+			return (size_t)-1;
+		for (size_t i = 0; i < (len + pg - 1) / pg; i++)
+			n += v[i] & 1;
+	}
+	return n * pg;
+}
+
+/*
  * Reads fd from w's offset to EOF (at most limit bytes when not final).
  * For the file still written (not final) its identity is checked after
  * each read and before its lines are processed: 1 means the file was
@@ -261,6 +307,8 @@ read_fd(struct follower *f, struct fw *w, int fd, int final, size_t limit,
 			return err_sys(err, errno, "cannot read '%s'", w->path);
 		}
 		have += (size_t)k;
+		if (have > f->touched)
+			f->touched = have;
 		if (!final && k > 0 && follow_id_check(&w->id, fd) == -1)
 			return 1;
 		if (k == 0) {
@@ -270,6 +318,7 @@ read_fd(struct follower *f, struct fw *w, int fd, int final, size_t limit,
 					return -1;
 				follow_id_consume(&w->id, f->buf, used);
 			}
+			buf_rest(f);
 			return 0;
 		}
 		if (lines(f, w, f->buf, have, 0, &used, err) == -1)
@@ -345,6 +394,8 @@ read_gz(
 	if (have > 0)
 		follow_id_consume(&w->id, f->buf, used);
 	gzclose(gz);
+	f->touched = f->bufcap; /* gzread fills what it is given */
+	buf_rest(f);
 	return 0;
 }
 
@@ -880,6 +931,8 @@ bm_save(struct follower *f, struct err *err)
 	struct timespec ts;
 	int rc;
 
+	if (f->o->commit != NULL && f->o->commit(f->o->arg, err) == -1)
+		return -1;
 	if (f->sink != -1) {
 		if (sink_flush(f, err) == -1)
 			return -1;
@@ -909,7 +962,8 @@ bm_save(struct follower *f, struct err *err)
 		rc = err_set(err, strbuf_failed(&sb),
 		    "cannot save the bookmark '%s': too many files", f->bmpath);
 	else
-		rc = file_write_atomic(f->bmpath, sb.p, sb.len, 0600, err);
+		rc = file_write_atomic_flags(f->bmpath, sb.p, sb.len, 0600,
+		    f->o->bookmark_nosync ? FILE_NOSYNC : 0, err);
 	strbuf_release(&sb);
 	if (rc == 0)
 		f->dirty = 0;

@@ -29,6 +29,7 @@
 #define LOGS_FOLLOW_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/output.h"
 #include "logs/scan.h"
@@ -46,10 +47,21 @@ struct follow_opts {
 	size_t max_line;
 	const struct out *out; /* where findings are printed as they come */
 	/* When set, every line goes to line(arg, ...) instead of the feed
-	 * (which may then be NULL), and tick(arg) is called after every look
-	 * at the files (at least every poll seconds). */
-	void (*line)(void *arg, const char *p, size_t n, int cut);
+	 * (which may then be NULL), with the path of its file (valid during
+	 * the call) and its number there, and tick(arg) is called after
+	 * every look at the files (at least every poll seconds). */
+	void (*line)(void *arg, const char *file, uint64_t lineno,
+	    const char *p, size_t n, int cut);
 	void (*tick)(void *arg);
+	/* When set, called before each commit of the bookmarks, once the
+	 * lines they cover were handed to line(): what the caller made of
+	 * them must be durable when it returns 0; -1 (with err) stops the
+	 * commit, and the lines are read again after a restart. */
+	int (*commit)(void *arg, struct err *err);
+	/* The bookmarks written without fsync (FILE_NOSYNC): as durable as
+	 * the caller's own state written in commit, where that is not synced
+	 * at each commit either (the agent's database).  0: synced. */
+	int bookmark_nosync;
 	/* Diagnostics ("'PATH' does not exist; waiting for it"), with a
 	 * syslog priority (LOG_WARNING, LOG_INFO, LOG_DEBUG); NULL: none. */
 	void (*notice)(void *arg, int prio, const char *msg);

@@ -65,4 +65,9 @@ int follow_bm_file_parse(
 /* Whether a name ends in ".gz". */
 int follow_is_gz(const char *name);
 
+struct follower;
+/* Bytes of f's read buffer resident in memory (mincore), for the tests:
+ * a burst's pages are given back once the files are caught up. */
+size_t follow_buf_resident(const struct follower *f);
+
 #endif

@@ -370,6 +370,17 @@ links_finish(void *st, struct report *r, const struct out *o)
 	free(all);
 }
 
+/* What finish prints; its findings (the broken links) are dropped. */
+static void
+links_show(void *st, const struct out *o)
+{
+	struct report r;
+
+	report_init(&r);
+	links_finish(st, &r, o);
+	report_release(&r);
+}
+
 const struct logs_analyzer_ops logs_links_ops = {
     .name = "links",
     .help = "broken links from 404s and the error log, with the pages "
@@ -379,4 +390,5 @@ const struct logs_analyzer_ops logs_links_ops = {
     .record = links_record,
     .finish = links_finish,
     .free = links_free,
+    .show = links_show,
 };

@@ -391,15 +391,21 @@ print_tables(struct stats *s, const struct out *o)
 }
 
 static void
-stats_finish(void *st, struct report *r, const struct out *o)
+stats_show(void *st, const struct out *o)
 {
 	struct stats *s = st;
 
-	(void)r;
 	if (o->mode == OUT_JSON)
 		print_json(s, o);
 	else if (o->mode == OUT_TABLE)
 		print_tables(s, o);
+}
+
+static void
+stats_finish(void *st, struct report *r, const struct out *o)
+{
+	(void)r;
+	stats_show(st, o);
 }
 
 const struct logs_analyzer_ops logs_stats_ops = {
@@ -410,4 +416,5 @@ const struct logs_analyzer_ops logs_stats_ops = {
     .record = stats_record,
     .finish = stats_finish,
     .free = stats_free,
+    .show = stats_show,
 };

@@ -70,6 +70,17 @@ an_finish(void *st, struct report *r, const struct out *out)
 		mail_stats_print(a->s, out, a->top);
 }
 
+/* The counts and top lists so far; messages still being joined are
+ * not in them yet. */
+static void
+an_show(void *st, const struct out *out)
+{
+	struct mail_analyzer *a = st;
+
+	if (out->mode != OUT_NAGIOS)
+		mail_stats_print(a->s, out, a->top);
+}
+
 static void
 an_free(void *st)
 {
@@ -88,6 +99,7 @@ const struct logs_analyzer_ops logs_mail_ops = {
     .record = an_record,
     .finish = an_finish,
     .free = an_free,
+    .show = an_show,
 };
 
 static struct mail_analyzer *

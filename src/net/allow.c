@@ -15,7 +15,10 @@
 #include <linux/rtnetlink.h>
 
 #include "base/err.h"
+#include "base/fileio.h"
+#include "base/hmap.h"
 #include "base/mem.h"
+#include "base/strbuf.h"
 #include "collect/procfd.h"
 #include "collect/sock.h"
 #include "net/route.h"
@@ -124,7 +127,69 @@ struct ssh_ctx {
 	struct net_allow *a;
 	const struct net_allow_opts *o;
 	const struct procfd_map *sshd; /* sockets held by sshd processes */
+	struct hmap session;           /* inodes held by logged-in ones */
 };
+
+/* Most sockets of one sshd process looked at. */
+#define SSHD_SOCKETS_MAX 256
+
+/*
+ * Is the sshd process pid past authentication?  OpenSSH names its
+ * processes in their command line: before a login succeeds they are
+ * "sshd: [accepted]", "sshd: [net]", "sshd: USER [priv]", "sshd: USER
+ * [preauth]" (the listener "... [listener] ..."); a logged-in session's
+ * are "sshd: USER", "sshd: USER@pts/0", "sshd: USER@notty" (with
+ * "sshd-session: " from OpenSSH 9.8).  A command line of another form
+ * (not retitled) is taken for a session: the doubt never blocks.
+ */
+static int
+sshd_logged_in(int pid)
+{
+	static const char *const titles[] = {"sshd: ", "sshd-session: ", NULL};
+	struct strbuf sb = STRBUF_INIT(4096);
+	struct err err = {0};
+	char path[64];
+	int in = 1;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
+	if (file_read(path, 4096, &sb, NULL, &err) == -1) {
+		strbuf_release(&sb);
+		return 1;
+	}
+	for (size_t i = 0; titles[i] != NULL; i++)
+		if (strncmp(strbuf_str(&sb), titles[i], strlen(titles[i])) == 0)
+			in = strchr(strbuf_str(&sb), '[') == NULL;
+	strbuf_release(&sb);
+	return in;
+}
+
+/*
+ * The socket inodes of the sshd processes past authentication into
+ * c->session.  0, or ENOMEM.
+ */
+static int
+sshd_sessions(struct ssh_ctx *c)
+{
+	uint64_t ino[SSHD_SOCKETS_MAX];
+
+	for (size_t i = 0; i < c->sshd->n; i++) {
+		int pid = c->sshd->v[i].pid, created;
+		size_t n = 0;
+		struct err err = {0};
+
+		if (i > 0 && c->sshd->v[i - 1].pid == pid)
+			continue; /* one process's sockets are together */
+		if (!sshd_logged_in(pid) ||
+		    procfd_pid_sockets(
+		        NULL, pid, ino, SSHD_SOCKETS_MAX, &n, &err) == -1)
+			continue;
+		for (size_t k = 0; k < n; k++)
+			if (hmap_put(&c->session, &ino[k], sizeof(ino[k]),
+			        &created) == NULL)
+				return ENOMEM;
+	}
+	return 0;
+}
 
 static int
 ssh_cb(const struct sock_entry *e, void *arg)
@@ -136,12 +201,15 @@ ssh_cb(const struct sock_entry *e, void *arg)
 	size_t n = c->o->ssh_ports != NULL ? c->o->nssh : 1;
 	const struct procfd_owner *own;
 
-	/* held by an sshd, whatever its port */
+	/* held by an sshd, whatever its port: a session once logged in; a
+	 * connection still authenticating (a password guesser's) is none */
 	if (e->inode != 0 &&
 	    (own = procfd_map_find(c->sshd, e->inode)) != NULL) {
 		struct net_prefix p;
 		char why[128];
 
+		if (hmap_get(&c->session, &e->inode, sizeof(e->inode)) == NULL)
+			return 0;
 		net_prefix_from_bytes(&p, e->family, e->raddr);
 		snprintf(why, sizeof(why),
 		    "the peer of an established SSH session (sshd pid %d, "
@@ -171,15 +239,19 @@ ssh_peers(struct net_allow *a, const struct net_allow_opts *o, struct err *err)
 	static const char *const sshd_names[] = {"sshd", "sshd-session", NULL};
 	struct sock_query q = {0};
 	struct procfd_map sshd;
-	struct ssh_ctx c = {a, o, &sshd};
+	struct ssh_ctx c = {a, o, &sshd, {0}};
 	int rc;
 
 	/* the sockets of sshd processes (socket inode -> pid), any port */
 	if (procfd_map_build_for(&sshd, NULL, sshd_names, err) == -1)
 		return err_prefix(err, "the SSH sessions");
+	hmap_init(&c.session);
 	q.protos = SOCK_TCP;
 	q.states = SOCK_STATE_BIT(SOCK_ESTABLISHED);
-	rc = sock_walk(&q, NULL, ssh_cb, &c, NULL, NULL, err);
+	rc = sshd_sessions(&c);
+	if (rc == 0)
+		rc = sock_walk(&q, NULL, ssh_cb, &c, NULL, NULL, err);
+	hmap_release(&c.session);
 	procfd_map_release(&sshd);
 	if (rc == ENOMEM)
 		return err_set(err, ENOMEM, "out of memory");

@@ -5,10 +5,12 @@
  * (getifaddrs, in the current network namespace); the default gateways
  * (routes of length 0 in any table, with their multipath next hops); the
  * configured admin networks; the peers of established TCP connections to
- * a local SSH port (22 unless configured), the peers of every established
- * TCP socket an sshd process holds (found by socket inode in
- * /proc/PID/fd: sshd on any port, also the targets of its forwardings),
- * and the client in this process's SSH_CONNECTION.  Multicast
+ * a local SSH port (22 unless configured) that no visible sshd process
+ * holds, the peers of every established TCP socket a logged-in sshd
+ * process holds (found by socket inode in /proc/PID/fd: sshd on any port,
+ * also the targets of its forwardings; a connection still authenticating,
+ * a password guesser's, is no session), and the client in this process's
+ * SSH_CONNECTION.  Multicast
  * (224.0.0.0/4, ff00::/8) and the broadcast address are on it too: a
  * route or a set element for them stops no attacker.  A block is
  * refused when its prefix overlaps any entry (contains it or lies

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "base/err.h"
+#include "base/json.h"
 #include "base/mem.h"
 #include "store/store.h"
 
@@ -290,4 +291,32 @@ net_ban_list(
 	*out = v;
 	*n = cnt;
 	return 0;
+}
+
+json_t *
+net_ban_json(const struct net_ban *b)
+{
+	json_t *o = json_object();
+	char p[NET_PREFIX_STRLEN];
+
+	if (o == NULL)
+		return NULL;
+	net_prefix_format(&b->prefix, p, sizeof(p));
+	jset(o, "type", json_string("net.ban"));
+	jset(o, "id", json_integer((json_int_t)b->id));
+	jset(o, "prefix", json_string(p));
+	jset(o, "state", json_string(net_ban_state_name(b->state)));
+	jset(o, "since", jtime((int64_t)b->since));
+	jset(o, "until", jtime((int64_t)b->until));
+	jset(o, "backend", jstr(b->backend));
+	jset(o, "kind", jstr(b->kind));
+	jset(o, "by", jstr(b->by));
+	jset(o, "reason", jstr(b->reason));
+	if (b->state != NET_BAN_ACTIVE) {
+		jset(o, "ended", jtime((int64_t)b->ended));
+		jset(o, "ended_by", jstr(b->ended_by));
+		if (b->note[0])
+			jset(o, "note", jstr(b->note));
+	}
+	return o;
 }

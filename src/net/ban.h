@@ -77,4 +77,9 @@ int net_ban_list(
 
 const char *net_ban_state_name(enum net_ban_state st);
 
+/* b as a JSON object of type "net.ban" (the ended fields when it is not
+ * active), or NULL when out of memory. */
+struct json_t;
+struct json_t *net_ban_json(const struct net_ban *b);
+
 #endif

@@ -5,12 +5,14 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/err.h"
 #include "base/timeutil.h"
 #include "conf/conf.h"
 #include "net/allow.h"
+#include "net/ban.h"
 #include "net/settings.h"
 
 #define DEFAULT_SECS 3600
@@ -312,4 +314,65 @@ respond_decide(const struct respond_conf *rc, const struct report *r,
 		}
 	}
 	return n;
+}
+
+int
+respond_history(struct store *st, time_t now, struct respond_past **out,
+    size_t *n, size_t *active, struct err *err)
+{
+	struct net_ban *b = NULL;
+	struct respond_past *p;
+	size_t nb = 0, np = 0;
+
+	*out = NULL;
+	*n = 0;
+	*active = 0;
+	if (net_ban_list(st, 1, &b, &nb, err) == -1)
+		return -1;
+	if ((p = calloc(nb + 1, sizeof(*p))) == NULL) {
+		free(b);
+		return err_set(err, ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < nb; i++) {
+		size_t k;
+
+		if (b[i].state == NET_BAN_FAILED)
+			continue;
+		for (k = 0; k < np; k++)
+			if (net_prefix_equal(&p[k].p, &b[i].prefix))
+				break;
+		if (k == np)
+			p[np++].p = b[i].prefix;
+		if (b[i].state == NET_BAN_ACTIVE &&
+		    (b[i].until == 0 || b[i].until > now)) {
+			p[k].active = 1;
+			(*active)++;
+		} else {
+			p[k].earlier++;
+		}
+	}
+	free(b);
+	*out = p;
+	*n = np;
+	return 0;
+}
+
+size_t
+respond_items(
+    const struct respond_decision *d, size_t n, struct net_block_item *items)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct net_block_item *it;
+
+		if (d[i].what != RESPOND_BLOCK)
+			continue;
+		it = &items[k++];
+		memset(it, 0, sizeof(*it));
+		it->p = d[i].p;
+		it->secs = d[i].rule->secs; /* the block grows it */
+		it->reason = d[i].reason;
+	}
+	return k;
 }

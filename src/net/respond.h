@@ -29,6 +29,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "base/finding.h"
 #include "net/addr.h"
@@ -37,6 +38,7 @@
 struct conf;
 struct err;
 struct net_allow;
+struct store;
 
 #define RESPOND_RULES_MAX 32
 
@@ -105,5 +107,23 @@ size_t respond_decide(const struct respond_conf *rc, const struct report *r,
     const struct net_allow *allow, struct respond_decision *out, size_t max);
 
 const char *respond_what_name(enum respond_what w);
+
+/*
+ * The blocks of the state database as respond_decide's history: one entry
+ * per prefix, with its earlier blocks and whether one is active at now (a
+ * block whose time is up counts as earlier, even before its expiry is
+ * recorded).  *out (free it) holds *n entries; *active the active ones.
+ * 0, or -1 with err.
+ */
+int respond_history(struct store *st, time_t now, struct respond_past **out,
+    size_t *n, size_t *active, struct err *err);
+
+/*
+ * The block requests of the RESPOND_BLOCK decisions among d (n of them)
+ * into items (room for n): each with its rule's duration (the block
+ * grows a repeat offender's) and its reason.  How many.
+ */
+size_t respond_items(
+    const struct respond_decision *d, size_t n, struct net_block_item *items);
 
 #endif

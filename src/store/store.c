@@ -37,6 +37,29 @@ store_exec(struct store *s, const char *sql, struct err *err)
 	return 0;
 }
 
+/*
+ * The database that is there already: 0 when it is not a symbolic link
+ * (looked at without opening it, which would drop this process's locks),
+ * else -1 with err saying so, as statedir_open says it.
+ */
+static int
+store_is_link(const char *state_dir, struct err *err)
+{
+	struct stat st;
+	int dfd = statedir_dir(state_dir, "", 0, err), rc = 0;
+
+	if (dfd == -1)
+		return -1;
+	if (fstatat(dfd, "sakimori.db", &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISLNK(st.st_mode))
+		rc = err_set(err, ELOOP,
+		    "'%s/sakimori.db' is a symbolic link: not followed in the "
+		    "state directory",
+		    state_dir);
+	close(dfd);
+	return rc;
+}
+
 int
 store_open(struct store *s, const char *state_dir, struct err *err)
 {
@@ -46,12 +69,19 @@ store_open(struct store *s, const char *state_dir, struct err *err)
 		return err_set(
 		    err, ENAMETOOLONG, "path too long: '%s'", state_dir);
 	/* Create it 0600 before SQLite does (with the umask's mode), never
-	 * through a symbolic link. */
+	 * through a symbolic link.  Only when it is missing: closing a
+	 * descriptor of a database file drops the POSIX locks every
+	 * connection of this process holds on it (another store open here,
+	 * as the agent's), and SQLite then takes itself for the last one. */
+	struct err e = {0};
 	int fd = statedir_open(
-	    state_dir, "sakimori.db", O_RDWR | O_CREAT, 0600, err);
-	if (fd == -1)
+	    state_dir, "sakimori.db", O_RDWR | O_CREAT | O_EXCL, 0600, &e);
+	if (fd == -1 && e.code != EEXIST)
+		return err_set(err, e.code, "%s", e.msg);
+	if (fd != -1)
+		close(fd);
+	else if (store_is_link(state_dir, err) != 0)
 		return -1;
-	close(fd);
 	if (sqlite3_open_v2(s->path, &s->db,
 	        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 	            SQLITE_OPEN_NOFOLLOW,

@@ -42,6 +42,9 @@ check_eq "fim's subcommands" "check export init keygen status update verify" "$(
 check_eq "ctl's subcommands, after its own option" "problems reload silence status" \
     "$(comp ctl --run-dir "$TMP" "")"
 check_eq "net's" "bans block conns restore unblock" "$(comp net "")"
+check_eq "fleet's" "problems rules services table" "$(comp fleet "")"
+check_eq "fleet's options: --prometheus" "--prometheus" "$(comp fleet table --prom)"
+check_eq "...and the formats" "csv json markdown table" "$(comp fleet table --format "")"
 check_eq "an option of a subcommand" "--force" "$(comp fim init --f)"
 check_eq "both spellings of du's option" "--apparent --apparent-size" "$(comp du --app)"
 check_match "a command's options include the common ones" "--sort.*--state-dir.*--suspicious" \

@@ -2,10 +2,12 @@
 # fresh-build.sh - the main job on a machine with only the build set of
 # scripts/deps.sh: a copy of the source tree without a build directory,
 # with cmocka (a test-only library) hidden from meson, goes through
-# scripts/run.sh: it builds without the tests and runs status and check.
+# scripts/run.sh check: it builds without the tests and runs status and
+# check; scripts/run.sh runs the agent with its dashboard until Ctrl-C.
 # Every build failure shows meson's or the compiler's message; the tests'
 # build (scripts/test.sh's) still insists on cmocka.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib-servers.sh"
 : "${SRCDIR:?SRCDIR must name the source tree}"
 for p in meson ninja pkg-config tar; do
 	command -v $p >/dev/null || skip_all "$p is not installed"
@@ -63,17 +65,38 @@ check "--with-tests without cmocka: build.sh fails" [ "$RC" != 0 ]
 check_match "with meson's message on stderr" 'missing library "cmocka".*libcmocka-dev' "$ERR"
 
 # The main job: deps.sh's packages are installed (this suite runs).
-SAKIMORI_NO_DEPS=1 run "$src/scripts/run.sh"
-check "run.sh exits with check's status (0-3, got $RC)" [ "$RC" -le 3 ]
+SAKIMORI_NO_DEPS=1 run "$src/scripts/run.sh" check
+check "run.sh check exits with check's status (0-3, got $RC)" [ "$RC" -le 3 ]
 check_match "it says the tests are left out, and why" \
     'tests are not built: cmocka is missing' "$ERR"
 check_nomatch "no build error" 'ERROR|build.sh:' "$ERR"
 check "the binary is built" [ -x "$src/build/src/cli/sakimori" ]
 check "the tests are not" [ ! -e "$src/build/tests" ]
 check_match "status ran (load, memory, filesystems)" \
-    'load average.*Mem:.*FILESYSTEM' "$(printf '%s' "$OUT" | tr '\n' ' ')"
+    'load [0-9.]+ [0-9.]+ [0-9.]+ .*mem .*FILESYSTEM' "$(printf '%s' "$OUT" | tr '\n' ' ')"
 check_match "check ran (findings or OK)" \
     '^(SEVERITY +CHECK|OK: )' "$OUT"
+
+# The main job itself: the watchman in the foreground with its dashboard
+# (on a free port, the run directory the test's), until Ctrl-C.
+WPORT=$(free_port)
+SAKIMORI_NO_DEPS=1 SAKIMORI_LISTEN="127.0.0.1:$WPORT" SAKIMORI_RUN_DIR="$TMP/run" \
+	"$src/scripts/run.sh" >"$TMP/watch.out" 2>"$TMP/watch.err" &
+WATCH=$!
+cleanup '[ -n "$WATCH" ] && kill $WATCH'
+check "run.sh runs the agent, its dashboard on 127.0.0.1:$WPORT" wait_port "$WPORT"
+check_match "it prints the dashboard's address" \
+    "dashboard is on http://127\.0\.0\.1:$WPORT/" "$(cat "$TMP/watch.out")"
+check_match "the dashboard answers there" '<title>sakimori: Overview</title>' \
+    "$(curl -s -m 30 "http://127.0.0.1:$WPORT/")"
+kill -INT "$WATCH"
+wait "$WATCH"
+WRC=$?
+WATCH=
+check_eq "Ctrl-C stops it (exit 0)" 0 "$WRC"
+[ "$WRC" = 0 ] || printf '#   %s\n' "$(tail -n 5 "$TMP/watch.err")"
+run "$src/scripts/run.sh" sideways
+check_eq "run.sh with another argument is a usage error" 64 "$RC"
 
 # A compiler error shows the compiler's message.
 cp "$src/src/base/paths.c" "$TMP/paths.c"

@@ -186,6 +186,13 @@ rm -rf "$STATE/rrd"
 start_agent h3
 stored() { [ "$(points load)" -ge 1 ]; }
 check "with batch 10s the first step is stored while the agent runs" wait_for 25 stored
+# stored by a short-lived writer: librrd (and cairo, pango, glib) never
+# stays in the agent; nor libcrypto without an integrity baseline (the
+# attack rules' cache is keyed without it)
+check_eq "librrd is not loaded in the agent" 0 \
+	"$(grep -c -e 'librrd' -e 'libcairo' "/proc/$AGENT/maps")"
+check_eq "libcrypto is not loaded in the agent" 0 \
+	"$(grep -c -e 'libcrypto' "/proc/$AGENT/maps")"
 stop_agent
 
 # ---- the configuration ----

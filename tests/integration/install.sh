@@ -39,10 +39,28 @@ check_tree() {
 	    [ -f "$d$etc/sakimori/sakimori.conf.example" ]
 	check "$label: the agent's unit is $units/sakimori.service" \
 	    [ -f "$d$units/sakimori.service" ]
+	check "$label: the agent user's sysusers.d file is $prefix/lib/sysusers.d/sakimori.conf" \
+	    [ -f "$d$prefix/lib/sysusers.d/sakimori.conf" ]
+	if command -v systemd-sysusers >/dev/null; then
+		mkdir -p "$d/sysroot/etc"
+		run systemd-sysusers --dry-run --root="$d/sysroot" \
+		    "$d$prefix/lib/sysusers.d/sakimori.conf"
+		check_eq "$label: systemd-sysusers reads it without errors" 0 "$RC"
+		check_match "$label: ...and would make the agent user _sakimori, without a login" \
+		    "Creating user '_sakimori' \(sakimori unprivileged children\)" "$ERR$OUT"
+		check_match "$label: ...whose shell is nologin" '/usr/sbin/nologin$' \
+		    "$(cat "$d$prefix/lib/sysusers.d/sakimori.conf")"
+	else
+		not_ok "$label: systemd-sysusers is missing (Debian package systemd)"
+	fi
 	check "$label: the cron file is $etc/cron.d/sakimori" \
 	    [ -f "$d$etc/cron.d/sakimori" ]
 	check "$label: the logrotate snippet is $etc/logrotate.d/sakimori" \
 	    [ -f "$d$etc/logrotate.d/sakimori" ]
+	for f in prometheus.yml sakimori-targets.yml alertmanager.yml; do
+		check "$label: the fleet's example $f is in $prefix/share/doc/sakimori/examples/fleet" \
+		    cmp -s "$SRCDIR/etc/fleet/$f" "$d$prefix/share/doc/sakimori/examples/fleet/$f"
+	done
 	check "$label: the bash completion is in $prefix/share/bash-completion/completions" \
 	    [ -f "$d$prefix/share/bash-completion/completions/sakimori" ]
 	check "$label: nothing but the binary is called sakimori outside cron.d, logrotate.d and completions" \

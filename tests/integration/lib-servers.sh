@@ -13,8 +13,9 @@
 #                                             is appended to its main.cf
 #   need_postfix                              skip the test where postfix
 #                                             cannot run (not root, missing)
-#   start_sshd DIR PORT [ADDR]                Debian's sshd on ADDR (default
+#   start_sshd DIR PORT [ADDR [OPTION...]]    Debian's sshd on ADDR (default
 #                                             127.0.0.1), no logins possible
+#                                             unless an -o OPTION says
 
 # start_apache DIR PORT [EXTRA]: the instance's pid file is DIR/httpd.pid.
 start_apache() {
@@ -101,14 +102,17 @@ EOC
 	wait_port "$port" || return 1
 }
 
-# start_sshd DIR PORT [ADDR]: Debian's OpenSSH server on ADDR:PORT
-# (ADDR 127.0.0.1 by default) with a host key made for the test (no user
-# can log in: no keys, no passwords).
+# start_sshd DIR PORT [ADDR [OPTION...]]: Debian's OpenSSH server on
+# ADDR:PORT (ADDR 127.0.0.1 by default) with a host key made for the test
+# (no user can log in: no keys, no passwords, unless an OPTION such as
+# "-o AuthorizedKeysFile=FILE" says otherwise: sshd takes the first value
+# given, and these come first).
 start_sshd() {
 	local dir=$1 port=$2 addr=${3:-127.0.0.1}
+	shift $(($# < 3 ? $# : 3))
 	mkdir -p "$dir" /run/sshd
 	ssh-keygen -q -t ed25519 -N '' -f "$dir/hostkey" || return 1
-	/usr/sbin/sshd -f /dev/null -h "$dir/hostkey" \
+	/usr/sbin/sshd -f /dev/null -h "$dir/hostkey" "$@" \
 	    -o "ListenAddress=$addr:$port" -o "PidFile=$dir/sshd.pid" \
 	    -o PasswordAuthentication=no -o KbdInteractiveAuthentication=no \
 	    -o AuthorizedKeysFile=none || return 1

@@ -188,18 +188,35 @@ refused "the peer of an SSH session" "10.9.0.2 is never blocked: it is the peer 
 kill $SSHC $SSHD
 wait $SSHC $SSHD 2>/dev/null
 # A real sshd on port 2222 (not an SSH port sakimori is told of): its
-# session is found by the socket's owner, an sshd process.  The client in
-# B is a plain TCP connection: sshd's session process holds it while it
-# waits for the SSH greeting.
+# session is found by the socket's owner, an sshd process, once logged
+# in.  root logs in from B with a key made for the test.
 . "$(dirname "$0")/lib-servers.sh"
-start_sshd "$TMP/sshd" 2222 10.9.0.1 || not_ok "sshd starts on 10.9.0.1:2222"
+ssh-keygen -q -t ed25519 -N '' -f "$TMP/userkey"
+cp "$TMP/userkey.pub" "$TMP/authorized_keys"
+start_sshd "$TMP/sshd" 2222 10.9.0.1 -o "AuthorizedKeysFile=$TMP/authorized_keys" \
+	-o StrictModes=no || not_ok "sshd starts on 10.9.0.1:2222"
+# First a plain TCP connection: sshd's process holds it while it waits
+# for the SSH greeting; not logged in, it is no session (a password
+# guesser's connection does not shield it).
 nsenter -t "$PEER" -n "$PY" "$HELPER" connect 10.9.0.1 2222 30 > "$TMP/ssh2.out" 2>&1 &
 SSHC=$!
 cleanup "kill $SSHC"
 for i in $(seq 1 50); do grep -q connected "$TMP/ssh2.out" && break; sleep 0.1; done
-# sshd forks the session process after accept: wait until one holds it
+# sshd forks the process for the connection after accept: wait for it
 for i in $(seq 1 50); do ss -Htnp state established "sport = :2222" | grep -q sshd && break; sleep 0.1; done
-refused "the peer of an sshd on port 2222" "10.9.0.2 is never blocked: it is the peer of an established SSH session \(sshd pid [0-9]+, local port 2222\)" 10.9.0.2
+check_match "an sshd process holds the connection" "sshd" "$(ss -Htnp state established "sport = :2222")"
+run "$SAKIMORI" net block 10.9.0.2 --dry-run
+check_eq "a connection to sshd not logged in does not keep 10.9.0.2 from a block (dry run)" 0 "$RC"
+kill $SSHC
+wait $SSHC 2>/dev/null
+nsenter -t "$PEER" -n ssh -p 2222 -i "$TMP/userkey" -o BatchMode=yes \
+	-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR \
+	root@10.9.0.1 'echo in; sleep 30' > "$TMP/ssh3.out" 2>&1 &
+SSHC=$!
+cleanup "kill $SSHC"
+for i in $(seq 1 100); do grep -q '^in' "$TMP/ssh3.out" && break; sleep 0.1; done
+check_match "root is logged in from 10.9.0.2" "^in" "$(cat "$TMP/ssh3.out")"
+refused "the peer of an sshd session on port 2222" "10.9.0.2 is never blocked: it is the peer of an established SSH session \(sshd pid [0-9]+, local port 2222\)" 10.9.0.2
 kill $SSHC
 wait $SSHC 2>/dev/null
 for i in $(seq 1 50); do ss -Htn state established "sport = :2222" | grep -q . || break; sleep 0.1; done

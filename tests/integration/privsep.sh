@@ -7,7 +7,8 @@
 # call (a socket; an open for writing by a child that may open files
 # read-only) kills the child with SIGSYS and a malformed message gets it killed
 # by the parent, and both times it is restarted, with backoff, and the
-# death logged.
+# death logged; the same works with only the capabilities of the agent's
+# systemd unit.
 . "$(dirname "$0")/lib.sh"
 
 : "${PRIV_PROBE:?PRIV_PROBE must name the built priv_probe}"
@@ -86,6 +87,20 @@ check_match "a reader child opens a file read-only itself" \
 check_nomatch "...but cannot open one for writing" "for writing" "$OUT"
 check_match "...the filter kills it when it tries" \
 	"child 'reader' killed by SIGSYS \(bad system call\); restarting in 1 s" "$ERR"
+
+# Run by its systemd unit, the agent has only the unit's capability
+# bounding set: the children must still be made from it.
+caps=$(sed -n 's/^CapabilityBoundingSet=//p' "$SRCDIR/etc/systemd/sakimori.service.in" |
+	tr 'A-Z ' 'a-z\n' | sed 's/^cap_/+/' | paste -sd, -)
+check_match "the unit has a capability bounding set" '^\+[a-z_]+(,\+[a-z_]+)*$' "$caps"
+run timeout 60 setpriv --inh-caps=-all --bounding-set=-all,"$caps" \
+	"$PRIV_PROBE" "$U" "$LOG" "$TMP/logs/secret"
+check_eq "with only the unit's capabilities, the probe ends well" 0 "$RC"
+check_nomatch "...every child drops its privileges" "cannot start child" "$ERR"
+check_match "...the child runs with no capability" \
+	"^child 1: status CapBnd:[[:space:]]+0000000000000000$" "$OUT"
+check_match "...and reads the root-only log the parent opened" \
+	"^child 1: read line one of the log$" "$OUT"
 
 # The agent user is refused when it is root, or not a user name.
 run timeout 20 "$PRIV_PROBE" root "$LOG" "$TMP/logs/secret"

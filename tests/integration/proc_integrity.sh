@@ -87,6 +87,11 @@ check_eq "damaged key record: fim check is CRITICAL" 2 "$RC"
 refused "damaged key record" '"severity":"UNKNOWN".*damaged'
 cp -p "$TMP/pin" "$pin"
 
+# Without libcrypto the baseline cannot be verified: UNKNOWN, naming it.
+export SAKIMORI_DYNLIB_FAIL=crypto
+refused "without libcrypto" '"severity":"UNKNOWN".*libcrypto'
+unset SAKIMORI_DYNLIB_FAIL
+
 # A baseline altered after signing: not trusted, and not silently OK.
 sed -i "s|$D/daemon|$D/daemoN|" "$SAKIMORI_STATE_DIR/fim/baseline"
 refused "altered baseline" '"severity":"UNKNOWN"'

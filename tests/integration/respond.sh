@@ -6,7 +6,9 @@
 # attacker's incident leads to a blackhole route (traffic stops, the
 # reader still gets through), --dry-run lists the same decision and
 # changes nothing, "net bans" shows the finding and its evidence, a
-# second run says it is already blocked, and unblock removes it.
+# second run says it is already blocked, and unblock removes it.  Then the
+# agent following Apache's log: without the rule the new attack is a
+# problem and nothing more; with it, the attacker's route within 2 s.
 if [ -z "${SAKIMORI_IN_NETNS:-}" ]; then
 	[ "$(id -u)" = 0 ] || { echo "# SKIP: needs root for network namespaces"; exit 77; }
 	command -v ip >/dev/null || { echo "# SKIP: needs ip (iproute2)"; exit 77; }
@@ -107,6 +109,42 @@ run "$SAKIMORI" net unblock 10.9.0.2
 check_eq "unblock: exit 0" 0 "$RC"
 check_eq "unblock: the route is gone" "" "$(blackholes)"
 check_eq "the former attacker gets an answer again" 200 "$(get 10.9.0.2 /index.html)"
+
+# --- the agent following Apache's log: live, the same decision ---
+. "$(dirname "$0")/lib-agent.sh"
+agent_base_conf "$TMP/base.conf" "^check web-attack "
+following() { [ "$(ctl status --json 2>/dev/null | jq -r 'select(.type == "logs") | .name')" = access ]; }
+attack() {	# attack: the attacker's three attack requests again
+	get 10.9.0.2 "/index.html?id=1%20UNION%20SELECT%20password%20FROM%20users--" > /dev/null
+	get 10.9.0.2 "/../../../../etc/passwd" > /dev/null
+	get 10.9.0.2 "/cgi-bin/test.cgi?cmd=;cat%20/etc/passwd" > /dev/null
+}
+opened() { jq -r 'select(.type == "alert" and .event == "open" and .check == "web-attack") | .subject' "$TMP/$1.out" 2>/dev/null | grep -qx 10.9.0.2; }
+{ cat "$TMP/base.conf"; echo "logs { discover no; follow \"$LOG\" kind access }"; } > "$CONF"
+start_agent live1
+check "agent, no rules: follows Apache's log" wait_for 120 following
+attack
+check "agent, no rules: the attack is a problem" wait_for 20 opened live1
+sleep 1
+check_eq "agent, no rules: no route" "" "$(blackholes)"
+check_eq "agent, no rules: the attacker still gets an answer" 200 "$(get 10.9.0.2 /index.html)"
+stop_agent
+{ cat "$TMP/base.conf"; echo "logs { discover no; follow \"$LOG\" kind access }"
+  printf 'respond {\n\tblock web-attack critical for 1h\n}\n'; } > "$CONF"
+start_agent live2
+check "agent, with the rule: follows Apache's log" wait_for 120 following
+attack
+routed() { [ "$(blackholes)" = 10.9.0.2 ]; }
+check "agent, with the rule: the attacker's blackhole route within 2 s" wait_for 2 routed
+check_eq "agent: the attacker no longer gets an answer" 000 "$(get 10.9.0.2 /index.html)"
+check_eq "agent: the reader still does" 200 "$(get 10.9.0.3 /index.html)"
+check_match "agent: logged the block, for the web attack" "respond: blocked 10\.9\.0\.2 for 1h: web-attack CRITICAL" "$(cat "$TMP/live2.err")"
+run "$SAKIMORI" --state-dir "$STATE" net bans --json
+check_match "agent: net bans gives the finding, its class and request" \
+    '"prefix":"10\.9\.0\.2","state":"active".*"by":"rule:respond","reason":"web-attack CRITICAL: [^"]*10\.9\.0\.2[^"]*; classes=' "$OUT"
+stop_agent
+run "$SAKIMORI" --state-dir "$STATE" net unblock 10.9.0.2
+check_eq "agent's block: unblock removes the route" "" "$(blackholes)"
 
 # --- without the privilege to block: exit 77, nothing in the kernel ---
 NB=$TMP/nobody-state

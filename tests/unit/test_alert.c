@@ -521,6 +521,14 @@ conf_checks_alert_blocks(void **state)
 	    {"alert exec { command \"/bin/x\"; timeout 0 }",
 	        "'timeout' must be more than 0"},
 	    {"alert mail a b { }", "at most one name"},
+	    {"alert syslog { }", "alert syslog wants a 'server' (HOST:PORT)"},
+	    {"alert syslog { server \"logs.example.org\" }",
+	        "'server': 'logs.example.org' is not HOST:PORT"},
+	    {"alert syslog { server \"logs:99999\" }",
+	        "the port is not a number from 1 to 65535"},
+	    {"alert syslog { server \"[::1]:514\"; ca \"/etc/ca.pem\" }",
+	        "alert syslog: 'ca' is for 'tls yes'"},
+	    {"alert syslog { server \"[::1]:514\"; tls maybe }", "'tls'"},
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {

@@ -22,6 +22,7 @@
 #include "base/fileio.h"
 #include "base/mem.h"
 #include "base/strbuf.h"
+#include "base/timeutil.h"
 
 #define RULES_DIR FIXTURES "/../../rules"
 
@@ -106,6 +107,102 @@ static void
 explain(const char *what, const struct attack_result *res)
 {
 	explain_on(&engine, what, res);
+}
+
+/* ---- the memo ---- */
+
+/* The memo starts small; a quiet log keeps it small, a busy one gets the
+ * big one; the results are the same through either. */
+static void
+memo_grows_when_busy(void **state)
+{
+	struct attack_engine *e = &engine;
+	struct attack_result res;
+	const char *uri = "/cgi-bin/test.cgi?x=../../../../etc/passwd";
+	size_t n0, n;
+	uint64_t hits;
+
+	(void)state;
+	attack_engine_memo(e, 0);
+	attack_engine_memo(e, 1);
+	assert_int_equal(e->memo_slots, ATTACK_MEMO_FIRST);
+	n0 = match_on(e, "GET", uri, "curl/8.0", &res);
+	assert_true(n0 > 0);
+	hits = e->memo_hits;
+	assert_int_equal(match_on(e, "GET", uri, "curl/8.0", &res), n0);
+	assert_true(e->memo_hits > hits);
+	/* ATTACK_MEMO_BUSY values over more than ATTACK_MEMO_BUSY_SECS: quiet */
+	e->memo_looks = ATTACK_MEMO_BUSY - 1;
+	e->memo_t0 = clock_mono() - 2 * ATTACK_MEMO_BUSY_SECS;
+	(void)match_on(e, "GET", "/index.html", NULL, &res);
+	assert_int_equal(e->memo_slots, ATTACK_MEMO_FIRST);
+	/* the next ATTACK_MEMO_BUSY within the window: busy */
+	e->memo_looks = ATTACK_MEMO_BUSY - 1;
+	(void)match_on(e, "GET", "/index.html", NULL, &res);
+	assert_int_equal(e->memo_slots, ATTACK_MEMO_SLOTS);
+	/* the same answer, remembered again in the big memo */
+	for (int i = 0; i < 2; i++) {
+		n = match_on(e, "GET", uri, "curl/8.0", &res);
+		assert_int_equal(n, n0);
+	}
+}
+
+/* The compile of a start without a cache runs in a child that writes
+ * the cache, which the engine then reads (so the compiler's memory is
+ * never the caller's); where the cache cannot be written, it compiles
+ * itself; a rule that does not compile is still named. */
+static void
+compile_in_child_then_cache(void **state)
+{
+	struct attack_ruleset rs;
+	struct attack_engine e;
+	struct attack_result res;
+	struct err err = {0};
+	char dir[] = "/tmp/test_attack.XXXXXX", path[96], cache[96];
+	const char good[] = "id: 1\nclass: traversal\nseverity: high\n"
+	                    "fields: path\npattern: /etc/passwd\n";
+	const char bad[] = "id: 2\nclass: x\nseverity: high\n"
+	                   "fields: path\npattern: (unclosed\n";
+	FILE *fp;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/a.rules", dir);
+	snprintf(cache, sizeof(cache), "%s/rules.hsdb", dir);
+	assert_non_null(fp = fopen(path, "w"));
+	assert_int_equal(fwrite(good, 1, strlen(good), fp), strlen(good));
+	assert_int_equal(fclose(fp), 0);
+	ruleset_init(&rs);
+	assert_int_equal(ruleset_load_path(&rs, path, &err), 0);
+	assert_int_equal(attack_engine_init(&e, &rs, cache, &err), 0);
+	assert_int_equal(e.sig.from_cache, 1);
+	assert_int_equal(access(cache, F_OK), 0);
+	assert_true(match_on(&e, "GET", "/x/etc/passwd", NULL, &res) > 0);
+	attack_engine_release(&e);
+	assert_int_equal(unlink(cache), 0);
+
+	/* a cache in a directory that is not there: compiled here */
+	snprintf(cache, sizeof(cache), "%s/no/rules.hsdb", dir);
+	ruleset_init(&rs);
+	assert_int_equal(ruleset_load_path(&rs, path, &err), 0);
+	assert_int_equal(attack_engine_init(&e, &rs, cache, &err), 0);
+	assert_int_equal(e.sig.from_cache, 0);
+	assert_true(match_on(&e, "GET", "/x/etc/passwd", NULL, &res) > 0);
+	attack_engine_release(&e);
+
+	/* a rule that does not compile: the error names it */
+	snprintf(cache, sizeof(cache), "%s/rules.hsdb", dir);
+	assert_non_null(fp = fopen(path, "w"));
+	assert_int_equal(fwrite(bad, 1, strlen(bad), fp), strlen(bad));
+	assert_int_equal(fclose(fp), 0);
+	ruleset_init(&rs);
+	assert_int_equal(ruleset_load_path(&rs, path, &err), 0);
+	assert_int_equal(attack_engine_init(&e, &rs, cache, &err), -1);
+	assert_non_null(strstr(err.msg, "2"));
+	ruleset_release(&rs);
+	assert_int_not_equal(access(cache, F_OK), 0);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(dir), 0);
 }
 
 /* ---- normaliser ---- */
@@ -1109,6 +1206,8 @@ main(void)
 	    cmocka_unit_test(status_rules),
 	    cmocka_unit_test(crs_recall_and_false_positives),
 	    cmocka_unit_test(crs_rule_set_on),
+	    cmocka_unit_test(memo_grows_when_busy),
+	    cmocka_unit_test(compile_in_child_then_cache),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -82,7 +82,7 @@ probe_free(void *st)
 
 static const struct logs_analyzer_ops probe_ops = {"probe", "test probe",
     LOGS_KIND_ACCESS | LOGS_KIND_ERROR | LOGS_KIND_SYSLOG | LOGS_KIND_RAW,
-    probe_create, probe_record, probe_finish, probe_free, NULL};
+    probe_create, probe_record, probe_finish, probe_free, NULL, NULL};
 
 static const char *
 str_or(const char *s, const char *dflt)

@@ -238,6 +238,45 @@ static const struct want wants[] = {
      "[client 203.0.113.18:5000] AH01792: user dan: password mismatch: "
      "/admin",
         "apache.password-mismatch", "apache", "203.0.113.18", "dan"},
+    /* OpenSSH's other wordings of a failure or a probe */
+    {"Mar  1 10:00:00 h sshd[1]: Failed publickey for invalid user git from "
+     "203.0.113.30 port 22 ssh2: RSA SHA256:x",
+        "sshd.invalid-user-key", "sshd", "203.0.113.30", "git"},
+    {"Mar  1 10:00:00 h sshd[1]: error: PAM: Authentication failure for "
+     "root from 203.0.113.32",
+        "sshd.pam-failure", "sshd", "203.0.113.32", "root"},
+    {"Mar  1 10:00:00 h sshd[1]: Disconnected from invalid user oracle "
+     "203.0.113.33 port 4242 [preauth]",
+        "sshd.preauth-close", "sshd", "203.0.113.33", "oracle"},
+    {"Mar  1 10:00:00 h sshd[1]: Received disconnect from 203.0.113.34 port "
+     "5:14: No supported authentication methods available [preauth]",
+        "sshd.no-auth-methods", "sshd", "203.0.113.34", NULL},
+    {"Mar  1 10:00:00 h sshd[1]: Bad protocol version identification 'GET / "
+     "HTTP/1.1' from 203.0.113.35 port 4444",
+        "sshd.bad-protocol", "sshd", "203.0.113.35", NULL},
+    {"Mar  1 10:00:00 h sshd[1]: Did not receive identification string "
+     "from 203.0.113.36 port 5555",
+        "sshd.no-identification", "sshd", "203.0.113.36", NULL},
+    {"Mar  1 10:00:00 h sshd[1]: banner exchange: Connection from "
+     "203.0.113.37 port 6666: invalid format",
+        "sshd.bad-banner", "sshd", "203.0.113.37", NULL},
+    {"Mar  1 10:00:00 h sshd[1]: Timeout before authentication for "
+     "203.0.113.38 port 7777",
+        "sshd.auth-timeout", "sshd", "203.0.113.38", NULL},
+    /* the syslog formats: RFC 3339 stamps (rsyslog's default), RFC 5424 */
+    {"2024-03-01T10:00:00.123456+01:00 h sshd[1]: Failed password for root "
+     "from 203.0.113.39 port 22 ssh2",
+        "sshd.failed-password", "sshd", "203.0.113.39", "root"},
+    {"<38>1 2024-03-01T10:00:00Z h sshd 1 - - Failed password for root from "
+     "203.0.113.40 port 22 ssh2",
+        "sshd.failed-password", "sshd", "203.0.113.40", "root"},
+    /* Apache 2.2: basic's unknown user, digest's password mismatch */
+    {"[Wed Oct 11 14:32:52 2000] [error] [client 203.0.113.41] user bob not "
+     "found: /private",
+        "apache.unknown-user", "apache", "203.0.113.41", "bob"},
+    {"[Wed Oct 11 14:32:52 2000] [error] [client 203.0.113.42] Digest: user "
+     "bob: password mismatch: /private",
+        "apache.password-mismatch", "apache", "203.0.113.42", "bob"},
     {"type=USER_AUTH msg=audit(1700000000.1:2): pid=1 uid=0 "
      "msg='op=PAM:authentication acct=\"root\" exe=\"/usr/sbin/sshd\" "
      "hostname=203.0.113.19 addr=203.0.113.19 terminal=ssh res=failed'",
@@ -279,8 +318,10 @@ every_wording(void **state)
 		logs_parser_init(&p, LOGS_FMT_AUTO);
 		if (one(w->line, &x) != 1)
 			fail_msg("not read: %s", w->line);
-		assert_true(x.kind == LOGS_AUTH_FAIL ||
-		    x.kind == LOGS_AUTH_PREAUTH_CLOSE);
+		if (x.kind != LOGS_AUTH_FAIL &&
+		    x.kind != LOGS_AUTH_PREAUTH_CLOSE)
+			fail_msg("kind %d (%s), not a failure: %s", (int)x.kind,
+			    x.name, w->line);
 		assert_string_equal(x.name, w->name);
 		assert_string_equal(x.service, w->service);
 		if (!eq(x.address, w->address))
@@ -289,6 +330,69 @@ every_wording(void **state)
 		if (w->user != NULL && !eq(x.user, w->user))
 			fail_msg("user '%.*s', want '%s': %s", (int)x.user.n,
 			    x.user.p, w->user, w->line);
+		logs_parser_release(&p);
+	}
+}
+
+/*
+ * OpenSSH's lines read as other kinds: sshd's PAM line (counted only when
+ * the connection switches user: sshd logs the same attempt), a key
+ * offered (counted when sshd gives up), the kex errors and "Too many
+ * authentication failures" (the connection's address), the "POSSIBLE
+ * BREAK-IN ATTEMPT" notes.
+ */
+static void
+other_kinds(void **state)
+{
+	static const struct {
+		const char *line;
+		enum logs_auth_kind kind;
+		const char *name, *address, *user;
+	} lines[] = {
+	    {"Mar  1 10:00:00 h sshd[1]: pam_unix(sshd:auth): authentication "
+	     "failure; logname= uid=0 euid=0 tty=ssh ruser= "
+	     "rhost=203.0.113.31  user=root",
+	        LOGS_AUTH_PAM_SSHD, "sshd.pam-failure", "203.0.113.31", "root"},
+	    {"Mar  1 10:00:00 h sshd[1]: Failed publickey for root from "
+	     "203.0.113.45 port 22 ssh2: ED25519 SHA256:x",
+	        LOGS_AUTH_KEY_TRIED, "sshd.key-tried", "203.0.113.45", "root"},
+	    {"Mar  1 10:00:00 h sshd[1]: error: kex_exchange_identification: "
+	     "Connection closed by remote host",
+	        LOGS_AUTH_FAIL_SESSION, "sshd.kex-error", "", NULL},
+	    {"Mar  1 10:00:00 h sshd[1]: error: kex_exchange_identification: "
+	     "read: Connection reset by peer",
+	        LOGS_AUTH_FAIL_SESSION, "sshd.kex-error", "", NULL},
+	    {"Mar  1 10:00:00 h sshd[1]: Disconnecting: Too many "
+	     "authentication failures for root [preauth]",
+	        LOGS_AUTH_FAIL_SESSION, "sshd.too-many-failures", "", "root"},
+	    {"Mar  1 10:00:00 h sshd[1]: reverse mapping checking getaddrinfo "
+	     "for bad.example [203.0.113.43] failed - POSSIBLE BREAK-IN "
+	     "ATTEMPT!",
+	        LOGS_AUTH_NOTE, "sshd.dns-mismatch", "203.0.113.43", NULL},
+	    {"Mar  1 10:00:00 h sshd[1]: Address 203.0.113.44 maps to "
+	     "x.example, but this does not map back to the address - POSSIBLE "
+	     "BREAK-IN ATTEMPT!",
+	        LOGS_AUTH_NOTE, "sshd.dns-mismatch", "203.0.113.44", NULL},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		struct logs_auth x;
+
+		logs_parser_init(&p, LOGS_FMT_AUTO);
+		if (one(lines[i].line, &x) != 1)
+			fail_msg("not read: %s", lines[i].line);
+		if (x.kind != lines[i].kind)
+			fail_msg("kind %d, want %d: %s", (int)x.kind,
+			    (int)lines[i].kind, lines[i].line);
+		assert_string_equal(x.name, lines[i].name);
+		if (!eq(x.address, lines[i].address))
+			fail_msg("address '%.*s', want '%s': %s",
+			    (int)x.address.n, x.address.p, lines[i].address,
+			    lines[i].line);
+		if (lines[i].user != NULL && !eq(x.user, lines[i].user))
+			fail_msg("user '%.*s', want '%s': %s", (int)x.user.n,
+			    x.user.p, lines[i].user, lines[i].line);
 		logs_parser_release(&p);
 	}
 }
@@ -723,6 +827,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(every_wording),
 	    cmocka_unit_test(empty_user_is_empty),
+	    cmocka_unit_test(other_kinds),
 	    cmocka_unit_test(not_failures),
 	    cmocka_unit_test(fail2ban_sshd),
 	    cmocka_unit_test(fail2ban_dropbear),

@@ -3,6 +3,7 @@
  * hashes, element counts and growing arrays, hex, sizes for a human,
  * findings and their outputs, the state directory's checks.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -155,6 +156,46 @@ strbuf_errors_are_sticky(void **state)
 }
 
 /* One slash between the parts; a path that does not fit is refused. */
+/* An atomic write with or without the syncs: the content whole, the
+ * mode asked, no temporary file left, an existing file replaced. */
+static void
+write_atomic_both_ways(void **state)
+{
+	char dir[] = "/tmp/test_base_atomic.XXXXXX", p[96];
+	struct strbuf sb = STRBUF_INIT(1024);
+	struct err err = {0};
+	struct stat st;
+	DIR *d;
+	struct dirent *de;
+	int n = 0;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(p, sizeof(p), "%s/bm", dir);
+	assert_int_equal(file_write_atomic(p, "one\n", 4, 0600, &err), 0);
+	assert_int_equal(
+	    file_write_atomic_flags(p, "two\n", 4, 0640, FILE_NOSYNC, &err), 0);
+	assert_int_equal(file_read(p, 1024, &sb, NULL, &err), 0);
+	assert_int_equal(sb.len, 4);
+	assert_memory_equal(sb.p, "two\n", 4);
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0640);
+	assert_non_null(d = opendir(dir));
+	while ((de = readdir(d)) != NULL)
+		n += de->d_name[0] != '.';
+	closedir(d);
+	assert_int_equal(n, 1);
+	/* a directory that is not there: said, nothing made */
+	snprintf(p, sizeof(p), "%s/no/bm", dir);
+	assert_int_equal(
+	    file_write_atomic_flags(p, "x", 1, 0600, FILE_NOSYNC, &err), -1);
+	assert_non_null(strstr(err.msg, "/no"));
+	strbuf_release(&sb);
+	snprintf(p, sizeof(p), "%s/bm", dir);
+	assert_int_equal(unlink(p), 0);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 static void
 path_join_never_cuts(void **state)
 {
@@ -492,6 +533,31 @@ hashes(void **state)
 	assert_true(
 	    hash_mix64(hash_fnv1a(HASH_FNV_BASIS ^ 0x5a6b1d0f3e2c4b7aULL, "abc",
 	        3)) == 0x38297f372350b598ULL);
+	/* hash256: 64 hex digits, the same for the same pieces, another for
+	 * one byte changed, and the same in every process (not seeded) */
+	{
+		struct hash256 d;
+		char x[65], y[65];
+
+		hash256_hex_of("rules", 5, x);
+		assert_int_equal(strlen(x), 64);
+		assert_int_equal(strspn(x, "0123456789abcdef"), 64);
+		hash256_init(&d);
+		hash256_add(&d, "rules", 5);
+		hash256_hex(&d, y);
+		assert_string_equal(x, y);
+		hash256_hex_of("rulez", 5, y);
+		assert_string_not_equal(x, y);
+		for (int i = 0; i < 4; i++)
+			assert_memory_not_equal(x + 16 * i, y + 16 * i, 16);
+		hash256_hex_of("rules", 5, y);
+		assert_string_equal(x, y);
+		/* pinned: a cache written by one run is read by the next */
+		hash256_hex_of("", 0, y);
+		assert_string_equal(y,
+		    "7acdbb98b134421372dee428a469f6fd"
+		    "a3ed002e83606a64893f88f3eb9bc414");
+	}
 }
 
 static void
@@ -1184,6 +1250,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(cursor_numbers),
+	    cmocka_unit_test(write_atomic_both_ways),
 	    cmocka_unit_test(run_dir_choice),
 	    cmocka_unit_test(cursor_lines),
 	    cmocka_unit_test(strbuf_respects_max),

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -241,7 +242,7 @@ test_collect(void **state)
 
 	(void)state;
 	c = conf_of(text);
-	h = hist_new(dir, c, &err);
+	h = hist_new(dir, c, 0, &err);
 	assert_non_null(h);
 	assert_true(hist_snap_want(h) & SNAP_BIT(SNAP_PROC));
 
@@ -347,7 +348,7 @@ test_collect_net(void **state)
 	double r;
 
 	(void)state;
-	assert_non_null(h = hist_new(dir, NULL, &err));
+	assert_non_null(h = hist_new(dir, NULL, 0, &err));
 	memset(&s, 0, sizeof(s));
 	put_netdev(1000000, 40);
 	hist_collect(h, &s, dir, NULL);
@@ -367,12 +368,64 @@ test_collect_net(void **state)
 	hist_free(h);
 }
 
+/* Stored by a forked writer: the same values come back, and what fails
+ * there (a directory where the series' file goes) comes back as the
+ * flush's error, naming the file. */
+static void
+test_write_forked(void **state)
+{
+	struct err err = {0};
+	struct hist *h = hist_new(dir, NULL, HIST_FORK, &err);
+	struct hist_series sr;
+	char bad[4096];
+	size_t written = 99;
+	time_t t0 = 1700000000;
+	int seen = 0;
+
+	(void)state;
+	assert_non_null(h);
+	/* nothing kept: nothing forked, nothing stored */
+	assert_int_equal(hist_flush(h, &written, &err), 0);
+	assert_int_equal(written, 0);
+	snprintf(bad, sizeof(bad), "%s/rrd/t.bad.rrd", dir);
+	assert_int_equal(mkdir(bad, 0700), 0);
+	for (int i = 1; i <= 2; i++) {
+		hist_sample_reset(&h->cur);
+		assert_int_equal(
+		    hist_sample_add(&h->cur, "t.value", i * 2.5), 0);
+		assert_int_equal(hist_sample_add(&h->cur, "t.bad", 1), 0);
+		assert_int_equal(
+		    hist_write(h, t0 + (time_t)(i * HIST_STEP), &written, &err),
+		    0);
+	}
+	assert_int_equal(hist_flush(h, &written, &err), -1);
+	assert_int_equal(written, 1);
+	assert_non_null(strstr(err.msg, "t.bad.rrd"));
+	assert_int_equal(hist_fetch(dir, "t.value", "AVERAGE", t0,
+	                     t0 + 2 * HIST_STEP, &sr, &err),
+	    0);
+	for (size_t i = 0; i < sr.n; i++) {
+		time_t t = sr.start + (time_t)((i + 1) * sr.step);
+
+		if (t == t0 + 2 * HIST_STEP) {
+			assert_true(sr.v[i] == 5.0);
+			seen = 1;
+		}
+	}
+	assert_true(seen);
+	hist_series_release(&sr);
+	/* the batch is done with in the caller too: a second flush is empty */
+	assert_int_equal(hist_flush(h, &written, &err), 0);
+	assert_int_equal(written, 0);
+	hist_free(h);
+}
+
 /* Values written at known times come back from the 10-second archive. */
 static void
 test_write_read(void **state)
 {
 	struct err err = {0};
-	struct hist *h = hist_new(dir, NULL, &err);
+	struct hist *h = hist_new(dir, NULL, 0, &err);
 	struct hist_series sr;
 	char **names;
 	size_t written;
@@ -455,7 +508,7 @@ test_batch(void **state)
 
 	(void)state;
 	c = conf_of(text);
-	h = hist_new(dir, c, &err);
+	h = hist_new(dir, c, 0, &err);
 	assert_non_null(h);
 	assert_int_equal(h->batch, 2);
 	assert_true(hist_enabled(c));
@@ -502,6 +555,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_collect, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_collect_net, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_write_read, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_write_forked, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
 	};
 

@@ -21,9 +21,12 @@
 #include "base/mem.h"
 #include "base/topk.h"
 #include "base/err.h"
+#include "base/output.h"
+#include "logs/analyzer.h"
 #include "logs/follow.h"
 #include "logs/follow_int.h"
 #include "logs/logs.h"
+#include "logs/scan.h"
 
 static int
 eq(struct logs_str s, const char *lit)
@@ -385,6 +388,39 @@ topk_exact_then_bounded(void **state)
 	assert_memory_equal(out[0]->key, "heavy", 5);
 	assert_true(out[0]->count - out[0]->err <= 10000);
 	assert_true(out[0]->count >= 10000);
+	assert_int_equal(t.ecap, 100);
+	topk_release(&t);
+}
+
+/* The entries grow with the keys seen, not with the bound: a table made
+ * for 100000 keys that saw 300 holds 512 places, and every count in it
+ * survived each growth. */
+static void
+topk_grows_with_use(void **state)
+{
+	struct topk t;
+	const struct topk_entry *e;
+	char key[32];
+	int fresh;
+
+	(void)state;
+	assert_int_equal(topk_init(&t, 100000, 0), 0);
+	assert_int_equal(t.ecap, 0);
+	for (int i = 0; i < 300; i++)
+		for (int k = 0; k <= i % 7; k++) {
+			int n = snprintf(key, sizeof(key), "k%d", i);
+
+			topk_add(&t, key, (size_t)n, 1, &fresh);
+		}
+	assert_int_equal(t.n, 300);
+	assert_int_equal(t.ecap, 512);
+	for (int i = 0; i < 300; i++) {
+		int n = snprintf(key, sizeof(key), "k%d", i);
+
+		assert_non_null(e = topk_get(&t, key, (size_t)n));
+		assert_int_equal(e->count, i % 7 + 1);
+	}
+	assert_true(topk_exact(&t));
 	topk_release(&t);
 }
 
@@ -908,16 +944,21 @@ follow_id_gz_copy(void **state)
 
 struct got_lines {
 	char text[256];
+	char file[64];
 	unsigned cut, ticks;
 };
 
+/* Each line as "NUMBER:TEXT|"; the file of the last one. */
 static void
-got_line(void *arg, const char *p, size_t n, int cut)
+got_line(void *arg, const char *file, uint64_t lineno, const char *p, size_t n,
+    int cut)
 {
 	struct got_lines *g = arg;
 	size_t len = strlen(g->text);
 
-	snprintf(g->text + len, sizeof(g->text) - len, "%.*s|", (int)n, p);
+	snprintf(g->text + len, sizeof(g->text) - len, "%llu:%.*s|",
+	    (unsigned long long)lineno, (int)n, p);
+	snprintf(g->file, sizeof(g->file), "%s", file);
 	g->cut += cut != 0;
 }
 
@@ -949,7 +990,8 @@ follow_run(const char *state, const char *path, struct got_lines *g)
 		fail_msg("logs_follow: %s", err.msg);
 }
 
-/* Lines to a callback instead of a feed, with ticks; the bookmark holds. */
+/* Lines to a callback instead of a feed, with their file and number, with
+ * ticks; the bookmark holds. */
 static void
 follow_line_callback(void **state)
 {
@@ -966,7 +1008,8 @@ follow_line_callback(void **state)
 	assert_int_equal(mkdir(st, 0700), 0);
 	put_file(path, "one\ntwo\r\n0123456789abcdefXYZ\npartial");
 	follow_run(st, path, &g);
-	assert_string_equal(g.text, "one|two\r|0123456789abcdef|");
+	assert_string_equal(g.text, "1:one|2:two\r|3:0123456789abcdef|");
+	assert_string_equal(g.file, path);
 	assert_int_equal(g.cut, 1);
 	assert_true(g.ticks >= 1);
 	fp = fopen(path, "a");
@@ -974,7 +1017,9 @@ follow_line_callback(void **state)
 	fputs("\nthree\n", fp);
 	fclose(fp);
 	follow_run(st, path, &g); /* from the bookmark on */
-	assert_string_equal(g.text, "partial|three|");
+	/* the numbers go on from the bookmark's */
+	assert_string_equal(g.text, "4:partial|5:three|");
+	assert_string_equal(g.file, path);
 	snprintf(p, sizeof(p), "%s/logs", st);
 	d = opendir(p);
 	assert_non_null(d);
@@ -1032,6 +1077,75 @@ follow_bm_lines(void **state)
 		    -1);
 }
 
+/* What the named analyzers of run show, in JSON, into a string. */
+static char *
+shown(struct logs_run *run, const char *names)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	struct out o;
+
+	assert_non_null(fp);
+	out_init(&o, OUT_JSON, fp);
+	logs_run_show(run, names, &o);
+	fclose(fp);
+	return buf;
+}
+
+/*
+ * show() prints what finish() would of the records so far, and ends
+ * nothing: shown twice it is the same, and it counts the lines fed after
+ * it; only the analyzers named print.
+ */
+static void
+run_show_mid_stream(void **state)
+{
+	static const char l1[] = "192.0.2.1 - - [06/Dec/2026:10:00:00 +0000] "
+	                         "\"GET /a.html HTTP/1.1\" 200 10 \"-\" \"x\"";
+	static const char l2[] = "192.0.2.1 - - [06/Dec/2026:10:00:01 +0000] "
+	                         "\"GET /gone.html HTTP/1.1\" 404 10 "
+	                         "\"http://h/a.html\" \"x\"";
+	struct logs_opts lo;
+	struct logs_run run;
+	struct logs_feed feed;
+	struct report rep;
+	const char *errmsg = NULL;
+	char *a, *b, *c, *d;
+
+	(void)state;
+	logs_opts_default(&lo);
+	lo.follow = 1;
+	assert_int_equal(logs_run_init(&run, "stats,links", &lo, &errmsg), 0);
+	report_init(&rep);
+	logs_feed_init(&feed, LOGS_FMT_AUTO, NULL, &run, &rep);
+	logs_feed_line(&feed, l1, strlen(l1), 0);
+	a = shown(&run, NULL);
+	b = shown(&run, NULL);
+	assert_string_equal(a, b);
+	assert_non_null(strstr(a,
+	    "{\"type\":\"stats.day\",\"schema\":2,\"date\":\"2026-12-06\","
+	    "\"page_hits\":1,\"hits\":1,"));
+	logs_feed_line(&feed, l2, strlen(l2), 0);
+	c = shown(&run, "links");
+	assert_non_null(strstr(c, "\"type\":\"links.missing\""));
+	assert_non_null(strstr(c, "\"path\":\"/gone.html\""));
+	assert_non_null(strstr(c, "\"page\":\"http://h/a.html\""));
+	assert_null(strstr(c, "stats.day"));
+	d = shown(&run, "stats");
+	assert_non_null(strstr(d, "\"page_hits\":2,\"hits\":2,"));
+	assert_null(strstr(d, "links.missing"));
+	/* show adds no finding: the broken link is finish's alone */
+	assert_int_equal(rep.nf, 0);
+	free(a);
+	free(b);
+	free(c);
+	free(d);
+	logs_feed_release(&feed);
+	logs_run_release(&run);
+	report_release(&rep);
+}
+
 int
 main(void)
 {
@@ -1046,6 +1160,7 @@ main(void)
 	    cmocka_unit_test(logformat_compiled),
 	    cmocka_unit_test(detects_each_line),
 	    cmocka_unit_test(topk_exact_then_bounded),
+	    cmocka_unit_test(topk_grows_with_use),
 	    cmocka_unit_test(fail2ban_hosts_and_times),
 	    cmocka_unit_test(iis_fields),
 	    cmocka_unit_test(primer_iis_lines),
@@ -1054,6 +1169,7 @@ main(void)
 	    cmocka_unit_test(follow_id_gz_copy),
 	    cmocka_unit_test(follow_bm_lines),
 	    cmocka_unit_test(follow_line_callback),
+	    cmocka_unit_test(run_show_mid_stream),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -23,6 +23,7 @@
 #include "rm_tree.h"
 #include "base/err.h"
 #include "logs/follow.h"
+#include "logs/follow_int.h"
 
 struct got {
 	char text[4096]; /* lines joined by '|' */
@@ -32,13 +33,31 @@ struct got {
 };
 
 static void
-on_line(void *arg, const char *p, size_t n, int cut)
+on_line(void *arg, const char *file, uint64_t lineno, const char *p, size_t n,
+    int cut)
 {
 	struct got *g = arg;
 	size_t l = strlen(g->text);
 
+	(void)file;
+	(void)lineno;
 	(void)cut;
 	snprintf(g->text + l, sizeof(g->text) - l, "%.*s|", (int)n, p);
+}
+
+static int counted;
+
+static void
+on_count(void *arg, const char *file, uint64_t lineno, const char *p, size_t n,
+    int cut)
+{
+	(void)arg;
+	(void)file;
+	(void)lineno;
+	(void)p;
+	(void)n;
+	(void)cut;
+	counted++;
 }
 
 static void
@@ -179,6 +198,57 @@ step_api(void **state)
 	rm_tree(dir);
 }
 
+/* A burst fills the read buffer; once caught up, its pages past the
+ * first ones are given back (a long-running agent does not keep a
+ * burst's memory), and what follows is read as before. */
+static void
+burst_buffer_given_back(void **state)
+{
+	char dir[] = "/tmp/test_logs_follow_burst.XXXXXX", log[128], st[128];
+	const char *paths[1] = {log};
+	struct follow_opts o;
+	struct follower *f;
+	struct got g;
+	struct err err = {0};
+	char line[128];
+	int fd;
+
+	(void)state;
+	memset(&g, 0, sizeof(g));
+	assert_non_null(mkdtemp(dir));
+	snprintf(log, sizeof(log), "%s/access.log", dir);
+	snprintf(st, sizeof(st), "%s/state", dir);
+	assert_int_equal(mkdir(st, 0700), 0);
+	/* 1.5 MB of lines: more than a read's chunk */
+	fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd != -1);
+	for (int i = 0; i < 15000; i++) {
+		int n = snprintf(line, sizeof(line), "%099d\n", i);
+
+		assert_int_equal(write(fd, line, (size_t)n), n);
+	}
+	close(fd);
+	opts(&o, st, &g);
+	o.line = on_count; /* 15000 lines: counted, not kept */
+	f = follower_open(&o, paths, 1, NULL, &err);
+	if (f == NULL)
+		fail_msg("follower_open: %s", err.msg);
+	drain(f);
+	assert_int_equal(counted, 15000);
+	assert_true(follow_buf_resident(f) <= 64 * 1024 + 4096);
+	assert_int_equal(follower_commit(f, &err), 0);
+	o.line = on_line;
+	follower_close(f);
+	f = follower_open(&o, paths, 1, NULL, &err);
+	if (f == NULL)
+		fail_msg("follower_open: %s", err.msg);
+	append(log, "after\n");
+	drain(f);
+	assert_string_equal(g.text, "after|");
+	follower_close(f);
+	rm_tree(dir);
+}
+
 /* Diagnostics go to the notice hook, not to the process's log. */
 static void
 step_notice(void **state)
@@ -218,6 +288,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(step_api),
 	    cmocka_unit_test(step_notice),
+	    cmocka_unit_test(burst_buffer_given_back),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

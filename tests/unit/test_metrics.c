@@ -17,9 +17,12 @@
 #include "agent/expo.h"
 #include "agent/http.h"
 #include "agent/metrics.h"
+#include "base/bounded.h"
 #include "base/err.h"
 #include "base/strbuf.h"
 #include "collect/netdev.h"
+#include "config.h"
+#include "inv/inventory.h"
 
 /* The escaped form of [s, s+n) as a string (a static buffer). */
 static const char *
@@ -309,6 +312,97 @@ network_series(void **state)
 	strbuf_release(&sb);
 }
 
+/* Each enabled check's state from its worst open problem, matched by
+ * its name or one of its ids; a disabled check is not listed. */
+static void
+check_series(void **state)
+{
+	static const char *const fs_ids[] = {"fs-blocks", "fs-inodes", NULL};
+	struct metrics_check ck[] = {
+	    {"fs", fs_ids, 1, 1700000000},
+	    {"load", NULL, 1, 0},
+	    {"swap", NULL, 0, 0},
+	    {"mail", NULL, 1, 5},
+	};
+	struct problem_info pr[3];
+	struct strbuf sb = STRBUF_INIT(1 << 20);
+	struct expo e = {&sb, EXPO_TEXT};
+	struct metrics_src m = {0};
+
+	(void)state;
+	memset(pr, 0, sizeof(pr));
+	str_copy(pr[0].check, sizeof(pr[0].check), "fs-inodes");
+	pr[0].sev = SEV_WARNING;
+	pr[0].open = 1;
+	str_copy(pr[1].check, sizeof(pr[1].check), "fs-blocks");
+	pr[1].sev = SEV_CRITICAL;
+	pr[1].open = 1;
+	str_copy(pr[2].check, sizeof(pr[2].check), "mail");
+	pr[2].sev = SEV_CRITICAL;
+	pr[2].open = 0; /* pending: not yet a problem */
+	m.pr = pr;
+	m.npr = 3;
+	m.checks = ck;
+	m.nchecks = 4;
+	metrics_write(&e, &m);
+	assert_int_equal(strbuf_addc(&sb, '\0'), 0);
+	assert_non_null(strstr(sb.p,
+	    "sakimori_check_status{check=\"fs\",state=\"CRITICAL\"} 2\n"));
+	assert_non_null(strstr(
+	    sb.p, "sakimori_check_status{check=\"load\",state=\"OK\"} 0\n"));
+	assert_non_null(strstr(
+	    sb.p, "sakimori_check_status{check=\"mail\",state=\"OK\"} 0\n"));
+	assert_null(strstr(sb.p, "check=\"swap\""));
+	assert_non_null(strstr(sb.p,
+	    "sakimori_check_last_run_timestamp_seconds{check=\"fs\"} "
+	    "1700000000\n"));
+	strbuf_release(&sb);
+}
+
+/* The server table's labels: addresses but loopback and link-local,
+ * the first global one as ip, the OS version, the agent's version. */
+static void
+host_series(void **state)
+{
+	struct inventory *v = calloc(1, sizeof(*v));
+	struct strbuf sb = STRBUF_INIT(1 << 20);
+	struct expo e = {&sb, EXPO_TEXT};
+	struct metrics_src m = {0};
+
+	(void)state;
+	assert_non_null(v);
+	str_copy(v->hostname, sizeof(v->hostname), "web1");
+	str_copy(v->os_version, sizeof(v->os_version), "12 (bookworm)");
+	v->nifaces = 2;
+	str_copy(v->ifaces[0].addrs[0], 64, "127.0.0.1/8");
+	str_copy(v->ifaces[0].addrs[1], 64, "::1/128");
+	v->ifaces[0].naddrs = 2;
+	str_copy(v->ifaces[1].addrs[0], 64, "192.0.2.7/24");
+	str_copy(v->ifaces[1].addrs[1], 64, "fe80::1/64");
+	str_copy(v->ifaces[1].addrs[2], 64, "2001:db8::7/64");
+	v->ifaces[1].naddrs = 3;
+	v->nsvcs = 1;
+	str_copy(v->svcs[0].name, 64, "Apache");
+	str_copy(v->svcs[0].listen[0].proto, 8, "tcp");
+	str_copy(v->svcs[0].listen[0].addr, 64, "0.0.0.0");
+	v->svcs[0].listen[0].port = 80;
+	str_copy(v->svcs[0].listen[1].proto, 8, "tcp6");
+	str_copy(v->svcs[0].listen[1].addr, 64, "::");
+	v->svcs[0].listen[1].port = 80;
+	v->svcs[0].nlisten = 2;
+	m.inv = v;
+	metrics_write(&e, &m);
+	assert_int_equal(strbuf_addc(&sb, '\0'), 0);
+	assert_non_null(strstr(sb.p,
+	    "ip=\"192.0.2.7\",addresses=\"192.0.2.7/24 "
+	    "2001:db8::7/64\","));
+	assert_non_null(strstr(sb.p, "os_version=\"12 (bookworm)\""));
+	assert_non_null(strstr(sb.p, "agent_version=\"" SAKIMORI_VERSION "\""));
+	assert_non_null(strstr(sb.p, "ports=\"80/tcp 80/tcp6\"}"));
+	strbuf_release(&sb);
+	free(v);
+}
+
 int
 main(void)
 {
@@ -321,6 +415,8 @@ main(void)
 	    cmocka_unit_test(listening_rules),
 	    cmocka_unit_test(problem_series),
 	    cmocka_unit_test(network_series),
+	    cmocka_unit_test(check_series),
+	    cmocka_unit_test(host_series),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -29,6 +29,7 @@
 #include "agent/priv.h"
 #include "base/bounded.h"
 #include "base/err.h"
+#include "base/output.h"
 #include "net/block.h"
 
 #include "conf_of.h"
@@ -644,6 +645,432 @@ alert_hook(void **state)
 	rm_tree(dir);
 }
 
+/* A finding of the access logs as the attacks analyzer makes one. */
+static void
+a_finding(struct priv_finding *pf)
+{
+	struct finding f = {0};
+
+	f.sev = SEV_WARNING;
+	f.time = 1700000000;
+	strcpy(f.check, "web-attack");
+	strcpy(f.subject, "192.0.2.99");
+	strcpy(f.message, "sqli from 192.0.2.99");
+	f.nev = 2;
+	strcpy(f.ev[0].key, "count");
+	strcpy(f.ev[0].val, "20");
+	strcpy(f.ev[1].key, "rule");
+	strcpy(f.ev[1].val, "942100");
+	priv_finding_from(pf, 0, 123, &f);
+}
+
+static void
+findings_and_progress(void **state)
+{
+	struct err err = {0};
+	struct priv_finding pf;
+	struct priv_progress pr = {1, 0, 10, 9, 2};
+	char longer[sizeof(pr) + 1];
+	struct finding back;
+
+	(void)state;
+	a_finding(&pf);
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_FINDING, &pf, sizeof(pf), 0, &msg, &err),
+	    0);
+	assert_int_equal(msg.type, PRIV_FINDING);
+	assert_int_equal(msg.u.finding.set, 0);
+	assert_int_equal(msg.u.finding.line, 123);
+	priv_finding_to(&back, &msg.u.finding);
+	assert_int_equal(back.sev, SEV_WARNING);
+	assert_int_equal(back.time, 1700000000);
+	assert_string_equal(back.check, "web-attack");
+	assert_string_equal(back.subject, "192.0.2.99");
+	assert_string_equal(back.message, "sqli from 192.0.2.99");
+	assert_int_equal(back.nev, 2);
+	assert_string_equal(back.ev[1].key, "rule");
+	assert_string_equal(back.ev[1].val, "942100");
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_PROGRESS, &pr, sizeof(pr), 0, &msg, &err),
+	    0);
+	assert_int_equal(msg.u.progress.set, 1);
+	assert_int_equal(msg.u.progress.lines, 10);
+	assert_int_equal(msg.u.progress.analysed, 9);
+	assert_int_equal(msg.u.progress.findings, 2);
+
+	/* only a child sends them, at their exact sizes, with no descriptor */
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_FINDING, &pf, sizeof(pf), 0, &msg, &err),
+	    -1);
+	assert_non_null(strstr(err.msg, "not allowed from the parent"));
+	assert_int_equal(dec(PRIV_FROM_PARENT, PRIV_PROGRESS, &pr, sizeof(pr),
+	                     0, &msg, &err),
+	    -1);
+	assert_int_equal(dec(PRIV_FROM_CHILD, PRIV_FINDING, &pf, sizeof(pf) - 1,
+	                     0, &msg, &err),
+	    -1);
+	assert_non_null(strstr(err.msg, "finding: body of"));
+	memset(longer, 0, sizeof(longer));
+	memcpy(longer, &pr, sizeof(pr));
+	assert_int_equal(dec(PRIV_FROM_CHILD, PRIV_PROGRESS, longer,
+	                     sizeof(longer), 0, &msg, &err),
+	    -1);
+	assert_non_null(strstr(err.msg, "progress: body of"));
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_FINDING, &pf, sizeof(pf), 1, &msg, &err),
+	    -1);
+}
+
+/* A copy of a good finding spoilt by spoil, refused saying why. */
+static void
+refused_finding(void (*spoil)(struct priv_finding *), const char *why)
+{
+	struct priv_finding pf;
+	struct err err = {0};
+
+	a_finding(&pf);
+	spoil(&pf);
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_FINDING, &pf, sizeof(pf), 0, &msg, &err),
+	    -1);
+	if (strstr(err.msg, why) == NULL)
+		fail_msg("'%s' does not say '%s'", err.msg, why);
+}
+
+static void
+spoil_set(struct priv_finding *f)
+{
+	f->set = PRIV_SETS_MAX;
+}
+static void
+spoil_sev(struct priv_finding *f)
+{
+	f->sev = SEV_UNKNOWN + 1;
+}
+static void
+spoil_time(struct priv_finding *f)
+{
+	f->time = -1;
+}
+static void
+spoil_check(struct priv_finding *f)
+{
+	strcpy(f->check, "Web attack");
+}
+static void
+spoil_nocheck(struct priv_finding *f)
+{
+	f->check[0] = '\0';
+}
+static void
+spoil_endless_check(struct priv_finding *f)
+{
+	memset(f->check, 'a', sizeof(f->check));
+}
+static void
+spoil_subject(struct priv_finding *f)
+{
+	memset(f->subject, 'x', sizeof(f->subject));
+}
+static void
+spoil_message(struct priv_finding *f)
+{
+	memset(f->message, 'x', sizeof(f->message));
+}
+static void
+spoil_nev(struct priv_finding *f)
+{
+	f->nev = FINDING_MAX_EV + 1;
+}
+static void
+spoil_ev(struct priv_finding *f)
+{
+	memset(f->ev[1].val, 'x', sizeof(f->ev[1].val));
+}
+
+static void
+hostile_findings(void **state)
+{
+	struct priv_progress pr = {PRIV_SETS_MAX, 0, 10, 9, 2};
+	struct err err = {0};
+
+	(void)state;
+	refused_finding(spoil_set, "finding: set 8, at most 7");
+	refused_finding(spoil_sev, "finding: unknown severity 4");
+	refused_finding(spoil_time, "finding: time before the epoch");
+	refused_finding(spoil_check, "finding: check is not an id");
+	refused_finding(spoil_nocheck, "finding: check is not an id");
+	refused_finding(spoil_endless_check, "finding: check is not an id");
+	refused_finding(spoil_subject, "finding: unterminated string");
+	refused_finding(spoil_message, "finding: unterminated string");
+	refused_finding(spoil_nev, "finding: 17 evidence items, at most 16");
+	refused_finding(spoil_ev, "finding: unterminated evidence 1");
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_PROGRESS, &pr, sizeof(pr), 0, &msg, &err),
+	    -1);
+	assert_string_equal(err.msg, "progress: set 8, at most 7");
+	pr.set = 0;
+	pr.analysed = 11;
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_PROGRESS, &pr, sizeof(pr), 0, &msg, &err),
+	    -1);
+	assert_string_equal(err.msg, "progress: more lines analysed than read");
+}
+
+/* A line and a sync: only the parent sends them, checked. */
+static void
+lines_and_syncs(void **state)
+{
+	static struct priv_line pl;
+	struct priv_sync sy = {2, 0};
+	struct err err = {0};
+	const char text[] =
+	    "192.0.2.1 - - [06/Dec/2026:10:00:00 +0000] \"GET /\"";
+	size_t head = offsetof(struct priv_line, text);
+
+	(void)state;
+	memset(&pl, 0, sizeof(pl));
+	pl.set = 1;
+	pl.line = 77;
+	pl.file = 3;
+	pl.fline = 12;
+	pl.len = sizeof(text) - 1;
+	memcpy(pl.text, text, pl.len);
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_LINE, &pl, head + pl.len, 0, &msg, &err),
+	    0);
+	assert_int_equal(msg.type, PRIV_LINE);
+	assert_int_equal(msg.u.line.set, 1);
+	assert_int_equal(msg.u.line.line, 77);
+	assert_int_equal(msg.u.line.file, 3);
+	assert_int_equal(msg.u.line.fline, 12);
+	assert_int_equal(msg.u.line.cut, 0);
+	assert_int_equal(msg.u.line.len, sizeof(text) - 1);
+	assert_memory_equal(msg.u.line.text, text, sizeof(text) - 1);
+	/* an empty line, and the longest, cut */
+	pl.len = 0;
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_LINE, &pl, head, 0, &msg, &err), 0);
+	pl.len = PRIV_LINE_MAX;
+	pl.cut = 1;
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_LINE, &pl, sizeof(pl), 0, &msg, &err),
+	    0);
+	assert_int_equal(msg.u.line.cut, 1);
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_SYNC, &sy, sizeof(sy), 0, &msg, &err),
+	    0);
+	assert_int_equal(msg.type, PRIV_SYNC);
+	assert_int_equal(msg.u.sync.set, 2);
+	assert_int_equal(msg.id, 42);
+
+	/* never from a child */
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_LINE, &pl, head, 0, &msg, &err), -1);
+	assert_non_null(strstr(err.msg, "not allowed from the child"));
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_SYNC, &sy, sizeof(sy), 0, &msg, &err),
+	    -1);
+	/* a length that is not the text's, a bad cut, set, size */
+	pl.cut = 0;
+	pl.len = 10;
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_LINE, &pl, head + 9, 0, &msg, &err), -1);
+	assert_string_equal(err.msg, "line: says 10 bytes, has 9");
+	pl.len = 0;
+	pl.cut = 2;
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_LINE, &pl, head, 0, &msg, &err), -1);
+	assert_string_equal(err.msg, "line: cut is 2");
+	pl.cut = 0;
+	pl.set = PRIV_SETS_MAX;
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_LINE, &pl, head, 0, &msg, &err), -1);
+	assert_string_equal(err.msg, "line: set 8, at most 7");
+	/* a file past the files a child is told of; none is one */
+	pl.set = 0;
+	pl.file = PRIV_FILES_MAX;
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_LINE, &pl, head, 0, &msg, &err), -1);
+	assert_string_equal(err.msg, "line: file 4096, at most 4095");
+	pl.file = PRIV_FILE_NONE;
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_LINE, &pl, head, 0, &msg, &err), 0);
+	assert_int_equal(msg.u.line.file, PRIV_FILE_NONE);
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_LINE, &pl, head - 1, 0, &msg, &err), -1);
+	assert_non_null(strstr(err.msg, "line: body of"));
+	sy.set = PRIV_SETS_MAX;
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_SYNC, &sy, sizeof(sy), 0, &msg, &err),
+	    -1);
+	assert_string_equal(err.msg, "sync: set 8, at most 7");
+	sy.set = 0;
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_SYNC, &sy, sizeof(sy), 1, &msg, &err),
+	    -1);
+}
+
+/* The dashboard's question to a log child and its answer in pieces. */
+static void
+show_and_shown(void **state)
+{
+	static struct priv_shown sh;
+	static char over[sizeof(struct priv_shown) + 1];
+	struct priv_show q;
+	struct err err = {0};
+	size_t head = offsetof(struct priv_shown, text);
+
+	(void)state;
+	memset(&q, 0, sizeof(q));
+	q.set = 0;
+	q.mode = OUT_JSON;
+	strcpy(q.analyzers, "stats,links,attacks");
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_SHOW, &q, sizeof(q), 0, &msg, &err), 0);
+	assert_int_equal(msg.type, PRIV_SHOW);
+	assert_int_equal(msg.u.show.mode, OUT_JSON);
+	assert_string_equal(msg.u.show.analyzers, "stats,links,attacks");
+	/* "": every analyzer */
+	q.analyzers[0] = '\0';
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_SHOW, &q, sizeof(q), 0, &msg, &err), 0);
+	/* never from a child; a bad set, mode, names, size */
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_SHOW, &q, sizeof(q), 0, &msg, &err), -1);
+	assert_non_null(strstr(err.msg, "not allowed from the child"));
+	q.set = PRIV_SETS_MAX;
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_SHOW, &q, sizeof(q), 0, &msg, &err), -1);
+	assert_string_equal(err.msg, "show: set 8, at most 7");
+	q.set = 1;
+	q.mode = 3;
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_SHOW, &q, sizeof(q), 0, &msg, &err), -1);
+	assert_string_equal(err.msg, "show: unknown mode 3");
+	q.mode = OUT_TABLE;
+	strcpy(q.analyzers, "stats;rm");
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_SHOW, &q, sizeof(q), 0, &msg, &err), -1);
+	assert_string_equal(err.msg, "show: analyzers not a list of names");
+	memset(q.analyzers, 'a', sizeof(q.analyzers));
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_SHOW, &q, sizeof(q), 0, &msg, &err), -1);
+	assert_string_equal(err.msg, "show: analyzers not a list of names");
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_SHOW, &q, sizeof(q) - 1, 0, &msg, &err),
+	    -1);
+
+	/* the answer: a piece, an empty last one, the largest */
+	memset(&sh, 0, sizeof(sh));
+	sh.len = 5;
+	memcpy(sh.text, "{}\n{}", 5);
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_SHOWN, &sh, head + 5, 0, &msg, &err), 0);
+	assert_int_equal(msg.type, PRIV_SHOWN);
+	assert_int_equal(msg.u.shown.len, 5);
+	assert_int_equal(msg.u.shown.last, 0);
+	assert_memory_equal(msg.u.shown.text, "{}\n{}", 5);
+	sh.len = 0;
+	sh.last = 1;
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_SHOWN, &sh, head, 0, &msg, &err), 0);
+	assert_int_equal(msg.u.shown.last, 1);
+	sh.len = PRIV_SHOWN_MAX;
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_SHOWN, &sh, sizeof(sh), 0, &msg, &err),
+	    0);
+	/* never from the parent; a length not the text's, a bad mark */
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_SHOWN, &sh, sizeof(sh), 0, &msg, &err),
+	    -1);
+	sh.len = 10;
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_SHOWN, &sh, head + 9, 0, &msg, &err), -1);
+	assert_string_equal(err.msg, "shown: says 10 bytes, has 9");
+	sh.len = 0;
+	sh.last = 2;
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_SHOWN, &sh, head, 0, &msg, &err), -1);
+	assert_string_equal(err.msg, "shown: last is 2");
+	sh.last = 0;
+	/* a body longer than the largest */
+	memcpy(over, &sh, sizeof(sh));
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_SHOWN, over, sizeof(over), 0, &msg, &err),
+	    -1);
+	/* with a descriptor: refused */
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_SHOWN, &sh, head, 1, &msg, &err), -1);
+}
+
+/* What the parent's finding hooks were given. */
+static struct {
+	char child[16];
+	struct priv_finding f;
+	struct priv_progress pr;
+	int nf, npr;
+} got;
+
+static void
+got_finding(void *arg, const char *child, const struct priv_finding *f)
+{
+	assert_ptr_equal(arg, &got);
+	str_copy(got.child, sizeof(got.child), child);
+	got.f = *f;
+	got.nf++;
+}
+
+static void
+got_progress(void *arg, const char *child, const struct priv_progress *pr)
+{
+	assert_ptr_equal(arg, &got);
+	str_copy(got.child, sizeof(got.child), child);
+	got.pr = *pr;
+	got.npr++;
+}
+
+static void
+finding_hooks(void **state)
+{
+	static struct priv_msg req;
+	struct priv_parent p;
+	struct err err = {0};
+	int sv[2];
+
+	(void)state;
+	assert_int_equal(
+	    socketpair(
+	        AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv),
+	    0);
+	priv_parent_init(&p);
+	/* no hook: dropped, and no reply */
+	req.type = PRIV_FINDING;
+	a_finding(&req.u.finding);
+	assert_int_equal(priv_serve(&p, "logs", sv[0], &req, &err), 0);
+	assert_int_equal(got.nf, 0);
+	p.finding = got_finding;
+	p.progress = got_progress;
+	p.finding_arg = &got;
+	assert_int_equal(priv_serve(&p, "logs", sv[0], &req, &err), 0);
+	assert_int_equal(got.nf, 1);
+	assert_string_equal(got.child, "logs");
+	assert_string_equal(got.f.subject, "192.0.2.99");
+	assert_int_equal(got.f.line, 123);
+	req.type = PRIV_PROGRESS;
+	req.u.progress = (struct priv_progress){2, 0, 5, 5, 1};
+	assert_int_equal(priv_serve(&p, "logs", sv[0], &req, &err), 0);
+	assert_int_equal(got.npr, 1);
+	assert_int_equal(got.pr.set, 2);
+	assert_int_equal(got.pr.lines, 5);
+	/* neither is answered: nothing waits on the child's side */
+	assert_int_equal(priv_recv(sv[1], PRIV_FROM_PARENT, &msg, &err), -1);
+	assert_int_equal(err.code, EAGAIN);
+	priv_parent_release(&p);
+	close(sv[0]);
+	close(sv[1]);
+}
+
 static void
 death_words(void **state)
 {
@@ -721,6 +1148,11 @@ main(void)
 	    cmocka_unit_test(allow_list),
 	    cmocka_unit_test(parent_services),
 	    cmocka_unit_test(alert_hook),
+	    cmocka_unit_test(findings_and_progress),
+	    cmocka_unit_test(hostile_findings),
+	    cmocka_unit_test(lines_and_syncs),
+	    cmocka_unit_test(show_and_shown),
+	    cmocka_unit_test(finding_hooks),
 	    cmocka_unit_test(death_words),
 	    cmocka_unit_test(restart_backoff),
 	    cmocka_unit_test(agent_user_names),

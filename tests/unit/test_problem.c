@@ -528,9 +528,9 @@ limit_problem_counts_the_dropped(void **state)
 
 static const char *const both_ids[] = {"load", "fs-blocks"};
 
-/* The count of a problem as another engine on the database sees it. */
-static uint64_t
-stored_count(struct store *st, const char *subject)
+/* A problem as another engine on the database sees it. */
+static struct find
+stored(struct store *st, const char *subject)
 {
 	struct rec *r = calloc(1, sizeof(*r));
 	struct err err = {0};
@@ -541,9 +541,18 @@ stored_count(struct store *st, const char *subject)
 	p = problems_new(st, NULL, emit, r, &err);
 	assert_non_null(p);
 	f = find_one(p, "web-attack", subject);
-	assert_int_equal(f.found, 1);
 	problems_free(p);
 	free(r);
+	return f;
+}
+
+/* Its count, when it is there. */
+static uint64_t
+stored_count(struct store *st, const char *subject)
+{
+	struct find f = stored(st, subject);
+
+	assert_int_equal(f.found, 1);
 	return f.i.count;
 }
 
@@ -564,6 +573,10 @@ restart_tells_nothing_twice(void **state)
 	observe(p, both_ids, 2, 1000, 2, "load", "", SEV_WARNING, "fs-blocks",
 	    "/var", SEV_CRITICAL);
 	note(p, "web-attack", "192.0.2.7", SEV_WARNING, 1000);
+	/* a note is written with the others of its batch, by the flush */
+	assert_int_equal(stored(&st, "192.0.2.7").found, 0);
+	assert_int_equal(problems_flush(p, &err), 0);
+	assert_int_equal(stored_count(&st, "192.0.2.7"), 1);
 	note(p, "web-attack", "192.0.2.7", SEV_WARNING, 1001);
 	assert_int_equal(r->n, 3);
 	id_load = r->ev[0].problem;

@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <hs/hs.h>
@@ -68,7 +70,8 @@ load(struct attack_ruleset *rs, const char *text)
 	    ruleset_parse(rs, "t.rules", text, strlen(text), &err), 0);
 }
 
-/* Compiles text with the cache; returns from_cache, checks a match. */
+/* Compiles text with the cache; returns whether a cache that was there
+ * was used (not one a forked compile just wrote), checks a match. */
 static int
 compile(const char *text)
 {
@@ -82,7 +85,7 @@ compile(const char *text)
 
 	load(&rs, text);
 	assert_int_equal(attack_engine_init(&e, &rs, cache, &err), 0);
-	fc = e.sig.from_cache;
+	fc = e.sig.from_cache && !e.sig.cache_made;
 	rq.method = "GET";
 	rq.method_len = 3;
 	attack_req_uri(&rq, uri, strlen(uri));
@@ -122,6 +125,44 @@ cache_reuse(void **state)
 	assert_int_equal(compile(rules_a), 0);
 	assert_int_equal(access(cache, F_OK), 0);
 	assert_int_equal(compile(rules_a), 1);
+}
+
+/* "fd:N": the cache read through a descriptor from its start, never
+ * written (a stale one stays as it was). */
+static void
+cache_from_fd(void **state)
+{
+	struct attack_ruleset rs;
+	struct attack_engine e;
+	struct err err = {0};
+	char path[32], saved[sizeof(cache)];
+	struct stat st, st2;
+	int fd;
+
+	(void)state;
+	unlink(cache);
+	assert_int_equal(compile(rules_a), 0);
+	fd = open(cache, O_RDONLY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_not_equal(lseek(fd, 5, SEEK_SET), -1); /* read from 0 */
+	snprintf(path, sizeof(path), "fd:%d", fd);
+	memcpy(saved, cache, sizeof(cache));
+	snprintf(cache, sizeof(cache), "%s", path);
+	assert_int_equal(compile(rules_a), 1);
+	assert_int_equal(compile(rules_a), 1); /* again: the offset reset */
+	memcpy(cache, saved, sizeof(cache));
+	/* other rules: compiled, the file behind fd not rewritten */
+	assert_int_equal(stat(cache, &st), 0);
+	load(&rs,
+	    "id: 1\nclass: traversal\nseverity: high\nfields: path\n"
+	    "pattern: \\.\\./\n");
+	assert_int_equal(attack_engine_init(&e, &rs, path, &err), 0);
+	assert_int_equal(e.sig.from_cache, 0);
+	attack_engine_release(&e);
+	assert_int_equal(stat(cache, &st2), 0);
+	assert_int_equal(st.st_ino, st2.st_ino);
+	assert_int_equal(st.st_size, st2.st_size);
+	close(fd);
 }
 
 static void
@@ -307,6 +348,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(cache_reuse),
+	    cmocka_unit_test(cache_from_fd),
 	    cmocka_unit_test(cache_corrupt),
 	    cmocka_unit_test(cache_foreign),
 	    cmocka_unit_test(cache_other_rules),

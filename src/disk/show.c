@@ -1,5 +1,6 @@
 /*
- * cmd_disk_show.c - the tables and JSON lines of "sakimori disk":
+ * show.c - the tables and JSON lines of "sakimori disk" (and of the
+ * agent's disks page):
  * filesystem usage, the filesystems' recorded error state, device I/O,
  * the kernel-log sources read, the md arrays and each disk's health.
  */
@@ -10,10 +11,10 @@
 
 #include "base/esc.h"
 #include "base/json.h"
+#include "base/output.h"
 #include "base/table.h"
 #include "base/timeutil.h"
-#include "cli/cli.h"
-#include "cli/cmd_disk.h"
+#include "disk/show.h"
 #include "collect/snap.h"
 #include "disk/fsstate.h"
 #include "disk/health.h"
@@ -23,7 +24,7 @@
 #include "disk/smart.h"
 
 void
-cmd_disk_print_fs_json(const struct disk_fs *fs)
+disk_show_fs_json(FILE *fp, const struct disk_fs *fs)
 {
 	json_t *o = json_object();
 	char st[64];
@@ -74,11 +75,11 @@ cmd_disk_print_fs_json(const struct disk_fs *fs)
 	}
 	if (fs->note[0])
 		jset(o, "note", jstr(fs->note));
-	json_line(stdout, o);
+	json_line(fp, o);
 }
 
 void
-cmd_disk_print_fs_table(const struct out *o, const struct disk_fslist *l)
+disk_show_fs_table(const struct out *o, const struct disk_fslist *l)
 {
 	static const char *const hdr[] = {"DEVICE", "MOUNT", "TYPE", "STATE",
 	    "ERRORS", "FIRST ERROR", "LAST ERROR", "MOUNTS", "LAST CHECK"};
@@ -147,7 +148,7 @@ cmd_disk_print_fs_table(const struct out *o, const struct disk_fslist *l)
 }
 
 void
-cmd_disk_print_sources(const struct out *o, const struct disk_ksys *run,
+disk_show_sources(const struct out *o, const struct disk_ksys *run,
     const struct disk_kscan *s)
 {
 	for (size_t i = 0; i < run->nsrc; i++) {
@@ -217,7 +218,7 @@ cmd_disk_print_sources(const struct out *o, const struct disk_ksys *run,
 
 /* The df view: every filesystem the mount table shows, as df would. */
 void
-cmd_disk_print_usage_table(const struct out *o, const struct snap *s)
+disk_show_usage_table(const struct out *o, const struct snap *s)
 {
 	static const char *const hdr[] = {"FILESYSTEM", "MOUNT", "TYPE", "SIZE",
 	    "USED", "AVAIL", "USE%", "IUSE%", "RO"};
@@ -261,7 +262,7 @@ cmd_disk_print_usage_table(const struct out *o, const struct snap *s)
 }
 
 void
-cmd_disk_print_usage_json(const struct snap *s)
+disk_show_usage_json(FILE *fp, const struct snap *s)
 {
 	for (size_t i = 0; i < s->mounts.n; i++) {
 		const struct mount_entry *m = &s->mounts.m[i];
@@ -292,13 +293,13 @@ cmd_disk_print_usage_json(const struct snap *s)
 			    json_integer((json_int_t)m->u.inodes_free));
 			jset(o, "inodes_pct", jreal_or_null(m->u.inodes_pct));
 		}
-		json_line(stdout, o);
+		json_line(fp, o);
 	}
 }
 
 /* The iostat -dx view: whole disks that did any I/O. */
 void
-cmd_disk_print_io(const struct out *o, const struct snap *s)
+disk_show_io(const struct out *o, const struct snap *s)
 {
 	static const char *const hdr[] = {"DEVICE", "r/s", "w/s", "rkB/s",
 	    "wkB/s", "rrqm/s", "wrqm/s", "r_await", "w_await", "aqu-sz",
@@ -382,8 +383,7 @@ fig_json(int64_t v)
 
 /* The md arrays: one row (or JSON object) each with its verdict. */
 void
-cmd_disk_print_raid(
-    const struct out *o, const struct disk_mdlist *l, time_t now)
+disk_show_raid(const struct out *o, const struct disk_mdlist *l, time_t now)
 {
 	static const char *const hdr[] = {
 	    "ARRAY", "LEVEL", "STATE", "DISKS", "MEMBERS", "SYNC", "VERDICT"};
@@ -477,7 +477,7 @@ smart_word(const struct disk_health *h)
 
 /* One row (or JSON object) per disk: SMART, RAID, kernel log, verdict. */
 void
-cmd_disk_print_health(const struct out *o, const struct disk_healthlist *hl)
+disk_show_health(const struct out *o, const struct disk_healthlist *hl)
 {
 	static const char *const hdr[] = {"DISK", "MODEL", "SERIAL", "SMART",
 	    "REALLOC", "PENDING", "MEDIA", "TEMP", "HOURS", "RAID", "KLOG",
