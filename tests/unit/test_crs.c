@@ -111,6 +111,77 @@ tfn_chain(void **state)
 	assert_int_equal(n, 3);
 }
 
+/* crs_tfn_same is sound (a text it passes comes out of the
+ * transformation as it went in) and passes the texts of plain requests,
+ * and a chain of transformations that all leave a text gives it back. */
+static void
+tfn_same(void **state)
+{
+	static const char *const texts[] = {"", "/index.html", "/a/b/", "/a//b",
+	    "//a", "/a/./b", "/a/../b", "../x", "/a/.", "/a/..", ".", "..",
+	    "/.env", "/a\\b", "a b", "a  b", "a \tb", "a\xa0", "AbC", "%41",
+	    "a+b", "&amp;", "\\x41", "x\xc3\xa9", "/*c*/", "a/b*", "q=1,2;3",
+	    "dGVzdA==", "it's", "a^b", "x /y", "x (y"};
+	static const struct {
+		enum crs_tfn t;
+		const char *in;
+		int same;
+	} want[] = {
+	    {CRS_T_URLDECODEUNI, "/index.html", 1},
+	    {CRS_T_URLDECODEUNI, "a+b", 0},
+	    {CRS_T_URLDECODE, "%41", 0},
+	    {CRS_T_HTMLENTITYDECODE, "q=1,2;3", 1},
+	    {CRS_T_HTMLENTITYDECODE, "&amp;", 0},
+	    {CRS_T_JSDECODE, "/a/b/", 1},
+	    {CRS_T_CSSDECODE, "\\x41", 0},
+	    {CRS_T_LOWERCASE, "/index.html", 1},
+	    {CRS_T_LOWERCASE, "AbC", 0},
+	    {CRS_T_COMPRESSWHITESPACE, "a b", 1},
+	    {CRS_T_COMPRESSWHITESPACE, "a  b", 0},
+	    {CRS_T_COMPRESSWHITESPACE, "a\xa0", 0},
+	    {CRS_T_REMOVEWHITESPACE, "a b", 0},
+	    {CRS_T_NORMALISEPATH, "/a/b/", 1},
+	    {CRS_T_NORMALISEPATH, "/.env", 1},
+	    {CRS_T_NORMALISEPATH, "/a//b", 0},
+	    {CRS_T_NORMALISEPATH, "/a/..", 0},
+	    {CRS_T_NORMALISEPATH, "/a\\b", 0},
+	    {CRS_T_NORMALISEPATHWIN, "/index.html", 1},
+	    {CRS_T_REPLACECOMMENTS, "a/b*", 1},
+	    {CRS_T_REPLACECOMMENTS, "/*c*/", 0},
+	    {CRS_T_UTF8TOUNICODE, "x\xc3\xa9", 0},
+	    {CRS_T_CMDLINE, "/index.html", 1},
+	    {CRS_T_CMDLINE, "x /y", 0},
+	    {CRS_T_NONE, "AbC", 1},
+	};
+	char out[CRS_TFN_OUT(64)], a[CRS_TFN_OUT(64)], b[CRS_TFN_OUT(64)];
+	const unsigned char chain[] = {CRS_T_UTF8TOUNICODE, CRS_T_URLDECODEUNI,
+	    CRS_T_HTMLENTITYDECODE, CRS_T_JSDECODE, CRS_T_CSSDECODE,
+	    CRS_T_LOWERCASE, CRS_T_REMOVENULLS, CRS_T_NORMALISEPATH};
+	size_t n;
+
+	(void)state;
+	for (int t = 0; t < CRS_T_N; t++)
+		for (size_t i = 0; i < sizeof(texts) / sizeof(*texts); i++) {
+			size_t l = strlen(texts[i]);
+
+			if (!crs_tfn_same((enum crs_tfn)t, texts[i], l))
+				continue;
+			n = crs_tfn_apply((enum crs_tfn)t, texts[i], l, out);
+			if (n != l || memcmp(out, texts[i], l) != 0)
+				fail_msg("%s('%s') changes it", crs_tfn_name(t),
+				    texts[i]);
+		}
+	for (size_t i = 0; i < sizeof(want) / sizeof(*want); i++)
+		if (crs_tfn_same(want[i].t, want[i].in, strlen(want[i].in)) !=
+		    want[i].same)
+			fail_msg("crs_tfn_same(%s, '%s') is not %d",
+			    crs_tfn_name(want[i].t), want[i].in, want[i].same);
+	assert_ptr_equal(
+	    crs_tfn_chain(chain, sizeof(chain), "/a/b.php", 8, a, b, &n),
+	    "/a/b.php");
+	assert_int_equal(n, 8);
+}
+
 static const struct crs_rule *
 rule(const struct crs_set *cs, uint32_t id)
 {
@@ -734,6 +805,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(transformations),
 	    cmocka_unit_test(tfn_chain),
+	    cmocka_unit_test(tfn_same),
 	    cmocka_unit_test(translate_debian_crs),
 	    cmocka_unit_test(translate_snippets),
 	    cmocka_unit_test(evaluate),
