@@ -49,7 +49,10 @@ crs_free(struct attack_crs *c)
 	free(c->mark);
 	free(c->fired);
 	free(c->hit);
-	free(c->hit_all);
+	free(c->tix);
+	free(c->vt);
+	free(c->vfirst);
+	free(c->tx);
 	free(c->group);
 	free(c->seen);
 	free(c->memo);
@@ -95,7 +98,6 @@ attack_engine_crs(struct attack_engine *e, struct crs_set *cs, int paranoia,
 	    (c->seen = calloc(c->set.n + 1, sizeof(*c->seen))) == NULL ||
 	    (c->group = calloc(c->set.n + 1, sizeof(*c->group))) == NULL ||
 	    (c->hit = calloc(c->set.n + 1, sizeof(*c->hit))) == NULL ||
-	    (c->hit_all = calloc(c->set.n + 1, sizeof(*c->hit_all))) == NULL ||
 	    (c->val = malloc(ATTACK_FIELD_MAX + 1)) == NULL ||
 	    (c->a = malloc(n)) == NULL || (c->b = malloc(n)) == NULL ||
 	    (c->la = malloc(n)) == NULL || (c->lb = malloc(n)) == NULL ||
@@ -142,6 +144,16 @@ attack_engine_crs(struct attack_engine *e, struct crs_set *cs, int paranoia,
 		if (c->set.r[i].op == CO_REPEATED_ARG &&
 		    c->set.r[i].paranoia <= paranoia)
 			c->repeat[c->nrepeat++] = (uint32_t)i;
+	/* a value's texts, one per group at most, and their scans */
+	if ((c->tix = calloc(e->sig.ngrp + 1, sizeof(*c->tix))) == NULL ||
+	    (c->vt = calloc(e->sig.ngrp + 1, sizeof(*c->vt))) == NULL ||
+	    (c->vfirst = calloc((e->sig.ngrp + 1) * (c->set.n + 1),
+	         sizeof(*c->vfirst))) == NULL ||
+	    (c->tx = malloc(CRS_TEXTS_BYTES)) == NULL) {
+		crs_free(c);
+		sig_release_crs(&e->sig);
+		return err_sys(err, ENOMEM, "rules");
+	}
 	/* per group, the rules decided after its scan */
 	c->npost_groups = e->sig.ngrp;
 	if ((c->post = calloc(e->sig.ngrp + 1, sizeof(*c->post))) == NULL ||
@@ -635,11 +647,7 @@ scan_first(struct attack_engine *e, size_t g, const char *p, size_t n,
 	}
 	fc->n = 0;
 	if (g == SIZE_MAX)
-		for (unsigned t = 0; t < CT_N; t++) {
-			if (fc->mask & (1u << t))
-				(void)sig_scan_all(
-				    &e->sig, t, p, n, on_first, fc);
-		}
+		(void)sig_scan_all(&e->sig, fc->mask, p, n, on_first, fc);
 	else
 		(void)sig_scan_group(&e->sig, g, p, n, on_first, fc);
 	for (size_t i = 1; i < fc->n; i++) { /* few: insertion */
@@ -674,51 +682,115 @@ on_match(unsigned ri, size_t to, void *ctx)
 	return 0;
 }
 
-/* Every group's rules on one value. */
+#define CRS_TEXT_NONE UINT32_MAX /* the group has no rule for the value */
+#define CRS_TEXT_AGAIN (UINT32_MAX - 1) /* not kept: made again */
+
+/*
+ * The index in c->vt of the text [t, t+tn) that a group's chain made of
+ * value v (0: the value as it came), kept in c->tx when new; *nt texts so
+ * far.  CRS_TEXT_AGAIN when there is no room left to keep it.
+ */
+static uint32_t
+text_index(struct attack_crs *c, const struct value *v, size_t *nt,
+    size_t *used, const char *t, size_t tn)
+{
+	if (t == v->p)
+		return 0;
+	for (size_t k = 0; k < *nt; k++) {
+		const char *x = k == 0 ? v->p : c->tx + c->vt[k].off;
+
+		if (c->vt[k].n == tn && (tn == 0 || memcmp(x, t, tn) == 0))
+			return (uint32_t)k;
+	}
+	if (*used + tn > CRS_TEXTS_BYTES)
+		return CRS_TEXT_AGAIN;
+	if (tn > 0)
+		memcpy(c->tx + *used, t, tn);
+	c->vt[*nt] = (struct crs_vtext){*used, tn, 0, 0, 0};
+	*used += tn;
+	return (uint32_t)(*nt)++;
+}
+
+/*
+ * Every group's rules on one value.  Each group's chain makes its text of
+ * the value first; a text that several groups' chains make alike (often
+ * the value as it came) is scanned once with the databases of every
+ * group's rules for the value's targets, and each of those groups takes
+ * its own rules' first matches from that scan; a text of one group only
+ * is scanned with the group's database.
+ */
 static void
 value_scan(struct attack_engine *e, const struct value *v, struct vres *vr)
 {
 	struct attack_crs *c = e->crs;
 	struct dcache dc;
 	struct first_ctx one = {c, c->hit, 0, v->mask};
-	struct first_ctx all = {c, c->hit_all, 0, v->mask};
-	int all_done = 0;
+	size_t nt = 1, used = 0;
+	/* every target of the value has a database of all groups' rules */
+	int shared = !(v->mask & e->sig.crs_targets &
+	    ~(e->sig.all_targets | e->sig.big_targets));
+
+	uint32_t acts = crs_tfn_may_change(v->p, v->n);
 
 	dc.n = 0;
 	vr->n = 0;
+	c->vt[0] = (struct crs_vtext){0, v->n, 0, 0, 0};
+	for (size_t g = 0; g < e->sig.ngrp; g++) {
+		const struct sig_group *gr = &e->sig.grp[g];
+		const char *t;
+		size_t tn;
+
+		c->tix[g] = CRS_TEXT_NONE;
+		if (!(gr->targets & v->mask))
+			continue;
+		t = crs_tfn_chain_m(
+		    gr->tfn, gr->ntfn, v->p, v->n, acts, c->a, c->b, &tn);
+		c->tix[g] = text_index(c, v, &nt, &used, t, tn);
+		if (c->tix[g] != CRS_TEXT_AGAIN)
+			c->vt[c->tix[g]].uses++;
+	}
 	for (size_t g = 0; g < e->sig.ngrp; g++) {
 		const struct sig_group *gr = &e->sig.grp[g];
 		struct scan_ctx sc = {c, vr, v->mask, NULL, 0};
+		uint32_t k = c->tix[g];
 
-		if (!(gr->targets & v->mask))
+		if (k == CRS_TEXT_NONE)
 			continue;
 		if (++c->vstamp == 0) {
 			memset(c->mark, 0, c->set.n * sizeof(*c->mark));
 			c->vstamp = 1;
 		}
-		sc.t = crs_tfn_chain(
-		    gr->tfn, gr->ntfn, v->p, v->n, c->a, c->b, &sc.tn);
-		if (!(v->mask & e->sig.crs_targets & ~e->sig.all_targets) &&
-		    sc.tn == v->n &&
-		    (sc.t == v->p || memcmp(sc.t, v->p, v->n) == 0)) {
-			/* the text as it came: one scan of every group's
-			 * database serves each group that leaves it so */
-			if (!all_done)
-				scan_first(e, SIZE_MAX, v->p, v->n, &all);
-			all_done = 1;
-			for (size_t k = 0; k < all.n; k++)
-				if (c->group[all.f[k].rule] == g)
+		if (k == CRS_TEXT_AGAIN)
+			sc.t = crs_tfn_chain(
+			    gr->tfn, gr->ntfn, v->p, v->n, c->a, c->b, &sc.tn);
+		else {
+			sc.t = k == 0 ? v->p : c->tx + c->vt[k].off;
+			sc.tn = c->vt[k].n;
+		}
+		if (k != CRS_TEXT_AGAIN && shared && c->vt[k].uses > 1) {
+			struct crs_vtext *vt = &c->vt[k];
+			struct first_ctx all = {c,
+			    c->vfirst + (size_t)k * (c->set.n + 1), vt->nfirst,
+			    v->mask};
+
+			if (!vt->scanned) {
+				scan_first(e, SIZE_MAX, sc.t, sc.tn, &all);
+				vt->scanned = 1;
+				vt->nfirst = all.n;
+			}
+			for (size_t i = 0; i < all.n; i++)
+				if (c->group[all.f[i].rule] == g)
 					(void)on_match(
-					    all.f[k].rule, all.f[k].to, &sc);
+					    all.f[i].rule, all.f[i].to, &sc);
 		} else {
 			scan_first(e, g, sc.t, sc.tn, &one);
-			for (size_t k = 0; k < one.n; k++)
-				(void)on_match(one.f[k].rule, one.f[k].to, &sc);
+			for (size_t i = 0; i < one.n; i++)
+				(void)on_match(one.f[i].rule, one.f[i].to, &sc);
 		}
 		/* negated rules match where the operator did not; @within
 		 * when the text is part of its argument */
-		for (size_t k = 0; k < c->npost[g]; k++) {
-			unsigned ri = c->post[g][k];
+		for (size_t i = 0; i < c->npost[g]; i++) {
+			unsigned ri = c->post[g][i];
 			const struct crs_rule *r = &c->set.r[ri];
 			int m;
 

