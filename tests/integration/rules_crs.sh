@@ -118,7 +118,7 @@ check_eq "the corpus's clean requests: none flagged" "" "$fp"
 # the benchmark log's generated traffic, but for its probes of /.env and
 # /wp-login.php (sakimori's probe rule, CRS 930130)
 python3 "$FIXTURES/../../bench/gen-access-log.py" --lines 20000 > "$TMP/gen.log"
-grep -n -v -E '"GET /(\.env|wp-login\.php)[ ?]' "$TMP/gen.log" | cut -d: -f1 \
+grep -n -v -E '"[A-Z]+ /(\.env|wp-login\.php)[ ?]' "$TMP/gen.log" | cut -d: -f1 \
 	> "$TMP/gen.lines"
 n=$(wc -l < "$TMP/gen.lines")
 check "the generated log: more than 19000 benign lines" [ "$n" -gt 19000 ]
@@ -129,7 +129,9 @@ if [ "$(id -u)" = 0 ] && [ -x /usr/sbin/apache2 ] && command -v curl >/dev/null;
 	. "$(dirname "$0")/lib-servers.sh"
 	port=$(free_port)
 	W=$TMP/www
-	if start_apache "$W" "$port"; then
+	printf '<Location /server-status>\n SetHandler server-status\n Require ip 127.0.0.1\n</Location>\n' \
+		> "$TMP/status.conf"
+	if start_apache "$W" "$port" "$TMP/status.conf"; then
 		mkdir -p "$W/htdocs/docs" "$W/htdocs/img"
 		echo hello > "$W/htdocs/index.html"
 		for p in /index.html "/index.html?page=2" / /docs/ /img/logo.png \
