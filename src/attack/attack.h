@@ -147,7 +147,6 @@ struct crs_first {
 
 struct crs_vtext {
 	size_t off, n; /* in attack_crs.tx (text 0: the value itself) */
-	unsigned uses; /* groups whose chain makes it */
 	int scanned;   /* its first matches are in vfirst */
 	size_t nfirst;
 };

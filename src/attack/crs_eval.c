@@ -706,18 +706,18 @@ text_index(struct attack_crs *c, const struct value *v, size_t *nt,
 		return CRS_TEXT_AGAIN;
 	if (tn > 0)
 		memcpy(c->tx + *used, t, tn);
-	c->vt[*nt] = (struct crs_vtext){*used, tn, 0, 0, 0};
+	c->vt[*nt] = (struct crs_vtext){*used, tn, 0, 0};
 	*used += tn;
 	return (uint32_t)(*nt)++;
 }
 
 /*
  * Every group's rules on one value.  Each group's chain makes its text of
- * the value first; a text that several groups' chains make alike (often
- * the value as it came) is scanned once with the databases of every
- * group's rules for the value's targets, and each of those groups takes
- * its own rules' first matches from that scan; a text of one group only
- * is scanned with the group's database.
+ * the value first; each distinct text (often the value as it came) is
+ * scanned once with the databases of every group's rules for the value's
+ * targets, and each group takes its own rules' first matches from that
+ * scan.  Where those databases could not be made, each group's text is
+ * scanned with the group's own database.
  */
 static void
 value_scan(struct attack_engine *e, const struct value *v, struct vres *vr)
@@ -725,16 +725,16 @@ value_scan(struct attack_engine *e, const struct value *v, struct vres *vr)
 	struct attack_crs *c = e->crs;
 	struct dcache dc;
 	struct first_ctx one = {c, c->hit, 0, v->mask};
+	struct first_ctx all = {c, NULL, 0, v->mask};
 	size_t nt = 1, used = 0;
 	/* every target of the value has a database of all groups' rules */
 	int shared = !(v->mask & e->sig.crs_targets &
 	    ~(e->sig.all_targets | e->sig.big_targets));
-
 	uint32_t acts = crs_tfn_may_change(v->p, v->n);
 
 	dc.n = 0;
 	vr->n = 0;
-	c->vt[0] = (struct crs_vtext){0, v->n, 0, 0, 0};
+	c->vt[0] = (struct crs_vtext){0, v->n, 0, 0};
 	for (size_t g = 0; g < e->sig.ngrp; g++) {
 		const struct sig_group *gr = &e->sig.grp[g];
 		const char *t;
@@ -746,12 +746,11 @@ value_scan(struct attack_engine *e, const struct value *v, struct vres *vr)
 		t = crs_tfn_chain_m(
 		    gr->tfn, gr->ntfn, v->p, v->n, acts, c->a, c->b, &tn);
 		c->tix[g] = text_index(c, v, &nt, &used, t, tn);
-		if (c->tix[g] != CRS_TEXT_AGAIN)
-			c->vt[c->tix[g]].uses++;
 	}
 	for (size_t g = 0; g < e->sig.ngrp; g++) {
 		const struct sig_group *gr = &e->sig.grp[g];
 		struct scan_ctx sc = {c, vr, v->mask, NULL, 0};
+		const struct first_ctx *fc = &one;
 		uint32_t k = c->tix[g];
 
 		if (k == CRS_TEXT_NONE)
@@ -761,32 +760,32 @@ value_scan(struct attack_engine *e, const struct value *v, struct vres *vr)
 			c->vstamp = 1;
 		}
 		if (k == CRS_TEXT_AGAIN)
-			sc.t = crs_tfn_chain(
-			    gr->tfn, gr->ntfn, v->p, v->n, c->a, c->b, &sc.tn);
+			sc.t = crs_tfn_chain_m(gr->tfn, gr->ntfn, v->p, v->n,
+			    acts, c->a, c->b, &sc.tn);
 		else {
 			sc.t = k == 0 ? v->p : c->tx + c->vt[k].off;
 			sc.tn = c->vt[k].n;
 		}
-		if (k != CRS_TEXT_AGAIN && shared && c->vt[k].uses > 1) {
+		if (!shared)
+			scan_first(e, g, sc.t, sc.tn, &one);
+		else if (k == CRS_TEXT_AGAIN)
+			scan_first(e, SIZE_MAX, sc.t, sc.tn, &one);
+		else {
 			struct crs_vtext *vt = &c->vt[k];
-			struct first_ctx all = {c,
-			    c->vfirst + (size_t)k * (c->set.n + 1), vt->nfirst,
-			    v->mask};
 
+			all.f = c->vfirst + (size_t)k * (c->set.n + 1);
+			all.n = vt->nfirst;
 			if (!vt->scanned) {
 				scan_first(e, SIZE_MAX, sc.t, sc.tn, &all);
 				vt->scanned = 1;
 				vt->nfirst = all.n;
 			}
-			for (size_t i = 0; i < all.n; i++)
-				if (c->group[all.f[i].rule] == g)
-					(void)on_match(
-					    all.f[i].rule, all.f[i].to, &sc);
-		} else {
-			scan_first(e, g, sc.t, sc.tn, &one);
-			for (size_t i = 0; i < one.n; i++)
-				(void)on_match(one.f[i].rule, one.f[i].to, &sc);
+			fc = &all;
 		}
+		/* a shared scan's matches: this group's rules only */
+		for (size_t i = 0; i < fc->n; i++)
+			if (!shared || c->group[fc->f[i].rule] == g)
+				(void)on_match(fc->f[i].rule, fc->f[i].to, &sc);
 		/* negated rules match where the operator did not; @within
 		 * when the text is part of its argument */
 		for (size_t i = 0; i < c->npost[g]; i++) {

