@@ -21,6 +21,7 @@
 #include "attack/secrule.h"
 #include "base/dynlib.h"
 #include "base/mem.h"
+#include "base/strbuf.h"
 
 #define CRS_DIR "/usr/share/modsecurity-crs/rules"
 
@@ -593,7 +594,24 @@ evaluate_shared_scans(void **state)
 	    "t:urlDecodeUni,t:normalisePath,"
 	    "setvar:'tx.anomaly_score_pl1=+5'\"\n"
 	    "SecRule REQUEST_FILENAME \"@rx /etc/passwd\" \"id:6,phase:2,"
-	    "t:none,t:lowercase,setvar:'tx.anomaly_score_pl1=+5'\"\n";
+	    "t:none,t:lowercase,setvar:'tx.anomaly_score_pl1=+5'\"\n"
+	    "SecRule REQUEST_HEADERS:User-Agent \"@rx <script>\" \"id:7,"
+	    "phase:2,t:none,t:jsDecode,t:htmlEntityDecode,"
+	    "setvar:'tx.anomaly_score_pl1=+5'\"\n"
+	    "SecRule REQUEST_HEADERS:User-Agent \"@rx abc a \" \"id:8,"
+	    "phase:2,t:none,t:urlDecodeUni,t:lowercase,"
+	    "setvar:'tx.anomaly_score_pl1=+5'\"\n"
+	    "SecRule REQUEST_HEADERS:User-Agent \"@rx &lt;\" \"id:9,"
+	    "phase:2,t:none,setvar:'tx.anomaly_score_pl1=+5'\"\n"
+	    "SecRule REQUEST_HEADERS:User-Agent \"@rx <script\\\\\" \"id:10,"
+	    "phase:2,t:none,t:htmlEntityDecode,"
+	    "setvar:'tx.anomaly_score_pl1=+5'\"\n"
+	    "SecRule REQUEST_HEADERS:User-Agent \"@rx abc %41\" \"id:11,"
+	    "phase:2,t:none,t:lowercase,"
+	    "setvar:'tx.anomaly_score_pl1=+5'\"\n"
+	    "SecRule REQUEST_HEADERS:User-Agent \"@rx AbC A\" \"id:12,"
+	    "phase:2,t:none,t:urlDecodeUni,"
+	    "setvar:'tx.anomaly_score_pl1=+5'\"\n";
 	static const char *const uris[] = {
 	    "/index.php?id=1%27%20UNION%20SELECT%201,2--",
 	    "/x?file=../../etc/passwd&cmd=CAT+/etc/shadow",
@@ -642,6 +660,27 @@ evaluate_shared_scans(void **state)
 		fired += res[0].ncrs;
 	}
 	assert_true(fired >= 8);
+	/* a User-Agent so long that its texts do not all fit the room kept
+	 * for them: the last are made again and scanned on their own */
+	{
+		static const char piece[] = "AbC %41 &lt;script\\x3e wget ";
+		struct strbuf u = STRBUF_INIT(1u << 20);
+
+		while (u.len + sizeof(piece) < 65000)
+			strbuf_adds(&u, piece);
+		assert_false(strbuf_failed(&u));
+		for (int m = 0; m < 2; m++)
+			match(&e[m], "GET", "/", strbuf_str(&u), &res[m]);
+		assert_true(res[0].ncrs >= 6);
+		assert_int_equal(res[0].crs_score, res[1].crs_score);
+		assert_int_equal(res[0].ncrs, res[1].ncrs);
+		for (unsigned k = 0; k < res[0].ncrs; k++) {
+			assert_int_equal(res[0].crs[k].id, res[1].crs[k].id);
+			assert_memory_equal(res[0].crs[k].text,
+			    res[1].crs[k].text, res[0].crs[k].len);
+		}
+		strbuf_release(&u);
+	}
 	attack_engine_release(&e[0]);
 	attack_engine_release(&e[1]);
 }
