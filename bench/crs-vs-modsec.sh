@@ -25,10 +25,16 @@
 # sakimori, neither, and how many ModSecurity flags that sakimori's CRS
 # score alone (rule 949110) does not; then the CRS rule
 # ids that fired on one side only, with their counts; ModSecurity's
-# requests per CPU second.
+# requests per CPU second.  Then the speed (SPEED_RUNS > 0): CPU time
+# (user + sys, one core) of `logs attacks` over SPEED_LINES lines of the
+# benchmark log, the median of SPEED_RUNS runs each, with sakimori's own
+# rules alone, with the rule set (compiled rules read from the cache),
+# and with the rule set and SAKIMORI_ATTACK_MEMO=0; beside them
+# ModSecurity's CPU time on the log set's lines, as MB/s of log lines.
 #
 # usage: bench/crs-vs-modsec.sh [SAKIMORI]  (default build/src/cli/sakimori)
 #   PARANOIA=4, LINES=20000, CORPUS=../shared/corpus/attacks/coreruleset,
+#   SPEED_RUNS=5 (0: no speed), SPEED_LINES=200000,
 #   CRS_DIR=/usr/share/modsecurity-crs/rules, WORK=(a temporary directory)
 # Needs libmodsecurity-dev, modsecurity-crs, python3 and cc.
 set -eu
@@ -176,4 +182,58 @@ for name in ("corpus", "log"):
         print(f"\nCRS rules that fired only in {who} (rule: requests): " +
               (", ".join(f"{r}: {c}" for c, r in ids) or "none"))
     print("\n" + open(f"{work}/{name}.modsec-err").read().strip())
+EOF
+
+SPEED_RUNS=${SPEED_RUNS:-5}
+SPEED_LINES=${SPEED_LINES:-200000}
+[ "$SPEED_RUNS" -gt 0 ] || exit 0
+[ -x /usr/bin/time ] || { echo "crs-vs-modsec.sh: install time" >&2; exit 69; }
+python3 bench/gen-access-log.py --lines "$SPEED_LINES" > "$WORK/speed.log"
+mkdir -p "$WORK/state-own"
+printf 'set state-dir "%s"\n' "$WORK/state-own" > "$WORK/own.conf"
+# the compiled rules in their caches before the runs
+"$SAKIMORI" -f "$WORK/sakimori.conf" logs attacks /dev/null > /dev/null || true
+"$SAKIMORI" -f "$WORK/own.conf" logs attacks /dev/null > /dev/null || true
+# cpu NAME CONF ENV...: one run of logs attacks over the log, its CPU
+# time added as a line to $WORK/NAME.cpu
+cpu() {
+	local name=$1 conf=$2
+	shift 2
+	/usr/bin/time -q -f "%U %S" -o "$WORK/t" env "$@" "$SAKIMORI" -f "$conf" \
+		logs attacks "$WORK/speed.log" > /dev/null || true
+	awk '{ print $1 + $2 }' "$WORK/t" >> "$WORK/$name.cpu"
+}
+for _ in $(seq 1 "$SPEED_RUNS"); do
+	cpu own "$WORK/own.conf" SAKIMORI_ATTACK_MEMO=1
+	cpu crs "$WORK/sakimori.conf" SAKIMORI_ATTACK_MEMO=1
+	cpu crs_nomemo "$WORK/sakimori.conf" SAKIMORI_ATTACK_MEMO=0
+done
+/usr/bin/time -q -f "%U %S" -o "$WORK/t" "$SAKIMORI" -f "$WORK/sakimori.conf" \
+	logs attacks /dev/null > /dev/null || true
+awk '{ print $1 + $2 }' "$WORK/t" > "$WORK/start.cpu"
+python3 - "$WORK" "$SPEED_LINES" "$PARANOIA" <<'EOF'
+import os, re, statistics, sys
+work, lines, pl = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+mb = os.path.getsize(f"{work}/speed.log") / 1e6
+def med(n):
+    v = [float(x) for x in open(f"{work}/{n}.cpu")]
+    return statistics.median(v), min(v), max(v)
+start = float(open(f"{work}/start.cpu").read())
+print(f"\nspeed: {lines} lines of the benchmark log, {mb:.1f} MB, paranoia {pl}; "
+      "CPU time (user + sys) on one core, median of the runs (min - max); "
+      f"a start with the rule set and an empty log takes {start:.2f} s\n")
+print("| | CPU s | MB/s | lines/s |")
+print("|---|---:|---:|---:|")
+for n, label in (("own", "sakimori, its own rules"),
+                 ("crs", "sakimori + CRS"),
+                 ("crs_nomemo", "sakimori + CRS, SAKIMORI_ATTACK_MEMO=0")):
+    m, lo, hi = med(n)
+    print(f"| {label} | {m:.2f} ({lo:.2f} - {hi:.2f}) | {mb / m:.1f} | {lines / m:,.0f} |")
+err = open(f"{work}/log.modsec-err").read()
+m = re.search(r"(\d+) requests, ([0-9.]+) s CPU", err)
+if m:
+    n, s = int(m[1]), float(m[2])
+    lmb = os.path.getsize(f"{work}/log.log") / 1e6
+    print(f"| ModSecurity 3 + CRS ({n:,} lines of the log set) | {s:.2f} | "
+          f"{lmb / s:.2f} | {n / s:,.0f} |")
 EOF

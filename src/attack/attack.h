@@ -139,6 +139,18 @@ struct crs_memo {
 	char key[CRS_MEMO_KEY];
 };
 
+struct crs_first {
+	uint32_t rule, to;
+};
+
+#define CRS_TEXTS_BYTES (256u << 10) /* a value's distinct texts */
+
+struct crs_vtext {
+	size_t off, n; /* in attack_crs.tx (text 0: the value itself) */
+	int scanned;   /* its first matches are in vfirst */
+	size_t nfirst;
+};
+
 /* The Core Rule Set side of an engine (attack_engine_crs). */
 struct attack_crs {
 	struct crs_memo *memo;
@@ -153,6 +165,19 @@ struct attack_crs {
 	uint32_t *repeat; /* the rules on an argument name given twice */
 	size_t nrepeat;
 	uint32_t vstamp, rstamp;
+	/* a scan's first match of each rule, in the order of the match ends,
+	 * of one group's database (all groups': vfirst) */
+	struct crs_first *hit;
+	uint32_t *group; /* per rule: its group */
+	uint32_t *seen;  /* per rule: the stamp of the scan that matched it */
+	uint32_t sstamp;
+	/* one value's texts as the groups' chains make them (value_scan):
+	 * per group its text (CRS_TEXT_NONE, _AGAIN, or an index in vt,
+	 * 0 being the value as it came), the distinct ones kept in tx */
+	uint32_t *tix;
+	struct crs_vtext *vt;
+	struct crs_first *vfirst; /* per text, set.n + 1 first matches */
+	char *tx;
 	char *val, *a, *b;  /* arguments decoded; transformation buffers */
 	char *la, *lb, *lc; /* the same for a chained rule's links */
 };

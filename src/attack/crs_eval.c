@@ -48,6 +48,13 @@ crs_free(struct attack_crs *c)
 	free(c->repeat);
 	free(c->mark);
 	free(c->fired);
+	free(c->hit);
+	free(c->tix);
+	free(c->vt);
+	free(c->vfirst);
+	free(c->tx);
+	free(c->group);
+	free(c->seen);
 	free(c->memo);
 	free(c->val);
 	free(c->a);
@@ -88,6 +95,9 @@ attack_engine_crs(struct attack_engine *e, struct crs_set *cs, int paranoia,
 	if ((c->re = calloc(c->set.n + 1, sizeof(*c->re))) == NULL ||
 	    (c->mark = calloc(c->set.n + 1, sizeof(*c->mark))) == NULL ||
 	    (c->fired = calloc(c->set.n + 1, sizeof(*c->fired))) == NULL ||
+	    (c->seen = calloc(c->set.n + 1, sizeof(*c->seen))) == NULL ||
+	    (c->group = calloc(c->set.n + 1, sizeof(*c->group))) == NULL ||
+	    (c->hit = calloc(c->set.n + 1, sizeof(*c->hit))) == NULL ||
 	    (c->val = malloc(ATTACK_FIELD_MAX + 1)) == NULL ||
 	    (c->a = malloc(n)) == NULL || (c->b = malloc(n)) == NULL ||
 	    (c->la = malloc(n)) == NULL || (c->lb = malloc(n)) == NULL ||
@@ -134,6 +144,16 @@ attack_engine_crs(struct attack_engine *e, struct crs_set *cs, int paranoia,
 		if (c->set.r[i].op == CO_REPEATED_ARG &&
 		    c->set.r[i].paranoia <= paranoia)
 			c->repeat[c->nrepeat++] = (uint32_t)i;
+	/* a value's texts, one per group at most, and their scans */
+	if ((c->tix = calloc(e->sig.ngrp + 1, sizeof(*c->tix))) == NULL ||
+	    (c->vt = calloc(e->sig.ngrp + 1, sizeof(*c->vt))) == NULL ||
+	    (c->vfirst = calloc((e->sig.ngrp + 1) * (c->set.n + 1),
+	         sizeof(*c->vfirst))) == NULL ||
+	    (c->tx = malloc(CRS_TEXTS_BYTES)) == NULL) {
+		crs_free(c);
+		sig_release_crs(&e->sig);
+		return err_sys(err, ENOMEM, "rules");
+	}
 	/* per group, the rules decided after its scan */
 	c->npost_groups = e->sig.ngrp;
 	if ((c->post = calloc(e->sig.ngrp + 1, sizeof(*c->post))) == NULL ||
@@ -145,6 +165,8 @@ attack_engine_crs(struct attack_engine *e, struct crs_set *cs, int paranoia,
 	for (size_t g = 0; g < e->sig.ngrp; g++) {
 		const struct sig_group *gr = &e->sig.grp[g];
 
+		for (size_t k = 0; k < gr->nrules; k++)
+			c->group[gr->rules[k]] = (uint32_t)g;
 		if ((c->post[g] = calloc(gr->nrules + 1, sizeof(uint32_t))) ==
 		    NULL) {
 			crs_free(c);
@@ -374,15 +396,16 @@ values(struct attack_crs *c, const struct attack_req *logged, struct value *v)
 }
 
 /* What one value matched, before the request's own bookkeeping. */
-#define VRES_MAX 64
+#define VRES_MAX 64 /* per value */
+#define MERGE_MAX 4 /* values with the same text scanned as one */
 
 struct vres {
-	unsigned n;
+	unsigned n, cap;
 	struct {
 		uint32_t rule;
 		uint8_t len;
 		char text[ATTACK_CRS_TEXT];
-	} h[VRES_MAX];
+	} h[VRES_MAX * MERGE_MAX];
 };
 
 struct scan_ctx {
@@ -393,13 +416,21 @@ struct scan_ctx {
 	size_t tn;
 };
 
+/* A scan's first matches (struct crs_first), of the value's targets. */
+struct first_ctx {
+	struct attack_crs *c;
+	struct crs_first *f;
+	size_t n;
+	unsigned mask;
+};
+
 /* Rule ri matched the text [t, t+tn) at to (0: unknown). */
 static void
 vfire(struct vres *vr, unsigned ri, const char *t, size_t tn, size_t to)
 {
 	size_t from;
 
-	if (vr->n >= VRES_MAX)
+	if (vr->n >= vr->cap)
 		return;
 	if (to == 0 || to > tn)
 		to = tn < ATTACK_CRS_TEXT ? tn : ATTACK_CRS_TEXT;
@@ -577,6 +608,62 @@ links_match(
 	return 1;
 }
 
+/* A rule's first match in a scan, kept. */
+static int
+on_first(unsigned ri, size_t to, void *ctx)
+{
+	struct first_ctx *fc = ctx;
+	struct attack_crs *c = fc->c;
+
+	if (!(c->set.r[ri].targets & fc->mask))
+		return 0;
+	if (c->seen[ri] == c->sstamp) { /* the earliest end counts */
+		for (size_t i = 0; i < fc->n; i++)
+			if (fc->f[i].rule == ri && fc->f[i].to > to)
+				fc->f[i].to = (uint32_t)to;
+		return 0;
+	}
+	c->seen[ri] = c->sstamp;
+	fc->f[fc->n].rule = ri;
+	fc->f[fc->n].to = (uint32_t)to;
+	fc->n++;
+	return 0;
+}
+
+/*
+ * The first matches of a scan of [p, p+n) with group g's database (g ==
+ * SIZE_MAX: every group's) into fc, ordered by where they end, then by
+ * rule: the order does not depend on the database that found them.
+ */
+static void
+scan_first(struct attack_engine *e, size_t g, const char *p, size_t n,
+    struct first_ctx *fc)
+{
+	struct attack_crs *c = e->crs;
+
+	if (++c->sstamp == 0) {
+		memset(c->seen, 0, c->set.n * sizeof(*c->seen));
+		c->sstamp = 1;
+	}
+	fc->n = 0;
+	if (g == SIZE_MAX)
+		(void)sig_scan_all(&e->sig, fc->mask, p, n, on_first, fc);
+	else
+		(void)sig_scan_group(&e->sig, g, p, n, on_first, fc);
+	for (size_t i = 1; i < fc->n; i++) { /* few: insertion */
+		struct crs_first x = fc->f[i];
+		size_t k = i;
+
+		for (; k > 0 &&
+		     (fc->f[k - 1].to > x.to ||
+		         (fc->f[k - 1].to == x.to &&
+		             fc->f[k - 1].rule > x.rule));
+		     k--)
+			fc->f[k] = fc->f[k - 1];
+		fc->f[k] = x;
+	}
+}
+
 static int
 on_match(unsigned ri, size_t to, void *ctx)
 {
@@ -595,32 +682,114 @@ on_match(unsigned ri, size_t to, void *ctx)
 	return 0;
 }
 
-/* Every group's rules on one value. */
+#define CRS_TEXT_NONE UINT32_MAX /* the group has no rule for the value */
+#define CRS_TEXT_AGAIN (UINT32_MAX - 1) /* not kept: made again */
+
+/*
+ * The index in c->vt of the text [t, t+tn) that a group's chain made of
+ * value v (0: the value as it came), kept in c->tx when new; *nt texts so
+ * far.  CRS_TEXT_AGAIN when there is no room left to keep it.
+ */
+static uint32_t
+text_index(struct attack_crs *c, const struct value *v, size_t *nt,
+    size_t *used, const char *t, size_t tn)
+{
+	if (t == v->p)
+		return 0;
+	for (size_t k = 0; k < *nt; k++) {
+		const char *x = k == 0 ? v->p : c->tx + c->vt[k].off;
+
+		if (c->vt[k].n == tn && (tn == 0 || memcmp(x, t, tn) == 0))
+			return (uint32_t)k;
+	}
+	if (*used + tn > CRS_TEXTS_BYTES)
+		return CRS_TEXT_AGAIN;
+	if (tn > 0)
+		memcpy(c->tx + *used, t, tn);
+	c->vt[*nt] = (struct crs_vtext){*used, tn, 0, 0};
+	*used += tn;
+	return (uint32_t)(*nt)++;
+}
+
+/*
+ * Every group's rules on one value.  Each group's chain makes its text of
+ * the value first; each distinct text (often the value as it came) is
+ * scanned once with the databases of every group's rules for the value's
+ * targets, and each group takes its own rules' first matches from that
+ * scan.  Where those databases could not be made, each group's text is
+ * scanned with the group's own database.
+ */
 static void
 value_scan(struct attack_engine *e, const struct value *v, struct vres *vr)
 {
 	struct attack_crs *c = e->crs;
 	struct dcache dc;
+	struct first_ctx one = {c, c->hit, 0, v->mask};
+	struct first_ctx all = {c, NULL, 0, v->mask};
+	size_t nt = 1, used = 0;
+	/* every target of the value has a database of all groups' rules */
+	int shared = !(v->mask & e->sig.crs_targets &
+	    ~(e->sig.all_targets | e->sig.big_targets));
+	uint32_t acts = crs_tfn_may_change(v->p, v->n);
 
 	dc.n = 0;
 	vr->n = 0;
+	c->vt[0] = (struct crs_vtext){0, v->n, 0, 0};
+	for (size_t g = 0; g < e->sig.ngrp; g++) {
+		const struct sig_group *gr = &e->sig.grp[g];
+		const char *t;
+		size_t tn;
+
+		c->tix[g] = CRS_TEXT_NONE;
+		if (!(gr->targets & v->mask))
+			continue;
+		t = crs_tfn_chain_m(
+		    gr->tfn, gr->ntfn, v->p, v->n, acts, c->a, c->b, &tn);
+		c->tix[g] = text_index(c, v, &nt, &used, t, tn);
+	}
 	for (size_t g = 0; g < e->sig.ngrp; g++) {
 		const struct sig_group *gr = &e->sig.grp[g];
 		struct scan_ctx sc = {c, vr, v->mask, NULL, 0};
+		const struct first_ctx *fc = &one;
+		uint32_t k = c->tix[g];
 
-		if (!(gr->targets & v->mask))
+		if (k == CRS_TEXT_NONE)
 			continue;
 		if (++c->vstamp == 0) {
 			memset(c->mark, 0, c->set.n * sizeof(*c->mark));
 			c->vstamp = 1;
 		}
-		sc.t = crs_tfn_chain(
-		    gr->tfn, gr->ntfn, v->p, v->n, c->a, c->b, &sc.tn);
-		(void)sig_scan_group(&e->sig, g, sc.t, sc.tn, on_match, &sc);
+		if (k == CRS_TEXT_AGAIN)
+			sc.t = crs_tfn_chain_m(gr->tfn, gr->ntfn, v->p, v->n,
+			    acts, c->a, c->b, &sc.tn);
+		else {
+			sc.t = k == 0 ? v->p : c->tx + c->vt[k].off;
+			sc.tn = c->vt[k].n;
+		}
+		if (!shared)
+			scan_first(e, g, sc.t, sc.tn, &one);
+		else if (k == CRS_TEXT_AGAIN)
+			scan_first(e, SIZE_MAX, sc.t, sc.tn, &one);
+		else {
+			struct crs_vtext *vt = &c->vt[k];
+
+			all.f = c->vfirst + (size_t)k * (c->set.n + 1);
+			all.n = vt->nfirst;
+			if (!vt->scanned) {
+				scan_first(e, SIZE_MAX, sc.t, sc.tn, &all);
+				vt->scanned = 1;
+				vt->nfirst = all.n;
+			}
+			fc = &all;
+		}
+		/* a shared scan's matches: this group's rules only */
+		for (size_t i = 0; i < fc->n; i++)
+			if (!shared || c->group[fc->f[i].rule] == g)
+				(void)on_match(fc->f[i].rule, fc->f[i].to, &sc);
 		/* negated rules match where the operator did not; @within
 		 * when the text is part of its argument */
-		for (size_t k = 0; k < c->npost[g]; k++) {
-			unsigned ri = c->post[g][k];
+		for (size_t i = 0; i < c->npost[g]; i++) {
+			unsigned ri = c->post[g][i];
 			const struct crs_rule *r = &c->set.r[ri];
 			int m;
 
@@ -682,13 +851,50 @@ value_match(struct attack_engine *e, const struct value *v, struct vres *vr)
 	}
 }
 
+/*
+ * Values [v, v+k) share one text: scanned once for all their targets,
+ * each value's matches then taken out in the order of the scan (as its own
+ * scan would have found them, at most VRES_MAX).  A scan that filled the
+ * whole result may have lost some: then each value on its own.
+ */
+static void
+match_run(struct attack_engine *e, struct attack_result *res,
+    const struct value *v, size_t k, int referer, const struct value *all,
+    size_t nv, struct vres *vr, struct vres *one)
+{
+	struct attack_crs *c = e->crs;
+	struct value m = v[0];
+
+	for (size_t i = 1; i < k; i++)
+		m.mask |= v[i].mask;
+	vr->cap = (unsigned)k * VRES_MAX;
+	value_match(e, &m, vr);
+	if (k == 1) {
+		apply(c, res, vr, m.mask, referer, all, nv);
+		return;
+	}
+	one->cap = VRES_MAX;
+	for (size_t i = 0; i < k; i++) {
+		if (vr->n >= vr->cap)
+			value_match(e, &v[i], one);
+		else {
+			one->n = 0;
+			for (unsigned j = 0; j < vr->n && one->n < VRES_MAX;
+			     j++)
+				if (c->set.r[vr->h[j].rule].targets & v[i].mask)
+					one->h[one->n++] = vr->h[j];
+		}
+		apply(c, res, one, v[i].mask, referer, all, nv);
+	}
+}
+
 void
 attack_crs_match(struct attack_engine *e, const struct attack_req *rq,
     struct attack_result *res)
 {
 	struct attack_crs *c = e->crs;
 	struct value v[MAX_VALUES];
-	struct vres vr;
+	struct vres vr, one;
 	size_t nv = values(c, rq, v);
 	int referer = rq->referer_len > 0 &&
 	    !(rq->referer_len == 1 && rq->referer[0] == '-');
@@ -698,9 +904,14 @@ attack_crs_match(struct attack_engine *e, const struct attack_req *rq,
 		memset(c->fired, 0, c->set.n * sizeof(*c->fired));
 		c->rstamp = 1;
 	}
-	for (size_t i = 0; i < nv; i++) {
-		value_match(e, &v[i], &vr);
-		apply(c, res, &vr, v[i].mask, referer, v, nv);
+	for (size_t i = 0, k; i < nv; i += k) {
+		for (k = 1;
+		     k < MERGE_MAX && i + k < nv && v[i + k].n == v[i].n &&
+		     (v[i + k].p == v[i].p ||
+		         memcmp(v[i + k].p, v[i].p, v[i].n) == 0);
+		     k++)
+			;
+		match_run(e, res, &v[i], k, referer, v, nv, &vr, &one);
 	}
 	if (c->nrepeat == 0)
 		return;
@@ -716,6 +927,7 @@ attack_crs_match(struct attack_engine *e, const struct attack_req *rq,
 	if (twice == NULL)
 		return;
 	vr.n = 0;
+	vr.cap = VRES_MAX;
 	for (size_t i = 0; i < c->nrepeat; i++)
 		vfire(&vr, c->repeat[i], twice->p, twice->n, 0);
 	apply(c, res, &vr, twice->mask, referer, v, nv);

@@ -1,6 +1,7 @@
 /*
  * crs_tfn.c - the ModSecurity transformations (see crs_tfn.h).
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -562,19 +563,137 @@ crs_tfn_apply(enum crs_tfn t, const char *in, size_t n, char *out)
 	return n;
 }
 
+/*
+ * Per byte, the transformations (bit 1 << enum crs_tfn) that may change a
+ * text holding it; a text with none of a transformation's bytes comes out
+ * of it as it went in.  compressWhitespace, normalisePath and
+ * replaceComments look further (crs_tfn_same).
+ */
+static uint32_t trig[256];
+
+static void
+trig_set(const char *bytes, size_t n, enum crs_tfn t)
+{
+	for (size_t i = 0; i < n; i++)
+		trig[(unsigned char)bytes[i]] |= 1u << t;
+}
+
+__attribute__((constructor)) static void
+trig_init(void)
+{
+	static const char ws_all[] = " \t\n\v\f\r\xa0";
+
+	trig_set("%+", 2, CRS_T_URLDECODE);
+	trig_set("%+", 2, CRS_T_URLDECODEUNI);
+	trig_set("&", 1, CRS_T_HTMLENTITYDECODE);
+	trig_set("\\", 1, CRS_T_JSDECODE);
+	trig_set("\\", 1, CRS_T_CSSDECODE);
+	trig_set("\"'\\^ ,;\t\r\n", 11, CRS_T_CMDLINE);
+	trig_set(ws_all, sizeof(ws_all) - 1, CRS_T_COMPRESSWHITESPACE);
+	trig_set(ws_all, sizeof(ws_all) - 1, CRS_T_REMOVEWHITESPACE);
+	trig_set("\0", 1, CRS_T_REMOVENULLS);
+	/* both turn '\\' into '/' */
+	trig_set("/.\\", 3, CRS_T_NORMALISEPATH);
+	trig_set("/.\\", 3, CRS_T_NORMALISEPATHWIN);
+	trig_set("/", 1, CRS_T_REPLACECOMMENTS);
+	for (unsigned c = 'A'; c <= 'Z'; c++)
+		trig[c] |= 1u << CRS_T_LOWERCASE | 1u << CRS_T_CMDLINE;
+	for (unsigned c = 0xc2; c <= 0xf4; c++)
+		trig[c] |= 1u << CRS_T_UTF8TOUNICODE;
+	for (unsigned c = 0; c < 256; c++)
+		trig[c] |= 1u << CRS_T_BASE64DECODE;
+}
+
+/* The transformations that may change [in, in+n) (see trig). */
+uint32_t
+crs_tfn_may_change(const char *in, size_t n)
+{
+	uint32_t m = 0;
+
+	for (size_t i = 0; i < n; i++)
+		m |= trig[(unsigned char)in[i]];
+	return m;
+}
+
+/* A path without '\' (both normalisations make it '/') nor an empty,
+ * "." or ".." segment. */
+static int
+path_same(const char *in, size_t n)
+{
+	if (memchr(in, '\\', n) != NULL)
+		return 0;
+	for (size_t s = 0, i = 0; i <= n; i++) {
+		if (i < n && in[i] != '/')
+			continue;
+		/* the segment [s, i) */
+		if ((i == s && s > 0 && i < n) ||
+		    (i - s == 1 && in[s] == '.') ||
+		    (i - s == 2 && in[s] == '.' && in[s + 1] == '.'))
+			return 0;
+		s = i + 1;
+	}
+	return 1;
+}
+
+int
+crs_tfn_same(enum crs_tfn t, const char *in, size_t n)
+{
+	return crs_tfn_same_m(t, in, n, crs_tfn_may_change(in, n));
+}
+
+int
+crs_tfn_same_m(enum crs_tfn t, const char *in, size_t n, uint32_t m)
+{
+	if ((unsigned)t >= CRS_T_N)
+		return 1;
+	if (!(m & (1u << t)))
+		return 1;
+	switch (t) {
+	case CRS_T_COMPRESSWHITESPACE:
+		/* single spaces stay */
+		for (size_t i = 0; i < n; i++)
+			if (trig[(unsigned char)in[i]] &
+			        (1u << CRS_T_COMPRESSWHITESPACE) &&
+			    (in[i] != ' ' ||
+			        (i + 1 < n &&
+			            trig[(unsigned char)in[i + 1]] &
+			                (1u << CRS_T_COMPRESSWHITESPACE))))
+				return 0;
+		return 1;
+	case CRS_T_NORMALISEPATH:
+		return path_same(in, n);
+	case CRS_T_NORMALISEPATHWIN:
+		return path_same(in, n);
+	case CRS_T_REPLACECOMMENTS:
+		return n < 2 || memmem(in, n, "/*", 2) == NULL;
+	default:
+		return 0;
+	}
+}
+
 const char *
 crs_tfn_chain(const unsigned char *t, unsigned nt, const char *in, size_t n,
     char *a, char *b, size_t *out_n)
+{
+	return crs_tfn_chain_m(
+	    t, nt, in, n, crs_tfn_may_change(in, n), a, b, out_n);
+}
+
+const char *
+crs_tfn_chain_m(const unsigned char *t, unsigned nt, const char *in, size_t n,
+    uint32_t m, char *a, char *b, size_t *out_n)
 {
 	const char *cur = in;
 
 	for (unsigned i = 0; i < nt; i++) {
 		char *dst = cur == a ? b : a;
 
-		if (t[i] == CRS_T_NONE)
+		/* a transformation that would leave the text as it is */
+		if (crs_tfn_same_m((enum crs_tfn)t[i], cur, n, m))
 			continue;
 		n = crs_tfn_apply((enum crs_tfn)t[i], cur, n, dst);
 		cur = dst;
+		m = crs_tfn_may_change(cur, n);
 	}
 	*out_n = n;
 	return cur;

@@ -38,6 +38,7 @@
 #define ATTACK_CRS_TFN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 enum crs_tfn {
 	CRS_T_NONE,
@@ -72,13 +73,28 @@ const char *crs_tfn_name(enum crs_tfn t);
  */
 size_t crs_tfn_apply(enum crs_tfn t, const char *in, size_t n, char *out);
 
+/* The transformations (bit 1 << enum crs_tfn) that may change
+ * [in, in+n): those that act on one of its bytes. */
+uint32_t crs_tfn_may_change(const char *in, size_t n);
+
+/*
+ * 1 when transformation t surely leaves [in, in+n) as it is (no byte it
+ * acts on), 0 when it may change it; _m with may_change's mask of the
+ * text (crs_tfn_may_change).
+ */
+int crs_tfn_same(enum crs_tfn t, const char *in, size_t n);
+int crs_tfn_same_m(enum crs_tfn t, const char *in, size_t n, uint32_t m);
+
 /*
  * A chain of transformations: the result is in one of a and b (each of
  * CRS_TFN_OUT(n) bytes; only utf8toUnicode grows the text, and at most
  * once in a chain that names it once), *out_n its length.  Returns in
- * itself when the chain is empty.
+ * itself when the chain is empty or would leave the text as it is.
  */
 const char *crs_tfn_chain(const unsigned char *t, unsigned nt, const char *in,
     size_t n, char *a, char *b, size_t *out_n);
+/* The same with crs_tfn_may_change(in, n) given as m. */
+const char *crs_tfn_chain_m(const unsigned char *t, unsigned nt, const char *in,
+    size_t n, uint32_t m, char *a, char *b, size_t *out_n);
 
 #endif

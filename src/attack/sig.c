@@ -482,6 +482,162 @@ gexpr_fill(struct gexpr *x, const struct sig_group *g, const struct crs_set *cs)
 	return 0;
 }
 
+static void
+free_all(struct sig *s)
+{
+	for (unsigned t = 0; t < CT_N; t++) {
+		hs_free_database(s->all[t]);
+		s->all[t] = NULL;
+	}
+	hs_free_database(s->big);
+	s->big = NULL;
+}
+
+/* Fills ex, fl, id with every group's expressions for a target of mask;
+ * returns how many. */
+static size_t
+exprs_for(const struct sig *s, const struct gexpr *x, const struct crs_set *cs,
+    unsigned mask, const char **ex, unsigned *fl, unsigned *id)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < s->ngrp; i++) {
+		const char *p = x[i].text.p;
+
+		for (size_t j = 0; j < x[i].n; j++) {
+			if (cs->r[x[i].ids[j]].targets & mask) {
+				ex[k] = p;
+				/* a rule another database demoted: here too */
+				fl[k] = x[i].flags[j] |
+				    (cs->r[x[i].ids[j]].prefilter
+				            ? HS_FLAG_PREFILTER
+				            : 0);
+				id[k] = x[i].ids[j];
+				k++;
+			}
+			p += strlen(p) + 1;
+		}
+	}
+	return k;
+}
+
+/*
+ * Compiles n expressions into *db; an expression too large for Hyperscan
+ * as it is goes again as a prefilter (PCRE2 confirms its matches), its
+ * rule marked in cs and its index added to demoted.  0, or -1 with err.
+ */
+static int
+compile_demoting(const char **ex, unsigned *fl, const unsigned *id, size_t n,
+    struct crs_set *cs, struct strbuf *demoted, struct hs_database **db,
+    struct err *err)
+{
+	hs_compile_error_t *cerr = NULL;
+
+	while (hs_compile_multi(ex, fl, id, (unsigned)n, HS_MODE_BLOCK, NULL,
+	           db, &cerr) != HS_SUCCESS) {
+		int bad = cerr->expression;
+
+		if (bad >= 0 && (size_t)bad < n &&
+		    !(fl[bad] & HS_FLAG_PREFILTER) &&
+		    cs->r[id[bad]].op == CO_RX) {
+			hs_free_compile_error(cerr);
+			cerr = NULL;
+			fl[bad] |= HS_FLAG_PREFILTER;
+			if (!cs->r[id[bad]].prefilter)
+				strbuf_printf(demoted, "%s%u",
+				    demoted->len ? " " : "", id[bad]);
+			cs->r[id[bad]].prefilter = 1;
+			continue;
+		}
+		if (bad >= 0 && (size_t)bad < n)
+			err_set(err, 0, "CRS rule %u: %s", cs->r[id[bad]].id,
+			    cerr->message);
+		else
+			err_set(err, 0, "hyperscan: %s", cerr->message);
+		hs_free_compile_error(cerr);
+		*db = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Per small target t, the expressions of every group's rules for t in one
+ * database, s->all[t], and those of the other targets together in s->big;
+ * db[] gets those made, in target order, s->big last.  0, or -1 with err
+ * (then none).
+ */
+static int
+compile_all_groups(struct sig *s, const struct gexpr *x, struct crs_set *cs,
+    struct hs_database **db, struct strbuf *demoted, struct err *err)
+{
+	const char **ex;
+	unsigned *fl, *id;
+	size_t n = 0, ndb = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < s->ngrp; i++)
+		n += x[i].n;
+	ex = calloc(n + 1, sizeof(*ex));
+	fl = calloc(n + 1, sizeof(*fl));
+	id = calloc(n + 1, sizeof(*id));
+	if (ex == NULL || fl == NULL || id == NULL)
+		rc = err_sys(err, ENOMEM, "rules");
+	for (unsigned t = 0; t <= CT_N && rc == 0; t++) {
+		unsigned mask =
+		    t < CT_N ? s->all_targets & (1u << t) : s->big_targets;
+		struct hs_database **d = t < CT_N ? &s->all[t] : &s->big;
+		size_t k;
+
+		if (mask == 0 ||
+		    (k = exprs_for(s, x, cs, mask, ex, fl, id)) == 0)
+			continue;
+		if (compile_demoting(ex, fl, id, k, cs, demoted, d, err) == -1)
+			rc = -1;
+		else if (hs_alloc_scratch(*d, &s->scratch) != HS_SUCCESS)
+			rc = err_set(err, ENOMEM,
+			    "cannot allocate Hyperscan scratch space");
+		else
+			db[ndb++] = *d;
+	}
+	free(ex);
+	free(fl);
+	free(id);
+	if (rc == -1) {
+		free_all(s);
+		s->all_targets = s->big_targets = 0;
+	}
+	return rc;
+}
+
+/*
+ * The targets with rules into s->crs_targets, and those compile_all_groups
+ * makes a database of their own for (bit 1 << t) into s->all_targets: a
+ * target whose rules are a small part of the whole (at most a quarter of
+ * the expressions), where a scan of its own database costs much less than
+ * one of each group's.  The others (the arguments, with nearly every
+ * expression) into s->big_targets: they share one database.
+ */
+static void
+all_targets(struct sig *s, const struct gexpr *x, const struct crs_set *cs)
+{
+	size_t n = 0, k[CT_N] = {0};
+
+	s->crs_targets = s->all_targets = s->big_targets = 0;
+	for (size_t i = 0; i < s->ngrp; i++)
+		for (size_t j = 0; j < x[i].n; j++, n++)
+			for (unsigned t = 0; t < CT_N; t++)
+				k[t] += (cs->r[x[i].ids[j]].targets >> t) & 1;
+	for (unsigned t = 0; t < CT_N; t++) {
+		if (k[t] > 0)
+			s->crs_targets |= 1u << t;
+		if (k[t] > 0 && k[t] <= n / 4)
+			s->all_targets |= 1u << t;
+		else if (k[t] > 0)
+			s->big_targets |= 1u << t;
+	}
+}
+
 int
 sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
     const char *cache_path, struct err *err)
@@ -489,6 +645,8 @@ sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
 	struct gexpr *x = NULL;
 	struct hs_database **dbs = NULL;
 	size_t gcap = 0, ndb = 0;
+	size_t nall = 0, ncache = 0;
+	int shared = 0;
 	struct hash256 md;
 	char key[KEY_MAX], hash[65];
 	struct strbuf demoted = STRBUF_INIT(1u << 20);
@@ -515,7 +673,7 @@ sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
 		goto out;
 	}
 	if ((x = calloc(s->ngrp, sizeof(*x))) == NULL ||
-	    (dbs = calloc(s->ngrp, sizeof(*dbs))) == NULL)
+	    (dbs = calloc(s->ngrp + CT_N, sizeof(*dbs))) == NULL)
 		goto nomem;
 	hash256_init(&md);
 	for (size_t i = 0; i < s->ngrp; i++) {
@@ -530,9 +688,19 @@ sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
 		hash256_add(&md, x[i].ids, x[i].n * sizeof(unsigned));
 		ndb++;
 	}
+	all_targets(s, x, cs);
+	if (s->crs_groups_only)
+		s->all_targets = s->big_targets = 0;
+	shared = (s->all_targets | s->big_targets) != 0;
+	nall =
+	    (size_t)__builtin_popcount(s->all_targets) + (s->big_targets != 0);
+	ncache = shared ? nall : ndb;
 	{
 		hs_platform_info_t pl;
 
+		/* which databases the cache holds */
+		if (shared)
+			hash256_add(&md, "per target", 10);
 		hash256_hex(&md, hash);
 		if (hs_populate_platform(&pl) == HS_SUCCESS &&
 		    (size_t)snprintf(key, sizeof(key),
@@ -543,8 +711,8 @@ sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
 			if (*c == '\n')
 				*c = ' ';
 	}
-	if (cache_path != NULL && key[0] != '\0' && ndb > 0 &&
-	    cache_read(dbs, ndb, &demoted, &s->scratch, CRS_CACHE_MAGIC,
+	if (cache_path != NULL && key[0] != '\0' && ncache > 0 &&
+	    cache_read(dbs, ncache, &demoted, &s->scratch, CRS_CACHE_MAGIC,
 	        cache_path, key) == 0) {
 		const char *p = strbuf_str(&demoted);
 
@@ -560,15 +728,26 @@ sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
 				p++;
 		}
 		s->crs_from_cache = 1;
-		for (size_t i = 0, k = 0; i < s->ngrp; i++)
-			if (x[i].n > 0)
-				s->grp[i].db = dbs[k++];
+		if (!shared)
+			for (size_t i = 0, k = 0; i < s->ngrp; i++)
+				if (x[i].n > 0)
+					s->grp[i].db = dbs[k++];
+		for (unsigned t = 0, k = 0; t < CT_N; t++)
+			if (s->all_targets & (1u << t))
+				s->all[t] = dbs[k++];
+		if (s->big_targets != 0)
+			s->big = dbs[nall - 1];
 		rc = 0;
 		goto out;
 	}
-	for (size_t i = 0, k = 0; i < s->ngrp; i++) {
+	/* every group's rules per target; each group's own databases only
+	 * when those cannot be made */
+	if (shared && compile_all_groups(s, x, cs, dbs, &demoted, err) == -1) {
+		shared = 0;
+		key[0] = '\0'; /* the cache would not hold what its key says */
+	}
+	for (size_t i = 0, k = 0; !shared && i < s->ngrp; i++) {
 		const char **ex;
-		hs_compile_error_t *cerr = NULL;
 		const char *p = x[i].text.p;
 
 		if (x[i].n == 0)
@@ -579,32 +758,9 @@ sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
 			ex[j] = p;
 			p += strlen(p) + 1;
 		}
-		/* an expression too large for Hyperscan as it is: again as a
-		 * prefilter (PCRE2 confirms its matches) */
-		while (hs_compile_multi(ex, x[i].flags, x[i].ids,
-		           (unsigned)x[i].n, HS_MODE_BLOCK, NULL, &s->grp[i].db,
-		           &cerr) != HS_SUCCESS) {
-			int bad = cerr->expression;
-
-			if (bad >= 0 && (size_t)bad < x[i].n &&
-			    !(x[i].flags[bad] & HS_FLAG_PREFILTER) &&
-			    cs->r[x[i].ids[bad]].op == CO_RX) {
-				hs_free_compile_error(cerr);
-				cerr = NULL;
-				x[i].flags[bad] |= HS_FLAG_PREFILTER;
-				cs->r[x[i].ids[bad]].prefilter = 1;
-				strbuf_printf(&demoted, "%s%u",
-				    demoted.len ? " " : "", x[i].ids[bad]);
-				continue;
-			}
-			if (bad >= 0 && (size_t)bad < x[i].n)
-				err_set(err, 0, "CRS rule %u: %s",
-				    cs->r[x[i].ids[bad]].id, cerr->message);
-			else
-				err_set(err, 0, "hyperscan: %s", cerr->message);
-			hs_free_compile_error(cerr);
+		if (compile_demoting(ex, x[i].flags, x[i].ids, x[i].n, cs,
+		        &demoted, &s->grp[i].db, err) == -1) {
 			free(ex);
-			s->grp[i].db = NULL;
 			goto out;
 		}
 		free(ex);
@@ -620,7 +776,7 @@ sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
 	if (alloc_scratch(s, err) == -1)
 		goto out;
 	if (cache_path != NULL && key[0] != '\0')
-		(void)cache_write(dbs, ndb, strbuf_str(&demoted),
+		(void)cache_write(dbs, ncache, strbuf_str(&demoted),
 		    CRS_CACHE_MAGIC, cache_path, key);
 	rc = 0;
 	goto out;
@@ -640,25 +796,49 @@ out:
 	return rc;
 }
 
-int
-sig_scan_group(struct sig *s, size_t g, const char *p, size_t n,
+static int
+scan_at(struct sig *s, struct hs_database *db, const char *p, size_t n,
     sig_match_at_fn fn, void *ctx)
 {
 	struct at_ctx ac = {fn, ctx};
 	hs_error_t e;
 
-	if (s->grp[g].db == NULL)
+	if (db == NULL)
 		return 0;
 	if (n > UINT32_MAX)
 		n = UINT32_MAX;
-	e = hs_scan(s->grp[g].db, n > 0 ? p : "", (unsigned)n, 0, s->scratch,
-	    on_match_at, &ac);
+	e = hs_scan(
+	    db, n > 0 ? p : "", (unsigned)n, 0, s->scratch, on_match_at, &ac);
 	return e == HS_SUCCESS || e == HS_SCAN_TERMINATED ? 0 : -1;
+}
+
+int
+sig_scan_group(struct sig *s, size_t g, const char *p, size_t n,
+    sig_match_at_fn fn, void *ctx)
+{
+	return scan_at(s, s->grp[g].db, p, n, fn, ctx);
+}
+
+int
+sig_scan_all(struct sig *s, unsigned mask, const char *p, size_t n,
+    sig_match_at_fn fn, void *ctx)
+{
+	int rc = 0;
+
+	for (unsigned t = 0; t < CT_N; t++)
+		if (mask & s->all_targets & (1u << t) &&
+		    scan_at(s, s->all[t], p, n, fn, ctx) == -1)
+			rc = -1;
+	if (mask & s->big_targets && scan_at(s, s->big, p, n, fn, ctx) == -1)
+		rc = -1;
+	return rc;
 }
 
 void
 sig_release_crs(struct sig *s)
 {
+	free_all(s);
+	s->all_targets = s->big_targets = s->crs_targets = 0;
 	for (size_t i = 0; i < s->ngrp; i++) {
 		hs_free_database(s->grp[i].db);
 		free(s->grp[i].rules);

@@ -52,7 +52,19 @@ struct sig {
 	int cache_made;        /* ... that a compile forked for it just wrote */
 	struct sig_group *grp; /* the CRS rules' groups */
 	size_t ngrp;
+	/* per target, every group's expressions for it in one database
+	 * (NULL: none), for a text that each group's chain of
+	 * transformations leaves as it is */
+	struct hs_database *all[CT_N];
+	unsigned all_targets; /* 1 << t: all[t] is there */
+	/* the other targets' expressions together (NULL: none) */
+	struct hs_database *big;
+	unsigned big_targets; /* 1 << t: t's expressions are in big */
+	unsigned crs_targets; /* 1 << t: some rule looks at t */
 	int crs_from_cache;
+	/* set before sig_compile_crs: each group's own database instead of
+	 * those per target (the tests compare the two) */
+	int crs_groups_only;
 };
 
 /*
@@ -88,6 +100,13 @@ typedef int (*sig_match_at_fn)(unsigned rule, size_t to, void *ctx);
 /* Scans [p, p+n) with group g's database.  0, or -1 when Hyperscan
  * fails. */
 int sig_scan_group(struct sig *s, size_t g, const char *p, size_t n,
+    sig_match_at_fn fn, void *ctx);
+
+/* Scans [p, p+n) with the databases of every group's rules for the
+ * targets of mask (1 << enum crs_target): all[t] of each small one, big
+ * once for the others (none when not made).  0, or -1 when Hyperscan
+ * fails. */
+int sig_scan_all(struct sig *s, unsigned mask, const char *p, size_t n,
     sig_match_at_fn fn, void *ctx);
 
 /* Called once per matching rule; return non-zero to stop the scan. */

@@ -4,7 +4,9 @@
 # of the admin's with rules that cannot be translated loads with them
 # counted and named; set crs-dir chooses the directory; a missing
 # directory, a file that does not parse and a bad command line are
-# refused with their exit codes.
+# refused with their exit codes; at the default paranoia level it flags
+# no real benign request (the corpus's clean lines, the generated
+# benchmark traffic, a real Apache's log of ordinary requests).
 . "$(dirname "$0")/lib.sh"
 command -v jq >/dev/null || skip_all "jq not installed"
 [ -d /usr/share/modsecurity-crs/rules ] ||
@@ -93,4 +95,60 @@ fi
 check "the compiled groups are cached" [ -s "$TMP/state-crs/attack-crs.hsdb" ]
 run "$SAKIMORI" logs attacks --json "$TMP/access.log"
 check_nomatch "without set crs: no CRS verdict" 'crs_score' "$OUT"
+
+# False positives at the default paranoia level (at most 0.05 % of benign
+# requests): flagged lines of FILE that LINES (numbers, one a line) holds.
+flagged_of() {	# flagged_of FILE LINES
+	"$SAKIMORI" -f "$TMP/crs.conf" logs attacks --json "$1" 2>/dev/null |
+		jq -r 'select(.type=="attack.request") | .line' | sort |
+		comm -12 - <(sort "$2")
+}
+# the lines the third-party corpus labels clean (access-labels.tsv)
+n=0 fp=""
+while read -r f; do
+	awk -F'\t' -v f="$f" '$1 == f && $3 == "clean" { print $2 }' \
+		"$FIXTURES/attacks/access-labels.tsv" > "$TMP/clean.lines"
+	n=$((n + $(wc -l < "$TMP/clean.lines")))
+	fp="$fp$(flagged_of "$FIXTURES/logs/corpus/$f" "$TMP/clean.lines" |
+		sed "s|^|$f:|")"
+done < <(awk -F'\t' 'NR > 1 && $3 == "clean" { print $1 }' \
+	"$FIXTURES/attacks/access-labels.tsv" | sort -u)
+check "the corpus's clean requests: more than 50" [ "$n" -gt 50 ]
+check_eq "the corpus's clean requests: none flagged" "" "$fp"
+# the benchmark log's generated traffic, but for its probes of /.env and
+# /wp-login.php (sakimori's probe rule, CRS 930130)
+python3 "$FIXTURES/../../bench/gen-access-log.py" --lines 20000 > "$TMP/gen.log"
+grep -n -v -E '"[A-Z]+ /(\.env|wp-login\.php)[ ?]' "$TMP/gen.log" | cut -d: -f1 \
+	> "$TMP/gen.lines"
+n=$(wc -l < "$TMP/gen.lines")
+check "the generated log: more than 19000 benign lines" [ "$n" -gt 19000 ]
+check "the generated log: at most 0.05 % of its benign lines flagged" \
+	[ "$(flagged_of "$TMP/gen.log" "$TMP/gen.lines" | wc -l)" -le $((n / 2000)) ]
+# a real Apache's log of the ordinary requests the server tests send
+if [ "$(id -u)" = 0 ] && [ -x /usr/sbin/apache2 ] && command -v curl >/dev/null; then
+	. "$(dirname "$0")/lib-servers.sh"
+	port=$(free_port)
+	W=$TMP/www
+	printf '<Location /server-status>\n SetHandler server-status\n Require ip 127.0.0.1\n</Location>\n' \
+		> "$TMP/status.conf"
+	if start_apache "$W" "$port" "$TMP/status.conf"; then
+		mkdir -p "$W/htdocs/docs" "$W/htdocs/img"
+		echo hello > "$W/htdocs/index.html"
+		for p in /index.html "/index.html?page=2" / /docs/ /img/logo.png \
+		    "/search?q=apache+2.4+mod_rewrite" "/docs/?lang=en&v=2" \
+		    /server-status?auto /favicon.ico "/index.html?utm_source=news&utm_medium=email"; do
+			for ua in "curl/7.88.1" "Mozilla/5.0 (X11; Linux x86_64; rv:115.0) Gecko/20100101 Firefox/115.0"; do
+				curl -s -o /dev/null -A "$ua" -e "http://127.0.0.1:$port/" \
+					"http://127.0.0.1:$port$p"
+			done
+		done
+		for i in $(seq 1 50); do [ "$(wc -l < "$W/logs/access.log")" -ge 20 ] && break; sleep 0.1; done
+		seq 1 "$(wc -l < "$W/logs/access.log")" > "$TMP/apache.lines"
+		check_eq "Apache's log of ordinary requests: 20 lines" 20 "$(wc -l < "$TMP/apache.lines")"
+		check_eq "Apache's log of ordinary requests: none flagged" "" \
+			"$(flagged_of "$W/logs/access.log" "$TMP/apache.lines")"
+	else
+		not_ok "apache starts"
+	fi
+fi
 done_testing

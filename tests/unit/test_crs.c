@@ -21,6 +21,7 @@
 #include "attack/secrule.h"
 #include "base/dynlib.h"
 #include "base/mem.h"
+#include "base/strbuf.h"
 
 #define CRS_DIR "/usr/share/modsecurity-crs/rules"
 
@@ -109,6 +110,77 @@ tfn_chain(void **state)
 	assert_memory_equal(r, "\xe9../etc/passwd", n);
 	assert_ptr_equal(crs_tfn_chain(t, 1, in, 3, a, b, &n), in);
 	assert_int_equal(n, 3);
+}
+
+/* crs_tfn_same is sound (a text it passes comes out of the
+ * transformation as it went in) and passes the texts of plain requests,
+ * and a chain of transformations that all leave a text gives it back. */
+static void
+tfn_same(void **state)
+{
+	static const char *const texts[] = {"", "/index.html", "/a/b/", "/a//b",
+	    "//a", "/a/./b", "/a/../b", "../x", "/a/.", "/a/..", ".", "..",
+	    "/.env", "/a\\b", "a b", "a  b", "a \tb", "a\xa0", "AbC", "%41",
+	    "a+b", "&amp;", "\\x41", "x\xc3\xa9", "/*c*/", "a/b*", "q=1,2;3",
+	    "dGVzdA==", "it's", "a^b", "x /y", "x (y"};
+	static const struct {
+		enum crs_tfn t;
+		const char *in;
+		int same;
+	} want[] = {
+	    {CRS_T_URLDECODEUNI, "/index.html", 1},
+	    {CRS_T_URLDECODEUNI, "a+b", 0},
+	    {CRS_T_URLDECODE, "%41", 0},
+	    {CRS_T_HTMLENTITYDECODE, "q=1,2;3", 1},
+	    {CRS_T_HTMLENTITYDECODE, "&amp;", 0},
+	    {CRS_T_JSDECODE, "/a/b/", 1},
+	    {CRS_T_CSSDECODE, "\\x41", 0},
+	    {CRS_T_LOWERCASE, "/index.html", 1},
+	    {CRS_T_LOWERCASE, "AbC", 0},
+	    {CRS_T_COMPRESSWHITESPACE, "a b", 1},
+	    {CRS_T_COMPRESSWHITESPACE, "a  b", 0},
+	    {CRS_T_COMPRESSWHITESPACE, "a\xa0", 0},
+	    {CRS_T_REMOVEWHITESPACE, "a b", 0},
+	    {CRS_T_NORMALISEPATH, "/a/b/", 1},
+	    {CRS_T_NORMALISEPATH, "/.env", 1},
+	    {CRS_T_NORMALISEPATH, "/a//b", 0},
+	    {CRS_T_NORMALISEPATH, "/a/..", 0},
+	    {CRS_T_NORMALISEPATH, "/a\\b", 0},
+	    {CRS_T_NORMALISEPATHWIN, "/index.html", 1},
+	    {CRS_T_REPLACECOMMENTS, "a/b*", 1},
+	    {CRS_T_REPLACECOMMENTS, "/*c*/", 0},
+	    {CRS_T_UTF8TOUNICODE, "x\xc3\xa9", 0},
+	    {CRS_T_CMDLINE, "/index.html", 1},
+	    {CRS_T_CMDLINE, "x /y", 0},
+	    {CRS_T_NONE, "AbC", 1},
+	};
+	char out[CRS_TFN_OUT(64)], a[CRS_TFN_OUT(64)], b[CRS_TFN_OUT(64)];
+	const unsigned char chain[] = {CRS_T_UTF8TOUNICODE, CRS_T_URLDECODEUNI,
+	    CRS_T_HTMLENTITYDECODE, CRS_T_JSDECODE, CRS_T_CSSDECODE,
+	    CRS_T_LOWERCASE, CRS_T_REMOVENULLS, CRS_T_NORMALISEPATH};
+	size_t n;
+
+	(void)state;
+	for (int t = 0; t < CRS_T_N; t++)
+		for (size_t i = 0; i < sizeof(texts) / sizeof(*texts); i++) {
+			size_t l = strlen(texts[i]);
+
+			if (!crs_tfn_same((enum crs_tfn)t, texts[i], l))
+				continue;
+			n = crs_tfn_apply((enum crs_tfn)t, texts[i], l, out);
+			if (n != l || memcmp(out, texts[i], l) != 0)
+				fail_msg("%s('%s') changes it", crs_tfn_name(t),
+				    texts[i]);
+		}
+	for (size_t i = 0; i < sizeof(want) / sizeof(*want); i++)
+		if (crs_tfn_same(want[i].t, want[i].in, strlen(want[i].in)) !=
+		    want[i].same)
+			fail_msg("crs_tfn_same(%s, '%s') is not %d",
+			    crs_tfn_name(want[i].t), want[i].in, want[i].same);
+	assert_ptr_equal(
+	    crs_tfn_chain(chain, sizeof(chain), "/a/b.php", 8, a, b, &n),
+	    "/a/b.php");
+	assert_int_equal(n, 8);
 }
 
 static const struct crs_rule *
@@ -487,7 +559,130 @@ evaluate_debian_crs(void **state)
 			}
 		}
 	}
+
+	/* every group's rules in one database per target (the arguments'
+	 * targets in one), no group's database of its own */
+	assert_true(e.sig.big != NULL);
+	assert_true(e.sig.big_targets & (1u << CT_ARGS));
+	for (size_t g = 0; g < e.sig.ngrp; g++)
+		assert_null(e.sig.grp[g].db);
 	attack_engine_release(&e);
+}
+
+/*
+ * A value's distinct texts scanned once with the databases of every
+ * group's rules per target give the hits of each group's text scanned
+ * with the group's own database (sig.crs_groups_only), rule by rule and
+ * with the same matched text.
+ */
+static void
+evaluate_shared_scans(void **state)
+{
+	static const char rules[] =
+	    "SecRule ARGS|REQUEST_FILENAME \"@rx (?i)union\\s+select\" "
+	    "\"id:1,phase:2,t:none,t:urlDecodeUni,t:lowercase,"
+	    "setvar:'tx.anomaly_score_pl1=+5'\"\n"
+	    "SecRule ARGS \"@rx select\" \"id:2,phase:2,t:none,"
+	    "setvar:'tx.anomaly_score_pl1=+5'\"\n"
+	    "SecRule ARGS|REQUEST_HEADERS:User-Agent \"@pm cat wget\" "
+	    "\"id:3,phase:2,t:none,t:cmdLine,"
+	    "setvar:'tx.anomaly_score_pl1=+5'\"\n"
+	    "SecRule ARGS_NAMES|ARGS \"@rx <script\" \"id:4,phase:2,"
+	    "t:none,t:urlDecodeUni,t:htmlEntityDecode,t:lowercase,"
+	    "setvar:'tx.anomaly_score_pl1=+5'\"\n"
+	    "SecRule ARGS \"@rx \\.\\./\" \"id:5,phase:2,t:none,"
+	    "t:urlDecodeUni,t:normalisePath,"
+	    "setvar:'tx.anomaly_score_pl1=+5'\"\n"
+	    "SecRule REQUEST_FILENAME \"@rx /etc/passwd\" \"id:6,phase:2,"
+	    "t:none,t:lowercase,setvar:'tx.anomaly_score_pl1=+5'\"\n"
+	    "SecRule REQUEST_HEADERS:User-Agent \"@rx <script>\" \"id:7,"
+	    "phase:2,t:none,t:jsDecode,t:htmlEntityDecode,"
+	    "setvar:'tx.anomaly_score_pl1=+5'\"\n"
+	    "SecRule REQUEST_HEADERS:User-Agent \"@rx abc a \" \"id:8,"
+	    "phase:2,t:none,t:urlDecodeUni,t:lowercase,"
+	    "setvar:'tx.anomaly_score_pl1=+5'\"\n"
+	    "SecRule REQUEST_HEADERS:User-Agent \"@rx &lt;\" \"id:9,"
+	    "phase:2,t:none,setvar:'tx.anomaly_score_pl1=+5'\"\n"
+	    "SecRule REQUEST_HEADERS:User-Agent \"@rx <script\\\\\" \"id:10,"
+	    "phase:2,t:none,t:htmlEntityDecode,"
+	    "setvar:'tx.anomaly_score_pl1=+5'\"\n"
+	    "SecRule REQUEST_HEADERS:User-Agent \"@rx abc %41\" \"id:11,"
+	    "phase:2,t:none,t:lowercase,"
+	    "setvar:'tx.anomaly_score_pl1=+5'\"\n"
+	    "SecRule REQUEST_HEADERS:User-Agent \"@rx AbC A\" \"id:12,"
+	    "phase:2,t:none,t:urlDecodeUni,"
+	    "setvar:'tx.anomaly_score_pl1=+5'\"\n";
+	static const char *const uris[] = {
+	    "/index.php?id=1%27%20UNION%20SELECT%201,2--",
+	    "/x?file=../../etc/passwd&cmd=CAT+/etc/shadow",
+	    "/a?q=%3CScript%3Ealert(1)&%3cscript%3e=1",
+	    "/ETC/PASSWD?x=select+1",
+	    "/p?y=;W'g'et+http://e.test/a&z=a/b/../../c"};
+	struct attack_engine e[2];
+	struct attack_result res[2];
+	unsigned fired = 0;
+
+	(void)state;
+	for (int m = 0; m < 2; m++) {
+		struct attack_ruleset rs;
+		struct secrule_set ss;
+		struct crs_set cs;
+		struct err err = {0};
+
+		ruleset_init(&rs);
+		assert_int_equal(attack_engine_init(&e[m], &rs, NULL, &err), 0);
+		e[m].sig.crs_groups_only = m;
+		secrule_set_init(&ss);
+		crs_set_init(&cs);
+		assert_int_equal(
+		    secrule_parse(&ss, "t.conf", rules, strlen(rules), &err),
+		    0);
+		assert_int_equal(
+		    crs_translate(&cs, &ss, "t.conf", CRS_DIR, &err), 0);
+		if (attack_engine_crs(&e[m], &cs, 1, 5, NULL, &err) == -1)
+			fail_msg("%s", err.msg);
+		secrule_set_release(&ss);
+		attack_engine_memo(&e[m], 0);
+	}
+	assert_true(e[0].sig.big != NULL);
+	assert_true(e[1].sig.big == NULL && e[1].sig.all_targets == 0);
+	for (size_t i = 0; i < sizeof(uris) / sizeof(*uris); i++) {
+		for (int m = 0; m < 2; m++)
+			match(&e[m], "GET", uris[i], "curl/8 (Wget)", &res[m]);
+		assert_int_equal(res[0].crs_score, res[1].crs_score);
+		assert_int_equal(res[0].ncrs, res[1].ncrs);
+		for (unsigned k = 0; k < res[0].ncrs; k++) {
+			assert_int_equal(res[0].crs[k].id, res[1].crs[k].id);
+			assert_int_equal(res[0].crs[k].len, res[1].crs[k].len);
+			assert_memory_equal(res[0].crs[k].text,
+			    res[1].crs[k].text, res[0].crs[k].len);
+		}
+		fired += res[0].ncrs;
+	}
+	assert_true(fired >= 8);
+	/* a User-Agent so long that its texts do not all fit the room kept
+	 * for them: the last are made again and scanned on their own */
+	{
+		static const char piece[] = "AbC %41 &lt;script\\x3e wget ";
+		struct strbuf u = STRBUF_INIT(1u << 20);
+
+		while (u.len + sizeof(piece) < 65000)
+			strbuf_adds(&u, piece);
+		assert_false(strbuf_failed(&u));
+		for (int m = 0; m < 2; m++)
+			match(&e[m], "GET", "/", strbuf_str(&u), &res[m]);
+		assert_true(res[0].ncrs >= 6);
+		assert_int_equal(res[0].crs_score, res[1].crs_score);
+		assert_int_equal(res[0].ncrs, res[1].ncrs);
+		for (unsigned k = 0; k < res[0].ncrs; k++) {
+			assert_int_equal(res[0].crs[k].id, res[1].crs[k].id);
+			assert_memory_equal(res[0].crs[k].text,
+			    res[1].crs[k].text, res[0].crs[k].len);
+		}
+		strbuf_release(&u);
+	}
+	attack_engine_release(&e[0]);
+	attack_engine_release(&e[1]);
 }
 
 /* One request against e: 1 when rule id fired on it. */
@@ -734,10 +929,12 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(transformations),
 	    cmocka_unit_test(tfn_chain),
+	    cmocka_unit_test(tfn_same),
 	    cmocka_unit_test(translate_debian_crs),
 	    cmocka_unit_test(translate_snippets),
 	    cmocka_unit_test(evaluate),
 	    cmocka_unit_test(evaluate_debian_crs),
+	    cmocka_unit_test(evaluate_shared_scans),
 	    cmocka_unit_test(evaluate_chain),
 	    cmocka_unit_test(evaluate_ops),
 	    cmocka_unit_test(own_rules_after_bad_cache),
