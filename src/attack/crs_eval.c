@@ -79,6 +79,15 @@ attack_crs_rule(const struct attack_engine *e, const struct attack_crs_hit *h)
 	return &e->crs->set.r[h->rule];
 }
 
+/*
+ * Room for the texts values() makes of one request: its four logged
+ * fields unescaped, the URI joined, decoded, the path decoded, the
+ * request line and the decoded arguments, each at most the request's
+ * fields, so that a request whose fields fit ATTACK_FIELD_MAX has every
+ * target made (an argument left out for want of room would go unscanned).
+ */
+#define CRS_VAL_ROOM (8 * ATTACK_FIELD_MAX)
+
 int
 attack_engine_crs(struct attack_engine *e, struct crs_set *cs, int paranoia,
     int threshold, const char *cache_path, struct err *err)
@@ -98,7 +107,7 @@ attack_engine_crs(struct attack_engine *e, struct crs_set *cs, int paranoia,
 	    (c->seen = calloc(c->set.n + 1, sizeof(*c->seen))) == NULL ||
 	    (c->group = calloc(c->set.n + 1, sizeof(*c->group))) == NULL ||
 	    (c->hit = calloc(c->set.n + 1, sizeof(*c->hit))) == NULL ||
-	    (c->val = malloc(ATTACK_FIELD_MAX + 1)) == NULL ||
+	    (c->val = malloc(CRS_VAL_ROOM + 1)) == NULL ||
 	    (c->a = malloc(n)) == NULL || (c->b = malloc(n)) == NULL ||
 	    (c->la = malloc(n)) == NULL || (c->lb = malloc(n)) == NULL ||
 	    (c->lc = malloc(ATTACK_FIELD_MAX + 1)) == NULL ||
@@ -260,7 +269,7 @@ unescape(struct attack_crs *c, size_t *used, const char **p, size_t *n)
 	size_t o = 0;
 
 	if (*p == NULL || memchr(*p, '\\', *n) == NULL ||
-	    *used + *n > ATTACK_FIELD_MAX)
+	    *used + *n > CRS_VAL_ROOM)
 		return;
 	for (size_t i = 0; i < *n; i++) {
 		const char *s = *p;
@@ -294,7 +303,7 @@ values(struct attack_crs *c, const struct attack_req *logged, struct value *v)
 {
 	struct attack_req req = *logged;
 	const struct attack_req *rq = &req;
-	size_t nv = 0, used = 0, cap = ATTACK_FIELD_MAX;
+	size_t nv = 0, used = 0, cap = CRS_VAL_ROOM;
 	const char *path, *uri, *base, *fp;
 	size_t un, fn;
 

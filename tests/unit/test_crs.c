@@ -484,6 +484,22 @@ evaluate(void **state)
 	/* paranoia 1: rule 14 (level 2) is off */
 	assert_int_equal(match(&e, "GET", "/a.html", NULL, &res), 0);
 	assert_int_equal(res.crs_score, 0);
+
+	/* an argument long enough that the URI, its decoded copy and the
+	 * request line fill most of the room: still decoded and scanned */
+	{
+		static char uri[40000];
+		size_t k = (size_t)snprintf(
+		    uri, sizeof(uri), "/a.php?q=1+UNION%%20Select+2");
+
+		while (k + 2 < 31000) {
+			uri[k++] = '+';
+			uri[k++] = 'x';
+		}
+		uri[k] = '\0';
+		assert_int_equal(match(&e, "GET", uri, NULL, &res), 1);
+		assert_true(fired(&res, 10));
+	}
 	attack_engine_release(&e);
 
 	engine_of(&e, text, 3);
