@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -279,13 +280,16 @@ kernel_layout(struct sock_bpf_layout *l, struct err *err)
 	return r;
 }
 
-/* An iterator's descriptor, or -1 with err (errno kept). */
+/*
+ * The program for states loaded and attached: its link's descriptor, or
+ * -1 with err (errno kept).
+ */
 static int
-iter_open(const struct sock_bpf_layout *l, uint32_t states, struct err *err)
+link_new(const struct sock_bpf_layout *l, uint32_t states, struct err *err)
 {
 	struct bpf_insn prog[SOCK_BPF_INSNS];
 	union bpf_attr a;
-	int pfd, lfd, ifd, e;
+	int pfd, lfd, e;
 
 	memset(&a, 0, sizeof(a));
 	a.prog_type = BPF_PROG_TYPE_TRACING;
@@ -306,13 +310,39 @@ iter_open(const struct sock_bpf_layout *l, uint32_t states, struct err *err)
 	close(pfd);
 	if (lfd == -1)
 		return err_sys(err, e, "cannot attach the socket iterator");
+	return lfd;
+}
+
+/*
+ * The programs attached so far, by the states they keep, for the life of
+ * the process: the kernel's verifier costs far more than a walk, and a
+ * process that walks every few seconds (the agent) asks for the same few
+ * sets of states again and again.  Each link is namespace-free: the
+ * iterator made from it walks the sockets of the network namespace of
+ * the process at that time.
+ */
+#define LINKS_MAX 8
+static pthread_mutex_t links_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct sock_bpf_layout links_layout;
+static int links_have_layout;
+static struct {
+	uint32_t states;
+	int fd;
+} links[LINKS_MAX];
+static size_t nlinks;
+
+/* An iterator's descriptor, or -1 with err (errno kept). */
+static int
+iter_open(int lfd, struct err *err)
+{
+	union bpf_attr a;
+	int ifd;
+
 	memset(&a, 0, sizeof(a));
 	a.iter_create.link_fd = (uint32_t)lfd;
 	ifd = (int)kbpf_sys(BPF_ITER_CREATE, &a);
-	e = errno;
-	close(lfd);
 	if (ifd == -1)
-		return err_sys(err, e, "cannot start the socket iterator");
+		return err_sys(err, errno, "cannot start the socket iterator");
 	return ifd;
 }
 
@@ -372,11 +402,31 @@ sock_bpf_read(int fd, unsigned families, sock_fn fn, void *arg, struct err *err)
 int
 sock_bpf_open(uint32_t states, struct err *err)
 {
-	struct sock_bpf_layout l;
+	int lfd = -1, fd, keep = 0;
 
+	pthread_mutex_lock(&links_lock);
 	/* BTF this reader does not know (a newer kind?), no privilege, an
 	 * older kernel: the caller uses sock_diag */
-	if (kernel_layout(&l, err) != 0)
-		return -1;
-	return iter_open(&l, states, err);
+	if (!links_have_layout) {
+		if (kernel_layout(&links_layout, err) != 0) {
+			pthread_mutex_unlock(&links_lock);
+			return -1;
+		}
+		links_have_layout = 1;
+	}
+	for (size_t i = 0; i < nlinks && lfd == -1; i++)
+		if (links[i].states == states)
+			lfd = links[i].fd;
+	if (lfd == -1 && (lfd = link_new(&links_layout, states, err)) != -1 &&
+	    nlinks < LINKS_MAX) {
+		links[nlinks].states = states;
+		links[nlinks++].fd = lfd;
+	}
+	for (size_t i = 0; i < nlinks; i++)
+		keep |= links[i].fd == lfd;
+	fd = lfd == -1 ? -1 : iter_open(lfd, err);
+	if (lfd != -1 && !keep)
+		close(lfd);
+	pthread_mutex_unlock(&links_lock);
+	return fd;
 }
