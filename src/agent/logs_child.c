@@ -557,6 +557,7 @@ show_in(int sock, uint32_t id, const struct priv_show *sh)
  * The machine's series of /metrics in the format fmt, from a snapshot
  * taken now, in pieces of PRIV_SHOWN: the parent copies them into its
  * answer.  They are counters and gauges as read: no baseline is kept.
+ * 0, or -1 when the parent is gone.
  */
 static int
 machine_in(int sock, uint32_t id, enum expo_fmt fmt)
@@ -574,12 +575,15 @@ machine_in(int sock, uint32_t id, enum expo_fmt fmt)
 		log_debug("/metrics: %s", err.msg);
 	metrics_write_machine(
 	    &e, &s, net == 0 ? &nd : NULL, sysconf(_SC_CLK_TCK));
-	if (strbuf_failed(&sb))
-		sb.len = 0;
-	rc = priv_send_pieces(sock, PRIV_SHOWN, id, &piece,
-	    offsetof(struct priv_shown, text),
-	    offsetof(struct priv_shown, last), offsetof(struct priv_shown, len),
-	    sb.p, sb.len, 0, &err);
+	/* no answer when they do not fit: the parent says they are missing */
+	if (strbuf_failed(&sb)) {
+		log_warnx("child 'logs': out of memory for /metrics");
+		rc = 0;
+	} else
+		rc = priv_send_pieces(sock, PRIV_SHOWN, id, &piece,
+		    offsetof(struct priv_shown, text),
+		    offsetof(struct priv_shown, last),
+		    offsetof(struct priv_shown, len), sb.p, sb.len, 0, &err);
 	strbuf_release(&sb);
 	netdev_release(&nd);
 	snap_release(&s);
