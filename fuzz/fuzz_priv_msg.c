@@ -7,7 +7,8 @@
  * check an id and its set, severity and evidence count in range, a
  * progress's request counts within its requests and lines analysed, a
  * line's length that of its text and its file in range, from the parent
- * only; a request to show figures with known names and mode, from the
+ * only; a request to show figures with known names and mode, or the
+ * machine's series in a known format without names, from the
  * parent, its answer's length that of its text, from a child; an HTTP
  * request from a child with a known route, its strings terminated, a
  * series name only where one is asked and a clean one, a check an id,
@@ -144,10 +145,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		break;
 	case PRIV_SHOW:
-		if (from != PRIV_FROM_PARENT || m.u.show.set >= PRIV_SETS_MAX ||
-		    m.u.show.mode > 2)
+		if (from != PRIV_FROM_PARENT)
 			abort();
 		must_end(m.u.show.analyzers, sizeof(m.u.show.analyzers));
+		/* the machine's series: a format, no analyzers */
+		if (m.u.show.set == PRIV_SHOW_MACHINE) {
+			if (m.u.show.mode > 1 || m.u.show.analyzers[0] != '\0')
+				abort();
+			break;
+		}
+		if (m.u.show.set >= PRIV_SETS_MAX || m.u.show.mode > 2)
+			abort();
 		if (strspn(m.u.show.analyzers, "abcdefghijklmnopqrstuvwxyz,") !=
 		    strlen(m.u.show.analyzers))
 			abort();

@@ -18,7 +18,7 @@ RECOMMENDS="modsecurity-crs libmodsecurity3"
 TEST="$BUILD $RECOMMENDS libcmocka-dev clang libclang-rt-14-dev llvm python3 python3-jsonschema jq gdb
  prometheus-alertmanager
  procps sysstat util-linux e2fsprogs iproute2 nftables kmod attr libcap2-bin
- apache2 postfix rsyslog rsyslog-openssl openssl systemd unhide goaccess fail2ban aide pflogsumm hyperfine time net-tools strace
+ apache2 postfix rsyslog rsyslog-openssl openssl curl systemd unhide goaccess fail2ban aide pflogsumm hyperfine time net-tools strace
  bsdextrautils coreutils findutils gzip openssh-server openssh-client
  clang-format mount perl git cron tzdata smartmontools mdadm logrotate
  nagios-nrpe-server nagios-nrpe-plugin prometheus bash-completion rrdtool file libmodsecurity-dev

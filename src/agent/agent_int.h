@@ -272,6 +272,14 @@ void agent_logs_each(const struct agent *a,
 struct out;
 int agent_logs_show(const struct agent *a, const char *name,
     const char *analyzers, const struct out *out);
+/*
+ * The machine's series of /metrics in the format fmt (enum expo_fmt),
+ * as the parsing child writes them from a snapshot it takes now
+ * (metrics_write_machine), appended to out as they come, not parsed.
+ * 0, or -1 when no child gave the whole of them within a few seconds
+ * (nothing appended then).
+ */
+int agent_logs_machine(const struct agent *a, int fmt, struct strbuf *out);
 
 /*
  * A persistent read event on fd and a timer (not added), both calling fn

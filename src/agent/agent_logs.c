@@ -67,6 +67,7 @@
 #include "base/mem.h"
 #include "base/output.h"
 #include "base/statedir.h"
+#include "base/strbuf.h"
 #include "base/timeutil.h"
 #include "conf/conf.h"
 #include "logs/analyzer.h"
@@ -92,8 +93,10 @@ _Static_assert(AGENT_LOG_KINDS <= PRIV_SETS_MAX, "a set per kind");
 /* Text of a set's lines held for the child, past which its follower
  * waits. */
 #define HELD_TEXT_MAX (8u << 20)
-/* How long the dashboard waits for the child's figures. */
+/* How long the dashboard waits for the child's figures, and /metrics
+ * for the machine's series. */
 #define SHOW_SECS 10.0
+#define MACHINE_SECS 5.0
 
 /* A line sent to the child and not yet acknowledged. */
 struct pend_line {
@@ -155,10 +158,13 @@ struct agent_logs {
 	struct child_sup *sup;
 	int ready; /* a child runs and was given its sets */
 	uint32_t sync_id;
-	/* the PRIV_SHOW waited for (0: none) and where its text goes */
+	/* the PRIV_SHOW waited for (0: none), where its text goes (a
+	 * stream or a buffer), its length so far, its last piece came */
 	uint32_t show_id;
 	FILE *show_fp;
+	struct strbuf *show_sb;
 	size_t show_len;
+	int show_done;
 	struct event *ev_child, *ev_chld, *ev_restart;
 };
 
@@ -501,12 +507,16 @@ on_shown(void *arg, const char *child, uint32_t id, const struct priv_shown *sh)
 	if (ls->show_id == 0 || id != ls->show_id)
 		return; /* an answer given up on */
 	if (ls->show_len + sh->len <= PRIV_SHOW_TOTAL) {
-		if (sh->len > 0)
+		if (sh->len > 0 && ls->show_fp != NULL)
 			(void)fwrite(sh->text, 1, sh->len, ls->show_fp);
+		else if (sh->len > 0)
+			(void)strbuf_add(ls->show_sb, sh->text, sh->len);
 		ls->show_len += sh->len;
 	}
-	if (sh->last)
+	if (sh->last) {
 		ls->show_id = 0;
+		ls->show_done = 1;
+	}
 }
 
 static void
@@ -997,13 +1007,42 @@ agent_child_kill(struct agent *a, const char *why)
 		child_stuck(a->logs, why);
 }
 
+/*
+ * Sends sh and waits up to secs for the whole answer, its pieces
+ * written to fp, else appended to sb: 1 when its last piece came, else 0
+ * (what came is there).
+ */
+static int
+show_wait(struct agent_logs *ls, const struct priv_show *sh, FILE *fp,
+    struct strbuf *sb, double secs)
+{
+	double end;
+
+	if (++ls->sync_id == 0)
+		ls->sync_id = 1;
+	ls->show_id = ls->sync_id;
+	ls->show_fp = fp;
+	ls->show_sb = sb;
+	ls->show_len = 0;
+	ls->show_done = 0;
+	end = clock_mono() + secs;
+	if (child_send(ls, PRIV_SHOW, ls->show_id, sh, sizeof(*sh)) == 0)
+		/* given up after a while: a late answer is dropped */
+		while (ls->show_id != 0 && clock_mono() < end &&
+		    pump(ls, 0, 0.5) == 0)
+			;
+	ls->show_id = 0;
+	ls->show_fp = NULL;
+	ls->show_sb = NULL;
+	return ls->show_done;
+}
+
 int
 agent_logs_show(const struct agent *a, const char *name, const char *analyzers,
     const struct out *out)
 {
 	struct agent_logs *ls = a->logs;
 	struct priv_show sh;
-	double end;
 
 	for (size_t i = 0; ls != NULL && i < ls->n; i++) {
 		struct agent_log *l = &ls->log[i];
@@ -1017,22 +1056,29 @@ agent_logs_show(const struct agent *a, const char *name, const char *analyzers,
 		    str_printf(sh.analyzers, sizeof(sh.analyzers), "%s",
 		        analyzers ? analyzers : "") == -1)
 			return -1;
-		if (++ls->sync_id == 0)
-			ls->sync_id = 1;
-		ls->show_id = ls->sync_id;
-		ls->show_fp = out->fp;
-		ls->show_len = 0;
-		end = clock_mono() + SHOW_SECS;
-		if (child_send(ls, PRIV_SHOW, ls->show_id, &sh, sizeof(sh)) ==
-		    0)
-			/* given up after a while: a late answer is dropped */
-			while (ls->show_id != 0 && clock_mono() < end &&
-			    pump(ls, 0, 0.5) == 0)
-				;
-		ls->show_id = 0;
+		(void)show_wait(ls, &sh, out->fp, NULL, SHOW_SECS);
 		return 0;
 	}
 	return -1;
+}
+
+int
+agent_logs_machine(const struct agent *a, int fmt, struct strbuf *out)
+{
+	struct agent_logs *ls = a->logs;
+	struct strbuf got = STRBUF_INIT(PRIV_SHOW_TOTAL);
+	struct priv_show sh = {0};
+	int rc = -1;
+
+	sh.set = PRIV_SHOW_MACHINE;
+	sh.mode = (uint32_t)fmt;
+	/* the whole answer, or none of it */
+	if (ls != NULL && ls->ready &&
+	    show_wait(ls, &sh, NULL, &got, MACHINE_SECS) &&
+	    !strbuf_failed(&got) && strbuf_add(out, got.p, got.len) == 0)
+		rc = 0;
+	strbuf_release(&got);
+	return rc;
 }
 
 void

@@ -6,8 +6,9 @@
  * child (http_child.c, "sakimori-http"), given the socket and those
  * files' bytes: it sends the parent each request as a typed, checked
  * PRIV_HTTP, and the parent renders the answer from its own structures
- * (dash.c, metrics.c) and sends it back in pieces.  libmicrohttpd is
- * loaded in the child only.
+ * (dash.c, metrics.c) and sends it back in pieces; /metrics' series of
+ * the machine (read from /proc) are the parsing child's, copied in.
+ * libmicrohttpd is loaded in the child only.
  */
 #include "agent/http.h"
 
@@ -40,15 +41,9 @@
 #include "base/strbuf.h"
 #include "base/timeutil.h"
 #include "check/check.h"
-#include "collect/netdev.h"
-#include "collect/snap.h"
 #include "collect/sock.h"
 #include "inv/inventory.h"
 
-/* What /metrics reads of the machine. */
-#define HTTP_SNAP                                                              \
-	(SNAP_BIT(SNAP_LOAD) | SNAP_BIT(SNAP_CPU) | SNAP_BIT(SNAP_MEM) |       \
-	    SNAP_BIT(SNAP_VM) | SNAP_BIT(SNAP_FS) | SNAP_BIT(SNAP_DISK))
 /* The server table is collected again after this many seconds. */
 #define HTTP_INV_SECS 300
 /* Largest answer, PEM file and token file. */
@@ -247,18 +242,14 @@ render(struct http_server *h, enum expo_fmt fmt, struct strbuf *body)
 	struct metrics_check *ck;
 	struct sock_query q = {0};
 	struct problem_list pl = {0};
-	struct netdevs nd = {0};
 	uint64_t tcp[SOCK_STATE_MAX + 1] = {0};
 	struct err err = {0};
-	struct snap s;
 
-	snap_take(&s, a->o->root, HTTP_SNAP, 0, 0);
-	m.snap = &s;
-	m.hz = sysconf(_SC_CLK_TCK);
-	if (netdev_read(a->o->root, &nd, &err) == 0)
-		m.net = &nd;
-	else
-		log_debug("/metrics: %s", err.msg);
+	/* the machine's series, written by the parsing child: /proc is
+	 * not parsed here */
+	m.machine = agent_logs_machine(a, (int)fmt, body) == 0
+	    ? METRICS_MACHINE_UP
+	    : METRICS_MACHINE_DOWN;
 	q.families = SOCK_INET4 | SOCK_INET6;
 	q.protos = SOCK_TCP;
 	q.states = SOCK_STATES_ALL;
@@ -287,8 +278,6 @@ render(struct http_server *h, enum expo_fmt fmt, struct strbuf *body)
 	expo_end(&e);
 	free(ck);
 	free(pl.p);
-	netdev_release(&nd);
-	snap_release(&s);
 }
 
 /* A file's contents, NUL-terminated, into *out (malloc'd); 0 or -1. */

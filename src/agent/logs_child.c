@@ -34,6 +34,10 @@
  * of the swapping rates) is this child's.  Asked (PRIV_SAMPLE), it
  * samples the history's series that need no privilege and sends their
  * values (PRIV_SAMPLES); the counters behind their rates are its own.
+ * Asked for the machine's series of /metrics (PRIV_SHOW of the set
+ * PRIV_SHOW_MACHINE), it takes a snapshot and reads the interfaces'
+ * counters, and sends the series in the exposition format asked for
+ * (PRIV_SHOWN).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -53,7 +57,9 @@
 #include "agent/agent.h"
 #include "agent/agent_int.h"
 #include "agent/child.h"
+#include "agent/expo.h"
 #include "agent/http.h"
+#include "agent/metrics.h"
 #include "agent/priv.h"
 #include "base/bounded.h"
 #include "base/cur.h"
@@ -64,8 +70,10 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/output.h"
+#include "base/strbuf.h"
 #include "base/timeutil.h"
 #include "check/check.h"
+#include "collect/netdev.h"
 #include "collect/passwd.h"
 #include "collect/snap.h"
 #include "conf/conf.h"
@@ -545,6 +553,43 @@ show_in(int sock, uint32_t id, const struct priv_show *sh)
 	return rc;
 }
 
+/*
+ * The machine's series of /metrics in the format fmt, from a snapshot
+ * taken now, in pieces of PRIV_SHOWN: the parent copies them into its
+ * answer.  They are counters and gauges as read: no baseline is kept.
+ * 0, or -1 when the parent is gone.
+ */
+static int
+machine_in(int sock, uint32_t id, enum expo_fmt fmt)
+{
+	static struct priv_shown piece;
+	struct strbuf sb = STRBUF_INIT(PRIV_SHOW_TOTAL);
+	struct expo e = {&sb, fmt};
+	struct netdevs nd = {0};
+	struct err err = {0};
+	struct snap s;
+	int rc, net;
+
+	snap_take(&s, lc.root, METRICS_SNAP, 0, 0);
+	if ((net = netdev_read(lc.root, &nd, &err)) == -1)
+		log_debug("/metrics: %s", err.msg);
+	metrics_write_machine(
+	    &e, &s, net == 0 ? &nd : NULL, sysconf(_SC_CLK_TCK));
+	/* no answer when they do not fit: the parent says they are missing */
+	if (strbuf_failed(&sb)) {
+		log_warnx("child 'logs': out of memory for /metrics");
+		rc = 0;
+	} else
+		rc = priv_send_pieces(sock, PRIV_SHOWN, id, &piece,
+		    offsetof(struct priv_shown, text),
+		    offsetof(struct priv_shown, last),
+		    offsetof(struct priv_shown, len), sb.p, sb.len, 0, &err);
+	strbuf_release(&sb);
+	netdev_release(&nd);
+	snap_release(&s);
+	return rc;
+}
+
 /* One finding of entry i, and then the entry's end, to the parent. */
 static int
 run_entry(int sock, uint32_t id, size_t i, const struct check_ctx *x)
@@ -680,6 +725,10 @@ logs_child_main(int sock)
 			r = line_in(sock, &m.u.line);
 		else if (m.type == PRIV_SYNC)
 			r = sync_in(sock, m.id, m.u.sync.set);
+		else if (m.type == PRIV_SHOW &&
+		    m.u.show.set == PRIV_SHOW_MACHINE)
+			r = machine_in(
+			    sock, m.id, (enum expo_fmt)m.u.show.mode);
 		else if (m.type == PRIV_SHOW)
 			r = show_in(sock, m.id, &m.u.show);
 		else if (m.type == PRIV_RUN)

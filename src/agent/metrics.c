@@ -461,18 +461,31 @@ services(struct expo *e, const struct inventory *v)
 }
 
 void
+metrics_write_machine(
+    struct expo *e, const struct snap *s, const struct netdevs *nd, long hz)
+{
+	if (s != NULL) {
+		load(e, s);
+		cpu(e, s, hz);
+		mem(e, s);
+		vm(e, s);
+		fs(e, s);
+		disk(e, s);
+	}
+	if (nd != NULL)
+		net(e, nd);
+}
+
+void
 metrics_write(struct expo *e, const struct metrics_src *m)
 {
-	if (m->snap != NULL) {
-		load(e, m->snap);
-		cpu(e, m->snap, m->hz);
-		mem(e, m->snap);
-		vm(e, m->snap);
-		fs(e, m->snap);
-		disk(e, m->snap);
-	}
-	if (m->net != NULL)
-		net(e, m->net);
+	metrics_write_machine(e, m->snap, m->net, m->hz);
+	if (m->machine != METRICS_MACHINE_NONE)
+		one(e, "sakimori_machine_up", EXPO_GAUGE,
+		    "1: the machine's series (load, CPU, memory, swap, "
+		    "filesystems, disks, interfaces) are in this exposition, "
+		    "0: the agent's parsing child did not give them in time",
+		    m->machine == METRICS_MACHINE_UP ? 1 : 0);
 	if (m->tcp != NULL)
 		tcp(e, m->tcp);
 	problems(e, m->pr, m->npr);

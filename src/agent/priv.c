@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "agent/expo.h"
 #include "base/bounded.h"
 #include "base/err.h"
 #include "base/mem.h"
@@ -36,6 +37,7 @@ _Static_assert(sizeof(struct priv_line) >= sizeof(struct priv_points),
 _Static_assert(PRIV_POINT_NAME == HIST_NAME_MAX, "a series name's field");
 _Static_assert(NET_BLOCK_ABSENT == 5, "the last enum net_block_status");
 _Static_assert(OUT_NAGIOS == 2, "the last enum out_mode");
+_Static_assert(EXPO_OPENMETRICS == 1, "the last enum expo_fmt");
 _Static_assert(sizeof(struct priv_line) >= sizeof(struct priv_shown),
     "PRIV_MSG_MAX holds a piece of text shown");
 _Static_assert(sizeof(struct priv_line) >= sizeof(struct priv_http_rep) &&
@@ -344,6 +346,16 @@ check_line(const struct priv_line *l, size_t n, struct err *err)
 static int
 check_show(const struct priv_show *sh, struct err *err)
 {
+	if (sh->set == PRIV_SHOW_MACHINE) {
+		if (sh->mode > EXPO_OPENMETRICS)
+			return err_set(err, 0, "show: unknown format %u",
+			    (unsigned)sh->mode);
+		if (!terminated(sh->analyzers, sizeof(sh->analyzers)) ||
+		    sh->analyzers[0] != '\0')
+			return err_set(err, 0,
+			    "show: analyzers named for the machine's series");
+		return 0;
+	}
 	if (sh->set >= PRIV_SETS_MAX)
 		return err_set(err, 0, "show: set %u, at most %d",
 		    (unsigned)sh->set, PRIV_SETS_MAX - 1);

@@ -32,7 +32,10 @@
  *   PRIV_SHOW     what a set's named analyzers counted so far, printed
  *                 in an output mode: the child answers with PRIV_SHOWN
  *                 messages of the same id, the text in pieces, the last
- *                 one marked
+ *                 one marked; of the set PRIV_SHOW_MACHINE (mode an enum
+ *                 expo_fmt, no analyzers), the machine's series of
+ *                 /metrics (metrics_write_machine), from a snapshot the
+ *                 child takes then
  *
  * A log-parsing child streams, without replies, in the order it made
  * them:
@@ -235,11 +238,16 @@ struct priv_line {
 	char text[PRIV_LINE_MAX];
 };
 
-/* PRIV_SHOW: a set, an output mode (enum out_mode), analyzer names. */
+/*
+ * PRIV_SHOW: a set, an output mode (enum out_mode), analyzer names; or
+ * the set PRIV_SHOW_MACHINE, an exposition format (enum expo_fmt) and
+ * no analyzers ("").
+ */
 #define PRIV_SHOW_NAMES 128
+#define PRIV_SHOW_MACHINE UINT32_MAX
 struct priv_show {
-	uint32_t set;                    /* < PRIV_SETS_MAX */
-	uint32_t mode;                   /* enum out_mode */
+	uint32_t set;                    /* < PRIV_SETS_MAX or ..._MACHINE */
+	uint32_t mode;                   /* enum out_mode or enum expo_fmt */
 	char analyzers[PRIV_SHOW_NAMES]; /* [a-z,], terminated; "": all */
 };
 

@@ -16,6 +16,10 @@
 # while the child does; a child killed with SIGKILL while such a check's
 # problem is open is replaced, and the problem is neither told again nor
 # lost.
+# /metrics: the machine's series (load, memory, CPU, disks, interfaces)
+# are the child's, the parent opens none of /proc/loadavg, /proc/meminfo,
+# /proc/stat, /proc/diskstats, /proc/net/dev for them; a stopped child
+# gives sakimori_machine_up 0 and no such series.
 . "$(dirname "$0")/lib.sh"
 [ "$(id -u)" = 0 ] || skip_all "needs root"
 command -v jq >/dev/null || skip_all "jq is not installed"
@@ -23,6 +27,9 @@ command -v gdb >/dev/null || skip_all "gdb is not installed"
 command -v useradd >/dev/null || skip_all "useradd is missing"
 command -v strace >/dev/null || skip_all "strace is not installed"
 . "$(dirname "$0")/lib-agent.sh"
+. "$(dirname "$0")/lib-servers.sh"
+command -v curl >/dev/null || skip_all "curl is not installed"
+port_open() { curl -s -m 2 -o /dev/null "http://127.0.0.1:$PORT/metrics"; }
 
 # An agent user of this run only: created by the agent, removed at the end.
 U=_skap$$
@@ -230,4 +237,76 @@ check "the history's load, sampled by the child, is stored" test -s "$STATE/rrd/
 check "...its memory used" test -s "$STATE/rrd/mem.used_bytes.rrd"
 check "...the TCP sockets counted by the parent" test -s "$STATE/rrd/tcp.established.count.rrd"
 check "...and the open problems" test -s "$STATE/rrd/problems.warning.rrd"
+
+# ---- /metrics: the machine's series are written by the child ----
+# Every check off: between the history's steps (one in 10 s) the child
+# reads /proc for the scrapes only.
+PORT=$(free_port)
+{ cat "$TMP/base.conf"
+  echo "set agent-user \"$U\""
+  echo "set listen \"127.0.0.1:$PORT\""; } > "$CONF"
+start_agent e
+check "an agent with /metrics listens" wait_for 60 port_open
+check "...with a child" wait_for 240 filtered
+ce=$(child_pid)
+scrape() {	# scrape FILE [CURL-ARGS...]: /metrics into FILE
+	local f=$1
+	shift
+	curl -sS -m 30 -o "$f" "$@" "http://127.0.0.1:$PORT/metrics"
+}
+machine_in() { scrape "$TMP/m0" && grep -q '^sakimori_machine_up 1$' "$TMP/m0"; }
+check "/metrics has the machine's series once the child answers" wait_for 60 machine_in
+ptids=$(ls "/proc/$AGENT/task")
+strace -qq -e trace=open,openat,epoll_wait -o "$TMP/parent-m.trace" \
+	$(printf -- '-p %s ' $ptids) 2>/dev/null &
+sp=$!
+strace -qq -e trace=open,openat -o "$TMP/child-m.trace" -p "$ce" 2>/dev/null &
+sc=$!
+cleanup "kill $sp $sc 2>/dev/null"
+sleep 1	# strace attached
+for i in 1 2 3 4 5; do
+	scrape "$TMP/m$i"
+done
+scrape "$TMP/om" -H 'Accept: application/openmetrics-text;version=1.0.0'
+kill -INT "$sp" "$sc"
+wait "$sp" "$sc"
+ptrace=$(cat "$TMP/parent-m.trace")
+ctrace=$(cat "$TMP/child-m.trace")
+check_match "the parent was traced during the scrapes (its loop waits)" 'epoll_wait' "$ptrace"
+for f in loadavg meminfo stat diskstats net/dev; do
+	check_nomatch "...it opens no /proc/$f while /metrics is scraped" \
+		"\"/proc/$f\"" "$ptrace"
+done
+check "...the child opens /proc/loadavg for each scrape (6, the history 1 at most)" \
+	test "$(grep -c '"/proc/loadavg"' "$TMP/child-m.trace")" -ge 6
+for f in meminfo stat diskstats net/dev; do
+	check_match "...and /proc/$f" "\"/proc/$f\"" "$ctrace"
+done
+mem=$(awk '/^MemTotal:/ { printf "%.0f", $2 * 1024 }' /proc/meminfo)
+check_eq "the child's sakimori_memory_total_bytes is /proc/meminfo's MemTotal" "$mem" \
+	"$(awk '$1 == "sakimori_memory_total_bytes" { print $2 }' "$TMP/m5")"
+check_match "...its load, CPU seconds, disks and interfaces are there" \
+	'sakimori_load1 .*sakimori_cpu_seconds_total\{mode="user"\} .*sakimori_disk_io_now.*sakimori_network_receive_bytes_total\{device="lo"\}' \
+	"$(tr '\n' ' ' <"$TMP/m5")"
+check_eq "...the last of them followed by the parent's sakimori_machine_up 1" \
+	"sakimori_machine_up 1" "$(grep -v '^#' "$TMP/m5" | awk '
+		p && !/^sakimori_network_/ { print; exit }
+		/^sakimori_network_transmit_drop_total/ { p = 1 }')"
+check_match "...in OpenMetrics when asked (families without _total)" \
+	'^# TYPE sakimori_cpu_seconds counter$' "$(cat "$TMP/om")"
+check_eq "...which ends with one # EOF" "1 # EOF" \
+	"$(grep -c '^# EOF' "$TMP/om") $(tail -n 1 "$TMP/om")"
+# A child that does not answer (stopped): /metrics says so, without the
+# machine's series, and the parent still reads no /proc for them.
+kill -STOP "$ce"
+cleanup "kill -CONT $ce 2>/dev/null"
+scrape "$TMP/mdown"
+kill -CONT "$ce"
+check_match "a stopped child: /metrics answers sakimori_machine_up 0" \
+	'^sakimori_machine_up 0$' "$(cat "$TMP/mdown")"
+check_nomatch "...without the machine's series" '^sakimori_(load1|memory_total_bytes|network_receive_bytes_total)' \
+	"$(cat "$TMP/mdown")"
+check_match "...with the parent's own" '^sakimori_agent_start_time_seconds ' "$(cat "$TMP/mdown")"
+stop_agent
+check_eq "SIGTERM: exit 0" 0 "$AGENT_RC"
 done_testing

@@ -312,6 +312,68 @@ network_series(void **state)
 	strbuf_release(&sb);
 }
 
+/*
+ * The machine's series alone (what the parsing child writes), then the
+ * rest (the parent's) give the same text as all of it written at once;
+ * sakimori_machine_up between them, 1 or 0, only when asked.
+ */
+static void
+machine_split(void **state)
+{
+	struct netdev d[1] = {{"eth0", 10, 20, 30, 40, 50, 60, 70, 80}};
+	struct netdevs nd = {d, 1, 1, 0, 0};
+	uint64_t tcp[SOCK_STATE_MAX + 1] = {0};
+	struct strbuf whole = STRBUF_INIT(1 << 20),
+	              split = STRBUF_INIT(1 << 20);
+	struct expo ew = {&whole, EXPO_OPENMETRICS};
+	struct expo es = {&split, EXPO_OPENMETRICS};
+	struct metrics_src m = {0};
+	const char *up;
+
+	(void)state;
+	tcp[SOCK_LISTEN] = 3;
+	m.net = &nd;
+	m.tcp = tcp;
+	m.started = 1700000000;
+	metrics_write(&ew, &m);
+	expo_end(&ew);
+	metrics_write_machine(&es, NULL, &nd, 100);
+	m.net = NULL;
+	metrics_write(&es, &m);
+	expo_end(&es);
+	assert_int_equal(strbuf_addc(&whole, '\0'), 0);
+	assert_int_equal(strbuf_addc(&split, '\0'), 0);
+	assert_string_equal(whole.p, split.p);
+	assert_null(strstr(whole.p, "sakimori_machine_up"));
+	/* the machine's part alone: no other series, no # EOF */
+	strbuf_reset(&split);
+	metrics_write_machine(&es, NULL, &nd, 100);
+	assert_int_equal(strbuf_addc(&split, '\0'), 0);
+	assert_non_null(strstr(split.p,
+	    "sakimori_network_transmit_drop_total{device=\"eth0\"} 80\n"));
+	assert_null(strstr(split.p, "sakimori_tcp_connections"));
+	assert_null(strstr(split.p, "# EOF"));
+	/* up: after the machine's series, before the parent's */
+	strbuf_reset(&split);
+	m.machine = METRICS_MACHINE_UP;
+	metrics_write_machine(&es, NULL, &nd, 100);
+	metrics_write(&es, &m);
+	assert_int_equal(strbuf_addc(&split, '\0'), 0);
+	assert_non_null(up = strstr(split.p,
+	                    "# TYPE sakimori_machine_up gauge\n"
+	                    "sakimori_machine_up 1\n"));
+	assert_true(up > strstr(split.p, "sakimori_network_transmit_drop"));
+	assert_true(up < strstr(split.p, "sakimori_tcp_connections"));
+	strbuf_reset(&split);
+	m.machine = METRICS_MACHINE_DOWN;
+	metrics_write(&es, &m);
+	assert_int_equal(strbuf_addc(&split, '\0'), 0);
+	assert_non_null(strstr(split.p, "\nsakimori_machine_up 0\n"));
+	assert_null(strstr(split.p, "sakimori_network_"));
+	strbuf_release(&whole);
+	strbuf_release(&split);
+}
+
 /* Each enabled check's state from its worst open problem, matched by
  * its name or one of its ids; a disabled check is not listed. */
 static void
@@ -415,6 +477,7 @@ main(void)
 	    cmocka_unit_test(listening_rules),
 	    cmocka_unit_test(problem_series),
 	    cmocka_unit_test(network_series),
+	    cmocka_unit_test(machine_split),
 	    cmocka_unit_test(check_series),
 	    cmocka_unit_test(host_series),
 	};

@@ -26,6 +26,7 @@
 #include "act/alert.h"
 #include "act/kill.h"
 #include "agent/child.h"
+#include "agent/expo.h"
 #include "agent/logs_tally.h"
 #include "agent/priv.h"
 #include "base/bounded.h"
@@ -1041,6 +1042,53 @@ lines_and_syncs(void **state)
 	    -1);
 }
 
+/* /metrics' question for the machine's series: a format, no analyzers. */
+static void
+show_machine(void **state)
+{
+	struct priv_show q;
+	struct err err = {0};
+
+	(void)state;
+	memset(&q, 0, sizeof(q));
+	q.set = PRIV_SHOW_MACHINE;
+	q.mode = EXPO_OPENMETRICS;
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_SHOW, &q, sizeof(q), 0, &msg, &err), 0);
+	assert_int_equal(msg.type, PRIV_SHOW);
+	assert_int_equal(msg.u.show.set, PRIV_SHOW_MACHINE);
+	assert_int_equal(msg.u.show.mode, EXPO_OPENMETRICS);
+	q.mode = EXPO_TEXT;
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_SHOW, &q, sizeof(q), 0, &msg, &err), 0);
+	assert_int_equal(msg.u.show.mode, EXPO_TEXT);
+	/* a format past the last (an output mode there would pass) */
+	q.mode = 2;
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_SHOW, &q, sizeof(q), 0, &msg, &err), -1);
+	assert_string_equal(err.msg, "show: unknown format 2");
+	/* analyzers named, or not terminated */
+	q.mode = EXPO_TEXT;
+	strcpy(q.analyzers, "stats");
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_SHOW, &q, sizeof(q), 0, &msg, &err), -1);
+	assert_string_equal(
+	    err.msg, "show: analyzers named for the machine's series");
+	memset(q.analyzers, 'a', sizeof(q.analyzers));
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_SHOW, &q, sizeof(q), 0, &msg, &err), -1);
+	/* the sets between the last and the reserved one stay refused */
+	memset(q.analyzers, 0, sizeof(q.analyzers));
+	q.set = PRIV_SHOW_MACHINE - 1;
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_SHOW, &q, sizeof(q), 0, &msg, &err), -1);
+	assert_string_equal(err.msg, "show: set 4294967294, at most 7");
+	/* never from a child */
+	q.set = PRIV_SHOW_MACHINE;
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_SHOW, &q, sizeof(q), 0, &msg, &err), -1);
+}
+
 /* The dashboard's question to a log child and its answer in pieces. */
 static void
 show_and_shown(void **state)
@@ -1886,6 +1934,7 @@ main(void)
 	    cmocka_unit_test(tally),
 	    cmocka_unit_test(lines_and_syncs),
 	    cmocka_unit_test(show_and_shown),
+	    cmocka_unit_test(show_machine),
 	    cmocka_unit_test(finding_hooks),
 	    cmocka_unit_test(http_requests),
 	    cmocka_unit_test(http_answers),
