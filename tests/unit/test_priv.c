@@ -1529,6 +1529,18 @@ a_checked(struct priv_checked *pc)
 	pc->f.line = 0;
 }
 
+/* A check's finding the decoder refuses, saying why. */
+static void
+checked_refused(const struct priv_checked *pc, const char *why)
+{
+	struct err err = {0};
+
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_CHECKED, pc, sizeof(*pc), 0, &msg, &err),
+	    -1);
+	assert_string_equal(err.msg, why);
+}
+
 static void
 check_runs(void **state)
 {
@@ -1598,43 +1610,25 @@ check_runs(void **state)
 	    -1);
 	/* an entry past the registry's bits */
 	pc.entry = PRIV_ENTRIES_MAX;
-	assert_int_equal(
-	    dec(PRIV_FROM_CHILD, PRIV_CHECKED, &pc, sizeof(pc), 0, &msg, &err),
-	    -1);
-	assert_string_equal(err.msg, "checked: entry 64, at most 63");
+	checked_refused(&pc, "checked: entry 64, at most 63");
 	/* a set or a line: a log's finding, not a check's */
 	a_checked(&pc);
 	pc.f.line = 7;
-	assert_int_equal(
-	    dec(PRIV_FROM_CHILD, PRIV_CHECKED, &pc, sizeof(pc), 0, &msg, &err),
-	    -1);
-	assert_string_equal(err.msg, "checked: a set or a line given");
+	checked_refused(&pc, "checked: a set or a line given");
 	/* unterminated names and strings, a check that is not an id, a bad
 	 * severity, evidence past its count */
 	a_checked(&pc);
 	memset(pc.f.check, 'a', sizeof(pc.f.check));
-	assert_int_equal(
-	    dec(PRIV_FROM_CHILD, PRIV_CHECKED, &pc, sizeof(pc), 0, &msg, &err),
-	    -1);
-	assert_string_equal(err.msg, "finding: check is not an id");
+	checked_refused(&pc, "finding: check is not an id");
 	a_checked(&pc);
 	strcpy(pc.f.check, "Load/..");
-	assert_int_equal(
-	    dec(PRIV_FROM_CHILD, PRIV_CHECKED, &pc, sizeof(pc), 0, &msg, &err),
-	    -1);
-	assert_string_equal(err.msg, "finding: check is not an id");
+	checked_refused(&pc, "finding: check is not an id");
 	a_checked(&pc);
 	memset(pc.f.subject, 'x', sizeof(pc.f.subject));
-	assert_int_equal(
-	    dec(PRIV_FROM_CHILD, PRIV_CHECKED, &pc, sizeof(pc), 0, &msg, &err),
-	    -1);
-	assert_string_equal(err.msg, "finding: unterminated string");
+	checked_refused(&pc, "finding: unterminated string");
 	a_checked(&pc);
 	memset(pc.f.ev[0].val, 'x', sizeof(pc.f.ev[0].val));
-	assert_int_equal(
-	    dec(PRIV_FROM_CHILD, PRIV_CHECKED, &pc, sizeof(pc), 0, &msg, &err),
-	    -1);
-	assert_string_equal(err.msg, "finding: unterminated evidence 0");
+	checked_refused(&pc, "finding: unterminated evidence 0");
 	a_checked(&pc);
 	pc.f.sev = SEV_UNKNOWN + 1;
 	assert_int_equal(
