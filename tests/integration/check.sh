@@ -40,6 +40,9 @@ for i in 1 2 3 4 5; do
 	pids+=($!)
 	cleanup "kill $!"
 done
+# each started: a child that has not yet run execve is still "bash"
+five() { [ "$(pgrep -c -x skmr-sleeper)" -ge 5 ]; }
+for _ in $(seq 100); do five && break; sleep 0.1; done
 run "$SAKIMORI" check -f "$TMP/procs.conf" --interval 0 --json
 check_eq "5 sleepers against a limit of 4: WARNING (exit 1)" 1 "$RC"
 f=$(printf '%s\n' "$OUT" | jq -c 'select(.type=="finding" and .check=="process-count")')
