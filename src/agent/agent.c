@@ -10,6 +10,7 @@
 #include <malloc.h>
 #endif
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,12 +27,15 @@
 #include "base/dynlib.h"
 #include "base/err.h"
 #include "base/finding.h"
+#include "base/bounded.h"
 #include "base/log.h"
 #include "base/strbuf.h"
 #include "base/timeutil.h"
 #include "check/check.h"
+#include "collect/proc.h"
 #include "collect/snap.h"
 #include "conf/conf.h"
+#include "rules/procrules.h"
 
 /* Events of one tick kept at most before they are printed anyway. */
 #define AGENT_EVENTS_MAX (16u << 20)
@@ -179,9 +183,9 @@ notify_status(struct agent *a, int ready)
 static unsigned
 parent_snap(const struct check_entry *e, int child)
 {
-	static const char *const proc[] = {"stuck-cgi", "apache-workers",
-	    "proc-exe-deleted", "proc-exe-changed", "conn-flood",
-	    "conn-flood-prefix", "syn-flood", "web-conn-share", NULL};
+	static const char *const proc[] = {"apache-workers", "proc-exe-deleted",
+	    "proc-exe-changed", "conn-flood", "conn-flood-prefix", "syn-flood",
+	    "web-conn-share", NULL};
 	static const char *const fs[] = {"fs-full-forecast", "fs-errors", NULL};
 
 	if (child == -1 && agent_check_in_child(e))
@@ -416,6 +420,76 @@ agent_checks_ran(void *arg, uint32_t id, const struct priv_ran *r)
 		agent_events_flush(a);
 		notify_status(a, 0);
 	}
+}
+
+/* The reply to a stop the child asked for, refused with code and text. */
+static void stop_refused(struct priv_stopped *rep, int code, const char *fmt,
+    ...) __attribute__((format(printf, 3, 4)));
+
+static void
+stop_refused(struct priv_stopped *rep, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	rep->result = 0;
+	rep->code = code;
+	va_start(ap, fmt);
+	(void)vsnprintf(rep->msg, sizeof(rep->msg), fmt, ap);
+	va_end(ap);
+}
+
+void
+agent_checks_stop(
+    void *arg, const struct priv_stop_req *q, struct priv_stopped *rep)
+{
+	struct agent *a = arg;
+	const struct conf_node *blk = conf_check(&a->conf, "stuck-cgi", NULL);
+	struct procrules_opts o = {0};
+	struct procrules_stop s = {
+	    q->pid, q->start_ticks, q->comm, q->user, q->script, q->why};
+	struct finding f;
+	struct threshold th;
+	struct err err = {0};
+	char path[64], exe[PROC_EXE_MAX + 16];
+	ssize_t n;
+	int how = 0;
+
+	/* the policy is the parent's, and the process is looked at again:
+	 * the child may ask to stop only one of the check's interpreters */
+	conf_threshold(&a->conf, "stuck-cgi", NULL, &th);
+	if (!th.enabled || !conf_flag(blk, "kill") || a->o->root != NULL) {
+		stop_refused(rep, EPERM,
+		    "pid %d not stopped: stopping stuck interpreters is not "
+		    "enabled",
+		    (int)q->pid);
+		return;
+	}
+	if (q->pid == getpid()) {
+		stop_refused(
+		    rep, EPERM, "pid %d is the agent itself", (int)q->pid);
+		return;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)q->pid);
+	n = readlink(path, exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return; /* gone: nothing done */
+	exe[n] = '\0';
+	if (!procrules_stuck_interp(&a->conf, exe)) {
+		stop_refused(rep, EPERM,
+		    "pid %d not stopped: it runs no interpreter of stuck-cgi",
+		    (int)q->pid);
+		return;
+	}
+	o.state_dir = a->o->state_dir;
+	o.act = &a->act;
+	memset(&f, 0, sizeof(f));
+	if (procrules_stuck_stop(&a->conf, &o, &s, &f, &how, &err) == -1) {
+		rep->code = err.code;
+		str_copy(rep->msg, sizeof(rep->msg), err.msg);
+	}
+	rep->result = how;
+	for (unsigned i = 0; i < f.nev && i < PRIV_STOP_EV; i++)
+		rep->ev[rep->nev++] = f.ev[i];
 }
 
 /*

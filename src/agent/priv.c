@@ -44,6 +44,10 @@ _Static_assert(sizeof(struct priv_line) >= sizeof(struct priv_http_rep) &&
         sizeof(struct priv_line) >= sizeof(struct priv_http_req),
     "PRIV_MSG_MAX holds an HTTP request and a piece of its answer");
 _Static_assert(PRIV_HTTP_NAME_MAX == HIST_NAME_MAX, "a series name fits");
+_Static_assert(sizeof(struct priv_line) >= sizeof(struct priv_linked) &&
+        sizeof(struct priv_line) >= sizeof(struct priv_stop_req),
+    "PRIV_MSG_MAX holds the links read and a stop");
+_Static_assert(PRIV_STOP_EV <= FINDING_MAX_EV, "a stop's evidence fits");
 
 static const char *const type_names[] = {
     [PRIV_OPEN] = "open",
@@ -68,6 +72,10 @@ static const char *const type_names[] = {
     [PRIV_RAN] = "ran",
     [PRIV_SAMPLE] = "sample",
     [PRIV_SAMPLES] = "samples",
+    [PRIV_LINKS] = "links",
+    [PRIV_LINKED] = "linked",
+    [PRIV_STOP] = "stop",
+    [PRIV_STOPPED] = "stopped",
 };
 
 const char *
@@ -94,6 +102,8 @@ type_allowed(uint32_t type, enum priv_from from)
 	case PRIV_CHECKED:
 	case PRIV_RAN:
 	case PRIV_SAMPLES:
+	case PRIV_LINKS:
+	case PRIV_STOP:
 		return from == PRIV_FROM_CHILD;
 	case PRIV_NOTE:
 		return 1;
@@ -107,6 +117,8 @@ type_allowed(uint32_t type, enum priv_from from)
 	case PRIV_HTTP_REP:
 	case PRIV_RUN:
 	case PRIV_SAMPLE:
+	case PRIV_LINKED:
+	case PRIV_STOPPED:
 		return from == PRIV_FROM_PARENT;
 	default:
 		return 0;
@@ -173,6 +185,18 @@ body_size(uint32_t type, size_t *min, size_t *max)
 	case PRIV_SAMPLES:
 		*min = offsetof(struct priv_points, p);
 		*max = sizeof(struct priv_points);
+		break;
+	case PRIV_LINKS:
+		*min = *max = sizeof(struct priv_links_req);
+		break;
+	case PRIV_LINKED:
+		*min = *max = sizeof(struct priv_linked);
+		break;
+	case PRIV_STOP:
+		*min = *max = sizeof(struct priv_stop_req);
+		break;
+	case PRIV_STOPPED:
+		*min = *max = sizeof(struct priv_stopped);
 		break;
 	case PRIV_BLOCKED:
 		*min = *max = sizeof(struct priv_block_rep);
@@ -530,6 +554,75 @@ check_http_rep(const struct priv_http_rep *h, size_t n, struct err *err)
 }
 
 static int
+check_links(const struct priv_links_req *l, struct err *err)
+{
+	if (l->link >= PRIV_LINK_N)
+		return err_set(
+		    err, 0, "links: unknown link %u", (unsigned)l->link);
+	if (l->n == 0 || l->n > PRIV_LINKS_MAX)
+		return err_set(err, 0, "links: %u pids, wants 1..%d",
+		    (unsigned)l->n, PRIV_LINKS_MAX);
+	for (uint32_t i = 0; i < l->n; i++)
+		if (l->pid[i] <= 0)
+			return err_set(
+			    err, 0, "links: bad pid %d", (int)l->pid[i]);
+	return 0;
+}
+
+static int
+check_linked(const struct priv_linked *l, struct err *err)
+{
+	if (l->link >= PRIV_LINK_N || l->n == 0 || l->n > PRIV_LINKS_MAX)
+		return err_set(err, 0, "linked: bad link or count");
+	for (uint32_t i = 0; i < l->n; i++) {
+		const struct priv_link_rep *r = &l->l[i];
+
+		if (r->pid <= 0 ||
+		    (r->code == 0 && (r->len == 0 || r->len > PRIV_LINK_MAX)) ||
+		    (r->code != 0 && r->len != 0))
+			return err_set(
+			    err, 0, "linked: bad entry %u", (unsigned)i);
+	}
+	return 0;
+}
+
+/* n bytes that hold a string without control characters. */
+static int
+no_controls(const char *s, size_t n)
+{
+	if (!terminated(s, n))
+		return 0;
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s == 0x7f)
+			return 0;
+	return 1;
+}
+
+static int
+check_stop(const struct priv_stop_req *st, struct err *err)
+{
+	if (st->pid <= 1)
+		return err_set(err, 0, "stop: bad pid %d", (int)st->pid);
+	if (!terminated(st->comm, sizeof(st->comm)) ||
+	    !no_controls(st->user, sizeof(st->user)) ||
+	    !no_controls(st->why, sizeof(st->why)))
+		return err_set(err, 0, "stop: bad name, user or reason");
+	if (!no_controls(st->script, sizeof(st->script)) ||
+	    (st->script[0] != '\0' && st->script[0] != '/'))
+		return err_set(err, 0, "stop: not an absolute script path");
+	return 0;
+}
+
+static int
+check_stopped(const struct priv_stopped *st, struct err *err)
+{
+	if (st->result < 0 || st->result > 2 ||
+	    !terminated(st->msg, sizeof(st->msg)) || st->nev > PRIV_STOP_EV)
+		return err_set(err, 0, "stopped: bad reply");
+	return check_evidence("stopped", st->ev, st->nev, err);
+}
+
+static int
 check_body(struct priv_msg *m, size_t n, struct err *err)
 {
 	switch (m->type) {
@@ -583,6 +676,14 @@ check_body(struct priv_msg *m, size_t n, struct err *err)
 		return 0;
 	case PRIV_SAMPLES:
 		return check_points(&m->u.points, n, err);
+	case PRIV_LINKS:
+		return check_links(&m->u.links, err);
+	case PRIV_LINKED:
+		return check_linked(&m->u.linked, err);
+	case PRIV_STOP:
+		return check_stop(&m->u.stop, err);
+	case PRIV_STOPPED:
+		return check_stopped(&m->u.stopped, err);
 	case PRIV_SYNC:
 		if (m->u.sync.set >= PRIV_SETS_MAX)
 			return err_set(err, 0, "sync: set %u, at most %d",
