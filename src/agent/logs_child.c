@@ -605,39 +605,27 @@ machine_in(int sock, uint32_t id, enum expo_fmt fmt)
 
 static int dispatch(int sock, const struct priv_msg *m);
 
+/* What the parent sends while the child waits for an answer: handled as
+ * in the main loop (one run at a time: a run asked within one is not). */
+static int
+meanwhile(const struct priv_msg *m, void *arg)
+{
+	if (m->type == PRIV_RUN) {
+		log_warnx("child 'logs': a run asked within a run");
+		return 0;
+	}
+	return dispatch(*(const int *)arg, m);
+}
+
 /*
- * A request to the parent and its answer (of type want, or PRIV_ERROR,
- * with the request's id) in *rep; what else the parent sends meanwhile
- * is handled as in the main loop.  0, or -1 with err (the channel).
+ * A request to the parent and its answer in *rep, what the parent sends
+ * meanwhile handled.  0, or -1 with err (the channel).
  */
 static int
 lc_call(int sock, enum priv_type type, const void *body, size_t len,
-    enum priv_type want, struct priv_msg *rep, struct err *err)
+    struct priv_msg *rep, struct err *err)
 {
-	static uint32_t next_id;
-	uint32_t id = ++next_id;
-	int r;
-
-	if (priv_send(sock, type, id, body, len, -1, err) == -1)
-		return -1;
-	for (;;) {
-		r = priv_recv(sock, PRIV_FROM_PARENT, rep, err);
-		if (r == -1)
-			return -1;
-		if (r == 0)
-			return err_set(
-			    err, EPIPE, "the parent closed the channel");
-		if ((rep->type == want || rep->type == PRIV_ERROR) &&
-		    rep->id == id)
-			return 0;
-		if (rep->type == PRIV_RUN) {
-			/* one run at a time: the parent never sends this */
-			log_warnx("child 'logs': a run asked within a run");
-			continue;
-		}
-		if (dispatch(sock, rep) == -1)
-			return err_set(err, EPIPE, "the parent is gone");
-	}
+	return priv_call(sock, type, body, len, rep, meanwhile, &sock, err);
 }
 
 /*
@@ -655,8 +643,7 @@ ask_links(int sock, const struct priv_links_req *q, struct proc *const *procs,
 	const struct priv_linked *l = &rep.u.linked;
 	struct err err = {0};
 
-	if (lc_call(sock, PRIV_LINKS, q, sizeof(*q), PRIV_LINKED, &rep, &err) ==
-	    -1) {
+	if (lc_call(sock, PRIV_LINKS, q, sizeof(*q), &rep, &err) == -1) {
 		log_warnx("child 'logs': %s", err.msg);
 		return -1;
 	}
@@ -762,11 +749,15 @@ priv_stop(void *arg, const struct procrules_stop *s, struct finding *f,
 	esc_text_buf(q.script, sizeof(q.script), s->script, strlen(s->script));
 	if (q.script[0] != '/' || strcmp(q.script, s->script) != 0)
 		q.script[0] = '\0';
-	if (lc_call(*(int *)arg, PRIV_STOP, &q, sizeof(q), PRIV_STOPPED, &rep,
-	        err) == -1)
+	if (lc_call(*(int *)arg, PRIV_STOP, &q, sizeof(q), &rep, err) == -1)
 		return -1;
 	if (rep.type == PRIV_ERROR)
 		return err_set(err, rep.u.error.code, "%s", rep.u.error.msg);
+	if (rep.type != PRIV_STOPPED)
+		return err_set(err, EPROTO,
+		    "pid %d: the parent's answer is a "
+		    "'%s'",
+		    s->pid, priv_type_name(rep.type));
 	for (uint32_t i = 0; i < st->nev; i++)
 		finding_ev(f, st->ev[i].key, "%s", st->ev[i].val);
 	*how = st->result;

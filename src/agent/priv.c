@@ -1014,10 +1014,18 @@ bad:
 	return -1;
 }
 
+/* 1 for the types that only answer a child's request. */
+static int
+is_reply(enum priv_type type)
+{
+	return type == PRIV_FD || type == PRIV_BLOCKED || type == PRIV_DONE ||
+	    type == PRIV_ERROR || type == PRIV_LINKED || type == PRIV_STOPPED;
+}
+
 int
 priv_call(int sock, enum priv_type type, const void *body, size_t len,
-    struct priv_msg *rep, void (*note)(const char *text, void *arg), void *arg,
-    struct err *err)
+    struct priv_msg *rep, int (*other)(const struct priv_msg *m, void *arg),
+    void *arg, struct err *err)
 {
 	static uint32_t next_id;
 	uint32_t id = ++next_id;
@@ -1033,15 +1041,15 @@ priv_call(int sock, enum priv_type type, const void *body, size_t len,
 			return err_set(err, EPIPE,
 			    "the parent closed the "
 			    "channel");
-		if (rep->type == PRIV_NOTE) {
-			if (note != NULL)
-				note(rep->u.text, arg);
-			continue;
-		}
-		if (rep->id == id)
+		if (is_reply(rep->type) && rep->id == id)
 			return 0;
-		if (rep->fd != -1)
-			close(rep->fd);
+		if (other == NULL) {
+			if (rep->fd != -1)
+				close(rep->fd);
+		} else if (other(rep, arg) == -1)
+			return err_set(err, ECANCELED,
+			    "'%s' given up while waiting for its answer",
+			    priv_type_name(type));
 	}
 }
 

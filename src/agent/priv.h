@@ -563,13 +563,16 @@ int priv_recv(
 
 /*
  * A request and its reply, for a child: sends the request with a new id
- * and waits for the reply with that id (a PRIV_NOTE received meanwhile is
- * given to note, when not NULL, else dropped).  0 and *rep (PRIV_ERROR
- * included: the caller reads it), or -1 with err (channel).
+ * and waits for the reply with that id (a reply's type: PRIV_FD,
+ * PRIV_BLOCKED, PRIV_DONE, PRIV_ERROR, PRIV_LINKED, PRIV_STOPPED).  Any
+ * other message received meanwhile is given to other, when not NULL
+ * (its descriptor then its to close; other returns -1 to give up), else
+ * dropped.  0 and *rep (PRIV_ERROR included: the caller reads it), or -1
+ * with err (channel, or other gave up).
  */
 int priv_call(int sock, enum priv_type type, const void *body, size_t len,
-    struct priv_msg *rep, void (*note)(const char *text, void *arg), void *arg,
-    struct err *err);
+    struct priv_msg *rep, int (*other)(const struct priv_msg *m, void *arg),
+    void *arg, struct err *err);
 
 /*
  * A child's request to open path: 0 and *fd (the caller's to close), or
