@@ -630,9 +630,9 @@ lc_call(int sock, enum priv_type type, const void *body, size_t len,
 
 /*
  * The links of /proc/PID (q->link) of q's pids, asked of the parent; each
- * given to take with its table index (idx) only when read and when the
- * process still has the start time it was judged by (its pid not reused
- * meanwhile).  0, or -1 when the parent is gone.
+ * given to take with its process (procs, in q's order) only when read and
+ * when the process still has the start time it was judged by (its pid
+ * not reused meanwhile).  0, or -1 when the parent is gone.
  */
 static int
 ask_links(int sock, const struct priv_links_req *q, struct proc *const *procs,

@@ -17,6 +17,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -2091,6 +2093,78 @@ links_and_stops(void **state)
 	close(sv[1]);
 }
 
+/* A parent for call_meanwhile: answers the request after a sync and a
+ * note of its own. */
+static void *
+parent_thread(void *arg)
+{
+	static struct priv_msg req;
+	static struct priv_stopped sd;
+	struct priv_sync sy = {3, 0};
+	struct err err = {0};
+	int sock = *(int *)arg;
+	struct pollfd pfd = {sock, POLLIN, 0};
+
+	if (poll(&pfd, 1, 5000) != 1 ||
+	    priv_recv(sock, PRIV_FROM_CHILD, &req, &err) != 1 ||
+	    req.type != PRIV_STOP)
+		return NULL;
+	/* the sync's id is the request's: it is no answer all the same */
+	(void)priv_send(sock, PRIV_SYNC, req.id, &sy, sizeof(sy), -1, &err);
+	(void)priv_send_note(sock, "hello", &err);
+	memset(&sd, 0, sizeof(sd));
+	sd.result = KILL_TERM;
+	(void)priv_send(sock, PRIV_STOPPED, req.id, &sd, sizeof(sd), -1, &err);
+	return NULL;
+}
+
+static struct {
+	int n, syncs, notes;
+	uint32_t set;
+} meant;
+
+static int
+got_meanwhile(const struct priv_msg *m, void *arg)
+{
+	assert_ptr_equal(arg, &meant);
+	meant.n++;
+	if (m->type == PRIV_SYNC) {
+		meant.syncs++;
+		meant.set = m->u.sync.set;
+	}
+	meant.notes += m->type == PRIV_NOTE;
+	return 0;
+}
+
+static void
+call_meanwhile(void **state)
+{
+	static struct priv_stop_req st;
+	static struct priv_msg rep;
+	struct err err = {0};
+	pthread_t th;
+	int sv[2];
+
+	(void)state;
+	assert_int_equal(
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	assert_int_equal(pthread_create(&th, NULL, parent_thread, &sv[1]), 0);
+	a_stop(&st);
+	assert_int_equal(priv_call(sv[0], PRIV_STOP, &st, sizeof(st), &rep,
+	                     got_meanwhile, &meant, &err),
+	    0);
+	assert_int_equal(pthread_join(th, NULL), 0);
+	/* the answer, and what came before it given to the caller */
+	assert_int_equal(rep.type, PRIV_STOPPED);
+	assert_int_equal(rep.u.stopped.result, KILL_TERM);
+	assert_int_equal(meant.n, 2);
+	assert_int_equal(meant.syncs, 1);
+	assert_int_equal(meant.set, 3);
+	assert_int_equal(meant.notes, 1);
+	close(sv[0]);
+	close(sv[1]);
+}
+
 static void
 death_words(void **state)
 {
@@ -2183,6 +2257,7 @@ main(void)
 	    cmocka_unit_test(check_runs),
 	    cmocka_unit_test(check_hooks),
 	    cmocka_unit_test(links_and_stops),
+	    cmocka_unit_test(call_meanwhile),
 	    cmocka_unit_test(samples),
 	    cmocka_unit_test(death_words),
 	    cmocka_unit_test(restart_backoff),
