@@ -10,7 +10,6 @@
 #include <malloc.h>
 #endif
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -422,68 +421,40 @@ agent_checks_ran(void *arg, uint32_t id, const struct priv_ran *r)
 	}
 }
 
-/* The reply to a stop the child asked for, refused with code and text. */
-static void stop_refused(struct priv_stopped *rep, int code, const char *fmt,
-    ...) __attribute__((format(printf, 3, 4)));
-
-static void
-stop_refused(struct priv_stopped *rep, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	rep->result = 0;
-	rep->code = code;
-	va_start(ap, fmt);
-	(void)vsnprintf(rep->msg, sizeof(rep->msg), fmt, ap);
-	va_end(ap);
-}
-
 void
 agent_checks_stop(
     void *arg, const struct priv_stop_req *q, struct priv_stopped *rep)
 {
 	struct agent *a = arg;
-	const struct conf_node *blk = conf_check(&a->conf, "stuck-cgi", NULL);
 	struct procrules_opts o = {0};
 	struct procrules_stop s = {
 	    q->pid, q->start_ticks, q->comm, q->user, q->script, q->why};
 	struct finding f;
-	struct threshold th;
 	struct err err = {0};
 	char path[64], exe[PROC_EXE_MAX + 16];
 	ssize_t n;
-	int how = 0;
+	int how = 0, rc = -1;
 
 	/* the policy is the parent's, and the process is looked at again:
 	 * the child may ask to stop only one of the check's interpreters */
-	conf_threshold(&a->conf, "stuck-cgi", NULL, &th);
-	if (!th.enabled || !conf_flag(blk, "kill") || a->o->root != NULL) {
-		stop_refused(rep, EPERM,
-		    "pid %d not stopped: stopping stuck interpreters is not "
-		    "enabled",
-		    (int)q->pid);
-		return;
-	}
-	if (q->pid == getpid()) {
-		stop_refused(
-		    rep, EPERM, "pid %d is the agent itself", (int)q->pid);
-		return;
-	}
 	snprintf(path, sizeof(path), "/proc/%d/exe", (int)q->pid);
-	n = readlink(path, exe, sizeof(exe) - 1);
-	if (n <= 0)
-		return; /* gone: nothing done */
-	exe[n] = '\0';
-	if (!procrules_stuck_interp(&a->conf, exe)) {
-		stop_refused(rep, EPERM,
-		    "pid %d not stopped: it runs no interpreter of stuck-cgi",
-		    (int)q->pid);
-		return;
-	}
-	o.state_dir = a->o->state_dir;
-	o.act = &a->act;
 	memset(&f, 0, sizeof(f));
-	if (procrules_stuck_stop(&a->conf, &o, &s, &f, &how, &err) == -1) {
+	if (a->o->root != NULL || q->pid == getpid())
+		err_set(&err, EPERM,
+		    "pid %d not stopped: not a process to stop", (int)q->pid);
+	else if ((n = readlink(path, exe, sizeof(exe) - 1)) <= 0)
+		rc = 0; /* gone: nothing done */
+	else {
+		exe[n] = '\0';
+		if (procrules_stuck_may_stop(&a->conf, q->pid, exe, &err) ==
+		    0) {
+			o.state_dir = a->o->state_dir;
+			o.act = &a->act;
+			rc = procrules_stuck_stop(
+			    &a->conf, &o, &s, &f, &how, &err);
+		}
+	}
+	if (rc == -1) {
 		rep->code = err.code;
 		str_copy(rep->msg, sizeof(rep->msg), err.msg);
 	}

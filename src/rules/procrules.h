@@ -89,9 +89,14 @@ void procrules_stuck(const struct conf *c, const struct proc_table *t,
 int procrules_stuck_stop(const struct conf *c, const struct procrules_opts *o,
     const struct procrules_stop *s, struct finding *f, int *how,
     struct err *err);
-/* 1 when exe (a path, " (deleted)" or not) is an interpreter stuck-cgi
- * watches in c. */
-int procrules_stuck_interp(const struct conf *c, const char *exe);
+/*
+ * Whether a stop asked by another process (the agent's child) may be
+ * made, by c alone: stuck-cgi enabled with "kill yes", and exe (the
+ * process's executable as its link reads, " (deleted)" or not) one of
+ * the check's interpreters.  0, or -1 with err saying why not.
+ */
+int procrules_stuck_may_stop(
+    const struct conf *c, int pid, const char *exe, struct err *err);
 /* Apache worker processes against each instance's configured limit. */
 void procrules_apache(const struct conf *c, const struct proc_table *t,
     const struct procrules_opts *o, struct report *r);

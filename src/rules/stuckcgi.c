@@ -343,18 +343,31 @@ procrules_stuck_verdict(const struct proc *p, const struct proc_table *t,
 }
 
 int
-procrules_stuck_interp(const struct conf *c, const char *exe)
+procrules_stuck_may_stop(
+    const struct conf *c, int pid, const char *exe, struct err *err)
 {
 	const struct conf_node *blk = conf_check(c, "stuck-cgi", NULL);
-	const char **interp = list_key(blk, "interpreters", NULL);
+	const char **interp;
 	char path[PROC_EXE_MAX];
+	struct threshold th;
 	int yes;
 
+	conf_threshold(c, "stuck-cgi", NULL, &th);
+	if (!th.enabled || !conf_flag(blk, "kill"))
+		return err_set(err, EPERM,
+		    "pid %d not stopped: stopping stuck interpreters is not "
+		    "enabled",
+		    pid);
+	interp = list_key(blk, "interpreters", NULL);
 	procrules_exe_path(exe, path, sizeof(path));
 	yes = procrules_match(
 	    procrules_base(path), interp ? interp : procrules_interp_default);
 	free(interp);
-	return yes;
+	if (!yes)
+		return err_set(err, EPERM,
+		    "pid %d not stopped: it runs no interpreter of stuck-cgi",
+		    pid);
+	return 0;
 }
 
 static const char *const via_text[] = {"", "its script is in a CGI directory",
