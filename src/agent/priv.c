@@ -521,16 +521,25 @@ check_http(struct priv_http_req *r, struct err *err)
 	}
 }
 
-/* Printable ASCII, terminated within n bytes. */
+/* A string terminated within n bytes, without control characters; with
+ * ascii, of printable ASCII only. */
 static int
-printable(const char *s, size_t n)
+text_ok(const char *s, size_t n, int ascii)
 {
 	if (!terminated(s, n))
 		return 0;
 	for (; *s != '\0'; s++)
-		if (*s < ' ' || *s > '~')
+		if ((unsigned char)*s < 0x20 || *s == 0x7f ||
+		    (ascii && (unsigned char)*s > 0x7e))
 			return 0;
 	return 1;
+}
+
+/* Printable ASCII, terminated within n bytes. */
+static int
+printable(const char *s, size_t n)
+{
+	return text_ok(s, n, 1);
 }
 
 static int
@@ -590,12 +599,7 @@ check_linked(const struct priv_linked *l, struct err *err)
 static int
 no_controls(const char *s, size_t n)
 {
-	if (!terminated(s, n))
-		return 0;
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s == 0x7f)
-			return 0;
-	return 1;
+	return text_ok(s, n, 0);
 }
 
 static int

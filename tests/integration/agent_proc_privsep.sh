@@ -79,13 +79,7 @@ check "without 'kill yes' it is left running" kill -0 "$cgi"
 
 # strace on every thread of the parent and on the child for 4 s: the
 # check runs 4 times meanwhile
-ptids=$(ls "/proc/$AGENT/task")
-timeout -s INT 4 strace -qq -e trace=open,openat,readlink,readlinkat,epoll_wait \
-	-o "$TMP/parent.trace" $(printf -- '-p %s ' $ptids) 2>/dev/null &
-st=$!
-timeout -s INT 4 strace -qq -e trace=open,openat,readlink,readlinkat \
-	-o "$TMP/child.trace" -p "$c" 2>/dev/null
-wait "$st"
+trace_both 4 open,openat,readlink,readlinkat "$c"
 ptrace=$(cat "$TMP/parent.trace")
 ctrace=$(cat "$TMP/child.trace")
 check_match "the parent was traced (its loop waits)" 'epoll_wait' "$ptrace"
