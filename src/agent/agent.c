@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -704,6 +705,11 @@ agent_run(const struct agent_opts *o, struct conf *conf)
 	a.conf = *conf;
 	conf_init(conf); /* taken over */
 	signal(SIGPIPE, SIG_IGN);
+	/* No transparent huge pages, here and in the children (kept
+	 * across fork and execve): one byte written in a large block a
+	 * library maps (Hyperscan's scratch, a table) would make 2 MiB
+	 * resident, for an agent whose whole heap is a few MiB. */
+	(void)prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
 	if ((rc = start(&a)) == 0) {
 		log_info("watching: %zu checks, control socket in '%s'", a.n,
 		    o->run_dir);
