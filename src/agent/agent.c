@@ -240,7 +240,7 @@ ask_child(struct agent *a, uint64_t ask, time_t now)
  * (their reports come back through agent_checks_ran), the others here
  * on one snapshot of what they read.
  */
-static void
+static int
 run_due(struct agent *a, time_t now)
 {
 	struct check_ctx x = {0};
@@ -265,7 +265,7 @@ run_due(struct agent *a, time_t now)
 	if (child == 1)
 		ask_child(a, ask, now);
 	if (!here)
-		return;
+		return 0;
 	if (want != 0)
 		snap_take(&s, a->o->root, want, 0, 0);
 	else {
@@ -305,6 +305,7 @@ run_due(struct agent *a, time_t now)
 	}
 	if (want != 0)
 		snap_release(&s);
+	return 1;
 }
 
 void
@@ -449,16 +450,19 @@ on_tick(evutil_socket_t fd, short what, void *arg)
 	struct agent *a = arg;
 	struct err err = {0};
 	time_t now = time(NULL);
+	int here;
 
 	(void)fd;
 	(void)what;
-	run_due(a, now);
+	here = run_due(a, now);
 	if (problems_tick(a->pb, now, &err) == -1)
 		log_warnx("%s", err.msg);
 	agent_events_flush(a);
 	agent_alerts_tick(a, now);
 	notify_status(a, 0);
-	if (now - a->trimmed >= AGENT_TRIM_EVERY || now < a->trimmed) {
+	/* checks run here (a scan of /proc): what they freed goes back at
+	 * once, or the agent's resident size would be their peak */
+	if (here || now - a->trimmed >= AGENT_TRIM_EVERY || now < a->trimmed) {
 		a->trimmed = now;
 #ifdef __GLIBC__
 		malloc_trim(0);
