@@ -17,7 +17,7 @@
 # listen-idle" without a connection and is started again by the next one,
 # no request lost; with "set listen-idle 0" it runs from the start.  The
 # log child maps libmodsecurity3 (for libinjection) only with the Core Rule
-# Set on.
+# Set on.  None of the agent's processes gets transparent huge pages.
 if [ -z "${SAKIMORI_IN_NETNS:-}" ]; then
 	[ "$(id -u)" = 0 ] || { echo "# SKIP: needs root for a network namespace"; exit 77; }
 	SAKIMORI_IN_NETNS=1 exec unshare -n bash "$0" "$@"
@@ -68,6 +68,9 @@ check "it has an HTTP child" wait_for 30 has_http
 c1=$(http_pid)
 check_nomatch "the log child maps no libmodsecurity (the Core Rule Set is off)" \
 	'libmodsecurity' "$(cat "/proc/$(logs_pid)/maps")"
+for p in "$AGENT" "$(logs_pid)" "$c1"; do
+	check_eq "no transparent huge pages in $(cat "/proc/$p/comm")" 0 "$(proc_field "$p" THP_enabled)"
+done
 
 # ---- who the child is ----
 uid=$(id -u "$U" 2>/dev/null)
