@@ -48,7 +48,7 @@ check_eq "a block to lift: 192.0.2.66 blocked" 0 "$RC"
 
 PORT=$(free_port)
 URL="http://127.0.0.1:$PORT"
-"$SAKIMORI" agent -f "$CONF" --state-dir "$STATE" --run-dir "$RUN" --json \
+"$SAKIMORI" -v agent -f "$CONF" --state-dir "$STATE" --run-dir "$RUN" --json \
 	--listen "127.0.0.1:$PORT" >"$TMP/a.out" 2>"$TMP/a.err" &
 AGENT=$!
 check "the agent listens on 127.0.0.1:$PORT" wait_port "$PORT"
@@ -59,7 +59,12 @@ logs_pid() { pgrep -P "$AGENT" -x sakimori-logs | head -1; }
 no_http() { [ -z "$(http_pid)" ]; }
 has_http() { [ -n "$(http_pid)" ]; }
 has_logs() { [ -n "$(logs_pid)" ]; }
-check "the agent has a log child" wait_for 60 has_logs
+# the log child's set-up is over once its filter is in force
+logs_ready() { [ "$(proc_field "$(logs_pid)" Seccomp 2>/dev/null)" = 2 ]; }
+# the agent says it serves once the child it started to try has said so
+serving() { grep -q "serving /metrics and the dashboard on" "$1"; }
+check "the agent has a log child, set up" wait_for 120 logs_ready
+check "the agent serves once an HTTP child has said it can" wait_for 120 serving "$TMP/a.err"
 check "no HTTP child before a connection (the one started to try it exited)" \
 	wait_for 60 no_http
 check_eq "the first request is answered, by a child started for it" 200 \
@@ -161,8 +166,9 @@ URL="http://127.0.0.1:$PORT3"
 	--listen "127.0.0.1:$PORT3" >"$TMP/d.out" 2>"$TMP/d.err" &
 AGENT=$!
 check "listen-idle 2s: the agent listens" wait_port "$PORT3"
-check "...and has a log child" wait_for 120 has_logs
-check "...and no HTTP child" wait_for 60 no_http
+check "...has a log child, set up" wait_for 240 logs_ready
+check "...serves" wait_for 120 serving "$TMP/d.err"
+check "...and has no HTTP child" wait_for 60 no_http
 if [ "$CRS" = yes ]; then
 	check_match "...the log child maps libmodsecurity (the Core Rule Set is on)" \
 		'libmodsecurity' "$(cat "/proc/$(logs_pid)/maps")"
