@@ -46,11 +46,16 @@ agent_base_conf "$TMP/base.conf"
 run "$SAKIMORI" --state-dir "$STATE" net block 192.0.2.66 --for 1h --reason test
 check_eq "a block to lift: 192.0.2.66 blocked" 0 "$RC"
 
+# listen_agent CONF PORT NAME: an agent on 127.0.0.1:PORT, its output
+# in $TMP/NAME.out and .err, logging what it does (-v)
+listen_agent() {
+	URL="http://127.0.0.1:$2"
+	"$SAKIMORI" -v agent -f "$1" --state-dir "$STATE" --run-dir "$RUN" \
+		--json --listen "127.0.0.1:$2" >"$TMP/$3.out" 2>"$TMP/$3.err" &
+	AGENT=$!
+}
 PORT=$(free_port)
-URL="http://127.0.0.1:$PORT"
-"$SAKIMORI" -v agent -f "$CONF" --state-dir "$STATE" --run-dir "$RUN" --json \
-	--listen "127.0.0.1:$PORT" >"$TMP/a.out" 2>"$TMP/a.err" &
-AGENT=$!
+listen_agent "$CONF" "$PORT" a
 check "the agent listens on 127.0.0.1:$PORT" wait_port "$PORT"
 code() { curl -s -m 30 -o /dev/null -w '%{http_code}' "$@"; }
 answers() { [ "$(code "$URL/api/v1/status")" = 200 ]; }
@@ -161,10 +166,7 @@ CRS=no
 # its rules compiled before the agent starts (slow under ASan)
 "$SAKIMORI" -f "$TMP/idle.conf" --state-dir "$STATE" logs scan --analyzers attacks "$LOG" >/dev/null 2>&1
 PORT3=$(free_port)
-URL="http://127.0.0.1:$PORT3"
-"$SAKIMORI" -v agent -f "$TMP/idle.conf" --state-dir "$STATE" --run-dir "$RUN" --json \
-	--listen "127.0.0.1:$PORT3" >"$TMP/d.out" 2>"$TMP/d.err" &
-AGENT=$!
+listen_agent "$TMP/idle.conf" "$PORT3" d
 check "listen-idle 2s: the agent listens" wait_port "$PORT3"
 check "...has a log child, set up" wait_for 240 logs_ready
 check "...serves" wait_for 120 serving "$TMP/d.err"
