@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -242,7 +243,7 @@ ask_child(struct agent *a, uint64_t ask, time_t now)
  * (their reports come back through agent_checks_ran), the others here
  * on one snapshot of what they read.
  */
-static void
+static int
 run_due(struct agent *a, time_t now)
 {
 	struct check_ctx x = {0};
@@ -267,7 +268,7 @@ run_due(struct agent *a, time_t now)
 	if (child == 1)
 		ask_child(a, ask, now);
 	if (!here)
-		return;
+		return 0;
 	if (want != 0)
 		snap_take(&s, a->o->root, want, 0, 0);
 	else {
@@ -307,6 +308,7 @@ run_due(struct agent *a, time_t now)
 	}
 	if (want != 0)
 		snap_release(&s);
+	return 1;
 }
 
 void
@@ -493,16 +495,19 @@ on_tick(evutil_socket_t fd, short what, void *arg)
 	struct agent *a = arg;
 	struct err err = {0};
 	time_t now = time(NULL);
+	int here;
 
 	(void)fd;
 	(void)what;
-	run_due(a, now);
+	here = run_due(a, now);
 	if (problems_tick(a->pb, now, &err) == -1)
 		log_warnx("%s", err.msg);
 	agent_events_flush(a);
 	agent_alerts_tick(a, now);
 	notify_status(a, 0);
-	if (now - a->trimmed >= AGENT_TRIM_EVERY || now < a->trimmed) {
+	/* checks run here (a scan of /proc): what they freed goes back at
+	 * once, or the agent's resident size would be their peak */
+	if (here || now - a->trimmed >= AGENT_TRIM_EVERY || now < a->trimmed) {
 		a->trimmed = now;
 #ifdef __GLIBC__
 		malloc_trim(0);
@@ -749,6 +754,11 @@ agent_run(const struct agent_opts *o, struct conf *conf)
 	a.conf = *conf;
 	conf_init(conf); /* taken over */
 	signal(SIGPIPE, SIG_IGN);
+	/* No transparent huge pages, here and in the children (kept
+	 * across fork and execve): one byte written in a large block a
+	 * library maps (Hyperscan's scratch, a table) would make 2 MiB
+	 * resident, for an agent whose whole heap is a few MiB. */
+	(void)prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
 	if ((rc = start(&a)) == 0) {
 		log_info("watching: %zu checks, control socket in '%s'", a.n,
 		    o->run_dir);

@@ -47,6 +47,7 @@ struct child {
 	double restart_at; /* 0: no restart pending */
 	double delay;      /* before the next restart */
 	unsigned starts;
+	int on_demand; /* exit status 0: not restarted (child_sup_start) */
 };
 
 struct child_sup {
@@ -429,6 +430,26 @@ child_sup_add(struct child_sup *s, const char *role, struct err *err)
 	return (int)(s->n - 1);
 }
 
+void
+child_sup_on_demand(struct child_sup *s, size_t i)
+{
+	s->c[i].on_demand = 1;
+}
+
+int
+child_sup_stopped(const struct child_sup *s, size_t i)
+{
+	return s->c[i].pid <= 0 && s->c[i].restart_at <= 0;
+}
+
+int
+child_sup_start(struct child_sup *s, size_t i, struct err *err)
+{
+	if (!child_sup_stopped(s, i))
+		return 0;
+	return spawn(s, i, clock_mono(), err);
+}
+
 size_t
 child_sup_count(const struct child_sup *s)
 {
@@ -523,6 +544,16 @@ child_sup_reap(struct child_sup *s, double now)
 		r = waitpid(c->pid, &st, WNOHANG);
 		if (r == 0 || (r == -1 && errno == EINTR))
 			continue;
+		if (r != -1 && c->on_demand && WIFEXITED(st) &&
+		    WEXITSTATUS(st) == 0) {
+			log_info("child '%s' exited, idle after %.0f s; "
+			         "started again when needed",
+			    c->name, now - c->started);
+			c->pid = 0;
+			c->restart_at = 0;
+			close_channel(s, i);
+			continue;
+		}
 		if (r == -1)
 			str_copy(how, sizeof(how), "was reaped elsewhere");
 		else

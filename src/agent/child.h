@@ -41,6 +41,8 @@
  *	child_sup_tick(s, now);                  restarts due; returns the
  *	                                         seconds until the next one
  *	child_sup_free(s);                       stops the children
+ * A child marked with child_sup_on_demand that exits with status 0 is
+ * not restarted: child_sup_start starts it again when there is work.
  * The changed hook tells the loop when a child's descriptor changed.
  */
 #ifndef AGENT_CHILD_H
@@ -136,6 +138,17 @@ void child_sup_on_change(struct child_sup *s,
  * it exits with status 64).
  */
 int child_sup_add(struct child_sup *s, const char *role, struct err *err);
+/*
+ * Makes child i one started on demand: when it exits with status 0 (it
+ * had nothing to do) it is not restarted, and stays stopped until
+ * child_sup_start.  A death of any other kind is restarted as usual.
+ */
+void child_sup_on_demand(struct child_sup *s, size_t i);
+/* Whether child i is neither running nor due to be restarted. */
+int child_sup_stopped(const struct child_sup *s, size_t i);
+/* Starts child i now if it is stopped (see child_sup_stopped); 0, or -1
+ * with err. */
+int child_sup_start(struct child_sup *s, size_t i, struct err *err);
 size_t child_sup_count(const struct child_sup *s);
 int child_sup_fd(const struct child_sup *s, size_t i);
 pid_t child_sup_pid(const struct child_sup *s, size_t i);

@@ -53,6 +53,8 @@
 /* Seconds the child has to say it serves, and to take an answer. */
 #define HTTP_START_SECS 60
 #define HTTP_SEND_SECS 10
+/* Seconds the child stays without a connection ("set listen-idle"). */
+#define HTTP_IDLE_SECS 60
 
 struct http_server {
 	struct agent *a;
@@ -69,7 +71,10 @@ struct http_server {
 	struct priv_parent pp;
 	struct child_sup *sup;
 	struct event *ev_child, *ev_chld, *ev_restart;
+	struct event *ev_listen;  /* a connection waits: start the child */
 	int ready;                /* the child said it serves */
+	long idle;                /* seconds it may idle; 0: never exits */
+	int first;                /* its first start, the agent's own */
 	char said[PRIV_TEXT_MAX]; /* what it said instead, at start */
 };
 
@@ -406,6 +411,14 @@ child_setup(struct http_server *h, int sock, struct err *err)
 		rc = priv_send_note(sock, note, err);
 		explicit_bzero(note, sizeof(note));
 	}
+	/* started with the agent, it only shows that it can serve: it
+	 * exits once it has nobody to serve, and the first connection
+	 * starts it again */
+	if (rc == 0 && h->idle > 0) {
+		str_printf(
+		    note, sizeof(note), "idle %ld", h->first ? 0 : h->idle);
+		rc = priv_send_note(sock, note, err);
+	}
 	if (rc == 0)
 		rc = priv_send_note(sock, "start", err);
 	return rc;
@@ -443,12 +456,42 @@ on_child_change(void *arg, size_t i, int fd)
 		log_warnx("cannot start the HTTP child: %s", err.msg);
 }
 
+/* With the child stopped (idle), the socket is watched for its next
+ * connection; while it runs, the child accepts them. */
+static void
+listen_watch(struct http_server *h)
+{
+	if (h->ev_listen == NULL || !child_sup_stopped(h->sup, 0))
+		return;
+	if (event_add(h->ev_listen, NULL) == -1)
+		log_warnx("cannot wait for a connection on '%s'", h->listen);
+}
+
 static void
 restart_due(struct http_server *h)
 {
 	double next = child_sup_tick(h->sup, clock_mono());
 
 	if (next >= 0 && agent_timer_arm(h->ev_restart, next) == -1)
+		log_warnx("cannot arm the HTTP child's restart");
+	listen_watch(h);
+}
+
+/* A connection waits on the socket and no child serves it: one is
+ * started, given the socket, and accepts it. */
+static void
+on_listen(evutil_socket_t fd, short what, void *arg)
+{
+	struct http_server *h = arg;
+	struct err err = {0};
+
+	(void)fd;
+	(void)what;
+	if (child_sup_start(h->sup, 0, &err) == 0)
+		return;
+	log_warnx(
+	    "cannot start the HTTP child: %s; trying again in 1 s", err.msg);
+	if (agent_timer_arm(h->ev_restart, 1) == -1)
 		log_warnx("cannot arm the HTTP child's restart");
 }
 
@@ -497,8 +540,18 @@ child_start(struct http_server *h, struct err *err)
 	if (h->sup == NULL)
 		return -1;
 	child_sup_on_change(h->sup, on_child_change, h);
+	if (h->idle > 0) {
+		h->ev_listen =
+		    event_new(h->a->base, h->lfd, EV_READ, on_listen, h);
+		if (h->ev_listen == NULL)
+			return err_set(err, ENOMEM,
+			    "cannot wait for connections on '%s'", h->listen);
+	}
+	h->first = 1;
 	if (child_sup_add(h->sup, HTTP_CHILD_ROLE, err) == -1)
 		return -1;
+	if (h->idle > 0)
+		child_sup_on_demand(h->sup, 0);
 	end = clock_mono() + HTTP_START_SECS;
 	while (!h->ready && (fd = child_sup_fd(h->sup, 0)) != -1 &&
 	    clock_mono() < end) {
@@ -507,6 +560,7 @@ child_start(struct http_server *h, struct err *err)
 		if (poll(&p, 1, 500) > 0)
 			child_sup_readable(h->sup, 0);
 	}
+	h->first = 0;
 	if (h->ready)
 		return 0;
 	return err_set(err, EIO, "listen '%s': %s", h->listen,
@@ -551,6 +605,8 @@ http_server_free(struct http_server *h)
 		event_free(h->ev_chld);
 	if (h->ev_restart != NULL)
 		event_free(h->ev_restart);
+	if (h->ev_listen != NULL)
+		event_free(h->ev_listen);
 	priv_parent_release(&h->pp);
 	if (h->lfd != -1)
 		close(h->lfd);
@@ -588,6 +644,8 @@ http_server_new(struct agent *a, const struct http_conf *c, struct err *err)
 	h->a = a;
 	h->listen = l;
 	h->lfd = -1;
+	h->idle =
+	    (long)conf_setting_num(&a->conf, "listen-idle", HTTP_IDLE_SECS);
 	if ((h->dash = dash_new(a, err)) == NULL)
 		goto fail;
 	if (c->token_file != NULL && read_token(h, c->token_file, err) == -1)

@@ -15,7 +15,10 @@
  * starts its daemon then, before the seccomp filter (that maps the
  * library and reads its configuration); it says "ready" once it serves,
  * or why it cannot, and exits.  It then waits in poll(2) on the daemon's
- * epoll descriptor and its channel, one request at a time.
+ * epoll descriptor and its channel, one request at a time.  Given the
+ * note "idle SECONDS" before "start", it exits with status 0 once it has
+ * had no connection for that long and none is waiting: the parent starts
+ * it again when the socket has one (http.c).
  */
 #include <errno.h>
 #include <limits.h>
@@ -35,6 +38,7 @@
 #include "agent/http.h"
 #include "agent/priv.h"
 #include "base/bounded.h"
+#include "base/cur.h"
 #include "base/dynlib.h"
 #include "base/err.h"
 #include "base/log.h"
@@ -59,7 +63,8 @@ static struct {
 	struct MHD_Daemon *d;
 	int gone; /* the parent closed the channel */
 	uint32_t next_id;
-} hc = {.lfd = -1};
+	long idle; /* seconds without a connection before exiting; -1: never */
+} hc = {.lfd = -1, .idle = -1};
 
 /* A POST body being read (the request's req_cls). */
 struct hc_post {
@@ -515,7 +520,14 @@ setup_recv(void)
 		} else if (m.type == PRIV_NOTE &&
 		    strncmp(m.u.text, "csrf ", 5) == 0)
 			str_copy(hc.csrf, sizeof(hc.csrf), m.u.text + 5);
-		else if (m.type == PRIV_NOTE && strcmp(m.u.text, "start") == 0)
+		else if (m.type == PRIV_NOTE &&
+		    strncmp(m.u.text, "idle ", 5) == 0) {
+			uint64_t v;
+
+			if (str_u64(m.u.text + 5, &v) == 0 && v <= INT_MAX)
+				hc.idle = (long)v;
+		} else if (m.type == PRIV_NOTE &&
+		    strcmp(m.u.text, "start") == 0)
 			return 0;
 	}
 }
@@ -575,6 +587,35 @@ http_child_prepare(void)
 	return 0;
 }
 
+/*
+ * Whether the child has been without a connection for the idle time it
+ * was given, none waiting on the socket: it may exit then, and the
+ * parent starts another at the next connection (the socket is the
+ * parent's: one that comes meanwhile waits in its queue).  *wait is
+ * lowered to the milliseconds left until then.
+ */
+static int
+idle_over(double *busy, int *wait)
+{
+	const union MHD_DaemonInfo *ci;
+	struct pollfd l = {hc.lfd, POLLIN, 0};
+	double now = clock_mono(), left;
+
+	if (hc.idle < 0)
+		return 0;
+	ci = MHD_get_daemon_info(hc.d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+	if (ci == NULL || ci->num_connections > 0 || poll(&l, 1, 0) != 0) {
+		*busy = now;
+		return 0;
+	}
+	left = *busy + (double)hc.idle - now;
+	if (left <= 0)
+		return 1;
+	if (*wait < 0 || left * 1000 < *wait)
+		*wait = (int)(left * 1000) + 1;
+	return 0;
+}
+
 static int
 http_child_main(int sock)
 {
@@ -582,6 +623,7 @@ http_child_main(int sock)
 	const union MHD_DaemonInfo *info;
 	struct err err = {0};
 	struct pollfd p[2];
+	double busy = clock_mono();
 
 	info = MHD_get_daemon_info(hc.d, MHD_DAEMON_INFO_EPOLL_FD);
 	if (info == NULL)
@@ -599,6 +641,8 @@ http_child_main(int sock)
 
 		if (MHD_get_timeout(hc.d, &ms) == MHD_YES)
 			wait = ms > INT_MAX ? INT_MAX : (int)ms;
+		if (idle_over(&busy, &wait))
+			return 0;
 		r = poll(p, 2, wait);
 		if (r == -1 && errno != EINTR)
 			return 71;

@@ -435,6 +435,10 @@ const struct schema_setting schema_settings[] = {
         "127.0.0.1:9947; no: off); elsewhere than loopback only with "
         "listen-cert, listen-key and listen-token-file",
         0, 0, NULL},
+    {"listen-idle", SK_DUR,
+        "how long the HTTP child stays without a connection before it "
+        "exits (default 60s; 0: it never does)",
+        0, 0, NULL},
     {"listen-cert", SK_STR,
         "PEM certificate (chain) the agent serves HTTPS with", 0, 0, NULL},
     {"listen-key", SK_STR, "PEM private key of listen-cert", 0, 0, NULL},

@@ -11,6 +11,13 @@
 # starts another, and the dashboard answers again.  An agent told not to
 # listen has no HTTP child; one that is not root runs it as its own user,
 # still under the filter, and says so once for both children.
+# The child runs on demand: the agent starts it once to see that it can
+# serve, then has none until a connection comes; the first request is
+# answered by the child started for it, which exits after "set
+# listen-idle" without a connection and is started again by the next one,
+# no request lost; with "set listen-idle 0" it runs from the start.  The
+# log child maps libmodsecurity3 (for libinjection) only with the Core Rule
+# Set on.  None of the agent's processes gets transparent huge pages.
 if [ -z "${SAKIMORI_IN_NETNS:-}" ]; then
 	[ "$(id -u)" = 0 ] || { echo "# SKIP: needs root for a network namespace"; exit 77; }
 	SAKIMORI_IN_NETNS=1 exec unshare -n bash "$0" "$@"
@@ -39,19 +46,41 @@ agent_base_conf "$TMP/base.conf"
 run "$SAKIMORI" --state-dir "$STATE" net block 192.0.2.66 --for 1h --reason test
 check_eq "a block to lift: 192.0.2.66 blocked" 0 "$RC"
 
+# listen_agent CONF PORT NAME: an agent on 127.0.0.1:PORT, its output
+# in $TMP/NAME.out and .err, logging what it does (-v)
+listen_agent() {
+	URL="http://127.0.0.1:$2"
+	"$SAKIMORI" -v agent -f "$1" --state-dir "$STATE" --run-dir "$RUN" \
+		--json --listen "127.0.0.1:$2" >"$TMP/$3.out" 2>"$TMP/$3.err" &
+	AGENT=$!
+}
 PORT=$(free_port)
-URL="http://127.0.0.1:$PORT"
-"$SAKIMORI" agent -f "$CONF" --state-dir "$STATE" --run-dir "$RUN" --json \
-	--listen "127.0.0.1:$PORT" >"$TMP/a.out" 2>"$TMP/a.err" &
-AGENT=$!
+listen_agent "$CONF" "$PORT" a
 check "the agent listens on 127.0.0.1:$PORT" wait_port "$PORT"
 code() { curl -s -m 30 -o /dev/null -w '%{http_code}' "$@"; }
 answers() { [ "$(code "$URL/api/v1/status")" = 200 ]; }
-check "the dashboard answers" wait_for 120 answers
 http_pid() { pgrep -P "$AGENT" -x sakimori-http | head -1; }
 logs_pid() { pgrep -P "$AGENT" -x sakimori-logs | head -1; }
-check "it has an HTTP child" wait_for 30 http_pid
+no_http() { [ -z "$(http_pid)" ]; }
+has_http() { [ -n "$(http_pid)" ]; }
+has_logs() { [ -n "$(logs_pid)" ]; }
+# the log child's set-up is over once its filter is in force
+logs_ready() { [ "$(proc_field "$(logs_pid)" Seccomp 2>/dev/null)" = 2 ]; }
+# the agent says it serves once the child it started to try has said so
+serving() { grep -q "serving /metrics and the dashboard on" "$1"; }
+check "the agent has a log child, set up" wait_for 120 logs_ready
+check "the agent serves once an HTTP child has said it can" wait_for 120 serving "$TMP/a.err"
+check "no HTTP child before a connection (the one started to try it exited)" \
+	wait_for 60 no_http
+check_eq "the first request is answered, by a child started for it" 200 \
+	"$(code "$URL/api/v1/status")"
+check "it has an HTTP child" wait_for 30 has_http
 c1=$(http_pid)
+check_nomatch "the log child maps no libmodsecurity (the Core Rule Set is off)" \
+	'libmodsecurity' "$(cat "/proc/$(logs_pid)/maps")"
+for p in "$AGENT" "$(logs_pid)" "$c1"; do
+	check_eq "no transparent huge pages in $(cat "/proc/$p/comm")" 0 "$(proc_field "$p" THP_enabled)"
+done
 
 # ---- who the child is ----
 uid=$(id -u "$U" 2>/dev/null)
@@ -71,7 +100,6 @@ check "...and served by the child it was given to" holds "$c1" "$ino"
 # ---- libmicrohttpd is the child's only ----
 check_match "libmicrohttpd is mapped in the HTTP child" 'libmicrohttpd' "$(cat "/proc/$c1/maps")"
 check_nomatch "...and not in the root parent" 'libmicrohttpd' "$(cat "/proc/$AGENT/maps")"
-check "the agent has a log child" wait_for 60 logs_pid
 check_nomatch "...nor in the log child" 'libmicrohttpd' "$(cat "/proc/$(logs_pid)/maps")"
 
 # ---- what the child refuses by itself ----
@@ -125,9 +153,50 @@ check "...and the HTTP child is gone with it" gone
 "$SAKIMORI" agent -f "$TMP/off.conf" --state-dir "$STATE" --run-dir "$RUN" --json \
 	>"$TMP/b.out" 2>"$TMP/b.err" &
 AGENT=$!
-check "an agent told not to listen runs (its log child starts)" wait_for 60 logs_pid
+check "an agent told not to listen runs (its log child starts)" wait_for 60 has_logs
 check_eq "...without an HTTP child" "" "$(http_pid)"
 stop_agent
+
+# ---- on demand: started by a connection, gone when idle ----
+# with the Core Rule Set on, whose rules call libinjection (when the
+# rules and libmodsecurity3 are there)
+CRS=no
+[ -d /usr/share/modsecurity-crs/rules ] && [ -e /usr/lib/x86_64-linux-gnu/libmodsecurity.so.3 ] && CRS=yes
+{ cat "$CONF"; echo 'set listen-idle 2s'; echo "set crs $CRS"; } > "$TMP/idle.conf"
+# its rules compiled before the agent starts (slow under ASan)
+"$SAKIMORI" -f "$TMP/idle.conf" --state-dir "$STATE" logs scan --analyzers attacks "$LOG" >/dev/null 2>&1
+PORT3=$(free_port)
+listen_agent "$TMP/idle.conf" "$PORT3" d
+check "listen-idle 2s: the agent listens" wait_port "$PORT3"
+check "...has a log child, set up" wait_for 240 logs_ready
+check "...serves" wait_for 120 serving "$TMP/d.err"
+check "...and has no HTTP child" wait_for 60 no_http
+if [ "$CRS" = yes ]; then
+	check_match "...the log child maps libmodsecurity (the Core Rule Set is on)" \
+		'libmodsecurity' "$(cat "/proc/$(logs_pid)/maps")"
+else
+	echo "# no Core Rule Set or libmodsecurity3 here: its mapping not checked"
+fi
+check_eq "the first request is answered" 200 "$(code "$URL/api/v1/status")"
+d1=$(http_pid)
+check_match "...by an HTTP child started for it" '^[0-9]+$' "$d1"
+check "...which exits after 2 s without a connection" wait_for 30 no_http
+idle_logged() { grep -q "child 'http' exited, idle after" "$TMP/d.err"; }
+check "...as the agent logs (not as a death)" wait_for 10 idle_logged
+check_nomatch "...and it is not restarted for nothing" "child 'http' .*restarting" "$(cat "$TMP/d.err")"
+check_eq "the next request is answered" 200 "$(code "$URL/metrics")"
+d2=$(http_pid)
+check "...by another child, started for it" test -n "$d2" -a "$d2" != "$d1"
+# requests that come as the child may be deciding to exit: each waits in
+# the parent's queue and is served by this child or the next
+lost=0
+for i in $(seq 1 8); do
+	sleep "$(awk -v i="$i" 'BEGIN { printf "%.2f", 1.6 + i * 0.1 }')"
+	[ "$(code "$URL/api/v1/status")" = 200 ] || lost=$((lost + 1))
+done
+check_eq "8 requests at the edge of the idle time: none lost" 0 "$lost"
+stop_agent
+check_eq "...SIGTERM: exit 0" 0 "$AGENT_RC"
 
 # ---- an agent that is not root (the agent user here) ----
 # It may not switch user: both children run as its user, still without
@@ -139,7 +208,8 @@ mkdir "$N/state" "$N/run"
 cp "$STATE/attack-rules.hsdb" "$N/state/" 2>/dev/null
 : > "$N/access.log"
 { cat "$TMP/base.conf"
-  echo "logs { discover no; follow \"$N/access.log\" kind access }"; } > "$N/agent.conf"
+  echo "logs { discover no; follow \"$N/access.log\" kind access }"
+  echo "set listen-idle 0"; } > "$N/agent.conf"
 chown -R "$uid:$gid" "$N"
 PORT2=$(free_port)
 setpriv --reuid="$uid" --regid="$gid" --clear-groups "$SAKIMORI" agent \
@@ -147,15 +217,16 @@ setpriv --reuid="$uid" --regid="$gid" --clear-groups "$SAKIMORI" agent \
 	--listen "127.0.0.1:$PORT2" >"$TMP/c.out" 2>"$TMP/c.err" &
 AGENT=$!
 URL="http://127.0.0.1:$PORT2"
-check "a non-root agent's dashboard answers" wait_for 120 answers
-check "...from an HTTP child" wait_for 30 http_pid
+check "listen-idle 0: an HTTP child runs before any connection" wait_for 60 has_http
 c3=$(http_pid)
+check "a non-root agent's dashboard answers" wait_for 120 answers
+check_eq "...from that HTTP child, still there" "$c3" "$(http_pid)"
 check_eq "...as the agent's own user (real, effective, saved, fs uid)" \
 	"$uid $uid $uid $uid" "$(proc_field "$c3" Uid)"
 check_eq "...with no capability" 0000000000000000 "$(proc_field "$c3" CapEff)"
 check_eq "...with no_new_privs" 1 "$(proc_field "$c3" NoNewPrivs)"
 check_eq "...under the filter" 2 "$(proc_field "$c3" Seccomp)"
-check "...beside a log child" wait_for 60 logs_pid
+check "...beside a log child" wait_for 60 has_logs
 check_eq "...said once in the agent's log, for both children" 1 \
 	"$(grep -c "not running as root: the agent's children run as the invoking user (uid $uid)" "$TMP/c.err")"
 stop_agent
