@@ -51,27 +51,11 @@ attack_engine_memo(struct attack_engine *e, int on)
 	if (!on) {
 		free(e->memo);
 		e->memo = NULL;
-		free(e->rmemo);
-		e->rmemo = NULL;
-		free(e->rtag);
-		e->rtag = NULL;
 	} else if (e->memo == NULL) {
 		e->memo = mem_huge_calloc(ATTACK_MEMO_FIRST * sizeof(*e->memo));
 		e->memo_slots = ATTACK_MEMO_FIRST;
 		e->memo_looks = 0;
 		e->memo_t0 = clock_mono();
-		/* without it requests go through the field memos */
-		e->rmemo = mem_huge_calloc(
-		    2 * ATTACK_RMEMO_FIRST_SETS * sizeof(*e->rmemo));
-		e->rtag = mem_huge_calloc(
-		    2 * ATTACK_RMEMO_FIRST_SETS * sizeof(*e->rtag));
-		e->rmemo_sets = ATTACK_RMEMO_FIRST_SETS;
-		if (e->rmemo == NULL || e->rtag == NULL) {
-			free(e->rmemo);
-			free(e->rtag);
-			e->rmemo = NULL;
-			e->rtag = NULL;
-		}
 	}
 }
 
@@ -85,8 +69,6 @@ memo_busy(struct attack_engine *e)
 {
 	double now = clock_mono();
 	struct attack_memo *big;
-	struct attack_rmemo *rbig;
-	uint64_t *tbig;
 
 	if (e->memo_slots < ATTACK_MEMO_SLOTS &&
 	    now - e->memo_t0 < ATTACK_MEMO_BUSY_SECS &&
@@ -95,18 +77,6 @@ memo_busy(struct attack_engine *e)
 		free(e->memo);
 		e->memo = big;
 		e->memo_slots = ATTACK_MEMO_SLOTS;
-		rbig = mem_huge_calloc(2 * ATTACK_RMEMO_SETS * sizeof(*rbig));
-		tbig = mem_huge_calloc(2 * ATTACK_RMEMO_SETS * sizeof(*tbig));
-		if (rbig != NULL && tbig != NULL && e->rmemo != NULL) {
-			free(e->rmemo);
-			free(e->rtag);
-			e->rmemo = rbig;
-			e->rtag = tbig;
-			e->rmemo_sets = ATTACK_RMEMO_SETS;
-		} else {
-			free(rbig);
-			free(tbig);
-		}
 	}
 	e->memo_looks = 0;
 	e->memo_t0 = now;
@@ -121,8 +91,6 @@ attack_engine_release(struct attack_engine *e)
 	for (size_t i = 0; i < countof(e->buf); i++)
 		free(e->buf[i]);
 	free(e->memo);
-	free(e->rmemo);
-	free(e->rtag);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -417,162 +385,17 @@ field_match(struct attack_engine *e, enum attack_field f, const char *p,
 	return fr.flags;
 }
 
-/* The fields a request's result depends on (the request memo's key). */
-struct rkey {
-	const char *p[ATTACK_RMEMO_NF];
-	uint16_t len[ATTACK_RMEMO_NF]; /* + 1; 0: absent */
-	size_t used;
-	uint64_t hash;
-};
-
-/* 0 when the request's fields fit the memo's key, else -1. */
-static int
-rkey_make(
-    const struct attack_engine *e, const struct attack_req *rq, struct rkey *k)
-{
-	const char *p[ATTACK_RMEMO_NF] = {
-	    rq->method, rq->path, rq->query, rq->protocol, rq->ua, rq->referer};
-	size_t n[ATTACK_RMEMO_NF] = {rq->method_len, rq->path_len,
-	    rq->query_len, rq->protocol_len, rq->ua_len, rq->referer_len};
-	uint64_t h = e->seed;
-
-	k->used = 0;
-	for (size_t i = 0; i < ATTACK_RMEMO_NF; i++) {
-		/* the matchers take an absent field as an empty one, but
-		 * for the query, whose '?' counts */
-		if (p[i] == NULL) {
-			n[i] = 0;
-			p[i] = i == 2 ? NULL : "";
-		}
-		if (n[i] > ATTACK_RMEMO_KEY - k->used)
-			return -1;
-		k->p[i] = p[i];
-		k->len[i] = p[i] == NULL ? 0 : (uint16_t)(n[i] + 1);
-		k->used += n[i];
-		h = hash_ends(h ^ k->len[i], p[i], n[i]);
-	}
-	k->hash = h;
-	return 0;
-}
-
-static int
-rkey_is(const struct attack_rmemo *m, const struct rkey *k)
-{
-	const char *key = m->key;
-
-	if (m->hash != k->hash || m->used != k->used ||
-	    memcmp(m->len, k->len, sizeof(k->len)) != 0)
-		return 0;
-	for (size_t i = 0; i < ATTACK_RMEMO_NF; i++) {
-		size_t n = k->len[i] ? k->len[i] - 1u : 0;
-
-		if (n > 0 && memcmp(key, k->p[i], n) != 0)
-			return 0;
-		key += n;
-	}
-	return 1;
-}
-
-/*
- * The request memo's entry for k: 1 with res filled from it when the
- * request is there, else 0 with *put the entry to keep its result in.
- */
-static int
-rmemo_find(struct attack_engine *e, const struct rkey *k,
-    struct attack_result *res, size_t *put)
-{
-	size_t s = 2 * (k->hash & (e->rmemo_sets - 1));
-	struct attack_rmemo *set = &e->rmemo[s];
-
-	for (unsigned w = 0; w < 2; w++) {
-		const struct attack_rmemo *m = &set[w];
-
-		/* the tags first: an entry is read only when it may match
-		 * (an empty entry has no path) */
-		if (e->rtag[s + w] != k->hash || !rkey_is(m, k))
-			continue;
-		set[0].last = (uint8_t)w;
-		e->rmemo_hits++;
-		res->nhits = m->nhits;
-		memcpy(res->hit, m->hit, m->nhits * sizeof(m->hit[0]));
-		res->path_flags = m->path_flags;
-		res->query_flags = m->query_flags;
-		res->crs_score = m->crs_score;
-		res->ncrs = m->ncrs;
-		memcpy(res->crs, m->crs, m->ncrs * sizeof(m->crs[0]));
-		return 1;
-	}
-	/* the entry not used last makes room */
-	*put = s + (set[0].last ^ 1u);
-	e->rtag[*put] = 0;
-	set[0].last ^= 1u;
-	return 0;
-}
-
-static void
-rmemo_put(struct attack_engine *e, size_t put, const struct rkey *k,
-    const struct attack_result *res)
-{
-	struct attack_rmemo *m = &e->rmemo[put];
-	char *key = m->key;
-
-	if (res->nhits > ATTACK_RMEMO_HITS || res->ncrs > ATTACK_RMEMO_CRS)
-		return;
-	e->rtag[put] = k->hash;
-	m->hash = k->hash;
-	memcpy(m->len, k->len, sizeof(k->len));
-	m->used = (uint16_t)k->used;
-	m->nhits = (uint8_t)res->nhits;
-	m->ncrs = (uint8_t)res->ncrs;
-	m->crs_score = res->crs_score;
-	m->path_flags = res->path_flags;
-	m->query_flags = res->query_flags;
-	memcpy(m->hit, res->hit, res->nhits * sizeof(res->hit[0]));
-	memcpy(m->crs, res->crs, res->ncrs * sizeof(res->crs[0]));
-	for (size_t i = 0; i < ATTACK_RMEMO_NF; i++) {
-		size_t n = k->len[i] ? k->len[i] - 1u : 0;
-
-		if (n > 0)
-			memcpy(key, k->p[i], n);
-		key += n;
-	}
-}
-
-int
-attack_rmemo_hint(
-    const struct attack_engine *e, const struct attack_req *rq, uint64_t *h)
-{
-	struct rkey k;
-
-	if (e->rmemo == NULL || e->crs == NULL || rkey_make(e, rq, &k) == -1)
-		return 0;
-	__builtin_prefetch(&e->rtag[2 * (k.hash & (e->rmemo_sets - 1))]);
-	*h = k.hash;
-	return 1;
-}
-
-void
-attack_rmemo_prefetch(const struct attack_engine *e, uint64_t h)
-{
-	size_t s;
-
-	if (e->rmemo == NULL)
-		return;
-	s = 2 * (h & (e->rmemo_sets - 1));
-	for (size_t w = s; w < s + 2; w++)
-		if (e->rtag[w] == h) {
-			const char *p = (const char *)&e->rmemo[w];
-
-			for (size_t i = 0; i < sizeof(e->rmemo[w]); i += 64)
-				__builtin_prefetch(p + i);
-		}
-}
-
-/* The result of every rule but the status conditions. */
-static void
-match_all(struct attack_engine *e, const struct attack_req *rq,
+size_t
+attack_match(struct attack_engine *e, const struct attack_req *rq,
     struct attack_result *res)
 {
+	res->nhits = 0;
+	res->crs_score = 0;
+	res->ncrs = 0;
+	res->path_flags = res->query_flags = 0;
+	res->top = -1;
+	res->sev = ASEV_INFO;
+
 	if (rq->method_len > 0)
 		(void)field_match(
 		    e, AF_METHOD, rq->method, cut(rq->method_len), res);
@@ -604,46 +427,9 @@ match_all(struct attack_engine *e, const struct attack_req *rq,
 		if (res->crs_score >= e->crs->threshold)
 			add_hit(res, e->crs->rule, AF_PATH);
 	}
-}
-
-size_t
-attack_match(struct attack_engine *e, const struct attack_req *rq,
-    struct attack_result *res)
-{
-	struct rkey k;
-	size_t put = 0, sets;
-	int rm;
-	size_t n = 0;
-
-	res->nhits = 0;
-	res->crs_score = 0;
-	res->ncrs = 0;
-	res->path_flags = res->query_flags = 0;
-	res->top = -1;
-	res->sev = ASEV_INFO;
-
-	/* only with the Core Rule Set (see attack.h); a request counts as
-	 * a value looked up (it may need no field) */
-	rm = e->rmemo != NULL && e->crs != NULL;
-	if (rm && ++e->memo_looks == ATTACK_MEMO_BUSY)
-		memo_busy(e);
-	if (rm && e->rmemo_crs != e->crs) {
-		/* results of another rule set */
-		memset(e->rmemo, 0, 2 * e->rmemo_sets * sizeof(*e->rmemo));
-		memset(e->rtag, 0, 2 * e->rmemo_sets * sizeof(*e->rtag));
-		e->rmemo_crs = e->crs;
-	}
-	sets = e->rmemo_sets;
-	if (!rm || e->rmemo == NULL || rkey_make(e, rq, &k) == -1)
-		match_all(e, rq, res);
-	else if (!rmemo_find(e, &k, res, &put)) {
-		match_all(e, rq, res);
-		/* unless the memo grew meanwhile (memo_busy) */
-		if (e->rmemo != NULL && e->rmemo_sets == sets)
-			rmemo_put(e, put, &k, res);
-	}
 
 	/* rules that count only with some response statuses */
+	size_t n = 0;
 
 	for (size_t i = 0; i < res->nhits; i++)
 		if (attack_rule_status_ok(

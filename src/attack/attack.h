@@ -119,41 +119,6 @@ struct attack_memo {
 _Static_assert(sizeof(struct attack_memo) == 256, "memo entry: 4 lines");
 
 /*
- * Whole requests repeat too (the same page fetched by the same browser
- * from the same page): the request memo keeps, for recently seen requests
- * whose fields are short together, the whole result before the status
- * rules (sakimori's hits, the decoding flags, the CRS score and matches),
- * in sets of two entries (the one used last kept).  A request found there
- * costs one lookup instead of one per field and per CRS value; the others
- * go through the field memos.  On and off, small and big, with the memo;
- * used with the Core Rule Set only (sakimori's rules alone look up five
- * fields whose values mostly stay in the cache: cheaper than a table of
- * whole requests).
- */
-#define ATTACK_RMEMO_SETS 8192     /* power of two: a busy log's (8 MiB) */
-#define ATTACK_RMEMO_FIRST_SETS 64 /* power of two (64 KiB) */
-#define ATTACK_RMEMO_HITS 4        /* requests with more are not kept */
-#define ATTACK_RMEMO_CRS 2         /* ... with more CRS matches neither */
-#define ATTACK_RMEMO_KEY 320       /* the fields' bytes together */
-#define ATTACK_RMEMO_NF 6 /* method, path, query, protocol, UA, Referer */
-
-struct attack_rmemo {
-	uint64_t hash;
-	/* per field its length + 1, 0 when absent */
-	uint16_t len[ATTACK_RMEMO_NF];
-	uint16_t used; /* bytes of key; 0: empty entry */
-	uint8_t nhits, ncrs;
-	uint8_t last; /* in a set's first entry: the entry used last */
-	int crs_score;
-	unsigned path_flags, query_flags;
-	struct attack_hit hit[ATTACK_RMEMO_HITS];
-	struct attack_crs_hit crs[ATTACK_RMEMO_CRS];
-	char key[ATTACK_RMEMO_KEY];
-};
-
-_Static_assert(sizeof(struct attack_rmemo) == 512, "request memo entry");
-
-/*
  * The CRS rules' memo: what a short value matched for a set of targets,
  * as the memo of sakimori's rules (on and off with it).
  */
@@ -229,11 +194,6 @@ struct attack_engine {
 	double memo_t0;      /* monotonic seconds */
 	uint64_t seed;
 	uint64_t memo_hits, memo_misses;
-	struct attack_rmemo *rmemo; /* 2 * rmemo_sets; NULL: no memo */
-	uint64_t *rtag; /* per entry its hash: a set's in one cache line */
-	size_t rmemo_sets;
-	const struct attack_crs *rmemo_crs; /* the CRS its results had */
-	uint64_t rmemo_hits;
 };
 
 /*
@@ -271,18 +231,6 @@ const struct crs_rule *attack_crs_rule(
  */
 size_t attack_match(struct attack_engine *e, const struct attack_req *rq,
     struct attack_result *res);
-
-/*
- * A request to come (a log scan looks a few lines ahead): its request
- * memo tags start loading; 1 with *h its key's hash, 0 when the memo
- * would not keep it.  A while later attack_rmemo_prefetch(h) starts
- * loading the entry that has it, so that attack_match() finds both in
- * the cache.  Only the method, path, query, protocol, UA and Referer of
- * rq are read.
- */
-int attack_rmemo_hint(
-    const struct attack_engine *e, const struct attack_req *rq, uint64_t *h);
-void attack_rmemo_prefetch(const struct attack_engine *e, uint64_t h);
 
 /* The rule behind a hit. */
 const struct attack_rule *attack_rule_of(

@@ -31,9 +31,7 @@
  *   - free(state) releases everything.
  *   - hint(state, line, n), optional (NULL), sees the head of a line to
  *     come (in a batch scan the third after the line whose record comes
- *     next; the bytes read from its start, up to 1 KiB, which may stop
- *     before its newline or go on past it to the lines after), before
- *     it: a chance to start loading what that line will
+ *     next), before it: a chance to start loading what that line will
  *     need (memory latency hidden behind the work on the lines before).
  *     It must not change any result; it may not be called for some lines.
  *   - show(state, out), optional (NULL), prints what finish() would

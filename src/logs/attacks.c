@@ -40,8 +40,6 @@ struct attacks {
 	 * (whose index entries are on their way into the cache), when set */
 	uint64_t ahead[2];
 	int ahead_set[2];
-	uint64_t rahead; /* the request memo's key of the line hinted last */
-	int rahead_set;
 	char *login_urls[33];
 };
 
@@ -710,49 +708,6 @@ attacks_finish(void *st, struct report *r, const struct out *o)
 	free(v);
 }
 
-/*
- * The request of a line to come in the combined format (client ... "GET
- * /x HTTP/1.1" status bytes "Referer" "User-Agent"), read roughly: its
- * request memo entry starts loading.  A line this misreads only loads
- * what it does not need.  1 with *h the key's hash.
- */
-static int
-hint_request(struct attacks *a, const char *line, size_t n, uint64_t *h)
-{
-	const char *end = memchr(line, '\n', n), *q, *r, *m, *u, *ua, *rc, *ro;
-	struct attack_req rq;
-
-	if (end == NULL) /* not all of it read yet */
-		return 0;
-	if (end > line && end[-1] == '\r')
-		end--;
-	/* the request, then from the end the UA's and Referer's quotes */
-	if ((q = memchr(line, '"', (size_t)(end - line))) == NULL ||
-	    (r = memchr(q + 1, '"', (size_t)(end - q - 1))) == NULL ||
-	    (m = memchr(q + 1, ' ', (size_t)(r - q - 1))) == NULL ||
-	    (u = memchr(m + 1, ' ', (size_t)(r - m - 1))) == NULL ||
-	    end - r < 6 || end[-1] != '"' ||
-	    (ua = memrchr(r + 1, '"', (size_t)(end - 1 - (r + 1)))) == NULL ||
-	    (rc = memrchr(r + 1, '"', (size_t)(ua - (r + 1)))) == NULL ||
-	    (ro = memrchr(r + 1, '"', (size_t)(rc - (r + 1)))) == NULL)
-		return 0;
-	rq.method = q + 1;
-	rq.method_len = (size_t)(m - q - 1);
-	attack_req_uri(&rq, m + 1, (size_t)(u - m - 1));
-	rq.protocol = u + 1;
-	rq.protocol_len = (size_t)(r - u - 1);
-	rq.referer = ro + 1;
-	rq.referer_len = (size_t)(rc - ro - 1);
-	rq.ua = ua + 1;
-	rq.ua_len = (size_t)(end - 1 - (ua + 1));
-	/* as the parser has them: "-" is no value */
-	if (rq.referer_len == 1 && rq.referer[0] == '-')
-		rq.referer_len = 0;
-	if (rq.ua_len == 1 && rq.ua[0] == '-')
-		rq.ua_len = 0;
-	return attack_rmemo_hint(&a->engine, &rq, h);
-}
-
 /* A line to come (three ahead in a batch scan): its first word is (in
  * the common formats) its client; start loading that address's index
  * entry.  The entry of the line hinted the time before, whose index
@@ -768,11 +723,6 @@ attacks_hint(void *st, const char *line, size_t n)
 
 	if (a->ahead_set[1])
 		inc_prefetch(&a->inc, a->ahead[1]);
-	/* the request memo: the entry of the line hinted before (its tags
-	 * should be in the cache by now), the tags of this one */
-	if (a->rahead_set)
-		attack_rmemo_prefetch(&a->engine, a->rahead);
-	a->rahead_set = hint_request(a, line, n, &a->rahead);
 	a->ahead[1] = a->ahead[0];
 	a->ahead_set[1] = a->ahead_set[0];
 	a->ahead_set[0] = 0;

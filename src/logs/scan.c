@@ -142,11 +142,10 @@ logs_scan_file(
 	logs_feed_file(f, path);
 	while ((rc = linesrc_next(&ls, &line, &n, &cut, err)) == 1) {
 		/* the head of the third line after this one, when it is
-		 * in the buffer, for the analyzers' hints (the bytes from
-		 * its start: it ends at its newline, when that is there) */
+		 * in the buffer, for the analyzers' hints */
 		if (f->run != NULL && f->run->hints &&
 		    linesrc_ahead(&ls, &next, &m))
-			logs_run_hint(f->run, next, m < 1024 ? m : 1024);
+			logs_run_hint(f->run, next, m < 64 ? m : 64);
 		logs_feed_line(f, line, n, cut);
 	}
 	f->counts.no_final_newline += ls.no_final_newline;

@@ -422,117 +422,6 @@ fired(const struct attack_result *res, uint32_t id)
 	return 0;
 }
 
-static size_t
-match_ref(struct attack_engine *e, const char *method, const char *uri,
-    const char *proto, const char *ua, const char *ref,
-    struct attack_result *res)
-{
-	struct attack_req rq = {0};
-
-	rq.method = method;
-	rq.method_len = strlen(method);
-	rq.protocol = proto;
-	rq.protocol_len = strlen(proto);
-	rq.ua = ua;
-	rq.ua_len = strlen(ua);
-	rq.referer = ref;
-	rq.referer_len = strlen(ref);
-	rq.status = 200;
-	attack_req_uri(&rq, uri, strlen(uri));
-	return attack_match(e, &rq, res);
-}
-
-/*
- * The request memo (with the CRS on): a request seen before gives its
- * result from there, the same as its evaluation; one that differs in any
- * field (or in its query's presence) is evaluated on its own; none
- * without the memo.
- */
-static void
-request_memo(void **state)
-{
-	static const char text[] =
-	    "SecRule ARGS \"@rx union\\s+select\" \"id:10,t:none,"
-	    "t:lowercase,setvar:tx.anomaly_score_pl1=+%{tx.critical_"
-	    "anomaly_score}\"\n"
-	    "SecRule REQUEST_HEADERS:User-Agent \"@pm nikto\" "
-	    "\"id:12,setvar:tx.anomaly_score_pl1=+%{tx.critical_anomaly_"
-	    "score}\"\n"
-	    "SecRule REQUEST_HEADERS:Referer \"@contains evil\" "
-	    "\"id:16,setvar:tx.anomaly_score_pl1=+%{tx.critical_anomaly_"
-	    "score}\"\n"
-	    "SecRule REQUEST_PROTOCOL \"@streq HTTP/0.9\" "
-	    "\"id:17,setvar:tx.anomaly_score_pl1=+%{tx.critical_anomaly_"
-	    "score}\"\n"
-	    "SecRule QUERY_STRING \"@streq \" "
-	    "\"id:18,setvar:tx.anomaly_score_pl1=+%{tx.critical_anomaly_"
-	    "score}\"\n";
-	struct attack_engine e;
-	struct attack_result res, again;
-	const char *h = "HTTP/1.1";
-
-	(void)state;
-	engine_of(&e, text, 1);
-	assert_int_equal(
-	    match_ref(&e, "GET", "/a?q=1", h, "Mozilla", "evi", &res), 0);
-	assert_int_equal(e.rmemo_hits, 0);
-	assert_int_equal(
-	    match_ref(&e, "GET", "/a?q=1", h, "Mozilla", "evi", &res), 0);
-	assert_int_equal(e.rmemo_hits, 1);
-	/* one field different: each its own */
-	assert_int_equal(
-	    match_ref(&e, "GET", "/a?q=1", h, "nikto", "evi", &res), 1);
-	assert_true(fired(&res, 12));
-	assert_int_equal(
-	    match_ref(&e, "GET", "/a?q=1", h, "Mozilla", "evil", &res), 1);
-	assert_true(fired(&res, 16));
-	assert_int_equal(
-	    match_ref(&e, "GET", "/a?q=1", "HTTP/0.9", "Mozilla", "evi", &res),
-	    1);
-	assert_true(fired(&res, 17));
-	assert_int_equal(match_ref(&e, "GET", "/a?q=union select", h, "Mozilla",
-	                     "evi", &res),
-	    1);
-	assert_true(fired(&res, 10));
-	assert_int_equal(e.rmemo_hits, 1);
-	/* "/a" with and without an empty query */
-	assert_int_equal(match_ref(&e, "GET", "/a", h, "", "", &res), 0);
-	assert_int_equal(match_ref(&e, "GET", "/a?", h, "", "", &res), 1);
-	assert_true(fired(&res, 18));
-	assert_int_equal(match_ref(&e, "GET", "/a", h, "", "", &res), 0);
-	assert_int_equal(e.rmemo_hits, 2);
-	/* more CRS matches than an entry holds: evaluated each time */
-	assert_int_equal(
-	    match_ref(&e, "GET", "/a?q=union select", h, "nikto", "evil", &res),
-	    1);
-	assert_int_equal(res.ncrs, ATTACK_RMEMO_CRS + 1);
-	assert_int_equal(match_ref(&e, "GET", "/a?q=union select", h, "nikto",
-	                     "evil", &again),
-	    1);
-	assert_int_equal(e.rmemo_hits, 2);
-	/* from the memo: the same result, matched text included */
-	assert_int_equal(
-	    match_ref(&e, "GET", "/a?q=1", h, "nikto", "evil", &res), 1);
-	assert_int_equal(
-	    match_ref(&e, "GET", "/a?q=1", h, "nikto", "evil", &again), 1);
-	assert_int_equal(e.rmemo_hits, 3);
-	assert_int_equal(res.ncrs, 2);
-	assert_int_equal(again.crs_score, res.crs_score);
-	assert_int_equal(again.ncrs, res.ncrs);
-	assert_int_equal(again.nhits, res.nhits);
-	for (unsigned i = 0; i < res.ncrs; i++) {
-		assert_int_equal(again.crs[i].id, res.crs[i].id);
-		assert_int_equal(again.crs[i].len, res.crs[i].len);
-		assert_memory_equal(
-		    again.crs[i].text, res.crs[i].text, res.crs[i].len);
-	}
-	/* without the memo: no request memo either */
-	attack_engine_memo(&e, 0);
-	assert_int_equal(match_ref(&e, "GET", "/a?", h, "", "", &res), 1);
-	assert_int_equal(e.rmemo_hits, 3);
-	attack_engine_release(&e);
-}
-
 /*
  * Scores add up per request (each rule once), the threshold flags with
  * one hit of rule 949110; arguments are decoded and transformed; negated
@@ -1060,7 +949,6 @@ main(void)
 	    cmocka_unit_test(translate_debian_crs),
 	    cmocka_unit_test(translate_snippets),
 	    cmocka_unit_test(evaluate),
-	    cmocka_unit_test(request_memo),
 	    cmocka_unit_test(evaluate_debian_crs),
 	    cmocka_unit_test(evaluate_shared_scans),
 	    cmocka_unit_test(evaluate_chain),
