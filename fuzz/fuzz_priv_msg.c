@@ -18,7 +18,12 @@
  * the parent, a check's finding and end with an entry in range (the
  * finding as a log's, without a set or a line), from a child; a request
  * to sample, bodiless, from the parent, and pieces of values, from a
- * child, each named in the history's charset with a value not infinite.
+ * child, each named in the history's charset with a value not infinite;
+ * a request of links of /proc/PID, a known link and 1..14 positive pids,
+ * from a child, the answer's lengths only with links, from the parent; a
+ * stop, a pid past 1, its strings terminated, its user and script without
+ * control characters and the script absolute or none, from a child, its
+ * outcome a kill result with its evidence counted, from the parent.
  * The first byte chooses the sender and how many descriptors came; the
  * rest is the datagram.
  */
@@ -239,6 +244,47 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (from != PRIV_FROM_PARENT ||
 		    size != 1 + sizeof(struct priv_hdr))
 			abort();
+		break;
+	case PRIV_LINKS:
+		if (from != PRIV_FROM_CHILD || m.u.links.link >= PRIV_LINK_N ||
+		    m.u.links.n == 0 || m.u.links.n > PRIV_LINKS_MAX)
+			abort();
+		for (unsigned i = 0; i < m.u.links.n; i++)
+			if (m.u.links.pid[i] <= 0)
+				abort();
+		break;
+	case PRIV_LINKED:
+		if (from != PRIV_FROM_PARENT ||
+		    m.u.linked.link >= PRIV_LINK_N || m.u.linked.n == 0 ||
+		    m.u.linked.n > PRIV_LINKS_MAX)
+			abort();
+		for (unsigned i = 0; i < m.u.linked.n; i++)
+			if (m.u.linked.l[i].len > PRIV_LINK_MAX ||
+			    (m.u.linked.l[i].code == 0) !=
+			        (m.u.linked.l[i].len > 0))
+				abort();
+		break;
+	case PRIV_STOP:
+		if (from != PRIV_FROM_CHILD || m.u.stop.pid <= 1)
+			abort();
+		must_end(m.u.stop.comm, sizeof(m.u.stop.comm));
+		must_end(m.u.stop.user, sizeof(m.u.stop.user));
+		must_end(m.u.stop.why, sizeof(m.u.stop.why));
+		must_end(m.u.stop.script, sizeof(m.u.stop.script));
+		if (m.u.stop.script[0] != '\0' && m.u.stop.script[0] != '/')
+			abort();
+		for (const char *c = m.u.stop.user; *c != '\0'; c++)
+			if ((unsigned char)*c < ' ' || *c == 0x7f)
+				abort();
+		for (const char *c = m.u.stop.script; *c != '\0'; c++)
+			if ((unsigned char)*c < ' ' || *c == 0x7f)
+				abort();
+		break;
+	case PRIV_STOPPED:
+		if (from != PRIV_FROM_PARENT || m.u.stopped.result < 0 ||
+		    m.u.stopped.result > 2 || m.u.stopped.nev > PRIV_STOP_EV)
+			abort();
+		must_end(m.u.stopped.msg, sizeof(m.u.stopped.msg));
 		break;
 	case PRIV_SAMPLES:
 		if (from != PRIV_FROM_CHILD || m.u.points.n > PRIV_POINTS_MAX ||

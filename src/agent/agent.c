@@ -26,12 +26,15 @@
 #include "base/dynlib.h"
 #include "base/err.h"
 #include "base/finding.h"
+#include "base/bounded.h"
 #include "base/log.h"
 #include "base/strbuf.h"
 #include "base/timeutil.h"
 #include "check/check.h"
+#include "collect/proc.h"
 #include "collect/snap.h"
 #include "conf/conf.h"
+#include "rules/procrules.h"
 
 /* Events of one tick kept at most before they are printed anyway. */
 #define AGENT_EVENTS_MAX (16u << 20)
@@ -179,9 +182,9 @@ notify_status(struct agent *a, int ready)
 static unsigned
 parent_snap(const struct check_entry *e, int child)
 {
-	static const char *const proc[] = {"stuck-cgi", "apache-workers",
-	    "proc-exe-deleted", "proc-exe-changed", "conn-flood",
-	    "conn-flood-prefix", "syn-flood", "web-conn-share", NULL};
+	static const char *const proc[] = {"apache-workers", "proc-exe-deleted",
+	    "proc-exe-changed", "conn-flood", "conn-flood-prefix", "syn-flood",
+	    "web-conn-share", NULL};
 	static const char *const fs[] = {"fs-full-forecast", "fs-errors", NULL};
 
 	if (child == -1 && agent_check_in_child(e))
@@ -416,6 +419,48 @@ agent_checks_ran(void *arg, uint32_t id, const struct priv_ran *r)
 		agent_events_flush(a);
 		notify_status(a, 0);
 	}
+}
+
+void
+agent_checks_stop(
+    void *arg, const struct priv_stop_req *q, struct priv_stopped *rep)
+{
+	struct agent *a = arg;
+	struct procrules_opts o = {0};
+	struct procrules_stop s = {
+	    q->pid, q->start_ticks, q->comm, q->user, q->script, q->why};
+	struct finding f;
+	struct err err = {0};
+	char path[64], exe[PROC_EXE_MAX + 16];
+	ssize_t n;
+	int how = 0, rc = -1;
+
+	/* the policy is the parent's, and the process is looked at again:
+	 * the child may ask to stop only one of the check's interpreters */
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)q->pid);
+	memset(&f, 0, sizeof(f));
+	if (a->o->root != NULL || q->pid == getpid())
+		err_set(&err, EPERM,
+		    "pid %d not stopped: not a process to stop", (int)q->pid);
+	else if ((n = readlink(path, exe, sizeof(exe) - 1)) <= 0)
+		rc = 0; /* gone: nothing done */
+	else {
+		exe[n] = '\0';
+		if (procrules_stuck_may_stop(&a->conf, q->pid, exe, &err) ==
+		    0) {
+			o.state_dir = a->o->state_dir;
+			o.act = &a->act;
+			rc = procrules_stuck_stop(
+			    &a->conf, &o, &s, &f, &how, &err);
+		}
+	}
+	if (rc == -1) {
+		rep->code = err.code;
+		str_copy(rep->msg, sizeof(rep->msg), err.msg);
+	}
+	rep->result = how;
+	for (unsigned i = 0; i < f.nev && i < PRIV_STOP_EV; i++)
+		rep->ev[rep->nev++] = f.ev[i];
 }
 
 /*

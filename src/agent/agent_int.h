@@ -36,6 +36,8 @@ struct agent_respond;
 struct priv_checked;
 struct priv_points;
 struct priv_ran;
+struct priv_stop_req;
+struct priv_stopped;
 struct problems;
 struct watch;
 
@@ -222,6 +224,14 @@ extern const struct child_role logs_child_role;
  * 1 for such an entry.
  */
 int agent_check_in_child(const struct check_entry *e);
+/*
+ * A stuck interpreter the child asks to stop (PRIV_STOP): done when the
+ * configuration's stuck-cgi block says "kill yes" and the pid runs one
+ * of its interpreters, as procrules_stuck_stop does; *rep gets the
+ * outcome and the evidence.
+ */
+void agent_checks_stop(
+    void *arg, const struct priv_stop_req *q, struct priv_stopped *rep);
 /* What the periodic snapshot of the checks reads: as "sakimori check"
  * does (collect/snap.h). */
 #define AGENT_SNAP                                                             \

@@ -747,6 +747,7 @@ child_start(struct agent *a, struct agent_logs *ls, struct err *err)
 	ls->pp.checked = agent_checks_checked;
 	ls->pp.ran = agent_checks_ran;
 	ls->pp.samples = agent_hist_samples;
+	ls->pp.stop = agent_checks_stop;
 	ls->pp.check_arg = a;
 	ls->ev_chld =
 	    event_new(a->base, SIGCHLD, EV_SIGNAL | EV_PERSIST, on_sigchld, ls);

@@ -34,6 +34,13 @@
  * of the swapping rates) is this child's.  Asked (PRIV_SAMPLE), it
  * samples the history's series that need no privilege and sends their
  * values (PRIV_SAMPLES); the counters behind their rates are its own.
+ * The process checks it runs (stuck-cgi) read /proc here; what only root
+ * may read, another user's /proc/PID/exe and cwd, is asked of the parent
+ * (PRIV_LINKS: pids in, the links' bytes out), each answer kept only
+ * when the process still has the start time it was judged by, and a
+ * stuck interpreter is stopped by the parent (PRIV_STOP).  While it waits
+ * for such an answer, what the parent sends meanwhile (lines, syncs, shows,
+ * samples) is handled as in the main loop.
  * Asked for the machine's series of /metrics (PRIV_SHOW of the set
  * PRIV_SHOW_MACHINE), it takes a snapshot and reads the interfaces'
  * counters, and sends the series in the exposition format asked for
@@ -65,6 +72,7 @@
 #include "base/cur.h"
 #include "base/dynlib.h"
 #include "base/err.h"
+#include "base/esc.h"
 #include "base/fileio.h"
 #include "base/finding.h"
 #include "base/log.h"
@@ -75,6 +83,7 @@
 #include "check/check.h"
 #include "collect/netdev.h"
 #include "collect/passwd.h"
+#include "collect/proc.h"
 #include "collect/snap.h"
 #include "conf/conf.h"
 #include "hist/hist.h"
@@ -82,6 +91,7 @@
 #include "logs/discover.h"
 #include "logs/scan.h"
 #include "mail/mail_run.h"
+#include "rules/procrules.h"
 
 enum { LC_FD_CONF = 1, LC_FD_RULES, LC_FD_CRS };
 
@@ -136,12 +146,15 @@ static struct {
 
 /*
  * The checks of the registry this child runs: they read /proc, /sys and
- * statvfs, what any user may read, and write nothing.  The others need
- * root to look (another user's /proc/PID/exe and fd, SMART, the kernel
- * log, root-only files) or the state database, and run in the parent.
+ * statvfs, what any user may read, and write nothing; stuck-cgi asks the
+ * parent for the links of /proc/PID it may not read and for its kill.
+ * The others need root to look (another user's /proc/PID/fd, SMART, the
+ * kernel log, root-only files) or the state database, and run in the
+ * parent.
  */
 static const char *const child_checks[] = {"load", "swap-activity", "memory",
-    "memory-leak", "fs-blocks", "fs-inodes", "process-count", "raid", NULL};
+    "memory-leak", "fs-blocks", "fs-inodes", "process-count", "raid",
+    "stuck-cgi", NULL};
 
 int
 agent_check_in_child(const struct check_entry *e)
@@ -590,6 +603,169 @@ machine_in(int sock, uint32_t id, enum expo_fmt fmt)
 	return rc;
 }
 
+static int dispatch(int sock, const struct priv_msg *m);
+
+/* What the parent sends while the child waits for an answer: handled as
+ * in the main loop (one run at a time: a run asked within one is not). */
+static int
+meanwhile(const struct priv_msg *m, void *arg)
+{
+	if (m->type == PRIV_RUN) {
+		log_warnx("child 'logs': a run asked within a run");
+		return 0;
+	}
+	return dispatch(*(const int *)arg, m);
+}
+
+/*
+ * A request to the parent and its answer in *rep, what the parent sends
+ * meanwhile handled.  0, or -1 with err (the channel).
+ */
+static int
+lc_call(int sock, enum priv_type type, const void *body, size_t len,
+    struct priv_msg *rep, struct err *err)
+{
+	return priv_call(sock, type, body, len, rep, meanwhile, &sock, err);
+}
+
+/*
+ * The links of /proc/PID (q->link) of q's pids, asked of the parent; each
+ * given to take with its process (procs, in q's order) only when read and
+ * when the process still has the start time it was judged by (its pid
+ * not reused meanwhile).  0, or -1 when the parent is gone.
+ */
+static int
+ask_links(int sock, const struct priv_links_req *q, struct proc *const *procs,
+    void (*take)(struct proc *p, const char *link, size_t n, void *arg),
+    void *arg)
+{
+	static struct priv_msg rep;
+	const struct priv_linked *l = &rep.u.linked;
+	struct err err = {0};
+
+	if (lc_call(sock, PRIV_LINKS, q, sizeof(*q), &rep, &err) == -1) {
+		log_warnx("child 'logs': %s", err.msg);
+		return -1;
+	}
+	if (rep.type != PRIV_LINKED || l->n != q->n || l->link != q->link)
+		return 0;
+	for (uint32_t k = 0; k < l->n; k++) {
+		const struct priv_link_rep *r = &l->l[k];
+		uint64_t start;
+
+		if (r->pid != procs[k]->pid || r->code != 0 ||
+		    proc_start_read(lc.root, r->pid, &start) == -1 ||
+		    start != procs[k]->start_ticks)
+			continue;
+		take(procs[k], r->link, r->len, arg);
+	}
+	return 0;
+}
+
+static void
+take_exe(struct proc *p, const char *link, size_t n, void *arg)
+{
+	(void)arg;
+	proc_exe_take(p, link, n);
+}
+
+/*
+ * The executables of t's processes this child may not read (another
+ * user's), asked of the parent PRIV_LINKS_MAX at a time.  0, or -1 when
+ * the parent is gone.
+ */
+static int
+fill_exes(int sock, struct proc_table *t)
+{
+	struct priv_links_req q = {PRIV_LINK_EXE, 0, {0}};
+	struct proc *procs[PRIV_LINKS_MAX];
+
+	for (size_t i = 0; i < t->n; i++) {
+		struct proc *p = &t->p[i];
+
+		if (!(p->flags & PROC_F_EXE_DENIED) ||
+		    (p->flags & PROC_F_KTHREAD))
+			continue;
+		procs[q.n] = p;
+		q.pid[q.n++] = p->pid;
+		if (q.n == PRIV_LINKS_MAX) {
+			if (ask_links(sock, &q, procs, take_exe, NULL) == -1)
+				return -1;
+			q.n = 0;
+		}
+	}
+	return q.n > 0 ? ask_links(sock, &q, procs, take_exe, NULL) : 0;
+}
+
+struct cwd_dst {
+	char *dst;
+	size_t sz;
+	int got;
+};
+
+static void
+take_cwd(struct proc *p, const char *link, size_t n, void *arg)
+{
+	struct cwd_dst *d = arg;
+
+	(void)p;
+	if (n >= d->sz)
+		return;
+	memcpy(d->dst, link, n);
+	d->dst[n] = '\0';
+	d->got = 1;
+}
+
+/* procrules_priv.cwd: another user's working directory, from the parent. */
+static int
+priv_cwd(void *arg, const struct proc *p, char *dst, size_t sz)
+{
+	struct priv_links_req q = {PRIV_LINK_CWD, 1, {p->pid}};
+	struct cwd_dst d = {dst, sz, 0};
+	struct proc copy = *p, *procs[1] = {&copy};
+
+	if (ask_links(*(int *)arg, &q, procs, take_cwd, &d) == -1)
+		return -1;
+	return d.got ? 0 : -1;
+}
+
+/* procrules_priv.stop: the parent stops it, audits it, mails the owner. */
+static int
+priv_stop(void *arg, const struct procrules_stop *s, struct finding *f,
+    int *how, struct err *err)
+{
+	static struct priv_stop_req q;
+	static struct priv_msg rep;
+	const struct priv_stopped *st = &rep.u.stopped;
+
+	*how = 0;
+	memset(&q, 0, sizeof(q));
+	q.pid = s->pid;
+	q.start_ticks = s->start_ticks;
+	str_copy(q.comm, sizeof(q.comm), s->comm);
+	esc_text_buf(q.user, sizeof(q.user), s->user, strlen(s->user));
+	esc_text_buf(q.why, sizeof(q.why), s->why, strlen(s->why));
+	/* a script the parent would not take: it goes without one */
+	esc_text_buf(q.script, sizeof(q.script), s->script, strlen(s->script));
+	if (q.script[0] != '/' || strcmp(q.script, s->script) != 0)
+		q.script[0] = '\0';
+	if (lc_call(*(int *)arg, PRIV_STOP, &q, sizeof(q), &rep, err) == -1)
+		return -1;
+	if (rep.type == PRIV_ERROR)
+		return err_set(err, rep.u.error.code, "%s", rep.u.error.msg);
+	if (rep.type != PRIV_STOPPED)
+		return err_set(err, EPROTO,
+		    "pid %d: the parent's answer is a "
+		    "'%s'",
+		    s->pid, priv_type_name(rep.type));
+	for (uint32_t i = 0; i < st->nev; i++)
+		finding_ev(f, st->ev[i].key, "%s", st->ev[i].val);
+	*how = st->result;
+	if (st->msg[0] != '\0')
+		return err_set(err, st->code, "%s", st->msg);
+	return 0;
+}
+
 /* One finding of entry i, and then the entry's end, to the parent. */
 static int
 run_entry(int sock, uint32_t id, size_t i, const struct check_ctx *x)
@@ -628,12 +804,27 @@ run_entry(int sock, uint32_t id, size_t i, const struct check_ctx *x)
 static int
 run_in(int sock, uint32_t id, const struct priv_run *run)
 {
+	static int chan;
+	static const struct procrules_priv pp = {priv_cwd, priv_stop, &chan};
 	struct check_ctx x = {0};
 	struct snap s;
 	double mono;
-	int rc = 0;
+	int rc = 0, links = 0;
 
 	snap_take(&s, lc.root, AGENT_SNAP, 0, 0);
+	/* another user's executable, for the process checks: the parent
+	 * reads the link (a fixture tree under a root is read here) */
+	chan = sock;
+	for (size_t i = 0; i < lc.n && i < PRIV_ENTRIES_MAX; i++)
+		if ((run->entries & (UINT64_C(1) << i)) &&
+		    strcmp(lc.table[i].name, "stuck-cgi") == 0 &&
+		    check_enabled(&lc.conf, &lc.table[i]))
+			links = lc.root == NULL;
+	if (links && (s.have & SNAP_BIT(SNAP_PROC)) &&
+	    fill_exes(sock, &s.proc1) == -1) {
+		snap_release(&s);
+		return -1;
+	}
 	mono = clock_mono();
 	if (s.have & SNAP_BIT(SNAP_VM)) {
 		if (lc.have_vm)
@@ -647,6 +838,7 @@ run_in(int sock, uint32_t id, const struct priv_run *run)
 	x.root = lc.root;
 	x.now = (time_t)run->now;
 	x.memos = lc.memos;
+	x.procpriv = lc.root == NULL ? &pp : NULL;
 	for (size_t i = 0; rc == 0 && i < lc.n && i < PRIV_ENTRIES_MAX; i++) {
 		struct priv_ran ran = {0};
 		struct err err = {0};
@@ -705,6 +897,29 @@ sample_in(int sock, uint32_t id)
 	return rc;
 }
 
+/* One message of the parent's: 0, or -1 when the parent is gone. */
+static int
+dispatch(int sock, const struct priv_msg *m)
+{
+	int r = 0;
+
+	if (m->type == PRIV_LINE)
+		r = line_in(sock, &m->u.line);
+	else if (m->type == PRIV_SYNC)
+		r = sync_in(sock, m->id, m->u.sync.set);
+	else if (m->type == PRIV_SHOW && m->u.show.set == PRIV_SHOW_MACHINE)
+		r = machine_in(sock, m->id, (enum expo_fmt)m->u.show.mode);
+	else if (m->type == PRIV_SHOW)
+		r = show_in(sock, m->id, &m->u.show);
+	else if (m->type == PRIV_RUN)
+		r = run_in(sock, m->id, &m->u.run);
+	else if (m->type == PRIV_SAMPLE)
+		r = sample_in(sock, m->id);
+	if (m->fd != -1)
+		close(m->fd);
+	return r;
+}
+
 static int
 logs_child_main(int sock)
 {
@@ -721,28 +936,14 @@ logs_child_main(int sock)
 			log_warnx("child 'logs': %s", err.msg);
 			return 65;
 		}
-		if (m.type == PRIV_LINE)
-			r = line_in(sock, &m.u.line);
-		else if (m.type == PRIV_SYNC)
-			r = sync_in(sock, m.id, m.u.sync.set);
-		else if (m.type == PRIV_SHOW &&
-		    m.u.show.set == PRIV_SHOW_MACHINE)
-			r = machine_in(
-			    sock, m.id, (enum expo_fmt)m.u.show.mode);
-		else if (m.type == PRIV_SHOW)
-			r = show_in(sock, m.id, &m.u.show);
-		else if (m.type == PRIV_RUN)
-			r = run_in(sock, m.id, &m.u.run);
-		else if (m.type == PRIV_SAMPLE)
-			r = sample_in(sock, m.id);
+		r = dispatch(sock, &m);
 		if ((m.type == PRIV_RUN || m.type == PRIV_SAMPLE) &&
 		    clock_mono() - trimmed >= LC_TRIM_EVERY) {
 			trimmed = clock_mono();
 #ifdef __GLIBC__
 			malloc_trim(0);
 #endif
-		} else if (m.fd != -1)
-			close(m.fd);
+		}
 		if (r == -1)
 			return 0; /* the parent is gone */
 	}

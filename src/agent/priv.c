@@ -44,6 +44,10 @@ _Static_assert(sizeof(struct priv_line) >= sizeof(struct priv_http_rep) &&
         sizeof(struct priv_line) >= sizeof(struct priv_http_req),
     "PRIV_MSG_MAX holds an HTTP request and a piece of its answer");
 _Static_assert(PRIV_HTTP_NAME_MAX == HIST_NAME_MAX, "a series name fits");
+_Static_assert(sizeof(struct priv_line) >= sizeof(struct priv_linked) &&
+        sizeof(struct priv_line) >= sizeof(struct priv_stop_req),
+    "PRIV_MSG_MAX holds the links read and a stop");
+_Static_assert(PRIV_STOP_EV <= FINDING_MAX_EV, "a stop's evidence fits");
 
 static const char *const type_names[] = {
     [PRIV_OPEN] = "open",
@@ -68,6 +72,10 @@ static const char *const type_names[] = {
     [PRIV_RAN] = "ran",
     [PRIV_SAMPLE] = "sample",
     [PRIV_SAMPLES] = "samples",
+    [PRIV_LINKS] = "links",
+    [PRIV_LINKED] = "linked",
+    [PRIV_STOP] = "stop",
+    [PRIV_STOPPED] = "stopped",
 };
 
 const char *
@@ -94,6 +102,8 @@ type_allowed(uint32_t type, enum priv_from from)
 	case PRIV_CHECKED:
 	case PRIV_RAN:
 	case PRIV_SAMPLES:
+	case PRIV_LINKS:
+	case PRIV_STOP:
 		return from == PRIV_FROM_CHILD;
 	case PRIV_NOTE:
 		return 1;
@@ -107,6 +117,8 @@ type_allowed(uint32_t type, enum priv_from from)
 	case PRIV_HTTP_REP:
 	case PRIV_RUN:
 	case PRIV_SAMPLE:
+	case PRIV_LINKED:
+	case PRIV_STOPPED:
 		return from == PRIV_FROM_PARENT;
 	default:
 		return 0;
@@ -173,6 +185,18 @@ body_size(uint32_t type, size_t *min, size_t *max)
 	case PRIV_SAMPLES:
 		*min = offsetof(struct priv_points, p);
 		*max = sizeof(struct priv_points);
+		break;
+	case PRIV_LINKS:
+		*min = *max = sizeof(struct priv_links_req);
+		break;
+	case PRIV_LINKED:
+		*min = *max = sizeof(struct priv_linked);
+		break;
+	case PRIV_STOP:
+		*min = *max = sizeof(struct priv_stop_req);
+		break;
+	case PRIV_STOPPED:
+		*min = *max = sizeof(struct priv_stopped);
 		break;
 	case PRIV_BLOCKED:
 		*min = *max = sizeof(struct priv_block_rep);
@@ -497,16 +521,25 @@ check_http(struct priv_http_req *r, struct err *err)
 	}
 }
 
-/* Printable ASCII, terminated within n bytes. */
+/* A string terminated within n bytes, without control characters; with
+ * ascii, of printable ASCII only. */
 static int
-printable(const char *s, size_t n)
+text_ok(const char *s, size_t n, int ascii)
 {
 	if (!terminated(s, n))
 		return 0;
 	for (; *s != '\0'; s++)
-		if (*s < ' ' || *s > '~')
+		if ((unsigned char)*s < 0x20 || *s == 0x7f ||
+		    (ascii && (unsigned char)*s > 0x7e))
 			return 0;
 	return 1;
+}
+
+/* Printable ASCII, terminated within n bytes. */
+static int
+printable(const char *s, size_t n)
+{
+	return text_ok(s, n, 1);
 }
 
 static int
@@ -527,6 +560,70 @@ check_http_rep(const struct priv_http_rep *h, size_t n, struct err *err)
 		return err_set(err, 0, "http-rep: says %u bytes, has %zu",
 		    (unsigned)h->len, n - offsetof(struct priv_http_rep, text));
 	return 0;
+}
+
+static int
+check_links(const struct priv_links_req *l, struct err *err)
+{
+	if (l->link >= PRIV_LINK_N)
+		return err_set(
+		    err, 0, "links: unknown link %u", (unsigned)l->link);
+	if (l->n == 0 || l->n > PRIV_LINKS_MAX)
+		return err_set(err, 0, "links: %u pids, wants 1..%d",
+		    (unsigned)l->n, PRIV_LINKS_MAX);
+	for (uint32_t i = 0; i < l->n; i++)
+		if (l->pid[i] <= 0)
+			return err_set(
+			    err, 0, "links: bad pid %d", (int)l->pid[i]);
+	return 0;
+}
+
+static int
+check_linked(const struct priv_linked *l, struct err *err)
+{
+	if (l->link >= PRIV_LINK_N || l->n == 0 || l->n > PRIV_LINKS_MAX)
+		return err_set(err, 0, "linked: bad link or count");
+	for (uint32_t i = 0; i < l->n; i++) {
+		const struct priv_link_rep *r = &l->l[i];
+
+		if (r->pid <= 0 ||
+		    (r->code == 0 && (r->len == 0 || r->len > PRIV_LINK_MAX)) ||
+		    (r->code != 0 && r->len != 0))
+			return err_set(
+			    err, 0, "linked: bad entry %u", (unsigned)i);
+	}
+	return 0;
+}
+
+/* n bytes that hold a string without control characters. */
+static int
+no_controls(const char *s, size_t n)
+{
+	return text_ok(s, n, 0);
+}
+
+static int
+check_stop(const struct priv_stop_req *st, struct err *err)
+{
+	if (st->pid <= 1)
+		return err_set(err, 0, "stop: bad pid %d", (int)st->pid);
+	if (!terminated(st->comm, sizeof(st->comm)) ||
+	    !no_controls(st->user, sizeof(st->user)) ||
+	    !no_controls(st->why, sizeof(st->why)))
+		return err_set(err, 0, "stop: bad name, user or reason");
+	if (!no_controls(st->script, sizeof(st->script)) ||
+	    (st->script[0] != '\0' && st->script[0] != '/'))
+		return err_set(err, 0, "stop: not an absolute script path");
+	return 0;
+}
+
+static int
+check_stopped(const struct priv_stopped *st, struct err *err)
+{
+	if (st->result < 0 || st->result > 2 ||
+	    !terminated(st->msg, sizeof(st->msg)) || st->nev > PRIV_STOP_EV)
+		return err_set(err, 0, "stopped: bad reply");
+	return check_evidence("stopped", st->ev, st->nev, err);
 }
 
 static int
@@ -583,6 +680,14 @@ check_body(struct priv_msg *m, size_t n, struct err *err)
 		return 0;
 	case PRIV_SAMPLES:
 		return check_points(&m->u.points, n, err);
+	case PRIV_LINKS:
+		return check_links(&m->u.links, err);
+	case PRIV_LINKED:
+		return check_linked(&m->u.linked, err);
+	case PRIV_STOP:
+		return check_stop(&m->u.stop, err);
+	case PRIV_STOPPED:
+		return check_stopped(&m->u.stopped, err);
 	case PRIV_SYNC:
 		if (m->u.sync.set >= PRIV_SETS_MAX)
 			return err_set(err, 0, "sync: set %u, at most %d",
@@ -913,10 +1018,18 @@ bad:
 	return -1;
 }
 
+/* 1 for the types that only answer a child's request. */
+static int
+is_reply(enum priv_type type)
+{
+	return type == PRIV_FD || type == PRIV_BLOCKED || type == PRIV_DONE ||
+	    type == PRIV_ERROR || type == PRIV_LINKED || type == PRIV_STOPPED;
+}
+
 int
 priv_call(int sock, enum priv_type type, const void *body, size_t len,
-    struct priv_msg *rep, void (*note)(const char *text, void *arg), void *arg,
-    struct err *err)
+    struct priv_msg *rep, int (*other)(const struct priv_msg *m, void *arg),
+    void *arg, struct err *err)
 {
 	static uint32_t next_id;
 	uint32_t id = ++next_id;
@@ -932,15 +1045,15 @@ priv_call(int sock, enum priv_type type, const void *body, size_t len,
 			return err_set(err, EPIPE,
 			    "the parent closed the "
 			    "channel");
-		if (rep->type == PRIV_NOTE) {
-			if (note != NULL)
-				note(rep->u.text, arg);
-			continue;
-		}
-		if (rep->id == id)
+		if (is_reply(rep->type) && rep->id == id)
 			return 0;
-		if (rep->fd != -1)
-			close(rep->fd);
+		if (other == NULL) {
+			if (rep->fd != -1)
+				close(rep->fd);
+		} else if (other(rep, arg) == -1)
+			return err_set(err, ECANCELED,
+			    "'%s' given up while waiting for its answer",
+			    priv_type_name(type));
 	}
 }
 

@@ -70,6 +70,21 @@
  *   PRIV_RAN      (child, the run's id) the entry ran and its findings
  *                 (how many) are all sent: the parent tells the problem
  *                 engine its whole report
+ * For the process checks it runs (stuck-cgi) the child reads /proc
+ * itself and asks the parent for what only root may read or do:
+ *   PRIV_LINKS    (child) one link (exe or cwd) of each of at most
+ *                 PRIV_LINKS_MAX processes, by pid; the parent answers
+ *                 PRIV_LINKED: each link as readlink(2) gives it (bytes,
+ *                 not parsed) or its errno.  The parent reads no /proc
+ *                 text: the child checks after the answer that each
+ *                 process still has the start time it judged (a pid
+ *                 reused meanwhile gets its answer dropped)
+ *   PRIV_STOP     (child) stop a stuck interpreter (pid, start time, its
+ *                 script and why): the parent does it only when
+ *                 "check stuck-cgi { kill yes }" is in its configuration
+ *                 and the pid runs one of the check's interpreters, with
+ *                 the audit entries and the owner's mail, and answers
+ *                 PRIV_STOPPED: the outcome and the finding's evidence
  * and samples the history's series (those of hist_collect_snap):
  *   PRIV_SAMPLE   (parent, no body) sample them now
  *   PRIV_SAMPLES  (child, the sample's id) a piece of the values: each a
@@ -116,6 +131,10 @@ enum priv_type {
 	PRIV_RAN,      /* child: a check ran, its findings all sent */
 	PRIV_SAMPLE,   /* parent: sample the history's series */
 	PRIV_SAMPLES,  /* child: a piece of the series' values */
+	PRIV_LINKS,    /* child: read these links of /proc/PID for me */
+	PRIV_LINKED,   /* parent: the links read */
+	PRIV_STOP,     /* child: stop this stuck interpreter */
+	PRIV_STOPPED,  /* parent: outcome of a stop */
 	PRIV_TYPE_MAX,
 };
 
@@ -301,6 +320,55 @@ struct priv_points {
 	struct priv_point p[PRIV_POINTS_MAX];
 };
 
+/* PRIV_LINKS: which link of /proc/PID. */
+enum priv_link {
+	PRIV_LINK_EXE, /* the executable */
+	PRIV_LINK_CWD, /* the working directory */
+	PRIV_LINK_N,
+};
+#define PRIV_LINKS_MAX 14  /* pids in one request */
+#define PRIV_LINK_MAX 4096 /* bytes of a link (PATH_MAX) */
+struct priv_links_req {
+	uint32_t link;               /* enum priv_link */
+	uint32_t n;                  /* 1 .. PRIV_LINKS_MAX */
+	int32_t pid[PRIV_LINKS_MAX]; /* the first n: > 0 */
+};
+struct priv_link_rep {
+	int32_t pid;  /* the request's, in its order */
+	int32_t code; /* 0: read; else errno (ENAMETOOLONG: too long) */
+	uint32_t len; /* of link: 1 .. PRIV_LINK_MAX when read, else 0 */
+	uint32_t pad;
+	char link[PRIV_LINK_MAX]; /* len bytes, no NUL */
+};
+/* PRIV_LINKED: the answer, one entry per pid asked. */
+struct priv_linked {
+	uint32_t link; /* enum priv_link */
+	uint32_t n;    /* the request's */
+	struct priv_link_rep l[PRIV_LINKS_MAX];
+};
+
+/* PRIV_STOP: a stuck interpreter as the child judged it. */
+struct priv_stop_req {
+	int32_t pid; /* > 1 */
+	uint32_t pad;
+	uint64_t start_ticks;       /* /proc/PID/stat field 22 */
+	char comm[64];              /* terminated */
+	char user[64];              /* terminated, no control character */
+	char script[PRIV_PATH_MAX]; /* "" or absolute, as user */
+	char why[256];              /* as user */
+};
+/* PRIV_STOPPED: how it ended, an error, and the evidence to add. */
+#define PRIV_STOP_EV 4
+struct priv_stopped {
+	int32_t result;          /* enum kill_result (KILL_GONE: not stopped) */
+	int32_t code;            /* errno of the error, 0 if none */
+	char msg[PRIV_TEXT_MAX]; /* the error (not stopped, or not
+	                          * audited); "": none */
+	uint32_t nev;            /* <= PRIV_STOP_EV */
+	uint32_t pad;
+	struct finding_ev ev[PRIV_STOP_EV];
+};
+
 struct priv_done {
 	int32_t result;
 };
@@ -410,6 +478,10 @@ struct priv_msg {
 		struct priv_checked checked;
 		struct priv_ran ran;
 		struct priv_points points;
+		struct priv_links_req links;
+		struct priv_linked linked;
+		struct priv_stop_req stop;
+		struct priv_stopped stopped;
 		struct priv_done done;
 		struct priv_error error;
 	} u;
@@ -491,13 +563,16 @@ int priv_recv(
 
 /*
  * A request and its reply, for a child: sends the request with a new id
- * and waits for the reply with that id (a PRIV_NOTE received meanwhile is
- * given to note, when not NULL, else dropped).  0 and *rep (PRIV_ERROR
- * included: the caller reads it), or -1 with err (channel).
+ * and waits for the reply with that id (a reply's type: PRIV_FD,
+ * PRIV_BLOCKED, PRIV_DONE, PRIV_ERROR, PRIV_LINKED, PRIV_STOPPED).  Any
+ * other message received meanwhile is given to other, when not NULL
+ * (its descriptor then its to close; other returns -1 to give up), else
+ * dropped.  0 and *rep (PRIV_ERROR included: the caller reads it), or -1
+ * with err (channel, or other gave up).
  */
 int priv_call(int sock, enum priv_type type, const void *body, size_t len,
-    struct priv_msg *rep, void (*note)(const char *text, void *arg), void *arg,
-    struct err *err);
+    struct priv_msg *rep, int (*other)(const struct priv_msg *m, void *arg),
+    void *arg, struct err *err);
 
 /*
  * A child's request to open path: 0 and *fd (the caller's to close), or
@@ -544,6 +619,10 @@ struct priv_parent {
 	 * dropped */
 	void (*checked)(void *arg, uint32_t id, const struct priv_checked *c);
 	void (*ran)(void *arg, uint32_t id, const struct priv_ran *r);
+	/* PRIV_STOP: stops a stuck interpreter, filling *rep; NULL: the
+	 * request is refused (PRIV_LINKS is served by priv_serve itself) */
+	void (*stop)(
+	    void *arg, const struct priv_stop_req *s, struct priv_stopped *rep);
 	/* PRIV_SAMPLES (no reply); NULL: dropped */
 	void (*samples)(void *arg, uint32_t id, const struct priv_points *p);
 	void *check_arg;

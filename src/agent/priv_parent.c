@@ -2,7 +2,9 @@
  * priv_parent.c - what the root parent does for its children on request
  * (agent/priv.h): open an allowed log and pass the descriptor, block a
  * prefix and stop a process through the act_ops policy, hand an alert
- * event to the alert actions.  Requests arrive decoded and checked by
+ * event to the alert actions, read links of /proc/PID (the executable,
+ * the working directory) and give their bytes unparsed, stop a stuck
+ * interpreter through the stop hook.  Requests arrive decoded and checked by
  * priv_msg_decode; nothing here reads text a child wrote but to compare
  * a path and to copy a reason into a block.
  */
@@ -11,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -218,6 +221,51 @@ serve_kill(
 	return priv_send(sock, PRIV_DONE, m->id, &d, sizeof(d), -1, err);
 }
 
+/* Each pid's link asked, as readlink(2) gives it: no /proc text read. */
+static int
+serve_links(int sock, const struct priv_msg *m, struct err *err)
+{
+	static const char *const names[PRIV_LINK_N] = {"exe", "cwd"};
+	static struct priv_linked rep;
+	const struct priv_links_req *q = &m->u.links;
+
+	memset(&rep, 0, offsetof(struct priv_linked, l));
+	rep.link = q->link;
+	rep.n = q->n;
+	for (uint32_t i = 0; i < q->n; i++) {
+		struct priv_link_rep *r = &rep.l[i];
+		char path[64];
+		ssize_t n;
+
+		memset(r, 0, offsetof(struct priv_link_rep, link));
+		r->pid = q->pid[i];
+		snprintf(path, sizeof(path), "/proc/%d/%s", (int)q->pid[i],
+		    names[q->link]);
+		n = readlink(path, r->link, sizeof(r->link));
+		if (n <= 0)
+			r->code = n == 0 ? ENOENT : errno;
+		else if ((size_t)n >= sizeof(r->link))
+			r->code = ENAMETOOLONG;
+		else
+			r->len = (uint32_t)n;
+	}
+	return priv_send(sock, PRIV_LINKED, m->id, &rep, sizeof(rep), -1, err);
+}
+
+static int
+serve_stop(
+    struct priv_parent *p, int sock, const struct priv_msg *m, struct err *err)
+{
+	struct priv_stopped rep;
+
+	if (p->stop == NULL)
+		return reply_error(sock, m->id, EPERM, err,
+		    "stopping processes is not enabled");
+	memset(&rep, 0, sizeof(rep));
+	p->stop(p->check_arg, &m->u.stop, &rep);
+	return priv_send(sock, PRIV_STOPPED, m->id, &rep, sizeof(rep), -1, err);
+}
+
 static int
 serve_alert(
     struct priv_parent *p, int sock, const struct priv_msg *m, struct err *err)
@@ -245,6 +293,10 @@ priv_serve(struct priv_parent *p, const char *child, int sock,
 		return serve_kill(p, sock, m, err);
 	case PRIV_ALERT:
 		return serve_alert(p, sock, m, err);
+	case PRIV_LINKS:
+		return serve_links(sock, m, err);
+	case PRIV_STOP:
+		return serve_stop(p, sock, m, err);
 	case PRIV_NOTE:
 		if (p->note != NULL)
 			p->note(p->note_arg, child, m->u.text);

@@ -160,7 +160,7 @@ struct attack_crs {
 	void **re;     /* PCRE2 code per prefiltered rule, else NULL */
 	void *md;      /* PCRE2 match data */
 	uint32_t *mark, *fired; /* per rule: stamps of a value, a request */
-	uint32_t **post;        /* per group: its negated and @within rules */
+	struct crs_post **post; /* per group: its negated and @within rules */
 	size_t *npost, npost_groups;
 	uint32_t *repeat; /* the rules on an argument name given twice */
 	size_t nrepeat;
@@ -172,9 +172,13 @@ struct attack_crs {
 	uint32_t *seen;  /* per rule: the stamp of the scan that matched it */
 	uint32_t sstamp;
 	/* one value's texts as the groups' chains make them (value_scan):
-	 * per group its text (CRS_TEXT_NONE, _AGAIN, or an index in vt,
-	 * 0 being the value as it came), the distinct ones kept in tx */
+	 * the groups with rules for it, then from index ngrp per group its
+	 * text (CRS_TEXT_AGAIN, or an index in vt, 0 being the value as it
+	 * came), the distinct ones kept in tx */
 	uint32_t *tix;
+	uint64_t *gbits; /* per target, gwords words: a bit per group with
+	                    rules for it */
+	size_t gwords;
 	struct crs_vtext *vt;
 	struct crs_first *vfirst; /* per text, set.n + 1 first matches */
 	char *tx;

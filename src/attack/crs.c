@@ -38,6 +38,13 @@ static const char *const target_names[CT_N] = {
     [CT_REFERER] = "REQUEST_HEADERS:Referer",
 };
 
+int
+crs_xss_possible(const char *s, size_t n)
+{
+	return n > 0 &&
+	    (memchr(s, '<', n) != NULL || memchr(s, '=', n) != NULL);
+}
+
 const char *
 crs_target_name(enum crs_target t)
 {

@@ -172,6 +172,16 @@ int crs_translate(struct crs_set *cs, const struct secrule_set *ss,
  */
 int crs_load_dir(struct crs_set *cs, const char *dir, struct err *err);
 
+/*
+ * 0 when libinjection_xss cannot find cross-site scripting in [s, s+n):
+ * it has neither '<' nor '='.  libinjection's verdicts come from tokens of
+ * its HTML5 tokenizer: a doctype, a comment or a tag's name (each opened
+ * by '<'), or an attribute's value after a blacklisted attribute's name
+ * (the value begins after '='; the value a text may start inside is
+ * judged with no name before it).  1: libinjection must judge it.
+ */
+int crs_xss_possible(const char *s, size_t n);
+
 /* The target's ModSecurity name ("REQUEST_FILENAME"). */
 const char *crs_target_name(enum crs_target t);
 

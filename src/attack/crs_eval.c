@@ -26,6 +26,16 @@
 #define CRS_RULE_ID 949110 /* CRS's own "inbound anomaly score exceeded" */
 #define MAX_VALUES 64      /* targets of one request, arguments included */
 
+/* A rule decided after its group's scan, with what deciding it needs. */
+struct crs_post {
+	uint32_t rule;
+	unsigned targets;
+	enum crs_op op;
+	int negated;
+	const char *expr; /* @within's text */
+	size_t len;
+};
+
 struct value {
 	const char *p;
 	size_t n;
@@ -50,6 +60,7 @@ crs_free(struct attack_crs *c)
 	free(c->fired);
 	free(c->hit);
 	free(c->tix);
+	free(c->gbits);
 	free(c->vt);
 	free(c->vfirst);
 	free(c->tx);
@@ -154,7 +165,7 @@ attack_engine_crs(struct attack_engine *e, struct crs_set *cs, int paranoia,
 		    c->set.r[i].paranoia <= paranoia)
 			c->repeat[c->nrepeat++] = (uint32_t)i;
 	/* a value's texts, one per group at most, and their scans */
-	if ((c->tix = calloc(e->sig.ngrp + 1, sizeof(*c->tix))) == NULL ||
+	if ((c->tix = calloc(2 * e->sig.ngrp + 1, sizeof(*c->tix))) == NULL ||
 	    (c->vt = calloc(e->sig.ngrp + 1, sizeof(*c->vt))) == NULL ||
 	    (c->vfirst = calloc((e->sig.ngrp + 1) * (c->set.n + 1),
 	         sizeof(*c->vfirst))) == NULL ||
@@ -163,6 +174,19 @@ attack_engine_crs(struct attack_engine *e, struct crs_set *cs, int paranoia,
 		sig_release_crs(&e->sig);
 		return err_sys(err, ENOMEM, "rules");
 	}
+	/* per target, its groups */
+	c->gwords = (e->sig.ngrp + 63) / 64;
+	if ((c->gbits = calloc(CT_N * c->gwords + 1, sizeof(*c->gbits))) ==
+	    NULL) {
+		crs_free(c);
+		sig_release_crs(&e->sig);
+		return err_sys(err, ENOMEM, "rules");
+	}
+	for (size_t g = 0; g < e->sig.ngrp; g++)
+		for (unsigned t = 0; t < CT_N; t++)
+			if (e->sig.grp[g].targets & (1u << t))
+				c->gbits[t * c->gwords + g / 64] |= 1ull
+				    << (g % 64);
 	/* per group, the rules decided after its scan */
 	c->npost_groups = e->sig.ngrp;
 	if ((c->post = calloc(e->sig.ngrp + 1, sizeof(*c->post))) == NULL ||
@@ -176,7 +200,7 @@ attack_engine_crs(struct attack_engine *e, struct crs_set *cs, int paranoia,
 
 		for (size_t k = 0; k < gr->nrules; k++)
 			c->group[gr->rules[k]] = (uint32_t)g;
-		if ((c->post[g] = calloc(gr->nrules + 1, sizeof(uint32_t))) ==
+		if ((c->post[g] = calloc(gr->nrules + 1, sizeof(**c->post))) ==
 		    NULL) {
 			crs_free(c);
 			sig_release_crs(&e->sig);
@@ -188,7 +212,10 @@ attack_engine_crs(struct attack_engine *e, struct crs_set *cs, int paranoia,
 			if (cr->op == CO_REPEATED_ARG)
 				continue; /* per request */
 			if (cr->negated || !crs_op_scanned(cr->op))
-				c->post[g][c->npost[g]++] = gr->rules[k];
+				c->post[g][c->npost[g]++] = (struct crs_post){
+				    gr->rules[k], cr->targets, cr->op,
+				    cr->negated, cr->expr,
+				    cr->op == CO_WITHIN ? strlen(cr->expr) : 0};
 		}
 	}
 	/* the verdict's hit: an entry of the rules without a pattern */
@@ -528,8 +555,9 @@ detect(enum crs_op op, const char *t, size_t tn)
 
 	if (op == CO_DETECT_SQLI)
 		return libinjection_sqli(tn > 0 ? t : "", tn, fp) != 0;
-	if (op == CO_DETECT_XSS)
-		return libinjection_xss(tn > 0 ? t : "", tn) != 0;
+	if (op == CO_DETECT_XSS) /* most texts cannot hold it: not asked */
+		return crs_xss_possible(t, tn) &&
+		    libinjection_xss(tn > 0 ? t : "", tn) != 0;
 	return 0;
 }
 
@@ -691,7 +719,6 @@ on_match(unsigned ri, size_t to, void *ctx)
 	return 0;
 }
 
-#define CRS_TEXT_NONE UINT32_MAX /* the group has no rule for the value */
 #define CRS_TEXT_AGAIN (UINT32_MAX - 1) /* not kept: made again */
 
 /*
@@ -735,7 +762,7 @@ value_scan(struct attack_engine *e, const struct value *v, struct vres *vr)
 	struct dcache dc;
 	struct first_ctx one = {c, c->hit, 0, v->mask};
 	struct first_ctx all = {c, NULL, 0, v->mask};
-	size_t nt = 1, used = 0;
+	size_t nt = 1, used = 0, ng = 0;
 	/* every target of the value has a database of all groups' rules */
 	int shared = !(v->mask & e->sig.crs_targets &
 	    ~(e->sig.all_targets | e->sig.big_targets));
@@ -744,26 +771,32 @@ value_scan(struct attack_engine *e, const struct value *v, struct vres *vr)
 	dc.n = 0;
 	vr->n = 0;
 	c->vt[0] = (struct crs_vtext){0, v->n, 0, 0};
-	for (size_t g = 0; g < e->sig.ngrp; g++) {
-		const struct sig_group *gr = &e->sig.grp[g];
-		const char *t;
-		size_t tn;
+	/* the groups with rules for the value's targets, in order */
+	for (size_t w = 0; w < c->gwords; w++) {
+		uint64_t b = 0;
 
-		c->tix[g] = CRS_TEXT_NONE;
-		if (!(gr->targets & v->mask))
-			continue;
-		t = crs_tfn_chain_m(
-		    gr->tfn, gr->ntfn, v->p, v->n, acts, c->a, c->b, &tn);
-		c->tix[g] = text_index(c, v, &nt, &used, t, tn);
+		for (unsigned t = 0; t < CT_N; t++)
+			if (v->mask & (1u << t))
+				b |= c->gbits[t * c->gwords + w];
+		for (; b != 0; b &= b - 1) {
+			size_t g = w * 64 + (size_t)__builtin_ctzll(b);
+			const struct sig_group *gr = &e->sig.grp[g];
+			const char *t;
+			size_t tn;
+
+			c->tix[ng++] = (uint32_t)g;
+			t = crs_tfn_chain_m(gr->tfn, gr->ntfn, v->p, v->n, acts,
+			    c->a, c->b, &tn);
+			c->tix[e->sig.ngrp + g] =
+			    text_index(c, v, &nt, &used, t, tn);
+		}
 	}
-	for (size_t g = 0; g < e->sig.ngrp; g++) {
+	for (size_t j = 0; j < ng; j++) {
+		size_t g = c->tix[j];
 		const struct sig_group *gr = &e->sig.grp[g];
 		struct scan_ctx sc = {c, vr, v->mask, NULL, 0};
 		const struct first_ctx *fc = &one;
-		uint32_t k = c->tix[g];
-
-		if (k == CRS_TEXT_NONE)
-			continue;
+		uint32_t k = c->tix[e->sig.ngrp + g];
 		if (++c->vstamp == 0) {
 			memset(c->mark, 0, c->set.n * sizeof(*c->mark));
 			c->vstamp = 1;
@@ -798,22 +831,22 @@ value_scan(struct attack_engine *e, const struct value *v, struct vres *vr)
 		/* negated rules match where the operator did not; @within
 		 * when the text is part of its argument */
 		for (size_t i = 0; i < c->npost[g]; i++) {
-			unsigned ri = c->post[g][i];
-			const struct crs_rule *r = &c->set.r[ri];
+			const struct crs_post *r = &c->post[g][i];
 			int m;
 
 			if (!(r->targets & v->mask))
 				continue;
 			if (r->op == CO_WITHIN)
 				m = sc.tn > 0 &&
-				    memmem(r->expr, strlen(r->expr), sc.t,
-				        sc.tn) != NULL;
+				    memmem(r->expr, r->len, sc.t, sc.tn) !=
+				        NULL;
 			else if (!crs_op_scanned(r->op))
 				m = detect_cached(&dc, r->op, sc.t, sc.tn);
 			else
-				m = c->mark[ri] == c->vstamp;
-			if (m != r->negated && links_match(c, r, sc.t, sc.tn))
-				vfire(vr, ri, sc.t, sc.tn, 0);
+				m = c->mark[r->rule] == c->vstamp;
+			if (m != r->negated &&
+			    links_match(c, &c->set.r[r->rule], sc.t, sc.tn))
+				vfire(vr, r->rule, sc.t, sc.tn, 0);
 		}
 	}
 }

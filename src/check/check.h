@@ -29,6 +29,7 @@
 struct act_ops;
 struct conf;
 struct err;
+struct procrules_priv;
 struct report;
 struct snap;
 
@@ -68,6 +69,10 @@ struct check_ctx {
 	 */
 	void **memos;
 	void **memo;
+	/* the agent's unprivileged child: what only root may read or do
+	 * for the process checks, asked of its parent (rules/procrules.h);
+	 * NULL: done here */
+	const struct procrules_priv *procpriv;
 };
 
 /* check_entry.flags */

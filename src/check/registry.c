@@ -87,6 +87,7 @@ proc_opts(const struct check_ctx *x, struct procrules_opts *o)
 	o->state_dir = x->state_dir;
 	o->kill = (x->flags & CHECK_CTX_KILL) != 0;
 	o->act = x->act;
+	o->priv = x->procpriv;
 }
 
 /* The last sample of the snapshot, with CPU over the interval; NULL when

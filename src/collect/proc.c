@@ -154,6 +154,48 @@ proc_cmdline_parse(const char *s, size_t n, struct proc *p)
 	p->flags |= PROC_F_CMDLINE;
 }
 
+static ssize_t read_at(int dirfd, const char *rel, char *buf, size_t bufsz);
+
+void
+proc_exe_take(struct proc *p, const char *link, size_t n)
+{
+	static const char del[] = " (deleted)";
+	size_t dl = sizeof(del) - 1;
+	char exe[PROC_EXE_MAX + 16];
+
+	if (n == 0)
+		return;
+	if (n > sizeof(exe) - 1)
+		n = sizeof(exe) - 1;
+	memcpy(exe, link, n);
+	exe[n] = '\0';
+	if (n > dl && memcmp(exe + n - dl, del, dl) == 0) {
+		p->flags |= PROC_F_EXE_DELETED;
+		exe[n - dl] = '\0';
+	}
+	str_copy(p->exe, sizeof(p->exe), exe);
+	p->flags = (p->flags | PROC_F_EXE) & ~PROC_F_EXE_DENIED;
+}
+
+int
+proc_start_read(const char *root, int pid, uint64_t *start_ticks)
+{
+	char rel[64], path[PATH_MAX], buf[8192];
+	struct proc p;
+	struct err err;
+	ssize_t r;
+
+	*start_ticks = 0;
+	str_printf(rel, sizeof(rel), "/proc/%d/stat", pid);
+	if (path_join(path, sizeof(path), root ? root : "", rel) == -1)
+		return -1;
+	r = read_at(AT_FDCWD, path, buf, sizeof(buf));
+	if (r <= 0 || proc_stat_parse(buf, (size_t)r, 4, &p, &err) == -1)
+		return -1;
+	*start_ticks = p.start_ticks;
+	return 0;
+}
+
 void
 proc_table_init(struct proc_table *t)
 {
@@ -261,19 +303,9 @@ read_one(int procfd, const char *pid, unsigned what, const struct proc_table *t,
 
 		(void)path_join(path, sizeof(path), pid, "exe");
 		r = readlinkat(procfd, path, exe, sizeof(exe) - 1);
-		if (r > 0) {
-			static const char del[] = " (deleted)";
-			size_t dl = sizeof(del) - 1;
-
-			exe[r] = '\0';
-			if ((size_t)r > dl &&
-			    memcmp(exe + r - dl, del, dl) == 0) {
-				p->flags |= PROC_F_EXE_DELETED;
-				exe[r - (ssize_t)dl] = '\0';
-			}
-			str_copy(p->exe, sizeof(p->exe), exe);
-			p->flags |= PROC_F_EXE;
-		} else if (r == -1 && (errno == EACCES || errno == EPERM))
+		if (r > 0)
+			proc_exe_take(p, exe, (size_t)r);
+		else if (r == -1 && (errno == EACCES || errno == EPERM))
 			p->flags |= PROC_F_EXE_DENIED;
 	}
 	/* kthreadd and its children on kernels without PF_KTHREAD in stat

@@ -121,6 +121,19 @@ int proc_status_parse(const char *s, size_t n, struct proc *p);
  */
 void proc_cmdline_parse(const char *s, size_t n, struct proc *p);
 
+/*
+ * Takes n bytes of /proc/PID/exe's link (as readlink gives it, with the
+ * kernel's " (deleted)" suffix) into p: exe, PROC_F_EXE, and
+ * PROC_F_EXE_DELETED for the suffix; PROC_F_EXE_DENIED cleared.  The
+ * agent's child gets the links it may not read from its parent.
+ */
+void proc_exe_take(struct proc *p, const char *link, size_t n);
+/*
+ * The start time of pid (clock ticks after boot, stat field 22) from
+ * ROOT/proc/PID/stat.  0, or -1 (gone, unreadable, malformed).
+ */
+int proc_start_read(const char *root, int pid, uint64_t *start_ticks);
+
 /* Empty table; read fills it, release frees it. */
 void proc_table_init(struct proc_table *t);
 /*

@@ -26,12 +26,29 @@
 #define RULES_PROCRULES_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct act_ops;
 struct conf;
 struct err;
 struct fim_baseline;
+struct finding;
+struct proc;
 struct proc_table;
+struct procrules_stop;
+
+/*
+ * What only root may read or do for the process checks, done by another
+ * process: the agent's unprivileged child asks its root parent.
+ */
+struct procrules_priv {
+	/* p's working directory into dst (terminated): 0, or -1 */
+	int (*cwd)(void *arg, const struct proc *p, char *dst, size_t sz);
+	/* as procrules_stuck_stop */
+	int (*stop)(void *arg, const struct procrules_stop *s,
+	    struct finding *f, int *how, struct err *err);
+	void *arg;
+};
 struct report;
 
 struct procrules_opts {
@@ -41,6 +58,17 @@ struct procrules_opts {
 	const struct act_ops *act; /* kill and mail (act/act.h); NULL: none */
 	int no_hidden;             /* skip the hidden-process scan */
 	double interval; /* seconds the CPU sample spans; 0: lifetime */
+	/* what root reads and does, asked of another process; NULL: here */
+	const struct procrules_priv *priv;
+};
+
+/* A stuck interpreter to stop, as stuck-cgi judged it. */
+struct procrules_stop {
+	int pid;
+	uint64_t start_ticks; /* it must still have started then */
+	const char *comm, *user;
+	const char *script; /* absolute, or "" when none */
+	const char *why;
 };
 
 /* Suspicious processes, sockets and interfaces. */
@@ -50,6 +78,25 @@ void procrules_suspicious(const struct conf *c, const struct proc_table *t,
  * "kill yes". */
 void procrules_stuck(const struct conf *c, const struct proc_table *t,
     const struct procrules_opts *o, struct report *r);
+/*
+ * Stops s as stuck-cgi's kill action does (o->act, o->state_dir, the
+ * "grace" and "mail" of c's stuck-cgi block): no kill that could not be
+ * audited, SIGTERM then SIGKILL through o->act->kill (same pid and start
+ * time), the audit entry, and the owner of the script mailed.  Adds the
+ * evidence (action, audit, mail) to f (may be NULL); *how gets the
+ * enum kill_result.  0, or -1 with err (not stopped, or not audited).
+ */
+int procrules_stuck_stop(const struct conf *c, const struct procrules_opts *o,
+    const struct procrules_stop *s, struct finding *f, int *how,
+    struct err *err);
+/*
+ * Whether a stop asked by another process (the agent's child) may be
+ * made, by c alone: stuck-cgi enabled with "kill yes", and exe (the
+ * process's executable as its link reads, " (deleted)" or not) one of
+ * the check's interpreters.  0, or -1 with err saying why not.
+ */
+int procrules_stuck_may_stop(
+    const struct conf *c, int pid, const char *exe, struct err *err);
 /* Apache worker processes against each instance's configured limit. */
 void procrules_apache(const struct conf *c, const struct proc_table *t,
     const struct procrules_opts *o, struct report *r);

@@ -8,6 +8,8 @@
  * after "grace"), the owner of the script gets a mail, and the audit log
  * records it.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <pwd.h>
@@ -87,20 +89,38 @@ procrules_script_of(const char *cmdline, char *dst, size_t sz)
 	return -1;
 }
 
-/* Makes a relative script path absolute with the process's cwd. */
-static void
-script_abs(const struct proc *p, const char *root, char *path, size_t sz)
+/* p's working directory (another user's asked through o->priv). */
+static int
+cwd_of(const struct proc *p, const struct procrules_opts *o, const char *root,
+    char *cwd, size_t sz)
 {
-	char link[PATH_MAX], cwd[PATH_MAX], rel[32];
+	char link[PATH_MAX], rel[32];
 	ssize_t n;
 
-	if (path[0] == '/')
-		return;
 	snprintf(rel, sizeof(rel), "/proc/%d/cwd", p->pid);
-	if (path_join(link, sizeof(link), root, rel) == -1 ||
-	    (n = readlink(link, cwd, sizeof(cwd) - 1)) <= 0)
+	if (path_join(link, sizeof(link), root, rel) == -1)
+		return -1;
+	/* readlinkat: the one call of the two the agent's child may make */
+	n = readlinkat(AT_FDCWD, link, cwd, sz - 1);
+	if (n > 0) {
+		cwd[n] = '\0';
+		return 0;
+	}
+	if (n == -1 && (errno == EACCES || errno == EPERM) && o->priv != NULL &&
+	    o->priv->cwd != NULL)
+		return o->priv->cwd(o->priv->arg, p, cwd, sz);
+	return -1;
+}
+
+/* Makes a relative script path absolute with the process's cwd. */
+static void
+script_abs(const struct proc *p, const struct procrules_opts *o,
+    const char *root, char *path, size_t sz)
+{
+	char cwd[PATH_MAX];
+
+	if (path[0] == '/' || cwd_of(p, o, root, cwd, sizeof(cwd)) == -1)
 		return;
-	cwd[n] = '\0';
 	{
 		char tmp[PATH_MAX];
 
@@ -165,10 +185,11 @@ load_cgi_dirs(const struct conf_node *blk, const char *root,
 }
 
 static void
-mail_owner(const struct conf *c, const struct act_ops *act, const char *script,
-    uid_t uid, const struct proc *p, const char *why, const char *how,
+mail_owner(const struct conf *c, const struct act_ops *act,
+    const struct procrules_stop *s, uid_t uid, const char *how,
     struct finding *f)
 {
+	const char *script = s->script, *why = s->why;
 	struct passwd *pw = getpwuid(uid);
 	char subject[256], host[256] = "this server", e_script[1024], stamp[64];
 	struct strbuf body = STRBUF_INIT(16384);
@@ -195,7 +216,7 @@ mail_owner(const struct conf *c, const struct act_ops *act, const char *script,
 	    "It was stopped with %s.\n\n"
 	    "Please check the script for an endless loop or a request that\n"
 	    "never ends before you use it again.\n",
-	    pw->pw_name, host, e_script, p->pid, p->user, stamp, why, how);
+	    pw->pw_name, host, e_script, s->pid, s->user, stamp, why, how);
 	m.sendmail = conf_setting(c, "sendmail", NULL);
 	m.from = conf_setting(c, "mail-from", NULL);
 	m.to = pw->pw_name;
@@ -208,16 +229,13 @@ mail_owner(const struct conf *c, const struct act_ops *act, const char *script,
 	strbuf_release(&body);
 }
 
-/*
- * Stops p and records it.  A kill that could not be audited is not
- * made: -1 with err then (the process is left running); -1 with err too
- * when the entry of a kill made could not be written.  0 otherwise.
- */
-static int
-stop(const struct conf *c, const struct conf_node *blk,
-    const struct procrules_opts *o, const struct proc *p, const char *script,
-    const char *root, const char *why, struct finding *f, struct err *err)
+int
+procrules_stuck_stop(const struct conf *c, const struct procrules_opts *o,
+    const struct procrules_stop *s, struct finding *f, int *how,
+    struct err *err)
 {
+	const struct conf_node *blk = conf_check(c, "stuck-cgi", NULL);
+	const char *root = o->root ? o->root : "", *script = s->script;
 	double grace = conf_num(blk, "grace", 5);
 	struct audit_entry a = {0};
 	struct err kerr = {0}, aerr = {0};
@@ -225,18 +243,19 @@ stop(const struct conf *c, const struct conf_node *blk,
 	struct stat st;
 	int k, rc = 0;
 
+	*how = KILL_GONE;
 	if (audit_check(o->state_dir, err) == -1) {
 		err_prefix(err,
 		    "pid %d not stopped: the audit log cannot be "
 		    "written",
-		    p->pid);
+		    s->pid);
 		finding_ev(f, "action", "%s", err->msg);
 		return -1;
 	}
-	k = o->act->kill(o->act, p->pid, p->start_ticks, grace, &kerr);
-	snprintf(target, sizeof(target), "pid %d (%s)", p->pid,
-	    script[0] ? script : p->comm);
-	snprintf(reason, sizeof(reason), "stuck interpreter: %s", why);
+	k = o->act->kill(o->act, s->pid, s->start_ticks, grace, &kerr);
+	snprintf(target, sizeof(target), "pid %d (%s)", s->pid,
+	    script[0] ? script : s->comm);
+	snprintf(reason, sizeof(reason), "stuck interpreter: %s", s->why);
 	if (k == -1)
 		snprintf(result, sizeof(result), "failed: %s", kerr.msg);
 	else
@@ -252,18 +271,13 @@ stop(const struct conf *c, const struct conf_node *blk,
 	if (audit_log(o->state_dir, &a, &aerr) == -1) {
 		finding_ev(f, "audit", "failed: %s", aerr.msg);
 		rc = err_set(err, aerr.code,
-		    "pid %d: %s, but not recorded in the audit log: %s", p->pid,
+		    "pid %d: %s, but not recorded in the audit log: %s", s->pid,
 		    result, aerr.msg);
 	}
 	finding_ev(f, "action", "%s", result);
 	if (k != KILL_TERM && k != KILL_KILL)
 		return rc;
-	if (f != NULL) {
-		size_t n = strlen(f->message);
-
-		snprintf(f->message + n, sizeof(f->message) - n,
-		    "; stopped (%s)", k == KILL_TERM ? "SIGTERM" : "SIGKILL");
-	}
+	*how = k;
 	if (script[0] == '\0' ||
 	    !(conf_find(blk, "mail") == NULL || conf_flag(blk, "mail")))
 		return rc;
@@ -272,7 +286,7 @@ stop(const struct conf *c, const struct conf_node *blk,
 		finding_ev(f, "mail", "script owner unknown");
 		return rc;
 	}
-	mail_owner(c, o->act, script, st.st_uid, p, why,
+	mail_owner(c, o->act, s, st.st_uid,
 	    k == KILL_TERM ? "SIGTERM" : "SIGKILL (it ignored SIGTERM)", f);
 	{
 		struct audit_entry m = {"mail", "rule:stuck-cgi", target,
@@ -328,6 +342,34 @@ procrules_stuck_verdict(const struct proc *p, const struct proc_table *t,
 	return v->sev;
 }
 
+int
+procrules_stuck_may_stop(
+    const struct conf *c, int pid, const char *exe, struct err *err)
+{
+	const struct conf_node *blk = conf_check(c, "stuck-cgi", NULL);
+	const char **interp;
+	char path[PROC_EXE_MAX];
+	struct threshold th;
+	int yes;
+
+	conf_threshold(c, "stuck-cgi", NULL, &th);
+	if (!th.enabled || !conf_flag(blk, "kill"))
+		return err_set(err, EPERM,
+		    "pid %d not stopped: stopping stuck interpreters is not "
+		    "enabled",
+		    pid);
+	interp = list_key(blk, "interpreters", NULL);
+	procrules_exe_path(exe, path, sizeof(path));
+	yes = procrules_match(
+	    procrules_base(path), interp ? interp : procrules_interp_default);
+	free(interp);
+	if (!yes)
+		return err_set(err, EPERM,
+		    "pid %d not stopped: it runs no interpreter of stuck-cgi",
+		    pid);
+	return 0;
+}
+
 static const char *const via_text[] = {"", "its script is in a CGI directory",
     "the web server started it", "it runs as the web server's user"};
 
@@ -340,7 +382,8 @@ procrules_stuck(const struct conf *c, const struct proc_table *t,
 	const char **servers = list_key(blk, "servers", NULL);
 	const char **users = list_key(blk, "users", NULL);
 	const char *root = o->root ? o->root : "";
-	int do_kill = o->act != NULL && (o->kill || conf_flag(blk, "kill"));
+	int do_kill = (o->act != NULL || o->priv != NULL) &&
+	    (o->kill || conf_flag(blk, "kill"));
 	char(*dirs)[PATH_MAX] = NULL;
 	size_t ndirs = 0;
 	struct threshold th;
@@ -378,7 +421,7 @@ procrules_stuck(const struct conf *c, const struct proc_table *t,
 		if (procrules_script_of(p->cmdline, script, sizeof(script)) ==
 		    -1)
 			continue;
-		script_abs(p, root, script, sizeof(script));
+		script_abs(p, o, root, script, sizeof(script));
 		if (procrules_stuck_verdict(p, t, script, &sp, &v) == SEV_OK)
 			continue;
 		snprintf(subj, sizeof(subj), "pid %d", p->pid);
@@ -401,11 +444,23 @@ procrules_stuck(const struct conf *c, const struct proc_table *t,
 		if (v.server_pid)
 			finding_ev(f, "server_pid", "%d", v.server_pid);
 		if (do_kill && v.sev == SEV_CRITICAL && root[0] == '\0') {
+			struct procrules_stop st = {p->pid, p->start_ticks,
+			    p->comm, p->user, script, v.why};
 			struct err serr = {0};
+			int how = KILL_GONE, rc;
 
+			rc = o->priv != NULL && o->priv->stop != NULL
+			    ? o->priv->stop(o->priv->arg, &st, f, &how, &serr)
+			    : procrules_stuck_stop(c, o, &st, f, &how, &serr);
+			if (how == KILL_TERM || how == KILL_KILL) {
+				size_t n = strlen(f->message);
+
+				snprintf(f->message + n, sizeof(f->message) - n,
+				    "; stopped (%s)",
+				    how == KILL_TERM ? "SIGTERM" : "SIGKILL");
+			}
 			/* f is not used after a report_add */
-			if (stop(c, blk, o, p, script, root, v.why, f, &serr) ==
-			    -1)
+			if (rc == -1)
 				report_add(r, SEV_UNKNOWN, "stuck-cgi", subj,
 				    "%s", serr.msg);
 		}

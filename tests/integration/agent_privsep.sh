@@ -189,13 +189,7 @@ check "...with a child" wait_for 30 filtered
 cd1=$(child_pid)
 # strace on every thread of the parent, and on the child, for 11 s: the
 # check runs 11 times meanwhile, the history's step comes once
-ptids=$(ls "/proc/$AGENT/task")
-timeout -s INT 11 strace -qq -e trace=open,openat,epoll_wait -o "$TMP/parent.trace" \
-	$(printf -- '-p %s ' $ptids) 2>/dev/null &
-st=$!
-timeout -s INT 11 strace -qq -e trace=open,openat -o "$TMP/child.trace" \
-	-p "$cd1" 2>/dev/null
-wait "$st"
+trace_both 11 open,openat "$cd1"
 ptrace=$(cat "$TMP/parent.trace")
 ctrace=$(cat "$TMP/child.trace")
 check_match "the parent was traced (its loop waits)" 'epoll_wait' "$ptrace"

@@ -18,6 +18,11 @@
 #                                    PID runs as UID:GID only, with no
 #                                    capability, no_new_privs and a
 #                                    seccomp filter (one check each)
+#   trace_both SECS CALLS CHILD      strace CALLS (a trace= list) for SECS
+#                                    on every thread of the agent (with
+#                                    epoll_wait: its loop) into
+#                                    $TMP/parent.trace, and on CHILD
+#                                    into $TMP/child.trace
 #   kill9_while WRITER DONE SECS     SECS after the background WRITER
 #                                    (a pid) started, while it has not
 #                                    made the file DONE yet, kill -9 the
@@ -58,6 +63,16 @@ status() {	# status FIELD: of the followed access logs
 	ctl status --json 2>/dev/null | jq -r "select(.type == \"logs\" and .name == \"access\") | .$1"
 }
 following() { [ "$(status paths)" != "" ]; }
+trace_both() {
+	local ptids st
+	ptids=$(ls "/proc/$AGENT/task")
+	timeout -s INT "$1" strace -qq -e "trace=$2,epoll_wait" -o "$TMP/parent.trace" \
+		$(printf -- '-p %s ' $ptids) 2>/dev/null &
+	st=$!
+	timeout -s INT "$1" strace -qq -e "trace=$2" -o "$TMP/child.trace" \
+		-p "$3" 2>/dev/null
+	wait "$st"
+}
 kill9_while() {
 	cleanup "kill $1"
 	sleep "$3"

@@ -509,6 +509,44 @@ proc_table_old_kernel(void **state)
 	proc_table_release(&t);
 }
 
+/* An executable's link given by another (the agent's parent), and a
+ * process's start time read again. */
+static void
+proc_exe_links_taken(void **state)
+{
+	static const char del[] = "/usr/bin/perl (deleted)";
+	struct proc p;
+	uint64_t ticks = 1;
+
+	(void)state;
+	memset(&p, 0, sizeof(p));
+	p.flags = PROC_F_EXE_DENIED;
+	proc_exe_take(&p, "/usr/bin/perl5.36.0", 19);
+	assert_string_equal(p.exe, "/usr/bin/perl5.36.0");
+	assert_int_equal(p.flags, PROC_F_EXE);
+	memset(&p, 0, sizeof(p));
+	proc_exe_take(&p, del, sizeof(del) - 1);
+	assert_string_equal(p.exe, "/usr/bin/perl");
+	assert_int_equal(p.flags, PROC_F_EXE | PROC_F_EXE_DELETED);
+	/* the bytes as given: not terminated, the rest not read */
+	memset(&p, 0, sizeof(p));
+	proc_exe_take(&p, "/bin/shXXXX", 7);
+	assert_string_equal(p.exe, "/bin/sh");
+	/* nothing given: nothing known */
+	memset(&p, 0, sizeof(p));
+	p.flags = PROC_F_EXE_DENIED;
+	proc_exe_take(&p, "", 0);
+	assert_int_equal(p.flags, PROC_F_EXE_DENIED);
+	assert_string_equal(p.exe, "");
+
+	assert_int_equal(proc_start_read(MODERN, 1234, &ticks), 0);
+	assert_true(ticks == 100000);
+	assert_int_equal(proc_start_read(MODERN, 999, &ticks), -1); /* none */
+	assert_true(ticks == 0);
+	assert_int_equal(proc_start_read(MODERN, 1500, &ticks), -1); /* bad */
+	assert_int_equal(proc_start_read(MODERN, 77777, &ticks), -1);
+}
+
 static void
 proc_stat_parse_edges(void **state)
 {
@@ -869,6 +907,7 @@ main(void)
 	    cmocka_unit_test(proc_cpu_between_tables),
 	    cmocka_unit_test(proc_table_old_kernel),
 	    cmocka_unit_test(proc_stat_parse_edges),
+	    cmocka_unit_test(proc_exe_links_taken),
 	    cmocka_unit_test(proc_unreadable_counted),
 	    cmocka_unit_test(utmp_fixture),
 	    cmocka_unit_test(passwd_names),

@@ -17,6 +17,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -1845,6 +1847,324 @@ check_hooks(void **state)
 	close(sv[1]);
 }
 
+/* The stop hook: what it was given, and its answer. */
+static struct {
+	int n;
+	struct priv_stop_req q;
+} gots;
+
+static void
+got_stop(void *arg, const struct priv_stop_req *q, struct priv_stopped *rep)
+{
+	assert_ptr_equal(arg, &gots);
+	gots.n++;
+	gots.q = *q;
+	rep->result = KILL_KILL;
+	rep->nev = 1;
+	strcpy(rep->ev[0].key, "action");
+	strcpy(rep->ev[0].val, "ok: ended after SIGKILL");
+}
+
+static void
+a_stop(struct priv_stop_req *q)
+{
+	memset(q, 0, sizeof(*q));
+	q->pid = 4242;
+	q->start_ticks = 123456;
+	strcpy(q->comm, "perl");
+	strcpy(q->user, "www-data");
+	strcpy(q->script, "/var/www/cgi-bin/loop.pl");
+	strcpy(q->why, "it ran for 3 s (critical 2 s)");
+}
+
+static void
+stop_refused_as(const struct priv_stop_req *q, const char *what)
+{
+	struct err err = {0};
+
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_STOP, q, sizeof(*q), 0, &msg, &err), -1);
+	assert_string_equal(err.msg, what);
+}
+
+static void
+links_and_stops(void **state)
+{
+	static struct priv_links_req q;
+	static struct priv_linked l;
+	static struct priv_stop_req st;
+	static struct priv_stopped sd;
+	static struct priv_msg req;
+	struct priv_parent p;
+	struct err err = {0};
+	char self[PRIV_LINK_MAX];
+	ssize_t n;
+	int sv[2];
+
+	(void)state;
+	/* a request of links: from the child only, a known link, 1..14
+	 * positive pids */
+	memset(&q, 0, sizeof(q));
+	q.link = PRIV_LINK_EXE;
+	q.n = 2;
+	q.pid[0] = 1;
+	q.pid[1] = 77;
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_LINKS, &q, sizeof(q), 0, &msg, &err), 0);
+	assert_int_equal(msg.type, PRIV_LINKS);
+	assert_int_equal(msg.u.links.pid[1], 77);
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_LINKS, &q, sizeof(q), 0, &msg, &err),
+	    -1);
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_LINKS, &q, sizeof(q) - 1, 0, &msg, &err),
+	    -1);
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_LINKS, &q, sizeof(q), 1, &msg, &err), -1);
+	q.link = PRIV_LINK_N;
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_LINKS, &q, sizeof(q), 0, &msg, &err), -1);
+	assert_string_equal(err.msg, "links: unknown link 2");
+	q.link = PRIV_LINK_CWD;
+	q.n = 0;
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_LINKS, &q, sizeof(q), 0, &msg, &err), -1);
+	assert_string_equal(err.msg, "links: 0 pids, wants 1..14");
+	q.n = PRIV_LINKS_MAX + 1;
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_LINKS, &q, sizeof(q), 0, &msg, &err), -1);
+	q.n = 2;
+	q.pid[1] = -1;
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_LINKS, &q, sizeof(q), 0, &msg, &err), -1);
+	assert_string_equal(err.msg, "links: bad pid -1");
+	q.pid[1] = 0;
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_LINKS, &q, sizeof(q), 0, &msg, &err), -1);
+
+	/* the answer: from the parent only; a length only with a link */
+	memset(&l, 0, sizeof(l));
+	l.link = PRIV_LINK_EXE;
+	l.n = 2;
+	l.l[0].pid = 1;
+	l.l[0].code = EACCES;
+	l.l[1].pid = 77;
+	l.l[1].len = 13;
+	memcpy(l.l[1].link, "/usr/bin/perl", 13);
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_LINKED, &l, sizeof(l), 0, &msg, &err),
+	    0);
+	assert_int_equal(msg.u.linked.l[0].code, EACCES);
+	assert_int_equal(msg.u.linked.l[1].len, 13);
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_LINKED, &l, sizeof(l), 0, &msg, &err),
+	    -1);
+	l.l[1].len = PRIV_LINK_MAX + 1;
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_LINKED, &l, sizeof(l), 0, &msg, &err),
+	    -1);
+	assert_string_equal(err.msg, "linked: bad entry 1");
+	l.l[1].len = 0;
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_LINKED, &l, sizeof(l), 0, &msg, &err),
+	    -1);
+	l.l[1].len = 13;
+	l.l[0].len = 4;
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_LINKED, &l, sizeof(l), 0, &msg, &err),
+	    -1);
+
+	/* a stop: from the child only, a pid past 1, strings terminated
+	 * and without control characters, a script absolute or none */
+	a_stop(&st);
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_STOP, &st, sizeof(st), 0, &msg, &err), 0);
+	assert_int_equal(msg.u.stop.pid, 4242);
+	assert_true(msg.u.stop.start_ticks == 123456);
+	assert_string_equal(msg.u.stop.script, "/var/www/cgi-bin/loop.pl");
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_STOP, &st, sizeof(st), 0, &msg, &err),
+	    -1);
+	st.script[0] = '\0';
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_STOP, &st, sizeof(st), 0, &msg, &err), 0);
+	a_stop(&st);
+	st.pid = 1;
+	stop_refused_as(&st, "stop: bad pid 1");
+	a_stop(&st);
+	strcpy(st.script, "loop.pl");
+	stop_refused_as(&st, "stop: not an absolute script path");
+	a_stop(&st);
+	strcpy(st.script, "/var/www/x\n.pl");
+	stop_refused_as(&st, "stop: not an absolute script path");
+	a_stop(&st);
+	memset(st.script, 'a', sizeof(st.script));
+	stop_refused_as(&st, "stop: not an absolute script path");
+	a_stop(&st);
+	strcpy(st.user, "www\r\nBcc: x");
+	stop_refused_as(&st, "stop: bad name, user or reason");
+	a_stop(&st);
+	memset(st.why, 'w', sizeof(st.why));
+	stop_refused_as(&st, "stop: bad name, user or reason");
+	a_stop(&st);
+	memset(st.comm, 'c', sizeof(st.comm));
+	stop_refused_as(&st, "stop: bad name, user or reason");
+
+	/* its outcome: from the parent, a kill_result, terminated text */
+	memset(&sd, 0, sizeof(sd));
+	sd.result = KILL_TERM;
+	sd.nev = 1;
+	strcpy(sd.ev[0].key, "action");
+	strcpy(sd.ev[0].val, "ok: ended after SIGTERM");
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_STOPPED, &sd, sizeof(sd), 0, &msg, &err),
+	    0);
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_STOPPED, &sd, sizeof(sd), 0, &msg, &err),
+	    -1);
+	sd.result = 3;
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_STOPPED, &sd, sizeof(sd), 0, &msg, &err),
+	    -1);
+	sd.result = KILL_GONE;
+	sd.nev = PRIV_STOP_EV + 1;
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_STOPPED, &sd, sizeof(sd), 0, &msg, &err),
+	    -1);
+
+	/* served: the links as readlink gives them, an errno for a pid
+	 * that is none; a stop only through the hook */
+	assert_int_equal(
+	    socketpair(
+	        AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv),
+	    0);
+	priv_parent_init(&p);
+	n = readlink("/proc/self/exe", self, sizeof(self));
+	assert_true(n > 0);
+	req.type = PRIV_LINKS;
+	req.id = 5;
+	req.fd = -1;
+	memset(&req.u.links, 0, sizeof(req.u.links));
+	req.u.links.link = PRIV_LINK_EXE;
+	req.u.links.n = 2;
+	req.u.links.pid[0] = getpid();
+	req.u.links.pid[1] = 0x3fffffff; /* past any pid_max */
+	assert_int_equal(priv_serve(&p, "logs", sv[0], &req, &err), 0);
+	assert_int_equal(priv_recv(sv[1], PRIV_FROM_PARENT, &msg, &err), 1);
+	assert_int_equal(msg.type, PRIV_LINKED);
+	assert_int_equal(msg.id, 5);
+	assert_int_equal(msg.u.linked.n, 2);
+	assert_int_equal(msg.u.linked.l[0].pid, getpid());
+	assert_int_equal(msg.u.linked.l[0].code, 0);
+	assert_int_equal(msg.u.linked.l[0].len, (uint32_t)n);
+	assert_memory_equal(msg.u.linked.l[0].link, self, (size_t)n);
+	assert_int_equal(msg.u.linked.l[1].code, ENOENT);
+	assert_int_equal(msg.u.linked.l[1].len, 0);
+	req.u.links.link = PRIV_LINK_CWD;
+	req.u.links.n = 1;
+	assert_int_equal(priv_serve(&p, "logs", sv[0], &req, &err), 0);
+	assert_int_equal(priv_recv(sv[1], PRIV_FROM_PARENT, &msg, &err), 1);
+	assert_non_null(getcwd(self, sizeof(self)));
+	assert_int_equal(msg.u.linked.l[0].len, strlen(self));
+	assert_memory_equal(msg.u.linked.l[0].link, self, strlen(self));
+
+	req.type = PRIV_STOP;
+	req.id = 6;
+	a_stop(&req.u.stop);
+	assert_int_equal(priv_serve(&p, "logs", sv[0], &req, &err), 0);
+	assert_int_equal(priv_recv(sv[1], PRIV_FROM_PARENT, &msg, &err), 1);
+	assert_int_equal(msg.type, PRIV_ERROR);
+	assert_string_equal(
+	    msg.u.error.msg, "stopping processes is not enabled");
+	assert_int_equal(gots.n, 0);
+	p.stop = got_stop;
+	p.check_arg = &gots;
+	assert_int_equal(priv_serve(&p, "logs", sv[0], &req, &err), 0);
+	assert_int_equal(gots.n, 1);
+	assert_int_equal(gots.q.pid, 4242);
+	assert_string_equal(gots.q.why, "it ran for 3 s (critical 2 s)");
+	assert_int_equal(priv_recv(sv[1], PRIV_FROM_PARENT, &msg, &err), 1);
+	assert_int_equal(msg.type, PRIV_STOPPED);
+	assert_int_equal(msg.id, 6);
+	assert_int_equal(msg.u.stopped.result, KILL_KILL);
+	assert_string_equal(msg.u.stopped.ev[0].val, "ok: ended after SIGKILL");
+	priv_parent_release(&p);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/* A parent for call_meanwhile: answers the request after a sync and a
+ * note of its own. */
+static void *
+parent_thread(void *arg)
+{
+	static struct priv_msg req;
+	static struct priv_stopped sd;
+	struct priv_sync sy = {3, 0};
+	struct err err = {0};
+	int sock = *(int *)arg;
+	struct pollfd pfd = {sock, POLLIN, 0};
+
+	if (poll(&pfd, 1, 5000) != 1 ||
+	    priv_recv(sock, PRIV_FROM_CHILD, &req, &err) != 1 ||
+	    req.type != PRIV_STOP)
+		return NULL;
+	/* the sync's id is the request's: it is no answer all the same */
+	(void)priv_send(sock, PRIV_SYNC, req.id, &sy, sizeof(sy), -1, &err);
+	(void)priv_send_note(sock, "hello", &err);
+	memset(&sd, 0, sizeof(sd));
+	sd.result = KILL_TERM;
+	(void)priv_send(sock, PRIV_STOPPED, req.id, &sd, sizeof(sd), -1, &err);
+	return NULL;
+}
+
+static struct {
+	int n, syncs, notes;
+	uint32_t set;
+} meant;
+
+static int
+got_meanwhile(const struct priv_msg *m, void *arg)
+{
+	assert_ptr_equal(arg, &meant);
+	meant.n++;
+	if (m->type == PRIV_SYNC) {
+		meant.syncs++;
+		meant.set = m->u.sync.set;
+	}
+	meant.notes += m->type == PRIV_NOTE;
+	return 0;
+}
+
+static void
+call_meanwhile(void **state)
+{
+	static struct priv_stop_req st;
+	static struct priv_msg rep;
+	struct err err = {0};
+	pthread_t th;
+	int sv[2];
+
+	(void)state;
+	assert_int_equal(
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	assert_int_equal(pthread_create(&th, NULL, parent_thread, &sv[1]), 0);
+	a_stop(&st);
+	assert_int_equal(priv_call(sv[0], PRIV_STOP, &st, sizeof(st), &rep,
+	                     got_meanwhile, &meant, &err),
+	    0);
+	assert_int_equal(pthread_join(th, NULL), 0);
+	/* the answer, and what came before it given to the caller */
+	assert_int_equal(rep.type, PRIV_STOPPED);
+	assert_int_equal(rep.u.stopped.result, KILL_TERM);
+	assert_int_equal(meant.n, 2);
+	assert_int_equal(meant.syncs, 1);
+	assert_int_equal(meant.set, 3);
+	assert_int_equal(meant.notes, 1);
+	close(sv[0]);
+	close(sv[1]);
+}
+
 static void
 death_words(void **state)
 {
@@ -1936,6 +2256,8 @@ main(void)
 	    cmocka_unit_test(setup_bytes),
 	    cmocka_unit_test(check_runs),
 	    cmocka_unit_test(check_hooks),
+	    cmocka_unit_test(links_and_stops),
+	    cmocka_unit_test(call_meanwhile),
 	    cmocka_unit_test(samples),
 	    cmocka_unit_test(death_words),
 	    cmocka_unit_test(restart_backoff),

@@ -23,6 +23,7 @@
 #include "conf_of.h"
 
 #include "base/finding.h"
+#include "base/err.h"
 #include "collect/proc.h"
 #include "conf/conf.h"
 #include "rules/procrules.h"
@@ -282,6 +283,45 @@ params(struct stuck_params *sp, const char (*dirs)[PATH_MAX], size_t n)
 	sp->cpu_min_run = 10;
 }
 
+/* A stop another process asks for: only with "kill yes", only of one of
+ * the check's interpreters (its own list when it has one). */
+static void
+stuck_stops_allowed(void **state)
+{
+	struct err err = {0};
+	struct conf *c;
+
+	(void)state;
+	c = conf_of("check stuck-cgi { warning 30; critical 60 }");
+	assert_int_equal(
+	    procrules_stuck_may_stop(c, 42, "/usr/bin/perl", &err), -1);
+	assert_string_equal(err.msg,
+	    "pid 42 not stopped: stopping stuck interpreters is not enabled");
+	conf_release(c);
+	c = conf_of("check stuck-cgi { disable; kill yes }");
+	assert_int_equal(
+	    procrules_stuck_may_stop(c, 42, "/usr/bin/perl", &err), -1);
+	conf_release(c);
+	c = conf_of("check stuck-cgi { warning 30; critical 60; kill yes }");
+	assert_int_equal(
+	    procrules_stuck_may_stop(c, 42, "/usr/bin/perl", &err), 0);
+	assert_int_equal(procrules_stuck_may_stop(
+	                     c, 42, "/usr/bin/python3.11 (deleted)", &err),
+	    0);
+	assert_int_equal(
+	    procrules_stuck_may_stop(c, 42, "/usr/sbin/sshd", &err), -1);
+	assert_string_equal(
+	    err.msg, "pid 42 not stopped: it runs no interpreter of stuck-cgi");
+	assert_int_equal(procrules_stuck_may_stop(c, 42, "", &err), -1);
+	conf_release(c);
+	c = conf_of("check stuck-cgi { kill yes; interpreters \"tclsh*\" }");
+	assert_int_equal(
+	    procrules_stuck_may_stop(c, 7, "/usr/bin/tclsh8.6", &err), 0);
+	assert_int_equal(
+	    procrules_stuck_may_stop(c, 7, "/usr/bin/perl", &err), -1);
+	conf_release(c);
+}
+
 static void
 stuck_verdicts(void **state)
 {
@@ -398,6 +438,7 @@ main(void)
 	    cmocka_unit_test(name_verdicts),
 	    cmocka_unit_test(allow_lists),
 	    cmocka_unit_test(stuck_verdicts),
+	    cmocka_unit_test(stuck_stops_allowed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
