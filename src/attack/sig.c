@@ -19,6 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -244,32 +246,59 @@ load_db(const char *p, size_t len, struct hs_database **db,
  * Reads ndb databases (the payload format of payload()) into db, their
  * scratch space into *scratch.  0, or -1 with nothing kept.
  */
+/*
+ * The cache file mapped read-only (no copy of its bytes: what the
+ * databases are made from is read from the page cache): 0 with *p and
+ * *n, or -1.  A file over CACHE_MAX, empty, or not a regular file is
+ * refused.  The cache is replaced by a rename, never rewritten in place,
+ * so the mapping's file does not shrink under it.
+ */
+static int
+cache_map(const char *path, const char **p, size_t *n)
+{
+	struct stat st;
+	void *m;
+	int fd = cache_fd(path);
+
+	if (fd == -1)
+		fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	else
+		fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	if (fd == -1)
+		return -1;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+	    (uint64_t)st.st_size > CACHE_MAX) {
+		close(fd);
+		return -1;
+	}
+	m = mmap(NULL, (size_t)st.st_size, PROT_READ,
+	    MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	close(fd);
+	if (m == MAP_FAILED)
+		return -1;
+	*p = m;
+	*n = (size_t)st.st_size;
+	return 0;
+}
+
+/*
+ * Reads ndb databases (the payload format of payload()) into db, their
+ * scratch space into *scratch.  0, or -1 with nothing kept.
+ */
 static int
 cache_read(struct hs_database **db, size_t ndb, struct strbuf *extra,
     struct hs_scratch **scratch, const char *magic, const char *path,
     const char *key)
 {
-	struct strbuf sb = STRBUF_INIT(CACHE_MAX);
-	struct err err;
-	const char *p, *end, *l;
+	const char *map = NULL, *p, *end, *l;
 	char sum[65], want[65];
-	size_t n, ml = strlen(magic), len = 0, got = 0;
-	int trunc = 0, fd, rc;
+	size_t n, ml = strlen(magic), len = 0, got = 0, mapn = 0;
 
-	if ((fd = cache_fd(path)) == -1)
-		rc = file_read_nofollow(path, CACHE_MAX, &sb, &trunc, &err);
-	else if ((fd = fcntl(fd, F_DUPFD_CLOEXEC, 0)) == -1 ||
-	    lseek(fd, 0, SEEK_SET) == -1) {
-		if (fd != -1)
-			close(fd);
-		rc = -1;
-	} else
-		rc = file_read_fd(fd, path, CACHE_MAX, &sb, &trunc, &err);
-	if (rc == -1 || trunc)
+	if (cache_map(path, &map, &mapn) == -1)
 		goto fail;
-	p = sb.p;
-	end = p + sb.len;
-	if (sb.len < ml || memcmp(p, magic, ml) != 0)
+	p = map;
+	end = p + mapn;
+	if (mapn < ml || memcmp(p, magic, ml) != 0)
 		goto fail;
 	p += ml;
 	if ((l = line(&p, end, &n)) == NULL || n != strlen(key) ||
@@ -315,10 +344,11 @@ cache_read(struct hs_database **db, size_t ndb, struct strbuf *extra,
 		if (p != end)
 			goto fail;
 	}
-	strbuf_release(&sb);
+	munmap((void *)map, mapn);
 	return 0;
 fail:
-	strbuf_release(&sb);
+	if (map != NULL)
+		munmap((void *)map, mapn);
 	for (size_t i = 0; i < got; i++) {
 		hs_free_database(db[i]);
 		db[i] = NULL;

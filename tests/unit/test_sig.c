@@ -190,6 +190,25 @@ cache_corrupt(void **state)
 	    file_write_atomic(cache, "SKMHSDB6\nx\n", 11, 0600, &err), 0);
 	assert_int_equal(compile(rules_a), 0);
 	assert_int_equal(compile(rules_a), 1);
+
+	/* empty (nothing to map), then the header alone */
+	assert_int_equal(file_write_atomic(cache, "", 0, 0600, &err), 0);
+	assert_int_equal(compile(rules_a), 0);
+	assert_int_equal(compile(rules_a), 1);
+	assert_int_equal(file_read(cache, 64u << 20, &sb, NULL, &err), 0);
+	assert_int_equal(
+	    file_write_atomic(cache, sb.p,
+	        (size_t)((const char *)memchr(sb.p, '\n', sb.len) - sb.p) + 1,
+	        0600, &err),
+	    0);
+	assert_int_equal(compile(rules_a), 0);
+	assert_int_equal(compile(rules_a), 1);
+
+	/* not a regular file */
+	assert_int_equal(unlink(cache), 0);
+	assert_int_equal(mkdir(cache, 0700), 0);
+	assert_int_equal(compile(rules_a), 0);
+	assert_int_equal(rmdir(cache), 0);
 	strbuf_release(&sb);
 }
 
