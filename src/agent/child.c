@@ -237,11 +237,16 @@ caps:
 static void __attribute__((noreturn))
 child_exec(const struct child_sup *s, int sock, const char *role)
 {
-	char *argv[] = {"sakimori", CHILD_ARG, (char *)role, NULL};
+	char name[16];
+	/* argv[0] is the child's name (sakimori-logs ...), as its comm will
+	 * be: ps shows which child it is, and a process check does not take
+	 * a program calling itself by another name for one in disguise. */
+	char *argv[] = {name, CHILD_ARG, (char *)role, NULL};
 	const char *why = "open /dev/null";
 	sigset_t none;
 	int null, ch, exe;
 
+	str_printf(name, sizeof(name), "sakimori-%s", role);
 	sigemptyset(&none);
 	(void)sigprocmask(SIG_SETMASK, &none, NULL);
 	for (int sig = 1; sig < NSIG; sig++)

@@ -82,6 +82,17 @@ for p in "$AGENT" "$(logs_pid)" "$c1"; do
 	check_eq "no transparent huge pages in $(cat "/proc/$p/comm")" 0 "$(proc_field "$p" THP_enabled)"
 done
 
+# The children name themselves (sakimori-logs, sakimori-http) in their
+# command lines too, so the process checks do not take the agent's own
+# children for programs in disguise.
+names=$("$SAKIMORI" check --json proc-name-mismatch 2>&1)
+for p in "$(logs_pid)" "$c1"; do
+	check_match "$(cat "/proc/$p/comm")'s command line starts with its name" \
+		"^$(cat "/proc/$p/comm") " "$(tr '\0' ' ' < "/proc/$p/cmdline")"
+	check_nomatch "...and proc-name-mismatch says nothing of it" \
+		"\"pid $p\"" "$names"
+done
+
 # ---- who the child is ----
 uid=$(id -u "$U" 2>/dev/null)
 gid=$(id -g "$U" 2>/dev/null)
