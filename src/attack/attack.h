@@ -126,10 +126,19 @@ _Static_assert(sizeof(struct attack_memo) == 256, "memo entry: 4 lines");
 #define CRS_MEMO_KEY 200
 #define CRS_MEMO_HITS 3
 
-struct crs_memo {
+/* A slot's tag: looked at first, so that a value not in the memo costs
+ * one cache line of a 128 KiB table (four tags a line), not a line of
+ * the entries. */
+struct crs_memo_tag {
 	uint64_t hash;
 	uint16_t len; /* key length + 1; 0: empty */
 	uint16_t mask;
+};
+
+_Static_assert(sizeof(struct crs_memo_tag) == 16, "memo tag: 16 bytes");
+
+/* A slot's entry: read only when its tag matches. */
+struct crs_memo {
 	uint8_t nh;
 	struct {
 		uint32_t rule;
@@ -153,6 +162,7 @@ struct crs_vtext {
 
 /* The Core Rule Set side of an engine (attack_engine_crs). */
 struct attack_crs {
+	struct crs_memo_tag *mtag; /* CRS_MEMO_SLOTS each */
 	struct crs_memo *memo;
 	struct crs_set set;
 	int threshold; /* the inbound anomaly score that flags (5) */

@@ -17,6 +17,7 @@
 #include "attack/ruleset.h"
 #include "base/dynlib.h"
 #include "base/fileio.h"
+#include "base/hash.h"
 #include "base/mem.h"
 #include "base/strbuf.h"
 
@@ -69,7 +70,50 @@ crs_set_release(struct crs_set *cs)
 	free(cs->r);
 	free(cs->f);
 	free(cs->s);
+	free(cs->known);
+	free(cs->v);
 	memset(cs, 0, sizeof(*cs));
+}
+
+static int
+verdict_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct crs_verdict *)a)->h,
+	    ((const struct crs_verdict *)b)->h);
+}
+
+int
+crs_set_known(struct crs_set *cs, const char *text)
+{
+	size_t cap = 0;
+
+	free(cs->known);
+	cs->known = NULL;
+	cs->nknown = 0;
+	for (const char *p = text; *p != '\0';) {
+		size_t n = strcspn(p, " ");
+		struct crs_verdict *v;
+
+		if (n == 34 && p[0] == 'v' && (p[33] == '0' || p[33] == '1') &&
+		    strspn(p + 1, "0123456789abcdef") >= 32) {
+			if (mem_grow(&cs->known, &cap, cs->nknown + 1,
+			        sizeof(*cs->known)) == -1) {
+				free(cs->known);
+				cs->known = NULL;
+				cs->nknown = 0;
+				return -1;
+			}
+			v = &cs->known[cs->nknown++];
+			memcpy(v->h, p + 1, 32);
+			v->h[32] = '\0';
+			v->k = p[33] - '0';
+		}
+		p += n;
+		p += strspn(p, " ");
+	}
+	if (cs->nknown > 0)
+		qsort(cs->known, cs->nknown, sizeof(*cs->known), verdict_cmp);
+	return 0;
 }
 
 static int skip(struct crs_set *cs, uint32_t id, unsigned file, struct err *err,
@@ -297,6 +341,43 @@ check_expr(const char *expr, unsigned flags, char *msg, size_t msgsz)
 	}
 	pcre2_code_free(re);
 	return 1;
+}
+
+/*
+ * check_expr's answer, from the verdicts known to cs when it has one;
+ * a new answer of 0 or 1 is kept in cs->v (-1 on out of memory).
+ */
+static int
+check_known(struct crs_set *cs, const char *expr, unsigned flags, char *msg,
+    size_t msgsz)
+{
+	struct hash256 d;
+	struct crs_verdict key, *kv;
+	char hex[65];
+	int k;
+
+	hash256_init(&d);
+	hash256_add(&d, &flags, sizeof(flags));
+	hash256_add(&d, expr, strlen(expr));
+	hash256_hex(&d, hex);
+	memcpy(key.h, hex, 32);
+	key.h[32] = '\0';
+	kv = cs->nknown == 0 ? NULL
+	                     : bsearch(&key, cs->known, cs->nknown,
+	                           sizeof(*cs->known), verdict_cmp);
+	if (kv != NULL)
+		k = kv->k;
+	else {
+		cs->analysed++;
+		k = check_expr(expr, flags, msg, msgsz);
+	}
+	if (k == -1)
+		return -1;
+	if (mem_grow(&cs->v, &cs->vcap, cs->nv + 1, sizeof(*cs->v)) == -1)
+		return -2;
+	key.k = k;
+	cs->v[cs->nv++] = key;
+	return k;
 }
 
 /* The text of word list file name in dir, into sb. */
@@ -721,7 +802,11 @@ translate_rule(struct crs_set *cs, const struct secrule *r, size_t nlinks,
 	if (crs_op_scanned(cr.op) && cr.op != CO_PM) { /* literals compile */
 		flags = HS_FLAG_DOTALL | (cr.caseless ? HS_FLAG_CASELESS : 0) |
 		    (cr.multiline ? HS_FLAG_MULTILINE : 0);
-		k = check_expr(strbuf_str(&sb), flags, msg, sizeof(msg));
+		k = check_known(cs, strbuf_str(&sb), flags, msg, sizeof(msg));
+		if (k == -2) {
+			strbuf_release(&sb);
+			return err_sys(err, ENOMEM, "rules");
+		}
 		if (k == -1) {
 			strbuf_release(&sb);
 			return skip(cs, r->id, file, err, "%s", msg);

@@ -144,6 +144,16 @@ struct crs_skip {
 	char reason[160];
 };
 
+/*
+ * What the analysis of one expression found (Hyperscan compiles it: k 0,
+ * only as a prefilter: 1), under the first 32 hex digits of the hash of
+ * its flags and text.
+ */
+struct crs_verdict {
+	char h[33];
+	int k;
+};
+
 struct crs_set {
 	struct crs_rule *r;
 	size_t n, cap;
@@ -151,9 +161,22 @@ struct crs_set {
 	size_t nf, fcap;
 	struct crs_skip *s;
 	size_t ns, scap;
+	/* verdicts known before the load (sorted by h; crs_set_known), so
+	 * that their expressions are not analysed again; those of this load
+	 * (for the cache); how many expressions this load analysed */
+	struct crs_verdict *known, *v;
+	size_t nknown, nv, vcap;
+	size_t analysed;
 };
 
 void crs_set_init(struct crs_set *cs);
+
+/*
+ * Takes the verdicts of text (tokens "v", 32 hex digits and 0 or 1,
+ * separated by spaces; other tokens ignored) as known to the loads of cs
+ * that follow.  0, or -1 when out of memory (nothing is then known).
+ */
+int crs_set_known(struct crs_set *cs, const char *text);
 void crs_set_release(struct crs_set *cs);
 
 /*

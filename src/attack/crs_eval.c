@@ -66,6 +66,7 @@ crs_free(struct attack_crs *c)
 	free(c->tx);
 	free(c->group);
 	free(c->seen);
+	free(c->mtag);
 	free(c->memo);
 	free(c->val);
 	free(c->a);
@@ -123,7 +124,10 @@ attack_engine_crs(struct attack_engine *e, struct crs_set *cs, int paranoia,
 	    (c->la = malloc(n)) == NULL || (c->lb = malloc(n)) == NULL ||
 	    (c->lc = malloc(ATTACK_FIELD_MAX + 1)) == NULL ||
 	    (c->md = pcre2_match_data_create(1, NULL)) == NULL ||
-	    (c->memo = calloc(CRS_MEMO_SLOTS, sizeof(*c->memo))) == NULL) {
+	    (c->mtag = mem_huge_calloc(CRS_MEMO_SLOTS * sizeof(*c->mtag))) ==
+	        NULL ||
+	    (c->memo = mem_huge_calloc(CRS_MEMO_SLOTS * sizeof(*c->memo))) ==
+	        NULL) {
 		crs_free(c);
 		return err_sys(err, ENOMEM, "rules");
 	}
@@ -859,13 +863,15 @@ static void
 value_match(struct attack_engine *e, const struct value *v, struct vres *vr)
 {
 	struct attack_crs *c = e->crs;
+	struct crs_memo_tag *t = NULL;
 	struct crs_memo *m = NULL;
 	uint64_t h = 0;
 
 	if (e->memo != NULL && v->n < CRS_MEMO_KEY) {
 		h = hash_ends(e->seed ^ v->mask, v->p, v->n);
+		t = &c->mtag[h & (CRS_MEMO_SLOTS - 1)];
 		m = &c->memo[h & (CRS_MEMO_SLOTS - 1)];
-		if (m->hash == h && m->len == v->n + 1 && m->mask == v->mask &&
+		if (t->hash == h && t->len == v->n + 1 && t->mask == v->mask &&
 		    memcmp(m->key, v->p, v->n) == 0) {
 			vr->n = m->nh;
 			for (unsigned i = 0; i < m->nh; i++) {
@@ -879,9 +885,9 @@ value_match(struct attack_engine *e, const struct value *v, struct vres *vr)
 	}
 	value_scan(e, v, vr);
 	if (m != NULL && vr->n <= CRS_MEMO_HITS) {
-		m->hash = h;
-		m->len = (uint16_t)(v->n + 1);
-		m->mask = (uint16_t)v->mask;
+		t->hash = h;
+		t->len = (uint16_t)(v->n + 1);
+		t->mask = (uint16_t)v->mask;
 		m->nh = (uint8_t)vr->n;
 		for (unsigned i = 0; i < vr->n; i++) {
 			m->h[i].rule = vr->h[i].rule;

@@ -243,6 +243,41 @@ load_db(const char *p, size_t len, struct hs_database **db,
 }
 
 /*
+ * Moves *p past a cache file's header when its magic is magic, its key
+ * line is key (or, when tail, ends with key) and the payload that
+ * follows is whole: 0, or -1.
+ */
+static int
+cache_payload(const char **p, const char *end, const char *magic,
+    const char *key, int tail)
+{
+	size_t keyn = strlen(key);
+	const char *l;
+	char sum[65], want[65];
+	size_t n, ml = strlen(magic), len = 0;
+
+	if ((size_t)(end - *p) < ml || memcmp(*p, magic, ml) != 0)
+		return -1;
+	*p += ml;
+	if ((l = line(p, end, &n)) == NULL || n < keyn ||
+	    (!tail && n != keyn) || memcmp(l + n - keyn, key, keyn) != 0)
+		return -1;
+	if ((l = line(p, end, &n)) == NULL || n < 66 || l[64] != ' ')
+		return -1;
+	memcpy(want, l, 64);
+	want[64] = '\0';
+	for (size_t i = 65; i < n; i++) {
+		if (l[i] < '0' || l[i] > '9' || len > CACHE_MAX)
+			return -1;
+		len = len * 10 + (size_t)(l[i] - '0');
+	}
+	if ((size_t)(end - *p) != len)
+		return -1;
+	hash256_hex_of(*p, len, sum);
+	return strcmp(sum, want) == 0 ? 0 : -1;
+}
+
+/*
  * Reads ndb databases (the payload format of payload()) into db, their
  * scratch space into *scratch.  0, or -1 with nothing kept.
  */
@@ -291,35 +326,17 @@ cache_read(struct hs_database **db, size_t ndb, struct strbuf *extra,
     const char *key)
 {
 	const char *map = NULL, *p, *end, *l;
-	char sum[65], want[65];
-	size_t n, ml = strlen(magic), len = 0, got = 0, mapn = 0;
+	size_t n, got = 0, mapn = 0;
 
 	if (cache_map(path, &map, &mapn) == -1)
 		goto fail;
 	p = map;
 	end = p + mapn;
-	if (mapn < ml || memcmp(p, magic, ml) != 0)
-		goto fail;
-	p += ml;
-	if ((l = line(&p, end, &n)) == NULL || n != strlen(key) ||
-	    memcmp(l, key, n) != 0)
-		goto fail;
-	if ((l = line(&p, end, &n)) == NULL || n < 66 || l[64] != ' ')
-		goto fail;
-	memcpy(want, l, 64);
-	want[64] = '\0';
-	for (size_t i = 65; i < n; i++) {
-		if (l[i] < '0' || l[i] > '9' || len > CACHE_MAX)
-			goto fail;
-		len = len * 10 + (size_t)(l[i] - '0');
-	}
-	if ((size_t)(end - p) != len)
-		goto fail;
-	hash256_hex_of(p, len, sum);
-	if (strcmp(sum, want) != 0)
+	if (cache_payload(&p, end, magic, key, 0) == -1)
 		goto fail;
 	if (extra == NULL) {
-		if (ndb != 1 || load_db(p, len, &db[0], scratch) == -1)
+		if (ndb != 1 ||
+		    load_db(p, (size_t)(end - p), &db[0], scratch) == -1)
 			goto fail;
 		got = 1;
 	} else {
@@ -434,7 +451,7 @@ sig_compile(struct sig *s, const struct attack_ruleset *rs,
 	return 0;
 }
 
-#define CRS_CACHE_MAGIC "SKMHSCR1\n"
+#define CRS_CACHE_MAGIC "SKMHSCR2\n"
 
 /* The group of rule r's chain of transformations, made when new. */
 static struct sig_group *
@@ -669,6 +686,37 @@ all_targets(struct sig *s, const struct gexpr *x, const struct crs_set *cs)
 }
 
 int
+sig_crs_known(struct crs_set *cs, const char *cache_path)
+{
+	const char *map = NULL, *p, *end, *l;
+	char tail[KEY_MAX];
+	size_t n, mapn = 0;
+	hs_platform_info_t pl;
+	int rc = -1;
+
+	/* the verdicts hold for this Hyperscan on this CPU: the key's end */
+	if (cache_path == NULL || hs_populate_platform(&pl) != HS_SUCCESS ||
+	    (size_t)snprintf(tail, sizeof(tail),
+	        " %s tune=%u features=%" PRIx64, hs_version(), pl.tune,
+	        (uint64_t)pl.cpu_features) >= sizeof(tail) ||
+	    strchr(tail, '\n') != NULL ||
+	    cache_map(cache_path, &map, &mapn) == -1)
+		return -1;
+	p = map;
+	end = p + mapn;
+	if (cache_payload(&p, end, CRS_CACHE_MAGIC, tail, 1) == 0 &&
+	    (l = line(&p, end, &n)) != NULL) {
+		char *text = strndup(l, n);
+
+		if (text != NULL)
+			rc = crs_set_known(cs, text);
+		free(text);
+	}
+	munmap((void *)map, mapn);
+	return rc;
+}
+
+int
 sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
     const char *cache_path, struct err *err)
 {
@@ -750,6 +798,11 @@ sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
 		while (*p != '\0') {
 			uint64_t k;
 
+			if (*p == 'v') { /* a verdict (crs_set_known) */
+				p += strcspn(p, " ");
+				p += strspn(p, " ");
+				continue;
+			}
 			if (cur_u64(&p, p + strlen(p), &k) == -1)
 				break;
 			if (k < cs->n)
@@ -805,9 +858,13 @@ sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
 	 * it must fit the database of sakimori's own rules again */
 	if (alloc_scratch(s, err) == -1)
 		goto out;
-	if (cache_path != NULL && key[0] != '\0')
+	if (cache_path != NULL && key[0] != '\0') {
+		for (size_t i = 0; i < cs->nv; i++)
+			strbuf_printf(&demoted, "%sv%s%d",
+			    demoted.len ? " " : "", cs->v[i].h, cs->v[i].k);
 		(void)cache_write(dbs, ncache, strbuf_str(&demoted),
 		    CRS_CACHE_MAGIC, cache_path, key);
+	}
 	rc = 0;
 	goto out;
 nomem:

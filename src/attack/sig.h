@@ -88,6 +88,16 @@ void sig_release(struct sig *s);
  * sig_compile, a file of its own.  0, or -1 with err naming the rule
  * whose expression does not compile.
  */
+/*
+ * Before crs_load_dir: the verdicts on the CRS expressions that the
+ * cache file of sig_compile_crs holds, when it is whole and made by this
+ * Hyperscan for this CPU, taken as known to cs (crs_set_known), so that
+ * a load of unchanged rules analyses none of them again (its rules, and
+ * so the key of the cache, are the same as an analysing load's).  0, or
+ * -1 when none could be read.
+ */
+int sig_crs_known(struct crs_set *cs, const char *cache_path);
+
 int sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
     const char *cache_path, struct err *err);
 

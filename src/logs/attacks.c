@@ -125,6 +125,7 @@ crs_from_conf(struct attacks *a, const struct logs_opts *o, struct err *err)
 	        "attack-crs.hsdb", err) == 0)
 		cachep = cache;
 	crs_set_init(&cs);
+	(void)sig_crs_known(&cs, cachep); /* none: every expression analysed */
 	rc = crs_load_dir(
 	    &cs, conf_setting(o->conf, "crs-dir", CRS_DEFAULT_DIR), err);
 	if (rc == 0)

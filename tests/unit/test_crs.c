@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -19,8 +21,10 @@
 #include "attack/crs.h"
 #include "attack/crs_tfn.h"
 #include "attack/secrule.h"
+#include "attack/sig.h"
 #include "base/dl_injection.h"
 #include "base/dynlib.h"
+#include "base/fileio.h"
 #include "base/mem.h"
 #include "base/strbuf.h"
 
@@ -509,6 +513,164 @@ evaluate(void **state)
 	assert_true(fired(&res, 15)); /* "GET /a.html HTTP/1.1" */
 	assert_int_equal(res.crs_score, 7);
 	attack_engine_release(&e);
+}
+
+/* An engine on cs (consumed) with its cache at cache: the verdicts on
+ * three requests (flagged, score) into out. */
+static void
+engine_verdicts(struct crs_set *cs, const char *cache, int out[6], int *cached)
+{
+	static const char *const uris[] = {
+	    "/index.php?id=1%27%20union%20select%201,2--",
+	    "/x?file=../../etc/passwd", "/docs/guide.html?page=2"};
+	struct attack_ruleset rs;
+	struct attack_engine e;
+	struct attack_result res;
+	struct err err = {0};
+
+	ruleset_init(&rs);
+	assert_int_equal(attack_engine_init(&e, &rs, NULL, &err), 0);
+	if (attack_engine_crs(&e, cs, 1, 5, cache, &err) == -1)
+		fail_msg("%s", err.msg);
+	for (int i = 0; i < 3; i++) {
+		out[2 * i] = match(&e, "GET", uris[i], "Mozilla/5.0", &res);
+		out[2 * i + 1] = res.crs_score;
+	}
+	*cached = e.sig.crs_from_cache;
+	attack_engine_release(&e);
+}
+
+/* Two loads of the same files: the same rules, in the same order. */
+static void
+same_rules(const struct crs_set *a, const struct crs_set *b)
+{
+	assert_int_equal(a->n, b->n);
+	assert_int_equal(a->ns, b->ns);
+	for (size_t i = 0; i < a->n; i++) {
+		assert_int_equal(a->r[i].id, b->r[i].id);
+		assert_int_equal(a->r[i].prefilter, b->r[i].prefilter);
+		assert_string_equal(a->r[i].expr, b->r[i].expr);
+	}
+}
+
+/* A copy of Debian's rules in dir/rules, one expression changed. */
+static void
+changed_copy(const char *dir, char *crs, size_t sz)
+{
+	char path[512], from[512];
+	struct err err = {0};
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(crs, sz, "%s/rules", dir);
+	assert_int_equal(mkdir(crs, 0700), 0);
+	assert_non_null(d = opendir(CRS_DIR));
+	while ((de = readdir(d)) != NULL) {
+		struct strbuf sb = STRBUF_INIT(1u << 22);
+		const char *at;
+		FILE *f;
+		int trunc = 0;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(from, sizeof(from), "%s/%s", CRS_DIR, de->d_name);
+		snprintf(path, sizeof(path), "%s/%s", crs, de->d_name);
+		if (strcmp(de->d_name,
+		        "REQUEST-930-APPLICATION-ATTACK-LFI.conf") != 0) {
+			assert_int_equal(symlink(from, path), 0);
+			continue;
+		}
+		assert_int_equal(
+		    file_read(from, 1u << 22, &sb, &trunc, &err), 0);
+		assert_non_null(at = strstr(strbuf_str(&sb), "\"@rx "));
+		assert_non_null(f = fopen(path, "w"));
+		fwrite(sb.p, 1, (size_t)(at - sb.p) + 5, f);
+		fputs("(?:sakimori-test)|", f);
+		fputs(at + 5, f);
+		assert_int_equal(fclose(f), 0);
+		strbuf_release(&sb);
+	}
+	closedir(d);
+}
+
+/* A start with a valid cache takes the verdicts on the expressions from
+ * it and analyses none again, with the same rules and verdicts; a changed
+ * rule file has its changed expression analysed and the cache remade; a
+ * cut cache gives no verdicts. */
+static void
+cache_skips_analysis(void **state)
+{
+	char dir[] = "/tmp/sakimori-crs-XXXXXX", cache[256], crs[256];
+	char path[512];
+	struct crs_set ref, cs;
+	struct err err = {0};
+	int want[6], got[6], cached;
+	struct dirent *de;
+	DIR *d;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(cache, sizeof(cache), "%s/crs.hsdb", dir);
+	crs_set_init(&ref);
+	assert_int_equal(crs_load_dir(&ref, CRS_DIR, &err), 0);
+	assert_true(ref.analysed > 0);
+
+	/* no cache yet: every expression analysed, the cache written */
+	crs_set_init(&cs);
+	assert_int_equal(sig_crs_known(&cs, cache), -1);
+	assert_int_equal(crs_load_dir(&cs, CRS_DIR, &err), 0);
+	assert_int_equal(cs.analysed, ref.analysed);
+	same_rules(&ref, &cs);
+	engine_verdicts(&cs, cache, want, &cached);
+	assert_int_equal(cached, 0);
+	assert_int_equal(want[0], 1);
+
+	/* from the cache: nothing analysed, the same rules and verdicts */
+	crs_set_init(&cs);
+	assert_int_equal(sig_crs_known(&cs, cache), 0);
+	assert_true(cs.nknown > 0);
+	assert_int_equal(crs_load_dir(&cs, CRS_DIR, &err), 0);
+	assert_int_equal(cs.analysed, 0);
+	same_rules(&ref, &cs);
+	engine_verdicts(&cs, cache, got, &cached);
+	assert_int_equal(cached, 1);
+	assert_memory_equal(want, got, sizeof(want));
+
+	/* one expression changed: it alone is analysed, the cache remade */
+	changed_copy(dir, crs, sizeof(crs));
+	crs_set_init(&cs);
+	assert_int_equal(sig_crs_known(&cs, cache), 0);
+	assert_int_equal(crs_load_dir(&cs, crs, &err), 0);
+	assert_int_equal(cs.analysed, 1);
+	engine_verdicts(&cs, cache, got, &cached);
+	assert_int_equal(cached, 0);
+	assert_memory_equal(want, got, sizeof(want));
+	crs_set_init(&cs);
+	assert_int_equal(sig_crs_known(&cs, cache), 0);
+	assert_int_equal(crs_load_dir(&cs, crs, &err), 0);
+	assert_int_equal(cs.analysed, 0);
+	crs_set_release(&cs);
+
+	/* a cut cache: no verdicts, everything analysed again */
+	assert_int_equal(truncate(cache, 4096), 0);
+	crs_set_init(&cs);
+	assert_int_equal(sig_crs_known(&cs, cache), -1);
+	assert_int_equal(crs_load_dir(&cs, CRS_DIR, &err), 0);
+	assert_int_equal(cs.analysed, ref.analysed);
+	same_rules(&ref, &cs);
+	crs_set_release(&cs);
+	crs_set_release(&ref);
+
+	assert_non_null(d = opendir(crs));
+	while ((de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.') {
+			snprintf(path, sizeof(path), "%s/%s", crs, de->d_name);
+			unlink(path);
+		}
+	closedir(d);
+	rmdir(crs);
+	unlink(cache);
+	rmdir(dir);
 }
 
 /* Debian's rule set at paranoia 1: an SQL injection and a traversal are
@@ -1070,6 +1232,7 @@ main(void)
 	    cmocka_unit_test(own_rules_after_bad_cache),
 	    cmocka_unit_test(xss_prefilter_sound),
 	    cmocka_unit_test(evaluate_debian_deep),
+	    cmocka_unit_test(cache_skips_analysis),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
