@@ -343,6 +343,20 @@ check_expr(const char *expr, unsigned flags, char *msg, size_t msgsz)
 	return 1;
 }
 
+/* The version of the PCRE2 library loaded ("10.42 2022-12-11"). */
+static const char *
+pcre2_version(void)
+{
+	static char v[64];
+
+	if (v[0] == '\0' &&
+	    (pcre2_config(PCRE2_CONFIG_VERSION, NULL) < 0 ||
+	        pcre2_config(PCRE2_CONFIG_VERSION, NULL) > (int)sizeof(v) ||
+	        pcre2_config(PCRE2_CONFIG_VERSION, v) < 0))
+		snprintf(v, sizeof(v), "?");
+	return v;
+}
+
 /*
  * check_expr's answer, from the verdicts known to cs when it has one;
  * a new answer of 0 or 1 is kept in cs->v (-1 on out of memory).
@@ -359,6 +373,9 @@ check_known(struct crs_set *cs, const char *expr, unsigned flags, char *msg,
 	hash256_init(&d);
 	hash256_add(&d, &flags, sizeof(flags));
 	hash256_add(&d, expr, strlen(expr));
+	/* a prefilter verdict says PCRE2 compiles the expression: true of
+	 * the PCRE2 that said so, so its version is part of the key */
+	hash256_add(&d, pcre2_version(), strlen(pcre2_version()));
 	hash256_hex(&d, hex);
 	memcpy(key.h, hex, 32);
 	key.h[32] = '\0';

@@ -19,6 +19,7 @@
 /* clang-format off */
 #define PCRE2_FUNCS(X, V)                                                      \
 	V(pcre2_code_free, (pcre2_code *code), (code))                         \
+	X(int, pcre2_config, (uint32_t what, void *where), (what, where))      \
 	X(pcre2_code *, pcre2_compile,                                         \
 	    (PCRE2_SPTR pattern, PCRE2_SIZE length, uint32_t options,          \
 	        int *errorcode, PCRE2_SIZE *erroroffset,                       \

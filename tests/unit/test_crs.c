@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <hs/hs.h>
 
 #include "attack/attack.h"
 #include "attack/crs.h"
@@ -25,6 +26,7 @@
 #include "base/dl_injection.h"
 #include "base/dynlib.h"
 #include "base/fileio.h"
+#include "base/hash.h"
 #include "base/mem.h"
 #include "base/strbuf.h"
 
@@ -591,6 +593,53 @@ changed_copy(const char *dir, char *crs, size_t sz)
 		strbuf_release(&sb);
 	}
 	closedir(d);
+}
+
+/*
+ * A prefilter verdict stored in the cache says the PCRE2 that made it
+ * compiles the expression: verdicts keyed on the expression alone (as if
+ * from another PCRE2) are not taken, every expression is analysed again.
+ */
+static void
+cache_verdicts_keyed_on_pcre2(void **state)
+{
+	struct crs_set ref, cs;
+	struct err err = {0};
+	struct strbuf sb = STRBUF_INIT(0);
+	size_t forged = 0;
+
+	(void)state;
+	crs_set_init(&ref);
+	assert_int_equal(crs_load_dir(&ref, CRS_DIR, &err), 0);
+	for (size_t i = 0; i < ref.n; i++) {
+		const struct crs_rule *r = &ref.r[i];
+		struct hash256 d;
+		unsigned flags;
+		char hex[65];
+
+		if (!crs_op_scanned(r->op) || r->op == CO_PM)
+			continue;
+		flags = HS_FLAG_DOTALL | (r->caseless ? HS_FLAG_CASELESS : 0) |
+		    (r->multiline ? HS_FLAG_MULTILINE : 0);
+		hash256_init(&d);
+		hash256_add(&d, &flags, sizeof(flags));
+		hash256_add(&d, r->expr, strlen(r->expr));
+		hash256_hex(&d, hex);
+		assert_int_equal(
+		    strbuf_printf(&sb, "v%.32s%d ", hex, r->prefilter ? 1 : 0),
+		    0);
+		forged++;
+	}
+	assert_true(forged > 100);
+	crs_set_init(&cs);
+	assert_int_equal(crs_set_known(&cs, strbuf_str(&sb)), 0);
+	assert_int_equal(cs.nknown, forged);
+	assert_int_equal(crs_load_dir(&cs, CRS_DIR, &err), 0);
+	assert_int_equal(cs.analysed, ref.analysed);
+	same_rules(&ref, &cs);
+	strbuf_release(&sb);
+	crs_set_release(&cs);
+	crs_set_release(&ref);
 }
 
 /* A start with a valid cache takes the verdicts on the expressions from
@@ -1233,6 +1282,7 @@ main(void)
 	    cmocka_unit_test(xss_prefilter_sound),
 	    cmocka_unit_test(evaluate_debian_deep),
 	    cmocka_unit_test(cache_skips_analysis),
+	    cmocka_unit_test(cache_verdicts_keyed_on_pcre2),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
