@@ -117,6 +117,27 @@ procfd_map_build(struct procfd_map *m, const char *root, struct err *err)
 	return procfd_map_build_for(m, root, NULL, err);
 }
 
+/* The next socket among the links of an fd directory: 1 and *ino, 0 at
+ * its end. */
+static int
+next_socket(DIR *d, uint64_t *ino)
+{
+	struct dirent *fe;
+
+	while ((fe = readdir(d)) != NULL) {
+		char target[64];
+		ssize_t n;
+
+		if (fe->d_name[0] == '.')
+			continue;
+		n = readlinkat(dirfd(d), fe->d_name, target, sizeof(target));
+		if (n > 0 && n < (ssize_t)sizeof(target) &&
+		    procfd_parse_link(target, (size_t)n, ino) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /*
  * Adds the sockets among procfd's PID/fd to m (o: the process part when
  * have_proc, else read on the first socket).  0, or -1 out of memory.
@@ -126,7 +147,7 @@ scan_pid(struct procfd_map *m, int procfd, const char *pid,
     struct procfd_owner *o, int have_proc)
 {
 	char fdpath[64];
-	struct dirent *fe;
+	uint64_t ino;
 	DIR *fdd;
 	int dfd;
 
@@ -141,17 +162,7 @@ scan_pid(struct procfd_map *m, int procfd, const char *pid,
 		m->skipped++; /* vanished, or not ours to read */
 		return 0;
 	}
-	while ((fe = readdir(fdd)) != NULL) {
-		char target[64];
-		uint64_t ino;
-		ssize_t n;
-
-		if (fe->d_name[0] == '.')
-			continue;
-		n = readlinkat(dirfd(fdd), fe->d_name, target, sizeof(target));
-		if (n <= 0 || n >= (ssize_t)sizeof(target) ||
-		    procfd_parse_link(target, (size_t)n, &ino) == -1)
-			continue;
+	while (next_socket(fdd, &ino)) {
 		if (!have_proc) {
 			if (process(procfd, pid, o) == -1)
 				break;
@@ -257,7 +268,7 @@ procfd_pid_sockets(const char *root, int pid, uint64_t *out, size_t max,
     size_t *n, struct err *err)
 {
 	char path[PATH_MAX], rel[64];
-	struct dirent *fe;
+	uint64_t ino;
 	DIR *d;
 
 	*n = 0;
@@ -266,18 +277,8 @@ procfd_pid_sockets(const char *root, int pid, uint64_t *out, size_t max,
 		return err_set(err, ENAMETOOLONG, "path too long");
 	if ((d = opendir(path)) == NULL)
 		return err_sys(err, errno, "cannot open '%s'", path);
-	while ((fe = readdir(d)) != NULL && *n < max) {
-		char target[64];
-		uint64_t ino;
-		ssize_t k;
-
-		if (fe->d_name[0] == '.')
-			continue;
-		k = readlinkat(dirfd(d), fe->d_name, target, sizeof(target));
-		if (k > 0 && k < (ssize_t)sizeof(target) &&
-		    procfd_parse_link(target, (size_t)k, &ino) == 0)
-			out[(*n)++] = ino;
-	}
+	while (*n < max && next_socket(d, &ino))
+		out[(*n)++] = ino;
 	closedir(d);
 	return 0;
 }
