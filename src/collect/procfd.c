@@ -117,14 +117,73 @@ procfd_map_build(struct procfd_map *m, const char *root, struct err *err)
 	return procfd_map_build_for(m, root, NULL, err);
 }
 
-int
-procfd_map_build_for(struct procfd_map *m, const char *root,
-    const char *const *comms, struct err *err)
+/* The next socket among the links of an fd directory: 1 and *ino, 0 at
+ * its end. */
+static int
+next_socket(DIR *d, uint64_t *ino)
+{
+	struct dirent *fe;
+
+	while ((fe = readdir(d)) != NULL) {
+		char target[64];
+		ssize_t n;
+
+		if (fe->d_name[0] == '.')
+			continue;
+		n = readlinkat(dirfd(d), fe->d_name, target, sizeof(target));
+		if (n > 0 && n < (ssize_t)sizeof(target) &&
+		    procfd_parse_link(target, (size_t)n, ino) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Adds the sockets among procfd's PID/fd to m (o: the process part when
+ * have_proc, else read on the first socket).  0, or -1 out of memory.
+ */
+static int
+scan_pid(struct procfd_map *m, int procfd, const char *pid,
+    struct procfd_owner *o, int have_proc)
+{
+	char fdpath[64];
+	uint64_t ino;
+	DIR *fdd;
+	int dfd;
+
+	if (path_join(fdpath, sizeof(fdpath), pid, "fd") == -1)
+		return 0;
+	dfd = openat(procfd, fdpath, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd == -1 || (fdd = fdopendir(dfd)) == NULL) {
+		if (dfd == -1 && (errno == EACCES || errno == EPERM))
+			note_denied(m, pid);
+		if (dfd != -1)
+			close(dfd);
+		m->skipped++; /* vanished, or not ours to read */
+		return 0;
+	}
+	while (next_socket(fdd, &ino)) {
+		if (!have_proc) {
+			if (process(procfd, pid, o) == -1)
+				break;
+			have_proc = 1;
+		}
+		o->inode = ino;
+		if (add(m, o) == -1) {
+			closedir(fdd);
+			return -1;
+		}
+	}
+	closedir(fdd);
+	return 0;
+}
+
+/* Opens ROOT/proc for a map: its descriptor, or -1 with err. */
+static int
+map_open(struct procfd_map *m, const char *root, struct err *err)
 {
 	char procpath[PATH_MAX];
-	struct dirent *de;
 	int procfd;
-	DIR *d;
 
 	memset(m, 0, sizeof(*m));
 	hmap_init(&m->by_inode);
@@ -134,17 +193,29 @@ procfd_map_build_for(struct procfd_map *m, const char *root,
 	procfd = open(procpath, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (procfd == -1)
 		return err_sys(err, errno, "cannot open '%s'", procpath);
+	return procfd;
+}
+
+int
+procfd_map_build_for(struct procfd_map *m, const char *root,
+    const char *const *comms, struct err *err)
+{
+	char procpath[PATH_MAX];
+	struct dirent *de;
+	int procfd;
+	DIR *d;
+
+	if ((procfd = map_open(m, root, err)) == -1)
+		return -1;
 	d = fdopendir(dup(procfd));
 	if (d == NULL) {
+		(void)path_join(procpath, sizeof(procpath), root, "/proc");
 		close(procfd);
 		return err_sys(err, errno, "cannot list '%s'", procpath);
 	}
 	while ((de = readdir(d)) != NULL) {
 		struct procfd_owner o;
-		char fdpath[64];
-		struct dirent *fe;
-		int have_proc = 0, dfd;
-		DIR *fdd;
+		int have_proc = 0;
 
 		if (!collect_is_pid(de->d_name))
 			continue;
@@ -155,46 +226,39 @@ procfd_map_build_for(struct procfd_map *m, const char *root,
 				continue;
 			have_proc = 1;
 		}
-		if (path_join(fdpath, sizeof(fdpath), de->d_name, "fd") == -1)
-			continue;
-		dfd =
-		    openat(procfd, fdpath, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (dfd == -1 || (fdd = fdopendir(dfd)) == NULL) {
-			if (dfd == -1 && (errno == EACCES || errno == EPERM))
-				note_denied(m, de->d_name);
-			if (dfd != -1)
-				close(dfd);
-			m->skipped++; /* vanished, or not ours to read */
-			continue;
+		if (scan_pid(m, procfd, de->d_name, &o, have_proc) == -1) {
+			closedir(d);
+			close(procfd);
+			return err_set(err, ENOMEM, "out of memory");
 		}
-		while ((fe = readdir(fdd)) != NULL) {
-			char target[64];
-			uint64_t ino;
-			ssize_t n;
-
-			if (fe->d_name[0] == '.')
-				continue;
-			n = readlinkat(
-			    dirfd(fdd), fe->d_name, target, sizeof(target));
-			if (n <= 0 || n >= (ssize_t)sizeof(target) ||
-			    procfd_parse_link(target, (size_t)n, &ino) == -1)
-				continue;
-			if (!have_proc) {
-				if (process(procfd, de->d_name, &o) == -1)
-					break;
-				have_proc = 1;
-			}
-			o.inode = ino;
-			if (add(m, &o) == -1) {
-				closedir(fdd);
-				closedir(d);
-				close(procfd);
-				return err_set(err, ENOMEM, "out of memory");
-			}
-		}
-		closedir(fdd);
 	}
 	closedir(d);
+	close(procfd);
+	return 0;
+}
+
+int
+procfd_map_build_pids(struct procfd_map *m, const char *root, const int *pids,
+    size_t n, struct err *err)
+{
+	int procfd;
+
+	if ((procfd = map_open(m, root, err)) == -1)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		struct procfd_owner o;
+		char pid[24];
+
+		snprintf(pid, sizeof(pid), "%d", pids[i]);
+		if (process(procfd, pid, &o) == -1) {
+			m->skipped++; /* gone since it was listed */
+			continue;
+		}
+		if (scan_pid(m, procfd, pid, &o, 1) == -1) {
+			close(procfd);
+			return err_set(err, ENOMEM, "out of memory");
+		}
+	}
 	close(procfd);
 	return 0;
 }
@@ -204,7 +268,7 @@ procfd_pid_sockets(const char *root, int pid, uint64_t *out, size_t max,
     size_t *n, struct err *err)
 {
 	char path[PATH_MAX], rel[64];
-	struct dirent *fe;
+	uint64_t ino;
 	DIR *d;
 
 	*n = 0;
@@ -213,18 +277,8 @@ procfd_pid_sockets(const char *root, int pid, uint64_t *out, size_t max,
 		return err_set(err, ENAMETOOLONG, "path too long");
 	if ((d = opendir(path)) == NULL)
 		return err_sys(err, errno, "cannot open '%s'", path);
-	while ((fe = readdir(d)) != NULL && *n < max) {
-		char target[64];
-		uint64_t ino;
-		ssize_t k;
-
-		if (fe->d_name[0] == '.')
-			continue;
-		k = readlinkat(dirfd(d), fe->d_name, target, sizeof(target));
-		if (k > 0 && k < (ssize_t)sizeof(target) &&
-		    procfd_parse_link(target, (size_t)k, &ino) == 0)
-			out[(*n)++] = ino;
-	}
+	while (*n < max && next_socket(d, &ino))
+		out[(*n)++] = ino;
 	closedir(d);
 	return 0;
 }

@@ -47,6 +47,12 @@ int procfd_map_build(struct procfd_map *m, const char *root, struct err *err);
 int procfd_map_build_for(struct procfd_map *m, const char *root,
     const char *const *comms, struct err *err);
 /*
+ * The same for the processes pids (n of them), listed by the caller from
+ * a process table it has already read: /proc is not listed again.
+ */
+int procfd_map_build_pids(struct procfd_map *m, const char *root,
+    const int *pids, size_t n, struct err *err);
+/*
  * The socket inodes among ROOT/proc/PID/fd (at most max into out, *n how
  * many).  0, or -1 with err (errno EACCES or EPERM: not ours to read;
  * ENOENT: gone).

@@ -3,6 +3,7 @@
  */
 #include "rules/net_flood.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <netinet/in.h>
@@ -148,6 +149,33 @@ static const char *const web_names[] = {
     "apache2", "httpd", "httpd.worker", "httpd.event", NULL};
 
 /*
+ * The descriptors of the processes named as Apache, picked from the
+ * snapshot's process table (the names it read from each stat) rather
+ * than by listing /proc and reading every process's comm again.
+ */
+static int
+web_map(struct procfd_map *fm, const struct snap *s, const char *root,
+    struct err *e)
+{
+	int *pids = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (s->proc1.n > 0 &&
+	    (pids = calloc(s->proc1.n, sizeof(*pids))) == NULL)
+		return err_set(e, ENOMEM, "out of memory");
+	for (size_t i = 0; i < s->proc1.n; i++)
+		for (size_t k = 0; web_names[k] != NULL; k++)
+			if (strcmp(s->proc1.p[i].comm, web_names[k]) == 0) {
+				pids[n++] = s->proc1.p[i].pid;
+				break;
+			}
+	rc = procfd_map_build_pids(fm, root, pids, n, e);
+	free(pids);
+	return rc;
+}
+
+/*
  * The Apache behind the web ports: a process named as Apache that holds
  * a socket listening on one of them (socket inode -> pid), climbed up to
  * its master; its children against the limit of its configuration
@@ -173,7 +201,7 @@ web_apache(const struct conf *c, const struct snap *s, const char *root,
 
 	if (sock_listening(root, &lt, &e) == -1)
 		return -1;
-	if (procfd_map_build_for(&fm, root, web_names, &e) == -1) {
+	if (web_map(&fm, s, root, &e) == -1) {
 		sock_table_release(&lt);
 		return -1;
 	}

@@ -1,7 +1,7 @@
 /*
  * test_procfd.c - socket inode to process: the link parser, a fixture
  * tree (including a process that vanished and one without an exe link),
- * and the live /proc with a socket this test holds.
+ * built from /proc or from a list of pids, and the live /proc with a socket this test holds.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -95,6 +95,22 @@ fixture_tree(void **state)
 	assert_string_equal(o->exe, "");
 	assert_null(procfd_map_find(&m, 5));
 	assert_int_equal(m.skipped, 1); /* 200 had no fd directory */
+	procfd_map_release(&m);
+	/* only the listed processes: 300's sockets alone, 200 gone, 999 never
+	 * there; 100's socket is not read */
+	static const int pids[] = {200, 300, 999};
+	assert_int_equal(
+	    procfd_map_build_pids(&m, root, pids, countof(pids), &err), 0);
+	o = procfd_map_find(&m, 4242);
+	assert_non_null(o);
+	assert_int_equal(o->pid, 300);
+	assert_string_equal(o->comm, "worker");
+	assert_non_null(procfd_map_find(&m, 777));
+	assert_int_equal(m.n, 2);
+	assert_int_equal(m.skipped, 2); /* 200 and 999 */
+	procfd_map_release(&m);
+	assert_int_equal(procfd_map_build_pids(&m, root, NULL, 0, &err), 0);
+	assert_int_equal(m.n, 0);
 	procfd_map_release(&m);
 	snprintf(path, sizeof(path), "rm -rf '%s'", root);
 	assert_int_equal(system(path), 0);
