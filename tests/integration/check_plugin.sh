@@ -33,6 +33,12 @@ cp /bin/sleep "$TMP/skmr-plugin-sleep"
 "$TMP/skmr-plugin-sleep" 300 &
 pid=$!
 cleanup "kill $pid"
+# deleted once it runs: before its execve the child is still bash, and
+# removing the file then leaves nothing to run
+for _ in $(seq 100); do
+	[ "$(readlink "/proc/$pid/exe")" = "$TMP/skmr-plugin-sleep" ] && break
+	sleep 0.1
+done
 rm "$TMP/skmr-plugin-sleep"
 sleep 0.2
 procs() { printf '%s\n' "$OUT" | jq -r --arg s "pid $pid" 'select(.type=="finding" and .subject==$s) | .check' | sort -u | paste -sd' '; }
