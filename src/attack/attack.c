@@ -113,11 +113,21 @@ struct fres {
 	uint32_t rule[FRES_MAX];
 };
 
+/* A scan's matches of one form, each rule once with its first end. */
+struct mlist {
+	unsigned n;
+	uint32_t rule[FRES_MAX];
+	size_t to[FRES_MAX];
+};
+
 struct match_ctx {
 	const struct attack_engine *e;
-	struct fres *fr;
-	enum attack_field field;
-	int form; /* SIG_ALL: the text is the same in every form */
+	/* a scan of two forms' rules at once (one text for both): each
+	 * form's rules apart, to go into the field's list in the order that
+	 * scans of the forms one by one give (raw, then decoded, then
+	 * shell); else all in part[0] */
+	int apart;
+	struct mlist part[AFORM_N];
 };
 
 static void
@@ -133,32 +143,87 @@ add_hit(struct attack_result *res, unsigned rule, enum attack_field f)
 	}
 }
 
+/* Adds rule to the n rules of list (at most FRES_MAX), unless there. */
+static void
+add_rule(uint32_t *list, unsigned *n, unsigned rule)
+{
+	for (unsigned i = 0; i < *n; i++)
+		if (list[i] == rule)
+			return;
+	if (*n < FRES_MAX)
+		list[(*n)++] = rule;
+}
+
+/* A match of a rule for the field and the forms scanned (the database
+ * holds no other), ending at to. */
 static int
-on_match(unsigned rule, void *ctx)
+on_match(unsigned rule, size_t to, void *ctx)
 {
 	struct match_ctx *mc = ctx;
-	const struct attack_rule *r = &mc->e->rules.r[rule];
-	struct fres *fr = mc->fr;
+	struct mlist *l = &mc->part[mc->apart ? mc->e->sig.rform[rule] : 0];
 
-	if (!(r->fields & (1u << mc->field)) ||
-	    (mc->form != SIG_ALL && (int)r->form != mc->form))
-		return 0;
-	for (unsigned i = 0; i < fr->n; i++)
-		if (fr->rule[i] == rule)
+	for (unsigned i = 0; i < l->n; i++)
+		if (l->rule[i] == rule) {
+			if (to < l->to[i])
+				l->to[i] = to;
 			return 0;
-	if (fr->n < FRES_MAX)
-		fr->rule[fr->n++] = rule;
+		}
+	if (l->n < FRES_MAX) {
+		l->rule[l->n] = rule;
+		l->to[l->n++] = to;
+	}
 	return 0;
 }
 
+/*
+ * l's rules by where their first match ends, then by their place in the
+ * rule set: the order does not depend on how Hyperscan reports matches
+ * that end at the same place, which differs between databases.
+ */
 static void
-scan(struct attack_engine *e, enum attack_field f, int form, const char *p,
-    size_t n, struct fres *fr)
+mlist_sort(struct mlist *l)
 {
-	struct match_ctx mc = {e, fr, f, form};
+	for (unsigned i = 1; i < l->n; i++) {
+		uint32_t r = l->rule[i];
+		size_t to = l->to[i];
+		unsigned j = i;
 
-	if (sig_has(&e->sig, f, form))
-		(void)sig_scan(&e->sig, f, form, p, n, on_match, &mc);
+		for (; j > 0 &&
+		     (l->to[j - 1] > to ||
+		         (l->to[j - 1] == to && l->rule[j - 1] > r));
+		     j--) {
+			l->rule[j] = l->rule[j - 1];
+			l->to[j] = l->to[j - 1];
+		}
+		l->rule[j] = r;
+		l->to[j] = to;
+	}
+}
+
+/* Scans text [p, p+n) of field f for its rules of forms (SIG_FORM bits:
+ * all, one, or two that have the same text) into fr. */
+static void
+scan(struct attack_engine *e, enum attack_field f, unsigned forms,
+    const char *p, size_t n, struct fres *fr)
+{
+	static const enum attack_form order[] = {
+	    AFORM_RAW, AFORM_DECODED, AFORM_SHELL};
+	struct match_ctx mc;
+
+	if (!sig_has(&e->sig, f, forms))
+		return;
+	mc.e = e;
+	mc.apart = forms != SIG_ALL && (forms & (forms - 1)) != 0;
+	for (size_t i = 0; i < countof(mc.part); i++)
+		mc.part[i].n = 0;
+	(void)sig_scan(&e->sig, f, forms, p, n, on_match, &mc);
+	for (size_t i = 0; i < countof(order); i++) {
+		struct mlist *l = &mc.part[mc.apart ? order[i] : i];
+
+		mlist_sort(l);
+		for (unsigned k = 0; k < l->n; k++)
+			add_rule(fr->rule, &fr->n, l->rule[k]);
+	}
 }
 
 static int
@@ -213,7 +278,8 @@ shell_plain(const char *s, size_t n)
 /*
  * One field in its three forms (dec == raw when decoding changed
  * nothing): a single scan when they are the same text, else one scan per
- * form, each keeping only that form's rules.
+ * distinct text, each with the database of the rules of the forms that
+ * have that text.
  */
 static void
 scan_forms(struct attack_engine *e, enum attack_field f, const char *raw,
@@ -221,19 +287,29 @@ scan_forms(struct attack_engine *e, enum attack_field f, const char *raw,
 {
 	const char *sh = dec;
 	size_t sn = dn;
-	int rd = dec == raw || same(raw, rn, dec, dn);
+	int rd = dec == raw || same(raw, rn, dec, dn), ds;
 
-	if (sig_has(&e->sig, f, AFORM_SHELL) && !shell_plain(dec, dn)) {
+	if (sig_has(&e->sig, f, SIG_FORM(AFORM_SHELL)) &&
+	    !shell_plain(dec, dn)) {
 		sn = norm_shell(dec, dn, e->buf[B_SHELL]);
 		sh = e->buf[B_SHELL];
 	}
-	if (rd && (sh == dec || same(dec, dn, sh, sn))) {
+	ds = sh == dec || same(dec, dn, sh, sn);
+	if (rd && ds) {
 		scan(e, f, SIG_ALL, raw, rn, res);
-		return;
+	} else if (rd) {
+		scan(e, f, SIG_FORM(AFORM_RAW) | SIG_FORM(AFORM_DECODED), raw,
+		    rn, res);
+		scan(e, f, SIG_FORM(AFORM_SHELL), sh, sn, res);
+	} else if (ds) {
+		scan(e, f, SIG_FORM(AFORM_RAW), raw, rn, res);
+		scan(e, f, SIG_FORM(AFORM_DECODED) | SIG_FORM(AFORM_SHELL), dec,
+		    dn, res);
+	} else {
+		scan(e, f, SIG_FORM(AFORM_RAW), raw, rn, res);
+		scan(e, f, SIG_FORM(AFORM_DECODED), dec, dn, res);
+		scan(e, f, SIG_FORM(AFORM_SHELL), sh, sn, res);
 	}
-	scan(e, f, AFORM_RAW, raw, rn, res);
-	scan(e, f, AFORM_DECODED, dec, dn, res);
-	scan(e, f, AFORM_SHELL, sh, sn, res);
 }
 
 /* Does the anomaly hold for these flags? */

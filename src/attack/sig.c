@@ -1,15 +1,18 @@
 /*
  * sig.c - Hyperscan compile, cache and scan for the attack rules.
  *
- * Cache file: the line "SKMHSDB6", then a line with the key (the rules'
- * digest, the Hyperscan version and the target platform the database was
- * compiled for, as hs_populate_platform gives it), a line with the
- * digest of the payload (hash256: a changed or cut file, not an
- * attacker, is what it tells; whoever can write the state directory can
- * rewrite any checksum), the payload's length in decimal and '\n', then
- * the payload: hs_serialize_database output.  Anything that does not
- * match in every part, or a database this CPU cannot run, is ignored (and
- * the cache rewritten after the compile).
+ * Cache file: the line "SKMHSDB7" (the own rules' databases; the Core
+ * Rule Set's have a file and magic of their own), then a line with the
+ * key (the rules' digest, the Hyperscan version and the target platform
+ * the databases were compiled for, as hs_populate_platform gives it), a
+ * line with the digest of the payload (hash256: a changed or cut file,
+ * not an attacker, is what it tells; whoever can write the state
+ * directory can rewrite any checksum), the payload's length in decimal
+ * and '\n', then the payload: a line of text (for the own rules, which
+ * database each field and set of forms has), then each database as its
+ * length in decimal, '\n' and its hs_serialize_database output.
+ * Anything that does not match in every part, or a database this CPU
+ * cannot run, is ignored (and the cache rewritten after the compile).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -33,68 +36,208 @@
 #include "base/mem.h"
 #include "base/strbuf.h"
 
-#define CACHE_MAGIC "SKMHSDB6\n"
+#define CACHE_MAGIC "SKMHSDB7\n"
 #define CACHE_MAX (64u << 20)
 #define KEY_MAX 256
 
 static int
 alloc_scratch(struct sig *s, struct err *err)
 {
-	if (s->db != NULL && hs_alloc_scratch(s->db, &s->scratch) != HS_SUCCESS)
-		return err_set(
-		    err, ENOMEM, "cannot allocate Hyperscan scratch space");
+	for (size_t i = 0; i < s->ndbs; i++)
+		if (hs_alloc_scratch(s->dbs[i], &s->scratch) != HS_SUCCESS)
+			return err_set(err, ENOMEM,
+			    "cannot allocate Hyperscan scratch space");
 	return 0;
 }
 
+/* 1 when rule r is compiled: enabled, with a pattern and a field. */
 static int
-compile_all(struct sig *s, const struct attack_ruleset *rs, struct err *err)
+compiled(const struct attack_rule *r)
 {
-	const char **expr = NULL;
-	unsigned *flags = NULL, *ids = NULL;
-	size_t n = 0;
-	hs_compile_error_t *cerr = NULL;
-	int rc = 0;
+	return !r->disabled && r->pattern != NULL && r->fields != 0;
+}
 
-	expr = calloc(rs->n + 1, sizeof(*expr));
-	flags = calloc(rs->n + 1, sizeof(*flags));
-	ids = calloc(rs->n + 1, sizeof(*ids));
-	if (expr == NULL || flags == NULL || ids == NULL) {
-		rc = err_sys(err, ENOMEM, "rules");
-		goto out;
+/*
+ * Which rules go into which database.  Per field, one database of all of
+ * its rules (for a text that is the same in every form), and one for a
+ * single form whose rules are at most half of the field's (the raw and
+ * shell forms, which few rules use); any other set of forms is scanned
+ * with the database of all of the field's rules, its matches of rules of
+ * other forms dropped (filter).  A set's rules are indexes of rs, in
+ * rs's order; sets that are the same share one database, empty sets have
+ * none.  The cache holds the distinct ones in the order they are made.
+ */
+struct own_plan {
+	unsigned *ids;                  /* set k's rules: ids + k * stride */
+	size_t stride;                  /* rs->n */
+	size_t nids[SIG_NDB];           /* set k's size */
+	size_t n;                       /* distinct sets */
+	int at[AF_NFIELDS][SIG_NFORMS]; /* a set's index, -1: none */
+	unsigned char filter[AF_NFIELDS][SIG_NFORMS];
+};
+
+static void
+plan_release(struct own_plan *pl)
+{
+	free(pl->ids);
+	pl->ids = NULL;
+}
+
+/* The rules of field f whose form is in forms into ids: how many. */
+static size_t
+rules_of(
+    const struct attack_ruleset *rs, unsigned f, unsigned forms, unsigned *ids)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < rs->n; i++)
+		if (compiled(&rs->r[i]) && (rs->r[i].fields & (1u << f)) &&
+		    (forms & SIG_FORM(rs->r[i].form)))
+			ids[k++] = (unsigned)i;
+	return k;
+}
+
+/* The index of the set of k rules at the plan's next slot, added when
+ * new. */
+static int
+plan_set(struct own_plan *pl, size_t k)
+{
+	const unsigned *ids = pl->ids + pl->n * pl->stride;
+	size_t j;
+
+	for (j = 0; j < pl->n; j++)
+		if (pl->nids[j] == k &&
+		    memcmp(pl->ids + j * pl->stride, ids, k * sizeof(*ids)) ==
+		        0)
+			return (int)j;
+	pl->nids[pl->n++] = k;
+	return (int)j;
+}
+
+static int
+plan_make(struct own_plan *pl, const struct attack_ruleset *rs)
+{
+	memset(pl, 0, sizeof(*pl));
+	pl->stride = rs->n;
+	if ((pl->ids = calloc(SIG_NDB * rs->n + 1, sizeof(*pl->ids))) == NULL)
+		return -1;
+	for (unsigned f = 0; f < AF_NFIELDS; f++) {
+		size_t all =
+		    rules_of(rs, f, SIG_ALL, pl->ids + pl->n * pl->stride);
+
+		pl->at[f][0] = -1;
+		pl->at[f][SIG_ALL] = all > 0 ? plan_set(pl, all) : -1;
+		for (unsigned m = 1; m < SIG_ALL; m++) {
+			size_t k =
+			    rules_of(rs, f, m, pl->ids + pl->n * pl->stride);
+
+			if (k == 0 || k == all) {
+				pl->at[f][m] = k == 0 ? -1 : pl->at[f][SIG_ALL];
+			} else if ((m & (m - 1)) == 0 && 2 * k <= all) {
+				pl->at[f][m] = plan_set(pl, k);
+			} else {
+				pl->at[f][m] = pl->at[f][SIG_ALL];
+				pl->filter[f][m] = 1;
+			}
+		}
 	}
-	for (size_t i = 0; i < rs->n; i++) {
-		const struct attack_rule *r = &rs->r[i];
+	return 0;
+}
 
-		if (r->disabled || r->pattern == NULL || r->fields == 0)
-			continue;
-		expr[n] = r->pattern;
+/* The plan as the cache's line of extra text: per field and set of
+ * forms, '0' + the set's index or '-', then '/' when filtered. */
+static void
+plan_text(const struct own_plan *pl, char *out)
+{
+	for (unsigned f = 0; f < AF_NFIELDS; f++)
+		for (unsigned m = 0; m < SIG_NFORMS; m++) {
+			*out++ =
+			    pl->at[f][m] < 0 ? '-' : (char)('0' + pl->at[f][m]);
+			if (pl->filter[f][m])
+				*out++ = '/';
+		}
+	*out = '\0';
+}
+
+/* The databases of the plan's sets into s->dbs (s->ndbs of them), the
+ * per-(field, forms) pointers into s->fdb. */
+static void
+plan_apply(struct sig *s, const struct own_plan *pl)
+{
+	s->dbsize = 0;
+	for (size_t k = 0; k < s->ndbs; k++) {
+		size_t sz = 0;
+
+		if (hs_database_size(s->dbs[k], &sz) == HS_SUCCESS)
+			s->dbsize += sz;
+	}
+	for (unsigned f = 0; f < AF_NFIELDS; f++)
+		for (unsigned m = 0; m < SIG_NFORMS; m++) {
+			s->fdb[f][m] =
+			    pl->at[f][m] < 0 ? NULL : s->dbs[pl->at[f][m]];
+			s->filter[f][m] = pl->filter[f][m];
+		}
+}
+
+/* Compiles set k of the plan into s->dbs[k]. */
+static int
+compile_set(struct sig *s, const struct attack_ruleset *rs,
+    const struct own_plan *pl, size_t k, const char **expr, unsigned *flags,
+    struct err *err)
+{
+	const unsigned *ids = pl->ids + k * pl->stride;
+	hs_compile_error_t *cerr = NULL;
+
+	for (size_t j = 0; j < pl->nids[k]; j++) {
+		const struct attack_rule *r = &rs->r[ids[j]];
+
+		expr[j] = r->pattern;
 		/* no HS_FLAG_SINGLEMATCH: its bookkeeping costs more than
 		 * the repeated callbacks, which the caller dedups */
-		flags[n] = HS_FLAG_DOTALL | (r->caseful ? 0 : HS_FLAG_CASELESS);
-		ids[n] = (unsigned)i;
-		n++;
+		flags[j] = HS_FLAG_DOTALL | (r->caseful ? 0 : HS_FLAG_CASELESS);
 	}
-	if (n == 0)
-		goto out;
-	if (hs_compile_multi(expr, flags, ids, (unsigned)n, HS_MODE_BLOCK, NULL,
-	        &s->db, &cerr) != HS_SUCCESS) {
-		if (cerr->expression >= 0 && (size_t)cerr->expression < n) {
-			const struct attack_rule *r =
-			    &rs->r[ids[cerr->expression]];
+	if (hs_compile_multi(expr, flags, ids, (unsigned)pl->nids[k],
+	        HS_MODE_BLOCK, NULL, &s->dbs[k], &cerr) == HS_SUCCESS)
+		return 0;
+	s->dbs[k] = NULL;
+	if (cerr->expression >= 0 && (size_t)cerr->expression < pl->nids[k]) {
+		const struct attack_rule *r = &rs->r[ids[cerr->expression]];
 
-			rc = err_set(err, 0, "%s: rule %u: pattern: %s",
-			    r->origin, r->id, cerr->message);
-		} else
-			rc = err_set(err, 0, "hyperscan: %s", cerr->message);
-		hs_free_compile_error(cerr);
-		s->db = NULL;
-		goto out;
+		err_set(err, 0, "%s: rule %u: pattern: %s", r->origin, r->id,
+		    cerr->message);
+	} else
+		err_set(err, 0, "hyperscan: %s", cerr->message);
+	hs_free_compile_error(cerr);
+	return -1;
+}
+
+/* Every set of the plan compiled into s->dbs: 0, or -1 with err (then
+ * none kept). */
+static int
+compile_all(struct sig *s, const struct attack_ruleset *rs,
+    const struct own_plan *pl, struct err *err)
+{
+	const char **expr = calloc(rs->n + 1, sizeof(*expr));
+	unsigned *flags = calloc(rs->n + 1, sizeof(*flags));
+	int rc = 0;
+
+	if (expr == NULL || flags == NULL)
+		rc = err_sys(err, ENOMEM, "rules");
+	for (size_t k = 0; k < pl->n && rc == 0; k++) {
+		if (compile_set(s, rs, pl, k, expr, flags, err) == -1)
+			rc = -1;
+		else
+			s->ndbs = k + 1;
 	}
-	s->npatterns = n;
-out:
+	if (rc == -1) {
+		for (size_t k = 0; k < s->ndbs; k++) {
+			hs_free_database(s->dbs[k]);
+			s->dbs[k] = NULL;
+		}
+		s->ndbs = 0;
+	}
 	free(expr);
 	free(flags);
-	free(ids);
 	return rc;
 }
 
@@ -117,25 +260,20 @@ cache_key(const struct attack_ruleset *rs, char *key, size_t sz)
 			*c = ' ';
 }
 
-/*
- * The payload of the databases: one's serialisation as it is; several
- * (or one with extra) a line of extra text, then each database as its
- * length in decimal, '\n' and its serialisation.
- */
+/* The payload of the databases: a line of extra text, then each
+ * database as its length in decimal, '\n' and its serialisation. */
 static int
 payload(struct hs_database *const *db, size_t n, const char *extra,
     struct strbuf *sb)
 {
-	if (n > 1 || extra != NULL)
-		strbuf_printf(sb, "%s\n", extra ? extra : "");
+	strbuf_printf(sb, "%s\n", extra);
 	for (size_t i = 0; i < n; i++) {
 		char *bytes = NULL;
 		size_t len = 0;
 
 		if (hs_serialize_database(db[i], &bytes, &len) != HS_SUCCESS)
 			return -1;
-		if (n > 1 || extra != NULL)
-			strbuf_printf(sb, "%zu\n", len);
+		strbuf_printf(sb, "%zu\n", len);
 		strbuf_add(sb, bytes, len);
 		free(bytes);
 	}
@@ -199,9 +337,11 @@ line(const char **p, const char *end, size_t *n)
 struct at_ctx {
 	sig_match_at_fn fn;
 	void *ctx;
+	const unsigned char *rform; /* not NULL: keep rules of forms only */
+	unsigned forms;
 };
 
-/* Hyperscan's callback for sig_scan_group: the end offset passed on. */
+/* Hyperscan's callback for the scans: the end offset passed on. */
 static int
 on_match_at(unsigned int id, unsigned long long from, unsigned long long to,
     unsigned int flags, void *ctx)
@@ -210,6 +350,8 @@ on_match_at(unsigned int id, unsigned long long from, unsigned long long to,
 
 	(void)from;
 	(void)flags;
+	if (ac->rform != NULL && !(ac->forms & SIG_FORM(ac->rform[id])))
+		return 0;
 	return ac->fn(id, (size_t)to, ac->ctx);
 }
 
@@ -278,10 +420,6 @@ cache_payload(const char **p, const char *end, const char *magic,
 }
 
 /*
- * Reads ndb databases (the payload format of payload()) into db, their
- * scratch space into *scratch.  0, or -1 with nothing kept.
- */
-/*
  * The cache file mapped read-only (no copy of its bytes: what the
  * databases are made from is read from the page cache): 0 with *p and
  * *n, or -1.  A file over CACHE_MAX, empty, or not a regular file is
@@ -318,7 +456,8 @@ cache_map(const char *path, const char **p, size_t *n)
 
 /*
  * Reads ndb databases (the payload format of payload()) into db, their
- * scratch space into *scratch.  0, or -1 with nothing kept.
+ * scratch space into *scratch, the payload's line of text into extra.
+ * 0, or -1 with nothing kept.
  */
 static int
 cache_read(struct hs_database **db, size_t ndb, struct strbuf *extra,
@@ -334,33 +473,26 @@ cache_read(struct hs_database **db, size_t ndb, struct strbuf *extra,
 	end = p + mapn;
 	if (cache_payload(&p, end, magic, key, 0) == -1)
 		goto fail;
-	if (extra == NULL) {
-		if (ndb != 1 ||
-		    load_db(p, (size_t)(end - p), &db[0], scratch) == -1)
-			goto fail;
-		got = 1;
-	} else {
-		if ((l = line(&p, end, &n)) == NULL)
-			goto fail;
-		strbuf_add(extra, l, n);
-		for (; got < ndb; got++) {
-			size_t dl = 0;
+	if ((l = line(&p, end, &n)) == NULL)
+		goto fail;
+	strbuf_add(extra, l, n);
+	for (; got < ndb; got++) {
+		size_t dl = 0;
 
-			if ((l = line(&p, end, &n)) == NULL || n == 0 || n > 10)
-				goto fail;
-			for (size_t i = 0; i < n; i++) {
-				if (l[i] < '0' || l[i] > '9')
-					goto fail;
-				dl = dl * 10 + (size_t)(l[i] - '0');
-			}
-			if (dl > (size_t)(end - p) ||
-			    load_db(p, dl, &db[got], scratch) == -1)
-				goto fail;
-			p += dl;
-		}
-		if (p != end)
+		if ((l = line(&p, end, &n)) == NULL || n == 0 || n > 10)
 			goto fail;
+		for (size_t i = 0; i < n; i++) {
+			if (l[i] < '0' || l[i] > '9')
+				goto fail;
+			dl = dl * 10 + (size_t)(l[i] - '0');
+		}
+		if (dl > (size_t)(end - p) ||
+		    load_db(p, dl, &db[got], scratch) == -1)
+			goto fail;
+		p += dl;
 	}
+	if (p != end)
+		goto fail;
 	munmap((void *)map, mapn);
 	return 0;
 fail:
@@ -383,8 +515,8 @@ fail:
  * compiles here, and says why if the rules do not compile).
  */
 static int
-compile_forked(
-    const struct attack_ruleset *rs, const char *cache_path, const char *key)
+compile_forked(const struct attack_ruleset *rs, const struct own_plan *pl,
+    const char *cache_path, const char *key)
 {
 	int status;
 	pid_t pid = fork();
@@ -394,12 +526,14 @@ compile_forked(
 	if (pid == 0) {
 		struct sig c;
 		struct err e = {0};
+		char text[2 * SIG_NDB + 1];
 
 		memset(&c, 0, sizeof(c));
-		if (compile_all(&c, rs, &e) == -1 || c.db == NULL)
+		if (compile_all(&c, rs, pl, &e) == -1 || c.ndbs == 0)
 			_exit(1);
-		_exit(cache_write(
-		          &c.db, 1, NULL, CACHE_MAGIC, cache_path, key) == 0
+		plan_text(pl, text);
+		_exit(cache_write(c.dbs, c.ndbs, text, CACHE_MAGIC, cache_path,
+		          key) == 0
 		        ? 0
 		        : 2);
 	}
@@ -409,45 +543,85 @@ compile_forked(
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
+/* The plan's databases from the cache file: 0, or -1 with none read. */
+static int
+own_cache_read(
+    struct sig *s, const struct own_plan *pl, const char *path, const char *key)
+{
+	struct strbuf extra = STRBUF_INIT(2 * SIG_NDB + 1);
+	char text[2 * SIG_NDB + 1];
+	int rc = -1;
+
+	plan_text(pl, text);
+	if (cache_read(s->dbs, pl->n, &extra, &s->scratch, CACHE_MAGIC, path,
+	        key) == 0) {
+		/* the key says which rules: the plan is theirs, unless
+		 * the file was made by other code */
+		if (strcmp(strbuf_str(&extra), text) == 0)
+			rc = 0;
+		else {
+			for (size_t k = 0; k < pl->n; k++) {
+				hs_free_database(s->dbs[k]);
+				s->dbs[k] = NULL;
+			}
+			hs_free_scratch(s->scratch);
+			s->scratch = NULL;
+		}
+	}
+	strbuf_release(&extra);
+	if (rc == 0)
+		s->ndbs = pl->n;
+	return rc;
+}
+
 int
 sig_compile(struct sig *s, const struct attack_ruleset *rs,
     const char *cache_path, struct err *err)
 {
+	struct own_plan pl;
 	char key[KEY_MAX];
 
 	memset(s, 0, sizeof(*s));
 	key[0] = '\0';
-	for (size_t i = 0; i < rs->n; i++)
-		for (int f = 0; f < AF_NFIELDS; f++)
-			if (!rs->r[i].disabled && rs->r[i].pattern != NULL &&
-			    (rs->r[i].fields & (1u << f)))
-				s->forms[f] |= 1u << rs->r[i].form;
+	if ((s->rform = malloc(rs->n + 1)) == NULL ||
+	    plan_make(&pl, rs) == -1) {
+		sig_release(s);
+		return err_sys(err, ENOMEM, "rules");
+	}
+	for (size_t i = 0; i < rs->n; i++) {
+		s->rform[i] = (unsigned char)rs->r[i].form;
+		s->npatterns += (size_t)compiled(&rs->r[i]);
+	}
+	if (pl.n == 0)
+		goto done;
 	if (cache_path != NULL) {
 		cache_key(rs, key, sizeof(key));
 		if (key[0] != '\0' &&
-		    (cache_read(&s->db, 1, NULL, &s->scratch, CACHE_MAGIC,
-		         cache_path, key) == 0 ||
+		    (own_cache_read(s, &pl, cache_path, key) == 0 ||
 		        (cache_fd(cache_path) == -1 &&
-		            compile_forked(rs, cache_path, key) &&
+		            compile_forked(rs, &pl, cache_path, key) &&
 		            (s->cache_made = 1) &&
-		            cache_read(&s->db, 1, NULL, &s->scratch,
-		                CACHE_MAGIC, cache_path, key) == 0))) {
+		            own_cache_read(s, &pl, cache_path, key) == 0))) {
 			s->from_cache = 1;
-			for (size_t i = 0; i < rs->n; i++)
-				if (!rs->r[i].disabled && rs->r[i].pattern &&
-				    rs->r[i].fields != 0)
-					s->npatterns++;
-			return 0;
+			goto done;
 		}
 	}
 	s->cache_made = 0;
-	if (compile_all(s, rs, err) == -1 || alloc_scratch(s, err) == -1) {
+	if (compile_all(s, rs, &pl, err) == -1 || alloc_scratch(s, err) == -1) {
+		plan_release(&pl);
 		sig_release(s);
 		return -1;
 	}
-	if (cache_path != NULL && key[0] != '\0' && s->db != NULL)
+	if (cache_path != NULL && key[0] != '\0') {
+		char text[2 * SIG_NDB + 1];
+
+		plan_text(&pl, text);
 		(void)cache_write(
-		    &s->db, 1, NULL, CACHE_MAGIC, cache_path, key);
+		    s->dbs, s->ndbs, text, CACHE_MAGIC, cache_path, key);
+	}
+done:
+	plan_apply(s, &pl);
+	plan_release(&pl);
 	return 0;
 }
 
@@ -885,9 +1059,8 @@ out:
 
 static int
 scan_at(struct sig *s, struct hs_database *db, const char *p, size_t n,
-    sig_match_at_fn fn, void *ctx)
+    struct at_ctx *ac)
 {
-	struct at_ctx ac = {fn, ctx};
 	hs_error_t e;
 
 	if (db == NULL)
@@ -895,7 +1068,7 @@ scan_at(struct sig *s, struct hs_database *db, const char *p, size_t n,
 	if (n > UINT32_MAX)
 		n = UINT32_MAX;
 	e = hs_scan(
-	    db, n > 0 ? p : "", (unsigned)n, 0, s->scratch, on_match_at, &ac);
+	    db, n > 0 ? p : "", (unsigned)n, 0, s->scratch, on_match_at, ac);
 	return e == HS_SUCCESS || e == HS_SCAN_TERMINATED ? 0 : -1;
 }
 
@@ -903,20 +1076,23 @@ int
 sig_scan_group(struct sig *s, size_t g, const char *p, size_t n,
     sig_match_at_fn fn, void *ctx)
 {
-	return scan_at(s, s->grp[g].db, p, n, fn, ctx);
+	struct at_ctx ac = {fn, ctx, NULL, 0};
+
+	return scan_at(s, s->grp[g].db, p, n, &ac);
 }
 
 int
 sig_scan_all(struct sig *s, unsigned mask, const char *p, size_t n,
     sig_match_at_fn fn, void *ctx)
 {
+	struct at_ctx ac = {fn, ctx, NULL, 0};
 	int rc = 0;
 
 	for (unsigned t = 0; t < CT_N; t++)
 		if (mask & s->all_targets & (1u << t) &&
-		    scan_at(s, s->all[t], p, n, fn, ctx) == -1)
+		    scan_at(s, s->all[t], p, n, &ac) == -1)
 			rc = -1;
-	if (mask & s->big_targets && scan_at(s, s->big, p, n, fn, ctx) == -1)
+	if (mask & s->big_targets && scan_at(s, s->big, p, n, &ac) == -1)
 		rc = -1;
 	return rc;
 }
@@ -940,49 +1116,28 @@ void
 sig_release(struct sig *s)
 {
 	sig_release_crs(s);
-	hs_free_database(s->db);
+	for (size_t k = 0; k < s->ndbs; k++)
+		hs_free_database(s->dbs[k]);
+	free(s->rform);
 	hs_free_scratch(s->scratch);
 	memset(s, 0, sizeof(*s));
 }
 
 int
-sig_has(const struct sig *s, enum attack_field f, int form)
+sig_has(const struct sig *s, enum attack_field f, unsigned forms)
 {
-	if (s->db == NULL || !s->forms[f])
-		return 0;
-	return form == SIG_ALL || (s->forms[f] & (1u << form));
-}
-
-struct scan_ctx {
-	sig_match_fn fn;
-	void *ctx;
-};
-
-static int
-on_match(unsigned int id, unsigned long long from, unsigned long long to,
-    unsigned int flags, void *ctx)
-{
-	struct scan_ctx *sc = ctx;
-
-	(void)from;
-	(void)to;
-	(void)flags;
-	return sc->fn(id, sc->ctx);
+	return s->fdb[f][forms & SIG_ALL] != NULL;
 }
 
 int
-sig_scan(struct sig *s, enum attack_field f, int form, const char *p, size_t n,
-    sig_match_fn fn, void *ctx)
+sig_scan(struct sig *s, enum attack_field f, unsigned forms, const char *p,
+    size_t n, sig_match_at_fn fn, void *ctx)
 {
-	struct scan_ctx sc = {fn, ctx};
-	hs_error_t e;
+	struct at_ctx ac = {fn, ctx, NULL, forms & SIG_ALL};
 
-	(void)f; /* one database: the caller filters by field and form */
-	(void)form;
-	if (s->db == NULL || n == 0)
+	if (n == 0)
 		return 0;
-	if (n > UINT32_MAX)
-		n = UINT32_MAX;
-	e = hs_scan(s->db, p, (unsigned)n, 0, s->scratch, on_match, &sc);
-	return e == HS_SUCCESS || e == HS_SCAN_TERMINATED ? 0 : -1;
+	if (s->filter[f][forms & SIG_ALL])
+		ac.rform = s->rform;
+	return scan_at(s, s->fdb[f][forms & SIG_ALL], p, n, &ac);
 }

@@ -1,16 +1,15 @@
 /*
- * sig.h - the signature engine: every pattern rule compiled into one
- * Hyperscan database at start-up, so each field of a request is scanned
- * once for all of its signatures at the same time (a match of a rule that
- * does not apply to the field, or to the form of the text scanned, is
- * dropped by the caller).  One database rather than one per field: each
- * pattern is compiled once, which halves the compile time, and a field's
- * scan costs about the same.
+ * sig.h - the signature engine: the pattern rules compiled into Hyperscan
+ * databases at start-up, per field: one of all of the field's rules, and
+ * one of its rules of a single form (raw, shell) where those are few, so
+ * that a scan of a field's text runs only the patterns of that field
+ * (and, mostly, of the forms that have that text).  Fields with the same
+ * rules share one database.
  *
- * The compiled database may be cached in a file keyed by the hash of the
- * rules (ruleset_hash), the Hyperscan version and the CPU it was compiled
- * for, so a restart skips the compile; a cache that is corrupt, cut, or
- * from another machine is ignored and rewritten.
+ * The compiled databases may be cached in a file keyed by the hash of the
+ * rules (ruleset_hash), the Hyperscan version and the CPU they were
+ * compiled for, so a restart skips the compile; a cache that is corrupt,
+ * cut, or from another machine is ignored and rewritten.
  */
 #ifndef ATTACK_SIG_H
 #define ATTACK_SIG_H
@@ -21,7 +20,11 @@
 #include "attack/ruleset.h"
 #include "base/err.h"
 
-#define SIG_ALL AFORM_N /* the text is the same in every form */
+/* A set of forms: bit 1 << enum attack_form per form. */
+#define SIG_FORM(form) (1u << (form))
+#define SIG_ALL ((1u << AFORM_N) - 1) /* the text is the same in each */
+#define SIG_NFORMS (1u << AFORM_N)
+#define SIG_NDB (AF_NFIELDS * SIG_NFORMS) /* at most, distinct */
 
 struct hs_database;
 struct hs_scratch;
@@ -43,9 +46,15 @@ struct sig_group {
 };
 
 struct sig {
-	struct hs_database *db; /* NULL: no pattern rule */
-	unsigned
-	    forms[AF_NFIELDS]; /* bit per form some rule of the field has */
+	/* per field and set of forms, the database of the field's rules of
+	 * those forms (NULL: none); one of dbs.  filter: it holds the
+	 * field's rules of other forms too, whose matches sig_scan drops */
+	struct hs_database *fdb[AF_NFIELDS][SIG_NFORMS];
+	unsigned char filter[AF_NFIELDS][SIG_NFORMS];
+	unsigned char *rform; /* per rule of the rule set, its form */
+	struct hs_database *dbs[SIG_NDB]; /* the distinct ones */
+	size_t ndbs;
+	size_t dbsize; /* hs_database_size of dbs, all together */
 	struct hs_scratch *scratch;
 	size_t npatterns;
 	int from_cache;        /* the database was read from the cache file */
@@ -70,8 +79,8 @@ struct sig {
 /*
  * Compiles the enabled pattern rules of rs (a Hyperscan match id is the
  * rule's index in rs).  cache_path, when not NULL, is a file to read the
- * database from when it matches rs's hash, this Hyperscan and this CPU,
- * and to write it to otherwise (a failure to write is ignored); or
+ * databases from when it matches rs's hash, this Hyperscan and this CPU,
+ * and to write them to otherwise (a failure to write is ignored); or
  * "fd:N", a descriptor open on such a file, read from its start and never
  * written (for a process that may not open the file itself).  0, or -1
  * with err naming the rule whose pattern does not compile.
@@ -119,19 +128,17 @@ int sig_scan_group(struct sig *s, size_t g, const char *p, size_t n,
 int sig_scan_all(struct sig *s, unsigned mask, const char *p, size_t n,
     sig_match_at_fn fn, void *ctx);
 
-/* Called once per matching rule; return non-zero to stop the scan. */
-typedef int (*sig_match_fn)(unsigned rule_index, void *ctx);
-
 /*
- * Scans [p, p+n) with the database; fn sees every match (a rule may match
- * more than once; the caller keeps only the rules of field f, and of form
- * unless form is SIG_ALL).  0, or -1 when Hyperscan fails (which it does
- * not on any input).
+ * Scans [p, p+n), a text of field f, with the database of f's rules of
+ * the forms of forms (SIG_FORM bits); fn sees every match of those rules
+ * and of no other, with its end (a rule may match more than once, and
+ * matches that end at the same place come in no set order).  0, or -1 when
+ * Hyperscan fails (which it does not on any input).
  */
-int sig_scan(struct sig *s, enum attack_field f, int form, const char *p,
-    size_t n, sig_match_fn fn, void *ctx);
+int sig_scan(struct sig *s, enum attack_field f, unsigned forms, const char *p,
+    size_t n, sig_match_at_fn fn, void *ctx);
 
-/* 1 when any rule is compiled for (field, form). */
-int sig_has(const struct sig *s, enum attack_field f, int form);
+/* 1 when field f has a rule of a form of forms (SIG_FORM bits). */
+int sig_has(const struct sig *s, enum attack_field f, unsigned forms);
 
 #endif

@@ -39,6 +39,9 @@
 	    (const char *expression, unsigned int flags,                       \
 	        hs_expr_info_t **info, hs_compile_error_t **error),            \
 	    (expression, flags, info, error))                                  \
+	X(hs_error_t HS_CDECL, hs_database_size,                               \
+	    (const hs_database_t *database, size_t *database_size),            \
+	    (database, database_size))                                         \
 	X(hs_error_t HS_CDECL, hs_deserialize_database,                        \
 	    (const char *bytes, const size_t length, hs_database_t **db),      \
 	    (bytes, length, db))                                               \

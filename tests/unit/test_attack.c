@@ -109,6 +109,30 @@ explain(const char *what, const struct attack_result *res)
 	explain_on(&engine, what, res);
 }
 
+/* ---- the order of the hits ---- */
+
+/*
+ * A field's hits come by where each rule's first match ends, then in the
+ * rule set's order (what a request's listed rules and its top rule
+ * follow): here 100053's and 100406's matches end at the same place, the
+ * space after "bcdboot", and the query's database reports 100406 first.
+ */
+static void
+hits_at_one_place_in_rule_order(void **state)
+{
+	struct attack_result res;
+
+	(void)state;
+	assert_int_equal(
+	    match_on(&engine_strict, "GET",
+	        "/get?view%3Dimage.jpg%26bcdboot%20%3C%20file.txt", NULL, &res),
+	    2);
+	assert_int_equal(
+	    attack_rule_of(&engine_strict, &res.hit[0])->id, 100053);
+	assert_int_equal(
+	    attack_rule_of(&engine_strict, &res.hit[1])->id, 100406);
+}
+
 /* ---- the memo ---- */
 
 /* The memo starts small; a quiet log keeps it small, a busy one gets the
@@ -1208,6 +1232,7 @@ main(void)
 	    cmocka_unit_test(crs_rule_set_on),
 	    cmocka_unit_test(memo_grows_when_busy),
 	    cmocka_unit_test(compile_in_child_then_cache),
+	    cmocka_unit_test(hits_at_one_place_in_rule_order),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

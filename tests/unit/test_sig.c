@@ -2,7 +2,8 @@
  * test_sig.c - the signature engine's compiled-database cache (written,
  * reused, and ignored when corrupt, cut, from another CPU or for other
  * rules) and the field memo (a repeated field value gives exactly what a
- * scan gives); hs_scan on data that ends just before an unmapped page.
+ * scan gives); the databases per field (each holds only its field's
+ * rules); hs_scan on data that ends just before an unmapped page.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -187,7 +188,7 @@ cache_corrupt(void **state)
 
 	/* garbage */
 	assert_int_equal(
-	    file_write_atomic(cache, "SKMHSDB6\nx\n", 11, 0600, &err), 0);
+	    file_write_atomic(cache, "SKMHSDB7\nx\n", 11, 0600, &err), 0);
 	assert_int_equal(compile(rules_a), 0);
 	assert_int_equal(compile(rules_a), 1);
 
@@ -249,6 +250,191 @@ cache_other_rules(void **state)
 	assert_int_equal(compile(other), 0);
 	assert_int_equal(compile(other), 1);
 	assert_int_equal(compile(rules_a), 0);
+}
+
+/* Rules of every field and form; ua and referer have the same ones. */
+static const char rules_f[] =
+    "id: 1\nclass: traversal\nseverity: high\nfields: path query\n"
+    "pattern: \\.\\./\n\n"
+    "id: 2\nclass: command-exec\nseverity: critical\nfields: path\n"
+    "pattern: cmd\\.exe\n\n"
+    "id: 3\nclass: scanner\nseverity: low\nfields: ua referer\n"
+    "pattern: nikto\n\n"
+    "id: 4\nclass: sql-injection\nseverity: high\nfields: query\n"
+    "pattern: union\\s+select\n\n"
+    "id: 5\nclass: iis-unicode\nseverity: high\n"
+    "fields: path query ua referer\nform: raw\npattern: %c0%af\n\n"
+    "id: 6\nclass: command-exec\nseverity: high\nfields: query\n"
+    "form: shell\npattern: cat\\s+/etc/passwd\n\n"
+    "id: 7\nclass: scanner\nseverity: low\nfields: ua referer\n"
+    "pattern: sqlmap\n\n"
+    "id: 8\nclass: protocol\nseverity: low\nfields: method\n"
+    "case: sensitive\npattern: ^TRACK$\n\n"
+    "id: 9\nclass: traversal\nseverity: high\nfields: path\n"
+    "pattern: /etc/shadow\n\n"
+    "id: 10\nclass: xss\nseverity: high\nfields: path query ua referer\n"
+    "pattern: <script\n";
+
+static int
+record(unsigned rule, size_t to, void *ctx)
+{
+	unsigned *seen = ctx;
+
+	(void)to;
+	seen[rule]++;
+	return 0;
+}
+
+/*
+ * For each field and set of forms, a scan of a text every pattern
+ * matches reports each rule of that field and of those forms, and no
+ * other rule: a rule of one field never matches another field's text.
+ */
+static void
+check_fields(struct attack_engine *e)
+{
+	const char text[] = "TRACK ../ cmd.exe nikto union select %c0%af "
+	                    "cat /etc/passwd sqlmap /etc/shadow <script";
+	const struct attack_ruleset *rs = &e->rules;
+
+	for (unsigned f = 0; f < AF_NFIELDS; f++)
+		for (unsigned m = 1; m <= SIG_ALL; m++) {
+			unsigned seen[16] = {0};
+			int any = 0;
+
+			assert_true(rs->n <= countof(seen));
+			assert_int_equal(sig_scan(&e->sig, f, m, text,
+			                     strlen(text), record, seen),
+			    0);
+			for (size_t i = 0; i < rs->n; i++) {
+				int want = (rs->r[i].fields & (1u << f)) &&
+				    (m & SIG_FORM(rs->r[i].form));
+
+				if (f == AF_METHOD && i == 7)
+					want = 0; /* ^TRACK$: not this text */
+				if (want != (seen[i] > 0))
+					fail_msg(
+					    "field %u forms %u rule %u: %s", f,
+					    m, rs->r[i].id,
+					    want ? "missed" : "matched");
+				any |= (rs->r[i].fields & (1u << f)) &&
+				    (m & SIG_FORM(rs->r[i].form));
+			}
+			assert_int_equal(sig_has(&e->sig, f, m), any);
+		}
+}
+
+/* The method's database holds its rule alone. */
+static void
+check_method(struct attack_engine *e)
+{
+	unsigned seen[16] = {0};
+
+	assert_int_equal(
+	    sig_scan(&e->sig, AF_METHOD, SIG_ALL, "TRACK", 5, record, seen), 0);
+	for (size_t i = 0; i < e->rules.n; i++)
+		assert_int_equal(seen[i] > 0, e->rules.r[i].id == 8);
+}
+
+/*
+ * Each field's database holds only that field's rules: scans report no
+ * other field's, fields with the same rules share a database, and the
+ * databases read back from the cache are the same.
+ */
+static void
+field_databases(void **state)
+{
+	struct attack_ruleset rs;
+	struct attack_engine e, c;
+	struct err err = {0};
+	size_t ndbs, dbsize;
+
+	(void)state;
+	unlink(cache);
+	load(&rs, rules_f);
+	assert_int_equal(attack_engine_init(&e, &rs, NULL, &err), 0);
+	check_fields(&e);
+	check_method(&e);
+	assert_ptr_equal(
+	    e.sig.fdb[AF_UA][SIG_ALL], e.sig.fdb[AF_REFERER][SIG_ALL]);
+	assert_ptr_not_equal(
+	    e.sig.fdb[AF_PATH][SIG_ALL], e.sig.fdb[AF_QUERY][SIG_ALL]);
+	/* a form of few rules has a database of its own */
+	assert_ptr_not_equal(e.sig.fdb[AF_PATH][SIG_FORM(AFORM_RAW)],
+	    e.sig.fdb[AF_PATH][SIG_ALL]);
+	assert_null(e.sig.fdb[AF_PATH][SIG_FORM(AFORM_SHELL)]);
+	assert_true(e.sig.ndbs >= 5 && e.sig.dbsize > 0);
+	ndbs = e.sig.ndbs;
+	dbsize = e.sig.dbsize;
+
+	/* written to the cache, then read back */
+	load(&rs, rules_f);
+	assert_int_equal(attack_engine_init(&c, &rs, cache, &err), 0);
+	assert_true(c.sig.from_cache && c.sig.cache_made);
+	attack_engine_release(&c);
+	load(&rs, rules_f);
+	assert_int_equal(attack_engine_init(&c, &rs, cache, &err), 0);
+	assert_true(c.sig.from_cache && !c.sig.cache_made);
+	assert_int_equal(c.sig.ndbs, ndbs);
+	assert_int_equal(c.sig.dbsize, dbsize);
+	for (unsigned f = 0; f < AF_NFIELDS; f++)
+		for (unsigned m = 0; m < SIG_NFORMS; m++) {
+			for (size_t k = 0; k < ndbs; k++)
+				assert_int_equal(
+				    e.sig.fdb[f][m] == e.sig.dbs[k],
+				    c.sig.fdb[f][m] == c.sig.dbs[k]);
+			assert_int_equal(
+			    c.sig.filter[f][m], e.sig.filter[f][m]);
+		}
+	check_fields(&c);
+	check_method(&c);
+	attack_engine_release(&c);
+	attack_engine_release(&e);
+
+	/* a cache of the format before (one database of every rule) is
+	 * not read as this one */
+	rewrite("SKMHSDB7", "SKMHSDB6");
+	load(&rs, rules_f);
+	assert_int_equal(attack_engine_init(&c, &rs, cache, &err), 0);
+	assert_true(c.sig.cache_made);
+	check_fields(&c);
+	attack_engine_release(&c);
+}
+
+/*
+ * A text that is the same raw and decoded but not with shell quoting
+ * removed is scanned once for the raw and decoded rules; their hits come
+ * raw first, as when each form is scanned on its own.
+ */
+static void
+forms_in_scan_order(void **state)
+{
+	static const char rules[] =
+	    "id: 20\nclass: traversal\nseverity: high\nfields: path\n"
+	    "pattern: abc\n\n"
+	    "id: 21\nclass: traversal\nseverity: high\nfields: path\n"
+	    "form: raw\npattern: def\n\n"
+	    "id: 22\nclass: command-exec\nseverity: high\nfields: path\n"
+	    "form: shell\npattern: /xy/\n\n"
+	    "id: 23\nclass: traversal\nseverity: high\nfields: path\n"
+	    "pattern: ghi\n";
+	const char uri[] = "/abc/x'y'/def";
+	struct attack_ruleset rs;
+	struct attack_engine e;
+	struct attack_req rq = {0};
+	struct attack_result res;
+	struct err err = {0};
+
+	(void)state;
+	load(&rs, rules);
+	assert_int_equal(attack_engine_init(&e, &rs, NULL, &err), 0);
+	attack_engine_memo(&e, 0);
+	attack_req_uri(&rq, uri, strlen(uri));
+	assert_int_equal(attack_match(&e, &rq, &res), 3);
+	assert_int_equal(attack_rule_of(&e, &res.hit[0])->id, 21);
+	assert_int_equal(attack_rule_of(&e, &res.hit[1])->id, 20);
+	assert_int_equal(attack_rule_of(&e, &res.hit[2])->id, 22);
+	attack_engine_release(&e);
 }
 
 /* The same requests with and without the memo, twice each. */
@@ -372,6 +558,8 @@ main(void)
 	    cmocka_unit_test(cache_foreign),
 	    cmocka_unit_test(cache_other_rules),
 	    cmocka_unit_test(memo_same),
+	    cmocka_unit_test(field_databases),
+	    cmocka_unit_test(forms_in_scan_order),
 	    cmocka_unit_test(scan_at_the_end_of_a_mapping),
 	};
 
