@@ -113,21 +113,10 @@ struct fres {
 	uint32_t rule[FRES_MAX];
 };
 
-/* A scan's matches of one form, each rule once with its first end. */
-struct mlist {
+/* One scan's rules, each once, in the order of their first match. */
+struct match_ctx {
 	unsigned n;
 	uint32_t rule[FRES_MAX];
-	size_t to[FRES_MAX];
-};
-
-struct match_ctx {
-	const struct attack_engine *e;
-	/* a scan of two forms' rules at once (one text for both): each
-	 * form's rules apart, to go into the field's list in the order that
-	 * scans of the forms one by one give (raw, then decoded, then
-	 * shell); else all in part[0] */
-	int apart;
-	struct mlist part[AFORM_N];
 };
 
 static void
@@ -155,75 +144,50 @@ add_rule(uint32_t *list, unsigned *n, unsigned rule)
 }
 
 /* A match of a rule for the field and the forms scanned (the database
- * holds no other), ending at to. */
+ * holds no other). */
 static int
 on_match(unsigned rule, size_t to, void *ctx)
 {
 	struct match_ctx *mc = ctx;
-	struct mlist *l = &mc->part[mc->apart ? mc->e->sig.rform[rule] : 0];
 
-	for (unsigned i = 0; i < l->n; i++)
-		if (l->rule[i] == rule) {
-			if (to < l->to[i])
-				l->to[i] = to;
-			return 0;
-		}
-	if (l->n < FRES_MAX) {
-		l->rule[l->n] = rule;
-		l->to[l->n++] = to;
-	}
+	(void)to;
+	add_rule(mc->rule, &mc->n, rule);
 	return 0;
 }
 
 /*
- * l's rules by where their first match ends, then by their place in the
- * rule set: the order does not depend on how Hyperscan reports matches
- * that end at the same place, which differs between databases.
+ * Scans text [p, p+n) of field f for its rules of forms (SIG_FORM bits:
+ * all, one, or two that have the same text) into fr.  Two rules or more:
+ * scanned again with the database of every rule, once per form, raw,
+ * decoded then shell (once when forms are all), for their order: that
+ * database's, which for matches that end at the same place is not that
+ * of f's own.
  */
-static void
-mlist_sort(struct mlist *l)
-{
-	for (unsigned i = 1; i < l->n; i++) {
-		uint32_t r = l->rule[i];
-		size_t to = l->to[i];
-		unsigned j = i;
-
-		for (; j > 0 &&
-		     (l->to[j - 1] > to ||
-		         (l->to[j - 1] == to && l->rule[j - 1] > r));
-		     j--) {
-			l->rule[j] = l->rule[j - 1];
-			l->to[j] = l->to[j - 1];
-		}
-		l->rule[j] = r;
-		l->to[j] = to;
-	}
-}
-
-/* Scans text [p, p+n) of field f for its rules of forms (SIG_FORM bits:
- * all, one, or two that have the same text) into fr. */
 static void
 scan(struct attack_engine *e, enum attack_field f, unsigned forms,
     const char *p, size_t n, struct fres *fr)
 {
 	static const enum attack_form order[] = {
 	    AFORM_RAW, AFORM_DECODED, AFORM_SHELL};
-	struct match_ctx mc;
+	struct match_ctx mc = {0};
 
 	if (!sig_has(&e->sig, f, forms))
 		return;
-	mc.e = e;
-	mc.apart = forms != SIG_ALL && (forms & (forms - 1)) != 0;
-	for (size_t i = 0; i < countof(mc.part); i++)
-		mc.part[i].n = 0;
 	(void)sig_scan(&e->sig, f, forms, p, n, on_match, &mc);
-	for (size_t i = 0; i < countof(order); i++) {
-		struct mlist *l = &mc.part[mc.apart ? order[i] : i];
-
-		mlist_sort(l);
-		for (unsigned k = 0; k < l->n; k++)
-			add_rule(fr->rule, &fr->n, l->rule[k]);
+	if (mc.n >= 2) {
+		mc.n = 0;
+		if (forms == SIG_ALL)
+			(void)sig_scan_every(
+			    &e->sig, f, SIG_ALL, p, n, on_match, &mc);
+		else
+			for (size_t i = 0; i < countof(order); i++)
+				if (forms & SIG_FORM(order[i]))
+					(void)sig_scan_every(&e->sig, f,
+					    SIG_FORM(order[i]), p, n, on_match,
+					    &mc);
 	}
+	for (unsigned k = 0; k < mc.n; k++)
+		add_rule(fr->rule, &fr->n, mc.rule[k]);
 }
 
 static int

@@ -63,7 +63,9 @@ compiled(const struct attack_rule *r)
  * single form whose rules are at most half of the field's (the raw and
  * shell forms, which few rules use); any other set of forms is scanned
  * with the database of all of the field's rules, its matches of rules of
- * other forms dropped (filter).  A set's rules are indexes of rs, in
+ * other forms dropped (filter).  And one of every rule, whose order of
+ * matches that end at the same place (which Hyperscan sets per database)
+ * is the one a field's hits are listed in.  A set's rules are indexes of rs, in
  * rs's order; sets that are the same share one database, empty sets have
  * none.  The cache holds the distinct ones in the order they are made.
  */
@@ -74,6 +76,7 @@ struct own_plan {
 	size_t n;                       /* distinct sets */
 	int at[AF_NFIELDS][SIG_NFORMS]; /* a set's index, -1: none */
 	unsigned char filter[AF_NFIELDS][SIG_NFORMS];
+	int every; /* the set of every rule, -1: none */
 };
 
 static void
@@ -83,15 +86,16 @@ plan_release(struct own_plan *pl)
 	pl->ids = NULL;
 }
 
-/* The rules of field f whose form is in forms into ids: how many. */
+/* The rules of a field of fields whose form is in forms into ids: how
+ * many. */
 static size_t
-rules_of(
-    const struct attack_ruleset *rs, unsigned f, unsigned forms, unsigned *ids)
+rules_of(const struct attack_ruleset *rs, unsigned fields, unsigned forms,
+    unsigned *ids)
 {
 	size_t k = 0;
 
 	for (size_t i = 0; i < rs->n; i++)
-		if (compiled(&rs->r[i]) && (rs->r[i].fields & (1u << f)) &&
+		if (compiled(&rs->r[i]) && (rs->r[i].fields & fields) &&
 		    (forms & SIG_FORM(rs->r[i].form)))
 			ids[k++] = (unsigned)i;
 	return k;
@@ -117,19 +121,21 @@ plan_set(struct own_plan *pl, size_t k)
 static int
 plan_make(struct own_plan *pl, const struct attack_ruleset *rs)
 {
+	size_t nev;
+
 	memset(pl, 0, sizeof(*pl));
 	pl->stride = rs->n;
 	if ((pl->ids = calloc(SIG_NDB * rs->n + 1, sizeof(*pl->ids))) == NULL)
 		return -1;
 	for (unsigned f = 0; f < AF_NFIELDS; f++) {
-		size_t all =
-		    rules_of(rs, f, SIG_ALL, pl->ids + pl->n * pl->stride);
+		size_t all = rules_of(
+		    rs, 1u << f, SIG_ALL, pl->ids + pl->n * pl->stride);
 
 		pl->at[f][0] = -1;
 		pl->at[f][SIG_ALL] = all > 0 ? plan_set(pl, all) : -1;
 		for (unsigned m = 1; m < SIG_ALL; m++) {
-			size_t k =
-			    rules_of(rs, f, m, pl->ids + pl->n * pl->stride);
+			size_t k = rules_of(
+			    rs, 1u << f, m, pl->ids + pl->n * pl->stride);
 
 			if (k == 0 || k == all) {
 				pl->at[f][m] = k == 0 ? -1 : pl->at[f][SIG_ALL];
@@ -141,6 +147,8 @@ plan_make(struct own_plan *pl, const struct attack_ruleset *rs)
 			}
 		}
 	}
+	nev = rules_of(rs, ~0u, SIG_ALL, pl->ids + pl->n * pl->stride);
+	pl->every = nev > 0 ? plan_set(pl, nev) : -1;
 	return 0;
 }
 
@@ -156,6 +164,8 @@ plan_text(const struct own_plan *pl, char *out)
 			if (pl->filter[f][m])
 				*out++ = '/';
 		}
+	*out++ = '|';
+	*out++ = pl->every < 0 ? '-' : (char)('0' + pl->every);
 	*out = '\0';
 }
 
@@ -177,6 +187,7 @@ plan_apply(struct sig *s, const struct own_plan *pl)
 			    pl->at[f][m] < 0 ? NULL : s->dbs[pl->at[f][m]];
 			s->filter[f][m] = pl->filter[f][m];
 		}
+	s->every = pl->every < 0 ? NULL : s->dbs[pl->every];
 }
 
 /* Compiles set k of the plan into s->dbs[k]. */
@@ -337,8 +348,9 @@ line(const char **p, const char *end, size_t *n)
 struct at_ctx {
 	sig_match_at_fn fn;
 	void *ctx;
-	const unsigned char *rform; /* not NULL: keep rules of forms only */
-	unsigned forms;
+	const unsigned char *rform;   /* not NULL: rules of forms only */
+	const unsigned char *rfields; /* not NULL: rules of field only */
+	unsigned forms, field;
 };
 
 /* Hyperscan's callback for the scans: the end offset passed on. */
@@ -350,7 +362,8 @@ on_match_at(unsigned int id, unsigned long long from, unsigned long long to,
 
 	(void)from;
 	(void)flags;
-	if (ac->rform != NULL && !(ac->forms & SIG_FORM(ac->rform[id])))
+	if ((ac->rform != NULL && !(ac->forms & SIG_FORM(ac->rform[id]))) ||
+	    (ac->rfields != NULL && !(ac->rfields[id] & (1u << ac->field))))
 		return 0;
 	return ac->fn(id, (size_t)to, ac->ctx);
 }
@@ -526,7 +539,7 @@ compile_forked(const struct attack_ruleset *rs, const struct own_plan *pl,
 	if (pid == 0) {
 		struct sig c;
 		struct err e = {0};
-		char text[2 * SIG_NDB + 1];
+		char text[2 * SIG_NDB + 3];
 
 		memset(&c, 0, sizeof(c));
 		if (compile_all(&c, rs, pl, &e) == -1 || c.ndbs == 0)
@@ -548,8 +561,8 @@ static int
 own_cache_read(
     struct sig *s, const struct own_plan *pl, const char *path, const char *key)
 {
-	struct strbuf extra = STRBUF_INIT(2 * SIG_NDB + 1);
-	char text[2 * SIG_NDB + 1];
+	struct strbuf extra = STRBUF_INIT(2 * SIG_NDB + 3);
+	char text[2 * SIG_NDB + 3];
 	int rc = -1;
 
 	plan_text(pl, text);
@@ -584,12 +597,14 @@ sig_compile(struct sig *s, const struct attack_ruleset *rs,
 	memset(s, 0, sizeof(*s));
 	key[0] = '\0';
 	if ((s->rform = malloc(rs->n + 1)) == NULL ||
+	    (s->rfields = malloc(rs->n + 1)) == NULL ||
 	    plan_make(&pl, rs) == -1) {
 		sig_release(s);
 		return err_sys(err, ENOMEM, "rules");
 	}
 	for (size_t i = 0; i < rs->n; i++) {
 		s->rform[i] = (unsigned char)rs->r[i].form;
+		s->rfields[i] = (unsigned char)rs->r[i].fields;
 		s->npatterns += (size_t)compiled(&rs->r[i]);
 	}
 	if (pl.n == 0)
@@ -613,7 +628,7 @@ sig_compile(struct sig *s, const struct attack_ruleset *rs,
 		return -1;
 	}
 	if (cache_path != NULL && key[0] != '\0') {
-		char text[2 * SIG_NDB + 1];
+		char text[2 * SIG_NDB + 3];
 
 		plan_text(&pl, text);
 		(void)cache_write(
@@ -1076,7 +1091,7 @@ int
 sig_scan_group(struct sig *s, size_t g, const char *p, size_t n,
     sig_match_at_fn fn, void *ctx)
 {
-	struct at_ctx ac = {fn, ctx, NULL, 0};
+	struct at_ctx ac = {fn, ctx, NULL, NULL, 0, 0};
 
 	return scan_at(s, s->grp[g].db, p, n, &ac);
 }
@@ -1085,7 +1100,7 @@ int
 sig_scan_all(struct sig *s, unsigned mask, const char *p, size_t n,
     sig_match_at_fn fn, void *ctx)
 {
-	struct at_ctx ac = {fn, ctx, NULL, 0};
+	struct at_ctx ac = {fn, ctx, NULL, NULL, 0, 0};
 	int rc = 0;
 
 	for (unsigned t = 0; t < CT_N; t++)
@@ -1119,6 +1134,7 @@ sig_release(struct sig *s)
 	for (size_t k = 0; k < s->ndbs; k++)
 		hs_free_database(s->dbs[k]);
 	free(s->rform);
+	free(s->rfields);
 	hs_free_scratch(s->scratch);
 	memset(s, 0, sizeof(*s));
 }
@@ -1133,11 +1149,25 @@ int
 sig_scan(struct sig *s, enum attack_field f, unsigned forms, const char *p,
     size_t n, sig_match_at_fn fn, void *ctx)
 {
-	struct at_ctx ac = {fn, ctx, NULL, forms & SIG_ALL};
+	struct at_ctx ac = {fn, ctx, NULL, NULL, forms & SIG_ALL, 0};
 
 	if (n == 0)
 		return 0;
 	if (s->filter[f][forms & SIG_ALL])
 		ac.rform = s->rform;
 	return scan_at(s, s->fdb[f][forms & SIG_ALL], p, n, &ac);
+}
+
+int
+sig_scan_every(struct sig *s, enum attack_field f, unsigned forms,
+    const char *p, size_t n, sig_match_at_fn fn, void *ctx)
+{
+	struct at_ctx ac = {
+	    fn, ctx, s->rform, s->rfields, forms & SIG_ALL, (unsigned)f};
+
+	if (n == 0)
+		return 0;
+	if ((forms & SIG_ALL) == SIG_ALL)
+		ac.rform = NULL;
+	return scan_at(s, s->every, p, n, &ac);
 }

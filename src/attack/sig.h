@@ -51,7 +51,9 @@ struct sig {
 	 * field's rules of other forms too, whose matches sig_scan drops */
 	struct hs_database *fdb[AF_NFIELDS][SIG_NFORMS];
 	unsigned char filter[AF_NFIELDS][SIG_NFORMS];
-	unsigned char *rform; /* per rule of the rule set, its form */
+	unsigned char *rform;      /* per rule of the rule set, its form */
+	unsigned char *rfields;    /* ... and its fields */
+	struct hs_database *every; /* one of dbs: every rule */
 	struct hs_database *dbs[SIG_NDB]; /* the distinct ones */
 	size_t ndbs;
 	size_t dbsize; /* hs_database_size of dbs, all together */
@@ -137,6 +139,15 @@ int sig_scan_all(struct sig *s, unsigned mask, const char *p, size_t n,
  */
 int sig_scan(struct sig *s, enum attack_field f, unsigned forms, const char *p,
     size_t n, sig_match_at_fn fn, void *ctx);
+
+/*
+ * As sig_scan, with the database of every rule: its matches of other
+ * rules dropped, those of f's come in the order that database reports
+ * them, which for matches that end at the same place differs from the
+ * order of f's own database.
+ */
+int sig_scan_every(struct sig *s, enum attack_field f, unsigned forms,
+    const char *p, size_t n, sig_match_at_fn fn, void *ctx);
 
 /* 1 when field f has a rule of a form of forms (SIG_FORM bits). */
 int sig_has(const struct sig *s, enum attack_field f, unsigned forms);

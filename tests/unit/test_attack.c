@@ -112,13 +112,14 @@ explain(const char *what, const struct attack_result *res)
 /* ---- the order of the hits ---- */
 
 /*
- * A field's hits come by where each rule's first match ends, then in the
- * rule set's order (what a request's listed rules and its top rule
- * follow): here 100053's and 100406's matches end at the same place, the
- * space after "bcdboot", and the query's database reports 100406 first.
+ * A field's hits come in the order a scan of every rule reports them
+ * (what a request's listed rules and its top rule follow), not that of
+ * the field's own database: here 100053's and 100406's matches end at
+ * the same place, the space after "bcdboot", and the query's database
+ * reports 100406 first.
  */
 static void
-hits_at_one_place_in_rule_order(void **state)
+hits_in_the_order_of_every_rule(void **state)
 {
 	struct attack_result res;
 
@@ -1232,7 +1233,7 @@ main(void)
 	    cmocka_unit_test(crs_rule_set_on),
 	    cmocka_unit_test(memo_grows_when_busy),
 	    cmocka_unit_test(compile_in_child_then_cache),
-	    cmocka_unit_test(hits_at_one_place_in_rule_order),
+	    cmocka_unit_test(hits_in_the_order_of_every_rule),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

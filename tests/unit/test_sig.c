@@ -299,12 +299,15 @@ check_fields(struct attack_engine *e)
 
 	for (unsigned f = 0; f < AF_NFIELDS; f++)
 		for (unsigned m = 1; m <= SIG_ALL; m++) {
-			unsigned seen[16] = {0};
+			unsigned seen[16] = {0}, every[16] = {0};
 			int any = 0;
 
 			assert_true(rs->n <= countof(seen));
 			assert_int_equal(sig_scan(&e->sig, f, m, text,
 			                     strlen(text), record, seen),
+			    0);
+			assert_int_equal(sig_scan_every(&e->sig, f, m, text,
+			                     strlen(text), record, every),
 			    0);
 			for (size_t i = 0; i < rs->n; i++) {
 				int want = (rs->r[i].fields & (1u << f)) &&
@@ -312,7 +315,8 @@ check_fields(struct attack_engine *e)
 
 				if (f == AF_METHOD && i == 7)
 					want = 0; /* ^TRACK$: not this text */
-				if (want != (seen[i] > 0))
+				if (want != (seen[i] > 0) ||
+				    want != (every[i] > 0))
 					fail_msg(
 					    "field %u forms %u rule %u: %s", f,
 					    m, rs->r[i].id,
@@ -338,8 +342,9 @@ check_method(struct attack_engine *e)
 
 /*
  * Each field's database holds only that field's rules: scans report no
- * other field's, fields with the same rules share a database, and the
- * databases read back from the cache are the same.
+ * other field's (nor do those of the database of every rule, filtered),
+ * fields with the same rules share a database, and the databases read
+ * back from the cache are the same.
  */
 static void
 field_databases(void **state)
@@ -364,6 +369,10 @@ field_databases(void **state)
 	    e.sig.fdb[AF_PATH][SIG_ALL]);
 	assert_null(e.sig.fdb[AF_PATH][SIG_FORM(AFORM_SHELL)]);
 	assert_true(e.sig.ndbs >= 5 && e.sig.dbsize > 0);
+	/* and one of every rule, no field's */
+	assert_non_null(e.sig.every);
+	for (unsigned f = 0; f < AF_NFIELDS; f++)
+		assert_ptr_not_equal(e.sig.fdb[f][SIG_ALL], e.sig.every);
 	ndbs = e.sig.ndbs;
 	dbsize = e.sig.dbsize;
 
