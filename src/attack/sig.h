@@ -4,7 +4,8 @@
  * one of its rules of a single form (raw, shell) where those are few, so
  * that a scan of a field's text runs only the patterns of that field
  * (and, mostly, of the forms that have that text).  Fields with the same
- * rules share one database.
+ * rules share one database.  One database of every rule too, whose order
+ * of matches that end at the same place is the order of a field's hits.
  *
  * The compiled databases may be cached in a file keyed by the hash of the
  * rules (ruleset_hash), the Hyperscan version and the CPU they were
