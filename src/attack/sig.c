@@ -58,15 +58,18 @@ compiled(const struct attack_rule *r)
 }
 
 /*
- * Which rules go into which database.  Per field, one database of all of
- * its rules (for a text that is the same in every form), and one for a
- * single form whose rules are at most half of the field's (the raw and
- * shell forms, which few rules use); any other set of forms is scanned
- * with the database of all of the field's rules, its matches of rules of
- * other forms dropped (filter).  And one of every rule, whose order of
+ * Which rules go into which database.  One of every rule, whose order of
  * matches that end at the same place (which Hyperscan sets per database)
- * is the one a field's hits are listed in.  A set's rules are indexes of rs, in
- * rs's order; sets that are the same share one database, empty sets have
+ * is the one a field's hits are listed in.  Per field, one of all of its
+ * rules (for a text that is the same in every form), unless they are two
+ * thirds of every rule or more: then the database of every rule serves,
+ * the other fields' matches dropped (scanning a few more patterns costs
+ * less than the memory and the start of a database nearly as big).  And
+ * one for a single form whose rules are at most half of the field's (the
+ * raw and shell forms, which few rules use); any other set of forms is
+ * scanned with the field's whole database, its matches of rules of other
+ * forms dropped (filter).  A set's rules are indexes of rs, in rs's
+ * order; sets that are the same share one database, empty sets have
  * none.  The cache holds the distinct ones in the order they are made.
  */
 struct own_plan {
@@ -127,12 +130,19 @@ plan_make(struct own_plan *pl, const struct attack_ruleset *rs)
 	pl->stride = rs->n;
 	if ((pl->ids = calloc(SIG_NDB * rs->n + 1, sizeof(*pl->ids))) == NULL)
 		return -1;
+	nev = rules_of(rs, ~0u, SIG_ALL, pl->ids);
+	pl->every = nev > 0 ? plan_set(pl, nev) : -1;
 	for (unsigned f = 0; f < AF_NFIELDS; f++) {
 		size_t all = rules_of(
 		    rs, 1u << f, SIG_ALL, pl->ids + pl->n * pl->stride);
 
 		pl->at[f][0] = -1;
-		pl->at[f][SIG_ALL] = all > 0 ? plan_set(pl, all) : -1;
+		if (all == 0)
+			pl->at[f][SIG_ALL] = -1;
+		else if (3 * all >= 2 * nev)
+			pl->at[f][SIG_ALL] = pl->every;
+		else
+			pl->at[f][SIG_ALL] = plan_set(pl, all);
 		for (unsigned m = 1; m < SIG_ALL; m++) {
 			size_t k = rules_of(
 			    rs, 1u << f, m, pl->ids + pl->n * pl->stride);
@@ -147,8 +157,6 @@ plan_make(struct own_plan *pl, const struct attack_ruleset *rs)
 			}
 		}
 	}
-	nev = rules_of(rs, ~0u, SIG_ALL, pl->ids + pl->n * pl->stride);
-	pl->every = nev > 0 ? plan_set(pl, nev) : -1;
 	return 0;
 }
 
@@ -1155,6 +1163,10 @@ sig_scan(struct sig *s, enum attack_field f, unsigned forms, const char *p,
 		return 0;
 	if (s->filter[f][forms & SIG_ALL])
 		ac.rform = s->rform;
+	if (s->fdb[f][forms & SIG_ALL] == s->every) {
+		ac.rfields = s->rfields;
+		ac.field = (unsigned)f;
+	}
 	return scan_at(s, s->fdb[f][forms & SIG_ALL], p, n, &ac);
 }
 

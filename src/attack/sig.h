@@ -1,11 +1,12 @@
 /*
  * sig.h - the signature engine: the pattern rules compiled into Hyperscan
- * databases at start-up, per field: one of all of the field's rules, and
- * one of its rules of a single form (raw, shell) where those are few, so
- * that a scan of a field's text runs only the patterns of that field
+ * databases at start-up: one of every rule, and per field one of all of
+ * its rules (unless they are most of every rule: then that one serves)
+ * and one of its rules of a single form (raw, shell) where those are few,
+ * so that a scan of a field's text runs only the patterns of that field
  * (and, mostly, of the forms that have that text).  Fields with the same
- * rules share one database.  One database of every rule too, whose order
- * of matches that end at the same place is the order of a field's hits.
+ * rules share one database.  The database of every rule also gives the
+ * order of a field's hits (of matches that end at the same place).
  *
  * The compiled databases may be cached in a file keyed by the hash of the
  * rules (ruleset_hash), the Hyperscan version and the CPU they were
@@ -49,7 +50,8 @@ struct sig_group {
 struct sig {
 	/* per field and set of forms, the database of the field's rules of
 	 * those forms (NULL: none); one of dbs.  filter: it holds the
-	 * field's rules of other forms too, whose matches sig_scan drops */
+	 * field's rules of other forms too, whose matches sig_scan drops
+	 * (as it drops those of other fields when it is every) */
 	struct hs_database *fdb[AF_NFIELDS][SIG_NFORMS];
 	unsigned char filter[AF_NFIELDS][SIG_NFORMS];
 	unsigned char *rform;      /* per rule of the rule set, its form */

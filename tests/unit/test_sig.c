@@ -400,6 +400,23 @@ field_databases(void **state)
 	attack_engine_release(&c);
 	attack_engine_release(&e);
 
+	/* a field with most of the rules is scanned with the database of
+	 * every rule, the other fields' matches dropped */
+	load(&rs,
+	    "id: 1\nclass: traversal\nseverity: high\nfields: path query\n"
+	    "pattern: \\.\\./\n\n"
+	    "id: 2\nclass: sql-injection\nseverity: high\nfields: query\n"
+	    "pattern: union\\s+select\n\n"
+	    "id: 3\nclass: scanner\nseverity: low\nfields: query ua\n"
+	    "pattern: nikto\n\n"
+	    "id: 4\nclass: command-exec\nseverity: high\nfields: path\n"
+	    "pattern: cmd\\.exe\n");
+	assert_int_equal(attack_engine_init(&c, &rs, NULL, &err), 0);
+	assert_ptr_equal(c.sig.fdb[AF_QUERY][SIG_ALL], c.sig.every);
+	assert_ptr_not_equal(c.sig.fdb[AF_PATH][SIG_ALL], c.sig.every);
+	check_fields(&c);
+	attack_engine_release(&c);
+
 	/* a cache of the format before (one database of every rule) is
 	 * not read as this one */
 	rewrite("SKMHSDB7", "SKMHSDB6");
