@@ -107,7 +107,20 @@ run_suspicious(const struct check_ctx *x, struct report *r, struct err *err)
 	(void)err;
 	proc_opts(x, &o);
 	if (t != NULL)
-		procrules_suspicious(x->conf, t, &o, r);
+		procrules_suspicious_procs(x->conf, t, &o, r);
+	return 0;
+}
+
+static int
+run_suspicious_net(const struct check_ctx *x, struct report *r, struct err *err)
+{
+	const struct proc_table *t = proc_table(x);
+	struct procrules_opts o = {0};
+
+	(void)err;
+	proc_opts(x, &o);
+	if (t != NULL)
+		procrules_suspicious_net(x->conf, t, &o, r);
 	return 0;
 }
 
@@ -307,8 +320,11 @@ run_sessions(const struct check_ctx *x, struct report *r, struct err *err)
 
 /* ---- the table ---------------------------------------------------------- */
 
+/* the suspicious processes: their programs and names, then their
+ * sockets (every process's descriptors: root's to read) */
 static const char *const suspicious_ids[] = {"proc-exe-deleted",
-    "proc-exe-location", "proc-exe-writable", "proc-name-mismatch",
+    "proc-exe-location", "proc-exe-writable", "proc-name-mismatch", NULL};
+static const char *const suspicious_net_ids[] = {
     "proc-listener", "proc-sniffer", "net-promisc", "proc-hidden", NULL};
 
 static const struct check_entry registry[] = {
@@ -324,6 +340,8 @@ static const struct check_entry registry[] = {
     /* also proc-coverage, UNKNOWN when processes could not be read */
     {"proc-exe-deleted", suspicious_ids, CHECK_MEDIUM, 0, 0, run_suspicious,
         NULL},
+    {"proc-listener", suspicious_net_ids, CHECK_MEDIUM, 0, 0,
+        run_suspicious_net, NULL},
     /* libcrypto loaded by it only when there is a baseline */
     {"proc-exe-changed", NULL, CHECK_SLOW, 0, 0, run_exe_changed, NULL},
     {"stuck-cgi", NULL, CHECK_FAST, 0, 0, run_stuck_cgi, NULL},
