@@ -377,7 +377,7 @@ struct priv_exefacts_req {
  */
 struct priv_exefact {
 	int32_t pid;       /* the request's, in its order */
-	int32_t code;      /* the link: 0 read, else errno (then all 0) */
+	int32_t code;      /* the link: 0 read, else errno (then no link, 0s) */
 	uint32_t deleted;  /* 1: the link ended in " (deleted)", else 0 */
 	uint32_t len;      /* of link: 1 .. PRIV_LINK_MAX when read */
 	int32_t file_code; /* stat of the path: 0, or errno (ENOENT: none) */
