@@ -620,6 +620,13 @@ machine_in(int sock, uint32_t id, enum expo_fmt fmt)
 
 static int dispatch(int sock, const struct priv_msg *m);
 
+/*
+ * The parent's answer to a request of links or of executables' facts
+ * (some 60 KiB): one buffer for both, a request at a time (what is
+ * handled meanwhile asks nothing).
+ */
+static struct priv_msg lc_rep;
+
 /* What the parent sends while the child waits for an answer: handled as
  * in the main loop (one run at a time: a run asked within one is not). */
 static int
@@ -654,15 +661,15 @@ ask_links(int sock, const struct priv_links_req *q, struct proc *const *procs,
     void (*take)(struct proc *p, const char *link, size_t n, void *arg),
     void *arg)
 {
-	static struct priv_msg rep;
-	const struct priv_linked *l = &rep.u.linked;
+	struct priv_msg *rep = &lc_rep;
+	const struct priv_linked *l = &rep->u.linked;
 	struct err err = {0};
 
-	if (lc_call(sock, PRIV_LINKS, q, sizeof(*q), &rep, &err) == -1) {
+	if (lc_call(sock, PRIV_LINKS, q, sizeof(*q), rep, &err) == -1) {
 		log_warnx("child 'logs': %s", err.msg);
 		return -1;
 	}
-	if (rep.type != PRIV_LINKED || l->n != q->n || l->link != q->link)
+	if (rep->type != PRIV_LINKED || l->n != q->n || l->link != q->link)
 		return 0;
 	for (uint32_t k = 0; k < l->n; k++) {
 		const struct priv_link_rep *r = &l->l[k];
@@ -813,8 +820,7 @@ priv_exe_facts(void *arg, const struct proc *const *p,
     struct exe_facts *const *fx, size_t n)
 {
 	static struct priv_exefacts_req q;
-	static struct priv_msg rep;
-	const struct priv_exefacts *a = &rep.u.facts;
+	const struct priv_exefacts *a = &lc_rep.u.facts;
 	struct err err = {0};
 
 	for (size_t off = 0; off < n; off += q.n) {
@@ -824,12 +830,12 @@ priv_exe_facts(void *arg, const struct proc *const *p,
 		                                           : PRIV_EXEFACTS_MAX);
 		for (uint32_t k = 0; k < q.n; k++)
 			q.pid[k] = p[off + k]->pid;
-		if (lc_call(*(int *)arg, PRIV_EXEFACTS, &q, sizeof(q), &rep,
+		if (lc_call(*(int *)arg, PRIV_EXEFACTS, &q, sizeof(q), &lc_rep,
 		        &err) == -1) {
 			log_warnx("child 'logs': %s", err.msg);
 			return -1;
 		}
-		if (rep.type != PRIV_FACTS || a->n != q.n)
+		if (lc_rep.type != PRIV_FACTS || a->n != q.n)
 			continue;
 		for (uint32_t k = 0; k < q.n; k++)
 			take_fact(p[off + k], &a->f[k], fx[off + k]);

@@ -222,19 +222,25 @@ serve_kill(
 	return priv_send(sock, PRIV_DONE, m->id, &d, sizeof(d), -1, err);
 }
 
+/* The answers of some 60 KiB, built one at a time: one buffer. */
+static union {
+	struct priv_linked linked;
+	struct priv_exefacts facts;
+} big_rep;
+
 /* Each pid's link asked, as readlink(2) gives it: no /proc text read. */
 static int
 serve_links(int sock, const struct priv_msg *m, struct err *err)
 {
 	static const char *const names[PRIV_LINK_N] = {"exe", "cwd"};
-	static struct priv_linked rep;
+	struct priv_linked *const rep = &big_rep.linked;
 	const struct priv_links_req *q = &m->u.links;
 
-	memset(&rep, 0, offsetof(struct priv_linked, l));
-	rep.link = q->link;
-	rep.n = q->n;
+	memset(rep, 0, offsetof(struct priv_linked, l));
+	rep->link = q->link;
+	rep->n = q->n;
 	for (uint32_t i = 0; i < q->n; i++) {
-		struct priv_link_rep *r = &rep.l[i];
+		struct priv_link_rep *r = &rep->l[i];
 		char path[64];
 		ssize_t n;
 
@@ -250,7 +256,7 @@ serve_links(int sock, const struct priv_msg *m, struct err *err)
 		else
 			r->len = (uint32_t)n;
 	}
-	return priv_send(sock, PRIV_LINKED, m->id, &rep, sizeof(rep), -1, err);
+	return priv_send(sock, PRIV_LINKED, m->id, rep, sizeof(*rep), -1, err);
 }
 
 /* What stat(2) says of path: its errno, or 0 and the fields. */
@@ -314,14 +320,14 @@ exe_fact(int pid, struct priv_exefact *f)
 static int
 serve_exefacts(int sock, const struct priv_msg *m, struct err *err)
 {
-	static struct priv_exefacts rep;
+	struct priv_exefacts *const rep = &big_rep.facts;
 	const struct priv_exefacts_req *q = &m->u.exefacts;
 
-	memset(&rep, 0, offsetof(struct priv_exefacts, f));
-	rep.n = q->n;
+	memset(rep, 0, offsetof(struct priv_exefacts, f));
+	rep->n = q->n;
 	for (uint32_t i = 0; i < q->n; i++)
-		exe_fact(q->pid[i], &rep.f[i]);
-	return priv_send(sock, PRIV_FACTS, m->id, &rep, sizeof(rep), -1, err);
+		exe_fact(q->pid[i], &rep->f[i]);
+	return priv_send(sock, PRIV_FACTS, m->id, rep, sizeof(*rep), -1, err);
 }
 
 static int
