@@ -17,9 +17,7 @@ command -v strace >/dev/null || skip_all "strace is not installed"
 command -v useradd >/dev/null || skip_all "useradd is missing"
 . "$(dirname "$0")/lib-agent.sh"
 
-U=_skex$$
-getent passwd "$U" >/dev/null && skip_all "user '$U' exists already"
-cleanup "userdel '$U' 2>/dev/null"
+agent_user _skex
 
 # root's programs under a directory only root may enter
 D=$(mktemp -d /root/sakimori-exe.XXXXXX)
