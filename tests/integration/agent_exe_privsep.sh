@@ -7,7 +7,10 @@
 # their paths: the root parent reads the links and stats each path and
 # its directory for it (PRIV_LINKS, PRIV_EXEFACTS), so the deleted one is
 # CRITICAL, the replaced one only a WARNING (not read as deleted) and the
-# writable directory is seen.  The parent opens no /proc/PID/stat,
+# writable directory is seen.  A private Apache with two workers of at
+# most two is reported by apache-workers, from the child too (its
+# configuration is readable by anyone; the workers are told by the
+# SIGCHLD they do not ignore).  The parent opens no /proc/PID/stat,
 # status or cmdline meanwhile; the child does, and the debug log says
 # where the checks ran.
 . "$(dirname "$0")/lib.sh"
@@ -16,6 +19,7 @@ command -v jq >/dev/null || skip_all "jq is not installed"
 command -v strace >/dev/null || skip_all "strace is not installed"
 command -v useradd >/dev/null || skip_all "useradd is missing"
 . "$(dirname "$0")/lib-agent.sh"
+. "$(dirname "$0")/lib-servers.sh"
 
 agent_user _skex
 
@@ -44,10 +48,23 @@ cp /bin/sleep "$D/swapped" # another file at the path
 check_match "the first runs a deleted program" ' \(deleted\)$' "$(readlink "/proc/$gone/exe")"
 check_match "...the second one too, replaced since" ' \(deleted\)$' "$(readlink "/proc/$swapped/exe")"
 
-agent_base_conf "$TMP/base.conf" '^check proc-exe-\(deleted\|writable\) '
+# a private Apache: 2 workers of at most 2
+master=
+if [ -x /usr/sbin/apache2 ]; then
+	W="$TMP/www"
+	mkdir -p "$W"
+	printf 'StartServers 2\nMinSpareServers 1\nMaxSpareServers 2\nMaxRequestWorkers 2\n' >"$TMP/workers.conf"
+	chmod 644 "$TMP/workers.conf"
+	start_apache "$W" "$(free_port)" "$TMP/workers.conf" && master=$(cat "$W/httpd.pid")
+	two() { [ "$(pgrep -x apache2 -P "$master" | wc -l)" -eq 2 ]; }
+	check "the private Apache runs two workers" wait_for 10 two
+fi
+
+agent_base_conf "$TMP/base.conf" '^check \(proc-exe-\(deleted\|writable\)\|apache-workers\) '
 { cat "$TMP/base.conf"
   echo "set agent-user \"$U\""
-  echo "check proc-exe-deleted { every 1s }"; } > "$CONF"
+  echo "check proc-exe-deleted { every 1s }"
+  echo "check apache-workers { every 1s }"; } > "$CONF"
 "$SAKIMORI" -v -v agent -f "$CONF" --state-dir "$STATE" --run-dir "$RUN" --json \
 	>"$TMP/a.out" 2>"$TMP/a.err" &
 AGENT=$!
@@ -79,6 +96,18 @@ check_match "...said so" "runs from a directory everyone may write: $D/open/shar
 check_match "the debug log says the check ran in the child" \
 	'ran proc-exe-deleted in the child' "$(cat "$TMP/a.err")"
 check_nomatch "...and never in the parent" 'ran proc-exe-deleted: next' "$(cat "$TMP/a.err")"
+if [ -n "$master" ]; then
+	workers() { jq -c --arg s "apache2 pid $master" \
+		'select(.type == "alert" and .event == "open" and .check == "apache-workers" and .subject == $s)' \
+		"$TMP/a.out" 2>/dev/null | head -1; }
+	seen_workers() { [ -n "$(workers)" ]; }
+	check "apache-workers gives an open event for the private Apache" wait_for 30 seen_workers
+	check_match "...2 of 2 workers, CRITICAL" '"severity":"CRITICAL".*"children":2,.*"limit":2[,}]' "$(workers)"
+	check_match "...the limit from its own configuration" "\"config\":\"$W/httpd.conf\"" "$(workers)"
+	check_match "the debug log says apache-workers ran in the child" \
+		'ran apache-workers in the child' "$(cat "$TMP/a.err")"
+	check_nomatch "...and never in the parent" 'ran apache-workers: next' "$(cat "$TMP/a.err")"
+fi
 
 # the check runs every second: 4 runs traced
 trace_both 4 open,openat,readlink,readlinkat,stat,newfstatat "$c"
