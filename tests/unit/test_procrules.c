@@ -201,6 +201,30 @@ exe_facts_asked(void **state)
 	assert_int_equal(sev_of(&r, "proc-exe-writable", 4001), SEV_CRITICAL);
 	report_release(&r);
 
+	/* what could not be inspected, said as who was refused: root,
+	 * which read the executables for the child, or the child itself */
+	a.n = 0;
+	v[1].flags = PROC_F_EXE_DENIED | PROC_F_CMDLINE | PROC_F_STATUS;
+	v[1].state = 'S';
+	report_init(&r);
+	procrules_suspicious_procs(c, &t, &o, &r);
+	assert_string_equal(r.f[r.nf - 1].check, "proc-coverage");
+	assert_string_equal(r.f[r.nf - 1].message,
+	    "1 process could not be inspected: the kernel refused even root "
+	    "(capabilities root lacks here, or a security module)");
+	assert_null(finding_ev_get(&r.f[r.nf - 1], "uid"));
+	report_release(&r);
+	t.unreadable = 2;
+	report_init(&r);
+	procrules_suspicious_procs(c, &t, &o, &r);
+	assert_string_equal(r.f[r.nf - 1].message,
+	    "3 processes could not be inspected: their /proc entries are not "
+	    "readable by the agent's user (/proc mounted with hidepid?)");
+	assert_string_equal(
+	    finding_ev_get(&r.f[r.nf - 1], "stat_unreadable"), "2");
+	report_release(&r);
+	t.unreadable = 0;
+
 	/* no answer: not judged, and said */
 	a.fail = 1;
 	report_init(&r);
