@@ -23,7 +23,10 @@
  * from a child, the answer's lengths only with links, from the parent; a
  * stop, a pid past 1, its strings terminated, its user and script without
  * control characters and the script absolute or none, from a child, its
- * outcome a kill result with its evidence counted, from the parent.
+ * outcome a kill result with its evidence counted, from the parent; a
+ * request of executables' facts, 1..14 positive pids, from a child, the
+ * answer's entries each an errno alone or a link of 1..PRIV_LINK_MAX
+ * bytes, a deleted flag and the errno of each stat, from the parent.
  * The first byte chooses the sender and how many descriptors came; the
  * rest is the datagram.
  */
@@ -263,6 +266,29 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    (m.u.linked.l[i].code == 0) !=
 			        (m.u.linked.l[i].len > 0))
 				abort();
+		break;
+	case PRIV_EXEFACTS:
+		if (from != PRIV_FROM_CHILD || m.u.exefacts.n == 0 ||
+		    m.u.exefacts.n > PRIV_EXEFACTS_MAX)
+			abort();
+		for (unsigned i = 0; i < m.u.exefacts.n; i++)
+			if (m.u.exefacts.pid[i] <= 0)
+				abort();
+		break;
+	case PRIV_FACTS:
+		if (from != PRIV_FROM_PARENT || m.u.facts.n == 0 ||
+		    m.u.facts.n > PRIV_EXEFACTS_MAX)
+			abort();
+		for (unsigned i = 0; i < m.u.facts.n; i++) {
+			const struct priv_exefact *f = &m.u.facts.f[i];
+
+			if (f->pid <= 0 || f->deleted > 1 ||
+			    f->len > PRIV_LINK_MAX || f->file_code < 0 ||
+			    f->dir_code < 0 || (f->code == 0) != (f->len > 0) ||
+			    (f->code != 0 &&
+			        (f->deleted || f->file_code || f->dir_code)))
+				abort();
+		}
 		break;
 	case PRIV_STOP:
 		if (from != PRIV_FROM_CHILD || m.u.stop.pid <= 1)

@@ -34,11 +34,14 @@
  * of the swapping rates) is this child's.  Asked (PRIV_SAMPLE), it
  * samples the history's series that need no privilege and sends their
  * values (PRIV_SAMPLES); the counters behind their rates are its own.
- * The process checks it runs (stuck-cgi) read /proc here; what only root
- * may read, another user's /proc/PID/exe and cwd, is asked of the parent
- * (PRIV_LINKS: pids in, the links' bytes out), each answer kept only
- * when the process still has the start time it was judged by, and a
- * stuck interpreter is stopped by the parent (PRIV_STOP).  While it waits
+ * The process checks it runs (proc-exe-deleted, stuck-cgi,
+ * apache-workers) read /proc here; what only root may read, another
+ * user's /proc/PID/exe and cwd, is asked of the parent (PRIV_LINKS: pids
+ * in, the links' bytes out), and so is stat(2) of an executable or its
+ * directory refused to this child (PRIV_EXEFACTS: pids in, each link and
+ * what stat said out), each answer kept only when the process still has
+ * the start time (and the executable) it was judged by; a stuck
+ * interpreter is stopped by the parent (PRIV_STOP).  While it waits
  * for such an answer, what the parent sends meanwhile (lines, syncs, shows,
  * samples) is handled as in the main loop.
  * Asked for the machine's series of /metrics (PRIV_SHOW of the set
@@ -146,15 +149,20 @@ static struct {
 
 /*
  * The checks of the registry this child runs: they read /proc, /sys and
- * statvfs, what any user may read, and write nothing; stuck-cgi asks the
- * parent for the links of /proc/PID it may not read and for its kill.
- * The others need root to look (another user's /proc/PID/fd, SMART, the
- * kernel log, root-only files) or the state database, and run in the
- * parent.
+ * statvfs, what any user may read, and write nothing.  The process
+ * checks ask the parent for what they may not read: the executables'
+ * links of /proc/PID (stuck-cgi, proc-exe-deleted), the working
+ * directories (stuck-cgi) and what stat(2) says of the executables and
+ * their directories (proc-exe-deleted); stuck-cgi also for its kill.
+ * apache-workers reads the Apache configuration, readable by anyone, and
+ * tells the workers by the SIGCHLD they do not ignore (another user's
+ * descriptors are not read).  The others need root to look (another
+ * user's /proc/PID/fd, SMART, the kernel log, root-only files) or the
+ * state database, and run in the parent.
  */
 static const char *const child_checks[] = {"load", "swap-activity", "memory",
     "memory-leak", "fs-blocks", "fs-inodes", "process-count", "raid",
-    "stuck-cgi", NULL};
+    "proc-exe-deleted", "stuck-cgi", "apache-workers", NULL};
 
 int
 agent_check_in_child(const struct check_entry *e)
@@ -612,6 +620,13 @@ machine_in(int sock, uint32_t id, enum expo_fmt fmt)
 
 static int dispatch(int sock, const struct priv_msg *m);
 
+/*
+ * The parent's answer to a request of links or of executables' facts
+ * (some 60 KiB): one buffer for both, a request at a time (what is
+ * handled meanwhile asks nothing).
+ */
+static struct priv_msg lc_rep;
+
 /* What the parent sends while the child waits for an answer: handled as
  * in the main loop (one run at a time: a run asked within one is not). */
 static int
@@ -646,15 +661,15 @@ ask_links(int sock, const struct priv_links_req *q, struct proc *const *procs,
     void (*take)(struct proc *p, const char *link, size_t n, void *arg),
     void *arg)
 {
-	static struct priv_msg rep;
-	const struct priv_linked *l = &rep.u.linked;
+	struct priv_msg *rep = &lc_rep;
+	const struct priv_linked *l = &rep->u.linked;
 	struct err err = {0};
 
-	if (lc_call(sock, PRIV_LINKS, q, sizeof(*q), &rep, &err) == -1) {
+	if (lc_call(sock, PRIV_LINKS, q, sizeof(*q), rep, &err) == -1) {
 		log_warnx("child 'logs': %s", err.msg);
 		return -1;
 	}
-	if (rep.type != PRIV_LINKED || l->n != q->n || l->link != q->link)
+	if (rep->type != PRIV_LINKED || l->n != q->n || l->link != q->link)
 		return 0;
 	for (uint32_t k = 0; k < l->n; k++) {
 		const struct priv_link_rep *r = &l->l[k];
@@ -773,6 +788,70 @@ priv_stop(void *arg, const struct procrules_stop *s, struct finding *f,
 	return 0;
 }
 
+/*
+ * r's facts into *fx when r is about p as it was judged: the same pid,
+ * executable (deleted or not) and start time (the pid not reused).
+ */
+static void
+take_fact(
+    const struct proc *p, const struct priv_exefact *r, struct exe_facts *fx)
+{
+	uint64_t start;
+
+	if (r->pid != p->pid || r->code != 0 ||
+	    r->deleted != ((p->flags & PROC_F_EXE_DELETED) != 0) ||
+	    r->len != strlen(p->exe) || memcmp(r->link, p->exe, r->len) != 0 ||
+	    proc_start_read(lc.root, p->pid, &start) == -1 ||
+	    start != p->start_ticks)
+		return;
+	memset(fx, 0, sizeof(*fx));
+	if ((fx->exists = r->file_code == 0))
+		fx->mode = (mode_t)r->mode;
+	if ((fx->dir_known = r->dir_code == 0))
+		fx->dir_mode = (mode_t)r->dir_mode;
+}
+
+/*
+ * procrules_priv.exe_facts: what stat(2) says of the executables this
+ * child may not look at, asked of the parent PRIV_EXEFACTS_MAX at a time.
+ */
+static int
+priv_exe_facts(void *arg, const struct proc *const *p,
+    struct exe_facts *const *fx, size_t n)
+{
+	static struct priv_exefacts_req q;
+	const struct priv_exefacts *a = &lc_rep.u.facts;
+	struct err err = {0};
+
+	for (size_t off = 0; off < n; off += q.n) {
+		memset(&q, 0, sizeof(q));
+		q.n =
+		    (uint32_t)(n - off < PRIV_EXEFACTS_MAX ? n - off
+		                                           : PRIV_EXEFACTS_MAX);
+		for (uint32_t k = 0; k < q.n; k++)
+			q.pid[k] = p[off + k]->pid;
+		if (lc_call(*(int *)arg, PRIV_EXEFACTS, &q, sizeof(q), &lc_rep,
+		        &err) == -1) {
+			log_warnx("child 'logs': %s", err.msg);
+			return -1;
+		}
+		if (lc_rep.type != PRIV_FACTS || a->n != q.n)
+			continue;
+		for (uint32_t k = 0; k < q.n; k++)
+			take_fact(p[off + k], &a->f[k], fx[off + k]);
+	}
+	return 0;
+}
+
+/* 1 when entry e judges processes by their executables: the links of
+ * another user's processes are asked of the parent first. */
+static int
+needs_exes(const struct check_entry *e)
+{
+	return strcmp(e->name, "stuck-cgi") == 0 ||
+	    strcmp(e->name, "proc-exe-deleted") == 0;
+}
+
 /* One finding of entry i, and then the entry's end, to the parent. */
 static int
 run_entry(int sock, uint32_t id, size_t i, const struct check_ctx *x)
@@ -812,7 +891,8 @@ static int
 run_in(int sock, uint32_t id, const struct priv_run *run)
 {
 	static int chan;
-	static const struct procrules_priv pp = {priv_cwd, priv_stop, &chan};
+	static const struct procrules_priv pp = {
+	    priv_cwd, priv_stop, priv_exe_facts, &chan};
 	struct check_ctx x = {0};
 	struct snap s;
 	double mono;
@@ -824,7 +904,7 @@ run_in(int sock, uint32_t id, const struct priv_run *run)
 	chan = sock;
 	for (size_t i = 0; i < lc.n && i < PRIV_ENTRIES_MAX; i++)
 		if ((run->entries & (UINT64_C(1) << i)) &&
-		    strcmp(lc.table[i].name, "stuck-cgi") == 0 &&
+		    needs_exes(&lc.table[i]) &&
 		    check_enabled(&lc.conf, &lc.table[i]))
 			links = lc.root == NULL;
 	if (links && (s.have & SNAP_BIT(SNAP_PROC)) &&

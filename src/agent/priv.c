@@ -48,6 +48,8 @@ _Static_assert(sizeof(struct priv_line) >= sizeof(struct priv_linked) &&
         sizeof(struct priv_line) >= sizeof(struct priv_stop_req),
     "PRIV_MSG_MAX holds the links read and a stop");
 _Static_assert(PRIV_STOP_EV <= FINDING_MAX_EV, "a stop's evidence fits");
+_Static_assert(sizeof(struct priv_line) >= sizeof(struct priv_exefacts),
+    "PRIV_MSG_MAX holds the executables' facts");
 
 static const char *const type_names[] = {
     [PRIV_OPEN] = "open",
@@ -76,6 +78,8 @@ static const char *const type_names[] = {
     [PRIV_LINKED] = "linked",
     [PRIV_STOP] = "stop",
     [PRIV_STOPPED] = "stopped",
+    [PRIV_EXEFACTS] = "exe-facts",
+    [PRIV_FACTS] = "facts",
 };
 
 const char *
@@ -104,6 +108,7 @@ type_allowed(uint32_t type, enum priv_from from)
 	case PRIV_SAMPLES:
 	case PRIV_LINKS:
 	case PRIV_STOP:
+	case PRIV_EXEFACTS:
 		return from == PRIV_FROM_CHILD;
 	case PRIV_NOTE:
 		return 1;
@@ -119,6 +124,7 @@ type_allowed(uint32_t type, enum priv_from from)
 	case PRIV_SAMPLE:
 	case PRIV_LINKED:
 	case PRIV_STOPPED:
+	case PRIV_FACTS:
 		return from == PRIV_FROM_PARENT;
 	default:
 		return 0;
@@ -197,6 +203,12 @@ body_size(uint32_t type, size_t *min, size_t *max)
 		break;
 	case PRIV_STOPPED:
 		*min = *max = sizeof(struct priv_stopped);
+		break;
+	case PRIV_EXEFACTS:
+		*min = *max = sizeof(struct priv_exefacts_req);
+		break;
+	case PRIV_FACTS:
+		*min = *max = sizeof(struct priv_exefacts);
 		break;
 	case PRIV_BLOCKED:
 		*min = *max = sizeof(struct priv_block_rep);
@@ -595,6 +607,44 @@ check_linked(const struct priv_linked *l, struct err *err)
 	return 0;
 }
 
+static int
+check_exefacts(const struct priv_exefacts_req *q, struct err *err)
+{
+	if (q->n == 0 || q->n > PRIV_EXEFACTS_MAX)
+		return err_set(err, 0, "exe-facts: %u pids, wants 1..%d",
+		    (unsigned)q->n, PRIV_EXEFACTS_MAX);
+	for (uint32_t i = 0; i < q->n; i++)
+		if (q->pid[i] <= 0)
+			return err_set(
+			    err, 0, "exe-facts: bad pid %d", (int)q->pid[i]);
+	return 0;
+}
+
+/* An entry: a link and its facts, or an errno and nothing else. */
+static int
+exefact_ok(const struct priv_exefact *f)
+{
+	if (f->pid <= 0 || f->deleted > 1 || f->file_code < 0 ||
+	    f->dir_code < 0)
+		return 0;
+	if (f->code != 0)
+		return f->code > 0 && f->len == 0 && f->deleted == 0 &&
+		    f->file_code == 0 && f->dir_code == 0;
+	return f->len > 0 && f->len <= PRIV_LINK_MAX;
+}
+
+static int
+check_facts(const struct priv_exefacts *r, struct err *err)
+{
+	if (r->n == 0 || r->n > PRIV_EXEFACTS_MAX)
+		return err_set(err, 0, "facts: %u entries", (unsigned)r->n);
+	for (uint32_t i = 0; i < r->n; i++)
+		if (!exefact_ok(&r->f[i]))
+			return err_set(
+			    err, 0, "facts: bad entry %u", (unsigned)i);
+	return 0;
+}
+
 /* n bytes that hold a string without control characters. */
 static int
 no_controls(const char *s, size_t n)
@@ -688,6 +738,10 @@ check_body(struct priv_msg *m, size_t n, struct err *err)
 		return check_stop(&m->u.stop, err);
 	case PRIV_STOPPED:
 		return check_stopped(&m->u.stopped, err);
+	case PRIV_EXEFACTS:
+		return check_exefacts(&m->u.exefacts, err);
+	case PRIV_FACTS:
+		return check_facts(&m->u.facts, err);
 	case PRIV_SYNC:
 		if (m->u.sync.set >= PRIV_SETS_MAX)
 			return err_set(err, 0, "sync: set %u, at most %d",
@@ -1023,7 +1077,8 @@ static int
 is_reply(enum priv_type type)
 {
 	return type == PRIV_FD || type == PRIV_BLOCKED || type == PRIV_DONE ||
-	    type == PRIV_ERROR || type == PRIV_LINKED || type == PRIV_STOPPED;
+	    type == PRIV_ERROR || type == PRIV_LINKED || type == PRIV_STOPPED ||
+	    type == PRIV_FACTS;
 }
 
 int

@@ -70,7 +70,8 @@
  *   PRIV_RAN      (child, the run's id) the entry ran and its findings
  *                 (how many) are all sent: the parent tells the problem
  *                 engine its whole report
- * For the process checks it runs (stuck-cgi) the child reads /proc
+ * For the process checks it runs (proc-exe-deleted, stuck-cgi,
+ * apache-workers) the child reads /proc
  * itself and asks the parent for what only root may read or do:
  *   PRIV_LINKS    (child) one link (exe or cwd) of each of at most
  *                 PRIV_LINKS_MAX processes, by pid; the parent answers
@@ -79,6 +80,19 @@
  *                 text: the child checks after the answer that each
  *                 process still has the start time it judged (a pid
  *                 reused meanwhile gets its answer dropped)
+ *   PRIV_EXEFACTS (child) the executable of each of at most
+ *                 PRIV_EXEFACTS_MAX processes, by pid, and what stat(2)
+ *                 says about it and its directory (the process checks'
+ *                 verdicts: deleted, replaced, writable by everyone),
+ *                 for the processes whose executable or directory the
+ *                 child may not look at (another user's, under a 0700
+ *                 directory); the parent reads the link, cuts the
+ *                 kernel's " (deleted)" off it, stats the path and its
+ *                 directory and answers PRIV_FACTS: fixed-size facts per
+ *                 pid (errno, device, inode, mode and owner of each) and
+ *                 the link's bytes, not parsed.  The child keeps an
+ *                 answer only when the link is the one it judged and the
+ *                 process still has its start time
  *   PRIV_STOP     (child) stop a stuck interpreter (pid, start time, its
  *                 script and why): the parent does it only when
  *                 "check stuck-cgi { kill yes }" is in its configuration
@@ -135,6 +149,8 @@ enum priv_type {
 	PRIV_LINKED,   /* parent: the links read */
 	PRIV_STOP,     /* child: stop this stuck interpreter */
 	PRIV_STOPPED,  /* parent: outcome of a stop */
+	PRIV_EXEFACTS, /* child: stat these processes' executables for me */
+	PRIV_FACTS,    /* parent: what stat said */
 	PRIV_TYPE_MAX,
 };
 
@@ -347,6 +363,38 @@ struct priv_linked {
 	struct priv_link_rep l[PRIV_LINKS_MAX];
 };
 
+/* PRIV_EXEFACTS: the pids whose executables to look at. */
+#define PRIV_EXEFACTS_MAX 14
+struct priv_exefacts_req {
+	uint32_t n; /* 1 .. PRIV_EXEFACTS_MAX */
+	uint32_t pad;
+	int32_t pid[PRIV_EXEFACTS_MAX]; /* the first n: > 0 */
+};
+/*
+ * One pid's facts: its link /proc/PID/exe as readlink(2) gives it (the
+ * kernel's " (deleted)" cut off and said in deleted), then stat(2) of
+ * that path and of its directory, each an errno or what it said.
+ */
+struct priv_exefact {
+	int32_t pid;       /* the request's, in its order */
+	int32_t code;      /* the link: 0 read, else errno (then no link, 0s) */
+	uint32_t deleted;  /* 1: the link ended in " (deleted)", else 0 */
+	uint32_t len;      /* of link: 1 .. PRIV_LINK_MAX when read */
+	int32_t file_code; /* stat of the path: 0, or errno (ENOENT: none) */
+	int32_t dir_code;  /* stat of its directory: 0, or errno */
+	uint64_t dev, ino; /* the path's, when file_code is 0 */
+	uint64_t dir_dev, dir_ino;
+	uint32_t mode, uid;
+	uint32_t dir_mode, dir_uid;
+	char link[PRIV_LINK_MAX]; /* len bytes, no NUL */
+};
+/* PRIV_FACTS: the answer, one entry per pid asked. */
+struct priv_exefacts {
+	uint32_t n; /* the request's */
+	uint32_t pad;
+	struct priv_exefact f[PRIV_EXEFACTS_MAX];
+};
+
 /* PRIV_STOP: a stuck interpreter as the child judged it. */
 struct priv_stop_req {
 	int32_t pid; /* > 1 */
@@ -482,6 +530,8 @@ struct priv_msg {
 		struct priv_linked linked;
 		struct priv_stop_req stop;
 		struct priv_stopped stopped;
+		struct priv_exefacts_req exefacts;
+		struct priv_exefacts facts;
 		struct priv_done done;
 		struct priv_error error;
 	} u;
@@ -564,7 +614,8 @@ int priv_recv(
 /*
  * A request and its reply, for a child: sends the request with a new id
  * and waits for the reply with that id (a reply's type: PRIV_FD,
- * PRIV_BLOCKED, PRIV_DONE, PRIV_ERROR, PRIV_LINKED, PRIV_STOPPED).  Any
+ * PRIV_BLOCKED, PRIV_DONE, PRIV_ERROR, PRIV_LINKED, PRIV_STOPPED,
+ * PRIV_FACTS).  Any
  * other message received meanwhile is given to other, when not NULL
  * (its descriptor then its to close; other returns -1 to give up), else
  * dropped.  0 and *rep (PRIV_ERROR included: the caller reads it), or -1
@@ -620,7 +671,8 @@ struct priv_parent {
 	void (*checked)(void *arg, uint32_t id, const struct priv_checked *c);
 	void (*ran)(void *arg, uint32_t id, const struct priv_ran *r);
 	/* PRIV_STOP: stops a stuck interpreter, filling *rep; NULL: the
-	 * request is refused (PRIV_LINKS is served by priv_serve itself) */
+	 * request is refused (PRIV_LINKS and PRIV_EXEFACTS are served by
+	 * priv_serve itself) */
 	void (*stop)(
 	    void *arg, const struct priv_stop_req *s, struct priv_stopped *rep);
 	/* PRIV_SAMPLES (no reply); NULL: dropped */

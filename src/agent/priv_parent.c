@@ -3,7 +3,8 @@
  * (agent/priv.h): open an allowed log and pass the descriptor, block a
  * prefix and stop a process through the act_ops policy, hand an alert
  * event to the alert actions, read links of /proc/PID (the executable,
- * the working directory) and give their bytes unparsed, stop a stuck
+ * the working directory) and give their bytes unparsed, stat the
+ * executables of processes and their directories, stop a stuck
  * interpreter through the stop hook.  Requests arrive decoded and checked by
  * priv_msg_decode; nothing here reads text a child wrote but to compare
  * a path and to copy a reason into a block.
@@ -221,19 +222,25 @@ serve_kill(
 	return priv_send(sock, PRIV_DONE, m->id, &d, sizeof(d), -1, err);
 }
 
+/* The answers of some 60 KiB, built one at a time: one buffer. */
+static union {
+	struct priv_linked linked;
+	struct priv_exefacts facts;
+} big_rep;
+
 /* Each pid's link asked, as readlink(2) gives it: no /proc text read. */
 static int
 serve_links(int sock, const struct priv_msg *m, struct err *err)
 {
 	static const char *const names[PRIV_LINK_N] = {"exe", "cwd"};
-	static struct priv_linked rep;
+	struct priv_linked *const rep = &big_rep.linked;
 	const struct priv_links_req *q = &m->u.links;
 
-	memset(&rep, 0, offsetof(struct priv_linked, l));
-	rep.link = q->link;
-	rep.n = q->n;
+	memset(rep, 0, offsetof(struct priv_linked, l));
+	rep->link = q->link;
+	rep->n = q->n;
 	for (uint32_t i = 0; i < q->n; i++) {
-		struct priv_link_rep *r = &rep.l[i];
+		struct priv_link_rep *r = &rep->l[i];
 		char path[64];
 		ssize_t n;
 
@@ -249,7 +256,78 @@ serve_links(int sock, const struct priv_msg *m, struct err *err)
 		else
 			r->len = (uint32_t)n;
 	}
-	return priv_send(sock, PRIV_LINKED, m->id, &rep, sizeof(rep), -1, err);
+	return priv_send(sock, PRIV_LINKED, m->id, rep, sizeof(*rep), -1, err);
+}
+
+/* What stat(2) says of path: its errno, or 0 and the fields. */
+static int32_t
+stat_fields(const char *path, uint64_t *dev, uint64_t *ino, uint32_t *mode,
+    uint32_t *uid)
+{
+	struct stat st;
+
+	if (stat(path, &st) == -1)
+		return errno > 0 ? errno : EIO;
+	*dev = (uint64_t)st.st_dev;
+	*ino = (uint64_t)st.st_ino;
+	*mode = (uint32_t)st.st_mode;
+	*uid = (uint32_t)st.st_uid;
+	return 0;
+}
+
+/*
+ * One pid's executable: its link (the kernel's " (deleted)" cut off, the
+ * only thing looked at in it), and stat(2) of that path and of the
+ * directory before its last '/'.
+ */
+static void
+exe_fact(int pid, struct priv_exefact *f)
+{
+	static const char deleted[] = " (deleted)";
+	const size_t dl = sizeof(deleted) - 1;
+	char proc[64], path[PRIV_LINK_MAX + 1], *slash;
+	ssize_t n;
+
+	memset(f, 0, offsetof(struct priv_exefact, link));
+	f->pid = pid;
+	snprintf(proc, sizeof(proc), "/proc/%d/exe", pid);
+	n = readlink(proc, f->link, sizeof(f->link));
+	if (n <= 0) {
+		f->code = n == 0 ? ENOENT : errno;
+		return;
+	}
+	if ((size_t)n >= sizeof(f->link)) {
+		f->code = ENAMETOOLONG;
+		return;
+	}
+	if ((size_t)n > dl && memcmp(f->link + n - dl, deleted, dl) == 0) {
+		f->deleted = 1;
+		n -= (ssize_t)dl;
+	}
+	f->len = (uint32_t)n;
+	memcpy(path, f->link, (size_t)n);
+	path[n] = '\0';
+	f->file_code = stat_fields(path, &f->dev, &f->ino, &f->mode, &f->uid);
+	if ((slash = strrchr(path, '/')) == NULL) {
+		f->dir_code = ENOENT;
+		return;
+	}
+	slash[slash == path] = '\0';
+	f->dir_code = stat_fields(
+	    path, &f->dir_dev, &f->dir_ino, &f->dir_mode, &f->dir_uid);
+}
+
+static int
+serve_exefacts(int sock, const struct priv_msg *m, struct err *err)
+{
+	struct priv_exefacts *const rep = &big_rep.facts;
+	const struct priv_exefacts_req *q = &m->u.exefacts;
+
+	memset(rep, 0, offsetof(struct priv_exefacts, f));
+	rep->n = q->n;
+	for (uint32_t i = 0; i < q->n; i++)
+		exe_fact(q->pid[i], &rep->f[i]);
+	return priv_send(sock, PRIV_FACTS, m->id, rep, sizeof(*rep), -1, err);
 }
 
 static int
@@ -297,6 +375,8 @@ priv_serve(struct priv_parent *p, const char *child, int sock,
 		return serve_links(sock, m, err);
 	case PRIV_STOP:
 		return serve_stop(p, sock, m, err);
+	case PRIV_EXEFACTS:
+		return serve_exefacts(sock, m, err);
 	case PRIV_NOTE:
 		if (p->note != NULL)
 			p->note(p->note_arg, child, m->u.text);

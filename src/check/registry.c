@@ -98,57 +98,57 @@ proc_table(const struct check_ctx *x)
 	return (x->snap->have & SNAP_BIT(SNAP_PROC)) ? &x->snap->proc1 : NULL;
 }
 
+/* A process check of procrules.h on the snapshot's process table. */
 static int
-run_suspicious(const struct check_ctx *x, struct report *r, struct err *err)
+run_procs(const struct check_ctx *x, struct report *r,
+    void (*fn)(const struct conf *, const struct proc_table *,
+        const struct procrules_opts *, struct report *))
 {
 	const struct proc_table *t = proc_table(x);
 	struct procrules_opts o = {0};
 
-	(void)err;
 	proc_opts(x, &o);
 	if (t != NULL)
-		procrules_suspicious(x->conf, t, &o, r);
+		fn(x->conf, t, &o, r);
 	return 0;
+}
+
+/* The processes' programs and names. */
+static int
+run_suspicious(const struct check_ctx *x, struct report *r, struct err *err)
+{
+	(void)err;
+	return run_procs(x, r, procrules_suspicious_procs);
+}
+
+/* Their sockets, the interfaces, hidden pids. */
+static int
+run_suspicious_net(const struct check_ctx *x, struct report *r, struct err *err)
+{
+	(void)err;
+	return run_procs(x, r, procrules_suspicious_net);
 }
 
 /* Loads the integrity baseline: every few minutes at most. */
 static int
 run_exe_changed(const struct check_ctx *x, struct report *r, struct err *err)
 {
-	const struct proc_table *t = proc_table(x);
-	struct procrules_opts o = {0};
-
 	(void)err;
-	proc_opts(x, &o);
-	if (t != NULL)
-		procrules_integrity(x->conf, t, &o, r);
-	return 0;
+	return run_procs(x, r, procrules_integrity);
 }
 
 static int
 run_stuck_cgi(const struct check_ctx *x, struct report *r, struct err *err)
 {
-	const struct proc_table *t = proc_table(x);
-	struct procrules_opts o = {0};
-
 	(void)err;
-	proc_opts(x, &o);
-	if (t != NULL)
-		procrules_stuck(x->conf, t, &o, r);
-	return 0;
+	return run_procs(x, r, procrules_stuck);
 }
 
 static int
 run_apache_workers(const struct check_ctx *x, struct report *r, struct err *err)
 {
-	const struct proc_table *t = proc_table(x);
-	struct procrules_opts o = {0};
-
 	(void)err;
-	proc_opts(x, &o);
-	if (t != NULL)
-		procrules_apache(x->conf, t, &o, r);
-	return 0;
+	return run_procs(x, r, procrules_apache);
 }
 
 /* ---- checks with state (src/inv, src/disk) ------------------------------ */
@@ -307,8 +307,11 @@ run_sessions(const struct check_ctx *x, struct report *r, struct err *err)
 
 /* ---- the table ---------------------------------------------------------- */
 
+/* the suspicious processes: their programs and names, then their
+ * sockets (every process's descriptors: root's to read) */
 static const char *const suspicious_ids[] = {"proc-exe-deleted",
-    "proc-exe-location", "proc-exe-writable", "proc-name-mismatch",
+    "proc-exe-location", "proc-exe-writable", "proc-name-mismatch", NULL};
+static const char *const suspicious_net_ids[] = {
     "proc-listener", "proc-sniffer", "net-promisc", "proc-hidden", NULL};
 
 static const struct check_entry registry[] = {
@@ -324,6 +327,8 @@ static const struct check_entry registry[] = {
     /* also proc-coverage, UNKNOWN when processes could not be read */
     {"proc-exe-deleted", suspicious_ids, CHECK_MEDIUM, 0, 0, run_suspicious,
         NULL},
+    {"proc-listener", suspicious_net_ids, CHECK_MEDIUM, 0, 0,
+        run_suspicious_net, NULL},
     /* libcrypto loaded by it only when there is a baseline */
     {"proc-exe-changed", NULL, CHECK_SLOW, 0, 0, run_exe_changed, NULL},
     {"stuck-cgi", NULL, CHECK_FAST, 0, 0, run_stuck_cgi, NULL},

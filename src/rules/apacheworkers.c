@@ -198,8 +198,12 @@ procrules_apache(const struct conf *c, const struct proc_table *t,
 		pp = proc_table_find(t, p->ppid);
 		if (pp != NULL && strcmp(pp->comm, p->comm) == 0)
 			continue; /* a child */
+		/* run for another process (the agent's child, whose filter
+		 * forbids the netlink socket), the master's descriptors are
+		 * not its to read: the workers are told by SIGCHLD */
 		if (have_ls == -1)
-			have_ls = sock_listening(root, &ls, &err) == 0;
+			have_ls = o->priv == NULL &&
+			    sock_listening(root, &ls, &err) == 0;
 		check_master(c, t, p, have_ls ? &ls : NULL, root, r);
 	}
 	sock_table_release(&ls);

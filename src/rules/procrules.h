@@ -27,6 +27,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct act_ops;
 struct conf;
@@ -36,6 +37,15 @@ struct finding;
 struct proc;
 struct proc_table;
 struct procrules_stop;
+
+/* What stat(2) says of an executable (its path without the kernel's
+ * " (deleted)") and of its directory. */
+struct exe_facts {
+	int exists;      /* the path exists now */
+	mode_t mode;     /* its mode when it exists */
+	int dir_known;   /* the directory could be stat'ed */
+	mode_t dir_mode; /* the directory's mode */
+};
 
 /*
  * What only root may read or do for the process checks, done by another
@@ -47,6 +57,14 @@ struct procrules_priv {
 	/* as procrules_stuck_stop */
 	int (*stop)(void *arg, const struct procrules_stop *s,
 	    struct finding *f, int *how, struct err *err);
+	/*
+	 * The facts of the executables of n processes p[i] into *fx[i]:
+	 * those that stat(2) refused here (another user's directory).  An
+	 * answer that cannot be had for a process leaves its *fx[i] as it
+	 * is.  0, or -1 (nothing can be asked: the checks are not judged).
+	 */
+	int (*exe_facts)(void *arg, const struct proc *const *p,
+	    struct exe_facts *const *fx, size_t n);
 	void *arg;
 };
 struct report;
@@ -71,8 +89,25 @@ struct procrules_stop {
 	const char *why;
 };
 
-/* Suspicious processes, sockets and interfaces. */
+/* Suspicious processes, sockets and interfaces: the two below. */
 void procrules_suspicious(const struct conf *c, const struct proc_table *t,
+    const struct procrules_opts *o, struct report *r);
+/*
+ * The processes' executables and names (proc-exe-deleted,
+ * proc-exe-location, proc-exe-writable, proc-name-mismatch), from the
+ * process table and stat(2) of each executable and its directory (what
+ * this process may not stat, asked through o->priv when it is set).
+ */
+void procrules_suspicious_procs(const struct conf *c,
+    const struct proc_table *t, const struct procrules_opts *o,
+    struct report *r);
+/*
+ * Their sockets and interfaces (proc-listener, proc-sniffer,
+ * net-promisc) and hidden pids (proc-hidden): needs every process's
+ * descriptors.  Each part counts in one proc-coverage finding of r the
+ * processes it could not inspect (the second adds to the first's).
+ */
+void procrules_suspicious_net(const struct conf *c, const struct proc_table *t,
     const struct procrules_opts *o, struct report *r);
 /* Stuck interpreters / CGI; kills them through o->act when o->kill or
  * "kill yes". */

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "rules/procrules.h"
+
 struct conf;
 struct proc;
 struct proc_table;
@@ -40,14 +42,6 @@ extern const char *const procrules_listen_allow[];
 extern const char *const procrules_sniff_allow[];
 extern const char *const procrules_memfd_allow[];
 extern const char *const procrules_name_allow[];
-
-/* What stat(2) said about an executable and its directory. */
-struct exe_facts {
-	int exists;      /* the path (without " (deleted)") exists now */
-	mode_t mode;     /* its mode when it exists */
-	int dir_known;   /* the directory could be stat'ed */
-	mode_t dir_mode; /* the directory's mode */
-};
 
 #define SUSP_EXE_TMP 0x01u      /* under /tmp, /var/tmp or /dev/shm */
 #define SUSP_EXE_MEMFD 0x02u    /* an anonymous memory file (memfd) */

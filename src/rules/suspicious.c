@@ -364,26 +364,83 @@ pid_subject(char *dst, size_t sz, const struct proc *p)
 	snprintf(dst, sz, "pid %d", p->pid);
 }
 
-/* What stat(2) says about the executable (under root) and its directory. */
-static void
+/* 1 when stat(2) failed for want of a right to look (not ENOENT). */
+static int
+refused(int e)
+{
+	return e != ENOENT && e != ENOTDIR;
+}
+
+/*
+ * What stat(2) says about the executable (under root) and its directory.
+ * 1 when that is all there is to know, 0 when a stat was refused here
+ * (EACCES: another user's directory) and root would know more.
+ */
+static int
 exe_facts_read(const char *path, const char *root, struct exe_facts *fx)
 {
 	char full[PATH_MAX], dir[PATH_MAX];
 	struct stat st;
 
 	memset(fx, 0, sizeof(*fx));
-	if (path_join(full, sizeof(full), root, path) == -1 ||
-	    stat(full, &st) == -1)
-		return;
+	if (path_join(full, sizeof(full), root, path) == -1)
+		return 1;
+	if (stat(full, &st) == -1)
+		return !refused(errno);
 	fx->exists = 1;
 	fx->mode = st.st_mode;
 	snprintf(dir, sizeof(dir), "%s", full);
 	if (strrchr(dir, '/') != NULL)
 		*strrchr(dir, '/') = '\0';
-	if (stat(dir[0] ? dir : "/", &st) == 0) {
-		fx->dir_known = 1;
-		fx->dir_mode = st.st_mode;
+	if (stat(dir[0] ? dir : "/", &st) == -1)
+		return !refused(errno);
+	fx->dir_known = 1;
+	fx->dir_mode = st.st_mode;
+	return 1;
+}
+
+/*
+ * The facts of every process's executable (fx[i] of t->p[i]; zeros for
+ * those without one), read here, and those refused here asked through
+ * o->priv when it is set.  0, or -1 when they could not be asked.
+ */
+static int
+exe_facts_all(const struct proc_table *t, const char *root,
+    const struct procrules_opts *o, struct exe_facts *fx)
+{
+	const struct proc **ask = NULL;
+	struct exe_facts **dst = NULL;
+	size_t n = 0;
+	int rc = 0;
+
+	if (o->priv != NULL && o->priv->exe_facts != NULL) {
+		ask = calloc(t->n ? t->n : 1, sizeof(*ask));
+		dst = calloc(t->n ? t->n : 1, sizeof(*dst));
+		if (ask == NULL || dst == NULL) {
+			free(ask);
+			free(dst);
+			return -1;
+		}
 	}
+	for (size_t i = 0; i < t->n; i++) {
+		const struct proc *p = &t->p[i];
+		char path[PROC_EXE_MAX];
+
+		memset(&fx[i], 0, sizeof(fx[i]));
+		if ((p->flags & PROC_F_KTHREAD) || !(p->flags & PROC_F_EXE) ||
+		    p->exe[0] == '\0')
+			continue;
+		procrules_exe_path(p->exe, path, sizeof(path));
+		if (exe_facts_read(path, root, &fx[i]) == 0 && ask != NULL) {
+			ask[n] = p;
+			dst[n++] = &fx[i];
+		}
+	}
+	if (n > 0)
+		rc = o->priv->exe_facts(o->priv->arg, ask, dst, n);
+	free(ask);
+	free(dst);
+	return rc;
 }
 
 /* 1 if check is enabled and p is not on its allow list. */
@@ -396,19 +453,17 @@ exe_wanted(const struct conf *c, const char *check, const struct proc *p,
 }
 
 static void
-check_exe(const struct conf *c, const struct proc *p, const char *root,
-    struct report *r)
+check_exe(const struct conf *c, const struct proc *p,
+    const struct exe_facts *fx, struct report *r)
 {
 	char path[PROC_EXE_MAX], subj[32];
-	struct exe_facts fx;
 	struct finding *f = NULL;
 	unsigned v;
 
 	if (!(p->flags & PROC_F_EXE) || p->exe[0] == '\0')
 		return;
 	procrules_exe_path(p->exe, path, sizeof(path));
-	exe_facts_read(path, root, &fx);
-	v = procrules_exe_verdict(p->exe, p->flags, &fx);
+	v = procrules_exe_verdict(p->exe, p->flags, fx);
 	if (v == 0)
 		return;
 	pid_subject(subj, sizeof(subj), p);
@@ -589,46 +644,73 @@ count_fd_denied(struct hmap_entry *e, void *arg)
 	return 0;
 }
 
+/* A count of f's evidence key (0 when it has none). */
+static unsigned
+ev_count(const struct finding *f, const char *key)
+{
+	const char *v = f != NULL ? finding_ev_get(f, key) : NULL;
+
+	return v != NULL ? (unsigned)strtoul(v, NULL, 10) : 0;
+}
+
+/* Why processes could not be inspected, by who looked. */
+static const char *
+coverage_why(const struct procrules_opts *o, unsigned stat)
+{
+	static const char *const even_root =
+	    "the kernel refused even root (capabilities root lacks here, or "
+	    "a security module)";
+
+	/* the agent's child (no geteuid under its filter): root read the
+	 * executables for it, it read the processes' stat itself */
+	if (o->priv != NULL)
+		return stat > 0 ? "their /proc entries are not readable by "
+		                  "the agent's user (/proc mounted with "
+		                  "hidepid?)"
+		                : even_root;
+	return geteuid() == 0 ? even_root : "run as root";
+}
+
 /*
  * Partial coverage: processes whose /proc entries the checks need were
  * not ours to read (run as another user than root: NRPE's nagios).  One
  * UNKNOWN finding with the count, so that missing root's processes is
- * never an OK.
+ * never an OK; a part's counts are added to the other part's finding
+ * when it is in r already (stat, the same table's, counted once).
  */
 static void
-report_coverage(const struct conf *c, const struct proc_table *t,
-    unsigned fd_denied, struct report *r)
+coverage_add(const struct procrules_opts *o, unsigned exe, unsigned fd,
+    unsigned stat, struct report *r)
 {
-	static const char *const exe_checks[] = {"proc-exe-deleted",
-	    "proc-exe-location", "proc-exe-writable", "proc-name-mismatch",
-	    NULL};
-	unsigned exe = 0, n;
-	struct finding *f;
-	int want_exe = 0;
+	struct finding *f = NULL;
+	unsigned n;
 
-	for (const char *const *k = exe_checks; *k != NULL; k++)
-		want_exe |= procrules_enabled(c, *k);
-	if (!want_exe && !procrules_enabled(c, "proc-listener") &&
-	    !procrules_enabled(c, "proc-sniffer"))
-		return;
-	if (want_exe)
-		for (size_t i = 0; i < t->n; i++)
-			exe += (unsigned)exe_denied(&t->p[i]);
-	n = exe + fd_denied + t->unreadable;
+	for (size_t i = 0; i < r->nf; i++)
+		if (strcmp(r->f[i].check, "proc-coverage") == 0 &&
+		    strcmp(r->f[i].subject, "processes") == 0)
+			f = &r->f[i];
+	exe += ev_count(f, "exe_unreadable");
+	fd += ev_count(f, "fd_unreadable");
+	if (ev_count(f, "stat_unreadable") > stat)
+		stat = ev_count(f, "stat_unreadable");
+	n = exe + fd + stat;
 	if (n == 0)
 		return;
-	f = report_add(r, SEV_UNKNOWN, "proc-coverage", "processes",
-	    "%u process%s could not be inspected: %s", n, n == 1 ? "" : "es",
-	    geteuid() == 0 ? "the kernel refused even root (capabilities "
-	                     "root lacks here, or a security module)"
-	                   : "run as root");
+	if (f == NULL)
+		f = report_add(
+		    r, SEV_UNKNOWN, "proc-coverage", "processes", "%s", "");
 	if (f == NULL)
 		return;
+	snprintf(f->message, sizeof(f->message),
+	    "%u process%s could not be inspected: %s", n, n == 1 ? "" : "es",
+	    coverage_why(o, stat));
+	f->nev = 0;
 	finding_ev(f, "processes", "%u", n);
 	finding_ev(f, "exe_unreadable", "%u", exe);
-	finding_ev(f, "fd_unreadable", "%u", fd_denied);
-	finding_ev(f, "stat_unreadable", "%u", t->unreadable);
-	finding_ev(f, "uid", "%u", (unsigned)geteuid());
+	finding_ev(f, "fd_unreadable", "%u", fd);
+	finding_ev(f, "stat_unreadable", "%u", stat);
+	if (o->priv == NULL)
+		finding_ev(f, "uid", "%u", (unsigned)geteuid());
 }
 
 /* Sockets; *fd_denied: processes whose descriptors could not be read. */
@@ -796,22 +878,61 @@ check_hidden(
 }
 
 void
-procrules_suspicious(const struct conf *c, const struct proc_table *t,
+procrules_suspicious_procs(const struct conf *c, const struct proc_table *t,
     const struct procrules_opts *o, struct report *r)
 {
+	static const char *const exe_checks[] = {"proc-exe-deleted",
+	    "proc-exe-location", "proc-exe-writable", "proc-name-mismatch",
+	    NULL};
 	const char *root = o->root ? o->root : "";
-	unsigned fd_denied = 0;
+	struct exe_facts *fx;
+	unsigned exe = 0;
+	int want = 0;
 
+	for (const char *const *k = exe_checks; *k != NULL; k++)
+		want |= procrules_enabled(c, *k);
+	if (!want)
+		return;
+	fx = calloc(t->n ? t->n : 1, sizeof(*fx));
+	if (fx == NULL || exe_facts_all(t, root, o, fx) == -1) {
+		report_add(r, SEV_UNKNOWN, "proc-exe-deleted", "processes",
+		    "cannot look at the processes' executables: %s",
+		    fx == NULL ? "out of memory" : "no answer from the agent");
+		free(fx);
+		return;
+	}
 	for (size_t i = 0; i < t->n; i++) {
 		const struct proc *p = &t->p[i];
 
 		if (p->flags & PROC_F_KTHREAD)
 			continue;
-		check_exe(c, p, root, r);
+		check_exe(c, p, &fx[i], r);
 		check_name(c, p, r);
+		exe += (unsigned)exe_denied(p);
 	}
+	free(fx);
+	coverage_add(o, exe, 0, t->unreadable, r);
+}
+
+void
+procrules_suspicious_net(const struct conf *c, const struct proc_table *t,
+    const struct procrules_opts *o, struct report *r)
+{
+	const char *root = o->root ? o->root : "";
+	unsigned fd_denied = 0;
+
 	check_sockets(c, t, root, r, &fd_denied);
-	report_coverage(c, t, fd_denied, r);
+	if (procrules_enabled(c, "proc-listener") ||
+	    procrules_enabled(c, "proc-sniffer"))
+		coverage_add(o, 0, fd_denied, t->unreadable, r);
 	check_promisc(c, root, r);
 	check_hidden(c, o, r);
+}
+
+void
+procrules_suspicious(const struct conf *c, const struct proc_table *t,
+    const struct procrules_opts *o, struct report *r)
+{
+	procrules_suspicious_procs(c, t, o, r);
+	procrules_suspicious_net(c, t, o, r);
 }

@@ -13,6 +13,9 @@
 #   status FIELD                     of the followed access logs (ctl)
 #   following                        the access logs are followed
 #   attack ADDRESS N                 N attack requests (combined format)
+#   agent_user PREFIX                a user name for the agent's children
+#                                    in $U (PREFIX and the test's pid),
+#                                    not taken yet, removed at the end
 #   proc_field PID NAME              of /proc/PID/status, blanks squeezed
 #   check_unprivileged WHAT PID UID GID
 #                                    PID runs as UID:GID only, with no
@@ -86,6 +89,11 @@ attack() {	# attack ADDRESS N: N attack requests in combined format
 	for ((i = 0; i < $2; i++)); do
 		printf '%s - - [06/Dec/2026:10:00:%02d +0000] "GET /index.php?id=1%%27%%20UNION%%20SELECT%%20username,password%%20FROM%%20users-- HTTP/1.1" 200 512 "-" "sqlmap/1.7"\n' "$1" $((i % 60))
 	done
+}
+agent_user() {
+	U=$1$$
+	getent passwd "$U" >/dev/null && skip_all "user '$U' exists already"
+	cleanup "userdel '$U' 2>/dev/null"
 }
 proc_field() {	# proc_field PID NAME: of /proc/PID/status, blanks squeezed
 	sed -n "s/^$2:[[:space:]]*//p" "/proc/$1/status" | tr -s '\t ' '  '

@@ -297,6 +297,31 @@ disabled_check_is_not_called(void **state)
 		assert_false(check_enabled(c, e));
 		conf_release(c);
 	}
+	/* the processes' programs and names, and their sockets: two
+	 * entries (the agent runs the first unprivileged), each off only
+	 * when all of its own ids are */
+	{
+		const struct check_entry *e = entry("proc-exe-deleted");
+		const struct check_entry *n = entry("proc-listener");
+		struct conf *c;
+
+		assert_non_null(n);
+		assert_string_equal(n->ids[0], "proc-listener");
+		c = conf_of("check proc-exe-deleted { disable }\n"
+		            "check proc-exe-location { disable }\n"
+		            "check proc-exe-writable { disable }\n"
+		            "check proc-name-mismatch { disable }");
+		assert_false(check_enabled(c, e));
+		assert_true(check_enabled(c, n));
+		conf_release(c);
+		c = conf_of("check proc-listener { disable }\n"
+		            "check proc-sniffer { disable }\n"
+		            "check net-promisc { disable }\n"
+		            "check proc-hidden { disable }");
+		assert_true(check_enabled(c, e));
+		assert_false(check_enabled(c, n));
+		conf_release(c);
+	}
 }
 
 static void

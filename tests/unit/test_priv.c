@@ -22,6 +22,7 @@
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "act/act.h"
@@ -2093,6 +2094,209 @@ links_and_stops(void **state)
 	close(sv[1]);
 }
 
+/* Refused as what when decoded from from. */
+static void
+refused_as(enum priv_from from, enum priv_type type, const void *body, size_t n,
+    const char *what)
+{
+	struct err err = {0};
+
+	assert_int_equal(dec(from, type, body, n, 0, &msg, &err), -1);
+	assert_string_equal(err.msg, what);
+}
+
+/* A copy of /bin/sleep at path, running (its pid). */
+static pid_t
+run_copy(const char *path)
+{
+	char cmd[512];
+	pid_t pid;
+
+	snprintf(cmd, sizeof(cmd), "cp /bin/sleep '%s'", path);
+	assert_int_equal(system(cmd), 0);
+	pid = fork();
+	assert_true(pid != -1);
+	if (pid == 0) {
+		execl(path, path, "30", (char *)NULL);
+		_exit(127);
+	}
+	for (int i = 0; i < 500; i++) {
+		char exe[512] = "", link[64];
+
+		snprintf(link, sizeof(link), "/proc/%d/exe", (int)pid);
+		if (readlink(link, exe, sizeof(exe) - 1) > 0 &&
+		    strcmp(exe, path) == 0)
+			break;
+		usleep(10000);
+	}
+	return pid;
+}
+
+static void
+exe_facts(void **state)
+{
+	static struct priv_exefacts_req q;
+	static struct priv_exefacts r;
+	static struct priv_msg req;
+	static char garbage[sizeof(struct priv_exefacts_req)];
+	struct priv_parent p;
+	struct err err = {0};
+	char dir[] = "/tmp/test-priv-exe.XXXXXX", gone[64], swapped[64];
+	char cmd[128];
+	struct stat st, dst;
+	const struct priv_exefact *f;
+	pid_t a, b;
+	int sv[2];
+
+	(void)state;
+	/* the request: from a child only, its exact size, no descriptor,
+	 * 1..14 positive pids */
+	memset(&q, 0, sizeof(q));
+	q.n = 2;
+	q.pid[0] = 1;
+	q.pid[1] = 77;
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_EXEFACTS, &q, sizeof(q), 0, &msg, &err),
+	    0);
+	assert_int_equal(msg.type, PRIV_EXEFACTS);
+	assert_int_equal(msg.u.exefacts.n, 2);
+	assert_int_equal(msg.u.exefacts.pid[1], 77);
+	refused_as(PRIV_FROM_PARENT, PRIV_EXEFACTS, &q, sizeof(q),
+	    "message of type 27 (exe-facts) not allowed from the parent");
+	refused_as(PRIV_FROM_CHILD, PRIV_EXEFACTS, &q, sizeof(q) - 1,
+	    "exe-facts: body of 63 bytes, wants 64..64");
+	refused_as(PRIV_FROM_CHILD, PRIV_EXEFACTS, &q, 0,
+	    "exe-facts: body of 0 bytes, wants 64..64");
+	assert_int_equal(
+	    dec(PRIV_FROM_CHILD, PRIV_EXEFACTS, &q, sizeof(q), 1, &msg, &err),
+	    -1);
+	assert_string_equal(err.msg, "exe-facts: 1 descriptors, wants 0");
+	q.n = 0;
+	refused_as(PRIV_FROM_CHILD, PRIV_EXEFACTS, &q, sizeof(q),
+	    "exe-facts: 0 pids, wants 1..14");
+	q.n = PRIV_EXEFACTS_MAX + 1;
+	refused_as(PRIV_FROM_CHILD, PRIV_EXEFACTS, &q, sizeof(q),
+	    "exe-facts: 15 pids, wants 1..14");
+	q.n = 2;
+	q.pid[1] = 0;
+	refused_as(PRIV_FROM_CHILD, PRIV_EXEFACTS, &q, sizeof(q),
+	    "exe-facts: bad pid 0");
+	q.pid[1] = -5;
+	refused_as(PRIV_FROM_CHILD, PRIV_EXEFACTS, &q, sizeof(q),
+	    "exe-facts: bad pid -5");
+	memset(garbage, 0xa5, sizeof(garbage));
+	refused_as(PRIV_FROM_CHILD, PRIV_EXEFACTS, garbage, sizeof(garbage),
+	    "exe-facts: 2779096485 pids, wants 1..14");
+
+	/* the answer: from the parent only; an errno and nothing else, or
+	 * a link of 1..PRIV_LINK_MAX bytes and its facts */
+	memset(&r, 0, sizeof(r));
+	r.n = 2;
+	r.f[0].pid = 1;
+	r.f[0].code = EACCES;
+	r.f[1].pid = 77;
+	r.f[1].deleted = 1;
+	r.f[1].len = 9;
+	memcpy(r.f[1].link, "/opt/x/y", 9);
+	r.f[1].file_code = ENOENT;
+	assert_int_equal(
+	    dec(PRIV_FROM_PARENT, PRIV_FACTS, &r, sizeof(r), 0, &msg, &err), 0);
+	assert_int_equal(msg.u.facts.f[0].code, EACCES);
+	assert_int_equal(msg.u.facts.f[1].deleted, 1);
+	refused_as(PRIV_FROM_CHILD, PRIV_FACTS, &r, sizeof(r),
+	    "message of type 28 (facts) not allowed from the child");
+	refused_as(PRIV_FROM_PARENT, PRIV_FACTS, &r, sizeof(r) - 1,
+	    "facts: body of 58359 bytes, wants 58360..58360");
+	r.f[0].len = 3;
+	refused_as(
+	    PRIV_FROM_PARENT, PRIV_FACTS, &r, sizeof(r), "facts: bad entry 0");
+	r.f[0].len = 0;
+	r.f[0].file_code = EACCES;
+	refused_as(
+	    PRIV_FROM_PARENT, PRIV_FACTS, &r, sizeof(r), "facts: bad entry 0");
+	r.f[0].file_code = 0;
+	r.f[1].deleted = 2;
+	refused_as(
+	    PRIV_FROM_PARENT, PRIV_FACTS, &r, sizeof(r), "facts: bad entry 1");
+	r.f[1].deleted = 1;
+	r.f[1].len = PRIV_LINK_MAX + 1;
+	refused_as(
+	    PRIV_FROM_PARENT, PRIV_FACTS, &r, sizeof(r), "facts: bad entry 1");
+	r.f[1].len = 0;
+	refused_as(
+	    PRIV_FROM_PARENT, PRIV_FACTS, &r, sizeof(r), "facts: bad entry 1");
+	r.f[1].len = 9;
+	r.f[1].dir_code = -1;
+	refused_as(
+	    PRIV_FROM_PARENT, PRIV_FACTS, &r, sizeof(r), "facts: bad entry 1");
+	r.f[1].dir_code = 0;
+	r.n = PRIV_EXEFACTS_MAX + 1;
+	refused_as(
+	    PRIV_FROM_PARENT, PRIV_FACTS, &r, sizeof(r), "facts: 15 entries");
+
+	/* served: a running program deleted, another replaced since it
+	 * started, a pid that is none */
+	assert_non_null(mkdtemp(dir));
+	snprintf(gone, sizeof(gone), "%s/gone", dir);
+	snprintf(swapped, sizeof(swapped), "%s/swapped", dir);
+	a = run_copy(gone);
+	b = run_copy(swapped);
+	assert_int_equal(unlink(gone), 0);
+	assert_int_equal(unlink(swapped), 0);
+	snprintf(cmd, sizeof(cmd), "cp /bin/sleep '%s'", swapped);
+	assert_int_equal(system(cmd), 0); /* another file at the path */
+	assert_int_equal(stat(swapped, &st), 0);
+	assert_int_equal(stat(dir, &dst), 0);
+	assert_int_equal(
+	    socketpair(
+	        AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv),
+	    0);
+	priv_parent_init(&p);
+	req.type = PRIV_EXEFACTS;
+	req.id = 9;
+	req.fd = -1;
+	memset(&req.u.exefacts, 0, sizeof(req.u.exefacts));
+	req.u.exefacts.n = 3;
+	req.u.exefacts.pid[0] = a;
+	req.u.exefacts.pid[1] = b;
+	req.u.exefacts.pid[2] = 0x3fffffff; /* past any pid_max */
+	assert_int_equal(priv_serve(&p, "logs", sv[0], &req, &err), 0);
+	assert_int_equal(priv_recv(sv[1], PRIV_FROM_PARENT, &msg, &err), 1);
+	assert_int_equal(msg.type, PRIV_FACTS);
+	assert_int_equal(msg.id, 9);
+	assert_int_equal(msg.u.facts.n, 3);
+	f = &msg.u.facts.f[0];
+	assert_int_equal(f->pid, a);
+	assert_int_equal(f->code, 0);
+	assert_int_equal(f->deleted, 1);
+	assert_int_equal(f->len, strlen(gone));
+	assert_memory_equal(f->link, gone, strlen(gone));
+	assert_int_equal(f->file_code, ENOENT);
+	assert_int_equal(f->dir_code, 0);
+	assert_int_equal(f->dir_ino, (uint64_t)dst.st_ino);
+	assert_int_equal(f->dir_mode, (uint32_t)dst.st_mode);
+	f = &msg.u.facts.f[1];
+	assert_int_equal(f->deleted, 1);
+	assert_int_equal(f->len, strlen(swapped));
+	assert_int_equal(f->file_code, 0);
+	assert_int_equal(f->ino, (uint64_t)st.st_ino);
+	assert_int_equal(f->dev, (uint64_t)st.st_dev);
+	assert_int_equal(f->mode, (uint32_t)st.st_mode);
+	assert_int_equal(f->uid, (uint32_t)st.st_uid);
+	f = &msg.u.facts.f[2];
+	assert_int_equal(f->code, ENOENT);
+	assert_int_equal(f->len, 0);
+	assert_int_equal(f->file_code, 0);
+	kill(a, SIGKILL);
+	kill(b, SIGKILL);
+	waitpid(a, NULL, 0);
+	waitpid(b, NULL, 0);
+	priv_parent_release(&p);
+	close(sv[0]);
+	close(sv[1]);
+	rm_tree(dir);
+}
+
 /* A parent for call_meanwhile: answers the request after a sync and a
  * note of its own. */
 static void *
@@ -2257,6 +2461,7 @@ main(void)
 	    cmocka_unit_test(check_runs),
 	    cmocka_unit_test(check_hooks),
 	    cmocka_unit_test(links_and_stops),
+	    cmocka_unit_test(exe_facts),
 	    cmocka_unit_test(call_meanwhile),
 	    cmocka_unit_test(samples),
 	    cmocka_unit_test(death_words),

@@ -17,10 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "conf_of.h"
+#include "rm_tree.h"
 
 #include "base/finding.h"
 #include "base/err.h"
@@ -93,6 +95,149 @@ exe_verdicts(void **state)
 }
 
 /* ---- command names ---- */
+
+/* A stand-in for the agent's parent: what stat says, as root would. */
+struct asked {
+	int pids[8];
+	size_t n;
+	int fail;
+};
+
+static int
+ask_facts(void *arg, const struct proc *const *p, struct exe_facts *const *fx,
+    size_t n)
+{
+	struct asked *a = arg;
+
+	if (a->fail)
+		return -1;
+	for (size_t i = 0; i < n && a->n < 8; i++) {
+		a->pids[a->n++] = p[i]->pid;
+		fx[i]->exists = 1;
+		fx[i]->mode = S_IFREG | 0755;
+		fx[i]->dir_known = 1;
+		fx[i]->dir_mode = S_IFDIR | 0777; /* everyone may write */
+	}
+	return 0;
+}
+
+/* The severity of check's finding about pid in r, or -1 when none. */
+static int
+sev_of(const struct report *r, const char *check, int pid)
+{
+	char subj[32];
+
+	snprintf(subj, sizeof(subj), "pid %d", pid);
+	for (size_t i = 0; i < r->nf; i++)
+		if (strcmp(r->f[i].check, check) == 0 &&
+		    strcmp(r->f[i].subject, subj) == 0)
+			return (int)r->f[i].sev;
+	return -1;
+}
+
+/*
+ * The executables' facts through one interface: stat'ed in place, and
+ * those refused here (a path stat cannot resolve: a symbolic link loop
+ * stands for a directory only root may enter) asked through priv.
+ */
+static void
+exe_facts_asked(void **state)
+{
+	char dir[] = "/tmp/test-procrules.XXXXXX", loop[64];
+	char refused[128], real[128], gone[128];
+	struct proc v[3];
+	struct proc_table t;
+	struct procrules_opts o = {0};
+	struct procrules_priv pp = {0};
+	struct asked a = {0};
+	struct conf *c = conf_of("");
+	struct report r;
+	FILE *fp;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(loop, sizeof(loop), "%s/loop", dir);
+	assert_int_equal(symlink("loop", loop), 0);
+	snprintf(real, sizeof(real), "%s/real", dir);
+	assert_non_null(fp = fopen(real, "w"));
+	fclose(fp);
+	snprintf(refused, sizeof(refused), "%s/loop/x (deleted)", dir);
+	snprintf(gone, sizeof(gone), "%s/gone (deleted)", dir);
+	rec(&v[0], 4001, "x", refused, "x");
+	rec(&v[1], 4002, "real", real, "real");
+	rec(&v[2], 4003, "gone", gone, "gone");
+	memset(&t, 0, sizeof(t));
+	t.p = v;
+	t.n = 3;
+
+	/* one process alone: what it could not stat reads as deleted */
+	report_init(&r);
+	procrules_suspicious_procs(c, &t, &o, &r);
+	assert_int_equal(sev_of(&r, "proc-exe-deleted", 4001), SEV_CRITICAL);
+	assert_int_equal(sev_of(&r, "proc-exe-deleted", 4003), SEV_CRITICAL);
+	assert_int_equal(sev_of(&r, "proc-exe-deleted", 4002), -1);
+	report_release(&r);
+
+	/* the agent's child: only the refused one is asked, and its
+	 * answer decides (replaced, not deleted) */
+	pp.exe_facts = ask_facts;
+	pp.arg = &a;
+	o.priv = &pp;
+	report_init(&r);
+	procrules_suspicious_procs(c, &t, &o, &r);
+	assert_int_equal(a.n, 1);
+	assert_int_equal(a.pids[0], 4001);
+	assert_int_equal(sev_of(&r, "proc-exe-deleted", 4001), SEV_WARNING);
+	assert_int_equal(sev_of(&r, "proc-exe-deleted", 4003), SEV_CRITICAL);
+	report_release(&r);
+
+	/* a writable directory is seen through the answer too */
+	v[0].flags &= ~PROC_F_EXE_DELETED;
+	snprintf(v[0].exe, sizeof(v[0].exe), "%s/loop/x", dir);
+	a.n = 0;
+	report_init(&r);
+	procrules_suspicious_procs(c, &t, &o, &r);
+	assert_int_equal(a.n, 1);
+	assert_int_equal(sev_of(&r, "proc-exe-writable", 4001), SEV_CRITICAL);
+	report_release(&r);
+
+	/* what could not be inspected, said as who was refused: root,
+	 * which read the executables for the child, or the child itself */
+	a.n = 0;
+	v[1].flags = PROC_F_EXE_DENIED | PROC_F_CMDLINE | PROC_F_STATUS;
+	v[1].state = 'S';
+	report_init(&r);
+	procrules_suspicious_procs(c, &t, &o, &r);
+	assert_string_equal(r.f[r.nf - 1].check, "proc-coverage");
+	assert_string_equal(r.f[r.nf - 1].message,
+	    "1 process could not be inspected: the kernel refused even root "
+	    "(capabilities root lacks here, or a security module)");
+	assert_null(finding_ev_get(&r.f[r.nf - 1], "uid"));
+	report_release(&r);
+	t.unreadable = 2;
+	report_init(&r);
+	procrules_suspicious_procs(c, &t, &o, &r);
+	assert_string_equal(r.f[r.nf - 1].message,
+	    "3 processes could not be inspected: their /proc entries are not "
+	    "readable by the agent's user (/proc mounted with hidepid?)");
+	assert_string_equal(
+	    finding_ev_get(&r.f[r.nf - 1], "stat_unreadable"), "2");
+	report_release(&r);
+	t.unreadable = 0;
+
+	/* no answer: not judged, and said */
+	a.fail = 1;
+	report_init(&r);
+	procrules_suspicious_procs(c, &t, &o, &r);
+	assert_int_equal(r.nf, 1);
+	assert_int_equal(r.f[0].sev, SEV_UNKNOWN);
+	assert_string_equal(r.f[0].message,
+	    "cannot look at the processes' executables: no answer from the "
+	    "agent");
+	report_release(&r);
+	conf_release(c);
+	rm_tree(dir);
+}
 
 static void
 name_verdicts(void **state)
@@ -435,6 +580,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(exe_verdicts),
+	    cmocka_unit_test(exe_facts_asked),
 	    cmocka_unit_test(name_verdicts),
 	    cmocka_unit_test(allow_lists),
 	    cmocka_unit_test(stuck_verdicts),
