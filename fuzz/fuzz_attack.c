@@ -28,7 +28,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	ruleset_init(&rs);
 	if (ruleset_load_path(&rs, RULES_DIR, &err) == -1 ||
-	    attack_engine_init(&engine, &rs, NULL, &err) == -1) {
+	    attack_engine_init(&engine, &rs, NULL, 0, &err) == -1) {
 		fprintf(stderr, "fuzz_attack: %s\n", err.msg);
 		abort();
 	}

@@ -23,12 +23,12 @@ enum {
 
 int
 attack_engine_init(struct attack_engine *e, struct attack_ruleset *rs,
-    const char *cache_path, struct err *err)
+    const char *cache_path, unsigned sig_flags, struct err *err)
 {
 	memset(e, 0, sizeof(*e));
 	e->rules = *rs;
 	ruleset_init(rs);
-	if (sig_compile(&e->sig, &e->rules, cache_path, err) == -1) {
+	if (sig_compile(&e->sig, &e->rules, cache_path, sig_flags, err) == -1) {
 		ruleset_release(&e->rules);
 		return -1;
 	}

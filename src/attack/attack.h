@@ -217,11 +217,11 @@ struct attack_engine {
 void attack_engine_memo(struct attack_engine *e, int on);
 
 /*
- * Takes over rs (left empty) and compiles it; cache_path as in
- * sig_compile (NULL: no cache).  0, or -1 with err.
+ * Takes over rs (left empty) and compiles it; cache_path and sig_flags
+ * (SIG_* bits) as in sig_compile (NULL: no cache).  0, or -1 with err.
  */
 int attack_engine_init(struct attack_engine *e, struct attack_ruleset *rs,
-    const char *cache_path, struct err *err);
+    const char *cache_path, unsigned sig_flags, struct err *err);
 void attack_engine_release(struct attack_engine *e);
 
 /*

@@ -476,14 +476,15 @@ cache_map(const char *path, const char **p, size_t *n)
 }
 
 /*
- * Reads ndb databases (the payload format of payload()) into db, their
- * scratch space into *scratch, the payload's line of text into extra.
- * 0, or -1 with nothing kept.
+ * Reads the ndb databases of a payload (the format of payload()), the
+ * first keep of them into db (the others skipped, never deserialised),
+ * their scratch space into *scratch, the payload's line of text into
+ * extra.  0, or -1 with nothing kept.
  */
 static int
-cache_read(struct hs_database **db, size_t ndb, struct strbuf *extra,
-    struct hs_scratch **scratch, const char *magic, const char *path,
-    const char *key)
+cache_read(struct hs_database **db, size_t ndb, size_t keep,
+    struct strbuf *extra, struct hs_scratch **scratch, const char *magic,
+    const char *path, const char *key)
 {
 	const char *map = NULL, *p, *end, *l;
 	size_t n, got = 0, mapn = 0;
@@ -508,7 +509,7 @@ cache_read(struct hs_database **db, size_t ndb, struct strbuf *extra,
 			dl = dl * 10 + (size_t)(l[i] - '0');
 		}
 		if (dl > (size_t)(end - p) ||
-		    load_db(p, dl, &db[got], scratch) == -1)
+		    (got < keep && load_db(p, dl, &db[got], scratch) == -1))
 			goto fail;
 		p += dl;
 	}
@@ -519,7 +520,7 @@ cache_read(struct hs_database **db, size_t ndb, struct strbuf *extra,
 fail:
 	if (map != NULL)
 		munmap((void *)map, mapn);
-	for (size_t i = 0; i < got; i++) {
+	for (size_t i = 0; i < got && i < keep; i++) {
 		hs_free_database(db[i]);
 		db[i] = NULL;
 	}
@@ -564,24 +565,25 @@ compile_forked(const struct attack_ruleset *rs, const struct own_plan *pl,
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
-/* The plan's databases from the cache file: 0, or -1 with none read. */
+/* The plan's databases from the cache file (the first keep of them, the
+ * rest left in the file): 0, or -1 with none read. */
 static int
-own_cache_read(
-    struct sig *s, const struct own_plan *pl, const char *path, const char *key)
+own_cache_read(struct sig *s, const struct own_plan *pl, size_t keep,
+    const char *path, const char *key)
 {
 	struct strbuf extra = STRBUF_INIT(2 * SIG_NDB + 3);
 	char text[2 * SIG_NDB + 3];
 	int rc = -1;
 
 	plan_text(pl, text);
-	if (cache_read(s->dbs, pl->n, &extra, &s->scratch, CACHE_MAGIC, path,
-	        key) == 0) {
+	if (cache_read(s->dbs, pl->n, keep, &extra, &s->scratch, CACHE_MAGIC,
+	        path, key) == 0) {
 		/* the key says which rules: the plan is theirs, unless
 		 * the file was made by other code */
 		if (strcmp(strbuf_str(&extra), text) == 0)
 			rc = 0;
 		else {
-			for (size_t k = 0; k < pl->n; k++) {
+			for (size_t k = 0; k < keep; k++) {
 				hs_free_database(s->dbs[k]);
 				s->dbs[k] = NULL;
 			}
@@ -591,16 +593,48 @@ own_cache_read(
 	}
 	strbuf_release(&extra);
 	if (rc == 0)
-		s->ndbs = pl->n;
+		s->ndbs = keep;
 	return rc;
+}
+
+/*
+ * SIG_LEAN: the plan turned to the database of every rule alone (set 0,
+ * the first made) for each field and set of forms that has rules, its
+ * matches of other fields and forms dropped as the scan's filter does.
+ */
+static void
+plan_lean(struct own_plan *pl)
+{
+	for (unsigned f = 0; f < AF_NFIELDS; f++)
+		for (unsigned m = 0; m < SIG_NFORMS; m++)
+			if (pl->at[f][m] >= 0) {
+				pl->at[f][m] = pl->every;
+				pl->filter[f][m] = m != SIG_ALL;
+			}
+}
+
+/* SIG_LEAN after a compile here: the databases but that of every rule
+ * freed, the scratch space made again for it alone. */
+static int
+keep_every(struct sig *s, struct err *err)
+{
+	for (size_t k = 1; k < s->ndbs; k++) {
+		hs_free_database(s->dbs[k]);
+		s->dbs[k] = NULL;
+	}
+	s->ndbs = s->ndbs > 0 ? 1 : 0;
+	hs_free_scratch(s->scratch);
+	s->scratch = NULL;
+	return alloc_scratch(s, err);
 }
 
 int
 sig_compile(struct sig *s, const struct attack_ruleset *rs,
-    const char *cache_path, struct err *err)
+    const char *cache_path, unsigned flags, struct err *err)
 {
 	struct own_plan pl;
 	char key[KEY_MAX];
+	size_t keep;
 
 	memset(s, 0, sizeof(*s));
 	key[0] = '\0';
@@ -617,14 +651,17 @@ sig_compile(struct sig *s, const struct attack_ruleset *rs,
 	}
 	if (pl.n == 0)
 		goto done;
+	/* the database of every rule is the plan's first */
+	keep = flags & SIG_LEAN ? 1 : pl.n;
 	if (cache_path != NULL) {
 		cache_key(rs, key, sizeof(key));
 		if (key[0] != '\0' &&
-		    (own_cache_read(s, &pl, cache_path, key) == 0 ||
+		    (own_cache_read(s, &pl, keep, cache_path, key) == 0 ||
 		        (cache_fd(cache_path) == -1 &&
 		            compile_forked(rs, &pl, cache_path, key) &&
 		            (s->cache_made = 1) &&
-		            own_cache_read(s, &pl, cache_path, key) == 0))) {
+		            own_cache_read(s, &pl, keep, cache_path, key) ==
+		                0))) {
 			s->from_cache = 1;
 			goto done;
 		}
@@ -642,7 +679,14 @@ sig_compile(struct sig *s, const struct attack_ruleset *rs,
 		(void)cache_write(
 		    s->dbs, s->ndbs, text, CACHE_MAGIC, cache_path, key);
 	}
+	if ((flags & SIG_LEAN) && keep_every(s, err) == -1) {
+		plan_release(&pl);
+		sig_release(s);
+		return -1;
+	}
 done:
+	if (flags & SIG_LEAN)
+		plan_lean(&pl);
 	plan_apply(s, &pl);
 	plan_release(&pl);
 	return 0;
@@ -987,8 +1031,8 @@ sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
 				*c = ' ';
 	}
 	if (cache_path != NULL && key[0] != '\0' && ncache > 0 &&
-	    cache_read(dbs, ncache, &demoted, &s->scratch, CRS_CACHE_MAGIC,
-	        cache_path, key) == 0) {
+	    cache_read(dbs, ncache, ncache, &demoted, &s->scratch,
+	        CRS_CACHE_MAGIC, cache_path, key) == 0) {
 		const char *p = strbuf_str(&demoted);
 
 		/* the rules the compile turned into prefilters */

@@ -65,7 +65,8 @@ struct logs_opts {
 	const char *state_dir;   /* compiled-rules cache when it exists */
 	/* the caches' own paths instead of those in state_dir (NULL: none) */
 	const char *rules_cache, *crs_cache;
-	const char *rules;     /* --rules: rule file or directory */
+	const char *rules; /* --rules: rule file or directory */
+	int rules_lean; /* the rules' database of every rule alone (SIG_LEAN) */
 	int attacks_list;      /* print each flagged request (logs attacks) */
 	const struct out *out; /* where analyzers may print as records come */
 };

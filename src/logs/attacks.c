@@ -200,7 +200,8 @@ attacks_create(const struct logs_opts *opts, const char **errmsg)
 	        "attack-rules.hsdb", &err) == 0)
 		cachep = cache;
 	err.msg[0] = '\0';
-	if (attack_engine_init(&a->engine, &rs, cachep, &err) == -1) {
+	if (attack_engine_init(&a->engine, &rs, cachep,
+	        opts->rules_lean ? SIG_LEAN : 0, &err) == -1) {
 		snprintf(errbuf, sizeof(errbuf), "%s", err.msg);
 		goto fail;
 	}

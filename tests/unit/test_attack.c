@@ -42,7 +42,7 @@ engine_load(struct attack_engine *e, int paranoia)
 		return -1;
 	}
 	ruleset_set_paranoia(&rs, paranoia);
-	if (attack_engine_init(e, &rs, NULL, &err) == -1) {
+	if (attack_engine_init(e, &rs, NULL, 0, &err) == -1) {
 		fprintf(stderr, "%s\n", err.msg);
 		ruleset_release(&rs);
 		return -1;
@@ -199,7 +199,7 @@ compile_in_child_then_cache(void **state)
 	assert_int_equal(fclose(fp), 0);
 	ruleset_init(&rs);
 	assert_int_equal(ruleset_load_path(&rs, path, &err), 0);
-	assert_int_equal(attack_engine_init(&e, &rs, cache, &err), 0);
+	assert_int_equal(attack_engine_init(&e, &rs, cache, 0, &err), 0);
 	assert_int_equal(e.sig.from_cache, 1);
 	assert_int_equal(access(cache, F_OK), 0);
 	assert_true(match_on(&e, "GET", "/x/etc/passwd", NULL, &res) > 0);
@@ -210,7 +210,7 @@ compile_in_child_then_cache(void **state)
 	snprintf(cache, sizeof(cache), "%s/no/rules.hsdb", dir);
 	ruleset_init(&rs);
 	assert_int_equal(ruleset_load_path(&rs, path, &err), 0);
-	assert_int_equal(attack_engine_init(&e, &rs, cache, &err), 0);
+	assert_int_equal(attack_engine_init(&e, &rs, cache, 0, &err), 0);
 	assert_int_equal(e.sig.from_cache, 0);
 	assert_true(match_on(&e, "GET", "/x/etc/passwd", NULL, &res) > 0);
 	attack_engine_release(&e);
@@ -222,7 +222,7 @@ compile_in_child_then_cache(void **state)
 	assert_int_equal(fclose(fp), 0);
 	ruleset_init(&rs);
 	assert_int_equal(ruleset_load_path(&rs, path, &err), 0);
-	assert_int_equal(attack_engine_init(&e, &rs, cache, &err), -1);
+	assert_int_equal(attack_engine_init(&e, &rs, cache, 0, &err), -1);
 	assert_non_null(strstr(err.msg, "2"));
 	ruleset_release(&rs);
 	assert_int_not_equal(access(cache, F_OK), 0);
@@ -483,7 +483,7 @@ bad_pattern_names_the_rule(void **state)
 	(void)state;
 	ruleset_init(&rs);
 	assert_int_equal(ruleset_parse(&rs, "f.rules", a, strlen(a), &err), 0);
-	assert_int_equal(attack_engine_init(&e, &rs, NULL, &err), -1);
+	assert_int_equal(attack_engine_init(&e, &rs, NULL, 0, &err), -1);
 	assert_non_null(strstr(err.msg, "rule 42"));
 	ruleset_release(&rs);
 }
@@ -1104,7 +1104,7 @@ crs_on_eval(int paranoia, struct crs_fam *tot)
 	ruleset_init(&rs);
 	assert_int_equal(ruleset_load_path(&rs, RULES_DIR, &err), 0);
 	ruleset_set_paranoia(&rs, paranoia);
-	assert_int_equal(attack_engine_init(&e, &rs, NULL, &err), 0);
+	assert_int_equal(attack_engine_init(&e, &rs, NULL, 0, &err), 0);
 	crs_set_init(&cs);
 	if (crs_load_dir(&cs, CRS_DEFAULT_DIR, &err) == -1 ||
 	    attack_engine_crs(&e, &cs, paranoia, 5, NULL, &err) == -1)

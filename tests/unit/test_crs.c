@@ -393,7 +393,7 @@ engine_of(struct attack_engine *e, const char *text, int paranoia)
 	struct err err = {0};
 
 	ruleset_init(&rs);
-	assert_int_equal(attack_engine_init(e, &rs, NULL, &err), 0);
+	assert_int_equal(attack_engine_init(e, &rs, NULL, 0, &err), 0);
 	secrule_set_init(&ss);
 	crs_set_init(&cs);
 	assert_int_equal(
@@ -531,7 +531,7 @@ engine_verdicts(struct crs_set *cs, const char *cache, int out[6], int *cached)
 	struct err err = {0};
 
 	ruleset_init(&rs);
-	assert_int_equal(attack_engine_init(&e, &rs, NULL, &err), 0);
+	assert_int_equal(attack_engine_init(&e, &rs, NULL, 0, &err), 0);
 	if (attack_engine_crs(&e, cs, 1, 5, cache, &err) == -1)
 		fail_msg("%s", err.msg);
 	for (int i = 0; i < 3; i++) {
@@ -735,7 +735,7 @@ evaluate_debian_crs(void **state)
 
 	(void)state;
 	ruleset_init(&rs);
-	assert_int_equal(attack_engine_init(&e, &rs, NULL, &err), 0);
+	assert_int_equal(attack_engine_init(&e, &rs, NULL, 0, &err), 0);
 	crs_set_init(&cs);
 	assert_int_equal(crs_load_dir(&cs, CRS_DIR, &err), 0);
 	if (attack_engine_crs(&e, &cs, 1, 5, NULL, &err) == -1)
@@ -858,7 +858,8 @@ evaluate_shared_scans(void **state)
 		struct err err = {0};
 
 		ruleset_init(&rs);
-		assert_int_equal(attack_engine_init(&e[m], &rs, NULL, &err), 0);
+		assert_int_equal(
+		    attack_engine_init(&e[m], &rs, NULL, 0, &err), 0);
 		e[m].sig.crs_groups_only = m;
 		secrule_set_init(&ss);
 		crs_set_init(&cs);
@@ -1068,7 +1069,7 @@ evaluate_debian_deep(void **state)
 
 	(void)state;
 	ruleset_init(&rs);
-	assert_int_equal(attack_engine_init(&e, &rs, NULL, &err), 0);
+	assert_int_equal(attack_engine_init(&e, &rs, NULL, 0, &err), 0);
 	crs_set_init(&cs);
 	assert_int_equal(crs_load_dir(&cs, CRS_DIR, &err), 0);
 	if (attack_engine_crs(&e, &cs, 4, 5, NULL, &err) == -1)
@@ -1248,7 +1249,7 @@ own_rules_after_bad_cache(void **state)
 	ruleset_init(&rs);
 	if (ruleset_load_path(&rs, FIXTURES "/../../rules", &err) == -1)
 		fail_msg("%s", err.msg);
-	assert_int_equal(attack_engine_init(&e, &rs, NULL, &err), 0);
+	assert_int_equal(attack_engine_init(&e, &rs, NULL, 0, &err), 0);
 	crs_set_init(&cs);
 	assert_int_equal(crs_load_dir(&cs, CRS_DIR, &err), 0);
 	if (attack_engine_crs(&e, &cs, 1, 5, path, &err) == -1)

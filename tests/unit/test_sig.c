@@ -3,7 +3,7 @@
  * reused, and ignored when corrupt, cut, from another CPU or for other
  * rules) and the field memo (a repeated field value gives exactly what a
  * scan gives); the databases per field (each holds only its field's
- * rules); hs_scan on data that ends just before an unmapped page.
+ * rules), or the database of every rule alone (SIG_LEAN); hs_scan on data that ends just before an unmapped page.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -85,7 +85,7 @@ compile(const char *text)
 	int fc;
 
 	load(&rs, text);
-	assert_int_equal(attack_engine_init(&e, &rs, cache, &err), 0);
+	assert_int_equal(attack_engine_init(&e, &rs, cache, 0, &err), 0);
 	fc = e.sig.from_cache && !e.sig.cache_made;
 	rq.method = "GET";
 	rq.method_len = 3;
@@ -157,7 +157,7 @@ cache_from_fd(void **state)
 	load(&rs,
 	    "id: 1\nclass: traversal\nseverity: high\nfields: path\n"
 	    "pattern: \\.\\./\n");
-	assert_int_equal(attack_engine_init(&e, &rs, path, &err), 0);
+	assert_int_equal(attack_engine_init(&e, &rs, path, 0, &err), 0);
 	assert_int_equal(e.sig.from_cache, 0);
 	attack_engine_release(&e);
 	assert_int_equal(stat(cache, &st2), 0);
@@ -357,7 +357,7 @@ field_databases(void **state)
 	(void)state;
 	unlink(cache);
 	load(&rs, rules_f);
-	assert_int_equal(attack_engine_init(&e, &rs, NULL, &err), 0);
+	assert_int_equal(attack_engine_init(&e, &rs, NULL, 0, &err), 0);
 	check_fields(&e);
 	check_method(&e);
 	assert_ptr_equal(
@@ -378,11 +378,11 @@ field_databases(void **state)
 
 	/* written to the cache, then read back */
 	load(&rs, rules_f);
-	assert_int_equal(attack_engine_init(&c, &rs, cache, &err), 0);
+	assert_int_equal(attack_engine_init(&c, &rs, cache, 0, &err), 0);
 	assert_true(c.sig.from_cache && c.sig.cache_made);
 	attack_engine_release(&c);
 	load(&rs, rules_f);
-	assert_int_equal(attack_engine_init(&c, &rs, cache, &err), 0);
+	assert_int_equal(attack_engine_init(&c, &rs, cache, 0, &err), 0);
 	assert_true(c.sig.from_cache && !c.sig.cache_made);
 	assert_int_equal(c.sig.ndbs, ndbs);
 	assert_int_equal(c.sig.dbsize, dbsize);
@@ -411,7 +411,7 @@ field_databases(void **state)
 	    "pattern: nikto\n\n"
 	    "id: 4\nclass: command-exec\nseverity: high\nfields: path\n"
 	    "pattern: cmd\\.exe\n");
-	assert_int_equal(attack_engine_init(&c, &rs, NULL, &err), 0);
+	assert_int_equal(attack_engine_init(&c, &rs, NULL, 0, &err), 0);
 	assert_ptr_equal(c.sig.fdb[AF_QUERY][SIG_ALL], c.sig.every);
 	assert_ptr_not_equal(c.sig.fdb[AF_PATH][SIG_ALL], c.sig.every);
 	check_fields(&c);
@@ -421,10 +421,109 @@ field_databases(void **state)
 	 * not read as this one */
 	rewrite("SKMHSDB7", "SKMHSDB6");
 	load(&rs, rules_f);
-	assert_int_equal(attack_engine_init(&c, &rs, cache, &err), 0);
+	assert_int_equal(attack_engine_init(&c, &rs, cache, 0, &err), 0);
 	assert_true(c.sig.cache_made);
 	check_fields(&c);
 	attack_engine_release(&c);
+}
+
+/* The size of database db (hs_database_size). */
+static size_t
+db_size(const struct hs_database *db)
+{
+	size_t n = 0;
+
+	assert_int_equal(hs_database_size(db, &n), HS_SUCCESS);
+	return n;
+}
+
+/* e and l report the same rules for each field and set of forms of
+ * text. */
+static void
+same_rules(struct attack_engine *e, struct attack_engine *l, const char *text)
+{
+	for (unsigned f = 0; f < AF_NFIELDS; f++)
+		for (unsigned m = 1; m <= SIG_ALL; m++) {
+			unsigned se[16] = {0}, sl[16] = {0};
+
+			assert_int_equal(
+			    sig_has(&e->sig, f, m), sig_has(&l->sig, f, m));
+			assert_int_equal(sig_scan(&e->sig, f, m, text,
+			                     strlen(text), record, se),
+			    0);
+			assert_int_equal(sig_scan(&l->sig, f, m, text,
+			                     strlen(text), record, sl),
+			    0);
+			for (size_t i = 0; i < e->rules.n; i++)
+				if ((se[i] > 0) != (sl[i] > 0))
+					fail_msg("'%s' field %u forms %u rule "
+					         "%u: lean %s",
+					    text, f, m, e->rules.r[i].id,
+					    sl[i] ? "matched" : "missed");
+		}
+}
+
+/*
+ * SIG_LEAN: the database of every rule alone is held (compiled here or
+ * read from the cache, which stays whole for a full engine), and each
+ * field's scans report the same rules as with a database per field.
+ */
+static void
+lean_mode(void **state)
+{
+	static const char *const texts[] = {"/a/../etc/shadow cmd.exe",
+	    "id=1 union  select <script>", "Nikto sqlmap %c0%af",
+	    "x; cat /etc/passwd", "TRACK", "nothing here"};
+	struct attack_ruleset rs;
+	struct attack_engine e, l, c;
+	struct err err = {0};
+
+	(void)state;
+	unlink(cache);
+	load(&rs, rules_f);
+	assert_int_equal(attack_engine_init(&e, &rs, NULL, 0, &err), 0);
+	assert_true(e.sig.ndbs >= 5);
+	load(&rs, rules_f);
+	assert_int_equal(attack_engine_init(&l, &rs, NULL, SIG_LEAN, &err), 0);
+	assert_int_equal(l.sig.ndbs, 1);
+	assert_ptr_equal(l.sig.dbs[0], l.sig.every);
+	assert_int_equal(l.sig.dbsize, db_size(e.sig.every));
+	for (unsigned f = 0; f < AF_NFIELDS; f++)
+		for (unsigned m = 0; m < SIG_NFORMS; m++)
+			assert_ptr_equal(l.sig.fdb[f][m],
+			    e.sig.fdb[f][m] ? l.sig.every : NULL);
+	check_fields(&l);
+	check_method(&l);
+	for (size_t i = 0; i < countof(texts); i++)
+		same_rules(&e, &l, texts[i]);
+	attack_engine_release(&l);
+
+	/* made fresh in lean mode, the cache is written whole */
+	load(&rs, rules_f);
+	assert_int_equal(attack_engine_init(&l, &rs, cache, SIG_LEAN, &err), 0);
+	assert_true(l.sig.from_cache && l.sig.cache_made);
+	assert_int_equal(l.sig.ndbs, 1);
+	assert_int_equal(l.sig.dbsize, db_size(e.sig.every));
+	load(&rs, rules_f);
+	assert_int_equal(attack_engine_init(&c, &rs, cache, 0, &err), 0);
+	assert_true(c.sig.from_cache && !c.sig.cache_made);
+	assert_int_equal(c.sig.ndbs, e.sig.ndbs);
+	assert_int_equal(c.sig.dbsize, e.sig.dbsize);
+	attack_engine_release(&c);
+	attack_engine_release(&l);
+
+	/* and read back in lean mode: the database of every rule alone */
+	load(&rs, rules_f);
+	assert_int_equal(attack_engine_init(&l, &rs, cache, SIG_LEAN, &err), 0);
+	assert_true(l.sig.from_cache && !l.sig.cache_made);
+	assert_int_equal(l.sig.ndbs, 1);
+	assert_int_equal(l.sig.dbsize, db_size(e.sig.every));
+	check_fields(&l);
+	for (size_t i = 0; i < countof(texts); i++)
+		same_rules(&e, &l, texts[i]);
+	attack_engine_release(&l);
+	attack_engine_release(&e);
+	unlink(cache);
 }
 
 /*
@@ -453,7 +552,7 @@ forms_in_scan_order(void **state)
 
 	(void)state;
 	load(&rs, rules);
-	assert_int_equal(attack_engine_init(&e, &rs, NULL, &err), 0);
+	assert_int_equal(attack_engine_init(&e, &rs, NULL, 0, &err), 0);
 	attack_engine_memo(&e, 0);
 	attack_req_uri(&rq, uri, strlen(uri));
 	assert_int_equal(attack_match(&e, &rq, &res), 3);
@@ -484,7 +583,7 @@ memo_same(void **state)
 
 	(void)state;
 	load(&rs, rules_a);
-	assert_int_equal(attack_engine_init(&e, &rs, NULL, &err), 0);
+	assert_int_equal(attack_engine_init(&e, &rs, NULL, 0, &err), 0);
 	for (int round = 0; round < 3; round++)
 		for (size_t i = 0; i < countof(req); i++) {
 			struct attack_req rq = {0};
@@ -585,6 +684,7 @@ main(void)
 	    cmocka_unit_test(cache_other_rules),
 	    cmocka_unit_test(memo_same),
 	    cmocka_unit_test(field_databases),
+	    cmocka_unit_test(lean_mode),
 	    cmocka_unit_test(forms_in_scan_order),
 	    cmocka_unit_test(scan_at_the_end_of_a_mapping),
 	};
