@@ -285,6 +285,18 @@ record(unsigned rule, size_t to, void *ctx)
 	return 0;
 }
 
+/* The rules a scan of text in field f, forms m, reports into seen (with
+ * the database of every rule when every). */
+static void
+scan_text(struct sig *s, unsigned f, unsigned m, const char *text, int every,
+    unsigned *seen)
+{
+	assert_int_equal(every
+	        ? sig_scan_every(s, f, m, text, strlen(text), record, seen)
+	        : sig_scan(s, f, m, text, strlen(text), record, seen),
+	    0);
+}
+
 /*
  * For each field and set of forms, a scan of a text every pattern
  * matches reports each rule of that field and of those forms, and no
@@ -303,12 +315,8 @@ check_fields(struct attack_engine *e)
 			int any = 0;
 
 			assert_true(rs->n <= countof(seen));
-			assert_int_equal(sig_scan(&e->sig, f, m, text,
-			                     strlen(text), record, seen),
-			    0);
-			assert_int_equal(sig_scan_every(&e->sig, f, m, text,
-			                     strlen(text), record, every),
-			    0);
+			scan_text(&e->sig, f, m, text, 0, seen);
+			scan_text(&e->sig, f, m, text, 1, every);
 			for (size_t i = 0; i < rs->n; i++) {
 				int want = (rs->r[i].fields & (1u << f)) &&
 				    (m & SIG_FORM(rs->r[i].form));
@@ -448,12 +456,8 @@ same_rules(struct attack_engine *e, struct attack_engine *l, const char *text)
 
 			assert_int_equal(
 			    sig_has(&e->sig, f, m), sig_has(&l->sig, f, m));
-			assert_int_equal(sig_scan(&e->sig, f, m, text,
-			                     strlen(text), record, se),
-			    0);
-			assert_int_equal(sig_scan(&l->sig, f, m, text,
-			                     strlen(text), record, sl),
-			    0);
+			scan_text(&e->sig, f, m, text, 0, se);
+			scan_text(&l->sig, f, m, text, 0, sl);
 			for (size_t i = 0; i < e->rules.n; i++)
 				if ((se[i] > 0) != (sl[i] > 0))
 					fail_msg("'%s' field %u forms %u rule "
