@@ -3,7 +3,8 @@
  * "check --daily", "status" and the agent run is one entry here, run by
  * check_run() on one context.
  *
- * An entry is {name, ids, schedule class, needed libraries, function}.
+ * An entry is {name, ids, schedule class, flags, needed libraries,
+ * function, memory's free, what it reads of the snapshot}.
  * The name is the check's name in src/conf/schema.c; an entry whose one
  * pass produces several check ids (the suspicious-process checks) lists
  * them in ids and runs when any of them is enabled.  A check disabled in
