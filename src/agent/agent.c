@@ -35,6 +35,7 @@
 #include "collect/proc.h"
 #include "collect/snap.h"
 #include "conf/conf.h"
+#include "rules/net_flood.h"
 #include "rules/procrules.h"
 
 /* Events of one tick kept at most before they are printed anyway. */
@@ -175,36 +176,29 @@ notify_status(struct agent *a, int ready)
 	(void)notify_send(msg);
 }
 
-/*
- * What the snapshot of the parent's checks (those that need root to
- * look) reads for entry e; AGENT_SNAP for the checks the child runs
- * when no child can be had.
- */
-static unsigned
-parent_snap(const struct check_entry *e, int child)
-{
-	static const char *const proc[] = {"proc-listener", "proc-exe-changed",
-	    "conn-flood", "conn-flood-prefix", "syn-flood", "web-conn-share",
-	    NULL};
-	static const char *const fs[] = {"fs-full-forecast", "fs-errors", NULL};
-
-	if (child == -1 && agent_check_in_child(e))
-		return AGENT_SNAP;
-	for (size_t k = 0; proc[k] != NULL; k++)
-		if (strcmp(e->name, proc[k]) == 0)
-			return SNAP_BIT(SNAP_PROC) | SNAP_PROC_ONCE;
-	for (size_t k = 0; fs[k] != NULL; k++)
-		if (strcmp(e->name, fs[k]) == 0)
-			return SNAP_BIT(SNAP_FS);
-	return 0;
-}
-
 /* 1 when entry i runs in the child (one can be had: child is not -1). */
 static int
 in_child(const struct agent *a, size_t i, int child)
 {
 	return child != -1 && i < PRIV_ENTRIES_MAX &&
 	    agent_check_in_child(&a->table[i]);
+}
+
+/* What run_due asks of due_here. */
+struct due_arg {
+	struct agent *a;
+	time_t now;
+	int child;
+};
+
+/* check_snap_want's due: entry i is due at now and runs here. */
+static int
+due_here(size_t i, const void *arg)
+{
+	const struct due_arg *d = arg;
+
+	return sched_due(&d->a->sched, i, d->now) &&
+	    !in_child(d->a, i, d->child);
 }
 
 /*
@@ -251,8 +245,10 @@ run_due(struct agent *a, time_t now)
 	size_t i;
 	double mono;
 	int child = agent_child_state(a);
+	struct due_arg d = {a, now, child};
+	struct rules_net_shared net = {0};
 	uint64_t ask = 0;
-	unsigned want = 0;
+	unsigned want;
 	int here = 0;
 
 	for (i = 0; i < a->n; i++) {
@@ -260,15 +256,15 @@ run_due(struct agent *a, time_t now)
 			continue;
 		if (in_child(a, i, child))
 			ask |= UINT64_C(1) << i;
-		else {
-			want |= parent_snap(&a->table[i], child);
+		else
 			here = 1;
-		}
 	}
 	if (child == 1)
 		ask_child(a, ask, now);
 	if (!here)
 		return 0;
+	/* only what the checks due here read */
+	want = check_snap_want(a->table, a->n, due_here, &d);
 	if (want != 0)
 		snap_take(&s, a->o->root, want, 0, 0);
 	else {
@@ -290,6 +286,8 @@ run_due(struct agent *a, time_t now)
 	x.now = now;
 	x.act = &a->act;
 	x.memos = a->memos;
+	/* one socket table for the flood checks of this tick */
+	x.net = &net;
 	for (i = 0; i < a->n; i++) {
 		struct report r;
 
@@ -306,6 +304,7 @@ run_due(struct agent *a, time_t now)
 		log_debug("ran %s: next in %llds", a->table[i].name,
 		    (long long)(a->sched.slot[i].next - now));
 	}
+	rules_net_shared_release(&net);
 	if (want != 0)
 		snap_release(&s);
 	return 1;

@@ -232,12 +232,6 @@ int agent_check_in_child(const struct check_entry *e);
  */
 void agent_checks_stop(
     void *arg, const struct priv_stop_req *q, struct priv_stopped *rep);
-/* What the periodic snapshot of the checks reads: as "sakimori check"
- * does (collect/snap.h). */
-#define AGENT_SNAP                                                             \
-	(SNAP_BIT(SNAP_LOAD) | SNAP_BIT(SNAP_CPU) | SNAP_BIT(SNAP_MEM) |       \
-	    SNAP_BIT(SNAP_VM) | SNAP_BIT(SNAP_FS) | SNAP_BIT(SNAP_PROC) |      \
-	    SNAP_PROC_ONCE)
 
 /*
  * The child's channel for the checks (agent_logs.c): a message to the

@@ -886,8 +886,19 @@ run_entry(int sock, uint32_t id, size_t i, const struct check_ctx *x)
 	return rc;
 }
 
+/* check_snap_want's due: entry i is asked by run and runs here. */
+static int
+asked(size_t i, const void *arg)
+{
+	const struct priv_run *run = arg;
+
+	return i < PRIV_ENTRIES_MAX && (run->entries & (UINT64_C(1) << i)) &&
+	    agent_check_in_child(&lc.table[i]);
+}
+
 /*
- * The entries of a PRIV_RUN, on one snapshot, in the registry's order;
+ * The entries of a PRIV_RUN, on one snapshot of what they read, in the
+ * registry's order;
  * an entry this child does not run (the parent's: it never asks for
  * one) is answered with PRIV_RAN of nfound UINT32_MAX, not run.
  */
@@ -902,7 +913,8 @@ run_in(int sock, uint32_t id, const struct priv_run *run)
 	double mono;
 	int rc = 0, links = 0;
 
-	snap_take(&s, lc.root, AGENT_SNAP, 0, 0);
+	snap_take(
+	    &s, lc.root, check_snap_want(lc.table, lc.n, asked, run), 0, 0);
 	/* another user's executable, for the process checks: the parent
 	 * reads the link (a fixture tree under a root is read here) */
 	chan = sock;

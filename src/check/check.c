@@ -15,6 +15,7 @@
 #include "base/finding.h"
 #include "base/output.h"
 #include "conf/conf.h"
+#include "rules/net_flood.h"
 
 #define CHECK_SUBJECTS_MAX 256
 
@@ -64,6 +65,12 @@ int
 check_run_table(const struct check_ctx *x, const struct check_entry *t,
     size_t n, unsigned mask, struct report *r)
 {
+	struct rules_net_shared net = {0};
+	struct check_ctx xr = *x;
+
+	/* the socket table read once for the flood checks of the run */
+	if (xr.net == NULL)
+		xr.net = &net;
 	for (size_t i = 0; i < n; i++) {
 		const struct check_entry *e = &t[i];
 
@@ -72,8 +79,9 @@ check_run_table(const struct check_ctx *x, const struct check_entry *t,
 		if ((mask & CHECK_ONLY_SNAPSHOT) &&
 		    !(e->flags & CHECK_SNAPSHOT))
 			continue;
-		check_run_entry(x, t, i, r);
+		check_run_entry(&xr, t, i, r);
 	}
+	rules_net_shared_release(&net);
 	return (int)report_worst(r);
 }
 
@@ -91,6 +99,18 @@ check_run_entry(const struct check_ctx *x, const struct check_entry *t,
 	if (libs_loaded(e, &err) == -1 || e->run(&xe, r, &err) == -1)
 		report_add(r, SEV_UNKNOWN, e->name, e->name, "%s",
 		    err.msg[0] ? err.msg : "failed");
+}
+
+unsigned
+check_snap_want(const struct check_entry *t, size_t n,
+    int (*due)(size_t i, const void *arg), const void *arg)
+{
+	unsigned want = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (due(i, arg))
+			want |= t[i].snap;
+	return want;
 }
 
 void

@@ -3,7 +3,8 @@
  * "check --daily", "status" and the agent run is one entry here, run by
  * check_run() on one context.
  *
- * An entry is {name, ids, schedule class, needed libraries, function}.
+ * An entry is {name, ids, schedule class, flags, needed libraries,
+ * function, memory's free, what it reads of the snapshot}.
  * The name is the check's name in src/conf/schema.c; an entry whose one
  * pass produces several check ids (the suspicious-process checks) lists
  * them in ids and runs when any of them is enabled.  A check disabled in
@@ -31,6 +32,7 @@ struct conf;
 struct err;
 struct procrules_priv;
 struct report;
+struct rules_net_shared;
 struct snap;
 
 enum check_class {
@@ -73,6 +75,10 @@ struct check_ctx {
 	 * for the process checks, asked of its parent (rules/procrules.h);
 	 * NULL: done here */
 	const struct procrules_priv *procpriv;
+	/* the socket counts the flood checks of this run share
+	 * (rules/net_flood.h), released by whoever set it; NULL: each
+	 * reads its own (check_run_table gives its run one) */
+	struct rules_net_shared *net;
 };
 
 /* check_entry.flags */
@@ -90,10 +96,20 @@ struct check_entry {
 	int (*run)(
 	    const struct check_ctx *x, struct report *r, struct err *err);
 	void (*memo_free)(void *memo); /* frees *memo; NULL: free() */
+	/* what it reads of the snapshot: SNAP_BIT mask, a process mask
+	 * picking the parts it reads of every process (collect/snap.h) */
+	unsigned snap;
 };
 
 /* The registry, in the order the checks run; *n gets its length. */
 const struct check_entry *check_registry(size_t *n);
+
+/*
+ * The snapshot (snap_take's want) the entries i of t for which due(i,
+ * arg) is true read together: a run takes only that.
+ */
+unsigned check_snap_want(const struct check_entry *t, size_t n,
+    int (*due)(size_t i, const void *arg), const void *arg);
 
 /* Schema checks run by their own commands, NULL-terminated. */
 extern const char *const check_elsewhere[];

@@ -174,6 +174,24 @@ report_leak(struct report *r, const struct proc *p, const struct leak_fit *f,
 	finding_ev(fd, "exhausted_in_seconds", "%.0f", secs);
 }
 
+/*
+ * report_leak with the user and command line of p, read now when the
+ * table was read without them (a process gone meanwhile has no leak).
+ */
+static void
+report_named(struct report *r, const char *root, const struct proc_table *t,
+    const struct proc *p, const struct leak_fit *f, double avail, double window)
+{
+	struct uid_names names;
+	struct proc pc = *p;
+
+	uid_names_init(&names, root);
+	if (proc_read_more(
+	        root, t, &pc, PROC_READ_CMDLINE | PROC_READ_USER, &names) == 0)
+		report_leak(r, &pc, f, avail, window);
+	uid_names_release(&names);
+}
+
 int
 check_memory_leak(const struct check_ctx *x, struct report *r, struct err *err)
 {
@@ -228,7 +246,7 @@ check_memory_leak(const struct check_ctx *x, struct report *r, struct err *err)
 		    &k->s, now, (double)p->rss_kb * 1024.0, window, spacing);
 		if (falling && leak_steady(k->s.t, k->s.y, k->s.n, &lp, &f) &&
 		    f.slope > 0)
-			report_leak(r, p, &f, avail, window);
+			report_named(r, x->root, t, p, &f, avail, window);
 	}
 	return 0;
 }

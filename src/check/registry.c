@@ -262,8 +262,8 @@ run_conn_flood(const struct check_ctx *x, struct report *r, struct err *err)
 {
 	size_t from = r->nf;
 
-	if (rules_net_flood(
-	        x->conf, x->snap, x->root, RULES_CONN_FLOOD, r, err) == -1)
+	if (rules_net_flood(x->conf, x->snap, x->root, RULES_CONN_FLOOD, x->net,
+	        r, err) == -1)
 		return -1;
 	return net_flood_act(x->conf, x->act, r, from, err);
 }
@@ -273,21 +273,21 @@ run_conn_flood_prefix(
     const struct check_ctx *x, struct report *r, struct err *err)
 {
 	return rules_net_flood(
-	    x->conf, x->snap, x->root, RULES_CONN_FLOOD_PREFIX, r, err);
+	    x->conf, x->snap, x->root, RULES_CONN_FLOOD_PREFIX, x->net, r, err);
 }
 
 static int
 run_syn_flood(const struct check_ctx *x, struct report *r, struct err *err)
 {
 	return rules_net_flood(
-	    x->conf, x->snap, x->root, RULES_SYN_FLOOD, r, err);
+	    x->conf, x->snap, x->root, RULES_SYN_FLOOD, x->net, r, err);
 }
 
 static int
 run_web_conn_share(const struct check_ctx *x, struct report *r, struct err *err)
 {
 	return rules_net_flood(
-	    x->conf, x->snap, x->root, RULES_WEB_CONN_SHARE, r, err);
+	    x->conf, x->snap, x->root, RULES_WEB_CONN_SHARE, x->net, r, err);
 }
 
 /* ---- trends and logins (src/check/memleak.c, sessions.c) --------------- */
@@ -314,42 +314,67 @@ static const char *const suspicious_ids[] = {"proc-exe-deleted",
 static const char *const suspicious_net_ids[] = {
     "proc-listener", "proc-sniffer", "net-promisc", "proc-hidden", NULL};
 
+/*
+ * What each entry reads of the snapshot (check_entry.snap): the process
+ * checks pick the parts of each process they need of every process, and
+ * read the others' of the few processes that need them
+ * (proc_read_more); every process mask picks (collect/snap.h).
+ */
+#define S(sec) SNAP_BIT(SNAP_##sec)
+#define PROCS(parts)                                                           \
+	(SNAP_BIT(SNAP_PROC) | SNAP_PROC_ONCE | SNAP_PROC_PARTS(parts))
+
 static const struct check_entry registry[] = {
-    {"load", NULL, CHECK_FAST, CHECK_SNAPSHOT, 0, run_load, NULL},
-    {"swap-activity", NULL, CHECK_FAST, CHECK_SNAPSHOT, 0, run_swap, NULL},
-    {"memory", NULL, CHECK_FAST, CHECK_SNAPSHOT, 0, run_memory, NULL},
+    {"load", NULL, CHECK_FAST, CHECK_SNAPSHOT, 0, run_load, NULL,
+        S(LOAD) | S(CPU)},
+    {"swap-activity", NULL, CHECK_FAST, CHECK_SNAPSHOT, 0, run_swap, NULL,
+        S(VM) | S(MEM)},
+    {"memory", NULL, CHECK_FAST, CHECK_SNAPSHOT, 0, run_memory, NULL, S(MEM)},
+    /* the user and command line of a process it names: read then */
     {"memory-leak", NULL, CHECK_FAST, CHECK_SNAPSHOT, 0, run_memory_leak,
-        check_memory_leak_free},
-    {"fs-blocks", NULL, CHECK_MEDIUM, CHECK_SNAPSHOT, 0, run_fs_blocks, NULL},
-    {"fs-inodes", NULL, CHECK_MEDIUM, CHECK_SNAPSHOT, 0, run_fs_inodes, NULL},
+        check_memory_leak_free, PROCS(0) | S(MEM)},
+    {"fs-blocks", NULL, CHECK_MEDIUM, CHECK_SNAPSHOT, 0, run_fs_blocks, NULL,
+        S(FS)},
+    {"fs-inodes", NULL, CHECK_MEDIUM, CHECK_SNAPSHOT, 0, run_fs_inodes, NULL,
+        S(FS)},
     {"process-count", NULL, CHECK_FAST, CHECK_SNAPSHOT, 0, run_process_count,
-        NULL},
+        NULL, PROCS(0)},
     /* also proc-coverage, UNKNOWN when processes could not be read */
     {"proc-exe-deleted", suspicious_ids, CHECK_MEDIUM, 0, 0, run_suspicious,
-        NULL},
+        NULL, PROCS(PROC_READ_ALL)},
     {"proc-listener", suspicious_net_ids, CHECK_MEDIUM, 0, 0,
-        run_suspicious_net, NULL},
+        run_suspicious_net, NULL, PROCS(PROC_READ_ALL)},
     /* libcrypto loaded by it only when there is a baseline */
-    {"proc-exe-changed", NULL, CHECK_SLOW, 0, 0, run_exe_changed, NULL},
-    {"stuck-cgi", NULL, CHECK_FAST, 0, 0, run_stuck_cgi, NULL},
-    {"apache-workers", NULL, CHECK_FAST, 0, 0, run_apache_workers, NULL},
-    {"inventory", NULL, CHECK_SLOW, 0, 0, run_inventory, NULL},
-    {"sessions", NULL, CHECK_FAST, 0, LIB(DYNLIB_SQLITE3), run_sessions, NULL},
+    {"proc-exe-changed", NULL, CHECK_SLOW, 0, 0, run_exe_changed, NULL,
+        PROCS(PROC_READ_ALL)},
+    /* every executable; the command line and user of the interpreters */
+    {"stuck-cgi", NULL, CHECK_FAST, 0, 0, run_stuck_cgi, NULL,
+        PROCS(PROC_READ_EXE)},
+    /* the masters' command lines, read for them */
+    {"apache-workers", NULL, CHECK_FAST, 0, 0, run_apache_workers, NULL,
+        PROCS(0)},
+    {"inventory", NULL, CHECK_SLOW, 0, 0, run_inventory, NULL, 0},
+    {"sessions", NULL, CHECK_FAST, 0, LIB(DYNLIB_SQLITE3), run_sessions, NULL,
+        0},
     {"fs-full-forecast", NULL, CHECK_MEDIUM, 0, LIB(DYNLIB_SQLITE3),
-        run_fs_forecast, NULL},
+        run_fs_forecast, NULL, S(FS)},
     {"disk-errors", NULL, CHECK_DAILY, 0,
         LIB(DYNLIB_HS) | LIB(DYNLIB_PCRE2) | LIB(DYNLIB_SQLITE3) |
             LIB(DYNLIB_ZLIB),
-        run_disk_errors, NULL},
-    {"fs-errors", NULL, CHECK_DAILY, 0, 0, run_fs_errors, NULL},
-    {"raid", NULL, CHECK_MEDIUM, 0, 0, run_raid, NULL},
-    {"smart", NULL, CHECK_SLOW, 0, LIB(DYNLIB_SQLITE3), run_smart, NULL},
-    {"conn-flood", NULL, CHECK_FAST, 0, 0, run_conn_flood, NULL},
-    {"conn-flood-prefix", NULL, CHECK_FAST, 0, 0, run_conn_flood_prefix, NULL},
-    {"syn-flood", NULL, CHECK_FAST, 0, 0, run_syn_flood, NULL},
-    {"web-conn-share", NULL, CHECK_FAST, 0, 0, run_web_conn_share, NULL},
+        run_disk_errors, NULL, 0},
+    {"fs-errors", NULL, CHECK_DAILY, 0, 0, run_fs_errors, NULL, S(FS)},
+    {"raid", NULL, CHECK_MEDIUM, 0, 0, run_raid, NULL, 0},
+    {"smart", NULL, CHECK_SLOW, 0, LIB(DYNLIB_SQLITE3), run_smart, NULL, 0},
+    /* the socket table only, dumped once for those of one run */
+    {"conn-flood", NULL, CHECK_FAST, 0, 0, run_conn_flood, NULL, 0},
+    {"conn-flood-prefix", NULL, CHECK_FAST, 0, 0, run_conn_flood_prefix, NULL,
+        0},
+    {"syn-flood", NULL, CHECK_FAST, 0, 0, run_syn_flood, NULL, 0},
+    /* Apache's processes by name; its master's command line read for it */
+    {"web-conn-share", NULL, CHECK_FAST, 0, 0, run_web_conn_share, NULL,
+        PROCS(0)},
     /* last: it reads every file it records, at a lower priority */
-    {"fim", NULL, CHECK_DAILY, 0, LIB(DYNLIB_CRYPTO), run_fim, NULL},
+    {"fim", NULL, CHECK_DAILY, 0, LIB(DYNLIB_CRYPTO), run_fim, NULL, 0},
 };
 
 const char *const check_elsewhere[] = {

@@ -25,6 +25,7 @@
 #include "check/check.h"
 #include "cli/cli.h"
 #include "collect/snap.h"
+#include "rules/net_flood.h"
 
 enum {
 	OPT_INTERVAL = OPT_FIRST_PRIVATE,
@@ -411,6 +412,7 @@ cmd_check(struct cli *cli, int argc, char **argv)
 	struct snap s;
 	struct report r;
 	struct check_ctx x = {0};
+	struct rules_net_shared net = {0};
 	struct act_ops act;
 	unsigned mask = CHECK_FAST | CHECK_MEDIUM | CHECK_SLOW;
 	struct err err = {0};
@@ -498,6 +500,7 @@ cmd_check(struct cli *cli, int argc, char **argv)
 	x.now = s.now;
 	act_system(&act, &cli->conf, x.state_dir);
 	x.act = &act;
+	x.net = &net; /* one socket table for the flood checks */
 	if (nnames > 0)
 		run_named(&x, names, nnames, &r);
 	else
@@ -510,6 +513,7 @@ cmd_check(struct cli *cli, int argc, char **argv)
 	if (cli->mode == OUT_JSON && (!quiet || report_worst(&r) != SEV_OK))
 		json_summary(&r, s.interval, stdout);
 	rc = unit ? unit_exit(cli, &r) : cli_exit_for(&r);
+	rules_net_shared_release(&net);
 	report_release(&r);
 	snap_release(&s);
 	return rc;

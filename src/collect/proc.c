@@ -252,6 +252,51 @@ cmp_pid(const void *a, const void *b)
 	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
+/*
+ * Reads the parts in what of process dir (dirfd/dir: "PID" under /proc,
+ * or a whole path with AT_FDCWD) into p: status, cmdline, exe.
+ * 0, or 1 when it vanished meanwhile.
+ */
+static int
+read_parts(int dirfd, const char *dir, unsigned what, struct proc *p)
+{
+	char path[PATH_MAX], buf[8192];
+	ssize_t r;
+
+	if (what & (PROC_READ_STATUS | PROC_READ_USER)) {
+		if (path_join(path, sizeof(path), dir, "status") == -1)
+			return 1;
+		r = read_at(dirfd, path, buf, sizeof(buf));
+		if (gone(r))
+			return 1;
+		if (r > 0)
+			(void)proc_status_parse(buf, (size_t)r, p);
+	}
+	if (what & PROC_READ_CMDLINE) {
+		if (path_join(path, sizeof(path), dir, "cmdline") == -1)
+			return 1;
+		r = read_at(dirfd, path, buf, sizeof(buf));
+		if (gone(r))
+			return 1;
+		if (r >= 0)
+			proc_cmdline_parse(buf, (size_t)r, p);
+		if (r >= 0 && (size_t)r + 1 >= sizeof(buf))
+			p->flags |= PROC_F_CMD_CUT;
+	}
+	if ((what & PROC_READ_EXE) && !(p->flags & PROC_F_KTHREAD)) {
+		char exe[PROC_EXE_MAX + 16];
+
+		if (path_join(path, sizeof(path), dir, "exe") == -1)
+			return 1;
+		r = readlinkat(dirfd, path, exe, sizeof(exe) - 1);
+		if (r > 0)
+			proc_exe_take(p, exe, (size_t)r);
+		else if (r == -1 && (errno == EACCES || errno == EPERM))
+			p->flags |= PROC_F_EXE_DENIED;
+	}
+	return 0;
+}
+
 /* Reads one process into p; 0 keep, 1 vanished, 2 unreadable, 3 malformed. */
 static int
 read_one(int procfd, const char *pid, unsigned what, const struct proc_table *t,
@@ -271,14 +316,9 @@ read_one(int procfd, const char *pid, unsigned what, const struct proc_table *t,
 		return 2; /* EACCES, EPERM (hidepid), or EIO */
 	if (proc_stat_parse(buf, (size_t)r, t->page_kb, p, &err) == -1)
 		return 3;
-	if (what & (PROC_READ_STATUS | PROC_READ_USER)) {
-		(void)path_join(path, sizeof(path), pid, "status");
-		r = read_at(procfd, path, buf, sizeof(buf));
-		if (gone(r))
-			return 1;
-		if (r > 0)
-			(void)proc_status_parse(buf, (size_t)r, p);
-	}
+	if (read_parts(procfd, pid, what & (PROC_READ_STATUS | PROC_READ_USER),
+	        p) != 0)
+		return 1;
 	if (!(p->flags & PROC_F_STATUS)) {
 		/* The directory belongs to the effective uid (when dumpable). */
 		struct stat st;
@@ -288,26 +328,9 @@ read_one(int procfd, const char *pid, unsigned what, const struct proc_table *t,
 		p->uid = p->euid = st.st_uid;
 		p->gid = st.st_gid;
 	}
-	if (what & PROC_READ_CMDLINE) {
-		(void)path_join(path, sizeof(path), pid, "cmdline");
-		r = read_at(procfd, path, buf, sizeof(buf));
-		if (gone(r))
-			return 1;
-		if (r >= 0)
-			proc_cmdline_parse(buf, (size_t)r, p);
-		if (r >= 0 && (size_t)r + 1 >= sizeof(buf))
-			p->flags |= PROC_F_CMD_CUT;
-	}
-	if ((what & PROC_READ_EXE) && !(p->flags & PROC_F_KTHREAD)) {
-		char exe[PROC_EXE_MAX + 16];
-
-		(void)path_join(path, sizeof(path), pid, "exe");
-		r = readlinkat(procfd, path, exe, sizeof(exe) - 1);
-		if (r > 0)
-			proc_exe_take(p, exe, (size_t)r);
-		else if (r == -1 && (errno == EACCES || errno == EPERM))
-			p->flags |= PROC_F_EXE_DENIED;
-	}
+	if (read_parts(procfd, pid, what & (PROC_READ_CMDLINE | PROC_READ_EXE),
+	        p) != 0)
+		return 1;
 	/* kthreadd and its children on kernels without PF_KTHREAD in stat
 	 * (before 2.6.27); a user process always has a command line */
 	if ((p->pid == 2 || p->ppid == 2) && p->cmdline[0] == '\0' &&
@@ -327,6 +350,34 @@ read_one(int procfd, const char *pid, unsigned what, const struct proc_table *t,
 }
 
 int
+proc_read_more(const char *root, const struct proc_table *t, struct proc *p,
+    unsigned what, struct uid_names *names)
+{
+	char rel[64], dir[PATH_MAX];
+	uint64_t start;
+
+	what &= ~t->what;
+	if (what == 0)
+		return 0;
+	str_printf(rel, sizeof(rel), "/proc/%d", p->pid);
+	if (path_join(dir, sizeof(dir), root ? root : "", rel) == -1 ||
+	    read_parts(AT_FDCWD, dir, what, p) != 0)
+		return -1;
+	/* the pid of another process by now: what was read is not p's */
+	if (proc_start_read(root, p->pid, &start) == -1 ||
+	    start != p->start_ticks)
+		return -1;
+	if ((what & PROC_READ_USER) && names != NULL &&
+	    (p->flags & PROC_F_STATUS))
+		snprintf(p->user, sizeof(p->user), "%s",
+		    uid_names_get(names, p->euid));
+	return 0;
+}
+
+/* The boot time of the running system, once read. */
+static uint64_t live_btime;
+
+int
 proc_table_read(struct proc_table *t, const char *root, unsigned what,
     struct uid_names *names, struct err *err)
 {
@@ -339,6 +390,9 @@ proc_table_read(struct proc_table *t, const char *root, unsigned what,
 	int procfd;
 
 	t->n = 0;
+	t->what = what & PROC_READ_ALL;
+	if (t->what & PROC_READ_USER)
+		t->what |= PROC_READ_STATUS;
 	t->listed = t->vanished = t->unreadable = t->malformed = 0;
 	t->dropped = 0;
 	t->hz = sysconf(_SC_CLK_TCK);
@@ -348,10 +402,19 @@ proc_table_read(struct proc_table *t, const char *root, unsigned what,
 	if (t->page_kb <= 0)
 		t->page_kb = 4;
 	t->uptime = uptime_read(root, &up, &e2) == 0 ? up.up : 0;
-	t->btime = 0;
-	if (cpustat_read(root, &cs, &e2) == 0 && (cs.have & CPUSTAT_BTIME))
-		t->btime = cs.btime;
-	cpustat_release(&cs);
+	t->btime = live_btime;
+	if (t->btime == 0 || (root != NULL && root[0] != '\0')) {
+		t->btime = 0;
+		if (cpustat_read(root, &cs, &e2) == 0 &&
+		    (cs.have & CPUSTAT_BTIME))
+			t->btime = cs.btime;
+		cpustat_release(&cs);
+		/* the running system's boot time, read once per process: it
+		 * moves only when the wall clock is stepped, and only the
+		 * one-shot commands, which read one table, show start times */
+		if (root == NULL || root[0] == '\0')
+			live_btime = t->btime;
+	}
 	if (path_join(path, sizeof(path), root, "/proc") == -1)
 		return err_set(err, ENAMETOOLONG, "path too long: '%s'", root);
 	d = opendir(path);

@@ -94,6 +94,7 @@ struct proc_table {
 	uint64_t btime;      /* boot time, epoch seconds; 0 unknown */
 	long hz;             /* clock ticks per second */
 	long page_kb;
+	unsigned what; /* the parts read besides stat (PROC_READ_*) */
 };
 
 /*
@@ -144,6 +145,16 @@ void proc_table_init(struct proc_table *t);
 int proc_table_read(struct proc_table *t, const char *root, unsigned what,
     struct uid_names *names, struct err *err);
 void proc_table_release(struct proc_table *t);
+/*
+ * For a check that needs a part of a few processes only (the table was
+ * read without it, t->what): reads into p, a copy of one of t's
+ * processes, the parts of what (PROC_READ_*) the table's read left out;
+ * with PROC_READ_USER, p->user from names (may be NULL: its number).
+ * 0, or -1 when the process is gone or its pid is another process's now
+ * (then p may hold some of the other's parts: not to be used).
+ */
+int proc_read_more(const char *root, const struct proc_table *t, struct proc *p,
+    unsigned what, struct uid_names *names);
 /* The process pid, or NULL. */
 const struct proc *proc_table_find(const struct proc_table *t, int pid);
 /* Sets cpu_pct in now from before (NULL: lifetime average). */

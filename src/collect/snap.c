@@ -23,6 +23,14 @@ want(const struct snap *s, enum snap_section sec)
 	return (s->want & SNAP_BIT(sec)) != 0;
 }
 
+unsigned
+snap_proc_parts(unsigned wantmask)
+{
+	if (!(wantmask & SNAP_PROC_PICK))
+		return PROC_READ_ALL;
+	return (wantmask >> SNAP_PROC_PARTS_SHIFT) & PROC_READ_ALL;
+}
+
 /* The counters behind rates: first or second sample. */
 static void
 sample_counters(struct snap *s, const char *root, int second)
@@ -54,7 +62,7 @@ sample_counters(struct snap *s, const char *root, int second)
 	if (want(s, SNAP_PROC) && (second || !(s->want & SNAP_PROC_ONCE))) {
 		struct proc_table *t = second ? &s->proc1 : &s->proc0;
 		/* The first sample only needs the CPU times. */
-		unsigned what = second ? PROC_READ_ALL : 0;
+		unsigned what = second ? snap_proc_parts(s->want) : 0;
 
 		if (proc_table_read(t, root, what, &s->names, &err) == -1) {
 			fail(s, SNAP_PROC, &err);

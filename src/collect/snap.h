@@ -42,6 +42,17 @@ enum snap_section {
 #define SNAP_ALL ((1u << SNAP_NSECTIONS) - 1)
 /* With SNAP_PROC: read processes once (no per-process CPU sample). */
 #define SNAP_PROC_ONCE (1u << 30)
+/*
+ * With SNAP_PROC: read of each process its stat and only the parts
+ * SNAP_PROC_PARTS names (PROC_READ_* of collect/proc.h); without it,
+ * every part.  A check that needs a part of a few processes only reads it
+ * for them (proc_read_more).  Masks OR-ed together must all pick (the
+ * check registry's do), or the union would read less than one asked.
+ */
+#define SNAP_PROC_PICK (1u << 29)
+#define SNAP_PROC_PARTS_SHIFT 24
+#define SNAP_PROC_PARTS(what)                                                  \
+	(SNAP_PROC_PICK | ((unsigned)(what) << SNAP_PROC_PARTS_SHIFT))
 
 struct snap {
 	unsigned want, have; /* SNAP_BIT masks */
@@ -75,6 +86,8 @@ struct snap {
 int snap_take(struct snap *s, const char *root, unsigned want, double interval,
     int fs_all);
 void snap_release(struct snap *s);
+/* The parts of each process (PROC_READ_*) a want mask reads. */
+unsigned snap_proc_parts(unsigned want);
 /*
  * For a caller that samples periodically (the agent): s was taken with
  * interval 0, before is the VM counters of an earlier snapshot taken

@@ -73,11 +73,12 @@ master_socks_read(struct master_socks *ms, int pid,
 
 /* 1 if ch, a child of the master with its name, serves requests. */
 static int
-serves_requests(
-    const struct proc *ch, const struct master_socks *ms, const char *root)
+serves_requests(const struct proc_table *t, const struct proc *ch,
+    const struct master_socks *ms, const char *root)
 {
 	uint64_t cs[MAX_SOCKS];
 	struct err err;
+	struct proc st;
 	size_t nc;
 
 	if (ms->known &&
@@ -88,14 +89,18 @@ serves_requests(
 					return 1;
 		return 0;
 	}
-	return !((ch->flags & PROC_F_SIGIGN) &&
-	    (ch->sigign & (UINT64_C(1) << (SIGCHLD - 1))));
+	/* the signals it ignores, when the table was read without them */
+	st = *ch;
+	if (proc_read_more(root, t, &st, PROC_READ_STATUS, NULL) == -1)
+		st = *ch;
+	return !((st.flags & PROC_F_SIGIGN) &&
+	    (st.sigign & (UINT64_C(1) << (SIGCHLD - 1))));
 }
 
 static void
 check_master(const struct conf *c, const struct proc_table *t,
-    const struct proc *m, const struct sock_table *listening, const char *root,
-    struct report *r)
+    const struct proc *master, const struct sock_table *listening,
+    const char *root, struct report *r)
 {
 	char subj[64];
 	const struct conf_node *blk = conf_check(c, "apache-workers", NULL);
@@ -110,7 +115,11 @@ check_master(const struct conf *c, const struct proc_table *t,
 	double pct, limit;
 	enum sev sev = SEV_OK;
 	struct finding *f;
+	struct proc mc = *master, *m = &mc;
 
+	/* its command line, when the table was read without them */
+	if (proc_read_more(root, t, m, PROC_READ_CMDLINE, NULL) == -1)
+		return; /* gone meanwhile */
 	if (apache_cmdline_conf(m->cmdline, root, cfg, &cl, &o) == -1) {
 		snprintf(subj, sizeof(subj), "pid %d", m->pid);
 		report_add(r, SEV_UNKNOWN, "apache-workers", subj,
@@ -132,7 +141,7 @@ check_master(const struct conf *c, const struct proc_table *t,
 		if (t->p[i].ppid != m->pid)
 			continue;
 		if (strcmp(t->p[i].comm, m->comm) != 0 ||
-		    !serves_requests(&t->p[i], &ms, root)) {
+		    !serves_requests(t, &t->p[i], &ms, root)) {
 			others++;
 			continue;
 		}

@@ -190,6 +190,7 @@ web_apache(const struct conf *c, const struct snap *s, const char *root,
 	const struct conf_node *blk = conf_check(c, "apache-workers", NULL);
 	const char *cfg = conf_str(blk, "config", NULL);
 	const struct proc *m = NULL, *pp;
+	struct proc mc;
 	struct sock_table lt = {0};
 	struct procfd_map fm;
 	struct apache_cmdline cl;
@@ -225,8 +226,13 @@ web_apache(const struct conf *c, const struct snap *s, const char *root,
 			break;
 		m = pp;
 	}
-	if (m == NULL ||
-	    apache_cmdline_conf(m->cmdline, root, cfg, &cl, &o) == -1)
+	if (m == NULL)
+		return -1;
+	/* its command line, when the table was read without them */
+	mc = *m;
+	if (proc_read_more(root, &s->proc1, &mc, PROC_READ_CMDLINE, NULL) ==
+	        -1 ||
+	    apache_cmdline_conf(mc.cmdline, root, cfg, &cl, &o) == -1)
 		return -1;
 	apache_conf_load(&ac, cl.path, &o);
 	if (apache_limits(&ac, &l) == 0) {
@@ -396,28 +402,46 @@ web_share(const struct conf *c, const struct snap *s, const char *root,
 	finding_ev(f, "block", "sakimori net block %s", who);
 }
 
+void
+rules_net_shared_release(struct rules_net_shared *sh)
+{
+	if (sh->state == 1)
+		net_counts_release(&sh->nc);
+	memset(sh, 0, sizeof(*sh));
+}
+
 int
 rules_net_flood(const struct conf *c, const struct snap *s, const char *root,
-    enum rules_net_check which, struct report *r, struct err *err)
+    enum rules_net_check which, struct rules_net_shared *sh, struct report *r,
+    struct err *err)
 {
-	struct net_counts nc;
+	struct rules_net_shared own = {0};
 
-	if (collect(c, root, &nc, err) == -1)
+	if (sh == NULL)
+		sh = &own;
+	if (sh->state == 0) {
+		sh->dumps++;
+		sh->state = collect(c, root, &sh->nc, &sh->err) == 0 ? 1 : -1;
+	}
+	if (sh->state == -1) {
+		*err = sh->err;
 		return err_prefix(err, "%s: socket table", names[which]);
+	}
 	switch (which) {
 	case RULES_CONN_FLOOD:
-		per_service(c, &nc, "conn-flood", &nc.addr_port, r);
+		per_service(c, &sh->nc, "conn-flood", &sh->nc.addr_port, r);
 		break;
 	case RULES_CONN_FLOOD_PREFIX:
-		per_service(c, &nc, "conn-flood-prefix", &nc.prefix_port, r);
+		per_service(
+		    c, &sh->nc, "conn-flood-prefix", &sh->nc.prefix_port, r);
 		break;
 	case RULES_SYN_FLOOD:
-		syn_flood(c, &nc, r);
+		syn_flood(c, &sh->nc, r);
 		break;
 	case RULES_WEB_CONN_SHARE:
-		web_share(c, s, root, &nc, r);
+		web_share(c, s, root, &sh->nc, r);
 		break;
 	}
-	net_counts_release(&nc);
+	rules_net_shared_release(&own);
 	return 0;
 }

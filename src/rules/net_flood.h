@@ -20,10 +20,26 @@
 #ifndef RULES_NET_FLOOD_H
 #define RULES_NET_FLOOD_H
 
+#include "base/err.h"
+#include "net/count.h"
+
 struct conf;
-struct err;
 struct report;
 struct snap;
+
+/*
+ * The socket counts the flood checks of one run share: the first that
+ * runs dumps the socket table, the others count on what it read (zero:
+ * nothing read yet).  Released with rules_net_shared_release.
+ */
+struct rules_net_shared {
+	int state;      /* 0 not read, 1 read, -1 could not be read (err) */
+	unsigned dumps; /* socket tables read into it */
+	struct net_counts nc;
+	struct err err;
+};
+
+void rules_net_shared_release(struct rules_net_shared *sh);
 
 enum rules_net_check {
 	RULES_CONN_FLOOD,
@@ -35,10 +51,12 @@ enum rules_net_check {
 /*
  * Runs one of the checks above on the live socket table (root: fixture
  * prefix for /proc, or NULL) and, for web-conn-share, the snapshot's
- * processes.  0, or -1 with err when the socket table cannot be read.
+ * processes; with sh, on the counts of sh (read into it by the first
+ * check of the run), else on a table of its own.  0, or -1 with err when
+ * the socket table cannot be read.
  */
 int rules_net_flood(const struct conf *c, const struct snap *s,
-    const char *root, enum rules_net_check which, struct report *r,
-    struct err *err);
+    const char *root, enum rules_net_check which, struct rules_net_shared *sh,
+    struct report *r, struct err *err);
 
 #endif

@@ -119,5 +119,10 @@ int procrules_script_of(const char *cmdline, char *dst, size_t sz);
  */
 int procrules_stuck_verdict(const struct proc *p, const struct proc_table *t,
     const char *script, const struct stuck_params *sp, struct stuck_verdict *v);
+/*
+ * How many times stuck-cgi has read an Apache configuration for its CGI
+ * directories (it keeps them while the files are unchanged).
+ */
+unsigned procrules_stuck_conf_reads(void);
 
 #endif

@@ -30,7 +30,9 @@
 #include "base/esc.h"
 #include "base/fileio.h"
 #include "base/finding.h"
+#include "base/mem.h"
 #include "base/strbuf.h"
+#include "base/timeutil.h"
 #include "collect/proc.h"
 #include "conf/conf.h"
 #include "rules/procrules.h"
@@ -154,6 +156,173 @@ server_ancestor(const struct proc_table *t, const struct proc *p,
 	return 0;
 }
 
+/* Seconds the CGI directories read from Apache's files are kept at most. */
+#define CGI_DIRS_TTL 300
+
+/* What a file or directory was like: changed when any of it differs. */
+struct cgi_stamp {
+	char *path; /* under the root */
+	int there;
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime, ctime;
+};
+
+/*
+ * The CGI directories of the Apache configuration read last, kept while
+ * none of its files, of their directories (a file added to an included
+ * directory) and of its envvars changed, and CGI_DIRS_TTL seconds at most
+ * (an Include's pattern that matches a new directory, or one that held
+ * no file before): the check runs every 10 seconds, Apache's
+ * configuration changes seldom.  The agent's reload starts a new child,
+ * with nothing kept.
+ */
+static struct {
+	char *root, *path; /* what was read: root prefix, main file */
+	char **dirs;
+	size_t ndirs;
+	struct cgi_stamp *st;
+	size_t nst, capst;
+	double at; /* clock_mono when read; 0: nothing kept */
+} cgi_cache;
+static unsigned conf_reads; /* configurations read for the cache */
+
+static void
+stamp_take(struct cgi_stamp *s, const char *root)
+{
+	char full[PATH_MAX];
+	struct stat st;
+
+	s->there = path_join(full, sizeof(full), root, s->path) == 0 &&
+	    stat(full, &st) == 0;
+	if (!s->there)
+		return;
+	s->dev = st.st_dev;
+	s->ino = st.st_ino;
+	s->size = st.st_size;
+	s->mtime = st.st_mtim;
+	s->ctime = st.st_ctim;
+}
+
+static int
+stamp_same(const struct cgi_stamp *s, const char *root)
+{
+	struct cgi_stamp now = {s->path, 0, 0, 0, 0, {0, 0}, {0, 0}};
+
+	stamp_take(&now, root);
+	if (now.there != s->there)
+		return 0;
+	return !now.there ||
+	    (now.dev == s->dev && now.ino == s->ino && now.size == s->size &&
+	        now.mtime.tv_sec == s->mtime.tv_sec &&
+	        now.mtime.tv_nsec == s->mtime.tv_nsec &&
+	        now.ctime.tv_sec == s->ctime.tv_sec &&
+	        now.ctime.tv_nsec == s->ctime.tv_nsec);
+}
+
+static void
+cgi_cache_clear(void)
+{
+	for (size_t i = 0; i < cgi_cache.ndirs; i++)
+		free(cgi_cache.dirs[i]);
+	for (size_t i = 0; i < cgi_cache.nst; i++)
+		free(cgi_cache.st[i].path);
+	free(cgi_cache.dirs);
+	free(cgi_cache.st);
+	free(cgi_cache.root);
+	free(cgi_cache.path);
+	memset(&cgi_cache, 0, sizeof(cgi_cache));
+}
+
+/* Stamps path (once) into the cache; -1 when out of memory. */
+static int
+stamp_add(const char *path, size_t len, const char *root)
+{
+	struct cgi_stamp *s;
+
+	for (size_t i = 0; i < cgi_cache.nst; i++)
+		if (strlen(cgi_cache.st[i].path) == len &&
+		    memcmp(cgi_cache.st[i].path, path, len) == 0)
+			return 0;
+	if (mem_grow(&cgi_cache.st, &cgi_cache.capst, cgi_cache.nst + 1,
+	        sizeof(*cgi_cache.st)) == -1)
+		return -1;
+	s = &cgi_cache.st[cgi_cache.nst];
+	memset(s, 0, sizeof(*s));
+	if ((s->path = strndup(path, len)) == NULL)
+		return -1;
+	cgi_cache.nst++;
+	stamp_take(s, root);
+	return 0;
+}
+
+/* 1 when the cache holds what reading path under root would give now. */
+static int
+cgi_cache_valid(const char *root, const char *path)
+{
+	if (cgi_cache.at == 0 || clock_mono() - cgi_cache.at > CGI_DIRS_TTL ||
+	    strcmp(cgi_cache.root, root) != 0 ||
+	    strcmp(cgi_cache.path, path) != 0)
+		return 0;
+	for (size_t i = 0; i < cgi_cache.nst; i++)
+		if (!stamp_same(&cgi_cache.st[i], root))
+			return 0;
+	return 1;
+}
+
+/*
+ * Keeps the CGI directories of ac (dirs, n) read from path under root,
+ * reading having begun at the wall clock's t0.
+ */
+static void
+cgi_cache_keep(const char *root, const char *path, const struct apache_conf *ac,
+    char (*dirs)[PATH_MAX], size_t n, time_t t0)
+{
+	char ev[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	int bad = 0;
+
+	cgi_cache_clear();
+	cgi_cache.root = strdup(root);
+	cgi_cache.path = strdup(path);
+	cgi_cache.dirs = calloc(n ? n : 1, sizeof(*cgi_cache.dirs));
+	bad = cgi_cache.root == NULL || cgi_cache.path == NULL ||
+	    cgi_cache.dirs == NULL;
+	for (size_t i = 0; !bad && i < n; i++)
+		bad = (cgi_cache.dirs[cgi_cache.ndirs++] = strdup(dirs[i])) ==
+		    NULL;
+	/* the envvars beside the main file (apache_conf_load reads it) */
+	str_printf(ev, sizeof(ev), "%.*s/envvars",
+	    (int)(slash ? slash - path : 1), slash ? path : ".");
+	bad = bad || stamp_add(path, strlen(path), root) == -1 ||
+	    stamp_add(ev, strlen(ev), root) == -1;
+	for (size_t i = 0; !bad && i < ac->nfiles; i++) {
+		const char *f = ac->files[i], *d = strrchr(f, '/');
+
+		bad = stamp_add(f, strlen(f), root) == -1 ||
+		    (d != NULL &&
+		        stamp_add(f, d > f ? (size_t)(d - f) : 1, root) == -1);
+	}
+	/* a file changed since the reading began (the stamps are taken
+	 * after it): what was read may be older than them, not kept */
+	for (size_t i = 0; !bad && i < cgi_cache.nst; i++)
+		bad = cgi_cache.st[i].there &&
+		    (cgi_cache.st[i].ctime.tv_sec >= t0 - 1 ||
+		        cgi_cache.st[i].mtime.tv_sec >= t0 - 1);
+	if (bad) {
+		cgi_cache_clear();
+		return;
+	}
+	cgi_cache.at = clock_mono();
+}
+
+unsigned
+procrules_stuck_conf_reads(void)
+{
+	return conf_reads;
+}
+
 static void
 load_cgi_dirs(const struct conf_node *blk, const char *root,
     char (*dirs)[PATH_MAX], size_t *n)
@@ -163,6 +332,7 @@ load_cgi_dirs(const struct conf_node *blk, const char *root,
 	struct apache_conf ac;
 	char found[PATH_MAX];
 	const struct conf_node *cd = conf_find(blk, "cgi-dirs");
+	time_t t0;
 
 	*n = 0;
 	if (cd != NULL)
@@ -173,14 +343,25 @@ load_cgi_dirs(const struct conf_node *blk, const char *root,
 			return;
 		path = found;
 	}
+	if (cgi_cache_valid(root, path)) {
+		for (size_t i = 0; i < cgi_cache.ndirs && *n < MAX_CGI_DIRS;
+		     i++)
+			str_copy(dirs[(*n)++], PATH_MAX, cgi_cache.dirs[i]);
+		return;
+	}
 	memset(&o, 0, sizeof(o));
 	o.root = root;
+	t0 = time(NULL);
+	conf_reads++;
 	apache_conf_load(&ac, path, &o);
 	if (ac.nfiles > 0) {
+		size_t from = *n;
 		size_t k = apache_cgi_dirs(&ac, dirs + *n, MAX_CGI_DIRS - *n);
 
 		*n += k < MAX_CGI_DIRS - *n ? k : MAX_CGI_DIRS - *n;
-	}
+		cgi_cache_keep(root, path, &ac, dirs + from, *n - from, t0);
+	} else
+		cgi_cache_clear();
 	apache_conf_release(&ac);
 }
 
@@ -388,6 +569,7 @@ procrules_stuck(const struct conf *c, const struct proc_table *t,
 	size_t ndirs = 0;
 	struct threshold th;
 	struct stuck_params sp;
+	struct uid_names names;
 
 	conf_threshold(c, "stuck-cgi", NULL, &th);
 	if (!th.enabled)
@@ -405,7 +587,9 @@ procrules_stuck(const struct conf *c, const struct proc_table *t,
 	sp.crit = th.crit;
 	sp.cpu = conf_num(blk, "cpu", 90);
 	sp.cpu_min_run = 10;
+	uid_names_init(&names, o->root);
 	for (size_t i = 0; i < t->n; i++) {
+		struct proc pc;
 		const struct proc *p = &t->p[i];
 		char exe[PROC_EXE_MAX], script[PATH_MAX] = "", subj[32];
 		struct stuck_verdict v;
@@ -416,6 +600,13 @@ procrules_stuck(const struct conf *c, const struct proc_table *t,
 		procrules_exe_path(p->exe, exe, sizeof(exe));
 		if (!procrules_match(procrules_base(exe), sp.interpreters))
 			continue;
+		/* an interpreter's command line and user, when the table was
+		 * read without them */
+		pc = *p;
+		if (proc_read_more(o->root, t, &pc,
+		        PROC_READ_CMDLINE | PROC_READ_USER, &names) == -1)
+			continue; /* gone meanwhile */
+		p = &pc;
 		/* no script: a shell running a command (piped logs) or an
 		 * interactive interpreter, not a CGI */
 		if (procrules_script_of(p->cmdline, script, sizeof(script)) ==
@@ -465,6 +656,7 @@ procrules_stuck(const struct conf *c, const struct proc_table *t,
 				    "%s", serr.msg);
 		}
 	}
+	uid_names_release(&names);
 out:
 	free(dirs);
 	free(interp);

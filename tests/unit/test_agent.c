@@ -62,11 +62,11 @@ static const char *const multi_ids[] = {
 
 /* A table like the registry's: one entry of each class. */
 static const struct check_entry table[] = {
-    {"load", NULL, CHECK_FAST, 0, 0, noop, NULL},
-    {"fs-blocks", NULL, CHECK_MEDIUM, 0, 0, noop, NULL},
-    {"inventory", NULL, CHECK_SLOW, 0, 0, noop, NULL},
-    {"fs-errors", NULL, CHECK_DAILY, 0, 0, noop, NULL},
-    {"proc-exe-deleted", multi_ids, CHECK_MEDIUM, 0, 0, noop, NULL},
+    {"load", NULL, CHECK_FAST, 0, 0, noop, NULL, 0},
+    {"fs-blocks", NULL, CHECK_MEDIUM, 0, 0, noop, NULL, 0},
+    {"inventory", NULL, CHECK_SLOW, 0, 0, noop, NULL, 0},
+    {"fs-errors", NULL, CHECK_DAILY, 0, 0, noop, NULL, 0},
+    {"proc-exe-deleted", multi_ids, CHECK_MEDIUM, 0, 0, noop, NULL, 0},
 };
 
 /* A local time as time_t (TZ is set by main). */

@@ -30,6 +30,7 @@
 #include "base/dynlib.h"
 #include "base/err.h"
 #include "base/finding.h"
+#include "base/mem.h"
 #include "check/check.h"
 #include "collect/snap.h"
 #include "conf/conf.h"
@@ -37,6 +38,7 @@
 #include "fim/fim.h"
 #include "net/block.h"
 #include "net/flood_act.h"
+#include "rules/net_flood.h"
 
 static const struct check_entry *
 entry(const char *name)
@@ -161,7 +163,7 @@ memo_free_counted(void *m)
 }
 
 static const struct check_entry memo_table[] = {
-    {"load", NULL, CHECK_FAST, 0, 0, counts_runs, memo_free_counted},
+    {"load", NULL, CHECK_FAST, 0, 0, counts_runs, memo_free_counted, 0},
 };
 
 static void
@@ -232,10 +234,10 @@ count_3(const struct check_ctx *x, struct report *r, struct err *err)
 }
 
 static const struct check_entry test_table[] = {
-    {"load", NULL, CHECK_FAST, CHECK_SNAPSHOT, 0, count_0, NULL},
-    {"fs-blocks", NULL, CHECK_MEDIUM, CHECK_SNAPSHOT, 0, count_1, NULL},
-    {"inventory", NULL, CHECK_SLOW, 0, 0, fails, NULL},
-    {"disk-errors", NULL, CHECK_DAILY, 0, 0, count_3, NULL},
+    {"load", NULL, CHECK_FAST, CHECK_SNAPSHOT, 0, count_0, NULL, 0},
+    {"fs-blocks", NULL, CHECK_MEDIUM, CHECK_SNAPSHOT, 0, count_1, NULL, 0},
+    {"inventory", NULL, CHECK_SLOW, 0, 0, fails, NULL, 0},
+    {"disk-errors", NULL, CHECK_DAILY, 0, 0, count_3, NULL, 0},
 };
 
 static void
@@ -374,8 +376,8 @@ missing_library_is_unknown(void **state)
 {
 	static const struct check_entry t[] = {
 	    {"fs-full-forecast", NULL, CHECK_MEDIUM, 0, 1u << DYNLIB_SQLITE3,
-	        count_0, NULL},
-	    {"load", NULL, CHECK_FAST, 0, 0, count_1, NULL},
+	        count_0, NULL, 0},
+	    {"load", NULL, CHECK_FAST, 0, 0, count_1, NULL, 0},
 	};
 	struct check_ctx x = {0};
 	struct snap s;
@@ -554,6 +556,7 @@ stuck_cgi_kill_goes_through_the_interface(void **state)
 	s.have = SNAP_BIT(SNAP_PROC);
 	s.proc1.p = &p;
 	s.proc1.n = 1;
+	s.proc1.what = PROC_READ_ALL; /* every part is above */
 	double_init(&a, &d, c, dir);
 	x.conf = c;
 	x.snap = &s;
@@ -762,6 +765,124 @@ fim_entry_reports_a_changed_file(void **state)
 	assert_int_equal(nftw(top, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
 }
 
+/* check_snap_want's due: the names in the NULL-terminated arg. */
+static int
+named_due(size_t i, const void *arg)
+{
+	size_t n;
+	const struct check_entry *t = check_registry(&n);
+
+	for (const char *const *nm = arg; *nm != NULL; nm++)
+		if (strcmp(t[i].name, *nm) == 0)
+			return 1;
+	return 0;
+}
+
+static unsigned
+want_of(const char *const *names)
+{
+	size_t n;
+	const struct check_entry *t = check_registry(&n);
+
+	return check_snap_want(t, n, named_due, names);
+}
+
+/*
+ * A run takes of the snapshot only what its due entries read: the
+ * 10-second checks no filesystem, the socket checks nothing, the process
+ * checks of a tick each process's stat (and stuck-cgi its executable),
+ * the process audit every part.
+ */
+static void
+snap_want_of_the_due_entries(void **state)
+{
+	static const char *const child_fast[] = {"load", "swap-activity",
+	    "memory", "memory-leak", "process-count", "stuck-cgi", NULL};
+	static const char *const child_minute[] = {"load", "swap-activity",
+	    "memory", "memory-leak", "process-count", "stuck-cgi", "fs-blocks",
+	    "fs-inodes", "raid", NULL};
+	static const char *const root_fast[] = {"apache-workers", "sessions",
+	    "conn-flood", "conn-flood-prefix", "syn-flood", "web-conn-share",
+	    NULL};
+	static const char *const sockets[] = {
+	    "conn-flood", "conn-flood-prefix", "syn-flood", NULL};
+	static const char *const audit[] = {
+	    "apache-workers", "proc-exe-deleted", "web-conn-share", NULL};
+	static const char *const fs[] = {"fs-full-forecast", NULL};
+	unsigned w;
+
+	(void)state;
+	w = want_of(child_fast);
+	assert_int_equal(w & SNAP_BIT(SNAP_FS), 0);
+	assert_int_equal(w & SNAP_BIT(SNAP_DISK), 0);
+	assert_true(w & SNAP_BIT(SNAP_LOAD));
+	assert_true(w & SNAP_BIT(SNAP_CPU));
+	assert_true(w & SNAP_BIT(SNAP_MEM));
+	assert_true(w & SNAP_BIT(SNAP_VM));
+	assert_true(w & SNAP_BIT(SNAP_PROC));
+	assert_true(w & SNAP_PROC_ONCE);
+	assert_int_equal(snap_proc_parts(w), PROC_READ_EXE);
+	w = want_of(child_minute);
+	assert_true(w & SNAP_BIT(SNAP_FS));
+	assert_int_equal(snap_proc_parts(w), PROC_READ_EXE);
+	w = want_of(root_fast);
+	assert_int_equal(w &
+	        ~(SNAP_BIT(SNAP_PROC) | SNAP_PROC_ONCE |
+	            SNAP_PROC_PARTS(PROC_READ_ALL)),
+	    0);
+	assert_true(w & SNAP_BIT(SNAP_PROC));
+	assert_int_equal(snap_proc_parts(w), 0);
+	assert_int_equal(want_of(sockets), 0);
+	assert_int_equal(snap_proc_parts(want_of(audit)), PROC_READ_ALL);
+	assert_int_equal(want_of(fs), SNAP_BIT(SNAP_FS));
+	/* a mask that does not pick reads every part, as before */
+	assert_int_equal(snap_proc_parts(SNAP_BIT(SNAP_PROC)), PROC_READ_ALL);
+	/* every entry that reads processes picks, so unions stay right */
+	{
+		size_t n;
+		const struct check_entry *t = check_registry(&n);
+
+		for (size_t i = 0; i < n; i++)
+			if (t[i].snap & SNAP_BIT(SNAP_PROC))
+				assert_true(t[i].snap & SNAP_PROC_PICK);
+	}
+}
+
+/* The flood checks of one run dump the socket table once between them. */
+static void
+flood_checks_share_one_socket_table(void **state)
+{
+	static const char *const names[] = {
+	    "conn-flood", "conn-flood-prefix", "syn-flood"};
+	struct conf *c = conf_of("");
+	struct rules_net_shared net = {0};
+	struct check_ctx x = {0};
+	struct snap s;
+	struct report r;
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	x.conf = c;
+	x.snap = &s;
+	x.net = &net;
+	report_init(&r);
+	for (size_t i = 0; i < countof(names); i++)
+		check_run_table(&x, entry(names[i]), 1, CHECK_CLASSES, &r);
+	assert_int_equal(net.dumps, 1);
+	assert_int_not_equal(net.state, 0);
+	/* each told what it saw (its perfdata), or that it could not */
+	assert_true(r.np >= 3 || r.nf == 3);
+	rules_net_shared_release(&net);
+	/* a run without one gives its flood checks one of its own */
+	report_release(&r);
+	report_init(&r);
+	x.net = NULL;
+	check_run_table(&x, entry("syn-flood"), 1, CHECK_CLASSES, &r);
+	assert_true(r.np >= 1 || r.nf == 1);
+	report_release(&r);
+	conf_release(c);
+}
+
 int
 main(void)
 {
@@ -776,6 +897,8 @@ main(void)
 	    cmocka_unit_test(daily_mail_goes_through_the_interface),
 	    cmocka_unit_test(missing_library_is_unknown),
 	    cmocka_unit_test(memo_is_kept_between_runs),
+	    cmocka_unit_test(snap_want_of_the_due_entries),
+	    cmocka_unit_test(flood_checks_share_one_socket_table),
 	    cmocka_unit_test(fim_entry_reports_a_changed_file),
 	};
 

@@ -435,6 +435,55 @@ proc_table_modern(void **state)
 	uid_names_release(&names);
 }
 
+/*
+ * A table read with stat alone (the agent's 10-second process checks);
+ * what a check needs of one process is read for it, the same as a full
+ * read gives, and nothing of a pid that is another process by now.
+ */
+static void
+proc_read_more_fills_what_was_left_out(void **state)
+{
+	struct proc_table t;
+	struct uid_names names;
+	struct err err = {0};
+	const struct proc *p;
+	struct proc pc;
+
+	(void)state;
+	proc_table_init(&t);
+	uid_names_init(&names, MODERN);
+	assert_int_equal(proc_table_read(&t, MODERN, 0, &names, &err), 0);
+	assert_int_equal(t.what, 0);
+	p = proc_table_find(&t, 1234);
+	assert_non_null(p);
+	assert_string_equal(p->comm, "apache2");
+	assert_false(p->flags & (PROC_F_CMDLINE | PROC_F_STATUS | PROC_F_EXE));
+	assert_string_equal(p->cmdline, "");
+	pc = *p;
+	assert_int_equal(proc_read_more(MODERN, &t, &pc,
+	                     PROC_READ_CMDLINE | PROC_READ_USER, &names),
+	    0);
+	assert_string_equal(pc.cmdline, "/usr/sbin/apache2 -k start");
+	assert_string_equal(pc.user, "www-data");
+	assert_true(pc.flags & PROC_F_STATUS);
+	/* the pid started again: what was read is another's */
+	pc = *p;
+	pc.start_ticks++;
+	assert_int_equal(
+	    proc_read_more(MODERN, &t, &pc, PROC_READ_CMDLINE, NULL), -1);
+	proc_table_release(&t);
+	/* a table with every part: nothing more to read */
+	assert_int_equal(
+	    proc_table_read(&t, MODERN, PROC_READ_ALL, &names, &err), 0);
+	assert_int_equal(t.what, PROC_READ_ALL);
+	pc = *proc_table_find(&t, 1234);
+	pc.pid = 4; /* not there: it would fail if read */
+	assert_int_equal(
+	    proc_read_more(MODERN, &t, &pc, PROC_READ_CMDLINE, NULL), 0);
+	proc_table_release(&t);
+	uid_names_release(&names);
+}
+
 static void
 proc_cpu_between_tables(void **state)
 {
@@ -904,6 +953,7 @@ main(void)
 	    cmocka_unit_test(statvfs_usage_like_df),
 	    cmocka_unit_test(diskstats_fixture_and_rates),
 	    cmocka_unit_test(proc_table_modern),
+	    cmocka_unit_test(proc_read_more_fills_what_was_left_out),
 	    cmocka_unit_test(proc_cpu_between_tables),
 	    cmocka_unit_test(proc_table_old_kernel),
 	    cmocka_unit_test(proc_stat_parse_edges),

@@ -153,7 +153,8 @@ world_init(struct world *w, const char *conf)
 	w->x.snap = &w->s;
 	w->x.memos = w->memos;
 	w->s.have = SNAP_BIT(SNAP_PROC) | SNAP_BIT(SNAP_MEM);
-	w->s.memsum.total = 8u << 20; /* kB */
+	w->s.proc1.what = PROC_READ_ALL; /* world_proc sets every part */
+	w->s.memsum.total = 8u << 20;    /* kB */
 }
 
 static void

@@ -8,6 +8,7 @@
  * (interpreter, started by the web server, as its user or under a CGI
  * directory, run time and CPU thresholds).
  */
+#include <limits.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -575,6 +576,104 @@ stuck_verdicts(void **state)
 	}
 }
 
+/* Writes text to root/rel (its directories made). */
+static void
+put_file(const char *root, const char *rel, const char *text)
+{
+	char path[PATH_MAX], cmd[PATH_MAX + 16];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s%s", root, rel);
+	snprintf(cmd, sizeof(cmd), "%s", path);
+	for (char *q = cmd + strlen(root) + 1; (q = strchr(q, '/')) != NULL;
+	     q++) {
+		*q = '\0';
+		(void)mkdir(cmd, 0755);
+		*q = '/';
+	}
+	assert_non_null(fp = fopen(path, "w"));
+	fputs(text, fp);
+	fclose(fp);
+}
+
+/* stuck-cgi's findings of t (one perl under /srv/a-bin) with root. */
+static size_t
+stuck_found(const struct conf *c, const struct proc_table *t, const char *root)
+{
+	struct procrules_opts o = {0};
+	struct report r;
+	size_t n;
+
+	o.root = root;
+	o.no_hidden = 1;
+	report_init(&r);
+	procrules_stuck(c, t, &o, &r);
+	n = r.nf;
+	report_release(&r);
+	return n;
+}
+
+/*
+ * The CGI directories come from Apache's configuration, read again only
+ * when one of its files, or a directory it includes, changed: the check
+ * runs every 10 seconds.
+ */
+static void
+stuck_cgi_dirs_kept_while_unchanged(void **state)
+{
+	char root[] = "/tmp/sakimori-test-cgi.XXXXXX", rm[PATH_MAX + 16];
+	struct conf *c = conf_of("check stuck-cgi { warning 30; critical 60 }");
+	struct proc_table t;
+	struct proc p;
+	unsigned reads;
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	put_file(root, "/etc/apache2/apache2.conf",
+	    "ScriptAlias /cgi-bin/ /srv/a-bin/\n"
+	    "IncludeOptional /etc/apache2/sites/*.conf\n");
+	put_file(root, "/etc/apache2/sites/b.conf", "# none here\n");
+	memset(&p, 0, sizeof(p));
+	p.pid = 4242;
+	p.ppid = 1;
+	p.run_secs = 1000;
+	snprintf(p.comm, sizeof(p.comm), "x.pl");
+	snprintf(p.exe, sizeof(p.exe), "/usr/bin/perl");
+	snprintf(p.cmdline, sizeof(p.cmdline), "perl /srv/a-bin/x.pl");
+	snprintf(p.user, sizeof(p.user), "nobody");
+	proc_table_init(&t);
+	t.p = &p;
+	t.n = 1;
+	t.what = PROC_READ_ALL;
+	/* what changed in the second before a read is read again */
+	sleep(2);
+	reads = procrules_stuck_conf_reads();
+	assert_int_equal(stuck_found(c, &t, root), 1);
+	assert_int_equal(procrules_stuck_conf_reads(), reads + 1);
+	assert_int_equal(stuck_found(c, &t, root), 1);
+	assert_int_equal(stuck_found(c, &t, root), 1);
+	assert_int_equal(procrules_stuck_conf_reads(), reads + 1);
+	/* the main file changed: read again, the directory is elsewhere */
+	put_file(root, "/etc/apache2/apache2.conf",
+	    "ScriptAlias /cgi-bin/ /srv/b-bin/\n"
+	    "IncludeOptional /etc/apache2/sites/*.conf\n");
+	assert_int_equal(stuck_found(c, &t, root), 0);
+	assert_int_equal(procrules_stuck_conf_reads(), reads + 2);
+	/* changed in the second before: read again, then kept */
+	sleep(2);
+	assert_int_equal(stuck_found(c, &t, root), 0);
+	assert_int_equal(stuck_found(c, &t, root), 0);
+	assert_int_equal(procrules_stuck_conf_reads(), reads + 3);
+	/* a file added to an included directory */
+	put_file(root, "/etc/apache2/sites/a.conf",
+	    "ScriptAlias /a-bin/ /srv/a-bin/\n");
+	assert_int_equal(stuck_found(c, &t, root), 1);
+	assert_int_equal(procrules_stuck_conf_reads(), reads + 4);
+	snprintf(rm, sizeof(rm), "rm -rf '%s'", root);
+	assert_int_equal(system(rm), 0);
+	conf_release(c);
+}
+
 int
 main(void)
 {
@@ -585,6 +684,7 @@ main(void)
 	    cmocka_unit_test(allow_lists),
 	    cmocka_unit_test(stuck_verdicts),
 	    cmocka_unit_test(stuck_stops_allowed),
+	    cmocka_unit_test(stuck_cgi_dirs_kept_while_unchanged),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
