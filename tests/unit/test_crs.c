@@ -700,6 +700,31 @@ cache_skips_analysis(void **state)
 	assert_int_equal(cs.analysed, 0);
 	crs_set_release(&cs);
 
+	/* a byte changed in the verdicts (which the payload's digest
+	 * covers, Hyperscan's CRC only the databases): none taken */
+	{
+		struct strbuf sb = STRBUF_INIT(64u << 20);
+		char *t = NULL;
+		size_t tn;
+
+		assert_int_equal(
+		    file_read(cache, 64u << 20, &sb, NULL, &err), 0);
+		t = sb.p;
+		for (int l = 0; l < 3; l++)
+			t = memchr(t, '\n', sb.len - (size_t)(t - sb.p)) + 1;
+		tn = (size_t)((char *)memchr(
+		                  t, '\n', sb.len - (size_t)(t - sb.p)) -
+		    t);
+		assert_true(tn > 100);
+		t[tn / 2] ^= 0x01;
+		assert_int_equal(
+		    file_write_atomic(cache, sb.p, sb.len, 0600, &err), 0);
+		strbuf_release(&sb);
+		crs_set_init(&cs);
+		assert_int_equal(sig_crs_known(&cs, cache), -1);
+		crs_set_release(&cs);
+	}
+
 	/* a cut cache: no verdicts, everything analysed again */
 	assert_int_equal(truncate(cache, 4096), 0);
 	crs_set_init(&cs);
