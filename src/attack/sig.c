@@ -1161,7 +1161,7 @@ sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
 		while (*p != '\0') {
 			uint64_t k;
 
-			if (*p == 'v') { /* a verdict (crs_set_known) */
+			if (*p == 'v' || *p == 'l') { /* crs_set_known's */
 				p += strcspn(p, " ");
 				p += strspn(p, " ");
 				continue;
@@ -1225,6 +1225,7 @@ sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
 		for (size_t i = 0; i < cs->nv; i++)
 			strbuf_printf(&demoted, "%sv%s%d",
 			    demoted.len ? " " : "", cs->v[i].h, cs->v[i].k);
+		crs_inj_token(cs, &demoted);
 		(void)cache_write(dbs, ncache, strbuf_str(&demoted),
 		    CRS_CACHE_MAGIC, cache_path, key);
 	}
