@@ -372,7 +372,6 @@ logs_child_prepare(void)
 	 * filter forbids opening files and executable mappings */
 	static const int libs[] = {DYNLIB_HS, DYNLIB_PCRE2, DYNLIB_ZLIB};
 	struct err err = {0};
-	int web = 0;
 
 	conf_init(&lc.conf);
 	lc.cache_fd[0] = lc.cache_fd[1] = -1;
@@ -384,6 +383,18 @@ logs_child_prepare(void)
 	uid_names_use_nss(0);
 	if (setup_recv() == -1)
 		return 65;
+	/* libinjection comes in libmodsecurity3 with some 30 libraries
+	 * (ICU, libxml2, curl, GnuTLS, Kerberos...), 9 MiB resident: only
+	 * the Core Rule Set's rules on web requests call it.  Loaded before
+	 * the rules are translated, which then need not count on a library
+	 * not loaded yet (dynlib_expect): a load after the filter fails */
+	for (unsigned s = 0; s < AGENT_LOG_KINDS; s++)
+		if (lc.set[s].on &&
+		    agent_log_kinds[s].kind == DISCOVER_ACCESS &&
+		    conf_setting_bool(&lc.conf, "crs", 0)) {
+			(void)dynlib_require(DYNLIB_INJECTION, &err);
+			break;
+		}
 	for (unsigned s = 0; s < AGENT_LOG_KINDS; s++) {
 		struct lc_set *l = &lc.set[s];
 		const char *errmsg = NULL;
@@ -401,10 +412,8 @@ logs_child_prepare(void)
 			l->lo.rules_cache = lc.cache_path[0];
 		if (lc.cache_fd[1] != -1)
 			l->lo.crs_cache = lc.cache_path[1];
-		if (agent_log_kinds[s].kind == DISCOVER_ACCESS) {
+		if (agent_log_kinds[s].kind == DISCOVER_ACCESS)
 			l->lo.topk_cap = AGENT_WEB_TOPK;
-			web = 1;
-		}
 		if (logs_run_init(&l->run, agent_log_kinds[s].analyzers, &l->lo,
 		        &errmsg) == -1) {
 			log_warnx("child 'logs': the analyzers of the %s "
@@ -435,11 +444,6 @@ logs_child_prepare(void)
 		lc.hist = hist_collector_new(&lc.conf);
 	for (size_t i = 0; i < countof(libs); i++)
 		(void)dynlib_require(libs[i], &err);
-	/* libinjection comes in libmodsecurity3 with some 30 libraries
-	 * (ICU, libxml2, curl, GnuTLS, Kerberos...), 9 MiB resident: only
-	 * the Core Rule Set's rules on web requests call it */
-	if (web && conf_setting_bool(&lc.conf, "crs", 0))
-		(void)dynlib_require(DYNLIB_INJECTION, &err);
 	tzset();             /* reads /etc/localtime, once */
 	json_object_seed(0); /* reads /dev/urandom, once: shown JSON */
 	return 0;

@@ -18,6 +18,7 @@
 #include "base/dynlib.h"
 #include "base/fileio.h"
 #include "base/hash.h"
+#include "base/hex.h"
 #include "base/mem.h"
 #include "base/strbuf.h"
 
@@ -72,7 +73,71 @@ crs_set_release(struct crs_set *cs)
 	free(cs->s);
 	free(cs->known);
 	free(cs->v);
+	free(cs->inj_path);
 	memset(cs, 0, sizeof(*cs));
+}
+
+#define INJ_PATH_MAX 1024
+
+void
+crs_inj_token(const struct crs_set *cs, struct strbuf *sb)
+{
+	char hex[2 * INJ_PATH_MAX + 1];
+	size_t n = cs->inj_path ? strlen(cs->inj_path) : 0;
+
+	if (n == 0 || n > INJ_PATH_MAX)
+		return;
+	hex_encode(hex, cs->inj_path, n);
+	strbuf_printf(sb, "%sl%s", sb->len ? " " : "", hex);
+}
+
+/* Token "l..." of crs_set_known (n bytes at p): its path into cs. */
+static void
+inj_token(struct crs_set *cs, const char *p, size_t n)
+{
+	char *path;
+
+	if (n < 3 || (n - 1) % 2 != 0 || (n - 1) / 2 > INJ_PATH_MAX ||
+	    (path = calloc(1, (n - 1) / 2 + 1)) == NULL)
+		return;
+	if (hex_decode(path, p + 1, (n - 1) / 2) == -1 ||
+	    strlen(path) != (n - 1) / 2 || path[0] != '/') {
+		free(path);
+		return;
+	}
+	free(cs->inj_path);
+	cs->inj_path = path;
+}
+
+/*
+ * Whether libinjection is there for @detectSQLi and @detectXSS: where the
+ * cache says an earlier run found it and the file is still there, it is
+ * counted on without loading it (it loads at its first call: a log with
+ * no argument, User-Agent or Referer never pays for libmodsecurity3 and
+ * the 45 libraries it brings); otherwise loaded now.
+ */
+static int
+inj_usable(struct crs_set *cs)
+{
+	char path[INJ_PATH_MAX + 1];
+
+	if (cs->inj != 0)
+		return cs->inj == 1;
+	if (cs->inj_path != NULL &&
+	    dynlib_expect(DYNLIB_INJECTION, cs->inj_path) == 0) {
+		cs->inj = 1;
+		return 1;
+	}
+	free(cs->inj_path);
+	cs->inj_path = NULL;
+	if (dynlib_require(DYNLIB_INJECTION, NULL) == -1) {
+		cs->inj = -1;
+		return 0;
+	}
+	cs->inj = 1;
+	if (dynlib_where(DYNLIB_INJECTION, path, sizeof(path)) == 0)
+		cs->inj_path = strdup(path);
+	return 1;
 }
 
 static int
@@ -107,7 +172,8 @@ crs_set_known(struct crs_set *cs, const char *text)
 			memcpy(v->h, p + 1, 32);
 			v->h[32] = '\0';
 			v->k = p[33] - '0';
-		}
+		} else if (p[0] == 'l')
+			inj_token(cs, p, n);
 		p += n;
 		p += strspn(p, " ");
 	}
@@ -514,8 +580,8 @@ tfn_list(const struct secrule *r, unsigned char *tfn, unsigned *ntfn, char *why,
  * read).
  */
 static int
-operator_expr(const struct secrule *r, const char *dir, int alt,
-    enum crs_op *op, struct strbuf *sb, char *why, size_t whysz,
+operator_expr(struct crs_set *cs, const struct secrule *r, const char *dir,
+    int alt, enum crs_op *op, struct strbuf *sb, char *why, size_t whysz,
     struct err *err)
 {
 	size_t o;
@@ -598,7 +664,7 @@ operator_expr(const struct secrule *r, const char *dir, int alt,
 		break;
 	case CO_DETECT_SQLI:
 	case CO_DETECT_XSS:
-		if (dynlib_require(DYNLIB_INJECTION, NULL) == -1) {
+		if (!inj_usable(cs)) {
 			snprintf(why, whysz,
 			    "libinjection unavailable (install "
 			    "libmodsecurity3)");
@@ -682,8 +748,9 @@ links_free(struct crs_link *l, unsigned n)
  * cannot be translated, -1 with err.
  */
 static int
-translate_links(const struct secrule *r, size_t nlinks, const char *dir,
-    struct crs_link **out, char *why, size_t whysz, struct err *err)
+translate_links(struct crs_set *cs, const struct secrule *r, size_t nlinks,
+    const char *dir, struct crs_link **out, char *why, size_t whysz,
+    struct err *err)
 {
 	struct crs_link *l = calloc(nlinks, sizeof(*l));
 	char other[120];
@@ -714,8 +781,8 @@ translate_links(const struct secrule *r, size_t nlinks, const char *dir,
 			rc = 1;
 		} else if ((rc = tfn_list(
 		                lr, l[i].tfn, &l[i].ntfn, why, whysz)) == 0 &&
-		    (rc = operator_expr(
-		         lr, dir, 1, &l[i].op, &sb, why, whysz, err)) == 0) {
+		    (rc = operator_expr(cs, lr, dir, 1, &l[i].op, &sb, why,
+		         whysz, err)) == 0) {
 			l[i].negated = lr->negated;
 			if ((l[i].expr = detach(&sb)) == NULL)
 				rc = err_sys(err, ENOMEM, "rules");
@@ -799,7 +866,7 @@ translate_rule(struct crs_set *cs, const struct secrule *r, size_t nlinks,
 		    "no anomaly score (an exclusion or setup rule)");
 	if (tfn_list(r, cr.tfn, &cr.ntfn, why, sizeof(why)) == 1 ||
 	    (k = operator_expr(
-	         r, dir, 0, &cr.op, &sb, why, sizeof(why), err)) == 1) {
+	         cs, r, dir, 0, &cr.op, &sb, why, sizeof(why), err)) == 1) {
 		strbuf_release(&sb);
 		return skip(cs, r->id, file, err, "%s", why);
 	}
@@ -832,7 +899,7 @@ translate_rule(struct crs_set *cs, const struct secrule *r, size_t nlinks,
 	}
 	if (nlinks > 0) {
 		k = translate_links(
-		    r, nlinks, dir, &cr.links, why, sizeof(why), err);
+		    cs, r, nlinks, dir, &cr.links, why, sizeof(why), err);
 		if (k != 0) {
 			strbuf_release(&sb);
 			return k == -1 ? -1

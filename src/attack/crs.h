@@ -48,6 +48,8 @@
 #include "attack/secrule.h"
 #include "base/err.h"
 
+struct strbuf;
+
 #define CRS_DEFAULT_DIR "/usr/share/modsecurity-crs/rules"
 
 enum crs_target {
@@ -167,6 +169,12 @@ struct crs_set {
 	struct crs_verdict *known, *v;
 	size_t nknown, nv, vcap;
 	size_t analysed;
+	/* libinjection (@detectSQLi, @detectXSS): 1 usable, -1 not, 0 not
+	 * asked yet; the file it is in, NULL when unknown (crs_set_known
+	 * takes it from the cache: a library still there is counted on
+	 * without loading it before its first call, dynlib_expect) */
+	int inj;
+	char *inj_path;
 };
 
 void crs_set_init(struct crs_set *cs);
@@ -174,10 +182,16 @@ void crs_set_init(struct crs_set *cs);
 /*
  * Takes the verdicts of text (tokens "v", 32 hex digits and 0 or 1,
  * separated by spaces; other tokens ignored) as known to the loads of cs
- * that follow.  0, or -1 when out of memory (nothing is then known).
+ * that follow, and where libinjection was (a token "l" and the path in
+ * hex digits: crs_inj_token).  0, or -1 when out of memory (nothing is
+ * then known).
  */
 int crs_set_known(struct crs_set *cs, const char *text);
 void crs_set_release(struct crs_set *cs);
+
+/* The token of crs_set_known for cs's libinjection path into sb (with a
+ * space before it when sb is not empty); nothing when it is unknown. */
+void crs_inj_token(const struct crs_set *cs, struct strbuf *sb);
 
 /*
  * Translates the parsed rules of one file (name: its base name) into cs;

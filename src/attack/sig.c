@@ -1,18 +1,20 @@
 /*
  * sig.c - Hyperscan compile, cache and scan for the attack rules.
  *
- * Cache file: the line "SKMHSDB7" (the own rules' databases; the Core
+ * Cache file: the line "SKMHSDB8" (the own rules' databases; the Core
  * Rule Set's have a file and magic of their own), then a line with the
  * key (the rules' digest, the Hyperscan version and the target platform
  * the databases were compiled for, as hs_populate_platform gives it), a
- * line with the digest of the payload (hash256: a changed or cut file,
- * not an attacker, is what it tells; whoever can write the state
- * directory can rewrite any checksum), the payload's length in decimal
- * and '\n', then the payload: a line of text (for the own rules, which
- * database each field and set of forms has), then each database as its
- * length in decimal, '\n' and its hs_serialize_database output.
- * Anything that does not match in every part, or a database this CPU
- * cannot run, is ignored (and the cache rewritten after the compile).
+ * line with the digest of the payload (payload_digest: a changed or cut
+ * file, not an attacker, is what it tells; whoever can write the state
+ * directory can rewrite any checksum, which is why the state directory
+ * must be root's alone for root: see base/statedir.h), the payload's
+ * length in decimal and '\n', then the payload: a line of text (for the
+ * own rules, which database each field and set of forms has), then each
+ * database as its length in decimal, '\n' and its hs_serialize_database
+ * output.  Anything that does not match in every part, or a database
+ * this CPU cannot run, is ignored (and the cache rewritten after the
+ * compile).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -36,7 +38,7 @@
 #include "base/mem.h"
 #include "base/strbuf.h"
 
-#define CACHE_MAGIC "SKMHSDB7\n"
+#define CACHE_MAGIC "SKMHSDB8\n"
 #define CACHE_MAX (64u << 20)
 #define KEY_MAX 256
 
@@ -279,6 +281,96 @@ cache_key(const struct attack_ruleset *rs, char *key, size_t sz)
 			*c = ' ';
 }
 
+/* One line of [*p, end) without its '\n'; NULL when there is none. */
+static const char *
+line(const char **p, const char *end, size_t *n)
+{
+	const char *s = *p, *nl = memchr(s, '\n', (size_t)(end - s));
+
+	if (nl == NULL)
+		return NULL;
+	*n = (size_t)(nl - s);
+	*p = nl + 1;
+	return s;
+}
+
+/*
+ * The length line of a database in a payload (at most 10 digits) and its
+ * serialisation, which must fit in [*p, end): 0 with *db and *n (*p then
+ * past it), or -1.
+ */
+static int
+payload_db(const char **p, const char *end, const char **db, size_t *n)
+{
+	const char *l;
+	size_t ln, dl = 0;
+
+	if ((l = line(p, end, &ln)) == NULL || ln == 0 || ln > 10)
+		return -1;
+	for (size_t i = 0; i < ln; i++) {
+		if (l[i] < '0' || l[i] > '9')
+			return -1;
+		dl = dl * 10 + (size_t)(l[i] - '0');
+	}
+	if (dl > (size_t)(end - *p))
+		return -1;
+	*db = *p;
+	*n = dl;
+	*p += dl;
+	return 0;
+}
+
+/*
+ * A database as hs_serialize_database writes it: Hyperscan's header (its
+ * magic, version, length, platform and the CRC32C of the bytecode), the
+ * bytecode, then zeros up to the size of its in-memory header, which
+ * nothing reads.  hs_deserialize_database checks the header's fields
+ * against itself and the bytecode against that CRC (any change of up to
+ * 32 bits in a row, and all but one in 2^32 of the others), so a byte
+ * changed there is found when the database is made from it.  The
+ * digest takes in the first SER_HEAD bytes and the last SER_TAIL (the
+ * zeros, and more).
+ */
+#define SER_HEAD 32
+#define SER_TAIL 128
+
+/*
+ * The digest of a payload (payload()'s format) into sum: of its line of
+ * text, of each database's length line and of its first and last bytes,
+ * the CRC in the first covering the bytecode between.  So every byte of
+ * the file is checked (the bytecode once, by Hyperscan as it copies each
+ * database into place) without a pass over megabytes of it at every
+ * start.  A changed byte in the text (which rules are prefilters, the
+ * verdicts) is what only this digest finds.  0, or -1 when the payload
+ * is not a line of text and databases up to its end.
+ */
+static int
+payload_digest(const char *p, const char *end, char sum[65])
+{
+	struct hash256 d;
+	const char *db, *l = p;
+	size_t n;
+
+	if (line(&p, end, &n) == NULL)
+		return -1;
+	hash256_init(&d);
+	hash256_add(&d, l, n + 1);
+	while (p < end) {
+		l = p;
+		if (payload_db(&p, end, &db, &n) == -1)
+			return -1;
+		hash256_add(&d, l, (size_t)(db - l));
+		if (n <= SER_HEAD + SER_TAIL) {
+			hash256_add(&d, db, n);
+			continue;
+		}
+		hash256_add(&d, db, SER_HEAD);
+		hash256_add(&d, db + n - SER_TAIL, SER_TAIL);
+	}
+	hash256_hex(&d, sum);
+	return 0;
+}
+
 /* The payload of the databases: a line of extra text, then each
  * database as its length in decimal, '\n' and its serialisation. */
 static int
@@ -326,9 +418,9 @@ cache_write(struct hs_database *const *db, size_t ndb, const char *extra,
 	int rc = -1;
 
 	if (ndb == 0 || cache_fd(path) != -1 ||
-	    payload(db, ndb, extra, &pl) == -1)
+	    payload(db, ndb, extra, &pl) == -1 ||
+	    payload_digest(pl.p, pl.p + pl.len, sum) == -1)
 		goto out;
-	hash256_hex_of(pl.p, pl.len, sum);
 	if (sum[0] != '\0' &&
 	    strbuf_printf(&sb, "%s%s\n%s %zu\n", magic, key, sum, pl.len) !=
 	        -1 &&
@@ -338,19 +430,6 @@ out:
 	strbuf_release(&pl);
 	strbuf_release(&sb);
 	return rc;
-}
-
-/* One line of [*p, end) without its '\n'; NULL when there is none. */
-static const char *
-line(const char **p, const char *end, size_t *n)
-{
-	const char *s = *p, *nl = memchr(s, '\n', (size_t)(end - s));
-
-	if (nl == NULL)
-		return NULL;
-	*n = (size_t)(nl - s);
-	*p = nl + 1;
-	return s;
 }
 
 struct at_ctx {
@@ -388,17 +467,41 @@ noop(unsigned int id, unsigned long long from, unsigned long long to,
 	return 0;
 }
 
-/* A database of the payload, tried on this CPU; -1 when unusable. */
+/* Frees a database, unless it is in a block (freed with the block). */
+static void
+db_free(struct hs_database *db, const struct sig_mem *m)
+{
+	if (m->base == NULL)
+		hs_free_database(db);
+}
+
+static void
+block_free(struct sig_mem *m)
+{
+	mem_unreserve(m->base, m->len);
+	m->base = NULL;
+	m->len = 0;
+}
+
+/* A database of the payload, made at dst (NULL: where Hyperscan's
+ * allocator gives), tried on this CPU; -1 when unusable. */
 static int
-load_db(const char *p, size_t len, struct hs_database **db,
+load_db(const char *p, size_t len, void *dst, struct hs_database **db,
     struct hs_scratch **scratch)
 {
-	if (hs_deserialize_database(p, len, db) != HS_SUCCESS)
+	if (dst != NULL) {
+		*db = dst;
+		if (hs_deserialize_database_at(p, len, *db) != HS_SUCCESS) {
+			*db = NULL;
+			return -1;
+		}
+	} else if (hs_deserialize_database(p, len, db) != HS_SUCCESS)
 		return -1;
 	/* a database for features this CPU lacks fails at scan time: try */
 	if (hs_alloc_scratch(*db, scratch) != HS_SUCCESS ||
 	    hs_scan(*db, "x", 1, 0, *scratch, noop, NULL) != HS_SUCCESS) {
-		hs_free_database(*db);
+		if (dst == NULL)
+			hs_free_database(*db);
 		*db = NULL;
 		return -1;
 	}
@@ -434,9 +537,8 @@ cache_payload(const char **p, const char *end, const char *magic,
 			return -1;
 		len = len * 10 + (size_t)(l[i] - '0');
 	}
-	if ((size_t)(end - *p) != len)
+	if ((size_t)(end - *p) != len || payload_digest(*p, end, sum) == -1)
 		return -1;
-	hash256_hex_of(*p, len, sum);
 	return strcmp(sum, want) == 0 ? 0 : -1;
 }
 
@@ -479,53 +581,71 @@ cache_map(const char *path, const char **p, size_t *n)
  * Reads the ndb databases of a payload (the format of payload()), the
  * first keep of them into db (the others skipped, never deserialised),
  * their scratch space into *scratch, the payload's line of text into
- * extra.  0, or -1 with nothing kept.
+ * extra.  With huge, they are made in one block of transparent huge
+ * pages, *mem: Hyperscan's zeroing and copy of megabytes then cost a
+ * page fault per 2 MiB, not per 4 KiB, and its scans fewer TLB misses
+ * (both dear on a virtual machine).  0, or -1 with nothing kept.
  */
 static int
-cache_read(struct hs_database **db, size_t ndb, size_t keep,
-    struct strbuf *extra, struct hs_scratch **scratch, const char *magic,
-    const char *path, const char *key)
+cache_read(struct hs_database **db, size_t ndb, size_t keep, int huge,
+    struct sig_mem *mem, struct strbuf *extra, struct hs_scratch **scratch,
+    const char *magic, const char *path, const char *key)
 {
-	const char *map = NULL, *p, *end, *l;
-	size_t n, got = 0, mapn = 0;
+	const char *map = NULL, *p, *end, *l, **ser;
+	size_t n, got = 0, mapn = 0, total = 0, *sl, *sz;
+	char *blk = NULL;
 
-	if (cache_map(path, &map, &mapn) == -1)
+	ser = calloc(ndb + 1, sizeof(*ser));
+	sl = calloc(ndb + 1, sizeof(*sl));
+	sz = calloc(ndb + 1, sizeof(*sz));
+	if (ser == NULL || sl == NULL || sz == NULL ||
+	    cache_map(path, &map, &mapn) == -1)
 		goto fail;
 	p = map;
 	end = p + mapn;
-	if (cache_payload(&p, end, magic, key, 0) == -1)
-		goto fail;
-	if ((l = line(&p, end, &n)) == NULL)
+	if (cache_payload(&p, end, magic, key, 0) == -1 ||
+	    (l = line(&p, end, &n)) == NULL)
 		goto fail;
 	strbuf_add(extra, l, n);
-	for (; got < ndb; got++) {
-		size_t dl = 0;
-
-		if ((l = line(&p, end, &n)) == NULL || n == 0 || n > 10)
+	for (size_t k = 0; k < ndb; k++)
+		if (payload_db(&p, end, &ser[k], &sl[k]) == -1)
 			goto fail;
-		for (size_t i = 0; i < n; i++) {
-			if (l[i] < '0' || l[i] > '9')
-				goto fail;
-			dl = dl * 10 + (size_t)(l[i] - '0');
-		}
-		if (dl > (size_t)(end - p) ||
-		    (got < keep && load_db(p, dl, &db[got], scratch) == -1))
-			goto fail;
-		p += dl;
-	}
 	if (p != end)
 		goto fail;
+	for (size_t k = 0; huge && k < keep; k++) {
+		if (hs_serialized_database_size(ser[k], sl[k], &sz[k]) !=
+		        HS_SUCCESS ||
+		    sz[k] > CACHE_MAX)
+			goto fail;
+		total += (sz[k] + 63) & ~(size_t)63;
+	}
+	/* no block to be had: each where Hyperscan's allocator gives */
+	if (total > 0)
+		blk = mem_reserve(total, &mem->base, &mem->len);
+	for (; got < keep; got++) {
+		if (load_db(ser[got], sl[got], blk, &db[got], scratch) == -1)
+			goto fail;
+		if (blk != NULL)
+			blk += (sz[got] + 63) & ~(size_t)63;
+	}
 	munmap((void *)map, mapn);
+	free(ser);
+	free(sl);
+	free(sz);
 	return 0;
 fail:
 	if (map != NULL)
 		munmap((void *)map, mapn);
-	for (size_t i = 0; i < got && i < keep; i++) {
-		hs_free_database(db[i]);
+	for (size_t i = 0; i < got; i++) {
+		db_free(db[i], mem);
 		db[i] = NULL;
 	}
+	block_free(mem);
 	hs_free_scratch(*scratch);
 	*scratch = NULL;
+	free(ser);
+	free(sl);
+	free(sz);
 	return -1;
 }
 
@@ -576,17 +696,18 @@ own_cache_read(struct sig *s, const struct own_plan *pl, size_t keep,
 	int rc = -1;
 
 	plan_text(pl, text);
-	if (cache_read(s->dbs, pl->n, keep, &extra, &s->scratch, CACHE_MAGIC,
-	        path, key) == 0) {
+	if (cache_read(s->dbs, pl->n, keep, !(s->flags & SIG_LEAN), &s->mem,
+	        &extra, &s->scratch, CACHE_MAGIC, path, key) == 0) {
 		/* the key says which rules: the plan is theirs, unless
 		 * the file was made by other code */
 		if (strcmp(strbuf_str(&extra), text) == 0)
 			rc = 0;
 		else {
 			for (size_t k = 0; k < keep; k++) {
-				hs_free_database(s->dbs[k]);
+				db_free(s->dbs[k], &s->mem);
 				s->dbs[k] = NULL;
 			}
+			block_free(&s->mem);
 			hs_free_scratch(s->scratch);
 			s->scratch = NULL;
 		}
@@ -637,6 +758,7 @@ sig_compile(struct sig *s, const struct attack_ruleset *rs,
 	size_t keep;
 
 	memset(s, 0, sizeof(*s));
+	s->flags = flags;
 	key[0] = '\0';
 	if ((s->rform = malloc(rs->n + 1)) == NULL ||
 	    (s->rfields = malloc(rs->n + 1)) == NULL ||
@@ -692,7 +814,7 @@ done:
 	return 0;
 }
 
-#define CRS_CACHE_MAGIC "SKMHSCR2\n"
+#define CRS_CACHE_MAGIC "SKMHSCR3\n"
 
 /* The group of rule r's chain of transformations, made when new. */
 static struct sig_group *
@@ -774,10 +896,10 @@ static void
 free_all(struct sig *s)
 {
 	for (unsigned t = 0; t < CT_N; t++) {
-		hs_free_database(s->all[t]);
+		db_free(s->all[t], &s->crs_mem);
 		s->all[t] = NULL;
 	}
-	hs_free_database(s->big);
+	db_free(s->big, &s->crs_mem);
 	s->big = NULL;
 }
 
@@ -1031,15 +1153,15 @@ sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
 				*c = ' ';
 	}
 	if (cache_path != NULL && key[0] != '\0' && ncache > 0 &&
-	    cache_read(dbs, ncache, ncache, &demoted, &s->scratch,
-	        CRS_CACHE_MAGIC, cache_path, key) == 0) {
+	    cache_read(dbs, ncache, ncache, !(s->flags & SIG_LEAN), &s->crs_mem,
+	        &demoted, &s->scratch, CRS_CACHE_MAGIC, cache_path, key) == 0) {
 		const char *p = strbuf_str(&demoted);
 
 		/* the rules the compile turned into prefilters */
 		while (*p != '\0') {
 			uint64_t k;
 
-			if (*p == 'v') { /* a verdict (crs_set_known) */
+			if (*p == 'v' || *p == 'l') { /* crs_set_known's */
 				p += strcspn(p, " ");
 				p += strspn(p, " ");
 				continue;
@@ -1103,6 +1225,7 @@ sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
 		for (size_t i = 0; i < cs->nv; i++)
 			strbuf_printf(&demoted, "%sv%s%d",
 			    demoted.len ? " " : "", cs->v[i].h, cs->v[i].k);
+		crs_inj_token(cs, &demoted);
 		(void)cache_write(dbs, ncache, strbuf_str(&demoted),
 		    CRS_CACHE_MAGIC, cache_path, key);
 	}
@@ -1170,9 +1293,10 @@ sig_release_crs(struct sig *s)
 	free_all(s);
 	s->all_targets = s->big_targets = s->crs_targets = 0;
 	for (size_t i = 0; i < s->ngrp; i++) {
-		hs_free_database(s->grp[i].db);
+		db_free(s->grp[i].db, &s->crs_mem);
 		free(s->grp[i].rules);
 	}
+	block_free(&s->crs_mem);
 	free(s->grp);
 	s->grp = NULL;
 	s->ngrp = 0;
@@ -1184,7 +1308,8 @@ sig_release(struct sig *s)
 {
 	sig_release_crs(s);
 	for (size_t k = 0; k < s->ndbs; k++)
-		hs_free_database(s->dbs[k]);
+		db_free(s->dbs[k], &s->mem);
+	block_free(&s->mem);
 	free(s->rform);
 	free(s->rfields);
 	hs_free_scratch(s->scratch);

@@ -47,6 +47,13 @@ struct sig_group {
 	size_t nrules;
 };
 
+/* A block of memory the databases read from a cache were deserialised
+ * into (base NULL: none, each from Hyperscan's allocator). */
+struct sig_mem {
+	void *base;
+	size_t len;
+};
+
 struct sig {
 	/* per field and set of forms, the database of the field's rules of
 	 * those forms (NULL: none); one of dbs.  filter: it holds the
@@ -62,7 +69,11 @@ struct sig {
 	size_t dbsize; /* hs_database_size of dbs, all together */
 	struct hs_scratch *scratch;
 	size_t npatterns;
-	int from_cache;        /* the database was read from the cache file */
+	int from_cache; /* the database was read from the cache file */
+	unsigned flags; /* sig_compile's */
+	/* where the databases read from the caches are (the own rules',
+	 * the CRS groups'): freed as blocks, never by hs_free_database */
+	struct sig_mem mem, crs_mem;
 	int cache_made;        /* ... that a compile forked for it just wrote */
 	struct sig_group *grp; /* the CRS rules' groups */
 	size_t ngrp;

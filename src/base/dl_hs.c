@@ -45,6 +45,9 @@
 	X(hs_error_t HS_CDECL, hs_deserialize_database,                        \
 	    (const char *bytes, const size_t length, hs_database_t **db),      \
 	    (bytes, length, db))                                               \
+	X(hs_error_t HS_CDECL, hs_deserialize_database_at,                     \
+	    (const char *bytes, const size_t length, hs_database_t *db),       \
+	    (bytes, length, db))                                               \
 	X(hs_error_t HS_CDECL, hs_free_compile_error,                          \
 	    (hs_compile_error_t *error), (error))                              \
 	X(hs_error_t HS_CDECL, hs_free_database, (hs_database_t *db), (db))    \
@@ -55,6 +58,9 @@
 	X(hs_error_t HS_CDECL, hs_serialize_database,                          \
 	    (const hs_database_t *db, char **bytes, size_t *length),           \
 	    (db, bytes, length))                                               \
+	X(hs_error_t HS_CDECL, hs_serialized_database_size,                    \
+	    (const char *bytes, const size_t length, size_t *deserialized_size), \
+	    (bytes, length, deserialized_size))                                \
 	X(const char *HS_CDECL, hs_version, (void), ())
 /* clang-format on */
 

@@ -8,7 +8,9 @@
  * them: the declarations below are libinjection's public C API
  * (libinjection.h), unchanged since its version 3.  Relying on them is
  * sound because a library without them costs nothing but those rules:
- * the Core Rule Set's translation asks dynlib_require first, and when
+ * the Core Rule Set's translation asks dynlib_require first (or, where
+ * the cache says which file an earlier run loaded and it is still there,
+ * dynlib_expect, the load left to the first call), and when
  * libmodsecurity3 is missing or no longer exports the symbols, the rules
  * that need them are listed as not translated and everything else runs.
  * The package is in Debian stable with security support, so the

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -153,6 +154,42 @@ dynlib_probe(enum dynlib_id id, struct err *err)
 	}
 	/* the child died some other way: ask here */
 	return dynlib_require(id, err);
+}
+
+int
+dynlib_where(enum dynlib_id id, char *path, size_t sz)
+{
+	Dl_info info;
+
+	if ((unsigned)id >= DYNLIB_NLIBS ||
+	    !__atomic_load_n(&libs[id]->ready, __ATOMIC_ACQUIRE) ||
+	    libs[id]->fns[0] == NULL || dladdr(libs[id]->fns[0], &info) == 0 ||
+	    info.dli_fname == NULL || info.dli_fname[0] != '/' ||
+	    strlen(info.dli_fname) >= sz)
+		return -1;
+	memcpy(path, info.dli_fname, strlen(info.dli_fname) + 1);
+	return 0;
+}
+
+int
+dynlib_expect(enum dynlib_id id, const char *path)
+{
+	struct dynlib *l;
+	struct stat st;
+	int rc;
+
+	if ((unsigned)id >= DYNLIB_NLIBS)
+		return -1;
+	l = libs[id];
+	if (__atomic_load_n(&l->ready, __ATOMIC_ACQUIRE))
+		return 0;
+	pthread_mutex_lock(&load_lock);
+	rc = l->failed || forced_to_fail(l) || path == NULL || path[0] != '/' ||
+	        stat(path, &st) == -1 || !S_ISREG(st.st_mode)
+	    ? -1
+	    : 0;
+	pthread_mutex_unlock(&load_lock);
+	return rc;
 }
 
 void

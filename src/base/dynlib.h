@@ -24,6 +24,8 @@
 #ifndef BASE_DYNLIB_H
 #define BASE_DYNLIB_H
 
+#include <stddef.h>
+
 struct err;
 
 struct dynlib {
@@ -131,6 +133,23 @@ int dynlib_require(enum dynlib_id id, struct err *err);
  * dynlib_require's; where fork fails, dynlib_require itself.
  */
 int dynlib_probe(enum dynlib_id id, struct err *err);
+
+/*
+ * The file library id was loaded from (after dynlib_require): 0 with its
+ * path in path, or -1 (not loaded, or a path longer than sz).
+ */
+int dynlib_where(enum dynlib_id id, char *path, size_t sz);
+
+/*
+ * Whether library id can be counted on without loading it now: 0 when it
+ * is loaded, or when path (where an earlier run found it: dynlib_where)
+ * is still a regular file and neither a load failed nor
+ * SAKIMORI_DYNLIB_FAIL names it; it then loads at its first call, and a
+ * load that fails there ends the process as a forwarder's does.  -1
+ * otherwise (ask dynlib_require).  For a library dear to load (some 20
+ * ms for libmodsecurity3 and its 45 libraries) that many runs never call.
+ */
+int dynlib_expect(enum dynlib_id id, const char *path);
 
 /* Loads l and fills its fns (thread-safe, once); prints why and exits
  * with 69 (EX_UNAVAILABLE) when it cannot.  Use dynlib_need. */

@@ -93,6 +93,29 @@ if [ -e /usr/lib/x86_64-linux-gnu/libmodsecurity.so.3 ]; then
 		"$(printf '%s\n' "$req" | jq -r '.crs_matches[] | select(.rule==942100).text')"
 fi
 check "the compiled groups are cached" [ -s "$TMP/state-crs/attack-crs.hsdb" ]
+# libmodsecurity3 (libinjection) is loaded at the first @detectSQLi or
+# @detectXSS call, not at the start: with the cache saying where it is, a
+# log without an argument, User-Agent or Referer never loads it
+if [ -e /usr/lib/x86_64-linux-gnu/libmodsecurity.so.3 ]; then
+	printf '192.0.2.3 - - [06/Dec/2026:10:00:02 +0000] "GET /docs/guide.html HTTP/1.1" 200 100 "-" "-"\n' \
+		> "$TMP/plain.log"
+	ERR=$(LD_DEBUG=files "$SAKIMORI" -f "$TMP/crs.conf" logs attacks "$TMP/plain.log" 2>&1 >/dev/null)
+	check_nomatch "a log without arguments: libmodsecurity3 not loaded" \
+		'file=libmodsecurity' "$ERR"
+	ERR=$(LD_DEBUG=files "$SAKIMORI" -f "$TMP/crs.conf" logs attacks "$TMP/access.log" 2>&1 >/dev/null)
+	check_match "a log with an argument: libmodsecurity3 loaded" \
+		'file=libmodsecurity' "$ERR"
+	run "$SAKIMORI" -f "$TMP/crs.conf" logs attacks --json "$TMP/access.log"
+	check_eq "942100 (libinjection) still matched, its library loaded at its call" \
+		"1' union select 1,2--" \
+		"$(printf '%s\n' "$OUT" | jq -r 'select(.type=="attack.request") | .crs_matches[] | select(.rule==942100).text')"
+	cp -r "$TMP/state-crs" "$TMP/state-noinj"
+	printf 'set crs yes\nset state-dir "%s"\n' "$TMP/state-noinj" > "$TMP/noinj.conf"
+	run env SAKIMORI_DYNLIB_FAIL=injection "$SAKIMORI" -f "$TMP/noinj.conf" logs attacks --json "$TMP/access.log"
+	check_eq "without libinjection (the cache saying where it was): exit 2" 2 "$RC"
+	check_eq "without libinjection: 942100 not evaluated" "" \
+		"$(printf '%s\n' "$OUT" | jq -r 'select(.type=="attack.request") | .crs_matches[] | select(.rule==942100).text')"
+fi
 run "$SAKIMORI" logs attacks --json "$TMP/access.log"
 check_nomatch "without set crs: no CRS verdict" 'crs_score' "$OUT"
 

@@ -642,6 +642,47 @@ cache_verdicts_keyed_on_pcre2(void **state)
 	crs_set_release(&ref);
 }
 
+/*
+ * Where libinjection was found goes into the cache's text and back
+ * (crs_inj_token, crs_set_known); a token that is not a path is ignored.
+ * dynlib_expect counts on a library not loaded only while that file is a
+ * regular file.
+ */
+static void
+inj_path_in_cache_text(void **state)
+{
+	static const char path[] = "/lib/x86_64-linux-gnu/libmodsecurity.so.3";
+	struct crs_set a, b;
+	struct strbuf sb = STRBUF_INIT(1u << 16);
+
+	(void)state;
+	crs_set_init(&a);
+	crs_set_init(&b);
+	assert_non_null(a.inj_path = strdup(path));
+	strbuf_adds(&sb, "12 v0123456789abcdef0123456789abcdef1");
+	crs_inj_token(&a, &sb);
+	assert_int_equal(crs_set_known(&b, strbuf_str(&sb)), 0);
+	assert_int_equal(b.nknown, 1);
+	assert_non_null(b.inj_path);
+	assert_string_equal(b.inj_path, path);
+	crs_set_release(&b);
+	crs_set_init(&b);
+	/* odd, not hex, not absolute, a NUL inside */
+	assert_int_equal(crs_set_known(&b, "l2f6 lzz l l6c69 l2f00"), 0);
+	assert_null(b.inj_path);
+	crs_set_release(&b);
+	crs_set_release(&a);
+	strbuf_release(&sb);
+
+	/* librrd is not loaded by this test */
+	assert_int_equal(
+	    dynlib_expect(DYNLIB_RRD, "/nonexistent/librrd.so.8"), -1);
+	assert_int_equal(dynlib_expect(DYNLIB_RRD, "/"), -1);
+	assert_int_equal(dynlib_expect(DYNLIB_RRD, NULL), -1);
+	assert_int_equal(
+	    dynlib_expect(DYNLIB_RRD, FIXTURES "/../meson.build"), 0);
+}
+
 /* A start with a valid cache takes the verdicts on the expressions from
  * it and analyses none again, with the same rules and verdicts; a changed
  * rule file has its changed expression analysed and the cache remade; a
@@ -699,6 +740,31 @@ cache_skips_analysis(void **state)
 	assert_int_equal(crs_load_dir(&cs, crs, &err), 0);
 	assert_int_equal(cs.analysed, 0);
 	crs_set_release(&cs);
+
+	/* a byte changed in the verdicts (which the payload's digest
+	 * covers, Hyperscan's CRC only the databases): none taken */
+	{
+		struct strbuf sb = STRBUF_INIT(64u << 20);
+		char *t = NULL;
+		size_t tn;
+
+		assert_int_equal(
+		    file_read(cache, 64u << 20, &sb, NULL, &err), 0);
+		t = sb.p;
+		for (int l = 0; l < 3; l++)
+			t = memchr(t, '\n', sb.len - (size_t)(t - sb.p)) + 1;
+		tn = (size_t)((char *)memchr(
+		                  t, '\n', sb.len - (size_t)(t - sb.p)) -
+		    t);
+		assert_true(tn > 100);
+		t[tn / 2] ^= 0x01;
+		assert_int_equal(
+		    file_write_atomic(cache, sb.p, sb.len, 0600, &err), 0);
+		strbuf_release(&sb);
+		crs_set_init(&cs);
+		assert_int_equal(sig_crs_known(&cs, cache), -1);
+		crs_set_release(&cs);
+	}
 
 	/* a cut cache: no verdicts, everything analysed again */
 	assert_int_equal(truncate(cache, 4096), 0);
@@ -1283,6 +1349,7 @@ main(void)
 	    cmocka_unit_test(xss_prefilter_sound),
 	    cmocka_unit_test(evaluate_debian_deep),
 	    cmocka_unit_test(cache_skips_analysis),
+	    cmocka_unit_test(inj_path_in_cache_text),
 	    cmocka_unit_test(cache_verdicts_keyed_on_pcre2),
 	};
 

@@ -188,7 +188,7 @@ cache_corrupt(void **state)
 
 	/* garbage */
 	assert_int_equal(
-	    file_write_atomic(cache, "SKMHSDB7\nx\n", 11, 0600, &err), 0);
+	    file_write_atomic(cache, "SKMHSDB8\nx\n", 11, 0600, &err), 0);
 	assert_int_equal(compile(rules_a), 0);
 	assert_int_equal(compile(rules_a), 1);
 
@@ -274,6 +274,75 @@ static const char rules_f[] =
     "pattern: /etc/shadow\n\n"
     "id: 10\nclass: xss\nseverity: high\nfields: path query ua referer\n"
     "pattern: <script\n";
+
+/* Writes the cache as orig with the byte at i flipped. */
+static void
+write_flipped(const struct strbuf *orig, size_t i)
+{
+	struct err err = {0};
+	char *c = malloc(orig->len);
+
+	assert_non_null(c);
+	memcpy(c, orig->p, orig->len);
+	c[i] ^= 0x55;
+	assert_int_equal(file_write_atomic(cache, c, orig->len, 0600, &err), 0);
+	free(c);
+}
+
+/*
+ * A byte changed anywhere is found, though the payload's digest takes in
+ * only its text and the ends of each database: in the header, the text
+ * (which database each field has), a database's length, Hyperscan's
+ * header of a database (its CRC among it), its bytecode and its last
+ * bytes.  The engine is then compiled again and the cache rewritten.
+ */
+static void
+cache_any_byte(void **state)
+{
+	struct strbuf sb = STRBUF_INIT(64u << 20);
+	struct err err = {0};
+	size_t at[256], nat = 0, ndb = 0;
+	const char *p, *end;
+
+	(void)state;
+	unlink(cache);
+	assert_int_equal(compile(rules_f), 0);
+	assert_int_equal(compile(rules_f), 1);
+	assert_int_equal(file_read(cache, 64u << 20, &sb, NULL, &err), 0);
+	p = sb.p;
+	end = sb.p + sb.len;
+	for (int l = 0; l < 4; l++) { /* magic, key, digest, text */
+		at[nat++] = (size_t)(p - sb.p);
+		p = (const char *)memchr(p, '\n', (size_t)(end - p)) + 1;
+	}
+	while (p < end) {
+		char *e;
+		size_t n = strtoul(p, &e, 10), db;
+
+		assert_true(*e == '\n' && n > 256);
+		at[nat++] = (size_t)(p - sb.p); /* its length */
+		db = (size_t)(e + 1 - sb.p);
+		at[nat++] = db;           /* Hyperscan's magic */
+		at[nat++] = db + 8;       /* its length */
+		at[nat++] = db + 20;      /* the CRC */
+		at[nat++] = db + 32;      /* the bytecode's first byte */
+		at[nat++] = db + n / 2;   /* a byte in the middle */
+		at[nat++] = db + n - 100; /* one near its end */
+		at[nat++] = db + n - 1;   /* the last */
+		p = e + 1 + n;
+		ndb++;
+		assert_true(nat + 8 < countof(at));
+	}
+	assert_true(ndb >= 5);
+	for (size_t i = 0; i < nat; i++) {
+		write_flipped(&sb, at[i]);
+		if (compile(rules_f) != 0)
+			fail_msg("a changed byte at %zu of %zu was not found",
+			    at[i], sb.len);
+		assert_int_equal(compile(rules_f), 1);
+	}
+	strbuf_release(&sb);
+}
 
 static int
 record(unsigned rule, size_t to, void *ctx)
@@ -427,7 +496,7 @@ field_databases(void **state)
 
 	/* a cache of the format before (one database of every rule) is
 	 * not read as this one */
-	rewrite("SKMHSDB7", "SKMHSDB6");
+	rewrite("SKMHSDB8", "SKMHSDB7");
 	load(&rs, rules_f);
 	assert_int_equal(attack_engine_init(&c, &rs, cache, 0, &err), 0);
 	assert_true(c.sig.cache_made);
@@ -684,6 +753,7 @@ main(void)
 	    cmocka_unit_test(cache_reuse),
 	    cmocka_unit_test(cache_from_fd),
 	    cmocka_unit_test(cache_corrupt),
+	    cmocka_unit_test(cache_any_byte),
 	    cmocka_unit_test(cache_foreign),
 	    cmocka_unit_test(cache_other_rules),
 	    cmocka_unit_test(memo_same),
