@@ -68,6 +68,19 @@ msg_close(struct mail_join *j, struct mail_msg *m, enum mail_end why)
 	size_t kl =
 	    key_of(key, sizeof(key), m->mta, span_of(m->qid, strlen(m->qid)));
 
+	if (m->held) {
+		struct mail_msg **pp = &j->held;
+
+		while (*pp != m)
+			pp = &(*pp)->held_next;
+		*pp = m->held_next;
+		if (j->held_last == m) {
+			j->held_last = NULL;
+			for (struct mail_msg *h = j->held; h; h = h->held_next)
+				j->held_last = h;
+		}
+		j->nheld--;
+	}
 	if (j->cb.end)
 		j->cb.end(j->cb.arg, m, why);
 	(void)hmap_del(&j->byqid, key, kl);
@@ -82,6 +95,55 @@ msg_close(struct mail_join *j, struct mail_msg *m, enum mail_end why)
 	j->live--;
 	free(m->rh);
 	free(m);
+}
+
+/* A removed postfix message that looks like a notification of ours with
+ * no line yet saying so (see mail_join.h). */
+static int
+may_be_late_notification(const struct mail_msg *m)
+{
+	return m->mta == MAIL_MTA_POSTFIX && m->has_from && m->null_from &&
+	    !m->own_bounce && !m->has_client && !m->local;
+}
+
+/* Removed: closes m, or holds it for a late bounce line. */
+static void
+msg_done(struct mail_join *j, struct mail_msg *m, time_t t)
+{
+	if (m->held || !may_be_late_notification(m)) {
+		msg_close(j, m, MAIL_END_DONE);
+		return;
+	}
+	if (j->nheld >= MAIL_HELD_MAX)
+		msg_close(j, j->held, MAIL_END_DONE);
+	m->held = 1;
+	m->held_at = t;
+	m->held_next = NULL;
+	if (j->held_last)
+		j->held_last->held_next = m;
+	else
+		j->held = m;
+	j->held_last = m;
+	j->nheld++;
+}
+
+/* Closes the held messages whose time is up at log time t. */
+static void
+held_expire(struct mail_join *j, time_t t)
+{
+	while (j->held != NULL && t - j->held->held_at > MAIL_HELD_SECS)
+		msg_close(j, j->held, MAIL_END_DONE);
+}
+
+/* m, or NULL when m was held: its queue id starts a new message. */
+static struct mail_msg *
+unheld(struct mail_join *j, struct mail_msg *m)
+{
+	if (m != NULL && m->held) {
+		msg_close(j, m, MAIL_END_DONE);
+		return NULL;
+	}
+	return m;
 }
 
 static struct mail_msg *
@@ -319,11 +381,13 @@ mail_join_event(struct mail_join *j, const struct mail_event *ev, time_t t)
 {
 	struct mail_msg *m = NULL, *o;
 
+	if (j->held != NULL)
+		held_expire(j, t);
 	switch (ev->kind) {
 	case MAIL_EV_CLIENT:
 	case MAIL_EV_PICKUP:
 	case MAIL_EV_NEW:
-		m = msg_find(j, ev->mta, ev->qid);
+		m = unheld(j, msg_find(j, ev->mta, ev->qid));
 		/* A second client= for an open id: the id was reused. */
 		if (m != NULL &&
 		    (ev->kind == MAIL_EV_NEW || m->has_client || m->local ||
@@ -347,7 +411,7 @@ mail_join_event(struct mail_join *j, const struct mail_event *ev, time_t t)
 			m->received = 1;
 		break;
 	case MAIL_EV_QUEUED:
-		m = msg_find(j, ev->mta, ev->qid);
+		m = unheld(j, msg_find(j, ev->mta, ev->qid));
 		if (m != NULL && ev->mta != MAIL_MTA_POSTFIX &&
 		    ev->mta != MAIL_MTA_QMAIL && m->has_from) {
 			j->reused++;
@@ -453,6 +517,8 @@ mail_join_event(struct mail_join *j, const struct mail_event *ev, time_t t)
 				if (m != NULL)
 					mail_copy(o->bounce_of,
 					    sizeof(o->bounce_of), ev->qid);
+				if (o->held) /* the late line it waited for */
+					msg_close(j, o, MAIL_END_DONE);
 			}
 		}
 		break;
@@ -482,7 +548,7 @@ mail_join_event(struct mail_join *j, const struct mail_event *ev, time_t t)
 		m = msg_find(j, ev->mta, ev->qid);
 		emit(j, ev, m, 0, t);
 		if (m != NULL)
-			msg_close(j, m, MAIL_END_DONE);
+			msg_done(j, m, t);
 		return;
 	default:
 		break;
@@ -497,6 +563,8 @@ mail_join_event(struct mail_join *j, const struct mail_event *ev, time_t t)
 void
 mail_join_flush(struct mail_join *j)
 {
+	while (j->held != NULL)
+		msg_close(j, j->held, MAIL_END_DONE);
 	while (j->oldest != NULL)
 		msg_close(j, j->oldest, MAIL_END_OPEN);
 }

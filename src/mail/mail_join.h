@@ -10,6 +10,14 @@
  * "reused".  A log that starts mid-message opens the message at its first
  * line (marked partial); one that ends before delivery leaves messages
  * open, which mail_join_flush closes as "open".
+ *
+ * Postfix's bounce daemon names its notification ("QID: sender
+ * non-delivery notification: NEWQID") after handing it to cleanup, and
+ * under load the notification can be delivered and removed before that
+ * line is logged.  So a removed postfix message from <> with no client
+ * and no local submitter (what a notification looks like) is held open,
+ * at most MAIL_HELD_MAX of them and for MAIL_HELD_SECS of log time, for
+ * the line that makes it our own; it then closes as "done" all the same.
  */
 #ifndef MAIL_MAIL_JOIN_H
 #define MAIL_MAIL_JOIN_H
@@ -22,6 +30,8 @@
 #include "mail/mail.h"
 
 #define MAIL_MSG_MAXRH 4096 /* recipients remembered per message */
+#define MAIL_HELD_MAX 64    /* removed notifications held (see above) */
+#define MAIL_HELD_SECS 5
 
 enum mail_end {
 	MAIL_END_DONE,    /* removed / Completed / end msg */
@@ -51,12 +61,15 @@ struct mail_msg {
 	unsigned own_bounce : 1; /* a notification we generated */
 	unsigned expired : 1;
 	unsigned has_uid : 1;
+	unsigned held : 1; /* removed, held for a late bounce line */
 	uint32_t nsent, nbounced, ndeferred; /* delivery lines */
 	uint32_t nrh;                        /* distinct recipients seen */
 	uint32_t caprh;
 	uint64_t *rh; /* hashes of the recipients seen */
 	uint32_t unattributed[MAIL_REJ_NREJ]; /* rejects before its client */
 	struct mail_msg *prev, *next;         /* age order, oldest first */
+	struct mail_msg *held_next;           /* held ones, oldest first */
+	time_t held_at;
 };
 
 /*
@@ -75,6 +88,8 @@ struct mail_join {
 	struct hmap byqid; /* mta + qid -> struct mail_msg * */
 	struct mail_msg *oldest, *newest;
 	size_t live, max_live;
+	struct mail_msg *held, *held_last; /* held after removal, FIFO */
+	size_t nheld;
 	struct hmap qmail_dlv;  /* delivery number -> qmail qid + rcpt */
 	uint64_t bounce_qp[64]; /* qmail: qp of recent bounces */
 	unsigned nbqp;
@@ -93,7 +108,8 @@ void mail_join_release(struct mail_join *j);
 /* Applies one event (time t of its line). */
 void mail_join_event(
     struct mail_join *j, const struct mail_event *ev, time_t t);
-/* Closes every open message (end of input) as MAIL_END_OPEN. */
+/* Closes every held message as MAIL_END_DONE and every other open one
+ * (end of input) as MAIL_END_OPEN. */
 void mail_join_flush(struct mail_join *j);
 
 /* Copies span s into dst (cut to dstsz-1), NUL-terminated. */

@@ -598,6 +598,117 @@ bad_input(void **state)
 	mail_stats_release(&s);
 }
 
+/*
+ * Postfix's bounce daemon logs "QID: sender non-delivery notification:
+ * NEWQID" after it handed the notification to cleanup: under load the
+ * notification can be queued, delivered and removed before that line.  The
+ * late line names a message already gone; it is still our own notification,
+ * and nothing stays queued.  In order and late, the counts are the same.
+ */
+static void
+postfix_late_bounce_line(void **state)
+{
+	static const char head[] =
+	    PF "smtpd[3]: AAAAA11111: client=ws[127.0.0.1]\n" PF
+	       "qmgr[2]: AAAAA11111: from=<alice@test.example>, size=300, "
+	       "nrcpt=1 (queue active)\n" PF
+	       "pipe[4]: AAAAA11111: to=<someone@far.example>, "
+	       "relay=bouncer, delay=0.1, delays=0/0/0/0.1, dsn=5.3.0, "
+	       "status=bounced (Command died with status 1)\n";
+	static const char note[] =
+	    PF "bounce[5]: AAAAA11111: sender non-delivery notification: "
+	       "BBBBB22222\n";
+	static const char notice[] =
+	    PF "cleanup[6]: BBBBB22222: message-id=<n@test.example>\n" PF
+	       "qmgr[2]: BBBBB22222: from=<>, size=2000, nrcpt=1 "
+	       "(queue active)\n" PF
+	       "virtual[7]: BBBBB22222: to=<alice@test.example>, "
+	       "relay=virtual, delay=0, delays=0/0/0/0, dsn=2.0.0, "
+	       "status=sent (delivered to mailbox)\n" PF
+	       "qmgr[2]: BBBBB22222: removed\n";
+	static const char removed[] = PF "qmgr[2]: AAAAA11111: removed\n";
+	struct strbuf sb = STRBUF_INIT(0);
+	struct mail_stats s;
+
+	(void)state;
+	for (int late = 0; late < 2; late++) {
+		strbuf_reset(&sb);
+		strbuf_printf(&sb, head, 0, 0, 1, 0, 0, 1, 0, 0, 2);
+		if (!late)
+			strbuf_printf(&sb, note, 0, 0, 2);
+		strbuf_printf(&sb, notice, 0, 0, 2, 0, 0, 2, 0, 0, 2, 0, 0, 2);
+		if (late)
+			strbuf_printf(&sb, note, 0, 0, 2);
+		strbuf_printf(&sb, removed, 0, 0, 2);
+		mail_stats_init(&s, 0);
+		feed(&s, strbuf_str(&sb), sb.len);
+		print_message("late %d\n", late);
+		assert_int_equal(s.received, 1);
+		assert_int_equal(s.bounced, 1);
+		assert_int_equal(s.delivered, 1);
+		assert_int_equal(s.notifications, 1);
+		assert_int_equal(s.null_from, 1);
+		assert_int_equal(s.null_unexplained, 0);
+		assert_int_equal(s.open_at_end, 0);
+		assert_int_equal(s.join.partial, 0);
+		mail_stats_release(&s);
+	}
+	/* The same order from a real Postfix under load. */
+	{
+		size_t len;
+		char *text = slurp("postfix-late-bounce.log", &len);
+
+		mail_stats_init(&s, 0);
+		feed(&s, text, len);
+		assert_int_equal(s.received, 4);
+		assert_int_equal(s.delivered, 5);
+		assert_int_equal(s.bounced, 1);
+		assert_int_equal(s.rejected, 13);
+		assert_int_equal(s.notifications, 1);
+		assert_int_equal(s.null_unexplained, 0);
+		assert_int_equal(s.open_at_end, 0);
+		mail_stats_release(&s);
+		free(text);
+	}
+	/* Held, then its queue id starts a new message: two messages, both
+	 * done; without the bounce line the notification is nobody's. */
+	strbuf_reset(&sb);
+	strbuf_printf(&sb, notice, 0, 0, 2, 0, 0, 2, 0, 0, 2, 0, 0, 2);
+	strbuf_printf(&sb,
+	    PF "smtpd[3]: BBBBB22222: client=ws[127.0.0.1]\n" PF
+	       "qmgr[2]: BBBBB22222: from=<carol@test.example>, size=300, "
+	       "nrcpt=1 (queue active)\n" PF "qmgr[2]: BBBBB22222: removed\n",
+	    0, 0, 3, 0, 0, 3, 0, 0, 4);
+	mail_stats_init(&s, 0);
+	feed(&s, strbuf_str(&sb), sb.len);
+	assert_int_equal(s.received, 1);
+	assert_int_equal(s.notifications, 0);
+	assert_int_equal(s.null_from, 1);
+	assert_int_equal(s.open_at_end, 0);
+	assert_int_equal(s.join.reused, 0);
+	mail_stats_release(&s);
+	/* Held, and the log ends: done, not still queued. */
+	strbuf_reset(&sb);
+	strbuf_printf(&sb, notice, 0, 0, 2, 0, 0, 2, 0, 0, 2, 0, 0, 2);
+	mail_stats_init(&s, 0);
+	feed(&s, strbuf_str(&sb), sb.len);
+	assert_int_equal(s.open_at_end, 0);
+	assert_int_equal(s.delivered, 1);
+	mail_stats_release(&s);
+	/* A bounce line later than the hold names a message of its own: it
+	 * and the one bounced (both begun before the log) stay open. */
+	strbuf_reset(&sb);
+	strbuf_printf(&sb, notice, 0, 0, 2, 0, 0, 2, 0, 0, 2, 0, 0, 2);
+	strbuf_printf(&sb, note, 0, 0, 2 + MAIL_HELD_SECS + 1);
+	mail_stats_init(&s, 0);
+	feed(&s, strbuf_str(&sb), sb.len);
+	assert_int_equal(s.null_from, 1);
+	assert_int_equal(s.notifications, 1);
+	assert_int_equal(s.open_at_end, 2);
+	mail_stats_release(&s);
+	strbuf_release(&sb);
+}
+
 /* A generated day: n users with a few usual domains; optionally a
  * compromised SASL login mailing hundreds of outside domains. */
 static void
@@ -1041,6 +1152,7 @@ main(void)
 	    cmocka_unit_test(postfix_deliveries),
 	    cmocka_unit_test(postfix_fail2ban_clients),
 	    cmocka_unit_test(postfix_sasl_warning_without_client),
+	    cmocka_unit_test(postfix_late_bounce_line),
 	    cmocka_unit_test(sendmail_rejects),
 	    cmocka_unit_test(sendmail_session),
 	    cmocka_unit_test(exim_session),
