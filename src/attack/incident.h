@@ -65,19 +65,10 @@ struct inc_event {
 /*
  * A later request ("what did they do next?"), packed: up to INC_NEXT_MAX
  * of them are kept for every attacking address, so their size is most of
- * the tracker's memory.  inc_next_event() gives one as an event.
+ * the tracker's memory (the numbers are kept as varints).
+ * inc_next_event() gives one as an event.
  */
-struct inc_next {
-	const struct inc_next *prev; /* the address's one before, or NULL */
-	const char *file;            /* the tracker's copy */
-	int64_t time;
-	uint64_t line;
-	int64_t bytes;
-	int32_t status;
-	uint8_t mlen; /* method, cut at 15 bytes */
-	uint8_t rlen; /* request (path?query), cut at INC_REQ_MAX - 1 */
-	char text[];  /* the method, then the request; not terminated */
-};
+struct inc_next;
 
 struct incident {
 	char client[64];
@@ -106,8 +97,6 @@ struct incident {
 struct inc_client;
 struct inc_chunk;
 
-struct inc_name;
-
 struct inc_tracker {
 	struct inc_conf conf;
 	uint64_t *index; /* open addressing: hash << 32 | client + 1 */
@@ -118,8 +107,12 @@ struct inc_tracker {
 	size_t client_maplen;
 	uint64_t seed;
 	struct inc_chunk *arena;
-	struct inc_name *names; /* file names seen, copied into the arena */
-	const char *last_name;  /* the one used last */
+	/* file names seen, copied into the arena, by their number */
+	const char **names;
+	size_t nnames, capnames;
+	size_t last_name; /* the number of the one used last */
+	int64_t time0;    /* later requests' times are kept from this one */
+	int time0_set;
 	uint64_t dropped_clients;
 	size_t nincidents;
 };
@@ -173,10 +166,12 @@ void inc_prefetch_index(const struct inc_tracker *t, uint64_t h);
 void inc_prefetch(const struct inc_tracker *t, uint64_t h);
 
 /*
- * A later request as an event: the method copied into ev, the request
- * pointing into n (valid while the tracker is); rule 0, class NULL.
+ * A later request of t as an event: the method copied into ev, the
+ * request pointing into n (valid while the tracker is); rule 0, class
+ * NULL.
  */
-void inc_next_event(const struct inc_next *n, struct inc_event *ev);
+void inc_next_event(const struct inc_tracker *t, const struct inc_next *n,
+    struct inc_event *ev);
 
 /* The incident's later requests in order into v (INC_NEXT_MAX of them at
  * most); returns their number. */

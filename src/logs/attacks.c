@@ -491,8 +491,8 @@ event_json(const struct inc_event *ev, int attack)
 }
 
 static void
-print_incident_json(
-    const struct out *o, const struct incident *inc, size_t rank)
+print_incident_json(const struct out *o, const struct inc_tracker *t,
+    const struct incident *inc, size_t rank)
 {
 	json_t *j = json_object(), *cls = json_array(), *st = json_object(),
 	       *tl = json_array(), *nx = json_array();
@@ -531,7 +531,7 @@ print_incident_json(
 	for (unsigned i = 0; i < nn; i++) {
 		struct inc_event ev;
 
-		inc_next_event(nv[i], &ev);
+		inc_next_event(t, nv[i], &ev);
 		json_array_append_new(nx, event_json(&ev, 0));
 	}
 	jset(j, "next", nx);
@@ -618,7 +618,7 @@ attacks_finish(void *st, struct report *r, const struct out *o)
 	}
 	if (o->mode == OUT_JSON) {
 		for (size_t i = 0; i < n; i++)
-			print_incident_json(o, v[i], i + 1);
+			print_incident_json(o, &a->inc, v[i], i + 1);
 	} else if (o->mode == OUT_TABLE) {
 		static const char *const hdr[] = {"#", "source", "first",
 		    "last", "attacks", "requests", "2xx", "4xx", "bytes",
@@ -694,7 +694,7 @@ attacks_finish(void *st, struct report *r, const struct out *o)
 			for (unsigned k = 0; k < nn; k++) {
 				struct inc_event ev;
 
-				inc_next_event(nv[k], &ev);
+				inc_next_event(&a->inc, nv[k], &ev);
 				print_event_line(o->fp, "next", &ev);
 			}
 			if (inc->next_dropped)
