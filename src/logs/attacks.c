@@ -31,15 +31,24 @@
  * are summed up in one finding (a scan of a big log has thousands). */
 #define ATTACKS_FINDINGS_MAX 100
 
+/* Lines hinted and not yet recorded, at most: hints come three lines
+ * ahead of the records. */
+#define AHEAD_N 4
+
 struct attacks {
 	struct attack_engine engine;
 	struct inc_tracker inc;
 	const struct logs_opts *opts;
 	uint64_t requests, flagged;
-	/* the client hashes of the lines hinted last and the time before
-	 * (whose index entries are on their way into the cache), when set */
-	uint64_t ahead[2];
-	int ahead_set[2];
+	/* the clients of the lines hinted last (attacks_hint), a ring: their
+	 * keys, hashed once for the hint's prefetches and the record */
+	struct ahead {
+		uint64_t h;
+		uint8_t n; /* the key's length */
+		char p[INC_ADDR_MAX];
+	} ahead[AHEAD_N];
+	unsigned ahead_in;   /* hinted lines so far */
+	unsigned ahead_used; /* ... the ones before it met their record */
 	char *login_urls[33];
 };
 
@@ -362,6 +371,34 @@ print_request(struct attacks *a, const struct attack_req *rq,
 	}
 }
 
+/*
+ * The key of a record's client (cn bytes at client, terminated) from the
+ * hint of its line, whose entry is then on its way into the cache: 1, or
+ * 0 when no line hinted lately had that client.  Hints and records come in
+ * the same order; a hinted line that makes no record (not an access
+ * line) is passed over.
+ */
+static int
+ahead_key(struct attacks *a, const char *client, size_t cn, struct inc_key *k)
+{
+	size_t n = strnlen(client, cn < INC_ADDR_MAX ? cn : INC_ADDR_MAX);
+
+	for (unsigned i = a->ahead_used; i != a->ahead_in; i++) {
+		const struct ahead *x = &a->ahead[i % AHEAD_N];
+
+		if (a->ahead_in - i > AHEAD_N)
+			continue; /* overwritten */
+		if (x->n == n && memcmp(x->p, client, n) == 0) {
+			k->p = client;
+			k->n = n;
+			k->h = x->h;
+			a->ahead_used = i + 1;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static void
 attacks_record(void *st, const struct logs_rec *rec, struct report *r)
 {
@@ -406,8 +443,10 @@ attacks_record(void *st, const struct logs_rec *rec, struct report *r)
 	rq.file = rec->file;
 	rq.line = rec->lineno;
 	a->requests++;
-	inc_key(&a->inc, rq.client, &key);
-	inc_prefetch(&a->inc, key.h);
+	if (!ahead_key(a, client, cn, &key)) {
+		inc_key(&a->inc, rq.client, &key);
+		inc_prefetch(&a->inc, key.h);
+	}
 	attack_match(&a->engine, &rq, &res);
 	fired = inc_add_key(&a->inc, &a->engine, &rq, &res, &key);
 	if (res.nhits > 0) {
@@ -712,22 +751,20 @@ attacks_finish(void *st, struct report *r, const struct out *o)
 
 /* A line to come (three ahead in a batch scan): its first word is (in
  * the common formats) its client; start loading that address's index
- * entry.  The entry of the line hinted the time before, whose index
+ * entry.  The entry of the line hinted two times before, whose index
  * entry should be in the cache by now, starts loading too
- * (attacks_record finds both there). */
+ * (attacks_record finds both there, and the client's key in the ring). */
 static void
 attacks_hint(void *st, const char *line, size_t n)
 {
 	struct attacks *a = st;
+	struct ahead *x;
 	struct inc_key k;
 	char client[64];
 	size_t i = 0;
 
-	if (a->ahead_set[1])
-		inc_prefetch(&a->inc, a->ahead[1]);
-	a->ahead[1] = a->ahead[0];
-	a->ahead_set[1] = a->ahead_set[0];
-	a->ahead_set[0] = 0;
+	if (a->ahead_in - a->ahead_used >= 2)
+		inc_prefetch(&a->inc, a->ahead[(a->ahead_in - 2) % AHEAD_N].h);
 	while (i < n && i < sizeof(client) - 1 && line[i] != ' ')
 		i++;
 	if (i == 0 || i == n || i == sizeof(client) - 1)
@@ -736,8 +773,12 @@ attacks_hint(void *st, const char *line, size_t n)
 	client[i] = '\0';
 	inc_key(&a->inc, client, &k);
 	inc_prefetch_index(&a->inc, k.h);
-	a->ahead[0] = k.h;
-	a->ahead_set[0] = 1;
+	x = &a->ahead[a->ahead_in++ % AHEAD_N];
+	x->h = k.h;
+	x->n = (uint8_t)k.n;
+	memcpy(x->p, k.p, k.n);
+	if (a->ahead_in - a->ahead_used > AHEAD_N)
+		a->ahead_used = a->ahead_in - AHEAD_N;
 }
 
 /* What finish prints (the incidents ranked, with their timelines); the
