@@ -264,11 +264,20 @@ client_grow(struct inc_tracker *t)
 }
 
 void
+inc_key_n(
+    const struct inc_tracker *t, const char *p, size_t n, struct inc_key *k)
+{
+	k->p = p;
+	k->n = n;
+	k->h = hash_bytes(t->seed, p, n);
+}
+
+void
 inc_key(const struct inc_tracker *t, const char *client, struct inc_key *k)
 {
-	k->p = client != NULL ? client : "-";
-	k->n = strnlen(k->p, INC_ADDR_MAX);
-	k->h = hash_bytes(t->seed, k->p, k->n);
+	const char *p = client != NULL ? client : "-";
+
+	inc_key_n(t, p, strnlen(p, INC_ADDR_MAX), k);
 }
 
 void

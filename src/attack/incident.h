@@ -148,6 +148,11 @@ struct inc_key {
 void inc_key(
     const struct inc_tracker *t, const char *client, struct inc_key *k);
 
+/* The same of n bytes at p, n at most INC_ADDR_MAX, none of them NUL (the
+ * caller has checked). */
+void inc_key_n(
+    const struct inc_tracker *t, const char *p, size_t n, struct inc_key *k);
+
 /* inc_add with the key of rq->client, from inc_key() (hashed once for
  * the prefetches below and the update). */
 enum rate_kind inc_add_key(struct inc_tracker *t, const struct attack_engine *e,

@@ -381,16 +381,16 @@ print_request(struct attacks *a, const struct attack_req *rq,
 static int
 ahead_key(struct attacks *a, const char *client, size_t cn, struct inc_key *k)
 {
-	size_t n = strnlen(client, cn < INC_ADDR_MAX ? cn : INC_ADDR_MAX);
-
+	/* a hinted key has no NUL and is shorter than INC_ADDR_MAX: equal
+	 * to the cn bytes at client, it is also their inc_key() */
 	for (unsigned i = a->ahead_used; i != a->ahead_in; i++) {
 		const struct ahead *x = &a->ahead[i % AHEAD_N];
 
 		if (a->ahead_in - i > AHEAD_N)
 			continue; /* overwritten */
-		if (x->n == n && memcmp(x->p, client, n) == 0) {
+		if (x->n == cn && memcmp(x->p, client, cn) == 0) {
 			k->p = client;
-			k->n = n;
+			k->n = cn;
 			k->h = x->h;
 			a->ahead_used = i + 1;
 			return 1;
@@ -760,18 +760,15 @@ attacks_hint(void *st, const char *line, size_t n)
 	struct attacks *a = st;
 	struct ahead *x;
 	struct inc_key k;
-	char client[64];
 	size_t i = 0;
 
 	if (a->ahead_in - a->ahead_used >= 2)
 		inc_prefetch(&a->inc, a->ahead[(a->ahead_in - 2) % AHEAD_N].h);
-	while (i < n && i < sizeof(client) - 1 && line[i] != ' ')
+	while (i < n && i < INC_ADDR_MAX && line[i] != ' ' && line[i] != '\0')
 		i++;
-	if (i == 0 || i == n || i == sizeof(client) - 1)
+	if (i == 0 || i == n || i == INC_ADDR_MAX || line[i] != ' ')
 		return;
-	memcpy(client, line, i);
-	client[i] = '\0';
-	inc_key(&a->inc, client, &k);
+	inc_key_n(&a->inc, line, i, &k);
 	inc_prefetch_index(&a->inc, k.h);
 	x = &a->ahead[a->ahead_in++ % AHEAD_N];
 	x->h = k.h;
