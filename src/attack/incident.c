@@ -36,6 +36,20 @@ struct inc_client {
 
 _Static_assert(sizeof(struct inc_client) == 192, "inc_client: 3 lines");
 
+/*
+ * A later request: the address's one before, then as varints its file
+ * (0: none, 1: "-", else the number in names + 2), its time from time0
+ * and its status (both zigzagged), its line and bytes; then the lengths of
+ * its method (cut at 15 bytes) and request (path?query, cut at
+ * INC_REQ_MAX - 1), one byte each, and their texts, not terminated.
+ */
+struct inc_next {
+	const struct inc_next *prev; /* or NULL */
+	unsigned char b[];
+};
+
+#define VARINT_MAX 10 /* bytes of a uint64_t */
+
 #define HUGE_PAGE (2u << 20)
 
 /* Arena chunks: incidents, events and request texts, freed together. */
@@ -99,33 +113,44 @@ arena_alloc(struct inc_tracker *t, size_t n)
 	return arena_alloc_at(t, n, sizeof(max_align_t));
 }
 
-/* A file name the events point to: the caller's may not outlive the
- * tracker (a follower frees its files before the report is printed). */
-struct inc_name {
-	struct inc_name *next;
-	char s[];
-};
-
-static const char *
+/*
+ * The number of a file name the events point to (a copy in the arena: the
+ * caller's may not outlive the tracker, a follower frees its files before
+ * the report is printed); SIZE_MAX when out of memory.
+ */
+static size_t
 intern_name(struct inc_tracker *t, const char *name)
 {
-	struct inc_name *n;
+	char *s;
 	size_t len;
+
+	if (t->last_name < t->nnames &&
+	    strcmp(t->names[t->last_name], name) == 0)
+		return t->last_name;
+	for (size_t i = 0; i < t->nnames; i++)
+		if (strcmp(t->names[i], name) == 0)
+			return t->last_name = i;
+	len = strlen(name);
+	if (mem_grow(&t->names, &t->capnames, t->nnames + 1,
+	        sizeof(*t->names)) == -1 ||
+	    (s = arena_alloc(t, len + 1)) == NULL)
+		return SIZE_MAX;
+	memcpy(s, name, len + 1);
+	t->names[t->nnames] = s;
+	return t->last_name = t->nnames++;
+}
+
+/* The tracker's copy of a file name: NULL for none, "-" when out of
+ * memory. */
+static const char *
+name_copy(struct inc_tracker *t, const char *name)
+{
+	size_t i;
 
 	if (name == NULL)
 		return NULL;
-	if (t->last_name != NULL && strcmp(t->last_name, name) == 0)
-		return t->last_name;
-	for (n = t->names; n != NULL; n = n->next)
-		if (strcmp(n->s, name) == 0)
-			return t->last_name = n->s;
-	len = strlen(name);
-	if ((n = arena_alloc(t, sizeof(*n) + len + 1)) == NULL)
-		return "-";
-	memcpy(n->s, name, len + 1);
-	n->next = t->names;
-	t->names = n;
-	return t->last_name = n->s;
+	i = intern_name(t, name);
+	return i < t->nnames ? t->names[i] : "-";
 }
 
 static const char *const default_login[] = {"/wp-login.php", "/xmlrpc.php",
@@ -178,6 +203,7 @@ inc_release(struct inc_tracker *t)
 		free(c);
 	}
 	free(t->index);
+	free(t->names);
 	if (t->client_map != NULL)
 		mem_unreserve(t->client_map, t->client_maplen);
 	else
@@ -218,7 +244,10 @@ client_grow(struct inc_tracker *t)
 	size_t ocap = t->cap, ncap = ocap ? ocap * 2 : 4096;
 	uint64_t *old = t->index;
 
-	if ((t->index = mem_huge_calloc(ncap * sizeof(*t->index))) == NULL) {
+	/* not mem_huge_calloc, which would round the table (32 KiB to a
+	 * few MiB for 100000 addresses) up to 2 MiB and write every byte:
+	 * fresh pages come zeroed, and touching memory is what costs */
+	if ((t->index = calloc(ncap, sizeof(*t->index))) == NULL) {
 		t->index = old;
 		return -1;
 	}
@@ -235,11 +264,20 @@ client_grow(struct inc_tracker *t)
 }
 
 void
+inc_key_n(
+    const struct inc_tracker *t, const char *p, size_t n, struct inc_key *k)
+{
+	k->p = p;
+	k->n = n;
+	k->h = hash_bytes(t->seed, p, n);
+}
+
+void
 inc_key(const struct inc_tracker *t, const char *client, struct inc_key *k)
 {
-	k->p = client != NULL ? client : "-";
-	k->n = strnlen(k->p, INC_ADDR_MAX);
-	k->h = hash_bytes(t->seed, k->p, k->n);
+	const char *p = client != NULL ? client : "-";
+
+	inc_key_n(t, p, strnlen(p, INC_ADDR_MAX), k);
 }
 
 void
@@ -371,7 +409,7 @@ fill_event(
 	memset(ev, 0, sizeof(*ev));
 	ev->time = (int64_t)rq->time;
 	ev->line = rq->line;
-	ev->file = intern_name(t, rq->file);
+	ev->file = name_copy(t, rq->file);
 	copy_cut(ev->method, sizeof(ev->method), rq->method, rq->method_len);
 	if ((req = arena_alloc(t, len + 1)) == NULL) {
 		ev->request = "";
@@ -385,6 +423,45 @@ fill_event(
 	ev->bytes = (int64_t)rq->bytes;
 }
 
+static size_t
+varint_put(unsigned char *p, uint64_t x)
+{
+	size_t n = 0;
+
+	for (; x >= 0x80; x >>= 7)
+		p[n++] = (unsigned char)(x | 0x80);
+	p[n++] = (unsigned char)x;
+	return n;
+}
+
+static uint64_t
+varint_get(const unsigned char **p)
+{
+	uint64_t x = 0;
+
+	for (unsigned s = 0; s < 64; s += 7) {
+		unsigned char c = *(*p)++;
+
+		x |= (uint64_t)(c & 0x7f) << s;
+		if (c < 0x80)
+			break;
+	}
+	return x;
+}
+
+/* A signed number as an unsigned one, small near 0 on both sides. */
+static uint64_t
+zigzag(uint64_t x)
+{
+	return x << 1 ^ (uint64_t) - (int64_t)(x >> 63);
+}
+
+static uint64_t
+unzigzag(uint64_t x)
+{
+	return x >> 1 ^ (uint64_t) - (int64_t)(x & 1);
+}
+
 /* Appends rq to the address's later requests (touching neither the
  * incident nor the request before); -1 when out of memory. */
 static int
@@ -393,23 +470,36 @@ add_next(
 {
 	size_t pn, qn, len = req_cut(rq, &pn, &qn);
 	size_t mlen = rq->method_len < 15 ? rq->method_len : 15;
-	struct inc_next *x =
-	    arena_alloc_at(t, offsetof(struct inc_next, text) + mlen + len,
-	        _Alignof(struct inc_next));
+	unsigned char num[5 * VARINT_MAX], *b;
+	size_t nn = 0, file = 0;
+	struct inc_next *x;
 
+	if (rq->file != NULL) {
+		file = intern_name(t, rq->file);
+		file = file < t->nnames ? file + 2 : 1;
+	}
+	if (!t->time0_set) {
+		t->time0 = (int64_t)rq->time;
+		t->time0_set = 1;
+	}
+	nn += varint_put(num + nn, file);
+	nn += varint_put(
+	    num + nn, zigzag((uint64_t)(int64_t)rq->time - (uint64_t)t->time0));
+	nn += varint_put(num + nn, zigzag((uint64_t)(int64_t)rq->status));
+	nn += varint_put(num + nn, rq->line);
+	nn += varint_put(num + nn, rq->bytes);
+	x = arena_alloc_at(t, sizeof(*x) + nn + 2 + mlen + len, _Alignof(*x));
 	if (x == NULL)
 		return -1;
 	x->prev = c->next_last;
-	x->file = intern_name(t, rq->file);
-	x->time = (int64_t)rq->time;
-	x->line = rq->line;
-	x->bytes = (int64_t)rq->bytes;
-	x->status = rq->status;
-	x->mlen = (uint8_t)mlen;
-	x->rlen = (uint8_t)len;
+	b = x->b;
+	memcpy(b, num, nn);
+	b += nn;
+	*b++ = (unsigned char)mlen;
+	*b++ = (unsigned char)len;
 	if (mlen > 0)
-		memcpy(x->text, rq->method, mlen);
-	req_copy(x->text + mlen, rq, pn, qn, len);
+		memcpy(b, rq->method, mlen);
+	req_copy((char *)b + mlen, rq, pn, qn, len);
 	c->next_last = x;
 	c->nnext++;
 	return 0;
@@ -433,17 +523,26 @@ inc_next_list(
 }
 
 void
-inc_next_event(const struct inc_next *n, struct inc_event *ev)
+inc_next_event(
+    const struct inc_tracker *t, const struct inc_next *n, struct inc_event *ev)
 {
+	const unsigned char *b = n->b;
+	uint64_t file = varint_get(&b);
+	size_t mlen, rlen;
+
 	memset(ev, 0, sizeof(*ev));
-	ev->time = n->time;
-	ev->line = n->line;
-	ev->file = n->file;
-	copy_cut(ev->method, sizeof(ev->method), n->text, n->mlen);
-	ev->request = n->text + n->mlen;
-	ev->reqlen = n->rlen;
-	ev->status = n->status;
-	ev->bytes = n->bytes;
+	ev->file = file == 0       ? NULL
+	    : file - 2 < t->nnames ? t->names[file - 2]
+	                           : "-";
+	ev->time = (int64_t)((uint64_t)t->time0 + unzigzag(varint_get(&b)));
+	ev->status = (int)(int64_t)unzigzag(varint_get(&b));
+	ev->line = varint_get(&b);
+	ev->bytes = (int64_t)varint_get(&b);
+	mlen = *b++;
+	rlen = *b++;
+	copy_cut(ev->method, sizeof(ev->method), (const char *)b, mlen);
+	ev->request = (const char *)b + mlen;
+	ev->reqlen = rlen;
 }
 
 /* A free slot of a bounded, growing event array, or NULL when full. */
@@ -454,7 +553,8 @@ slot(struct inc_tracker *t, struct inc_event **v, unsigned *n, unsigned *cap,
 	if (*n >= max)
 		return NULL;
 	if (*n == *cap) {
-		unsigned nc = *cap ? *cap * 2 : 4;
+		/* most incidents have one or two events */
+		unsigned nc = *cap ? *cap * 2 : 1;
 		struct inc_event *p;
 
 		if (nc > max)

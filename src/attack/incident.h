@@ -65,19 +65,10 @@ struct inc_event {
 /*
  * A later request ("what did they do next?"), packed: up to INC_NEXT_MAX
  * of them are kept for every attacking address, so their size is most of
- * the tracker's memory.  inc_next_event() gives one as an event.
+ * the tracker's memory (the numbers are kept as varints).
+ * inc_next_event() gives one as an event.
  */
-struct inc_next {
-	const struct inc_next *prev; /* the address's one before, or NULL */
-	const char *file;            /* the tracker's copy */
-	int64_t time;
-	uint64_t line;
-	int64_t bytes;
-	int32_t status;
-	uint8_t mlen; /* method, cut at 15 bytes */
-	uint8_t rlen; /* request (path?query), cut at INC_REQ_MAX - 1 */
-	char text[];  /* the method, then the request; not terminated */
-};
+struct inc_next;
 
 struct incident {
 	char client[64];
@@ -106,8 +97,6 @@ struct incident {
 struct inc_client;
 struct inc_chunk;
 
-struct inc_name;
-
 struct inc_tracker {
 	struct inc_conf conf;
 	uint64_t *index; /* open addressing: hash << 32 | client + 1 */
@@ -118,8 +107,12 @@ struct inc_tracker {
 	size_t client_maplen;
 	uint64_t seed;
 	struct inc_chunk *arena;
-	struct inc_name *names; /* file names seen, copied into the arena */
-	const char *last_name;  /* the one used last */
+	/* file names seen, copied into the arena, by their number */
+	const char **names;
+	size_t nnames, capnames;
+	size_t last_name; /* the number of the one used last */
+	int64_t time0;    /* later requests' times are kept from this one */
+	int time0_set;
 	uint64_t dropped_clients;
 	size_t nincidents;
 };
@@ -155,6 +148,11 @@ struct inc_key {
 void inc_key(
     const struct inc_tracker *t, const char *client, struct inc_key *k);
 
+/* The same of n bytes at p, n at most INC_ADDR_MAX, none of them NUL (the
+ * caller has checked). */
+void inc_key_n(
+    const struct inc_tracker *t, const char *p, size_t n, struct inc_key *k);
+
 /* inc_add with the key of rq->client, from inc_key() (hashed once for
  * the prefetches below and the update). */
 enum rate_kind inc_add_key(struct inc_tracker *t, const struct attack_engine *e,
@@ -173,10 +171,12 @@ void inc_prefetch_index(const struct inc_tracker *t, uint64_t h);
 void inc_prefetch(const struct inc_tracker *t, uint64_t h);
 
 /*
- * A later request as an event: the method copied into ev, the request
- * pointing into n (valid while the tracker is); rule 0, class NULL.
+ * A later request of t as an event: the method copied into ev, the
+ * request pointing into n (valid while the tracker is); rule 0, class
+ * NULL.
  */
-void inc_next_event(const struct inc_next *n, struct inc_event *ev);
+void inc_next_event(const struct inc_tracker *t, const struct inc_next *n,
+    struct inc_event *ev);
 
 /* The incident's later requests in order into v (INC_NEXT_MAX of them at
  * most); returns their number. */

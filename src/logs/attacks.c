@@ -31,15 +31,24 @@
  * are summed up in one finding (a scan of a big log has thousands). */
 #define ATTACKS_FINDINGS_MAX 100
 
+/* Lines hinted and not yet recorded, at most: hints come three lines
+ * ahead of the records. */
+#define AHEAD_N 4
+
 struct attacks {
 	struct attack_engine engine;
 	struct inc_tracker inc;
 	const struct logs_opts *opts;
 	uint64_t requests, flagged;
-	/* the client hashes of the lines hinted last and the time before
-	 * (whose index entries are on their way into the cache), when set */
-	uint64_t ahead[2];
-	int ahead_set[2];
+	/* the clients of the lines hinted last (attacks_hint), a ring: their
+	 * keys, hashed once for the hint's prefetches and the record */
+	struct ahead {
+		uint64_t h;
+		uint8_t n; /* the key's length */
+		char p[INC_ADDR_MAX];
+	} ahead[AHEAD_N];
+	unsigned ahead_in;   /* hinted lines so far */
+	unsigned ahead_used; /* ... the ones before it met their record */
 	char *login_urls[33];
 };
 
@@ -362,6 +371,34 @@ print_request(struct attacks *a, const struct attack_req *rq,
 	}
 }
 
+/*
+ * The key of a record's client (cn bytes at client, terminated) from the
+ * hint of its line, whose entry is then on its way into the cache: 1, or
+ * 0 when no line hinted lately had that client.  Hints and records come in
+ * the same order; a hinted line that makes no record (not an access
+ * line) is passed over.
+ */
+static int
+ahead_key(struct attacks *a, const char *client, size_t cn, struct inc_key *k)
+{
+	/* a hinted key has no NUL and is shorter than INC_ADDR_MAX: equal
+	 * to the cn bytes at client, it is also their inc_key() */
+	for (unsigned i = a->ahead_used; i != a->ahead_in; i++) {
+		const struct ahead *x = &a->ahead[i % AHEAD_N];
+
+		if (a->ahead_in - i > AHEAD_N)
+			continue; /* overwritten */
+		if (x->n == cn && memcmp(x->p, client, cn) == 0) {
+			k->p = client;
+			k->n = cn;
+			k->h = x->h;
+			a->ahead_used = i + 1;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static void
 attacks_record(void *st, const struct logs_rec *rec, struct report *r)
 {
@@ -406,8 +443,10 @@ attacks_record(void *st, const struct logs_rec *rec, struct report *r)
 	rq.file = rec->file;
 	rq.line = rec->lineno;
 	a->requests++;
-	inc_key(&a->inc, rq.client, &key);
-	inc_prefetch(&a->inc, key.h);
+	if (!ahead_key(a, client, cn, &key)) {
+		inc_key(&a->inc, rq.client, &key);
+		inc_prefetch(&a->inc, key.h);
+	}
 	attack_match(&a->engine, &rq, &res);
 	fired = inc_add_key(&a->inc, &a->engine, &rq, &res, &key);
 	if (res.nhits > 0) {
@@ -491,8 +530,8 @@ event_json(const struct inc_event *ev, int attack)
 }
 
 static void
-print_incident_json(
-    const struct out *o, const struct incident *inc, size_t rank)
+print_incident_json(const struct out *o, const struct inc_tracker *t,
+    const struct incident *inc, size_t rank)
 {
 	json_t *j = json_object(), *cls = json_array(), *st = json_object(),
 	       *tl = json_array(), *nx = json_array();
@@ -531,7 +570,7 @@ print_incident_json(
 	for (unsigned i = 0; i < nn; i++) {
 		struct inc_event ev;
 
-		inc_next_event(nv[i], &ev);
+		inc_next_event(t, nv[i], &ev);
 		json_array_append_new(nx, event_json(&ev, 0));
 	}
 	jset(j, "next", nx);
@@ -618,7 +657,7 @@ attacks_finish(void *st, struct report *r, const struct out *o)
 	}
 	if (o->mode == OUT_JSON) {
 		for (size_t i = 0; i < n; i++)
-			print_incident_json(o, v[i], i + 1);
+			print_incident_json(o, &a->inc, v[i], i + 1);
 	} else if (o->mode == OUT_TABLE) {
 		static const char *const hdr[] = {"#", "source", "first",
 		    "last", "attacks", "requests", "2xx", "4xx", "bytes",
@@ -694,7 +733,7 @@ attacks_finish(void *st, struct report *r, const struct out *o)
 			for (unsigned k = 0; k < nn; k++) {
 				struct inc_event ev;
 
-				inc_next_event(nv[k], &ev);
+				inc_next_event(&a->inc, nv[k], &ev);
 				print_event_line(o->fp, "next", &ev);
 			}
 			if (inc->next_dropped)
@@ -712,32 +751,31 @@ attacks_finish(void *st, struct report *r, const struct out *o)
 
 /* A line to come (three ahead in a batch scan): its first word is (in
  * the common formats) its client; start loading that address's index
- * entry.  The entry of the line hinted the time before, whose index
+ * entry.  The entry of the line hinted two times before, whose index
  * entry should be in the cache by now, starts loading too
- * (attacks_record finds both there). */
+ * (attacks_record finds both there, and the client's key in the ring). */
 static void
 attacks_hint(void *st, const char *line, size_t n)
 {
 	struct attacks *a = st;
+	struct ahead *x;
 	struct inc_key k;
-	char client[64];
 	size_t i = 0;
 
-	if (a->ahead_set[1])
-		inc_prefetch(&a->inc, a->ahead[1]);
-	a->ahead[1] = a->ahead[0];
-	a->ahead_set[1] = a->ahead_set[0];
-	a->ahead_set[0] = 0;
-	while (i < n && i < sizeof(client) - 1 && line[i] != ' ')
+	if (a->ahead_in - a->ahead_used >= 2)
+		inc_prefetch(&a->inc, a->ahead[(a->ahead_in - 2) % AHEAD_N].h);
+	while (i < n && i < INC_ADDR_MAX && line[i] != ' ' && line[i] != '\0')
 		i++;
-	if (i == 0 || i == n || i == sizeof(client) - 1)
+	if (i == 0 || i == n || i == INC_ADDR_MAX || line[i] != ' ')
 		return;
-	memcpy(client, line, i);
-	client[i] = '\0';
-	inc_key(&a->inc, client, &k);
+	inc_key_n(&a->inc, line, i, &k);
 	inc_prefetch_index(&a->inc, k.h);
-	a->ahead[0] = k.h;
-	a->ahead_set[0] = 1;
+	x = &a->ahead[a->ahead_in++ % AHEAD_N];
+	x->h = k.h;
+	x->n = (uint8_t)k.n;
+	memcpy(x->p, k.p, k.n);
+	if (a->ahead_in - a->ahead_used > AHEAD_N)
+		a->ahead_used = a->ahead_in - AHEAD_N;
 }
 
 /* What finish prints (the incidents ranked, with their timelines); the
