@@ -203,6 +203,13 @@ vhost_of(struct logs_access *a, const char *p, size_t n)
 int
 logs_parse_clf(const char *line, size_t n, struct logs_access *a)
 {
+	return logs_parse_clf_memo(line, n, NULL, a);
+}
+
+int
+logs_parse_clf_memo(
+    const char *line, size_t n, struct logs_clf_memo *m, struct logs_access *a)
+{
 	const char *p = line, *end = line + n, *w;
 	struct grp g[8];
 	unsigned ng = 0;
@@ -273,7 +280,7 @@ logs_parse_clf(const char *line, size_t n, struct logs_access *a)
 
 	/* [time] */
 	p++;
-	if (p_time_clf(&p, end, &a->time) == -1)
+	if (p_time_clf_memo(&p, end, &a->time, m) == -1)
 		return -1;
 	while (p < end && *p == ' ')
 		p++;
