@@ -148,6 +148,22 @@ enum logs_res {
  * 0 or -1.
  */
 int logs_parse_clf(const char *line, size_t n, struct logs_access *out);
+
+/*
+ * The minute of the last CLF time stamp read ("10/Oct/2000:13:55" and
+ * its zone), for the next line's: most lines of a log share it, and its
+ * seconds are all that is left to read then.  Zeroed: empty.
+ */
+struct logs_clf_memo {
+	uint64_t key[3];  /* the stamp's bytes but its seconds */
+	struct civtime t; /* its time at the minute's start */
+	int set;
+};
+
+/* logs_parse_clf through m (the same record, in less time). */
+int logs_parse_clf_memo(const char *line, size_t n, struct logs_clf_memo *m,
+    struct logs_access *out);
+
 /* Apache 2.2 / 2.4 error log.  0 or -1. */
 int logs_parse_apache_error(const char *line, size_t n, struct logs_error *out);
 /* nginx error log: "2024/01/02 03:04:05 [error] 12#0: *3 msg, client: ..." */
@@ -226,8 +242,9 @@ struct logs_parser {
 	/* 1: an error-log line relayed through syslog stays a syslog
 	 * record (for a reader of syslog only, such as mail) */
 	int syslog_only;
-	enum logs_format last; /* last format that matched: tried first */
-	char *scratch;         /* journal: decoded fields (owned) */
+	enum logs_format last;    /* last format that matched: tried first */
+	struct logs_clf_memo clf; /* the last CLF time stamp's minute */
+	char *scratch;            /* journal: decoded fields (owned) */
 	size_t scratch_cap;
 	void *jroot; /* journal: the last decoded JSON object (owned) */
 };

@@ -272,7 +272,7 @@ try_format(struct logs_parser *p, enum logs_format f, const char *line,
 	switch (f) {
 	case LOGS_FMT_CLF:
 		rec->kind = LOGS_KIND_ACCESS;
-		rc = logs_parse_clf(line, n, &rec->u.a);
+		rc = logs_parse_clf_memo(line, n, &p->clf, &rec->u.a);
 		break;
 	case LOGS_FMT_LOGFORMAT:
 		rec->kind = LOGS_KIND_ACCESS;

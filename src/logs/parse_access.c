@@ -71,7 +71,10 @@ p_request(struct logs_access *a)
 {
 	const char *p = a->request.p, *end = p + a->request.n, *sp1, *sp2;
 
-	a->method = a->path = a->query = a->protocol = p_str(NULL, 0);
+	a->method = p_str(NULL, 0);
+	a->path = p_str(NULL, 0);
+	a->query = p_str(NULL, 0);
+	a->protocol = p_str(NULL, 0);
 	if (a->request.n == 0)
 		return;
 	sp1 = memchr(p, ' ', a->request.n);
@@ -152,12 +155,23 @@ access_clear(struct logs_access *a)
 	        12 * sizeof(struct logs_str) + sizeof(struct civtime) +
 	            3 * sizeof(int64_t),
 	    "logs_access: a field was added, clear it here");
-	a->client = a->forwarded = a->ident = a->user = none;
+	/* one assignment each: a chain (a = b = none) reads each value back
+	 * from the store just made, which the CPU cannot forward */
+	a->client = none;
+	a->forwarded = none;
+	a->ident = none;
+	a->user = none;
 	memset(&a->time, 0, sizeof(a->time));
-	a->request = a->method = a->path = a->query = a->protocol = none;
+	a->request = none;
+	a->method = none;
+	a->path = none;
+	a->query = none;
+	a->protocol = none;
 	a->status = -1;
 	a->bytes = -1;
-	a->referrer = a->user_agent = a->vhost = none;
+	a->referrer = none;
+	a->user_agent = none;
+	a->vhost = none;
 	a->duration_us = -1;
 }
 
@@ -202,6 +216,13 @@ vhost_of(struct logs_access *a, const char *p, size_t n)
 
 int
 logs_parse_clf(const char *line, size_t n, struct logs_access *a)
+{
+	return logs_parse_clf_memo(line, n, NULL, a);
+}
+
+int
+logs_parse_clf_memo(
+    const char *line, size_t n, struct logs_clf_memo *m, struct logs_access *a)
 {
 	const char *p = line, *end = line + n, *w;
 	struct grp g[8];
@@ -273,7 +294,7 @@ logs_parse_clf(const char *line, size_t n, struct logs_access *a)
 
 	/* [time] */
 	p++;
-	if (p_time_clf(&p, end, &a->time) == -1)
+	if (p_time_clf_memo(&p, end, &a->time, m) == -1)
 		return -1;
 	while (p < end && *p == ' ')
 		p++;

@@ -7,6 +7,9 @@
 #include "logs/logs.h"
 
 int p_time_clf(const char **cur, const char *end, struct civtime *t);
+/* The same through m (NULL: none), which it updates. */
+int p_time_clf_memo(const char **cur, const char *end, struct civtime *t,
+    struct logs_clf_memo *m);
 int p_time_ctime(const char **cur, const char *end, struct civtime *t);
 
 /* A quoted field at *cur ('"' first): contents without the quotes. */

@@ -56,15 +56,65 @@ time_clf_fixed(const char **cur, const char *end, struct civtime *t)
 	return 0;
 }
 
+/*
+ * The key of a fixed-layout stamp at p (26 bytes there): its bytes but
+ * the seconds' two (18 and 19), whose place the zone's last two take.
+ */
+static void
+memo_key(const char *p, uint64_t k[3])
+{
+	char b[24];
+
+	memcpy(b, p, 18);
+	memcpy(b + 18, p + 20, 6);
+	memcpy(k, b, sizeof(b));
+}
+
+/*
+ * The stamp at *cur from m when it has m's minute and zone: only its
+ * seconds are read (what time_clf_fixed gives for it).  -1 otherwise.
+ */
+static int
+time_clf_memo(const char **cur, const char *end, struct civtime *t,
+    const struct logs_clf_memo *m)
+{
+	const char *p = *cur;
+	uint64_t k[3];
+
+	if (!m->set || end - p < 26 || !dig(p, 18) || !dig(p, 19))
+		return -1;
+	memo_key(p, k);
+	if (k[0] != m->key[0] || k[1] != m->key[1] || k[2] != m->key[2])
+		return -1;
+	*t = m->t;
+	t->sec = two(p, 18);
+	if (t->sec > 60)
+		return -1; /* not valid: as time_clf_fixed says */
+	t->epoch += t->sec;
+	*cur = p + 26;
+	return 0;
+}
+
 /* CLF: dd/Mon/yyyy:HH:MM:SS[ +zzzz] (inside the brackets). */
 int
-p_time_clf(const char **cur, const char *end, struct civtime *t)
+p_time_clf_memo(const char **cur, const char *end, struct civtime *t,
+    struct logs_clf_memo *m)
 {
 	const char *p = *cur;
 
-	memset(t, 0, sizeof(*t));
-	if (time_clf_fixed(cur, end, t) == 0)
+	if (m != NULL && time_clf_memo(cur, end, t, m) == 0)
 		return 0;
+	memset(t, 0, sizeof(*t));
+	if (time_clf_fixed(cur, end, t) == 0) {
+		if (m != NULL && t->valid) {
+			memo_key(p, m->key);
+			m->t = *t;
+			m->t.sec = 0;
+			m->t.epoch -= t->sec;
+			m->set = 1;
+		}
+		return 0;
+	}
 	if (civ_day(&p, end, &t->mday) == -1 || p >= end || *p++ != '/' ||
 	    end - p < 4 || (t->mon = civ_month(p)) == 0)
 		return -1;
@@ -81,6 +131,12 @@ p_time_clf(const char **cur, const char *end, struct civtime *t)
 	civ_finish(t);
 	*cur = p;
 	return t->valid ? 0 : -1;
+}
+
+int
+p_time_clf(const char **cur, const char *end, struct civtime *t)
+{
+	return p_time_clf_memo(cur, end, t, NULL);
 }
 
 /* ctime-like: "Www Mmm dd HH:MM:SS[.usec] yyyy" (Apache error log). */

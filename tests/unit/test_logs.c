@@ -115,6 +115,124 @@ bad_access_lines(void **state)
 		    logs_parse_clf(bad[i], strlen(bad[i]), &a), -1);
 }
 
+/* Every field of two records of the same line, the same. */
+static void
+assert_same_access(const struct logs_access *x, const struct logs_access *y)
+{
+	static const size_t str[] = {offsetof(struct logs_access, client),
+	    offsetof(struct logs_access, forwarded),
+	    offsetof(struct logs_access, ident),
+	    offsetof(struct logs_access, user),
+	    offsetof(struct logs_access, request),
+	    offsetof(struct logs_access, method),
+	    offsetof(struct logs_access, path),
+	    offsetof(struct logs_access, query),
+	    offsetof(struct logs_access, protocol),
+	    offsetof(struct logs_access, referrer),
+	    offsetof(struct logs_access, user_agent),
+	    offsetof(struct logs_access, vhost)};
+
+	for (size_t i = 0; i < countof(str); i++) {
+		const struct logs_str *a =
+		    (const void *)((const char *)x + str[i]);
+		const struct logs_str *b =
+		    (const void *)((const char *)y + str[i]);
+
+		assert_ptr_equal(a->p, b->p);
+		assert_int_equal(a->n, b->n);
+	}
+	assert_int_equal(x->status, y->status);
+	assert_int_equal(x->bytes, y->bytes);
+	assert_int_equal(x->duration_us, y->duration_us);
+	assert_int_equal(x->time.year, y->time.year);
+	assert_int_equal(x->time.mon, y->time.mon);
+	assert_int_equal(x->time.mday, y->time.mday);
+	assert_int_equal(x->time.hour, y->time.hour);
+	assert_int_equal(x->time.min, y->time.min);
+	assert_int_equal(x->time.sec, y->time.sec);
+	assert_int_equal(x->time.usec, y->time.usec);
+	assert_int_equal(x->time.tzoff, y->time.tzoff);
+	assert_int_equal(x->time.epoch, y->time.epoch);
+	assert_int_equal(x->time.has_tz, y->time.has_tz);
+	assert_int_equal(x->time.has_year, y->time.has_year);
+	assert_int_equal(x->time.valid, y->time.valid);
+}
+
+/* "1.2.3.4 - - [STAMP] "GET / HTTP/1.1" 200 5" into buf. */
+static const char *
+stamped(char *buf, size_t sz, const char *stamp)
+{
+	snprintf(buf, sz, "1.2.3.4 - - [%s] \"GET / HTTP/1.1\" 200 5", stamp);
+	return buf;
+}
+
+/* Through the memo of the last stamp's minute, each line is read as
+ * without it: seconds, minutes, hours, days, months and years that roll
+ * over, zones that change, stamps that are not valid or malformed. */
+static void
+clf_time_memo(void **state)
+{
+	static const char *const stamps[] = {
+	    "31/Dec/2023:23:58:59 +0900",
+	    "31/Dec/2023:23:58:59 +0900", /* the same second */
+	    "31/Dec/2023:23:58:07 +0900", /* the same minute */
+	    "31/Dec/2023:23:59:00 +0900", /* minute */
+	    "31/Dec/2023:23:59:60 +0900", /* a leap second */
+	    "31/Dec/2023:23:59:61 +0900", /* not valid */
+	    "31/Dec/2023:23:59:99 +0900",
+	    "31/Dec/2023:23:59:5x +0900", /* malformed */
+	    "31/Dec/2023:23:59:x5 +0900",
+	    "31/Dec/2023:23:59:7 +0900",
+	    "31/Dec/2023:23:59:59 +0900",
+	    "01/Jan/2024:00:00:00 +0900", /* year, month, day, hour */
+	    "01/Jan/2024:00:00:00 -0700", /* the zone */
+	    "01/Jan/2024:00:00:01 -0700",
+	    "01/Jan/2024:00:00:01 -0730",
+	    "01/Jan/2024:00:00:02 +0000",
+	    "01/Jan/2024:00:00:03", /* no zone */
+	    "01/Jan/2024:00:00:04 +0000",
+	    "01/Jan/2024:01:00:04 +0000", /* hour only */
+	    "02/Jan/2024:01:00:05 +0000", /* day only */
+	    "02/Feb/2024:01:00:06 +0000", /* month only */
+	    "02/Feb/2025:01:00:07 +0000", /* year only */
+	    "29/Feb/2024:01:00:07 +0000",
+	    "29/Feb/2024:01:00:08 +0000",
+	    "29/Fex/2024:01:00:09 +0000", /* malformed, then as before */
+	    "29/Feb/2024:01:00:10 +0000",
+	    "29/Feb/2024:01:00:10+0000",
+	    "29/Feb/2024:01:00:11 +0000",
+	    "29/Feb/2024:25:00:11 +0000", /* not valid */
+	    "29/Feb/2024:25:00:12 +0000",
+	};
+	struct logs_clf_memo m;
+	struct logs_access a, b;
+	char l[128];
+
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	for (size_t i = 0; i < countof(stamps); i++) {
+		const char *s = stamped(l, sizeof(l), stamps[i]);
+		int rc = logs_parse_clf(s, strlen(s), &a);
+
+		assert_int_equal(logs_parse_clf_memo(s, strlen(s), &m, &b), rc);
+		if (rc == 0)
+			assert_same_access(&a, &b);
+	}
+	/* the memo is what gives a stamp of its minute */
+	stamped(l, sizeof(l), "10/Oct/2000:13:55:36 -0700");
+	assert_int_equal(logs_parse_clf_memo(l, strlen(l), &m, &a), 0);
+	assert_true(m.set);
+	m.t.hour = 7;
+	stamped(l, sizeof(l), "10/Oct/2000:13:55:37 -0700");
+	assert_int_equal(logs_parse_clf_memo(l, strlen(l), &m, &a), 0);
+	assert_int_equal(a.time.hour, 7);
+	assert_int_equal(a.time.sec, 37);
+	stamped(l, sizeof(l), "10/Oct/2000:13:56:37 -0700");
+	assert_int_equal(logs_parse_clf_memo(l, strlen(l), &m, &a), 0);
+	assert_int_equal(a.time.hour, 13);
+	assert_int_equal(a.time.epoch, 971211397);
+}
+
 static void
 apache_error_22_24(void **state)
 {
@@ -1153,6 +1271,7 @@ main(void)
 	    cmocka_unit_test(combined_line),
 	    cmocka_unit_test(vhost_and_escapes),
 	    cmocka_unit_test(bad_access_lines),
+	    cmocka_unit_test(clf_time_memo),
 	    cmocka_unit_test(apache_error_22_24),
 	    cmocka_unit_test(syslog_formats),
 	    cmocka_unit_test(w3c_fields_change),
