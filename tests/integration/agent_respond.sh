@@ -81,7 +81,9 @@ opened() {	# opened NAME CHECK ADDRESS-RE: an open event of CHECK naming it
 "$PY" "$HELPER" listen 10.9.8.1 8090 300 > /dev/null 2>&1 &
 cleanup "kill $!"
 for i in $(seq 1 100); do ss -Hltn "sport = :8090" | grep -q . && break; sleep 0.1; done
-inb "$PY" "$HELPER" flood 10.9.8.1 8090 300 10.9.8.2:40 > "$TMP/flood.out" 2>&1 &
+# (nsenter itself, not inb in a subshell, so that $! is the flooder and
+# the cleanup's kill reaches it)
+nsenter -t "$PEER" -n "$PY" "$HELPER" flood 10.9.8.1 8090 300 10.9.8.2:40 > "$TMP/flood.out" 2>&1 &
 cleanup "kill $!"
 for i in $(seq 1 100); do grep -q ready "$TMP/flood.out" && break; sleep 0.1; done
 check_match "the flooder holds its connections" ready "$(cat "$TMP/flood.out")"

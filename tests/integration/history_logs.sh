@@ -83,6 +83,11 @@ run "$SAKIMORI" mail report --json "$TMP/m.lines"
 check_eq "mail report: received 3, delivered 2, bounced 1, rejected 26" "3 2 1 26" \
 	"$(printf '%s\n' "$OUT" | jq -r 'select(.type == "mail.summary") | "\(.received) \(.delivered) \(.bounced) \(.rejected)"')"
 
+# the total of a series: its values per minute times their step in minutes
+total() {
+	"$SAKIMORI" history --state-dir "$STATE" "$1" --since 1h --json |
+		jq -s 'map((.value // 0) * .step_seconds / 60) | add | . * 1000 | round / 1000'
+}
 start h1
 check "the agent follows the logs" wait_for 60 following
 check "and listens on 127.0.0.1:$PORT" wait_port "$PORT"
@@ -92,8 +97,19 @@ cat "$TMP/m.lines" >> "$MLOG"
 NA=$(wc -l < "$TMP/a.lines"); NB=$(wc -l < "$TMP/b.lines"); NM=$(wc -l < "$TMP/m.lines")
 read_all() { [ "$(status lines)" = $((NA + NB)) ] && [ "$(mstatus lines)" = "$NM" ]; }
 check "every line is read" wait_for 60 read_all
-# two history steps after the last line: its counts are stored
-sleep 22
+# the counts in the history files: the step of the last line closed and
+# its batch (10 s) stored, about 20 s at most
+stored() {
+	local s want
+	for s in "$A.hits_pm:26" "$A.page_hits_pm:19" "$A.responses_4xx_pm:4" \
+	    "$A.responses_5xx_pm:2" "$A.attacks_pm:4" "$B.hits_pm:5" \
+	    mail.received_pm:3 mail.delivered_pm:2 mail.bounced_pm:1 \
+	    mail.rejected_pm:26; do
+		want=${s##*:}
+		[ "$(total "${s%:*}" 2>/dev/null)" = "$want" ] || return 1
+	done
+}
+check "the counts are stored in the history" wait_for 120 stored
 
 curl -sS -m 30 -o "$TMP/m1" "http://127.0.0.1:$PORT/metrics"
 run promtool check metrics <"$TMP/m1"
@@ -120,11 +136,6 @@ for s in "$A.hits_pm" "$A.page_hits_pm" "$A.responses_4xx_pm" "$A.responses_5xx_
 	"$B.hits_pm" mail.received_pm mail.delivered_pm mail.bounced_pm mail.rejected_pm; do
 	check "history --list lists $s" grep -qx "$s" <<<"$LIST"
 done
-# the total of a series: its values per minute times their step in minutes
-total() {
-	"$SAKIMORI" history --state-dir "$STATE" "$1" --since 1h --json |
-		jq -s 'map((.value // 0) * .step_seconds / 60) | add | . * 1000 | round / 1000'
-}
 check_eq "history: the first log's hits add up to 26" 26 "$(total "$A.hits_pm")"
 check_eq "its pages to 19" 19 "$(total "$A.page_hits_pm")"
 check_eq "its 4xx to 4" 4 "$(total "$A.responses_4xx_pm")"

@@ -28,9 +28,10 @@ stop_follow() {
 	wait "$FPID"
 }
 cleanup 'kill -9 $FPID'
-# wait_lines N: until the sink holds N lines (5 s at most).
+# wait_lines N: until the sink holds N lines (30 s at most: the tests
+# beside this one, or ASan, can hold the follower up).
 wait_lines() {
-	for _ in $(seq 100); do
+	for _ in $(seq 600); do
 		[ "$({ wc -l < "$OUT"; } 2>/dev/null || echo 0)" -ge "$1" ] && return 0
 		sleep 0.05
 	done
@@ -90,7 +91,7 @@ for i in $(seq 1 120); do
 	echo "[Sun Oct 10 12:00:00 2004] [error] [client 10.0.0.$((i % 200))] panic: POPSTACK"
 done >> "$D/app.log"
 check "a flood is reported live" wait_lines 130
-for _ in $(seq 50); do
+for _ in $(seq 300); do
 	grep -q logs.flood "$TMP/follow.out" && break
 	sleep 0.1
 done
@@ -99,7 +100,7 @@ check_eq "...once" 1 "$(grep -c '"check":"logs.flood"' "$TMP/follow.out")"
 # Attacks are part of follow by default: the IIS Unicode request, live.
 echo '10.9.9.9 - - [10/Oct/2004:12:00:00 +0000] "GET /scripts/..%c0%af../winnt/system32/cmd.exe?/c+dir HTTP/1.0" 200 1234 "-" "-"' >> "$D/app.log"
 check "an attack line is read" wait_lines 131
-for _ in $(seq 50); do
+for _ in $(seq 300); do
 	grep -q '"check":"web-attack"' "$TMP/follow.out" && break
 	sleep 0.1
 done
@@ -135,9 +136,9 @@ follow_as() {
 		sleep 0.05
 	done
 }
-# out_has NAME N: until $TMP/NAME.out holds N lines (5 s at most).
+# out_has NAME N: until $TMP/NAME.out holds N lines (30 s at most).
 out_has() {
-	for _ in $(seq 100); do
+	for _ in $(seq 600); do
 		[ "$({ wc -l < "$TMP/$1.out"; } 2>/dev/null || echo 0)" -ge "$2" ] && return 0
 		sleep 0.05
 	done
@@ -281,10 +282,15 @@ as_nobody() {
 	GPID=$!
 }
 as_nobody "$TMP/r17.err"
+# said when it starts (30 s at most), and not again over its next tries
+for _ in $(seq 300); do
+	grep -q "Permission denied; retrying" "$TMP/r17.err" && break
+	sleep 0.1
+done
 sleep 1.5
 check_eq "an unreadable file: said once" 1 "$(grep -c "cannot open '$U/app.log': Permission denied; retrying" "$TMP/r17.err")"
 chmod 644 "$U/app.log"
-for _ in $(seq 100); do
+for _ in $(seq 600); do
 	[ -s "$U/r17.out" ] && break
 	sleep 0.05
 done
@@ -297,7 +303,7 @@ chmod 600 "$U/app.log"
 as_nobody "$TMP/r17b.err"
 sleep 1.5
 chmod 644 "$U/app.log"
-for _ in $(seq 100); do
+for _ in $(seq 600); do
 	[ "$(wc -l < "$U/r17.out")" -ge 2 ] && break
 	sleep 0.05
 done
