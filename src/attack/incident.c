@@ -488,7 +488,8 @@ add_next(
 	nn += varint_put(num + nn, zigzag((uint64_t)(int64_t)rq->status));
 	nn += varint_put(num + nn, rq->line);
 	nn += varint_put(num + nn, rq->bytes);
-	x = arena_alloc_at(t, sizeof(*x) + nn + 2 + mlen + len, _Alignof(*x));
+	x = arena_alloc_at(
+	    t, sizeof(*x) + nn + 2 + mlen + len, _Alignof(struct inc_next));
 	if (x == NULL)
 		return -1;
 	x->prev = c->next_last;
