@@ -384,10 +384,10 @@ ahead_key(struct attacks *a, const char *client, size_t cn, struct inc_key *k)
 	/* a hinted key has no NUL and is shorter than INC_ADDR_MAX: equal
 	 * to the cn bytes at client, it is also their inc_key() */
 	for (unsigned i = a->ahead_used; i != a->ahead_in; i++) {
+		/* attacks_hint keeps at most AHEAD_N not yet used: none of
+		 * these was overwritten */
 		const struct ahead *x = &a->ahead[i % AHEAD_N];
 
-		if (a->ahead_in - i > AHEAD_N)
-			continue; /* overwritten */
 		if (x->n == cn && memcmp(x->p, client, cn) == 0) {
 			k->p = client;
 			k->n = cn;
