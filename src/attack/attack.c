@@ -51,6 +51,10 @@ attack_engine_memo(struct attack_engine *e, int on)
 	if (!on) {
 		free(e->memo);
 		e->memo = NULL;
+		free(e->ctag);
+		free(e->clean);
+		e->ctag = NULL;
+		e->clean = NULL;
 	} else if (e->memo == NULL) {
 		e->memo = mem_huge_calloc(ATTACK_MEMO_FIRST * sizeof(*e->memo));
 		e->memo_slots = ATTACK_MEMO_FIRST;
@@ -77,6 +81,17 @@ memo_busy(struct attack_engine *e)
 		free(e->memo);
 		e->memo = big;
 		e->memo_slots = ATTACK_MEMO_SLOTS;
+		/* the clean table too (none: every request line looked at) */
+		e->ctag =
+		    mem_huge_calloc(ATTACK_CLEAN_SLOTS * sizeof(*e->ctag));
+		e->clean =
+		    mem_huge_calloc(ATTACK_CLEAN_SLOTS * sizeof(*e->clean));
+		if (e->ctag == NULL || e->clean == NULL) {
+			free(e->ctag);
+			free(e->clean);
+			e->ctag = NULL;
+			e->clean = NULL;
+		}
 	}
 	e->memo_looks = 0;
 	e->memo_t0 = now;
@@ -91,6 +106,8 @@ attack_engine_release(struct attack_engine *e)
 	for (size_t i = 0; i < countof(e->buf); i++)
 		free(e->buf[i]);
 	free(e->memo);
+	free(e->ctag);
+	free(e->clean);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -425,10 +442,58 @@ field_match(struct attack_engine *e, enum attack_field f, const char *p,
 	return fr.flags;
 }
 
+void
+attack_clean_forget(struct attack_engine *e)
+{
+	if (e->ctag != NULL)
+		memset(e->ctag, 0, ATTACK_CLEAN_SLOTS * sizeof(*e->ctag));
+}
+
+/*
+ * The clean table's key of rq into k: the lengths of its method, path,
+ * query (and whether it has one) and protocol, then their bytes; 0 when
+ * longer than ATTACK_CLEAN_KEY.
+ */
+static size_t
+clean_key(const struct attack_req *rq, char *k)
+{
+	size_t mn = rq->method_len, pn = rq->path ? rq->path_len : 0;
+	size_t qn = rq->query ? rq->query_len : 0;
+	size_t rn = rq->protocol ? rq->protocol_len : 0;
+	size_t n = 5;
+
+	if (mn + pn + qn + rn > ATTACK_CLEAN_KEY - n)
+		return 0;
+	k[0] = (char)mn;
+	k[1] = (char)pn;
+	k[2] = (char)qn;
+	k[3] = rq->query != NULL;
+	k[4] = (char)rn;
+	if (mn > 0)
+		memcpy(k + n, rq->method, mn);
+	n += mn;
+	if (pn > 0)
+		memcpy(k + n, rq->path, pn);
+	n += pn;
+	if (qn > 0)
+		memcpy(k + n, rq->query, qn);
+	n += qn;
+	if (rn > 0)
+		memcpy(k + n, rq->protocol, rn);
+	return n + rn;
+}
+
 size_t
 attack_match(struct attack_engine *e, const struct attack_req *rq,
     struct attack_result *res)
 {
+	char key[ATTACK_CLEAN_KEY];
+	struct attack_clean_tag *ct = NULL;
+	struct attack_clean *cl = NULL;
+	size_t kn = 0;
+	uint64_t h = 0;
+	int clean = 0, spotless;
+
 	res->nhits = 0;
 	res->crs_score = 0;
 	res->ncrs = 0;
@@ -436,14 +501,30 @@ attack_match(struct attack_engine *e, const struct attack_req *rq,
 	res->top = -1;
 	res->sev = ASEV_INFO;
 
-	if (rq->method_len > 0)
-		(void)field_match(
-		    e, AF_METHOD, rq->method, cut(rq->method_len), res);
-	res->path_flags = field_match(
-	    e, AF_PATH, rq->path ? rq->path : "", cut(rq->path_len), res);
-	if (rq->query != NULL)
-		res->query_flags = field_match(
-		    e, AF_QUERY, rq->query, cut(rq->query_len), res);
+	if (e->ctag != NULL && (kn = clean_key(rq, key)) > 0) {
+		/* seeded apart from the memo's ("clean") */
+		h = hash_ends(e->seed ^ 0x636c65616eULL, key, kn);
+		ct = &e->ctag[h & (ATTACK_CLEAN_SLOTS - 1)];
+		cl = &e->clean[h & (ATTACK_CLEAN_SLOTS - 1)];
+		clean = ct->hash == h && ct->len == kn &&
+		    memcmp(cl->key, key, kn) == 0;
+	}
+	if (clean) {
+		e->clean_hits++;
+		res->path_flags = cl->path_flags;
+		res->query_flags = cl->query_flags;
+	} else {
+		if (rq->method_len > 0)
+			(void)field_match(
+			    e, AF_METHOD, rq->method, cut(rq->method_len), res);
+		res->path_flags = field_match(e, AF_PATH,
+		    rq->path ? rq->path : "", cut(rq->path_len), res);
+		if (rq->query != NULL)
+			res->query_flags = field_match(
+			    e, AF_QUERY, rq->query, cut(rq->query_len), res);
+	}
+	/* nothing yet: the request line matched none of sakimori's rules */
+	spotless = res->nhits == 0;
 	if (rq->ua_len > 0)
 		(void)field_match(e, AF_UA, rq->ua, cut(rq->ua_len), res);
 	if (rq->referer_len > 0)
@@ -463,9 +544,19 @@ attack_match(struct attack_engine *e, const struct attack_req *rq,
 
 	/* the Core Rule Set's verdict joins sakimori's as one more hit */
 	if (e->crs != NULL) {
-		attack_crs_match(e, rq, res);
+		if (!attack_crs_match(e, rq, res, clean))
+			spotless = 0;
 		if (res->crs_score >= e->crs->threshold)
 			add_hit(res, e->crs->rule, AF_PATH);
+	}
+	/* (fields of at most ATTACK_FIELD_MAX: every target was made) */
+	if (!clean && spotless && ct != NULL &&
+	    rq->ua_len + rq->referer_len <= ATTACK_FIELD_MAX) {
+		ct->hash = h;
+		ct->len = (uint32_t)kn;
+		cl->path_flags = res->path_flags;
+		cl->query_flags = res->query_flags;
+		memcpy(cl->key, key, kn);
 	}
 
 	/* rules that count only with some response statuses */

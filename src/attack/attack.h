@@ -119,6 +119,31 @@ struct attack_memo {
 _Static_assert(sizeof(struct attack_memo) == 256, "memo entry: 4 lines");
 
 /*
+ * Most requests of a busy log repeat a request line seen shortly before
+ * whose method, path and query matched none of sakimori's rules, and none
+ * of the CRS rules on anything but the user agent and the referrer.  With
+ * the big memo, the engine keeps such request lines (method, path, query
+ * and protocol as logged, each with its length) in a direct-mapped table
+ * of their own, and a request with one of them has only its user agent and
+ * referrer looked up.  Exact, as the memo.
+ */
+#define ATTACK_CLEAN_SLOTS 8192 /* power of two */
+#define ATTACK_CLEAN_KEY 248    /* longer request lines are not kept */
+
+struct attack_clean_tag {
+	uint64_t hash;
+	uint32_t len; /* key length; 0: empty slot */
+	uint32_t pad;
+};
+
+struct attack_clean {
+	unsigned path_flags, query_flags; /* NORM_* */
+	char key[ATTACK_CLEAN_KEY];
+};
+
+_Static_assert(sizeof(struct attack_clean) == 256, "clean entry: 4 lines");
+
+/*
  * The CRS rules' memo: what a short value matched for a set of targets,
  * as the memo of sakimori's rules (on and off with it).
  */
@@ -208,6 +233,10 @@ struct attack_engine {
 	double memo_t0;      /* monotonic seconds */
 	uint64_t seed;
 	uint64_t memo_hits, memo_misses;
+	/* ATTACK_CLEAN_SLOTS each, with the big memo (else NULL) */
+	struct attack_clean_tag *ctag;
+	struct attack_clean *clean;
+	uint64_t clean_hits; /* requests whose line was found there */
 };
 
 /*

@@ -240,6 +240,8 @@ attack_engine_crs(struct attack_engine *e, struct crs_set *cs, int paranoia,
 	}
 	c->rule = (unsigned)e->rules.n;
 	e->rules.r[e->rules.n++] = r;
+	/* request lines found clean before these rules came */
+	attack_clean_forget(e);
 	e->crs = c;
 	return 0;
 }
@@ -936,10 +938,13 @@ match_run(struct attack_engine *e, struct attack_result *res,
 	}
 }
 
-void
+int
 attack_crs_match(struct attack_engine *e, const struct attack_req *rq,
-    struct attack_result *res)
+    struct attack_result *res, int clean)
 {
+	/* the targets the clean table's request lines leave out */
+	const unsigned other = 1u << CT_UA | 1u << CT_REFERER;
+	int spotless = 1;
 	struct attack_crs *c = e->crs;
 	struct value v[MAX_VALUES];
 	struct vres vr, one;
@@ -953,16 +958,32 @@ attack_crs_match(struct attack_engine *e, const struct attack_req *rq,
 		c->rstamp = 1;
 	}
 	for (size_t i = 0, k; i < nv; i += k) {
+		unsigned mine,
+		    theirs; /* the run's targets: request line's, not */
+
 		for (k = 1;
 		     k < MERGE_MAX && i + k < nv && v[i + k].n == v[i].n &&
 		     (v[i + k].p == v[i].p ||
 		         memcmp(v[i + k].p, v[i].p, v[i].n) == 0);
 		     k++)
 			;
+		mine = theirs = 0;
+		for (size_t j = 0; j < k; j++) {
+			mine |= v[i + j].mask & ~other;
+			theirs |= v[i + j].mask & other;
+		}
+		/* a run of the request line alone, known to match nothing */
+		if (clean && theirs == 0)
+			continue;
 		match_run(e, res, &v[i], k, referer, v, nv, &vr, &one);
+		if (mine != 0 && vr.n > 0)
+			spotless = 0;
 	}
+	/* its argument names are the request line's too */
+	if (clean)
+		return 1;
 	if (c->nrepeat == 0)
-		return;
+		return spotless;
 	/* an argument name given more than once */
 	for (size_t i = 0; i < nv && twice == NULL; i++)
 		for (size_t k = i + 1;
@@ -973,10 +994,11 @@ attack_crs_match(struct attack_engine *e, const struct attack_req *rq,
 				break;
 			}
 	if (twice == NULL)
-		return;
+		return spotless;
 	vr.n = 0;
 	vr.cap = VRES_MAX;
 	for (size_t i = 0; i < c->nrepeat; i++)
 		vfire(&vr, c->repeat[i], twice->p, twice->n, 0);
 	apply(c, res, &vr, twice->mask, referer, v, nv);
+	return 0;
 }

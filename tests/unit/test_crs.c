@@ -19,6 +19,7 @@
 #include <hs/hs.h>
 
 #include "attack/attack.h"
+#include "attack/attack_int.h"
 #include "attack/crs.h"
 #include "attack/crs_tfn.h"
 #include "attack/secrule.h"
@@ -29,6 +30,7 @@
 #include "base/hash.h"
 #include "base/mem.h"
 #include "base/strbuf.h"
+#include "base/timeutil.h"
 
 #define CRS_DIR "/usr/share/modsecurity-crs/rules"
 
@@ -1372,6 +1374,163 @@ own_rules_after_bad_cache(void **state)
 	attack_engine_release(&e);
 }
 
+/* One request with every field the clean table's key or lookups see. */
+static size_t
+match_req(struct attack_engine *e, const char *method, const char *uri,
+    const char *ua, const char *referer, struct attack_result *res)
+{
+	struct attack_req rq = {0};
+
+	rq.method = method;
+	rq.method_len = strlen(method);
+	rq.protocol = "HTTP/1.1";
+	rq.protocol_len = 8;
+	rq.ua = ua;
+	rq.ua_len = ua ? strlen(ua) : 0;
+	rq.referer = referer;
+	rq.referer_len = referer ? strlen(referer) : 0;
+	attack_req_uri(&rq, uri, strlen(uri));
+	return attack_match(e, &rq, res);
+}
+
+static void
+same_result(const struct attack_result *a, const struct attack_result *b)
+{
+	assert_int_equal(a->nhits, b->nhits);
+	for (size_t i = 0; i < a->nhits; i++) {
+		assert_int_equal(a->hit[i].rule, b->hit[i].rule);
+		assert_int_equal(a->hit[i].field, b->hit[i].field);
+	}
+	assert_int_equal(a->top, b->top);
+	assert_int_equal(a->path_flags, b->path_flags);
+	assert_int_equal(a->query_flags, b->query_flags);
+	assert_int_equal(a->crs_score, b->crs_score);
+	assert_int_equal(a->ncrs, b->ncrs);
+	for (unsigned k = 0; k < a->ncrs; k++) {
+		assert_int_equal(a->crs[k].id, b->crs[k].id);
+		assert_int_equal(a->crs[k].target, b->crs[k].target);
+		assert_int_equal(a->crs[k].len, b->crs[k].len);
+		assert_memory_equal(
+		    a->crs[k].text, b->crs[k].text, a->crs[k].len);
+	}
+}
+
+/*
+ * The clean table (attack.h): a request line that matched nothing is
+ * looked up whole next time, and its user agent and referrer alone
+ * scanned; every answer is the one of an engine without memo, whatever
+ * comes with the line (a scanner's agent, a script in the referrer, an
+ * agent that is the request line itself), the table is there only with
+ * the big memo, and new CRS rules forget it.
+ */
+static void
+clean_request_lines(void **state)
+{
+	static const struct {
+		const char *method, *uri, *ua, *referer;
+	} rq[] = {
+	    {"GET", "/docs/guide.html?page=2&lang=en", "Mozilla/5.0", NULL},
+	    {"GET", "/docs/guide.html?page=2&lang=en", "sqlmap/1.7.2#stable",
+	        NULL},
+	    {"GET", "/docs/guide.html?page=2&lang=en", "Mozilla/5.0",
+	        "http://e.test/<script>alert(1)</script>"},
+	    {"GET", "/docs/guide.html?page=2&lang=en",
+	        "GET /docs/guide.html?page=2&lang=en HTTP/1.1", "-"},
+	    {"GET", "/tools/pangolin", "Mozilla/5.0", NULL},
+	    {"GET", "/tools/pangolin", "GET /tools/pangolin HTTP/1.1", NULL},
+	    {"GET", "/x?file=../../etc/passwd", "Mozilla/5.0", NULL},
+	    {"GET", "/x?file=../../etc/passwd", "Mozilla/5.0", NULL},
+	    {"GET", "/%7Euser/index.html", "Mozilla/5.0", NULL},
+	    {"GET", "/a?q=1&q=2", "Mozilla/5.0", NULL},
+	    /* sakimori's rules alone; the CRS rules alone (score 3) */
+	    {"GET", "/tools/sqlmap", NULL, NULL},
+	    {"GET", "*", NULL, NULL},
+	    {"POST", "/docs/guide.html?page=2&lang=en", "Mozilla/5.0", NULL},
+	    {"GET", "/docs/guide.html?page=2&lang=en&x=<script>", NULL, NULL},
+	};
+	static const char mine[] =
+	    "SecRule REQUEST_FILENAME \"@rx guide\" \"id:1,phase:2,t:none,"
+	    "setvar:'tx.anomaly_score_pl1=+5'\"\n";
+	struct attack_engine e[2]; /* memo on, off */
+	struct attack_result want, got;
+	struct secrule_set ss;
+	struct crs_set cs;
+	struct err err = {0};
+	uint64_t hits;
+
+	(void)state;
+	for (int m = 0; m < 2; m++) {
+		struct attack_ruleset rs;
+
+		ruleset_init(&rs);
+		if (ruleset_load_path(&rs, FIXTURES "/../../rules", &err) == -1)
+			fail_msg("%s", err.msg);
+		assert_int_equal(
+		    attack_engine_init(&e[m], &rs, NULL, 0, &err), 0);
+		crs_set_init(&cs);
+		(void)sig_crs_known(&cs, crs_cache);
+		assert_int_equal(crs_load_dir(&cs, CRS_DIR, &err), 0);
+		if (attack_engine_crs(&e[m], &cs, 1, 5, crs_cache, &err) == -1)
+			fail_msg("%s", err.msg);
+	}
+	attack_engine_memo(&e[1], 0);
+	/* the small memo: no table */
+	assert_null(e[0].ctag);
+	match_req(&e[0], "GET", "/", NULL, NULL, &got);
+	assert_int_equal(e[0].clean_hits, 0);
+	/* busy: ATTACK_MEMO_BUSY values within seconds */
+	e[0].memo_looks = ATTACK_MEMO_BUSY - 1;
+	e[0].memo_t0 = clock_mono();
+	match_req(&e[0], "GET", "/", NULL, NULL, &got);
+	assert_int_equal(e[0].memo_slots, ATTACK_MEMO_SLOTS);
+	assert_non_null(e[0].ctag);
+	for (size_t i = 0; i < countof(rq); i++)
+		for (int again = 0; again < 3; again++) {
+			match_req(&e[1], rq[i].method, rq[i].uri, rq[i].ua,
+			    rq[i].referer, &want);
+			match_req(&e[0], rq[i].method, rq[i].uri, rq[i].ua,
+			    rq[i].referer, &got);
+			same_result(&got, &want);
+		}
+	/* the benign lines were found in it, the attacks' never */
+	assert_true(e[0].clean_hits >= 10);
+	hits = e[0].clean_hits;
+	match_req(&e[0], "GET", "/x?file=../../etc/passwd", NULL, NULL, &got);
+	assert_int_equal(e[0].clean_hits, hits);
+	assert_true(got.crs_score >= 5);
+	match_req(
+	    &e[0], "GET", "/docs/guide.html?page=2&lang=en", NULL, NULL, &got);
+	assert_int_equal(e[0].clean_hits, hits + 1);
+	assert_int_equal(got.crs_score, 0);
+	/* sakimori's rules alone found the line clean; the CRS rules added
+	 * then have not seen it: it is looked at */
+	attack_engine_memo(&e[1], 1);
+	attack_crs_release(&e[1]);
+	sig_release_crs(&e[1].sig);
+	e[1].memo_looks = ATTACK_MEMO_BUSY - 1;
+	e[1].memo_t0 = clock_mono();
+	match_req(&e[1], "GET", "/", NULL, NULL, &got);
+	assert_non_null(e[1].ctag);
+	for (int again = 0; again < 2; again++)
+		match_req(&e[1], "GET", "/docs/guide.html?page=2&lang=en", NULL,
+		    NULL, &got);
+	assert_int_equal(e[1].clean_hits, 1);
+	secrule_set_init(&ss);
+	crs_set_init(&cs);
+	assert_int_equal(
+	    secrule_parse(&ss, "t.conf", mine, strlen(mine), &err), 0);
+	assert_int_equal(crs_translate(&cs, &ss, "t.conf", CRS_DIR, &err), 0);
+	if (attack_engine_crs(&e[1], &cs, 1, 5, NULL, &err) == -1)
+		fail_msg("%s", err.msg);
+	secrule_set_release(&ss);
+	match_req(
+	    &e[1], "GET", "/docs/guide.html?page=2&lang=en", NULL, NULL, &got);
+	assert_int_equal(e[1].clean_hits, 1);
+	assert_true(fired(&got, 1));
+	attack_engine_release(&e[0]);
+	attack_engine_release(&e[1]);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1385,6 +1544,7 @@ main(int argc, char **argv)
 	    /* first: it leaves the cache of the groups of paranoia 1 */
 	    cmocka_unit_test(own_rules_after_bad_cache),
 	    cmocka_unit_test(evaluate_debian_crs),
+	    cmocka_unit_test(clean_request_lines),
 	    cmocka_unit_test(evaluate_shared_scans),
 	    cmocka_unit_test(evaluate_chain),
 	    cmocka_unit_test(evaluate_ops),
