@@ -206,7 +206,10 @@ parse_progress(struct disk_md *a, const char *ls, const char *le)
 
 				if (cur_lit(&g, le, "finish=") == 0 &&
 				    cur_dec(&g, le, &v) == 0)
-					a->finish_min = v;
+					a->finish_min =
+					    v >= 0 && v <= DISK_MD_FINISH_MAX
+					    ? v
+					    : -1;
 				else if (cur_lit(&g, le, "speed=") == 0 &&
 				    cur_dec(&g, le, &v) == 0)
 					a->speed_kps = v;

@@ -24,6 +24,9 @@ struct report;
 
 #define DISK_MD_MAX 64    /* arrays kept; more are counted in dropped */
 #define DISK_MD_MAXMEM 32 /* members kept per array */
+/* A finish estimate further away than a century (minutes) is no estimate
+ * (a stalled rebuild, or a line that is not the kernel's). */
+#define DISK_MD_FINISH_MAX (100.0 * 366 * 24 * 60)
 
 struct disk_md_member {
 	char name[32];  /* "sda1", as md names it */
@@ -47,7 +50,8 @@ struct disk_md {
 	                    "" idle; pending resyncs are not actions */
 	char pending[16]; /* "DELAYED", "PENDING" */
 	double progress;  /* percent, -1 unknown */
-	double finish_min; /* mdstat's finish estimate, -1 unknown */
+	double finish_min; /* mdstat's finish estimate, -1 unknown (also
+	                      when past DISK_MD_FINISH_MAX) */
 	double speed_kps;  /* K/sec, -1 unknown */
 	int64_t mismatch;  /* mismatch_cnt, -1 unknown */
 	struct disk_md_member m[DISK_MD_MAXMEM];

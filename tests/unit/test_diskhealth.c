@@ -135,6 +135,32 @@ mdstat_malformed_counted(void **state)
 	free(l);
 }
 
+/* A finish estimate no clock can hold (fuzz_mdstat found it: the time
+ * it would end overflowed time_t) is unknown, and said so. */
+static void
+mdstat_finish_out_of_range(void **state)
+{
+	static const char text[] =
+	    "Personalities : [raid1]\n"
+	    "md0 : active raid1 sdb1[2] sda1[0]\n"
+	    "      1953382464 blocks super 1.2 [2/1] [U_]\n"
+	    "      [=>...................]  recovery =  8.5% "
+	    "(16775552/195310144) finish=3333333333333333333.3min "
+	    "speed=259783K/sec\n"
+	    "unused devices: <none>\n";
+	struct disk_mdlist *l = calloc(1, sizeof(*l));
+	char prog[160];
+
+	(void)state;
+	disk_md_parse(text, sizeof(text) - 1, l);
+	assert_int_equal(l->n, 1);
+	assert_true(l->md[0].progress > 8.49 && l->md[0].progress < 8.51);
+	assert_true(l->md[0].finish_min < 0);
+	disk_md_progress(&l->md[0], 1700000000, prog, sizeof(prog));
+	assert_string_equal(prog, "rebuilding 8.5%");
+	free(l);
+}
+
 /* Degraded, rebuilding, resyncing, inactive and clean arrays. */
 static void
 verdicts_exporter(void **state)
@@ -617,6 +643,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(mdstat_exporter_parsed),
 	    cmocka_unit_test(mdstat_malformed_counted),
+	    cmocka_unit_test(mdstat_finish_out_of_range),
 	    cmocka_unit_test(verdicts_exporter),
 	    cmocka_unit_test(verdicts_sysfs),
 	    cmocka_unit_test(verdicts_scrub),
