@@ -404,7 +404,7 @@ field_scan(struct attack_engine *e, enum attack_field f, const char *p,
  */
 static unsigned
 field_match(struct attack_engine *e, enum attack_field f, const char *p,
-    size_t n, struct attack_result *res)
+    size_t n, struct attack_result *res, unsigned *nhits)
 {
 	struct fres fr;
 	struct attack_memo *m = NULL;
@@ -420,6 +420,7 @@ field_match(struct attack_engine *e, enum attack_field f, const char *p,
 			e->memo_hits++;
 			for (unsigned i = 0; i < m->nhits; i++)
 				add_hit(res, m->rule[i], f);
+			*nhits += m->nhits;
 			return m->flags;
 		}
 		e->memo_misses++;
@@ -429,6 +430,7 @@ field_match(struct attack_engine *e, enum attack_field f, const char *p,
 	field_scan(e, f, p, n, &fr);
 	for (unsigned i = 0; i < fr.n; i++)
 		add_hit(res, fr.rule[i], f);
+	*nhits += fr.n;
 	if (m != NULL && fr.n <= ATTACK_MEMO_HITS) {
 		m->hash = h;
 		m->len = (uint16_t)(n + 1);
@@ -483,16 +485,68 @@ clean_key(const struct attack_req *rq, char *k)
 	return n + rn;
 }
 
+/* A slot of the clean table, and the hash its entry has. */
+struct clean_slot {
+	struct attack_clean_tag *t; /* NULL: the value is not kept */
+	struct attack_clean *c;
+	uint64_t h;
+};
+
+#define CLEAN_SEED 0x636c65616eULL /* "clean": apart from the memo's */
+#define CLEAN_FIELD 0xff /* a field value's key: 0xff, field, length */
+
+static struct clean_slot
+clean_slot(const struct attack_engine *e, uint64_t h)
+{
+	struct clean_slot s = {&e->ctag[h & (ATTACK_CLEAN_SLOTS - 1)],
+	    &e->clean[h & (ATTACK_CLEAN_SLOTS - 1)], h};
+
+	return s;
+}
+
+/* 1 when the user agent or referrer [p, p+n) of field f is in the table
+ * (*s: its slot, s->t NULL when it cannot be). */
+static int
+clean_field(struct attack_engine *e, enum attack_field f, const char *p,
+    size_t n, struct clean_slot *s)
+{
+	const unsigned char *k;
+
+	s->t = NULL;
+	if (e->ctag == NULL || n > ATTACK_CLEAN_KEY - 3)
+		return 0;
+	*s =
+	    clean_slot(e, hash_ends(e->seed ^ CLEAN_SEED ^ (f + 1) << 8, p, n));
+	k = (const unsigned char *)s->c->key;
+	return s->t->hash == s->h && s->t->len == n + 3 &&
+	    k[0] == CLEAN_FIELD && k[1] == f && k[2] == n &&
+	    memcmp(k + 3, p, n) == 0;
+}
+
+static void
+clean_put_field(
+    struct clean_slot *s, enum attack_field f, const char *p, size_t n)
+{
+	s->t->hash = s->h;
+	s->t->len = (uint32_t)(n + 3);
+	s->c->key[0] = (char)CLEAN_FIELD;
+	s->c->key[1] = (char)f;
+	s->c->key[2] = (char)n;
+	memcpy(s->c->key + 3, p, n);
+}
+
 size_t
 attack_match(struct attack_engine *e, const struct attack_req *rq,
     struct attack_result *res)
 {
 	char key[ATTACK_CLEAN_KEY];
-	struct attack_clean_tag *ct = NULL;
-	struct attack_clean *cl = NULL;
+	struct clean_slot line = {0}, ua = {0}, ref = {0};
 	size_t kn = 0;
-	uint64_t h = 0;
-	int clean = 0, spotless;
+	int clean = 0, ua_clean = 0, ref_clean = 0;
+	unsigned own = 0, own_ua = 0, own_ref = 0, dirty = 0;
+	/* the CRS targets of the user agent and referrer */
+	const unsigned ua_t = 1u << CT_UA, ref_t = 1u << CT_REFERER;
+	int whole;
 
 	res->nhits = 0;
 	res->crs_score = 0;
@@ -502,35 +556,46 @@ attack_match(struct attack_engine *e, const struct attack_req *rq,
 	res->sev = ASEV_INFO;
 
 	if (e->ctag != NULL && (kn = clean_key(rq, key)) > 0) {
-		/* seeded apart from the memo's ("clean") */
-		h = hash_ends(e->seed ^ 0x636c65616eULL, key, kn);
-		ct = &e->ctag[h & (ATTACK_CLEAN_SLOTS - 1)];
-		cl = &e->clean[h & (ATTACK_CLEAN_SLOTS - 1)];
-		clean = ct->hash == h && ct->len == kn &&
-		    memcmp(cl->key, key, kn) == 0;
+		line = clean_slot(e, hash_ends(e->seed ^ CLEAN_SEED, key, kn));
+		clean = line.t->hash == line.h && line.t->len == kn &&
+		    memcmp(line.c->key, key, kn) == 0;
 	}
 	if (clean) {
 		e->clean_hits++;
-		res->path_flags = cl->path_flags;
-		res->query_flags = cl->query_flags;
+		res->path_flags = line.c->path_flags;
+		res->query_flags = line.c->query_flags;
+		ua_clean = rq->ua_len == 0 ||
+		    clean_field(e, AF_UA, rq->ua, rq->ua_len, &ua);
+		ref_clean = rq->referer_len == 0 ||
+		    clean_field(
+		        e, AF_REFERER, rq->referer, rq->referer_len, &ref);
 	} else {
 		if (rq->method_len > 0)
-			(void)field_match(
-			    e, AF_METHOD, rq->method, cut(rq->method_len), res);
+			(void)field_match(e, AF_METHOD, rq->method,
+			    cut(rq->method_len), res, &own);
 		res->path_flags = field_match(e, AF_PATH,
-		    rq->path ? rq->path : "", cut(rq->path_len), res);
+		    rq->path ? rq->path : "", cut(rq->path_len), res, &own);
 		if (rq->query != NULL)
-			res->query_flags = field_match(
-			    e, AF_QUERY, rq->query, cut(rq->query_len), res);
+			res->query_flags = field_match(e, AF_QUERY, rq->query,
+			    cut(rq->query_len), res, &own);
+		if (line.t != NULL) {
+			if (rq->ua_len > 0)
+				(void)clean_field(
+				    e, AF_UA, rq->ua, rq->ua_len, &ua);
+			if (rq->referer_len > 0)
+				(void)clean_field(e, AF_REFERER, rq->referer,
+				    rq->referer_len, &ref);
+		}
 	}
-	/* nothing yet: the request line matched none of sakimori's rules */
-	spotless = res->nhits == 0;
-	if (rq->ua_len > 0)
-		(void)field_match(e, AF_UA, rq->ua, cut(rq->ua_len), res);
-	if (rq->referer_len > 0)
+	/* all of it known to match nothing: neither rule set looks again */
+	whole = clean && ua_clean && ref_clean;
+	e->clean_whole += (uint64_t)whole;
+	if (!whole && rq->ua_len > 0)
 		(void)field_match(
-		    e, AF_REFERER, rq->referer, cut(rq->referer_len), res);
-
+		    e, AF_UA, rq->ua, cut(rq->ua_len), res, &own_ua);
+	if (!whole && rq->referer_len > 0)
+		(void)field_match(e, AF_REFERER, rq->referer,
+		    cut(rq->referer_len), res, &own_ref);
 	if (res->path_flags | res->query_flags)
 		for (size_t i = 0; i < e->rules.n; i++) {
 			const struct attack_rule *r = &e->rules.r[i];
@@ -541,24 +606,33 @@ attack_match(struct attack_engine *e, const struct attack_req *rq,
 			        r->anomaly, res->path_flags, res->query_flags))
 				add_hit(res, (unsigned)i, AF_PATH);
 		}
-
+	if (whole)
+		goto statuses;
 	/* the Core Rule Set's verdict joins sakimori's as one more hit */
 	if (e->crs != NULL) {
-		if (!attack_crs_match(e, rq, res, clean))
-			spotless = 0;
+		dirty = attack_crs_match(e, rq, res, clean);
 		if (res->crs_score >= e->crs->threshold)
 			add_hit(res, e->crs->rule, AF_PATH);
 	}
-	/* (fields of at most ATTACK_FIELD_MAX: every target was made) */
-	if (!clean && spotless && ct != NULL &&
+	/* what matched nothing goes into the table (of fields of at most
+	 * ATTACK_FIELD_MAX: every target was made) */
+	if (line.t != NULL &&
 	    rq->ua_len + rq->referer_len <= ATTACK_FIELD_MAX) {
-		ct->hash = h;
-		ct->len = (uint32_t)kn;
-		cl->path_flags = res->path_flags;
-		cl->query_flags = res->query_flags;
-		memcpy(cl->key, key, kn);
+		if (!clean && own == 0 && !(dirty & ~(ua_t | ref_t))) {
+			line.t->hash = line.h;
+			line.t->len = (uint32_t)kn;
+			line.c->path_flags = res->path_flags;
+			line.c->query_flags = res->query_flags;
+			memcpy(line.c->key, key, kn);
+		}
+		if (ua.t != NULL && !ua_clean && own_ua == 0 && !(dirty & ua_t))
+			clean_put_field(&ua, AF_UA, rq->ua, rq->ua_len);
+		if (ref.t != NULL && !ref_clean && own_ref == 0 &&
+		    !(dirty & ref_t))
+			clean_put_field(
+			    &ref, AF_REFERER, rq->referer, rq->referer_len);
 	}
-
+statuses:;
 	/* rules that count only with some response statuses */
 	size_t n = 0;
 

@@ -125,7 +125,10 @@ _Static_assert(sizeof(struct attack_memo) == 256, "memo entry: 4 lines");
  * the big memo, the engine keeps such request lines (method, path, query
  * and protocol as logged, each with its length) in a direct-mapped table
  * of their own, and a request with one of them has only its user agent and
- * referrer looked up.  Exact, as the memo.
+ * referrer looked up; user agents and referrers that matched nothing go
+ * into the same table (key 0xff, the field, the length, the bytes), and a
+ * request all of whose parts are there is not looked at again.  Exact, as
+ * the memo.
  */
 #define ATTACK_CLEAN_SLOTS 8192 /* power of two */
 #define ATTACK_CLEAN_KEY 248    /* longer request lines are not kept */
@@ -236,7 +239,8 @@ struct attack_engine {
 	/* ATTACK_CLEAN_SLOTS each, with the big memo (else NULL) */
 	struct attack_clean_tag *ctag;
 	struct attack_clean *clean;
-	uint64_t clean_hits; /* requests whose line was found there */
+	uint64_t clean_hits;  /* requests whose line was found there */
+	uint64_t clean_whole; /* ... with their user agent and referrer */
 };
 
 /*

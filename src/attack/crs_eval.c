@@ -938,13 +938,13 @@ match_run(struct attack_engine *e, struct attack_result *res,
 	}
 }
 
-int
+unsigned
 attack_crs_match(struct attack_engine *e, const struct attack_req *rq,
     struct attack_result *res, int clean)
 {
 	/* the targets the clean table's request lines leave out */
 	const unsigned other = 1u << CT_UA | 1u << CT_REFERER;
-	int spotless = 1;
+	unsigned dirty = 0;
 	struct attack_crs *c = e->crs;
 	struct value v[MAX_VALUES];
 	struct vres vr, one;
@@ -958,8 +958,8 @@ attack_crs_match(struct attack_engine *e, const struct attack_req *rq,
 		c->rstamp = 1;
 	}
 	for (size_t i = 0, k; i < nv; i += k) {
-		unsigned mine,
-		    theirs; /* the run's targets: request line's, not */
+		/* the run's targets: the request line's, the others */
+		unsigned mine, theirs;
 
 		for (k = 1;
 		     k < MERGE_MAX && i + k < nv && v[i + k].n == v[i].n &&
@@ -976,14 +976,12 @@ attack_crs_match(struct attack_engine *e, const struct attack_req *rq,
 		if (clean && theirs == 0)
 			continue;
 		match_run(e, res, &v[i], k, referer, v, nv, &vr, &one);
-		if (mine != 0 && vr.n > 0)
-			spotless = 0;
+		if (vr.n > 0)
+			dirty |= mine | theirs;
 	}
 	/* its argument names are the request line's too */
-	if (clean)
-		return 1;
-	if (c->nrepeat == 0)
-		return spotless;
+	if (clean || c->nrepeat == 0)
+		return dirty;
 	/* an argument name given more than once */
 	for (size_t i = 0; i < nv && twice == NULL; i++)
 		for (size_t k = i + 1;
@@ -994,11 +992,11 @@ attack_crs_match(struct attack_engine *e, const struct attack_req *rq,
 				break;
 			}
 	if (twice == NULL)
-		return spotless;
+		return dirty;
 	vr.n = 0;
 	vr.cap = VRES_MAX;
 	for (size_t i = 0; i < c->nrepeat; i++)
 		vfire(&vr, c->repeat[i], twice->p, twice->n, 0);
 	apply(c, res, &vr, twice->mask, referer, v, nv);
-	return 0;
+	return dirty | 1u << CT_ARGS_NAMES;
 }

@@ -1418,7 +1418,7 @@ same_result(const struct attack_result *a, const struct attack_result *b)
 /*
  * The clean table (attack.h): a request line that matched nothing is
  * looked up whole next time, and its user agent and referrer alone
- * scanned; every answer is the one of an engine without memo, whatever
+ * scanned (or not even they, when the table has them too); every answer is the one of an engine without memo, whatever
  * comes with the line (a scanner's agent, a script in the referrer, an
  * agent that is the request line itself), the table is there only with
  * the big memo, and new CRS rules forget it.
@@ -1436,6 +1436,11 @@ clean_request_lines(void **state)
 	        "http://e.test/<script>alert(1)</script>"},
 	    {"GET", "/docs/guide.html?page=2&lang=en",
 	        "GET /docs/guide.html?page=2&lang=en HTTP/1.1", "-"},
+	    /* agents and referrers only one rule set flags */
+	    {"GET", "/docs/guide.html?page=2&lang=en", "bilbo", NULL},
+	    {"GET", "/docs/guide.html?page=2&lang=en", "feroxbuster/2.7", NULL},
+	    {"GET", "/docs/guide.html?page=2&lang=en", "Mozilla/5.0",
+	        "http://e.test/../../etc/passwd"},
 	    {"GET", "/tools/pangolin", "Mozilla/5.0", NULL},
 	    {"GET", "/tools/pangolin", "GET /tools/pangolin HTTP/1.1", NULL},
 	    {"GET", "/x?file=../../etc/passwd", "Mozilla/5.0", NULL},
@@ -1456,7 +1461,7 @@ clean_request_lines(void **state)
 	struct secrule_set ss;
 	struct crs_set cs;
 	struct err err = {0};
-	uint64_t hits;
+	uint64_t hits, whole;
 
 	(void)state;
 	for (int m = 0; m < 2; m++) {
@@ -1494,14 +1499,23 @@ clean_request_lines(void **state)
 		}
 	/* the benign lines were found in it, the attacks' never */
 	assert_true(e[0].clean_hits >= 10);
+	assert_true(e[0].clean_whole >= 5);
 	hits = e[0].clean_hits;
+	whole = e[0].clean_whole;
 	match_req(&e[0], "GET", "/x?file=../../etc/passwd", NULL, NULL, &got);
 	assert_int_equal(e[0].clean_hits, hits);
 	assert_true(got.crs_score >= 5);
 	match_req(
 	    &e[0], "GET", "/docs/guide.html?page=2&lang=en", NULL, NULL, &got);
 	assert_int_equal(e[0].clean_hits, hits + 1);
+	assert_int_equal(e[0].clean_whole, whole + 1);
 	assert_int_equal(got.crs_score, 0);
+	/* a clean line with a scanner's agent: the agent is looked at */
+	match_req(&e[0], "GET", "/docs/guide.html?page=2&lang=en", "bilbo", "-",
+	    &got);
+	assert_int_equal(e[0].clean_hits, hits + 2);
+	assert_int_equal(e[0].clean_whole, whole + 1);
+	assert_int_equal(got.crs_score, 5);
 	/* sakimori's rules alone found the line clean; the CRS rules added
 	 * then have not seen it: it is looked at */
 	attack_engine_memo(&e[1], 1);
