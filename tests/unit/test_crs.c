@@ -429,9 +429,11 @@ engine_of(struct attack_engine *e, const char *text, int paranoia)
 	secrule_set_release(&ss);
 }
 
+/* One request, with a referrer (NULL: none) and every field the clean
+ * table's key or lookups see. */
 static size_t
-match(struct attack_engine *e, const char *method, const char *uri,
-    const char *ua, struct attack_result *res)
+match_req(struct attack_engine *e, const char *method, const char *uri,
+    const char *ua, const char *referer, struct attack_result *res)
 {
 	struct attack_req rq = {0};
 
@@ -441,8 +443,17 @@ match(struct attack_engine *e, const char *method, const char *uri,
 	rq.protocol_len = 8;
 	rq.ua = ua;
 	rq.ua_len = ua ? strlen(ua) : 0;
+	rq.referer = referer;
+	rq.referer_len = referer ? strlen(referer) : 0;
 	attack_req_uri(&rq, uri, strlen(uri));
 	return attack_match(e, &rq, res);
+}
+
+static size_t
+match(struct attack_engine *e, const char *method, const char *uri,
+    const char *ua, struct attack_result *res)
+{
+	return match_req(e, method, uri, ua, NULL, res);
 }
 
 static int
@@ -1372,25 +1383,6 @@ own_rules_after_bad_cache(void **state)
 	assert_true(own);
 	assert_true(fired(&res, 943120));
 	attack_engine_release(&e);
-}
-
-/* One request with every field the clean table's key or lookups see. */
-static size_t
-match_req(struct attack_engine *e, const char *method, const char *uri,
-    const char *ua, const char *referer, struct attack_result *res)
-{
-	struct attack_req rq = {0};
-
-	rq.method = method;
-	rq.method_len = strlen(method);
-	rq.protocol = "HTTP/1.1";
-	rq.protocol_len = 8;
-	rq.ua = ua;
-	rq.ua_len = ua ? strlen(ua) : 0;
-	rq.referer = referer;
-	rq.referer_len = referer ? strlen(referer) : 0;
-	attack_req_uri(&rq, uri, strlen(uri));
-	return attack_match(e, &rq, res);
 }
 
 static void
