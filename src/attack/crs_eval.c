@@ -758,8 +758,11 @@ text_index(struct attack_crs *c, const struct value *v, size_t *nt,
  * the value first; each distinct text (often the value as it came) is
  * scanned once with the databases of every group's rules for the value's
  * targets, and each group takes its own rules' first matches from that
- * scan.  Where those databases could not be made, each group's text is
- * scanned with the group's own database.
+ * scan.  A small group (sig.h) whose text is not the value as it came
+ * (the value in lower case, say, for a handful of rules) scans it with
+ * its own database instead: every group's would cost as much as the
+ * value's own scan.  Where those databases could not be made, each
+ * group's text is scanned with the group's own database.
  */
 static void
 value_scan(struct attack_engine *e, const struct value *v, struct vres *vr)
@@ -814,7 +817,11 @@ value_scan(struct attack_engine *e, const struct value *v, struct vres *vr)
 			sc.t = k == 0 ? v->p : c->tx + c->vt[k].off;
 			sc.tn = c->vt[k].n;
 		}
-		if (!shared)
+		if (gr->nexpr == 0)
+			one.n = 0; /* only rules decided after a scan */
+		else if (!shared || (k != 0 && gr->db != NULL))
+			/* a text of its own, or one only small groups
+			 * make: its database, not every group's */
 			scan_first(e, g, sc.t, sc.tn, &one);
 		else if (k == CRS_TEXT_AGAIN)
 			scan_first(e, SIZE_MAX, sc.t, sc.tn, &one);

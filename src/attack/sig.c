@@ -892,6 +892,19 @@ gexpr_fill(struct gexpr *x, const struct sig_group *g, const struct crs_set *cs)
 	return 0;
 }
 
+/* 1 when the group of x has a database of its own beside the per-target
+ * ones: some expressions, of at most SIG_GROUP_SMALL rules (a @pm rule's
+ * phrases come one after another). */
+static int
+small_group(const struct gexpr *x)
+{
+	size_t rules = 0;
+
+	for (size_t j = 0; j < x->n; j++)
+		rules += j == 0 || x->ids[j] != x->ids[j - 1];
+	return rules > 0 && rules <= SIG_GROUP_SMALL;
+}
+
 static void
 free_all(struct sig *s)
 {
@@ -1086,7 +1099,7 @@ sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
 	struct gexpr *x = NULL;
 	struct hs_database **dbs = NULL;
 	size_t gcap = 0, ndb = 0;
-	size_t nall = 0, ncache = 0;
+	size_t nall = 0, nsmall = 0, ncache = 0;
 	int shared = 0;
 	struct hash256 md;
 	char key[KEY_MAX], hash[65];
@@ -1122,6 +1135,7 @@ sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
 		if (gexpr_fill(&x[i], &s->grp[i], cs) == -1)
 			goto nomem;
 		hash256_add(&md, &x[i].n, sizeof(x[i].n));
+		s->grp[i].nexpr = x[i].n;
 		if (x[i].n == 0)
 			continue;
 		hash256_add(&md, x[i].text.p, x[i].text.len);
@@ -1135,13 +1149,15 @@ sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
 	shared = (s->all_targets | s->big_targets) != 0;
 	nall =
 	    (size_t)__builtin_popcount(s->all_targets) + (s->big_targets != 0);
-	ncache = shared ? nall : ndb;
+	for (size_t i = 0; shared && i < s->ngrp; i++)
+		nsmall += (size_t)small_group(&x[i]);
+	ncache = shared ? nall + nsmall : ndb;
 	{
 		hs_platform_info_t pl;
 
 		/* which databases the cache holds */
 		if (shared)
-			hash256_add(&md, "per target", 10);
+			hash256_add(&md, "per target, small groups", 24);
 		hash256_hex(&md, hash);
 		if (hs_populate_platform(&pl) == HS_SUCCESS &&
 		    (size_t)snprintf(key, sizeof(key),
@@ -1174,10 +1190,9 @@ sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
 				p++;
 		}
 		s->crs_from_cache = 1;
-		if (!shared)
-			for (size_t i = 0, k = 0; i < s->ngrp; i++)
-				if (x[i].n > 0)
-					s->grp[i].db = dbs[k++];
+		for (size_t i = 0, k = shared ? nall : 0; i < s->ngrp; i++)
+			if (shared ? small_group(&x[i]) : x[i].n > 0)
+				s->grp[i].db = dbs[k++];
 		for (unsigned t = 0, k = 0; t < CT_N; t++)
 			if (s->all_targets & (1u << t))
 				s->all[t] = dbs[k++];
@@ -1192,17 +1207,20 @@ sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
 		shared = 0;
 		key[0] = '\0'; /* the cache would not hold what its key says */
 	}
-	for (size_t i = 0, k = 0; !shared && i < s->ngrp; i++) {
+	for (size_t i = 0, k = shared ? nall : 0; i < s->ngrp; i++) {
 		const char **ex;
 		const char *p = x[i].text.p;
 
-		if (x[i].n == 0)
+		if (shared ? !small_group(&x[i]) : x[i].n == 0)
 			continue;
 		if ((ex = calloc(x[i].n, sizeof(*ex))) == NULL)
 			goto nomem;
 		for (size_t j = 0; j < x[i].n; j++) {
 			ex[j] = p;
 			p += strlen(p) + 1;
+			/* a rule the per-target databases demoted: here too */
+			if (cs->r[x[i].ids[j]].prefilter)
+				x[i].flags[j] |= HS_FLAG_PREFILTER;
 		}
 		if (compile_demoting(ex, x[i].flags, x[i].ids, x[i].n, cs,
 		        &demoted, &s->grp[i].db, err) == -1) {

