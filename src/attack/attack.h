@@ -222,6 +222,9 @@ struct attack_crs {
 	char *tx;
 	char *val, *a, *b;  /* arguments decoded; transformation buffers */
 	char *la, *lb, *lc; /* the same for a chained rule's links */
+	/* libinjection's keyword lookups (dl_injection.h); NULL: each
+	 * looked up in its table (made at the first @detectSQLi) */
+	struct injection_words *words;
 };
 
 struct attack_engine {

@@ -74,6 +74,7 @@ crs_free(struct attack_crs *c)
 	free(c->la);
 	free(c->lb);
 	free(c->lc);
+	injection_words_free(c->words);
 	crs_set_release(&c->set);
 	free(c);
 }
@@ -555,12 +556,13 @@ confirm(struct attack_crs *c, unsigned ri, const char *t, size_t tn)
 
 /* libinjection's verdict on [t, t+tn) for @detectSQLi or @detectXSS. */
 static int
-detect(enum crs_op op, const char *t, size_t tn)
+detect(struct attack_crs *c, enum crs_op op, const char *t, size_t tn)
 {
-	char fp[LIBINJECTION_FINGERPRINT];
-
-	if (op == CO_DETECT_SQLI)
-		return libinjection_sqli(tn > 0 ? t : "", tn, fp) != 0;
+	if (op == CO_DETECT_SQLI) {
+		if (c->words == NULL) /* out of memory: each looked up */
+			c->words = injection_words_new();
+		return injection_sqli(c->words, tn > 0 ? t : "", tn) != 0;
+	}
 	if (op == CO_DETECT_XSS) /* most texts cannot hold it: not asked */
 		return crs_xss_possible(t, tn) &&
 		    libinjection_xss(tn > 0 ? t : "", tn) != 0;
@@ -576,7 +578,7 @@ link_op(
 		return xn > 0 &&
 		    memmem(l->expr, strlen(l->expr), x, xn) != NULL;
 	if (!crs_op_scanned(l->op))
-		return detect(l->op, x, xn);
+		return detect(c, l->op, x, xn);
 	return pcre2_match(l->re, (PCRE2_SPTR)(xn > 0 ? x : ""), xn, 0, 0,
 	           c->md, NULL) >= 0;
 }
@@ -600,7 +602,8 @@ struct dcache {
 };
 
 static int
-detect_cached(struct dcache *dc, enum crs_op op, const char *t, size_t tn)
+detect_cached(struct attack_crs *c, struct dcache *dc, enum crs_op op,
+    const char *t, size_t tn)
 {
 	int m;
 
@@ -608,7 +611,7 @@ detect_cached(struct dcache *dc, enum crs_op op, const char *t, size_t tn)
 		if (dc->e[i].op == op && dc->e[i].len == tn &&
 		    (tn == 0 || memcmp(dc->e[i].t, t, tn) == 0))
 			return dc->e[i].m;
-	m = detect(op, t, tn);
+	m = detect(c, op, t, tn);
 	if (dc->n < DCACHE_N && tn <= DCACHE_TEXT) {
 		dc->e[dc->n].op = op;
 		dc->e[dc->n].m = m;
@@ -854,7 +857,7 @@ value_scan(struct attack_engine *e, const struct value *v, struct vres *vr)
 				    memmem(r->expr, r->len, sc.t, sc.tn) !=
 				        NULL;
 			else if (!crs_op_scanned(r->op))
-				m = detect_cached(&dc, r->op, sc.t, sc.tn);
+				m = detect_cached(c, &dc, r->op, sc.t, sc.tn);
 			else
 				m = c->mark[r->rule] == c->vstamp;
 			if (m != r->negated &&

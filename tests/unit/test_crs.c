@@ -985,13 +985,13 @@ evaluate_shared_scans(void **state)
 	    "SecRule REQUEST_HEADERS:User-Agent \"@rx AbC A\" \"id:12,"
 	    "phase:2,t:none,t:urlDecodeUni,"
 	    "setvar:'tx.anomaly_score_pl1=+5'\"\n"
-	    /* the lower-case group made large: the other groups are
+	/* the lower-case group made large: the other groups are
 	     * small, and have a database of their own too */
 #define LOWER(id)                                                              \
 	"SecRule REQUEST_HEADERS:User-Agent \"@rx q" #id "z\" \"id:" #id       \
 	",phase:2,t:none,t:lowercase,setvar:'tx.anomaly_score_pl1=+5'\"\n"
 	    LOWER(13) LOWER(14) LOWER(15) LOWER(16) LOWER(17) LOWER(18)
-	    LOWER(19) LOWER(20) LOWER(21);
+	        LOWER(19) LOWER(20) LOWER(21);
 #undef LOWER
 	static const char *const uris[] = {
 	    "/index.php?id=1%27%20UNION%20SELECT%201,2--",
@@ -1026,8 +1026,8 @@ evaluate_shared_scans(void **state)
 		    0);
 		assert_int_equal(
 		    crs_translate(&cs, &ss, "t.conf", CRS_DIR, &err), 0);
-		if (attack_engine_crs(&e[m], &cs, 1, 5, m == 1 ? NULL : cache,
-		        &err) == -1)
+		if (attack_engine_crs(
+		        &e[m], &cs, 1, 5, m == 1 ? NULL : cache, &err) == -1)
 			fail_msg("%s", err.msg);
 		secrule_set_release(&ss);
 		attack_engine_memo(&e[m], 0);
@@ -1291,41 +1291,104 @@ evaluate_debian_deep(void **state)
 		skip();
 }
 
+/* The attack fixtures whose lines the libinjection tests read. */
+static const char *const inj_files[] = {"seed-combined.log", "benign.log",
+    "bad-input.log", "seed-iis-w3c.log", "seed-s18-iis.log",
+    "seed-s18-iis-native.log", "crs-regression-requests.tsv"};
+
+typedef void (*text_fn)(const char *s, size_t n, void *arg);
+
+/* Each line of the inj_files, then each of its tab-separated fields, as
+ * they are and URL-decoded, to fn. */
+static void
+each_fixture_text(text_fn fn, void *arg)
+{
+	char d[CRS_TFN_OUT(4096)];
+
+	for (size_t i = 0; i < countof(inj_files); i++) {
+		char path[512], *l = NULL;
+		size_t cap = 0;
+		ssize_t n;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/attacks/%s", FIXTURES,
+		    inj_files[i]);
+		assert_non_null(f = fopen(path, "r"));
+		while ((n = getline(&l, &cap, f)) > 0) {
+			const char *end = l + n - (l[n - 1] == '\n');
+
+			fn(l, (size_t)(end - l), arg);
+			for (const char *p = l; p <= end;) {
+				const char *tab =
+				    memchr(p, '\t', (size_t)(end - p));
+				size_t k = (size_t)((tab ? tab : end) - p);
+
+				if (k <= 4096) {
+					fn(p, k, arg);
+					fn(d,
+					    crs_tfn_apply(
+					        CRS_T_URLDECODEUNI, p, k, d),
+					    arg);
+				}
+				p += k + 1;
+			}
+		}
+		free(l);
+		fclose(f);
+	}
+}
+
+/* count texts of at most most - 1 words of words (nw), each up to cap
+ * bytes, to fn; x the xorshift state (the same texts every run). */
+static void
+each_random_text(unsigned long x, unsigned count, const char *const *words,
+    size_t nw, unsigned most, size_t cap, text_fn fn, void *arg)
+{
+	char s[128];
+
+	assert_true(cap <= sizeof(s));
+	for (unsigned i = 0; i < count; i++) {
+		size_t n = 0;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		for (unsigned w = (unsigned)(x % most); w > 0; w--) {
+			const char *t;
+			size_t k;
+
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			t = words[x % nw];
+			k = t[0] == '\0' ? 1 : strlen(t);
+			if (n + k > cap)
+				break;
+			memcpy(s + n, t, k);
+			n += k;
+		}
+		fn(s, n, arg);
+	}
+}
+
+struct xss_counts {
+	unsigned pos, pos_eq, cut;
+};
+
 /* libinjection_xss(s) with the answer crs_xss_possible(s) must allow. */
 static void
-xss_check(
-    const char *s, size_t n, unsigned *pos, unsigned *pos_eq, unsigned *cut)
+xss_check(const char *s, size_t n, void *arg)
 {
+	struct xss_counts *c = arg;
 	int m = libinjection_xss(n > 0 ? s : "", n) != 0;
 
 	if (m && !crs_xss_possible(s, n))
 		fail_msg("libinjection finds XSS in '%.*s', the prefilter "
 		         "skips it",
 		    (int)n, s);
-	*pos += m;
-	*pos_eq += m && memchr(s, '<', n) == NULL;
-	*cut += !crs_xss_possible(s, n);
-}
-
-/* A text, then each of its tab-separated fields, as they are and
- * URL-decoded. */
-static void
-xss_check_line(
-    const char *l, size_t n, unsigned *pos, unsigned *pos_eq, unsigned *cut)
-{
-	char d[CRS_TFN_OUT(4096)];
-
-	for (const char *p = l, *end = l + n; p <= end;) {
-		const char *tab = memchr(p, '\t', (size_t)(end - p));
-		size_t k = (size_t)((tab ? tab : end) - p);
-
-		if (k <= 4096) {
-			xss_check(p, k, pos, pos_eq, cut);
-			xss_check(d, crs_tfn_apply(CRS_T_URLDECODEUNI, p, k, d),
-			    pos, pos_eq, cut);
-		}
-		p += k + 1;
-	}
+	c->pos += (unsigned)m;
+	c->pos_eq += m && memchr(s, '<', n) == NULL;
+	c->cut += !crs_xss_possible(s, n);
 }
 
 /*
@@ -1338,9 +1401,6 @@ xss_check_line(
 static void
 xss_prefilter_sound(void **state)
 {
-	static const char *const files[] = {"seed-combined.log", "benign.log",
-	    "bad-input.log", "seed-iis-w3c.log", "seed-s18-iis.log",
-	    "seed-s18-iis-native.log", "crs-regression-requests.tsv"};
 	static const char *const words[] = {"<", ">", "=", "\"", "'", "`", " ",
 	    "\t", "\n", "/", "!", "-", "?", "&", "#", ";", ":", "(", ")",
 	    "\x00", "script", "on", "onload", "onerror", "style", "href", "src",
@@ -1349,9 +1409,7 @@ xss_prefilter_sound(void **state)
 	    "&#x3c;", "&lt;", "formaction", "attributename"};
 	static const char *const eq[] = {"x\" onerror=alert(1)",
 	    "' onmouseover=alert(1) '", "a onclick=x", "` style=x"};
-	unsigned pos = 0, pos_eq = 0, cut = 0;
-	char s[64];
-	unsigned long x = 2463534242UL;
+	struct xss_counts c = {0, 0, 0};
 
 	(void)state;
 	if (dynlib_require(DYNLIB_INJECTION, NULL) == -1)
@@ -1361,47 +1419,75 @@ xss_prefilter_sound(void **state)
 		assert_int_equal(libinjection_xss(eq[i], strlen(eq[i])), 1);
 		assert_true(crs_xss_possible(eq[i], strlen(eq[i])));
 	}
-	for (size_t i = 0; i < countof(files); i++) {
-		char path[512], *l = NULL;
-		size_t cap = 0;
-		ssize_t n;
-		FILE *f;
-
-		snprintf(
-		    path, sizeof(path), "%s/attacks/%s", FIXTURES, files[i]);
-		assert_non_null(f = fopen(path, "r"));
-		while ((n = getline(&l, &cap, f)) > 0)
-			xss_check_line(l, (size_t)n - (l[n - 1] == '\n'), &pos,
-			    &pos_eq, &cut);
-		free(l);
-		fclose(f);
-	}
-	for (unsigned i = 0; i < 300000; i++) {
-		size_t n = 0;
-
-		x ^= x << 13; /* xorshift: the same texts every run */
-		x ^= x >> 7;
-		x ^= x << 17;
-		for (unsigned w = (unsigned)(x % 12); w > 0; w--) {
-			const char *t;
-			size_t k;
-
-			x ^= x << 13;
-			x ^= x >> 7;
-			x ^= x << 17;
-			t = words[x % countof(words)];
-			k = t[0] == '\0' ? 1 : strlen(t);
-			if (n + k > sizeof(s))
-				break;
-			memcpy(s + n, t, k);
-			n += k;
-		}
-		xss_check(s, n, &pos, &pos_eq, &cut);
-	}
+	each_fixture_text(xss_check, &c);
+	each_random_text(
+	    2463534242UL, 300000, words, countof(words), 12, 64, xss_check, &c);
 	/* the texts reach both of libinjection's ways and the prefilter's */
-	assert_true(pos > 1000);
-	assert_true(pos_eq > 100);
-	assert_true(cut > 10000);
+	assert_true(c.pos > 1000);
+	assert_true(c.pos_eq > 100);
+	assert_true(c.cut > 10000);
+}
+
+struct sqli_state {
+	struct injection_words *w;
+	unsigned pos;
+};
+
+/* libinjection_sqli's verdict and injection_sqli's on one text, the
+ * same; counted when SQL injection. */
+static void
+sqli_check(const char *s, size_t n, void *arg)
+{
+	struct sqli_state *st = arg;
+	char fp[LIBINJECTION_FINGERPRINT];
+	int want = libinjection_sqli(n > 0 ? s : "", n, fp) != 0;
+
+	if ((injection_sqli(st->w, n > 0 ? s : "", n) != 0) != want)
+		fail_msg("libinjection says %d on '%.*s', with its keywords "
+		         "kept %d",
+		    want, (int)n, s, !want);
+	st->pos += (unsigned)want;
+}
+
+/*
+ * The keyword table before libinjection's SQL injection test changes no
+ * verdict: on the lines of the fixtures and their fields (as they are and
+ * URL-decoded) and on random texts of SQL's words and bytes, each twice
+ * (the table empty, then full of what the first pass put in it, slots
+ * taken by other words on the way); and it does answer most lookups.
+ */
+static void
+sqli_words_same_verdicts(void **state)
+{
+	static const char *const words[] = {"'", "\"", "`", " ", "\t", "(", ")",
+	    ",", ";", "-", "--", "#", "/*", "*/", "=", "<", ">", "!", "|", "&",
+	    "+", "%", "@", "@@", "\\", "{", "}", ":", ".", "\x00", "1", "0x1f",
+	    "1e3", ".5", "select", "SELECT", "union", "all", "from", "where",
+	    "or", "and", "not", "like", "null", "sleep", "benchmark", "char",
+	    "concat", "version", "information_schema", "table_name", "order",
+	    "by", "group", "having", "insert", "into", "values", "drop", "exec",
+	    "xp_cmdshell", "waitfor", "delay", "case", "when", "then", "end",
+	    "if", "x", "id", "admin", "Mozilla/5.0", "Windows NT 10.0",
+	    "AppleWebKit", "Gecko", "KHTML, like Gecko",
+	    "abcdefghijklmnopqrstuvwxyz0123456789abc"};
+	struct sqli_state st = {NULL, 0};
+	unsigned long hits, misses;
+
+	(void)state;
+	if (dynlib_require(DYNLIB_INJECTION, NULL) == -1)
+		skip();
+	assert_non_null(st.w = injection_words_new());
+	for (int pass = 0; pass < 2; pass++) {
+		each_fixture_text(sqli_check, &st);
+		each_random_text(88172645463325252UL, 200000, words,
+		    countof(words), 10, 96, sqli_check, &st);
+	}
+	/* both verdicts seen; the table answered (so the library's state
+	 * fits it), and most lookups */
+	assert_true(st.pos > 5000);
+	injection_words_counts(st.w, &hits, &misses);
+	assert_true(hits > misses && misses > INJECTION_WORDS);
+	injection_words_free(st.w);
 }
 
 /*
@@ -1612,6 +1698,7 @@ main(int argc, char **argv)
 	    cmocka_unit_test(evaluate_chain),
 	    cmocka_unit_test(evaluate_ops),
 	    cmocka_unit_test(xss_prefilter_sound),
+	    cmocka_unit_test(sqli_words_same_verdicts),
 	    cmocka_unit_test(evaluate_debian_deep),
 	    cmocka_unit_test(cache_skips_analysis),
 	    cmocka_unit_test(inj_path_in_cache_text),
