@@ -217,6 +217,8 @@ struct attack_crs {
 	uint64_t *gbits; /* per target, gwords words: a bit per group with
 	                    rules for it */
 	size_t gwords;
+	uint32_t *gtfn; /* per group: its chain's transformations, a bit
+	                   each (1 << enum crs_tfn) */
 	struct crs_vtext *vt;
 	struct crs_first *vfirst; /* per text, set.n + 1 first matches */
 	char *tx;

@@ -61,6 +61,7 @@ crs_free(struct attack_crs *c)
 	free(c->hit);
 	free(c->tix);
 	free(c->gbits);
+	free(c->gtfn);
 	free(c->vt);
 	free(c->vfirst);
 	free(c->tx);
@@ -182,16 +183,20 @@ attack_engine_crs(struct attack_engine *e, struct crs_set *cs, int paranoia,
 	/* per target, its groups */
 	c->gwords = (e->sig.ngrp + 63) / 64;
 	if ((c->gbits = calloc(CT_N * c->gwords + 1, sizeof(*c->gbits))) ==
-	    NULL) {
+	        NULL ||
+	    (c->gtfn = calloc(e->sig.ngrp + 1, sizeof(*c->gtfn))) == NULL) {
 		crs_free(c);
 		sig_release_crs(&e->sig);
 		return err_sys(err, ENOMEM, "rules");
 	}
-	for (size_t g = 0; g < e->sig.ngrp; g++)
+	for (size_t g = 0; g < e->sig.ngrp; g++) {
 		for (unsigned t = 0; t < CT_N; t++)
 			if (e->sig.grp[g].targets & (1u << t))
 				c->gbits[t * c->gwords + g / 64] |= 1ull
 				    << (g % 64);
+		for (unsigned k = 0; k < e->sig.grp[g].ntfn; k++)
+			c->gtfn[g] |= 1u << e->sig.grp[g].tfn[k];
+	}
 	/* per group, the rules decided after its scan */
 	c->npost_groups = e->sig.ngrp;
 	if ((c->post = calloc(e->sig.ngrp + 1, sizeof(*c->post))) == NULL ||
@@ -797,6 +802,12 @@ value_scan(struct attack_engine *e, const struct value *v, struct vres *vr)
 			size_t tn;
 
 			c->tix[ng++] = (uint32_t)g;
+			/* none of its transformations acts on a byte of
+			 * the value: the value as it came */
+			if (!(c->gtfn[g] & acts)) {
+				c->tix[e->sig.ngrp + g] = 0;
+				continue;
+			}
 			t = crs_tfn_chain_m(gr->tfn, gr->ntfn, v->p, v->n, acts,
 			    c->a, c->b, &tn);
 			c->tix[e->sig.ngrp + g] =
