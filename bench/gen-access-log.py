@@ -7,7 +7,7 @@ no attacks itself): the same arguments always give the same bytes, on any
 machine and any Python 3, because it uses its own xorshift generator.
 
 usage: gen-access-log.py [--lines N] [--clients K] [--days D] [--seed S]
-                         [--distinct-clients] [--vhost]
+                         [--distinct-clients] [--vhost] [--fresh P]
 
   --lines N           lines to write (default 1000000)
   --clients K         distinct client addresses to draw from (default 20000),
@@ -15,6 +15,12 @@ usage: gen-access-log.py [--lines N] [--clients K] [--days D] [--seed S]
   --distinct-clients  every line from a new address (the memory benchmark)
   --days D            days the log spans, from 2024-10-01 (default 7)
   --vhost             Apache vhost_combined ("host:port " first)
+  --fresh P           P percent of the lines (default 0) carry a user agent,
+                      a referrer and a query string that no other line
+                      has (browser versions, search terms, ids drawn from
+                      a second generator, so that the other lines are the
+                      bytes they are without it): a log that repeats
+                      less, for the attack memo's benchmarks
 """
 import argparse
 import sys
@@ -64,6 +70,20 @@ AGENTS = [
 ]
 EXTERNAL = ["https://www.google.com/", "https://duckduckgo.com/",
             "https://news.example.net/item?id=42", "https://t.co/abc"]
+# --fresh: templates of agents and referrers, numbers and words filled in
+FRESH_AGENTS = [
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, "
+    "like Gecko) Chrome/%d.0.%d.%d Safari/537.36",
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_%d) AppleWebKit/605.1.%d "
+    "(KHTML, like Gecko) Version/%d.0 Safari/605.1.15",
+    "Mozilla/5.0 (X11; Linux x86_64; rv:%d.0) Gecko/20100101 Firefox/%d.%d",
+    "Mozilla/5.0 (Linux; Android %d; SM-G%d) AppleWebKit/537.36 (KHTML, like "
+    "Gecko) Chrome/%d.0.0.0 Mobile Safari/537.36",
+    "python-requests/2.%d.%d (build %d)",
+]
+WORDS = ["apache", "log", "error", "server", "install", "guide", "price",
+         "review", "news", "open", "hours", "contact", "tokyo", "best",
+         "how", "to", "fix", "linux", "mail", "backup"]
 
 
 def days_to_civil(z):
@@ -87,9 +107,11 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--distinct-clients", action="store_true")
     ap.add_argument("--vhost", action="store_true")
+    ap.add_argument("--fresh", type=int, default=0)
     a = ap.parse_args()
 
     r = Rng(a.seed)
+    f = Rng(a.seed ^ 0x66726573)  # --fresh's own: r draws as without it
     out = sys.stdout
     start_day = 19997  # 2024-10-01
     span = a.days * 86400
@@ -135,6 +157,15 @@ def main():
         else:
             ref = EXTERNAL[r.below(len(EXTERNAL))]
         ua = AGENTS[r.below(len(AGENTS))]
+        if a.fresh > 0 and f.below(100) < a.fresh:
+            # i in each: no other line has the same three
+            tpl = FRESH_AGENTS[f.below(len(FRESH_AGENTS))]
+            ua = tpl % tuple([100 + f.below(30), i, f.below(200)][
+                :tpl.count("%d")])
+            words = "+".join(WORDS[f.below(len(WORDS))]
+                             for _ in range(1 + f.below(4)))
+            ref = "https://www.google.com/search?q=%s&start=%d" % (words, i)
+            path = path.split("?")[0] + "?id=%d&q=%s" % (i, words)
         line = '%s - - [%02d/%s/%04d:%02d:%02d:%02d +0900] "%s %s HTTP/1.1" ' \
             '%d %s "%s" "%s"\n' % (
                 client, d, MONTHS[m - 1], y, sec // 3600, sec // 60 % 60,
