@@ -106,14 +106,58 @@ url_decode(const char *in, size_t n, char *out, int uni)
 	return o;
 }
 
+/* The named entities htmlEntityDecode knows. */
+static const struct {
+	const char *name;
+	char c;
+} ent[] = {{"quot", '"'}, {"amp", '&'}, {"lt", '<'}, {"gt", '>'},
+    {"nbsp", (char)0xa0}};
+
+/* The entity named at in + j (after a '&'), any case: its index in ent,
+ * or countof(ent). */
+static size_t
+html_entity(const char *in, size_t n, size_t j)
+{
+	size_t e;
+
+	for (e = 0; e < countof(ent); e++) {
+		size_t l = strlen(ent[e].name);
+
+		if (n - j >= l && strncasecmp(in + j, ent[e].name, l) == 0)
+			break;
+	}
+	return e;
+}
+
+/* 1 when html_decode leaves [in, in+n) as it is: no '&' starts a named
+ * entity or a '#' with a digit (after an 'x' a hex digit). */
+static int
+html_same(const char *in, size_t n)
+{
+	for (const char *p = in, *end = in + n;
+	     (p = memchr(p, '&', (size_t)(end - p))) != NULL; p++) {
+		size_t j = (size_t)(p - in) + 1;
+
+		if (j >= n)
+			return 1;
+		if (in[j] == '#') {
+			int hex =
+			    j + 1 < n && (in[j + 1] == 'x' || in[j + 1] == 'X');
+			size_t k = j + 1 + (size_t)hex;
+
+			if (k < n &&
+			    (hex ? cur_hexval(in[k]) >= 0
+			         : in[k] >= '0' && in[k] <= '9'))
+				return 0;
+		} else if (html_entity(in, n, j) != countof(ent))
+			return 0;
+	}
+	return 1;
+}
+
 static size_t
 html_decode(const char *in, size_t n, char *out)
 {
-	static const struct {
-		const char *name;
-		char c;
-	} ent[] = {{"quot", '"'}, {"amp", '&'}, {"lt", '<'}, {"gt", '>'},
-	    {"nbsp", (char)0xa0}};
 	size_t o = 0, i = 0;
 
 	while (i < n) {
@@ -147,14 +191,7 @@ html_decode(const char *in, size_t n, char *out)
 		}
 		size_t e;
 
-		for (e = 0; e < countof(ent); e++) {
-			size_t l = strlen(ent[e].name);
-
-			if (n - j >= l &&
-			    strncasecmp(in + j, ent[e].name, l) == 0)
-				break;
-		}
-		if (e == countof(ent)) {
+		if ((e = html_entity(in, n, j)) == countof(ent)) {
 			out[o++] = in[i++];
 			continue;
 		}
@@ -666,6 +703,8 @@ crs_tfn_same_m(enum crs_tfn t, const char *in, size_t n, uint32_t m)
 		return path_same(in, n);
 	case CRS_T_REPLACECOMMENTS:
 		return n < 2 || memmem(in, n, "/*", 2) == NULL;
+	case CRS_T_HTMLENTITYDECODE:
+		return html_same(in, n);
 	default:
 		return 0;
 	}

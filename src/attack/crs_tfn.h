@@ -79,7 +79,9 @@ uint32_t crs_tfn_may_change(const char *in, size_t n);
 
 /*
  * 1 when transformation t surely leaves [in, in+n) as it is (no byte it
- * acts on), 0 when it may change it; _m with may_change's mask of the
+ * acts on; for compressWhitespace, the path normalisations,
+ * replaceComments and htmlEntityDecode, none where it would act: a '&'
+ * that starts no entity, say), 0 when it may change it; _m with may_change's mask of the
  * text (crs_tfn_may_change).
  */
 int crs_tfn_same(enum crs_tfn t, const char *in, size_t n);

@@ -154,7 +154,8 @@ tfn_same(void **state)
 	    "//a", "/a/./b", "/a/../b", "../x", "/a/.", "/a/..", ".", "..",
 	    "/.env", "/a\\b", "a b", "a  b", "a \tb", "a\xa0", "AbC", "%41",
 	    "a+b", "&amp;", "\\x41", "x\xc3\xa9", "/*c*/", "a/b*", "q=1,2;3",
-	    "dGVzdA==", "it's", "a^b", "x /y", "x (y"};
+	    "dGVzdA==", "it's", "a^b", "x /y", "x (y", "a=1&b=2", "&#x;",
+	    "&#39;", "x&AMP;y", "&#xZ", "a&", "&#Xf", "&q&lt", "&nbs"};
 	static const struct {
 		enum crs_tfn t;
 		const char *in;
@@ -165,6 +166,15 @@ tfn_same(void **state)
 	    {CRS_T_URLDECODE, "%41", 0},
 	    {CRS_T_HTMLENTITYDECODE, "q=1,2;3", 1},
 	    {CRS_T_HTMLENTITYDECODE, "&amp;", 0},
+	    {CRS_T_HTMLENTITYDECODE, "a=1&b=2", 1},
+	    {CRS_T_HTMLENTITYDECODE, "&#x;", 1},
+	    {CRS_T_HTMLENTITYDECODE, "&#xZ", 1},
+	    {CRS_T_HTMLENTITYDECODE, "a&", 1},
+	    {CRS_T_HTMLENTITYDECODE, "&nbs", 1},
+	    {CRS_T_HTMLENTITYDECODE, "&#39;", 0},
+	    {CRS_T_HTMLENTITYDECODE, "x&AMP;y", 0},
+	    {CRS_T_HTMLENTITYDECODE, "&#Xf", 0},
+	    {CRS_T_HTMLENTITYDECODE, "&q&lt", 0},
 	    {CRS_T_JSDECODE, "/a/b/", 1},
 	    {CRS_T_CSSDECODE, "\\x41", 0},
 	    {CRS_T_LOWERCASE, "/index.html", 1},
