@@ -224,8 +224,9 @@ struct attack_crs {
 	char *tx;
 	char *val, *a, *b;  /* arguments decoded; transformation buffers */
 	char *la, *lb, *lc; /* the same for a chained rule's links */
-	/* libinjection's keyword lookups (dl_injection.h); NULL: each
-	 * looked up in its table (made at the first @detectSQLi) */
+	/* the table of libinjection's keyword lookups (dl_injection.h),
+	 * made at the first @detectSQLi; NULL before, or when out of
+	 * memory (each word then looked up by libinjection) */
 	struct injection_words *words;
 };
 

@@ -81,8 +81,8 @@ uint32_t crs_tfn_may_change(const char *in, size_t n);
  * 1 when transformation t surely leaves [in, in+n) as it is (no byte it
  * acts on; for compressWhitespace, the path normalisations,
  * replaceComments and htmlEntityDecode, none where it would act: a '&'
- * that starts no entity, say), 0 when it may change it; _m with may_change's mask of the
- * text (crs_tfn_may_change).
+ * that starts no entity, say), 0 when it may change it; _m with
+ * may_change's mask of the text (crs_tfn_may_change).
  */
 int crs_tfn_same(enum crs_tfn t, const char *in, size_t n);
 int crs_tfn_same_m(enum crs_tfn t, const char *in, size_t n, uint32_t m);
