@@ -6,9 +6,10 @@
  * libmodsecurity3 builds its own copy of libinjection into the library
  * and exports its functions, though ModSecurity's headers do not declare
  * them: the declarations below are libinjection's public C API
- * (libinjection.h and libinjection_sqli.h), unchanged since its version 3.  Relying on them is
- * sound because a library without them costs nothing but those rules:
- * the Core Rule Set's translation asks dynlib_require first (or, where
+ * (libinjection.h and libinjection_sqli.h), unchanged since its version
+ * 3.  Relying on them is sound because a library without them costs
+ * nothing but those rules: the Core Rule Set's translation asks
+ * dynlib_require first (or, where
  * the cache says which file an earlier run loaded and it is still there,
  * dynlib_expect, the load left to the first call), and when
  * libmodsecurity3 is missing or no longer exports the symbols, the rules
@@ -93,7 +94,6 @@ struct word {
 	uint8_t type;
 	char answer;
 	char w[WORD_MAX];
-	char pad_;
 };
 
 struct injection_words {
