@@ -12,14 +12,16 @@
  * length in decimal and '\n', then the payload: a line of text (for the
  * own rules, which database each field and set of forms has), then each
  * database as its length in decimal, '\n' and its hs_serialize_database
- * output.  Anything that does not match in every part, or a database
- * this CPU cannot run, is ignored (and the cache rewritten after the
- * compile).
+ * output (the CRS cache: the databases per target or group, then those
+ * made for classes of text, in the order class_plan gives them).
+ * Anything that does not match in every part, or a database this CPU
+ * cannot run, is ignored (and the cache rewritten after the compile).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +33,7 @@
 
 #include <hs/hs.h>
 
+#include "attack/rxbytes.h"
 #include "attack/sig.h"
 #include "base/fileio.h"
 #include "base/cur.h"
@@ -41,6 +44,120 @@
 #define CACHE_MAGIC "SKMHSDB8\n"
 #define CACHE_MAX (64u << 20)
 #define KEY_MAX 256
+
+/* The bytes each class of text adds to those of the classes below it
+ * (sig.h). */
+static const char *const class_adds[SIG_NCLASS] = {
+    "0123456789",
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_",
+    " ",
+    "./-",
+    "();:,+",
+    "?=&",
+};
+
+/* Per byte, bit c set when class c does not have it. */
+static unsigned char class_out[256];
+static pthread_once_t class_once = PTHREAD_ONCE_INIT;
+
+static void
+class_init(void)
+{
+	for (unsigned b = 0; b < 256; b++)
+		class_out[b] = (1u << SIG_NCLASS) - 1;
+	for (unsigned c = 0; c < SIG_NCLASS; c++)
+		for (const char *b = class_adds[c]; *b != '\0'; b++)
+			for (unsigned k = c; k < SIG_NCLASS; k++)
+				class_out[(unsigned char)*b] &=
+				    (unsigned char)~(1u << k);
+}
+
+unsigned
+sig_text_class(const char *p, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	unsigned m0 = 0, m1 = 0, m2 = 0, m3 = 0;
+	size_t i = 0;
+
+	(void)pthread_once(&class_once, class_init);
+	for (; i + 4 <= n; i += 4) {
+		m0 |= class_out[u[i]];
+		m1 |= class_out[u[i + 1]];
+		m2 |= class_out[u[i + 2]];
+		m3 |= class_out[u[i + 3]];
+	}
+	for (; i < n; i++)
+		m0 |= class_out[u[i]];
+	/* the first class that has every byte */
+	return (unsigned)__builtin_ctz(~(m0 | m1 | m2 | m3));
+}
+
+/* The classes of text (bit c) expression [e, e+len) with Hyperscan
+ * flags fl may match in: those from the first where it may. */
+static unsigned char
+expr_classes(const char *e, size_t len, unsigned fl)
+{
+	struct rx_bytes in[SIG_NCLASS] = {{{0}}};
+	unsigned m;
+
+	for (unsigned c = 0; c < SIG_NCLASS; c++) {
+		if (c > 0)
+			in[c] = in[c - 1];
+		rx_bytes_add_str(&in[c], class_adds[c]);
+	}
+	m = rx_may_match_sets(e, len, fl, in, SIG_NCLASS);
+	/* a class above one where it may: the bytes of that one too */
+	for (unsigned c = 1; c < SIG_NCLASS; c++)
+		m |= (m << 1) & (1u << c);
+	return (unsigned char)m;
+}
+
+/* How a base database's class c is scanned: no expression may match
+ * (none), all or nearly all do (the base database serves), the same as
+ * class c + 1, or a database of its own. */
+enum { CP_NONE, CP_FULL, CP_ABOVE, CP_NEW };
+
+/*
+ * Which classes of text have a database of their own: not one with three
+ * quarters of the base database's expressions or more (the base serves),
+ * nor one with nine tenths of the class above's (that one serves): what
+ * a scan would save is not worth the memory and the compile.  k: the
+ * class's expressions, n: the base's, above: the class above's.
+ */
+static int
+class_own(size_t k, size_t n, size_t above)
+{
+	return 4 * k < 3 * n && 10 * k < 9 * above;
+}
+
+/*
+ * The class plan of a database of n expressions whose classes (from
+ * expr_classes) are m: per class, CP_*.  Returns how many are CP_NEW.
+ */
+static size_t
+class_plan(const unsigned char *m, size_t n, unsigned char plan[SIG_NCLASS])
+{
+	size_t above = n, made = 0;
+
+	for (unsigned c = SIG_NCLASS; c-- > 0;) {
+		size_t k = 0;
+
+		for (size_t j = 0; j < n; j++)
+			k += (m[j] >> c) & 1;
+		if (k == 0)
+			plan[c] = CP_NONE;
+		else if (4 * k >= 3 * n)
+			plan[c] = CP_FULL;
+		else if (!class_own(k, n, above))
+			plan[c] = CP_ABOVE;
+		else {
+			plan[c] = CP_NEW;
+			made++;
+			above = k;
+		}
+	}
+	return made;
+}
 
 static int
 alloc_scratch(struct sig *s, struct err *err)
@@ -835,26 +952,31 @@ group_of(struct sig *s, size_t *cap, const struct crs_rule *r)
 	return g;
 }
 
-/* The expressions of one group: NUL-separated texts, flags, ids. */
+/* The expressions of one group: NUL-separated texts, flags, ids, the
+ * classes of text each may match in. */
 struct gexpr {
 	struct strbuf text;
 	unsigned *flags, *ids;
-	size_t n, cap, fcap;
+	unsigned char *cm;
+	size_t n, cap, fcap, mcap;
 };
 
 static int
 gexpr_add(
     struct gexpr *x, const char *e, size_t len, unsigned flags, unsigned id)
 {
-	size_t c1 = x->cap, c2 = x->fcap;
+	size_t c1 = x->cap, c2 = x->fcap, c3 = x->mcap;
 
 	if (mem_grow(&x->flags, &c1, x->n + 1, sizeof(*x->flags)) == -1 ||
-	    mem_grow(&x->ids, &c2, x->n + 1, sizeof(*x->ids)) == -1)
+	    mem_grow(&x->ids, &c2, x->n + 1, sizeof(*x->ids)) == -1 ||
+	    mem_grow(&x->cm, &c3, x->n + 1, sizeof(*x->cm)) == -1)
 		return -1;
 	x->cap = c1;
 	x->fcap = c2;
+	x->mcap = c3;
 	x->flags[x->n] = flags;
 	x->ids[x->n] = id;
+	x->cm[x->n] = expr_classes(e, len, flags);
 	x->n++;
 	strbuf_add(&x->text, e, len);
 	strbuf_addc(&x->text, '\0');
@@ -916,11 +1038,12 @@ free_all(struct sig *s)
 	s->big = NULL;
 }
 
-/* Fills ex, fl, id with every group's expressions for a target of mask;
- * returns how many. */
+/* Fills ex, fl, id (and cm, when not NULL, with their classes) with
+ * every group's expressions for a target of mask; returns how many. */
 static size_t
 exprs_for(const struct sig *s, const struct gexpr *x, const struct crs_set *cs,
-    unsigned mask, const char **ex, unsigned *fl, unsigned *id)
+    unsigned mask, const char **ex, unsigned *fl, unsigned *id,
+    unsigned char *cm)
 {
 	size_t k = 0;
 
@@ -936,6 +1059,8 @@ exprs_for(const struct sig *s, const struct gexpr *x, const struct crs_set *cs,
 				            ? HS_FLAG_PREFILTER
 				            : 0);
 				id[k] = x[i].ids[j];
+				if (cm != NULL)
+					cm[k] = x[i].cm[j];
 				k++;
 			}
 			p += strlen(p) + 1;
@@ -1013,7 +1138,7 @@ compile_all_groups(struct sig *s, const struct gexpr *x, struct crs_set *cs,
 		size_t k;
 
 		if (mask == 0 ||
-		    (k = exprs_for(s, x, cs, mask, ex, fl, id)) == 0)
+		    (k = exprs_for(s, x, cs, mask, ex, fl, id, NULL)) == 0)
 			continue;
 		if (compile_demoting(ex, fl, id, k, cs, demoted, d, err) == -1)
 			rc = -1;
@@ -1061,6 +1186,186 @@ all_targets(struct sig *s, const struct gexpr *x, const struct crs_set *cs)
 	}
 }
 
+/* The class databases freed, their pointers cleared. */
+static void
+crs_classes_drop(struct sig *s)
+{
+	for (size_t i = 0; i < s->ncrs_cdbs; i++)
+		db_free(s->crs_cdbs[i], &s->crs_mem);
+	free(s->crs_cdbs);
+	s->crs_cdbs = NULL;
+	s->ncrs_cdbs = 0;
+	s->crs_classes = 0;
+	memset(s->all_c, 0, sizeof(s->all_c));
+	memset(s->big_c, 0, sizeof(s->big_c));
+	for (size_t i = 0; i < s->ngrp; i++)
+		memset(s->grp[i].cdb, 0, sizeof(s->grp[i].cdb));
+}
+
+/* A database the CRS cache holds before those of the classes: where it
+ * is and where its classes' are. */
+struct crs_base {
+	struct hs_database **db;
+	struct hs_database **cls; /* SIG_NCLASS */
+};
+
+/*
+ * The expressions of the b-th database the CRS cache holds (shared: per
+ * target, big, then each small group's; else each group's that has
+ * expressions) into ex, fl (with the prefilter flag of a rule made one),
+ * id and cm; how many, and where its databases are into *where.
+ */
+static size_t
+base_exprs(struct sig *s, const struct gexpr *x, const struct crs_set *cs,
+    int shared, size_t b, const char **ex, unsigned *fl, unsigned *id,
+    unsigned char *cm, struct crs_base *where)
+{
+	for (unsigned t = 0; shared && t <= CT_N; t++) {
+		unsigned mask =
+		    t < CT_N ? s->all_targets & (1u << t) : s->big_targets;
+
+		if (mask == 0 || b-- > 0)
+			continue;
+		where->db = t < CT_N ? &s->all[t] : &s->big;
+		where->cls = t < CT_N ? s->all_c[t] : s->big_c;
+		return exprs_for(s, x, cs, mask, ex, fl, id, cm);
+	}
+	for (size_t i = 0; i < s->ngrp; i++) {
+		const char *p = x[i].text.p;
+
+		if ((shared ? !small_group(&x[i]) : x[i].n == 0) || b-- > 0)
+			continue;
+		for (size_t j = 0; j < x[i].n; j++) {
+			ex[j] = p;
+			p += strlen(p) + 1;
+			fl[j] = x[i].flags[j] |
+			    (cs->r[x[i].ids[j]].prefilter ? HS_FLAG_PREFILTER
+			                                  : 0);
+			id[j] = x[i].ids[j];
+			cm[j] = x[i].cm[j];
+		}
+		where->db = &s->grp[i].db;
+		where->cls = s->grp[i].cdb;
+		return x[i].n;
+	}
+	where->db = where->cls = NULL;
+	return 0;
+}
+
+/* The class databases of the CRS cache's nbase: per base, its plan. */
+struct crs_classes {
+	unsigned char (*plan)[SIG_NCLASS];
+	size_t nbase, nnew;
+	const char **ex;
+	unsigned *fl, *id;
+	unsigned char *cm;
+};
+
+static void
+crs_classes_release(struct crs_classes *cc)
+{
+	free(cc->plan);
+	free(cc->ex);
+	free(cc->fl);
+	free(cc->id);
+	free(cc->cm);
+	memset(cc, 0, sizeof(*cc));
+}
+
+/* The plan of the classes of nbase databases: 0, or -1 (no memory). */
+static int
+crs_classes_plan(struct crs_classes *cc, struct sig *s, const struct gexpr *x,
+    const struct crs_set *cs, int shared, size_t nbase)
+{
+	size_t n = 0;
+	struct crs_base w;
+
+	memset(cc, 0, sizeof(*cc));
+	for (size_t i = 0; i < s->ngrp; i++)
+		n += x[i].n;
+	cc->nbase = nbase;
+	cc->plan = calloc(nbase + 1, sizeof(*cc->plan));
+	cc->ex = calloc(n + 1, sizeof(*cc->ex));
+	cc->fl = calloc(n + 1, sizeof(*cc->fl));
+	cc->id = calloc(n + 1, sizeof(*cc->id));
+	cc->cm = calloc(n + 1, sizeof(*cc->cm));
+	if (cc->plan == NULL || cc->ex == NULL || cc->fl == NULL ||
+	    cc->id == NULL || cc->cm == NULL) {
+		crs_classes_release(cc);
+		return -1;
+	}
+	for (size_t b = 0; b < nbase; b++) {
+		size_t k = base_exprs(
+		    s, x, cs, shared, b, cc->ex, cc->fl, cc->id, cc->cm, &w);
+
+		cc->nnew += class_plan(cc->cm, k, cc->plan[b]);
+	}
+	return 0;
+}
+
+/*
+ * The class databases into each base's cls, after the base databases:
+ * those of their own from made[] (read from the cache: read), else
+ * compiled into made[].  0, or -1 with err.
+ */
+static int
+crs_classes_apply(struct crs_classes *cc, struct sig *s, const struct gexpr *x,
+    struct crs_set *cs, int shared, struct hs_database **made, int read,
+    struct strbuf *demoted, struct err *err)
+{
+	size_t nn = 0;
+	struct crs_base w;
+
+	for (size_t b = 0; b < cc->nbase; b++) {
+		size_t k = base_exprs(
+		    s, x, cs, shared, b, cc->ex, cc->fl, cc->id, cc->cm, &w);
+
+		if (w.db == NULL)
+			return err_set(err, 0, "rules: no database %zu", b);
+		for (unsigned c = SIG_NCLASS; c-- > 0;) {
+			size_t m = 0;
+
+			switch (cc->plan[b][c]) {
+			case CP_NONE:
+				w.cls[c] = NULL;
+				continue;
+			case CP_FULL:
+				w.cls[c] = *w.db;
+				continue;
+			case CP_ABOVE:
+				w.cls[c] = w.cls[c + 1];
+				continue;
+			default:
+				break;
+			}
+			if (!read) {
+				/* its expressions first, in their order */
+				for (size_t j = 0; j < k; j++)
+					if ((cc->cm[j] >> c) & 1) {
+						cc->ex[m] = cc->ex[j];
+						cc->fl[m] = cc->fl[j];
+						cc->id[m] = cc->id[j];
+						cc->cm[m] = cc->cm[j];
+						m++;
+					}
+				if (compile_demoting(cc->ex, cc->fl, cc->id, m,
+				        cs, demoted, &made[nn], err) == -1)
+					return -1;
+				if (hs_alloc_scratch(made[nn], &s->scratch) !=
+				    HS_SUCCESS)
+					return err_set(err, ENOMEM,
+					    "cannot allocate Hyperscan scratch "
+					    "space");
+				/* the next class's from all again */
+				k = base_exprs(s, x, cs, shared, b, cc->ex,
+				    cc->fl, cc->id, cc->cm, &w);
+			}
+			w.cls[c] = made[nn++];
+		}
+	}
+	return 0;
+}
+
 int
 sig_crs_known(struct crs_set *cs, const char *cache_path)
 {
@@ -1098,6 +1403,7 @@ sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
 {
 	struct gexpr *x = NULL;
 	struct hs_database **dbs = NULL;
+	struct crs_classes cc = {0};
 	size_t gcap = 0, ndb = 0;
 	size_t nall = 0, nsmall = 0, ncache = 0;
 	int shared = 0;
@@ -1126,8 +1432,7 @@ sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
 		rc = 0;
 		goto out;
 	}
-	if ((x = calloc(s->ngrp, sizeof(*x))) == NULL ||
-	    (dbs = calloc(s->ngrp + CT_N, sizeof(*dbs))) == NULL)
+	if ((x = calloc(s->ngrp, sizeof(*x))) == NULL)
 		goto nomem;
 	hash256_init(&md);
 	for (size_t i = 0; i < s->ngrp; i++) {
@@ -1152,12 +1457,19 @@ sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
 	for (size_t i = 0; shared && i < s->ngrp; i++)
 		nsmall += (size_t)small_group(&x[i]);
 	ncache = shared ? nall + nsmall : ndb;
+	/* the cache holds the class databases after the others (read by
+	 * SIG_LEAN, which uses none, only when it must compile) */
+	if (crs_classes_plan(&cc, s, x, cs, shared, ncache) == -1 ||
+	    (dbs = calloc(ncache + cc.nnew + CT_N + 1, sizeof(*dbs))) == NULL ||
+	    (s->crs_cdbs = calloc(cc.nnew + 1, sizeof(*s->crs_cdbs))) == NULL)
+		goto nomem;
 	{
 		hs_platform_info_t pl;
 
 		/* which databases the cache holds */
 		if (shared)
 			hash256_add(&md, "per target, small groups", 24);
+		hash256_add(&md, "classes", 7);
 		hash256_hex(&md, hash);
 		if (hs_populate_platform(&pl) == HS_SUCCESS &&
 		    (size_t)snprintf(key, sizeof(key),
@@ -1169,8 +1481,10 @@ sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
 				*c = ' ';
 	}
 	if (cache_path != NULL && key[0] != '\0' && ncache > 0 &&
-	    cache_read(dbs, ncache, ncache, !(s->flags & SIG_LEAN), &s->crs_mem,
-	        &demoted, &s->scratch, CRS_CACHE_MAGIC, cache_path, key) == 0) {
+	    cache_read(dbs, ncache + cc.nnew,
+	        ncache + (s->flags & SIG_LEAN ? 0 : cc.nnew),
+	        !(s->flags & SIG_LEAN), &s->crs_mem, &demoted, &s->scratch,
+	        CRS_CACHE_MAGIC, cache_path, key) == 0) {
 		const char *p = strbuf_str(&demoted);
 
 		/* the rules the compile turned into prefilters */
@@ -1198,6 +1512,15 @@ sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
 				s->all[t] = dbs[k++];
 		if (s->big_targets != 0)
 			s->big = dbs[nall - 1];
+		if (!(s->flags & SIG_LEAN)) {
+			memcpy(
+			    s->crs_cdbs, dbs + ncache, cc.nnew * sizeof(*dbs));
+			s->ncrs_cdbs = cc.nnew;
+			if (crs_classes_apply(&cc, s, x, cs, shared,
+			        s->crs_cdbs, 1, &demoted, err) == -1)
+				goto out;
+			s->crs_classes = 1;
+		}
 		rc = 0;
 		goto out;
 	}
@@ -1206,6 +1529,7 @@ sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
 	if (shared && compile_all_groups(s, x, cs, dbs, &demoted, err) == -1) {
 		shared = 0;
 		key[0] = '\0'; /* the cache would not hold what its key says */
+		crs_classes_release(&cc); /* nor its classes: none */
 	}
 	for (size_t i = 0, k = shared ? nall : 0; i < s->ngrp; i++) {
 		const char **ex;
@@ -1239,23 +1563,37 @@ sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
 	 * it must fit the database of sakimori's own rules again */
 	if (alloc_scratch(s, err) == -1)
 		goto out;
+	if (cc.plan != NULL) {
+		if (crs_classes_apply(&cc, s, x, cs, shared, s->crs_cdbs, 0,
+		        &demoted, err) == -1) {
+			s->ncrs_cdbs = cc.nnew;
+			goto out;
+		}
+		s->ncrs_cdbs = cc.nnew;
+		s->crs_classes = 1;
+		memcpy(dbs + ncache, s->crs_cdbs, cc.nnew * sizeof(*dbs));
+	}
 	if (cache_path != NULL && key[0] != '\0') {
 		for (size_t i = 0; i < cs->nv; i++)
 			strbuf_printf(&demoted, "%sv%s%d",
 			    demoted.len ? " " : "", cs->v[i].h, cs->v[i].k);
 		crs_inj_token(cs, &demoted);
-		(void)cache_write(dbs, ncache, strbuf_str(&demoted),
+		(void)cache_write(dbs, ncache + cc.nnew, strbuf_str(&demoted),
 		    CRS_CACHE_MAGIC, cache_path, key);
 	}
+	if (s->flags & SIG_LEAN)
+		crs_classes_drop(s);
 	rc = 0;
 	goto out;
 nomem:
 	err_sys(err, ENOMEM, "rules");
 out:
+	crs_classes_release(&cc);
 	for (size_t i = 0; x != NULL && i < s->ngrp; i++) {
 		strbuf_release(&x[i].text);
 		free(x[i].flags);
 		free(x[i].ids);
+		free(x[i].cm);
 	}
 	free(x);
 	free(dbs);
@@ -1285,7 +1623,10 @@ sig_scan_group(struct sig *s, size_t g, const char *p, size_t n,
     sig_match_at_fn fn, void *ctx)
 {
 	struct at_ctx ac = {fn, ctx, NULL, NULL, 0, 0};
+	unsigned c;
 
+	if (s->crs_classes && (c = sig_text_class(p, n)) < SIG_NCLASS)
+		return scan_at(s, s->grp[g].cdb[c], p, n, &ac);
 	return scan_at(s, s->grp[g].db, p, n, &ac);
 }
 
@@ -1294,13 +1635,16 @@ sig_scan_all(struct sig *s, unsigned mask, const char *p, size_t n,
     sig_match_at_fn fn, void *ctx)
 {
 	struct at_ctx ac = {fn, ctx, NULL, NULL, 0, 0};
+	unsigned c = s->crs_classes ? sig_text_class(p, n) : SIG_NCLASS;
 	int rc = 0;
 
 	for (unsigned t = 0; t < CT_N; t++)
 		if (mask & s->all_targets & (1u << t) &&
-		    scan_at(s, s->all[t], p, n, &ac) == -1)
+		    scan_at(s, c < SIG_NCLASS ? s->all_c[t][c] : s->all[t], p,
+		        n, &ac) == -1)
 			rc = -1;
-	if (mask & s->big_targets && scan_at(s, s->big, p, n, &ac) == -1)
+	if (mask & s->big_targets &&
+	    scan_at(s, c < SIG_NCLASS ? s->big_c[c] : s->big, p, n, &ac) == -1)
 		rc = -1;
 	return rc;
 }
@@ -1308,6 +1652,7 @@ sig_scan_all(struct sig *s, unsigned mask, const char *p, size_t n,
 void
 sig_release_crs(struct sig *s)
 {
+	crs_classes_drop(s);
 	free_all(s);
 	s->all_targets = s->big_targets = s->crs_targets = 0;
 	for (size_t i = 0; i < s->ngrp; i++) {

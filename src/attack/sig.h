@@ -28,6 +28,24 @@
 #define SIG_NFORMS (1u << AFORM_N)
 #define SIG_NDB (AF_NFIELDS * SIG_NFORMS) /* at most, distinct */
 
+/*
+ * The classes of text that the Core Rule Set's databases have a version
+ * of their own for: a text made only of digits is of class 0; of letters,
+ * digits and '_' of class 1; of those and spaces (words, a search) of
+ * class 2; of those and "./-" (a path, a host) of class 3; of those and
+ * "();:,+" (a browser's User-Agent) of class 4; of those and "?=&" (a
+ * URL) of class 5; a text with any other byte is of class SIG_NCLASS and
+ * scanned with the whole database.  A class's database holds only the
+ * expressions that can match in a text of the class (rxbytes.h): most
+ * attack expressions need a byte that a plain word, path or agent does
+ * not have, and the scan of such a text skips them, or is not made at
+ * all when none is left.  The matches are the same.
+ */
+#define SIG_NCLASS 6
+
+/* The class of text [p, p+n): 0 to SIG_NCLASS. */
+unsigned sig_text_class(const char *p, size_t n);
+
 struct hs_database;
 struct hs_scratch;
 
@@ -45,6 +63,9 @@ struct sig_group {
 	 * both: its own scans a text that only small groups make) */
 	struct hs_database *db;
 	size_t nexpr; /* its expressions (@pm: one per phrase) */
+	/* per class of text, the database of those of its expressions that
+	 * can match in such a text (NULL: none can); db itself when all */
+	struct hs_database *cdb[SIG_NCLASS];
 	unsigned char tfn[SECRULE_TFN_MAX];
 	unsigned ntfn;
 	unsigned targets; /* 1 << enum crs_target of its rules */
@@ -94,6 +115,12 @@ struct sig {
 	/* the other targets' expressions together (NULL: none) */
 	struct hs_database *big;
 	unsigned big_targets; /* 1 << t: t's expressions are in big */
+	/* per class of text, as sig_group.cdb, for all[] and big; made when
+	 * crs_classes (not SIG_LEAN) */
+	struct hs_database *all_c[CT_N][SIG_NCLASS], *big_c[SIG_NCLASS];
+	int crs_classes; /* scans use them (a test clears it to compare) */
+	struct hs_database **crs_cdbs; /* those made for classes alone */
+	size_t ncrs_cdbs;
 	unsigned crs_targets; /* 1 << t: some rule looks at t */
 	int crs_from_cache;
 	/* set before sig_compile_crs: each group's own database instead of

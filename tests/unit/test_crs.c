@@ -38,6 +38,8 @@
  * only use them (own_rules_after_bad_cache writes it, after a compile). */
 static char cache_dir[] = "/tmp/test_crs.XXXXXX";
 static char crs_cache[64];
+/* ... and at paranoia 4, for the cases that scan with all of them */
+static char pl4_cache[64];
 
 static int
 setup(void **state)
@@ -46,6 +48,7 @@ setup(void **state)
 	if (mkdtemp(cache_dir) == NULL)
 		return -1;
 	snprintf(crs_cache, sizeof(crs_cache), "%s/crs-1.hsdb", cache_dir);
+	snprintf(pl4_cache, sizeof(pl4_cache), "%s/crs-4.hsdb", cache_dir);
 	return 0;
 }
 
@@ -54,6 +57,7 @@ teardown(void **state)
 {
 	(void)state;
 	unlink(crs_cache);
+	unlink(pl4_cache);
 	return rmdir(cache_dir);
 }
 
@@ -1263,7 +1267,7 @@ evaluate_debian_deep(void **state)
 	assert_int_equal(attack_engine_init(&e, &rs, NULL, 0, &err), 0);
 	crs_set_init(&cs);
 	assert_int_equal(crs_load_dir(&cs, CRS_DIR, &err), 0);
-	if (attack_engine_crs(&e, &cs, 4, 5, NULL, &err) == -1)
+	if (attack_engine_crs(&e, &cs, 4, 5, pl4_cache, &err) == -1)
 		fail_msg("%s", err.msg);
 	for (size_t i = 0; i < countof(cases); i++) {
 		if (cases[i].injection && !injection)
@@ -1560,6 +1564,133 @@ same_result(const struct attack_result *a, const struct attack_result *b)
 	}
 }
 
+/* The engine class_databases_same_hits scans with its databases per class
+ * of text (sig.h) and without them; texts seen per class. */
+struct class_pair {
+	struct attack_engine e;
+	unsigned per_class[SIG_NCLASS + 1];
+	unsigned flagged;
+};
+
+/* Text s as a query argument's value (URL-encoded), the User-Agent and the
+ * Referer of one request, then as a path, to both engines: the same
+ * results. */
+static void
+class_check(const char *s, size_t n, void *arg)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	struct class_pair *cp = arg;
+	struct attack_result res[2];
+	char uri[3 * 512 + 16], text[513], path[520];
+	size_t k = 0, j = 0;
+
+	if (n > 512)
+		n = 512;
+	memcpy(text, s, n);
+	text[n] = '\0';
+	cp->per_class[sig_text_class(s, n)]++;
+	k = (size_t)snprintf(uri, sizeof(uri), "/q?v=");
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '.' || c == '-' ||
+		    c == '_' || c == '/')
+			uri[k++] = (char)c;
+		else {
+			uri[k++] = '%';
+			uri[k++] = hex[c >> 4];
+			uri[k++] = hex[c & 15];
+		}
+		/* the text as a path: up to its first byte a path cannot
+		 * carry as it is */
+		if (j == i && c > ' ' && c < 0x7f && c != '?' && c != '#')
+			path[1 + j++] = (char)c;
+	}
+	uri[k] = '\0';
+	path[0] = '/';
+	path[1 + j] = '\0';
+	for (int m = 0; m < 2; m++) {
+		cp->e.sig.crs_classes = m == 0;
+		match_req(&cp->e, "GET", uri, text, text, &res[m]);
+	}
+	same_result(&res[0], &res[1]);
+	cp->flagged += res[0].ncrs > 0;
+	for (int m = 0; m < 2; m++) {
+		cp->e.sig.crs_classes = m == 0;
+		match_req(&cp->e, "GET", path, NULL, NULL, &res[m]);
+	}
+	same_result(&res[0], &res[1]);
+}
+
+/*
+ * The databases per class of text leave out only expressions that cannot
+ * match a text of the class: Debian's rules at paranoia 4 scanned with
+ * and without them give the same results, rule by rule and text by text, on
+ * every fixture line and field and on texts made of each class's bytes,
+ * words of attacks among them (a SQL injection of words and spaces, a
+ * traversal of a path's bytes, shellshock of an agent's, a query).
+ */
+static void
+class_databases_same_hits(void **state)
+{
+	static const char *const words[] = {"1", "42", "0", "union", "select",
+	    "from", "users", "or", "and", "sleep", "benchmark", "waitfor",
+	    "delay", "exec", "xp_cmdshell", "drop", "table", "having", "char",
+	    "concat", "information_schema", "java", "runtime", "processbuilder",
+	    "eval", "alert", "script", "onerror", "wget", "curl", "cat",
+	    "passwd", "etc", "bin", "sh", "jsessionid", "_", " ", " ", " ", "/",
+	    "/", ".", "..", "-", "/etc/passwd", "../../", ".git/config",
+	    "wp-config.php.bak", "/proc/self/environ", ".htaccess", "cmd.exe",
+	    "boot.ini", "(", ")", ";", ":", ",", "+", "alert(1)", "sleep(5)",
+	    "http:", "?", "=", "&", "a=1", "id=1&x=", "javascript:", "'", "<",
+	    "<script>", "%27", "|", "`", "$(", "${jndi:", "() { :; }", "\"",
+	    "\\", "{", "}", "\t"};
+	/* the words of each class, the ones that need the next class's
+	 * bytes after them */
+	static const size_t upto[] = {3, 37, 40, 53, 62, 68, countof(words)};
+	struct class_pair *cp = calloc(1, sizeof(*cp));
+	struct attack_ruleset rs;
+	struct crs_set cs;
+	struct err err = {0};
+	size_t made = 0, none = 0;
+
+	(void)state;
+	assert_non_null(cp);
+	ruleset_init(&rs);
+	assert_int_equal(attack_engine_init(&cp->e, &rs, NULL, 0, &err), 0);
+	crs_set_init(&cs);
+	assert_int_equal(crs_load_dir(&cs, CRS_DIR, &err), 0);
+	if (attack_engine_crs(&cp->e, &cs, 4, 5, pl4_cache, &err) == -1)
+		fail_msg("%s", err.msg);
+	attack_engine_memo(&cp->e, 0);
+	/* databases of their own for classes, and classes with none */
+	assert_true(cp->e.sig.crs_classes);
+	for (unsigned t = 0; t < CT_N; t++)
+		for (unsigned c = 0; c < SIG_NCLASS; c++) {
+			const struct hs_database *d = cp->e.sig.all_c[t][c];
+
+			made += d != NULL && d != cp->e.sig.all[t];
+			none +=
+			    (cp->e.sig.all_targets & (1u << t)) && d == NULL;
+		}
+	assert_true(made >= 5);
+	assert_true(none >= 3);
+	each_fixture_text(class_check, cp);
+	for (size_t c = 0; c < countof(upto); c++)
+		each_random_text(0x9e3779b97f4a7c15ul + c, 3000, words, upto[c],
+		    8, 96, class_check, cp);
+	for (unsigned c = 0; c <= SIG_NCLASS; c++) {
+		print_message("class %u: %u texts\n", c, cp->per_class[c]);
+		assert_true(cp->per_class[c] >= 500);
+	}
+	print_message("%u of them flagged\n", cp->flagged);
+	assert_true(cp->flagged >= 1000);
+	cp->e.sig.crs_classes = 1;
+	attack_engine_release(&cp->e);
+	free(cp);
+}
+
 /*
  * The clean table (attack.h): a request line that matched nothing is
  * looked up whole next time, and its user agent and referrer alone
@@ -1705,6 +1836,7 @@ main(int argc, char **argv)
 	    cmocka_unit_test(evaluate_debian_crs),
 	    cmocka_unit_test(clean_request_lines),
 	    cmocka_unit_test(evaluate_shared_scans),
+	    cmocka_unit_test(class_databases_same_hits),
 	    cmocka_unit_test(evaluate_chain),
 	    cmocka_unit_test(evaluate_ops),
 	    cmocka_unit_test(xss_prefilter_sound),
