@@ -186,6 +186,20 @@ struct crs_vtext {
 	size_t off, n; /* in attack_crs.tx (text 0: the value itself) */
 	int scanned;   /* its first matches are in vfirst */
 	size_t nfirst;
+	unsigned cls; /* its class (sig.h) */
+};
+
+/* A value's text part way along the chains of transformations (groups
+ * share the first steps of theirs): the transformations that acted so
+ * far, the text they made (in attack_crs.sx) and the bytes in it that
+ * transformations act on (crs_tfn_may_change). */
+#define CRS_STEPS 64
+#define CRS_STEP_BYTES (64u << 10)
+struct crs_step {
+	unsigned char key[SECRULE_TFN_MAX];
+	unsigned klen;
+	uint32_t m;
+	size_t off, n;
 };
 
 /* The Core Rule Set side of an engine (attack_engine_crs). */
@@ -222,6 +236,9 @@ struct attack_crs {
 	struct crs_vtext *vt;
 	struct crs_first *vfirst; /* per text, set.n + 1 first matches */
 	char *tx;
+	struct crs_step *steps; /* CRS_STEPS; their texts: sx */
+	size_t nsteps, sused;
+	char *sx;
 	char *val, *a, *b;  /* arguments decoded; transformation buffers */
 	char *la, *lb, *lc; /* the same for a chained rule's links */
 	/* the table of libinjection's keyword lookups (dl_injection.h),

@@ -65,6 +65,8 @@ crs_free(struct attack_crs *c)
 	free(c->vt);
 	free(c->vfirst);
 	free(c->tx);
+	free(c->steps);
+	free(c->sx);
 	free(c->group);
 	free(c->seen);
 	free(c->mtag);
@@ -175,7 +177,9 @@ attack_engine_crs(struct attack_engine *e, struct crs_set *cs, int paranoia,
 	    (c->vt = calloc(e->sig.ngrp + 1, sizeof(*c->vt))) == NULL ||
 	    (c->vfirst = calloc((e->sig.ngrp + 1) * (c->set.n + 1),
 	         sizeof(*c->vfirst))) == NULL ||
-	    (c->tx = malloc(CRS_TEXTS_BYTES)) == NULL) {
+	    (c->tx = malloc(CRS_TEXTS_BYTES)) == NULL ||
+	    (c->steps = calloc(CRS_STEPS, sizeof(*c->steps))) == NULL ||
+	    (c->sx = malloc(CRS_STEP_BYTES)) == NULL) {
 		crs_free(c);
 		sig_release_crs(&e->sig);
 		return err_sys(err, ENOMEM, "rules");
@@ -687,8 +691,8 @@ on_first(unsigned ri, size_t to, void *ctx)
  * rule: the order does not depend on the database that found them.
  */
 static void
-scan_first(struct attack_engine *e, size_t g, const char *p, size_t n,
-    struct first_ctx *fc)
+scan_first(struct attack_engine *e, size_t g, unsigned cls, const char *p,
+    size_t n, struct first_ctx *fc)
 {
 	struct attack_crs *c = e->crs;
 
@@ -698,9 +702,9 @@ scan_first(struct attack_engine *e, size_t g, const char *p, size_t n,
 	}
 	fc->n = 0;
 	if (g == SIZE_MAX)
-		(void)sig_scan_all(&e->sig, fc->mask, p, n, on_first, fc);
+		(void)sig_scan_all(&e->sig, fc->mask, cls, p, n, on_first, fc);
 	else
-		(void)sig_scan_group(&e->sig, g, p, n, on_first, fc);
+		(void)sig_scan_group(&e->sig, g, cls, p, n, on_first, fc);
 	for (size_t i = 1; i < fc->n; i++) { /* few: insertion */
 		struct crs_first x = fc->f[i];
 		size_t k = i;
@@ -742,7 +746,7 @@ on_match(unsigned ri, size_t to, void *ctx)
  */
 static uint32_t
 text_index(struct attack_crs *c, const struct value *v, size_t *nt,
-    size_t *used, const char *t, size_t tn)
+    size_t *used, const char *t, size_t tn, unsigned cls)
 {
 	if (t == v->p)
 		return 0;
@@ -756,9 +760,68 @@ text_index(struct attack_crs *c, const struct value *v, size_t *nt,
 		return CRS_TEXT_AGAIN;
 	if (tn > 0)
 		memcpy(c->tx + *used, t, tn);
-	c->vt[*nt] = (struct crs_vtext){*used, tn, 0, 0};
+	c->vt[*nt] = (struct crs_vtext){*used, tn, 0, 0, cls};
 	*used += tn;
 	return (uint32_t)(*nt)++;
+}
+
+/*
+ * Group gr's text of value v (crs_tfn_chain_m's) whose bytes for the
+ * transformations are acts, each step taken from c->steps when an
+ * earlier group's chain made it (the same transformations acted so far:
+ * the same text), else made and kept there while there is room.
+ */
+static const char *
+chain_shared(struct attack_crs *c, const struct value *v,
+    const struct sig_group *gr, uint32_t acts, size_t *out_n, unsigned *cls)
+{
+	unsigned char key[SECRULE_TFN_MAX];
+	unsigned klen = 0;
+	const char *cur = v->p;
+	size_t n = v->n;
+	uint32_t m = acts;
+
+	for (unsigned i = 0; i < gr->ntfn; i++) {
+		enum crs_tfn t = (enum crs_tfn)gr->tfn[i];
+		const struct crs_step *st = NULL;
+		char *dst;
+
+		if (crs_tfn_same_m(t, cur, n, m))
+			continue;
+		key[klen++] = (unsigned char)t;
+		for (size_t j = 0; j < c->nsteps && st == NULL; j++)
+			if (c->steps[j].klen == klen &&
+			    memcmp(c->steps[j].key, key, klen) == 0)
+				st = &c->steps[j];
+		if (st != NULL) {
+			cur = c->sx + st->off;
+			n = st->n;
+			m = st->m;
+			continue;
+		}
+		if (c->nsteps == CRS_STEPS ||
+		    CRS_TFN_OUT(n) > CRS_STEP_BYTES - c->sused) {
+			/* no room: the rest of the chain as it comes (a
+			 * text of no class known) */
+			*cls = SIG_NCLASS;
+			return crs_tfn_chain_m(gr->tfn + i, gr->ntfn - i, cur,
+			    n, m, c->a, c->b, out_n);
+		}
+		dst = c->sx + c->sused;
+		n = crs_tfn_apply(t, cur, n, dst);
+		cur = dst;
+		m = crs_tfn_may_change(cur, n);
+		memcpy(c->steps[c->nsteps].key, key, klen);
+		c->steps[c->nsteps].klen = klen;
+		c->steps[c->nsteps].m = m;
+		c->steps[c->nsteps].off = c->sused;
+		c->steps[c->nsteps].n = n;
+		c->nsteps++;
+		c->sused += n;
+	}
+	*out_n = n;
+	*cls = crs_tfn_class(m);
+	return cur;
 }
 
 /*
@@ -787,7 +850,8 @@ value_scan(struct attack_engine *e, const struct value *v, struct vres *vr)
 
 	dc.n = 0;
 	vr->n = 0;
-	c->vt[0] = (struct crs_vtext){0, v->n, 0, 0};
+	c->nsteps = c->sused = 0;
+	c->vt[0] = (struct crs_vtext){0, v->n, 0, 0, crs_tfn_class(acts)};
 	/* the groups with rules for the value's targets, in order */
 	for (size_t w = 0; w < c->gwords; w++) {
 		uint64_t b = 0;
@@ -800,6 +864,7 @@ value_scan(struct attack_engine *e, const struct value *v, struct vres *vr)
 			const struct sig_group *gr = &e->sig.grp[g];
 			const char *t;
 			size_t tn;
+			unsigned cls;
 
 			c->tix[ng++] = (uint32_t)g;
 			/* none of its transformations acts on a byte of
@@ -808,10 +873,9 @@ value_scan(struct attack_engine *e, const struct value *v, struct vres *vr)
 				c->tix[e->sig.ngrp + g] = 0;
 				continue;
 			}
-			t = crs_tfn_chain_m(gr->tfn, gr->ntfn, v->p, v->n, acts,
-			    c->a, c->b, &tn);
+			t = chain_shared(c, v, gr, acts, &tn, &cls);
 			c->tix[e->sig.ngrp + g] =
-			    text_index(c, v, &nt, &used, t, tn);
+			    text_index(c, v, &nt, &used, t, tn, cls);
 		}
 	}
 	for (size_t j = 0; j < ng; j++) {
@@ -820,6 +884,8 @@ value_scan(struct attack_engine *e, const struct value *v, struct vres *vr)
 		struct scan_ctx sc = {c, vr, v->mask, NULL, 0};
 		const struct first_ctx *fc = &one;
 		uint32_t k = c->tix[e->sig.ngrp + g];
+		unsigned cls = SIG_NCLASS; /* a text made again: not known */
+
 		if (++c->vstamp == 0) {
 			memset(c->mark, 0, c->set.n * sizeof(*c->mark));
 			c->vstamp = 1;
@@ -830,22 +896,23 @@ value_scan(struct attack_engine *e, const struct value *v, struct vres *vr)
 		else {
 			sc.t = k == 0 ? v->p : c->tx + c->vt[k].off;
 			sc.tn = c->vt[k].n;
+			cls = c->vt[k].cls;
 		}
 		if (gr->nexpr == 0)
 			one.n = 0; /* only rules decided after a scan */
 		else if (!shared || (k != 0 && gr->db != NULL))
 			/* a text of its own, or one only small groups
 			 * make: its database, not every group's */
-			scan_first(e, g, sc.t, sc.tn, &one);
+			scan_first(e, g, cls, sc.t, sc.tn, &one);
 		else if (k == CRS_TEXT_AGAIN)
-			scan_first(e, SIZE_MAX, sc.t, sc.tn, &one);
+			scan_first(e, SIZE_MAX, cls, sc.t, sc.tn, &one);
 		else {
 			struct crs_vtext *vt = &c->vt[k];
 
 			all.f = c->vfirst + (size_t)k * (c->set.n + 1);
 			all.n = vt->nfirst;
 			if (!vt->scanned) {
-				scan_first(e, SIZE_MAX, sc.t, sc.tn, &all);
+				scan_first(e, SIZE_MAX, cls, sc.t, sc.tn, &all);
 				vt->scanned = 1;
 				vt->nfirst = all.n;
 			}

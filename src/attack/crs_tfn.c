@@ -7,8 +7,13 @@
 #include <strings.h>
 
 #include "attack/crs_tfn.h"
+#include "attack/sig.h"
 #include "base/cur.h"
 #include "base/mem.h"
+
+_Static_assert(
+    CRS_T_N <= CRS_TFN_CLASS_SHIFT && CRS_TFN_CLASS_SHIFT + SIG_NCLASS < 32,
+    "crs_tfn_may_change: the classes' bits after the transformations'");
 
 static const char *const names[CRS_T_N] = {
     [CRS_T_NONE] = "none",
@@ -619,6 +624,7 @@ __attribute__((constructor)) static void
 trig_init(void)
 {
 	static const char ws_all[] = " \t\n\v\f\r\xa0";
+	static const char *const adds[SIG_NCLASS] = {SIG_CLASS_ADDS};
 
 	trig_set("%+", 2, CRS_T_URLDECODE);
 	trig_set("%+", 2, CRS_T_URLDECODEUNI);
@@ -639,6 +645,14 @@ trig_init(void)
 		trig[c] |= 1u << CRS_T_UTF8TOUNICODE;
 	for (unsigned c = 0; c < 256; c++)
 		trig[c] |= 1u << CRS_T_BASE64DECODE;
+	/* every byte outside a class (and those below it) */
+	for (unsigned c = 0; c < 256; c++)
+		trig[c] |= ((1u << SIG_NCLASS) - 1) << CRS_TFN_CLASS_SHIFT;
+	for (unsigned k = 0; k < SIG_NCLASS; k++)
+		for (const char *b = adds[k]; *b != '\0'; b++)
+			for (unsigned j = k; j < SIG_NCLASS; j++)
+				trig[(unsigned char)*b] &=
+				    ~(1u << (CRS_TFN_CLASS_SHIFT + j));
 }
 
 /* The transformations that may change [in, in+n) (see trig). */

@@ -74,8 +74,17 @@ const char *crs_tfn_name(enum crs_tfn t);
 size_t crs_tfn_apply(enum crs_tfn t, const char *in, size_t n, char *out);
 
 /* The transformations (bit 1 << enum crs_tfn) that may change
- * [in, in+n): those that act on one of its bytes. */
+ * [in, in+n): those that act on one of its bytes; and from bit
+ * CRS_TFN_CLASS_SHIFT, per class of text (sig.h), whether a byte of
+ * another class is in it: crs_tfn_class gives the text's class. */
 uint32_t crs_tfn_may_change(const char *in, size_t n);
+#define CRS_TFN_CLASS_SHIFT 16
+
+static inline unsigned
+crs_tfn_class(uint32_t m)
+{
+	return (unsigned)__builtin_ctz(~(m >> CRS_TFN_CLASS_SHIFT));
+}
 
 /*
  * 1 when transformation t surely leaves [in, in+n) as it is (no byte it

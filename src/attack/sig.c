@@ -47,14 +47,7 @@
 
 /* The bytes each class of text adds to those of the classes below it
  * (sig.h). */
-static const char *const class_adds[SIG_NCLASS] = {
-    "0123456789",
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_",
-    " ",
-    "./-",
-    "();:,+",
-    "?=&",
-};
+static const char *const class_adds[SIG_NCLASS] = {SIG_CLASS_ADDS};
 
 /* Per byte, bit c set when class c does not have it. */
 static unsigned char class_out[256];
@@ -1619,23 +1612,22 @@ scan_at(struct sig *s, struct hs_database *db, const char *p, size_t n,
 }
 
 int
-sig_scan_group(struct sig *s, size_t g, const char *p, size_t n,
+sig_scan_group(struct sig *s, size_t g, unsigned cls, const char *p, size_t n,
     sig_match_at_fn fn, void *ctx)
 {
 	struct at_ctx ac = {fn, ctx, NULL, NULL, 0, 0};
-	unsigned c;
 
-	if (s->crs_classes && (c = sig_text_class(p, n)) < SIG_NCLASS)
-		return scan_at(s, s->grp[g].cdb[c], p, n, &ac);
+	if (s->crs_classes && cls < SIG_NCLASS)
+		return scan_at(s, s->grp[g].cdb[cls], p, n, &ac);
 	return scan_at(s, s->grp[g].db, p, n, &ac);
 }
 
 int
-sig_scan_all(struct sig *s, unsigned mask, const char *p, size_t n,
-    sig_match_at_fn fn, void *ctx)
+sig_scan_all(struct sig *s, unsigned mask, unsigned cls, const char *p,
+    size_t n, sig_match_at_fn fn, void *ctx)
 {
 	struct at_ctx ac = {fn, ctx, NULL, NULL, 0, 0};
-	unsigned c = s->crs_classes ? sig_text_class(p, n) : SIG_NCLASS;
+	unsigned c = s->crs_classes ? cls : SIG_NCLASS;
 	int rc = 0;
 
 	for (unsigned t = 0; t < CT_N; t++)

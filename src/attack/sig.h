@@ -42,6 +42,10 @@
  * all when none is left.  The matches are the same.
  */
 #define SIG_NCLASS 6
+/* The bytes each class adds to those of the classes below it. */
+#define SIG_CLASS_ADDS                                                         \
+	"0123456789", "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_", \
+	    " ", "./-", "();:,+", "?=&"
 
 /* The class of text [p, p+n): 0 to SIG_NCLASS. */
 unsigned sig_text_class(const char *p, size_t n);
@@ -177,17 +181,18 @@ void sig_release_crs(struct sig *s);
 /* Called once per match of a group's rule, with the match's end. */
 typedef int (*sig_match_at_fn)(unsigned rule, size_t to, void *ctx);
 
-/* Scans [p, p+n) with group g's database.  0, or -1 when Hyperscan
+/* Scans [p, p+n), a text of class cls (sig_text_class's; SIG_NCLASS is
+ * always right), with group g's database.  0, or -1 when Hyperscan
  * fails. */
-int sig_scan_group(struct sig *s, size_t g, const char *p, size_t n,
-    sig_match_at_fn fn, void *ctx);
+int sig_scan_group(struct sig *s, size_t g, unsigned cls, const char *p,
+    size_t n, sig_match_at_fn fn, void *ctx);
 
-/* Scans [p, p+n) with the databases of every group's rules for the
- * targets of mask (1 << enum crs_target): all[t] of each small one, big
- * once for the others (none when not made).  0, or -1 when Hyperscan
- * fails. */
-int sig_scan_all(struct sig *s, unsigned mask, const char *p, size_t n,
-    sig_match_at_fn fn, void *ctx);
+/* Scans [p, p+n), of class cls, with the databases of every group's
+ * rules for the targets of mask (1 << enum crs_target): all[t] of each
+ * small one, big once for the others (none when not made).  0, or -1 when
+ * Hyperscan fails. */
+int sig_scan_all(struct sig *s, unsigned mask, unsigned cls, const char *p,
+    size_t n, sig_match_at_fn fn, void *ctx);
 
 /*
  * Scans [p, p+n), a text of field f, with the database of f's rules of

@@ -1589,6 +1589,9 @@ class_check(const char *s, size_t n, void *arg)
 	memcpy(text, s, n);
 	text[n] = '\0';
 	cp->per_class[sig_text_class(s, n)]++;
+	/* the class the transformations' pass over a value gives */
+	assert_int_equal(
+	    crs_tfn_class(crs_tfn_may_change(s, n)), sig_text_class(s, n));
 	k = (size_t)snprintf(uri, sizeof(uri), "/q?v=");
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
