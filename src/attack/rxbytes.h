@@ -20,6 +20,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Changes whenever an answer may change: a cache of databases built on
+ * the answers is keyed on it. */
+#define RXBYTES_VERSION "rxbytes 1"
+
 /* A set of bytes: byte b is in it when bit b % 64 of w[b / 64] is set. */
 struct rx_bytes {
 	uint64_t w[4];

@@ -969,7 +969,7 @@ gexpr_add(
 	x->mcap = c3;
 	x->flags[x->n] = flags;
 	x->ids[x->n] = id;
-	x->cm[x->n] = expr_classes(e, len, flags);
+	x->cm[x->n] = 0; /* gexpr_classes */
 	x->n++;
 	strbuf_add(&x->text, e, len);
 	strbuf_addc(&x->text, '\0');
@@ -1235,7 +1235,8 @@ base_exprs(struct sig *s, const struct gexpr *x, const struct crs_set *cs,
 			    (cs->r[x[i].ids[j]].prefilter ? HS_FLAG_PREFILTER
 			                                  : 0);
 			id[j] = x[i].ids[j];
-			cm[j] = x[i].cm[j];
+			if (cm != NULL)
+				cm[j] = x[i].cm[j];
 		}
 		where->db = &s->grp[i].db;
 		where->cls = s->grp[i].cdb;
@@ -1265,13 +1266,29 @@ crs_classes_release(struct crs_classes *cc)
 	memset(cc, 0, sizeof(*cc));
 }
 
-/* The plan of the classes of nbase databases: 0, or -1 (no memory). */
+/* The classes of text each expression of x (ngrp groups) may match in,
+ * read from its text (the reading a compile needs, a cache does not). */
+static void
+gexpr_classes(struct gexpr *x, size_t ngrp)
+{
+	for (size_t i = 0; i < ngrp; i++) {
+		const char *p = x[i].text.p;
+
+		for (size_t j = 0; j < x[i].n; j++) {
+			size_t len = strlen(p);
+
+			x[i].cm[j] = expr_classes(p, len, x[i].flags[j]);
+			p += len + 1;
+		}
+	}
+}
+
+/* Room for the class plan of nbase databases: 0, or -1 (no memory). */
 static int
-crs_classes_plan(struct crs_classes *cc, struct sig *s, const struct gexpr *x,
-    const struct crs_set *cs, int shared, size_t nbase)
+crs_classes_init(struct crs_classes *cc, const struct sig *s,
+    const struct gexpr *x, size_t nbase)
 {
 	size_t n = 0;
-	struct crs_base w;
 
 	memset(cc, 0, sizeof(*cc));
 	for (size_t i = 0; i < s->ngrp; i++)
@@ -1287,13 +1304,90 @@ crs_classes_plan(struct crs_classes *cc, struct sig *s, const struct gexpr *x,
 		crs_classes_release(cc);
 		return -1;
 	}
-	for (size_t b = 0; b < nbase; b++) {
+	return 0;
+}
+
+/* The plan of the classes of cc's databases, from their expressions'
+ * classes (gexpr_classes). */
+static void
+crs_classes_plan(struct crs_classes *cc, struct sig *s, const struct gexpr *x,
+    const struct crs_set *cs, int shared)
+{
+	struct crs_base w;
+
+	for (size_t b = 0; b < cc->nbase; b++) {
 		size_t k = base_exprs(
 		    s, x, cs, shared, b, cc->ex, cc->fl, cc->id, cc->cm, &w);
 
 		cc->nnew += class_plan(cc->cm, k, cc->plan[b]);
 	}
-	return 0;
+}
+
+/* The plan as a word of the cache's text: 'c', then per database and
+ * class (from the top) its CP_* digit. */
+static void
+crs_classes_word(const struct crs_classes *cc, struct strbuf *sb)
+{
+	strbuf_addc(sb, ' ');
+	strbuf_addc(sb, 'c');
+	for (size_t b = 0; b < cc->nbase; b++)
+		for (unsigned c = SIG_NCLASS; c-- > 0;)
+			strbuf_addc(sb, (char)('0' + cc->plan[b][c]));
+}
+
+/* The plan from the cache's text (crs_classes_word's): 0, or -1 when it
+ * has none for cc->nbase databases. */
+static int
+crs_classes_read(struct crs_classes *cc, const char *text)
+{
+	for (const char *p = text; *p != '\0';) {
+		size_t n = strcspn(p, " ");
+
+		if (p[0] == 'c' && n == 1 + cc->nbase * SIG_NCLASS) {
+			cc->nnew = 0;
+			for (size_t b = 0, i = 1; b < cc->nbase; b++)
+				for (unsigned c = SIG_NCLASS; c-- > 0; i++) {
+					unsigned v = (unsigned char)p[i] - '0';
+
+					/* the top class has none above */
+					if (v > CP_NEW ||
+					    (v == CP_ABOVE &&
+					        c == SIG_NCLASS - 1))
+						return -1;
+					cc->plan[b][c] = (unsigned char)v;
+					cc->nnew += v == CP_NEW;
+				}
+			return 0;
+		}
+		p += n;
+		p += strspn(p, " ");
+	}
+	return -1;
+}
+
+/* The cache file's text and how many databases it holds, when it is whole
+ * and its key is key: 0, or -1. */
+static int
+cache_peek(const char *path, const char *magic, const char *key,
+    struct strbuf *text, size_t *ndb)
+{
+	const char *map = NULL, *p, *end, *l, *db;
+	size_t n, mapn = 0;
+	int rc = -1;
+
+	if (cache_map(path, &map, &mapn) == -1)
+		return -1;
+	p = map;
+	end = p + mapn;
+	if (cache_payload(&p, end, magic, key, 0) == 0 &&
+	    (l = line(&p, end, &n)) != NULL) {
+		strbuf_add(text, l, n);
+		for (*ndb = 0; p < end && payload_db(&p, end, &db, &n) == 0;)
+			(*ndb)++;
+		rc = p == end && !strbuf_failed(text) ? 0 : -1;
+	}
+	munmap((void *)map, mapn);
+	return rc;
 }
 
 /*
@@ -1397,6 +1491,7 @@ sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
 	struct gexpr *x = NULL;
 	struct hs_database **dbs = NULL;
 	struct crs_classes cc = {0};
+	int cache_path_read = 1;
 	size_t gcap = 0, ndb = 0;
 	size_t nall = 0, nsmall = 0, ncache = 0;
 	int shared = 0;
@@ -1450,11 +1545,7 @@ sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
 	for (size_t i = 0; shared && i < s->ngrp; i++)
 		nsmall += (size_t)small_group(&x[i]);
 	ncache = shared ? nall + nsmall : ndb;
-	/* the cache holds the class databases after the others (read by
-	 * SIG_LEAN, which uses none, only when it must compile) */
-	if (crs_classes_plan(&cc, s, x, cs, shared, ncache) == -1 ||
-	    (dbs = calloc(ncache + cc.nnew + CT_N + 1, sizeof(*dbs))) == NULL ||
-	    (s->crs_cdbs = calloc(cc.nnew + 1, sizeof(*s->crs_cdbs))) == NULL)
+	if (crs_classes_init(&cc, s, x, ncache) == -1)
 		goto nomem;
 	{
 		hs_platform_info_t pl;
@@ -1462,7 +1553,12 @@ sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
 		/* which databases the cache holds */
 		if (shared)
 			hash256_add(&md, "per target, small groups", 24);
-		hash256_add(&md, "classes", 7);
+		/* the classes' databases: what the classes are and how
+		 * rxbytes reads an expression */
+		for (unsigned c = 0; c < SIG_NCLASS; c++)
+			hash256_add(
+			    &md, class_adds[c], strlen(class_adds[c]) + 1);
+		hash256_add(&md, RXBYTES_VERSION, strlen(RXBYTES_VERSION));
 		hash256_hex(&md, hash);
 		if (hs_populate_platform(&pl) == HS_SUCCESS &&
 		    (size_t)snprintf(key, sizeof(key),
@@ -1473,7 +1569,27 @@ sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
 			if (*c == '\n')
 				*c = ' ';
 	}
+	/* the cache holds the class databases after the others (read by
+	 * SIG_LEAN, which uses none, only when it must compile), their plan
+	 * in its text */
+	if (cache_path != NULL && key[0] != '\0' && ncache > 0) {
+		struct strbuf text = STRBUF_INIT(CACHE_MAX);
+		size_t n = 0;
+
+		if (cache_peek(cache_path, CRS_CACHE_MAGIC, key, &text, &n) ==
+		        -1 ||
+		    crs_classes_read(&cc, strbuf_str(&text)) == -1 ||
+		    n != ncache + cc.nnew)
+			cc.nnew = 0, n = 0;
+		strbuf_release(&text);
+		if (n == 0)
+			cache_path_read = 0;
+	}
+	if ((dbs = calloc(ncache + cc.nnew + CT_N + 1, sizeof(*dbs))) == NULL ||
+	    (s->crs_cdbs = calloc(cc.nnew + 1, sizeof(*s->crs_cdbs))) == NULL)
+		goto nomem;
 	if (cache_path != NULL && key[0] != '\0' && ncache > 0 &&
+	    cache_path_read &&
 	    cache_read(dbs, ncache + cc.nnew,
 	        ncache + (s->flags & SIG_LEAN ? 0 : cc.nnew),
 	        !(s->flags & SIG_LEAN), &s->crs_mem, &demoted, &s->scratch,
@@ -1484,7 +1600,8 @@ sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
 		while (*p != '\0') {
 			uint64_t k;
 
-			if (*p == 'v' || *p == 'l') { /* crs_set_known's */
+			/* crs_set_known's, the class plan */
+			if (*p == 'v' || *p == 'l' || *p == 'c') {
 				p += strcspn(p, " ");
 				p += strspn(p, " ");
 				continue;
@@ -1517,6 +1634,17 @@ sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
 		rc = 0;
 		goto out;
 	}
+	/* what the cache may have left of the text: a plan not read */
+	strbuf_reset(&demoted);
+	gexpr_classes(x, s->ngrp);
+	cc.nnew = 0;
+	crs_classes_plan(&cc, s, x, cs, shared);
+	free(dbs);
+	free(s->crs_cdbs);
+	s->crs_cdbs = NULL;
+	if ((dbs = calloc(ncache + cc.nnew + CT_N + 1, sizeof(*dbs))) == NULL ||
+	    (s->crs_cdbs = calloc(cc.nnew + 1, sizeof(*s->crs_cdbs))) == NULL)
+		goto nomem;
 	/* every group's rules per target; each group's own databases only
 	 * when those cannot be made */
 	if (shared && compile_all_groups(s, x, cs, dbs, &demoted, err) == -1) {
@@ -1571,6 +1699,8 @@ sig_compile_crs(struct sig *s, struct crs_set *cs, int paranoia,
 			strbuf_printf(&demoted, "%sv%s%d",
 			    demoted.len ? " " : "", cs->v[i].h, cs->v[i].k);
 		crs_inj_token(cs, &demoted);
+		if (cc.plan != NULL)
+			crs_classes_word(&cc, &demoted);
 		(void)cache_write(dbs, ncache + cc.nnew, strbuf_str(&demoted),
 		    CRS_CACHE_MAGIC, cache_path, key);
 	}
