@@ -21,7 +21,6 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,42 +47,6 @@
 /* The bytes each class of text adds to those of the classes below it
  * (sig.h). */
 static const char *const class_adds[SIG_NCLASS] = {SIG_CLASS_ADDS};
-
-/* Per byte, bit c set when class c does not have it. */
-static unsigned char class_out[256];
-static pthread_once_t class_once = PTHREAD_ONCE_INIT;
-
-static void
-class_init(void)
-{
-	for (unsigned b = 0; b < 256; b++)
-		class_out[b] = (1u << SIG_NCLASS) - 1;
-	for (unsigned c = 0; c < SIG_NCLASS; c++)
-		for (const char *b = class_adds[c]; *b != '\0'; b++)
-			for (unsigned k = c; k < SIG_NCLASS; k++)
-				class_out[(unsigned char)*b] &=
-				    (unsigned char)~(1u << k);
-}
-
-unsigned
-sig_text_class(const char *p, size_t n)
-{
-	const unsigned char *u = (const unsigned char *)p;
-	unsigned m0 = 0, m1 = 0, m2 = 0, m3 = 0;
-	size_t i = 0;
-
-	(void)pthread_once(&class_once, class_init);
-	for (; i + 4 <= n; i += 4) {
-		m0 |= class_out[u[i]];
-		m1 |= class_out[u[i + 1]];
-		m2 |= class_out[u[i + 2]];
-		m3 |= class_out[u[i + 3]];
-	}
-	for (; i < n; i++)
-		m0 |= class_out[u[i]];
-	/* the first class that has every byte */
-	return (unsigned)__builtin_ctz(~(m0 | m1 | m2 | m3));
-}
 
 /* The classes of text (bit c) expression [e, e+len) with Hyperscan
  * flags fl may match in: those from the first where it may. */

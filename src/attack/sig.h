@@ -47,8 +47,8 @@
 	"0123456789", "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_", \
 	    " ", "./-", "();:,+", "?=&"
 
-/* The class of text [p, p+n): 0 to SIG_NCLASS. */
-unsigned sig_text_class(const char *p, size_t n);
+/* A text's class (0 to SIG_NCLASS) comes with its transformations' mask:
+ * crs_tfn_class(crs_tfn_may_change(p, n)) (crs_tfn.h). */
 
 struct hs_database;
 struct hs_scratch;
@@ -181,7 +181,7 @@ void sig_release_crs(struct sig *s);
 /* Called once per match of a group's rule, with the match's end. */
 typedef int (*sig_match_at_fn)(unsigned rule, size_t to, void *ctx);
 
-/* Scans [p, p+n), a text of class cls (sig_text_class's; SIG_NCLASS is
+/* Scans [p, p+n), a text of class cls (crs_tfn_class's; SIG_NCLASS is
  * always right), with group g's database.  0, or -1 when Hyperscan
  * fails. */
 int sig_scan_group(struct sig *s, size_t g, unsigned cls, const char *p,
