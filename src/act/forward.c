@@ -7,6 +7,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,8 +26,11 @@
 #include "base/err.h"
 #include "base/hostport.h"
 #include "base/strbuf.h"
+#include "base/timeutil.h"
 #include "store/store.h"
 
+/* How long an orderly close waits for the server to close its side. */
+#define GOODBYE_WAIT 0.5
 /* Messages written in one turn of the loop before it gets it back. */
 #define PUMP_BATCH 256
 /* How often a name lookup in progress is looked at. */
@@ -234,6 +239,40 @@ set_timer(struct forward *f, double secs)
 	    (time_t)secs, (suseconds_t)((secs - (double)(time_t)secs) * 1e6)};
 
 	event_add(f->ev_tm, &tv);
+}
+
+/*
+ * The orderly end of a connection that works: TLS's close_notify, the
+ * socket's end of output, then what the server sends (TLS 1.3's session
+ * tickets, its own close) read until it closes its side, GOODBYE_WAIT at
+ * most.  Closed with input unread, a socket is reset, and a server told
+ * of the reset may drop what it had not yet read; one that sees the
+ * stream end without close_notify logs an error for each connection.
+ */
+static void
+goodbye(struct forward *f)
+{
+	double until = clock_mono() + GOODBYE_WAIT;
+	char buf[4096];
+
+	if (f->fd == -1 || f->state != F_UP)
+		return;
+	if (f->ssl != NULL)
+		(void)SSL_shutdown(f->ssl);
+	(void)shutdown(f->fd, SHUT_WR);
+	for (;;) {
+		struct pollfd pfd = {f->fd, POLLIN, 0};
+		double left = until - clock_mono();
+		ssize_t n;
+
+		if (left <= 0 || poll(&pfd, 1, (int)(left * 1000) + 1) <= 0)
+			return;
+		while ((n = recv(f->fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0)
+			;
+		if (n == 0 ||
+		    (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
+			return;
+	}
 }
 
 /* Closes the socket and its events; the next attempt is the caller's. */
@@ -744,6 +783,7 @@ static void
 detach(struct forward *f)
 {
 	stop_lookup(f);
+	goodbye(f);
 	close_conn(f);
 	if (f->ev_tm != NULL)
 		event_free(f->ev_tm);
@@ -792,6 +832,7 @@ forward_drain(struct forward *f, double secs)
 	struct event_base *base;
 	struct event *dl;
 	struct timeval tv = {(time_t)secs, 0};
+	struct sigaction ign = {0}, old;
 	long n;
 
 	if (f->base != NULL)
@@ -809,10 +850,15 @@ forward_drain(struct forward *f, double secs)
 	f->draining = 1;
 	f->sent = 0;
 	f->down_told = 0;
+	/* TLS writes with write(2): a server gone must not end the command */
+	sigemptyset(&ign.sa_mask);
+	ign.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &ign, &old);
 	if (forward_attach(f, base, NULL) == 0 && f->state != F_IDLE &&
 	    forward_waiting(f) > 0)
 		event_base_dispatch(base);
 	detach(f);
+	sigaction(SIGPIPE, &old, NULL);
 	f->draining = 0;
 	event_free(dl);
 	event_base_free(base);

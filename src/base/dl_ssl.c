@@ -43,6 +43,7 @@
 	X(int, SSL_read, (SSL *ssl, void *buf, int num), (ssl, buf, num))      \
 	X(int, SSL_set1_host, (SSL *s, const char *hostname), (s, hostname))   \
 	X(int, SSL_set_fd, (SSL *s, int fd), (s, fd))                          \
+	X(int, SSL_shutdown, (SSL *s), (s))                                    \
 	X(int, SSL_write, (SSL *ssl, const void *buf, int num),                \
 	    (ssl, buf, num))                                                   \
 	X(const SSL_METHOD *, TLS_client_method, (void), ())                   \

@@ -16,7 +16,9 @@
 #   - over TLS (rsyslog's openssl driver, a CA of the test's own): a
 #     certificate of another CA is refused, the right one by address and
 #     by name works, and the agent's events arrive once, in order, across
-#     a restart of the server; without libssl it says which package;
+#     a restart of the server, every connection ended with close_notify
+#     (rsyslog logs no unexpected EOF); without libssl it says which
+#     package;
 #   - a server that never answers the connect does not hold the agent up,
 #     and is given up after 10 s;
 #   - the bytes of the agent's messages on the wire (the octet count of
@@ -285,13 +287,19 @@ tls_conf "localhost:$TPORT" ca off
 run "$SAKIMORI" -f "$CONF" --state-dir "$TMP/tls-state" alert test --check tls-check
 check_match "the right CA, by name (looked up): the kept event and this one sent" \
 	"ok +tls \(localhost:$TPORT\): ok: 2 sent" "$OUT"
-check "both arrive over TLS" wait_for 10 has_tls_received 2
+# tls_wait DESCRIPTION SECONDS N: the Nth event arrives, else what
+# rsyslogd said
+tls_wait() {
+	check "$1" wait_for "$2" has_tls_received "$3"
+	has_tls_received "$3" || sed 's/^/#   rsyslogd: /' "$T/rsyslogd.out" | tail -20
+}
+tls_wait "both arrive over TLS" 10 2
 
 # the agent over TLS; the TLS server restarted in between
 tls_conf "127.0.0.1:$TPORT" ca on
 STATE="$TMP/tls-agent-state"
 start_agent t1
-check "the agent's open event arrives over TLS" wait_for 30 has_tls_received 3
+tls_wait "the agent's open event arrives over TLS" 30 3
 check_match "with its structured data" \
 	'^open\|\[sakimori@32473 event="open" problem="[0-9]+" check="load" subject="load" severity="WARNING"' \
 	"$(tls_received | sed -n 3p)"
@@ -301,12 +309,14 @@ kill -HUP "$AGENT"
 check "resolved while the TLS server is down" wait_for 20 has_printed 2 "$TMP/t1.out"
 sleep 2
 check "the TLS server is back" start_rsyslog "$T" "$TPORT"
-check "the resolve arrives over TLS" wait_for 60 has_tls_received 4
+tls_wait "the resolve arrives over TLS" 60 4
 sleep 2
 check_eq "once, in order" \
 	"$(printed_events "$TMP/t1.out")" \
 	"$(tls_received | tail -2 | sed -E 's/^([a-z]+)\|.* problem="([0-9]+)" check="([a-z-]+)".*/\1 \3 \2/')"
 stop_agent
+check_nomatch "each connection of alert test and the agent ends with TLS's close_notify" \
+	'unexpected eof' "$(cat "$T/rsyslogd.out")"
 
 run env SAKIMORI_DYNLIB_FAIL=ssl "$SAKIMORI" -f "$CONF" --state-dir "$TMP/tls-state" \
 	alert test --check tls-check
