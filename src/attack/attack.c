@@ -535,19 +535,10 @@ clean_put_field(
 	memcpy(s->c->key + 3, p, n);
 }
 
-/* "-": what a log writes for a header the request did not have */
-static int
-absent(const char *p, size_t n)
-{
-	return n == 1 && p[0] == '-';
-}
-
 size_t
-attack_match(struct attack_engine *e, const struct attack_req *logged,
+attack_match(struct attack_engine *e, const struct attack_req *rq,
     struct attack_result *res)
 {
-	struct attack_req none;
-	const struct attack_req *rq = logged;
 	char key[ATTACK_CLEAN_KEY];
 	struct clean_slot line = {0}, ua = {0}, ref = {0};
 	size_t kn = 0;
@@ -557,16 +548,6 @@ attack_match(struct attack_engine *e, const struct attack_req *logged,
 	const unsigned ua_t = 1u << CT_UA, ref_t = 1u << CT_REFERER;
 	int whole;
 
-	/* neither rule set looks at a header the request did not have */
-	if (absent(rq->ua, rq->ua_len) ||
-	    absent(rq->referer, rq->referer_len)) {
-		none = *rq;
-		if (absent(none.ua, none.ua_len))
-			none.ua_len = 0;
-		if (absent(none.referer, none.referer_len))
-			none.referer_len = 0;
-		rq = &none;
-	}
 	res->nhits = 0;
 	res->crs_score = 0;
 	res->ncrs = 0;

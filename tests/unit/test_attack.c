@@ -506,44 +506,6 @@ bad_pattern_names_the_rule(void **state)
 	ruleset_release(&rs);
 }
 
-/*
- * "-" in a log's User-Agent or Referer field is a header the request did
- * not have: no rule looks at it as text (ModSecurity, given the request,
- * would not see the header either).  A rule matching any '-' shows it.
- */
-static void
-dash_is_no_header(void **state)
-{
-	struct attack_ruleset rs;
-	struct attack_engine e;
-	struct attack_result res;
-	struct attack_req rq = {0};
-	struct err err = {0};
-	const char a[] = "id: 7\nclass: x\nfields: ua referer\npattern: -\n";
-
-	(void)state;
-	ruleset_init(&rs);
-	assert_int_equal(ruleset_parse(&rs, "f.rules", a, strlen(a), &err), 0);
-	assert_int_equal(attack_engine_init(&e, &rs, NULL, 0, &err), 0);
-	rq.method = "GET";
-	rq.method_len = 3;
-	attack_req_uri(&rq, "/", 1);
-	rq.ua = rq.referer = "-";
-	rq.ua_len = rq.referer_len = 1;
-	assert_int_equal(attack_match(&e, &rq, &res), 0);
-	rq.ua = "x-y"; /* a header with a '-' in it */
-	rq.ua_len = 3;
-	assert_int_equal(attack_match(&e, &rq, &res), 1);
-	assert_int_equal(res.hit[0].field, AF_UA);
-	rq.ua = "-";
-	rq.ua_len = 1;
-	rq.referer = "--";
-	rq.referer_len = 2;
-	assert_int_equal(attack_match(&e, &rq, &res), 1);
-	assert_int_equal(res.hit[0].field, AF_REFERER);
-	attack_engine_release(&e); /* the rules with it */
-}
-
 /* ---- the IIS Unicode attack request ---- */
 
 static void
@@ -1283,7 +1245,6 @@ main(int argc, char **argv)
 	    cmocka_unit_test(misspelled_anomaly_fails_to_load),
 	    cmocka_unit_test(attack_sev_maps_onto_findings),
 	    cmocka_unit_test(bad_pattern_names_the_rule),
-	    cmocka_unit_test(dash_is_no_header),
 	    cmocka_unit_test(seed_iis_unicode_request),
 	    cmocka_unit_test(benign_look_alikes),
 	    cmocka_unit_test(bad_input_is_handled),
