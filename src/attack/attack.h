@@ -39,9 +39,9 @@ struct attack_req {
 	size_t path_len;
 	const char *query; /* raw query without '?'; NULL when none */
 	size_t query_len;
-	const char *ua;
+	const char *ua; /* 0 long: none (the parsers make a log's "-" none) */
 	size_t ua_len;
-	const char *referer;
+	const char *referer; /* the same */
 	size_t referer_len;
 	const char *protocol; /* "HTTP/1.1"; NULL when not logged */
 	size_t protocol_len;

@@ -1037,8 +1037,7 @@ attack_crs_match(struct attack_engine *e, const struct attack_req *rq,
 	struct value v[MAX_VALUES];
 	struct vres vr, one;
 	size_t nv = values(c, rq, v);
-	int referer = rq->referer_len > 0 &&
-	    !(rq->referer_len == 1 && rq->referer[0] == '-');
+	int referer = rq->referer_len > 0;
 	const struct value *twice = NULL;
 
 	if (++c->rstamp == 0) { /* wrapped: forget every old stamp */
