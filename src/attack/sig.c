@@ -286,9 +286,7 @@ compile_set(struct sig *s, const struct attack_ruleset *rs,
 		const struct attack_rule *r = &rs->r[ids[j]];
 
 		expr[j] = r->pattern;
-		/* no HS_FLAG_SINGLEMATCH: its bookkeeping costs more than
-		 * the repeated callbacks, which the caller dedups */
-		flags[j] = HS_FLAG_DOTALL | (r->caseful ? 0 : HS_FLAG_CASELESS);
+		flags[j] = sig_rule_flags(r);
 	}
 	if (hs_compile_multi(expr, flags, ids, (unsigned)pl->nids[k],
 	        HS_MODE_BLOCK, NULL, &s->dbs[k], &cerr) == HS_SUCCESS)
@@ -939,33 +937,60 @@ gexpr_add(
 	return strbuf_failed(&x->text) ? -1 : 0;
 }
 
+unsigned
+sig_rule_flags(const struct attack_rule *r)
+{
+	/* no HS_FLAG_SINGLEMATCH: its bookkeeping costs more than the
+	 * repeated callbacks, which the callers dedup */
+	return HS_FLAG_DOTALL | (r->caseful ? 0 : HS_FLAG_CASELESS);
+}
+
+int
+sig_crs_exprs(const struct crs_rule *r,
+    int (*fn)(const char *expr, size_t len, unsigned flags, void *arg),
+    void *arg)
+{
+	unsigned fl = HS_FLAG_DOTALL | (r->caseless ? HS_FLAG_CASELESS : 0) |
+	    (r->multiline ? HS_FLAG_MULTILINE : 0) |
+	    (r->prefilter ? HS_FLAG_PREFILTER : 0);
+
+	if (!crs_op_scanned(r->op))
+		return 0;
+	if (r->op != CO_PM)
+		return fn(r->expr, strlen(r->expr), fl, arg);
+	for (const char *p = r->expr; *p != '\0';) {
+		const char *nl = strchr(p, '\n');
+		size_t l = nl ? (size_t)(nl - p) : strlen(p);
+
+		if (l > 0 && fn(p, l, fl, arg) == -1)
+			return -1;
+		p += l + (nl ? 1 : 0);
+	}
+	return 0;
+}
+
+struct gexpr_to {
+	struct gexpr *x;
+	unsigned id;
+};
+
+static int
+gexpr_one(const char *e, size_t len, unsigned flags, void *arg)
+{
+	struct gexpr_to *to = arg;
+
+	return gexpr_add(to->x, e, len, flags, to->id);
+}
+
 /* Group g's expressions (@pm: one per phrase) into x. */
 static int
 gexpr_fill(struct gexpr *x, const struct sig_group *g, const struct crs_set *cs)
 {
 	for (size_t i = 0; i < g->nrules; i++) {
-		const struct crs_rule *r = &cs->r[g->rules[i]];
-		unsigned fl = HS_FLAG_DOTALL |
-		    (r->caseless ? HS_FLAG_CASELESS : 0) |
-		    (r->multiline ? HS_FLAG_MULTILINE : 0) |
-		    (r->prefilter ? HS_FLAG_PREFILTER : 0);
+		struct gexpr_to to = {x, g->rules[i]};
 
-		if (!crs_op_scanned(r->op))
-			continue;
-		if (r->op != CO_PM) {
-			if (gexpr_add(x, r->expr, strlen(r->expr), fl,
-			        g->rules[i]) == -1)
-				return -1;
-			continue;
-		}
-		for (const char *p = r->expr; *p != '\0';) {
-			const char *nl = strchr(p, '\n');
-			size_t l = nl ? (size_t)(nl - p) : strlen(p);
-
-			if (l > 0 && gexpr_add(x, p, l, fl, g->rules[i]) == -1)
-				return -1;
-			p += l + (nl ? 1 : 0);
-		}
+		if (sig_crs_exprs(&cs->r[g->rules[i]], gexpr_one, &to) == -1)
+			return -1;
 	}
 	return 0;
 }

@@ -154,6 +154,19 @@ int sig_compile(struct sig *s, const struct attack_ruleset *rs,
     const char *cache_path, unsigned flags, struct err *err);
 void sig_release(struct sig *s);
 
+/* The Hyperscan flags sakimori's pattern rule r is compiled with. */
+unsigned sig_rule_flags(const struct attack_rule *r);
+
+/*
+ * Calls fn(expr, len, flags, arg) for each Hyperscan expression of CRS
+ * rule r (a @pm rule: one per phrase, not NUL-terminated) with the flags
+ * it is compiled with; none for a rule that no scan decides.  0, or the
+ * first -1 of fn.
+ */
+int sig_crs_exprs(const struct crs_rule *r,
+    int (*fn)(const char *expr, size_t len, unsigned flags, void *arg),
+    void *arg);
+
 /*
  * After sig_compile: compiles the rules of cs whose paranoia level is at
  * most paranoia into one database per chain of transformations

@@ -25,6 +25,7 @@
 #include "attack/crs_tfn.h"
 #include "attack/ruleset.h"
 #include "attack/rxbytes.h"
+#include "attack/sig.h"
 #include "base/cur.h"
 #include "base/dynlib.h"
 #include "base/err.h"
@@ -516,6 +517,20 @@ rxes_add(struct rxes *x, const char *s, size_t len, unsigned flags, uint32_t id,
 		x->own++;
 }
 
+struct crs_to {
+	struct rxes *x;
+	uint32_t id;
+};
+
+static int
+crs_one(const char *e, size_t len, unsigned flags, void *arg)
+{
+	struct crs_to *to = arg;
+
+	rxes_add(to->x, e, len, flags, to->id, 1);
+	return 0;
+}
+
 /* 0, or -1 when the CRS is not installed. */
 static int
 rxes_load(struct rxes *x)
@@ -533,9 +548,7 @@ rxes_load(struct rxes *x)
 
 		if (r->pattern != NULL)
 			rxes_add(x, r->pattern, strlen(r->pattern),
-			    HS_FLAG_DOTALL |
-			        (r->caseful ? 0 : HS_FLAG_CASELESS),
-			    r->id, 0);
+			    sig_rule_flags(r), r->id, 0);
 	}
 	ruleset_release(&rs);
 	crs_set_init(&cs);
@@ -543,28 +556,11 @@ rxes_load(struct rxes *x)
 		crs_set_release(&cs);
 		return -1;
 	}
-	/* sig.c's gexpr_fill */
+	/* as sig.c compiles them */
 	for (size_t i = 0; i < cs.n; i++) {
-		const struct crs_rule *r = &cs.r[i];
-		unsigned fl = HS_FLAG_DOTALL |
-		    (r->caseless ? HS_FLAG_CASELESS : 0) |
-		    (r->multiline ? HS_FLAG_MULTILINE : 0) |
-		    (r->prefilter ? HS_FLAG_PREFILTER : 0);
+		struct crs_to to = {x, cs.r[i].id};
 
-		if (!crs_op_scanned(r->op))
-			continue;
-		if (r->op != CO_PM) {
-			rxes_add(x, r->expr, strlen(r->expr), fl, r->id, 1);
-			continue;
-		}
-		for (const char *p = r->expr; *p != '\0';) {
-			const char *nl = strchr(p, '\n');
-			size_t l = nl ? (size_t)(nl - p) : strlen(p);
-
-			if (l > 0)
-				rxes_add(x, p, l, fl, r->id, 1);
-			p += l + (nl ? 1 : 0);
-		}
+		(void)sig_crs_exprs(&cs.r[i], crs_one, &to);
 	}
 	crs_set_release(&cs);
 	return 0;
