@@ -26,49 +26,7 @@
 #include <time.h>
 
 #include "base/dl_injection.h"
-
-struct val {
-	const char *p;
-	size_t n;
-};
-
-/* The quoted field that ends just before *end (a '"'), moved past. */
-static int
-last_quoted(const char *line, const char **end, struct val *v)
-{
-	const char *q = *end, *p;
-
-	while (q > line && q[-1] != '"')
-		q--;
-	if (q == line)
-		return -1;
-	p = --q; /* the closing quote */
-	while (p > line && !(p[-1] == '"' && (p - 1 == line || p[-2] != '\\')))
-		p--;
-	if (p == line)
-		return -1;
-	v->p = p;
-	v->n = (size_t)(q - p);
-	*end = p - 1;
-	return 0;
-}
-
-static double
-cpu_now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
+#include "bench_log.h"
 
 int
 main(int argc, char **argv)

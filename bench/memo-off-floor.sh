@@ -14,7 +14,11 @@
 #   crs       the same with "set crs yes"
 #   floor     libinjection_floor on the same log (median of its 5 passes),
 #             libinjection_sqli and sakimori's injection_sqli
-# and the budget: the log's size at 100 MB/s.
+# and the budget: the log's size at 100 MB/s.  Then what two other
+# layouts of the Hyperscan databases would cost on the same fields
+# (bench/hs_layout.c): sakimori's rules on 64 texts at once, and
+# sakimori's and the Core Rule Set's User-Agent expressions in one
+# database.
 #
 # usage: bench/memo-off-floor.sh [SAKIMORI]  (default build/src/cli/sakimori;
 #   the floor program is linked with the libsakimori.a of its build)
@@ -40,6 +44,8 @@ LIB=$(dirname "$SAKIMORI")/../libsakimori.a
 [ -f "$LIB" ] || { echo "memo-off-floor.sh: no $LIB (build sakimori)" >&2; exit 66; }
 cc -O2 -Wall -Wextra -D_GNU_SOURCE -Isrc -o "$WORK/floor" \
 	bench/libinjection_floor.c "$LIB" -ldl -lpthread -lm
+cc -O2 -Wall -Wextra -D_GNU_SOURCE -Isrc -o "$WORK/layout" \
+	bench/hs_layout.c "$LIB" -ldl -lpthread -lm
 python3 bench/gen-access-log.py --lines "$LINES" > "$WORK/log"
 mkdir -p "$WORK/state-own" "$WORK/state-crs"
 printf 'set state-dir "%s"\n' "$WORK/state-own" > "$WORK/own.conf"
@@ -86,3 +92,6 @@ print(f"\nown rules + libinjection with the table alone: "
       f"{own[0] + fw[0]:.3f} s, "
       f"{(own[0] + fw[0]) / budget * 100:.0f} % of the budget")
 EOF
+# the scans of other layouts (bench/hs_layout.c), on the same log
+printf '\nHyperscan per text, CPU time, medians of 5 passes:\n\n'
+taskset -c 1 "$WORK/layout" "$WORK/log" rules "$CRS_DIR" 1
