@@ -29,6 +29,8 @@
 #include "base/timeutil.h"
 #include "store/store.h"
 
+/* How long a TLS 1.3 connection waits for the server's session ticket. */
+#define SETTLE_WAIT 1.0
 /* How long an orderly close waits for the server to close its side. */
 #define GOODBYE_WAIT 0.5
 /* Messages written in one turn of the loop before it gets it back. */
@@ -42,7 +44,7 @@ static const char *const queue_steps[] = {
     "CREATE INDEX syslog_queue_action ON syslog_queue (action, id);",
 };
 
-enum fstate { F_IDLE, F_RESOLVING, F_CONNECTING, F_HANDSHAKE, F_UP };
+enum fstate { F_IDLE, F_RESOLVING, F_CONNECTING, F_HANDSHAKE, F_SETTLE, F_UP };
 
 struct forward {
 	char name[64];
@@ -361,6 +363,41 @@ tls_why(struct forward *f, char *dst, size_t dstsz)
 		str_copy(dst, dstsz, "the connection was closed");
 }
 
+/*
+ * TLS 1.3: the client's handshake is over before the server has checked
+ * its last message, so a message sent at once can go down with a session
+ * the server then gives up.  The server's session ticket, which it sends
+ * once it has, settles it; a server that sends none is waited for
+ * SETTLE_WAIT.  Nothing is written before: an error fails the attempt
+ * with every message still in the queue.
+ */
+static void
+settle(struct forward *f)
+{
+	char buf[512], why[300];
+
+	for (;;) {
+		int rc = SSL_read(f->ssl, buf, sizeof(buf));
+
+		if (rc > 0)
+			continue; /* a server says nothing we need */
+		switch (SSL_get_error(f->ssl, rc)) {
+		case SSL_ERROR_WANT_READ:
+		case SSL_ERROR_WANT_WRITE:
+			if (SSL_SESSION_is_resumable(SSL_get_session(f->ssl)))
+				established(f);
+			return;
+		case SSL_ERROR_ZERO_RETURN:
+			fail(f, "'%s' closed the connection", f->server);
+			return;
+		default:
+			tls_why(f, why, sizeof(why));
+			fail(f, "no TLS with '%s': %s", f->server, why);
+			return;
+		}
+	}
+}
+
 /* Goes on with the handshake until it is done or waits for the socket. */
 static void
 handshake(struct forward *f)
@@ -368,6 +405,12 @@ handshake(struct forward *f)
 	int rc = SSL_connect(f->ssl);
 	char why[300];
 
+	if (rc == 1 && SSL_version(f->ssl) == TLS1_3_VERSION) {
+		f->state = F_SETTLE;
+		set_timer(f, SETTLE_WAIT);
+		settle(f);
+		return;
+	}
 	if (rc == 1) {
 		established(f);
 		return;
@@ -534,6 +577,9 @@ on_timer(evutil_socket_t fd, short what, void *arg)
 		fail(f, "no TLS with '%s': no handshake in %g s", f->server,
 		    FORWARD_CONNECT_TIMEOUT);
 		break;
+	case F_SETTLE: /* no session ticket: on without it */
+		established(f);
+		break;
 	case F_UP:
 		break;
 	}
@@ -595,6 +641,8 @@ on_read(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	if (f->state == F_HANDSHAKE)
 		handshake(f);
+	else if (f->state == F_SETTLE)
+		settle(f);
 	else if (!closed(f) && f->cur.len > 0)
 		pump(
 		    f); /* a TLS write may have waited for the socket's input */

@@ -39,6 +39,9 @@
 	X(X509_VERIFY_PARAM *, SSL_get0_param, (SSL *ssl), (ssl))              \
 	X(int, SSL_get_error, (const SSL *s, int ret_code), (s, ret_code))     \
 	X(long, SSL_get_verify_result, (const SSL *ssl), (ssl))                \
+	X(SSL_SESSION *, SSL_get_session, (const SSL *ssl), (ssl))             \
+	X(int, SSL_SESSION_is_resumable, (const SSL_SESSION *s), (s))          \
+	X(int, SSL_version, (const SSL *ssl), (ssl))                           \
 	X(SSL *, SSL_new, (SSL_CTX *ctx), (ctx))                               \
 	X(int, SSL_read, (SSL *ssl, void *buf, int num), (ssl, buf, num))      \
 	X(int, SSL_set1_host, (SSL *s, const char *hostname), (s, hostname))   \
