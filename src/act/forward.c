@@ -371,31 +371,14 @@ tls_why(struct forward *f, char *dst, size_t dstsz)
  * SETTLE_WAIT.  Nothing is written before: an error fails the attempt
  * with every message still in the queue.
  */
+static int closed(struct forward *f);
+
 static void
 settle(struct forward *f)
 {
-	char buf[512], why[300];
-
-	for (;;) {
-		int rc = SSL_read(f->ssl, buf, sizeof(buf));
-
-		if (rc > 0)
-			continue; /* a server says nothing we need */
-		switch (SSL_get_error(f->ssl, rc)) {
-		case SSL_ERROR_WANT_READ:
-		case SSL_ERROR_WANT_WRITE:
-			if (SSL_SESSION_is_resumable(SSL_get_session(f->ssl)))
-				established(f);
-			return;
-		case SSL_ERROR_ZERO_RETURN:
-			fail(f, "'%s' closed the connection", f->server);
-			return;
-		default:
-			tls_why(f, why, sizeof(why));
-			fail(f, "no TLS with '%s': %s", f->server, why);
-			return;
-		}
-	}
+	/* closed() reads what came (the ticket among it) or fails */
+	if (!closed(f) && SSL_SESSION_is_resumable(SSL_get_session(f->ssl)))
+		established(f);
 }
 
 /* Goes on with the handshake until it is done or waits for the socket. */
